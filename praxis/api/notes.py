@@ -1,0 +1,81 @@
+"""Notes and their revisions, as JSON."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
+
+from praxis.deps import ActorDep, SessionDep, UserDep
+from praxis.schemas import (
+    DiffRead,
+    NoteCreate,
+    NotePage,
+    NoteQuery,
+    NoteRead,
+    NoteUpdate,
+    RestoreRequest,
+    RevisionNumber,
+    RevisionRead,
+    RevisionSummary,
+)
+from praxis.services import notes as note_service
+from praxis.services import revisions as revision_service
+
+router = APIRouter(prefix="/notes", tags=["notes"])
+
+
+@router.post("", response_model=NoteRead, status_code=201)
+def create_note(data: NoteCreate, session: SessionDep, actor: UserDep, response: Response) -> NoteRead:
+    note = note_service.create_note(session=session, actor=actor, data=data)
+    response.headers["Location"] = note.url
+    return note
+
+
+@router.get("", response_model=NotePage)
+def list_notes(query: Annotated[NoteQuery, Query()], session: SessionDep, actor: ActorDep) -> NotePage:
+    return note_service.list_notes(session=session, actor=actor, query=query)
+
+
+@router.get("/{note_id}", response_model=NoteRead)
+def get_note(note_id: str, session: SessionDep, actor: ActorDep) -> NoteRead:
+    return note_service.get_note(session=session, actor=actor, note_id=note_id)
+
+
+@router.patch("/{note_id}", response_model=NoteRead)
+def update_note(note_id: str, data: NoteUpdate, session: SessionDep, actor: ActorDep) -> NoteRead:
+    return note_service.update_note(session=session, actor=actor, note_id=note_id, data=data)
+
+
+@router.delete("/{note_id}", status_code=204)
+def delete_note(note_id: str, session: SessionDep, actor: ActorDep) -> Response:
+    note_service.delete_note(session=session, actor=actor, note_id=note_id)
+    return Response(status_code=204)
+
+
+@router.get("/{note_id}/revisions", response_model=list[RevisionSummary])
+def list_revisions(note_id: str, session: SessionDep, actor: ActorDep) -> list[RevisionSummary]:
+    return revision_service.list_revisions(session=session, actor=actor, note_id=note_id)
+
+
+@router.get("/{note_id}/revisions/{number}", response_model=RevisionRead)
+def get_revision(note_id: str, number: Annotated[RevisionNumber, Path()], session: SessionDep, actor: ActorDep) -> RevisionRead:
+    return revision_service.get_revision(session=session, actor=actor, note_id=note_id, number=number)
+
+
+@router.get("/{note_id}/diff", response_model=DiffRead)
+def diff(
+    note_id: str,
+    session: SessionDep,
+    actor: ActorDep,
+    from_: Annotated[RevisionNumber, Query(alias="from")],
+    to: Annotated[RevisionNumber, Query()],
+) -> DiffRead:
+    return revision_service.diff_revisions(session=session, actor=actor, note_id=note_id, from_=from_, to=to)
+
+
+@router.post("/{note_id}/revisions/{number}/restore", response_model=NoteRead)
+def restore(
+    note_id: str, number: Annotated[RevisionNumber, Path()], session: SessionDep, actor: ActorDep, data: RestoreRequest | None = None
+) -> NoteRead:
+    return revision_service.restore_revision(
+        session=session, actor=actor, note_id=note_id, number=number, summary=data.summary if data else None
+    )

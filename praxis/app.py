@@ -1,0 +1,47 @@
+"""The application factory: one FastAPI app serving HTML pages and the JSON API."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from praxis.config import Settings
+from praxis.db import make_engine
+from praxis.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from praxis.web.errors import install_error_handlers
+from praxis.web.templating import make_templates
+
+ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger("praxis")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app: engine, templates and routers live on app.state, nothing at import time."""
+    settings = settings or Settings()
+    app = FastAPI(
+        title=settings.site_name,
+        summary="Praxis: a knowledge commons for communities of practice.",
+        version="1",
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings)
+    app.state.secret_key = settings.resolved_secret_key()
+    app.state.templates = make_templates(ROOT / "templates", settings)
+
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    install_error_handlers(app)
+
+    from praxis.api import router as api_router
+    from praxis.web import router as web_router
+
+    app.include_router(api_router)
+    app.mount("/static", StaticFiles(directory=ROOT / "praxis" / "static"), name="static")
+    app.include_router(web_router)
+    return app

@@ -1,0 +1,73 @@
+"""Site settings, read from PRAXIS_* environment variables."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting of a Praxis site, each with a default."""
+
+    model_config = SettingsConfigDict(env_prefix="PRAXIS_", extra="ignore")
+
+    data_dir: Path = Field(Path("./data"), description="Where the SQLite database, search index and uploads live.")
+    database_url: str | None = Field(None, description="Any SQLAlchemy URL; default: SQLite file in the data dir.")
+    search_backend: Literal["whoosh", "postgres"] | None = Field(
+        None, description="Search backend; default whoosh on SQLite, postgres on PostgreSQL."
+    )
+    secret_key: str | None = Field(None, description="Signs sessions and CSRF tokens; generated once into the data dir.")
+    site_url: str = Field("http://127.0.0.1:8000", description="Absolute base of every URL in citations, feeds, exports.")
+    site_name: str = Field("Praxis", description="The name used in pages and citations.")
+    timezone: str = Field("America/Toronto", description="Time zone of dates shown and cited.")
+    language: Literal["fr", "en"] = Field("fr", description="Default UI and citation language.")
+    registration: Literal["open", "closed"] = Field("open", description="open, or closed (only admins create accounts).")
+    smtp_url: str | None = Field(None, description="smtp://user:pass@host:port; unset: mail stays in the in-app inbox.")
+    content_dir: Path = Field(Path("./content"), description="Sample content imported into an empty site on first start.")
+    max_body_bytes: int = Field(1_000_000, description="Largest request body accepted, in bytes (413 beyond).")
+    session_days: int = Field(30, description="How long a browser session lasts, in days.")
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to a SQLite file in the data dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'praxis.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def resolved_search_backend(self) -> str:
+        if self.search_backend:
+            return self.search_backend
+        return "whoosh" if self.is_sqlite else "postgres"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.site_url.startswith("https://")
+
+    def ensure_data_dir(self) -> Path:
+        """Create the data dir if needed and return it."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return self.data_dir
+
+    def resolved_secret_key(self) -> str:
+        """The configured secret, or one generated once and kept in the data dir."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.ensure_data_dir() / "secret_key"
+        if not path.exists():
+            # O_EXCL: two workers starting together agree on one key.
+            try:
+                with open(path, "x", encoding="ascii") as fh:
+                    fh.write(secrets.token_urlsafe(48))
+                path.chmod(0o600)
+            except FileExistsError:
+                pass
+        return path.read_text(encoding="ascii").strip()

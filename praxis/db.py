@@ -1,0 +1,104 @@
+"""Database engine, sessions and migrations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from praxis.config import Settings
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    # A writing transaction takes the write lock when it starts, so concurrent writers
+    # queue on busy_timeout instead of failing to upgrade a read lock ("database is locked").
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(settings: Settings) -> Engine:
+    """An engine for the configured database, with SQLite set up for concurrent use."""
+    url = settings.resolved_database_url
+    if url.startswith("sqlite"):
+        settings.ensure_data_dir()
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+
+        @sa.event.listens_for(engine, "connect")
+        def _no_pysqlite_transactions(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            dbapi_connection.isolation_level = None
+
+        sa.event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def writer(engine: Engine) -> Engine:
+    """The engine for a transaction that will write (an immediate transaction on SQLite)."""
+    return engine.execution_options(sqlite_begin="IMMEDIATE")
+
+
+def new_session(engine: Engine, settings: Settings, *, write: bool) -> Session:
+    """A session carrying what services need to build absolute URLs and dates."""
+    session = Session(writer(engine) if write else engine, expire_on_commit=False)
+    session.info.update(site_url=settings.site_url, timezone=settings.timezone)
+    return session
+
+
+@contextmanager
+def session_scope(engine: Engine, settings: Settings, *, write: bool = True) -> Iterator[Session]:
+    """A session that commits on success and rolls back on error."""
+    with new_session(engine, settings, write=write) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def alembic_config(engine: Engine) -> AlembicConfig:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply pending migrations."""
+    command.upgrade(alembic_config(engine), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The migration the database is at, or None when it has none."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision(engine: Engine) -> str | None:
+    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+
+def ping(engine: Engine) -> None:
+    """Raise unless the database answers."""
+    with engine.connect() as conn:
+        conn.execute(sa.text("SELECT 1"))

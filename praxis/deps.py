@@ -1,0 +1,126 @@
+"""Request dependencies shared by the HTML and JSON routes: database session and current user."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from itsdangerous import BadSignature, Signer
+from sqlmodel import Session
+
+from praxis.config import Settings
+from praxis.db import new_session
+from praxis.errors import Forbidden, NotSignedIn
+from praxis.models import User
+from praxis.services import accounts
+
+SESSION_COOKIE = "praxis_session"
+CSRF_COOKIE = "praxis_csrf"
+_READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One transaction per request; reads do not take SQLite's write lock."""
+    write = request.method not in _READ_METHODS
+    session = new_session(request.app.state.engine, request.app.state.settings, write=write)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _session_signer(request: Request) -> Signer:
+    return Signer(request.app.state.secret_key, salt="praxis.session")
+
+
+def sign_session(request: Request, raw: str) -> str:
+    return _session_signer(request).sign(raw).decode("ascii")
+
+
+def session_token(request: Request) -> str | None:
+    """The raw session token from the signed cookie, if the signature holds."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return None
+    try:
+        return _session_signer(request).unsign(cookie).decode("ascii")
+    except (BadSignature, UnicodeDecodeError):
+        return None
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+def get_actor(request: Request, session: Annotated[Session, Depends(get_session, scope="function")]) -> User | None:
+    """The signed-in user (bearer token first, then session cookie), or None for a visitor."""
+    if hasattr(request.state, "actor"):
+        return request.state.actor
+    actor = None
+    token = bearer_token(request)
+    if token:
+        actor = accounts.user_for_token(session=session, token=token, kind="api")
+        if actor is None:
+            raise NotSignedIn("Invalid or revoked token.")
+    else:
+        raw = session_token(request)
+        if raw:
+            actor = accounts.user_for_token(session=session, token=raw, kind="session")
+    request.state.actor = actor
+    return actor
+
+
+def require_actor(actor: Annotated[User | None, Depends(get_actor)]) -> User:
+    if actor is None:
+        raise NotSignedIn("Sign in first.")
+    return actor
+
+
+# scope="function": the transaction commits before the response is sent, so a 2xx means stored.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+ActorDep = Annotated[User | None, Depends(get_actor)]
+UserDep = Annotated[User, Depends(require_actor)]
+
+
+# --- CSRF: a random cookie, and forms carry its HMAC ---------------------------------------------
+
+
+def _csrf_mac(request: Request, value: str) -> str:
+    key = request.app.state.secret_key.encode("utf-8")
+    return hmac.new(key, b"csrf:" + value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def csrf_token(request: Request) -> str:
+    """The token forms must send back; creates the cookie's value when the browser has none."""
+    value = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", None)
+    if not value:
+        value = secrets.token_urlsafe(24)
+        request.state.new_csrf = value
+    return _csrf_mac(request, value)
+
+
+async def require_csrf(request: Request) -> None:
+    """Refuse a state-changing form post whose token does not match the browser's cookie."""
+    if request.method in _READ_METHODS:
+        return
+    form = await request.form()
+    sent = form.get("csrf_token")
+    value = request.cookies.get(CSRF_COOKIE)
+    if not (isinstance(sent, str) and value and hmac.compare_digest(sent, _csrf_mac(request, value))):
+        raise Forbidden("The form expired or did not come from this site. Reload the page and try again.")

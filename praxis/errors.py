@@ -1,0 +1,52 @@
+"""Domain errors raised below the routes and mapped to HTTP once, in the app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """Base of the errors a service raises; `status` is the HTTP status it maps to."""
+
+    status = 400
+
+    def __init__(self, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.extra = extra
+
+
+class Invalid(DomainError):
+    """Bad input; `field` names where, when known."""
+
+    status = 422
+
+    def __init__(self, message: str, field: str | None = None, **extra: Any) -> None:
+        super().__init__(message, **extra)
+        self.field = field
+
+
+class NotSignedIn(DomainError):
+    status = 401
+
+
+class Forbidden(DomainError):
+    status = 403
+
+
+class NotFound(DomainError):
+    """Also raised for what exists but may not be seen."""
+
+    status = 404
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class TooLarge(DomainError):
+    status = 413
+
+
+class TooManyRequests(DomainError):
+    status = 429

@@ -1,0 +1,172 @@
+"""The one Markdown renderer: CommonMark plus tables, footnotes, task lists, anchors and wikilinks.
+
+Pure: `render(text, resolve)` returns the safe HTML and the wikilinks it found. Raw HTML is shown
+as text, `javascript:`/`data:` URLs never become links, and the output goes through nh3 as a
+second line of defence.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from html import escape
+from urllib.parse import quote
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+_SAFE_SCHEMES = ("http:", "https:", "mailto:")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
+_WIKILINK_MAX = 300
+
+
+@dataclass(frozen=True)
+class WikiTarget:
+    """Where a wikilink points: a note id or a title, as written."""
+
+    target: str
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A wikilink target that matches a note."""
+
+    id: str
+    title: str
+
+
+@dataclass
+class Rendered:
+    html: str
+    wikilinks: list[WikiTarget] = field(default_factory=list)
+    resolved: dict[str, Resolved] = field(default_factory=dict)
+
+
+Resolver = Callable[[Sequence[str]], Mapping[str, Resolved]]
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of a text: "  Économie  Sociale" -> "economie sociale"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.split())
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    """A lowercase ASCII slug: "Économie sociale" -> "economie-sociale"."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    return slug[:max_length].rstrip("-")
+
+
+def _validate_link(url: str) -> bool:
+    url = url.strip()
+    if _SCHEME.match(url):
+        return url.lower().startswith(_SAFE_SCHEMES)
+    return True  # relative URLs and fragments
+
+
+def _wikilink_rule(state: StateInline, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    if not src.startswith("[[", pos):
+        return False
+    end = src.find("]]", pos + 2)
+    if end < 0:
+        return False
+    inner = src[pos + 2 : end]
+    if not inner.strip() or "\n" in inner or "[" in inner or len(inner) > _WIKILINK_MAX:
+        return False
+    if not silent:
+        target, _, label = inner.partition("|")
+        token = state.push("wikilink", "", 0)
+        token.meta = {"target": target.strip(), "label": (label or target).strip()}
+        token.content = inner
+    state.pos = end + 2
+    return True
+
+
+def _table_align_to_class(state) -> None:  # type: ignore[no-untyped-def]
+    # Keep table alignment without allowing inline styles through the sanitiser.
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open"):
+            style = token.attrGet("style")
+            if style and style.startswith("text-align:"):
+                token.attrs.pop("style", None)
+                token.attrSet("class", "align-" + style.split(":", 1)[1].strip())
+
+
+def _render_wikilink(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    meta = tokens[idx].meta
+    found: Resolved | None = env.get("resolved", {}).get(meta["target"])
+    label = escape(meta["label"])
+    if found:
+        return f'<a class="wikilink" href="/n/{quote(found.id)}/">{label}</a>'
+    href = "/n/new?title=" + quote(meta["target"])
+    return f'<a class="wikilink wikilink-new" href="{href}">{label}</a>'
+
+
+def _build() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False, "maxNesting": 40})
+    md.enable(["table", "strikethrough", "linkify"])
+    md.use(footnote_plugin).use(tasklists_plugin).use(
+        anchors_plugin, min_level=1, max_level=4, slug_func=lambda s: slugify(s) or "section"
+    )
+    md.validateLink = _validate_link  # type: ignore[method-assign]
+    md.inline.ruler.before("link", "wikilink", _wikilink_rule)
+    md.core.ruler.push("table_align_class", _table_align_to_class)
+    md.add_render_rule("wikilink", _render_wikilink)
+    return md
+
+
+_MD = _build()
+
+_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6",
+    "hr", "i", "img", "input", "li", "ol", "p", "pre", "s", "section", "strong", "sub", "sup",
+    "table", "tbody", "td", "th", "thead", "tr", "ul",
+}
+_ATTRIBUTES = {
+    "*": {"id", "class"},
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "input": {"type", "checked", "disabled"},
+    "ol": {"start"},
+    "th": {"scope"},
+}
+
+
+def sanitize(html: str) -> str:
+    """Keep only the markup the renderer itself produces."""
+    return nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def _targets(tokens) -> list[str]:  # type: ignore[no-untyped-def]
+    targets: list[str] = []
+    for block in tokens:
+        for child in block.children or ():
+            if child.type == "wikilink" and child.meta["target"] not in targets:
+                targets.append(child.meta["target"])
+    return targets
+
+
+def render(text: str, resolve: Resolver | None = None) -> Rendered:
+    """Render Markdown to safe HTML, resolving wikilinks in one batch through `resolve`."""
+    env: dict = {}
+    tokens = _MD.parse(text, env)
+    targets = _targets(tokens)
+    resolved = dict(resolve(targets)) if (resolve and targets) else {}
+    env["resolved"] = resolved
+    html = sanitize(_MD.renderer.render(tokens, _MD.options, env))
+    return Rendered(html=html, wikilinks=[WikiTarget(t) for t in targets], resolved=resolved)

@@ -1,0 +1,131 @@
+"""Table models: accounts, notes, authorship, links and revisions."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timezone-aware UTC datetime on every backend (SQLite forgets the zone)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class User(SQLModel, table=True):
+    """A person: an account that can sign in, or a profile without login (no password)."""
+
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True, index=True)
+    display_name: str = Field(max_length=200)
+    email: str | None = Field(default=None, max_length=320)
+    password_hash: str | None = Field(default=None, max_length=255)
+    is_admin: bool = Field(default=False)
+    is_active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class AuthToken(SQLModel, table=True):
+    """A browser session or an API bearer token; only its SHA-256 is stored."""
+
+    __tablename__ = "auth_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=16)  # "session" or "api"
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    name: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Note(SQLModel, table=True):
+    """A unit of knowledge (note, organisation or term) in its current revision."""
+
+    __tablename__ = "note"
+    __table_args__ = (sa.Index("ix_note_live_updated", "deleted_at", "updated_at"),)
+
+    id: str = Field(primary_key=True, max_length=24)
+    kind: str = Field(max_length=16, index=True)
+    title: str = Field(max_length=300)
+    title_key: str = Field(max_length=300, index=True)  # fold(title): wikilinks and suggestions
+    slug: str = Field(max_length=120)
+    body: str = Field(sa_type=sa.Text)
+    html: str = Field(sa_type=sa.Text)
+    visibility: str = Field(default="public", max_length=16, index=True)
+    licence: str = Field(default="CC-BY-SA-4.0", max_length=32)
+    revision: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    created_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    deleted_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+
+
+class NoteAuthor(SQLModel, table=True):
+    """An author of a note, in the order the note shows them."""
+
+    __tablename__ = "note_author"
+
+    note_id: str = Field(foreign_key="note.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user_account.id", primary_key=True, index=True, ondelete="CASCADE")
+    position: int = Field(default=0)
+
+
+class NoteLink(SQLModel, table=True):
+    """A link from a note: chosen explicitly, or found in its body as a [[wikilink]].
+
+    A wikilink to a title that no note has yet keeps the title and no target.
+    """
+
+    __tablename__ = "note_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: str = Field(foreign_key="note.id", index=True, ondelete="CASCADE")
+    target_id: str | None = Field(default=None, foreign_key="note.id", index=True, ondelete="CASCADE")
+    target_title: str | None = Field(default=None, max_length=300)
+    origin: str = Field(max_length=16)  # "explicit" or "wikilink"
+
+
+class Revision(SQLModel, table=True):
+    """One numbered state of a note: title, body, rendered HTML and a metadata snapshot."""
+
+    __tablename__ = "revision"
+    __table_args__ = (sa.UniqueConstraint("note_id", "number", name="uq_revision_note_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    note_id: str = Field(foreign_key="note.id", index=True, ondelete="CASCADE")
+    number: int
+    editor_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    summary: str | None = Field(default=None, max_length=500)
+    title: str = Field(max_length=300)
+    body: str = Field(sa_type=sa.Text)
+    html: str = Field(sa_type=sa.Text)
+    meta: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)

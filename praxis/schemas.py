@@ -1,0 +1,243 @@
+"""What goes in and out of the services, the API and the pages."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from praxis.vocab import DEFAULT_LICENCE, Kind, LicenceId, Visibility
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+USERNAME_PATTERN = r"^[a-z0-9][a-z0-9_.\-]{1,63}$"
+
+
+def _storable(value: str) -> str:
+    # NUL and lone surrogates cannot be stored (PostgreSQL refuses NUL in text).
+    if "\x00" in value:
+        raise ValueError("contains a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("is not valid Unicode text") from exc
+    return value
+
+
+def _one_line(value: str) -> str:
+    if _CONTROL.search(value) or "\n" in value or "\r" in value:
+        raise ValueError("must be a single line without control characters")
+    return value
+
+
+Title = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+    AfterValidator(_storable),
+    AfterValidator(_one_line),
+]
+Body = Annotated[str, StringConstraints(max_length=900_000), AfterValidator(_storable)]
+Summary = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_storable), AfterValidator(_one_line)]
+Username = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=USERNAME_PATTERN)]
+NoteId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+RevisionNumber = Annotated[int, Field(ge=1, le=2_147_483_647)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- accounts -------------------------------------------------------------------------------
+
+
+class UserCreate(Strict):
+    username: Username
+    password: Annotated[str, StringConstraints(min_length=8, max_length=1024)] | None = None
+    display_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_storable), AfterValidator(_one_line)] | None = None
+    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
+    is_admin: bool = False
+
+
+class UserRead(BaseModel):
+    username: str
+    display_name: str
+    is_admin: bool = False
+    url: str
+
+
+class TokenRequest(Strict):
+    username: Annotated[str, StringConstraints(max_length=200)]
+    password: Annotated[str, StringConstraints(max_length=1024)]
+    name: Annotated[str, StringConstraints(max_length=200)] | None = None
+
+
+class TokenRead(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+
+
+# --- notes ----------------------------------------------------------------------------------
+
+
+class NoteBase(Strict):
+    title: Title
+    body: Body = ""
+    kind: Kind = "note"
+    visibility: Visibility = "public"
+    licence: LicenceId = DEFAULT_LICENCE  # type: ignore[assignment]
+
+
+class NoteCreate(NoteBase):
+    authors: list[Username] | None = Field(None, max_length=100)
+    links: list[NoteId] | None = Field(None, max_length=500)
+    published_at: datetime | None = None
+    summary: Summary | None = None
+
+
+class NoteUpdate(Strict):
+    """A change to a note; `base_revision` is the revision the change was made from."""
+
+    base_revision: RevisionNumber
+    title: Title | None = None
+    body: Body | None = None
+    kind: Kind | None = None
+    visibility: Visibility | None = None
+    licence: LicenceId | None = None
+    authors: list[Username] | None = Field(None, min_length=1, max_length=100)
+    links: list[NoteId] | None = Field(None, max_length=500)
+    published_at: datetime | None = None
+    summary: Summary | None = None
+
+
+class AuthorRead(BaseModel):
+    username: str
+    display_name: str
+    url: str
+
+
+class NoteRef(BaseModel):
+    """A linked note, organisation or term."""
+
+    id: str
+    title: str
+    kind: str
+    url: str
+
+
+class NoteLinks(BaseModel):
+    notes: list[NoteRef] = []
+    organisations: list[NoteRef] = []
+    terms: list[NoteRef] = []
+
+
+class CarnetRef(BaseModel):
+    id: str
+    title: str
+    category: str | None = None
+    added_by: str | None = None
+    added_at: datetime | None = None
+
+
+class LicenceRead(BaseModel):
+    id: str
+    name: str
+    url: str | None
+
+
+class NoteRead(BaseModel):
+    id: str
+    kind: str
+    title: str
+    slug: str
+    body: str
+    html: str
+    visibility: str
+    licence: str
+    licence_info: LicenceRead
+    url: str
+    authors: list[AuthorRead]
+    created_at: datetime
+    published_at: datetime | None
+    updated_at: datetime
+    revision: int
+    links: NoteLinks
+    backlinks: list[NoteRef]
+    carnets: list[CarnetRef] = []
+    deleted_at: datetime | None = None
+    can_edit: bool = False
+
+
+class NoteSummary(BaseModel):
+    id: str
+    kind: str
+    title: str
+    url: str
+    visibility: str
+    authors: list[AuthorRead]
+    excerpt: str
+    published_at: datetime | None
+    updated_at: datetime
+    revision: int
+
+
+class NotePage(BaseModel):
+    items: list[NoteSummary]
+    total: int
+    page: int
+    per_page: int
+
+
+SORTS = ("updated", "-updated", "published", "-published", "created", "-created", "title", "-title")
+Sort = Literal["updated", "-updated", "published", "-published", "created", "-created", "title", "-title"]
+
+
+class NoteQuery(Strict):
+    kind: Kind | None = None
+    author: str | None = None
+    sort: Sort = "-updated"
+    page: int = Field(1, ge=1, le=100_000)
+    per_page: int = Field(20, ge=1, le=100)
+
+
+# --- revisions ------------------------------------------------------------------------------
+
+
+class RevisionSummary(BaseModel):
+    number: int
+    editor: str | None
+    editor_name: str | None = None
+    created_at: datetime
+    summary: str | None
+
+
+class RevisionRead(RevisionSummary):
+    note_id: str
+    title: str
+    body: str
+    html: str
+    meta: dict[str, Any]
+    url: str
+
+
+class DiffSegment(BaseModel):
+    op: Literal["equal", "insert", "delete"]
+    text: str
+
+
+class FieldChange(BaseModel):
+    field: str
+    before: Any
+    after: Any
+
+
+class DiffRead(BaseModel):
+    note_id: str
+    from_revision: int
+    to_revision: int
+    fields: list[FieldChange]
+    body: list[DiffSegment]
+
+
+class RestoreRequest(Strict):
+    summary: Summary | None = None

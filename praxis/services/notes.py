@@ -1,0 +1,444 @@
+"""Notes: create, read, list, update, delete. Every change writes a numbered revision."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from praxis import policy
+from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
+from praxis.markdown import Resolved, fold, render, slugify
+from praxis.models import Note, NoteAuthor, NoteLink, Revision, User, utcnow
+from praxis.schemas import (
+    AuthorRead,
+    LicenceRead,
+    NoteCreate,
+    NoteLinks,
+    NotePage,
+    NoteQuery,
+    NoteRead,
+    NoteRef,
+    NoteSummary,
+    NoteUpdate,
+)
+from praxis.services.urls import note_url, user_url
+from praxis.vocab import LICENCES
+
+_KIND_GROUP = {"note": "notes", "organisation": "organisations", "term": "terms"}
+
+
+def new_id() -> str:
+    """A short, random, URL-safe id (72 bits)."""
+    return secrets.token_urlsafe(9)
+
+
+# --- loading and permissions -----------------------------------------------------------------
+
+
+def list_author_ids(session: Session, note_id: str) -> list[int]:
+    rows = session.exec(
+        select(NoteAuthor.user_id).where(NoteAuthor.note_id == note_id).order_by(NoteAuthor.position)  # type: ignore[arg-type]
+    )
+    return list(rows)
+
+
+def load_readable(session: Session, actor: policy.Actor, note_id: str) -> tuple[Note, list[int]]:
+    """The note and its author ids, or NotFound when it does not exist or may not be seen."""
+    note = session.get(Note, note_id) if len(note_id) <= 64 else None
+    if note is None:
+        raise NotFound("No such note.")
+    author_ids = list_author_ids(session, note_id)
+    if not policy.can_read_note(actor, note, set(author_ids)):
+        raise NotFound("No such note.")
+    return note, author_ids
+
+
+def load_editable(session: Session, actor: policy.Actor, note_id: str) -> tuple[Note, list[int]]:
+    note, author_ids = load_readable(session, actor, note_id)
+    if note.deleted_at is not None:
+        raise NotFound("No such note.")
+    if not policy.can_edit_note(actor, note, set(author_ids)):
+        if not policy.is_signed_in(actor):
+            raise NotSignedIn("Sign in to edit this note.")
+        raise Forbidden("Only the note's authors and administrators can change it.")
+    return note, author_ids
+
+
+# --- building what is written ----------------------------------------------------------------
+
+
+def resolver(session: Session, actor: policy.Actor):  # type: ignore[no-untyped-def]
+    """Resolve wikilink targets (ids, then titles, case- and accent-insensitive) among visible notes."""
+
+    def resolve(targets: Sequence[str]) -> Mapping[str, Resolved]:
+        keys = {fold(t): t for t in targets}
+        rows = session.exec(
+            select(Note.id, Note.title, Note.title_key)
+            .where(policy.visible_notes(actor))
+            .where(sa.or_(Note.id.in_(list(targets)), Note.title_key.in_(list(keys))))  # type: ignore[attr-defined]
+            .order_by(Note.created_at)
+        ).all()
+        found: dict[str, Resolved] = {}
+        by_id = {r.id: r for r in rows}
+        for target in targets:
+            if target in by_id:
+                found[target] = Resolved(by_id[target].id, by_id[target].title)
+        for row in rows:
+            target = keys.get(row.title_key)
+            if target is not None and target not in found:
+                found[target] = Resolved(row.id, row.title)
+        return found
+
+    return resolve
+
+
+def _users_by_username(session: Session, usernames: Sequence[str]) -> list[User]:
+    users = {u.username: u for u in session.exec(select(User).where(User.username.in_(list(usernames))))}  # type: ignore[attr-defined]
+    missing = [u for u in usernames if u not in users]
+    if missing:
+        raise Invalid(f"Unknown author: {', '.join(missing)}.", field="authors")
+    seen: list[User] = []
+    for name in usernames:
+        if users[name] not in seen:
+            seen.append(users[name])
+    return seen
+
+
+def _checked_links(session: Session, actor: policy.Actor, ids: Sequence[str]) -> list[str]:
+    wanted = list(dict.fromkeys(ids))
+    found = set(session.exec(select(Note.id).where(Note.id.in_(wanted), policy.visible_notes(actor))))  # type: ignore[attr-defined]
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise Invalid(f"Unknown note in links: {', '.join(missing)}.", field="links")
+    return wanted
+
+
+def _check_visibility(visibility: str) -> None:
+    if visibility == "community":
+        raise Invalid("Visibility 'community' needs a community.", field="visibility")
+
+
+@dataclass
+class NoteState:
+    """Everything a revision records about a note."""
+
+    title: str
+    body: str
+    kind: str
+    visibility: str
+    licence: str
+    published_at: datetime | None
+    authors: list[User]
+    links: list[str]  # explicit links, by id
+
+    def meta(self) -> dict:
+        return {
+            "kind": self.kind,
+            "visibility": self.visibility,
+            "licence": self.licence,
+            "published_at": self.published_at.isoformat() if self.published_at else None,
+            "authors": [u.username for u in self.authors],
+            "links": list(self.links),
+        }
+
+
+def _write_links(session: Session, note_id: str, explicit: list[str], rendered_targets: list[str], resolved: Mapping[str, Resolved]) -> None:
+    session.execute(sa.delete(NoteLink).where(NoteLink.source_id == note_id))  # type: ignore[arg-type]
+    for target in explicit:
+        session.add(NoteLink(source_id=note_id, target_id=target, origin="explicit"))
+    for target in rendered_targets:
+        hit = resolved.get(target)
+        session.add(
+            NoteLink(
+                source_id=note_id,
+                target_id=hit.id if hit else None,
+                target_title=None if hit else target[:300],
+                origin="wikilink",
+            )
+        )
+
+
+def _write_authors(session: Session, note_id: str, authors: list[User]) -> None:
+    session.execute(sa.delete(NoteAuthor).where(NoteAuthor.note_id == note_id))  # type: ignore[arg-type]
+    for position, user in enumerate(authors):
+        session.add(NoteAuthor(note_id=note_id, user_id=user.id, position=position))
+
+
+def insert_note(
+    *,
+    session: Session,
+    actor: policy.Actor,
+    state: NoteState,
+    note_id: str | None = None,
+    created_at: datetime | None = None,
+    updated_at: datetime | None = None,
+    summary: str | None = None,
+) -> Note:
+    """Write a new note with its first revision (shared by the API, the forms and import)."""
+    now = utcnow()
+    rendered = render(state.body, resolver(session, actor))
+    note = Note(
+        id=note_id or new_id(),
+        kind=state.kind,
+        title=state.title,
+        title_key=fold(state.title)[:300],
+        slug=slugify(state.title) or "note",
+        body=state.body,
+        html=rendered.html,
+        visibility=state.visibility,
+        licence=state.licence,
+        revision=1,
+        created_at=created_at or now,
+        published_at=state.published_at,
+        updated_at=updated_at or created_at or now,
+        created_by_id=actor.id if actor else None,
+    )
+    session.add(note)
+    session.flush()
+    _write_authors(session, note.id, state.authors)
+    _write_links(session, note.id, state.links, [w.target for w in rendered.wikilinks], rendered.resolved)
+    session.add(
+        Revision(
+            note_id=note.id, number=1, editor_id=actor.id if actor else None, created_at=note.updated_at,
+            summary=summary, title=note.title, body=note.body, html=note.html, meta=state.meta(),
+        )
+    )
+    session.flush()
+    return note
+
+
+def create_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -> NoteRead:
+    """Create a note; its creator is one of its authors."""
+    if not policy.can_create_note(actor):
+        raise NotSignedIn("Sign in to write a note.")
+    assert actor is not None
+    _check_visibility(data.visibility)
+    authors = _users_by_username(session, data.authors) if data.authors else []
+    if actor.id not in {u.id for u in authors}:
+        authors.insert(0, actor)
+    state = NoteState(
+        title=data.title, body=data.body, kind=data.kind, visibility=data.visibility, licence=data.licence,
+        published_at=data.published_at or utcnow(), authors=authors,
+        links=_checked_links(session, actor, data.links or []),
+    )
+    note = insert_note(session=session, actor=actor, state=state, summary=data.summary)
+    return read_note(session=session, actor=actor, note=note)
+
+
+def current_state(session: Session, note: Note, author_ids: list[int]) -> NoteState:
+    users = {u.id: u for u in session.exec(select(User).where(User.id.in_(author_ids)))}  # type: ignore[union-attr]
+    links = session.exec(
+        select(NoteLink.target_id).where(NoteLink.source_id == note.id, NoteLink.origin == "explicit").order_by(NoteLink.id)  # type: ignore[arg-type]
+    ).all()
+    return NoteState(
+        title=note.title, body=note.body, kind=note.kind, visibility=note.visibility, licence=note.licence,
+        published_at=note.published_at, authors=[users[i] for i in author_ids], links=[t for t in links if t],
+    )
+
+
+def apply_state(
+    *, session: Session, actor: policy.Actor, note: Note, base_revision: int, old: NoteState, new: NoteState,
+    summary: str | None, updated_at: datetime | None = None,
+) -> Note:
+    """Write `new` as revision base_revision+1, or raise Conflict if the note moved on meanwhile."""
+    if old == new:
+        return note
+    rendered = render(new.body, resolver(session, actor))
+    now = updated_at or utcnow()
+    number = base_revision + 1
+    # The revision check and the write are one statement, so two racing saves cannot both win.
+    result = session.execute(
+        sa.update(Note)
+        .where(Note.id == note.id, Note.revision == base_revision, Note.deleted_at.is_(None))  # type: ignore[arg-type,union-attr]
+        .values(
+            kind=new.kind, title=new.title, title_key=fold(new.title)[:300], slug=slugify(new.title) or "note",
+            body=new.body, html=rendered.html, visibility=new.visibility, licence=new.licence,
+            published_at=new.published_at, updated_at=now, revision=number,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise Conflict("This note was changed by someone else since you started editing.", current_revision=note.revision)
+    _write_authors(session, note.id, new.authors)
+    _write_links(session, note.id, new.links, [w.target for w in rendered.wikilinks], rendered.resolved)
+    session.add(
+        Revision(
+            note_id=note.id, number=number, editor_id=actor.id if actor else None, created_at=now,
+            summary=summary, title=new.title, body=new.body, html=rendered.html, meta=new.meta(),
+        )
+    )
+    session.flush()
+    session.refresh(note)
+    return note
+
+
+def refresh_links(*, session: Session, actor: policy.Actor, note: Note, explicit: list[str] | None = None) -> None:
+    """Re-render a note's current revision and rewrite its links in place, writing no new revision.
+
+    Rendering is derived data: used when link targets appeared after the note was written.
+    """
+    author_ids = list_author_ids(session, note.id)
+    state = current_state(session, note, author_ids)
+    if explicit is not None:
+        state.links = _known_ids(session, explicit)
+    rendered = render(note.body, resolver(session, actor))
+    note.html = rendered.html
+    session.add(note)
+    _write_links(session, note.id, state.links, [w.target for w in rendered.wikilinks], rendered.resolved)
+    rev = session.exec(select(Revision).where(Revision.note_id == note.id, Revision.number == note.revision)).one()
+    rev.html = rendered.html
+    rev.meta = state.meta()
+    session.add(rev)
+    session.flush()
+
+
+def _known_ids(session: Session, ids: Sequence[str]) -> list[str]:
+    wanted = list(dict.fromkeys(ids))
+    found = set(session.exec(select(Note.id).where(Note.id.in_(wanted))))  # type: ignore[attr-defined]
+    return [i for i in wanted if i in found]
+
+
+def update_note(*, session: Session, actor: policy.Actor, note_id: str, data: NoteUpdate) -> NoteRead:
+    """Apply a change made from `data.base_revision`; 409 if the note has moved on."""
+    note, author_ids = load_editable(session, actor, note_id)
+    if data.base_revision != note.revision:
+        raise Conflict(
+            f"This note is at revision {note.revision}; your change was made from revision {data.base_revision}.",
+            current_revision=note.revision,
+            current=read_note(session=session, actor=actor, note=note).model_dump(mode="json"),
+        )
+    old = current_state(session, note, author_ids)
+    fields = data.model_dump(exclude_unset=True)
+    if fields.get("visibility"):
+        _check_visibility(fields["visibility"])
+    new = NoteState(
+        title=data.title if data.title is not None else old.title,
+        body=data.body if data.body is not None else old.body,
+        kind=data.kind or old.kind,
+        visibility=data.visibility or old.visibility,
+        licence=data.licence or old.licence,
+        published_at=data.published_at if "published_at" in fields else old.published_at,
+        authors=_users_by_username(session, data.authors) if data.authors else old.authors,
+        links=_checked_links(session, actor, data.links) if data.links is not None else old.links,
+    )
+    note = apply_state(session=session, actor=actor, note=note, base_revision=data.base_revision, old=old, new=new, summary=data.summary)
+    return read_note(session=session, actor=actor, note=note)
+
+
+def delete_note(*, session: Session, actor: policy.Actor, note_id: str) -> None:
+    """Soft-delete: the note disappears everywhere; its history stays for admins."""
+    note, _ = load_editable(session, actor, note_id)
+    note.deleted_at = utcnow()
+    note.deleted_by_id = actor.id if actor else None
+    session.add(note)
+    session.flush()
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _authors_of(session: Session, note_ids: Sequence[str]) -> dict[str, list[AuthorRead]]:
+    rows = session.exec(
+        select(NoteAuthor.note_id, User.username, User.display_name)
+        .join(User, User.id == NoteAuthor.user_id)  # type: ignore[arg-type]
+        .where(NoteAuthor.note_id.in_(list(note_ids)))  # type: ignore[attr-defined]
+        .order_by(NoteAuthor.note_id, NoteAuthor.position)
+    ).all()
+    out: dict[str, list[AuthorRead]] = {i: [] for i in note_ids}
+    for note_id, username, display_name in rows:
+        out[note_id].append(AuthorRead(username=username, display_name=display_name, url=user_url(session, username)))
+    return out
+
+
+def _ref(session: Session, note: Note) -> NoteRef:
+    return NoteRef(id=note.id, title=note.title, kind=note.kind, url=note_url(session, note.id))
+
+
+def _links_of(session: Session, actor: policy.Actor, note_id: str) -> NoteLinks:
+    rows = session.exec(
+        select(Note, sa.func.min(NoteLink.id).label("first"))
+        .join(NoteLink, NoteLink.target_id == Note.id)  # type: ignore[arg-type]
+        .where(NoteLink.source_id == note_id, Note.id != note_id, policy.visible_notes(actor))
+        .group_by(Note.id)
+        .order_by("first")
+    ).all()
+    links = NoteLinks()
+    for target, _ in rows:
+        getattr(links, _KIND_GROUP[target.kind]).append(_ref(session, target))
+    return links
+
+
+def _backlinks_of(session: Session, actor: policy.Actor, note_id: str) -> list[NoteRef]:
+    linking = select(NoteLink.source_id).where(NoteLink.target_id == note_id)
+    rows = session.exec(
+        select(Note).where(Note.id.in_(linking), Note.id != note_id, policy.visible_notes(actor)).order_by(Note.title)  # type: ignore[attr-defined]
+    ).all()
+    return [_ref(session, n) for n in rows]
+
+
+def read_note(*, session: Session, actor: policy.Actor, note: Note) -> NoteRead:
+    """The full reading of a note the actor may see (a fixed number of queries)."""
+    author_ids = list_author_ids(session, note.id)
+    lic = LICENCES[note.licence]
+    return NoteRead(
+        id=note.id, kind=note.kind, title=note.title, slug=note.slug, body=note.body, html=note.html,
+        visibility=note.visibility, licence=note.licence,
+        licence_info=LicenceRead(id=lic.id, name=lic.name, url=lic.url),
+        url=note_url(session, note.id),
+        authors=_authors_of(session, [note.id])[note.id],
+        created_at=note.created_at, published_at=note.published_at, updated_at=note.updated_at,
+        revision=note.revision,
+        links=_links_of(session, actor, note.id),
+        backlinks=_backlinks_of(session, actor, note.id),
+        deleted_at=note.deleted_at,
+        can_edit=policy.can_edit_note(actor, note, set(author_ids)),
+    )
+
+
+def get_note(*, session: Session, actor: policy.Actor, note_id: str) -> NoteRead:
+    note, _ = load_readable(session, actor, note_id)
+    return read_note(session=session, actor=actor, note=note)
+
+
+_ORDER = {
+    "updated": Note.updated_at, "published": Note.published_at, "created": Note.created_at, "title": Note.title_key,
+}
+
+
+def _excerpt(body: str, length: int = 220) -> str:
+    text = " ".join(body.replace("#", " ").replace("*", " ").split())
+    return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
+
+
+def list_notes(*, session: Session, actor: policy.Actor, query: NoteQuery) -> NotePage:
+    """A page of the notes the actor may see, filtered and sorted."""
+    where = [policy.visible_notes(actor)]
+    if query.kind:
+        where.append(Note.kind == query.kind)
+    if query.author:
+        where.append(
+            Note.id.in_(  # type: ignore[attr-defined]
+                select(NoteAuthor.note_id).join(User, User.id == NoteAuthor.user_id).where(User.username == query.author.lower())  # type: ignore[arg-type]
+            )
+        )
+    total = session.exec(select(sa.func.count()).select_from(Note).where(*where)).one()
+    column = _ORDER[query.sort.lstrip("-")]
+    order = column.desc() if query.sort.startswith("-") else column.asc()  # type: ignore[attr-defined]
+    notes = session.exec(
+        select(Note).where(*where).order_by(order, Note.id).offset((query.page - 1) * query.per_page).limit(query.per_page)
+    ).all()
+    authors = _authors_of(session, [n.id for n in notes])
+    items = [
+        NoteSummary(
+            id=n.id, kind=n.kind, title=n.title, url=note_url(session, n.id), visibility=n.visibility,
+            authors=authors[n.id], excerpt=_excerpt(n.body), published_at=n.published_at,
+            updated_at=n.updated_at, revision=n.revision,
+        )
+        for n in notes
+    ]
+    return NotePage(items=items, total=total, page=query.page, per_page=query.per_page)

@@ -1,0 +1,109 @@
+"""Revision history: list, read one, compare two, restore one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from praxis import policy
+from praxis.diff import field_changes, word_diff
+from praxis.errors import NotFound
+from praxis.models import Note, Revision, User
+from praxis.schemas import DiffRead, NoteRead, RevisionRead, RevisionSummary
+from praxis.services import notes as note_service
+from praxis.services.urls import note_url
+
+
+def _readable_history(session: Session, actor: policy.Actor, note_id: str) -> Note:
+    note, _ = note_service.load_readable(session, actor, note_id)
+    return note
+
+
+def _revision(session: Session, note_id: str, number: int) -> Revision:
+    rev = session.exec(select(Revision).where(Revision.note_id == note_id, Revision.number == number)).first()
+    if rev is None:
+        raise NotFound(f"This note has no revision {number}.")
+    return rev
+
+
+def _editors(session: Session, ids: set[int]) -> dict[int, User]:
+    if not ids:
+        return {}
+    return {u.id: u for u in session.exec(select(User).where(User.id.in_(ids)))}  # type: ignore[union-attr,misc]
+
+
+def list_revisions(*, session: Session, actor: policy.Actor, note_id: str) -> list[RevisionSummary]:
+    """Every revision of a note, newest first."""
+    _readable_history(session, actor, note_id)
+    revs = session.exec(
+        select(Revision.number, Revision.editor_id, Revision.created_at, Revision.summary)
+        .where(Revision.note_id == note_id)
+        .order_by(Revision.number.desc())  # type: ignore[attr-defined]
+    ).all()
+    editors = _editors(session, {r.editor_id for r in revs if r.editor_id})
+    return [
+        RevisionSummary(
+            number=r.number,
+            editor=editors[r.editor_id].username if r.editor_id in editors else None,
+            editor_name=editors[r.editor_id].display_name if r.editor_id in editors else None,
+            created_at=r.created_at,
+            summary=r.summary,
+        )
+        for r in revs
+    ]
+
+
+def get_revision(*, session: Session, actor: policy.Actor, note_id: str, number: int) -> RevisionRead:
+    _readable_history(session, actor, note_id)
+    rev = _revision(session, note_id, number)
+    editor = _editors(session, {rev.editor_id} if rev.editor_id else set()).get(rev.editor_id or 0)
+    return RevisionRead(
+        number=rev.number, editor=editor.username if editor else None,
+        editor_name=editor.display_name if editor else None, created_at=rev.created_at, summary=rev.summary,
+        note_id=note_id, title=rev.title, body=rev.body, html=rev.html, meta=rev.meta,
+        url=f"{note_url(session, note_id)}?rev={rev.number}",
+    )
+
+
+def _fields(rev: Revision) -> dict:
+    return {"title": rev.title, **rev.meta}
+
+
+def diff_revisions(*, session: Session, actor: policy.Actor, note_id: str, from_: int, to: int) -> DiffRead:
+    """What changed from revision `from_` to revision `to`."""
+    _readable_history(session, actor, note_id)
+    a, b = _revision(session, note_id, from_), _revision(session, note_id, to)
+    return DiffRead(
+        note_id=note_id, from_revision=from_, to_revision=to,
+        fields=field_changes(_fields(a), _fields(b)),  # type: ignore[arg-type]
+        body=word_diff(a.body, b.body),  # type: ignore[arg-type]
+    )
+
+
+def restore_revision(
+    *, session: Session, actor: policy.Actor, note_id: str, number: int, summary: str | None = None
+) -> NoteRead:
+    """Write a new revision equal to revision `number` (authors and links that still exist)."""
+    note, author_ids = note_service.load_editable(session, actor, note_id)
+    rev = _revision(session, note_id, number)
+    old = note_service.current_state(session, note, author_ids)
+    meta = rev.meta
+    users = {u.username: u for u in session.exec(select(User).where(User.username.in_(meta.get("authors", []))))}  # type: ignore[attr-defined]
+    authors = [users[name] for name in meta.get("authors", []) if name in users] or old.authors
+    live_links = set(
+        session.exec(select(Note.id).where(Note.id.in_(meta.get("links", [])), policy.visible_notes(actor)))  # type: ignore[attr-defined]
+    )
+    published = meta.get("published_at")
+    new = note_service.NoteState(
+        title=rev.title, body=rev.body, kind=meta.get("kind", old.kind),
+        visibility=meta.get("visibility", old.visibility), licence=meta.get("licence", old.licence),
+        published_at=datetime.fromisoformat(published) if published else None,
+        authors=authors, links=[i for i in meta.get("links", []) if i in live_links],
+    )
+    # Restoring a revision equal to the current state changes nothing and writes no revision.
+    note = note_service.apply_state(
+        session=session, actor=actor, note=note, base_revision=note.revision, old=old, new=new,
+        summary=summary or f"Restauration de la révision {number}",
+    )
+    return note_service.read_note(session=session, actor=actor, note=note)

@@ -1,0 +1,206 @@
+"""Import and export of notes as Markdown files with YAML front matter (the `content/` format)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import frontmatter
+import yaml
+from pydantic import TypeAdapter, ValidationError
+from sqlmodel import Session, select
+
+from praxis import policy
+from praxis.errors import Invalid
+from praxis.markdown import slugify
+from praxis.models import Note, User, utcnow
+from praxis.schemas import Body, Title
+from praxis.services import accounts
+from praxis.services import notes as note_service
+from praxis.vocab import DEFAULT_LICENCE, KINDS, LICENCES
+
+KIND_DIRS = {"note": "notes", "organisation": "organisations", "term": "lexique"}
+_title = TypeAdapter(Title)
+_body = TypeAdapter(Body)
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+def _timezone(session: Session) -> ZoneInfo:
+    return ZoneInfo(str(session.info.get("timezone", "America/Toronto")))
+
+
+def _when(value: object, session: Session, name: str, where: str) -> datetime | None:
+    """A front-matter date or date-time; a bare date is midnight in the site's time zone."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise Invalid(f"{where}: '{name}' is not an ISO 8601 date ({value!r}).", field=name) from None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=_timezone(session))
+    if isinstance(value, date):
+        return datetime.combine(value, time(0), tzinfo=_timezone(session))
+    raise Invalid(f"{where}: '{name}' is not a date.", field=name)
+
+
+def _authors(session: Session, value: object, where: str) -> list[User]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        raise Invalid(f"{where}: 'authors' must list at least one author.", field="authors")
+    users: list[User] = []
+    for item in value:
+        if isinstance(item, dict) and item.get("username"):
+            user = accounts.get_user(session, str(item["username"]))
+            if user is None:
+                user = User(username=str(item["username"]).lower(), display_name=str(item.get("name") or item["username"]))
+                session.add(user)
+                session.flush()
+        elif isinstance(item, str):
+            user = accounts.profile_for(session=session, name=item)
+        else:
+            raise Invalid(f"{where}: an author must be a name or {{username, name}}.", field="authors")
+        if user not in users:
+            users.append(user)
+    return users
+
+
+def _read_file(session: Session, path: Path) -> tuple[str | None, note_service.NoteState, dict]:
+    where = str(path)
+    try:
+        post = frontmatter.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise Invalid(f"{where}: not UTF-8 text.") from None
+    except yaml.YAMLError as exc:
+        raise Invalid(f"{where}: the front matter is not valid YAML ({exc.__class__.__name__}).") from None
+    meta = post.metadata
+    try:
+        title = _title.validate_python(meta.get("title"))
+        body = _body.validate_python(post.content)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise Invalid(f"{where}: {'title' if not first['loc'] else first['loc'][0]}: {first['msg']}.") from None
+    kind = meta.get("kind", "note")
+    if kind not in KINDS:
+        raise Invalid(f"{where}: unknown kind {kind!r}.", field="kind")
+    visibility = meta.get("visibility", "public")
+    if visibility not in ("public", "restricted"):
+        raise Invalid(f"{where}: visibility {visibility!r} is not available here.", field="visibility")
+    licence = meta.get("licence", DEFAULT_LICENCE)
+    if licence not in LICENCES:
+        raise Invalid(f"{where}: unknown licence {licence!r}.", field="licence")
+    links = meta.get("links") or []
+    if not isinstance(links, list) or not all(isinstance(x, str) for x in links):
+        raise Invalid(f"{where}: 'links' must be a list of note ids.", field="links")
+    note_id = meta.get("id")
+    if note_id is not None and (not isinstance(note_id, str) or not 1 <= len(note_id) <= 24 or slugify(note_id, 200) == ""):
+        raise Invalid(f"{where}: 'id' must be a short string.", field="id")
+    state = note_service.NoteState(
+        title=title, body=body, kind=kind, visibility=visibility, licence=licence,
+        published_at=_when(meta.get("published"), session, "published", where),
+        authors=_authors(session, meta.get("authors"), where), links=links,
+    )
+    dates = {
+        "created": _when(meta.get("created"), session, "created", where),
+        "updated": _when(meta.get("updated"), session, "updated", where),
+    }
+    return note_id, state, dates
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_file():
+        if path.suffix != ".md":
+            raise Invalid(f"{path}: not a Markdown (.md) file.")
+        return [path]
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*.md") if p.is_file() and not p.name.startswith("."))
+    raise Invalid(f"{path}: no such file or folder.")
+
+
+def import_path(*, session: Session, path: Path, actor: policy.Actor = None) -> ImportReport:
+    """Import one .md file or a folder of them; notes with a known id are updated, not duplicated.
+
+    Two passes, so links and wikilinks between imported notes resolve whatever the file order.
+    """
+    actor = actor or policy.SYSTEM
+    report = ImportReport()
+    imported: list[tuple[Note, list[str]]] = []
+    for file in _files(path):
+        note_id, state, dates = _read_file(session, file)
+        wanted_links, state.links = state.links, []
+        existing = session.get(Note, note_id) if note_id else None
+        if existing is None:
+            note = note_service.insert_note(
+                session=session, actor=actor, state=state, note_id=note_id,
+                created_at=dates["created"] or state.published_at or dates["updated"],
+                updated_at=dates["updated"], summary="Import",
+            )
+            report.created += 1
+        else:
+            note = existing
+            old = note_service.current_state(session, note, note_service.list_author_ids(session, note.id))
+            state.links = old.links
+            if old == state or note.deleted_at is not None:
+                report.unchanged += 1
+            else:
+                note = note_service.apply_state(
+                    session=session, actor=actor, note=note, base_revision=note.revision, old=old, new=state,
+                    summary="Import", updated_at=dates["updated"] or utcnow(),
+                )
+                report.updated += 1
+        imported.append((note, wanted_links))
+        report.files.append(str(file))
+    for note, wanted_links in imported:
+        note_service.refresh_links(session=session, actor=actor, note=note, explicit=wanted_links)
+    return report
+
+
+def _iso(value: datetime | None, tz: ZoneInfo) -> str | None:
+    return value.astimezone(tz).isoformat() if value else None
+
+
+def export_path(*, session: Session, path: Path, actor: policy.Actor = None) -> int:
+    """Write every live note the actor may see as a .md file under `path`; return how many."""
+    actor = actor or policy.SYSTEM
+    tz = _timezone(session)
+    notes = session.exec(select(Note).where(policy.visible_notes(actor)).order_by(Note.created_at, Note.id)).all()
+    used: set[Path] = set()
+    for note in notes:
+        state = note_service.current_state(session, note, note_service.list_author_ids(session, note.id))
+        meta = {
+            "id": note.id,
+            "title": note.title,
+            "kind": note.kind,
+            "authors": [{"username": u.username, "name": u.display_name} for u in state.authors],
+            "published": _iso(note.published_at, tz),
+            "created": _iso(note.created_at, tz),
+            "updated": _iso(note.updated_at, tz),
+            "visibility": note.visibility,
+            "licence": note.licence,
+        }
+        if state.links:
+            meta["links"] = state.links
+        folder = path / KIND_DIRS[note.kind]
+        target = folder / f"{note.slug or 'note'}.md"
+        if target in used:
+            target = folder / f"{note.slug or 'note'}-{slugify(note.id, 40) or 'x'}-{len(used)}.md"
+        used.add(target)
+        folder.mkdir(parents=True, exist_ok=True)
+        post = frontmatter.Post(note.body, **meta)
+        target.write_text(frontmatter.dumps(post, sort_keys=False, allow_unicode=True) + "\n", encoding="utf-8")
+    return len(notes)

@@ -1,0 +1,19 @@
+"""Absolute URLs of the site's objects, from the site URL the session carries."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from sqlmodel import Session
+
+
+def site_url(session: Session) -> str:
+    return str(session.info.get("site_url", "http://127.0.0.1:8000")).rstrip("/")
+
+
+def note_url(session: Session, note_id: str) -> str:
+    return f"{site_url(session)}/n/{quote(note_id)}/"
+
+
+def user_url(session: Session, username: str) -> str:
+    return f"{site_url(session)}/u/{quote(username)}/"

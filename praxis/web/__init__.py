@@ -1,0 +1,12 @@
+"""The HTML pages. State-changing form posts carry a CSRF token."""
+
+from fastapi import APIRouter, Depends
+
+from praxis.deps import require_csrf
+from praxis.web import auth, home, notes, users
+
+router = APIRouter(dependencies=[Depends(require_csrf)], include_in_schema=False)
+router.include_router(home.router)
+router.include_router(auth.router)
+router.include_router(users.router)
+router.include_router(notes.router)

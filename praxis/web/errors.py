@@ -1,0 +1,95 @@
+"""Errors mapped once: JSON `{"detail": …}` on the API, a friendly French page elsewhere."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from praxis.errors import DomainError, Invalid, NotSignedIn
+from praxis.middleware import is_api_path
+from praxis.web.templating import page
+
+log = logging.getLogger("praxis.errors")
+
+TITLES = {
+    400: "Requête incorrecte",
+    401: "Connexion requise",
+    403: "Accès refusé",
+    404: "Page introuvable",
+    405: "Méthode non permise",
+    409: "Conflit de modification",
+    413: "Contenu trop volumineux",
+    422: "Données invalides",
+    429: "Trop de requêtes",
+    500: "Erreur du serveur",
+}
+EXPLANATIONS = {
+    400: "La requête n'a pas pu être comprise.",
+    401: "Connectez-vous pour continuer.",
+    403: "Vous n'avez pas la permission de faire cette action.",
+    404: "Cette page n'existe pas, ou vous n'y avez pas accès.",
+    405: "Cette adresse n'accepte pas cette méthode.",
+    409: "Quelqu'un d'autre a modifié ce contenu entre-temps. Rien n'a été écrasé.",
+    413: "Ce que vous avez envoyé dépasse la taille permise. Rien n'a été enregistré.",
+    422: "Certaines données envoyées ne sont pas valides.",
+    429: "Veuillez patienter un moment avant de réessayer.",
+    500: "Un problème inattendu est survenu. Rien de ce que vous avez envoyé n'est perdu de notre côté.",
+}
+
+
+def error_page(request: Request, status: int, detail: str | None = None) -> Response:
+    return page(
+        request,
+        "errors/error.html",
+        {"status": status, "title": TITLES.get(status, "Erreur"), "explanation": EXPLANATIONS.get(status, ""), "detail": detail},
+        status_code=status,
+    )
+
+
+def _json(status: int, body: dict, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        if is_api_path(request.url.path):
+            headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotSignedIn) else None
+            if isinstance(exc, Invalid):
+                loc = ["body", exc.field] if exc.field else ["body"]
+                return _json(exc.status, {"detail": [{"loc": loc, "msg": exc.message, "type": "value_error"}]})
+            extra = {k: v for k, v in exc.extra.items() if k != "field"}
+            return _json(exc.status, {"detail": exc.message, **extra}, headers)
+        if isinstance(exc, NotSignedIn) and request.method == "GET":
+            return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+        return error_page(request, exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        if is_api_path(request.url.path):
+            errors = [
+                {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+                for e in exc.errors()
+            ]
+            return _json(422, {"detail": errors})
+        fields = ", ".join(str(e["loc"][-1]) for e in exc.errors() if e.get("loc"))
+        return error_page(request, 422, fields or None)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if is_api_path(request.url.path):
+            return _json(exc.status_code, {"detail": exc.detail}, getattr(exc, "headers", None))
+        return error_page(request, exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("Unhandled error on %s %s", request.method, request.url.path)
+        if is_api_path(request.url.path):
+            return _json(500, {"detail": "Internal server error."})
+        return error_page(request, 500)

@@ -1,0 +1,60 @@
+"""The Jinja2 environment and the one helper every page renders through."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+
+from praxis.config import Settings
+from praxis.deps import CSRF_COOKIE, csrf_token
+from praxis.i18n import format_date
+from praxis.vocab import LICENCES
+
+KIND_LABELS = {"note": "Note", "organisation": "Organisation", "term": "Terme"}
+VISIBILITY_LABELS = {"public": "public", "community": "communauté", "restricted": "restreint"}
+
+
+def make_templates(directory: Path, settings: Settings) -> Jinja2Templates:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(directory)),
+        autoescape=jinja2.select_autoescape(default=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    templates = Jinja2Templates(env=env)
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(site_name=settings.site_name, LICENCES=LICENCES, KIND_LABELS=KIND_LABELS, VISIBILITY_LABELS=VISIBILITY_LABELS)
+    env.filters["date"] = lambda value, with_time=False: format_date(value, tz=settings.timezone, with_time=with_time)
+    return templates
+
+
+def page(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    alternate: str | None = None,
+) -> Response:
+    """Render a page for the current visitor; `alternate` is the URL of its JSON twin."""
+    templates: Jinja2Templates = request.app.state.templates
+    ctx = {
+        "actor": getattr(request.state, "actor", None),
+        "csrf_token": csrf_token(request),
+        "lang": "fr",
+        **(context or {}),
+    }
+    response = templates.TemplateResponse(request, template, ctx, status_code=status_code)
+    new_csrf = getattr(request.state, "new_csrf", None)
+    if new_csrf:
+        settings: Settings = request.app.state.settings
+        response.set_cookie(CSRF_COOKIE, new_csrf, httponly=True, samesite="lax", secure=settings.secure_cookies)
+    if alternate:
+        response.headers["Link"] = f'<{alternate}>; rel="alternate"; type="application/json"'
+    return response

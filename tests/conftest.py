@@ -1,0 +1,122 @@
+"""A temp site per test, on SQLite and again on PostgreSQL.
+
+Migrations run once per backend and worker into a template (a SQLite file, a PostgreSQL
+template database); each test gets a fresh copy of it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from praxis.app import create_app
+from praxis.config import Settings
+from praxis.db import make_engine, new_session, upgrade
+
+PG_SERVER = os.environ.get("PRAXIS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
+BACKENDS = [b for b in os.environ.get("PRAXIS_TEST_BACKENDS", "sqlite,postgres").split(",") if b]
+PASSWORD = "mot-de-passe-test"
+
+
+def _admin_engine() -> sa.Engine:
+    return sa.create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def worker_tag() -> str:
+    return f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("sqlite-template")
+    settings = Settings(data_dir=data, secret_key="x")
+    engine = make_engine(settings)
+    upgrade(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return data / "praxis.db"
+
+
+@pytest.fixture(scope="session")
+def pg_template(worker_tag: str) -> Iterator[str]:
+    name = f"praxis_tpl_{worker_tag}".lower()
+    admin = _admin_engine()
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engine = make_engine(Settings(database_url=f"{PG_SERVER}/{name}", secret_key="x"))
+    upgrade(engine)
+    engine.dispose()
+    yield name
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """None for SQLite (the data dir's file, copied from the template), or a fresh PostgreSQL database."""
+    if backend == "sqlite":
+        data = tmp_path / "data"
+        data.mkdir()
+        shutil.copy(request.getfixturevalue("sqlite_template"), data / "praxis.db")
+        yield None
+        return
+    template = request.getfixturevalue("pg_template")
+    name = f"praxis_t_{uuid.uuid4().hex[:12]}"
+    admin = _admin_engine()
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    yield f"{PG_SERVER}/{name}"
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str | None) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        secret_key="test-secret-key",
+        content_dir=tmp_path / "no-content",
+        site_url="https://praxis.example.org",
+        site_name="Praxis",
+    )
+
+
+@pytest.fixture
+def app(settings: Settings):  # type: ignore[no-untyped-def]
+    application = create_app(settings)
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app, base_url="https://testserver") as c:
+        yield c
+
+
+@pytest.fixture
+def session(app) -> Iterator[Session]:  # type: ignore[no-untyped-def]
+    """A database session on the test site; tests commit what they write."""
+    s = new_session(app.state.engine, app.state.settings, write=True)
+    yield s
+    s.rollback()
+    s.close()

@@ -1,0 +1,211 @@
+"""The note service: writing, reading, listing, concurrency and deletion."""
+
+import threading
+
+import pytest
+from sqlmodel import select
+
+from praxis.db import new_session
+from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
+from praxis.models import NoteLink, Revision
+from praxis.schemas import NoteQuery, NoteUpdate
+from praxis.services import notes as note_service
+from tests.factories import make_note, make_user
+
+
+def test_creator_is_an_author_and_authors_keep_their_order(session):
+    alice, bob, carole = make_user(session, "alice"), make_user(session, "bob"), make_user(session, "carole")
+    note = make_note(session, alice, authors=["carole", "bob"])
+    assert [a.username for a in note.authors] == ["alice", "carole", "bob"]
+    note = make_note(session, bob, authors=["carole", "bob", "alice"])
+    assert [a.username for a in note.authors] == ["carole", "bob", "alice"]
+    assert carole.id
+
+
+def test_new_note_has_revision_one_and_defaults(session):
+    alice = make_user(session)
+    note = make_note(session, alice)
+    assert note.revision == 1 and note.kind == "note" and note.visibility == "public"
+    assert note.licence == "CC-BY-SA-4.0" and note.licence_info.url.startswith("https://creativecommons.org/licenses/by-sa/4.0")
+    assert note.published_at is not None and note.created_at == note.updated_at
+    assert len(note.id) >= 10 and note.url == f"https://praxis.example.org/n/{note.id}/"
+    assert "<strong>chantier</strong>" in note.html
+
+
+def test_ids_are_random_not_sequential(session):
+    alice = make_user(session)
+    ids = {make_note(session, alice, title=f"Note {i}").id for i in range(5)}
+    assert len(ids) == 5 and not any(i.isdigit() for i in ids)
+
+
+def test_visitors_cannot_write(session):
+    with pytest.raises(NotSignedIn):
+        make_note(session, None)
+
+
+def test_unknown_author_or_link_is_refused_naming_the_field(session):
+    alice = make_user(session)
+    with pytest.raises(Invalid) as err:
+        make_note(session, alice, authors=["personne"])
+    assert err.value.field == "authors" and "personne" in err.value.message
+    with pytest.raises(Invalid) as err:
+        make_note(session, alice, links=["inexistant"])
+    assert err.value.field == "links"
+
+
+def test_links_and_wikilinks_are_grouped_by_kind_with_backlinks(session):
+    alice = make_user(session)
+    org = make_note(session, alice, title="Culture Laval", kind="organisation")
+    term = make_note(session, alice, title="Mutualisation", kind="term")
+    other = make_note(session, alice, title="Cercles du réseau")
+    note = make_note(session, alice, title="Récit", body="Avec [[culture laval]] et [[MUTUALISATION]] et [[Inconnue]].", links=[other.id])
+    assert [n.id for n in note.links.notes] == [other.id]
+    assert [n.id for n in note.links.organisations] == [org.id]
+    assert [n.id for n in note.links.terms] == [term.id]
+    assert f'href="/n/{org.id}/"' in note.html and "wikilink-new" in note.html
+    back = note_service.get_note(session=session, actor=None, note_id=org.id)
+    assert [b.id for b in back.backlinks] == [note.id]
+    dangling = session.exec(select(NoteLink).where(NoteLink.source_id == note.id, NoteLink.target_id.is_(None))).all()
+    assert [d.target_title for d in dangling] == ["Inconnue"]
+
+
+def test_wikilink_by_id_with_label(session):
+    alice = make_user(session)
+    target = make_note(session, alice, title="Cible")
+    note = make_note(session, alice, body=f"Voir [[{target.id}|cette note-là]].")
+    assert f'<a class="wikilink" href="/n/{target.id}/"' in note.html and "cette note-là</a>" in note.html
+    assert [n.id for n in note.links.notes] == [target.id]
+
+
+def test_update_writes_the_next_revision_with_a_metadata_snapshot(session):
+    alice, bob = make_user(session, "alice"), make_user(session, "bob")
+    note = make_note(session, alice)
+    updated = note_service.update_note(
+        session=session, actor=alice, note_id=note.id,
+        data=NoteUpdate(base_revision=1, title="Nouveau titre", licence="CC0-1.0", authors=["alice", "bob"], summary="Titre"),
+    )
+    session.commit()
+    assert updated.revision == 2 and updated.title == "Nouveau titre" and updated.slug == "nouveau-titre"
+    rev = session.exec(select(Revision).where(Revision.note_id == note.id, Revision.number == 2)).one()
+    assert rev.summary == "Titre" and rev.editor_id == alice.id
+    assert rev.meta["licence"] == "CC0-1.0" and rev.meta["authors"] == ["alice", "bob"]
+    assert bob.id
+
+
+def test_an_update_that_changes_nothing_writes_no_revision(session):
+    alice = make_user(session)
+    note = make_note(session, alice)
+    same = note_service.update_note(session=session, actor=alice, note_id=note.id, data=NoteUpdate(base_revision=1, title=note.title))
+    assert same.revision == 1
+
+
+def test_stale_base_revision_is_a_conflict_and_overwrites_nothing(session):
+    alice = make_user(session)
+    note = make_note(session, alice)
+    note_service.update_note(session=session, actor=alice, note_id=note.id, data=NoteUpdate(base_revision=1, body="Deuxième"))
+    session.commit()
+    with pytest.raises(Conflict) as err:
+        note_service.update_note(session=session, actor=alice, note_id=note.id, data=NoteUpdate(base_revision=1, body="Perdu?"))
+    session.rollback()
+    assert err.value.extra["current_revision"] == 2
+    assert note_service.get_note(session=session, actor=alice, note_id=note.id).body == "Deuxième"
+
+
+def test_two_racing_saves_from_the_same_revision_one_wins_one_conflicts(app, session):
+    alice = make_user(session)
+    note = make_note(session, alice)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def save(text: str) -> None:
+        with new_session(app.state.engine, app.state.settings, write=True) as s:
+            barrier.wait()
+            try:
+                note_service.update_note(session=s, actor=alice, note_id=note.id, data=NoteUpdate(base_revision=1, body=text))
+                s.commit()
+                outcomes.append("saved")
+            except Conflict:
+                s.rollback()
+                outcomes.append("conflict")
+
+    threads = [threading.Thread(target=save, args=(t,)) for t in ("Version A", "Version B")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(outcomes) == ["conflict", "saved"]
+    session.expire_all()
+    revs = session.exec(select(Revision).where(Revision.note_id == note.id)).all()
+    assert sorted(r.number for r in revs) == [1, 2]
+    assert note_service.get_note(session=session, actor=alice, note_id=note.id).body in ("Version A", "Version B")
+
+
+def test_only_authors_and_admins_edit(session):
+    alice, bob, admin = make_user(session, "alice"), make_user(session, "bob"), make_user(session, "admin", admin=True)
+    note = make_note(session, alice)
+    with pytest.raises(Forbidden):
+        note_service.update_note(session=session, actor=bob, note_id=note.id, data=NoteUpdate(base_revision=1, body="x"))
+    with pytest.raises(NotSignedIn):
+        note_service.update_note(session=session, actor=None, note_id=note.id, data=NoteUpdate(base_revision=1, body="x"))
+    edited = note_service.update_note(session=session, actor=admin, note_id=note.id, data=NoteUpdate(base_revision=1, body="par l'admin"))
+    assert edited.revision == 2
+
+
+def test_restricted_notes_are_for_their_authors_and_admins(session):
+    alice, bob, admin = make_user(session, "alice"), make_user(session, "bob"), make_user(session, "admin", admin=True)
+    secret = make_note(session, alice, title="Entre nous", visibility="restricted")
+    for viewer in (None, bob):
+        with pytest.raises(NotFound):
+            note_service.get_note(session=session, actor=viewer, note_id=secret.id)
+        assert note_service.list_notes(session=session, actor=viewer, query=NoteQuery()).total == 0
+    for viewer in (alice, admin):
+        assert note_service.get_note(session=session, actor=viewer, note_id=secret.id).title == "Entre nous"
+        assert note_service.list_notes(session=session, actor=viewer, query=NoteQuery()).total == 1
+
+
+def test_community_visibility_needs_a_community(session):
+    alice = make_user(session)
+    with pytest.raises(Invalid) as err:
+        make_note(session, alice, visibility="community")
+    assert err.value.field == "visibility"
+
+
+def test_a_restricted_note_is_not_linked_for_those_who_cannot_see_it(session):
+    alice, bob = make_user(session, "alice"), make_user(session, "bob")
+    secret = make_note(session, alice, title="Secret", visibility="restricted")
+    public = make_note(session, alice, title="Public", links=[secret.id])
+    assert [n.id for n in note_service.get_note(session=session, actor=alice, note_id=public.id).links.notes] == [secret.id]
+    assert note_service.get_note(session=session, actor=bob, note_id=public.id).links.notes == []
+    with pytest.raises(Invalid):
+        make_note(session, bob, links=[secret.id])
+
+
+def test_soft_delete_hides_the_note_everywhere_but_keeps_history_for_admins(session):
+    alice, admin = make_user(session, "alice"), make_user(session, "admin", admin=True)
+    target = make_note(session, alice, title="Cible")
+    note = make_note(session, alice, title="À supprimer", links=[target.id])
+    note_service.delete_note(session=session, actor=alice, note_id=note.id)
+    session.commit()
+    for viewer in (None, alice):
+        with pytest.raises(NotFound):
+            note_service.get_note(session=session, actor=viewer, note_id=note.id)
+    assert note_service.get_note(session=session, actor=None, note_id=target.id).backlinks == []
+    assert note_service.list_notes(session=session, actor=alice, query=NoteQuery()).total == 1
+    kept = note_service.get_note(session=session, actor=admin, note_id=note.id)
+    assert kept.deleted_at is not None and kept.can_edit is False
+    assert session.exec(select(Revision).where(Revision.note_id == note.id)).all()
+
+
+def test_list_is_paginated_filtered_and_sorted(session):
+    alice, bob = make_user(session, "alice"), make_user(session, "bob")
+    for title in ("Bêta", "alpha", "Gamma"):
+        make_note(session, alice, title=title)
+    make_note(session, bob, title="Delta", kind="term")
+    page = note_service.list_notes(session=session, actor=None, query=NoteQuery(sort="title", per_page=2))
+    assert page.total == 4 and [n.title for n in page.items] == ["alpha", "Bêta"]
+    page2 = note_service.list_notes(session=session, actor=None, query=NoteQuery(sort="title", per_page=2, page=2))
+    assert [n.title for n in page2.items] == ["Delta", "Gamma"]
+    assert [n.title for n in note_service.list_notes(session=session, actor=None, query=NoteQuery(kind="term")).items] == ["Delta"]
+    assert note_service.list_notes(session=session, actor=None, query=NoteQuery(author="bob")).total == 1
+    newest = note_service.list_notes(session=session, actor=None, query=NoteQuery(sort="-created")).items[0]
+    assert newest.title == "Delta"

@@ -1,0 +1,118 @@
+"""The Markdown renderer: features, wikilinks, and what never gets through."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from praxis.markdown import Resolved, fold, render, slugify
+
+
+def test_commonmark_tables_footnotes_tasks_and_anchors():
+    html = render(
+        "# Économie sociale\n\nDu *texte*.\n\n| a | b |\n|:-|-:|\n| 1 | 2 |\n\n- [x] fait\n- [ ] à faire\n\n"
+        "Un appel[^1].\n\n[^1]: La note de bas de page.\n"
+    ).html
+    assert '<h1 id="economie-sociale">Économie sociale</h1>' in html
+    assert "<em>texte</em>" in html
+    assert '<th class="align-left">a</th>' in html and '<td class="align-right">2</td>' in html
+    assert 'type="checkbox"' in html and 'checked' in html
+    assert 'href="#fn1"' in html and "La note de bas de page." in html
+
+
+def test_autolinks_and_bare_urls_become_links():
+    html = render("Voir <https://exemple.org/a> et https://exemple.org/b").html
+    assert '<a href="https://exemple.org/a"' in html
+    assert '<a href="https://exemple.org/b"' in html
+
+
+def test_wikilinks_resolve_in_one_batch_and_keep_their_label():
+    calls = []
+
+    def resolve(targets):
+        calls.append(list(targets))
+        return {"Chantier": Resolved("abc", "Chantier")}
+
+    result = render("[[Chantier]], [[Chantier|le chantier]] et [[Inconnue]]", resolve)
+    assert calls == [["Chantier", "Inconnue"]]
+    assert '<a class="wikilink" href="/n/abc/"' in result.html and ">le chantier</a>" in result.html
+    assert [w.target for w in result.wikilinks] == ["Chantier", "Inconnue"]
+
+
+def test_unknown_wikilink_offers_to_create_the_note():
+    html = render("[[Note à venir]]", lambda targets: {}).html
+    assert 'class="wikilink wikilink-new" href="/n/new?title=Note%20%C3%A0%20venir"' in html
+
+
+def test_wikilink_inside_code_is_not_a_link():
+    result = render("`[[Pas un lien]]`", lambda t: {})
+    assert result.wikilinks == []
+    assert "<code>[[Pas un lien]]</code>" in result.html
+
+
+class _Elements(HTMLParser):
+    """Every element and attribute of a fragment, as a browser would see them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, {k: v or "" for k, v in attrs}))
+
+
+def elements(html: str) -> list[tuple[str, dict[str, str]]]:
+    parser = _Elements()
+    parser.feed(html)
+    return parser.elements
+
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "<svg onload=alert(1)></svg>",
+    '<a href="javascript:alert(1)">x</a>',
+    "[clic](javascript:alert(1))",
+    "[clic](JaVaScRiPt:alert(1))",
+    "[clic](<javascript:alert(1)>)",
+    "[clic](java&#x09;script:alert(1))",
+    "[clic](&#106;avascript:alert(1))",
+    "[clic](data:text/html;base64,PHNjcmlwdD4=)",
+    "![img](data:image/svg+xml;base64,PHN2Zz4=)",
+    "![img](javascript:alert(1))",
+    "[clic](vbscript:msgbox(1))",
+    "<iframe src='https://evil.example'></iframe>",
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    '[x](https://ok.example "t" onclick=alert(1))',
+    "<javascript:alert(1)>",
+    "[ref]\n\n[ref]: javascript:alert(1)",
+    "<<script>script>alert(1)<</script>/script>",
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "[[x\" onmouseover=\"alert(1)]]",
+    "[[<script>alert(1)</script>|label]]",
+]
+
+
+@pytest.mark.parametrize("payload", HOSTILE)
+def test_hostile_input_never_becomes_markup(payload):
+    for tag, attrs in elements(render(payload, lambda t: {}).html):
+        assert tag not in {"script", "svg", "iframe", "object", "embed", "style", "div"}, tag
+        for name, value in attrs.items():
+            assert not name.startswith("on") and name != "style", (tag, name)
+            if name in ("href", "src"):
+                # What a browser takes as the scheme, after it strips whitespace and controls.
+                cleaned = re.sub(r"[\x00-\x20]", "", value).lower()
+                scheme = re.match(r"^([a-z][a-z0-9+.\-]*):", cleaned)
+                assert scheme is None or scheme.group(1) in ("http", "https", "mailto"), (tag, value)
+
+
+def test_malformed_markdown_still_renders():
+    text = "**gras non fermé\n\n[lien](\n\n| a |\n|--\n\n" + "> " * 15 + "profond\n\n" + "[[" * 50 + "\n\n" + "> " * 5000 + "abîme"
+    html = render(text).html
+    assert "**gras non fermé" in html and "profond" in html and "[[[[" in html
+
+
+def test_fold_and_slugify():
+    assert fold("  Économie   SOCIALE ") == "economie sociale"
+    assert slugify("Qu'est-ce qu'un chantier?") == "qu-est-ce-qu-un-chantier"
+    assert slugify("???") == ""
