@@ -82,6 +82,9 @@ def get_actor(request: Request, session: Annotated[Session, Depends(get_session,
         raw = session_token(request)
         if raw:
             actor = accounts.user_for_token(session=session, token=raw, kind="session")
+    if actor is not None:
+        # Detached with its columns loaded: a rollback cannot expire it before an error page shows it.
+        session.expunge(actor)
     request.state.actor = actor
     return actor
 

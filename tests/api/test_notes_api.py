@@ -1,0 +1,161 @@
+"""Notes over the JSON API: the contract's shapes, statuses and errors."""
+
+import pytest
+
+from tests.factories import make_note, make_user, token_for
+
+
+@pytest.fixture
+def alice(client, session):
+    make_user(session, "alice", name="Alice Rivard")
+    return token_for(client, "alice")
+
+
+def test_create_then_read_matches_the_contract(client, alice):
+    created = client.post("/api/v1/notes", json={"title": "Merci de nous aider", "body": "Un *récit*.", "licence": "CC-BY-4.0"}, headers=alice)
+    assert created.status_code == 201
+    note = created.json()
+    assert created.headers["location"] == note["url"] == f"https://praxis.example.org/n/{note['id']}/"
+    read = client.get(f"/api/v1/notes/{note['id']}").json()
+    for key in ("id", "kind", "title", "body", "html", "visibility", "licence", "url", "authors", "created_at",
+                "published_at", "updated_at", "revision", "links", "backlinks", "carnets"):
+        assert key in read
+    assert read["authors"] == [{"username": "alice", "display_name": "Alice Rivard", "url": "https://praxis.example.org/u/alice/"}]
+    assert read["links"] == {"notes": [], "organisations": [], "terms": []}
+    assert read["html"] == "<p>Un <em>récit</em>.</p>\n" and read["revision"] == 1
+
+
+def test_visitors_cannot_create(client):
+    response = client.post("/api/v1/notes", json={"title": "x"})
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"title": ""}, "title"),
+        ({"title": "   "}, "title"),
+        ({"title": "x" * 301}, "title"),
+        ({"title": "a\nb"}, "title"),
+        ({"title": "ok", "kind": "roman"}, "kind"),
+        ({"title": "ok", "licence": "GPL"}, "licence"),
+        ({"title": "ok", "visibility": "secret"}, "visibility"),
+        ({"title": "ok", "body": "nul\x00"}, "body"),
+        ({"title": "ok", "body": 12}, "body"),
+        ({"title": "ok", "authors": ["Pas Valide!"]}, "authors"),
+        ({"title": "ok", "colour": "red"}, "colour"),
+        ({"title": "ok", "published_at": "hier"}, "published_at"),
+        ({"body": "sans titre"}, "title"),
+    ],
+)
+def test_bad_fields_are_422_naming_the_field(client, alice, payload, field):
+    response = client.post("/api/v1/notes", json=payload, headers=alice)
+    assert response.status_code == 422, response.text
+    assert any(field in err["loc"] for err in response.json()["detail"])
+
+
+def test_domain_validation_errors_name_the_field_too(client, alice):
+    response = client.post("/api/v1/notes", json={"title": "ok", "links": ["inconnu"]}, headers=alice)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "links"]
+
+
+def test_malformed_json_and_lone_surrogates_are_422_not_500(client, alice):
+    bad = client.post("/api/v1/notes", content=b'{"title": "x",', headers={**alice, "content-type": "application/json"})
+    assert bad.status_code == 422
+    surrogate = client.post("/api/v1/notes", content=b'{"title": "\\ud800"}', headers={**alice, "content-type": "application/json"})
+    assert surrogate.status_code == 422
+
+
+def test_bodies_over_one_megabyte_are_413_and_nothing_is_stored(client, alice):
+    response = client.post("/api/v1/notes", json={"title": "Énorme", "body": "x" * 1_100_000}, headers=alice)
+    assert response.status_code == 413 and "detail" in response.json()
+    assert client.get("/api/v1/notes").json()["total"] == 0
+
+
+def test_unknown_ids_are_404(client, alice):
+    assert client.get("/api/v1/notes/inexistant").status_code == 404
+    assert client.get("/api/v1/notes/" + "x" * 500).status_code == 404
+    assert client.patch("/api/v1/notes/inexistant", json={"base_revision": 1, "title": "x"}, headers=alice).status_code == 404
+    assert client.delete("/api/v1/notes/inexistant", headers=alice).status_code == 404
+    assert client.get("/api/v1/notes/inexistant/revisions").status_code == 404
+    assert client.get("/api/v1/nulle-part").json() == {"detail": "Not Found"}
+
+
+def test_patch_needs_base_revision_and_returns_the_new_revision(client, alice):
+    note = client.post("/api/v1/notes", json={"title": "Titre"}, headers=alice).json()
+    missing = client.patch(f"/api/v1/notes/{note['id']}", json={"title": "Autre"}, headers=alice)
+    assert missing.status_code == 422 and missing.json()["detail"][0]["loc"] == ["body", "base_revision"]
+    ok = client.patch(f"/api/v1/notes/{note['id']}", json={"title": "Autre", "base_revision": 1}, headers=alice)
+    assert ok.status_code == 200 and ok.json()["revision"] == 2 and ok.json()["title"] == "Autre"
+
+
+def test_stale_patch_is_409_with_the_current_revision_and_changes_nothing(client, alice):
+    note = client.post("/api/v1/notes", json={"title": "Titre", "body": "v1"}, headers=alice).json()
+    client.patch(f"/api/v1/notes/{note['id']}", json={"body": "v2", "base_revision": 1}, headers=alice)
+    stale = client.patch(f"/api/v1/notes/{note['id']}", json={"body": "écrase?", "base_revision": 1}, headers=alice)
+    assert stale.status_code == 409
+    body = stale.json()
+    assert body["current_revision"] == 2 and body["current"]["body"] == "v2" and "revision 2" in body["detail"]
+    assert client.get(f"/api/v1/notes/{note['id']}").json()["body"] == "v2"
+
+
+def test_other_people_cannot_patch_or_delete(client, session, alice):
+    note = client.post("/api/v1/notes", json={"title": "À moi"}, headers=alice).json()
+    make_user(session, "bob")
+    bob = token_for(client, "bob")
+    assert client.patch(f"/api/v1/notes/{note['id']}", json={"title": "À toi", "base_revision": 1}, headers=bob).status_code == 403
+    assert client.delete(f"/api/v1/notes/{note['id']}", headers=bob).status_code == 403
+    assert client.delete(f"/api/v1/notes/{note['id']}").status_code == 401
+
+
+def test_delete_is_204_then_the_note_is_gone_but_admins_keep_its_history(client, session, alice):
+    note = client.post("/api/v1/notes", json={"title": "Éphémère"}, headers=alice).json()
+    assert client.delete(f"/api/v1/notes/{note['id']}", headers=alice).status_code == 204
+    assert client.get(f"/api/v1/notes/{note['id']}").status_code == 404
+    assert client.get(f"/api/v1/notes/{note['id']}/revisions", headers=alice).status_code == 404
+    assert client.get("/api/v1/notes").json()["total"] == 0
+    make_user(session, "admin", admin=True)
+    admin = token_for(client, "admin")
+    history = client.get(f"/api/v1/notes/{note['id']}/revisions", headers=admin)
+    assert history.status_code == 200 and history.json()[0]["number"] == 1
+
+
+def test_revisions_diff_and_restore(client, alice):
+    note = client.post("/api/v1/notes", json={"title": "T", "body": "un deux trois"}, headers=alice).json()
+    client.patch(f"/api/v1/notes/{note['id']}", json={"body": "un trois", "base_revision": 1, "summary": "Coupe"}, headers=alice)
+    revisions = client.get(f"/api/v1/notes/{note['id']}/revisions").json()
+    assert [(r["number"], r["editor"], r["summary"]) for r in revisions] == [(2, "alice", "Coupe"), (1, "alice", None)]
+    first = client.get(f"/api/v1/notes/{note['id']}/revisions/1").json()
+    assert first["body"] == "un deux trois" and first["meta"]["authors"] == ["alice"]
+    diff = client.get(f"/api/v1/notes/{note['id']}/diff", params={"from": 1, "to": 2}).json()
+    assert {"op": "delete", "text": "deux "} in diff["body"] or {"op": "delete", "text": " deux"} in diff["body"]
+    restored = client.post(f"/api/v1/notes/{note['id']}/revisions/1/restore", headers=alice)
+    assert restored.status_code == 200 and restored.json()["revision"] == 3 and restored.json()["body"] == "un deux trois"
+    assert client.get(f"/api/v1/notes/{note['id']}/revisions/99").status_code == 404
+    assert client.get(f"/api/v1/notes/{note['id']}/revisions/99999999999999999999").status_code == 422
+    assert client.get(f"/api/v1/notes/{note['id']}/diff", params={"from": "a", "to": 2}).status_code == 422
+
+
+def test_list_pagination_sorting_and_filters(client, session, alice):
+    from praxis.services.accounts import get_user
+
+    actor = get_user(session, "alice")
+    for i in range(5):
+        make_note(session, actor, title=f"Note {i}")
+    make_note(session, actor, title="Un terme", kind="term")
+    page = client.get("/api/v1/notes", params={"per_page": 2, "page": 2, "sort": "title"}).json()
+    assert page["total"] == 6 and page["page"] == 2 and page["per_page"] == 2
+    assert [n["title"] for n in page["items"]] == ["Note 2", "Note 3"]
+    assert client.get("/api/v1/notes", params={"kind": "term"}).json()["total"] == 1
+    assert client.get("/api/v1/notes", params={"author": "alice"}).json()["total"] == 6
+    assert client.get("/api/v1/notes", params={"author": "personne"}).json()["total"] == 0
+    for bad in ({"per_page": 1000}, {"page": 0}, {"sort": "random"}, {"kind": "roman"}, {"page": "x"}):
+        response = client.get("/api/v1/notes", params=bad)
+        assert response.status_code == 422, bad
+
+
+def test_health_and_readiness(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["database"] == "ok"

@@ -1,0 +1,174 @@
+"""The HTML pages a reader and an author see."""
+
+import re
+from html import unescape
+
+from praxis.services.accounts import get_user
+from tests.factories import csrf_from, make_note, make_user, sign_in
+
+
+def _text(html: str) -> str:
+    """The page's text as a reader sees it: inline tags vanish, block tags separate."""
+    html = re.sub(r"</?(a|span|strong|em|time|del|ins|code)\b[^>]*>", "", html)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def test_note_page_shows_what_the_contract_lists(client, session):
+    alice = make_user(session, "alice", name="Alice Rivard")
+    make_user(session, "maryse", name="Maryse Gervais")
+    org = make_note(session, alice, title="Culture Laval", kind="organisation")
+    note = make_note(session, alice, title="Merci de nous aider", body="Avec [[Culture Laval]].", authors=["maryse", "alice"],
+                     licence="CC-BY-NC-4.0")
+    page = client.get(f"/n/{note.id}/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    text = _text(page.text)
+    assert "Merci de nous aider" in text and "Maryse Gervais, Alice Rivard" in text
+    assert "Publication" in text and "Modification" in text and "Visibilité public" in text
+    assert "Creative Commons Attribution - Pas d'utilisation commerciale 4.0 International" in text
+    assert 'rel="license" href="https://creativecommons.org/licenses/by-nc/4.0/deed.fr"' in page.text
+    assert "Organisation(s) reliée(s) (1)" in text and f'href="/n/{org.id}/"' in page.text
+    assert "Historique des modifications" in text
+    assert page.headers["link"] == f'</api/v1/notes/{note.id}>; rel="alternate"; type="application/json"'
+    assert '<html lang="fr">' in page.text
+    back = _text(client.get(f"/n/{org.id}/").text)
+    assert "Rétroliens (1)" in back and "Merci de nous aider" in back
+
+
+def test_dates_are_written_the_french_way_in_the_site_time_zone(client, session):
+    alice = make_user(session)
+    note = make_note(session, alice, published_at="2025-05-01T16:00:00Z")
+    assert "1er mai 2025" in _text(client.get(f"/n/{note.id}/").text)
+
+
+def test_slug_suffix_and_missing_slash_redirect_to_the_canonical_address(client, session):
+    note = make_note(session, make_user(session))
+    slugged = client.get(f"/n/{note.id}/quest-ce-quun-chantier", follow_redirects=False)
+    assert slugged.status_code == 301 and slugged.headers["location"] == f"/n/{note.id}/"
+    bare = client.get(f"/n/{note.id}", follow_redirects=False)
+    assert bare.status_code in (301, 307, 308) and bare.headers["location"].endswith(f"/n/{note.id}/")
+
+
+def test_unknown_pages_are_friendly_french_404s(client):
+    page = client.get("/n/inexistant/")
+    assert page.status_code == 404 and "Page introuvable" in page.text and page.headers["content-type"].startswith("text/html")
+    assert client.get("/pas-une-page").status_code == 404
+    assert "Page introuvable" in client.get("/u/personne/").text
+
+
+def test_old_revision_has_a_permanent_link(client, session):
+    alice = make_user(session)
+    note = make_note(session, alice, title="Premier titre", body="Ancien texte")
+    from praxis.schemas import NoteUpdate
+    from praxis.services import notes as note_service
+
+    note_service.update_note(session=session, actor=alice, note_id=note.id, data=NoteUpdate(base_revision=1, title="Second", body="Nouveau"))
+    session.commit()
+    old = client.get(f"/n/{note.id}/?rev=1")
+    assert old.status_code == 200 and "Premier titre" in old.text and "Ancien texte" in old.text
+    assert "Vous consultez la révision 1" in _text(old.text)
+    assert client.get(f"/n/{note.id}/?rev=7").status_code == 404
+    assert client.get(f"/n/{note.id}/?rev=abc").status_code == 422
+
+
+def test_history_and_diff_pages(client, session):
+    alice = make_user(session, "alice", name="Alice Rivard")
+    note = make_note(session, alice, body="Le chantier est ouvert.")
+    from praxis.schemas import NoteUpdate
+    from praxis.services import notes as note_service
+
+    note_service.update_note(session=session, actor=alice, note_id=note.id,
+                             data=NoteUpdate(base_revision=1, body="Le chantier est fermé.", summary="Fermeture"))
+    session.commit()
+    history = client.get(f"/n/{note.id}/history")
+    assert history.status_code == 200
+    text = _text(history.text)
+    assert "Fermeture" in text and "Alice Rivard" in text and f'href="/n/{note.id}/?rev=1"' in history.text
+    diff = client.get(f"/n/{note.id}/diff?from=1&to=2")
+    assert diff.status_code == 200 and "<del>ouvert</del>" in diff.text and "<ins>fermé</ins>" in diff.text
+
+
+def test_write_a_note_through_the_form(client, session):
+    make_user(session, "alice")
+    sign_in(client, "alice")
+    form = client.get("/n/new")
+    assert form.status_code == 200
+    response = client.post("/n/new", data={"title": "Écrit au clavier", "body": "Du **texte**", "kind": "note",
+                                           "visibility": "public", "licence": "CC0-1.0", "csrf_token": csrf_from(form.text)},
+                           follow_redirects=False)
+    assert response.status_code == 303
+    page = client.get(response.headers["location"])
+    assert "Écrit au clavier" in page.text and "<strong>texte</strong>" in page.text
+
+
+def test_an_invalid_form_keeps_what_was_typed(client, session):
+    make_user(session, "alice")
+    sign_in(client, "alice")
+    token = csrf_from(client.get("/n/new").text)
+    response = client.post("/n/new", data={"title": "", "body": "Un long texte précieux", "csrf_token": token})
+    assert response.status_code == 422 and "Un long texte précieux" in response.text and "title" in response.text
+
+
+def test_edit_conflict_keeps_both_versions_and_overwrites_nothing(client, session):
+    alice = make_user(session, "alice")
+    note = make_note(session, alice, body="Version initiale")
+    sign_in(client, "alice")
+    form = client.get(f"/n/{note.id}/edit")
+    token = csrf_from(form.text)
+    assert 'name="base_revision" value="1"' in form.text
+    first = client.post(f"/n/{note.id}/edit", data={"title": note.title, "body": "Première modification", "base_revision": "1", "csrf_token": token},
+                        follow_redirects=False)
+    assert first.status_code == 303
+    second = client.post(f"/n/{note.id}/edit", data={"title": note.title, "body": "Ma version concurrente", "base_revision": "1", "csrf_token": token})
+    assert second.status_code == 409
+    assert "Ma version concurrente" in second.text and "Première modification" in second.text
+    assert 'name="base_revision" value="2"' in second.text
+    assert get_user(session, "alice") and client.get(f"/api/v1/notes/{note.id}").json()["body"] == "Première modification"
+
+
+def test_forms_without_a_valid_csrf_token_are_refused(client, session):
+    alice = make_user(session, "alice")
+    note = make_note(session, alice)
+    sign_in(client, "alice")
+    for data in ({}, {"csrf_token": "faux"}):
+        response = client.post(f"/n/{note.id}/delete", data=data)
+        assert response.status_code == 403
+    assert client.get(f"/n/{note.id}/").status_code == 200
+
+
+def test_writing_pages_send_visitors_to_login(client, session):
+    note = make_note(session, make_user(session))
+    for path in ("/n/new", f"/n/{note.id}/edit"):
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"].startswith("/login?next=")
+
+
+def test_non_authors_cannot_open_the_editor(client, session):
+    note = make_note(session, make_user(session, "alice"))
+    make_user(session, "bob")
+    sign_in(client, "bob")
+    page = client.get(f"/n/{note.id}/edit")
+    assert page.status_code == 403 and "Accès refusé" in page.text
+    assert "Modifier" not in _text(client.get(f"/n/{note.id}/").text).split("Historique")[0].split(note.title)[-1]
+
+
+def test_delete_and_restore_through_the_pages(client, session):
+    alice = make_user(session, "alice")
+    note = make_note(session, alice, body="Original")
+    sign_in(client, "alice")
+    token = csrf_from(client.get(f"/n/{note.id}/edit").text)
+    client.post(f"/n/{note.id}/edit", data={"title": note.title, "body": "Modifié", "base_revision": "1", "csrf_token": token})
+    restored = client.post(f"/n/{note.id}/revisions/1/restore", data={"csrf_token": token}, follow_redirects=False)
+    assert restored.status_code == 303
+    assert client.get(f"/api/v1/notes/{note.id}").json()["body"] == "Original"
+    deleted = client.post(f"/n/{note.id}/delete", data={"csrf_token": token}, follow_redirects=False)
+    assert deleted.status_code == 303
+    assert client.get(f"/n/{note.id}/").status_code == 404
+
+
+def test_home_lists_recent_notes_and_pages(client, session):
+    alice = make_user(session)
+    for i in range(23):
+        make_note(session, alice, title=f"Note numéro {i}")
+    home = client.get("/")
+    assert home.status_code == 200 and "Note numéro 22" in home.text and "23 notes" in _text(home.text)
+    assert "Note numéro 0" in client.get("/?p=2").text
