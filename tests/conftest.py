@@ -10,6 +10,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -68,12 +69,12 @@ def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-@pytest.fixture
-def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str | None]:
-    """None for SQLite (the data dir's file, copied from the template), or a fresh PostgreSQL database."""
+@contextmanager
+def fresh_database(backend: str, data: Path, request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """A migrated, empty database: a copy of the SQLite template in `data` (URL None), or a
+    PostgreSQL database cloned from the template and dropped afterwards."""
     if backend == "sqlite":
-        data = tmp_path / "data"
-        data.mkdir()
+        data.mkdir(parents=True, exist_ok=True)
         shutil.copy(request.getfixturevalue("sqlite_template"), data / "praxis.db")
         yield None
         return
@@ -82,10 +83,46 @@ def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -
     admin = _admin_engine()
     with admin.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    yield f"{PG_SERVER}/{name}"
+    try:
+        yield f"{PG_SERVER}/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """None for SQLite (the data dir's file), or the URL of a fresh PostgreSQL database."""
+    with fresh_database(backend, tmp_path / "data", request) as url:
+        yield url
+
+
+@pytest.fixture
+def unmigrated_database_url(backend: str) -> Iterator[str | None]:
+    """None for SQLite (a fresh data dir makes its own), or an empty PostgreSQL database."""
+    if backend == "sqlite":
+        yield None
+        return
+    name = f"praxis_e_{uuid.uuid4().hex[:12]}"
+    admin = _admin_engine()
     with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{PG_SERVER}/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture
+def second_site(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[sa.Engine]:
+    """A second empty, migrated database on the same backend, for round trips."""
+    with fresh_database(backend, tmp_path / "second", request) as url:
+        engine = make_engine(Settings(data_dir=tmp_path / "second", database_url=url, secret_key="x"))
+        yield engine
+        engine.dispose()
 
 
 @pytest.fixture

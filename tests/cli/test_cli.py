@@ -1,0 +1,108 @@
+"""The `praxis` command, through typer's runner, against a fresh site."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from praxis.cli import app
+
+CONTENT = Path(__file__).resolve().parents[2] / "content"
+runner = CliRunner()
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch, unmigrated_database_url):
+    """Environment of a fresh site: its data dir, and its database when on PostgreSQL."""
+    monkeypatch.setenv("PRAXIS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PRAXIS_SECRET_KEY", "cli-test-secret")
+    monkeypatch.setenv("PRAXIS_CONTENT_DIR", str(tmp_path / "content"))
+    if unmigrated_database_url:
+        monkeypatch.setenv("PRAXIS_DATABASE_URL", unmigrated_database_url)
+    else:
+        monkeypatch.delenv("PRAXIS_DATABASE_URL", raising=False)
+    monkeypatch.delenv("PRAXIS_PASSWORD", raising=False)
+    return tmp_path
+
+
+def run(*args, **kwargs):
+    return runner.invoke(app, list(args), catch_exceptions=False, **kwargs)
+
+
+def test_db_upgrade_and_current(site):
+    before = run("db", "current")
+    assert before.exit_code == 0 and before.stdout.startswith("empty")
+    up = run("db", "upgrade")
+    assert up.exit_code == 0 and "(head)" in up.stdout
+    now = run("db", "current")
+    assert now.exit_code == 0 and now.stdout.strip().endswith("(head)") and not now.stdout.startswith("empty")
+
+
+def test_sqlite_is_in_wal_mode_with_foreign_keys(tmp_path, monkeypatch):
+    import sqlite3
+
+    from praxis.config import Settings
+    from praxis.db import make_engine
+
+    site = tmp_path
+    monkeypatch.setenv("PRAXIS_DATA_DIR", str(site / "data"))
+    monkeypatch.delenv("PRAXIS_DATABASE_URL", raising=False)
+    run("db", "upgrade")
+    assert sqlite3.connect(site / "data" / "praxis.db").execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    with make_engine(Settings()).connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_user_create_reads_the_password_from_the_environment(site, monkeypatch):
+    monkeypatch.setenv("PRAXIS_PASSWORD", "un-mot-de-passe")
+    result = run("user", "create", "alice", "--admin", "--email", "alice@example.org", "--name", "Alice Rivard")
+    assert result.exit_code == 0 and "administrator alice" in result.stdout
+    again = run("user", "create", "alice")
+    assert again.exit_code == 1 and again.stderr.strip() == "Error: The username 'alice' is taken."
+
+
+def test_user_create_prompts_twice(site, monkeypatch):
+    answers = iter(["premier-essai", "second-essai"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    result = run("user", "create", "bob")
+    assert result.exit_code == 1 and "do not match" in result.stderr
+
+
+def test_user_create_refuses_bad_input_in_one_line(site, monkeypatch):
+    monkeypatch.setenv("PRAXIS_PASSWORD", "court")
+    result = run("user", "create", "Pas Valide!")
+    assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+
+
+def test_import_then_export_round_trip(site):
+    shutil.copytree(CONTENT, site / "content")
+    first = run("import", str(site / "content"))
+    assert first.exit_code == 0 and first.stdout.startswith(f"{len(list(CONTENT.rglob('*.md')))} created")
+    second = run("import", str(site / "content"))
+    assert second.exit_code == 0 and second.stdout.startswith("0 created, 0 updated")
+    out = site / "export"
+    exported = run("export", str(out))
+    assert exported.exit_code == 0 and len(list(out.rglob("*.md"))) == len(list(CONTENT.rglob("*.md")))
+    assert (out / "lexique").is_dir() and (out / "organisations").is_dir() and (out / "notes").is_dir()
+
+
+def test_import_of_a_missing_or_bad_path_fails_in_one_line(site, tmp_path):
+    missing = run("import", str(tmp_path / "absent"))
+    assert missing.exit_code == 1 and "no such file or folder" in missing.stderr
+    bad = tmp_path / "bad.md"
+    bad.write_text("---\ntitle: [oups\n---\n", encoding="utf-8")
+    result = run("import", str(bad))
+    assert result.exit_code == 1 and "not valid YAML" in result.stderr and "Traceback" not in result.output
+
+
+def test_unreachable_database_is_one_line(site, monkeypatch):
+    monkeypatch.setenv("PRAXIS_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:1/nulle")
+    result = run("db", "current")
+    assert result.exit_code == 1 and result.stderr.startswith("Error: cannot reach the database")
+
+
+def test_bad_setting_is_one_line(site, monkeypatch):
+    monkeypatch.setenv("PRAXIS_LANGUAGE", "de")
+    result = run("db", "current")
+    assert result.exit_code == 1 and "language" in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -1,0 +1,116 @@
+"""Import and export: the content/ folder, round trips, and bad files."""
+
+from pathlib import Path
+
+import frontmatter
+import pytest
+from sqlmodel import select
+
+from praxis.db import new_session
+from praxis.errors import Invalid
+from praxis.models import Note, NoteLink, User
+from praxis.schemas import NoteQuery
+from praxis.services import notes as note_service
+from praxis.services import transfer
+
+CONTENT = Path(__file__).resolve().parents[2] / "content"
+
+
+def _snapshot(session):
+    """Everything a round trip must keep: notes, ordered authors, links and dates."""
+    out = {}
+    for note in session.exec(select(Note).where(Note.deleted_at.is_(None))).all():
+        read = note_service.read_note(session=session, actor=None, note=note)
+        links = sorted((l.target_id or "", l.target_title or "", l.origin) for l in session.exec(select(NoteLink).where(NoteLink.source_id == note.id)))
+        out[note.id] = (
+            read.title, read.kind, read.body, read.visibility, read.licence,
+            [(a.username, a.display_name) for a in read.authors],
+            read.published_at, read.created_at, read.updated_at, links,
+        )
+    return out
+
+
+def test_the_sample_content_imports_with_its_links(session):
+    report = transfer.import_path(session=session, path=CONTENT)
+    session.commit()
+    assert report.created >= 15 and report.updated == 0
+    kinds = {n.kind for n in session.exec(select(Note)).all()}
+    assert kinds == {"note", "organisation", "term"}
+    authors = session.exec(select(User)).all()
+    assert len(authors) >= 3 and all(u.password_hash is None for u in authors)  # profiles without login
+    unresolved = session.exec(select(NoteLink).where(NoteLink.target_id.is_(None))).all()
+    assert unresolved == [], [u.target_title for u in unresolved]
+    assert "wikilink-new" not in "".join(n.html for n in session.exec(select(Note)).all())
+    page = note_service.list_notes(session=session, actor=None, query=NoteQuery(kind="term"))
+    assert page.total >= 3
+
+
+def test_importing_twice_creates_nothing_twice(session):
+    transfer.import_path(session=session, path=CONTENT)
+    session.commit()
+    again = transfer.import_path(session=session, path=CONTENT)
+    session.commit()
+    assert again.created == 0 and again.updated == 0 and again.unchanged == again.total
+
+
+def test_export_then_import_into_an_empty_site_gives_the_same_site(session, tmp_path, settings, second_site):
+    transfer.import_path(session=session, path=CONTENT)
+    session.commit()
+    before = _snapshot(session)
+    out = tmp_path / "export"
+    assert transfer.export_path(session=session, path=out) == len(before)
+    with new_session(second_site, settings, write=True) as empty_site:
+        transfer.import_path(session=empty_site, path=out)
+        empty_site.commit()
+        assert _snapshot(empty_site) == before
+
+
+def test_a_changed_file_makes_a_new_revision(session, tmp_path):
+    transfer.import_path(session=session, path=CONTENT / "lexique")
+    session.commit()
+    src = next((CONTENT / "lexique").glob("*.md"))
+    post = frontmatter.load(src)
+    post.content += "\n\nUn paragraphe ajouté."
+    changed = tmp_path / "changed.md"
+    changed.write_text(frontmatter.dumps(post), encoding="utf-8")
+    report = transfer.import_path(session=session, path=changed)
+    session.commit()
+    assert report.updated == 1
+    note = session.get(Note, post["id"])
+    assert note.revision == 2 and note.body.endswith("Un paragraphe ajouté.")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("---\ntitle: [non fermé\n---\ncorps", "not valid YAML"),
+        ("---\nkind: note\nauthors: [A]\n---\ncorps", "title"),
+        ("---\ntitle: T\nkind: roman\nauthors: [A]\n---\n", "unknown kind"),
+        ("---\ntitle: T\nauthors: []\n---\n", "authors"),
+        ("---\ntitle: T\nauthors: [A]\npublished: hier\n---\n", "published"),
+        ("---\ntitle: T\nauthors: [A]\nlicence: WTFPL\n---\n", "licence"),
+    ],
+)
+def test_bad_files_are_refused_with_a_clear_message_and_nothing_is_written(session, tmp_path, text, message):
+    bad = tmp_path / "mauvais.md"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(Invalid) as err:
+        transfer.import_path(session=session, path=bad)
+    session.rollback()
+    assert message in err.value.message and "mauvais.md" in err.value.message
+    assert session.exec(select(Note)).all() == []
+
+
+def test_authors_given_as_display_names_become_profiles_once(session, tmp_path):
+    for i in range(2):
+        (tmp_path / f"n{i}.md").write_text(
+            f"---\ntitle: Note {i}\nkind: note\nauthors: [Marie-Hélène Laurence]\npublished: 2024-10-30\nupdated: 2024-11-08\n"
+            "visibility: public\nlicence: CC-BY-SA-4.0\n---\nTexte\n",
+            encoding="utf-8",
+        )
+    transfer.import_path(session=session, path=tmp_path)
+    session.commit()
+    users = session.exec(select(User)).all()
+    assert [(u.username, u.display_name) for u in users] == [("marie.helene.laurence", "Marie-Hélène Laurence")]
+    note = session.exec(select(Note).where(Note.title == "Note 0")).one()
+    assert note.published_at.isoformat() == "2024-10-30T04:00:00+00:00"  # midnight in America/Toronto
