@@ -20,7 +20,7 @@ run: $(STAMP)
 
 ## Set up, then run the whole test suite on SQLite and on PostgreSQL (127.0.0.1:5432, user postgres).
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2
 
 clean:
 	rm -rf $(VENV) .pytest_cache
