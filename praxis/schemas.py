@@ -14,6 +14,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9_.\-]{1,63}$"
 
 
+def is_note_id(value: str) -> bool:
+    """Whether a string has the shape of a note id (anything else names no note)."""
+    return re.fullmatch(NOTE_ID_PATTERN, value) is not None
+
+
 def _storable(value: str) -> str:
     # NUL and lone surrogates cannot be stored (PostgreSQL refuses NUL in text).
     if "\x00" in value:
@@ -40,7 +45,8 @@ Title = Annotated[
 Body = Annotated[str, StringConstraints(max_length=900_000), AfterValidator(_storable)]
 Summary = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_storable), AfterValidator(_one_line)]
 Username = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=USERNAME_PATTERN)]
-NoteId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+NOTE_ID_PATTERN = r"^[A-Za-z0-9_\-]{1,24}$"
+NoteId = Annotated[str, StringConstraints(pattern=NOTE_ID_PATTERN)]
 RevisionNumber = Annotated[int, Field(ge=1, le=2_147_483_647)]
 
 
@@ -55,7 +61,7 @@ class UserCreate(Strict):
     username: Username
     password: Annotated[str, StringConstraints(min_length=8, max_length=1024)] | None = None
     display_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_storable), AfterValidator(_one_line)] | None = None
-    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
+    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=320, pattern=r"^[^@\s\x00]+@[^@\s\x00]+$")] | None = None
     is_admin: bool = False
 
 
@@ -69,7 +75,7 @@ class UserRead(BaseModel):
 class TokenRequest(Strict):
     username: Annotated[str, StringConstraints(max_length=200)]
     password: Annotated[str, StringConstraints(max_length=1024)]
-    name: Annotated[str, StringConstraints(max_length=200)] | None = None
+    name: Annotated[str, StringConstraints(max_length=200), AfterValidator(_storable), AfterValidator(_one_line)] | None = None
 
 
 class TokenRead(BaseModel):

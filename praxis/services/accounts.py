@@ -33,7 +33,11 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 
 def get_user(session: Session, username: str) -> User | None:
-    return session.exec(select(User).where(User.username == username.strip().lower())).first()
+    """The user with this username; None for anything that cannot be a username."""
+    username = username.strip().lower()
+    if not username or len(username) > 64 or "\x00" in username:
+        return None
+    return session.exec(select(User).where(User.username == username)).first()
 
 
 def create_user(*, session: Session, data: UserCreate) -> User:
@@ -76,6 +80,8 @@ def profile_for(*, session: Session, name: str) -> User:
     user = get_user(session, name)
     if user:
         return user
+    if "\x00" in name or len(name) > 200:
+        raise Invalid("An author name is not valid.", field="authors")
     user = session.exec(select(User).where(User.display_name == name).order_by(User.id)).first()
     if user:
         return user

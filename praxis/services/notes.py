@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from html import unescape
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -25,7 +27,9 @@ from praxis.schemas import (
     NoteRef,
     NoteSummary,
     NoteUpdate,
+    is_note_id,
 )
+from praxis.services import accounts
 from praxis.services.urls import note_url, user_url
 from praxis.vocab import LICENCES
 
@@ -49,7 +53,7 @@ def list_author_ids(session: Session, note_id: str) -> list[int]:
 
 def load_readable(session: Session, actor: policy.Actor, note_id: str) -> tuple[Note, list[int]]:
     """The note and its author ids, or NotFound when it does not exist or may not be seen."""
-    note = session.get(Note, note_id) if len(note_id) <= 64 else None
+    note = session.get(Note, note_id) if is_note_id(note_id) else None
     if note is None:
         raise NotFound("No such note.")
     author_ids = list_author_ids(session, note_id)
@@ -410,8 +414,12 @@ _ORDER = {
 }
 
 
-def _excerpt(body: str, length: int = 220) -> str:
-    text = " ".join(body.replace("#", " ").replace("*", " ").split())
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _excerpt(html: str, length: int = 220) -> str:
+    """The first words of a note as plain text, from its stored rendering."""
+    text = " ".join(unescape(_TAG.sub(" ", html)).split())
     return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
 
 
@@ -421,11 +429,9 @@ def list_notes(*, session: Session, actor: policy.Actor, query: NoteQuery) -> No
     if query.kind:
         where.append(Note.kind == query.kind)
     if query.author:
-        where.append(
-            Note.id.in_(  # type: ignore[attr-defined]
-                select(NoteAuthor.note_id).join(User, User.id == NoteAuthor.user_id).where(User.username == query.author.lower())  # type: ignore[arg-type]
-            )
-        )
+        author = accounts.get_user(session, query.author)
+        by_author = select(NoteAuthor.note_id).where(NoteAuthor.user_id == (author.id if author else -1))
+        where.append(Note.id.in_(by_author))  # type: ignore[attr-defined]
     total = session.exec(select(sa.func.count()).select_from(Note).where(*where)).one()
     column = _ORDER[query.sort.lstrip("-")]
     order = column.desc() if query.sort.startswith("-") else column.asc()  # type: ignore[attr-defined]
@@ -436,7 +442,7 @@ def list_notes(*, session: Session, actor: policy.Actor, query: NoteQuery) -> No
     items = [
         NoteSummary(
             id=n.id, kind=n.kind, title=n.title, url=note_url(session, n.id), visibility=n.visibility,
-            authors=authors[n.id], excerpt=_excerpt(n.body), published_at=n.published_at,
+            authors=authors[n.id], excerpt=_excerpt(n.html), published_at=n.published_at,
             updated_at=n.updated_at, revision=n.revision,
         )
         for n in notes

@@ -16,7 +16,7 @@ from praxis import policy
 from praxis.errors import Invalid
 from praxis.markdown import slugify
 from praxis.models import Note, User, utcnow
-from praxis.schemas import Body, Title
+from praxis.schemas import Body, Title, is_note_id
 from praxis.services import accounts
 from praxis.services import notes as note_service
 from praxis.vocab import DEFAULT_LICENCE, KINDS, LICENCES
@@ -105,11 +105,11 @@ def _read_file(session: Session, path: Path) -> tuple[str | None, note_service.N
     if licence not in LICENCES:
         raise Invalid(f"{where}: unknown licence {licence!r}.", field="licence")
     links = meta.get("links") or []
-    if not isinstance(links, list) or not all(isinstance(x, str) for x in links):
+    if not isinstance(links, list) or not all(isinstance(x, str) and is_note_id(x) for x in links):
         raise Invalid(f"{where}: 'links' must be a list of note ids.", field="links")
     note_id = meta.get("id")
-    if note_id is not None and (not isinstance(note_id, str) or not 1 <= len(note_id) <= 24 or slugify(note_id, 200) == ""):
-        raise Invalid(f"{where}: 'id' must be a short string.", field="id")
+    if note_id is not None and not (isinstance(note_id, str) and is_note_id(note_id)):
+        raise Invalid(f"{where}: 'id' must be 1 to 24 letters, digits, '-' or '_'.", field="id")
     state = note_service.NoteState(
         title=title, body=body, kind=kind, visibility=visibility, licence=licence,
         published_at=_when(meta.get("published"), session, "published", where),

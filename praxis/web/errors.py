@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import quote
 
+import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -86,6 +87,14 @@ def install_error_handlers(app: FastAPI) -> None:
         if is_api_path(request.url.path):
             return _json(exc.status_code, {"detail": exc.detail}, getattr(exc, "headers", None))
         return error_page(request, exc.status_code)
+
+    @app.exception_handler(sa.exc.DataError)
+    async def unstorable(request: Request, exc: sa.exc.DataError) -> Response:
+        # A value the database refuses (out of range, bad encoding) is the client's input: a 422.
+        log.warning("Database refused a value on %s %s: %s", request.method, request.url.path, exc.orig)
+        if is_api_path(request.url.path):
+            return _json(422, {"detail": [{"loc": ["body"], "msg": "A value cannot be stored.", "type": "value_error"}]})
+        return error_page(request, 422)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:

@@ -17,6 +17,10 @@ from praxis.vocab import LICENCES
 
 KIND_LABELS = {"note": "Note", "organisation": "Organisation", "term": "Terme"}
 VISIBILITY_LABELS = {"public": "public", "community": "communauté", "restricted": "restreint"}
+FIELD_LABELS = {
+    "title": "Titre", "kind": "Type", "visibility": "Visibilité", "licence": "Licence",
+    "published_at": "Publication", "authors": "Auteur·trices", "links": "Liens",
+}
 
 
 def make_templates(directory: Path, settings: Settings) -> Jinja2Templates:
@@ -29,7 +33,8 @@ def make_templates(directory: Path, settings: Settings) -> Jinja2Templates:
     )
     templates = Jinja2Templates(env=env)
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(site_name=settings.site_name, LICENCES=LICENCES, KIND_LABELS=KIND_LABELS, VISIBILITY_LABELS=VISIBILITY_LABELS)
+    env.globals.update(site_name=settings.site_name, LICENCES=LICENCES, KIND_LABELS=KIND_LABELS, VISIBILITY_LABELS=VISIBILITY_LABELS,
+                       FIELD_LABELS=FIELD_LABELS)
     env.filters["date"] = lambda value, with_time=False: format_date(value, tz=settings.timezone, with_time=with_time)
     return templates
 

@@ -159,3 +159,22 @@ def test_health_and_readiness(client):
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.json()["database"] == "ok"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/notes/%00", "/api/v1/notes/a%00b/revisions", "/n/%00/", "/u/%00/", "/n/x/?rev=0"],
+)
+def test_nul_bytes_and_odd_ids_in_urls_are_not_found_or_invalid(client, path):
+    assert client.get(path).status_code in (404, 422)
+
+
+def test_filtering_by_an_impossible_author_finds_nothing(client):
+    response = client.get("/api/v1/notes", params={"author": "a\x00b"})
+    assert response.status_code == 200 and response.json()["total"] == 0
+
+
+def test_nul_bytes_in_credentials_and_links_are_refused(client, alice):
+    assert client.post("/api/v1/auth/token", json={"username": "al\x00ice", "password": "x"}).status_code == 401
+    response = client.post("/api/v1/notes", json={"title": "ok", "links": ["a\x00b"]}, headers=alice)
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "links", 0]
