@@ -13,7 +13,7 @@ from itsdangerous import BadSignature, Signer
 from sqlmodel import Session
 
 from praxis.config import Settings
-from praxis.db import new_session
+from praxis.db import session_scope
 from praxis.errors import Forbidden, NotSignedIn
 from praxis.models import User
 from praxis.services import accounts
@@ -30,15 +30,8 @@ def get_settings(request: Request) -> Settings:
 def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request; reads do not take SQLite's write lock."""
     write = request.method not in _READ_METHODS
-    session = new_session(request.app.state.engine, request.app.state.settings, write=write)
-    try:
+    with session_scope(request.app.state.engine, request.app.state.settings, write=write) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def _session_signer(request: Request) -> Signer:

@@ -70,25 +70,31 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @contextmanager
-def fresh_database(backend: str, data: Path, request: pytest.FixtureRequest) -> Iterator[str | None]:
-    """A migrated, empty database: a copy of the SQLite template in `data` (URL None), or a
-    PostgreSQL database cloned from the template and dropped afterwards."""
-    if backend == "sqlite":
-        data.mkdir(parents=True, exist_ok=True)
-        shutil.copy(request.getfixturevalue("sqlite_template"), data / "praxis.db")
-        yield None
-        return
-    template = request.getfixturevalue("pg_template")
+def pg_database(template: str | None = None) -> Iterator[str]:
+    """A new PostgreSQL database (a copy of `template` when given), dropped afterwards."""
     name = f"praxis_t_{uuid.uuid4().hex[:12]}"
     admin = _admin_engine()
     with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     try:
         yield f"{PG_SERVER}/{name}"
     finally:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+@contextmanager
+def fresh_database(backend: str, data: Path, request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """A migrated, empty database: a copy of the SQLite template in `data` (URL None), or a
+    PostgreSQL database cloned from the migrated template."""
+    if backend == "sqlite":
+        data.mkdir(parents=True, exist_ok=True)
+        shutil.copy(request.getfixturevalue("sqlite_template"), data / "praxis.db")
+        yield None
+        return
+    with pg_database(request.getfixturevalue("pg_template")) as url:
+        yield url
 
 
 @pytest.fixture
@@ -104,16 +110,8 @@ def unmigrated_database_url(backend: str) -> Iterator[str | None]:
     if backend == "sqlite":
         yield None
         return
-    name = f"praxis_e_{uuid.uuid4().hex[:12]}"
-    admin = _admin_engine()
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{PG_SERVER}/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with pg_database() as url:
+        yield url
 
 
 @pytest.fixture

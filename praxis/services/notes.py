@@ -267,7 +267,11 @@ def apply_state(
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise Conflict("This note was changed by someone else since you started editing.", current_revision=note.revision)
+        current = session.exec(select(Note.revision).where(Note.id == note.id)).one()
+        raise Conflict(
+            f"This note is at revision {current}; your change was made from revision {base_revision}.",
+            current_revision=current,
+        )
     _write_authors(session, note.id, new.authors)
     _write_links(session, note.id, new.links, [w.target for w in rendered.wikilinks], rendered.resolved)
     session.add(
