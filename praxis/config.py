@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     smtp_url: str | None = Field(None, description="smtp://user:pass@host:port; unset: mail stays in the in-app inbox.")
     content_dir: Path = Field(Path("./content"), description="Sample content imported into an empty site on first start.")
     max_body_bytes: int = Field(1_000_000, description="Largest request body accepted, in bytes (413 beyond).")
+    sqlite_busy_ms: int = Field(10_000, description="How long a SQLite write waits for the lock before answering 503.")
     session_days: int = Field(30, description="How long a browser session lasts, in days.")
 
     @property

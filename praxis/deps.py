@@ -118,5 +118,6 @@ async def require_csrf(request: Request) -> None:
     form = await request.form()
     sent = form.get("csrf_token")
     value = request.cookies.get(CSRF_COOKIE)
-    if not (isinstance(sent, str) and value and hmac.compare_digest(sent, _csrf_mac(request, value))):
+    expected = _csrf_mac(request, value).encode() if value else b""
+    if not (isinstance(sent, str) and expected and hmac.compare_digest(sent.encode("utf-8", "replace"), expected)):
         raise Forbidden("The form expired or did not come from this site. Reload the page and try again.")

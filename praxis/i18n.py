@@ -14,7 +14,10 @@ def format_date(value: datetime | None, *, tz: str, lang: str = "fr", with_time:
     """ "1er mai 2025", "21 avril 2025 14:28"; in English "May 1, 2025"."""
     if value is None:
         return ""
-    local = value.astimezone(ZoneInfo(tz))
+    try:
+        local = value.astimezone(ZoneInfo(tz))
+    except OverflowError:  # at the very ends of the calendar: show it as stored
+        local = value
     if lang == "fr":
         day = "1er" if local.day == 1 else str(local.day)
         text = f"{day} {format_datetime(local, 'MMMM y', locale=LOCALES['fr'])}"

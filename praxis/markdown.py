@@ -153,12 +153,12 @@ def sanitize(html: str) -> str:
 
 
 def _targets(tokens) -> list[str]:  # type: ignore[no-untyped-def]
-    targets: list[str] = []
+    targets: dict[str, None] = {}  # ordered set
     for block in tokens:
         for child in block.children or ():
-            if child.type == "wikilink" and child.meta["target"] not in targets:
-                targets.append(child.meta["target"])
-    return targets
+            if child.type == "wikilink":
+                targets[child.meta["target"]] = None
+    return list(targets)
 
 
 def render(text: str, resolve: Resolver | None = None) -> Rendered:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -30,6 +30,15 @@ def _storable(value: str) -> str:
     return value
 
 
+def _plausible_time(value: datetime) -> datetime:
+    # Far-off years overflow when moved between time zones; no note is dated outside this range.
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    if not 1000 <= value.year <= 9998:
+        raise ValueError("must be a date between the years 1000 and 9998")
+    return value.astimezone(timezone.utc)
+
+
 def _one_line(value: str) -> str:
     if _CONTROL.search(value) or "\n" in value or "\r" in value:
         raise ValueError("must be a single line without control characters")
@@ -45,6 +54,7 @@ Title = Annotated[
 Body = Annotated[str, StringConstraints(max_length=900_000), AfterValidator(_storable)]
 Summary = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_storable), AfterValidator(_one_line)]
 Username = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=USERNAME_PATTERN)]
+Timestamp = Annotated[datetime, AfterValidator(_plausible_time)]
 NOTE_ID_PATTERN = r"^[A-Za-z0-9_\-]{1,24}$"
 NoteId = Annotated[str, StringConstraints(pattern=NOTE_ID_PATTERN)]
 RevisionNumber = Annotated[int, Field(ge=1, le=2_147_483_647)]
@@ -97,7 +107,7 @@ class NoteBase(Strict):
 class NoteCreate(NoteBase):
     authors: list[Username] | None = Field(None, max_length=100)
     links: list[NoteId] | None = Field(None, max_length=500)
-    published_at: datetime | None = None
+    published_at: Timestamp | None = None
     summary: Summary | None = None
 
 
@@ -112,7 +122,7 @@ class NoteUpdate(Strict):
     licence: LicenceId | None = None
     authors: list[Username] | None = Field(None, min_length=1, max_length=100)
     links: list[NoteId] | None = Field(None, max_length=500)
-    published_at: datetime | None = None
+    published_at: Timestamp | None = None
     summary: Summary | None = None
 
 

@@ -33,6 +33,7 @@ from praxis.services import accounts
 from praxis.services.urls import note_url, user_url
 from praxis.vocab import LICENCES
 
+MAX_WIKILINKS = 1000
 _KIND_GROUP = {"note": "notes", "organisation": "organisations", "term": "terms"}
 
 
@@ -80,11 +81,14 @@ def resolver(session: Session, actor: policy.Actor):  # type: ignore[no-untyped-
     """Resolve wikilink targets (ids, then titles, case- and accent-insensitive) among visible notes."""
 
     def resolve(targets: Sequence[str]) -> Mapping[str, Resolved]:
+        if len(targets) > MAX_WIKILINKS:
+            raise Invalid(f"A note can link to at most {MAX_WIKILINKS} different notes with [[wikilinks]].", field="body")
         keys = {fold(t): t for t in targets}
+        ids = [t for t in targets if is_note_id(t)]
         rows = session.exec(
             select(Note.id, Note.title, Note.title_key)
             .where(policy.visible_notes(actor))
-            .where(sa.or_(Note.id.in_(list(targets)), Note.title_key.in_(list(keys))))  # type: ignore[attr-defined]
+            .where(sa.or_(Note.id.in_(ids), Note.title_key.in_(list(keys))))  # type: ignore[attr-defined]
             .order_by(Note.created_at)
         ).all()
         found: dict[str, Resolved] = {}

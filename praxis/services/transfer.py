@@ -16,7 +16,7 @@ from praxis import policy
 from praxis.errors import Invalid
 from praxis.markdown import slugify
 from praxis.models import Note, User, utcnow
-from praxis.schemas import Body, Title, is_note_id
+from praxis.schemas import Body, Timestamp, Title, is_note_id
 from praxis.services import accounts
 from praxis.services import notes as note_service
 from praxis.vocab import DEFAULT_LICENCE, KINDS, LICENCES
@@ -24,6 +24,7 @@ from praxis.vocab import DEFAULT_LICENCE, KINDS, LICENCES
 KIND_DIRS = {"note": "notes", "organisation": "organisations", "term": "lexique"}
 _title = TypeAdapter(Title)
 _body = TypeAdapter(Body)
+_timestamp = TypeAdapter(Timestamp)
 
 
 @dataclass
@@ -51,11 +52,14 @@ def _when(value: object, session: Session, name: str, where: str) -> datetime | 
             value = datetime.fromisoformat(value)
         except ValueError:
             raise Invalid(f"{where}: '{name}' is not an ISO 8601 date ({value!r}).", field=name) from None
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=_timezone(session))
-    if isinstance(value, date):
-        return datetime.combine(value, time(0), tzinfo=_timezone(session))
-    raise Invalid(f"{where}: '{name}' is not a date.", field=name)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime.combine(value, time(0))
+    if not isinstance(value, datetime):
+        raise Invalid(f"{where}: '{name}' is not a date.", field=name)
+    try:
+        return _timestamp.validate_python(value if value.tzinfo else value.replace(tzinfo=_timezone(session)))
+    except ValidationError:
+        raise Invalid(f"{where}: '{name}' must be between the years 1000 and 9998.", field=name) from None
 
 
 def _authors(session: Session, value: object, where: str) -> list[User]:

@@ -28,6 +28,7 @@ TITLES = {
     413: "Contenu trop volumineux",
     422: "Données invalides",
     429: "Trop de requêtes",
+    503: "Service momentanément indisponible",
     500: "Erreur du serveur",
 }
 EXPLANATIONS = {
@@ -40,6 +41,7 @@ EXPLANATIONS = {
     413: "Ce que vous avez envoyé dépasse la taille permise. Rien n'a été enregistré.",
     422: "Certaines données envoyées ne sont pas valides.",
     429: "Veuillez patienter un moment avant de réessayer.",
+    503: "Le site est très occupé. Rien n'a été enregistré ; réessayez dans un instant.",
     500: "Un problème inattendu est survenu. Rien de ce que vous avez envoyé n'est perdu de notre côté.",
 }
 
@@ -95,6 +97,17 @@ def install_error_handlers(app: FastAPI) -> None:
         if is_api_path(request.url.path):
             return _json(422, {"detail": [{"loc": ["body"], "msg": "A value cannot be stored.", "type": "value_error"}]})
         return error_page(request, 422)
+
+    @app.exception_handler(sa.exc.OperationalError)
+    async def busy(request: Request, exc: sa.exc.OperationalError) -> Response:
+        # The database is locked by a long write or unreachable: the server is busy, not broken.
+        log.warning("Database unavailable on %s %s: %s", request.method, request.url.path, exc.orig)
+        headers = {"Retry-After": "2"}
+        if is_api_path(request.url.path):
+            return _json(503, {"detail": "The database is busy; try again in a moment."}, headers)
+        response = error_page(request, 503)
+        response.headers.update(headers)
+        return response
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:

@@ -178,3 +178,17 @@ def test_nul_bytes_in_credentials_and_links_are_refused(client, alice):
     assert client.post("/api/v1/auth/token", json={"username": "al\x00ice", "password": "x"}).status_code == 401
     response = client.post("/api/v1/notes", json={"title": "ok", "links": ["a\x00b"]}, headers=alice)
     assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "links", 0]
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00Z", "0999-12-31"])
+def test_publication_dates_outside_the_calendar_are_422(client, alice, when):
+    response = client.post("/api/v1/notes", json={"title": "Hors du temps", "published_at": when}, headers=alice)
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"][-1] == "published_at"
+
+
+def test_too_many_wikilinks_is_422_on_the_body(client, alice):
+    body = " ".join(f"[[lien {i}]]" for i in range(1001))
+    response = client.post("/api/v1/notes", json={"title": "Trop de liens", "body": body}, headers=alice)
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "body"]
+    fine = client.post("/api/v1/notes", json={"title": "Assez de liens", "body": body.rsplit(" [[", 1)[0]}, headers=alice)
+    assert fine.status_code == 201

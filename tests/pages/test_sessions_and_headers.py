@@ -59,3 +59,9 @@ def test_security_headers(client):
 def test_oversized_form_posts_get_a_friendly_413(client):
     response = client.post("/login", data={"username": "x" * 1_200_000})
     assert response.status_code == 413 and "Contenu trop volumineux" in response.text
+
+
+def test_a_csrf_token_with_odd_characters_is_refused_not_a_crash(client):
+    client.get("/login")
+    response = client.post("/login", data={"username": "x", "password": "y", "csrf_token": "é€😀"})
+    assert response.status_code == 403 and "Accès refusé" in response.text
