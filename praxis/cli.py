@@ -46,6 +46,8 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             fail(f"cannot reach the database: {str(exc.orig).strip().splitlines()[0] if exc.orig else exc}")
         except sa.exc.ArgumentError as exc:
             fail(f"bad PRAXIS_DATABASE_URL: {exc}")
+        except sa.exc.DBAPIError as exc:
+            fail(f"the database refused the change: {str(exc.orig).strip().splitlines()[0] if exc.orig else exc}")
         except ValueError as exc:  # pydantic's ValidationError is a ValueError
             fail(str(exc).splitlines()[0] if "validation error" not in str(exc) else _settings_error(exc))
 
@@ -151,8 +153,8 @@ def export(path: Path) -> None:
     """Export every note as Markdown files with front matter under PATH."""
     settings = Settings()
     engine = make_engine(settings)
-    if path.exists() and not path.is_dir():
-        fail(f"{path} exists and is not a folder")
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        fail(f"{path} exists and is not an empty folder (an export never mixes with older files)")
     with session_scope(engine, settings, write=False) as session:
         count = transfer.export_path(session=session, path=path)
     typer.echo(f"Exported {count} notes to {path}.")

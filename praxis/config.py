@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Literal
 
@@ -64,11 +66,19 @@ class Settings(BaseSettings):
             return self.secret_key
         path = self.ensure_data_dir() / "secret_key"
         if not path.exists():
-            # O_EXCL: two workers starting together agree on one key.
+            # Written whole to a private temp file, then linked into place: workers starting
+            # together all read the same complete key, never an empty one.
+            fd, tmp = tempfile.mkstemp(dir=self.data_dir, prefix=".secret_key.")
             try:
-                with open(path, "x", encoding="ascii") as fh:
+                with os.fdopen(fd, "w", encoding="ascii") as fh:
                     fh.write(secrets.token_urlsafe(48))
-                path.chmod(0o600)
-            except FileExistsError:
-                pass
-        return path.read_text(encoding="ascii").strip()
+                try:
+                    os.link(tmp, path)
+                except FileExistsError:
+                    pass
+            finally:
+                os.unlink(tmp)
+        key = path.read_text(encoding="ascii").strip()
+        if len(key) < 32:
+            raise ValueError(f"{path} holds no usable secret key; delete it to generate a new one")
+        return key

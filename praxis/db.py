@@ -40,16 +40,21 @@ def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
 
 
 def make_engine(settings: Settings) -> Engine:
-    """An engine for the configured database, with SQLite set up for concurrent use."""
+    """An engine for the configured database, with SQLite set up for concurrent use.
+
+    Errors never carry bound parameters (note bodies, token digests) into the logs.
+    """
     url = settings.resolved_database_url
     if url.startswith("sqlite"):
         settings.ensure_data_dir()
         busy = settings.sqlite_busy_ms
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": busy / 1000})
+        engine = sa.create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": busy / 1000}, hide_parameters=True
+        )
         sa.event.listen(engine, "connect", _sqlite_pragmas(busy))
         sa.event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True)
 
 
 def writer(engine: Engine) -> Engine:

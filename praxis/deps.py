@@ -15,6 +15,7 @@ from sqlmodel import Session
 from praxis.config import Settings
 from praxis.db import session_scope
 from praxis.errors import Forbidden, NotSignedIn
+from praxis.middleware import is_api_path
 from praxis.models import User
 from praxis.services import accounts
 
@@ -75,11 +76,28 @@ def get_actor(request: Request, session: Annotated[Session, Depends(get_session,
         raw = session_token(request)
         if raw:
             actor = accounts.user_for_token(session=session, token=raw, kind="session")
+            if actor is not None and request.method not in _READ_METHODS and is_api_path(request.url.path):
+                _require_same_origin(request)
     if actor is not None:
         # Detached with its columns loaded: a rollback cannot expire it before an error page shows it.
         session.expunge(actor)
     request.state.actor = actor
     return actor
+
+
+def _require_same_origin(request: Request) -> None:
+    """A JSON write made with the browser's cookie must come from one of this site's pages.
+
+    HTML forms carry a CSRF token; API calls from the site's own scripts carry Origin instead.
+    """
+    origin = request.headers.get("origin")
+    if origin is not None:
+        own = {f"{request.url.scheme}://{request.url.netloc}", request.app.state.settings.site_url.rstrip("/")}
+        if origin.rstrip("/") in own:
+            return
+    elif request.headers.get("sec-fetch-site") in ("same-origin", "none"):
+        return
+    raise Forbidden("Cross-site request refused; API clients use a bearer token.")
 
 
 def require_actor(actor: Annotated[User | None, Depends(get_actor)]) -> User:

@@ -3,51 +3,49 @@
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 from typing import Any
 
+from diff_match_patch import diff_match_patch
+
 _TOKENS = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+# Myers' algorithm with a deadline: past it the diff is still correct, only less minimal,
+# so a crafted pair of revisions cannot hold a worker.
+DIFF_SECONDS = 1.0
+_OPS = {0: "equal", 1: "insert", -1: "delete"}
 
 
-# A changed block larger than this many tokens is shown as a whole deletion and insertion:
-# word matching inside it would cost quadratic time for little reading value.
-_MAX_WORD_BLOCK = 20_000
+def _encode(tokens: list[str], table: dict[str, str], vocabulary: list[str]) -> str:
+    """One character per distinct token, so the character diff is a word diff."""
+    out = []
+    for token in tokens:
+        char = table.get(token)
+        if char is None:
+            code = len(vocabulary) + 0x100
+            if code >= 0xD800:  # skip the surrogate range
+                code += 0x800
+            char = table[token] = chr(code)
+            vocabulary.append(token)
+        out.append(char)
+    return "".join(out)
 
 
 def word_diff(before: str, after: str) -> list[dict[str, str]]:
-    """Segments {op, text} that turn `before` into `after`, word by word (whitespace kept).
-
-    Lines are matched first, then words inside the changed lines, which keeps large texts fast.
-    """
+    """Segments {op, text} that turn `before` into `after`, word by word (whitespace kept)."""
+    table: dict[str, str] = {}
+    vocabulary: list[str] = []
+    a = _encode(_TOKENS.findall(before), table, vocabulary)
+    b = _encode(_TOKENS.findall(after), table, vocabulary)
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = DIFF_SECONDS
+    diffs = dmp.diff_main(a, b, False)
+    dmp.diff_cleanupSemantic(diffs)
     segments: list[dict[str, str]] = []
-
-    def emit(op: str, text: str) -> None:
-        if not text:
-            return
-        if segments and segments[-1]["op"] == op:
+    for op, chars in diffs:
+        text = "".join(vocabulary[(ord(c) - 0x100) - (0x800 if ord(c) >= 0xE000 else 0)] for c in chars)
+        if segments and segments[-1]["op"] == _OPS[op]:
             segments[-1]["text"] += text
-        else:
-            segments.append({"op": op, "text": text})
-
-    def words(old: str, new: str) -> None:
-        a, b = _TOKENS.findall(old), _TOKENS.findall(new)
-        if len(a) + len(b) > _MAX_WORD_BLOCK:
-            emit("delete", old)
-            emit("insert", new)
-            return
-        for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-            if tag == "equal":
-                emit("equal", "".join(a[i1:i2]))
-            else:
-                emit("delete", "".join(a[i1:i2]))
-                emit("insert", "".join(b[j1:j2]))
-
-    la, lb = before.splitlines(keepends=True), after.splitlines(keepends=True)
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, la, lb, autojunk=False).get_opcodes():
-        if tag == "equal":
-            emit("equal", "".join(la[i1:i2]))
-        else:
-            words("".join(la[i1:i2]), "".join(lb[j1:j2]))
+        elif text:
+            segments.append({"op": _OPS[op], "text": text})
     return segments
 
 

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from html import escape
+from html import escape, unescape
 from urllib.parse import quote
 
 import nh3
@@ -76,7 +76,9 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
     src, pos = state.src, state.pos
     if not src.startswith("[[", pos):
         return False
-    end = src.find("]]", pos + 2)
+    # Look no further than the longest possible wikilink: scanning to the end of the text at
+    # every "[[" would make rendering quadratic.
+    end = src.find("]]", pos + 2, pos + 4 + _WIKILINK_MAX)
     if end < 0:
         return False
     inner = src[pos + 2 : end]
@@ -101,14 +103,17 @@ def _table_align_to_class(state) -> None:  # type: ignore[no-untyped-def]
                 token.attrSet("class", "align-" + style.split(":", 1)[1].strip())
 
 
+def _new_note_link(title: str, label_html: str) -> str:
+    return f'<a class="wikilink wikilink-new" href="/n/new?title={quote(title)}">{label_html}</a>'
+
+
 def _render_wikilink(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
     meta = tokens[idx].meta
     found: Resolved | None = env.get("resolved", {}).get(meta["target"])
     label = escape(meta["label"])
     if found:
         return f'<a class="wikilink" href="/n/{quote(found.id)}/">{label}</a>'
-    href = "/n/new?title=" + quote(meta["target"])
-    return f'<a class="wikilink wikilink-new" href="{href}">{label}</a>'
+    return _new_note_link(meta["target"], label)
 
 
 def _build() -> MarkdownIt:
@@ -150,6 +155,31 @@ def sanitize(html: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
+
+
+_RESOLVED_LINK = re.compile(r'<a class="wikilink" href="/n/([^/"]+)/"[^>]*>(.*?)</a>', re.DOTALL)
+
+
+def wikilinked_ids(html: str) -> set[str]:
+    """The note ids that resolved wikilinks in a stored rendering point to."""
+    return {m.group(1) for m in _RESOLVED_LINK.finditer(html)}
+
+
+def hide_wikilinks(html: str, hidden: set[str]) -> str:
+    """Turn resolved wikilinks to `hidden` notes into plain "create this note" links.
+
+    Stored renderings link to every note a wikilink named; each reader sees only the links to
+    notes they may read, and cannot tell a hidden note from a missing one.
+    """
+    if not hidden:
+        return html
+
+    def swap(match: re.Match[str]) -> str:
+        if match.group(1) not in hidden:
+            return match.group(0)
+        return _new_note_link(unescape(re.sub(r"<[^>]+>", "", match.group(2))), match.group(2))
+
+    return _RESOLVED_LINK.sub(swap, html)
 
 
 def _targets(tokens) -> list[str]:  # type: ignore[no-untyped-def]

@@ -110,6 +110,7 @@ class NoteLink(SQLModel, table=True):
     source_id: str = Field(foreign_key="note.id", index=True, ondelete="CASCADE")
     target_id: str | None = Field(default=None, foreign_key="note.id", index=True, ondelete="CASCADE")
     target_title: str | None = Field(default=None, max_length=300)
+    target_key: str | None = Field(default=None, max_length=300, index=True)  # fold(target_title)
     origin: str = Field(max_length=16)  # "explicit" or "wikilink"
 
 

@@ -6,7 +6,7 @@ import re
 from datetime import datetime, timezone
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from praxis.vocab import DEFAULT_LICENCE, Kind, LicenceId, Visibility
 
@@ -53,6 +53,9 @@ Title = Annotated[
 ]
 Body = Annotated[str, StringConstraints(max_length=900_000), AfterValidator(_storable)]
 Summary = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_storable), AfterValidator(_one_line)]
+DisplayName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_storable), AfterValidator(_one_line)
+]
 Username = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=USERNAME_PATTERN)]
 Timestamp = Annotated[datetime, AfterValidator(_plausible_time)]
 NOTE_ID_PATTERN = r"^[A-Za-z0-9_\-]{1,24}$"
@@ -70,7 +73,7 @@ class Strict(BaseModel):
 class UserCreate(Strict):
     username: Username
     password: Annotated[str, StringConstraints(min_length=8, max_length=1024)] | None = None
-    display_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_storable), AfterValidator(_one_line)] | None = None
+    display_name: DisplayName | None = None
     email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=320, pattern=r"^[^@\s\x00]+@[^@\s\x00]+$")] | None = None
     is_admin: bool = False
 
@@ -211,9 +214,18 @@ Sort = Literal["updated", "-updated", "published", "-published", "created", "-cr
 class NoteQuery(Strict):
     kind: Kind | None = None
     author: str | None = None
+    carnet: str | None = None
     sort: Sort = "-updated"
     page: int = Field(1, ge=1, le=100_000)
     per_page: int = Field(20, ge=1, le=100)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_is_absent(cls, data: Any) -> Any:
+        # "?kind=&author=" means no filter, as HTML forms send it.
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if v != ""}
+        return data
 
 
 # --- revisions ------------------------------------------------------------------------------
@@ -228,12 +240,19 @@ class RevisionSummary(BaseModel):
 
 
 class RevisionRead(RevisionSummary):
+    """A revision as it was: its text and the metadata the note had then."""
+
     note_id: str
     title: str
     body: str
     html: str
     meta: dict[str, Any]
     url: str
+    kind: str
+    visibility: str
+    licence_info: LicenceRead
+    published_at: datetime | None
+    authors: list[AuthorRead]
 
 
 class DiffSegment(BaseModel):

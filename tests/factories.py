@@ -49,7 +49,12 @@ def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> None
     assert response.status_code == 303, response.text
 
 
-def csrf_from(html: str) -> str:
+def csrf_from(html: str, action: str | None = None) -> str:
+    """The CSRF token of the page's form posting to `action` (else of the page's first form)."""
+    if action is not None:
+        html = html[html.index(f'action="{action}"'):]
     marker = 'name="csrf_token" value="'
     start = html.index(marker) + len(marker)
-    return html[start : html.index('"', start)]
+    token = html[start : html.index('"', start)]
+    assert token, "the form carries an empty CSRF token"
+    return token

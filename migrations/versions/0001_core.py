@@ -97,6 +97,7 @@ def upgrade() -> None:
     sa.Column('source_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('target_id', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('target_title', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
+    sa.Column('target_key', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
     sa.Column('origin', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.ForeignKeyConstraint(['source_id'], ['note.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['target_id'], ['note.id'], ondelete='CASCADE'),
@@ -105,6 +106,7 @@ def upgrade() -> None:
     with op.batch_alter_table('note_link', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_note_link_source_id'), ['source_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_note_link_target_id'), ['target_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_note_link_target_key'), ['target_key'], unique=False)
 
     op.create_table('revision',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -133,6 +135,7 @@ def downgrade() -> None:
 
     op.drop_table('revision')
     with op.batch_alter_table('note_link', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_note_link_target_key'))
         batch_op.drop_index(batch_op.f('ix_note_link_target_id'))
         batch_op.drop_index(batch_op.f('ix_note_link_source_id'))
 

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from praxis import policy
 from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
-from praxis.markdown import Resolved, fold, render, slugify
+from praxis.markdown import Resolved, fold, hide_wikilinks, render, slugify, wikilinked_ids
 from praxis.models import Note, NoteAuthor, NoteLink, Revision, User, utcnow
 from praxis.schemas import (
     AuthorRead,
@@ -77,32 +77,43 @@ def load_editable(session: Session, actor: policy.Actor, note_id: str) -> tuple[
 # --- building what is written ----------------------------------------------------------------
 
 
-def resolver(session: Session, actor: policy.Actor):  # type: ignore[no-untyped-def]
-    """Resolve wikilink targets (ids, then titles, case- and accent-insensitive) among visible notes."""
+def resolver(session: Session):  # type: ignore[no-untyped-def]
+    """Resolve wikilink targets among live notes: an id first, else a title (case- and
+    accent-insensitive). Readers only ever see the links to notes they may read (`visible_html`)."""
 
     def resolve(targets: Sequence[str]) -> Mapping[str, Resolved]:
         if len(targets) > MAX_WIKILINKS:
             raise Invalid(f"A note can link to at most {MAX_WIKILINKS} different notes with [[wikilinks]].", field="body")
-        keys = {fold(t): t for t in targets}
+        spellings: dict[str, list[str]] = {}
+        for target in targets:
+            spellings.setdefault(fold(target), []).append(target)
         ids = [t for t in targets if is_note_id(t)]
         rows = session.exec(
             select(Note.id, Note.title, Note.title_key)
-            .where(policy.visible_notes(actor))
-            .where(sa.or_(Note.id.in_(ids), Note.title_key.in_(list(keys))))  # type: ignore[attr-defined]
-            .order_by(Note.created_at)
+            .where(Note.deleted_at.is_(None))  # type: ignore[union-attr]
+            .where(sa.or_(Note.id.in_(ids), Note.title_key.in_(list(spellings))))  # type: ignore[attr-defined]
+            .order_by(Note.created_at, Note.id)
         ).all()
         found: dict[str, Resolved] = {}
         by_id = {r.id: r for r in rows}
-        for target in targets:
+        for target in ids:
             if target in by_id:
                 found[target] = Resolved(by_id[target].id, by_id[target].title)
-        for row in rows:
-            target = keys.get(row.title_key)
-            if target is not None and target not in found:
-                found[target] = Resolved(row.id, row.title)
+        for row in rows:  # the oldest note with a title wins
+            for target in spellings.get(row.title_key, ()):
+                found.setdefault(target, Resolved(row.id, row.title))
         return found
 
     return resolve
+
+
+def visible_html(session: Session, actor: policy.Actor, html: str) -> str:
+    """A stored rendering as `actor` may see it: wikilinks to hidden notes read as missing ones."""
+    linked = wikilinked_ids(html)
+    if not linked:
+        return html
+    visible = set(session.exec(select(Note.id).where(Note.id.in_(list(linked)), policy.visible_notes(actor))))  # type: ignore[attr-defined]
+    return hide_wikilinks(html, linked - visible)
 
 
 def _users_by_username(session: Session, usernames: Sequence[str]) -> list[User]:
@@ -166,9 +177,21 @@ def _write_links(session: Session, note_id: str, explicit: list[str], rendered_t
                 source_id=note_id,
                 target_id=hit.id if hit else None,
                 target_title=None if hit else target[:300],
+                target_key=None if hit else fold(target)[:300],
                 origin="wikilink",
             )
         )
+
+
+def _adopt_dangling_links(session: Session, note: Note) -> None:
+    """Notes whose [[wikilinks]] named this note's title before it existed now link to it."""
+    sources = session.exec(
+        select(Note)
+        .where(Note.id.in_(select(NoteLink.source_id).where(NoteLink.target_id.is_(None), NoteLink.target_key == note.title_key)))  # type: ignore[attr-defined,union-attr]
+        .where(Note.deleted_at.is_(None), Note.id != note.id)  # type: ignore[union-attr]
+    ).all()
+    for source in sources:
+        refresh_links(session=session, note=source)
 
 
 def _write_authors(session: Session, note_id: str, authors: list[User]) -> None:
@@ -189,7 +212,7 @@ def insert_note(
 ) -> Note:
     """Write a new note with its first revision (shared by the API, the forms and import)."""
     now = utcnow()
-    rendered = render(state.body, resolver(session, actor))
+    rendered = render(state.body, resolver(session))
     note = Note(
         id=note_id or new_id(),
         kind=state.kind,
@@ -217,6 +240,7 @@ def insert_note(
         )
     )
     session.flush()
+    _adopt_dangling_links(session, note)
     return note
 
 
@@ -256,7 +280,7 @@ def apply_state(
     """Write `new` as revision base_revision+1, or raise Conflict if the note moved on meanwhile."""
     if old == new:
         return note
-    rendered = render(new.body, resolver(session, actor))
+    rendered = render(new.body, resolver(session))
     now = updated_at or utcnow()
     number = base_revision + 1
     # The revision check and the write are one statement, so two racing saves cannot both win.
@@ -271,10 +295,14 @@ def apply_state(
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        current = session.exec(select(Note.revision).where(Note.id == note.id)).one()
+        # Someone else saved (or deleted) the note since it was read: report what is there now.
+        session.refresh(note)
+        if note.deleted_at is not None:
+            raise NotFound("No such note.")
         raise Conflict(
-            f"This note is at revision {current}; your change was made from revision {base_revision}.",
-            current_revision=current,
+            f"This note is at revision {note.revision}; your change was made from revision {base_revision}.",
+            current_revision=note.revision,
+            current=read_note(session=session, actor=actor, note=note).model_dump(mode="json"),
         )
     _write_authors(session, note.id, new.authors)
     _write_links(session, note.id, new.links, [w.target for w in rendered.wikilinks], rendered.resolved)
@@ -286,30 +314,46 @@ def apply_state(
     )
     session.flush()
     session.refresh(note)
+    if fold(old.title) != fold(new.title):
+        _adopt_dangling_links(session, note)
     return note
 
 
-def refresh_links(*, session: Session, actor: policy.Actor, note: Note, explicit: list[str] | None = None) -> None:
-    """Re-render a note's current revision and rewrite its links in place, writing no new revision.
+def _current_revision(session: Session, note: Note) -> Revision:
+    return session.exec(select(Revision).where(Revision.note_id == note.id, Revision.number == note.revision)).one()
 
-    Rendering is derived data: used when link targets appeared after the note was written.
+
+def refresh_links(*, session: Session, note: Note, explicit: list[str] | None = None) -> None:
+    """Re-render a note's current revision and its wikilinks in place, writing no new revision.
+
+    The rendering is derived data: this runs when a note its wikilinks named comes to exist.
     """
-    author_ids = list_author_ids(session, note.id)
-    state = current_state(session, note, author_ids)
-    if explicit is not None:
-        state.links = _known_ids(session, explicit)
-    rendered = render(note.body, resolver(session, actor))
+    if explicit is None:
+        explicit = current_state(session, note, list_author_ids(session, note.id)).links
+    rendered = render(note.body, resolver(session))
     note.html = rendered.html
     session.add(note)
-    _write_links(session, note.id, state.links, [w.target for w in rendered.wikilinks], rendered.resolved)
-    rev = session.exec(select(Revision).where(Revision.note_id == note.id, Revision.number == note.revision)).one()
+    _write_links(session, note.id, explicit, [w.target for w in rendered.wikilinks], rendered.resolved)
+    rev = _current_revision(session, note)
     rev.html = rendered.html
-    rev.meta = state.meta()
     session.add(rev)
     session.flush()
 
 
-def _known_ids(session: Session, ids: Sequence[str]) -> list[str]:
+def link_new_note(*, session: Session, note: Note, explicit: Sequence[str]) -> None:
+    """Give a note created in this same transaction its explicit links (those that exist).
+
+    Import creates all its notes first and links them after, so the order of files does not matter.
+    """
+    assert note.revision == 1
+    links = known_ids(session, explicit)
+    rev = _current_revision(session, note)
+    rev.meta = {**rev.meta, "links": links}
+    session.add(rev)
+    refresh_links(session=session, note=note, explicit=links)
+
+
+def known_ids(session: Session, ids: Sequence[str]) -> list[str]:
     wanted = list(dict.fromkeys(ids))
     found = set(session.exec(select(Note.id).where(Note.id.in_(wanted))))  # type: ignore[attr-defined]
     return [i for i in wanted if i in found]
@@ -398,7 +442,8 @@ def read_note(*, session: Session, actor: policy.Actor, note: Note) -> NoteRead:
     author_ids = list_author_ids(session, note.id)
     lic = LICENCES[note.licence]
     return NoteRead(
-        id=note.id, kind=note.kind, title=note.title, slug=note.slug, body=note.body, html=note.html,
+        id=note.id, kind=note.kind, title=note.title, slug=note.slug, body=note.body,
+        html=visible_html(session, actor, note.html),
         visibility=note.visibility, licence=note.licence,
         licence_info=LicenceRead(id=lic.id, name=lic.name, url=lic.url),
         url=note_url(session, note.id),
@@ -436,6 +481,8 @@ def list_notes(*, session: Session, actor: policy.Actor, query: NoteQuery) -> No
     where = [policy.visible_notes(actor)]
     if query.kind:
         where.append(Note.kind == query.kind)
+    if query.carnet:
+        where.append(sa.false())  # carnets arrive with their issue: no note is in one yet
     if query.author:
         author = accounts.get_user(session, query.author)
         by_author = select(NoteAuthor.note_id).where(NoteAuthor.user_id == (author.id if author else -1))

@@ -10,9 +10,10 @@ from praxis import policy
 from praxis.diff import field_changes, word_diff
 from praxis.errors import NotFound
 from praxis.models import Note, Revision, User
-from praxis.schemas import DiffRead, NoteRead, RevisionRead, RevisionSummary
+from praxis.schemas import AuthorRead, DiffRead, LicenceRead, NoteRead, RevisionRead, RevisionSummary
 from praxis.services import notes as note_service
-from praxis.services.urls import note_url
+from praxis.services.urls import note_url, user_url
+from praxis.vocab import DEFAULT_LICENCE, LICENCES
 
 
 def _readable_history(session: Session, actor: policy.Actor, note_id: str) -> Note:
@@ -58,11 +59,22 @@ def get_revision(*, session: Session, actor: policy.Actor, note_id: str, number:
     _readable_history(session, actor, note_id)
     rev = _revision(session, note_id, number)
     editor = _editors(session, {rev.editor_id} if rev.editor_id else set()).get(rev.editor_id or 0)
+    meta = rev.meta
+    names = meta.get("authors", [])
+    people = {u.username: u for u in session.exec(select(User).where(User.username.in_(names)))}  # type: ignore[attr-defined]
+    lic = LICENCES.get(meta.get("licence", ""), LICENCES[DEFAULT_LICENCE])
+    published = meta.get("published_at")
     return RevisionRead(
         number=rev.number, editor=editor.username if editor else None,
         editor_name=editor.display_name if editor else None, created_at=rev.created_at, summary=rev.summary,
-        note_id=note_id, title=rev.title, body=rev.body, html=rev.html, meta=rev.meta,
-        url=f"{note_url(session, note_id)}?rev={rev.number}",
+        note_id=note_id, title=rev.title, body=rev.body, html=note_service.visible_html(session, actor, rev.html),
+        meta=meta, url=f"{note_url(session, note_id)}?rev={rev.number}",
+        kind=meta.get("kind", "note"), visibility=meta.get("visibility", "public"),
+        licence_info=LicenceRead(id=lic.id, name=lic.name, url=lic.url),
+        published_at=datetime.fromisoformat(published) if published else None,
+        authors=[
+            AuthorRead(username=n, display_name=people[n].display_name, url=user_url(session, n)) for n in names if n in people
+        ],
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,7 +16,7 @@ from praxis import policy
 from praxis.errors import Invalid
 from praxis.markdown import slugify
 from praxis.models import Note, User, utcnow
-from praxis.schemas import Body, Timestamp, Title, is_note_id
+from praxis.schemas import Body, DisplayName, Timestamp, Title, Username, is_note_id
 from praxis.services import accounts
 from praxis.services import notes as note_service
 from praxis.vocab import DEFAULT_LICENCE, KINDS, LICENCES
@@ -25,6 +25,8 @@ KIND_DIRS = {"note": "notes", "organisation": "organisations", "term": "lexique"
 _title = TypeAdapter(Title)
 _body = TypeAdapter(Body)
 _timestamp = TypeAdapter(Timestamp)
+_username = TypeAdapter(Username)
+_display_name = TypeAdapter(DisplayName)
 
 
 @dataclass
@@ -70,9 +72,14 @@ def _authors(session: Session, value: object, where: str) -> list[User]:
     users: list[User] = []
     for item in value:
         if isinstance(item, dict) and item.get("username"):
-            user = accounts.get_user(session, str(item["username"]))
+            try:
+                username = _username.validate_python(str(item["username"]))
+                name = _display_name.validate_python(str(item.get("name") or username))
+            except ValidationError:
+                raise Invalid(f"{where}: author {item['username']!r} is not a valid username and name.", field="authors") from None
+            user = accounts.get_user(session, username)
             if user is None:
-                user = User(username=str(item["username"]).lower(), display_name=str(item.get("name") or item["username"]))
+                user = User(username=username, display_name=name)
                 session.add(user)
                 session.flush()
         elif isinstance(item, str):
@@ -100,13 +107,13 @@ def _read_file(session: Session, path: Path) -> tuple[str | None, note_service.N
         first = exc.errors()[0]
         raise Invalid(f"{where}: {'title' if not first['loc'] else first['loc'][0]}: {first['msg']}.") from None
     kind = meta.get("kind", "note")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise Invalid(f"{where}: unknown kind {kind!r}.", field="kind")
     visibility = meta.get("visibility", "public")
-    if visibility not in ("public", "restricted"):
+    if not isinstance(visibility, str) or visibility not in ("public", "restricted"):
         raise Invalid(f"{where}: visibility {visibility!r} is not available here.", field="visibility")
     licence = meta.get("licence", DEFAULT_LICENCE)
-    if licence not in LICENCES:
+    if not isinstance(licence, str) or licence not in LICENCES:
         raise Invalid(f"{where}: unknown licence {licence!r}.", field="licence")
     links = meta.get("links") or []
     if not isinstance(links, list) or not all(isinstance(x, str) and is_note_id(x) for x in links):
@@ -137,40 +144,42 @@ def _files(path: Path) -> list[Path]:
 
 
 def import_path(*, session: Session, path: Path, actor: policy.Actor = None) -> ImportReport:
-    """Import one .md file or a folder of them; notes with a known id are updated, not duplicated.
+    """Import one .md file or a folder of them; a note whose id exists is updated, not duplicated.
 
-    Two passes, so links and wikilinks between imported notes resolve whatever the file order.
+    Every file is read and checked first; new notes are created next; links are set last, so
+    links and wikilinks between imported notes resolve whatever the order of the files.
     """
     actor = actor or policy.SYSTEM
     report = ImportReport()
-    imported: list[tuple[Note, list[str]]] = []
-    for file in _files(path):
-        note_id, state, dates = _read_file(session, file)
-        wanted_links, state.links = state.links, []
-        existing = session.get(Note, note_id) if note_id else None
-        if existing is None:
-            note = note_service.insert_note(
-                session=session, actor=actor, state=state, note_id=note_id,
-                created_at=dates["created"] or state.published_at or dates["updated"],
-                updated_at=dates["updated"], summary="Import",
-            )
-            report.created += 1
-        else:
-            note = existing
-            old = note_service.current_state(session, note, note_service.list_author_ids(session, note.id))
-            state.links = old.links
-            if old == state or note.deleted_at is not None:
-                report.unchanged += 1
-            else:
-                note = note_service.apply_state(
-                    session=session, actor=actor, note=note, base_revision=note.revision, old=old, new=state,
-                    summary="Import", updated_at=dates["updated"] or utcnow(),
-                )
-                report.updated += 1
-        imported.append((note, wanted_links))
+    parsed = [(file, *_read_file(session, file)) for file in _files(path)]
+    created: dict[str, Note] = {}
+    for file, note_id, state, dates in parsed:
+        if note_id and session.get(Note, note_id) is not None:
+            continue
+        note = note_service.insert_note(
+            session=session, actor=actor, state=replace(state, links=[]), note_id=note_id,
+            created_at=dates["created"] or state.published_at or dates["updated"],
+            updated_at=dates["updated"], summary="Import",
+        )
+        created[str(file)] = note
+        report.created += 1
+    for file, note_id, state, dates in parsed:
         report.files.append(str(file))
-    for note, wanted_links in imported:
-        note_service.refresh_links(session=session, actor=actor, note=note, explicit=wanted_links)
+        if str(file) in created:
+            note_service.link_new_note(session=session, note=created[str(file)], explicit=state.links)
+            continue
+        note = session.get(Note, note_id)
+        assert note is not None
+        old = note_service.current_state(session, note, note_service.list_author_ids(session, note.id))
+        new = replace(state, links=note_service.known_ids(session, state.links))
+        if old == new or note.deleted_at is not None:
+            report.unchanged += 1
+            continue
+        note_service.apply_state(
+            session=session, actor=actor, note=note, base_revision=note.revision, old=old, new=new,
+            summary="Import", updated_at=dates["updated"] or utcnow(),
+        )
+        report.updated += 1
     return report
 
 

@@ -70,7 +70,8 @@ def install_error_handlers(app: FastAPI) -> None:
             extra = {k: v for k, v in exc.extra.items() if k != "field"}
             return _json(exc.status, {"detail": exc.message, **extra}, headers)
         if isinstance(exc, NotSignedIn) and request.method == "GET":
-            return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+            here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={quote(here)}", status_code=303)
         return error_page(request, exc.status)
 
     @app.exception_handler(RequestValidationError)

@@ -9,17 +9,48 @@ from pydantic import BaseModel, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
 
+# What a person reads when a field is wrong, by pydantic's error type.
+_MESSAGES = {
+    "missing": "Ce champ est obligatoire.",
+    "string_too_short": "Ce champ ne peut pas être vide.",
+    "string_too_long": "Ce texte est trop long.",
+    "string_pattern_mismatch": "Ce format n'est pas accepté.",
+    "literal_error": "Choisissez une des valeurs proposées.",
+    "int_parsing": "Un nombre entier est attendu.",
+    "greater_than_equal": "Ce nombre est trop petit.",
+    "less_than_equal": "Ce nombre est trop grand.",
+    "too_long": "Il y a trop d'éléments.",
+    "too_short": "Au moins un élément est attendu.",
+    "datetime_from_date_parsing": "Une date est attendue (AAAA-MM-JJ).",
+    "datetime_parsing": "Une date est attendue (AAAA-MM-JJ).",
+    "extra_forbidden": "Ce champ n'est pas reconnu.",
+}
+FIELD_LABELS = {
+    "title": "Titre", "body": "Texte", "kind": "Type", "visibility": "Visibilité", "licence": "Licence",
+    "authors": "Auteur·trices", "links": "Liens", "summary": "Résumé", "base_revision": "Révision de départ",
+    "published_at": "Publication", "form": "Formulaire",
+}
+
+
+def french_message(error_type: str, fallback: str) -> str:
+    return _MESSAGES.get(error_type, "Valeur invalide." if error_type else fallback)
+
 
 def parse_form(model: type[M], data: dict[str, Any]) -> tuple[M | None, dict[str, str]]:
-    """The schema built from form fields, or None and an error message per field."""
+    """The schema built from form fields, or None and a French message per field."""
     try:
         return model.model_validate(data), {}
     except ValidationError as exc:
         errors: dict[str, str] = {}
         for err in exc.errors():
             name = str(err["loc"][0]) if err["loc"] else "form"
-            errors.setdefault(name, err["msg"])
+            errors.setdefault(name, french_message(err.get("type", ""), err.get("msg", "")))
         return None, errors
+
+
+def split_list(value: str) -> list[str]:
+    """ "alice, bob ;carole" -> ["alice", "bob", "carole"]."""
+    return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
 
 
 def safe_next(url: str | None, default: str = "/") -> str:

@@ -1,4 +1,4 @@
-"""The home page: the latest notes."""
+"""The home page: the latest notes, in the order the reader chooses."""
 
 from typing import Annotated
 
@@ -6,14 +6,25 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from praxis.deps import ActorDep, SessionDep
-from praxis.schemas import NoteQuery
+from praxis.schemas import NoteQuery, Sort
 from praxis.services import notes as note_service
 from praxis.web.templating import page
 
 router = APIRouter()
 
+SORT_LABELS = {
+    "-updated": "Dernières modifiées",
+    "-published": "Dernières publiées",
+    "published": "Plus anciennes",
+    "title": "Titre (A à Z)",
+}
+
 
 @router.get("/")
-def home(request: Request, session: SessionDep, actor: ActorDep, p: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
-    notes = note_service.list_notes(session=session, actor=actor, query=NoteQuery(page=p, per_page=20))
-    return page(request, "home.html", {"notes": notes}, alternate=f"/api/v1/notes?page={p}")
+def home(
+    request: Request, session: SessionDep, actor: ActorDep,
+    p: Annotated[int, Query(ge=1, le=100_000)] = 1, sort: Sort = "-updated",
+) -> Response:
+    notes = note_service.list_notes(session=session, actor=actor, query=NoteQuery(page=p, per_page=20, sort=sort))
+    return page(request, "home.html", {"notes": notes, "sort": sort, "sorts": SORT_LABELS},
+                alternate=f"/api/v1/notes?page={p}&sort={sort}")

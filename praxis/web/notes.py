@@ -10,28 +10,34 @@ from starlette.responses import Response
 
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import Conflict, Invalid
-from praxis.schemas import NoteCreate, NoteUpdate, RevisionNumber
+from praxis.schemas import NoteCreate, NoteRead, NoteUpdate, RevisionNumber
 from praxis.services import notes as note_service
 from praxis.services import revisions as revision_service
 from praxis.vocab import DEFAULT_LICENCE
-from praxis.web.forms import parse_form
+from praxis.web.forms import parse_form, split_list
 from praxis.web.templating import page
 
 router = APIRouter()
 
-_FORM_FIELDS = ("title", "body", "kind", "visibility", "licence", "summary")
+_FORM_FIELDS = ("title", "body", "kind", "visibility", "licence", "summary", "base_revision", "authors")
 
 
-async def _form_fields(request: Request) -> dict[str, Any]:
+async def _form_fields(request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the form shows back (as typed) and what the schema gets (authors as a list)."""
     form = await request.form()
-    data: dict[str, Any] = {}
+    values: dict[str, Any] = {}
     for name in _FORM_FIELDS:
         value = form.get(name)
         if isinstance(value, str) and (value.strip() or name == "body"):
-            data[name] = value.replace("\r\n", "\n")
-    if isinstance(form.get("base_revision"), str):
-        data["base_revision"] = form.get("base_revision")
-    return data
+            values[name] = value.replace("\r\n", "\n")
+    data = dict(values)
+    if "authors" in data:
+        data["authors"] = split_list(data["authors"])
+    return values, data
+
+
+def _form_error(exc: Invalid) -> dict[str, str]:
+    return {exc.field or "form": exc.message}
 
 
 def _editor(request: Request, *, note: Any, values: dict[str, Any], errors: dict[str, str], status: int = 200,
@@ -48,14 +54,15 @@ def new_note_form(request: Request, actor: UserDep, title: Annotated[str, Query(
 
 @router.post("/n/new")
 async def create_note(request: Request, session: SessionDep, actor: UserDep) -> Response:
-    values = await _form_fields(request)
-    data, errors = parse_form(NoteCreate, values)
+    values, fields = await _form_fields(request)
+    data, errors = parse_form(NoteCreate, fields)
     if data is None:
         return _editor(request, note=None, values=values, errors=errors, status=422)
     try:
         note = note_service.create_note(session=session, actor=actor, data=data)
     except Invalid as exc:
-        return _editor(request, note=None, values=values, errors={exc.field or "form": exc.message}, status=422)
+        session.rollback()  # nothing of a refused note is kept
+        return _editor(request, note=None, values=values, errors=_form_error(exc), status=422)
     return RedirectResponse(f"/n/{note.id}/", status_code=303)
 
 
@@ -78,25 +85,29 @@ def edit_form(request: Request, note_id: str, session: SessionDep, actor: UserDe
     note_service.load_editable(session, actor, note_id)
     values = {k: getattr(note, k) for k in ("title", "body", "kind", "visibility", "licence")}
     values["base_revision"] = note.revision
+    values["authors"] = ", ".join(a.username for a in note.authors)
     return _editor(request, note=note, values=values, errors={})
 
 
 @router.post("/n/{note_id}/edit")
 async def edit(request: Request, note_id: str, session: SessionDep, actor: UserDep) -> Response:
     note = note_service.get_note(session=session, actor=actor, note_id=note_id)
-    values = await _form_fields(request)
-    data, errors = parse_form(NoteUpdate, values)
+    values, fields = await _form_fields(request)
+    data, errors = parse_form(NoteUpdate, fields)
     if data is None:
         return _editor(request, note=note, values=values, errors=errors, status=422)
     try:
         note_service.update_note(session=session, actor=actor, note_id=note_id, data=data)
-    except Conflict:
-        # Keep what the person wrote, show the current version, and let the next save be
-        # made from the current revision once they have merged.
-        values["base_revision"] = note.revision
-        return _editor(request, note=note, values=values, errors={}, status=409, conflict=note)
+    except Conflict as exc:
+        session.rollback()
+        # Keep what the person wrote, show the version saved meanwhile, and let the next save
+        # be made from it once they have merged the two.
+        current = NoteRead.model_validate(exc.extra["current"])
+        values["base_revision"] = current.revision
+        return _editor(request, note=current, values=values, errors={}, status=409, conflict=current)
     except Invalid as exc:
-        return _editor(request, note=note, values=values, errors={exc.field or "form": exc.message}, status=422)
+        session.rollback()
+        return _editor(request, note=note, values=values, errors=_form_error(exc), status=422)
     return RedirectResponse(f"/n/{note_id}/", status_code=303)
 
 

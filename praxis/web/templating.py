@@ -14,13 +14,11 @@ from praxis.config import Settings
 from praxis.deps import CSRF_COOKIE, csrf_token
 from praxis.i18n import format_date
 from praxis.vocab import LICENCES
+from praxis.web.forms import FIELD_LABELS
 
 KIND_LABELS = {"note": "Note", "organisation": "Organisation", "term": "Terme"}
 VISIBILITY_LABELS = {"public": "public", "community": "communauté", "restricted": "restreint"}
-FIELD_LABELS = {
-    "title": "Titre", "kind": "Type", "visibility": "Visibilité", "licence": "Licence",
-    "published_at": "Publication", "authors": "Auteur·trices", "links": "Liens",
-}
+
 
 
 def make_templates(directory: Path, settings: Settings) -> Jinja2Templates:
@@ -35,6 +33,7 @@ def make_templates(directory: Path, settings: Settings) -> Jinja2Templates:
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(site_name=settings.site_name, LICENCES=LICENCES, KIND_LABELS=KIND_LABELS, VISIBILITY_LABELS=VISIBILITY_LABELS,
                        FIELD_LABELS=FIELD_LABELS)
+    env.filters["listing"] = lambda value: ", ".join(map(str, value)) if isinstance(value, list) else value
     env.filters["date"] = lambda value, with_time=False: format_date(value, tz=settings.timezone, with_time=with_time)
     return templates
 

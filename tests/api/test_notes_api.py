@@ -192,3 +192,26 @@ def test_too_many_wikilinks_is_422_on_the_body(client, alice):
     assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "body"]
     fine = client.post("/api/v1/notes", json={"title": "Assez de liens", "body": body.rsplit(" [[", 1)[0]}, headers=alice)
     assert fine.status_code == 201
+
+
+def test_api_writes_with_the_browser_cookie_must_come_from_the_site(client, session):
+    from tests.factories import sign_in
+
+    make_user(session, "bob")
+    sign_in(client, "bob")
+    assert client.get("/api/v1/me").json()["username"] == "bob"  # reads are fine
+    foreign = client.post("/api/v1/notes", json={"title": "Forgée"}, headers={"Origin": "https://evil.example"})
+    assert foreign.status_code == 403
+    unknown = client.post("/api/v1/notes", json={"title": "Sans origine"})
+    assert unknown.status_code == 403
+    own = client.post("/api/v1/notes", json={"title": "De la maison"}, headers={"Origin": "https://testserver"})
+    assert own.status_code == 201
+    assert [n["title"] for n in client.get("/api/v1/notes").json()["items"]] == ["De la maison"]
+
+
+def test_empty_filters_mean_no_filter_and_carnet_filters_find_nothing_yet(client, alice, session):
+    from praxis.services.accounts import get_user
+
+    make_note(session, get_user(session, "alice"))
+    assert client.get("/api/v1/notes?kind=&author=&sort=").json()["total"] == 1
+    assert client.get("/api/v1/notes", params={"carnet": "abc"}).json()["total"] == 0

@@ -106,3 +106,12 @@ def test_bad_setting_is_one_line(site, monkeypatch):
     monkeypatch.setenv("PRAXIS_LANGUAGE", "de")
     result = run("db", "current")
     assert result.exit_code == 1 and "language" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_export_refuses_a_folder_that_already_holds_files(site):
+    run("db", "upgrade")
+    out = site / "old-export"
+    out.mkdir()
+    (out / "stale.md").write_text("---\ntitle: Vieille\n---\n", encoding="utf-8")
+    result = run("export", str(out))
+    assert result.exit_code == 1 and "not an empty folder" in result.stderr

@@ -61,11 +61,14 @@ def test_old_revision_has_a_permanent_link(client, session):
     from praxis.schemas import NoteUpdate
     from praxis.services import notes as note_service
 
-    note_service.update_note(session=session, actor=alice, note_id=note.id, data=NoteUpdate(base_revision=1, title="Second", body="Nouveau"))
+    note_service.update_note(session=session, actor=alice, note_id=note.id,
+                             data=NoteUpdate(base_revision=1, title="Second", body="Nouveau", licence="CC0-1.0"))
     session.commit()
     old = client.get(f"/n/{note.id}/?rev=1")
     assert old.status_code == 200 and "Premier titre" in old.text and "Ancien texte" in old.text
     assert "Vous consultez la révision 1" in _text(old.text)
+    assert "(CC-BY-SA-4.0)" in _text(old.text) and "(CC0-1.0)" not in _text(old.text)
+    assert "(CC0-1.0)" in _text(client.get(f"/n/{note.id}/").text)
     assert client.get(f"/n/{note.id}/?rev=7").status_code == 404
     assert client.get(f"/n/{note.id}/?rev=abc").status_code == 422
 
@@ -105,7 +108,10 @@ def test_an_invalid_form_keeps_what_was_typed(client, session):
     sign_in(client, "alice")
     token = csrf_from(client.get("/n/new").text)
     response = client.post("/n/new", data={"title": "", "body": "Un long texte précieux", "csrf_token": token})
-    assert response.status_code == 422 and "Un long texte précieux" in response.text and "title" in response.text
+    assert response.status_code == 422 and "Un long texte précieux" in response.text
+    assert "Titre : Ce champ est obligatoire." in _text(response.text)
+    unknown = client.post("/n/new", data={"title": "T", "authors": "alice, personne", "csrf_token": token})
+    assert unknown.status_code == 422 and "Auteur·trices" in unknown.text and "alice, personne" in unknown.text
 
 
 def test_edit_conflict_keeps_both_versions_and_overwrites_nothing(client, session):
@@ -117,6 +123,7 @@ def test_edit_conflict_keeps_both_versions_and_overwrites_nothing(client, sessio
     assert 'name="base_revision" value="1"' in form.text
     first = client.post(f"/n/{note.id}/edit", data={"title": note.title, "body": "Première modification", "base_revision": "1", "csrf_token": token},
                         follow_redirects=False)
+    assert 'id="current-body"' not in form.text
     assert first.status_code == 303
     second = client.post(f"/n/{note.id}/edit", data={"title": note.title, "body": "Ma version concurrente", "base_revision": "1", "csrf_token": token})
     assert second.status_code == 409
@@ -135,11 +142,26 @@ def test_forms_without_a_valid_csrf_token_are_refused(client, session):
     assert client.get(f"/n/{note.id}/").status_code == 200
 
 
-def test_writing_pages_send_visitors_to_login(client, session):
+def test_writing_pages_send_visitors_to_login_and_back(client, session):
     note = make_note(session, make_user(session))
     for path in ("/n/new", f"/n/{note.id}/edit"):
         response = client.get(path, follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"].startswith("/login?next=")
+    wanted = client.get("/n/new?title=Note%20%C3%A0%20venir", follow_redirects=False)
+    assert wanted.headers["location"] == "/login?next=/n/new%3Ftitle%3DNote%2520%25C3%25A0%2520venir"
+    login = client.get(wanted.headers["location"])
+    assert 'name="next" value="/n/new?title=Note%20%C3%A0%20venir"' in login.text
+
+
+def test_authors_are_chosen_in_the_form_in_order(client, session):
+    make_user(session, "alice", name="Alice Rivard")
+    make_user(session, "maryse", name="Maryse Gervais")
+    sign_in(client, "alice")
+    token = csrf_from(client.get("/n/new").text, "/n/new")
+    created = client.post("/n/new", data={"title": "À deux", "authors": "maryse, alice", "csrf_token": token}, follow_redirects=False)
+    assert "Maryse Gervais, Alice Rivard" in _text(client.get(created.headers["location"]).text)
+    edit = client.get(created.headers["location"] + "edit")
+    assert 'value="maryse, alice"' in edit.text
 
 
 def test_non_authors_cannot_open_the_editor(client, session):
@@ -151,16 +173,20 @@ def test_non_authors_cannot_open_the_editor(client, session):
     assert "Modifier" not in _text(client.get(f"/n/{note.id}/").text).split("Historique")[0].split(note.title)[-1]
 
 
-def test_delete_and_restore_through_the_pages(client, session):
+def test_delete_and_restore_through_the_pages_own_forms(client, session):
     alice = make_user(session, "alice")
     note = make_note(session, alice, body="Original")
     sign_in(client, "alice")
-    token = csrf_from(client.get(f"/n/{note.id}/edit").text)
-    client.post(f"/n/{note.id}/edit", data={"title": note.title, "body": "Modifié", "base_revision": "1", "csrf_token": token})
-    restored = client.post(f"/n/{note.id}/revisions/1/restore", data={"csrf_token": token}, follow_redirects=False)
+    edit = client.get(f"/n/{note.id}/edit").text
+    client.post(f"/n/{note.id}/edit", data={"title": note.title, "body": "Modifié", "base_revision": "1",
+                                           "csrf_token": csrf_from(edit, f"/n/{note.id}/edit")})
+    history = client.get(f"/n/{note.id}/history").text
+    restore_action = f"/n/{note.id}/revisions/1/restore"
+    restored = client.post(restore_action, data={"csrf_token": csrf_from(history, restore_action)}, follow_redirects=False)
     assert restored.status_code == 303
     assert client.get(f"/api/v1/notes/{note.id}").json()["body"] == "Original"
-    deleted = client.post(f"/n/{note.id}/delete", data={"csrf_token": token}, follow_redirects=False)
+    view = client.get(f"/n/{note.id}/").text
+    deleted = client.post(f"/n/{note.id}/delete", data={"csrf_token": csrf_from(view, f"/n/{note.id}/delete")}, follow_redirects=False)
     assert deleted.status_code == 303
     assert client.get(f"/n/{note.id}/").status_code == 404
 
@@ -172,3 +198,7 @@ def test_home_lists_recent_notes_and_pages(client, session):
     home = client.get("/")
     assert home.status_code == 200 and "Note numéro 22" in home.text and "23 notes" in _text(home.text)
     assert "Note numéro 0" in client.get("/?p=2").text
+    by_title = _text(client.get("/?sort=title").text)
+    assert by_title.index("Note numéro 0") < by_title.index("Note numéro 1") < by_title.index("Note numéro 10")
+    assert 'href="/?sort=title&amp;p=2"' in client.get("/?sort=title").text
+    assert client.get("/?sort=hasard").status_code == 422

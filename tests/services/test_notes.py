@@ -116,6 +116,7 @@ def test_two_racing_saves_from_the_same_revision_one_wins_one_conflicts(app, ses
     note = make_note(session, alice)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
+    conflicts: list[Conflict] = []
 
     def save(text: str) -> None:
         with new_session(app.state.engine, app.state.settings, write=True) as s:
@@ -123,9 +124,10 @@ def test_two_racing_saves_from_the_same_revision_one_wins_one_conflicts(app, ses
             try:
                 note_service.update_note(session=s, actor=alice, note_id=note.id, data=NoteUpdate(base_revision=1, body=text))
                 s.commit()
-                outcomes.append("saved")
-            except Conflict:
+                outcomes.append(text)
+            except Conflict as exc:
                 s.rollback()
+                conflicts.append(exc)
                 outcomes.append("conflict")
 
     threads = [threading.Thread(target=save, args=(t,)) for t in ("Version A", "Version B")]
@@ -133,11 +135,14 @@ def test_two_racing_saves_from_the_same_revision_one_wins_one_conflicts(app, ses
         t.start()
     for t in threads:
         t.join(timeout=30)
-    assert sorted(outcomes) == ["conflict", "saved"]
+    assert len(outcomes) == 2 and outcomes.count("conflict") == 1
+    winner = next(o for o in outcomes if o != "conflict")
     session.expire_all()
     revs = session.exec(select(Revision).where(Revision.note_id == note.id)).all()
     assert sorted(r.number for r in revs) == [1, 2]
-    assert note_service.get_note(session=session, actor=alice, note_id=note.id).body in ("Version A", "Version B")
+    assert note_service.get_note(session=session, actor=alice, note_id=note.id).body == winner
+    # The loser is told what is there now.
+    assert conflicts[0].extra["current_revision"] == 2 and conflicts[0].extra["current"]["body"] == winner
 
 
 def test_only_authors_and_admins_edit(session):
@@ -209,3 +214,49 @@ def test_list_is_paginated_filtered_and_sorted(session):
     assert note_service.list_notes(session=session, actor=None, query=NoteQuery(author="bob")).total == 1
     newest = note_service.list_notes(session=session, actor=None, query=NoteQuery(sort="-created")).items[0]
     assert newest.title == "Delta"
+
+
+def test_a_wikilink_written_before_its_target_links_once_the_target_exists(session):
+    alice = make_user(session)
+    early = make_note(session, alice, title="Écrite tôt", body="Voir [[Note à venir]].")
+    assert "wikilink-new" in early.html
+    target = make_note(session, alice, title="note À VENIR")
+    early = note_service.get_note(session=session, actor=None, note_id=early.id)
+    assert f'<a class="wikilink" href="/n/{target.id}/"' in early.html and "wikilink-new" not in early.html
+    assert [n.id for n in early.links.notes] == [target.id]
+    assert [b.id for b in note_service.get_note(session=session, actor=None, note_id=target.id).backlinks] == [early.id]
+    assert early.revision == 1  # derived rendering, not a new revision
+
+
+def test_renaming_a_note_to_a_wanted_title_adopts_the_waiting_links(session):
+    alice = make_user(session)
+    waiting = make_note(session, alice, title="En attente", body="Lien vers [[Cercle]].")
+    other = make_note(session, alice, title="Brouillon")
+    note_service.update_note(session=session, actor=alice, note_id=other.id, data=NoteUpdate(base_revision=1, title="Cercle"))
+    session.commit()
+    assert [n.id for n in note_service.get_note(session=session, actor=None, note_id=waiting.id).links.notes] == [other.id]
+
+
+def test_two_spellings_of_one_title_both_resolve(session):
+    alice = make_user(session)
+    target = make_note(session, alice, title="Chantier")
+    note = make_note(session, alice, body="[[Chantier]] en début de phrase, puis [[chantier]] au milieu.")
+    assert note.html.count(f'href="/n/{target.id}/"') == 2 and "wikilink-new" not in note.html
+    dangling = session.exec(select(NoteLink).where(NoteLink.source_id == note.id, NoteLink.target_id.is_(None))).all()
+    assert dangling == []
+
+
+def test_wikilinks_to_hidden_or_deleted_notes_read_as_missing_notes(session):
+    alice, bob = make_user(session, "alice"), make_user(session, "bob")
+    secret = make_note(session, alice, title="Dossier confidentiel", visibility="restricted")
+    public = make_note(session, alice, title="Publique", body="Voir [[Dossier confidentiel]].")
+    assert f'href="/n/{secret.id}/"' in note_service.get_note(session=session, actor=alice, note_id=public.id).html
+    for viewer in (None, bob):
+        html = note_service.get_note(session=session, actor=viewer, note_id=public.id).html
+        assert secret.id not in html and 'class="wikilink wikilink-new"' in html and "Dossier confidentiel" in html
+    gone = make_note(session, alice, title="Éphémère")
+    linking = make_note(session, alice, title="Liante", body="[[Éphémère]]")
+    note_service.delete_note(session=session, actor=alice, note_id=gone.id)
+    session.commit()
+    html = note_service.get_note(session=session, actor=alice, note_id=linking.id).html
+    assert gone.id not in html and "wikilink-new" in html

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from praxis.db import new_session
 from praxis.errors import Invalid
-from praxis.models import Note, NoteLink, User
+from praxis.models import Note, NoteLink, Revision, User
 from praxis.schemas import NoteQuery
 from praxis.services import notes as note_service
 from praxis.services import transfer
@@ -114,3 +114,39 @@ def test_authors_given_as_display_names_become_profiles_once(session, tmp_path):
     assert [(u.username, u.display_name) for u in users] == [("marie.helene.laurence", "Marie-Hélène Laurence")]
     note = session.exec(select(Note).where(Note.title == "Note 0")).one()
     assert note.published_at.isoformat() == "2024-10-30T04:00:00+00:00"  # midnight in America/Toronto
+
+
+def test_a_changed_links_list_makes_a_new_revision_and_keeps_history(session, tmp_path):
+    def write(links: str) -> Path:
+        (tmp_path / "a.md").write_text(
+            f"---\nid: noteA\ntitle: A\nauthors: [Alice]\npublished: 2024-01-01\n{links}---\nTexte\n", encoding="utf-8"
+        )
+        (tmp_path / "b.md").write_text("---\nid: noteB\ntitle: B\nauthors: [Alice]\npublished: 2024-01-01\n---\nB\n", encoding="utf-8")
+        return tmp_path
+
+    transfer.import_path(session=session, path=write("links: [noteB]\n"))
+    session.commit()
+    report = transfer.import_path(session=session, path=write(""))
+    session.commit()
+    assert report.updated == 1 and report.unchanged == 1
+    note = session.get(Note, "noteA")
+    assert note.revision == 2
+    revisions = {r.number: r.meta["links"] for r in session.exec(select(Revision).where(Revision.note_id == "noteA"))}
+    assert revisions == {1: ["noteB"], 2: []}
+
+
+@pytest.mark.parametrize(
+    ("front", "message"),
+    [
+        ("licence: [CC0-1.0]\n", "licence"),
+        ("authors:\n  - {username: 'pas valide !', name: X}\n", "not a valid username"),
+        ("authors:\n  - {username: " + "a" * 80 + ", name: X}\n", "not a valid username"),
+        ("kind: {a: b}\n", "kind"),
+    ],
+)
+def test_odd_front_matter_values_are_clear_errors(session, tmp_path, front, message):
+    base = "title: T\n" + ("" if "authors" in front else "authors: [A]\n")
+    (tmp_path / "x.md").write_text(f"---\n{base}{front}---\ncorps\n", encoding="utf-8")
+    with pytest.raises(Invalid) as err:
+        transfer.import_path(session=session, path=tmp_path / "x.md")
+    assert message in err.value.message
