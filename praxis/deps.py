@@ -12,7 +12,6 @@ from fastapi import Depends, Request
 from itsdangerous import BadSignature, Signer
 from sqlmodel import Session
 
-from praxis.config import Settings
 from praxis.db import session_scope
 from praxis.errors import Forbidden, NotSignedIn
 from praxis.middleware import is_api_path
@@ -22,10 +21,6 @@ from praxis.services import accounts
 SESSION_COOKIE = "praxis_session"
 CSRF_COOKIE = "praxis_csrf"
 _READ_METHODS = {"GET", "HEAD", "OPTIONS"}
-
-
-def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
 
 
 def get_session(request: Request) -> Iterator[Session]:

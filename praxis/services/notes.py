@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html import unescape
@@ -14,27 +14,23 @@ from sqlmodel import Session, select
 
 from praxis import policy
 from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
-from praxis.markdown import Resolved, fold, hide_wikilinks, render, slugify, wikilinked_ids
-from praxis.models import Note, NoteAuthor, NoteLink, Revision, User, utcnow
+from praxis.markdown import fold, render, slugify
+from praxis.models import Note, NoteAuthor, Revision, User, utcnow
 from praxis.schemas import (
     AuthorRead,
     LicenceRead,
     NoteCreate,
-    NoteLinks,
     NotePage,
     NoteQuery,
     NoteRead,
-    NoteRef,
     NoteSummary,
     NoteUpdate,
     is_note_id,
 )
-from praxis.services import accounts
+from praxis.services import accounts, links
 from praxis.services.urls import note_url, user_url
 from praxis.vocab import LICENCES
 
-MAX_WIKILINKS = 1000
-_KIND_GROUP = {"note": "notes", "organisation": "organisations", "term": "terms"}
 
 
 def new_id() -> str:
@@ -77,45 +73,6 @@ def load_editable(session: Session, actor: policy.Actor, note_id: str) -> tuple[
 # --- building what is written ----------------------------------------------------------------
 
 
-def resolver(session: Session):  # type: ignore[no-untyped-def]
-    """Resolve wikilink targets among live notes: an id first, else a title (case- and
-    accent-insensitive). Readers only ever see the links to notes they may read (`visible_html`)."""
-
-    def resolve(targets: Sequence[str]) -> Mapping[str, Resolved]:
-        if len(targets) > MAX_WIKILINKS:
-            raise Invalid(f"A note can link to at most {MAX_WIKILINKS} different notes with [[wikilinks]].", field="body")
-        spellings: dict[str, list[str]] = {}
-        for target in targets:
-            spellings.setdefault(fold(target), []).append(target)
-        ids = [t for t in targets if is_note_id(t)]
-        rows = session.exec(
-            select(Note.id, Note.title, Note.title_key)
-            .where(Note.deleted_at.is_(None))  # type: ignore[union-attr]
-            .where(sa.or_(Note.id.in_(ids), Note.title_key.in_(list(spellings))))  # type: ignore[attr-defined]
-            .order_by(Note.created_at, Note.id)
-        ).all()
-        found: dict[str, Resolved] = {}
-        by_id = {r.id: r for r in rows}
-        for target in ids:
-            if target in by_id:
-                found[target] = Resolved(by_id[target].id, by_id[target].title)
-        for row in rows:  # the oldest note with a title wins
-            for target in spellings.get(row.title_key, ()):
-                found.setdefault(target, Resolved(row.id, row.title))
-        return found
-
-    return resolve
-
-
-def visible_html(session: Session, actor: policy.Actor, html: str) -> str:
-    """A stored rendering as `actor` may see it: wikilinks to hidden notes read as missing ones."""
-    linked = wikilinked_ids(html)
-    if not linked:
-        return html
-    visible = set(session.exec(select(Note.id).where(Note.id.in_(list(linked)), policy.visible_notes(actor))))  # type: ignore[attr-defined]
-    return hide_wikilinks(html, linked - visible)
-
-
 def _users_by_username(session: Session, usernames: Sequence[str]) -> list[User]:
     users = {u.username: u for u in session.exec(select(User).where(User.username.in_(list(usernames))))}  # type: ignore[attr-defined]
     missing = [u for u in usernames if u not in users]
@@ -126,15 +83,6 @@ def _users_by_username(session: Session, usernames: Sequence[str]) -> list[User]
         if users[name] not in seen:
             seen.append(users[name])
     return seen
-
-
-def _checked_links(session: Session, actor: policy.Actor, ids: Sequence[str]) -> list[str]:
-    wanted = list(dict.fromkeys(ids))
-    found = set(session.exec(select(Note.id).where(Note.id.in_(wanted), policy.visible_notes(actor))))  # type: ignore[attr-defined]
-    missing = [i for i in wanted if i not in found]
-    if missing:
-        raise Invalid(f"Unknown note in links: {', '.join(missing)}.", field="links")
-    return wanted
 
 
 def _check_visibility(visibility: str) -> None:
@@ -166,34 +114,6 @@ class NoteState:
         }
 
 
-def _write_links(session: Session, note_id: str, explicit: list[str], rendered_targets: list[str], resolved: Mapping[str, Resolved]) -> None:
-    session.execute(sa.delete(NoteLink).where(NoteLink.source_id == note_id))  # type: ignore[arg-type]
-    for target in explicit:
-        session.add(NoteLink(source_id=note_id, target_id=target, origin="explicit"))
-    for target in rendered_targets:
-        hit = resolved.get(target)
-        session.add(
-            NoteLink(
-                source_id=note_id,
-                target_id=hit.id if hit else None,
-                target_title=None if hit else target[:300],
-                target_key=None if hit else fold(target)[:300],
-                origin="wikilink",
-            )
-        )
-
-
-def _adopt_dangling_links(session: Session, note: Note) -> None:
-    """Notes whose [[wikilinks]] named this note's title before it existed now link to it."""
-    sources = session.exec(
-        select(Note)
-        .where(Note.id.in_(select(NoteLink.source_id).where(NoteLink.target_id.is_(None), NoteLink.target_key == note.title_key)))  # type: ignore[attr-defined,union-attr]
-        .where(Note.deleted_at.is_(None), Note.id != note.id)  # type: ignore[union-attr]
-    ).all()
-    for source in sources:
-        refresh_links(session=session, note=source)
-
-
 def _write_authors(session: Session, note_id: str, authors: list[User]) -> None:
     session.execute(sa.delete(NoteAuthor).where(NoteAuthor.note_id == note_id))  # type: ignore[arg-type]
     for position, user in enumerate(authors):
@@ -212,7 +132,7 @@ def insert_note(
 ) -> Note:
     """Write a new note with its first revision (shared by the API, the forms and import)."""
     now = utcnow()
-    rendered = render(state.body, resolver(session))
+    rendered = render(state.body, links.resolver(session))
     note = Note(
         id=note_id or new_id(),
         kind=state.kind,
@@ -232,7 +152,7 @@ def insert_note(
     session.add(note)
     session.flush()
     _write_authors(session, note.id, state.authors)
-    _write_links(session, note.id, state.links, [w.target for w in rendered.wikilinks], rendered.resolved)
+    links.write_links(session, note.id, state.links, [w.target for w in rendered.wikilinks], rendered.resolved)
     session.add(
         Revision(
             note_id=note.id, number=1, editor_id=actor.id if actor else None, created_at=note.updated_at,
@@ -240,7 +160,7 @@ def insert_note(
         )
     )
     session.flush()
-    _adopt_dangling_links(session, note)
+    links.adopt_dangling_links(session, note)
     return note
 
 
@@ -256,7 +176,7 @@ def create_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -> N
     state = NoteState(
         title=data.title, body=data.body, kind=data.kind, visibility=data.visibility, licence=data.licence,
         published_at=data.published_at or utcnow(), authors=authors,
-        links=_checked_links(session, actor, data.links or []),
+        links=links.checked_links(session, actor, data.links or []),
     )
     note = insert_note(session=session, actor=actor, state=state, summary=data.summary)
     return read_note(session=session, actor=actor, note=note)
@@ -264,12 +184,9 @@ def create_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -> N
 
 def current_state(session: Session, note: Note, author_ids: list[int]) -> NoteState:
     users = {u.id: u for u in session.exec(select(User).where(User.id.in_(author_ids)))}  # type: ignore[union-attr]
-    links = session.exec(
-        select(NoteLink.target_id).where(NoteLink.source_id == note.id, NoteLink.origin == "explicit").order_by(NoteLink.id)  # type: ignore[arg-type]
-    ).all()
     return NoteState(
         title=note.title, body=note.body, kind=note.kind, visibility=note.visibility, licence=note.licence,
-        published_at=note.published_at, authors=[users[i] for i in author_ids], links=[t for t in links if t],
+        published_at=note.published_at, authors=[users[i] for i in author_ids], links=links.explicit_links(session, note.id),
     )
 
 
@@ -280,7 +197,7 @@ def apply_state(
     """Write `new` as revision base_revision+1, or raise Conflict if the note moved on meanwhile."""
     if old == new:
         return note
-    rendered = render(new.body, resolver(session))
+    rendered = render(new.body, links.resolver(session))
     now = updated_at or utcnow()
     number = base_revision + 1
     # The revision check and the write are one statement, so two racing saves cannot both win.
@@ -305,7 +222,7 @@ def apply_state(
             current=read_note(session=session, actor=actor, note=note).model_dump(mode="json"),
         )
     _write_authors(session, note.id, new.authors)
-    _write_links(session, note.id, new.links, [w.target for w in rendered.wikilinks], rendered.resolved)
+    links.write_links(session, note.id, new.links, [w.target for w in rendered.wikilinks], rendered.resolved)
     session.add(
         Revision(
             note_id=note.id, number=number, editor_id=actor.id if actor else None, created_at=now,
@@ -315,48 +232,8 @@ def apply_state(
     session.flush()
     session.refresh(note)
     if fold(old.title) != fold(new.title):
-        _adopt_dangling_links(session, note)
+        links.adopt_dangling_links(session, note)
     return note
-
-
-def _current_revision(session: Session, note: Note) -> Revision:
-    return session.exec(select(Revision).where(Revision.note_id == note.id, Revision.number == note.revision)).one()
-
-
-def refresh_links(*, session: Session, note: Note, explicit: list[str] | None = None) -> None:
-    """Re-render a note's current revision and its wikilinks in place, writing no new revision.
-
-    The rendering is derived data: this runs when a note its wikilinks named comes to exist.
-    """
-    if explicit is None:
-        explicit = current_state(session, note, list_author_ids(session, note.id)).links
-    rendered = render(note.body, resolver(session))
-    note.html = rendered.html
-    session.add(note)
-    _write_links(session, note.id, explicit, [w.target for w in rendered.wikilinks], rendered.resolved)
-    rev = _current_revision(session, note)
-    rev.html = rendered.html
-    session.add(rev)
-    session.flush()
-
-
-def link_new_note(*, session: Session, note: Note, explicit: Sequence[str]) -> None:
-    """Give a note created in this same transaction its explicit links (those that exist).
-
-    Import creates all its notes first and links them after, so the order of files does not matter.
-    """
-    assert note.revision == 1
-    links = known_ids(session, explicit)
-    rev = _current_revision(session, note)
-    rev.meta = {**rev.meta, "links": links}
-    session.add(rev)
-    refresh_links(session=session, note=note, explicit=links)
-
-
-def known_ids(session: Session, ids: Sequence[str]) -> list[str]:
-    wanted = list(dict.fromkeys(ids))
-    found = set(session.exec(select(Note.id).where(Note.id.in_(wanted))))  # type: ignore[attr-defined]
-    return [i for i in wanted if i in found]
 
 
 def update_note(*, session: Session, actor: policy.Actor, note_id: str, data: NoteUpdate) -> NoteRead:
@@ -380,7 +257,7 @@ def update_note(*, session: Session, actor: policy.Actor, note_id: str, data: No
         licence=data.licence or old.licence,
         published_at=data.published_at if "published_at" in fields else old.published_at,
         authors=_users_by_username(session, data.authors) if data.authors else old.authors,
-        links=_checked_links(session, actor, data.links) if data.links is not None else old.links,
+        links=links.checked_links(session, actor, data.links) if data.links is not None else old.links,
     )
     note = apply_state(session=session, actor=actor, note=note, base_revision=data.base_revision, old=old, new=new, summary=data.summary)
     return read_note(session=session, actor=actor, note=note)
@@ -411,47 +288,21 @@ def _authors_of(session: Session, note_ids: Sequence[str]) -> dict[str, list[Aut
     return out
 
 
-def _ref(session: Session, note: Note) -> NoteRef:
-    return NoteRef(id=note.id, title=note.title, kind=note.kind, url=note_url(session, note.id))
-
-
-def _links_of(session: Session, actor: policy.Actor, note_id: str) -> NoteLinks:
-    rows = session.exec(
-        select(Note, sa.func.min(NoteLink.id).label("first"))
-        .join(NoteLink, NoteLink.target_id == Note.id)  # type: ignore[arg-type]
-        .where(NoteLink.source_id == note_id, Note.id != note_id, policy.visible_notes(actor))
-        .group_by(Note.id)
-        .order_by("first")
-    ).all()
-    links = NoteLinks()
-    for target, _ in rows:
-        getattr(links, _KIND_GROUP[target.kind]).append(_ref(session, target))
-    return links
-
-
-def _backlinks_of(session: Session, actor: policy.Actor, note_id: str) -> list[NoteRef]:
-    linking = select(NoteLink.source_id).where(NoteLink.target_id == note_id)
-    rows = session.exec(
-        select(Note).where(Note.id.in_(linking), Note.id != note_id, policy.visible_notes(actor)).order_by(Note.title)  # type: ignore[attr-defined]
-    ).all()
-    return [_ref(session, n) for n in rows]
-
-
 def read_note(*, session: Session, actor: policy.Actor, note: Note) -> NoteRead:
     """The full reading of a note the actor may see (a fixed number of queries)."""
     author_ids = list_author_ids(session, note.id)
     lic = LICENCES[note.licence]
     return NoteRead(
         id=note.id, kind=note.kind, title=note.title, slug=note.slug, body=note.body,
-        html=visible_html(session, actor, note.html),
+        html=links.visible_html(session, actor, note.html),
         visibility=note.visibility, licence=note.licence,
         licence_info=LicenceRead(id=lic.id, name=lic.name, url=lic.url),
         url=note_url(session, note.id),
         authors=_authors_of(session, [note.id])[note.id],
         created_at=note.created_at, published_at=note.published_at, updated_at=note.updated_at,
         revision=note.revision,
-        links=_links_of(session, actor, note.id),
-        backlinks=_backlinks_of(session, actor, note.id),
+        links=links.links_of(session, actor, note.id),
+        backlinks=links.backlinks_of(session, actor, note.id),
         deleted_at=note.deleted_at,
         can_edit=policy.can_edit_note(actor, note, set(author_ids)),
     )

@@ -11,6 +11,7 @@ from praxis.diff import field_changes, word_diff
 from praxis.errors import NotFound
 from praxis.models import Note, Revision, User
 from praxis.schemas import AuthorRead, DiffRead, LicenceRead, NoteRead, RevisionRead, RevisionSummary
+from praxis.services import links
 from praxis.services import notes as note_service
 from praxis.services.urls import note_url, user_url
 from praxis.vocab import DEFAULT_LICENCE, LICENCES
@@ -67,7 +68,7 @@ def get_revision(*, session: Session, actor: policy.Actor, note_id: str, number:
     return RevisionRead(
         number=rev.number, editor=editor.username if editor else None,
         editor_name=editor.display_name if editor else None, created_at=rev.created_at, summary=rev.summary,
-        note_id=note_id, title=rev.title, body=rev.body, html=note_service.visible_html(session, actor, rev.html),
+        note_id=note_id, title=rev.title, body=rev.body, html=links.visible_html(session, actor, rev.html),
         meta=meta, url=f"{note_url(session, note_id)}?rev={rev.number}",
         kind=meta.get("kind", "note"), visibility=meta.get("visibility", "public"),
         licence_info=LicenceRead(id=lic.id, name=lic.name, url=lic.url),

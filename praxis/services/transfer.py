@@ -17,7 +17,7 @@ from praxis.errors import Invalid
 from praxis.markdown import slugify
 from praxis.models import Note, User, utcnow
 from praxis.schemas import Body, DisplayName, Timestamp, Title, Username, is_note_id
-from praxis.services import accounts
+from praxis.services import accounts, links
 from praxis.services import notes as note_service
 from praxis.vocab import DEFAULT_LICENCE, KINDS, LICENCES
 
@@ -166,12 +166,12 @@ def import_path(*, session: Session, path: Path, actor: policy.Actor = None) -> 
     for file, note_id, state, dates in parsed:
         report.files.append(str(file))
         if str(file) in created:
-            note_service.link_new_note(session=session, note=created[str(file)], explicit=state.links)
+            links.link_new_note(session=session, note=created[str(file)], explicit=state.links)
             continue
         note = session.get(Note, note_id)
         assert note is not None
         old = note_service.current_state(session, note, note_service.list_author_ids(session, note.id))
-        new = replace(state, links=note_service.known_ids(session, state.links))
+        new = replace(state, links=links.known_ids(session, state.links))
         if old == new or note.deleted_at is not None:
             report.unchanged += 1
             continue

@@ -46,7 +46,7 @@ def test_history_follows_the_note_permissions(session):
 
 
 def test_diff_is_word_level_for_the_body_and_field_level_for_metadata(session):
-    alice, bob = make_user(session, "alice"), make_user(session, "bob")
+    alice, _bob = make_user(session, "alice"), make_user(session, "bob")
     note = make_note(session, alice, title="Chantier", body="Le chantier est ouvert à tous.")
     _edit(session, alice, note.id, 1, title="Chantiers", body="Le chantier est fermé à tous.", licence="CC-BY-4.0", authors=["alice", "bob"])
     change = revision_service.diff_revisions(session=session, actor=None, note_id=note.id, from_=1, to=2)
@@ -60,7 +60,7 @@ def test_diff_is_word_level_for_the_body_and_field_level_for_metadata(session):
 
 
 def test_restore_creates_a_new_revision_equal_to_the_old_one(session):
-    alice, bob = make_user(session, "alice"), make_user(session, "bob")
+    alice, _bob = make_user(session, "alice"), make_user(session, "bob")
     note = make_note(session, alice, title="Original", body="Texte original", licence="CC0-1.0")
     _edit(session, alice, note.id, 1, title="Abîmé", body="Texte abîmé", licence="CC-BY-4.0", authors=["bob", "alice"])
     restored = revision_service.restore_revision(session=session, actor=alice, note_id=note.id, number=1)

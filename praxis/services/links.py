@@ -1,0 +1,170 @@
+"""Links between notes: wikilink resolution, link rows, what each reader sees of them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from praxis import policy
+from praxis.errors import Invalid
+from praxis.markdown import Resolved, fold, hide_wikilinks, render, wikilinked_ids
+from praxis.models import Note, NoteLink, Revision
+from praxis.schemas import NoteLinks, NoteRef, is_note_id
+from praxis.services.urls import note_url
+
+MAX_WIKILINKS = 1000
+_KIND_GROUP = {"note": "notes", "organisation": "organisations", "term": "terms"}
+
+
+def resolver(session: Session):  # type: ignore[no-untyped-def]
+    """Resolve wikilink targets among live notes: an id first, else a title (case- and
+    accent-insensitive). Readers only ever see the links to notes they may read (`visible_html`)."""
+
+    def resolve(targets: Sequence[str]) -> Mapping[str, Resolved]:
+        if len(targets) > MAX_WIKILINKS:
+            raise Invalid(f"A note can link to at most {MAX_WIKILINKS} different notes with [[wikilinks]].", field="body")
+        spellings: dict[str, list[str]] = {}
+        for target in targets:
+            spellings.setdefault(fold(target), []).append(target)
+        ids = [t for t in targets if is_note_id(t)]
+        rows = session.exec(
+            select(Note.id, Note.title, Note.title_key)
+            .where(Note.deleted_at.is_(None))  # type: ignore[union-attr]
+            .where(sa.or_(Note.id.in_(ids), Note.title_key.in_(list(spellings))))  # type: ignore[attr-defined]
+            .order_by(Note.created_at, Note.id)
+        ).all()
+        found: dict[str, Resolved] = {}
+        by_id = {r.id: r for r in rows}
+        for target in ids:
+            if target in by_id:
+                found[target] = Resolved(by_id[target].id, by_id[target].title)
+        for row in rows:  # the oldest note with a title wins
+            for target in spellings.get(row.title_key, ()):
+                found.setdefault(target, Resolved(row.id, row.title))
+        return found
+
+    return resolve
+
+
+def visible_html(session: Session, actor: policy.Actor, html: str) -> str:
+    """A stored rendering as `actor` may see it: wikilinks to hidden notes read as missing ones."""
+    linked = wikilinked_ids(html)
+    if not linked:
+        return html
+    visible = set(session.exec(select(Note.id).where(Note.id.in_(list(linked)), policy.visible_notes(actor))))  # type: ignore[attr-defined]
+    return hide_wikilinks(html, linked - visible)
+
+
+def checked_links(session: Session, actor: policy.Actor, ids: Sequence[str]) -> list[str]:
+    wanted = list(dict.fromkeys(ids))
+    found = set(session.exec(select(Note.id).where(Note.id.in_(wanted), policy.visible_notes(actor))))  # type: ignore[attr-defined]
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise Invalid(f"Unknown note in links: {', '.join(missing)}.", field="links")
+    return wanted
+
+
+def write_links(session: Session, note_id: str, explicit: list[str], rendered_targets: list[str], resolved: Mapping[str, Resolved]) -> None:
+    session.execute(sa.delete(NoteLink).where(NoteLink.source_id == note_id))  # type: ignore[arg-type]
+    for target in explicit:
+        session.add(NoteLink(source_id=note_id, target_id=target, origin="explicit"))
+    for target in rendered_targets:
+        hit = resolved.get(target)
+        session.add(
+            NoteLink(
+                source_id=note_id,
+                target_id=hit.id if hit else None,
+                target_title=None if hit else target[:300],
+                target_key=None if hit else fold(target)[:300],
+                origin="wikilink",
+            )
+        )
+
+
+def adopt_dangling_links(session: Session, note: Note) -> None:
+    """Notes whose [[wikilinks]] named this note's title before it existed now link to it."""
+    sources = session.exec(
+        select(Note)
+        .where(Note.id.in_(select(NoteLink.source_id).where(NoteLink.target_id.is_(None), NoteLink.target_key == note.title_key)))  # type: ignore[attr-defined,union-attr]
+        .where(Note.deleted_at.is_(None), Note.id != note.id)  # type: ignore[union-attr]
+    ).all()
+    for source in sources:
+        refresh_links(session=session, note=source)
+
+
+def explicit_links(session: Session, note_id: str) -> list[str]:
+    """The links a note's authors chose (not found in its body), in their order."""
+    rows = session.exec(
+        select(NoteLink.target_id).where(NoteLink.source_id == note_id, NoteLink.origin == "explicit").order_by(NoteLink.id)  # type: ignore[arg-type]
+    ).all()
+    return [t for t in rows if t]
+
+
+def _current_revision(session: Session, note: Note) -> Revision:
+    return session.exec(select(Revision).where(Revision.note_id == note.id, Revision.number == note.revision)).one()
+
+
+def refresh_links(*, session: Session, note: Note, explicit: list[str] | None = None) -> None:
+    """Re-render a note's current revision and its wikilinks in place, writing no new revision.
+
+    The rendering is derived data: this runs when a note its wikilinks named comes to exist.
+    """
+    if explicit is None:
+        explicit = explicit_links(session, note.id)
+    rendered = render(note.body, resolver(session))
+    note.html = rendered.html
+    session.add(note)
+    write_links(session, note.id, explicit, [w.target for w in rendered.wikilinks], rendered.resolved)
+    rev = _current_revision(session, note)
+    rev.html = rendered.html
+    session.add(rev)
+    session.flush()
+
+
+def link_new_note(*, session: Session, note: Note, explicit: Sequence[str]) -> None:
+    """Give a note created in this same transaction its explicit links (those that exist).
+
+    Import creates all its notes first and links them after, so the order of files does not matter.
+    """
+    assert note.revision == 1
+    links = known_ids(session, explicit)
+    rev = _current_revision(session, note)
+    rev.meta = {**rev.meta, "links": links}
+    session.add(rev)
+    refresh_links(session=session, note=note, explicit=links)
+
+
+def known_ids(session: Session, ids: Sequence[str]) -> list[str]:
+    wanted = list(dict.fromkeys(ids))
+    found = set(session.exec(select(Note.id).where(Note.id.in_(wanted))))  # type: ignore[attr-defined]
+    return [i for i in wanted if i in found]
+
+
+def note_ref(session: Session, note: Note) -> NoteRef:
+    return NoteRef(id=note.id, title=note.title, kind=note.kind, url=note_url(session, note.id))
+
+
+def links_of(session: Session, actor: policy.Actor, note_id: str) -> NoteLinks:
+    rows = session.exec(
+        select(Note, sa.func.min(NoteLink.id).label("first"))
+        .join(NoteLink, NoteLink.target_id == Note.id)  # type: ignore[arg-type]
+        .where(NoteLink.source_id == note_id, Note.id != note_id, policy.visible_notes(actor))
+        .group_by(Note.id)
+        .order_by("first")
+    ).all()
+    links = NoteLinks()
+    for target, _ in rows:
+        getattr(links, _KIND_GROUP[target.kind]).append(note_ref(session, target))
+    return links
+
+
+def backlinks_of(session: Session, actor: policy.Actor, note_id: str) -> list[NoteRef]:
+    linking = select(NoteLink.source_id).where(NoteLink.target_id == note_id)
+    rows = session.exec(
+        select(Note).where(Note.id.in_(linking), Note.id != note_id, policy.visible_notes(actor)).order_by(Note.title)  # type: ignore[attr-defined]
+    ).all()
+    return [note_ref(session, n) for n in rows]
+
+
