@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from praxis.config import Settings
+from praxis.errors import DomainError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -76,6 +77,12 @@ def session_scope(engine: Engine, settings: Settings, *, write: bool = True) -> 
         try:
             yield session
             session.commit()
+        except DomainError as exc:
+            if exc.keep_writes:
+                session.commit()
+            else:
+                session.rollback()
+            raise
         except BaseException:
             session.rollback()
             raise

@@ -49,6 +49,11 @@ def session_token(request: Request) -> str | None:
         return None
 
 
+def client_address(request: Request) -> str:
+    """The address a request came from (behind a trusted proxy, the one it names)."""
+    return request.client.host if request.client else "unknown"
+
+
 def bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")

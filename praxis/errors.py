@@ -10,10 +10,13 @@ class DomainError(Exception):
 
     status = 400
 
-    def __init__(self, message: str, **extra: Any) -> None:
+    def __init__(self, message: str, *, keep_writes: bool = False, **extra: Any) -> None:
         super().__init__(message)
         self.message = message
         self.extra = extra
+        # True when what the service wrote before refusing must still be committed
+        # (a failed sign-in is recorded, so that guessing can be rate-limited).
+        self.keep_writes = keep_writes
 
 
 class Invalid(DomainError):

@@ -78,6 +78,7 @@ class Note(SQLModel, table=True):
     body: str = Field(sa_type=sa.Text)
     html: str = Field(sa_type=sa.Text)
     visibility: str = Field(default="public", max_length=16, index=True)
+    community_id: str | None = Field(default=None, foreign_key="community.id", index=True, ondelete="SET NULL")
     licence: str = Field(default="CC-BY-SA-4.0", max_length=32)
     revision: int = Field(default=1)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
@@ -130,3 +131,63 @@ class Revision(SQLModel, table=True):
     body: str = Field(sa_type=sa.Text)
     html: str = Field(sa_type=sa.Text)
     meta: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+
+
+class Community(SQLModel, table=True):
+    """A group of people (members and managers) that notes can be kept among."""
+
+    __tablename__ = "community"
+
+    id: str = Field(primary_key=True, max_length=24)
+    name: str = Field(max_length=200)
+    description: str = Field(default="", sa_type=sa.Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+
+
+class CommunityMember(SQLModel, table=True):
+    __tablename__ = "community_member"
+
+    community_id: str = Field(foreign_key="community.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user_account.id", primary_key=True, index=True, ondelete="CASCADE")
+    role: str = Field(default="member", max_length=16)  # "member" or "manager"
+    added_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class NoteReader(SQLModel, table=True):
+    """Someone an author chose to let read a restricted note."""
+
+    __tablename__ = "note_reader"
+
+    note_id: str = Field(foreign_key="note.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user_account.id", primary_key=True, index=True, ondelete="CASCADE")
+
+
+class EditRequest(SQLModel, table=True):
+    """A reader asking to become a co-author ("Demander les droits d'édition")."""
+
+    __tablename__ = "edit_request"
+
+    id: str = Field(primary_key=True, max_length=24)
+    note_id: str = Field(foreign_key="note.id", index=True, ondelete="CASCADE")
+    requester_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
+    message: str = Field(default="", max_length=2000)
+    status: str = Field(default="pending", max_length=16)  # pending, approved, refused
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decided_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+
+
+class LoginFailure(SQLModel, table=True):
+    """A failed sign-in, kept for a while to rate-limit guessing per account and per address."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (
+        sa.Index("ix_login_failure_account", "account", "created_at"),
+        sa.Index("ix_login_failure_address", "address", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account: str = Field(max_length=200)
+    address: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -78,10 +78,23 @@ class UserCreate(Strict):
     is_admin: bool = False
 
 
+class RegisterRequest(Strict):
+    username: Username
+    password: Annotated[str, StringConstraints(min_length=8, max_length=1024)]
+    display_name: DisplayName | None = None
+    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=320, pattern=r"^[^@\s\x00]+@[^@\s\x00]+$")] | None = None
+
+
+class PasswordChange(Strict):
+    current_password: Annotated[str, StringConstraints(max_length=1024)]
+    new_password: Annotated[str, StringConstraints(min_length=8, max_length=1024)]
+
+
 class UserRead(BaseModel):
     username: str
     display_name: str
     is_admin: bool = False
+    is_active: bool = True
     url: str
 
 
@@ -108,6 +121,8 @@ class NoteBase(Strict):
 
 
 class NoteCreate(NoteBase):
+    community: NoteId | None = None
+    readers: list[Username] | None = Field(None, max_length=500)
     authors: list[Username] | None = Field(None, max_length=100)
     links: list[NoteId] | None = Field(None, max_length=500)
     published_at: Timestamp | None = None
@@ -123,6 +138,8 @@ class NoteUpdate(Strict):
     kind: Kind | None = None
     visibility: Visibility | None = None
     licence: LicenceId | None = None
+    community: NoteId | None = None
+    readers: list[Username] | None = Field(None, max_length=500)
     authors: list[Username] | None = Field(None, min_length=1, max_length=100)
     links: list[NoteId] | None = Field(None, max_length=500)
     published_at: Timestamp | None = None
@@ -158,6 +175,12 @@ class CarnetRef(BaseModel):
     added_at: datetime | None = None
 
 
+class CommunityRef(BaseModel):
+    id: str
+    name: str
+    url: str
+
+
 class LicenceRead(BaseModel):
     id: str
     name: str
@@ -172,6 +195,8 @@ class NoteRead(BaseModel):
     body: str
     html: str
     visibility: str
+    community: CommunityRef | None = None
+    readers: list[str] = []  # shown to those who may change the note
     licence: str
     licence_info: LicenceRead
     url: str
@@ -215,6 +240,7 @@ class NoteQuery(Strict):
     kind: Kind | None = None
     author: str | None = None
     carnet: str | None = None
+    community: str | None = None
     sort: Sort = "-updated"
     page: int = Field(1, ge=1, le=100_000)
     per_page: int = Field(20, ge=1, le=100)
@@ -226,6 +252,57 @@ class NoteQuery(Strict):
         if isinstance(data, dict):
             return {k: v for k, v in data.items() if v != ""}
         return data
+
+
+# --- edit requests -------------------------------------------------------------------------
+
+
+class EditRequestCreate(Strict):
+    message: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_storable)] = ""
+
+
+class EditRequestRead(BaseModel):
+    id: str
+    note_id: str
+    note_title: str
+    note_url: str
+    requester: str
+    requester_name: str
+    requester_url: str
+    message: str
+    status: Literal["pending", "approved", "refused"]
+    created_at: datetime
+    decided_at: datetime | None
+
+
+# --- communities ---------------------------------------------------------------------------
+
+
+class CommunityCreate(Strict):
+    name: DisplayName
+    description: Annotated[str, StringConstraints(max_length=20_000), AfterValidator(_storable)] = ""
+
+
+class MemberAdd(Strict):
+    username: Username
+    role: Literal["member", "manager"] = "member"
+
+
+class MemberRead(BaseModel):
+    username: str
+    display_name: str
+    role: str
+    url: str
+
+
+class CommunityRead(BaseModel):
+    id: str
+    name: str
+    description: str
+    url: str
+    members: list[MemberRead]  # shown to members and admins
+    my_role: str | None = None
+    can_manage: bool = False
 
 
 # --- revisions ------------------------------------------------------------------------------

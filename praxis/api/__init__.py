@@ -2,11 +2,11 @@
 
 from fastapi import APIRouter
 
-from praxis.api import auth, health, notes
+from praxis.api import auth, communities, edit_requests, health, notes, users
 
 router = APIRouter()
 v1 = APIRouter(prefix="/api/v1")
-v1.include_router(auth.router)
-v1.include_router(notes.router)
+for module in (auth, users, notes, edit_requests, communities):
+    v1.include_router(module.router)
 router.include_router(v1)
 router.include_router(health.router)

@@ -1,19 +1,25 @@
-"""Bearer tokens and the current user."""
+"""Accounts over the API: registration, bearer tokens, the current user, passwords."""
 
 from fastapi import APIRouter, Request, Response
 
-from praxis.deps import SessionDep, UserDep, bearer_token
-from praxis.schemas import TokenRead, TokenRequest, UserRead
+from praxis.deps import ActorDep, SessionDep, UserDep, bearer_token, client_address, session_token
+from praxis.schemas import PasswordChange, RegisterRequest, TokenRead, TokenRequest, UserRead
 from praxis.services import accounts
-from praxis.services.urls import user_url
 
 router = APIRouter(tags=["auth"])
 
 
+@router.post("/auth/register", response_model=UserRead, status_code=201)
+def register(data: RegisterRequest, request: Request, session: SessionDep, actor: ActorDep) -> UserRead:
+    """Open an account (while PRAXIS_REGISTRATION=open; admins always)."""
+    user = accounts.register(session=session, actor=actor, data=data, registration=request.app.state.settings.registration)
+    return accounts.user_read(session, user)
+
+
 @router.post("/auth/token", response_model=TokenRead)
-def create_token(data: TokenRequest, session: SessionDep) -> TokenRead:
+def create_token(data: TokenRequest, request: Request, session: SessionDep) -> TokenRead:
     """Exchange a username and password for a bearer token (stored hashed, revocable)."""
-    user = accounts.authenticate(session=session, username=data.username, password=data.password)
+    user = accounts.sign_in(session=session, username=data.username, password=data.password, address=client_address(request))
     token = accounts.issue_token(session=session, user=user, kind="api", name=data.name)
     return TokenRead(access_token=token)
 
@@ -29,4 +35,13 @@ def revoke_token(request: Request, session: SessionDep, actor: UserDep) -> Respo
 
 @router.get("/me", response_model=UserRead)
 def me(session: SessionDep, actor: UserDep) -> UserRead:
-    return UserRead(username=actor.username, display_name=actor.display_name, is_admin=actor.is_admin, url=user_url(session, actor.username))
+    return accounts.user_read(session, actor)
+
+
+@router.post("/me/password", status_code=204)
+def change_password(data: PasswordChange, request: Request, session: SessionDep, actor: UserDep) -> Response:
+    """Change one's password; other browser sessions are signed out."""
+    accounts.change_password(
+        session=session, actor=actor, current=data.current_password, new=data.new_password, keep_session=session_token(request)
+    )
+    return Response(status_code=204)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from datetime import datetime, timedelta, timezone
 
@@ -11,10 +12,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
-from praxis.errors import Conflict, Invalid, NotSignedIn
+from praxis import policy
+from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn, TooManyRequests
 from praxis.markdown import slugify
-from praxis.models import AuthToken, User, utcnow
-from praxis.schemas import UserCreate
+from praxis.models import AuthToken, LoginFailure, User, utcnow
+from praxis.schemas import RegisterRequest, UserCreate, UserRead
+from praxis.services.urls import user_url
 
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so both failures take the same time.
@@ -63,12 +66,91 @@ def set_password(*, session: Session, user: User, password: str) -> None:
     session.add(user)
 
 
-def authenticate(*, session: Session, username: str, password: str) -> User:
-    """The active account with these credentials; one uniform error otherwise."""
+# Failed sign-ins allowed per account and per address within the window before a 429.
+ACCOUNT_LIMIT = 5
+ADDRESS_LIMIT = 20
+WINDOW = timedelta(minutes=15)
+BAD_CREDENTIALS = "Incorrect username or password."
+
+
+def _retry_after(session: Session, column, key: str, limit: int, now: datetime) -> int | None:  # type: ignore[no-untyped-def]
+    times = session.exec(
+        select(LoginFailure.created_at).where(column == key, LoginFailure.created_at > now - WINDOW)
+        .order_by(LoginFailure.created_at.desc()).limit(limit)  # type: ignore[attr-defined]
+    ).all()
+    if len(times) < limit:
+        return None
+    return max(1, math.ceil((times[-1] + WINDOW - now).total_seconds()))
+
+
+def sign_in(*, session: Session, username: str, password: str, address: str) -> User:
+    """The active account with these credentials.
+
+    Failures are written to the session before NotSignedIn is raised: the caller commits them,
+    so that guessing is rate-limited per account and per address (TooManyRequests, 429).
+    """
+    account = username.strip().lower()[:200]
+    address = address[:64]
+    now = utcnow()
+    for column, key, limit in ((LoginFailure.account, account, ACCOUNT_LIMIT), (LoginFailure.address, address, ADDRESS_LIMIT)):
+        wait = _retry_after(session, column, key, limit, now)
+        if wait is not None:
+            raise TooManyRequests("Too many failed sign-ins; try again later.", retry_after=wait)
     user = get_user(session, username)
     ok = verify_password(user.password_hash if user else None, password)
-    if not (ok and user and user.is_active):
-        raise NotSignedIn("Incorrect username or password.")
+    if ok and user and user.is_active:
+        session.execute(sa.delete(LoginFailure).where(LoginFailure.account == account))  # type: ignore[arg-type]
+        return user
+    session.execute(sa.delete(LoginFailure).where(LoginFailure.created_at < now - WINDOW))  # type: ignore[arg-type]
+    session.add(LoginFailure(account=account, address=address, created_at=now))
+    session.flush()
+    raise NotSignedIn(BAD_CREDENTIALS, keep_writes=True)
+
+
+def register(*, session: Session, actor: User | None, data: RegisterRequest, registration: str) -> User:
+    """Open an account: anyone while registration is open, only admins once it is closed."""
+    if not policy.can_register(actor, registration):
+        raise Forbidden("Registration is closed; an administrator creates accounts.")
+    return create_user(
+        session=session,
+        data=UserCreate(username=data.username, password=data.password, display_name=data.display_name, email=data.email),
+    )
+
+
+def change_password(*, session: Session, actor: User | None, current: str, new: str, keep_session: str | None) -> None:
+    """Change one's password; every other browser session is signed out."""
+    if not policy.is_signed_in(actor):
+        raise NotSignedIn("Sign in first.")
+    assert actor is not None
+    user = session.get(User, actor.id)
+    assert user is not None
+    if not verify_password(user.password_hash, current):
+        raise Invalid("The current password is not correct.", field="current_password")
+    set_password(session=session, user=user, password=new)
+    keep = _digest(keep_session) if keep_session else ""
+    session.execute(
+        sa.update(AuthToken)
+        .where(AuthToken.user_id == user.id, AuthToken.kind == "session", AuthToken.revoked_at.is_(None), AuthToken.token_hash != keep)  # type: ignore[union-attr,arg-type]
+        .values(revoked_at=utcnow())
+    )
+
+
+def set_active(*, session: Session, actor: User | None, username: str, active: bool) -> User:
+    """Deactivate an account (its sessions and tokens stop at once) or reactivate it; admins only."""
+    if not policy.can_manage_accounts(actor):
+        raise Forbidden("Only administrators can deactivate accounts.")
+    user = get_user(session, username)
+    if user is None:
+        raise NotFound("No such person.")
+    if not active and actor is not None and user.id == actor.id:
+        raise Invalid("You cannot deactivate your own account.", field="username")
+    user.is_active = active
+    session.add(user)
+    if not active:
+        session.execute(
+            sa.update(AuthToken).where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None)).values(revoked_at=utcnow())  # type: ignore[union-attr,arg-type]
+        )
+    session.flush()
     return user
 
 
@@ -134,3 +216,10 @@ def revoke_token(*, session: Session, token: str) -> bool:
         .values(revoked_at=utcnow())
     )
     return bool(result.rowcount)
+
+
+def user_read(session: Session, user: User) -> UserRead:
+    return UserRead(
+        username=user.username, display_name=user.display_name, is_admin=user.is_admin, is_active=user.is_active,
+        url=user_url(session, user.username),
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from html import unescape
 
@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from praxis import policy
 from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
 from praxis.markdown import fold, render, slugify
-from praxis.models import Note, NoteAuthor, Revision, User, utcnow
+from praxis.models import Note, NoteAuthor, NoteReader, Revision, User, utcnow
 from praxis.schemas import (
     AuthorRead,
     LicenceRead,
@@ -27,7 +27,7 @@ from praxis.schemas import (
     NoteUpdate,
     is_note_id,
 )
-from praxis.services import accounts, links
+from praxis.services import accounts, communities, links
 from praxis.services.urls import note_url, user_url
 from praxis.vocab import LICENCES
 
@@ -53,10 +53,9 @@ def load_readable(session: Session, actor: policy.Actor, note_id: str) -> tuple[
     note = session.get(Note, note_id) if is_note_id(note_id) else None
     if note is None:
         raise NotFound("No such note.")
-    author_ids = list_author_ids(session, note_id)
-    if not policy.can_read_note(actor, note, set(author_ids)):
+    if not policy.can_read_note(session, actor, note):
         raise NotFound("No such note.")
-    return note, author_ids
+    return note, list_author_ids(session, note_id)
 
 
 def load_editable(session: Session, actor: policy.Actor, note_id: str) -> tuple[Note, list[int]]:
@@ -73,11 +72,12 @@ def load_editable(session: Session, actor: policy.Actor, note_id: str) -> tuple[
 # --- building what is written ----------------------------------------------------------------
 
 
-def _users_by_username(session: Session, usernames: Sequence[str]) -> list[User]:
+def users_by_username(session: Session, usernames: Sequence[str], field: str = "authors") -> list[User]:
+    """The users named, in order and without repeats; 422 on `field` for an unknown one."""
     users = {u.username: u for u in session.exec(select(User).where(User.username.in_(list(usernames))))}  # type: ignore[attr-defined]
     missing = [u for u in usernames if u not in users]
     if missing:
-        raise Invalid(f"Unknown author: {', '.join(missing)}.", field="authors")
+        raise Invalid(f"Unknown user in {field}: {', '.join(missing)}.", field=field)
     seen: list[User] = []
     for name in usernames:
         if users[name] not in seen:
@@ -85,9 +85,15 @@ def _users_by_username(session: Session, usernames: Sequence[str]) -> list[User]
     return seen
 
 
-def _check_visibility(visibility: str) -> None:
-    if visibility == "community":
-        raise Invalid("Visibility 'community' needs a community.", field="visibility")
+def _check_access(session: Session, actor: policy.Actor, visibility: str, community_id: str | None, old: str | None = None) -> None:
+    """A community note needs a community, and only its members link notes to it."""
+    if visibility == "community" and community_id is None:
+        raise Invalid("Visibility 'community' needs a community.", field="community")
+    if community_id is not None and community_id != old:
+        if communities.get(session, community_id) is None:
+            raise Invalid(f"Unknown community: {community_id}.", field="community")
+        if not policy.can_link_community(actor, communities.role_of(session, community_id, actor)):
+            raise Invalid("Only the community's members can link a note to it.", field="community")
 
 
 @dataclass
@@ -102,11 +108,15 @@ class NoteState:
     published_at: datetime | None
     authors: list[User]
     links: list[str]  # explicit links, by id
+    community_id: str | None = None
+    readers: list[User] = field(default_factory=list)
 
     def meta(self) -> dict:
         return {
             "kind": self.kind,
             "visibility": self.visibility,
+            "community": self.community_id,
+            "readers": [u.username for u in self.readers],
             "licence": self.licence,
             "published_at": self.published_at.isoformat() if self.published_at else None,
             "authors": [u.username for u in self.authors],
@@ -114,10 +124,13 @@ class NoteState:
         }
 
 
-def _write_authors(session: Session, note_id: str, authors: list[User]) -> None:
+def _write_people(session: Session, note_id: str, state: NoteState) -> None:
     session.execute(sa.delete(NoteAuthor).where(NoteAuthor.note_id == note_id))  # type: ignore[arg-type]
-    for position, user in enumerate(authors):
+    for position, user in enumerate(state.authors):
         session.add(NoteAuthor(note_id=note_id, user_id=user.id, position=position))
+    session.execute(sa.delete(NoteReader).where(NoteReader.note_id == note_id))  # type: ignore[arg-type]
+    for user in state.readers:
+        session.add(NoteReader(note_id=note_id, user_id=user.id))
 
 
 def insert_note(
@@ -142,6 +155,7 @@ def insert_note(
         body=state.body,
         html=rendered.html,
         visibility=state.visibility,
+        community_id=state.community_id,
         licence=state.licence,
         revision=1,
         created_at=created_at or now,
@@ -151,7 +165,7 @@ def insert_note(
     )
     session.add(note)
     session.flush()
-    _write_authors(session, note.id, state.authors)
+    _write_people(session, note.id, state)
     links.write_links(session, note.id, state.links, [w.target for w in rendered.wikilinks], rendered.resolved)
     session.add(
         Revision(
@@ -169,14 +183,15 @@ def create_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -> N
     if not policy.can_create_note(actor):
         raise NotSignedIn("Sign in to write a note.")
     assert actor is not None
-    _check_visibility(data.visibility)
-    authors = _users_by_username(session, data.authors) if data.authors else []
+    _check_access(session, actor, data.visibility, data.community)
+    authors = users_by_username(session, data.authors) if data.authors else []
     if actor.id not in {u.id for u in authors}:
         authors.insert(0, actor)
     state = NoteState(
         title=data.title, body=data.body, kind=data.kind, visibility=data.visibility, licence=data.licence,
         published_at=data.published_at or utcnow(), authors=authors,
         links=links.checked_links(session, actor, data.links or []),
+        community_id=data.community, readers=users_by_username(session, data.readers or [], "readers"),
     )
     note = insert_note(session=session, actor=actor, state=state, summary=data.summary)
     return read_note(session=session, actor=actor, note=note)
@@ -184,9 +199,13 @@ def create_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -> N
 
 def current_state(session: Session, note: Note, author_ids: list[int]) -> NoteState:
     users = {u.id: u for u in session.exec(select(User).where(User.id.in_(author_ids)))}  # type: ignore[union-attr]
+    readers = session.exec(
+        select(User).join(NoteReader, NoteReader.user_id == User.id).where(NoteReader.note_id == note.id).order_by(User.username)  # type: ignore[arg-type]
+    ).all()
     return NoteState(
         title=note.title, body=note.body, kind=note.kind, visibility=note.visibility, licence=note.licence,
         published_at=note.published_at, authors=[users[i] for i in author_ids], links=links.explicit_links(session, note.id),
+        community_id=note.community_id, readers=list(readers),
     )
 
 
@@ -206,8 +225,8 @@ def apply_state(
         .where(Note.id == note.id, Note.revision == base_revision, Note.deleted_at.is_(None))  # type: ignore[arg-type,union-attr]
         .values(
             kind=new.kind, title=new.title, title_key=fold(new.title)[:300], slug=slugify(new.title) or "note",
-            body=new.body, html=rendered.html, visibility=new.visibility, licence=new.licence,
-            published_at=new.published_at, updated_at=now, revision=number,
+            body=new.body, html=rendered.html, visibility=new.visibility, community_id=new.community_id,
+            licence=new.licence, published_at=new.published_at, updated_at=now, revision=number,
         )
         .execution_options(synchronize_session=False)
     )
@@ -221,7 +240,7 @@ def apply_state(
             current_revision=note.revision,
             current=read_note(session=session, actor=actor, note=note).model_dump(mode="json"),
         )
-    _write_authors(session, note.id, new.authors)
+    _write_people(session, note.id, new)
     links.write_links(session, note.id, new.links, [w.target for w in rendered.wikilinks], rendered.resolved)
     session.add(
         Revision(
@@ -247,8 +266,8 @@ def update_note(*, session: Session, actor: policy.Actor, note_id: str, data: No
         )
     old = current_state(session, note, author_ids)
     fields = data.model_dump(exclude_unset=True)
-    if fields.get("visibility"):
-        _check_visibility(fields["visibility"])
+    community_id = fields["community"] if "community" in fields else old.community_id
+    _check_access(session, actor, data.visibility or old.visibility, community_id, old=old.community_id)
     new = NoteState(
         title=data.title if data.title is not None else old.title,
         body=data.body if data.body is not None else old.body,
@@ -256,8 +275,10 @@ def update_note(*, session: Session, actor: policy.Actor, note_id: str, data: No
         visibility=data.visibility or old.visibility,
         licence=data.licence or old.licence,
         published_at=data.published_at if "published_at" in fields else old.published_at,
-        authors=_users_by_username(session, data.authors) if data.authors else old.authors,
+        authors=users_by_username(session, data.authors) if data.authors else old.authors,
         links=links.checked_links(session, actor, data.links) if data.links is not None else old.links,
+        community_id=community_id,
+        readers=users_by_username(session, data.readers, "readers") if data.readers is not None else old.readers,
     )
     note = apply_state(session=session, actor=actor, note=note, base_revision=data.base_revision, old=old, new=new, summary=data.summary)
     return read_note(session=session, actor=actor, note=note)
@@ -292,10 +313,16 @@ def read_note(*, session: Session, actor: policy.Actor, note: Note) -> NoteRead:
     """The full reading of a note the actor may see (a fixed number of queries)."""
     author_ids = list_author_ids(session, note.id)
     lic = LICENCES[note.licence]
+    can_edit = policy.can_edit_note(actor, note, set(author_ids))
+    readers = session.exec(
+        select(User.username).join(NoteReader, NoteReader.user_id == User.id).where(NoteReader.note_id == note.id).order_by(User.username)  # type: ignore[arg-type]
+    ).all() if can_edit else []
     return NoteRead(
         id=note.id, kind=note.kind, title=note.title, slug=note.slug, body=note.body,
         html=links.visible_html(session, actor, note.html),
         visibility=note.visibility, licence=note.licence,
+        community=communities.ref(session, note.community_id) if note.community_id else None,
+        readers=list(readers),
         licence_info=LicenceRead(id=lic.id, name=lic.name, url=lic.url),
         url=note_url(session, note.id),
         authors=_authors_of(session, [note.id])[note.id],
@@ -304,7 +331,7 @@ def read_note(*, session: Session, actor: policy.Actor, note: Note) -> NoteRead:
         links=links.links_of(session, actor, note.id),
         backlinks=links.backlinks_of(session, actor, note.id),
         deleted_at=note.deleted_at,
-        can_edit=policy.can_edit_note(actor, note, set(author_ids)),
+        can_edit=can_edit,
     )
 
 
@@ -334,6 +361,8 @@ def list_notes(*, session: Session, actor: policy.Actor, query: NoteQuery) -> No
         where.append(Note.kind == query.kind)
     if query.carnet:
         where.append(sa.false())  # carnets arrive with their issue: no note is in one yet
+    if query.community:
+        where.append(Note.community_id == query.community)
     if query.author:
         author = accounts.get_user(session, query.author)
         by_author = select(NoteAuthor.note_id).where(NoteAuthor.user_id == (author.id if author else -1))

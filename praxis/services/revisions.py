@@ -8,18 +8,24 @@ from sqlmodel import Session, select
 
 from praxis import policy
 from praxis.diff import field_changes, word_diff
-from praxis.errors import NotFound
+from praxis.errors import Invalid, NotFound
 from praxis.models import Note, Revision, User
 from praxis.schemas import AuthorRead, DiffRead, LicenceRead, NoteRead, RevisionRead, RevisionSummary
-from praxis.services import links
+from praxis.services import communities, links
 from praxis.services import notes as note_service
 from praxis.services.urls import note_url, user_url
 from praxis.vocab import DEFAULT_LICENCE, LICENCES
 
 
-def _readable_history(session: Session, actor: policy.Actor, note_id: str) -> Note:
-    note, _ = note_service.load_readable(session, actor, note_id)
-    return note
+def _readable_history(session: Session, actor: policy.Actor, note_id: str) -> bool:
+    """Check the actor may read the note's history; True when they may also see who its readers are."""
+    note, author_ids = note_service.load_readable(session, actor, note_id)
+    return policy.can_edit_note(actor, note, set(author_ids)) or policy.is_admin(actor)
+
+
+def _shown_meta(meta: dict, sees_readers: bool) -> dict:
+    # Who may read a restricted note is the authors' business, as on the note itself.
+    return meta if sees_readers else {k: v for k, v in meta.items() if k != "readers"}
 
 
 def _revision(session: Session, note_id: str, number: int) -> Revision:
@@ -57,10 +63,10 @@ def list_revisions(*, session: Session, actor: policy.Actor, note_id: str) -> li
 
 
 def get_revision(*, session: Session, actor: policy.Actor, note_id: str, number: int) -> RevisionRead:
-    _readable_history(session, actor, note_id)
+    sees_readers = _readable_history(session, actor, note_id)
     rev = _revision(session, note_id, number)
     editor = _editors(session, {rev.editor_id} if rev.editor_id else set()).get(rev.editor_id or 0)
-    meta = rev.meta
+    meta = _shown_meta(rev.meta, sees_readers)
     names = meta.get("authors", [])
     people = {u.username: u for u in session.exec(select(User).where(User.username.in_(names)))}  # type: ignore[attr-defined]
     lic = LICENCES.get(meta.get("licence", ""), LICENCES[DEFAULT_LICENCE])
@@ -79,17 +85,17 @@ def get_revision(*, session: Session, actor: policy.Actor, note_id: str, number:
     )
 
 
-def _fields(rev: Revision) -> dict:
-    return {"title": rev.title, **rev.meta}
+def _fields(rev: Revision, sees_readers: bool) -> dict:
+    return {"title": rev.title, **_shown_meta(rev.meta, sees_readers)}
 
 
 def diff_revisions(*, session: Session, actor: policy.Actor, note_id: str, from_: int, to: int) -> DiffRead:
     """What changed from revision `from_` to revision `to`."""
-    _readable_history(session, actor, note_id)
+    sees_readers = _readable_history(session, actor, note_id)
     a, b = _revision(session, note_id, from_), _revision(session, note_id, to)
     return DiffRead(
         note_id=note_id, from_revision=from_, to_revision=to,
-        fields=field_changes(_fields(a), _fields(b)),  # type: ignore[arg-type]
+        fields=field_changes(_fields(a, sees_readers), _fields(b, sees_readers)),  # type: ignore[arg-type]
         body=word_diff(a.body, b.body),  # type: ignore[arg-type]
     )
 
@@ -102,8 +108,13 @@ def restore_revision(
     rev = _revision(session, note_id, number)
     old = note_service.current_state(session, note, author_ids)
     meta = rev.meta
-    users = {u.username: u for u in session.exec(select(User).where(User.username.in_(meta.get("authors", []))))}  # type: ignore[attr-defined]
+    named = meta.get("authors", []) + meta.get("readers", [])
+    users = {u.username: u for u in session.exec(select(User).where(User.username.in_(named)))}  # type: ignore[attr-defined]
     authors = [users[name] for name in meta.get("authors", []) if name in users] or old.authors
+    readers = [users[name] for name in meta.get("readers", []) if name in users]
+    community_id = meta.get("community")
+    if community_id is not None and communities.get(session, community_id) is None:
+        community_id = None
     live_links = set(
         session.exec(select(Note.id).where(Note.id.in_(meta.get("links", [])), policy.visible_notes(actor)))  # type: ignore[attr-defined]
     )
@@ -113,7 +124,10 @@ def restore_revision(
         visibility=meta.get("visibility", old.visibility), licence=meta.get("licence", old.licence),
         published_at=datetime.fromisoformat(published) if published else None,
         authors=authors, links=[i for i in meta.get("links", []) if i in live_links],
+        community_id=community_id, readers=readers,
     )
+    if new.visibility == "community" and new.community_id is None:
+        raise Invalid(f"Revision {number} was kept among a community that no longer exists.", field="number")
     # Restoring a revision equal to the current state changes nothing and writes no revision.
     note = note_service.apply_state(
         session=session, actor=actor, note=note, base_revision=note.revision, old=old, new=new,

@@ -17,9 +17,9 @@ from praxis.errors import Invalid
 from praxis.markdown import slugify
 from praxis.models import Note, User, utcnow
 from praxis.schemas import Body, DisplayName, Timestamp, Title, Username, is_note_id
-from praxis.services import accounts, links
+from praxis.services import accounts, communities, links
 from praxis.services import notes as note_service
-from praxis.vocab import DEFAULT_LICENCE, KINDS, LICENCES
+from praxis.vocab import DEFAULT_LICENCE, KINDS, LICENCES, VISIBILITIES
 
 KIND_DIRS = {"note": "notes", "organisation": "organisations", "term": "lexique"}
 _title = TypeAdapter(Title)
@@ -110,8 +110,19 @@ def _read_file(session: Session, path: Path) -> tuple[str | None, note_service.N
     if not isinstance(kind, str) or kind not in KINDS:
         raise Invalid(f"{where}: unknown kind {kind!r}.", field="kind")
     visibility = meta.get("visibility", "public")
-    if not isinstance(visibility, str) or visibility not in ("public", "restricted"):
-        raise Invalid(f"{where}: visibility {visibility!r} is not available here.", field="visibility")
+    if not isinstance(visibility, str) or visibility not in VISIBILITIES:
+        raise Invalid(f"{where}: unknown visibility {visibility!r}.", field="visibility")
+    community_id = meta.get("community")
+    if community_id is not None and not (isinstance(community_id, str) and communities.get(session, community_id)):
+        raise Invalid(f"{where}: unknown community {community_id!r}.", field="community")
+    if visibility == "community" and community_id is None:
+        raise Invalid(f"{where}: visibility 'community' needs a 'community'.", field="community")
+    readers = meta.get("readers") or []
+    if not isinstance(readers, list) or not all(isinstance(r, str) for r in readers):
+        raise Invalid(f"{where}: 'readers' must be a list of usernames.", field="readers")
+    reader_users = [accounts.get_user(session, r) for r in readers]
+    if None in reader_users:
+        raise Invalid(f"{where}: unknown user in 'readers'.", field="readers")
     licence = meta.get("licence", DEFAULT_LICENCE)
     if not isinstance(licence, str) or licence not in LICENCES:
         raise Invalid(f"{where}: unknown licence {licence!r}.", field="licence")
@@ -125,6 +136,7 @@ def _read_file(session: Session, path: Path) -> tuple[str | None, note_service.N
         title=title, body=body, kind=kind, visibility=visibility, licence=licence,
         published_at=_when(meta.get("published"), session, "published", where),
         authors=_authors(session, meta.get("authors"), where), links=links,
+        community_id=community_id, readers=reader_users,  # type: ignore[arg-type]
     )
     dates = {
         "created": _when(meta.get("created"), session, "created", where),
@@ -208,6 +220,10 @@ def export_path(*, session: Session, path: Path, actor: policy.Actor = None) -> 
         }
         if state.links:
             meta["links"] = state.links
+        if state.community_id:
+            meta["community"] = state.community_id
+        if state.readers:
+            meta["readers"] = [u.username for u in state.readers]
         folder = path / KIND_DIRS[note.kind]
         target = folder / f"{note.slug or 'note'}.md"
         if target in used:

@@ -17,3 +17,7 @@ def note_url(session: Session, note_id: str) -> str:
 
 def user_url(session: Session, username: str) -> str:
     return f"{site_url(session)}/u/{quote(username)}/"
+
+
+def community_url(session: Session, community_id: str) -> str:
+    return f"{site_url(session)}/communautes/{quote(community_id)}/"

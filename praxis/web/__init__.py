@@ -3,10 +3,11 @@
 from fastapi import APIRouter, Depends
 
 from praxis.deps import require_csrf
-from praxis.web import auth, home, notes, users
+from praxis.web import auth, communities, home, notes, users
 
 router = APIRouter(dependencies=[Depends(require_csrf)], include_in_schema=False)
 router.include_router(home.router)
 router.include_router(auth.router)
 router.include_router(users.router)
+router.include_router(communities.router)
 router.include_router(notes.router)

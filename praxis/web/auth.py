@@ -1,4 +1,4 @@
-"""Signing in and out with a signed, HttpOnly session cookie."""
+"""Signing in and out with a signed, HttpOnly session cookie; registering; changing one's password."""
 
 from typing import Annotated
 
@@ -6,17 +6,30 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from praxis.deps import SESSION_COOKIE, SessionDep, session_token, sign_session
-from praxis.errors import NotSignedIn
+from praxis.deps import SESSION_COOKIE, ActorDep, SessionDep, UserDep, client_address, session_token, sign_session
+from praxis import policy
+from praxis.errors import Conflict, Forbidden, Invalid, NotSignedIn
+from praxis.schemas import PasswordChange, RegisterRequest
 from praxis.services import accounts
-from praxis.web.forms import safe_next
+from praxis.web.forms import parse_form, safe_next
 from praxis.web.templating import page
 
 router = APIRouter()
 
 
+def _signed_in_response(request: Request, session, user, next_url: str) -> Response:  # type: ignore[no-untyped-def]
+    settings = request.app.state.settings
+    raw = accounts.issue_token(session=session, user=user, kind="session", days=settings.session_days)
+    response = RedirectResponse(safe_next(next_url), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE, sign_session(request, raw), max_age=settings.session_days * 86400,
+        httponly=True, samesite="lax", secure=settings.secure_cookies,
+    )
+    return response
+
+
 @router.get("/login")
-def login_form(request: Request, next: str | None = None) -> Response:
+def login_form(request: Request, actor: ActorDep, next: str | None = None) -> Response:
     return page(request, "auth/login.html", {"next": safe_next(next)})
 
 
@@ -29,17 +42,11 @@ def login(
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     try:
-        user = accounts.authenticate(session=session, username=username, password=password)
+        user = accounts.sign_in(session=session, username=username, password=password, address=client_address(request))
     except NotSignedIn:
+        # The failure was recorded; the page is an answer, not an error, so it is committed.
         return page(request, "auth/login.html", {"next": safe_next(next), "username": username, "failed": True}, status_code=401)
-    settings = request.app.state.settings
-    raw = accounts.issue_token(session=session, user=user, kind="session", days=settings.session_days)
-    response = RedirectResponse(safe_next(next), status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE, sign_session(request, raw), max_age=settings.session_days * 86400,
-        httponly=True, samesite="lax", secure=settings.secure_cookies,
-    )
-    return response
+    return _signed_in_response(request, session, user, next)
 
 
 @router.post("/logout")
@@ -50,3 +57,60 @@ def logout(request: Request, session: SessionDep) -> Response:
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
+
+
+def _registration_open(request: Request, actor) -> bool:  # type: ignore[no-untyped-def]
+    return policy.can_register(actor, request.app.state.settings.registration)
+
+
+@router.get("/register")
+def register_form(request: Request, actor: ActorDep) -> Response:
+    if not _registration_open(request, actor):
+        raise Forbidden("Registration is closed.")
+    return page(request, "auth/register.html", {"values": {}, "errors": {}})
+
+
+@router.post("/register")
+async def register(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    form = await request.form()
+    values = {k: v for k in ("username", "display_name", "email", "password") if isinstance(v := form.get(k), str) and v.strip()}
+    shown = {k: v for k, v in values.items() if k != "password"}
+    if form.get("password") != form.get("password_again"):
+        return page(request, "auth/register.html", {"values": shown, "errors": {"password": "Les deux mots de passe diffèrent."}}, status_code=422)
+    data, errors = parse_form(RegisterRequest, values)
+    if data is None:
+        return page(request, "auth/register.html", {"values": shown, "errors": errors}, status_code=422)
+    try:
+        user = accounts.register(session=session, actor=actor, data=data, registration=request.app.state.settings.registration)
+    except Invalid as exc:
+        session.rollback()
+        return page(request, "auth/register.html", {"values": shown, "errors": {exc.field or "form": exc.message}}, status_code=422)
+    except Conflict:
+        session.rollback()
+        return page(request, "auth/register.html", {"values": shown, "errors": {"username": "Ce nom d'utilisateur est déjà pris."}}, status_code=409)
+    if actor is not None:  # an admin opening an account for someone else
+        return RedirectResponse(f"/u/{user.username}/", status_code=303)
+    return _signed_in_response(request, session, user, "/")
+
+
+@router.get("/account/password")
+def password_form(request: Request, actor: UserDep) -> Response:
+    return page(request, "auth/password.html", {"errors": {}})
+
+
+@router.post("/account/password")
+async def change_password(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    form = await request.form()
+    fields = {k: form.get(k) for k in ("current_password", "new_password")}
+    data, errors = parse_form(PasswordChange, fields)
+    if data is not None and form.get("new_password") != form.get("new_password_again"):
+        errors = {"new_password": "Les deux mots de passe diffèrent."}
+    if data is None or errors:
+        return page(request, "auth/password.html", {"errors": errors}, status_code=422)
+    try:
+        accounts.change_password(session=session, actor=actor, current=data.current_password, new=data.new_password,
+                                 keep_session=session_token(request))
+    except Invalid as exc:
+        session.rollback()
+        return page(request, "auth/password.html", {"errors": {exc.field or "form": exc.message}}, status_code=422)
+    return page(request, "auth/password.html", {"errors": {}, "changed": True})

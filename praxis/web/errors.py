@@ -62,17 +62,21 @@ def _json(status: int, body: dict, headers: dict | None = None) -> JSONResponse:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> Response:
+        headers = {"Retry-After": str(exc.extra["retry_after"])} if "retry_after" in exc.extra else {}
         if is_api_path(request.url.path):
-            headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotSignedIn) else None
+            if isinstance(exc, NotSignedIn):
+                headers["WWW-Authenticate"] = "Bearer"
             if isinstance(exc, Invalid):
                 loc = ["body", exc.field] if exc.field else ["body"]
                 return _json(exc.status, {"detail": [{"loc": loc, "msg": exc.message, "type": "value_error"}]})
             extra = {k: v for k, v in exc.extra.items() if k != "field"}
-            return _json(exc.status, {"detail": exc.message, **extra}, headers)
+            return _json(exc.status, {"detail": exc.message, **extra}, headers or None)
         if isinstance(exc, NotSignedIn) and request.method == "GET":
             here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(here)}", status_code=303)
-        return error_page(request, exc.status)
+        response = error_page(request, exc.status)
+        response.headers.update(headers)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:

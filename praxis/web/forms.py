@@ -24,11 +24,14 @@ _MESSAGES = {
     "datetime_from_date_parsing": "Une date est attendue (AAAA-MM-JJ).",
     "datetime_parsing": "Une date est attendue (AAAA-MM-JJ).",
     "extra_forbidden": "Ce champ n'est pas reconnu.",
+    "value_error": "Valeur invalide.",
 }
 FIELD_LABELS = {
     "title": "Titre", "body": "Texte", "kind": "Type", "visibility": "Visibilité", "licence": "Licence",
     "authors": "Auteur·trices", "links": "Liens", "summary": "Résumé", "base_revision": "Révision de départ",
-    "published_at": "Publication", "form": "Formulaire",
+    "published_at": "Publication", "form": "Formulaire", "community": "Communauté", "readers": "Lecteur·trices",
+    "username": "Nom d'utilisateur", "display_name": "Nom affiché", "email": "Courriel", "password": "Mot de passe",
+    "current_password": "Mot de passe actuel", "new_password": "Nouveau mot de passe",
 }
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
+from sqlmodel import Session
 from starlette.responses import Response
 
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import Conflict, Invalid
-from praxis.schemas import NoteCreate, NoteRead, NoteUpdate, RevisionNumber
+from praxis.schemas import EditRequestCreate, NoteCreate, NoteRead, NoteUpdate, RevisionNumber
+from praxis.services import communities, edit_requests
 from praxis.services import notes as note_service
 from praxis.services import revisions as revision_service
 from praxis.vocab import DEFAULT_LICENCE
@@ -19,7 +21,7 @@ from praxis.web.templating import page
 
 router = APIRouter()
 
-_FORM_FIELDS = ("title", "body", "kind", "visibility", "licence", "summary", "base_revision", "authors")
+_FORM_FIELDS = ("title", "body", "kind", "visibility", "community", "licence", "summary", "base_revision", "authors", "readers")
 
 
 async def _form_fields(request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -31,8 +33,13 @@ async def _form_fields(request: Request) -> tuple[dict[str, Any], dict[str, Any]
         if isinstance(value, str) and (value.strip() or name == "body"):
             values[name] = value.replace("\r\n", "\n")
     data = dict(values)
-    if "authors" in data:
-        data["authors"] = split_list(data["authors"])
+    for name in ("authors", "readers"):
+        if name in data:
+            data[name] = split_list(data[name])
+    if "readers" not in data and "base_revision" in data:
+        data["readers"] = []  # an emptied field removes every reader
+    if "community" not in data and "base_revision" in data:
+        data["community"] = None
     return values, data
 
 
@@ -40,16 +47,18 @@ def _form_error(exc: Invalid) -> dict[str, str]:
     return {exc.field or "form": exc.message}
 
 
-def _editor(request: Request, *, note: Any, values: dict[str, Any], errors: dict[str, str], status: int = 200,
-            conflict: Any = None) -> Response:
-    return page(request, "notes/edit.html", {"note": note, "values": values, "errors": errors, "conflict": conflict},
+def _editor(request: Request, session: Session, *, note: Any, values: dict[str, Any], errors: dict[str, str],
+            status: int = 200, conflict: Any = None) -> Response:
+    choices = communities.mine(session=session, actor=getattr(request.state, "actor", None))
+    return page(request, "notes/edit.html",
+                {"note": note, "values": values, "errors": errors, "conflict": conflict, "communities": choices},
                 status_code=status)
 
 
 @router.get("/n/new")
-def new_note_form(request: Request, actor: UserDep, title: Annotated[str, Query(max_length=300)] = "") -> Response:
+def new_note_form(request: Request, session: SessionDep, actor: UserDep, title: Annotated[str, Query(max_length=300)] = "") -> Response:
     values = {"title": title, "body": "", "kind": "note", "visibility": "public", "licence": DEFAULT_LICENCE}
-    return _editor(request, note=None, values=values, errors={})
+    return _editor(request, session, note=None, values=values, errors={})
 
 
 @router.post("/n/new")
@@ -57,12 +66,12 @@ async def create_note(request: Request, session: SessionDep, actor: UserDep) -> 
     values, fields = await _form_fields(request)
     data, errors = parse_form(NoteCreate, fields)
     if data is None:
-        return _editor(request, note=None, values=values, errors=errors, status=422)
+        return _editor(request, session, note=None, values=values, errors=errors, status=422)
     try:
         note = note_service.create_note(session=session, actor=actor, data=data)
     except Invalid as exc:
         session.rollback()  # nothing of a refused note is kept
-        return _editor(request, note=None, values=values, errors=_form_error(exc), status=422)
+        return _editor(request, session, note=None, values=values, errors=_form_error(exc), status=422)
     return RedirectResponse(f"/n/{note.id}/", status_code=303)
 
 
@@ -76,7 +85,27 @@ def view_note(
     if rev is not None and rev != note.revision:
         revision = revision_service.get_revision(session=session, actor=actor, note_id=note_id, number=rev)
     alternate = f"/api/v1/notes/{note.id}" + (f"/revisions/{rev}" if revision else "")
-    return page(request, "notes/view.html", {"note": note, "revision": revision}, alternate=alternate)
+    requests = edit_requests.list_for_note(session=session, actor=actor, note_id=note_id)
+    can_ask = actor is not None and not note.can_edit and not any(r.status == "pending" for r in requests)
+    return page(request, "notes/view.html", {"note": note, "revision": revision, "requests": requests, "can_ask": can_ask},
+                alternate=alternate)
+
+
+@router.post("/n/{note_id}/edit-requests")
+async def request_edit(request: Request, note_id: str, session: SessionDep, actor: UserDep) -> Response:
+    form = await request.form()
+    message = form.get("message")
+    data, errors = parse_form(EditRequestCreate, {"message": message if isinstance(message, str) else ""})
+    if data is None:
+        raise Invalid(errors.get("message", "Invalid message."), field="message")
+    edit_requests.request_edit(session=session, actor=actor, note_id=note_id, data=data)
+    return RedirectResponse(f"/n/{note_id}/#demandes", status_code=303)
+
+
+@router.post("/edit-requests/{request_id}/{decision}")
+def decide(request_id: str, decision: Literal["approve", "refuse"], session: SessionDep, actor: UserDep) -> Response:
+    answered = edit_requests.decide(session=session, actor=actor, request_id=request_id, approve=decision == "approve")
+    return RedirectResponse(f"/n/{answered.note_id}/#demandes", status_code=303)
 
 
 @router.get("/n/{note_id}/edit")
@@ -86,7 +115,9 @@ def edit_form(request: Request, note_id: str, session: SessionDep, actor: UserDe
     values = {k: getattr(note, k) for k in ("title", "body", "kind", "visibility", "licence")}
     values["base_revision"] = note.revision
     values["authors"] = ", ".join(a.username for a in note.authors)
-    return _editor(request, note=note, values=values, errors={})
+    values["readers"] = ", ".join(note.readers)
+    values["community"] = note.community.id if note.community else ""
+    return _editor(request, session, note=note, values=values, errors={})
 
 
 @router.post("/n/{note_id}/edit")
@@ -95,7 +126,7 @@ async def edit(request: Request, note_id: str, session: SessionDep, actor: UserD
     values, fields = await _form_fields(request)
     data, errors = parse_form(NoteUpdate, fields)
     if data is None:
-        return _editor(request, note=note, values=values, errors=errors, status=422)
+        return _editor(request, session, note=note, values=values, errors=errors, status=422)
     try:
         note_service.update_note(session=session, actor=actor, note_id=note_id, data=data)
     except Conflict as exc:
@@ -104,10 +135,10 @@ async def edit(request: Request, note_id: str, session: SessionDep, actor: UserD
         # be made from it once they have merged the two.
         current = NoteRead.model_validate(exc.extra["current"])
         values["base_revision"] = current.revision
-        return _editor(request, note=current, values=values, errors={}, status=409, conflict=current)
+        return _editor(request, session, note=current, values=values, errors={}, status=409, conflict=current)
     except Invalid as exc:
         session.rollback()
-        return _editor(request, note=note, values=values, errors=_form_error(exc), status=422)
+        return _editor(request, session, note=note, values=values, errors=_form_error(exc), status=422)
     return RedirectResponse(f"/n/{note_id}/", status_code=303)
 
 

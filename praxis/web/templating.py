@@ -31,7 +31,7 @@ def make_templates(directory: Path, settings: Settings) -> Jinja2Templates:
     )
     templates = Jinja2Templates(env=env)
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(site_name=settings.site_name, LICENCES=LICENCES, KIND_LABELS=KIND_LABELS, VISIBILITY_LABELS=VISIBILITY_LABELS,
+    env.globals.update(site_name=settings.site_name, registration_open=settings.registration == "open", LICENCES=LICENCES, KIND_LABELS=KIND_LABELS, VISIBILITY_LABELS=VISIBILITY_LABELS,
                        FIELD_LABELS=FIELD_LABELS)
     env.filters["listing"] = lambda value: ", ".join(map(str, value)) if isinstance(value, list) else value
     env.filters["date"] = lambda value, with_time=False: format_date(value, tz=settings.timezone, with_time=with_time)

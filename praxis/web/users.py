@@ -1,11 +1,14 @@
 """Profile pages."""
 
-from typing import Annotated
+from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from praxis.deps import ActorDep, SessionDep
+from praxis import policy
+from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import NotFound
 from praxis.schemas import NoteQuery
 from praxis.services import accounts
@@ -23,5 +26,12 @@ def profile(
     if person is None:
         raise NotFound("No such person.")
     notes = note_service.list_notes(session=session, actor=actor, query=NoteQuery(author=person.username, page=p))
-    return page(request, "users/profile.html", {"person": person, "notes": notes},
-                alternate=f"/api/v1/notes?author={person.username}")
+    return page(request, "users/profile.html", {"person": person, "notes": notes, "can_manage": policy.can_manage_accounts(actor)},
+                alternate=f"/api/v1/users/{quote(person.username)}")
+
+
+@router.post("/u/{username}/{action}")
+def set_active(username: str, action: Literal["deactivate", "activate"], session: SessionDep, actor: UserDep) -> Response:
+    """Admins deactivate an account (its sessions and tokens stop at once) or reactivate it."""
+    person = accounts.set_active(session=session, actor=actor, username=username, active=action == "activate")
+    return RedirectResponse(f"/u/{quote(person.username)}/", status_code=303)

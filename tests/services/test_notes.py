@@ -172,7 +172,7 @@ def test_community_visibility_needs_a_community(session):
     alice = make_user(session)
     with pytest.raises(Invalid) as err:
         make_note(session, alice, visibility="community")
-    assert err.value.field == "visibility"
+    assert err.value.field == "community"
 
 
 def test_a_restricted_note_is_not_linked_for_those_who_cannot_see_it(session):

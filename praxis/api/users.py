@@ -1,0 +1,29 @@
+"""People: profiles, and account activation by admins."""
+
+from fastapi import APIRouter
+
+from praxis.deps import ActorDep, SessionDep
+from praxis.errors import NotFound
+from praxis.schemas import UserRead
+from praxis.services import accounts
+
+router = APIRouter(prefix="/users", tags=["users"])
+
+
+@router.get("/{username}", response_model=UserRead)
+def profile(username: str, session: SessionDep, actor: ActorDep) -> UserRead:
+    user = accounts.get_user(session, username)
+    if user is None:
+        raise NotFound("No such person.")
+    return accounts.user_read(session, user)
+
+
+@router.post("/{username}/deactivate", response_model=UserRead)
+def deactivate(username: str, session: SessionDep, actor: ActorDep) -> UserRead:
+    """Deactivate an account: its sessions and tokens stop working at once (admins)."""
+    return accounts.user_read(session, accounts.set_active(session=session, actor=actor, username=username, active=False))
+
+
+@router.post("/{username}/activate", response_model=UserRead)
+def activate(username: str, session: SessionDep, actor: ActorDep) -> UserRead:
+    return accounts.user_read(session, accounts.set_active(session=session, actor=actor, username=username, active=True))

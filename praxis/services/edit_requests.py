@@ -1,0 +1,98 @@
+"""Edit requests ("Demander les droits d'édition"): a reader asks to become a co-author."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlmodel import Session, select
+
+from praxis import policy
+from praxis.errors import Conflict, Forbidden, NotFound, NotSignedIn
+from praxis.models import EditRequest, Note, User, utcnow
+from praxis.schemas import EditRequestCreate, EditRequestRead
+from praxis.services import notes as note_service
+from praxis.services.urls import note_url, user_url
+
+
+def _read(session: Session, req: EditRequest, note: Note, requester: User) -> EditRequestRead:
+    # Who decided is never said: a refusal stays impersonal.
+    return EditRequestRead(
+        id=req.id, note_id=note.id, note_title=note.title, note_url=note_url(session, note.id),
+        requester=requester.username, requester_name=requester.display_name,
+        requester_url=user_url(session, requester.username), message=req.message, status=req.status,
+        created_at=req.created_at, decided_at=req.decided_at,
+    )
+
+
+def request_edit(*, session: Session, actor: policy.Actor, note_id: str, data: EditRequestCreate) -> EditRequestRead:
+    """Ask the authors of a note one can read to make one a co-author."""
+    if not policy.is_signed_in(actor):
+        raise NotSignedIn("Sign in to ask for editing rights.")
+    note, author_ids = note_service.load_readable(session, actor, note_id)
+    assert actor is not None
+    if not policy.can_request_edit(actor, note, set(author_ids)):
+        raise Conflict("You are already an author of this note.")
+    pending = session.exec(
+        select(EditRequest).where(EditRequest.note_id == note.id, EditRequest.requester_id == actor.id, EditRequest.status == "pending")
+    ).first()
+    if pending is not None:
+        raise Conflict("You already asked; the authors have not answered yet.", request_id=pending.id)
+    req = EditRequest(id=secrets.token_urlsafe(9), note_id=note.id, requester_id=actor.id, message=data.message)
+    session.add(req)
+    session.flush()
+    return _read(session, req, note, actor)
+
+
+def list_for_note(*, session: Session, actor: policy.Actor, note_id: str) -> list[EditRequestRead]:
+    """The note's requests for its authors and admins; one's own requests for anyone else."""
+    note, author_ids = note_service.load_readable(session, actor, note_id)
+    query = select(EditRequest, User).join(User, User.id == EditRequest.requester_id).where(EditRequest.note_id == note.id)  # type: ignore[arg-type]
+    if not policy.can_manage_note(actor, note, set(author_ids)):
+        if not policy.is_signed_in(actor):
+            return []
+        query = query.where(EditRequest.requester_id == actor.id)  # type: ignore[union-attr]
+    rows = session.exec(query.order_by(EditRequest.created_at.desc())).all()  # type: ignore[attr-defined]
+    return [_read(session, req, note, user) for req, user in rows]
+
+
+def mine(*, session: Session, actor: policy.Actor) -> list[EditRequestRead]:
+    """The requests the actor made, with their outcome, on notes they can still read."""
+    if not policy.is_signed_in(actor):
+        raise NotSignedIn("Sign in first.")
+    assert actor is not None
+    rows = session.exec(
+        select(EditRequest, Note)
+        .join(Note, Note.id == EditRequest.note_id)  # type: ignore[arg-type]
+        .where(EditRequest.requester_id == actor.id, policy.visible_notes(actor))
+        .order_by(EditRequest.created_at.desc())  # type: ignore[attr-defined]
+    ).all()
+    return [_read(session, req, note, actor) for req, note in rows]
+
+
+def decide(*, session: Session, actor: policy.Actor, request_id: str, approve: bool) -> EditRequestRead:
+    """An author approves (the requester becomes the last co-author) or refuses a request."""
+    req = session.get(EditRequest, request_id) if len(request_id) <= 24 else None
+    if req is None:
+        raise NotFound("No such request.")
+    note, author_ids = note_service.load_readable(session, actor, req.note_id)
+    if not policy.can_manage_note(actor, note, set(author_ids)):
+        if not policy.is_signed_in(actor):
+            raise NotSignedIn("Sign in first.")
+        raise Forbidden("Only the note's authors answer edit requests.")
+    if req.status != "pending":
+        raise Conflict(f"This request was already {req.status}.")
+    requester = session.get(User, req.requester_id)
+    assert requester is not None
+    if approve and requester.id not in author_ids:
+        old = note_service.current_state(session, note, author_ids)
+        new = note_service.NoteState(**{**old.__dict__, "authors": [*old.authors, requester]})
+        note_service.apply_state(
+            session=session, actor=actor, note=note, base_revision=note.revision, old=old, new=new,
+            summary=f"Ajout de {requester.display_name} comme co-auteur·trice",
+        )
+    req.status = "approved" if approve else "refused"
+    req.decided_at = utcnow()
+    req.decided_by_id = actor.id if actor else None
+    session.add(req)
+    session.flush()
+    return _read(session, req, note, requester)

@@ -1,0 +1,62 @@
+"""Community pages: the list, one community with its members and notes, membership forms."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from praxis.deps import ActorDep, SessionDep, UserDep
+from praxis.errors import Invalid
+from praxis.schemas import CommunityCreate, MemberAdd, NoteQuery
+from praxis.services import communities
+from praxis.services import notes as note_service
+from praxis.web.forms import parse_form
+from praxis.web.templating import page
+
+router = APIRouter(prefix="/communautes")
+
+
+@router.get("/")
+def list_page(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    return page(request, "communities/list.html", {"communities": communities.list_all(session=session, actor=actor), "errors": {}},
+                alternate="/api/v1/communities")
+
+
+@router.post("/")
+async def create(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    form = await request.form()
+    data, errors = parse_form(CommunityCreate, {k: v for k in ("name", "description") if isinstance(v := form.get(k), str) and v})
+    if data is None:
+        return page(request, "communities/list.html",
+                    {"communities": communities.list_all(session=session, actor=actor), "errors": errors}, status_code=422)
+    created = communities.create(session=session, actor=actor, data=data)
+    return RedirectResponse(f"/communautes/{created.id}/", status_code=303)
+
+
+@router.get("/{community_id}/")
+def community_page(
+    request: Request, community_id: str, session: SessionDep, actor: ActorDep, p: Annotated[int, Query(ge=1, le=100_000)] = 1
+) -> Response:
+    community = communities.read(session=session, actor=actor, community_id=community_id)
+    notes = note_service.list_notes(session=session, actor=actor, query=NoteQuery(community=community.id, page=p))
+    return page(request, "communities/view.html", {"community": community, "notes": notes},
+                alternate=f"/api/v1/communities/{community.id}")
+
+
+@router.post("/{community_id}/members")
+def add_member(
+    community_id: str, session: SessionDep, actor: UserDep,
+    username: Annotated[str, Form(max_length=64)] = "", role: Annotated[str, Form(max_length=16)] = "member",
+) -> Response:
+    data, errors = parse_form(MemberAdd, {"username": username, "role": role})
+    if data is None:
+        raise Invalid(next(iter(errors.values())), field=next(iter(errors)))
+    communities.set_member(session=session, actor=actor, community_id=community_id, username=data.username, role=data.role)
+    return RedirectResponse(f"/communautes/{community_id}/", status_code=303)
+
+
+@router.post("/{community_id}/members/{username}/remove")
+def remove_member(community_id: str, username: str, session: SessionDep, actor: UserDep) -> Response:
+    communities.remove_member(session=session, actor=actor, community_id=community_id, username=username)
+    return RedirectResponse(f"/communautes/{community_id}/", status_code=303)
