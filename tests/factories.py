@@ -58,3 +58,16 @@ def csrf_from(html: str, action: str | None = None) -> str:
     token = html[start : html.index('"', start)]
     assert token, "the form carries an empty CSRF token"
     return token
+
+
+def browser_for(app, session: Session, user: User | None) -> TestClient:  # type: ignore[no-untyped-def]
+    """A test client signed in as `user` through a real session cookie (None: a visitor)."""
+    from itsdangerous import Signer
+
+    client = TestClient(app, base_url="https://testserver")
+    if user is not None:
+        raw = accounts.issue_token(session=session, user=user, kind="session", days=1)
+        session.commit()
+        cookie = Signer(app.state.secret_key, salt="praxis.session").sign(raw).decode()
+        client.cookies.set("praxis_session", cookie)
+    return client

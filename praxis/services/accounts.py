@@ -89,7 +89,8 @@ def sign_in(*, session: Session, username: str, password: str, address: str) -> 
     Failures are written to the session before NotSignedIn is raised: the caller commits them,
     so that guessing is rate-limited per account and per address (TooManyRequests, 429).
     """
-    account = username.strip().lower()[:200]
+    # Kept as typed (NUL made storable), so unknown names are limited like real ones.
+    account = username.strip().lower().replace("\x00", "\ufffd")[:200]
     address = address[:64]
     now = utcnow()
     for column, key, limit in ((LoginFailure.account, account, ACCOUNT_LIMIT), (LoginFailure.address, address, ADDRESS_LIMIT)):

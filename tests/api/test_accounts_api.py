@@ -1,0 +1,105 @@
+"""Registration, passwords, deactivation and the sign-in rate limit, over the API."""
+
+import logging
+
+from fastapi.testclient import TestClient
+
+from praxis.app import create_app
+from tests.factories import PASSWORD, browser_for, make_user, token_for
+
+
+def test_open_registration_creates_an_account_that_can_sign_in(client):
+    created = client.post("/api/v1/auth/register", json={"username": "nadia", "password": "un-bon-mot-de-passe", "display_name": "Nadia Roy"})
+    assert created.status_code == 201 and created.json()["display_name"] == "Nadia Roy"
+    assert token_for(client, "nadia", "un-bon-mot-de-passe")
+    taken = client.post("/api/v1/auth/register", json={"username": "nadia", "password": "un-autre-mot-de-passe"})
+    assert taken.status_code == 409
+    short = client.post("/api/v1/auth/register", json={"username": "omar", "password": "court"})
+    assert short.status_code == 422 and short.json()["detail"][0]["loc"][-1] == "password"
+
+
+def test_closed_registration_leaves_account_creation_to_admins(settings, session):
+    app = create_app(settings.model_copy(update={"registration": "closed"}))
+    make_user(session, "adam", admin=True)
+    with TestClient(app, base_url="https://testserver") as client:
+        refused = client.post("/api/v1/auth/register", json={"username": "nadia", "password": "un-bon-mot-de-passe"})
+        assert refused.status_code == 403
+        assert client.get("/register").status_code == 403
+        admin = token_for(client, "adam")
+        created = client.post("/api/v1/auth/register", json={"username": "nadia", "password": "un-bon-mot-de-passe"}, headers=admin)
+        assert created.status_code == 201
+    app.state.engine.dispose()
+
+
+def test_password_change_needs_the_current_password_and_signs_out_other_sessions(app, client, session):
+    alice = make_user(session, "alice")
+    other_browser = browser_for(app, session, alice)
+    headers = token_for(client, "alice")
+    wrong = client.post("/api/v1/me/password", json={"current_password": "faux", "new_password": "nouveau-secret"}, headers=headers)
+    assert wrong.status_code == 422 and wrong.json()["detail"][0]["loc"][-1] == "current_password"
+    ok = client.post("/api/v1/me/password", json={"current_password": PASSWORD, "new_password": "nouveau-secret"}, headers=headers)
+    assert ok.status_code == 204
+    assert other_browser.get("/api/v1/me").status_code == 401
+    assert client.post("/api/v1/auth/token", json={"username": "alice", "password": PASSWORD}).status_code == 401
+    assert token_for(client, "alice", "nouveau-secret")
+
+
+def test_deactivation_stops_sessions_and_tokens_at_once(app, client, session):
+    make_user(session, "adam", admin=True)
+    alice = make_user(session, "alice")
+    browser = browser_for(app, session, alice)
+    alice_token = token_for(client, "alice")
+    admin = token_for(client, "adam")
+    assert client.post("/api/v1/users/alice/deactivate", headers=alice_token).status_code == 403
+    done = client.post("/api/v1/users/alice/deactivate", headers=admin)
+    assert done.status_code == 200 and done.json()["is_active"] is False
+    assert client.get("/api/v1/me", headers=alice_token).status_code == 401
+    assert browser.get("/api/v1/me").status_code == 401
+    assert client.post("/api/v1/auth/token", json={"username": "alice", "password": PASSWORD}).status_code == 401
+    assert client.post("/api/v1/users/adam/deactivate", headers=admin).status_code == 422  # not oneself
+    client.post("/api/v1/users/alice/activate", headers=admin)
+    assert token_for(client, "alice")
+
+
+def test_sign_in_is_rate_limited_per_account(client, session):
+    make_user(session, "alice")
+    for _ in range(5):
+        assert client.post("/api/v1/auth/token", json={"username": "alice", "password": "devine"}).status_code == 401
+    limited = client.post("/api/v1/auth/token", json={"username": "alice", "password": PASSWORD})
+    assert limited.status_code == 429 and int(limited.headers["retry-after"]) > 0
+    assert "detail" in limited.json()
+    make_user(session, "bob")
+    assert token_for(client, "bob")  # other accounts are not locked
+
+
+def test_sign_in_is_rate_limited_per_address(client, session):
+    make_user(session, "alice")
+    for i in range(20):
+        client.post("/api/v1/auth/token", json={"username": f"inconnu{i}", "password": "devine"})
+    limited = client.post("/api/v1/auth/token", json={"username": "alice", "password": PASSWORD})
+    assert limited.status_code == 429 and "retry-after" in limited.headers
+
+
+def test_the_login_form_is_rate_limited_too(client, session):
+    from tests.factories import csrf_from
+
+    make_user(session, "alice")
+    token = csrf_from(client.get("/login").text)
+    for _ in range(5):
+        client.post("/login", data={"username": "alice", "password": "devine", "csrf_token": token})
+    limited = client.post("/login", data={"username": "alice", "password": PASSWORD, "csrf_token": token})
+    assert limited.status_code == 429 and "Trop de requêtes" in limited.text and limited.headers["retry-after"]
+
+
+def test_passwords_and_tokens_never_reach_the_logs(client, session, caplog):
+    caplog.set_level(logging.DEBUG)
+    make_user(session, "alice")
+    client.post("/api/v1/auth/register", json={"username": "nadia", "password": "secret-nadia-42"})
+    client.post("/api/v1/auth/token", json={"username": "alice", "password": "secret-faux-99"})
+    headers = token_for(client, "alice")
+    token = headers["Authorization"].split()[1]
+    client.post("/api/v1/me/password", json={"current_password": PASSWORD, "new_password": "secret-nouveau-77"}, headers=headers)
+    client.get("/api/v1/me", headers={"Authorization": "Bearer secret-jeton-invalide"})
+    logged = caplog.text + "".join(str(r.args) for r in caplog.records)
+    for secret in ("secret-nadia-42", "secret-faux-99", PASSWORD, "secret-nouveau-77", token, "secret-jeton-invalide"):
+        assert secret not in logged

@@ -1,0 +1,52 @@
+"""Edit requests: ask, answer, and the requester hears the outcome without a name."""
+
+import pytest
+
+from tests.factories import make_user, token_for
+
+
+@pytest.fixture
+def people(client, session):
+    for name in ("alice", "bob", "carl"):
+        make_user(session, name, name=name.capitalize())
+    return {name: token_for(client, name) for name in ("alice", "bob", "carl")}
+
+
+def test_a_reader_asks_and_an_author_approves(client, people):
+    note = client.post("/api/v1/notes", json={"title": "Ouverte"}, headers=people["alice"]).json()
+    asked = client.post(f"/api/v1/notes/{note['id']}/edit-requests", json={"message": "Je peux aider."}, headers=people["bob"])
+    assert asked.status_code == 201 and asked.json()["status"] == "pending"
+    again = client.post(f"/api/v1/notes/{note['id']}/edit-requests", json={}, headers=people["bob"])
+    assert again.status_code == 409
+    assert client.post(f"/api/v1/notes/{note['id']}/edit-requests", json={}, headers=people["alice"]).status_code == 409
+    seen_by_author = client.get(f"/api/v1/notes/{note['id']}/edit-requests", headers=people["alice"]).json()
+    assert [(r["requester"], r["message"]) for r in seen_by_author] == [("bob", "Je peux aider.")]
+    assert client.get(f"/api/v1/notes/{note['id']}/edit-requests", headers=people["carl"]).json() == []
+    rid = asked.json()["id"]
+    assert client.post(f"/api/v1/edit-requests/{rid}/approve", headers=people["bob"]).status_code == 403
+    assert client.post(f"/api/v1/edit-requests/{rid}/approve", headers=people["carl"]).status_code == 403
+    approved = client.post(f"/api/v1/edit-requests/{rid}/approve", headers=people["alice"])
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    after = client.get(f"/api/v1/notes/{note['id']}").json()
+    assert [a["username"] for a in after["authors"]] == ["alice", "bob"] and after["revision"] == 2
+    assert client.post(f"/api/v1/edit-requests/{rid}/refuse", headers=people["alice"]).status_code == 409
+    edit = client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": 2, "body": "Par Bob"}, headers=people["bob"])
+    assert edit.status_code == 200
+
+
+def test_refusal_is_told_without_naming_who_refused(client, people):
+    note = client.post("/api/v1/notes", json={"title": "Ouverte"}, headers=people["alice"]).json()
+    rid = client.post(f"/api/v1/notes/{note['id']}/edit-requests", headers=people["bob"]).json()["id"]
+    client.post(f"/api/v1/edit-requests/{rid}/refuse", headers=people["alice"])
+    mine = client.get("/api/v1/me/edit-requests", headers=people["bob"]).json()
+    assert [r["status"] for r in mine] == ["refused"]
+    assert "alice" not in str(mine).lower()
+    assert [a["username"] for a in client.get(f"/api/v1/notes/{note['id']}").json()["authors"]] == ["alice"]
+
+
+def test_only_readers_can_ask(client, people):
+    hidden = client.post("/api/v1/notes", json={"title": "Cachée", "visibility": "restricted"}, headers=people["alice"]).json()
+    assert client.post(f"/api/v1/notes/{hidden['id']}/edit-requests", headers=people["bob"]).status_code == 404
+    public = client.post("/api/v1/notes", json={"title": "Publique"}, headers=people["alice"]).json()
+    assert client.post(f"/api/v1/notes/{public['id']}/edit-requests").status_code == 401
+    assert client.post("/api/v1/edit-requests/inexistante/approve", headers=people["alice"]).status_code == 404

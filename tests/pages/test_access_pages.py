@@ -1,0 +1,107 @@
+"""Registration, passwords, communities, edit requests and account deactivation, as pages."""
+
+from html.parser import HTMLParser
+
+from tests.factories import browser_for, csrf_from, make_note, make_user, sign_in
+
+
+def test_register_through_the_form_signs_the_person_in(client):
+    page = client.get("/register")
+    token = csrf_from(page.text, "/register")
+    mismatch = client.post("/register", data={"username": "nadia", "password": "un-bon-mot", "password_again": "autre-chose", "csrf_token": token})
+    assert mismatch.status_code == 422 and "Les deux mots de passe diffèrent." in mismatch.text and 'value="nadia"' in mismatch.text
+    created = client.post("/register", data={"username": "nadia", "display_name": "Nadia Roy", "password": "un-bon-mot",
+                                             "password_again": "un-bon-mot", "csrf_token": token}, follow_redirects=False)
+    assert created.status_code == 303
+    assert "Nadia Roy" in client.get("/").text
+    again = client.post("/register", data={"username": "nadia", "password": "un-bon-mot", "password_again": "un-bon-mot",
+                                           "csrf_token": csrf_from(client.get("/register").text, "/register")})
+    assert again.status_code == 409 and "déjà pris" in again.text
+
+
+def test_change_password_through_the_form(client, session):
+    make_user(session, "alice")
+    sign_in(client, "alice")
+    token = csrf_from(client.get("/account/password").text, "/account/password")
+    wrong = client.post("/account/password", data={"current_password": "faux", "new_password": "nouveau-mdp", "new_password_again": "nouveau-mdp", "csrf_token": token})
+    assert wrong.status_code == 422 and "Mot de passe actuel" in wrong.text
+    done = client.post("/account/password", data={"current_password": "mot-de-passe-test", "new_password": "nouveau-mdp",
+                                                  "new_password_again": "nouveau-mdp", "csrf_token": token})
+    assert done.status_code == 200 and "a été changé" in done.text
+    assert "Alice" in client.get("/").text  # this browser stays signed in
+
+
+def test_a_community_page_lets_managers_add_members_and_lists_member_notes(app, client, session):
+    alice = make_user(session, "alice", name="Alice")
+    make_user(session, "bob", name="Bob")
+    sign_in(client, "alice")
+    token = csrf_from(client.get("/communautes/").text, "/communautes/")
+    created = client.post("/communautes/", data={"name": "Cercle données", "csrf_token": token}, follow_redirects=False)
+    url = created.headers["location"]
+    cid = url.split("/")[2]
+    added = client.post(f"/communautes/{cid}/members", data={"username": "bob", "role": "member", "csrf_token": token}, follow_redirects=False)
+    assert added.status_code == 303
+    make_note(session, alice, title="Notes du cercle", visibility="community", community=cid)
+    page = client.get(url)
+    assert "Bob" in page.text and "Notes du cercle" in page.text and "Notes (1)" in page.text
+    visitor = browser_for(app, session, None).get(url)
+    assert "Notes du cercle" not in visitor.text and "Notes (0)" in visitor.text and "Bob" not in visitor.text
+
+
+def test_edit_request_flow_on_the_note_page(app, session):
+    alice, bob = make_user(session, "alice", name="Alice"), make_user(session, "bob", name="Bob")
+    note = make_note(session, alice, title="Ouverte à l'aide")
+    as_bob = browser_for(app, session, bob)
+    page = as_bob.get(f"/n/{note.id}/")
+    assert "Demander les droits d'édition" in page.text
+    action = f"/n/{note.id}/edit-requests"
+    as_bob.post(action, data={"message": "Je connais le sujet.", "csrf_token": csrf_from(page.text, action)})
+    assert "attend la réponse" in as_bob.get(f"/n/{note.id}/").text
+    as_alice = browser_for(app, session, alice)
+    author_view = as_alice.get(f"/n/{note.id}/")
+    assert "Bob" in author_view.text and "Je connais le sujet." in author_view.text
+    approve = author_view.text.split('action="/edit-requests/')[1].split('"')[0]
+    as_alice.post(f"/edit-requests/{approve}", data={"csrf_token": csrf_from(author_view.text, f"/edit-requests/{approve}")})
+    after = as_bob.get(f"/n/{note.id}/")
+    assert "Demande acceptée" in after.text and f'href="/n/{note.id}/edit"' in after.text
+
+
+def test_admins_deactivate_accounts_from_the_profile(app, session):
+    admin, alice = make_user(session, "adam", admin=True), make_user(session, "alice", name="Alice")
+    alice_browser = browser_for(app, session, alice)
+    as_admin = browser_for(app, session, admin)
+    profile = as_admin.get("/u/alice/")
+    action = "/u/alice/deactivate"
+    assert as_admin.post(action, data={"csrf_token": csrf_from(profile.text, action)}, follow_redirects=False).status_code == 303
+    assert "compte désactivé" in as_admin.get("/u/alice/").text
+    assert "Se connecter" in alice_browser.get("/").text
+    assert "Désactiver" not in alice_browser.get("/u/adam/").text
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.bad: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "svg", "iframe", "img") or any(k.startswith("on") for k, _ in attrs):
+            self.bad.append(tag)
+
+
+def test_hostile_names_and_messages_are_shown_as_text(app, session):
+    payload = '<script>alert(1)</script><img src=x onerror=alert(1)>'
+    evil = make_user(session, "evil", name=payload)
+    alice = make_user(session, "alice")
+    note = make_note(session, evil, title=payload[:100], body=payload)
+    from praxis.schemas import CommunityCreate, EditRequestCreate
+    from praxis.services import communities, edit_requests
+
+    community = communities.create(session=session, actor=evil, data=CommunityCreate(name=payload[:100], description=payload))
+    mine = make_note(session, alice, title="À moi")
+    edit_requests.request_edit(session=session, actor=evil, note_id=mine.id, data=EditRequestCreate(message=payload))
+    session.commit()
+    viewer = browser_for(app, session, alice)
+    for path in (f"/n/{note.id}/", "/", "/u/evil/", f"/communautes/{community.id}/", f"/n/{mine.id}/", f"/n/{note.id}/history"):
+        parser = _Tags()
+        parser.feed(viewer.get(path).text)
+        assert parser.bad == [], path

@@ -1,0 +1,111 @@
+"""Every visibility × every kind of viewer × every read path: nothing shows what it should not.
+
+The world: Alice writes note T ("Titre-Secret-T") with the visibility under test, kept among the
+community "Cercle" (Alice, Carl) or the chosen reader Rita; it links to Olga's public note P, and P
+names T in a wikilink. Mona is signed in and related to nothing; Adam is an admin.
+"""
+
+import json
+import re
+
+import pytest
+
+from praxis.schemas import CommunityCreate, MemberAdd, NoteUpdate
+from praxis.services import communities
+from praxis.services import notes as note_service
+from tests.factories import browser_for, make_note, make_user
+
+SECRET_TITLE = "Titre-Secret-T"
+SECRET_BODY = "Corps-Secret-T"
+VIEWERS = ["anonymous", "member", "community_member", "reader", "author", "admin"]
+ALLOWED = {
+    "public": set(VIEWERS),
+    "community": {"community_member", "author", "admin"},
+    "restricted": {"reader", "author", "admin"},
+}
+
+
+@pytest.fixture
+def world(app, session):
+    people = {
+        "author": make_user(session, "alice", name="Alice", password=None),
+        "reader": make_user(session, "rita", name="Rita", password=None),
+        "community_member": make_user(session, "carl", name="Carl", password=None),
+        "member": make_user(session, "mona", name="Mona", password=None),
+        "admin": make_user(session, "adam", name="Adam", admin=True, password=None),
+        "other": make_user(session, "olga", name="Olga", password=None),
+    }
+    cercle = communities.create(session=session, actor=people["author"], data=CommunityCreate(name="Cercle"))
+    communities.set_member(session=session, actor=people["author"], community_id=cercle.id, **MemberAdd(username="carl").model_dump())
+    session.commit()
+    # Olga's own words name T only by a label, so any sight of the title is a leak.
+    public = make_note(session, people["other"], title="Note publique P", body=f"Voir [[{SECRET_TITLE}|ce document]].")
+    return {"people": people, "community": cercle.id, "public": public}
+
+
+def _make_secret(session, world, visibility):
+    alice = world["people"]["author"]
+    extra = {"community": world["community"]} if visibility == "community" else {}
+    if visibility == "restricted":
+        extra["readers"] = ["rita"]
+    secret = make_note(session, alice, title=SECRET_TITLE, body=f"{SECRET_BODY} et [[Note publique P]].",
+                       visibility=visibility, links=[world["public"].id], **extra)
+    note_service.update_note(session=session, actor=alice, note_id=secret.id,
+                             data=NoteUpdate(base_revision=1, body=f"{SECRET_BODY}, revu, et [[Note publique P]]."))
+    session.commit()
+    return secret
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+@pytest.mark.parametrize("visibility", ["public", "community", "restricted"])
+def test_every_read_path_agrees_with_the_policy(app, session, world, visibility, viewer):
+    secret = _make_secret(session, world, visibility)
+    allowed = viewer in ALLOWED[visibility]
+    client = browser_for(app, session, None if viewer == "anonymous" else world["people"][viewer])
+    sid, pid = secret.id, world["public"].id
+    seen = []  # (path, shows the secret?)
+
+    def page(path, authored_elsewhere=False):
+        response = client.get(path)
+        if allowed:
+            assert response.status_code == 200, (path, response.status_code)
+        else:
+            assert response.status_code in (200, 404), (path, response.status_code)
+        text = response.text
+        if authored_elsewhere:  # Olga's raw Markdown is her own words, whatever they name
+            text = json.dumps({k: v for k, v in response.json().items() if k != "body"})
+        seen.append((path, SECRET_TITLE in text or SECRET_BODY in text or f"/n/{sid}/" in text or sid in text))
+        return response
+
+    # The note itself, its revisions, diffs and requests, as pages and as JSON.
+    for path in (f"/n/{sid}/", f"/n/{sid}/?rev=1", f"/n/{sid}/history", f"/n/{sid}/diff?from=1&to=2",
+                 f"/api/v1/notes/{sid}", f"/api/v1/notes/{sid}/revisions", f"/api/v1/notes/{sid}/revisions/1",
+                 f"/api/v1/notes/{sid}/diff?from=1&to=2", f"/api/v1/notes/{sid}/edit-requests"):
+        response = page(path)
+        if not allowed:
+            assert response.status_code == 404, path  # never 403: hidden is missing
+    # Lists and counts.
+    listing = page("/api/v1/notes").json()
+    assert listing["total"] == (2 if allowed else 1)
+    assert page("/api/v1/notes?author=alice").json()["total"] == (1 if allowed else 0)
+    home = page("/")
+    assert (re.search(r"\b2 notes\b", home.text) is not None) == allowed
+    profile = page("/u/alice/")
+    assert ("Notes (1)" in profile.text) == allowed and ("Notes (0)" in profile.text) == (not allowed)
+    assert page(f"/api/v1/notes?community={world['community']}").json()["total"] == (1 if allowed and visibility == "community" else 0)
+    page(f"/communautes/{world['community']}/")
+    # Links and backlinks on the public note, and its rendering.
+    p_json = page(f"/api/v1/notes/{pid}", authored_elsewhere=True).json()
+    assert ([n["id"] for n in p_json["links"]["notes"]] == [sid]) == allowed
+    assert ([n["id"] for n in p_json["backlinks"]] == [sid]) == allowed
+    assert (f'href="/n/{sid}/"' in p_json["html"]) == allowed
+    p_page = page(f"/n/{pid}/")
+    assert (f'href="/n/{sid}/"' in p_page.text) == allowed
+
+    leaks = [path for path, shows in seen if shows and not allowed]
+    assert leaks == [], f"{viewer} sees a {visibility} note through {leaks}"
+    if allowed:
+        shown = {path for path, shows in seen if shows}
+        for path in (f"/n/{sid}/", f"/n/{sid}/?rev=1", f"/n/{sid}/history", f"/api/v1/notes/{sid}",
+                     f"/api/v1/notes/{sid}/revisions/1", "/api/v1/notes", "/", "/u/alice/", f"/n/{pid}/"):
+            assert path in shown, f"{viewer} should see the {visibility} note through {path}"
