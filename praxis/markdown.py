@@ -103,8 +103,14 @@ def _table_align_to_class(state) -> None:  # type: ignore[no-untyped-def]
                 token.attrSet("class", "align-" + style.split(":", 1)[1].strip())
 
 
-def _new_note_link(title: str, label_html: str) -> str:
-    return f'<a class="wikilink wikilink-new" href="/n/new?title={quote(title)}">{label_html}</a>'
+def _new_note_link(target: str, label_html: str) -> str:
+    return (
+        f'<a class="wikilink wikilink-new" href="/n/new?title={quote(target)}" data-target="{escape(target)}">{label_html}</a>'
+    )
+
+
+def _note_link(note_id: str, target: str, label_html: str) -> str:
+    return f'<a class="wikilink" href="/n/{quote(note_id)}/" data-target="{escape(target)}">{label_html}</a>'
 
 
 def _render_wikilink(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
@@ -112,7 +118,7 @@ def _render_wikilink(self, tokens, idx, options, env) -> str:  # type: ignore[no
     found: Resolved | None = env.get("resolved", {}).get(meta["target"])
     label = escape(meta["label"])
     if found:
-        return f'<a class="wikilink" href="/n/{quote(found.id)}/">{label}</a>'
+        return _note_link(found.id, meta["target"], label)
     return _new_note_link(meta["target"], label)
 
 
@@ -138,7 +144,7 @@ _TAGS = {
 }
 _ATTRIBUTES = {
     "*": {"id", "class"},
-    "a": {"href", "title"},
+    "a": {"href", "title", "data-target"},
     "img": {"src", "alt", "title"},
     "input": {"type", "checked", "disabled"},
     "ol": {"start"},
@@ -157,27 +163,28 @@ def sanitize(html: str) -> str:
     )
 
 
-_RESOLVED_LINK = re.compile(r'<a class="wikilink" href="/n/([^/"]+)/"[^>]*>(.*?)</a>', re.DOTALL)
+_RESOLVED_LINK = re.compile(r'<a class="wikilink" href="/n/([^/"]+)/" data-target="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
 
 
-def wikilinked_ids(html: str) -> set[str]:
-    """The note ids that resolved wikilinks in a stored rendering point to."""
-    return {m.group(1) for m in _RESOLVED_LINK.finditer(html)}
+def wikilinks_in(html: str) -> dict[str, str]:
+    """The resolved wikilinks of a stored rendering: note id -> the target as written."""
+    return {m.group(1): unescape(m.group(2)) for m in _RESOLVED_LINK.finditer(html)}
 
 
-def hide_wikilinks(html: str, hidden: set[str]) -> str:
-    """Turn resolved wikilinks to `hidden` notes into plain "create this note" links.
+def relink_wikilinks(html: str, choose: Callable[[str], str | None]) -> str:
+    """Point each resolved wikilink at `choose(id)`: the same note, another one, or (None) none.
 
-    Stored renderings link to every note a wikilink named; each reader sees only the links to
-    notes they may read, and cannot tell a hidden note from a missing one.
+    A wikilink that now points nowhere is rendered exactly as one whose target never existed.
     """
-    if not hidden:
-        return html
 
     def swap(match: re.Match[str]) -> str:
-        if match.group(1) not in hidden:
+        note_id, target = match.group(1), unescape(match.group(2))
+        chosen = choose(note_id)
+        if chosen == note_id:
             return match.group(0)
-        return _new_note_link(unescape(re.sub(r"<[^>]+>", "", match.group(2))), match.group(2))
+        label = match.group(3)
+        link = _note_link(chosen, target, label) if chosen else _new_note_link(target, label)
+        return sanitize(link)
 
     return _RESOLVED_LINK.sub(swap, html)
 

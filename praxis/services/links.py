@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from praxis import policy
 from praxis.errors import Invalid
-from praxis.markdown import Resolved, fold, hide_wikilinks, render, wikilinked_ids
+from praxis.markdown import Resolved, fold, relink_wikilinks, render, wikilinks_in
 from praxis.models import Note, NoteLink, Revision
 from praxis.schemas import NoteLinks, NoteRef, is_note_id
 from praxis.services.urls import note_url
@@ -18,9 +18,10 @@ MAX_WIKILINKS = 1000
 _KIND_GROUP = {"note": "notes", "organisation": "organisations", "term": "terms"}
 
 
-def resolver(session: Session):  # type: ignore[no-untyped-def]
-    """Resolve wikilink targets among live notes: an id first, else a title (case- and
-    accent-insensitive). Readers only ever see the links to notes they may read (`visible_html`)."""
+def resolver(session: Session, among: policy.Actor = policy.SYSTEM):  # type: ignore[no-untyped-def]
+    """Resolve wikilink targets among the notes `among` may read (at writing: all live notes):
+    an id first, else a title (case- and accent-insensitive), the oldest note winning a shared one.
+    Each reader then sees the links as `visible_html` and `links_of` give them."""
 
     def resolve(targets: Sequence[str]) -> Mapping[str, Resolved]:
         if len(targets) > MAX_WIKILINKS:
@@ -31,7 +32,7 @@ def resolver(session: Session):  # type: ignore[no-untyped-def]
         ids = [t for t in targets if is_note_id(t)]
         rows = session.exec(
             select(Note.id, Note.title, Note.title_key)
-            .where(Note.deleted_at.is_(None))  # type: ignore[union-attr]
+            .where(policy.visible_notes(among))
             .where(sa.or_(Note.id.in_(ids), Note.title_key.in_(list(spellings))))  # type: ignore[attr-defined]
             .order_by(Note.created_at, Note.id)
         ).all()
@@ -48,13 +49,33 @@ def resolver(session: Session):  # type: ignore[no-untyped-def]
     return resolve
 
 
+def _visible_ids(session: Session, actor: policy.Actor, ids: Sequence[str]) -> set[str]:
+    return set(session.exec(select(Note.id).where(Note.id.in_(list(ids)), policy.visible_notes(actor))))  # type: ignore[attr-defined]
+
+
 def visible_html(session: Session, actor: policy.Actor, html: str) -> str:
-    """A stored rendering as `actor` may see it: wikilinks to hidden notes read as missing ones."""
-    linked = wikilinked_ids(html)
+    """A stored rendering as `actor` may see it.
+
+    A wikilink whose note the reader may not see points instead to the oldest note of that title
+    they may see, or reads exactly like a wikilink to a note that does not exist: a hidden note
+    can neither be seen nor be told apart from a missing one.
+    """
+    linked = wikilinks_in(html)
     if not linked:
         return html
-    visible = set(session.exec(select(Note.id).where(Note.id.in_(list(linked)), policy.visible_notes(actor))))  # type: ignore[attr-defined]
-    return hide_wikilinks(html, linked - visible)
+    visible = _visible_ids(session, actor, list(linked))
+    if len(visible) == len(linked):
+        return html
+    hidden_targets = [linked[i] for i in linked if i not in visible]
+    fallback = resolver(session, actor)(list(dict.fromkeys(hidden_targets)))
+
+    def choose(note_id: str) -> str | None:
+        if note_id in visible:
+            return note_id
+        hit = fallback.get(linked[note_id])
+        return hit.id if hit else None
+
+    return relink_wikilinks(html, choose)
 
 
 def checked_links(session: Session, actor: policy.Actor, ids: Sequence[str]) -> list[str]:
@@ -76,8 +97,8 @@ def write_links(session: Session, note_id: str, explicit: list[str], rendered_ta
             NoteLink(
                 source_id=note_id,
                 target_id=hit.id if hit else None,
-                target_title=None if hit else target[:300],
-                target_key=None if hit else fold(target)[:300],
+                target_title=target[:300],  # kept, so a reader who may not see the target gets another
+                target_key=fold(target)[:300],
                 origin="wikilink",
             )
         )
@@ -147,15 +168,28 @@ def note_ref(session: Session, note: Note) -> NoteRef:
 
 
 def links_of(session: Session, actor: policy.Actor, note_id: str) -> NoteLinks:
+    """The notes a note links to, as `actor` may see them (wikilinks as `visible_html` shows them)."""
     rows = session.exec(
-        select(Note, sa.func.min(NoteLink.id).label("first"))
-        .join(NoteLink, NoteLink.target_id == Note.id)  # type: ignore[arg-type]
-        .where(NoteLink.source_id == note_id, Note.id != note_id, policy.visible_notes(actor))
-        .group_by(Note.id)
-        .order_by("first")
+        select(NoteLink.id, NoteLink.target_id, NoteLink.target_title, NoteLink.origin)
+        .where(NoteLink.source_id == note_id, NoteLink.target_id.is_not(None))  # type: ignore[union-attr]
+        .order_by(NoteLink.id)
     ).all()
+    visible = _visible_ids(session, actor, [r.target_id for r in rows])
+    hidden_targets = [r.target_title for r in rows if r.target_id not in visible and r.origin == "wikilink" and r.target_title]
+    fallback = resolver(session, actor)(list(dict.fromkeys(hidden_targets))) if hidden_targets else {}
+    chosen: list[str] = []
+    for row in rows:
+        if row.target_id in visible:
+            target = row.target_id
+        else:
+            hit = fallback.get(row.target_title or "")
+            target = hit.id if hit else None
+        if target and target != note_id and target not in chosen:
+            chosen.append(target)
+    notes = {n.id: n for n in session.exec(select(Note).where(Note.id.in_(chosen)))}  # type: ignore[attr-defined]
     links = NoteLinks()
-    for target, _ in rows:
+    for target_id in chosen:
+        target = notes[target_id]
         getattr(links, _KIND_GROUP[target.kind]).append(note_ref(session, target))
     return links
 

@@ -260,3 +260,23 @@ def test_wikilinks_to_hidden_or_deleted_notes_read_as_missing_notes(session):
     session.commit()
     html = note_service.get_note(session=session, actor=alice, note_id=linking.id).html
     assert gone.id not in html and "wikilink-new" in html
+
+
+def test_a_hidden_wikilink_target_cannot_be_told_from_a_missing_one(session):
+    from praxis.markdown import render
+
+    alice, mallory = make_user(session, "alice"), make_user(session, "mallory")
+    make_note(session, alice, title="Plan secret Omega", visibility="restricted")
+    body = "[[Plan secret Omega]], [[Plan secret Omega|un plan]] et [[Rien du tout|x]]."
+    probe = make_note(session, mallory, title="Sonde", body=body)
+    for viewer in (None, mallory):
+        assert note_service.get_note(session=session, actor=viewer, note_id=probe.id).html == render(body).html
+
+
+def test_a_hidden_note_does_not_shadow_a_visible_one_with_the_same_title(session):
+    alice, mallory = make_user(session, "alice"), make_user(session, "mallory")
+    make_note(session, alice, title="Plan secret Omega", visibility="restricted")
+    own = make_note(session, mallory, title="plan secret omega")
+    probe = make_note(session, mallory, title="Sonde", body="[[Plan secret Omega]]")
+    seen = note_service.get_note(session=session, actor=mallory, note_id=probe.id)
+    assert f'href="/n/{own.id}/"' in seen.html and [n.id for n in seen.links.notes] == [own.id]
