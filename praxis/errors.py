@@ -24,8 +24,8 @@ class Invalid(DomainError):
 
     status = 422
 
-    def __init__(self, message: str, field: str | None = None, **extra: Any) -> None:
-        super().__init__(message, **extra)
+    def __init__(self, message: str, field: str | None = None, *, keep_writes: bool = False, **extra: Any) -> None:
+        super().__init__(message, keep_writes=keep_writes, **extra)
         self.field = field
 
 

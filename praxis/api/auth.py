@@ -40,8 +40,9 @@ def me(session: SessionDep, actor: UserDep) -> UserRead:
 
 @router.post("/me/password", status_code=204)
 def change_password(data: PasswordChange, request: Request, session: SessionDep, actor: UserDep) -> Response:
-    """Change one's password; other browser sessions are signed out."""
+    """Change one's password; every other session and token is revoked."""
     accounts.change_password(
-        session=session, actor=actor, current=data.current_password, new=data.new_password, keep_session=session_token(request)
+        session=session, actor=actor, current=data.current_password, new=data.new_password,
+        keep_token=bearer_token(request) or session_token(request),
     )
     return Response(status_code=204)

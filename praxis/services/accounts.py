@@ -83,20 +83,40 @@ def _retry_after(session: Session, column, key: str, limit: int, now: datetime) 
     return max(1, math.ceil((times[-1] + WINDOW - now).total_seconds()))
 
 
+def _account_key(username: str) -> str:
+    # Kept as typed (NUL made storable), so unknown names are limited like real ones.
+    return username.strip().lower().replace("\x00", "\ufffd")[:200]
+
+
+def _check_attempts(session: Session, account: str, address: str | None, now: datetime) -> None:
+    """Refuse (429) once an account or an address has failed too often within the window.
+
+    On PostgreSQL, attempts on one account or address wait for each other (transaction-scoped
+    advisory locks, always taken in the same order), so simultaneous guesses are all counted;
+    SQLite's writing transactions are already one at a time.
+    """
+    checks = [(LoginFailure.account, account, ACCOUNT_LIMIT)]
+    if address is not None:
+        checks.append((LoginFailure.address, address, ADDRESS_LIMIT))
+    if session.get_bind().dialect.name == "postgresql":
+        for _, key, _ in checks:
+            session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"praxis-login:{key}"})
+    for column, key, limit in checks:
+        wait = _retry_after(session, column, key, limit, now)
+        if wait is not None:
+            raise TooManyRequests("Too many failed sign-ins; try again later.", retry_after=wait)
+
+
 def sign_in(*, session: Session, username: str, password: str, address: str) -> User:
     """The active account with these credentials.
 
     Failures are written to the session before NotSignedIn is raised: the caller commits them,
     so that guessing is rate-limited per account and per address (TooManyRequests, 429).
     """
-    # Kept as typed (NUL made storable), so unknown names are limited like real ones.
-    account = username.strip().lower().replace("\x00", "\ufffd")[:200]
+    account = _account_key(username)
     address = address[:64]
     now = utcnow()
-    for column, key, limit in ((LoginFailure.account, account, ACCOUNT_LIMIT), (LoginFailure.address, address, ADDRESS_LIMIT)):
-        wait = _retry_after(session, column, key, limit, now)
-        if wait is not None:
-            raise TooManyRequests("Too many failed sign-ins; try again later.", retry_after=wait)
+    _check_attempts(session, account, address, now)
     user = get_user(session, username)
     ok = verify_password(user.password_hash if user else None, password)
     if ok and user and user.is_active:
@@ -118,21 +138,27 @@ def register(*, session: Session, actor: User | None, data: RegisterRequest, reg
     )
 
 
-def change_password(*, session: Session, actor: User | None, current: str, new: str, keep_session: str | None) -> None:
-    """Change one's password; every other browser session is signed out."""
+def change_password(*, session: Session, actor: User | None, current: str, new: str, keep_token: str | None) -> None:
+    """Change one's password: every other session and API token is revoked, and wrong guesses of
+    the current password count towards the account's sign-in limit."""
     if not policy.is_signed_in(actor):
         raise NotSignedIn("Sign in first.")
     assert actor is not None
     user = session.get(User, actor.id)
     assert user is not None
+    now = utcnow()
+    account = _account_key(user.username)
+    _check_attempts(session, account, None, now)
     if not verify_password(user.password_hash, current):
-        raise Invalid("The current password is not correct.", field="current_password")
+        session.add(LoginFailure(account=account, address="password-change", created_at=now))
+        session.flush()
+        raise Invalid("The current password is not correct.", field="current_password", keep_writes=True)
     set_password(session=session, user=user, password=new)
-    keep = _digest(keep_session) if keep_session else ""
+    keep = _digest(keep_token) if keep_token else ""
     session.execute(
         sa.update(AuthToken)
-        .where(AuthToken.user_id == user.id, AuthToken.kind == "session", AuthToken.revoked_at.is_(None), AuthToken.token_hash != keep)  # type: ignore[union-attr,arg-type]
-        .values(revoked_at=utcnow())
+        .where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None), AuthToken.token_hash != keep)  # type: ignore[union-attr,arg-type]
+        .values(revoked_at=now)
     )
 
 

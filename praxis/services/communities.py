@@ -34,8 +34,12 @@ def ref(session: Session, community_id: str) -> CommunityRef | None:
     return CommunityRef(id=community.id, name=community.name, url=community_url(session, community.id))
 
 
-def _load(session: Session, community_id: str) -> Community:
-    community = get(session, community_id)
+def _load(session: Session, community_id: str, *, for_update: bool = False) -> Community:
+    """The community; `for_update` locks it, so membership changes on it happen one at a time."""
+    if not is_note_id(community_id):
+        raise NotFound("No such community.")
+    query = select(Community).where(Community.id == community_id)
+    community = session.exec(query.with_for_update() if for_update else query).first()
     if community is None:
         raise NotFound("No such community.")
     return community
@@ -91,7 +95,7 @@ def create(*, session: Session, actor: policy.Actor, data: CommunityCreate) -> C
 
 def set_member(*, session: Session, actor: policy.Actor, community_id: str, username: str, role: str) -> CommunityRead:
     """Add someone to a community, or change their role (managers and admins)."""
-    community = _load(session, community_id)
+    community = _load(session, community_id, for_update=True)
     if not policy.can_manage_community(actor, role_of(session, community.id, actor)):
         if not policy.is_signed_in(actor):
             raise NotSignedIn("Sign in first.")
@@ -113,7 +117,7 @@ def set_member(*, session: Session, actor: policy.Actor, community_id: str, user
 
 def remove_member(*, session: Session, actor: policy.Actor, community_id: str, username: str) -> None:
     """Take someone out of a community (managers and admins; anyone may leave)."""
-    community = _load(session, community_id)
+    community = _load(session, community_id, for_update=True)
     user = session.exec(select(User).where(User.username == username)).first()
     member = session.get(CommunityMember, (community.id, user.id)) if user else None
     leaving = user is not None and actor is not None and user.id == actor.id

@@ -49,7 +49,7 @@ def resolver(session: Session, among: policy.Actor = policy.SYSTEM):  # type: ig
     return resolve
 
 
-def _visible_ids(session: Session, actor: policy.Actor, ids: Sequence[str]) -> set[str]:
+def visible_ids(session: Session, actor: policy.Actor, ids: Sequence[str]) -> set[str]:
     return set(session.exec(select(Note.id).where(Note.id.in_(list(ids)), policy.visible_notes(actor))))  # type: ignore[attr-defined]
 
 
@@ -63,7 +63,7 @@ def visible_html(session: Session, actor: policy.Actor, html: str) -> str:
     linked = wikilinks_in(html)
     if not linked:
         return html
-    visible = _visible_ids(session, actor, list(linked))
+    visible = visible_ids(session, actor, list(linked))
     if len(visible) == len(linked):
         return html
     hidden_targets = [linked[i] for i in linked if i not in visible]
@@ -174,7 +174,7 @@ def links_of(session: Session, actor: policy.Actor, note_id: str) -> NoteLinks:
         .where(NoteLink.source_id == note_id, NoteLink.target_id.is_not(None))  # type: ignore[union-attr]
         .order_by(NoteLink.id)
     ).all()
-    visible = _visible_ids(session, actor, [r.target_id for r in rows])
+    visible = visible_ids(session, actor, [r.target_id for r in rows])
     hidden_targets = [r.target_title for r in rows if r.target_id not in visible and r.origin == "wikilink" and r.target_title]
     fallback = resolver(session, actor)(list(dict.fromkeys(hidden_targets))) if hidden_targets else {}
     chosen: list[str] = []

@@ -85,11 +85,15 @@ def users_by_username(session: Session, usernames: Sequence[str], field: str = "
     return seen
 
 
-def _check_access(session: Session, actor: policy.Actor, visibility: str, community_id: str | None, old: str | None = None) -> None:
-    """A community note needs a community, and only its members link notes to it."""
+def check_access(
+    session: Session, actor: policy.Actor, visibility: str, community_id: str | None, old: NoteState | None = None
+) -> None:
+    """A community note needs a community, and only its members link a note to it or open a note
+    to it (a change of community, or a change to community visibility, whatever the path)."""
     if visibility == "community" and community_id is None:
         raise Invalid("Visibility 'community' needs a community.", field="community")
-    if community_id is not None and community_id != old:
+    opening = old is None or community_id != old.community_id or (visibility == "community" and old.visibility != "community")
+    if community_id is not None and opening:
         if communities.get(session, community_id) is None:
             raise Invalid(f"Unknown community: {community_id}.", field="community")
         if not policy.can_link_community(actor, communities.role_of(session, community_id, actor)):
@@ -183,7 +187,7 @@ def create_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -> N
     if not policy.can_create_note(actor):
         raise NotSignedIn("Sign in to write a note.")
     assert actor is not None
-    _check_access(session, actor, data.visibility, data.community)
+    check_access(session, actor, data.visibility, data.community)
     authors = users_by_username(session, data.authors) if data.authors else []
     if actor.id not in {u.id for u in authors}:
         authors.insert(0, actor)
@@ -233,8 +237,8 @@ def apply_state(
     if result.rowcount != 1:
         # Someone else saved (or deleted) the note since it was read: report what is there now.
         session.refresh(note)
-        if note.deleted_at is not None:
-            raise NotFound("No such note.")
+        if note.deleted_at is not None or not policy.can_read_note(session, actor, note):
+            raise NotFound("No such note.")  # the winner may have hidden it from this writer
         raise Conflict(
             f"This note is at revision {note.revision}; your change was made from revision {base_revision}.",
             current_revision=note.revision,
@@ -267,7 +271,7 @@ def update_note(*, session: Session, actor: policy.Actor, note_id: str, data: No
     old = current_state(session, note, author_ids)
     fields = data.model_dump(exclude_unset=True)
     community_id = fields["community"] if "community" in fields else old.community_id
-    _check_access(session, actor, data.visibility or old.visibility, community_id, old=old.community_id)
+    check_access(session, actor, data.visibility or old.visibility, community_id, old=old)
     new = NoteState(
         title=data.title if data.title is not None else old.title,
         body=data.body if data.body is not None else old.body,

@@ -23,9 +23,14 @@ def _readable_history(session: Session, actor: policy.Actor, note_id: str) -> bo
     return policy.can_edit_note(actor, note, set(author_ids)) or policy.is_admin(actor)
 
 
-def _shown_meta(meta: dict, sees_readers: bool) -> dict:
-    # Who may read a restricted note is the authors' business, as on the note itself.
-    return meta if sees_readers else {k: v for k, v in meta.items() if k != "readers"}
+def _shown_meta(session: Session, actor: policy.Actor, meta: dict, sees_readers: bool) -> dict:
+    """A revision's metadata as `actor` may see it: linked notes they may read, and who the
+    readers are only for those who may change the note (as on the note itself)."""
+    shown = {k: v for k, v in meta.items() if sees_readers or k != "readers"}
+    if shown.get("links"):
+        visible = links.visible_ids(session, actor, shown["links"])
+        shown["links"] = [i for i in shown["links"] if i in visible]
+    return shown
 
 
 def _revision(session: Session, note_id: str, number: int) -> Revision:
@@ -66,7 +71,7 @@ def get_revision(*, session: Session, actor: policy.Actor, note_id: str, number:
     sees_readers = _readable_history(session, actor, note_id)
     rev = _revision(session, note_id, number)
     editor = _editors(session, {rev.editor_id} if rev.editor_id else set()).get(rev.editor_id or 0)
-    meta = _shown_meta(rev.meta, sees_readers)
+    meta = _shown_meta(session, actor, rev.meta, sees_readers)
     names = meta.get("authors", [])
     people = {u.username: u for u in session.exec(select(User).where(User.username.in_(names)))}  # type: ignore[attr-defined]
     lic = LICENCES.get(meta.get("licence", ""), LICENCES[DEFAULT_LICENCE])
@@ -85,8 +90,8 @@ def get_revision(*, session: Session, actor: policy.Actor, note_id: str, number:
     )
 
 
-def _fields(rev: Revision, sees_readers: bool) -> dict:
-    return {"title": rev.title, **_shown_meta(rev.meta, sees_readers)}
+def _fields(session: Session, actor: policy.Actor, rev: Revision, sees_readers: bool) -> dict:
+    return {"title": rev.title, **_shown_meta(session, actor, rev.meta, sees_readers)}
 
 
 def diff_revisions(*, session: Session, actor: policy.Actor, note_id: str, from_: int, to: int) -> DiffRead:
@@ -95,7 +100,7 @@ def diff_revisions(*, session: Session, actor: policy.Actor, note_id: str, from_
     a, b = _revision(session, note_id, from_), _revision(session, note_id, to)
     return DiffRead(
         note_id=note_id, from_revision=from_, to_revision=to,
-        fields=field_changes(_fields(a, sees_readers), _fields(b, sees_readers)),  # type: ignore[arg-type]
+        fields=field_changes(_fields(session, actor, a, sees_readers), _fields(session, actor, b, sees_readers)),  # type: ignore[arg-type]
         body=word_diff(a.body, b.body),  # type: ignore[arg-type]
     )
 
@@ -128,6 +133,7 @@ def restore_revision(
     )
     if new.visibility == "community" and new.community_id is None:
         raise Invalid(f"Revision {number} was kept among a community that no longer exists.", field="number")
+    note_service.check_access(session, actor, new.visibility, new.community_id, old=old)
     # Restoring a revision equal to the current state changes nothing and writes no revision.
     note = note_service.apply_state(
         session=session, actor=actor, note=note, base_revision=note.revision, old=old, new=new,

@@ -109,7 +109,7 @@ async def change_password(request: Request, session: SessionDep, actor: UserDep)
         return page(request, "auth/password.html", {"errors": errors}, status_code=422)
     try:
         accounts.change_password(session=session, actor=actor, current=data.current_password, new=data.new_password,
-                                 keep_session=session_token(request))
+                                 keep_token=session_token(request))
     except Invalid as exc:
         session.rollback()
         return page(request, "auth/password.html", {"errors": {exc.field or "form": exc.message}}, status_code=422)

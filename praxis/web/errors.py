@@ -103,6 +103,14 @@ def install_error_handlers(app: FastAPI) -> None:
             return _json(422, {"detail": [{"loc": ["body"], "msg": "A value cannot be stored.", "type": "value_error"}]})
         return error_page(request, 422)
 
+    @app.exception_handler(sa.exc.IntegrityError)
+    async def concurrent_change(request: Request, exc: sa.exc.IntegrityError) -> Response:
+        # Two requests created the same thing at once: the second is told, nothing is lost.
+        log.info("Integrity conflict on %s %s: %s", request.method, request.url.path, type(exc.orig).__name__)
+        if is_api_path(request.url.path):
+            return _json(409, {"detail": "This conflicts with a change made at the same moment; reload and try again."})
+        return error_page(request, 409)
+
     @app.exception_handler(sa.exc.OperationalError)
     async def busy(request: Request, exc: sa.exc.OperationalError) -> Response:
         # The database is locked by a long write or unreachable: the server is busy, not broken.

@@ -34,12 +34,15 @@ def test_closed_registration_leaves_account_creation_to_admins(settings, session
 def test_password_change_needs_the_current_password_and_signs_out_other_sessions(app, client, session):
     alice = make_user(session, "alice")
     other_browser = browser_for(app, session, alice)
+    other_token = token_for(client, "alice")
     headers = token_for(client, "alice")
     wrong = client.post("/api/v1/me/password", json={"current_password": "faux", "new_password": "nouveau-secret"}, headers=headers)
     assert wrong.status_code == 422 and wrong.json()["detail"][0]["loc"][-1] == "current_password"
     ok = client.post("/api/v1/me/password", json={"current_password": PASSWORD, "new_password": "nouveau-secret"}, headers=headers)
     assert ok.status_code == 204
     assert other_browser.get("/api/v1/me").status_code == 401
+    assert client.get("/api/v1/me", headers=other_token).status_code == 401
+    assert client.get("/api/v1/me", headers=headers).status_code == 200  # the one that changed it stays
     assert client.post("/api/v1/auth/token", json={"username": "alice", "password": PASSWORD}).status_code == 401
     assert token_for(client, "alice", "nouveau-secret")
 
@@ -70,6 +73,34 @@ def test_sign_in_is_rate_limited_per_account(client, session):
     assert "detail" in limited.json()
     make_user(session, "bob")
     assert token_for(client, "bob")  # other accounts are not locked
+
+
+def test_guessing_the_current_password_counts_towards_the_limit(client, session):
+    make_user(session, "alice")
+    headers = token_for(client, "alice")
+    for _ in range(5):
+        wrong = client.post("/api/v1/me/password", json={"current_password": "devine", "new_password": "nouveau-secret"}, headers=headers)
+        assert wrong.status_code == 422
+    limited = client.post("/api/v1/me/password", json={"current_password": PASSWORD, "new_password": "nouveau-secret"}, headers=headers)
+    assert limited.status_code == 429
+
+
+def test_simultaneous_guesses_are_all_counted(app, client, session):
+    import threading
+
+    make_user(session, "dave")
+    codes: list[int] = []
+
+    def guess(i: int) -> None:
+        with TestClient(app, base_url="https://testserver") as c:
+            codes.append(c.post("/api/v1/auth/token", json={"username": "dave", "password": f"faux-{i}"}).status_code)
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert codes.count(401) == 5 and codes.count(429) == 7
 
 
 def test_sign_in_is_rate_limited_per_address(client, session):

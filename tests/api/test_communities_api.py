@@ -75,3 +75,38 @@ def test_authors_add_and_remove_co_authors_but_never_the_last(client, people):
     none = client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": 3, "authors": []}, headers=people["bob"])
     assert none.status_code == 422
     assert client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": 3, "title": "x"}, headers=people["alice"]).status_code == 403
+
+
+def test_removing_both_managers_at_once_keeps_one(app, client, people):
+    import threading
+
+    from fastapi.testclient import TestClient
+
+    cid = client.post("/api/v1/communities", json={"name": "Cercle"}, headers=people["alice"]).json()["id"]
+    client.post(f"/api/v1/communities/{cid}/members", json={"username": "bob", "role": "manager"}, headers=people["alice"])
+    codes: list[int] = []
+
+    def leave(name: str) -> None:
+        with TestClient(app, base_url="https://testserver") as c:
+            codes.append(c.delete(f"/api/v1/communities/{cid}/members/{name}", headers=people[name]).status_code)
+
+    threads = [threading.Thread(target=leave, args=(n,)) for n in ("alice", "bob")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(codes) == [204, 422]
+    views = [client.get(f"/api/v1/communities/{cid}", headers=people[n]).json()["members"] for n in ("alice", "bob")]
+    remaining = [v for v in views if v]
+    assert len(remaining) == 1 and [m["role"] for m in remaining[0]] == ["manager"]
+
+
+def test_opening_a_note_to_a_community_needs_membership_on_every_path(client, people):
+    cid = client.post("/api/v1/communities", json={"name": "Cercle"}, headers=people["alice"]).json()["id"]
+    note = client.post("/api/v1/notes", json={"title": "Partagée", "community": cid, "authors": ["alice", "bob"]}, headers=people["alice"]).json()
+    hidden = client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": 1, "community": None, "visibility": "restricted"}, headers=people["alice"])
+    assert hidden.status_code == 200
+    # Bob, a co-author but no member, can neither relink it nor restore the revision that had it.
+    assert client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": 2, "community": cid}, headers=people["bob"]).status_code == 422
+    assert client.post(f"/api/v1/notes/{note['id']}/revisions/1/restore", headers=people["bob"]).status_code == 422
+    assert client.get(f"/api/v1/notes?community={cid}").json()["total"] == 0

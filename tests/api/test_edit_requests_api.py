@@ -50,3 +50,16 @@ def test_only_readers_can_ask(client, people):
     public = client.post("/api/v1/notes", json={"title": "Publique"}, headers=people["alice"]).json()
     assert client.post(f"/api/v1/notes/{public['id']}/edit-requests").status_code == 401
     assert client.post("/api/v1/edit-requests/inexistante/approve", headers=people["alice"]).status_code == 404
+
+
+def test_revision_metadata_never_names_notes_the_reader_cannot_see(client, people):
+    secret = client.post("/api/v1/notes", json={"title": "Secrète", "visibility": "restricted"}, headers=people["alice"]).json()
+    note = client.post("/api/v1/notes", json={"title": "Publique", "links": [secret["id"]]}, headers=people["alice"]).json()
+    client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": 1, "links": []}, headers=people["alice"])
+    for headers in (None, people["bob"]):
+        rev = client.get(f"/api/v1/notes/{note['id']}/revisions/1", headers=headers).json()
+        assert rev["meta"]["links"] == []
+        diff = client.get(f"/api/v1/notes/{note['id']}/diff", params={"from": 1, "to": 2}, headers=headers).json()
+        assert secret["id"] not in str(diff)
+        assert secret["id"] not in client.get(f"/n/{note['id']}/diff?from=1&to=2", headers=headers).text
+    assert client.get(f"/api/v1/notes/{note['id']}/revisions/1", headers=people["alice"]).json()["meta"]["links"] == [secret["id"]]

@@ -280,3 +280,24 @@ def test_a_hidden_note_does_not_shadow_a_visible_one_with_the_same_title(session
     probe = make_note(session, mallory, title="Sonde", body="[[Plan secret Omega]]")
     seen = note_service.get_note(session=session, actor=mallory, note_id=probe.id)
     assert f'href="/n/{own.id}/"' in seen.html and [n.id for n in seen.links.notes] == [own.id]
+
+
+def test_a_save_that_lost_a_race_to_a_note_it_can_no_longer_read_is_not_told_its_content(app, session):
+    alice, mallory = make_user(session, "alice"), make_user(session, "mallory")
+    note = make_note(session, alice, title="Commune", authors=["alice", "mallory"])
+    with new_session(app.state.engine, app.state.settings, write=True) as s:
+        stale = note_service.load_editable(s, mallory, note.id)
+        old = note_service.current_state(s, *stale)
+        s.commit()
+    # Alice wins the race: she hides the note from Mallory.
+    note_service.update_note(session=session, actor=alice, note_id=note.id,
+                             data=NoteUpdate(base_revision=1, body="Confidentiel", visibility="restricted", authors=["alice"]))
+    session.commit()
+    with new_session(app.state.engine, app.state.settings, write=True) as s:
+        from dataclasses import replace
+
+        loaded = s.get(type(stale[0]), note.id)
+        # Mallory's save, made from revision 1, reaches the database after Alice's.
+        with pytest.raises(NotFound):
+            note_service.apply_state(session=s, actor=mallory, note=loaded, base_revision=1, old=old,
+                                     new=replace(old, body="Ma version"), summary=None)
