@@ -68,18 +68,28 @@ class Note(SQLModel, table=True):
     """A unit of knowledge (note, organisation or term) in its current revision."""
 
     __tablename__ = "note"
-    __table_args__ = (sa.Index("ix_note_live_updated", "deleted_at", "updated_at"),)
+    __table_args__ = (
+        sa.Index("ix_note_live_updated", "deleted_at", "updated_at"),
+        # Equality and prefix search (suggestions); pattern ops let PostgreSQL use it for LIKE 'x%'.
+        sa.Index("ix_note_title_key_prefix", "title_key", postgresql_ops={"title_key": "varchar_pattern_ops"}),
+    )
 
     id: str = Field(primary_key=True, max_length=24)
     kind: str = Field(max_length=16, index=True)
     title: str = Field(max_length=300)
-    title_key: str = Field(max_length=300, index=True)  # fold(title): wikilinks and suggestions
+    title_key: str = Field(max_length=300)  # fold(title): wikilinks, suggestions, A–Z
     slug: str = Field(max_length=120)
     body: str = Field(sa_type=sa.Text)
     html: str = Field(sa_type=sa.Text)
     visibility: str = Field(default="public", max_length=16, index=True)
     community_id: str | None = Field(default=None, foreign_key="community.id", index=True, ondelete="SET NULL")
     licence: str = Field(default="CC-BY-SA-4.0", max_length=32)
+    # Organisations: website, region and a short description. Terms: a short definition and synonyms.
+    website: str | None = Field(default=None, max_length=500)
+    region: str | None = Field(default=None, max_length=100, index=True)
+    description: str | None = Field(default=None, max_length=1000)
+    definition: str | None = Field(default=None, max_length=1000)
+    synonyms: list[str] | None = Field(default=None, sa_type=sa.JSON)
     revision: int = Field(default=1)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)

@@ -120,7 +120,27 @@ class NoteBase(Strict):
     licence: LicenceId = DEFAULT_LICENCE  # type: ignore[assignment]
 
 
-class NoteCreate(NoteBase):
+Website = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https?://[^\s\x00-\x1f]+$")]
+Region = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(_storable), AfterValidator(_one_line)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000), AfterValidator(_storable)]
+Synonym = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(_storable), AfterValidator(_one_line)]
+
+# Which details belong to which kind of note.
+KIND_DETAILS = {"organisation": ("website", "region", "description"), "term": ("definition", "synonyms"), "note": ()}
+DETAIL_FIELDS = ("website", "region", "description", "definition", "synonyms")
+
+
+class NoteDetails(Strict):
+    """Organisations carry a website, a region and a description; terms a definition and synonyms."""
+
+    website: Website | None = None
+    region: Region | None = None
+    description: ShortText | None = None
+    definition: ShortText | None = None
+    synonyms: list[Synonym] | None = Field(None, max_length=30)
+
+
+class NoteCreate(NoteBase, NoteDetails):
     community: NoteId | None = None
     readers: list[Username] | None = Field(None, max_length=500)
     authors: list[Username] | None = Field(None, max_length=100)
@@ -129,7 +149,7 @@ class NoteCreate(NoteBase):
     summary: Summary | None = None
 
 
-class NoteUpdate(Strict):
+class NoteUpdate(NoteDetails):
     """A change to a note; `base_revision` is the revision the change was made from."""
 
     base_revision: RevisionNumber
@@ -201,6 +221,11 @@ class NoteRead(BaseModel):
     licence_info: LicenceRead
     url: str
     authors: list[AuthorRead]
+    website: str | None = None
+    region: str | None = None
+    description: str | None = None
+    definition: str | None = None
+    synonyms: list[str] | None = None
     created_at: datetime
     published_at: datetime | None
     updated_at: datetime
@@ -220,6 +245,9 @@ class NoteSummary(BaseModel):
     visibility: str
     authors: list[AuthorRead]
     excerpt: str
+    region: str | None = None
+    description: str | None = None
+    definition: str | None = None
     published_at: datetime | None
     updated_at: datetime
     revision: int

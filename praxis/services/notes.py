@@ -6,6 +6,7 @@ import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import datetime
 from html import unescape
 
@@ -27,6 +28,7 @@ from praxis.schemas import (
     NoteUpdate,
     is_note_id,
 )
+from praxis.schemas import DETAIL_FIELDS, KIND_DETAILS
 from praxis.services import accounts, communities, links
 from praxis.services.urls import note_url, user_url
 from praxis.vocab import LICENCES
@@ -100,6 +102,16 @@ def check_access(
             raise Invalid("Only the community's members can link a note to it.", field="community")
 
 
+def kind_details(kind: str, values: dict[str, Any], *, strict: bool) -> dict[str, Any]:
+    """The details that belong to `kind`; with `strict`, a detail of another kind is a 422."""
+    own = KIND_DETAILS[kind]
+    if strict:
+        for name in DETAIL_FIELDS:
+            if values.get(name) is not None and name not in own:
+                raise Invalid(f"'{name}' belongs to another kind of note than '{kind}'.", field=name)
+    return {name: values[name] for name in own if values.get(name) not in (None, [], "")}
+
+
 @dataclass
 class NoteState:
     """Everything a revision records about a note."""
@@ -114,9 +126,11 @@ class NoteState:
     links: list[str]  # explicit links, by id
     community_id: str | None = None
     readers: list[User] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)  # the kind's own fields, unset ones left out
 
     def meta(self) -> dict:
         return {
+            **self.details,
             "kind": self.kind,
             "visibility": self.visibility,
             "community": self.community_id,
@@ -126,6 +140,10 @@ class NoteState:
             "authors": [u.username for u in self.authors],
             "links": list(self.links),
         }
+
+
+def _detail_columns(state: NoteState) -> dict[str, Any]:
+    return {name: state.details.get(name) for name in DETAIL_FIELDS}
 
 
 def _write_people(session: Session, note_id: str, state: NoteState) -> None:
@@ -161,6 +179,7 @@ def insert_note(
         visibility=state.visibility,
         community_id=state.community_id,
         licence=state.licence,
+        **_detail_columns(state),
         revision=1,
         created_at=created_at or now,
         published_at=state.published_at,
@@ -196,6 +215,7 @@ def create_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -> N
         published_at=data.published_at or utcnow(), authors=authors,
         links=links.checked_links(session, actor, data.links or []),
         community_id=data.community, readers=users_by_username(session, data.readers or [], "readers"),
+        details=kind_details(data.kind, data.model_dump(include=set(DETAIL_FIELDS)), strict=True),
     )
     note = insert_note(session=session, actor=actor, state=state, summary=data.summary)
     return read_note(session=session, actor=actor, note=note)
@@ -210,6 +230,7 @@ def current_state(session: Session, note: Note, author_ids: list[int]) -> NoteSt
         title=note.title, body=note.body, kind=note.kind, visibility=note.visibility, licence=note.licence,
         published_at=note.published_at, authors=[users[i] for i in author_ids], links=links.explicit_links(session, note.id),
         community_id=note.community_id, readers=list(readers),
+        details=kind_details(note.kind, {name: getattr(note, name) for name in DETAIL_FIELDS}, strict=False),
     )
 
 
@@ -231,6 +252,7 @@ def apply_state(
             kind=new.kind, title=new.title, title_key=fold(new.title)[:300], slug=slugify(new.title) or "note",
             body=new.body, html=rendered.html, visibility=new.visibility, community_id=new.community_id,
             licence=new.licence, published_at=new.published_at, updated_at=now, revision=number,
+            **_detail_columns(new),
         )
         .execution_options(synchronize_session=False)
     )
@@ -283,7 +305,16 @@ def update_note(*, session: Session, actor: policy.Actor, note_id: str, data: No
         links=links.checked_links(session, actor, data.links) if data.links is not None else old.links,
         community_id=community_id,
         readers=users_by_username(session, data.readers, "readers") if data.readers is not None else old.readers,
+        # Details sent replace the old ones; a change of kind keeps only the new kind's.
+        details=kind_details(
+            data.kind or old.kind,
+            {**old.details, **{k: v for k, v in fields.items() if k in DETAIL_FIELDS}},
+            strict=False,
+        ),
     )
+    sent_elsewhere = [k for k in DETAIL_FIELDS if fields.get(k) not in (None, [], "") and k not in KIND_DETAILS[new.kind]]
+    if sent_elsewhere:
+        raise Invalid(f"'{sent_elsewhere[0]}' belongs to another kind of note than '{new.kind}'.", field=sent_elsewhere[0])
     note = apply_state(session=session, actor=actor, note=note, base_revision=data.base_revision, old=old, new=new, summary=data.summary)
     return read_note(session=session, actor=actor, note=note)
 
@@ -330,6 +361,7 @@ def read_note(*, session: Session, actor: policy.Actor, note: Note) -> NoteRead:
         licence_info=LicenceRead(id=lic.id, name=lic.name, url=lic.url),
         url=note_url(session, note.id),
         authors=_authors_of(session, [note.id])[note.id],
+        **{name: getattr(note, name) for name in KIND_DETAILS[note.kind]},
         created_at=note.created_at, published_at=note.published_at, updated_at=note.updated_at,
         revision=note.revision,
         links=links.links_of(session, actor, note.id),
@@ -382,6 +414,7 @@ def list_notes(*, session: Session, actor: policy.Actor, query: NoteQuery) -> No
         NoteSummary(
             id=n.id, kind=n.kind, title=n.title, url=note_url(session, n.id), visibility=n.visibility,
             authors=authors[n.id], excerpt=_excerpt(n.html), published_at=n.published_at,
+            region=n.region, description=n.description, definition=n.definition,
             updated_at=n.updated_at, revision=n.revision,
         )
         for n in notes

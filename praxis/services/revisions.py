@@ -130,6 +130,7 @@ def restore_revision(
         published_at=datetime.fromisoformat(published) if published else None,
         authors=authors, links=[i for i in meta.get("links", []) if i in live_links],
         community_id=community_id, readers=readers,
+        details=note_service.kind_details(meta.get("kind", old.kind), meta, strict=False),
     )
     if new.visibility == "community" and new.community_id is None:
         raise Invalid(f"Revision {number} was kept among a community that no longer exists.", field="number")

@@ -16,7 +16,7 @@ from praxis import policy
 from praxis.errors import Invalid
 from praxis.markdown import slugify
 from praxis.models import Note, User, utcnow
-from praxis.schemas import Body, DisplayName, Timestamp, Title, Username, is_note_id
+from praxis.schemas import DETAIL_FIELDS, Body, DisplayName, NoteDetails, Timestamp, Title, Username, is_note_id
 from praxis.services import accounts, communities, links
 from praxis.services import notes as note_service
 from praxis.vocab import DEFAULT_LICENCE, KINDS, LICENCES, VISIBILITIES
@@ -132,11 +132,17 @@ def _read_file(session: Session, path: Path) -> tuple[str | None, note_service.N
     note_id = meta.get("id")
     if note_id is not None and not (isinstance(note_id, str) and is_note_id(note_id)):
         raise Invalid(f"{where}: 'id' must be 1 to 24 letters, digits, '-' or '_'.", field="id")
+    try:
+        details = NoteDetails.model_validate({k: meta[k] for k in DETAIL_FIELDS if k in meta})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise Invalid(f"{where}: {first['loc'][0] if first['loc'] else 'details'}: {first['msg']}.") from None
     state = note_service.NoteState(
         title=title, body=body, kind=kind, visibility=visibility, licence=licence,
         published_at=_when(meta.get("published"), session, "published", where),
         authors=_authors(session, meta.get("authors"), where), links=links,
         community_id=community_id, readers=reader_users,  # type: ignore[arg-type]
+        details=note_service.kind_details(kind, details.model_dump(), strict=False),
     )
     dates = {
         "created": _when(meta.get("created"), session, "created", where),
@@ -218,6 +224,7 @@ def export_path(*, session: Session, path: Path, actor: policy.Actor = None) -> 
             "visibility": note.visibility,
             "licence": note.licence,
         }
+        meta.update(state.details)
         if state.links:
             meta["links"] = state.links
         if state.community_id:
