@@ -260,6 +260,35 @@ class NotePage(BaseModel):
     per_page: int
 
 
+class Facet(BaseModel):
+    value: str
+    count: int
+
+
+class Suggestion(BaseModel):
+    id: str
+    title: str
+    kind: str
+    url: str
+
+
+class GraphNode(BaseModel):
+    id: str
+    title: str
+    kind: str
+    url: str
+
+
+class GraphEdge(BaseModel):
+    source: str
+    target: str
+
+
+class Graph(BaseModel):
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+
+
 SORTS = ("updated", "-updated", "published", "-published", "created", "-created", "title", "-title")
 Sort = Literal["updated", "-updated", "published", "-published", "created", "-created", "title", "-title"]
 
@@ -269,6 +298,8 @@ class NoteQuery(Strict):
     author: str | None = None
     carnet: str | None = None
     community: str | None = None
+    region: str | None = None
+    letter: Annotated[str, StringConstraints(min_length=1, max_length=1)] | None = None  # first letter, accents folded
     sort: Sort = "-updated"
     page: int = Field(1, ge=1, le=100_000)
     per_page: int = Field(20, ge=1, le=100)

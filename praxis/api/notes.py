@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path, Query, Response
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.schemas import (
     DiffRead,
+    Graph,
     NoteCreate,
     NotePage,
     NoteQuery,
@@ -16,7 +17,10 @@ from praxis.schemas import (
     RevisionNumber,
     RevisionRead,
     RevisionSummary,
+    Suggestion,
 )
+from praxis.vocab import Kind
+from praxis.services import directory
 from praxis.services import notes as note_service
 from praxis.services import revisions as revision_service
 
@@ -33,6 +37,17 @@ def create_note(data: NoteCreate, session: SessionDep, actor: UserDep, response:
 @router.get("", response_model=NotePage)
 def list_notes(query: Annotated[NoteQuery, Query()], session: SessionDep, actor: ActorDep) -> NotePage:
     return note_service.list_notes(session=session, actor=actor, query=query)
+
+
+@router.get("/suggest", response_model=list[Suggestion])
+def suggest(
+    session: SessionDep, actor: ActorDep,
+    q: Annotated[str, Query(max_length=300)] = "",
+    kind: Kind | None = None,
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> list[Suggestion]:
+    """The best visible matches by title prefix, accents and case ignored (for [[ and the link picker)."""
+    return directory.suggest(session=session, actor=actor, q=q, kind=kind, limit=limit)
 
 
 @router.get("/{note_id}", response_model=NoteRead)
@@ -70,6 +85,12 @@ def diff(
     to: Annotated[RevisionNumber, Query()],
 ) -> DiffRead:
     return revision_service.diff_revisions(session=session, actor=actor, note_id=note_id, from_=from_, to=to)
+
+
+@router.get("/{note_id}/graph", response_model=Graph)
+def graph(note_id: str, session: SessionDep, actor: ActorDep, depth: Annotated[int, Query(ge=1, le=2)] = 1) -> Graph:
+    """The visible neighbourhood of a note, as nodes and edges."""
+    return directory.graph(session=session, actor=actor, note_id=note_id, depth=depth)
 
 
 @router.post("/{note_id}/revisions/{number}/restore", response_model=NoteRead)

@@ -390,6 +390,14 @@ def _excerpt(html: str, length: int = 220) -> str:
     return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
 
 
+def title_prefix(session: Session, prefix: str):  # type: ignore[no-untyped-def]
+    """Notes whose folded title starts with `prefix`, in a form each database's index serves."""
+    if session.get_bind().dialect.name == "postgresql":
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return Note.title_key.like(escaped + "%", escape="\\")  # type: ignore[attr-defined]
+    return sa.and_(Note.title_key >= prefix, Note.title_key < prefix + "\U0010ffff")
+
+
 def list_notes(*, session: Session, actor: policy.Actor, query: NoteQuery) -> NotePage:
     """A page of the notes the actor may see, filtered and sorted."""
     where = [policy.visible_notes(actor)]
@@ -399,6 +407,10 @@ def list_notes(*, session: Session, actor: policy.Actor, query: NoteQuery) -> No
         where.append(sa.false())  # carnets arrive with their issue: no note is in one yet
     if query.community:
         where.append(Note.community_id == query.community)
+    if query.region:
+        where.append(Note.region == query.region)
+    if query.letter:
+        where.append(title_prefix(session, fold(query.letter)))
     if query.author:
         author = accounts.get_user(session, query.author)
         by_author = select(NoteAuthor.note_id).where(NoteAuthor.user_id == (author.id if author else -1))

@@ -81,13 +81,22 @@ def view_note(
     rev: Annotated[RevisionNumber | None, Query()] = None,
 ) -> Response:
     note = note_service.get_note(session=session, actor=actor, note_id=note_id)
+    return note_page(request, session, actor, note, rev)
+
+
+def note_page(request: Request, session: Session, actor: Any, note: NoteRead, rev: int | None = None) -> Response:
+    """A note's page (at /n/{id}/, or /def/{slug}/ for a term), or one of its revisions."""
     revision = None
     if rev is not None and rev != note.revision:
-        revision = revision_service.get_revision(session=session, actor=actor, note_id=note_id, number=rev)
+        revision = revision_service.get_revision(session=session, actor=actor, note_id=note.id, number=rev)
     alternate = f"/api/v1/notes/{note.id}" + (f"/revisions/{rev}" if revision else "")
-    requests = edit_requests.list_for_note(session=session, actor=actor, note_id=note_id)
+    requests = edit_requests.list_for_note(session=session, actor=actor, note_id=note.id)
     can_ask = actor is not None and not note.can_edit and not any(r.status == "pending" for r in requests)
-    return page(request, "notes/view.html", {"note": note, "revision": revision, "requests": requests, "can_ask": can_ask},
+    backlinks: dict[str, list] = {}
+    for ref in note.backlinks:
+        backlinks.setdefault(ref.kind, []).append(ref)
+    return page(request, "notes/view.html",
+                {"note": note, "revision": revision, "requests": requests, "can_ask": can_ask, "backlinks": backlinks},
                 alternate=alternate)
 
 

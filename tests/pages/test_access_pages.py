@@ -84,7 +84,8 @@ class _Tags(HTMLParser):
         self.bad: list[str] = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "svg", "iframe", "img") or any(k.startswith("on") for k, _ in attrs):
+        own_icon = tag == "svg" and ("class", "icon") in attrs  # Praxis's own inline icons
+        if (tag in ("script", "svg", "iframe", "img") and not own_icon) or any(k.startswith("on") for k, _ in attrs):
             self.bad.append(tag)
 
 

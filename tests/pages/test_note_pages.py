@@ -31,7 +31,7 @@ def test_note_page_shows_what_the_contract_lists(client, session):
     assert page.headers["link"] == f'</api/v1/notes/{note.id}>; rel="alternate"; type="application/json"'
     assert '<html lang="fr">' in page.text
     back = _text(client.get(f"/n/{org.id}/").text)
-    assert "Rétroliens (1)" in back and "Merci de nous aider" in back
+    assert "Notes qui mentionnent cette organisation (1)" in back and "Merci de nous aider" in back
 
 
 def test_dates_are_written_the_french_way_in_the_site_time_zone(client, session):

@@ -1,0 +1,104 @@
+"""The directory of organisations, the lexique, suggestions while writing, and the link graph."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from praxis import policy
+from praxis.errors import NotFound
+from praxis.markdown import fold
+from praxis.models import Note
+from praxis.schemas import Facet, Graph, GraphEdge, GraphNode, NoteRead, Suggestion
+from praxis.services import links
+from praxis.services import notes as note_service
+from praxis.services.urls import note_url
+
+MAX_GRAPH_NODES = 300
+
+
+def regions(*, session: Session, actor: policy.Actor) -> list[Facet]:
+    """The regions of the organisations the actor may see, with how many each."""
+    rows = session.exec(
+        select(Note.region, sa.func.count())
+        .where(policy.visible_notes(actor), Note.kind == "organisation", Note.region.is_not(None))  # type: ignore[union-attr]
+        .group_by(Note.region)
+        .order_by(Note.region)
+    ).all()
+    return [Facet(value=r, count=c) for r, c in rows]
+
+
+def letter_of(title_key: str) -> str:
+    """Where a title files in an A–Z index: "écosystème" under E, digits and signs under #."""
+    first = title_key[:1].upper()
+    return first if first.isalpha() else "#"
+
+
+def letters(*, session: Session, actor: policy.Actor, kind: str = "term") -> list[Facet]:
+    """The first letters of the visible notes of a kind, with how many under each."""
+    first = sa.func.substr(Note.title_key, 1, 1)
+    rows = session.exec(
+        select(first, sa.func.count()).where(policy.visible_notes(actor), Note.kind == kind).group_by(first)
+    ).all()
+    counts: dict[str, int] = {}
+    for char, count in rows:
+        letter = letter_of(char or "")
+        counts[letter] = counts.get(letter, 0) + count
+    return [Facet(value=k, count=v) for k, v in sorted(counts.items(), key=lambda kv: (kv[0] == "#", kv[0]))]
+
+
+def term_by_slug(*, session: Session, actor: policy.Actor, slug: str) -> NoteRead:
+    """The term a /def/{slug}/ address names: the oldest visible term with that slug."""
+    note = session.exec(
+        select(Note).where(policy.visible_notes(actor), Note.kind == "term", Note.slug == slug[:120]).order_by(Note.created_at, Note.id)
+    ).first()
+    if note is None:
+        raise NotFound("No such term.")
+    return note_service.read_note(session=session, actor=actor, note=note)
+
+
+def suggest(*, session: Session, actor: policy.Actor, q: str, kind: str | None = None, limit: int = 10) -> list[Suggestion]:
+    """The visible notes whose title starts with `q` (case and accents ignored): exact title first,
+    then the shortest titles, then alphabetical."""
+    prefix = fold(q)
+    if not prefix:
+        return []
+    where = [policy.visible_notes(actor), note_service.title_prefix(session, prefix)]
+    if kind:
+        where.append(Note.kind == kind)
+    exact = sa.case((Note.title_key == prefix, 0), else_=1)
+    rows = session.exec(
+        select(Note.id, Note.title, Note.kind)
+        .where(*where)
+        .order_by(exact, sa.func.length(Note.title_key), Note.title_key, Note.id)
+        .limit(limit)
+    ).all()
+    return [Suggestion(id=i, title=t, kind=k, url=note_url(session, i)) for i, t, k in rows]
+
+
+def graph(*, session: Session, actor: policy.Actor, note_id: str, depth: int) -> Graph:
+    """The visible neighbourhood of a note: nodes within `depth` links either way, and the links
+    among them, as each reader sees them."""
+    start = note_service.get_note(session=session, actor=actor, note_id=note_id)
+    nodes: dict[str, GraphNode] = {start.id: GraphNode(id=start.id, title=start.title, kind=start.kind, url=start.url)}
+    edges: set[tuple[str, str]] = set()
+    frontier = [start.id]
+    for _ in range(depth):
+        following: list[str] = []
+        for current in frontier:
+            outgoing = links.links_of(session, actor, current)
+            for ref in [*outgoing.notes, *outgoing.organisations, *outgoing.terms]:
+                edges.add((current, ref.id))
+                if ref.id not in nodes and len(nodes) < MAX_GRAPH_NODES:
+                    nodes[ref.id] = GraphNode(id=ref.id, title=ref.title, kind=ref.kind, url=ref.url)
+                    following.append(ref.id)
+            for ref in links.backlinks_of(session, actor, current):
+                edges.add((ref.id, current))
+                if ref.id not in nodes and len(nodes) < MAX_GRAPH_NODES:
+                    nodes[ref.id] = GraphNode(id=ref.id, title=ref.title, kind=ref.kind, url=ref.url)
+                    following.append(ref.id)
+        frontier = following
+    return Graph(
+        nodes=list(nodes.values()),
+        edges=[GraphEdge(source=a, target=b) for a, b in sorted(edges) if a in nodes and b in nodes],
+    )

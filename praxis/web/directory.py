@@ -1,0 +1,50 @@
+"""The répertoire des organisations, the lexique, and terms at /def/{slug}/."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from praxis.deps import ActorDep, SessionDep
+from praxis.markdown import fold
+from praxis.schemas import NoteQuery
+from praxis.services import directory
+from praxis.services import notes as note_service
+from praxis.web.notes import note_page
+from praxis.web.templating import page
+
+router = APIRouter()
+Page = Annotated[int, Query(ge=1, le=100_000)]
+
+
+@router.get("/organisations/")
+def organisations(
+    request: Request, session: SessionDep, actor: ActorDep, p: Page = 1,
+    region: Annotated[str | None, Query(max_length=100)] = None,
+) -> Response:
+    query = NoteQuery(kind="organisation", region=region or None, sort="title", page=p, per_page=30)
+    found = note_service.list_notes(session=session, actor=actor, query=query)
+    return page(request, "directory/organisations.html",
+                {"notes": found, "regions": directory.regions(session=session, actor=actor), "region": region or ""},
+                alternate=f"/api/v1/notes?kind=organisation&sort=title&page={p}" + (f"&region={region}" if region else ""))
+
+
+@router.get("/lexique/")
+def lexique(
+    request: Request, session: SessionDep, actor: ActorDep, p: Page = 1,
+    lettre: Annotated[str | None, Query(min_length=1, max_length=1)] = None,
+) -> Response:
+    query = NoteQuery(kind="term", letter=lettre if lettre and lettre != "#" else None, sort="title", page=p, per_page=100)
+    found = note_service.list_notes(session=session, actor=actor, query=query)
+    groups: dict[str, list] = {}
+    for item in found.items:
+        groups.setdefault(directory.letter_of(fold(item.title)), []).append(item)
+    return page(request, "directory/lexique.html",
+                {"notes": found, "groups": groups, "letters": directory.letters(session=session, actor=actor), "letter": lettre or ""},
+                alternate=f"/api/v1/notes?kind=term&sort=title&page={p}")
+
+
+@router.get("/def/{slug}/")
+def definition(request: Request, slug: str, session: SessionDep, actor: ActorDep) -> Response:
+    term = directory.term_by_slug(session=session, actor=actor, slug=slug)
+    return note_page(request, session, actor, term)
