@@ -281,6 +281,15 @@ def apply_state(
     return note
 
 
+def _merged_links(session: Session, actor: policy.Actor, sent: list[str] | None, old: list[str]) -> list[str]:
+    """The links sent, plus the old links to notes the editor may not see (which they could
+    neither keep nor remove knowingly)."""
+    if sent is None:
+        return old
+    visible = links.visible_ids(session, actor, old) if old else set()
+    return links.checked_links(session, actor, sent) + [i for i in old if i not in visible and i not in sent]
+
+
 def update_note(*, session: Session, actor: policy.Actor, note_id: str, data: NoteUpdate) -> NoteRead:
     """Apply a change made from `data.base_revision`; 409 if the note has moved on."""
     note, author_ids = load_editable(session, actor, note_id)
@@ -302,7 +311,7 @@ def update_note(*, session: Session, actor: policy.Actor, note_id: str, data: No
         licence=data.licence or old.licence,
         published_at=data.published_at if "published_at" in fields else old.published_at,
         authors=users_by_username(session, data.authors) if data.authors else old.authors,
-        links=links.checked_links(session, actor, data.links) if data.links is not None else old.links,
+        links=_merged_links(session, actor, data.links, old.links),
         community_id=community_id,
         readers=users_by_username(session, data.readers, "readers") if data.readers is not None else old.readers,
         # Details sent replace the old ones; a change of kind keeps only the new kind's.

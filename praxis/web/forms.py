@@ -32,6 +32,8 @@ FIELD_LABELS = {
     "published_at": "Publication", "form": "Formulaire", "community": "Communauté", "readers": "Lecteur·trices",
     "username": "Nom d'utilisateur", "display_name": "Nom affiché", "email": "Courriel", "password": "Mot de passe",
     "current_password": "Mot de passe actuel", "new_password": "Nouveau mot de passe",
+    "website": "Site web", "region": "Région", "description": "Description", "definition": "Définition",
+    "synonyms": "Synonymes",
 }
 
 

@@ -11,8 +11,8 @@ from starlette.responses import Response
 
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import Conflict, Invalid
-from praxis.schemas import EditRequestCreate, NoteCreate, NoteRead, NoteUpdate, RevisionNumber
-from praxis.services import communities, edit_requests
+from praxis.schemas import KIND_DETAILS, EditRequestCreate, NoteCreate, NoteRead, NoteUpdate, RevisionNumber
+from praxis.services import communities, edit_requests, links
 from praxis.services import notes as note_service
 from praxis.services import revisions as revision_service
 from praxis.vocab import DEFAULT_LICENCE
@@ -21,7 +21,10 @@ from praxis.web.templating import page
 
 router = APIRouter()
 
-_FORM_FIELDS = ("title", "body", "kind", "visibility", "community", "licence", "summary", "base_revision", "authors", "readers")
+_FORM_FIELDS = (
+    "title", "body", "kind", "visibility", "community", "licence", "summary", "base_revision", "authors", "readers",
+    "links", "website", "region", "description", "definition", "synonyms",
+)
 
 
 async def _form_fields(request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -33,14 +36,24 @@ async def _form_fields(request: Request) -> tuple[dict[str, Any], dict[str, Any]
         if isinstance(value, str) and (value.strip() or name == "body"):
             values[name] = value.replace("\r\n", "\n")
     data = dict(values)
-    for name in ("authors", "readers"):
+    for name in ("authors", "readers", "synonyms"):
         if name in data:
             data[name] = split_list(data[name])
+    # Details of other kinds than the chosen one are left behind, as the form hides them.
+    for name in KIND_DETAILS["organisation"] + KIND_DETAILS["term"]:
+        if name in data and name not in KIND_DETAILS.get(data.get("kind", "note"), ()):
+            del data[name]
     if "readers" not in data and "base_revision" in data:
         data["readers"] = []  # an emptied field removes every reader
     if "community" not in data and "base_revision" in data:
         data["community"] = None
     return values, data
+
+
+def _with_links(session: Session, actor: Any, values: dict[str, Any], fields: dict[str, Any]) -> None:
+    """Turn the link picker's lines into note ids (an emptied picker removes every link)."""
+    if "links" in values or "base_revision" in values:
+        fields["links"] = links.picked(session, actor, values.get("links", ""))
 
 
 def _form_error(exc: Invalid) -> dict[str, str]:
@@ -64,6 +77,10 @@ def new_note_form(request: Request, session: SessionDep, actor: UserDep, title: 
 @router.post("/n/new")
 async def create_note(request: Request, session: SessionDep, actor: UserDep) -> Response:
     values, fields = await _form_fields(request)
+    try:
+        _with_links(session, actor, values, fields)
+    except Invalid as exc:
+        return _editor(request, session, note=None, values=values, errors=_form_error(exc), status=422)
     data, errors = parse_form(NoteCreate, fields)
     if data is None:
         return _editor(request, session, note=None, values=values, errors=errors, status=422)
@@ -120,12 +137,18 @@ def decide(request_id: str, decision: Literal["approve", "refuse"], session: Ses
 @router.get("/n/{note_id}/edit")
 def edit_form(request: Request, note_id: str, session: SessionDep, actor: UserDep) -> Response:
     note = note_service.get_note(session=session, actor=actor, note_id=note_id)
-    note_service.load_editable(session, actor, note_id)
+    loaded = note_service.load_editable(session, actor, note_id)
     values = {k: getattr(note, k) for k in ("title", "body", "kind", "visibility", "licence")}
     values["base_revision"] = note.revision
     values["authors"] = ", ".join(a.username for a in note.authors)
     values["readers"] = ", ".join(note.readers)
     values["community"] = note.community.id if note.community else ""
+    state = note_service.current_state(session, *loaded)
+    titles = {r.id: r.title for group in (note.links.notes, note.links.organisations, note.links.terms) for r in group}
+    values["links"] = "\n".join(f"{titles[i]} [{i}]" for i in state.links if i in titles)  # those the editor sees
+    for name in ("website", "region", "description", "definition"):
+        values[name] = getattr(note, name) or ""
+    values["synonyms"] = ", ".join(note.synonyms or [])
     return _editor(request, session, note=note, values=values, errors={})
 
 
@@ -133,6 +156,10 @@ def edit_form(request: Request, note_id: str, session: SessionDep, actor: UserDe
 async def edit(request: Request, note_id: str, session: SessionDep, actor: UserDep) -> Response:
     note = note_service.get_note(session=session, actor=actor, note_id=note_id)
     values, fields = await _form_fields(request)
+    try:
+        _with_links(session, actor, values, fields)
+    except Invalid as exc:
+        return _editor(request, session, note=note, values=values, errors=_form_error(exc), status=422)
     data, errors = parse_form(NoteUpdate, fields)
     if data is None:
         return _editor(request, session, note=note, values=values, errors=errors, status=422)
