@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install clean
+.PHONY: run test install clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,3 +24,10 @@ test: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+## Benchmarks (see bench/ and the README): suggestions at 100 000 notes on SQLite and on PostgreSQL.
+bench: $(STAMP)
+	$(BIN)/python bench/suggest.py --notes 100000
+	psql -h 127.0.0.1 -U postgres -qc 'DROP DATABASE IF EXISTS praxis_bench' -c 'CREATE DATABASE praxis_bench'
+	$(BIN)/python bench/suggest.py --notes 100000 --database-url postgresql+psycopg://postgres@127.0.0.1:5432/praxis_bench
+	psql -h 127.0.0.1 -U postgres -qc 'DROP DATABASE IF EXISTS praxis_bench'

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 import typer
 
 from praxis.config import Settings
-from praxis.db import current_revision, head_revision, make_engine, session_scope, upgrade
+from praxis.db import current_revision, head_revision, make_engine, refresh_statistics, session_scope, upgrade
 from praxis.errors import DomainError
 from praxis.models import Note
 from praxis.schemas import UserCreate
@@ -60,16 +60,17 @@ def _settings_error(exc: ValueError) -> str:
 
 
 def prepare_site(settings: Settings) -> transfer.ImportReport | None:
-    """Migrate to head, and fill an empty site from the content folder."""
+    """Migrate to head, fill an empty site from the content folder, refresh planner statistics."""
     engine = make_engine(settings)
     try:
         upgrade(engine)
+        report = None
         with session_scope(engine, settings) as session:
-            if session.exec(sa.select(sa.func.count()).select_from(Note)).one()[0]:  # type: ignore[call-overload]
-                return None
-            if not settings.content_dir.is_dir():
-                return None
-            return transfer.import_path(session=session, path=settings.content_dir)
+            empty = not session.exec(sa.select(sa.func.count()).select_from(Note)).one()[0]  # type: ignore[call-overload]
+            if empty and settings.content_dir.is_dir():
+                report = transfer.import_path(session=session, path=settings.content_dir)
+        refresh_statistics(engine)
+        return report
     finally:
         engine.dispose()
 
@@ -144,6 +145,7 @@ def import_(path: Path) -> None:
     upgrade(engine)
     with session_scope(engine, settings) as session:
         report = transfer.import_path(session=session, path=path)
+    refresh_statistics(engine)
     typer.echo(f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged.")
 
 

@@ -110,6 +110,19 @@ def head_revision(engine: Engine) -> str | None:
     return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
 
 
+def refresh_statistics(engine: Engine) -> None:
+    """Give SQLite's query planner current statistics (PostgreSQL's autovacuum does its own).
+
+    Without them SQLite may scan a whole table where an index would answer in a millisecond.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as conn:
+        has_stats = conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first()
+        conn.exec_driver_sql("PRAGMA optimize" if has_stats else "ANALYZE")
+        conn.commit()
+
+
 def ping(engine: Engine) -> None:
     """Raise unless the database answers."""
     with engine.connect() as conn:

@@ -70,18 +70,21 @@ class Note(SQLModel, table=True):
     __tablename__ = "note"
     __table_args__ = (
         sa.Index("ix_note_live_updated", "deleted_at", "updated_at"),
-        # Equality and prefix search (suggestions); pattern ops let PostgreSQL use it for LIKE 'x%'.
-        sa.Index("ix_note_title_key_prefix", "title_key", postgresql_ops={"title_key": "varchar_pattern_ops"}),
+        # Equality, prefix ranges (suggestions, A–Z) and A–Z order, all from one index.
+        sa.Index("ix_note_title_key_prefix", "title_key"),
     )
 
     id: str = Field(primary_key=True, max_length=24)
     kind: str = Field(max_length=16, index=True)
     title: str = Field(max_length=300)
-    title_key: str = Field(max_length=300)  # fold(title): wikilinks, suggestions, A–Z
+    # fold(title): wikilinks, suggestions, A–Z. Byte order ("C") on PostgreSQL as on SQLite, so a
+    # prefix is a range of the index and its order is the index's order.
+    title_key: str = Field(sa_type=sa.String(300).with_variant(sa.String(300, collation="C"), "postgresql"))
     slug: str = Field(max_length=120)
     body: str = Field(sa_type=sa.Text)
     html: str = Field(sa_type=sa.Text)
-    visibility: str = Field(default="public", max_length=16, index=True)
+    # Not indexed on its own: three values select too little, and an index on it misleads planners.
+    visibility: str = Field(default="public", max_length=16)
     community_id: str | None = Field(default=None, foreign_key="community.id", index=True, ondelete="SET NULL")
     licence: str = Field(default="CC-BY-SA-4.0", max_length=32)
     # Organisations: website, region and a short description. Terms: a short definition and synonyms.

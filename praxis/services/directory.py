@@ -57,23 +57,29 @@ def term_by_slug(*, session: Session, actor: policy.Actor, slug: str) -> NoteRea
     return note_service.read_note(session=session, actor=actor, note=note)
 
 
+SUGGEST_WINDOW = 50
+
+
 def suggest(*, session: Session, actor: policy.Actor, q: str, kind: str | None = None, limit: int = 10) -> list[Suggestion]:
-    """The visible notes whose title starts with `q` (case and accents ignored): exact title first,
-    then the shortest titles, then alphabetical."""
+    """The visible notes whose title starts with `q` (case and accents ignored).
+
+    The first titles in A–Z order come straight from the title index (an exact match sorts
+    first by construction); among them the shortest are offered first, then A to Z.
+    """
     prefix = fold(q)
     if not prefix:
         return []
-    where = [policy.visible_notes(actor), note_service.title_prefix(session, prefix)]
+    where = [policy.visible_notes(actor), note_service.title_prefix(prefix)]
     if kind:
         where.append(Note.kind == kind)
-    exact = sa.case((Note.title_key == prefix, 0), else_=1)
     rows = session.exec(
-        select(Note.id, Note.title, Note.kind)
+        select(Note.id, Note.title, Note.kind, Note.title_key)
         .where(*where)
-        .order_by(exact, sa.func.length(Note.title_key), Note.title_key, Note.id)
-        .limit(limit)
+        .order_by(Note.title_key, Note.id)
+        .limit(max(limit, SUGGEST_WINDOW))
     ).all()
-    return [Suggestion(id=i, title=t, kind=k, url=note_url(session, i)) for i, t, k in rows]
+    ranked = sorted(rows, key=lambda r: (r.title_key != prefix, len(r.title_key), r.title_key, r.id))[:limit]
+    return [Suggestion(id=r.id, title=r.title, kind=r.kind, url=note_url(session, r.id)) for r in ranked]
 
 
 def graph(*, session: Session, actor: policy.Actor, note_id: str, depth: int) -> Graph:

@@ -1,0 +1,62 @@
+"""A French-looking corpus of notes, written straight into a migrated database (fast), for benchmarks."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import datetime, timedelta, timezone
+
+import sqlalchemy as sa
+
+from praxis.markdown import fold, slugify
+from praxis.models import Note, NoteAuthor, Revision, User
+
+WORDS = (
+    "chantier cercle mutualisation données culture numérique communauté pratique réseau agent développement "
+    "région musée bibliothèque patrimoine danse musique édition théâtre cinéma médiation veille guide formation "
+    "gouvernance référentiel commun prototype atelier rencontre nationale collaboration savoirs ouverts "
+    "intelligence artificielle financement accompagnement écosystème transformation mémoire archives festival "
+    "diffusion public jeunesse territoire municipalité organisme partenaire projet bilan legs outil plateforme"
+).split()
+
+
+def title(rng: random.Random) -> str:
+    words = rng.sample(WORDS, rng.randint(2, 6))
+    return " ".join(words).capitalize()
+
+
+def body(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def generate(engine: sa.Engine, count: int, *, seed: int = 42, batch: int = 5_000) -> None:
+    """Insert `count` public notes (with authors and a first revision) as fast as the database allows."""
+    rng = random.Random(seed)
+    now = datetime.now(timezone.utc)
+    with engine.begin() as conn:
+        user_ids = []
+        for i in range(50):
+            result = conn.execute(sa.insert(User.__table__).values(
+                username=f"auteur{i}", display_name=f"Auteur·trice {i}", is_admin=False, is_active=True, created_at=now))
+            user_ids.append(result.inserted_primary_key[0])
+    kinds = ["note"] * 8 + ["organisation", "term"]
+    done = 0
+    while done < count:
+        notes, authors, revisions = [], [], []
+        for _ in range(min(batch, count - done)):
+            nid = secrets.token_urlsafe(9)
+            t = title(rng)
+            text = body(rng, rng.randint(30, 120))
+            when = now - timedelta(days=rng.randint(0, 2000))
+            notes.append(dict(
+                id=nid, kind=rng.choice(kinds), title=t, title_key=fold(t), slug=slugify(t), body=text,
+                html=f"<p>{text}</p>\n", visibility="public", licence="CC-BY-SA-4.0", revision=1,
+                created_at=when, published_at=when, updated_at=when,
+            ))
+            authors.append(dict(note_id=nid, user_id=rng.choice(user_ids), position=0))
+            revisions.append(dict(note_id=nid, number=1, created_at=when, title=t, body=text, html=f"<p>{text}</p>\n", meta={}))
+        with engine.begin() as conn:
+            conn.execute(sa.insert(Note.__table__), notes)
+            conn.execute(sa.insert(NoteAuthor.__table__), authors)
+            conn.execute(sa.insert(Revision.__table__), revisions)
+        done += len(notes)
