@@ -23,7 +23,6 @@ import time
 from pathlib import Path
 
 import httpx
-import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.corpus import WORDS, generate  # noqa: E402
