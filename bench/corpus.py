@@ -29,8 +29,9 @@ def body(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
 
 
-def generate(engine: sa.Engine, count: int, *, seed: int = 42, batch: int = 5_000) -> None:
-    """Insert `count` public notes (with authors and a first revision) as fast as the database allows."""
+def generate(engine: sa.Engine, count: int, *, seed: int = 42, batch: int = 5_000, hidden_share: float = 0.0) -> None:
+    """Insert `count` notes (with authors and a first revision) as fast as the database allows;
+    `hidden_share` of them restricted to their author."""
     rng = random.Random(seed)
     now = datetime.now(timezone.utc)
     with engine.begin() as conn:
@@ -50,7 +51,8 @@ def generate(engine: sa.Engine, count: int, *, seed: int = 42, batch: int = 5_00
             when = now - timedelta(days=rng.randint(0, 2000))
             notes.append(dict(
                 id=nid, kind=rng.choice(kinds), title=t, title_key=fold(t), slug=slugify(t), body=text,
-                html=f"<p>{text}</p>\n", visibility="public", licence="CC-BY-SA-4.0", revision=1,
+                html=f"<p>{text}</p>\n", visibility="restricted" if rng.random() < hidden_share else "public",
+                licence="CC-BY-SA-4.0", revision=1,
                 created_at=when, published_at=when, updated_at=when,
             ))
             authors.append(dict(note_id=nid, user_id=rng.choice(user_ids), position=0))

@@ -51,9 +51,12 @@ class Rendered:
 Resolver = Callable[[Sequence[str]], Mapping[str, Resolved]]
 
 
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
+
+
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of a text: "  Économie  Sociale" -> "economie sociale"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.split())
 
@@ -163,23 +166,30 @@ def sanitize(html: str) -> str:
     )
 
 
-_RESOLVED_LINK = re.compile(r'<a class="wikilink" href="/n/([^/"]+)/" data-target="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
+# data-target is optional so that renderings stored before it existed are still filtered.
+_RESOLVED_LINK = re.compile(r'<a class="wikilink" href="/n/([^/"]+)/"(?: data-target="([^"]*)")?[^>]*>(.*?)</a>', re.DOTALL)
 
 
-def wikilinks_in(html: str) -> dict[str, str]:
-    """The resolved wikilinks of a stored rendering: note id -> the target as written."""
-    return {m.group(1): unescape(m.group(2)) for m in _RESOLVED_LINK.finditer(html)}
+def _target_of(match: re.Match[str]) -> str:
+    if match.group(2) is not None:
+        return unescape(match.group(2))
+    return unescape(re.sub(r"<[^>]+>", "", match.group(3)))  # older renderings: the label
 
 
-def relink_wikilinks(html: str, choose: Callable[[str], str | None]) -> str:
-    """Point each resolved wikilink at `choose(id)`: the same note, another one, or (None) none.
+def wikilinks_in(html: str) -> list[tuple[str, str]]:
+    """The resolved wikilinks of a stored rendering: (note id, the target as written)."""
+    return [(m.group(1), _target_of(m)) for m in _RESOLVED_LINK.finditer(html)]
+
+
+def relink_wikilinks(html: str, choose: Callable[[str, str], str | None]) -> str:
+    """Point each resolved wikilink at `choose(id, target)`: the same note, another, or (None) none.
 
     A wikilink that now points nowhere is rendered exactly as one whose target never existed.
     """
 
     def swap(match: re.Match[str]) -> str:
-        note_id, target = match.group(1), unescape(match.group(2))
-        chosen = choose(note_id)
+        note_id, target = match.group(1), _target_of(match)
+        chosen = choose(note_id, target)
         if chosen == note_id:
             return match.group(0)
         label = match.group(3)

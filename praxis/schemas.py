@@ -232,6 +232,7 @@ class NoteRead(BaseModel):
     revision: int
     links: NoteLinks
     backlinks: list[NoteRef]
+    backlinks_by_kind: NoteLinks = NoteLinks()
     carnets: list[CarnetRef] = []
     deleted_at: datetime | None = None
     can_edit: bool = False
@@ -287,6 +288,7 @@ class GraphEdge(BaseModel):
 class Graph(BaseModel):
     nodes: list[GraphNode]
     edges: list[GraphEdge]
+    truncated: bool = False  # True when the neighbourhood had more nodes than the graph shows
 
 
 SORTS = ("updated", "-updated", "published", "-published", "created", "-created", "title", "-title")
@@ -298,8 +300,8 @@ class NoteQuery(Strict):
     author: str | None = None
     carnet: str | None = None
     community: str | None = None
-    region: str | None = None
-    letter: Annotated[str, StringConstraints(min_length=1, max_length=1)] | None = None  # first letter, accents folded
+    region: Annotated[str, StringConstraints(max_length=100), AfterValidator(_storable)] | None = None
+    letter: Annotated[str, StringConstraints(min_length=1, max_length=1), AfterValidator(_storable)] | None = None  # A–Z, or "#"
     sort: Sort = "-updated"
     page: int = Field(1, ge=1, le=100_000)
     per_page: int = Field(20, ge=1, le=100)

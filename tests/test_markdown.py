@@ -116,3 +116,15 @@ def test_fold_and_slugify():
     assert fold("  Économie   SOCIALE ") == "economie sociale"
     assert slugify("Qu'est-ce qu'un chantier?") == "qu-est-ce-qu-un-chantier"
     assert slugify("???") == ""
+
+
+def test_renderings_stored_before_data_target_are_still_relinked():
+    from praxis.markdown import relink_wikilinks
+
+    old = '<p><a class="wikilink" href="/n/abc/" rel="noopener noreferrer">Plan secret</a></p>'
+    hidden = relink_wikilinks(old, lambda note_id, target: None)
+    assert "abc" not in hidden and 'href="/n/new?title=Plan%20secret"' in hidden
+
+
+def test_fold_spells_out_ligatures():
+    assert fold("Œuvre d'Æsope") == "oeuvre d'aesope"

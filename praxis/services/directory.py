@@ -29,9 +29,9 @@ def regions(*, session: Session, actor: policy.Actor) -> list[Facet]:
 
 
 def letter_of(title_key: str) -> str:
-    """Where a title files in an A–Z index: "écosystème" under E, digits and signs under #."""
-    first = title_key[:1].upper()
-    return first if first.isalpha() else "#"
+    """Where a folded title files in an A–Z index: "ecosysteme" under E, anything else under #."""
+    first = title_key[:1]
+    return first.upper() if "a" <= first <= "z" else "#"
 
 
 def letters(*, session: Session, actor: policy.Actor, kind: str = "term") -> list[Facet]:
@@ -49,9 +49,11 @@ def letters(*, session: Session, actor: policy.Actor, kind: str = "term") -> lis
 
 def term_by_slug(*, session: Session, actor: policy.Actor, slug: str) -> NoteRead:
     """The term a /def/{slug}/ address names: the oldest visible term with that slug."""
-    note = session.exec(
-        select(Note).where(policy.visible_notes(actor), Note.kind == "term", Note.slug == slug[:120]).order_by(Note.created_at, Note.id)
-    ).first()
+    note = None
+    if "\x00" not in slug:
+        note = session.exec(
+            select(Note).where(policy.visible_notes(actor), Note.kind == "term", Note.slug == slug[:120]).order_by(Note.created_at, Note.id)
+        ).first()
     if note is None:
         raise NotFound("No such term.")
     return note_service.read_note(session=session, actor=actor, note=note)
@@ -89,22 +91,31 @@ def graph(*, session: Session, actor: policy.Actor, note_id: str, depth: int) ->
     nodes: dict[str, GraphNode] = {start.id: GraphNode(id=start.id, title=start.title, kind=start.kind, url=start.url)}
     edges: set[tuple[str, str]] = set()
     frontier = [start.id]
+    truncated = False
     for _ in range(depth):
         following: list[str] = []
         for current in frontier:
             outgoing = links.links_of(session, actor, current)
             for ref in [*outgoing.notes, *outgoing.organisations, *outgoing.terms]:
                 edges.add((current, ref.id))
-                if ref.id not in nodes and len(nodes) < MAX_GRAPH_NODES:
-                    nodes[ref.id] = GraphNode(id=ref.id, title=ref.title, kind=ref.kind, url=ref.url)
-                    following.append(ref.id)
+                truncated |= _add(nodes, following, ref)
             for ref in links.backlinks_of(session, actor, current):
                 edges.add((ref.id, current))
-                if ref.id not in nodes and len(nodes) < MAX_GRAPH_NODES:
-                    nodes[ref.id] = GraphNode(id=ref.id, title=ref.title, kind=ref.kind, url=ref.url)
-                    following.append(ref.id)
+                truncated |= _add(nodes, following, ref)
         frontier = following
     return Graph(
         nodes=list(nodes.values()),
         edges=[GraphEdge(source=a, target=b) for a, b in sorted(edges) if a in nodes and b in nodes],
+        truncated=truncated,
     )
+
+
+def _add(nodes: dict[str, GraphNode], following: list[str], ref) -> bool:  # type: ignore[no-untyped-def]
+    """Add a node unless the graph is full; True when it had to be left out."""
+    if ref.id in nodes:
+        return False
+    if len(nodes) >= MAX_GRAPH_NODES:
+        return True
+    nodes[ref.id] = GraphNode(id=ref.id, title=ref.title, kind=ref.kind, url=ref.url)
+    following.append(ref.id)
+    return False

@@ -63,16 +63,16 @@ def visible_html(session: Session, actor: policy.Actor, html: str) -> str:
     linked = wikilinks_in(html)
     if not linked:
         return html
-    visible = visible_ids(session, actor, list(linked))
-    if len(visible) == len(linked):
+    visible = visible_ids(session, actor, list(dict.fromkeys(i for i, _ in linked)))
+    hidden_targets = [target for note_id, target in linked if note_id not in visible]
+    if not hidden_targets:
         return html
-    hidden_targets = [linked[i] for i in linked if i not in visible]
     fallback = resolver(session, actor)(list(dict.fromkeys(hidden_targets)))
 
-    def choose(note_id: str) -> str | None:
+    def choose(note_id: str, target: str) -> str | None:
         if note_id in visible:
             return note_id
-        hit = fallback.get(linked[note_id])
+        hit = fallback.get(target)
         return hit.id if hit else None
 
     return relink_wikilinks(html, choose)
@@ -187,15 +187,31 @@ def links_of(session: Session, actor: policy.Actor, note_id: str) -> NoteLinks:
         if target and target != note_id and target not in chosen:
             chosen.append(target)
     notes = {n.id: n for n in session.exec(select(Note).where(Note.id.in_(chosen)))}  # type: ignore[attr-defined]
-    links = NoteLinks()
-    for target_id in chosen:
-        target = notes[target_id]
-        getattr(links, _KIND_GROUP[target.kind]).append(note_ref(session, target))
-    return links
+    return grouped([note_ref(session, notes[target_id]) for target_id in chosen])
+
+
+def grouped(refs: Sequence[NoteRef]) -> NoteLinks:
+    """Notes, organisations and terms apart, in their order."""
+    groups = NoteLinks()
+    for ref in refs:
+        getattr(groups, _KIND_GROUP[ref.kind]).append(ref)
+    return groups
 
 
 def backlinks_of(session: Session, actor: policy.Actor, note_id: str) -> list[NoteRef]:
+    """The visible notes that link to this one, as `actor` sees their links: including wikilinks
+    whose stored target the reader may not see and that fall back to this note for them."""
     linking = select(NoteLink.source_id).where(NoteLink.target_id == note_id)
+    note = session.get(Note, note_id)
+    if note is not None:
+        best = resolver(session, actor)([note.title]).get(note.title)
+        if best is not None and best.id == note_id:
+            visible_target = sa.exists().where(Note.id == NoteLink.target_id, policy.visible_notes(actor))
+            hidden_elsewhere = select(NoteLink.source_id).where(
+                NoteLink.origin == "wikilink", NoteLink.target_key == note.title_key, NoteLink.target_id != note_id,
+                ~visible_target,
+            )
+            linking = linking.union(hidden_elsewhere)  # type: ignore[assignment]
     rows = session.exec(
         select(Note).where(Note.id.in_(linking), Note.id != note_id, policy.visible_notes(actor)).order_by(Note.title)  # type: ignore[attr-defined]
     ).all()

@@ -107,7 +107,7 @@ def kind_details(kind: str, values: dict[str, Any], *, strict: bool) -> dict[str
     own = KIND_DETAILS[kind]
     if strict:
         for name in DETAIL_FIELDS:
-            if values.get(name) is not None and name not in own:
+            if values.get(name) not in (None, [], "") and name not in own:
                 raise Invalid(f"'{name}' belongs to another kind of note than '{kind}'.", field=name)
     return {name: values[name] for name in own if values.get(name) not in (None, [], "")}
 
@@ -374,7 +374,8 @@ def read_note(*, session: Session, actor: policy.Actor, note: Note) -> NoteRead:
         created_at=note.created_at, published_at=note.published_at, updated_at=note.updated_at,
         revision=note.revision,
         links=links.links_of(session, actor, note.id),
-        backlinks=links.backlinks_of(session, actor, note.id),
+        backlinks=(backlinks := links.backlinks_of(session, actor, note.id)),
+        backlinks_by_kind=links.grouped(backlinks),
         deleted_at=note.deleted_at,
         can_edit=can_edit,
     )
@@ -415,7 +416,9 @@ def list_notes(*, session: Session, actor: policy.Actor, query: NoteQuery) -> No
         where.append(Note.community_id == query.community)
     if query.region:
         where.append(Note.region == query.region)
-    if query.letter:
+    if query.letter == "#":
+        where.append(sa.or_(Note.title_key < "a", Note.title_key >= "{"))  # not under a letter A–Z
+    elif query.letter:
         where.append(title_prefix(fold(query.letter)))
     if query.author:
         author = accounts.get_user(session, query.author)

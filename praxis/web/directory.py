@@ -1,6 +1,7 @@
 """The répertoire des organisations, the lexique, and terms at /def/{slug}/."""
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
@@ -26,7 +27,7 @@ def organisations(
     found = note_service.list_notes(session=session, actor=actor, query=query)
     return page(request, "directory/organisations.html",
                 {"notes": found, "regions": directory.regions(session=session, actor=actor), "region": region or ""},
-                alternate=f"/api/v1/notes?kind=organisation&sort=title&page={p}" + (f"&region={region}" if region else ""))
+                alternate=f"/api/v1/notes?kind=organisation&sort=title&page={p}" + (f"&region={quote(region)}" if region else ""))
 
 
 @router.get("/lexique/")
@@ -34,7 +35,7 @@ def lexique(
     request: Request, session: SessionDep, actor: ActorDep, p: Page = 1,
     lettre: Annotated[str | None, Query(min_length=1, max_length=1)] = None,
 ) -> Response:
-    query = NoteQuery(kind="term", letter=lettre if lettre and lettre != "#" else None, sort="title", page=p, per_page=100)
+    query = NoteQuery(kind="term", letter=lettre or None, sort="title", page=p, per_page=100)
     found = note_service.list_notes(session=session, actor=actor, query=query)
     groups: dict[str, list] = {}
     for item in found.items:

@@ -8,6 +8,7 @@ from urllib.parse import quote
 import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
@@ -88,6 +89,11 @@ def install_error_handlers(app: FastAPI) -> None:
             return _json(422, {"detail": errors})
         fields = ", ".join(str(e["loc"][-1]) for e in exc.errors() if e.get("loc"))
         return error_page(request, 422, fields or None)
+
+    @app.exception_handler(ValidationError)
+    async def invalid_value(request: Request, exc: ValidationError) -> Response:
+        # A schema built inside a route from request values (a filter, say) refused them.
+        return await validation_error(request, RequestValidationError(exc.errors()))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

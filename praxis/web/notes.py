@@ -47,6 +47,9 @@ async def _form_fields(request: Request) -> tuple[dict[str, Any], dict[str, Any]
         data["readers"] = []  # an emptied field removes every reader
     if "community" not in data and "base_revision" in data:
         data["community"] = None
+    if "base_revision" in data:  # an emptied detail of the chosen kind is cleared
+        for name in KIND_DETAILS.get(data.get("kind", "note"), ()):
+            data.setdefault(name, [] if name == "synonyms" else None)
     return values, data
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 from typing import Any
 
 import jinja2
@@ -60,5 +61,7 @@ def page(
         settings: Settings = request.app.state.settings
         response.set_cookie(CSRF_COOKIE, new_csrf, httponly=True, samesite="lax", secure=settings.secure_cookies)
     if alternate:
-        response.headers["Link"] = f'<{alternate}>; rel="alternate"; type="application/json"'
+        # A header holds ASCII only: whatever a URL parameter carried is percent-encoded.
+        safe = quote(alternate, safe="/?&=%:+,;@-._~")
+        response.headers["Link"] = f'<{safe}>; rel="alternate"; type="application/json"'
     return response

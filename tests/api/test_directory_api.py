@@ -79,3 +79,19 @@ def test_graph_returns_the_visible_neighbourhood(client, session, alice):
     assert "Cachée" in {n["title"] for n in as_author["nodes"]}
     assert client.get(f"/api/v1/notes/{center.id}/graph", params={"depth": 3}).status_code == 422
     assert client.get(f"/api/v1/notes/{hidden.id}/graph").status_code == 404
+
+
+def test_empty_details_of_another_kind_are_not_an_error(client, alice):
+    response = client.post("/api/v1/notes", json={"title": "Simple", "synonyms": [], "description": ""}, headers=alice)
+    assert response.status_code == 201
+
+
+def test_backlinks_are_also_grouped_by_kind(client, session, alice):
+    from praxis.services.accounts import get_user
+
+    author = get_user(session, "alice")
+    target = make_note(session, author, title="Cible")
+    make_note(session, author, title="Une note", links=[target.id])
+    make_note(session, author, title="Un terme", kind="term", links=[target.id])
+    grouped = client.get(f"/api/v1/notes/{target.id}").json()["backlinks_by_kind"]
+    assert [n["title"] for n in grouped["notes"]] == ["Une note"] and [n["title"] for n in grouped["terms"]] == ["Un terme"]

@@ -83,3 +83,33 @@ def test_the_link_picker_takes_titles_or_ids_and_keeps_them(client, session):
 def test_suggest_is_not_taken_for_a_note_id(client, session):
     make_note(session, make_user(session), title="Suggestion")
     assert client.get("/api/v1/notes/suggest?q=sug").json()[0]["title"] == "Suggestion"
+
+
+def test_odd_region_values_never_break_the_page(client, session):
+    alice = make_user(session)
+    make_note(session, alice, title="Ilisaqsivik", kind="organisation", region="Nunavik – ᓄᓇᕕᒃ")
+    page = client.get("/organisations/", params={"region": "Nunavik – ᓄᓇᕕᒃ"})
+    assert page.status_code == 200 and "Ilisaqsivik" in page.text and page.headers["link"].isascii()
+    assert client.get("/organisations/", params={"region": "a\nb"}).status_code == 200
+    assert client.get("/organisations/", params={"region": "a\x00b"}).status_code == 422
+    assert client.get("/def/a%00b/").status_code == 404
+
+
+def test_the_hash_letter_lists_titles_that_start_with_no_letter(client, session):
+    alice = make_user(session)
+    for title in ("1er mai", "Écosystème", "Œuvre"):
+        make_note(session, alice, kind="term", title=title)
+    hash_page = _text(client.get("/lexique/?lettre=%23").text)
+    assert "1er mai" in hash_page and "Écosystème" not in hash_page and "Œuvre" not in hash_page
+    assert "Œuvre" in _text(client.get("/lexique/?lettre=O").text)
+
+
+def test_emptied_details_are_cleared_by_the_form(client, session):
+    alice = make_user(session, "alice")
+    org = make_note(session, alice, kind="organisation", title="Org", website="https://e.org", region="Laval", description="Desc")
+    sign_in(client, "alice")
+    token = csrf_from(client.get(f"/n/{org.id}/edit").text, f"/n/{org.id}/edit")
+    client.post(f"/n/{org.id}/edit", data={"title": "Org", "kind": "organisation", "base_revision": "1", "website": "",
+                                           "region": "", "description": "", "csrf_token": token})
+    after = client.get(f"/api/v1/notes/{org.id}").json()
+    assert (after["website"], after["region"], after["description"], after["revision"]) == (None, None, None, 2)

@@ -301,3 +301,19 @@ def test_a_save_that_lost_a_race_to_a_note_it_can_no_longer_read_is_not_told_its
         with pytest.raises(NotFound):
             note_service.apply_state(session=s, actor=mallory, note=loaded, base_revision=1, old=old,
                                      new=replace(old, body="Ma version"), summary=None)
+
+
+def test_each_wikilink_falls_back_by_its_own_target(session):
+    alice, bob = make_user(session, "alice"), make_user(session, "bob")
+    hidden = make_note(session, alice, title="Foo", visibility="restricted")
+    shown = make_note(session, bob, title="Foo")
+    source = make_note(session, bob, title="Source", body=f"[[Foo]] et [[{hidden.id}|par identifiant]]")
+    html = note_service.get_note(session=session, actor=None, note_id=source.id).html
+    assert f'<a class="wikilink" href="/n/{shown.id}/" data-target="Foo"' in html  # by title: the visible Foo
+    assert 'href="/n/new?title=' + hidden.id + '"' in html  # by id: a note that does not exist, for this reader
+    assert [b.id for b in note_service.get_note(session=session, actor=None, note_id=shown.id).backlinks] == [source.id]
+    from praxis.services import directory
+
+    graph = directory.graph(session=session, actor=None, note_id=shown.id, depth=1)
+    assert {(e.source, e.target) for e in graph.edges} == {(source.id, shown.id)}
+    assert hidden.id not in {n.id for n in graph.nodes}
