@@ -16,7 +16,7 @@ from praxis.services import communities, edit_requests, links
 from praxis.services import notes as note_service
 from praxis.services import revisions as revision_service
 from praxis.vocab import DEFAULT_LICENCE
-from praxis.web.forms import parse_form, split_list
+from praxis.web.forms import M, parse_form, split_list
 from praxis.web.templating import page
 
 router = APIRouter()
@@ -59,6 +59,17 @@ def _with_links(session: Session, actor: Any, values: dict[str, Any], fields: di
         fields["links"] = links.picked(session, actor, values.get("links", ""))
 
 
+async def _read_form(request: Request, session: Session, actor: Any, model: type[M]) -> tuple[dict[str, Any], M | None, dict[str, str]]:
+    """What was typed, the schema built from it (or None), and a French message per wrong field."""
+    values, fields = await _form_fields(request)
+    try:
+        _with_links(session, actor, values, fields)
+    except Invalid as exc:
+        return values, None, _form_error(exc)
+    data, errors = parse_form(model, fields)
+    return values, data, errors
+
+
 def _form_error(exc: Invalid) -> dict[str, str]:
     return {exc.field or "form": exc.message}
 
@@ -79,12 +90,7 @@ def new_note_form(request: Request, session: SessionDep, actor: UserDep, title: 
 
 @router.post("/n/new")
 async def create_note(request: Request, session: SessionDep, actor: UserDep) -> Response:
-    values, fields = await _form_fields(request)
-    try:
-        _with_links(session, actor, values, fields)
-    except Invalid as exc:
-        return _editor(request, session, note=None, values=values, errors=_form_error(exc), status=422)
-    data, errors = parse_form(NoteCreate, fields)
+    values, data, errors = await _read_form(request, session, actor, NoteCreate)
     if data is None:
         return _editor(request, session, note=None, values=values, errors=errors, status=422)
     try:
@@ -158,12 +164,7 @@ def edit_form(request: Request, note_id: str, session: SessionDep, actor: UserDe
 @router.post("/n/{note_id}/edit")
 async def edit(request: Request, note_id: str, session: SessionDep, actor: UserDep) -> Response:
     note = note_service.get_note(session=session, actor=actor, note_id=note_id)
-    values, fields = await _form_fields(request)
-    try:
-        _with_links(session, actor, values, fields)
-    except Invalid as exc:
-        return _editor(request, session, note=note, values=values, errors=_form_error(exc), status=422)
-    data, errors = parse_form(NoteUpdate, fields)
+    values, data, errors = await _read_form(request, session, actor, NoteUpdate)
     if data is None:
         return _editor(request, session, note=note, values=values, errors=errors, status=422)
     try:
