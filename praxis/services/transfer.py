@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import frontmatter
@@ -21,6 +23,7 @@ from praxis.services import accounts, communities, links
 from praxis.services import notes as note_service
 from praxis.vocab import DEFAULT_LICENCE, KINDS, LICENCES, VISIBILITIES
 
+T = TypeVar("T")
 KIND_DIRS = {"note": "notes", "organisation": "organisations", "term": "lexique"}
 _title = TypeAdapter(Title)
 _body = TypeAdapter(Body)
@@ -91,6 +94,16 @@ def _authors(session: Session, value: object, where: str) -> list[User]:
     return users
 
 
+def _checked(where: str, name: str, validate: Callable[[], T]) -> T:
+    """A front-matter value validated, or one clear error naming the file and the field."""
+    try:
+        return validate()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field_name = str(first["loc"][0]) if first["loc"] else name
+        raise Invalid(f"{where}: {field_name}: {first['msg']}.", field=field_name) from None
+
+
 def _read_file(session: Session, path: Path) -> tuple[str | None, note_service.NoteState, dict]:
     where = str(path)
     try:
@@ -100,12 +113,8 @@ def _read_file(session: Session, path: Path) -> tuple[str | None, note_service.N
     except yaml.YAMLError as exc:
         raise Invalid(f"{where}: the front matter is not valid YAML ({exc.__class__.__name__}).") from None
     meta = post.metadata
-    try:
-        title = _title.validate_python(meta.get("title"))
-        body = _body.validate_python(post.content)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise Invalid(f"{where}: {'title' if not first['loc'] else first['loc'][0]}: {first['msg']}.") from None
+    title = _checked(where, "title", lambda: _title.validate_python(meta.get("title")))
+    body = _checked(where, "body", lambda: _body.validate_python(post.content))
     kind = meta.get("kind", "note")
     if not isinstance(kind, str) or kind not in KINDS:
         raise Invalid(f"{where}: unknown kind {kind!r}.", field="kind")
@@ -132,11 +141,7 @@ def _read_file(session: Session, path: Path) -> tuple[str | None, note_service.N
     note_id = meta.get("id")
     if note_id is not None and not (isinstance(note_id, str) and is_note_id(note_id)):
         raise Invalid(f"{where}: 'id' must be 1 to 24 letters, digits, '-' or '_'.", field="id")
-    try:
-        details = NoteDetails.model_validate({k: meta[k] for k in DETAIL_FIELDS if k in meta})
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise Invalid(f"{where}: {first['loc'][0] if first['loc'] else 'details'}: {first['msg']}.") from None
+    details = _checked(where, "details", lambda: NoteDetails.model_validate({k: meta[k] for k in DETAIL_FIELDS if k in meta}))
     state = note_service.NoteState(
         title=title, body=body, kind=kind, visibility=visibility, licence=licence,
         published_at=_when(meta.get("published"), session, "published", where),

@@ -150,3 +150,11 @@ def test_odd_front_matter_values_are_clear_errors(session, tmp_path, front, mess
     with pytest.raises(Invalid) as err:
         transfer.import_path(session=session, path=tmp_path / "x.md")
     assert message in err.value.message
+
+
+def test_a_bad_body_is_named_as_the_body(session, tmp_path):
+    bad = tmp_path / "nul.md"
+    bad.write_text("---\ntitle: T\nauthors: [A]\n---\ncorps\x00", encoding="utf-8")
+    with pytest.raises(Invalid) as err:
+        transfer.import_path(session=session, path=bad)
+    assert "nul.md: body:" in err.value.message
