@@ -79,8 +79,9 @@ def visible_html(session: Session, actor: policy.Actor, html: str) -> str:
 
 
 def checked_links(session: Session, actor: policy.Actor, ids: Sequence[str]) -> list[str]:
+    """The ids, once each; 422 on `links` for one the actor may not see (or that does not exist)."""
     wanted = list(dict.fromkeys(ids))
-    found = set(session.exec(select(Note.id).where(Note.id.in_(wanted), policy.visible_notes(actor))))  # type: ignore[attr-defined]
+    found = visible_ids(session, actor, wanted)
     missing = [i for i in wanted if i not in found]
     if missing:
         raise Invalid(f"Unknown note in links: {', '.join(missing)}.", field="links")

@@ -6,9 +6,9 @@ import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import datetime
 from html import unescape
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -18,6 +18,8 @@ from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
 from praxis.markdown import fold, render, slugify
 from praxis.models import Note, NoteAuthor, NoteReader, Revision, User, utcnow
 from praxis.schemas import (
+    DETAIL_FIELDS,
+    KIND_DETAILS,
     AuthorRead,
     LicenceRead,
     NoteCreate,
@@ -28,11 +30,9 @@ from praxis.schemas import (
     NoteUpdate,
     is_note_id,
 )
-from praxis.schemas import DETAIL_FIELDS, KIND_DETAILS
 from praxis.services import accounts, communities, links
 from praxis.services.urls import note_url, user_url
 from praxis.vocab import LICENCES
-
 
 
 def new_id() -> str:
@@ -221,15 +221,19 @@ def create_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -> N
     return read_note(session=session, actor=actor, note=note)
 
 
+def _readers(session: Session, note_id: str) -> list[User]:
+    """The people chosen to read a restricted note, by username."""
+    return list(session.exec(
+        select(User).join(NoteReader, NoteReader.user_id == User.id).where(NoteReader.note_id == note_id).order_by(User.username)  # type: ignore[arg-type]
+    ))
+
+
 def current_state(session: Session, note: Note, author_ids: list[int]) -> NoteState:
     users = {u.id: u for u in session.exec(select(User).where(User.id.in_(author_ids)))}  # type: ignore[union-attr]
-    readers = session.exec(
-        select(User).join(NoteReader, NoteReader.user_id == User.id).where(NoteReader.note_id == note.id).order_by(User.username)  # type: ignore[arg-type]
-    ).all()
     return NoteState(
         title=note.title, body=note.body, kind=note.kind, visibility=note.visibility, licence=note.licence,
         published_at=note.published_at, authors=[users[i] for i in author_ids], links=links.explicit_links(session, note.id),
-        community_id=note.community_id, readers=list(readers),
+        community_id=note.community_id, readers=_readers(session, note.id),
         details=kind_details(note.kind, {name: getattr(note, name) for name in DETAIL_FIELDS}, strict=False),
     )
 
@@ -303,6 +307,8 @@ def update_note(*, session: Session, actor: policy.Actor, note_id: str, data: No
     fields = data.model_dump(exclude_unset=True)
     community_id = fields["community"] if "community" in fields else old.community_id
     check_access(session, actor, data.visibility or old.visibility, community_id, old=old)
+    sent_details = {k: v for k, v in fields.items() if k in DETAIL_FIELDS}
+    kind_details(data.kind or old.kind, sent_details, strict=True)  # a detail of another kind is a 422
     new = NoteState(
         title=data.title if data.title is not None else old.title,
         body=data.body if data.body is not None else old.body,
@@ -315,15 +321,8 @@ def update_note(*, session: Session, actor: policy.Actor, note_id: str, data: No
         community_id=community_id,
         readers=users_by_username(session, data.readers, "readers") if data.readers is not None else old.readers,
         # Details sent replace the old ones; a change of kind keeps only the new kind's.
-        details=kind_details(
-            data.kind or old.kind,
-            {**old.details, **{k: v for k, v in fields.items() if k in DETAIL_FIELDS}},
-            strict=False,
-        ),
+        details=kind_details(data.kind or old.kind, {**old.details, **sent_details}, strict=False),
     )
-    sent_elsewhere = [k for k in DETAIL_FIELDS if fields.get(k) not in (None, [], "") and k not in KIND_DETAILS[new.kind]]
-    if sent_elsewhere:
-        raise Invalid(f"'{sent_elsewhere[0]}' belongs to another kind of note than '{new.kind}'.", field=sent_elsewhere[0])
     note = apply_state(session=session, actor=actor, note=note, base_revision=data.base_revision, old=old, new=new, summary=data.summary)
     return read_note(session=session, actor=actor, note=note)
 
@@ -358,15 +357,12 @@ def read_note(*, session: Session, actor: policy.Actor, note: Note) -> NoteRead:
     author_ids = list_author_ids(session, note.id)
     lic = LICENCES[note.licence]
     can_edit = policy.can_edit_note(actor, note, set(author_ids))
-    readers = session.exec(
-        select(User.username).join(NoteReader, NoteReader.user_id == User.id).where(NoteReader.note_id == note.id).order_by(User.username)  # type: ignore[arg-type]
-    ).all() if can_edit else []
     return NoteRead(
         id=note.id, kind=note.kind, title=note.title, slug=note.slug, body=note.body,
         html=links.visible_html(session, actor, note.html),
         visibility=note.visibility, licence=note.licence,
         community=communities.ref(session, note.community_id) if note.community_id else None,
-        readers=list(readers),
+        readers=[u.username for u in _readers(session, note.id)] if can_edit else [],
         licence_info=LicenceRead(id=lic.id, name=lic.name, url=lic.url),
         url=note_url(session, note.id),
         authors=_authors_of(session, [note.id])[note.id],

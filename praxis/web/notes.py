@@ -118,11 +118,8 @@ def note_page(request: Request, session: Session, actor: Any, note: NoteRead, re
     alternate = f"/api/v1/notes/{note.id}" + (f"/revisions/{rev}" if revision else "")
     requests = edit_requests.list_for_note(session=session, actor=actor, note_id=note.id)
     can_ask = actor is not None and not note.can_edit and not any(r.status == "pending" for r in requests)
-    backlinks: dict[str, list] = {}
-    for ref in note.backlinks:
-        backlinks.setdefault(ref.kind, []).append(ref)
     return page(request, "notes/view.html",
-                {"note": note, "revision": revision, "requests": requests, "can_ask": can_ask, "backlinks": backlinks},
+                {"note": note, "revision": revision, "requests": requests, "can_ask": can_ask},
                 alternate=alternate)
 
 
@@ -145,8 +142,8 @@ def decide(request_id: str, decision: Literal["approve", "refuse"], session: Ses
 
 @router.get("/n/{note_id}/edit")
 def edit_form(request: Request, note_id: str, session: SessionDep, actor: UserDep) -> Response:
-    note = note_service.get_note(session=session, actor=actor, note_id=note_id)
     loaded = note_service.load_editable(session, actor, note_id)
+    note = note_service.read_note(session=session, actor=actor, note=loaded[0])
     values = {k: getattr(note, k) for k in ("title", "body", "kind", "visibility", "licence")}
     values["base_revision"] = note.revision
     values["authors"] = ", ".join(a.username for a in note.authors)
