@@ -16,7 +16,8 @@ import typer
 from praxis.config import Settings
 from praxis.db import current_revision, head_revision, make_engine, refresh_statistics, session_scope, upgrade
 from praxis.errors import DomainError
-from praxis.models import Note
+from praxis import policy
+from praxis.models import Carnet, KnowledgeBase, Note
 from praxis.schemas import UserCreate
 from praxis.services import accounts, transfer
 
@@ -139,22 +140,39 @@ def user_create(
 @app.command("import")
 @user_errors
 def import_(path: Path) -> None:
-    """Import one .md file or a folder of them (notes with front matter)."""
+    """Import one .md file, a folder of them, or a carnet's or base's ZIP export."""
     settings = Settings()
     engine = make_engine(settings)
     upgrade(engine)
     with session_scope(engine, settings) as session:
         report = transfer.import_path(session=session, path=path)
     refresh_statistics(engine)
-    typer.echo(f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged.")
+    typer.echo(
+        f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged; "
+        f"{report.carnets} carnet(s), {report.bases} base(s)."
+    )
 
 
 @app.command("export")
 @user_errors
-def export(path: Path) -> None:
-    """Export every note as Markdown files with front matter under PATH."""
+def export(
+    path: Path,
+    carnet: Annotated[str | None, typer.Option(help="Export only this carnet, as a ZIP file at PATH.")] = None,
+    base: Annotated[str | None, typer.Option(help="Export only this base, as a ZIP file at PATH.")] = None,
+) -> None:
+    """Export every note, carnet and base as Markdown files with front matter under PATH."""
     settings = Settings()
     engine = make_engine(settings)
+    if carnet or base:
+        if path.exists():
+            fail(f"{path} exists (an export never overwrites a file)")
+        with session_scope(engine, settings, write=False) as session:
+            found = session.get(Carnet, carnet) if carnet else session.get(KnowledgeBase, base or "")
+            if found is None:
+                fail(f"no {'carnet' if carnet else 'base'} {carnet or base}")
+            path.write_bytes(transfer.export_archive(session=session, actor=policy.SYSTEM, carnet_id=carnet, base_id=base))
+        typer.echo(f"Exported {'carnet' if carnet else 'base'} {carnet or base} to {path}.")
+        return
     if path.exists() and (not path.is_dir() or any(path.iterdir())):
         fail(f"{path} exists and is not an empty folder (an export never mixes with older files)")
     with session_scope(engine, settings, write=False) as session:

@@ -8,6 +8,10 @@ by the `can_*` predicates below. Services call these; routes never decide.
 - community: members (and managers) of the note's community.
 - restricted: the readers its authors chose.
 Authors always read their notes; admins read everything, deleted notes included.
+
+Carnets and bases follow the same three levels: `restricted` is a carnet's managers and
+contributors, a base's managers. A note shows in a carnet (a base) only to whoever may read both
+the note and the carnet (the base): `visible_entries` joins the two clauses.
 """
 
 from __future__ import annotations
@@ -16,7 +20,17 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
-from praxis.models import CommunityMember, Note, NoteAuthor, NoteReader, User
+from praxis.models import (
+    BaseManager,
+    Carnet,
+    CarnetMember,
+    CommunityMember,
+    KnowledgeBase,
+    Note,
+    NoteAuthor,
+    NoteReader,
+    User,
+)
 
 Actor = User | None
 
@@ -101,6 +115,71 @@ def can_manage_accounts(actor: Actor) -> bool:
 def can_register(actor: Actor, registration: str) -> bool:
     """Anyone may open an account while registration is open; only admins when it is closed."""
     return registration == "open" or is_admin(actor)
+
+
+# --- carnets and bases ------------------------------------------------------------------------
+
+
+def visible_carnets(actor: Actor) -> ColumnElement[bool]:
+    """A WHERE clause selecting the carnets `actor` may read, for any query on `Carnet`."""
+    if is_admin(actor):
+        return sa.true()
+    public = Carnet.visibility == "public"
+    if not is_signed_in(actor):
+        return public
+    uid = actor.id  # type: ignore[union-attr]
+    member = sa.exists().where(CarnetMember.carnet_id == Carnet.id, CarnetMember.user_id == uid)
+    community_member = sa.and_(
+        Carnet.visibility == "community",
+        sa.exists().where(CommunityMember.community_id == Carnet.community_id, CommunityMember.user_id == uid),
+    )
+    return sa.or_(public, member, community_member)
+
+
+def visible_bases(actor: Actor) -> ColumnElement[bool]:
+    """A WHERE clause selecting the bases `actor` may read, for any query on `KnowledgeBase`."""
+    if is_admin(actor):
+        return sa.true()
+    public = KnowledgeBase.visibility == "public"
+    if not is_signed_in(actor):
+        return public
+    uid = actor.id  # type: ignore[union-attr]
+    manager = sa.exists().where(BaseManager.base_id == KnowledgeBase.id, BaseManager.user_id == uid)
+    community_member = sa.and_(
+        KnowledgeBase.visibility == "community",
+        sa.exists().where(CommunityMember.community_id == KnowledgeBase.community_id, CommunityMember.user_id == uid),
+    )
+    return sa.or_(public, manager, community_member)
+
+
+def can_create_carnet(actor: Actor) -> bool:
+    return is_signed_in(actor)
+
+
+def can_manage_carnet(actor: Actor, role: str | None) -> bool:
+    """Managers edit a carnet, its members, categories, order and pins; admins every carnet."""
+    return is_admin(actor) or (is_signed_in(actor) and role == "manager")
+
+
+def can_contribute_to_carnet(actor: Actor, role: str | None) -> bool:
+    """Contributors (and managers) integrate notes, create notes in the carnet and file them."""
+    return is_admin(actor) or (is_signed_in(actor) and role in ("manager", "contributor"))
+
+
+def can_remove_entry(actor: Actor, role: str | None, added_by_id: int | None) -> bool:
+    """Managers take any note out of a carnet; a contributor the notes they integrated."""
+    if can_manage_carnet(actor, role):
+        return True
+    return can_contribute_to_carnet(actor, role) and added_by_id is not None and added_by_id == actor.id  # type: ignore[union-attr]
+
+
+def can_create_base(actor: Actor) -> bool:
+    return is_signed_in(actor)
+
+
+def can_manage_base(actor: Actor, is_manager: bool) -> bool:
+    """A base's managers edit it and choose its carnets; admins every base."""
+    return is_admin(actor) or (is_signed_in(actor) and is_manager)
 
 
 # The actor of command-line imports and exports: sees and writes everything, is nobody.

@@ -120,6 +120,12 @@ class NoteBase(Strict):
     licence: LicenceId = DEFAULT_LICENCE  # type: ignore[assignment]
 
 
+CategoryName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(_storable), AfterValidator(_one_line)
+]
+MAX_AXES = 3
+MAX_CATEGORIES = 10
+
 Website = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https?://[^\s\x00-\x1f]+$")]
 Region = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(_storable), AfterValidator(_one_line)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000), AfterValidator(_storable)]
@@ -147,6 +153,9 @@ class NoteCreate(NoteBase, NoteDetails):
     links: list[NoteId] | None = Field(None, max_length=500)
     published_at: Timestamp | None = None
     summary: Summary | None = None
+    # Create the note in a carnet (contributors), filed under these categories of it.
+    carnet: NoteId | None = None
+    categories: list[CategoryName] | None = Field(None, max_length=MAX_AXES)
 
 
 class NoteUpdate(NoteDetails):
@@ -188,10 +197,14 @@ class NoteLinks(BaseModel):
 
 
 class CarnetRef(BaseModel):
+    """A carnet a note is in, with who integrated it, when, and how it is filed there."""
+
     id: str
     title: str
-    category: str | None = None
-    added_by: str | None = None
+    url: str
+    category: str | None = None  # the categories, joined with ", "
+    categories: list[str] = []
+    added_by: AuthorRead | None = None
     added_at: datetime | None = None
 
 
@@ -299,7 +312,9 @@ class NoteQuery(Strict):
     kind: Kind | None = None
     author: str | None = None
     carnet: str | None = None
+    base: str | None = None
     community: str | None = None
+    q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_storable)] | None = None
     region: Annotated[str, StringConstraints(max_length=100), AfterValidator(_storable)] | None = None
     letter: Annotated[str, StringConstraints(min_length=1, max_length=1), AfterValidator(_storable)] | None = None  # A–Z, or "#"
     sort: Sort = "-updated"
@@ -363,6 +378,222 @@ class CommunityRead(BaseModel):
     url: str
     members: list[MemberRead]  # shown to members and admins
     my_role: str | None = None
+    can_manage: bool = False
+
+
+# --- carnets and bases ---------------------------------------------------------------------
+
+Markdown = Annotated[str, StringConstraints(max_length=100_000), AfterValidator(_storable)]
+CarnetSort = Literal["manual", "added", "updated", "title"]
+CARNET_SORTS: tuple[str, ...] = ("manual", "added", "updated", "title")
+Position = Annotated[int, Field(ge=0, le=1_000_000)]
+
+
+class AxisCreate(Strict):
+    name: CategoryName
+    categories: list[CategoryName] = Field(default_factory=list, max_length=MAX_CATEGORIES)
+
+
+class CarnetCreate(Strict):
+    title: Title
+    description: Markdown = ""
+    guide: Markdown = ""
+    visibility: Visibility = "public"
+    community: NoteId | None = None
+    sort: CarnetSort = "manual"
+    axes: list[AxisCreate] = Field(default_factory=list, max_length=MAX_AXES)
+
+
+class CarnetUpdate(Strict):
+    title: Title | None = None
+    description: Markdown | None = None
+    guide: Markdown | None = None
+    visibility: Visibility | None = None
+    community: NoteId | None = None
+    sort: CarnetSort | None = None
+
+
+class CarnetMemberAdd(Strict):
+    username: Username
+    role: Literal["manager", "contributor"] = "contributor"
+
+
+class NameChange(Strict):
+    name: CategoryName
+
+
+class CategoryRemoval(Strict):
+    """What becomes of the notes filed under a category being deleted."""
+
+    notes: Literal["uncategorise", "move", "remove"] = "uncategorise"
+    to: CategoryName | None = None  # with "move": another category of the same axis
+
+
+class EntryCreate(Strict):
+    note_id: NoteId
+    categories: list[CategoryName] = Field(default_factory=list, max_length=MAX_AXES)
+    pinned: bool | None = None
+    position: Position | None = None
+
+
+class EntryUpdate(Strict):
+    categories: list[CategoryName] | None = Field(None, max_length=MAX_AXES)
+    pinned: bool | None = None
+    position: Position | None = None
+
+
+class CategoryRead(BaseModel):
+    name: str
+    count: int = 0  # the notes the reader sees under it, with the other filters applied
+
+
+class AxisRead(BaseModel):
+    id: int
+    name: str
+    categories: list[CategoryRead]
+
+
+class EntryRead(BaseModel):
+    note_id: str
+    categories: list[str]
+    pinned: bool
+    position: int
+    added_by: AuthorRead | None
+    added_at: datetime
+
+
+class EntryItem(EntryRead):
+    note: NoteSummary
+    can_remove: bool = False
+
+
+class EntryPage(BaseModel):
+    items: list[EntryItem]
+    total: int
+    page: int
+    per_page: int
+
+
+class CarnetMemberRead(BaseModel):
+    username: str
+    display_name: str
+    role: Literal["manager", "contributor"]
+    url: str
+
+
+class CarnetSummary(BaseModel):
+    id: str
+    title: str
+    url: str
+    visibility: str
+    excerpt: str
+    note_count: int
+    updated_at: datetime
+
+
+class CarnetPage(BaseModel):
+    items: list[CarnetSummary]
+    total: int
+    page: int
+    per_page: int
+
+
+class BaseRef(BaseModel):
+    id: str
+    title: str
+    url: str
+
+
+class CarnetRead(BaseModel):
+    id: str
+    title: str
+    url: str
+    description: str
+    description_html: str
+    guide: str
+    guide_html: str
+    visibility: str
+    community: CommunityRef | None = None
+    sort: str
+    axes: list[AxisRead]
+    members: list[CarnetMemberRead]
+    note_count: int
+    entries: EntryPage
+    bases: list[BaseRef] = []
+    created_at: datetime
+    updated_at: datetime
+    my_role: str | None = None
+    can_manage: bool = False
+    can_contribute: bool = False
+
+
+class CarnetQuery(Strict):
+    """Filters of a carnet's notes: categories (all must match), kind, author, text; an order."""
+
+    category: list[CategoryName] = Field(default_factory=list, max_length=MAX_AXES * MAX_CATEGORIES)
+    kind: Kind | None = None
+    author: Annotated[str, StringConstraints(max_length=64)] | None = None
+    q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_storable)] | None = None
+    sort: CarnetSort | None = None
+    page: int = Field(1, ge=1, le=100_000)
+    per_page: int = Field(50, ge=1, le=200)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_is_absent(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            out = {k: v for k, v in data.items() if v != ""}
+            if isinstance(out.get("category"), list):
+                out["category"] = [c for c in out["category"] if c != ""]
+            return out
+        return data
+
+
+class BaseCreate(Strict):
+    title: Title
+    description: Markdown = ""
+    visibility: Visibility = "public"
+    community: NoteId | None = None
+
+
+class BaseUpdate(Strict):
+    title: Title | None = None
+    description: Markdown | None = None
+    visibility: Visibility | None = None
+    community: NoteId | None = None
+
+
+class BaseCarnetAdd(Strict):
+    carnet_id: NoteId
+    position: Position | None = None
+
+
+class BaseManagerAdd(Strict):
+    username: Username
+
+
+class BaseSummary(BaseModel):
+    id: str
+    title: str
+    url: str
+    visibility: str
+    excerpt: str
+    carnet_count: int
+
+
+class BaseRead(BaseModel):
+    id: str
+    title: str
+    url: str
+    description: str
+    description_html: str
+    visibility: str
+    community: CommunityRef | None = None
+    managers: list[MemberRead]
+    carnets: list[CarnetSummary]
+    notes: NotePage  # the notes across its carnets, filtered
+    created_at: datetime
+    updated_at: datetime
     can_manage: bool = False
 
 

@@ -20,7 +20,7 @@ from praxis.schemas import (
     Suggestion,
 )
 from praxis.vocab import Kind
-from praxis.services import directory
+from praxis.services import directory, filing
 from praxis.services import notes as note_service
 from praxis.services import revisions as revision_service
 
@@ -29,7 +29,7 @@ router = APIRouter(prefix="/notes", tags=["notes"])
 
 @router.post("", response_model=NoteRead, status_code=201)
 def create_note(data: NoteCreate, session: SessionDep, actor: UserDep, response: Response) -> NoteRead:
-    note = note_service.create_note(session=session, actor=actor, data=data)
+    note = filing.create_note(session=session, actor=actor, data=data)
     response.headers["Location"] = note.url
     return note
 

@@ -34,6 +34,22 @@ def ref(session: Session, community_id: str) -> CommunityRef | None:
     return CommunityRef(id=community.id, name=community.name, url=community_url(session, community.id))
 
 
+def check_link(
+    session: Session, actor: policy.Actor, visibility: str, community_id: str | None, old: tuple[str, str | None] | None = None
+) -> None:
+    """Visibility `community` needs a community, and only its members link a note, a carnet or a
+    base to it or open one to it (a change of community, or a change to community visibility,
+    whatever the path). `old` is the (visibility, community) before the change."""
+    if visibility == "community" and community_id is None:
+        raise Invalid("Visibility 'community' needs a community.", field="community")
+    opening = old is None or community_id != old[1] or (visibility == "community" and old[0] != "community")
+    if community_id is not None and opening:
+        if get(session, community_id) is None:
+            raise Invalid(f"Unknown community: {community_id}.", field="community")
+        if not policy.can_link_community(actor, role_of(session, community_id, actor)):
+            raise Invalid("Only the community's members can link something to it.", field="community")
+
+
 def _load(session: Session, community_id: str, *, for_update: bool = False) -> Community:
     """The community; `for_update` locks it, so membership changes on it happen one at a time."""
     if not is_note_id(community_id):

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from praxis import policy
 from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
 from praxis.markdown import fold, render, slugify
-from praxis.models import Note, NoteAuthor, NoteReader, Revision, User, utcnow
+from praxis.models import BaseCarnet, Carnet, CarnetEntry, KnowledgeBase, Note, NoteAuthor, NoteReader, Revision, User, utcnow
 from praxis.schemas import (
     DETAIL_FIELDS,
     KIND_DETAILS,
@@ -30,7 +30,7 @@ from praxis.schemas import (
     NoteUpdate,
     is_note_id,
 )
-from praxis.services import accounts, communities, links
+from praxis.services import accounts, communities, links, memberships
 from praxis.services.urls import note_url, user_url
 from praxis.vocab import LICENCES
 
@@ -90,16 +90,11 @@ def users_by_username(session: Session, usernames: Sequence[str], field: str = "
 def check_access(
     session: Session, actor: policy.Actor, visibility: str, community_id: str | None, old: NoteState | None = None
 ) -> None:
-    """A community note needs a community, and only its members link a note to it or open a note
-    to it (a change of community, or a change to community visibility, whatever the path)."""
-    if visibility == "community" and community_id is None:
-        raise Invalid("Visibility 'community' needs a community.", field="community")
-    opening = old is None or community_id != old.community_id or (visibility == "community" and old.visibility != "community")
-    if community_id is not None and opening:
-        if communities.get(session, community_id) is None:
-            raise Invalid(f"Unknown community: {community_id}.", field="community")
-        if not policy.can_link_community(actor, communities.role_of(session, community_id, actor)):
-            raise Invalid("Only the community's members can link a note to it.", field="community")
+    """A community note needs a community that the writer may link it to (see `communities.check_link`)."""
+    communities.check_link(
+        session, actor, visibility, community_id,
+        old=(old.visibility, old.community_id) if old is not None else None,
+    )
 
 
 def kind_details(kind: str, values: dict[str, Any], *, strict: bool) -> dict[str, Any]:
@@ -372,6 +367,7 @@ def read_note(*, session: Session, actor: policy.Actor, note: Note) -> NoteRead:
         links=links.links_of(session, actor, note.id),
         backlinks=(backlinks := links.backlinks_of(session, actor, note.id)),
         backlinks_by_kind=links.grouped(backlinks),
+        carnets=memberships.carnets_of_note(session, actor, note.id),
         deleted_at=note.deleted_at,
         can_edit=can_edit,
     )
@@ -401,13 +397,45 @@ def title_prefix(prefix: str):  # type: ignore[no-untyped-def]
     return sa.and_(Note.title_key >= prefix, Note.title_key < prefix + "\U0010ffff")
 
 
+def text_filter(q: str) -> Any:
+    """Notes whose title (case and accents ignored) or text (case ignored) contains `q`."""
+    return sa.or_(
+        Note.title_key.contains(fold(q), autoescape=True),  # type: ignore[attr-defined]
+        sa.func.lower(Note.body).contains(q.lower(), autoescape=True),
+    )
+
+
+def authored_by(session: Session, username: str) -> Any:
+    """Notes that this person is an author of (none for an unknown username)."""
+    author = accounts.get_user(session, username)
+    return Note.id.in_(select(NoteAuthor.note_id).where(NoteAuthor.user_id == (author.id if author else -1)))  # type: ignore[attr-defined]
+
+
+def in_carnets(actor: policy.Actor, which: Any) -> Any:
+    """The ids of the notes in the carnets `which` selects, among the carnets the actor may see."""
+    return (
+        select(CarnetEntry.note_id)
+        .join(Carnet, Carnet.id == CarnetEntry.carnet_id)  # type: ignore[arg-type]
+        .where(which, policy.visible_carnets(actor))
+    )
+
+
 def list_notes(*, session: Session, actor: policy.Actor, query: NoteQuery) -> NotePage:
     """A page of the notes the actor may see, filtered and sorted."""
     where = [policy.visible_notes(actor)]
     if query.kind:
         where.append(Note.kind == query.kind)
     if query.carnet:
-        where.append(sa.false())  # carnets arrive with their issue: no note is in one yet
+        where.append(Note.id.in_(in_carnets(actor, Carnet.id == query.carnet)))  # type: ignore[attr-defined]
+    if query.base:
+        in_base = Carnet.id.in_(  # type: ignore[attr-defined]
+            select(BaseCarnet.carnet_id)
+            .join(KnowledgeBase, KnowledgeBase.id == BaseCarnet.base_id)  # type: ignore[arg-type]
+            .where(BaseCarnet.base_id == query.base, policy.visible_bases(actor))
+        )
+        where.append(Note.id.in_(in_carnets(actor, in_base)))  # type: ignore[attr-defined]
+    if query.q:
+        where.append(text_filter(query.q))
     if query.community:
         where.append(Note.community_id == query.community)
     if query.region:
@@ -417,17 +445,20 @@ def list_notes(*, session: Session, actor: policy.Actor, query: NoteQuery) -> No
     elif query.letter:
         where.append(title_prefix(fold(query.letter)))
     if query.author:
-        author = accounts.get_user(session, query.author)
-        by_author = select(NoteAuthor.note_id).where(NoteAuthor.user_id == (author.id if author else -1))
-        where.append(Note.id.in_(by_author))  # type: ignore[attr-defined]
+        where.append(authored_by(session, query.author))
     total = session.exec(select(sa.func.count()).select_from(Note).where(*where)).one()
     column = _ORDER[query.sort.lstrip("-")]
     order = column.desc() if query.sort.startswith("-") else column.asc()  # type: ignore[attr-defined]
     notes = session.exec(
         select(Note).where(*where).order_by(order, Note.id).offset((query.page - 1) * query.per_page).limit(query.per_page)
     ).all()
+    return NotePage(items=summaries(session, notes), total=total, page=query.page, per_page=query.per_page)
+
+
+def summaries(session: Session, notes: Sequence[Note]) -> list[NoteSummary]:
+    """Notes as lists show them (a fixed number of queries); the caller checked they may be seen."""
     authors = _authors_of(session, [n.id for n in notes])
-    items = [
+    return [
         NoteSummary(
             id=n.id, kind=n.kind, title=n.title, url=note_url(session, n.id), visibility=n.visibility,
             authors=authors[n.id], excerpt=_excerpt(n.html), published_at=n.published_at,
@@ -436,4 +467,3 @@ def list_notes(*, session: Session, actor: policy.Actor, query: NoteQuery) -> No
         )
         for n in notes
     ]
-    return NotePage(items=items, total=total, page=query.page, per_page=query.per_page)

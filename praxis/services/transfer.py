@@ -1,35 +1,39 @@
-"""Import and export of notes as Markdown files with YAML front matter (the `content/` format)."""
+"""Import and export as Markdown files with YAML front matter (the `content/` format).
+
+Notes are files under notes/, organisations/ and lexique/; carnets (`kind: carnet`) and bases
+(`kind: base`) are files under carnets/ and bases/. A carnet or a base also exports as a ZIP of
+the same files plus `manifest.yaml`, and `import` takes that ZIP as it is.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import io
+import tempfile
+import zipfile
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
-from pathlib import Path
-from typing import TypeVar
-from zoneinfo import ZoneInfo
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 import frontmatter
 import yaml
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 from sqlmodel import Session, select
 
 from praxis import policy
 from praxis.errors import Invalid
 from praxis.markdown import slugify
-from praxis.models import Note, User, utcnow
-from praxis.schemas import DETAIL_FIELDS, Body, DisplayName, NoteDetails, Timestamp, Title, Username, is_note_id
-from praxis.services import accounts, communities, links
+from praxis.models import Carnet, CarnetEntry, KnowledgeBase, Note, utcnow
+from praxis.schemas import DETAIL_FIELDS, Body, NoteDetails, Title, is_note_id
+from praxis.services import accounts, collection_files, communities, fields, links
 from praxis.services import notes as note_service
+from praxis.services.urls import site_url
 from praxis.vocab import DEFAULT_LICENCE, KINDS, LICENCES, VISIBILITIES
 
-T = TypeVar("T")
-KIND_DIRS = {"note": "notes", "organisation": "organisations", "term": "lexique"}
+KIND_DIRS = {"note": "notes", "organisation": "organisations", "term": "lexique", "carnet": "carnets", "base": "bases"}
 _title = TypeAdapter(Title)
 _body = TypeAdapter(Body)
-_timestamp = TypeAdapter(Timestamp)
-_username = TypeAdapter(Username)
-_display_name = TypeAdapter(DisplayName)
+MAX_ARCHIVE_BYTES = 200 * 1024 * 1024  # unpacked; a larger ZIP is refused rather than filling the disk
+ARCHIVE_FORMAT = "praxis-export/1"
 
 
 @dataclass
@@ -37,6 +41,8 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    carnets: int = 0
+    bases: int = 0
     files: list[str] = field(default_factory=list)
 
     @property
@@ -44,77 +50,21 @@ class ImportReport:
         return self.created + self.updated + self.unchanged
 
 
-def _timezone(session: Session) -> ZoneInfo:
-    return ZoneInfo(str(session.info.get("timezone", "America/Toronto")))
-
-
-def _when(value: object, session: Session, name: str, where: str) -> datetime | None:
-    """A front-matter date or date-time; a bare date is midnight in the site's time zone."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            raise Invalid(f"{where}: '{name}' is not an ISO 8601 date ({value!r}).", field=name) from None
-    if isinstance(value, date) and not isinstance(value, datetime):
-        value = datetime.combine(value, time(0))
-    if not isinstance(value, datetime):
-        raise Invalid(f"{where}: '{name}' is not a date.", field=name)
-    try:
-        return _timestamp.validate_python(value if value.tzinfo else value.replace(tzinfo=_timezone(session)))
-    except ValidationError:
-        raise Invalid(f"{where}: '{name}' must be between the years 1000 and 9998.", field=name) from None
-
-
-def _authors(session: Session, value: object, where: str) -> list[User]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not value:
-        raise Invalid(f"{where}: 'authors' must list at least one author.", field="authors")
-    users: list[User] = []
-    for item in value:
-        if isinstance(item, dict) and item.get("username"):
-            try:
-                username = _username.validate_python(str(item["username"]))
-                name = _display_name.validate_python(str(item.get("name") or username))
-            except ValidationError:
-                raise Invalid(f"{where}: author {item['username']!r} is not a valid username and name.", field="authors") from None
-            user = accounts.get_user(session, username)
-            if user is None:
-                user = User(username=username, display_name=name)
-                session.add(user)
-                session.flush()
-        elif isinstance(item, str):
-            user = accounts.profile_for(session=session, name=item)
-        else:
-            raise Invalid(f"{where}: an author must be a name or {{username, name}}.", field="authors")
-        if user not in users:
-            users.append(user)
-    return users
-
-
-def _checked(where: str, name: str, validate: Callable[[], T]) -> T:
-    """A front-matter value validated, or one clear error naming the file and the field."""
-    try:
-        return validate()
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field_name = str(first["loc"][0]) if first["loc"] else name
-        raise Invalid(f"{where}: {field_name}: {first['msg']}.", field=field_name) from None
-
-
-def _read_file(session: Session, path: Path) -> tuple[str | None, note_service.NoteState, dict]:
-    where = str(path)
+def _load(path: Path) -> frontmatter.Post:
     try:
         post = frontmatter.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
-        raise Invalid(f"{where}: not UTF-8 text.") from None
+        raise Invalid(f"{path}: not UTF-8 text.") from None
     except yaml.YAMLError as exc:
-        raise Invalid(f"{where}: the front matter is not valid YAML ({exc.__class__.__name__}).") from None
+        raise Invalid(f"{path}: the front matter is not valid YAML ({exc.__class__.__name__}).") from None
+    return post
+
+
+def _read_file(session: Session, path: Path, post: frontmatter.Post) -> tuple[str | None, note_service.NoteState, dict]:
+    where = str(path)
     meta = post.metadata
-    title = _checked(where, "title", lambda: _title.validate_python(meta.get("title")))
-    body = _checked(where, "body", lambda: _body.validate_python(post.content))
+    title = fields.checked(where, "title", lambda: _title.validate_python(meta.get("title")))
+    body = fields.checked(where, "body", lambda: _body.validate_python(post.content))
     kind = meta.get("kind", "note")
     if not isinstance(kind, str) or kind not in KINDS:
         raise Invalid(f"{where}: unknown kind {kind!r}.", field="kind")
@@ -141,17 +91,17 @@ def _read_file(session: Session, path: Path) -> tuple[str | None, note_service.N
     note_id = meta.get("id")
     if note_id is not None and not (isinstance(note_id, str) and is_note_id(note_id)):
         raise Invalid(f"{where}: 'id' must be 1 to 24 letters, digits, '-' or '_'.", field="id")
-    details = _checked(where, "details", lambda: NoteDetails.model_validate({k: meta[k] for k in DETAIL_FIELDS if k in meta}))
+    details = fields.checked(where, "details", lambda: NoteDetails.model_validate({k: meta[k] for k in DETAIL_FIELDS if k in meta}))
     state = note_service.NoteState(
         title=title, body=body, kind=kind, visibility=visibility, licence=licence,
-        published_at=_when(meta.get("published"), session, "published", where),
-        authors=_authors(session, meta.get("authors"), where), links=links,
+        published_at=fields.when(meta.get("published"), session, "published", where),
+        authors=fields.people(session, meta.get("authors"), where), links=links,
         community_id=community_id, readers=reader_users,  # type: ignore[arg-type]
         details=note_service.kind_details(kind, details.model_dump(), strict=False),
     )
     dates = {
-        "created": _when(meta.get("created"), session, "created", where),
-        "updated": _when(meta.get("updated"), session, "updated", where),
+        "created": fields.when(meta.get("created"), session, "created", where),
+        "updated": fields.when(meta.get("updated"), session, "updated", where),
     }
     return note_id, state, dates
 
@@ -159,7 +109,7 @@ def _read_file(session: Session, path: Path) -> tuple[str | None, note_service.N
 def _files(path: Path) -> list[Path]:
     if path.is_file():
         if path.suffix != ".md":
-            raise Invalid(f"{path}: not a Markdown (.md) file.")
+            raise Invalid(f"{path}: not a Markdown (.md) file or a ZIP export.")
         return [path]
     if path.is_dir():
         return sorted(p for p in path.rglob("*.md") if p.is_file() and not p.name.startswith("."))
@@ -172,9 +122,15 @@ def import_path(*, session: Session, path: Path, actor: policy.Actor = None) -> 
     Every file is read and checked first; new notes are created next; links are set last, so
     links and wikilinks between imported notes resolve whatever the order of the files.
     """
+    if path.is_file() and path.suffix == ".zip":
+        with tempfile.TemporaryDirectory(prefix="praxis-import-") as folder:
+            _unpack(path, Path(folder))
+            return import_path(session=session, path=Path(folder), actor=actor)
     actor = actor or policy.SYSTEM
     report = ImportReport()
-    parsed = [(file, *_read_file(session, file)) for file in _files(path)]
+    posts = [(file, _load(file)) for file in _files(path)]
+    collections = [(file, post) for file, post in posts if post.metadata.get("kind") in ("carnet", "base")]
+    parsed = [(file, *_read_file(session, file, post)) for file, post in posts if (file, post) not in collections]
     created: dict[str, Note] = {}
     for file, note_id, state, dates in parsed:
         if note_id and session.get(Note, note_id) is not None:
@@ -203,45 +159,118 @@ def import_path(*, session: Session, path: Path, actor: policy.Actor = None) -> 
             summary="Import", updated_at=dates["updated"] or utcnow(),
         )
         report.updated += 1
+    # Carnets after the notes they hold, bases after their carnets.
+    for kind, load in (("carnet", collection_files.import_carnet), ("base", collection_files.import_base)):
+        for file, post in collections:
+            if post.metadata.get("kind") == kind:
+                load(session, post.metadata, post.content, str(file))
+                report.files.append(str(file))
+                setattr(report, kind + "s", getattr(report, kind + "s") + 1)
     return report
 
 
-def _iso(value: datetime | None, tz: ZoneInfo) -> str | None:
-    return value.astimezone(tz).isoformat() if value else None
+def _unpack(archive: Path, folder: Path) -> None:
+    """Unpack a ZIP export: only Markdown and the manifest, only inside `folder`, within a size."""
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            members = [m for m in zf.infolist() if not m.is_dir()]
+            if sum(m.file_size for m in members) > MAX_ARCHIVE_BYTES:
+                raise Invalid(f"{archive}: the archive unpacks to more than {MAX_ARCHIVE_BYTES // 2**20} MB.")
+            for member in members:
+                name = PurePosixPath(member.filename)
+                if name.is_absolute() or ".." in name.parts or name.suffix not in (".md", ".yaml"):
+                    raise Invalid(f"{archive}: unexpected file {member.filename!r} in the archive.")
+                target = folder.joinpath(*name.parts)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(zf.read(member))
+    except zipfile.BadZipFile:
+        raise Invalid(f"{archive}: not a ZIP archive.") from None
 
 
-def export_path(*, session: Session, path: Path, actor: policy.Actor = None) -> int:
-    """Write every live note the actor may see as a .md file under `path`; return how many."""
+def _write(path: Path, kind: str, slug: str, object_id: str, meta: dict[str, Any], body: str, used: set[Path]) -> None:
+    folder = path / KIND_DIRS[kind]
+    target = folder / f"{slug or kind}.md"
+    if target in used:
+        target = folder / f"{slug or kind}-{slugify(object_id, 40) or 'x'}-{len(used)}.md"
+    used.add(target)
+    folder.mkdir(parents=True, exist_ok=True)
+    post = frontmatter.Post(body, **meta)
+    target.write_text(frontmatter.dumps(post, sort_keys=False, allow_unicode=True) + "\n", encoding="utf-8")
+
+
+def _note_meta(session: Session, note: Note) -> dict[str, Any]:
+    tz = fields.timezone(session)
+    state = note_service.current_state(session, note, note_service.list_author_ids(session, note.id))
+    meta: dict[str, Any] = {
+        "id": note.id,
+        "title": note.title,
+        "kind": note.kind,
+        "authors": [fields.person(u) for u in state.authors],
+        "published": fields.iso(note.published_at, tz),
+        "created": fields.iso(note.created_at, tz),
+        "updated": fields.iso(note.updated_at, tz),
+        "visibility": note.visibility,
+        "licence": note.licence,
+    }
+    meta.update(state.details)
+    if state.links:
+        meta["links"] = state.links
+    if state.community_id:
+        meta["community"] = state.community_id
+    if state.readers:
+        meta["readers"] = [u.username for u in state.readers]
+    return meta
+
+
+def export_path(
+    *, session: Session, path: Path, actor: policy.Actor = None,
+    carnet_ids: list[str] | None = None, base_ids: list[str] | None = None,
+) -> int:
+    """Write what the actor may see under `path` and return how many notes: every live note,
+    carnet and base, or only the carnets named (and the bases named, with their carnets) and
+    the notes in them."""
     actor = actor or policy.SYSTEM
-    tz = _timezone(session)
-    notes = session.exec(select(Note).where(policy.visible_notes(actor)).order_by(Note.created_at, Note.id)).all()
+    whole = carnet_ids is None and base_ids is None
+    bases = list(session.exec(
+        select(KnowledgeBase).where(policy.visible_bases(actor), *([] if whole else [KnowledgeBase.id.in_(base_ids or [])]))  # type: ignore[attr-defined]
+        .order_by(KnowledgeBase.created_at, KnowledgeBase.id)
+    ))
+    base_files = [collection_files.base_file(session, base, actor) for base in bases]
+    wanted = set(carnet_ids or []) | {c for meta, _ in base_files for c in meta["carnets"]}
+    carnets = list(session.exec(
+        select(Carnet).where(policy.visible_carnets(actor), *([] if whole else [Carnet.id.in_(wanted)]))  # type: ignore[attr-defined]
+        .order_by(Carnet.created_at, Carnet.id)
+    ))
+    note_filter = [] if whole else [Note.id.in_(select(CarnetEntry.note_id).where(CarnetEntry.carnet_id.in_([c.id for c in carnets])))]  # type: ignore[attr-defined]
+    notes = session.exec(select(Note).where(policy.visible_notes(actor), *note_filter).order_by(Note.created_at, Note.id)).all()
     used: set[Path] = set()
     for note in notes:
-        state = note_service.current_state(session, note, note_service.list_author_ids(session, note.id))
-        meta = {
-            "id": note.id,
-            "title": note.title,
-            "kind": note.kind,
-            "authors": [{"username": u.username, "name": u.display_name} for u in state.authors],
-            "published": _iso(note.published_at, tz),
-            "created": _iso(note.created_at, tz),
-            "updated": _iso(note.updated_at, tz),
-            "visibility": note.visibility,
-            "licence": note.licence,
-        }
-        meta.update(state.details)
-        if state.links:
-            meta["links"] = state.links
-        if state.community_id:
-            meta["community"] = state.community_id
-        if state.readers:
-            meta["readers"] = [u.username for u in state.readers]
-        folder = path / KIND_DIRS[note.kind]
-        target = folder / f"{note.slug or 'note'}.md"
-        if target in used:
-            target = folder / f"{note.slug or 'note'}-{slugify(note.id, 40) or 'x'}-{len(used)}.md"
-        used.add(target)
-        folder.mkdir(parents=True, exist_ok=True)
-        post = frontmatter.Post(note.body, **meta)
-        target.write_text(frontmatter.dumps(post, sort_keys=False, allow_unicode=True) + "\n", encoding="utf-8")
+        _write(path, note.kind, note.slug, note.id, _note_meta(session, note), note.body, used)
+    note_ids = {n.id for n in notes}
+    for carnet in carnets:
+        meta, body = collection_files.carnet_file(session, carnet, note_ids)
+        _write(path, "carnet", slugify(carnet.title), carnet.id, meta, body, used)
+    for base, (meta, body) in zip(bases, base_files):
+        _write(path, "base", slugify(base.title), base.id, meta, body, used)
     return len(notes)
+
+
+def export_archive(*, session: Session, actor: policy.Actor, carnet_id: str | None = None, base_id: str | None = None) -> bytes:
+    """A carnet or a base as a ZIP: its notes, its manifest(s) and `manifest.yaml`, which says
+    what the archive holds. Importing it into an empty site restores the carnet exactly."""
+    with tempfile.TemporaryDirectory(prefix="praxis-export-") as folder:
+        root = Path(folder)
+        count = export_path(session=session, path=root, actor=actor,
+                            carnet_ids=[carnet_id] if carnet_id else [], base_ids=[base_id] if base_id else [])
+        files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.md"))
+        manifest = {
+            "format": ARCHIVE_FORMAT, "site": site_url(session),
+            "exported_at": fields.iso(utcnow(), fields.timezone(session)),
+            "carnet" if carnet_id else "base": carnet_id or base_id, "notes": count, "files": files,
+        }
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("manifest.yaml", yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True))
+            for name in files:
+                zf.write(root / name, name)
+    return buffer.getvalue()

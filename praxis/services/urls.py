@@ -21,3 +21,11 @@ def user_url(session: Session, username: str) -> str:
 
 def community_url(session: Session, community_id: str) -> str:
     return f"{site_url(session)}/communautes/{quote(community_id)}/"
+
+
+def carnet_url(session: Session, carnet_id: str) -> str:
+    return f"{site_url(session)}/c/{quote(carnet_id)}/"
+
+
+def base_url(session: Session, base_id: str) -> str:
+    return f"{site_url(session)}/b/{quote(base_id)}/"

@@ -11,8 +11,8 @@ from starlette.responses import Response
 
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import Conflict, Invalid
-from praxis.schemas import KIND_DETAILS, EditRequestCreate, NoteCreate, NoteRead, NoteUpdate, RevisionNumber
-from praxis.services import communities, edit_requests, links
+from praxis.schemas import KIND_DETAILS, CarnetQuery, EditRequestCreate, NoteCreate, NoteRead, NoteUpdate, RevisionNumber
+from praxis.services import carnets, communities, edit_requests, filing, links
 from praxis.services import notes as note_service
 from praxis.services import revisions as revision_service
 from praxis.vocab import DEFAULT_LICENCE
@@ -23,7 +23,7 @@ router = APIRouter()
 
 _FORM_FIELDS = (
     "title", "body", "kind", "visibility", "community", "licence", "summary", "base_revision", "authors", "readers",
-    "links", "website", "region", "description", "definition", "synonyms",
+    "links", "website", "region", "description", "definition", "synonyms", "carnet",
 )
 
 
@@ -36,6 +36,9 @@ async def _form_fields(request: Request) -> tuple[dict[str, Any], dict[str, Any]
         if isinstance(value, str) and (value.strip() or name == "body"):
             values[name] = value.replace("\r\n", "\n")
     data = dict(values)
+    chosen = [v for v in form.getlist("categories") if isinstance(v, str) and v.strip()]
+    if chosen:
+        values["categories"] = data["categories"] = chosen
     for name in ("authors", "readers", "synonyms"):
         if name in data:
             data[name] = split_list(data[name])
@@ -76,15 +79,24 @@ def _form_error(exc: Invalid) -> dict[str, str]:
 
 def _editor(request: Request, session: Session, *, note: Any, values: dict[str, Any], errors: dict[str, str],
             status: int = 200, conflict: Any = None) -> Response:
-    choices = communities.mine(session=session, actor=getattr(request.state, "actor", None))
+    actor = getattr(request.state, "actor", None)
+    choices = communities.mine(session=session, actor=actor)
+    carnet = None
+    if note is None and isinstance(values.get("carnet"), str) and values["carnet"]:
+        # "Créer une note dans le carnet": its guide and its categories come with the form.
+        carnets.load_contributable(session, actor, values["carnet"])
+        carnet = carnets.read(session=session, actor=actor, carnet_id=values["carnet"], query=CarnetQuery(per_page=1))
     return page(request, "notes/edit.html",
-                {"note": note, "values": values, "errors": errors, "conflict": conflict, "communities": choices},
+                {"note": note, "values": values, "errors": errors, "conflict": conflict, "communities": choices, "carnet": carnet},
                 status_code=status)
 
 
 @router.get("/n/new")
-def new_note_form(request: Request, session: SessionDep, actor: UserDep, title: Annotated[str, Query(max_length=300)] = "") -> Response:
-    values = {"title": title, "body": "", "kind": "note", "visibility": "public", "licence": DEFAULT_LICENCE}
+def new_note_form(
+    request: Request, session: SessionDep, actor: UserDep,
+    title: Annotated[str, Query(max_length=300)] = "", carnet: Annotated[str, Query(max_length=24)] = "",
+) -> Response:
+    values = {"title": title, "body": "", "kind": "note", "visibility": "public", "licence": DEFAULT_LICENCE, "carnet": carnet}
     return _editor(request, session, note=None, values=values, errors={})
 
 
@@ -94,7 +106,7 @@ async def create_note(request: Request, session: SessionDep, actor: UserDep) -> 
     if data is None:
         return _editor(request, session, note=None, values=values, errors=errors, status=422)
     try:
-        note = note_service.create_note(session=session, actor=actor, data=data)
+        note = filing.create_note(session=session, actor=actor, data=data)
     except Invalid as exc:
         session.rollback()  # nothing of a refused note is kept
         return _editor(request, session, note=None, values=values, errors=_form_error(exc), status=422)

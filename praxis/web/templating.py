@@ -35,6 +35,7 @@ def make_templates(directory: Path, settings: Settings) -> Jinja2Templates:
     env.globals.update(site_name=settings.site_name, registration_open=settings.registration == "open", LICENCES=LICENCES, KIND_LABELS=KIND_LABELS, VISIBILITY_LABELS=VISIBILITY_LABELS,
                        FIELD_LABELS=FIELD_LABELS)
     env.filters["listing"] = lambda value: ", ".join(map(str, value)) if isinstance(value, list) else value
+    env.filters["dict_without"] = lambda value, *keys: {k: v for k, v in value.items() if k not in keys}
     env.filters["date"] = lambda value, with_time=False: format_date(value, tz=settings.timezone, with_time=with_time)
     return templates
 

@@ -58,7 +58,7 @@ def test_first_start_imports_content_and_second_start_reuses_it(tmp_path, unmigr
     env = {k: v for k, v in os.environ.items() if not k.startswith("PRAXIS_")}
     if unmigrated_database_url:
         env["PRAXIS_DATABASE_URL"] = unmigrated_database_url
-    expected = len(list(CONTENT.rglob("*.md")))
+    expected = len([p for p in CONTENT.rglob("*.md") if p.parent.name not in ("carnets", "bases")])
 
     proc, base = _serve(tmp_path, env)
     try:
@@ -66,6 +66,7 @@ def test_first_start_imports_content_and_second_start_reuses_it(tmp_path, unmigr
         notes = httpx.get(base + "/api/v1/notes").json()
         assert home.status_code == 200 and "Notes récentes" in home.text
         assert notes["total"] == expected
+        assert httpx.get(base + "/api/v1/carnets").json()["total"] == len(list((CONTENT / "carnets").glob("*.md")))
         first = notes["items"][0]
         page = httpx.get(base + f"/n/{first['id']}/")
         assert page.status_code == 200 and first["title"].replace("'", "&#39;") in page.text

@@ -1,0 +1,171 @@
+"""A carnet's category axes: up to three lists of up to ten categories, names unique in the carnet.
+
+Categories are filed by id, so renaming one renames it on every note of the carnet at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from praxis.errors import Invalid, NotFound
+from praxis.markdown import fold
+from praxis.models import Carnet, CarnetAxis, CarnetCategory, CarnetEntry, EntryCategory
+from praxis.schemas import MAX_AXES, MAX_CATEGORIES, AxisCreate, CategoryRemoval
+
+
+def axes_of(session: Session, carnet_id: str) -> list[tuple[CarnetAxis, list[CarnetCategory]]]:
+    """The carnet's axes in order, each with its categories in order."""
+    axes = session.exec(select(CarnetAxis).where(CarnetAxis.carnet_id == carnet_id).order_by(CarnetAxis.position, CarnetAxis.id)).all()
+    cats = session.exec(
+        select(CarnetCategory).where(CarnetCategory.carnet_id == carnet_id).order_by(CarnetCategory.position, CarnetCategory.id)
+    ).all()
+    return [(axis, [c for c in cats if c.axis_id == axis.id]) for axis in axes]
+
+
+def _key(name: str) -> str:
+    return fold(name)[:100]
+
+
+def _check_free(session: Session, carnet_id: str, name: str, *, but: int | None = None) -> None:
+    clash = session.exec(
+        select(CarnetCategory.id).where(CarnetCategory.carnet_id == carnet_id, CarnetCategory.name_key == _key(name))
+    ).first()
+    if clash is not None and clash != but:
+        raise Invalid(f"The carnet already has a category named '{name}'.", field="categories")
+
+
+def add_axis(session: Session, carnet: Carnet, data: AxisCreate) -> CarnetAxis:
+    count = session.exec(select(sa.func.count()).select_from(CarnetAxis).where(CarnetAxis.carnet_id == carnet.id)).one()
+    if count >= MAX_AXES:
+        raise Invalid(f"A carnet has at most {MAX_AXES} category lists.", field="axes")
+    axis = CarnetAxis(carnet_id=carnet.id, position=count, name=data.name)
+    session.add(axis)
+    session.flush()
+    for name in data.categories:
+        add_category(session, carnet, axis, name)
+    return axis
+
+
+def load_axis(session: Session, carnet: Carnet, axis_id: int) -> CarnetAxis:
+    axis = session.get(CarnetAxis, axis_id)
+    if axis is None or axis.carnet_id != carnet.id:
+        raise NotFound("No such category list in this carnet.")
+    return axis
+
+
+def rename_axis(session: Session, carnet: Carnet, axis_id: int, name: str) -> None:
+    axis = load_axis(session, carnet, axis_id)
+    axis.name = name
+    session.add(axis)
+    session.flush()
+
+
+def delete_axis(session: Session, carnet: Carnet, axis_id: int) -> None:
+    """Delete a category list and its categories; the notes filed under them stay in the carnet."""
+    axis = load_axis(session, carnet, axis_id)
+    session.execute(sa.delete(CarnetCategory).where(CarnetCategory.axis_id == axis.id))  # type: ignore[arg-type]
+    session.delete(axis)
+    session.flush()
+    for position, (other, _) in enumerate(axes_of(session, carnet.id)):
+        other.position = position
+        session.add(other)
+    session.flush()
+
+
+def add_category(session: Session, carnet: Carnet, axis: CarnetAxis, name: str) -> CarnetCategory:
+    count = session.exec(select(sa.func.count()).select_from(CarnetCategory).where(CarnetCategory.axis_id == axis.id)).one()
+    if count >= MAX_CATEGORIES:
+        raise Invalid(f"A category list has at most {MAX_CATEGORIES} categories.", field="categories")
+    _check_free(session, carnet.id, name)
+    category = CarnetCategory(carnet_id=carnet.id, axis_id=axis.id, position=count, name=name, name_key=_key(name))
+    session.add(category)
+    session.flush()
+    return category
+
+
+def find(session: Session, carnet_id: str, name: str) -> CarnetCategory | None:
+    """The carnet's category of this name (case and accents ignored)."""
+    return session.exec(
+        select(CarnetCategory).where(CarnetCategory.carnet_id == carnet_id, CarnetCategory.name_key == _key(name))
+    ).first()
+
+
+def load(session: Session, carnet: Carnet, name: str) -> CarnetCategory:
+    category = find(session, carnet.id, name)
+    if category is None:
+        raise NotFound(f"The carnet has no category named '{name}'.")
+    return category
+
+
+def rename(session: Session, carnet: Carnet, name: str, new_name: str) -> CarnetCategory:
+    """Rename a category: every note filed under it in this carnet now reads the new name."""
+    category = load(session, carnet, name)
+    _check_free(session, carnet.id, new_name, but=category.id)
+    category.name = new_name
+    category.name_key = _key(new_name)
+    session.add(category)
+    session.flush()
+    return category
+
+
+def filed_count(session: Session, category_id: int) -> int:
+    return session.exec(select(sa.func.count()).select_from(EntryCategory).where(EntryCategory.category_id == category_id)).one()
+
+
+def delete(session: Session, carnet: Carnet, name: str, removal: CategoryRemoval | None) -> None:
+    """Delete a category. Its notes lose it ("uncategorise"), go under another category of the
+    same list ("move"), or leave the carnet ("remove"); with notes filed under it, the choice
+    must be made."""
+    category = load(session, carnet, name)
+    filed = filed_count(session, category.id)
+    if filed and removal is None:
+        raise Invalid(
+            f"{filed} note(s) are filed under '{category.name}': say what becomes of them "
+            "(notes=uncategorise, move with to=another category, or remove).",
+            field="notes",
+        )
+    choice = removal or CategoryRemoval()
+    filed_notes = select(EntryCategory.note_id).where(EntryCategory.category_id == category.id)
+    if choice.notes == "move":
+        target = find(session, carnet.id, choice.to) if choice.to else None
+        if target is None or target.axis_id != category.axis_id or target.id == category.id:
+            raise Invalid("Move the notes to another category of the same list.", field="to")
+        for note_id in session.exec(filed_notes).all():
+            session.add(EntryCategory(carnet_id=carnet.id, note_id=note_id, category_id=target.id))
+    elif choice.notes == "remove":
+        session.execute(
+            sa.delete(CarnetEntry).where(CarnetEntry.carnet_id == carnet.id, CarnetEntry.note_id.in_(filed_notes))  # type: ignore[arg-type,attr-defined]
+        )
+    session.execute(sa.delete(EntryCategory).where(EntryCategory.category_id == category.id))  # type: ignore[arg-type]
+    session.delete(category)
+    session.flush()
+
+
+def resolve(session: Session, carnet_id: str, names: Sequence[str]) -> list[CarnetCategory]:
+    """The carnet's categories named (case and accents ignored), at most one per list; a name
+    that is not one of the carnet's is a 422 on `categories`."""
+    known = {c.name_key: c for c in session.exec(select(CarnetCategory).where(CarnetCategory.carnet_id == carnet_id))}
+    chosen: list[CarnetCategory] = []
+    for name in names:
+        category = known.get(_key(name))
+        if category is None:
+            raise Invalid(f"'{name}' is not a category of this carnet.", field="categories")
+        if category in chosen:
+            continue
+        if any(c.axis_id == category.axis_id for c in chosen):
+            raise Invalid("A note takes at most one category of each list.", field="categories")
+        chosen.append(category)
+    return chosen
+
+
+def file_entry(session: Session, carnet_id: str, note_id: str, chosen: Sequence[CarnetCategory]) -> None:
+    """Set a note's categories in one carnet."""
+    session.execute(
+        sa.delete(EntryCategory).where(EntryCategory.carnet_id == carnet_id, EntryCategory.note_id == note_id)  # type: ignore[arg-type]
+    )
+    for category in chosen:
+        session.add(EntryCategory(carnet_id=carnet_id, note_id=note_id, category_id=category.id))
+    session.flush()

@@ -1,0 +1,227 @@
+"""Carnets and bases as Markdown files with front matter (`kind: carnet` / `kind: base`).
+
+A carnet's file is its manifest: settings, managers and contributors, category lists, and every
+membership (note, categories, pinned, position, who integrated it and when); the body is its
+description. A base's file lists its managers and its carnets in order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import TypeAdapter
+from sqlmodel import Session, select
+
+from praxis import policy
+from praxis.errors import Invalid
+from praxis.models import (
+    BaseCarnet,
+    BaseManager,
+    Carnet,
+    CarnetAxis,
+    CarnetEntry,
+    CarnetMember,
+    KnowledgeBase,
+    Note,
+    User,
+    utcnow,
+)
+from praxis.schemas import AxisCreate, CarnetSort, Markdown, Title, is_note_id
+from praxis.services import categories, communities, fields, memberships
+from praxis.vocab import VISIBILITIES
+
+_title = TypeAdapter(Title)
+_markdown = TypeAdapter(Markdown)
+_sort = TypeAdapter(CarnetSort)
+_axes = TypeAdapter(list[AxisCreate])
+
+
+@dataclass
+class Common:
+    id: str
+    title: str
+    description: str
+    visibility: str
+    community_id: str | None
+    created: Any
+    updated: Any
+    managers: list[User]
+
+
+def _common(session: Session, meta: dict, body: str, where: str) -> Common:
+    object_id = meta.get("id")
+    if not (isinstance(object_id, str) and is_note_id(object_id)):
+        raise Invalid(f"{where}: 'id' must be 1 to 24 letters, digits, '-' or '_'.", field="id")
+    visibility = meta.get("visibility", "public")
+    if visibility not in VISIBILITIES:
+        raise Invalid(f"{where}: unknown visibility {visibility!r}.", field="visibility")
+    community_id = meta.get("community")
+    if community_id is not None and not (isinstance(community_id, str) and communities.get(session, community_id)):
+        raise Invalid(f"{where}: unknown community {community_id!r}.", field="community")
+    if visibility == "community" and community_id is None:
+        raise Invalid(f"{where}: visibility 'community' needs a 'community'.", field="community")
+    return Common(
+        id=object_id,
+        title=fields.checked(where, "title", lambda: _title.validate_python(meta.get("title"))),
+        description=fields.checked(where, "description", lambda: _markdown.validate_python(body)),
+        visibility=visibility, community_id=community_id,
+        created=fields.when(meta.get("created"), session, "created", where),
+        updated=fields.when(meta.get("updated"), session, "updated", where),
+        managers=fields.people(session, meta.get("managers"), where, "managers", required=False),
+    )
+
+
+# --- carnets ---------------------------------------------------------------------------------
+
+
+def import_carnet(session: Session, meta: dict, body: str, where: str) -> bool:
+    """Create or replace the carnet the file describes; True when it was new. The notes it names
+    must exist (in the same import or on the site)."""
+    common = _common(session, meta, body, where)
+    guide = fields.checked(where, "guide", lambda: _markdown.validate_python(meta.get("guide") or ""))
+    sort = fields.checked(where, "sort", lambda: _sort.validate_python(meta.get("sort", "manual")))
+    axes = fields.checked(where, "axes", lambda: _axes.validate_python(meta.get("axes") or []))
+    contributors = fields.people(session, meta.get("contributors"), where, "contributors", required=False)
+    rows = meta.get("entries") or []
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise Invalid(f"{where}: 'entries' must be a list of {{note, categories, …}}.", field="entries")
+
+    carnet = session.get(Carnet, common.id)
+    new = carnet is None
+    if carnet is None:
+        carnet = Carnet(id=common.id, title=common.title)
+    else:  # the file is the whole truth of the carnet: what it no longer lists goes
+        for table in (CarnetEntry, CarnetAxis, CarnetMember):
+            session.execute(sa.delete(table).where(table.carnet_id == carnet.id))  # type: ignore[attr-defined]
+    carnet.title, carnet.description, carnet.guide, carnet.sort = common.title, common.description, guide, sort
+    carnet.visibility, carnet.community_id = common.visibility, common.community_id
+    carnet.created_at = common.created or carnet.created_at
+    session.add(carnet)
+    session.flush()
+    for user in common.managers:
+        session.add(CarnetMember(carnet_id=carnet.id, user_id=user.id, role="manager"))
+    for user in contributors:
+        if user not in common.managers:
+            session.add(CarnetMember(carnet_id=carnet.id, user_id=user.id, role="contributor"))
+    try:
+        for axis in axes:
+            categories.add_axis(session, carnet, axis)
+        for index, row in enumerate(rows):
+            _import_entry(session, carnet, row, index)
+    except Invalid as exc:
+        raise Invalid(f"{where}: {exc.message}", field=exc.field) from None
+    carnet.updated_at = common.updated or utcnow()
+    session.add(carnet)
+    session.flush()
+    return new
+
+
+def _import_entry(session: Session, carnet: Carnet, row: dict, index: int) -> None:
+    note_id = row.get("note")
+    if not (isinstance(note_id, str) and is_note_id(note_id) and session.get(Note, note_id) is not None):
+        raise Invalid(f"entry {index + 1}: unknown note {note_id!r}.", field="entries")
+    names = row.get("categories") or []
+    if isinstance(names, str):
+        names = [names]
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise Invalid(f"entry {index + 1}: 'categories' must be a list of names.", field="categories")
+    chosen = categories.resolve(session, carnet.id, names)  # a category not the carnet's is refused
+    if session.get(CarnetEntry, (carnet.id, note_id)) is not None:
+        raise Invalid(f"entry {index + 1}: the note {note_id} is listed twice.", field="entries")
+    at = f"entry {index + 1}"
+    added_by = fields.people(session, row.get("added_by"), at, "added_by", required=False)
+    position = row.get("position", index)
+    if not isinstance(position, int) or not 0 <= position <= 1_000_000:
+        raise Invalid(f"entry {index + 1}: 'position' must be a whole number from 0.", field="position")
+    session.add(CarnetEntry(
+        carnet_id=carnet.id, note_id=note_id, added_by_id=added_by[0].id if added_by else None,
+        added_at=fields.when(row.get("added_at"), session, "added_at", at) or utcnow(),
+        pinned=bool(row.get("pinned", False)), position=position,
+    ))
+    session.flush()
+    categories.file_entry(session, carnet.id, note_id, chosen)
+
+
+def carnet_file(session: Session, carnet: Carnet, note_ids: set[str]) -> tuple[dict, str]:
+    """The front matter and body of a carnet's file, listing the memberships of `note_ids`."""
+    tz = fields.timezone(session)
+    members = session.exec(
+        select(CarnetMember, User).join(User, User.id == CarnetMember.user_id)  # type: ignore[arg-type]
+        .where(CarnetMember.carnet_id == carnet.id).order_by(User.username)
+    ).all()
+    people = {u.id: u for u in session.exec(select(User).where(User.id.in_(  # type: ignore[union-attr]
+        select(CarnetEntry.added_by_id).where(CarnetEntry.carnet_id == carnet.id))))}
+    entries = session.exec(
+        select(CarnetEntry).where(CarnetEntry.carnet_id == carnet.id)
+        .order_by(CarnetEntry.position, CarnetEntry.added_at, CarnetEntry.note_id)  # type: ignore[arg-type]
+    ).all()
+    filed = memberships.categories_of(session, [carnet.id], [e.note_id for e in entries])
+    meta: dict[str, Any] = {
+        "id": carnet.id, "kind": "carnet", "title": carnet.title, "visibility": carnet.visibility,
+        "sort": carnet.sort, "created": fields.iso(carnet.created_at, tz), "updated": fields.iso(carnet.updated_at, tz),
+        "managers": [fields.person(u) for m, u in members if m.role == "manager"],
+        "contributors": [fields.person(u) for m, u in members if m.role == "contributor"],
+        "guide": carnet.guide,
+        "axes": [{"name": axis.name, "categories": [c.name for c in cats]} for axis, cats in categories.axes_of(session, carnet.id)],
+        "entries": [
+            {
+                "note": e.note_id, "categories": filed.get((carnet.id, e.note_id), []), "pinned": e.pinned, "position": e.position,
+                "added_by": fields.person(people[e.added_by_id]) if e.added_by_id in people else None,
+                "added_at": fields.iso(e.added_at, tz),
+            }
+            for e in entries if e.note_id in note_ids
+        ],
+    }
+    if carnet.community_id:
+        meta["community"] = carnet.community_id
+    return meta, carnet.description
+
+
+# --- bases -----------------------------------------------------------------------------------
+
+
+def import_base(session: Session, meta: dict, body: str, where: str) -> bool:
+    """Create or replace the base the file describes; its carnets must exist."""
+    common = _common(session, meta, body, where)
+    carnet_ids = meta.get("carnets") or []
+    if not isinstance(carnet_ids, list) or not all(isinstance(c, str) and is_note_id(c) and session.get(Carnet, c) for c in carnet_ids):
+        raise Invalid(f"{where}: 'carnets' must list the ids of carnets of the import or the site.", field="carnets")
+    base = session.get(KnowledgeBase, common.id)
+    new = base is None
+    if base is None:
+        base = KnowledgeBase(id=common.id, title=common.title)
+    else:
+        for table in (BaseCarnet, BaseManager):
+            session.execute(sa.delete(table).where(table.base_id == base.id))  # type: ignore[attr-defined]
+    base.title, base.description, base.visibility, base.community_id = common.title, common.description, common.visibility, common.community_id
+    base.created_at = common.created or base.created_at
+    base.updated_at = common.updated or utcnow()
+    session.add(base)
+    session.flush()
+    for user in common.managers:
+        session.add(BaseManager(base_id=base.id, user_id=user.id))
+    for position, carnet_id in enumerate(dict.fromkeys(carnet_ids)):
+        session.add(BaseCarnet(base_id=base.id, carnet_id=carnet_id, position=position))
+    session.flush()
+    return new
+
+
+def base_file(session: Session, base: KnowledgeBase, actor: policy.Actor) -> tuple[dict, str]:
+    tz = fields.timezone(session)
+    managers = session.exec(
+        select(User).join(BaseManager, BaseManager.user_id == User.id).where(BaseManager.base_id == base.id).order_by(User.username)  # type: ignore[arg-type]
+    ).all()
+    carnet_ids = session.exec(
+        select(Carnet.id).join(BaseCarnet, BaseCarnet.carnet_id == Carnet.id)  # type: ignore[arg-type]
+        .where(BaseCarnet.base_id == base.id, policy.visible_carnets(actor)).order_by(BaseCarnet.position, BaseCarnet.added_at)
+    ).all()
+    meta: dict[str, Any] = {
+        "id": base.id, "kind": "base", "title": base.title, "visibility": base.visibility,
+        "created": fields.iso(base.created_at, tz), "updated": fields.iso(base.updated_at, tz),
+        "managers": [fields.person(u) for u in managers], "carnets": list(carnet_ids),
+    }
+    if base.community_id:
+        meta["community"] = base.community_id
+    return meta, base.description

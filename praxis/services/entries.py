@@ -1,0 +1,114 @@
+"""Reading a carnet's notes: filtered, counted per category, ordered with pinned notes first.
+
+A note shows in a carnet only to whoever may read it (`policy.visible_notes`); the caller has
+already checked that the carnet itself may be read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, select
+
+from praxis import policy
+from praxis.errors import Invalid
+from praxis.markdown import fold
+from praxis.models import Carnet, CarnetCategory, CarnetEntry, EntryCategory, Note
+from praxis.schemas import AxisRead, CarnetQuery, CategoryRead, EntryItem, EntryPage
+from praxis.services import categories, memberships
+from praxis.services import notes as note_service
+
+
+@dataclass
+class Listing:
+    page: EntryPage
+    axes: list[AxisRead]
+
+
+def count_visible(session: Session, actor: policy.Actor, carnet_ids: Sequence[str]) -> dict[str, int]:
+    """How many notes of each carnet the actor sees."""
+    rows = session.exec(
+        select(CarnetEntry.carnet_id, sa.func.count())
+        .join(Note, Note.id == CarnetEntry.note_id)  # type: ignore[arg-type]
+        .where(CarnetEntry.carnet_id.in_(list(carnet_ids)), policy.visible_notes(actor))  # type: ignore[attr-defined]
+        .group_by(CarnetEntry.carnet_id)
+    ).all()
+    counts = dict.fromkeys(carnet_ids, 0)
+    counts.update({carnet_id: n for carnet_id, n in rows})
+    return counts
+
+
+def _filed_under(carnet_id: str, category_id: int) -> ColumnElement[bool]:
+    filed = aliased(EntryCategory)  # its own name, as the counts join entry_category too
+    return sa.exists().where(
+        filed.carnet_id == carnet_id, filed.note_id == CarnetEntry.note_id, filed.category_id == category_id
+    )
+
+
+_ORDER = {
+    "manual": (CarnetEntry.position.asc(), CarnetEntry.added_at.asc()),  # type: ignore[attr-defined]
+    "added": (CarnetEntry.added_at.desc(),),  # type: ignore[attr-defined]
+    "updated": (Note.updated_at.desc(),),  # type: ignore[attr-defined]
+    "title": (Note.title_key.asc(),),  # type: ignore[attr-defined]
+}
+
+
+def list_entries(*, session: Session, actor: policy.Actor, carnet: Carnet, role: str | None, query: CarnetQuery) -> Listing:
+    """A page of the carnet's notes the actor sees, and its category lists with their counts.
+
+    A category's count applies every filter but the categories of its own list, so each count
+    tells how many notes choosing that category would show."""
+    axes = categories.axes_of(session, carnet.id)
+    by_key = {c.name_key: c for _, cats in axes for c in cats}
+    chosen: list[CarnetCategory] = []
+    for name in query.category:
+        category = by_key.get(fold(name)[:100])
+        if category is None:
+            raise Invalid(f"'{name}' is not a category of this carnet.", field="category")
+        chosen.append(category)
+    where = [CarnetEntry.carnet_id == carnet.id, policy.visible_notes(actor)]
+    if query.kind:
+        where.append(Note.kind == query.kind)
+    if query.author:
+        where.append(note_service.authored_by(session, query.author))
+    if query.q:
+        where.append(note_service.text_filter(query.q))
+    by_category = [_filed_under(carnet.id, c.id) for c in chosen]
+
+    def joined(*columns):  # type: ignore[no-untyped-def]
+        return select(*columns).select_from(CarnetEntry).join(Note, Note.id == CarnetEntry.note_id)  # type: ignore[arg-type]
+
+    total = session.exec(joined(sa.func.count()).where(*where, *by_category)).one()
+    order = _ORDER[query.sort or carnet.sort]
+    rows = session.exec(
+        joined(CarnetEntry, Note).where(*where, *by_category)
+        .order_by(CarnetEntry.pinned.desc(), *order, Note.id)  # type: ignore[attr-defined]
+        .offset((query.page - 1) * query.per_page).limit(query.per_page)
+    ).all()
+
+    axis_reads: list[AxisRead] = []
+    for axis, cats in axes:
+        others = [_filed_under(carnet.id, c.id) for c in chosen if c.axis_id != axis.id]
+        counts = dict(session.exec(
+            joined(EntryCategory.category_id, sa.func.count())
+            .join(EntryCategory, sa.and_(EntryCategory.carnet_id == CarnetEntry.carnet_id, EntryCategory.note_id == CarnetEntry.note_id))
+            .where(*where, *others, EntryCategory.category_id.in_([c.id for c in cats]))  # type: ignore[attr-defined]
+            .group_by(EntryCategory.category_id)
+        ).all()) if cats else {}
+        axis_reads.append(AxisRead(
+            id=axis.id, name=axis.name,  # type: ignore[arg-type]
+            categories=[CategoryRead(name=c.name, count=counts.get(c.id, 0)) for c in cats],
+        ))
+
+    entries = [entry for entry, _ in rows]
+    notes = note_service.summaries(session, [note for _, note in rows])
+    reads = memberships.entry_reads(session, carnet.id, entries)
+    items = [
+        EntryItem(**read.model_dump(), note=summary, can_remove=policy.can_remove_entry(actor, role, entry.added_by_id))
+        for entry, read, summary in zip(entries, reads, notes)
+    ]
+    return Listing(page=EntryPage(items=items, total=total, page=query.page, per_page=query.per_page), axes=axis_reads)

@@ -1,0 +1,102 @@
+"""Atom feeds (RFC 4287) of the notes a reader may see: the site's, a carnet's, a base's, an author's.
+
+Which notes appear is decided by `notes.list_notes` (the policy's `visible_notes`), and which
+carnets, bases and people exist for the reader by the services that show their pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from feedgen.feed import FeedGenerator
+from sqlmodel import Session
+
+from praxis import policy
+from praxis.errors import NotFound
+from praxis.schemas import NoteQuery, NoteSummary
+from praxis.services import accounts, bases, carnets
+from praxis.services import notes as note_service
+from praxis.services.urls import base_url, carnet_url, site_url, user_url
+
+FEED_SIZE = 50
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """What one feed is about: its title, its HTML page, its own URL and which notes it lists."""
+
+    title: str
+    page_url: str  # the feed's id and its rel="alternate" link
+    feed_url: str  # its rel="self" link
+    since: datetime  # the feed's `updated` when it lists nothing newer
+    query: NoteQuery
+
+
+def site_feed(session: Session, actor: policy.Actor, site_name: str) -> bytes:
+    """The newest notes of the whole site."""
+    root = site_url(session)
+    spec = FeedSpec(site_name, f"{root}/", f"{root}/feed.atom", EPOCH, _query())
+    return render(session, actor, spec, site_name)
+
+
+def carnet_feed(session: Session, actor: policy.Actor, carnet_id: str, site_name: str) -> bytes:
+    """The newest notes of a carnet; NotFound when the reader may not see the carnet."""
+    carnet, _role = carnets.load_readable(session, actor, carnet_id)
+    page = carnet_url(session, carnet.id)
+    spec = FeedSpec(carnet.title, page, f"{page}feed.atom", carnet.updated_at, _query(carnet=carnet.id))
+    return render(session, actor, spec, site_name)
+
+
+def base_feed(session: Session, actor: policy.Actor, base_id: str, site_name: str) -> bytes:
+    """The newest notes across a base's carnets; NotFound when the reader may not see the base."""
+    base, _manager = bases.load_readable(session, actor, base_id)
+    page = base_url(session, base.id)
+    spec = FeedSpec(base.title, page, f"{page}feed.atom", base.updated_at, _query(base=base.id))
+    return render(session, actor, spec, site_name)
+
+
+def author_feed(session: Session, actor: policy.Actor, username: str, site_name: str) -> bytes:
+    """The newest notes a person wrote; NotFound for an unknown username."""
+    person = accounts.get_user(session, username)
+    if person is None:
+        raise NotFound("No such person.")
+    page = user_url(session, person.username)
+    spec = FeedSpec(person.display_name, page, f"{page}feed.atom", person.created_at, _query(author=person.username))
+    return render(session, actor, spec, site_name)
+
+
+def _query(**filters: str) -> NoteQuery:
+    return NoteQuery(sort="-updated", per_page=FEED_SIZE, **filters)
+
+
+def render(session: Session, actor: policy.Actor, spec: FeedSpec, site_name: str) -> bytes:
+    """The feed as Atom XML: the notes of `spec.query` the actor may read, newest update first."""
+    items = note_service.list_notes(session=session, actor=actor, query=spec.query).items
+    feed = FeedGenerator()
+    feed.id(spec.page_url)
+    feed.title(spec.title)
+    feed.updated(max([spec.since, *(item.updated_at for item in items)]))
+    feed.link(href=spec.feed_url, rel="self", type="application/atom+xml")
+    feed.link(href=spec.page_url, rel="alternate", type="text/html")
+    feed.author(name=site_name, uri=site_url(session) + "/")
+    feed.language("fr")
+    for item in items:
+        _add_entry(feed, item)
+    return feed.atom_str(pretty=True)
+
+
+def _add_entry(feed: FeedGenerator, item: NoteSummary) -> None:
+    entry = feed.add_entry(order="append")
+    entry.id(item.url)
+    entry.title(item.title)
+    entry.updated(item.updated_at)
+    if item.published_at is not None:
+        entry.published(item.published_at)
+    entry.link(href=item.url, rel="alternate", type="text/html")
+    for author in item.authors:
+        entry.author(name=author.display_name, uri=author.url)
+    if item.excerpt:
+        entry.summary(item.excerpt, type="text")
+

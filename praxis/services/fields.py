@@ -1,0 +1,97 @@
+"""Reading and writing the values of front matter: dates, people, checked fields.
+
+Shared by the files of notes and those of carnets and bases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from pydantic import TypeAdapter, ValidationError
+from sqlmodel import Session
+
+from praxis.errors import Invalid
+from praxis.models import User
+from praxis.schemas import DisplayName, Timestamp, Username
+from praxis.services import accounts
+
+T = TypeVar("T")
+_timestamp = TypeAdapter(Timestamp)
+_username = TypeAdapter(Username)
+_display_name = TypeAdapter(DisplayName)
+
+
+def timezone(session: Session) -> ZoneInfo:
+    return ZoneInfo(str(session.info.get("timezone", "America/Toronto")))
+
+
+def when(value: object, session: Session, name: str, where: str) -> datetime | None:
+    """A front-matter date or date-time; a bare date is midnight in the site's time zone."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise Invalid(f"{where}: '{name}' is not an ISO 8601 date ({value!r}).", field=name) from None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime.combine(value, time(0))
+    if not isinstance(value, datetime):
+        raise Invalid(f"{where}: '{name}' is not a date.", field=name)
+    try:
+        return _timestamp.validate_python(value if value.tzinfo else value.replace(tzinfo=timezone(session)))
+    except ValidationError:
+        raise Invalid(f"{where}: '{name}' must be between the years 1000 and 9998.", field=name) from None
+
+
+def people(session: Session, value: object, where: str, name: str = "authors", *, required: bool = True) -> list[User]:
+    """People named in front matter: usernames with names ({username, name}) or display names
+    (which become profiles without login); `name` is the field, for errors."""
+    if isinstance(value, (str, dict)):
+        value = [value]
+    if value is None and not required:
+        return []
+    if not isinstance(value, list) or (required and not value):
+        raise Invalid(f"{where}: '{name}' must list at least one person.", field=name)
+    users: list[User] = []
+    for item in value:
+        if isinstance(item, dict) and item.get("username"):
+            try:
+                username = _username.validate_python(str(item["username"]))
+                display = _display_name.validate_python(str(item.get("name") or username))
+            except ValidationError:
+                raise Invalid(f"{where}: {name}: {item['username']!r} is not a valid username and name.", field=name) from None
+            user = accounts.get_user(session, username)
+            if user is None:
+                user = User(username=username, display_name=display)
+                session.add(user)
+                session.flush()
+        elif isinstance(item, str):
+            user = accounts.profile_for(session=session, name=item)
+        else:
+            raise Invalid(f"{where}: {name}: each must be a name or {{username, name}}.", field=name)
+        if user not in users:
+            users.append(user)
+    return users
+
+
+def checked(where: str, name: str, validate: Callable[[], T]) -> T:
+    """A front-matter value validated, or one clear error naming the file and the field."""
+    try:
+        return validate()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field_name = str(first["loc"][0]) if first["loc"] else name
+        raise Invalid(f"{where}: {field_name}: {first['msg']}.", field=field_name) from None
+
+
+def iso(value: datetime | None, tz: ZoneInfo) -> str | None:
+    return value.astimezone(tz).isoformat() if value else None
+
+
+
+
+def person(user: User) -> dict[str, str]:
+    return {"username": user.username, "name": user.display_name}

@@ -1,0 +1,173 @@
+"""Integrating notes into carnets, filing them under categories, ordering and pinning them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from praxis import policy
+from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
+from praxis.models import Carnet, CarnetEntry, Note, User, utcnow
+from praxis.schemas import EntryCreate, EntryItem, EntryRead, EntryUpdate, NoteCreate, NoteRead, is_note_id
+from praxis.services import carnets, categories, memberships
+from praxis.services import notes as note_service
+
+
+def _readable_note(session: Session, actor: policy.Actor, note_id: str) -> Note:
+    """A note the curator may read; any other id is bad input, named on `note_id`."""
+    note = session.exec(select(Note).where(Note.id == note_id, policy.visible_notes(actor))).first() if is_note_id(note_id) else None
+    if note is None:
+        raise Invalid(f"Unknown note: {note_id}.", field="note_id")
+    return note
+
+
+def _ordered(session: Session, carnet_id: str) -> list[CarnetEntry]:
+    return list(session.exec(
+        select(CarnetEntry).where(CarnetEntry.carnet_id == carnet_id)
+        .order_by(CarnetEntry.position, CarnetEntry.added_at, CarnetEntry.note_id)  # type: ignore[arg-type]
+    ))
+
+
+def _place(session: Session, carnet_id: str, note_id: str, position: int | None) -> None:
+    """Put a note at `position` in the manual order (the end when None); the others follow it,
+    numbered 0, 1, 2… without gaps."""
+    rows = _ordered(session, carnet_id)
+    moving = next(e for e in rows if e.note_id == note_id)
+    rows.remove(moving)
+    rows.insert(len(rows) if position is None else min(position, len(rows)), moving)
+    for index, entry in enumerate(rows):
+        if entry.position != index:
+            entry.position = index
+            session.add(entry)
+    session.flush()
+
+
+def _check_ordering(actor: policy.Actor, role: str | None, reorders: bool) -> None:
+    if reorders and not policy.can_manage_carnet(actor, role):
+        raise Forbidden("Only the carnet's managers order and pin its notes.")
+
+
+def integrate(
+    session: Session, actor: policy.Actor, carnet: Carnet, note: Note, names: list[str], *,
+    pinned: bool = False, position: int | None = None, added_by: User | None = None, added_at: datetime | None = None,
+) -> EntryRead:
+    """Put a note in a carnet, filed under `names` (shared by the API, the forms and import)."""
+    chosen = categories.resolve(session, carnet.id, names)
+    if session.get(CarnetEntry, (carnet.id, note.id)) is not None:
+        raise Conflict("This note is already in the carnet.")
+    who = added_by if added_by is not None else actor
+    entry = CarnetEntry(
+        carnet_id=carnet.id, note_id=note.id, added_by_id=who.id if who is not None else None,
+        added_at=added_at or utcnow(), pinned=pinned, position=0,
+    )
+    session.add(entry)
+    session.flush()
+    categories.file_entry(session, carnet.id, note.id, chosen)
+    _place(session, carnet.id, note.id, position)
+    carnets.touch(session, carnet)
+    session.flush()
+    return memberships.entry_reads(session, carnet.id, [entry])[0]
+
+
+def add(*, session: Session, actor: policy.Actor, carnet_id: str, data: EntryCreate) -> EntryRead:
+    """ "Intégrer une note existante": any note the curator may read, by a contributor or manager."""
+    carnet, role = carnets.load_contributable(session, actor, carnet_id)
+    _check_ordering(actor, role, bool(data.pinned) or data.position is not None)
+    note = _readable_note(session, actor, data.note_id)
+    return integrate(session, actor, carnet, note, data.categories, pinned=bool(data.pinned), position=data.position)
+
+
+def _entry(session: Session, actor: policy.Actor, carnet: Carnet, note_id: str) -> CarnetEntry:
+    """The membership of a note the actor may see; NotFound otherwise."""
+    entry = session.get(CarnetEntry, (carnet.id, note_id)) if is_note_id(note_id) else None
+    if entry is None or session.exec(select(Note.id).where(Note.id == note_id, policy.visible_notes(actor))).first() is None:
+        raise NotFound("This note is not in the carnet.")
+    return entry
+
+
+def update(*, session: Session, actor: policy.Actor, carnet_id: str, note_id: str, data: EntryUpdate) -> EntryRead:
+    """File a note under other categories (contributors), move or pin it (managers)."""
+    carnet, role = carnets.load_contributable(session, actor, carnet_id)
+    entry = _entry(session, actor, carnet, note_id)
+    _check_ordering(actor, role, (data.pinned is not None and data.pinned != entry.pinned) or data.position is not None)
+    if data.categories is not None:
+        categories.file_entry(session, carnet.id, entry.note_id, categories.resolve(session, carnet.id, data.categories))
+    if data.pinned is not None:
+        entry.pinned = data.pinned
+        session.add(entry)
+    if data.position is not None:
+        _place(session, carnet.id, entry.note_id, data.position)
+    carnets.touch(session, carnet)
+    session.flush()
+    return memberships.entry_reads(session, carnet.id, [entry])[0]
+
+
+def remove(*, session: Session, actor: policy.Actor, carnet_id: str, note_id: str) -> None:
+    """Take a note out of a carnet (the note itself stays)."""
+    carnet, role = carnets.load_readable(session, actor, carnet_id, for_update=True)
+    if not policy.can_contribute_to_carnet(actor, role):
+        if not policy.is_signed_in(actor):
+            raise NotSignedIn("Sign in first.")
+        raise Forbidden("Only the carnet's managers and contributors can take notes out of it.")
+    entry = _entry(session, actor, carnet, note_id)
+    if not policy.can_remove_entry(actor, role, entry.added_by_id):
+        raise Forbidden("Only the carnet's managers, or whoever integrated the note, can take it out.")
+    session.delete(entry)
+    session.flush()
+    rows = _ordered(session, carnet.id)
+    for index, other in enumerate(rows):
+        if other.position != index:
+            other.position = index
+            session.add(other)
+    carnets.touch(session, carnet)
+    session.flush()
+
+
+def move(*, session: Session, actor: policy.Actor, carnet_id: str, note_id: str, step: int) -> None:
+    """One place up (-1) or down (+1) among the notes the manager sees: the keyboard's way to order."""
+    carnet, role = carnets.load_managed(session, actor, carnet_id)
+    entry = _entry(session, actor, carnet, note_id)
+    visible = set(session.exec(
+        select(CarnetEntry.note_id).join(Note, Note.id == CarnetEntry.note_id)  # type: ignore[arg-type]
+        .where(CarnetEntry.carnet_id == carnet.id, policy.visible_notes(actor))
+    ))
+    rows = [e for e in _ordered(session, carnet.id) if e.note_id in visible and e.pinned == entry.pinned]
+    index = next(i for i, e in enumerate(rows) if e.note_id == entry.note_id)
+    target = index + step
+    if 0 <= target < len(rows):
+        _place(session, carnet.id, entry.note_id, rows[target].position)
+        carnets.touch(session, carnet)
+        session.flush()
+
+
+def create_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -> NoteRead:
+    """Create a note; with `data.carnet`, "Créer une note dans le carnet": the writer must
+    contribute to the carnet, and the note is filed under `data.categories` there."""
+    if data.carnet is None:
+        if data.categories:
+            raise Invalid("Categories belong to a carnet: name the carnet too.", field="categories")
+        return note_service.create_note(session=session, actor=actor, data=data)
+    if not policy.is_signed_in(actor):
+        raise NotSignedIn("Sign in to write a note.")
+    try:
+        carnet, _ = carnets.load_contributable(session, actor, data.carnet)
+    except NotFound:
+        raise Invalid(f"Unknown carnet: {data.carnet}.", field="carnet") from None
+    categories.resolve(session, carnet.id, data.categories or [])  # a wrong category refuses the note too
+    created = note_service.create_note(session=session, actor=actor, data=data)
+    note = session.get(Note, created.id)
+    assert note is not None
+    integrate(session, actor, carnet, note, data.categories or [])
+    return note_service.read_note(session=session, actor=actor, note=note)
+
+
+def entry_item(*, session: Session, actor: policy.Actor, carnet_id: str, note_id: str) -> EntryItem:
+    """One note's membership of a carnet, with the note as lists show it."""
+    carnet, role = carnets.load_readable(session, actor, carnet_id)
+    entry = _entry(session, actor, carnet, note_id)
+    note = session.get(Note, entry.note_id)
+    assert note is not None
+    read = memberships.entry_reads(session, carnet.id, [entry])[0]
+    return EntryItem(**read.model_dump(), note=note_service.summaries(session, [note])[0],
+                     can_remove=policy.can_remove_entry(actor, role, entry.added_by_id))

@@ -1,0 +1,68 @@
+"""Who integrated a note into a carnet, when, and under which categories: read by the carnet's
+page and by the note's page (which lists the carnets a note is in)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session, select
+
+from praxis import policy
+from praxis.models import Carnet, CarnetAxis, CarnetCategory, CarnetEntry, EntryCategory, User
+from praxis.schemas import AuthorRead, CarnetRef, EntryRead
+from praxis.services.urls import carnet_url, user_url
+
+
+def _people(session: Session, user_ids: Sequence[int | None]) -> dict[int, AuthorRead]:
+    ids = [i for i in set(user_ids) if i is not None]
+    users = session.exec(select(User).where(User.id.in_(ids))).all() if ids else []  # type: ignore[union-attr]
+    return {u.id: AuthorRead(username=u.username, display_name=u.display_name, url=user_url(session, u.username)) for u in users}  # type: ignore[misc]
+
+
+def categories_of(session: Session, carnet_ids: Sequence[str], note_ids: Sequence[str]) -> dict[tuple[str, str], list[str]]:
+    """(carnet, note) -> category names, in the order of the carnet's lists."""
+    rows = session.exec(
+        select(EntryCategory.carnet_id, EntryCategory.note_id, CarnetCategory.name)
+        .join(CarnetCategory, CarnetCategory.id == EntryCategory.category_id)  # type: ignore[arg-type]
+        .join(CarnetAxis, CarnetAxis.id == CarnetCategory.axis_id)  # type: ignore[arg-type]
+        .where(EntryCategory.carnet_id.in_(list(carnet_ids)), EntryCategory.note_id.in_(list(note_ids)))  # type: ignore[attr-defined]
+        .order_by(CarnetAxis.position, CarnetAxis.id)
+    ).all()
+    out: dict[tuple[str, str], list[str]] = {}
+    for carnet_id, note_id, name in rows:
+        out.setdefault((carnet_id, note_id), []).append(name)
+    return out
+
+
+def entry_reads(session: Session, carnet_id: str, entries: Sequence[CarnetEntry]) -> list[EntryRead]:
+    people = _people(session, [e.added_by_id for e in entries])
+    filed = categories_of(session, [carnet_id], [e.note_id for e in entries])
+    return [
+        EntryRead(
+            note_id=e.note_id, categories=filed.get((carnet_id, e.note_id), []), pinned=e.pinned, position=e.position,
+            added_by=people.get(e.added_by_id) if e.added_by_id is not None else None, added_at=e.added_at,
+        )
+        for e in entries
+    ]
+
+
+def carnets_of_note(session: Session, actor: policy.Actor, note_id: str) -> list[CarnetRef]:
+    """The carnets a note is in that the actor may see, with who integrated it, when, and how
+    it is filed there (the caller checked that the note may be read)."""
+    rows = session.exec(
+        select(CarnetEntry, Carnet.title)
+        .join(Carnet, Carnet.id == CarnetEntry.carnet_id)  # type: ignore[arg-type]
+        .where(CarnetEntry.note_id == note_id, policy.visible_carnets(actor))
+        .order_by(Carnet.title, Carnet.id)
+    ).all()
+    people = _people(session, [e.added_by_id for e, _ in rows])
+    filed = categories_of(session, [e.carnet_id for e, _ in rows], [note_id])
+    refs = []
+    for entry, title in rows:
+        names = filed.get((entry.carnet_id, note_id), [])
+        refs.append(CarnetRef(
+            id=entry.carnet_id, title=title, url=carnet_url(session, entry.carnet_id),
+            category=", ".join(names) or None, categories=names,
+            added_by=people.get(entry.added_by_id) if entry.added_by_id is not None else None, added_at=entry.added_at,
+        ))
+    return refs

@@ -1,0 +1,152 @@
+"""Base pages: the list, one base with its carnets and the notes across them, its settings."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse
+from sqlmodel import Session
+from starlette.responses import Response
+
+from praxis.deps import ActorDep, SessionDep, UserDep
+from praxis.errors import Invalid
+from praxis.schemas import BaseCarnetAdd, BaseCreate, BaseManagerAdd, BaseUpdate, NoteQuery
+from praxis.services import bases, carnets, communities, transfer
+from praxis.web.forms import parse_form
+from praxis.web.templating import page
+
+router = APIRouter()
+_FIELDS = ("title", "description", "visibility", "community")
+
+
+def _first_error(errors: dict[str, str]) -> Invalid:
+    field = next(iter(errors))
+    return Invalid(errors[field], field=field)
+
+
+async def _values(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {k: v.replace("\r\n", "\n") if isinstance(v := form.get(k), str) else "" for k in _FIELDS}
+
+
+@router.get("/b/")
+def list_page(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    return _list(request, session, actor, {}, {})
+
+
+def _list(request: Request, session: Session, actor: Any, values: dict, errors: dict, status: int = 200) -> Response:
+    return page(request, "bases/list.html", {
+        "bases": bases.list_bases(session=session, actor=actor), "values": values, "errors": errors,
+        "communities": communities.mine(session=session, actor=actor),
+    }, status_code=status, alternate="/api/v1/bases")
+
+
+@router.post("/b/")
+async def create(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    values = await _values(request)
+    data, errors = parse_form(BaseCreate, {k: v for k, v in values.items() if v})
+    if data is not None:
+        try:
+            created = bases.create(session=session, actor=actor, data=data)
+            return RedirectResponse(f"/b/{created.id}/", status_code=303)
+        except Invalid as exc:
+            session.rollback()
+            errors = {exc.field or "form": exc.message}
+    return _list(request, session, actor, values, errors, status=422)
+
+
+@router.get("/b/{base_id}/")
+def base_page(
+    request: Request, base_id: str, session: SessionDep, actor: ActorDep,
+    carnet: Annotated[str, Query(max_length=24)] = "", kind: str = "", author: Annotated[str, Query(max_length=64)] = "",
+    q: Annotated[str, Query(max_length=200)] = "", p: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    query, errors = parse_form(NoteQuery, {"carnet": carnet, "kind": kind, "author": author, "q": q, "page": p})
+    if query is None:
+        raise _first_error(errors)
+    base = bases.read(session=session, actor=actor, base_id=base_id, query=query)
+    params = [(k, v) for k, v in (("carnet", query.carnet), ("kind", query.kind), ("author", query.author), ("q", query.q)) if v]
+    return page(request, "bases/view.html", {"base": base, "query": query, "params": params, "filtered": bool(params)},
+                alternate=f"/api/v1/bases/{base.id}")
+
+
+@router.get("/b/{base_id}/edit")
+def edit_page(request: Request, base_id: str, session: SessionDep, actor: UserDep) -> Response:
+    bases.load_managed(session, actor, base_id)
+    base = bases.read(session=session, actor=actor, base_id=base_id, query=NoteQuery(per_page=1))
+    values = {"title": base.title, "description": base.description, "visibility": base.visibility,
+              "community": base.community.id if base.community else ""}
+    return _editor(request, session, actor, base, values, {})
+
+
+def _editor(request: Request, session: Session, actor: Any, base: Any, values: dict, errors: dict, status: int = 200) -> Response:
+    inside = {c.id for c in base.carnets}
+    choices = [c for c in carnets.list_carnets(session=session, actor=actor, per_page=100).items if c.id not in inside]
+    return page(request, "bases/edit.html", {
+        "base": base, "values": values, "errors": errors, "choices": choices,
+        "communities": communities.mine(session=session, actor=actor),
+    }, status_code=status)
+
+
+@router.post("/b/{base_id}/edit")
+async def edit(request: Request, base_id: str, session: SessionDep, actor: UserDep) -> Response:
+    values = await _values(request)
+    fields: dict[str, Any] = {k: v for k, v in values.items() if v or k == "description"}
+    fields.setdefault("community", None)
+    data, errors = parse_form(BaseUpdate, fields)
+    if data is not None:
+        try:
+            bases.update(session=session, actor=actor, base_id=base_id, data=data)
+            return RedirectResponse(f"/b/{base_id}/", status_code=303)
+        except Invalid as exc:
+            session.rollback()
+            errors = {exc.field or "form": exc.message}
+    bases.load_managed(session, actor, base_id)
+    base = bases.read(session=session, actor=actor, base_id=base_id, query=NoteQuery(per_page=1))
+    return _editor(request, session, actor, base, values, errors, status=422)
+
+
+@router.post("/b/{base_id}/delete")
+def delete(base_id: str, session: SessionDep, actor: UserDep) -> Response:
+    bases.delete(session=session, actor=actor, base_id=base_id)
+    return RedirectResponse("/b/", status_code=303)
+
+
+@router.post("/b/{base_id}/carnets")
+def add_carnet(base_id: str, session: SessionDep, actor: UserDep, carnet_id: Annotated[str, Form(max_length=24)] = "") -> Response:
+    data, errors = parse_form(BaseCarnetAdd, {"carnet_id": carnet_id})
+    if data is None:
+        raise _first_error(errors)
+    bases.add_carnet(session=session, actor=actor, base_id=base_id, data=data)
+    return RedirectResponse(f"/b/{base_id}/edit#carnets", status_code=303)
+
+
+@router.post("/b/{base_id}/carnets/{carnet_id}/remove")
+def remove_carnet(base_id: str, carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
+    bases.remove_carnet(session=session, actor=actor, base_id=base_id, carnet_id=carnet_id)
+    return RedirectResponse(f"/b/{base_id}/edit#carnets", status_code=303)
+
+
+@router.post("/b/{base_id}/managers")
+def add_manager(base_id: str, session: SessionDep, actor: UserDep, username: Annotated[str, Form(max_length=64)] = "") -> Response:
+    data, errors = parse_form(BaseManagerAdd, {"username": username})
+    if data is None:
+        raise _first_error(errors)
+    bases.add_manager(session=session, actor=actor, base_id=base_id, username=data.username)
+    return RedirectResponse(f"/b/{base_id}/edit#gestion", status_code=303)
+
+
+@router.post("/b/{base_id}/managers/{username}/remove")
+def remove_manager(base_id: str, username: str, session: SessionDep, actor: UserDep) -> Response:
+    bases.remove_manager(session=session, actor=actor, base_id=base_id, username=username)
+    return RedirectResponse(f"/b/{base_id}/edit#gestion", status_code=303)
+
+
+@router.get("/b/{base_id}/export.zip")
+def export(base_id: str, session: SessionDep, actor: ActorDep) -> Response:
+    """The base, its carnets and their notes as a ZIP (what the reader may see of them)."""
+    base, _ = bases.load_readable(session, actor, base_id)
+    body = transfer.export_archive(session=session, actor=actor, base_id=base.id)
+    return Response(body, media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="base-{base.id}.zip"', "Cache-Control": "private"})

@@ -1,0 +1,336 @@
+"""Carnet pages: the list, one carnet with its notes, its settings, categories and members."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse
+from sqlmodel import Session
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from praxis.deps import ActorDep, SessionDep, UserDep
+from praxis.errors import Invalid
+from praxis.schemas import (
+    MAX_AXES,
+    AxisCreate,
+    CarnetCreate,
+    CarnetMemberAdd,
+    CarnetQuery,
+    CarnetUpdate,
+    CategoryName,
+    CategoryRemoval,
+    EntryCreate,
+    EntryUpdate,
+    NameChange,
+)
+from praxis.services import carnets, categories, communities, filing, links, transfer, visualisation
+from praxis.web.forms import parse_form, split_list
+from praxis.web.templating import page
+
+router = APIRouter()
+AxisId = Annotated[int, Query(ge=1, le=2_147_483_647)]
+
+
+def _back(carnet_id: str, anchor: str = "") -> Response:
+    return RedirectResponse(f"/c/{carnet_id}/{anchor}", status_code=303)
+
+
+def _text(form: FormData, name: str) -> str | None:
+    value = form.get(name)
+    return value.replace("\r\n", "\n") if isinstance(value, str) else None
+
+
+def _chosen(form: FormData) -> list[str]:
+    """The categories picked in the form's lists (one select per list; empty means none)."""
+    return [v for v in form.getlist("categories") if isinstance(v, str) and v.strip()]
+
+
+def _first_error(errors: dict[str, str]) -> Invalid:
+    field = next(iter(errors))
+    return Invalid(errors[field], field=field)
+
+
+# --- list and creation -----------------------------------------------------------------------
+
+
+@router.get("/c/")
+def list_page(request: Request, session: SessionDep, actor: ActorDep, p: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
+    return _list(request, session, actor, p, values={}, errors={})
+
+
+def _list(request: Request, session: Session, actor: Any, p: int, *, values: dict, errors: dict, status: int = 200) -> Response:
+    listing = carnets.list_carnets(session=session, actor=actor, page=p, per_page=50)
+    return page(request, "carnets/list.html",
+                {"carnets": listing, "values": values, "errors": errors, "communities": communities.mine(session=session, actor=actor)},
+                status_code=status, alternate="/api/v1/carnets")
+
+
+@router.post("/c/")
+async def create(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    form = await request.form()
+    values = {k: _text(form, k) or "" for k in ("title", "description", "guide", "visibility", "community", "sort")}
+    axes = []
+    for i in range(1, MAX_AXES + 1):
+        name, cats = (_text(form, f"axis{i}") or "").strip(), _text(form, f"axis{i}_categories") or ""
+        values[f"axis{i}"], values[f"axis{i}_categories"] = name, cats
+        if name:
+            axes.append({"name": name, "categories": split_list(cats)})
+    fields: dict[str, Any] = {k: v for k, v in values.items() if v and not k.startswith("axis")}
+    data, errors = parse_form(CarnetCreate, {**fields, "axes": axes})
+    if data is None:
+        return _list(request, session, actor, 1, values=values, errors=errors, status=422)
+    try:
+        created = carnets.create(session=session, actor=actor, data=data)
+    except Invalid as exc:
+        session.rollback()
+        return _list(request, session, actor, 1, values=values, errors={exc.field or "form": exc.message}, status=422)
+    return _back(created.id)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+@router.get("/c/{carnet_id}/")
+def carnet_page(
+    request: Request, carnet_id: str, session: SessionDep, actor: ActorDep,
+    category: Annotated[list[str], Query(max_length=30)] = [],  # noqa: B006 (FastAPI copies defaults)
+    kind: str = "", author: Annotated[str, Query(max_length=64)] = "", q: Annotated[str, Query(max_length=200)] = "",
+    sort: str = "", p: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    query, errors = parse_form(CarnetQuery, {"category": category, "kind": kind, "author": author, "q": q, "sort": sort, "page": p})
+    if query is None:
+        raise _first_error(errors)
+    return _view(request, session, actor, carnet_id, query, errors={})
+
+
+def _view(request: Request, session: Session, actor: Any, carnet_id: str, query: CarnetQuery, *, errors: dict, status: int = 200) -> Response:
+    carnet = carnets.read(session=session, actor=actor, carnet_id=carnet_id, query=query)
+    filtered = bool(query.category or query.kind or query.author or query.q)
+    params = [("category", c) for c in query.category] + [
+        (k, v) for k, v in (("kind", query.kind), ("author", query.author), ("q", query.q), ("sort", query.sort)) if v
+    ]
+    return page(request, "carnets/view.html", {
+        "carnet": carnet, "query": query, "filtered": filtered, "params": params, "errors": errors,
+        "reorderable": carnet.can_manage and (query.sort or carnet.sort) == "manual" and not filtered,
+    }, status_code=status, alternate=f"/api/v1/carnets/{carnet.id}")
+
+
+@router.get("/c/{carnet_id}/graphe")
+def graph_page(request: Request, carnet_id: str, session: SessionDep, actor: ActorDep) -> Response:
+    carnet, _ = carnets.load_readable(session, actor, carnet_id)
+    graph = visualisation.carnet_graph(session=session, actor=actor, carnet_id=carnet.id)
+    return page(request, "carnets/graph.html", {"carnet": carnet, "graph": graph, "drawing": visualisation.layout(graph)},
+                alternate=f"/api/v1/carnets/{carnet.id}/graph")
+
+
+# --- settings, members, categories (managers) -------------------------------------------------
+
+
+@router.get("/c/{carnet_id}/edit")
+def edit_page(request: Request, carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
+    carnets.load_managed(session, actor, carnet_id)
+    carnet = carnets.read(session=session, actor=actor, carnet_id=carnet_id, query=CarnetQuery(per_page=1))
+    values = {k: getattr(carnet, k) for k in ("title", "description", "guide", "visibility", "sort")}
+    values["community"] = carnet.community.id if carnet.community else ""
+    return _editor(request, session, actor, carnet, values, {})
+
+
+def _editor(request: Request, session: Session, actor: Any, carnet: Any, values: dict, errors: dict, status: int = 200) -> Response:
+    return page(request, "carnets/edit.html", {
+        "carnet": carnet, "values": values, "errors": errors, "communities": communities.mine(session=session, actor=actor),
+        "filed": {c.name: c.count for axis in carnet.axes for c in axis.categories},
+    }, status_code=status)
+
+
+@router.post("/c/{carnet_id}/edit")
+async def edit(request: Request, carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
+    form = await request.form()
+    values = {k: _text(form, k) or "" for k in ("title", "description", "guide", "visibility", "community", "sort")}
+    fields: dict[str, Any] = {k: v for k, v in values.items() if v or k in ("description", "guide")}
+    fields.setdefault("community", None)
+    data, errors = parse_form(CarnetUpdate, fields)
+    if data is not None:
+        try:
+            carnets.update(session=session, actor=actor, carnet_id=carnet_id, data=data)
+            return _back(carnet_id)
+        except Invalid as exc:
+            session.rollback()
+            errors = {exc.field or "form": exc.message}
+    carnet = carnets.read(session=session, actor=actor, carnet_id=carnet_id, query=CarnetQuery(per_page=1))
+    if not carnet.can_manage:
+        carnets.load_managed(session, actor, carnet_id)  # refuses
+    return _editor(request, session, actor, carnet, values, errors, status=422)
+
+
+@router.post("/c/{carnet_id}/delete")
+def delete(carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
+    carnets.delete(session=session, actor=actor, carnet_id=carnet_id)
+    return RedirectResponse("/c/", status_code=303)
+
+
+@router.post("/c/{carnet_id}/members")
+def add_member(
+    carnet_id: str, session: SessionDep, actor: UserDep,
+    username: Annotated[str, Form(max_length=64)] = "", role: Annotated[str, Form(max_length=16)] = "contributor",
+) -> Response:
+    data, errors = parse_form(CarnetMemberAdd, {"username": username, "role": role})
+    if data is None:
+        raise _first_error(errors)
+    carnets.set_member(session=session, actor=actor, carnet_id=carnet_id, username=data.username, role=data.role)
+    return RedirectResponse(f"/c/{carnet_id}/edit#membres", status_code=303)
+
+
+@router.post("/c/{carnet_id}/members/{username}/remove")
+def remove_member(carnet_id: str, username: str, session: SessionDep, actor: UserDep) -> Response:
+    carnets.remove_member(session=session, actor=actor, carnet_id=carnet_id, username=username)
+    return _back(carnet_id)
+
+
+@router.post("/c/{carnet_id}/axes")
+def add_axis(
+    carnet_id: str, session: SessionDep, actor: UserDep,
+    name: Annotated[str, Form(max_length=100)] = "", categories_: Annotated[str, Form(alias="categories", max_length=2000)] = "",
+) -> Response:
+    data, errors = parse_form(AxisCreate, {"name": name, "categories": split_list(categories_)})
+    if data is None:
+        raise _first_error(errors)
+    carnets.add_axis(session=session, actor=actor, carnet_id=carnet_id, data=data)
+    return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
+
+
+def _name(value: str) -> str:
+    data, errors = parse_form(NameChange, {"name": value})
+    if data is None:
+        raise _first_error(errors)
+    return data.name
+
+
+@router.post("/c/{carnet_id}/axes/{axis_id}/rename")
+def rename_axis(carnet_id: str, axis_id: int, session: SessionDep, actor: UserDep, name: Annotated[str, Form(max_length=100)] = "") -> Response:
+    carnets.rename_axis(session=session, actor=actor, carnet_id=carnet_id, axis_id=axis_id, name=_name(name))
+    return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
+
+
+@router.post("/c/{carnet_id}/axes/{axis_id}/delete")
+def delete_axis(carnet_id: str, axis_id: int, session: SessionDep, actor: UserDep) -> Response:
+    carnets.delete_axis(session=session, actor=actor, carnet_id=carnet_id, axis_id=axis_id)
+    return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
+
+
+@router.post("/c/{carnet_id}/axes/{axis_id}/categories")
+def add_category(carnet_id: str, axis_id: int, session: SessionDep, actor: UserDep, name: Annotated[str, Form(max_length=100)] = "") -> Response:
+    carnets.add_category(session=session, actor=actor, carnet_id=carnet_id, axis_id=axis_id, name=_name(name))
+    return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
+
+
+@router.post("/c/{carnet_id}/categories/rename")
+def rename_category(
+    carnet_id: str, session: SessionDep, actor: UserDep,
+    name: Annotated[str, Form(max_length=100)] = "", new_name: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    carnets.rename_category(session=session, actor=actor, carnet_id=carnet_id, name=_name(name), new_name=_name(new_name))
+    return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
+
+
+@router.get("/c/{carnet_id}/categories/delete")
+def delete_category_page(request: Request, carnet_id: str, session: SessionDep, actor: UserDep, name: CategoryName) -> Response:
+    """Deleting a category asks first what becomes of the notes filed under it."""
+    carnet_row, _ = carnets.load_managed(session, actor, carnet_id)
+    category = categories.load(session, carnet_row, name)
+    siblings = [c.name for axis, cats in categories.axes_of(session, carnet_row.id) if axis.id == category.axis_id
+                for c in cats if c.id != category.id]
+    return page(request, "carnets/category_delete.html", {
+        "carnet": carnet_row, "category": category, "filed": categories.filed_count(session, category.id), "siblings": siblings,
+    })
+
+
+@router.post("/c/{carnet_id}/categories/delete")
+def delete_category(
+    carnet_id: str, session: SessionDep, actor: UserDep,
+    name: Annotated[str, Form(max_length=100)] = "",
+    notes: Annotated[Literal["uncategorise", "move", "remove"], Form()] = "uncategorise",
+    to: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    removal, errors = parse_form(CategoryRemoval, {"notes": notes, "to": to or None})
+    if removal is None:
+        raise _first_error(errors)
+    carnets.delete_category(session=session, actor=actor, carnet_id=carnet_id, name=_name(name), removal=removal)
+    return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
+
+
+# --- notes in the carnet ---------------------------------------------------------------------
+
+
+@router.post("/c/{carnet_id}/notes")
+async def integrate(request: Request, carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
+    """ "Intégrer une note existante": a title (or "Titre [id]") the curator may read."""
+    form = await request.form()
+    typed = (_text(form, "note") or "").strip()
+    try:
+        picked = links.picked(session, actor, typed) if typed else []
+        if len(picked) != 1:
+            raise Invalid("Nommez une note, par son titre ou son identifiant.", field="note_id")
+        data, errors = parse_form(EntryCreate, {"note_id": picked[0], "categories": _chosen(form)})
+        if data is None:
+            raise _first_error(errors)
+        filing.add(session=session, actor=actor, carnet_id=carnet_id, data=data)
+    except Invalid as exc:
+        session.rollback()
+        field = "note_id" if exc.field == "links" else (exc.field or "form")
+        return _view(request, session, actor, carnet_id, CarnetQuery(), errors={field: exc.message, "_typed": typed}, status=422)
+    return _back(carnet_id, f"#n-{picked[0]}")
+
+
+@router.get("/c/{carnet_id}/n/{note_id}")
+def entry_page(request: Request, carnet_id: str, note_id: str, session: SessionDep, actor: UserDep) -> Response:
+    """Filing one note in the carnet: its categories, and for managers its place and pin."""
+    carnets.load_contributable(session, actor, carnet_id)
+    carnet = carnets.read(session=session, actor=actor, carnet_id=carnet_id, query=CarnetQuery(per_page=1))
+    entry = filing.entry_item(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id)
+    return page(request, "carnets/entry.html", {"carnet": carnet, "entry": entry})
+
+
+@router.post("/c/{carnet_id}/n/{note_id}")
+async def file_entry(request: Request, carnet_id: str, note_id: str, session: SessionDep, actor: UserDep) -> Response:
+    form = await request.form()
+    fields: dict[str, Any] = {"categories": _chosen(form)}
+    if "pinned" in form or "position" in form:  # the managers' part of the form
+        fields["pinned"] = form.get("pinned") == "on"
+        position = _text(form, "position")
+        if position and position.strip():
+            fields["position"] = position.strip()
+    data, errors = parse_form(EntryUpdate, fields)
+    if data is None:
+        raise _first_error(errors)
+    filing.update(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, data=data)
+    return _back(carnet_id, f"#n-{note_id}")
+
+
+@router.post("/c/{carnet_id}/n/{note_id}/move")
+def move(carnet_id: str, note_id: str, session: SessionDep, actor: UserDep, step: Annotated[Literal["-1", "1"], Form()] = "1") -> Response:
+    """Up or down one place: the keyboard's way to order (the browser's drag-and-drop uses the API)."""
+    filing.move(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, step=int(step))
+    return _back(carnet_id, f"#n-{note_id}")
+
+
+@router.post("/c/{carnet_id}/n/{note_id}/pin")
+def pin(carnet_id: str, note_id: str, session: SessionDep, actor: UserDep, pinned: Annotated[Literal["0", "1"], Form()] = "1") -> Response:
+    filing.update(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, data=EntryUpdate(pinned=pinned == "1"))
+    return _back(carnet_id, f"#n-{note_id}")
+
+
+@router.post("/c/{carnet_id}/n/{note_id}/remove")
+def remove(carnet_id: str, note_id: str, session: SessionDep, actor: UserDep) -> Response:
+    filing.remove(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id)
+    return _back(carnet_id)
+
+
+@router.get("/c/{carnet_id}/export.zip")
+def export(carnet_id: str, session: SessionDep, actor: ActorDep) -> Response:
+    """The carnet as a ZIP of Markdown notes and its manifest (what the reader may see of it)."""
+    carnet, _ = carnets.load_readable(session, actor, carnet_id)
+    body = transfer.export_archive(session=session, actor=actor, carnet_id=carnet.id)
+    return Response(body, media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="carnet-{carnet.id}.zip"', "Cache-Control": "private"})

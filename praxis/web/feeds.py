@@ -1,0 +1,42 @@
+"""Atom feeds of the site, a carnet, a base and an author, for feed readers."""
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from praxis.deps import ActorDep, SessionDep
+from praxis.services import feeds
+
+router = APIRouter()
+ATOM = "application/atom+xml; charset=utf-8"
+
+
+def _atom(body: bytes, actor: object) -> Response:
+    # A feed read with credentials may hold what others may not see: no shared cache keeps it.
+    headers = {"Vary": "Authorization, Cookie"}
+    if actor is not None:
+        headers["Cache-Control"] = "private"
+    return Response(body, media_type=ATOM, headers=headers)
+
+
+def _site_name(request: Request) -> str:
+    return request.app.state.settings.site_name
+
+
+@router.get("/feed.atom")
+def site_feed(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    return _atom(feeds.site_feed(session, actor, _site_name(request)), actor)
+
+
+@router.get("/c/{carnet_id}/feed.atom")
+def carnet_feed(request: Request, carnet_id: str, session: SessionDep, actor: ActorDep) -> Response:
+    return _atom(feeds.carnet_feed(session, actor, carnet_id, _site_name(request)), actor)
+
+
+@router.get("/b/{base_id}/feed.atom")
+def base_feed(request: Request, base_id: str, session: SessionDep, actor: ActorDep) -> Response:
+    return _atom(feeds.base_feed(session, actor, base_id, _site_name(request)), actor)
+
+
+@router.get("/u/{username}/feed.atom")
+def author_feed(request: Request, username: str, session: SessionDep, actor: ActorDep) -> Response:
+    return _atom(feeds.author_feed(session, actor, username, _site_name(request)), actor)

@@ -1,0 +1,171 @@
+"""Atom feeds: valid RFC 4287, and only what the reader may see."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import feedparser
+import pytest
+
+from tests.factories import make_note, make_user, token_for
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITE = "https://praxis.example.org"
+
+
+@pytest.fixture
+def people(client, session):  # type: ignore[no-untyped-def]
+    alice = make_user(session, "alice", name="Alice Rivard")
+    bob = make_user(session, "bob", name="Bob Tremblay")
+    return {"alice": alice, "bob": bob, "alice_h": token_for(client, "alice"), "bob_h": token_for(client, "bob")}
+
+
+def read_feed(client, url: str, headers: dict[str, str] | None = None) -> ET.Element:  # type: ignore[no-untyped-def]
+    """Fetch a feed, check it is valid Atom, and return its root element."""
+    response = client.get(url, headers=headers or {})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/atom+xml; charset=utf-8"
+    parsed = feedparser.parse(response.content)
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    assert parsed.version == "atom10"
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{ATOM}feed"
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr"
+    for name in ("id", "title", "updated"):
+        assert len(root.findall(f"{ATOM}{name}")) == 1 and root.findtext(f"{ATOM}{name}")
+    rels = {link.get("rel", "alternate"): link.get("href") for link in root.findall(f"{ATOM}link")}
+    assert rels["self"] == SITE + url and rels["alternate"] == root.findtext(f"{ATOM}id")
+    feed_has_author = root.find(f"{ATOM}author/{ATOM}name") is not None
+    for entry in root.findall(f"{ATOM}entry"):
+        for name in ("id", "title", "updated"):
+            assert len(entry.findall(f"{ATOM}{name}")) == 1 and entry.findtext(f"{ATOM}{name}")
+        # A link without rel is rel="alternate" (RFC 4287, 4.2.7.2).
+        assert [link.get("href") for link in entry.findall(f"{ATOM}link") if link.get("rel", "alternate") == "alternate"] == [
+            entry.findtext(f"{ATOM}id")]
+        assert feed_has_author or entry.find(f"{ATOM}author/{ATOM}name") is not None
+    return root
+
+
+def titles(root: ET.Element) -> list[str]:
+    return [entry.findtext(f"{ATOM}title") or "" for entry in root.findall(f"{ATOM}entry")]
+
+
+def new_carnet(client, headers, title: str, visibility: str = "public", notes=()) -> str:  # type: ignore[no-untyped-def]
+    created = client.post("/api/v1/carnets", json={"title": title, "visibility": visibility}, headers=headers)
+    assert created.status_code == 201, created.text
+    for note in notes:
+        added = client.post(f"/api/v1/carnets/{created.json()['id']}/notes", json={"note_id": note.id}, headers=headers)
+        assert added.status_code == 201, added.text
+    return created.json()["id"]
+
+
+def test_site_feed_shows_visitors_public_notes_only(client, session, people):
+    alice = people["alice"]
+    community = client.post("/api/v1/communities", json={"name": "Cercle"}, headers=people["alice_h"]).json()["id"]
+    public = make_note(session, alice, title="Note publique", body="Un **chantier** réunit des agent·es.",
+                       published_at="2025-05-01T16:00:00Z")
+    make_note(session, alice, title="Note réservée", visibility="restricted")
+    make_note(session, alice, title="Note du cercle", visibility="community", community=community)
+    root = read_feed(client, "/feed.atom")
+    assert titles(root) == ["Note publique"]
+    assert root.findtext(f"{ATOM}id") == f"{SITE}/" and root.findtext(f"{ATOM}title") == "Praxis"
+    assert root.findtext(f"{ATOM}author/{ATOM}name") == "Praxis"
+    entry = root.find(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}id") == f"{SITE}/n/{public.id}/"
+    assert entry.findtext(f"{ATOM}published").startswith("2025-05-01T16:00:00")
+    assert [a.findtext(f"{ATOM}name") for a in entry.findall(f"{ATOM}author")] == ["Alice Rivard"]
+    assert entry.findtext(f"{ATOM}author/{ATOM}uri") == f"{SITE}/u/alice/"
+    summary = entry.find(f"{ATOM}summary")
+    assert summary.get("type") == "text" and summary.text == "Un chantier réunit des agent·es."
+    assert root.findtext(f"{ATOM}updated") == entry.findtext(f"{ATOM}updated")
+
+
+def test_site_feed_shows_an_author_their_restricted_and_community_notes(client, session, people):
+    alice = people["alice"]
+    community = client.post("/api/v1/communities", json={"name": "Cercle"}, headers=people["alice_h"]).json()["id"]
+    make_note(session, alice, title="Note publique")
+    make_note(session, alice, title="Note réservée", visibility="restricted")
+    make_note(session, alice, title="Note du cercle", visibility="community", community=community)
+    assert set(titles(read_feed(client, "/feed.atom", people["alice_h"]))) == {"Note publique", "Note réservée", "Note du cercle"}
+    assert titles(read_feed(client, "/feed.atom", people["bob_h"])) == ["Note publique"]
+
+
+def test_empty_site_feed_is_still_valid(client):
+    root = read_feed(client, "/feed.atom")
+    assert titles(root) == [] and root.findtext(f"{ATOM}updated").startswith("1970-01-01")
+
+
+def test_entries_come_newest_update_first(client, session, people):
+    alice = people["alice"]
+    first = make_note(session, alice, title="Première")
+    make_note(session, alice, title="Deuxième")
+    make_note(session, alice, title="Troisième")
+    assert titles(read_feed(client, "/feed.atom")) == ["Troisième", "Deuxième", "Première"]
+    edited = client.patch(f"/api/v1/notes/{first.id}", json={"body": "Revue", "base_revision": 1}, headers=people["alice_h"])
+    assert edited.status_code == 200, edited.text
+    root = read_feed(client, "/feed.atom")
+    assert titles(root) == ["Première", "Troisième", "Deuxième"]
+    assert root.findtext(f"{ATOM}updated") == root.find(f"{ATOM}entry").findtext(f"{ATOM}updated")
+
+
+def test_carnet_feed_lists_its_visible_notes_only(client, session, people):
+    alice = people["alice"]
+    inside = make_note(session, alice, title="Dans le carnet")
+    hidden = make_note(session, alice, title="Réservée dans le carnet", visibility="restricted")
+    make_note(session, alice, title="Hors du carnet")
+    carnet = new_carnet(client, people["alice_h"], "Carnet de veille", notes=[inside, hidden])
+    root = read_feed(client, f"/c/{carnet}/feed.atom")
+    assert titles(root) == ["Dans le carnet"]
+    assert root.findtext(f"{ATOM}title") == "Carnet de veille" and root.findtext(f"{ATOM}id") == f"{SITE}/c/{carnet}/"
+    assert titles(read_feed(client, f"/c/{carnet}/feed.atom", people["alice_h"])) == ["Réservée dans le carnet", "Dans le carnet"]
+
+
+def test_restricted_carnet_feed_is_for_its_managers(client, session, people):
+    note = make_note(session, people["alice"], title="Note publique")
+    carnet = new_carnet(client, people["alice_h"], "Carnet privé", visibility="restricted", notes=[note])
+    assert client.get(f"/c/{carnet}/feed.atom").status_code == 404
+    assert client.get(f"/c/{carnet}/feed.atom", headers=people["bob_h"]).status_code == 404
+    assert titles(read_feed(client, f"/c/{carnet}/feed.atom", people["alice_h"])) == ["Note publique"]
+
+
+def test_empty_carnet_feed_dates_from_the_carnet(client, people):
+    carnet = new_carnet(client, people["alice_h"], "Carnet vide")
+    root = read_feed(client, f"/c/{carnet}/feed.atom")
+    shown = client.get(f"/api/v1/carnets/{carnet}").json()
+    assert titles(root) == [] and root.findtext(f"{ATOM}updated")[:19] == shown["updated_at"][:19]
+
+
+def test_base_feed_gathers_its_carnets_notes(client, session, people):
+    alice, headers = people["alice"], people["alice_h"]
+    one = new_carnet(client, headers, "Premier carnet", notes=[make_note(session, alice, title="Note A")])
+    two = new_carnet(client, headers, "Second carnet", notes=[make_note(session, alice, title="Note B")])
+    new_carnet(client, headers, "Carnet à part", notes=[make_note(session, alice, title="Note C")])
+    private = new_carnet(client, headers, "Carnet privé", visibility="restricted", notes=[make_note(session, alice, title="Note D")])
+    base = client.post("/api/v1/bases", json={"title": "Base commune"}, headers=headers).json()["id"]
+    for carnet in (one, two, private):
+        assert client.post(f"/api/v1/bases/{base}/carnets", json={"carnet_id": carnet}, headers=headers).status_code == 201
+    root = read_feed(client, f"/b/{base}/feed.atom")
+    assert titles(root) == ["Note B", "Note A"]
+    assert root.findtext(f"{ATOM}title") == "Base commune" and root.findtext(f"{ATOM}id") == f"{SITE}/b/{base}/"
+    assert titles(read_feed(client, f"/b/{base}/feed.atom", headers)) == ["Note D", "Note B", "Note A"]
+    assert client.get("/b/inexistante/feed.atom").status_code == 404
+
+
+def test_author_feed_lists_what_the_person_wrote(client, session, people):
+    alice, bob = people["alice"], people["bob"]
+    make_note(session, alice, title="Par Alice")
+    make_note(session, bob, title="Par Bob")
+    make_note(session, bob, title="Ensemble", authors=["bob", "alice"])
+    make_note(session, alice, title="Réservée d'Alice", visibility="restricted")
+    root = read_feed(client, "/u/alice/feed.atom")
+    assert titles(root) == ["Ensemble", "Par Alice"]
+    assert root.findtext(f"{ATOM}title") == "Alice Rivard" and root.findtext(f"{ATOM}id") == f"{SITE}/u/alice/"
+    together = root.find(f"{ATOM}entry")
+    assert [a.findtext(f"{ATOM}name") for a in together.findall(f"{ATOM}author")] == ["Bob Tremblay", "Alice Rivard"]
+    assert titles(read_feed(client, "/u/alice/feed.atom", people["alice_h"])) == ["Réservée d'Alice", "Ensemble", "Par Alice"]
+
+
+def test_unknown_carnet_and_person_are_404(client, people):
+    assert client.get("/c/inexistant/feed.atom").status_code == 404
+    assert client.get("/c/AAAAAAAAAAAAAAAAAAAAAAAA/feed.atom").status_code == 404
+    assert client.get("/u/personne/feed.atom").status_code == 404
