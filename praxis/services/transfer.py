@@ -77,9 +77,11 @@ def _read_file(session: Session, path: Path, post: frontmatter.Post) -> tuple[st
     if visibility == "community" and community_id is None:
         raise Invalid(f"{where}: visibility 'community' needs a 'community'.", field="community")
     readers = meta.get("readers") or []
-    if not isinstance(readers, list) or not all(isinstance(r, str) for r in readers):
-        raise Invalid(f"{where}: 'readers' must be a list of usernames.", field="readers")
-    reader_users = [accounts.get_user(session, r) for r in readers]
+    if not isinstance(readers, list) or not all(isinstance(r, (str, dict)) for r in readers):
+        raise Invalid(f"{where}: 'readers' must be a list of usernames or {{username, name}}.", field="readers")
+    # A username must exist; {username, name} (what export writes) becomes a profile if it does not.
+    reader_users = [accounts.get_user(session, r) if isinstance(r, str) else fields.people(session, r, where, "readers")[0]
+                    for r in readers]
     if None in reader_users:
         raise Invalid(f"{where}: unknown user in 'readers'.", field="readers")
     licence = meta.get("licence", DEFAULT_LICENCE)
@@ -218,18 +220,17 @@ def _note_meta(session: Session, note: Note) -> dict[str, Any]:
     if state.community_id:
         meta["community"] = state.community_id
     if state.readers:
-        meta["readers"] = [u.username for u in state.readers]
+        meta["readers"] = [fields.person(u) for u in state.readers]
     return meta
 
 
 def export_path(
-    *, session: Session, path: Path, actor: policy.Actor = None,
+    *, session: Session, path: Path, actor: policy.Actor = policy.SYSTEM,
     carnet_ids: list[str] | None = None, base_ids: list[str] | None = None,
 ) -> int:
     """Write what the actor may see under `path` and return how many notes: every live note,
     carnet and base, or only the carnets named (and the bases named, with their carnets) and
-    the notes in them."""
-    actor = actor or policy.SYSTEM
+    the notes in them. `actor` None is a visitor, who exports public things only."""
     whole = carnet_ids is None and base_ids is None
     bases = list(session.exec(
         select(KnowledgeBase).where(policy.visible_bases(actor), *([] if whole else [KnowledgeBase.id.in_(base_ids or [])]))  # type: ignore[attr-defined]

@@ -41,7 +41,6 @@
         body: JSON.stringify({ position: position })
       }).then(function (response) {
         if (!response.ok) throw new Error(String(response.status));
-        window.location.hash = "n-" + note;
         window.location.reload();
       }).catch(function () {
         list.removeAttribute("aria-busy");

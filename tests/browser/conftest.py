@@ -1,0 +1,74 @@
+"""A real browser (Debian's chromium, driven by Playwright) against the app served over HTTP."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+import uvicorn
+from itsdangerous import Signer
+from playwright.sync_api import Browser, BrowserContext, sync_playwright
+
+from praxis.app import create_app
+from praxis.config import Settings
+from praxis.models import User
+from praxis.services import accounts
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
+
+
+@dataclass
+class LiveSite:
+    url: str
+    app: object
+
+    def signed_in(self, browser: Browser, session, user: User) -> BrowserContext:  # type: ignore[no-untyped-def]
+        """A browser context holding `user`'s session cookie."""
+        raw = accounts.issue_token(session=session, user=user, kind="session", days=1)
+        session.commit()
+        cookie = Signer(self.app.state.secret_key, salt="praxis.session").sign(raw).decode()  # type: ignore[attr-defined]
+        context = browser.new_context(locale="fr-CA")
+        context.add_cookies([{"name": "praxis_session", "value": cookie, "url": self.url}])
+        return context
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def live_site(settings: Settings) -> Iterator[LiveSite]:
+    """The test's site (same database) served by uvicorn on a free port, in a thread."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    app = create_app(settings.model_copy(update={"site_url": url}))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    yield LiveSite(url=url, app=app)
+    server.should_exit = True
+    thread.join(timeout=10)
+    app.state.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
