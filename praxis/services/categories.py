@@ -14,6 +14,7 @@ from praxis.errors import Invalid, NotFound
 from praxis.markdown import fold
 from praxis.models import Carnet, CarnetAxis, CarnetCategory, CarnetEntry, EntryCategory
 from praxis.schemas import MAX_AXES, MAX_CATEGORIES, AxisCreate, CategoryRemoval
+from praxis.services import memberships
 
 
 def axes_of(session: Session, carnet_id: str) -> list[tuple[CarnetAxis, list[CarnetCategory]]]:
@@ -142,6 +143,9 @@ def delete(session: Session, carnet: Carnet, name: str, removal: CategoryRemoval
     session.execute(sa.delete(EntryCategory).where(EntryCategory.category_id == category.id))  # type: ignore[arg-type]
     session.delete(category)
     session.flush()
+    if choice.notes == "remove":
+        session.expire_all()  # the bulk delete above bypassed the identity map
+        memberships.renumber(session, carnet.id)
 
 
 def resolve(session: Session, carnet_id: str, names: Sequence[str]) -> list[CarnetCategory]:

@@ -22,25 +22,14 @@ def _readable_note(session: Session, actor: policy.Actor, note_id: str) -> Note:
     return note
 
 
-def _ordered(session: Session, carnet_id: str) -> list[CarnetEntry]:
-    return list(session.exec(
-        select(CarnetEntry).where(CarnetEntry.carnet_id == carnet_id)
-        .order_by(CarnetEntry.position, CarnetEntry.added_at, CarnetEntry.note_id)  # type: ignore[arg-type]
-    ))
-
-
 def _place(session: Session, carnet_id: str, note_id: str, position: int | None) -> None:
     """Put a note at `position` in the manual order (the end when None); the others follow it,
     numbered 0, 1, 2… without gaps."""
-    rows = _ordered(session, carnet_id)
+    rows = memberships.ordered(session, carnet_id)
     moving = next(e for e in rows if e.note_id == note_id)
     rows.remove(moving)
     rows.insert(len(rows) if position is None else min(position, len(rows)), moving)
-    for index, entry in enumerate(rows):
-        if entry.position != index:
-            entry.position = index
-            session.add(entry)
-    session.flush()
+    memberships.renumber(session, carnet_id, rows)
 
 
 def _check_ordering(actor: policy.Actor, role: str | None, reorders: bool) -> None:
@@ -115,11 +104,7 @@ def remove(*, session: Session, actor: policy.Actor, carnet_id: str, note_id: st
         raise Forbidden("Only the carnet's managers, or whoever integrated the note, can take it out.")
     session.delete(entry)
     session.flush()
-    rows = _ordered(session, carnet.id)
-    for index, other in enumerate(rows):
-        if other.position != index:
-            other.position = index
-            session.add(other)
+    memberships.renumber(session, carnet.id)
     carnets.touch(session, carnet)
     session.flush()
 
@@ -132,7 +117,7 @@ def move(*, session: Session, actor: policy.Actor, carnet_id: str, note_id: str,
         select(CarnetEntry.note_id).join(Note, Note.id == CarnetEntry.note_id)  # type: ignore[arg-type]
         .where(CarnetEntry.carnet_id == carnet.id, policy.visible_notes(actor))
     ))
-    rows = [e for e in _ordered(session, carnet.id) if e.note_id in visible and e.pinned == entry.pinned]
+    rows = [e for e in memberships.ordered(session, carnet.id) if e.note_id in visible and e.pinned == entry.pinned]
     index = next(i for i, e in enumerate(rows) if e.note_id == entry.note_id)
     target = index + step
     if 0 <= target < len(rows):

@@ -66,3 +66,20 @@ def carnets_of_note(session: Session, actor: policy.Actor, note_id: str) -> list
             added_by=people.get(entry.added_by_id) if entry.added_by_id is not None else None, added_at=entry.added_at,
         ))
     return refs
+
+
+def ordered(session: Session, carnet_id: str) -> list[CarnetEntry]:
+    """A carnet's memberships in manual order."""
+    return list(session.exec(
+        select(CarnetEntry).where(CarnetEntry.carnet_id == carnet_id)
+        .order_by(CarnetEntry.position, CarnetEntry.added_at, CarnetEntry.note_id)  # type: ignore[arg-type]
+    ))
+
+
+def renumber(session: Session, carnet_id: str, rows: list[CarnetEntry] | None = None) -> None:
+    """Number a carnet's memberships 0, 1, 2… in their order (`rows`: an order to apply)."""
+    for index, entry in enumerate(ordered(session, carnet_id) if rows is None else rows):
+        if entry.position != index:
+            entry.position = index
+            session.add(entry)
+    session.flush()

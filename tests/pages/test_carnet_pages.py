@@ -1,0 +1,814 @@
+"""Carnets and bases de connaissances as pages: the lists, a carnet and its notes, contributing,
+ordering, pinning and categories, the links graph, bases, and the ZIP exports."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import UTC, datetime
+from html import unescape
+from itertools import combinations
+from math import dist
+
+import yaml
+from sqlmodel import select
+
+from praxis.models import Carnet, Note
+from praxis.schemas import (
+    AxisCreate,
+    BaseCarnetAdd,
+    BaseCreate,
+    CarnetCreate,
+    EntryCreate,
+    NoteCreate,
+)
+from praxis.services import bases, carnets, filing
+from praxis.services import notes as note_service
+from tests.factories import browser_for, csrf_from, make_note, make_user
+
+THEMES = ("Thème", ["Logement", "Santé"])
+REGIONS = ("Région", ["Montréal", "Québec"])
+
+
+# --- builders ----------------------------------------------------------------------------------
+
+
+def person(session, username, name=None):  # type: ignore[no-untyped-def]
+    """Someone who signs in by cookie only (no password to hash keeps the tests quick)."""
+    return make_user(session, username, name=name, password=None)
+
+
+def make_carnet(session, actor, title="Carnet des chantiers", axes=(THEMES, REGIONS), **fields):  # type: ignore[no-untyped-def]
+    data = CarnetCreate(title=title, axes=[AxisCreate(name=n, categories=c) for n, c in axes], **fields)
+    created = carnets.create(session=session, actor=actor, data=data)
+    session.commit()
+    return created
+
+
+def add_member(session, manager, carnet_id, username, role="contributor"):  # type: ignore[no-untyped-def]
+    carnets.set_member(session=session, actor=manager, carnet_id=carnet_id, username=username, role=role)
+    session.commit()
+
+
+def integrate(session, actor, carnet_id, note_id, categories=(), pinned=None):  # type: ignore[no-untyped-def]
+    filing.add(session=session, actor=actor, carnet_id=carnet_id,
+               data=EntryCreate(note_id=note_id, categories=list(categories), pinned=pinned))
+    session.commit()
+
+
+def post(browser, page_url, action, data, **kwargs):  # type: ignore[no-untyped-def]
+    """Post `data` to the form at `action` found on `page_url`, with that form's CSRF token."""
+    page = browser.get(page_url)
+    assert page.status_code == 200, page.text
+    return browser.post(action, data={**data, "csrf_token": csrf_from(page.text, action)}, follow_redirects=False, **kwargs)
+
+
+def token_of(browser, url="/c/", action="/c/"):  # type: ignore[no-untyped-def]
+    """A CSRF token for this browser (any of its forms' tokens is good for all of them)."""
+    return csrf_from(browser.get(url).text, action)
+
+
+def entry_ids(html: str) -> list[str]:
+    """The note ids of a carnet page's entries, in the order shown."""
+    return re.findall(r'<li id="n-([^"]+)" class="entry', html)
+
+
+def entry_html(html: str, note_id: str) -> str:
+    """The markup of one entry of a carnet page."""
+    start = html.index(f'<li id="n-{note_id}"')
+    return html[start : html.index("</li>", start)]
+
+
+def count_of(html: str) -> str:
+    """The "— N notes" of a carnet page's heading."""
+    return re.search(r'<span class="count">— ([^<]+)</span>', html).group(1)  # type: ignore[union-attr]
+
+
+# --- 1. the list of carnets and the creation form -------------------------------------------------
+
+
+def test_the_list_shows_visible_carnets_with_their_note_count(app, session):
+    alice, carol = person(session, "alice", name="Alice Martin"), person(session, "carol")
+    one = make_carnet(session, alice, "Carnet du quartier")
+    two = make_carnet(session, alice, "Carnet des chantiers")
+    hidden = make_carnet(session, alice, "Carnet secret", visibility="restricted")
+    integrate(session, alice, one.id, make_note(session, alice, title="Une seule note").id)
+    for title in ("Première", "Deuxième"):
+        integrate(session, alice, two.id, make_note(session, alice, title=title).id)
+    integrate(session, alice, hidden.id, make_note(session, alice, title="Cachée").id)
+
+    for browser in (browser_for(app, session, None), browser_for(app, session, carol)):
+        page = browser.get("/c/")
+        assert page.status_code == 200
+        assert f'href="/c/{one.id}/">Carnet du quartier</a>' in page.text
+        assert f'href="/c/{two.id}/">Carnet des chantiers</a>' in page.text
+        assert "— 1 note</span>" in page.text and "— 2 notes</span>" in page.text
+        assert "Carnet secret" not in page.text and f"/c/{hidden.id}/" not in page.text
+    mine = browser_for(app, session, alice).get("/c/")
+    assert "Carnet secret" in mine.text
+    assert browser_for(app, session, None).get(f"/c/{hidden.id}/").status_code == 404
+    assert browser_for(app, session, carol).get(f"/c/{hidden.id}/").status_code == 404
+
+
+def test_the_create_form_makes_a_carnet_with_two_category_lists(app, session):
+    bob = person(session, "bob", name="Bob Tremblay")
+    browser = browser_for(app, session, bob)
+    assert "Créer un carnet" not in browser_for(app, session, None).get("/c/").text
+    created = post(browser, "/c/", "/c/", {
+        "title": "Veille logement", "description": "Un carnet de **veille**.", "guide": "Citez vos sources.",
+        "visibility": "public", "sort": "manual",
+        "axis1": "Thème", "axis1_categories": "Logement, Santé",
+        "axis2": "Région", "axis2_categories": "Montréal; Québec", "axis3": "", "axis3_categories": "",
+    })
+    assert created.status_code == 303, created.text
+    location = created.headers["location"]
+    assert re.fullmatch(r"/c/[^/]+/", location)
+    page = browser.get(location)
+    assert page.status_code == 200
+    assert "<h1>Veille logement" in page.text and "<strong>veille</strong>" in page.text
+    assert "— 0 notes</span>" in page.text
+    for label in ("Thème", "Région"):
+        assert f">{label}</label>" in page.text
+    for name in ("Logement", "Santé", "Montréal", "Québec"):
+        assert f">{name} (0)</option>" in page.text
+    assert "Bob Tremblay" in page.text  # its creator manages it
+    assert "Gérer le carnet" in page.text
+    assert "Veille logement" in browser_for(app, session, None).get("/c/").text
+
+
+def test_a_bad_create_form_is_shown_again_with_what_was_typed(app, session):
+    bob = person(session, "bob")
+    browser = browser_for(app, session, bob)
+    token = token_of(browser)
+    untitled = browser.post("/c/", data={
+        "title": "", "description": "Ma description", "axis1": "Thème", "axis1_categories": "Logement, Santé", "csrf_token": token,
+    })
+    assert untitled.status_code == 422
+    assert "Certains champs sont à corriger" in untitled.text
+    assert 'value="Thème"' in untitled.text and 'value="Logement, Santé"' in untitled.text
+    assert ">Ma description</textarea>" in untitled.text
+
+    eleven = ", ".join(f"Catégorie {i}" for i in range(1, 12))
+    too_many = browser.post("/c/", data={"title": "Trop de catégories", "axis1": "Thème", "axis1_categories": eleven,
+                                         "csrf_token": token})
+    assert too_many.status_code == 422
+    assert 'value="Trop de catégories"' in too_many.text and f'value="{eleven}"' in too_many.text
+
+    twice = browser.post("/c/", data={"title": "Doublons", "axis1": "Thème", "axis1_categories": "Santé, sante",
+                                      "csrf_token": token})
+    assert twice.status_code == 422 and 'value="Doublons"' in twice.text
+
+    listing = browser.get("/c/").text
+    assert "Trop de catégories</a>" not in listing and "Doublons</a>" not in listing
+    assert "Aucun carnet pour l'instant." in unescape(listing)
+
+
+# --- 2. a carnet's page -----------------------------------------------------------------------
+
+
+def test_the_carnet_page_shows_its_notes_and_who_integrated_them_when(app, session):
+    alice = person(session, "alice", name="Alice Martin")
+    carnet = make_carnet(session, alice, description="Des notes sur les **chantiers** ouverts.")
+    row = session.get(Carnet, carnet.id)
+    winter = make_note(session, alice, title="Chantier hivernal")
+    filing.integrate(session, alice, row, session.get(Note, winter.id), ["Logement", "Québec"],
+                     added_at=datetime(2025, 11, 22, 19, 28, tzinfo=UTC))
+    session.commit()
+    visitor = browser_for(app, session, None)
+    page = visitor.get(f"/c/{carnet.id}/")
+    assert page.status_code == 200
+    assert "<h1>Carnet des chantiers" in page.text
+    assert "Des notes sur les <strong>chantiers</strong> ouverts." in page.text
+    assert count_of(page.text) == "1 note"
+    item = entry_html(page.text, winter.id)
+    assert f'href="/n/{winter.id}/">Chantier hivernal</a>' in item
+    # Winter in Toronto is UTC-5.
+    text = " ".join(unescape(re.sub(r"<[^>]+>", "", item)).split())
+    assert "Intégré par Alice Martin, le 22 novembre 2025 14:28" in text
+    assert '<span class="category">Logement</span>' in item and '<span class="category">Québec</span>' in item
+
+    summer = make_note(session, alice, title="Chantier estival")
+    filing.integrate(session, alice, row, session.get(Note, summer.id), [],
+                     added_at=datetime(2025, 7, 1, 18, 5, tzinfo=UTC))
+    session.commit()
+    page = visitor.get(f"/c/{carnet.id}/")
+    assert count_of(page.text) == "2 notes"
+    text = " ".join(unescape(re.sub(r"<[^>]+>", "", entry_html(page.text, summer.id))).split())
+    # Summer in Toronto is UTC-4, and the first of the month is "1er".
+    assert "Intégré par Alice Martin, le 1er juillet 2025 14:05" in text
+    assert re.search(r"Intégré par Alice Martin, le \d{1,2}(er)? [a-zéû]+ \d{4} \d{2}:\d{2}", text)
+    assert 'class="category"' not in entry_html(page.text, summer.id)
+
+
+def test_pinned_notes_come_first(app, session):
+    alice = person(session, "alice")
+    carnet = make_carnet(session, alice)
+    first, second, third = (make_note(session, alice, title=t) for t in ("Alpha", "Bêta", "Gamma"))
+    for note in (first, second):
+        integrate(session, alice, carnet.id, note.id)
+    integrate(session, alice, carnet.id, third.id, pinned=True)
+    page = browser_for(app, session, None).get(f"/c/{carnet.id}/")
+    assert entry_ids(page.text) == [third.id, first.id, second.id]
+    assert '<span class="pin">Épinglée</span>' in entry_html(page.text, third.id)
+    assert "Épinglée" not in entry_html(page.text, first.id)
+    assert page.text.count('<span class="pin">Épinglée</span>') == 1
+
+
+def test_the_filters_of_a_carnet_page_work_through_the_query(app, session):
+    alice, bob = person(session, "alice", name="Alice Martin"), person(session, "bob", name="Bob Tremblay")
+    carnet = make_carnet(session, alice)
+    add_member(session, alice, carnet.id, "bob")
+    housing = make_note(session, alice, title="Coopérative Zeta", body="Une coopérative d'habitation.")
+    health = make_note(session, alice, title="Clinique Beta", body="Une clinique de quartier.")
+    coop = make_note(session, bob, title="Atelier Alpha", kind="organisation", body="Un atelier de réparation.")
+    integrate(session, alice, carnet.id, housing.id, ["Logement", "Montréal"])
+    integrate(session, alice, carnet.id, health.id, ["Santé", "Montréal"])
+    integrate(session, bob, carnet.id, coop.id, ["Logement", "Québec"])
+    visitor = browser_for(app, session, None)
+    url = f"/c/{carnet.id}/"
+
+    everything = visitor.get(url).text
+    assert entry_ids(everything) == [housing.id, health.id, coop.id]
+    assert ">Logement (2)</option>" in everything and ">Santé (1)</option>" in everything
+    assert ">Montréal (2)</option>" in everything and ">Québec (1)</option>" in everything
+    assert "Tout afficher" not in everything
+
+    logement = visitor.get(url, params={"category": "Logement"}).text
+    assert entry_ids(logement) == [housing.id, coop.id]
+    assert "2 notes correspondent" in logement and "Tout afficher" in logement
+    assert '<option value="Logement" selected>' in logement
+    # The counts of the other list follow the chosen category.
+    assert ">Montréal (1)</option>" in logement and ">Québec (1)</option>" in logement
+    both = visitor.get(url, params=[("category", "Logement"), ("category", "Québec")]).text
+    assert entry_ids(both) == [coop.id] and "1 note correspond" in both
+    assert entry_ids(visitor.get(url, params={"category": "Santé", "kind": "organisation"}).text) == []
+    assert "Aucune note ne correspond." in unescape(visitor.get(url, params={"category": "Santé", "kind": "organisation"}).text)
+
+    assert entry_ids(visitor.get(url, params={"kind": "organisation"}).text) == [coop.id]
+    assert entry_ids(visitor.get(url, params={"author": "bob"}).text) == [coop.id]
+    assert entry_ids(visitor.get(url, params={"author": "alice"}).text) == [housing.id, health.id]
+    assert entry_ids(visitor.get(url, params={"q": "clinique"}).text) == [health.id]
+    by_title = visitor.get(url, params={"sort": "title"}).text
+    assert entry_ids(by_title) == [coop.id, health.id, housing.id]
+    assert '<option value="title" selected>' in by_title
+
+    assert visitor.get(url, params={"category": "Inconnue"}).status_code == 422
+    assert visitor.get(url, params={"kind": "roman"}).status_code == 422
+
+
+def test_a_long_carnet_is_paginated(app, session):
+    alice = person(session, "alice")
+    carnet = make_carnet(session, alice, axes=())
+    ids = []
+    row = session.get(Carnet, carnet.id)
+    for i in range(52):
+        note = note_service.create_note(session=session, actor=alice, data=NoteCreate(title=f"Note numéro {i:02d}"))
+        filing.integrate(session, alice, row, session.get(Note, note.id), [])
+        ids.append(note.id)
+    session.commit()
+    visitor = browser_for(app, session, None)
+    first = visitor.get(f"/c/{carnet.id}/")
+    assert count_of(first.text) == "52 notes"
+    assert entry_ids(first.text) == ids[:50]
+    assert "Page 1 / 2" in first.text and f'href="/c/{carnet.id}/?p=2"' in first.text
+    second = visitor.get(f"/c/{carnet.id}/?p=2")
+    assert entry_ids(second.text) == ids[50:]
+    assert "Page 2 / 2" in second.text and f'href="/c/{carnet.id}/?p=1"' in second.text
+    # The filters follow from page to page.
+    filtered = visitor.get(f"/c/{carnet.id}/", params={"q": "numéro"})
+    assert f'href="/c/{carnet.id}/?q=num%C3%A9ro&amp;p=2"' in filtered.text
+
+
+# --- 3. contributors ------------------------------------------------------------------------------
+
+
+def test_contributors_see_the_guide_and_integrate_notes_by_title_or_id(app, session):
+    alice, bob = person(session, "alice", name="Alice Martin"), person(session, "bob", name="Bob Tremblay")
+    carnet = make_carnet(session, alice, guide="Citez **vos sources**.")
+    add_member(session, alice, carnet.id, "bob")
+    by_title = make_note(session, alice, title="Chantier du parc")
+    by_id = make_note(session, alice, title="Chantier du port")
+    url = f"/c/{carnet.id}/"
+
+    reader = browser_for(app, session, None).get(url).text
+    assert "Guide de rédaction" not in reader and "Intégrer une note existante" not in reader
+    assert "/n/new?carnet=" not in reader
+
+    browser = browser_for(app, session, bob)
+    page = browser.get(url).text
+    assert "Guide de rédaction" in page and "Citez <strong>vos sources</strong>." in page
+    assert "Intégrer une note existante" in page
+    action = f"/c/{carnet.id}/notes"
+    token = csrf_from(page, action)
+    done = browser.post(action, data={"note": "Chantier du parc", "categories": ["Logement", ""], "csrf_token": token},
+                        follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == f"{url}#n-{by_title.id}"
+    done = browser.post(action, data={"note": f"Chantier du port [{by_id.id}]", "categories": ["", "Québec"], "csrf_token": token},
+                        follow_redirects=False)
+    assert done.status_code == 303
+
+    after = browser.get(url).text
+    assert count_of(after) == "2 notes"
+    first = entry_html(after, by_title.id)
+    assert '<span class="category">Logement</span>' in first and "Intégré par" in first and "Bob Tremblay" in first
+    assert '<span class="category">Québec</span>' in entry_html(after, by_id.id)
+    # A contributor takes out what they integrated, but does not order or pin.
+    assert "Retirer du carnet" in first
+    assert "Monter" not in after and "Épingler" not in after and "data-reorder" not in after
+    assert "/static/carnet.js" not in after
+
+
+def test_integrating_with_a_category_of_another_carnet_integrates_nothing(app, session):
+    alice, bob = person(session, "alice"), person(session, "bob")
+    carnet = make_carnet(session, alice)
+    make_carnet(session, alice, "Autre carnet", axes=(("Genre", ["Roman"]),))
+    add_member(session, alice, carnet.id, "bob")
+    note = make_note(session, alice, title="Chantier du parc")
+    browser = browser_for(app, session, bob)
+    action = f"/c/{carnet.id}/notes"
+    refused = post(browser, f"/c/{carnet.id}/", action, {"note": "Chantier du parc", "categories": ["Roman"]})
+    assert refused.status_code == 422
+    assert "Certains champs sont à corriger" in refused.text
+    assert 'value="Chantier du parc"' in refused.text  # what was typed stays in the field
+    assert entry_ids(refused.text) == []
+    unknown = post(browser, f"/c/{carnet.id}/", action, {"note": "Une note qui n'existe pas"})
+    assert unknown.status_code == 422
+    page = browser.get(f"/c/{carnet.id}/").text
+    assert count_of(page) == "0 notes" and note.id not in entry_ids(page)
+    assert browser.get(f"/n/{note.id}/").text.count("Dans les carnets") == 0
+
+
+def test_creating_a_note_in_the_carnet_files_it_there(app, session):
+    alice, bob = person(session, "alice", name="Alice Martin"), person(session, "bob", name="Bob Tremblay")
+    carnet = make_carnet(session, alice, guide="Une note **par chantier**.")
+    add_member(session, alice, carnet.id, "bob")
+    browser = browser_for(app, session, bob)
+    page = browser.get(f"/c/{carnet.id}/").text
+    assert f'href="/n/new?carnet={carnet.id}">Créer une note dans le carnet</a>' in page
+
+    form = browser.get(f"/n/new?carnet={carnet.id}")
+    assert form.status_code == 200
+    assert "Une note <strong>par chantier</strong>." in form.text
+    assert f'name="carnet" value="{carnet.id}"' in form.text
+    assert form.text.count('name="categories"') == 2
+    assert "<option>Logement</option>" in form.text and "<option>Québec</option>" in form.text
+
+    token = csrf_from(form.text, "/n/new")
+    created = browser.post("/n/new", data={"title": "Chantier de la gare", "body": "Ouvert en **mai**.", "carnet": carnet.id,
+                                           "categories": ["Santé", "Québec"], "csrf_token": token}, follow_redirects=False)
+    assert created.status_code == 303, created.text
+    note_url = created.headers["location"]
+    note_page = browser.get(note_url).text
+    section = note_page[note_page.index("Dans les carnets"):]
+    section = section[: section.index("</section>")]
+    assert f'href="/c/{carnet.id}/">Carnet des chantiers</a>' in section
+    assert '<span class="category">Santé</span>' in section and '<span class="category">Québec</span>' in section
+    assert "Intégré par" in section and "Bob Tremblay" in section
+    note_id = note_url.split("/")[2]
+    carnet_page = browser.get(f"/c/{carnet.id}/").text
+    assert entry_ids(carnet_page) == [note_id] and count_of(carnet_page) == "1 note"
+
+    wrong = browser.post("/n/new", data={"title": "Chantier refusé", "body": "Rien.", "carnet": carnet.id,
+                                         "categories": ["Roman"], "csrf_token": token})
+    assert wrong.status_code == 422
+    assert 'value="Chantier refusé"' in wrong.text
+    assert session.exec(select(Note).where(Note.title == "Chantier refusé")).first() is None
+    assert count_of(browser.get(f"/c/{carnet.id}/").text) == "1 note"
+
+
+def test_strangers_cannot_create_a_note_in_a_carnet(app, session):
+    alice, carol = person(session, "alice"), person(session, "carol")
+    carnet = make_carnet(session, alice)
+    browser = browser_for(app, session, carol)
+    assert browser.get(f"/n/new?carnet={carnet.id}").status_code == 403
+    token = csrf_from(browser.get("/n/new").text, "/n/new")
+    refused = browser.post("/n/new", data={"title": "Intruse", "body": "x", "carnet": carnet.id, "csrf_token": token})
+    assert refused.status_code == 403
+    assert session.exec(select(Note).where(Note.title == "Intruse")).first() is None
+
+
+# --- 4. managers ------------------------------------------------------------------------------------
+
+
+def test_managers_move_pin_and_remove_notes_with_buttons(app, session):
+    alice = person(session, "alice")
+    carnet = make_carnet(session, alice)
+    a, b, c = (make_note(session, alice, title=t) for t in ("Alpha", "Bêta", "Gamma"))
+    for note in (a, b, c):
+        integrate(session, alice, carnet.id, note.id)
+    browser = browser_for(app, session, alice)
+    url = f"/c/{carnet.id}/"
+    page = browser.get(url).text
+    assert "data-reorder" in page and '<script src="/static/carnet.js" defer></script>' in page
+    assert "Monter" in page and "Descendre" in page and "Épingler" in page
+
+    move = f"/c/{carnet.id}/n/{c.id}/move"
+    up = browser.post(move, data={"step": "-1", "csrf_token": csrf_from(page, move)}, follow_redirects=False)
+    assert up.status_code == 303 and up.headers["location"] == f"{url}#n-{c.id}"
+    assert entry_ids(browser.get(url).text) == [a.id, c.id, b.id]
+    down = post(browser, url, f"/c/{carnet.id}/n/{a.id}/move", {"step": "1"})
+    assert down.status_code == 303
+    assert entry_ids(browser.get(url).text) == [c.id, a.id, b.id]
+    post(browser, url, f"/c/{carnet.id}/n/{c.id}/move", {"step": "-1"})  # already first: nothing moves
+    assert entry_ids(browser.get(url).text) == [c.id, a.id, b.id]
+
+    pinned = post(browser, url, f"/c/{carnet.id}/n/{b.id}/pin", {"pinned": "1"})
+    assert pinned.status_code == 303
+    page = browser.get(url).text
+    assert entry_ids(page) == [b.id, c.id, a.id]
+    assert "Épinglée" in entry_html(page, b.id) and "Désépingler" in entry_html(page, b.id)
+    post(browser, url, f"/c/{carnet.id}/n/{b.id}/pin", {"pinned": "0"})
+    assert "Épinglée" not in browser.get(url).text
+
+    removed = post(browser, url, f"/c/{carnet.id}/n/{a.id}/remove", {})
+    assert removed.status_code == 303
+    page = browser.get(url).text
+    assert a.id not in entry_ids(page) and count_of(page) == "2 notes"
+    assert browser.get(f"/n/{a.id}/").status_code == 200  # the note itself stays
+
+
+def test_drag_and_drop_is_offered_only_to_managers_on_the_manual_unfiltered_order(app, session):
+    alice, bob = person(session, "alice"), person(session, "bob")
+    carnet = make_carnet(session, alice)
+    add_member(session, alice, carnet.id, "bob")
+    note = make_note(session, alice, title="Alpha")
+    integrate(session, alice, carnet.id, note.id, ["Logement"])
+    url = f"/c/{carnet.id}/"
+    manager = browser_for(app, session, alice)
+    assert "data-reorder" in manager.get(url).text
+    for params in ({"q": "alpha"}, {"category": "Logement"}, {"sort": "title"}, {"kind": "note"}):
+        page = manager.get(url, params=params).text
+        assert "data-reorder" not in page and "/static/carnet.js" not in page and "Monter" not in page
+        assert "Épingler" in page  # pinning needs no order
+    for someone in (bob, None, person(session, "carol")):
+        page = browser_for(app, session, someone).get(url).text
+        assert entry_ids(page) == [note.id]
+        assert "data-reorder" not in page and "/static/carnet.js" not in page
+        assert "Monter" not in page and "Descendre" not in page and "Épingler" not in page
+        assert "Gérer le carnet" not in page
+    make_carnet(session, alice, "Par titre", sort="title")
+    by_title = session.exec(select(Carnet).where(Carnet.title == "Par titre")).one()
+    integrate(session, alice, by_title.id, note.id)
+    assert "data-reorder" not in manager.get(f"/c/{by_title.id}/").text
+
+
+def test_the_entry_page_files_pins_and_places_a_note(app, session):
+    alice, bob = person(session, "alice"), person(session, "bob")
+    carnet = make_carnet(session, alice)
+    add_member(session, alice, carnet.id, "bob")
+    a, b = make_note(session, alice, title="Alpha"), make_note(session, alice, title="Bêta")
+    integrate(session, alice, carnet.id, a.id, ["Logement"])
+    integrate(session, alice, carnet.id, b.id)
+    browser = browser_for(app, session, alice)
+    entry_url = f"/c/{carnet.id}/n/{b.id}"
+    page = browser.get(entry_url)
+    assert page.status_code == 200
+    assert page.text.count('name="categories"') == 2 and 'name="pinned"' in page.text and 'name="position"' in page.text
+    saved = browser.post(entry_url, data={"categories": ["Santé", "Montréal"], "position": "0", "csrf_token": csrf_from(page.text, entry_url)},
+                         follow_redirects=False)
+    assert saved.status_code == 303
+    url = f"/c/{carnet.id}/"
+    after = browser.get(url).text
+    assert entry_ids(after) == [b.id, a.id]
+    item = entry_html(after, b.id)
+    assert '<span class="category">Santé</span>' in item and '<span class="category">Montréal</span>' in item
+    assert "Épinglée" not in item
+    again = browser.get(entry_url).text
+    assert "<option selected>Santé</option>" in again and "<option selected>Montréal</option>" in again
+    post(browser, entry_url, entry_url, {"categories": ["Santé", ""], "pinned": "on", "position": "1"})
+    after = browser.get(url).text
+    assert "Épinglée" in entry_html(after, b.id) and '<span class="category">Montréal</span>' not in entry_html(after, b.id)
+    wrong = post(browser, entry_url, entry_url, {"categories": ["Roman"]})
+    assert wrong.status_code == 422
+    assert '<span class="category">Santé</span>' in entry_html(browser.get(url).text, b.id)
+
+    # A contributor files (categories) but gets no pin or position.
+    contributor = browser_for(app, session, bob)
+    theirs = contributor.get(entry_url).text
+    assert 'name="categories"' in theirs and 'name="pinned"' not in theirs and 'name="position"' not in theirs
+    assert post(contributor, entry_url, entry_url, {"categories": ["Logement", ""]}).status_code == 303
+    assert '<span class="category">Logement</span>' in entry_html(browser.get(url).text, b.id)
+
+
+def test_renaming_a_category_renames_it_on_every_note(app, session):
+    alice = person(session, "alice")
+    carnet = make_carnet(session, alice)
+    notes = [make_note(session, alice, title=t) for t in ("Alpha", "Bêta")]
+    for note in notes:
+        integrate(session, alice, carnet.id, note.id, ["Logement"])
+    browser = browser_for(app, session, alice)
+    edit = browser.get(f"/c/{carnet.id}/edit")
+    assert edit.status_code == 200 and "Gérer le carnet" in edit.text and 'value="Logement"' in edit.text
+    assert "(2 notes)" in edit.text
+    action = f"/c/{carnet.id}/categories/rename"
+    renamed = browser.post(action, data={"name": "Logement", "new_name": "Habitation", "csrf_token": csrf_from(edit.text, action)},
+                           follow_redirects=False)
+    assert renamed.status_code == 303
+    page = browser.get(f"/c/{carnet.id}/").text
+    for note in notes:
+        item = entry_html(page, note.id)
+        assert '<span class="category">Habitation</span>' in item and "Logement" not in item
+    assert ">Habitation (2)</option>" in page and "Logement" not in page
+
+
+def test_deleting_a_filed_category_asks_what_becomes_of_its_notes(app, session):
+    alice = person(session, "alice")
+    carnet = make_carnet(session, alice)
+    notes = [make_note(session, alice, title=t) for t in ("Alpha", "Bêta")]
+    for note in notes:
+        integrate(session, alice, carnet.id, note.id, ["Logement", "Québec"])
+    browser = browser_for(app, session, alice)
+    edit = browser.get(f"/c/{carnet.id}/edit").text
+    assert f'href="/c/{carnet.id}/categories/delete?name=Logement"' in edit
+    confirm = browser.get(f"/c/{carnet.id}/categories/delete", params={"name": "Logement"})
+    assert confirm.status_code == 200
+    assert "2 notes sont classées dans cette catégorie" in confirm.text
+    for choice in ("uncategorise", "move", "remove"):
+        assert f'name="notes" value="{choice}"' in confirm.text
+    assert "<option>Santé</option>" in confirm.text and "<option>Montréal</option>" not in confirm.text
+    action = f"/c/{carnet.id}/categories/delete"
+    moved = browser.post(action, data={"name": "Logement", "notes": "move", "to": "Santé", "csrf_token": csrf_from(confirm.text, action)},
+                         follow_redirects=False)
+    assert moved.status_code == 303
+    page = browser.get(f"/c/{carnet.id}/").text
+    assert count_of(page) == "2 notes"
+    for note in notes:
+        item = entry_html(page, note.id)
+        assert '<span class="category">Santé</span>' in item and '<span class="category">Québec</span>' in item
+    assert "Logement" not in page and ">Santé (2)</option>" in page
+
+    empty = browser.get(f"/c/{carnet.id}/categories/delete", params={"name": "Montréal"})
+    assert "Aucune note n'est classée dans cette catégorie." in unescape(empty.text)
+    removed = post(browser, f"/c/{carnet.id}/categories/delete?name=Qu%C3%A9bec", action, {"name": "Québec", "notes": "remove"})
+    assert removed.status_code == 303
+    page = browser.get(f"/c/{carnet.id}/").text
+    assert count_of(page) == "0 notes" and "Québec" not in page
+
+
+def test_strangers_and_visitors_cannot_manage_a_carnet(app, session):
+    alice, bob, carol = person(session, "alice"), person(session, "bob"), person(session, "carol")
+    carnet = make_carnet(session, alice)
+    add_member(session, alice, carnet.id, "bob")
+    note = make_note(session, alice, title="Alpha")
+    integrate(session, alice, carnet.id, note.id, ["Logement"])
+    cid = carnet.id
+    stranger = browser_for(app, session, carol)
+    token = token_of(stranger)
+    attempts = [
+        (f"/c/{cid}/n/{note.id}/move", {"step": "1"}),
+        (f"/c/{cid}/n/{note.id}/pin", {"pinned": "1"}),
+        (f"/c/{cid}/n/{note.id}/remove", {}),
+        (f"/c/{cid}/n/{note.id}", {"categories": ["Santé"]}),
+        (f"/c/{cid}/notes", {"note": "Alpha"}),
+        (f"/c/{cid}/categories/rename", {"name": "Logement", "new_name": "Habitation"}),
+        (f"/c/{cid}/categories/delete", {"name": "Logement", "notes": "remove"}),
+        (f"/c/{cid}/edit", {"title": "Pris"}),
+        (f"/c/{cid}/delete", {}),
+    ]
+    for action, data in attempts:
+        refused = stranger.post(action, data={**data, "csrf_token": token}, follow_redirects=False)
+        assert refused.status_code == 403, (action, refused.status_code)
+    for url in (f"/c/{cid}/edit", f"/c/{cid}/n/{note.id}", f"/c/{cid}/categories/delete?name=Logement"):
+        assert stranger.get(url).status_code == 403, url
+    # A contributor does not order, pin or rename.
+    contributor = browser_for(app, session, bob)
+    ctoken = token_of(contributor)
+    for action, data in attempts[:2] + attempts[5:7]:
+        assert contributor.post(action, data={**data, "csrf_token": ctoken}, follow_redirects=False).status_code == 403, action
+    assert contributor.get(f"/c/{cid}/edit").status_code == 403
+
+    visitor = browser_for(app, session, None)
+    to_login = visitor.get(f"/c/{cid}/edit", follow_redirects=False)
+    assert to_login.status_code == 303 and to_login.headers["location"].startswith("/login?next=")
+    assert f"/c/{cid}/edit" in to_login.headers["location"].replace("%2F", "/")
+
+    page = browser_for(app, session, alice).get(f"/c/{cid}/").text
+    assert entry_ids(page) == [note.id] and '<span class="category">Logement</span>' in page
+    assert "<h1>Carnet des chantiers" in page
+
+
+# --- 5. the note page's carnets ----------------------------------------------------------------------
+
+
+def test_the_note_page_lists_only_the_carnets_the_reader_may_see(app, session):
+    alice, carol = person(session, "alice", name="Alice Martin"), person(session, "carol")
+    open_carnet = make_carnet(session, alice, "Carnet ouvert")
+    closed = make_carnet(session, alice, "Carnet fermé", visibility="restricted")
+    note = make_note(session, alice, title="Chantier partagé")
+    integrate(session, alice, open_carnet.id, note.id, ["Logement"])
+    integrate(session, alice, closed.id, note.id, ["Santé"])
+
+    def carnets_section(browser):  # type: ignore[no-untyped-def]
+        page = browser.get(f"/n/{note.id}/").text
+        start = page.index("Dans les carnets")
+        return page[start : page.index("</section>", start)]
+
+    for someone in (carol, None):
+        seen = carnets_section(browser_for(app, session, someone))
+        assert f'href="/c/{open_carnet.id}/">Carnet ouvert</a>' in seen and '<span class="category">Logement</span>' in seen
+        assert "Carnet fermé" not in seen and closed.id not in seen and "Santé" not in seen
+    mine = carnets_section(browser_for(app, session, alice))
+    assert "Carnet ouvert" in mine and f'href="/c/{closed.id}/">Carnet fermé</a>' in mine
+    assert "Intégré par" in mine and "Alice Martin" in mine
+
+    only_closed = make_note(session, alice, title="Note du carnet fermé")
+    integrate(session, alice, closed.id, only_closed.id)
+    assert "Dans les carnets" not in browser_for(app, session, carol).get(f"/n/{only_closed.id}/").text
+
+
+# --- 6. the graph --------------------------------------------------------------------------------------
+
+
+def test_the_graph_of_200_notes_is_readable(app, session):
+    alice = person(session, "alice")
+    carnet = make_carnet(session, alice, "Grand carnet", axes=())
+    row = session.get(Carnet, carnet.id)
+    ids: list[str] = []
+    expected_edges = set()
+    for i in range(200):
+        targets = [ids[i - 1]] if i else []
+        if i >= 10 and i % 3 == 0:
+            targets.append(ids[i // 2])
+        note = note_service.create_note(session=session, actor=alice,
+                                        data=NoteCreate(title=f"Nœud {i:03d}", links=targets or None))
+        filing.integrate(session, alice, row, session.get(Note, note.id), [])
+        ids.append(note.id)
+        expected_edges.update((note.id, t) for t in targets)
+    outsider = make_note(session, alice, title="Hors du carnet")
+    linked = note_service.create_note(session=session, actor=alice, data=NoteCreate(title="Vers dehors", links=[outsider.id]))
+    session.commit()
+    assert linked.id not in ids
+
+    page = browser_for(app, session, None).get(f"/c/{carnet.id}/graphe")
+    assert page.status_code == 200
+    svg = page.text[page.text.index("<svg") : page.text.index("</svg>")]
+    circles = re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)"', svg)
+    assert len(circles) == 200 and svg.count("<circle") == 200
+    assert svg.count("<line") == len(expected_edges)
+    centres = [(float(x), float(y)) for x, y in circles]
+    closest = min(dist(p, q) for p, q in combinations(centres, 2))
+    assert closest >= 20, f"two nodes are {closest:.1f} px apart"
+    width, height = (float(v) for v in re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg).groups())  # type: ignore[union-attr]
+    assert all(0 <= x <= width and 0 <= y <= height for x, y in centres)
+    for note_id in ids:
+        assert f'<a href="/n/{note_id}/" class="node' in svg
+    assert outsider.id not in svg
+    assert "200 notes" in page.text and f"{len(expected_edges)} liens" in page.text
+
+    listing = page.text[page.text.index('<ul class="graph-list">') :]
+    listing = listing[: listing.index("</ul>")]
+    assert listing.count("<li>") == 200
+    assert f'<a href="/n/{ids[1]}/">Nœud 001</a> → <a href="/n/{ids[0]}/">Nœud 000</a>' in listing
+
+
+# --- 7. bases ------------------------------------------------------------------------------------------
+
+
+def test_bases_gather_carnets_and_their_notes(app, session):
+    alice, carol = person(session, "alice", name="Alice Martin"), person(session, "carol")
+    housing = make_carnet(session, alice, "Carnet logement")
+    health = make_carnet(session, alice, "Carnet santé")
+    secret = make_carnet(session, alice, "Carnet secret", visibility="restricted")
+    coop = make_note(session, alice, title="Coopérative Zeta", body="Une coopérative d'habitation.")
+    clinic = make_note(session, alice, title="Clinique Beta", kind="organisation", body="Une clinique.")
+    hidden = make_note(session, alice, title="Note du carnet secret")
+    integrate(session, alice, housing.id, coop.id)
+    integrate(session, alice, health.id, clinic.id)
+    integrate(session, alice, secret.id, hidden.id)
+
+    browser = browser_for(app, session, alice)
+    created = post(browser, "/b/", "/b/", {"title": "Base de l'habitat", "description": "Tout sur **l'habitat**.", "visibility": "public"})
+    assert created.status_code == 303
+    url = created.headers["location"]
+    base_id = url.split("/")[2]
+    edit_url = f"/b/{base_id}/edit"
+    for carnet in (housing, health, secret):
+        added = post(browser, edit_url, f"/b/{base_id}/carnets", {"carnet_id": carnet.id})
+        assert added.status_code == 303
+    edit = browser.get(edit_url).text
+    assert f"/b/{base_id}/carnets/{secret.id}/remove" in edit
+
+    listing = browser_for(app, session, None).get("/b/").text
+    assert f'href="/b/{base_id}/">Base de l&#39;habitat</a>' in listing or f'href="/b/{base_id}/">Base de l\'habitat</a>' in listing
+
+    visitor = browser_for(app, session, carol)
+    page = visitor.get(url)
+    assert page.status_code == 200
+    text = page.text
+    assert "<strong>l&#39;habitat</strong>" in text or "<strong>l'habitat</strong>" in text
+    assert "Carnets (2)" in text and "Carnet logement" in text and "Carnet santé" in text
+    assert "Carnet secret" not in text and "Note du carnet secret" not in text
+    assert "Toutes les notes de la base (2)" in text
+    assert f'href="/n/{coop.id}/"' in text and f'href="/n/{clinic.id}/"' in text
+    assert "Gérer la base" not in text
+    mine = browser.get(url).text
+    assert "Carnets (3)" in mine and "Note du carnet secret" in mine and "Gérer la base" in mine
+
+    only_health = visitor.get(url, params={"carnet": health.id}).text
+    assert f'href="/n/{clinic.id}/"' in only_health and f'href="/n/{coop.id}/"' not in only_health
+    assert f'<option value="{health.id}" selected>' in only_health
+    organisations = visitor.get(url, params={"kind": "organisation"}).text
+    assert f'href="/n/{clinic.id}/"' in organisations and f'href="/n/{coop.id}/"' not in organisations
+    by_text = visitor.get(url, params={"q": "coopérative"}).text
+    assert f'href="/n/{coop.id}/"' in by_text and f'href="/n/{clinic.id}/"' not in by_text
+    assert visitor.get(url, params={"carnet": secret.id}).status_code in (404, 422)
+
+    removed = post(browser, edit_url, f"/b/{base_id}/carnets/{health.id}/remove", {})
+    assert removed.status_code == 303
+    after = visitor.get(url).text
+    assert "Carnets (1)" in after and "Carnet santé" not in after and f'href="/n/{clinic.id}/"' not in after
+    assert f'<option value="{health.id}">Carnet santé</option>' in browser.get(edit_url).text
+
+
+def test_strangers_cannot_manage_a_base_nor_see_a_restricted_one(app, session):
+    alice, carol = person(session, "alice"), person(session, "carol")
+    carnet = make_carnet(session, alice)
+    base = bases.create(session=session, actor=alice, data=BaseCreate(title="Base ouverte"))
+    closed = bases.create(session=session, actor=alice, data=BaseCreate(title="Base fermée", visibility="restricted"))
+    bases.add_carnet(session=session, actor=alice, base_id=base.id, data=BaseCarnetAdd(carnet_id=carnet.id))
+    session.commit()
+    stranger = browser_for(app, session, carol)
+    assert stranger.get(f"/b/{base.id}/edit").status_code == 403
+    token = token_of(stranger)
+    assert stranger.post(f"/b/{base.id}/carnets", data={"carnet_id": carnet.id, "csrf_token": token}).status_code == 403
+    assert stranger.post(f"/b/{base.id}/carnets/{carnet.id}/remove", data={"csrf_token": token}).status_code == 403
+    assert stranger.post(f"/b/{base.id}/delete", data={"csrf_token": token}).status_code == 403
+    assert "Base ouverte" in stranger.get(f"/b/{base.id}/").text
+    assert "Base fermée" not in stranger.get("/b/").text and "Base ouverte" in stranger.get("/b/").text
+    assert stranger.get(f"/b/{closed.id}/").status_code == 404
+    assert stranger.get(f"/b/{closed.id}/edit").status_code == 404
+    assert stranger.post(f"/b/{closed.id}/carnets", data={"carnet_id": carnet.id, "csrf_token": token}).status_code == 404
+    to_login = browser_for(app, session, None).get(f"/b/{base.id}/edit", follow_redirects=False)
+    assert to_login.status_code == 303 and to_login.headers["location"].startswith("/login?next=")
+    assert "Base fermée" in browser_for(app, session, alice).get("/b/").text
+    assert f'href="/c/{carnet.id}/"' in browser_for(app, session, alice).get(f"/b/{base.id}/").text
+
+
+# --- 8. exports ------------------------------------------------------------------------------------------
+
+
+def test_the_carnet_export_holds_what_the_reader_may_see(app, session):
+    alice, carol = person(session, "alice"), person(session, "carol")
+    carnet = make_carnet(session, alice, "Carnet exporté")
+    shared = make_note(session, alice, title="Note publique", body="Visible de toutes et tous.")
+    private = make_note(session, alice, title="Note réservée", body="Un secret bien gardé.", visibility="restricted")
+    integrate(session, alice, carnet.id, shared.id, ["Logement"])
+    integrate(session, alice, carnet.id, private.id, ["Santé"])
+
+    def archive(user):  # type: ignore[no-untyped-def]
+        response = browser_for(app, session, user).get(f"/c/{carnet.id}/export.zip")
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "application/zip"
+        zf = zipfile.ZipFile(io.BytesIO(response.content))
+        return {name: zf.read(name).decode("utf-8") for name in zf.namelist()}
+
+    theirs = archive(carol)
+    assert "manifest.yaml" in theirs
+    manifest = yaml.safe_load(theirs["manifest.yaml"])
+    assert manifest["carnet"] == carnet.id and manifest["notes"] == 1
+    carnet_files = [n for n in theirs if n.startswith("carnets/")]
+    assert len(carnet_files) == 1 and "Carnet exporté" in theirs[carnet_files[0]]
+    assert any("Note publique" in text for name, text in theirs.items() if name.startswith("notes/"))
+    everything = "\n".join(theirs.values())
+    assert "Note réservée" not in everything and private.id not in everything and "Un secret bien gardé." not in everything
+
+    hers = archive(alice)
+    assert yaml.safe_load(hers["manifest.yaml"])["notes"] == 2
+    assert any("Un secret bien gardé." in text for text in hers.values())
+    carnet_file = next(text for name, text in hers.items() if name.startswith("carnets/"))
+    assert private.id in carnet_file and shared.id in carnet_file
+
+    hidden = make_carnet(session, alice, "Carnet caché", visibility="restricted")
+    assert browser_for(app, session, carol).get(f"/c/{hidden.id}/export.zip").status_code == 404
+
+
+def _zip_text(response) -> str:  # type: ignore[no-untyped-def]
+    assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
+    zf = zipfile.ZipFile(io.BytesIO(response.content))
+    return "\n".join(zf.read(name).decode("utf-8") for name in zf.namelist())
+
+
+def test_a_visitor_exporting_a_public_carnet_or_base_gets_only_public_notes(app, session):
+    alice = person(session, "alice")
+    carnet = make_carnet(session, alice, "Carnet exporté")
+    shared = make_note(session, alice, title="Note publique", body="Visible de toutes et tous.")
+    private = make_note(session, alice, title="Note réservée", body="Un secret bien gardé.", visibility="restricted")
+    integrate(session, alice, carnet.id, shared.id)
+    integrate(session, alice, carnet.id, private.id)
+    secret = make_carnet(session, alice, "Carnet secret", visibility="restricted")
+    integrate(session, alice, secret.id, make_note(session, alice, title="Note du carnet secret").id)
+    base = bases.create(session=session, actor=alice, data=BaseCreate(title="Base exportée"))
+    for carnet_id in (carnet.id, secret.id):
+        bases.add_carnet(session=session, actor=alice, base_id=base.id, data=BaseCarnetAdd(carnet_id=carnet_id))
+    session.commit()
+    visitor = browser_for(app, session, None)
+    for url in (f"/c/{carnet.id}/export.zip", f"/b/{base.id}/export.zip"):
+        text = _zip_text(visitor.get(url))
+        assert "Note publique" in text, url
+        assert "Note réservée" not in text and "Un secret bien gardé." not in text and private.id not in text, url
+        assert "Carnet secret" not in text and "Note du carnet secret" not in text and secret.id not in text, url
+    # A signed-in stranger gets the same as a visitor.
+    stranger = browser_for(app, session, person(session, "carol"))
+    text = _zip_text(stranger.get(f"/b/{base.id}/export.zip"))
+    assert "Note publique" in text and "Note réservée" not in text and "Carnet secret" not in text
