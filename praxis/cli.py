@@ -176,7 +176,7 @@ def export(
     if path.exists() and (not path.is_dir() or any(path.iterdir())):
         fail(f"{path} exists and is not an empty folder (an export never mixes with older files)")
     with session_scope(engine, settings, write=False) as session:
-        count = transfer.export_path(session=session, path=path)
+        count = transfer.export_path(session=session, path=path, actor=policy.SYSTEM)
     typer.echo(f"Exported {count} notes to {path}.")
 
 

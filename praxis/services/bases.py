@@ -166,8 +166,11 @@ def add_carnet(*, session: Session, actor: policy.Actor, base_id: str, data: Bas
 
 def remove_carnet(*, session: Session, actor: policy.Actor, base_id: str, carnet_id: str) -> None:
     base = load_managed(session, actor, base_id)
-    link = session.get(BaseCarnet, (base.id, carnet_id)) if is_note_id(carnet_id) else None
-    if link is None:
+    link = session.exec(
+        select(BaseCarnet).join(Carnet, Carnet.id == BaseCarnet.carnet_id)  # type: ignore[arg-type]
+        .where(BaseCarnet.base_id == base.id, BaseCarnet.carnet_id == carnet_id, policy.visible_carnets(actor))
+    ).first() if is_note_id(carnet_id) else None
+    if link is None:  # a carnet the manager may not see is not theirs to take out
         raise NotFound("This carnet is not in the base.")
     session.delete(link)
     _touch(session, base)

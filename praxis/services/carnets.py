@@ -304,5 +304,5 @@ def delete_category(
     *, session: Session, actor: policy.Actor, carnet_id: str, name: str, removal: CategoryRemoval | None
 ) -> None:
     carnet, _ = load_managed(session, actor, carnet_id)
-    categories.delete(session, carnet, name, removal)
+    categories.delete(session, actor, carnet, name, removal)
     touch(session, carnet)

@@ -10,9 +10,10 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from praxis import policy
 from praxis.errors import Invalid, NotFound
 from praxis.markdown import fold
-from praxis.models import Carnet, CarnetAxis, CarnetCategory, CarnetEntry, EntryCategory
+from praxis.models import Carnet, CarnetAxis, CarnetCategory, CarnetEntry, EntryCategory, Note
 from praxis.schemas import MAX_AXES, MAX_CATEGORIES, AxisCreate, CategoryRemoval
 from praxis.services import memberships
 
@@ -112,16 +113,20 @@ def rename(session: Session, carnet: Carnet, name: str, new_name: str) -> Carnet
     return category
 
 
-def filed_count(session: Session, category_id: int) -> int:
-    return session.exec(select(sa.func.count()).select_from(EntryCategory).where(EntryCategory.category_id == category_id)).one()
+def filed_count(session: Session, actor: policy.Actor, category_id: int) -> int:
+    """How many notes the actor may see are filed under a category."""
+    return session.exec(
+        select(sa.func.count()).select_from(EntryCategory).join(Note, Note.id == EntryCategory.note_id)  # type: ignore[arg-type]
+        .where(EntryCategory.category_id == category_id, policy.visible_notes(actor))
+    ).one()
 
 
-def delete(session: Session, carnet: Carnet, name: str, removal: CategoryRemoval | None) -> None:
+def delete(session: Session, actor: policy.Actor, carnet: Carnet, name: str, removal: CategoryRemoval | None) -> None:
     """Delete a category. Its notes lose it ("uncategorise"), go under another category of the
     same list ("move"), or leave the carnet ("remove"); with notes filed under it, the choice
     must be made."""
     category = load(session, carnet, name)
-    filed = filed_count(session, category.id)
+    filed = filed_count(session, actor, category.id)  # the notes the manager may see: others stay, uncategorised
     if filed and removal is None:
         raise Invalid(
             f"{filed} note(s) are filed under '{category.name}': say what becomes of them "
@@ -136,9 +141,10 @@ def delete(session: Session, carnet: Carnet, name: str, removal: CategoryRemoval
             raise Invalid("Move the notes to another category of the same list.", field="to")
         for note_id in session.exec(filed_notes).all():
             session.add(EntryCategory(carnet_id=carnet.id, note_id=note_id, category_id=target.id))
-    elif choice.notes == "remove":
+    elif choice.notes == "remove":  # the notes the manager sees leave; others only lose the category
+        seen = filed_notes.where(EntryCategory.note_id.in_(select(Note.id).where(policy.visible_notes(actor))))  # type: ignore[attr-defined]
         session.execute(
-            sa.delete(CarnetEntry).where(CarnetEntry.carnet_id == carnet.id, CarnetEntry.note_id.in_(filed_notes))  # type: ignore[arg-type,attr-defined]
+            sa.delete(CarnetEntry).where(CarnetEntry.carnet_id == carnet.id, CarnetEntry.note_id.in_(seen))  # type: ignore[arg-type,attr-defined]
         )
     session.execute(sa.delete(EntryCategory).where(EntryCategory.category_id == category.id))  # type: ignore[arg-type]
     session.delete(category)

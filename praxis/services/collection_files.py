@@ -167,11 +167,12 @@ def carnet_file(session: Session, carnet: Carnet, note_ids: set[str]) -> tuple[d
         "axes": [{"name": axis.name, "categories": [c.name for c in cats]} for axis, cats in categories.axes_of(session, carnet.id)],
         "entries": [
             {
-                "note": e.note_id, "categories": filed.get((carnet.id, e.note_id), []), "pinned": e.pinned, "position": e.position,
+                "note": e.note_id, "categories": filed.get((carnet.id, e.note_id), []), "pinned": e.pinned, "position": position,
                 "added_by": fields.person(people[e.added_by_id]) if e.added_by_id in people else None,
                 "added_at": fields.iso(e.added_at, tz),
             }
-            for e in entries if e.note_id in note_ids
+            # Numbered among the notes exported, so no gap tells of one left out.
+            for position, e in enumerate(e for e in entries if e.note_id in note_ids)
         ],
     }
     if carnet.community_id:

@@ -106,7 +106,7 @@ def list_entries(*, session: Session, actor: policy.Actor, carnet: Carnet, role:
 
     entries = [entry for entry, _ in rows]
     notes = note_service.summaries(session, [note for _, note in rows])
-    reads = memberships.entry_reads(session, carnet.id, entries)
+    reads = memberships.entry_reads(session, actor, carnet.id, entries)
     items = [
         EntryItem(**read.model_dump(), note=summary, can_remove=policy.can_remove_entry(actor, role, entry.added_by_id))
         for entry, read, summary in zip(entries, reads, notes)

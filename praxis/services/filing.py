@@ -22,13 +22,19 @@ def _readable_note(session: Session, actor: policy.Actor, note_id: str) -> Note:
     return note
 
 
-def _place(session: Session, carnet_id: str, note_id: str, position: int | None) -> None:
-    """Put a note at `position` in the manual order (the end when None); the others follow it,
-    numbered 0, 1, 2… without gaps."""
+def _place(session: Session, actor: policy.Actor, carnet_id: str, note_id: str, rank: int | None) -> None:
+    """Put a note at `rank` among the notes the actor sees (the end when None); the carnet's
+    memberships are then numbered 0, 1, 2… without gaps."""
     rows = memberships.ordered(session, carnet_id)
     moving = next(e for e in rows if e.note_id == note_id)
     rows.remove(moving)
-    rows.insert(len(rows) if position is None else min(position, len(rows)), moving)
+    index = len(rows)
+    if rank is not None:
+        seen = {e.note_id for e in memberships.visible_entries(session, actor, carnet_id)}
+        visible_rows = [i for i, e in enumerate(rows) if e.note_id in seen]
+        if rank < len(visible_rows):
+            index = visible_rows[rank]
+    rows.insert(index, moving)
     memberships.renumber(session, carnet_id, rows)
 
 
@@ -53,10 +59,10 @@ def integrate(
     session.add(entry)
     session.flush()
     categories.file_entry(session, carnet.id, note.id, chosen)
-    _place(session, carnet.id, note.id, position)
+    _place(session, actor, carnet.id, note.id, position)
     carnets.touch(session, carnet)
     session.flush()
-    return memberships.entry_reads(session, carnet.id, [entry])[0]
+    return memberships.entry_reads(session, actor, carnet.id, [entry])[0]
 
 
 def add(*, session: Session, actor: policy.Actor, carnet_id: str, data: EntryCreate) -> EntryRead:
@@ -86,10 +92,10 @@ def update(*, session: Session, actor: policy.Actor, carnet_id: str, note_id: st
         entry.pinned = data.pinned
         session.add(entry)
     if data.position is not None:
-        _place(session, carnet.id, entry.note_id, data.position)
+        _place(session, actor, carnet.id, entry.note_id, data.position)
     carnets.touch(session, carnet)
     session.flush()
-    return memberships.entry_reads(session, carnet.id, [entry])[0]
+    return memberships.entry_reads(session, actor, carnet.id, [entry])[0]
 
 
 def remove(*, session: Session, actor: policy.Actor, carnet_id: str, note_id: str) -> None:
@@ -113,15 +119,13 @@ def move(*, session: Session, actor: policy.Actor, carnet_id: str, note_id: str,
     """One place up (-1) or down (+1) among the notes the manager sees: the keyboard's way to order."""
     carnet, role = carnets.load_managed(session, actor, carnet_id)
     entry = _entry(session, actor, carnet, note_id)
-    visible = set(session.exec(
-        select(CarnetEntry.note_id).join(Note, Note.id == CarnetEntry.note_id)  # type: ignore[arg-type]
-        .where(CarnetEntry.carnet_id == carnet.id, policy.visible_notes(actor))
-    ))
-    rows = [e for e in memberships.ordered(session, carnet.id) if e.note_id in visible and e.pinned == entry.pinned]
-    index = next(i for i, e in enumerate(rows) if e.note_id == entry.note_id)
-    target = index + step
-    if 0 <= target < len(rows):
-        _place(session, carnet.id, entry.note_id, rows[target].position)
+    visible = memberships.visible_entries(session, actor, carnet.id)
+    others = [e for e in visible if e.note_id != entry.note_id]
+    peers = [e for e in visible if e.pinned == entry.pinned]  # pinned notes move among pinned ones
+    index = next(i for i, e in enumerate(peers) if e.note_id == entry.note_id)
+    if 0 <= index + step < len(peers):
+        rank = others.index(peers[index + step]) + (1 if step > 0 else 0)
+        _place(session, actor, carnet.id, entry.note_id, rank)
         carnets.touch(session, carnet)
         session.flush()
 
@@ -153,6 +157,6 @@ def entry_item(*, session: Session, actor: policy.Actor, carnet_id: str, note_id
     entry = _entry(session, actor, carnet, note_id)
     note = session.get(Note, entry.note_id)
     assert note is not None
-    read = memberships.entry_reads(session, carnet.id, [entry])[0]
+    read = memberships.entry_reads(session, actor, carnet.id, [entry])[0]
     return EntryItem(**read.model_dump(), note=note_service.summaries(session, [note])[0],
                      can_remove=policy.can_remove_entry(actor, role, entry.added_by_id))

@@ -3,12 +3,13 @@ page and by the note's page (which lists the carnets a note is in)."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from sqlmodel import Session, select
 
 from praxis import policy
-from praxis.models import Carnet, CarnetAxis, CarnetCategory, CarnetEntry, EntryCategory, User
+from praxis.models import Carnet, CarnetAxis, CarnetCategory, CarnetEntry, EntryCategory, Note, User
 from praxis.schemas import AuthorRead, CarnetRef, EntryRead
 from praxis.services.urls import carnet_url, user_url
 
@@ -34,12 +35,25 @@ def categories_of(session: Session, carnet_ids: Sequence[str], note_ids: Sequenc
     return out
 
 
-def entry_reads(session: Session, carnet_id: str, entries: Sequence[CarnetEntry]) -> list[EntryRead]:
+def visible_entries(session: Session, actor: policy.Actor, carnet_id: str) -> list[CarnetEntry]:
+    """The memberships of the notes `actor` may see, in manual order."""
+    return list(session.exec(
+        select(CarnetEntry).join(Note, Note.id == CarnetEntry.note_id)  # type: ignore[arg-type]
+        .where(CarnetEntry.carnet_id == carnet_id, policy.visible_notes(actor))
+        .order_by(CarnetEntry.position, CarnetEntry.added_at, CarnetEntry.note_id)  # type: ignore[arg-type]
+    ))
+
+
+def entry_reads(session: Session, actor: policy.Actor, carnet_id: str, entries: Sequence[CarnetEntry]) -> list[EntryRead]:
+    """Memberships as `actor` reads them. A position is a rank among the notes the reader sees,
+    so that it never tells how many hidden notes come before."""
+    shown = [e.position for e in visible_entries(session, actor, carnet_id)]
     people = _people(session, [e.added_by_id for e in entries])
     filed = categories_of(session, [carnet_id], [e.note_id for e in entries])
     return [
         EntryRead(
-            note_id=e.note_id, categories=filed.get((carnet_id, e.note_id), []), pinned=e.pinned, position=e.position,
+            note_id=e.note_id, categories=filed.get((carnet_id, e.note_id), []), pinned=e.pinned,
+            position=bisect_left(shown, e.position),
             added_by=people.get(e.added_by_id) if e.added_by_id is not None else None, added_at=e.added_at,
         )
         for e in entries

@@ -200,9 +200,12 @@ def _write(path: Path, kind: str, slug: str, object_id: str, meta: dict[str, Any
     target.write_text(frontmatter.dumps(post, sort_keys=False, allow_unicode=True) + "\n", encoding="utf-8")
 
 
-def _note_meta(session: Session, note: Note) -> dict[str, Any]:
+def _note_meta(session: Session, actor: policy.Actor, note: Note) -> dict[str, Any]:
+    """A note's front matter as `actor` may know it: links to notes they may not see are left
+    out, and the readers are named only to those who may change the note."""
     tz = fields.timezone(session)
-    state = note_service.current_state(session, note, note_service.list_author_ids(session, note.id))
+    author_ids = note_service.list_author_ids(session, note.id)
+    state = note_service.current_state(session, note, author_ids)
     meta: dict[str, Any] = {
         "id": note.id,
         "title": note.title,
@@ -215,22 +218,24 @@ def _note_meta(session: Session, note: Note) -> dict[str, Any]:
         "licence": note.licence,
     }
     meta.update(state.details)
-    if state.links:
-        meta["links"] = state.links
+    visible = links.visible_ids(session, actor, state.links) if state.links else set()
+    if any(i in visible for i in state.links):
+        meta["links"] = [i for i in state.links if i in visible]
     if state.community_id:
         meta["community"] = state.community_id
-    if state.readers:
+    if state.readers and policy.can_edit_note(actor, note, set(author_ids)):
         meta["readers"] = [fields.person(u) for u in state.readers]
     return meta
 
 
 def export_path(
-    *, session: Session, path: Path, actor: policy.Actor = policy.SYSTEM,
+    *, session: Session, path: Path, actor: policy.Actor,
     carnet_ids: list[str] | None = None, base_ids: list[str] | None = None,
 ) -> int:
     """Write what the actor may see under `path` and return how many notes: every live note,
     carnet and base, or only the carnets named (and the bases named, with their carnets) and
-    the notes in them. `actor` None is a visitor, who exports public things only."""
+    the notes in them. `actor` None is a visitor, who exports public things only; the command
+    line exports as `policy.SYSTEM`."""
     whole = carnet_ids is None and base_ids is None
     bases = list(session.exec(
         select(KnowledgeBase).where(policy.visible_bases(actor), *([] if whole else [KnowledgeBase.id.in_(base_ids or [])]))  # type: ignore[attr-defined]
@@ -246,7 +251,7 @@ def export_path(
     notes = session.exec(select(Note).where(policy.visible_notes(actor), *note_filter).order_by(Note.created_at, Note.id)).all()
     used: set[Path] = set()
     for note in notes:
-        _write(path, note.kind, note.slug, note.id, _note_meta(session, note), note.body, used)
+        _write(path, note.kind, note.slug, note.id, _note_meta(session, actor, note), note.body, used)
     note_ids = {n.id for n in notes}
     for carnet in carnets:
         meta, body = collection_files.carnet_file(session, carnet, note_ids)

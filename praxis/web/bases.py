@@ -13,16 +13,11 @@ from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import Invalid
 from praxis.schemas import BaseCarnetAdd, BaseCreate, BaseManagerAdd, BaseUpdate, NoteQuery
 from praxis.services import bases, carnets, communities, transfer
-from praxis.web.forms import parse_form
+from praxis.web.forms import first_error, parse_form
 from praxis.web.templating import page
 
 router = APIRouter()
 _FIELDS = ("title", "description", "visibility", "community")
-
-
-def _first_error(errors: dict[str, str]) -> Invalid:
-    field = next(iter(errors))
-    return Invalid(errors[field], field=field)
 
 
 async def _values(request: Request) -> dict[str, str]:
@@ -64,7 +59,7 @@ def base_page(
 ) -> Response:
     query, errors = parse_form(NoteQuery, {"carnet": carnet, "kind": kind, "author": author, "q": q, "page": p})
     if query is None:
-        raise _first_error(errors)
+        raise first_error(errors)
     base = bases.read(session=session, actor=actor, base_id=base_id, query=query)
     params = [(k, v) for k, v in (("carnet", query.carnet), ("kind", query.kind), ("author", query.author), ("q", query.q)) if v]
     return page(request, "bases/view.html", {"base": base, "query": query, "params": params, "filtered": bool(params)},
@@ -117,7 +112,7 @@ def delete(base_id: str, session: SessionDep, actor: UserDep) -> Response:
 def add_carnet(base_id: str, session: SessionDep, actor: UserDep, carnet_id: Annotated[str, Form(max_length=24)] = "") -> Response:
     data, errors = parse_form(BaseCarnetAdd, {"carnet_id": carnet_id})
     if data is None:
-        raise _first_error(errors)
+        raise first_error(errors)
     bases.add_carnet(session=session, actor=actor, base_id=base_id, data=data)
     return RedirectResponse(f"/b/{base_id}/edit#carnets", status_code=303)
 
@@ -132,7 +127,7 @@ def remove_carnet(base_id: str, carnet_id: str, session: SessionDep, actor: User
 def add_manager(base_id: str, session: SessionDep, actor: UserDep, username: Annotated[str, Form(max_length=64)] = "") -> Response:
     data, errors = parse_form(BaseManagerAdd, {"username": username})
     if data is None:
-        raise _first_error(errors)
+        raise first_error(errors)
     bases.add_manager(session=session, actor=actor, base_id=base_id, username=data.username)
     return RedirectResponse(f"/b/{base_id}/edit#gestion", status_code=303)
 

@@ -26,7 +26,7 @@ from praxis.schemas import (
     NameChange,
 )
 from praxis.services import carnets, categories, communities, filing, links, transfer, visualisation
-from praxis.web.forms import parse_form, split_list
+from praxis.web.forms import first_error, parse_form, split_list
 from praxis.web.templating import page
 
 router = APIRouter()
@@ -45,11 +45,6 @@ def _text(form: FormData, name: str) -> str | None:
 def _chosen(form: FormData) -> list[str]:
     """The categories picked in the form's lists (one select per list; empty means none)."""
     return [v for v in form.getlist("categories") if isinstance(v, str) and v.strip()]
-
-
-def _first_error(errors: dict[str, str]) -> Invalid:
-    field = next(iter(errors))
-    return Invalid(errors[field], field=field)
 
 
 # --- list and creation -----------------------------------------------------------------------
@@ -101,7 +96,7 @@ def carnet_page(
 ) -> Response:
     query, errors = parse_form(CarnetQuery, {"category": category, "kind": kind, "author": author, "q": q, "sort": sort, "page": p})
     if query is None:
-        raise _first_error(errors)
+        raise first_error(errors)
     return _view(request, session, actor, carnet_id, query, errors={})
 
 
@@ -177,7 +172,7 @@ def add_member(
 ) -> Response:
     data, errors = parse_form(CarnetMemberAdd, {"username": username, "role": role})
     if data is None:
-        raise _first_error(errors)
+        raise first_error(errors)
     carnets.set_member(session=session, actor=actor, carnet_id=carnet_id, username=data.username, role=data.role)
     return RedirectResponse(f"/c/{carnet_id}/edit#membres", status_code=303)
 
@@ -195,7 +190,7 @@ def add_axis(
 ) -> Response:
     data, errors = parse_form(AxisCreate, {"name": name, "categories": split_list(categories_)})
     if data is None:
-        raise _first_error(errors)
+        raise first_error(errors)
     carnets.add_axis(session=session, actor=actor, carnet_id=carnet_id, data=data)
     return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
 
@@ -203,7 +198,7 @@ def add_axis(
 def _name(value: str) -> str:
     data, errors = parse_form(NameChange, {"name": value})
     if data is None:
-        raise _first_error(errors)
+        raise first_error(errors)
     return data.name
 
 
@@ -242,7 +237,7 @@ def delete_category_page(request: Request, carnet_id: str, session: SessionDep, 
     siblings = [c.name for axis, cats in categories.axes_of(session, carnet_row.id) if axis.id == category.axis_id
                 for c in cats if c.id != category.id]
     return page(request, "carnets/category_delete.html", {
-        "carnet": carnet_row, "category": category, "filed": categories.filed_count(session, category.id), "siblings": siblings,
+        "carnet": carnet_row, "category": category, "filed": categories.filed_count(session, actor, category.id), "siblings": siblings,
     })
 
 
@@ -255,7 +250,7 @@ def delete_category(
 ) -> Response:
     removal, errors = parse_form(CategoryRemoval, {"notes": notes, "to": to or None})
     if removal is None:
-        raise _first_error(errors)
+        raise first_error(errors)
     carnets.delete_category(session=session, actor=actor, carnet_id=carnet_id, name=_name(name), removal=removal)
     return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
 
@@ -274,7 +269,7 @@ async def integrate(request: Request, carnet_id: str, session: SessionDep, actor
             raise Invalid("Nommez une note, par son titre ou son identifiant.", field="note_id")
         data, errors = parse_form(EntryCreate, {"note_id": picked[0], "categories": _chosen(form)})
         if data is None:
-            raise _first_error(errors)
+            raise first_error(errors)
         filing.add(session=session, actor=actor, carnet_id=carnet_id, data=data)
     except Invalid as exc:
         session.rollback()
@@ -303,7 +298,7 @@ async def file_entry(request: Request, carnet_id: str, note_id: str, session: Se
             fields["position"] = position.strip()
     data, errors = parse_form(EntryUpdate, fields)
     if data is None:
-        raise _first_error(errors)
+        raise first_error(errors)
     filing.update(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, data=data)
     return _back(carnet_id, f"#n-{note_id}")
 

@@ -7,11 +7,10 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from praxis.deps import ActorDep, SessionDep, UserDep
-from praxis.errors import Invalid
 from praxis.schemas import CommunityCreate, MemberAdd, NoteQuery
 from praxis.services import communities
 from praxis.services import notes as note_service
-from praxis.web.forms import parse_form
+from praxis.web.forms import first_error, parse_form
 from praxis.web.templating import page
 
 router = APIRouter(prefix="/communautes")
@@ -51,7 +50,7 @@ def add_member(
 ) -> Response:
     data, errors = parse_form(MemberAdd, {"username": username, "role": role})
     if data is None:
-        raise Invalid(next(iter(errors.values())), field=next(iter(errors)))
+        raise first_error(errors)
     communities.set_member(session=session, actor=actor, community_id=community_id, username=data.username, role=data.role)
     return RedirectResponse(f"/communautes/{community_id}/", status_code=303)
 

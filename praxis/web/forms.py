@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
+from praxis.errors import Invalid
+
 M = TypeVar("M", bound=BaseModel)
 
 # What a person reads when a field is wrong, by pydantic's error type.
@@ -51,6 +53,12 @@ def parse_form(model: type[M], data: dict[str, Any]) -> tuple[M | None, dict[str
             name = str(err["loc"][0]) if err["loc"] else "form"
             errors.setdefault(name, french_message(err.get("type", ""), err.get("msg", "")))
         return None, errors
+
+
+def first_error(errors: dict[str, str]) -> Invalid:
+    """The first wrong field of a form that has no page of its own to show it on, as a 422."""
+    field = next(iter(errors))
+    return Invalid(errors[field], field=field)
 
 
 def split_list(value: str) -> list[str]:

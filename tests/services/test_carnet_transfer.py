@@ -331,7 +331,7 @@ def test_a_whole_site_export_keeps_carnets_and_bases_identical(session, settings
     bases_before = {b: _base_view(session, b) for b in base_ids}
 
     out = tmp_path / "export"
-    transfer.export_path(session=session, path=out)
+    transfer.export_path(session=session, path=out, actor=policy.SYSTEM)
     assert len(list((out / "carnets").glob("*.md"))) == 4 and len(list((out / "bases").glob("*.md"))) == 1
 
     with session_scope(second_site, settings) as empty_site:

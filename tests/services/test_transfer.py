@@ -6,6 +6,7 @@ import frontmatter
 import pytest
 from sqlmodel import select
 
+from praxis import policy
 from praxis.db import new_session
 from praxis.errors import Invalid
 from praxis.models import Note, NoteLink, Revision, User
@@ -58,7 +59,7 @@ def test_export_then_import_into_an_empty_site_gives_the_same_site(session, tmp_
     session.commit()
     before = _snapshot(session)
     out = tmp_path / "export"
-    assert transfer.export_path(session=session, path=out) == len(before)
+    assert transfer.export_path(session=session, path=out, actor=policy.SYSTEM) == len(before)
     with new_session(second_site, settings, write=True) as empty_site:
         transfer.import_path(session=empty_site, path=out)
         empty_site.commit()
