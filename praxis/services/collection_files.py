@@ -29,8 +29,7 @@ from praxis.models import (
     utcnow,
 )
 from praxis.schemas import AxisCreate, CarnetSort, Markdown, Title, is_note_id
-from praxis.services import categories, communities, fields, memberships
-from praxis.vocab import VISIBILITIES
+from praxis.services import categories, fields, memberships
 
 _title = TypeAdapter(Title)
 _markdown = TypeAdapter(Markdown)
@@ -54,14 +53,7 @@ def _common(session: Session, meta: dict, body: str, where: str) -> Common:
     object_id = meta.get("id")
     if not (isinstance(object_id, str) and is_note_id(object_id)):
         raise Invalid(f"{where}: 'id' must be 1 to 24 letters, digits, '-' or '_'.", field="id")
-    visibility = meta.get("visibility", "public")
-    if visibility not in VISIBILITIES:
-        raise Invalid(f"{where}: unknown visibility {visibility!r}.", field="visibility")
-    community_id = meta.get("community")
-    if community_id is not None and not (isinstance(community_id, str) and communities.get(session, community_id)):
-        raise Invalid(f"{where}: unknown community {community_id!r}.", field="community")
-    if visibility == "community" and community_id is None:
-        raise Invalid(f"{where}: visibility 'community' needs a 'community'.", field="community")
+    visibility, community_id = fields.visibility_and_community(session, meta, where)
     return Common(
         id=object_id,
         title=fields.checked(where, "title", lambda: _title.validate_python(meta.get("title"))),

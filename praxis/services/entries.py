@@ -104,11 +104,18 @@ def list_entries(*, session: Session, actor: policy.Actor, carnet: Carnet, role:
             categories=[CategoryRead(name=c.name, count=counts.get(c.id, 0)) for c in cats],
         ))
 
+    items = entry_items(session, actor, carnet.id, role, [(entry, note) for entry, note in rows])
+    return Listing(page=EntryPage(items=items, total=total, page=query.page, per_page=query.per_page), axes=axis_reads)
+
+
+def entry_items(
+    session: Session, actor: policy.Actor, carnet_id: str, role: str | None, rows: Sequence[tuple[CarnetEntry, Note]]
+) -> list[EntryItem]:
+    """Memberships with their notes as lists show them (the caller checked both may be seen)."""
     entries = [entry for entry, _ in rows]
     notes = note_service.summaries(session, [note for _, note in rows])
-    reads = memberships.entry_reads(session, actor, carnet.id, entries)
-    items = [
+    reads = memberships.entry_reads(session, actor, carnet_id, entries)
+    return [
         EntryItem(**read.model_dump(), note=summary, can_remove=policy.can_remove_entry(actor, role, entry.added_by_id))
         for entry, read, summary in zip(entries, reads, notes)
     ]
-    return Listing(page=EntryPage(items=items, total=total, page=query.page, per_page=query.per_page), axes=axis_reads)

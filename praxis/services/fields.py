@@ -15,7 +15,8 @@ from sqlmodel import Session
 from praxis.errors import Invalid
 from praxis.models import User
 from praxis.schemas import DisplayName, Timestamp, Username
-from praxis.services import accounts
+from praxis.services import accounts, communities
+from praxis.vocab import VISIBILITIES
 
 T = TypeVar("T")
 _timestamp = TypeAdapter(Timestamp)
@@ -75,6 +76,20 @@ def people(session: Session, value: object, where: str, name: str = "authors", *
         if user not in users:
             users.append(user)
     return users
+
+
+def visibility_and_community(session: Session, meta: dict, where: str) -> tuple[str, str | None]:
+    """A file's `visibility` and `community`: a known level, an existing community, and a
+    community whenever the visibility is `community`."""
+    visibility = meta.get("visibility", "public")
+    if not isinstance(visibility, str) or visibility not in VISIBILITIES:
+        raise Invalid(f"{where}: unknown visibility {visibility!r}.", field="visibility")
+    community_id = meta.get("community")
+    if community_id is not None and not (isinstance(community_id, str) and communities.get(session, community_id)):
+        raise Invalid(f"{where}: unknown community {community_id!r}.", field="community")
+    if visibility == "community" and community_id is None:
+        raise Invalid(f"{where}: visibility 'community' needs a 'community'.", field="community")
+    return visibility, community_id
 
 
 def checked(where: str, name: str, validate: Callable[[], T]) -> T:

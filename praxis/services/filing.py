@@ -10,7 +10,7 @@ from praxis import policy
 from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
 from praxis.models import Carnet, CarnetEntry, Note, User, utcnow
 from praxis.schemas import EntryCreate, EntryItem, EntryRead, EntryUpdate, NoteCreate, NoteRead, is_note_id
-from praxis.services import carnets, categories, memberships
+from praxis.services import carnets, categories, entries, links, memberships
 from praxis.services import notes as note_service
 
 
@@ -76,7 +76,7 @@ def add(*, session: Session, actor: policy.Actor, carnet_id: str, data: EntryCre
 def _entry(session: Session, actor: policy.Actor, carnet: Carnet, note_id: str) -> CarnetEntry:
     """The membership of a note the actor may see; NotFound otherwise."""
     entry = session.get(CarnetEntry, (carnet.id, note_id)) if is_note_id(note_id) else None
-    if entry is None or session.exec(select(Note.id).where(Note.id == note_id, policy.visible_notes(actor))).first() is None:
+    if entry is None or not links.visible_ids(session, actor, [note_id]):
         raise NotFound("This note is not in the carnet.")
     return entry
 
@@ -157,6 +157,4 @@ def entry_item(*, session: Session, actor: policy.Actor, carnet_id: str, note_id
     entry = _entry(session, actor, carnet, note_id)
     note = session.get(Note, entry.note_id)
     assert note is not None
-    read = memberships.entry_reads(session, actor, carnet.id, [entry])[0]
-    return EntryItem(**read.model_dump(), note=note_service.summaries(session, [note])[0],
-                     can_remove=policy.can_remove_entry(actor, role, entry.added_by_id))
+    return entries.entry_items(session, actor, carnet.id, role, [(entry, note)])[0]

@@ -168,6 +168,19 @@ def note_ref(session: Session, note: Note) -> NoteRef:
     return NoteRef(id=note.id, title=note.title, kind=note.kind, url=note_url(session, note.id))
 
 
+def targets_as_seen(session: Session, actor: policy.Actor, rows: Sequence) -> list[str | None]:  # type: ignore[type-arg]
+    """The note each link row (`target_id`, `target_title`, `origin`) leads `actor` to: its
+    target when they may see it, else for a wikilink the oldest visible note of that title, else
+    nowhere (None) — as `visible_html` shows them."""
+    visible = visible_ids(session, actor, [r.target_id for r in rows])
+    hidden_targets = [r.target_title for r in rows if r.target_id not in visible and r.origin == "wikilink" and r.target_title]
+    fallback = resolver(session, actor)(list(dict.fromkeys(hidden_targets))) if hidden_targets else {}
+    return [
+        r.target_id if r.target_id in visible else getattr(fallback.get(r.target_title or ""), "id", None)
+        for r in rows
+    ]
+
+
 def links_of(session: Session, actor: policy.Actor, note_id: str) -> NoteLinks:
     """The notes a note links to, as `actor` may see them (wikilinks as `visible_html` shows them)."""
     rows = session.exec(
@@ -175,16 +188,8 @@ def links_of(session: Session, actor: policy.Actor, note_id: str) -> NoteLinks:
         .where(NoteLink.source_id == note_id, NoteLink.target_id.is_not(None))  # type: ignore[union-attr]
         .order_by(NoteLink.id)
     ).all()
-    visible = visible_ids(session, actor, [r.target_id for r in rows])
-    hidden_targets = [r.target_title for r in rows if r.target_id not in visible and r.origin == "wikilink" and r.target_title]
-    fallback = resolver(session, actor)(list(dict.fromkeys(hidden_targets))) if hidden_targets else {}
     chosen: list[str] = []
-    for row in rows:
-        if row.target_id in visible:
-            target = row.target_id
-        else:
-            hit = fallback.get(row.target_title or "")
-            target = hit.id if hit else None
+    for target in targets_as_seen(session, actor, rows):
         if target and target != note_id and target not in chosen:
             chosen.append(target)
     notes = {n.id: n for n in session.exec(select(Note).where(Note.id.in_(chosen)))}  # type: ignore[attr-defined]

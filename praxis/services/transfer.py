@@ -24,10 +24,10 @@ from praxis.errors import Invalid
 from praxis.markdown import slugify
 from praxis.models import Carnet, CarnetEntry, KnowledgeBase, Note, utcnow
 from praxis.schemas import DETAIL_FIELDS, Body, NoteDetails, Title, is_note_id
-from praxis.services import accounts, collection_files, communities, fields, links
+from praxis.services import accounts, collection_files, fields, links
 from praxis.services import notes as note_service
 from praxis.services.urls import site_url
-from praxis.vocab import DEFAULT_LICENCE, KINDS, LICENCES, VISIBILITIES
+from praxis.vocab import DEFAULT_LICENCE, KINDS, LICENCES
 
 KIND_DIRS = {"note": "notes", "organisation": "organisations", "term": "lexique", "carnet": "carnets", "base": "bases"}
 _title = TypeAdapter(Title)
@@ -68,14 +68,7 @@ def _read_file(session: Session, path: Path, post: frontmatter.Post) -> tuple[st
     kind = meta.get("kind", "note")
     if not isinstance(kind, str) or kind not in KINDS:
         raise Invalid(f"{where}: unknown kind {kind!r}.", field="kind")
-    visibility = meta.get("visibility", "public")
-    if not isinstance(visibility, str) or visibility not in VISIBILITIES:
-        raise Invalid(f"{where}: unknown visibility {visibility!r}.", field="visibility")
-    community_id = meta.get("community")
-    if community_id is not None and not (isinstance(community_id, str) and communities.get(session, community_id)):
-        raise Invalid(f"{where}: unknown community {community_id!r}.", field="community")
-    if visibility == "community" and community_id is None:
-        raise Invalid(f"{where}: visibility 'community' needs a 'community'.", field="community")
+    visibility, community_id = fields.visibility_and_community(session, meta, where)
     readers = meta.get("readers") or []
     if not isinstance(readers, list) or not all(isinstance(r, (str, dict)) for r in readers):
         raise Invalid(f"{where}: 'readers' must be a list of usernames or {{username, name}}.", field="readers")

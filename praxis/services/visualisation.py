@@ -35,12 +35,8 @@ def carnet_graph(*, session: Session, actor: policy.Actor, carnet_id: str) -> Gr
         select(NoteLink.source_id, NoteLink.target_id, NoteLink.target_title, NoteLink.origin)
         .where(NoteLink.source_id.in_(list(members)), NoteLink.target_id.is_not(None))  # type: ignore[attr-defined,union-attr]
     ).all()
-    visible = links.visible_ids(session, actor, list({r.target_id for r in rows}))
-    hidden = [r.target_title for r in rows if r.target_id not in visible and r.origin == "wikilink" and r.target_title]
-    fallback = links.resolver(session, actor)(list(dict.fromkeys(hidden))) if hidden else {}
     edges: set[tuple[str, str]] = set()
-    for row in rows:
-        target = row.target_id if row.target_id in visible else getattr(fallback.get(row.target_title or ""), "id", None)
+    for row, target in zip(rows, links.targets_as_seen(session, actor, rows)):
         if target in members and target != row.source_id:
             edges.add((row.source_id, target))
     return Graph(

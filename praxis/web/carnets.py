@@ -153,9 +153,8 @@ async def edit(request: Request, carnet_id: str, session: SessionDep, actor: Use
         except Invalid as exc:
             session.rollback()
             errors = {exc.field or "form": exc.message}
+    carnets.load_managed(session, actor, carnet_id)  # what was typed is shown back to managers only
     carnet = carnets.read(session=session, actor=actor, carnet_id=carnet_id, query=CarnetQuery(per_page=1))
-    if not carnet.can_manage:
-        carnets.load_managed(session, actor, carnet_id)  # refuses
     return _editor(request, session, actor, carnet, values, errors, status=422)
 
 
