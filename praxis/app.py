@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -11,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from praxis.config import Settings
 from praxis.db import make_engine
 from praxis.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from praxis.search import make_indexer
 from praxis.web.errors import install_error_handlers
 from praxis.web.templating import make_templates
 
@@ -21,7 +24,16 @@ log = logging.getLogger("praxis")
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app: engine, templates and routers live on app.state, nothing at import time."""
     settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Before serving: build a missing (or outdated) index, apply what a crash left queued.
+        app.state.search.ensure()
+        yield
+        app.state.search.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title=settings.site_name,
         summary="Praxis: a knowledge commons for communities of practice.",
         version="1",
@@ -31,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings)
+    app.state.search = make_indexer(settings, app.state.engine)
     app.state.secret_key = settings.resolved_secret_key()
     app.state.templates = make_templates(ROOT / "templates", settings)
 

@@ -137,6 +137,38 @@ def user_create(
     typer.echo(f"Created {'administrator' if admin else 'member'} {data.username}.")
 
 
+def _apply_search_queue(settings: Settings, engine: sa.Engine) -> None:
+    """Index what a command wrote, so a running site finds it without waiting for its next write."""
+    from praxis.search import make_indexer
+
+    indexer = make_indexer(settings, engine)
+    try:
+        indexer.ensure(timeout=30)  # builds a missing index whole, else applies the queue
+    finally:
+        indexer.close()
+
+
+@app.command()
+@user_errors
+def reindex() -> None:
+    """Rebuild the search index from the database (the source of truth), with a progress bar."""
+    from praxis.search import documents, make_indexer
+
+    settings = Settings()
+    engine = make_engine(settings)
+    upgrade(engine)
+    indexer = make_indexer(settings, engine)
+    try:
+        with session_scope(engine, settings, write=False) as session:
+            total = documents.count_live(session)
+        with typer.progressbar(length=total, label=f"Indexing ({indexer.index.name})", file=None) as bar:
+            count = indexer.rebuild(progress=bar.update)
+    finally:
+        indexer.close()
+        engine.dispose()
+    typer.echo(f"Indexed {count} notes ({indexer.index.name}).")
+
+
 @app.command("import")
 @user_errors
 def import_(path: Path) -> None:
@@ -147,6 +179,7 @@ def import_(path: Path) -> None:
     with session_scope(engine, settings) as session:
         report = transfer.import_path(session=session, path=path)
     refresh_statistics(engine)
+    _apply_search_queue(settings, engine)
     typer.echo(
         f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged; "
         f"{report.carnets} carnet(s), {report.bases} base(s)."

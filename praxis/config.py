@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_000_000, description="Largest request body accepted, in bytes (413 beyond).")
     sqlite_busy_ms: int = Field(10_000, description="How long a SQLite write waits for the lock before answering 503.")
     session_days: int = Field(30, description="How long a browser session lasts, in days.")
+
+    @model_validator(mode="after")
+    def _search_backend_fits_database(self) -> Settings:
+        if self.search_backend == "postgres" and self.is_sqlite:
+            raise ValueError("PRAXIS_SEARCH_BACKEND=postgres needs a PostgreSQL PRAXIS_DATABASE_URL")
+        return self
 
     @property
     def resolved_database_url(self) -> str:

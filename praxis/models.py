@@ -324,3 +324,14 @@ class BaseCarnet(SQLModel, table=True):
     position: int = Field(default=0)
     added_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
     added_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class SearchQueue(SQLModel, table=True):
+    """A note whose search document must be rewritten: written in the same transaction as the
+    change, removed once the index holds it. What is left after a crash is applied at start."""
+
+    __tablename__ = "search_queue"
+
+    id: int | None = Field(default=None, primary_key=True)
+    note_id: str = Field(max_length=24)  # no foreign key: a purged note is still to be removed
+    queued_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -64,6 +64,36 @@ def visible_notes(actor: Actor) -> ColumnElement[bool]:
     return sa.and_(live, sa.or_(public, authored, chosen_reader, community_member))
 
 
+# --- search ---------------------------------------------------------------------------------
+# A search index cannot run `visible_notes`, so each indexed note carries the grants that open
+# it, and each reader holds grants: a note is found by whoever holds one of its grants. The two
+# functions below are `visible_notes` written as grants; the search permission tests hold them
+# to it for every viewer of the access matrix.
+
+
+def note_grants(visibility: str, community_id: str | None, author_ids: list[int], reader_ids: list[int]) -> list[str]:
+    """The grants that open a live note in the search index."""
+    grants = [f"user:{uid}" for uid in author_ids]
+    if visibility == "public":
+        grants.append("public")
+    elif visibility == "community" and community_id:
+        grants.append(f"community:{community_id}")
+    elif visibility == "restricted":
+        grants += [f"user:{uid}" for uid in reader_ids]
+    return sorted(set(grants))
+
+
+def reader_grants(session: Session, actor: Actor) -> list[str] | None:
+    """The grants `actor` holds; None for admins, who find every live note."""
+    if is_admin(actor):
+        return None
+    if not is_signed_in(actor):
+        return ["public"]
+    uid = actor.id  # type: ignore[union-attr]
+    communities = session.exec(select(CommunityMember.community_id).where(CommunityMember.user_id == uid)).all()
+    return ["public", f"user:{uid}", *(f"community:{c}" for c in communities)]
+
+
 def can_read_note(session: Session, actor: Actor, note: Note) -> bool:
     """Whether `actor` may read this note: the `visible_notes` rule, plus deleted notes for admins."""
     if is_admin(actor):

@@ -21,6 +21,7 @@ from sqlmodel import Session
 from praxis.app import create_app
 from praxis.config import Settings
 from praxis.db import make_engine, new_session, upgrade
+from praxis.search.postgres_index import PostgresIndex
 
 PG_SERVER = os.environ.get("PRAXIS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 BACKENDS = [b for b in os.environ.get("PRAXIS_TEST_BACKENDS", "sqlite,postgres").split(",") if b]
@@ -57,6 +58,7 @@ def pg_template(worker_tag: str) -> Iterator[str]:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     engine = make_engine(Settings(database_url=f"{PG_SERVER}/{name}", secret_key="x"))
     upgrade(engine)
+    PostgresIndex(engine).create()  # each test's copy starts with an empty, current search index
     engine.dispose()
     yield name
     with admin.connect() as conn:

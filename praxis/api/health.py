@@ -16,9 +16,13 @@ def healthz() -> dict:
 
 @router.get("/readyz")
 def readyz(request: Request) -> JSONResponse:
-    """The database answers."""
+    """The database and the search index answer."""
     try:
         ping(request.app.state.engine)
     except Exception as exc:  # noqa: BLE001 - any failure means not ready
         return JSONResponse({"status": "unavailable", "database": type(exc).__name__}, status_code=503)
-    return JSONResponse({"status": "ok", "database": "ok"})
+    try:
+        request.app.state.search.index.finds("praxis", grants=["public"])
+    except Exception as exc:  # noqa: BLE001
+        return JSONResponse({"status": "unavailable", "database": "ok", "search": type(exc).__name__}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok", "search": "ok"})

@@ -1,0 +1,117 @@
+"""What the search index holds for a note, read from the database (the source of truth)."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from praxis import policy
+from praxis.models import Carnet, CarnetEntry, Note, NoteAuthor, NoteLink, NoteReader, User
+
+BLOCK_TAG = re.compile(r"</?(?:p|div|li|ul|ol|h[1-6]|br|hr|tr|td|th|table|blockquote|pre|dt|dd|figure|figcaption)\b[^>]*>", re.I)
+TAG = re.compile(r"<[^>]*>")
+SPACE = re.compile(r"\s+")
+# Only what every reader of a note may see goes into its text: the titles of public linked
+# organisations and terms, the titles of public carnets it is in.
+LINKED_KINDS = ("organisation", "term")
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    id: str
+    kind: str
+    title: str
+    body: str  # plain text
+    extra: str  # authors, linked organisations and terms, carnets
+    authors: tuple[str, ...]  # usernames
+    carnets: tuple[str, ...]  # ids of every carnet it is in (the facet shows only those the reader sees)
+    grants: tuple[str, ...]
+    date: datetime
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+
+def plain_text(rendered_html: str) -> str:
+    """The words of a note's rendered HTML, without markup."""
+    return SPACE.sub(" ", html.unescape(TAG.sub("", BLOCK_TAG.sub(" ", rendered_html)))).strip()
+
+
+def with_dependents(session: Session, note_ids: set[str]) -> set[str]:
+    """The notes, plus the notes linking to those of them that are organisations or terms
+    (their titles are part of the linking notes' documents)."""
+    if not note_ids:
+        return note_ids
+    linked = select(Note.id).where(Note.id.in_(note_ids), Note.kind.in_(LINKED_KINDS))  # type: ignore[attr-defined]
+    sources = session.exec(select(NoteLink.source_id).where(NoteLink.target_id.in_(linked)).distinct()).all()  # type: ignore[union-attr]
+    return note_ids | set(sources)
+
+
+def load(session: Session, note_ids: Iterable[str]) -> tuple[list[SearchDoc], set[str]]:
+    """The documents of the live notes among `note_ids`, and the ids that must leave the index."""
+    wanted = set(note_ids)
+    notes = list(session.exec(select(Note).where(Note.id.in_(wanted), Note.deleted_at.is_(None))))  # type: ignore[attr-defined,union-attr]
+    ids = [n.id for n in notes]
+    authors: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    for note_id, uid, username, name in session.exec(
+        select(NoteAuthor.note_id, User.id, User.username, User.display_name)
+        .join(User, User.id == NoteAuthor.user_id)  # type: ignore[arg-type]
+        .where(NoteAuthor.note_id.in_(ids))  # type: ignore[attr-defined]
+        .order_by(NoteAuthor.note_id, NoteAuthor.position)
+    ):
+        authors[note_id].append((uid, username, name))
+    readers: dict[str, list[int]] = defaultdict(list)
+    for note_id, uid in session.exec(select(NoteReader.note_id, NoteReader.user_id).where(NoteReader.note_id.in_(ids))):  # type: ignore[attr-defined]
+        readers[note_id].append(uid)
+    linked: dict[str, list[str]] = defaultdict(list)
+    target = sa.orm.aliased(Note)
+    for note_id, title in session.exec(
+        select(NoteLink.source_id, target.title)
+        .join(target, target.id == NoteLink.target_id)  # type: ignore[arg-type]
+        .where(NoteLink.source_id.in_(ids), target.kind.in_(LINKED_KINDS), target.visibility == "public", target.deleted_at.is_(None))  # type: ignore[attr-defined,union-attr]
+    ):
+        linked[note_id].append(title)
+    carnets: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for note_id, carnet_id, title, visibility in session.exec(
+        select(CarnetEntry.note_id, Carnet.id, Carnet.title, Carnet.visibility)
+        .join(Carnet, Carnet.id == CarnetEntry.carnet_id)  # type: ignore[arg-type]
+        .where(CarnetEntry.note_id.in_(ids))  # type: ignore[attr-defined]
+    ):
+        carnets[note_id].append((carnet_id, title, visibility))
+    docs = []
+    for note in notes:
+        people = authors[note.id]
+        extra = [name for _, _, name in people] + [u for _, u, _ in people] + sorted(set(linked[note.id]))
+        extra += [title for _, title, visibility in carnets[note.id] if visibility == "public"]
+        docs.append(SearchDoc(
+            id=note.id, kind=note.kind, title=note.title, body=plain_text(note.html), extra=" · ".join(extra),
+            authors=tuple(u for _, u, _ in people), carnets=tuple(sorted(c for c, _, _ in carnets[note.id])),
+            grants=tuple(policy.note_grants(note.visibility, note.community_id, [uid for uid, _, _ in people], readers[note.id])),
+            date=note.published_at or note.created_at,
+        ))
+    return docs, wanted - set(ids)
+
+
+def live_ids(session: Session, batch: int = 500) -> Iterator[list[str]]:
+    """Every live note id, in batches, for a full rebuild."""
+    last = ""
+    while True:
+        ids = list(session.exec(
+            select(Note.id).where(Note.deleted_at.is_(None), Note.id > last).order_by(Note.id).limit(batch)  # type: ignore[union-attr]
+        ))
+        if not ids:
+            return
+        yield ids
+        last = ids[-1]
+
+
+def count_live(session: Session) -> int:
+    return session.exec(select(sa.func.count()).select_from(Note).where(Note.deleted_at.is_(None))).one()  # type: ignore[union-attr]

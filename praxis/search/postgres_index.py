@@ -1,0 +1,279 @@
+"""The PostgreSQL search backend: full-text search in the database itself (schema praxis_search).
+
+The text is analysed by the `praxis_french` configuration (migration 0005: French stop words,
+unaccent, Snowball French stemmer). Documents and the spelling vocabulary live in tables named
+with the schema version, created here; a new version builds new tables and drops the old.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from praxis.search.analysis import STOP_WORDS, fold, words
+from praxis.search.base import FACETS, Filters, Hit, SearchHits, SearchRequest
+from praxis.search.documents import SearchDoc
+from praxis.search.query import Clause
+
+VERSION = 1
+SCHEMA = "praxis_search"
+DOCS = f"{SCHEMA}.document_v{VERSION}"
+WORDS = f"{SCHEMA}.word_v{VERSION}"
+CONFIG = "praxis_french"
+MAX_BODY = 400_000  # a tsvector holds at most 1 MB; the rest of a huge note is not searchable
+LOCK_KEY = "praxis-search-writer"
+NOT_WORD = re.compile(r"[^\w]+")
+
+VECTOR = (
+    f"setweight(to_tsvector('{CONFIG}', :title), 'A') || setweight(to_tsvector('{CONFIG}', :extra), 'B')"
+    f" || setweight(to_tsvector('{CONFIG}', :body), 'D')"
+)
+
+
+def _create(conn: Connection, suffix: str = "") -> None:
+    docs, vocab = DOCS + suffix, WORDS + suffix
+    short = suffix.replace("_", "")
+    conn.exec_driver_sql(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+    conn.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.state (name text PRIMARY KEY, version int NOT NULL)")
+    conn.exec_driver_sql(
+        f"CREATE TABLE IF NOT EXISTS {docs} (note_id varchar(24) PRIMARY KEY, kind varchar(16) NOT NULL, "
+        "authors text[] NOT NULL, carnets text[] NOT NULL, grants text[] NOT NULL, year int NOT NULL, "
+        "date timestamptz NOT NULL, tsv tsvector NOT NULL)"
+    )
+    conn.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS {vocab} (word text PRIMARY KEY, folded text NOT NULL)")
+    for name, target in ((f"doc_tsv{short}", f"{docs} USING gin (tsv)"), (f"doc_grants{short}", f"{docs} USING gin (grants)"),
+                         (f"word_trgm{short}", f"{vocab} USING gin (folded gin_trgm_ops)")):
+        conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name}_v{VERSION} ON {target}")
+
+
+def _vocabulary(doc: SearchDoc) -> set[str]:
+    """The words a "Vouliez-vous dire…" may propose: as written, lowercase, accents kept."""
+    return {w for w in words(f"{doc.title} {doc.body}") if 3 <= len(w) <= 40 and w not in STOP_WORDS and w.isalpha()}
+
+
+def _params(doc: SearchDoc) -> dict[str, object]:
+    return dict(
+        note_id=doc.id, kind=doc.kind, authors=list(doc.authors), carnets=list(doc.carnets), grants=list(doc.grants),
+        year=doc.year, date=doc.date, title=doc.title, extra=doc.extra, body=doc.body[:MAX_BODY],
+    )
+
+
+def _clause_sql(clause: Clause, n: int, params: dict[str, object]) -> str:
+    key = f"c{n}"
+    if clause.kind == "prefix":
+        params[key] = NOT_WORD.sub("", fold(clause.text)) + ":*"
+        return f"to_tsquery('{CONFIG}', :{key})"
+    params[key] = clause.text
+    if clause.kind == "phrase":
+        return f"phraseto_tsquery('{CONFIG}', :{key})"
+    return f"plainto_tsquery('{CONFIG}', :{key})"
+
+
+class PostgresIndex:
+    """Documents in PostgreSQL; one writer at a time through an advisory lock."""
+
+    name = "postgres"
+    version = VERSION
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._ready = False
+
+    def _connect(self) -> Connection:
+        """A connection to read with; the tables are created on first use."""
+        if not self._ready:
+            self.create()
+            self._ready = True
+        return self.engine.connect()
+
+    def is_current(self) -> bool:
+        with self.engine.connect() as conn:
+            if conn.exec_driver_sql(f"SELECT to_regclass('{DOCS}') IS NOT NULL").scalar():
+                found = conn.exec_driver_sql(f"SELECT version FROM {SCHEMA}.state WHERE name = 'documents'").scalar()
+                return found == VERSION
+        return False
+
+    @contextmanager
+    def writer_lock(self, timeout: float) -> Iterator[bool]:
+        with self.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+            deadline = time.monotonic() + timeout
+            key = sa.text("SELECT pg_try_advisory_lock(hashtext(:k))")
+            while not conn.execute(key, {"k": LOCK_KEY}).scalar():
+                if time.monotonic() >= deadline:
+                    yield False
+                    return
+                time.sleep(0.02)
+            try:
+                yield True
+            finally:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(hashtext(:k))"), {"k": LOCK_KEY})
+
+    def create(self) -> None:
+        """Create the tables at this version if they are missing (an empty index)."""
+        with self.engine.begin() as conn:
+            self._ensure_tables(conn)
+
+    def _ensure_tables(self, conn: Connection) -> None:
+        if not conn.exec_driver_sql(f"SELECT to_regclass('{DOCS}') IS NOT NULL").scalar():
+            _create(conn)
+            conn.exec_driver_sql(
+                f"INSERT INTO {SCHEMA}.state (name, version) VALUES ('documents', {VERSION}) "
+                "ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version"
+            )
+
+    def apply(self, upserts: Sequence[SearchDoc], removals: Sequence[str]) -> None:
+        with self.engine.begin() as conn:
+            self._ensure_tables(conn)
+            if removals:
+                conn.execute(sa.text(f"DELETE FROM {DOCS} WHERE note_id = ANY(:ids)"), {"ids": list(removals)})
+            if upserts:
+                conn.execute(sa.text(
+                    f"INSERT INTO {DOCS} (note_id, kind, authors, carnets, grants, year, date, tsv) "
+                    f"VALUES (:note_id, :kind, :authors, :carnets, :grants, :year, :date, {VECTOR}) "
+                    "ON CONFLICT (note_id) DO UPDATE SET kind = EXCLUDED.kind, authors = EXCLUDED.authors, "
+                    "carnets = EXCLUDED.carnets, grants = EXCLUDED.grants, year = EXCLUDED.year, "
+                    "date = EXCLUDED.date, tsv = EXCLUDED.tsv"
+                ), [_params(d) for d in upserts])
+                vocabulary = sorted(set().union(*(_vocabulary(d) for d in upserts)))
+                if vocabulary:
+                    conn.execute(sa.text(
+                        f"INSERT INTO {WORDS} (word, folded) SELECT w, praxis_unaccent(w) FROM unnest(CAST(:words AS text[])) AS w "
+                        "ON CONFLICT (word) DO NOTHING"
+                    ), {"words": vocabulary})
+
+    def rebuild(self, batches: Iterator[Sequence[SearchDoc]]) -> int:
+        suffix = "_build"
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {DOCS}{suffix}, {WORDS}{suffix}")
+            _create(conn, suffix)
+        count, vocabulary = 0, set()
+        for batch in batches:
+            if not batch:
+                continue
+            with self.engine.begin() as conn:
+                conn.execute(sa.text(
+                    f"INSERT INTO {DOCS}{suffix} (note_id, kind, authors, carnets, grants, year, date, tsv) "
+                    f"VALUES (:note_id, :kind, :authors, :carnets, :grants, :year, :date, {VECTOR})"
+                ), [_params(d) for d in batch])
+            for doc in batch:
+                vocabulary |= _vocabulary(doc)
+            count += len(batch)
+        with self.engine.begin() as conn:
+            if vocabulary:
+                conn.execute(sa.text(
+                    f"INSERT INTO {WORDS}{suffix} (word, folded) SELECT w, praxis_unaccent(w) FROM unnest(CAST(:words AS text[])) AS w"
+                ), {"words": sorted(vocabulary)})
+            # The swap: readers see the old tables until this commits, then the new ones.
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {DOCS}, {WORDS}")
+            for table in (DOCS, WORDS):
+                conn.exec_driver_sql(f"ALTER TABLE {table}{suffix} RENAME TO {table.split('.')[1]}")
+            for index in ("doc_tsv", "doc_grants", "word_trgm"):
+                conn.exec_driver_sql(f"ALTER INDEX {SCHEMA}.{index}build_v{VERSION} RENAME TO {index}_v{VERSION}")
+            conn.exec_driver_sql(
+                f"INSERT INTO {SCHEMA}.state (name, version) VALUES ('documents', {VERSION}) "
+                "ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version"
+            )
+            stale = conn.execute(sa.text(
+                "SELECT tablename FROM pg_tables WHERE schemaname = :schema "
+                "AND tablename ~ '^(document|word)_v[0-9]+$' AND tablename !~ :current"
+            ), {"schema": SCHEMA, "current": f"_v{VERSION}$"}).scalars().all()
+            for table in stale:
+                conn.exec_driver_sql(f"DROP TABLE {SCHEMA}.{table}")
+        with self.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(f"ANALYZE {DOCS}")
+        return count
+
+    def close(self) -> None:
+        pass
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def _where(self, request: SearchRequest, filters: Filters, params: dict[str, object], tsquery: str | None) -> str:
+        conditions = ["TRUE"]
+        if tsquery:
+            conditions.append(f"tsv @@ ({tsquery})")
+        if request.grants is not None:
+            params["grants"] = list(request.grants)
+            conditions.append("grants && CAST(:grants AS text[])")
+        if filters.kind:
+            params["f_kind"] = filters.kind
+            conditions.append("kind = :f_kind")
+        if filters.carnet:
+            params["f_carnet"] = filters.carnet
+            conditions.append(":f_carnet = ANY(carnets)")
+        if filters.author:
+            params["f_author"] = filters.author
+            conditions.append(":f_author = ANY(authors)")
+        if filters.year is not None:
+            params["f_year"] = filters.year
+            conditions.append("year = :f_year")
+        return " AND ".join(conditions)
+
+    def _tsquery(self, request: SearchRequest, params: dict[str, object]) -> str | None:
+        clauses = list(request.query.clauses)
+        positive = [_clause_sql(c, i, params) for i, c in enumerate(clauses) if not c.negated]
+        negative = [_clause_sql(c, i, params) for i, c in enumerate(clauses) if c.negated]
+        if not positive and not negative:
+            return None
+        parts = []
+        if positive:
+            parts.append("(" + (" && " if request.match_all else " || ").join(positive) + ")")
+        parts += [f"!!({n})" for n in negative]
+        return " && ".join(parts)
+
+    def search(self, request: SearchRequest) -> SearchHits:
+        params: dict[str, object] = {}
+        tsquery = self._tsquery(request, params)
+        where = self._where(request, request.filters, params, tsquery)
+        order = "date DESC, note_id" if request.sort == "date" or not tsquery else "rank DESC, date DESC, note_id"
+        rank = f"ts_rank_cd(tsv, {tsquery})" if tsquery else "0"
+        params.update(limit=request.limit, offset=request.offset)
+        with self._connect() as conn:
+            total = conn.execute(sa.text(f"SELECT count(*) FROM {DOCS} WHERE {where}"), params).scalar() or 0
+            rows = conn.execute(sa.text(
+                f"SELECT note_id, {rank} AS rank FROM {DOCS} WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset"
+            ), params).all() if total > request.offset else []
+            facets = self._facets(conn, request, tsquery)
+        return SearchHits(total=total, hits=[Hit(id=r[0], score=float(r[1])) for r in rows], facets=facets)
+
+    def _facets(self, conn: Connection, request: SearchRequest, tsquery: str | None) -> dict[str, dict[str, int]]:
+        expressions = {"kind": "kind", "year": "year::text", "author": "unnest(authors)", "carnet": "unnest(carnets)"}
+        facets: dict[str, dict[str, int]] = {}
+        for facet in FACETS:
+            params: dict[str, object] = {}
+            self._tsquery(request, params)
+            where = self._where(request, request.filters.without(facet), params, tsquery)
+            rows = conn.execute(sa.text(
+                f"SELECT value, count(*) FROM (SELECT {expressions[facet]} AS value FROM {DOCS} WHERE {where}) AS v GROUP BY value"
+            ), params).all()
+            facets[facet] = {str(value): count for value, count in rows}
+        return facets
+
+    def finds(self, word: str, grants: Sequence[str] | None) -> bool:
+        params: dict[str, object] = {"w": word}
+        condition = ""
+        if grants is not None:
+            params["grants"] = list(grants)
+            condition = " AND grants && CAST(:grants AS text[])"
+        with self._connect() as conn:
+            return conn.execute(sa.text(
+                f"SELECT EXISTS (SELECT 1 FROM {DOCS} WHERE tsv @@ plainto_tsquery('{CONFIG}', :w){condition})"
+            ), params).scalar() is True
+
+    def spelling(self, word: str, limit: int) -> list[str]:
+        with self._connect() as conn:
+            rows = conn.execute(sa.text(
+                f"SELECT word FROM {WORDS} WHERE folded % praxis_unaccent(lower(:w)) AND word <> lower(:w) "
+                "ORDER BY similarity(folded, praxis_unaccent(lower(:w))) DESC, word LIMIT :n"
+            ), {"w": word, "n": limit}).scalars().all()
+        return list(rows)
+
+    def document_ids(self) -> set[str]:
+        with self._connect() as conn:
+            return set(conn.exec_driver_sql(f"SELECT note_id FROM {DOCS}").scalars())

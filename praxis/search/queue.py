@@ -1,0 +1,182 @@
+"""The single write path to the search index.
+
+Every flush that touches what a note's search document holds (the note, a revision, its
+authors or readers, a carnet it is in, a carnet's title or visibility, an author's name) adds
+a `search_queue` row in the same transaction, so the change and its indexing commit or roll
+back together. After the commit, the `Indexer` applies the queue under the index's
+single-writer lock (shared by every worker process); rows are deleted only once the index
+holds them, so a crash at any point leaves them for the next start, and applying a row twice
+is harmless: it rewrites the note's document from what the database holds then.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import weakref
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from praxis.config import Settings
+from praxis.errors import Conflict
+from praxis.models import Carnet, CarnetEntry, Note, NoteAuthor, NoteReader, Revision, SearchQueue, User
+from praxis.search import documents
+from praxis.search.base import Index
+
+log = logging.getLogger("praxis.search")
+PENDING = "search_pending"
+BATCH = 500
+_indexers: weakref.WeakKeyDictionary[Engine, weakref.ref[Indexer]] = weakref.WeakKeyDictionary()
+
+
+def enqueue(session: Session, note_ids: Iterable[str]) -> None:
+    """Queue these notes for indexing in the session's transaction (once each)."""
+    pending: set[str] = session.info.setdefault(PENDING, set())
+    for note_id in set(note_ids) - pending:
+        session.add(SearchQueue(note_id=note_id))
+        pending.add(note_id)
+
+
+def _changed(obj: object, *names: str) -> bool:
+    state = sa.inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+def _affected(session: Session) -> set[str]:
+    ids: set[str] = set()
+    for obj in itertools.chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, Note):
+            ids.add(obj.id)
+        elif isinstance(obj, Revision | NoteAuthor | NoteReader | CarnetEntry):
+            ids.add(obj.note_id)
+        elif isinstance(obj, Carnet) and (obj in session.deleted or _changed(obj, "title", "visibility")):
+            ids.update(session.exec(select(CarnetEntry.note_id).where(CarnetEntry.carnet_id == obj.id)))
+        elif isinstance(obj, User) and obj.id is not None and _changed(obj, "display_name", "username"):
+            ids.update(session.exec(select(NoteAuthor.note_id).where(NoteAuthor.user_id == obj.id)))
+    return ids
+
+
+@event.listens_for(Session, "before_flush")
+def _queue_changes(session: Session, _context, _instances) -> None:  # type: ignore[no-untyped-def]
+    with session.no_autoflush:
+        ids = _affected(session)
+        if ids:
+            enqueue(session, ids)
+
+
+@event.listens_for(Session, "after_commit")
+def _apply_after_commit(session: Session) -> None:
+    if not session.info.pop(PENDING, None):
+        return
+    engine = session.info.get("engine")
+    ref = _indexers.get(engine) if engine is not None else None
+    indexer = ref() if ref else None
+    if indexer is not None:
+        indexer.sync()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, _previous) -> None:  # type: ignore[no-untyped-def]
+    session.info.pop(PENDING, None)
+
+
+@dataclass
+class Indexer:
+    """Applies the queue to one index; the only code that writes to it."""
+
+    engine: Engine
+    settings: Settings
+    index: Index
+    wait: float = 5.0  # how long a request waits for the writer lock before leaving its rows to the next writer
+
+    def __post_init__(self) -> None:
+        _indexers[self.engine] = weakref.ref(self)
+
+    def close(self) -> None:
+        _indexers.pop(self.engine, None)
+        self.index.close()
+
+    def _session(self) -> Session:
+        session = Session(self.engine, expire_on_commit=False)
+        session.info["engine"] = None  # its commits must not call back into sync()
+        return session
+
+    def pending(self) -> int:
+        with self._session() as session:
+            return session.exec(select(sa.func.count()).select_from(SearchQueue)).one()
+
+    def sync(self, timeout: float | None = None) -> bool:
+        """Apply everything queued; False when another writer held the lock past `timeout` (it
+        or the next writer applies the rows) or the index failed (the rows stay queued)."""
+        try:
+            with self.index.writer_lock(self.wait if timeout is None else timeout) as held:
+                if not held:
+                    return False
+                self._drain()
+            return True
+        except Exception:
+            log.exception("The search index could not be updated; the changes stay queued.")
+            return False
+
+    def _drain(self) -> None:
+        while True:
+            with self._session() as session:
+                rows = list(session.exec(select(SearchQueue.id, SearchQueue.note_id).order_by(SearchQueue.id).limit(BATCH)))
+                if not rows:
+                    return
+                docs, gone = documents.load(session, documents.with_dependents(session, {n for _, n in rows}))
+            self.index.apply(docs, sorted(gone))
+            with self._session() as session:
+                session.execute(sa.delete(SearchQueue).where(SearchQueue.id.in_([i for i, _ in rows])))  # type: ignore[union-attr]
+                session.commit()
+
+    def rebuild(self, progress: Callable[[int], None] | None = None, timeout: float = 600.0) -> int:
+        """Rebuild the whole index from the database; changes made meanwhile are applied after."""
+        with self.index.writer_lock(timeout) as held:
+            if not held:
+                raise Conflict("Another process is writing to the search index; try again later.")
+            return self._rebuild(progress)
+
+    def _rebuild(self, progress: Callable[[int], None] | None) -> int:
+        with self._session() as session:
+            mark = session.exec(select(sa.func.max(SearchQueue.id))).one() or 0
+        count = self.index.rebuild(self._all_documents(progress))
+        # Rows queued before the rebuild read the database are in it; later ones are applied now.
+        with self._session() as session:
+            session.execute(sa.delete(SearchQueue).where(SearchQueue.id <= mark))  # type: ignore[operator]
+            session.commit()
+        self._drain()
+        return count
+
+    def _all_documents(self, progress: Callable[[int], None] | None) -> Iterator[list[documents.SearchDoc]]:
+        with self._session() as reading:
+            batches = documents.live_ids(reading, BATCH)
+            for ids in batches:
+                with self._session() as session:
+                    docs, _ = documents.load(session, ids)
+                if progress:
+                    progress(len(ids))
+                yield docs
+
+    def ensure(self, timeout: float = 600.0) -> bool:
+        """At start: rebuild an index missing or of another version, then apply what a crash
+        left queued. Workers starting together take turns; the first one rebuilds."""
+        try:
+            with self.index.writer_lock(timeout) as held:
+                if not held:
+                    log.warning("The search index is busy; queued changes will be applied by its writer.")
+                    return False
+                if not self.index.is_current():
+                    log.info("Building the search index (%s, version %s).", self.index.name, self.index.version)
+                    self._rebuild(None)
+                else:
+                    self._drain()
+                return True
+        except Exception:
+            log.exception("The search index could not be brought up to date; the changes stay queued.")
+            return False

@@ -1,0 +1,137 @@
+"""The index never drifts from the database: one queue, written with the change, applied after it."""
+
+import shutil
+
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from sqlmodel import select
+from typer.testing import CliRunner
+
+from praxis.app import create_app
+from praxis.cli import app as cli
+from praxis.db import make_engine, new_session
+from praxis.models import SearchQueue
+from praxis.schemas import NoteCreate
+from praxis.search import make_index
+from praxis.services import notes as note_service
+from tests.factories import make_note, make_user, token_for
+
+
+def _found(client: TestClient, q: str, headers: dict[str, str] | None = None) -> list[str]:
+    response = client.get("/api/v1/search", params={"q": q}, headers=headers or {})
+    assert response.status_code == 200, response.text
+    return [item["title"] for item in response.json()["items"]]
+
+
+def _queued(session) -> int:
+    session.rollback()
+    count = len(session.exec(select(SearchQueue)).all())
+    session.rollback()  # the test session writes: do not keep SQLite's write lock
+    return count
+
+
+def _wipe_index(settings) -> None:
+    """Lose the whole index, as a disk failure or a careless admin would."""
+    if settings.resolved_search_backend == "whoosh":
+        shutil.rmtree(settings.data_dir / "search")
+    else:
+        engine = make_engine(settings)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP SCHEMA praxis_search CASCADE")
+        engine.dispose()
+
+
+def test_a_change_rolled_back_leaves_nothing_queued_and_nothing_found(client, session):
+    alice = make_user(session, "alice")
+    note_service.create_note(session=session, actor=alice, data=NoteCreate(title="Brouillon abandonné", body="Jamais enregistré."))
+    session.rollback()
+    assert _queued(session) == 0
+    assert _found(client, "abandonné") == []
+
+
+def test_a_write_is_found_as_soon_as_it_is_committed_and_the_queue_is_empty(client, session):
+    alice = make_user(session, "alice")
+    make_note(session, alice, title="Cartographie des tiers-lieux", body="Un inventaire des lieux partagés.")
+    assert _found(client, "tiers-lieux") == ["Cartographie des tiers-lieux"]
+    assert _queued(session) == 0
+
+
+def test_a_busy_index_keeps_the_change_queued_until_the_next_writer(app, client, session):
+    make_user(session, "alice")
+    headers = token_for(client, "alice")
+    app.state.search.wait = 0.2
+    other_writer = make_index(app.state.settings, app.state.engine)  # as another worker process would
+    with other_writer.writer_lock(5) as held:
+        assert held
+        created = client.post("/api/v1/notes", json={"title": "Inventaire patrimonial", "body": "Des fiches."}, headers=headers)
+        assert created.status_code == 201  # the writer is never made to fail by the index
+        assert _found(client, "patrimonial") == []
+        assert _queued(session) == 1
+    other_writer.close()
+    client.post("/api/v1/notes", json={"title": "Fiche suivante", "body": "Une autre."}, headers=headers)
+    assert _found(client, "patrimonial") == ["Inventaire patrimonial"]
+    assert _queued(session) == 0
+
+
+def test_changes_committed_by_a_process_that_died_are_applied_at_the_next_start(settings, session, app):
+    # A process without an indexer commits (as one killed right after its commit would leave it).
+    engine = make_engine(settings)
+    crashed = new_session(engine, settings, write=True)
+    author = make_user(crashed, "alice")
+    make_note(crashed, author, title="Écrit avant la panne", body="Rien n'était encore indexé.")
+    crashed.close()
+    engine.dispose()
+    assert _queued(session) == 1
+    with TestClient(create_app(settings), base_url="https://testserver") as restarted:
+        assert _found(restarted, "panne") == ["Écrit avant la panne"]
+    assert _queued(session) == 0
+
+
+def test_an_index_of_another_version_is_rebuilt_at_start(settings, session, client):
+    alice = make_user(session, "alice")
+    make_note(session, alice, title="Médiation numérique en bibliothèque", body="Des ateliers.")
+    client.close()
+    if settings.resolved_search_backend == "whoosh":
+        (settings.data_dir / "search" / "whoosh-v1").rename(settings.data_dir / "search" / "whoosh-v0")
+    else:
+        engine = make_engine(settings)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE praxis_search.state SET version = 0")
+        engine.dispose()
+    with TestClient(create_app(settings), base_url="https://testserver") as restarted:
+        assert _found(restarted, "médiation") == ["Médiation numérique en bibliothèque"]
+    if settings.resolved_search_backend == "whoosh":
+        assert not (settings.data_dir / "search" / "whoosh-v0").exists()
+
+
+def test_reindex_rebuilds_a_lost_index_from_the_database(settings, session, client, monkeypatch):
+    alice = make_user(session, "alice")
+    titles = [f"Atelier de veille numéro {n}" for n in range(1, 8)]
+    for title in titles:
+        make_note(session, alice, title=title, body="Partager la veille.")
+    client.close()
+    _wipe_index(settings)
+    monkeypatch.setenv("PRAXIS_DATA_DIR", str(settings.data_dir))
+    if settings.database_url:
+        monkeypatch.setenv("PRAXIS_DATABASE_URL", settings.database_url)
+    result = CliRunner().invoke(cli, ["reindex"])
+    assert result.exit_code == 0, result.output
+    assert "Indexed 7 notes" in result.output
+    index = make_index(settings, make_engine(settings))
+    try:
+        assert index.is_current()
+        with new_session(make_engine(settings), settings, write=False) as s:
+            live = set(s.exec(sa.text("SELECT id FROM note WHERE deleted_at IS NULL")).scalars())
+        assert index.document_ids() == live
+    finally:
+        index.close()
+    with TestClient(create_app(settings), base_url="https://testserver") as restarted:
+        assert sorted(_found(restarted, "veille")) == sorted(titles)
+
+
+def test_reindex_on_a_bad_database_url_is_one_line(monkeypatch, tmp_path):
+    monkeypatch.setenv("PRAXIS_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("PRAXIS_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    result = CliRunner().invoke(cli, ["reindex"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: cannot reach the database")
