@@ -15,19 +15,21 @@ import unicodedata
 from functools import lru_cache
 
 import Stemmer
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.stopwords import stoplists
 
 ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)['’]", re.IGNORECASE)
 WORD = r"\w+(?:['’]\w+)*"
-STOP_WORDS = frozenset(stoplists["fr"])
+WORD_RE = re.compile(WORD)
+# Snowball's French stop words (PostgreSQL's too), plus "les", which that list lacks.
+STOP_WORDS = frozenset(stoplists["fr"]) | {"les"}
 _stemmer = Stemmer.Stemmer("french")
 
 
 def fold(word: str) -> str:
     """Lowercase letters without accents or ligatures: "Économie" -> "economie"."""
-    decomposed = unicodedata.normalize("NFKD", word.replace("œ", "oe").replace("æ", "ae"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    decomposed = unicodedata.normalize("NFKD", word.lower().replace("œ", "oe").replace("æ", "ae"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=200_000)
@@ -41,42 +43,43 @@ def strip_elision(word: str) -> str:
     return ELISION.sub("", word)
 
 
-class ElisionFilter(Filter):
-    """Drop the elided article or pronoun in front of a word, then split what is left."""
+class FrenchTokenizer(Tokenizer):
+    """The whole analysis in one pass (it is the hot spot of indexing): words, elision, stop
+    words, stem then fold. Positions count kept words only, as a query's terms do, so a phrase
+    with a stop word inside ("mutualisation des données") still matches."""
 
-    def __call__(self, tokens):  # type: ignore[no-untyped-def]
-        for t in tokens:
-            t.text = strip_elision(t.text)
-            if t.text:
-                yield t
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,  # type: ignore[no-untyped-def]
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pos = start_pos
+        for match in WORD_RE.finditer(value):
+            word = match.group().lower()
+            if "'" in word or "’" in word:
+                word = strip_elision(word)
+            if not word or word in STOP_WORDS:
+                continue
+            token.text = stem(word)
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = match.group()
+            if positions:
+                token.pos = pos
+                pos += 1
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
+            yield token
 
 
-class FrenchStemFilter(Filter):
-    """Stem then fold. A morph filter: the spelling words (Whoosh's no_morph pass) keep their
-    accents, for "Vouliez-vous dire"."""
-
-    is_morph = True
-
-    def __call__(self, tokens):  # type: ignore[no-untyped-def]
-        for t in tokens:
-            t.text = stem(t.text)
-            yield t
-
-
-def french_analyzer():  # type: ignore[no-untyped-def]
-    """The Whoosh analyzer used for every text field."""
-    return (
-        RegexTokenizer(WORD)
-        | LowercaseFilter()
-        | ElisionFilter()
-        | StopFilter(stoplist=STOP_WORDS, minsize=1)
-        | FrenchStemFilter()
-    )
+def french_analyzer() -> FrenchTokenizer:
+    """The Whoosh analyzer of every text field."""
+    return FrenchTokenizer()
 
 
 def words(text: str) -> list[str]:
     """The lowercase words of a text, elisions removed (stop words kept)."""
-    return [w for w in (strip_elision(m.lower()) for m in re.findall(WORD, text)) if w]
+    return [w for w in (strip_elision(m.lower()) for m in WORD_RE.findall(text)) if w]
 
 
 def terms(text: str) -> list[str]:
@@ -99,3 +102,8 @@ def distance(a: str, b: str) -> int:
             current.append(value)
         previous2, previous = previous, current
     return previous[-1]
+
+
+def spelling_words(text: str) -> set[str]:
+    """The words a "Vouliez-vous dire…" may propose: as written, lowercase, accents kept."""
+    return {w for w in words(text) if 3 <= len(w) <= 40 and w.isalpha() and w not in STOP_WORDS}

@@ -69,6 +69,9 @@ class Index(Protocol):
     def rebuild(self, batches: Iterator[Sequence[SearchDoc]]) -> int:
         """Replace the whole index by these documents (the old one serves until the swap)."""
 
+    def warm(self) -> None:
+        """Load what the first queries would otherwise wait for."""
+
     def search(self, request: SearchRequest) -> SearchHits:
         """The notes matching the request among those its grants open, with facet counts."""
 

@@ -15,12 +15,12 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from praxis.search.analysis import STOP_WORDS, fold, words
+from praxis.search.analysis import fold, spelling_words
 from praxis.search.base import FACETS, Filters, Hit, SearchHits, SearchRequest
 from praxis.search.documents import SearchDoc
 from praxis.search.query import Clause
 
-VERSION = 1
+VERSION = 3
 SCHEMA = "praxis_search"
 DOCS = f"{SCHEMA}.document_v{VERSION}"
 WORDS = f"{SCHEMA}.word_v{VERSION}"
@@ -52,14 +52,23 @@ def _create(conn: Connection, suffix: str = "") -> None:
 
 
 def _vocabulary(doc: SearchDoc) -> set[str]:
-    """The words a "Vouliez-vous dire…" may propose: as written, lowercase, accents kept."""
-    return {w for w in words(f"{doc.title} {doc.body}") if 3 <= len(w) <= 40 and w not in STOP_WORDS and w.isalpha()}
+    return spelling_words(f"{doc.title} {doc.body}")
+
+
+INNER_PUNCTUATION = re.compile(r"[<>]|[/@:.](?=\S)")
+
+
+def _text(value: str) -> str:
+    """Text for to_tsvector, whose parser would skip what looks like an XML tag (a note's
+    "<abbr title=…>" is text its readers see) and keep web and mail addresses whole (their
+    words would be unsearchable, as they are not on Whoosh)."""
+    return INNER_PUNCTUATION.sub(" ", value)
 
 
 def _params(doc: SearchDoc) -> dict[str, object]:
     return dict(
         note_id=doc.id, kind=doc.kind, authors=list(doc.authors), carnets=list(doc.carnets), grants=list(doc.grants),
-        year=doc.year, date=doc.date, title=doc.title, extra=doc.extra, body=doc.body[:MAX_BODY],
+        year=doc.year, date=doc.date, title=_text(doc.title), extra=_text(doc.extra), body=_text(doc.body[:MAX_BODY]),
     )
 
 
@@ -191,6 +200,9 @@ class PostgresIndex:
 
     def close(self) -> None:
         pass
+
+    def warm(self) -> None:
+        pass  # PostgreSQL keeps its own caches
 
     # --- reading ---------------------------------------------------------------------------
 

@@ -176,7 +176,8 @@ class Indexer:
                     self._rebuild(None)
                 else:
                     self._drain()
-                return True
+            self.index.warm()
+            return True
         except Exception:
             log.exception("The search index could not be brought up to date; the changes stay queued.")
             return False

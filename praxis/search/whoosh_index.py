@@ -7,24 +7,22 @@ import os
 import shutil
 import threading
 import time
-from collections import Counter, OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh import query as wq
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.searching import Searcher
 
-from praxis.search.analysis import french_analyzer, stem
-from praxis.search.base import FACETS, Filters, Hit, SearchHits, SearchRequest
+from praxis.search.analysis import french_analyzer, spelling_words, stem
+from praxis.search.base import SearchHits, SearchRequest
 from praxis.search.documents import SearchDoc
-from praxis.search.query import Clause
+from praxis.search.whoosh_vectors import Vectors, Evaluation
 
 # Raise when the schema or the analysis changes: an index of another version is rebuilt.
-VERSION = 1
+VERSION = 4
 FIELDS = ("title", "body", "extra")
 
 
@@ -33,56 +31,30 @@ def schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         kind=ID(stored=True),
-        title=TEXT(analyzer=analyzer, field_boost=3.0, spelling=True),
-        body=TEXT(analyzer=analyzer, spelling=True),
+        title=TEXT(analyzer=analyzer, field_boost=3.0),
+        body=TEXT(analyzer=analyzer),
+        words=KEYWORD(lowercase=False, scorable=False),  # spelling vocabulary, once per word and note
         extra=TEXT(analyzer=analyzer, field_boost=1.5),
         authors=KEYWORD(stored=True),
         carnets=KEYWORD(stored=True),
         grants=KEYWORD(),
         year=ID(stored=True),
-        date=NUMERIC(int, bits=64, signed=True, sortable=True),
+        date=NUMERIC(int, bits=64, signed=True, stored=True),
     )
 
 
-def _fields(doc: SearchDoc) -> dict[str, object]:
+def _fields(doc: SearchDoc, known: set[str] | None = None) -> dict[str, object]:
+    """The document's fields. `words` feeds "Vouliez-vous dire": during a rebuild only words not
+    yet seen are given (a vocabulary needs each word once; it halves the postings written)."""
+    vocabulary = spelling_words(f"{doc.title} {doc.body}")
+    if known is not None:
+        vocabulary -= known
+        known |= vocabulary
     return dict(
-        id=doc.id, kind=doc.kind, title=doc.title, body=doc.body, extra=doc.extra,
+        id=doc.id, kind=doc.kind, title=doc.title, body=doc.body, extra=doc.extra, words=" ".join(sorted(vocabulary)),
         authors=" ".join(doc.authors), carnets=" ".join(doc.carnets), grants=" ".join(doc.grants),
         year=str(doc.year), date=int(doc.date.timestamp()),
     )
-
-
-def _clause(clause: Clause) -> wq.Query:
-    if clause.kind == "prefix":
-        return wq.Or([wq.Prefix(f, clause.terms[0]) for f in FIELDS])
-    if clause.kind == "phrase":
-        return wq.Or([wq.Phrase(f, list(clause.terms)) for f in FIELDS])
-    return wq.Or([wq.Term(f, clause.terms[0]) for f in FIELDS])
-
-
-def compile_query(request: SearchRequest) -> wq.Query:
-    positive = [_clause(c) for c in request.query.positive]
-    if not positive:
-        matched: wq.Query = wq.Every()
-    elif len(positive) == 1:
-        matched = positive[0]
-    else:
-        matched = wq.And(positive) if request.match_all else wq.Or(positive)
-    negative = [_clause(c) for c in request.query.negative]
-    return wq.AndNot(matched, wq.Or(negative)) if negative else matched
-
-
-def _filter_terms(filters: Filters) -> list[wq.Query]:
-    found: list[wq.Query] = []
-    if filters.kind:
-        found.append(wq.Term("kind", filters.kind))
-    if filters.carnet:
-        found.append(wq.Term("carnets", filters.carnet))
-    if filters.author:
-        found.append(wq.Term("authors", filters.author))
-    if filters.year is not None:
-        found.append(wq.Term("year", str(filters.year)))
-    return found
 
 
 class WhooshIndex:
@@ -99,9 +71,7 @@ class WhooshIndex:
         self._ix_inode = None
         self._open_lock = threading.Lock()
         self._local = threading.local()
-        self._docsets: OrderedDict[tuple[object, ...], frozenset[int]] = OrderedDict()
-        self._values: OrderedDict[str, list[tuple[str, str, tuple[str, ...], tuple[str, ...]] | None]] = OrderedDict()
-        self._cache_lock = threading.Lock()
+        self._vectors = Vectors()
 
     # --- storage ---------------------------------------------------------------------------
 
@@ -158,7 +128,7 @@ class WhooshIndex:
         shutil.rmtree(building, ignore_errors=True)
         building.mkdir(parents=True)
         fresh = whoosh_index.create_in(str(building), schema())
-        count, writer = 0, None
+        count, writer, known = 0, None, set()
         try:
             for batch in batches:
                 if writer is None:
@@ -166,7 +136,7 @@ class WhooshIndex:
                     procs = self.procs if len(batch) >= 500 else 1
                     writer = fresh.writer(procs=procs, limitmb=256, multisegment=procs > 1)
                 for doc in batch:
-                    writer.add_document(**_fields(doc))
+                    writer.add_document(**_fields(doc, known))
                 count += len(batch)
             if writer is not None:
                 writer.commit()
@@ -210,111 +180,20 @@ class WhooshIndex:
         self._local.searcher = current
         return current
 
-    def _docset(self, searcher: Searcher, key: tuple[object, ...], q: wq.Query) -> frozenset[int]:
-        """The documents matching a filter, cached per index generation (filters repeat)."""
-        full = (searcher.reader().generation(), id(self._ix)) + key
-        with self._cache_lock:
-            found = self._docsets.get(full)
-            if found is not None:
-                self._docsets.move_to_end(full)
-                return found
-        found = frozenset(searcher.docs_for_query(q))
-        with self._cache_lock:
-            self._docsets[full] = found
-            while len(self._docsets) > 64:
-                self._docsets.popitem(last=False)
-        return found
-
-    def _allowed(self, searcher: Searcher, grants: Sequence[str] | None, filters: Filters) -> frozenset[int] | None:
-        parts = _filter_terms(filters)
-        if grants is not None:
-            parts.append(wq.Or([wq.Term("grants", g) for g in grants]))
-        if not parts:
-            return None
-        key = ("allowed", tuple(grants) if grants is not None else None, filters)
-        return self._docset(searcher, key, wq.And(parts) if len(parts) > 1 else parts[0])
-
-    def _doc_values(self, searcher: Searcher) -> list[tuple[str, str, tuple[str, ...], tuple[str, ...]] | None]:
-        """kind, year, authors and carnets of every document number, cached per segment."""
-        values: list[tuple[str, str, tuple[str, ...], tuple[str, ...]] | None] = []
-        for reader, _offset in searcher.reader().leaf_readers():
-            segment = reader.segment()
-            if segment is None:  # an empty index
-                continue
-            key = f"{id(self._ix)}:{segment.segment_id()}"  # segments never change; deleted documents never match
-            with self._cache_lock:
-                cached = self._values.get(key)
-            if cached is None:
-                cached = [None] * reader.doc_count_all()
-                for docnum, stored in reader.iter_docs():
-                    cached[docnum] = (
-                        stored.get("kind", ""), stored.get("year", ""),
-                        tuple((stored.get("authors") or "").split()), tuple((stored.get("carnets") or "").split()),
-                    )
-                with self._cache_lock:
-                    self._values[key] = cached
-                    while len(self._values) > 256:
-                        self._values.popitem(last=False)
-            values.extend(cached)
-        return values
+    def warm(self) -> None:
+        """Load what queries need of each segment now rather than in the first reader's request."""
+        Evaluation(self._vectors, self._searcher(), str(id(self._ix)))
 
     def search(self, request: SearchRequest) -> SearchHits:
-        searcher = self._searcher()
-        q = compile_query(request)
-        allowed = self._allowed(searcher, request.grants, request.filters)
-        matched = set(searcher.docs_for_query(q))
-        visible = matched if request.grants is None else matched & self._allowed(searcher, request.grants, Filters())  # type: ignore[operator]
-        selected = visible if allowed is None else (matched & allowed)
-        hits: list[Hit] = []
-        if selected and request.offset < len(selected):
-            results = searcher.search(
-                q, filter=set(selected), limit=request.offset + request.limit,
-                sortedby="date" if request.sort == "date" else None, reverse=request.sort == "date",
-            )
-            for hit in results[request.offset:request.offset + request.limit]:
-                hits.append(Hit(id=hit["id"], score=float(hit.score or 0.0)))
-        return SearchHits(total=len(selected), hits=hits, facets=self._facets(searcher, request, visible))
-
-    def _facets(self, searcher: Searcher, request: SearchRequest, visible: set[int]) -> dict[str, dict[str, int]]:
-        values = self._doc_values(searcher)
-        facets: dict[str, dict[str, int]] = {}
-        positions = {"kind": 0, "year": 1, "author": 2, "carnet": 3}
-        for facet in FACETS:
-            position = positions[facet]
-            others = request.filters.without(facet)
-            narrowed = visible
-            if _filter_terms(others):
-                narrowed = visible & self._allowed(searcher, None, others)  # type: ignore[operator]
-            counts: Counter[str] = Counter()
-            for docnum in narrowed:
-                value = values[docnum]
-                if value is None:
-                    continue
-                item = value[position]
-                if isinstance(item, tuple):
-                    counts.update(item)
-                elif item:
-                    counts[item] += 1
-            facets[facet] = dict(counts)
-        return facets
+        return Evaluation(self._vectors, self._searcher(), str(id(self._ix))).run(request)
 
     def finds(self, word: str, grants: Sequence[str] | None) -> bool:
-        searcher = self._searcher()
-        q = wq.Or([wq.Term(f, stem(word)) for f in FIELDS])
-        allowed = self._allowed(searcher, grants, Filters())
-        for docnum in searcher.docs_for_query(q):
-            if allowed is None or docnum in allowed:
-                return True
-        return False
+        return Evaluation(self._vectors, self._searcher(), str(id(self._ix))).finds([stem(word)], grants)
 
     def spelling(self, word: str, limit: int) -> list[str]:
-        searcher = self._searcher()
-        found: list[str] = []
-        for field in ("title", "body"):
-            for candidate in searcher.suggest(field, word, limit=limit, maxdist=2):
-                if candidate not in found and candidate != word:
-                    found.append(candidate)
-        return found[:limit]
+        # prefix=1: candidates share the first letter, which keeps the edit-distance scan short.
+        found = self._searcher().suggest("words", word.lower(), limit=limit + 1, maxdist=2, prefix=1)
+        return [w for w in found if w != word.lower()][:limit]
 
     def document_ids(self) -> set[str]:
         searcher = self._searcher()

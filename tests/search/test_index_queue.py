@@ -92,7 +92,7 @@ def test_an_index_of_another_version_is_rebuilt_at_start(settings, session, clie
     make_note(session, alice, title="Médiation numérique en bibliothèque", body="Des ateliers.")
     client.close()
     if settings.resolved_search_backend == "whoosh":
-        (settings.data_dir / "search" / "whoosh-v1").rename(settings.data_dir / "search" / "whoosh-v0")
+        (settings.data_dir / "search" / "whoosh-v4").rename(settings.data_dir / "search" / "whoosh-v3")
     else:
         engine = make_engine(settings)
         with engine.begin() as conn:
@@ -101,7 +101,7 @@ def test_an_index_of_another_version_is_rebuilt_at_start(settings, session, clie
     with TestClient(create_app(settings), base_url="https://testserver") as restarted:
         assert _found(restarted, "médiation") == ["Médiation numérique en bibliothèque"]
     if settings.resolved_search_backend == "whoosh":
-        assert not (settings.data_dir / "search" / "whoosh-v0").exists()
+        assert not (settings.data_dir / "search" / "whoosh-v3").exists()
 
 
 def test_reindex_rebuilds_a_lost_index_from_the_database(settings, session, client, monkeypatch):
