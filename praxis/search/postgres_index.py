@@ -206,13 +206,9 @@ class PostgresIndex:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def _where(self, request: SearchRequest, filters: Filters, params: dict[str, object], tsquery: str | None) -> str:
+    @staticmethod
+    def _filters(filters: Filters, params: dict[str, object]) -> str:
         conditions = ["TRUE"]
-        if tsquery:
-            conditions.append(f"tsv @@ ({tsquery})")
-        if request.grants is not None:
-            params["grants"] = list(request.grants)
-            conditions.append("grants && CAST(:grants AS text[])")
         if filters.kind:
             params["f_kind"] = filters.kind
             conditions.append("kind = :f_kind")
@@ -240,32 +236,44 @@ class PostgresIndex:
         return " && ".join(parts)
 
     def search(self, request: SearchRequest) -> SearchHits:
-        params: dict[str, object] = {}
+        """One statement: the visible matches are found (and ranked) once, then counted, faceted
+        and paged from that set."""
+        params: dict[str, object] = {"limit": request.limit, "offset": request.offset}
         tsquery = self._tsquery(request, params)
-        where = self._where(request, request.filters, params, tsquery)
-        order = "date DESC, note_id" if request.sort == "date" or not tsquery else "rank DESC, date DESC, note_id"
-        rank = f"ts_rank_cd(tsv, {tsquery})" if tsquery else "0"
-        params.update(limit=request.limit, offset=request.offset)
-        with self._connect() as conn:
-            total = conn.execute(sa.text(f"SELECT count(*) FROM {DOCS} WHERE {where}"), params).scalar() or 0
-            rows = conn.execute(sa.text(
-                f"SELECT note_id, {rank} AS rank FROM {DOCS} WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset"
-            ), params).all() if total > request.offset else []
-            facets = self._facets(conn, request, tsquery)
-        return SearchHits(total=total, hits=[Hit(id=r[0], score=float(r[1])) for r in rows], facets=facets)
-
-    def _facets(self, conn: Connection, request: SearchRequest, tsquery: str | None) -> dict[str, dict[str, int]]:
+        conditions = [f"tsv @@ ({tsquery})"] if tsquery else ["TRUE"]
+        if request.grants is not None:
+            params["grants"] = list(request.grants)
+            conditions.append("grants && CAST(:grants AS text[])")
+        by_date = request.sort == "date" or not request.query.positive
+        rank = f"ts_rank_cd(tsv, {tsquery})" if tsquery and not by_date else "0"
+        order = "date DESC, note_id" if by_date else "rank DESC, date DESC, note_id"
+        chosen = self._filters(request.filters, params)
         expressions = {"kind": "kind", "year": "year::text", "author": "unnest(authors)", "carnet": "unnest(carnets)"}
-        facets: dict[str, dict[str, int]] = {}
+        parts = [
+            f"(SELECT 'hit' AS part, note_id AS value, rank AS score FROM matched WHERE {chosen} "
+            f"ORDER BY {order} LIMIT :limit OFFSET :offset)",
+            f"SELECT 'total', NULL, count(*) FROM matched WHERE {chosen}",
+        ]
         for facet in FACETS:
-            params: dict[str, object] = {}
-            self._tsquery(request, params)
-            where = self._where(request, request.filters.without(facet), params, tsquery)
-            rows = conn.execute(sa.text(
-                f"SELECT value, count(*) FROM (SELECT {expressions[facet]} AS value FROM {DOCS} WHERE {where}) AS v GROUP BY value"
-            ), params).all()
-            facets[facet] = {str(value): count for value, count in rows}
-        return facets
+            others = self._filters(request.filters.without(facet), params)
+            parts.append(
+                f"SELECT '{facet}', value, count(*) FROM (SELECT {expressions[facet]} AS value FROM matched WHERE {others}) AS v GROUP BY value"
+            )
+        statement = (
+            f"WITH matched AS MATERIALIZED (SELECT note_id, kind, year, authors, carnets, date, {rank} AS rank "
+            f"FROM {DOCS} WHERE {' AND '.join(conditions)}) " + " UNION ALL ".join(parts)
+        )
+        total, hits = 0, []
+        facets: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
+        with self._connect() as conn:
+            for part, value, number in conn.execute(sa.text(statement), params):
+                if part == "hit":
+                    hits.append(Hit(id=value, score=float(number)))
+                elif part == "total":
+                    total = int(number)
+                else:
+                    facets[part][str(value)] = int(number)
+        return SearchHits(total=total, hits=hits, facets=facets)
 
     def finds(self, word: str, grants: Sequence[str] | None) -> bool:
         params: dict[str, object] = {"w": word}
