@@ -308,7 +308,19 @@ SORTS = ("updated", "-updated", "published", "-published", "created", "-created"
 Sort = Literal["updated", "-updated", "published", "-published", "created", "-created", "title", "-title"]
 
 
-class NoteQuery(Strict):
+class QueryParams(Strict):
+    """Query-string parameters: an empty value means the parameter is absent."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_is_absent(cls, data: Any) -> Any:
+        # "?kind=&author=" means no filter, as HTML forms send it.
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if v != ""}
+        return data
+
+
+class NoteQuery(QueryParams):
     kind: Kind | None = None
     author: str | None = None
     carnet: str | None = None
@@ -320,14 +332,6 @@ class NoteQuery(Strict):
     sort: Sort = "-updated"
     page: int = Field(1, ge=1, le=100_000)
     per_page: int = Field(20, ge=1, le=100)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _empty_is_absent(cls, data: Any) -> Any:
-        # "?kind=&author=" means no filter, as HTML forms send it.
-        if isinstance(data, dict):
-            return {k: v for k, v in data.items() if v != ""}
-        return data
 
 
 # --- edit requests -------------------------------------------------------------------------
@@ -650,7 +654,7 @@ class RestoreRequest(Strict):
 # --- search ---------------------------------------------------------------------------------
 
 
-class SearchQuery(Strict):
+class SearchQuery(QueryParams):
     q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_storable)] = ""
     kind: Kind | None = None
     carnet: Annotated[str, StringConstraints(max_length=24)] | None = None
@@ -659,13 +663,6 @@ class SearchQuery(Strict):
     sort: Literal["relevance", "date"] = "relevance"
     page: int = Field(1, ge=1, le=1000)
     per_page: int = Field(20, ge=1, le=100)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _empty_is_absent(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {k: v for k, v in data.items() if v != ""}
-        return data
 
 
 class FacetCount(BaseModel):

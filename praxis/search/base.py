@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -11,6 +12,16 @@ from praxis.search.documents import SearchDoc
 from praxis.search.query import Query
 
 FACETS = ("kind", "carnet", "author", "year")
+
+
+def acquire(try_lock: Callable[[], bool], timeout: float) -> bool:
+    """Try a non-blocking lock until it is had or `timeout` seconds have passed."""
+    deadline = time.monotonic() + timeout
+    while not try_lock():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.02)
+    return True
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ with the schema version, created here; a new version builds new tables and drops
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -16,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from praxis.search.analysis import fold, spelling_words
-from praxis.search.base import FACETS, Filters, Hit, SearchHits, SearchRequest
+from praxis.search.base import FACETS, Filters, Hit, SearchHits, SearchRequest, acquire
 from praxis.search.documents import SearchDoc
 from praxis.search.query import Clause
 
@@ -111,13 +110,10 @@ class PostgresIndex:
     def writer_lock(self, timeout: float) -> Iterator[bool]:
         with self.engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT")
-            deadline = time.monotonic() + timeout
             key = sa.text("SELECT pg_try_advisory_lock(hashtext(:k))")
-            while not conn.execute(key, {"k": LOCK_KEY}).scalar():
-                if time.monotonic() >= deadline:
-                    yield False
-                    return
-                time.sleep(0.02)
+            if not acquire(lambda: bool(conn.execute(key, {"k": LOCK_KEY}).scalar()), timeout):
+                yield False
+                return
             try:
                 yield True
             finally:

@@ -6,7 +6,6 @@ import fcntl
 import os
 import shutil
 import threading
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +16,7 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.searching import Searcher
 
 from praxis.search.analysis import french_analyzer, spelling_words, stem
-from praxis.search.base import SearchHits, SearchRequest
+from praxis.search.base import SearchHits, SearchRequest, acquire
 from praxis.search.documents import SearchDoc
 from praxis.search.whoosh_vectors import Vectors, Evaluation
 
@@ -55,6 +54,14 @@ def _fields(doc: SearchDoc, known: set[str] | None = None) -> dict[str, object]:
         authors=" ".join(doc.authors), carnets=" ".join(doc.carnets), grants=" ".join(doc.grants),
         year=str(doc.year), date=int(doc.date.timestamp()),
     )
+
+
+def _try_flock(handle) -> bool:  # type: ignore[no-untyped-def]
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
 
 
 class WhooshIndex:
@@ -96,16 +103,9 @@ class WhooshIndex:
     def writer_lock(self, timeout: float) -> Iterator[bool]:
         self.root.mkdir(parents=True, exist_ok=True)
         with open(self.root / "writer.lock", "a+") as handle:
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        yield False
-                        return
-                    time.sleep(0.02)
+            if not acquire(lambda: _try_flock(handle), timeout):
+                yield False
+                return
             try:
                 yield True
             finally:
