@@ -19,7 +19,7 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.stopwords import stoplists
 
 ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)['’]", re.IGNORECASE)
-WORD = r"\w+(?:['’]\w+)*"
+WORD = r"[^\W_]+(?:['’][^\W_]+)*"  # letters and digits; "rapport_annuel" is two words
 WORD_RE = re.compile(WORD)
 # Snowball's French stop words (PostgreSQL's too), plus "les", which that list lacks.
 STOP_WORDS = frozenset(stoplists["fr"]) | {"les"}

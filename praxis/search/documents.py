@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from praxis import policy
-from praxis.models import Carnet, CarnetEntry, Note, NoteAuthor, NoteLink, NoteReader, User
+from praxis.models import Carnet, CarnetEntry, Note, NoteAuthor, NoteLink, NoteReader, Revision, User
 
 BLOCK_TAG = re.compile(r"</?(?:p|div|li|ul|ol|h[1-6]|br|hr|tr|td|th|table|blockquote|pre|dt|dd|figure|figcaption)\b[^>]*>", re.I)
 TAG = re.compile(r"<[^>]*>")
@@ -45,13 +45,25 @@ def plain_text(rendered_html: str) -> str:
     return SPACE.sub(" ", html.unescape(TAG.sub("", BLOCK_TAG.sub(" ", rendered_html)))).strip()
 
 
+def _body(note: Note) -> str:
+    """The words a reader sees on the note's page: its text, and a term's definition and
+    synonyms or an organisation's description."""
+    parts = [plain_text(note.html), note.definition or "", note.description or "", " ".join(note.synonyms or [])]
+    return " ".join(p for p in parts if p)
+
+
 def with_dependents(session: Session, note_ids: set[str]) -> set[str]:
-    """The notes, plus the notes linking to those of them that are organisations or terms
-    (their titles are part of the linking notes' documents)."""
+    """The notes, plus the notes linking to those of them that are, or were until their last
+    revision, organisations or terms (their titles are part of the linking notes' documents)."""
     if not note_ids:
         return note_ids
-    linked = select(Note.id).where(Note.id.in_(note_ids), Note.kind.in_(LINKED_KINDS))  # type: ignore[attr-defined]
-    sources = session.exec(select(NoteLink.source_id).where(NoteLink.target_id.in_(linked)).distinct()).all()  # type: ignore[union-attr]
+    notes = session.exec(select(Note.id, Note.kind, Note.revision).where(Note.id.in_(note_ids))).all()  # type: ignore[attr-defined]
+    targets = {i for i, kind, _ in notes if kind in LINKED_KINDS}
+    previous = sa.tuple_(Revision.note_id, Revision.number).in_([(i, r - 1) for i, kind, r in notes if kind not in LINKED_KINDS and r > 1])
+    targets |= {i for i, meta in session.exec(select(Revision.note_id, Revision.meta).where(previous)) if (meta or {}).get("kind") in LINKED_KINDS}
+    if not targets:
+        return note_ids
+    sources = session.exec(select(NoteLink.source_id).where(NoteLink.target_id.in_(targets)).distinct()).all()  # type: ignore[union-attr]
     return note_ids | set(sources)
 
 
@@ -92,7 +104,7 @@ def load(session: Session, note_ids: Iterable[str]) -> tuple[list[SearchDoc], se
         extra = [name for _, _, name in people] + [u for _, u, _ in people] + sorted(set(linked[note.id]))
         extra += [title for _, title, visibility in carnets[note.id] if visibility == "public"]
         docs.append(SearchDoc(
-            id=note.id, kind=note.kind, title=note.title, body=plain_text(note.html), extra=" · ".join(extra),
+            id=note.id, kind=note.kind, title=note.title, body=_body(note), extra=" · ".join(extra),
             authors=tuple(u for _, u, _ in people), carnets=tuple(sorted(c for c, _, _ in carnets[note.id])),
             grants=tuple(policy.note_grants(note.visibility, note.community_id, [uid for uid, _, _ in people], readers[note.id])),
             date=note.published_at or note.created_at,

@@ -19,12 +19,12 @@ from praxis.search.base import FACETS, Filters, Hit, SearchHits, SearchRequest, 
 from praxis.search.documents import SearchDoc
 from praxis.search.query import Clause
 
-VERSION = 3
+VERSION = 4
 SCHEMA = "praxis_search"
 DOCS = f"{SCHEMA}.document_v{VERSION}"
 WORDS = f"{SCHEMA}.word_v{VERSION}"
 CONFIG = "praxis_french"
-MAX_BODY = 400_000  # a tsvector holds at most 1 MB; the rest of a huge note is not searchable
+MAX_BODY_BYTES = 200_000  # a tsvector holds at most 1 MB; the rest of a huge note is not searchable
 LOCK_KEY = "praxis-search-writer"
 NOT_WORD = re.compile(r"[^\w]+")
 
@@ -67,7 +67,7 @@ def _text(value: str) -> str:
 def _params(doc: SearchDoc) -> dict[str, object]:
     return dict(
         note_id=doc.id, kind=doc.kind, authors=list(doc.authors), carnets=list(doc.carnets), grants=list(doc.grants),
-        year=doc.year, date=doc.date, title=_text(doc.title), extra=_text(doc.extra), body=_text(doc.body[:MAX_BODY]),
+        year=doc.year, date=doc.date, title=_text(doc.title), extra=_text(doc.extra), body=_text(doc.body.encode()[:MAX_BODY_BYTES].decode(errors="ignore")),
     )
 
 
@@ -75,7 +75,8 @@ def _clause_sql(clause: Clause, n: int, params: dict[str, object]) -> str:
     key = f"c{n}"
     if clause.kind == "prefix":
         params[key] = NOT_WORD.sub("", fold(clause.text)) + ":*"
-        return f"to_tsquery('{CONFIG}', :{key})"
+        # 'simple': the prefix is folded already, and must not be dropped as a stop word ("dé*").
+        return f"to_tsquery('simple', :{key})"
     params[key] = clause.text
     if clause.kind == "phrase":
         return f"phraseto_tsquery('{CONFIG}', :{key})"
@@ -283,7 +284,9 @@ class PostgresIndex:
             ), params).scalar() is True
 
     def spelling(self, word: str, limit: int) -> list[str]:
-        with self._connect() as conn:
+        with self._connect() as conn, conn.begin():
+            # Below pg_trgm's default 0.3, so that short words with two letters swapped qualify.
+            conn.exec_driver_sql("SET LOCAL pg_trgm.similarity_threshold = 0.15")
             rows = conn.execute(sa.text(
                 f"SELECT word FROM {WORDS} WHERE folded % praxis_unaccent(lower(:w)) AND word <> lower(:w) "
                 "ORDER BY similarity(folded, praxis_unaccent(lower(:w))) DESC, word LIMIT :n"

@@ -130,10 +130,27 @@ class Indexer:
                 if not rows:
                     return
                 docs, gone = documents.load(session, documents.with_dependents(session, {n for _, n in rows}))
-            self.index.apply(docs, sorted(gone))
+            self._apply(docs, sorted(gone))
             with self._session() as session:
                 session.execute(sa.delete(SearchQueue).where(SearchQueue.id.in_([i for i, _ in rows])))  # type: ignore[union-attr]
                 session.commit()
+
+    def _apply(self, docs: list[documents.SearchDoc], gone: list[str]) -> None:
+        """Apply a batch; when it fails, apply its documents one by one, so one the index refuses
+        (logged) cannot hold back every later change. A failure of the index itself still raises."""
+        try:
+            self.index.apply(docs, gone)
+            return
+        except Exception:
+            if len(docs) + len(gone) <= 1:
+                raise
+        self.index.apply([], gone)
+        for doc in docs:
+            try:
+                self.index.apply([doc], [])
+            except Exception:
+                log.exception("Note %s cannot be indexed; it stays out of search until it changes.", doc.id)
+                self.index.apply([], [doc.id])
 
     def rebuild(self, progress: Callable[[int], None] | None = None, timeout: float = 600.0) -> int:
         """Rebuild the whole index from the database; changes made meanwhile are applied after."""

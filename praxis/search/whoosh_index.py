@@ -15,13 +15,14 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.searching import Searcher
 
-from praxis.search.analysis import french_analyzer, spelling_words, stem
+from praxis.search.analysis import distance, french_analyzer, spelling_words, stem
+from praxis.search.highlight import ACCENTS
 from praxis.search.base import SearchHits, SearchRequest, acquire
 from praxis.search.documents import SearchDoc
 from praxis.search.whoosh_vectors import Vectors, Evaluation
 
 # Raise when the schema or the analysis changes: an index of another version is rebuilt.
-VERSION = 4
+VERSION = 5
 FIELDS = ("title", "body", "extra")
 
 
@@ -52,7 +53,7 @@ def _fields(doc: SearchDoc, known: set[str] | None = None) -> dict[str, object]:
     return dict(
         id=doc.id, kind=doc.kind, title=doc.title, body=doc.body, extra=doc.extra, words=" ".join(sorted(vocabulary)),
         authors=" ".join(doc.authors), carnets=" ".join(doc.carnets), grants=" ".join(doc.grants),
-        year=str(doc.year), date=int(doc.date.timestamp()),
+        year=str(doc.year), date=int(doc.date.timestamp() * 1_000_000),  # microseconds, as the database
     )
 
 
@@ -182,18 +183,24 @@ class WhooshIndex:
 
     def warm(self) -> None:
         """Load what queries need of each segment now rather than in the first reader's request."""
-        Evaluation(self._vectors, self._searcher(), str(id(self._ix)))
+        Evaluation(self._vectors, self._searcher(), str(id(self._ix)), None)
 
     def search(self, request: SearchRequest) -> SearchHits:
-        return Evaluation(self._vectors, self._searcher(), str(id(self._ix))).run(request)
+        return Evaluation(self._vectors, self._searcher(), str(id(self._ix)), request.grants).run(request)
 
     def finds(self, word: str, grants: Sequence[str] | None) -> bool:
-        return Evaluation(self._vectors, self._searcher(), str(id(self._ix))).finds([stem(word)], grants)
+        return Evaluation(self._vectors, self._searcher(), str(id(self._ix)), grants).finds([stem(word)])
 
     def spelling(self, word: str, limit: int) -> list[str]:
-        # prefix=1: candidates share the first letter, which keeps the edit-distance scan short.
-        found = self._searcher().suggest("words", word.lower(), limit=limit + 1, maxdist=2, prefix=1)
-        return [w for w in found if w != word.lower()][:limit]
+        # Candidates share the first letter, or one of its accented forms ("ecnomie" -> "économie"):
+        # that keeps Whoosh's edit-distance scan short.
+        typed = word.lower()
+        reader = self._searcher().reader()
+        found: set[str] = set()
+        for first in ACCENTS.get(typed[:1], typed[:1]):
+            found.update(reader.terms_within("words", first + typed[1:], 2, prefix=1))
+        found.discard(typed)
+        return sorted(found, key=lambda w: (distance(w, typed), w))[:limit]
 
     def document_ids(self) -> set[str]:
         searcher = self._searcher()

@@ -142,10 +142,9 @@ def _read_postings(matcher) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no
 class Evaluation:
     """One search over every segment of a searcher."""
 
-    def __init__(self, vectors: Vectors, searcher: Searcher, index_key: str):
+    def __init__(self, vectors: Vectors, searcher: Searcher, index_key: str, grants: Sequence[str] | None):
         self.vectors = vectors
         self.searcher = searcher
-        self.total_docs = max(searcher.doc_count(), 1)
         self.leaves = []
         for reader, offset in searcher.reader().leaf_readers():
             seg = reader.segment()
@@ -155,17 +154,40 @@ class Evaluation:
             live = np.ones(reader.doc_count_all(), dtype=bool)
             if reader.has_deletions():
                 live[list(reader.deleted_docs_set)] = False  # a cached property
-            self.leaves.append((key, reader, offset, vectors.segment(key, reader), live))
-        self._avg = {name: (searcher.reader().field_length(name) / self.total_docs) or 1.0 for name in BOOSTS}
+            segment = vectors.segment(key, reader)
+            self.leaves.append((key, reader, offset, segment, self._visible(key, reader, segment, live, grants)))
+        # Ranking statistics come from the notes this reader may see: from all notes, a hidden
+        # note holding a word would move the visible ones' scores and order.
+        self.total_docs = max(sum(int(leaf[4].sum()) for leaf in self.leaves), 1)
+        self._avg = {
+            name: (sum(float(leaf[3].lengths[name][leaf[4]].sum()) for leaf in self.leaves) / self.total_docs) or 1.0
+            for name in BOOSTS
+        }
+        self._idfs: dict[tuple[str, str], float] = {}
+
+    def _visible(self, key: str, reader, segment: Segment, live: np.ndarray, grants: Sequence[str] | None) -> np.ndarray:  # type: ignore[no-untyped-def]
+        if grants is None:
+            return live
+        mask = np.zeros(segment.size, dtype=bool)
+        for grant in grants:
+            ids, _tf = self.vectors.postings(key, reader, "grants", grant)
+            mask[ids] = True
+        return mask & live
 
     # --- clauses ---------------------------------------------------------------------------
 
     def _idf(self, fieldname: str, term: str) -> float:
-        df = self.searcher.doc_frequency(fieldname, term)
-        return math.log(1 + (self.total_docs - df + 0.5) / (df + 0.5))
+        found = self._idfs.get((fieldname, term))
+        if found is None:
+            df = 0
+            for key, reader, _offset, _segment, visible in self.leaves:
+                ids, _tf = self.vectors.postings(key, reader, fieldname, term)
+                df += int(visible[ids].sum()) if len(ids) else 0
+            found = self._idfs[(fieldname, term)] = math.log(1 + (self.total_docs - df + 0.5) / (df + 0.5))
+        return found
 
     def _term(self, leaf, term: str, score: np.ndarray, mask: np.ndarray) -> None:  # type: ignore[no-untyped-def]
-        key, reader, _offset, segment, _live = leaf
+        key, reader, _offset, segment, _visible = leaf
         for name, boost in BOOSTS.items():
             ids, tf = self.vectors.postings(key, reader, name, term)
             if not len(ids):
@@ -205,16 +227,6 @@ class Evaluation:
         return found
 
     # --- filters ---------------------------------------------------------------------------
-
-    def _grants(self, leaf, grants: Sequence[str] | None) -> np.ndarray:  # type: ignore[no-untyped-def]
-        key, reader, _offset, segment, live = leaf
-        if grants is None:
-            return live
-        mask = np.zeros(segment.size, dtype=bool)
-        for grant in grants:
-            ids, _tf = self.vectors.postings(key, reader, "grants", grant)
-            mask[ids] = True
-        return mask & live
 
     @staticmethod
     def _facet_mask(segment: Segment, facet: str, value: object) -> np.ndarray:
@@ -259,7 +271,7 @@ class Evaluation:
                 score = np.zeros(segment.size, dtype=np.float32)
             for clause in negative:
                 matched &= ~self._clause(leaf, clause, phrases)[0]
-            visible = matched & self._grants(leaf, request.grants)
+            visible = matched & leaf[4]
             selected = visible & self._filters(segment, request.filters)
             count = int(selected.sum())
             total += count
@@ -307,13 +319,13 @@ class Evaluation:
                     if n:
                         counts[facet][values[code]] += int(n)
 
-    def finds(self, terms: Sequence[str], grants: Sequence[str] | None) -> bool:
+    def finds(self, terms: Sequence[str]) -> bool:
         for leaf in self.leaves:
             mask = np.zeros(leaf[3].size, dtype=bool)
             score = np.zeros(leaf[3].size, dtype=np.float32)
             for term in terms:
                 self._term(leaf, term, score, mask)
-            if (mask & self._grants(leaf, grants)).any():
+            if (mask & leaf[4]).any():
                 return True
         return False
 

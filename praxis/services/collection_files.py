@@ -15,6 +15,7 @@ from pydantic import TypeAdapter
 from sqlmodel import Session, select
 
 from praxis import policy
+from praxis.search import queue as search_queue
 from praxis.errors import Invalid
 from praxis.models import (
     BaseCarnet,
@@ -85,6 +86,8 @@ def import_carnet(session: Session, meta: dict, body: str, where: str) -> bool:
     if carnet is None:
         carnet = Carnet(id=common.id, title=common.title)
     else:  # the file is the whole truth of the carnet: what it no longer lists goes
+        # A bulk delete: no flush sees these entries leave, so their notes are queued here.
+        search_queue.enqueue(session, session.exec(select(CarnetEntry.note_id).where(CarnetEntry.carnet_id == carnet.id)).all())
         for table in (CarnetEntry, CarnetAxis, CarnetMember):
             session.execute(sa.delete(table).where(table.carnet_id == carnet.id))  # type: ignore[attr-defined]
     carnet.title, carnet.description, carnet.guide, carnet.sort = common.title, common.description, guide, sort

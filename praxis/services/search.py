@@ -22,6 +22,9 @@ from praxis.services.urls import note_url
 MAX_FACET_VALUES = 30
 MAX_CORRECTED_WORDS = 3
 MAX_TYPOS = 2
+# Candidates come from the whole index, closest first; enough are tried that words of hidden
+# notes cannot crowd out the visible one a reader should be offered.
+SPELLING_CANDIDATES = 50
 
 
 def search(*, session: Session, actor: policy.Actor, indexer: Indexer, query: SearchQuery) -> SearchPage:
@@ -103,7 +106,7 @@ def _suggestion(session: Session, actor: policy.Actor, indexer: Indexer, parsed:
     for i, clause in words[:MAX_CORRECTED_WORDS]:
         if index.finds(clause.text, grants):
             continue
-        for candidate in index.spelling(clause.text, limit=8):
+        for candidate in index.spelling(clause.text, limit=SPELLING_CANDIDATES):
             if distance(candidate, clause.text) <= MAX_TYPOS and index.finds(candidate, grants):
                 written = _as_written(session, actor, index, grants, candidate, clause.text)
                 if written:

@@ -13,6 +13,7 @@ from praxis.db import make_engine, new_session
 from praxis.models import SearchQueue
 from praxis.schemas import NoteCreate
 from praxis.search import make_index
+from praxis.search.whoosh_index import VERSION as WHOOSH_VERSION
 from praxis.services import notes as note_service
 from tests.factories import make_note, make_user, token_for
 
@@ -92,7 +93,9 @@ def test_an_index_of_another_version_is_rebuilt_at_start(settings, session, clie
     make_note(session, alice, title="Médiation numérique en bibliothèque", body="Des ateliers.")
     client.close()
     if settings.resolved_search_backend == "whoosh":
-        (settings.data_dir / "search" / "whoosh-v4").rename(settings.data_dir / "search" / "whoosh-v3")
+        current = settings.data_dir / "search" / f"whoosh-v{WHOOSH_VERSION}"
+        older = settings.data_dir / "search" / f"whoosh-v{WHOOSH_VERSION - 1}"
+        current.rename(older)
     else:
         engine = make_engine(settings)
         with engine.begin() as conn:
@@ -101,7 +104,7 @@ def test_an_index_of_another_version_is_rebuilt_at_start(settings, session, clie
     with TestClient(create_app(settings), base_url="https://testserver") as restarted:
         assert _found(restarted, "médiation") == ["Médiation numérique en bibliothèque"]
     if settings.resolved_search_backend == "whoosh":
-        assert not (settings.data_dir / "search" / "whoosh-v3").exists()
+        assert not older.exists()
 
 
 def test_reindex_rebuilds_a_lost_index_from_the_database(settings, session, client, monkeypatch):
