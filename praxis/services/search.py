@@ -49,7 +49,9 @@ def search(*, session: Session, actor: policy.Actor, indexer: Indexer, query: Se
     return SearchPage(
         q=query.q, total=found.total, items=_items(session, actor, parsed, found.hits), page=query.page,
         per_page=query.per_page, sort=request.sort, match=match,  # type: ignore[arg-type]
-        facets=_facets(session, actor, found.facets), suggestion=_suggestion(session, actor, indexer, parsed, grants),
+        facets=_facets(session, actor, found.facets),
+        # A note holding every word means each word was found: only other searches need a look.
+        suggestion=None if match == "all" and found.total else _suggestion(session, actor, indexer, parsed, grants),
     )
 
 
