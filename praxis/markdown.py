@@ -54,6 +54,21 @@ Resolver = Callable[[Sequence[str]], Mapping[str, Resolved]]
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 
 
+_BLOCK_TAG = re.compile(r"</?(?:p|div|li|ul|ol|h[1-6]|br|hr|tr|td|th|table|blockquote|pre|dt|dd|figure|figcaption)\b[^>]*>", re.I)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plain_text(html: str) -> str:
+    """The words of rendered HTML without markup: blocks apart, inline elements in their text."""
+    return " ".join(unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", html))).split())
+
+
+def excerpt(html: str, length: int) -> str:
+    """The first words of rendered HTML as plain text, cut at a word within `length` characters."""
+    text = plain_text(html)
+    return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
+
+
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of a text: "  Économie  Sociale" -> "economie sociale"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))

@@ -24,6 +24,8 @@ WORD_RE = re.compile(WORD)
 # Snowball's French stop words (PostgreSQL's too), plus "les", which that list lacks.
 STOP_WORDS = frozenset(stoplists["fr"]) | {"les"}
 _stemmer = Stemmer.Stemmer("french")
+# A plain letter and the accented forms French writes it with.
+ACCENTS = {"a": "aàâäá", "c": "cç", "e": "eéèêë", "i": "iîïí", "o": "oôöó", "u": "uùûüú", "y": "yÿ", "n": "nñ"}
 
 
 def fold(word: str) -> str:

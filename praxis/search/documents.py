@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -13,11 +11,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from praxis import policy
+from praxis.markdown import plain_text
 from praxis.models import Carnet, CarnetEntry, Note, NoteAuthor, NoteLink, NoteReader, Revision, User
 
-BLOCK_TAG = re.compile(r"</?(?:p|div|li|ul|ol|h[1-6]|br|hr|tr|td|th|table|blockquote|pre|dt|dd|figure|figcaption)\b[^>]*>", re.I)
-TAG = re.compile(r"<[^>]*>")
-SPACE = re.compile(r"\s+")
 # Only what every reader of a note may see goes into its text: the titles of public linked
 # organisations and terms, the titles of public carnets it is in.
 LINKED_KINDS = ("organisation", "term")
@@ -38,11 +34,6 @@ class SearchDoc:
     @property
     def year(self) -> int:
         return self.date.year
-
-
-def plain_text(rendered_html: str) -> str:
-    """The words of a note's rendered HTML, without markup."""
-    return SPACE.sub(" ", html.unescape(TAG.sub("", BLOCK_TAG.sub(" ", rendered_html)))).strip()
 
 
 def _body(note: Note) -> str:

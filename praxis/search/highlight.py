@@ -6,9 +6,8 @@ import re
 from functools import lru_cache
 from html import escape
 
-from praxis.search.analysis import STOP_WORDS, WORD_RE, stem, strip_elision
+from praxis.search.analysis import ACCENTS, STOP_WORDS, WORD_RE, stem, strip_elision
 
-ACCENTS = {"a": "aàâäá", "c": "cç", "e": "eéèêë", "i": "iîïí", "o": "oôöó", "u": "uùûüú", "y": "yÿ", "n": "nñ"}
 AROUND = 80  # characters searched back for the words that lead to the passage
 LEAD = 6  # words of context kept before the first match of the passage
 

@@ -15,15 +15,13 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.searching import Searcher
 
-from praxis.search.analysis import distance, french_analyzer, spelling_words, stem
-from praxis.search.highlight import ACCENTS
+from praxis.search.analysis import ACCENTS, distance, french_analyzer, spelling_words, stem
 from praxis.search.base import SearchHits, SearchRequest, acquire
 from praxis.search.documents import SearchDoc
-from praxis.search.whoosh_vectors import Vectors, Evaluation
+from praxis.search.whoosh_vectors import BOOSTS, Evaluation, Vectors
 
 # Raise when the schema or the analysis changes: an index of another version is rebuilt.
 VERSION = 5
-FIELDS = ("title", "body", "extra")
 
 
 def schema() -> Schema:
@@ -31,10 +29,10 @@ def schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         kind=ID(stored=True),
-        title=TEXT(analyzer=analyzer, field_boost=3.0),
+        title=TEXT(analyzer=analyzer, field_boost=BOOSTS["title"]),
         body=TEXT(analyzer=analyzer),
         words=KEYWORD(lowercase=False, scorable=False),  # spelling vocabulary, once per word and note
-        extra=TEXT(analyzer=analyzer, field_boost=1.5),
+        extra=TEXT(analyzer=analyzer, field_boost=BOOSTS["extra"]),
         authors=KEYWORD(stored=True),
         carnets=KEYWORD(stored=True),
         grants=KEYWORD(),
@@ -181,15 +179,19 @@ class WhooshIndex:
         self._local.searcher = current
         return current
 
+    def _evaluation(self, grants: Sequence[str] | None) -> Evaluation:
+        searcher = self._searcher()  # first: it may reopen the index, whose identity keys the caches
+        return Evaluation(self._vectors, searcher, str(id(self._ix)), grants)
+
     def warm(self) -> None:
         """Load what queries need of each segment now rather than in the first reader's request."""
-        Evaluation(self._vectors, self._searcher(), str(id(self._ix)), None)
+        self._evaluation(None)
 
     def search(self, request: SearchRequest) -> SearchHits:
-        return Evaluation(self._vectors, self._searcher(), str(id(self._ix)), request.grants).run(request)
+        return self._evaluation(request.grants).run(request)
 
     def finds(self, word: str, grants: Sequence[str] | None) -> bool:
-        return Evaluation(self._vectors, self._searcher(), str(id(self._ix)), grants).finds([stem(word)])
+        return self._evaluation(grants).finds(stem(word))
 
     def spelling(self, word: str, limit: int) -> list[str]:
         # Candidates share the first letter, or one of its accented forms ("ecnomie" -> "économie"):

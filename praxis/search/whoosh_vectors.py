@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import threading
+from itertools import islice
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ class Segment:
     kind: np.ndarray  # codes into kinds
     kinds: list[str]
     year: np.ndarray  # the year itself
-    date: np.ndarray  # seconds
+    date: np.ndarray  # microseconds
     multi: dict[str, tuple[np.ndarray, np.ndarray, list[str]]]  # facet -> (doc of each entry, code of each entry, values)
     lengths: dict[str, np.ndarray] = field(default_factory=dict)
 
@@ -203,7 +204,7 @@ class Evaluation:
         if clause.kind == "prefix":
             reader = leaf[1]
             for name in BOOSTS:
-                for term in list(_take(reader.expand_prefix(name, clause.terms[0]), MAX_PREFIX_TERMS)):
+                for term in list(islice(reader.expand_prefix(name, clause.terms[0]), MAX_PREFIX_TERMS)):
                     self._term(leaf, term.decode("utf-8") if isinstance(term, bytes) else term, score, mask)
             return mask, score
         for term in clause.terms:
@@ -241,13 +242,10 @@ class Evaluation:
             mask[docs[codes == values.index(value)]] = True  # type: ignore[arg-type]
         return mask
 
-    def _filters(self, segment: Segment, filters: Filters) -> np.ndarray:
-        mask = np.ones(segment.size, dtype=bool)
-        for facet in FACETS:
-            value = getattr(filters, facet)
-            if value is not None:
-                mask &= self._facet_mask(segment, facet, value)
-        return mask
+    def _filter_masks(self, segment: Segment, filters: Filters) -> dict[str, np.ndarray]:
+        """The documents each chosen facet value keeps."""
+        return {facet: self._facet_mask(segment, facet, getattr(filters, facet))
+                for facet in FACETS if getattr(filters, facet) is not None}
 
     # --- the search ------------------------------------------------------------------------
 
@@ -272,7 +270,10 @@ class Evaluation:
             for clause in negative:
                 matched &= ~self._clause(leaf, clause, phrases)[0]
             visible = matched & leaf[4]
-            selected = visible & self._filters(segment, request.filters)
+            masks = self._filter_masks(segment, request.filters)
+            selected = visible
+            for mask in masks.values():
+                selected = selected & mask
             count = int(selected.sum())
             total += count
             if count and wanted:
@@ -284,7 +285,7 @@ class Evaluation:
                 for i in order:
                     doc = docs[i]
                     candidates.append((float(score[doc]), int(segment.date[doc]), segment.ids[doc] or ""))
-            self._count(segment, visible, request.filters, counts)
+            self._count(segment, visible, masks, counts)
         if request.sort == "date" or not positive:
             candidates.sort(key=lambda c: (-c[1], c[2]))
         else:
@@ -293,10 +294,8 @@ class Evaluation:
         return SearchHits(total=total, hits=[Hit(id=i, score=s) for s, _, i in page],
                           facets={facet: dict(counter) for facet, counter in counts.items()})
 
-    def _count(self, segment: Segment, visible: np.ndarray, filters: Filters, counts: dict[str, Counter[str]]) -> None:
+    def _count(self, segment: Segment, visible: np.ndarray, masks: dict[str, np.ndarray], counts: dict[str, Counter[str]]) -> None:
         """Facet counts; each facet is narrowed by the other facets' choices, not its own."""
-        masks = {facet: self._facet_mask(segment, facet, getattr(filters, facet))
-                 for facet in FACETS if getattr(filters, facet) is not None}
         for facet in FACETS:
             narrowed = visible
             for other, mask in masks.items():
@@ -319,19 +318,13 @@ class Evaluation:
                     if n:
                         counts[facet][values[code]] += int(n)
 
-    def finds(self, terms: Sequence[str]) -> bool:
-        for leaf in self.leaves:
-            mask = np.zeros(leaf[3].size, dtype=bool)
-            score = np.zeros(leaf[3].size, dtype=np.float32)
-            for term in terms:
-                self._term(leaf, term, score, mask)
-            if (mask & leaf[4]).any():
-                return True
+    def finds(self, term: str) -> bool:
+        """Whether a visible document holds the term in a searched field (no scoring needed)."""
+        for key, reader, _offset, _segment, visible in self.leaves:
+            for name in BOOSTS:
+                ids, _tf = self.vectors.postings(key, reader, name, term)
+                if len(ids) and visible[ids].any():
+                    return True
         return False
 
 
-def _take(iterable, n: int):  # type: ignore[no-untyped-def]
-    for i, item in enumerate(iterable):
-        if i >= n:
-            return
-        yield item

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-from html import unescape
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from praxis import policy
 from praxis.errors import Forbidden, Invalid, NotFound, NotSignedIn
+from praxis.markdown import excerpt as html_excerpt
 from praxis.markdown import render
 from praxis.models import BaseCarnet, Carnet, CarnetMember, KnowledgeBase, User, utcnow
 from praxis.schemas import (
@@ -29,7 +28,6 @@ from praxis.services import categories, communities, entries, links
 from praxis.services.notes import new_id
 from praxis.services.urls import base_url, carnet_url, user_url
 
-_TAG = re.compile(r"<[^>]+>")
 
 
 # --- loading and rights ----------------------------------------------------------------------
@@ -85,8 +83,8 @@ def touch(session: Session, carnet: Carnet) -> None:
 
 
 def excerpt(markdown_text: str, length: int = 200) -> str:
-    text = " ".join(unescape(_TAG.sub(" ", render(markdown_text).html)).split())
-    return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
+    """The first words of a description, as plain text."""
+    return html_excerpt(render(markdown_text).html, length)
 
 
 def rendered(session: Session, actor: policy.Actor, text: str) -> str:

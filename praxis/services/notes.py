@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from html import unescape
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,7 +13,7 @@ from sqlmodel import Session, select
 
 from praxis import policy
 from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
-from praxis.markdown import fold, render, slugify
+from praxis.markdown import excerpt, fold, render, slugify
 from praxis.models import BaseCarnet, Carnet, CarnetEntry, KnowledgeBase, Note, NoteAuthor, NoteReader, Revision, User, utcnow
 from praxis.schemas import (
     DETAIL_FIELDS,
@@ -383,13 +381,6 @@ _ORDER = {
 }
 
 
-_TAG = re.compile(r"<[^>]+>")
-
-
-def _excerpt(html: str, length: int = 220) -> str:
-    """The first words of a note as plain text, from its stored rendering."""
-    text = " ".join(unescape(_TAG.sub(" ", html)).split())
-    return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
 
 
 def title_prefix(prefix: str):  # type: ignore[no-untyped-def]
@@ -461,7 +452,7 @@ def summaries(session: Session, notes: Sequence[Note]) -> list[NoteSummary]:
     return [
         NoteSummary(
             id=n.id, kind=n.kind, title=n.title, url=note_url(session, n.id), visibility=n.visibility,
-            authors=authors[n.id], excerpt=_excerpt(n.html), published_at=n.published_at,
+            authors=authors[n.id], excerpt=excerpt(n.html, 220), published_at=n.published_at,
             region=n.region, description=n.description, definition=n.definition,
             updated_at=n.updated_at, revision=n.revision,
         )

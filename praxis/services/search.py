@@ -12,7 +12,7 @@ from praxis.schemas import FacetCount, SearchItem, SearchPage, SearchQuery
 from praxis.search.analysis import distance, stem
 from praxis.search.analysis import words as analysed_words
 from praxis.search.base import FACETS, Filters, SearchRequest
-from praxis.search.documents import plain_text
+from praxis.markdown import plain_text
 from praxis.search.highlight import snippet
 from praxis.search.query import Query, parse
 from praxis.search.queue import Indexer
