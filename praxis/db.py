@@ -67,7 +67,10 @@ def new_session(engine: Engine, settings: Settings, *, write: bool) -> Session:
     """A session carrying what services need to build absolute URLs and dates."""
     session = Session(writer(engine) if write else engine, expire_on_commit=False)
     # `engine` lets the search queue find the indexer that applies this session's changes.
-    session.info.update(site_url=settings.site_url, timezone=settings.timezone, engine=engine)
+    session.info.update(
+        site_url=settings.site_url, site_name=settings.site_name, timezone=settings.timezone, language=settings.language,
+        engine=engine,
+    )
     return session
 
 

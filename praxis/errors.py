@@ -20,13 +20,16 @@ class DomainError(Exception):
 
 
 class Invalid(DomainError):
-    """Bad input; `field` names where, when known."""
+    """Bad input; `field` names where, when known, in the request's `part` (body or query)."""
 
     status = 422
 
-    def __init__(self, message: str, field: str | None = None, *, keep_writes: bool = False, **extra: Any) -> None:
+    def __init__(
+        self, message: str, field: str | None = None, *, part: str = "body", keep_writes: bool = False, **extra: Any
+    ) -> None:
         super().__init__(message, keep_writes=keep_writes, **extra)
         self.field = field
+        self.part = part
 
 
 class NotSignedIn(DomainError):

@@ -42,6 +42,11 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=64, unique=True, index=True)
     display_name: str = Field(max_length=200)
+    # How citations name the person: family and given names when the display name splits badly,
+    # or an organisation, whose name is never split.
+    family_name: str | None = Field(default=None, max_length=200)
+    given_name: str | None = Field(default=None, max_length=200)
+    is_organisation: bool = Field(default=False)
     email: str | None = Field(default=None, max_length=320)
     password_hash: str | None = Field(default=None, max_length=255)
     is_admin: bool = Field(default=False)
@@ -74,7 +79,7 @@ class Note(SQLModel, table=True):
         sa.Index("ix_note_title_key_prefix", "title_key"),
     )
 
-    id: str = Field(primary_key=True, max_length=24)
+    id: str = Field(primary_key=True, max_length=32)
     kind: str = Field(max_length=16, index=True)
     title: str = Field(max_length=300)
     # fold(title): wikilinks, suggestions, A–Z. Byte order ("C") on PostgreSQL as on SQLite, so a
@@ -151,7 +156,7 @@ class Community(SQLModel, table=True):
 
     __tablename__ = "community"
 
-    id: str = Field(primary_key=True, max_length=24)
+    id: str = Field(primary_key=True, max_length=32)
     name: str = Field(max_length=200)
     description: str = Field(default="", sa_type=sa.Text)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -181,7 +186,7 @@ class EditRequest(SQLModel, table=True):
 
     __tablename__ = "edit_request"
 
-    id: str = Field(primary_key=True, max_length=24)
+    id: str = Field(primary_key=True, max_length=32)
     note_id: str = Field(foreign_key="note.id", index=True, ondelete="CASCADE")
     requester_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
     message: str = Field(default="", max_length=2000)
@@ -211,7 +216,7 @@ class Carnet(SQLModel, table=True):
 
     __tablename__ = "carnet"
 
-    id: str = Field(primary_key=True, max_length=24)
+    id: str = Field(primary_key=True, max_length=32)
     title: str = Field(max_length=300)
     description: str = Field(default="", sa_type=sa.Text)  # Markdown
     guide: str = Field(default="", sa_type=sa.Text)  # Markdown, shown to whoever adds to the carnet
@@ -284,8 +289,8 @@ class EntryCategory(SQLModel, table=True):
         ),
     )
 
-    carnet_id: str = Field(primary_key=True, max_length=24)
-    note_id: str = Field(primary_key=True, max_length=24)
+    carnet_id: str = Field(primary_key=True, max_length=32)
+    note_id: str = Field(primary_key=True, max_length=32)
     category_id: int = Field(foreign_key="carnet_category.id", primary_key=True, index=True, ondelete="CASCADE")
 
 
@@ -294,7 +299,7 @@ class KnowledgeBase(SQLModel, table=True):
 
     __tablename__ = "knowledge_base"
 
-    id: str = Field(primary_key=True, max_length=24)
+    id: str = Field(primary_key=True, max_length=32)
     title: str = Field(max_length=300)
     description: str = Field(default="", sa_type=sa.Text)
     visibility: str = Field(default="public", max_length=16)
@@ -333,5 +338,5 @@ class SearchQueue(SQLModel, table=True):
     __tablename__ = "search_queue"
 
     id: int | None = Field(default=None, primary_key=True)
-    note_id: str = Field(max_length=24)  # no foreign key: a purged note is still to be removed
+    note_id: str = Field(max_length=32)  # no foreign key: a purged note is still to be removed
     queued_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

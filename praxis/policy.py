@@ -142,6 +142,12 @@ def can_manage_accounts(actor: Actor) -> bool:
     return is_admin(actor)
 
 
+def can_edit_profile(actor: Actor, person: User) -> bool:
+    """People change their own name and how citations name them; admins change anyone's
+    (profiles without login, made from the names in imported files, have no one else)."""
+    return is_admin(actor) or (is_signed_in(actor) and actor is not None and actor.id == person.id)
+
+
 def can_register(actor: Actor, registration: str) -> bool:
     """Anyone may open an account while registration is open; only admins when it is closed."""
     return registration == "open" or is_admin(actor)

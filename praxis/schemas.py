@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -58,7 +58,7 @@ DisplayName = Annotated[
 ]
 Username = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=USERNAME_PATTERN)]
 Timestamp = Annotated[datetime, AfterValidator(_plausible_time)]
-NOTE_ID_PATTERN = r"^[A-Za-z0-9_\-]{1,24}$"
+NOTE_ID_PATTERN = r"^[A-Za-z0-9_\-]{1,32}$"
 NoteId = Annotated[str, StringConstraints(pattern=NOTE_ID_PATTERN)]
 RevisionNumber = Annotated[int, Field(ge=1, le=2_147_483_647)]
 
@@ -93,9 +93,25 @@ class PasswordChange(Strict):
 class UserRead(BaseModel):
     username: str
     display_name: str
+    family_name: str | None = None
+    given_name: str | None = None
+    is_organisation: bool = False
+    cited_as: str  # how citations name the person: "Laurence, Marie-Hélène", or an organisation whole
     is_admin: bool = False
     is_active: bool = True
     url: str
+
+
+PersonName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_storable), AfterValidator(_one_line)]
+
+
+class ProfileUpdate(Strict):
+    """A new display name, and how citations name the person (an empty name clears it)."""
+
+    display_name: DisplayName | None = None
+    family_name: PersonName | None = None
+    given_name: PersonName | None = None
+    is_organisation: bool | None = None
 
 
 class TokenRequest(Strict):
@@ -657,7 +673,7 @@ class RestoreRequest(Strict):
 class SearchQuery(QueryParams):
     q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_storable)] = ""
     kind: Kind | None = None
-    carnet: Annotated[str, StringConstraints(max_length=24)] | None = None
+    carnet: Annotated[str, StringConstraints(max_length=32)] | None = None
     author: Annotated[str, StringConstraints(max_length=64)] | None = None
     year: int | None = Field(None, ge=1, le=9999)
     sort: Literal["relevance", "date"] = "relevance"
@@ -693,3 +709,27 @@ class SearchPage(BaseModel):
     sort: str
     match: Literal["all", "any"] = "all"  # "any": no note held every word, these hold some
     suggestion: str | None = None  # "Vouliez-vous dire…": the query with a misspelt word corrected
+
+
+# --- citations ------------------------------------------------------------------------------
+
+CitationStyle = Literal["praxis", "apa", "mla", "chicago", "bibtex", "ris", "csl-json"]
+
+
+class CitationQuery(QueryParams):
+    """Which citation: a style, a language (default: the site's), a revision, the day of access."""
+
+    style: CitationStyle = "praxis"
+    lang: Literal["fr", "en"] | None = None
+    rev: RevisionNumber | None = None  # notes only: that revision's permanent link
+    accessed: date | None = None  # default: today where the site is
+
+
+class CitationRead(BaseModel):
+    style: str
+    lang: str
+    text: str  # plain text, what "Copier" copies
+    html: str  # the same words as HTML (italics, the link); escaped text for file formats
+    media_type: str  # of `text` as a download
+    url: str  # the address cited
+    accessed: date

@@ -5,8 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from praxis.deps import ActorDep, SessionDep, UserDep
-from praxis.schemas import BaseCarnetAdd, BaseCreate, BaseManagerAdd, BaseRead, BaseSummary, BaseUpdate, NoteQuery
-from praxis.services import bases
+from praxis.schemas import (
+    BaseCarnetAdd, BaseCreate, BaseManagerAdd, BaseRead, BaseSummary, BaseUpdate, CitationQuery, CitationRead, NoteQuery,
+)
+from praxis.services import bases, citations
 
 router = APIRouter(prefix="/bases", tags=["bases"])
 
@@ -61,3 +63,9 @@ def add_manager(base_id: str, data: BaseManagerAdd, session: SessionDep, actor: 
 def remove_manager(base_id: str, username: str, session: SessionDep, actor: ActorDep) -> Response:
     bases.remove_manager(session=session, actor=actor, base_id=base_id, username=username)
     return Response(status_code=204)
+
+
+@router.get("/{base_id}/citation", response_model=CitationRead)
+def citation(base_id: str, query: Annotated[CitationQuery, Query()], session: SessionDep, actor: ActorDep) -> CitationRead:
+    """ "Pour citer cette base", with its managers as authors."""
+    return citations.for_base(session=session, actor=actor, base_id=base_id, query=query)

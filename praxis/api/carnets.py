@@ -15,13 +15,15 @@ from praxis.schemas import (
     CarnetUpdate,
     CategoryName,
     CategoryRemoval,
+    CitationQuery,
+    CitationRead,
     EntryCreate,
     EntryRead,
     EntryUpdate,
     Graph,
     NameChange,
 )
-from praxis.services import carnets, filing, visualisation
+from praxis.services import carnets, citations, filing, visualisation
 
 router = APIRouter(prefix="/carnets", tags=["carnets"])
 AxisId = Annotated[int, Path(ge=1, le=2_147_483_647)]
@@ -143,3 +145,9 @@ def remove_note(carnet_id: str, note_id: str, session: SessionDep, actor: ActorD
     """Take the note out of the carnet; the note itself stays."""
     filing.remove(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id)
     return Response(status_code=204)
+
+
+@router.get("/{carnet_id}/citation", response_model=CitationRead)
+def citation(carnet_id: str, query: Annotated[CitationQuery, Query()], session: SessionDep, actor: ActorDep) -> CitationRead:
+    """ "Pour citer ce carnet", with its managers as authors."""
+    return citations.for_carnet(session=session, actor=actor, carnet_id=carnet_id, query=query)

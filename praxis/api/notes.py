@@ -6,6 +6,8 @@ from fastapi import APIRouter, Path, Query, Response
 
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.schemas import (
+    CitationQuery,
+    CitationRead,
     DiffRead,
     Graph,
     NoteCreate,
@@ -20,7 +22,7 @@ from praxis.schemas import (
     Suggestion,
 )
 from praxis.vocab import Kind
-from praxis.services import directory, filing
+from praxis.services import citations, directory, filing
 from praxis.services import notes as note_service
 from praxis.services import revisions as revision_service
 
@@ -85,6 +87,12 @@ def diff(
     to: Annotated[RevisionNumber, Query()],
 ) -> DiffRead:
     return revision_service.diff_revisions(session=session, actor=actor, note_id=note_id, from_=from_, to=to)
+
+
+@router.get("/{note_id}/citation", response_model=CitationRead)
+def citation(note_id: str, query: Annotated[CitationQuery, Query()], session: SessionDep, actor: ActorDep) -> CitationRead:
+    """ "Pour citer cette note": the note (or revision `rev`) in a style, as read today or on `accessed`."""
+    return citations.for_note(session=session, actor=actor, note_id=note_id, query=query)
 
 
 @router.get("/{note_id}/graph", response_model=Graph)

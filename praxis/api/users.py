@@ -4,7 +4,7 @@ from fastapi import APIRouter
 
 from praxis.deps import ActorDep, SessionDep
 from praxis.errors import NotFound
-from praxis.schemas import UserRead
+from praxis.schemas import ProfileUpdate, UserRead
 from praxis.services import accounts
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -16,6 +16,12 @@ def profile(username: str, session: SessionDep, actor: ActorDep) -> UserRead:
     if user is None:
         raise NotFound("No such person.")
     return accounts.user_read(session, user)
+
+
+@router.patch("/{username}", response_model=UserRead)
+def update(username: str, data: ProfileUpdate, session: SessionDep, actor: ActorDep) -> UserRead:
+    """Change a display name and how citations name the person (themselves, or an admin)."""
+    return accounts.user_read(session, accounts.update_profile(session=session, actor=actor, username=username, data=data))
 
 
 @router.post("/{username}/deactivate", response_model=UserRead)

@@ -19,7 +19,7 @@ from praxis.search.base import FACETS, Filters, Hit, SearchHits, SearchRequest, 
 from praxis.search.documents import SearchDoc
 from praxis.search.query import Clause
 
-VERSION = 4
+VERSION = 5
 SCHEMA = "praxis_search"
 DOCS = f"{SCHEMA}.document_v{VERSION}"
 WORDS = f"{SCHEMA}.word_v{VERSION}"
@@ -40,7 +40,7 @@ def _create(conn: Connection, suffix: str = "") -> None:
     conn.exec_driver_sql(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
     conn.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.state (name text PRIMARY KEY, version int NOT NULL)")
     conn.exec_driver_sql(
-        f"CREATE TABLE IF NOT EXISTS {docs} (note_id varchar(24) PRIMARY KEY, kind varchar(16) NOT NULL, "
+        f"CREATE TABLE IF NOT EXISTS {docs} (note_id varchar(32) PRIMARY KEY, kind varchar(16) NOT NULL, "
         "authors text[] NOT NULL, carnets text[] NOT NULL, grants text[] NOT NULL, year int NOT NULL, "
         "date timestamptz NOT NULL, tsv tsvector NOT NULL)"
     )

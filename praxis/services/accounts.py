@@ -13,10 +13,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
 from praxis import policy
+from praxis.citation.names import Person, person
 from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn, TooManyRequests
 from praxis.markdown import slugify
 from praxis.models import AuthToken, LoginFailure, User, utcnow
-from praxis.schemas import RegisterRequest, UserCreate, UserRead
+from praxis.schemas import ProfileUpdate, RegisterRequest, UserCreate, UserRead
 from praxis.services.urls import user_url
 
 _hasher = PasswordHasher()
@@ -245,8 +246,43 @@ def revoke_token(*, session: Session, token: str) -> bool:
     return bool(result.rowcount)
 
 
+def cited_person(user: User) -> Person:
+    """The person as citations name them: their own family/given split, or their display name."""
+    return person(user.display_name, family=user.family_name, given=user.given_name, organisation=user.is_organisation)
+
+
+def cited_as(user: User) -> str:
+    """How citations name the person ("Laurence, Marie-Hélène"; an organisation whole)."""
+    return cited_person(user).inverted
+
+
 def user_read(session: Session, user: User) -> UserRead:
     return UserRead(
-        username=user.username, display_name=user.display_name, is_admin=user.is_admin, is_active=user.is_active,
+        username=user.username, display_name=user.display_name, family_name=user.family_name, given_name=user.given_name,
+        is_organisation=user.is_organisation, cited_as=cited_as(user), is_admin=user.is_admin, is_active=user.is_active,
         url=user_url(session, user.username),
     )
+
+
+def update_profile(*, session: Session, actor: User | None, username: str, data: ProfileUpdate) -> User:
+    """Change a display name and how citations name the person (themselves, or an admin)."""
+    user = get_user(session, username) if len(username) <= 64 else None
+    if user is None:
+        raise NotFound("No such person.")
+    if not policy.can_edit_profile(actor, user):
+        if not policy.is_signed_in(actor):
+            raise NotSignedIn("Sign in first.")
+        raise Forbidden("Only this person and administrators can change this profile.")
+    sent = data.model_dump(exclude_unset=True)
+    if sent.get("display_name"):
+        user.display_name = sent["display_name"]
+    for name in ("family_name", "given_name"):
+        if name in sent:
+            setattr(user, name, sent[name] or None)  # an emptied field clears it
+    if not user.family_name:
+        user.given_name = None  # given names alone cannot be cited apart from a family name
+    if sent.get("is_organisation") is not None:
+        user.is_organisation = sent["is_organisation"]
+    session.add(user)
+    session.flush()
+    return user

@@ -53,7 +53,7 @@ class Common:
 def _common(session: Session, meta: dict, body: str, where: str) -> Common:
     object_id = meta.get("id")
     if not (isinstance(object_id, str) and is_note_id(object_id)):
-        raise Invalid(f"{where}: 'id' must be 1 to 24 letters, digits, '-' or '_'.", field="id")
+        raise Invalid(f"{where}: 'id' must be 1 to 32 letters, digits, '-' or '_'.", field="id")
     visibility, community_id = fields.visibility_and_community(session, meta, where)
     return Common(
         id=object_id,

@@ -71,7 +71,7 @@ def mine(*, session: Session, actor: policy.Actor) -> list[EditRequestRead]:
 
 def decide(*, session: Session, actor: policy.Actor, request_id: str, approve: bool) -> EditRequestRead:
     """An author approves (the requester becomes the last co-author) or refuses a request."""
-    req = session.get(EditRequest, request_id) if len(request_id) <= 24 else None
+    req = session.get(EditRequest, request_id) if len(request_id) <= 32 else None
     if req is None:
         raise NotFound("No such request.")
     note, author_ids = note_service.load_readable(session, actor, req.note_id)

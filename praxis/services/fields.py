@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time
-from typing import TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import TypeAdapter, ValidationError
@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from praxis.errors import Invalid
 from praxis.models import User
-from praxis.schemas import DisplayName, Timestamp, Username
+from praxis.schemas import DisplayName, PersonName, Timestamp, Username
 from praxis.services import accounts, communities
 from praxis.vocab import VISIBILITIES
 
@@ -22,6 +22,7 @@ T = TypeVar("T")
 _timestamp = TypeAdapter(Timestamp)
 _username = TypeAdapter(Username)
 _display_name = TypeAdapter(DisplayName)
+_person_name = TypeAdapter(PersonName)
 
 
 def timezone(session: Session) -> ZoneInfo:
@@ -66,7 +67,7 @@ def people(session: Session, value: object, where: str, name: str = "authors", *
                 raise Invalid(f"{where}: {name}: {item['username']!r} is not a valid username and name.", field=name) from None
             user = accounts.get_user(session, username)
             if user is None:
-                user = User(username=username, display_name=display)
+                user = User(username=username, display_name=display, **_citation_name(item, where, name))
                 session.add(user)
                 session.flush()
         elif isinstance(item, str):
@@ -108,5 +109,26 @@ def iso(value: datetime | None, tz: ZoneInfo) -> str | None:
 
 
 
-def person(user: User) -> dict[str, str]:
-    return {"username": user.username, "name": user.display_name}
+def person(user: User) -> dict[str, Any]:
+    """A person as front matter names them, with how citations name them when set."""
+    out: dict[str, Any] = {"username": user.username, "name": user.display_name}
+    if user.family_name:
+        out["family"] = user.family_name
+        if user.given_name:
+            out["given"] = user.given_name
+    if user.is_organisation:
+        out["organisation"] = True
+    return out
+
+
+def _citation_name(item: dict, where: str, field: str) -> dict[str, Any]:
+    """`family`, `given` and `organisation` of a front-matter person, checked."""
+    try:
+        family = _person_name.validate_python(item.get("family") or "") or None
+        given = _person_name.validate_python(item.get("given") or "") or None
+    except ValidationError:
+        raise Invalid(f"{where}: {field}: 'family' and 'given' must be names on one line.", field=field) from None
+    organisation = item.get("organisation", False)
+    if not isinstance(organisation, bool):
+        raise Invalid(f"{where}: {field}: 'organisation' must be true or false.", field=field)
+    return {"family_name": family, "given_name": given if family else None, "is_organisation": organisation}

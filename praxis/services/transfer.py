@@ -85,7 +85,7 @@ def _read_file(session: Session, path: Path, post: frontmatter.Post) -> tuple[st
         raise Invalid(f"{where}: 'links' must be a list of note ids.", field="links")
     note_id = meta.get("id")
     if note_id is not None and not (isinstance(note_id, str) and is_note_id(note_id)):
-        raise Invalid(f"{where}: 'id' must be 1 to 24 letters, digits, '-' or '_'.", field="id")
+        raise Invalid(f"{where}: 'id' must be 1 to 32 letters, digits, '-' or '_'.", field="id")
     details = fields.checked(where, "details", lambda: NoteDetails.model_validate({k: meta[k] for k in DETAIL_FIELDS if k in meta}))
     state = note_service.NoteState(
         title=title, body=body, kind=kind, visibility=visibility, licence=licence,

@@ -12,7 +12,9 @@ from starlette.responses import Response
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import Invalid
 from praxis.schemas import BaseCarnetAdd, BaseCreate, BaseManagerAdd, BaseUpdate, NoteQuery
-from praxis.services import bases, carnets, communities, transfer
+from praxis.services import bases, carnets, citations, communities, transfer
+from praxis.web import citations as citation_pages
+from praxis.web.citations import StyleParam
 from praxis.web.forms import first_error, parse_form
 from praxis.web.templating import page
 
@@ -54,15 +56,18 @@ async def create(request: Request, session: SessionDep, actor: UserDep) -> Respo
 @router.get("/b/{base_id}/")
 def base_page(
     request: Request, base_id: str, session: SessionDep, actor: ActorDep,
-    carnet: Annotated[str, Query(max_length=24)] = "", kind: str = "", author: Annotated[str, Query(max_length=64)] = "",
-    q: Annotated[str, Query(max_length=200)] = "", p: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    carnet: Annotated[str, Query(max_length=32)] = "", kind: str = "", author: Annotated[str, Query(max_length=64)] = "",
+    q: Annotated[str, Query(max_length=200)] = "", p: Annotated[int, Query(ge=1, le=100_000)] = 1, style: StyleParam = "",
 ) -> Response:
     query, errors = parse_form(NoteQuery, {"carnet": carnet, "kind": kind, "author": author, "q": q, "page": p})
     if query is None:
         raise first_error(errors)
     base = bases.read(session=session, actor=actor, base_id=base_id, query=query)
+    work = citations.base_work(session=session, actor=actor, base_id=base.id)
+    cite = citation_pages.block(session, work, citation_pages.style_query(style), api=f"/api/v1/bases/{base.id}/citation")
     params = [(k, v) for k, v in (("carnet", query.carnet), ("kind", query.kind), ("author", query.author), ("q", query.q)) if v]
-    return page(request, "bases/view.html", {"base": base, "query": query, "params": params, "filtered": bool(params)},
+    return page(request, "bases/view.html",
+                {"base": base, "query": query, "params": params, "filtered": bool(params), "cite": cite},
                 alternate=f"/api/v1/bases/{base.id}")
 
 
@@ -109,7 +114,7 @@ def delete(base_id: str, session: SessionDep, actor: UserDep) -> Response:
 
 
 @router.post("/b/{base_id}/carnets")
-def add_carnet(base_id: str, session: SessionDep, actor: UserDep, carnet_id: Annotated[str, Form(max_length=24)] = "") -> Response:
+def add_carnet(base_id: str, session: SessionDep, actor: UserDep, carnet_id: Annotated[str, Form(max_length=32)] = "") -> Response:
     data, errors = parse_form(BaseCarnetAdd, {"carnet_id": carnet_id})
     if data is None:
         raise first_error(errors)

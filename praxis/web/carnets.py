@@ -25,7 +25,9 @@ from praxis.schemas import (
     EntryUpdate,
     NameChange,
 )
-from praxis.services import carnets, categories, communities, filing, links, transfer, visualisation
+from praxis.services import carnets, categories, citations, communities, filing, links, transfer, visualisation
+from praxis.web import citations as citation_pages
+from praxis.web.citations import StyleParam
 from praxis.web.forms import first_error, parse_form, split_list
 from praxis.web.templating import page
 
@@ -92,22 +94,25 @@ def carnet_page(
     request: Request, carnet_id: str, session: SessionDep, actor: ActorDep,
     category: Annotated[list[str], Query(max_length=30)] = [],  # noqa: B006 (FastAPI copies defaults)
     kind: str = "", author: Annotated[str, Query(max_length=64)] = "", q: Annotated[str, Query(max_length=200)] = "",
-    sort: str = "", p: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    sort: str = "", p: Annotated[int, Query(ge=1, le=100_000)] = 1, style: StyleParam = "",
 ) -> Response:
     query, errors = parse_form(CarnetQuery, {"category": category, "kind": kind, "author": author, "q": q, "sort": sort, "page": p})
     if query is None:
         raise first_error(errors)
-    return _view(request, session, actor, carnet_id, query, errors={})
+    return _view(request, session, actor, carnet_id, query, errors={}, style=style)
 
 
-def _view(request: Request, session: Session, actor: Any, carnet_id: str, query: CarnetQuery, *, errors: dict, status: int = 200) -> Response:
+def _view(request: Request, session: Session, actor: Any, carnet_id: str, query: CarnetQuery, *, errors: dict,
+          status: int = 200, style: str = "") -> Response:
     carnet = carnets.read(session=session, actor=actor, carnet_id=carnet_id, query=query)
+    work = citations.carnet_work(session=session, actor=actor, carnet_id=carnet.id)
+    cite = citation_pages.block(session, work, citation_pages.style_query(style), api=f"/api/v1/carnets/{carnet.id}/citation")
     filtered = bool(query.category or query.kind or query.author or query.q)
     params = [("category", c) for c in query.category] + [
         (k, v) for k, v in (("kind", query.kind), ("author", query.author), ("q", query.q), ("sort", query.sort)) if v
     ]
     return page(request, "carnets/view.html", {
-        "carnet": carnet, "query": query, "filtered": filtered, "params": params, "errors": errors,
+        "carnet": carnet, "query": query, "filtered": filtered, "params": params, "errors": errors, "cite": cite,
         "reorderable": carnet.can_manage and (query.sort or carnet.sort) == "manual" and not filtered,
     }, status_code=status, alternate=f"/api/v1/carnets/{carnet.id}")
 

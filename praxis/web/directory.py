@@ -11,6 +11,7 @@ from praxis.markdown import fold
 from praxis.schemas import NoteQuery
 from praxis.services import directory
 from praxis.services import notes as note_service
+from praxis.web.citations import StyleParam
 from praxis.web.notes import note_page
 from praxis.web.templating import page
 
@@ -46,6 +47,6 @@ def lexique(
 
 
 @router.get("/def/{slug}/")
-def definition(request: Request, slug: str, session: SessionDep, actor: ActorDep) -> Response:
+def definition(request: Request, slug: str, session: SessionDep, actor: ActorDep, style: StyleParam = "") -> Response:
     term = directory.term_by_slug(session=session, actor=actor, slug=slug)
-    return note_page(request, session, actor, term)
+    return note_page(request, session, actor, term, style=style)

@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from praxis.errors import DomainError, Invalid, NotSignedIn
 from praxis.middleware import is_api_path
+from praxis.web.forms import FIELD_LABELS
 from praxis.web.templating import page
 
 log = logging.getLogger("praxis.errors")
@@ -68,14 +69,16 @@ def install_error_handlers(app: FastAPI) -> None:
             if isinstance(exc, NotSignedIn):
                 headers["WWW-Authenticate"] = "Bearer"
             if isinstance(exc, Invalid):
-                loc = ["body", exc.field] if exc.field else ["body"]
+                loc = [exc.part, exc.field] if exc.field else [exc.part]
                 return _json(exc.status, {"detail": [{"loc": loc, "msg": exc.message, "type": "value_error"}]})
             extra = {k: v for k, v in exc.extra.items() if k != "field"}
             return _json(exc.status, {"detail": exc.message, **extra}, headers or None)
         if isinstance(exc, NotSignedIn) and request.method == "GET":
             here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(here)}", status_code=303)
-        response = error_page(request, exc.status)
+        # A wrong value names its field, as the person knows it ("Style de citation").
+        field = FIELD_LABELS.get(exc.field, exc.field) if isinstance(exc, Invalid) and exc.field else None
+        response = error_page(request, exc.status, field)
         response.headers.update(headers)
         return response
 

@@ -35,7 +35,8 @@ FIELD_LABELS = {
     "username": "Nom d'utilisateur", "display_name": "Nom affiché", "email": "Courriel", "password": "Mot de passe",
     "current_password": "Mot de passe actuel", "new_password": "Nouveau mot de passe",
     "website": "Site web", "region": "Région", "description": "Description", "definition": "Définition",
-    "synonyms": "Synonymes",
+    "synonyms": "Synonymes", "family_name": "Nom de famille", "given_name": "Prénom(s)",
+    "is_organisation": "Organisation", "style": "Style de citation", "accessed": "Date de consultation", "rev": "Révision",
 }
 
 

@@ -12,10 +12,12 @@ from starlette.responses import Response
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import Conflict, Invalid
 from praxis.schemas import KIND_DETAILS, CarnetQuery, EditRequestCreate, NoteCreate, NoteRead, NoteUpdate, RevisionNumber
-from praxis.services import carnets, communities, edit_requests, filing, links
+from praxis.services import carnets, citations, communities, edit_requests, filing, links
 from praxis.services import notes as note_service
 from praxis.services import revisions as revision_service
 from praxis.vocab import DEFAULT_LICENCE
+from praxis.web import citations as citation_pages
+from praxis.web.citations import StyleParam
 from praxis.web.forms import M, parse_form, split_list
 from praxis.web.templating import page
 
@@ -94,7 +96,7 @@ def _editor(request: Request, session: Session, *, note: Any, values: dict[str, 
 @router.get("/n/new")
 def new_note_form(
     request: Request, session: SessionDep, actor: UserDep,
-    title: Annotated[str, Query(max_length=300)] = "", carnet: Annotated[str, Query(max_length=24)] = "",
+    title: Annotated[str, Query(max_length=300)] = "", carnet: Annotated[str, Query(max_length=32)] = "",
 ) -> Response:
     values = {"title": title, "body": "", "kind": "note", "visibility": "public", "licence": DEFAULT_LICENCE, "carnet": carnet}
     return _editor(request, session, note=None, values=values, errors={})
@@ -116,22 +118,26 @@ async def create_note(request: Request, session: SessionDep, actor: UserDep) -> 
 @router.get("/n/{note_id}/")
 def view_note(
     request: Request, note_id: str, session: SessionDep, actor: ActorDep,
-    rev: Annotated[RevisionNumber | None, Query()] = None,
+    rev: Annotated[RevisionNumber | None, Query()] = None, style: StyleParam = "",
 ) -> Response:
     note = note_service.get_note(session=session, actor=actor, note_id=note_id)
-    return note_page(request, session, actor, note, rev)
+    return note_page(request, session, actor, note, rev, style)
 
 
-def note_page(request: Request, session: Session, actor: Any, note: NoteRead, rev: int | None = None) -> Response:
-    """A note's page (at /n/{id}/, or /def/{slug}/ for a term), or one of its revisions."""
+def note_page(request: Request, session: Session, actor: Any, note: NoteRead, rev: int | None = None, style: str = "") -> Response:
+    """A note's page (at /n/{id}/, or /def/{slug}/ for a term), or one of its revisions, with
+    its citation in `style` ("Pour citer cette note": of the revision shown, when one is)."""
     revision = None
     if rev is not None and rev != note.revision:
         revision = revision_service.get_revision(session=session, actor=actor, note_id=note.id, number=rev)
     alternate = f"/api/v1/notes/{note.id}" + (f"/revisions/{rev}" if revision else "")
     requests = edit_requests.list_for_note(session=session, actor=actor, note_id=note.id)
     can_ask = actor is not None and not note.can_edit and not any(r.status == "pending" for r in requests)
+    query = citation_pages.style_query(style, rev=revision.number if revision else None)
+    work = citations.note_work(session=session, actor=actor, note_id=note.id, rev=query.rev)
+    cite = citation_pages.block(session, work, query, api=f"/api/v1/notes/{note.id}/citation")
     return page(request, "notes/view.html",
-                {"note": note, "revision": revision, "requests": requests, "can_ask": can_ask},
+                {"note": note, "revision": revision, "requests": requests, "can_ask": can_ask, "cite": cite},
                 alternate=alternate)
 
 

@@ -22,7 +22,7 @@ def search_page(
     request: Request, session: SessionDep, actor: ActorDep,
     q: Annotated[str, Query(max_length=500)] = "",
     kind: Kind | Literal[""] = "",
-    carnet: Annotated[str, Query(max_length=24)] = "",
+    carnet: Annotated[str, Query(max_length=32)] = "",
     author: Annotated[str, Query(max_length=64)] = "",
     year: Annotated[str, Query(max_length=4)] = "",
     sort: Literal["relevance", "date"] = "relevance",

@@ -85,7 +85,8 @@ class _Tags(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         own_icon = tag == "svg" and ("class", "icon") in attrs  # Praxis's own inline icons
-        if (tag in ("script", "svg", "iframe", "img") and not own_icon) or any(k.startswith("on") for k, _ in attrs):
+        own_script = tag == "script" and dict(attrs).get("src", "").startswith("/static/")  # and its own scripts
+        if (tag in ("script", "svg", "iframe", "img") and not (own_icon or own_script)) or any(k.startswith("on") for k, _ in attrs):
             self.bad.append(tag)
 
 

@@ -18,8 +18,10 @@ CONTENT = Path(__file__).resolve().parents[2] / "content"
 
 
 def _snapshot(session):
-    """Everything a round trip must keep: notes, ordered authors, links and dates."""
-    out = {}
+    """Everything a round trip must keep: notes, ordered authors (and how citations name
+    them), links and dates."""
+    out: dict = {"people": sorted((u.username, u.display_name, u.family_name, u.given_name, u.is_organisation)
+                                  for u in session.exec(select(User)).all())}
     for note in session.exec(select(Note).where(Note.deleted_at.is_(None))).all():
         read = note_service.read_note(session=session, actor=None, note=note)
         links = sorted((l.target_id or "", l.target_title or "", l.origin) for l in session.exec(select(NoteLink).where(NoteLink.source_id == note.id)))
@@ -59,7 +61,7 @@ def test_export_then_import_into_an_empty_site_gives_the_same_site(session, tmp_
     session.commit()
     before = _snapshot(session)
     out = tmp_path / "export"
-    assert transfer.export_path(session=session, path=out, actor=policy.SYSTEM) == len(before)
+    assert transfer.export_path(session=session, path=out, actor=policy.SYSTEM) == len(before) - 1  # notes, not people
     with new_session(second_site, settings, write=True) as empty_site:
         transfer.import_path(session=empty_site, path=out)
         empty_site.commit()
@@ -100,6 +102,27 @@ def test_bad_files_are_refused_with_a_clear_message_and_nothing_is_written(sessi
     session.rollback()
     assert message in err.value.message and "mauvais.md" in err.value.message
     assert session.exec(select(Note)).all() == []
+
+
+def test_the_sample_organisation_is_an_author_cited_whole(session):
+    transfer.import_path(session=session, path=CONTENT / "notes")
+    session.commit()
+    reseau = session.exec(select(User).where(User.username == "reseau.acn")).one()
+    assert reseau.display_name == "Réseau des agents culturels numériques" and reseau.is_organisation
+    valerie = session.exec(select(User).where(User.display_name == "Valérie de Grandpré")).one()
+    assert not valerie.is_organisation and valerie.family_name is None  # split from the display name when cited
+
+
+@pytest.mark.parametrize(
+    ("person", "message"),
+    [("{username: org, name: Org, organisation: oui}", "'organisation' must be true or false"),
+     ("{username: ana, name: Ana, family: [a, b]}", "'family' and 'given' must be names on one line")],
+)
+def test_how_people_are_cited_is_checked_on_import(session, tmp_path, person, message):
+    (tmp_path / "x.md").write_text(f"---\ntitle: X\nauthors: [{person}]\n---\nTexte\n", encoding="utf-8")
+    with pytest.raises(Invalid) as err:
+        transfer.import_path(session=session, path=tmp_path / "x.md")
+    assert message in err.value.message
 
 
 def test_authors_given_as_display_names_become_profiles_once(session, tmp_path):
