@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime, timezone
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from praxis.vocab import DEFAULT_LICENCE, Kind, LicenceId, Visibility
 
@@ -716,13 +716,20 @@ class SearchPage(BaseModel):
 CitationStyle = Literal["praxis", "apa", "mla", "chicago", "bibtex", "ris", "csl-json"]
 
 
+def _iso_day(value: Any) -> Any:
+    # A day as written in a query string: 2025-04-21 (no timestamp, no time, no year before 1000).
+    if not isinstance(value, str) or not re.fullmatch(r"[1-9]\d{3}-\d{2}-\d{2}", value):
+        raise ValueError("must be a day written YYYY-MM-DD, from the year 1000")
+    return value
+
+
 class CitationQuery(QueryParams):
     """Which citation: a style, a language (default: the site's), a revision, the day of access."""
 
     style: CitationStyle = "praxis"
     lang: Literal["fr", "en"] | None = None
     rev: RevisionNumber | None = None  # notes only: that revision's permanent link
-    accessed: date | None = None  # default: today where the site is
+    accessed: Annotated[date, BeforeValidator(_iso_day)] | None = None  # default: today where the site is
 
 
 class CitationRead(BaseModel):

@@ -68,17 +68,17 @@ def test_praxis_style_of_a_note_never_published_and_a_title_ending_with_a_questi
 
 APA = [
     ((GERVAIS,), "en", f"Gervais, M. (2024, October 30). {TITLE}. Praxis. Retrieved April 21, 2025, from {SITE}/n/abc123/"),
-    ((GERVAIS,), "fr", f"Gervais, M. (2024, 30 octobre). {TITLE}. Praxis. Consulté le 21 avril 2025, à l'adresse {SITE}/n/abc123/"),
+    ((GERVAIS,), "fr", f"Gervais, M. (2024, 30 octobre). {TITLE}. Praxis. Consulté le 21 avril 2025 à l'adresse {SITE}/n/abc123/"),
     ((GERVAIS, LAURENCE), "en",
      f"Gervais, M., & Laurence, M.-H. (2024, October 30). {TITLE}. Praxis. Retrieved April 21, 2025, from {SITE}/n/abc123/"),
     ((GERVAIS, LAURENCE), "fr",
-     f"Gervais, M. et Laurence, M.-H. (2024, 30 octobre). {TITLE}. Praxis. Consulté le 21 avril 2025, à l'adresse {SITE}/n/abc123/"),
+     f"Gervais, M. et Laurence, M.-H. (2024, 30 octobre). {TITLE}. Praxis. Consulté le 21 avril 2025 à l'adresse {SITE}/n/abc123/"),
     ((GERVAIS, LAURENCE, RIVARD), "en",
      f"Gervais, M., Laurence, M.-H., & Rivard, A. (2024, October 30). {TITLE}. Praxis. Retrieved April 21, 2025, from {SITE}/n/abc123/"),
     ((GERVAIS, LAURENCE, RIVARD), "fr",
-     f"Gervais, M., Laurence, M.-H. et Rivard, A. (2024, 30 octobre). {TITLE}. Praxis. Consulté le 21 avril 2025, à l'adresse {SITE}/n/abc123/"),
+     f"Gervais, M., Laurence, M.-H. et Rivard, A. (2024, 30 octobre). {TITLE}. Praxis. Consulté le 21 avril 2025 à l'adresse {SITE}/n/abc123/"),
     ((RESEAU,), "fr",
-     f"Réseau des agent·es de développement numérique. (2024, 30 octobre). {TITLE}. Praxis. Consulté le 21 avril 2025, à l'adresse {SITE}/n/abc123/"),
+     f"Réseau des agent·es de développement numérique. (2024, 30 octobre). {TITLE}. Praxis. Consulté le 21 avril 2025 à l'adresse {SITE}/n/abc123/"),
 ]
 
 
@@ -96,7 +96,8 @@ def test_apa_cites_a_revision_by_its_permanent_link_without_a_retrieval_date():
 def test_apa_lists_nineteen_authors_an_ellipsis_and_the_last():
     cited = text(work(*twenty_two(), archived=True), "apa", "fr")
     first = ", ".join(f"Nom{i}, P." for i in range(1, 20))
-    assert cited == f"{first}, . . . Nom22, P. (2024, 30 octobre). {TITLE}. Praxis. {SITE}/n/abc123/"
+    assert cited == f"{first}, ... Nom22, P. (2024, 30 octobre). {TITLE}. Praxis. {SITE}/n/abc123/"
+    assert ", Nom19, P., . . . Nom22, P. (2024, October 30)." in text(work(*twenty_two(), archived=True), "apa", "en")
     assert text(work(*twenty_two()[:20], archived=True), "apa", "en").startswith(
         ", ".join(f"Nom{i}, P." for i in range(1, 20)) + ", & Nom20, P. (2024"
     )
@@ -105,7 +106,7 @@ def test_apa_lists_nineteen_authors_an_ellipsis_and_the_last():
 def test_apa_never_published_first_of_the_month_and_italic_title():
     w = work(RIVARD, published=None, title="L’économie « sociale » en 2024 : bilan")
     assert text(w, "apa", "fr") == (
-        f"Rivard, A. (s. d.). L’économie « sociale » en 2024 : bilan. Praxis. Consulté le 21 avril 2025, à l'adresse {SITE}/n/abc123/"
+        f"Rivard, A. (s. d.). L’économie « sociale » en 2024 : bilan. Praxis. Consulté le 21 avril 2025 à l'adresse {SITE}/n/abc123/"
     )
     assert text(work(RIVARD, published=date(2024, 5, 1)), "apa", "fr").startswith("Rivard, A. (2024, 1er mai). ")
     html = cite(w, "apa", "en", ACCESSED).html
@@ -152,6 +153,9 @@ def test_apa_examples_of_the_published_guides():
     )
     two = work(Person("Rachel Bergeron", "Bergeron", "Rachel"), Person("Brigitte Lachance", "Lachance", "Brigitte"))
     assert text(two, "apa", "fr").startswith("Bergeron, R. et Lachance, B. (2024, 30 octobre).")
+    # UQAM's APA guide (style-apa.uqam.ca, "Personne autrice : règles générales"), names as signed.
+    krech = work(person("David Krech"), person("Mark R. Rosenzweig"), person("Edward L. Bennett"), published=date(1966, 6, 1))
+    assert text(krech, "apa", "fr").startswith("Krech, D., Rosenzweig, M. R. et Bennett, E. L. (1966, 1er juin).")
 
 
 def test_apa_leaves_out_the_site_when_it_is_the_author():
@@ -189,6 +193,9 @@ def test_mla_many_authors_no_date_quotes_within_the_title_and_the_published_exam
     )
     quoted = work(RIVARD, title='Le mot "commun" et ses “usages”', published=date(2024, 9, 2), archived=True)
     assert text(quoted, "mla", "en") == "Rivard, Alice. “Le mot ‘commun’ et ses ‘usages.’” Praxis, 2 Sept. 2024, praxis.example.org/n/abc123/."
+    assert text(work(RIVARD, title="“Quoted.”"), "mla", "en").startswith("Rivard, Alice. “‘Quoted.’” Praxis,")
+    assert text(work(RIVARD, title='Why "commons"?'), "mla", "en").startswith("Rivard, Alice. “Why ‘commons’?” Praxis,")
+    assert text(work(RIVARD, title='Le mot "commun"'), "mla", "fr").startswith("Rivard, Alice. «\u00a0Le mot “commun”\u00a0». Praxis,")
     french = work(RIVARD, title="Le « commun » en question?", archived=True)
     assert text(french, "mla", "fr") == "Rivard, Alice. «\u00a0Le “commun” en question?\u00a0» Praxis, 30 octobre 2024, praxis.example.org/n/abc123/."
     assert "<i>Praxis</i>, 30 Oct. 2024, " in cite(work(GERVAIS), "mla", "en", ACCESSED).html
@@ -273,6 +280,30 @@ def test_person_splits_display_names_and_keeps_organisations_whole():
     assert person("Réseau des ADN", organisation=True) == Person("Réseau des ADN")
     # Someone whose display name splits badly says how to cite them.
     assert person("Gabriel García Márquez", family="García Márquez", given="Gabriel").inverted == "García Márquez, Gabriel"
+
+
+def test_person_knows_french_titles_and_suffixes_and_maghrebi_particles():
+    assert person("Jean Roy fils").inverted == "Roy, Jean, fils"
+    assert person("Alexandre Dumas père") == Person("Alexandre Dumas père", "Dumas", "Alexandre", "père")
+    assert person("Sœur Marie Roy") == Person("Sœur Marie Roy", "Roy", "Marie")
+    assert person("Abbé Pierre").whole  # a name in religion: never inverted
+    assert person("Mohamed El Amrani").family == "El Amrani" and person("Fatima Ben Ali").family == "Ben Ali"
+    assert person("Nadia Aït Ahmed").family == "Aït Ahmed" and person("Ben Tremblay").family == "Tremblay"
+
+
+def test_a_revision_is_dated_by_its_own_day_except_in_the_praxis_style():
+    w = Work(id="abc123", kind="note", title=TITLE, authors=(GERVAIS,), published=date(2024, 10, 30),
+             url=f"{SITE}/n/abc123/?rev=3", site_name="Praxis", archived=True, revision=3, version=date(2025, 2, 3))
+    assert text(w, "apa", "fr") == f"Gervais, M. (2025, 3 février). {TITLE}. Praxis. {SITE}/n/abc123/?rev=3"
+    assert text(w, "mla", "en") == f"Gervais, Maryse. “{TITLE}.” Praxis, 3 Feb. 2025, praxis.example.org/n/abc123/?rev=3."
+    assert text(w, "chicago", "en").startswith(f"Gervais, Maryse. 2025. “{TITLE}.” Praxis. February 3, 2025. ")
+    assert text(w, "praxis", "fr").startswith("Maryse Gervais. (2024). ")  # the year of publication, as the style says
+    assert "  date         = {2025-02-03},\n" in text(w, "bibtex", "fr") and "DA  - 2025/02/03\r\n" in text(w, "ris", "fr")
+
+
+def test_bibtex_keeps_and_inside_a_name_from_splitting_it():
+    curie = Person("Marie and Pierre Curie", "Curie", "Marie and Pierre")
+    assert "  author       = {Curie, {Marie and Pierre} and Laurence, Marie-Hélène},\n" in text(work(curie, LAURENCE), "bibtex", "fr")
 
 
 def test_apa_initials_keep_hyphens_accents_and_particles():

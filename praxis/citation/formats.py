@@ -9,8 +9,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from praxis.citation import Work
 from praxis.citation.names import Person
+from praxis.citation.work import Work
 
 LANGUAGE_NAMES = {"fr": "french", "en": "english"}
 _BIBTEX_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -35,17 +35,24 @@ def bibtex_key(work: Work) -> str:
     """ "gervais2024merci": first author, year, first word of four letters or more of the title."""
     first = work.authors[0] if work.authors else None
     who = _ascii_word((first.family or first.display.split()[0]) if first else "") or "praxis"
-    year = str(work.published.year) if work.published else "nd"
+    year = str(work.dated.year) if work.dated else "nd"
     words = [_ascii_word(w) for w in re.split(r"[\s'’\-]+", work.title)]
     word = next((w for w in words if len(w) >= 4), next((w for w in words if w), ""))
     return f"{who}{year}{word}"
 
 
+_AND = re.compile(r"\band\b", re.IGNORECASE)
+
+
+def _bibtex_part(text: str) -> str:
+    # BibTeX separates authors at every " and " outside braces, even inside a name.
+    return "{" + latex(text) + "}" if _AND.search(text) else latex(text)
+
+
 def _bibtex_name(author: Person) -> str:
     if author.whole:
         return "{" + latex(author.display) + "}"  # braces: BibTeX never splits an organisation
-    parts = [latex(p) for p in (author.family, author.suffix, author.given) if p]
-    return ", ".join(parts)
+    return ", ".join(_bibtex_part(p) for p in (author.family, author.suffix, author.given) if p)
 
 
 def bibtex(work: Work, lang: str, accessed: date) -> tuple[str, str]:
@@ -56,11 +63,11 @@ def bibtex(work: Work, lang: str, accessed: date) -> tuple[str, str]:
         fields.append(("author", "{" + " and ".join(_bibtex_name(a) for a in work.authors) + "}"))
     fields.append(("title", "{{" + latex(work.title) + "}}"))  # double braces keep its capitals
     fields.append(("howpublished", "{" + latex(work.site_name) + "}"))
-    if work.published:
+    if work.dated:
         fields += [
-            ("year", "{" + str(work.published.year) + "}"),
-            ("month", _BIBTEX_MONTHS[work.published.month - 1]),
-            ("date", "{" + work.published.isoformat() + "}"),
+            ("year", "{" + str(work.dated.year) + "}"),
+            ("month", _BIBTEX_MONTHS[work.dated.month - 1]),
+            ("date", "{" + work.dated.isoformat() + "}"),
         ]
     fields += [
         ("url", "{" + work.url.replace("{", "%7B").replace("}", "%7D") + "}"),
@@ -81,8 +88,8 @@ def ris(work: Work, lang: str, accessed: date) -> tuple[str, str]:
     lines = [("TY", "ELEC")]
     lines += [("AU", a.inverted) for a in work.authors]  # no comma: an organisation, kept whole
     lines += [("TI", work.title), ("T2", work.site_name)]
-    if work.published:
-        lines += [("PY", str(work.published.year)), ("DA", _ris_date(work.published))]
+    if work.dated:
+        lines += [("PY", str(work.dated.year)), ("DA", _ris_date(work.dated))]
     lines += [("Y2", _ris_date(accessed)), ("UR", work.url), ("LA", work.language)]
     if work.licence:
         lines.append(("CR", work.licence))
@@ -115,8 +122,8 @@ def csl_item(work: Work, accessed: date) -> dict[str, Any]:
         "accessed": _date_parts(accessed),
         "language": work.language,
     }
-    if work.published:
-        item["issued"] = _date_parts(work.published)
+    if work.dated:
+        item["issued"] = _date_parts(work.dated)
     if work.licence:
         item["license"] = work.licence
     if work.revision is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from praxis.citation import Work
+from praxis.citation.work import Work
 
 
 def meta_tags(work: Work) -> list[tuple[str, str]]:
@@ -17,8 +17,8 @@ def meta_tags(work: Work) -> list[tuple[str, str]]:
     tags += [("citation_public_url", work.url), ("citation_language", work.language)]
     tags += [("DC.title", work.title)]
     tags += [("DC.creator", a.inverted) for a in work.authors]
-    if work.published:
-        tags.append(("DC.date", work.published.isoformat()))
+    if work.dated:
+        tags.append(("DC.date", work.dated.isoformat()))  # a revision's page: that revision's day
     tags += [
         ("DC.identifier", work.url), ("DC.language", work.language), ("DC.publisher", work.site_name),
         ("DC.type", "Text"), ("DC.format", "text/html"),
@@ -31,7 +31,8 @@ def meta_tags(work: Work) -> list[tuple[str, str]]:
 def coins(work: Work) -> str:
     """The OpenURL ContextObject (Z39.88-2004, Dublin Core format) of a COinS span's title.
 
-    People go as "Family, Given" (`rft.creator`), organisations whole (`rft.aucorp`), in order.
+    People go as "Family, Given" (`rft.creator`), organisations and single names whole as
+    `rft.aulast` (Zotero keeps these in order, where it moves every `rft.aucorp` to the front).
     Spaces are %20, never "+", which OpenURL readers would take literally or as a space."""
     pairs = [
         ("ctx_ver", "Z39.88-2004"),
@@ -40,9 +41,9 @@ def coins(work: Work) -> str:
         ("rft.type", "webpage"),
         ("rft.title", work.title),
     ]
-    pairs += [("rft.aucorp", a.display) if a.whole else ("rft.creator", a.inverted) for a in work.authors]
-    if work.published:
-        pairs.append(("rft.date", work.published.isoformat()))
+    pairs += [("rft.aulast", a.display) if a.whole else ("rft.creator", a.inverted) for a in work.authors]
+    if work.dated:
+        pairs.append(("rft.date", work.dated.isoformat()))
     pairs += [("rft.source", work.site_name), ("rft.identifier", work.url), ("rft.language", work.language)]
     if work.licence:
         pairs.append(("rft.rights", work.licence))

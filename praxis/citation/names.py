@@ -6,14 +6,23 @@ import re
 from dataclasses import dataclass
 
 from nameparser import HumanName
+from nameparser.config import Constants
+
+# nameparser's vocabulary is English first: add French titles and suffixes ("Sœur", "fils") and
+# the particles of names common in Québec (Maghrebi "El", "Ben", "Aït"), in an instance of our
+# own rather than in the library's shared constants.
+_NAMES = Constants()
+_NAMES.titles.add("sœur", "soeur", "frère", "frere", "abbé", "abbe", "mère", "mme", "mlle", "pr")
+_NAMES.suffix_not_acronyms.add("fils", "père")
+_NAMES.prefixes.add("el", "ben", "bou", "abd", "ait", "aït")
 
 
 @dataclass(frozen=True)
 class Person:
     """An author as a citation names them.
 
-    `family` is None for an organisation or a single name ("Collectif Mauricie"), which every
-    style writes whole and never inverts or abbreviates.
+    `family` is None for an organisation (a profile marked as one) or a single name
+    ("Béatrice", "Abbé Pierre"), which every style writes whole, never inverted or abbreviated.
     """
 
     display: str  # the name the site shows ("Marie-Hélène Laurence")
@@ -45,13 +54,14 @@ class Person:
 def person(display: str, *, family: str | None = None, given: str | None = None, organisation: bool = False) -> Person:
     """How to cite someone: their own family/given names when they set them, their display name
     whole for an organisation, otherwise the display name split by nameparser (particles such
-    as "de La" stay with the family name, titles such as "Dr" are dropped)."""
+    as "de La" stay with the family name, titles such as "Dr" or "Sœur" are dropped, "fils"
+    and "Jr." are suffixes)."""
     display = " ".join(display.split())
     if organisation:
         return Person(display)
     if family and family.strip():
         return Person(display, family.strip(), (given or "").strip() or None)
-    name = HumanName(display)
+    name = HumanName(display, constants=_NAMES)
     given_names = " ".join(p for p in (name.first, name.middle) if p)
     if not name.last or not given_names:
         return Person(display)  # a single name: nothing to invert

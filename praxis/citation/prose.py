@@ -2,26 +2,26 @@
 
 Each renderer builds a `Rich` line (plain words, italics, the link), so the copied text and the
 shown HTML can never say different things. French follows the usage of Québec's university
-guides: APA's "et" instead of "&", "(2024, 30 octobre)", "s. d.", "Consulté le … , à l'adresse …";
+guides: APA's "et" instead of "&", "(2024, 30 octobre)", "s. d.", "Consulté le … à l'adresse …";
 French quotation marks with non-breaking spaces in MLA and Chicago.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from html import escape
 
-from babel.dates import get_month_names
-
-from praxis.citation import Work
 from praxis.citation.names import Person, initials
+from praxis.citation.work import Work
+from praxis.i18n import day_of_month, format_day, month_name
 
 NBSP = "\u00a0"
 NO_DATE = {"fr": "s. d.", "en": "n.d."}
 # MLA 9's own abbreviations (the Handbook writes "Sept.", not "Sep.").
 MLA_MONTHS = ("Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.")
-_LOCALES = {"fr": "fr_CA", "en": "en_CA"}
+_ENDS = (".", "?", "!", "…")
 
 
 class Rich:
@@ -62,45 +62,39 @@ class Rich:
 def closed(text: str) -> str:
     """`text` ending a sentence: a period added unless it already ends with one (or ?, !, …)."""
     text = text.rstrip()
-    return text if text.endswith((".", "?", "!", "…")) else f"{text}."
+    return text if text.endswith(_ENDS) else f"{text}."
 
 
-def month_name(d: date, lang: str) -> str:
-    return str(get_month_names("wide", locale=_LOCALES[lang])[d.month])
+def _curly(text: str, opening: str, closing: str) -> str:
+    """Straight double quotes as curly ones: opening at the start or after a space or an
+    opening bracket, closing anywhere else."""
+    out = []
+    for i, char in enumerate(text):
+        if char == '"':
+            before = text[i - 1] if i else " "
+            out.append(opening if before.isspace() or before in "([{‘“«—–-" else closing)
+        else:
+            out.append(char)
+    return "".join(out)
 
 
-def day(d: date, lang: str) -> str:
-    return "1er" if lang == "fr" and d.day == 1 else str(d.day)
-
-
-def long_date(d: date, lang: str) -> str:
-    """ "21 avril 2025", "1er mai 2025"; "April 21, 2025"."""
-    if lang == "fr":
-        return f"{day(d, lang)} {month_name(d, lang)} {d.year}"
-    return f"{month_name(d, lang)} {d.day}, {d.year}"
+def _ends_sentence(text: str) -> bool:
+    """Whether `text` ends with its own punctuation, inside closing quotation marks or not."""
+    return text.rstrip().rstrip("’”").endswith(_ENDS)
 
 
 def quoted(title: str, lang: str) -> str:
     """A title between quotation marks, the period inside in English (“Title.”), after in
     French (« Titre ».); quotation marks within the title take the inner form."""
     if lang == "fr":
-        inner = title.replace(f"«{NBSP}", "“").replace(f"{NBSP}»", "”").replace("« ", "“").replace(" »", "”")
-        inner = inner.replace("«", "“").replace("»", "”")
-        ends = inner.rstrip().endswith(("?", "!", "…", "."))
-        return f"«{NBSP}{inner}{NBSP}»" + ("" if ends else ".")
-    inner = title.replace("“", "‘").replace("”", "’")
-    opened = False
-    chars = []
-    for char in inner:  # straight double quotes alternate open and close
-        if char == '"':
-            chars.append("’" if opened else "‘")
-            opened = not opened
-        else:
-            chars.append(char)
-    inner = "".join(chars).rstrip()
-    if inner.endswith("’") and not inner[:-1].endswith((".", "?", "!", "…")):
-        return f"“{inner[:-1]}.’”"  # the period goes inside every closing quotation mark
-    return f"“{closed(inner)}”"
+        inner = re.sub(r"\s*»", "”", re.sub(r"«\s*", "“", _curly(title.strip(), "“", "”")))
+        return f"«{NBSP}{inner}{NBSP}»" + ("" if _ends_sentence(inner) else ".")
+    inner = _curly(title.replace("“", "‘").replace("”", "’").strip(), "‘", "’")
+    # American usage puts the period inside every closing quotation mark: “… ‘usages.’”
+    body = inner.rstrip("’")
+    if not _ends_sentence(body):
+        body += "."
+    return f"“{body}{inner[len(inner.rstrip('’')):]}”"
 
 
 def series(items: Sequence[str], conjunction: str, *, serial_comma: bool) -> str:
@@ -158,7 +152,7 @@ def praxis(work: Work, lang: str, accessed: date) -> Rich:
     else:
         rich.add(f"{closed(work.title)} ({year}). ")
     label = "consulté le" if lang == "fr" else "accessed"
-    rich.add(f"{work.site_name} ({label} {long_date(accessed, lang)}), ")
+    rich.add(f"{work.site_name} ({label} {format_day(accessed, lang)}), ")
     return rich.link(work.url).add(".")
 
 
@@ -176,7 +170,8 @@ def apa_names(authors: Sequence[Person], lang: str) -> str:
     """APA 7 §9.8: up to 20 authors; from 21, the first 19, an ellipsis, and the last."""
     names = [apa_name(a) for a in authors]
     if len(names) > 20:
-        return ", ".join(names[:19]) + ", . . . " + names[-1]
+        # The Manual's spaced ellipsis; Québec's French guides (UQAM, Couture) write three periods.
+        return ", ".join(names[:19]) + (", ... " if lang == "fr" else ", . . . ") + names[-1]
     if lang == "fr":
         return series(names, "et", serial_comma=False)
     if len(names) == 2:
@@ -184,13 +179,13 @@ def apa_names(authors: Sequence[Person], lang: str) -> str:
     return series(names, "&", serial_comma=True)
 
 
-def apa_date(published: date | None, lang: str) -> str:
+def apa_date(when: date | None, lang: str) -> str:
     """ "2024, 30 octobre", "2024, October 30", "s. d.", "n.d."."""
-    if published is None:
+    if when is None:
         return NO_DATE[lang]
     if lang == "fr":
-        return f"{published.year}, {day(published, lang)} {month_name(published, lang)}"
-    return f"{published.year}, {month_name(published, lang)} {published.day}"
+        return f"{when.year}, {day_of_month(when.day, lang)} {month_name(when.month, lang)}"
+    return f"{when.year}, {month_name(when.month, lang)} {when.day}"
 
 
 def apa(work: Work, lang: str, accessed: date) -> Rich:
@@ -198,7 +193,7 @@ def apa(work: Work, lang: str, accessed: date) -> Rich:
     "Retrieved …, from" before the URL of a page designed to change (§9.16); the permanent
     link of a revision needs none."""
     rich = Rich()
-    when = f"({apa_date(work.published, lang)})."
+    when = f"({apa_date(work.dated, lang)})."
     names = apa_names(work.authors, lang)
     if names:
         rich.add(f"{names}{'' if names.endswith('.') else '.'} {when} ")
@@ -209,16 +204,16 @@ def apa(work: Work, lang: str, accessed: date) -> Rich:
         rich.add(f"{closed(work.site_name)} ")
     if not work.archived:
         if lang == "fr":
-            rich.add(f"Consulté le {long_date(accessed, 'fr')}, à l'adresse ")
+            rich.add(f"Consulté le {format_day(accessed, 'fr')} à l'adresse ")
         else:
-            rich.add(f"Retrieved {long_date(accessed, 'en')}, from ")
+            rich.add(f"Retrieved {format_day(accessed, 'en')}, from ")
     return rich.link(work.url)
 
 
 def mla_date(d: date, lang: str) -> str:
     """ "30 Oct. 2024"; "30 octobre 2024"."""
     if lang == "fr":
-        return f"{day(d, lang)} {month_name(d, lang)} {d.year}"
+        return format_day(d, lang)
     return f"{d.day} {MLA_MONTHS[d.month - 1]} {d.year}"
 
 
@@ -230,8 +225,8 @@ def mla(work: Work, lang: str, accessed: date) -> Rich:
         rich.add(f"{closed(names)} ")
     rich.add(f"{quoted(work.title, lang)} ")
     rich.add(work.site_name, "i").add(", ")
-    if work.published:
-        rich.add(f"{mla_date(work.published, lang)}, ")
+    if work.dated:
+        rich.add(f"{mla_date(work.dated, lang)}, ")
     # The Handbook (5.96) drops the protocol from URLs.
     rich.link(work.url, work.url.split("://", 1)[-1]).add(".")
     if not work.archived:
@@ -244,17 +239,17 @@ def chicago(work: Work, lang: str, accessed: date) -> Rich:
     the first three and "et al."; the access date only when the page has no date."""
     rich = Rich()
     names = _humanities_names(work.authors, lang, all_up_to=6, shown_beyond=3)
-    year = str(work.published.year) if work.published else NO_DATE[lang]
+    year = str(work.dated.year) if work.dated else NO_DATE[lang]
     if names:
         rich.add(f"{closed(names)} {closed(year)} {quoted(work.title, lang)} ")
     else:
         rich.add(f"{quoted(work.title, lang)} {closed(year)} ")
     if not _site_is_author(work):
         rich.add(f"{closed(work.site_name)} ")
-    if work.published:
-        rich.add(f"{closed(long_date(work.published, lang))} ")
+    if work.dated:
+        rich.add(f"{closed(format_day(work.dated, lang))} ")
     else:
-        rich.add(f"{closed(_accessed(lang, long_date(accessed, lang)))} ")
+        rich.add(f"{closed(_accessed(lang, format_day(accessed, lang)))} ")
     return rich.link(work.url).add(".")
 
 

@@ -264,8 +264,8 @@ def user_read(session: Session, user: User) -> UserRead:
     )
 
 
-def update_profile(*, session: Session, actor: User | None, username: str, data: ProfileUpdate) -> User:
-    """Change a display name and how citations name the person (themselves, or an admin)."""
+def load_editable_profile(session: Session, actor: User | None, username: str) -> User:
+    """The person whose profile `actor` may change (themselves; anyone, for an admin)."""
     user = get_user(session, username) if len(username) <= 64 else None
     if user is None:
         raise NotFound("No such person.")
@@ -273,14 +273,22 @@ def update_profile(*, session: Session, actor: User | None, username: str, data:
         if not policy.is_signed_in(actor):
             raise NotSignedIn("Sign in first.")
         raise Forbidden("Only this person and administrators can change this profile.")
+    return user
+
+
+def update_profile(*, session: Session, actor: User | None, username: str, data: ProfileUpdate) -> User:
+    """Change a display name and how citations name the person (themselves, or an admin)."""
+    user = load_editable_profile(session, actor, username)
     sent = data.model_dump(exclude_unset=True)
     if sent.get("display_name"):
         user.display_name = sent["display_name"]
     for name in ("family_name", "given_name"):
         if name in sent:
             setattr(user, name, sent[name] or None)  # an emptied field clears it
-    if not user.family_name:
-        user.given_name = None  # given names alone cannot be cited apart from a family name
+    if user.given_name and not user.family_name:
+        if sent.get("given_name"):
+            raise Invalid("Given names are cited with a family name: give one too.", field="given_name")
+        user.given_name = None  # the family name was cleared: the split goes with it
     if sent.get("is_organisation") is not None:
         user.is_organisation = sent["is_organisation"]
     session.add(user)

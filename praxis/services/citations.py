@@ -1,131 +1,124 @@
 """Citations of what a reader may see: a note (or one of its revisions), a carnet, a base.
 
-Each `*_work` function loads through the same policy checks as the page it cites, so a hidden
-note, revision, carnet or base is a 404 here too; `render` writes the citation."""
+A `Work` is built from what the page itself shows (`NoteRead`, `RevisionRead`, `CarnetRead`,
+`BaseRead`), so a citation names the authors, title and date the reader sees, in the order they
+see them; the `for_*` entry points of the API load those the way the pages do, through the same
+policy checks, so what may not be seen is a 404 here too."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
 from praxis import policy
-from praxis.citation import Work, cite
-from praxis.citation.names import Person
+from praxis.citation import Person, Work, cite
 from praxis.errors import Invalid
-from praxis.models import BaseManager, CarnetMember, User
-from praxis.schemas import CitationQuery, CitationRead
-from praxis.services import accounts, bases, carnets
+from praxis.models import User
+from praxis.schemas import BaseRead, CarnetQuery, CarnetRead, CitationQuery, CitationRead, NoteQuery, NoteRead, RevisionRead
+from praxis.services import accounts, bases, carnets, fields
 from praxis.services import notes as note_service
 from praxis.services import revisions as revision_service
-from praxis.services.urls import base_url, carnet_url, note_url
-
-
-def _tz(session: Session) -> ZoneInfo:
-    return ZoneInfo(str(session.info.get("timezone", "America/Toronto")))
 
 
 def today(session: Session) -> date:
     """Today where the site is (PRAXIS_TIMEZONE)."""
-    return datetime.now(_tz(session)).date()
+    return datetime.now(fields.timezone(session)).date()
 
 
-def _local_day(session: Session, when: datetime | None) -> date | None:
-    return when.astimezone(_tz(session)).date() if when else None
+def _day(session: Session, when: datetime | None) -> date | None:
+    return when.astimezone(fields.timezone(session)).date() if when else None
 
 
-def people(users: Sequence[User]) -> tuple[Person, ...]:
-    return tuple(accounts.cited_person(u) for u in users)
+def _people(session: Session, usernames: Sequence[str]) -> tuple[Person, ...]:
+    """The people named, in that order, as citations name them."""
+    found = {u.username: u for u in session.exec(select(User).where(User.username.in_(list(usernames))))}  # type: ignore[attr-defined]
+    return tuple(accounts.cited_person(found[name]) for name in usernames if name in found)
 
 
-def _users(session: Session, ids: Sequence[int]) -> list[User]:
-    found = {u.id: u for u in session.exec(select(User).where(User.id.in_(list(ids))))}  # type: ignore[union-attr]
-    return [found[i] for i in ids if i in found]
+def _site(session: Session) -> dict[str, str]:
+    return {"site_name": str(session.info.get("site_name", "Praxis")), "language": str(session.info.get("language", "fr"))}
 
 
-def _site(session: Session) -> tuple[str, str]:
-    return str(session.info.get("site_name", "Praxis")), str(session.info.get("language", "fr"))
-
-
-def note_work(*, session: Session, actor: policy.Actor, note_id: str, rev: int | None = None) -> Work:
-    """A note as cited today, or revision `rev` as cited by its permanent link."""
-    note, author_ids = note_service.load_readable(session, actor, note_id)
-    site_name, language = _site(session)
-    if rev is None:
-        return Work(
-            id=note.id, kind=note.kind, title=note.title, authors=people(_users(session, author_ids)),
-            published=_local_day(session, note.published_at), url=note_url(session, note.id), site_name=site_name,
-            language=language, licence=note.licence, revision=note.revision,
-        )
-    revision = revision_service.get_revision(session=session, actor=actor, note_id=note.id, number=rev)
-    names = [a.username for a in revision.authors]
-    by_name = {u.username: u for u in session.exec(select(User).where(User.username.in_(names)))}  # type: ignore[attr-defined]
+def note_work(session: Session, note: NoteRead) -> Work:
+    """A note as its page shows it today: its address changes with every revision."""
     return Work(
-        id=note.id, kind=revision.kind, title=revision.title, authors=people([by_name[n] for n in names if n in by_name]),
-        published=_local_day(session, revision.published_at), url=revision.url, site_name=site_name,
-        language=language, licence=revision.licence_info.id, revision=revision.number, archived=True,
+        id=note.id, kind=note.kind, title=note.title, authors=_people(session, [a.username for a in note.authors]),
+        published=_day(session, note.published_at), url=note.url, licence=note.licence, revision=note.revision,
+        **_site(session),
     )
 
 
-def _ordered_people(session: Session, table: type[CarnetMember] | type[BaseManager], where: object) -> list[User]:
-    """The carnet's managers or the base's managers, first added first."""
-    rows = session.exec(
-        select(User).join(table, table.user_id == User.id).where(where).order_by(table.added_at, User.id)  # type: ignore[arg-type]
-    )
-    return list(rows)
-
-
-def carnet_work(*, session: Session, actor: policy.Actor, carnet_id: str) -> Work:
-    """A carnet, cited with its managers (gestionnaires) as its authors."""
-    carnet, _ = carnets.load_readable(session, actor, carnet_id)
-    managers = _ordered_people(session, CarnetMember, (CarnetMember.carnet_id == carnet.id) & (CarnetMember.role == "manager"))
-    site_name, language = _site(session)
+def revision_work(session: Session, revision: RevisionRead) -> Work:
+    """One revision, by its permanent link, with the title, authors and day it had then."""
     return Work(
-        id=carnet.id, kind="carnet", title=carnet.title, authors=people(managers),
-        published=_local_day(session, carnet.created_at), url=carnet_url(session, carnet.id),
-        site_name=site_name, language=language,
+        id=revision.note_id, kind=revision.kind, title=revision.title,
+        authors=_people(session, [a.username for a in revision.authors]), published=_day(session, revision.published_at),
+        url=revision.url, licence=revision.licence_info.id, revision=revision.number, archived=True,
+        version=_day(session, revision.created_at), **_site(session),
     )
 
 
-def base_work(*, session: Session, actor: policy.Actor, base_id: str) -> Work:
-    """A base de connaissances, cited with its managers as its authors."""
-    base, _ = bases.load_readable(session, actor, base_id)
-    managers = _ordered_people(session, BaseManager, BaseManager.base_id == base.id)
-    site_name, language = _site(session)
-    return Work(
-        id=base.id, kind="base", title=base.title, authors=people(managers),
-        published=_local_day(session, base.created_at), url=base_url(session, base.id),
-        site_name=site_name, language=language,
-    )
+def carnet_work(session: Session, carnet: CarnetRead) -> Work:
+    """A carnet, cited with its managers (gestionnaires), in the page's order, as its authors."""
+    managers = [m.username for m in carnet.members if m.role == "manager"]
+    return Work(id=carnet.id, kind="carnet", title=carnet.title, authors=_people(session, managers),
+                published=_day(session, carnet.created_at), url=carnet.url, **_site(session))
+
+
+def base_work(session: Session, base: BaseRead) -> Work:
+    """A base de connaissances, cited with its managers, in the page's order, as its authors."""
+    return Work(id=base.id, kind="base", title=base.title, authors=_people(session, [m.username for m in base.managers]),
+                published=_day(session, base.created_at), url=base.url, **_site(session))
+
+
+def load_note_work(*, session: Session, actor: policy.Actor, note_id: str, rev: int | None = None) -> Work:
+    """The note the actor may read, or its revision `rev` (as `/n/{id}/?rev=N` shows it)."""
+    if rev is not None:
+        return revision_work(session, revision_service.get_revision(session=session, actor=actor, note_id=note_id, number=rev))
+    return note_work(session, note_service.get_note(session=session, actor=actor, note_id=note_id))
+
+
+def load_carnet_work(*, session: Session, actor: policy.Actor, carnet_id: str) -> Work:
+    return carnet_work(session, carnets.read(session=session, actor=actor, carnet_id=carnet_id, query=CarnetQuery(per_page=1)))
+
+
+def load_base_work(*, session: Session, actor: policy.Actor, base_id: str) -> Work:
+    return base_work(session, bases.read(session=session, actor=actor, base_id=base_id, query=NoteQuery(per_page=1)))
 
 
 def for_note(*, session: Session, actor: policy.Actor, note_id: str, query: CitationQuery) -> CitationRead:
-    return render(session=session, work=note_work(session=session, actor=actor, note_id=note_id, rev=query.rev), query=query)
+    work = load_note_work(session=session, actor=actor, note_id=note_id, rev=query.rev)
+    return render(session=session, work=work, query=query)
 
 
 def for_carnet(*, session: Session, actor: policy.Actor, carnet_id: str, query: CitationQuery) -> CitationRead:
-    return render(session=session, work=carnet_work(session=session, actor=actor, carnet_id=carnet_id), query=query)
+    _no_revision(query)
+    return render(session=session, work=load_carnet_work(session=session, actor=actor, carnet_id=carnet_id), query=query)
 
 
 def for_base(*, session: Session, actor: policy.Actor, base_id: str, query: CitationQuery) -> CitationRead:
-    return render(session=session, work=base_work(session=session, actor=actor, base_id=base_id), query=query)
+    _no_revision(query)
+    return render(session=session, work=load_base_work(session=session, actor=actor, base_id=base_id), query=query)
+
+
+def _no_revision(query: CitationQuery) -> None:
+    if query.rev is not None:
+        raise Invalid("Only notes have revisions.", field="rev", part="query")
 
 
 def render(*, session: Session, work: Work, query: CitationQuery) -> CitationRead:
     """The citation `query` asks for: its style, its language (the site's by default), read
-    on the day given (today where the site is by default; never a day still to come)."""
-    if query.rev is not None and work.kind in ("carnet", "base"):
-        raise Invalid("Only notes have revisions.", field="rev", part="query")
+    on the day given (today where the site is by default)."""
     now = today(session)
     accessed = query.accessed or now
-    if accessed > now:
+    # A reader east of the site may already be a day ahead of it.
+    if accessed > now + timedelta(days=1):
         raise Invalid("The day of access cannot be in the future.", field="accessed", part="query")
     if query.accessed and work.published and accessed < work.published:
         raise Invalid("The day of access cannot come before the publication.", field="accessed", part="query")
-    lang = query.lang or _site(session)[1]
-    citation = cite(work, query.style, lang, accessed)
+    citation = cite(work, query.style, query.lang or _site(session)["language"], accessed)
     return CitationRead(
         style=citation.style, lang=citation.lang, text=citation.text, html=citation.html,
         media_type=citation.media_type, url=work.url, accessed=accessed,

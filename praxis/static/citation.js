@@ -49,7 +49,8 @@
 
   show.hidden = true;  // the list changes the citation at once
   select.addEventListener("change", function () {
-    var params = new URLSearchParams({ style: select.value, lang: section.getAttribute("data-lang") });
+    var style = select.value;
+    var params = new URLSearchParams({ style: style, lang: section.getAttribute("data-lang") });
     if (section.getAttribute("data-rev")) params.set("rev", section.getAttribute("data-rev"));
     fetch(section.getAttribute("data-api") + "?" + params.toString(), {
       headers: { Accept: "application/json" }, credentials: "same-origin"
@@ -57,11 +58,13 @@
       if (!response.ok) throw new Error(String(response.status));
       return response.json();
     }).then(function (citation) {
+      if (citation.style !== select.value) return;  // an answer overtaken by a later choice
       text.innerHTML = citation.html;  // built and escaped by the server
       text.classList.toggle("preformatted", FORMATS.indexOf(citation.style) !== -1);
       var url = new URL(window.location.href);
       url.searchParams.set("style", citation.style);
       window.history.replaceState(null, "", url.toString());
+      say(copy.getAttribute("data-changed") + " " + select.options[select.selectedIndex].text + ".");
     }).catch(function () {
       select.form.submit();  // the page shows the style the form asks for
     });

@@ -63,9 +63,9 @@ def base_page(
     if query is None:
         raise first_error(errors)
     base = bases.read(session=session, actor=actor, base_id=base_id, query=query)
-    work = citations.base_work(session=session, actor=actor, base_id=base.id)
-    cite = citation_pages.block(session, work, citation_pages.style_query(style), api=f"/api/v1/bases/{base.id}/citation")
     params = [(k, v) for k, v in (("carnet", query.carnet), ("kind", query.kind), ("author", query.author), ("q", query.q)) if v]
+    cite = citation_pages.block(session, citations.base_work(session, base), citation_pages.style_query(style),
+                                api=f"/api/v1/bases/{base.id}/citation", keep=params + ([("p", query.page)] if query.page > 1 else []))
     return page(request, "bases/view.html",
                 {"base": base, "query": query, "params": params, "filtered": bool(params), "cite": cite},
                 alternate=f"/api/v1/bases/{base.id}")

@@ -105,12 +105,12 @@ def carnet_page(
 def _view(request: Request, session: Session, actor: Any, carnet_id: str, query: CarnetQuery, *, errors: dict,
           status: int = 200, style: str = "") -> Response:
     carnet = carnets.read(session=session, actor=actor, carnet_id=carnet_id, query=query)
-    work = citations.carnet_work(session=session, actor=actor, carnet_id=carnet.id)
-    cite = citation_pages.block(session, work, citation_pages.style_query(style), api=f"/api/v1/carnets/{carnet.id}/citation")
     filtered = bool(query.category or query.kind or query.author or query.q)
     params = [("category", c) for c in query.category] + [
         (k, v) for k, v in (("kind", query.kind), ("author", query.author), ("q", query.q), ("sort", query.sort)) if v
     ]
+    cite = citation_pages.block(session, citations.carnet_work(session, carnet), citation_pages.style_query(style),
+                                api=f"/api/v1/carnets/{carnet.id}/citation", keep=params + ([("p", query.page)] if query.page > 1 else []))
     return page(request, "carnets/view.html", {
         "carnet": carnet, "query": query, "filtered": filtered, "params": params, "errors": errors, "cite": cite,
         "reorderable": carnet.can_manage and (query.sort or carnet.sort) == "manual" and not filtered,

@@ -3,7 +3,7 @@ reference managers (/n/{id}/citation.bib, .ris, .json; the same under /c/ and /b
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
@@ -28,21 +28,22 @@ Extension = Literal["bib", "ris", "json"]
 StyleParam = Annotated[str, Query(max_length=16)]
 
 
-def style_query(style: str, lang: str | None = None, rev: int | None = None) -> CitationQuery:
+def style_query(style: str, rev: int | None = None) -> CitationQuery:
     """The citation a page shows (?style=…); a wrong style is a 422 naming the field."""
-    query, errors = parse_form(CitationQuery, {"style": style, "lang": lang, "rev": rev})
+    query, errors = parse_form(CitationQuery, {"style": style, "rev": rev})
     if query is None:
         raise first_error(errors)
     return query
 
 
-def block(session: Session, work: Work, query: CitationQuery, *, api: str) -> dict[str, Any]:
+def block(session: Session, work: Work, query: CitationQuery, *, api: str, keep: Sequence[tuple[str, Any]] = ()) -> dict[str, Any]:
     """What a page needs to show "Pour citer": the citation, the style switcher (whose script
-    asks `api`, the citation endpoint), the downloads, and the meta tags and COinS that
-    reference managers read."""
+    asks `api`, the citation endpoint; without script, its form keeps the page's other
+    parameters `keep`), the downloads, and the meta tags and COinS that reference managers read."""
+    keep = [*keep, *([("rev", query.rev)] if query.rev else [])]
     return {
         "citation": citations.render(session=session, work=work, query=query),
-        "styles": STYLE_LABELS, "rev": query.rev, "api": api,
+        "styles": STYLE_LABELS, "rev": query.rev, "api": api, "keep": keep,
         "downloads": {ext: _download_path(work, ext, query.rev) for ext in DOWNLOADS},
         "meta": meta_tags(work), "coins": coins(work),
     }
@@ -68,16 +69,15 @@ Lang = Annotated[Literal["fr", "en"] | None, Query()]
 @router.get("/n/{note_id}/citation.{ext}")
 def note_download(note_id: str, ext: Extension, session: SessionDep, actor: ActorDep, lang: Lang = None,
                   rev: Annotated[RevisionNumber | None, Query()] = None) -> Response:
-    work = citations.note_work(session=session, actor=actor, note_id=note_id, rev=rev)
+    work = citations.load_note_work(session=session, actor=actor, note_id=note_id, rev=rev)
     return _download(session, work, ext, lang, rev)
 
 
-def _collection_download(loader: Callable[..., Work], key: str) -> Callable[..., Response]:
-    def download(item_id: str, ext: Extension, session: SessionDep, actor: ActorDep, lang: Lang = None) -> Response:
-        return _download(session, loader(session=session, actor=actor, **{key: item_id}), ext, lang, None)
-
-    return download
+@router.get("/c/{carnet_id}/citation.{ext}")
+def carnet_download(carnet_id: str, ext: Extension, session: SessionDep, actor: ActorDep, lang: Lang = None) -> Response:
+    return _download(session, citations.load_carnet_work(session=session, actor=actor, carnet_id=carnet_id), ext, lang, None)
 
 
-router.add_api_route("/c/{item_id}/citation.{ext}", _collection_download(citations.carnet_work, "carnet_id"), methods=["GET"])
-router.add_api_route("/b/{item_id}/citation.{ext}", _collection_download(citations.base_work, "base_id"), methods=["GET"])
+@router.get("/b/{base_id}/citation.{ext}")
+def base_download(base_id: str, ext: Extension, session: SessionDep, actor: ActorDep, lang: Lang = None) -> Response:
+    return _download(session, citations.load_base_work(session=session, actor=actor, base_id=base_id), ext, lang, None)

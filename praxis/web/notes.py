@@ -133,8 +133,13 @@ def note_page(request: Request, session: Session, actor: Any, note: NoteRead, re
     alternate = f"/api/v1/notes/{note.id}" + (f"/revisions/{rev}" if revision else "")
     requests = edit_requests.list_for_note(session=session, actor=actor, note_id=note.id)
     can_ask = actor is not None and not note.can_edit and not any(r.status == "pending" for r in requests)
-    query = citation_pages.style_query(style, rev=revision.number if revision else None)
-    work = citations.note_work(session=session, actor=actor, note_id=note.id, rev=query.rev)
+    # ?rev=N cites revision N by its permanent link, even when it is the current one.
+    query = citation_pages.style_query(style, rev=rev)
+    if rev is None:
+        work = citations.note_work(session, note)
+    else:
+        cited = revision or revision_service.get_revision(session=session, actor=actor, note_id=note.id, number=rev)
+        work = citations.revision_work(session, cited)
     cite = citation_pages.block(session, work, query, api=f"/api/v1/notes/{note.id}/citation")
     return page(request, "notes/view.html",
                 {"note": note, "revision": revision, "requests": requests, "can_ask": can_ask, "cite": cite},

@@ -5,13 +5,11 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
-from sqlmodel import Session
 from starlette.responses import Response
 
 from praxis import policy
 from praxis.deps import ActorDep, SessionDep, UserDep
-from praxis.errors import Forbidden, NotFound
-from praxis.models import User
+from praxis.errors import NotFound
 from praxis.schemas import NoteQuery, ProfileUpdate
 from praxis.services import accounts
 from praxis.services import notes as note_service
@@ -34,18 +32,9 @@ def profile(
                 alternate=f"/api/v1/users/{quote(person.username)}")
 
 
-def _person_editable(session: Session, actor: Any, username: str) -> User:
-    person = accounts.get_user(session, username) if len(username) <= 64 else None
-    if person is None:
-        raise NotFound("No such person.")
-    if not policy.can_edit_profile(actor, person):
-        raise Forbidden("Only this person and administrators can change this profile.")
-    return person
-
-
 @router.get("/u/{username}/edit")
 def edit_form(request: Request, username: str, session: SessionDep, actor: UserDep) -> Response:
-    person = _person_editable(session, actor, username)
+    person = accounts.load_editable_profile(session, actor, username)
     values = {"display_name": person.display_name, "family_name": person.family_name or "",
               "given_name": person.given_name or "", "is_organisation": person.is_organisation}
     return page(request, "users/edit.html", {"person": person, "values": values, "errors": {},
@@ -54,7 +43,7 @@ def edit_form(request: Request, username: str, session: SessionDep, actor: UserD
 
 @router.post("/u/{username}/edit")
 async def edit(request: Request, username: str, session: SessionDep, actor: UserDep) -> Response:
-    person = _person_editable(session, actor, username)
+    person = accounts.load_editable_profile(session, actor, username)
     form = await request.form()
     values: dict[str, Any] = {k: v for k in ("display_name", "family_name", "given_name") if isinstance(v := form.get(k), str)}
     values["is_organisation"] = form.get("is_organisation") == "on"

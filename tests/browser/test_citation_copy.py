@@ -18,12 +18,18 @@ def _api(live_site, note_id: str, **params: str) -> dict:  # type: ignore[no-unt
     return httpx.get(f"{live_site.url}/api/v1/notes/{note_id}/citation", params=params).json()
 
 
-def test_the_copy_button_copies_the_citation_and_says_so(live_site, browser, session):
-    note = _note(session)
+def _note_page(live_site, browser, note_id: str):  # type: ignore[no-untyped-def]
+    """The note's page in a browser whose clipboard the test may read."""
     context = browser.new_context(locale="fr-CA")
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_site.url)
     page = context.new_page()
-    page.goto(f"{live_site.url}/n/{note.id}/")
+    page.goto(f"{live_site.url}/n/{note_id}/")
+    return context, page
+
+
+def test_the_copy_button_copies_the_citation_and_says_so(live_site, browser, session):
+    note = _note(session)
+    context, page = _note_page(live_site, browser, note.id)
     copy = page.get_by_role("button", name="Copier")
     assert copy.is_visible()
     assert not page.get_by_text("Cliquez sur la citation pour la sélectionner").is_visible()
@@ -38,16 +44,14 @@ def test_the_copy_button_copies_the_citation_and_says_so(live_site, browser, ses
 
 def test_the_style_switcher_changes_the_citation_in_place_and_copies_plain_text(live_site, browser, session):
     note = _note(session)
-    context = browser.new_context(locale="fr-CA")
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_site.url)
-    page = context.new_page()
-    page.goto(f"{live_site.url}/n/{note.id}/")
+    context, page = _note_page(live_site, browser, note.id)
     assert not page.locator(".citation-show").is_visible()  # the list acts at once
     apa = _api(live_site, note.id, style="apa")["text"]
     page.select_option("#citation-style", "apa")
     page.locator("#citation-text i").wait_for()  # APA's title is in italics
     assert page.locator("#citation-text").inner_text() == apa
     assert page.url.endswith("?style=apa")
+    page.get_by_role("status").filter(has_text="Citation affichée au style APA (7e éd.).").wait_for()
     page.get_by_role("button", name="Copier").click()
     page.get_by_role("status").filter(has_text="Citation copiée").wait_for()
     assert page.evaluate("navigator.clipboard.readText()") == apa  # the italics are not copied as markup

@@ -86,8 +86,10 @@ def test_the_coins_span_reads_as_zotero_reads_it(client, session):
     fields = [(key, unquote(value.replace("+", " "))) for key, value in pairs]
     assert ("rft_val_fmt", "info:ofi/fmt:kev:mtx:dc") in fields and ("rft.type", "webpage") in fields
     assert ("rft.title", "L’économie « sociale » : un chantier?") in fields
-    people = [(k, v) for k, v in fields if k in ("rft.creator", "rft.aucorp")]
-    assert people == [("rft.creator", "Laurence, Marie-Hélène"), ("rft.aucorp", "Réseau des ADN")]
+    # People as "Family, Given"; an organisation whole as rft.aulast, which Zotero keeps in its
+    # place (it would move an rft.aucorp before everyone else).
+    people = [(k, v) for k, v in fields if k in ("rft.creator", "rft.aucorp", "rft.aulast", "rft.au")]
+    assert people == [("rft.creator", "Laurence, Marie-Hélène"), ("rft.aulast", "Réseau des ADN")]
     assert ("rft.date", "2024-10-30") in fields and ("rft.source", "Praxis") in fields and ("rft.language", "fr") in fields
     assert ("rft.identifier", f"https://praxis.example.org/n/{note.id}/") in fields
     assert dict(parse_qsl(spans[0]))["rft.title"] == "L’économie « sociale » : un chantier?"
@@ -104,6 +106,7 @@ def test_the_note_page_shows_the_citation_with_a_style_switcher_that_works_witho
     for value in ("praxis", "apa", "mla", "chicago", "bibtex", "ris", "csl-json"):
         assert f'<option value="{value}"' in page.text
     assert '<button type="button" class="citation-copy" hidden' in page.text  # shown by the script only
+    assert '<div id="citation-text" tabindex="0"' in page.text  # reachable from the keyboard
     apa = client.get(f"/n/{note.id}/?style=apa")
     assert parsed(apa.text).citation == client.get(f"/api/v1/notes/{note.id}/citation", params={"style": "apa"}).json()["text"]
     assert '<option value="apa" selected>' in apa.text
@@ -128,6 +131,11 @@ def test_a_revision_page_cites_that_revision(client, session):
     assert f'href="/n/{note.id}/citation.bib?rev=1"' in page.text
     current = parsed(client.get(f"/n/{note.id}/").text)
     assert current.values("citation_title") == ["Nouveau titre"]
+    # Asking for the current revision by number cites its permanent link too, as the API does.
+    asked = client.get(f"/n/{note.id}/?rev=2")
+    assert "Vous consultez la révision" not in asked.text and "Pour citer cette révision" in asked.text
+    assert parsed(asked.text).citation == client.get(f"/api/v1/notes/{note.id}/citation", params={"rev": 2}).json()["text"]
+    assert parsed(asked.text).citation.endswith(f"https://praxis.example.org/n/{note.id}/?rev=2.")
 
 
 def test_terms_carnets_and_bases_are_citable_on_their_pages(client, session):
@@ -144,6 +152,9 @@ def test_terms_carnets_and_bases_are_citable_on_their_pages(client, session):
     assert parsed(carnet_page.text).citation.startswith("Alice Rivard. (")
     assert parsed(carnet_page.text).values("citation_title") == ["Récits de pratique"]
     assert f'href="/c/{carnet.id}/citation.bib"' in carnet_page.text
+    filtered = client.get(f"/c/{carnet.id}/?kind=note&q=atelier&style=apa")
+    assert '<input type="hidden" name="kind" value="note">' in filtered.text  # the style form keeps the filters
+    assert '<input type="hidden" name="q" value="atelier">' in filtered.text and 'name="style" value=' not in filtered.text
     base_page = client.get(f"/b/{base.id}/?style=chicago")
     assert "Pour citer cette base de connaissances" in base_page.text
     assert parsed(base_page.text).citation.startswith("Rivard, Alice. ")
