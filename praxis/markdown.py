@@ -140,12 +140,14 @@ def _render_wikilink(self, tokens, idx, options, env) -> str:  # type: ignore[no
     return _new_note_link(meta["target"], label)
 
 
-def _build() -> MarkdownIt:
+def _build(*, page: bool = True) -> MarkdownIt:
+    """The renderer of notes; with `page` False, of comments: no heading anchors or footnotes,
+    whose ids would collide with the page's own."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False, "maxNesting": 40})
     md.enable(["table", "strikethrough", "linkify"])
-    md.use(footnote_plugin).use(tasklists_plugin).use(
-        anchors_plugin, min_level=1, max_level=4, slug_func=lambda s: slugify(s) or "section"
-    )
+    md.use(tasklists_plugin)
+    if page:
+        md.use(footnote_plugin).use(anchors_plugin, min_level=1, max_level=4, slug_func=lambda s: slugify(s) or "section")
     md.validateLink = _validate_link  # type: ignore[method-assign]
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.core.ruler.push("table_align_class", _table_align_to_class)
@@ -154,6 +156,7 @@ def _build() -> MarkdownIt:
 
 
 _MD = _build()
+_COMMENT_MD = _build(page=False)
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -170,14 +173,18 @@ _ATTRIBUTES = {
 }
 
 
-def sanitize(html: str) -> str:
-    """Keep only the markup the renderer itself produces."""
+_COMMENT_ATTRIBUTES = {**_ATTRIBUTES, "*": {"class"}}
+
+
+def sanitize(html: str, *, comment: bool = False) -> str:
+    """Keep only the markup the renderer itself produces; in comments no ids, and links that
+    pass on no reputation (rel="nofollow ugc")."""
     return nh3.clean(
         html,
         tags=_TAGS,
-        attributes=_ATTRIBUTES,
+        attributes=_COMMENT_ATTRIBUTES if comment else _ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
+        link_rel="nofollow ugc noopener noreferrer" if comment else "noopener noreferrer",
     )
 
 
@@ -223,12 +230,14 @@ def _targets(tokens) -> list[str]:  # type: ignore[no-untyped-def]
     return list(targets)
 
 
-def render(text: str, resolve: Resolver | None = None) -> Rendered:
-    """Render Markdown to safe HTML, resolving wikilinks in one batch through `resolve`."""
+def render(text: str, resolve: Resolver | None = None, *, comment: bool = False) -> Rendered:
+    """Render Markdown to safe HTML, resolving wikilinks in one batch through `resolve`
+    (`comment`: with the comments' renderer and sanitizer)."""
+    md = _COMMENT_MD if comment else _MD
     env: dict = {}
-    tokens = _MD.parse(text, env)
+    tokens = md.parse(text, env)
     targets = _targets(tokens)
     resolved = dict(resolve(targets)) if (resolve and targets) else {}
     env["resolved"] = resolved
-    html = sanitize(_MD.renderer.render(tokens, _MD.options, env))
+    html = sanitize(md.renderer.render(tokens, md.options, env), comment=comment)
     return Rendered(html=html, wikilinks=[WikiTarget(t) for t in targets], resolved=resolved)

@@ -105,6 +105,8 @@ class Note(SQLModel, table=True):
     created_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     deleted_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    # "Discuter de la note": its authors may close the discussion (comments stay readable).
+    discussion_closed: bool = Field(default=False)
 
 
 class NoteAuthor(SQLModel, table=True):
@@ -340,3 +342,39 @@ class SearchQueue(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     note_id: str = Field(max_length=32)  # no foreign key: a purged note is still to be removed
     queued_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Comment(SQLModel, table=True):
+    """A message in a note's discussion, threaded by `parent_id`. Never removed from the table:
+    its author deletes it (a reply keeps its place), the note's authors or an admin hide it."""
+
+    __tablename__ = "comment"
+    __table_args__ = (
+        sa.Index("ix_comment_note_created", "note_id", "created_at"),
+        sa.Index("ix_comment_author_created", "author_id", "created_at"),  # the rate limit counts these
+    )
+
+    id: str = Field(primary_key=True, max_length=32)
+    note_id: str = Field(foreign_key="note.id", ondelete="CASCADE")
+    parent_id: str | None = Field(default=None, foreign_key="comment.id", index=True, ondelete="SET NULL")
+    author_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    body: str = Field(sa_type=sa.Text)  # Markdown
+    html: str = Field(sa_type=sa.Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    edited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    hidden_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    hidden_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    hidden_reason: str | None = Field(default=None, max_length=500)
+
+
+class CommentEdit(SQLModel, table=True):
+    """What a comment said before an edit: edits are marked, and kept."""
+
+    __tablename__ = "comment_edit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    comment_id: str = Field(foreign_key="comment.id", index=True, ondelete="CASCADE")
+    body: str = Field(sa_type=sa.Text)
+    written_at: datetime = Field(sa_type=UTCDateTime)  # when this text was written
+    replaced_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -220,3 +220,26 @@ def can_manage_base(actor: Actor, is_manager: bool) -> bool:
 
 # The actor of command-line imports and exports: sees and writes everything, is nobody.
 SYSTEM = User(username="system", display_name="system", is_admin=True, is_active=True)
+
+
+# --- discussion ------------------------------------------------------------------------------
+# A comment is seen by whoever may read its note: the note's loader decides, and nothing else.
+
+
+def can_comment(actor: Actor, note: Note) -> bool:
+    """Signed-in readers write in an open discussion of a live note."""
+    return is_signed_in(actor) and note.deleted_at is None and not note.discussion_closed
+
+
+def can_moderate_discussion(actor: Actor, note: Note, author_ids: set[int]) -> bool:
+    """The note's authors and admins hide comments and close the discussion."""
+    return can_edit_note(actor, note, author_ids)
+
+
+def is_comment_author(actor: Actor, author_id: int | None) -> bool:
+    return is_signed_in(actor) and actor is not None and author_id is not None and actor.id == author_id
+
+
+def can_restore_comment(actor: Actor) -> bool:
+    """Only admins bring back a hidden comment."""
+    return is_admin(actor)

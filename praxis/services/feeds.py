@@ -15,9 +15,9 @@ from sqlmodel import Session
 from praxis import policy
 from praxis.errors import NotFound
 from praxis.schemas import NoteQuery, NoteSummary
-from praxis.services import accounts, bases, carnets
+from praxis.services import accounts, bases, carnets, discussion
 from praxis.services import notes as note_service
-from praxis.services.urls import base_url, carnet_url, site_url, user_url
+from praxis.services.urls import base_url, carnet_url, note_url, site_url, user_url
 
 FEED_SIZE = 50
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -100,3 +100,32 @@ def _add_entry(feed: FeedGenerator, item: NoteSummary) -> None:
     if item.excerpt:
         entry.summary(item.excerpt, type="text")
 
+
+
+def discussion_feed(session: Session, note_id: str, site_name: str) -> bytes:
+    """The newest comments of a public note's discussion, as a visitor reads them (a note
+    that is not public has no discussion feed: NotFound)."""
+    thread = discussion.thread(session=session, actor=None, note_id=note_id)
+    note, _ = note_service.load_readable(session, None, note_id)
+    comments = sorted((c for c in thread.items if c.state == "visible"), key=lambda c: c.edited_at or c.created_at, reverse=True)
+    page = note_url(session, note.id)
+    feed = FeedGenerator()
+    feed.id(f"{page}#discussion")
+    feed.title(f"Discussion : {note.title}")
+    feed.updated(max([note.created_at, *(c.edited_at or c.created_at for c in comments)]))
+    feed.link(href=f"{page}discussion.atom", rel="self", type="application/atom+xml")
+    feed.link(href=f"{page}#discussion", rel="alternate", type="text/html")
+    feed.author(name=site_name, uri=site_url(session) + "/")
+    feed.language("fr")
+    for c in comments[:FEED_SIZE]:
+        entry = feed.add_entry(order="append")
+        entry.id(c.url)
+        who = c.author.display_name if c.author else "?"
+        entry.title(f"{who} — {note.title}")
+        entry.published(c.created_at)
+        entry.updated(c.edited_at or c.created_at)
+        entry.link(href=c.url, rel="alternate", type="text/html")
+        if c.author:
+            entry.author(name=c.author.display_name, uri=c.author.url)
+        entry.content(c.html or "", type="html")
+    return feed.atom_str(pretty=True)

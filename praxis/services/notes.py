@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from praxis import policy
 from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
 from praxis.markdown import excerpt, fold, render, slugify
-from praxis.models import BaseCarnet, Carnet, CarnetEntry, KnowledgeBase, Note, NoteAuthor, NoteReader, Revision, User, utcnow
+from praxis.models import BaseCarnet, Carnet, CarnetEntry, Comment, KnowledgeBase, Note, NoteAuthor, NoteReader, Revision, User, utcnow
 from praxis.schemas import (
     DETAIL_FIELDS,
     KIND_DETAILS,
@@ -446,15 +446,28 @@ def list_notes(*, session: Session, actor: policy.Actor, query: NoteQuery) -> No
     return NotePage(items=summaries(session, notes), total=total, page=query.page, per_page=query.per_page)
 
 
+def comment_counts(session: Session, note_ids: Sequence[str]) -> dict[str, int]:
+    """How many comments each note's discussion shows with their text (not hidden, not deleted)."""
+    if not note_ids:
+        return {}
+    rows = session.exec(
+        select(Comment.note_id, sa.func.count())
+        .where(Comment.note_id.in_(list(note_ids)), Comment.deleted_at.is_(None), Comment.hidden_at.is_(None))  # type: ignore[attr-defined,union-attr]
+        .group_by(Comment.note_id)
+    ).all()
+    return dict(rows)  # type: ignore[arg-type]
+
+
 def summaries(session: Session, notes: Sequence[Note]) -> list[NoteSummary]:
     """Notes as lists show them (a fixed number of queries); the caller checked they may be seen."""
     authors = _authors_of(session, [n.id for n in notes])
+    comments = comment_counts(session, [n.id for n in notes])
     return [
         NoteSummary(
             id=n.id, kind=n.kind, title=n.title, url=note_url(session, n.id), visibility=n.visibility,
             authors=authors[n.id], excerpt=excerpt(n.html, 220), published_at=n.published_at,
             region=n.region, description=n.description, definition=n.definition,
-            updated_at=n.updated_at, revision=n.revision,
+            updated_at=n.updated_at, revision=n.revision, comment_count=comments.get(n.id, 0),
         )
         for n in notes
     ]

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends
 
 from praxis.deps import require_csrf
-from praxis.web import auth, bases, carnets, citations, communities, directory, feeds, home, notes, search, users
+from praxis.web import auth, bases, carnets, citations, communities, directory, discussion, feeds, home, notes, search, users
 
 router = APIRouter(dependencies=[Depends(require_csrf)], include_in_schema=False)
 router.include_router(home.router)
@@ -13,7 +13,8 @@ router.include_router(communities.router)
 router.include_router(directory.router)
 router.include_router(search.router)
 router.include_router(feeds.router)
-router.include_router(citations.router)  # before notes: /n/{id}/{slug} would take its paths
+router.include_router(citations.router)  # before notes: /n/{id}/{slug} would take their paths
+router.include_router(discussion.router)
 router.include_router(carnets.router)
 router.include_router(bases.router)
 router.include_router(notes.router)

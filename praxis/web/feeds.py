@@ -40,3 +40,9 @@ def base_feed(request: Request, base_id: str, session: SessionDep, actor: ActorD
 @router.get("/u/{username}/feed.atom")
 def author_feed(request: Request, username: str, session: SessionDep, actor: ActorDep) -> Response:
     return _atom(feeds.author_feed(session, actor, username, _site_name(request)), actor)
+
+
+@router.get("/n/{note_id}/discussion.atom")
+def discussion_feed(request: Request, note_id: str, session: SessionDep) -> Response:
+    """A public note's discussion; the same for everyone, so it may be cached."""
+    return _atom(feeds.discussion_feed(session, note_id, _site_name(request)), None)

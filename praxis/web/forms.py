@@ -37,6 +37,7 @@ FIELD_LABELS = {
     "website": "Site web", "region": "Région", "description": "Description", "definition": "Définition",
     "synonyms": "Synonymes", "family_name": "Nom de famille", "given_name": "Prénom(s)",
     "is_organisation": "Organisation", "style": "Style de citation", "accessed": "Date de consultation", "rev": "Révision",
+    "parent_id": "Réponse à", "reason": "Raison",
 }
 
 

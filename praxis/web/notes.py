@@ -12,7 +12,7 @@ from starlette.responses import Response
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import Conflict, Invalid
 from praxis.schemas import KIND_DETAILS, CarnetQuery, EditRequestCreate, NoteCreate, NoteRead, NoteUpdate, RevisionNumber
-from praxis.services import carnets, citations, communities, edit_requests, filing, links
+from praxis.services import carnets, citations, communities, discussion, edit_requests, filing, links
 from praxis.services import notes as note_service
 from praxis.services import revisions as revision_service
 from praxis.vocab import DEFAULT_LICENCE
@@ -124,9 +124,11 @@ def view_note(
     return note_page(request, session, actor, note, rev, style)
 
 
-def note_page(request: Request, session: Session, actor: Any, note: NoteRead, rev: int | None = None, style: str = "") -> Response:
+def note_page(request: Request, session: Session, actor: Any, note: NoteRead, rev: int | None = None, style: str = "",
+              *, comment_form: dict[str, Any] | None = None, status: int = 200) -> Response:
     """A note's page (at /n/{id}/, or /def/{slug}/ for a term), or one of its revisions, with
-    its citation in `style` ("Pour citer cette note": of the revision shown, when one is)."""
+    its citation in `style` ("Pour citer cette note": of the revision shown, when one is) and
+    its discussion (`comment_form`: a comment sent back with what was wrong with it)."""
     revision = None
     if rev is not None and rev != note.revision:
         revision = revision_service.get_revision(session=session, actor=actor, note_id=note.id, number=rev)
@@ -141,9 +143,11 @@ def note_page(request: Request, session: Session, actor: Any, note: NoteRead, re
         cited = revision or revision_service.get_revision(session=session, actor=actor, note_id=note.id, number=rev)
         work = citations.revision_work(session, cited)
     cite = citation_pages.block(session, work, query, api=f"/api/v1/notes/{note.id}/citation")
+    thread = discussion.thread(session=session, actor=actor, note_id=note.id)
     return page(request, "notes/view.html",
-                {"note": note, "revision": revision, "requests": requests, "can_ask": can_ask, "cite": cite},
-                alternate=alternate)
+                {"note": note, "revision": revision, "requests": requests, "can_ask": can_ask, "cite": cite,
+                 "discussion": thread, "comment_form": comment_form or {}},
+                alternate=alternate, status_code=status)
 
 
 @router.post("/n/{note_id}/edit-requests")

@@ -1,0 +1,257 @@
+"""A note's discussion ("Discuter de la note"): threaded comments, their edits, moderation.
+
+Comments are seen by whoever may read their note and by no one else: every function loads the
+note through `notes.load_readable` first, so a hidden note's comments are a 404 like the note."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from praxis import policy
+from praxis.errors import Forbidden, Invalid, NotFound, NotSignedIn, TooManyRequests
+from praxis.markdown import render
+from praxis.models import Comment, CommentEdit, Note, User, utcnow
+from praxis.schemas import (
+    AuthorRead,
+    CommentCreate,
+    CommentEditRead,
+    CommentHide,
+    CommentRead,
+    CommentUpdate,
+    DiscussionRead,
+    DiscussionUpdate,
+    is_note_id,
+)
+from praxis.services import links
+from praxis.services import notes as note_service
+from praxis.services.urls import note_url, user_url
+
+# Abuse limit: comments one person may post in a window (429 beyond, with Retry-After).
+RATE_LIMIT = 10
+RATE_WINDOW = timedelta(minutes=10)
+
+
+def _load_comment(session: Session, actor: policy.Actor, comment_id: str) -> tuple[Comment, Note, list[int]]:
+    """A live comment of a note the actor may read, with the note and its author ids."""
+    comment = session.get(Comment, comment_id) if is_note_id(comment_id) else None
+    if comment is None or comment.deleted_at is not None:
+        raise NotFound("No such comment.")
+    note, author_ids = note_service.load_readable(session, actor, comment.note_id)
+    return comment, note, author_ids
+
+
+def _depth(session: Session, comment: Comment) -> int:
+    depth, parent_id = 0, comment.parent_id
+    while parent_id is not None and depth < 1000:
+        parent = session.get(Comment, parent_id)
+        parent_id = parent.parent_id if parent else None
+        depth += 1
+    return depth
+
+
+def _one(session: Session, actor: policy.Actor, note: Note, author_ids: list[int], comment: Comment) -> CommentRead:
+    return _reads(session, actor, note, author_ids, [(comment, _depth(session, comment))])[0]
+
+
+def _rendered(session: Session, body: str) -> str:
+    return render(body, links.resolver(session), comment=True).html
+
+
+def _check_rate(session: Session, actor: User) -> None:
+    since = utcnow() - RATE_WINDOW
+    recent = session.exec(
+        select(Comment.created_at).where(Comment.author_id == actor.id, Comment.created_at >= since)
+        .order_by(Comment.created_at)  # type: ignore[arg-type]
+    ).all()
+    if len(recent) >= RATE_LIMIT:
+        wait = int((recent[-RATE_LIMIT] + RATE_WINDOW - utcnow()).total_seconds()) + 1
+        raise TooManyRequests("Too many comments in a short time; try again later.", retry_after=max(wait, 1))
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _ordered(comments: Sequence[Comment]) -> list[tuple[Comment, int]]:
+    """The thread depth first, oldest first at each level, with each comment's depth."""
+    children: dict[str | None, list[Comment]] = {}
+    ids = {c.id for c in comments}
+    for c in sorted(comments, key=lambda c: (c.created_at, c.id)):
+        children.setdefault(c.parent_id if c.parent_id in ids else None, []).append(c)
+    out: list[tuple[Comment, int]] = []
+    stack = [(c, 0) for c in reversed(children.get(None, []))]
+    while stack:
+        comment, depth = stack.pop()
+        out.append((comment, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(comment.id, [])))
+    return out
+
+
+def _with_live_descendants(ordered: list[tuple[Comment, int]]) -> set[str]:
+    """Deleted comments that still have a comment under them keep their place in the thread."""
+    keep: set[str] = set()
+    parent_of = {c.id: c.parent_id for c, _ in ordered}
+    for c, _ in ordered:
+        if c.deleted_at is None:
+            parent = parent_of.get(c.id)
+            while parent is not None and parent not in keep:
+                keep.add(parent)
+                parent = parent_of.get(parent)
+    return keep
+
+
+def _people(session: Session, ids: set[int]) -> dict[int, AuthorRead]:
+    if not ids:
+        return {}
+    rows = session.exec(select(User.id, User.username, User.display_name).where(User.id.in_(ids))).all()  # type: ignore[union-attr]
+    return {i: AuthorRead(username=u, display_name=d, url=user_url(session, u)) for i, u, d in rows}
+
+
+def _edits(session: Session, comment_ids: list[str]) -> dict[str, list[CommentEditRead]]:
+    out: dict[str, list[CommentEditRead]] = {}
+    if not comment_ids:
+        return out
+    rows = session.exec(
+        select(CommentEdit).where(CommentEdit.comment_id.in_(comment_ids)).order_by(CommentEdit.replaced_at.desc())  # type: ignore[attr-defined]
+    )
+    for edit in rows:
+        out.setdefault(edit.comment_id, []).append(CommentEditRead(body=edit.body, written_at=edit.written_at))
+    return out
+
+
+def _reads(session: Session, actor: policy.Actor, note: Note, author_ids: list[int],
+           ordered: list[tuple[Comment, int]]) -> list[CommentRead]:
+    moderator = policy.can_moderate_discussion(actor, note, set(author_ids))
+    people = _people(session, {c.author_id for c, _ in ordered if c.author_id})
+    edits = _edits(session, [c.id for c, _ in ordered if c.edited_at and c.deleted_at is None])
+    items = []
+    for c, depth in ordered:
+        own = policy.is_comment_author(actor, c.author_id)
+        state = "deleted" if c.deleted_at else "hidden" if c.hidden_at else "visible"
+        shown = state == "visible" or (state == "hidden" and (moderator or own))
+        items.append(CommentRead(
+            id=c.id, note_id=c.note_id, parent_id=c.parent_id, depth=depth,
+            author=people.get(c.author_id) if c.author_id and state != "deleted" else None,
+            state=state, body=c.body if shown else None,
+            html=links.visible_html(session, actor, c.html) if shown else None,
+            hidden_reason=c.hidden_reason if state == "hidden" else None,
+            created_at=c.created_at, edited_at=c.edited_at if state != "deleted" else None,
+            url=f"{note_url(session, c.note_id)}#c-{c.id}", edits=edits.get(c.id, []) if shown else [],
+            can_edit=own and state == "visible" and not note.discussion_closed,
+            can_delete=own and state != "deleted",
+            can_hide=moderator and state == "visible",
+            can_restore=state == "hidden" and policy.can_restore_comment(actor),
+        ))
+    return items
+
+
+def thread(*, session: Session, actor: policy.Actor, note_id: str) -> DiscussionRead:
+    """The note's discussion as the actor may see it."""
+    note, author_ids = note_service.load_readable(session, actor, note_id)
+    comments = session.exec(select(Comment).where(Comment.note_id == note.id)).all()
+    ordered = _ordered(comments)
+    keep = _with_live_descendants(ordered)
+    ordered = [(c, d) for c, d in ordered if c.deleted_at is None or c.id in keep]
+    items = _reads(session, actor, note, author_ids, ordered)
+    return DiscussionRead(
+        note_id=note.id, closed=note.discussion_closed, total=sum(1 for i in items if i.state == "visible"), items=items,
+        can_comment=policy.can_comment(actor, note),
+        can_moderate=policy.can_moderate_discussion(actor, note, set(author_ids)),
+    )
+
+
+def get_comment(*, session: Session, actor: policy.Actor, comment_id: str) -> CommentRead:
+    comment, note, author_ids = _load_comment(session, actor, comment_id)
+    return _one(session, actor, note, author_ids, comment)
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def create(*, session: Session, actor: policy.Actor, note_id: str, data: CommentCreate) -> CommentRead:
+    """Write a comment, or a reply to `parent_id`, in the note's open discussion."""
+    if not policy.is_signed_in(actor):
+        raise NotSignedIn("Sign in to take part in the discussion.")
+    assert actor is not None
+    note, author_ids = note_service.load_readable(session, actor, note_id)
+    if not policy.can_comment(actor, note):
+        raise Forbidden("This discussion is closed.")
+    if data.parent_id is not None:
+        parent = session.get(Comment, data.parent_id)
+        if parent is None or parent.note_id != note.id or parent.deleted_at is not None:
+            raise Invalid("The comment answered is not in this discussion.", field="parent_id")
+    _check_rate(session, actor)
+    comment = Comment(id=secrets.token_urlsafe(9), note_id=note.id, parent_id=data.parent_id, author_id=actor.id,
+                      body=data.body, html=_rendered(session, data.body))
+    session.add(comment)
+    session.flush()
+    return _one(session, actor, note, author_ids, comment)
+
+
+def update(*, session: Session, actor: policy.Actor, comment_id: str, data: CommentUpdate) -> CommentRead:
+    """Its author rewrites a comment: it is marked as edited, and what it said is kept."""
+    comment, note, author_ids = _load_comment(session, actor, comment_id)
+    if not policy.is_comment_author(actor, comment.author_id):
+        raise Forbidden("Only its author can change a comment.")
+    if comment.hidden_at is not None or note.discussion_closed:
+        raise Forbidden("This comment can no longer be changed.")
+    if data.body != comment.body:
+        now = utcnow()
+        session.add(CommentEdit(comment_id=comment.id, body=comment.body, written_at=comment.edited_at or comment.created_at,
+                                replaced_at=now))
+        comment.body, comment.html, comment.edited_at = data.body, _rendered(session, data.body), now
+        session.add(comment)
+        session.flush()
+    return _one(session, actor, note, author_ids, comment)
+
+
+def delete(*, session: Session, actor: policy.Actor, comment_id: str) -> None:
+    """Its author deletes a comment: its words and earlier versions go; a reply keeps its place."""
+    comment, _, _ = _load_comment(session, actor, comment_id)
+    if not policy.is_comment_author(actor, comment.author_id):
+        raise Forbidden("Only its author can delete a comment.")
+    session.execute(sa.delete(CommentEdit).where(CommentEdit.comment_id == comment.id))  # type: ignore[arg-type]
+    comment.deleted_at, comment.body, comment.html = utcnow(), "", ""
+    session.add(comment)
+    session.flush()
+
+
+def hide(*, session: Session, actor: policy.Actor, comment_id: str, data: CommentHide) -> CommentRead:
+    """The note's authors or an admin hide a comment, saying why ("masqué" in the thread)."""
+    comment, note, author_ids = _load_comment(session, actor, comment_id)
+    if not policy.can_moderate_discussion(actor, note, set(author_ids)):
+        raise Forbidden("Only the note's authors and administrators can hide a comment.")
+    assert actor is not None
+    comment.hidden_at, comment.hidden_by_id, comment.hidden_reason = utcnow(), actor.id, data.reason
+    session.add(comment)
+    session.flush()
+    return _one(session, actor, note, author_ids, comment)
+
+
+def restore(*, session: Session, actor: policy.Actor, comment_id: str) -> CommentRead:
+    """An admin brings a hidden comment back."""
+    comment, note, author_ids = _load_comment(session, actor, comment_id)
+    if not policy.can_restore_comment(actor):
+        raise Forbidden("Only administrators can restore a hidden comment.")
+    comment.hidden_at, comment.hidden_by_id, comment.hidden_reason = None, None, None
+    session.add(comment)
+    session.flush()
+    return _one(session, actor, note, author_ids, comment)
+
+
+def set_closed(*, session: Session, actor: policy.Actor, note_id: str, data: DiscussionUpdate) -> DiscussionRead:
+    """The note's authors (or an admin) close the discussion, or open it again."""
+    note, author_ids = note_service.load_readable(session, actor, note_id)
+    if not policy.can_moderate_discussion(actor, note, set(author_ids)):
+        if not policy.is_signed_in(actor):
+            raise NotSignedIn("Sign in first.")
+        raise Forbidden("Only the note's authors and administrators can close its discussion.")
+    # Its own statement: closing is no revision of the note and must not race its saves.
+    session.execute(sa.update(Note).where(Note.id == note.id).values(discussion_closed=data.closed)
+                    .execution_options(synchronize_session=False))
+    session.refresh(note)
+    return thread(session=session, actor=actor, note_id=note.id)

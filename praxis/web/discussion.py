@@ -1,0 +1,95 @@
+"""A note's discussion on its page: comment, reply, edit, delete, hide, restore, close."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from praxis.deps import SessionDep, UserDep
+from praxis.errors import Forbidden, Invalid, TooManyRequests
+from praxis.schemas import MAX_COMMENT_CHARS, CommentCreate, CommentHide, CommentUpdate, DiscussionUpdate
+from praxis.services import discussion
+from praxis.services import notes as note_service
+from praxis.web.forms import first_error, parse_form
+from praxis.web.notes import note_page
+from praxis.web.templating import page
+
+router = APIRouter()
+# Form fields are capped above the schema's limits, so that the schema names what is too long.
+Text = Annotated[str, Form(max_length=MAX_COMMENT_CHARS * 2)]
+Short = Annotated[str, Form(max_length=2000)]
+
+
+def _to_comment(note_id: str, comment_id: str) -> Response:
+    return RedirectResponse(f"/n/{note_id}/#c-{comment_id}", status_code=303)
+
+
+@router.post("/n/{note_id}/comments")
+def post_comment(request: Request, note_id: str, session: SessionDep, actor: UserDep,
+                 body: Text = "", parent_id: Short = "") -> Response:
+    """A comment or a reply; anything wrong sends the page back with the text as typed."""
+    typed = {"body": body, "parent_id": parent_id}
+    data, errors = parse_form(CommentCreate, {"body": body, "parent_id": parent_id or None})
+    status, retry_after = 422, None
+    if data is not None:
+        try:
+            comment = discussion.create(session=session, actor=actor, note_id=note_id, data=data)
+            return _to_comment(note_id, comment.id)
+        except (Invalid, TooManyRequests, Forbidden) as exc:
+            session.rollback()
+            errors, status = {getattr(exc, "field", None) or "body": exc.message}, exc.status
+            retry_after = exc.extra.get("retry_after")
+    note = note_service.get_note(session=session, actor=actor, note_id=note_id)
+    response = note_page(request, session, actor, note, comment_form={**typed, "errors": errors}, status=status)
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+@router.get("/comments/{comment_id}/edit")
+def edit_form(request: Request, comment_id: str, session: SessionDep, actor: UserDep) -> Response:
+    comment = discussion.get_comment(session=session, actor=actor, comment_id=comment_id)
+    if not comment.can_edit:
+        raise Forbidden("Only its author can change a comment.")
+    return page(request, "discussion/edit.html", {"comment": comment, "body": comment.body, "errors": {}})
+
+
+@router.post("/comments/{comment_id}/edit")
+def edit(request: Request, comment_id: str, session: SessionDep, actor: UserDep, body: Text = "") -> Response:
+    data, errors = parse_form(CommentUpdate, {"body": body})
+    if data is None:
+        comment = discussion.get_comment(session=session, actor=actor, comment_id=comment_id)
+        return page(request, "discussion/edit.html", {"comment": comment, "body": body, "errors": errors}, status_code=422)
+    comment = discussion.update(session=session, actor=actor, comment_id=comment_id, data=data)
+    return _to_comment(comment.note_id, comment.id)
+
+
+@router.post("/comments/{comment_id}/delete")
+def delete(comment_id: str, session: SessionDep, actor: UserDep) -> Response:
+    note_id = discussion.get_comment(session=session, actor=actor, comment_id=comment_id).note_id
+    discussion.delete(session=session, actor=actor, comment_id=comment_id)
+    return RedirectResponse(f"/n/{note_id}/#discussion", status_code=303)
+
+
+@router.post("/comments/{comment_id}/hide")
+def hide(comment_id: str, session: SessionDep, actor: UserDep, reason: Short = "") -> Response:
+    data, errors = parse_form(CommentHide, {"reason": reason})
+    if data is None:
+        raise first_error(errors)
+    comment = discussion.hide(session=session, actor=actor, comment_id=comment_id, data=data)
+    return _to_comment(comment.note_id, comment.id)
+
+
+@router.post("/comments/{comment_id}/restore")
+def restore(comment_id: str, session: SessionDep, actor: UserDep) -> Response:
+    comment = discussion.restore(session=session, actor=actor, comment_id=comment_id)
+    return _to_comment(comment.note_id, comment.id)
+
+
+@router.post("/n/{note_id}/discussion")
+def close(note_id: str, session: SessionDep, actor: UserDep, closed: Annotated[str, Form(max_length=5)] = "") -> Response:
+    discussion.set_closed(session=session, actor=actor, note_id=note_id, data=DiscussionUpdate(closed=closed == "1"))
+    return RedirectResponse(f"/n/{note_id}/#discussion", status_code=303)

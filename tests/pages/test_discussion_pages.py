@@ -1,0 +1,109 @@
+""""Discuter de la note" on the note's page: the thread, its forms, and what is kept on error."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from tests.factories import browser_for, csrf_from, make_note, make_user
+
+
+def _text(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def _discussion(html: str) -> str:
+    start = html.index('<section id="discussion"')
+    return html[start:html.index("</section>", start)]
+
+
+def test_readers_comment_and_reply_from_the_page(app, session):
+    alice = make_user(session, "alice", name="Alice Rivard")
+    bob = make_user(session, "bob", name="Bob Tremblay")
+    note = make_note(session, alice, title="Chantier")
+    browser = browser_for(app, session, bob)
+    page = browser.get(f"/n/{note.id}/")
+    assert "Discuter de la note (0)" in _text(page.text) and "Personne n'a encore commenté cette note." in page.text
+    sent = browser.post(f"/n/{note.id}/comments", data={"csrf_token": csrf_from(page.text, f"/n/{note.id}/comments"),
+                                                        "body": "Une *question* : comment démarrer?"}, follow_redirects=False)
+    assert sent.status_code == 303 and re.fullmatch(rf"/n/{note.id}/#c-[\w-]+", sent.headers["location"])
+    comment_id = sent.headers["location"].rsplit("#c-", 1)[1]
+    author = browser_for(app, session, alice)
+    page = author.get(f"/n/{note.id}/")
+    thread = _discussion(page.text)
+    assert "Bob Tremblay" in thread and "<em>question</em>" in thread and "Discuter de la note (1)" in _text(page.text)
+    assert f'action="/comments/{comment_id}/hide"' in thread and f'action="/comments/{comment_id}/delete"' not in thread
+    replied = author.post(f"/n/{note.id}/comments", data={"csrf_token": csrf_from(page.text, f"/n/{note.id}/comments"),
+                                                          "body": "Commencez petit.", "parent_id": comment_id})
+    assert replied.status_code == 200
+    thread = _discussion(replied.text)
+    assert 'class="comment depth-1 comment-visible"' in thread and thread.index("comment démarrer") < thread.index("Commencez petit")
+    visitor = browser_for(app, session, None).get(f"/n/{note.id}/")
+    assert "Connectez-vous pour participer à la discussion." in visitor.text and 'name="body"' not in _discussion(visitor.text)
+    assert f'href="/n/{note.id}/discussion.atom"' in visitor.text
+    listing = browser_for(app, session, None).get("/")
+    assert f'href="/n/{note.id}/#discussion">2 commentaires</a>' in listing.text
+
+
+def test_a_refused_comment_comes_back_with_what_was_typed(app, session):
+    alice = make_user(session, "alice")
+    note = make_note(session, alice)
+    browser = browser_for(app, session, alice)
+    page = browser.get(f"/n/{note.id}/")
+    token = csrf_from(page.text, f"/n/{note.id}/comments")
+    too_long = "Long. " * 2000
+    refused = browser.post(f"/n/{note.id}/comments", data={"csrf_token": token, "body": too_long})
+    assert refused.status_code == 422 and "Ce texte est trop long." in refused.text
+    assert too_long.strip() in unescape(refused.text)  # nothing typed is lost
+    for i in range(10):
+        browser.post(f"/n/{note.id}/comments", data={"csrf_token": token, "body": f"Message {i}"}, follow_redirects=False)
+    limited = browser.post(f"/n/{note.id}/comments", data={"csrf_token": token, "body": "Encore un mot."})
+    assert limited.status_code == 429 and int(limited.headers["retry-after"]) > 0
+    assert "Encore un mot." in limited.text
+
+
+def test_edit_delete_hide_restore_and_close_from_the_page(app, session):
+    alice = make_user(session, "alice")
+    bob = make_user(session, "bob", name="Bob Tremblay")
+    root = make_user(session, "root", admin=True)
+    note = make_note(session, alice)
+    writer = browser_for(app, session, bob)
+    page = writer.get(f"/n/{note.id}/")
+    location = writer.post(f"/n/{note.id}/comments", data={"csrf_token": csrf_from(page.text, f"/n/{note.id}/comments"),
+                                                           "body": "Premier jet."}, follow_redirects=False).headers["location"]
+    comment_id = location.rsplit("#c-", 1)[1]
+    form = writer.get(f"/comments/{comment_id}/edit")
+    assert form.status_code == 200 and "Premier jet." in form.text
+    writer.post(f"/comments/{comment_id}/edit", data={"csrf_token": csrf_from(form.text), "body": "Version revue."})
+    thread = _discussion(writer.get(f"/n/{note.id}/").text)
+    assert "Version revue." in thread and "modifié le" in thread and "1 version antérieure" in thread and "Premier jet." in thread
+    assert browser_for(app, session, alice).get(f"/comments/{comment_id}/edit").status_code == 403
+    moderator = browser_for(app, session, alice)
+    page = moderator.get(f"/n/{note.id}/")
+    moderator.post(f"/comments/{comment_id}/hide", data={"csrf_token": csrf_from(page.text, f"/comments/{comment_id}/hide"),
+                                                           "reason": "Hors sujet"})
+    seen_by_visitor = _discussion(browser_for(app, session, None).get(f"/n/{note.id}/").text)
+    assert "Commentaire masqué — raison : Hors sujet" in _text(seen_by_visitor) and "Version revue." not in seen_by_visitor
+    admin = browser_for(app, session, root)
+    page = admin.get(f"/n/{note.id}/")
+    admin.post(f"/comments/{comment_id}/restore", data={"csrf_token": csrf_from(page.text, f"/comments/{comment_id}/restore")})
+    assert "Version revue." in _discussion(browser_for(app, session, None).get(f"/n/{note.id}/").text)
+    page = moderator.get(f"/n/{note.id}/")
+    moderator.post(f"/n/{note.id}/discussion", data={"csrf_token": csrf_from(page.text, f"/n/{note.id}/discussion"), "closed": "1"})
+    closed = writer.get(f"/n/{note.id}/")
+    assert "La discussion est fermée" in closed.text and f'action="/n/{note.id}/comments"' not in closed.text
+    page = writer.get(f"/n/{note.id}/")
+    writer.post(f"/comments/{comment_id}/delete", data={"csrf_token": csrf_from(page.text, f"/comments/{comment_id}/delete")})
+    assert "Version revue." not in writer.get(f"/n/{note.id}/").text
+
+
+def test_hostile_comments_stay_text(app, session):
+    alice = make_user(session, "alice")
+    note = make_note(session, alice)
+    browser = browser_for(app, session, alice)
+    page = browser.get(f"/n/{note.id}/")
+    payload = '<img src=x onerror=alert(1)><script>alert(2)</script>[x](javascript:alert(3))'
+    browser.post(f"/n/{note.id}/comments", data={"csrf_token": csrf_from(page.text, f"/n/{note.id}/comments"), "body": payload})
+    thread = _discussion(browser.get(f"/n/{note.id}/").text)
+    assert "<script" not in thread and "<img" not in thread and 'href="javascript' not in thread
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in thread  # shown as the text it is
