@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -12,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from praxis.config import Settings
 from praxis.db import make_engine
+from praxis.mailer import drain_forever
 from praxis.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from praxis.search import make_indexer
 from praxis.web.errors import install_error_handlers
@@ -29,7 +31,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Before serving: build a missing (or outdated) index, apply what a crash left queued.
         app.state.search.ensure()
+        # Mail leaves from a background task; without PRAXIS_SMTP_URL it waits in the outbox.
+        drain = asyncio.create_task(drain_forever(app.state.engine, settings)) if settings.smtp_url else None
         yield
+        if drain is not None:
+            drain.cancel()
+            with suppress(asyncio.CancelledError):
+                await drain
         app.state.search.close()
 
     app = FastAPI(

@@ -28,11 +28,21 @@ class Settings(BaseSettings):
     timezone: str = Field("America/Toronto", description="Time zone of dates shown and cited.")
     language: Literal["fr", "en"] = Field("fr", description="Default UI and citation language.")
     registration: Literal["open", "closed"] = Field("open", description="open, or closed (only admins create accounts).")
-    smtp_url: str | None = Field(None, description="smtp://user:pass@host:port; unset: mail stays in the in-app inbox.")
+    smtp_url: str | None = Field(None, description="smtp://user:pass@host:port (smtps:// for TLS); unset: mail waits in the outbox.")
+    mail_from: str | None = Field(None, description="Sender of the site's mail; default: Site name <noreply@host of site_url>.")
+    mail_interval: float = Field(15.0, gt=0, le=3600, description="Seconds between two runs of the outbox drain.")
     content_dir: Path = Field(Path("./content"), description="Sample content imported into an empty site on first start.")
     max_body_bytes: int = Field(1_000_000, description="Largest request body accepted, in bytes (413 beyond).")
     sqlite_busy_ms: int = Field(10_000, description="How long a SQLite write waits for the lock before answering 503.")
     session_days: int = Field(30, description="How long a browser session lasts, in days.")
+
+    @model_validator(mode="after")
+    def _smtp_url_is_usable(self) -> Settings:
+        if self.smtp_url:
+            from praxis.services.mail import parse_smtp_url
+
+            parse_smtp_url(self.smtp_url)  # a ValueError says what is wrong, at start
+        return self
 
     @model_validator(mode="after")
     def _search_backend_fits_database(self) -> Settings:

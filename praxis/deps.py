@@ -16,7 +16,7 @@ from praxis.db import session_scope
 from praxis.errors import Forbidden, NotSignedIn
 from praxis.middleware import is_api_path
 from praxis.models import User
-from praxis.services import accounts
+from praxis.services import accounts, notifications
 
 SESSION_COOKIE = "praxis_session"
 CSRF_COOKIE = "praxis_csrf"
@@ -79,6 +79,8 @@ def get_actor(request: Request, session: Annotated[Session, Depends(get_session,
             if actor is not None and request.method not in _READ_METHODS and is_api_path(request.url.path):
                 _require_same_origin(request)
     if actor is not None:
+        if not is_api_path(request.url.path):
+            request.state.unread = notifications.unread_count(session, actor)  # the header's count
         # Detached with its columns loaded: a rollback cannot expire it before an error page shows it.
         session.expunge(actor)
     request.state.actor = actor

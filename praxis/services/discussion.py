@@ -27,7 +27,7 @@ from praxis.schemas import (
     DiscussionUpdate,
     is_note_id,
 )
-from praxis.services import links
+from praxis.services import links, notifications
 from praxis.services import notes as note_service
 from praxis.services.urls import note_url, user_url
 
@@ -180,6 +180,7 @@ def create(*, session: Session, actor: policy.Actor, note_id: str, data: Comment
     note, author_ids = note_service.load_readable(session, actor, note_id)
     if not policy.can_comment(actor, note):
         raise Forbidden("This discussion is closed.")
+    parent = None
     if data.parent_id is not None:
         parent = session.get(Comment, data.parent_id)
         if parent is None or parent.note_id != note.id or parent.deleted_at is not None:
@@ -189,6 +190,11 @@ def create(*, session: Session, actor: policy.Actor, note_id: str, data: Comment
                       body=data.body, html=_rendered(session, data.body))
     session.add(comment)
     session.flush()
+    # The one answered hears of a reply; the note's authors of every other comment.
+    replied = [parent.author_id] if parent is not None and parent.author_id else []
+    notifications.notify(session, replied, "reply", actor=actor, note_id=note.id, comment_id=comment.id)
+    notifications.notify(session, [i for i in author_ids if i not in replied], "comment", actor=actor, note_id=note.id,
+                         comment_id=comment.id)
     return _one(session, actor, note, author_ids, comment)
 
 

@@ -11,6 +11,7 @@ from praxis.errors import Conflict, Forbidden, NotFound, NotSignedIn
 from praxis.models import EditRequest, Note, User, utcnow
 from praxis.schemas import EditRequestCreate, EditRequestRead
 from praxis.services import notes as note_service
+from praxis.services import notifications
 from praxis.services.urls import note_url, user_url
 
 
@@ -40,6 +41,7 @@ def request_edit(*, session: Session, actor: policy.Actor, note_id: str, data: E
     req = EditRequest(id=secrets.token_urlsafe(9), note_id=note.id, requester_id=actor.id, message=data.message)
     session.add(req)
     session.flush()
+    notifications.notify(session, author_ids, "edit_request", actor=actor, note_id=note.id, edit_request_id=req.id)
     return _read(session, req, note, actor)
 
 
@@ -95,4 +97,6 @@ def decide(*, session: Session, actor: policy.Actor, request_id: str, approve: b
     req.decided_by_id = actor.id if actor else None
     session.add(req)
     session.flush()
+    # Told without saying who answered: a refusal stays impersonal.
+    notifications.notify(session, [requester.id], "edit_decision", actor=None, note_id=note.id, edit_request_id=req.id)
     return _read(session, req, note, requester)

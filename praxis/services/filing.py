@@ -10,7 +10,7 @@ from praxis import policy
 from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
 from praxis.models import Carnet, CarnetEntry, Note, User, utcnow
 from praxis.schemas import EntryCreate, EntryItem, EntryRead, EntryUpdate, NoteCreate, NoteRead, is_note_id
-from praxis.services import carnets, categories, entries, links, memberships
+from praxis.services import carnets, categories, entries, links, memberships, notifications
 from praxis.services import notes as note_service
 
 
@@ -70,7 +70,10 @@ def add(*, session: Session, actor: policy.Actor, carnet_id: str, data: EntryCre
     carnet, role = carnets.load_contributable(session, actor, carnet_id)
     _check_ordering(actor, role, bool(data.pinned) or data.position is not None)
     note = _readable_note(session, actor, data.note_id)
-    return integrate(session, actor, carnet, note, data.categories, pinned=bool(data.pinned), position=data.position)
+    entry = integrate(session, actor, carnet, note, data.categories, pinned=bool(data.pinned), position=data.position)
+    notifications.notify(session, note_service.list_author_ids(session, note.id), "carnet_entry", actor=actor,
+                         note_id=note.id, carnet_id=carnet.id)
+    return entry
 
 
 def _entry(session: Session, actor: policy.Actor, carnet: Carnet, note_id: str) -> CarnetEntry:

@@ -125,10 +125,12 @@ def view_note(
 
 
 def note_page(request: Request, session: Session, actor: Any, note: NoteRead, rev: int | None = None, style: str = "",
-              *, comment_form: dict[str, Any] | None = None, status: int = 200) -> Response:
+              *, comment_form: dict[str, Any] | None = None, contact_form: dict[str, Any] | None = None,
+              status: int = 200) -> Response:
     """A note's page (at /n/{id}/, or /def/{slug}/ for a term), or one of its revisions, with
     its citation in `style` ("Pour citer cette note": of the revision shown, when one is) and
-    its discussion (`comment_form`: a comment sent back with what was wrong with it)."""
+    its discussion and its contact form (`comment_form`, `contact_form`: what was typed, sent
+    back with what was wrong with it)."""
     revision = None
     if rev is not None and rev != note.revision:
         revision = revision_service.get_revision(session=session, actor=actor, note_id=note.id, number=rev)
@@ -146,7 +148,8 @@ def note_page(request: Request, session: Session, actor: Any, note: NoteRead, re
     thread = discussion.thread(session=session, actor=actor, note_id=note.id)
     return page(request, "notes/view.html",
                 {"note": note, "revision": revision, "requests": requests, "can_ask": can_ask, "cite": cite,
-                 "discussion": thread, "comment_form": comment_form or {}},
+                 "discussion": thread, "comment_form": comment_form or {}, "contact_form": contact_form or {},
+                 "contact_sent": request.query_params.get("contact") == "sent"},
                 alternate=alternate, status_code=status)
 
 

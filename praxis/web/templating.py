@@ -53,6 +53,7 @@ def page(
     ctx = {
         "actor": getattr(request.state, "actor", None),
         "csrf_token": csrf_token(request),
+        "unread": getattr(request.state, "unread", 0),
         "lang": "fr",
         **(context or {}),
     }

@@ -1,0 +1,34 @@
+"""The background task that empties the outbox: every PRAXIS_MAIL_INTERVAL seconds it queues
+the daily digests when they are due and sends what is waiting, in a thread, so that requests
+never wait for the mail server. Every worker runs one; they take turns on each mail."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from sqlalchemy.engine import Engine
+
+from praxis.config import Settings
+from praxis.db import session_scope
+from praxis.services import mail, notifications
+
+log = logging.getLogger("praxis.mail")
+
+
+def run_round(engine: Engine, settings: Settings) -> int:
+    """One round: digests if due, then delivery; how many mails left."""
+    assert settings.smtp_url
+    with session_scope(engine, settings) as session:
+        notifications.send_digests(session)
+    server = mail.parse_smtp_url(settings.smtp_url)
+    return mail.deliver_due(engine, server, mail.sender_address(settings.site_name, settings.site_url, settings.mail_from))
+
+
+async def drain_forever(engine: Engine, settings: Settings) -> None:
+    while True:
+        try:
+            await asyncio.to_thread(run_round, engine, settings)
+        except Exception:  # a bad round is logged; the next one tries again
+            log.exception("the outbox could not be emptied this round")
+        await asyncio.sleep(settings.mail_interval)

@@ -1,0 +1,157 @@
+"""Email: an outbox table written in the same transaction as what it tells, drained by a
+background task through SMTP (PRAXIS_SMTP_URL) with retries.
+
+A request never talks to the mail server: it only adds rows to `outgoing_mail`. A mail server
+that is down, slow or refusing loses nothing: the row stays, with its error and the time of the
+next attempt (backoff doubling from 30 s to an hour), until the server takes it."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from praxis.i18n import format_date
+from praxis.models import OutgoingMail, ScheduledJob, utcnow
+
+log = logging.getLogger("praxis.mail")
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+FIRST_RETRY = timedelta(seconds=30)
+LAST_RETRY = timedelta(hours=1)
+BATCH = 50
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    host: str
+    port: int
+    username: str | None
+    password: str | None
+    tls: str  # "implicit" (smtps://), "starttls" (when the server offers it), or "none" (?tls=none)
+
+
+def parse_smtp_url(url: str) -> SmtpServer:
+    """ "smtp://user:pass@host:587" (STARTTLS when offered), "smtps://…:465",
+    "smtp://host:25?tls=none"; a ValueError says what is wrong."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ValueError("PRAXIS_SMTP_URL must look like smtp://user:password@host:port")
+    tls = "implicit" if parts.scheme == "smtps" else ("none" if "tls=none" in parts.query else "starttls")
+    return SmtpServer(
+        host=parts.hostname, port=parts.port or (465 if tls == "implicit" else 25),
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None, tls=tls,
+    )
+
+
+def sender_address(site_name: str, site_url: str, configured: str | None) -> str:
+    """PRAXIS_MAIL_FROM, or "Site <noreply@host of PRAXIS_SITE_URL>"."""
+    if configured:
+        return configured
+    return formataddr((site_name, f"noreply@{urlsplit(site_url).hostname or 'localhost'}"))
+
+
+@lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), extensions=["jinja2.ext.i18n"],
+                             autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
+                             trim_blocks=True, lstrip_blocks=True)
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def render(session: Session, template: str, **context: object) -> tuple[str, str]:
+    """The plain text and the HTML of templates/mail/{name}.txt and .html."""
+    tz = str(session.info.get("timezone", "America/Toronto"))
+    context = {"site_name": session.info.get("site_name", "Praxis"),
+               "site_url": str(session.info.get("site_url", "")).rstrip("/"),
+               "date": lambda value: format_date(value, tz=tz, with_time=True), **context}
+    return _env().get_template(f"mail/{template}.txt").render(**context), _env().get_template(f"mail/{template}.html").render(**context)
+
+
+def enqueue(session: Session, *, to: str, subject: str, text: str, html: str, reply_to: str | None = None) -> None:
+    """Add a mail to the outbox: it leaves once the transaction has committed."""
+    session.add(OutgoingMail(to_address=to, subject=subject[:300], text=text, html=html, reply_to=reply_to))
+
+
+def _message(mail: OutgoingMail, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = mail.to_address
+    message["Subject"] = mail.subject
+    message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1].rstrip(">") or None)
+    message["Auto-Submitted"] = "auto-generated"
+    if mail.reply_to:
+        message["Reply-To"] = mail.reply_to
+    message.set_content(mail.text)
+    message.add_alternative(mail.html, subtype="html")
+    return message
+
+
+def _send(server: SmtpServer, message: EmailMessage, timeout: float = 20) -> None:
+    client: smtplib.SMTP
+    if server.tls == "implicit":
+        client = smtplib.SMTP_SSL(server.host, server.port, timeout=timeout, context=ssl.create_default_context())
+    else:
+        client = smtplib.SMTP(server.host, server.port, timeout=timeout)
+    with client:
+        client.ehlo()
+        if server.tls == "starttls" and client.has_extn("starttls"):
+            client.starttls(context=ssl.create_default_context())
+            client.ehlo()
+        if server.username:
+            client.login(server.username, server.password or "")
+        client.send_message(message)
+
+
+def deliver_due(engine: Engine, server: SmtpServer, sender: str, now: datetime | None = None) -> int:
+    """Send what is due in the outbox; how many were sent. Each mail is claimed, sent and marked
+    in a transaction of its own (rows locked and skipped on PostgreSQL, SQLite's write lock
+    otherwise), so two drains never send one mail twice; a failure stops the round."""
+    sent = 0
+    for _ in range(BATCH):
+        moment = now or utcnow()
+        with Session(engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False) as session:
+            query = (select(OutgoingMail).where(OutgoingMail.sent_at.is_(None), OutgoingMail.next_attempt_at <= moment)  # type: ignore[union-attr]
+                     .order_by(OutgoingMail.next_attempt_at, OutgoingMail.id).limit(1))  # type: ignore[arg-type]
+            if engine.dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            mail = session.exec(query).first()
+            if mail is None:
+                return sent
+            try:
+                _send(server, _message(mail, sender))
+            except (OSError, smtplib.SMTPException) as exc:
+                mail.attempts += 1
+                mail.next_attempt_at = moment + min(FIRST_RETRY * 2 ** (mail.attempts - 1), LAST_RETRY)
+                mail.last_error = f"{type(exc).__name__}: {exc}"[:500]
+                session.add(mail)
+                session.commit()
+                log.warning("mail %s not sent (attempt %d), next at %s: %s", mail.id, mail.attempts, mail.next_attempt_at, exc)
+                return sent
+            mail.sent_at, mail.last_error = utcnow(), None
+            session.add(mail)
+            session.commit()
+            sent += 1
+    return sent
+
+
+def claim_job(session: Session, name: str, every: timedelta, now: datetime) -> bool:
+    """Whether the job `name` is due (last run at least `every` ago); if so it is marked run."""
+    job = session.get(ScheduledJob, name, with_for_update=True)  # workers take turns on PostgreSQL
+    if job is not None and job.last_run_at + every > now:
+        return False
+    session.merge(ScheduledJob(name=name, last_run_at=now))
+    return True

@@ -1,0 +1,91 @@
+"""The inbox page (/u/me/inbox), and the "Contacter les auteur·trices" form of a note."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from praxis.deps import ActorDep, SessionDep, UserDep, client_address
+from praxis.errors import Invalid, TooManyRequests
+from praxis.schemas import ContactCreate, MessageReply, NotificationSettings
+from praxis.services import messages, notifications
+from praxis.services import notes as note_service
+from praxis.web.forms import first_error, parse_form
+from praxis.web.notes import note_page
+from praxis.web.templating import page
+
+router = APIRouter()
+Line = Annotated[str, Form(max_length=1000)]
+Text = Annotated[str, Form(max_length=10_000)]
+
+
+@router.get("/u/me/inbox")
+def inbox(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    """Notifications and messages; what was new is shown as new once, then marked read."""
+    found = notifications.inbox(session=session, actor=actor)
+    received = messages.received(session=session, actor=actor)
+    notifications.mark_read(session=session, actor=actor)
+    messages.mark_read(session=session, actor=actor)
+    request.state.unread = 0
+    return page(request, "inbox/inbox.html", {"notifications": found, "messages": received},
+                alternate="/api/v1/me/notifications")
+
+
+KIND_LABELS = {
+    "comment": "Un commentaire sur une de mes notes", "reply": "Une réponse à un de mes commentaires",
+    "message": "Un message qui m'est écrit", "edit_request": "Une demande de droits d'édition sur une de mes notes",
+    "edit_decision": "La réponse à une de mes demandes de droits d'édition", "carnet_entry": "Une de mes notes intégrée à un carnet",
+}
+
+
+@router.get("/account/notifications")
+def settings_form(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    chosen = notifications.get_settings(session=session, actor=actor)
+    return page(request, "inbox/settings.html", {"chosen": chosen.model_dump(), "kinds": KIND_LABELS, "saved": False},
+                alternate="/api/v1/me/notification-settings")
+
+
+@router.post("/account/notifications")
+async def save_settings(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    form = await request.form()
+    data, errors = parse_form(NotificationSettings, {k: v for k in KIND_LABELS if isinstance(v := form.get(k), str)})
+    if data is None:
+        raise first_error(errors)
+    chosen = notifications.set_settings(session=session, actor=actor, data=data)
+    return page(request, "inbox/settings.html", {"chosen": chosen.model_dump(), "kinds": KIND_LABELS, "saved": True})
+
+
+@router.post("/u/me/messages/{message_id}/reply")
+def reply(message_id: str, session: SessionDep, actor: UserDep, message: Text = "",
+          reveal_address: Annotated[str, Form(max_length=5)] = "") -> Response:
+    data, errors = parse_form(MessageReply, {"message": message, "reveal_address": reveal_address == "1"})
+    if data is None:
+        raise first_error(errors)
+    messages.reply(session=session, actor=actor, message_id=message_id, data=data)
+    return RedirectResponse("/u/me/inbox?sent=1#messages", status_code=303)
+
+
+@router.post("/n/{note_id}/contact")
+def contact(request: Request, note_id: str, session: SessionDep, actor: ActorDep, subject: Line = "", message: Text = "",
+            name: Line = "", email: Line = "", website: Line = "") -> Response:
+    """The form under the note; anything wrong sends the page back with what was typed."""
+    typed = {"subject": subject, "message": message, "name": name, "email": email}
+    fields = {k: v for k, v in {**typed, "website": website}.items() if v or k in ("subject", "message")}
+    data, errors = parse_form(ContactCreate, fields)
+    status, retry_after = 422, None
+    if data is not None:
+        try:
+            messages.contact(session=session, actor=actor, note_id=note_id, data=data, address=client_address(request))
+            return RedirectResponse(f"/n/{note_id}/?contact=sent#contact", status_code=303)
+        except (Invalid, TooManyRequests) as exc:
+            session.rollback()
+            errors, status = {getattr(exc, "field", None) or "message": exc.message}, exc.status
+            retry_after = exc.extra.get("retry_after")
+    note = note_service.get_note(session=session, actor=actor, note_id=note_id)
+    response = note_page(request, session, actor, note, contact_form={**typed, "errors": errors}, status=status)
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
