@@ -17,10 +17,14 @@ log = logging.getLogger("praxis.mail")
 
 
 def run_round(engine: Engine, settings: Settings) -> int:
-    """One round: digests if due, then delivery; how many mails left."""
+    """One round: digests if due, then delivery (each on its own: a failing digest never holds
+    back what waits in the outbox); how many mails left."""
     assert settings.smtp_url
-    with session_scope(engine, settings) as session:
-        notifications.send_digests(session)
+    try:
+        with session_scope(engine, settings) as session:
+            notifications.send_digests(session)
+    except Exception:
+        log.exception("the daily digests could not be prepared this round")
     server = mail.parse_smtp_url(settings.smtp_url)
     return mail.deliver_due(engine, server, mail.sender_address(settings.site_name, settings.site_url, settings.mail_from))
 

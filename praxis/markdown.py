@@ -203,7 +203,7 @@ def wikilinks_in(html: str) -> list[tuple[str, str]]:
     return [(m.group(1), _target_of(m)) for m in _RESOLVED_LINK.finditer(html)]
 
 
-def relink_wikilinks(html: str, choose: Callable[[str, str], str | None]) -> str:
+def relink_wikilinks(html: str, choose: Callable[[str, str], str | None], *, comment: bool = False) -> str:
     """Point each resolved wikilink at `choose(id, target)`: the same note, another, or (None) none.
 
     A wikilink that now points nowhere is rendered exactly as one whose target never existed.
@@ -216,7 +216,7 @@ def relink_wikilinks(html: str, choose: Callable[[str, str], str | None]) -> str
             return match.group(0)
         label = match.group(3)
         link = _note_link(chosen, target, label) if chosen else _new_note_link(target, label)
-        return sanitize(link)
+        return sanitize(link, comment=comment)  # a comment's links stay rel="nofollow ugc", whatever they point to
 
     return _RESOLVED_LINK.sub(swap, html)
 

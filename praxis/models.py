@@ -458,6 +458,7 @@ class OutgoingMail(SQLModel, table=True):
     attempts: int = Field(default=0)
     last_error: str | None = Field(default=None, max_length=500)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    failed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # given up: refused for good
 
 
 class ScheduledJob(SQLModel, table=True):

@@ -57,6 +57,10 @@ DisplayName = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_storable), AfterValidator(_one_line)
 ]
 Username = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=USERNAME_PATTERN)]
+# One mailbox, as mail servers read it: no display name, no list, no route (ASCII addresses).
+EMAIL_PATTERN = (r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                 r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+EmailAddress = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254, pattern=EMAIL_PATTERN)]
 Timestamp = Annotated[datetime, AfterValidator(_plausible_time)]
 NOTE_ID_PATTERN = r"^[A-Za-z0-9_\-]{1,32}$"
 NoteId = Annotated[str, StringConstraints(pattern=NOTE_ID_PATTERN)]
@@ -74,7 +78,7 @@ class UserCreate(Strict):
     username: Username
     password: Annotated[str, StringConstraints(min_length=8, max_length=1024)] | None = None
     display_name: DisplayName | None = None
-    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=320, pattern=r"^[^@\s\x00]+@[^@\s\x00]+$")] | None = None
+    email: EmailAddress | None = None
     is_admin: bool = False
 
 
@@ -82,7 +86,7 @@ class RegisterRequest(Strict):
     username: Username
     password: Annotated[str, StringConstraints(min_length=8, max_length=1024)]
     display_name: DisplayName | None = None
-    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=320, pattern=r"^[^@\s\x00]+@[^@\s\x00]+$")] | None = None
+    email: EmailAddress | None = None
 
 
 class PasswordChange(Strict):
@@ -845,7 +849,7 @@ class ContactCreate(Strict):
     subject: OneLine
     message: MessageText
     name: OneLine | None = None
-    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=320, pattern=r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$")] | None = None
+    email: EmailAddress | None = None
     website: Annotated[str, StringConstraints(max_length=500)] | None = None  # a honeypot: left empty by people
 
 

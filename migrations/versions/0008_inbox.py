@@ -95,6 +95,7 @@ def upgrade() -> None:
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
     sa.Column('sent_at', praxis.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('failed_at', praxis.models.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('outgoing_mail') as batch:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from praxis import policy
-from praxis.errors import Forbidden, Invalid, NotFound, NotSignedIn, TooManyRequests
+from praxis.errors import Forbidden, Invalid, NotFound, NotSignedIn
 from praxis.markdown import render
 from praxis.models import Comment, CommentEdit, Note, User, utcnow
 from praxis.schemas import (
@@ -27,12 +27,13 @@ from praxis.schemas import (
     DiscussionUpdate,
     is_note_id,
 )
-from praxis.services import links, notifications
+from praxis.services import limits, links, notifications
 from praxis.services import notes as note_service
 from praxis.services.urls import note_url, user_url
 
 # Abuse limit: comments one person may post in a window (429 beyond, with Retry-After).
 RATE_LIMIT = 10
+EDIT_LIMIT = 30  # edits, each keeping the text it replaces
 RATE_WINDOW = timedelta(minutes=10)
 
 
@@ -62,15 +63,6 @@ def _rendered(session: Session, body: str) -> str:
     return render(body, links.resolver(session), comment=True).html
 
 
-def _check_rate(session: Session, actor: User) -> None:
-    since = utcnow() - RATE_WINDOW
-    recent = session.exec(
-        select(Comment.created_at).where(Comment.author_id == actor.id, Comment.created_at >= since)
-        .order_by(Comment.created_at)  # type: ignore[arg-type]
-    ).all()
-    if len(recent) >= RATE_LIMIT:
-        wait = int((recent[-RATE_LIMIT] + RATE_WINDOW - utcnow()).total_seconds()) + 1
-        raise TooManyRequests("Too many comments in a short time; try again later.", retry_after=max(wait, 1))
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -137,12 +129,12 @@ def _reads(session: Session, actor: policy.Actor, note: Note, author_ids: list[i
             id=c.id, note_id=c.note_id, parent_id=c.parent_id, depth=depth,
             author=people.get(c.author_id) if c.author_id and state != "deleted" else None,
             state=state, body=c.body if shown else None,
-            html=links.visible_html(session, actor, c.html) if shown else None,
+            html=links.visible_html(session, actor, c.html, comment=True) if shown else None,
             hidden_reason=c.hidden_reason if state == "hidden" else None,
             created_at=c.created_at, edited_at=c.edited_at if state != "deleted" else None,
             url=f"{note_url(session, c.note_id)}#c-{c.id}", edits=edits.get(c.id, []) if shown else [],
             can_edit=own and state == "visible" and not note.discussion_closed,
-            can_delete=own and state != "deleted",
+            can_delete=own and state == "visible",
             can_hide=moderator and state == "visible",
             can_restore=state == "hidden" and policy.can_restore_comment(actor),
         ))
@@ -185,7 +177,7 @@ def create(*, session: Session, actor: policy.Actor, note_id: str, data: Comment
         parent = session.get(Comment, data.parent_id)
         if parent is None or parent.note_id != note.id or parent.deleted_at is not None:
             raise Invalid("The comment answered is not in this discussion.", field="parent_id")
-    _check_rate(session, actor)
+    limits.check(session, Comment.created_at, Comment.author_id == actor.id, limit=RATE_LIMIT, window=RATE_WINDOW, what="comments")
     comment = Comment(id=secrets.token_urlsafe(9), note_id=note.id, parent_id=data.parent_id, author_id=actor.id,
                       body=data.body, html=_rendered(session, data.body))
     session.add(comment)
@@ -205,6 +197,8 @@ def update(*, session: Session, actor: policy.Actor, comment_id: str, data: Comm
         raise Forbidden("Only its author can change a comment.")
     if comment.hidden_at is not None or note.discussion_closed:
         raise Forbidden("This comment can no longer be changed.")
+    edited_by_actor = CommentEdit.comment_id.in_(select(Comment.id).where(Comment.author_id == comment.author_id))  # type: ignore[attr-defined]
+    limits.check(session, CommentEdit.replaced_at, edited_by_actor, limit=EDIT_LIMIT, window=RATE_WINDOW, what="edits")
     if data.body != comment.body:
         now = utcnow()
         session.add(CommentEdit(comment_id=comment.id, body=comment.body, written_at=comment.edited_at or comment.created_at,
@@ -220,6 +214,8 @@ def delete(*, session: Session, actor: policy.Actor, comment_id: str) -> None:
     comment, _, _ = _load_comment(session, actor, comment_id)
     if not policy.is_comment_author(actor, comment.author_id):
         raise Forbidden("Only its author can delete a comment.")
+    if comment.hidden_at is not None:
+        raise Forbidden("A hidden comment stays as the moderators left it.")
     session.execute(sa.delete(CommentEdit).where(CommentEdit.comment_id == comment.id))  # type: ignore[arg-type]
     comment.deleted_at, comment.body, comment.html = utcnow(), "", ""
     session.add(comment)

@@ -53,8 +53,8 @@ def visible_ids(session: Session, actor: policy.Actor, ids: Sequence[str]) -> se
     return set(session.exec(select(Note.id).where(Note.id.in_(list(ids)), policy.visible_notes(actor))))  # type: ignore[attr-defined]
 
 
-def visible_html(session: Session, actor: policy.Actor, html: str) -> str:
-    """A stored rendering as `actor` may see it.
+def visible_html(session: Session, actor: policy.Actor, html: str, *, comment: bool = False) -> str:
+    """A stored rendering (of a note, or of a comment) as `actor` may see it.
 
     A wikilink whose note the reader may not see points instead to the oldest note of that title
     they may see, or reads exactly like a wikilink to a note that does not exist: a hidden note
@@ -75,7 +75,7 @@ def visible_html(session: Session, actor: policy.Actor, html: str) -> str:
         hit = fallback.get(target)
         return hit.id if hit else None
 
-    return relink_wikilinks(html, choose)
+    return relink_wikilinks(html, choose, comment=comment)
 
 
 def checked_links(session: Session, actor: policy.Actor, ids: Sequence[str]) -> list[str]:

@@ -3,7 +3,8 @@ background task through SMTP (PRAXIS_SMTP_URL) with retries.
 
 A request never talks to the mail server: it only adds rows to `outgoing_mail`. A mail server
 that is down, slow or refusing loses nothing: the row stays, with its error and the time of the
-next attempt (backoff doubling from 30 s to an hour), until the server takes it."""
+next attempt (backoff doubling from 30 s to an hour), until the server takes it; a mail refused
+for good (a 5xx answer, an address no server accepts) is set aside with its error."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ log = logging.getLogger("praxis.mail")
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 FIRST_RETRY = timedelta(seconds=30)
 LAST_RETRY = timedelta(hours=1)
+LEASE = timedelta(minutes=5)  # a mail being sent is out of other drains' reach this long
+MAX_ATTEMPTS = 48  # about two days of hourly tries
 BATCH = 50
 
 
@@ -116,41 +119,76 @@ def _send(server: SmtpServer, message: EmailMessage, timeout: float = 20) -> Non
         client.send_message(message)
 
 
+def _claim(engine: Engine, now: datetime) -> OutgoingMail | None:
+    """Take the next due mail for a while (a lease): counted as an attempt and put out of the
+    others' reach until LEASE has passed, in a short transaction of its own (rows locked and
+    skipped on PostgreSQL, SQLite's write lock otherwise): no lock is held while SMTP talks."""
+    with Session(engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False) as session:
+        query = (select(OutgoingMail)
+                 .where(OutgoingMail.sent_at.is_(None), OutgoingMail.failed_at.is_(None), OutgoingMail.next_attempt_at <= now)  # type: ignore[union-attr]
+                 .order_by(OutgoingMail.next_attempt_at, OutgoingMail.id).limit(1))  # type: ignore[arg-type]
+        if engine.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        mail = session.exec(query).first()
+        if mail is not None:
+            mail.attempts += 1
+            mail.next_attempt_at = now + LEASE
+            session.add(mail)
+            session.commit()
+        return mail
+
+
+def _settle(engine: Engine, mail: OutgoingMail, **values: object) -> None:
+    with Session(engine.execution_options(sqlite_begin="IMMEDIATE")) as session:
+        row = session.get(OutgoingMail, mail.id)
+        if row is not None:
+            for name, value in values.items():
+                setattr(row, name, value)
+            session.add(row)
+            session.commit()
+
+
+def _permanent(exc: Exception) -> bool:
+    """A refusal that no retry will change: a malformed mail, or a 5xx answer about it."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, (smtplib.SMTPSenderRefused, smtplib.SMTPDataError)):
+        return exc.smtp_code >= 500
+    return not isinstance(exc, (OSError, smtplib.SMTPException))  # a mail that cannot even be written
+
+
 def deliver_due(engine: Engine, server: SmtpServer, sender: str, now: datetime | None = None) -> int:
-    """Send what is due in the outbox; how many were sent. Each mail is claimed, sent and marked
-    in a transaction of its own (rows locked and skipped on PostgreSQL, SQLite's write lock
-    otherwise), so two drains never send one mail twice; a failure stops the round."""
+    """Send what is due in the outbox; how many were sent. A mail the server cannot take now is
+    tried again later (30 s, doubling, up to an hour apart, MAX_ATTEMPTS times); one refused for
+    good is set aside (`failed_at`) so it never holds back the others."""
     sent = 0
     for _ in range(BATCH):
         moment = now or utcnow()
-        with Session(engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False) as session:
-            query = (select(OutgoingMail).where(OutgoingMail.sent_at.is_(None), OutgoingMail.next_attempt_at <= moment)  # type: ignore[union-attr]
-                     .order_by(OutgoingMail.next_attempt_at, OutgoingMail.id).limit(1))  # type: ignore[arg-type]
-            if engine.dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            mail = session.exec(query).first()
-            if mail is None:
-                return sent
-            try:
-                _send(server, _message(mail, sender))
-            except (OSError, smtplib.SMTPException) as exc:
-                mail.attempts += 1
-                mail.next_attempt_at = moment + min(FIRST_RETRY * 2 ** (mail.attempts - 1), LAST_RETRY)
-                mail.last_error = f"{type(exc).__name__}: {exc}"[:500]
-                session.add(mail)
-                session.commit()
-                log.warning("mail %s not sent (attempt %d), next at %s: %s", mail.id, mail.attempts, mail.next_attempt_at, exc)
-                return sent
-            mail.sent_at, mail.last_error = utcnow(), None
-            session.add(mail)
-            session.commit()
-            sent += 1
+        mail = _claim(engine, moment)
+        if mail is None:
+            return sent
+        try:
+            _send(server, _message(mail, sender))
+        except Exception as exc:  # noqa: BLE001 - every failure is recorded on the mail itself
+            error = f"{type(exc).__name__}: {exc}"[:500]
+            if _permanent(exc) or mail.attempts >= MAX_ATTEMPTS:
+                _settle(engine, mail, failed_at=utcnow(), last_error=error)
+                log.error("mail %s given up after %d attempts: %s", mail.id, mail.attempts, error)
+                continue
+            retry = moment + min(FIRST_RETRY * 2 ** (mail.attempts - 1), LAST_RETRY)
+            _settle(engine, mail, next_attempt_at=retry, last_error=error)
+            log.warning("mail %s not sent (attempt %d), next at %s: %s", mail.id, mail.attempts, retry, error)
+            if isinstance(exc, OSError):
+                return sent  # the server does not answer: the others wait for the next round
+            continue
+        _settle(engine, mail, sent_at=utcnow(), last_error=None)
+        sent += 1
     return sent
 
 
 def claim_job(session: Session, name: str, every: timedelta, now: datetime) -> bool:
     """Whether the job `name` is due (last run at least `every` ago); if so it is marked run."""
-    job = session.get(ScheduledJob, name, with_for_update=True)  # workers take turns on PostgreSQL
+    job = session.get(ScheduledJob, name, with_for_update=True, populate_existing=True)  # workers take turns on PostgreSQL
     if job is not None and job.last_run_at + every > now:
         return False
     session.merge(ScheduledJob(name=name, last_run_at=now))

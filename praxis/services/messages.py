@@ -15,26 +15,21 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from praxis import policy
-from praxis.errors import Invalid, NotFound, NotSignedIn, TooManyRequests
+from praxis.errors import Invalid, NotFound, NotSignedIn
 from praxis.models import Message, MessageRecipient, Note, User, utcnow
 from praxis.schemas import ContactCreate, MessageRead, MessageReply, NoteRef, SenderRead
-from praxis.services import mail, notifications
+from praxis.services import limits, mail, notifications
 from praxis.services import notes as note_service
 from praxis.services.urls import note_url, user_url
 
 LIMIT_SIGNED_IN = 5  # messages an account sends per hour
-LIMIT_VISITOR = 3  # messages one address sends per hour without an account
+LIMIT_VISITOR = 3  # messages one address (an IPv6 /64) sends per hour without an account
+LIMIT_REPLIES = 20  # answers an account sends per hour
 WINDOW = timedelta(hours=1)
 
 
-def _check_rate(session: Session, column: sa.ColumnElement, value: object, limit: int) -> None:
-    since = utcnow() - WINDOW
-    sent = session.exec(
-        select(Message.created_at).where(column == value, Message.created_at >= since).order_by(Message.created_at)  # type: ignore[arg-type]
-    ).all()
-    if len(sent) >= limit:
-        wait = int((sent[-limit] + WINDOW - utcnow()).total_seconds()) + 1
-        raise TooManyRequests("Too many messages in a short time; try again later.", retry_after=max(wait, 1))
+def _check_rate(session: Session, where: object, limit: int) -> None:
+    limits.check(session, Message.created_at, where, limit=limit, window=WINDOW, what="messages")
 
 
 def _recipients(session: Session, author_ids: list[int]) -> list[int]:
@@ -49,23 +44,26 @@ def contact(*, session: Session, actor: policy.Actor, note_id: str, data: Contac
     """Send a message to the note's authors; its id (None when the honeypot caught a robot,
     which is told nothing different)."""
     note, author_ids = note_service.load_readable(session, actor, note_id)
+    if note.deleted_at is not None:  # only admins still read it: no one is written to about it
+        raise NotFound("No such note.")
     if data.website:  # a field people never see: only robots fill it
         return None
     signed_in = policy.is_signed_in(actor)
+    key = limits.address_key(address)
     if signed_in:
         assert actor is not None
-        _check_rate(session, Message.sender_id, actor.id, LIMIT_SIGNED_IN)
+        _check_rate(session, (Message.sender_id == actor.id) & Message.in_reply_to_id.is_(None), LIMIT_SIGNED_IN)  # type: ignore[union-attr]
     else:
         if not data.name or not data.email:
             raise Invalid("Give your name and an address to be answered at.", field="email" if data.name else "name")
-        _check_rate(session, Message.sender_address, address[:64], LIMIT_VISITOR)
-    to = _recipients(session, author_ids)
+        _check_rate(session, Message.sender_address == key, LIMIT_VISITOR)
+    to = [i for i in _recipients(session, author_ids) if not (signed_in and actor and i == actor.id)]
     if not to:
-        raise Invalid("No author of this note has an account to receive messages.", field="message")
+        raise Invalid("No other author of this note has an account to receive messages.", field="message")
     message = Message(
         id=secrets.token_urlsafe(9), note_id=note.id, sender_id=actor.id if signed_in and actor else None,
         sender_name=None if signed_in else data.name, sender_email=None if signed_in else data.email,
-        sender_address=None if signed_in else address[:64], subject=data.subject, body=data.message,
+        sender_address=None if signed_in else key, subject=data.subject, body=data.message,
     )
     session.add(message)
     session.flush()
@@ -119,6 +117,9 @@ def reply(*, session: Session, actor: policy.Actor, message_id: str, data: Messa
     ).first()
     if found is None:
         raise NotFound("No such message.")
+    if found.sender_id is None and not found.sender_email:
+        raise Invalid("This message left no way to be answered.", field="message")
+    _check_rate(session, (Message.sender_id == actor.id) & Message.in_reply_to_id.is_not(None), LIMIT_REPLIES)  # type: ignore[union-attr]
     subject = found.subject if found.subject.lower().startswith("re:") else f"Re: {found.subject}"[:200]
     answer = Message(id=secrets.token_urlsafe(9), note_id=found.note_id, sender_id=actor.id, subject=subject,
                      body=data.message, in_reply_to_id=found.id)
@@ -139,9 +140,12 @@ def reply(*, session: Session, actor: policy.Actor, message_id: str, data: Messa
     return answer.id
 
 
-def mark_read(*, session: Session, actor: policy.Actor) -> None:
+def mark_read(*, session: Session, actor: policy.Actor, ids: list[str] | None = None) -> None:
+    """Mark the actor's messages read (those named, or all)."""
     if not policy.is_signed_in(actor):
         raise NotSignedIn("Sign in first.")
     assert actor is not None
-    session.execute(sa.update(MessageRecipient).where(MessageRecipient.user_id == actor.id, MessageRecipient.read_at.is_(None))  # type: ignore[union-attr]
-                    .values(read_at=utcnow()).execution_options(synchronize_session=False))
+    query = sa.update(MessageRecipient).where(MessageRecipient.user_id == actor.id, MessageRecipient.read_at.is_(None))  # type: ignore[union-attr]
+    if ids is not None:
+        query = query.where(MessageRecipient.message_id.in_(ids))  # type: ignore[attr-defined]
+    session.execute(query.values(read_at=utcnow()).execution_options(synchronize_session=False))

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from praxis import policy
 from praxis.errors import NotSignedIn
-from praxis.models import Carnet, Note, Notification, NotificationSetting, ScheduledJob, User, utcnow
+from praxis.models import Carnet, Note, Notification, NotificationSetting, User, utcnow
 from praxis.schemas import AuthorRead, NoteRef, NotificationPage, NotificationRead, NotificationSettings
 from praxis.services import mail
 from praxis.services.urls import carnet_url, note_url, site_url, user_url
@@ -52,8 +52,14 @@ def get_settings(*, session: Session, actor: policy.Actor) -> NotificationSettin
 def set_settings(*, session: Session, actor: policy.Actor, data: NotificationSettings) -> NotificationSettings:
     """Choose, kind by kind, where notifications go (the kinds not sent stay as they were)."""
     actor = _signed_in(actor)
-    for kind, channel in data.model_dump(exclude_unset=True).items():
+    before = channels(session, actor.id)
+    for kind, channel in data.model_dump(exclude_unset=True, exclude_none=True).items():
         session.merge(NotificationSetting(user_id=actor.id, kind=kind, channel=channel))
+        if channel != before[kind]:
+            # A new choice counts from now: what came before is not mailed after the fact.
+            session.execute(sa.update(Notification).where(Notification.user_id == actor.id, Notification.kind == kind,
+                                                          Notification.emailed_at.is_(None))  # type: ignore[union-attr]
+                            .values(emailed_at=utcnow()).execution_options(synchronize_session=False))
     session.flush()
     return get_settings(session=session, actor=actor)
 
@@ -85,7 +91,10 @@ def notify(session: Session, recipients: Iterable[int | None], kind: str, *, act
     session.flush()
     for notification in made:
         person = session.get(User, notification.user_id)
-        if person and person.email and person.is_active and channels(session, person.id)[kind] == "email":  # type: ignore[arg-type]
+        if not (person and person.email and person.is_active and channels(session, person.id)[kind] == "email"):  # type: ignore[arg-type]
+            continue
+        # Mailed only if its reader may see what it is about (a reply on a note restricted since).
+        if session.exec(select(Notification.id).where(Notification.id == notification.id, _visible(person))).first():
             item = describe(session, [notification])[0]
             text, html = mail.render(session, "notification", person=person, item=item, extra=mail_extra)
             mail.enqueue(session, to=person.email, subject=f"[{session.info.get('site_name', 'Praxis')}] {item.text}", text=text, html=html)
@@ -95,10 +104,8 @@ def notify(session: Session, recipients: Iterable[int | None], kind: str, *, act
 
 def send_digests(session: Session, now: datetime | None = None, *, force: bool = False) -> int:
     """Once a day (at once with `force`): one mail per person listing what they chose to get as
-    a digest since the last one, among what they may still see; how many mails were queued."""
+    a digest and was not mailed yet, among what they may still see; how many mails were queued."""
     moment = now or utcnow()
-    last = session.get(ScheduledJob, "digest")
-    since = last.last_run_at if last else moment - timedelta(days=1)
     if not mail.claim_job(session, "digest", timedelta(0) if force else timedelta(days=1), moment):
         return 0
     people = session.exec(
@@ -110,7 +117,7 @@ def send_digests(session: Session, now: datetime | None = None, *, force: bool =
         digest_kinds = [k for k, channel in channels(session, person.id).items() if channel == "digest"]  # type: ignore[arg-type]
         rows = session.exec(
             select(Notification).where(Notification.user_id == person.id, Notification.emailed_at.is_(None),  # type: ignore[union-attr]
-                                       Notification.kind.in_(digest_kinds), Notification.created_at >= since, _visible(person))  # type: ignore[attr-defined]
+                                       Notification.kind.in_(digest_kinds), _visible(person))  # type: ignore[attr-defined]
             .order_by(Notification.created_at)  # type: ignore[arg-type]
         ).all() if digest_kinds else []
         if not rows:

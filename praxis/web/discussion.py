@@ -12,9 +12,8 @@ from praxis.deps import SessionDep, UserDep
 from praxis.errors import Forbidden, Invalid, TooManyRequests
 from praxis.schemas import MAX_COMMENT_CHARS, CommentCreate, CommentHide, CommentUpdate, DiscussionUpdate
 from praxis.services import discussion
-from praxis.services import notes as note_service
 from praxis.web.forms import first_error, parse_form
-from praxis.web.notes import note_page
+from praxis.web.notes import note_page_again
 from praxis.web.templating import page
 
 router = APIRouter()
@@ -33,20 +32,13 @@ def post_comment(request: Request, note_id: str, session: SessionDep, actor: Use
     """A comment or a reply; anything wrong sends the page back with the text as typed."""
     typed = {"body": body, "parent_id": parent_id}
     data, errors = parse_form(CommentCreate, {"body": body, "parent_id": parent_id or None})
-    status, retry_after = 422, None
-    if data is not None:
-        try:
-            comment = discussion.create(session=session, actor=actor, note_id=note_id, data=data)
-            return _to_comment(note_id, comment.id)
-        except (Invalid, TooManyRequests, Forbidden) as exc:
-            session.rollback()
-            errors, status = {getattr(exc, "field", None) or "body": exc.message}, exc.status
-            retry_after = exc.extra.get("retry_after")
-    note = note_service.get_note(session=session, actor=actor, note_id=note_id)
-    response = note_page(request, session, actor, note, comment_form={**typed, "errors": errors}, status=status)
-    if retry_after:
-        response.headers["Retry-After"] = str(retry_after)
-    return response
+    if data is None:
+        return note_page_again(request, session, actor, note_id, form="comment_form", typed=typed, errors=errors)
+    try:
+        comment = discussion.create(session=session, actor=actor, note_id=note_id, data=data)
+    except (Invalid, TooManyRequests, Forbidden) as exc:
+        return note_page_again(request, session, actor, note_id, form="comment_form", typed=typed, exc=exc)
+    return _to_comment(note_id, comment.id)
 
 
 @router.get("/comments/{comment_id}/edit")

@@ -8,13 +8,13 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from praxis.db import session_scope
 from praxis.deps import ActorDep, SessionDep, UserDep, client_address
 from praxis.errors import Invalid, TooManyRequests
 from praxis.schemas import ContactCreate, MessageReply, NotificationSettings
 from praxis.services import messages, notifications
-from praxis.services import notes as note_service
 from praxis.web.forms import first_error, parse_form
-from praxis.web.notes import note_page
+from praxis.web.notes import note_page_again
 from praxis.web.templating import page
 
 router = APIRouter()
@@ -24,12 +24,14 @@ Text = Annotated[str, Form(max_length=10_000)]
 
 @router.get("/u/me/inbox")
 def inbox(request: Request, session: SessionDep, actor: UserDep) -> Response:
-    """Notifications and messages; what was new is shown as new once, then marked read."""
+    """Notifications and messages; what is shown as new is then marked read (in a short write
+    transaction of its own: the page itself only reads)."""
     found = notifications.inbox(session=session, actor=actor)
     received = messages.received(session=session, actor=actor)
-    notifications.mark_read(session=session, actor=actor)
-    messages.mark_read(session=session, actor=actor)
-    request.state.unread = 0
+    with session_scope(request.app.state.engine, request.app.state.settings) as writing:
+        notifications.mark_read(session=writing, actor=actor, ids=[n.id for n in found.items if not n.read])
+        messages.mark_read(session=writing, actor=actor, ids=[m.id for m in received if not m.read])
+    request.state.unread = max(0, found.unread - sum(1 for n in found.items if not n.read))
     return page(request, "inbox/inbox.html", {"notifications": found, "messages": received},
                 alternate="/api/v1/me/notifications")
 
@@ -75,17 +77,10 @@ def contact(request: Request, note_id: str, session: SessionDep, actor: ActorDep
     typed = {"subject": subject, "message": message, "name": name, "email": email}
     fields = {k: v for k, v in {**typed, "website": website}.items() if v or k in ("subject", "message")}
     data, errors = parse_form(ContactCreate, fields)
-    status, retry_after = 422, None
-    if data is not None:
-        try:
-            messages.contact(session=session, actor=actor, note_id=note_id, data=data, address=client_address(request))
-            return RedirectResponse(f"/n/{note_id}/?contact=sent#contact", status_code=303)
-        except (Invalid, TooManyRequests) as exc:
-            session.rollback()
-            errors, status = {getattr(exc, "field", None) or "message": exc.message}, exc.status
-            retry_after = exc.extra.get("retry_after")
-    note = note_service.get_note(session=session, actor=actor, note_id=note_id)
-    response = note_page(request, session, actor, note, contact_form={**typed, "errors": errors}, status=status)
-    if retry_after:
-        response.headers["Retry-After"] = str(retry_after)
-    return response
+    if data is None:
+        return note_page_again(request, session, actor, note_id, form="contact_form", typed=typed, errors=errors)
+    try:
+        messages.contact(session=session, actor=actor, note_id=note_id, data=data, address=client_address(request))
+    except (Invalid, TooManyRequests) as exc:
+        return note_page_again(request, session, actor, note_id, form="contact_form", typed=typed, exc=exc)
+    return RedirectResponse(f"/n/{note_id}/?contact=sent#contact", status_code=303)

@@ -10,7 +10,7 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from praxis.deps import ActorDep, SessionDep, UserDep
-from praxis.errors import Conflict, Invalid
+from praxis.errors import Conflict, DomainError, Invalid
 from praxis.schemas import KIND_DETAILS, CarnetQuery, EditRequestCreate, NoteCreate, NoteRead, NoteUpdate, RevisionNumber
 from praxis.services import carnets, citations, communities, discussion, edit_requests, filing, links
 from praxis.services import notes as note_service
@@ -151,6 +151,21 @@ def note_page(request: Request, session: Session, actor: Any, note: NoteRead, re
                  "discussion": thread, "comment_form": comment_form or {}, "contact_form": contact_form or {},
                  "contact_sent": request.query_params.get("contact") == "sent"},
                 alternate=alternate, status_code=status)
+
+
+def note_page_again(request: Request, session: Session, actor: Any, note_id: str, *, form: str, typed: dict[str, Any],
+                    exc: DomainError | None = None, errors: dict[str, str] | None = None) -> Response:
+    """The note's page once more, after a comment or a message was refused: what was typed in
+    `form` ("comment_form" or "contact_form") comes back with what was wrong with it."""
+    session.rollback()  # nothing of the refused write is kept
+    if exc is not None:
+        errors = {getattr(exc, "field", None) or "body": exc.message}
+    note = note_service.get_note(session=session, actor=actor, note_id=note_id)
+    status = exc.status if exc is not None else 422
+    response = note_page(request, session, actor, note, status=status, **{form: {**typed, "errors": errors or {}}})
+    if exc is not None and exc.extra.get("retry_after"):
+        response.headers["Retry-After"] = str(exc.extra["retry_after"])
+    return response
 
 
 @router.post("/n/{note_id}/edit-requests")
