@@ -134,7 +134,7 @@ def test_what_may_not_be_seen_cannot_be_cited(client, session):
     alice = make_user(session, "alice")
     make_user(session, "bob")
     secret = make_note(session, alice, title="Secret", visibility="restricted")
-    for path in (f"/api/v1/notes/{secret.id}/citation", f"/n/{secret.id}/citation.bib", f"/api/v1/notes/nope/citation",
+    for path in (f"/api/v1/notes/{secret.id}/citation", f"/n/{secret.id}/citation.bib", "/api/v1/notes/nope/citation",
                  "/api/v1/notes/" + "x" * 40 + "/citation"):
         response = client.get(path)
         assert response.status_code == 404, path
@@ -215,7 +215,7 @@ def test_carnets_and_bases_are_cited_with_their_managers(client, session):
     assert cited["text"].startswith(f"Alice Rivard, Maryse Gervais. ({year}). Récits de pratique. Praxis (consulté le ")
     assert cited["url"] == f"https://praxis.encommun.io/c/{carnet.id}/"
     apa = client.get(f"/api/v1/bases/{base.id}/citation", params={"style": "apa", "lang": "en"}).json()
-    assert apa["text"].startswith(f"Rivard, A. ({year}, ") and f"). Savoirs du réseau. Praxis. Retrieved " in apa["text"]
+    assert apa["text"].startswith(f"Rivard, A. ({year}, ") and "). Savoirs du réseau. Praxis. Retrieved " in apa["text"]
     assert client.get(f"/api/v1/carnets/{carnet.id}/citation", params={"rev": 2}).status_code == 422
     ris = client.get(f"/c/{carnet.id}/citation.ris")
     assert ris.status_code == 200 and "TI  - Récits de pratique" in ris.text
