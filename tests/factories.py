@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -71,3 +73,8 @@ def browser_for(app, session: Session, user: User | None) -> TestClient:  # type
         cookie = Signer(app.state.secret_key, salt="praxis.session").sign(raw).decode()
         client.cookies.set("praxis_session", cookie)
     return client
+
+
+def page_text(html: str) -> str:
+    """A page's words as a reader sees them, every tag a space."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())

@@ -5,11 +5,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from tests.factories import browser_for, csrf_from, make_note, make_user
-
-
-def _text(html: str) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+from tests.factories import browser_for, csrf_from, make_note, make_user, page_text
 
 
 def _discussion(html: str) -> str:
@@ -23,7 +19,7 @@ def test_readers_comment_and_reply_from_the_page(app, session):
     note = make_note(session, alice, title="Chantier")
     browser = browser_for(app, session, bob)
     page = browser.get(f"/n/{note.id}/")
-    assert "Discuter de la note (0)" in _text(page.text) and "Personne n'a encore commenté cette note." in page.text
+    assert "Discuter de la note (0)" in page_text(page.text) and "Personne n'a encore commenté cette note." in page.text
     sent = browser.post(f"/n/{note.id}/comments", data={"csrf_token": csrf_from(page.text, f"/n/{note.id}/comments"),
                                                         "body": "Une *question* : comment démarrer?"}, follow_redirects=False)
     assert sent.status_code == 303 and re.fullmatch(rf"/n/{note.id}/#c-[\w-]+", sent.headers["location"])
@@ -31,7 +27,7 @@ def test_readers_comment_and_reply_from_the_page(app, session):
     author = browser_for(app, session, alice)
     page = author.get(f"/n/{note.id}/")
     thread = _discussion(page.text)
-    assert "Bob Tremblay" in thread and "<em>question</em>" in thread and "Discuter de la note (1)" in _text(page.text)
+    assert "Bob Tremblay" in thread and "<em>question</em>" in thread and "Discuter de la note (1)" in page_text(page.text)
     assert f'action="/comments/{comment_id}/hide"' in thread and f'action="/comments/{comment_id}/delete"' not in thread
     replied = author.post(f"/n/{note.id}/comments", data={"csrf_token": csrf_from(page.text, f"/n/{note.id}/comments"),
                                                           "body": "Commencez petit.", "parent_id": comment_id})
@@ -83,7 +79,7 @@ def test_edit_delete_hide_restore_and_close_from_the_page(app, session):
     moderator.post(f"/comments/{comment_id}/hide", data={"csrf_token": csrf_from(page.text, f"/comments/{comment_id}/hide"),
                                                            "reason": "Hors sujet"})
     seen_by_visitor = _discussion(browser_for(app, session, None).get(f"/n/{note.id}/").text)
-    assert "Commentaire masqué — raison : Hors sujet" in _text(seen_by_visitor) and "Version revue." not in seen_by_visitor
+    assert "Commentaire masqué — raison : Hors sujet" in page_text(seen_by_visitor) and "Version revue." not in seen_by_visitor
     admin = browser_for(app, session, root)
     page = admin.get(f"/n/{note.id}/")
     admin.post(f"/comments/{comment_id}/restore", data={"csrf_token": csrf_from(page.text, f"/comments/{comment_id}/restore")})
@@ -97,7 +93,7 @@ def test_edit_delete_hide_restore_and_close_from_the_page(app, session):
     assert "Version revue." not in writer.get(f"/n/{note.id}/").text
 
 
-def test_hostile_comments_stay_text(app, session):
+def test_hostile_comments_staypage_text(app, session):
     alice = make_user(session, "alice")
     note = make_note(session, alice)
     browser = browser_for(app, session, alice)

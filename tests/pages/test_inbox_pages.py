@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import re
-from html import unescape
 
-from tests.factories import browser_for, csrf_from, make_note, make_user
-
-
-def _text(html: str) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+from tests.factories import browser_for, csrf_from, make_note, make_user, page_text
 
 
 def test_the_header_counts_what_is_unread_and_the_inbox_shows_it_once(app, session):
@@ -21,12 +16,12 @@ def test_the_header_counts_what_is_unread_and_the_inbox_shows_it_once(app, sessi
     writer.post(f"/n/{note.id}/comments", data={"csrf_token": csrf_from(page.text, f"/n/{note.id}/comments"), "body": "Bravo."})
     reader = browser_for(app, session, alice)
     home = reader.get("/")
-    assert "Boîte de réception 1 non lues" in _text(home.text)
+    assert "Boîte de réception 1 non lues" in page_text(home.text)
     inbox = reader.get("/u/me/inbox")
     assert inbox.status_code == 200
-    assert "Nouveau Bob Tremblay a commenté votre note « Chantier »." in _text(inbox.text)
-    assert "non lues" not in _text(inbox.text)  # read as soon as shown
-    again = _text(reader.get("/u/me/inbox").text)
+    assert "Nouveau Bob Tremblay a commenté votre note « Chantier »." in page_text(inbox.text)
+    assert "non lues" not in page_text(inbox.text)  # read as soon as shown
+    again = page_text(reader.get("/u/me/inbox").text)
     assert "Nouveau" not in again and "Bob Tremblay a commenté votre note « Chantier »." in again
     assert browser_for(app, session, None).get("/u/me/inbox", follow_redirects=False).status_code == 303  # sign in first
 
@@ -53,7 +48,7 @@ def test_visitors_and_members_write_to_the_authors_from_the_note(app, session):
                                                "subject": "Collaboration", "message": "On en parle?"})
     author = browser_for(app, session, alice)
     inbox = author.get("/u/me/inbox")
-    text = _text(inbox.text)
+    text = page_text(inbox.text)
     assert "Collaboration De Bob Tremblay" in text and "Bonjour De Jeanne Roy (visiteur·euse)" in text
     assert "jeanne@exemple.org" not in inbox.text
     assert inbox.text.count('action="/u/me/messages/') == 2 and inbox.text.count('name="reveal_address"') == 1
@@ -61,7 +56,7 @@ def test_visitors_and_members_write_to_the_authors_from_the_note(app, session):
     action = re.search(r'action="(/u/me/messages/[^"]+/reply)"', inbox.text).group(1)
     answered = author.post(action, data={"csrf_token": csrf_from(inbox.text, action), "message": "Oui!"}, follow_redirects=False)
     assert answered.status_code == 303
-    assert "Re: Collaboration De Alice Rivard" in _text(member.get("/u/me/inbox").text)
+    assert "Re: Collaboration De Alice Rivard" in page_text(member.get("/u/me/inbox").text)
 
 
 def test_people_choose_what_reaches_them_by_email(app, session):
