@@ -30,9 +30,10 @@ def run_round(engine: Engine, settings: Settings) -> int:
 
 
 async def drain_forever(engine: Engine, settings: Settings) -> None:
+    # The first round waits one interval too: a starting worker serves before it mails.
     while True:
+        await asyncio.sleep(settings.mail_interval)
         try:
             await asyncio.to_thread(run_round, engine, settings)
         except Exception:  # a bad round is logged; the next one tries again
             log.exception("the outbox could not be emptied this round")
-        await asyncio.sleep(settings.mail_interval)

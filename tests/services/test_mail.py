@@ -66,7 +66,7 @@ def smtp():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def settings(settings, smtp):  # type: ignore[no-untyped-def]
-    # The test app's own drain runs once at start, then sleeps: the tests drain when they choose.
+    # The test app's own drain waits an hour before its first round: the tests drain when they choose.
     return settings.model_copy(update={"smtp_url": f"smtp://127.0.0.1:{smtp.port}?tls=none", "mail_interval": 3600})
 
 
