@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install clean bench bench-search
+.PHONY: run test install clean bench bench-search messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,15 +12,27 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# The browser tests load axe-core (the accessibility engine) from npm into the pages they check.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $(NODE_STAMP)
+
+install: $(STAMP) $(NODE_STAMP)
 
 ## Set up, then serve the site on http://127.0.0.1:8000 (SQLite and Whoosh in ./data, seeded from content/).
 run: $(STAMP)
 	$(BIN)/praxis serve
 
 ## Set up, then run the whole test suite on SQLite and on PostgreSQL (127.0.0.1:5432, user postgres).
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest -n 2
+
+## Interface strings: gather them from the code and templates into the English catalogue
+## (praxis/locale/en/LC_MESSAGES/messages.po), keeping what is translated; then fill the empty msgstr.
+messages: $(STAMP)
+	$(BIN)/pybabel -q extract -F praxis/locale/babel.cfg --no-location --sort-output -o $(VENV)/messages.pot .
+	$(BIN)/pybabel -q update -i $(VENV)/messages.pot -d praxis/locale -l en --ignore-obsolete --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) .pytest_cache

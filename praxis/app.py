@@ -14,7 +14,8 @@ from fastapi.staticfiles import StaticFiles
 from praxis.config import Settings
 from praxis.db import make_engine
 from praxis.mailer import drain_forever
-from praxis.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from praxis.media.store import FileStore
+from praxis.middleware import BodyLimitMiddleware, LanguageMiddleware, SecurityHeadersMiddleware
 from praxis.search import make_indexer
 from praxis.web.errors import install_error_handlers
 from praxis.web.templating import make_templates
@@ -54,9 +55,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.search = make_indexer(settings, app.state.engine)
     app.state.secret_key = settings.resolved_secret_key()
     app.state.templates = make_templates(ROOT / "templates", settings)
+    app.state.files = FileStore(settings.data_dir / "uploads", max_bytes=settings.max_upload_bytes)
 
     app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, upload_bytes=settings.max_upload_bytes)
+    app.add_middleware(LanguageMiddleware, default=settings.language, secure_cookies=settings.secure_cookies)  # outermost
     install_error_handlers(app)
 
     from praxis.api import router as api_router

@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     mail_interval: float = Field(15.0, gt=0, le=3600, description="Seconds between two runs of the outbox drain.")
     content_dir: Path = Field(Path("./content"), description="Sample content imported into an empty site on first start.")
     max_body_bytes: int = Field(1_000_000, description="Largest request body accepted, in bytes (413 beyond).")
+    max_upload_bytes: int = Field(25 * 1024 * 1024, gt=0, description="Largest file attached to a note, in bytes (413 beyond).")
     sqlite_busy_ms: int = Field(10_000, description="How long a SQLite write waits for the lock before answering 503.")
     session_days: int = Field(30, description="How long a browser session lasts, in days.")
 

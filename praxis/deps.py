@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from itsdangerous import BadSignature, Signer
@@ -23,9 +23,16 @@ CSRF_COOKIE = "praxis_csrf"
 _READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
+def reads_only(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a POST route that only computes (a preview): like a read, it takes no write lock."""
+    endpoint.reads_only = True  # type: ignore[attr-defined]
+    return endpoint
+
+
 def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request; reads do not take SQLite's write lock."""
-    write = request.method not in _READ_METHODS
+    route = request.scope.get("route")
+    write = request.method not in _READ_METHODS and not getattr(getattr(route, "endpoint", None), "reads_only", False)
     with session_scope(request.app.state.engine, request.app.state.settings, write=write) as session:
         yield session
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+from praxis import i18n
 
 
 class DomainError(Exception):
@@ -10,13 +13,26 @@ class DomainError(Exception):
 
     status = 400
 
-    def __init__(self, message: str, *, keep_writes: bool = False, **extra: Any) -> None:
+    def __init__(self, message: str, *, keep_writes: bool = False, text: str | None = None,
+                 params: Mapping[str, Any] | None = None, **extra: Any) -> None:
         super().__init__(message)
-        self.message = message
+        self.message = message  # what the API says (in English)
+        # What a page says: a French sentence marked N_() with %(name)s placeholders, shown in the
+        # reader's language (the values that are labels are translated too).
+        self.text = text
+        self.params = dict(params or {})
         self.extra = extra
         # True when what the service wrote before refusing must still be committed
         # (a failed sign-in is recorded, so that guessing can be rate-limited).
         self.keep_writes = keep_writes
+
+
+    def shown(self) -> str:
+        """The message as a page shows it: `text` in the reader's language, else `message`."""
+        if self.text is None:
+            return i18n.gettext(self.message)
+        values = {k: i18n.gettext(v) if isinstance(v, str) else v for k, v in self.params.items()}
+        return i18n.gettext(self.text) % values
 
 
 class Invalid(DomainError):
@@ -52,6 +68,12 @@ class Conflict(DomainError):
 
 class TooLarge(DomainError):
     status = 413
+
+
+class UnsupportedType(DomainError):
+    """A file whose content is not of an accepted type."""
+
+    status = 415
 
 
 class TooManyRequests(DomainError):

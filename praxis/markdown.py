@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -61,6 +62,21 @@ _TAG = re.compile(r"<[^>]*>")
 def plain_text(html: str) -> str:
     """The words of rendered HTML without markup: blocks apart, inline elements in their text."""
     return " ".join(unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", html))).split())
+
+
+_HEADING = re.compile(r'<h([1-4]) id="([^"]+)">(.*?)</h\1>', re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+def headings(html: str) -> list[Heading]:
+    """The headings of rendered HTML that carry an anchor, for a table of contents."""
+    return [Heading(int(level), anchor, plain_text(inner)) for level, anchor, inner in _HEADING.findall(html)]
 
 
 def excerpt(html: str, length: int) -> str:
@@ -140,6 +156,32 @@ def _render_wikilink(self, tokens, idx, options, env) -> str:  # type: ignore[no
     return _new_note_link(meta["target"], label)
 
 
+# An "image" whose address ends like a sound or a video gets a player: `![Entretien](/n/…/entretien.mp3)`.
+_PLAYERS = {
+    **dict.fromkeys(("mp3", "ogg", "oga", "opus", "wav", "flac", "m4a"), "audio"),
+    **dict.fromkeys(("mp4", "m4v", "webm", "ogv"), "video"),
+}
+
+
+def _player(src: str) -> str | None:
+    """ "audio" or "video" when the address names a sound or a video file, else None."""
+    last = src.split("#", 1)[0].split("?", 1)[0].rsplit("/", 1)[-1]
+    return _PLAYERS.get(last.rsplit(".", 1)[-1].lower()) if "." in last else None
+
+
+def _render_image(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    token = tokens[idx]
+    src = token.attrGet("src") or ""
+    player = _player(str(src))
+    if player is None:
+        token.attrSet("loading", "lazy")
+        return self.image(tokens, idx, options, env)  # type: ignore[no-any-return]
+    # The alt text is the player's fallback: a link to the file.
+    label = escapeHtml(self.renderInlineAsText(token.children or [], options, env))
+    url = escapeHtml(str(src))
+    return f'<{player} controls preload="metadata" src="{url}"><a href="{url}">{label}</a></{player}>'
+
+
 def _build(*, page: bool = True) -> MarkdownIt:
     """The renderer of notes; with `page` False, of comments: no heading anchors or footnotes,
     whose ids would collide with the page's own."""
@@ -152,6 +194,7 @@ def _build(*, page: bool = True) -> MarkdownIt:
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.core.ruler.push("table_align_class", _table_align_to_class)
     md.add_render_rule("wikilink", _render_wikilink)
+    md.add_render_rule("image", _render_image)
     return md
 
 
@@ -159,14 +202,16 @@ _MD = _build()
 _COMMENT_MD = _build(page=False)
 
 _TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6",
+    "a", "abbr", "audio", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6",
     "hr", "i", "img", "input", "li", "ol", "p", "pre", "s", "section", "strong", "sub", "sup",
-    "table", "tbody", "td", "th", "thead", "tr", "ul",
+    "table", "tbody", "td", "th", "thead", "tr", "ul", "video",
 }
 _ATTRIBUTES = {
     "*": {"id", "class"},
     "a": {"href", "title", "data-target"},
-    "img": {"src", "alt", "title"},
+    "img": {"src", "alt", "title", "loading"},
+    "audio": {"src", "controls", "preload"},
+    "video": {"src", "controls", "preload"},
     "input": {"type", "checked", "disabled"},
     "ol": {"start"},
     "th": {"scope"},

@@ -1,71 +1,94 @@
-"""ASGI middleware: request body limit and security headers."""
+"""ASGI middleware: request body limit, security headers and the reader's language."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
+from http.cookies import SimpleCookie
+from urllib.parse import parse_qs
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-_TOO_LARGE_HTML = (
-    "<!doctype html><html lang='fr'><meta charset='utf-8'><title>Contenu trop volumineux</title>"
-    "<h1>Contenu trop volumineux</h1><p>Ce que vous avez envoyé dépasse la taille permise. "
-    "Rien n'a été enregistré.</p></html>"
-)
+from praxis import i18n
+from praxis.media.store import too_large_message, too_large_text
+
+_TOO_LARGE_HTML = "<!doctype html><html lang='{lang}'><meta charset='utf-8'><title>{title}</title><h1>{title}</h1><p>{text}</p>{more}</html>"
 
 
 def is_api_path(path: str) -> bool:
     return path.startswith("/api/") or path in ("/healthz", "/readyz", "/openapi.json")
 
 
-class BodyLimitMiddleware:
-    """Answer 413 to a request body larger than `max_bytes`, before any route reads it."""
+# The routes that receive a file attached to a note: their bodies may reach the upload limit.
+_UPLOAD_PATH = re.compile(r"^/(?:api/v1/notes/[^/]+/(?:files|attachments)|n/[^/]+/files)/?$")
+_MULTIPART_OVERHEAD = 64 * 1024  # the form's other fields and part headers, around the file
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+
+def is_upload(scope: Scope) -> bool:
+    return scope.get("method") == "POST" and _UPLOAD_PATH.match(scope["path"]) is not None
+
+
+class BodyLimitMiddleware:
+    """Answer 413 to a request body larger than `max_bytes` (`upload_bytes` for the routes that
+    receive attached files). A declared length is refused before any route reads the body; a
+    body sent without one (chunked) is counted as the route reads it, never held in memory."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, upload_bytes: int | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.upload_bytes = upload_bytes
+        self.upload_body_bytes = max(max_bytes, upload_bytes + _MULTIPART_OVERHEAD) if upload_bytes else max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        upload = self.upload_bytes is not None and is_upload(scope)
+        limit = self.upload_body_bytes if upload else self.max_bytes
         headers = dict(scope["headers"])
         length = headers.get(b"content-length")
         if length is not None:
             try:
-                too_large = int(length) > self.max_bytes
+                too_large = int(length) > limit
             except ValueError:
                 too_large = False
             if too_large:
-                await self._refuse(scope, send)
+                await self._refuse(scope, send, upload)
                 return
             await self.app(scope, receive, send)
             return
-        # No length given (chunked): read up to the limit, then replay what was read.
-        chunks: list[Message] = []
         size = 0
-        while True:
+
+        async def counted() -> Message:
+            nonlocal size
             message = await receive()
-            chunks.append(message)
-            if message["type"] != "http.request":
-                break
-            size += len(message.get("body", b""))
-            if size > self.max_bytes:
-                await self._refuse(scope, send)
-                return
-            if not message.get("more_body", False):
-                break
+            if message["type"] == "http.request":
+                size += len(message.get("body", b""))
+                if size > limit:
+                    # Raised into the route that is reading: mapped to a 413 like any HTTP error.
+                    raise HTTPException(413, detail=self._message(upload))
+            return message
 
-        async def replay() -> Message:
-            return chunks.pop(0) if chunks else await receive()
+        await self.app(scope, counted, send)
 
-        await self.app(scope, replay, send)
+    def _message(self, upload: bool) -> str:
+        if upload:
+            return too_large_message(self.upload_bytes)  # type: ignore[arg-type]
+        return f"The request body is larger than {self.max_bytes} bytes."
 
-    async def _refuse(self, scope: Scope, send: Send) -> None:
+    async def _refuse(self, scope: Scope, send: Send, upload: bool = False) -> None:
         if is_api_path(scope["path"]):
-            body = json.dumps({"detail": f"The request body is larger than {self.max_bytes} bytes."}).encode()
+            body = json.dumps({"detail": self._message(upload)}).encode()
             content_type = b"application/json"
         else:
-            body = _TOO_LARGE_HTML.encode("utf-8")
+            # The same words as the error page's, in the reader's language (LanguageMiddleware is outside).
+            more = f"<p>{html.escape(too_large_text(self.upload_bytes))}</p>" if upload and self.upload_bytes else ""
+            body = _TOO_LARGE_HTML.format(
+                lang=i18n.current(), title=html.escape(i18n.gettext("Contenu trop volumineux")), more=more,
+                text=html.escape(i18n.gettext("Ce que vous avez envoyé dépasse la taille permise. Rien n'a été enregistré.")),
+            ).encode("utf-8")
             content_type = b"text/html; charset=utf-8"
         await send({
             "type": "http.response.start",
@@ -76,7 +99,7 @@ class BodyLimitMiddleware:
 
 
 _CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; media-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 
@@ -108,3 +131,44 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class LanguageMiddleware:
+    """Each page speaks the reader's language: `?lang=` (remembered in a cookie for a year),
+    then the remembered choice, then Accept-Language, then PRAXIS_LANGUAGE. The API keeps
+    its own `lang` parameters and speaks the site's language by default."""
+
+    def __init__(self, app: ASGIApp, default: str, secure_cookies: bool = False) -> None:
+        self.app = app
+        self.default = default
+        self.secure = secure_cookies
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or is_api_path(scope["path"]) or scope["path"].startswith("/static/"):
+            with i18n.using(self.default):  # what the API composes (a notification's text) speaks the site's language
+                await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        asked = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [None])[-1]
+        cookie = SimpleCookie()
+        try:
+            cookie.load(headers.get(b"cookie", b"").decode("latin-1"))
+        except Exception:  # a malformed Cookie header is ignored, like a missing one
+            cookie = SimpleCookie()
+        remembered = cookie[i18n.LANGUAGE_COOKIE].value if i18n.LANGUAGE_COOKIE in cookie else None
+        accept = headers.get(b"accept-language", b"").decode("latin-1")
+        lang = i18n.choose(query=asked, cookie=remembered, accept_language=accept, default=self.default)
+        remember = i18n.supported(asked) is not None and i18n.supported(remembered) != lang
+
+        async def send_in_language(message: Message) -> None:
+            headers = dict(message.get("headers", [])) if message["type"] == "http.response.start" else {}
+            if headers.get(b"content-type", b"").startswith(b"text/html"):  # pages, not files or feeds
+                extra = [(b"content-language", lang.encode()), (b"vary", b"Accept-Language, Cookie")]
+                if remember:
+                    secure = "; Secure" if self.secure else ""
+                    extra.append((b"set-cookie", f"{i18n.LANGUAGE_COOKIE}={lang}; Max-Age=31536000; Path=/; SameSite=Lax{secure}".encode()))
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        with i18n.using(lang):
+            await self.app(scope, receive, send_in_language)

@@ -307,6 +307,27 @@ class Suggestion(BaseModel):
     url: str
 
 
+class PreviewRequest(Strict):
+    """Markdown to render as saving would; `note_id`: the note being edited, if any."""
+
+    body: Body
+    note_id: NoteId | None = None
+
+
+class PreviewRead(BaseModel):
+    """A body rendered for its writer: the HTML the saved note would show them, the notes its
+    wikilinks lead them to, and the targets that lead nowhere (yet)."""
+
+    html: str
+    links: NoteLinks
+    missing: list[str]
+
+
+class UserSuggestion(BaseModel):
+    username: str
+    display_name: str
+
+
 class GraphNode(BaseModel):
     id: str
     title: str
@@ -889,3 +910,26 @@ class MessageRead(BaseModel):
     note: NoteRef | None  # what it is about, while the reader may still see it
     sender: SenderRead
     can_reply: bool = False
+
+
+class AttachmentRead(BaseModel):
+    """A file attached to a note, as its readers see it; `markdown` is the snippet that embeds
+    it in a note (an image, a player for audio and video, a link for the rest)."""
+
+    id: str
+    note_id: str
+    name: str
+    media_type: str  # as detected from the bytes
+    content_type: str  # the same, under the contract's name
+    kind: Literal["image", "pdf", "document", "text", "audio", "video"]
+    format: str  # "PNG", "PDF", "Opus"…
+    size: int
+    width: int | None = None
+    height: int | None = None
+    url: str
+    thumbnail_url: str | None = None
+    markdown: str
+    uploaded_by: str | None = None  # username
+    created_at: datetime
+    path: str = Field(exclude=True)  # the site-relative forms of the URLs, for the pages
+    thumbnail_path: str | None = Field(default=None, exclude=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal, NamedTuple
 
+from praxis.i18n import N_
+
 Kind = Literal["note", "organisation", "term"]
 KINDS: tuple[str, ...] = ("note", "organisation", "term")
 
@@ -21,14 +23,14 @@ _CC = "https://creativecommons.org/licenses/{}/4.0/deed.fr"
 LICENCES: dict[str, Licence] = {
     lic.id: lic
     for lic in (
-        Licence("CC-BY-4.0", "Creative Commons Attribution 4.0 International", _CC.format("by")),
-        Licence("CC-BY-SA-4.0", "Creative Commons Attribution - Partage dans les mêmes conditions 4.0 International", _CC.format("by-sa")),
-        Licence("CC-BY-NC-4.0", "Creative Commons Attribution - Pas d'utilisation commerciale 4.0 International", _CC.format("by-nc")),
-        Licence("CC-BY-NC-SA-4.0", "Creative Commons Attribution - Pas d'utilisation commerciale - Partage dans les mêmes conditions 4.0 International", _CC.format("by-nc-sa")),
-        Licence("CC-BY-ND-4.0", "Creative Commons Attribution - Pas de modification 4.0 International", _CC.format("by-nd")),
-        Licence("CC-BY-NC-ND-4.0", "Creative Commons Attribution - Pas d'utilisation commerciale - Pas de modification 4.0 International", _CC.format("by-nc-nd")),
-        Licence("CC0-1.0", "CC0 1.0 Universel (domaine public)", "https://creativecommons.org/publicdomain/zero/1.0/deed.fr"),
-        Licence("all-rights-reserved", "Tous droits réservés", None),
+        Licence("CC-BY-4.0", N_("Creative Commons Attribution 4.0 International"), _CC.format("by")),
+        Licence("CC-BY-SA-4.0", N_("Creative Commons Attribution - Partage dans les mêmes conditions 4.0 International"), _CC.format("by-sa")),
+        Licence("CC-BY-NC-4.0", N_("Creative Commons Attribution - Pas d'utilisation commerciale 4.0 International"), _CC.format("by-nc")),
+        Licence("CC-BY-NC-SA-4.0", N_("Creative Commons Attribution - Pas d'utilisation commerciale - Partage dans les mêmes conditions 4.0 International"), _CC.format("by-nc-sa")),
+        Licence("CC-BY-ND-4.0", N_("Creative Commons Attribution - Pas de modification 4.0 International"), _CC.format("by-nd")),
+        Licence("CC-BY-NC-ND-4.0", N_("Creative Commons Attribution - Pas d'utilisation commerciale - Pas de modification 4.0 International"), _CC.format("by-nc-nd")),
+        Licence("CC0-1.0", N_("CC0 1.0 Universel (domaine public)"), "https://creativecommons.org/publicdomain/zero/1.0/deed.fr"),
+        Licence("all-rights-reserved", N_("Tous droits réservés"), None),
     )
 }
 LicenceId = Literal[

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import re
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html import unescape
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -78,3 +83,58 @@ def browser_for(app, session: Session, user: User | None) -> TestClient:  # type
 def page_text(html: str) -> str:
     """A page's words as a reader sees them, every tag a space."""
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def make_small_site(client: TestClient, session: Session) -> dict[str, Any]:
+    """A small site whose content is plain English, so that any French on a page is the interface's."""
+    alice = make_user(session, "alice", name="Alice Martin", admin=True)
+    make_user(session, "bob", name="Bob Smith")
+    alice.email = "alice@example.org"
+    session.add(alice)
+    session.commit()
+    alice_h, bob_h = token_for(client, "alice"), token_for(client, "bob")
+    community = client.post("/api/v1/communities", headers=alice_h, json={"name": "Riverside", "description": "Neighbours."}).json()
+    org = make_note(session, alice, title="Riverside Library", body="A library.", kind="organisation")
+    term = make_note(session, alice, title="Workshop", body="A meeting to make things.", kind="term")
+    note = make_note(session, alice, title="Field notes", body="# Start\n\nWe met at [[Riverside Library]] for a [[Workshop]].\n\n"
+                     "## Then\n\nMore words.", published_at="2025-05-01T12:00:00Z", authors=["alice", "bob"])
+    saved = client.patch(f"/api/v1/notes/{note.id}", headers=alice_h,
+                         json={"body": "We met again.", "base_revision": 1, "summary": "Shorter"})
+    assert saved.status_code == 200, saved.text
+    carnet = client.post("/api/v1/carnets", headers=alice_h, json={
+        "title": "Summer", "description": "Summer work.", "axes": [{"name": "Theme", "categories": ["Housing"]}]}).json()
+    assert client.post(f"/api/v1/carnets/{carnet['id']}/notes", headers=alice_h,
+                       json={"note_id": note.id, "categories": ["Housing"]}).status_code == 201
+    base = client.post("/api/v1/bases", headers=alice_h, json={"title": "Collection"}).json()
+    client.post(f"/api/v1/bases/{base['id']}/carnets", headers=alice_h, json={"carnet_id": carnet["id"]})
+    client.post(f"/api/v1/notes/{note.id}/comments", headers=bob_h, json={"body": "Nice work."})
+    comment = client.post(f"/api/v1/notes/{note.id}/comments", headers=alice_h, json={"body": "Thanks."}).json()
+    client.post(f"/api/v1/notes/{note.id}/contact", headers=bob_h, json={"subject": "Hello", "message": "Can we talk?"})
+    term_slug = client.get(f"/api/v1/notes/{term.id}").json().get("slug") or "workshop"
+    return {
+        "alice": alice, "note": note.id, "carnet": carnet["id"], "base": base["id"], "community": community["id"],
+        "comment": comment["id"], "term": term_slug, "org": org.id,
+    }
+
+
+@contextmanager
+def sqlite_site_with_alice(tmp_path: Path, sqlite_template: Path) -> Iterator[tuple[TestClient, dict[str, str], sqlite3.Connection]]:
+    """A site on its own SQLite file that waits 200 ms for the write lock, signed in as alice,
+    and a second connection to the file with which a test can hold the lock."""
+    from praxis.app import create_app
+    from praxis.config import Settings
+    from praxis.db import new_session
+
+    (tmp_path / "data").mkdir()
+    shutil.copy(sqlite_template, tmp_path / "data" / "praxis.db")
+    settings = Settings(data_dir=tmp_path / "data", secret_key="k", sqlite_busy_ms=200, content_dir=tmp_path / "none")
+    app = create_app(settings)
+    with new_session(app.state.engine, settings, write=True) as session:
+        make_user(session, "alice")
+    holder = sqlite3.connect(settings.data_dir / "praxis.db", isolation_level=None)
+    try:
+        with TestClient(app, base_url="https://testserver") as client:
+            yield client, token_for(client, "alice"), holder
+    finally:
+        holder.close()
+        app.state.engine.dispose()

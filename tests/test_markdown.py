@@ -128,3 +128,39 @@ def test_renderings_stored_before_data_target_are_still_relinked():
 
 def test_fold_spells_out_ligatures():
     assert fold("Œuvre d'Æsope") == "oeuvre d'aesope"
+
+
+def test_images_load_lazily_and_sounds_and_videos_get_a_player():
+    html = render("![Relevé](/n/abc/files/f1/releve.png)").html
+    assert elements(html) == [("p", {}), ("img", {"src": "/n/abc/files/f1/releve.png", "alt": "Relevé", "loading": "lazy"})]
+    audio = render("![Entretien avec *Léa*](/n/abc/files/f2/entretien.OPUS)").html
+    assert elements(audio) == [
+        ("p", {}),
+        ("audio", {"controls": "", "preload": "metadata", "src": "/n/abc/files/f2/entretien.OPUS"}),
+        ("a", {"href": "/n/abc/files/f2/entretien.OPUS", "rel": "noopener noreferrer"}),
+    ]
+    assert ">Entretien avec Léa</a></audio>" in audio  # the fallback: a link named by the alt text
+    video = render("![Visite](/n/abc/files/f3/visite.webm?t=1#debut)").html
+    assert '<video controls="" preload="metadata" src="/n/abc/files/f3/visite.webm?t=1#debut">' in video
+    # A link (not an image) to a sound stays a link; a document is never embedded.
+    assert render("[écouter](/n/abc/files/f2/entretien.mp3)").html == (
+        '<p><a href="/n/abc/files/f2/entretien.mp3" rel="noopener noreferrer">écouter</a></p>\n'
+    )
+    assert "<img" not in render("[rapport](/n/abc/files/f4/rapport.pdf)").html
+
+
+@pytest.mark.parametrize("payload", [
+    "![x](javascript:alert(1)//.mp3)",
+    '![x" onerror="alert(1)](/a.mp3)',
+    '![x](/a.mp4 "t\\" onplay=\\"alert(1)")',
+    "<audio src=/a.mp3 onplay=alert(1)></audio>",
+    "<video><source src=javascript:alert(1)></video>",
+    "![x](data:audio/mpeg;base64,AAAA)",
+])
+def test_players_carry_no_hostile_attribute(payload):
+    for tag, attrs in elements(render(payload, lambda t: {}).html):
+        assert tag not in {"script", "source", "iframe", "object", "embed"}, tag
+        for name, value in attrs.items():
+            assert not name.startswith("on") and name in {"src", "href", "alt", "controls", "preload", "loading", "rel", "title"}
+            if name in ("href", "src"):
+                assert not re.sub(r"[\x00-\x20]", "", value).lower().startswith(("javascript:", "data:")), value

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from praxis.deps import ActorDep, SessionDep, UserDep
+from praxis.deps import ActorDep, SessionDep, UserDep, reads_only
 from praxis.schemas import (
     CitationQuery,
     CitationRead,
@@ -15,6 +15,8 @@ from praxis.schemas import (
     NoteQuery,
     NoteRead,
     NoteUpdate,
+    PreviewRead,
+    PreviewRequest,
     RestoreRequest,
     RevisionNumber,
     RevisionRead,
@@ -22,7 +24,7 @@ from praxis.schemas import (
     Suggestion,
 )
 from praxis.vocab import Kind
-from praxis.services import citations, directory, filing
+from praxis.services import citations, directory, filing, writing
 from praxis.services import notes as note_service
 from praxis.services import revisions as revision_service
 
@@ -50,6 +52,13 @@ def suggest(
 ) -> list[Suggestion]:
     """The best visible matches by title prefix, accents and case ignored (for [[ and the link picker)."""
     return directory.suggest(session=session, actor=actor, q=q, kind=kind, limit=limit)
+
+
+@router.post("/preview", response_model=PreviewRead)
+@reads_only
+def preview(data: PreviewRequest, session: SessionDep, actor: UserDep) -> PreviewRead:
+    """A body rendered as saving it would, as the writer would then see it (nothing is saved)."""
+    return writing.preview(session=session, actor=actor, data=data)
 
 
 @router.get("/{note_id}", response_model=NoteRead)

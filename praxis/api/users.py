@@ -1,13 +1,24 @@
 """People: profiles, and account activation by admins."""
 
-from fastapi import APIRouter
+from typing import Annotated
 
-from praxis.deps import ActorDep, SessionDep
+from fastapi import APIRouter, Query
+
+from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import NotFound
-from praxis.schemas import ProfileUpdate, UserRead
+from praxis.schemas import ProfileUpdate, UserRead, UserSuggestion
 from praxis.services import accounts
 
 router = APIRouter(prefix="/users", tags=["users"])
+
+
+@router.get("/suggest", response_model=list[UserSuggestion])
+def suggest(
+    session: SessionDep, actor: UserDep,
+    q: Annotated[str, Query(max_length=100)] = "", limit: Annotated[int, Query(ge=1, le=20)] = 10,
+) -> list[UserSuggestion]:
+    """People whose username or name starts with `q`, for the editor's authors field (signed-in people)."""
+    return accounts.suggest_people(session=session, actor=actor, q=q, limit=limit)
 
 
 @router.get("/{username}", response_model=UserRead)

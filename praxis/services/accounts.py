@@ -15,9 +15,10 @@ from sqlmodel import Session, select
 from praxis import policy
 from praxis.citation.names import Person, person
 from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn, TooManyRequests
+from praxis.i18n import N_
 from praxis.markdown import slugify
 from praxis.models import AuthToken, LoginFailure, User, utcnow
-from praxis.schemas import ProfileUpdate, RegisterRequest, UserCreate, UserRead
+from praxis.schemas import ProfileUpdate, RegisterRequest, UserCreate, UserRead, UserSuggestion
 from praxis.services.urls import user_url
 
 _hasher = PasswordHasher()
@@ -47,7 +48,8 @@ def get_user(session: Session, username: str) -> User | None:
 def create_user(*, session: Session, data: UserCreate) -> User:
     """Create an account (with a password) or a profile without login (without)."""
     if get_user(session, data.username):
-        raise Conflict(f"The username '{data.username}' is taken.", field="username")
+        raise Conflict(f"The username '{data.username}' is taken.", field="username",
+                       text=N_("Le nom d'utilisateur « %(username)s » est déjà pris."), params={"username": data.username})
     user = User(
         username=data.username,
         display_name=data.display_name or data.username,
@@ -62,7 +64,8 @@ def create_user(*, session: Session, data: UserCreate) -> User:
 
 def set_password(*, session: Session, user: User, password: str) -> None:
     if len(password) < 8:
-        raise Invalid("The password must have at least 8 characters.", field="password")
+        raise Invalid("The password must have at least 8 characters.", field="password",
+                      text=N_("Le mot de passe doit compter au moins 8 caractères."))
     user.password_hash = hash_password(password)
     session.add(user)
 
@@ -153,7 +156,8 @@ def change_password(*, session: Session, actor: User | None, current: str, new: 
     if not verify_password(user.password_hash, current):
         session.add(LoginFailure(account=account, address="password-change", created_at=now))
         session.flush()
-        raise Invalid("The current password is not correct.", field="current_password", keep_writes=True)
+        raise Invalid("The current password is not correct.", field="current_password", keep_writes=True,
+                      text=N_("Le mot de passe actuel n'est pas le bon."))
     set_password(session=session, user=user, password=new)
     keep = _digest(keep_token) if keep_token else ""
     session.execute(
@@ -186,12 +190,12 @@ def profile_for(*, session: Session, name: str) -> User:
     """The user a front-matter author names: a username, a display name, or a new profile."""
     name = " ".join(name.split())
     if not name:
-        raise Invalid("An author name is empty.", field="authors")
+        raise Invalid("An author name is empty.", field="authors", text=N_("Un nom d'auteur·trice est vide."))
     user = get_user(session, name)
     if user:
         return user
     if "\x00" in name or len(name) > 200:
-        raise Invalid("An author name is not valid.", field="authors")
+        raise Invalid("An author name is not valid.", field="authors", text=N_("Un nom d'auteur·trice n'est pas valide."))
     user = session.exec(select(User).where(User.display_name == name).order_by(User.id)).first()
     if user:
         return user
@@ -287,10 +291,33 @@ def update_profile(*, session: Session, actor: User | None, username: str, data:
             setattr(user, name, sent[name] or None)  # an emptied field clears it
     if user.given_name and not user.family_name:
         if sent.get("given_name"):
-            raise Invalid("Given names are cited with a family name: give one too.", field="given_name")
+            raise Invalid("Given names are cited with a family name: give one too.", field="given_name",
+                          text=N_("Les prénoms se citent avec un nom de famille : donnez-en un aussi."))
         user.given_name = None  # the family name was cleared: the split goes with it
     if sent.get("is_organisation") is not None:
         user.is_organisation = sent["is_organisation"]
     session.add(user)
     session.flush()
     return user
+
+
+def suggest_people(*, session: Session, actor: User | None, q: str, limit: int = 10) -> list[UserSuggestion]:
+    """Active people whose username, display name or a word of it starts with `q` (for the
+    editor's authors and readers fields; signed-in people only)."""
+    if actor is None:
+        raise NotSignedIn("Sign in first.")
+    text = " ".join(q.split()).lower()
+    if not text or "\x00" in text:
+        return []
+    like = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    name = sa.func.lower(User.display_name)
+    by_username = User.username.like(f"{like}%", escape="\\")  # type: ignore[attr-defined]
+    rows = session.exec(
+        select(User.username, User.display_name)
+        .where(User.is_active.is_(True))  # type: ignore[attr-defined]
+        .where(sa.or_(by_username, name.like(f"{like}%", escape="\\"), name.like(f"% {like}%", escape="\\")))
+        # The username itself, then usernames that start with it, then names that do.
+        .order_by(User.username != text, sa.case((by_username, 0), else_=1), User.username)
+        .limit(limit)
+    ).all()
+    return [UserSuggestion(username=u, display_name=d) for u, d in rows]

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from praxis import policy
 from praxis.errors import Invalid
+from praxis.i18n import N_
 from praxis.markdown import Resolved, fold, relink_wikilinks, render, wikilinks_in
 from praxis.models import Note, NoteLink, Revision
 from praxis.schemas import NoteLinks, NoteRef, is_note_id
@@ -25,7 +26,8 @@ def resolver(session: Session, among: policy.Actor = policy.SYSTEM):  # type: ig
 
     def resolve(targets: Sequence[str]) -> Mapping[str, Resolved]:
         if len(targets) > MAX_WIKILINKS:
-            raise Invalid(f"A note can link to at most {MAX_WIKILINKS} different notes with [[wikilinks]].", field="body")
+            raise Invalid(f"A note can link to at most {MAX_WIKILINKS} different notes with [[wikilinks]].", field="body",
+                          text=N_("Une note peut lier au plus %(max)s notes différentes avec des [[liens]]."), params={"max": MAX_WIKILINKS})
         spellings: dict[str, list[str]] = {}
         for target in targets:
             spellings.setdefault(fold(target), []).append(target)
@@ -84,7 +86,8 @@ def checked_links(session: Session, actor: policy.Actor, ids: Sequence[str]) -> 
     found = visible_ids(session, actor, wanted)
     missing = [i for i in wanted if i not in found]
     if missing:
-        raise Invalid(f"Unknown note in links: {', '.join(missing)}.", field="links")
+        raise Invalid(f"Unknown note in links: {', '.join(missing)}.", field="links",
+                      text=N_("Aucune note ne correspond à ces liens : %(names)s."), params={"names": ", ".join(missing)})
     return wanted
 
 
@@ -244,7 +247,8 @@ def picked(session: Session, actor: policy.Actor, text: str) -> list[str]:
     found = resolver(session, actor)(by_title) if by_title else {}
     missing = [t for t in by_title if t not in found]
     if missing:
-        raise Invalid(f"No note found for: {', '.join(missing)}.", field="links")
+        raise Invalid(f"No note found for: {', '.join(missing)}.", field="links",
+                      text=N_("Aucune note ne correspond à ces liens : %(names)s."), params={"names": ", ".join(missing)})
     malformed = [i for i in ids if not is_note_id(i)]
     if malformed:
         raise Invalid(f"Not a note id: {malformed[0][:40]!r}.", field="links")

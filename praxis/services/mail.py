@@ -23,6 +23,7 @@ import jinja2
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from praxis import i18n
 from praxis.i18n import format_date
 from praxis.models import OutgoingMail, ScheduledJob, utcnow
 
@@ -71,17 +72,24 @@ def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), extensions=["jinja2.ext.i18n"],
                              autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
                              trim_blocks=True, lstrip_blocks=True)
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    i18n.install(env)
     return env
+
+
+def language(session: Session) -> str:
+    """Mails speak the site's language (PRAXIS_LANGUAGE): their readers chose no other."""
+    return str(session.info.get("language", "fr"))
 
 
 def render(session: Session, template: str, **context: object) -> tuple[str, str]:
     """The plain text and the HTML of templates/mail/{name}.txt and .html."""
     tz = str(session.info.get("timezone", "America/Toronto"))
+    lang = language(session)
     context = {"site_name": session.info.get("site_name", "Praxis"),
                "site_url": str(session.info.get("site_url", "")).rstrip("/"),
-               "date": lambda value: format_date(value, tz=tz, with_time=True), **context}
-    return _env().get_template(f"mail/{template}.txt").render(**context), _env().get_template(f"mail/{template}.html").render(**context)
+               "date": lambda value: format_date(value, tz=tz, lang=lang, with_time=True), **context}
+    with i18n.using(lang):
+        return _env().get_template(f"mail/{template}.txt").render(**context), _env().get_template(f"mail/{template}.html").render(**context)
 
 
 def enqueue(session: Session, *, to: str, subject: str, text: str, html: str, reply_to: str | None = None) -> None:

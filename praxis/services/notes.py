@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from praxis import policy
 from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
+from praxis.i18n import N_
 from praxis.markdown import excerpt, fold, render, slugify
 from praxis.models import BaseCarnet, Carnet, CarnetEntry, Comment, KnowledgeBase, Note, NoteAuthor, NoteReader, Revision, User, utcnow
 from praxis.schemas import (
@@ -77,7 +78,8 @@ def users_by_username(session: Session, usernames: Sequence[str], field: str = "
     users = {u.username: u for u in session.exec(select(User).where(User.username.in_(list(usernames))))}  # type: ignore[attr-defined]
     missing = [u for u in usernames if u not in users]
     if missing:
-        raise Invalid(f"Unknown user in {field}: {', '.join(missing)}.", field=field)
+        raise Invalid(f"Unknown user in {field}: {', '.join(missing)}.", field=field,
+                      text=N_("Personne ne porte ce nom d'utilisateur : %(names)s."), params={"names": ", ".join(missing)})
     seen: list[User] = []
     for name in usernames:
         if users[name] not in seen:

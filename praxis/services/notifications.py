@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from praxis import policy
+from praxis import i18n, policy
+from praxis.i18n import N_
 from praxis.errors import NotSignedIn
 from praxis.models import Carnet, Note, Notification, NotificationSetting, User, utcnow
 from praxis.schemas import AuthorRead, NoteRef, NotificationPage, NotificationRead, NotificationSettings
@@ -26,12 +27,12 @@ KINDS = ("comment", "reply", "message", "edit_request", "edit_decision", "carnet
 # at once (a person wrote to them), everything else in the site only.
 DEFAULT_CHANNEL = {"message": "email"}
 _TEXT = {
-    "comment": "{who} a commenté votre note « {note} ».",
-    "reply": "{who} a répondu à votre commentaire sur « {note} ».",
-    "message": "{who} vous a écrit au sujet de « {note} ».",
-    "edit_request": "{who} demande à devenir co-auteur·trice de « {note} ».",
-    "edit_decision": "Votre demande de droits d'édition sur « {note} » a reçu une réponse.",
-    "carnet_entry": "{who} a intégré votre note « {note} » au carnet « {carnet} ».",
+    "comment": N_("{who} a commenté votre note « {note} »."),
+    "reply": N_("{who} a répondu à votre commentaire sur « {note} »."),
+    "message": N_("{who} vous a écrit au sujet de « {note} »."),
+    "edit_request": N_("{who} demande à devenir co-auteur·trice de « {note} »."),
+    "edit_decision": N_("Votre demande de droits d'édition sur « {note} » a reçu une réponse."),
+    "carnet_entry": N_("{who} a intégré votre note « {note} » au carnet « {carnet} »."),
 }
 
 
@@ -95,8 +96,9 @@ def notify(session: Session, recipients: Iterable[int | None], kind: str, *, act
             continue
         # Mailed only if its reader may see what it is about (a reply on a note restricted since).
         if session.exec(select(Notification.id).where(Notification.id == notification.id, _visible(person))).first():
-            item = describe(session, [notification])[0]
-            text, html = mail.render(session, "notification", person=person, item=item, extra=mail_extra)
+            with i18n.using(mail.language(session)):  # the site's language, not the language of who acted
+                item = describe(session, [notification])[0]
+                text, html = mail.render(session, "notification", person=person, item=item, extra=mail_extra)
             mail.enqueue(session, to=person.email, subject=f"[{session.info.get('site_name', 'Praxis')}] {item.text}", text=text, html=html)
             notification.emailed_at = utcnow()
     session.flush()
@@ -122,9 +124,11 @@ def send_digests(session: Session, now: datetime | None = None, *, force: bool =
         ).all() if digest_kinds else []
         if not rows:
             continue
-        items = describe(session, rows)
-        text, html = mail.render(session, "digest", person=person, items=items)
-        mail.enqueue(session, to=person.email or "", subject=f"[{session.info.get('site_name', 'Praxis')}] Votre résumé ({len(items)})",
+        with i18n.using(mail.language(session)):
+            items = describe(session, rows)
+            text, html = mail.render(session, "digest", person=person, items=items)
+            subject = i18n.gettext("Votre résumé ({count})").format(count=i18n.format_number(len(items)))
+        mail.enqueue(session, to=person.email or "", subject=f"[{session.info.get('site_name', 'Praxis')}] {subject}",
                      text=text, html=html)
         for row in rows:
             row.emailed_at = moment
@@ -174,7 +178,7 @@ def describe(session: Session, rows: Sequence[Notification]) -> list[Notificatio
             url = note_url(session, note.id) + (f"#c-{n.comment_id}" if n.comment_id else "#demandes" if n.edit_request_id else "")
         out.append(NotificationRead(
             id=n.id or 0, kind=n.kind, url=url, created_at=n.created_at, read=n.read_at is not None,  # type: ignore[arg-type]
-            text=_TEXT[n.kind].format(who=who.display_name if who else "Quelqu'un", note=note.title if note else "",
+            text=i18n.gettext(_TEXT[n.kind]).format(who=who.display_name if who else i18n.gettext("Quelqu'un"), note=note.title if note else "",
                                       carnet=carnet.title if carnet else ""),
             actor=AuthorRead(username=who.username, display_name=who.display_name, url=user_url(session, who.username)) if who else None,
             note=NoteRef(id=note.id, title=note.title, kind=note.kind, url=note_url(session, note.id)) if note else None,

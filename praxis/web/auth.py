@@ -84,7 +84,7 @@ async def register(request: Request, session: SessionDep, actor: ActorDep) -> Re
         user = accounts.register(session=session, actor=actor, data=data, registration=request.app.state.settings.registration)
     except Invalid as exc:
         session.rollback()
-        return page(request, "auth/register.html", {"values": shown, "errors": {exc.field or "form": exc.message}}, status_code=422)
+        return page(request, "auth/register.html", {"values": shown, "errors": {exc.field or "form": exc.shown()}}, status_code=422)
     except Conflict:
         session.rollback()
         return page(request, "auth/register.html", {"values": shown, "errors": {"username": "Ce nom d'utilisateur est déjà pris."}}, status_code=409)
@@ -112,5 +112,5 @@ async def change_password(request: Request, session: SessionDep, actor: UserDep)
                                  keep_token=session_token(request))
     except Invalid as exc:
         session.rollback()
-        return page(request, "auth/password.html", {"errors": {exc.field or "form": exc.message}}, status_code=422)
+        return page(request, "auth/password.html", {"errors": {exc.field or "form": exc.shown()}}, status_code=422)
     return page(request, "auth/password.html", {"errors": {}, "changed": True})

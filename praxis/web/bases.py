@@ -49,7 +49,7 @@ async def create(request: Request, session: SessionDep, actor: UserDep) -> Respo
             return RedirectResponse(f"/b/{created.id}/", status_code=303)
         except Invalid as exc:
             session.rollback()
-            errors = {exc.field or "form": exc.message}
+            errors = {exc.field or "form": exc.shown()}
     return _list(request, session, actor, values, errors, status=422)
 
 
@@ -101,7 +101,7 @@ async def edit(request: Request, base_id: str, session: SessionDep, actor: UserD
             return RedirectResponse(f"/b/{base_id}/", status_code=303)
         except Invalid as exc:
             session.rollback()
-            errors = {exc.field or "form": exc.message}
+            errors = {exc.field or "form": exc.shown()}
     bases.load_managed(session, actor, base_id)
     base = bases.read(session=session, actor=actor, base_id=base_id, query=NoteQuery(per_page=1))
     return _editor(request, session, actor, base, values, errors, status=422)

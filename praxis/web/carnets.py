@@ -82,7 +82,7 @@ async def create(request: Request, session: SessionDep, actor: UserDep) -> Respo
         created = carnets.create(session=session, actor=actor, data=data)
     except Invalid as exc:
         session.rollback()
-        return _list(request, session, actor, 1, values=values, errors={exc.field or "form": exc.message}, status=422)
+        return _list(request, session, actor, 1, values=values, errors={exc.field or "form": exc.shown()}, status=422)
     return _back(created.id)
 
 
@@ -157,7 +157,7 @@ async def edit(request: Request, carnet_id: str, session: SessionDep, actor: Use
             return _back(carnet_id)
         except Invalid as exc:
             session.rollback()
-            errors = {exc.field or "form": exc.message}
+            errors = {exc.field or "form": exc.shown()}
     carnets.load_managed(session, actor, carnet_id)  # what was typed is shown back to managers only
     carnet = carnets.read(session=session, actor=actor, carnet_id=carnet_id, query=CarnetQuery(per_page=1))
     return _editor(request, session, actor, carnet, values, errors, status=422)
@@ -278,7 +278,7 @@ async def integrate(request: Request, carnet_id: str, session: SessionDep, actor
     except Invalid as exc:
         session.rollback()
         field = "note_id" if exc.field == "links" else (exc.field or "form")
-        return _view(request, session, actor, carnet_id, CarnetQuery(), errors={field: exc.message, "_typed": typed}, status=422)
+        return _view(request, session, actor, carnet_id, CarnetQuery(), errors={field: exc.shown(), "_typed": typed}, status=422)
     return _back(carnet_id, f"#n-{picked[0]}")
 
 

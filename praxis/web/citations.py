@@ -10,8 +10,10 @@ from fastapi import APIRouter, Query
 from sqlmodel import Session
 from starlette.responses import Response
 
+from praxis import i18n
 from praxis.citation import Work
 from praxis.citation.meta import coins, meta_tags
+from praxis.i18n import N_
 from praxis.deps import ActorDep, SessionDep
 from praxis.schemas import CitationQuery, RevisionNumber
 from praxis.services import citations
@@ -20,8 +22,8 @@ from praxis.web.forms import first_error, parse_form
 router = APIRouter()
 
 STYLE_LABELS = {
-    "praxis": "Praxis", "apa": "APA (7e éd.)", "mla": "MLA (9e éd.)", "chicago": "Chicago (auteur-date)",
-    "bibtex": "BibTeX", "ris": "RIS", "csl-json": "CSL-JSON",
+    "praxis": N_("Praxis"), "apa": N_("APA (7e éd.)"), "mla": N_("MLA (9e éd.)"), "chicago": N_("Chicago (auteur-date)"),
+    "bibtex": N_("BibTeX"), "ris": N_("RIS"), "csl-json": N_("CSL-JSON"),
 }
 DOWNLOADS = {"bib": "bibtex", "ris": "ris", "json": "csl-json"}
 Extension = Literal["bib", "ris", "json"]
@@ -41,6 +43,8 @@ def block(session: Session, work: Work, query: CitationQuery, *, api: str, keep:
     asks `api`, the citation endpoint; without script, its form keeps the page's other
     parameters `keep`), the downloads, and the meta tags and COinS that reference managers read."""
     keep = [*keep, *([("rev", query.rev)] if query.rev else [])]
+    if query.lang is None:  # the page's citation speaks the page's language
+        query = query.model_copy(update={"lang": i18n.current()})
     return {
         "citation": citations.render(session=session, work=work, query=query),
         "styles": STYLE_LABELS, "rev": query.rev, "api": api, "keep": keep,

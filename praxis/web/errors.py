@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from praxis.errors import DomainError, Invalid, NotSignedIn
+from praxis.i18n import N_, gettext
 from praxis.middleware import is_api_path
 from praxis.web.forms import FIELD_LABELS
 from praxis.web.templating import page
@@ -21,30 +22,32 @@ from praxis.web.templating import page
 log = logging.getLogger("praxis.errors")
 
 TITLES = {
-    400: "Requête incorrecte",
-    401: "Connexion requise",
-    403: "Accès refusé",
-    404: "Page introuvable",
-    405: "Méthode non permise",
-    409: "Conflit de modification",
-    413: "Contenu trop volumineux",
-    422: "Données invalides",
-    429: "Trop de requêtes",
-    503: "Service momentanément indisponible",
-    500: "Erreur du serveur",
+    400: N_("Requête incorrecte"),
+    401: N_("Connexion requise"),
+    403: N_("Accès refusé"),
+    404: N_("Page introuvable"),
+    405: N_("Méthode non permise"),
+    409: N_("Conflit de modification"),
+    413: N_("Contenu trop volumineux"),
+    415: N_("Type de fichier non pris en charge"),
+    422: N_("Données invalides"),
+    429: N_("Trop de requêtes"),
+    503: N_("Service momentanément indisponible"),
+    500: N_("Erreur du serveur"),
 }
 EXPLANATIONS = {
-    400: "La requête n'a pas pu être comprise.",
-    401: "Connectez-vous pour continuer.",
-    403: "Vous n'avez pas la permission de faire cette action.",
-    404: "Cette page n'existe pas, ou vous n'y avez pas accès.",
-    405: "Cette adresse n'accepte pas cette méthode.",
-    409: "Quelqu'un d'autre a modifié ce contenu entre-temps. Rien n'a été écrasé.",
-    413: "Ce que vous avez envoyé dépasse la taille permise. Rien n'a été enregistré.",
-    422: "Certaines données envoyées ne sont pas valides.",
-    429: "Veuillez patienter un moment avant de réessayer.",
-    503: "Le site est très occupé. Rien n'a été enregistré ; réessayez dans un instant.",
-    500: "Un problème inattendu est survenu. Rien de ce que vous avez envoyé n'est perdu de notre côté.",
+    400: N_("La requête n'a pas pu être comprise."),
+    401: N_("Connectez-vous pour continuer."),
+    403: N_("Vous n'avez pas la permission de faire cette action."),
+    404: N_("Cette page n'existe pas, ou vous n'y avez pas accès."),
+    405: N_("Cette adresse n'accepte pas cette méthode."),
+    409: N_("Quelqu'un d'autre a modifié ce contenu entre-temps. Rien n'a été écrasé."),
+    413: N_("Ce que vous avez envoyé dépasse la taille permise. Rien n'a été enregistré."),
+    415: N_("Ce type de fichier n'est pas accepté. Rien n'a été enregistré."),
+    422: N_("Certaines données envoyées ne sont pas valides."),
+    429: N_("Veuillez patienter un moment avant de réessayer."),
+    503: N_("Le site est très occupé. Rien n'a été enregistré ; réessayez dans un instant."),
+    500: N_("Un problème inattendu est survenu. Rien de ce que vous avez envoyé n'est perdu de notre côté."),
 }
 
 
@@ -52,7 +55,8 @@ def error_page(request: Request, status: int, detail: str | None = None) -> Resp
     return page(
         request,
         "errors/error.html",
-        {"status": status, "title": TITLES.get(status, "Erreur"), "explanation": EXPLANATIONS.get(status, ""), "detail": detail},
+        {"status": status, "title": gettext(TITLES.get(status, N_("Erreur"))),
+         "explanation": gettext(EXPLANATIONS[status]) if status in EXPLANATIONS else "", "detail": detail},
         status_code=status,
     )
 
@@ -77,7 +81,7 @@ def install_error_handlers(app: FastAPI) -> None:
             here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(here)}", status_code=303)
         # A wrong value names its field, as the person knows it ("Style de citation").
-        field = FIELD_LABELS.get(exc.field, exc.field) if isinstance(exc, Invalid) and exc.field else None
+        field = gettext(FIELD_LABELS.get(exc.field, exc.field)) if isinstance(exc, Invalid) and exc.field else None
         response = error_page(request, exc.status, field)
         response.headers.update(headers)
         return response
@@ -90,7 +94,8 @@ def install_error_handlers(app: FastAPI) -> None:
                 for e in exc.errors()
             ]
             return _json(422, {"detail": errors})
-        fields = ", ".join(str(e["loc"][-1]) for e in exc.errors() if e.get("loc"))
+        names = (str(e["loc"][-1]) for e in exc.errors() if e.get("loc"))
+        fields = ", ".join(dict.fromkeys(gettext(FIELD_LABELS.get(name, name)) for name in names))
         return error_page(request, 422, fields or None)
 
     @app.exception_handler(ValidationError)

@@ -8,36 +8,37 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ValidationError
 
 from praxis.errors import Invalid
+from praxis.i18n import N_
 
 M = TypeVar("M", bound=BaseModel)
 
 # What a person reads when a field is wrong, by pydantic's error type.
 _MESSAGES = {
-    "missing": "Ce champ est obligatoire.",
-    "string_too_short": "Ce champ ne peut pas être vide.",
-    "string_too_long": "Ce texte est trop long.",
-    "string_pattern_mismatch": "Ce format n'est pas accepté.",
-    "literal_error": "Choisissez une des valeurs proposées.",
-    "int_parsing": "Un nombre entier est attendu.",
-    "greater_than_equal": "Ce nombre est trop petit.",
-    "less_than_equal": "Ce nombre est trop grand.",
-    "too_long": "Il y a trop d'éléments.",
-    "too_short": "Au moins un élément est attendu.",
-    "datetime_from_date_parsing": "Une date est attendue (AAAA-MM-JJ).",
-    "datetime_parsing": "Une date est attendue (AAAA-MM-JJ).",
-    "extra_forbidden": "Ce champ n'est pas reconnu.",
-    "value_error": "Valeur invalide.",
+    "missing": N_("Ce champ est obligatoire."),
+    "string_too_short": N_("Ce champ ne peut pas être vide."),
+    "string_too_long": N_("Ce texte est trop long."),
+    "string_pattern_mismatch": N_("Ce format n'est pas accepté."),
+    "literal_error": N_("Choisissez une des valeurs proposées."),
+    "int_parsing": N_("Un nombre entier est attendu."),
+    "greater_than_equal": N_("Ce nombre est trop petit."),
+    "less_than_equal": N_("Ce nombre est trop grand."),
+    "too_long": N_("Il y a trop d'éléments."),
+    "too_short": N_("Au moins un élément est attendu."),
+    "datetime_from_date_parsing": N_("Une date est attendue (AAAA-MM-JJ)."),
+    "datetime_parsing": N_("Une date est attendue (AAAA-MM-JJ)."),
+    "extra_forbidden": N_("Ce champ n'est pas reconnu."),
+    "value_error": N_("Valeur invalide."),
 }
 FIELD_LABELS = {
-    "title": "Titre", "body": "Texte", "kind": "Type", "visibility": "Visibilité", "licence": "Licence",
-    "authors": "Auteur·trices", "links": "Liens", "summary": "Résumé", "base_revision": "Révision de départ",
-    "published_at": "Publication", "form": "Formulaire", "community": "Communauté", "readers": "Lecteur·trices",
-    "username": "Nom d'utilisateur", "display_name": "Nom affiché", "email": "Courriel", "password": "Mot de passe",
-    "current_password": "Mot de passe actuel", "new_password": "Nouveau mot de passe",
-    "website": "Site web", "region": "Région", "description": "Description", "definition": "Définition",
-    "synonyms": "Synonymes", "family_name": "Nom de famille", "given_name": "Prénom(s)",
-    "is_organisation": "Organisation", "style": "Style de citation", "accessed": "Date de consultation", "rev": "Révision",
-    "parent_id": "Réponse à", "reason": "Raison",
+    "title": N_("Titre"), "body": N_("Texte"), "kind": N_("Type"), "visibility": N_("Visibilité"), "licence": N_("Licence"),
+    "authors": N_("Auteur·trices"), "links": N_("Liens"), "summary": N_("Résumé"), "base_revision": N_("Révision de départ"),
+    "published_at": N_("Publication"), "form": N_("Formulaire"), "community": N_("Communauté"), "readers": N_("Lecteur·trices"),
+    "username": N_("Nom d'utilisateur"), "display_name": N_("Nom affiché"), "email": N_("Courriel"), "password": N_("Mot de passe"),
+    "current_password": N_("Mot de passe actuel"), "new_password": N_("Nouveau mot de passe"),
+    "website": N_("Site web"), "region": N_("Région"), "description": N_("Description"), "definition": N_("Définition"),
+    "synonyms": N_("Synonymes"), "family_name": N_("Nom de famille"), "given_name": N_("Prénom(s)"),
+    "is_organisation": N_("Organisation"), "style": N_("Style de citation"), "accessed": N_("Date de consultation"), "rev": N_("Révision"),
+    "parent_id": N_("Réponse à"), "reason": N_("Raison"),
 }
 
 

@@ -7,16 +7,17 @@ from starlette.responses import Response
 
 from praxis.deps import ActorDep, SessionDep
 from praxis.schemas import NoteQuery, Sort
+from praxis.i18n import N_
 from praxis.services import notes as note_service
 from praxis.web.templating import page
 
 router = APIRouter()
 
 SORT_LABELS = {
-    "-updated": "Dernières modifiées",
-    "-published": "Dernières publiées",
-    "published": "Plus anciennes",
-    "title": "Titre (A à Z)",
+    "-updated": N_("Dernières modifiées"),
+    "-published": N_("Dernières publiées"),
+    "published": N_("Plus anciennes"),
+    "title": N_("Titre (A à Z)"),
 }
 
 

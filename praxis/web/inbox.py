@@ -11,6 +11,7 @@ from starlette.responses import Response
 from praxis.db import session_scope
 from praxis.deps import ActorDep, SessionDep, UserDep, client_address
 from praxis.errors import Invalid, TooManyRequests
+from praxis.i18n import N_
 from praxis.schemas import ContactCreate, MessageReply, NotificationSettings
 from praxis.services import messages, notifications
 from praxis.web.forms import first_error, parse_form
@@ -37,9 +38,9 @@ def inbox(request: Request, session: SessionDep, actor: UserDep) -> Response:
 
 
 KIND_LABELS = {
-    "comment": "Un commentaire sur une de mes notes", "reply": "Une réponse à un de mes commentaires",
-    "message": "Un message qui m'est écrit", "edit_request": "Une demande de droits d'édition sur une de mes notes",
-    "edit_decision": "La réponse à une de mes demandes de droits d'édition", "carnet_entry": "Une de mes notes intégrée à un carnet",
+    "comment": N_("Un commentaire sur une de mes notes"), "reply": N_("Une réponse à un de mes commentaires"),
+    "message": N_("Un message qui m'est écrit"), "edit_request": N_("Une demande de droits d'édition sur une de mes notes"),
+    "edit_decision": N_("La réponse à une de mes demandes de droits d'édition"), "carnet_entry": N_("Une de mes notes intégrée à un carnet"),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -9,10 +10,15 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
+from praxis import i18n
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import Conflict, DomainError, Invalid
-from praxis.schemas import KIND_DETAILS, CarnetQuery, EditRequestCreate, NoteCreate, NoteRead, NoteUpdate, RevisionNumber
-from praxis.services import carnets, citations, communities, discussion, edit_requests, filing, links
+from praxis.i18n import N_
+from praxis.merge import has_markers
+from praxis.schemas import (
+    KIND_DETAILS, CarnetQuery, EditRequestCreate, NoteCreate, NoteRead, NoteUpdate, PreviewRead, PreviewRequest, RevisionNumber,
+)
+from praxis.services import attachments, carnets, citations, communities, discussion, edit_requests, filing, links, writing
 from praxis.services import notes as note_service
 from praxis.services import revisions as revision_service
 from praxis.vocab import DEFAULT_LICENCE
@@ -76,11 +82,67 @@ async def _read_form(request: Request, session: Session, actor: Any, model: type
 
 
 def _form_error(exc: Invalid) -> dict[str, str]:
-    return {exc.field or "form": exc.message}
+    return {exc.field or "form": exc.shown()}
+
+
+# The editor's script names each browser draft "username:note id or new:base revision"; the
+# page shown after a save tells it which draft to forget, through this short-lived cookie.
+DRAFT_SAVED_COOKIE = "praxis_draft_saved"
+_DRAFT_KEY = re.compile(r"^[a-z0-9][a-z0-9_.\-]{0,63}:[A-Za-z0-9_\-]{1,32}:[0-9]{1,10}$")
+# The conflict markers' labels, in the writer's language.
+YOUR_VERSION = N_("Votre version")
+CURRENT_VERSION = N_("Version actuelle (révision %(number)s)")
+MARKERS_LEFT = N_("Le texte contient encore des marques de conflit : gardez ce qui doit rester de chaque version, "
+                  "supprimez les lignes de marques, puis enregistrez.")
+
+
+async def _editor_state(request: Request, values: dict[str, Any]) -> dict[str, Any]:
+    """Add to `values` what the editor carries besides the note: the browser draft it was typed
+    in, and whether it comes from a conflict screen (whose markers must be resolved)."""
+    form = await request.form()
+    key = form.get("draft_key")
+    if isinstance(key, str) and _DRAFT_KEY.match(key):
+        values["draft_key"] = key
+    if form.get("conflict") == "1":
+        values["conflict"] = "1"
+    return values
+
+
+def _wants_preview(form: Any) -> bool:
+    return form.get("action") == "preview"
+
+
+def _saved(request: Request, note_id: str, values: dict[str, Any]) -> Response:
+    """Off to the saved note, telling its page which browser draft is now saved."""
+    response = RedirectResponse(f"/n/{note_id}/", status_code=303)
+    if values.get("draft_key"):
+        response.set_cookie(DRAFT_SAVED_COOKIE, values["draft_key"], max_age=300, path=f"/n/{note_id}/", httponly=True,
+                            samesite="lax", secure=request.app.state.settings.secure_cookies)
+    return response
+
+
+def _markers_left(values: dict[str, Any]) -> dict[str, str]:
+    """A merge's conflict markers still in the text of a form that came from a conflict screen."""
+    if values.get("conflict") and has_markers(values.get("body", "")):
+        return {"body": MARKERS_LEFT}
+    return {}
+
+
+async def _preview(request: Request, session: Session, actor: Any, *, note: Any) -> Response:
+    """The editor again with what was typed, and the text rendered below it (nothing is saved)."""
+    values = await _editor_state(request, (await _form_fields(request))[0])
+    shown: PreviewRead | None = None
+    data, errors = parse_form(PreviewRequest, {"body": values.get("body", ""), "note_id": note.id if note else None})
+    if data is not None:
+        try:
+            shown = writing.preview(session=session, actor=actor, data=data)
+        except Invalid as exc:
+            errors = _form_error(exc)
+    return _editor(request, session, note=note, values=values, errors=errors, status=200 if shown else 422, preview=shown)
 
 
 def _editor(request: Request, session: Session, *, note: Any, values: dict[str, Any], errors: dict[str, str],
-            status: int = 200, conflict: Any = None) -> Response:
+            status: int = 200, conflict: writing.ConflictView | None = None, preview: PreviewRead | None = None) -> Response:
     actor = getattr(request.state, "actor", None)
     choices = communities.mine(session=session, actor=actor)
     carnet = None
@@ -89,7 +151,9 @@ def _editor(request: Request, session: Session, *, note: Any, values: dict[str, 
         carnets.load_contributable(session, actor, values["carnet"])
         carnet = carnets.read(session=session, actor=actor, carnet_id=values["carnet"], query=CarnetQuery(per_page=1))
     return page(request, "notes/edit.html",
-                {"note": note, "values": values, "errors": errors, "conflict": conflict, "communities": choices, "carnet": carnet},
+                {"note": note, "values": values, "errors": errors, "conflict": conflict, "communities": choices, "carnet": carnet,
+                 "preview": preview,
+                 "files": attachments.list_attachments(session=session, actor=actor, note_id=note.id) if note else []},
                 status_code=status)
 
 
@@ -104,7 +168,10 @@ def new_note_form(
 
 @router.post("/n/new")
 async def create_note(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    if _wants_preview(await request.form()):
+        return await _preview(request, session, actor, note=None)
     values, data, errors = await _read_form(request, session, actor, NoteCreate)
+    await _editor_state(request, values)
     if data is None:
         return _editor(request, session, note=None, values=values, errors=errors, status=422)
     try:
@@ -112,7 +179,7 @@ async def create_note(request: Request, session: SessionDep, actor: UserDep) -> 
     except Invalid as exc:
         session.rollback()  # nothing of a refused note is kept
         return _editor(request, session, note=None, values=values, errors=_form_error(exc), status=422)
-    return RedirectResponse(f"/n/{note.id}/", status_code=303)
+    return _saved(request, note.id, values)
 
 
 @router.get("/n/{note_id}/")
@@ -121,16 +188,21 @@ def view_note(
     rev: Annotated[RevisionNumber | None, Query()] = None, style: StyleParam = "",
 ) -> Response:
     note = note_service.get_note(session=session, actor=actor, note_id=note_id)
-    return note_page(request, session, actor, note, rev, style)
+    saved_draft = request.cookies.get(DRAFT_SAVED_COOKIE)
+    if saved_draft is None or not _DRAFT_KEY.match(saved_draft):
+        return note_page(request, session, actor, note, rev, style)
+    response = note_page(request, session, actor, note, rev, style, saved_draft=saved_draft)
+    response.delete_cookie(DRAFT_SAVED_COOKIE, path=f"/n/{note_id}/")  # told once
+    return response
 
 
 def note_page(request: Request, session: Session, actor: Any, note: NoteRead, rev: int | None = None, style: str = "",
               *, comment_form: dict[str, Any] | None = None, contact_form: dict[str, Any] | None = None,
-              status: int = 200) -> Response:
+              status: int = 200, saved_draft: str | None = None) -> Response:
     """A note's page (at /n/{id}/, or /def/{slug}/ for a term), or one of its revisions, with
     its citation in `style` ("Pour citer cette note": of the revision shown, when one is) and
     its discussion and its contact form (`comment_form`, `contact_form`: what was typed, sent
-    back with what was wrong with it)."""
+    back with what was wrong with it); `saved_draft`: the browser draft just saved, to forget."""
     revision = None
     if rev is not None and rev != note.revision:
         revision = revision_service.get_revision(session=session, actor=actor, note_id=note.id, number=rev)
@@ -149,7 +221,8 @@ def note_page(request: Request, session: Session, actor: Any, note: NoteRead, re
     return page(request, "notes/view.html",
                 {"note": note, "revision": revision, "requests": requests, "can_ask": can_ask, "cite": cite,
                  "discussion": thread, "comment_form": comment_form or {}, "contact_form": contact_form or {},
-                 "contact_sent": request.query_params.get("contact") == "sent"},
+                 "contact_sent": request.query_params.get("contact") == "sent", "saved_draft": saved_draft,
+                 "files": attachments.list_attachments(session=session, actor=actor, note_id=note.id)},
                 alternate=alternate, status_code=status)
 
 
@@ -159,7 +232,7 @@ def note_page_again(request: Request, session: Session, actor: Any, note_id: str
     `form` ("comment_form" or "contact_form") comes back with what was wrong with it."""
     session.rollback()  # nothing of the refused write is kept
     if exc is not None:
-        errors = {getattr(exc, "field", None) or "body": exc.message}
+        errors = {getattr(exc, "field", None) or "body": exc.shown()}
     note = note_service.get_note(session=session, actor=actor, note_id=note_id)
     status = exc.status if exc is not None else 422
     response = note_page(request, session, actor, note, status=status, **{form: {**typed, "errors": errors or {}}})
@@ -206,22 +279,35 @@ def edit_form(request: Request, note_id: str, session: SessionDep, actor: UserDe
 @router.post("/n/{note_id}/edit")
 async def edit(request: Request, note_id: str, session: SessionDep, actor: UserDep) -> Response:
     note = note_service.get_note(session=session, actor=actor, note_id=note_id)
+    if _wants_preview(await request.form()):
+        return await _preview(request, session, actor, note=note)
     values, data, errors = await _read_form(request, session, actor, NoteUpdate)
-    if data is None:
+    await _editor_state(request, values)
+    errors = errors or _markers_left(values)
+    if data is None or errors:
         return _editor(request, session, note=note, values=values, errors=errors, status=422)
     try:
         note_service.update_note(session=session, actor=actor, note_id=note_id, data=data)
     except Conflict as exc:
         session.rollback()
-        # Keep what the person wrote, show the version saved meanwhile, and let the next save
-        # be made from it once they have merged the two.
-        current = NoteRead.model_validate(exc.extra["current"])
-        values["base_revision"] = current.revision
-        return _editor(request, session, note=current, values=values, errors={}, status=409, conflict=current)
+        return _conflict(request, session, actor, NoteRead.model_validate(exc.extra["current"]), data.base_revision, values)
     except Invalid as exc:
         session.rollback()
         return _editor(request, session, note=note, values=values, errors=_form_error(exc), status=422)
-    return RedirectResponse(f"/n/{note_id}/", status_code=303)
+    return _saved(request, note_id, values)
+
+
+def _conflict(request: Request, session: Session, actor: Any, current: NoteRead, base_revision: int,
+              values: dict[str, Any]) -> Response:
+    """The conflict screen: nothing was overwritten; the author's title and text merged with the
+    version saved meanwhile are offered in the form, whose next save is made from that version."""
+    view = writing.reconcile(
+        session=session, actor=actor, current=current, base_revision=base_revision,
+        title=values.get("title", ""), body=values.get("body", ""),
+        yours_label=i18n.gettext(YOUR_VERSION), theirs_label=i18n.gettext(CURRENT_VERSION) % {"number": current.revision},
+    )
+    values.update(title=view.title, body=view.merged.text, base_revision=current.revision, conflict="1")
+    return _editor(request, session, note=current, values=values, errors={}, status=409, conflict=view)
 
 
 @router.post("/n/{note_id}/delete")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import quote
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import jinja2
 from fastapi import Request
@@ -13,14 +13,13 @@ from starlette.responses import Response
 
 from praxis.config import Settings
 from praxis.deps import CSRF_COOKIE, csrf_token
-from praxis.i18n import format_date
+from praxis import i18n, markdown
+from praxis.i18n import N_, format_date
 from praxis.vocab import LICENCES
 from praxis.web.forms import FIELD_LABELS
 
-KIND_LABELS = {"note": "Note", "organisation": "Organisation", "term": "Terme"}
-VISIBILITY_LABELS = {"public": "public", "community": "communauté", "restricted": "restreint"}
-
-
+KIND_LABELS = {"note": N_("Note"), "organisation": N_("Organisation"), "term": N_("Terme")}
+VISIBILITY_LABELS = {"public": N_("public"), "community": N_("communauté"), "restricted": N_("restreint")}
 
 def make_templates(directory: Path, settings: Settings) -> Jinja2Templates:
     env = jinja2.Environment(
@@ -31,13 +30,26 @@ def make_templates(directory: Path, settings: Settings) -> Jinja2Templates:
         lstrip_blocks=True,
     )
     templates = Jinja2Templates(env=env)
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    i18n.install(env)
     env.globals.update(site_name=settings.site_name, registration_open=settings.registration == "open", LICENCES=LICENCES, KIND_LABELS=KIND_LABELS, VISIBILITY_LABELS=VISIBILITY_LABELS,
                        FIELD_LABELS=FIELD_LABELS)
     env.filters["listing"] = lambda value: ", ".join(map(str, value)) if isinstance(value, list) else value
     env.filters["dict_without"] = lambda value, *keys: {k: v for k, v in value.items() if k not in keys}
-    env.filters["date"] = lambda value, with_time=False: format_date(value, tz=settings.timezone, with_time=with_time)
+    env.filters["date"] = lambda value, with_time=False: format_date(value, tz=settings.timezone, lang=i18n.current(), with_time=with_time)
+    env.filters["number"] = lambda value: i18n.format_number(value)
+    env.filters["headings"] = markdown.headings
+    # A label kept in code (a kind, a visibility, a field's name), translated as plain text:
+    # what is not in the catalogue (a name someone typed) is shown as written, escaped.
+    env.filters["translate"] = lambda value: i18n.gettext(str(value)) if value else ""
+    env.filters["filesize"] = lambda value: i18n.format_size(value)
     return templates
+
+
+def _language_links(request: Request) -> list[tuple[str, str, str]]:
+    """(code, name, this page's address in that language) for the language switcher."""
+    others = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return [(code, name, f"{request.url.path}?{urlencode([*others, ('lang', code)])}")
+            for code, name in i18n.LANGUAGE_NAMES.items()]
 
 
 def page(
@@ -54,7 +66,8 @@ def page(
         "actor": getattr(request.state, "actor", None),
         "csrf_token": csrf_token(request),
         "unread": getattr(request.state, "unread", 0),
-        "lang": "fr",
+        "lang": i18n.current(),
+        "languages": _language_links(request),
         **(context or {}),
     }
     response = templates.TemplateResponse(request, template, ctx, status_code=status_code)

@@ -127,7 +127,7 @@ def test_the_create_form_makes_a_carnet_with_two_category_lists(app, session):
     page = browser.get(location)
     assert page.status_code == 200
     assert "<h1>Veille logement" in page.text and "<strong>veille</strong>" in page.text
-    assert "— 0 notes</span>" in page.text
+    assert "— 0 note</span>" in page.text
     for label in ("Thème", "Région"):
         assert f">{label}</label>" in page.text
     for name in ("Logement", "Santé", "Montréal", "Québec"):
@@ -335,7 +335,7 @@ def test_integrating_with_a_category_of_another_carnet_integrates_nothing(app, s
     unknown = post(browser, f"/c/{carnet.id}/", action, {"note": "Une note qui n'existe pas"})
     assert unknown.status_code == 422
     page = browser.get(f"/c/{carnet.id}/").text
-    assert count_of(page) == "0 notes" and note.id not in entry_ids(page)
+    assert count_of(page) == "0 note" and note.id not in entry_ids(page)
     assert browser.get(f"/n/{note.id}/").text.count("Dans les carnets") == 0
 
 
@@ -543,7 +543,7 @@ def test_deleting_a_filed_category_asks_what_becomes_of_its_notes(app, session):
     removed = post(browser, f"/c/{carnet.id}/categories/delete?name=Qu%C3%A9bec", action, {"name": "Québec", "notes": "remove"})
     assert removed.status_code == 303
     page = browser.get(f"/c/{carnet.id}/").text
-    assert count_of(page) == "0 notes" and "Québec" not in page
+    assert count_of(page) == "0 note" and "Québec" not in page
 
 
 def test_strangers_and_visitors_cannot_manage_a_carnet(app, session):

@@ -4,7 +4,7 @@ import re
 from html import unescape
 
 from praxis.services.accounts import get_user
-from tests.factories import csrf_from, make_note, make_user, sign_in
+from tests.factories import csrf_from, make_note, make_user, sign_in, token_for
 
 
 def _text(html: str) -> str:
@@ -27,11 +27,33 @@ def test_note_page_shows_what_the_contract_lists(client, session):
     assert "Creative Commons Attribution - Pas d'utilisation commerciale 4.0 International" in text
     assert 'rel="license" href="https://creativecommons.org/licenses/by-nc/4.0/deed.fr"' in page.text
     assert "Organisation(s) reliée(s) (1)" in text and f'href="/n/{org.id}/"' in page.text
-    assert "Historique des modifications" in text
+    assert "1 révision : voir l'historique des modifications" in text and f'href="/n/{note.id}/history"' in page.text
     assert page.headers["link"] == f'</api/v1/notes/{note.id}>; rel="alternate"; type="application/json"'
     assert '<html lang="fr">' in page.text
     back = _text(client.get(f"/n/{org.id}/").text)
     assert "Notes qui mentionnent cette organisation (1)" in back and "Merci de nous aider" in back
+
+
+def test_the_note_page_reads_in_the_order_of_a_note(client, session):
+    """Title, authors, dates, visibility and licence, the body with its contents when long, the
+    links, the carnets, the citation, the history, then the discussion."""
+    alice = make_user(session, "alice", name="Alice Rivard")
+    make_note(session, alice, title="Culture Laval", kind="organisation")
+    body = "Avec [[Culture Laval]].\n\n## Contexte\n\nUn.\n\n## Démarche\n\nDeux.\n\n### Étapes\n\nTrois."
+    note = make_note(session, alice, title="Long chantier", body=body)
+    carnet = client.post("/api/v1/carnets", headers=token_for(client, "alice"), json={"title": "Carnet d'été"}).json()
+    client.post(f"/api/v1/carnets/{carnet['id']}/notes", headers=token_for(client, "alice"), json={"note_id": note.id})
+    text = _text(client.get(f"/n/{note.id}/").text)
+    order = ["Long chantier", "Alice Rivard", "Publication", "Modification", "Visibilité", "Licence", "Sommaire",
+             "Contexte", "Organisation(s) reliée(s)", "Dans les carnets", "Pour citer cette note", "Historique",
+             "Discuter de la note", "Contacter les auteur·trices"]
+    positions = [text.index(marker) for marker in order]
+    assert positions == sorted(positions), list(zip(order, positions))
+    # The contents lead to the headings of the body.
+    page = client.get(f"/n/{note.id}/").text
+    assert '<a href="#contexte">Contexte</a>' in page and '<a href="#etapes">Étapes</a>' in page and 'id="etapes"' in page
+    short = make_note(session, alice, title="Court", body="## Un\n\nSeul titre.")
+    assert "Sommaire" not in _text(client.get(f"/n/{short.id}/").text)
 
 
 def test_dates_are_written_the_french_way_in_the_site_time_zone(client, session):

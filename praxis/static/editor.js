@@ -1,0 +1,556 @@
+// The note editor, on top of a form that works without it (the "Aperçu" button previews by
+// posting the form): a Markdown toolbar, a live preview rendered by the server, the [[
+// autocomplete, a link picker, suggestions of authors, the hint of the chosen visibility, and
+// drafts kept in this browser until the note is saved. Every string it shows comes from the
+// page (data-* attributes and markup rendered by the server), so that it is translated.
+(function () {
+  "use strict";
+  var PREFIX = "praxis.draft:";
+  var storage = null;
+  try { storage = window.localStorage; } catch (e) { storage = null; }  // disabled by the reader
+
+  // Just saved: the note's page names the draft that is now saved, to forget it.
+  var saved = document.getElementById("draft-saved");
+  if (saved) {
+    if (storage) storage.removeItem(PREFIX + saved.getAttribute("data-draft-key"));
+    return;
+  }
+  var form = document.getElementById("note-form");
+  if (!form) return;
+  var body = document.getElementById("body");
+  var status = document.getElementById("editor-status");
+  var note = form.getAttribute("data-note");
+  var user = form.getAttribute("data-user");
+
+  function text(name) { return form.getAttribute("data-" + name) || ""; }
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (whole, key) { return key in values ? values[key] : whole; });
+  }
+  function say(message) {
+    // Emptied first, so that the same message said twice is announced twice.
+    status.textContent = "";
+    window.setTimeout(function () { status.textContent = message; }, 50);
+  }
+  function changed(field) { field.dispatchEvent(new Event("input", { bubbles: true })); }
+
+  // Replace [start, end) of a field by `insert`, keeping the browser's undo history where it can.
+  function replaceRange(field, start, end, insert, selStart, selEnd) {
+    field.focus();
+    field.setSelectionRange(start, end);
+    var done = false;
+    try { done = insert !== "" && document.execCommand("insertText", false, insert); } catch (e) { done = false; }
+    if (!done) {
+      field.setRangeText(insert, start, end, "end");
+      changed(field);
+    }
+    field.setSelectionRange(selStart, selEnd);
+  }
+
+  // --- toolbar ----------------------------------------------------------------------------
+
+  function wrap(marker) {
+    var v = body.value, s = body.selectionStart, e = body.selectionEnd, n = marker.length;
+    var selected = v.slice(s, e);
+    var single = marker === "*";  // italics must not be mistaken for one side of bold
+    if (selected.length >= 2 * n && selected.slice(0, n) === marker && selected.slice(-n) === marker) {
+      replaceRange(body, s, e, selected.slice(n, -n), s, e - 2 * n);
+      return;
+    }
+    if (v.slice(s - n, s) === marker && v.slice(e, e + n) === marker &&
+        !(single && (v.charAt(s - 2) === "*" || v.charAt(e + 1) === "*"))) {
+      replaceRange(body, s - n, e + n, selected, s - n, e - n);
+      return;
+    }
+    var kept = selected.replace(/\s+$/, "");  // a double-clicked word's trailing space stays outside
+    replaceRange(body, s, e, marker + kept + marker + selected.slice(kept.length), s + n, s + n + kept.length);
+  }
+
+  var LINE_MARKS = { heading: /^#{1,6} /, list: /^[-*+] /, numbered: /^\d+[.)] /, quote: /^> ?/ };
+  function prefixLines(kind) {
+    var v = body.value, s = body.selectionStart, e = body.selectionEnd;
+    var start = v.lastIndexOf("\n", s - 1) + 1;
+    var last = e > s && v.charAt(e - 1) === "\n" ? e - 1 : e;
+    var end = v.indexOf("\n", last);
+    if (end < 0) end = v.length;
+    var lines = v.slice(start, end).split("\n");
+    var mark = LINE_MARKS[kind];
+    var filled = lines.filter(function (line) { return line.trim(); });
+    var undo = filled.length > 0 && filled.every(function (line) { return mark.test(line); });
+    var number = 0;
+    var out = lines.map(function (line) {
+      if (undo) return line.replace(mark, "");
+      if (!line.trim() && lines.length > 1) return line;
+      number += 1;
+      return ({ heading: "## ", list: "- ", numbered: number + ". ", quote: "> " })[kind] + line;
+    }).join("\n");
+    var caret = start + out.length;
+    replaceRange(body, start, end, out, s === e ? caret : start, caret);
+  }
+
+  function link() {
+    var s = body.selectionStart, e = body.selectionEnd, selected = body.value.slice(s, e);
+    if (/^https?:\/\/\S+$/.test(selected)) {
+      replaceRange(body, s, e, "[](" + selected + ")", s + 1, s + 1);
+    } else {
+      var at = s + selected.length + 3;
+      replaceRange(body, s, e, "[" + selected + "](https://)", at, at + 8);
+    }
+  }
+
+  function code() {
+    var s = body.selectionStart, e = body.selectionEnd, selected = body.value.slice(s, e);
+    if (selected.indexOf("\n") === -1) { wrap("`"); return; }
+    var block = "```\n" + selected.replace(/\n$/, "") + "\n```\n";
+    replaceRange(body, s, e, block, s + 4, s + 4 + selected.replace(/\n$/, "").length);
+  }
+
+  function wikilinkMark() {
+    var s = body.selectionStart, e = body.selectionEnd, selected = body.value.slice(s, e);
+    if (selected && !/[\[\]\n]/.test(selected)) {
+      replaceRange(body, s, e, "[[" + selected + "]]", s + selected.length + 4, s + selected.length + 4);
+    } else {
+      replaceRange(body, s, e, "[[", s + 2, s + 2);  // the autocomplete follows the letters typed next
+    }
+  }
+
+  var MARKS = {
+    bold: function () { wrap("**"); }, italic: function () { wrap("*"); }, link: link, code: code,
+    heading: function () { prefixLines("heading"); }, list: function () { prefixLines("list"); },
+    numbered: function () { prefixLines("numbered"); }, quote: function () { prefixLines("quote"); },
+    wikilink: wikilinkMark
+  };
+
+  var toolbar = form.querySelector(".editor-toolbar");
+  var tools = Array.prototype.slice.call(toolbar.querySelectorAll("button[data-mark]"));
+  toolbar.hidden = false;
+  // One tab stop for the whole toolbar; arrows move within it (the ARIA toolbar pattern).
+  tools.forEach(function (button, i) {
+    button.tabIndex = i === 0 ? 0 : -1;
+    button.addEventListener("click", function () { MARKS[button.getAttribute("data-mark")](); });
+  });
+  toolbar.addEventListener("keydown", function (event) {
+    var i = tools.indexOf(document.activeElement);
+    if (i < 0) return;
+    var to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tools.length - 1 }[event.key];
+    if (to === undefined) return;
+    event.preventDefault();
+    to = (to + tools.length) % tools.length;
+    tools[i].tabIndex = -1;
+    tools[to].tabIndex = 0;
+    tools[to].focus();
+  });
+  body.addEventListener("keydown", function (event) {
+    if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
+    var key = event.key.toLowerCase();
+    if (key === "b" || key === "i") {
+      event.preventDefault();
+      MARKS[key === "b" ? "bold" : "italic"]();
+    }
+  });
+
+  // --- suggestions: a listbox under a field (the ARIA 1.2 combobox pattern) -----------------
+
+  function suggester(field, list, o) {
+    var items = [], active = -1, asked = 0, timer = null;
+    function open(isOpen) {
+      list.hidden = !isOpen;
+      if (field.getAttribute("role") === "combobox") field.setAttribute("aria-expanded", isOpen ? "true" : "false");
+      if (!isOpen) { active = -1; field.removeAttribute("aria-activedescendant"); }
+    }
+    function close() { asked += 1; window.clearTimeout(timer); items = []; list.textContent = ""; open(false); }
+    function move(to) {
+      var options = list.children;
+      if (active >= 0 && options[active]) options[active].setAttribute("aria-selected", "false");
+      active = to;
+      options[active].setAttribute("aria-selected", "true");
+      field.setAttribute("aria-activedescendant", options[active].id);
+      options[active].scrollIntoView({ block: "nearest" });
+    }
+    function pick(i) {
+      var item = items[i];
+      close();
+      o.choose(item);
+    }
+    function show(found) {
+      items = found;
+      list.textContent = "";
+      active = -1;
+      field.removeAttribute("aria-activedescendant");
+      found.forEach(function (item, i) {
+        var option = document.createElement("li");
+        option.id = list.id + "-" + i;
+        option.setAttribute("role", "option");
+        option.setAttribute("aria-selected", "false");
+        var main = document.createElement("span");
+        main.textContent = o.label(item);
+        option.appendChild(main);
+        var detail = o.detail ? o.detail(item) : "";
+        if (detail) {
+          var small = document.createElement("span");
+          small.className = "detail";
+          small.textContent = detail;
+          option.appendChild(small);
+        }
+        option.addEventListener("mousedown", function (event) { event.preventDefault(); });  // the focus stays in the field
+        option.addEventListener("click", function () { pick(i); });
+        list.appendChild(option);
+      });
+      open(found.length > 0);
+      if (o.place && found.length) o.place();
+      var count = found.length;
+      say(count === 0 ? text("suggestions-none") : fill(text(count === 1 ? "suggestions-one" : "suggestions-many"), { n: count }));
+    }
+    function update() {
+      var query = o.query();
+      window.clearTimeout(timer);
+      if (query === null) { if (!list.hidden || items.length) close(); return; }
+      var ticket = ++asked;
+      timer = window.setTimeout(function () {
+        o.fetch(query).then(function (found) {
+          if (ticket === asked) show(found);  // an answer overtaken by later typing is dropped
+        }).catch(function () { if (ticket === asked) close(); });
+      }, 150);
+    }
+    field.addEventListener("input", update);
+    field.addEventListener("keydown", function (event) {
+      if (list.hidden) return;
+      if (event.key === "ArrowDown") {
+        event.preventDefault();
+        move(active + 1 >= items.length ? 0 : active + 1);
+      } else if (event.key === "ArrowUp") {
+        event.preventDefault();
+        move(active <= 0 ? items.length - 1 : active - 1);
+      } else if ((event.key === "Enter" || event.key === "Tab") && active >= 0) {
+        event.preventDefault();
+        pick(active);
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        close();
+      }
+    });
+    field.addEventListener("blur", close);
+    return { update: update, close: close };
+  }
+
+  function getJSON(url) {
+    return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw new Error(String(response.status));
+      return response.json();
+    });
+  }
+  function suggestNotes(query, kind) {
+    var params = new URLSearchParams({ q: query, limit: "8" });
+    if (kind) params.set("kind", kind);
+    return getJSON("/api/v1/notes/suggest?" + params.toString());
+  }
+  function kindLabel(item) { return text("kind-" + item.kind); }
+
+  // A wikilink by id names one note, whatever other notes share its title; the title is its label.
+  function wikilink(item) {
+    var label = item.title.replace(/[\[\]\n]/g, " ").replace(/\s+/g, " ").trim().slice(0, 299 - item.id.length);
+    return "[[" + item.id + "|" + label + "]]";
+  }
+
+  // Where the caret of a textarea is, measured on a hidden copy of its text and styles.
+  var MIRRORED = ["boxSizing", "width", "borderTopWidth", "borderRightWidth", "borderBottomWidth", "borderLeftWidth",
+    "paddingTop", "paddingRight", "paddingBottom", "paddingLeft", "fontStyle", "fontVariant", "fontWeight", "fontSize",
+    "fontFamily", "lineHeight", "letterSpacing", "wordSpacing", "tabSize", "textIndent", "textTransform"];
+  function caretPoint(field) {
+    var style = window.getComputedStyle(field);
+    var mirror = document.createElement("div");
+    MIRRORED.forEach(function (name) { mirror.style[name] = style[name]; });
+    mirror.style.position = "absolute";
+    mirror.style.visibility = "hidden";
+    mirror.style.left = "-9999px";
+    mirror.style.top = "0";
+    mirror.style.whiteSpace = "pre-wrap";
+    mirror.style.overflowWrap = "break-word";
+    mirror.textContent = field.value.slice(0, field.selectionStart);
+    var mark = document.createElement("span");
+    mark.textContent = "\u200b";
+    mirror.appendChild(mark);
+    document.body.appendChild(mirror);
+    var line = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.4;
+    var point = { top: mark.offsetTop - field.scrollTop + line, left: mark.offsetLeft - field.scrollLeft };
+    document.body.removeChild(mirror);
+    return point;
+  }
+
+  // [[ then letters in the text: the visible notes whose title starts with them.
+  var OPEN_WIKILINK = /\[\[([^\[\]|\n]*)$/;
+  function wikiQuery() {
+    if (body.selectionStart !== body.selectionEnd) return null;
+    var match = OPEN_WIKILINK.exec(body.value.slice(Math.max(0, body.selectionStart - 300), body.selectionStart));
+    return match && match[1].trim() ? match[1] : null;
+  }
+  body.setAttribute("aria-autocomplete", "list");
+  body.setAttribute("aria-controls", "wikilink-options");
+  var wikiOptions = document.getElementById("wikilink-options");
+  var wikiSuggester = suggester(body, wikiOptions, {
+    query: wikiQuery,
+    place: function () {  // under the line being typed
+      var point = caretPoint(body);
+      var top = Math.max(0, Math.min(point.top, body.clientHeight));
+      wikiOptions.style.top = (body.offsetTop + top + 4) + "px";
+      wikiOptions.style.left = Math.max(0, Math.min(point.left, body.clientWidth - wikiOptions.offsetWidth)) + "px";
+    },
+    fetch: function (query) { return suggestNotes(query); },
+    label: function (item) { return item.title; },
+    detail: kindLabel,
+    choose: function (item) {
+      var caret = body.selectionStart;
+      var match = OPEN_WIKILINK.exec(body.value.slice(0, caret));
+      var start = match ? caret - match[0].length : caret;
+      var end = body.value.slice(caret, caret + 2) === "]]" ? caret + 2 : caret;
+      var inserted = wikilink(item);
+      replaceRange(body, start, end, inserted, start + inserted.length, start + inserted.length);
+    }
+  });
+  body.addEventListener("keyup", function (event) {
+    if (["ArrowLeft", "ArrowRight", "Home", "End", "PageUp", "PageDown"].indexOf(event.key) !== -1) wikiSuggester.update();
+  });
+  body.addEventListener("click", function () { wikiSuggester.update(); });
+
+  // --- the link picker: organisations, terms and notes, into "Liens" or the text --------------
+
+  var picker = document.getElementById("link-picker");
+  var search = document.getElementById("link-search");
+  var pickKind = document.getElementById("link-kind");
+  var linksField = document.getElementById("links");
+  var bodySelection = null;  // where the text's caret was when the picker took the focus
+  body.addEventListener("blur", function () { bodySelection = [body.selectionStart, body.selectionEnd]; });
+  picker.hidden = false;
+  var linkSuggester = suggester(search, document.getElementById("link-options"), {
+    query: function () { return search.value.trim() ? search.value.trim() : null; },
+    fetch: function (query) { return suggestNotes(query, pickKind.value); },
+    label: function (item) { return item.title; },
+    detail: kindLabel,
+    choose: function (item) {
+      var place = picker.querySelector("input[name=link_place]:checked");
+      if (place && place.value === "body") {
+        var at = bodySelection || [body.value.length, body.value.length];
+        var inserted = wikilink(item);
+        replaceRange(body, at[0], at[1], inserted, at[0] + inserted.length, at[0] + inserted.length);
+        say(fill(text("link-inserted"), { title: item.title }));
+      } else {
+        var lines = linksField.value.split("\n").filter(function (line) { return line.trim(); });
+        var known = lines.some(function (line) {
+          return line.trim() === item.id || line.trim().slice(-(item.id.length + 2)) === "[" + item.id + "]";
+        });
+        if (!known) {
+          lines.push(item.title + " [" + item.id + "]");
+          linksField.value = lines.join("\n");
+          changed(linksField);
+        }
+        search.value = "";
+        search.focus();
+        say(fill(text("link-added"), { title: item.title }));
+      }
+    }
+  });
+  search.addEventListener("keydown", function (event) {
+    if (event.key === "Enter") event.preventDefault();  // a search field here never sends the note
+  });
+  pickKind.addEventListener("change", function () { linkSuggester.update(); });
+
+  // --- authors: usernames of the site's people ----------------------------------------------
+
+  var authors = document.getElementById("authors");
+  var authorOptions = document.getElementById("author-options");
+  authors.setAttribute("role", "combobox");
+  authors.setAttribute("aria-autocomplete", "list");
+  authors.setAttribute("aria-expanded", "false");
+  authors.setAttribute("aria-controls", authorOptions.id);
+  function authorSegment() {
+    var before = authors.value.slice(0, authors.selectionStart);
+    var start = Math.max(before.lastIndexOf(","), before.lastIndexOf(";")) + 1;
+    return { start: start, text: before.slice(start).trim() };
+  }
+  suggester(authors, authorOptions, {
+    query: function () { var part = authorSegment().text; return part ? part : null; },
+    fetch: function (query) { return getJSON("/api/v1/users/suggest?" + new URLSearchParams({ q: query }).toString()); },
+    label: function (person) { return person.display_name; },
+    detail: function (person) { return person.username; },
+    choose: function (person) {
+      var part = authorSegment();
+      var end = authors.value.indexOf(",", authors.selectionStart);
+      var rest = end < 0 ? "" : authors.value.slice(end);
+      var head = authors.value.slice(0, part.start) + (part.start ? " " : "") + person.username;
+      authors.value = head + (rest || ", ");
+      authors.setSelectionRange(head.length + 2, head.length + 2);
+      changed(authors);
+    }
+  });
+
+  // --- the hint of the chosen visibility ----------------------------------------------------
+
+  var visibility = document.getElementById("visibility");
+  var hints = Array.prototype.slice.call(document.querySelectorAll("#visibility-hints [data-visibility]"));
+  function showHint() {
+    hints.forEach(function (hint) { hint.hidden = hint.getAttribute("data-visibility") !== visibility.value; });
+  }
+  visibility.addEventListener("change", showHint);
+  showHint();
+
+  // --- live preview, rendered by the server as saving would --------------------------------
+
+  var preview = document.getElementById("preview");
+  var previewBody = document.getElementById("preview-body");
+  var previewError = document.getElementById("preview-error");
+  var missing = document.getElementById("preview-missing");
+  var panes = document.getElementById("editor-panes");
+  var modes = Array.prototype.slice.call(form.querySelectorAll(".editor-modes button"));
+  var sent = 0, shown = 0, previewTimer = null;
+  preview.hidden = false;
+  form.querySelector(".preview-button").hidden = true;  // the preview follows the typing now
+
+  function refreshPreview(announce) {
+    var ticket = ++sent;
+    var request = { body: body.value };
+    if (note !== "new") request.note_id = note;
+    preview.setAttribute("aria-busy", "true");
+    fetch("/api/v1/notes/preview", {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(request)
+    }).then(function (response) {
+      if (!response.ok) throw new Error(String(response.status));
+      return response.json();
+    }).then(function (answer) {
+      if (ticket <= shown) return;  // a later text is already shown
+      shown = ticket;
+      // Announced only when asked for ("Aperçu"), never at every keystroke.
+      previewBody.setAttribute("aria-live", announce ? "polite" : "off");
+      previewBody.innerHTML = answer.html;  // rendered and sanitised by the server
+      missing.hidden = answer.missing.length === 0;
+      missing.textContent = missing.getAttribute("data-label") + " " + answer.missing.join(", ");
+      previewError.hidden = true;
+      if (ticket === sent) preview.removeAttribute("aria-busy");
+    }).catch(function () {
+      if (ticket !== sent) return;
+      previewError.hidden = false;
+      preview.removeAttribute("aria-busy");
+    });
+  }
+  body.addEventListener("input", function () {
+    window.clearTimeout(previewTimer);
+    previewTimer = window.setTimeout(function () { refreshPreview(false); }, 400);
+  });
+
+  // Narrow screens show the text or its preview, one at a time.
+  form.querySelector(".editor-modes").hidden = false;
+  modes.forEach(function (button) {
+    button.addEventListener("click", function () {
+      var mode = button.getAttribute("data-mode");
+      panes.classList.toggle("mode-write", mode === "write");
+      panes.classList.toggle("mode-preview", mode === "preview");
+      modes.forEach(function (other) { other.setAttribute("aria-pressed", other === button ? "true" : "false"); });
+      if (mode === "preview") refreshPreview(true);
+    });
+  });
+  refreshPreview(false);
+
+  // --- drafts: in this browser only, per person, note and base revision ----------------------
+
+  var baseInput = form.querySelector("input[name=base_revision]");
+  var draftInput = form.querySelector("input[name=draft_key]");
+  var banner = document.getElementById("draft-found");
+  function base() { return baseInput ? baseInput.value : "0"; }
+  function draftKey() { return user + ":" + note + ":" + base(); }
+  function draftFields() {
+    return Array.prototype.filter.call(form.elements, function (field) {
+      return field.name && ["hidden", "submit", "button", "radio", "checkbox"].indexOf(field.type) === -1 &&
+        !picker.contains(field);
+    });
+  }
+  function snapshot() {
+    var values = {}, seen = {};
+    draftFields().forEach(function (field) {
+      seen[field.name] = (seen[field.name] || 0) + 1;
+      values[field.name + (seen[field.name] > 1 ? "#" + seen[field.name] : "")] = field.value;
+    });
+    return values;
+  }
+  function same(a, b) {
+    return Object.keys(a).concat(Object.keys(b)).every(function (key) { return (a[key] || "") === (b[key] || ""); });
+  }
+  function drafts() {
+    var prefix = PREFIX + user + ":" + note + ":", found = [];
+    for (var i = 0; i < storage.length; i++) {
+      var key = storage.key(i);
+      if (key && key.indexOf(prefix) === 0) {
+        try { found.push({ key: key, draft: JSON.parse(storage.getItem(key)) }); } catch (e) { storage.removeItem(key); }
+      }
+    }
+    return found.sort(function (a, b) { return a.draft.saved_at < b.draft.saved_at ? 1 : -1; });
+  }
+  function store(values) {
+    try {
+      storage.setItem(PREFIX + draftKey(), JSON.stringify({ saved_at: new Date().toISOString(), base: base(), fields: values }));
+    } catch (e) { /* storage full or refused: the form still holds the text */ }
+  }
+
+  if (!storage || !user) return;
+  var unsaved = form.hasAttribute("data-unsaved");  // a refused or conflicting save: the page holds unsaved text
+  var initial = snapshot();
+  var dirty = false;
+  function saveDraft() {
+    var now = snapshot();
+    if (!unsaved && same(now, initial)) storage.removeItem(PREFIX + draftKey());
+    else store(now);
+    dirty = false;
+  }
+  function restore(fields) {
+    var seen = {};
+    draftFields().forEach(function (field) {
+      seen[field.name] = (seen[field.name] || 0) + 1;
+      var key = field.name + (seen[field.name] > 1 ? "#" + seen[field.name] : "");
+      if (!(key in fields)) return;
+      if (field.tagName === "SELECT" && !Array.prototype.some.call(field.options, function (o) { return o.value === fields[key]; })) return;
+      field.value = fields[key];
+    });
+    showHint();
+    refreshPreview(false);
+  }
+
+  var from = form.getAttribute("data-draft-from");
+  if (from && from !== draftKey()) storage.removeItem(PREFIX + from);  // what it held is in this page now
+  if (unsaved) {
+    store(initial);
+  } else {
+    var latest = drafts()[0];
+    if (latest && same(latest.draft.fields || {}, initial)) {
+      storage.removeItem(latest.key);  // nothing this page lacks
+    } else if (latest) {
+      var when = new Date(latest.draft.saved_at);
+      var time = banner.querySelector("time");
+      time.dateTime = latest.draft.saved_at;
+      time.textContent = isNaN(when) ? latest.draft.saved_at : when.toLocaleString(document.documentElement.lang || undefined,
+        { dateStyle: "long", timeStyle: "short" });
+      banner.hidden = false;
+      banner.querySelector("[data-draft=restore]").addEventListener("click", function () {
+        restore(latest.draft.fields || {});
+        // A draft begun from an older revision is sent from it: the save then meets the conflict
+        // screen, whose merge keeps both that draft and what was saved since.
+        if (baseInput && latest.draft.base) baseInput.value = latest.draft.base;
+        banner.hidden = true;
+        dirty = true;
+        body.focus();
+      });
+      banner.querySelector("[data-draft=ignore]").addEventListener("click", function () {
+        drafts().forEach(function (found) { storage.removeItem(found.key); });
+        banner.hidden = true;
+        body.focus();
+      });
+    }
+  }
+  form.addEventListener("input", function () { dirty = true; });
+  form.addEventListener("change", function () { dirty = true; });
+  window.setInterval(function () { if (dirty) saveDraft(); }, 3000);
+  window.addEventListener("pagehide", function () { if (dirty) saveDraft(); });
+  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden" && dirty) saveDraft(); });
+  form.addEventListener("submit", function () {
+    saveDraft();  // kept until the note's page says it is saved
+    draftInput.value = draftKey();
+  });
+})();

@@ -1,0 +1,87 @@
+"""Files attached to notes: the upload and delete forms of the edit page, and the files
+themselves, served to whoever may read their note."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Request, UploadFile
+from fastapi.responses import FileResponse, RedirectResponse
+from starlette.responses import Response
+
+from praxis.deps import ActorDep, SessionDep, UserDep
+from praxis.errors import Invalid, TooLarge, UnsupportedType
+from praxis.services import attachments
+from praxis.services.attachments import Served
+from praxis.web.templating import page
+
+router = APIRouter()
+
+# Files of a public note never change under their address: any cache may keep them for a year.
+# Those of other notes are for their readers only, and checked at every request.
+_PUBLIC = "public, max-age=31536000, immutable"
+_PRIVATE = "private, no-store"
+
+
+def _back(note_id: str) -> RedirectResponse:
+    return RedirectResponse(f"/n/{note_id}/edit#fichiers", status_code=303)
+
+
+@router.post("/n/{note_id}/files")
+def upload(
+    request: Request, note_id: str, session: SessionDep, actor: UserDep,
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    chosen = file if file is not None and file.filename else None  # a form sent without a file has an empty one
+    try:
+        attachments.attach(session=session, actor=actor, store=request.app.state.files, note_id=note_id,
+                           source=chosen.file if chosen else None, filename=chosen.filename or "" if chosen else "")
+    except (Invalid, TooLarge, UnsupportedType) as exc:
+        session.rollback()
+        return _refused(request, note_id, exc.shown(), exc.status)
+    return _back(note_id)
+
+
+def _refused(request: Request, note_id: str, message: str, status: int) -> Response:
+    """What was wrong with the file, and the way back to the note's edit page."""
+    return page(request, "files/refused.html", {"note_id": note_id, "message": message, "status": status},
+                status_code=status)
+
+
+@router.post("/n/{note_id}/files/{file_id}/delete")
+def delete(request: Request, note_id: str, file_id: str, session: SessionDep, actor: UserDep) -> Response:
+    attachments.delete(session=session, actor=actor, store=request.app.state.files, note_id=note_id, attachment_id=file_id)
+    return _back(note_id)
+
+
+@router.api_route("/n/{note_id}/files/{file_id}/thumb", methods=["GET", "HEAD"])
+def thumbnail(request: Request, note_id: str, file_id: str, session: SessionDep, actor: ActorDep) -> Response:
+    served = attachments.serve(session=session, actor=actor, store=request.app.state.files, note_id=note_id,
+                               attachment_id=file_id, thumbnail=True)
+    return _send(request, served)
+
+
+@router.api_route("/n/{note_id}/files/{file_id}/{name}", methods=["GET", "HEAD"])
+def download(request: Request, note_id: str, file_id: str, name: str, session: SessionDep, actor: ActorDep) -> Response:
+    served = attachments.serve(session=session, actor=actor, store=request.app.state.files, note_id=note_id,
+                               attachment_id=file_id)
+    if name != served.name:  # any name finds the file; the link shows its own
+        return RedirectResponse(attachments.file_path(note_id, file_id, served.name), status_code=301)
+    return _send(request, served)
+
+
+def _send(request: Request, served: Served) -> Response:
+    headers = {"ETag": served.etag, "Cache-Control": _PUBLIC if served.public else _PRIVATE}
+    if _matches(request.headers.get("if-none-match"), served.etag):
+        return Response(status_code=304, headers=headers)
+    # Images, PDF, audio and video show in the browser; documents and text are downloaded.
+    # X-Content-Type-Options: nosniff comes with every response (SecurityHeadersMiddleware).
+    return FileResponse(served.path, media_type=served.media_type, filename=served.name, headers=headers,
+                        content_disposition_type="inline" if served.inline else "attachment")
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
+    return "*" in tags or etag in tags

@@ -1,0 +1,213 @@
+"""The editor in a real browser: toolbar, live preview, [[ autocomplete, link picker, drafts, conflicts."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from itsdangerous import Signer
+from playwright.sync_api import expect
+
+from praxis.services import accounts
+from tests.factories import make_note, make_user
+
+DRAFTS = "Object.keys(localStorage).filter(k => k.startsWith('praxis.draft:')).sort()"
+
+
+def _drafts(page, count: int, timeout: float = 10) -> list[str]:  # type: ignore[no-untyped-def]
+    """The drafts this browser holds, once there are `count` of them (the site's CSP forbids
+    the string evaluation that wait_for_function needs)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = page.evaluate(DRAFTS)
+        if len(found) == count or time.monotonic() > deadline:
+            return found
+        page.wait_for_timeout(200)
+
+
+def _editor(live_site, browser, session, user, path: str = "/n/new"):  # type: ignore[no-untyped-def]
+    context = live_site.signed_in(browser, session, user)
+    page = context.new_page()
+    page.goto(f"{live_site.url}{path}")
+    return context, page
+
+
+def test_the_toolbar_and_shortcuts_mark_the_selection(live_site, browser, session):
+    alice = make_user(session, "alice")
+    context, page = _editor(live_site, browser, session, alice)
+    body = page.locator("#body")
+    body.fill("Un mot important")
+    body.evaluate("el => el.setSelectionRange(7, 16)")
+    page.get_by_role("toolbar", name="Mise en forme").get_by_role("button", name="Gras").click()
+    expect(body).to_have_value("Un mot **important**")
+    page.get_by_role("button", name="Gras").click()  # again: the marks go away
+    expect(body).to_have_value("Un mot important")
+    body.evaluate("el => { el.focus(); el.setSelectionRange(3, 6); }")
+    page.keyboard.press("Control+i")
+    expect(body).to_have_value("Un *mot* important")
+    body.evaluate("el => el.setSelectionRange(0, el.value.length)")
+    page.get_by_role("button", name="Liste numérotée").click()
+    expect(body).to_have_value("1. Un *mot* important")
+    # The toolbar is one tab stop, walked with the arrow keys.
+    page.get_by_role("button", name="Gras").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("button", name="Italique")).to_be_focused()
+    context.close()
+
+
+def test_the_preview_follows_the_typing_rendered_by_the_server(live_site, browser, session):
+    alice = make_user(session, "alice")
+    org = make_note(session, alice, title="Culture Laval", kind="organisation")
+    context, page = _editor(live_site, browser, session, alice)
+    assert not page.get_by_role("button", name="Aperçu", exact=True).is_visible()  # the preview needs no button now
+    page.locator("#body").press_sequentially("Du *texte* vivant avec [[Culture Laval]]", delay=5)
+    preview = page.locator("#preview-body")
+    expect(preview.locator("em")).to_have_text("texte")
+    expect(preview.get_by_role("link", name="Culture Laval")).to_have_attribute("href", f"/n/{org.id}/")
+    assert preview.get_attribute("aria-live") == "off"  # typing is not read aloud
+    context.close()
+
+
+def test_double_bracket_suggests_notes_and_the_keyboard_picks_one(live_site, browser, session):
+    alice = make_user(session, "alice")
+    make_note(session, alice, title="Chantier naval")
+    target = make_note(session, alice, title="Chantier collectif")
+    context, page = _editor(live_site, browser, session, alice)
+    page.locator("#title").fill("Une note qui renvoie")
+    body = page.locator("#body")
+    body.press_sequentially("Voir [[chan", delay=20)
+    listbox = page.get_by_role("listbox", name="Notes à lier")
+    expect(listbox.get_by_role("option")).to_have_count(2)
+    page.keyboard.press("ArrowDown")
+    expect(listbox.get_by_role("option", selected=True)).to_contain_text("Chantier naval")  # the shortest first
+    page.keyboard.press("ArrowDown")
+    expect(listbox.get_by_role("option", selected=True)).to_contain_text("Chantier collectif")
+    assert body.get_attribute("aria-activedescendant") == "wikilink-options-1"
+    page.keyboard.press("Enter")
+    expect(listbox).to_be_hidden()
+    expect(body).to_have_value(f"Voir [[{target.id}|Chantier collectif]]")
+    page.keyboard.type(" et [[xyz")
+    page.keyboard.press("Escape")
+    expect(listbox).to_be_hidden()
+    body.fill(f"Voir [[{target.id}|Chantier collectif]].")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url(re.compile(r"/n/[^/]+/$"))
+    link = page.locator("article .body").get_by_role("link", name="Chantier collectif")
+    expect(link).to_have_attribute("href", f"/n/{target.id}/")
+    context.close()
+
+
+def test_the_link_picker_adds_organisations_and_terms_to_the_links(live_site, browser, session):
+    alice = make_user(session, "alice")
+    org = make_note(session, alice, title="Culture Laval", kind="organisation")
+    term = make_note(session, alice, title="Chantier", kind="term")
+    context, page = _editor(live_site, browser, session, alice)
+    search = page.get_by_role("combobox", name="Titre")
+    search.press_sequentially("cult", delay=20)
+    page.get_by_role("option", name=re.compile("Culture Laval")).click()
+    expect(page.locator("#links")).to_have_value(f"Culture Laval [{org.id}]")
+    page.get_by_label("Chercher parmi").select_option("term")
+    search.press_sequentially("chan", delay=20)
+    expect(search).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page.locator("#links")).to_have_value(f"Culture Laval [{org.id}]\nChantier [{term.id}]")
+    expect(page.get_by_role("status").filter(has_text="« Chantier » a été ajouté aux liens.")).to_have_count(1)
+    context.close()
+
+
+def test_visibility_shows_the_hint_of_the_chosen_value(live_site, browser, session):
+    alice = make_user(session, "alice")
+    context, page = _editor(live_site, browser, session, alice)
+    expect(page.get_by_text("Public : tout le monde.")).to_be_visible()
+    expect(page.get_by_text("Restreint : les auteur·trices")).to_be_hidden()
+    page.get_by_label("Visibilité").select_option("restricted")
+    expect(page.get_by_text("Restreint : les auteur·trices")).to_be_visible()
+    expect(page.get_by_text("Public : tout le monde.")).to_be_hidden()
+    context.close()
+
+
+def test_a_draft_survives_a_closed_tab_and_is_forgotten_once_saved(live_site, browser, session):
+    alice = make_user(session, "alice")
+    note = make_note(session, alice, title="Carnet de route", body="Texte enregistré.")
+    context, page = _editor(live_site, browser, session, alice, f"/n/{note.id}/edit")
+    page.locator("#body").fill("Texte enregistré.\n\nUn ajout précieux, jamais enregistré.")
+    assert _drafts(page, 1) == [f"praxis.draft:alice:{note.id}:1"]  # autosaved within seconds
+    page.close()
+
+    page = context.new_page()
+    page.goto(f"{live_site.url}/n/{note.id}/edit")
+    banner = page.get_by_role("status").filter(has_text="Un brouillon non enregistré de cette note a été retrouvé")
+    expect(banner).to_be_visible()
+    expect(page.locator("#body")).to_have_value("Texte enregistré.")
+    banner.get_by_role("button", name="Restaurer").click()
+    expect(banner).to_be_hidden()
+    expect(page.locator("#body")).to_have_value("Texte enregistré.\n\nUn ajout précieux, jamais enregistré.")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url(f"{live_site.url}/n/{note.id}/")
+    expect(page.locator("article .body")).to_contain_text("Un ajout précieux, jamais enregistré.")
+    assert _drafts(page, 0) == []
+    page.goto(f"{live_site.url}/n/{note.id}/edit")
+    expect(page.locator("#draft-found")).to_be_hidden()
+    context.close()
+
+
+def test_ignoring_a_draft_forgets_it_and_drafts_are_per_person(live_site, browser, session):
+    alice = make_user(session, "alice")
+    make_user(session, "bob")
+    context, page = _editor(live_site, browser, session, alice)
+    page.locator("#title").fill("Idée du jour")
+    assert _drafts(page, 1) == ["praxis.draft:alice:new:0"]
+    page.goto(f"{live_site.url}/n/new")
+    page.get_by_role("button", name="Ignorer").click()
+    expect(page.locator("#draft-found")).to_be_hidden()
+    assert page.evaluate(DRAFTS) == []
+    context.close()
+
+
+def test_two_people_saving_at_once_meet_the_conflict_screen_and_merge(live_site, browser, session):
+    alice = make_user(session, "alice", name="Alice Rivard")
+    bob = make_user(session, "bob", name="Bob Gagnon")
+    note = make_note(session, alice, title="Chantier", body="Début.\n\nMilieu.\n\nFin.", authors=["alice", "bob"])
+    alice_context, alice_page = _editor(live_site, browser, session, alice, f"/n/{note.id}/edit")
+    bob_context, bob_page = _editor(live_site, browser, session, bob, f"/n/{note.id}/edit")
+
+    bob_page.locator("#body").fill("Début, par Bob.\n\nMilieu.\n\nFin.")
+    bob_page.get_by_role("button", name="Enregistrer").click()
+    bob_page.wait_for_url(f"{live_site.url}/n/{note.id}/")
+
+    alice_page.locator("#body").fill("Début.\n\nMilieu.\n\nFin, par Alice.")
+    alice_page.get_by_role("button", name="Enregistrer").click()
+    expect(alice_page.get_by_role("heading", name="Quelqu'un a modifié cette note pendant que vous écriviez")).to_be_visible()
+    expect(alice_page.get_by_text("révision 2, enregistrée par Bob Gagnon")).to_be_visible()
+    expect(alice_page.get_by_role("alert")).to_contain_text("fusionnées automatiquement")
+    expect(alice_page.get_by_label("Version actuelle (révision 2)")).to_have_value("Début, par Bob.\n\nMilieu.\n\nFin.")
+    expect(alice_page.locator("#body")).to_have_value("Début, par Bob.\n\nMilieu.\n\nFin, par Alice.")
+    alice_page.get_by_role("button", name="Enregistrer").click()
+    alice_page.wait_for_url(f"{live_site.url}/n/{note.id}/")
+    expect(alice_page.locator("article .body")).to_contain_text("Début, par Bob.")
+    expect(alice_page.locator("article .body")).to_contain_text("Fin, par Alice.")
+    assert _drafts(alice_page, 0) == []
+    alice_context.close()
+    bob_context.close()
+
+
+def test_without_javascript_the_form_still_previews_and_saves(live_site, browser, session):
+    alice = make_user(session, "alice")
+    context = browser.new_context(locale="fr-CA", java_script_enabled=False)
+    raw = accounts.issue_token(session=session, user=alice, kind="session", days=1)
+    session.commit()
+    cookie = Signer(live_site.app.state.secret_key, salt="praxis.session").sign(raw).decode()
+    context.add_cookies([{"name": "praxis_session", "value": cookie, "url": live_site.url}])
+    page = context.new_page()
+    page.goto(f"{live_site.url}/n/new")
+    expect(page.get_by_role("toolbar")).to_be_hidden()
+    page.locator("#title").fill("Sans script")
+    page.locator("#body").fill("Un **aperçu** sans script.")
+    page.get_by_role("button", name="Aperçu", exact=True).click()
+    expect(page.locator("#preview-body strong")).to_have_text("aperçu")
+    expect(page.locator("#title")).to_have_value("Sans script")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url(re.compile(r"/n/[^/]+/$"))
+    expect(page.locator("article .body strong")).to_have_text("aperçu")
+    context.close()
