@@ -14,13 +14,15 @@ class DomainError(Exception):
     status = 400
 
     def __init__(self, message: str, *, keep_writes: bool = False, text: str | None = None,
-                 params: Mapping[str, Any] | None = None, **extra: Any) -> None:
+                 params: Mapping[str, Any] | None = None, labels: tuple[str, ...] = (), **extra: Any) -> None:
         super().__init__(message)
         self.message = message  # what the API says (in English)
         # What a page says: a French sentence marked N_() with %(name)s placeholders, shown in the
-        # reader's language (the values that are labels are translated too).
+        # reader's language; the values named in `labels` are interface words, translated too
+        # (the others are what people typed, shown as they are).
         self.text = text
         self.params = dict(params or {})
+        self.labels = labels
         self.extra = extra
         # True when what the service wrote before refusing must still be committed
         # (a failed sign-in is recorded, so that guessing can be rate-limited).
@@ -31,7 +33,7 @@ class DomainError(Exception):
         """The message as a page shows it: `text` in the reader's language, else `message`."""
         if self.text is None:
             return i18n.gettext(self.message)
-        values = {k: i18n.gettext(v) if isinstance(v, str) else v for k, v in self.params.items()}
+        values = {k: i18n.gettext(v) if k in self.labels and v else v for k, v in self.params.items()}
         return i18n.gettext(self.text) % values
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import html
 import json
 import re
-from http.cookies import SimpleCookie
 from urllib.parse import parse_qs
 
 from starlette.exceptions import HTTPException
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from praxis import i18n
@@ -150,12 +150,8 @@ class LanguageMiddleware:
             return
         headers = dict(scope["headers"])
         asked = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [None])[-1]
-        cookie = SimpleCookie()
-        try:
-            cookie.load(headers.get(b"cookie", b"").decode("latin-1"))
-        except Exception:  # a malformed Cookie header is ignored, like a missing one
-            cookie = SimpleCookie()
-        remembered = cookie[i18n.LANGUAGE_COOKIE].value if i18n.LANGUAGE_COOKIE in cookie else None
+        # Starlette's lenient parser, as Request.cookies: another app's odd cookie spoils nothing.
+        remembered = cookie_parser(headers.get(b"cookie", b"").decode("latin-1")).get(i18n.LANGUAGE_COOKIE)
         accept = headers.get(b"accept-language", b"").decode("latin-1")
         lang = i18n.choose(query=asked, cookie=remembered, accept_language=accept, default=self.default)
         remember = i18n.supported(asked) is not None and i18n.supported(remembered) != lang

@@ -102,7 +102,7 @@ def _refuse(label: str, media_type: str) -> UnsupportedType:
     return UnsupportedType(
         f"This type of file is not accepted ({media_type}).",
         text=N_("Ce type de fichier n'est pas accepté : %(label)s (%(type)s). Sont acceptés : %(accepted)s."),
-        params={"label": label, "type": media_type, "accepted": ACCEPTED_SUMMARY},
+        params={"label": label, "type": media_type, "accepted": ACCEPTED_SUMMARY}, labels=("label", "accepted"),
         media_type=media_type,
     )
 

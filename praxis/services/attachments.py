@@ -141,10 +141,15 @@ def serve(*, session: Session, actor: policy.Actor, store: FileStore, note_id: s
         raise NotFound("No such file.")
     if thumbnail:
         name = row.name.rsplit(".", 1)[0] + ".webp"
-        return Served(path, images.THUMBNAIL_MEDIA_TYPE, name, True, f'"{row.sha256}-thumb"', note.visibility == "public")
+        return Served(path, images.THUMBNAIL_MEDIA_TYPE, name, True, f'"{row.sha256}-thumb"', _public(note))
     kind = sniff.stored_type(row.media_type, row.name)
     media_type = f"{row.media_type}; charset=utf-8" if kind.kind == "text" else row.media_type
-    return Served(path, media_type, row.name, kind.inline, f'"{row.sha256}"', note.visibility == "public")
+    return Served(path, media_type, row.name, kind.inline, f'"{row.sha256}"', _public(note))
+
+
+def _public(note: Note) -> bool:
+    """Files any cache may keep: those of a live public note (a deleted one is for admins only)."""
+    return note.visibility == "public" and note.deleted_at is None
 
 
 # --- writing ---------------------------------------------------------------------------------

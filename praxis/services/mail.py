@@ -87,7 +87,7 @@ def render(session: Session, template: str, **context: object) -> tuple[str, str
     lang = language(session)
     context = {"site_name": session.info.get("site_name", "Praxis"),
                "site_url": str(session.info.get("site_url", "")).rstrip("/"),
-               "date": lambda value: format_date(value, tz=tz, lang=lang, with_time=True), **context}
+               "date": lambda value: format_date(value, tz=tz, lang=lang, with_time=True), "lang": lang, **context}
     with i18n.using(lang):
         return _env().get_template(f"mail/{template}.txt").render(**context), _env().get_template(f"mail/{template}.html").render(**context)
 

@@ -47,7 +47,7 @@
         var message = document.createElement("p");
         message.className = "error";
         message.setAttribute("role", "alert");
-        message.textContent = list.getAttribute("data-error") || "Le nouvel ordre n'a pas pu être enregistré.";
+        message.textContent = list.getAttribute("data-error") || "";
         list.parentNode.insertBefore(message, list);
       });
     });

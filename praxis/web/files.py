@@ -17,9 +17,10 @@ from praxis.web.templating import page
 
 router = APIRouter()
 
-# Files of a public note never change under their address: any cache may keep them for a year.
-# Those of other notes are for their readers only, and checked at every request.
-_PUBLIC = "public, max-age=31536000, immutable"
+# A public note's files may be kept by any cache, but asked again at every use (the ETag makes
+# that a 304): a note made private, deleted, or a file removed, is never served from a cache.
+# Those of other notes are for their readers only, and kept by none.
+_PUBLIC = "public, no-cache"
 _PRIVATE = "private, no-store"
 
 

@@ -48,7 +48,8 @@ def make_templates(directory: Path, settings: Settings) -> Jinja2Templates:
 def _language_links(request: Request) -> list[tuple[str, str, str]]:
     """(code, name, this page's address in that language) for the language switcher."""
     others = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
-    return [(code, name, f"{request.url.path}?{urlencode([*others, ('lang', code)])}")
+    path = "/" + request.url.path.lstrip("/")  # "//host/x" asked for would otherwise link off-site
+    return [(code, name, f"{path}?{urlencode([*others, ('lang', code)])}")
             for code, name in i18n.LANGUAGE_NAMES.items()]
 
 

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from praxis.services import attachments
-from tests.factories import browser_for, csrf_from, make_note, make_user, page_text, sign_in
+from tests.factories import browser_for, csrf_from, make_note, make_user, page_text, sign_in, token_for
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -166,3 +166,31 @@ def test_a_refused_file_is_explained_in_the_readers_language(app, session):
         response = browser.post(f"/n/{note.id}/files?lang={lang}", data={"csrf_token": csrf_from(edit.text, f"/n/{note.id}/files")},
                                 files={"file": ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>', "image/svg+xml")})
         assert response.status_code == 415 and words in page_text(response.text), page_text(response.text)
+
+
+def test_an_image_too_large_to_open_is_explained_in_english_without_stray_words(app, session):
+    from tests.api.test_files_api import png_bomb
+
+    alice = make_user(session, "alice", name="Alice Rivard")
+    note = make_note(session, alice, title="Affiches")
+    browser = browser_for(app, session, alice)
+    edit = browser.get(f"/n/{note.id}/edit?lang=en")
+    response = browser.post(f"/n/{note.id}/files?lang=en", data={"csrf_token": csrf_from(edit.text, f"/n/{note.id}/files")},
+                            files={"file": ("bombe.png", png_bomb(), "image/png")})
+    text = page_text(response.text)
+    assert response.status_code == 413 and "This image is too large" in text and "million pixels" in text
+    assert "Project-Id-Version" not in text and "Last-Translator" not in text
+
+
+def test_a_deleted_public_notes_files_are_kept_by_no_shared_cache(client, app, session):
+    alice = make_user(session, "alice", name="Alice Rivard", admin=True)
+    note = make_note(session, alice, title="Affiches")
+    headers = token_for(client, "alice")
+    image = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(image, "PNG")
+    made = client.post(f"/api/v1/notes/{note.id}/files", headers=headers, files={"file": ("rouge.png", image.getvalue())}).json()
+    assert client.get(made["url"]).headers["cache-control"] == "public, no-cache"  # kept, but asked again each time
+    assert client.delete(f"/api/v1/notes/{note.id}", headers=headers).status_code in (200, 204)
+    assert client.get(made["url"]).status_code == 404  # for visitors
+    seen_by_admin = client.get(made["url"], headers=headers)
+    assert seen_by_admin.status_code == 200 and seen_by_admin.headers["cache-control"] == "private, no-store"

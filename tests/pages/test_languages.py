@@ -27,8 +27,9 @@ FRENCH = re.compile(
 
 
 class VisibleText(HTMLParser):
-    """What a reader sees or hears of a page: text, titles, labels, placeholders and button
-    values, leaving out scripts, typed text (textarea) and whatever is marked another language."""
+    """What a reader sees or hears of a page: text, titles, labels, placeholders, button values and
+    the words its scripts show, leaving out scripts, typed text (textarea) and whatever is marked
+    another language."""
 
     SKIP = {"script", "style", "textarea"}
     VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -46,9 +47,10 @@ class VisibleText(HTMLParser):
         values = dict(attrs)
         other_language = values.get("lang") not in (None, self.lang)
         if not self._skipped() and not other_language:
-            for name in ("title", "alt", "placeholder", "aria-label"):
-                if values.get(name):
-                    self.parts.append(values[name] or "")
+            for name, value in values.items():
+                # What is read aloud or shown, and the words scripts show (they come from data-*).
+                if value and (name in ("title", "alt", "placeholder", "aria-label") or name.startswith("data-")):
+                    self.parts.append(value)
             if tag == "input" and values.get("type") in ("submit", "button") and values.get("value"):
                 self.parts.append(values["value"] or "")
         if tag not in self.VOID:
@@ -294,3 +296,14 @@ def test_what_the_services_refuse_is_said_in_the_readers_language(app, session, 
     # The API keeps its English messages.
     response = client.post("/api/v1/notes", headers=token_for(client, "alice"), json={"title": "Garden", "body": "x", "links": ["Nowhere"]})
     assert response.status_code == 422 and "Nowhere" in response.text and "Aucune" not in response.text
+
+
+def test_the_switcher_never_links_to_another_site(client):
+    page = client.get("https://testserver//evil.example/x")
+    assert page.status_code == 404
+    assert 'href="//evil.example' not in page.text and 'href="/evil.example/x?lang=en"' in page.text
+
+
+def test_another_apps_odd_cookie_does_not_make_the_site_forget_the_language(client):
+    response = client.get("/", headers={"Cookie": 'foo={"a":1}; praxis_lang=en'})
+    assert '<html lang="en">' in response.text
