@@ -28,7 +28,6 @@ class DomainError(Exception):
         # (a failed sign-in is recorded, so that guessing can be rate-limited).
         self.keep_writes = keep_writes
 
-
     def shown(self) -> str:
         """The message as a page shows it: `text` in the reader's language, else `message`."""
         if self.text is None:

@@ -87,11 +87,6 @@ def current() -> str:
     return _current.get()
 
 
-def set_current(lang: str) -> None:
-    """Speak `lang` for the rest of this request (its context is its own)."""
-    _current.set(supported(lang) or "fr")
-
-
 # Catalogues -------------------------------------------------------------------------------
 
 class _French(_gettext.NullTranslations):
@@ -128,22 +123,21 @@ def install(env: Any) -> None:
     except that a message given no values is shown as written,
     with the count of `ngettext` written as the language writes numbers ("1 234 notes")."""
 
-    @pass_context
-    def _gettext_(context: Any, message: str, /, **variables: Any) -> str:
-        text = gettext(message)
+    def filled(context: Any, text: str, variables: dict[str, Any]) -> str:
         if context.eval_ctx.autoescape:
             text = Markup(text)
         # Formatted only when given values: a "%" in a message (or in a name shown through a
         # label) never breaks a page.
-        return text % variables if variables else text  # type: ignore[no-any-return]
+        return text % variables if variables else text
+
+    @pass_context
+    def _gettext_(context: Any, message: str, /, **variables: Any) -> str:
+        return filled(context, gettext(message), variables)
 
     @pass_context
     def _ngettext_(context: Any, singular: str, plural: str, num: int, /, **variables: Any) -> str:
         variables.setdefault("num", format_number(num))
-        text = ngettext(singular, plural, num)
-        if context.eval_ctx.autoescape:
-            text = Markup(text)
-        return text % variables  # type: ignore[no-any-return]
+        return filled(context, ngettext(singular, plural, num), variables)
 
     env.globals.update(_=_gettext_, gettext=_gettext_, ngettext=_ngettext_)
 

@@ -157,8 +157,8 @@ class LanguageMiddleware:
         remember = i18n.supported(asked) is not None and i18n.supported(remembered) != lang
 
         async def send_in_language(message: Message) -> None:
-            headers = dict(message.get("headers", [])) if message["type"] == "http.response.start" else {}
-            if headers.get(b"content-type", b"").startswith(b"text/html"):  # pages, not files or feeds
+            sent = dict(message.get("headers", [])) if message["type"] == "http.response.start" else {}
+            if sent.get(b"content-type", b"").startswith(b"text/html"):  # pages, not files or feeds
                 extra = [(b"content-language", lang.encode()), (b"vary", b"Accept-Language, Cookie")]
                 if remember:
                     secure = "; Secure" if self.secure else ""

@@ -13,8 +13,8 @@ from starlette.responses import Response
 from praxis import i18n
 from praxis.citation import Work
 from praxis.citation.meta import coins, meta_tags
-from praxis.i18n import N_
 from praxis.deps import ActorDep, SessionDep
+from praxis.i18n import N_
 from praxis.schemas import CitationQuery, RevisionNumber
 from praxis.services import citations
 from praxis.web.forms import first_error, parse_form

@@ -16,7 +16,7 @@ from starlette.responses import Response
 from praxis.errors import DomainError, Invalid, NotSignedIn
 from praxis.i18n import N_, gettext
 from praxis.middleware import is_api_path
-from praxis.web.forms import FIELD_LABELS
+from praxis.web.forms import field_label
 from praxis.web.templating import page
 
 log = logging.getLogger("praxis.errors")
@@ -81,7 +81,7 @@ def install_error_handlers(app: FastAPI) -> None:
             here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(here)}", status_code=303)
         # A wrong value names its field, as the person knows it ("Style de citation").
-        field = gettext(FIELD_LABELS.get(exc.field, exc.field)) if isinstance(exc, Invalid) and exc.field else None
+        field = field_label(exc.field) if isinstance(exc, Invalid) and exc.field else None
         response = error_page(request, exc.status, field)
         response.headers.update(headers)
         return response
@@ -95,7 +95,7 @@ def install_error_handlers(app: FastAPI) -> None:
             ]
             return _json(422, {"detail": errors})
         names = (str(e["loc"][-1]) for e in exc.errors() if e.get("loc"))
-        fields = ", ".join(dict.fromkeys(gettext(FIELD_LABELS.get(name, name)) for name in names))
+        fields = ", ".join(dict.fromkeys(field_label(name) for name in names))
         return error_page(request, 422, fields or None)
 
     @app.exception_handler(ValidationError)

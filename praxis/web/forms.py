@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ValidationError
 
 from praxis.errors import Invalid
-from praxis.i18n import N_
+from praxis.i18n import N_, gettext
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -40,6 +40,11 @@ FIELD_LABELS = {
     "is_organisation": N_("Organisation"), "style": N_("Style de citation"), "accessed": N_("Date de consultation"), "rev": N_("Révision"),
     "parent_id": N_("Réponse à"), "reason": N_("Raison"),
 }
+
+
+def field_label(name: str) -> str:
+    """A field's name as the reader knows it, in the reader's language ("Style de citation")."""
+    return gettext(FIELD_LABELS.get(name, name))
 
 
 def french_message(error_type: str, fallback: str) -> str:

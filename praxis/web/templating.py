@@ -16,7 +16,7 @@ from praxis.deps import CSRF_COOKIE, csrf_token
 from praxis import i18n, markdown
 from praxis.i18n import N_, format_date
 from praxis.vocab import LICENCES
-from praxis.web.forms import FIELD_LABELS
+from praxis.web.forms import field_label
 
 KIND_LABELS = {"note": N_("Note"), "organisation": N_("Organisation"), "term": N_("Terme")}
 VISIBILITY_LABELS = {"public": N_("public"), "community": N_("communauté"), "restricted": N_("restreint")}
@@ -32,7 +32,7 @@ def make_templates(directory: Path, settings: Settings) -> Jinja2Templates:
     templates = Jinja2Templates(env=env)
     i18n.install(env)
     env.globals.update(site_name=settings.site_name, registration_open=settings.registration == "open", LICENCES=LICENCES, KIND_LABELS=KIND_LABELS, VISIBILITY_LABELS=VISIBILITY_LABELS,
-                       FIELD_LABELS=FIELD_LABELS)
+                       field_label=field_label)
     env.filters["listing"] = lambda value: ", ".join(map(str, value)) if isinstance(value, list) else value
     env.filters["dict_without"] = lambda value, *keys: {k: v for k, v in value.items() if k not in keys}
     env.filters["date"] = lambda value, with_time=False: format_date(value, tz=settings.timezone, lang=i18n.current(), with_time=with_time)
