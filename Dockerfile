@@ -7,8 +7,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PRAXIS_DATA_DIR=/data \
     PRAXIS_CONTENT_DIR=/app/content
 
+# /data/uploads exists in the image so that a volume mounted there (shared by several app
+# containers, see compose.yaml) starts out owned by praxis.
 RUN useradd --system --create-home --uid 10001 praxis \
-    && mkdir -p /data && chown praxis:praxis /data
+    && mkdir -p /data/uploads && chown -R praxis:praxis /data
 
 WORKDIR /app
 COPY pyproject.toml README.md ./

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install clean bench bench-search messages
+.PHONY: run test install clean bench bench-search bench-load messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,8 @@ messages: $(STAMP)
 clean:
 	rm -rf $(VENV) .pytest_cache
 
-## Benchmarks (see bench/ and the README): suggestions and search at 100 000 notes, SQLite and PostgreSQL (about an hour).
+## Benchmarks (see bench/ and the README): suggestions, search and load at 10 000 and 100 000 notes on SQLite,
+## and load at 1 000 000 notes on PostgreSQL (several hours, most of them loading the million notes).
 bench: $(STAMP)
 	$(BIN)/python bench/suggest.py --notes 100000
 	psql -h 127.0.0.1 -U postgres -qc 'DROP DATABASE IF EXISTS praxis_bench' -c 'CREATE DATABASE praxis_bench'
@@ -45,6 +46,9 @@ bench: $(STAMP)
 	psql -h 127.0.0.1 -U postgres -qc 'DROP DATABASE IF EXISTS praxis_bench'
 	$(MAKE) bench-search NOTES=10000
 	$(MAKE) bench-search NOTES=100000
+	$(MAKE) bench-load NOTES=10000
+	$(MAKE) bench-load NOTES=100000
+	$(MAKE) bench-load NOTES=1000000 DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/praxis_bench_load
 
 ## Search alone at NOTES notes: Whoosh on SQLite, the SQLite FTS5 reference, PostgreSQL full-text search.
 NOTES ?= 10000
@@ -52,3 +56,10 @@ bench-search: $(STAMP)
 	$(BIN)/python bench/search.py --notes $(NOTES)
 	$(BIN)/python bench/fts5_reference.py --data-dir /tmp/praxis-bench-search-$(NOTES)
 	$(BIN)/python bench/search.py --notes $(NOTES) --database-url postgresql+psycopg://postgres@127.0.0.1:5432/praxis_bench_search
+
+## Load at NOTES notes: import, then wrk against `praxis serve --workers 2` at 1, 8 and 32 clients
+## (DATABASE_URL: a PostgreSQL database to empty and use instead of SQLite).
+DATABASE_URL ?=
+bench-load: $(STAMP)
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/load.py --notes $(NOTES) $(if $(DATABASE_URL),--database-url $(DATABASE_URL))

@@ -10,9 +10,12 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette_compress import CompressMiddleware
 
+from praxis.caching import ConditionalGetMiddleware
 from praxis.config import Settings
 from praxis.db import make_engine
+from praxis.logs import RequestLogMiddleware
 from praxis.mailer import drain_forever
 from praxis.media.store import FileStore
 from praxis.middleware import BodyLimitMiddleware, LanguageMiddleware, SecurityHeadersMiddleware
@@ -57,9 +60,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = make_templates(ROOT / "templates", settings)
     app.state.files = FileStore(settings.data_dir / "uploads", max_bytes=settings.max_upload_bytes)
 
+    # Outermost last: the request log times everything; the language is chosen before a page is
+    # looked up in the cache; compression works on what the cache (or the app) answered.
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, upload_bytes=settings.max_upload_bytes)
-    app.add_middleware(LanguageMiddleware, default=settings.language, secure_cookies=settings.secure_cookies)  # outermost
+    app.add_middleware(ConditionalGetMiddleware, engine=app.state.engine, secret_key=app.state.secret_key,
+                       timezone_name=settings.timezone, secure_cookies=settings.secure_cookies,
+                       max_bytes=settings.page_cache_mb * 1024 * 1024)
+    app.add_middleware(CompressMiddleware, minimum_size=1024, zstd=False, brotli_quality=4, gzip_level=6)
+    app.add_middleware(LanguageMiddleware, default=settings.language, secure_cookies=settings.secure_cookies)
+    app.add_middleware(RequestLogMiddleware)
     install_error_handlers(app)
 
     from praxis.api import router as api_router

@@ -6,6 +6,8 @@ import functools
 import getpass
 import logging
 import os
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,9 +16,9 @@ import sqlalchemy as sa
 import typer
 
 from praxis.config import Settings
-from praxis.db import current_revision, head_revision, make_engine, refresh_statistics, session_scope, upgrade
+from praxis.db import current_revision, head_revision, make_engine, refresh_statistics, session_scope, site_lock, upgrade
 from praxis.errors import DomainError
-from praxis import policy
+from praxis import policy, storage
 from praxis.models import Carnet, KnowledgeBase, Note
 from praxis.schemas import UserCreate
 from praxis.services import accounts, transfer
@@ -44,15 +46,43 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except DomainError as exc:
             fail(exc.message)
         except sa.exc.OperationalError as exc:
-            fail(f"cannot reach the database: {str(exc.orig).strip().splitlines()[0] if exc.orig else exc}")
+            fail(_storage_line(exc) or f"cannot reach the database: {str(exc.orig).strip().splitlines()[0] if exc.orig else exc}")
         except sa.exc.ArgumentError as exc:
             fail(f"bad PRAXIS_DATABASE_URL: {exc}")
         except sa.exc.DBAPIError as exc:
-            fail(f"the database refused the change: {str(exc.orig).strip().splitlines()[0] if exc.orig else exc}")
+            fail(_storage_line(exc) or f"the database refused the change: {str(exc.orig).strip().splitlines()[0] if exc.orig else exc}")
         except ValueError as exc:  # pydantic's ValidationError is a ValueError
             fail(str(exc).splitlines()[0] if "validation error" not in str(exc) else _settings_error(exc))
+        except OSError as exc:  # the data folder, the search index, attached files
+            line = _storage_line(exc)
+            if line is None:
+                raise
+            fail(line)
 
     return wrapper
+
+
+def _storage_message(kind: storage.Problem, folder: Path | None, *, database: bool = False) -> str:
+    if database:  # PostgreSQL said it: a standby, or its server's disk
+        return "the database is read-only" if kind == "read-only" else "the database server's disk is full"
+    where = f"the data folder {folder}" if folder else "the data folder"
+    if kind == "read-only":
+        return f"{where} is read-only: Praxis writes its database, search index and attached files there"
+    return f"the disk holding {where} is full: free some space, then try again"
+
+
+def _storage_line(exc: BaseException) -> str | None:
+    """One line for a write a full or read-only disk refused (praxis/storage.py), or None."""
+    try:
+        settings: Settings | None = Settings()
+    except Exception:
+        settings = None
+    folder = settings.data_dir.resolve() if settings else None
+    kind = storage.problem(exc, folder)
+    if kind is None:
+        return None
+    from_database = isinstance(exc, sa.exc.DBAPIError) and settings is not None and not settings.is_sqlite
+    return _storage_message(kind, folder, database=from_database)
 
 
 def _settings_error(exc: ValueError) -> str:
@@ -66,7 +96,8 @@ def prepare_site(settings: Settings) -> transfer.ImportReport | None:
     try:
         upgrade(engine)
         report = None
-        with session_scope(engine, settings) as session:
+        # Servers starting together on one PostgreSQL database seed it once: the others wait, then find it full.
+        with site_lock(engine, "seed"), session_scope(engine, settings) as session:
             empty = not session.exec(sa.select(sa.func.count()).select_from(Note)).one()[0]  # type: ignore[call-overload]
             if empty and settings.content_dir.is_dir():
                 report = transfer.import_path(session=session, path=settings.content_dir)
@@ -74,6 +105,35 @@ def prepare_site(settings: Settings) -> transfer.ImportReport | None:
         return report
     finally:
         engine.dispose()
+
+
+def shared_database_warnings(settings: Settings, workers: int) -> list[str]:
+    """What would go wrong once several servers share this PostgreSQL database (README, "Deployment")."""
+    if settings.is_sqlite:
+        return []
+    warnings = []
+    if not settings.secret_key:
+        warnings.append(f"the secret key is generated in {settings.data_dir.resolve()}: if other servers share this database, "
+                        "give every one the same PRAXIS_SECRET_KEY, or their sign-ins and forms will not work on each other")
+    if settings.resolved_search_backend == "whoosh":
+        warnings.append(f"the Whoosh index lives in {settings.data_dir.resolve() / 'search'}: no other host may serve this "
+                        "database (its index would miss changes); several hosts need PRAXIS_SEARCH_BACKEND=postgres")
+    if not settings.db_prepared_statements:
+        return warnings  # behind pgbouncer, its own pool limits the server's connections
+    engine = make_engine(settings)
+    try:
+        with engine.connect() as conn:
+            allowed = int(conn.exec_driver_sql("SHOW max_connections").scalar() or 0)
+            reserved = int(conn.exec_driver_sql("SHOW superuser_reserved_connections").scalar() or 0)
+    except sa.exc.DBAPIError:
+        return warnings  # not PostgreSQL, or a proxy (pgbouncer) that answers no SHOW
+    finally:
+        engine.dispose()
+    most = workers * (settings.db_pool_size + settings.db_max_overflow)
+    if most > allowed - reserved:
+        warnings.append(f"{workers} worker(s) may open {most} connections (PRAXIS_DB_POOL_SIZE + PRAXIS_DB_MAX_OVERFLOW each) "
+                        f"but PostgreSQL accepts {allowed - reserved}: lower them, raise max_connections, or put pgbouncer in between")
+    return warnings
 
 
 @app.command()
@@ -87,12 +147,22 @@ def serve(
     import uvicorn
 
     settings = Settings()
+    # A full disk is told by the first write that needs room (on SQLite, opening the database).
+    if storage.probe(settings.ensure_data_dir()) == "read-only":
+        fail(_storage_message("read-only", settings.data_dir.resolve()))
     report = prepare_site(settings)
     if report:
         typer.echo(f"Imported {report.created} notes from {settings.content_dir}.")
+    for warning in shared_database_warnings(settings, workers):
+        typer.secho(f"Warning: {warning}", err=True, fg=typer.colors.YELLOW)
     typer.echo(f"Praxis on http://{host}:{port}/ (data in {settings.data_dir.resolve()})")
+    from praxis.logs import logging_config
+
+    # On SIGTERM or Ctrl-C the server stops accepting, lets requests in flight finish (up to
+    # 30 s), then runs the app's shutdown (the mail drain, the search index).
     uvicorn.run("praxis.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="info", proxy_headers=True, timeout_graceful_shutdown=10)
+                log_config=logging_config(settings.log_format), access_log=False, proxy_headers=True,
+                timeout_graceful_shutdown=30)
 
 
 @db_app.command("upgrade")
@@ -176,13 +246,19 @@ def import_(path: Path) -> None:
     settings = Settings()
     engine = make_engine(settings)
     upgrade(engine)
-    with session_scope(engine, settings) as session:
-        report = transfer.import_path(session=session, path=path)
+    # Each note is counted twice: once written, once linked (see transfer.import_path).
+    files = sum(1 for _ in path.rglob("*.md")) if path.is_dir() else 1
+    started = time.perf_counter()
+    with typer.progressbar(length=2 * files, label="Importing", file=sys.stderr) as bar, \
+            session_scope(engine, settings) as session:
+        report = transfer.import_path(session=session, path=path, progress=bar.update)
+    seconds = time.perf_counter() - started
     refresh_statistics(engine)
     _apply_search_queue(settings, engine)
     typer.echo(
         f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged; "
-        f"{report.carnets} carnet(s), {report.bases} base(s)."
+        f"{report.carnets} carnet(s), {report.bases} base(s); "
+        f"{(report.created + report.updated + report.unchanged) / max(seconds, 1e-6):.0f} notes/s."
     )
 
 
@@ -211,6 +287,33 @@ def export(
     with session_scope(engine, settings, write=False) as session:
         count = transfer.export_path(session=session, path=path, actor=policy.SYSTEM)
     typer.echo(f"Exported {count} notes to {path}.")
+
+
+@app.command()
+@user_errors
+def backup(file: Path) -> None:
+    """Write a consistent snapshot of the site (database, attached files) to FILE, while it serves."""
+    from praxis import backup as backups
+
+    summary = backups.create_backup(Settings(), file, progress=typer.echo)
+    for warning in summary.warnings:
+        typer.secho(f"Warning: {warning}", err=True, fg=typer.colors.YELLOW)
+    typer.echo(f"Backed up {summary.counts['notes']} notes, {summary.counts['revisions']} revisions and "
+               f"{summary.files} files to {file} ({backups.human_size(summary.size)}).")
+
+
+@app.command()
+@user_errors
+def restore(file: Path) -> None:
+    """Bring a backup back into an empty data dir (and an empty PostgreSQL database)."""
+    from praxis import backup as backups
+
+    summary = backups.restore_backup(Settings(), file, progress=typer.echo)
+    for warning in summary.warnings:
+        typer.secho(f"Warning: {warning}", err=True, fg=typer.colors.YELLOW)
+    migrated = f", migrated from {summary.revision} to {summary.migrated_to}" if summary.migrated_to else ""
+    typer.echo(f"Restored {summary.counts['notes']} notes, {summary.counts['revisions']} revisions and "
+               f"{summary.files} files from {file}{migrated}; indexed {summary.indexed or 0} notes.")
 
 
 def main() -> None:

@@ -35,7 +35,13 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_000_000, description="Largest request body accepted, in bytes (413 beyond).")
     max_upload_bytes: int = Field(25 * 1024 * 1024, gt=0, description="Largest file attached to a note, in bytes (413 beyond).")
     sqlite_busy_ms: int = Field(10_000, description="How long a SQLite write waits for the lock before answering 503.")
+    db_pool_size: int = Field(10, ge=1, le=1000, description="PostgreSQL connections each worker process keeps open.")
+    db_max_overflow: int = Field(20, ge=0, le=1000, description="PostgreSQL connections a worker may open beyond the pool when busy.")
+    db_pool_timeout: float = Field(10.0, gt=0, le=600, description="Seconds a request waits for a free connection before answering 503.")
+    db_prepared_statements: bool = Field(True, description="psycopg's server-side prepared statements; false behind pgbouncer in transaction mode.")
     session_days: int = Field(30, description="How long a browser session lasts, in days.")
+    page_cache_mb: int = Field(64, ge=0, le=65536, description="Memory per process for pages kept for visitors (0: none).")
+    log_format: Literal["text", "json"] = Field("text", description="Request and server logs: key=value text, or JSON lines.")
 
     @model_validator(mode="after")
     def _smtp_url_is_usable(self) -> Settings:
@@ -43,6 +49,13 @@ class Settings(BaseSettings):
             from praxis.services.mail import parse_smtp_url
 
             parse_smtp_url(self.smtp_url)  # a ValueError says what is wrong, at start
+        return self
+
+    @model_validator(mode="after")
+    def _pool_is_large_enough(self) -> Settings:
+        if self.db_pool_size + self.db_max_overflow < 3:
+            # A write and the search indexing after its commit hold three connections at once.
+            raise ValueError("PRAXIS_DB_POOL_SIZE + PRAXIS_DB_MAX_OVERFLOW must be at least 3")
         return self
 
     @model_validator(mode="after")

@@ -14,6 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from praxis import changes
 from praxis.config import Settings
 from praxis.errors import DomainError
 
@@ -55,7 +56,16 @@ def make_engine(settings: Settings) -> Engine:
         sa.event.listen(engine, "connect", _sqlite_pragmas(busy))
         sa.event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True)
+    # Each worker process has its own pool: at most db_pool_size + db_max_overflow connections
+    # (README, "Deployment", for the arithmetic against PostgreSQL's max_connections). A request
+    # that waits db_pool_timeout seconds for one gets sqlalchemy.exc.TimeoutError, answered 503.
+    connect_args: dict[str, object] = {}
+    if not settings.db_prepared_statements and sa.engine.make_url(url).get_driver_name() == "psycopg":
+        connect_args["prepare_threshold"] = None  # pgbouncer in transaction mode: nothing prepared server-side
+    return sa.create_engine(
+        url, pool_pre_ping=True, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout, connect_args=connect_args, hide_parameters=True,
+    )
 
 
 def writer(engine: Engine) -> Engine:
@@ -63,9 +73,16 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(sqlite_begin="IMMEDIATE")
 
 
+class PraxisSession(Session):
+    """The site's sessions: a commit that changes what readers see moves the change counter."""
+
+
+changes.track(PraxisSession)
+
+
 def new_session(engine: Engine, settings: Settings, *, write: bool) -> Session:
     """A session carrying what services need to build absolute URLs and dates."""
-    session = Session(writer(engine) if write else engine, expire_on_commit=False)
+    session = PraxisSession(writer(engine) if write else engine, expire_on_commit=False)
     # `engine` lets the search queue find the indexer that applies this session's changes.
     session.info.update(
         site_url=settings.site_url, site_name=settings.site_name, timezone=settings.timezone, language=settings.language,
@@ -99,9 +116,31 @@ def alembic_config(engine: Engine) -> AlembicConfig:
     return cfg
 
 
+@contextmanager
+def site_lock(engine: Engine, name: str) -> Iterator[None]:
+    """Run the block while no other process sharing this database runs a block of the same name.
+
+    On PostgreSQL: a transaction-scoped advisory lock (so it also holds behind pgbouncer in
+    transaction mode), taken on a connection of its own outside the pool, waited for without
+    limit; servers starting together take turns to migrate and seed. Nothing on SQLite, whose
+    writes are one at a time already.
+    """
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    lock_engine = sa.create_engine(engine.url, poolclass=sa.pool.NullPool, hide_parameters=True)
+    try:
+        with lock_engine.connect() as conn, conn.begin():
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"praxis-{name}"})
+            yield
+    finally:
+        lock_engine.dispose()
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply pending migrations."""
-    command.upgrade(alembic_config(engine), revision)
+    """Apply pending migrations (one process at a time on PostgreSQL)."""
+    with site_lock(engine, "migrate"):
+        command.upgrade(alembic_config(engine), revision)
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -124,16 +124,29 @@ UserDep = Annotated[User, Depends(require_actor)]
 # --- CSRF: a random cookie, and forms carry its HMAC ---------------------------------------------
 
 
+def csrf_mac(secret_key: str, value: str) -> str:
+    """The token a form carries for the browser whose CSRF cookie holds `value`."""
+    return hmac.new(secret_key.encode("utf-8"), b"csrf:" + value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
 def _csrf_mac(request: Request, value: str) -> str:
-    key = request.app.state.secret_key.encode("utf-8")
-    return hmac.new(key, b"csrf:" + value.encode("utf-8"), hashlib.sha256).hexdigest()
+    return csrf_mac(request.app.state.secret_key, value)
+
+
+def new_csrf_value() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def csrf_cookie(value: str, *, secure: bool) -> str:
+    """The Set-Cookie header that gives a browser its CSRF cookie."""
+    return f"{CSRF_COOKIE}={value}; HttpOnly; Path=/; SameSite=lax" + ("; Secure" if secure else "")
 
 
 def csrf_token(request: Request) -> str:
     """The token forms must send back; creates the cookie's value when the browser has none."""
     value = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", None)
     if not value:
-        value = secrets.token_urlsafe(24)
+        value = new_csrf_value()
         request.state.new_csrf = value
     return _csrf_mac(request, value)
 

@@ -74,7 +74,10 @@ class Note(SQLModel, table=True):
 
     __tablename__ = "note"
     __table_args__ = (
-        sa.Index("ix_note_live_updated", "deleted_at", "updated_at"),
+        # Live notes by date. Partial: an index led by deleted_at, true of nearly every row, would
+        # tempt a planner without statistics into reading the whole table through it.
+        sa.Index("ix_note_live_updated", "updated_at", sqlite_where=sa.text("deleted_at IS NULL"),
+                 postgresql_where=sa.text("deleted_at IS NULL")),
         # Equality, prefix ranges (suggestions, A–Z) and A–Z order, all from one index.
         sa.Index("ix_note_title_key_prefix", "title_key"),
     )
@@ -342,6 +345,9 @@ class SearchQueue(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     note_id: str = Field(max_length=32)  # no foreign key: a purged note is still to be removed
     queued_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # The notes linking to it are rewritten too: a term's or organisation's title, kind or
+    # visibility changed (linking notes' documents hold it), or it came or went.
+    dependents: bool = Field(default=True)
 
 
 class Comment(SQLModel, table=True):
@@ -488,3 +494,14 @@ class Attachment(SQLModel, table=True):
     has_thumbnail: bool = Field(default=False)
     uploaded_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class SiteState(SQLModel, table=True):
+    """One row: a counter that every committed change readers can see moves forward, and when it
+    last moved. Pages cached for visitors, and their ETag and Last-Modified, are keyed on it."""
+
+    __tablename__ = "site_state"
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = Field(default=1, sa_type=sa.BigInteger)
+    changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

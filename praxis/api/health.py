@@ -16,13 +16,19 @@ def healthz() -> dict:
 
 @router.get("/readyz")
 def readyz(request: Request) -> JSONResponse:
-    """The database and the search index answer."""
+    """The database answers, and the search index exists, is current and answers."""
     try:
         ping(request.app.state.engine)
     except Exception as exc:  # noqa: BLE001 - any failure means not ready
         return JSONResponse({"status": "unavailable", "database": type(exc).__name__}, status_code=503)
+    index = request.app.state.search.index
     try:
-        request.app.state.search.index.finds("praxis", grants=["public"])
+        # A missing or outdated index reads as empty: searching it would answer, wrongly.
+        problem = None if index.is_current() else "missing"
+        if problem is None:
+            index.finds("praxis", grants=["public"])
     except Exception as exc:  # noqa: BLE001
-        return JSONResponse({"status": "unavailable", "database": "ok", "search": type(exc).__name__}, status_code=503)
+        problem = type(exc).__name__
+    if problem:
+        return JSONResponse({"status": "unavailable", "database": "ok", "search": problem}, status_code=503)
     return JSONResponse({"status": "ok", "database": "ok", "search": "ok"})

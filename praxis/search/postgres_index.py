@@ -109,16 +109,12 @@ class PostgresIndex:
 
     @contextmanager
     def writer_lock(self, timeout: float) -> Iterator[bool]:
-        with self.engine.connect() as conn:
-            conn.execution_options(isolation_level="AUTOCOMMIT")
-            key = sa.text("SELECT pg_try_advisory_lock(hashtext(:k))")
-            if not acquire(lambda: bool(conn.execute(key, {"k": LOCK_KEY}).scalar()), timeout):
-                yield False
-                return
-            try:
-                yield True
-            finally:
-                conn.execute(sa.text("SELECT pg_advisory_unlock(hashtext(:k))"), {"k": LOCK_KEY})
+        # Transaction-scoped: released by the end of this (otherwise idle) transaction, or by the
+        # server when the process dies; and behind pgbouncer in transaction mode, the open
+        # transaction keeps lock and unlock on one server connection.
+        with self.engine.connect() as conn, conn.begin():
+            key = sa.text("SELECT pg_try_advisory_xact_lock(hashtext(:k))")
+            yield acquire(lambda: bool(conn.execute(key, {"k": LOCK_KEY}).scalar()), timeout)
 
     def create(self) -> None:
         """Create the tables at this version if they are missing (an empty index)."""

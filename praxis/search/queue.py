@@ -6,22 +6,26 @@ a `search_queue` row in the same transaction, so the change and its indexing com
 back together. After the commit, the `Indexer` applies the queue under the index's
 single-writer lock (shared by every worker process); rows are deleted only once the index
 holds them, so a crash at any point leaves them for the next start, and applying a row twice
-is harmless: it rewrites the note's document from what the database holds then.
+is harmless: it rewrites the note's document from what the database holds then. When the index
+cannot be written (a full or read-only disk), the rows stay queued and are tried again by the
+next write, or `retry_after` seconds later if nothing is written meanwhile.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
+import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from praxis import storage
 from praxis.config import Settings
 from praxis.errors import Conflict
 from praxis.models import Carnet, CarnetEntry, Note, NoteAuthor, NoteReader, Revision, SearchQueue, User
@@ -34,12 +38,14 @@ BATCH = 500
 _indexers: weakref.WeakKeyDictionary[Engine, weakref.ref[Indexer]] = weakref.WeakKeyDictionary()
 
 
-def enqueue(session: Session, note_ids: Iterable[str]) -> None:
-    """Queue these notes for indexing in the session's transaction (once each)."""
-    pending: set[str] = session.info.setdefault(PENDING, set())
-    for note_id in set(note_ids) - pending:
-        session.add(SearchQueue(note_id=note_id))
-        pending.add(note_id)
+def enqueue(session: Session, note_ids: Iterable[str], *, dependents: bool = False) -> None:
+    """Queue these notes for indexing in the session's transaction (once each; `dependents`:
+    the notes linking to them too, see SearchQueue)."""
+    pending: dict[str, bool] = session.info.setdefault(PENDING, {})
+    for note_id in set(note_ids):
+        if note_id not in pending or (dependents and not pending[note_id]):
+            session.add(SearchQueue(note_id=note_id, dependents=dependents))
+            pending[note_id] = dependents
 
 
 def _changed(obj: object, *names: str) -> bool:
@@ -47,24 +53,31 @@ def _changed(obj: object, *names: str) -> bool:
     return any(state.attrs[name].history.has_changes() for name in names)
 
 
-def _affected(session: Session) -> set[str]:
+def _affected(session: Session) -> tuple[set[str], set[str]]:
+    """The notes whose documents this flush changes, and those of them whose title, kind or
+    visibility linking notes' documents hold (a new or deleted note, or one of these changed)."""
     ids: set[str] = set()
+    titles: set[str] = set()
     for obj in itertools.chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, Note):
             ids.add(obj.id)
+            if obj in session.new or obj in session.deleted or _changed(obj, "title", "kind", "visibility", "deleted_at"):
+                titles.add(obj.id)
         elif isinstance(obj, Revision | NoteAuthor | NoteReader | CarnetEntry):
             ids.add(obj.note_id)
         elif isinstance(obj, Carnet) and (obj in session.deleted or _changed(obj, "title", "visibility")):
             ids.update(session.exec(select(CarnetEntry.note_id).where(CarnetEntry.carnet_id == obj.id)))
         elif isinstance(obj, User) and obj.id is not None and _changed(obj, "display_name", "username"):
             ids.update(session.exec(select(NoteAuthor.note_id).where(NoteAuthor.user_id == obj.id)))
-    return ids
+    return ids - titles, titles
 
 
 @event.listens_for(Session, "before_flush")
 def _queue_changes(session: Session, _context, _instances) -> None:  # type: ignore[no-untyped-def]
     with session.no_autoflush:
-        ids = _affected(session)
+        ids, titles = _affected(session)
+        if titles:
+            enqueue(session, titles, dependents=True)
         if ids:
             enqueue(session, ids)
 
@@ -77,7 +90,7 @@ def _apply_after_commit(session: Session) -> None:
     ref = _indexers.get(engine) if engine is not None else None
     indexer = ref() if ref else None
     if indexer is not None:
-        indexer.sync()
+        indexer.poke()
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -93,13 +106,72 @@ class Indexer:
     settings: Settings
     index: Index
     wait: float = 5.0  # how long a request waits for the writer lock before leaving its rows to the next writer
+    retry_after: float = 30.0  # after a failed update, when to try again if no write comes first
+    _retry: threading.Timer | None = field(default=None, init=False, repr=False)
+    _retry_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _closed: bool = field(default=False, init=False, repr=False)
+    _wake: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
+    _worker: threading.Thread | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         _indexers[self.engine] = weakref.ref(self)
 
     def close(self) -> None:
         _indexers.pop(self.engine, None)
+        with self._retry_lock:
+            self._closed = True
+            if self._retry is not None:
+                self._retry.cancel()
+                self._retry = None
+            worker = self._worker
+        self._wake.set()
+        if worker is not None:
+            worker.join(timeout=self.wait + 30)  # it finishes the batch it is applying
         self.index.close()
+
+    # --- after each commit: a thread of the process applies the queue -------------------------
+
+    def poke(self) -> None:
+        """A commit queued changes: this process's indexing thread applies them, so the request
+        that wrote them answers as soon as the database holds them. They are durable already
+        (queued in the same transaction), and a search first applies what is still queued."""
+        with self._retry_lock:
+            if self._closed:
+                return
+            if self._worker is None or not self._worker.is_alive():
+                self._worker = threading.Thread(target=self._work, name="praxis-indexer", daemon=True)
+                self._worker.start()
+        self._wake.set()
+
+    def _work(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            if self._closed:
+                return
+            self.sync()
+
+    def catch_up(self) -> None:
+        """Apply what is still queued (before a search: it never misses an acknowledged write)."""
+        with self._session() as session:
+            queued = session.exec(select(SearchQueue.id).limit(1)).first() is not None
+        if queued:
+            self.sync()
+
+    def _retry_later(self) -> None:
+        """Try the queue again in `retry_after` seconds (once, however many updates failed)."""
+        with self._retry_lock:
+            if self._retry is None and not self._closed:
+                self._retry = threading.Timer(self.retry_after, self._retry_now)
+                self._retry.daemon = True
+                self._retry.start()
+
+    def _retry_now(self) -> None:
+        with self._retry_lock:
+            self._retry = None
+            if self._closed:
+                return
+        self.ensure(timeout=self.wait)  # as at start: an index a failed rebuild left missing is built
 
     def _session(self) -> Session:
         session = Session(self.engine, expire_on_commit=False)
@@ -119,36 +191,52 @@ class Indexer:
                     return False
                 self._drain()
             return True
-        except Exception:
-            log.exception("The search index could not be updated; the changes stay queued.")
+        except Exception as exc:
+            self._failed(exc, "could not be updated")
             return False
+
+    def _failed(self, exc: Exception, what: str) -> None:
+        kind = storage.problem(exc, self.settings.data_dir)
+        if kind is not None:  # no traceback: the disk, not the code
+            log.error("The search index %s: the storage is %s (%s); the changes stay queued and are tried again.",
+                      what, kind, exc)
+        else:
+            log.exception("The search index %s; the changes stay queued and are tried again.", what)
+        self._retry_later()
 
     def _drain(self) -> None:
         while True:
             with self._session() as session:
-                rows = list(session.exec(select(SearchQueue.id, SearchQueue.note_id).order_by(SearchQueue.id).limit(BATCH)))
+                rows = list(session.exec(select(SearchQueue.id, SearchQueue.note_id, SearchQueue.dependents)
+                                         .order_by(SearchQueue.id).limit(BATCH)))
                 if not rows:
                     return
-                docs, gone = documents.load(session, documents.with_dependents(session, {n for _, n in rows}))
+                ids = {n for _, n, _ in rows} | documents.with_dependents(session, {n for _, n, d in rows if d})
+                docs, gone = documents.load(session, ids)
             self._apply(docs, sorted(gone))
             with self._session() as session:
-                session.execute(sa.delete(SearchQueue).where(SearchQueue.id.in_([i for i, _ in rows])))  # type: ignore[union-attr]
+                session.execute(sa.delete(SearchQueue).where(SearchQueue.id.in_([i for i, _, _ in rows])))  # type: ignore[union-attr]
                 session.commit()
 
     def _apply(self, docs: list[documents.SearchDoc], gone: list[str]) -> None:
         """Apply a batch; when it fails, apply its documents one by one, so one the index refuses
-        (logged) cannot hold back every later change. A failure of the index itself still raises."""
+        (logged) cannot hold back every later change. A failure of the index itself, or of its
+        disk (any OSError), still raises: the rows stay queued, no document is dropped."""
         try:
             self.index.apply(docs, gone)
             return
-        except Exception:
-            if len(docs) + len(gone) <= 1:
+        except OSError:
+            raise
+        except Exception as exc:
+            if len(docs) + len(gone) <= 1 or storage.problem(exc) is not None:
                 raise
         self.index.apply([], gone)
         for doc in docs:
             try:
                 self.index.apply([doc], [])
-            except Exception:
+            except Exception as exc:
+                if isinstance(exc, OSError) or storage.problem(exc) is not None:
+                    raise
                 log.exception("Note %s cannot be indexed; it stays out of search until it changes.", doc.id)
                 self.index.apply([], [doc.id])
 
@@ -195,6 +283,6 @@ class Indexer:
                     self._drain()
             self.index.warm()
             return True
-        except Exception:
-            log.exception("The search index could not be brought up to date; the changes stay queued.")
+        except Exception as exc:
+            self._failed(exc, "could not be brought up to date")
             return False

@@ -7,7 +7,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -53,6 +53,29 @@ def _fields(doc: SearchDoc, known: set[str] | None = None) -> dict[str, object]:
         authors=" ".join(doc.authors), carnets=" ".join(doc.carnets), grants=" ".join(doc.grants),
         year=str(doc.year), date=int(doc.date.timestamp() * 1_000_000),  # microseconds, as the database
     )
+
+
+def _abandon(ix, writer) -> None:  # type: ignore[no-untyped-def]
+    """Give up a writer whose work or commit failed (a full or read-only disk). The index keeps
+    its last complete commit (its table of contents is written whole, then renamed into place);
+    what the failure left is removed, whatever state it left the writer in: its temporary
+    files and the files of its unfinished segment, which would otherwise keep the room the next
+    attempt needs, and Whoosh's lock, which a commit failed half-way keeps (every later writer
+    of this process would wait for it in vain). Called under the index's writer lock."""
+    with suppress(Exception):
+        writer.cancel()
+    with suppress(Exception):
+        writer._tempstorage.destroy()
+    for part in ("perdocwriter", "fieldwriter"):  # close the unfinished segment's files, so deleting them frees their room
+        with suppress(Exception):
+            getattr(writer, part).close()
+    lock = getattr(writer, "writelock", None)
+    if lock is not None and getattr(lock, "fd", None) is not None:
+        with suppress(Exception):
+            lock.release()
+    with suppress(Exception):
+        toc = ix._read_toc()
+        whoosh_index.clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
 
 
 def _try_flock(handle) -> bool:  # type: ignore[no-untyped-def]
@@ -111,16 +134,17 @@ class WhooshIndex:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def apply(self, upserts: Sequence[SearchDoc], removals: Sequence[str]) -> None:
-        writer = self._index(writing=True).writer(timeout=30)
+        ix = self._index(writing=True)
+        writer = ix.writer(timeout=30)
         try:
             for doc in upserts:
                 writer.update_document(**_fields(doc))
             for note_id in removals:
                 writer.delete_by_term("id", note_id)
+            writer.commit()
         except BaseException:
-            writer.cancel()
+            _abandon(ix, writer)
             raise
-        writer.commit()
 
     def rebuild(self, batches: Iterator[Sequence[SearchDoc]]) -> int:
         building = self.root / f"whoosh-v{VERSION}.building-{os.getpid()}"

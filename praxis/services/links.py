@@ -159,6 +159,7 @@ def link_new_note(*, session: Session, note: Note, explicit: Sequence[str]) -> N
     rev.meta = {**rev.meta, "links": links}
     session.add(rev)
     refresh_links(session=session, note=note, explicit=links)
+    adopt_dangling_links(session, note)  # notes already on the site that named it
 
 
 def known_ids(session: Session, ids: Sequence[str]) -> list[str]:

@@ -12,7 +12,7 @@ import logging
 import smtplib
 import ssl
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from functools import lru_cache
@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import jinja2
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -196,6 +197,11 @@ def deliver_due(engine: Engine, server: SmtpServer, sender: str, now: datetime |
 
 def claim_job(session: Session, name: str, every: timedelta, now: datetime) -> bool:
     """Whether the job `name` is due (last run at least `every` ago); if so it is marked run."""
+    if session.get_bind().dialect.name == "postgresql":
+        # The row exists before it is locked, so the first run ever is claimed once too: a second
+        # worker's insert waits for the first's commit and then does nothing.
+        session.execute(pg_insert(ScheduledJob).values(name=name, last_run_at=datetime(1970, 1, 1, tzinfo=timezone.utc))
+                        .on_conflict_do_nothing(index_elements=["name"]))
     job = session.get(ScheduledJob, name, with_for_update=True, populate_existing=True)  # workers take turns on PostgreSQL
     if job is not None and job.last_run_at + every > now:
         return False

@@ -16,6 +16,7 @@ from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
 from praxis.i18n import N_
 from praxis.markdown import excerpt, fold, render, slugify
 from praxis.models import BaseCarnet, Carnet, CarnetEntry, Comment, KnowledgeBase, Note, NoteAuthor, NoteReader, Revision, User, utcnow
+from praxis.search import queue as search_queue
 from praxis.schemas import (
     DETAIL_FIELDS,
     KIND_DETAILS,
@@ -159,10 +160,14 @@ def insert_note(
     created_at: datetime | None = None,
     updated_at: datetime | None = None,
     summary: str | None = None,
+    link_later: bool = False,
 ) -> Note:
-    """Write a new note with its first revision (shared by the API, the forms and import)."""
+    """Write a new note with its first revision (shared by the API, the forms and import).
+
+    `link_later`: its rendering and wikilinks wait for `links.link_new_note` in the same
+    transaction (import creates every note first, then links them all: one rendering each)."""
     now = utcnow()
-    rendered = render(state.body, links.resolver(session))
+    rendered = render("" if link_later else state.body, links.resolver(session))
     note = Note(
         id=note_id or new_id(),
         kind=state.kind,
@@ -192,7 +197,8 @@ def insert_note(
         )
     )
     session.flush()
-    links.adopt_dangling_links(session, note)
+    if not link_later:
+        links.adopt_dangling_links(session, note)
     return note
 
 
@@ -265,6 +271,10 @@ def apply_state(
             current_revision=note.revision,
             current=read_note(session=session, actor=actor, note=note).model_dump(mode="json"),
         )
+    # A statement, not a flush: the search queue is told here, and whether the notes linking to
+    # this one hold something that changed (a title, a kind or a visibility).
+    search_queue.enqueue(session, [note.id],
+                         dependents=(old.title, old.kind, old.visibility) != (new.title, new.kind, new.visibility))
     _write_people(session, note.id, new)
     links.write_links(session, note.id, new.links, [w.target for w in rendered.wikilinks], rendered.resolved)
     session.add(

@@ -38,6 +38,7 @@ def search(*, session: Session, actor: policy.Actor, indexer: Indexer, query: Se
     if parsed.is_empty and parsed.negative == [] and query.q and filters == Filters():
         return empty  # only stop words or punctuation
     grants = policy.reader_grants(session, actor)
+    indexer.catch_up()
     request = SearchRequest(
         query=parsed, grants=grants, filters=filters, sort=query.sort if not parsed.is_empty else "date",
         offset=(query.page - 1) * query.per_page, limit=query.per_page,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -111,36 +112,57 @@ def _files(path: Path) -> list[Path]:
     raise Invalid(f"{path}: no such file or folder.")
 
 
-def import_path(*, session: Session, path: Path, actor: policy.Actor = None) -> ImportReport:
+# Every this many notes, what the session holds is written and let go: an import of a million
+# notes keeps a small session (and bulk statements stay cheap to reconcile with it).
+_BATCH = 500
+
+
+def _let_go(session: Session, done: int) -> None:
+    if done % _BATCH == 0:
+        session.flush()
+        session.expunge_all()
+
+
+def import_path(*, session: Session, path: Path, actor: policy.Actor = None,
+                progress: Callable[[int], None] | None = None) -> ImportReport:
     """Import one .md file or a folder of them; a note whose id exists is updated, not duplicated.
 
     Every file is read and checked first; new notes are created next; links are set last, so
     links and wikilinks between imported notes resolve whatever the order of the files.
+    `progress` is called with the number of notes done at each step (each note counts twice:
+    once created, once linked).
     """
     if path.is_file() and path.suffix == ".zip":
         with tempfile.TemporaryDirectory(prefix="praxis-import-") as folder:
             _unpack(path, Path(folder))
-            return import_path(session=session, path=Path(folder), actor=actor)
+            return import_path(session=session, path=Path(folder), actor=actor, progress=progress)
     actor = actor or policy.SYSTEM
+    step = progress or (lambda _n: None)
     report = ImportReport()
     posts = [(file, _load(file)) for file in _files(path)]
     collections = [(file, post) for file, post in posts if post.metadata.get("kind") in ("carnet", "base")]
     parsed = [(file, *_read_file(session, file, post)) for file, post in posts if (file, post) not in collections]
-    created: dict[str, Note] = {}
-    for file, note_id, state, dates in parsed:
-        if note_id and session.get(Note, note_id) is not None:
-            continue
-        note = note_service.insert_note(
-            session=session, actor=actor, state=replace(state, links=[]), note_id=note_id,
-            created_at=dates["created"] or state.published_at or dates["updated"],
-            updated_at=dates["updated"], summary="Import",
-        )
-        created[str(file)] = note
-        report.created += 1
-    for file, note_id, state, dates in parsed:
+    del posts
+    created: dict[str, str] = {}
+    for done, (file, note_id, state, dates) in enumerate(parsed, 1):
+        if not (note_id and session.get(Note, note_id) is not None):
+            note = note_service.insert_note(
+                session=session, actor=actor, state=replace(state, links=[]), note_id=note_id,
+                created_at=dates["created"] or state.published_at or dates["updated"],
+                updated_at=dates["updated"], summary="Import", link_later=True,
+            )
+            created[str(file)] = note.id
+            report.created += 1
+        _let_go(session, done)
+        step(1)
+    for done, (file, note_id, state, dates) in enumerate(parsed, 1):
+        _let_go(session, done)
+        step(1)
         report.files.append(str(file))
         if str(file) in created:
-            links.link_new_note(session=session, note=created[str(file)], explicit=state.links)
+            new = session.get(Note, created[str(file)])
+            assert new is not None
+            links.link_new_note(session=session, note=new, explicit=state.links)
             continue
         note = session.get(Note, note_id)
         assert note is not None

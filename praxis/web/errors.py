@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from praxis import storage
 from praxis.errors import DomainError, Invalid, NotSignedIn
 from praxis.i18n import N_, gettext
 from praxis.middleware import is_api_path
@@ -33,6 +34,7 @@ TITLES = {
     422: N_("Données invalides"),
     429: N_("Trop de requêtes"),
     503: N_("Service momentanément indisponible"),
+    507: N_("Espace disque insuffisant"),
     500: N_("Erreur du serveur"),
 }
 EXPLANATIONS = {
@@ -47,18 +49,47 @@ EXPLANATIONS = {
     422: N_("Certaines données envoyées ne sont pas valides."),
     429: N_("Veuillez patienter un moment avant de réessayer."),
     503: N_("Le site est très occupé. Rien n'a été enregistré ; réessayez dans un instant."),
+    507: N_("Le disque du serveur est plein : rien n'a été enregistré. La lecture fonctionne toujours ; réessayez plus tard."),
     500: N_("Un problème inattendu est survenu. Rien de ce que vous avez envoyé n'est perdu de notre côté."),
 }
 
 
-def error_page(request: Request, status: int, detail: str | None = None) -> Response:
+# A write the storage refused (praxis/storage.py): its status, page title and text, and API detail.
+STORAGE = {
+    "full": (507, TITLES[507], EXPLANATIONS[507], "The server's disk is full: nothing was saved. Reading still works; try again later."),
+    "read-only": (
+        503, N_("Site en lecture seule"),
+        N_("Le site est en lecture seule pour le moment : rien n'a été enregistré. La lecture fonctionne toujours."),
+        "The site is read-only at the moment: nothing was saved. Reading still works.",
+    ),
+}
+
+
+def error_page(request: Request, status: int, detail: str | None = None, *, title: str | None = None,
+               explanation: str | None = None) -> Response:
+    """The error page; `title` and `explanation` (message ids) replace the status's own."""
+    title = title or TITLES.get(status, N_("Erreur"))
+    explanation = explanation or EXPLANATIONS.get(status)
     return page(
         request,
         "errors/error.html",
-        {"status": status, "title": gettext(TITLES.get(status, N_("Erreur"))),
-         "explanation": gettext(EXPLANATIONS[status]) if status in EXPLANATIONS else "", "detail": detail},
+        {"status": status, "title": gettext(title), "explanation": gettext(explanation) if explanation else "", "detail": detail},
         status_code=status,
     )
+
+
+def storage_error(request: Request, exc: BaseException) -> Response | None:
+    """507 (the disk is full) or 503 (read-only) when `exc` is a write the storage refused: the
+    transaction was rolled back, so nothing was saved; None for any other error."""
+    kind = storage.problem(exc, request.app.state.settings.data_dir)
+    if kind is None:
+        return None
+    log.error("Nothing saved on %s %s: the storage is %s (%s: %s)", request.method, request.url.path, kind,
+              type(exc).__name__, getattr(exc, "orig", None) or exc)
+    status, title, explanation, detail = STORAGE[kind]
+    if is_api_path(request.url.path):
+        return _json(status, {"detail": detail})
+    return error_page(request, status, title=title, explanation=explanation)
 
 
 def _json(status: int, body: dict, headers: dict | None = None) -> JSONResponse:
@@ -127,8 +158,19 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(sa.exc.OperationalError)
     async def busy(request: Request, exc: sa.exc.OperationalError) -> Response:
+        if (refused := storage_error(request, exc)) is not None:
+            return refused
         # The database is locked by a long write or unreachable: the server is busy, not broken.
         log.warning("Database unavailable on %s %s: %s", request.method, request.url.path, exc.orig)
+        return _unavailable(request)
+
+    @app.exception_handler(sa.exc.TimeoutError)
+    async def no_connection(request: Request, exc: sa.exc.TimeoutError) -> Response:
+        # Every connection of this worker's pool stayed in use for PRAXIS_DB_POOL_TIMEOUT: busy too.
+        log.warning("No database connection free on %s %s: %s", request.method, request.url.path, exc)
+        return _unavailable(request)
+
+    def _unavailable(request: Request) -> Response:
         headers = {"Retry-After": "2"}
         if is_api_path(request.url.path):
             return _json(503, {"detail": "The database is busy; try again in a moment."}, headers)
@@ -136,8 +178,23 @@ def install_error_handlers(app: FastAPI) -> None:
         response.headers.update(headers)
         return response
 
+    @app.exception_handler(OSError)
+    @app.exception_handler(sa.exc.DBAPIError)
+    async def refused_write(request: Request, exc: Exception) -> Response:
+        # A full or read-only disk under the search index, attached files or the database
+        # (PostgreSQL's read-only transaction); anything else goes on to `unexpected`.
+        if (refused := storage_error(request, exc)) is not None:
+            return refused
+        raise exc
+
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
+        if (refused := storage_error(request, exc)) is not None:
+            return refused
+        if isinstance(exc, sa.exc.TimeoutError | sa.exc.OperationalError):
+            # Raised by a middleware (the page cache reads the change counter), outside the handlers above.
+            log.warning("Database unavailable on %s %s: %s", request.method, request.url.path, exc)
+            return _unavailable(request)
         log.exception("Unhandled error on %s %s", request.method, request.url.path)
         if is_api_path(request.url.path):
             return _json(500, {"detail": "Internal server error."})

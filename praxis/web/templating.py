@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from praxis.config import Settings
-from praxis.deps import CSRF_COOKIE, csrf_token
+from praxis.deps import csrf_cookie, csrf_token
 from praxis import i18n, markdown
 from praxis.i18n import N_, format_date
 from praxis.vocab import LICENCES
@@ -75,7 +75,7 @@ def page(
     new_csrf = getattr(request.state, "new_csrf", None)
     if new_csrf:
         settings: Settings = request.app.state.settings
-        response.set_cookie(CSRF_COOKIE, new_csrf, httponly=True, samesite="lax", secure=settings.secure_cookies)
+        response.headers.append("set-cookie", csrf_cookie(new_csrf, secure=settings.secure_cookies))
     if alternate:
         # A header holds ASCII only: whatever a URL parameter carried is percent-encoded.
         safe = quote(alternate, safe="/?&=%:+,;@-._~")

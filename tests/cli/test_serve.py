@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -21,17 +22,33 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _read_continuously(proc: subprocess.Popen) -> None:
+    """Keep reading the server's output as it comes (a request log line per request would fill
+    the pipe, and then block the server), and make `communicate` return what was read."""
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)  # type: ignore[arg-type]
+    reader.start()
+
+    def communicate(timeout: float | None = None) -> tuple[str, None]:
+        proc.wait(timeout)
+        reader.join(timeout)
+        return "".join(lines), None
+
+    proc.communicate = communicate  # type: ignore[method-assign]
+
+
 def _serve(cwd: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "praxis", "serve", "--port", str(port)],
         cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
+    _read_continuously(proc)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise AssertionError(f"praxis serve exited early:\n{proc.stdout.read()}")
+            raise AssertionError(f"praxis serve exited early:\n{proc.communicate(10)[0]}")
         try:
             if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                 return proc, base

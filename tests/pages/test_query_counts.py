@@ -1,0 +1,169 @@
+"""No N+1: the queries a main page runs do not grow with the number of links, authors, carnets,
+comments or notes it shows (counted on the database connection, every statement)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from praxis.app import create_app
+from tests.factories import make_note, make_user, token_for
+
+
+@contextmanager
+def counted(engine: sa.Engine) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+
+
+@pytest.fixture
+def uncached(settings):  # type: ignore[no-untyped-def]
+    """The site without its page cache, so that every request renders (and queries)."""
+    app = create_app(settings.model_copy(update={"page_cache_mb": 0}))
+    with TestClient(app, base_url="https://testserver") as client:
+        yield app, client
+    app.state.engine.dispose()
+
+
+def _grow(client: TestClient, headers: dict[str, str], people: list[str], size: int, tag: str) -> dict[str, str]:
+    """A note with `size` linked notes, organisations and terms, authors, carnets (each with
+    `size` notes), comments and backlinks; returns the ids to visit."""
+    linked = [client.post("/api/v1/notes", headers=headers, json={"title": f"{tag} lien {i}", "body": "Texte."}).json()["id"]
+              for i in range(size)]
+    for kind in ("organisation", "term"):
+        for i in range(size):
+            client.post("/api/v1/notes", headers=headers, json={"title": f"{tag} {kind} {i}", "body": "Texte.", "kind": kind})
+    body = "Voir " + ", ".join(f"[[{tag} organisation {i}]] et [[{tag} term {i}]]" for i in range(size)) + "."
+    note = client.post("/api/v1/notes", headers=headers, json={
+        "title": f"{tag} principale", "body": body, "links": linked, "authors": people[:size]}).json()["id"]
+    for i in range(size):
+        client.post("/api/v1/notes", headers=headers, json={"title": f"{tag} renvoi {i}", "body": f"Voir [[{tag} principale]]."})
+        client.post(f"/api/v1/notes/{note}/comments", headers=headers, json={"body": f"Commentaire {i}."})
+    carnets = []
+    for i in range(size):
+        carnet = client.post("/api/v1/carnets", headers=headers, json={
+            "title": f"{tag} carnet {i}", "axes": [{"name": "Thème", "categories": ["Un", "Deux"]}]}).json()["id"]
+        carnets.append(carnet)
+        for target in [note, *linked]:
+            assert client.post(f"/api/v1/carnets/{carnet}/notes", headers=headers,
+                               json={"note_id": target, "categories": ["Un"]}).status_code == 201
+    base = client.post("/api/v1/bases", headers=headers, json={"title": f"{tag} base"}).json()["id"]
+    for carnet in carnets:
+        client.post(f"/api/v1/bases/{base}/carnets", headers=headers, json={"carnet_id": carnet})
+    return {"note": note, "carnet": carnets[0], "base": base}
+
+
+def _count(app, client: TestClient, path: str, headers: dict[str, str] | None = None) -> int:  # type: ignore[no-untyped-def]
+    client.get(path, headers=headers)  # warm: first-use statements (statistics, language) aside
+    with counted(app.state.engine) as statements:
+        response = client.get(path, headers=headers)
+    assert response.status_code == 200, (path, response.status_code)
+    return len(statements)
+
+
+def test_page_queries_do_not_grow_with_what_the_page_shows(uncached, session):
+    app, client = uncached
+    people = [make_user(session, f"auteur{i}", name=f"Autrice {i}").username for i in range(6)]
+    headers = token_for(client, people[0])
+    small = _grow(client, headers, people, 1, "Petit")
+    large = _grow(client, headers, people, 5, "Grand")
+    pages: dict[str, Callable[[dict[str, str]], str]] = {
+        "note page": lambda ids: f"/n/{ids['note']}/",
+        "note API": lambda ids: f"/api/v1/notes/{ids['note']}",
+        "history": lambda ids: f"/n/{ids['note']}/history",
+        "citation": lambda ids: f"/api/v1/notes/{ids['note']}/citation",
+        "carnet page": lambda ids: f"/c/{ids['carnet']}/",
+        "carnet API": lambda ids: f"/api/v1/carnets/{ids['carnet']}",
+        "base page": lambda ids: f"/b/{ids['base']}/",
+    }
+    shown = client.get(f"/n/{large['note']}/").text
+    for words in ("Autrice 4", "Grand lien 4", "Grand organisation 4", "Grand term 4", "Grand renvoi 4", "Grand carnet 4",
+                  "Commentaire 4"):
+        assert words in shown, words  # the larger note does show five of each
+    for who, sent in (("visitor", None), ("author", headers)):
+        for name, path in pages.items():
+            few, many = _count(app, client, path(small), sent), _count(app, client, path(large), sent)
+            assert many == few, f"{name} ({who}): {few} queries with one of each, {many} with five"
+
+
+def test_listing_queries_do_not_grow_with_the_number_of_notes(uncached, session):
+    app, client = uncached
+    people = [make_user(session, f"auteur{i}", name=f"Autrice {i}").username for i in range(6)]
+    headers = token_for(client, people[0])
+    alone = make_note(session, make_user(session, "solo"), title="Seule", kind="term", body="Une définition.")
+    assert alone.id
+    paths = ["/", "/lexique/", "/organisations/", "/c/", "/b/", "/api/v1/notes", "/api/v1/carnets",
+             f"/u/{people[0]}/", "/feed.atom"]
+    _grow(client, headers, people, 1, "Petit")
+    before = {path: _count(app, client, path) for path in paths}
+    _grow(client, headers, people, 5, "Grand")
+    after = {path: _count(app, client, path) for path in paths}
+    assert after == before
+
+
+# Tables that grow with the site: a page may never read one of them whole.
+LARGE_TABLES = ("note", "revision", "note_link", "note_author", "note_reader", "carnet_entry", "entry_category",
+                "comment", "attachment", "user_account", "notification", "community_member")
+
+
+def _scans(engine: sa.Engine, statements: list[tuple[str, object]]) -> set[str]:
+    """The large tables some statement reads whole, as the database's planner means to run it.
+    PostgreSQL is told to avoid sequential scans, so one it still plans has no index to use."""
+    found: set[str] = set()
+    with engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        cursor = raw.cursor()
+        if engine.dialect.name == "postgresql":
+            cursor.execute("SET enable_seqscan = off")
+        for statement, params in statements:
+            if not statement.lstrip().upper().startswith("SELECT"):
+                continue
+            if engine.dialect.name == "sqlite":
+                cursor.execute("EXPLAIN QUERY PLAN " + statement, params)
+                lines = [row[-1] for row in cursor.fetchall()]
+                found |= {t for line in lines for t in LARGE_TABLES
+                          if line.startswith(f"SCAN {t}") and "USING" not in line and line.split()[1] == t}
+            else:
+                cursor.execute("EXPLAIN " + statement, params)
+                lines = [row[0] for row in cursor.fetchall()]
+                found |= {t for line in lines for t in LARGE_TABLES if f"Seq Scan on {t} " in line + " "}
+        cursor.close()
+        raw.rollback()
+    return found
+
+
+def test_main_pages_read_large_tables_through_indexes(uncached, session):
+    app, client = uncached
+    people = [make_user(session, f"auteur{i}", name=f"Autrice {i}").username for i in range(3)]
+    headers = token_for(client, people[0])
+    ids = _grow(client, headers, people, 2, "Index")
+    paths = [f"/n/{ids['note']}/", f"/api/v1/notes/{ids['note']}", f"/c/{ids['carnet']}/", f"/b/{ids['base']}/",
+             "/", "/lexique/", "/organisations/", "/c/", "/api/v1/notes", "/api/v1/notes?sort=title",
+             "/api/v1/notes?kind=term", f"/api/v1/notes?author={people[1]}", f"/u/{people[1]}/", "/feed.atom",
+             f"/n/{ids['note']}/history", f"/api/v1/carnets/{ids['carnet']}"]
+    executed: list[tuple[str, object]] = []
+
+    def record(_conn, _cursor, statement, params, *_args) -> None:  # type: ignore[no-untyped-def]
+        executed.append((statement, params))
+
+    for who in (None, headers):
+        sa.event.listen(app.state.engine, "before_cursor_execute", record)
+        try:
+            for path in paths:
+                assert client.get(path, headers=who).status_code == 200, path
+        finally:
+            sa.event.remove(app.state.engine, "before_cursor_execute", record)
+    assert len(executed) > 100
+    assert _scans(app.state.engine, executed) == set()
