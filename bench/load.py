@@ -141,6 +141,41 @@ def wrk(base: str, clients: int, seconds: int, *args: str) -> dict:
     }
 
 
+def tree_cpu_seconds(root: int) -> float:
+    """CPU seconds used so far by a process and all its descendants."""
+    parents: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    family, grew = {root}, True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in family and pid not in family:
+                family.add(pid)
+                grew = True
+    return sum(cpu.get(pid, 0.0) for pid in family)
+
+
+def wait_idle(pid: int, limit: float = 180) -> float:
+    """Wait until the server has finished what a run left it (requests wrk gave up on, indexing):
+    less than a tenth of a core over a second. Returns the seconds waited."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < limit:
+        before = tree_cpu_seconds(pid)
+        time.sleep(1)
+        if tree_cpu_seconds(pid) - before < 0.1:
+            break
+    return round(time.perf_counter() - started, 1)
+
+
 def machine() -> dict:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
@@ -159,6 +194,8 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds of each wrk run")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--skip-load", action="store_true", help="measure the site an earlier run loaded")
+    parser.add_argument("--only", action="append", default=None,
+                        help="measure only this page (repeatable), e.g. --only 'note save'; the results file gets a suffix")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         parser.error("wrk is not installed (Debian: apt-get install wrk; `make bench` installs it)")
@@ -188,6 +225,9 @@ def main() -> None:
         notes = conn.exec_driver_sql("SELECT count(*) FROM note WHERE deleted_at IS NULL").scalar()
         public = [r[0] for r in conn.exec_driver_sql(
             "SELECT id FROM note WHERE deleted_at IS NULL AND visibility = 'public' ORDER BY id")]
+        # Saved once each, from revision 1: notes an earlier run (--skip-load) did not save.
+        unsaved = [r[0] for r in conn.exec_driver_sql(
+            "SELECT id FROM note WHERE deleted_at IS NULL AND visibility = 'public' AND revision = 1 ORDER BY id")]
         # The note page measured: a public note with links and backlinks, as a reader lands on.
         linked = conn.exec_driver_sql(
             "SELECT l.source_id FROM note_link l JOIN note n ON n.id = l.source_id WHERE n.visibility = 'public' "
@@ -201,7 +241,7 @@ def main() -> None:
     queries = [q for qs in query_sets(seed=7, per_set=100).values() for q in qs]
     rng.shuffle(queries)
     (work / "search.txt").write_text("".join(f"/recherche?q={quote_plus(q)}\n" for q in queries))
-    saves = rng.sample(sorted(set(public) - {linked}), min(len(public) - 1, 3 * 5000))
+    saves = rng.sample(sorted(set(unsaved) - {linked}), min(len(unsaved) - 1, 3 * 5000))
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -223,6 +263,8 @@ def main() -> None:
             "lexique": "/lexique/", "search": None, "note save": None, "note page as a static file": f"/static/{static.name}",
         }
         for name, path in pages.items():
+            if args.only and name not in args.only and name != "note page as a static file":
+                continue
             results[name] = {}
             for run, clients in enumerate(CLIENTS):
                 if name == "note save":
@@ -244,7 +286,8 @@ def main() -> None:
                     args_ = ("get", str(file))
                     wrk(base, clients, 2, *args_)  # warm-up: caches, connections, the planner
                 print(f"{name}, {clients} client(s) …", file=sys.stderr)
-                results[name][str(clients)] = wrk(base, clients, args.duration, *args_)
+                waited = wait_idle(server.pid)
+                results[name][str(clients)] = {**wrk(base, clients, args.duration, *args_), "waited_idle_s": waited}
                 memory[f"after {name}, {clients}"] = round(tree_rss_mb(server.pid), 1)
     finally:
         static.unlink(missing_ok=True)
@@ -257,7 +300,7 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
     ceiling = results["note page as a static file"]["32"]["requests_per_s"]
-    note = results["note page"]["32"]
+    note = results.get("note page", {}).get("32", {"requests_per_s": 0.0, "p99_ms": None})
     result = {
         "benchmark": "load", "database": database, "notes": notes, "seed": args.seed, "workers": args.workers,
         "duration_s": args.duration, "machine": machine(),
@@ -265,12 +308,12 @@ def main() -> None:
         "import": imported, "server": {"startup_s": round(startup, 1), "memory_mb": memory,
                                        "peak_memory_mb": max(memory.values())},
         "targets": {"note_page_32_requests_per_s": note["requests_per_s"], "note_page_32_p99_ms": note["p99_ms"],
-                    "note_save_32_p95_ms": results["note save"]["32"]["p95_ms"],
+                    "note_save_32_p95_ms": results.get("note save", {}).get("32", {}).get("p95_ms"),
                     "note_page_to_static_ratio": round(note["requests_per_s"] / ceiling, 2)},
         "results": results,
     }
     RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"load-{database}-{notes}.json"
+    out = RESULTS / f"load-{database}-{notes}{'-partial' if args.only else ''}.json"
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     m = result["machine"]

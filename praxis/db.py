@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +25,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 def _sqlite_pragmas(busy_ms: int):  # type: ignore[no-untyped-def]
     def on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-        dbapi_connection.isolation_level = None  # transactions are begun by _sqlite_begin
+        dbapi_connection.isolation_level = None  # transactions are begun by _WriterTurns.begin
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -34,11 +36,40 @@ def _sqlite_pragmas(busy_ms: int):  # type: ignore[no-untyped-def]
     return on_connect
 
 
-def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
-    # A writing transaction takes the write lock when it starts, so concurrent writers
-    # queue on busy_timeout instead of failing to upgrade a read lock ("database is locked").
-    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-    conn.exec_driver_sql(f"BEGIN {mode}")
+class _WriterTurns:
+    """A writing transaction takes SQLite's write lock when it begins (`BEGIN IMMEDIATE`), so
+    concurrent writers queue instead of failing to upgrade a read lock. But SQLite's queue is a
+    busy handler that polls with growing sleeps (up to 100 ms each): under load some writers
+    waited seconds while others passed. So the writers of one process first take turns on a lock
+    of their own, woken the moment it is free, and SQLite's lock sees one writer per process."""
+
+    KEY = "praxis_write_turn"
+
+    def __init__(self, busy_ms: int) -> None:
+        self.lock = threading.Lock()
+        self.timeout = busy_ms / 1000
+
+    def begin(self, conn) -> None:  # type: ignore[no-untyped-def]
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        if mode == "IMMEDIATE":
+            if not self.lock.acquire(timeout=self.timeout):
+                raise sa.exc.OperationalError(f"BEGIN {mode}", None, sqlite3.OperationalError("database is locked"))
+            conn.info[self.KEY] = True
+        try:
+            conn.exec_driver_sql(f"BEGIN {mode}")
+        except BaseException:
+            self.end(conn)
+            raise
+
+    def end(self, conn, *_args) -> None:  # type: ignore[no-untyped-def]
+        if conn.info.pop(self.KEY, False):
+            self.lock.release()
+
+    def returned(self, _dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+        # A connection given back to the pool without a commit or a rollback (closed after an
+        # error) still ends its writer's turn.
+        if record.info.pop(self.KEY, False):
+            self.lock.release()
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -54,7 +85,11 @@ def make_engine(settings: Settings) -> Engine:
             url, connect_args={"check_same_thread": False, "timeout": busy / 1000}, hide_parameters=True
         )
         sa.event.listen(engine, "connect", _sqlite_pragmas(busy))
-        sa.event.listen(engine, "begin", _sqlite_begin)
+        turns = _WriterTurns(busy)
+        sa.event.listen(engine, "begin", turns.begin)
+        sa.event.listen(engine, "commit", turns.end)
+        sa.event.listen(engine, "rollback", turns.end)
+        sa.event.listen(engine, "checkin", turns.returned)
         return engine
     # Each worker process has its own pool: at most db_pool_size + db_max_overflow connections
     # (README, "Deployment", for the arithmetic against PostgreSQL's max_connections). A request

@@ -86,6 +86,9 @@ def _try_flock(handle) -> bool:  # type: ignore[no-untyped-def]
         return False
 
 
+EVALUATIONS = 2  # searches evaluated at once in one process, each with its searcher (others wait their turn)
+
+
 class WhooshIndex:
     """A Whoosh index in `<data>/search/whoosh-v<VERSION>`; one writer at a time across processes."""
 
@@ -99,8 +102,10 @@ class WhooshIndex:
         self._ix = None
         self._ix_inode = None
         self._open_lock = threading.Lock()
-        self._local = threading.local()
+        self._idle: list[tuple[object, Searcher]] = []  # searchers not in use, with the index they read
+        self._idle_lock = threading.Lock()
         self._vectors = Vectors()
+        self._evaluating = threading.BoundedSemaphore(EVALUATIONS)
 
     # --- storage ---------------------------------------------------------------------------
 
@@ -180,6 +185,10 @@ class WhooshIndex:
         return count
 
     def close(self) -> None:
+        with self._idle_lock:
+            for _, searcher in self._idle:
+                searcher.close()
+            self._idle.clear()
         with self._open_lock:
             if self._ix is not None:
                 self._ix.close()
@@ -187,47 +196,55 @@ class WhooshIndex:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def _searcher(self) -> Searcher:
-        """This thread's searcher, brought up to date with the last commit."""
-        ix = self._index()
-        current = getattr(self._local, "searcher", None)
-        stale = current is not None and (
-            getattr(self._local, "ix", None) is not ix or ix.latest_generation() != current.reader().generation()
-        )
-        if current is None or stale:
-            # Not Searcher.refresh(): it fails on a searcher of an empty index.
-            if current is not None:
-                current.close()
-            current = ix.searcher()
-            self._local.ix = ix
-        self._local.searcher = current
-        return current
+    @contextmanager
+    def _reading(self) -> Iterator[Searcher]:
+        """One of the process's few searchers (EVALUATIONS), brought up to date with the last
+        commit. Few: each holds its readers' caches, and a searcher per request thread (dozens)
+        multiplied them; a search waits for one rather than open another."""
+        with self._evaluating:
+            ix = self._index()
+            with self._idle_lock:
+                held = self._idle.pop() if self._idle else None
+            if held is not None and (held[0] is not ix or ix.latest_generation() != held[1].reader().generation()):
+                held[1].close()  # not Searcher.refresh(): it fails on a searcher of an empty index
+                held = None
+            if held is None:
+                held = (ix, ix.searcher())
+            try:
+                yield held[1]
+            finally:
+                with self._idle_lock:
+                    self._idle.append(held)
 
-    def _evaluation(self, grants: Sequence[str] | None) -> Evaluation:
-        searcher = self._searcher()  # first: it may reopen the index, whose identity keys the caches
+    def _evaluation(self, searcher: Searcher, grants: Sequence[str] | None) -> Evaluation:
+        # After the searcher was taken: taking it may reopen the index, whose identity keys the caches.
         return Evaluation(self._vectors, searcher, str(id(self._ix)), grants)
 
     def warm(self) -> None:
         """Load what queries need of each segment now rather than in the first reader's request."""
-        self._evaluation(None)
+        with self._reading() as searcher:
+            self._evaluation(searcher, None)
 
     def search(self, request: SearchRequest) -> SearchHits:
-        return self._evaluation(request.grants).run(request)
+        with self._reading() as searcher:
+            return self._evaluation(searcher, request.grants).run(request)
 
     def finds(self, word: str, grants: Sequence[str] | None) -> bool:
-        return self._evaluation(grants).finds(stem(word))
+        with self._reading() as searcher:
+            return self._evaluation(searcher, grants).finds(stem(word))
 
     def spelling(self, word: str, limit: int) -> list[str]:
         # Candidates share the first letter, or one of its accented forms ("ecnomie" -> "économie"):
         # that keeps Whoosh's edit-distance scan short.
         typed = word.lower()
-        reader = self._searcher().reader()
         found: set[str] = set()
-        for first in ACCENTS.get(typed[:1], typed[:1]):
-            found.update(reader.terms_within("words", first + typed[1:], 2, prefix=1))
+        with self._reading() as searcher:
+            reader = searcher.reader()
+            for first in ACCENTS.get(typed[:1], typed[:1]):
+                found.update(reader.terms_within("words", first + typed[1:], 2, prefix=1))
         found.discard(typed)
         return sorted(found, key=lambda w: (distance(w, typed), w))[:limit]
 
     def document_ids(self) -> set[str]:
-        searcher = self._searcher()
-        return {stored["id"] for stored in searcher.reader().all_stored_fields()}
+        with self._reading() as searcher:
+            return {stored["id"] for stored in searcher.reader().all_stored_fields()}

@@ -55,15 +55,28 @@ class Vectors:
         self._postings: OrderedDict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached = 0
         self._lock = threading.Lock()
+        # One segment is loaded by one thread: many searches arriving together on a new segment
+        # wait for it rather than each reading every stored document of it at once.
+        self._loading = threading.Lock()
 
     # --- loading ---------------------------------------------------------------------------
 
     def segment(self, key: str, reader) -> Segment:  # type: ignore[no-untyped-def]
+        found = self._kept_segment(key)
+        if found is not None:
+            return found
+        with self._loading:
+            found = self._kept_segment(key)  # loaded by the thread this one waited for
+            return found if found is not None else self._load_segment(key, reader)
+
+    def _kept_segment(self, key: str) -> Segment | None:
         with self._lock:
             found = self._segments.get(key)
             if found is not None:
                 self._segments.move_to_end(key)
-                return found
+            return found
+
+    def _load_segment(self, key: str, reader) -> Segment:  # type: ignore[no-untyped-def]
         size = reader.doc_count_all()
         ids: list[str | None] = [None] * size
         kinds: dict[str, int] = {}
