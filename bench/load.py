@@ -43,7 +43,7 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.french_corpus import generate  # noqa: E402
 from bench.queries import query_sets  # noqa: E402
-from bench.search import ensure_database, free_port, tree_rss_mb, wait_until_up  # noqa: E402
+from bench.search import ensure_database, free_port, process_tree, tree_rss_mb, wait_until_up  # noqa: E402
 from praxis.config import Settings  # noqa: E402
 from praxis.db import make_engine, session_scope, upgrade  # noqa: E402
 from praxis.models import Community, CommunityMember, User  # noqa: E402
@@ -143,25 +143,8 @@ def wrk(base: str, clients: int, seconds: int, *args: str) -> dict:
 
 def tree_cpu_seconds(root: int) -> float:
     """CPU seconds used so far by a process and all its descendants."""
-    parents: dict[int, int] = {}
-    cpu: dict[int, float] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(entry.name)] = int(fields[1])
-        cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    family, grew = {root}, True
-    while grew:
-        grew = False
-        for pid, parent in parents.items():
-            if parent in family and pid not in family:
-                family.add(pid)
-                grew = True
-    return sum(cpu.get(pid, 0.0) for pid in family)
+    ticks = os.sysconf("SC_CLK_TCK")
+    return sum((int(fields[11]) + int(fields[12])) / ticks for fields in process_tree(root).values())
 
 
 def wait_idle(pid: int, limit: float = 180) -> float:

@@ -118,31 +118,29 @@ def text_stats(engine: sa.Engine) -> tuple[int, float]:
     return n, (b or 0) / 1e6
 
 
-def tree_rss_mb(root: int) -> float:
-    """RSS of a process and all its descendants, in MB (Whoosh may index in worker processes)."""
-    parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
+def process_tree(root: int) -> dict[int, list[str]]:
+    """A process and all its descendants: pid -> the fields of its /proc/<pid>/stat after the name."""
+    stats: dict[int, list[str]] = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        pid = int(entry.name)
-        parents[pid] = int(stat.rsplit(")", 1)[1].split()[1])
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                rss[pid] = int(line.split()[1])
+        if entry.name.isdigit():
+            try:
+                stats[int(entry.name)] = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
     family, grew = {root}, True
     while grew:
         grew = False
-        for pid, parent in parents.items():
-            if parent in family and pid not in family:
+        for pid, fields in stats.items():
+            if int(fields[1]) in family and pid not in family:
                 family.add(pid)
                 grew = True
-    return sum(rss.get(pid, 0) for pid in family) / 1024
+    return {pid: stats[pid] for pid in family if pid in stats}
+
+
+def tree_rss_mb(root: int) -> float:
+    """RSS of a process and all its descendants, in MB (Whoosh may index in worker processes)."""
+    page_kb = os.sysconf("SC_PAGE_SIZE") / 1024
+    return sum(int(fields[21]) * page_kb for fields in process_tree(root).values()) / 1024
 
 
 def run_reindex(env: dict, log: Path) -> dict:
