@@ -46,9 +46,13 @@ class Entry:
     last_modified: datetime
 
 
+def _digest(body: bytes) -> str:
+    return hashlib.blake2b(body, digest_size=12).hexdigest()
+
+
 def etag_for(body: bytes) -> str:
     # Weak: the same page compressed or not is the same page.
-    return 'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+    return f'W/"{_digest(body)}"'
 
 
 def _http_date(moment: datetime) -> bytes:
@@ -130,7 +134,7 @@ class ConditionalGetMiddleware:
         await self._render_and_keep(scope, receive, send, headers, cookies, key, version, today)
 
     async def _replay(self, entry: Entry, headers: dict[bytes, bytes], cookies: dict[str, str], send: Send) -> None:
-        body, extra, etag = entry.body, [], f'W/"{entry.digest}"'
+        body, extra, etag = entry.body, [], f'W/"{entry.digest}"'  # etag_for(entry.body), computed once
         if entry.csrf is not None:
             value = cookies.get(CSRF_COOKIE)
             if not value:
@@ -170,7 +174,7 @@ class ConditionalGetMiddleware:
             midnight = datetime.combine(today, time.min, self.tz)
             entry = Entry(
                 status=start["status"], headers=[(k, v) for k, v in sent if k.lower() not in _DROPPED_HEADERS],
-                body=body, csrf=csrf, digest=hashlib.blake2b(body, digest_size=12).hexdigest(),
+                body=body, csrf=csrf, digest=_digest(body),
                 version=version.number, day=today, last_modified=max(version.changed_at, midnight),
             )
             self._store(key, entry)

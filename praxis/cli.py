@@ -36,6 +36,10 @@ def fail(message: str) -> None:
     raise typer.Exit(1)
 
 
+def warn(message: str) -> None:
+    typer.secho(f"Warning: {message}", err=True, fg=typer.colors.YELLOW)
+
+
 def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn domain, settings and connection errors into one line and a non-zero exit."""
 
@@ -154,7 +158,7 @@ def serve(
     if report:
         typer.echo(f"Imported {report.created} notes from {settings.content_dir}.")
     for warning in shared_database_warnings(settings, workers):
-        typer.secho(f"Warning: {warning}", err=True, fg=typer.colors.YELLOW)
+        warn(warning)
     typer.echo(f"Praxis on http://{host}:{port}/ (data in {settings.data_dir.resolve()})")
     from praxis.logs import logging_config
 
@@ -297,7 +301,7 @@ def backup(file: Path) -> None:
 
     summary = backups.create_backup(Settings(), file, progress=typer.echo)
     for warning in summary.warnings:
-        typer.secho(f"Warning: {warning}", err=True, fg=typer.colors.YELLOW)
+        warn(warning)
     typer.echo(f"Backed up {summary.counts['notes']} notes, {summary.counts['revisions']} revisions and "
                f"{summary.files} files to {file} ({backups.human_size(summary.size)}).")
 
@@ -310,7 +314,7 @@ def restore(file: Path) -> None:
 
     summary = backups.restore_backup(Settings(), file, progress=typer.echo)
     for warning in summary.warnings:
-        typer.secho(f"Warning: {warning}", err=True, fg=typer.colors.YELLOW)
+        warn(warning)
     migrated = f", migrated from {summary.revision} to {summary.migrated_to}" if summary.migrated_to else ""
     typer.echo(f"Restored {summary.counts['notes']} notes, {summary.counts['revisions']} revisions and "
                f"{summary.files} files from {file}{migrated}; indexed {summary.indexed or 0} notes.")

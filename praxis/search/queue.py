@@ -153,9 +153,7 @@ class Indexer:
 
     def catch_up(self) -> None:
         """Apply what is still queued (before a search: it never misses an acknowledged write)."""
-        with self._session() as session:
-            queued = session.exec(select(SearchQueue.id).limit(1)).first() is not None
-        if queued:
+        if self.pending():
             self.sync()
 
     def _retry_later(self) -> None:
