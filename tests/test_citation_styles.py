@@ -43,6 +43,10 @@ PRAXIS = [
      f"Maryse Gervais, Marie-Hélène Laurence, Alice Rivard. (2024). {TITLE}. Praxis (accessed April 21, 2025), {SITE}/n/abc123/."),
     ((RESEAU,), "fr",
      f"Réseau des agent·es de développement numérique. (2024). {TITLE}. Praxis (consulté le 21 avril 2025), {SITE}/n/abc123/."),
+    ((GERVAIS, LAURENCE), "en",
+     f"Maryse Gervais, Marie-Hélène Laurence. (2024). {TITLE}. Praxis (accessed April 21, 2025), {SITE}/n/abc123/."),
+    ((RESEAU,), "en",
+     f"Réseau des agent·es de développement numérique. (2024). {TITLE}. Praxis (accessed April 21, 2025), {SITE}/n/abc123/."),
 ]
 
 
@@ -56,6 +60,7 @@ def test_praxis_style_names_every_author_in_order_and_dates_the_first_of_the_mon
     names = ", ".join(f"Prénom{i} Nom{i}" for i in range(1, 23))
     assert cited == f"{names}. (2024). {TITLE}. Praxis (consulté le 1er mai 2025), {SITE}/n/abc123/."
     assert text(work(GERVAIS), "praxis", "en", date(2025, 5, 1)).endswith("Praxis (accessed May 1, 2025), https://praxis.example.org/n/abc123/.")
+    assert text(work(*twenty_two()), "praxis", "en") == f"{names}. (2024). {TITLE}. Praxis (accessed April 21, 2025), {SITE}/n/abc123/."
 
 
 def test_praxis_style_of_a_note_never_published_and_a_title_ending_with_a_question_mark():
@@ -98,6 +103,9 @@ def test_apa_lists_nineteen_authors_an_ellipsis_and_the_last():
     first = ", ".join(f"Nom{i}, P." for i in range(1, 20))
     assert cited == f"{first}, ... Nom22, P. (2024, 30 octobre). {TITLE}. Praxis. {SITE}/n/abc123/"
     assert ", Nom19, P., . . . Nom22, P. (2024, October 30)." in text(work(*twenty_two(), archived=True), "apa", "en")
+    assert text(work(*twenty_two()), "apa", "en") == (
+        f"{first}, . . . Nom22, P. (2024, October 30). {TITLE}. Praxis. Retrieved April 21, 2025, from {SITE}/n/abc123/"
+    )
     assert text(work(*twenty_two()[:20], archived=True), "apa", "en").startswith(
         ", ".join(f"Nom{i}, P." for i in range(1, 20)) + ", & Nom20, P. (2024"
     )
@@ -179,6 +187,9 @@ MLA = [
      f"Gervais, Maryse, et al. «\u00a0{TITLE}\u00a0». Praxis, 30 octobre 2024, praxis.example.org/n/abc123/. Consulté le 21 avril 2025."),
     ((RESEAU,), "en",
      f"Réseau des agent·es de développement numérique. “{TITLE}.” Praxis, 30 Oct. 2024, praxis.example.org/n/abc123/. Accessed 21 Apr. 2025."),
+    ((RESEAU,), "fr",
+     f"Réseau des agent·es de développement numérique. «\u00a0{TITLE}\u00a0». Praxis, 30 octobre 2024, praxis.example.org/n/abc123/. "
+     "Consulté le 21 avril 2025."),
 ]
 
 
@@ -190,6 +201,12 @@ def test_mla_style(authors, lang, expected):
 def test_mla_many_authors_no_date_quotes_within_the_title_and_the_published_example():
     assert text(work(*twenty_two(), published=None), "mla", "en") == (
         f"Nom1, Prénom1, et al. “{TITLE}.” Praxis, praxis.example.org/n/abc123/. Accessed 21 Apr. 2025."
+    )
+    assert text(work(*twenty_two()), "mla", "fr") == (
+        f"Nom1, Prénom1, et al. «\u00a0{TITLE}\u00a0». Praxis, 30 octobre 2024, praxis.example.org/n/abc123/. Consulté le 21 avril 2025."
+    )
+    assert text(work(GERVAIS, published=None), "mla", "fr") == (
+        f"Gervais, Maryse. «\u00a0{TITLE}\u00a0». Praxis, praxis.example.org/n/abc123/. Consulté le 21 avril 2025."
     )
     quoted = work(RIVARD, title='Le mot "commun" et ses “usages”', published=date(2024, 9, 2), archived=True)
     assert text(quoted, "mla", "en") == "Rivard, Alice. “Le mot ‘commun’ et ses ‘usages.’” Praxis, 2 Sept. 2024, praxis.example.org/n/abc123/."
@@ -239,6 +256,9 @@ def test_chicago_names_six_then_three_and_et_al_and_dates_access_only_without_a_
         "Nom1, Prénom1, Prénom2 Nom2, Prénom3 Nom3, Prénom4 Nom4, Prénom5 Nom5, and Prénom6 Nom6. 2024."
     )
     assert text(work(*twenty_two()), "chicago", "fr").startswith("Nom1, Prénom1, Prénom2 Nom2, Prénom3 Nom3, et al. 2024. «")
+    assert text(work(*twenty_two()), "chicago", "en") == (
+        f"Nom1, Prénom1, Prénom2 Nom2, Prénom3 Nom3, et al. 2024. “{TITLE}.” Praxis. October 30, 2024. {SITE}/n/abc123/."
+    )
     assert text(work(GERVAIS, published=None), "chicago", "fr") == (
         f"Gervais, Maryse. s. d. «\u00a0{TITLE}\u00a0». Praxis. Consulté le 21 avril 2025. {SITE}/n/abc123/."
     )
@@ -247,6 +267,18 @@ def test_chicago_names_six_then_three_and_et_al_and_dates_access_only_without_a_
                 url="https://www.yale.edu/about-yale/yale-facts", site_name="Yale University")
     assert text(yale, "chicago", "en", date(2017, 5, 1)) == (
         "Yale University. n.d. “About Yale: Yale Facts.” Accessed May 1, 2017. https://www.yale.edu/about-yale/yale-facts."
+    )
+
+
+def test_chicago_quotation_marks_within_a_title_take_the_inner_form_in_both_languages():
+    # CMOS 6.9 and 13.93: single quotation marks inside double ones, the period inside both in
+    # American usage; in French, English quotation marks inside the guillemets, the period after.
+    quoted = work(RIVARD, title='Le mot "commun" et ses “usages”')
+    assert text(quoted, "chicago", "en") == (
+        f"Rivard, Alice. 2024. “Le mot ‘commun’ et ses ‘usages.’” Praxis. October 30, 2024. {SITE}/n/abc123/."
+    )
+    assert text(quoted, "chicago", "fr") == (
+        f"Rivard, Alice. 2024. «\u00a0Le mot “commun” et ses “usages”\u00a0». Praxis. 30 octobre 2024. {SITE}/n/abc123/."
     )
 
 
@@ -369,6 +401,10 @@ def test_csl_json_golden_and_variants():
         "language": "fr", "issued": {"date-parts": [[2024, 10, 30]]},
     }]
     assert text(w, "csl-json", "en") == text(w, "csl-json", "fr")
+    three = json.loads(text(work(GERVAIS, LAURENCE, RIVARD), "csl-json", "en"))[0]
+    assert three["author"] == [
+        {"family": "Gervais", "given": "Maryse"}, {"family": "Laurence", "given": "Marie-Hélène"}, {"family": "Rivard", "given": "Alice"}
+    ]
     undated = json.loads(text(work(*twenty_two(), published=None), "csl-json", "fr"))[0]
     assert "issued" not in undated and len(undated["author"]) == 22
     assert json.loads(text(work(person("Martin Luther King Jr.")), "csl-json", "fr"))[0]["author"] == [

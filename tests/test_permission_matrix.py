@@ -2,7 +2,8 @@
 
 The world: Alice writes note T ("Titre-Secret-T") with the visibility under test, kept among the
 community "Cercle" (Alice, Carl) or the chosen reader Rita; it links to Olga's public note P, and P
-names T in a wikilink. Mona is signed in and related to nothing; Adam is an admin.
+names T in a wikilink. A reader allowed to see T (Rita, or Carl for the community) comments on
+it. Mona is signed in and related to nothing; Adam is an admin.
 """
 
 import json
@@ -10,13 +11,15 @@ import re
 
 import pytest
 
-from praxis.schemas import CommunityCreate, MemberAdd, NoteUpdate
-from praxis.services import communities
+from praxis.schemas import CommentCreate, CommunityCreate, MemberAdd, NoteUpdate
+from praxis.services import communities, discussion
 from praxis.services import notes as note_service
 from tests.factories import browser_for, make_note, make_user
 
 SECRET_TITLE = "Titre-Secret-T"
 SECRET_BODY = "Corps-Secret-T"
+COMMENT_BODY = "Commentaire-Secret-T"
+COMMENTER = {"public": "reader", "community": "community_member", "restricted": "reader"}  # allowed to read T
 VIEWERS = ["anonymous", "member", "community_member", "reader", "author", "admin"]
 ALLOWED = {
     "public": set(VIEWERS),
@@ -52,7 +55,10 @@ def _make_secret(session, world, visibility):
                        visibility=visibility, links=[world["public"].id], **extra)
     note_service.update_note(session=session, actor=alice, note_id=secret.id,
                              data=NoteUpdate(base_revision=1, body=f"{SECRET_BODY}, revu, et [[Note publique P]]."))
+    commenter = world["people"][COMMENTER[visibility]]
+    comment = discussion.create(session=session, actor=commenter, note_id=secret.id, data=CommentCreate(body=COMMENT_BODY))
     session.commit()
+    world["comment"] = comment.id
     return secret
 
 
@@ -78,9 +84,9 @@ def test_every_read_path_agrees_with_the_policy(app, session, world, visibility,
             # (its id, hence a link to it) would be a leak there.
             if path.startswith("/api/") and isinstance(response.json(), dict) and "body" in response.json():
                 text = json.dumps({k: v for k, v in response.json().items() if k != "body"})
-            seen.append((path, sid in text))
+            seen.append((path, sid in text or COMMENT_BODY in text))
         else:
-            seen.append((path, SECRET_TITLE in text or SECRET_BODY in text or sid in text))
+            seen.append((path, SECRET_TITLE in text or SECRET_BODY in text or sid in text or COMMENT_BODY in text))
         return response
 
     # The note itself, its revisions, diffs and requests, as pages and as JSON.
@@ -110,11 +116,31 @@ def test_every_read_path_agrees_with_the_policy(app, session, world, visibility,
     assert (f'href="/n/{sid}/"' in p_json["html"]) == allowed
     p_page = page(f"/n/{pid}/", authored_elsewhere=True)
     assert (f'href="/n/{sid}/"' in p_page.text) == allowed
+    # The discussion: the thread, the comment, its edit form and the public feed.
+    cid = world["comment"]
+    for path in (f"/n/{sid}/", f"/api/v1/notes/{sid}/comments", f"/api/v1/comments/{cid}"):
+        response = page(path)
+        assert response.status_code == (200 if allowed else 404), path
+        assert (COMMENT_BODY in response.text) == allowed, path
+    edit = client.get(f"/comments/{cid}/edit", follow_redirects=False)
+    seen.append((f"/comments/{cid}/edit", COMMENT_BODY in edit.text or SECRET_TITLE in edit.text))
+    if viewer == COMMENTER[visibility]:
+        assert edit.status_code == 200 and COMMENT_BODY in edit.text
+    elif viewer == "anonymous":
+        assert edit.status_code == 303 and edit.headers["location"].startswith("/login?next=")
+    else:
+        assert edit.status_code == (403 if allowed else 404) and COMMENT_BODY not in edit.text
+    feed = client.get(f"/n/{sid}/discussion.atom")
+    seen.append((f"/n/{sid}/discussion.atom", COMMENT_BODY in feed.text or SECRET_TITLE in feed.text))
+    # The feed is public, the same for everyone: only a public note has one.
+    assert feed.status_code == (200 if visibility == "public" else 404)
+    assert (COMMENT_BODY in feed.text) == (visibility == "public")
 
     leaks = [path for path, shows in seen if shows and not allowed]
     assert leaks == [], f"{viewer} sees a {visibility} note through {leaks}"
     if allowed:
         shown = {path for path, shows in seen if shows}
         for path in (f"/n/{sid}/", f"/n/{sid}/?rev=1", f"/n/{sid}/history", f"/api/v1/notes/{sid}",
-                     f"/api/v1/notes/{sid}/revisions/1", "/api/v1/notes", "/", "/u/alice/", f"/n/{pid}/"):
+                     f"/api/v1/notes/{sid}/revisions/1", "/api/v1/notes", "/", "/u/alice/", f"/n/{pid}/",
+                     f"/api/v1/notes/{sid}/comments", f"/api/v1/comments/{world['comment']}"):
             assert path in shown, f"{viewer} should see the {visibility} note through {path}"

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from praxis import policy
-from praxis.errors import Forbidden, Invalid, NotFound, NotSignedIn
+from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
+from praxis.i18n import N_
 from praxis.markdown import render
 from praxis.models import Comment, CommentEdit, Note, User, utcnow
 from praxis.schemas import (
@@ -177,6 +178,9 @@ def create(*, session: Session, actor: policy.Actor, note_id: str, data: Comment
         parent = session.get(Comment, data.parent_id)
         if parent is None or parent.note_id != note.id or parent.deleted_at is not None:
             raise Invalid("The comment answered is not in this discussion.", field="parent_id")
+        if parent.hidden_at is not None:  # a moderator took it out of the discussion: no one answers it, no one is told
+            raise Conflict("The comment answered is hidden: it can no longer be replied to.",
+                           text=N_("Ce commentaire a été masqué : on ne peut plus y répondre."))
     limits.check(session, Comment.created_at, Comment.author_id == actor.id, limit=RATE_LIMIT, window=RATE_WINDOW, what="comments")
     comment = Comment(id=secrets.token_urlsafe(9), note_id=note.id, parent_id=data.parent_id, author_id=actor.id,
                       body=data.body, html=_rendered(session, data.body))

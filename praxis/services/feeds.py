@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from feedgen.feed import FeedGenerator
 from sqlmodel import Session
 
-from praxis import policy
+from praxis import i18n, policy
 from praxis.errors import NotFound
 from praxis.schemas import NoteQuery, NoteSummary
 from praxis.services import accounts, bases, carnets, discussion
@@ -109,14 +109,16 @@ def discussion_feed(session: Session, note_id: str, site_name: str) -> bytes:
     note, _ = note_service.load_readable(session, None, note_id)
     comments = sorted((c for c in thread.items if c.state == "visible"), key=lambda c: c.edited_at or c.created_at, reverse=True)
     page = note_url(session, note.id)
+    lang = str(session.info.get("language", "fr"))  # the site's language: the feed is the same for every reader
     feed = FeedGenerator()
     feed.id(f"{page}#discussion")
-    feed.title(f"Discussion : {note.title}")
+    with i18n.using(lang):
+        feed.title(i18n.gettext("Discussion : {title}").format(title=note.title))
     feed.updated(max([note.created_at, *(c.edited_at or c.created_at for c in comments)]))
     feed.link(href=f"{page}discussion.atom", rel="self", type="application/atom+xml")
     feed.link(href=f"{page}#discussion", rel="alternate", type="text/html")
     feed.author(name=site_name, uri=site_url(session) + "/")
-    feed.language("fr")
+    feed.language(lang)
     for c in comments[:FEED_SIZE]:
         entry = feed.add_entry(order="append")
         entry.id(c.url)

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from praxis.deps import SessionDep, UserDep
-from praxis.errors import Forbidden, Invalid, TooManyRequests
+from praxis.errors import Conflict, Forbidden, Invalid, TooManyRequests
 from praxis.schemas import MAX_COMMENT_CHARS, CommentCreate, CommentHide, CommentUpdate, DiscussionUpdate
 from praxis.services import discussion
 from praxis.web.forms import first_error, parse_form
@@ -36,7 +36,7 @@ def post_comment(request: Request, note_id: str, session: SessionDep, actor: Use
         return note_page_again(request, session, actor, note_id, form="comment_form", typed=typed, errors=errors)
     try:
         comment = discussion.create(session=session, actor=actor, note_id=note_id, data=data)
-    except (Invalid, TooManyRequests, Forbidden) as exc:
+    except (Invalid, TooManyRequests, Forbidden, Conflict) as exc:
         return note_page_again(request, session, actor, note_id, form="comment_form", typed=typed, exc=exc)
     return _to_comment(note_id, comment.id)
 

@@ -38,7 +38,7 @@ FIELD_LABELS = {
     "website": N_("Site web"), "region": N_("Région"), "description": N_("Description"), "definition": N_("Définition"),
     "synonyms": N_("Synonymes"), "family_name": N_("Nom de famille"), "given_name": N_("Prénom(s)"),
     "is_organisation": N_("Organisation"), "style": N_("Style de citation"), "accessed": N_("Date de consultation"), "rev": N_("Révision"),
-    "parent_id": N_("Réponse à"), "reason": N_("Raison"),
+    "parent_id": N_("Réponse à"), "reason": N_("Raison"), "subject": N_("Objet"), "message": N_("Message"),
 }
 
 

@@ -77,6 +77,59 @@ def test_the_time_zone_setting_decides_which_day_today_is(app, session, zone):
     assert date.fromisoformat(body["accessed"]) in expected
 
 
+def test_the_site_name_setting_names_the_publisher_everywhere(app, session):
+    """PRAXIS_SITE_NAME, not the "Praxis" fallback, is the site in every style, download and tag."""
+    from html.parser import HTMLParser
+    from urllib.parse import unquote
+
+    from fastapi.testclient import TestClient
+
+    from praxis.app import create_app
+
+    site = create_app(app.state.settings.model_copy(update={"site_name": "Réseau ADN Savoirs"}))
+    alice = make_user(session, "alice", name="Alice Rivard")
+    note = make_note(session, alice, title="Chantier", published_at="2024-10-30T12:00:00Z")
+    url = f"https://praxis.encommun.io/n/{note.id}/"
+
+    class Tags(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.meta: dict[str, str] = {}
+            self.coins = ""
+
+        def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+            found = dict(attrs)
+            if tag == "meta" and found.get("name"):
+                self.meta[found["name"]] = found.get("content") or ""
+            if tag == "span" and found.get("class") == "Z3988":
+                self.coins = found.get("title") or ""
+
+    with TestClient(site, base_url="https://testserver") as c:
+        def cited(style: str, lang: str = "fr") -> str:
+            params = {"style": style, "lang": lang, "accessed": "2025-04-21"}
+            return c.get(f"/api/v1/notes/{note.id}/citation", params=params).json()["text"]
+
+        assert cited("praxis") == f"Alice Rivard. (2024). Chantier. Réseau ADN Savoirs (consulté le 21 avril 2025), {url}."
+        assert cited("praxis", "en") == f"Alice Rivard. (2024). Chantier. Réseau ADN Savoirs (accessed April 21, 2025), {url}."
+        assert cited("apa") == f"Rivard, A. (2024, 30 octobre). Chantier. Réseau ADN Savoirs. Consulté le 21 avril 2025 à l'adresse {url}"
+        assert cited("apa", "en") == f"Rivard, A. (2024, October 30). Chantier. Réseau ADN Savoirs. Retrieved April 21, 2025, from {url}"
+        assert cited("mla", "en") == (
+            f"Rivard, Alice. “Chantier.” Réseau ADN Savoirs, 30 Oct. 2024, praxis.encommun.io/n/{note.id}/. Accessed 21 Apr. 2025."
+        )
+        assert cited("mla") == (
+            f"Rivard, Alice. «\u00a0Chantier\u00a0». Réseau ADN Savoirs, 30 octobre 2024, praxis.encommun.io/n/{note.id}/. "
+            "Consulté le 21 avril 2025."
+        )
+        assert "  howpublished = {Réseau ADN Savoirs},\n" in c.get(f"/n/{note.id}/citation.bib").text
+        page = Tags()
+        page.feed(c.get(f"/n/{note.id}/").text)
+    site.state.engine.dispose()
+    assert page.meta["DC.publisher"] == "Réseau ADN Savoirs"
+    fields = dict(part.split("=", 1) for part in page.coins.split("&"))
+    assert unquote(fields["rft.source"]) == "Réseau ADN Savoirs"
+    assert "Praxis" not in page.coins
+
+
 def test_every_style_and_both_languages_answer(client, session):
     alice = make_user(session, "alice", name="Alice Rivard")
     note = make_note(session, alice, title="Économie « sociale »", published_at="2024-05-01T12:00:00Z")

@@ -181,3 +181,39 @@ def test_counts_on_lists_and_the_public_feed(client, session):
     parsed = feedparser.parse(feed.text)
     assert [e.link for e in parsed.entries] == [kept["url"]]
     assert parsed.entries[0].author == "Alice Rivard" and "<em>avis</em>" in parsed.entries[0].content[0].value
+
+
+def test_a_hidden_comment_leaves_the_counts_on_lists(client, session):
+    alice = make_user(session, "alice")
+    make_user(session, "bob")
+    make_user(session, "root", admin=True)
+    note = make_note(session, alice, title="Chantier")
+    bob = token_for(client, "bob")
+    _post(client, note.id, bob, "Un avis.")
+    spam = _post(client, note.id, bob, "Achetez maintenant!").json()
+
+    def count() -> int:
+        return next(i for i in client.get("/api/v1/notes").json()["items"] if i["id"] == note.id)["comment_count"]
+
+    assert count() == 2
+    assert client.post(f"/api/v1/comments/{spam['id']}/hide", headers=token_for(client, "alice"), json={"reason": "Publicité"}).status_code == 200
+    assert count() == 1
+    client.post(f"/api/v1/comments/{spam['id']}/restore", headers=token_for(client, "root"))
+    assert count() == 2
+
+
+def test_a_hidden_comment_cannot_be_answered_and_its_author_hears_nothing(client, session):
+    alice = make_user(session, "alice")
+    make_user(session, "bob")
+    make_user(session, "carole")
+    note = make_note(session, alice, title="Chantier")
+    spam = _post(client, note.id, token_for(client, "bob"), "Achetez maintenant!").json()
+    client.post(f"/api/v1/comments/{spam['id']}/hide", headers=token_for(client, "alice"), json={"reason": "Publicité"})
+    carole = token_for(client, "carole")
+    refused = _post(client, note.id, carole, "Je réponds quand même.", spam["id"])
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == "The comment answered is hidden: it can no longer be replied to."
+    assert [i["body"] for i in client.get(f"/api/v1/notes/{note.id}/comments", headers=carole).json()["items"]] == [None]
+    box = client.get("/api/v1/me/notifications", headers=token_for(client, "bob")).json()
+    assert box["items"] == [] and box["unread"] == 0
+    assert _post(client, note.id, carole, "Un commentaire à part.").status_code == 201  # the discussion itself stays open

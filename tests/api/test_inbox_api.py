@@ -3,12 +3,14 @@ may never be seen through them."""
 
 from __future__ import annotations
 
+from html import unescape
+
 from sqlmodel import select
 
 from praxis.models import Message
 from praxis.schemas import CarnetCreate
 from praxis.services import carnets
-from tests.factories import make_note, make_user, token_for
+from tests.factories import browser_for, csrf_from, make_note, make_user, page_text, token_for
 
 
 def _inbox(client, who: str) -> dict:  # type: ignore[no-untyped-def]
@@ -148,3 +150,35 @@ def test_what_may_not_be_seen_cannot_be_written_to_and_profiles_without_login_re
         client.post(f"/api/v1/notes/{make_note(session, alice).id}/contact", headers=bob, json={"subject": "x", "message": "y"})
     assert client.post(f"/api/v1/notes/{make_note(session, alice).id}/contact", headers=bob,
                        json={"subject": "x", "message": "y"}).status_code == 429
+
+
+def test_a_message_or_subject_too_long_is_refused_naming_the_field(client, session, app):
+    alice = make_user(session, "alice")
+    bob = make_user(session, "bob")
+    note = make_note(session, alice, title="Chantier")
+    headers = token_for(client, "bob")
+    for payload, field in (({"subject": "Une idée", "message": "m" * 5001}, "message"), ({"subject": "s" * 201, "message": "Un mot."}, "subject")):
+        refused = client.post(f"/api/v1/notes/{note.id}/contact", headers=headers, json=payload)
+        assert refused.status_code == 422, refused.text
+        assert [e["loc"] for e in refused.json()["detail"]] == [["body", field]]
+    at_the_limit = client.post(f"/api/v1/notes/{note.id}/contact", headers=headers, json={"subject": "s" * 200, "message": "m" * 5000})
+    assert at_the_limit.status_code == 202
+    assert [len(m["body"]) for m in client.get("/api/v1/me/messages", headers=token_for(client, "alice")).json()] == [5000]
+    # The form under the note says what is wrong, and gives back what was typed.
+    browser = browser_for(app, session, bob)
+    page = browser.get(f"/n/{note.id}/")
+    long_message = "Un long message. " * 300  # 5 100 characters
+    sent = browser.post(f"/n/{note.id}/contact", data={"csrf_token": csrf_from(page.text, f"/n/{note.id}/contact"),
+                                                       "subject": "Une idée", "message": long_message})
+    assert sent.status_code == 422
+    contact = sent.text[sent.text.index('<section id="contact"'):]
+    contact = contact[:contact.index("</section>")]
+    assert "Certains champs sont à corriger" in contact and page_text(contact).count("Ce texte est trop long.") == 1
+    assert "Message : Ce texte est trop long." in page_text(contact)  # the field named as the form names it
+    assert long_message in unescape(contact) and 'value="Une idée"' in contact
+    too_long_subject = browser.post(f"/n/{note.id}/contact", data={"csrf_token": csrf_from(page.text, f"/n/{note.id}/contact"),
+                                                                   "subject": "S" * 201, "message": "Un mot."})
+    assert too_long_subject.status_code == 422 and page_text(too_long_subject.text).count("Ce texte est trop long.") == 1
+    assert "Objet : Ce texte est trop long." in page_text(too_long_subject.text)
+    assert f'value="{"S" * 201}"' in too_long_subject.text and ">Un mot.</textarea>" in too_long_subject.text
+    assert len(client.get("/api/v1/me/messages", headers=token_for(client, "alice")).json()) == 1  # nothing more was sent

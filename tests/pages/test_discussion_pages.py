@@ -103,3 +103,50 @@ def test_hostile_comments_staypage_text(app, session):
     thread = _discussion(browser.get(f"/n/{note.id}/").text)
     assert "<script" not in thread and "<img" not in thread and 'href="javascript' not in thread
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in thread  # shown as the text it is
+
+
+def _comment(browser, note_id: str, body: str, parent_id: str = ""):  # type: ignore[no-untyped-def]
+    page = browser.get(f"/n/{note_id}/")
+    data = {"csrf_token": csrf_from(page.text, f"/n/{note_id}/comments"), "body": body} | ({"parent_id": parent_id} if parent_id else {})
+    return browser.post(f"/n/{note_id}/comments", data=data, follow_redirects=False)
+
+
+def _hide(browser, comment_id: str, note_id: str) -> None:  # type: ignore[no-untyped-def]
+    page = browser.get(f"/n/{note_id}/")
+    hidden = browser.post(f"/comments/{comment_id}/hide", data={"csrf_token": csrf_from(page.text, f"/comments/{comment_id}/hide"),
+                                                               "reason": "Publicité"}, follow_redirects=False)
+    assert hidden.status_code == 303
+
+
+def test_a_hidden_comment_is_not_counted_on_the_home_page(app, session):
+    alice = make_user(session, "alice")
+    bob = make_user(session, "bob")
+    note = make_note(session, alice, title="Chantier")
+    writer = browser_for(app, session, bob)
+    _comment(writer, note.id, "Un avis.")
+    spam = _comment(writer, note.id, "Achetez maintenant!").headers["location"].rsplit("#c-", 1)[1]
+    visitor = browser_for(app, session, None)
+    assert f'href="/n/{note.id}/#discussion">2 commentaires</a>' in visitor.get("/").text
+    _hide(browser_for(app, session, alice), spam, note.id)
+    home = visitor.get("/").text
+    assert f'href="/n/{note.id}/#discussion">1 commentaire</a>' in home and "2 commentaires" not in home
+
+
+def test_a_reply_to_a_comment_hidden_meanwhile_is_refused_with_what_was_typed(app, session):
+    alice = make_user(session, "alice")
+    bob = make_user(session, "bob")
+    carole = make_user(session, "carole")
+    note = make_note(session, alice, title="Chantier")
+    spam = _comment(browser_for(app, session, bob), note.id, "Achetez maintenant!").headers["location"].rsplit("#c-", 1)[1]
+    replier = browser_for(app, session, carole)
+    page = replier.get(f"/n/{note.id}/")  # read before the comment was hidden: its reply form is there
+    assert f'<input type="hidden" name="parent_id" value="{spam}">' in page.text
+    _hide(browser_for(app, session, alice), spam, note.id)
+    refused = replier.post(f"/n/{note.id}/comments", data={"csrf_token": csrf_from(page.text, f"/n/{note.id}/comments"),
+                                                            "body": "Je réponds quand même.", "parent_id": spam})
+    assert refused.status_code == 409
+    thread = _discussion(refused.text)
+    assert "Ce commentaire a été masqué : on ne peut plus y répondre." in unescape(thread)
+    assert "Je réponds quand même." in unescape(thread)  # nothing typed is lost
+    assert "Je réponds quand même." not in _discussion(browser_for(app, session, alice).get(f"/n/{note.id}/").text)
+    assert "non lues" not in page_text(browser_for(app, session, bob).get("/").text)  # its author is not told

@@ -169,3 +169,40 @@ def test_unknown_carnet_and_person_are_404(client, people):
     assert client.get("/c/inexistant/feed.atom").status_code == 404
     assert client.get("/c/AAAAAAAAAAAAAAAAAAAAAAAA/feed.atom").status_code == 404
     assert client.get("/u/personne/feed.atom").status_code == 404
+
+
+def test_discussion_feed_leaves_out_hidden_comments(client, session, people):
+    note = make_note(session, people["alice"], title="Chantier")
+    said = {}
+    for body in ("Un avis utile.", "Achetez maintenant!"):
+        made = client.post(f"/api/v1/notes/{note.id}/comments", headers=people["bob_h"], json={"body": body})
+        said[body] = made.json()["url"]
+    root = read_feed(client, f"/n/{note.id}/discussion.atom")
+    assert len(root.findall(f"{ATOM}entry")) == 2
+    spam = said["Achetez maintenant!"].rsplit("#c-", 1)[1]
+    hidden = client.post(f"/api/v1/comments/{spam}/hide", headers=people["alice_h"], json={"reason": "Publicité"})
+    assert hidden.status_code == 200
+    response = client.get(f"/n/{note.id}/discussion.atom")
+    root = read_feed(client, f"/n/{note.id}/discussion.atom")
+    assert [e.findtext(f"{ATOM}id") for e in root.findall(f"{ATOM}entry")] == [said["Un avis utile."]]
+    assert "Achetez" not in response.text and "Publicité" not in response.text
+    assert root.findtext(f"{ATOM}title") == "Discussion : Chantier"
+
+
+def test_discussion_feed_speaks_the_sites_language(app, session, people):
+    from fastapi.testclient import TestClient
+
+    from praxis.app import create_app
+
+    note = make_note(session, people["alice"], title="Garden")
+    site = create_app(app.state.settings.model_copy(update={"language": "en"}))
+    with TestClient(site, base_url="https://testserver") as english:
+        english.post(f"/api/v1/notes/{note.id}/comments", headers=token_for(english, "bob"), json={"body": "Nice."})
+        # The feed is the same for every reader: the site's language, whatever the reader asks for.
+        response = english.get(f"/n/{note.id}/discussion.atom", headers={"Accept-Language": "fr-CA"})
+    site.state.engine.dispose()
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+    assert root.findtext(f"{ATOM}title") == "Discussion: Garden"
+    assert feedparser.parse(response.content).feed.language == "en"

@@ -105,6 +105,33 @@ def test_a_notification_chosen_by_email_is_delivered_in_text_and_html(client, se
     assert _deliver(app, smtp) == 0  # sent once
 
 
+def test_an_english_site_mails_its_notifications_in_english(session, settings, smtp):
+    english_site = create_app(settings.model_copy(update={"language": "en"}))
+    with TestClient(english_site, base_url="https://testserver") as client:
+        alice = _with_email(session, "alice", "Alice Martin")
+        make_user(session, "bob", name="Bob Smith")
+        note = make_note(session, alice, title="Garden")
+        _set(client, "alice", comment="email")
+        # Bob reads the site in French: the mail still speaks the site's language, its reader's.
+        made = client.post(f"/api/v1/notes/{note.id}/comments", headers=token_for(client, "bob") | {"Accept-Language": "fr"},
+                           json={"body": "Nice work!"})
+        assert made.status_code == 201
+        assert _deliver(english_site, smtp) == 1
+    english_site.state.engine.dispose()
+    [received] = smtp.inbox.messages
+    assert received["To"] == "alice@exemple.org"
+    assert received["Subject"] == "[Praxis] Bob Smith commented on your note “Garden”."
+    text = received.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert text.startswith("Hello Alice Martin,\n\nBob Smith commented on your note “Garden”.\n")
+    assert f"See: https://praxis.example.org/n/{note.id}/#c-" in text
+    assert "Choose what is sent to you by email: https://praxis.example.org/account/notifications" in text
+    html = received.get_body(("html",)).get_content()
+    assert '<html lang="en">' in html and "<p>Hello Alice Martin,</p>" in html
+    assert "Bob Smith commented on your note “Garden”.</a>" in html and ">Choose what is sent to you by email</a>" in html
+    for french in ("Bonjour", "a commenté", "Voir", "Choisir", "«"):
+        assert french not in text and french not in html and french not in received["Subject"]
+
+
 def test_a_mail_server_outage_loses_nothing_and_the_mail_leaves_when_it_is_back(client, session, app, smtp):
     alice = _with_email(session, "alice", "Alice Rivard")
     make_user(session, "bob", name="Bob Tremblay")
