@@ -6,6 +6,7 @@ import functools
 import getpass
 import logging
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -162,11 +163,43 @@ def serve(
     typer.echo(f"Praxis on http://{host}:{port}/ (data in {settings.data_dir.resolve()})")
     from praxis.logs import logging_config
 
-    # On SIGTERM or Ctrl-C the server stops accepting, lets requests in flight finish (up to
-    # 30 s), then runs the app's shutdown (the mail drain, the search index).
-    uvicorn.run("praxis.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_config=logging_config(settings.log_format), access_log=False, proxy_headers=True,
-                timeout_graceful_shutdown=30)
+    from praxis.search import indexing
+
+    # The workers answer a write once it is committed; one process beside them indexes it.
+    os.environ[indexing.ENV] = "process"
+    indexer = indexing.IndexingProcess()
+    indexer.start()
+
+    def stopped(signum: int, _frame: object) -> None:
+        # Uvicorn re-raises the SIGTERM it stopped on once it is done: the indexer stops before
+        # the process does.
+        indexer.stop()
+        signal.signal(signum, signal.SIG_DFL)
+        signal.raise_signal(signum)
+
+    signal.signal(signal.SIGTERM, stopped)
+    try:
+        # On SIGTERM or Ctrl-C the server stops accepting, lets requests in flight finish (up to
+        # 30 s), then runs the app's shutdown (the mail drain, the search index).
+        uvicorn.run("praxis.app:create_app", factory=True, host=host, port=port, workers=workers,
+                    log_config=logging_config(settings.log_format), access_log=False, proxy_headers=True,
+                    timeout_graceful_shutdown=30)
+    finally:
+        indexer.stop()  # it finishes the batch it is applying
+
+
+@app.command("indexer")
+@user_errors
+def indexer_() -> None:
+    """Apply the search queue as writes fill it, until stopped (`serve` runs one beside its workers)."""
+    import logging.config
+
+    from praxis.logs import logging_config
+    from praxis.search import indexing
+
+    settings = Settings()
+    logging.config.dictConfig(logging_config(settings.log_format))
+    indexing.run(settings)
 
 
 @db_app.command("upgrade")
@@ -250,8 +283,7 @@ def import_(path: Path) -> None:
     settings = Settings()
     engine = make_engine(settings)
     upgrade(engine)
-    # Each note is counted twice: once written, once linked (see transfer.import_path).
-    files = sum(1 for _ in path.rglob("*.md")) if path.is_dir() else 1
+    files = transfer.count_files(path)  # each is two steps (see transfer.import_path)
     started = time.perf_counter()
     with typer.progressbar(length=2 * files, label="Importing", file=sys.stderr) as bar, \
             session_scope(engine, settings) as session:

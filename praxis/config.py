@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     db_prepared_statements: bool = Field(True, description="psycopg's server-side prepared statements; false behind pgbouncer in transaction mode.")
     session_days: int = Field(30, description="How long a browser session lasts, in days.")
     page_cache_mb: int = Field(64, ge=0, le=65536, description="Memory per process for pages kept for visitors (0: none).")
+    search_indexer: Literal["workers", "process"] = Field(
+        "workers", description="Who applies the search queue after a write: the worker that wrote it (a thread), or one "
+                               "`praxis indexer` process (what `praxis serve` sets for its workers; it starts that process).")
     log_format: Literal["text", "json"] = Field("text", description="Request and server logs: key=value text, or JSON lines.")
 
     @model_validator(mode="after")

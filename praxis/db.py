@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
@@ -14,7 +18,7 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from praxis import changes
 from praxis.config import Settings
@@ -40,20 +44,47 @@ class _WriterTurns:
     """A writing transaction takes SQLite's write lock when it begins (`BEGIN IMMEDIATE`), so
     concurrent writers queue instead of failing to upgrade a read lock. But SQLite's queue is a
     busy handler that polls with growing sleeps (up to 100 ms each): under load some writers
-    waited seconds while others passed. So the writers of one process first take turns on a lock
-    of their own, woken the moment it is free, and SQLite's lock sees one writer per process."""
+    waited seconds while others passed. So writers take turns before SQLite's lock: on a lock of
+    their process (woken the moment it is free), then on a file lock beside the database shared
+    by the processes of a server (its workers, `praxis indexer`), tried every half millisecond.
+    A process that has just had the turn lets the others try first, or the writers of one worker
+    would pass the turn among themselves while another worker's waited."""
 
     KEY = "praxis_write_turn"
+    POLL = 0.0005
+    COURTESY = 0.001  # how long a process that just had the turn waits before asking again
 
-    def __init__(self, busy_ms: int) -> None:
+    def __init__(self, busy_ms: int, path: Path | None) -> None:
         self.lock = threading.Lock()
         self.timeout = busy_ms / 1000
+        self.path = path
+        self._fd: tuple[int, int] | None = None  # (process id, descriptor): a forked child opens its own
+        self._ended = 0.0  # when this process last ended a turn
+
+    def _file(self) -> int | None:
+        if self.path is None:
+            return None
+        if self._fd is None or self._fd[0] != os.getpid():
+            try:
+                self._fd = (os.getpid(), os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+            except OSError:
+                return None  # a read-only data dir: SQLite answers the write itself
+        return self._fd[1]
+
+    def _locked(self, mode: str) -> sa.exc.OperationalError:
+        return sa.exc.OperationalError(f"BEGIN {mode}", None, sqlite3.OperationalError("database is locked"))
 
     def begin(self, conn) -> None:  # type: ignore[no-untyped-def]
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         if mode == "IMMEDIATE":
+            deadline = time.monotonic() + self.timeout
             if not self.lock.acquire(timeout=self.timeout):
-                raise sa.exc.OperationalError(f"BEGIN {mode}", None, sqlite3.OperationalError("database is locked"))
+                raise self._locked(mode)
+            try:
+                self._take_file_turn(deadline, mode)
+            except BaseException:
+                self.lock.release()
+                raise
             conn.info[self.KEY] = True
         try:
             conn.exec_driver_sql(f"BEGIN {mode}")
@@ -61,15 +92,36 @@ class _WriterTurns:
             self.end(conn)
             raise
 
+    def _take_file_turn(self, deadline: float, mode: str) -> None:
+        fd = self._file()
+        if fd is None:
+            return
+        if time.monotonic() - self._ended < self.COURTESY:
+            time.sleep(self.COURTESY)
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise self._locked(mode) from None
+                time.sleep(self.POLL)
+
+    def _release(self) -> None:
+        if self._fd is not None and self._fd[0] == os.getpid():
+            fcntl.flock(self._fd[1], fcntl.LOCK_UN)
+        self._ended = time.monotonic()
+        self.lock.release()
+
     def end(self, conn, *_args) -> None:  # type: ignore[no-untyped-def]
         if conn.info.pop(self.KEY, False):
-            self.lock.release()
+            self._release()
 
     def returned(self, _dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
         # A connection given back to the pool without a commit or a rollback (closed after an
         # error) still ends its writer's turn.
         if record.info.pop(self.KEY, False):
-            self.lock.release()
+            self._release()
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -85,7 +137,8 @@ def make_engine(settings: Settings) -> Engine:
             url, connect_args={"check_same_thread": False, "timeout": busy / 1000}, hide_parameters=True
         )
         sa.event.listen(engine, "connect", _sqlite_pragmas(busy))
-        turns = _WriterTurns(busy)
+        database = sa.engine.make_url(url).database
+        turns = _WriterTurns(busy, Path(database + "-turns") if database and database != ":memory:" else None)
         sa.event.listen(engine, "begin", turns.begin)
         sa.event.listen(engine, "commit", turns.end)
         sa.event.listen(engine, "rollback", turns.end)
@@ -126,6 +179,13 @@ def new_session(engine: Engine, settings: Settings, *, write: bool) -> Session:
     return session
 
 
+def end_writes(session: Session) -> None:
+    """A request has written all it will: commit now, so that other writers need not wait while
+    it builds its answer, which it reads in a transaction that takes no write lock."""
+    session.commit()
+    session.bind = session.info.get("engine", session.bind)
+
+
 @contextmanager
 def session_scope(engine: Engine, settings: Settings, *, write: bool = True) -> Iterator[Session]:
     """A session that commits on success and rolls back on error."""
@@ -142,6 +202,21 @@ def session_scope(engine: Engine, settings: Settings, *, write: bool = True) -> 
         except BaseException:
             session.rollback()
             raise
+
+
+def row_of(obj: SQLModel) -> dict[str, Any]:
+    """A model instance as the row an INSERT writes (an unset generated key left to the database)."""
+    table = obj.__table__  # type: ignore[attr-defined]
+    values = {column.key: getattr(obj, column.key) for column in table.columns}
+    return {key: value for key, value in values.items() if not (value is None and table.c[key].primary_key)}
+
+
+def insert_rows(session: Session, model: type[SQLModel], rows: Sequence[dict[str, Any]]) -> None:
+    """Many rows (with the same columns) in one statement, after what the session holds. No flush
+    sees them: the caller tells the search queue what they change."""
+    if rows:
+        session.flush()  # a Core statement does not flush the session first
+        session.execute(sa.insert(model.__table__), list(rows))  # type: ignore[attr-defined]
 
 
 def alembic_config(engine: Engine) -> AlembicConfig:

@@ -278,11 +278,23 @@ def _targets(tokens) -> list[str]:  # type: ignore[no-untyped-def]
 def render(text: str, resolve: Resolver | None = None, *, comment: bool = False) -> Rendered:
     """Render Markdown to safe HTML, resolving wikilinks in one batch through `resolve`
     (`comment`: with the comments' renderer and sanitizer)."""
+    return render_many([text], resolve, comment=comment)[0]
+
+
+def render_many(texts: Sequence[str], resolve: Resolver | None = None, *, comment: bool = False) -> list[Rendered]:
+    """Render several texts, resolving the wikilinks of all of them in one call of `resolve`
+    (a target resolves the same whichever text names it)."""
     md = _COMMENT_MD if comment else _MD
-    env: dict = {}
-    tokens = md.parse(text, env)
-    targets = _targets(tokens)
-    resolved = dict(resolve(targets)) if (resolve and targets) else {}
-    env["resolved"] = resolved
-    html = sanitize(md.renderer.render(tokens, md.options, env), comment=comment)
-    return Rendered(html=html, wikilinks=[WikiTarget(t) for t in targets], resolved=resolved)
+    parsed = []
+    for text in texts:
+        env: dict = {}
+        tokens = md.parse(text, env)
+        parsed.append((tokens, env, _targets(tokens)))
+    every = list(dict.fromkeys(t for _tokens, _env, targets in parsed for t in targets))
+    found = dict(resolve(every)) if (resolve and every) else {}
+    rendered = []
+    for tokens, env, targets in parsed:
+        env["resolved"] = resolved = {t: found[t] for t in targets if t in found}
+        html = sanitize(md.renderer.render(tokens, md.options, env), comment=comment)
+        rendered.append(Rendered(html=html, wikilinks=[WikiTarget(t) for t in targets], resolved=resolved))
+    return rendered

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 import shutil
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html import unescape
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -138,3 +140,22 @@ def sqlite_site_with_alice(tmp_path: Path, sqlite_template: Path) -> Iterator[tu
     finally:
         holder.close()
         app.state.engine.dispose()
+
+
+INDEXER = "praxis-indexer"  # the thread that applies the search queue after each commit
+
+
+@contextmanager
+def counted(engine: sa.Engine) -> Iterator[list[str]]:
+    """The SQL statements run on `engine` meanwhile (not those of the search indexing thread)."""
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if threading.current_thread().name != INDEXER:  # the page's own statements, not the index's catching up
+            statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
+from praxis.db import end_writes
 from praxis.deps import ActorDep, SessionDep, UserDep, reads_only
 from praxis.schemas import (
     CitationQuery,
@@ -68,7 +69,9 @@ def get_note(note_id: str, session: SessionDep, actor: ActorDep) -> NoteRead:
 
 @router.patch("/{note_id}", response_model=NoteRead)
 def update_note(note_id: str, data: NoteUpdate, session: SessionDep, actor: ActorDep) -> NoteRead:
-    return note_service.update_note(session=session, actor=actor, note_id=note_id, data=data)
+    note = note_service.save_note(session=session, actor=actor, note_id=note_id, data=data)
+    end_writes(session)  # the answer is read without holding the write lock
+    return note_service.read_note(session=session, actor=actor, note=note)
 
 
 @router.delete("/{note_id}", status_code=204)

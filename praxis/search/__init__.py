@@ -21,4 +21,5 @@ def make_index(settings: Settings, engine: Engine) -> Index:
 
 
 def make_indexer(settings: Settings, engine: Engine) -> Indexer:
-    return Indexer(engine=engine, settings=settings, index=make_index(settings, engine))
+    return Indexer(engine=engine, settings=settings, index=make_index(settings, engine),
+                   follower=settings.search_indexer == "process")

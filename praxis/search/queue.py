@@ -13,6 +13,7 @@ next write, or `retry_after` seconds later if nothing is written meanwhile.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import logging
 import threading
@@ -27,25 +28,28 @@ from sqlmodel import Session, select
 
 from praxis import storage
 from praxis.config import Settings
+from praxis.db import insert_rows, row_of
 from praxis.errors import Conflict
 from praxis.models import Carnet, CarnetEntry, Note, NoteAuthor, NoteReader, Revision, SearchQueue, User
 from praxis.search import documents
 from praxis.search.base import Index
 
 log = logging.getLogger("praxis.search")
-PENDING = "search_pending"
+PENDING = "search_pending"  # queued in this transaction: note id -> dependents
+UNWRITTEN = "search_unwritten"  # of those, not written to the table yet
 BATCH = 500
 _indexers: weakref.WeakKeyDictionary[Engine, weakref.ref[Indexer]] = weakref.WeakKeyDictionary()
 
 
 def enqueue(session: Session, note_ids: Iterable[str], *, dependents: bool = False) -> None:
     """Queue these notes for indexing in the session's transaction (once each; `dependents`:
-    the notes linking to them too, see SearchQueue)."""
+    the notes linking to them too, see SearchQueue). The rows are written as the transaction
+    commits, all in one statement."""
     pending: dict[str, bool] = session.info.setdefault(PENDING, {})
+    unwritten: dict[str, bool] = session.info.setdefault(UNWRITTEN, {})
     for note_id in set(note_ids):
         if note_id not in pending or (dependents and not pending[note_id]):
-            session.add(SearchQueue(note_id=note_id, dependents=dependents))
-            pending[note_id] = dependents
+            pending[note_id] = unwritten[note_id] = dependents
 
 
 def _changed(obj: object, *names: str) -> bool:
@@ -82,6 +86,15 @@ def _queue_changes(session: Session, _context, _instances) -> None:  # type: ign
             enqueue(session, ids)
 
 
+@event.listens_for(Session, "before_commit")
+def _write_queue(session: Session) -> None:
+    session.flush()  # what it holds queues its notes first
+    unwritten = session.info.pop(UNWRITTEN, None)
+    if unwritten:
+        insert_rows(session, SearchQueue, [row_of(SearchQueue(note_id=note_id, dependents=dependents))
+                                           for note_id, dependents in unwritten.items()])
+
+
 @event.listens_for(Session, "after_commit")
 def _apply_after_commit(session: Session) -> None:
     if not session.info.pop(PENDING, None):
@@ -96,6 +109,7 @@ def _apply_after_commit(session: Session) -> None:
 @event.listens_for(Session, "after_soft_rollback")
 def _forget(session: Session, _previous) -> None:  # type: ignore[no-untyped-def]
     session.info.pop(PENDING, None)
+    session.info.pop(UNWRITTEN, None)
 
 
 @dataclass
@@ -107,6 +121,9 @@ class Indexer:
     index: Index
     wait: float = 5.0  # how long a request waits for the writer lock before leaving its rows to the next writer
     retry_after: float = 30.0  # after a failed update, when to try again if no write comes first
+    # Another process applies the queue after commits (`praxis indexer`, which `praxis serve`
+    # starts beside its workers); this one only catches up before a search.
+    follower: bool = False
     _retry: threading.Timer | None = field(default=None, init=False, repr=False)
     _retry_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _closed: bool = field(default=False, init=False, repr=False)
@@ -135,6 +152,8 @@ class Indexer:
         """A commit queued changes: this process's indexing thread applies them, so the request
         that wrote them answers as soon as the database holds them. They are durable already
         (queued in the same transaction), and a search first applies what is still queued."""
+        if self.follower:
+            return
         with self._retry_lock:
             if self._closed:
                 return
@@ -150,6 +169,26 @@ class Indexer:
             if self._closed:
                 return
             self.sync()
+
+    def follow(self, stop: threading.Event, interval: float = 0.2) -> None:
+        """Apply the queue as it fills, until `stop` is set (the `praxis indexer` process). The
+        workers then answer a write as soon as it is committed, their CPU and interpreter lock
+        left to requests, and the index lags by `interval` and the time to apply."""
+        self.ensure(timeout=self.wait, warm=False)  # it never searches: no query caches
+        busy = False
+        while not stop.wait(0 if busy else interval):
+            busy = False
+            if self._retry is not None:
+                continue  # a failed update is tried again by its timer, not every interval
+            try:
+                if self.pending():
+                    busy = self.sync(batches=1)  # a batch at a time, however fast writes come
+                    # Whoosh's segment readers unmap their files only once collected (their buffers
+                    # are in reference cycles), and this process allocates too little for the
+                    # collector to run by itself: each update would keep the segments it read mapped.
+                    gc.collect()
+            except sa.exc.OperationalError as exc:  # the database away for a moment: next interval
+                log.warning("The search queue could not be read (%s); trying again.", exc.__class__.__name__)
 
     def catch_up(self) -> None:
         """Apply what is still queued (before a search: it never misses an acknowledged write)."""
@@ -180,14 +219,15 @@ class Indexer:
         with self._session() as session:
             return session.exec(select(sa.func.count()).select_from(SearchQueue)).one()
 
-    def sync(self, timeout: float | None = None) -> bool:
-        """Apply everything queued; False when another writer held the lock past `timeout` (it
-        or the next writer applies the rows) or the index failed (the rows stay queued)."""
+    def sync(self, timeout: float | None = None, batches: int | None = None) -> bool:
+        """Apply everything queued (or that many batches); False when another writer held the
+        lock past `timeout` (it or the next writer applies the rows) or the index failed (the
+        rows stay queued)."""
         try:
             with self.index.writer_lock(self.wait if timeout is None else timeout) as held:
                 if not held:
                     return False
-                self._drain()
+                self._drain(batches)
             return True
         except Exception as exc:
             self._failed(exc, "could not be updated")
@@ -202,8 +242,8 @@ class Indexer:
             log.exception("The search index %s; the changes stay queued and are tried again.", what)
         self._retry_later()
 
-    def _drain(self) -> None:
-        while True:
+    def _drain(self, batches: int | None = None) -> None:
+        for _ in itertools.count() if batches is None else range(batches):
             with self._session() as session:
                 rows = list(session.exec(select(SearchQueue.id, SearchQueue.note_id, SearchQueue.dependents)
                                          .order_by(SearchQueue.id).limit(BATCH)))
@@ -266,7 +306,7 @@ class Indexer:
                     progress(len(ids))
                 yield docs
 
-    def ensure(self, timeout: float = 600.0) -> bool:
+    def ensure(self, timeout: float = 600.0, *, warm: bool = True) -> bool:
         """At start: rebuild an index missing or of another version, then apply what a crash
         left queued. Workers starting together take turns; the first one rebuilds."""
         try:
@@ -279,7 +319,8 @@ class Indexer:
                     self._rebuild(None)
                 else:
                     self._drain()
-            self.index.warm()
+            if warm:
+                self.index.warm()
             return True
         except Exception as exc:
             self._failed(exc, "could not be brought up to date")

@@ -159,7 +159,16 @@ def delete(session: Session, actor: policy.Actor, carnet: Carnet, name: str, rem
 def resolve(session: Session, carnet_id: str, names: Sequence[str]) -> list[CarnetCategory]:
     """The carnet's categories named (case and accents ignored), at most one per list; a name
     that is not one of the carnet's is a 422 on `categories`."""
-    known = {c.name_key: c for c in session.exec(select(CarnetCategory).where(CarnetCategory.carnet_id == carnet_id))}
+    return choose(by_key(session, carnet_id), names)
+
+
+def by_key(session: Session, carnet_id: str) -> dict[str, CarnetCategory]:
+    """The carnet's categories by their folded names (for `choose`)."""
+    return {c.name_key: c for c in session.exec(select(CarnetCategory).where(CarnetCategory.carnet_id == carnet_id))}
+
+
+def choose(known: dict[str, CarnetCategory], names: Sequence[str]) -> list[CarnetCategory]:
+    """`resolve` among categories read once (`by_key`): import files many notes in one carnet."""
     chosen: list[CarnetCategory] = []
     for name in names:
         category = known.get(_key(name))

@@ -15,7 +15,7 @@ from pydantic import TypeAdapter
 from sqlmodel import Session, select
 
 from praxis import policy
-from praxis.search import queue as search_queue
+from praxis.db import insert_rows, row_of
 from praxis.errors import Invalid
 from praxis.models import (
     BaseCarnet,
@@ -24,13 +24,14 @@ from praxis.models import (
     CarnetAxis,
     CarnetEntry,
     CarnetMember,
+    EntryCategory,
     KnowledgeBase,
-    Note,
     User,
     utcnow,
 )
 from praxis.schemas import AxisCreate, CarnetSort, Markdown, Title, is_note_id
-from praxis.services import categories, fields, memberships
+from praxis.search import queue as search_queue
+from praxis.services import categories, fields, links, memberships
 
 _title = TypeAdapter(Title)
 _markdown = TypeAdapter(Markdown)
@@ -103,8 +104,7 @@ def import_carnet(session: Session, meta: dict, body: str, where: str) -> bool:
     try:
         for axis in axes:
             categories.add_axis(session, carnet, axis)
-        for index, row in enumerate(rows):
-            _import_entry(session, carnet, row, index)
+        _import_entries(session, carnet, rows)
     except Invalid as exc:
         raise Invalid(f"{where}: {exc.message}", field=exc.field) from None
     carnet.updated_at = common.updated or utcnow()
@@ -113,30 +113,41 @@ def import_carnet(session: Session, meta: dict, body: str, where: str) -> bool:
     return new
 
 
-def _import_entry(session: Session, carnet: Carnet, row: dict, index: int) -> None:
-    note_id = row.get("note")
-    if not (isinstance(note_id, str) and is_note_id(note_id) and session.get(Note, note_id) is not None):
-        raise Invalid(f"entry {index + 1}: unknown note {note_id!r}.", field="entries")
-    names = row.get("categories") or []
-    if isinstance(names, str):
-        names = [names]
-    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        raise Invalid(f"entry {index + 1}: 'categories' must be a list of names.", field="categories")
-    chosen = categories.resolve(session, carnet.id, names)  # a category not the carnet's is refused
-    if session.get(CarnetEntry, (carnet.id, note_id)) is not None:
-        raise Invalid(f"entry {index + 1}: the note {note_id} is listed twice.", field="entries")
-    at = f"entry {index + 1}"
-    added_by = fields.people(session, row.get("added_by"), at, "added_by", required=False)
-    position = row.get("position", index)
-    if not isinstance(position, int) or not 0 <= position <= 1_000_000:
-        raise Invalid(f"entry {index + 1}: 'position' must be a whole number from 0.", field="position")
-    session.add(CarnetEntry(
-        carnet_id=carnet.id, note_id=note_id, added_by_id=added_by[0].id if added_by else None,
-        added_at=fields.when(row.get("added_at"), session, "added_at", at) or utcnow(),
-        pinned=bool(row.get("pinned", False)), position=position,
-    ))
-    session.flush()
-    categories.file_entry(session, carnet.id, note_id, chosen)
+def _import_entries(session: Session, carnet: Carnet, rows: list[dict]) -> None:
+    """A carnet file's entries, every one checked, then written in a few statements (a carnet
+    of a large import can hold tens of thousands)."""
+    existing = set(links.known_ids(session, [r["note"] for r in rows if isinstance(r.get("note"), str) and is_note_id(r["note"])]))
+    known = categories.by_key(session, carnet.id)
+    entries: list[dict] = []
+    filed: list[dict] = []
+    listed: set[str] = set()
+    for index, row in enumerate(rows):
+        at = f"entry {index + 1}"
+        note_id = row.get("note")
+        if not (isinstance(note_id, str) and note_id in existing):
+            raise Invalid(f"{at}: unknown note {note_id!r}.", field="entries")
+        names = row.get("categories") or []
+        if isinstance(names, str):
+            names = [names]
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise Invalid(f"{at}: 'categories' must be a list of names.", field="categories")
+        chosen = categories.choose(known, names)  # a category not the carnet's is refused
+        if note_id in listed:
+            raise Invalid(f"{at}: the note {note_id} is listed twice.", field="entries")
+        listed.add(note_id)
+        added_by = fields.people(session, row.get("added_by"), at, "added_by", required=False)
+        position = row.get("position", index)
+        if not isinstance(position, int) or not 0 <= position <= 1_000_000:
+            raise Invalid(f"{at}: 'position' must be a whole number from 0.", field="position")
+        entries.append(row_of(CarnetEntry(
+            carnet_id=carnet.id, note_id=note_id, added_by_id=added_by[0].id if added_by else None,
+            added_at=fields.when(row.get("added_at"), session, "added_at", at) or utcnow(),
+            pinned=bool(row.get("pinned", False)), position=position,
+        )))
+        filed += [{"carnet_id": carnet.id, "note_id": note_id, "category_id": category.id} for category in chosen]
+    insert_rows(session, CarnetEntry, entries)
+    insert_rows(session, EntryCategory, filed)
+    search_queue.enqueue(session, listed)  # statements, not a flush: the queue is told here
 
 
 def carnet_file(session: Session, carnet: Carnet, note_ids: set[str]) -> tuple[dict, str]:

@@ -4,7 +4,8 @@ Shared by the files of notes and those of carnets and bases."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -48,6 +49,29 @@ def when(value: object, session: Session, name: str, where: str) -> datetime | N
         raise Invalid(f"{where}: '{name}' must be between the years 1000 and 9998.", field=name) from None
 
 
+# An import names the same people in thousands of files: within `remembering_people`, who a
+# name is is asked of the database once.
+_PEOPLE = "praxis_people_seen"
+
+
+@contextmanager
+def remembering_people(session: Session) -> Iterator[None]:
+    session.info[_PEOPLE] = {}
+    try:
+        yield
+    finally:
+        session.info.pop(_PEOPLE, None)
+
+
+def _person(session: Session, key: tuple[str, str], find: Callable[[], User | None]) -> User | None:
+    seen = session.info.get(_PEOPLE)
+    if seen is None:
+        return find()
+    if seen.get(key) is None:
+        seen[key] = find()
+    return seen[key]
+
+
 def people(session: Session, value: object, where: str, name: str = "authors", *, required: bool = True) -> list[User]:
     """People named in front matter: usernames with names ({username, name}) or display names
     (which become profiles without login); `name` is the field, for errors."""
@@ -65,13 +89,13 @@ def people(session: Session, value: object, where: str, name: str = "authors", *
                 display = _display_name.validate_python(str(item.get("name") or username))
             except ValidationError:
                 raise Invalid(f"{where}: {name}: {item['username']!r} is not a valid username and name.", field=name) from None
-            user = accounts.get_user(session, username)
+            user = _person(session, ("username", username), lambda: accounts.get_user(session, username))
             if user is None:
                 user = User(username=username, display_name=display, **_citation_name(item, where, name))
                 session.add(user)
                 session.flush()
         elif isinstance(item, str):
-            user = accounts.profile_for(session=session, name=item)
+            user = _person(session, ("name", item), lambda: accounts.profile_for(session=session, name=item))
         else:
             raise Invalid(f"{where}: {name}: each must be a name or {{username, name}}.", field=name)
         if user not in users:

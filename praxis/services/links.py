@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from praxis import policy
+from praxis.db import insert_rows
 from praxis.errors import Invalid
 from praxis.i18n import N_
-from praxis.markdown import Resolved, fold, relink_wikilinks, render, wikilinks_in
+from praxis.markdown import Rendered, Resolved, fold, relink_wikilinks, render, render_many, wikilinks_in
 from praxis.models import Note, NoteLink, Revision
 from praxis.schemas import NoteLinks, NoteRef, is_note_id
 from praxis.services.urls import note_url
@@ -26,8 +28,7 @@ def resolver(session: Session, among: policy.Actor = policy.SYSTEM):  # type: ig
 
     def resolve(targets: Sequence[str]) -> Mapping[str, Resolved]:
         if len(targets) > MAX_WIKILINKS:
-            raise Invalid(f"A note can link to at most {MAX_WIKILINKS} different notes with [[wikilinks]].", field="body",
-                          text=N_("Une note peut lier au plus %(max)s notes différentes avec des [[liens]]."), params={"max": MAX_WIKILINKS})
+            raise _too_many_wikilinks()
         spellings: dict[str, list[str]] = {}
         for target in targets:
             spellings.setdefault(fold(target), []).append(target)
@@ -49,6 +50,28 @@ def resolver(session: Session, among: policy.Actor = policy.SYSTEM):  # type: ig
         return found
 
     return resolve
+
+
+def _too_many_wikilinks() -> Invalid:
+    return Invalid(f"A note can link to at most {MAX_WIKILINKS} different notes with [[wikilinks]].", field="body",
+                   text=N_("Une note peut lier au plus %(max)s notes différentes avec des [[liens]]."), params={"max": MAX_WIKILINKS})
+
+
+def render_all(session: Session, bodies: Sequence[str]) -> list[Rendered]:
+    """Several notes' bodies rendered as `render(body, resolver(session))` renders each, their
+    wikilinks resolved together, a thousand targets a query (import links notes by the batch)."""
+    resolve = resolver(session)
+
+    def in_chunks(targets: Sequence[str]) -> Mapping[str, Resolved]:
+        found: dict[str, Resolved] = {}
+        for start in range(0, len(targets), MAX_WIKILINKS):
+            found.update(resolve(targets[start:start + MAX_WIKILINKS]))
+        return found
+
+    rendered = render_many(bodies, in_chunks)
+    if any(len(r.wikilinks) > MAX_WIKILINKS for r in rendered):
+        raise _too_many_wikilinks()
+    return rendered
 
 
 def visible_ids(session: Session, actor: policy.Actor, ids: Sequence[str]) -> set[str]:
@@ -91,29 +114,36 @@ def checked_links(session: Session, actor: policy.Actor, ids: Sequence[str]) -> 
     return wanted
 
 
-def write_links(session: Session, note_id: str, explicit: list[str], rendered_targets: list[str], resolved: Mapping[str, Resolved]) -> None:
+def link_rows(note_id: str, explicit: Sequence[str], rendered: Rendered) -> list[dict[str, Any]]:
+    """The `note_link` rows of a note: its explicit links, then the wikilinks of its rendering."""
+    rows: list[dict[str, Any]] = [
+        {"source_id": note_id, "target_id": target, "target_title": None, "target_key": None, "origin": "explicit"}
+        for target in explicit
+    ]
+    for wikilink in rendered.wikilinks:
+        hit = rendered.resolved.get(wikilink.target)
+        rows.append({
+            "source_id": note_id,
+            "target_id": hit.id if hit else None,
+            "target_title": wikilink.target[:300],  # kept, so a reader who may not see the target gets another
+            "target_key": fold(wikilink.target)[:300],
+            "origin": "wikilink",
+        })
+    return rows
+
+
+def write_links(session: Session, note_id: str, explicit: Sequence[str], rendered: Rendered) -> None:
     session.execute(sa.delete(NoteLink).where(NoteLink.source_id == note_id))  # type: ignore[arg-type]
-    for target in explicit:
-        session.add(NoteLink(source_id=note_id, target_id=target, origin="explicit"))
-    for target in rendered_targets:
-        hit = resolved.get(target)
-        session.add(
-            NoteLink(
-                source_id=note_id,
-                target_id=hit.id if hit else None,
-                target_title=target[:300],  # kept, so a reader who may not see the target gets another
-                target_key=fold(target)[:300],
-                origin="wikilink",
-            )
-        )
+    insert_rows(session, NoteLink, link_rows(note_id, explicit, rendered))
 
 
-def adopt_dangling_links(session: Session, note: Note) -> None:
-    """Notes whose [[wikilinks]] named this note's title before it existed now link to it."""
+def adopt_dangling_links(session: Session, note_ids: Sequence[str]) -> None:
+    """Notes whose [[wikilinks]] named these notes' titles before they existed now link to them."""
+    titles = select(Note.title_key).where(Note.id.in_(list(note_ids)))  # type: ignore[attr-defined]
     sources = session.exec(
         select(Note)
-        .where(Note.id.in_(select(NoteLink.source_id).where(NoteLink.target_id.is_(None), NoteLink.target_key == note.title_key)))  # type: ignore[attr-defined,union-attr]
-        .where(Note.deleted_at.is_(None), Note.id != note.id)  # type: ignore[union-attr]
+        .where(Note.id.in_(select(NoteLink.source_id).where(NoteLink.target_id.is_(None), NoteLink.target_key.in_(titles))))  # type: ignore[attr-defined,union-attr]
+        .where(Note.deleted_at.is_(None), Note.id.not_in(list(note_ids)))  # type: ignore[union-attr]
     ).all()
     for source in sources:
         refresh_links(session=session, note=source)
@@ -141,30 +171,49 @@ def refresh_links(*, session: Session, note: Note, explicit: list[str] | None = 
     rendered = render(note.body, resolver(session))
     note.html = rendered.html
     session.add(note)
-    write_links(session, note.id, explicit, [w.target for w in rendered.wikilinks], rendered.resolved)
+    write_links(session, note.id, explicit, rendered)
     rev = _current_revision(session, note)
     rev.html = rendered.html
     session.add(rev)
     session.flush()
 
 
-def link_new_note(*, session: Session, note: Note, explicit: Sequence[str]) -> None:
-    """Give a note created in this same transaction its explicit links (those that exist).
+def link_new_notes(*, session: Session, notes: Sequence[tuple[str, Sequence[str]]]) -> None:
+    """Render notes written in this same transaction by `insert_notes(link_later=True)` and give
+    them their links: (note id, its explicit links, those that exist being kept) each.
 
-    Import creates all its notes first and links them after, so the order of files does not matter.
+    Import writes all its notes first and links them after, so the order of files does not
+    matter, and links them by the batch: a few statements for hundreds of notes.
     """
-    assert note.revision == 1
-    links = known_ids(session, explicit)
-    rev = _current_revision(session, note)
-    rev.meta = {**rev.meta, "links": links}
-    session.add(rev)
-    refresh_links(session=session, note=note, explicit=links)
-    adopt_dangling_links(session, note)  # notes already on the site that named it
+    if not notes:
+        return
+    ids = [note_id for note_id, _ in notes]
+    bodies = dict(session.exec(select(Note.id, Note.body).where(Note.id.in_(ids))).all())  # type: ignore[attr-defined]
+    firsts = {row.note_id: row for row in session.exec(
+        select(Revision.id, Revision.note_id, Revision.meta).where(Revision.note_id.in_(ids), Revision.number == 1)  # type: ignore[attr-defined]
+    )}
+    known = set(known_ids(session, [target for _, explicit in notes for target in explicit]))
+    rendered = render_all(session, [bodies[note_id] for note_id in ids])
+    rows: list[dict[str, Any]] = []
+    note_updates, revision_updates = [], []
+    for (note_id, explicit), done in zip(notes, rendered, strict=True):
+        chosen = [target for target in dict.fromkeys(explicit) if target in known]
+        rows += link_rows(note_id, chosen, done)
+        note_updates.append({"id": note_id, "html": done.html})
+        first = firsts[note_id]
+        revision_updates.append({"id": first.id, "html": done.html, "meta": {**first.meta, "links": chosen}})
+    session.execute(sa.update(Note), note_updates)
+    session.execute(sa.update(Revision), revision_updates)
+    insert_rows(session, NoteLink, rows)
+    adopt_dangling_links(session, ids)  # notes already on the site that named them
 
 
 def known_ids(session: Session, ids: Sequence[str]) -> list[str]:
+    """The ids of notes that exist (deleted ones too), once each, in order; asked a thousand at a time."""
     wanted = list(dict.fromkeys(ids))
-    found = set(session.exec(select(Note.id).where(Note.id.in_(wanted))))  # type: ignore[attr-defined]
+    found: set[str] = set()
+    for start in range(0, len(wanted), 1000):
+        found.update(session.exec(select(Note.id).where(Note.id.in_(wanted[start:start + 1000]))))  # type: ignore[attr-defined]
     return [i for i in wanted if i in found]
 
 

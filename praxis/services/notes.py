@@ -9,13 +9,14 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from praxis import policy
+from praxis.db import insert_rows, row_of
 from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
 from praxis.i18n import N_
 from praxis.markdown import excerpt, fold, render, slugify
-from praxis.models import BaseCarnet, Carnet, CarnetEntry, Comment, KnowledgeBase, Note, NoteAuthor, NoteReader, Revision, User, utcnow
+from praxis.models import BaseCarnet, Carnet, CarnetEntry, Comment, KnowledgeBase, Note, NoteAuthor, NoteLink, NoteReader, Revision, User, utcnow
 from praxis.search import queue as search_queue
 from praxis.schemas import (
     DETAIL_FIELDS,
@@ -151,54 +152,71 @@ def _write_people(session: Session, note_id: str, state: NoteState) -> None:
         session.add(NoteReader(note_id=note_id, user_id=user.id))
 
 
-def insert_note(
-    *,
-    session: Session,
-    actor: policy.Actor,
-    state: NoteState,
-    note_id: str | None = None,
-    created_at: datetime | None = None,
-    updated_at: datetime | None = None,
-    summary: str | None = None,
-    link_later: bool = False,
-) -> Note:
-    """Write a new note with its first revision (shared by the API, the forms and import).
+@dataclass
+class NewNote:
+    """A note to write with its first revision (see `insert_notes`)."""
 
-    `link_later`: its rendering and wikilinks wait for `links.link_new_note` in the same
-    transaction (import creates every note first, then links them all: one rendering each)."""
+    state: NoteState
+    id: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    summary: str | None = None
+
+
+def insert_notes(*, session: Session, actor: policy.Actor, notes: Sequence[NewNote], link_later: bool = False) -> list[str]:
+    """Write new notes with their first revisions, in a few statements however many there are
+    (the one way notes are created: the API, the forms and import), and return their ids.
+
+    `link_later`: their renderings and links wait for `links.link_new_notes` in the same
+    transaction (import writes every note first, then links them all: one rendering each).
+    Notes written together do not resolve each other's [[titles]] otherwise."""
     now = utcnow()
-    rendered = render("" if link_later else state.body, links.resolver(session))
-    note = Note(
-        id=note_id or new_id(),
-        kind=state.kind,
-        title=state.title,
-        title_key=fold(state.title)[:300],
-        slug=slugify(state.title) or "note",
-        body=state.body,
-        html=rendered.html,
-        visibility=state.visibility,
-        community_id=state.community_id,
-        licence=state.licence,
-        **_detail_columns(state),
-        revision=1,
-        created_at=created_at or now,
-        published_at=state.published_at,
-        updated_at=updated_at or created_at or now,
-        created_by_id=actor.id if actor else None,
-    )
-    session.add(note)
-    session.flush()
-    _write_people(session, note.id, state)
-    links.write_links(session, note.id, state.links, [w.target for w in rendered.wikilinks], rendered.resolved)
-    session.add(
-        Revision(
-            note_id=note.id, number=1, editor_id=actor.id if actor else None, created_at=note.updated_at,
-            summary=summary, title=note.title, body=note.body, html=note.html, meta=state.meta(),
+    blank = render("")
+    rendered = [blank] * len(notes) if link_later else links.render_all(session, [new.state.body for new in notes])
+    rows: dict[type[SQLModel], list[dict[str, Any]]] = {Note: [], NoteAuthor: [], NoteReader: [], NoteLink: [], Revision: []}
+    for new, done in zip(notes, rendered, strict=True):
+        state = new.state
+        updated_at = new.updated_at or new.created_at or now
+        note = Note(
+            id=new.id or new_id(),
+            kind=state.kind,
+            title=state.title,
+            title_key=fold(state.title)[:300],
+            slug=slugify(state.title) or "note",
+            body=state.body,
+            html=done.html,
+            visibility=state.visibility,
+            community_id=state.community_id,
+            licence=state.licence,
+            **_detail_columns(state),
+            revision=1,
+            created_at=new.created_at or now,
+            published_at=state.published_at,
+            updated_at=updated_at,
+            created_by_id=actor.id if actor else None,
         )
-    )
-    session.flush()
+        rows[Note].append(row_of(note))
+        rows[NoteAuthor] += [{"note_id": note.id, "user_id": u.id, "position": i} for i, u in enumerate(state.authors)]
+        rows[NoteReader] += [{"note_id": note.id, "user_id": u.id} for u in state.readers]
+        rows[NoteLink] += links.link_rows(note.id, state.links, done)
+        rows[Revision].append(row_of(Revision(
+            note_id=note.id, number=1, editor_id=actor.id if actor else None, created_at=updated_at,
+            summary=new.summary, title=note.title, body=note.body, html=note.html, meta=state.meta(),
+        )))
+    for model, values in rows.items():  # the note first, then what refers to it
+        insert_rows(session, model, values)
+    ids = [row["id"] for row in rows[Note]]
+    search_queue.enqueue(session, ids, dependents=True)  # statements, not a flush: the queue is told here
     if not link_later:
-        links.adopt_dangling_links(session, note)
+        links.adopt_dangling_links(session, ids)
+    return ids
+
+
+def insert_note(*, session: Session, actor: policy.Actor, state: NoteState, summary: str | None = None) -> Note:
+    """Write one new note with its first revision (see `insert_notes`)."""
+    [note_id] = insert_notes(session=session, actor=actor, notes=[NewNote(state=state, summary=summary)])
+    note = session.get(Note, note_id)
+    assert note is not None
     return note
 
 
@@ -276,7 +294,7 @@ def apply_state(
     search_queue.enqueue(session, [note.id],
                          dependents=(old.title, old.kind, old.visibility) != (new.title, new.kind, new.visibility))
     _write_people(session, note.id, new)
-    links.write_links(session, note.id, new.links, [w.target for w in rendered.wikilinks], rendered.resolved)
+    links.write_links(session, note.id, new.links, rendered)
     session.add(
         Revision(
             note_id=note.id, number=number, editor_id=actor.id if actor else None, created_at=now,
@@ -286,7 +304,7 @@ def apply_state(
     session.flush()
     session.refresh(note)
     if fold(old.title) != fold(new.title):
-        links.adopt_dangling_links(session, note)
+        links.adopt_dangling_links(session, [note.id])
     return note
 
 
@@ -300,6 +318,12 @@ def _merged_links(session: Session, actor: policy.Actor, sent: list[str] | None,
 
 
 def update_note(*, session: Session, actor: policy.Actor, note_id: str, data: NoteUpdate) -> NoteRead:
+    """`save_note`, answered with the note as it now reads."""
+    note = save_note(session=session, actor=actor, note_id=note_id, data=data)
+    return read_note(session=session, actor=actor, note=note)
+
+
+def save_note(*, session: Session, actor: policy.Actor, note_id: str, data: NoteUpdate) -> Note:
     """Apply a change made from `data.base_revision`; 409 if the note has moved on."""
     note, author_ids = load_editable(session, actor, note_id)
     if data.base_revision != note.revision:
@@ -328,8 +352,7 @@ def update_note(*, session: Session, actor: policy.Actor, note_id: str, data: No
         # Details sent replace the old ones; a change of kind keeps only the new kind's.
         details=kind_details(data.kind or old.kind, {**old.details, **sent_details}, strict=False),
     )
-    note = apply_state(session=session, actor=actor, note=note, base_revision=data.base_revision, old=old, new=new, summary=data.summary)
-    return read_note(session=session, actor=actor, note=note)
+    return apply_state(session=session, actor=actor, note=note, base_revision=data.base_revision, old=old, new=new, summary=data.summary)
 
 
 def delete_note(*, session: Session, actor: policy.Actor, note_id: str) -> None:

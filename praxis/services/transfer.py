@@ -11,7 +11,7 @@ import io
 import tempfile
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -44,7 +44,6 @@ class ImportReport:
     unchanged: int = 0
     carnets: int = 0
     bases: int = 0
-    files: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -102,6 +101,17 @@ def _read_file(session: Session, path: Path, post: frontmatter.Post) -> tuple[st
     return note_id, state, dates
 
 
+def count_files(path: Path) -> int:
+    """How many files an import of `path` reads (for its progress: twice this many steps)."""
+    if path.is_file() and path.suffix == ".zip":
+        try:
+            with zipfile.ZipFile(path) as zf:
+                return sum(1 for name in zf.namelist() if name.endswith(".md"))
+        except zipfile.BadZipFile:
+            return 1  # the import says what is wrong
+    return len(_files(path))
+
+
 def _files(path: Path) -> list[Path]:
     if path.is_file():
         if path.suffix != ".md":
@@ -112,78 +122,104 @@ def _files(path: Path) -> list[Path]:
     raise Invalid(f"{path}: no such file or folder.")
 
 
-# Every this many notes, what the session holds is written and let go: an import of a million
-# notes keeps a small session (and bulk statements stay cheap to reconcile with it).
+# Files are read and notes written and linked this many at a time, in a few statements each time;
+# after each batch what the session holds is let go, so an import of a million notes keeps a
+# small session and keeps in memory only what linking needs.
 _BATCH = 500
 
 
-def _let_go(session: Session, done: int) -> None:
-    if done % _BATCH == 0:
-        session.flush()
-        session.expunge_all()
+def _batches(items: list, size: int = _BATCH):  # type: ignore[no-untyped-def,type-arg]
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def import_path(*, session: Session, path: Path, actor: policy.Actor = None,
                 progress: Callable[[int], None] | None = None) -> ImportReport:
     """Import one .md file or a folder of them; a note whose id exists is updated, not duplicated.
 
-    Every file is read and checked first; new notes are created next; links are set last, so
-    links and wikilinks between imported notes resolve whatever the order of the files.
-    `progress` is called with the number of notes done at each step (each note counts twice:
-    once created, once linked).
+    New notes are written first, then linked, so links and wikilinks between imported notes
+    resolve whatever the order of the files; notes that exist are updated next, carnets and
+    bases last. One transaction: a bad file stops the import and nothing is kept. `progress` is
+    called with how many steps are done, twice the files in all (a note counts once written,
+    once linked or updated; a carnet or base file once read, once imported).
     """
     if path.is_file() and path.suffix == ".zip":
         with tempfile.TemporaryDirectory(prefix="praxis-import-") as folder:
             _unpack(path, Path(folder))
             return import_path(session=session, path=Path(folder), actor=actor, progress=progress)
-    actor = actor or policy.SYSTEM
-    step = progress or (lambda _n: None)
+    with fields.remembering_people(session):
+        return _import_files(session, _files(path), actor or policy.SYSTEM, progress or (lambda _n: None))
+
+
+def _import_files(session: Session, files: list[Path], actor: policy.Actor, step: Callable[[int], None]) -> ImportReport:
     report = ImportReport()
-    posts = [(file, _load(file)) for file in _files(path)]
-    collections = [(file, post) for file, post in posts if post.metadata.get("kind") in ("carnet", "base")]
-    parsed = [(file, *_read_file(session, file, post)) for file, post in posts if (file, post) not in collections]
-    del posts
-    created: dict[str, str] = {}
-    for done, (file, note_id, state, dates) in enumerate(parsed, 1):
-        if not (note_id and session.get(Note, note_id) is not None):
-            note = note_service.insert_note(
-                session=session, actor=actor, state=replace(state, links=[]), note_id=note_id,
-                created_at=dates["created"] or state.published_at or dates["updated"],
-                updated_at=dates["updated"], summary="Import", link_later=True,
+    collections: list[tuple[Path, frontmatter.Post]] = []
+    to_link: list[tuple[str, list[str]]] = []  # new notes: (id, explicit links), linked once all exist
+    to_update: list[tuple[str, note_service.NoteState, dict]] = []  # files of notes that exist
+    taken: set[str] = set()
+    # Read, check and write 500 files at a time: only what linking needs is kept, not the files.
+    for batch in _batches(files):
+        notes = []
+        for file in batch:
+            post = _load(file)
+            if post.metadata.get("kind") in ("carnet", "base"):
+                collections.append((file, post))
+            else:
+                notes.append(_read_file(session, file, post))
+        wanted = [note_id for note_id, _state, _dates in notes if note_id]
+        existing = set(links.known_ids(session, wanted))
+        new = [(note_id, state, dates) for note_id, state, dates in notes
+               if not note_id or (note_id not in existing and note_id not in taken)]
+        to_update += [(note_id, state, dates) for note_id, state, dates in notes
+                      if note_id and (note_id in existing or note_id in taken)]  # a second file of an id updates it
+        ids = note_service.insert_notes(session=session, actor=actor, link_later=True, notes=[
+            note_service.NewNote(
+                state=replace(state, links=[]), id=note_id, summary="Import",
+                created_at=dates["created"] or state.published_at or dates["updated"], updated_at=dates["updated"],
             )
-            created[str(file)] = note.id
-            report.created += 1
-        _let_go(session, done)
+            for note_id, state, dates in new
+        ])
+        taken.update(ids)
+        to_link += [(note_id, state.links) for note_id, (_id, state, _dates) in zip(ids, new, strict=True)]
+        report.created += len(new)
+        _let_go(session)
+        step(len(batch))
+    for batch in _batches(to_link):
+        links.link_new_notes(session=session, notes=batch)
+        _let_go(session)
+        step(len(batch))
+    for note_id, state, dates in to_update:
+        _update(session, actor, report, note_id, state, dates)
         step(1)
-    for done, (file, note_id, state, dates) in enumerate(parsed, 1):
-        _let_go(session, done)
-        step(1)
-        report.files.append(str(file))
-        if str(file) in created:
-            new = session.get(Note, created[str(file)])
-            assert new is not None
-            links.link_new_note(session=session, note=new, explicit=state.links)
-            continue
-        note = session.get(Note, note_id)
-        assert note is not None
-        old = note_service.current_state(session, note, note_service.list_author_ids(session, note.id))
-        new = replace(state, links=links.known_ids(session, state.links))
-        if old == new or note.deleted_at is not None:
-            report.unchanged += 1
-            continue
-        note_service.apply_state(
-            session=session, actor=actor, note=note, base_revision=note.revision, old=old, new=new,
-            summary="Import", updated_at=dates["updated"] or utcnow(),
-        )
-        report.updated += 1
     # Carnets after the notes they hold, bases after their carnets.
     for kind, load in (("carnet", collection_files.import_carnet), ("base", collection_files.import_base)):
         for file, post in collections:
             if post.metadata.get("kind") == kind:
                 load(session, post.metadata, post.content, str(file))
-                report.files.append(str(file))
                 setattr(report, kind + "s", getattr(report, kind + "s") + 1)
+                step(1)
     return report
+
+
+def _let_go(session: Session) -> None:
+    session.flush()
+    session.expunge_all()
+
+
+def _update(session: Session, actor: policy.Actor, report: ImportReport, note_id: str, state: note_service.NoteState, dates: dict) -> None:
+    """An imported file whose note exists: a new revision if it says something else."""
+    note = session.get(Note, note_id)
+    assert note is not None
+    old = note_service.current_state(session, note, note_service.list_author_ids(session, note.id))
+    new = replace(state, links=links.known_ids(session, state.links))
+    if old == new or note.deleted_at is not None:
+        report.unchanged += 1
+        return
+    note_service.apply_state(
+        session=session, actor=actor, note=note, base_revision=note.revision, old=old, new=new,
+        summary="Import", updated_at=dates["updated"] or utcnow(),
+    )
+    report.updated += 1
 
 
 def _unpack(archive: Path, folder: Path) -> None:

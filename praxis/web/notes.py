@@ -287,7 +287,7 @@ async def edit(request: Request, note_id: str, session: SessionDep, actor: UserD
     if data is None or errors:
         return _editor(request, session, note=note, values=values, errors=errors, status=422)
     try:
-        note_service.update_note(session=session, actor=actor, note_id=note_id, data=data)
+        note_service.save_note(session=session, actor=actor, note_id=note_id, data=data)
     except Conflict as exc:
         session.rollback()
         return _conflict(request, session, actor, NoteRead.model_validate(exc.extra["current"]), data.base_revision, values)

@@ -15,8 +15,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+from praxis.config import Settings
+from praxis.db import make_engine
+from praxis.models import SearchQueue
 from praxis.search.postgres_index import DOCS
 from tests.cli.test_serve import _serve
 
@@ -144,3 +148,62 @@ def test_readiness_fails_when_the_database_is_unreachable(tmp_path):
             assert ready.status_code == 503 and ready.json() == {"status": "unavailable", "database": "OperationalError"}
             assert client.get("/healthz").status_code == 200
         app.state.engine.dispose()
+
+
+def _indexing_processes(parent: int) -> list[int]:
+    """The `praxis indexer` processes `parent` started."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+        if ppid == parent and b"indexer" in command:
+            found.append(int(entry.name))
+    return found
+
+
+def _eventually(check, seconds: float = 20.0):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if value := check():
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"not true within {seconds} s: {check}")
+
+
+@pytest.mark.slow
+def test_a_process_beside_the_workers_indexes_writes_and_is_started_again_if_it_dies(tmp_path, unmigrated_database_url):
+    env = _env(tmp_path, unmigrated_database_url)
+    _create_admin(tmp_path, env)
+    settings = Settings(data_dir=tmp_path / "data", database_url=unmigrated_database_url, secret_key="x")
+    engine = make_engine(settings)
+
+    def queued() -> int:
+        with engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(SearchQueue)).scalar_one()
+
+    proc, base = _serve(tmp_path, env)
+    try:
+        headers = _token(base)
+        [first] = _eventually(lambda: _indexing_processes(proc.pid))
+        made = httpx.post(base + "/api/v1/notes", headers=headers,
+                          json={"title": "Semis de printemps", "body": "Les semis du jardin partagé commencent en mars."})
+        assert made.status_code == 201
+        _eventually(lambda: queued() == 0)  # indexed with no search asking for it
+        os.kill(first, signal.SIGKILL)
+        [second] = _eventually(lambda: [p for p in _indexing_processes(proc.pid) if p != first])
+        again = httpx.post(base + "/api/v1/notes", headers=headers,
+                           json={"title": "Récolte d'automne", "body": "La récolte du jardin partagé se fait en octobre."})
+        assert again.status_code == 201
+        _eventually(lambda: queued() == 0)
+        found = httpx.get(base + "/api/v1/search", params={"q": "jardin partagé"}).json()
+        assert {r["id"] for r in found["items"]} == {made.json()["id"], again.json()["id"]}
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=60)
+        engine.dispose()
+    assert not Path(f"/proc/{second}").exists()  # stopped with the server

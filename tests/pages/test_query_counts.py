@@ -4,33 +4,16 @@ comments or notes it shows (counted on the database connection, every statement)
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from praxis.app import create_app
-from tests.factories import make_note, make_user, token_for
+from tests.factories import INDEXER, counted, make_note, make_user, token_for
 
 
-INDEXER = "praxis-indexer"  # the thread that applies the search queue after each commit
-
-
-@contextmanager
-def counted(engine: sa.Engine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        if threading.current_thread().name != INDEXER:  # the page's own statements, not the index's catching up
-            statements.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.fixture

@@ -113,6 +113,7 @@ def test_reindex_rebuilds_a_lost_index_from_the_database(settings, session, clie
     for title in titles:
         make_note(session, alice, title=title, body="Partager la veille.")
     client.close()
+    client.app.state.search.close()  # its indexing thread done with the index before it goes
     _wipe_index(settings)
     monkeypatch.setenv("PRAXIS_DATA_DIR", str(settings.data_dir))
     if settings.database_url:

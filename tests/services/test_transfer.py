@@ -9,10 +9,11 @@ from sqlmodel import select
 from praxis import policy
 from praxis.db import new_session
 from praxis.errors import Invalid
-from praxis.models import Note, NoteLink, Revision, User
+from praxis.models import CarnetCategory, EntryCategory, Note, NoteLink, Revision, User
 from praxis.schemas import NoteQuery
 from praxis.services import notes as note_service
 from praxis.services import transfer
+from tests.factories import counted
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 
@@ -182,3 +183,53 @@ def test_a_bad_body_is_named_as_the_body(session, tmp_path):
     with pytest.raises(Invalid) as err:
         transfer.import_path(session=session, path=bad)
     assert "nul.md: body:" in err.value.message
+
+
+def _a_linked_site(folder: Path, notes: int) -> Path:
+    """`notes` notes by two people, each naming the next by [[title]] and the previous by id,
+    all filed with a category in one carnet."""
+    ids = [f"imp{n:05d}" for n in range(notes)]
+    for n, note_id in enumerate(ids):
+        following = f"[[Note d'essai {n + 1}]]" if n + 1 < notes else ""
+        post = frontmatter.Post(
+            f"La note {n} mène à {following}.",
+            id=note_id, title=f"Note d'essai {n}", authors=["Aline Poirier", {"username": "bruno", "name": "Bruno Roy"}],
+            links=[ids[n - 1]] if n else [],
+        )
+        (folder / "notes").mkdir(parents=True, exist_ok=True)
+        (folder / "notes" / f"{note_id}.md").write_text(frontmatter.dumps(post), encoding="utf-8")
+    carnet = frontmatter.Post(
+        "", id="impCarnet", kind="carnet", title="Carnet importé", managers=["Aline Poirier"],
+        axes=[{"name": "Étape", "categories": ["Lancer", "Clore"]}],
+        entries=[{"note": i, "categories": ["Lancer" if n % 2 else "Clore"], "added_by": "Bruno Roy"} for n, i in enumerate(ids)],
+    )
+    (folder / "carnets").mkdir(exist_ok=True)
+    (folder / "carnets" / "impCarnet.md").write_text(frontmatter.dumps(carnet), encoding="utf-8")
+    return folder
+
+
+def _statements_of_import(engine, settings, folder: Path) -> int:
+    with counted(engine) as statements, new_session(engine, settings, write=True) as site:
+        transfer.import_path(session=site, path=folder)
+        site.commit()
+    return len(statements)
+
+
+def test_an_import_costs_a_few_statements_a_batch_not_some_per_note(app, settings, second_site, tmp_path):
+    """A million notes are imported in hours, not days: the statements of an import do not grow
+    with its notes, their authors, links and carnet entries (up to a batch of 500)."""
+    few = _statements_of_import(app.state.engine, settings, _a_linked_site(tmp_path / "few", 30))
+    many = _statements_of_import(second_site, settings, _a_linked_site(tmp_path / "many", 150))
+    assert many <= few + 3, (few, many)
+    with new_session(second_site, settings, write=False) as site:
+        note = site.get(Note, "imp00007")
+        assert note is not None and 'href="/n/imp00008/' in note.html  # the next note, named by title
+        targets = sorted((l.origin, l.target_id) for l in site.exec(select(NoteLink).where(NoteLink.source_id == "imp00007")))
+        assert targets == [("explicit", "imp00006"), ("wikilink", "imp00008")]
+        first = site.exec(select(Revision).where(Revision.note_id == "imp00007")).one()
+        assert first.meta["links"] == ["imp00006"] and first.html == note.html
+        authors = note_service.read_note(session=site, actor=None, note=note).authors
+        assert [a.display_name for a in authors] == ["Aline Poirier", "Bruno Roy"]
+        assert len(site.exec(select(User)).all()) == 2  # each person once, however many files name them
+        filed = site.exec(select(EntryCategory.note_id, CarnetCategory.name).join(CarnetCategory)).all()
+        assert len(filed) == 150 and ("imp00007", "Lancer") in filed
