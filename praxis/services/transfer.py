@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 from praxis import policy
 from praxis.errors import Invalid
 from praxis.markdown import slugify
-from praxis.models import Carnet, CarnetEntry, KnowledgeBase, Note, utcnow
+from praxis.models import Carnet, CarnetEntry, KnowledgeBase, Note, NoteAuthor, NoteLink, NoteReader, User, utcnow
 from praxis.schemas import DETAIL_FIELDS, Body, NoteDetails, Title, is_note_id
 from praxis.services import accounts, collection_files, fields, links
 from praxis.services import notes as note_service
@@ -251,32 +251,58 @@ def _write(path: Path, kind: str, slug: str, object_id: str, meta: dict[str, Any
     target.write_text(frontmatter.dumps(post, sort_keys=False, allow_unicode=True) + "\n", encoding="utf-8")
 
 
-def _note_meta(session: Session, actor: policy.Actor, note: Note) -> dict[str, Any]:
-    """A note's front matter as `actor` may know it: links to notes they may not see are left
-    out, and the readers are named only to those who may change the note."""
+def _notes_meta(session: Session, actor: policy.Actor, notes: list[Note]) -> list[dict[str, Any]]:
+    """These notes' front matter as `actor` may know it, in a few queries for all of them: links
+    to notes they may not see are left out, and the readers are named only to those who may
+    change the note."""
     tz = fields.timezone(session)
-    author_ids = note_service.list_author_ids(session, note.id)
-    state = note_service.current_state(session, note, author_ids)
-    meta: dict[str, Any] = {
-        "id": note.id,
-        "title": note.title,
-        "kind": note.kind,
-        "authors": [fields.person(u) for u in state.authors],
-        "published": fields.iso(note.published_at, tz),
-        "created": fields.iso(note.created_at, tz),
-        "updated": fields.iso(note.updated_at, tz),
-        "visibility": note.visibility,
-        "licence": note.licence,
-    }
-    meta.update(state.details)
-    visible = links.visible_ids(session, actor, state.links) if state.links else set()
-    if any(i in visible for i in state.links):
-        meta["links"] = [i for i in state.links if i in visible]
-    if state.community_id:
-        meta["community"] = state.community_id
-    if state.readers and policy.can_edit_note(actor, note, set(author_ids)):
-        meta["readers"] = [fields.person(u) for u in state.readers]
-    return meta
+    ids = [note.id for note in notes]
+    authors = _by_note(session.exec(
+        select(NoteAuthor.note_id, User).join(User, User.id == NoteAuthor.user_id)  # type: ignore[arg-type]
+        .where(NoteAuthor.note_id.in_(ids)).order_by(NoteAuthor.position)  # type: ignore[attr-defined]
+    ))
+    readers = _by_note(session.exec(
+        select(NoteReader.note_id, User).join(User, User.id == NoteReader.user_id)  # type: ignore[arg-type]
+        .where(NoteReader.note_id.in_(ids)).order_by(User.username)  # type: ignore[attr-defined]
+    ))
+    explicit = _by_note(session.exec(
+        select(NoteLink.source_id, NoteLink.target_id)
+        .where(NoteLink.source_id.in_(ids), NoteLink.origin == "explicit", NoteLink.target_id.is_not(None))  # type: ignore[attr-defined,union-attr]
+        .order_by(NoteLink.id)
+    ))
+    targets = [target for chosen in explicit.values() for target in chosen]
+    visible = links.visible_ids(session, actor, targets) if targets else set()
+    metas = []
+    for note in notes:
+        people = authors.get(note.id, [])
+        meta: dict[str, Any] = {
+            "id": note.id,
+            "title": note.title,
+            "kind": note.kind,
+            "authors": [fields.person(u) for u in people],
+            "published": fields.iso(note.published_at, tz),
+            "created": fields.iso(note.created_at, tz),
+            "updated": fields.iso(note.updated_at, tz),
+            "visibility": note.visibility,
+            "licence": note.licence,
+        }
+        meta.update(note_service.kind_details(note.kind, {name: getattr(note, name) for name in DETAIL_FIELDS}, strict=False))
+        seen = [target for target in explicit.get(note.id, []) if target in visible]
+        if seen:
+            meta["links"] = seen
+        if note.community_id:
+            meta["community"] = note.community_id
+        if readers.get(note.id) and policy.can_edit_note(actor, note, {u.id for u in people}):
+            meta["readers"] = [fields.person(u) for u in readers[note.id]]
+        metas.append(meta)
+    return metas
+
+
+def _by_note(rows: Any) -> dict[str, list[Any]]:
+    grouped: dict[str, list[Any]] = {}
+    for note_id, value in rows:
+        grouped.setdefault(note_id, []).append(value)
+    return grouped
 
 
 def export_path(
@@ -299,17 +325,22 @@ def export_path(
         .order_by(Carnet.created_at, Carnet.id)
     ))
     note_filter = [] if whole else [Note.id.in_(select(CarnetEntry.note_id).where(CarnetEntry.carnet_id.in_([c.id for c in carnets])))]  # type: ignore[attr-defined]
-    notes = session.exec(select(Note).where(policy.visible_notes(actor), *note_filter).order_by(Note.created_at, Note.id)).all()
+    note_ids = list(session.exec(select(Note.id).where(policy.visible_notes(actor), *note_filter).order_by(Note.created_at, Note.id)))
     used: set[Path] = set()
-    for note in notes:
-        _write(path, note.kind, note.slug, note.id, _note_meta(session, actor, note), note.body, used)
-    note_ids = {n.id for n in notes}
+    # 500 notes at a time, let go once written: a million notes export in a small memory.
+    for batch in _batches(note_ids):
+        loaded = {note.id: note for note in session.exec(select(Note).where(Note.id.in_(batch)))}  # type: ignore[attr-defined]
+        notes = [loaded[note_id] for note_id in batch]
+        for note, meta in zip(notes, _notes_meta(session, actor, notes), strict=True):
+            _write(path, note.kind, note.slug, note.id, meta, note.body, used)
+            session.expunge(note)
+    exported = set(note_ids)
     for carnet in carnets:
-        meta, body = collection_files.carnet_file(session, carnet, note_ids)
+        meta, body = collection_files.carnet_file(session, carnet, exported)
         _write(path, "carnet", slugify(carnet.title), carnet.id, meta, body, used)
     for base, (meta, body) in zip(bases, base_files):
         _write(path, "base", slugify(base.title), base.id, meta, body, used)
-    return len(notes)
+    return len(note_ids)
 
 
 def export_archive(*, session: Session, actor: policy.Actor, carnet_id: str | None = None, base_id: str | None = None) -> bytes:

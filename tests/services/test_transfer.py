@@ -233,3 +233,20 @@ def test_an_import_costs_a_few_statements_a_batch_not_some_per_note(app, setting
         assert len(site.exec(select(User)).all()) == 2  # each person once, however many files name them
         filed = site.exec(select(EntryCategory.note_id, CarnetCategory.name).join(CarnetCategory)).all()
         assert len(filed) == 150 and ("imp00007", "Lancer") in filed
+
+
+def test_an_export_costs_a_few_statements_a_batch_not_some_per_note(app, settings, second_site, tmp_path):
+    """`praxis export` of a million notes reads them 500 at a time, their authors, readers and
+    links in one query each: its statements do not grow with the notes (and it gives back what
+    was imported)."""
+    counts = []
+    for engine, size in ((app.state.engine, 30), (second_site, 150)):
+        folder = _a_linked_site(tmp_path / f"in-{size}", size)
+        _statements_of_import(engine, settings, folder)
+        with counted(engine) as statements, new_session(engine, settings, write=False) as site:
+            assert transfer.export_path(session=site, path=tmp_path / f"out-{size}", actor=policy.SYSTEM) == size
+        counts.append(len(statements))
+    assert counts[1] <= counts[0] + 3, counts
+    exported = frontmatter.load(tmp_path / "out-150" / "notes" / "note-d-essai-7.md")
+    assert exported["links"] == ["imp00006"] and [a["name"] for a in exported["authors"]] == ["Aline Poirier", "Bruno Roy"]
+    assert "[[Note d'essai 8]]" in exported.content
