@@ -248,13 +248,45 @@ def _readers(session: Session, note_id: str) -> list[User]:
 
 
 def current_state(session: Session, note: Note, author_ids: list[int]) -> NoteState:
-    users = {u.id: u for u in session.exec(select(User).where(User.id.in_(author_ids)))}  # type: ignore[union-attr]
-    return NoteState(
-        title=note.title, body=note.body, kind=note.kind, visibility=note.visibility, licence=note.licence,
-        published_at=note.published_at, authors=[users[i] for i in author_ids], links=links.explicit_links(session, note.id),
-        community_id=note.community_id, readers=_readers(session, note.id),
-        details=kind_details(note.kind, {name: getattr(note, name) for name in DETAIL_FIELDS}, strict=False),
-    )
+    return current_states(session, [note], {note.id: author_ids})[0]
+
+
+def current_states(session: Session, notes: Sequence[Note], author_ids: dict[str, list[int]] | None = None) -> list[NoteState]:
+    """Each note's current state, in a few queries however many notes (`author_ids`: each
+    note's authors in order, when the caller has them)."""
+    ids = [note.id for note in notes]
+    if author_ids is None:
+        author_ids = _by_note(session.exec(
+            select(NoteAuthor.note_id, NoteAuthor.user_id).where(NoteAuthor.note_id.in_(ids)).order_by(NoteAuthor.position)  # type: ignore[attr-defined]
+        ))
+    wanted = [i for chosen in author_ids.values() for i in chosen]
+    users = {u.id: u for u in session.exec(select(User).where(User.id.in_(wanted)))}  # type: ignore[union-attr]
+    explicit = _by_note(session.exec(
+        select(NoteLink.source_id, NoteLink.target_id)
+        .where(NoteLink.source_id.in_(ids), NoteLink.origin == "explicit", NoteLink.target_id.is_not(None))  # type: ignore[attr-defined,union-attr]
+        .order_by(NoteLink.id)
+    ))
+    readers = _by_note(session.exec(
+        select(NoteReader.note_id, User).join(User, User.id == NoteReader.user_id)  # type: ignore[arg-type]
+        .where(NoteReader.note_id.in_(ids)).order_by(User.username)  # type: ignore[attr-defined]
+    ))
+    return [
+        NoteState(
+            title=note.title, body=note.body, kind=note.kind, visibility=note.visibility, licence=note.licence,
+            published_at=note.published_at, authors=[users[i] for i in author_ids.get(note.id, [])],
+            links=explicit.get(note.id, []), community_id=note.community_id, readers=readers.get(note.id, []),
+            details=kind_details(note.kind, {name: getattr(note, name) for name in DETAIL_FIELDS}, strict=False),
+        )
+        for note in notes
+    ]
+
+
+def _by_note(rows: Any) -> dict[str, list[Any]]:
+    """(note id, value) rows as each note's values, in the rows' order."""
+    grouped: dict[str, list[Any]] = {}
+    for note_id, value in rows:
+        grouped.setdefault(note_id, []).append(value)
+    return grouped
 
 
 def apply_state(

@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 from praxis import policy
 from praxis.errors import Invalid
 from praxis.markdown import slugify
-from praxis.models import Carnet, CarnetEntry, KnowledgeBase, Note, NoteAuthor, NoteLink, NoteReader, User, utcnow
+from praxis.models import Carnet, CarnetEntry, KnowledgeBase, Note, utcnow
 from praxis.schemas import DETAIL_FIELDS, Body, NoteDetails, Title, is_note_id
 from praxis.services import accounts, collection_files, fields, links
 from praxis.services import notes as note_service
@@ -256,53 +256,32 @@ def _notes_meta(session: Session, actor: policy.Actor, notes: list[Note]) -> lis
     to notes they may not see are left out, and the readers are named only to those who may
     change the note."""
     tz = fields.timezone(session)
-    ids = [note.id for note in notes]
-    authors = _by_note(session.exec(
-        select(NoteAuthor.note_id, User).join(User, User.id == NoteAuthor.user_id)  # type: ignore[arg-type]
-        .where(NoteAuthor.note_id.in_(ids)).order_by(NoteAuthor.position)  # type: ignore[attr-defined]
-    ))
-    readers = _by_note(session.exec(
-        select(NoteReader.note_id, User).join(User, User.id == NoteReader.user_id)  # type: ignore[arg-type]
-        .where(NoteReader.note_id.in_(ids)).order_by(User.username)  # type: ignore[attr-defined]
-    ))
-    explicit = _by_note(session.exec(
-        select(NoteLink.source_id, NoteLink.target_id)
-        .where(NoteLink.source_id.in_(ids), NoteLink.origin == "explicit", NoteLink.target_id.is_not(None))  # type: ignore[attr-defined,union-attr]
-        .order_by(NoteLink.id)
-    ))
-    targets = [target for chosen in explicit.values() for target in chosen]
+    states = note_service.current_states(session, notes)
+    targets = [target for state in states for target in state.links]
     visible = links.visible_ids(session, actor, targets) if targets else set()
     metas = []
-    for note in notes:
-        people = authors.get(note.id, [])
+    for note, state in zip(notes, states, strict=True):
         meta: dict[str, Any] = {
             "id": note.id,
             "title": note.title,
             "kind": note.kind,
-            "authors": [fields.person(u) for u in people],
+            "authors": [fields.person(u) for u in state.authors],
             "published": fields.iso(note.published_at, tz),
             "created": fields.iso(note.created_at, tz),
             "updated": fields.iso(note.updated_at, tz),
             "visibility": note.visibility,
             "licence": note.licence,
         }
-        meta.update(note_service.kind_details(note.kind, {name: getattr(note, name) for name in DETAIL_FIELDS}, strict=False))
-        seen = [target for target in explicit.get(note.id, []) if target in visible]
+        meta.update(state.details)
+        seen = [target for target in state.links if target in visible]
         if seen:
             meta["links"] = seen
-        if note.community_id:
-            meta["community"] = note.community_id
-        if readers.get(note.id) and policy.can_edit_note(actor, note, {u.id for u in people}):
-            meta["readers"] = [fields.person(u) for u in readers[note.id]]
+        if state.community_id:
+            meta["community"] = state.community_id
+        if state.readers and policy.can_edit_note(actor, note, {u.id for u in state.authors}):
+            meta["readers"] = [fields.person(u) for u in state.readers]
         metas.append(meta)
     return metas
-
-
-def _by_note(rows: Any) -> dict[str, list[Any]]:
-    grouped: dict[str, list[Any]] = {}
-    for note_id, value in rows:
-        grouped.setdefault(note_id, []).append(value)
-    return grouped
 
 
 def export_path(
