@@ -179,6 +179,19 @@ def new_session(engine: Engine, settings: Settings, *, write: bool) -> Session:
     return session
 
 
+def begin_writes(session: Session) -> None:
+    """A request that prepared its change reading (`deps.writes_late`) is now ready to write: its
+    reading transaction ends, and its next statement takes the write turn (on SQLite, the write
+    lock), which it then holds only for the writes. What it prepared may have changed meanwhile,
+    so its writes must check what they rely on (a note's save: the revision, in the UPDATE itself).
+    Nothing happens in a session that writes from the start."""
+    engine = session.info.get("engine")
+    if engine is None or session.bind is not engine:
+        return
+    session.commit()  # nothing written: it only ends the read
+    session.bind = writer(engine)
+
+
 def end_writes(session: Session) -> None:
     """A request has written all it will: commit now, so that other writers need not wait while
     it builds its answer, which it reads in a transaction that takes no write lock."""

@@ -29,10 +29,18 @@ def reads_only(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     return endpoint
 
 
+def writes_late(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a write route that prepares its change reading, then calls `db.begin_writes`: it holds
+    the write lock only while it writes, not while it checks, renders and resolves."""
+    endpoint.writes_late = True  # type: ignore[attr-defined]
+    return endpoint
+
+
 def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request; reads do not take SQLite's write lock."""
-    route = request.scope.get("route")
-    write = request.method not in _READ_METHODS and not getattr(getattr(route, "endpoint", None), "reads_only", False)
+    endpoint = getattr(request.scope.get("route"), "endpoint", None)
+    write = request.method not in _READ_METHODS and not (
+        getattr(endpoint, "reads_only", False) or getattr(endpoint, "writes_late", False))
     with session_scope(request.app.state.engine, request.app.state.settings, write=write) as session:
         yield session
 

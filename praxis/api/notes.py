@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from praxis.db import end_writes
-from praxis.deps import ActorDep, SessionDep, UserDep, reads_only
+from praxis.deps import ActorDep, SessionDep, UserDep, reads_only, writes_late
 from praxis.schemas import (
     CitationQuery,
     CitationRead,
@@ -68,6 +68,7 @@ def get_note(note_id: str, session: SessionDep, actor: ActorDep) -> NoteRead:
 
 
 @router.patch("/{note_id}", response_model=NoteRead)
+@writes_late  # save_note takes the write lock once it has rendered the change
 def update_note(note_id: str, data: NoteUpdate, session: SessionDep, actor: ActorDep) -> NoteRead:
     note = note_service.save_note(session=session, actor=actor, note_id=note_id, data=data)
     end_writes(session)  # the answer is read without holding the write lock

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
 
 from praxis import policy
-from praxis.db import insert_rows, row_of
+from praxis.db import begin_writes, insert_rows, row_of
 from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
 from praxis.i18n import N_
-from praxis.markdown import excerpt, fold, render, slugify
+from praxis.markdown import Rendered, excerpt, fold, render, slugify
 from praxis.models import BaseCarnet, Carnet, CarnetEntry, Comment, KnowledgeBase, Note, NoteAuthor, NoteLink, NoteReader, Revision, User, utcnow
 from praxis.search import queue as search_queue
 from praxis.schemas import (
@@ -291,12 +291,13 @@ def _by_note(rows: Any) -> dict[str, list[Any]]:
 
 def apply_state(
     *, session: Session, actor: policy.Actor, note: Note, base_revision: int, old: NoteState, new: NoteState,
-    summary: str | None, updated_at: datetime | None = None,
+    summary: str | None, updated_at: datetime | None = None, rendered: Rendered | None = None,
 ) -> Note:
-    """Write `new` as revision base_revision+1, or raise Conflict if the note moved on meanwhile."""
+    """Write `new` as revision base_revision+1, or raise Conflict if the note moved on meanwhile
+    (`rendered`: its body rendered beforehand, outside the write lock)."""
     if old == new:
         return note
-    rendered = render(new.body, links.resolver(session))
+    rendered = _still_rendered(session, rendered) or render(new.body, links.resolver(session))
     now = updated_at or utcnow()
     number = base_revision + 1
     # The revision check and the write are one statement, so two racing saves cannot both win.
@@ -338,6 +339,17 @@ def apply_state(
     if fold(old.title) != fold(new.title):
         links.adopt_dangling_links(session, [note.id])
     return note
+
+
+def _still_rendered(session: Session, rendered: Rendered | None) -> Rendered | None:
+    """A rendering made before the write lock was taken, if its wikilinks still name the notes
+    they named then (a note of that title may have been created, renamed or deleted since)."""
+    if rendered is None:
+        return None
+    targets = [w.target for w in rendered.wikilinks]
+    if targets and dict(links.resolver(session)(targets)) != rendered.resolved:
+        return None
+    return rendered
 
 
 def _merged_links(session: Session, actor: policy.Actor, sent: list[str] | None, old: list[str]) -> list[str]:
@@ -384,7 +396,12 @@ def save_note(*, session: Session, actor: policy.Actor, note_id: str, data: Note
         # Details sent replace the old ones; a change of kind keeps only the new kind's.
         details=kind_details(data.kind or old.kind, {**old.details, **sent_details}, strict=False),
     )
-    return apply_state(session=session, actor=actor, note=note, base_revision=data.base_revision, old=old, new=new, summary=data.summary)
+    # Rendered before the write turn (on SQLite, the write lock) is taken; the revision is checked
+    # again by the write itself, so a save that raced this one makes this one a conflict.
+    rendered = render(new.body, links.resolver(session)) if new != old else None
+    begin_writes(session)
+    return apply_state(session=session, actor=actor, note=note, base_revision=data.base_revision, old=old, new=new,
+                       summary=data.summary, rendered=rendered)
 
 
 def delete_note(*, session: Session, actor: policy.Actor, note_id: str) -> None:

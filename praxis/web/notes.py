@@ -11,7 +11,7 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from praxis import i18n
-from praxis.deps import ActorDep, SessionDep, UserDep
+from praxis.deps import ActorDep, SessionDep, UserDep, writes_late
 from praxis.errors import Conflict, DomainError, Invalid
 from praxis.i18n import N_
 from praxis.merge import has_markers
@@ -277,6 +277,7 @@ def edit_form(request: Request, note_id: str, session: SessionDep, actor: UserDe
 
 
 @router.post("/n/{note_id}/edit")
+@writes_late  # save_note takes the write lock once it has rendered the change
 async def edit(request: Request, note_id: str, session: SessionDep, actor: UserDep) -> Response:
     note = note_service.get_note(session=session, actor=actor, note_id=note_id)
     if _wants_preview(await request.form()):

@@ -1,7 +1,12 @@
 """Notes over the JSON API: the contract's shapes, statuses and errors."""
 
 import pytest
+from sqlmodel import select
 
+from praxis.db import session_scope
+from praxis.models import User
+from praxis.schemas import NoteCreate, NoteUpdate
+from praxis.services import notes as note_service
 from tests.factories import make_note, make_user, token_for
 
 
@@ -98,6 +103,51 @@ def test_stale_patch_is_409_with_the_current_revision_and_changes_nothing(client
     body = stale.json()
     assert body["current_revision"] == 2 and body["current"]["body"] == "v2" and "revision 2" in body["detail"]
     assert client.get(f"/api/v1/notes/{note['id']}").json()["body"] == "v2"
+
+
+def _while_a_save_is_prepared(monkeypatch, app, action):
+    """Run `action(session, alice)` in a session of its own, once, when the next save has
+    rendered its change but not yet written it."""
+    real, done = note_service.render, []
+
+    def render(*args, **kwargs):
+        rendered = real(*args, **kwargs)
+        if not done:
+            done.append(True)
+            with session_scope(app.state.engine, app.state.settings) as other:
+                action(other, other.exec(select(User).where(User.username == "alice")).one())
+        return rendered
+
+    monkeypatch.setattr(note_service, "render", render)
+
+
+def test_a_save_landing_while_another_is_prepared_wins_and_the_other_is_409(client, app, alice, monkeypatch):
+    # The first save holds no write lock while it renders, so the second is not kept waiting;
+    # the first then finds the note moved on, and changes nothing.
+    note = client.post("/api/v1/notes", json={"title": "Titre", "body": "v1"}, headers=alice).json()
+    _while_a_save_is_prepared(monkeypatch, app, lambda s, alice_: note_service.save_note(
+        session=s, actor=alice_, note_id=note["id"], data=NoteUpdate(body="v2 d'ailleurs", base_revision=1)))
+    late = client.patch(f"/api/v1/notes/{note['id']}", json={"body": "v2 d'ici", "base_revision": 1}, headers=alice)
+    assert late.status_code == 409, late.text
+    assert late.json()["current_revision"] == 2 and late.json()["current"]["body"] == "v2 d'ailleurs"
+    revisions = client.get(f"/api/v1/notes/{note['id']}/revisions", headers=alice).json()
+    assert [r["number"] for r in revisions] == [2, 1]
+    assert client.get(f"/api/v1/notes/{note['id']}").json()["body"] == "v2 d'ailleurs"
+
+
+def test_a_wikilink_to_a_note_created_while_the_save_was_prepared_links_to_it(client, app, alice, monkeypatch):
+    source = client.post("/api/v1/notes", json={"title": "Source", "body": "Rien encore."}, headers=alice).json()
+    created = []
+    _while_a_save_is_prepared(monkeypatch, app, lambda s, alice_: created.append(note_service.create_note(
+        session=s, actor=alice_, data=NoteCreate(title="Cible tardive", body="Arrivée pendant la sauvegarde."))))
+    saved = client.patch(f"/api/v1/notes/{source['id']}", json={"body": "Voir [[Cible tardive]].", "base_revision": 1},
+                         headers=alice)
+    assert saved.status_code == 200, saved.text
+    target = created[0]
+    assert [n["id"] for n in saved.json()["links"]["notes"]] == [target.id]
+    assert f'/n/{target.id}/' in saved.json()["html"]
+    backlinks = client.get(f"/api/v1/notes/{target.id}").json()["backlinks"]
+    assert [n["id"] for n in backlinks] == [source["id"]]
 
 
 def test_other_people_cannot_patch_or_delete(client, session, alice):
