@@ -11,6 +11,7 @@ kept out of the stored copy and each visitor's own is put back in.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -82,6 +83,45 @@ async def _send_not_modified(send: Send, headers: list[tuple[bytes, bytes]]) -> 
     await send({"type": "http.response.body", "body": b""})
 
 
+class CounterReads:
+    """The change counter as the visitors' requests of one process read it: one read for all the
+    requests that came while the previous read was under way. Each request still gets a reading
+    that began after it came, so a change committed before it is always seen (by every process),
+    but 32 requests at once cost two or three trips to the database, not 32."""
+
+    def __init__(self, engine) -> None:  # type: ignore[no-untyped-def]
+        self.engine = engine
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.next: asyncio.Future[changes.Version] | None = None  # the read not begun yet, shared by those who wait
+        self.reader: asyncio.Task[None] | None = None
+
+    async def current(self) -> changes.Version:
+        loop = asyncio.get_running_loop()
+        if loop is not self.loop:  # another event loop (a new test client's): nothing carries over
+            self.loop, self.next, self.reader = loop, None, None
+        if self.next is None:
+            self.next = loop.create_future()
+            self.next.add_done_callback(_retrieved)
+            if self.reader is None or self.reader.done():
+                self.reader = loop.create_task(self._read())
+        return await asyncio.shield(self.next)
+
+    async def _read(self) -> None:
+        while self.next is not None:
+            future, self.next = self.next, None
+            try:
+                version = await anyio.to_thread.run_sync(changes.current, self.engine)
+            except Exception as exc:  # noqa: BLE001 - each request that waited answers for itself
+                future.set_exception(exc)
+            else:
+                future.set_result(version)
+
+
+def _retrieved(future: asyncio.Future) -> None:  # type: ignore[type-arg]
+    if not future.cancelled():
+        future.exception()  # a failed read whose requests went away is not logged as unretrieved
+
+
 class ConditionalGetMiddleware:
     """ETag (and Last-Modified for visitors' pages) on every complete GET answer, 304 when the
     browser already holds it; visitors' pages and API reads are kept, see the module's doc."""
@@ -89,7 +129,7 @@ class ConditionalGetMiddleware:
     def __init__(self, app: ASGIApp, *, engine, secret_key: str, timezone_name: str,  # type: ignore[no-untyped-def]
                  secure_cookies: bool, max_bytes: int) -> None:
         self.app = app
-        self.engine = engine
+        self.counter = CounterReads(engine)
         self.secret_key = secret_key
         self.tz = ZoneInfo(timezone_name)
         self.secure = secure_cookies
@@ -115,7 +155,7 @@ class ConditionalGetMiddleware:
     async def _cached(self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes],
                       cookies: dict[str, str]) -> None:
         try:
-            version = await anyio.to_thread.run_sync(changes.current, self.engine)
+            version = await self.counter.current()
         except Exception:  # noqa: BLE001 - a busy or absent database: the app answers, and says so
             await self._validated(scope, receive, send, headers, private=False)
             return

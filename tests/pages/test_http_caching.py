@@ -4,10 +4,12 @@ token), never kept for what a visitor may not read; compression of text."""
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 from email.utils import parsedate_to_datetime
 
 import brotli
+import httpx
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
@@ -100,6 +102,35 @@ def test_another_process_on_the_same_database_never_serves_a_stale_page(app, cli
         assert visitor.get(f"/api/v1/notes/{note.id}", headers={"If-None-Match": api.headers["etag"]}).status_code == 304
     finally:
         other.state.engine.dispose()
+
+
+def test_visitors_arriving_together_share_reads_of_the_counter_and_each_sees_every_change(app, client, session, settings):
+    alice = make_user(session, "alice", name="Alice Rivard")
+    note = make_note(session, alice, title="Version une")
+    reads: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT") and "site_state" in statement:
+            reads.append(statement)
+
+    async def together(n: int) -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as visitors:
+            return await asyncio.gather(*(visitors.get(f"/n/{note.id}/") for _ in range(n)))
+
+    sa.event.listen(app.state.engine, "before_cursor_execute", count)
+    first = asyncio.run(together(32))
+    assert all(r.status_code == 200 and "Version une" in r.text for r in first)
+    assert 1 <= len(reads) <= 8  # not one trip to the database each
+    other = create_app(settings)  # another server process changes the note
+    try:
+        with TestClient(other, base_url="https://testserver") as elsewhere:  # its indexer stops with it
+            assert elsewhere.patch(f"/api/v1/notes/{note.id}", headers=token_for(client, "alice"),
+                                   json={"base_revision": 1, "title": "Version deux"}).status_code == 200
+    finally:
+        other.state.engine.dispose()
+    second = asyncio.run(together(32))
+    assert all(r.status_code == 200 and "Version deux" in r.text and "Version une" not in r.text for r in second)
 
 
 def test_pages_are_kept_per_language(app, session):
