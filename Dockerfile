@@ -1,5 +1,7 @@
 # Praxis in a container: a non-root user, data in a volume, served on port 8000.
-FROM python:3.11-slim
+# Debian 13 (trixie): its postgresql-client (17) carries the pg_dump and pg_restore that `praxis backup`
+# and `praxis restore` run against PostgreSQL 17 or older (compose.yaml runs 16).
+FROM python:3.11-slim-trixie
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -9,6 +11,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 # /data/uploads exists in the image so that a volume mounted there (shared by several app
 # containers, see compose.yaml) starts out owned by praxis.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN useradd --system --create-home --uid 10001 praxis \
     && mkdir -p /data/uploads && chown -R praxis:praxis /data
 
