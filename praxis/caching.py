@@ -102,8 +102,8 @@ class CounterReads:
         if self.next is None:
             self.next = loop.create_future()
             self.next.add_done_callback(_retrieved)
-            if self.reader is None or self.reader.done():
-                self.reader = loop.create_task(self._read())
+        if self.reader is None or self.reader.done():
+            self.reader = loop.create_task(self._read())
         return await asyncio.shield(self.next)
 
     async def _read(self) -> None:
@@ -113,6 +113,9 @@ class CounterReads:
                 version = await anyio.to_thread.run_sync(changes.current, self.engine)
             except Exception as exc:  # noqa: BLE001 - each request that waited answers for itself
                 future.set_exception(exc)
+            except BaseException:  # cancelled (the loop is closing): those waiting are too
+                future.cancel()
+                raise
             else:
                 future.set_result(version)
 
