@@ -15,6 +15,7 @@ from html import escape, unescape
 from urllib.parse import quote
 
 import nh3
+from linkify_it import LinkifyIt
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_inline import StateInline
@@ -182,11 +183,24 @@ def _render_image(self, tokens, idx, options, env) -> str:  # type: ignore[no-un
     return f'<{player} controls preload="metadata" src="{url}"><a href="{url}">{label}</a></{player}>'
 
 
+class _Linkify(LinkifyIt):
+    """linkify-it, asked first whether a text could hold a link at all. Its own `pretest` runs
+    one pattern of every scheme and top-level domain along the text: half the time of rendering
+    ordinary prose (and of importing a large site). Every link it finds has one of these marks,
+    so this only says "no" where `pretest` would too, and finds the same links."""
+
+    _MAYBE = re.compile(r"[:@]|//|\.\w|www\.|localhost", re.IGNORECASE)
+
+    def pretest(self, text: str) -> bool:
+        return self._MAYBE.search(text) is not None and bool(super().pretest(text))
+
+
 def _build(*, page: bool = True) -> MarkdownIt:
     """The renderer of notes; with `page` False, of comments: no heading anchors or footnotes,
     whose ids would collide with the page's own."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False, "maxNesting": 40})
     md.enable(["table", "strikethrough", "linkify"])
+    md.linkify = _Linkify()
     md.use(tasklists_plugin)
     if page:
         md.use(footnote_plugin).use(anchors_plugin, min_level=1, max_level=4, slug_func=lambda s: slugify(s) or "section")

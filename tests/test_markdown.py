@@ -4,8 +4,28 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from linkify_it import LinkifyIt
 
+from praxis import markdown
 from praxis.markdown import Resolved, fold, render, slugify
+
+
+# Every form of link linkify-it finds in text, and prose with dots that are not links.
+_TEXTS_WITH_AND_WITHOUT_LINKS = [
+    "Voir https://exemple.org/a?b=c.", "http://carrefour.qc.ca/agents", "ftp://ftp.exemple.org/f.txt",
+    "Écrire à mailto:alice@exemple.org", "Écrire à alice@exemple.org", "www.exemple.org", "WWW.EXEMPLE.ORG",
+    "exemple.org et EXEMPLE.QC.CA", "//localhost:8000/x", "http://localhost:8000", "пример.рф", "xn--e1afmkfd.xn--p1ai",
+    "192.168.0.1 et http://192.168.0.1/", "voir(https://exemple.org)", "<carrefour.quebec>", "fin.Début",
+    "Une phrase. Une autre, sans lien.", "M. Tremblay, p. ex. ici", "le 12.5.2026 à 9 h", "**gras** www.exemple.org/x *fin*",
+]
+
+
+def test_text_links_are_found_as_linkify_it_finds_them(monkeypatch):
+    # Praxis asks a cheaper question before linkify-it's own pretest; it must never skip a link.
+    ours = [render(text).html for text in _TEXTS_WITH_AND_WITHOUT_LINKS]
+    monkeypatch.setattr(markdown._MD, "linkify", LinkifyIt())
+    assert ours == [render(text).html for text in _TEXTS_WITH_AND_WITHOUT_LINKS]
+    assert sum("<a href" in html for html in ours) == 14  # all but the four of prose and one in brackets
 
 
 def test_commonmark_tables_footnotes_tasks_and_anchors():
