@@ -121,7 +121,7 @@ def test_visitors_arriving_together_share_reads_of_the_counter_and_each_sees_eve
     sa.event.listen(app.state.engine, "before_cursor_execute", count)
     first = asyncio.run(together(32))
     assert all(r.status_code == 200 and "Version une" in r.text for r in first)
-    assert 1 <= len(reads) <= 8  # not one trip to the database each
+    assert 0 < len(reads) <= 8  # not one trip to the database each
     other = create_app(settings)  # another server process changes the note
     try:
         with TestClient(other, base_url="https://testserver") as elsewhere:  # its indexer stops with it
