@@ -141,6 +141,9 @@ def settings(tmp_path: Path, database_url: str | None) -> Settings:
 def app(settings: Settings):  # type: ignore[no-untyped-def]
     application = create_app(settings)
     yield application
+    # A test that wrote without a client's lifespan started the indexing thread: stop it before its
+    # database goes (closing twice, after a lifespan, does nothing more).
+    application.state.search.close()
     application.state.engine.dispose()
 
 
