@@ -179,17 +179,19 @@ def new_session(engine: Engine, settings: Settings, *, write: bool) -> Session:
     return session
 
 
-def begin_writes(session: Session) -> None:
+def begin_writes(session: Session) -> bool:
     """A request that prepared its change reading (`deps.writes_late`) is now ready to write: its
     reading transaction ends, and its next statement takes the write turn (on SQLite, the write
     lock), which it then holds only for the writes. What it prepared may have changed meanwhile,
     so its writes must check what they rely on (a note's save: the revision, in the UPDATE itself).
-    Nothing happens in a session that writes from the start."""
+    Nothing happens in a session that writes from the start. Whether a read was ended (and so
+    whether what was prepared needs checking) is returned."""
     engine = session.info.get("engine")
     if engine is None or session.bind is not engine:
-        return
+        return False
     session.commit()  # nothing written: it only ends the read
     session.bind = writer(engine)
+    return True
 
 
 def end_writes(session: Session) -> None:

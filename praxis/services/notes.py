@@ -294,10 +294,10 @@ def apply_state(
     summary: str | None, updated_at: datetime | None = None, rendered: Rendered | None = None,
 ) -> Note:
     """Write `new` as revision base_revision+1, or raise Conflict if the note moved on meanwhile
-    (`rendered`: its body rendered beforehand, outside the write lock)."""
+    (`rendered`: its body rendered beforehand in this write, or checked by `_still_rendered`)."""
     if old == new:
         return note
-    rendered = _still_rendered(session, rendered) or render(new.body, links.resolver(session))
+    rendered = rendered or render(new.body, links.resolver(session))
     now = updated_at or utcnow()
     number = base_revision + 1
     # The revision check and the write are one statement, so two racing saves cannot both win.
@@ -399,7 +399,8 @@ def save_note(*, session: Session, actor: policy.Actor, note_id: str, data: Note
     # Rendered before the write turn (on SQLite, the write lock) is taken; the revision is checked
     # again by the write itself, so a save that raced this one makes this one a conflict.
     rendered = render(new.body, links.resolver(session)) if new != old else None
-    begin_writes(session)
+    if begin_writes(session):
+        rendered = _still_rendered(session, rendered)
     return apply_state(session=session, actor=actor, note=note, base_revision=data.base_revision, old=old, new=new,
                        summary=data.summary, rendered=rendered)
 
