@@ -20,6 +20,9 @@ def make_index(settings: Settings, engine: Engine) -> Index:
     return WhooshIndex(settings.data_dir)
 
 
-def make_indexer(settings: Settings, engine: Engine) -> Indexer:
-    return Indexer(engine=engine, settings=settings, index=make_index(settings, engine),
-                   follower=settings.search_indexer == "process")
+def make_indexer(settings: Settings, engine: Engine, *, follower: bool | None = None) -> Indexer:
+    """The indexer of a process; a follower (by default, a worker of `praxis serve` when
+    `praxis indexer` applies the queue) only catches up before a search."""
+    if follower is None:
+        follower = settings.search_indexer == "process"
+    return Indexer(engine=engine, settings=settings, index=make_index(settings, engine), follower=follower)

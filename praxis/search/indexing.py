@@ -41,8 +41,7 @@ def run(settings: Settings) -> None:
 
     threading.Thread(target=orphaned, name="praxis-parent-watch", daemon=True).start()
     engine = make_engine(settings)
-    indexer = make_indexer(settings, engine)
-    indexer.follower = False  # this process is the one that applies the queue
+    indexer = make_indexer(settings, engine, follower=False)  # this process is the one that applies the queue
     try:
         indexer.follow(stop)
     finally:
