@@ -29,6 +29,12 @@ LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 LANGUAGE_COOKIE = "praxis_lang"
 CATALOGUES = Path(__file__).resolve().parent / "locale"
 
+
+def site_language(session: Any) -> str:
+    """The site's language (PRAXIS_LANGUAGE), which a request's session carries: what is written
+    for no reader in particular (mails, feeds) speaks it."""
+    return str(session.info.get("language", "fr"))
+
 _current: ContextVar[str] = ContextVar("praxis_language", default="fr")
 
 

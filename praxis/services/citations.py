@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from praxis import policy
+from praxis import i18n, policy
 from praxis.citation import Person, Work, cite
 from praxis.errors import Invalid
 from praxis.models import User
@@ -38,7 +38,7 @@ def _people(session: Session, usernames: Sequence[str]) -> tuple[Person, ...]:
 
 
 def _site(session: Session) -> dict[str, str]:
-    return {"site_name": str(session.info.get("site_name", "Praxis")), "language": str(session.info.get("language", "fr"))}
+    return {"site_name": str(session.info.get("site_name", "Praxis")), "language": i18n.site_language(session)}
 
 
 def note_work(session: Session, note: NoteRead) -> Work:

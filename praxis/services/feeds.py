@@ -81,7 +81,7 @@ def render(session: Session, actor: policy.Actor, spec: FeedSpec, site_name: str
     feed.link(href=spec.feed_url, rel="self", type="application/atom+xml")
     feed.link(href=spec.page_url, rel="alternate", type="text/html")
     feed.author(name=site_name, uri=site_url(session) + "/")
-    feed.language("fr")
+    feed.language(i18n.site_language(session))  # the feed is the same for every reader
     for item in items:
         _add_entry(feed, item)
     return feed.atom_str(pretty=True)
@@ -109,7 +109,7 @@ def discussion_feed(session: Session, note_id: str, site_name: str) -> bytes:
     note, _ = note_service.load_readable(session, None, note_id)
     comments = sorted((c for c in thread.items if c.state == "visible"), key=lambda c: c.edited_at or c.created_at, reverse=True)
     page = note_url(session, note.id)
-    lang = str(session.info.get("language", "fr"))  # the site's language: the feed is the same for every reader
+    lang = i18n.site_language(session)  # the feed is the same for every reader
     feed = FeedGenerator()
     feed.id(f"{page}#discussion")
     with i18n.using(lang):

@@ -77,15 +77,10 @@ def _env() -> jinja2.Environment:
     return env
 
 
-def language(session: Session) -> str:
-    """Mails speak the site's language (PRAXIS_LANGUAGE): their readers chose no other."""
-    return str(session.info.get("language", "fr"))
-
-
 def render(session: Session, template: str, **context: object) -> tuple[str, str]:
     """The plain text and the HTML of templates/mail/{name}.txt and .html."""
     tz = str(session.info.get("timezone", "America/Toronto"))
-    lang = language(session)
+    lang = i18n.site_language(session)  # mails' readers chose no other
     context = {"site_name": session.info.get("site_name", "Praxis"),
                "site_url": str(session.info.get("site_url", "")).rstrip("/"),
                "date": lambda value: format_date(value, tz=tz, lang=lang, with_time=True), "lang": lang, **context}

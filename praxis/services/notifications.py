@@ -96,7 +96,7 @@ def notify(session: Session, recipients: Iterable[int | None], kind: str, *, act
             continue
         # Mailed only if its reader may see what it is about (a reply on a note restricted since).
         if session.exec(select(Notification.id).where(Notification.id == notification.id, _visible(person))).first():
-            with i18n.using(mail.language(session)):  # the site's language, not the language of who acted
+            with i18n.using(i18n.site_language(session)):  # the site's language, not the language of who acted
                 item = describe(session, [notification])[0]
                 text, html = mail.render(session, "notification", person=person, item=item, extra=mail_extra)
             mail.enqueue(session, to=person.email, subject=f"[{session.info.get('site_name', 'Praxis')}] {item.text}", text=text, html=html)
@@ -124,7 +124,7 @@ def send_digests(session: Session, now: datetime | None = None, *, force: bool =
         ).all() if digest_kinds else []
         if not rows:
             continue
-        with i18n.using(mail.language(session)):
+        with i18n.using(i18n.site_language(session)):
             items = describe(session, rows)
             text, html = mail.render(session, "digest", person=person, items=items)
             subject = i18n.gettext("Votre résumé ({count})").format(count=i18n.format_number(len(items)))

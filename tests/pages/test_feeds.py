@@ -206,3 +206,20 @@ def test_discussion_feed_speaks_the_sites_language(app, session, people):
     assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
     assert root.findtext(f"{ATOM}title") == "Discussion: Garden"
     assert feedparser.parse(response.content).feed.language == "en"
+
+
+def test_note_feeds_speak_the_sites_language(app, session, people):
+    from fastapi.testclient import TestClient
+
+    from praxis.app import create_app
+
+    make_note(session, people["alice"], title="Garden")
+    for language in ("en", "fr"):
+        site = create_app(app.state.settings.model_copy(update={"language": language}))
+        with TestClient(site, base_url="https://testserver") as client:
+            feeds = [client.get("/feed.atom", headers={"Accept-Language": "fr-CA" if language == "en" else "en"}),
+                     client.get("/u/alice/feed.atom")]
+        site.state.engine.dispose()
+        for response in feeds:
+            assert response.status_code == 200
+            assert ET.fromstring(response.content).get("{http://www.w3.org/XML/1998/namespace}lang") == language
