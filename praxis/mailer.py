@@ -11,20 +11,26 @@ from sqlalchemy.engine import Engine
 
 from praxis.config import Settings
 from praxis.db import session_scope
+from praxis.models import utcnow
 from praxis.services import mail, notifications
 
 log = logging.getLogger("praxis.mail")
 
 
 def run_round(engine: Engine, settings: Settings) -> int:
-    """One round: digests if due, then delivery (each on its own: a failing digest never holds
-    back what waits in the outbox); how many mails left."""
+    """One round: digests if due, the daily purge of old mails, then delivery (each on its own:
+    a failing digest never holds back what waits in the outbox); how many mails left."""
     assert settings.smtp_url
     try:
         with session_scope(engine, settings) as session:
             notifications.send_digests(session)
     except Exception:
         log.exception("the daily digests could not be prepared this round")
+    try:
+        with session_scope(engine, settings) as session:
+            mail.purge_outbox(session, utcnow())
+    except Exception:
+        log.exception("old mails could not be purged from the outbox this round")
     server = mail.parse_smtp_url(settings.smtp_url)
     return mail.deliver_due(engine, server, mail.sender_address(settings.site_name, settings.site_url, settings.mail_from))
 

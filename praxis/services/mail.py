@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, delete, select
 
 from praxis import i18n
 from praxis.i18n import format_date
@@ -36,6 +36,8 @@ LAST_RETRY = timedelta(hours=1)
 LEASE = timedelta(minutes=5)  # a mail being sent is out of other drains' reach this long
 MAX_ATTEMPTS = 48  # about two days of hourly tries
 BATCH = 50
+SENT_KEPT = timedelta(days=30)  # a sent mail stays this long (did it leave? when?), then is forgotten
+FAILED_KEPT = timedelta(days=90)  # a mail given up stays longer, with its error, for an admin to see why
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,17 @@ def deliver_due(engine: Engine, server: SmtpServer, sender: str, now: datetime |
         _settle(engine, mail, sent_at=utcnow(), last_error=None)
         sent += 1
     return sent
+
+
+def purge_outbox(session: Session, now: datetime) -> int:
+    """Once a day (for all workers): forget the mails sent more than SENT_KEPT ago and those
+    given up more than FAILED_KEPT ago, so that the outbox does not keep every mail ever sent;
+    a mail still waiting is never touched. How many were forgotten."""
+    if not claim_job(session, "outbox-purge", timedelta(days=1), now):
+        return 0
+    result = session.execute(delete(OutgoingMail).where(
+        (col(OutgoingMail.sent_at) < now - SENT_KEPT) | (col(OutgoingMail.failed_at) < now - FAILED_KEPT)))
+    return result.rowcount
 
 
 def claim_job(session: Session, name: str, every: timedelta, now: datetime) -> bool:

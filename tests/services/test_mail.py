@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from praxis.app import create_app
+from praxis.mailer import run_round
 from praxis.models import OutgoingMail, utcnow
 from praxis.services import mail, notifications
 from tests.factories import make_note, make_user, token_for
@@ -198,6 +199,33 @@ def test_a_visitor_is_answered_by_email_with_the_authors_address_only_if_they_ch
     assert answers["Re: Question 2"]["Reply-To"] == "Alice Rivard <alice@exemple.org>"
     assert all(m["From"] == "Praxis <noreply@praxis.example.org>" for m in answers.values())
     assert "Voici." in answers["Re: Question 1"].get_body(("plain",)).get_content()
+
+
+def test_a_drain_round_forgets_old_sent_and_given_up_mails_once_a_day_and_keeps_the_waiting(session, app, smtp):
+    now = utcnow()
+
+    def mail_(subject: str, **values: object) -> OutgoingMail:
+        return OutgoingMail(to_address="alice@exemple.org", subject=subject, text="t", html="<p>t</p>",
+                            created_at=now - timedelta(days=200), **values)
+
+    session.add_all([
+        mail_("envoyé il y a longtemps", sent_at=now - timedelta(days=31)),
+        mail_("envoyé ce mois-ci", sent_at=now - timedelta(days=29)),
+        mail_("abandonné il y a longtemps", failed_at=now - timedelta(days=91), last_error="550 inconnu"),
+        mail_("abandonné récemment", failed_at=now - timedelta(days=60), last_error="550 inconnu"),
+        mail_("en attente", next_attempt_at=now + timedelta(hours=1), attempts=40, last_error="hors ligne"),
+    ])
+    session.commit()
+    assert run_round(app.state.engine, app.state.settings) == 0  # nothing due to send
+    session.expire_all()
+    kept = {m.subject for m in session.exec(select(OutgoingMail)).all()}
+    assert kept == {"envoyé ce mois-ci", "abandonné récemment", "en attente"}
+    session.add(mail_("envoyé hier, il y a longtemps", sent_at=now - timedelta(days=40)))
+    session.commit()
+    run_round(app.state.engine, app.state.settings)  # the purge has run today: the next waits a day
+    session.expire_all()
+    assert "envoyé hier, il y a longtemps" in {m.subject for m in session.exec(select(OutgoingMail)).all()}
+    assert smtp.inbox.messages == []
 
 
 def test_the_background_task_sends_without_anyone_asking(session, settings, smtp):
