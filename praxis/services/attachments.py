@@ -4,7 +4,9 @@ Who may do what is the note's rule and nothing else: whoever may edit a note att
 it and deletes them (`notes.load_editable`); whoever may read it reads its files
 (`notes.load_readable`), so a file of a note the reader may not see is a 404, like the note.
 Uploading writes no revision, but records who uploaded. Blobs are shared by content: deleting
-an attachment removes its blob only when no other attachment holds the same bytes.
+an attachment removes its blob only when no other attachment holds the same bytes. An upload
+keeping a blob and a deletion removing it take turns (`_blob_turn`), so a file uploaded while
+the last other holder of the same bytes is deleted never loses them.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from praxis import policy
+from praxis.db import writer
 from praxis.errors import Invalid, NotFound
 from praxis.i18n import N_
 from praxis.media import images, sniff
@@ -171,6 +174,7 @@ def attach(*, session: Session, actor: policy.Actor, store: FileStore, note_id: 
     except BaseException:
         store.discard(received)
         raise
+    _blob_turn(session, received.sha256)  # until this upload commits, the blob is not collected
     store.keep(received)
     if picture is not None:
         store.write_thumbnail(received.sha256, picture.thumbnail)
@@ -198,11 +202,23 @@ def delete(*, session: Session, actor: policy.Actor, store: FileStore, note_id: 
 
     def collect(_session: Session) -> None:
         try:
-            with engine.connect() as conn:
-                used = conn.execute(sa.select(Attachment.id).where(Attachment.sha256 == sha256).limit(1)).first()
-            if used is None:
-                store.remove(sha256)
+            # A writing transaction, after its turn: an upload of the same bytes either committed
+            # its attachment before (seen here) or keeps the blob after this (and writes it again).
+            with Session(writer(engine)) as turn, turn.begin():
+                _blob_turn(turn, sha256)
+                used = turn.execute(sa.select(Attachment.id).where(Attachment.sha256 == sha256).limit(1)).first()
+                if used is None:
+                    store.remove(sha256)
         except Exception:  # the deletion stands; an unused blob left behind harms no one
             log.exception("Could not remove the unused blob %s", sha256)
 
     sa.event.listen(session, "after_commit", collect, once=True)
+
+
+def _blob_turn(session: Session, sha256: str) -> None:
+    """Wait for, then hold until commit, the turn on one blob: uploads keeping it and deletions
+    collecting it go one at a time. On SQLite their transactions already do (both write from
+    their first statement, holding the write lock); on PostgreSQL they take a
+    transaction-scoped advisory lock on the blob."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"praxis-blob:{sha256}"})

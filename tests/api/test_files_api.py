@@ -5,15 +5,22 @@ from __future__ import annotations
 
 import io
 import struct
+import threading
 import zipfile
 import zlib
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from PIL import Image
+from sqlmodel import select
 
 from praxis.app import create_app
+from praxis.db import session_scope
+from praxis.media.store import FileStore
+from praxis.models import User
+from praxis.services import attachments
 from tests.factories import browser_for, make_note, make_user, token_for
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -248,6 +255,42 @@ def test_the_same_content_is_one_blob_until_no_attachment_uses_it(client, app, s
     assert client.delete(f"/api/v1/notes/{other.id}/files/{second['id']}", headers=auth).status_code == 204
     assert blobs(app) == [] and list(thumbs.glob("??/*.webp")) == []
     assert client.get(f"/api/v1/notes/{other.id}/files").json() == []
+
+
+def test_a_file_uploaded_while_the_last_other_copy_is_deleted_keeps_its_bytes(client, app, session, alice, auth, note, monkeypatch):
+    # The only attachment holding some bytes is deleted; before the deletion collects the blob,
+    # an upload of the same bytes finds the blob there and keeps it. The collection must not
+    # then take away the bytes the upload relies on.
+    other = make_note(session, alice, title="Autre note")
+    data = png((300, 200))
+    first = upload(client, note.id, auth, "a.png", data).json()
+    committed, kept = threading.Event(), threading.Event()
+
+    def delete_elsewhere() -> None:
+        with session_scope(app.state.engine, app.state.settings) as s:
+            # Runs after the deletion's commit, before its collection of the blob.
+            sa.event.listen(s, "after_commit", lambda _s: (committed.set(), kept.wait(30)), once=True)
+            actor = s.exec(select(User).where(User.username == "alice")).one()
+            attachments.delete(session=s, actor=actor, store=app.state.files, note_id=note.id, attachment_id=first["id"])
+
+    deletion = threading.Thread(target=delete_elsewhere)
+    real_keep = FileStore.keep
+
+    def keep(self, received):  # type: ignore[no-untyped-def]
+        path = real_keep(self, received)
+        kept.set()
+        deletion.join(timeout=2)  # long enough for a collection that does not wait its turn
+        return path
+
+    monkeypatch.setattr(FileStore, "keep", keep)
+    deletion.start()
+    assert committed.wait(30)
+    second = upload(client, other.id, auth, "b.png", data)
+    deletion.join(timeout=60)
+    assert second.status_code == 201 and not deletion.is_alive()
+    assert client.get(first["url"].removeprefix("https://praxis.example.org")).status_code == 404
+    assert client.get(second.json()["url"].removeprefix("https://praxis.example.org")).content == data
+    assert len(blobs(app)) == 1
 
 
 def test_the_contract_route_answers_with_its_fields(client, auth, note):
