@@ -21,6 +21,7 @@ from pydantic import TypeAdapter
 from sqlmodel import Session, select
 
 from praxis import policy
+from praxis.db import analyze_own_writes
 from praxis.errors import Invalid
 from praxis.markdown import slugify
 from praxis.models import Carnet, CarnetEntry, KnowledgeBase, Note, utcnow
@@ -184,8 +185,12 @@ def _import_files(session: Session, files: list[Path], actor: policy.Actor, step
         report.created += len(new)
         _let_go(session)
         step(len(batch))
-    for batch in _batches(to_link):
+    if report.created > _BATCH:
+        analyze_own_writes(session, "note", "note_author", "revision")  # linking looks them up
+    for number, batch in enumerate(_batches(to_link), 1):
         links.link_new_notes(session=session, notes=batch)
+        if number % 100 == 0:
+            analyze_own_writes(session, "note_link")  # which it also reads as it grows
         _let_go(session)
         step(len(batch))
     for note_id, state, dates in to_update:

@@ -235,6 +235,18 @@ def test_an_import_costs_a_few_statements_a_batch_not_some_per_note(app, setting
         assert len(filed) == 150 and ("imp00007", "Lancer") in filed
 
 
+def test_an_import_of_several_batches_links_across_them(settings, second_site, tmp_path):
+    # Past one batch, the import gathers statistics of what it wrote before linking it (on
+    # PostgreSQL, in its own transaction); links between notes of different batches resolve.
+    _statements_of_import(second_site, settings, _a_linked_site(tmp_path / "batches", 1_101))
+    with new_session(second_site, settings, write=False) as site:
+        for n in (499, 999, 1_099):
+            note = site.get(Note, f"imp{n:05d}")
+            assert note is not None and f'href="/n/imp{n + 1:05d}/' in note.html, n
+        linked = site.exec(select(NoteLink.source_id).where(NoteLink.origin == "wikilink")).all()
+        assert len(linked) == 1_100
+
+
 def test_an_export_costs_a_few_statements_a_batch_not_some_per_note(app, settings, second_site, tmp_path):
     """`praxis export` of a million notes reads them 500 at a time, their authors, readers and
     links in one query each: its statements do not grow with the notes (and it gives back what
