@@ -241,6 +241,15 @@ def alembic_config(engine: Engine) -> AlembicConfig:
     return cfg
 
 
+def take_turn(session: Session, key: str) -> None:
+    """Wait for, then hold until the session's transaction ends, the turn named `key`: requests
+    taking the same turn go one at a time, on every worker and host. On PostgreSQL a
+    transaction-scoped advisory lock (it holds behind pgbouncer in transaction mode too);
+    nothing on SQLite, whose writing transactions are one at a time already."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+
+
 @contextmanager
 def site_lock(engine: Engine, name: str) -> Iterator[None]:
     """Run the block while no other process sharing this database runs a block of the same name.

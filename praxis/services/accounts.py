@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from praxis import policy
 from praxis.citation.names import Person, person
+from praxis.db import take_turn
 from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn, TooManyRequests
 from praxis.i18n import N_
 from praxis.markdown import slugify
@@ -102,9 +103,8 @@ def _check_attempts(session: Session, account: str, address: str | None, now: da
     checks = [(LoginFailure.account, account, ACCOUNT_LIMIT)]
     if address is not None:
         checks.append((LoginFailure.address, address, ADDRESS_LIMIT))
-    if session.get_bind().dialect.name == "postgresql":
-        for _, key, _ in checks:
-            session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"praxis-login:{key}"})
+    for _, key, _ in checks:
+        take_turn(session, f"praxis-login:{key}")
     for column, key, limit in checks:
         wait = _retry_after(session, column, key, limit, now)
         if wait is not None:

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from praxis import policy
-from praxis.db import writer
+from praxis.db import take_turn, writer
 from praxis.errors import Invalid, NotFound
 from praxis.i18n import N_
 from praxis.media import images, sniff
@@ -220,5 +220,4 @@ def _blob_turn(session: Session, sha256: str) -> None:
     collecting it go one at a time. On SQLite their transactions already do (both write from
     their first statement, holding the write lock); on PostgreSQL they take a
     transaction-scoped advisory lock on the blob."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"praxis-blob:{sha256}"})
+    take_turn(session, f"praxis-blob:{sha256}")

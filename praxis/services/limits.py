@@ -8,6 +8,7 @@ from ipaddress import ip_address, ip_network
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from praxis.db import take_turn
 from praxis.errors import TooManyRequests
 from praxis.models import utcnow
 
@@ -20,9 +21,7 @@ def check(session: Session, column: object, where: object, *, limit: int, window
     advisory lock, held until the first commits), so simultaneous requests on several workers or
     hosts are all counted; SQLite's writing transactions are already one at a time.
     """
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
-        session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": _lock_key(bind.dialect, what, where)})
+    take_turn(session, _lock_key(session.get_bind().dialect, what, where))
     since = utcnow() - window
     times: list[datetime] = list(session.exec(select(column).where(where, column >= since).order_by(column)))  # type: ignore[arg-type,operator,call-overload]
     if len(times) >= limit:
