@@ -54,7 +54,7 @@ from alembic.config import Config as AlembicConfig
 from alembic.script import ScriptDirectory
 
 from praxis.config import Settings
-from praxis.db import MIGRATIONS_DIR, make_engine, refresh_statistics, upgrade
+from praxis.db import MIGRATIONS_DIR, make_engine, refresh_statistics, upgrade, vacuum_after_bulk
 from praxis.errors import DomainError
 
 FORMAT = "praxis-backup"
@@ -621,6 +621,7 @@ def _migrate(settings: Settings, manifest: dict[str, Any]) -> tuple[str | None, 
                       "revisions": conn.exec_driver_sql("SELECT count(*) FROM revision").scalar() or 0,
                       "files": conn.exec_driver_sql("SELECT count(*) FROM attachment").scalar() or 0}
         refresh_statistics(engine)
+        vacuum_after_bulk(engine)
     finally:
         engine.dispose()
     if counts != {name: manifest["counts"][name] for name in COUNTED}:

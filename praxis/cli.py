@@ -17,7 +17,9 @@ import sqlalchemy as sa
 import typer
 
 from praxis.config import Settings
-from praxis.db import current_revision, head_revision, make_engine, refresh_statistics, session_scope, site_lock, upgrade
+from praxis.db import (
+    current_revision, head_revision, make_engine, refresh_statistics, session_scope, site_lock, upgrade, vacuum_after_bulk,
+)
 from praxis.errors import DomainError
 from praxis import policy, storage
 from praxis.models import Carnet, KnowledgeBase, Note
@@ -291,6 +293,7 @@ def import_(path: Path) -> None:
     seconds = time.perf_counter() - started
     refresh_statistics(engine)
     _apply_search_queue(settings, engine)
+    vacuum_after_bulk(engine)
     typer.echo(
         f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged; "
         f"{report.carnets} carnet(s), {report.bases} base(s); "

@@ -87,6 +87,29 @@ def test_import_then_export_round_trip(site):
     assert (out / "lexique").is_dir() and (out / "organisations").is_dir() and (out / "notes").is_dir()
 
 
+def test_an_import_leaves_the_planner_statistics_of_what_it_wrote(site, unmigrated_database_url):
+    """SQLite's ANALYZE tables, or PostgreSQL's VACUUM (ANALYZE) of every table, so that the
+    first readers after a large import neither wait for autovacuum nor get plans made for an
+    empty site."""
+    from praxis.config import Settings
+    from praxis.db import make_engine
+    from praxis.search.postgres_index import DOCS
+
+    shutil.copytree(CONTENT, site / "content")
+    assert run("import", str(site / "content")).exit_code == 0
+    engine = make_engine(Settings())
+    with engine.connect() as conn:
+        if unmigrated_database_url:
+            rows = dict(conn.exec_driver_sql(
+                "SELECT relname, last_vacuum IS NOT NULL AND last_analyze IS NOT NULL FROM pg_stat_user_tables "
+                "WHERE relname IN ('note', 'note_link', 'revision', %s)", (DOCS.split(".")[1],)).all())
+            assert rows == {"note": True, "note_link": True, "revision": True, DOCS.split(".")[1]: True}
+        else:
+            analysed = {r[0] for r in conn.exec_driver_sql("SELECT tbl FROM sqlite_stat1")}
+            assert {"note", "note_link", "revision"} <= analysed
+    engine.dispose()
+
+
 def test_import_of_a_missing_or_bad_path_fails_in_one_line(site, tmp_path):
     missing = run("import", str(tmp_path / "absent"))
     assert missing.exit_code == 1 and "no such file or folder" in missing.stderr
