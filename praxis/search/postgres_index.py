@@ -27,6 +27,9 @@ CONFIG = "praxis_french"
 MAX_BODY_BYTES = 200_000  # a tsvector holds at most 1 MB; the rest of a huge note is not searchable
 LOCK_KEY = "praxis-search-writer"
 NOT_WORD = re.compile(r"[^\w]+")
+# Ranked by relevance, a query's most recent matches are scored, at most this many: the score
+# reads each note's tsvector, which a million notes' frequent word would make seconds of work.
+RANK_WINDOW = 20_000
 
 VECTOR = (
     f"setweight(to_tsvector('{CONFIG}', :title), 'A') || setweight(to_tsvector('{CONFIG}', :extra), 'B')"
@@ -89,6 +92,18 @@ def _clause_sql(clause: Clause, n: int, params: dict[str, object]) -> str:
     if clause.kind == "phrase":
         return f"phraseto_tsquery('{CONFIG}', :{key})"
     return f"plainto_tsquery('{CONFIG}', :{key})"
+
+
+def _plan_for_matches(conn: Connection) -> None:
+    """Settings for a statement that reads every match of a query (this transaction only).
+
+    The matches are read through the tsvector index, whatever their number: the planner does
+    not count the cost of decompressing each document's tsvector, and for a frequent word would
+    scan the whole table, testing every row. And the index's bitmap of the matching rows must
+    stay exact (one bit a row): with the default 4 MB it becomes lossy past some 80 000 table
+    pages (a million notes), and every row of those pages is tested again, at that same cost."""
+    conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    conn.exec_driver_sql("SET LOCAL work_mem = '64MB'")
 
 
 class PostgresIndex:
@@ -242,22 +257,32 @@ class PostgresIndex:
         return " && ".join(parts)
 
     def search(self, request: SearchRequest) -> SearchHits:
-        """One statement: the visible matches are found (and ranked) once, then counted, faceted
-        and paged from that set."""
-        params: dict[str, object] = {"limit": request.limit, "offset": request.offset}
+        """One statement: the visible matches are found once, then counted, faceted and paged
+        from that set; ranked by relevance, the most recent RANK_WINDOW of them are scored (each
+        score reads the note's whole tsvector) and come first, the rest follow newest first."""
+        params: dict[str, object] = {"limit": request.limit, "offset": request.offset, "window": RANK_WINDOW}
         tsquery = self._tsquery(request, params)
         conditions = [f"tsv @@ ({tsquery})"] if tsquery else ["TRUE"]
         if request.grants is not None:
             params["grants"] = list(request.grants)
             conditions.append("grants && CAST(:grants AS text[])")
-        by_date = request.sort == "date" or not request.query.positive
-        rank = f"ts_rank_cd(tsv, {tsquery})" if tsquery and not by_date else "0"
-        order = "date DESC, note_id" if by_date else "rank DESC, date DESC, note_id"
+        by_date = request.sort == "date" or not request.query.positive or not tsquery
         chosen = self._filters(request.filters, params)
+        if by_date:
+            ranked = ""
+            hit = f"SELECT note_id, 0 FROM matched WHERE {chosen} ORDER BY date DESC, note_id"
+        else:
+            # The window's rows are fetched again by their addresses (ctid: the statement's one
+            # snapshot sees the same row versions throughout), their tsvectors read for these only.
+            ranked = (
+                f", scored AS (SELECT note_id, ts_rank_cd(tsv, {tsquery}) AS rank FROM {DOCS} WHERE ctid = ANY(ARRAY("
+                f"SELECT tid FROM matched WHERE {chosen} ORDER BY date DESC, note_id LIMIT :window)))"
+            )
+            hit = (f"SELECT m.note_id, coalesce(s.rank, 0) FROM matched AS m LEFT JOIN scored AS s USING (note_id) "
+                   f"WHERE {chosen} ORDER BY s.rank IS NULL, s.rank DESC, m.date DESC, m.note_id")
         expressions = {"kind": "kind", "year": "year::text", "author": "unnest(authors)", "carnet": "unnest(carnets)"}
         parts = [
-            f"(SELECT 'hit' AS part, note_id AS value, rank AS score FROM matched WHERE {chosen} "
-            f"ORDER BY {order} LIMIT :limit OFFSET :offset)",
+            f"(SELECT 'hit' AS part, hit.* FROM ({hit} LIMIT :limit OFFSET :offset) AS hit)",
             f"SELECT 'total', NULL, count(*) FROM matched WHERE {chosen}",
         ]
         for facet in FACETS:
@@ -266,12 +291,14 @@ class PostgresIndex:
                 f"SELECT '{facet}', value, count(*) FROM (SELECT {expressions[facet]} AS value FROM matched WHERE {others}) AS v GROUP BY value"
             )
         statement = (
-            f"WITH matched AS MATERIALIZED (SELECT note_id, kind, year, authors, carnets, date, {rank} AS rank "
-            f"FROM {DOCS} WHERE {' AND '.join(conditions)}) " + " UNION ALL ".join(parts)
+            f"WITH matched AS MATERIALIZED (SELECT ctid AS tid, note_id, kind, year, authors, carnets, date "
+            f"FROM {DOCS} WHERE {' AND '.join(conditions)}){ranked} " + " UNION ALL ".join(parts)
         )
         total, hits = 0, []
         facets: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
-        with self._connect() as conn:
+        with self._connect() as conn, conn.begin():
+            if tsquery:
+                _plan_for_matches(conn)
             for part, value, number in conn.execute(sa.text(statement), params):
                 if part == "hit":
                     hits.append(Hit(id=value, score=float(number)))

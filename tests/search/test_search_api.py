@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from praxis.search import postgres_index
 from praxis.services import accounts
 from tests.factories import make_note, make_user
 
@@ -439,6 +440,26 @@ def test_pages_share_the_total_and_together_hold_every_match_once(client, sessio
     assert set(seen) == made
     assert [p["page"] for p in pages] == [1, 2, 3, 4]
     assert pages[0]["per_page"] == 2
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+def test_past_the_ranking_window_the_most_recent_matches_are_ranked_and_the_rest_follow_newest_first(
+        client, session, people, monkeypatch):
+    """PostgreSQL scores a query's most recent matches only (RANK_WINDOW, tens of thousands),
+    as scoring reads each note's whole text: a window of 2 here stands for it."""
+    monkeypatch.setattr(postgres_index, "RANK_WINDOW", 2)
+    # The older a note, the more it says "atelier": by relevance alone, oldest first.
+    notes = [make_note(session, people["alice"], title=f"Note {i}", body="atelier " * (6 - i), published_at=when(2015 + i))
+             for i in range(5)]
+    make_note(session, people["alice"], title="Autre", body="Rien.", published_at=when(2024))
+    ranked = search(client, "atelier")
+    assert ids(ranked) == [notes[3].id, notes[4].id, notes[2].id, notes[1].id, notes[0].id]
+    assert ranked["total"] == 5
+    assert ranked["items"][0]["score"] > ranked["items"][1]["score"] > 0 == ranked["items"][2]["score"]
+    pages = [search(client, "atelier", per_page=2, page=p) for p in (1, 2, 3)]
+    assert [i for p in pages for i in ids(p)] == ids(ranked)
+    monkeypatch.setattr(postgres_index, "RANK_WINDOW", 20_000)
+    assert ids(search(client, "atelier")) == [n.id for n in notes]
 
 
 @pytest.fixture
