@@ -268,23 +268,24 @@ class PostgresIndex:
             conditions.append("grants && CAST(:grants AS text[])")
         by_date = request.sort == "date" or not request.query.positive or not tsquery
         chosen = self._filters(request.filters, params)
+        newest = f"SELECT {{}} FROM matched WHERE {chosen} ORDER BY date DESC, note_id"
         if by_date:
             ranked = ""
-            hit = f"SELECT note_id, 0 FROM matched WHERE {chosen} ORDER BY date DESC, note_id"
+            parts = [f"(SELECT 'hit' AS part, note_id, 0 FROM ({newest.format('note_id')} LIMIT :limit OFFSET :offset) AS hit)"]
         else:
             # The window's rows are fetched again by their addresses (ctid: the statement's one
             # snapshot sees the same row versions throughout), their tsvectors read for these only.
             ranked = (
-                f", scored AS (SELECT note_id, ts_rank_cd(tsv, {tsquery}) AS rank FROM {DOCS} WHERE ctid = ANY(ARRAY("
-                f"SELECT tid FROM matched WHERE {chosen} ORDER BY date DESC, note_id LIMIT :window)))"
+                f", scored AS (SELECT note_id, date, ts_rank_cd(tsv, {tsquery}) AS rank FROM {DOCS} "
+                f"WHERE ctid = ANY(ARRAY({newest.format('tid')} LIMIT :window)))"
             )
-            hit = (f"SELECT m.note_id, coalesce(s.rank, 0) FROM matched AS m LEFT JOIN scored AS s USING (note_id) "
-                   f"WHERE {chosen} ORDER BY s.rank IS NULL, s.rank DESC, m.date DESC, m.note_id")
+            parts = ["(SELECT 'hit', note_id, rank FROM scored ORDER BY rank DESC, date DESC, note_id LIMIT :limit OFFSET :offset)"]
+            if request.offset + request.limit > RANK_WINDOW:
+                # The matches past the window, newest first: the page's rows the window lacks.
+                params["tail_offset"] = RANK_WINDOW + max(request.offset - RANK_WINDOW, 0)
+                parts.append(f"(SELECT 'tail', note_id, 0 FROM ({newest.format('note_id')} LIMIT :limit OFFSET :tail_offset) AS tail)")
+        parts.append(f"SELECT 'total', NULL, count(*) FROM matched WHERE {chosen}")
         expressions = {"kind": "kind", "year": "year::text", "author": "unnest(authors)", "carnet": "unnest(carnets)"}
-        parts = [
-            f"(SELECT 'hit' AS part, hit.* FROM ({hit} LIMIT :limit OFFSET :offset) AS hit)",
-            f"SELECT 'total', NULL, count(*) FROM matched WHERE {chosen}",
-        ]
         for facet in FACETS:
             others = self._filters(request.filters.without(facet), params)
             parts.append(
@@ -294,7 +295,7 @@ class PostgresIndex:
             f"WITH matched AS MATERIALIZED (SELECT ctid AS tid, note_id, kind, year, authors, carnets, date "
             f"FROM {DOCS} WHERE {' AND '.join(conditions)}){ranked} " + " UNION ALL ".join(parts)
         )
-        total, hits = 0, []
+        total, hits, tail = 0, [], []
         facets: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
         with self._connect() as conn, conn.begin():
             if tsquery:
@@ -302,11 +303,13 @@ class PostgresIndex:
             for part, value, number in conn.execute(sa.text(statement), params):
                 if part == "hit":
                     hits.append(Hit(id=value, score=float(number)))
+                elif part == "tail":
+                    tail.append(Hit(id=value, score=0.0))
                 elif part == "total":
                     total = int(number)
                 else:
                     facets[part][str(value)] = int(number)
-        return SearchHits(total=total, hits=hits, facets=facets)
+        return SearchHits(total=total, hits=hits + tail[:request.limit - len(hits)], facets=facets)
 
     def finds(self, word: str, grants: Sequence[str] | None) -> bool:
         params: dict[str, object] = {"w": word}
