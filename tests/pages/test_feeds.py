@@ -235,3 +235,31 @@ def test_note_feeds_speak_the_sites_language(app, session, people):
         for response in feeds:
             assert response.status_code == 200
             assert ET.fromstring(response.content).get("{http://www.w3.org/XML/1998/namespace}lang") == language
+
+
+def test_feeds_can_be_discovered_from_their_pages(client, session, people):
+    """Each page with a feed names it in its head (feed readers find it there), and the home
+    page and a person's profile also link to theirs where a reader sees it."""
+    alice = people["alice"]
+    public = make_note(session, alice, title="Note publique")
+    private = make_note(session, alice, title="Note réservée", visibility="restricted")
+    carnet = new_carnet(client, people["alice_h"], "Carnet de veille", notes=[public])
+    base = client.post("/api/v1/bases", json={"title": "Base commune"}, headers=people["alice_h"]).json()["id"]
+
+    def feeds_named(html: str) -> list[str]:
+        head = html[: html.index("</head>")]
+        return re.findall(r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="([^"]+)">', head)
+
+    home = client.get("/").text
+    assert feeds_named(home) == ["/feed.atom"] and 'href="/feed.atom"' in home[home.index("<body"):]
+    profile = client.get("/u/alice/").text
+    assert feeds_named(profile) == ["/u/alice/feed.atom"]
+    assert '<a href="/u/alice/feed.atom">Fil Atom</a>' in profile
+    assert feeds_named(client.get(f"/c/{carnet}/").text) == [f"/c/{carnet}/feed.atom"]
+    assert feeds_named(client.get(f"/b/{base}/").text) == [f"/b/{base}/feed.atom"]
+    assert feeds_named(client.get(f"/n/{public.id}/").text) == [f"/n/{public.id}/discussion.atom"]
+    # A note that is not public has no discussion feed (it would be a 404): none is named.
+    seen_by_author = client.get(f"/n/{private.id}/", headers=people["alice_h"])
+    assert seen_by_author.status_code == 200 and feeds_named(seen_by_author.text) == []
+    for url in ("/feed.atom", "/u/alice/feed.atom", f"/c/{carnet}/feed.atom", f"/b/{base}/feed.atom", f"/n/{public.id}/discussion.atom"):
+        read_feed(client, url)
