@@ -162,3 +162,22 @@ def test_import_of_a_carnet_refuses_it_too(session, tmp_path: Path):
     with pytest.raises(Invalid) as err:
         transfer.import_path(session=session, path=tmp_path)
     assert "veille.md" in err.value.message and "title" in err.value.message
+
+
+def test_an_export_of_text_stored_before_the_rule_imports_again(session, settings, second_site, tmp_path: Path):
+    import sqlalchemy as sa
+
+    from praxis.db import session_scope
+    from praxis.models import Note, User
+
+    alice = make_user(session, "alice", name="Alice Rivard", password=None)
+    note = make_note(session, alice, title="Chantier", body="Un chantier.")
+    session.execute(sa.update(Note).where(Note.id == note.id).values(title="Chan\ufffftier", body="Un \x01chantier\x1b."))
+    session.execute(sa.update(User).where(User.username == "alice").values(display_name="Alice\x0c Rivard"))
+    session.commit()
+    transfer.export_path(session=session, path=tmp_path / "export", actor=None)
+    with session_scope(second_site, settings) as empty_site:
+        report = transfer.import_path(session=empty_site, path=tmp_path / "export")
+        assert report.created == 1
+        again = empty_site.get(Note, note.id)
+        assert (again.title, again.body.strip()) == ("Chantier", "Un chantier.")
