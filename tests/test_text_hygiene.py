@@ -117,7 +117,13 @@ def test_every_form_refuses_it_in_french(app, session, client):
     note = make_note(session, alice, title="Note")
     browser = browser_for(app, session, alice)
     token = csrf_from(browser.get("/n/new").text, "/n/new")
+    made = browser.post("/c/", data={"title": "Carnet", "csrf_token": token}, follow_redirects=False)
+    assert made.status_code == 303, made.text
+    carnet = made.headers["location"].rstrip("/")  # /c/{id}
     forms = [
+        (f"{carnet}/edit", {"title": "ok", "guide": "S"}),
+        (f"{carnet}/axes", {"name": "S"}),
+        (f"/n/{note.id}/edit-requests", {"message": "S"}),
         ("/n/new", {"title": "S", "body": "ok"}),
         ("/n/new", {"title": "ok", "body": "S"}),
         (f"/n/{note.id}/edit", {"title": "ok", "body": "S", "base_revision": "1"}),
@@ -134,7 +140,9 @@ def test_every_form_refuses_it_in_french(app, session, client):
         for bad in ("a\uffffb", "a\x01b"):
             response = browser.post(path, data={**{k: bad if v == "S" else v for k, v in fields.items()}, "csrf_token": token},
                                     follow_redirects=False)
-            if response.status_code != 422 or HIDDEN not in page_text(response.text):
+            # Small forms without a page of their own answer the error page, which names the field.
+            shown = HIDDEN if not path.endswith(("/axes", "/edit-requests")) else "Certaines données envoyées ne sont pas valides"
+            if response.status_code != 422 or shown not in page_text(response.text):
                 wrong.append((path, fields, ascii(bad), response.status_code))
     assert wrong == []
     assert client.get("/feed.atom").status_code == 200
