@@ -505,3 +505,14 @@ class SiteState(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     version: int = Field(default=1, sa_type=sa.BigInteger)
     changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class SiteIdentity(SQLModel, table=True):
+    """One row: a UUID the site was given once, when its database was made. The ids of its Atom
+    feeds and entries are derived from it, so they outlive a change of address (RFC 4287, 4.2.6)
+    and a backup restored elsewhere keeps them."""
+
+    __tablename__ = "site_identity"
+
+    id: int = Field(default=1, primary_key=True)
+    uuid: str = Field(max_length=36)

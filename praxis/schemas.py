@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
+from praxis import text
 from praxis.vocab import DEFAULT_LICENCE, Kind, LicenceId, Visibility
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -20,14 +21,9 @@ def is_note_id(value: str) -> bool:
 
 
 def _storable(value: str) -> str:
-    # NUL and lone surrogates cannot be stored (PostgreSQL refuses NUL in text).
-    if "\x00" in value:
-        raise ValueError("contains a NUL character")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ValueError("is not valid Unicode text") from exc
-    return value
+    # Only what XML and HTML can carry: the rule is praxis.text's (NUL, lone surrogates, other
+    # controls, noncharacters are refused).
+    return text.check(value)
 
 
 def _plausible_time(value: datetime) -> datetime:
@@ -146,7 +142,7 @@ CategoryName = Annotated[
 MAX_AXES = 3
 MAX_CATEGORIES = 10
 
-Website = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https?://[^\s\x00-\x1f]+$")]
+Website = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https?://[^\s\x00-\x1f]+$"), AfterValidator(_storable)]
 Region = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(_storable), AfterValidator(_one_line)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000), AfterValidator(_storable)]
 Synonym = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(_storable), AfterValidator(_one_line)]

@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
-from praxis import policy
+from praxis import policy, text
 from praxis.citation.names import Person, person
 from praxis.db import take_turn
 from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn, TooManyRequests
@@ -191,11 +191,11 @@ def profile_for(*, session: Session, name: str) -> User:
     name = " ".join(name.split())
     if not name:
         raise Invalid("An author name is empty.", field="authors", text=N_("Un nom d'auteur·trice est vide."))
+    if text.first_forbidden(name) is not None or len(name) > 200:
+        raise Invalid("An author name is not valid.", field="authors", text=N_("Un nom d'auteur·trice n'est pas valide."))
     user = get_user(session, name)
     if user:
         return user
-    if "\x00" in name or len(name) > 200:
-        raise Invalid("An author name is not valid.", field="authors", text=N_("Un nom d'auteur·trice n'est pas valide."))
     user = session.exec(select(User).where(User.display_name == name).order_by(User.id)).first()
     if user:
         return user

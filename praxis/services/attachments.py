@@ -23,7 +23,7 @@ from urllib.parse import quote
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from praxis import policy
+from praxis import policy, text
 from praxis.db import take_turn, writer
 from praxis.errors import Invalid, NotFound
 from praxis.i18n import N_
@@ -49,7 +49,7 @@ def clean_name(original: str, kind: sniff.FileType) -> str:
     """A name safe to show and to serve: the last part of what was sent, without control,
     bidirectional or path characters, with the extension of the type the bytes were found to be."""
     name = unicodedata.normalize("NFC", original or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = " ".join(_UNSAFE.sub("_", name).split()).strip(" .")
+    name = " ".join(_UNSAFE.sub("_", text.FORBIDDEN.sub("_", name)).split()).strip(" .")
     stem, extension = name, ""
     if match := _EXTENSION.match(name):
         stem, extension = match.group(1).rstrip(" ."), match.group(2).lower()

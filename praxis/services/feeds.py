@@ -2,18 +2,27 @@
 
 Which notes appear is decided by `notes.list_notes` (the policy's `visible_notes`), and which
 carnets, bases and people exist for the reader by the services that show their pages.
+
+Ids are `urn:uuid:` names derived from the site's own UUID (`site_identity`) and what they name,
+never from the site's address: moving the site to another address (or to https) changes its
+links, not its ids, so feed readers do not show every entry again (RFC 4287, 4.2.6). Every text
+goes through `text.xml_safe`, so characters stored before they were refused never break a feed.
 """
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from praxis import i18n, policy
 from praxis.errors import NotFound
+from praxis.models import SiteIdentity
+from praxis.text import xml_safe
 from praxis.schemas import NoteQuery, NoteSummary
 from praxis.services import accounts, bases, carnets, discussion
 from praxis.services import notes as note_service
@@ -27,8 +36,9 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 class FeedSpec:
     """What one feed is about: its title, its HTML page, its own URL and which notes it lists."""
 
+    key: str  # what the feed's id names, e.g. "carnet/ID/feed"
     title: str
-    page_url: str  # the feed's id and its rel="alternate" link
+    page_url: str  # its rel="alternate" link
     feed_url: str  # its rel="self" link
     since: datetime  # the feed's `updated` when it lists nothing newer
     query: NoteQuery
@@ -37,7 +47,7 @@ class FeedSpec:
 def site_feed(session: Session, actor: policy.Actor, site_name: str) -> bytes:
     """The newest notes of the whole site."""
     root = site_url(session)
-    spec = FeedSpec(site_name, f"{root}/", f"{root}/feed.atom", EPOCH, _query())
+    spec = FeedSpec("feed", site_name, f"{root}/", f"{root}/feed.atom", EPOCH, _query())
     return render(session, actor, spec, site_name)
 
 
@@ -45,7 +55,7 @@ def carnet_feed(session: Session, actor: policy.Actor, carnet_id: str, site_name
     """The newest notes of a carnet; NotFound when the reader may not see the carnet."""
     carnet, _role = carnets.load_readable(session, actor, carnet_id)
     page = carnet_url(session, carnet.id)
-    spec = FeedSpec(carnet.title, page, f"{page}feed.atom", carnet.updated_at, _query(carnet=carnet.id))
+    spec = FeedSpec(f"carnet/{carnet.id}/feed", carnet.title, page, f"{page}feed.atom", carnet.updated_at, _query(carnet=carnet.id))
     return render(session, actor, spec, site_name)
 
 
@@ -53,7 +63,7 @@ def base_feed(session: Session, actor: policy.Actor, base_id: str, site_name: st
     """The newest notes across a base's carnets; NotFound when the reader may not see the base."""
     base, _manager = bases.load_readable(session, actor, base_id)
     page = base_url(session, base.id)
-    spec = FeedSpec(base.title, page, f"{page}feed.atom", base.updated_at, _query(base=base.id))
+    spec = FeedSpec(f"base/{base.id}/feed", base.title, page, f"{page}feed.atom", base.updated_at, _query(base=base.id))
     return render(session, actor, spec, site_name)
 
 
@@ -63,8 +73,14 @@ def author_feed(session: Session, actor: policy.Actor, username: str, site_name:
     if person is None:
         raise NotFound("No such person.")
     page = user_url(session, person.username)
-    spec = FeedSpec(person.display_name, page, f"{page}feed.atom", person.created_at, _query(author=person.username))
+    spec = FeedSpec(f"user/{person.username}/feed", person.display_name, page, f"{page}feed.atom", person.created_at, _query(author=person.username))
     return render(session, actor, spec, site_name)
+
+
+def atom_ids(session: Session) -> Callable[[str], str]:
+    """Turns what an id names ("note/ID") into the id, the same for as long as the site lives."""
+    site = uuid.UUID(session.exec(select(SiteIdentity.uuid).where(SiteIdentity.id == 1)).one())
+    return lambda key: uuid.uuid5(site, key).urn
 
 
 def _query(**filters: str) -> NoteQuery:
@@ -74,32 +90,32 @@ def _query(**filters: str) -> NoteQuery:
 def render(session: Session, actor: policy.Actor, spec: FeedSpec, site_name: str) -> bytes:
     """The feed as Atom XML: the notes of `spec.query` the actor may read, newest update first."""
     items = note_service.list_notes(session=session, actor=actor, query=spec.query).items
+    atom_id = atom_ids(session)
     feed = FeedGenerator()
-    feed.id(spec.page_url)
-    feed.title(spec.title)
+    feed.id(atom_id(spec.key))
+    feed.title(xml_safe(spec.title))
     feed.updated(max([spec.since, *(item.updated_at for item in items)]))
     feed.link(href=spec.feed_url, rel="self", type="application/atom+xml")
     feed.link(href=spec.page_url, rel="alternate", type="text/html")
-    feed.author(name=site_name, uri=site_url(session) + "/")
+    feed.author(name=xml_safe(site_name), uri=site_url(session) + "/")
     feed.language(i18n.site_language(session))  # the feed is the same for every reader
     for item in items:
-        _add_entry(feed, item)
+        _add_entry(feed, item, atom_id(f"note/{item.id}"))
     return feed.atom_str(pretty=True)
 
 
-def _add_entry(feed: FeedGenerator, item: NoteSummary) -> None:
+def _add_entry(feed: FeedGenerator, item: NoteSummary, atom_id: str) -> None:
     entry = feed.add_entry(order="append")
-    entry.id(item.url)
-    entry.title(item.title)
+    entry.id(atom_id)
+    entry.title(xml_safe(item.title))
     entry.updated(item.updated_at)
     if item.published_at is not None:
         entry.published(item.published_at)
     entry.link(href=item.url, rel="alternate", type="text/html")
     for author in item.authors:
-        entry.author(name=author.display_name, uri=author.url)
+        entry.author(name=xml_safe(author.display_name), uri=author.url)
     if item.excerpt:
-        entry.summary(item.excerpt, type="text")
-
+        entry.summary(xml_safe(item.excerpt), type="text")
 
 
 def discussion_feed(session: Session, note_id: str, site_name: str) -> bytes:
@@ -110,24 +126,25 @@ def discussion_feed(session: Session, note_id: str, site_name: str) -> bytes:
     comments = sorted((c for c in thread.items if c.state == "visible"), key=lambda c: c.edited_at or c.created_at, reverse=True)
     page = note_url(session, note.id)
     lang = i18n.site_language(session)  # the feed is the same for every reader
+    atom_id = atom_ids(session)
     feed = FeedGenerator()
-    feed.id(f"{page}#discussion")
+    feed.id(atom_id(f"note/{note.id}/discussion"))
     with i18n.using(lang):
-        feed.title(i18n.gettext("Discussion : {title}").format(title=note.title))
+        feed.title(xml_safe(i18n.gettext("Discussion : {title}").format(title=note.title)))
     feed.updated(max([note.created_at, *(c.edited_at or c.created_at for c in comments)]))
     feed.link(href=f"{page}discussion.atom", rel="self", type="application/atom+xml")
     feed.link(href=f"{page}#discussion", rel="alternate", type="text/html")
-    feed.author(name=site_name, uri=site_url(session) + "/")
+    feed.author(name=xml_safe(site_name), uri=site_url(session) + "/")
     feed.language(lang)
     for c in comments[:FEED_SIZE]:
         entry = feed.add_entry(order="append")
-        entry.id(c.url)
+        entry.id(atom_id(f"comment/{c.id}"))
         who = c.author.display_name if c.author else "?"
-        entry.title(f"{who} — {note.title}")
+        entry.title(xml_safe(f"{who} — {note.title}"))
         entry.published(c.created_at)
         entry.updated(c.edited_at or c.created_at)
         entry.link(href=c.url, rel="alternate", type="text/html")
         if c.author:
-            entry.author(name=c.author.display_name, uri=c.author.url)
-        entry.content(c.html or "", type="html")
+            entry.author(name=xml_safe(c.author.display_name), uri=c.author.url)
+        entry.content(xml_safe(c.html or ""), type="html")
     return feed.atom_str(pretty=True)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from pydantic import TypeAdapter, ValidationError
 from sqlmodel import Session
 
+from praxis import text
 from praxis.errors import Invalid
 from praxis.models import User
 from praxis.schemas import DisplayName, PersonName, Timestamp, Username
@@ -95,6 +96,8 @@ def people(session: Session, value: object, where: str, name: str = "authors", *
                 session.add(user)
                 session.flush()
         elif isinstance(item, str):
+            if text.first_forbidden(item) is not None:
+                raise Invalid(f"{where}: {name}: {ascii(item)} holds a character text cannot hold.", field=name)
             user = _person(session, ("name", item), lambda: accounts.profile_for(session=session, name=item))
         else:
             raise Invalid(f"{where}: {name}: each must be a name or {{username, name}}.", field=name)

@@ -20,7 +20,7 @@ import yaml
 from pydantic import TypeAdapter
 from sqlmodel import Session, select
 
-from praxis import policy
+from praxis import policy, text
 from praxis.db import analyze_own_writes
 from praxis.errors import Invalid
 from praxis.markdown import slugify
@@ -252,8 +252,20 @@ def _write(path: Path, kind: str, slug: str, object_id: str, meta: dict[str, Any
         target = folder / f"{slug or kind}-{slugify(object_id, 40) or 'x'}-{len(used)}.md"
     used.add(target)
     folder.mkdir(parents=True, exist_ok=True)
-    post = frontmatter.Post(body, **meta)
+    # Text stored before the text rule may hold what an import now refuses: the file leaves it out,
+    # so that what is exported can be imported again.
+    post = frontmatter.Post(text.xml_safe(body), **_xml_safe(meta))
     target.write_text(frontmatter.dumps(post, sort_keys=False, allow_unicode=True) + "\n", encoding="utf-8")
+
+
+def _xml_safe(value: Any) -> Any:
+    if isinstance(value, str):
+        return text.xml_safe(value)
+    if isinstance(value, list):
+        return [_xml_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _xml_safe(v) for k, v in value.items()}
+    return value
 
 
 def _notes_meta(session: Session, actor: policy.Actor, notes: list[Note]) -> list[dict[str, Any]]:

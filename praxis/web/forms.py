@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
+from praxis import text
 from praxis.errors import Invalid
 from praxis.i18n import N_, gettext
 
@@ -28,6 +29,7 @@ _MESSAGES = {
     "datetime_parsing": N_("Une date est attendue (AAAA-MM-JJ)."),
     "extra_forbidden": N_("Ce champ n'est pas reconnu."),
     "value_error": N_("Valeur invalide."),
+    text.ERROR_TYPE: N_("Ce texte contient un caractère invisible qui ne peut pas être enregistré (un caractère de contrôle ou un non-caractère) : retirez-le."),
 }
 FIELD_LABELS = {
     "title": N_("Titre"), "body": N_("Texte"), "kind": N_("Type"), "visibility": N_("Visibilité"), "licence": N_("Licence"),

@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -322,7 +323,8 @@ def rewrite(source: Path, dest: Path, *, manifest: dict | None = None, drop: str
     return dest
 
 
-def test_restore_brings_back_notes_files_thumbnails_and_search(small_site, tmp_path, target, monkeypatch):
+def test_restore_brings_back_notes_files_thumbnails_and_search(small_site, client, tmp_path, target, monkeypatch):
+    feed_ids = re.findall(r"<id>([^<]+)</id>", client.get("/feed.atom").text)
     archive = tmp_path / "site.tar"
     made = run("backup", str(archive))
     assert made.exit_code == 0, made.output
@@ -352,6 +354,8 @@ def test_restore_brings_back_notes_files_thumbnails_and_search(small_site, tmp_p
                     assert thumb.status_code == 200 and thumb.headers["content-type"] == "image/webp"
         hits = client.get("/api/v1/search", params={"q": "mot2"}).json()
         assert [item["id"] for item in hits["items"]] == [small_site.notes[2]]
+        # The site keeps its identity, so its feeds keep their ids (README, "Feeds").
+        assert re.findall(r"<id>([^<]+)</id>", client.get("/feed.atom").text) == feed_ids and len(feed_ids) == 4
 
 
 def test_backup_refuses_an_existing_file(small_site, tmp_path):

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+import re
+
 import feedparser
 import pytest
 
+from tests.atom_schema import assert_valid_atom
 from tests.factories import make_note, make_user, token_for
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITE = "https://praxis.example.org"
+URN_UUID = re.compile(r"urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 
 
 @pytest.fixture
@@ -21,10 +25,11 @@ def people(client, session):  # type: ignore[no-untyped-def]
 
 
 def read_feed(client, url: str, headers: dict[str, str] | None = None) -> ET.Element:  # type: ignore[no-untyped-def]
-    """Fetch a feed, check it is valid Atom, and return its root element."""
+    """Fetch a feed, check it is valid Atom (RFC 4287's schema), and return its root element."""
     response = client.get(url, headers=headers or {})
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/atom+xml; charset=utf-8"
+    assert_valid_atom(response.content)
     parsed = feedparser.parse(response.content)
     assert parsed.bozo == 0, parsed.get("bozo_exception")
     assert parsed.version == "atom10"
@@ -34,16 +39,23 @@ def read_feed(client, url: str, headers: dict[str, str] | None = None) -> ET.Ele
     for name in ("id", "title", "updated"):
         assert len(root.findall(f"{ATOM}{name}")) == 1 and root.findtext(f"{ATOM}{name}")
     rels = {link.get("rel", "alternate"): link.get("href") for link in root.findall(f"{ATOM}link")}
-    assert rels["self"] == SITE + url and rels["alternate"] == root.findtext(f"{ATOM}id")
+    assert rels["self"] == SITE + url and rels["alternate"].startswith(SITE + "/")
+    # Ids do not name the site's address, which may change (RFC 4287, 4.2.6).
+    assert URN_UUID.fullmatch(root.findtext(f"{ATOM}id"))
     feed_has_author = root.find(f"{ATOM}author/{ATOM}name") is not None
     for entry in root.findall(f"{ATOM}entry"):
         for name in ("id", "title", "updated"):
             assert len(entry.findall(f"{ATOM}{name}")) == 1 and entry.findtext(f"{ATOM}{name}")
-        # A link without rel is rel="alternate" (RFC 4287, 4.2.7.2).
-        assert [link.get("href") for link in entry.findall(f"{ATOM}link") if link.get("rel", "alternate") == "alternate"] == [
-            entry.findtext(f"{ATOM}id")]
+        assert URN_UUID.fullmatch(entry.findtext(f"{ATOM}id"))
+        assert alternate(entry).startswith(SITE + "/")
         assert feed_has_author or entry.find(f"{ATOM}author/{ATOM}name") is not None
     return root
+
+
+def alternate(element: ET.Element) -> str:
+    """The one link to the page the feed or entry stands for (no rel is rel="alternate", 4.2.7.2)."""
+    (href,) = [link.get("href") for link in element.findall(f"{ATOM}link") if link.get("rel", "alternate") == "alternate"]
+    return href or ""
 
 
 def titles(root: ET.Element) -> list[str]:
@@ -68,10 +80,10 @@ def test_site_feed_shows_visitors_public_notes_only(client, session, people):
     make_note(session, alice, title="Note du cercle", visibility="community", community=community)
     root = read_feed(client, "/feed.atom")
     assert titles(root) == ["Note publique"]
-    assert root.findtext(f"{ATOM}id") == f"{SITE}/" and root.findtext(f"{ATOM}title") == "Praxis"
+    assert alternate(root) == f"{SITE}/" and root.findtext(f"{ATOM}title") == "Praxis"
     assert root.findtext(f"{ATOM}author/{ATOM}name") == "Praxis"
     entry = root.find(f"{ATOM}entry")
-    assert entry.findtext(f"{ATOM}id") == f"{SITE}/n/{public.id}/"
+    assert alternate(entry) == f"{SITE}/n/{public.id}/"
     assert entry.findtext(f"{ATOM}published").startswith("2025-05-01T16:00:00")
     assert [a.findtext(f"{ATOM}name") for a in entry.findall(f"{ATOM}author")] == ["Alice Rivard"]
     assert entry.findtext(f"{ATOM}author/{ATOM}uri") == f"{SITE}/u/alice/"
@@ -116,7 +128,7 @@ def test_carnet_feed_lists_its_visible_notes_only(client, session, people):
     carnet = new_carnet(client, people["alice_h"], "Carnet de veille", notes=[inside, hidden])
     root = read_feed(client, f"/c/{carnet}/feed.atom")
     assert titles(root) == ["Dans le carnet"]
-    assert root.findtext(f"{ATOM}title") == "Carnet de veille" and root.findtext(f"{ATOM}id") == f"{SITE}/c/{carnet}/"
+    assert root.findtext(f"{ATOM}title") == "Carnet de veille" and alternate(root) == f"{SITE}/c/{carnet}/"
     assert titles(read_feed(client, f"/c/{carnet}/feed.atom", people["alice_h"])) == ["Réservée dans le carnet", "Dans le carnet"]
 
 
@@ -146,7 +158,7 @@ def test_base_feed_gathers_its_carnets_notes(client, session, people):
         assert client.post(f"/api/v1/bases/{base}/carnets", json={"carnet_id": carnet}, headers=headers).status_code == 201
     root = read_feed(client, f"/b/{base}/feed.atom")
     assert titles(root) == ["Note B", "Note A"]
-    assert root.findtext(f"{ATOM}title") == "Base commune" and root.findtext(f"{ATOM}id") == f"{SITE}/b/{base}/"
+    assert root.findtext(f"{ATOM}title") == "Base commune" and alternate(root) == f"{SITE}/b/{base}/"
     assert titles(read_feed(client, f"/b/{base}/feed.atom", headers)) == ["Note D", "Note B", "Note A"]
     assert client.get("/b/inexistante/feed.atom").status_code == 404
 
@@ -159,7 +171,7 @@ def test_author_feed_lists_what_the_person_wrote(client, session, people):
     make_note(session, alice, title="Réservée d'Alice", visibility="restricted")
     root = read_feed(client, "/u/alice/feed.atom")
     assert titles(root) == ["Ensemble", "Par Alice"]
-    assert root.findtext(f"{ATOM}title") == "Alice Rivard" and root.findtext(f"{ATOM}id") == f"{SITE}/u/alice/"
+    assert root.findtext(f"{ATOM}title") == "Alice Rivard" and alternate(root) == f"{SITE}/u/alice/"
     together = root.find(f"{ATOM}entry")
     assert [a.findtext(f"{ATOM}name") for a in together.findall(f"{ATOM}author")] == ["Bob Tremblay", "Alice Rivard"]
     assert titles(read_feed(client, "/u/alice/feed.atom", people["alice_h"])) == ["Réservée d'Alice", "Ensemble", "Par Alice"]
@@ -184,7 +196,7 @@ def test_discussion_feed_leaves_out_hidden_comments(client, session, people):
     assert hidden.status_code == 200
     response = client.get(f"/n/{note.id}/discussion.atom")
     root = read_feed(client, f"/n/{note.id}/discussion.atom")
-    assert [e.findtext(f"{ATOM}id") for e in root.findall(f"{ATOM}entry")] == [said["Un avis utile."]]
+    assert [alternate(e) for e in root.findall(f"{ATOM}entry")] == [said["Un avis utile."]]
     assert "Achetez" not in response.text and "Publicité" not in response.text
     assert root.findtext(f"{ATOM}title") == "Discussion : Chantier"
 
@@ -223,3 +235,31 @@ def test_note_feeds_speak_the_sites_language(app, session, people):
         for response in feeds:
             assert response.status_code == 200
             assert ET.fromstring(response.content).get("{http://www.w3.org/XML/1998/namespace}lang") == language
+
+
+def test_feeds_can_be_discovered_from_their_pages(client, session, people):
+    """Each page with a feed names it in its head (feed readers find it there), and the home
+    page and a person's profile also link to theirs where a reader sees it."""
+    alice = people["alice"]
+    public = make_note(session, alice, title="Note publique")
+    private = make_note(session, alice, title="Note réservée", visibility="restricted")
+    carnet = new_carnet(client, people["alice_h"], "Carnet de veille", notes=[public])
+    base = client.post("/api/v1/bases", json={"title": "Base commune"}, headers=people["alice_h"]).json()["id"]
+
+    def feeds_named(html: str) -> list[str]:
+        head = html[: html.index("</head>")]
+        return re.findall(r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="([^"]+)">', head)
+
+    home = client.get("/").text
+    assert feeds_named(home) == ["/feed.atom"] and 'href="/feed.atom"' in home[home.index("<body"):]
+    profile = client.get("/u/alice/").text
+    assert feeds_named(profile) == ["/u/alice/feed.atom"]
+    assert '<a href="/u/alice/feed.atom">Fil Atom</a>' in profile
+    assert feeds_named(client.get(f"/c/{carnet}/").text) == [f"/c/{carnet}/feed.atom"]
+    assert feeds_named(client.get(f"/b/{base}/").text) == [f"/b/{base}/feed.atom"]
+    assert feeds_named(client.get(f"/n/{public.id}/").text) == [f"/n/{public.id}/discussion.atom"]
+    # A note that is not public has no discussion feed (it would be a 404): none is named.
+    seen_by_author = client.get(f"/n/{private.id}/", headers=people["alice_h"])
+    assert seen_by_author.status_code == 200 and feeds_named(seen_by_author.text) == []
+    for url in ("/feed.atom", "/u/alice/feed.atom", f"/c/{carnet}/feed.atom", f"/b/{base}/feed.atom", f"/n/{public.id}/discussion.atom"):
+        read_feed(client, url)
