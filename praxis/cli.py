@@ -106,8 +106,12 @@ def prepare_site(settings: Settings) -> transfer.ImportReport | None:
         # Servers starting together on one PostgreSQL database seed it once: the others wait, then find it full.
         with site_lock(engine, "seed"), session_scope(engine, settings) as session:
             empty = not session.exec(sa.select(sa.func.count()).select_from(Note)).one()[0]  # type: ignore[call-overload]
-            if empty and settings.content_dir.is_dir():
-                report = transfer.import_path(session=session, path=settings.content_dir)
+            content = settings.resolved_content_dir
+            if empty and content.is_dir():
+                report = transfer.import_path(session=session, path=content)
+            elif empty:
+                warn(f"the site is empty and {content.resolve()} does not exist: nothing was imported (PRAXIS_CONTENT_DIR "
+                     "names the folder an empty site is seeded from)")
         refresh_statistics(engine)
         return report
     finally:
@@ -159,7 +163,7 @@ def serve(
         fail(_storage_message("read-only", settings.data_dir.resolve()))
     report = prepare_site(settings)
     if report:
-        typer.echo(f"Imported {report.created} notes from {settings.content_dir}.")
+        typer.echo(f"Imported {report.created} notes from {settings.resolved_content_dir}.")
     for warning in shared_database_warnings(settings, workers):
         warn(warning)
     typer.echo(f"Praxis on http://{host}:{port}/ (data in {settings.data_dir.resolve()})")
