@@ -282,6 +282,28 @@ def reindex() -> None:
     typer.echo(f"Indexed {count} notes ({indexer.index.name}).")
 
 
+@app.command("strip-metadata")
+@user_errors
+def strip_metadata() -> None:
+    """Remove personal metadata (GPS position, device, author) from the images attached before
+    uploads did it themselves; run it once after upgrading. Running it again changes nothing."""
+    from praxis.media.store import FileStore
+    from praxis.services import stored_images
+
+    settings = Settings()
+    engine = make_engine(settings)
+    upgrade(engine)
+    store = FileStore(settings.data_dir / "uploads", max_bytes=settings.max_upload_bytes)
+    try:
+        total = stored_images.count_stored(engine=engine, settings=settings)
+        with typer.progressbar(length=total, label="Images", file=sys.stderr) as bar:
+            report = stored_images.strip_stored(engine=engine, settings=settings, store=store, progress=bar.update)
+    finally:
+        engine.dispose()
+    typer.echo(f"{report.checked} image(s) read, {report.cleaned} cleaned, {report.skipped} left as they were "
+               "(missing or unreadable: see the log).")
+
+
 @app.command("import")
 @user_errors
 def import_(path: Path) -> None:

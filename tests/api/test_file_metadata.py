@@ -4,10 +4,16 @@ not tell the web where it was taken, with what, or by whom; its orientation is a
 from __future__ import annotations
 
 import io
+import secrets
 
 import pytest
 from PIL import Image, ImageCms, PngImagePlugin
+from typer.testing import CliRunner
 
+from praxis import cli
+from praxis.media import images, sniff
+from praxis.models import Attachment
+from praxis.services import attachments
 from tests.factories import make_note, make_user, page_text, sign_in, token_for
 
 SITE = "https://praxis.example.org"
@@ -144,3 +150,39 @@ def test_the_colour_profile_stays(client, note, alice):
 def test_the_upload_form_says_image_metadata_is_removed(client, note, alice, lang, said):
     sign_in(client, "alice")
     assert said in page_text(client.get(f"/n/{note.id}/edit?lang={lang}").text)
+
+
+def _attached_before(app, session, note, alice, data: bytes):  # type: ignore[no-untyped-def]
+    """A photo as uploads kept it before they removed metadata: its bytes as they were sent."""
+    store = app.state.files
+    received = store.receive(io.BytesIO(data))
+    store.keep(received)
+    picture = images.read_image(store.blob_path(received.sha256), sniff.JPEG)
+    store.write_thumbnail(received.sha256, picture.thumbnail)
+    row = Attachment(id=secrets.token_urlsafe(9), note_id=note.id, sha256=received.sha256, name="photo.jpg",
+                     media_type="image/jpeg", size=received.size, width=picture.width, height=picture.height,
+                     has_thumbnail=True, uploaded_by_id=alice.id)
+    session.add(row)
+    session.commit()
+    return attachments.file_path(note.id, row.id, row.name), received.sha256
+
+
+def test_images_stored_before_lose_their_metadata_with_one_command(app, client, session, settings, note, alice):
+    other = make_note(session, alice, title="Autre relevé")
+    sent = _photo("JPEG", orientation=6)
+    first, old = _attached_before(app, session, note, alice, sent)
+    second, _ = _attached_before(app, session, other, alice, sent)  # the same bytes: one blob
+    assert b"Alice Rivard" in client.get(first).content
+    env = {"PRAXIS_DATA_DIR": str(settings.data_dir), "PRAXIS_DATABASE_URL": settings.database_url,
+           "PRAXIS_SECRET_KEY": "x", "PRAXIS_CONTENT_DIR": str(settings.data_dir / "none")}
+    done = CliRunner().invoke(cli.app, ["strip-metadata"], env=env, catch_exceptions=False)
+    assert done.exit_code == 0 and "1 image(s) read, 1 cleaned, 0 left as they were" in done.stdout, done.output
+    for path in (first, second):
+        served = client.get(path)
+        _no_personal_metadata(served.content)
+        assert Image.open(io.BytesIO(served.content)).size == (20, 40)  # turned as the camera said
+        assert served.headers["etag"] != f'"{old}"'  # caches take the new bytes
+        assert client.get(path.rsplit("/", 1)[0] + "/thumb").status_code == 200
+    assert not app.state.files.blob_path(old).exists()
+    again = CliRunner().invoke(cli.app, ["strip-metadata"], env=env, catch_exceptions=False)
+    assert "1 image(s) read, 0 cleaned" in again.stdout
