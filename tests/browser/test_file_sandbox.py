@@ -38,6 +38,16 @@ def _pdf() -> bytes:
     return out.getvalue()
 
 
+def _until(page, expression: str) -> None:  # type: ignore[no-untyped-def]
+    """Wait until `expression` is true in the page. (Playwright's wait_for_function polls with an
+    eval, which the pages' policy and the files' forbid.)"""
+    for _ in range(150):
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"never true: {expression}")
+
+
 def _note_with_files(live_site, session):  # type: ignore[no-untyped-def]
     alice = make_user(session, "alice", name="Alice Rivard")
     note = make_note(session, alice, title="Relevés", visibility="public")
@@ -73,17 +83,17 @@ def test_images_and_sounds_still_show_in_the_note_page_and_alone(live_site, brow
     context = browser.new_context()
     page = context.new_page()
     page.goto(f"{live_site.url}/n/{note.id}/")
-    page.wait_for_function("[...document.images].filter(i => i.src.includes('/files/')).every(i => i.complete)")
+    _until(page, "[...document.images].filter(i => i.src.includes('/files/')).every(i => i.complete)")
     shown = page.evaluate("[...document.images].filter(i => i.src.includes('/files/')).map(i => i.naturalWidth)")
     assert shown and all(width > 0 for width in shown), shown  # the picture in the text and its thumbnail
-    page.wait_for_function("document.querySelector('audio').readyState >= 1")
+    _until(page, "document.querySelector('audio').readyState >= 1")
     assert page.evaluate("document.querySelector('audio').duration") == 1
     # Each opened alone: the browser's own page for an image and for a sound.
     page.goto(live_site.url + files["site.png"].path)
-    page.wait_for_function("document.images[0] && document.images[0].complete")
+    _until(page, "document.images[0] && document.images[0].complete")
     assert page.evaluate("document.images[0].naturalWidth") == 120
     page.goto(live_site.url + files["silence.wav"].path)
-    page.wait_for_function("document.querySelector('video, audio') && document.querySelector('video, audio').readyState >= 1")
+    _until(page, "document.querySelector('video, audio') && document.querySelector('video, audio').readyState >= 1")
     context.close()
 
 
