@@ -106,8 +106,12 @@ def prepare_site(settings: Settings) -> transfer.ImportReport | None:
         # Servers starting together on one PostgreSQL database seed it once: the others wait, then find it full.
         with site_lock(engine, "seed"), session_scope(engine, settings) as session:
             empty = not session.exec(sa.select(sa.func.count()).select_from(Note)).one()[0]  # type: ignore[call-overload]
-            if empty and settings.content_dir.is_dir():
-                report = transfer.import_path(session=session, path=settings.content_dir)
+            content = settings.resolved_content_dir
+            if empty and content.is_dir():
+                report = transfer.import_path(session=session, path=content)
+            elif empty:
+                warn(f"the site is empty and {content.resolve()} does not exist: nothing was imported (PRAXIS_CONTENT_DIR "
+                     "names the folder an empty site is seeded from)")
         refresh_statistics(engine)
         return report
     finally:
@@ -159,7 +163,7 @@ def serve(
         fail(_storage_message("read-only", settings.data_dir.resolve()))
     report = prepare_site(settings)
     if report:
-        typer.echo(f"Imported {report.created} notes from {settings.content_dir}.")
+        typer.echo(f"Imported {report.created} notes from {settings.resolved_content_dir}.")
     for warning in shared_database_warnings(settings, workers):
         warn(warning)
     typer.echo(f"Praxis on http://{host}:{port}/ (data in {settings.data_dir.resolve()})")
@@ -276,6 +280,28 @@ def reindex() -> None:
         indexer.close()
         engine.dispose()
     typer.echo(f"Indexed {count} notes ({indexer.index.name}).")
+
+
+@app.command("strip-metadata")
+@user_errors
+def strip_metadata() -> None:
+    """Remove personal metadata (GPS position, device, author) from the images attached before
+    uploads did it themselves; run it once after upgrading. Running it again changes nothing."""
+    from praxis.media.store import FileStore
+    from praxis.services import stored_images
+
+    settings = Settings()
+    engine = make_engine(settings)
+    upgrade(engine)
+    store = FileStore(settings.data_dir / "uploads", max_bytes=settings.max_upload_bytes)
+    try:
+        total = stored_images.count_stored(engine=engine, settings=settings)
+        with typer.progressbar(length=total, label="Images", file=sys.stderr) as bar:
+            report = stored_images.strip_stored(engine=engine, settings=settings, store=store, progress=bar.update)
+    finally:
+        engine.dispose()
+    typer.echo(f"{report.checked} image(s) read, {report.cleaned} cleaned, {report.skipped} left as they were "
+               "(missing or unreadable: see the log).")
 
 
 @app.command("import")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import secrets
 import tempfile
@@ -31,7 +32,8 @@ class Settings(BaseSettings):
     smtp_url: str | None = Field(None, description="smtp://user:pass@host:port (smtps:// for TLS); unset: mail waits in the outbox.")
     mail_from: str | None = Field(None, description="Sender of the site's mail; default: Site name <noreply@host of site_url>.")
     mail_interval: float = Field(15.0, gt=0, le=3600, description="Seconds between two runs of the outbox drain.")
-    content_dir: Path = Field(Path("./content"), description="Sample content imported into an empty site on first start.")
+    content_dir: Path | None = Field(
+        None, description="What an empty site is seeded with on first start; default: the sample site shipped with Praxis.")
     max_body_bytes: int = Field(1_000_000, description="Largest request body accepted, in bytes (413 beyond).")
     max_upload_bytes: int = Field(25 * 1024 * 1024, gt=0, description="Largest file attached to a note, in bytes (413 beyond).")
     sqlite_busy_ms: int = Field(10_000, description="How long a SQLite write waits for the lock before answering 503.")
@@ -75,6 +77,11 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.data_dir / 'praxis.db').resolve()}"
 
     @property
+    def resolved_content_dir(self) -> Path:
+        """The folder an empty site is seeded from: the one set, or the sample site."""
+        return self.content_dir if self.content_dir is not None else sample_content_dir()
+
+    @property
     def is_sqlite(self) -> bool:
         return self.resolved_database_url.startswith("sqlite")
 
@@ -115,3 +122,26 @@ class Settings(BaseSettings):
         if len(key) < 32:
             raise ValueError(f"{path} holds no usable secret key; delete it to generate a new one")
         return key
+
+
+# The folder that holds the package: a checkout, or what an editable install points to (the
+# Docker image's /app). Its content/ is the sample site.
+_SOURCE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def sample_content_dir() -> Path:
+    """The sample site shipped with Praxis, wherever it was installed from: content/ beside the
+    package, else where a wheel put it (`share/praxis/content` under the installation prefix,
+    pyproject's data-files). Never the current folder: `praxis serve` seeds the same site from
+    wherever it is started."""
+    beside = _SOURCE_ROOT / "content"
+    if beside.is_dir():
+        return beside
+    try:
+        files = importlib.metadata.distribution("praxis").files or []
+    except importlib.metadata.PackageNotFoundError:
+        files = []
+    for file in files:
+        if file.parts[-5:-2] == ("share", "praxis", "content"):
+            return Path(str(file.locate())).resolve().parents[1]
+    return beside  # nowhere: the path said in the log line that tells it is missing

@@ -125,7 +125,8 @@ class SecurityHeadersMiddleware:
                     (b"referrer-policy", b"strict-origin-when-cross-origin"),
                     (b"x-frame-options", b"DENY"),
                 ]
-                if strict:
+                # A route that sets its own policy (the attached files' sandbox) keeps it alone.
+                if strict and not any(name.lower() == b"content-security-policy" for name, _ in headers):
                     headers.append((b"content-security-policy", _CSP.encode()))
                 message["headers"] = headers
             await send(message)

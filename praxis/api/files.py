@@ -17,7 +17,8 @@ def upload(
     file: Annotated[UploadFile, File(description="The file; its type is read from its bytes.")],
 ) -> AttachmentRead:
     """Attach a file to a note (its authors and admins): 415 for a type that is not accepted,
-    413 beyond PRAXIS_MAX_UPLOAD_BYTES."""
+    413 beyond PRAXIS_MAX_UPLOAD_BYTES. An image is kept without its personal metadata (EXIF with
+    its GPS position, XMP, IPTC, comments), its orientation applied to the pixels."""
     attached = attachments.attach(session=session, actor=actor, store=request.app.state.files, note_id=note_id,
                                   source=file.file, filename=file.filename or "")
     response.headers["Location"] = attached.url

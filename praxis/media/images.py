@@ -26,7 +26,7 @@ THUMBNAIL_MEDIA_TYPE = "image/webp"
 
 _PILLOW_FORMATS = {PNG: "PNG", JPEG: "JPEG", GIF: "GIF", WEBP: "WEBP"}
 _ROTATED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
-_UNREADABLE = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError)
+UNREADABLE = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError)
 
 
 @dataclass(frozen=True)
@@ -43,12 +43,6 @@ def read_image(path: Path, kind: FileType) -> ImageInfo:
     Pillow cannot read.
     """
     fmt = _PILLOW_FORMATS[kind]
-    unreadable = Invalid(
-        f"This file begins like a {kind.format} image but cannot be read: it may be incomplete or damaged.",
-        field="file",
-        text=N_("Ce fichier commence comme une image %(format)s mais ne peut pas être lu : il est peut-être incomplet ou abîmé."),
-        params={"format": kind.format},
-    )
     try:
         # Opening reads the header only; Pillow itself refuses twice its MAX_IMAGE_PIXELS, and
         # ours, lower, refuses the rest before anything is decoded.
@@ -59,8 +53,17 @@ def read_image(path: Path, kind: FileType) -> ImageInfo:
             return _thumbnail(img)
     except Image.DecompressionBombError:
         raise _too_many_pixels() from None
-    except _UNREADABLE:
-        raise unreadable from None
+    except UNREADABLE:
+        raise unreadable(kind) from None
+
+
+def unreadable(kind: FileType) -> Invalid:
+    return Invalid(
+        f"This file begins like a {kind.format} image but cannot be read: it may be incomplete or damaged.",
+        field="file",
+        text=N_("Ce fichier commence comme une image %(format)s mais ne peut pas être lu : il est peut-être incomplet ou abîmé."),
+        params={"format": kind.format},
+    )
 
 
 def _check_pixels(width: int, height: int) -> None:

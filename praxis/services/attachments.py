@@ -11,6 +11,7 @@ the last other holder of the same bytes is deleted never loses them.
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 import secrets
@@ -27,8 +28,8 @@ from praxis import policy, text
 from praxis.db import take_turn, writer
 from praxis.errors import Invalid, NotFound
 from praxis.i18n import N_
-from praxis.media import images, sniff
-from praxis.media.store import FileStore
+from praxis.media import images, metadata, sniff
+from praxis.media.store import FileStore, Received
 from praxis.models import Attachment, Note, User
 from praxis.schemas import AttachmentRead, is_note_id
 from praxis.services import notes as note_service
@@ -171,6 +172,8 @@ def attach(*, session: Session, actor: policy.Actor, store: FileStore, note_id: 
     try:
         kind = sniff.detect(received.path, filename)
         picture = images.read_image(received.path, kind) if kind in sniff.IMAGES else None
+        if picture is not None:
+            received = _without_metadata(store, received, kind)
     except BaseException:
         store.discard(received)
         raise
@@ -187,6 +190,19 @@ def attach(*, session: Session, actor: policy.Actor, store: FileStore, note_id: 
     session.add(row)
     session.flush()
     return _read(session, row, actor.username if actor else None)
+
+
+def _without_metadata(store: FileStore, received: Received, kind: sniff.FileType) -> Received:
+    """The received image without its personal metadata (where it was taken, by whom, with
+    what), kept in place of what was sent; the same one when it carries none."""
+    try:
+        cleaned = metadata.without_metadata(received.path, kind)
+    except images.UNREADABLE:
+        raise images.unreadable(kind) from None
+    if cleaned is None:
+        return received
+    store.discard(received)
+    return store.receive(io.BytesIO(cleaned))
 
 
 def delete(*, session: Session, actor: policy.Actor, store: FileStore, note_id: str, attachment_id: str) -> None:

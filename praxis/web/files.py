@@ -23,6 +23,16 @@ router = APIRouter()
 _PUBLIC = "public, no-cache"
 _PRIVATE = "private, no-store"
 
+# A file is shown from the site's own origin: whatever it is (a PDF, or a type accepted some day
+# that can carry script), it is shown in a sandbox, an origin of its own, where no script runs
+# and nothing but its own images, media and inline styles loads. Chromium's PDF viewer and its
+# page for an image work inside it. Its player for a sound or a video opened alone fetches the
+# file again, which Chromium refuses to an origin of its own (CORS): those keep the file's origin,
+# still without scripts, forms or plugins (README, "Attached files"; tests/browser/test_file_sandbox.py).
+_FILE_POLICY = "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'"
+FILE_CSP = f"sandbox; {_FILE_POLICY}"
+MEDIA_CSP = f"sandbox allow-same-origin; {_FILE_POLICY}"
+
 
 def _back(note_id: str) -> RedirectResponse:
     return RedirectResponse(f"/n/{note_id}/edit#fichiers", status_code=303)
@@ -72,11 +82,13 @@ def download(request: Request, note_id: str, file_id: str, name: str, session: S
 
 
 def _send(request: Request, served: Served) -> Response:
-    headers = {"ETag": served.etag, "Cache-Control": _PUBLIC if served.public else _PRIVATE}
+    policy = MEDIA_CSP if served.media_type.startswith(("audio/", "video/")) else FILE_CSP
+    headers = {"ETag": served.etag, "Cache-Control": _PUBLIC if served.public else _PRIVATE, "Content-Security-Policy": policy}
     if _matches(request.headers.get("if-none-match"), served.etag):
         return Response(status_code=304, headers=headers)
     # Images, PDF, audio and video show in the browser; documents and text are downloaded.
-    # X-Content-Type-Options: nosniff comes with every response (SecurityHeadersMiddleware).
+    # X-Content-Type-Options: nosniff comes with every response (SecurityHeadersMiddleware), which
+    # keeps the policy set here in place of the pages' own.
     return FileResponse(served.path, media_type=served.media_type, filename=served.name, headers=headers,
                         content_disposition_type="inline" if served.inline else "attachment")
 

@@ -376,6 +376,33 @@ def test_the_content_security_policy_lets_the_site_s_own_media_play(client):
     assert "img-src 'self'" in csp and "media-src 'self'" in csp
 
 
+@pytest.mark.parametrize(("name", "data", "sandbox"), [
+    ("plan.pdf", PDF, "sandbox;"),
+    ("relevé.png", png((40, 30)), "sandbox;"),
+    # Text that holds markup further on, as a page would: served as text, downloaded, and sandboxed.
+    ("page.txt", "Bonjour\n<html><script>alert(document.cookie)</script><svg onload=alert(1)>".encode(), "sandbox;"),
+    # A browser's own player fetches the file again from the page it makes for it: that page keeps
+    # the file's origin, and no script (README, "Attached files").
+    ("entretien.mp3", MP3, "sandbox allow-same-origin;"),
+])
+def test_a_file_is_served_in_a_sandbox_where_no_script_runs(client, auth, note, name, data, sandbox):
+    attached = upload(client, note.id, auth, name, data).json()
+    paths = [attached["url"].removeprefix("https://praxis.example.org")]
+    if attached["thumbnail_url"]:
+        paths.append(attached["thumbnail_url"].removeprefix("https://praxis.example.org"))
+    for path in paths:
+        served = client.get(path)
+        assert served.status_code == 200
+        policies = served.headers.get_list("content-security-policy")
+        assert len(policies) == 1, policies  # the file's own policy, not the pages' beside it
+        directives = [d.strip() for d in policies[0].split(";")]
+        assert policies[0].startswith(sandbox) and "allow-scripts" not in policies[0]
+        assert "default-src 'none'" in directives and not any(d.startswith("script-src") for d in directives)
+        assert served.headers["x-content-type-options"] == "nosniff"
+    # The pages keep the site's policy.
+    assert "sandbox" not in client.get(f"/n/{note.id}/").headers["content-security-policy"]
+
+
 def test_a_non_ascii_name_is_given_the_rfc_5987_way_and_dangerous_names_are_cleaned(client, auth, note):
     body = upload(client, note.id, auth, "../../etc/Ça <va>|\u202e.txt", "du texte".encode()).json()
     assert body["name"] == "Ça _va___.txt"
