@@ -112,6 +112,11 @@ def test_the_sitemap_lists_public_notes_carnets_and_bases_only_whoever_asks(app,
     bob = browser_for(app, session, accounts.get_user(session, "bob"))
     assert _locs(bob.get("/sitemap.xml").text) == expected
     assert "<lastmod>" in anonymous.text
+    # Kept between changes like any page a visitor reads, and told of each change.
+    alice_h = token_for(client, "alice")
+    client.patch(f"/api/v1/notes/{world['hostile']}", headers=alice_h, json={"base_revision": 1, "visibility": "restricted"})
+    newer = make_note(session, accounts.get_user(session, "alice"), title="Nouvelle note")
+    assert _locs(client.get("/sitemap.xml").text) == expected - {f"{SITE}/n/{world['hostile']}/"} | {f"{SITE}/n/{newer.id}/"}
 
 
 def test_a_large_sitemap_is_an_index_of_pages(client, session, world, monkeypatch):
