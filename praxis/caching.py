@@ -30,7 +30,7 @@ from praxis.deps import CSRF_COOKIE, SESSION_COOKIE, csrf_cookie, csrf_mac, new_
 # Never kept: answers that depend on more than the data (the search index, a prefix being
 # typed), the probes, and files, which carry their own validators.
 _UNCACHED_PREFIXES = ("/static/", "/healthz", "/readyz", "/recherche", "/api/v1/search", "/api/v1/users/suggest")
-_STORED_TYPES = (b"text/html", b"application/json", b"application/atom+xml", b"text/plain")
+_STORED_TYPES = (b"text/html", b"application/json", b"application/atom+xml", b"application/xml", b"text/plain")
 _LARGEST_ENTRY = 1024 * 1024
 _DROPPED_HEADERS = {b"set-cookie", b"date", b"content-length", b"etag", b"last-modified", b"cache-control"}
 

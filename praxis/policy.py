@@ -94,6 +94,13 @@ def reader_grants(session: Session, actor: Actor) -> list[str] | None:
     return ["public", f"user:{uid}", *(f"community:{c}" for c in communities)]
 
 
+def is_public(visibility: str, deleted_at: object = None) -> bool:
+    """Whether everyone may read it — an anonymous visitor, a search engine, a link preview: what
+    the sitemap lists, what is indexed and described to others (`visible_notes(None)`,
+    `visible_carnets(None)` and `visible_bases(None)` for one object)."""
+    return visibility == "public" and deleted_at is None
+
+
 def can_read_note(session: Session, actor: Actor, note: Note) -> bool:
     """Whether `actor` may read this note: the `visible_notes` rule, plus deleted notes for admins."""
     if is_admin(actor):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 import unicodedata
@@ -32,13 +34,28 @@ def _ascii_word(text: str) -> str:
 
 
 def bibtex_key(work: Work) -> str:
-    """ "gervais2024merci": first author, year, first word of four letters or more of the title."""
+    """ "gervais2024merci-k3q7vd2a": first author, year, first word of four letters or more of
+    the title, then a suffix drawn from the address alone (`-r3` more for a revision's permanent
+    link). Two notes alike in author, year and first word still get two keys, and a key never
+    changes because another note appeared: the suffix depends on nothing else on the site."""
     first = work.authors[0] if work.authors else None
     who = _ascii_word((first.family or first.display.split()[0]) if first else "") or "praxis"
-    year = str(work.dated.year) if work.dated else "nd"
+    year = str(work.published.year) if work.published else "nd"
     words = [_ascii_word(w) for w in re.split(r"[\s'’\-]+", work.title)]
     word = next((w for w in words if len(w) >= 4), next((w for w in words if w), ""))
-    return f"{who}{year}{word}"
+    version = f"-r{work.revision}" if work.archived and work.revision is not None else ""
+    return f"{who}{year}{word}-{_key_suffix(work)}{version}"
+
+
+_PATH_PREFIX = {"carnet": "c", "base": "b"}  # notes, organisations and terms live under /n/
+
+
+def _key_suffix(work: Work) -> str:
+    # Lowercase base32 of a hash of the address path: ids are mixed-case, and BibTeX takes keys
+    # that differ only in case for the same key. 40 bits: two notes would also need the same
+    # author, year and first word to collide.
+    path = f"{_PATH_PREFIX.get(work.kind, 'n')}/{work.id}"
+    return base64.b32encode(hashlib.sha256(path.encode("utf-8")).digest()).decode("ascii")[:8].lower()
 
 
 _AND = re.compile(r"\band\b", re.IGNORECASE)
@@ -63,11 +80,11 @@ def bibtex(work: Work, lang: str, accessed: date) -> tuple[str, str]:
         fields.append(("author", "{" + " and ".join(_bibtex_name(a) for a in work.authors) + "}"))
     fields.append(("title", "{{" + latex(work.title) + "}}"))  # double braces keep its capitals
     fields.append(("howpublished", "{" + latex(work.site_name) + "}"))
-    if work.dated:
+    if work.published:
         fields += [
-            ("year", "{" + str(work.dated.year) + "}"),
-            ("month", _BIBTEX_MONTHS[work.dated.month - 1]),
-            ("date", "{" + work.dated.isoformat() + "}"),
+            ("year", "{" + str(work.published.year) + "}"),
+            ("month", _BIBTEX_MONTHS[work.published.month - 1]),
+            ("date", "{" + work.published.isoformat() + "}"),
         ]
     fields += [
         ("url", "{" + work.url.replace("{", "%7B").replace("}", "%7D") + "}"),
@@ -88,8 +105,8 @@ def ris(work: Work, lang: str, accessed: date) -> tuple[str, str]:
     lines = [("TY", "ELEC")]
     lines += [("AU", a.inverted) for a in work.authors]  # no comma: an organisation, kept whole
     lines += [("TI", work.title), ("T2", work.site_name)]
-    if work.dated:
-        lines += [("PY", str(work.dated.year)), ("DA", _ris_date(work.dated))]
+    if work.published:
+        lines += [("PY", str(work.published.year)), ("DA", _ris_date(work.published))]
     lines += [("Y2", _ris_date(accessed)), ("UR", work.url), ("LA", work.language)]
     if work.licence:
         lines.append(("CR", work.licence))
@@ -122,10 +139,12 @@ def csl_item(work: Work, accessed: date) -> dict[str, Any]:
         "accessed": _date_parts(accessed),
         "language": work.language,
     }
-    if work.dated:
-        item["issued"] = _date_parts(work.dated)
+    if work.published:
+        item["issued"] = _date_parts(work.published)
     if work.licence:
-        item["license"] = work.licence
+        # CSL has no licence variable (its schema refuses any other property): the note carries
+        # it, in the "name: value" form Zotero reads from a note into its Rights field.
+        item["note"] = f"rights: {work.licence}"
     if work.revision is not None:
         item["version"] = str(work.revision)
     return item

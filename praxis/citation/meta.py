@@ -17,8 +17,8 @@ def meta_tags(work: Work) -> list[tuple[str, str]]:
     tags += [("citation_public_url", work.url), ("citation_language", work.language)]
     tags += [("DC.title", work.title)]
     tags += [("DC.creator", a.inverted) for a in work.authors]
-    if work.dated:
-        tags.append(("DC.date", work.dated.isoformat()))  # a revision's page: that revision's day
+    if work.published:
+        tags.append(("DC.date", work.published.isoformat()))
     tags += [
         ("DC.identifier", work.url), ("DC.language", work.language), ("DC.publisher", work.site_name),
         ("DC.type", "Text"), ("DC.format", "text/html"),
@@ -42,8 +42,8 @@ def coins(work: Work) -> str:
         ("rft.title", work.title),
     ]
     pairs += [("rft.aulast", a.display) if a.whole else ("rft.creator", a.inverted) for a in work.authors]
-    if work.dated:
-        pairs.append(("rft.date", work.dated.isoformat()))
+    if work.published:
+        pairs.append(("rft.date", work.published.isoformat()))
     pairs += [("rft.source", work.site_name), ("rft.identifier", work.url), ("rft.language", work.language)]
     if work.licence:
         pairs.append(("rft.rights", work.licence))

@@ -193,7 +193,7 @@ def apa(work: Work, lang: str, accessed: date) -> Rich:
     "Retrieved …, from" before the URL of a page designed to change (§9.16); the permanent
     link of a revision needs none."""
     rich = Rich()
-    when = f"({apa_date(work.dated, lang)})."
+    when = f"({apa_date(work.published, lang)})."
     names = apa_names(work.authors, lang)
     if names:
         rich.add(f"{names}{'' if names.endswith('.') else '.'} {when} ")
@@ -225,8 +225,8 @@ def mla(work: Work, lang: str, accessed: date) -> Rich:
         rich.add(f"{closed(names)} ")
     rich.add(f"{quoted(work.title, lang)} ")
     rich.add(work.site_name, "i").add(", ")
-    if work.dated:
-        rich.add(f"{mla_date(work.dated, lang)}, ")
+    if work.published:
+        rich.add(f"{mla_date(work.published, lang)}, ")
     # The Handbook (5.96) drops the protocol from URLs.
     rich.link(work.url, work.url.split("://", 1)[-1]).add(".")
     if not work.archived:
@@ -239,15 +239,15 @@ def chicago(work: Work, lang: str, accessed: date) -> Rich:
     the first three and "et al."; the access date only when the page has no date."""
     rich = Rich()
     names = _humanities_names(work.authors, lang, all_up_to=6, shown_beyond=3)
-    year = str(work.dated.year) if work.dated else NO_DATE[lang]
+    year = str(work.published.year) if work.published else NO_DATE[lang]
     if names:
         rich.add(f"{closed(names)} {closed(year)} {quoted(work.title, lang)} ")
     else:
         rich.add(f"{quoted(work.title, lang)} {closed(year)} ")
     if not _site_is_author(work):
         rich.add(f"{closed(work.site_name)} ")
-    if work.dated:
-        rich.add(f"{closed(format_day(work.dated, lang))} ")
+    if work.published:
+        rich.add(f"{closed(format_day(work.published, lang))} ")
     else:
         rich.add(f"{closed(_accessed(lang, format_day(accessed, lang)))} ")
     return rich.link(work.url).add(".")

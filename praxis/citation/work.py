@@ -16,7 +16,10 @@ class Work:
     kind: str  # note | organisation | term | carnet | base
     title: str
     authors: tuple[Person, ...]
-    published: date | None  # the day of publication where the site is (None: never published)
+    # The day of publication where the site is (None: never published): the one date of every
+    # address of a note, a revision's permanent link included (its number and address tell it
+    # apart), so the meta tags, the COinS, the files and every style give the same day.
+    published: date | None
     url: str  # absolute
     site_name: str
     # A permanent link to one revision, whose content never changes: styles that date what
@@ -25,13 +28,6 @@ class Work:
     language: str = "fr"  # the language of the content
     licence: str | None = None
     revision: int | None = None
-    version: date | None = None  # the day the cited revision was made, when `archived`
-
-    @property
-    def dated(self) -> date | None:
-        """The date styles give a version: the revision's own day for a permanent link (as APA
-        dates an archived wiki page), the publication otherwise."""
-        return self.version if self.archived and self.version else self.published
 
 
 @dataclass(frozen=True)

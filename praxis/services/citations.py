@@ -51,12 +51,11 @@ def note_work(session: Session, note: NoteRead) -> Work:
 
 
 def revision_work(session: Session, revision: RevisionRead) -> Work:
-    """One revision, by its permanent link, with the title, authors and day it had then."""
+    """One revision, by its permanent link, with the title, authors and publication date it had then."""
     return Work(
         id=revision.note_id, kind=revision.kind, title=revision.title,
         authors=_people(session, [a.username for a in revision.authors]), published=_day(session, revision.published_at),
-        url=revision.url, licence=revision.licence_info.id, revision=revision.number, archived=True,
-        version=_day(session, revision.created_at), **_site(session),
+        url=revision.url, licence=revision.licence_info.id, revision=revision.number, archived=True, **_site(session),
     )
 
 

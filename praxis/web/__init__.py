@@ -4,7 +4,8 @@ from fastapi import APIRouter, Depends
 
 from praxis.deps import require_csrf
 from praxis.web import (
-    auth, bases, carnets, citations, communities, directory, discussion, feeds, files, home, inbox, notes, search, users,
+    auth, bases, carnets, citations, communities, directory, discussion, feeds, files, home, inbox, notes, search, sharing,
+    users,
 )
 
 router = APIRouter(dependencies=[Depends(require_csrf)], include_in_schema=False)
@@ -15,6 +16,7 @@ router.include_router(communities.router)
 router.include_router(directory.router)
 router.include_router(search.router)
 router.include_router(feeds.router)
+router.include_router(sharing.router)
 router.include_router(citations.router)  # before notes: /n/{id}/{slug} would take their paths
 router.include_router(discussion.router)
 router.include_router(files.router)

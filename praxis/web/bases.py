@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -12,7 +13,7 @@ from starlette.responses import Response
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import Invalid
 from praxis.schemas import BaseCarnetAdd, BaseCreate, BaseManagerAdd, BaseUpdate, NoteQuery
-from praxis.services import bases, carnets, citations, communities, transfer
+from praxis.services import bases, carnets, citations, communities, sharing, transfer
 from praxis.web import citations as citation_pages
 from praxis.web.citations import StyleParam
 from praxis.web.forms import first_error, parse_form
@@ -35,7 +36,7 @@ def list_page(request: Request, session: SessionDep, actor: ActorDep) -> Respons
 def _list(request: Request, session: Session, actor: Any, values: dict, errors: dict, status: int = 200) -> Response:
     return page(request, "bases/list.html", {
         "bases": bases.list_bases(session=session, actor=actor), "values": values, "errors": errors,
-        "communities": communities.mine(session=session, actor=actor),
+        "communities": communities.mine(session=session, actor=actor), "share": sharing.listing_card(session, "/b/"),
     }, status_code=status, alternate="/api/v1/bases")
 
 
@@ -64,10 +65,14 @@ def base_page(
         raise first_error(errors)
     base = bases.read(session=session, actor=actor, base_id=base_id, query=query)
     params = [(k, v) for k, v in (("carnet", query.carnet), ("kind", query.kind), ("author", query.author), ("q", query.q)) if v]
-    cite = citation_pages.block(session, citations.base_work(session, base), citation_pages.style_query(style),
+    work = citations.base_work(session, base)
+    cite = citation_pages.block(session, work, citation_pages.style_query(style),
                                 api=f"/api/v1/bases/{base.id}/citation", keep=params + ([("p", query.page)] if query.page > 1 else []))
+    share = sharing.base_card(session, base, work)
+    if params:  # a filtered view repeats the base: only the base itself is indexed
+        share = replace(share, indexable=False)
     return page(request, "bases/view.html",
-                {"base": base, "query": query, "params": params, "filtered": bool(params), "cite": cite},
+                {"base": base, "query": query, "params": params, "filtered": bool(params), "cite": cite, "share": share},
                 alternate=f"/api/v1/bases/{base.id}")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Query, Request
@@ -25,7 +26,7 @@ from praxis.schemas import (
     EntryUpdate,
     NameChange,
 )
-from praxis.services import carnets, categories, citations, communities, filing, links, transfer, visualisation
+from praxis.services import carnets, categories, citations, communities, filing, links, sharing, transfer, visualisation
 from praxis.web import citations as citation_pages
 from praxis.web.citations import StyleParam
 from praxis.web.forms import first_error, parse_form, split_list
@@ -60,7 +61,8 @@ def list_page(request: Request, session: SessionDep, actor: ActorDep, p: Annotat
 def _list(request: Request, session: Session, actor: Any, p: int, *, values: dict, errors: dict, status: int = 200) -> Response:
     listing = carnets.list_carnets(session=session, actor=actor, page=p, per_page=50)
     return page(request, "carnets/list.html",
-                {"carnets": listing, "values": values, "errors": errors, "communities": communities.mine(session=session, actor=actor)},
+                {"carnets": listing, "values": values, "errors": errors, "communities": communities.mine(session=session, actor=actor),
+                 "share": sharing.listing_card(session, "/c/")},
                 status_code=status, alternate="/api/v1/carnets")
 
 
@@ -109,10 +111,14 @@ def _view(request: Request, session: Session, actor: Any, carnet_id: str, query:
     params = [("category", c) for c in query.category] + [
         (k, v) for k, v in (("kind", query.kind), ("author", query.author), ("q", query.q), ("sort", query.sort)) if v
     ]
-    cite = citation_pages.block(session, citations.carnet_work(session, carnet), citation_pages.style_query(style),
+    work = citations.carnet_work(session, carnet)
+    cite = citation_pages.block(session, work, citation_pages.style_query(style),
                                 api=f"/api/v1/carnets/{carnet.id}/citation", keep=params + ([("p", query.page)] if query.page > 1 else []))
+    share = sharing.carnet_card(session, carnet, work)
+    if filtered:  # a filtered view repeats the carnet: only the carnet itself is indexed
+        share = replace(share, indexable=False)
     return page(request, "carnets/view.html", {
-        "carnet": carnet, "query": query, "filtered": filtered, "params": params, "errors": errors, "cite": cite,
+        "carnet": carnet, "query": query, "filtered": filtered, "params": params, "errors": errors, "cite": cite, "share": share,
         "reorderable": carnet.can_manage and (query.sort or carnet.sort) == "manual" and not filtered,
     }, status_code=status, alternate=f"/api/v1/carnets/{carnet.id}")
 

@@ -1,6 +1,7 @@
 """Community pages: the list, one community with its members and notes, membership forms."""
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse
@@ -8,7 +9,7 @@ from starlette.responses import Response
 
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.schemas import CommunityCreate, MemberAdd, NoteQuery
-from praxis.services import communities
+from praxis.services import communities, sharing
 from praxis.services import notes as note_service
 from praxis.web.forms import first_error, parse_form
 from praxis.web.templating import page
@@ -18,7 +19,8 @@ router = APIRouter(prefix="/communautes")
 
 @router.get("/")
 def list_page(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    return page(request, "communities/list.html", {"communities": communities.list_all(session=session, actor=actor), "errors": {}},
+    return page(request, "communities/list.html", {"communities": communities.list_all(session=session, actor=actor), "errors": {},
+                                                   "share": sharing.listing_card(session, "/communautes/")},
                 alternate="/api/v1/communities")
 
 
@@ -39,7 +41,8 @@ def community_page(
 ) -> Response:
     community = communities.read(session=session, actor=actor, community_id=community_id)
     notes = note_service.list_notes(session=session, actor=actor, query=NoteQuery(community=community.id, page=p))
-    return page(request, "communities/view.html", {"community": community, "notes": notes},
+    return page(request, "communities/view.html", {"community": community, "notes": notes,
+                                                   "share": sharing.listing_card(session, f"/communautes/{quote(community.id)}/")},
                 alternate=f"/api/v1/communities/{community.id}")
 
 

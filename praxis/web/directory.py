@@ -9,7 +9,7 @@ from starlette.responses import Response
 from praxis.deps import ActorDep, SessionDep
 from praxis.markdown import fold
 from praxis.schemas import NoteQuery
-from praxis.services import directory
+from praxis.services import directory, sharing
 from praxis.services import notes as note_service
 from praxis.web.citations import StyleParam
 from praxis.web.notes import note_page
@@ -27,7 +27,8 @@ def organisations(
     query = NoteQuery(kind="organisation", region=region or None, sort="title", page=p, per_page=30)
     found = note_service.list_notes(session=session, actor=actor, query=query)
     return page(request, "directory/organisations.html",
-                {"notes": found, "regions": directory.regions(session=session, actor=actor), "region": region or ""},
+                {"notes": found, "regions": directory.regions(session=session, actor=actor), "region": region or "",
+                 "share": sharing.listing_card(session, "/organisations/")},
                 alternate=f"/api/v1/notes?kind=organisation&sort=title&page={p}" + (f"&region={quote(region)}" if region else ""))
 
 
@@ -42,7 +43,8 @@ def lexique(
     for item in found.items:
         groups.setdefault(directory.letter_of(fold(item.title)), []).append(item)
     return page(request, "directory/lexique.html",
-                {"notes": found, "groups": groups, "letters": directory.letters(session=session, actor=actor), "letter": lettre or ""},
+                {"notes": found, "groups": groups, "letters": directory.letters(session=session, actor=actor), "letter": lettre or "",
+                 "share": sharing.listing_card(session, "/lexique/")},
                 alternate=f"/api/v1/notes?kind=term&sort=title&page={p}")
 
 

@@ -9,6 +9,7 @@ from praxis.deps import ActorDep, SessionDep
 from praxis.schemas import NoteQuery, Sort
 from praxis.i18n import N_
 from praxis.services import notes as note_service
+from praxis.services import sharing
 from praxis.web.templating import page
 
 router = APIRouter()
@@ -27,5 +28,5 @@ def home(
     p: Annotated[int, Query(ge=1, le=100_000)] = 1, sort: Sort = "-updated",
 ) -> Response:
     notes = note_service.list_notes(session=session, actor=actor, query=NoteQuery(page=p, per_page=20, sort=sort))
-    return page(request, "home.html", {"notes": notes, "sort": sort, "sorts": SORT_LABELS},
+    return page(request, "home.html", {"notes": notes, "sort": sort, "sorts": SORT_LABELS, "share": sharing.listing_card(session, "/")},
                 alternate=f"/api/v1/notes?page={p}&sort={sort}")

@@ -18,7 +18,9 @@ from praxis.merge import has_markers
 from praxis.schemas import (
     KIND_DETAILS, CarnetQuery, EditRequestCreate, NoteCreate, NoteRead, NoteUpdate, PreviewRead, PreviewRequest, RevisionNumber,
 )
-from praxis.services import attachments, carnets, citations, communities, discussion, edit_requests, filing, links, writing
+from praxis.services import (
+    attachments, carnets, citations, communities, discussion, edit_requests, filing, links, sharing, writing,
+)
 from praxis.services import notes as note_service
 from praxis.services import revisions as revision_service
 from praxis.vocab import DEFAULT_LICENCE
@@ -211,6 +213,7 @@ def note_page(request: Request, session: Session, actor: Any, note: NoteRead, re
     can_ask = actor is not None and not note.can_edit and not any(r.status == "pending" for r in requests)
     # ?rev=N cites revision N by its permanent link, even when it is the current one.
     query = citation_pages.style_query(style, rev=rev)
+    cited = None
     if rev is None:
         work = citations.note_work(session, note)
     else:
@@ -222,7 +225,8 @@ def note_page(request: Request, session: Session, actor: Any, note: NoteRead, re
                 {"note": note, "revision": revision, "requests": requests, "can_ask": can_ask, "cite": cite,
                  "discussion": thread, "comment_form": comment_form or {}, "contact_form": contact_form or {},
                  "contact_sent": request.query_params.get("contact") == "sent", "saved_draft": saved_draft,
-                 "files": attachments.list_attachments(session=session, actor=actor, note_id=note.id)},
+                 "files": attachments.list_attachments(session=session, actor=actor, note_id=note.id),
+                 "share": sharing.note_card(session, note, work, cited)},
                 alternate=alternate, status_code=status)
 
 

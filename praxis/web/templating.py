@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
 import jinja2
+from markupsafe import Markup
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
@@ -17,6 +19,19 @@ from praxis import i18n, markdown
 from praxis.i18n import N_, format_date
 from praxis.vocab import LICENCES
 from praxis.web.forms import field_label
+
+# Open Graph names a locale with its territory: Praxis's French is Québec's.
+OG_LOCALES = {"fr": "fr_CA", "en": "en_CA"}
+# Inside <script>, "</script>" or "<!--" in a title would end or change the element: JSON-LD
+# writes <, > and & (and the line separators JavaScript refuses) as \u escapes, which JSON reads
+# back as the same characters.
+_JSON_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def json_ld(value: object) -> Markup:
+    """`value` as JSON safe to put inside a <script type="application/ld+json"> element."""
+    return Markup(json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_JSON_IN_HTML))
+
 
 KIND_LABELS = {"note": N_("Note"), "organisation": N_("Organisation"), "term": N_("Terme")}
 VISIBILITY_LABELS = {"public": N_("public"), "community": N_("communauté"), "restricted": N_("restreint")}
@@ -32,7 +47,8 @@ def make_templates(directory: Path, settings: Settings) -> Jinja2Templates:
     templates = Jinja2Templates(env=env)
     i18n.install(env)
     env.globals.update(site_name=settings.site_name, registration_open=settings.registration == "open", LICENCES=LICENCES, KIND_LABELS=KIND_LABELS, VISIBILITY_LABELS=VISIBILITY_LABELS,
-                       field_label=field_label)
+                       field_label=field_label, OG_LOCALES=OG_LOCALES)
+    env.filters["json_ld"] = json_ld
     env.filters["listing"] = lambda value: ", ".join(map(str, value)) if isinstance(value, list) else value
     env.filters["dict_without"] = lambda value, *keys: {k: v for k, v in value.items() if k not in keys}
     env.filters["date"] = lambda value, with_time=False: format_date(value, tz=settings.timezone, lang=i18n.current(), with_time=with_time)

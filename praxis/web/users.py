@@ -11,7 +11,7 @@ from praxis import policy
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import NotFound
 from praxis.schemas import NoteQuery, ProfileUpdate
-from praxis.services import accounts
+from praxis.services import accounts, sharing
 from praxis.services import notes as note_service
 from praxis.web.forms import parse_form
 from praxis.web.templating import page
@@ -28,7 +28,8 @@ def profile(
         raise NotFound("No such person.")
     notes = note_service.list_notes(session=session, actor=actor, query=NoteQuery(author=person.username, page=p))
     return page(request, "users/profile.html", {"person": person, "notes": notes, "can_manage": policy.can_manage_accounts(actor),
-                                                "can_edit": policy.can_edit_profile(actor, person), "cited_as": accounts.cited_as(person)},
+                                                "can_edit": policy.can_edit_profile(actor, person), "cited_as": accounts.cited_as(person),
+                                                "share": sharing.listing_card(session, f"/u/{quote(person.username)}/")},
                 alternate=f"/api/v1/users/{quote(person.username)}")
 
 

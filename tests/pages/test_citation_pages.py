@@ -138,6 +138,20 @@ def test_a_revision_page_cites_that_revision(client, session):
     assert parsed(asked.text).citation.endswith(f"https://praxis.example.org/n/{note.id}/?rev=2.")
 
 
+def test_a_revision_page_gives_one_date_in_its_meta_tags_coins_and_citation(client, session):
+    _, note = _note(session)  # published 2024-10-30; its revisions are made today
+    client.patch(f"/api/v1/notes/{note.id}", headers=token_for(client, "alice"),
+                 json={"base_revision": 1, "body": "Révisé."})
+    for style, cited in (("praxis", "(2024)."), ("apa", "(2024, 30 octobre).")):
+        page = parsed(client.get(f"/n/{note.id}/?rev=1&style={style}").text)
+        assert page.values("citation_publication_date") == ["2024/10/30"]
+        assert page.values("DC.date") == ["2024-10-30"]
+        assert dict(parse_qsl(page.coins[0]))["rft.date"] == "2024-10-30"
+        assert cited in page.citation
+    bib = client.get(f"/n/{note.id}/citation.bib?rev=1").text
+    assert "  date         = {2024-10-30},\n" in bib
+
+
 def test_terms_carnets_and_bases_are_citable_on_their_pages(client, session):
     alice = make_user(session, "alice", name="Alice Rivard")
     term = make_note(session, alice, title="Chantier", kind="term", definition="Groupe de travail.")

@@ -214,6 +214,7 @@ NOT_PAGES = {
     "/n/{note_id}/discussion.atom", "/n/{note_id}/citation.{ext}", "/c/{carnet_id}/citation.{ext}",
     "/b/{base_id}/citation.{ext}", "/c/{carnet_id}/export.zip", "/b/{base_id}/export.zip",
     "/n/{note_id}/files/{file_id}/thumb", "/n/{note_id}/files/{file_id}/{name}", "/n/{note_id}/{slug}",
+    "/robots.txt", "/sitemap.xml",
 }
 
 

@@ -8,7 +8,9 @@ from tests.factories import csrf_from, make_note, make_user, sign_in, token_for
 
 
 def _text(html: str) -> str:
-    """The page's text as a reader sees it: inline tags vanish, block tags separate."""
+    """The page's text as a reader sees it: inline tags vanish, block tags separate, scripts
+    (the JSON-LD for search engines) are not read."""
+    html = re.sub(r"<script\b[^>]*>.*?</script>", " ", html, flags=re.DOTALL)
     html = re.sub(r"</?(a|span|strong|em|time|del|ins|code)\b[^>]*>", "", html)
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 

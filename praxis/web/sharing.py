@@ -1,0 +1,21 @@
+"""/robots.txt and /sitemap.xml, for crawlers: the same for every visitor (an anonymous one's)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from starlette.responses import Response
+
+from praxis.deps import SessionDep
+from praxis.services import sitemap
+
+router = APIRouter()
+
+
+@router.get("/robots.txt")
+def robots(session: SessionDep) -> Response:
+    return Response(sitemap.robots_txt(session), media_type="text/plain; charset=utf-8")
+
+
+@router.get("/sitemap.xml")
+def sitemap_xml(session: SessionDep, page: Annotated[int | None, Query(ge=1, le=100_000)] = None) -> Response:
+    return Response(sitemap.sitemap_xml(session, page), media_type="application/xml; charset=utf-8")
