@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from praxis import policy
 from praxis.citation.names import Person, person
+from praxis.db import writer
 from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
 from praxis.i18n import N_
 from praxis.markdown import slugify
@@ -193,11 +194,16 @@ def issue_token(*, session: Session, user: User, kind: str, name: str | None = N
     return raw
 
 
+# How finely an API token's last use is kept: written at most once an hour per token, so that
+# reading with a token does not write at each request.
+LAST_USED_STEP = timedelta(hours=1)
+
+
 def user_for_token(*, session: Session, token: str, kind: str) -> User | None:
-    """The active user a live token belongs to, or None."""
+    """The active user a live (unrevoked, unexpired) token belongs to, or None."""
     now = datetime.now(timezone.utc)
     row = session.exec(
-        select(User)
+        select(User, AuthToken.id, AuthToken.last_used_at)
         .join(AuthToken, AuthToken.user_id == User.id)  # type: ignore[arg-type]
         .where(
             AuthToken.token_hash == _digest(token),
@@ -207,7 +213,26 @@ def user_for_token(*, session: Session, token: str, kind: str) -> User | None:
             User.is_active.is_(True),  # type: ignore[attr-defined]
         )
     ).first()
-    return row
+    if row is None:
+        return None
+    user, token_id, last_used = row
+    if kind == "api" and (last_used is None or last_used <= now - LAST_USED_STEP):
+        _stamp_used(session, token_id, now)
+    return user
+
+
+def _stamp_used(session: Session, token_id: int, now: datetime) -> None:
+    stamp = sa.update(AuthToken).where(AuthToken.id == token_id).values(last_used_at=now)  # type: ignore[arg-type]
+    engine = session.info.get("engine")
+    if engine is None or session.bind is not engine:
+        session.execute(stamp)  # a writing request: the stamp commits with it
+        return
+    # A reading request takes no write lock: the stamp is written apart, in a short transaction.
+    try:
+        with writer(engine).begin() as conn:
+            conn.execute(stamp)
+    except sa.exc.OperationalError:
+        pass  # the database is busy: a later request of the same token stamps it
 
 
 def revoke_token(*, session: Session, token: str) -> bool:

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
@@ -12,7 +12,7 @@ from praxis import policy
 from praxis.errors import Conflict, Forbidden, Invalid, NotSignedIn
 from praxis.i18n import N_
 from praxis.schemas import PasswordChange, RegisterRequest
-from praxis.services import accounts
+from praxis.services import accounts, tokens
 from praxis.web.forms import parse_form, safe_next
 from praxis.web.templating import page
 
@@ -116,3 +116,17 @@ async def change_password(request: Request, session: SessionDep, actor: UserDep)
         settle_refusal(session, exc)  # a wrong current password stays counted
         return page(request, "auth/password.html", {"errors": {exc.field or "form": exc.shown()}}, status_code=422)
     return page(request, "auth/password.html", {"errors": {}, "changed": True})
+
+
+@router.get("/account/tokens")
+def tokens_page(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    """One's API tokens: name, created, expires, last used, and a button to revoke each."""
+    listed = tokens.list_api_tokens(session=session, actor=actor)
+    return page(request, "auth/tokens.html", {"tokens": listed, "revoked": request.query_params.get("revoked") == "1"},
+                alternate="/api/v1/me/tokens")
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def revoke_token(token_id: Annotated[int, Path(ge=1, le=2**31 - 1)], session: SessionDep, actor: UserDep) -> Response:
+    tokens.revoke_api_token(session=session, actor=actor, token_id=token_id)
+    return RedirectResponse("/account/tokens?revoked=1", status_code=303)

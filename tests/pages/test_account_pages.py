@@ -1,6 +1,8 @@
 """The account pages: changing one's password, and one's API tokens."""
 
-from tests.factories import PASSWORD, browser_for, csrf_from, make_user, token_for
+import re
+
+from tests.factories import PASSWORD, browser_for, csrf_from, make_user, page_text, token_for
 
 
 def _change_password(browser, current: str):  # type: ignore[no-untyped-def]
@@ -23,3 +25,24 @@ def test_guesses_of_the_current_password_count_the_same_through_the_form_and_the
     assert api == codes
     # The right password is refused too while the limit holds, so guessing gains nothing.
     assert _change_password(browser, PASSWORD).status_code == 429
+
+
+def test_the_account_lists_api_tokens_and_revokes_them(app, client, session):
+    alice = make_user(session, "alice")
+    make_user(session, "bob")
+    issued = client.post("/api/v1/auth/token", json={"username": "alice", "password": PASSWORD, "name": "Sauvegarde nocturne"}).json()
+    used = {"Authorization": f"Bearer {issued['access_token']}"}
+    client.get("/api/v1/me", headers=used)
+    token_for(client, "bob")  # somebody else's is not shown
+    browser = browser_for(app, session, alice)
+    assert 'href="/account/tokens"' in browser.get("/account/password").text
+    listing = browser.get("/account/tokens")
+    text = page_text(listing.text)
+    assert listing.status_code == 200 and "Sauvegarde nocturne" in text
+    assert "Expire le" in text and "Dernière utilisation" in text and "jamais utilisé" not in text
+    assert text.count("Révoquer") == 1
+    action = re.search(r'action="(/account/tokens/\d+/revoke)"', listing.text).group(1)  # type: ignore[union-attr]
+    revoked = browser.post(action, data={"csrf_token": csrf_from(listing.text, action)})
+    assert revoked.status_code == 200 and "Aucun jeton d'API en cours." in page_text(revoked.text)
+    assert client.get("/api/v1/me", headers=used).status_code == 401
+    assert browser.post(action, data={"csrf_token": csrf_from(listing.text, action)}).status_code == 404

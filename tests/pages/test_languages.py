@@ -231,7 +231,7 @@ def _urls(site: dict) -> dict[str, list[str]]:  # type: ignore[type-arg]
         "/organisations/": ["/organisations/"], "/lexique/": ["/lexique/"], "/def/{slug}/": [f"/def/{site['term']}/"],
         "/recherche": ["/recherche", "/recherche?q=workshop", "/recherche?q=zzzz", "/recherche?q=workshop+zzzz"],
         "/comments/{comment_id}/edit": [f"/comments/{site['comment']}/edit"],
-        "/u/me/inbox": ["/u/me/inbox"], "/account/notifications": ["/account/notifications"],
+        "/u/me/inbox": ["/u/me/inbox"], "/account/notifications": ["/account/notifications"], "/account/tokens": ["/account/tokens"],
         "/c/": ["/c/"], "/c/{carnet_id}/": [f"/c/{c}/", f"/c/{c}/?category=Housing&sort=title"],
         "/c/{carnet_id}/graphe": [f"/c/{c}/graphe"], "/c/{carnet_id}/edit": [f"/c/{c}/edit"],
         "/c/{carnet_id}/categories/delete": [f"/c/{c}/categories/delete?name=Housing"],
