@@ -13,6 +13,7 @@ from starlette.responses import Response
 from praxis.db import settle_refusal
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import Invalid
+from praxis.i18n import N_
 from praxis.schemas import (
     MAX_AXES,
     AxisCreate,
@@ -271,7 +272,8 @@ async def integrate(request: Request, carnet_id: str, session: SessionDep, actor
     try:
         picked = links.picked(session, actor, typed) if typed else []
         if len(picked) != 1:
-            raise Invalid("Nommez une note, par son titre ou son identifiant.", field="note_id")
+            raise Invalid("Name one note, by its title or its id.", field="note_id",
+                          text=N_("Nommez une note, par son titre ou son identifiant."))
         data, errors = parse_form(EntryCreate, {"note_id": picked[0], "categories": _chosen(form)})
         if data is None:
             raise first_error(errors)
