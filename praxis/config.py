@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     db_pool_timeout: float = Field(10.0, gt=0, le=600, description="Seconds a request waits for a free connection before answering 503.")
     db_prepared_statements: bool = Field(True, description="psycopg's server-side prepared statements; false behind pgbouncer in transaction mode.")
     session_days: int = Field(30, description="How long a browser session lasts, in days.")
+    api_token_days: int = Field(365, ge=1, le=36500, description="How long an API token lasts, in days.")
     page_cache_mb: int = Field(64, ge=0, le=65536, description="Memory per process for pages kept for visitors (0: none).")
     search_indexer: Literal["workers", "process"] = Field(
         "workers", description="Who applies the search queue after a write: the worker that wrote it (a thread), or one "

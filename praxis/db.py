@@ -201,6 +201,17 @@ def end_writes(session: Session) -> None:
     session.bind = session.info.get("engine", session.bind)
 
 
+def settle_refusal(session: Session, exc: DomainError) -> None:
+    """End the transaction of a write a service refused: what the refusal must keep (a failed
+    sign-in or password guess, counted) is committed, the rest rolled back. `session_scope` ends a
+    refusal that reaches it this way; a route that answers a refusal itself (a form shown again
+    with its errors) calls this, so both doors keep the same writes."""
+    if exc.keep_writes:
+        session.commit()
+    else:
+        session.rollback()
+
+
 @contextmanager
 def session_scope(engine: Engine, settings: Settings, *, write: bool = True) -> Iterator[Session]:
     """A session that commits on success and rolls back on error."""
@@ -209,10 +220,7 @@ def session_scope(engine: Engine, settings: Settings, *, write: bool = True) -> 
             yield session
             session.commit()
         except DomainError as exc:
-            if exc.keep_writes:
-                session.commit()
-            else:
-                session.rollback()
+            settle_refusal(session, exc)
             raise
         except BaseException:
             session.rollback()

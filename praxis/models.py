@@ -67,6 +67,8 @@ class AuthToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # API tokens only, and to the hour (accounts.LAST_USED_STEP): a read does not write each time.
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Note(SQLModel, table=True):

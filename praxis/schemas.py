@@ -123,6 +123,22 @@ class TokenRequest(Strict):
 class TokenRead(BaseModel):
     access_token: str
     token_type: Literal["bearer"] = "bearer"
+    expires_at: datetime | None = None
+
+
+class TokenInfo(BaseModel):
+    """One of a person's live API tokens, as their account lists it (never the token itself)."""
+
+    id: int
+    name: str | None
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+
+
+class TokenList(BaseModel):
+    items: list[TokenInfo]
+    total: int
 
 
 # --- notes ----------------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 """Accounts over the API: registration, bearer tokens, the current user, passwords."""
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request, Response
 
 from praxis.deps import ActorDep, SessionDep, UserDep, bearer_token, client_address, session_token
-from praxis.schemas import PasswordChange, RegisterRequest, TokenRead, TokenRequest, UserRead
-from praxis.services import accounts
+from praxis.schemas import PasswordChange, RegisterRequest, TokenList, TokenRead, TokenRequest, UserRead
+from praxis.services import accounts, tokens
 
 router = APIRouter(tags=["auth"])
 
@@ -18,10 +20,10 @@ def register(data: RegisterRequest, request: Request, session: SessionDep, actor
 
 @router.post("/auth/token", response_model=TokenRead)
 def create_token(data: TokenRequest, request: Request, session: SessionDep) -> TokenRead:
-    """Exchange a username and password for a bearer token (stored hashed, revocable)."""
+    """Exchange a username and password for a bearer token (stored hashed, revocable, expiring
+    after PRAXIS_API_TOKEN_DAYS)."""
     user = accounts.sign_in(session=session, username=data.username, password=data.password, address=client_address(request))
-    token = accounts.issue_token(session=session, user=user, kind="api", name=data.name)
-    return TokenRead(access_token=token)
+    return tokens.issue_api_token(session=session, user=user, name=data.name, days=request.app.state.settings.api_token_days)
 
 
 @router.delete("/auth/token", status_code=204)
@@ -30,6 +32,19 @@ def revoke_token(request: Request, session: SessionDep, actor: UserDep) -> Respo
     token = bearer_token(request)
     if token:
         accounts.revoke_token(session=session, token=token)
+    return Response(status_code=204)
+
+
+@router.get("/me/tokens", response_model=TokenList)
+def my_tokens(session: SessionDep, actor: UserDep) -> TokenList:
+    """One's live API tokens (name, created, expires, last used to the hour), the most recent first."""
+    return tokens.list_api_tokens(session=session, actor=actor)
+
+
+@router.delete("/me/tokens/{token_id}", status_code=204)
+def revoke_my_token(token_id: Annotated[int, Path(ge=1, le=2**31 - 1)], session: SessionDep, actor: UserDep) -> Response:
+    """Revoke one of one's API tokens."""
+    tokens.revoke_api_token(session=session, actor=actor, token_id=token_id)
     return Response(status_code=204)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import secrets
 from datetime import datetime, timedelta, timezone
 
@@ -14,12 +13,13 @@ from sqlmodel import Session, select
 
 from praxis import policy, text
 from praxis.citation.names import Person, person
-from praxis.db import take_turn
-from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn, TooManyRequests
+from praxis.db import writer
+from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
 from praxis.i18n import N_
 from praxis.markdown import slugify
 from praxis.models import AuthToken, LoginFailure, User, utcnow
 from praxis.schemas import ProfileUpdate, RegisterRequest, UserCreate, UserRead, UserSuggestion
+from praxis.services import limits
 from praxis.services.urls import user_url
 
 _hasher = PasswordHasher()
@@ -71,21 +71,8 @@ def set_password(*, session: Session, user: User, password: str) -> None:
     session.add(user)
 
 
-# Failed sign-ins allowed per account and per address within the window before a 429.
-ACCOUNT_LIMIT = 5
-ADDRESS_LIMIT = 20
-WINDOW = timedelta(minutes=15)
 BAD_CREDENTIALS = "Incorrect username or password."
-
-
-def _retry_after(session: Session, column, key: str, limit: int, now: datetime) -> int | None:  # type: ignore[no-untyped-def]
-    times = session.exec(
-        select(LoginFailure.created_at).where(column == key, LoginFailure.created_at > now - WINDOW)
-        .order_by(LoginFailure.created_at.desc()).limit(limit)  # type: ignore[attr-defined]
-    ).all()
-    if len(times) < limit:
-        return None
-    return max(1, math.ceil((times[-1] + WINDOW - now).total_seconds()))
+PASSWORD_CHANGE = "password-change"  # where guesses of the current password are counted from
 
 
 def _account_key(username: str) -> str:
@@ -93,40 +80,24 @@ def _account_key(username: str) -> str:
     return username.strip().lower().replace("\x00", "\ufffd")[:200]
 
 
-def _check_attempts(session: Session, account: str, address: str | None, now: datetime) -> None:
-    """Refuse (429) once an account or an address has failed too often within the window.
-
-    On PostgreSQL, attempts on one account or address wait for each other (transaction-scoped
-    advisory locks, always taken in the same order), so simultaneous guesses are all counted;
-    SQLite's writing transactions are already one at a time.
-    """
-    checks = [(LoginFailure.account, account, ACCOUNT_LIMIT)]
-    if address is not None:
-        checks.append((LoginFailure.address, address, ADDRESS_LIMIT))
-    for _, key, _ in checks:
-        take_turn(session, f"praxis-login:{key}")
-    for column, key, limit in checks:
-        wait = _retry_after(session, column, key, limit, now)
-        if wait is not None:
-            raise TooManyRequests("Too many failed sign-ins; try again later.", retry_after=wait)
-
-
 def sign_in(*, session: Session, username: str, password: str, address: str) -> User:
     """The active account with these credentials.
 
     Failures are written to the session before NotSignedIn is raised: the caller commits them,
-    so that guessing is rate-limited per account and per address (TooManyRequests, 429).
+    so that guessing is throttled per address and per account (TooManyRequests, 429; see
+    limits.check_sign_in).
     """
     account = _account_key(username)
-    address = address[:64]
+    address = limits.address_key(address)
     now = utcnow()
-    _check_attempts(session, account, address, now)
+    limits.check_sign_in(session, account=account, address=address, now=now)
     user = get_user(session, username)
     ok = verify_password(user.password_hash if user else None, password)
     if ok and user and user.is_active:
-        session.execute(sa.delete(LoginFailure).where(LoginFailure.account == account))  # type: ignore[arg-type]
+        # Only this address's own slips are forgotten: others' failures keep slowing them.
+        session.execute(sa.delete(LoginFailure).where(LoginFailure.account == account, LoginFailure.address == address))  # type: ignore[arg-type]
         return user
-    session.execute(sa.delete(LoginFailure).where(LoginFailure.created_at < now - WINDOW))  # type: ignore[arg-type]
+    session.execute(sa.delete(LoginFailure).where(LoginFailure.created_at < now - limits.WINDOW))  # type: ignore[arg-type]
     session.add(LoginFailure(account=account, address=address, created_at=now))
     session.flush()
     raise NotSignedIn(BAD_CREDENTIALS, keep_writes=True)
@@ -152,9 +123,9 @@ def change_password(*, session: Session, actor: User | None, current: str, new: 
     assert user is not None
     now = utcnow()
     account = _account_key(user.username)
-    _check_attempts(session, account, None, now)
+    limits.check_sign_in(session, account=account, address=PASSWORD_CHANGE, now=now, everywhere=False)
     if not verify_password(user.password_hash, current):
-        session.add(LoginFailure(account=account, address="password-change", created_at=now))
+        session.add(LoginFailure(account=account, address=PASSWORD_CHANGE, created_at=now))
         session.flush()
         raise Invalid("The current password is not correct.", field="current_password", keep_writes=True,
                       text=N_("Le mot de passe actuel n'est pas le bon."))
@@ -223,11 +194,16 @@ def issue_token(*, session: Session, user: User, kind: str, name: str | None = N
     return raw
 
 
+# How finely an API token's last use is kept: written at most once an hour per token, so that
+# reading with a token does not write at each request.
+LAST_USED_STEP = timedelta(hours=1)
+
+
 def user_for_token(*, session: Session, token: str, kind: str) -> User | None:
-    """The active user a live token belongs to, or None."""
+    """The active user a live (unrevoked, unexpired) token belongs to, or None."""
     now = datetime.now(timezone.utc)
     row = session.exec(
-        select(User)
+        select(User, AuthToken.id, AuthToken.last_used_at)
         .join(AuthToken, AuthToken.user_id == User.id)  # type: ignore[arg-type]
         .where(
             AuthToken.token_hash == _digest(token),
@@ -237,7 +213,26 @@ def user_for_token(*, session: Session, token: str, kind: str) -> User | None:
             User.is_active.is_(True),  # type: ignore[attr-defined]
         )
     ).first()
-    return row
+    if row is None:
+        return None
+    user, token_id, last_used = row
+    if kind == "api" and (last_used is None or last_used <= now - LAST_USED_STEP):
+        _stamp_used(session, token_id, now)
+    return user
+
+
+def _stamp_used(session: Session, token_id: int, now: datetime) -> None:
+    stamp = sa.update(AuthToken).where(AuthToken.id == token_id).values(last_used_at=now)  # type: ignore[arg-type]
+    engine = session.info.get("engine")
+    if engine is None or session.bind is not engine:
+        session.execute(stamp)  # a writing request: the stamp commits with it
+        return
+    # A reading request takes no write lock: the stamp is written apart, in a short transaction.
+    try:
+        with writer(engine).begin() as conn:
+            conn.execute(stamp)
+    except sa.exc.OperationalError:
+        pass  # the database is busy: a later request of the same token stamps it
 
 
 def revoke_token(*, session: Session, token: str) -> bool:

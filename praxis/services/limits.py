@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 from ipaddress import ip_address, ip_network
 
@@ -10,7 +11,7 @@ from sqlmodel import Session, select
 
 from praxis.db import take_turn
 from praxis.errors import TooManyRequests
-from praxis.models import utcnow
+from praxis.models import LoginFailure, utcnow
 
 
 def check(session: Session, column: object, where: object, *, limit: int, window: timedelta, what: str) -> None:
@@ -48,3 +49,58 @@ def address_key(address: str) -> str:
     if parsed.version == 6:
         return str(ip_network(f"{parsed}/64", strict=False))
     return str(parsed)
+
+
+# --- guessing passwords ----------------------------------------------------------------------
+# Failed sign-ins are throttled per address and per account together (OWASP's advice), so that
+# failing on purpose cannot lock an owner out: an address that failed 5 times on an account is
+# refused on it for the window; an address that failed 20 times is refused everywhere; an account
+# that failed 5 times from anywhere is slowed, not locked: each further attempt waits a delay that
+# doubles (5 s, 10 s … up to a minute). Addresses that never failed on the account (the owner's,
+# most likely) are slowed only by how fast new addresses keep failing on it, so an attack from a
+# few addresses leaves them untouched, and one from many costs a fresh address per guess.
+WINDOW = timedelta(minutes=15)
+PAIR_LIMIT = 5
+ADDRESS_LIMIT = 20
+ACCOUNT_FREE = 5
+FIRST_DELAY = 5
+MAX_DELAY = 60
+
+
+def check_sign_in(session: Session, *, account: str, address: str, now: datetime, everywhere: bool = True) -> None:
+    """429 (with Retry-After) when this address may not try this account's password now.
+
+    `everywhere`: the address's failures on other accounts count too (not for a pseudo-address
+    such as a password change's). On PostgreSQL, attempts on one account or address wait for
+    each other (transaction-scoped advisory locks, always taken in the same order), so
+    simultaneous guesses are all counted; SQLite's writing transactions are one at a time already.
+    """
+    take_turn(session, f"praxis-login:{account}")
+    if everywhere:
+        take_turn(session, f"praxis-login:{address}")
+    since = now - WINDOW
+    recent = (LoginFailure.account == account) & (LoginFailure.created_at > since)  # type: ignore[operator]
+    rows = session.exec(select(LoginFailure.address, LoginFailure.created_at).where(recent)).all()
+    mine = sorted(at for where, at in rows if where == address)
+    waits = []
+    if len(mine) >= PAIR_LIMIT:
+        waits.append(mine[-PAIR_LIMIT] + WINDOW - now)
+    if everywhere:
+        times = session.exec(
+            select(LoginFailure.created_at).where(LoginFailure.address == address, LoginFailure.created_at > since)
+            .order_by(LoginFailure.created_at.desc()).limit(ADDRESS_LIMIT)  # type: ignore[attr-defined]
+        ).all()
+        if len(times) >= ADDRESS_LIMIT:
+            waits.append(times[-1] + WINDOW - now)
+    if mine:  # a known guesser: every failure on the account slows it
+        count, last = len(rows), max((at for _, at in rows), default=now)
+    else:  # a new address: only new addresses failing slow it
+        firsts: dict[str, datetime] = {}
+        for where, at in rows:
+            firsts[where] = min(at, firsts.get(where, at))
+        count, last = len(firsts), max(firsts.values(), default=now)
+    if count >= ACCOUNT_FREE:
+        waits.append(last + timedelta(seconds=min(FIRST_DELAY * 2 ** (count - ACCOUNT_FREE), MAX_DELAY)) - now)
+    wait = max(waits, default=timedelta(0))
+    if wait > timedelta(0):
+        raise TooManyRequests("Too many failed sign-ins; try again later.", retry_after=max(1, math.ceil(wait.total_seconds())))

@@ -2,19 +2,23 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from praxis.db import settle_refusal
 from praxis.deps import SESSION_COOKIE, ActorDep, SessionDep, UserDep, client_address, session_token, sign_session
 from praxis import policy
 from praxis.errors import Conflict, Forbidden, Invalid, NotSignedIn
+from praxis.i18n import N_
 from praxis.schemas import PasswordChange, RegisterRequest
-from praxis.services import accounts
+from praxis.services import accounts, tokens
 from praxis.web.forms import parse_form, safe_next
 from praxis.web.templating import page
 
 router = APIRouter()
+
+PASSWORDS_DIFFER = N_("Les deux mots de passe diffèrent.")
 
 
 def _signed_in_response(request: Request, session, user, next_url: str) -> Response:  # type: ignore[no-untyped-def]
@@ -76,18 +80,16 @@ async def register(request: Request, session: SessionDep, actor: ActorDep) -> Re
     values = {k: v for k in ("username", "display_name", "email", "password") if isinstance(v := form.get(k), str) and v.strip()}
     shown = {k: v for k, v in values.items() if k != "password"}
     if form.get("password") != form.get("password_again"):
-        return page(request, "auth/register.html", {"values": shown, "errors": {"password": "Les deux mots de passe diffèrent."}}, status_code=422)
+        return page(request, "auth/register.html", {"values": shown, "errors": {"password": PASSWORDS_DIFFER}}, status_code=422)
     data, errors = parse_form(RegisterRequest, values)
     if data is None:
         return page(request, "auth/register.html", {"values": shown, "errors": errors}, status_code=422)
     try:
         user = accounts.register(session=session, actor=actor, data=data, registration=request.app.state.settings.registration)
-    except Invalid as exc:
-        session.rollback()
-        return page(request, "auth/register.html", {"values": shown, "errors": {exc.field or "form": exc.shown()}}, status_code=422)
-    except Conflict:
-        session.rollback()
-        return page(request, "auth/register.html", {"values": shown, "errors": {"username": "Ce nom d'utilisateur est déjà pris."}}, status_code=409)
+    except (Invalid, Conflict) as exc:
+        settle_refusal(session, exc)
+        field = getattr(exc, "field", None) or exc.extra.get("field") or "form"
+        return page(request, "auth/register.html", {"values": shown, "errors": {field: exc.shown()}}, status_code=exc.status)
     if actor is not None:  # an admin opening an account for someone else
         return RedirectResponse(f"/u/{user.username}/", status_code=303)
     return _signed_in_response(request, session, user, "/")
@@ -104,13 +106,27 @@ async def change_password(request: Request, session: SessionDep, actor: UserDep)
     fields = {k: form.get(k) for k in ("current_password", "new_password")}
     data, errors = parse_form(PasswordChange, fields)
     if data is not None and form.get("new_password") != form.get("new_password_again"):
-        errors = {"new_password": "Les deux mots de passe diffèrent."}
+        errors = {"new_password": PASSWORDS_DIFFER}
     if data is None or errors:
         return page(request, "auth/password.html", {"errors": errors}, status_code=422)
     try:
         accounts.change_password(session=session, actor=actor, current=data.current_password, new=data.new_password,
                                  keep_token=session_token(request))
     except Invalid as exc:
-        session.rollback()
+        settle_refusal(session, exc)  # a wrong current password stays counted
         return page(request, "auth/password.html", {"errors": {exc.field or "form": exc.shown()}}, status_code=422)
     return page(request, "auth/password.html", {"errors": {}, "changed": True})
+
+
+@router.get("/account/tokens")
+def tokens_page(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    """One's API tokens: name, created, expires, last used, and a button to revoke each."""
+    listed = tokens.list_api_tokens(session=session, actor=actor)
+    return page(request, "auth/tokens.html", {"tokens": listed, "revoked": request.query_params.get("revoked") == "1"},
+                alternate="/api/v1/me/tokens")
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def revoke_token(token_id: Annotated[int, Path(ge=1, le=2**31 - 1)], session: SessionDep, actor: UserDep) -> Response:
+    tokens.revoke_api_token(session=session, actor=actor, token_id=token_id)
+    return RedirectResponse("/account/tokens?revoked=1", status_code=303)

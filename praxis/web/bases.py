@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
+from praxis.db import settle_refusal
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import Invalid
 from praxis.schemas import BaseCarnetAdd, BaseCreate, BaseManagerAdd, BaseUpdate, NoteQuery
@@ -49,7 +50,7 @@ async def create(request: Request, session: SessionDep, actor: UserDep) -> Respo
             created = bases.create(session=session, actor=actor, data=data)
             return RedirectResponse(f"/b/{created.id}/", status_code=303)
         except Invalid as exc:
-            session.rollback()
+            settle_refusal(session, exc)
             errors = {exc.field or "form": exc.shown()}
     return _list(request, session, actor, values, errors, status=422)
 
@@ -105,7 +106,7 @@ async def edit(request: Request, base_id: str, session: SessionDep, actor: UserD
             bases.update(session=session, actor=actor, base_id=base_id, data=data)
             return RedirectResponse(f"/b/{base_id}/", status_code=303)
         except Invalid as exc:
-            session.rollback()
+            settle_refusal(session, exc)
             errors = {exc.field or "form": exc.shown()}
     bases.load_managed(session, actor, base_id)
     base = bases.read(session=session, actor=actor, base_id=base_id, query=NoteQuery(per_page=1))

@@ -11,8 +11,10 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
+from praxis.db import settle_refusal
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import Invalid
+from praxis.i18n import N_
 from praxis.schemas import (
     MAX_AXES,
     AxisCreate,
@@ -83,7 +85,7 @@ async def create(request: Request, session: SessionDep, actor: UserDep) -> Respo
     try:
         created = carnets.create(session=session, actor=actor, data=data)
     except Invalid as exc:
-        session.rollback()
+        settle_refusal(session, exc)
         return _list(request, session, actor, 1, values=values, errors={exc.field or "form": exc.shown()}, status=422)
     return _back(created.id)
 
@@ -162,7 +164,7 @@ async def edit(request: Request, carnet_id: str, session: SessionDep, actor: Use
             carnets.update(session=session, actor=actor, carnet_id=carnet_id, data=data)
             return _back(carnet_id)
         except Invalid as exc:
-            session.rollback()
+            settle_refusal(session, exc)
             errors = {exc.field or "form": exc.shown()}
     carnets.load_managed(session, actor, carnet_id)  # what was typed is shown back to managers only
     carnet = carnets.read(session=session, actor=actor, carnet_id=carnet_id, query=CarnetQuery(per_page=1))
@@ -276,13 +278,14 @@ async def integrate(request: Request, carnet_id: str, session: SessionDep, actor
     try:
         picked = links.picked(session, actor, typed) if typed else []
         if len(picked) != 1:
-            raise Invalid("Nommez une note, par son titre ou son identifiant.", field="note_id")
+            raise Invalid("Name one note, by its title or its id.", field="note_id",
+                          text=N_("Nommez une note, par son titre ou son identifiant."))
         data, errors = parse_form(EntryCreate, {"note_id": picked[0], "categories": _chosen(form)})
         if data is None:
             raise first_error(errors)
         filing.add(session=session, actor=actor, carnet_id=carnet_id, data=data)
     except Invalid as exc:
-        session.rollback()
+        settle_refusal(session, exc)
         field = "note_id" if exc.field == "links" else (exc.field or "form")
         return _view(request, session, actor, carnet_id, CarnetQuery(), errors={field: exc.shown(), "_typed": typed}, status=422)
     return _back(carnet_id, f"#n-{picked[0]}")

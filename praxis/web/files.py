@@ -9,6 +9,7 @@ from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse
 from starlette.responses import Response
 
+from praxis.db import settle_refusal
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import Invalid, TooLarge, UnsupportedType
 from praxis.services import attachments
@@ -48,7 +49,7 @@ def upload(
         attachments.attach(session=session, actor=actor, store=request.app.state.files, note_id=note_id,
                            source=chosen.file if chosen else None, filename=chosen.filename or "" if chosen else "")
     except (Invalid, TooLarge, UnsupportedType) as exc:
-        session.rollback()
+        settle_refusal(session, exc)
         return _refused(request, note_id, exc.shown(), exc.status)
     return _back(note_id)
 

@@ -41,6 +41,14 @@ FIELD_LABELS = {
     "synonyms": N_("Synonymes"), "family_name": N_("Nom de famille"), "given_name": N_("Prénom(s)"),
     "is_organisation": N_("Organisation"), "style": N_("Style de citation"), "accessed": N_("Date de consultation"), "rev": N_("Révision"),
     "parent_id": N_("Réponse à"), "reason": N_("Raison"), "subject": N_("Objet"), "message": N_("Message"),
+    "name": N_("Nom"), "new_name": N_("Nouveau nom"), "role": N_("Rôle"), "axes": N_("Listes de catégories"),
+    "categories": N_("Catégories"), "category": N_("Catégorie"), "to": N_("Catégorie d'arrivée"), "notes": N_("Notes"),
+    "note_id": N_("Note"), "carnet": N_("Carnet"), "carnet_id": N_("Carnet"), "carnets": N_("Carnets"),
+    "entries": N_("Notes du carnet"), "position": N_("Position"), "pinned": N_("Épinglée"), "step": N_("Déplacement"),
+    "file": N_("Fichier"), "reveal_address": N_("Montrer mon adresse"), "number": N_("Révision"), "id": N_("Identifiant"),
+    # The notifications form names its fields by kind of notification.
+    "comment": N_("Commentaires"), "reply": N_("Réponses"), "edit_request": N_("Demandes de droits d'édition"),
+    "edit_decision": N_("Réponses à mes demandes"), "carnet_entry": N_("Notes intégrées à un carnet"),
 }
 
 

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from praxis import i18n
+from praxis.db import settle_refusal
 from praxis.deps import ActorDep, SessionDep, UserDep, writes_late
 from praxis.errors import Conflict, DomainError, Invalid
 from praxis.i18n import N_
@@ -179,7 +180,7 @@ async def create_note(request: Request, session: SessionDep, actor: UserDep) -> 
     try:
         note = filing.create_note(session=session, actor=actor, data=data)
     except Invalid as exc:
-        session.rollback()  # nothing of a refused note is kept
+        settle_refusal(session, exc)
         return _editor(request, session, note=None, values=values, errors=_form_error(exc), status=422)
     return _saved(request, note.id, values)
 
@@ -234,9 +235,11 @@ def note_page_again(request: Request, session: Session, actor: Any, note_id: str
                     exc: DomainError | None = None, errors: dict[str, str] | None = None) -> Response:
     """The note's page once more, after a comment or a message was refused: what was typed in
     `form` ("comment_form" or "contact_form") comes back with what was wrong with it."""
-    session.rollback()  # nothing of the refused write is kept
     if exc is not None:
+        settle_refusal(session, exc)
         errors = {getattr(exc, "field", None) or "body": exc.shown()}
+    else:
+        session.rollback()  # a form the schema refused: nothing of it is kept
     note = note_service.get_note(session=session, actor=actor, note_id=note_id)
     status = exc.status if exc is not None else 422
     response = note_page(request, session, actor, note, status=status, **{form: {**typed, "errors": errors or {}}})
@@ -294,10 +297,10 @@ async def edit(request: Request, note_id: str, session: SessionDep, actor: UserD
     try:
         note_service.save_note(session=session, actor=actor, note_id=note_id, data=data)
     except Conflict as exc:
-        session.rollback()
+        settle_refusal(session, exc)
         return _conflict(request, session, actor, NoteRead.model_validate(exc.extra["current"]), data.base_revision, values)
     except Invalid as exc:
-        session.rollback()
+        settle_refusal(session, exc)
         return _editor(request, session, note=note, values=values, errors=_form_error(exc), status=422)
     return _saved(request, note_id, values)
 

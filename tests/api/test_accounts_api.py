@@ -1,11 +1,14 @@
 """Registration, passwords, deactivation and the sign-in rate limit, over the API."""
 
 import logging
+from datetime import timedelta
 
 from fastapi.testclient import TestClient
+from sqlmodel import select
 
 from praxis.app import create_app
-from tests.factories import PASSWORD, browser_for, make_user, token_for
+from praxis.models import LoginFailure
+from tests.factories import PASSWORD, browser_for, csrf_from, make_user, token_for
 
 
 def test_open_registration_creates_an_account_that_can_sign_in(client):
@@ -134,3 +137,54 @@ def test_passwords_and_tokens_never_reach_the_logs(client, session, caplog):
     logged = caplog.text + "".join(str(r.args) for r in caplog.records)
     for secret in ("secret-nadia-42", "secret-faux-99", PASSWORD, "secret-nouveau-77", token, "secret-jeton-invalide"):
         assert secret not in logged
+
+
+# --- throttled per address and per account together: failing on purpose locks nobody out ------
+
+
+def _from(app, address: str) -> TestClient:  # type: ignore[no-untyped-def]
+    return TestClient(app, base_url="https://testserver", client=(address, 50000))
+
+
+def _token(client: TestClient, password: str) -> int:
+    return client.post("/api/v1/auth/token", json={"username": "alice", "password": password}).status_code
+
+
+def _form(client: TestClient, password: str) -> int:
+    token = csrf_from(client.get("/login").text)
+    return client.post("/login", data={"username": "alice", "password": password, "csrf_token": token},
+                       follow_redirects=False).status_code
+
+
+def _later(session, seconds: int) -> None:  # type: ignore[no-untyped-def]
+    """Time passes: every recorded failure moves `seconds` into the past."""
+    for row in session.exec(select(LoginFailure)).all():
+        row.created_at -= timedelta(seconds=seconds)
+        session.add(row)
+    session.commit()
+
+
+def test_an_attacker_failing_from_one_address_does_not_lock_the_owner_out(app, session):
+    make_user(session, "alice")
+    for attempt, signed_in in ((_token, 200), (_form, 303)):
+        attacker, owner = _from(app, "203.0.113.7"), _from(app, "198.51.100.20")
+        assert [attempt(attacker, "devine") for _ in range(5)] == [401] * 5
+        assert attempt(owner, PASSWORD) == signed_in  # from an address that never failed: at once
+        assert attempt(attacker, PASSWORD) == 429  # the attacker's address is throttled, even with the right one
+        _later(session, 16 * 60)  # the failures age out before the other door is tried
+
+
+def test_many_addresses_against_one_account_are_slowed_without_locking_the_owner_out(app, session):
+    make_user(session, "alice")
+    for attempt, signed_in in ((_token, 200), (_form, 303)):
+        attackers = [_from(app, f"203.0.113.{i}") for i in range(1, 7)]
+        assert [attempt(a, "devine") for a in attackers[:5]] == [401] * 5
+        assert attempt(attackers[5], "devine") == 429  # a sixth address must wait
+        assert attempt(attackers[0], "devine") == 429  # and so do those that failed already
+        owner = _from(app, "198.51.100.20")
+        slowed = owner.post("/api/v1/auth/token", json={"username": "alice", "password": PASSWORD})
+        assert slowed.status_code == 429 and 0 < int(slowed.headers["retry-after"]) <= 60  # a short delay
+        _later(session, 61)
+        assert attempt(owner, PASSWORD) == signed_in  # then the owner signs in
+        assert attempt(attackers[0], "devine") == 401 and attempt(attackers[0], "devine") == 429  # slowed again at once
+        _later(session, 16 * 60)

@@ -1,6 +1,6 @@
 """Bearer tokens over the API."""
 
-from tests.factories import make_user, token_for
+from tests.factories import PASSWORD, make_user, token_for
 
 
 def test_token_grants_access_and_can_be_revoked(client, session):
@@ -41,3 +41,53 @@ def test_me_needs_credentials(client):
     response = client.get("/api/v1/me")
     assert response.status_code == 401 and "detail" in response.json()
     assert client.get("/api/v1/me", headers={"Authorization": "Bearer nimporte-quoi"}).status_code == 401
+
+
+def test_tokens_expire_after_a_year_and_an_expired_one_is_refused(client, session):
+    from datetime import datetime, timedelta, timezone
+
+    from sqlmodel import select
+
+    from praxis.models import AuthToken
+
+    make_user(session, "alice")
+    issued = client.post("/api/v1/auth/token", json={"username": "alice", "password": PASSWORD, "name": "script"})
+    body = issued.json()
+    assert body["token_type"] == "bearer" and body["access_token"]
+    expires = datetime.fromisoformat(body["expires_at"])
+    assert timedelta(days=364) < expires - datetime.now(timezone.utc) <= timedelta(days=365)
+    headers = {"Authorization": f"Bearer {body['access_token']}"}
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    row = session.exec(select(AuthToken).where(AuthToken.name == "script")).one()
+    row.expires_at = datetime.now(timezone.utc) - timedelta(seconds=1)
+    session.add(row)
+    session.commit()
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+
+
+def test_tokens_are_listed_with_their_last_use_and_revoked_one_by_one(client, session):
+    make_user(session, "alice")
+    make_user(session, "bob")
+    first = client.post("/api/v1/auth/token", json={"username": "alice", "password": PASSWORD, "name": "sauvegarde"}).json()
+    headers = token_for(client, "alice")
+    listed = client.get("/api/v1/me/tokens", headers=headers).json()
+    assert listed["total"] == 2
+    mine = {t["name"]: t for t in listed["items"]}
+    assert mine["sauvegarde"]["last_used_at"] is None and mine["sauvegarde"]["expires_at"]
+    again = {t["name"]: t for t in client.get("/api/v1/me/tokens", headers=headers).json()["items"]}
+    assert again[None]["last_used_at"] is not None  # the one that asked, used just now
+    # Used: stamped once, not at each request.
+    used = {"Authorization": f"Bearer {first['access_token']}"}
+    client.get("/api/v1/me", headers=used)
+    stamped = {t["name"]: t for t in client.get("/api/v1/me/tokens", headers=headers).json()["items"]}["sauvegarde"]["last_used_at"]
+    assert stamped is not None
+    client.get("/api/v1/me", headers=used)
+    assert {t["name"]: t for t in client.get("/api/v1/me/tokens", headers=headers).json()["items"]}["sauvegarde"]["last_used_at"] == stamped
+    # Revoked one by one; nobody else's.
+    other = token_for(client, "bob")
+    assert client.delete(f"/api/v1/me/tokens/{mine['sauvegarde']['id']}", headers=other).status_code == 404
+    assert client.delete(f"/api/v1/me/tokens/{mine['sauvegarde']['id']}", headers=headers).status_code == 204
+    assert client.get("/api/v1/me", headers=used).status_code == 401
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    assert client.get("/api/v1/me/tokens", headers=headers).json()["total"] == 1
+    assert client.delete("/api/v1/me/tokens/99999999999", headers=headers).status_code == 422

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from praxis.app import create_app
 from praxis.i18n import CATALOGUES, choose, from_accept_language
 from praxis.web import router as web_router
-from tests.factories import browser_for, csrf_from, make_note, make_small_site, make_user, page_text, token_for
+from tests.factories import PASSWORD, browser_for, csrf_from, make_note, make_small_site, make_user, page_text, token_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -232,7 +232,7 @@ def _urls(site: dict) -> dict[str, list[str]]:  # type: ignore[type-arg]
         "/organisations/": ["/organisations/"], "/lexique/": ["/lexique/"], "/def/{slug}/": [f"/def/{site['term']}/"],
         "/recherche": ["/recherche", "/recherche?q=workshop", "/recherche?q=zzzz", "/recherche?q=workshop+zzzz"],
         "/comments/{comment_id}/edit": [f"/comments/{site['comment']}/edit"],
-        "/u/me/inbox": ["/u/me/inbox"], "/account/notifications": ["/account/notifications"],
+        "/u/me/inbox": ["/u/me/inbox"], "/account/notifications": ["/account/notifications"], "/account/tokens": ["/account/tokens"],
         "/c/": ["/c/"], "/c/{carnet_id}/": [f"/c/{c}/", f"/c/{c}/?category=Housing&sort=title"],
         "/c/{carnet_id}/graphe": [f"/c/{c}/graphe"], "/c/{carnet_id}/edit": [f"/c/{c}/edit"],
         "/c/{carnet_id}/categories/delete": [f"/c/{c}/categories/delete?name=Housing"],
@@ -308,3 +308,160 @@ def test_the_switcher_never_links_to_another_site(client):
 def test_another_apps_odd_cookie_does_not_make_the_site_forget_the_language(client):
     response = client.get("/", headers={"Cookie": 'foo={"a":1}; praxis_lang=en'})
     assert '<html lang="en">' in response.text
+
+
+# --- every form's refusals, in English -----------------------------------------------------
+
+
+def _form_routes() -> set[str]:
+    paths: set[str] = set()
+
+    def walk(router) -> None:  # type: ignore[no-untyped-def]
+        for route in router.routes:
+            if hasattr(route, "original_router"):
+                walk(route.original_router)
+            elif "POST" in getattr(route, "methods", ()):
+                paths.add(route.path)
+
+    walk(web_router)
+    return paths
+
+
+def _refusals(site: dict, ids: dict) -> dict[str, list[tuple[str, str, dict]]]:  # type: ignore[type-arg]
+    """Per form: (who sends it, where, what) for each way the form refuses what it is sent."""
+    n, c, b, cm, co = site["note"], site["carnet"], site["base"], site["comment"], site["community"]
+    long = "x" * 5000
+    return {
+        "/login": [("visitor", "/login", {"username": "alice", "password": "not it"})],
+        "/logout": [("alice", "/logout", {"csrf_token": "stale"})],
+        "/register": [
+            ("visitor", "/register", {"username": "dora", "password": "long enough", "password_again": "not the same"}),
+            ("visitor", "/register", {"username": "bob", "password": "long enough", "password_again": "long enough"}),
+            ("visitor", "/register", {"username": "dora", "password": "short", "password_again": "short"}),
+            ("visitor", "/register", {"username": "Not a name!", "password": "long enough", "password_again": "long enough"}),
+            ("visitor", "/register", {"username": "dora", "password": "long enough", "password_again": "long enough", "email": "nope"}),
+        ],
+        "/account/password": [
+            ("carol", "/account/password", {"current_password": PASSWORD, "new_password": "long enough", "new_password_again": "not the same"}),
+            ("carol", "/account/password", {"current_password": "not it", "new_password": "long enough", "new_password_again": "long enough"}),
+            ("carol", "/account/password", {"current_password": PASSWORD, "new_password": "short", "new_password_again": "short"}),
+        ],
+        "/account/tokens/{token_id}/revoke": [("carol", f"/account/tokens/{ids['alice_token']}/revoke", {})],
+        "/account/notifications": [("alice", "/account/notifications", {"comment": "carrier pigeon"})],
+        "/u/{username}/edit": [
+            ("alice", "/u/alice/edit", {"display_name": "Alice Martin", "given_name": "Alice"}),
+            ("alice", "/u/alice/edit", {"display_name": ""}),
+            ("carol", "/u/alice/edit", {"display_name": "Someone"}),
+        ],
+        "/u/{username}/{action}": [("alice", "/u/alice/deactivate", {}), ("carol", "/u/bob/deactivate", {})],
+        "/communautes/": [("alice", "/communautes/", {"name": ""}), ("alice", "/communautes/", {"name": "x" * 300})],
+        "/communautes/{community_id}/members": [
+            ("alice", f"/communautes/{co}/members", {"username": "nobody", "role": "member"}),
+            ("alice", f"/communautes/{co}/members", {"username": "bob", "role": "boss"}),
+            ("carol", f"/communautes/{co}/members", {"username": "carol", "role": "manager"}),
+        ],
+        "/communautes/{community_id}/members/{username}/remove": [
+            ("alice", f"/communautes/{co}/members/alice/remove", {}), ("carol", f"/communautes/{co}/members/alice/remove", {})],
+        "/n/{note_id}/comments": [
+            ("carol", f"/n/{n}/comments", {"body": ""}), ("carol", f"/n/{n}/comments", {"body": "Reply.", "parent_id": "nope"}),
+            ("carol", f"/n/{n}/comments", {"body": long * 10})],
+        "/comments/{comment_id}/edit": [("alice", f"/comments/{cm}/edit", {"body": ""}), ("carol", f"/comments/{cm}/edit", {"body": "Mine now."})],
+        "/comments/{comment_id}/delete": [("carol", f"/comments/{cm}/delete", {})],
+        "/comments/{comment_id}/hide": [("alice", f"/comments/{cm}/hide", {"reason": long}), ("carol", f"/comments/{cm}/hide", {})],
+        "/comments/{comment_id}/restore": [("alice", "/comments/nope/restore", {}), ("carol", f"/comments/{cm}/restore", {})],
+        "/n/{note_id}/discussion": [("carol", f"/n/{n}/discussion", {"closed": "1"})],
+        "/n/{note_id}/files": [("alice", f"/n/{n}/files", {}), ("alice", f"/n/{n}/files", {"file": ("a.exe", b"MZ\x90\x00binary")})],
+        "/n/{note_id}/files/{file_id}/delete": [("alice", f"/n/{n}/files/nope/delete", {})],
+        "/u/me/messages/{message_id}/reply": [
+            ("alice", f"/u/me/messages/{ids['message']}/reply", {"message": ""}), ("alice", "/u/me/messages/nope/reply", {"message": "Hello."})],
+        "/n/{note_id}/contact": [
+            ("carol", f"/n/{n}/contact", {"subject": "", "message": ""}),
+            ("visitor", f"/n/{n}/contact", {"subject": "Hello", "message": "Words.", "name": "Dora", "email": "not an address"}),
+        ],
+        "/c/": [("alice", "/c/", {"title": ""}), ("alice", "/c/", {"title": "Winter", "axis1": "Theme", "axis1_categories": ",".join(f"c{i}" for i in range(12))})],
+        "/c/{carnet_id}/edit": [("alice", f"/c/{c}/edit", {"title": "x" * 400}), ("alice", f"/c/{c}/edit", {"title": "Summer", "community": "nope"})],
+        "/c/{carnet_id}/delete": [("carol", f"/c/{c}/delete", {})],
+        "/c/{carnet_id}/members": [
+            ("alice", f"/c/{c}/members", {"username": "nobody", "role": "contributor"}),
+            ("alice", f"/c/{c}/members", {"username": "bob", "role": "boss"})],
+        "/c/{carnet_id}/members/{username}/remove": [("alice", f"/c/{c}/members/alice/remove", {}), ("alice", f"/c/{c}/members/nobody/remove", {})],
+        "/c/{carnet_id}/axes": [
+            ("alice", f"/c/{c}/axes", {"name": ""}), ("alice", f"/c/{c}/axes", {"name": "Place", "categories": ",".join(f"c{i}" for i in range(12))})],
+        "/c/{carnet_id}/axes/{axis_id}/rename": [("alice", f"/c/{c}/axes/{ids['axis']}/rename", {"name": ""}),
+                                                  ("alice", f"/c/{c}/axes/999999/rename", {"name": "New"})],
+        "/c/{carnet_id}/axes/{axis_id}/delete": [("alice", f"/c/{c}/axes/999999/delete", {})],
+        "/c/{carnet_id}/axes/{axis_id}/categories": [
+            ("alice", f"/c/{c}/axes/{ids['axis']}/categories", {"name": "Housing"}),
+            ("alice", f"/c/{c}/axes/{ids['axis']}/categories", {"name": ""})],
+        "/c/{carnet_id}/categories/rename": [
+            ("alice", f"/c/{c}/categories/rename", {"name": "Nothing", "new_name": "New"}),
+            ("alice", f"/c/{c}/categories/rename", {"name": "Housing", "new_name": ""})],
+        "/c/{carnet_id}/categories/delete": [
+            ("alice", f"/c/{c}/categories/delete", {"name": "Housing", "notes": "move"}),
+            ("alice", f"/c/{c}/categories/delete", {"name": "Nothing"})],
+        "/c/{carnet_id}/notes": [
+            ("alice", f"/c/{c}/notes", {"note": ""}), ("alice", f"/c/{c}/notes", {"note": "Nowhere"}),
+            ("alice", f"/c/{c}/notes", {"note": f"Riverside Library [{site['org']}]", "categories": "Nothing"})],
+        "/c/{carnet_id}/n/{note_id}": [
+            ("alice", f"/c/{c}/n/{n}", {"categories": "Nothing"}), ("alice", f"/c/{c}/n/{n}", {"position": "first"})],
+        "/c/{carnet_id}/n/{note_id}/move": [("alice", f"/c/{c}/n/{n}/move", {"step": "7"})],
+        "/c/{carnet_id}/n/{note_id}/pin": [("alice", f"/c/{c}/n/{n}/pin", {"pinned": "maybe"})],
+        "/c/{carnet_id}/n/{note_id}/remove": [("alice", f"/c/{c}/n/{site['org']}/remove", {})],
+        "/b/": [("alice", "/b/", {"title": ""}), ("alice", "/b/", {"title": "Other", "community": "nope"})],
+        "/b/{base_id}/edit": [("alice", f"/b/{b}/edit", {"title": "x" * 400}), ("alice", f"/b/{b}/edit", {"title": "Collection", "visibility": "everyone"})],
+        "/b/{base_id}/delete": [("carol", f"/b/{b}/delete", {})],
+        "/b/{base_id}/carnets": [("alice", f"/b/{b}/carnets", {"carnet_id": ""}), ("alice", f"/b/{b}/carnets", {"carnet_id": "nope"})],
+        "/b/{base_id}/carnets/{carnet_id}/remove": [("alice", f"/b/{b}/carnets/nope/remove", {})],
+        "/b/{base_id}/managers": [("alice", f"/b/{b}/managers", {"username": ""}), ("alice", f"/b/{b}/managers", {"username": "nobody"})],
+        "/b/{base_id}/managers/{username}/remove": [("alice", f"/b/{b}/managers/alice/remove", {}), ("carol", f"/b/{b}/managers/alice/remove", {})],
+        "/n/new": [
+            ("alice", "/n/new", {"title": "", "body": "Words.", "kind": "note", "visibility": "public", "licence": "CC-BY-SA-4.0"}),
+            ("alice", "/n/new", {"title": "New", "body": "Words.", "kind": "note", "visibility": "public", "licence": "mine"}),
+            ("alice", "/n/new", {"title": "New", "body": "Words.", "kind": "note", "visibility": "public", "licence": "CC-BY-SA-4.0",
+                                 "authors": "nobody"}),
+            ("alice", "/n/new", {"title": "New", "body": "Words.", "kind": "note", "visibility": "restricted",
+                                 "licence": "CC-BY-SA-4.0", "readers": "nobody"}),
+            ("alice", "/n/new", {"title": "New", "body": "Words.", "kind": "note", "visibility": "community",
+                                 "licence": "CC-BY-SA-4.0", "community": "nope"}),
+        ],
+        "/n/{note_id}/edit-requests": [("alice", f"/n/{n}/edit-requests", {"message": "Let me in."}),
+                                       ("carol", f"/n/{n}/edit-requests", {"message": long})],
+        "/edit-requests/{request_id}/{decision}": [("alice", "/edit-requests/nope/approve", {})],
+        "/n/{note_id}/edit": [
+            ("alice", f"/n/{n}/edit", {"title": "x" * 400, "body": "Words.", "kind": "note", "visibility": "public",
+                                       "licence": "CC-BY-SA-4.0", "base_revision": "2"}),
+            ("alice", f"/n/{n}/edit", {"title": "Field notes", "body": "Other words.", "kind": "note", "visibility": "public",
+                                       "licence": "CC-BY-SA-4.0", "base_revision": "1", "authors": "alice, bob"}),
+            ("carol", f"/n/{n}/edit", {"title": "Mine", "body": "Words.", "base_revision": "2"}),
+        ],
+        "/n/{note_id}/delete": [("carol", f"/n/{n}/delete", {})],
+        "/n/{note_id}/revisions/{number}/restore": [("alice", f"/n/{n}/revisions/99/restore", {})],
+    }
+
+
+def test_every_refused_form_answers_in_english(app, client, session, site):
+    carol = make_user(session, "carol", name="Carol Jones")
+    alice_h = token_for(client, "alice")
+    carnet = client.get(f"/api/v1/carnets/{site['carnet']}", headers=alice_h).json()
+    ids = {"axis": carnet["axes"][0]["id"], "message": client.get("/api/v1/me/messages", headers=alice_h).json()[0]["id"],
+           "alice_token": client.get("/api/v1/me/tokens", headers=alice_h).json()["items"][0]["id"]}
+    refusals = _refusals(site, ids)
+    unmapped = _form_routes() - refusals.keys()
+    assert not unmapped, f"a form this test does not refuse yet: {unmapped}"
+    browsers = {"alice": browser_for(app, session, site["alice"]), "carol": browser_for(app, session, carol),
+                "visitor": browser_for(app, session, None)}
+    tokens = {}
+    for who, browser in browsers.items():
+        browser.cookies.set("praxis_lang", "en")
+        tokens[who] = csrf_from(browser.get("/login" if who == "visitor" else "/account/password").text)
+    wrong = []  # every form walked before failing, so that one run lists all that is left
+    for route, cases in refusals.items():
+        for who, address, sent in cases:
+            files = {k: v for k, v in sent.items() if isinstance(v, tuple)}
+            data = {"csrf_token": tokens[who], **{k: v for k, v in sent.items() if not isinstance(v, tuple)}}
+            response = browsers[who].post(address, data=data, files=files or None, follow_redirects=False)
+            # A field is named as the reader knows it ("Role"), never by its name in the code ("role").
+            raw = re.findall(r"Fields concerned: ([a-z_]+)|<strong>([a-z_]+)</strong>", response.text)
+            if response.status_code < 400 or '<html lang="en">' not in response.text or french_in(response.text) or raw:
+                wrong.append((address, sent, response.status_code, french_in(response.text), raw))
+    assert not wrong, "\n".join(map(repr, wrong))
