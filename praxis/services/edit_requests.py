@@ -72,14 +72,24 @@ def mine(*, session: Session, actor: policy.Actor) -> list[EditRequestRead]:
 
 
 def decide(*, session: Session, actor: policy.Actor, request_id: str, approve: bool) -> EditRequestRead:
-    """An author approves (the requester becomes the last co-author) or refuses a request."""
+    """An author approves (the requester becomes the last co-author) or refuses a request.
+
+    A request is seen by the note's authors (and admins) and by who made it: to anyone else it
+    does not exist, and is told exactly as an id that names nothing."""
+    if not policy.is_signed_in(actor):
+        raise NotSignedIn("Sign in first.")
+    assert actor is not None
+    missing = NotFound("No such request.")
     req = session.get(EditRequest, request_id) if len(request_id) <= 32 else None
     if req is None:
-        raise NotFound("No such request.")
-    note, author_ids = note_service.load_readable(session, actor, req.note_id)
+        raise missing
+    try:
+        note, author_ids = note_service.load_readable(session, actor, req.note_id)
+    except NotFound:
+        raise missing from None
     if not policy.can_manage_note(actor, note, set(author_ids)):
-        if not policy.is_signed_in(actor):
-            raise NotSignedIn("Sign in first.")
+        if req.requester_id != actor.id:
+            raise missing
         raise Forbidden("Only the note's authors answer edit requests.")
     if req.status != "pending":
         raise Conflict(f"This request was already {req.status}.")
@@ -94,7 +104,7 @@ def decide(*, session: Session, actor: policy.Actor, request_id: str, approve: b
         )
     req.status = "approved" if approve else "refused"
     req.decided_at = utcnow()
-    req.decided_by_id = actor.id if actor else None
+    req.decided_by_id = actor.id
     session.add(req)
     session.flush()
     # Told without saying who answered: a refusal stays impersonal.

@@ -24,7 +24,9 @@ def test_a_reader_asks_and_an_author_approves(client, people):
     assert client.get(f"/api/v1/notes/{note['id']}/edit-requests", headers=people["carl"]).json() == []
     rid = asked.json()["id"]
     assert client.post(f"/api/v1/edit-requests/{rid}/approve", headers=people["bob"]).status_code == 403
-    assert client.post(f"/api/v1/edit-requests/{rid}/approve", headers=people["carl"]).status_code == 403
+    # Someone else's request is not Carl's to see: it answers as an id that names nothing.
+    refused = client.post(f"/api/v1/edit-requests/{rid}/approve", headers=people["carl"])
+    assert (refused.status_code, refused.json()) == (404, {"detail": "No such request."})
     approved = client.post(f"/api/v1/edit-requests/{rid}/approve", headers=people["alice"])
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
     after = client.get(f"/api/v1/notes/{note['id']}").json()
