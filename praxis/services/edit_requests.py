@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from praxis import policy
 from praxis.errors import Conflict, Forbidden, NotFound, NotSignedIn
+from praxis.i18n import N_
 from praxis.models import EditRequest, Note, User, utcnow
 from praxis.schemas import EditRequestCreate, EditRequestRead
 from praxis.services import notes as note_service
@@ -31,13 +32,14 @@ def request_edit(*, session: Session, actor: policy.Actor, note_id: str, data: E
         raise NotSignedIn("Sign in to ask for editing rights.")
     note, author_ids = note_service.load_readable(session, actor, note_id)
     assert actor is not None
-    if not policy.can_request_edit(actor, note, set(author_ids)):
-        raise Conflict("You are already an author of this note.")
+    if (refusal := policy.edit_request_refusal(actor, note, set(author_ids))) is not None:
+        raise refusal
     pending = session.exec(
         select(EditRequest).where(EditRequest.note_id == note.id, EditRequest.requester_id == actor.id, EditRequest.status == "pending")
     ).first()
     if pending is not None:
-        raise Conflict("You already asked; the authors have not answered yet.", request_id=pending.id)
+        raise Conflict("You already asked; the authors have not answered yet.", request_id=pending.id,
+                       text=N_("Vous avez déjà demandé ces droits ; les auteur·trices n'ont pas encore répondu."))
     req = EditRequest(id=secrets.token_urlsafe(9), note_id=note.id, requester_id=actor.id, message=data.message)
     session.add(req)
     session.flush()
