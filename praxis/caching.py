@@ -7,6 +7,12 @@ So a rendered page is kept under (URL, language) with the counter and the day it
 at, and served again while both hold: one indexed read instead of a dozen queries and a
 template. The one thing that differs between two visitors is the CSRF token in forms: it is
 kept out of the stored copy and each visitor's own is put back in.
+
+Nothing else a visitor's request carries may shape what is kept for the next visitors: the app
+rendering a page for the cache is given the visitor's CSRF and language cookies only (the
+first is put back per visitor, the second is part of the key). A page that reads any other
+cookie (the editor's "draft saved" notice) therefore reads it only for signed-in people, whose
+pages are never kept.
 """
 
 from __future__ import annotations
@@ -33,6 +39,9 @@ _UNCACHED_PREFIXES = ("/static/", "/healthz", "/readyz", "/recherche", "/api/v1/
 _STORED_TYPES = (b"text/html", b"application/json", b"application/atom+xml", b"application/xml", b"text/plain")
 _LARGEST_ENTRY = 1024 * 1024
 _DROPPED_HEADERS = {b"set-cookie", b"date", b"content-length", b"etag", b"last-modified", b"cache-control"}
+# The cookies a visitor's page may depend on: the CSRF token (put back per visitor) and the
+# language (part of the key). The app never sees a visitor's other cookies on the cached path.
+_KEPT_COOKIES = (CSRF_COOKIE, i18n.LANGUAGE_COOKIE)
 
 
 @dataclass
@@ -227,7 +236,7 @@ class ConditionalGetMiddleware:
                                _with_cookies(send, kept_cookies))
             return True
 
-        await self.app(scope, receive, _whole_bodies(send, keep))
+        await self.app(_with_only_kept_cookies(scope, cookies), receive, _whole_bodies(send, keep))
 
     def _storable(self, start: Message) -> bool:
         if start["status"] != 200:
@@ -285,6 +294,16 @@ class ConditionalGetMiddleware:
             return True
 
         await self.app(scope, receive, _whole_bodies(send, validate))
+
+
+def _with_only_kept_cookies(scope: Scope, cookies: dict[str, str]) -> Scope:
+    """`scope` with a Cookie header holding only `_KEPT_COOKIES`: what the app renders for the
+    visitors' cache cannot depend on anything else a visitor's browser sent."""
+    kept = "; ".join(f"{name}={cookies[name]}" for name in _KEPT_COOKIES if name in cookies)
+    headers = [(k, v) for k, v in scope["headers"] if k != b"cookie"]
+    if kept:
+        headers.append((b"cookie", kept.encode("latin-1")))
+    return {**scope, "headers": headers}
 
 
 def _whole_bodies(send: Send, handle: Callable[[Message, bytes], Awaitable[bool]]) -> Send:

@@ -20,6 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
+from praxis.errors import Conflict, DomainError, Forbidden, NotSignedIn
+from praxis.i18n import N_
 from praxis.models import (
     BaseManager,
     Carnet,
@@ -125,9 +127,25 @@ def can_edit_note(actor: Actor, note: Note, author_ids: set[int]) -> bool:
 can_manage_note = can_edit_note
 
 
+def edit_request_refusal(actor: Actor, note: Note, author_ids: set[int]) -> DomainError | None:
+    """Why `actor`, who reads `note`, may not ask to become its co-author; None when they may.
+    Any signed-in reader of a live note may, but its authors and admins, who already edit it."""
+    if not is_signed_in(actor):
+        return NotSignedIn("Sign in to ask for editing rights.")
+    if note.deleted_at is not None:
+        return Forbidden("This note is deleted: no one can ask to edit it.",
+                         text=N_("Cette note est supprimée : on ne peut plus demander à la modifier."))
+    if actor.id in author_ids:  # type: ignore[union-attr]
+        return Conflict("You are already an author of this note.", text=N_("Vous êtes déjà auteur·trice de cette note."))
+    if is_admin(actor):
+        return Conflict("Administrators already edit every note.",
+                        text=N_("Les administrateur·trices modifient déjà toutes les notes."))
+    return None
+
+
 def can_request_edit(actor: Actor, note: Note, author_ids: set[int]) -> bool:
-    """Any signed-in reader who is not already an author may ask to become a co-author."""
-    return note.deleted_at is None and is_signed_in(actor) and actor.id not in author_ids  # type: ignore[union-attr]
+    """Whether `actor` may ask to become a co-author: the flag pages show, from the same rule that refuses."""
+    return edit_request_refusal(actor, note, author_ids) is None
 
 
 def can_link_community(actor: Actor, role: str | None) -> bool:

@@ -281,6 +281,7 @@ class NoteRead(BaseModel):
     carnets: list[CarnetRef] = []
     deleted_at: datetime | None = None
     can_edit: bool = False
+    can_request_edit: bool = False  # may ask to become a co-author (policy.edit_request_refusal)
 
 
 class NoteSummary(BaseModel):

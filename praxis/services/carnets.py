@@ -1,16 +1,23 @@
-"""Carnets: collections of notes that managers (gestionnaires) and contributors curate."""
+"""Carnets: collections of notes that managers (gestionnaires) and contributors curate.
+
+What a reader sees of a carnet comes from what that reader may see: its notes, their count,
+and when it last changed (`seen_updated_at`), so that nothing about it moves when only notes
+hidden from the reader come, change or go."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
 from praxis import policy
 from praxis.errors import Forbidden, Invalid, NotFound, NotSignedIn
 from praxis.markdown import excerpt as html_excerpt
 from praxis.markdown import render
-from praxis.models import BaseCarnet, Carnet, CarnetMember, KnowledgeBase, User, utcnow
+from praxis.models import BaseCarnet, Carnet, CarnetEntry, CarnetMember, KnowledgeBase, Note, User, utcnow
 from praxis.schemas import (
     AxisCreate,
     BaseRef,
@@ -75,8 +82,32 @@ def load_contributable(session: Session, actor: policy.Actor, carnet_id: str) ->
 
 
 def touch(session: Session, carnet: Carnet) -> None:
+    """Record a change every reader of the carnet sees: its settings, members, categories, or a
+    note they all read (`filing` does not call it for the others: see `seen_updated_at`)."""
     carnet.updated_at = utcnow()
     session.add(carnet)
+
+
+def seen_updated_at(actor: policy.Actor) -> ColumnElement[datetime]:
+    """When a carnet last changed as `actor` sees it, for any query on `Carnet`: the later of its
+    own `updated_at` (changes every reader sees) and the integration of the last note the actor
+    may read in it."""
+    last_added = (
+        select(sa.func.max(CarnetEntry.added_at))
+        .join(Note, Note.id == CarnetEntry.note_id)  # type: ignore[arg-type]
+        .where(CarnetEntry.carnet_id == Carnet.id, policy.visible_notes(actor))
+        .correlate(Carnet)
+        .scalar_subquery()
+    )
+    return sa.case((last_added > Carnet.updated_at, last_added), else_=Carnet.updated_at)  # type: ignore[operator]
+
+
+def updated_for(session: Session, actor: policy.Actor, carnet_ids: Sequence[str]) -> dict[str, datetime]:
+    """Each carnet's `seen_updated_at` for `actor`."""
+    if not carnet_ids:
+        return {}
+    rows = session.exec(select(Carnet.id, seen_updated_at(actor)).where(Carnet.id.in_(list(carnet_ids)))).all()  # type: ignore[attr-defined,call-overload]
+    return dict(rows)  # type: ignore[arg-type]
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -129,17 +160,18 @@ def read_loaded(*, session: Session, actor: policy.Actor, carnet: Carnet, role: 
         sort=carnet.sort, axes=listing.axes, members=members_of(session, carnet.id),
         note_count=entries.count_visible(session, actor, [carnet.id])[carnet.id],
         entries=listing.page, bases=bases_of(session, actor, carnet.id),
-        created_at=carnet.created_at, updated_at=carnet.updated_at, my_role=role,
+        created_at=carnet.created_at, updated_at=updated_for(session, actor, [carnet.id])[carnet.id], my_role=role,
         can_manage=policy.can_manage_carnet(actor, role), can_contribute=policy.can_contribute_to_carnet(actor, role),
     )
 
 
 def summaries(session: Session, actor: policy.Actor, carnets: list[Carnet]) -> list[CarnetSummary]:
     counts = entries.count_visible(session, actor, [c.id for c in carnets])
+    updated = updated_for(session, actor, [c.id for c in carnets])
     return [
         CarnetSummary(
             id=c.id, title=c.title, url=carnet_url(session, c.id), visibility=c.visibility,
-            excerpt=excerpt(c.description), note_count=counts[c.id], updated_at=c.updated_at,
+            excerpt=excerpt(c.description), note_count=counts[c.id], updated_at=updated[c.id],
         )
         for c in carnets
     ]
@@ -148,13 +180,14 @@ def summaries(session: Session, actor: policy.Actor, carnets: list[Carnet]) -> l
 def list_carnets(
     *, session: Session, actor: policy.Actor, page: int = 1, per_page: int = 50, member: User | None = None
 ) -> CarnetPage:
-    """The carnets the actor may see, most recently changed first (`member`: those someone curates)."""
+    """The carnets the actor may see, most recently changed as the actor sees them first
+    (`member`: those someone curates)."""
     where = [policy.visible_carnets(actor)]
     if member is not None:
         where.append(Carnet.id.in_(select(CarnetMember.carnet_id).where(CarnetMember.user_id == member.id)))  # type: ignore[attr-defined]
     total = session.exec(select(sa.func.count()).select_from(Carnet).where(*where)).one()
     rows = list(session.exec(
-        select(Carnet).where(*where).order_by(Carnet.updated_at.desc(), Carnet.id)  # type: ignore[attr-defined]
+        select(Carnet).where(*where).order_by(seen_updated_at(actor).desc(), Carnet.id)
         .offset((page - 1) * per_page).limit(per_page)
     ))
     return CarnetPage(items=summaries(session, actor, rows), total=total, page=page, per_page=per_page)

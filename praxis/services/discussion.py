@@ -39,11 +39,15 @@ RATE_WINDOW = timedelta(minutes=10)
 
 
 def _load_comment(session: Session, actor: policy.Actor, comment_id: str) -> tuple[Comment, Note, list[int]]:
-    """A live comment of a note the actor may read, with the note and its author ids."""
+    """A live comment of a note the actor may read, with the note and its author ids; any
+    other id is told exactly as one that names nothing (a hidden note is not confirmed)."""
     comment = session.get(Comment, comment_id) if is_note_id(comment_id) else None
     if comment is None or comment.deleted_at is not None:
         raise NotFound("No such comment.")
-    note, author_ids = note_service.load_readable(session, actor, comment.note_id)
+    try:
+        note, author_ids = note_service.load_readable(session, actor, comment.note_id)
+    except NotFound:
+        raise NotFound("No such comment.") from None
     return comment, note, author_ids
 
 

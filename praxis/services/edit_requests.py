@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from praxis import policy
 from praxis.errors import Conflict, Forbidden, NotFound, NotSignedIn
+from praxis.i18n import N_
 from praxis.models import EditRequest, Note, User, utcnow
 from praxis.schemas import EditRequestCreate, EditRequestRead
 from praxis.services import notes as note_service
@@ -31,13 +32,14 @@ def request_edit(*, session: Session, actor: policy.Actor, note_id: str, data: E
         raise NotSignedIn("Sign in to ask for editing rights.")
     note, author_ids = note_service.load_readable(session, actor, note_id)
     assert actor is not None
-    if not policy.can_request_edit(actor, note, set(author_ids)):
-        raise Conflict("You are already an author of this note.")
+    if (refusal := policy.edit_request_refusal(actor, note, set(author_ids))) is not None:
+        raise refusal
     pending = session.exec(
         select(EditRequest).where(EditRequest.note_id == note.id, EditRequest.requester_id == actor.id, EditRequest.status == "pending")
     ).first()
     if pending is not None:
-        raise Conflict("You already asked; the authors have not answered yet.", request_id=pending.id)
+        raise Conflict("You already asked; the authors have not answered yet.", request_id=pending.id,
+                       text=N_("Vous avez déjà demandé ces droits ; les auteur·trices n'ont pas encore répondu."))
     req = EditRequest(id=secrets.token_urlsafe(9), note_id=note.id, requester_id=actor.id, message=data.message)
     session.add(req)
     session.flush()
@@ -72,14 +74,24 @@ def mine(*, session: Session, actor: policy.Actor) -> list[EditRequestRead]:
 
 
 def decide(*, session: Session, actor: policy.Actor, request_id: str, approve: bool) -> EditRequestRead:
-    """An author approves (the requester becomes the last co-author) or refuses a request."""
+    """An author approves (the requester becomes the last co-author) or refuses a request.
+
+    A request is seen by the note's authors (and admins) and by who made it: to anyone else it
+    does not exist, and is told exactly as an id that names nothing."""
+    if not policy.is_signed_in(actor):
+        raise NotSignedIn("Sign in first.")
+    assert actor is not None
+    missing = NotFound("No such request.")
     req = session.get(EditRequest, request_id) if len(request_id) <= 32 else None
     if req is None:
-        raise NotFound("No such request.")
-    note, author_ids = note_service.load_readable(session, actor, req.note_id)
+        raise missing
+    try:
+        note, author_ids = note_service.load_readable(session, actor, req.note_id)
+    except NotFound:
+        raise missing from None
     if not policy.can_manage_note(actor, note, set(author_ids)):
-        if not policy.is_signed_in(actor):
-            raise NotSignedIn("Sign in first.")
+        if req.requester_id != actor.id:
+            raise missing
         raise Forbidden("Only the note's authors answer edit requests.")
     if req.status != "pending":
         raise Conflict(f"This request was already {req.status}.")
@@ -94,7 +106,7 @@ def decide(*, session: Session, actor: policy.Actor, request_id: str, approve: b
         )
     req.status = "approved" if approve else "refused"
     req.decided_at = utcnow()
-    req.decided_by_id = actor.id if actor else None
+    req.decided_by_id = actor.id
     session.add(req)
     session.flush()
     # Told without saying who answered: a refusal stays impersonal.

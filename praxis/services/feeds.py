@@ -55,7 +55,8 @@ def carnet_feed(session: Session, actor: policy.Actor, carnet_id: str, site_name
     """The newest notes of a carnet; NotFound when the reader may not see the carnet."""
     carnet, _role = carnets.load_readable(session, actor, carnet_id)
     page = carnet_url(session, carnet.id)
-    spec = FeedSpec(f"carnet/{carnet.id}/feed", carnet.title, page, f"{page}feed.atom", carnet.updated_at, _query(carnet=carnet.id))
+    since = carnets.updated_for(session, actor, [carnet.id])[carnet.id]  # as the reader sees it
+    spec = FeedSpec(f"carnet/{carnet.id}/feed", carnet.title, page, f"{page}feed.atom", since, _query(carnet=carnet.id))
     return render(session, actor, spec, site_name)
 
 

@@ -38,6 +38,15 @@ def _place(session: Session, actor: policy.Actor, carnet_id: str, note_id: str, 
     memberships.renumber(session, carnet_id, rows)
 
 
+def _touch_for_all(session: Session, carnet: Carnet, note_id: str) -> None:
+    """A change to a note's membership moves the carnet's `updated_at` only when every reader of
+    the carnet reads the note (a live public one): a reader learns nothing of a note they may not
+    see. The others' integrations still show to those who read them (`carnets.seen_updated_at`)."""
+    note = session.get(Note, note_id)
+    if note is not None and note.deleted_at is None and note.visibility == "public":
+        carnets.touch(session, carnet)
+
+
 def _check_ordering(actor: policy.Actor, role: str | None, reorders: bool) -> None:
     if reorders and not policy.can_manage_carnet(actor, role):
         raise Forbidden("Only the carnet's managers order and pin its notes.")
@@ -60,7 +69,7 @@ def integrate(
     session.flush()
     categories.file_entry(session, carnet.id, note.id, chosen)
     _place(session, actor, carnet.id, note.id, position)
-    carnets.touch(session, carnet)
+    _touch_for_all(session, carnet, note.id)
     session.flush()
     return memberships.entry_reads(session, actor, carnet.id, [entry])[0]
 
@@ -96,7 +105,7 @@ def update(*, session: Session, actor: policy.Actor, carnet_id: str, note_id: st
         session.add(entry)
     if data.position is not None:
         _place(session, actor, carnet.id, entry.note_id, data.position)
-    carnets.touch(session, carnet)
+    _touch_for_all(session, carnet, entry.note_id)
     session.flush()
     return memberships.entry_reads(session, actor, carnet.id, [entry])[0]
 
@@ -114,7 +123,7 @@ def remove(*, session: Session, actor: policy.Actor, carnet_id: str, note_id: st
     session.delete(entry)
     session.flush()
     memberships.renumber(session, carnet.id)
-    carnets.touch(session, carnet)
+    _touch_for_all(session, carnet, note_id)
     session.flush()
 
 
@@ -129,7 +138,7 @@ def move(*, session: Session, actor: policy.Actor, carnet_id: str, note_id: str,
     if 0 <= index + step < len(peers):
         rank = others.index(peers[index + step]) + (1 if step > 0 else 0)
         _place(session, actor, carnet.id, entry.note_id, rank)
-        carnets.touch(session, carnet)
+        _touch_for_all(session, carnet, entry.note_id)
         session.flush()
 
 

@@ -453,6 +453,7 @@ def read_note(*, session: Session, actor: policy.Actor, note: Note) -> NoteRead:
         carnets=memberships.carnets_of_note(session, actor, note.id),
         deleted_at=note.deleted_at,
         can_edit=can_edit,
+        can_request_edit=policy.can_request_edit(actor, note, set(author_ids)),
     )
 
 

@@ -66,14 +66,16 @@ STORAGE = {
 
 
 def error_page(request: Request, status: int, detail: str | None = None, *, title: str | None = None,
-               explanation: str | None = None) -> Response:
-    """The error page; `title` and `explanation` (message ids) replace the status's own."""
+               explanation: str | None = None, said: str | None = None) -> Response:
+    """The error page; `title` and `explanation` (message ids) replace the status's own, and
+    `said` (already in the reader's language) its explanation."""
     title = title or TITLES.get(status, N_("Erreur"))
     explanation = explanation or EXPLANATIONS.get(status)
+    shown = said or (gettext(explanation) if explanation else "")
     return page(
         request,
         "errors/error.html",
-        {"status": status, "title": gettext(title), "explanation": gettext(explanation) if explanation else "", "detail": detail},
+        {"status": status, "title": gettext(title), "explanation": shown, "detail": detail},
         status_code=status,
     )
 
@@ -113,7 +115,8 @@ def install_error_handlers(app: FastAPI) -> None:
             return RedirectResponse(f"/login?next={quote(here)}", status_code=303)
         # A wrong value names its field, as the person knows it ("Style de citation").
         field = field_label(exc.field) if isinstance(exc, Invalid) and exc.field else None
-        response = error_page(request, exc.status, field)
+        # A refusal that says why in the reader's words says it, rather than the status's sentence.
+        response = error_page(request, exc.status, field, said=exc.shown() if exc.text is not None else None)
         response.headers.update(headers)
         return response
 

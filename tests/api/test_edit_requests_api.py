@@ -24,7 +24,9 @@ def test_a_reader_asks_and_an_author_approves(client, people):
     assert client.get(f"/api/v1/notes/{note['id']}/edit-requests", headers=people["carl"]).json() == []
     rid = asked.json()["id"]
     assert client.post(f"/api/v1/edit-requests/{rid}/approve", headers=people["bob"]).status_code == 403
-    assert client.post(f"/api/v1/edit-requests/{rid}/approve", headers=people["carl"]).status_code == 403
+    # Someone else's request is not Carl's to see: it answers as an id that names nothing.
+    refused = client.post(f"/api/v1/edit-requests/{rid}/approve", headers=people["carl"])
+    assert (refused.status_code, refused.json()) == (404, {"detail": "No such request."})
     approved = client.post(f"/api/v1/edit-requests/{rid}/approve", headers=people["alice"])
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
     after = client.get(f"/api/v1/notes/{note['id']}").json()
@@ -63,3 +65,20 @@ def test_revision_metadata_never_names_notes_the_reader_cannot_see(client, peopl
         assert secret["id"] not in str(diff)
         assert secret["id"] not in client.get(f"/n/{note['id']}/diff?from=1&to=2", headers=headers).text
     assert client.get(f"/api/v1/notes/{note['id']}/revisions/1", headers=people["alice"]).json()["meta"]["links"] == [secret["id"]]
+
+
+def test_a_deleted_note_takes_no_edit_request_and_says_why(client, session, people):
+    make_user(session, "adam", admin=True)
+    admin = token_for(client, "adam")
+    note = client.post("/api/v1/notes", json={"title": "Supprimée"}, headers=people["alice"]).json()
+    assert client.delete(f"/api/v1/notes/{note['id']}", headers=people["alice"]).status_code == 204
+    read = client.get(f"/api/v1/notes/{note['id']}", headers=admin).json()  # admins still read it
+    assert read["deleted_at"] is not None and read["can_request_edit"] is False
+    asked = client.post(f"/api/v1/notes/{note['id']}/edit-requests", json={}, headers=admin)
+    assert asked.status_code == 403
+    assert asked.json() == {"detail": "This note is deleted: no one can ask to edit it."}
+    # For anyone else it is gone.
+    assert client.post(f"/api/v1/notes/{note['id']}/edit-requests", json={}, headers=people["bob"]).status_code == 404
+    live = client.post("/api/v1/notes", json={"title": "Vivante"}, headers=people["alice"]).json()
+    assert client.get(f"/api/v1/notes/{live['id']}", headers=people["bob"]).json()["can_request_edit"] is True
+    assert client.get(f"/api/v1/notes/{live['id']}", headers=people["alice"]).json()["can_request_edit"] is False

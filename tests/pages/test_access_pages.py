@@ -2,7 +2,7 @@
 
 from html.parser import HTMLParser
 
-from tests.factories import browser_for, csrf_from, make_note, make_user, sign_in
+from tests.factories import browser_for, csrf_from, make_note, make_user, sign_in, token_for
 
 
 def test_register_through_the_form_signs_the_person_in(client):
@@ -64,6 +64,25 @@ def test_edit_request_flow_on_the_note_page(app, session):
     as_alice.post(f"/edit-requests/{approve}", data={"csrf_token": csrf_from(author_view.text, f"/edit-requests/{approve}")})
     after = as_bob.get(f"/n/{note.id}/")
     assert "Demande acceptée" in after.text and f'href="/n/{note.id}/edit"' in after.text
+
+
+def test_nobody_is_offered_to_ask_for_editing_rights_on_a_deleted_note(app, client, session):
+    admin, alice = make_user(session, "adam", admin=True), make_user(session, "alice", name="Alice")
+    bob = make_user(session, "bob", name="Bob")
+    note = make_note(session, alice, title="Vivante")
+    gone = make_note(session, alice, title="Supprimée")
+    assert "Demander les droits d'édition" in browser_for(app, session, bob).get(f"/n/{gone.id}/").text
+    assert client.delete(f"/api/v1/notes/{gone.id}", headers=token_for(client, "alice")).status_code == 204
+    as_admin = browser_for(app, session, admin)
+    for shown in (note, gone):  # an admin edits a live note without asking; a deleted one no one asks for
+        page = as_admin.get(f"/n/{shown.id}/")
+        assert page.status_code == 200 and shown.title in page.text
+        assert "Demander les droits d'édition" not in page.text and f'action="/n/{shown.id}/edit-requests"' not in page.text
+    # Sent anyway (from a page opened before the deletion): a refusal that says why, not a conflict.
+    token = csrf_from(as_admin.get(f"/n/{note.id}/").text)
+    refused = as_admin.post(f"/n/{gone.id}/edit-requests", data={"message": "", "csrf_token": token}, follow_redirects=False)
+    assert refused.status_code == 403
+    assert "Cette note est supprimée" in refused.text and "entre-temps" not in refused.text
 
 
 def test_admins_deactivate_accounts_from_the_profile(app, session):

@@ -190,3 +190,33 @@ def test_text_is_compressed_with_brotli_or_gzip(app, session):
         assert len(body) < len(plain.content) / 3
         assert decode(body).decode("utf-8") == plain.text
         assert "Accept-Encoding" in response.headers["vary"]
+
+
+def test_a_visitors_cookies_never_reach_the_page_kept_for_the_next_visitors(app, client, session):
+    alice = make_user(session, "alice", name="Alice Rivard")
+    note = make_note(session, alice, title="Chantier")
+    key = f"alice:{note.id}:1"
+    first = _visitor(app)
+    first.cookies.set("praxis_draft_saved", key, path=f"/n/{note.id}/")
+    kept = first.get(f"/n/{note.id}/")
+    second = _visitor(app)
+    page = second.get(f"/n/{note.id}/")
+    assert page.status_code == 200 and "Chantier" in page.text
+    assert key not in page.text and "data-draft-key" not in page.text
+    # Whatever a visitor's cookies say, the page rendered for visitors does not depend on them.
+    assert key not in kept.text
+
+
+def test_the_author_just_saved_is_told_which_draft_to_forget_once(app, client, session):
+    alice = make_user(session, "alice", name="Alice Rivard")
+    note = make_note(session, alice, title="Chantier")
+    author = browser_for(app, session, alice)
+    key = f"alice:{note.id}:1"
+    author.cookies.set("praxis_draft_saved", key, path=f"/n/{note.id}/")
+    page = author.get(f"/n/{note.id}/")
+    assert f'data-draft-key="{key}"' in page.text
+    told_once = [c for c in page.headers.get_list("set-cookie") if c.startswith("praxis_draft_saved=")]
+    assert len(told_once) == 1 and "Max-Age=0" in told_once[0]
+    author.cookies.delete("praxis_draft_saved")
+    assert "data-draft-key" not in author.get(f"/n/{note.id}/").text
+    assert "data-draft-key" not in _visitor(app).get(f"/n/{note.id}/").text
