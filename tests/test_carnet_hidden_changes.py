@@ -15,7 +15,7 @@ from tests.factories import browser_for, make_user, token_for
 def _views(browser, headers, w) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """Everything a reader may learn a carnet's news from."""
     paths = ["/c/", "/api/v1/carnets", f"/c/{w['C']}/", f"/api/v1/carnets/{w['C']}", f"/c/{w['C']}/feed.atom",
-             f"/b/{w['B']}/", f"/api/v1/bases/{w['B']}", f"/b/{w['B']}/feed.atom", "/api/v1/bases"]
+             f"/b/{w['B']}/", f"/api/v1/bases/{w['B']}", f"/b/{w['B']}/feed.atom", "/api/v1/bases", "/sitemap.xml"]
     seen = {}
     for path in paths:
         response = browser.get(path, headers=headers if path.startswith("/api/") else {})

@@ -17,6 +17,7 @@ from sqlmodel import Session, func, select
 from praxis import policy
 from praxis.errors import NotFound
 from praxis.models import Carnet, KnowledgeBase, Note
+from praxis.services import carnets
 from praxis.services.urls import base_url, carnet_url, note_url, site_url
 
 PAGE_SIZE = 50_000
@@ -36,7 +37,8 @@ def _sources() -> list[tuple[sa.Select, str]]:  # type: ignore[type-arg]
     """(query of (id, updated_at), kind) for each kind of public page, in the sitemap's order."""
     return [
         (select(Note.id, Note.updated_at).where(policy.visible_notes(None)), "n"),
-        (select(Carnet.id, Carnet.updated_at).where(policy.visible_carnets(None)), "c"),
+        # A carnet's date as a visitor sees it: changes to notes hidden from visitors do not move it.
+        (select(Carnet.id, carnets.seen_updated_at(None)).where(policy.visible_carnets(None)), "c"),
         (select(KnowledgeBase.id, KnowledgeBase.updated_at).where(policy.visible_bases(None)), "b"),
     ]
 
