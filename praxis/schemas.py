@@ -166,10 +166,15 @@ class NoteDetails(Strict):
     synonyms: list[Synonym] | None = Field(None, max_length=30)
 
 
+# How many authors (and readers) one note may name: the API, the forms and import all check these.
+MAX_AUTHORS = 100
+MAX_READERS = 500
+
+
 class NoteCreate(NoteBase, NoteDetails):
     community: NoteId | None = None
-    readers: list[Username] | None = Field(None, max_length=500)
-    authors: list[Username] | None = Field(None, max_length=100)
+    readers: list[Username] | None = Field(None, max_length=MAX_READERS)
+    authors: list[Username] | None = Field(None, max_length=MAX_AUTHORS)
     links: list[NoteId] | None = Field(None, max_length=500)
     published_at: Timestamp | None = None
     summary: Summary | None = None
@@ -188,8 +193,8 @@ class NoteUpdate(NoteDetails):
     visibility: Visibility | None = None
     licence: LicenceId | None = None
     community: NoteId | None = None
-    readers: list[Username] | None = Field(None, max_length=500)
-    authors: list[Username] | None = Field(None, min_length=1, max_length=100)
+    readers: list[Username] | None = Field(None, max_length=MAX_READERS)
+    authors: list[Username] | None = Field(None, min_length=1, max_length=MAX_AUTHORS)
     links: list[NoteId] | None = Field(None, max_length=500)
     published_at: Timestamp | None = None
     summary: Summary | None = None
