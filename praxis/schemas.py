@@ -274,6 +274,11 @@ class NoteRead(BaseModel):
     carnets: list[CarnetRef] = []
     deleted_at: datetime | None = None
     can_edit: bool = False
+    # People invited to co-sign who have not answered (shown to those who may change the note);
+    # they are not authors until they accept.
+    pending_authors: list[AuthorRead] = []
+    invitation: str | None = None  # the reader's own invitation to co-sign, not answered yet
+    can_leave: bool = False  # the reader is an author and not the last one
 
 
 class NoteSummary(BaseModel):
@@ -386,6 +391,20 @@ class NoteQuery(QueryParams):
 
 class EditRequestCreate(Strict):
     message: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_storable)] = ""
+
+
+class InvitationRead(BaseModel):
+    """An invitation to co-sign a note, as the invited person reads it."""
+
+    id: str
+    note_id: str
+    note_title: str
+    note_url: str
+    invited_by: str | None
+    invited_by_name: str | None
+    status: Literal["pending", "accepted", "refused", "withdrawn"]
+    created_at: datetime
+    decided_at: datetime | None
 
 
 class EditRequestRead(BaseModel):
@@ -842,7 +861,7 @@ class DiscussionRead(BaseModel):
 
 class NotificationRead(BaseModel):
     id: int
-    kind: Literal["comment", "reply", "message", "edit_request", "edit_decision", "carnet_entry"]
+    kind: Literal["comment", "reply", "message", "edit_request", "edit_decision", "carnet_entry", "author_invitation"]
     text: str
     url: str
     created_at: datetime
@@ -897,6 +916,7 @@ class NotificationSettings(Strict):
     edit_request: Channel | None = None
     edit_decision: Channel | None = None
     carnet_entry: Channel | None = None
+    author_invitation: Channel | None = None
 
 
 class SenderRead(BaseModel):

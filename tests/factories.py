@@ -17,8 +17,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from praxis.models import User
-from praxis.schemas import NoteCreate, NoteRead, UserCreate
-from praxis.services import accounts
+from praxis.schemas import NoteCreate, NoteRead, NoteUpdate, UserCreate
+from praxis.services import accounts, coauthors, invitations
 from praxis.services import notes as note_service
 
 PASSWORD = "mot-de-passe-test"
@@ -35,11 +35,30 @@ def make_user(session: Session, username: str = "alice", *, admin: bool = False,
 
 
 def make_note(session: Session, actor: User, **overrides: Any) -> NoteRead:
+    """A note written by `actor`; the co-authors it names accept their invitations (and the
+    authors are then put back in the order named), as people would on the site."""
     fields: dict[str, Any] = {"title": "Qu'est-ce qu'un chantier?", "body": "Un **chantier** réunit des agent·es."}
     fields.update(overrides)
     note = note_service.create_note(session=session, actor=actor, data=NoteCreate(**fields))
     session.commit()
+    if note.pending_authors:
+        accept_invitations(session, note.id)
+        note = note_service.get_note(session=session, actor=actor, note_id=note.id)
+        named = list(dict.fromkeys(fields["authors"]))
+        if actor.username not in named:
+            named.insert(0, actor.username)
+        if [a.username for a in note.authors] != named:
+            note = note_service.update_note(session=session, actor=actor, note_id=note.id,
+                                            data=NoteUpdate(base_revision=note.revision, authors=named))
+            session.commit()
     return note
+
+
+def accept_invitations(session: Session, note_id: str) -> None:
+    """Everyone invited to co-sign the note accepts, through the service people use."""
+    for invitation, person in invitations.pending(session, note_id):
+        coauthors.answer(session=session, actor=person, invitation_id=invitation.id, accept=True)
+        session.commit()
 
 
 def token_for(client: TestClient, username: str, password: str = PASSWORD) -> dict[str, str]:
