@@ -44,6 +44,7 @@ def make_note(session: Session, actor: User, **overrides: Any) -> NoteRead:
     if note.pending_authors:
         accept_invitations(session, note.id)
         note = note_service.get_note(session=session, actor=actor, note_id=note.id)
+        session.commit()  # a test's session writes: reading opened a writing transaction
         named = list(dict.fromkeys(fields["authors"]))
         if actor.username not in named:
             named.insert(0, actor.username)
@@ -52,6 +53,12 @@ def make_note(session: Session, actor: User, **overrides: Any) -> NoteRead:
                                             data=NoteUpdate(base_revision=note.revision, authors=named))
             session.commit()
     return note
+
+
+def accept_all(client: TestClient, headers: dict[str, str]) -> None:
+    """The person signed in by `headers` accepts every invitation to co-sign waiting for them."""
+    for invitation in client.get("/api/v1/me/invitations", headers=headers).json():
+        assert client.post(f"/api/v1/invitations/{invitation['id']}/accept", headers=headers).status_code == 200
 
 
 def accept_invitations(session: Session, note_id: str) -> None:

@@ -264,7 +264,8 @@ def edit_form(request: Request, note_id: str, session: SessionDep, actor: UserDe
     note = note_service.read_note(session=session, actor=actor, note=loaded[0])
     values = {k: getattr(note, k) for k in ("title", "body", "kind", "visibility", "licence")}
     values["base_revision"] = note.revision
-    values["authors"] = ", ".join(a.username for a in note.authors)
+    # Those invited stay in the field: a save without them withdraws their invitations.
+    values["authors"] = ", ".join(a.username for a in [*note.authors, *note.pending_authors])
     values["readers"] = ", ".join(note.readers)
     values["community"] = note.community.id if note.community else ""
     state = note_service.current_state(session, *loaded)
