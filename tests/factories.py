@@ -127,7 +127,7 @@ def make_small_site(client: TestClient, session: Session) -> dict[str, Any]:
     note = make_note(session, alice, title="Field notes", body="# Start\n\nWe met at [[Riverside Library]] for a [[Workshop]].\n\n"
                      "## Then\n\nMore words.", published_at="2025-05-01T12:00:00Z", authors=["alice", "bob"])
     saved = client.patch(f"/api/v1/notes/{note.id}", headers=alice_h,
-                         json={"body": "We met again.", "base_revision": 1, "summary": "Shorter"})
+                         json={"body": "We met again.", "base_revision": note.revision, "summary": "Shorter"})
     assert saved.status_code == 200, saved.text
     carnet = client.post("/api/v1/carnets", headers=alice_h, json={
         "title": "Summer", "description": "Summer work.", "axes": [{"name": "Theme", "categories": ["Housing"]}]}).json()

@@ -54,7 +54,7 @@ def parsed(html: str) -> _Head:
 
 def _note(session):  # type: ignore[no-untyped-def]
     alice = make_user(session, "alice", name="Marie-Hélène Laurence")
-    make_user(session, "reseau", name="Réseau des ADN")
+    make_user(session, "reseau", name="Réseau des ADN", password=None)  # a profile without login: named at once
     return alice, make_note(session, alice, title="L’économie « sociale » : un chantier?", authors=["alice", "reseau"],
                             published_at="2024-10-30T12:00:00Z", licence="CC-BY-4.0")
 
