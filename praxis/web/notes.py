@@ -208,7 +208,8 @@ def note_page(request: Request, session: Session, actor: Any, note: NoteRead, re
         revision = revision_service.get_revision(session=session, actor=actor, note_id=note.id, number=rev)
     alternate = f"/api/v1/notes/{note.id}" + (f"/revisions/{rev}" if revision else "")
     requests = edit_requests.list_for_note(session=session, actor=actor, note_id=note.id)
-    can_ask = actor is not None and not note.can_edit and not any(r.status == "pending" for r in requests)
+    # An invited person answers their invitation instead of asking.
+    can_ask = actor is not None and not note.can_edit and not note.invitation and not any(r.status == "pending" for r in requests)
     # ?rev=N cites revision N by its permanent link, even when it is the current one.
     query = citation_pages.style_query(style, rev=rev)
     if rev is None:

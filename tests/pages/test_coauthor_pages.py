@@ -26,6 +26,7 @@ def test_the_editor_invites_and_the_invited_person_accepts_from_the_inbox(app, s
     invited = browser_for(app, session, alice)
     note_page = invited.get(f"/n/{note.id}/").text
     assert "Vous êtes invité·e à co-signer cette note." in page_text(note_page)
+    assert "Demander les droits d'édition" not in note_page  # the invitation is answered instead
     assert "Alice Rivard" not in note_page.split('class="byline"')[1].split("</p>")[0]  # not an author yet
     inbox = invited.get("/u/me/inbox").text
     assert "Bob Tremblay vous invite à co-signer « Chantier »." in page_text(inbox)
