@@ -54,7 +54,7 @@ def parsed(html: str) -> _Head:
 
 def _note(session):  # type: ignore[no-untyped-def]
     alice = make_user(session, "alice", name="Marie-Hélène Laurence")
-    make_user(session, "reseau", name="Réseau des ADN", password=None)  # a profile without login: named at once
+    make_user(session, "reseau", name="Réseau des ADN")
     return alice, make_note(session, alice, title="L’économie « sociale » : un chantier?", authors=["alice", "reseau"],
                             published_at="2024-10-30T12:00:00Z", licence="CC-BY-4.0")
 
@@ -119,7 +119,8 @@ def test_the_note_page_shows_the_citation_with_a_style_switcher_that_works_witho
 
 def test_a_revision_page_cites_that_revision(client, session):
     alice, note = _note(session)
-    client.patch(f"/api/v1/notes/{note.id}", headers=token_for(client, "alice"), json={"base_revision": 1, "title": "Nouveau titre"})
+    client.patch(f"/api/v1/notes/{note.id}", headers=token_for(client, "alice"), json={"base_revision": note.revision, "title": "Nouveau titre"})
+    now = note.revision + 1  # revision 1 is alice's alone: reseau accepted to co-sign in revision 2
     page = client.get(f"/n/{note.id}/?rev=1&style=apa")
     assert "Pour citer cette révision" in page.text
     head = parsed(page.text)
@@ -132,10 +133,10 @@ def test_a_revision_page_cites_that_revision(client, session):
     current = parsed(client.get(f"/n/{note.id}/").text)
     assert current.values("citation_title") == ["Nouveau titre"]
     # Asking for the current revision by number cites its permanent link too, as the API does.
-    asked = client.get(f"/n/{note.id}/?rev=2")
+    asked = client.get(f"/n/{note.id}/?rev={now}")
     assert "Vous consultez la révision" not in asked.text and "Pour citer cette révision" in asked.text
-    assert parsed(asked.text).citation == client.get(f"/api/v1/notes/{note.id}/citation", params={"rev": 2}).json()["text"]
-    assert parsed(asked.text).citation.endswith(f"https://praxis.example.org/n/{note.id}/?rev=2.")
+    assert parsed(asked.text).citation == client.get(f"/api/v1/notes/{note.id}/citation", params={"rev": now}).json()["text"]
+    assert parsed(asked.text).citation.endswith(f"https://praxis.example.org/n/{note.id}/?rev={now}.")
 
 
 def test_terms_carnets_and_bases_are_citable_on_their_pages(client, session):
