@@ -41,7 +41,7 @@ class User(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=64, unique=True, index=True)
-    display_name: str = Field(max_length=200)
+    display_name: str = Field(max_length=200, index=True)  # import finds the people it names by name
     # How citations name the person: family and given names when the display name splits badly,
     # or an organisation, whose name is never split.
     family_name: str | None = Field(default=None, max_length=200)
@@ -201,6 +201,20 @@ class EditRequest(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     decided_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+
+
+class AuthorInvitation(SQLModel, table=True):
+    """A person with an account named as a co-author: they become one only by accepting."""
+
+    __tablename__ = "author_invitation"
+
+    id: str = Field(primary_key=True, max_length=32)
+    note_id: str = Field(foreign_key="note.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
+    invited_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    status: str = Field(default="pending", max_length=16)  # pending, accepted, refused, withdrawn
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class LoginFailure(SQLModel, table=True):

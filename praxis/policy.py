@@ -143,6 +143,26 @@ def edit_request_refusal(actor: Actor, note: Note, author_ids: set[int]) -> Doma
     return None
 
 
+def names_author_at_once(actor: Actor, person: User, author_ids: set[int]) -> bool:
+    """Whether naming `person` as an author makes them one at once: they already are, they name
+    themselves, they are a profile without login (a name from an imported file, who cannot
+    consent), or the system imports. Anyone else with an account, whoever names them (admins
+    too), is invited and becomes an author only by accepting."""
+    return (
+        person.id in author_ids
+        or (actor is not None and actor.id is not None and person.id == actor.id)
+        or person.password_hash is None
+        or actor is SYSTEM
+    )
+
+
+def can_leave_note(actor: Actor, note: Note, author_ids: set[int]) -> bool:
+    """An author takes themselves off a live note, unless they are its last author (pending
+    invitations are not authors, so they do not count)."""
+    return (note.deleted_at is None and is_signed_in(actor) and actor.id in author_ids  # type: ignore[union-attr]
+            and len(author_ids) > 1)
+
+
 def can_request_edit(actor: Actor, note: Note, author_ids: set[int]) -> bool:
     """Whether `actor` may ask to become a co-author: the flag pages show, from the same rule that refuses."""
     return edit_request_refusal(actor, note, author_ids) is None

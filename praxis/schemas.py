@@ -178,10 +178,15 @@ class NoteDetails(Strict):
     synonyms: list[Synonym] | None = Field(None, max_length=30)
 
 
+# How many authors (and readers) one note may name: the API, the forms and import all check these.
+MAX_AUTHORS = 100
+MAX_READERS = 500
+
+
 class NoteCreate(NoteBase, NoteDetails):
     community: NoteId | None = None
-    readers: list[Username] | None = Field(None, max_length=500)
-    authors: list[Username] | None = Field(None, max_length=100)
+    readers: list[Username] | None = Field(None, max_length=MAX_READERS)
+    authors: list[Username] | None = Field(None, max_length=MAX_AUTHORS)
     links: list[NoteId] | None = Field(None, max_length=500)
     published_at: Timestamp | None = None
     summary: Summary | None = None
@@ -200,8 +205,8 @@ class NoteUpdate(NoteDetails):
     visibility: Visibility | None = None
     licence: LicenceId | None = None
     community: NoteId | None = None
-    readers: list[Username] | None = Field(None, max_length=500)
-    authors: list[Username] | None = Field(None, min_length=1, max_length=100)
+    readers: list[Username] | None = Field(None, max_length=MAX_READERS)
+    authors: list[Username] | None = Field(None, min_length=1, max_length=MAX_AUTHORS)
     links: list[NoteId] | None = Field(None, max_length=500)
     published_at: Timestamp | None = None
     summary: Summary | None = None
@@ -282,6 +287,11 @@ class NoteRead(BaseModel):
     deleted_at: datetime | None = None
     can_edit: bool = False
     can_request_edit: bool = False  # may ask to become a co-author (policy.edit_request_refusal)
+    # People invited to co-sign who have not answered (shown to those who may change the note);
+    # they are not authors until they accept.
+    pending_authors: list[AuthorRead] = []
+    invitation: str | None = None  # the reader's own invitation to co-sign, not answered yet
+    can_leave: bool = False  # the reader is an author and not the last one
 
 
 class NoteSummary(BaseModel):
@@ -394,6 +404,20 @@ class NoteQuery(QueryParams):
 
 class EditRequestCreate(Strict):
     message: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_storable)] = ""
+
+
+class InvitationRead(BaseModel):
+    """An invitation to co-sign a note, as the invited person reads it."""
+
+    id: str
+    note_id: str
+    note_title: str
+    note_url: str
+    invited_by: str | None
+    invited_by_name: str | None
+    status: Literal["pending", "accepted", "refused", "withdrawn"]
+    created_at: datetime
+    decided_at: datetime | None
 
 
 class EditRequestRead(BaseModel):
@@ -850,7 +874,7 @@ class DiscussionRead(BaseModel):
 
 class NotificationRead(BaseModel):
     id: int
-    kind: Literal["comment", "reply", "message", "edit_request", "edit_decision", "carnet_entry"]
+    kind: Literal["comment", "reply", "message", "edit_request", "edit_decision", "carnet_entry", "author_invitation"]
     text: str
     url: str
     created_at: datetime
@@ -905,6 +929,7 @@ class NotificationSettings(Strict):
     edit_request: Channel | None = None
     edit_decision: Channel | None = None
     carnet_entry: Channel | None = None
+    author_invitation: Channel | None = None
 
 
 class SenderRead(BaseModel):

@@ -17,8 +17,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from praxis.models import User
-from praxis.schemas import NoteCreate, NoteRead, UserCreate
-from praxis.services import accounts
+from praxis.schemas import NoteCreate, NoteRead, NoteUpdate, UserCreate
+from praxis.services import accounts, coauthors, invitations
 from praxis.services import notes as note_service
 
 PASSWORD = "mot-de-passe-test"
@@ -35,11 +35,37 @@ def make_user(session: Session, username: str = "alice", *, admin: bool = False,
 
 
 def make_note(session: Session, actor: User, **overrides: Any) -> NoteRead:
+    """A note written by `actor`; the co-authors it names accept their invitations (and the
+    authors are then put back in the order named), as people would on the site."""
     fields: dict[str, Any] = {"title": "Qu'est-ce qu'un chantier?", "body": "Un **chantier** réunit des agent·es."}
     fields.update(overrides)
     note = note_service.create_note(session=session, actor=actor, data=NoteCreate(**fields))
     session.commit()
+    if note.pending_authors:
+        accept_invitations(session, note.id)
+        note = note_service.get_note(session=session, actor=actor, note_id=note.id)
+        session.commit()  # a test's session writes: reading opened a writing transaction
+        named = list(dict.fromkeys(fields["authors"]))
+        if actor.username not in named:
+            named.insert(0, actor.username)
+        if [a.username for a in note.authors] != named:
+            note = note_service.update_note(session=session, actor=actor, note_id=note.id,
+                                            data=NoteUpdate(base_revision=note.revision, authors=named))
+            session.commit()
     return note
+
+
+def accept_all(client: TestClient, headers: dict[str, str]) -> None:
+    """The person signed in by `headers` accepts every invitation to co-sign waiting for them."""
+    for invitation in client.get("/api/v1/me/invitations", headers=headers).json():
+        assert client.post(f"/api/v1/invitations/{invitation['id']}/accept", headers=headers).status_code == 200
+
+
+def accept_invitations(session: Session, note_id: str) -> None:
+    """Everyone invited to co-sign the note accepts, through the service people use."""
+    for invitation, person in invitations.pending(session, note_id):
+        coauthors.answer(session=session, actor=person, invitation_id=invitation.id, accept=True)
+        session.commit()
 
 
 def token_for(client: TestClient, username: str, password: str = PASSWORD) -> dict[str, str]:
@@ -101,7 +127,7 @@ def make_small_site(client: TestClient, session: Session) -> dict[str, Any]:
     note = make_note(session, alice, title="Field notes", body="# Start\n\nWe met at [[Riverside Library]] for a [[Workshop]].\n\n"
                      "## Then\n\nMore words.", published_at="2025-05-01T12:00:00Z", authors=["alice", "bob"])
     saved = client.patch(f"/api/v1/notes/{note.id}", headers=alice_h,
-                         json={"body": "We met again.", "base_revision": 1, "summary": "Shorter"})
+                         json={"body": "We met again.", "base_revision": note.revision, "summary": "Shorter"})
     assert saved.status_code == 200, saved.text
     carnet = client.post("/api/v1/carnets", headers=alice_h, json={
         "title": "Summer", "description": "Summer work.", "axes": [{"name": "Theme", "categories": ["Housing"]}]}).json()

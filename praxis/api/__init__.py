@@ -3,12 +3,12 @@
 from fastapi import APIRouter
 
 from praxis.api import (
-    auth, bases, carnets, communities, discussion, edit_requests, files, health, inbox, notes, search, users,
+    auth, bases, carnets, communities, discussion, edit_requests, files, health, inbox, invitations, notes, search, users,
 )
 
 router = APIRouter()
 v1 = APIRouter(prefix="/api/v1")
-for module in (auth, users, notes, files, discussion, inbox, carnets, bases, edit_requests, communities, search):
+for module in (auth, users, notes, files, discussion, inbox, carnets, bases, edit_requests, invitations, communities, search):
     v1.include_router(module.router)
 router.include_router(v1)
 router.include_router(health.router)

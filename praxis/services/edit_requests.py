@@ -12,7 +12,7 @@ from praxis.i18n import N_
 from praxis.models import EditRequest, Note, User, utcnow
 from praxis.schemas import EditRequestCreate, EditRequestRead
 from praxis.services import notes as note_service
-from praxis.services import notifications
+from praxis.services import invitations, notifications
 from praxis.services.urls import note_url, user_url
 
 
@@ -104,6 +104,8 @@ def decide(*, session: Session, actor: policy.Actor, request_id: str, approve: b
             session=session, actor=actor, note=note, base_revision=note.revision, old=old, new=new,
             summary=f"Ajout de {requester.display_name} comme co-auteur·trice",
         )
+    if approve:
+        invitations.close_for(session, note.id, requester.id, "accepted")  # they asked: that is consent
     req.status = "approved" if approve else "refused"
     req.decided_at = utcnow()
     req.decided_by_id = actor.id

@@ -73,16 +73,21 @@ def _person(session: Session, key: tuple[str, str], find: Callable[[], User | No
     return seen[key]
 
 
-def people(session: Session, value: object, where: str, name: str = "authors", *, required: bool = True) -> list[User]:
+def people(session: Session, value: object, where: str, name: str = "authors", *, required: bool = True,
+           limit: int | None = None) -> list[User]:
     """People named in front matter: usernames with names ({username, name}) or display names
-    (which become profiles without login); `name` is the field, for errors."""
+    (which become profiles without login); `name` is the field, for errors; at most `limit`
+    (checked before anyone is looked up or created)."""
     if isinstance(value, (str, dict)):
         value = [value]
     if value is None and not required:
         return []
     if not isinstance(value, list) or (required and not value):
         raise Invalid(f"{where}: '{name}' must list at least one person.", field=name)
+    if limit is not None and len(value) > limit:
+        raise Invalid(f"{where}: '{name}' names {len(value)} people; a note names at most {limit}.", field=name)
     users: list[User] = []
+    seen: set[int | None] = set()  # by id: comparing models one to another made long lists quadratic
     for item in value:
         if isinstance(item, dict) and item.get("username"):
             try:
@@ -101,7 +106,8 @@ def people(session: Session, value: object, where: str, name: str = "authors", *
             user = _person(session, ("name", item), lambda: accounts.profile_for(session=session, name=item))
         else:
             raise Invalid(f"{where}: {name}: each must be a name or {{username, name}}.", field=name)
-        if user not in users:
+        if user.id not in seen:
+            seen.add(user.id)
             users.append(user)
     return users
 

@@ -31,7 +31,7 @@ from praxis.schemas import (
     NoteUpdate,
     is_note_id,
 )
-from praxis.services import accounts, communities, links, memberships
+from praxis.services import accounts, communities, invitations, links, memberships
 from praxis.services.urls import note_url, user_url
 from praxis.vocab import LICENCES
 
@@ -226,7 +226,8 @@ def create_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -> N
         raise NotSignedIn("Sign in to write a note.")
     assert actor is not None
     check_access(session, actor, data.visibility, data.community)
-    authors = users_by_username(session, data.authors) if data.authors else []
+    # People with an account other than the creator are invited, and become authors by accepting.
+    authors, invited = invitations.split(actor, users_by_username(session, data.authors) if data.authors else [], set())
     if actor.id not in {u.id for u in authors}:
         authors.insert(0, actor)
     state = NoteState(
@@ -237,6 +238,7 @@ def create_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -> N
         details=kind_details(data.kind, data.model_dump(include=set(DETAIL_FIELDS)), strict=True),
     )
     note = insert_note(session=session, actor=actor, state=state, summary=data.summary)
+    invitations.invite(session, actor, note.id, invited, withdraw_others=False)
     return read_note(session=session, actor=actor, note=note)
 
 
@@ -382,6 +384,14 @@ def save_note(*, session: Session, actor: policy.Actor, note_id: str, data: Note
     check_access(session, actor, data.visibility or old.visibility, community_id, old=old)
     sent_details = {k: v for k, v in fields.items() if k in DETAIL_FIELDS}
     kind_details(data.kind or old.kind, sent_details, strict=True)  # a detail of another kind is a 422
+    authors, invited = old.authors, None
+    if data.authors:
+        # The authors sent are the whole list: new people with an account are invited (and
+        # invitations left out are withdrawn); only those who are authors count as authors.
+        authors, invited = invitations.split(actor, users_by_username(session, data.authors), set(author_ids))
+        if not authors:
+            raise Invalid("A note keeps at least one author; people invited count once they accept.", field="authors",
+                          text=N_("Une note garde au moins une personne autrice ; les personnes invitées ne comptent qu'une fois l'invitation acceptée."))
     new = NoteState(
         title=data.title if data.title is not None else old.title,
         body=data.body if data.body is not None else old.body,
@@ -389,7 +399,7 @@ def save_note(*, session: Session, actor: policy.Actor, note_id: str, data: Note
         visibility=data.visibility or old.visibility,
         licence=data.licence or old.licence,
         published_at=data.published_at if "published_at" in fields else old.published_at,
-        authors=users_by_username(session, data.authors) if data.authors else old.authors,
+        authors=authors,
         links=_merged_links(session, actor, data.links, old.links),
         community_id=community_id,
         readers=users_by_username(session, data.readers, "readers") if data.readers is not None else old.readers,
@@ -401,8 +411,11 @@ def save_note(*, session: Session, actor: policy.Actor, note_id: str, data: Note
     rendered = render(new.body, links.resolver(session)) if new != old else None
     if begin_writes(session):
         rendered = _still_rendered(session, rendered)
-    return apply_state(session=session, actor=actor, note=note, base_revision=data.base_revision, old=old, new=new,
+    note = apply_state(session=session, actor=actor, note=note, base_revision=data.base_revision, old=old, new=new,
                        summary=data.summary, rendered=rendered)
+    if invited is not None:
+        invitations.invite(session, actor, note.id, invited, withdraw_others=True)
+    return note
 
 
 def delete_note(*, session: Session, actor: policy.Actor, note_id: str) -> None:
@@ -435,6 +448,7 @@ def read_note(*, session: Session, actor: policy.Actor, note: Note) -> NoteRead:
     author_ids = list_author_ids(session, note.id)
     lic = LICENCES[note.licence]
     can_edit = policy.can_edit_note(actor, note, set(author_ids))
+    invited = invitations.pending(session, note.id)
     return NoteRead(
         id=note.id, kind=note.kind, title=note.title, slug=note.slug, body=note.body,
         html=links.visible_html(session, actor, note.html),
@@ -454,6 +468,10 @@ def read_note(*, session: Session, actor: policy.Actor, note: Note) -> NoteRead:
         deleted_at=note.deleted_at,
         can_edit=can_edit,
         can_request_edit=policy.can_request_edit(actor, note, set(author_ids)),
+        pending_authors=[AuthorRead(username=u.username, display_name=u.display_name, url=user_url(session, u.username))
+                         for _inv, u in invited] if can_edit else [],
+        invitation=next((inv.id for inv, u in invited if actor is not None and u.id == actor.id), None),
+        can_leave=policy.can_leave_note(actor, note, set(author_ids)),
     )
 
 

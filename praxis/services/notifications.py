@@ -17,12 +17,12 @@ from sqlmodel import Session, select
 from praxis import i18n, policy
 from praxis.i18n import N_
 from praxis.errors import NotSignedIn
-from praxis.models import Carnet, Note, Notification, NotificationSetting, User, utcnow
+from praxis.models import AuthorInvitation, Carnet, Note, Notification, NotificationSetting, User, utcnow
 from praxis.schemas import AuthorRead, NoteRef, NotificationPage, NotificationRead, NotificationSettings
 from praxis.services import mail
 from praxis.services.urls import carnet_url, note_url, site_url, user_url
 
-KINDS = ("comment", "reply", "message", "edit_request", "edit_decision", "carnet_entry")
+KINDS = ("comment", "reply", "message", "edit_request", "edit_decision", "carnet_entry", "author_invitation")
 # Where a notification goes when its reader never chose: messages written to them by email
 # at once (a person wrote to them), everything else in the site only.
 DEFAULT_CHANNEL = {"message": "email"}
@@ -33,6 +33,7 @@ _TEXT = {
     "edit_request": N_("{who} demande à devenir co-auteur·trice de « {note} »."),
     "edit_decision": N_("Votre demande de droits d'édition sur « {note} » a reçu une réponse."),
     "carnet_entry": N_("{who} a intégré votre note « {note} » au carnet « {carnet} »."),
+    "author_invitation": N_("{who} vous invite à co-signer « {note} »."),
 }
 
 
@@ -142,9 +143,13 @@ def send_digests(session: Session, now: datetime | None = None, *, force: bool =
 
 
 def _visible(actor: User) -> sa.ColumnElement[bool]:
-    """Notifications about what the reader may still see."""
+    """Notifications about what the reader may still see; an invitation to co-sign a note also
+    while it waits for an answer (the invitee may not read a restricted note before accepting)."""
+    invited_to = select(AuthorInvitation.note_id).join(Note, Note.id == AuthorInvitation.note_id).where(  # type: ignore[arg-type]
+        AuthorInvitation.user_id == actor.id, AuthorInvitation.status == "pending", Note.deleted_at.is_(None))  # type: ignore[union-attr]
     return sa.and_(
-        sa.or_(Notification.note_id.is_(None), Notification.note_id.in_(select(Note.id).where(policy.visible_notes(actor)))),  # type: ignore[union-attr,attr-defined]
+        sa.or_(Notification.note_id.is_(None), Notification.note_id.in_(select(Note.id).where(policy.visible_notes(actor))),  # type: ignore[union-attr,attr-defined]
+               sa.and_(Notification.kind == "author_invitation", Notification.note_id.in_(invited_to))),  # type: ignore[union-attr]
         sa.or_(Notification.carnet_id.is_(None), Notification.carnet_id.in_(select(Carnet.id).where(policy.visible_carnets(actor)))),  # type: ignore[union-attr,attr-defined]
     )
 
@@ -172,6 +177,8 @@ def describe(session: Session, rows: Sequence[Notification]) -> list[Notificatio
         carnet = carnets.get(n.carnet_id) if n.carnet_id else None
         if n.kind == "carnet_entry" and carnet:
             url = carnet_url(session, carnet.id)
+        elif n.kind == "author_invitation":
+            url = f"{site_url(session)}/u/me/inbox#invitations"
         elif n.kind == "message" or not note:
             url = f"{site_url(session)}/u/me/inbox" + ("#messages" if n.kind == "message" else "")
         else:

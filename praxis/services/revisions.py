@@ -11,7 +11,7 @@ from praxis.diff import field_changes, word_diff
 from praxis.errors import Invalid, NotFound
 from praxis.models import Note, Revision, User
 from praxis.schemas import AuthorRead, DiffRead, LicenceRead, NoteRead, RevisionRead, RevisionSummary
-from praxis.services import communities, links
+from praxis.services import communities, invitations, links
 from praxis.services import notes as note_service
 from praxis.services.urls import note_url, user_url
 from praxis.vocab import DEFAULT_LICENCE, LICENCES
@@ -115,7 +115,9 @@ def restore_revision(
     meta = rev.meta
     named = meta.get("authors", []) + meta.get("readers", [])
     users = {u.username: u for u in session.exec(select(User).where(User.username.in_(named)))}  # type: ignore[attr-defined]
-    authors = [users[name] for name in meta.get("authors", []) if name in users] or old.authors
+    # Someone with an account who is no longer an author is invited again, not signed up again.
+    authors, invited = invitations.split(actor, [users[name] for name in meta.get("authors", []) if name in users], set(author_ids))
+    authors = authors or old.authors
     readers = [users[name] for name in meta.get("readers", []) if name in users]
     community_id = meta.get("community")
     if community_id is not None and communities.get(session, community_id) is None:
@@ -140,4 +142,5 @@ def restore_revision(
         session=session, actor=actor, note=note, base_revision=note.revision, old=old, new=new,
         summary=summary or f"Restauration de la révision {number}",
     )
+    invitations.invite(session, actor, note.id, invited, withdraw_others=False)
     return note_service.read_note(session=session, actor=actor, note=note)

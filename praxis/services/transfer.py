@@ -25,7 +25,7 @@ from praxis.db import analyze_own_writes
 from praxis.errors import Invalid
 from praxis.markdown import slugify
 from praxis.models import Carnet, CarnetEntry, KnowledgeBase, Note, utcnow
-from praxis.schemas import DETAIL_FIELDS, Body, NoteDetails, Title, is_note_id
+from praxis.schemas import DETAIL_FIELDS, MAX_AUTHORS, MAX_READERS, Body, NoteDetails, Title, is_note_id
 from praxis.services import accounts, collection_files, fields, links
 from praxis.services import notes as note_service
 from praxis.services.urls import site_url
@@ -73,6 +73,8 @@ def _read_file(session: Session, path: Path, post: frontmatter.Post) -> tuple[st
     readers = meta.get("readers") or []
     if not isinstance(readers, list) or not all(isinstance(r, (str, dict)) for r in readers):
         raise Invalid(f"{where}: 'readers' must be a list of usernames or {{username, name}}.", field="readers")
+    if len(readers) > MAX_READERS:
+        raise Invalid(f"{where}: 'readers' names {len(readers)} people; a note names at most {MAX_READERS}.", field="readers")
     # A username must exist; {username, name} (what export writes) becomes a profile if it does not.
     reader_users = [accounts.get_user(session, r) if isinstance(r, str) else fields.people(session, r, where, "readers")[0]
                     for r in readers]
@@ -91,7 +93,7 @@ def _read_file(session: Session, path: Path, post: frontmatter.Post) -> tuple[st
     state = note_service.NoteState(
         title=title, body=body, kind=kind, visibility=visibility, licence=licence,
         published_at=fields.when(meta.get("published"), session, "published", where),
-        authors=fields.people(session, meta.get("authors"), where), links=links,
+        authors=fields.people(session, meta.get("authors"), where, limit=MAX_AUTHORS), links=links,
         community_id=community_id, readers=reader_users,  # type: ignore[arg-type]
         details=note_service.kind_details(kind, details.model_dump(), strict=False),
     )

@@ -4,8 +4,8 @@ from fastapi import APIRouter, Depends
 
 from praxis.deps import require_csrf
 from praxis.web import (
-    auth, bases, carnets, citations, communities, directory, discussion, feeds, files, home, inbox, notes, search, sharing,
-    users,
+    auth, bases, carnets, citations, coauthors, communities, directory, discussion, feeds, files, home, inbox, notes, search,
+    sharing, users,
 )
 
 router = APIRouter(dependencies=[Depends(require_csrf)], include_in_schema=False)
@@ -21,6 +21,7 @@ router.include_router(citations.router)  # before notes: /n/{id}/{slug} would ta
 router.include_router(discussion.router)
 router.include_router(files.router)
 router.include_router(inbox.router)
+router.include_router(coauthors.router)
 router.include_router(carnets.router)
 router.include_router(bases.router)
 router.include_router(notes.router)

@@ -13,7 +13,7 @@ from praxis.deps import ActorDep, SessionDep, UserDep, client_address
 from praxis.errors import Invalid, TooManyRequests
 from praxis.i18n import N_
 from praxis.schemas import ContactCreate, MessageReply, NotificationSettings
-from praxis.services import messages, notifications
+from praxis.services import coauthors, messages, notifications
 from praxis.web.forms import first_error, parse_form
 from praxis.web.notes import note_page_again
 from praxis.web.templating import page
@@ -33,7 +33,8 @@ def inbox(request: Request, session: SessionDep, actor: UserDep) -> Response:
         notifications.mark_read(session=writing, actor=actor, ids=[n.id for n in found.items if not n.read])
         messages.mark_read(session=writing, actor=actor, ids=[m.id for m in received if not m.read])
     request.state.unread = max(0, found.unread - sum(1 for n in found.items if not n.read))
-    return page(request, "inbox/inbox.html", {"notifications": found, "messages": received},
+    return page(request, "inbox/inbox.html", {"notifications": found, "messages": received,
+                                              "invitations": coauthors.mine(session=session, actor=actor)},
                 alternate="/api/v1/me/notifications")
 
 
@@ -41,6 +42,7 @@ KIND_LABELS = {
     "comment": N_("Un commentaire sur une de mes notes"), "reply": N_("Une réponse à un de mes commentaires"),
     "message": N_("Un message qui m'est écrit"), "edit_request": N_("Une demande de droits d'édition sur une de mes notes"),
     "edit_decision": N_("La réponse à une de mes demandes de droits d'édition"), "carnet_entry": N_("Une de mes notes intégrée à un carnet"),
+    "author_invitation": N_("Une invitation à co-signer une note"),
 }
 
 

@@ -211,8 +211,9 @@ def note_page(request: Request, session: Session, actor: Any, note: NoteRead, re
         revision = revision_service.get_revision(session=session, actor=actor, note_id=note.id, number=rev)
     alternate = f"/api/v1/notes/{note.id}" + (f"/revisions/{rev}" if revision else "")
     requests = edit_requests.list_for_note(session=session, actor=actor, note_id=note.id)
-    # Offered by the rule that refuses (policy.edit_request_refusal), while no request waits.
-    can_ask = note.can_request_edit and not any(r.status == "pending" for r in requests)
+    # Offered by the rule that refuses (policy.edit_request_refusal), while no request waits; an
+    # invited person answers their invitation instead of asking.
+    can_ask = note.can_request_edit and not note.invitation and not any(r.status == "pending" for r in requests)
     # ?rev=N cites revision N by its permanent link, even when it is the current one.
     query = citation_pages.style_query(style, rev=rev)
     cited = None
@@ -272,7 +273,8 @@ def edit_form(request: Request, note_id: str, session: SessionDep, actor: UserDe
     note = note_service.read_note(session=session, actor=actor, note=loaded[0])
     values = {k: getattr(note, k) for k in ("title", "body", "kind", "visibility", "licence")}
     values["base_revision"] = note.revision
-    values["authors"] = ", ".join(a.username for a in note.authors)
+    # Those invited stay in the field: a save without them withdraws their invitations.
+    values["authors"] = ", ".join(a.username for a in [*note.authors, *note.pending_authors])
     values["readers"] = ", ".join(note.readers)
     values["community"] = note.community.id if note.community else ""
     state = note_service.current_state(session, *loaded)

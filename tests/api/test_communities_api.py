@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import make_user, token_for
+from tests.factories import accept_all, make_user, token_for
 
 
 @pytest.fixture
@@ -67,8 +67,10 @@ def test_readers_see_a_restricted_note_and_only_authors_see_who_they_are(client,
 
 def test_authors_add_and_remove_co_authors_but_never_the_last(client, people):
     note = client.post("/api/v1/notes", json={"title": "À plusieurs"}, headers=people["alice"]).json()
-    two = client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": 1, "authors": ["alice", "bob"]}, headers=people["alice"])
-    assert [a["username"] for a in two.json()["authors"]] == ["alice", "bob"]
+    invited = client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": 1, "authors": ["alice", "bob"]}, headers=people["alice"])
+    assert [a["username"] for a in invited.json()["pending_authors"]] == ["bob"]
+    accept_all(client, people["bob"])  # revision 2
+    assert [a["username"] for a in client.get(f"/api/v1/notes/{note['id']}").json()["authors"]] == ["alice", "bob"]
     # Bob, now an author, removes Alice.
     one = client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": 2, "authors": ["bob"]}, headers=people["bob"])
     assert [a["username"] for a in one.json()["authors"]] == ["bob"]
@@ -104,9 +106,10 @@ def test_removing_both_managers_at_once_keeps_one(app, client, people):
 def test_opening_a_note_to_a_community_needs_membership_on_every_path(client, people):
     cid = client.post("/api/v1/communities", json={"name": "Cercle"}, headers=people["alice"]).json()["id"]
     note = client.post("/api/v1/notes", json={"title": "Partagée", "community": cid, "authors": ["alice", "bob"]}, headers=people["alice"]).json()
-    hidden = client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": 1, "community": None, "visibility": "restricted"}, headers=people["alice"])
+    accept_all(client, people["bob"])  # revision 2
+    hidden = client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": 2, "community": None, "visibility": "restricted"}, headers=people["alice"])
     assert hidden.status_code == 200
     # Bob, a co-author but no member, can neither relink it nor restore the revision that had it.
-    assert client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": 2, "community": cid}, headers=people["bob"]).status_code == 422
+    assert client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": 3, "community": cid}, headers=people["bob"]).status_code == 422
     assert client.post(f"/api/v1/notes/{note['id']}/revisions/1/restore", headers=people["bob"]).status_code == 422
     assert client.get(f"/api/v1/notes?community={cid}").json()["total"] == 0

@@ -119,7 +119,8 @@ def test_the_note_page_shows_the_citation_with_a_style_switcher_that_works_witho
 
 def test_a_revision_page_cites_that_revision(client, session):
     alice, note = _note(session)
-    client.patch(f"/api/v1/notes/{note.id}", headers=token_for(client, "alice"), json={"base_revision": 1, "title": "Nouveau titre"})
+    client.patch(f"/api/v1/notes/{note.id}", headers=token_for(client, "alice"), json={"base_revision": note.revision, "title": "Nouveau titre"})
+    now = note.revision + 1  # revision 1 is alice's alone: reseau accepted to co-sign in revision 2
     page = client.get(f"/n/{note.id}/?rev=1&style=apa")
     assert "Pour citer cette révision" in page.text
     head = parsed(page.text)
@@ -132,10 +133,10 @@ def test_a_revision_page_cites_that_revision(client, session):
     current = parsed(client.get(f"/n/{note.id}/").text)
     assert current.values("citation_title") == ["Nouveau titre"]
     # Asking for the current revision by number cites its permanent link too, as the API does.
-    asked = client.get(f"/n/{note.id}/?rev=2")
+    asked = client.get(f"/n/{note.id}/?rev={now}")
     assert "Vous consultez la révision" not in asked.text and "Pour citer cette révision" in asked.text
-    assert parsed(asked.text).citation == client.get(f"/api/v1/notes/{note.id}/citation", params={"rev": 2}).json()["text"]
-    assert parsed(asked.text).citation.endswith(f"https://praxis.example.org/n/{note.id}/?rev=2.")
+    assert parsed(asked.text).citation == client.get(f"/api/v1/notes/{note.id}/citation", params={"rev": now}).json()["text"]
+    assert parsed(asked.text).citation.endswith(f"https://praxis.example.org/n/{note.id}/?rev={now}.")
 
 
 def test_a_revision_page_gives_one_date_in_its_meta_tags_coins_and_citation(client, session):

@@ -94,30 +94,30 @@ def _two_authors(session):  # type: ignore[no-untyped-def]
 
 
 def _bob_saves(session, bob, note_id: str, **changes: str) -> None:  # type: ignore[no-untyped-def]
-    note_service.update_note(session=session, actor=bob, note_id=note_id, data=NoteUpdate(base_revision=1, summary="Relecture", **changes))
+    note_service.update_note(session=session, actor=bob, note_id=note_id, data=NoteUpdate(base_revision=2, summary="Relecture", **changes))  # once bob accepted to co-sign
     session.commit()
 
 
 def test_changes_to_different_paragraphs_are_merged_for_the_author_to_check(client, session):
     _, bob, note = _two_authors(session)
     sign_in(client, "alice")
-    opened = client.get(f"/n/{note.id}/edit").text  # alice starts from revision 1
+    opened = client.get(f"/n/{note.id}/edit").text  # alice starts from revision 2
     _bob_saves(session, bob, note.id, body=BASE.replace("Premier paragraphe.", "Premier paragraphe, relu par Bob."))
     mine = BASE.replace("Troisième paragraphe.", "Troisième paragraphe, complété par Alice.")
     conflict = _save(client, note.id, opened, body=mine)
     assert conflict.status_code == 409
     html, text = conflict.text, page_text(conflict.text)
     assert "Quelqu'un a modifié cette note pendant que vous écriviez" in text
-    assert "révision 2, enregistrée par Bob Gagnon le" in text and "« Relecture »" in text
+    assert "révision 3, enregistrée par Bob Gagnon le" in text and "« Relecture »" in text
     assert "Vos modifications et les leurs ont été fusionnées automatiquement : relisez puis enregistrez." in text
     assert _textarea(html, "your-body") == mine and _textarea(html, "current-body") == _body(client, note.id)
     assert "<del>" in html[html.index('id="conflict-diff"'):] and "<ins>" in html[html.index('id="conflict-diff"'):]
     merged = _field(html, "body")
     assert merged == "Premier paragraphe, relu par Bob.\n\nDeuxième paragraphe.\n\nTroisième paragraphe, complété par Alice."
-    assert _field(html, "base_revision") == "2" and 'aria-invalid="true"' not in html.split('id="title"')[1].split(">")[0]
+    assert _field(html, "base_revision") == "3" and 'aria-invalid="true"' not in html.split('id="title"')[1].split(">")[0]
     saved = _save(client, note.id, html)
     assert saved.status_code == 303
-    assert _body(client, note.id) == merged and client.get(f"/api/v1/notes/{note.id}").json()["revision"] == 3
+    assert _body(client, note.id) == merged and client.get(f"/api/v1/notes/{note.id}").json()["revision"] == 4
 
 
 def test_changes_to_the_same_lines_are_marked_refused_until_resolved_and_nothing_is_lost(client, session):
@@ -133,7 +133,7 @@ def test_changes_to_the_same_lines_are_marked_refused_until_resolved_and_nothing
     assert marked == (
         "Premier paragraphe.\n\n"
         "<<<<<<< Votre version\nDeuxième paragraphe, version d'Alice.\n=======\n"
-        "Deuxième paragraphe, version de Bob.\n>>>>>>> Version actuelle (révision 2)\n\n"
+        "Deuxième paragraphe, version de Bob.\n>>>>>>> Version actuelle (révision 3)\n\n"
         "Troisième paragraphe."
     )
     # Saved with the markers still in: refused, and the text stays as it was.
@@ -142,7 +142,7 @@ def test_changes_to_the_same_lines_are_marked_refused_until_resolved_and_nothing
     assert "Le texte contient encore des marques de conflit" in page_text(refused.text)
     assert _field(refused.text, "body") == marked and _body(client, note.id).count("version de Bob") == 1
     # Resolved by keeping both sentences: saved, and neither side lost a word.
-    resolved = marked.replace("<<<<<<< Votre version\n", "").replace("=======\n", "").replace(">>>>>>> Version actuelle (révision 2)\n", "")
+    resolved = marked.replace("<<<<<<< Votre version\n", "").replace("=======\n", "").replace(">>>>>>> Version actuelle (révision 3)\n", "")
     assert _save(client, note.id, refused.text, body=resolved).status_code == 303
     final = _body(client, note.id)
     assert "version d'Alice" in final and "version de Bob" in final and "<<<<<<<" not in final

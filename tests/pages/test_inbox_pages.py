@@ -67,7 +67,7 @@ def test_people_choose_what_reaches_them_by_email(app, session):
     saved = browser.post("/account/notifications", data={"csrf_token": csrf_from(form.text), "comment": "digest", "reply": "email"})
     assert saved.status_code == 200 and "Vos choix sont enregistrés." in saved.text
     assert browser.get("/api/v1/me/notification-settings").json() == {
-        "comment": "digest", "reply": "email", "message": "email", "edit_request": "app", "edit_decision": "app", "carnet_entry": "app",
+        "comment": "digest", "reply": "email", "message": "email", "edit_request": "app", "edit_decision": "app", "carnet_entry": "app", "author_invitation": "app",
     }
     wrong = browser.post("/account/notifications", data={"csrf_token": csrf_from(form.text), "comment": "pigeon"})
     assert wrong.status_code == 422

@@ -17,7 +17,7 @@ def _text(html: str) -> str:
 
 def test_note_page_shows_what_the_contract_lists(client, session):
     alice = make_user(session, "alice", name="Alice Rivard")
-    make_user(session, "maryse", name="Maryse Gervais")
+    make_user(session, "maryse", name="Maryse Gervais", password=None)  # a profile without login: named at once
     org = make_note(session, alice, title="Culture Laval", kind="organisation")
     note = make_note(session, alice, title="Merci de nous aider", body="Avec [[Culture Laval]].", authors=["maryse", "alice"],
                      licence="CC-BY-NC-4.0")
@@ -179,7 +179,7 @@ def test_writing_pages_send_visitors_to_login_and_back(client, session):
 
 def test_authors_are_chosen_in_the_form_in_order(client, session):
     make_user(session, "alice", name="Alice Rivard")
-    make_user(session, "maryse", name="Maryse Gervais")
+    make_user(session, "maryse", name="Maryse Gervais", password=None)  # a profile without login: named at once
     sign_in(client, "alice")
     token = csrf_from(client.get("/n/new").text, "/n/new")
     created = client.post("/n/new", data={"title": "À deux", "authors": "maryse, alice", "csrf_token": token}, follow_redirects=False)

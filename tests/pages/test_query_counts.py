@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from praxis.app import create_app
-from tests.factories import INDEXER, counted, make_note, make_user, token_for
+from tests.factories import INDEXER, accept_all, counted, make_note, make_user, token_for
 
 
 
@@ -36,6 +36,8 @@ def _grow(client: TestClient, headers: dict[str, str], people: list[str], size: 
     body = "Voir " + ", ".join(f"[[{tag} organisation {i}]] et [[{tag} term {i}]]" for i in range(size)) + "."
     note = client.post("/api/v1/notes", headers=headers, json={
         "title": f"{tag} principale", "body": body, "links": linked, "authors": people[:size]}).json()["id"]
+    for person in people[1:size]:
+        accept_all(client, token_for(client, person))  # co-authors accept the invitation
     for i in range(size):
         client.post("/api/v1/notes", headers=headers, json={"title": f"{tag} renvoi {i}", "body": f"Voir [[{tag} principale]]."})
         client.post(f"/api/v1/notes/{note}/comments", headers=headers, json={"body": f"Commentaire {i}."})

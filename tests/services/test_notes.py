@@ -78,7 +78,7 @@ def test_wikilink_by_id_with_label(session):
 
 
 def test_update_writes_the_next_revision_with_a_metadata_snapshot(session):
-    alice, bob = make_user(session, "alice"), make_user(session, "bob")
+    alice, bob = make_user(session, "alice"), make_user(session, "bob", password=None)  # no login: named at once
     note = make_note(session, alice)
     updated = note_service.update_note(
         session=session, actor=alice, note_id=note.id,
@@ -291,15 +291,15 @@ def test_a_save_that_lost_a_race_to_a_note_it_can_no_longer_read_is_not_told_its
         s.commit()
     # Alice wins the race: she hides the note from Mallory.
     note_service.update_note(session=session, actor=alice, note_id=note.id,
-                             data=NoteUpdate(base_revision=1, body="Confidentiel", visibility="restricted", authors=["alice"]))
+                             data=NoteUpdate(base_revision=note.revision, body="Confidentiel", visibility="restricted", authors=["alice"]))
     session.commit()
     with new_session(app.state.engine, app.state.settings, write=True) as s:
         from dataclasses import replace
 
         loaded = s.get(type(stale[0]), note.id)
-        # Mallory's save, made from revision 1, reaches the database after Alice's.
+        # Mallory's save, made from the revision both read, reaches the database after Alice's.
         with pytest.raises(NotFound):
-            note_service.apply_state(session=s, actor=mallory, note=loaded, base_revision=1, old=old,
+            note_service.apply_state(session=s, actor=mallory, note=loaded, base_revision=note.revision, old=old,
                                      new=replace(old, body="Ma version"), summary=None)
 
 

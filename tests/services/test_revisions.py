@@ -6,7 +6,7 @@ from praxis.errors import NotFound
 from praxis.schemas import NoteUpdate
 from praxis.services import notes as note_service
 from praxis.services import revisions as revision_service
-from tests.factories import make_note, make_user
+from tests.factories import accept_invitations, make_note, make_user
 
 
 def _edit(session, actor, note_id, base, **fields):
@@ -19,10 +19,12 @@ def test_history_lists_every_revision_newest_first_with_editor_and_summary(sessi
     alice, bob = make_user(session, "alice", name="Alice Rivard"), make_user(session, "bob")
     note = make_note(session, alice, summary="Première version")
     _edit(session, alice, note.id, 1, body="Deux", authors=["alice", "bob"])
-    _edit(session, bob, note.id, 2, body="Trois", summary="Correction")
+    accept_invitations(session, note.id)  # bob accepts: revision 3
+    _edit(session, bob, note.id, 3, body="Trois", summary="Correction")
     history = revision_service.list_revisions(session=session, actor=None, note_id=note.id)
-    assert [(r.number, r.editor, r.summary) for r in history] == [(3, "bob", "Correction"), (2, "alice", None), (1, "alice", "Première version")]
-    assert history[2].editor_name == "Alice Rivard"
+    assert [(r.number, r.editor, r.summary) for r in history] == [
+        (4, "bob", "Correction"), (3, "bob", "Bob accepte de co-signer"), (2, "alice", None), (1, "alice", "Première version")]
+    assert history[3].editor_name == "Alice Rivard"
 
 
 def test_each_revision_is_readable_on_its_own(session):
@@ -46,7 +48,7 @@ def test_history_follows_the_note_permissions(session):
 
 
 def test_diff_is_word_level_for_the_body_and_field_level_for_metadata(session):
-    alice, _bob = make_user(session, "alice"), make_user(session, "bob")
+    alice, _bob = make_user(session, "alice"), make_user(session, "bob", password=None)  # no login: named at once
     note = make_note(session, alice, title="Chantier", body="Le chantier est ouvert à tous.")
     _edit(session, alice, note.id, 1, title="Chantiers", body="Le chantier est fermé à tous.", licence="CC-BY-4.0", authors=["alice", "bob"])
     change = revision_service.diff_revisions(session=session, actor=None, note_id=note.id, from_=1, to=2)

@@ -262,3 +262,25 @@ def test_an_export_costs_a_few_statements_a_batch_not_some_per_note(app, setting
     exported = frontmatter.load(tmp_path / "out-150" / "notes" / "note-d-essai-7.md")
     assert exported["links"] == ["imp00006"] and [a["name"] for a in exported["authors"]] == ["Aline Poirier", "Bruno Roy"]
     assert "[[Note d'essai 8]]" in exported.content
+
+
+def test_a_file_naming_more_authors_than_a_note_may_have_is_refused_by_name(session, tmp_path):
+    names = "".join(f"\n  - Personne {i}" for i in range(101))
+    (tmp_path / "foule.md").write_text(f"---\ntitle: Foule\nauthors:{names}\n---\nTexte\n", encoding="utf-8")
+    with pytest.raises(Invalid) as err:
+        transfer.import_path(session=session, path=tmp_path)
+    session.rollback()
+    assert "foule.md" in err.value.message and "authors" in err.value.message and "at most 100" in err.value.message
+    assert session.exec(select(User)).all() == []  # refused before anyone was created
+
+
+def test_a_file_naming_as_many_authors_as_a_note_may_have_keeps_them_all_in_order(session, tmp_path):
+    names_list = [f"Personne {i}" for i in range(100)]
+    (tmp_path / "liste.md").write_text(
+        "---\ntitle: Liste\nauthors:\n" + "".join(f"  - {n}\n" for n in names_list[:99]) + "  - Personne 0\n---\nTexte\n",  # a repeat counts once
+        encoding="utf-8")
+    transfer.import_path(session=session, path=tmp_path)
+    session.commit()
+    note = session.exec(select(Note)).one()
+    read = note_service.read_note(session=session, actor=None, note=note)
+    assert [a.display_name for a in read.authors] == names_list[:99]

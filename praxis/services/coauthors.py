@@ -1,0 +1,104 @@
+"""What a co-author does about their own authorship: answer an invitation to co-sign a note
+(accepting makes them its last author, a new revision), and take themselves off a note."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlmodel import Session, select
+
+from praxis import policy
+from praxis.errors import Conflict, Forbidden, NotFound, NotSignedIn
+from praxis.i18n import N_
+from praxis.models import AuthorInvitation, Note, User
+from praxis.schemas import InvitationRead
+from praxis.services import invitations
+from praxis.services import notes as note_service
+from praxis.services.urls import note_url
+
+
+def _signed_in(actor: policy.Actor) -> User:
+    if not policy.is_signed_in(actor):
+        raise NotSignedIn("Sign in first.")
+    assert actor is not None
+    return actor
+
+
+def _read(session: Session, inv: AuthorInvitation, note: Note) -> InvitationRead:
+    inviter = session.get(User, inv.invited_by_id) if inv.invited_by_id else None
+    return InvitationRead(
+        id=inv.id, note_id=note.id, note_title=note.title, note_url=note_url(session, note.id),
+        invited_by=inviter.username if inviter else None, invited_by_name=inviter.display_name if inviter else None,
+        status=inv.status, created_at=inv.created_at, decided_at=inv.decided_at,  # type: ignore[arg-type]
+    )
+
+
+def mine(*, session: Session, actor: policy.Actor) -> list[InvitationRead]:
+    """The invitations to co-sign that the actor has not answered, on live notes, newest first."""
+    actor = _signed_in(actor)
+    rows = session.exec(
+        select(AuthorInvitation, Note).join(Note, Note.id == AuthorInvitation.note_id)  # type: ignore[arg-type]
+        .where(AuthorInvitation.user_id == actor.id, AuthorInvitation.status == "pending", Note.deleted_at.is_(None))  # type: ignore[union-attr]
+        .order_by(AuthorInvitation.created_at.desc(), AuthorInvitation.id)  # type: ignore[attr-defined]
+    ).all()
+    return [_read(session, inv, note) for inv, note in rows]
+
+
+def answer(*, session: Session, actor: policy.Actor, invitation_id: str, accept: bool) -> InvitationRead:
+    """The invited person accepts (they become the note's last author) or refuses. Someone
+    else's invitation answers 404, as one that does not exist."""
+    actor = _signed_in(actor)
+    inv = session.get(AuthorInvitation, invitation_id) if len(invitation_id) <= 32 else None
+    note = session.get(Note, inv.note_id) if inv is not None else None
+    if inv is None or inv.user_id != actor.id or note is None or note.deleted_at is not None:
+        raise NotFound("No such invitation.")
+    if inv.status != "pending":
+        raise Conflict(f"This invitation was already {inv.status}.")
+    author_ids = note_service.list_author_ids(session, note.id)
+    if accept and actor.id not in author_ids:
+        old = note_service.current_state(session, note, author_ids)
+        note_service.apply_state(
+            session=session, actor=actor, note=note, base_revision=note.revision, old=old,
+            new=replace(old, authors=[*old.authors, actor]),
+            summary=f"{actor.display_name} accepte de co-signer",
+        )
+    invitations.close(session, inv, "accepted" if accept else "refused")
+    return _read(session, inv, note)
+
+
+def remove_author(*, session: Session, actor: policy.Actor, note_id: str, username: str) -> None:
+    """Take an author off a note (a new revision), or withdraw an invitation not yet answered.
+    Anyone takes themselves off (`username` their own, or "me"), unless they are the last
+    author; taking someone else off is changing the note's authors, for those who may."""
+    actor = _signed_in(actor)
+    note, author_ids = note_service.load_readable(session, actor, note_id)
+    if username in ("me", actor.username):
+        if actor.id not in author_ids:
+            raise NotFound("You are not an author of this note.")
+        if not policy.can_leave_note(actor, note, set(author_ids)):
+            raise Conflict("You are the note's last author: name another (who accepts) before leaving, or delete the note.",
+                           text=N_("Vous êtes la dernière personne autrice de cette note : une autre doit d'abord accepter d'en être, ou supprimez la note."))
+        person = actor
+    else:
+        note, author_ids = note_service.load_editable(session, actor, note_id)
+        found = session.exec(select(User).where(User.username == username)).first()
+        if found is None:
+            raise NotFound("No such author.")
+        person = found
+        if person.id not in author_ids:
+            pending = [inv for inv, u in invitations.pending(session, note.id) if u.id == person.id]
+            if not pending:
+                raise NotFound("No such author.")
+            invitations.close(session, pending[0], "withdrawn")
+            return
+        if len(author_ids) == 1:
+            raise Conflict("A note keeps at least one author.", text=N_("Une note garde au moins une personne autrice."))
+    if note.deleted_at is not None:
+        raise Forbidden("This note is deleted.")
+    old = note_service.current_state(session, note, author_ids)
+    note_service.apply_state(
+        session=session, actor=actor, note=note, base_revision=note.revision, old=old,
+        new=replace(old, authors=[u for u in old.authors if u.id != person.id]),
+        summary=f"{person.display_name} se retire des auteur·trices" if person.id == actor.id
+        else f"Retrait de {person.display_name} des auteur·trices",
+    )

@@ -1,0 +1,138 @@
+"""Co-authors consent: naming someone with an account invites them; they become an author only
+by accepting; any author may take themselves off a note, never leaving it without one."""
+
+import pytest
+from sqlmodel import select
+
+from praxis import policy
+from praxis.models import User
+from praxis.services import transfer
+from tests.factories import make_user, token_for
+
+
+@pytest.fixture
+def people(client, session):
+    for name in ("alice", "bob", "carl"):
+        make_user(session, name, name=name.capitalize())
+    make_user(session, "root", name="Root", admin=True)
+    return {name: token_for(client, name) for name in ("alice", "bob", "carl", "root")}
+
+
+def _authors(client, note_id, headers=None):
+    return [a["username"] for a in client.get(f"/api/v1/notes/{note_id}", headers=headers or {}).json()["authors"]]
+
+
+def test_no_one_publishes_a_note_in_someone_elses_name(client, people):
+    """The testers' report: bob names alice, then leaves her as the only author."""
+    made = client.post("/api/v1/notes", json={"title": "Manifeste", "authors": ["alice"]}, headers=people["bob"])
+    assert made.status_code == 201
+    note = made.json()
+    assert [a["username"] for a in note["authors"]] == ["bob"]
+    assert [a["username"] for a in note["pending_authors"]] == ["alice"]
+    alone = client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": 1, "authors": ["alice"]}, headers=people["bob"])
+    assert alone.status_code == 422 and alone.json()["detail"][0]["loc"] == ["body", "authors"]
+    assert _authors(client, note["id"]) == ["bob"]
+    # Not on alice's profile, her feed, the author filter, nor cited as hers.
+    assert client.get("/api/v1/notes?author=alice").json()["total"] == 0
+    assert "Manifeste" not in client.get("/u/alice/").text
+    assert "Manifeste" not in client.get("/u/alice/feed.atom").text
+    cite = client.get(f"/api/v1/notes/{note['id']}/citation").json()["text"]
+    assert "Alice" not in cite and "Bob" in cite
+    # The site's pages say the same.
+    assert "Alice" not in client.get(f"/n/{note['id']}/").text.split("<footer")[0].split("Pour citer")[0]
+
+
+def test_the_invited_person_is_told_and_accepts(client, people):
+    note = client.post("/api/v1/notes", json={"title": "À deux", "authors": ["bob", "alice"]}, headers=people["bob"]).json()
+    got = client.get("/api/v1/me/notifications", headers=people["alice"])
+    assert got.status_code == 200, got.text
+    told = got.json()["items"]
+    assert [(n["kind"], n["text"]) for n in told] == [("author_invitation", "Bob vous invite à co-signer « À deux ».")]
+    invitations = client.get("/api/v1/me/invitations", headers=people["alice"]).json()
+    assert [(i["note_id"], i["invited_by"], i["status"]) for i in invitations] == [(note["id"], "bob", "pending")]
+    iid = invitations[0]["id"]
+    assert client.get(f"/api/v1/notes/{note['id']}", headers=people["alice"]).json()["invitation"] == iid
+    assert client.post(f"/api/v1/invitations/{iid}/accept", headers=people["carl"]).status_code == 404  # not carl's
+    assert client.post(f"/api/v1/invitations/{iid}/accept", headers=people["bob"]).status_code == 404
+    accepted = client.post(f"/api/v1/invitations/{iid}/accept", headers=people["alice"])
+    assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
+    after = client.get(f"/api/v1/notes/{note['id']}").json()
+    assert [a["username"] for a in after["authors"]] == ["bob", "alice"] and after["revision"] == 2
+    assert client.post(f"/api/v1/invitations/{iid}/refuse", headers=people["alice"]).status_code == 409
+    assert client.get("/api/v1/notes?author=alice").json()["total"] == 1
+    assert client.get("/api/v1/me/invitations", headers=people["alice"]).json() == []
+
+
+def test_a_refusal_leaves_the_authors_as_they_were(client, people):
+    note = client.post("/api/v1/notes", json={"title": "Refusée", "authors": ["alice"]}, headers=people["bob"]).json()
+    iid = client.get("/api/v1/me/invitations", headers=people["alice"]).json()[0]["id"]
+    refused = client.post(f"/api/v1/invitations/{iid}/refuse", headers=people["alice"])
+    assert refused.status_code == 200 and refused.json()["status"] == "refused"
+    after = client.get(f"/api/v1/notes/{note['id']}", headers=people["bob"]).json()
+    assert [a["username"] for a in after["authors"]] == ["bob"] and after["pending_authors"] == [] and after["revision"] == 1
+
+
+def test_a_restricted_note_invites_without_opening_it_before_acceptance(client, people):
+    note = client.post("/api/v1/notes", json={"title": "Secrète", "visibility": "restricted", "authors": ["carl"]},
+                       headers=people["bob"]).json()
+    assert client.get(f"/api/v1/notes/{note['id']}", headers=people["carl"]).status_code == 404
+    told = client.get("/api/v1/me/notifications", headers=people["carl"]).json()["items"]
+    assert [n["kind"] for n in told] == ["author_invitation"]  # told, though the note is not readable yet
+    iid = client.get("/api/v1/me/invitations", headers=people["carl"]).json()[0]["id"]
+    assert client.post(f"/api/v1/invitations/{iid}/accept", headers=people["carl"]).status_code == 200
+    assert client.get(f"/api/v1/notes/{note['id']}", headers=people["carl"]).status_code == 200
+
+
+def test_saving_without_an_invited_person_withdraws_the_invitation(client, people):
+    note = client.post("/api/v1/notes", json={"title": "Retirée", "authors": ["alice", "carl"]}, headers=people["bob"]).json()
+    kept = client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": 1, "authors": ["bob", "carl"]}, headers=people["bob"])
+    assert kept.status_code == 200
+    assert [a["username"] for a in kept.json()["pending_authors"]] == ["carl"] and kept.json()["revision"] == 1
+    assert client.get("/api/v1/me/invitations", headers=people["alice"]).json() == []
+    assert client.get("/api/v1/me/notifications", headers=people["alice"]).json()["items"] == []
+
+
+def test_admins_invite_people_with_an_account_too(client, people):
+    note = client.post("/api/v1/notes", json={"title": "Admin", "authors": ["alice"]}, headers=people["root"]).json()
+    assert [a["username"] for a in note["authors"]] == ["root"]
+    assert [a["username"] for a in note["pending_authors"]] == ["alice"]
+
+
+def test_a_profile_without_login_is_named_at_once(client, session, people, tmp_path):
+    """People named in imported files cannot consent: naming them needs none."""
+    (tmp_path / "n.md").write_text("---\ntitle: Importée\nauthors: [Maryse Gervais]\n---\nTexte\n", encoding="utf-8")
+    transfer.import_path(session=session, path=tmp_path, actor=policy.SYSTEM)
+    maryse = session.exec(select(User).where(User.display_name == "Maryse Gervais")).one()
+    session.commit()
+    made = client.post("/api/v1/notes", json={"title": "Avec Maryse", "authors": ["bob", maryse.username]}, headers=people["bob"])
+    assert made.status_code == 201, made.text
+    note = made.json()
+    assert [a["username"] for a in note["authors"]] == ["bob", maryse.username] and note["pending_authors"] == []
+
+
+def test_an_author_takes_themselves_off_but_never_leaves_the_note_without_one(client, people):
+    note = client.post("/api/v1/notes", json={"title": "Quitter", "authors": ["alice"]}, headers=people["bob"]).json()
+    # Bob is the only author: alice's invitation does not count.
+    last = client.delete(f"/api/v1/notes/{note['id']}/authors/me", headers=people["bob"])
+    assert last.status_code == 409
+    iid = client.get("/api/v1/me/invitations", headers=people["alice"]).json()[0]["id"]
+    client.post(f"/api/v1/invitations/{iid}/accept", headers=people["alice"])
+    assert client.get(f"/api/v1/notes/{note['id']}", headers=people["alice"]).json()["can_leave"] is True
+    assert client.delete(f"/api/v1/notes/{note['id']}/authors/me", headers=people["carl"]).status_code == 404
+    left = client.delete(f"/api/v1/notes/{note['id']}/authors/alice", headers=people["alice"])
+    assert left.status_code == 204
+    assert _authors(client, note["id"]) == ["bob"]
+    assert client.get("/api/v1/notes?author=alice").json()["total"] == 0
+    assert client.get(f"/api/v1/notes/{note['id']}", headers=people["bob"]).json()["can_leave"] is False
+    assert client.delete(f"/api/v1/notes/{note['id']}/authors/bob", headers=people["bob"]).status_code == 409
+
+
+def test_restoring_a_revision_invites_again_who_left(client, people):
+    note = client.post("/api/v1/notes", json={"title": "Histoire", "authors": ["alice"]}, headers=people["bob"]).json()
+    iid = client.get("/api/v1/me/invitations", headers=people["alice"]).json()[0]["id"]
+    client.post(f"/api/v1/invitations/{iid}/accept", headers=people["alice"])  # revision 2: bob, alice
+    client.delete(f"/api/v1/notes/{note['id']}/authors/me", headers=people["alice"])  # revision 3: bob
+    restored = client.post(f"/api/v1/notes/{note['id']}/revisions/2/restore", headers=people["bob"])
+    assert restored.status_code == 200
+    assert [a["username"] for a in restored.json()["authors"]] == ["bob"]
+    assert [a["username"] for a in restored.json()["pending_authors"]] == ["alice"]

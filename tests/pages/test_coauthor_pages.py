@@ -1,0 +1,53 @@
+"""Co-authorship on the site: the editor invites, the inbox and the note page answer, an author leaves."""
+
+from __future__ import annotations
+
+from tests.factories import browser_for, csrf_from, make_note, make_user, page_text
+
+
+def _edit(browser, note_id, **changes):
+    form = browser.get(f"/n/{note_id}/edit").text
+    fields = {"csrf_token": csrf_from(form, f"/n/{note_id}/edit"), "title": "Chantier", "body": "Texte.", "kind": "note",
+              "visibility": "public", "licence": "CC-BY-SA-4.0"}
+    base = form.split('name="base_revision" value="')[1].split('"')[0]
+    return browser.post(f"/n/{note_id}/edit", data={**fields, "base_revision": base, **changes}, follow_redirects=False)
+
+
+def test_the_editor_invites_and_the_invited_person_accepts_from_the_inbox(app, session):
+    alice = make_user(session, "alice", name="Alice Rivard")
+    bob = make_user(session, "bob", name="Bob Tremblay")
+    note = make_note(session, bob, title="Chantier", body="Texte.")
+    writer = browser_for(app, session, bob)
+    assert _edit(writer, note.id, authors="alice").status_code == 422  # bob alone is no author's list
+    assert _edit(writer, note.id, authors="bob, alice").status_code == 303
+    page = page_text(writer.get(f"/n/{note.id}/").text)
+    assert "Invitation à co-signer en attente : Alice Rivard" in page
+    assert "alice" in writer.get(f"/n/{note.id}/edit").text.split('id="authors"')[1].split(">")[0]  # kept in the field
+    invited = browser_for(app, session, alice)
+    note_page = invited.get(f"/n/{note.id}/").text
+    assert "Vous êtes invité·e à co-signer cette note." in page_text(note_page)
+    assert "Demander les droits d'édition" not in note_page  # the invitation is answered instead
+    assert "Alice Rivard" not in note_page.split('class="byline"')[1].split("</p>")[0]  # not an author yet
+    inbox = invited.get("/u/me/inbox").text
+    assert "Bob Tremblay vous invite à co-signer « Chantier »." in page_text(inbox)
+    action = inbox.split('action="/invitations/')[1].split('"')[0]
+    assert action.endswith("/accept")
+    done = invited.post(f"/invitations/{action}", data={"csrf_token": csrf_from(inbox, f"/invitations/{action}")}, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == f"/n/{note.id}/"
+    byline = invited.get(f"/n/{note.id}/").text.split('class="byline"')[1].split("</p>")[0]
+    assert "Bob Tremblay" in byline and "Alice Rivard" in byline
+    assert "Chantier" in invited.get("/u/alice/").text
+
+
+def test_an_author_leaves_from_the_note_page_unless_last(app, session):
+    alice = make_user(session, "alice", name="Alice Rivard")
+    bob = make_user(session, "bob", name="Bob Tremblay")
+    note = make_note(session, bob, title="Chantier", authors=["bob", "alice"])
+    author = browser_for(app, session, alice)
+    page = author.get(f"/n/{note.id}/").text
+    assert "Me retirer des auteur·trices" in page
+    left = author.post(f"/n/{note.id}/leave", data={"csrf_token": csrf_from(page, f"/n/{note.id}/leave")}, follow_redirects=False)
+    assert left.status_code == 303 and left.headers["location"] == "/u/alice/"
+    assert "Chantier" not in author.get("/u/alice/").text
+    last = browser_for(app, session, bob).get(f"/n/{note.id}/").text
+    assert "Me retirer des auteur·trices" not in last
