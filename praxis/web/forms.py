@@ -49,6 +49,7 @@ FIELD_LABELS = {
     # The notifications form names its fields by kind of notification.
     "comment": N_("Commentaires"), "reply": N_("Réponses"), "edit_request": N_("Demandes de droits d'édition"),
     "edit_decision": N_("Réponses à mes demandes"), "carnet_entry": N_("Notes intégrées à un carnet"),
+    "author_invitation": N_("Invitations à co-signer"), "decision": N_("Réponse"),
 }
 
 

@@ -369,6 +369,9 @@ def _refusals(site: dict, ids: dict) -> dict[str, list[tuple[str, str, dict]]]: 
         "/comments/{comment_id}/delete": [("carol", f"/comments/{cm}/delete", {})],
         "/comments/{comment_id}/hide": [("alice", f"/comments/{cm}/hide", {"reason": long}), ("carol", f"/comments/{cm}/hide", {})],
         "/comments/{comment_id}/restore": [("alice", "/comments/nope/restore", {}), ("carol", f"/comments/{cm}/restore", {})],
+        "/invitations/{invitation_id}/{decision}": [("carol", "/invitations/nope/accept", {}), ("carol", "/invitations/nope/maybe", {})],
+        # The organisation's sole author may not leave it; carol is no author of the note.
+        "/n/{note_id}/leave": [("alice", f"/n/{site['org']}/leave", {}), ("carol", f"/n/{n}/leave", {})],
         "/n/{note_id}/discussion": [("carol", f"/n/{n}/discussion", {"closed": "1"})],
         "/n/{note_id}/files": [("alice", f"/n/{n}/files", {}), ("alice", f"/n/{n}/files", {"file": ("a.exe", b"MZ\x90\x00binary")})],
         "/n/{note_id}/files/{file_id}/delete": [("alice", f"/n/{n}/files/nope/delete", {})],
