@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -21,6 +22,16 @@ from praxis.web.forms import field_label
 KIND_LABELS = {"note": N_("Note"), "organisation": N_("Organisation"), "term": N_("Terme")}
 VISIBILITY_LABELS = {"public": N_("public"), "community": N_("communauté"), "restricted": N_("restreint")}
 
+def datetime_attr(value: datetime | date) -> str:
+    """A <time datetime=""> value HTML accepts: to the second, in UTC (a stored date-time carries
+    microseconds, and HTML allows at most three digits of a second)."""
+    if not isinstance(value, datetime):
+        return value.isoformat()
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc)
+    return value.replace(tzinfo=None).isoformat(timespec="seconds") + ("Z" if value.tzinfo else "")
+
+
 def make_templates(directory: Path, settings: Settings) -> Jinja2Templates:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(directory)),
@@ -36,6 +47,7 @@ def make_templates(directory: Path, settings: Settings) -> Jinja2Templates:
     env.filters["listing"] = lambda value: ", ".join(map(str, value)) if isinstance(value, list) else value
     env.filters["dict_without"] = lambda value, *keys: {k: v for k, v in value.items() if k not in keys}
     env.filters["date"] = lambda value, with_time=False: format_date(value, tz=settings.timezone, lang=i18n.current(), with_time=with_time)
+    env.filters["datetime_attr"] = datetime_attr
     env.filters["number"] = lambda value: i18n.format_number(value)
     env.filters["headings"] = markdown.headings
     # A label kept in code (a kind, a visibility, a field's name), translated as plain text:
