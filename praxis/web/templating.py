@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import jinja2
 from fastapi import Request
@@ -52,6 +52,7 @@ def make_templates(directory: Path, settings: Settings) -> Jinja2Templates:
     env.filters["dict_without"] = lambda value, *keys: {k: v for k, v in value.items() if k not in keys}
     env.filters["date"] = lambda value, with_time=False: format_date(value, tz=settings.timezone, lang=i18n.current(), with_time=with_time)
     env.filters["datetime_attr"] = datetime_attr
+    env.filters["in_language"] = in_language
     env.filters["number"] = lambda value: i18n.format_number(value)
     env.filters["headings"] = markdown.headings
     # A label kept in code (a kind, a visibility, a field's name), translated as plain text:
@@ -69,6 +70,25 @@ def _language_links(request: Request) -> list[tuple[str, str, str]]:
             for code, name in i18n.LANGUAGE_NAMES.items()]
 
 
+def _alternates(request: Request, languages: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    """(hreflang, absolute URL) of this page in each language, and as "x-default" the address
+    without `?lang=`, which serves the language the reader's cookie or browser asks for."""
+    base = request.app.state.settings.site_url.rstrip("/")
+    others = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    path = "/" + request.url.path.lstrip("/")
+    negotiated = f"{base}{path}" + (f"?{urlencode(others)}" if others else "")
+    return [*((code, base + url) for code, _name, url in languages), ("x-default", negotiated)]
+
+
+def in_language(url: str, lang: str | None = None) -> str:
+    """`url` in `lang` (the page's language by default): the same address with `?lang=`.
+    A page names it as its canonical address, since the address without it may serve the
+    other language (to a reader whose cookie or browser asks for it)."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("lang", lang or i18n.current())])))
+
+
 def page(
     request: Request,
     template: str,
@@ -79,12 +99,14 @@ def page(
 ) -> Response:
     """Render a page for the current visitor; `alternate` is the URL of its JSON twin."""
     templates: Jinja2Templates = request.app.state.templates
+    languages = _language_links(request)
     ctx = {
         "actor": getattr(request.state, "actor", None),
         "csrf_token": csrf_token(request),
         "unread": getattr(request.state, "unread", 0),
         "lang": i18n.current(),
-        "languages": _language_links(request),
+        "languages": languages,
+        "alternates": _alternates(request, languages),
         **(context or {}),
     }
     response = templates.TemplateResponse(request, template, ctx, status_code=status_code)
