@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Praxis: a knowledge commons for communities of practice.",
         version="1",
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # served by praxis.api.docs, with Swagger UI's files from the site rather than a CDN
         redoc_url=None,
     )
     app.state.settings = settings
@@ -72,10 +72,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestLogMiddleware)
     install_error_handlers(app)
 
+    from praxis.api import openapi
     from praxis.api import router as api_router
     from praxis.web import router as web_router
 
     app.include_router(api_router)
+    openapi.install(app)
     app.mount("/static", StaticFiles(directory=ROOT / "praxis" / "static"), name="static")
     app.include_router(web_router)
     return app

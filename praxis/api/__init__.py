@@ -3,7 +3,8 @@
 from fastapi import APIRouter
 
 from praxis.api import (
-    auth, bases, carnets, communities, discussion, edit_requests, files, health, inbox, invitations, notes, search, users,
+    auth, bases, carnets, communities, discussion, docs, edit_requests, files, health, inbox, invitations, notes, search,
+    users,
 )
 
 router = APIRouter()
@@ -12,3 +13,4 @@ for module in (auth, users, notes, files, discussion, inbox, carnets, bases, edi
     v1.include_router(module.router)
 router.include_router(v1)
 router.include_router(health.router)
+router.include_router(docs.router)

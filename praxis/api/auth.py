@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
 
+from praxis.api.openapi import VISITORS_TOO, errors
 from praxis.deps import ActorDep, SessionDep, UserDep, bearer_token, client_address, session_token
 from praxis.schemas import PasswordChange, RegisterRequest, TokenList, TokenRead, TokenRequest, UserRead
 from praxis.services import accounts, tokens
@@ -11,14 +12,14 @@ from praxis.services import accounts, tokens
 router = APIRouter(tags=["auth"])
 
 
-@router.post("/auth/register", response_model=UserRead, status_code=201)
+@router.post("/auth/register", response_model=UserRead, status_code=201, openapi_extra=VISITORS_TOO)
 def register(data: RegisterRequest, request: Request, session: SessionDep, actor: ActorDep) -> UserRead:
     """Open an account (while PRAXIS_REGISTRATION=open; admins always)."""
     user = accounts.register(session=session, actor=actor, data=data, registration=request.app.state.settings.registration)
     return accounts.user_read(session, user)
 
 
-@router.post("/auth/token", response_model=TokenRead)
+@router.post("/auth/token", response_model=TokenRead, responses=errors(401, 429))
 def create_token(data: TokenRequest, request: Request, session: SessionDep) -> TokenRead:
     """Exchange a username and password for a bearer token (stored hashed, revocable, expiring
     after PRAXIS_API_TOKEN_DAYS)."""
@@ -53,7 +54,7 @@ def me(session: SessionDep, actor: UserDep) -> UserRead:
     return accounts.user_read(session, actor)
 
 
-@router.post("/me/password", status_code=204)
+@router.post("/me/password", status_code=204, responses=errors(429))
 def change_password(data: PasswordChange, request: Request, session: SessionDep, actor: UserDep) -> Response:
     """Change one's password; every other session and token is revoked."""
     accounts.change_password(

@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter, Response
 
+from praxis.api.openapi import errors
 from praxis.deps import ActorDep, SessionDep
 from praxis.schemas import CommentCreate, CommentHide, CommentRead, CommentUpdate, DiscussionRead, DiscussionUpdate
 from praxis.services import discussion
@@ -15,7 +16,7 @@ def thread(note_id: str, session: SessionDep, actor: ActorDep) -> DiscussionRead
     return discussion.thread(session=session, actor=actor, note_id=note_id)
 
 
-@router.post("/notes/{note_id}/comments", response_model=CommentRead, status_code=201)
+@router.post("/notes/{note_id}/comments", response_model=CommentRead, status_code=201, responses=errors(429))
 def create(note_id: str, data: CommentCreate, session: SessionDep, actor: ActorDep, response: Response) -> CommentRead:
     comment = discussion.create(session=session, actor=actor, note_id=note_id, data=data)
     response.headers["Location"] = comment.url
@@ -34,7 +35,7 @@ def get_comment(comment_id: str, session: SessionDep, actor: ActorDep) -> Commen
     return discussion.get_comment(session=session, actor=actor, comment_id=comment_id)
 
 
-@router.patch("/comments/{comment_id}", response_model=CommentRead)
+@router.patch("/comments/{comment_id}", response_model=CommentRead, responses=errors(429))
 def update(comment_id: str, data: CommentUpdate, session: SessionDep, actor: ActorDep) -> CommentRead:
     return discussion.update(session=session, actor=actor, comment_id=comment_id, data=data)
 

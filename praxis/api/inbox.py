@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
+from praxis.api.openapi import VISITORS_TOO, errors
 from praxis.deps import ActorDep, SessionDep, client_address
 from praxis.schemas import ContactCreate, MessageRead, MessageReply, NotificationPage, NotificationSettings, NotificationsRead
 from praxis.services import messages, notifications
@@ -46,12 +47,12 @@ def read_messages(session: SessionDep, actor: ActorDep) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/me/messages/{message_id}/reply", status_code=201)
+@router.post("/me/messages/{message_id}/reply", status_code=201, responses=errors(429))
 def reply(message_id: str, data: MessageReply, session: SessionDep, actor: ActorDep) -> dict[str, str]:
     return {"id": messages.reply(session=session, actor=actor, message_id=message_id, data=data)}
 
 
-@router.post("/notes/{note_id}/contact", status_code=202)
+@router.post("/notes/{note_id}/contact", status_code=202, responses=errors(429), openapi_extra=VISITORS_TOO)
 def contact(note_id: str, data: ContactCreate, request: Request, session: SessionDep, actor: ActorDep) -> dict[str, str]:
     """Write to the note's authors (202: accepted for their inboxes); visitors give `name` and `email`."""
     messages.contact(session=session, actor=actor, note_id=note_id, data=data, address=client_address(request))

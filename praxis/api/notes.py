@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
+from praxis.api.openapi import StaleSave, errors
 from praxis.db import end_writes
 from praxis.deps import ActorDep, SessionDep, UserDep, reads_only, writes_late
 from praxis.schemas import (
@@ -31,6 +32,9 @@ from praxis.services import revisions as revision_service
 
 router = APIRouter(prefix="/notes", tags=["notes"])
 
+STALE_SAVE = ("`base_revision` is not the note's current revision: nothing was overwritten; the answer holds "
+              "the current revision and the note as it now reads, to merge with.")
+
 
 @router.post("", response_model=NoteRead, status_code=201)
 def create_note(data: NoteCreate, session: SessionDep, actor: UserDep, response: Response) -> NoteRead:
@@ -55,7 +59,7 @@ def suggest(
     return directory.suggest(session=session, actor=actor, q=q, kind=kind, limit=limit)
 
 
-@router.post("/preview", response_model=PreviewRead)
+@router.post("/preview", response_model=PreviewRead, responses=errors(404))
 @reads_only
 def preview(data: PreviewRequest, session: SessionDep, actor: UserDep) -> PreviewRead:
     """A body rendered as saving it would, as the writer would then see it (nothing is saved)."""
@@ -67,7 +71,7 @@ def get_note(note_id: str, session: SessionDep, actor: ActorDep) -> NoteRead:
     return note_service.get_note(session=session, actor=actor, note_id=note_id)
 
 
-@router.patch("/{note_id}", response_model=NoteRead)
+@router.patch("/{note_id}", response_model=NoteRead, responses={409: {"description": STALE_SAVE, "model": StaleSave}})
 @writes_late  # save_note takes the write lock once it has rendered the change
 def update_note(note_id: str, data: NoteUpdate, session: SessionDep, actor: ActorDep) -> NoteRead:
     note = note_service.save_note(session=session, actor=actor, note_id=note_id, data=data)

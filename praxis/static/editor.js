@@ -523,10 +523,12 @@
       storage.removeItem(latest.key);  // nothing this page lacks
     } else if (latest) {
       var when = new Date(latest.draft.saved_at);
-      var time = banner.querySelector("time");
-      time.dateTime = latest.draft.saved_at;
+      // The <time> is made here: an empty one in the page would be invalid HTML.
+      var time = document.createElement("time");
+      if (!isNaN(when)) time.dateTime = when.toISOString();
       time.textContent = isNaN(when) ? latest.draft.saved_at : when.toLocaleString(document.documentElement.lang || undefined,
         { dateStyle: "long", timeStyle: "short" });
+      banner.querySelector("[data-draft-saved]").replaceChildren(time);
       banner.hidden = false;
       banner.querySelector("[data-draft=restore]").addEventListener("click", function () {
         restore(latest.draft.fields || {});

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import jinja2
 from markupsafe import Markup
@@ -36,6 +37,16 @@ def json_ld(value: object) -> Markup:
 KIND_LABELS = {"note": N_("Note"), "organisation": N_("Organisation"), "term": N_("Terme")}
 VISIBILITY_LABELS = {"public": N_("public"), "community": N_("communauté"), "restricted": N_("restreint")}
 
+def datetime_attr(value: datetime | date) -> str:
+    """A <time datetime=""> value HTML accepts: to the second, in UTC (a stored date-time carries
+    microseconds, and HTML allows at most three digits of a second)."""
+    if not isinstance(value, datetime):
+        return value.isoformat()
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc)
+    return value.replace(tzinfo=None).isoformat(timespec="seconds") + ("Z" if value.tzinfo else "")
+
+
 def make_templates(directory: Path, settings: Settings) -> Jinja2Templates:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(directory)),
@@ -46,12 +57,18 @@ def make_templates(directory: Path, settings: Settings) -> Jinja2Templates:
     )
     templates = Jinja2Templates(env=env)
     i18n.install(env)
+    # Notes carry no language of their own: what people write is taken to be in the site's
+    # language (PRAXIS_LANGUAGE), and marked so wherever a page shows it (an English page
+    # reads French titles and bodies with French pronunciation).
+    env.globals["content_lang"] = i18n.supported(settings.language) or "fr"
     env.globals.update(site_name=settings.site_name, registration_open=settings.registration == "open", LICENCES=LICENCES, KIND_LABELS=KIND_LABELS, VISIBILITY_LABELS=VISIBILITY_LABELS,
                        field_label=field_label, OG_LOCALES=OG_LOCALES)
     env.filters["json_ld"] = json_ld
     env.filters["listing"] = lambda value: ", ".join(map(str, value)) if isinstance(value, list) else value
     env.filters["dict_without"] = lambda value, *keys: {k: v for k, v in value.items() if k not in keys}
     env.filters["date"] = lambda value, with_time=False: format_date(value, tz=settings.timezone, lang=i18n.current(), with_time=with_time)
+    env.filters["datetime_attr"] = datetime_attr
+    env.filters["in_language"] = in_language
     env.filters["number"] = lambda value: i18n.format_number(value)
     env.filters["headings"] = markdown.headings
     # A label kept in code (a kind, a visibility, a field's name), translated as plain text:
@@ -69,6 +86,25 @@ def _language_links(request: Request) -> list[tuple[str, str, str]]:
             for code, name in i18n.LANGUAGE_NAMES.items()]
 
 
+def _alternates(request: Request, languages: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    """(hreflang, absolute URL) of this page in each language, and as "x-default" the address
+    without `?lang=`, which serves the language the reader's cookie or browser asks for."""
+    base = request.app.state.settings.site_url.rstrip("/")
+    others = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    path = "/" + request.url.path.lstrip("/")
+    negotiated = f"{base}{path}" + (f"?{urlencode(others)}" if others else "")
+    return [*((code, base + url) for code, _name, url in languages), ("x-default", negotiated)]
+
+
+def in_language(url: str, lang: str | None = None) -> str:
+    """`url` in `lang` (the page's language by default): the same address with `?lang=`.
+    A page names it as its canonical address, since the address without it may serve the
+    other language (to a reader whose cookie or browser asks for it)."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("lang", lang or i18n.current())])))
+
+
 def page(
     request: Request,
     template: str,
@@ -79,12 +115,14 @@ def page(
 ) -> Response:
     """Render a page for the current visitor; `alternate` is the URL of its JSON twin."""
     templates: Jinja2Templates = request.app.state.templates
+    languages = _language_links(request)
     ctx = {
         "actor": getattr(request.state, "actor", None),
         "csrf_token": csrf_token(request),
         "unread": getattr(request.state, "unread", 0),
         "lang": i18n.current(),
-        "languages": _language_links(request),
+        "languages": languages,
+        "alternates": _alternates(request, languages),
         **(context or {}),
     }
     response = templates.TemplateResponse(request, template, ctx, status_code=status_code)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import date
 
 from itsdangerous import Signer
 from playwright.sync_api import expect
@@ -139,6 +140,9 @@ def test_a_draft_survives_a_closed_tab_and_is_forgotten_once_saved(live_site, br
     page.goto(f"{live_site.url}/n/{note.id}/edit")
     banner = page.get_by_role("status").filter(has_text="Un brouillon non enregistré de cette note a été retrouvé")
     expect(banner).to_be_visible()
+    # When the draft was saved, in words and as a machine-readable date HTML accepts.
+    expect(banner.locator("time")).to_have_attribute("datetime", re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$"))
+    expect(banner.locator("time")).to_contain_text(str(date.today().year))
     expect(page.locator("#body")).to_have_value("Texte enregistré.")
     banner.get_by_role("button", name="Restaurer").click()
     expect(banner).to_be_hidden()

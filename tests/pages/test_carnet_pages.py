@@ -126,7 +126,7 @@ def test_the_create_form_makes_a_carnet_with_two_category_lists(app, session):
     assert re.fullmatch(r"/c/[^/]+/", location)
     page = browser.get(location)
     assert page.status_code == 200
-    assert "<h1>Veille logement" in page.text and "<strong>veille</strong>" in page.text
+    assert '<h1><span lang="fr">Veille logement' in page.text and "<strong>veille</strong>" in page.text
     assert "— 0 note</span>" in page.text
     for label in ("Thème", "Région"):
         assert f">{label}</label>" in page.text
@@ -178,7 +178,7 @@ def test_the_carnet_page_shows_its_notes_and_who_integrated_them_when(app, sessi
     visitor = browser_for(app, session, None)
     page = visitor.get(f"/c/{carnet.id}/")
     assert page.status_code == 200
-    assert "<h1>Carnet des chantiers" in page.text
+    assert '<h1><span lang="fr">Carnet des chantiers' in page.text
     assert "Des notes sur les <strong>chantiers</strong> ouverts." in page.text
     assert count_of(page.text) == "1 note"
     item = entry_html(page.text, winter.id)
@@ -585,7 +585,7 @@ def test_strangers_and_visitors_cannot_manage_a_carnet(app, session):
 
     page = browser_for(app, session, alice).get(f"/c/{cid}/").text
     assert entry_ids(page) == [note.id] and '<span class="category">Logement</span>' in page
-    assert "<h1>Carnet des chantiers" in page
+    assert '<h1><span lang="fr">Carnet des chantiers' in page
 
 
 # --- 5. the note page's carnets ----------------------------------------------------------------------

@@ -46,7 +46,7 @@ def test_terms_answer_at_def_slug(client, session):
                      synonyms=["CoP"])
     page = client.get("/def/communaute-de-pratique/")
     assert page.status_code == 200 and "Un groupe qui apprend ensemble." in page.text and "CoP" in page.text
-    assert f'<link rel="canonical" href="https://praxis.example.org/n/{term.id}/">' in page.text
+    assert f'<link rel="canonical" href="https://praxis.example.org/n/{term.id}/?lang=fr">' in page.text
     assert client.get("/def/inexistant/").status_code == 404
     make_note(session, alice, kind="term", title="Secret", visibility="restricted")
     assert client.get("/def/secret/").status_code == 404

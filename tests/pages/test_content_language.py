@@ -1,0 +1,74 @@
+"""What people wrote keeps its language inside a page of the other one (WCAG 3.1.2): French notes
+shown in the English interface are marked lang="fr", so screen readers pronounce them in French."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from tests.factories import make_note, make_user, token_for
+
+
+class TextLanguages(HTMLParser):
+    """Every piece of text of a page's body with the language it is in (the nearest `lang` around
+    it), but the citation: a sentence in the reader's language that names the note (the <title>,
+    whose parts cannot be marked, is in the head)."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.langs: list[str] = [""]
+        self.texts: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag not in self.VOID:
+            skipped = tag == "head" or values.get("id") == "citation-text" or self.langs[-1] == "-"
+            self.langs.append("-" if skipped else values.get("lang") or self.langs[-1])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID and len(self.langs) > 1:
+            self.langs.pop()
+
+    def handle_data(self, data: str) -> None:
+        if data.strip() and self.langs[-1] != "-":
+            self.texts.append((" ".join(data.split()), self.langs[-1]))
+
+
+def languages_of(html: str, words: str) -> set[str]:
+    """The languages in which the page shows the text containing `words`."""
+    parser = TextLanguages()
+    parser.feed(html)
+    return {lang for text, lang in parser.texts if words in text}
+
+
+ENGLISH = {"Accept-Language": "en"}
+TITLE = "Mutualiser les données culturelles"
+BODY = "Les organismes partagent leurs fiches d'événements"
+
+
+def test_french_notes_are_marked_french_in_every_english_listing(client, session) -> None:
+    camille = make_user(session, "camille")
+    note = make_note(session, camille, title=TITLE, body=f"## Pourquoi\n\n{BODY}.\n\n## Comment\n\nEnsemble.\n\n## Après\n\nPlus.")
+    other = make_note(session, camille, title="Une autre note", body=f"Voir [[{TITLE}]].")
+    headers = token_for(client, "camille")
+    carnet = client.post("/api/v1/carnets", headers=headers, json={"title": "Carnet des données", "description": "Le carnet."}).json()
+    assert client.post(f"/api/v1/carnets/{carnet['id']}/notes", headers=headers, json={"note_id": note.id}).status_code == 201
+
+    pages = {
+        "note": f"/n/{note.id}/", "home": "/", "search": "/recherche?q=mutualiser", "carnet": f"/c/{carnet['id']}/",
+        "history": f"/n/{note.id}/history", "profile": "/u/camille/",
+    }
+    for name, path in pages.items():
+        html = client.get(path, headers=ENGLISH).text
+        assert languages_of(html, TITLE) == {"fr"}, name
+        assert languages_of(html, "Carnet des données") <= {"fr"}, name
+        if name in ("note", "home", "carnet"):
+            assert languages_of(html, BODY) == {"fr"}, name  # the body, or its excerpt
+    # The note's headings in its table of contents, and the links to it from another note.
+    page = client.get(f"/n/{note.id}/", headers=ENGLISH).text
+    assert languages_of(page, "Pourquoi") == {"fr"}
+    assert languages_of(client.get(f"/n/{other.id}/", headers=ENGLISH).text, TITLE) == {"fr"}
+    # The interface around them stays English.
+    assert languages_of(page, "Published") == {"en"}
+    assert 'lang="en"' in page.split(">", 2)[1]
