@@ -12,7 +12,7 @@ from praxis.errors import Conflict, Forbidden, NotFound, NotSignedIn
 from praxis.i18n import N_
 from praxis.models import AuthorInvitation, Note, User
 from praxis.schemas import InvitationRead
-from praxis.services import invitations
+from praxis.services import accounts, invitations
 from praxis.services import notes as note_service
 from praxis.services.urls import note_url
 
@@ -55,6 +55,11 @@ def answer(*, session: Session, actor: policy.Actor, invitation_id: str, accept:
     if inv.status != "pending":
         raise Conflict(f"This invitation was already {inv.status}.")
     author_ids = note_service.list_author_ids(session, note.id)
+    inviter = session.get(User, inv.invited_by_id) if inv.invited_by_id else None
+    if accept and (inviter is None or not policy.can_edit_note(inviter, note, set(author_ids))):
+        # An invitation stands only while whoever sent it may still name the note's authors.
+        raise Conflict("This invitation no longer stands: whoever sent it no longer edits the note.",
+                       text=N_("Cette invitation ne tient plus : la personne qui l'a envoyée ne modifie plus cette note."))
     if accept and actor.id not in author_ids:
         old = note_service.current_state(session, note, author_ids)
         note_service.apply_state(
@@ -63,6 +68,7 @@ def answer(*, session: Session, actor: policy.Actor, invitation_id: str, accept:
             summary=f"{actor.display_name} accepte de co-signer",
         )
     invitations.close(session, inv, "accepted" if accept else "refused")
+    invitations.close_for(session, note.id, actor.id, inv.status)  # another invitation to the same note, if any
     return _read(session, inv, note)
 
 
@@ -72,7 +78,7 @@ def remove_author(*, session: Session, actor: policy.Actor, note_id: str, userna
     author; taking someone else off is changing the note's authors, for those who may."""
     actor = _signed_in(actor)
     note, author_ids = note_service.load_readable(session, actor, note_id)
-    if username in ("me", actor.username):
+    if username.lower() in ("me", actor.username):
         if actor.id not in author_ids:
             raise NotFound("You are not an author of this note.")
         if not policy.can_leave_note(actor, note, set(author_ids)):
@@ -81,7 +87,7 @@ def remove_author(*, session: Session, actor: policy.Actor, note_id: str, userna
         person = actor
     else:
         note, author_ids = note_service.load_editable(session, actor, note_id)
-        found = session.exec(select(User).where(User.username == username)).first()
+        found = accounts.get_user(session, username)
         if found is None:
             raise NotFound("No such author.")
         person = found

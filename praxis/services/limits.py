@@ -46,6 +46,10 @@ def address_key(address: str) -> str:
         parsed = ip_address(address)
     except ValueError:
         return address[:64]
+    if parsed.version == 6 and parsed.ipv4_mapped is not None:
+        # A dual-stack listener shows IPv4 visitors as ::ffff:a.b.c.d: each is its own address,
+        # not one /64 that every IPv4 visitor would share (and be throttled as one).
+        return str(parsed.ipv4_mapped)
     if parsed.version == 6:
         return str(ip_network(f"{parsed}/64", strict=False))
     return str(parsed)

@@ -188,3 +188,13 @@ def test_many_addresses_against_one_account_are_slowed_without_locking_the_owner
         assert attempt(owner, PASSWORD) == signed_in  # then the owner signs in
         assert attempt(attackers[0], "devine") == 401 and attempt(attackers[0], "devine") == 429  # slowed again at once
         _later(session, 16 * 60)
+
+
+def test_ipv4_visitors_seen_through_a_dual_stack_listener_are_each_their_own_address(app, session):
+    """Behind a dual-stack listener every IPv4 visitor arrives as ::ffff:a.b.c.d: an attacker
+    failing from one of them does not throttle the owner arriving from another."""
+    make_user(session, "alice")
+    attacker, owner = _from(app, "::ffff:203.0.113.7"), _from(app, "::ffff:198.51.100.20")
+    assert [_token(attacker, "devine") for _ in range(5)] == [401] * 5
+    assert _token(owner, PASSWORD) == 200
+    assert _token(attacker, PASSWORD) == 429

@@ -136,3 +136,32 @@ def test_restoring_a_revision_invites_again_who_left(client, people):
     assert restored.status_code == 200
     assert [a["username"] for a in restored.json()["authors"]] == ["bob"]
     assert [a["username"] for a in restored.json()["pending_authors"]] == ["alice"]
+
+
+def test_an_invitation_stands_only_while_its_sender_edits_the_note(client, people):
+    """bob invites carl, then alice (who invited bob) takes bob off: carl cannot become an
+    author of a note whose remaining authors never invited him."""
+    note = client.post("/api/v1/notes", json={"title": "Carnet de terrain", "visibility": "restricted", "authors": ["bob"]},
+                       headers=people["alice"]).json()
+    bob_inv = client.get("/api/v1/me/invitations", headers=people["bob"]).json()[0]["id"]
+    assert client.post(f"/api/v1/invitations/{bob_inv}/accept", headers=people["bob"]).status_code == 200
+    saved = client.patch(f"/api/v1/notes/{note['id']}", headers=people["bob"],
+                         json={"base_revision": 2, "authors": ["alice", "bob", "carl"]})
+    assert saved.status_code == 200, saved.text
+    carl_inv = client.get("/api/v1/me/invitations", headers=people["carl"]).json()[0]["id"]
+    assert client.delete(f"/api/v1/notes/{note['id']}/authors/bob", headers=people["alice"]).status_code in (200, 204)
+    refused = client.post(f"/api/v1/invitations/{carl_inv}/accept", headers=people["carl"])
+    assert refused.status_code == 409 and "no longer" in refused.json()["detail"]
+    assert _authors(client, note["id"], people["alice"]) == ["alice"]
+    assert client.get(f"/api/v1/notes/{note['id']}", headers=people["carl"]).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["Carl", "%00", "x" * 300])
+def test_taking_off_an_author_by_any_spelling_of_a_name_never_fails_the_server(client, people, name):
+    note = client.post("/api/v1/notes", json={"title": "Nom", "authors": ["carl"]}, headers=people["alice"]).json()
+    answer = client.delete(f"/api/v1/notes/{note['id']}/authors/{name}", headers=people["alice"])
+    if name == "Carl":  # a username is case-insensitive: carl's invitation is withdrawn
+        assert answer.status_code in (200, 204)
+        assert client.get("/api/v1/me/invitations", headers=people["carl"]).json() == []
+    else:
+        assert answer.status_code == 404
