@@ -231,8 +231,8 @@ def _stamp_used(session: Session, token_id: int, now: datetime) -> None:
     try:
         with writer(engine).begin() as conn:
             conn.execute(stamp)
-    except sa.exc.OperationalError:
-        pass  # the database is busy: a later request of the same token stamps it
+    except (sa.exc.OperationalError, sa.exc.TimeoutError):
+        pass  # the database is busy (or the pool is): a later request of the same token stamps it
 
 
 def revoke_token(*, session: Session, token: str) -> bool:

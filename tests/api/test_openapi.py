@@ -101,3 +101,16 @@ def test_the_api_docs_load_nothing_from_outside(client) -> None:
         assert asset.status_code == 200 and len(asset.content) > 100, url
     assert client.get("/static/swagger-ui/swagger-ui-bundle.js").headers["content-type"].startswith(("text/javascript", "application/javascript"))
     assert client.get("/redoc").status_code == 404  # ReDoc would load from a CDN: not offered
+
+
+def test_the_api_docs_show_the_site_name_as_text(settings) -> None:
+    from fastapi.testclient import TestClient
+
+    from praxis.app import create_app
+
+    app = create_app(settings.model_copy(update={"site_name": "Praxis <script>alert(1)</script>"}))
+    with TestClient(app, base_url="https://testserver") as client:
+        page = client.get("/docs").text
+    app.state.search.close()
+    app.state.engine.dispose()
+    assert "<script>alert(1)" not in page and "Praxis &lt;script&gt;alert(1)&lt;/script&gt; — API" in page
