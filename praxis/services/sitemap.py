@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
-from praxis import policy
+from praxis import i18n, policy
 from praxis.errors import NotFound
 from praxis.models import Carnet, KnowledgeBase, Note
 from praxis.services import carnets
@@ -22,6 +22,7 @@ from praxis.services.urls import base_url, carnet_url, note_url, site_url
 
 PAGE_SIZE = 50_000
 _NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+_XHTML = "http://www.w3.org/1999/xhtml"
 # Never crawled: the API (each page links its JSON twin), search results (endless), the forms
 # and account pages, and a note's diffs (every pair of revisions). Pages that may be crawled but
 # not indexed (history, revisions, what is not public) say so themselves with `noindex`.
@@ -68,8 +69,19 @@ def sitemap_xml(session: Session, page: int | None = None) -> str:
         start = 0
         if len(urls) >= PAGE_SIZE:
             break
-    body = "".join(f"<url><loc>{escape(loc)}</loc><lastmod>{_day(when)}</lastmod></url>\n" for loc, when in urls)
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{_NS}">\n{body}</urlset>\n'
+    language = i18n.site_language(session)
+    body = "".join(_entry(loc, when, language) for loc, when in urls)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{_NS}" xmlns:xhtml="{_XHTML}">\n{body}</urlset>\n'
+
+
+def _entry(url: str, when: datetime, language: str) -> str:
+    """One page: its canonical address (in the site's language, as the page itself names it:
+    the address without `?lang=` serves whichever language a reader asks for), when it last
+    changed, and its address in each language (hreflang alternates, as the page lists them)."""
+    alternates = "".join(f'<xhtml:link rel="alternate" hreflang="{lang}" href="{escape(f"{url}?lang={lang}")}"/>'
+                         for lang in i18n.LANGUAGES)
+    return (f"<url><loc>{escape(f'{url}?lang={language}')}</loc><lastmod>{_day(when)}</lastmod>{alternates}"
+            f'<xhtml:link rel="alternate" hreflang="x-default" href="{escape(url)}"/></url>\n')
 
 
 def _index(session: Session, pages: int) -> str:

@@ -98,8 +98,19 @@ def world(client, session):  # type: ignore[no-untyped-def]
 
 
 def _locs(xml: str) -> set[str]:
-    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    return {loc.text or "" for loc in ET.fromstring(xml).findall("s:url/s:loc", ns)}
+    """The pages a sitemap lists, each by its address without `?lang=`, after checking that it
+    names each by the canonical address its page gives (in the site's language) and lists
+    every language's address."""
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    pages = set()
+    for url in ET.fromstring(xml).findall("s:url", ns):
+        loc = url.findtext("s:loc", "", ns)
+        assert loc.endswith("/?lang=fr"), loc
+        page = loc.removesuffix("?lang=fr")
+        alternates = {link.get("hreflang"): link.get("href") for link in url.findall("x:link", ns)}
+        assert alternates == {"fr": loc, "en": f"{page}?lang=en", "x-default": page}
+        pages.add(page)
+    return pages
 
 
 def test_the_sitemap_lists_public_notes_carnets_and_bases_only_whoever_asks(app, client, session, world):
@@ -146,7 +157,7 @@ def test_a_public_note_is_described_to_link_previews_and_search_engines(app, cli
         description = "Un chantier réunit des agent·es autour d'un projet commun."
         assert head.one("description") == description == head.one("og:description")
         assert head.one("og:title") == "Qu'est-ce qu'un chantier?" and head.one("og:type") == "article"
-        assert head.one("og:url") == f"{SITE}/n/{world['public']}/" and head.one("og:site_name") == "Praxis"
+        assert head.one("og:url") == f"{SITE}/n/{world['public']}/?lang=fr" and head.one("og:site_name") == "Praxis"
         assert head.one("og:locale") == "fr_CA"
         data = head.ld()
         assert data["@context"] == "https://schema.org" and data["@type"] == "ScholarlyArticle"
@@ -175,7 +186,7 @@ def test_carnets_and_bases_are_described_with_their_public_bases_only(client, se
     assert data["@type"] == "Collection" and data["author"] == [{"@type": "Person", "name": "Alice Rivard", "url": f"{SITE}/u/alice/"}]
     assert data["isPartOf"] == [{"@type": "Collection", "name": "Base public", "url": f"{SITE}/b/{world['bases']['public']}/"}]
     base = head_of(client.get(f"/b/{world['bases']['public']}/").text)
-    assert not base.noindex and base.one("og:url") == f"{SITE}/b/{world['bases']['public']}/"
+    assert not base.noindex and base.one("og:url") == f"{SITE}/b/{world['bases']['public']}/?lang=fr"
     assert base.ld()["description"] == "Les savoirs du réseau."
     # A filtered view of a carnet repeats it: described, not indexed.
     assert head_of(client.get(f"/c/{world['carnets']['public']}/?q=chantier").text).noindex
@@ -207,4 +218,4 @@ def test_account_pages_editor_inbox_search_history_and_revisions_are_noindex(app
 def test_public_listings_are_indexed_and_described(client, session, world, path):
     head = head_of(client.get(path).text)
     assert not head.noindex
-    assert head.one("og:url") == SITE + path and head.one("description") and head.one("og:title")
+    assert head.one("og:url") == f"{SITE}{path}?lang=fr" and head.one("description") and head.one("og:title")
