@@ -41,6 +41,7 @@ def test_the_account_lists_api_tokens_and_revokes_them(app, client, session):
     assert listing.status_code == 200 and "Sauvegarde nocturne" in text
     assert "Expire le" in text and "Dernière utilisation" in text and "jamais utilisé" not in text
     assert text.count("Révoquer") == 1
+    assert "Révoquer Sauvegarde nocturne" in text  # each button names its token, for a screen reader's list of buttons
     action = re.search(r'action="(/account/tokens/\d+/revoke)"', listing.text).group(1)  # type: ignore[union-attr]
     revoked = browser.post(action, data={"csrf_token": csrf_from(listing.text, action)})
     assert revoked.status_code == 200 and "Aucun jeton d'API en cours." in page_text(revoked.text)

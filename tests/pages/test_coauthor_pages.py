@@ -51,3 +51,15 @@ def test_an_author_leaves_from_the_note_page_unless_last(app, session):
     assert "Chantier" not in author.get("/u/alice/").text
     last = browser_for(app, session, bob).get(f"/n/{note.id}/").text
     assert "Me retirer des auteur·trices" not in last
+
+
+def test_two_people_invited_are_named_under_a_plural(app, session):
+    alice = make_user(session, "alice", name="Alice Rivard")
+    make_user(session, "bob", name="Bob Tremblay")
+    make_user(session, "carol", name="Carol Gagnon")
+    note = make_note(session, alice, title="Chantier")
+    writer = browser_for(app, session, alice)
+    assert _edit(writer, note.id, authors="alice, bob, carol").status_code == 303
+    assert "Invitations à co-signer en attente : Bob Tremblay , Carol Gagnon" in page_text(writer.get(f"/n/{note.id}/").text)
+    english = page_text(writer.get(f"/n/{note.id}/?lang=en").text)
+    assert "Invitations to co-sign awaiting an answer: Bob Tremblay , Carol Gagnon" in english

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from praxis.schemas import NoteCreate
+from praxis.services import notes as note_service
 from tests.factories import browser_for, csrf_from, make_note, make_user, page_text
 
 
@@ -16,11 +18,11 @@ def test_the_header_counts_what_is_unread_and_the_inbox_shows_it_once(app, sessi
     writer.post(f"/n/{note.id}/comments", data={"csrf_token": csrf_from(page.text, f"/n/{note.id}/comments"), "body": "Bravo."})
     reader = browser_for(app, session, alice)
     home = reader.get("/")
-    assert "Boîte de réception 1 non lues" in page_text(home.text)
+    assert "Boîte de réception 1 non lue" in page_text(home.text) and "1 non lues" not in page_text(home.text)
     inbox = reader.get("/u/me/inbox")
     assert inbox.status_code == 200
     assert "Nouveau Bob Tremblay a commenté votre note « Chantier »." in page_text(inbox.text)
-    assert "non lues" not in page_text(inbox.text)  # read as soon as shown
+    assert "non lue" not in page_text(inbox.text)  # read as soon as shown
     again = page_text(reader.get("/u/me/inbox").text)
     assert "Nouveau" not in again and "Bob Tremblay a commenté votre note « Chantier »." in again
     assert browser_for(app, session, None).get("/u/me/inbox", follow_redirects=False).status_code == 303  # sign in first
@@ -71,3 +73,14 @@ def test_people_choose_what_reaches_them_by_email(app, session):
     }
     wrong = browser.post("/account/notifications", data={"csrf_token": csrf_from(form.text), "comment": "pigeon"})
     assert wrong.status_code == 422
+
+
+def test_an_invitation_in_the_inbox_names_its_note_in_the_language_it_is_written_in(app, session):
+    bob = make_user(session, "bob", name="Bob Tremblay")
+    alice = make_user(session, "alice", name="Alice Rivard")
+    note = note_service.create_note(session=session, actor=bob,
+                                    data=NoteCreate(title="Chantier", body="Texte.", authors=["bob", "alice"]))
+    session.commit()
+    inbox = browser_for(app, session, alice).get("/u/me/inbox?lang=en").text
+    assert "Bob Tremblay invites you to co-sign “Chantier”." in page_text(inbox)
+    assert re.search(rf'<a lang="fr" href="[^"]*/n/{note.id}/">Chantier</a>', inbox)

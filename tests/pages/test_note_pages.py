@@ -4,7 +4,7 @@ import re
 from html import unescape
 
 from praxis.services.accounts import get_user
-from tests.factories import csrf_from, make_note, make_user, sign_in, token_for
+from tests.factories import browser_for, csrf_from, make_note, make_user, sign_in, token_for
 
 
 def _text(html: str) -> str:
@@ -226,3 +226,18 @@ def test_home_lists_recent_notes_and_pages(client, session):
     assert by_title.index("Note numéro 0") < by_title.index("Note numéro 1") < by_title.index("Note numéro 10")
     assert 'href="/?sort=title&amp;p=2"' in client.get("/?sort=title").text
     assert client.get("/?sort=hasard").status_code == 422
+
+
+def test_an_admin_reads_a_deleted_note_without_a_dead_feed_link_or_a_doubled_full_stop(app, client, session):
+    alice = make_user(session, "alice")
+    admin = make_user(session, "root", admin=True)
+    note = make_note(session, alice, title="Note effacée")
+    assert client.delete(f"/api/v1/notes/{note.id}", headers=token_for(client, "alice")).status_code == 204
+    reader = browser_for(app, session, admin)
+    page = reader.get(f"/n/{note.id}/")
+    assert page.status_code == 200 and "Seuls les administrateur·trices la voient." in _text(page.text)
+    assert "Demander les droits d'édition" not in page.text
+    assert reader.get(f"/n/{note.id}/discussion.atom").status_code == 404
+    assert "discussion.atom" not in page.text  # no link to a feed that answers 404
+    english = _text(reader.get(f"/n/{note.id}/?lang=en").text)
+    assert "this note was deleted. Only administrators see it." in english and ".." not in english
