@@ -122,7 +122,8 @@ def page(
         "unread": getattr(request.state, "unread", 0),
         "lang": i18n.current(),
         "languages": languages,
-        "alternates": _alternates(request, languages),
+        # An error page is no page in any language: it names no other address of itself.
+        "alternates": _alternates(request, languages) if status_code < 400 else [],
         **(context or {}),
     }
     response = templates.TemplateResponse(request, template, ctx, status_code=status_code)

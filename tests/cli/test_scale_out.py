@@ -111,7 +111,10 @@ def site(tmp_path: Path, smtp: tuple[Inbox, int]) -> Iterator[tuple[Server, Serv
         env.update(
             PRAXIS_DATABASE_URL=url, PRAXIS_SECRET_KEY=SECRET, PRAXIS_SITE_URL="http://praxis.example.org",
             PRAXIS_SMTP_URL=f"smtp://127.0.0.1:{smtp[1]}?tls=none", PRAXIS_MAIL_INTERVAL="0.2",
+            # An empty site stays empty (the sample site would be found wherever the servers start).
+            PRAXIS_CONTENT_DIR=str(tmp_path / "empty-content"),
         )
+        (tmp_path / "empty-content").mkdir()
         a, b = Server(tmp_path / "a", env), Server(tmp_path / "b", env)
         try:
             deadline = time.monotonic() + 60
