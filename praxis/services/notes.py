@@ -206,8 +206,8 @@ def insert_notes(*, session: Session, actor: policy.Actor, notes: Sequence[NewNo
     for model, values in rows.items():  # the note first, then what refers to it
         insert_rows(session, model, values)
     ids = [row["id"] for row in rows[Note]]
-    search_queue.enqueue(session, ids, dependents=True)  # statements, not a flush: the queue is told here
-    if not link_later:
+    if not link_later:  # else `link_new_notes`, which renders them, tells the queue
+        search_queue.enqueue(session, ids, dependents=True)  # statements, not a flush: the queue is told here
         links.adopt_dangling_links(session, ids)
     return ids
 
