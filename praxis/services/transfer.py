@@ -20,7 +20,7 @@ import yaml
 from sqlmodel import Session, select
 
 from praxis import policy, text
-from praxis.db import analyze_own_writes
+from praxis.db import analyze_own_writes, reader_of
 from praxis.errors import Invalid
 from praxis.markdown import slugify
 from praxis.models import Carnet, CarnetEntry, KnowledgeBase, Note, utcnow
@@ -131,12 +131,13 @@ def _write_checked(session: Session, checked: import_check.Checked, actor: polic
         step(len(batch))
     if report.created > _BATCH:
         analyze_own_writes(session, "note", "note_author", "revision")  # linking looks them up
-    for number, batch in enumerate(_batches(to_link), 1):
-        links.link_new_notes(session=session, notes=batch)
-        if number % 100 == 0:
-            analyze_own_writes(session, "note_link")  # which it also reads as it grows
-        _let_go(session)
-        step(len(batch))
+    with reader_of(session) as reader:  # the rendering reads outside the batch's transaction
+        for number, batch in enumerate(_batches(to_link), 1):
+            links.link_new_notes(session=session, notes=batch, reading=reader)
+            if number % 100 == 0:
+                analyze_own_writes(session, "note_link")  # which it also reads as it grows
+            _let_go(session)
+            step(len(batch))
     for batch in _batches(to_update):
         for note_id, state, dates in batch:
             _update(session, actor, report, note_id, state, dates)
