@@ -7,6 +7,7 @@ description. A base's file lists its managers and its carnets in order.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,7 +90,7 @@ def import_carnet(session: Session, meta: dict, body: str, where: str) -> bool:
     return write_carnet(session, check_carnet(session, meta, body, where))
 
 
-def check_carnet(session: Session, meta: dict, body: str, where: str, coming: set[str] = frozenset()) -> CarnetFile:  # type: ignore[assignment]
+def check_carnet(session: Session, meta: dict, body: str, where: str, coming: Collection[str] = ()) -> CarnetFile:
     """Every value of a carnet's file checked, writing nothing; `coming`: ids of notes the same
     import writes before it."""
     common = _common(session, meta, body, where)
@@ -148,7 +149,7 @@ def write_carnet(session: Session, checked: CarnetFile) -> bool:
     return new
 
 
-def _checked_entries(session: Session, rows: list[dict], known: dict[str, CarnetCategory], coming: set[str]) -> list[dict]:
+def _checked_entries(session: Session, rows: list[dict], known: dict[str, CarnetCategory], coming: Collection[str]) -> list[dict]:
     """A carnet file's entries, every one checked (a carnet of a large import can hold tens of
     thousands: the notes are looked up in a few queries)."""
     existing = set(links.known_ids(session, [r["note"] for r in rows if isinstance(r.get("note"), str) and is_note_id(r["note"])]))
@@ -233,7 +234,7 @@ def carnet_file(session: Session, carnet: Carnet, note_ids: set[str]) -> tuple[d
 # --- bases -----------------------------------------------------------------------------------
 
 
-def import_base(session: Session, meta: dict, body: str, where: str, coming: set[str] = frozenset(), *,  # type: ignore[assignment]
+def import_base(session: Session, meta: dict, body: str, where: str, coming: Collection[str] = (), *,
                 write: bool = True) -> bool:
     """Create or replace the base the file describes; its carnets must exist (`coming`: ids of
     carnets the same import writes before it). `write` false only checks the file."""
