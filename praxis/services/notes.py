@@ -167,9 +167,9 @@ def insert_notes(*, session: Session, actor: policy.Actor, notes: Sequence[NewNo
     """Write new notes with their first revisions, in a few statements however many there are
     (the one way notes are created: the API, the forms and import), and return their ids.
 
-    `link_later`: their renderings and links wait for `links.link_new_notes` in the same
-    transaction (import writes every note first, then links them all: one rendering each).
-    Notes written together do not resolve each other's [[titles]] otherwise."""
+    `link_later`: their renderings, links and indexing wait for `links.link_new_notes` (import
+    writes every note first, then links them all, batch by batch, each batch committed: one
+    rendering each). Notes written together do not resolve each other's [[titles]] otherwise."""
     now = utcnow()
     blank = render("")
     rendered = [blank] * len(notes) if link_later else links.render_all(session, [new.state.body for new in notes])
