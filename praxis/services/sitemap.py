@@ -19,7 +19,7 @@ from sqlmodel import Session, func, select
 from praxis import i18n, policy
 from praxis.errors import NotFound
 from praxis.models import Carnet, KnowledgeBase, Note
-from praxis.services import carnets
+from praxis.services import bases, carnets
 from praxis.services.urls import base_url, carnet_url, note_url, site_url
 
 PAGE_SIZE = 50_000  # the protocol's limit for one file
@@ -45,7 +45,8 @@ def _sources() -> list[tuple[sa.Select, str]]:  # type: ignore[type-arg]
         (select(Note.id, Note.updated_at).where(policy.visible_notes(None)), "n"),
         # A carnet's date as a visitor sees it: changes to notes hidden from visitors do not move it.
         (select(Carnet.id, carnets.seen_updated_at(None)).where(policy.visible_carnets(None)), "c"),
-        (select(KnowledgeBase.id, KnowledgeBase.updated_at).where(policy.visible_bases(None)), "b"),
+        # A base's too: carnets hidden from visitors coming, changing or going do not move it.
+        (select(KnowledgeBase.id, bases.seen_updated_at(None)).where(policy.visible_bases(None)), "b"),
     ]
 
 
