@@ -37,7 +37,9 @@ from praxis.deps import CSRF_COOKIE, SESSION_COOKIE, csrf_cookie, csrf_mac, new_
 # typed), the probes, and files, which carry their own validators.
 _UNCACHED_PREFIXES = ("/static/", "/healthz", "/readyz", "/recherche", "/api/v1/search", "/api/v1/users/suggest")
 _STORED_TYPES = (b"text/html", b"application/json", b"application/atom+xml", b"application/xml", b"text/plain")
-_LARGEST_ENTRY = 1024 * 1024
+# The most one answer may weigh to be kept: a larger one is rendered for each request (the
+# sitemap sizes its pages by it, so crawlers are answered from here).
+LARGEST_ENTRY = 1024 * 1024
 _DROPPED_HEADERS = {b"set-cookie", b"date", b"content-length", b"etag", b"last-modified", b"cache-control"}
 # The cookies a visitor's page may depend on: the CSRF token (put back per visitor) and the
 # language (part of the key). The app never sees a visitor's other cookies on the cached path.
@@ -263,7 +265,7 @@ class ConditionalGetMiddleware:
         return None
 
     def _store(self, key: tuple[str, ...], entry: Entry) -> None:
-        if len(entry.body) > _LARGEST_ENTRY:
+        if len(entry.body) > LARGEST_ENTRY:
             return
         old = self.entries.pop(key, None)
         if old is not None:

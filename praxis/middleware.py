@@ -105,7 +105,8 @@ _CSP = (
 
 
 class SecurityHeadersMiddleware:
-    """Headers every response carries: no sniffing, no framing, a strict content policy."""
+    """Headers every response carries: no sniffing, no framing, a strict content policy (the API
+    docs' Swagger UI too: it is started from a file, praxis/static/api-docs.js)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -114,9 +115,6 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        # The interactive API docs load their own scripts; every other page gets the strict policy.
-        strict = scope["path"] != "/docs"
-
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
@@ -126,7 +124,7 @@ class SecurityHeadersMiddleware:
                     (b"x-frame-options", b"DENY"),
                 ]
                 # A route that sets its own policy (the attached files' sandbox) keeps it alone.
-                if strict and not any(name.lower() == b"content-security-policy" for name, _ in headers):
+                if not any(name.lower() == b"content-security-policy" for name, _ in headers):
                     headers.append((b"content-security-policy", _CSP.encode()))
                 message["headers"] = headers
             await send(message)

@@ -1,8 +1,15 @@
-"""Bases de connaissances: collections of carnets, each with its own description and visibility."""
+"""Bases de connaissances: collections of carnets, each with its own description and visibility.
+
+What a reader sees of a base comes from what that reader may see: its carnets, their count, and
+when it last changed (`seen_updated_at`), so that nothing about it moves when only carnets hidden
+from the reader come, change or go."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
 from praxis import policy
@@ -60,6 +67,25 @@ def visible_carnets_of(session: Session, actor: policy.Actor, base_id: str) -> l
     ))
 
 
+def seen_updated_at(actor: policy.Actor) -> ColumnElement[datetime]:
+    """When a base last changed as `actor` sees it, for any query on `KnowledgeBase`: the later of
+    its own `updated_at` (changes every reader sees) and the gathering of the last carnet the actor
+    may read in it."""
+    last_added = (
+        select(sa.func.max(BaseCarnet.added_at))
+        .join(Carnet, Carnet.id == BaseCarnet.carnet_id)  # type: ignore[arg-type]
+        .where(BaseCarnet.base_id == KnowledgeBase.id, policy.visible_carnets(actor))
+        .correlate(KnowledgeBase)
+        .scalar_subquery()
+    )
+    return carnets.later_of(KnowledgeBase.updated_at, last_added)
+
+
+def updated_for(session: Session, actor: policy.Actor, base_id: str) -> datetime:
+    """The base's `seen_updated_at` for `actor`."""
+    return session.exec(select(seen_updated_at(actor)).where(KnowledgeBase.id == base_id)).one()
+
+
 def _managers(session: Session, base_id: str) -> list[MemberRead]:
     rows = session.exec(
         select(User.username, User.display_name)
@@ -83,7 +109,8 @@ def read(*, session: Session, actor: policy.Actor, base_id: str, query: NoteQuer
         managers=_managers(session, base.id),
         carnets=carnets.summaries(session, actor, visible_carnets_of(session, actor, base.id)),
         notes=note_service.list_notes(session=session, actor=actor, query=query),
-        created_at=base.created_at, updated_at=base.updated_at, can_manage=policy.can_manage_base(actor, manager),
+        created_at=base.created_at, updated_at=updated_for(session, actor, base.id),
+        can_manage=policy.can_manage_base(actor, manager),
     )
 
 
@@ -120,9 +147,19 @@ def create(*, session: Session, actor: policy.Actor, data: BaseCreate) -> BaseRe
 
 
 def _touch(session: Session, base: KnowledgeBase) -> None:
+    """Record a change every reader of the base sees: its settings, its managers, or a carnet they
+    all read coming or going (see `_touch_for_all`)."""
     base.updated_at = utcnow()
     session.add(base)
     session.flush()
+
+
+def _touch_for_all(session: Session, base: KnowledgeBase, carnet: Carnet) -> None:
+    """A carnet gathered into the base or taken out of it moves the base's `updated_at` only when
+    every reader of the base reads the carnet (a public one): a reader learns nothing of a carnet
+    they may not see. The others' gatherings still show to those who read them (`seen_updated_at`)."""
+    if policy.is_public(carnet.visibility):
+        _touch(session, base)
 
 
 def update(*, session: Session, actor: policy.Actor, base_id: str, data: BaseUpdate) -> BaseRead:
@@ -160,20 +197,22 @@ def add_carnet(*, session: Session, actor: policy.Actor, base_id: str, data: Bas
     for index, row in enumerate(rows):
         row.position = index
         session.add(row)
-    _touch(session, base)
+    _touch_for_all(session, base, carnet)
     return read(session=session, actor=actor, base_id=base.id)
 
 
 def remove_carnet(*, session: Session, actor: policy.Actor, base_id: str, carnet_id: str) -> None:
     base = load_managed(session, actor, base_id)
-    link = session.exec(
-        select(BaseCarnet).join(Carnet, Carnet.id == BaseCarnet.carnet_id)  # type: ignore[arg-type]
+    found = session.exec(
+        select(BaseCarnet, Carnet).join(Carnet, Carnet.id == BaseCarnet.carnet_id)  # type: ignore[arg-type]
         .where(BaseCarnet.base_id == base.id, BaseCarnet.carnet_id == carnet_id, policy.visible_carnets(actor))
     ).first() if is_note_id(carnet_id) else None
-    if link is None:  # a carnet the manager may not see is not theirs to take out
+    if found is None:  # a carnet the manager may not see is not theirs to take out
         raise NotFound("This carnet is not in the base.")
+    link, carnet = found
     session.delete(link)
-    _touch(session, base)
+    session.flush()
+    _touch_for_all(session, base, carnet)
 
 
 def add_manager(*, session: Session, actor: policy.Actor, base_id: str, username: str) -> BaseRead:

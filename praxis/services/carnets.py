@@ -99,7 +99,14 @@ def seen_updated_at(actor: policy.Actor) -> ColumnElement[datetime]:
         .correlate(Carnet)
         .scalar_subquery()
     )
-    return sa.case((last_added > Carnet.updated_at, last_added), else_=Carnet.updated_at)  # type: ignore[operator]
+    return later_of(Carnet.updated_at, last_added)
+
+
+def later_of(own: ColumnElement[datetime], last_seen: ColumnElement[datetime]) -> ColumnElement[datetime]:
+    """The later of a collection's own `updated_at` and the last date among what the reader sees in
+    it (NULL when they see nothing there); a CASE, since SQLite's max() and PostgreSQL's greatest()
+    disagree on NULL."""
+    return sa.case((last_seen > own, last_seen), else_=own)  # type: ignore[operator]
 
 
 def updated_for(session: Session, actor: policy.Actor, carnet_ids: Sequence[str]) -> dict[str, datetime]:

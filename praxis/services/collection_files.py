@@ -261,7 +261,8 @@ def import_base(session: Session, meta: dict, body: str, where: str, coming: Col
     for user in common.managers:
         session.add(BaseManager(base_id=base.id, user_id=user.id))
     for position, carnet_id in enumerate(dict.fromkeys(carnet_ids)):
-        session.add(BaseCarnet(base_id=base.id, carnet_id=carnet_id, position=position))
+        # Gathered no later than the base's date, which the file gives (`bases.seen_updated_at`).
+        session.add(BaseCarnet(base_id=base.id, carnet_id=carnet_id, position=position, added_at=base.updated_at))
     session.flush()
     return new
 

@@ -64,7 +64,8 @@ def base_feed(session: Session, actor: policy.Actor, base_id: str, site_name: st
     """The newest notes across a base's carnets; NotFound when the reader may not see the base."""
     base, _manager = bases.load_readable(session, actor, base_id)
     page = base_url(session, base.id)
-    spec = FeedSpec(f"base/{base.id}/feed", base.title, page, f"{page}feed.atom", base.updated_at, _query(base=base.id))
+    since = bases.updated_for(session, actor, base.id)  # as the reader sees it
+    spec = FeedSpec(f"base/{base.id}/feed", base.title, page, f"{page}feed.atom", since, _query(base=base.id))
     return render(session, actor, spec, site_name)
 
 

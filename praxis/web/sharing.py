@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
+from praxis import caching
 from praxis.deps import SessionDep
 from praxis.services import sitemap
 
@@ -18,4 +19,6 @@ def robots(session: SessionDep) -> Response:
 
 @router.get("/sitemap.xml")
 def sitemap_xml(session: SessionDep, page: Annotated[int | None, Query(ge=1, le=100_000)] = None) -> Response:
-    return Response(sitemap.sitemap_xml(session, page), media_type="application/xml; charset=utf-8")
+    # Pages the page cache keeps, so that crawlers' visits are answered from it.
+    sitemap_page = sitemap.sitemap_xml(session, page, max_bytes=caching.LARGEST_ENTRY)
+    return Response(sitemap_page, media_type="application/xml; charset=utf-8")

@@ -4,7 +4,7 @@ from several pages (bibtexparser, pybtex), and CSL-JSON against the CSL schema."
 from __future__ import annotations
 
 import json
-from importlib.metadata import distribution
+from pathlib import Path
 
 import bibtexparser
 import jsonschema
@@ -61,10 +61,12 @@ def test_a_key_never_changes_when_another_note_appears_and_every_page_has_its_ow
     assert len(keys) == 5
 
 
-def _csl_schema() -> dict:
-    # The CSL-JSON schema (csl-data.json) of the Citation Style Language project, as the
-    # csl-data package ships it (MIT); its item object allows no property outside the list.
-    return json.loads(distribution("csl-data").locate_file("csl_data/csl-data.json").read_text(encoding="utf-8"))
+def _csl_validator() -> jsonschema.Draft7Validator:
+    # The CSL-JSON schema of the Citation Style Language project (CSL 1.0.2, MIT), kept in
+    # tests/schemas/ (its README says where it comes from): an item allows no property outside its list.
+    schema = json.loads((Path(__file__).parents[1] / "schemas" / "csl-data.json").read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator.check_schema(schema)
+    return jsonschema.Draft7Validator(schema)
 
 
 @pytest.mark.parametrize("licence", ["CC-BY-4.0", "all-rights-reserved"])
@@ -72,10 +74,13 @@ def test_csl_json_is_valid_against_the_csl_schema_and_keeps_the_licence_in_its_n
     alice = make_user(session, "alice", name="Alice Rivard")
     note = make_note(session, alice, title="Chantier", licence=licence, published_at="2024-10-30T12:00:00Z")
     client.patch(f"/api/v1/notes/{note.id}", headers=token_for(client, "alice"), json={"base_revision": 1, "body": "Révisé."})
-    validator = jsonschema.Draft3Validator(_csl_schema())
+    validator = _csl_validator()
     for path in (f"/n/{note.id}/citation.json", f"/n/{note.id}/citation.json?rev=1"):
         items = client.get(path).json()
         assert [e.message for e in validator.iter_errors(items)] == []
         assert items[0]["note"] == f"rights: {licence}"
+        # Not blind: the same item with the `license` it once carried (no CSL variable) is refused.
+        refused = [e.message for e in validator.iter_errors([{**items[0], "license": licence}])]
+        assert refused == ["Additional properties are not allowed ('license' was unexpected)"]
     api = json.loads(client.get(f"/api/v1/notes/{note.id}/citation", params={"style": "csl-json"}).json()["text"])
     assert [e.message for e in validator.iter_errors(api)] == []

@@ -9,8 +9,9 @@ from html.parser import HTMLParser
 
 import pytest
 
+from praxis import caching
 from praxis.services import accounts, sitemap
-from tests.factories import browser_for, make_note, make_user, token_for
+from tests.factories import browser_for, counted, make_note, make_user, token_for
 
 SITE = "https://praxis.example.org"
 HOSTILE = 'Chantier </script><script>alert("x")</script> <!-- & </SCRIPT >'
@@ -140,6 +141,30 @@ def test_a_large_sitemap_is_an_index_of_pages(client, session, world, monkeypatc
     assert len(first) == 3 and len(second) == 1 and not first & second
     assert client.get("/sitemap.xml?page=3").status_code == 404
     assert client.get("/sitemap.xml?page=zero").status_code == 422
+
+
+def test_each_page_of_a_large_sitemap_is_kept_for_the_next_crawler(app, client, session, monkeypatch):
+    # However large the site, every page of its sitemap fits in what the page cache keeps of one
+    # answer: a crawler's next visit is served from there, not built again from every public row.
+    monkeypatch.setattr(caching, "LARGEST_ENTRY", 4096)  # eight addresses a page, at 500 bytes at most each
+    alice = make_user(session, "alice", name="Alice Rivard")
+    public = {f"{SITE}/n/{make_note(session, alice, title=f'Note {i}').id}/" for i in range(20)}
+    make_note(session, alice, title="Note secrète", visibility="restricted")
+    index = client.get("/sitemap.xml")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    pages = [loc.text or "" for loc in ET.fromstring(index.text).findall("s:sitemap/s:loc", ns)]
+    assert len(pages) > 1 and all(page.startswith(f"{SITE}/sitemap.xml?page=") for page in pages)
+    listed: list[str] = []
+    for page in pages:
+        first = client.get(page.removeprefix(SITE))
+        assert first.status_code == 200 and len(first.content) <= 4096
+        with counted(app.state.engine) as statements:
+            again = client.get(page.removeprefix(SITE))
+        assert again.text == first.text
+        reads = [statement for statement in statements if statement.lstrip().upper().startswith("SELECT")]
+        assert reads and all("site_state" in read for read in reads), reads  # the change counter only: kept
+        listed += _locs(first.text)
+    assert sorted(listed) == sorted(public)  # every public note once, and nothing else
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_api_and_search(client, session):
