@@ -311,9 +311,9 @@ def import_(path: Path) -> None:
     settings = Settings()
     engine = make_engine(settings)
     upgrade(engine)
-    files = transfer.count_files(path)  # each is two steps (see transfer.import_path)
+    files = transfer.count_files(path)  # each is three steps (see transfer.import_path)
     started = time.perf_counter()
-    with typer.progressbar(length=2 * files, label="Importing", file=sys.stderr) as bar, \
+    with typer.progressbar(length=3 * files, label="Importing", file=sys.stderr) as bar, \
             session_scope(engine, settings) as session:
         report = transfer.import_path(session=session, path=path, progress=bar.update)
     seconds = time.perf_counter() - started

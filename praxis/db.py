@@ -156,6 +156,14 @@ def make_engine(settings: Settings) -> Engine:
     )
 
 
+def reader_of(session: Session) -> Session:
+    """A session that only reads, on the database and site of `session` (on SQLite it takes no
+    write lock, where a writing session takes it at its first statement)."""
+    reader = PraxisSession(session.info.get("engine") or session.get_bind(), expire_on_commit=False)
+    reader.info.update({k: v for k, v in session.info.items() if k in _SITE_KEYS})
+    return reader
+
+
 def writer(engine: Engine) -> Engine:
     """The engine for a transaction that will write (an immediate transaction on SQLite)."""
     return engine.execution_options(sqlite_begin="IMMEDIATE")
@@ -166,6 +174,9 @@ class PraxisSession(Session):
 
 
 changes.track(PraxisSession)
+
+
+_SITE_KEYS = ("site_url", "site_name", "timezone", "language", "engine")  # what new_session puts in `info`
 
 
 def new_session(engine: Engine, settings: Settings, *, write: bool) -> Session:

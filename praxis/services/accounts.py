@@ -157,8 +157,9 @@ def set_active(*, session: Session, actor: User | None, username: str, active: b
     return user
 
 
-def profile_for(*, session: Session, name: str) -> User:
-    """The user a front-matter author names: a username, a display name, or a new profile."""
+def profile_for(*, session: Session, name: str, create: bool = True) -> User:
+    """The user a front-matter author names: a username, a display name, or a new profile (not
+    added to the session when `create` is false: an import checking its files)."""
     name = " ".join(name.split())
     if not name:
         raise Invalid("An author name is empty.", field="authors", text=N_("Un nom d'auteur·trice est vide."))
@@ -176,8 +177,9 @@ def profile_for(*, session: Session, name: str) -> User:
         n += 1
         username = f"{base}.{n}"
     user = User(username=username, display_name=name)
-    session.add(user)
-    session.flush()
+    if create:
+        session.add(user)
+        session.flush()
     return user
 
 

@@ -28,13 +28,14 @@ def axes_of(session: Session, carnet_id: str) -> list[tuple[CarnetAxis, list[Car
     return [(axis, [c for c in cats if c.axis_id == axis.id]) for axis in axes]
 
 
-def _key(name: str) -> str:
+def key_of(name: str) -> str:
+    """How a category name is compared: case and accents ignored."""
     return fold(name)[:100]
 
 
 def _check_free(session: Session, carnet_id: str, name: str, *, but: int | None = None) -> None:
     clash = session.exec(
-        select(CarnetCategory.id).where(CarnetCategory.carnet_id == carnet_id, CarnetCategory.name_key == _key(name))
+        select(CarnetCategory.id).where(CarnetCategory.carnet_id == carnet_id, CarnetCategory.name_key == key_of(name))
     ).first()
     if clash is not None and clash != but:
         raise Invalid(f"The carnet already has a category named '{name}'.", field="categories")
@@ -83,7 +84,7 @@ def add_category(session: Session, carnet: Carnet, axis: CarnetAxis, name: str) 
     if count >= MAX_CATEGORIES:
         raise Invalid(f"A category list has at most {MAX_CATEGORIES} categories.", field="categories")
     _check_free(session, carnet.id, name)
-    category = CarnetCategory(carnet_id=carnet.id, axis_id=axis.id, position=count, name=name, name_key=_key(name))
+    category = CarnetCategory(carnet_id=carnet.id, axis_id=axis.id, position=count, name=name, name_key=key_of(name))
     session.add(category)
     session.flush()
     return category
@@ -92,7 +93,7 @@ def add_category(session: Session, carnet: Carnet, axis: CarnetAxis, name: str) 
 def find(session: Session, carnet_id: str, name: str) -> CarnetCategory | None:
     """The carnet's category of this name (case and accents ignored)."""
     return session.exec(
-        select(CarnetCategory).where(CarnetCategory.carnet_id == carnet_id, CarnetCategory.name_key == _key(name))
+        select(CarnetCategory).where(CarnetCategory.carnet_id == carnet_id, CarnetCategory.name_key == key_of(name))
     ).first()
 
 
@@ -108,7 +109,7 @@ def rename(session: Session, carnet: Carnet, name: str, new_name: str) -> Carnet
     category = load(session, carnet, name)
     _check_free(session, carnet.id, new_name, but=category.id)
     category.name = new_name
-    category.name_key = _key(new_name)
+    category.name_key = key_of(new_name)
     session.add(category)
     session.flush()
     return category
@@ -171,7 +172,7 @@ def choose(known: dict[str, CarnetCategory], names: Sequence[str]) -> list[Carne
     """`resolve` among categories read once (`by_key`): import files many notes in one carnet."""
     chosen: list[CarnetCategory] = []
     for name in names:
-        category = known.get(_key(name))
+        category = known.get(key_of(name))
         if category is None:
             raise Invalid(f"'{name}' is not a category of this carnet.", field="categories")
         if category in chosen:

@@ -7,6 +7,7 @@ description. A base's file lists its managers and its carnets in order.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ from praxis.models import (
     BaseManager,
     Carnet,
     CarnetAxis,
+    CarnetCategory,
     CarnetEntry,
     CarnetMember,
     EntryCategory,
@@ -29,7 +31,7 @@ from praxis.models import (
     User,
     utcnow,
 )
-from praxis.schemas import AxisCreate, CarnetSort, Markdown, Title, is_note_id
+from praxis.schemas import MAX_AXES, AxisCreate, CarnetSort, Markdown, Title, is_note_id
 from praxis.search import queue as search_queue
 from praxis.services import categories, fields, links, memberships
 
@@ -70,18 +72,55 @@ def _common(session: Session, meta: dict, body: str, where: str) -> Common:
 # --- carnets ---------------------------------------------------------------------------------
 
 
+@dataclass
+class CarnetFile:
+    """A carnet's file, checked: what `write_carnet` writes."""
+
+    common: Common
+    guide: str
+    sort: str
+    axes: list[AxisCreate]
+    contributors: list[User]
+    entries: list[dict]  # note, categories (names), pinned, position, added_by, added_at; checked
+
+
 def import_carnet(session: Session, meta: dict, body: str, where: str) -> bool:
     """Create or replace the carnet the file describes; True when it was new. The notes it names
     must exist (in the same import or on the site)."""
+    return write_carnet(session, check_carnet(session, meta, body, where))
+
+
+def check_carnet(session: Session, meta: dict, body: str, where: str, coming: Collection[str] = ()) -> CarnetFile:
+    """Every value of a carnet's file checked, writing nothing; `coming`: ids of notes the same
+    import writes before it."""
     common = _common(session, meta, body, where)
     guide = fields.checked(where, "guide", lambda: _markdown.validate_python(meta.get("guide") or ""))
     sort = fields.checked(where, "sort", lambda: _sort.validate_python(meta.get("sort", "manual")))
     axes = fields.checked(where, "axes", lambda: _axes.validate_python(meta.get("axes") or []))
+    if len(axes) > MAX_AXES:
+        raise Invalid(f"{where}: a carnet has at most {MAX_AXES} category lists.", field="axes")
+    # The carnet's categories as `categories.choose` reads them, numbered by list, not yet written.
+    known: dict[str, CarnetCategory] = {}
+    for number, axis in enumerate(axes):
+        for name in axis.categories:
+            key = categories.key_of(name)
+            if key in known:
+                raise Invalid(f"{where}: the carnet already has a category named '{name}'.", field="categories")
+            known[key] = CarnetCategory(carnet_id=common.id, axis_id=number, position=0, name=name, name_key=key)
     contributors = fields.people(session, meta.get("contributors"), where, "contributors", required=False)
     rows = meta.get("entries") or []
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
         raise Invalid(f"{where}: 'entries' must be a list of {{note, categories, …}}.", field="entries")
+    try:
+        entries = _checked_entries(session, rows, known, coming)
+    except Invalid as exc:
+        raise Invalid(f"{where}: {exc.message}", field=exc.field) from None
+    return CarnetFile(common=common, guide=guide, sort=sort, axes=axes, contributors=contributors, entries=entries)
 
+
+def write_carnet(session: Session, checked: CarnetFile) -> bool:
+    """Write a checked carnet file; True when the carnet was new."""
+    common = checked.common
     carnet = session.get(Carnet, common.id)
     new = carnet is None
     if carnet is None:
@@ -91,47 +130,42 @@ def import_carnet(session: Session, meta: dict, body: str, where: str) -> bool:
         search_queue.enqueue(session, session.exec(select(CarnetEntry.note_id).where(CarnetEntry.carnet_id == carnet.id)).all())
         for table in (CarnetEntry, CarnetAxis, CarnetMember):
             session.execute(sa.delete(table).where(table.carnet_id == carnet.id))  # type: ignore[attr-defined]
-    carnet.title, carnet.description, carnet.guide, carnet.sort = common.title, common.description, guide, sort
+    carnet.title, carnet.description, carnet.guide, carnet.sort = common.title, common.description, checked.guide, checked.sort
     carnet.visibility, carnet.community_id = common.visibility, common.community_id
     carnet.created_at = common.created or carnet.created_at
     session.add(carnet)
     session.flush()
     for user in common.managers:
         session.add(CarnetMember(carnet_id=carnet.id, user_id=user.id, role="manager"))
-    for user in contributors:
+    for user in checked.contributors:
         if user not in common.managers:
             session.add(CarnetMember(carnet_id=carnet.id, user_id=user.id, role="contributor"))
-    try:
-        for axis in axes:
-            categories.add_axis(session, carnet, axis)
-        _import_entries(session, carnet, rows)
-    except Invalid as exc:
-        raise Invalid(f"{where}: {exc.message}", field=exc.field) from None
+    for axis in checked.axes:
+        categories.add_axis(session, carnet, axis)
+    _write_entries(session, carnet, checked.entries)
     carnet.updated_at = common.updated or utcnow()
     session.add(carnet)
     session.flush()
     return new
 
 
-def _import_entries(session: Session, carnet: Carnet, rows: list[dict]) -> None:
-    """A carnet file's entries, every one checked, then written in a few statements (a carnet
-    of a large import can hold tens of thousands)."""
+def _checked_entries(session: Session, rows: list[dict], known: dict[str, CarnetCategory], coming: Collection[str]) -> list[dict]:
+    """A carnet file's entries, every one checked (a carnet of a large import can hold tens of
+    thousands: the notes are looked up in a few queries)."""
     existing = set(links.known_ids(session, [r["note"] for r in rows if isinstance(r.get("note"), str) and is_note_id(r["note"])]))
-    known = categories.by_key(session, carnet.id)
     entries: list[dict] = []
-    filed: list[dict] = []
     listed: set[str] = set()
     for index, row in enumerate(rows):
         at = f"entry {index + 1}"
         note_id = row.get("note")
-        if not (isinstance(note_id, str) and note_id in existing):
+        if not (isinstance(note_id, str) and (note_id in existing or note_id in coming)):
             raise Invalid(f"{at}: unknown note {note_id!r}.", field="entries")
         names = row.get("categories") or []
         if isinstance(names, str):
             names = [names]
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise Invalid(f"{at}: 'categories' must be a list of names.", field="categories")
-        chosen = categories.choose(known, names)  # a category not the carnet's is refused
+        categories.choose(known, names)  # a category not the carnet's is refused
         if note_id in listed:
             raise Invalid(f"{at}: the note {note_id} is listed twice.", field="entries")
         listed.add(note_id)
@@ -139,15 +173,26 @@ def _import_entries(session: Session, carnet: Carnet, rows: list[dict]) -> None:
         position = row.get("position", index)
         if not isinstance(position, int) or not 0 <= position <= 1_000_000:
             raise Invalid(f"{at}: 'position' must be a whole number from 0.", field="position")
-        entries.append(row_of(CarnetEntry(
-            carnet_id=carnet.id, note_id=note_id, added_by_id=added_by[0].id if added_by else None,
-            added_at=fields.when(row.get("added_at"), session, "added_at", at) or utcnow(),
-            pinned=bool(row.get("pinned", False)), position=position,
-        )))
-        filed += [{"carnet_id": carnet.id, "note_id": note_id, "category_id": category.id} for category in chosen]
+        entries.append({
+            "note": note_id, "categories": names, "pinned": bool(row.get("pinned", False)), "position": position,
+            "added_by": added_by[0] if added_by else None,
+            "added_at": fields.when(row.get("added_at"), session, "added_at", at) or utcnow(),
+        })
+    return entries
+
+
+def _write_entries(session: Session, carnet: Carnet, checked: list[dict]) -> None:
+    """Checked entries written in a few statements."""
+    known = categories.by_key(session, carnet.id)
+    entries = [row_of(CarnetEntry(
+        carnet_id=carnet.id, note_id=e["note"], added_by_id=e["added_by"].id if e["added_by"] else None,
+        added_at=e["added_at"], pinned=e["pinned"], position=e["position"],
+    )) for e in checked]
+    filed = [{"carnet_id": carnet.id, "note_id": e["note"], "category_id": category.id}
+             for e in checked for category in categories.choose(known, e["categories"])]
     insert_rows(session, CarnetEntry, entries)
     insert_rows(session, EntryCategory, filed)
-    search_queue.enqueue(session, listed)  # statements, not a flush: the queue is told here
+    search_queue.enqueue(session, [e["note"] for e in checked])  # statements, not a flush: the queue is told here
 
 
 def carnet_file(session: Session, carnet: Carnet, note_ids: set[str]) -> tuple[dict, str]:
@@ -189,12 +234,18 @@ def carnet_file(session: Session, carnet: Carnet, note_ids: set[str]) -> tuple[d
 # --- bases -----------------------------------------------------------------------------------
 
 
-def import_base(session: Session, meta: dict, body: str, where: str) -> bool:
-    """Create or replace the base the file describes; its carnets must exist."""
+def import_base(session: Session, meta: dict, body: str, where: str, coming: Collection[str] = (), *,
+                write: bool = True) -> bool:
+    """Create or replace the base the file describes; its carnets must exist (`coming`: ids of
+    carnets the same import writes before it). `write` false only checks the file."""
     common = _common(session, meta, body, where)
     carnet_ids = meta.get("carnets") or []
-    if not isinstance(carnet_ids, list) or not all(isinstance(c, str) and is_note_id(c) and session.get(Carnet, c) for c in carnet_ids):
+    if not isinstance(carnet_ids, list) or not all(
+        isinstance(c, str) and is_note_id(c) and (c in coming or session.get(Carnet, c)) for c in carnet_ids
+    ):
         raise Invalid(f"{where}: 'carnets' must list the ids of carnets of the import or the site.", field="carnets")
+    if not write:
+        return False
     base = session.get(KnowledgeBase, common.id)
     new = base is None
     if base is None:

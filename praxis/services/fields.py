@@ -64,6 +64,20 @@ def remembering_people(session: Session) -> Iterator[None]:
         session.info.pop(_PEOPLE, None)
 
 
+# Within `checking_only`, people a file names who are not on the site yet are made as the write
+# would make them but not added: an import checks every file before it writes anything.
+_CHECKING = "praxis_checking_only"
+
+
+@contextmanager
+def checking_only(session: Session) -> Iterator[None]:
+    session.info[_CHECKING] = True
+    try:
+        yield
+    finally:
+        session.info.pop(_CHECKING, None)
+
+
 def _person(session: Session, key: tuple[str, str], find: Callable[[], User | None]) -> User | None:
     seen = session.info.get(_PEOPLE)
     if seen is None:
@@ -98,12 +112,16 @@ def people(session: Session, value: object, where: str, name: str = "authors", *
             user = _person(session, ("username", username), lambda: accounts.get_user(session, username))
             if user is None:
                 user = User(username=username, display_name=display, **_citation_name(item, where, name))
-                session.add(user)
-                session.flush()
+                if not session.info.get(_CHECKING):
+                    session.add(user)
+                    session.flush()
+                if session.info.get(_PEOPLE) is not None:
+                    session.info[_PEOPLE][("username", username)] = user
         elif isinstance(item, str):
             if text.first_forbidden(item) is not None:
                 raise Invalid(f"{where}: {name}: {ascii(item)} holds a character text cannot hold.", field=name)
-            user = _person(session, ("name", item), lambda: accounts.profile_for(session=session, name=item))
+            user = _person(session, ("name", item), lambda: accounts.profile_for(
+                session=session, name=item, create=not session.info.get(_CHECKING)))
         else:
             raise Invalid(f"{where}: {name}: each must be a name or {{username, name}}.", field=name)
         if user.id not in seen:

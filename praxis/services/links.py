@@ -15,6 +15,7 @@ from praxis.i18n import N_
 from praxis.markdown import Rendered, Resolved, fold, relink_wikilinks, render, render_many, wikilinks_in
 from praxis.models import Note, NoteLink, Revision
 from praxis.schemas import NoteLinks, NoteRef, is_note_id
+from praxis.search import queue as search_queue
 from praxis.services.urls import note_url
 
 MAX_WIKILINKS = 1000
@@ -178,22 +179,27 @@ def refresh_links(*, session: Session, note: Note, explicit: list[str] | None = 
     session.flush()
 
 
-def link_new_notes(*, session: Session, notes: Sequence[tuple[str, Sequence[str]]]) -> None:
-    """Render notes written in this same transaction by `insert_notes(link_later=True)` and give
-    them their links: (note id, its explicit links, those that exist being kept) each.
+def link_new_notes(*, session: Session, notes: Sequence[tuple[str, Sequence[str]]], reading: Session | None = None) -> None:
+    """Render notes written by `insert_notes(link_later=True)` and give them their links: (note
+    id, its explicit links, those that exist being kept) each.
 
     Import writes all its notes first and links them after, so the order of files does not
-    matter, and links them by the batch: a few statements for hundreds of notes.
+    matter, and links them by the batch: a few statements for hundreds of notes. `reading`: a
+    session that only reads, for what the rendering reads (the notes committed before): on
+    SQLite the write lock is then held for the writes alone, not the rendering.
     """
     if not notes:
         return
+    reads = reading or session
     ids = [note_id for note_id, _ in notes]
-    bodies = dict(session.exec(select(Note.id, Note.body).where(Note.id.in_(ids))).all())  # type: ignore[attr-defined]
-    firsts = {row.note_id: row for row in session.exec(
+    bodies = dict(reads.exec(select(Note.id, Note.body).where(Note.id.in_(ids))).all())  # type: ignore[attr-defined]
+    firsts = {row.note_id: row for row in reads.exec(
         select(Revision.id, Revision.note_id, Revision.meta).where(Revision.note_id.in_(ids), Revision.number == 1)  # type: ignore[attr-defined]
     )}
-    known = set(known_ids(session, [target for _, explicit in notes for target in explicit]))
-    rendered = render_all(session, [bodies[note_id] for note_id in ids])
+    known = set(known_ids(reads, [target for _, explicit in notes for target in explicit]))
+    rendered = render_all(reads, [bodies[note_id] for note_id in ids])
+    if reading is not None:
+        reading.rollback()  # a short read: SQLite's log can be emptied behind it
     rows: list[dict[str, Any]] = []
     note_updates, revision_updates = [], []
     for (note_id, explicit), done in zip(notes, rendered, strict=True):
@@ -205,6 +211,9 @@ def link_new_notes(*, session: Session, notes: Sequence[tuple[str, Sequence[str]
     session.execute(sa.update(Note), note_updates)
     session.execute(sa.update(Revision), revision_updates)
     insert_rows(session, NoteLink, rows)
+    # Statements, not a flush: the queue is told here, once the notes are rendered (an import
+    # commits its notes before it links them: indexed before, they would be found by nothing).
+    search_queue.enqueue(session, ids, dependents=True)
     adopt_dangling_links(session, ids)  # notes already on the site that named them
 
 

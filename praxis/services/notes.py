@@ -167,9 +167,9 @@ def insert_notes(*, session: Session, actor: policy.Actor, notes: Sequence[NewNo
     """Write new notes with their first revisions, in a few statements however many there are
     (the one way notes are created: the API, the forms and import), and return their ids.
 
-    `link_later`: their renderings and links wait for `links.link_new_notes` in the same
-    transaction (import writes every note first, then links them all: one rendering each).
-    Notes written together do not resolve each other's [[titles]] otherwise."""
+    `link_later`: their renderings, links and indexing wait for `links.link_new_notes` (import
+    writes every note first, then links them all, batch by batch, each batch committed: one
+    rendering each). Notes written together do not resolve each other's [[titles]] otherwise."""
     now = utcnow()
     blank = render("")
     rendered = [blank] * len(notes) if link_later else links.render_all(session, [new.state.body for new in notes])
@@ -206,8 +206,8 @@ def insert_notes(*, session: Session, actor: policy.Actor, notes: Sequence[NewNo
     for model, values in rows.items():  # the note first, then what refers to it
         insert_rows(session, model, values)
     ids = [row["id"] for row in rows[Note]]
-    search_queue.enqueue(session, ids, dependents=True)  # statements, not a flush: the queue is told here
-    if not link_later:
+    if not link_later:  # else `link_new_notes`, which renders them, tells the queue
+        search_queue.enqueue(session, ids, dependents=True)  # statements, not a flush: the queue is told here
         links.adopt_dangling_links(session, ids)
     return ids
 

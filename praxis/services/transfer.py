@@ -17,23 +17,18 @@ from typing import Any
 
 import frontmatter
 import yaml
-from pydantic import TypeAdapter
 from sqlmodel import Session, select
 
 from praxis import policy, text
-from praxis.db import analyze_own_writes
+from praxis.db import analyze_own_writes, reader_of
 from praxis.errors import Invalid
 from praxis.markdown import slugify
 from praxis.models import Carnet, CarnetEntry, KnowledgeBase, Note, utcnow
-from praxis.schemas import DETAIL_FIELDS, MAX_AUTHORS, MAX_READERS, Body, NoteDetails, Title, is_note_id
-from praxis.services import accounts, collection_files, fields, links
+from praxis.services import collection_files, fields, import_check, links
 from praxis.services import notes as note_service
 from praxis.services.urls import site_url
-from praxis.vocab import DEFAULT_LICENCE, KINDS, LICENCES
 
 KIND_DIRS = {"note": "notes", "organisation": "organisations", "term": "lexique", "carnet": "carnets", "base": "bases"}
-_title = TypeAdapter(Title)
-_body = TypeAdapter(Body)
 MAX_ARCHIVE_BYTES = 200 * 1024 * 1024  # unpacked; a larger ZIP is refused rather than filling the disk
 ARCHIVE_FORMAT = "praxis-export/1"
 
@@ -51,61 +46,8 @@ class ImportReport:
         return self.created + self.updated + self.unchanged
 
 
-def _load(path: Path) -> frontmatter.Post:
-    try:
-        post = frontmatter.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise Invalid(f"{path}: not UTF-8 text.") from None
-    except yaml.YAMLError as exc:
-        raise Invalid(f"{path}: the front matter is not valid YAML ({exc.__class__.__name__}).") from None
-    return post
-
-
-def _read_file(session: Session, path: Path, post: frontmatter.Post) -> tuple[str | None, note_service.NoteState, dict]:
-    where = str(path)
-    meta = post.metadata
-    title = fields.checked(where, "title", lambda: _title.validate_python(meta.get("title")))
-    body = fields.checked(where, "body", lambda: _body.validate_python(post.content))
-    kind = meta.get("kind", "note")
-    if not isinstance(kind, str) or kind not in KINDS:
-        raise Invalid(f"{where}: unknown kind {kind!r}.", field="kind")
-    visibility, community_id = fields.visibility_and_community(session, meta, where)
-    readers = meta.get("readers") or []
-    if not isinstance(readers, list) or not all(isinstance(r, (str, dict)) for r in readers):
-        raise Invalid(f"{where}: 'readers' must be a list of usernames or {{username, name}}.", field="readers")
-    if len(readers) > MAX_READERS:
-        raise Invalid(f"{where}: 'readers' names {len(readers)} people; a note names at most {MAX_READERS}.", field="readers")
-    # A username must exist; {username, name} (what export writes) becomes a profile if it does not.
-    reader_users = [accounts.get_user(session, r) if isinstance(r, str) else fields.people(session, r, where, "readers")[0]
-                    for r in readers]
-    if None in reader_users:
-        raise Invalid(f"{where}: unknown user in 'readers'.", field="readers")
-    licence = meta.get("licence", DEFAULT_LICENCE)
-    if not isinstance(licence, str) or licence not in LICENCES:
-        raise Invalid(f"{where}: unknown licence {licence!r}.", field="licence")
-    links = meta.get("links") or []
-    if not isinstance(links, list) or not all(isinstance(x, str) and is_note_id(x) for x in links):
-        raise Invalid(f"{where}: 'links' must be a list of note ids.", field="links")
-    note_id = meta.get("id")
-    if note_id is not None and not (isinstance(note_id, str) and is_note_id(note_id)):
-        raise Invalid(f"{where}: 'id' must be 1 to 32 letters, digits, '-' or '_'.", field="id")
-    details = fields.checked(where, "details", lambda: NoteDetails.model_validate({k: meta[k] for k in DETAIL_FIELDS if k in meta}))
-    state = note_service.NoteState(
-        title=title, body=body, kind=kind, visibility=visibility, licence=licence,
-        published_at=fields.when(meta.get("published"), session, "published", where),
-        authors=fields.people(session, meta.get("authors"), where, limit=MAX_AUTHORS), links=links,
-        community_id=community_id, readers=reader_users,  # type: ignore[arg-type]
-        details=note_service.kind_details(kind, details.model_dump(), strict=False),
-    )
-    dates = {
-        "created": fields.when(meta.get("created"), session, "created", where),
-        "updated": fields.when(meta.get("updated"), session, "updated", where),
-    }
-    return note_id, state, dates
-
-
 def count_files(path: Path) -> int:
-    """How many files an import of `path` reads (for its progress: twice this many steps)."""
+    """How many files an import of `path` reads (for its progress: three times this many steps)."""
     if path.is_file() and path.suffix == ".zip":
         try:
             with zipfile.ZipFile(path) as zf:
@@ -125,9 +67,10 @@ def _files(path: Path) -> list[Path]:
     raise Invalid(f"{path}: no such file or folder.")
 
 
-# Files are read and notes written and linked this many at a time, in a few statements each time;
-# after each batch what the session holds is let go, so an import of a million notes keeps a
-# small session and keeps in memory only what linking needs.
+# Notes are written and linked this many at a time, each batch in its own transaction: SQLite's
+# write lock is let go between them, so the site's writes pass during an import, and what the
+# session holds is let go too, so an import of a million notes keeps a small session and keeps
+# in memory only what linking needs.
 _BATCH = 500
 
 
@@ -140,35 +83,34 @@ def import_path(*, session: Session, path: Path, actor: policy.Actor = None,
                 progress: Callable[[int], None] | None = None) -> ImportReport:
     """Import one .md file or a folder of them; a note whose id exists is updated, not duplicated.
 
-    New notes are written first, then linked, so links and wikilinks between imported notes
-    resolve whatever the order of the files; notes that exist are updated next, carnets and
-    bases last. One transaction: a bad file stops the import and nothing is kept. `progress` is
-    called with how many steps are done, twice the files in all (a note counts once written,
-    once linked or updated; a carnet or base file once read, once imported).
+    Every file is read and checked first, writing nothing: a bad file stops the import, naming
+    every bad file, and nothing is kept. Then new notes are written, then linked, so links and
+    wikilinks between imported notes resolve whatever the order of the files; notes that exist
+    are updated next, carnets and bases last; each batch of notes, each carnet and each base in
+    its own transaction (what `session` held before is committed first). `progress` is called
+    with how many steps are done, three times the files in all (each file once checked; a note
+    once written, once linked or updated; a carnet or base file twice once imported).
     """
     if path.is_file() and path.suffix == ".zip":
         with tempfile.TemporaryDirectory(prefix="praxis-import-") as folder:
             _unpack(path, Path(folder))
             return import_path(session=session, path=Path(folder), actor=actor, progress=progress)
+    step = progress or (lambda _n: None)
+    files = _files(path)
+    session.commit()  # a writing session holds SQLite's write lock from its first statement
+    checked = import_check.check_files(session, files, step)
     with fields.remembering_people(session):
-        return _import_files(session, _files(path), actor or policy.SYSTEM, progress or (lambda _n: None))
+        return _write_checked(session, checked, actor or policy.SYSTEM, step)
 
 
-def _import_files(session: Session, files: list[Path], actor: policy.Actor, step: Callable[[int], None]) -> ImportReport:
+def _write_checked(session: Session, checked: import_check.Checked, actor: policy.Actor, step: Callable[[int], None]) -> ImportReport:
     report = ImportReport()
-    collections: list[tuple[Path, frontmatter.Post]] = []
     to_link: list[tuple[str, list[str]]] = []  # new notes: (id, explicit links), linked once all exist
     to_update: list[tuple[str, note_service.NoteState, dict]] = []  # files of notes that exist
     taken: set[str] = set()
-    # Read, check and write 500 files at a time: only what linking needs is kept, not the files.
-    for batch in _batches(files):
-        notes = []
-        for file in batch:
-            post = _load(file)
-            if post.metadata.get("kind") in ("carnet", "base"):
-                collections.append((file, post))
-            else:
-                notes.append(_read_file(session, file, post))
+    for batch in _batches(checked.notes):
+        posts = [import_check.load(file) for file in batch]  # read before the batch's transaction begins
+        notes = [import_check.read_note(session, file, post) for file, post in zip(batch, posts, strict=True)]
         wanted = [note_id for note_id, _state, _dates in notes if note_id]
         existing = set(links.known_ids(session, wanted))
         new = [(note_id, state, dates) for note_id, state, dates in notes
@@ -189,28 +131,37 @@ def _import_files(session: Session, files: list[Path], actor: policy.Actor, step
         step(len(batch))
     if report.created > _BATCH:
         analyze_own_writes(session, "note", "note_author", "revision")  # linking looks them up
-    for number, batch in enumerate(_batches(to_link), 1):
-        links.link_new_notes(session=session, notes=batch)
-        if number % 100 == 0:
-            analyze_own_writes(session, "note_link")  # which it also reads as it grows
+    with reader_of(session) as reader:  # the rendering reads outside the batch's transaction
+        for number, batch in enumerate(_batches(to_link), 1):
+            links.link_new_notes(session=session, notes=batch, reading=reader)
+            if number % 100 == 0:
+                analyze_own_writes(session, "note_link")  # which it also reads as it grows
+            _let_go(session)
+            step(len(batch))
+    for batch in _batches(to_update):
+        for note_id, state, dates in batch:
+            _update(session, actor, report, note_id, state, dates)
         _let_go(session)
         step(len(batch))
-    for note_id, state, dates in to_update:
-        _update(session, actor, report, note_id, state, dates)
-        step(1)
-    # Carnets after the notes they hold, bases after their carnets.
-    for kind, load in (("carnet", collection_files.import_carnet), ("base", collection_files.import_base)):
-        for file, post in collections:
-            if post.metadata.get("kind") == kind:
-                load(session, post.metadata, post.content, str(file))
-                setattr(report, kind + "s", getattr(report, kind + "s") + 1)
-                step(1)
+    # Carnets after the notes they hold, bases after their carnets; each in its own transaction.
+    for file, post in checked.carnets:
+        collection_files.import_carnet(session, post.metadata, post.content, str(file))
+        report.carnets += 1
+        _let_go(session)
+        step(2)
+    for file, post in checked.bases:
+        collection_files.import_base(session, post.metadata, post.content, str(file))
+        report.bases += 1
+        _let_go(session)
+        step(2)
     return report
 
 
 def _let_go(session: Session) -> None:
+    """Commit a batch: SQLite's write lock is let go, and what the session held."""
     session.flush()
     session.expunge_all()
+    session.commit()
 
 
 def _update(session: Session, actor: policy.Actor, report: ImportReport, note_id: str, state: note_service.NoteState, dates: dict) -> None:
@@ -219,6 +170,11 @@ def _update(session: Session, actor: policy.Actor, report: ImportReport, note_id
     assert note is not None
     old = note_service.current_state(session, note, note_service.list_author_ids(session, note.id))
     new = replace(state, links=links.known_ids(session, state.links))
+    if note.deleted_at is None and old == new and note.revision == 1 and note.body and not note.html:
+        # Written by an import that stopped before linking it: this one finishes it.
+        links.link_new_notes(session=session, notes=[(note.id, new.links)])
+        report.updated += 1
+        return
     if old == new or note.deleted_at is not None:
         report.unchanged += 1
         return
