@@ -32,7 +32,8 @@ def request_edit(*, session: Session, actor: policy.Actor, note_id: str, data: E
         raise NotSignedIn("Sign in to ask for editing rights.")
     note, author_ids = note_service.load_readable(session, actor, note_id)
     assert actor is not None
-    if (refusal := policy.edit_request_refusal(actor, note, set(author_ids))) is not None:
+    invited = {u.id for _inv, u in invitations.pending(session, note.id)}
+    if (refusal := policy.edit_request_refusal(actor, note, set(author_ids), invited)) is not None:  # type: ignore[arg-type]
         raise refusal
     pending = session.exec(
         select(EditRequest).where(EditRequest.note_id == note.id, EditRequest.requester_id == actor.id, EditRequest.status == "pending")

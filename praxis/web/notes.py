@@ -211,9 +211,9 @@ def note_page(request: Request, session: Session, actor: Any, note: NoteRead, re
         revision = revision_service.get_revision(session=session, actor=actor, note_id=note.id, number=rev)
     alternate = f"/api/v1/notes/{note.id}" + (f"/revisions/{rev}" if revision else "")
     requests = edit_requests.list_for_note(session=session, actor=actor, note_id=note.id)
-    # Offered by the rule that refuses (policy.edit_request_refusal), while no request waits; an
-    # invited person answers their invitation instead of asking.
-    can_ask = note.can_request_edit and not note.invitation and not any(r.status == "pending" for r in requests)
+    # Offered by the rule that refuses (policy.edit_request_refusal: not to an invited person, who
+    # answers their invitation instead), while no request waits.
+    can_ask = note.can_request_edit and not any(r.status == "pending" for r in requests)
     # ?rev=N cites revision N by its permanent link, even when it is the current one.
     query = citation_pages.style_query(style, rev=rev)
     cited = None

@@ -27,6 +27,9 @@ def test_the_editor_invites_and_the_invited_person_accepts_from_the_inbox(app, s
     note_page = invited.get(f"/n/{note.id}/").text
     assert "Vous êtes invité·e à co-signer cette note." in page_text(note_page)
     assert "Demander les droits d'édition" not in note_page  # the invitation is answered instead
+    asked = invited.post(f"/n/{note.id}/edit-requests", data={"csrf_token": csrf_from(note_page), "message": "Moi ?"})
+    assert asked.status_code == 409
+    assert "Vous êtes déjà invité·e à co-signer cette note : acceptez l'invitation." in page_text(asked.text)
     assert "Alice Rivard" not in note_page.split('class="byline"')[1].split("</p>")[0]  # not an author yet
     inbox = invited.get("/u/me/inbox").text
     assert "Bob Tremblay vous invite à co-signer « Chantier »." in page_text(inbox)
