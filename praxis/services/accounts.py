@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from praxis import policy, text
 from praxis.citation.names import Person, person
+from praxis.config import Settings
 from praxis.db import writer
 from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
 from praxis.i18n import N_
@@ -194,6 +195,30 @@ def issue_token(*, session: Session, user: User, kind: str, name: str | None = N
     return raw
 
 
+# A token without an expiry of its own (an API token issued before expiries existed) lives the
+# current lifetime of its kind from its creation, so that it never lives forever.
+_LIFETIME = {"api": "api_token_days", "session": "session_days"}
+
+
+def lifetime(session: Session, kind: str) -> timedelta:
+    """How long a token of `kind` lives when it carries no expiry (the site's setting)."""
+    name = _LIFETIME[kind]
+    return timedelta(days=session.info.get(name) or Settings.model_fields[name].default)
+
+
+def unexpired(session: Session, kind: str, now: datetime) -> sa.ColumnElement[bool]:
+    """Tokens of `kind` still within their expiry, or within their kind's lifetime when they have none."""
+    return sa.or_(
+        AuthToken.expires_at > now,  # type: ignore[operator]
+        sa.and_(AuthToken.expires_at.is_(None), AuthToken.created_at > now - lifetime(session, kind)),  # type: ignore[union-attr,operator]
+    )
+
+
+def expiry(session: Session, token: AuthToken) -> datetime:
+    """When a token stops working: its own expiry, or its creation plus its kind's lifetime."""
+    return token.expires_at or token.created_at + lifetime(session, token.kind)
+
+
 # How finely an API token's last use is kept: written at most once an hour per token, so that
 # reading with a token does not write at each request.
 LAST_USED_STEP = timedelta(hours=1)
@@ -209,7 +234,7 @@ def user_for_token(*, session: Session, token: str, kind: str) -> User | None:
             AuthToken.token_hash == _digest(token),
             AuthToken.kind == kind,
             AuthToken.revoked_at.is_(None),  # type: ignore[union-attr]
-            sa.or_(AuthToken.expires_at.is_(None), AuthToken.expires_at > now),  # type: ignore[union-attr,operator]
+            unexpired(session, kind, now),
             User.is_active.is_(True),  # type: ignore[attr-defined]
         )
     ).first()

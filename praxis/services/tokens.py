@@ -11,22 +11,21 @@ from praxis import policy
 from praxis.errors import NotFound, NotSignedIn
 from praxis.models import AuthToken, User, utcnow
 from praxis.schemas import TokenInfo, TokenList, TokenRead
-from praxis.services.accounts import issue_token
+from praxis.services import accounts
 
 SHOWN = 100  # the most recent tokens a list shows; the others are counted
 
 
 def issue_api_token(*, session: Session, user: User, name: str | None, days: int) -> TokenRead:
     """A bearer token for `user` that expires after `days`."""
-    raw = issue_token(session=session, user=user, kind="api", name=name, days=days)
+    raw = accounts.issue_token(session=session, user=user, kind="api", name=name, days=days)
     return TokenRead(access_token=raw, expires_at=utcnow() + timedelta(days=days))
 
 
-def _live(actor: User):  # type: ignore[no-untyped-def]
-    now = utcnow()
+def _live(session: Session, actor: User):  # type: ignore[no-untyped-def]
     return (
         (AuthToken.user_id == actor.id) & (AuthToken.kind == "api") & AuthToken.revoked_at.is_(None)  # type: ignore[union-attr]
-        & sa.or_(AuthToken.expires_at.is_(None), AuthToken.expires_at > now)  # type: ignore[union-attr,operator]
+        & accounts.unexpired(session, "api", utcnow())
     )
 
 
@@ -36,10 +35,11 @@ def list_api_tokens(*, session: Session, actor: User | None) -> TokenList:
         raise NotSignedIn("Sign in first.")
     assert actor is not None
     rows = session.exec(
-        select(AuthToken).where(_live(actor)).order_by(AuthToken.created_at.desc(), AuthToken.id.desc()).limit(SHOWN)  # type: ignore[union-attr,attr-defined]
+        select(AuthToken).where(_live(session, actor)).order_by(AuthToken.created_at.desc(), AuthToken.id.desc()).limit(SHOWN)  # type: ignore[union-attr,attr-defined]
     ).all()
-    total = session.exec(select(func.count()).select_from(AuthToken).where(_live(actor))).one()
-    items = [TokenInfo(id=t.id, name=t.name, created_at=t.created_at, expires_at=t.expires_at, last_used_at=t.last_used_at)
+    total = session.exec(select(func.count()).select_from(AuthToken).where(_live(session, actor))).one()
+    items = [TokenInfo(id=t.id, name=t.name, created_at=t.created_at, expires_at=accounts.expiry(session, t),
+                       last_used_at=t.last_used_at)
              for t in rows if t.id is not None]
     return TokenList(items=items, total=total)
 
@@ -49,6 +49,6 @@ def revoke_api_token(*, session: Session, actor: User | None, token_id: int) -> 
     if not policy.is_signed_in(actor):
         raise NotSignedIn("Sign in first.")
     assert actor is not None
-    done = session.execute(sa.update(AuthToken).where(AuthToken.id == token_id, _live(actor)).values(revoked_at=utcnow()))  # type: ignore[arg-type]
+    done = session.execute(sa.update(AuthToken).where(AuthToken.id == token_id, _live(session, actor)).values(revoked_at=utcnow()))  # type: ignore[arg-type]
     if not done.rowcount:
         raise NotFound("No such token.")
