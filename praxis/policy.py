@@ -45,6 +45,14 @@ def is_signed_in(actor: Actor) -> bool:
     return bool(actor and actor.is_active and actor.id is not None)
 
 
+def require_signed_in(actor: Actor, message: str = "Sign in first.") -> User:
+    """The actor, for what only a signed-in person does; NotSignedIn (401) for anyone else."""
+    if not is_signed_in(actor):
+        raise NotSignedIn(message)
+    assert actor is not None
+    return actor
+
+
 def visible_notes(actor: Actor) -> ColumnElement[bool]:
     """A WHERE clause selecting the live notes `actor` may read, for any query on `Note`."""
     live = Note.deleted_at.is_(None)  # type: ignore[union-attr]

@@ -117,9 +117,7 @@ def register(*, session: Session, actor: User | None, data: RegisterRequest, reg
 def change_password(*, session: Session, actor: User | None, current: str, new: str, keep_token: str | None) -> None:
     """Change one's password: every other session and API token is revoked, and wrong guesses of
     the current password count towards the account's sign-in limit."""
-    if not policy.is_signed_in(actor):
-        raise NotSignedIn("Sign in first.")
-    assert actor is not None
+    actor = policy.require_signed_in(actor)
     user = session.get(User, actor.id)
     assert user is not None
     now = utcnow()

@@ -8,20 +8,13 @@ from dataclasses import replace
 from sqlmodel import Session, select
 
 from praxis import policy
-from praxis.errors import Conflict, Forbidden, NotFound, NotSignedIn
+from praxis.errors import Conflict, Forbidden, NotFound
 from praxis.i18n import N_
 from praxis.models import AuthorInvitation, Note, User
 from praxis.schemas import InvitationRead
 from praxis.services import accounts, invitations
 from praxis.services import notes as note_service
 from praxis.services.urls import note_url
-
-
-def _signed_in(actor: policy.Actor) -> User:
-    if not policy.is_signed_in(actor):
-        raise NotSignedIn("Sign in first.")
-    assert actor is not None
-    return actor
 
 
 def _read(session: Session, inv: AuthorInvitation, note: Note) -> InvitationRead:
@@ -35,7 +28,7 @@ def _read(session: Session, inv: AuthorInvitation, note: Note) -> InvitationRead
 
 def mine(*, session: Session, actor: policy.Actor) -> list[InvitationRead]:
     """The invitations to co-sign that the actor has not answered, on live notes, newest first."""
-    actor = _signed_in(actor)
+    actor = policy.require_signed_in(actor)
     rows = session.exec(
         select(AuthorInvitation, Note).join(Note, Note.id == AuthorInvitation.note_id)  # type: ignore[arg-type]
         .where(AuthorInvitation.user_id == actor.id, AuthorInvitation.status == "pending", Note.deleted_at.is_(None))  # type: ignore[union-attr]
@@ -47,7 +40,7 @@ def mine(*, session: Session, actor: policy.Actor) -> list[InvitationRead]:
 def answer(*, session: Session, actor: policy.Actor, invitation_id: str, accept: bool) -> InvitationRead:
     """The invited person accepts (they become the note's last author) or refuses. Someone
     else's invitation answers 404, as one that does not exist."""
-    actor = _signed_in(actor)
+    actor = policy.require_signed_in(actor)
     inv = session.get(AuthorInvitation, invitation_id) if len(invitation_id) <= 32 else None
     note = session.get(Note, inv.note_id) if inv is not None else None
     if inv is None or inv.user_id != actor.id or note is None or note.deleted_at is not None:
@@ -76,7 +69,7 @@ def remove_author(*, session: Session, actor: policy.Actor, note_id: str, userna
     """Take an author off a note (a new revision), or withdraw an invitation not yet answered.
     Anyone takes themselves off (`username` their own, or "me"), unless they are the last
     author; taking someone else off is changing the note's authors, for those who may."""
-    actor = _signed_in(actor)
+    actor = policy.require_signed_in(actor)
     note, author_ids = note_service.load_readable(session, actor, note_id)
     if username.lower() in ("me", actor.username):
         if actor.id not in author_ids:

@@ -7,7 +7,7 @@ import secrets
 from sqlmodel import Session, select
 
 from praxis import policy
-from praxis.errors import Conflict, Forbidden, NotFound, NotSignedIn
+from praxis.errors import Conflict, Forbidden, NotFound
 from praxis.i18n import N_
 from praxis.models import EditRequest, Note, User, utcnow
 from praxis.schemas import EditRequestCreate, EditRequestRead
@@ -28,10 +28,8 @@ def _read(session: Session, req: EditRequest, note: Note, requester: User) -> Ed
 
 def request_edit(*, session: Session, actor: policy.Actor, note_id: str, data: EditRequestCreate) -> EditRequestRead:
     """Ask the authors of a note one can read to make one a co-author."""
-    if not policy.is_signed_in(actor):
-        raise NotSignedIn("Sign in to ask for editing rights.")
+    actor = policy.require_signed_in(actor, "Sign in to ask for editing rights.")
     note, author_ids = note_service.load_readable(session, actor, note_id)
-    assert actor is not None
     invited = {u.id for _inv, u in invitations.pending(session, note.id)}
     if (refusal := policy.edit_request_refusal(actor, note, set(author_ids), invited)) is not None:  # type: ignore[arg-type]
         raise refusal
@@ -62,9 +60,7 @@ def list_for_note(*, session: Session, actor: policy.Actor, note_id: str) -> lis
 
 def mine(*, session: Session, actor: policy.Actor) -> list[EditRequestRead]:
     """The requests the actor made, with their outcome, on notes they can still read."""
-    if not policy.is_signed_in(actor):
-        raise NotSignedIn("Sign in first.")
-    assert actor is not None
+    actor = policy.require_signed_in(actor)
     rows = session.exec(
         select(EditRequest, Note)
         .join(Note, Note.id == EditRequest.note_id)  # type: ignore[arg-type]
@@ -79,9 +75,7 @@ def decide(*, session: Session, actor: policy.Actor, request_id: str, approve: b
 
     A request is seen by the note's authors (and admins) and by who made it: to anyone else it
     does not exist, and is told exactly as an id that names nothing."""
-    if not policy.is_signed_in(actor):
-        raise NotSignedIn("Sign in first.")
-    assert actor is not None
+    actor = policy.require_signed_in(actor)
     missing = NotFound("No such request.")
     req = session.get(EditRequest, request_id) if len(request_id) <= 32 else None
     if req is None:

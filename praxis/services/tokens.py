@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from praxis import policy
-from praxis.errors import NotFound, NotSignedIn
+from praxis.errors import NotFound
 from praxis.models import AuthToken, User, utcnow
 from praxis.schemas import TokenInfo, TokenList, TokenRead
 from praxis.services import accounts
@@ -31,9 +31,7 @@ def _live(session: Session, actor: User):  # type: ignore[no-untyped-def]
 
 def list_api_tokens(*, session: Session, actor: User | None) -> TokenList:
     """The signed-in person's live API tokens, the most recent first."""
-    if not policy.is_signed_in(actor):
-        raise NotSignedIn("Sign in first.")
-    assert actor is not None
+    actor = policy.require_signed_in(actor)
     rows = session.exec(
         select(AuthToken).where(_live(session, actor)).order_by(AuthToken.created_at.desc(), AuthToken.id.desc()).limit(SHOWN)  # type: ignore[union-attr,attr-defined]
     ).all()
@@ -46,9 +44,7 @@ def list_api_tokens(*, session: Session, actor: User | None) -> TokenList:
 
 def revoke_api_token(*, session: Session, actor: User | None, token_id: int) -> None:
     """Revoke one of the signed-in person's API tokens (404 for anyone else's, or a dead one)."""
-    if not policy.is_signed_in(actor):
-        raise NotSignedIn("Sign in first.")
-    assert actor is not None
+    actor = policy.require_signed_in(actor)
     done = session.execute(sa.update(AuthToken).where(AuthToken.id == token_id, _live(session, actor)).values(revoked_at=utcnow()))  # type: ignore[arg-type]
     if not done.rowcount:
         raise NotFound("No such token.")
