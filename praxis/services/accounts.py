@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta, timezone
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -184,13 +185,20 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_token(*, session: Session, user: User, kind: str, name: str | None = None, days: int | None = None) -> str:
-    """Create a session or API token and return it; only its digest is stored."""
+class IssuedToken(NamedTuple):
+    """A token just issued: the secret, shown this once, and the expiry stored with its digest."""
+
+    token: str
+    expires_at: datetime | None
+
+
+def issue_token(*, session: Session, user: User, kind: str, name: str | None = None, days: int | None = None) -> IssuedToken:
+    """Create a session or API token (expiring after `days`, if given); only its digest is stored."""
     raw = secrets.token_urlsafe(32)
     expires = utcnow() + timedelta(days=days) if days else None
     session.add(AuthToken(user_id=user.id, kind=kind, token_hash=_digest(raw), name=name, expires_at=expires))
     session.flush()
-    return raw
+    return IssuedToken(raw, expires)
 
 
 # A token without an expiry of its own (an API token issued before expiries existed) lives the

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
@@ -18,8 +16,8 @@ SHOWN = 100  # the most recent tokens a list shows; the others are counted
 
 def issue_api_token(*, session: Session, user: User, name: str | None, days: int) -> TokenRead:
     """A bearer token for `user` that expires after `days`."""
-    raw = accounts.issue_token(session=session, user=user, kind="api", name=name, days=days)
-    return TokenRead(access_token=raw, expires_at=utcnow() + timedelta(days=days))
+    issued = accounts.issue_token(session=session, user=user, kind="api", name=name, days=days)
+    return TokenRead(access_token=issued.token, expires_at=issued.expires_at)
 
 
 def _live(session: Session, actor: User):  # type: ignore[no-untyped-def]
