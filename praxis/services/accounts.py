@@ -157,13 +157,24 @@ def set_active(*, session: Session, actor: User | None, username: str, active: b
     return user
 
 
-def profile_for(*, session: Session, name: str) -> User:
-    """The user a front-matter author names: a username, a display name, or a new profile."""
+def author_name(name: str) -> str:
+    """A person's name as a file or a form writes it, on one line with single spaces; Invalid
+    when it is empty, too long, or holds a character text cannot hold (looked for before spaces
+    are joined: some of those characters count as spaces)."""
+    if (found := text.first_forbidden(name)) is not None:
+        raise Invalid(f"An author name holds a character text cannot hold ({text.describe(*found)}).", field="authors",
+                      text=N_("Un nom d'auteur·trice n'est pas valide."))
     name = " ".join(name.split())
     if not name:
         raise Invalid("An author name is empty.", field="authors", text=N_("Un nom d'auteur·trice est vide."))
-    if text.first_forbidden(name) is not None or len(name) > 200:
+    if len(name) > 200:
         raise Invalid("An author name is not valid.", field="authors", text=N_("Un nom d'auteur·trice n'est pas valide."))
+    return name
+
+
+def profile_for(*, session: Session, name: str) -> User:
+    """The user a front-matter author names: a username, a display name, or a new profile."""
+    name = author_name(name)
     user = get_user(session, name)
     if user:
         return user
