@@ -1,5 +1,6 @@
-"""What a co-author does about their own authorship: answer an invitation to co-sign a note
-(accepting makes them its last author, a new revision), and take themselves off a note."""
+"""Co-authorship: adding an author to a note (the one way, for an invitation accepted and an
+edit request approved), answering an invitation to co-sign a note (accepting makes them its last
+author, a new revision), and taking oneself (or another author) off a note."""
 
 from __future__ import annotations
 
@@ -24,6 +25,16 @@ def _read(session: Session, inv: AuthorInvitation, note: Note) -> InvitationRead
         invited_by=inviter.username if inviter else None, invited_by_name=inviter.display_name if inviter else None,
         status=inv.status, created_at=inv.created_at, decided_at=inv.decided_at,  # type: ignore[arg-type]
     )
+
+
+def add_author(*, session: Session, actor: policy.Actor, note: Note, author_ids: list[int], person: User, summary: str) -> None:
+    """Make `person` the note's last author, in a new revision (nothing when they already are
+    one): the one way an author is added, for an invitation accepted and an edit request approved."""
+    if person.id in author_ids:
+        return
+    old = note_service.current_state(session, note, author_ids)
+    note_service.apply_state(session=session, actor=actor, note=note, base_revision=note.revision, old=old,
+                             new=replace(old, authors=[*old.authors, person]), summary=summary)
 
 
 def mine(*, session: Session, actor: policy.Actor) -> list[InvitationRead]:
@@ -53,13 +64,9 @@ def answer(*, session: Session, actor: policy.Actor, invitation_id: str, accept:
         # An invitation stands only while whoever sent it may still name the note's authors.
         raise Conflict("This invitation no longer stands: whoever sent it no longer edits the note.",
                        text=N_("Cette invitation ne tient plus : la personne qui l'a envoyée ne modifie plus cette note."))
-    if accept and actor.id not in author_ids:
-        old = note_service.current_state(session, note, author_ids)
-        note_service.apply_state(
-            session=session, actor=actor, note=note, base_revision=note.revision, old=old,
-            new=replace(old, authors=[*old.authors, actor]),
-            summary=f"{actor.display_name} accepte de co-signer",
-        )
+    if accept:
+        add_author(session=session, actor=actor, note=note, author_ids=author_ids, person=actor,
+                   summary=f"{actor.display_name} accepte de co-signer")
     invitations.close(session, inv, "accepted" if accept else "refused")
     invitations.close_for(session, note.id, actor.id, inv.status)  # another invitation to the same note, if any
     return _read(session, inv, note)

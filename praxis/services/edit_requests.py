@@ -12,7 +12,7 @@ from praxis.i18n import N_
 from praxis.models import EditRequest, Note, User, utcnow
 from praxis.schemas import EditRequestCreate, EditRequestRead
 from praxis.services import notes as note_service
-from praxis.services import invitations, notifications
+from praxis.services import coauthors, invitations, notifications
 from praxis.services.urls import note_url, user_url
 
 
@@ -92,14 +92,9 @@ def decide(*, session: Session, actor: policy.Actor, request_id: str, approve: b
         raise Conflict(f"This request was already {req.status}.")
     requester = session.get(User, req.requester_id)
     assert requester is not None
-    if approve and requester.id not in author_ids:
-        old = note_service.current_state(session, note, author_ids)
-        new = note_service.NoteState(**{**old.__dict__, "authors": [*old.authors, requester]})
-        note_service.apply_state(
-            session=session, actor=actor, note=note, base_revision=note.revision, old=old, new=new,
-            summary=f"Ajout de {requester.display_name} comme co-auteur·trice",
-        )
     if approve:
+        coauthors.add_author(session=session, actor=actor, note=note, author_ids=author_ids, person=requester,
+                             summary=f"Ajout de {requester.display_name} comme co-auteur·trice")
         invitations.close_for(session, note.id, requester.id, "accepted")  # they asked: that is consent
     req.status = "approved" if approve else "refused"
     req.decided_at = utcnow()
