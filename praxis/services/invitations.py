@@ -23,8 +23,8 @@ from praxis.services import limits, notifications
 LIMIT = MAX_AUTHORS
 WINDOW = timedelta(days=1)
 TOO_MANY = N_("Trop d'invitations à co-signer envoyées en peu de temps : réessayez plus tard.")
-DECLINED = N_("A refusé de co-signer cette note : %(names)s. Une personne qui a refusé n'est invitée de nouveau "
-              "que si elle demande elle-même les droits d'édition ; retirez son nom des auteur·trices.")
+DECLINED = N_("Invitation à co-signer cette note déjà refusée par : %(names)s. Une personne qui a refusé n'est "
+              "invitée de nouveau que si elle demande elle-même les droits d'édition ; retirez son nom de la liste.")
 
 
 def split(actor: policy.Actor, named: Sequence[User], author_ids: set[int]) -> tuple[list[User], list[User]]:
@@ -79,14 +79,15 @@ def invite(session: Session, actor: policy.Actor, note_id: str, people: Sequence
     if refusing := declined(session, note_id, new):
         if not skip_declined:
             names = ", ".join(u.display_name for u in refusing)
-            raise Invalid(f"Declined to co-sign this note: {names}. Someone who declined is invited again only if they "
-                          "ask for editing rights themselves; take their name off the authors.", field="authors",
+            raise Invalid(f"The invitation to co-sign this note was already declined by: {names}. Someone who declined is "
+                          "invited again only if they ask for editing rights themselves; take their name off the list.",
+                          field="authors",
                           text=DECLINED, params={"names": names})
         left_out = {u.id for u in refusing}
         new = [u for u in new if u.id not in left_out]
     if new and actor is not None and actor.id is not None:
         limits.check(session, AuthorInvitation.created_at, AuthorInvitation.invited_by_id == actor.id, limit=LIMIT,
-                     window=WINDOW, what="invitations", adding=len(new), text=TOO_MANY)
+                     window=WINDOW, what="invitations", adding=len(new), text=TOO_MANY, field="authors")
     session.add_all([AuthorInvitation(id=secrets.token_urlsafe(9), note_id=note_id, user_id=u.id,  # type: ignore[arg-type]
                                       invited_by_id=actor.id if actor else None) for u in new])
     session.flush()

@@ -15,10 +15,10 @@ from praxis.models import LoginFailure, utcnow
 
 
 def check(session: Session, column: object, where: object, *, limit: int, window: timedelta, what: str,
-          adding: int = 1, text: str | None = None) -> None:
+          adding: int = 1, text: str | None = None, field: str | None = None) -> None:
     """429 (with Retry-After) when `adding` more rows would make more than `limit` rows matching
     `where` with their `column` time within `window`; the wait is until enough of them leave it
-    (`text`: what a page says, as `DomainError.text`).
+    (`text`: what a page says, as `DomainError.text`; `field`: the form field it is shown at).
 
     On PostgreSQL, requests counting the same rows wait for each other (a transaction-scoped
     advisory lock, held until the first commits), so simultaneous requests on several workers or
@@ -31,7 +31,9 @@ def check(session: Session, column: object, where: object, *, limit: int, window
         # The rows that must age out first, oldest first; a batch larger than the limit waits a whole window.
         leaving = times[len(times) + adding - limit - 1] if adding <= limit else utcnow()
         wait = int((leaving + window - utcnow()).total_seconds()) + 1
-        raise TooManyRequests(f"Too many {what} in a short time; try again later.", retry_after=max(wait, 1), text=text)
+        where_shown = {"field": field} if field else {}
+        raise TooManyRequests(f"Too many {what} in a short time; try again later.", retry_after=max(wait, 1), text=text,
+                              **where_shown)
 
 
 def _lock_key(dialect: sa.Dialect, what: str, where: object) -> str:

@@ -85,7 +85,7 @@ async def _read_form(request: Request, session: Session, actor: Any, model: type
 
 
 def _form_error(exc: DomainError) -> dict[str, str]:
-    return {getattr(exc, "field", None) or "form": exc.shown()}
+    return {getattr(exc, "field", None) or exc.extra.get("field") or "form": exc.shown()}
 
 
 def _refused(request: Request, session: Session, *, note: Any, values: dict[str, Any], exc: DomainError) -> Response:

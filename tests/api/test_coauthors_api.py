@@ -203,7 +203,7 @@ def test_a_refusal_stands_until_the_person_asks(client, people):
                          headers=people["bob"])
     assert again.status_code == 422
     [problem] = again.json()["detail"]
-    assert problem["loc"] == ["body", "authors"] and "Declined to co-sign this note: Alice" in problem["msg"]
+    assert problem["loc"] == ["body", "authors"] and "already declined by: Alice" in problem["msg"]
     assert client.get("/api/v1/me/invitations", headers=people["alice"]).json() == []
     assert client.get("/api/v1/me/invitations", headers=people["carl"]).json() == []  # nothing of the save is kept
     # Once she asks herself, she may be invited again.

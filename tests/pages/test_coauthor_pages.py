@@ -83,11 +83,11 @@ def test_the_editor_says_why_someone_is_not_invited_and_keeps_what_was_typed(app
     declined = _edit(writer, note.id, authors="bob, alice", body="Texte revu.")
     assert declined.status_code == 422
     said = page_text(declined.text)
-    assert "A refusé de co-signer cette note : Alice Rivard." in said
+    assert "Invitation à co-signer cette note déjà refusée par : Alice Rivard." in said
     assert "Texte revu." in declined.text and 'value="bob, alice"' in declined.text
     writer.headers["Accept-Language"] = "en"
     english = page_text(_edit(writer, note.id, authors="bob, alice").text)
-    assert "Declined to co-sign this note: Alice Rivard." in english
+    assert "The invitation to co-sign this note was already declined by: Alice Rivard." in english
     del writer.headers["Accept-Language"]
     monkeypatch.setattr(invitations, "LIMIT", 1)
     crowded = _edit(writer, note.id, authors="bob, carol", body="Texte revu.")
