@@ -81,8 +81,7 @@ def invite(session: Session, actor: policy.Actor, note_id: str, people: Sequence
             names = ", ".join(u.display_name for u in refusing)
             raise Invalid(f"The invitation to co-sign this note was already declined by: {names}. Someone who declined is "
                           "invited again only if they ask for editing rights themselves; take their name off the list.",
-                          field="authors",
-                          text=DECLINED, params={"names": names})
+                          field="authors", text=DECLINED, params={"names": names})
         left_out = {u.id for u in refusing}
         new = [u for u in new if u.id not in left_out]
     if new and actor is not None and actor.id is not None:
