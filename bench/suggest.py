@@ -66,7 +66,7 @@ def main() -> None:
 
     with new_session(engine, settings, write=True) as session:
         reader = accounts.get_user(session, "auteur0")
-        token = accounts.issue_token(session=session, user=reader, kind="api")
+        token = accounts.issue_token(session=session, user=reader, kind="api").token
         session.commit()
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:

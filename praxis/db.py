@@ -185,7 +185,7 @@ def new_session(engine: Engine, settings: Settings, *, write: bool) -> Session:
     # `engine` lets the search queue find the indexer that applies this session's changes.
     session.info.update(
         site_url=settings.site_url, site_name=settings.site_name, timezone=settings.timezone, language=settings.language,
-        engine=engine,
+        api_token_days=settings.api_token_days, session_days=settings.session_days, engine=engine,
     )
     return session
 

@@ -45,6 +45,14 @@ def is_signed_in(actor: Actor) -> bool:
     return bool(actor and actor.is_active and actor.id is not None)
 
 
+def require_signed_in(actor: Actor, message: str = "Sign in first.") -> User:
+    """The actor, for what only a signed-in person does; NotSignedIn (401) for anyone else."""
+    if not is_signed_in(actor):
+        raise NotSignedIn(message)
+    assert actor is not None
+    return actor
+
+
 def visible_notes(actor: Actor) -> ColumnElement[bool]:
     """A WHERE clause selecting the live notes `actor` may read, for any query on `Note`."""
     live = Note.deleted_at.is_(None)  # type: ignore[union-attr]
@@ -127,9 +135,10 @@ def can_edit_note(actor: Actor, note: Note, author_ids: set[int]) -> bool:
 can_manage_note = can_edit_note
 
 
-def edit_request_refusal(actor: Actor, note: Note, author_ids: set[int]) -> DomainError | None:
+def edit_request_refusal(actor: Actor, note: Note, author_ids: set[int], invited_ids: set[int]) -> DomainError | None:
     """Why `actor`, who reads `note`, may not ask to become its co-author; None when they may.
-    Any signed-in reader of a live note may, but its authors and admins, who already edit it."""
+    Any signed-in reader of a live note may, but its authors and admins, who already edit it,
+    and those invited to co-sign it (`invited_ids`), who accept instead."""
     if not is_signed_in(actor):
         return NotSignedIn("Sign in to ask for editing rights.")
     if note.deleted_at is not None:
@@ -137,6 +146,9 @@ def edit_request_refusal(actor: Actor, note: Note, author_ids: set[int]) -> Doma
                          text=N_("Cette note est supprimée : on ne peut plus demander à la modifier."))
     if actor.id in author_ids:  # type: ignore[union-attr]
         return Conflict("You are already an author of this note.", text=N_("Vous êtes déjà auteur·trice de cette note."))
+    if actor.id in invited_ids:  # type: ignore[union-attr]
+        return Conflict("You are already invited to co-sign this note: accept the invitation.",
+                        text=N_("Vous êtes déjà invité·e à co-signer cette note : acceptez l'invitation."))
     if is_admin(actor):
         return Conflict("Administrators already edit every note.",
                         text=N_("Les administrateur·trices modifient déjà toutes les notes."))
@@ -163,9 +175,9 @@ def can_leave_note(actor: Actor, note: Note, author_ids: set[int]) -> bool:
             and len(author_ids) > 1)
 
 
-def can_request_edit(actor: Actor, note: Note, author_ids: set[int]) -> bool:
+def can_request_edit(actor: Actor, note: Note, author_ids: set[int], invited_ids: set[int]) -> bool:
     """Whether `actor` may ask to become a co-author: the flag pages show, from the same rule that refuses."""
-    return edit_request_refusal(actor, note, author_ids) is None
+    return edit_request_refusal(actor, note, author_ids, invited_ids) is None
 
 
 def can_link_community(actor: Actor, role: str | None) -> bool:

@@ -101,7 +101,7 @@ def browser_for(app, session: Session, user: User | None) -> TestClient:  # type
 
     client = TestClient(app, base_url="https://testserver")
     if user is not None:
-        raw = accounts.issue_token(session=session, user=user, kind="session", days=1)
+        raw = accounts.issue_token(session=session, user=user, kind="session", days=1).token
         session.commit()
         cookie = Signer(app.state.secret_key, salt="praxis.session").sign(raw).decode()
         client.cookies.set("praxis_session", cookie)

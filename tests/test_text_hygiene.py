@@ -152,6 +152,7 @@ def test_every_form_refuses_it_in_french(app, session, client):
     ("title: \"a\\uFFFFb\"\nauthors: [Aline Poirier]\n", "corps", "title"),
     ("title: T\nauthors: [Aline Poirier]\n", "corps\x01", "body"),
     ("title: T\nauthors: [\"Aline\\x1B[31mPoirier\"]\n", "corps", "authors"),
+    ("title: T\nauthors: [\"Aline\\x85Poirier\"]\n", "corps", "authors"),  # U+0085 counts as a space to str.split
     ("title: T\nauthors: [{username: aline, name: \"Aline\\uFFFEPoirier\"}]\n", "corps", "authors"),
     ("title: T\nkind: term\nsynonyms: [\"a\\x85b\"]\nauthors: [A]\n", "corps", "synonyms"),
 ])

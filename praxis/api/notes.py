@@ -36,7 +36,7 @@ STALE_SAVE = ("`base_revision` is not the note's current revision: nothing was o
               "the current revision and the note as it now reads, to merge with.")
 
 
-@router.post("", response_model=NoteRead, status_code=201)
+@router.post("", response_model=NoteRead, status_code=201, responses=errors(429))
 def create_note(data: NoteCreate, session: SessionDep, actor: UserDep, response: Response) -> NoteRead:
     note = filing.create_note(session=session, actor=actor, data=data)
     response.headers["Location"] = note.url
@@ -71,7 +71,7 @@ def get_note(note_id: str, session: SessionDep, actor: ActorDep) -> NoteRead:
     return note_service.get_note(session=session, actor=actor, note_id=note_id)
 
 
-@router.patch("/{note_id}", response_model=NoteRead, responses={409: {"description": STALE_SAVE, "model": StaleSave}})
+@router.patch("/{note_id}", response_model=NoteRead, responses={409: {"description": STALE_SAVE, "model": StaleSave}, **errors(429)})
 @writes_late  # save_note takes the write lock once it has rendered the change
 def update_note(note_id: str, data: NoteUpdate, session: SessionDep, actor: ActorDep) -> NoteRead:
     note = note_service.save_note(session=session, actor=actor, note_id=note_id, data=data)
@@ -118,7 +118,7 @@ def graph(note_id: str, session: SessionDep, actor: ActorDep, depth: Annotated[i
     return directory.graph(session=session, actor=actor, note_id=note_id, depth=depth)
 
 
-@router.post("/{note_id}/revisions/{number}/restore", response_model=NoteRead)
+@router.post("/{note_id}/revisions/{number}/restore", response_model=NoteRead, responses=errors(429))
 def restore(
     note_id: str, number: Annotated[RevisionNumber, Path()], session: SessionDep, actor: ActorDep, data: RestoreRequest | None = None
 ) -> NoteRead:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta, timezone
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -13,6 +14,7 @@ from sqlmodel import Session, select
 
 from praxis import policy, text
 from praxis.citation.names import Person, person
+from praxis.config import Settings
 from praxis.db import writer
 from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
 from praxis.i18n import N_
@@ -116,9 +118,7 @@ def register(*, session: Session, actor: User | None, data: RegisterRequest, reg
 def change_password(*, session: Session, actor: User | None, current: str, new: str, keep_token: str | None) -> None:
     """Change one's password: every other session and API token is revoked, and wrong guesses of
     the current password count towards the account's sign-in limit."""
-    if not policy.is_signed_in(actor):
-        raise NotSignedIn("Sign in first.")
-    assert actor is not None
+    actor = policy.require_signed_in(actor)
     user = session.get(User, actor.id)
     assert user is not None
     now = utcnow()
@@ -157,14 +157,25 @@ def set_active(*, session: Session, actor: User | None, username: str, active: b
     return user
 
 
-def profile_for(*, session: Session, name: str, create: bool = True) -> User:
-    """The user a front-matter author names: a username, a display name, or a new profile (not
-    added to the session when `create` is false: an import checking its files)."""
+def author_name(name: str) -> str:
+    """A person's name as a file or a form writes it, on one line with single spaces; Invalid
+    when it is empty, too long, or holds a character text cannot hold (looked for before spaces
+    are joined: some of those characters count as spaces)."""
+    if (found := text.first_forbidden(name)) is not None:
+        raise Invalid(f"An author name holds a character text cannot hold ({text.describe(*found)}).", field="authors",
+                      text=N_("Un nom d'auteur·trice n'est pas valide."))
     name = " ".join(name.split())
     if not name:
         raise Invalid("An author name is empty.", field="authors", text=N_("Un nom d'auteur·trice est vide."))
-    if text.first_forbidden(name) is not None or len(name) > 200:
+    if len(name) > 200:
         raise Invalid("An author name is not valid.", field="authors", text=N_("Un nom d'auteur·trice n'est pas valide."))
+    return name
+
+
+def profile_for(*, session: Session, name: str, create: bool = True) -> User:
+    """The user a front-matter author names: a username, a display name, or a new profile (not
+    added to the session when `create` is false: an import checking its files)."""
+    name = author_name(name)
     user = get_user(session, name)
     if user:
         return user
@@ -187,13 +198,44 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_token(*, session: Session, user: User, kind: str, name: str | None = None, days: int | None = None) -> str:
-    """Create a session or API token and return it; only its digest is stored."""
+class IssuedToken(NamedTuple):
+    """A token just issued: the secret, shown this once, and the expiry stored with its digest."""
+
+    token: str
+    expires_at: datetime | None
+
+
+def issue_token(*, session: Session, user: User, kind: str, name: str | None = None, days: int | None = None) -> IssuedToken:
+    """Create a session or API token (expiring after `days`, if given); only its digest is stored."""
     raw = secrets.token_urlsafe(32)
     expires = utcnow() + timedelta(days=days) if days else None
     session.add(AuthToken(user_id=user.id, kind=kind, token_hash=_digest(raw), name=name, expires_at=expires))
     session.flush()
-    return raw
+    return IssuedToken(raw, expires)
+
+
+# A token without an expiry of its own (an API token issued before expiries existed) lives the
+# current lifetime of its kind from its creation, so that it never lives forever.
+_LIFETIME = {"api": "api_token_days", "session": "session_days"}
+
+
+def lifetime(session: Session, kind: str) -> timedelta:
+    """How long a token of `kind` lives when it carries no expiry (the site's setting)."""
+    name = _LIFETIME[kind]
+    return timedelta(days=session.info.get(name) or Settings.model_fields[name].default)
+
+
+def unexpired(session: Session, kind: str, now: datetime) -> sa.ColumnElement[bool]:
+    """Tokens of `kind` still within their expiry, or within their kind's lifetime when they have none."""
+    return sa.or_(
+        AuthToken.expires_at > now,  # type: ignore[operator]
+        sa.and_(AuthToken.expires_at.is_(None), AuthToken.created_at > now - lifetime(session, kind)),  # type: ignore[union-attr,operator]
+    )
+
+
+def expiry(session: Session, token: AuthToken) -> datetime:
+    """When a token stops working: its own expiry, or its creation plus its kind's lifetime."""
+    return token.expires_at or token.created_at + lifetime(session, token.kind)
 
 
 # How finely an API token's last use is kept: written at most once an hour per token, so that
@@ -211,7 +253,7 @@ def user_for_token(*, session: Session, token: str, kind: str) -> User | None:
             AuthToken.token_hash == _digest(token),
             AuthToken.kind == kind,
             AuthToken.revoked_at.is_(None),  # type: ignore[union-attr]
-            sa.or_(AuthToken.expires_at.is_(None), AuthToken.expires_at > now),  # type: ignore[union-attr,operator]
+            unexpired(session, kind, now),
             User.is_active.is_(True),  # type: ignore[attr-defined]
         )
     ).first()

@@ -1,5 +1,6 @@
-"""What a co-author does about their own authorship: answer an invitation to co-sign a note
-(accepting makes them its last author, a new revision), and take themselves off a note."""
+"""Co-authorship: adding an author to a note (the one way, for an invitation accepted and an
+edit request approved), answering an invitation to co-sign a note (accepting makes them its last
+author, a new revision), and taking oneself (or another author) off a note."""
 
 from __future__ import annotations
 
@@ -8,20 +9,13 @@ from dataclasses import replace
 from sqlmodel import Session, select
 
 from praxis import policy
-from praxis.errors import Conflict, Forbidden, NotFound, NotSignedIn
+from praxis.errors import Conflict, Forbidden, NotFound
 from praxis.i18n import N_
 from praxis.models import AuthorInvitation, Note, User
 from praxis.schemas import InvitationRead
 from praxis.services import accounts, invitations
 from praxis.services import notes as note_service
 from praxis.services.urls import note_url
-
-
-def _signed_in(actor: policy.Actor) -> User:
-    if not policy.is_signed_in(actor):
-        raise NotSignedIn("Sign in first.")
-    assert actor is not None
-    return actor
 
 
 def _read(session: Session, inv: AuthorInvitation, note: Note) -> InvitationRead:
@@ -33,9 +27,19 @@ def _read(session: Session, inv: AuthorInvitation, note: Note) -> InvitationRead
     )
 
 
+def add_author(*, session: Session, actor: policy.Actor, note: Note, author_ids: list[int], person: User, summary: str) -> None:
+    """Make `person` the note's last author, in a new revision (nothing when they already are
+    one): the one way an author is added, for an invitation accepted and an edit request approved."""
+    if person.id in author_ids:
+        return
+    old = note_service.current_state(session, note, author_ids)
+    note_service.apply_state(session=session, actor=actor, note=note, base_revision=note.revision, old=old,
+                             new=replace(old, authors=[*old.authors, person]), summary=summary)
+
+
 def mine(*, session: Session, actor: policy.Actor) -> list[InvitationRead]:
     """The invitations to co-sign that the actor has not answered, on live notes, newest first."""
-    actor = _signed_in(actor)
+    actor = policy.require_signed_in(actor)
     rows = session.exec(
         select(AuthorInvitation, Note).join(Note, Note.id == AuthorInvitation.note_id)  # type: ignore[arg-type]
         .where(AuthorInvitation.user_id == actor.id, AuthorInvitation.status == "pending", Note.deleted_at.is_(None))  # type: ignore[union-attr]
@@ -47,7 +51,7 @@ def mine(*, session: Session, actor: policy.Actor) -> list[InvitationRead]:
 def answer(*, session: Session, actor: policy.Actor, invitation_id: str, accept: bool) -> InvitationRead:
     """The invited person accepts (they become the note's last author) or refuses. Someone
     else's invitation answers 404, as one that does not exist."""
-    actor = _signed_in(actor)
+    actor = policy.require_signed_in(actor)
     inv = session.get(AuthorInvitation, invitation_id) if len(invitation_id) <= 32 else None
     note = session.get(Note, inv.note_id) if inv is not None else None
     if inv is None or inv.user_id != actor.id or note is None or note.deleted_at is not None:
@@ -60,13 +64,9 @@ def answer(*, session: Session, actor: policy.Actor, invitation_id: str, accept:
         # An invitation stands only while whoever sent it may still name the note's authors.
         raise Conflict("This invitation no longer stands: whoever sent it no longer edits the note.",
                        text=N_("Cette invitation ne tient plus : la personne qui l'a envoyée ne modifie plus cette note."))
-    if accept and actor.id not in author_ids:
-        old = note_service.current_state(session, note, author_ids)
-        note_service.apply_state(
-            session=session, actor=actor, note=note, base_revision=note.revision, old=old,
-            new=replace(old, authors=[*old.authors, actor]),
-            summary=f"{actor.display_name} accepte de co-signer",
-        )
+    if accept:
+        add_author(session=session, actor=actor, note=note, author_ids=author_ids, person=actor,
+                   summary=f"{actor.display_name} accepte de co-signer")
     invitations.close(session, inv, "accepted" if accept else "refused")
     invitations.close_for(session, note.id, actor.id, inv.status)  # another invitation to the same note, if any
     return _read(session, inv, note)
@@ -76,7 +76,7 @@ def remove_author(*, session: Session, actor: policy.Actor, note_id: str, userna
     """Take an author off a note (a new revision), or withdraw an invitation not yet answered.
     Anyone takes themselves off (`username` their own, or "me"), unless they are the last
     author; taking someone else off is changing the note's authors, for those who may."""
-    actor = _signed_in(actor)
+    actor = policy.require_signed_in(actor)
     note, author_ids = note_service.load_readable(session, actor, note_id)
     if username.lower() in ("me", actor.username):
         if actor.id not in author_ids:

@@ -171,9 +171,7 @@ def get_comment(*, session: Session, actor: policy.Actor, comment_id: str) -> Co
 
 def create(*, session: Session, actor: policy.Actor, note_id: str, data: CommentCreate) -> CommentRead:
     """Write a comment, or a reply to `parent_id`, in the note's open discussion."""
-    if not policy.is_signed_in(actor):
-        raise NotSignedIn("Sign in to take part in the discussion.")
-    assert actor is not None
+    actor = policy.require_signed_in(actor, "Sign in to take part in the discussion.")
     note, author_ids = note_service.load_readable(session, actor, note_id)
     if not policy.can_comment(actor, note):
         raise Forbidden("This discussion is closed.")

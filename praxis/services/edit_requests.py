@@ -7,12 +7,12 @@ import secrets
 from sqlmodel import Session, select
 
 from praxis import policy
-from praxis.errors import Conflict, Forbidden, NotFound, NotSignedIn
+from praxis.errors import Conflict, Forbidden, NotFound
 from praxis.i18n import N_
 from praxis.models import EditRequest, Note, User, utcnow
 from praxis.schemas import EditRequestCreate, EditRequestRead
 from praxis.services import notes as note_service
-from praxis.services import invitations, notifications
+from praxis.services import coauthors, invitations, notifications
 from praxis.services.urls import note_url, user_url
 
 
@@ -28,11 +28,10 @@ def _read(session: Session, req: EditRequest, note: Note, requester: User) -> Ed
 
 def request_edit(*, session: Session, actor: policy.Actor, note_id: str, data: EditRequestCreate) -> EditRequestRead:
     """Ask the authors of a note one can read to make one a co-author."""
-    if not policy.is_signed_in(actor):
-        raise NotSignedIn("Sign in to ask for editing rights.")
+    actor = policy.require_signed_in(actor, "Sign in to ask for editing rights.")
     note, author_ids = note_service.load_readable(session, actor, note_id)
-    assert actor is not None
-    if (refusal := policy.edit_request_refusal(actor, note, set(author_ids))) is not None:
+    invited = {u.id for _inv, u in invitations.pending(session, note.id)}
+    if (refusal := policy.edit_request_refusal(actor, note, set(author_ids), invited)) is not None:  # type: ignore[arg-type]
         raise refusal
     pending = session.exec(
         select(EditRequest).where(EditRequest.note_id == note.id, EditRequest.requester_id == actor.id, EditRequest.status == "pending")
@@ -61,9 +60,7 @@ def list_for_note(*, session: Session, actor: policy.Actor, note_id: str) -> lis
 
 def mine(*, session: Session, actor: policy.Actor) -> list[EditRequestRead]:
     """The requests the actor made, with their outcome, on notes they can still read."""
-    if not policy.is_signed_in(actor):
-        raise NotSignedIn("Sign in first.")
-    assert actor is not None
+    actor = policy.require_signed_in(actor)
     rows = session.exec(
         select(EditRequest, Note)
         .join(Note, Note.id == EditRequest.note_id)  # type: ignore[arg-type]
@@ -78,9 +75,7 @@ def decide(*, session: Session, actor: policy.Actor, request_id: str, approve: b
 
     A request is seen by the note's authors (and admins) and by who made it: to anyone else it
     does not exist, and is told exactly as an id that names nothing."""
-    if not policy.is_signed_in(actor):
-        raise NotSignedIn("Sign in first.")
-    assert actor is not None
+    actor = policy.require_signed_in(actor)
     missing = NotFound("No such request.")
     req = session.get(EditRequest, request_id) if len(request_id) <= 32 else None
     if req is None:
@@ -97,14 +92,9 @@ def decide(*, session: Session, actor: policy.Actor, request_id: str, approve: b
         raise Conflict(f"This request was already {req.status}.")
     requester = session.get(User, req.requester_id)
     assert requester is not None
-    if approve and requester.id not in author_ids:
-        old = note_service.current_state(session, note, author_ids)
-        new = note_service.NoteState(**{**old.__dict__, "authors": [*old.authors, requester]})
-        note_service.apply_state(
-            session=session, actor=actor, note=note, base_revision=note.revision, old=old, new=new,
-            summary=f"Ajout de {requester.display_name} comme co-auteur·trice",
-        )
     if approve:
+        coauthors.add_author(session=session, actor=actor, note=note, author_ids=author_ids, person=requester,
+                             summary=f"Ajout de {requester.display_name} comme co-auteur·trice")
         invitations.close_for(session, note.id, requester.id, "accepted")  # they asked: that is consent
     req.status = "approved" if approve else "refused"
     req.decided_at = utcnow()

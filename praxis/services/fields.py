@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 from pydantic import TypeAdapter, ValidationError
 from sqlmodel import Session
 
-from praxis import text
 from praxis.errors import Invalid
 from praxis.models import User
 from praxis.schemas import DisplayName, PersonName, Timestamp, Username
@@ -118,10 +117,11 @@ def people(session: Session, value: object, where: str, name: str = "authors", *
                 if session.info.get(_PEOPLE) is not None:
                     session.info[_PEOPLE][("username", username)] = user
         elif isinstance(item, str):
-            if text.first_forbidden(item) is not None:
-                raise Invalid(f"{where}: {name}: {ascii(item)} holds a character text cannot hold.", field=name)
-            user = _person(session, ("name", item), lambda: accounts.profile_for(
-                session=session, name=item, create=not session.info.get(_CHECKING)))
+            try:
+                user = _person(session, ("name", item), lambda: accounts.profile_for(
+                    session=session, name=item, create=not session.info.get(_CHECKING)))
+            except Invalid as exc:  # a name accounts.author_name refuses, said with the file and the field
+                raise Invalid(f"{where}: {name}: {exc.message}", field=name) from None
         else:
             raise Invalid(f"{where}: {name}: each must be a name or {{username, name}}.", field=name)
         if user.id not in seen:

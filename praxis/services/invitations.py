@@ -6,13 +6,25 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from praxis import policy
-from praxis.models import AuthorInvitation, Notification, User, utcnow
-from praxis.services import notifications
+from praxis.errors import Invalid
+from praxis.i18n import N_
+from praxis.models import AuthorInvitation, EditRequest, Notification, User, utcnow
+from praxis.schemas import MAX_AUTHORS
+from praxis.services import limits, notifications
+
+# Invitations one account sends in a day: a note's whole list of authors can always be invited
+# at once, but naming crowds (or saving the same names again and again) is stopped.
+LIMIT = MAX_AUTHORS
+WINDOW = timedelta(days=1)
+TOO_MANY = N_("Trop d'invitations à co-signer envoyées en peu de temps : réessayez plus tard.")
+DECLINED = N_("Invitation à co-signer cette note déjà refusée par : %(names)s. Une personne qui a refusé n'est "
+              "invitée de nouveau que si elle demande elle-même les droits d'édition ; retirez son nom de la liste.")
 
 
 def split(actor: policy.Actor, named: Sequence[User], author_ids: set[int]) -> tuple[list[User], list[User]]:
@@ -31,10 +43,32 @@ def pending(session: Session, note_id: str) -> list[tuple[AuthorInvitation, User
     ).all())
 
 
-def invite(session: Session, actor: policy.Actor, note_id: str, people: Sequence[User], *, withdraw_others: bool) -> None:
+def declined(session: Session, note_id: str, people: Sequence[User]) -> list[User]:
+    """Those of `people` whose refusal to co-sign the note stands: they refused an invitation
+    to it and have not asked for editing rights on it since (asking is consent again)."""
+    ids = [u.id for u in people]
+    if not ids:
+        return []
+    refused = session.exec(
+        select(AuthorInvitation.user_id, sa.func.max(AuthorInvitation.decided_at))
+        .where(AuthorInvitation.note_id == note_id, AuthorInvitation.status == "refused", AuthorInvitation.user_id.in_(ids))  # type: ignore[attr-defined]
+        .group_by(AuthorInvitation.user_id)
+    ).all()
+    asked = dict(session.exec(
+        select(EditRequest.requester_id, sa.func.max(EditRequest.created_at))
+        .where(EditRequest.note_id == note_id, EditRequest.requester_id.in_(ids))  # type: ignore[attr-defined]
+        .group_by(EditRequest.requester_id)
+    ).all())
+    standing = {user_id for user_id, at in refused if asked.get(user_id) is None or asked[user_id] < at}
+    return [u for u in people if u.id in standing]
+
+
+def invite(session: Session, actor: policy.Actor, note_id: str, people: Sequence[User], *, withdraw_others: bool,
+           skip_declined: bool = False) -> None:
     """Invite these people to co-sign the note (once each; each is told in their inbox); with
     `withdraw_others`, the invitations of anyone else are withdrawn (the authors sent were the
-    whole list)."""
+    whole list). Someone whose refusal stands is not invited again: naming them is refused (422),
+    or, with `skip_declined` (a revision restored, whose list nobody typed), they are left out."""
     current = {inv.user_id: inv for inv, _user in pending(session, note_id)}
     wanted = {u.id for u in people}
     if withdraw_others:
@@ -42,6 +76,17 @@ def invite(session: Session, actor: policy.Actor, note_id: str, people: Sequence
             if user_id not in wanted:
                 close(session, inv, "withdrawn")
     new = [u for u in people if u.id not in current]
+    if refusing := declined(session, note_id, new):
+        if not skip_declined:
+            names = ", ".join(u.display_name for u in refusing)
+            raise Invalid(f"The invitation to co-sign this note was already declined by: {names}. Someone who declined is "
+                          "invited again only if they ask for editing rights themselves; take their name off the list.",
+                          field="authors", text=DECLINED, params={"names": names})
+        left_out = {u.id for u in refusing}
+        new = [u for u in new if u.id not in left_out]
+    if new and actor is not None and actor.id is not None:
+        limits.check(session, AuthorInvitation.created_at, AuthorInvitation.invited_by_id == actor.id, limit=LIMIT,
+                     window=WINDOW, what="invitations", adding=len(new), text=TOO_MANY, field="authors")
     session.add_all([AuthorInvitation(id=secrets.token_urlsafe(9), note_id=note_id, user_id=u.id,  # type: ignore[arg-type]
                                       invited_by_id=actor.id if actor else None) for u in new])
     session.flush()

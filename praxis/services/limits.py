@@ -14,9 +14,11 @@ from praxis.errors import TooManyRequests
 from praxis.models import LoginFailure, utcnow
 
 
-def check(session: Session, column: object, where: object, *, limit: int, window: timedelta, what: str) -> None:
-    """429 (with Retry-After) when `limit` rows matching `where` have their `column` time within
-    `window`; the wait is until the oldest of them leaves it.
+def check(session: Session, column: object, where: object, *, limit: int, window: timedelta, what: str,
+          adding: int = 1, text: str | None = None, field: str | None = None) -> None:
+    """429 (with Retry-After) when `adding` more rows would make more than `limit` rows matching
+    `where` with their `column` time within `window`; the wait is until enough of them leave it
+    (`text`: what a page says, as `DomainError.text`; `field`: the form field it is shown at).
 
     On PostgreSQL, requests counting the same rows wait for each other (a transaction-scoped
     advisory lock, held until the first commits), so simultaneous requests on several workers or
@@ -25,9 +27,13 @@ def check(session: Session, column: object, where: object, *, limit: int, window
     take_turn(session, _lock_key(session.get_bind().dialect, what, where))
     since = utcnow() - window
     times: list[datetime] = list(session.exec(select(column).where(where, column >= since).order_by(column)))  # type: ignore[arg-type,operator,call-overload]
-    if len(times) >= limit:
-        wait = int((times[-limit] + window - utcnow()).total_seconds()) + 1
-        raise TooManyRequests(f"Too many {what} in a short time; try again later.", retry_after=max(wait, 1))
+    if len(times) + adding > limit:
+        # The rows that must age out first, oldest first; a batch larger than the limit waits a whole window.
+        leaving = times[len(times) + adding - limit - 1] if adding <= limit else utcnow()
+        wait = int((leaving + window - utcnow()).total_seconds()) + 1
+        where_shown = {"field": field} if field else {}
+        raise TooManyRequests(f"Too many {what} in a short time; try again later.", retry_after=max(wait, 1), text=text,
+                              **where_shown)
 
 
 def _lock_key(dialect: sa.Dialect, what: str, where: object) -> str:

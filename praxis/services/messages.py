@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from praxis import policy
-from praxis.errors import Invalid, NotFound, NotSignedIn
+from praxis.errors import Invalid, NotFound
 from praxis.models import Message, MessageRecipient, Note, User, utcnow
 from praxis.schemas import ContactCreate, MessageRead, MessageReply, NoteRef, SenderRead
 from praxis.services import limits, mail, notifications
@@ -88,9 +88,7 @@ def _read(session: Session, actor: User, message: Message, note: Note | None, se
 
 def received(*, session: Session, actor: policy.Actor) -> list[MessageRead]:
     """The messages written to the actor, newest first (the note each is about, if still visible)."""
-    if not policy.is_signed_in(actor):
-        raise NotSignedIn("Sign in to read your messages.")
-    assert actor is not None
+    actor = policy.require_signed_in(actor, "Sign in to read your messages.")
     rows = session.exec(
         select(Message, MessageRecipient.read_at)
         .join(MessageRecipient, MessageRecipient.message_id == Message.id)  # type: ignore[arg-type]
@@ -108,9 +106,7 @@ def reply(*, session: Session, actor: policy.Actor, message_id: str, data: Messa
     """Answer a message: in the inbox of a sender with an account, by email to a visitor. The
     answer shows the author's name; their address only when they choose to give it to a
     visitor (as the mail's Reply-To)."""
-    if not policy.is_signed_in(actor):
-        raise NotSignedIn("Sign in first.")
-    assert actor is not None
+    actor = policy.require_signed_in(actor)
     found = session.exec(
         select(Message).join(MessageRecipient, MessageRecipient.message_id == Message.id)  # type: ignore[arg-type]
         .where(Message.id == message_id, MessageRecipient.user_id == actor.id)
@@ -142,9 +138,7 @@ def reply(*, session: Session, actor: policy.Actor, message_id: str, data: Messa
 
 def mark_read(*, session: Session, actor: policy.Actor, ids: list[str] | None = None) -> None:
     """Mark the actor's messages read (those named, or all)."""
-    if not policy.is_signed_in(actor):
-        raise NotSignedIn("Sign in first.")
-    assert actor is not None
+    actor = policy.require_signed_in(actor)
     query = sa.update(MessageRecipient).where(MessageRecipient.user_id == actor.id, MessageRecipient.read_at.is_(None))  # type: ignore[union-attr]
     if ids is not None:
         query = query.where(MessageRecipient.message_id.in_(ids))  # type: ignore[attr-defined]

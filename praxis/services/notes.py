@@ -467,7 +467,7 @@ def read_note(*, session: Session, actor: policy.Actor, note: Note) -> NoteRead:
         carnets=memberships.carnets_of_note(session, actor, note.id),
         deleted_at=note.deleted_at,
         can_edit=can_edit,
-        can_request_edit=policy.can_request_edit(actor, note, set(author_ids)),
+        can_request_edit=policy.can_request_edit(actor, note, set(author_ids), {u.id for _inv, u in invited}),  # type: ignore[misc]
         pending_authors=[AuthorRead(username=u.username, display_name=u.display_name, url=user_url(session, u.username))
                          for _inv, u in invited] if can_edit else [],
         invitation=next((inv.id for inv, u in invited if actor is not None and u.id == actor.id), None),

@@ -16,7 +16,6 @@ from sqlmodel import Session, select
 
 from praxis import i18n, policy
 from praxis.i18n import N_
-from praxis.errors import NotSignedIn
 from praxis.models import AuthorInvitation, Carnet, Note, Notification, NotificationSetting, User, utcnow
 from praxis.schemas import AuthorRead, NoteRef, NotificationPage, NotificationRead, NotificationSettings
 from praxis.services import mail
@@ -47,13 +46,13 @@ def channels(session: Session, user_id: int) -> dict[str, str]:
 
 
 def get_settings(*, session: Session, actor: policy.Actor) -> NotificationSettings:
-    actor = _signed_in(actor)
+    actor = policy.require_signed_in(actor)
     return NotificationSettings(**channels(session, actor.id))  # type: ignore[arg-type]
 
 
 def set_settings(*, session: Session, actor: policy.Actor, data: NotificationSettings) -> NotificationSettings:
     """Choose, kind by kind, where notifications go (the kinds not sent stay as they were)."""
-    actor = _signed_in(actor)
+    actor = policy.require_signed_in(actor)
     before = channels(session, actor.id)
     for kind, channel in data.model_dump(exclude_unset=True, exclude_none=True).items():
         session.merge(NotificationSetting(user_id=actor.id, kind=kind, channel=channel))
@@ -64,13 +63,6 @@ def set_settings(*, session: Session, actor: policy.Actor, data: NotificationSet
                             .values(emailed_at=utcnow()).execution_options(synchronize_session=False))
     session.flush()
     return get_settings(session=session, actor=actor)
-
-
-def _signed_in(actor: policy.Actor) -> User:
-    if not policy.is_signed_in(actor):
-        raise NotSignedIn("Sign in first.")
-    assert actor is not None and actor.id is not None
-    return actor
 
 
 # --- telling ---------------------------------------------------------------------------------
@@ -195,7 +187,7 @@ def describe(session: Session, rows: Sequence[Notification]) -> list[Notificatio
 
 def inbox(*, session: Session, actor: policy.Actor, page: int = 1, per_page: int = 30) -> NotificationPage:
     """The actor's notifications, newest first, about what they may still see."""
-    actor = _signed_in(actor)
+    actor = policy.require_signed_in(actor)
     where = (Notification.user_id == actor.id, _visible(actor))
     total = session.exec(select(sa.func.count()).select_from(Notification).where(*where)).one()
     rows = session.exec(
@@ -207,7 +199,7 @@ def inbox(*, session: Session, actor: policy.Actor, page: int = 1, per_page: int
 
 def mark_read(*, session: Session, actor: policy.Actor, ids: list[int] | None = None) -> int:
     """Mark the actor's notifications read (those named, or all); how many changed."""
-    actor = _signed_in(actor)
+    actor = policy.require_signed_in(actor)
     query = sa.update(Notification).where(Notification.user_id == actor.id, Notification.read_at.is_(None))  # type: ignore[union-attr]
     if ids is not None:
         query = query.where(Notification.id.in_(ids))  # type: ignore[union-attr]

@@ -142,5 +142,5 @@ def restore_revision(
         session=session, actor=actor, note=note, base_revision=note.revision, old=old, new=new,
         summary=summary or f"Restauration de la révision {number}",
     )
-    invitations.invite(session, actor, note.id, invited, withdraw_others=False)
+    invitations.invite(session, actor, note.id, invited, withdraw_others=False, skip_declined=True)
     return note_service.read_note(session=session, actor=actor, note=note)

@@ -2,53 +2,47 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from praxis import policy
-from praxis.errors import NotFound, NotSignedIn
+from praxis.errors import NotFound
 from praxis.models import AuthToken, User, utcnow
 from praxis.schemas import TokenInfo, TokenList, TokenRead
-from praxis.services.accounts import issue_token
+from praxis.services import accounts
 
 SHOWN = 100  # the most recent tokens a list shows; the others are counted
 
 
 def issue_api_token(*, session: Session, user: User, name: str | None, days: int) -> TokenRead:
     """A bearer token for `user` that expires after `days`."""
-    raw = issue_token(session=session, user=user, kind="api", name=name, days=days)
-    return TokenRead(access_token=raw, expires_at=utcnow() + timedelta(days=days))
+    issued = accounts.issue_token(session=session, user=user, kind="api", name=name, days=days)
+    return TokenRead(access_token=issued.token, expires_at=issued.expires_at)
 
 
-def _live(actor: User):  # type: ignore[no-untyped-def]
-    now = utcnow()
+def _live(session: Session, actor: User):  # type: ignore[no-untyped-def]
     return (
         (AuthToken.user_id == actor.id) & (AuthToken.kind == "api") & AuthToken.revoked_at.is_(None)  # type: ignore[union-attr]
-        & sa.or_(AuthToken.expires_at.is_(None), AuthToken.expires_at > now)  # type: ignore[union-attr,operator]
+        & accounts.unexpired(session, "api", utcnow())
     )
 
 
 def list_api_tokens(*, session: Session, actor: User | None) -> TokenList:
     """The signed-in person's live API tokens, the most recent first."""
-    if not policy.is_signed_in(actor):
-        raise NotSignedIn("Sign in first.")
-    assert actor is not None
+    actor = policy.require_signed_in(actor)
     rows = session.exec(
-        select(AuthToken).where(_live(actor)).order_by(AuthToken.created_at.desc(), AuthToken.id.desc()).limit(SHOWN)  # type: ignore[union-attr,attr-defined]
+        select(AuthToken).where(_live(session, actor)).order_by(AuthToken.created_at.desc(), AuthToken.id.desc()).limit(SHOWN)  # type: ignore[union-attr,attr-defined]
     ).all()
-    total = session.exec(select(func.count()).select_from(AuthToken).where(_live(actor))).one()
-    items = [TokenInfo(id=t.id, name=t.name, created_at=t.created_at, expires_at=t.expires_at, last_used_at=t.last_used_at)
+    total = session.exec(select(func.count()).select_from(AuthToken).where(_live(session, actor))).one()
+    items = [TokenInfo(id=t.id, name=t.name, created_at=t.created_at, expires_at=accounts.expiry(session, t),
+                       last_used_at=t.last_used_at)
              for t in rows if t.id is not None]
     return TokenList(items=items, total=total)
 
 
 def revoke_api_token(*, session: Session, actor: User | None, token_id: int) -> None:
     """Revoke one of the signed-in person's API tokens (404 for anyone else's, or a dead one)."""
-    if not policy.is_signed_in(actor):
-        raise NotSignedIn("Sign in first.")
-    assert actor is not None
-    done = session.execute(sa.update(AuthToken).where(AuthToken.id == token_id, _live(actor)).values(revoked_at=utcnow()))  # type: ignore[arg-type]
+    actor = policy.require_signed_in(actor)
+    done = session.execute(sa.update(AuthToken).where(AuthToken.id == token_id, _live(session, actor)).values(revoked_at=utcnow()))  # type: ignore[arg-type]
     if not done.rowcount:
         raise NotFound("No such token.")

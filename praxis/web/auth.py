@@ -23,7 +23,7 @@ PASSWORDS_DIFFER = N_("Les deux mots de passe diffèrent.")
 
 def _signed_in_response(request: Request, session, user, next_url: str) -> Response:  # type: ignore[no-untyped-def]
     settings = request.app.state.settings
-    raw = accounts.issue_token(session=session, user=user, kind="session", days=settings.session_days)
+    raw = accounts.issue_token(session=session, user=user, kind="session", days=settings.session_days).token
     response = RedirectResponse(safe_next(next_url), status_code=303)
     response.set_cookie(
         SESSION_COOKIE, sign_session(request, raw), max_age=settings.session_days * 86400,

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from praxis import i18n
 from praxis.db import settle_refusal
 from praxis.deps import ActorDep, SessionDep, UserDep, writes_late
-from praxis.errors import Conflict, DomainError, Invalid
+from praxis.errors import Conflict, DomainError, Invalid, TooManyRequests
 from praxis.i18n import N_
 from praxis.merge import has_markers
 from praxis.schemas import (
@@ -84,8 +84,18 @@ async def _read_form(request: Request, session: Session, actor: Any, model: type
     return values, data, errors
 
 
-def _form_error(exc: Invalid) -> dict[str, str]:
-    return {exc.field or "form": exc.shown()}
+def _form_error(exc: DomainError) -> dict[str, str]:
+    return {getattr(exc, "field", None) or exc.extra.get("field") or "form": exc.shown()}
+
+
+def _refused(request: Request, session: Session, *, note: Any, values: dict[str, Any], exc: DomainError) -> Response:
+    """The editor again, as typed, after the service refused the save (bad input, or too many
+    invitations sent: 429 with its Retry-After)."""
+    settle_refusal(session, exc)
+    response = _editor(request, session, note=note, values=values, errors=_form_error(exc), status=exc.status)
+    if exc.extra.get("retry_after"):
+        response.headers["Retry-After"] = str(exc.extra["retry_after"])
+    return response
 
 
 # The editor's script names each browser draft "username:note id or new:base revision"; the
@@ -179,9 +189,8 @@ async def create_note(request: Request, session: SessionDep, actor: UserDep) -> 
         return _editor(request, session, note=None, values=values, errors=errors, status=422)
     try:
         note = filing.create_note(session=session, actor=actor, data=data)
-    except Invalid as exc:
-        settle_refusal(session, exc)
-        return _editor(request, session, note=None, values=values, errors=_form_error(exc), status=422)
+    except (Invalid, TooManyRequests) as exc:
+        return _refused(request, session, note=None, values=values, exc=exc)
     return _saved(request, note.id, values)
 
 
@@ -211,9 +220,9 @@ def note_page(request: Request, session: Session, actor: Any, note: NoteRead, re
         revision = revision_service.get_revision(session=session, actor=actor, note_id=note.id, number=rev)
     alternate = f"/api/v1/notes/{note.id}" + (f"/revisions/{rev}" if revision else "")
     requests = edit_requests.list_for_note(session=session, actor=actor, note_id=note.id)
-    # Offered by the rule that refuses (policy.edit_request_refusal), while no request waits; an
-    # invited person answers their invitation instead of asking.
-    can_ask = note.can_request_edit and not note.invitation and not any(r.status == "pending" for r in requests)
+    # Offered by the rule that refuses (policy.edit_request_refusal: not to an invited person, who
+    # answers their invitation instead), while no request waits.
+    can_ask = note.can_request_edit and not any(r.status == "pending" for r in requests)
     # ?rev=N cites revision N by its permanent link, even when it is the current one.
     query = citation_pages.style_query(style, rev=rev)
     cited = None
@@ -302,9 +311,8 @@ async def edit(request: Request, note_id: str, session: SessionDep, actor: UserD
     except Conflict as exc:
         settle_refusal(session, exc)
         return _conflict(request, session, actor, NoteRead.model_validate(exc.extra["current"]), data.base_revision, values)
-    except Invalid as exc:
-        settle_refusal(session, exc)
-        return _editor(request, session, note=note, values=values, errors=_form_error(exc), status=422)
+    except (Invalid, TooManyRequests) as exc:
+        return _refused(request, session, note=note, values=values, exc=exc)
     return _saved(request, note_id, values)
 
 

@@ -59,6 +59,7 @@ def test_tokens_expire_after_a_year_and_an_expired_one_is_refused(client, sessio
     headers = {"Authorization": f"Bearer {body['access_token']}"}
     assert client.get("/api/v1/me", headers=headers).status_code == 200
     row = session.exec(select(AuthToken).where(AuthToken.name == "script")).one()
+    assert row.expires_at == expires  # what was stored is what was said
     row.expires_at = datetime.now(timezone.utc) - timedelta(seconds=1)
     session.add(row)
     session.commit()

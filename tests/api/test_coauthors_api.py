@@ -6,8 +6,8 @@ from sqlmodel import select
 
 from praxis import policy
 from praxis.models import User
-from praxis.services import transfer
-from tests.factories import make_user, token_for
+from praxis.services import invitations, transfer
+from tests.factories import accept_all, make_user, token_for
 
 
 @pytest.fixture
@@ -165,3 +165,62 @@ def test_taking_off_an_author_by_any_spelling_of_a_name_never_fails_the_server(c
         assert client.get("/api/v1/me/invitations", headers=people["carl"]).json() == []
     else:
         assert answer.status_code == 404
+
+
+def test_invitations_sent_again_and_again_are_rate_limited(client, people, monkeypatch):
+    """Naming someone, leaving them out, naming them again… each time an invitation and an inbox
+    notice: an account sends at most `invitations.LIMIT` a day, then the save is refused (429)."""
+    monkeypatch.setattr(invitations, "LIMIT", 4)
+    note = client.post("/api/v1/notes", json={"title": "Insistante", "authors": ["alice"]}, headers=people["bob"]).json()
+    revision = note["revision"]
+    for authors in (["bob"], ["bob", "alice"], ["bob"], ["bob", "alice", "carl"]):
+        saved = client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": revision, "authors": authors}, headers=people["bob"])
+        assert saved.status_code == 200, saved.text
+        revision = saved.json()["revision"]
+    again = client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": revision, "authors": ["bob", "carl"]},
+                         headers=people["bob"])
+    assert again.status_code == 200  # leaving alice out invites no one
+    refused = client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": revision, "authors": ["bob", "carl", "alice"]},
+                           headers=people["bob"])
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert "Too many invitations" in refused.json()["detail"]
+    assert client.get("/api/v1/me/invitations", headers=people["alice"]).json() == []
+    assert client.get("/api/v1/me/notifications", headers=people["alice"]).json()["items"] == []
+    # A new note naming someone is refused the same way, and nothing of it is kept.
+    made = client.post("/api/v1/notes", json={"title": "Encore", "authors": ["alice"]}, headers=people["bob"])
+    assert made.status_code == 429
+    assert client.get("/api/v1/notes?author=bob").json()["total"] == 1
+    # Others still invite.
+    assert client.post("/api/v1/notes", json={"title": "Autre", "authors": ["alice"]}, headers=people["carl"]).status_code == 201
+
+
+def test_a_refusal_stands_until_the_person_asks(client, people):
+    """Saving the same list again does not invite again who refused: the save says why (422)."""
+    note = client.post("/api/v1/notes", json={"title": "Refusée une fois", "authors": ["alice"]}, headers=people["bob"]).json()
+    iid = client.get("/api/v1/me/invitations", headers=people["alice"]).json()[0]["id"]
+    assert client.post(f"/api/v1/invitations/{iid}/refuse", headers=people["alice"]).status_code == 200
+    again = client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": 1, "authors": ["bob", "alice", "carl"]},
+                         headers=people["bob"])
+    assert again.status_code == 422
+    [problem] = again.json()["detail"]
+    assert problem["loc"] == ["body", "authors"] and "already declined by: Alice" in problem["msg"]
+    assert client.get("/api/v1/me/invitations", headers=people["alice"]).json() == []
+    assert client.get("/api/v1/me/invitations", headers=people["carl"]).json() == []  # nothing of the save is kept
+    # Once she asks herself, she may be invited again.
+    asked = client.post(f"/api/v1/notes/{note['id']}/edit-requests", json={}, headers=people["alice"])
+    assert asked.status_code == 201
+    saved = client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": 1, "authors": ["bob", "alice"]}, headers=people["bob"])
+    assert saved.status_code == 200 and [a["username"] for a in saved.json()["pending_authors"]] == ["alice"]
+
+
+def test_restoring_a_revision_does_not_invite_again_who_refused(client, people):
+    note = client.post("/api/v1/notes", json={"title": "Histoire refusée", "authors": ["alice"]}, headers=people["bob"]).json()
+    accept_all(client, people["alice"])  # revision 2: bob, alice
+    client.delete(f"/api/v1/notes/{note['id']}/authors/me", headers=people["alice"])  # revision 3: bob
+    client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": 3, "authors": ["bob", "alice"]}, headers=people["bob"])
+    iid = client.get("/api/v1/me/invitations", headers=people["alice"]).json()[0]["id"]
+    assert client.post(f"/api/v1/invitations/{iid}/refuse", headers=people["alice"]).status_code == 200
+    restored = client.post(f"/api/v1/notes/{note['id']}/revisions/2/restore", headers=people["bob"])
+    assert restored.status_code == 200
+    assert restored.json()["pending_authors"] == []
+    assert client.get("/api/v1/me/invitations", headers=people["alice"]).json() == []

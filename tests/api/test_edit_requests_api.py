@@ -82,3 +82,13 @@ def test_a_deleted_note_takes_no_edit_request_and_says_why(client, session, peop
     live = client.post("/api/v1/notes", json={"title": "Vivante"}, headers=people["alice"]).json()
     assert client.get(f"/api/v1/notes/{live['id']}", headers=people["bob"]).json()["can_request_edit"] is True
     assert client.get(f"/api/v1/notes/{live['id']}", headers=people["alice"]).json()["can_request_edit"] is False
+
+
+def test_someone_invited_accepts_rather_than_asks(client, people):
+    note = client.post("/api/v1/notes", json={"title": "Invitée", "authors": ["bob"]}, headers=people["alice"]).json()
+    read = client.get(f"/api/v1/notes/{note['id']}", headers=people["bob"]).json()
+    assert read["invitation"] and read["can_request_edit"] is False
+    asked = client.post(f"/api/v1/notes/{note['id']}/edit-requests", json={}, headers=people["bob"])
+    assert asked.status_code == 409
+    assert asked.json() == {"detail": "You are already invited to co-sign this note: accept the invitation."}
+    assert client.get(f"/api/v1/notes/{note['id']}/edit-requests", headers=people["alice"]).json() == []

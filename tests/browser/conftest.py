@@ -30,7 +30,7 @@ class LiveSite:
 
     def signed_in(self, browser: Browser, session, user: User) -> BrowserContext:  # type: ignore[no-untyped-def]
         """A browser context holding `user`'s session cookie."""
-        raw = accounts.issue_token(session=session, user=user, kind="session", days=1)
+        raw = accounts.issue_token(session=session, user=user, kind="session", days=1).token
         session.commit()
         cookie = Signer(self.app.state.secret_key, salt="praxis.session").sign(raw).decode()  # type: ignore[attr-defined]
         context = browser.new_context(locale="fr-CA")

@@ -199,7 +199,7 @@ def test_two_people_saving_at_once_meet_the_conflict_screen_and_merge(live_site,
 def test_without_javascript_the_form_still_previews_and_saves(live_site, browser, session):
     alice = make_user(session, "alice")
     context = browser.new_context(locale="fr-CA", java_script_enabled=False)
-    raw = accounts.issue_token(session=session, user=alice, kind="session", days=1)
+    raw = accounts.issue_token(session=session, user=alice, kind="session", days=1).token
     session.commit()
     cookie = Signer(live_site.app.state.secret_key, salt="praxis.session").sign(raw).decode()
     context.add_cookies([{"name": "praxis_session", "value": cookie, "url": live_site.url}])

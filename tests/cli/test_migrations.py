@@ -22,3 +22,49 @@ def test_upgrade_downgrade_upgrade_and_no_drift(tmp_path, unmigrated_database_ur
         assert diff == []
     finally:
         engine.dispose()
+
+
+def test_api_tokens_from_before_expiries_follow_the_setting(tmp_path, unmigrated_database_url):
+    """0011 gave the API tokens of its day one fixed year from the upgrade; since 0014 they live
+    PRAXIS_API_TOKEN_DAYS from their creation, like the tokens issued since."""
+    from datetime import datetime, timedelta, timezone
+
+    import sqlalchemy as sa
+    from fastapi.testclient import TestClient
+
+    from praxis.app import create_app
+    from praxis.models import AuthToken, User
+    from praxis.services.accounts import _digest
+
+    settings = Settings(data_dir=tmp_path, database_url=unmigrated_database_url, secret_key="x", api_token_days=30,
+                        content_dir=tmp_path / "no-content")
+    engine = make_engine(settings)
+    now = datetime.now(timezone.utc)
+    try:
+        upgrade(engine, "0010")  # tokens never expired then
+        users, tokens = User.__table__, AuthToken.__table__
+        with engine.begin() as conn:
+            conn.execute(sa.insert(users).values(id=1, username="alice", display_name="Alice", password_hash="x", is_admin=False,
+                                                 is_active=True, created_at=now))
+            for name, age in (("old", 90), ("recent", 3)):
+                conn.execute(sa.insert(tokens).values(user_id=1, kind="api", token_hash=_digest(name), name=name,
+                                                      created_at=now - timedelta(days=age, hours=5), expires_at=None))
+        upgrade(engine, "0013")
+        with engine.connect() as conn:
+            stamped = conn.execute(sa.select(tokens.c.expires_at).where(tokens.c.name == "old")).scalar_one()
+        assert stamped > now + timedelta(days=364)  # what 0011 did: a year from the upgrade, whatever the setting
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    app = create_app(settings)
+    try:
+        with TestClient(app, base_url="https://testserver") as client:
+            assert client.get("/api/v1/me", headers={"Authorization": "Bearer old"}).status_code == 401
+            recent = {"Authorization": "Bearer recent"}
+            assert client.get("/api/v1/me", headers=recent).status_code == 200
+            [listed] = client.get("/api/v1/me/tokens", headers=recent).json()["items"]
+            expires = datetime.fromisoformat(listed["expires_at"])
+            assert timedelta(days=26) < expires - now < timedelta(days=27)  # 30 days from its creation, 3 days ago
+    finally:
+        app.state.search.close()
+        app.state.engine.dispose()

@@ -27,6 +27,9 @@ def test_the_editor_invites_and_the_invited_person_accepts_from_the_inbox(app, s
     note_page = invited.get(f"/n/{note.id}/").text
     assert "Vous êtes invité·e à co-signer cette note." in page_text(note_page)
     assert "Demander les droits d'édition" not in note_page  # the invitation is answered instead
+    asked = invited.post(f"/n/{note.id}/edit-requests", data={"csrf_token": csrf_from(note_page), "message": "Moi ?"})
+    assert asked.status_code == 409
+    assert "Vous êtes déjà invité·e à co-signer cette note : acceptez l'invitation." in page_text(asked.text)
     assert "Alice Rivard" not in note_page.split('class="byline"')[1].split("</p>")[0]  # not an author yet
     inbox = invited.get("/u/me/inbox").text
     assert "Bob Tremblay vous invite à co-signer « Chantier »." in page_text(inbox)
@@ -63,3 +66,31 @@ def test_two_people_invited_are_named_under_a_plural(app, session):
     assert "Invitations à co-signer en attente : Bob Tremblay , Carol Gagnon" in page_text(writer.get(f"/n/{note.id}/").text)
     english = page_text(writer.get(f"/n/{note.id}/?lang=en").text)
     assert "Invitations to co-sign awaiting an answer: Bob Tremblay , Carol Gagnon" in english
+
+
+def test_the_editor_says_why_someone_is_not_invited_and_keeps_what_was_typed(app, session, monkeypatch):
+    from praxis.services import coauthors, invitations
+
+    alice = make_user(session, "alice", name="Alice Rivard")
+    bob = make_user(session, "bob", name="Bob Tremblay")
+    make_user(session, "carol", name="Carol Gagnon")
+    note = make_note(session, bob, title="Chantier", body="Texte.")
+    writer = browser_for(app, session, bob)
+    assert _edit(writer, note.id, authors="bob, alice").status_code == 303
+    [(invitation, _person)] = invitations.pending(session, note.id)
+    coauthors.answer(session=session, actor=alice, invitation_id=invitation.id, accept=False)
+    session.commit()
+    declined = _edit(writer, note.id, authors="bob, alice", body="Texte revu.")
+    assert declined.status_code == 422
+    said = page_text(declined.text)
+    assert "Invitation à co-signer cette note déjà refusée par : Alice Rivard." in said
+    assert "Texte revu." in declined.text and 'value="bob, alice"' in declined.text
+    writer.headers["Accept-Language"] = "en"
+    english = page_text(_edit(writer, note.id, authors="bob, alice").text)
+    assert "The invitation to co-sign this note was already declined by: Alice Rivard." in english
+    del writer.headers["Accept-Language"]
+    monkeypatch.setattr(invitations, "LIMIT", 1)
+    crowded = _edit(writer, note.id, authors="bob, carol", body="Texte revu.")
+    assert crowded.status_code == 429 and crowded.headers["Retry-After"]
+    assert "Trop d'invitations à co-signer envoyées en peu de temps : réessayez plus tard." in page_text(crowded.text)
+    assert "Texte revu." in crowded.text

@@ -38,7 +38,7 @@ def people(session):
     fred = make_user(session, "fred", name="Frédérique Lavoie", password=None)
     headers = {}
     for user in (alice, fred):
-        headers[user.username] = {"Authorization": f"Bearer {accounts.issue_token(session=session, user=user, kind='api')}"}
+        headers[user.username] = {"Authorization": f"Bearer {accounts.issue_token(session=session, user=user, kind='api').token}"}
     session.commit()
     return {"alice": alice, "fred": fred, "headers": headers}
 

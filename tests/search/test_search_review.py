@@ -33,7 +33,7 @@ def people(session):
     adam = make_user(session, "adam", name="Adam Admin", admin=True, password=None)
     headers = {}
     for user in (alice, fred, adam):
-        headers[user.username] = {"Authorization": f"Bearer {accounts.issue_token(session=session, user=user, kind='api')}"}
+        headers[user.username] = {"Authorization": f"Bearer {accounts.issue_token(session=session, user=user, kind='api').token}"}
     session.commit()
     return {"alice": alice, "fred": fred, "adam": adam, "headers": headers}
 
