@@ -183,7 +183,8 @@ def create(*, session: Session, actor: policy.Actor, note_id: str, data: Comment
         if parent.hidden_at is not None:  # a moderator took it out of the discussion: no one answers it, no one is told
             raise Conflict("The comment answered is hidden: it can no longer be replied to.",
                            text=N_("Ce commentaire a été masqué : on ne peut plus y répondre."))
-    limits.check(session, Comment.created_at, Comment.author_id == actor.id, limit=RATE_LIMIT, window=RATE_WINDOW, what="comments")
+    limits.check(session, Comment.created_at, Comment.author_id == actor.id, limit=RATE_LIMIT, window=RATE_WINDOW, what="comments",
+                 text=N_("Trop de commentaires en peu de temps : réessayez plus tard."))
     comment = Comment(id=secrets.token_urlsafe(9), note_id=note.id, parent_id=data.parent_id, author_id=actor.id,
                       body=data.body, html=_rendered(session, data.body))
     session.add(comment)
@@ -204,7 +205,8 @@ def update(*, session: Session, actor: policy.Actor, comment_id: str, data: Comm
     if comment.hidden_at is not None or note.discussion_closed:
         raise Forbidden("This comment can no longer be changed.")
     edited_by_actor = CommentEdit.comment_id.in_(select(Comment.id).where(Comment.author_id == comment.author_id))  # type: ignore[attr-defined]
-    limits.check(session, CommentEdit.replaced_at, edited_by_actor, limit=EDIT_LIMIT, window=RATE_WINDOW, what="edits")
+    limits.check(session, CommentEdit.replaced_at, edited_by_actor, limit=EDIT_LIMIT, window=RATE_WINDOW, what="edits",
+                 text=N_("Trop de modifications de commentaires en peu de temps : réessayez plus tard."))
     if data.body != comment.body:
         now = utcnow()
         session.add(CommentEdit(comment_id=comment.id, body=comment.body, written_at=comment.edited_at or comment.created_at,

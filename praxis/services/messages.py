@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from praxis import policy
 from praxis.errors import Invalid, NotFound
+from praxis.i18n import N_
 from praxis.models import Message, MessageRecipient, Note, User, utcnow
 from praxis.schemas import ContactCreate, MessageRead, MessageReply, NoteRef, SenderRead
 from praxis.services import limits, mail, notifications
@@ -29,7 +30,8 @@ WINDOW = timedelta(hours=1)
 
 
 def _check_rate(session: Session, where: object, limit: int) -> None:
-    limits.check(session, Message.created_at, where, limit=limit, window=WINDOW, what="messages")
+    limits.check(session, Message.created_at, where, limit=limit, window=WINDOW, what="messages",
+                 text=N_("Trop de messages envoyés en peu de temps : réessayez plus tard."))
 
 
 def _recipients(session: Session, author_ids: list[int]) -> list[int]:

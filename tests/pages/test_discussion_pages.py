@@ -56,6 +56,9 @@ def test_a_refused_comment_comes_back_with_what_was_typed(app, session):
     limited = browser.post(f"/n/{note.id}/comments", data={"csrf_token": token, "body": "Encore un mot."})
     assert limited.status_code == 429 and int(limited.headers["retry-after"]) > 0
     assert "Encore un mot." in limited.text
+    assert "Trop de commentaires en peu de temps : réessayez plus tard." in unescape(limited.text)
+    english = browser.post(f"/n/{note.id}/comments?lang=en", data={"csrf_token": token, "body": "One more word."})
+    assert english.status_code == 429 and "Too many comments in a short time: try again later." in unescape(english.text)
 
 
 def test_edit_delete_hide_restore_and_close_from_the_page(app, session):
