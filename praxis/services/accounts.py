@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 from datetime import datetime, timedelta, timezone
@@ -23,8 +24,17 @@ from praxis.services import limits
 from praxis.services.urls import user_url
 
 _hasher = PasswordHasher()
-# Verified against when the username is unknown, so both failures take the same time.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def _unmatchable(hasher: PasswordHasher) -> str:
+    """A hash at the hasher's cost that no password matches (zero salt, zero digest).
+
+    Checked when the username is unknown, so that both failures take the same time. It is written
+    out rather than computed: checking it costs what checking a real hash does, and nothing is
+    hashed at import or at start."""
+    salt = base64.b64encode(bytes(hasher.salt_len)).decode("ascii").rstrip("=")
+    digest = base64.b64encode(bytes(hasher.hash_len)).decode("ascii").rstrip("=")
+    return f"$argon2id$v=19$m={hasher.memory_cost},t={hasher.time_cost},p={hasher.parallelism}${salt}${digest}"
 
 
 def hash_password(password: str) -> str:
@@ -33,7 +43,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash or _unmatchable(_hasher), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
