@@ -20,7 +20,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from praxis import changes
+from praxis import changes, passwords
 from praxis.config import Settings
 from praxis.errors import DomainError
 
@@ -185,7 +185,7 @@ def new_session(engine: Engine, settings: Settings, *, write: bool) -> Session:
     # `engine` lets the search queue find the indexer that applies this session's changes.
     session.info.update(
         site_url=settings.site_url, site_name=settings.site_name, timezone=settings.timezone, language=settings.language,
-        engine=engine,
+        engine=engine, password_hasher=passwords.hasher(settings),
     )
     return session
 
