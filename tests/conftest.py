@@ -72,6 +72,11 @@ def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
+# For a test in which SQL plays no part in what it checks (markup, headers, the API's document,
+# the interface's language, what the browser does with a page): it runs on one database only.
+one_database = pytest.mark.parametrize("backend", BACKENDS[:1], indirect=True)
+
+
 @contextmanager
 def pg_database(template: str | None = None) -> Iterator[str]:
     """A new PostgreSQL database (a copy of `template` when given), dropped afterwards."""
