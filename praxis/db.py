@@ -176,7 +176,7 @@ class PraxisSession(Session):
 changes.track(PraxisSession)
 
 
-_SITE_KEYS = ("site_url", "site_name", "timezone", "language", "engine")  # what new_session puts in `info`
+_SITE_KEYS = ("site_url", "site_name", "timezone", "language", "engine", "password_hasher")  # what new_session puts in `info`
 
 
 def new_session(engine: Engine, settings: Settings, *, write: bool) -> Session:
