@@ -261,11 +261,11 @@ def main() -> None:
     engine = make_engine(settings)
     notes, text_mb = text_stats(engine)
     reader = reader_username(args.seed)
-    from praxis.services.accounts import hash_password
+    from praxis import passwords
 
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE user_account SET password_hash = :h WHERE username = :u"),
-                     {"h": hash_password(PASSWORD), "u": reader})
+                     {"h": passwords.hasher(settings).hash(PASSWORD), "u": reader})
         conn.exec_driver_sql("DELETE FROM login_failure")
     db_mb_before = None
     if database == "postgresql":

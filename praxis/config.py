@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     db_max_overflow: int = Field(20, ge=0, le=1000, description="PostgreSQL connections a worker may open beyond the pool when busy.")
     db_pool_timeout: float = Field(10.0, gt=0, le=600, description="Seconds a request waits for a free connection before answering 503.")
     db_prepared_statements: bool = Field(True, description="psycopg's server-side prepared statements; false behind pgbouncer in transaction mode.")
+    # argon2-cffi's own defaults (RFC 9106's low-memory choice), above OWASP's minimums. Hashes
+    # carry their cost: older ones still verify, and are hashed again at this cost at sign-in.
+    password_time_cost: int = Field(3, ge=1, le=100, description="Argon2id passes over memory for each password hash.")
+    password_memory_cost: int = Field(65536, ge=8, le=4_194_304, description="Argon2id memory for each password hash, in KiB.")
+    password_parallelism: int = Field(4, ge=1, le=64, description="Argon2id lanes (threads) for each password hash.")
     session_days: int = Field(30, description="How long a browser session lasts, in days.")
     api_token_days: int = Field(365, ge=1, le=36500, description="How long an API token lasts, in days.")
     page_cache_mb: int = Field(64, ge=0, le=65536, description="Memory per process for pages kept for visitors (0: none).")
@@ -62,6 +67,13 @@ class Settings(BaseSettings):
         if self.db_pool_size + self.db_max_overflow < 3:
             # A write and the search indexing after its commit hold three connections at once.
             raise ValueError("PRAXIS_DB_POOL_SIZE + PRAXIS_DB_MAX_OVERFLOW must be at least 3")
+        return self
+
+    @model_validator(mode="after")
+    def _password_memory_fits_lanes(self) -> Settings:
+        if self.password_memory_cost < 8 * self.password_parallelism:
+            # Argon2 gives each lane at least 8 KiB; less fails at the first hash, not at start.
+            raise ValueError("PRAXIS_PASSWORD_MEMORY_COST must be at least 8 KiB per lane (PRAXIS_PASSWORD_PARALLELISM)")
         return self
 
     @model_validator(mode="after")

@@ -20,7 +20,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from praxis import changes
+from praxis import changes, passwords
 from praxis.config import Settings
 from praxis.errors import DomainError
 
@@ -176,7 +176,8 @@ class PraxisSession(Session):
 changes.track(PraxisSession)
 
 
-_SITE_KEYS = ("site_url", "site_name", "timezone", "language", "engine")  # what new_session puts in `info`
+_SITE_KEYS = ("site_url", "site_name", "timezone", "language", "api_token_days", "session_days", "engine",
+              "password_hasher")  # what new_session puts in `info`
 
 
 def new_session(engine: Engine, settings: Settings, *, write: bool) -> Session:
@@ -186,6 +187,7 @@ def new_session(engine: Engine, settings: Settings, *, write: bool) -> Session:
     session.info.update(
         site_url=settings.site_url, site_name=settings.site_name, timezone=settings.timezone, language=settings.language,
         api_token_days=settings.api_token_days, session_days=settings.session_days, engine=engine,
+        password_hasher=passwords.hasher(settings),
     )
     return session
 

@@ -22,6 +22,7 @@ from praxis.app import create_app
 from praxis.config import Settings
 from praxis.db import make_engine, new_session, upgrade
 from praxis.search.postgres_index import PostgresIndex
+from tests.factories import CHEAP_PASSWORDS
 
 PG_SERVER = os.environ.get("PRAXIS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 BACKENDS = [b for b in os.environ.get("PRAXIS_TEST_BACKENDS", "sqlite,postgres").split(",") if b]
@@ -69,6 +70,11 @@ def pg_template(worker_tag: str) -> Iterator[str]:
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     return request.param
+
+
+# For a test in which SQL plays no part in what it checks (markup, headers, the API's document,
+# the interface's language, what the browser does with a page): it runs on one database only.
+one_database = pytest.mark.parametrize("backend", BACKENDS[:1], indirect=True)
 
 
 @contextmanager
@@ -134,6 +140,7 @@ def settings(tmp_path: Path, database_url: str | None) -> Settings:
         content_dir=tmp_path / "no-content",
         site_url="https://praxis.example.org",
         site_name="Praxis",
+        **CHEAP_PASSWORDS,
     )
 
 

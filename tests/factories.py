@@ -22,6 +22,9 @@ from praxis.services import accounts, coauthors, invitations
 from praxis.services import notes as note_service
 
 PASSWORD = "mot-de-passe-test"
+# Argon2id at its cheapest valid cost for test sites: hashing is slow by design, and tests hash
+# at every account made and every sign-in (the site's own cost: tests/test_config.py).
+CHEAP_PASSWORDS = {"password_time_cost": 1, "password_memory_cost": 8, "password_parallelism": 1}
 
 
 def make_user(session: Session, username: str = "alice", *, admin: bool = False, name: str | None = None,
@@ -155,7 +158,8 @@ def sqlite_site_with_alice(tmp_path: Path, sqlite_template: Path) -> Iterator[tu
 
     (tmp_path / "data").mkdir()
     shutil.copy(sqlite_template, tmp_path / "data" / "praxis.db")
-    settings = Settings(data_dir=tmp_path / "data", secret_key="k", sqlite_busy_ms=200, content_dir=tmp_path / "none")
+    settings = Settings(data_dir=tmp_path / "data", secret_key="k", sqlite_busy_ms=200, content_dir=tmp_path / "none",
+                        **CHEAP_PASSWORDS)
     app = create_app(settings)
     with new_session(app.state.engine, settings, write=True) as session:
         make_user(session, "alice")

@@ -9,10 +9,9 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
-from praxis import policy, text
+from praxis import passwords, policy, text
 from praxis.citation.names import Person, person
 from praxis.config import Settings
 from praxis.db import writer
@@ -24,20 +23,10 @@ from praxis.schemas import ProfileUpdate, RegisterRequest, UserCreate, UserRead,
 from praxis.services import limits
 from praxis.services.urls import user_url
 
-_hasher = PasswordHasher()
-# Verified against when the username is unknown, so both failures take the same time.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
-
-
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
-def verify_password(password_hash: str | None, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
-    except (VerificationError, InvalidHashError):
-        return False
+def _hasher(session: Session) -> PasswordHasher:
+    # Built from the site's settings with each session (db.new_session), like its other settings.
+    hasher: PasswordHasher = session.info["password_hasher"]
+    return hasher
 
 
 def get_user(session: Session, username: str) -> User | None:
@@ -57,7 +46,7 @@ def create_user(*, session: Session, data: UserCreate) -> User:
         username=data.username,
         display_name=data.display_name or data.username,
         email=data.email,
-        password_hash=hash_password(data.password) if data.password else None,
+        password_hash=_hasher(session).hash(data.password) if data.password else None,
         is_admin=data.is_admin,
     )
     session.add(user)
@@ -69,7 +58,7 @@ def set_password(*, session: Session, user: User, password: str) -> None:
     if len(password) < 8:
         raise Invalid("The password must have at least 8 characters.", field="password",
                       text=N_("Le mot de passe doit compter au moins 8 caractères."))
-    user.password_hash = hash_password(password)
+    user.password_hash = _hasher(session).hash(password)
     session.add(user)
 
 
@@ -94,8 +83,14 @@ def sign_in(*, session: Session, username: str, password: str, address: str) -> 
     now = utcnow()
     limits.check_sign_in(session, account=account, address=address, now=now)
     user = get_user(session, username)
-    ok = verify_password(user.password_hash if user else None, password)
+    hasher = _hasher(session)
+    ok = passwords.verify(hasher, user.password_hash if user else None, password)
     if ok and user and user.is_active:
+        if user.password_hash and hasher.check_needs_rehash(user.password_hash):
+            # Hashed at another cost (before the site raised it): hashed again at the site's, now
+            # that the password is known.
+            user.password_hash = hasher.hash(password)
+            session.add(user)
         # Only this address's own slips are forgotten: others' failures keep slowing them.
         session.execute(sa.delete(LoginFailure).where(LoginFailure.account == account, LoginFailure.address == address))  # type: ignore[arg-type]
         return user
@@ -124,7 +119,7 @@ def change_password(*, session: Session, actor: User | None, current: str, new: 
     now = utcnow()
     account = _account_key(user.username)
     limits.check_sign_in(session, account=account, address=PASSWORD_CHANGE, now=now, everywhere=False)
-    if not verify_password(user.password_hash, current):
+    if not passwords.verify(_hasher(session), user.password_hash, current):
         session.add(LoginFailure(account=account, address=PASSWORD_CHANGE, created_at=now))
         session.flush()
         raise Invalid("The current password is not correct.", field="current_password", keep_writes=True,

@@ -92,3 +92,30 @@ def test_tokens_are_listed_with_their_last_use_and_revoked_one_by_one(client, se
     assert client.get("/api/v1/me", headers=headers).status_code == 200
     assert client.get("/api/v1/me/tokens", headers=headers).json()["total"] == 1
     assert client.delete("/api/v1/me/tokens/99999999999", headers=headers).status_code == 422
+
+
+def test_a_password_hashed_at_a_lower_cost_takes_the_sites_cost_at_the_next_sign_in(settings, session):
+    from argon2 import extract_parameters
+    from fastapi.testclient import TestClient
+
+    from praxis.app import create_app
+    from praxis.config import Settings
+    from praxis.models import User
+    from tests.factories import CHEAP_PASSWORDS
+
+    alice = make_user(session, "alice")  # hashed at the test site's cheapest cost
+    assert extract_parameters(alice.password_hash).time_cost == 1
+    # The same accounts, on a site that now hashes at the default (production) cost.
+    site_cost = {name: Settings.model_fields[name].default for name in CHEAP_PASSWORDS}
+    site = create_app(settings.model_copy(update=site_cost))
+    try:
+        with TestClient(site, base_url="https://testserver") as client:
+            token_for(client, "alice")
+            session.expire_all()
+            stored = extract_parameters(session.get(User, alice.id).password_hash)
+            session.commit()  # a test's session writes: reading opened a writing transaction
+            assert (stored.time_cost, stored.memory_cost, stored.parallelism) == (3, 65536, 4)
+            token_for(client, "alice")  # the password still opens the account
+    finally:
+        site.state.search.close()
+        site.state.engine.dispose()

@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from praxis.services import accounts
-from tests.factories import PASSWORD, make_user, token_for
+from tests.factories import make_user, token_for
 
 API = "/api/v1"
 THEMES = {"name": "Thème", "categories": ["Budget", "Subvention", "Récit"]}
@@ -16,9 +15,6 @@ STATUS = {"name": "Statut", "categories": ["À lire", "Lu"]}
 
 
 # --- people, a carnet, and small helpers ------------------------------------------------------
-
-
-_PASSWORD_HASH: list[str] = []
 
 
 class People(dict):
@@ -37,15 +33,10 @@ class People(dict):
 @pytest.fixture
 def people(client, session) -> People:
     """alice (the carnet's manager), bob (its contributor), mona (a signed-in stranger) and an
-    admin. Their password is hashed once for the whole run, as hashing is slow by design."""
-    if not _PASSWORD_HASH:
-        _PASSWORD_HASH.append(accounts.hash_password(PASSWORD))
-    users = [make_user(session, name, password=None) for name in ("alice", "bob", "mona")]
-    users.append(make_user(session, "admin", admin=True, name="Administratrice", password=None))
-    for user in users:
-        user.password_hash = _PASSWORD_HASH[0]
-        session.add(user)
-    session.commit()
+    admin."""
+    for name in ("alice", "bob", "mona"):
+        make_user(session, name)
+    make_user(session, "admin", admin=True, name="Administratrice")
     return People(client)
 
 

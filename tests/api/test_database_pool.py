@@ -11,14 +11,15 @@ from praxis.app import create_app
 from praxis.config import Settings
 from praxis.db import make_engine, new_session
 from tests.conftest import pg_database
-from tests.factories import make_user, token_for
+from tests.factories import CHEAP_PASSWORDS, make_user, token_for
 
 
 @pytest.fixture
 def pg_settings(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Settings]:
     """A migrated PostgreSQL site (a pool of connections is PostgreSQL's: SQLite opens its file)."""
     with pg_database(request.getfixturevalue("pg_template")) as url:
-        yield Settings(data_dir=tmp_path / "data", database_url=url, secret_key="pool-test", content_dir=tmp_path / "none")
+        yield Settings(data_dir=tmp_path / "data", database_url=url, secret_key="pool-test", content_dir=tmp_path / "none",
+                       **CHEAP_PASSWORDS)
 
 
 def test_a_request_that_finds_no_free_connection_is_503_with_retry_after(pg_settings):

@@ -10,6 +10,7 @@ from typing import Any
 import jsonschema
 from openapi_spec_validator import validate
 
+from tests.conftest import one_database
 from tests.documented import undocumented
 from tests.factories import make_note, make_user, token_for
 
@@ -21,12 +22,14 @@ def _operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     return [(method, path, op) for path, item in spec["paths"].items() for method, op in item.items()]
 
 
+@one_database
 def test_the_openapi_document_is_valid(client) -> None:
     spec = client.get("/openapi.json").json()
     validate(spec)  # raises, naming what is wrong
     assert len(_operations(spec)) >= 86
 
 
+@one_database
 def test_every_operation_says_how_to_sign_in(client) -> None:
     spec = client.get("/openapi.json").json()
     schemes = spec["components"]["securitySchemes"]
@@ -45,6 +48,7 @@ def test_every_operation_says_how_to_sign_in(client) -> None:
     assert ops["post", "/api/v1/auth/register"]["security"] == optional
 
 
+@one_database
 def test_every_operation_documents_its_errors(client) -> None:
     spec = client.get("/openapi.json").json()
     ops = {(m, p): op["responses"] for m, p, op in _operations(spec)}
@@ -81,6 +85,7 @@ def test_a_stale_save_answers_the_409_the_document_describes(client, session) ->
     assert {"detail", "current_revision", "current"} <= set(spec["components"]["schemas"]["StaleSave"]["required"])
 
 
+@one_database
 def test_an_undocumented_answer_is_caught(client, app) -> None:
     """The check every API test goes through is not blind."""
     seen = [("GET", "/api/v1/notes/abc", 404), ("GET", "/api/v1/notes/abc", 418), ("GET", "/n/abc/", 418)]
@@ -89,6 +94,7 @@ def test_an_undocumented_answer_is_caught(client, app) -> None:
     ]
 
 
+@one_database
 def test_the_api_docs_load_nothing_from_outside(client) -> None:
     page = client.get("/docs")
     assert page.status_code == 200
@@ -103,6 +109,7 @@ def test_the_api_docs_load_nothing_from_outside(client) -> None:
     assert client.get("/redoc").status_code == 404  # ReDoc would load from a CDN: not offered
 
 
+@one_database
 def test_the_api_docs_show_the_site_name_as_text(settings) -> None:
     from fastapi.testclient import TestClient
 

@@ -8,7 +8,10 @@ from playwright.sync_api import Browser
 
 from praxis.schemas import NoteCreate
 from praxis.services import notes as note_service
+from tests.conftest import one_database
 from tests.factories import PASSWORD, make_note, make_user
+
+pytestmark = one_database  # how the browser lays the pages out: no SQL in it
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import httpx
 
+from tests.conftest import one_database
 from tests.factories import make_note, make_user
+
+pytestmark = one_database  # what the browser copies and shows: no SQL in it
 
 
 def _note(session):  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from itsdangerous import Signer
 from playwright.sync_api import expect
 
 from praxis.services import accounts
+from tests.conftest import one_database
 from tests.factories import make_note, make_user
 
 DRAFTS = "Object.keys(localStorage).filter(k => k.startsWith('praxis.draft:')).sort()"
@@ -33,6 +34,7 @@ def _editor(live_site, browser, session, user, path: str = "/n/new"):  # type: i
     return context, page
 
 
+@one_database
 def test_the_toolbar_and_shortcuts_mark_the_selection(live_site, browser, session):
     alice = make_user(session, "alice")
     context, page = _editor(live_site, browser, session, alice)
@@ -56,6 +58,7 @@ def test_the_toolbar_and_shortcuts_mark_the_selection(live_site, browser, sessio
     context.close()
 
 
+@one_database
 def test_the_preview_follows_the_typing_rendered_by_the_server(live_site, browser, session):
     alice = make_user(session, "alice")
     org = make_note(session, alice, title="Culture Laval", kind="organisation")
@@ -117,6 +120,7 @@ def test_the_link_picker_adds_organisations_and_terms_to_the_links(live_site, br
     context.close()
 
 
+@one_database
 def test_visibility_shows_the_hint_of_the_chosen_value(live_site, browser, session):
     alice = make_user(session, "alice")
     context, page = _editor(live_site, browser, session, alice)

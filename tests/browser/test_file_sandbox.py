@@ -11,7 +11,10 @@ from PIL import Image
 
 from praxis.schemas import NoteUpdate
 from praxis.services import attachments, notes
+from tests.conftest import one_database
 from tests.factories import make_note, make_user
+
+pytestmark = one_database  # where the browser shows a file (its origin, its headers): no SQL in it
 
 
 def _png() -> bytes:

@@ -7,6 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from praxis.cli import app
+from tests.factories import CHEAP_PASSWORDS
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 runner = CliRunner()
@@ -23,6 +24,8 @@ def site(tmp_path, monkeypatch, unmigrated_database_url):
     else:
         monkeypatch.delenv("PRAXIS_DATABASE_URL", raising=False)
     monkeypatch.delenv("PRAXIS_PASSWORD", raising=False)
+    for name, value in CHEAP_PASSWORDS.items():
+        monkeypatch.setenv(f"PRAXIS_{name.upper()}", str(value))
     return tmp_path
 
 

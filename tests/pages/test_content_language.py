@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+from tests.conftest import one_database
 from tests.factories import make_note, make_user, token_for
 
 
@@ -47,6 +48,7 @@ TITLE = "Mutualiser les données culturelles"
 BODY = "Les organismes partagent leurs fiches d'événements"
 
 
+@one_database
 def test_french_notes_are_marked_french_in_every_english_listing(client, session) -> None:
     camille = make_user(session, "camille")
     note = make_note(session, camille, title=TITLE, body=f"## Pourquoi\n\n{BODY}.\n\n## Comment\n\nEnsemble.\n\n## Après\n\nPlus.")

@@ -8,7 +8,10 @@ from starlette.routing import Route
 
 import praxis.web
 
+from tests.conftest import one_database
 from tests.factories import browser_for, csrf_from, make_user
+
+pytestmark = one_database  # the token is checked before any service runs: no SQL in what is checked
 
 SAMPLE = {"decision": "approve", "action": "deactivate", "number": "1"}
 

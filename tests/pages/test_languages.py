@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from praxis.app import create_app
 from praxis.i18n import CATALOGUES, choose, from_accept_language
 from praxis.web import router as web_router
+from tests.conftest import one_database
 from tests.factories import PASSWORD, browser_for, csrf_from, make_note, make_small_site, make_user, page_text, token_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,6 +88,7 @@ def test_accept_language_is_read_by_quality_and_falls_back_to_the_site():
     assert choose(query="fr", cookie="en", accept_language="en", default="en") == "fr"
 
 
+@one_database
 def test_the_interface_is_french_by_default_and_english_on_request(client):
     french = client.get("/")
     assert '<html lang="fr">' in french.text and "Notes récentes" in french.text
@@ -97,6 +99,7 @@ def test_the_interface_is_french_by_default_and_english_on_request(client):
     assert client.get("/", headers={"Accept-Language": "de-DE"}).headers["content-language"] == "fr"
 
 
+@one_database
 def test_the_switcher_keeps_the_page_and_remembers_the_choice(client):
     page = client.get("/recherche?q=atelier")
     assert 'href="/recherche?q=atelier&amp;lang=en"' in page.text  # the same search, in English
@@ -111,6 +114,7 @@ def test_the_switcher_keeps_the_page_and_remembers_the_choice(client):
     assert '<html lang="fr">' in client.get("/").text
 
 
+@one_database
 def test_a_wrong_language_or_cookie_is_ignored(client):
     assert client.get("/?lang=tlh").status_code == 200
     client.cookies.set("praxis_lang", "<script>")
@@ -118,6 +122,7 @@ def test_a_wrong_language_or_cookie_is_ignored(client):
     assert response.status_code == 200 and '<html lang="fr">' in response.text
 
 
+@one_database
 def test_the_site_language_is_the_default_for_visitors_without_a_preference(settings):
     app = create_app(settings.model_copy(update={"language": "en"}))
     with TestClient(app, base_url="https://testserver") as english_site:
@@ -244,6 +249,7 @@ def _urls(site: dict) -> dict[str, list[str]]:  # type: ignore[type-arg]
     }
 
 
+@one_database
 def test_every_page_is_fully_translated_into_english(app, session, site):
     urls = _urls(site)
     unmapped = _page_routes() - NOT_PAGES - urls.keys()
@@ -266,6 +272,7 @@ def test_every_page_is_fully_translated_into_english(app, session, site):
             assert status != 422 or "Fields concerned: Citation style" in response.text
 
 
+@one_database
 def test_the_walk_finds_french_when_it_is_there(app, session, site):
     """The detector is not blind: the same pages in French are caught."""
     reader = browser_for(app, session, site["alice"])
@@ -273,6 +280,7 @@ def test_the_walk_finds_french_when_it_is_there(app, session, site):
         assert french_in(reader.get(address, params={"lang": "fr"}).text, lang="fr"), address
 
 
+@one_database
 def test_a_refused_form_shows_what_was_typed_as_text_in_both_languages(app, session):
     alice = make_user(session, "alice", name="Alice Martin")
     reader = browser_for(app, session, alice)
@@ -285,6 +293,7 @@ def test_a_refused_form_shows_what_was_typed_as_text_in_both_languages(app, sess
         assert "<img src=x" not in response.text and "&lt;img src=x onerror=alert(1)&gt;" in response.text
 
 
+@one_database
 def test_what_the_services_refuse_is_said_in_the_readers_language(app, session, client):
     alice = make_user(session, "alice", name="Alice Martin")
     reader = browser_for(app, session, alice)
@@ -299,12 +308,14 @@ def test_what_the_services_refuse_is_said_in_the_readers_language(app, session, 
     assert response.status_code == 422 and "Nowhere" in response.text and "Aucune" not in response.text
 
 
+@one_database
 def test_the_switcher_never_links_to_another_site(client):
     page = client.get("https://testserver//evil.example/x")
     assert page.status_code == 404
     assert 'href="//evil.example' not in page.text and 'href="/evil.example/x?lang=en"' in page.text
 
 
+@one_database
 def test_another_apps_odd_cookie_does_not_make_the_site_forget_the_language(client):
     response = client.get("/", headers={"Cookie": 'foo={"a":1}; praxis_lang=en'})
     assert '<html lang="en">' in response.text
@@ -442,6 +453,7 @@ def _refusals(site: dict, ids: dict) -> dict[str, list[tuple[str, str, dict]]]: 
     }
 
 
+@one_database
 def test_every_refused_form_answers_in_english(app, client, session, site):
     carol = make_user(session, "carol", name="Carol Jones")
     alice_h = token_for(client, "alice")
