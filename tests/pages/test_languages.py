@@ -26,6 +26,8 @@ FRENCH = re.compile(
     re.IGNORECASE,
 )
 
+IDENTIFIER = re.compile(r"[A-Za-z0-9_-]+")
+
 
 class VisibleText(HTMLParser):
     """What a reader sees or hears of a page: text, titles, labels, placeholders, button values and
@@ -51,6 +53,8 @@ class VisibleText(HTMLParser):
             for name, value in values.items():
                 # What is read aloud or shown, and the words scripts show (they come from data-*).
                 if value and (name in ("title", "alt", "placeholder", "aria-label") or name.startswith("data-")):
+                    if name.startswith("data-") and IDENTIFIER.fullmatch(value):
+                        continue  # an id or a key ("bHkBdNXc_-dU" is not the word "du"): words have spaces or accents
                     self.parts.append(value)
             if tag == "input" and values.get("type") in ("submit", "button") and values.get("value"):
                 self.parts.append(values["value"] or "")
