@@ -37,7 +37,7 @@ messages: $(STAMP)
 clean:
 	rm -rf $(VENV) .pytest_cache
 
-## Benchmarks (see bench/ and the README): suggestions, search and load at 10 000 and 100 000 notes on SQLite,
+## Benchmarks (see bench/ and docs/benchmarks.md): suggestions, search and load at 10 000 and 100 000 notes on SQLite,
 ## and load at 1 000 000 notes on PostgreSQL (several hours, most of them loading the million notes).
 bench: $(STAMP)
 	$(BIN)/python bench/suggest.py --notes 100000

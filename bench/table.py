@@ -1,4 +1,4 @@
-"""A load benchmark's results (`bench/results/load-*.json`) as the README's Markdown table.
+"""A load benchmark's results (`bench/results/load-*.json`) as the Markdown tables of docs/benchmarks.md.
 
     .venv/bin/python bench/table.py bench/results/load-postgresql-1000000.json
 """

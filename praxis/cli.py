@@ -119,7 +119,7 @@ def prepare_site(settings: Settings) -> transfer.ImportReport | None:
 
 
 def shared_database_warnings(settings: Settings, workers: int) -> list[str]:
-    """What would go wrong once several servers share this PostgreSQL database (README, "Deployment")."""
+    """What would go wrong once several servers share this PostgreSQL database (docs/operations.md, "Deployment")."""
     if settings.is_sqlite:
         return []
     warnings = []

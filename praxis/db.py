@@ -145,7 +145,7 @@ def make_engine(settings: Settings) -> Engine:
         sa.event.listen(engine, "checkin", turns.returned)
         return engine
     # Each worker process has its own pool: at most db_pool_size + db_max_overflow connections
-    # (README, "Deployment", for the arithmetic against PostgreSQL's max_connections). A request
+    # (docs/operations.md, "Deployment", for the arithmetic against PostgreSQL's max_connections). A request
     # that waits db_pool_timeout seconds for one gets sqlalchemy.exc.TimeoutError, answered 503.
     connect_args: dict[str, object] = {}
     if not settings.db_prepared_statements and sa.engine.make_url(url).get_driver_name() == "psycopg":

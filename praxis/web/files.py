@@ -29,7 +29,7 @@ _PRIVATE = "private, no-store"
 # and nothing but its own images, media and inline styles loads. Chromium's PDF viewer and its
 # page for an image work inside it. Its player for a sound or a video opened alone fetches the
 # file again, which Chromium refuses to an origin of its own (CORS): those keep the file's origin,
-# still without scripts, forms or plugins (README, "Attached files"; tests/browser/test_file_sandbox.py).
+# still without scripts, forms or plugins (docs/security.md, "Attached files"; tests/browser/test_file_sandbox.py).
 _FILE_POLICY = "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'"
 FILE_CSP = f"sandbox; {_FILE_POLICY}"
 MEDIA_CSP = f"sandbox allow-same-origin; {_FILE_POLICY}"

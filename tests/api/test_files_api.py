@@ -382,7 +382,7 @@ def test_the_content_security_policy_lets_the_site_s_own_media_play(client):
     # Text that holds markup further on, as a page would: served as text, downloaded, and sandboxed.
     ("page.txt", "Bonjour\n<html><script>alert(document.cookie)</script><svg onload=alert(1)>".encode(), "sandbox;"),
     # A browser's own player fetches the file again from the page it makes for it: that page keeps
-    # the file's origin, and no script (README, "Attached files").
+    # the file's origin, and no script (docs/security.md, "Attached files").
     ("entretien.mp3", MP3, "sandbox allow-same-origin;"),
 ])
 def test_a_file_is_served_in_a_sandbox_where_no_script_runs(client, auth, note, name, data, sandbox):

@@ -354,7 +354,7 @@ def test_restore_brings_back_notes_files_thumbnails_and_search(small_site, clien
                     assert thumb.status_code == 200 and thumb.headers["content-type"] == "image/webp"
         hits = client.get("/api/v1/search", params={"q": "mot2"}).json()
         assert [item["id"] for item in hits["items"]] == [small_site.notes[2]]
-        # The site keeps its identity, so its feeds keep their ids (README, "Feeds").
+        # The site keeps its identity, so its feeds keep their ids (docs/features.md, "Feeds").
         assert re.findall(r"<id>([^<]+)</id>", client.get("/feed.atom").text) == feed_ids and len(feed_ids) == 4
 
 

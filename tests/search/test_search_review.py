@@ -312,7 +312,7 @@ def test_odd_parameters_never_answer_500(client, corpus, group):
 @pytest.mark.parametrize(("query", "title"), [("dé*", "Décroissance conviviale"), ("ét*", "Étude de cas"),
                                                ("lé*", "Législation locale")])
 def test_a_prefix_whose_letters_fold_to_a_stop_word_still_finds_the_words_it_begins(client, session, people, query, title):
-    """"dé*" is a prefix of two letters, as the README allows; PostgreSQL folds it to "de", a
+    """"dé*" is a prefix of two letters, as docs/search.md allows; PostgreSQL folds it to "de", a
     stop word, and to_tsquery drops it: the query becomes empty and finds nothing there."""
     note = make_note(session, people["alice"], title=title, body="Une note.")
     assert ids(search(client, query)) == [note.id]
