@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from praxis import policy
 from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
+from praxis.i18n import N_
 from praxis.models import BaseCarnet, BaseManager, Carnet, KnowledgeBase, User, utcnow
 from praxis.schemas import (
     BaseCarnetAdd,
@@ -190,7 +191,7 @@ def add_carnet(*, session: Session, actor: policy.Actor, base_id: str, data: Bas
     if carnet is None:
         raise Invalid(f"Unknown carnet: {data.carnet_id}.", field="carnet_id")
     if session.get(BaseCarnet, (base.id, carnet.id)) is not None:
-        raise Conflict("This carnet is already in the base.")
+        raise Conflict("This carnet is already in the base.", text=N_("Ce carnet est déjà dans cette base."))
     rows = list(session.exec(select(BaseCarnet).where(BaseCarnet.base_id == base.id).order_by(BaseCarnet.position, BaseCarnet.added_at)))
     link = BaseCarnet(base_id=base.id, carnet_id=carnet.id, added_by_id=actor.id if actor else None)
     rows.insert(len(rows) if data.position is None else min(data.position, len(rows)), link)

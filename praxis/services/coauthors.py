@@ -57,7 +57,7 @@ def answer(*, session: Session, actor: policy.Actor, invitation_id: str, accept:
     if inv is None or inv.user_id != actor.id or note is None or note.deleted_at is not None:
         raise NotFound("No such invitation.")
     if inv.status != "pending":
-        raise Conflict(f"This invitation was already {inv.status}.")
+        raise Conflict(f"This invitation was already {inv.status}.", text=N_("Cette invitation a déjà reçu une réponse."))
     author_ids = note_service.list_author_ids(session, note.id)
     inviter = session.get(User, inv.invited_by_id) if inv.invited_by_id else None
     if accept and (inviter is None or not policy.can_edit_note(inviter, note, set(author_ids))):

@@ -89,7 +89,7 @@ def decide(*, session: Session, actor: policy.Actor, request_id: str, approve: b
             raise missing
         raise Forbidden("Only the note's authors answer edit requests.")
     if req.status != "pending":
-        raise Conflict(f"This request was already {req.status}.")
+        raise Conflict(f"This request was already {req.status}.", text=N_("Cette demande a déjà reçu une réponse."))
     requester = session.get(User, req.requester_id)
     assert requester is not None
     if approve:

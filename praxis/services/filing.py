@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from praxis import policy
 from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
+from praxis.i18n import N_
 from praxis.models import Carnet, CarnetEntry, Note, User, utcnow
 from praxis.schemas import EntryCreate, EntryItem, EntryRead, EntryUpdate, NoteCreate, NoteRead, is_note_id
 from praxis.services import carnets, categories, entries, links, memberships, notifications
@@ -59,7 +60,7 @@ def integrate(
     """Put a note in a carnet, filed under `names` (shared by the API, the forms and import)."""
     chosen = categories.resolve(session, carnet.id, names)
     if session.get(CarnetEntry, (carnet.id, note.id)) is not None:
-        raise Conflict("This note is already in the carnet.")
+        raise Conflict("This note is already in the carnet.", text=N_("Cette note est déjà dans ce carnet."))
     who = added_by if added_by is not None else actor
     entry = CarnetEntry(
         carnet_id=carnet.id, note_id=note.id, added_by_id=who.id if who is not None else None,

@@ -69,6 +69,8 @@ def error_page(request: Request, status: int, detail: str | None = None, *, titl
                explanation: str | None = None, said: str | None = None) -> Response:
     """The error page; `title` and `explanation` (message ids) replace the status's own, and
     `said` (already in the reader's language) its explanation."""
+    if title is None and status == 409 and said is not None:
+        title = N_("Action impossible")  # a refusal that says why (already an author, say): no one's edit conflicts
     title = title or TITLES.get(status, N_("Erreur"))
     explanation = explanation or EXPLANATIONS.get(status)
     shown = said or (gettext(explanation) if explanation else "")

@@ -812,3 +812,17 @@ def test_a_visitor_exporting_a_public_carnet_or_base_gets_only_public_notes(app,
     stranger = browser_for(app, session, person(session, "carol"))
     text = _zip_text(stranger.get(f"/b/{base.id}/export.zip"))
     assert "Note publique" in text and "Note réservée" not in text and "Carnet secret" not in text
+
+
+def test_filing_a_note_already_in_the_carnet_says_so_rather_than_an_edit_conflict(app, session):
+    alice = person(session, "alice")
+    carnet = make_carnet(session, alice)
+    note = make_note(session, alice, title="Alpha")
+    integrate(session, alice, carnet.id, note.id)
+    browser = browser_for(app, session, alice)
+    for lang, said, title in (("fr", "Cette note est déjà dans ce carnet.", "Action impossible"),
+                              ("en", "This note is already in this notebook.", "Not possible")):
+        again = browser.post(f"/c/{carnet.id}/notes?lang={lang}", data={"note": "Alpha", "csrf_token": token_of(browser)})
+        assert again.status_code == 409
+        assert said in unescape(again.text) and f"<title>{title}" in again.text
+        assert "Quelqu" not in again.text and "Someone else" not in again.text  # no one changed anything meanwhile

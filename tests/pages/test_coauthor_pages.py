@@ -30,6 +30,7 @@ def test_the_editor_invites_and_the_invited_person_accepts_from_the_inbox(app, s
     asked = invited.post(f"/n/{note.id}/edit-requests", data={"csrf_token": csrf_from(note_page), "message": "Moi ?"})
     assert asked.status_code == 409
     assert "Vous êtes déjà invité·e à co-signer cette note : acceptez l'invitation." in page_text(asked.text)
+    assert "<title>Action impossible" in asked.text and "Conflit de modification" not in asked.text  # no one edited anything
     assert "Alice Rivard" not in note_page.split('class="byline"')[1].split("</p>")[0]  # not an author yet
     inbox = invited.get("/u/me/inbox").text
     assert "Bob Tremblay vous invite à co-signer « Chantier »." in page_text(inbox)
