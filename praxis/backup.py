@@ -614,7 +614,7 @@ def _migrate(settings: Settings, manifest: dict[str, Any]) -> tuple[str | None, 
         migrated = None
         head = _known_revisions()[-1]
         if manifest["alembic_revision"] != head:
-            upgrade(engine)
+            upgrade(engine, settings=settings)
             migrated = head
         with engine.connect() as conn:
             counts = {"notes": conn.exec_driver_sql("SELECT count(*) FROM note").scalar() or 0,

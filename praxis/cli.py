@@ -101,7 +101,7 @@ def prepare_site(settings: Settings) -> transfer.ImportReport | None:
     """Migrate to head, fill an empty site from the content folder, refresh planner statistics."""
     engine = make_engine(settings)
     try:
-        upgrade(engine)
+        upgrade(engine, settings=settings)
         report = None
         # Servers starting together on one PostgreSQL database seed it once: the others wait, then find it full.
         with site_lock(engine, "seed"), session_scope(engine, settings) as session:
@@ -213,7 +213,7 @@ def indexer_() -> None:
 def db_upgrade() -> None:
     """Apply pending migrations (Alembic, to head)."""
     engine = make_engine(Settings())
-    upgrade(engine)
+    upgrade(engine, settings=settings)
     typer.echo(f"Database at {current_revision(engine)} (head).")
 
 
@@ -244,7 +244,7 @@ def user_create(
     data = UserCreate(username=username, password=password, email=email, display_name=name, is_admin=admin)
     settings = Settings()
     engine = make_engine(settings)
-    upgrade(engine)
+    upgrade(engine, settings=settings)
     with session_scope(engine, settings) as session:
         accounts.create_user(session=session, data=data)
     typer.echo(f"Created {'administrator' if admin else 'member'} {data.username}.")
@@ -269,7 +269,7 @@ def reindex() -> None:
 
     settings = Settings()
     engine = make_engine(settings)
-    upgrade(engine)
+    upgrade(engine, settings=settings)
     indexer = make_indexer(settings, engine)
     try:
         with session_scope(engine, settings, write=False) as session:
@@ -292,7 +292,7 @@ def strip_metadata() -> None:
 
     settings = Settings()
     engine = make_engine(settings)
-    upgrade(engine)
+    upgrade(engine, settings=settings)
     store = FileStore(settings.data_dir / "uploads", max_bytes=settings.max_upload_bytes)
     try:
         total = stored_images.count_stored(engine=engine, settings=settings)
@@ -310,7 +310,7 @@ def import_(path: Path) -> None:
     """Import one .md file, a folder of them, or a carnet's or base's ZIP export."""
     settings = Settings()
     engine = make_engine(settings)
-    upgrade(engine)
+    upgrade(engine, settings=settings)
     files = transfer.count_files(path)  # each is three steps (see transfer.import_path)
     started = time.perf_counter()
     with typer.progressbar(length=3 * files, label="Importing", file=sys.stderr) as bar, \

@@ -292,10 +292,13 @@ def site_lock(engine: Engine, name: str) -> Iterator[None]:
         lock_engine.dispose()
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply pending migrations (one process at a time on PostgreSQL)."""
+def upgrade(engine: Engine, revision: str = "head", settings: Settings | None = None) -> None:
+    """Apply pending migrations (one process at a time on PostgreSQL); `settings`: the site's, for
+    a migration that follows one (else they are read from the environment, as the site reads them)."""
+    config = alembic_config(engine)
+    config.attributes["settings"] = settings
     with site_lock(engine, "migrate"):
-        command.upgrade(alembic_config(engine), revision)
+        command.upgrade(config, revision)
 
 
 def current_revision(engine: Engine) -> str | None:
