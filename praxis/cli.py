@@ -108,7 +108,7 @@ def prepare_site(settings: Settings) -> transfer.ImportReport | None:
             empty = not session.exec(sa.select(sa.func.count()).select_from(Note)).one()[0]  # type: ignore[call-overload]
             content = settings.resolved_content_dir
             if empty and content.is_dir():
-                report = transfer.import_path(session=session, path=content)
+                report = transfer.import_path(session=session, path=content, at_once=True)  # before serving: all or nothing
             elif empty:
                 warn(f"the site is empty and {content.resolve()} does not exist: nothing was imported (PRAXIS_CONTENT_DIR "
                      "names the folder an empty site is seeded from)")

@@ -80,7 +80,7 @@ def _batches(items: list, size: int = _BATCH):  # type: ignore[no-untyped-def,ty
 
 
 def import_path(*, session: Session, path: Path, actor: policy.Actor = None,
-                progress: Callable[[int], None] | None = None) -> ImportReport:
+                progress: Callable[[int], None] | None = None, at_once: bool = False) -> ImportReport:
     """Import one .md file or a folder of them; a note whose id exists is updated, not duplicated.
 
     Every file is read and checked first, writing nothing: a bad file stops the import, naming
@@ -90,20 +90,26 @@ def import_path(*, session: Session, path: Path, actor: policy.Actor = None,
     its own transaction (what `session` held before is committed first). `progress` is called
     with how many steps are done, three times the files in all (each file once checked; a note
     once written, once linked or updated; a carnet or base file twice once imported).
+    `at_once`: one transaction instead (a site seeded before it serves: a seeding stopped
+    halfway leaves the site empty, to be seeded again at the next start).
     """
     if path.is_file() and path.suffix == ".zip":
         with tempfile.TemporaryDirectory(prefix="praxis-import-") as folder:
             _unpack(path, Path(folder))
-            return import_path(session=session, path=Path(folder), actor=actor, progress=progress)
+            return import_path(session=session, path=Path(folder), actor=actor, progress=progress, at_once=at_once)
     step = progress or (lambda _n: None)
     files = _files(path)
     session.commit()  # a writing session holds SQLite's write lock from its first statement
     checked = import_check.check_files(session, files, step)
     with fields.remembering_people(session):
-        return _write_checked(session, checked, actor or policy.SYSTEM, step)
+        return _write_checked(session, checked, actor or policy.SYSTEM, step, at_once)
 
 
-def _write_checked(session: Session, checked: import_check.Checked, actor: policy.Actor, step: Callable[[int], None]) -> ImportReport:
+def _write_checked(session: Session, checked: import_check.Checked, actor: policy.Actor, step: Callable[[int], None],
+                   at_once: bool) -> ImportReport:
+    def let_go() -> None:  # a batch done: committed, or only flushed when all is one transaction
+        _let_go(session, commit=not at_once)
+
     report = ImportReport()
     to_link: list[tuple[str, list[str]]] = []  # new notes: (id, explicit links), linked once all exist
     to_update: list[tuple[str, note_service.NoteState, dict]] = []  # files of notes that exist
@@ -127,41 +133,42 @@ def _write_checked(session: Session, checked: import_check.Checked, actor: polic
         taken.update(ids)
         to_link += [(note_id, state.links) for note_id, (_id, state, _dates) in zip(ids, new, strict=True)]
         report.created += len(new)
-        _let_go(session)
+        let_go()
         step(len(batch))
     if report.created > _BATCH:
         analyze_own_writes(session, "note", "note_author", "revision")  # linking looks them up
-    with reader_of(session) as reader:  # the rendering reads outside the batch's transaction
+    with reader_of(session) as reader:  # the rendering reads outside the batch's transaction (not when at once: it alone holds the notes)
         for number, batch in enumerate(_batches(to_link), 1):
-            links.link_new_notes(session=session, notes=batch, reading=reader)
+            links.link_new_notes(session=session, notes=batch, reading=None if at_once else reader)
             if number % 100 == 0:
                 analyze_own_writes(session, "note_link")  # which it also reads as it grows
-            _let_go(session)
+            let_go()
             step(len(batch))
     for batch in _batches(to_update):
         for note_id, state, dates in batch:
             _update(session, actor, report, note_id, state, dates)
-        _let_go(session)
+        let_go()
         step(len(batch))
     # Carnets after the notes they hold, bases after their carnets; each in its own transaction.
     for file, post in checked.carnets:
         collection_files.import_carnet(session, post.metadata, post.content, str(file))
         report.carnets += 1
-        _let_go(session)
+        let_go()
         step(2)
     for file, post in checked.bases:
         collection_files.import_base(session, post.metadata, post.content, str(file))
         report.bases += 1
-        _let_go(session)
+        let_go()
         step(2)
     return report
 
 
-def _let_go(session: Session) -> None:
+def _let_go(session: Session, *, commit: bool = True) -> None:
     """Commit a batch: SQLite's write lock is let go, and what the session held."""
     session.flush()
     session.expunge_all()
-    session.commit()
+    if commit:
+        session.commit()
 
 
 def _update(session: Session, actor: policy.Actor, report: ImportReport, note_id: str, state: note_service.NoteState, dates: dict) -> None:

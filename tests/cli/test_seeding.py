@@ -45,6 +45,24 @@ def test_a_site_started_outside_the_checkout_is_seeded_with_the_sample_site(else
     assert "Warning" not in capsys.readouterr().err
 
 
+def test_a_seeding_stopped_halfway_leaves_an_empty_site_that_the_next_start_seeds(
+        elsewhere, unmigrated_database_url, monkeypatch):
+    from praxis.services import links
+
+    settings = Settings(data_dir=elsewhere / "data", database_url=unmigrated_database_url, secret_key="seed")
+
+    def killed(**_kwargs) -> None:
+        raise KeyboardInterrupt  # the process stopped once the notes were written, before their linking
+
+    with monkeypatch.context() as patched:
+        patched.setattr(links, "link_new_notes", killed)
+        with pytest.raises(KeyboardInterrupt):
+            prepare_site(settings)
+    assert _notes(settings) == 0  # nothing half-seeded (notes without text, carnets missing) is kept
+    report = prepare_site(settings)
+    assert report is not None and report.created == NOTES and _notes(settings) == NOTES
+
+
 def test_a_folder_to_seed_from_that_does_not_exist_is_said(elsewhere, unmigrated_database_url, capsys, monkeypatch):
     monkeypatch.setenv("PRAXIS_CONTENT_DIR", "contenu")  # relative to where it starts, where there is none
     settings = Settings(data_dir=elsewhere / "data", database_url=unmigrated_database_url, secret_key="seed")
