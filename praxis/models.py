@@ -216,6 +216,10 @@ class AuthorInvitation(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
+    __table_args__ = (
+        sa.Index("ix_author_invitation_sender_created", "invited_by_id", "created_at"),  # the rate limit counts these
+    )
+
 
 class LoginFailure(SQLModel, table=True):
     """A failed sign-in, kept for a while to rate-limit guessing per account and per address."""

@@ -150,8 +150,7 @@ def create_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -> N
         if data.categories:
             raise Invalid("Categories belong to a carnet: name the carnet too.", field="categories")
         return note_service.create_note(session=session, actor=actor, data=data)
-    if not policy.is_signed_in(actor):
-        raise NotSignedIn("Sign in to write a note.")
+    policy.require_signed_in(actor, "Sign in to write a note.")
     try:
         carnet, _ = carnets.load_contributable(session, actor, data.carnet)
     except NotFound:

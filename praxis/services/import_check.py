@@ -117,7 +117,8 @@ def check_files(session: Session, files: list[Path], step: Callable[[int], None]
                 reader.expunge_all()
                 reader.rollback()
         # Carnets name notes of the import and bases carnets of the import, which do not exist yet.
-        carnet_ids = {post.metadata.get("id") for _file, post in checked.carnets}
+        carnet_ids = {post.metadata["id"] for _file, post in checked.carnets
+                      if isinstance(post.metadata.get("id"), str)}  # a wrong id is its own file's problem, said below
         for file, post in checked.carnets + checked.bases:
             try:
                 if post.metadata["kind"] == "carnet":

@@ -122,3 +122,14 @@ def test_an_import_stopped_before_linking_is_completed_by_running_it_again(sessi
     assert session.exec(select(NoteLink.target_id).where(NoteLink.source_id == "lot00001")).all() == ["lot00002"]
     again = transfer.import_path(session=session, path=folder)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+
+
+def test_a_carnet_file_whose_id_is_a_list_is_named_not_a_crash(session, tmp_path):
+    folder = _notes(tmp_path / "lot", 1)
+    (folder / "carnets").mkdir()
+    (folder / "carnets" / "carnet.md").write_text("---\nid: [a, b]\nkind: carnet\ntitle: Carnet\n---\n", encoding="utf-8")
+    with pytest.raises(Invalid) as err:
+        transfer.import_path(session=session, path=folder)
+    session.rollback()
+    assert err.value.message.startswith(f"{folder / 'carnets/carnet.md'}: ")
+    assert session.exec(select(sa.func.count()).select_from(Note)).one() == 0
