@@ -210,6 +210,9 @@ def link_new_notes(*, session: Session, notes: Sequence[tuple[str, Sequence[str]
         revision_updates.append({"id": first.id, "html": done.html, "meta": {**first.meta, "links": chosen}})
     session.execute(sa.update(Note), note_updates)
     session.execute(sa.update(Revision), revision_updates)
+    # A note linked again (an import completing one it stopped before, whose text renders to
+    # nothing and so looked unlinked) keeps each link once.
+    session.execute(sa.delete(NoteLink).where(NoteLink.source_id.in_(ids)))  # type: ignore[attr-defined]
     insert_rows(session, NoteLink, rows)
     # Statements, not a flush: the queue is told here, once the notes are rendered (an import
     # commits its notes before it links them: indexed before, they would be found by nothing).

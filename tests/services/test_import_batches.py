@@ -133,3 +133,13 @@ def test_a_carnet_file_whose_id_is_a_list_is_named_not_a_crash(session, tmp_path
     session.rollback()
     assert err.value.message.startswith(f"{folder / 'carnets/carnet.md'}: ")
     assert session.exec(select(sa.func.count()).select_from(Note)).one() == 0
+
+
+def test_importing_again_a_note_whose_text_renders_to_nothing_keeps_its_links_once(session, tmp_path):
+    folder = _notes(tmp_path / "lot", 1)
+    post = frontmatter.Post("[a]: https://example.org", id="vide0001", title="Définitions seules",
+                            authors=["Aline Poirier"], links=["lot00000"])
+    (folder / "notes" / "vide0001.md").write_text(frontmatter.dumps(post), encoding="utf-8")
+    for _ in range(3):
+        transfer.import_path(session=session, path=folder)
+        assert session.exec(select(NoteLink.target_id).where(NoteLink.source_id == "vide0001")).all() == ["lot00000"]
