@@ -72,6 +72,9 @@ def _files(path: Path) -> list[Path]:
 # session holds is let go too, so an import of a million notes keeps a small session and keeps
 # in memory only what linking needs.
 _BATCH = 500
+# Notes that exist are updated fewer at a time: each is read and rendered inside its batch's
+# transaction (a new revision is checked against the note as it is), about 5 ms a note.
+_UPDATE_BATCH = 100
 
 
 def _batches(items: list, size: int = _BATCH):  # type: ignore[no-untyped-def,type-arg]
@@ -144,7 +147,7 @@ def _write_checked(session: Session, checked: import_check.Checked, actor: polic
                 analyze_own_writes(session, "note_link")  # which it also reads as it grows
             let_go()
             step(len(batch))
-    for batch in _batches(to_update):
+    for batch in _batches(to_update, _UPDATE_BATCH):
         for note_id, state, dates in batch:
             _update(session, actor, report, note_id, state, dates)
         let_go()
