@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from praxis import policy
 from praxis.errors import Invalid
 from praxis.i18n import N_
-from praxis.models import AuthorInvitation, EditRequest, Notification, User, utcnow
+from praxis.models import AuthorInvitation, EditRequest, Note, NoteAuthor, Notification, User, utcnow
 from praxis.schemas import MAX_AUTHORS
 from praxis.services import limits, notifications
 
@@ -43,6 +43,33 @@ def pending(session: Session, note_id: str) -> list[tuple[AuthorInvitation, User
     ).all())
 
 
+def standing(session: Session, note: Note, author_ids: set[int]) -> list[tuple[AuthorInvitation, User]]:
+    """The note's pending invitations that still stand (`policy.invitation_stands`): only these
+    make someone invited (an accept button, no edit request); the others are withdrawn on sight."""
+    return _sorted(session, note, author_ids)[0]
+
+
+def _sorted(session: Session, note: Note, author_ids: set[int]) -> tuple[list[tuple[AuthorInvitation, User]], list[AuthorInvitation]]:
+    """The note's pending invitations: those that stand (with whom they invite), and the others."""
+    rows = pending(session, note.id)
+    sender_ids = {inv.invited_by_id for inv, _user in rows if inv.invited_by_id is not None}
+    senders = {u.id: u for u in session.exec(select(User).where(User.id.in_(sender_ids)))} if sender_ids else {}  # type: ignore[union-attr]
+    stands = [(inv, u) for inv, u in rows if policy.invitation_stands(senders.get(inv.invited_by_id), note, author_ids)]
+    kept = {inv.id for inv, _u in stands}
+    return stands, [inv for inv, _u in rows if inv.id not in kept]
+
+
+def withdraw_stale(session: Session, note_id: str) -> None:
+    """Withdraw the note's invitations that no longer stand, as its authors now are (whoever sent
+    them left, or was taken off): the invitee is no longer offered to accept, and may ask instead."""
+    note = session.get(Note, note_id)
+    if note is None:
+        return
+    author_ids = set(session.exec(select(NoteAuthor.user_id).where(NoteAuthor.note_id == note_id)))  # type: ignore[arg-type]
+    for inv in _sorted(session, note, author_ids)[1]:
+        close(session, inv, "withdrawn")
+
+
 def declined(session: Session, note_id: str, people: Sequence[User]) -> list[User]:
     """Those of `people` whose refusal to co-sign the note stands: they refused an invitation
     to it and have not asked for editing rights on it since (asking is consent again)."""
@@ -69,6 +96,7 @@ def invite(session: Session, actor: policy.Actor, note_id: str, people: Sequence
     `withdraw_others`, the invitations of anyone else are withdrawn (the authors sent were the
     whole list). Someone whose refusal stands is not invited again: naming them is refused (422),
     or, with `skip_declined` (a revision restored, whose list nobody typed), they are left out."""
+    withdraw_stale(session, note_id)  # someone whose invitation no longer stands is invited anew
     current = {inv.user_id: inv for inv, _user in pending(session, note_id)}
     wanted = {u.id for u in people}
     if withdraw_others:
