@@ -23,6 +23,8 @@ from praxis.services import limits, notifications
 LIMIT = MAX_AUTHORS
 WINDOW = timedelta(days=1)
 TOO_MANY = N_("Trop d'invitations à co-signer envoyées en peu de temps : réessayez plus tard.")
+LEAVING = N_("Vous quittez les auteur·trices de cette note : les personnes que vous y nommez ne seraient invitées par "
+             "personne. Invitez-les d'abord, et retirez-vous une fois l'invitation acceptée.")
 DECLINED = N_("Invitation à co-signer cette note déjà refusée par : %(names)s. Une personne qui a refusé n'est "
               "invitée de nouveau que si elle demande elle-même les droits d'édition ; retirez son nom de la liste.")
 
@@ -59,13 +61,18 @@ def _sorted(session: Session, note: Note, author_ids: set[int]) -> tuple[list[tu
     return stands, [inv for inv, _u in rows if inv.id not in kept]
 
 
+def _as_written(session: Session, note_id: str) -> tuple[Note, set[int]]:
+    """The note and its authors as this transaction has written them so far."""
+    session.flush()
+    note = session.get(Note, note_id)
+    assert note is not None
+    return note, set(session.exec(select(NoteAuthor.user_id).where(NoteAuthor.note_id == note_id)))  # type: ignore[arg-type]
+
+
 def withdraw_stale(session: Session, note_id: str) -> None:
     """Withdraw the note's invitations that no longer stand, as its authors now are (whoever sent
     them left, or was taken off): the invitee is no longer offered to accept, and may ask instead."""
-    note = session.get(Note, note_id)
-    if note is None:
-        return
-    author_ids = set(session.exec(select(NoteAuthor.user_id).where(NoteAuthor.note_id == note_id)))  # type: ignore[arg-type]
+    note, author_ids = _as_written(session, note_id)
     for inv in _sorted(session, note, author_ids)[1]:
         close(session, inv, "withdrawn")
 
@@ -112,6 +119,10 @@ def invite(session: Session, actor: policy.Actor, note_id: str, people: Sequence
                           field="authors", text=DECLINED, params={"names": names})
         left_out = {u.id for u in refusing}
         new = [u for u in new if u.id not in left_out]
+    if new and not policy.invitation_stands(actor, *_as_written(session, note_id)):
+        # Whoever takes themselves off the authors in the same save would invite no one.
+        raise Invalid("You are leaving this note's authors: the people you name would be invited by no one. "
+                      "Invite them first, and leave once they accept.", field="authors", text=LEAVING)
     if new and actor is not None and actor.id is not None:
         limits.check(session, AuthorInvitation.created_at, AuthorInvitation.invited_by_id == actor.id, limit=LIMIT,
                      window=WINDOW, what="invitations", adding=len(new), text=TOO_MANY, field="authors")

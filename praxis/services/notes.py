@@ -330,7 +330,6 @@ def apply_state(
                          dependents=(old.title, old.kind, old.visibility) != (new.title, new.kind, new.visibility))
     _write_people(session, note.id, new)
     if old.authors != new.authors:
-        session.flush()
         invitations.withdraw_stale(session, note.id)  # those who left no longer invite anyone
     links.write_links(session, note.id, new.links, rendered)
     session.add(

@@ -180,6 +180,21 @@ def test_an_author_who_leaves_withdraws_the_invitations_they_sent(client, people
     assert _authors(client, note["id"]) == ["alice"]
 
 
+def test_an_author_cannot_invite_someone_in_the_save_that_takes_them_off(client, people):
+    """Such an invitation would be sent by no author: the save is refused, and nothing changes."""
+    note = client.post("/api/v1/notes", json={"title": "Relais", "authors": ["alice", "bob"]}, headers=people["alice"]).json()
+    accept_all(client, people["bob"])
+    left = client.patch(f"/api/v1/notes/{note['id']}", headers=people["bob"], json={"base_revision": 2, "authors": ["alice", "carl"]})
+    assert left.status_code == 422 and left.json()["detail"][0]["loc"] == ["body", "authors"]
+    assert "leaving this note's authors" in left.json()["detail"][0]["msg"]
+    assert _authors(client, note["id"]) == ["alice", "bob"]
+    assert client.get("/api/v1/me/invitations", headers=people["carl"]).json() == []
+    assert client.get("/api/v1/me/notifications", headers=people["carl"]).json()["items"] == []
+    # Leaving without naming anyone new is still a save like any other.
+    alone = client.patch(f"/api/v1/notes/{note['id']}", headers=people["bob"], json={"base_revision": 2, "authors": ["alice"]})
+    assert alone.status_code == 200 and _authors(client, note["id"]) == ["alice"]
+
+
 def test_an_invitation_whose_sender_still_edits_survives_another_author_leaving(client, people):
     note = client.post("/api/v1/notes", json={"title": "Relais", "authors": ["alice", "bob"]}, headers=people["alice"]).json()
     accept_all(client, people["bob"])
