@@ -65,6 +65,9 @@ def test_someone_invited_by_an_author_who_left_is_offered_to_ask_not_to_accept(a
     carol = make_user(session, "carol", name="Carol Gagnon")
     note = make_note(session, bob, title="Chantier", body="Texte.", authors=["alice", "bob"])
     leaver = browser_for(app, session, bob)
+    both = _edit(leaver, note.id, authors="alice, carol")  # leaving and inviting in one save: said why
+    assert both.status_code == 422
+    assert "Vous quittez les auteur·trices de cette note : les personnes que vous y nommez ne seraient invitées par personne." in page_text(both.text)
     assert _edit(leaver, note.id, authors="alice, bob, carol").status_code == 303
     invited = browser_for(app, session, carol)
     assert 'action="/invitations/' in invited.get(f"/n/{note.id}/").text  # while bob edits, she may accept
