@@ -135,6 +135,12 @@ def can_edit_note(actor: Actor, note: Note, author_ids: set[int]) -> bool:
 can_manage_note = can_edit_note
 
 
+def invitation_stands(inviter: Actor, note: Note, author_ids: set[int]) -> bool:
+    """An invitation to co-sign a note stands only while whoever sent it may still name its
+    authors: one from someone who left (or was taken off) is no invitation to accept."""
+    return inviter is not None and can_edit_note(inviter, note, author_ids)
+
+
 def edit_request_refusal(actor: Actor, note: Note, author_ids: set[int], invited_ids: set[int]) -> DomainError | None:
     """Why `actor`, who reads `note`, may not ask to become its co-author; None when they may.
     Any signed-in reader of a live note may, but its authors and admins, who already edit it,

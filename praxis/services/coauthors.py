@@ -45,7 +45,11 @@ def mine(*, session: Session, actor: policy.Actor) -> list[InvitationRead]:
         .where(AuthorInvitation.user_id == actor.id, AuthorInvitation.status == "pending", Note.deleted_at.is_(None))  # type: ignore[union-attr]
         .order_by(AuthorInvitation.created_at.desc(), AuthorInvitation.id)  # type: ignore[attr-defined]
     ).all()
-    return [_read(session, inv, note) for inv, note in rows]
+    # Only those that still stand are offered (an older database may hold some that do not).
+    notes = {note.id: note for _inv, note in rows}
+    stands = {inv.id for note in notes.values()
+              for inv, _u in invitations.standing(session, note, set(note_service.list_author_ids(session, note.id)))}
+    return [_read(session, inv, note) for inv, note in rows if inv.id in stands]
 
 
 def answer(*, session: Session, actor: policy.Actor, invitation_id: str, accept: bool) -> InvitationRead:
@@ -56,12 +60,13 @@ def answer(*, session: Session, actor: policy.Actor, invitation_id: str, accept:
     note = session.get(Note, inv.note_id) if inv is not None else None
     if inv is None or inv.user_id != actor.id or note is None or note.deleted_at is not None:
         raise NotFound("No such invitation.")
+    if inv.status == "withdrawn":  # by the authors, or because whoever sent it left the note
+        raise Conflict("This invitation was withdrawn.", text=N_("Cette invitation a été retirée."))
     if inv.status != "pending":
         raise Conflict(f"This invitation was already {inv.status}.", text=N_("Cette invitation a déjà reçu une réponse."))
     author_ids = note_service.list_author_ids(session, note.id)
     inviter = session.get(User, inv.invited_by_id) if inv.invited_by_id else None
-    if accept and (inviter is None or not policy.can_edit_note(inviter, note, set(author_ids))):
-        # An invitation stands only while whoever sent it may still name the note's authors.
+    if accept and not policy.invitation_stands(inviter, note, set(author_ids)):
         raise Conflict("This invitation no longer stands: whoever sent it no longer edits the note.",
                        text=N_("Cette invitation ne tient plus : la personne qui l'a envoyée ne modifie plus cette note."))
     if accept:

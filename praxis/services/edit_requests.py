@@ -30,7 +30,7 @@ def request_edit(*, session: Session, actor: policy.Actor, note_id: str, data: E
     """Ask the authors of a note one can read to make one a co-author."""
     actor = policy.require_signed_in(actor, "Sign in to ask for editing rights.")
     note, author_ids = note_service.load_readable(session, actor, note_id)
-    invited = {u.id for _inv, u in invitations.pending(session, note.id)}
+    invited = {u.id for _inv, u in invitations.standing(session, note, set(author_ids))}
     if (refusal := policy.edit_request_refusal(actor, note, set(author_ids), invited)) is not None:  # type: ignore[arg-type]
         raise refusal
     pending = session.exec(

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from praxis import policy
 from praxis.errors import Invalid
 from praxis.i18n import N_
-from praxis.models import AuthorInvitation, EditRequest, Notification, User, utcnow
+from praxis.models import AuthorInvitation, EditRequest, Note, NoteAuthor, Notification, User, utcnow
 from praxis.schemas import MAX_AUTHORS
 from praxis.services import limits, notifications
 
@@ -23,6 +23,8 @@ from praxis.services import limits, notifications
 LIMIT = MAX_AUTHORS
 WINDOW = timedelta(days=1)
 TOO_MANY = N_("Trop d'invitations à co-signer envoyées en peu de temps : réessayez plus tard.")
+LEAVING = N_("Vous quittez les auteur·trices de cette note : les personnes que vous y nommez ne seraient invitées par "
+             "personne. Invitez-les d'abord, et retirez-vous une fois l'invitation acceptée.")
 DECLINED = N_("Invitation à co-signer cette note déjà refusée par : %(names)s. Une personne qui a refusé n'est "
               "invitée de nouveau que si elle demande elle-même les droits d'édition ; retirez son nom de la liste.")
 
@@ -41,6 +43,38 @@ def pending(session: Session, note_id: str) -> list[tuple[AuthorInvitation, User
         .where(AuthorInvitation.note_id == note_id, AuthorInvitation.status == "pending")
         .order_by(AuthorInvitation.created_at, AuthorInvitation.id)  # type: ignore[arg-type]
     ).all())
+
+
+def standing(session: Session, note: Note, author_ids: set[int]) -> list[tuple[AuthorInvitation, User]]:
+    """The note's pending invitations that still stand (`policy.invitation_stands`): only these
+    make someone invited (an accept button, no edit request); the others are withdrawn on sight."""
+    return _sorted(session, note, author_ids)[0]
+
+
+def _sorted(session: Session, note: Note, author_ids: set[int]) -> tuple[list[tuple[AuthorInvitation, User]], list[AuthorInvitation]]:
+    """The note's pending invitations: those that stand (with whom they invite), and the others."""
+    rows = pending(session, note.id)
+    sender_ids = {inv.invited_by_id for inv, _user in rows if inv.invited_by_id is not None}
+    senders = {u.id: u for u in session.exec(select(User).where(User.id.in_(sender_ids)))} if sender_ids else {}  # type: ignore[union-attr]
+    stands = [(inv, u) for inv, u in rows if policy.invitation_stands(senders.get(inv.invited_by_id), note, author_ids)]
+    kept = {inv.id for inv, _u in stands}
+    return stands, [inv for inv, _u in rows if inv.id not in kept]
+
+
+def _as_written(session: Session, note_id: str) -> tuple[Note, set[int]]:
+    """The note and its authors as this transaction has written them so far."""
+    session.flush()
+    note = session.get(Note, note_id)
+    assert note is not None
+    return note, set(session.exec(select(NoteAuthor.user_id).where(NoteAuthor.note_id == note_id)))  # type: ignore[arg-type]
+
+
+def withdraw_stale(session: Session, note_id: str) -> None:
+    """Withdraw the note's invitations that no longer stand, as its authors now are (whoever sent
+    them left, or was taken off): the invitee is no longer offered to accept, and may ask instead."""
+    note, author_ids = _as_written(session, note_id)
+    for inv in _sorted(session, note, author_ids)[1]:
+        close(session, inv, "withdrawn")
 
 
 def declined(session: Session, note_id: str, people: Sequence[User]) -> list[User]:
@@ -69,6 +103,7 @@ def invite(session: Session, actor: policy.Actor, note_id: str, people: Sequence
     `withdraw_others`, the invitations of anyone else are withdrawn (the authors sent were the
     whole list). Someone whose refusal stands is not invited again: naming them is refused (422),
     or, with `skip_declined` (a revision restored, whose list nobody typed), they are left out."""
+    withdraw_stale(session, note_id)  # someone whose invitation no longer stands is invited anew
     current = {inv.user_id: inv for inv, _user in pending(session, note_id)}
     wanted = {u.id for u in people}
     if withdraw_others:
@@ -84,6 +119,10 @@ def invite(session: Session, actor: policy.Actor, note_id: str, people: Sequence
                           field="authors", text=DECLINED, params={"names": names})
         left_out = {u.id for u in refusing}
         new = [u for u in new if u.id not in left_out]
+    if new and not policy.invitation_stands(actor, *_as_written(session, note_id)):
+        # Whoever takes themselves off the authors in the same save would invite no one.
+        raise Invalid("You are leaving this note's authors: the people you name would be invited by no one. "
+                      "Invite them first, and leave once they accept.", field="authors", text=LEAVING)
     if new and actor is not None and actor.id is not None:
         limits.check(session, AuthorInvitation.created_at, AuthorInvitation.invited_by_id == actor.id, limit=LIMIT,
                      window=WINDOW, what="invitations", adding=len(new), text=TOO_MANY, field="authors")

@@ -329,6 +329,8 @@ def apply_state(
     search_queue.enqueue(session, [note.id],
                          dependents=(old.title, old.kind, old.visibility) != (new.title, new.kind, new.visibility))
     _write_people(session, note.id, new)
+    if old.authors != new.authors:
+        invitations.withdraw_stale(session, note.id)  # those who left no longer invite anyone
     links.write_links(session, note.id, new.links, rendered)
     session.add(
         Revision(
@@ -448,7 +450,7 @@ def read_note(*, session: Session, actor: policy.Actor, note: Note) -> NoteRead:
     author_ids = list_author_ids(session, note.id)
     lic = LICENCES[note.licence]
     can_edit = policy.can_edit_note(actor, note, set(author_ids))
-    invited = invitations.pending(session, note.id)
+    invited = invitations.standing(session, note, set(author_ids))
     return NoteRead(
         id=note.id, kind=note.kind, title=note.title, slug=note.slug, body=note.body,
         html=links.visible_html(session, actor, note.html),

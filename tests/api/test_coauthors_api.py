@@ -5,7 +5,7 @@ import pytest
 from sqlmodel import select
 
 from praxis import policy
-from praxis.models import User
+from praxis.models import AuthorInvitation, User
 from praxis.services import invitations, transfer
 from tests.factories import accept_all, make_user, token_for
 
@@ -151,9 +151,78 @@ def test_an_invitation_stands_only_while_its_sender_edits_the_note(client, peopl
     carl_inv = client.get("/api/v1/me/invitations", headers=people["carl"]).json()[0]["id"]
     assert client.delete(f"/api/v1/notes/{note['id']}/authors/bob", headers=people["alice"]).status_code in (200, 204)
     refused = client.post(f"/api/v1/invitations/{carl_inv}/accept", headers=people["carl"])
-    assert refused.status_code == 409 and "no longer" in refused.json()["detail"]
+    assert refused.status_code == 409 and refused.json()["detail"] == "This invitation was withdrawn."
     assert _authors(client, note["id"], people["alice"]) == ["alice"]
     assert client.get(f"/api/v1/notes/{note['id']}", headers=people["carl"]).status_code == 404
+
+
+def test_an_author_who_leaves_withdraws_the_invitations_they_sent(client, people):
+    """The reviewer's report: bob invites carl, then leaves; carl was offered an invitation
+    nobody could accept, and refused an edit request because of it. He now asks instead."""
+    note = client.post("/api/v1/notes", json={"title": "Relais", "authors": ["alice", "bob"]}, headers=people["alice"]).json()
+    accept_all(client, people["bob"])
+    saved = client.patch(f"/api/v1/notes/{note['id']}", headers=people["bob"],
+                         json={"base_revision": 2, "authors": ["alice", "bob", "carl"]})
+    assert saved.status_code == 200, saved.text
+    assert [n["kind"] for n in client.get("/api/v1/me/notifications", headers=people["carl"]).json()["items"]] == ["author_invitation"]
+    carl_inv = client.get("/api/v1/me/invitations", headers=people["carl"]).json()[0]["id"]
+    assert client.delete(f"/api/v1/notes/{note['id']}/authors/me", headers=people["bob"]).status_code == 204
+    # Nothing offers carl to accept any more: not his invitations, his inbox, nor the note.
+    assert client.get("/api/v1/me/invitations", headers=people["carl"]).json() == []
+    assert client.get("/api/v1/me/notifications", headers=people["carl"]).json()["items"] == []
+    read = client.get(f"/api/v1/notes/{note['id']}", headers=people["carl"]).json()
+    assert read["invitation"] is None and read["can_request_edit"] is True
+    assert client.get(f"/api/v1/notes/{note['id']}", headers=people["alice"]).json()["pending_authors"] == []
+    gone = client.post(f"/api/v1/invitations/{carl_inv}/accept", headers=people["carl"])
+    assert gone.status_code == 409 and gone.json()["detail"] == "This invitation was withdrawn."
+    asked = client.post(f"/api/v1/notes/{note['id']}/edit-requests", json={"message": "Je reprends ?"}, headers=people["carl"])
+    assert asked.status_code == 201, asked.text
+    assert _authors(client, note["id"]) == ["alice"]
+
+
+def test_an_author_cannot_invite_someone_in_the_save_that_takes_them_off(client, people):
+    """Such an invitation would be sent by no author: the save is refused, and nothing changes."""
+    note = client.post("/api/v1/notes", json={"title": "Relais", "authors": ["alice", "bob"]}, headers=people["alice"]).json()
+    accept_all(client, people["bob"])
+    left = client.patch(f"/api/v1/notes/{note['id']}", headers=people["bob"], json={"base_revision": 2, "authors": ["alice", "carl"]})
+    assert left.status_code == 422 and left.json()["detail"][0]["loc"] == ["body", "authors"]
+    assert "leaving this note's authors" in left.json()["detail"][0]["msg"]
+    assert _authors(client, note["id"]) == ["alice", "bob"]
+    assert client.get("/api/v1/me/invitations", headers=people["carl"]).json() == []
+    assert client.get("/api/v1/me/notifications", headers=people["carl"]).json()["items"] == []
+    # Leaving without naming anyone new is still a save like any other.
+    alone = client.patch(f"/api/v1/notes/{note['id']}", headers=people["bob"], json={"base_revision": 2, "authors": ["alice"]})
+    assert alone.status_code == 200 and _authors(client, note["id"]) == ["alice"]
+
+
+def test_an_invitation_whose_sender_still_edits_survives_another_author_leaving(client, people):
+    note = client.post("/api/v1/notes", json={"title": "Relais", "authors": ["alice", "bob"]}, headers=people["alice"]).json()
+    accept_all(client, people["bob"])
+    client.patch(f"/api/v1/notes/{note['id']}", headers=people["alice"], json={"base_revision": 2, "authors": ["alice", "bob", "carl"]})
+    assert client.delete(f"/api/v1/notes/{note['id']}/authors/me", headers=people["bob"]).status_code == 204
+    read = client.get(f"/api/v1/notes/{note['id']}", headers=people["carl"]).json()
+    assert read["invitation"] and read["can_request_edit"] is False
+    assert client.post(f"/api/v1/invitations/{read['invitation']}/accept", headers=people["carl"]).status_code == 200
+    assert _authors(client, note["id"]) == ["alice", "carl"]
+
+
+def test_an_invitation_left_standing_by_an_older_database_counts_for_nothing(client, session, people):
+    """Saved before authors who left withdrew their invitations: a pending invitation whose
+    sender no longer edits the note neither blocks an edit request nor is offered to accept."""
+    note = client.post("/api/v1/notes", json={"title": "Ancienne", "authors": ["alice"]}, headers=people["alice"]).json()
+    bob = session.exec(select(User).where(User.username == "bob")).one()
+    carl = session.exec(select(User).where(User.username == "carl")).one()
+    session.add(AuthorInvitation(id="stale-invitation", note_id=note["id"], user_id=carl.id, invited_by_id=bob.id))
+    session.commit()
+    read = client.get(f"/api/v1/notes/{note['id']}", headers=people["carl"]).json()
+    assert read["invitation"] is None and read["can_request_edit"] is True
+    assert client.get("/api/v1/me/invitations", headers=people["carl"]).json() == []
+    asked = client.post(f"/api/v1/notes/{note['id']}/edit-requests", json={}, headers=people["carl"])
+    assert asked.status_code == 201, asked.text
+    # Named again by an author, carl is invited anew, by someone whose invitation stands.
+    again = client.patch(f"/api/v1/notes/{note['id']}", headers=people["alice"], json={"base_revision": 1, "authors": ["alice", "carl"]})
+    assert again.status_code == 200, again.text
+    assert [i["invited_by"] for i in client.get("/api/v1/me/invitations", headers=people["carl"]).json()] == ["alice"]
 
 
 @pytest.mark.parametrize("name", ["Carl", "%00", "x" * 300])

@@ -57,6 +57,32 @@ def test_an_author_leaves_from_the_note_page_unless_last(app, session):
     assert "Me retirer des auteur·trices" not in last
 
 
+def test_someone_invited_by_an_author_who_left_is_offered_to_ask_not_to_accept(app, session):
+    """The reviewer's report: carol, invited by bob who then left, saw an accept button that
+    failed and no way to ask; she now sees the ask button, and asking works."""
+    make_user(session, "alice", name="Alice Rivard")
+    bob = make_user(session, "bob", name="Bob Tremblay")
+    carol = make_user(session, "carol", name="Carol Gagnon")
+    note = make_note(session, bob, title="Chantier", body="Texte.", authors=["alice", "bob"])
+    leaver = browser_for(app, session, bob)
+    both = _edit(leaver, note.id, authors="alice, carol")  # leaving and inviting in one save: said why
+    assert both.status_code == 422
+    assert "Vous quittez les auteur·trices de cette note : les personnes que vous y nommez ne seraient invitées par personne." in page_text(both.text)
+    assert _edit(leaver, note.id, authors="alice, bob, carol").status_code == 303
+    invited = browser_for(app, session, carol)
+    assert 'action="/invitations/' in invited.get(f"/n/{note.id}/").text  # while bob edits, she may accept
+    page = leaver.get(f"/n/{note.id}/").text
+    assert leaver.post(f"/n/{note.id}/leave", data={"csrf_token": csrf_from(page, f"/n/{note.id}/leave")},
+                       follow_redirects=False).status_code == 303
+    note_page = invited.get(f"/n/{note.id}/").text
+    assert "Demander les droits d'édition" in note_page
+    assert 'action="/invitations/' not in note_page and "Vous êtes invité·e à co-signer cette note." not in page_text(note_page)
+    assert 'action="/invitations/' not in invited.get("/u/me/inbox").text
+    asked = invited.post(f"/n/{note.id}/edit-requests", data={"csrf_token": csrf_from(note_page), "message": "Je reprends ?"},
+                         follow_redirects=False)
+    assert asked.status_code == 303, page_text(asked.text)
+
+
 def test_two_people_invited_are_named_under_a_plural(app, session):
     alice = make_user(session, "alice", name="Alice Rivard")
     make_user(session, "bob", name="Bob Tremblay")
