@@ -160,10 +160,12 @@ def _kill_while_writing(tmp_path: Path, env: dict[str, str], answers: int, round
         t.start()
     # Killed after so many writes rather than so many seconds: the kill lands in the middle of as
     # much writing on a loaded machine as on an idle one.
-    wait_until(lambda: sum(w.answered for w in writers) >= answers or not all(t.is_alive() for t in threads),
-               timeout=120, message=lambda: f"{sum(w.answered for w in writers)} answers of {answers}:\n{server.output()}")
-    server.stop(signal.SIGKILL, timeout=10)  # no shutdown, no cleanup: a power cut
-    stop.set()
+    try:
+        wait_until(lambda: sum(w.answered for w in writers) >= answers or not all(t.is_alive() for t in threads),
+                   timeout=120, message=lambda: f"{sum(w.answered for w in writers)} answers of {answers}:\n{server.output()}")
+    finally:
+        server.stop(signal.SIGKILL, timeout=10)  # no shutdown, no cleanup: a power cut
+        stop.set()
     for t in threads:
         t.join(timeout=30)
         assert not t.is_alive()
