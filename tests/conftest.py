@@ -23,6 +23,7 @@ from praxis.config import Settings
 from praxis.db import make_engine, new_session, upgrade
 from praxis.search.postgres_index import PostgresIndex
 from tests.factories import CHEAP_PASSWORDS
+from tests.servers import SmtpServer, smtp_server
 
 PG_SERVER = os.environ.get("PRAXIS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 BACKENDS = [b for b in os.environ.get("PRAXIS_TEST_BACKENDS", "sqlite,postgres").split(",") if b]
@@ -167,3 +168,10 @@ def session(app) -> Iterator[Session]:  # type: ignore[no-untyped-def]
     yield s
     s.rollback()
     s.close()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server for the test (tests/servers.py), empty at first."""
+    with smtp_server() as server:
+        yield server

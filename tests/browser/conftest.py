@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import httpx
 import pytest
-import uvicorn
 from itsdangerous import Signer
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
@@ -19,6 +14,7 @@ from praxis.app import create_app
 from praxis.config import Settings
 from praxis.models import User
 from praxis.services import accounts
+from tests.servers import free_port, serving_app
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
 
@@ -38,32 +34,17 @@ class LiveSite:
         return context
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def live_site(settings: Settings) -> Iterator[LiveSite]:
     """The test's site (same database) served by uvicorn on a free port, in a thread."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     app = create_app(settings.model_copy(update={"site_url": url}))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.1)
-    yield LiveSite(url=url, app=app)
-    server.should_exit = True
-    thread.join(timeout=10)
-    app.state.engine.dispose()
+    try:
+        with serving_app(app, port):
+            yield LiveSite(url=url, app=app)
+    finally:
+        app.state.engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -33,9 +33,9 @@ from praxis.cli import app as cli
 from praxis.config import Settings
 from praxis.db import current_revision, head_revision, make_engine, upgrade
 from praxis.search import make_index
-from tests.cli.test_serve import _serve, _stop
 from tests.conftest import pg_database
 from tests.factories import make_note, make_user, token_for
+from tests.servers import serve, wait_until
 
 PASSWORD = "mot-de-passe-sauvegarde"
 SHARED = b"Compte rendu commun a plusieurs notes.\n" * 40
@@ -181,26 +181,30 @@ def test_backup_while_the_server_writes_then_restore(tmp_path, unmigrated_databa
     monkeypatch.setenv("PRAXIS_PASSWORD", PASSWORD)
     assert run("user", "create", "admin", "--admin").exit_code == 0  # in process: one server start less
 
-    proc, base = _serve(site, env)
+    server = serve(site, env)
+    base = server.base
     try:
         token = httpx.post(base + "/api/v1/auth/token", json={"username": "admin", "password": PASSWORD}).json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
         stop, ledger = threading.Event(), Ledger()
         writer = threading.Thread(target=_write, args=(base, headers, stop, ledger))
         writer.start()
-        deadline = time.monotonic() + 10
-        while (len(ledger.contents) < 8 or len(ledger.deleted) < 1) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_until(lambda: (len(ledger.contents) >= 8 and len(ledger.deleted) >= 1) or ledger.errors, timeout=60,
+                   message="the writer made too little before the backup")
         archive = tmp_path / "site.tar"
         began = time.monotonic()  # every write acknowledged before this must be in the backup
         backed_up = subprocess.run([sys.executable, "-m", "praxis", "backup", str(archive)],
                                    cwd=site, env=env, capture_output=True, text=True)
         ended = time.monotonic()
-        time.sleep(0.3)
+        made = len(ledger.note_acks)
+        # The writer goes on past the backup's end: a note acknowledged after it (or a failure).
+        wait_until(lambda: len(ledger.note_acks) > made or ledger.errors, timeout=60,
+                   message="the writer stopped writing during the backup")
         stop.set()
         writer.join(timeout=30)
     finally:
-        _stop(proc)
+        out = server.stop()
+        assert server.returncode == 0, out
     assert backed_up.returncode == 0, backed_up.stderr
     assert "Backed up" in backed_up.stdout and not backed_up.stderr
     assert archive.is_file() and not archive.with_name("site.tar.partial").exists()

@@ -13,7 +13,6 @@ from __future__ import annotations
 import errno
 import os
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -25,8 +24,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.cli.test_serve import _serve
 from tests.factories import csrf_from, make_user, token_for
+from tests.servers import serve, wait_until
 
 PASSWORD = "mot-de-passe-disque"
 
@@ -140,12 +139,6 @@ def _queued(data: Path) -> int:
         return db.execute("SELECT count(*) FROM search_queue").fetchone()[0]
 
 
-def _stop(proc: subprocess.Popen) -> str:
-    proc.send_signal(signal.SIGINT)
-    out, _ = proc.communicate(timeout=30)
-    return out
-
-
 @pytest.mark.slow
 def test_a_full_disk_refuses_writes_clearly_loses_nothing_and_recovers(tmp_path):
     _require_mounting(tmp_path)
@@ -154,7 +147,8 @@ def test_a_full_disk_refuses_writes_clearly_loses_nothing_and_recovers(tmp_path)
         mounts.enter_context(_tmpfs(data, "8m"))
         _create_admin(tmp_path, env)
         mounts.enter_context(_tmpfs(data / "search", "4m"))  # the index's own disk, to fill alone
-        proc, base = _serve(tmp_path, env)
+        server = serve(tmp_path, env)
+        base = server.base
         api, browser = _clients(base)
         saved: dict[str, tuple[str, str]] = {}  # every acknowledged note: id -> (title, body)
 
@@ -227,20 +221,21 @@ def test_a_full_disk_refuses_writes_clearly_loses_nothing_and_recovers(tmp_path)
         finally:
             api.close()
             browser.close()
-            out = _stop(proc)
+            out = server.stop()
         assert "Traceback" not in out, out
         assert "the storage is full" in out  # said once per refused write, in the server's log
         with sqlite3.connect(data / "praxis.db") as db:
             assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
         # The index written between failures opens whole at the next start.
-        proc, base = _serve(tmp_path, env)
+        server = serve(tmp_path, env)
+        base = server.base
         try:
             with httpx.Client(base_url=base, timeout=30) as visitor:
                 found = visitor.get("/api/v1/search", params={"q": "relevé disque", "per_page": 100}).json()
                 assert {item["id"] for item in found["items"]} == set(saved)
         finally:
-            _stop(proc)
+            server.stop()
 
 
 @pytest.mark.slow
@@ -249,7 +244,8 @@ def test_a_data_folder_turned_read_only_while_serving_refuses_writes_and_keeps_r
     data, env = tmp_path / "data", _env(tmp_path)
     with _ext4(data, tmp_path / "data.img") as device:
         _create_admin(tmp_path, env)
-        proc, base = _serve(tmp_path, env)
+        server = serve(tmp_path, env)
+        base = server.base
         api, browser = _clients(base)
         try:
             made = api.post("/api/v1/notes", json={"title": "Relevé avant la panne", "body": "Écrit sur un disque sain."})
@@ -285,7 +281,7 @@ def test_a_data_folder_turned_read_only_while_serving_refuses_writes_and_keeps_r
         finally:
             api.close()
             browser.close()
-            out = _stop(proc)
+            out = server.stop()
         assert "Traceback" not in out, out
 
         # Started on it, the server says why in one line and stops.
@@ -332,10 +328,8 @@ def test_an_index_that_cannot_be_written_keeps_every_change_and_applies_it_later
            .json()["id"] for i in range(2)]
     assert client.get("/api/v1/search", params={"q": "foncier"}).json()["total"] == 0
     full = False
-    deadline = time.monotonic() + 10
-    while client.get("/api/v1/search", params={"q": "foncier"}).json()["total"] < 2:
-        assert time.monotonic() < deadline, "the queue was not applied again"
-        time.sleep(0.1)
+    wait_until(lambda: client.get("/api/v1/search", params={"q": "foncier"}).json()["total"] >= 2,
+               message="the queue was not applied again")
     found = client.get("/api/v1/search", params={"q": "foncier"}).json()
     assert {item["id"] for item in found["items"]} == set(ids)
 

@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import httpx
@@ -22,7 +21,7 @@ from praxis.config import Settings
 from praxis.db import make_engine
 from praxis.models import SearchQueue
 from praxis.search.postgres_index import DOCS
-from tests.cli.test_serve import _serve
+from tests.servers import serve, wait_until
 
 PASSWORD = "mot-de-passe-operations"
 
@@ -50,15 +49,15 @@ def _create_admin(tmp_path: Path, env: dict[str, str]) -> None:
 @pytest.mark.slow
 def test_each_request_is_logged_as_one_json_line_with_its_timing(tmp_path, unmigrated_database_url):
     env = _env(tmp_path, unmigrated_database_url, PRAXIS_LOG_FORMAT="json")
-    proc, base = _serve(tmp_path, env)
+    server = serve(tmp_path, env)
+    base = server.base
     try:
         answered = httpx.get(base + "/api/v1/notes", headers={"X-Request-ID": "essai-42"})
         assert answered.status_code == 200 and answered.headers["x-request-id"] == "essai-42"
         missing = httpx.get(base + "/n/inexistante/")
         assert missing.status_code == 404 and len(missing.headers["x-request-id"]) == 16
     finally:
-        proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=30)
+        out = server.stop()
     lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     requests = {line["request_id"]: line for line in lines if line["message"] == "request"}
     first = requests["essai-42"]
@@ -71,47 +70,56 @@ def test_each_request_is_logged_as_one_json_line_with_its_timing(tmp_path, unmig
     assert not [line for line in out.splitlines() if '"GET /api/v1/notes HTTP/1.1"' in line]
 
 
+def _takes_requests(base: str) -> bool:
+    """Whether the server still accepts a new request (any answer at all)."""
+    try:
+        httpx.get(base + "/healthz", timeout=2)
+    except httpx.TransportError:
+        return False
+    return True
+
+
 @pytest.mark.slow
 def test_a_stop_lets_the_request_in_flight_finish_and_refuses_new_ones(tmp_path, unmigrated_database_url):
     env = _env(tmp_path, unmigrated_database_url)
     _create_admin(tmp_path, env)
-    proc, base = _serve(tmp_path, env)
+    server = serve(tmp_path, env)
+    base = server.base
     headers = _token(base)
-    stopped = threading.Event()
+    halfway, refusing = threading.Event(), threading.Event()
     text = "Une note envoyée lentement, morceau par morceau, pendant l'arrêt du serveur. " * 20
 
     def slowly() -> object:
         payload = json.dumps({"title": "Envoi lent", "body": text}).encode("utf-8")
         for i in range(0, len(payload), 256):
             if i == 512:
-                stopped.wait(10)  # the rest is sent after the server was asked to stop
-                time.sleep(0.5)
+                halfway.set()  # the request is in flight
+                refusing.wait(30)  # the rest is sent once the stopping server refuses new connections
             yield payload[i:i + 256]
 
     result: dict[str, httpx.Response] = {}
     sender = threading.Thread(target=lambda: result.setdefault("saved", httpx.post(
         base + "/api/v1/notes", headers={**headers, "Content-Type": "application/json"}, content=slowly(), timeout=30)))
     sender.start()
-    time.sleep(0.5)
-    proc.send_signal(signal.SIGTERM)
-    stopped.set()
-    time.sleep(0.3)
+    assert halfway.wait(30), "the slow request never started"
+    server.proc.send_signal(signal.SIGTERM)
+    wait_until(lambda: not _takes_requests(base), message="the server still took new requests after SIGTERM")
+    refusing.set()
     with pytest.raises(httpx.TransportError):
         httpx.get(base + "/healthz", timeout=2)  # no new request once stopping
     sender.join(timeout=30)
-    out, _ = proc.communicate(timeout=30)
+    out = server.stop(None)  # SIGTERM is sent: only wait for the end
     # Uvicorn ends by re-raising the signal it was stopped with, once everything is closed.
-    assert proc.returncode in (0, -signal.SIGTERM) and "Application shutdown complete" in out, out
+    assert server.returncode in (0, -signal.SIGTERM) and "Application shutdown complete" in out, out
     assert result["saved"].status_code == 201, result["saved"].text
     note_id = result["saved"].json()["id"]
 
-    proc, base = _serve(tmp_path, env)  # what was acknowledged during the stop is kept
+    server = serve(tmp_path, env)  # what was acknowledged during the stop is kept
     try:
-        kept = httpx.get(f"{base}/api/v1/notes/{note_id}")
+        kept = httpx.get(f"{server.base}/api/v1/notes/{note_id}")
         assert kept.status_code == 200 and kept.json()["body"] == text
     finally:
-        proc.send_signal(signal.SIGINT)
-        proc.communicate(timeout=30)
+        server.stop()
 
 
 def test_readiness_fails_when_the_search_index_is_gone(app, client):
@@ -166,15 +174,6 @@ def _indexing_processes(parent: int) -> list[int]:
     return found
 
 
-def _eventually(check, seconds: float = 20.0):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if value := check():
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"not true within {seconds} s: {check}")
-
-
 @pytest.mark.slow
 def test_a_process_beside_the_workers_indexes_writes_and_is_started_again_if_it_dies(tmp_path, unmigrated_database_url):
     env = _env(tmp_path, unmigrated_database_url)
@@ -186,24 +185,24 @@ def test_a_process_beside_the_workers_indexes_writes_and_is_started_again_if_it_
         with engine.connect() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(SearchQueue)).scalar_one()
 
-    proc, base = _serve(tmp_path, env)
+    server = serve(tmp_path, env)
+    base = server.base
     try:
         headers = _token(base)
-        [first] = _eventually(lambda: _indexing_processes(proc.pid))
+        [first] = wait_until(lambda: _indexing_processes(server.pid))
         made = httpx.post(base + "/api/v1/notes", headers=headers,
                           json={"title": "Semis de printemps", "body": "Les semis du jardin partagé commencent en mars."})
         assert made.status_code == 201
-        _eventually(lambda: queued() == 0)  # indexed with no search asking for it
+        wait_until(lambda: queued() == 0)  # indexed with no search asking for it
         os.kill(first, signal.SIGKILL)
-        [second] = _eventually(lambda: [p for p in _indexing_processes(proc.pid) if p != first])
+        [second] = wait_until(lambda: [p for p in _indexing_processes(server.pid) if p != first])
         again = httpx.post(base + "/api/v1/notes", headers=headers,
                            json={"title": "Récolte d'automne", "body": "La récolte du jardin partagé se fait en octobre."})
         assert again.status_code == 201
-        _eventually(lambda: queued() == 0)
+        wait_until(lambda: queued() == 0)
         found = httpx.get(base + "/api/v1/search", params={"q": "jardin partagé"}).json()
         assert {r["id"] for r in found["items"]} == {made.json()["id"], again.json()["id"]}
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.communicate(timeout=60)
+        server.stop(signal.SIGTERM, timeout=60)
         engine.dispose()
     assert not Path(f"/proc/{second}").exists()  # stopped with the server

@@ -5,29 +5,25 @@ other sees at once; nothing either keeps for itself makes them disagree."""
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from email import message_from_bytes, policy
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 from sqlmodel import Session
 
 from praxis.cli import shared_database_warnings
 from praxis.config import Settings
 from praxis.db import make_engine
 from praxis.services import mail
-from tests.cli.test_serve import _free_port
 from tests.conftest import BACKENDS, pg_database
+from tests.servers import Inbox, PraxisServer, SmtpServer, smtp_server, wait_until
 
 pytestmark = [
     pytest.mark.slow,
@@ -38,93 +34,36 @@ SECRET = "une-clé-partagée-par-tous-les-serveurs-de-ce-site-0123456789"
 PASSWORD = "mot-de-passe-partagé"
 
 
-class Inbox:
-    """What the SMTP server received, a little slowly (so both drains are busy at once)."""
-
-    def __init__(self) -> None:
-        self.subjects: list[str] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # aiosmtpd's hook
-        time.sleep(0.01)
-        subject = str(message_from_bytes(envelope.original_content, policy=policy.default)["Subject"])
-        with self.lock:
-            self.subjects.append(subject)
-        return "250 OK"
-
-
-class Server:
-    """One `praxis serve` process, its output in a file (a pipe left unread would fill up)."""
-
-    def __init__(self, folder: Path, env: dict[str, str]) -> None:
-        folder.mkdir()
-        self.log = folder / "serve.log"
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        with self.log.open("w") as out:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "praxis", "serve", "--port", str(self.port)],
-                cwd=folder, env={**env, "PRAXIS_DATA_DIR": str(folder / "data")}, stdout=out, stderr=subprocess.STDOUT,
-            )
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def wait_ready(self, deadline: float) -> None:
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"praxis serve exited early:\n{self.output()}")
-            try:
-                if httpx.get(f"{self.base}/readyz", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError(f"praxis serve did not start in time:\n{self.output()}")
-
-    def stop(self) -> str:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        return self.output()
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A slow SMTP server (10 ms a mail), so that both drains are busy at once."""
+    with smtp_server(Inbox(delay=0.01)) as server:
+        yield server
 
 
 @pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox, port = Inbox(), _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
-
-
-@pytest.fixture
-def site(tmp_path: Path, smtp: tuple[Inbox, int]) -> Iterator[tuple[Server, Server, str]]:
+def site(tmp_path: Path, smtp: SmtpServer) -> Iterator[tuple[PraxisServer, PraxisServer, str]]:
     """Two servers started at the same moment on one new, empty PostgreSQL database: they take
     turns to migrate it and build its search index, then both drain the outbox."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PRAXIS_")}
     with pg_database() as url:
         env.update(
             PRAXIS_DATABASE_URL=url, PRAXIS_SECRET_KEY=SECRET, PRAXIS_SITE_URL="http://praxis.example.org",
-            PRAXIS_SMTP_URL=f"smtp://127.0.0.1:{smtp[1]}?tls=none", PRAXIS_MAIL_INTERVAL="0.2",
+            PRAXIS_SMTP_URL=f"smtp://127.0.0.1:{smtp.port}?tls=none", PRAXIS_MAIL_INTERVAL="0.2",
             # An empty site stays empty (the sample site would be found wherever the servers start).
             PRAXIS_CONTENT_DIR=str(tmp_path / "empty-content"),
         )
-        (tmp_path / "empty-content").mkdir()
-        a, b = Server(tmp_path / "a", env), Server(tmp_path / "b", env)
-        try:
-            deadline = time.monotonic() + 60
-            a.wait_ready(deadline)
-            b.wait_ready(deadline)
+        for folder in ("empty-content", "a", "b"):
+            (tmp_path / folder).mkdir()
+        with ExitStack() as running:  # both stopped at the end, even when one fails to
+            a, b = (running.enter_context(PraxisServer(tmp_path / name, {**env, "PRAXIS_DATA_DIR": str(tmp_path / name / "data")}))
+                    for name in ("a", "b"))  # each its own data folder, as on its own host
+            a.wait_ready("/readyz")
+            b.wait_ready("/readyz")
             yield a, b, url
-        finally:
-            outputs = [a.stop(), b.stop()]
-        for server, out in zip((a, b), outputs):
-            assert server.proc.returncode == 0 and "Traceback" not in out and "Warning" not in out, out
+        for server in (a, b):
+            out = server.output()
+            assert server.returncode == 0 and "Traceback" not in out and "Warning" not in out, out
         assert not (tmp_path / "a" / "data" / "secret_key").exists()  # the shared key, never a local one
 
 
@@ -144,7 +83,6 @@ def _csrf(html: str) -> str:
 
 def test_two_servers_on_one_database_agree(site, smtp):  # type: ignore[no-untyped-def]
     a, b, url = site
-    inbox, _ = smtp
 
     # An account made on A signs in on B; a token from B works on A; a session cookie and a form
     # token from one are good on the other.
@@ -230,22 +168,21 @@ def test_two_servers_on_one_database_agree(site, smtp):  # type: ignore[no-untyp
             for i in range(40):
                 mail.enqueue(session, to=f"membre{i}@exemple.org", subject=f"Courrier {i}", text="Bonjour.", html="<p>Bonjour.</p>")
             session.commit()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        def waiting() -> int:
             with engine.connect() as conn:
-                waiting = conn.exec_driver_sql("SELECT count(*) FROM outgoing_mail WHERE sent_at IS NULL").scalar()
-            if not waiting:
-                break
-            time.sleep(0.1)
-        assert waiting == 0
-        time.sleep(1)  # five more rounds of both drains: nothing goes twice
+                return conn.exec_driver_sql("SELECT count(*) FROM outgoing_mail WHERE sent_at IS NULL").scalar_one()
+
+        wait_until(lambda: waiting() == 0, message=lambda: f"{waiting()} mails still wait")
+        # Time passing is the point here: five more rounds of both drains, in which nothing may go
+        # twice. A duplicate is an event that must not happen, so there is no condition to wait on.
+        time.sleep(1)
         with engine.connect() as conn:
             rows = conn.execute(sa.text("SELECT subject, attempts FROM outgoing_mail")).all()
     finally:
         engine.dispose()
     assert len(rows) == 45  # the 40 above and a mail to alice for each message she received
     assert all(attempts == 1 for _, attempts in rows)
-    assert Counter(inbox.subjects) == Counter(subject for subject, _ in rows)
+    assert Counter(smtp.inbox.subjects) == Counter(subject for subject, _ in rows)
 
 
 def test_serve_warns_of_what_several_servers_could_not_share(tmp_path):

@@ -8,7 +8,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -17,10 +16,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.cli.test_serve import _serve
+from tests.servers import serve, wait_until
 
 PASSWORD = "mot-de-passe-crash"
 WRITERS = 3
+ANSWERS = (40, 100)  # before each round's kill: about what 1.5 s and 2.5 s of writing gave on a busy 2-core machine
 
 
 def _env(tmp_path: Path, database_url: str | None) -> dict[str, str]:
@@ -54,6 +54,7 @@ class Writer:
     comments: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (note id, body)
     unanswered: tuple = ()  # ("revision", id, state) | ("delete", id) | ("carnet", order) | ("other",)
     statuses: Counter = field(default_factory=Counter)
+    answered: int = 0  # requests answered so far, read by the test's thread while this one writes
     commenting: bool = True
     failure: BaseException | None = None  # a surprise in the writer's own thread
 
@@ -62,6 +63,7 @@ class Writer:
         response = self.http.request(method, url, json=body)
         self.unanswered = ()
         self.statuses[response.status_code] += 1
+        self.answered += 1
         return response
 
     def run(self, stop: threading.Event) -> None:
@@ -135,11 +137,12 @@ class Writer:
             self.order = order
 
 
-def _kill_while_writing(tmp_path: Path, env: dict[str, str], seconds: float, round_: int,
+def _kill_while_writing(tmp_path: Path, env: dict[str, str], answers: int, round_: int,
                         tokens: dict[str, dict[str, str]]) -> list[Writer]:
-    """Start the server, write from WRITERS threads for `seconds`, SIGKILL it. `tokens` keeps the
+    """Start the server, write from WRITERS threads until they had `answers` answers, SIGKILL it. `tokens` keeps the
     writers' bearer tokens (in the database, they outlive the kill) from one round to the next."""
-    proc, base = _serve(tmp_path, env)
+    server = serve(tmp_path, env)
+    base = server.base
     writers = []
     for i in range(WRITERS):  # people of their own: the comment limit is per person
         username = f"redac{i}"
@@ -155,10 +158,14 @@ def _kill_while_writing(tmp_path: Path, env: dict[str, str], seconds: float, rou
     threads = [threading.Thread(target=w.run, args=(stop,)) for w in writers]
     for t in threads:
         t.start()
-    time.sleep(seconds)
-    proc.send_signal(signal.SIGKILL)  # no shutdown, no cleanup: a power cut
-    proc.wait(timeout=10)
-    stop.set()
+    # Killed after so many writes rather than so many seconds: the kill lands in the middle of as
+    # much writing on a loaded machine as on an idle one.
+    try:
+        wait_until(lambda: sum(w.answered for w in writers) >= answers or not all(t.is_alive() for t in threads),
+                   timeout=120, message=lambda: f"{sum(w.answered for w in writers)} answers of {answers}:\n{server.output()}")
+    finally:
+        server.stop(signal.SIGKILL, timeout=10)  # no shutdown, no cleanup: a power cut
+        stop.set()
     for t in threads:
         t.join(timeout=30)
         assert not t.is_alive()
@@ -227,11 +234,12 @@ def test_every_acknowledged_write_survives_a_kill_and_database_and_index_agree(t
     assert created.returncode == 0, created.stderr
     writers: list[Writer] = []
     tokens: dict[str, dict[str, str]] = {}
-    for round_, seconds in enumerate((1.5, 2.5)):
-        writers += _kill_while_writing(tmp_path, env, seconds, round_, tokens)
+    for round_, answers in enumerate(ANSWERS):
+        writers += _kill_while_writing(tmp_path, env, answers, round_, tokens)
     assert sum(len(w.comments) for w in writers) and sum(len(w.order) for w in writers), "too little was written"
 
-    proc, base = _serve(tmp_path, env)  # the restart applies what the kill left queued
+    server = serve(tmp_path, env)  # the restart applies what the kill left queued
+    base = server.base
     try:
         with httpx.Client(base_url=base, headers=tokens["admin"], timeout=30) as http:
             in_database = {item["id"]: item["title"] for item in _pages(http, "/api/v1/notes", {})}
@@ -248,8 +256,7 @@ def test_every_acknowledged_write_survives_a_kill_and_database_and_index_agree(t
             found = http.get("/api/v1/search", params={"q": "révisé", "per_page": 100}).json()
             assert {item["id"] for item in found["items"]} == revised and found["total"] == len(revised)
     finally:
-        proc.send_signal(signal.SIGINT)
-        proc.communicate(timeout=20)
+        server.stop(timeout=20)
     if not unmigrated_database_url:
         with sqlite3.connect(tmp_path / "data" / "praxis.db") as db:
             assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

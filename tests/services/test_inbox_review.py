@@ -9,10 +9,10 @@ from sqlmodel import select
 from praxis.models import Notification, OutgoingMail, utcnow
 from praxis.services import mail, notifications
 from tests.factories import browser_for, make_note, make_user, token_for
-from tests.services.test_mail import _deliver, _set, _with_email, settings, smtp  # noqa: F401  (fixtures)
+from tests.services.test_mail import _deliver, _set, _with_email, settings  # noqa: F401  (a fixture)
 
 
-def test_names_and_titles_are_text_in_the_inbox_and_in_mails(client, session, app, smtp):  # noqa: F811
+def test_names_and_titles_are_text_in_the_inbox_and_in_mails(client, session, app, smtp):
     alice = _with_email(session, "alice", "Alice Rivard")
     make_user(session, "evil", name='<img src=x onerror=alert(1)> 100 %')
     note = make_note(session, alice, title="Réussite à 80 % des élèves <b>")
@@ -32,7 +32,7 @@ def test_names_and_titles_are_text_in_the_inbox_and_in_mails(client, session, ap
     assert notifications.send_digests(session, force=True) == 1  # a "%" never breaks a digest
 
 
-def test_a_mail_no_server_will_take_is_set_aside_and_the_others_leave(session, app, smtp):  # noqa: F811
+def test_a_mail_no_server_will_take_is_set_aside_and_the_others_leave(session, app, smtp):
     session.add(OutgoingMail(to_address="m@[x", subject="Cassé", text="x", html="<p>x</p>"))
     session.add(OutgoingMail(to_address="ok@exemple.org", subject="Bon", text="x", html="<p>x</p>"))
     session.commit()
@@ -53,7 +53,7 @@ def test_addresses_are_single_mailboxes(client):
                                                       "email": "jeanne.roy+praxis@exemple.qc.ca"}).status_code == 201
 
 
-def test_a_mail_is_sent_only_about_what_its_reader_may_still_see(client, session, app, smtp):  # noqa: F811
+def test_a_mail_is_sent_only_about_what_its_reader_may_still_see(client, session, app, smtp):
     alice = make_user(session, "alice", name="Alice Rivard")
     _with_email(session, "bob", "Bob Tremblay")
     note = make_note(session, alice, title="Projet confidentiel")
@@ -123,7 +123,7 @@ def test_a_new_choice_counts_from_now_and_the_inbox_marks_only_what_it_showed(cl
     assert client.get("/api/v1/me/notifications", headers=token_for(client, "alice")).json()["unread"] == 5
 
 
-def test_a_drain_that_died_mid_send_lets_the_mail_go_once_its_lease_ends(session, app, smtp):  # noqa: F811
+def test_a_drain_that_died_mid_send_lets_the_mail_go_once_its_lease_ends(session, app, smtp):
     session.add(OutgoingMail(to_address="ok@exemple.org", subject="Relais", text="x", html="<p>x</p>"))
     session.commit()
     claimed = mail._claim(app.state.engine, utcnow())  # a drain takes it, then its process dies

@@ -3,14 +3,9 @@ the server was down, the daily digest, answers to visitors, and the background d
 
 from __future__ import annotations
 
-import socket
-import time
 from datetime import timedelta
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 
 import pytest
-from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
@@ -19,50 +14,7 @@ from praxis.mailer import run_round
 from praxis.models import OutgoingMail, utcnow
 from praxis.services import mail, notifications
 from tests.factories import make_note, make_user, token_for
-
-
-class Inbox:
-    """What the SMTP server received."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # aiosmtpd's handler hook
-        self.messages.append(message_from_bytes(envelope.original_content, policy=policy.default))  # type: ignore[arg-type]
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class SmtpServer:
-    """A real SMTP server on a port of this machine, that can go down and come back (a new
-    aiosmtpd controller on the same port: one cannot be restarted)."""
-
-    def __init__(self) -> None:
-        self.inbox = Inbox()
-        self.port = _free_port()
-        self.controller: Controller | None = None
-
-    def start(self) -> None:
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-
-@pytest.fixture
-def smtp():  # type: ignore[no-untyped-def]
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
+from tests.servers import wait_until
 
 
 @pytest.fixture
@@ -235,9 +187,7 @@ def test_the_background_task_sends_without_anyone_asking(session, settings, smtp
         make_user(session, "bob", name="Bob Tremblay")
         note = make_note(session, alice, title="Chantier")
         client.post(f"/api/v1/notes/{note.id}/contact", headers=token_for(client, "bob"), json={"subject": "Bonjour", "message": "Salut."})
-        deadline = time.monotonic() + 10
-        while not smtp.inbox.messages and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_until(lambda: smtp.inbox.messages, timeout=30, message="no mail reached the SMTP server")
     app.state.engine.dispose()
     assert [m["To"] for m in smtp.inbox.messages] == ["alice@exemple.org"]
 
