@@ -212,7 +212,8 @@ def indexer_() -> None:
 @user_errors
 def db_upgrade() -> None:
     """Apply pending migrations (Alembic, to head)."""
-    engine = make_engine(Settings())
+    settings = Settings()
+    engine = make_engine(settings)
     upgrade(engine, settings=settings)
     typer.echo(f"Database at {current_revision(engine)} (head).")
 
