@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from praxis.models import User
 from praxis.schemas import NoteCreate, NoteRead, NoteUpdate, UserCreate
-from praxis.services import accounts, coauthors, invitations
+from praxis.services import accounts, coauthors, filing, invitations
 from praxis.services import notes as note_service
 
 PASSWORD = "mot-de-passe-test"
@@ -42,7 +42,7 @@ def make_note(session: Session, actor: User, **overrides: Any) -> NoteRead:
     authors are then put back in the order named), as people would on the site."""
     fields: dict[str, Any] = {"title": "Qu'est-ce qu'un chantier?", "body": "Un **chantier** réunit des agent·es."}
     fields.update(overrides)
-    note = note_service.create_note(session=session, actor=actor, data=NoteCreate(**fields))
+    note = filing.create_note(session=session, actor=actor, data=NoteCreate(**fields))
     session.commit()
     if note.pending_authors:
         accept_invitations(session, note.id)
@@ -52,7 +52,7 @@ def make_note(session: Session, actor: User, **overrides: Any) -> NoteRead:
         if actor.username not in named:
             named.insert(0, actor.username)
         if [a.username for a in note.authors] != named:
-            note = note_service.update_note(session=session, actor=actor, note_id=note.id,
+            note = note_service.save_note(session=session, actor=actor, note_id=note.id,
                                             data=NoteUpdate(base_revision=note.revision, authors=named))
             session.commit()
     return note
