@@ -291,10 +291,14 @@ def _by_note(rows: Any) -> dict[str, list[Any]]:
 def apply_state(
     *, session: Session, actor: policy.Actor, note: Note, base_revision: int, old: NoteState, new: NoteState,
     summary: str | None, updated_at: datetime | None = None, rendered: Rendered | None = None,
+    invite: invitations.Invite | None = None,
 ) -> Note:
     """Write `new` as revision base_revision+1, or raise Conflict if the note moved on meanwhile
-    (`rendered`: its body rendered beforehand in this write, or checked by `_still_rendered`)."""
+    (`rendered`: its body rendered beforehand in this write, or checked by `_still_rendered`),
+    then send `invite` (even when nothing else changed); the invitations that no longer stand
+    are withdrawn once, when the authors change or invitations are sent."""
     if old == new:
+        _invite(session, actor, note.id, invite)
         return note
     rendered = rendered or render(new.body, links.resolver(session))
     now = updated_at or utcnow()
@@ -326,8 +330,6 @@ def apply_state(
     search_queue.enqueue(session, [note.id],
                          dependents=(old.title, old.kind, old.visibility) != (new.title, new.kind, new.visibility))
     _write_people(session, note.id, new)
-    if old.authors != new.authors:
-        invitations.withdraw_stale(session, note.id)  # those who left no longer invite anyone
     links.write_links(session, note.id, new.links, rendered)
     session.add(
         Revision(
@@ -339,7 +341,17 @@ def apply_state(
     session.refresh(note)
     if fold(old.title) != fold(new.title):
         links.adopt_dangling_links(session, [note.id])
+    if invite is not None:
+        _invite(session, actor, note.id, invite)  # which withdraws the invitations that no longer stand
+    elif old.authors != new.authors:
+        invitations.withdraw_stale(session, note.id)  # those who left no longer invite anyone
     return note
+
+
+def _invite(session: Session, actor: policy.Actor, note_id: str, invite: invitations.Invite | None) -> None:
+    if invite is not None:
+        invitations.invite(session, actor, note_id, invite.people, withdraw_others=invite.withdraw_others,
+                           skip_declined=invite.skip_declined)
 
 
 def _still_rendered(session: Session, rendered: Rendered | None) -> Rendered | None:
@@ -407,9 +419,8 @@ def save_note(*, session: Session, actor: policy.Actor, note_id: str, data: Note
     if took_turn:
         rendered = _still_rendered(session, rendered)
     note = apply_state(session=session, actor=actor, note=note, base_revision=data.base_revision, old=old, new=new,
-                       summary=data.summary, rendered=rendered)
-    if invited is not None:
-        invitations.invite(session, actor, note.id, invited, withdraw_others=True)
+                       summary=data.summary, rendered=rendered,
+                       invite=invitations.Invite(invited, withdraw_others=True) if invited is not None else None)
     if took_turn:
         end_writes(session)  # the answer is read without holding the write turn taken above
     return read_note(session=session, actor=actor, note=note)
