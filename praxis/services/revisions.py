@@ -140,7 +140,6 @@ def restore_revision(
     # Restoring a revision equal to the current state changes nothing and writes no revision.
     note = note_service.apply_state(
         session=session, actor=actor, note=note, base_revision=note.revision, old=old, new=new,
-        summary=summary or f"Restauration de la révision {number}",
+        summary=summary or f"Restauration de la révision {number}", invite=invitations.Invite(invited, skip_declined=True),
     )
-    invitations.invite(session, actor, note.id, invited, withdraw_others=False, skip_declined=True)
     return note_service.read_note(session=session, actor=actor, note=note)
