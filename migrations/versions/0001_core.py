@@ -1,7 +1,7 @@
 """core: accounts, notes, links, revisions
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-22 16:45:20.496027
 """
 
@@ -12,7 +12,6 @@ import sqlmodel
 from alembic import op
 
 import praxis.models
-
 
 revision = '0001'
 down_revision = None
