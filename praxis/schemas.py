@@ -149,7 +149,7 @@ class NoteBase(Strict):
     body: Body = ""
     kind: Kind = "note"
     visibility: Visibility = "public"
-    licence: LicenceId = DEFAULT_LICENCE  # type: ignore[assignment]
+    licence: LicenceId = DEFAULT_LICENCE
 
 
 CategoryName = Annotated[
