@@ -8,7 +8,7 @@ Create Date: 2026-11-22 16:45:20.496027
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import praxis.models
