@@ -24,10 +24,10 @@ from praxis.schemas import (
     RevisionSummary,
     Suggestion,
 )
-from praxis.vocab import Kind
 from praxis.services import citations, directory, filing, writing
 from praxis.services import notes as note_service
 from praxis.services import revisions as revision_service
+from praxis.vocab import Kind
 
 router = APIRouter(prefix="/notes", tags=["notes"])
 
