@@ -13,7 +13,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
 from praxis import policy
-from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
+from praxis.errors import Conflict, Invalid, NotFound
 from praxis.i18n import N_
 from praxis.models import BaseCarnet, BaseManager, Carnet, KnowledgeBase, User, utcnow
 from praxis.schemas import (
@@ -51,10 +51,7 @@ def load_readable(session: Session, actor: policy.Actor, base_id: str, *, for_up
 
 def load_managed(session: Session, actor: policy.Actor, base_id: str) -> KnowledgeBase:
     base, manager = load_readable(session, actor, base_id, for_update=True)
-    if not policy.can_manage_base(actor, manager):
-        if not policy.is_signed_in(actor):
-            raise NotSignedIn("Sign in first.")
-        raise Forbidden("Only the base's managers can do this.")
+    policy.ensure_can_manage_base(actor, manager)
     return base
 
 
@@ -132,8 +129,7 @@ def list_bases(*, session: Session, actor: policy.Actor) -> list[BaseSummary]:
 
 def create(*, session: Session, actor: policy.Actor, data: BaseCreate) -> BaseRead:
     """Create a base; its creator is its first manager."""
-    if not policy.can_create_base(actor):
-        raise NotSignedIn("Sign in to create a base.")
+    policy.ensure_can_create_base(actor)
     assert actor is not None
     communities.check_link(session, actor, data.visibility, data.community)
     base = KnowledgeBase(

@@ -14,7 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
 from praxis import policy
-from praxis.errors import Forbidden, Invalid, NotFound, NotSignedIn
+from praxis.errors import Invalid, NotFound
 from praxis.markdown import excerpt as html_excerpt
 from praxis.markdown import render
 from praxis.models import BaseCarnet, Carnet, CarnetEntry, CarnetMember, KnowledgeBase, Note, User, utcnow
@@ -65,19 +65,13 @@ def load_readable(session: Session, actor: policy.Actor, carnet_id: str, *, for_
 
 def load_managed(session: Session, actor: policy.Actor, carnet_id: str) -> tuple[Carnet, str | None]:
     carnet, role = load_readable(session, actor, carnet_id, for_update=True)
-    if not policy.can_manage_carnet(actor, role):
-        if not policy.is_signed_in(actor):
-            raise NotSignedIn("Sign in first.")
-        raise Forbidden("Only the carnet's managers can do this.")
+    policy.ensure_can_manage_carnet(actor, role)
     return carnet, role
 
 
 def load_contributable(session: Session, actor: policy.Actor, carnet_id: str) -> tuple[Carnet, str | None]:
     carnet, role = load_readable(session, actor, carnet_id, for_update=True)
-    if not policy.can_contribute_to_carnet(actor, role):
-        if not policy.is_signed_in(actor):
-            raise NotSignedIn("Sign in first.")
-        raise Forbidden("Only the carnet's managers and contributors can add notes to it.")
+    policy.ensure_can_contribute_to_carnet(actor, role)
     return carnet, role
 
 
@@ -215,8 +209,7 @@ def contributable(*, session: Session, actor: policy.Actor) -> list[Carnet]:
 
 def create(*, session: Session, actor: policy.Actor, data: CarnetCreate) -> CarnetRead:
     """Create a carnet with its category axes; its creator is its first manager."""
-    if not policy.can_create_carnet(actor):
-        raise NotSignedIn("Sign in to create a carnet.")
+    policy.ensure_can_create_carnet(actor)
     assert actor is not None
     communities.check_link(session, actor, data.visibility, data.community)
     carnet = Carnet(
@@ -279,11 +272,7 @@ def remove_member(*, session: Session, actor: policy.Actor, carnet_id: str, user
     carnet, role = load_readable(session, actor, carnet_id, for_update=True)
     user = session.exec(select(User).where(User.username == username)).first()
     member = session.get(CarnetMember, (carnet.id, user.id)) if user else None
-    leaving = user is not None and actor is not None and user.id == actor.id
-    if not (leaving or policy.can_manage_carnet(actor, role)):
-        if not policy.is_signed_in(actor):
-            raise NotSignedIn("Sign in first.")
-        raise Forbidden("Only the carnet's managers can remove its members.")
+    policy.ensure_can_remove_carnet_member(actor, role, user.id if user else None)
     if member is None:
         raise NotFound("This person is not a member of the carnet.")
     if member.role == "manager":
