@@ -95,10 +95,10 @@ def ensure_can_remove_entry(actor: Actor, role: str | None, added_by_id: int | N
            "Only the carnet's managers, or whoever integrated the note, can take it out.")
 
 
-def can_remove_carnet_member(actor: Actor, role: str | None, member_id: int | None) -> bool:
-    """Managers take anyone off a carnet; anyone may leave it (its last manager excepted, which
-    the carnet itself refuses: it keeps one)."""
-    return is_self(actor, member_id) or can_manage_carnet(actor, role)
+def can_remove_carnet_member(actor: Actor, role: str | None, member_id: int | None, *, last_manager: bool = False) -> bool:
+    """Managers take anyone off a carnet; anyone may leave it. Not its last manager
+    (`last_manager`): a carnet keeps one, and refuses that change as bad input (422)."""
+    return not last_manager and (is_self(actor, member_id) or can_manage_carnet(actor, role))
 
 
 def ensure_can_remove_carnet_member(actor: Actor, role: str | None, member_id: int | None) -> None:
@@ -120,6 +120,12 @@ def ensure_can_create_base(actor: Actor) -> None:
 def can_manage_base(actor: Actor, is_manager: bool) -> bool:
     """A base's managers edit it, choose its carnets and managers (and leave it); admins every base."""
     return is_admin(actor) or (is_signed_in(actor) and is_manager)
+
+
+def can_remove_base_manager(actor: Actor, is_manager: bool, *, last_manager: bool = False) -> bool:
+    """Those who manage a base take a manager off (or leave); not its last one (`last_manager`):
+    a base keeps one, and refuses that change as bad input (422)."""
+    return not last_manager and can_manage_base(actor, is_manager)
 
 
 def ensure_can_manage_base(actor: Actor, is_manager: bool) -> None:
@@ -157,10 +163,10 @@ def ensure_can_manage_community(actor: Actor, role: str | None, message: str = "
     ensure(can_manage_community(actor, role), actor, message)
 
 
-def can_remove_community_member(actor: Actor, role: str | None, member_id: int | None) -> bool:
-    """Managers take anyone out of a community; anyone may leave it (its last manager excepted,
-    which the community itself refuses: it keeps one)."""
-    return is_self(actor, member_id) or can_manage_community(actor, role)
+def can_remove_community_member(actor: Actor, role: str | None, member_id: int | None, *, last_manager: bool = False) -> bool:
+    """Managers take anyone out of a community; anyone may leave it. Not its last manager
+    (`last_manager`): a community keeps one, and refuses that change as bad input (422)."""
+    return not last_manager and (is_self(actor, member_id) or can_manage_community(actor, role))
 
 
 def ensure_can_remove_community_member(actor: Actor, role: str | None, member_id: int | None) -> None:

@@ -84,14 +84,16 @@ def updated_for(session: Session, actor: policy.Actor, base_id: str) -> datetime
     return session.exec(select(seen_updated_at(actor)).where(KnowledgeBase.id == base_id)).one()
 
 
-def _managers(session: Session, base_id: str) -> list[MemberRead]:
+def _managers(session: Session, base_id: str, actor: policy.Actor, manager: bool) -> list[MemberRead]:
     rows = session.exec(
         select(User.username, User.display_name)
         .join(BaseManager, BaseManager.user_id == User.id)  # type: ignore[arg-type]
         .where(BaseManager.base_id == base_id)
         .order_by(User.display_name)
     ).all()
-    return [MemberRead(username=u, display_name=d, role="manager", url=user_url(session, u)) for u, d in rows]
+    last = len(rows) == 1
+    return [MemberRead(username=u, display_name=d, role="manager", url=user_url(session, u),
+                       can_remove=policy.can_remove_base_manager(actor, manager, last_manager=last)) for u, d in rows]
 
 
 def read(*, session: Session, actor: policy.Actor, base_id: str, query: NoteQuery | None = None) -> BaseRead:
@@ -104,7 +106,7 @@ def read(*, session: Session, actor: policy.Actor, base_id: str, query: NoteQuer
         id=base.id, title=base.title, url=base_url(session, base.id), description=base.description,
         description_html=carnets.rendered(session, actor, base.description), visibility=base.visibility,
         community=communities.ref(session, base.community_id) if base.community_id else None,
-        managers=_managers(session, base.id),
+        managers=_managers(session, base.id, actor, manager),
         carnets=carnets.summaries(session, actor, visible_carnets_of(session, actor, base.id)),
         notes=note_service.list_notes(session=session, actor=actor, query=query),
         created_at=base.created_at, updated_at=updated_for(session, actor, base.id),

@@ -124,14 +124,17 @@ def rendered(session: Session, actor: policy.Actor, text: str) -> str:
     return render(text, links.resolver(session, actor)).html if text else ""
 
 
-def members_of(session: Session, carnet_id: str) -> list[CarnetMemberRead]:
+def members_of(session: Session, carnet_id: str, actor: policy.Actor = None, role: str | None = None) -> list[CarnetMemberRead]:
     rows = session.exec(
-        select(User.username, User.display_name, CarnetMember.role)
+        select(User.id, User.username, User.display_name, CarnetMember.role)
         .join(CarnetMember, CarnetMember.user_id == User.id)  # type: ignore[arg-type]
         .where(CarnetMember.carnet_id == carnet_id)
         .order_by(CarnetMember.role.desc(), User.display_name)  # type: ignore[attr-defined]
     ).all()
-    return [CarnetMemberRead(username=u, display_name=d, role=r, url=user_url(session, u)) for u, d, r in rows]  # type: ignore[arg-type]
+    managers = sum(1 for *_, r in rows if r == "manager")
+    return [CarnetMemberRead(username=u, display_name=d, role=r, url=user_url(session, u),  # type: ignore[arg-type]  # role is one of the two in the table
+                             can_remove=policy.can_remove_carnet_member(actor, role, i, last_manager=r == "manager" and managers == 1))
+            for i, u, d, r in rows]
 
 
 def bases_of(session: Session, actor: policy.Actor, carnet_id: str) -> list[BaseRef]:
@@ -158,7 +161,7 @@ def read_loaded(*, session: Session, actor: policy.Actor, carnet: Carnet, role: 
         guide=carnet.guide, guide_html=rendered(session, actor, carnet.guide),
         visibility=carnet.visibility,
         community=communities.ref(session, carnet.community_id) if carnet.community_id else None,
-        sort=carnet.sort, axes=listing.axes, members=members_of(session, carnet.id),
+        sort=carnet.sort, axes=listing.axes, members=members_of(session, carnet.id, actor, role),
         note_count=entries.count_visible(session, actor, [carnet.id])[carnet.id],
         entries=listing.page, bases=bases_of(session, actor, carnet.id),
         created_at=carnet.created_at, updated_at=updated_for(session, actor, [carnet.id])[carnet.id], my_role=role,

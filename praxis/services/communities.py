@@ -73,8 +73,10 @@ def read(*, session: Session, actor: policy.Actor, community_id: str) -> Communi
             .where(CommunityMember.community_id == community.id)
             .order_by(CommunityMember.role.desc(), User.display_name)  # type: ignore[attr-defined]
         ).all()
+        managers = sum(1 for *_, r in rows if r == "manager")
         members = [MemberRead(username=u, display_name=d, role=r, url=user_url(session, u),
-                              can_remove=policy.can_remove_community_member(actor, role, i)) for i, u, d, r in rows]
+                              can_remove=policy.can_remove_community_member(actor, role, i, last_manager=r == "manager" and managers == 1))
+                   for i, u, d, r in rows]
     return CommunityRead(
         id=community.id, name=community.name, description=community.description,
         url=community_url(session, community.id), members=members, my_role=role,
