@@ -30,10 +30,10 @@ from praxis.app import create_app
 from praxis.config import Settings
 from praxis.db import new_session
 from praxis.deps import CSRF_COOKIE, csrf_mac
-from praxis.models import Comment, User, utcnow
+from praxis.models import AuthorInvitation, Comment, User, utcnow
 from praxis.schemas import BaseCarnetAdd, BaseCreate, CarnetCreate, CommentCreate, CommentHide, CommunityCreate, DiscussionUpdate
 from praxis.schemas import EditRequestCreate, EntryCreate, NoteUpdate
-from praxis.services import bases, carnets, communities, discussion, edit_requests, filing
+from praxis.services import bases, carnets, communities, discussion, edit_requests, filing, invitations
 from praxis.services import notes as note_service
 from tests.conftest import BACKENDS, fresh_database
 from tests.factories import CHEAP_PASSWORDS, browser_for, make_note, make_user
@@ -80,6 +80,7 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
                 "contributor": make_user(session, "theo", name="Théo", password=None),
                 "member": make_user(session, "carl", name="Carl", password=None),
                 "bob": make_user(session, "bob", name="Bob", password=None),
+                "invited": make_user(session, "ines", name="Inès"),  # an account, so she is invited, not named at once
             }
             yield Site(app, session, people)
             session.close()
@@ -88,7 +89,8 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
 
 
 def forms_of(page: str) -> dict[str, dict[str, str]]:
-    """Each POST form of the page by its action, with the fields it sends as written."""
+    """Each POST form of the page by its action, with the fields it sends as written (of two
+    forms to one action, the last)."""
     found = {}
     for match in re.finditer(r'<form\b[^>]*method="post"[^>]*action="([^"]+)"[^>]*>(.*?)</form>', page, re.S):
         fields = {}
@@ -97,7 +99,7 @@ def forms_of(page: str) -> dict[str, dict[str, str]]:
             value = re.search(r'value="([^"]*)"', tag.group(0))
             if name:
                 fields[name.group(1)] = html.unescape(value.group(1)) if value else ""
-        found.setdefault(html.unescape(match.group(1)), fields)
+        found[html.unescape(match.group(1))] = fields  # the last: a thread's replies come before its new comment
     return found
 
 
@@ -115,22 +117,32 @@ class Action:
     also_refused: frozenset[int] = frozenset()
 
 
-def attempt(site: Site, viewer: str, action: Action, pages: dict[str, str]) -> tuple[bool, int, bool, str | None]:
-    """(offered, status, accepted, what was wrong with the answer) for `viewer` and `action`;
-    `pages`: the viewer's pages as rendered since the world last changed."""
+def offers(site: Site, viewer: str, actions: list[Action]) -> dict[str, dict[str, str] | None]:
+    """What the pages offer `viewer`: for each action by name, the fields of its form as the page
+    wrote them ({} for a link), or None when it is not offered."""
+    client, pages, found = site.client(viewer), {}, {}
+    for action in actions:
+        if action.page not in pages:
+            shown = client.get(action.page, follow_redirects=False)
+            pages[action.page] = shown.text if shown.status_code == 200 else ""
+        page = pages[action.page]
+        if action.link:
+            shown_link = f'href="{html.escape(action.target)}"' in page or f'href="{action.target}"' in page
+            found[action.name] = {} if shown_link else None
+        else:
+            found[action.name] = forms_of(page).get(action.target)
+    return found
+
+
+def attempt(site: Site, viewer: str, action: Action, form: dict[str, str] | None) -> tuple[int, bool, str | None]:
+    """(status, accepted, what was wrong with the answer) when `viewer` sends `action`: the form
+    as the page wrote it (`form`), or the same fields when the page did not offer it."""
     client = site.client(viewer)
-    if action.page not in pages:
-        shown = client.get(action.page, follow_redirects=False)
-        pages[action.page] = shown.text if shown.status_code == 200 else ""
-    page = pages[action.page]
     if action.link:
-        offered = f'href="{html.escape(action.target)}"' in page or f'href="{action.target}"' in page
         answer = client.get(action.target, follow_redirects=False)
         accepted = answer.status_code == 200
         refused = answer.status_code in REFUSED or (answer.status_code == 303 and answer.headers["location"].startswith("/login"))
     else:
-        form = forms_of(page).get(action.target)
-        offered = form is not None
         sent = {**(form or {}), **action.fields, "csrf_token": site.csrf()}
         answer = client.post(action.target, data=sent, follow_redirects=False)
         accepted = answer.status_code == 303
@@ -138,7 +150,7 @@ def attempt(site: Site, viewer: str, action: Action, pages: dict[str, str]) -> t
         # edit-conflict sentence for anything but an edit is not.
         refused = (answer.status_code in REFUSED | action.also_refused
                    or (answer.status_code == 409 and EDIT_CONFLICT not in answer.text))
-    return offered, answer.status_code, accepted, None if accepted or refused else _said(answer.text)
+    return answer.status_code, accepted, None if accepted or refused else _said(answer.text)
 
 
 def _said(text: str) -> str:
@@ -150,16 +162,20 @@ def check(site: Site, viewers: list[str], actions: Callable[[], list[Action]], b
           allowed_gaps: dict[tuple[str, str], str] | None = None) -> None:
     """For each viewer and action: offered ⇔ accepted; `build` makes a fresh thing after an
     accepted action changed it. `allowed_gaps`: (viewer, action) the service accepts though no
-    page offers it (an API-only path), each with why."""
+    page offers it (an API-only path), each with why.
+
+    The pages are read once per viewer: a fresh thing is built the same way every time, so what
+    they offer is the same, only its ids change (and those are taken from `actions()`)."""
     wrong = []
     for viewer in viewers:
-        pages: dict[str, str] = {}
+        offered_forms = offers(site, viewer, actions())
         for index in range(len(actions())):
             action = actions()[index]
-            offered, status, accepted, bad = attempt(site, viewer, action, pages)
+            form = offered_forms[action.name]
+            offered = form is not None
+            status, accepted, bad = attempt(site, viewer, action, form)
             if accepted:
                 build()
-                pages.clear()
             if bad is not None:
                 wrong.append(f"{viewer}: {action.name} {'offered' if offered else 'not offered'}, answered {status}: {bad}")
                 continue
@@ -171,12 +187,12 @@ def check(site: Site, viewers: list[str], actions: Callable[[], list[Action]], b
 
 # --- a note's pages -------------------------------------------------------------------------
 
-NOTE_VIEWERS = ["visitor", "stranger", "reader", "author", "coauthor", "admin"]
+NOTE_VIEWERS = ["visitor", "stranger", "reader", "author", "coauthor", "invited", "admin"]
 
 
 class NoteWorld:
     """A note by Alice and Cora in `state`, with Rita's comment, a second one hidden, two
-    revisions and Rita's pending edit request on it."""
+    revisions, Inès invited to co-sign it and Rita's pending edit request on it."""
 
     def __init__(self, site: Site, state: str) -> None:
         self.site, self.state = site, state
@@ -185,15 +201,20 @@ class NoteWorld:
     def build(self) -> None:
         s, p = self.site.session, self.site.people
         alice, rita = p["author"], p["reader"]
+        # What the module wrote before, written long ago: its many notes never reach the limits
+        # on comments and invitations a day.
+        for table in (Comment, AuthorInvitation):
+            s.execute(sa.update(table).values(created_at=utcnow() - timedelta(days=2)))
         extra: dict[str, Any] = {"visibility": "restricted", "readers": ["rita"]} if self.state == "restricted" else {}
         note = make_note(s, alice, title="Note de la matrice", body="Premier état.", authors=["alice", "cora"], **extra)
-        note = note_service.update_note(session=s, actor=alice, note_id=note.id,
-                                        data=NoteUpdate(base_revision=note.revision, body="Second état."))
+        saved = note_service.save_note(session=s, actor=alice, note_id=note.id,
+                                       data=NoteUpdate(base_revision=note.revision, body="Second état."))
+        note_service.save_note(session=s, actor=alice, note_id=note.id,
+                               data=NoteUpdate(base_revision=saved.revision, authors=["alice", "cora", "ines"]))
+        invitation = next(inv.id for inv, person in invitations.pending(s, note.id) if person.username == "ines")
         comment = discussion.create(session=s, actor=rita, note_id=note.id, data=CommentCreate(body="Un avis."))
         hidden = discussion.create(session=s, actor=rita, note_id=note.id, data=CommentCreate(body="Un autre avis."))
         discussion.hide(session=s, actor=alice, comment_id=hidden.id, data=CommentHide(reason="Hors sujet"))
-        # Written long ago, so that the comments of this module never reach the rate limit.
-        s.execute(sa.update(Comment).values(created_at=utcnow() - timedelta(days=1)))
         request = edit_requests.request_edit(session=s, actor=rita, note_id=note.id, data=EditRequestCreate(message="Puis-je ?"))
         if self.state == "closed":
             discussion.set_closed(session=s, actor=alice, note_id=note.id, data=DiscussionUpdate(closed=True))
@@ -201,6 +222,7 @@ class NoteWorld:
             note_service.delete_note(session=s, actor=alice, note_id=note.id)
         s.commit()
         self.note, self.comment, self.hidden, self.request = note.id, comment.id, hidden.id, request.id
+        self.invitation = invitation
 
     def actions(self) -> list[Action]:
         n, page = self.note, f"/n/{self.note}/"
@@ -217,6 +239,9 @@ class NoteWorld:
             Action("close or open the discussion", page, f"/n/{n}/discussion"),
             Action("restore a revision", f"/n/{n}/history", f"/n/{n}/revisions/1/restore"),
             Action("leave the authors", page, f"/n/{n}/leave"),
+            # The inbox lists them all, including those of notes the invited may not read yet.
+            Action("accept an invitation to co-sign", "/u/me/inbox", f"/invitations/{self.invitation}/accept"),
+            Action("refuse an invitation to co-sign", "/u/me/inbox", f"/invitations/{self.invitation}/refuse"),
             Action("delete the note", page, f"/n/{n}/delete"),
         ]
 
