@@ -452,6 +452,7 @@ class MemberRead(BaseModel):
     display_name: str
     role: str
     url: str
+    can_remove: bool = False  # the reader may take them out (or leave, when it is the reader)
 
 
 class CommunityRead(BaseModel):
@@ -562,6 +563,7 @@ class CarnetMemberRead(BaseModel):
     display_name: str
     role: Literal["manager", "contributor"]
     url: str
+    can_remove: bool = False  # the reader may take them off (or leave, when it is the reader)
 
 
 class CarnetSummary(BaseModel):

@@ -153,7 +153,7 @@ def serve(*, session: Session, actor: policy.Actor, store: FileStore, note_id: s
 
 def _public(note: Note) -> bool:
     """Files any cache may keep: those of a live public note (a deleted one is for admins only)."""
-    return note.visibility == "public" and note.deleted_at is None
+    return policy.shared_caches_may_keep(note.visibility, note.deleted_at)
 
 
 # --- writing ---------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
 from praxis import policy
-from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
+from praxis.errors import Conflict, Invalid, NotFound
 from praxis.i18n import N_
 from praxis.models import BaseCarnet, BaseManager, Carnet, KnowledgeBase, User, utcnow
 from praxis.schemas import (
@@ -51,10 +51,7 @@ def load_readable(session: Session, actor: policy.Actor, base_id: str, *, for_up
 
 def load_managed(session: Session, actor: policy.Actor, base_id: str) -> KnowledgeBase:
     base, manager = load_readable(session, actor, base_id, for_update=True)
-    if not policy.can_manage_base(actor, manager):
-        if not policy.is_signed_in(actor):
-            raise NotSignedIn("Sign in first.")
-        raise Forbidden("Only the base's managers can do this.")
+    policy.ensure_can_manage_base(actor, manager)
     return base
 
 
@@ -81,14 +78,16 @@ def updated_for(session: Session, actor: policy.Actor, base_id: str) -> datetime
     return session.exec(select(seen_updated_at(actor)).where(KnowledgeBase.id == base_id)).one()
 
 
-def _managers(session: Session, base_id: str) -> list[MemberRead]:
+def _managers(session: Session, base_id: str, actor: policy.Actor, manager: bool) -> list[MemberRead]:
     rows = session.exec(
         select(User.username, User.display_name)
         .join(BaseManager, BaseManager.user_id == User.id)  # type: ignore[arg-type]
         .where(BaseManager.base_id == base_id)
         .order_by(User.display_name)
     ).all()
-    return [MemberRead(username=u, display_name=d, role="manager", url=user_url(session, u)) for u, d in rows]
+    last = len(rows) == 1
+    return [MemberRead(username=u, display_name=d, role="manager", url=user_url(session, u),
+                       can_remove=policy.can_remove_base_manager(actor, manager, last_manager=last)) for u, d in rows]
 
 
 def read(*, session: Session, actor: policy.Actor, base_id: str, query: NoteQuery | None = None) -> BaseRead:
@@ -101,7 +100,7 @@ def read(*, session: Session, actor: policy.Actor, base_id: str, query: NoteQuer
         id=base.id, title=base.title, url=base_url(session, base.id), description=base.description,
         description_html=carnets.rendered(session, actor, base.description), visibility=base.visibility,
         community=communities.ref(session, base.community_id) if base.community_id else None,
-        managers=_managers(session, base.id),
+        managers=_managers(session, base.id, actor, manager),
         carnets=carnets.summaries(session, actor, visible_carnets_of(session, actor, base.id)),
         notes=note_service.list_notes(session=session, actor=actor, query=query),
         created_at=base.created_at, updated_at=updated_for(session, actor, base.id),
@@ -126,8 +125,7 @@ def list_bases(*, session: Session, actor: policy.Actor) -> list[BaseSummary]:
 
 def create(*, session: Session, actor: policy.Actor, data: BaseCreate) -> BaseRead:
     """Create a base; its creator is its first manager."""
-    if not policy.can_create_base(actor):
-        raise NotSignedIn("Sign in to create a base.")
+    policy.ensure_can_create_base(actor)
     assert actor is not None
     communities.check_link(session, actor, data.visibility, data.community)
     base = KnowledgeBase(

@@ -9,7 +9,7 @@ from dataclasses import replace
 from sqlmodel import Session, col, select
 
 from praxis import policy
-from praxis.errors import Conflict, Forbidden, NotFound
+from praxis.errors import Conflict, NotFound
 from praxis.i18n import N_
 from praxis.models import AuthorInvitation, Note, User
 from praxis.schemas import InvitationRead
@@ -84,11 +84,8 @@ def remove_author(*, session: Session, actor: policy.Actor, note_id: str, userna
     actor = policy.require_signed_in(actor)
     note, author_ids = note_service.load_readable(session, actor, note_id)
     if username.lower() in ("me", actor.username):
-        if actor.id not in author_ids:
-            raise NotFound("You are not an author of this note.")
-        if not policy.can_leave_note(actor, note, set(author_ids)):
-            raise Conflict("You are the note's last author: name another (who accepts) before leaving, or delete the note.",
-                           text=N_("Vous êtes la dernière personne autrice de cette note : une autre doit d'abord accepter d'en être, ou supprimez la note."))
+        if (refusal := policy.leave_note_refusal(actor, note, set(author_ids))) is not None:
+            raise refusal
         person = actor
     else:
         note, author_ids = note_service.load_editable(session, actor, note_id)
@@ -104,8 +101,6 @@ def remove_author(*, session: Session, actor: policy.Actor, note_id: str, userna
             return
         if len(author_ids) == 1:
             raise Conflict("A note keeps at least one author.", text=N_("Une note garde au moins une personne autrice."))
-    if note.deleted_at is not None:
-        raise Forbidden("This note is deleted.")
     old = note_service.current_state(session, note, author_ids)
     note_service.apply_state(
         session=session, actor=actor, note=note, base_revision=note.revision, old=old,

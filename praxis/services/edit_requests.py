@@ -7,7 +7,7 @@ import secrets
 from sqlmodel import Session, col, select
 
 from praxis import policy
-from praxis.errors import Conflict, Forbidden, NotFound
+from praxis.errors import Conflict, NotFound
 from praxis.i18n import N_
 from praxis.models import EditRequest, Note, User, pk, utcnow
 from praxis.schemas import EditRequestCreate, EditRequestRead
@@ -34,11 +34,10 @@ def request_edit(*, session: Session, actor: policy.Actor, note_id: str, data: E
     if (refusal := policy.edit_request_refusal(actor, note, set(author_ids), invited)) is not None:
         raise refusal
     pending = session.exec(
-        select(EditRequest).where(EditRequest.note_id == note.id, EditRequest.requester_id == actor.id, EditRequest.status == "pending")
+        select(EditRequest.id).where(EditRequest.note_id == note.id, EditRequest.requester_id == actor.id, EditRequest.status == "pending")
     ).first()
-    if pending is not None:
-        raise Conflict("You already asked; the authors have not answered yet.", request_id=pending.id,
-                       text=N_("Vous avez déjà demandé ces droits ; les auteur·trices n'ont pas encore répondu."))
+    if (refusal := policy.asked_again_refusal(pending)) is not None:
+        raise refusal
     req = EditRequest(id=secrets.token_urlsafe(9), note_id=note.id, requester_id=pk(actor.id), message=data.message)
     session.add(req)
     session.flush()
@@ -84,10 +83,7 @@ def decide(*, session: Session, actor: policy.Actor, request_id: str, approve: b
         note, author_ids = note_service.load_readable(session, actor, req.note_id)
     except NotFound:
         raise missing from None
-    if not policy.can_manage_note(actor, note, set(author_ids)):
-        if req.requester_id != actor.id:
-            raise missing
-        raise Forbidden("Only the note's authors answer edit requests.")
+    policy.ensure_can_answer_edit_request(actor, note, set(author_ids), req.requester_id)
     if req.status != "pending":
         raise Conflict(f"This request was already {req.status}.", text=N_("Cette demande a déjà reçu une réponse."))
     requester = session.get(User, req.requester_id)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from praxis import policy
-from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
+from praxis.errors import Conflict, Invalid, NotFound
 from praxis.i18n import N_
 from praxis.models import Carnet, CarnetEntry, Note, User, utcnow
 from praxis.schemas import EntryCreate, EntryItem, EntryRead, EntryUpdate, NoteCreate, NoteRead, is_note_id
@@ -49,8 +49,8 @@ def _touch_for_all(session: Session, carnet: Carnet, note_id: str) -> None:
 
 
 def _check_ordering(actor: policy.Actor, role: str | None, reorders: bool) -> None:
-    if reorders and not policy.can_manage_carnet(actor, role):
-        raise Forbidden("Only the carnet's managers order and pin its notes.")
+    if reorders:
+        policy.ensure_can_order_carnet(actor, role)
 
 
 def integrate(
@@ -114,13 +114,9 @@ def update(*, session: Session, actor: policy.Actor, carnet_id: str, note_id: st
 def remove(*, session: Session, actor: policy.Actor, carnet_id: str, note_id: str) -> None:
     """Take a note out of a carnet (the note itself stays)."""
     carnet, role = carnets.load_readable(session, actor, carnet_id, for_update=True)
-    if not policy.can_contribute_to_carnet(actor, role):
-        if not policy.is_signed_in(actor):
-            raise NotSignedIn("Sign in first.")
-        raise Forbidden("Only the carnet's managers and contributors can take notes out of it.")
+    policy.ensure_can_contribute_to_carnet(actor, role, "Only the carnet's managers and contributors can take notes out of it.")
     entry = _entry(session, actor, carnet, note_id)
-    if not policy.can_remove_entry(actor, role, entry.added_by_id):
-        raise Forbidden("Only the carnet's managers, or whoever integrated the note, can take it out.")
+    policy.ensure_can_remove_entry(actor, role, entry.added_by_id)
     session.delete(entry)
     session.flush()
     memberships.renumber(session, carnet.id)

@@ -13,7 +13,7 @@ from sqlmodel import Session, SQLModel, select
 
 from praxis import policy
 from praxis.db import begin_writes, end_writes, insert_rows, row_of
-from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
+from praxis.errors import Conflict, Invalid, NotFound
 from praxis.i18n import N_
 from praxis.markdown import Rendered, excerpt, fold, render, slugify
 from praxis.models import BaseCarnet, Carnet, CarnetEntry, Comment, KnowledgeBase, Note, NoteAuthor, NoteLink, NoteReader, Revision, User, utcnow
@@ -63,12 +63,7 @@ def load_readable(session: Session, actor: policy.Actor, note_id: str) -> tuple[
 
 def load_editable(session: Session, actor: policy.Actor, note_id: str) -> tuple[Note, list[int]]:
     note, author_ids = load_readable(session, actor, note_id)
-    if note.deleted_at is not None:
-        raise NotFound("No such note.")
-    if not policy.can_edit_note(actor, note, set(author_ids)):
-        if not policy.is_signed_in(actor):
-            raise NotSignedIn("Sign in to edit this note.")
-        raise Forbidden("Only the note's authors and administrators can change it.")
+    policy.ensure_can_edit_note(actor, note, set(author_ids))
     return note, author_ids
 
 
@@ -217,9 +212,7 @@ def write_new_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -
     """The note `data` describes, checked and written with its first revision, the people it
     names as co-authors invited: the note's part of `filing.create_note`, the one door by which
     a note is created (the API, the form and the tests alike)."""
-    if not policy.can_create_note(actor):
-        raise NotSignedIn("Sign in to write a note.")
-    assert actor is not None
+    actor = policy.require_signed_in(actor, "Sign in to write a note.")
     check_access(session, actor, data.visibility, data.community)
     # People with an account other than the creator are invited, and become authors by accepting.
     authors, invited = invitations.split(actor, users_by_username(session, data.authors) if data.authors else [], set())
@@ -462,7 +455,7 @@ def read_note(*, session: Session, actor: policy.Actor, note: Note) -> NoteRead:
         html=links.visible_html(session, actor, note.html),
         visibility=note.visibility, licence=note.licence,
         community=communities.ref(session, note.community_id) if note.community_id else None,
-        readers=[u.username for u in _readers(session, note.id)] if can_edit else [],
+        readers=[u.username for u in _readers(session, note.id)] if policy.can_see_note_readers(actor, note, set(author_ids)) else [],
         licence_info=LicenceRead(id=lic.id, name=lic.name, url=lic.url),
         url=note_url(session, note.id),
         authors=_authors_of(session, [note.id])[note.id],

@@ -20,7 +20,7 @@ from praxis.vocab import DEFAULT_LICENCE, LICENCES
 def _readable_history(session: Session, actor: policy.Actor, note_id: str) -> bool:
     """Check the actor may read the note's history; True when they may also see who its readers are."""
     note, author_ids = note_service.load_readable(session, actor, note_id)
-    return policy.can_edit_note(actor, note, set(author_ids)) or policy.is_admin(actor)
+    return policy.can_see_note_readers(actor, note, set(author_ids))
 
 
 def _shown_meta(session: Session, actor: policy.Actor, meta: dict, sees_readers: bool) -> dict:

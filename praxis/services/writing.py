@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.diff import word_diff
-from praxis.errors import NotFound, NotSignedIn
+from praxis.errors import NotFound
 from praxis.markdown import render, wikilinks_in
 from praxis.merge import Merged, merge_line, merge_texts
 from praxis.models import Note
@@ -24,8 +24,7 @@ def preview(*, session: Session, actor: policy.Actor, data: PreviewRequest) -> P
     """`data.body` as its writer would see it once saved: rendered by the one renderer with the
     wikilinks resolved as saving resolves them, then shown as reading shows them to `actor` (a
     link to a note they may not see reads like a link to a note that does not exist)."""
-    if actor is None:
-        raise NotSignedIn("Sign in to preview a note.")
+    policy.require_signed_in(actor, "Sign in to preview a note.")
     if data.note_id is not None:
         note_service.load_readable(session, actor, data.note_id)
     rendered = render(data.body, links.resolver(session))  # as insert_notes and apply_state

@@ -9,7 +9,7 @@ from starlette.responses import Response
 from praxis.db import settle_refusal
 from praxis.deps import SESSION_COOKIE, ActorDep, SessionDep, UserDep, client_address, session_token, sign_session
 from praxis import policy
-from praxis.errors import Conflict, Forbidden, Invalid, NotSignedIn
+from praxis.errors import Conflict, Invalid, NotSignedIn
 from praxis.i18n import N_
 from praxis.schemas import PasswordChange, RegisterRequest
 from praxis.services import accounts, tokens
@@ -63,14 +63,9 @@ def logout(request: Request, session: SessionDep) -> Response:
     return response
 
 
-def _registration_open(request: Request, actor) -> bool:  # type: ignore[no-untyped-def]
-    return policy.can_register(actor, request.app.state.settings.registration)
-
-
 @router.get("/register")
 def register_form(request: Request, actor: ActorDep) -> Response:
-    if not _registration_open(request, actor):
-        raise Forbidden("Registration is closed.")
+    policy.ensure_can_register(actor, request.app.state.settings.registration, "Registration is closed.")
     return page(request, "auth/register.html", {"values": {}, "errors": {}})
 
 

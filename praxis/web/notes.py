@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
-from praxis import i18n
+from praxis import i18n, policy
 from praxis.db import settle_refusal
 from praxis.deps import ActorDep, SessionDep, UserDep, writes_late
 from praxis.errors import Conflict, DomainError, Invalid, TooManyRequests
@@ -220,9 +220,10 @@ def note_page(request: Request, session: Session, actor: Any, note: NoteRead, re
         revision = revision_service.get_revision(session=session, actor=actor, note_id=note.id, number=rev)
     alternate = f"/api/v1/notes/{note.id}" + (f"/revisions/{rev}" if revision else "")
     requests = edit_requests.list_for_note(session=session, actor=actor, note_id=note.id)
-    # Offered by the rule that refuses (policy.edit_request_refusal: not to an invited person, who
-    # answers their invitation instead), while no request waits.
-    can_ask = note.can_request_edit and not any(r.status == "pending" for r in requests)
+    # Offered by the rules that refuse (policy.edit_request_refusal: not to an invited person, who
+    # answers their invitation instead; policy.asked_again_refusal: not while their request waits).
+    waiting = next((r.id for r in requests if r.status == "pending" and actor is not None and r.requester == actor.username), None)
+    can_ask = note.can_request_edit and policy.asked_again_refusal(waiting) is None
     # ?rev=N cites revision N by its permanent link, even when it is the current one.
     query = citation_pages.style_query(style, rev=rev)
     cited = None

@@ -27,7 +27,7 @@ def profile(
     if person is None:
         raise NotFound("No such person.")
     notes = note_service.list_notes(session=session, actor=actor, query=NoteQuery(author=person.username, page=p))
-    return page(request, "users/profile.html", {"person": person, "notes": notes, "can_manage": policy.can_manage_accounts(actor),
+    return page(request, "users/profile.html", {"person": person, "notes": notes, "can_set_active": policy.can_set_active(actor, person, not person.is_active),
                                                 "can_edit": policy.can_edit_profile(actor, person), "cited_as": accounts.cited_as(person),
                                                 "share": sharing.listing_card(session, f"/u/{quote(person.username)}/")},
                 alternate=f"/api/v1/users/{quote(person.username)}")
