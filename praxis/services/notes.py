@@ -13,7 +13,7 @@ from sqlmodel import Session, SQLModel, select
 
 from praxis import policy
 from praxis.db import begin_writes, insert_rows, row_of
-from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
+from praxis.errors import Forbidden, Invalid, NotFound, NotSignedIn, StaleEdit
 from praxis.i18n import N_
 from praxis.markdown import Rendered, excerpt, fold, render, slugify
 from praxis.models import BaseCarnet, Carnet, CarnetEntry, Comment, KnowledgeBase, Note, NoteAuthor, NoteLink, NoteReader, Revision, User, utcnow
@@ -295,7 +295,7 @@ def apply_state(
     *, session: Session, actor: policy.Actor, note: Note, base_revision: int, old: NoteState, new: NoteState,
     summary: str | None, updated_at: datetime | None = None, rendered: Rendered | None = None,
 ) -> Note:
-    """Write `new` as revision base_revision+1, or raise Conflict if the note moved on meanwhile
+    """Write `new` as revision base_revision+1, or raise StaleEdit if the note moved on meanwhile
     (`rendered`: its body rendered beforehand in this write, or checked by `_still_rendered`)."""
     if old == new:
         return note
@@ -319,7 +319,7 @@ def apply_state(
         session.refresh(note)
         if note.deleted_at is not None or not policy.can_read_note(session, actor, note):
             raise NotFound("No such note.")  # the winner may have hidden it from this writer
-        raise Conflict(
+        raise StaleEdit(
             f"This note is at revision {note.revision}; your change was made from revision {base_revision}.",
             current_revision=note.revision,
             current=read_note(session=session, actor=actor, note=note).model_dump(mode="json"),
@@ -375,7 +375,7 @@ def save_note(*, session: Session, actor: policy.Actor, note_id: str, data: Note
     """Apply a change made from `data.base_revision`; 409 if the note has moved on."""
     note, author_ids = load_editable(session, actor, note_id)
     if data.base_revision != note.revision:
-        raise Conflict(
+        raise StaleEdit(
             f"This note is at revision {note.revision}; your change was made from revision {data.base_revision}.",
             current_revision=note.revision,
             current=read_note(session=session, actor=actor, note=note).model_dump(mode="json"),

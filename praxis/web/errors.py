@@ -69,8 +69,6 @@ def error_page(request: Request, status: int, detail: str | None = None, *, titl
                explanation: str | None = None, said: str | None = None) -> Response:
     """The error page; `title` and `explanation` (message ids) replace the status's own, and
     `said` (already in the reader's language) its explanation."""
-    if title is None and status == 409 and said is not None:
-        title = N_("Action impossible")  # a refusal that says why (already an author, say): no one's edit conflicts
     title = title or TITLES.get(status, N_("Erreur"))
     explanation = explanation or EXPLANATIONS.get(status)
     shown = said or (gettext(explanation) if explanation else "")
@@ -117,8 +115,10 @@ def install_error_handlers(app: FastAPI) -> None:
             return RedirectResponse(f"/login?next={quote(here)}", status_code=303)
         # A wrong value names its field, as the person knows it ("Style de citation").
         field = field_label(exc.field) if isinstance(exc, Invalid) and exc.field else None
-        # A refusal that says why in the reader's words says it, rather than the status's sentence.
-        response = error_page(request, exc.status, field, said=exc.shown() if exc.text is not None else None)
+        # A refusal that says why in the reader's words says it, rather than the sentence of its
+        # kind (a stale edit, a conflict with how things stand) or of its status.
+        response = error_page(request, exc.status, field, title=exc.title, explanation=exc.explanation,
+                              said=exc.shown() if exc.text is not None else None)
         response.headers.update(headers)
         return response
 
