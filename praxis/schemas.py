@@ -950,6 +950,15 @@ class MessageRead(BaseModel):
     can_reply: bool = False
 
 
+class InboxRead(BaseModel):
+    """The inbox page: notifications and messages as they were before it opened (what is new is
+    shown as new), and the invitations to co-sign not answered yet."""
+
+    notifications: NotificationPage
+    messages: list[MessageRead]
+    invitations: list[InvitationRead]
+
+
 class AttachmentRead(BaseModel):
     """A file attached to a note, as its readers see it; `markdown` is the snippet that embeds
     it in a note (an image, a player for audio and video, a link for the rest)."""

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from praxis.db import session_scope
 from praxis.deps import ActorDep, SessionDep, UserDep, client_address
 from praxis.errors import Invalid, TooManyRequests
 from praxis.i18n import N_
 from praxis.schemas import ContactCreate, MessageReply, NotificationSettings
-from praxis.services import coauthors, messages, notifications
+from praxis.services import inbox as inbox_service
+from praxis.services import messages, notifications
 from praxis.web.forms import first_error, parse_form
 from praxis.web.notes import note_page_again
 from praxis.web.templating import page
@@ -25,16 +25,12 @@ Text = Annotated[str, Form(max_length=10_000)]
 
 @router.get("/u/me/inbox")
 def inbox(request: Request, session: SessionDep, actor: UserDep) -> Response:
-    """Notifications and messages; what is shown as new is then marked read (in a short write
-    transaction of its own: the page itself only reads)."""
-    found = notifications.inbox(session=session, actor=actor)
-    received = messages.received(session=session, actor=actor)
-    with session_scope(request.app.state.engine, request.app.state.settings) as writing:
-        notifications.mark_read(session=writing, actor=actor, ids=[n.id for n in found.items if not n.read])
-        messages.mark_read(session=writing, actor=actor, ids=[m.id for m in received if not m.read])
+    """Notifications and messages; what is shown as new is then marked read."""
+    shown = inbox_service.open_inbox(session=session, actor=actor)
+    found = shown.notifications
     request.state.unread = max(0, found.unread - sum(1 for n in found.items if not n.read))
-    return page(request, "inbox/inbox.html", {"notifications": found, "messages": received,
-                                              "invitations": coauthors.mine(session=session, actor=actor)},
+    return page(request, "inbox/inbox.html", {"notifications": found, "messages": shown.messages,
+                                              "invitations": shown.invitations},
                 alternate="/api/v1/me/notifications")
 
 
