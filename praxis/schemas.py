@@ -294,6 +294,13 @@ class NoteRead(BaseModel):
     can_leave: bool = False  # the reader is an author and not the last one
 
 
+class NoteEditing(BaseModel):
+    """A note as its editor opens it: the note, and the notes it links to explicitly, in its order."""
+
+    note: NoteRead
+    links: list[str]
+
+
 class NoteSummary(BaseModel):
     id: str
     kind: str

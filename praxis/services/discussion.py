@@ -166,6 +166,14 @@ def get_comment(*, session: Session, actor: policy.Actor, comment_id: str) -> Co
     return _one(session, actor, note, author_ids, comment)
 
 
+def get_for_editing(*, session: Session, actor: policy.Actor, comment_id: str) -> CommentRead:
+    """A comment as its edit page shows it, to whoever may change it (Forbidden otherwise)."""
+    comment = get_comment(session=session, actor=actor, comment_id=comment_id)
+    if not comment.can_edit:  # the flag the thread shows, from the rules `update` refuses by
+        raise Forbidden("Only its author can change a comment.")
+    return comment
+
+
 # --- writing ---------------------------------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ from praxis.schemas import (
     AuthorRead,
     LicenceRead,
     NoteCreate,
+    NoteEditing,
     NotePage,
     NoteQuery,
     NoteRead,
@@ -480,6 +481,14 @@ def read_note(*, session: Session, actor: policy.Actor, note: Note) -> NoteRead:
 def get_note(*, session: Session, actor: policy.Actor, note_id: str) -> NoteRead:
     note, _ = load_readable(session, actor, note_id)
     return read_note(session=session, actor=actor, note=note)
+
+
+def get_for_editing(*, session: Session, actor: policy.Actor, note_id: str) -> NoteEditing:
+    """A note as its editor opens it, to whoever may change it (NotFound, NotSignedIn, Forbidden
+    otherwise: the page offers nothing the save would refuse)."""
+    note, author_ids = load_editable(session, actor, note_id)
+    return NoteEditing(note=read_note(session=session, actor=actor, note=note),
+                       links=current_state(session, note, author_ids).links)
 
 
 _ORDER = {

@@ -79,8 +79,7 @@ def base_page(
 
 @router.get("/b/{base_id}/edit")
 def edit_page(request: Request, base_id: str, session: SessionDep, actor: UserDep) -> Response:
-    bases.load_managed(session, actor, base_id)
-    base = bases.read(session=session, actor=actor, base_id=base_id, query=NoteQuery(per_page=1))
+    base = bases.get_for_editing(session=session, actor=actor, base_id=base_id)
     values = {"title": base.title, "description": base.description, "visibility": base.visibility,
               "community": base.community.id if base.community else ""}
     return _editor(request, session, actor, base, values, {})
@@ -108,8 +107,7 @@ async def edit(request: Request, base_id: str, session: SessionDep, actor: UserD
         except Invalid as exc:
             settle_refusal(session, exc)
             errors = {exc.field or "form": exc.shown()}
-    bases.load_managed(session, actor, base_id)
-    base = bases.read(session=session, actor=actor, base_id=base_id, query=NoteQuery(per_page=1))
+    base = bases.get_for_editing(session=session, actor=actor, base_id=base_id)
     return _editor(request, session, actor, base, values, errors, status=422)
 
 

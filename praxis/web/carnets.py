@@ -138,8 +138,7 @@ def graph_page(request: Request, carnet_id: str, session: SessionDep, actor: Act
 
 @router.get("/c/{carnet_id}/edit")
 def edit_page(request: Request, carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
-    carnets.load_managed(session, actor, carnet_id)
-    carnet = carnets.read(session=session, actor=actor, carnet_id=carnet_id, query=CarnetQuery(per_page=1))
+    carnet = carnets.get_for_editing(session=session, actor=actor, carnet_id=carnet_id)
     values = {k: getattr(carnet, k) for k in ("title", "description", "guide", "visibility", "sort")}
     values["community"] = carnet.community.id if carnet.community else ""
     return _editor(request, session, actor, carnet, values, {})
@@ -166,8 +165,8 @@ async def edit(request: Request, carnet_id: str, session: SessionDep, actor: Use
         except Invalid as exc:
             settle_refusal(session, exc)
             errors = {exc.field or "form": exc.shown()}
-    carnets.load_managed(session, actor, carnet_id)  # what was typed is shown back to managers only
-    carnet = carnets.read(session=session, actor=actor, carnet_id=carnet_id, query=CarnetQuery(per_page=1))
+    # What was typed is shown back to managers only (get_for_editing refuses anyone else).
+    carnet = carnets.get_for_editing(session=session, actor=actor, carnet_id=carnet_id)
     return _editor(request, session, actor, carnet, values, errors, status=422)
 
 
@@ -294,8 +293,7 @@ async def integrate(request: Request, carnet_id: str, session: SessionDep, actor
 @router.get("/c/{carnet_id}/n/{note_id}")
 def entry_page(request: Request, carnet_id: str, note_id: str, session: SessionDep, actor: UserDep) -> Response:
     """Filing one note in the carnet: its categories, and for managers its place and pin."""
-    carnets.load_contributable(session, actor, carnet_id)
-    carnet = carnets.read(session=session, actor=actor, carnet_id=carnet_id, query=CarnetQuery(per_page=1))
+    carnet = carnets.get_for_filing(session=session, actor=actor, carnet_id=carnet_id)
     entry = filing.entry_item(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id)
     return page(request, "carnets/entry.html", {"carnet": carnet, "entry": entry})
 

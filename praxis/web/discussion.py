@@ -43,9 +43,7 @@ def post_comment(request: Request, note_id: str, session: SessionDep, actor: Use
 
 @router.get("/comments/{comment_id}/edit")
 def edit_form(request: Request, comment_id: str, session: SessionDep, actor: UserDep) -> Response:
-    comment = discussion.get_comment(session=session, actor=actor, comment_id=comment_id)
-    if not comment.can_edit:
-        raise Forbidden("Only its author can change a comment.")
+    comment = discussion.get_for_editing(session=session, actor=actor, comment_id=comment_id)
     return page(request, "discussion/edit.html", {"comment": comment, "body": comment.body, "errors": {}})
 
 

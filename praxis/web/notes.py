@@ -17,7 +17,7 @@ from praxis.errors import Conflict, DomainError, Invalid, TooManyRequests
 from praxis.i18n import N_
 from praxis.merge import has_markers
 from praxis.schemas import (
-    KIND_DETAILS, CarnetQuery, EditRequestCreate, NoteCreate, NoteRead, NoteUpdate, PreviewRead, PreviewRequest, RevisionNumber,
+    KIND_DETAILS, EditRequestCreate, NoteCreate, NoteRead, NoteUpdate, PreviewRead, PreviewRequest, RevisionNumber,
 )
 from praxis.services import (
     attachments, carnets, citations, communities, discussion, edit_requests, filing, links, sharing, writing,
@@ -161,8 +161,7 @@ def _editor(request: Request, session: Session, *, note: Any, values: dict[str, 
     carnet = None
     if note is None and isinstance(values.get("carnet"), str) and values["carnet"]:
         # "Créer une note dans le carnet": its guide and its categories come with the form.
-        carnets.load_contributable(session, actor, values["carnet"])
-        carnet = carnets.read(session=session, actor=actor, carnet_id=values["carnet"], query=CarnetQuery(per_page=1))
+        carnet = carnets.get_for_filing(session=session, actor=actor, carnet_id=values["carnet"])
     return page(request, "notes/edit.html",
                 {"note": note, "values": values, "errors": errors, "conflict": conflict, "communities": choices, "carnet": carnet,
                  "preview": preview,
@@ -278,17 +277,16 @@ def decide(request_id: str, decision: Literal["approve", "refuse"], session: Ses
 
 @router.get("/n/{note_id}/edit")
 def edit_form(request: Request, note_id: str, session: SessionDep, actor: UserDep) -> Response:
-    loaded = note_service.load_editable(session, actor, note_id)
-    note = note_service.read_note(session=session, actor=actor, note=loaded[0])
+    editing = note_service.get_for_editing(session=session, actor=actor, note_id=note_id)
+    note = editing.note
     values = {k: getattr(note, k) for k in ("title", "body", "kind", "visibility", "licence")}
     values["base_revision"] = note.revision
     # Those invited stay in the field: a save without them withdraws their invitations.
     values["authors"] = ", ".join(a.username for a in [*note.authors, *note.pending_authors])
     values["readers"] = ", ".join(note.readers)
     values["community"] = note.community.id if note.community else ""
-    state = note_service.current_state(session, *loaded)
     titles = {r.id: r.title for group in (note.links.notes, note.links.organisations, note.links.terms) for r in group}
-    values["links"] = "\n".join(f"{titles[i]} [{i}]" for i in state.links if i in titles)  # those the editor sees
+    values["links"] = "\n".join(f"{titles[i]} [{i}]" for i in editing.links if i in titles)  # those the editor sees
     for name in ("website", "region", "description", "definition"):
         values[name] = getattr(note, name) or ""
     values["synonyms"] = ", ".join(note.synonyms or [])
