@@ -10,14 +10,12 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
-from praxis.db import settle_refusal
 from praxis.deps import ActorDep, SessionDep, UserDep
-from praxis.errors import Invalid
 from praxis.schemas import BaseCarnetAdd, BaseCreate, BaseManagerAdd, BaseUpdate, NoteQuery
 from praxis.services import bases, carnets, citations, communities, sharing, transfer
 from praxis.web import citations as citation_pages
 from praxis.web.citations import StyleParam
-from praxis.web.forms import first_error, parse_form
+from praxis.web.forms import first_error, form_page, parse, parse_form
 from praxis.web.templating import page
 
 router = APIRouter()
@@ -44,15 +42,9 @@ def _list(request: Request, session: Session, actor: Any, values: dict, errors: 
 @router.post("/b/")
 async def create(request: Request, session: SessionDep, actor: UserDep) -> Response:
     values = await _values(request)
-    data, errors = parse_form(BaseCreate, {k: v for k, v in values.items() if v})
-    if data is not None:
-        try:
-            created = bases.create(session=session, actor=actor, data=data)
-            return RedirectResponse(f"/b/{created.id}/", status_code=303)
-        except Invalid as exc:
-            settle_refusal(session, exc)
-            errors = {exc.field or "form": exc.shown()}
-    return _list(request, session, actor, values, errors, status=422)
+    form_page(request, lambda s, errors, status: _list(request, s, actor, values, errors, status=status))
+    created = bases.create(session=session, actor=actor, data=parse(BaseCreate, {k: v for k, v in values.items() if v}))
+    return RedirectResponse(f"/b/{created.id}/", status_code=303)
 
 
 @router.get("/b/{base_id}/")
@@ -99,16 +91,11 @@ async def edit(request: Request, base_id: str, session: SessionDep, actor: UserD
     values = await _values(request)
     fields: dict[str, Any] = {k: v for k, v in values.items() if v or k == "description"}
     fields.setdefault("community", None)
-    data, errors = parse_form(BaseUpdate, fields)
-    if data is not None:
-        try:
-            bases.update(session=session, actor=actor, base_id=base_id, data=data)
-            return RedirectResponse(f"/b/{base_id}/", status_code=303)
-        except Invalid as exc:
-            settle_refusal(session, exc)
-            errors = {exc.field or "form": exc.shown()}
-    base = bases.get_for_editing(session=session, actor=actor, base_id=base_id)
-    return _editor(request, session, actor, base, values, errors, status=422)
+    # What was typed is shown back to managers only (get_for_editing refuses anyone else).
+    form_page(request, lambda s, errors, status: _editor(
+        request, s, actor, bases.get_for_editing(session=s, actor=actor, base_id=base_id), values, errors, status=status))
+    bases.update(session=session, actor=actor, base_id=base_id, data=parse(BaseUpdate, fields))
+    return RedirectResponse(f"/b/{base_id}/", status_code=303)
 
 
 @router.post("/b/{base_id}/delete")

@@ -11,9 +11,8 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from praxis.db import settle_refusal
 from praxis.deps import ActorDep, SessionDep, UserDep
-from praxis.errors import Invalid
+from praxis.errors import Conflict, Invalid
 from praxis.i18n import N_
 from praxis.schemas import (
     MAX_AXES,
@@ -31,7 +30,7 @@ from praxis.schemas import (
 from praxis.services import carnets, categories, citations, communities, filing, links, sharing, transfer, visualisation
 from praxis.web import citations as citation_pages
 from praxis.web.citations import StyleParam
-from praxis.web.forms import first_error, parse_form, split_list
+from praxis.web.forms import first_error, form_page, parse, parse_form, split_list
 from praxis.web.templating import page
 
 router = APIRouter()
@@ -79,14 +78,8 @@ async def create(request: Request, session: SessionDep, actor: UserDep) -> Respo
         if name:
             axes.append({"name": name, "categories": split_list(cats)})
     fields: dict[str, Any] = {k: v for k, v in values.items() if v and not k.startswith("axis")}
-    data, errors = parse_form(CarnetCreate, {**fields, "axes": axes})
-    if data is None:
-        return _list(request, session, actor, 1, values=values, errors=errors, status=422)
-    try:
-        created = carnets.create(session=session, actor=actor, data=data)
-    except Invalid as exc:
-        settle_refusal(session, exc)
-        return _list(request, session, actor, 1, values=values, errors={exc.field or "form": exc.shown()}, status=422)
+    form_page(request, lambda s, errors, status: _list(request, s, actor, 1, values=values, errors=errors, status=status))
+    created = carnets.create(session=session, actor=actor, data=parse(CarnetCreate, {**fields, "axes": axes}))
     return _back(created.id)
 
 
@@ -157,17 +150,11 @@ async def edit(request: Request, carnet_id: str, session: SessionDep, actor: Use
     values = {k: _text(form, k) or "" for k in ("title", "description", "guide", "visibility", "community", "sort")}
     fields: dict[str, Any] = {k: v for k, v in values.items() if v or k in ("description", "guide")}
     fields.setdefault("community", None)
-    data, errors = parse_form(CarnetUpdate, fields)
-    if data is not None:
-        try:
-            carnets.update(session=session, actor=actor, carnet_id=carnet_id, data=data)
-            return _back(carnet_id)
-        except Invalid as exc:
-            settle_refusal(session, exc)
-            errors = {exc.field or "form": exc.shown()}
     # What was typed is shown back to managers only (get_for_editing refuses anyone else).
-    carnet = carnets.get_for_editing(session=session, actor=actor, carnet_id=carnet_id)
-    return _editor(request, session, actor, carnet, values, errors, status=422)
+    form_page(request, lambda s, errors, status: _editor(
+        request, s, actor, carnets.get_for_editing(session=s, actor=actor, carnet_id=carnet_id), values, errors, status=status))
+    carnets.update(session=session, actor=actor, carnet_id=carnet_id, data=parse(CarnetUpdate, fields))
+    return _back(carnet_id)
 
 
 @router.post("/c/{carnet_id}/delete")
@@ -274,19 +261,20 @@ async def integrate(request: Request, carnet_id: str, session: SessionDep, actor
     """ "Intégrer une note existante": a title (or "Titre [id]") the curator may read."""
     form = await request.form()
     typed = (_text(form, "note") or "").strip()
-    try:
-        picked = links.picked(session, actor, typed) if typed else []
-        if len(picked) != 1:
-            raise Invalid("Name one note, by its title or its id.", field="note_id",
-                          text=N_("Nommez une note, par son titre ou son identifiant."))
-        data, errors = parse_form(EntryCreate, {"note_id": picked[0], "categories": _chosen(form)})
-        if data is None:
-            raise first_error(errors)
-        filing.add(session=session, actor=actor, carnet_id=carnet_id, data=data)
-    except Invalid as exc:
-        settle_refusal(session, exc)
-        field = "note_id" if exc.field == "links" else (exc.field or "form")
-        return _view(request, session, actor, carnet_id, CarnetQuery(), errors={field: exc.shown(), "_typed": typed}, status=422)
+
+    def again(reading: Session, errors: dict[str, str], status: int) -> Response:
+        # The picker's refusals (an unknown title) are said at the note field, with what was typed.
+        said = {"note_id" if field == "links" else field: message for field, message in errors.items()}
+        return _view(request, reading, actor, carnet_id, CarnetQuery(), errors={**said, "_typed": typed}, status=status)
+
+    # "Already in this carnet" is the form's refusal too, said where the note was named.
+    form_page(request, again, answers=(Invalid, Conflict), field="note_id")
+    picked = links.picked(session, actor, typed) if typed else []
+    if len(picked) != 1:
+        raise Invalid("Name one note, by its title or its id.", field="note_id",
+                      text=N_("Nommez une note, par son titre ou son identifiant."))
+    data = parse(EntryCreate, {"note_id": picked[0], "categories": _chosen(form)})
+    filing.add(session=session, actor=actor, carnet_id=carnet_id, data=data)
     return _back(carnet_id, f"#n-{picked[0]}")
 
 

@@ -12,8 +12,8 @@ from praxis.deps import SessionDep, UserDep
 from praxis.errors import Conflict, Forbidden, Invalid, TooManyRequests
 from praxis.schemas import MAX_COMMENT_CHARS, CommentCreate, CommentHide, CommentUpdate, DiscussionUpdate
 from praxis.services import discussion
-from praxis.web.forms import first_error, parse_form
-from praxis.web.notes import note_page_again
+from praxis.web.forms import first_error, parse, parse_form
+from praxis.web.notes import note_form
 from praxis.web.templating import page
 
 router = APIRouter()
@@ -30,14 +30,10 @@ def _to_comment(note_id: str, comment_id: str) -> Response:
 def post_comment(request: Request, note_id: str, session: SessionDep, actor: UserDep,
                  body: Text = "", parent_id: Short = "") -> Response:
     """A comment or a reply; anything wrong sends the page back with the text as typed."""
-    typed = {"body": body, "parent_id": parent_id}
-    data, errors = parse_form(CommentCreate, {"body": body, "parent_id": parent_id or None})
-    if data is None:
-        return note_page_again(request, session, actor, note_id, form="comment_form", typed=typed, errors=errors)
-    try:
-        comment = discussion.create(session=session, actor=actor, note_id=note_id, data=data)
-    except (Invalid, TooManyRequests, Forbidden, Conflict) as exc:
-        return note_page_again(request, session, actor, note_id, form="comment_form", typed=typed, exc=exc)
+    note_form(request, actor, note_id, form="comment_form", typed={"body": body, "parent_id": parent_id},
+              answers=(Invalid, TooManyRequests, Forbidden, Conflict))
+    data = parse(CommentCreate, {"body": body, "parent_id": parent_id or None})
+    comment = discussion.create(session=session, actor=actor, note_id=note_id, data=data)
     return _to_comment(note_id, comment.id)
 
 

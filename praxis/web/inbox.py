@@ -14,8 +14,8 @@ from praxis.i18n import N_
 from praxis.schemas import ContactCreate, MessageReply, NotificationSettings
 from praxis.services import inbox as inbox_service
 from praxis.services import messages, notifications
-from praxis.web.forms import first_error, parse_form
-from praxis.web.notes import note_page_again
+from praxis.web.forms import first_error, parse, parse_form
+from praxis.web.notes import note_form
 from praxis.web.templating import page
 
 router = APIRouter()
@@ -75,11 +75,7 @@ def contact(request: Request, note_id: str, session: SessionDep, actor: ActorDep
     """The form under the note; anything wrong sends the page back with what was typed."""
     typed = {"subject": subject, "message": message, "name": name, "email": email}
     fields = {k: v for k, v in {**typed, "website": website}.items() if v or k in ("subject", "message")}
-    data, errors = parse_form(ContactCreate, fields)
-    if data is None:
-        return note_page_again(request, session, actor, note_id, form="contact_form", typed=typed, errors=errors)
-    try:
-        messages.contact(session=session, actor=actor, note_id=note_id, data=data, address=client_address(request))
-    except (Invalid, TooManyRequests) as exc:
-        return note_page_again(request, session, actor, note_id, form="contact_form", typed=typed, exc=exc)
+    note_form(request, actor, note_id, form="contact_form", typed=typed, answers=(Invalid, TooManyRequests))
+    data = parse(ContactCreate, fields)
+    messages.contact(session=session, actor=actor, note_id=note_id, data=data, address=client_address(request))
     return RedirectResponse(f"/n/{note_id}/?contact=sent#contact", status_code=303)
