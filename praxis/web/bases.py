@@ -15,7 +15,7 @@ from praxis.schemas import BaseCarnetAdd, BaseCreate, BaseManagerAdd, BaseUpdate
 from praxis.services import bases, carnets, citations, communities, sharing, transfer
 from praxis.web import citations as citation_pages
 from praxis.web.citations import StyleParam
-from praxis.web.forms import first_error, form_page, parse, parse_form
+from praxis.web.forms import form_page, parse
 from praxis.web.templating import page
 
 router = APIRouter()
@@ -53,9 +53,7 @@ def base_page(
     carnet: Annotated[str, Query(max_length=32)] = "", kind: str = "", author: Annotated[str, Query(max_length=64)] = "",
     q: Annotated[str, Query(max_length=200)] = "", p: Annotated[int, Query(ge=1, le=100_000)] = 1, style: StyleParam = "",
 ) -> Response:
-    query, errors = parse_form(NoteQuery, {"carnet": carnet, "kind": kind, "author": author, "q": q, "page": p})
-    if query is None:
-        raise first_error(errors)
+    query = parse(NoteQuery, {"carnet": carnet, "kind": kind, "author": author, "q": q, "page": p})
     base = bases.read(session=session, actor=actor, base_id=base_id, query=query)
     params = [(k, v) for k, v in (("carnet", query.carnet), ("kind", query.kind), ("author", query.author), ("q", query.q)) if v]
     work = citations.base_work(session, base)
@@ -106,9 +104,7 @@ def delete(base_id: str, session: SessionDep, actor: UserDep) -> Response:
 
 @router.post("/b/{base_id}/carnets")
 def add_carnet(base_id: str, session: SessionDep, actor: UserDep, carnet_id: Annotated[str, Form(max_length=32)] = "") -> Response:
-    data, errors = parse_form(BaseCarnetAdd, {"carnet_id": carnet_id})
-    if data is None:
-        raise first_error(errors)
+    data = parse(BaseCarnetAdd, {"carnet_id": carnet_id})
     bases.add_carnet(session=session, actor=actor, base_id=base_id, data=data)
     return RedirectResponse(f"/b/{base_id}/edit#carnets", status_code=303)
 
@@ -121,9 +117,7 @@ def remove_carnet(base_id: str, carnet_id: str, session: SessionDep, actor: User
 
 @router.post("/b/{base_id}/managers")
 def add_manager(base_id: str, session: SessionDep, actor: UserDep, username: Annotated[str, Form(max_length=64)] = "") -> Response:
-    data, errors = parse_form(BaseManagerAdd, {"username": username})
-    if data is None:
-        raise first_error(errors)
+    data = parse(BaseManagerAdd, {"username": username})
     bases.add_manager(session=session, actor=actor, base_id=base_id, username=data.username)
     return RedirectResponse(f"/b/{base_id}/edit#gestion", status_code=303)
 

@@ -30,7 +30,7 @@ from praxis.schemas import (
 from praxis.services import carnets, categories, citations, communities, filing, links, sharing, transfer, visualisation
 from praxis.web import citations as citation_pages
 from praxis.web.citations import StyleParam
-from praxis.web.forms import first_error, form_page, parse, parse_form, split_list
+from praxis.web.forms import form_page, parse, split_list
 from praxis.web.templating import page
 
 router = APIRouter()
@@ -93,9 +93,7 @@ def carnet_page(
     kind: str = "", author: Annotated[str, Query(max_length=64)] = "", q: Annotated[str, Query(max_length=200)] = "",
     sort: str = "", p: Annotated[int, Query(ge=1, le=100_000)] = 1, style: StyleParam = "",
 ) -> Response:
-    query, errors = parse_form(CarnetQuery, {"category": category, "kind": kind, "author": author, "q": q, "sort": sort, "page": p})
-    if query is None:
-        raise first_error(errors)
+    query = parse(CarnetQuery, {"category": category, "kind": kind, "author": author, "q": q, "sort": sort, "page": p})
     return _view(request, session, actor, carnet_id, query, errors={}, style=style)
 
 
@@ -168,9 +166,7 @@ def add_member(
     carnet_id: str, session: SessionDep, actor: UserDep,
     username: Annotated[str, Form(max_length=64)] = "", role: Annotated[str, Form(max_length=16)] = "contributor",
 ) -> Response:
-    data, errors = parse_form(CarnetMemberAdd, {"username": username, "role": role})
-    if data is None:
-        raise first_error(errors)
+    data = parse(CarnetMemberAdd, {"username": username, "role": role})
     carnets.set_member(session=session, actor=actor, carnet_id=carnet_id, username=data.username, role=data.role)
     return RedirectResponse(f"/c/{carnet_id}/edit#membres", status_code=303)
 
@@ -186,17 +182,13 @@ def add_axis(
     carnet_id: str, session: SessionDep, actor: UserDep,
     name: Annotated[str, Form(max_length=100)] = "", categories_: Annotated[str, Form(alias="categories", max_length=2000)] = "",
 ) -> Response:
-    data, errors = parse_form(AxisCreate, {"name": name, "categories": split_list(categories_)})
-    if data is None:
-        raise first_error(errors)
+    data = parse(AxisCreate, {"name": name, "categories": split_list(categories_)})
     carnets.add_axis(session=session, actor=actor, carnet_id=carnet_id, data=data)
     return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
 
 
 def _name(value: str) -> str:
-    data, errors = parse_form(NameChange, {"name": value})
-    if data is None:
-        raise first_error(errors)
+    data = parse(NameChange, {"name": value})
     return data.name
 
 
@@ -246,9 +238,7 @@ def delete_category(
     notes: Annotated[Literal["uncategorise", "move", "remove"], Form()] = "uncategorise",
     to: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    removal, errors = parse_form(CategoryRemoval, {"notes": notes, "to": to or None})
-    if removal is None:
-        raise first_error(errors)
+    removal = parse(CategoryRemoval, {"notes": notes, "to": to or None})
     carnets.delete_category(session=session, actor=actor, carnet_id=carnet_id, name=_name(name), removal=removal)
     return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
 
@@ -295,9 +285,7 @@ async def file_entry(request: Request, carnet_id: str, note_id: str, session: Se
         position = _text(form, "position")
         if position and position.strip():
             fields["position"] = position.strip()
-    data, errors = parse_form(EntryUpdate, fields)
-    if data is None:
-        raise first_error(errors)
+    data = parse(EntryUpdate, fields)
     filing.update(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, data=data)
     return _back(carnet_id, f"#n-{note_id}")
 

@@ -12,7 +12,7 @@ from praxis.deps import SessionDep, UserDep
 from praxis.errors import Conflict, Forbidden, Invalid, TooManyRequests
 from praxis.schemas import MAX_COMMENT_CHARS, CommentCreate, CommentHide, CommentUpdate, DiscussionUpdate
 from praxis.services import discussion
-from praxis.web.forms import first_error, parse, parse_form
+from praxis.web.forms import FormInvalid, form_page, parse
 from praxis.web.notes import note_form
 from praxis.web.templating import page
 
@@ -45,10 +45,11 @@ def edit_form(request: Request, comment_id: str, session: SessionDep, actor: Use
 
 @router.post("/comments/{comment_id}/edit")
 def edit(request: Request, comment_id: str, session: SessionDep, actor: UserDep, body: Text = "") -> Response:
-    data, errors = parse_form(CommentUpdate, {"body": body})
-    if data is None:
-        comment = discussion.get_comment(session=session, actor=actor, comment_id=comment_id)
-        return page(request, "discussion/edit.html", {"comment": comment, "body": body, "errors": errors}, status_code=422)
+    form_page(request, lambda reading, errors, status: page(
+        request, "discussion/edit.html",
+        {"comment": discussion.get_comment(session=reading, actor=actor, comment_id=comment_id), "body": body, "errors": errors},
+        status_code=status), answers=(FormInvalid,))  # the service's refusals have the error page
+    data = parse(CommentUpdate, {"body": body})
     comment = discussion.update(session=session, actor=actor, comment_id=comment_id, data=data)
     return _to_comment(comment.note_id, comment.id)
 
@@ -62,9 +63,7 @@ def delete(comment_id: str, session: SessionDep, actor: UserDep) -> Response:
 
 @router.post("/comments/{comment_id}/hide")
 def hide(comment_id: str, session: SessionDep, actor: UserDep, reason: Short = "") -> Response:
-    data, errors = parse_form(CommentHide, {"reason": reason})
-    if data is None:
-        raise first_error(errors)
+    data = parse(CommentHide, {"reason": reason})
     comment = discussion.hide(session=session, actor=actor, comment_id=comment_id, data=data)
     return _to_comment(comment.note_id, comment.id)
 

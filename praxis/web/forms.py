@@ -142,12 +142,6 @@ def errors_of(exc: DomainError, field: str = "form") -> dict[str, str]:
     return {getattr(exc, "field", None) or exc.extra.get("field") or field: exc.shown()}
 
 
-def first_error(errors: dict[str, str]) -> Invalid:
-    """The first wrong field of a form that has no page of its own to show it on, as a 422."""
-    field = next(iter(errors))
-    return Invalid(errors[field], field=field)
-
-
 def split_list(value: str) -> list[str]:
     """ "alice, bob ;carole" -> ["alice", "bob", "carole"]."""
     return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]

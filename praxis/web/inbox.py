@@ -14,7 +14,7 @@ from praxis.i18n import N_
 from praxis.schemas import ContactCreate, MessageReply, NotificationSettings
 from praxis.services import inbox as inbox_service
 from praxis.services import messages, notifications
-from praxis.web.forms import first_error, parse, parse_form
+from praxis.web.forms import parse
 from praxis.web.notes import note_form
 from praxis.web.templating import page
 
@@ -52,9 +52,7 @@ def settings_form(request: Request, session: SessionDep, actor: UserDep) -> Resp
 @router.post("/account/notifications")
 async def save_settings(request: Request, session: SessionDep, actor: UserDep) -> Response:
     form = await request.form()
-    data, errors = parse_form(NotificationSettings, {k: v for k in KIND_LABELS if isinstance(v := form.get(k), str)})
-    if data is None:
-        raise first_error(errors)
+    data = parse(NotificationSettings, {k: v for k in KIND_LABELS if isinstance(v := form.get(k), str)})
     chosen = notifications.set_settings(session=session, actor=actor, data=data)
     return page(request, "inbox/settings.html", {"chosen": chosen.model_dump(), "kinds": KIND_LABELS, "saved": True})
 
@@ -62,9 +60,7 @@ async def save_settings(request: Request, session: SessionDep, actor: UserDep) -
 @router.post("/u/me/messages/{message_id}/reply")
 def reply(message_id: str, session: SessionDep, actor: UserDep, message: Text = "",
           reveal_address: Annotated[str, Form(max_length=5)] = "") -> Response:
-    data, errors = parse_form(MessageReply, {"message": message, "reveal_address": reveal_address == "1"})
-    if data is None:
-        raise first_error(errors)
+    data = parse(MessageReply, {"message": message, "reveal_address": reveal_address == "1"})
     messages.reply(session=session, actor=actor, message_id=message_id, data=data)
     return RedirectResponse("/u/me/inbox?sent=1#messages", status_code=303)
 

@@ -26,7 +26,7 @@ from praxis.services import revisions as revision_service
 from praxis.vocab import DEFAULT_LICENCE
 from praxis.web import citations as citation_pages
 from praxis.web.citations import StyleParam
-from praxis.web.forms import FormInvalid, M, form_page, parse, parse_form, refused_page, split_list
+from praxis.web.forms import FormInvalid, M, form_page, parse, refused_page, split_list
 from praxis.web.templating import page
 
 router = APIRouter()
@@ -243,9 +243,7 @@ def note_form(request: Request, actor: Any, note_id: str, *, form: str, typed: d
 async def request_edit(request: Request, note_id: str, session: SessionDep, actor: UserDep) -> Response:
     form = await request.form()
     message = form.get("message")
-    data, errors = parse_form(EditRequestCreate, {"message": message if isinstance(message, str) else ""})
-    if data is None:
-        raise Invalid(errors.get("message", "Invalid message."), field="message")
+    data = parse(EditRequestCreate, {"message": message if isinstance(message, str) else ""})
     edit_requests.request_edit(session=session, actor=actor, note_id=note_id, data=data)
     return RedirectResponse(f"/n/{note_id}/#demandes", status_code=303)
 
