@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
@@ -29,10 +29,10 @@ def _storable(value: str) -> str:
 def _plausible_time(value: datetime) -> datetime:
     # Far-off years overflow when moved between time zones; no note is dated outside this range.
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     if not 1000 <= value.year <= 9998:
         raise ValueError("must be a date between the years 1000 and 9998")
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def _one_line(value: str) -> str:
@@ -149,7 +149,7 @@ class NoteBase(Strict):
     body: Body = ""
     kind: Kind = "note"
     visibility: Visibility = "public"
-    licence: LicenceId = DEFAULT_LICENCE  # type: ignore[assignment]
+    licence: LicenceId = DEFAULT_LICENCE
 
 
 CategoryName = Annotated[

@@ -72,14 +72,8 @@ def seen_updated_at(actor: policy.Actor) -> ColumnElement[datetime]:
     """When a base last changed as `actor` sees it, for any query on `KnowledgeBase`: the later of
     its own `updated_at` (changes every reader sees) and the gathering of the last carnet the actor
     may read in it."""
-    last_added = (
-        select(sa.func.max(BaseCarnet.added_at))
-        .join(Carnet, Carnet.id == BaseCarnet.carnet_id)  # type: ignore[arg-type]
-        .where(BaseCarnet.base_id == KnowledgeBase.id, policy.visible_carnets(actor))
-        .correlate(KnowledgeBase)
-        .scalar_subquery()
-    )
-    return carnets.later_of(KnowledgeBase.updated_at, last_added)
+    return carnets.seen_change(KnowledgeBase, BaseCarnet.base_id, BaseCarnet.added_at, Carnet, BaseCarnet.carnet_id,
+                               policy.visible_carnets(actor))
 
 
 def updated_for(session: Session, actor: policy.Actor, base_id: str) -> datetime:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
@@ -92,21 +93,25 @@ def seen_updated_at(actor: policy.Actor) -> ColumnElement[datetime]:
     """When a carnet last changed as `actor` sees it, for any query on `Carnet`: the later of its
     own `updated_at` (changes every reader sees) and the integration of the last note the actor
     may read in it."""
+    return seen_change(Carnet, CarnetEntry.carnet_id, CarnetEntry.added_at, Note, CarnetEntry.note_id, policy.visible_notes(actor))
+
+
+def seen_change(
+    collection: type[Carnet] | type[KnowledgeBase], owner: Any, added_at: Any, item: type[Note] | type[Carnet], item_id: Any,
+    visible: ColumnElement[bool],
+) -> ColumnElement[datetime]:
+    """When a collection (a carnet, a base) last changed as a reader sees it, for any query on
+    `collection`: the later of its own `updated_at` and the last `added_at` of a membership (whose
+    collection is `owner` and whose item is `item_id`) of an item the reader sees (`visible`).
+    A CASE, since SQLite's max() and PostgreSQL's greatest() disagree on NULL (nothing seen)."""
     last_added = (
-        select(sa.func.max(CarnetEntry.added_at))
-        .join(Note, Note.id == CarnetEntry.note_id)  # type: ignore[arg-type]
-        .where(CarnetEntry.carnet_id == Carnet.id, policy.visible_notes(actor))
-        .correlate(Carnet)
+        select(sa.func.max(added_at))
+        .join(item, item.id == item_id)  # type: ignore[arg-type]
+        .where(owner == collection.id, visible)
+        .correlate(collection)
         .scalar_subquery()
     )
-    return later_of(Carnet.updated_at, last_added)
-
-
-def later_of(own: ColumnElement[datetime], last_seen: ColumnElement[datetime]) -> ColumnElement[datetime]:
-    """The later of a collection's own `updated_at` and the last date among what the reader sees in
-    it (NULL when they see nothing there); a CASE, since SQLite's max() and PostgreSQL's greatest()
-    disagree on NULL."""
-    return sa.case((last_seen > own, last_seen), else_=own)  # type: ignore[operator]
+    return sa.case((last_added > collection.updated_at, last_added), else_=collection.updated_at)  # type: ignore[operator]
 
 
 def updated_for(session: Session, actor: policy.Actor, carnet_ids: Sequence[str]) -> dict[str, datetime]:

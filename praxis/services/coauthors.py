@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.errors import Conflict, Forbidden, NotFound
@@ -23,7 +23,7 @@ def _read(session: Session, inv: AuthorInvitation, note: Note) -> InvitationRead
     return InvitationRead(
         id=inv.id, note_id=note.id, note_title=note.title, note_url=note_url(session, note.id),
         invited_by=inviter.username if inviter else None, invited_by_name=inviter.display_name if inviter else None,
-        status=inv.status, created_at=inv.created_at, decided_at=inv.decided_at,  # type: ignore[arg-type]
+        status=inv.status, created_at=inv.created_at, decided_at=inv.decided_at,
     )
 
 
@@ -41,9 +41,9 @@ def mine(*, session: Session, actor: policy.Actor) -> list[InvitationRead]:
     """The invitations to co-sign that the actor has not answered, on live notes, newest first."""
     actor = policy.require_signed_in(actor)
     rows = session.exec(
-        select(AuthorInvitation, Note).join(Note, Note.id == AuthorInvitation.note_id)  # type: ignore[arg-type]
-        .where(AuthorInvitation.user_id == actor.id, AuthorInvitation.status == "pending", Note.deleted_at.is_(None))  # type: ignore[union-attr]
-        .order_by(AuthorInvitation.created_at.desc(), AuthorInvitation.id)  # type: ignore[attr-defined]
+        select(AuthorInvitation, Note).join(Note, col(Note.id) == AuthorInvitation.note_id)
+        .where(AuthorInvitation.user_id == actor.id, AuthorInvitation.status == "pending", col(Note.deleted_at).is_(None))
+        .order_by(col(AuthorInvitation.created_at).desc(), AuthorInvitation.id)
     ).all()
     # Only those that still stand are offered (an older database may hold some that do not).
     notes = {note.id: note for _inv, note in rows}

@@ -5,11 +5,11 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.errors import Forbidden, Invalid, NotFound, NotSignedIn
-from praxis.models import Community, CommunityMember, User
+from praxis.models import Community, CommunityMember, User, pk
 from praxis.schemas import CommunityCreate, CommunityRead, CommunityRef, MemberRead, is_note_id
 from praxis.services.urls import community_url, user_url
 
@@ -69,9 +69,9 @@ def read(*, session: Session, actor: policy.Actor, community_id: str) -> Communi
     if role or policy.is_admin(actor):
         rows = session.exec(
             select(User.username, User.display_name, CommunityMember.role)
-            .join(CommunityMember, CommunityMember.user_id == User.id)  # type: ignore[arg-type]
+            .join(CommunityMember, col(CommunityMember.user_id) == User.id)
             .where(CommunityMember.community_id == community.id)
-            .order_by(CommunityMember.role.desc(), User.display_name)  # type: ignore[attr-defined]
+            .order_by(col(CommunityMember.role).desc(), User.display_name)
         ).all()
         members = [MemberRead(username=u, display_name=d, role=r, url=user_url(session, u)) for u, d, r in rows]
     return CommunityRead(
@@ -88,11 +88,11 @@ def list_all(*, session: Session, actor: policy.Actor) -> list[CommunityRef]:
 
 def mine(*, session: Session, actor: policy.Actor) -> list[CommunityRef]:
     """The communities the actor can link notes to."""
-    if not policy.is_signed_in(actor):
+    if actor is None or not policy.is_signed_in(actor):
         return []
     query = select(Community).order_by(Community.name)
     if not policy.is_admin(actor):
-        query = query.join(CommunityMember, CommunityMember.community_id == Community.id).where(CommunityMember.user_id == actor.id)  # type: ignore[arg-type,union-attr]
+        query = query.join(CommunityMember, col(CommunityMember.community_id) == Community.id).where(CommunityMember.user_id == actor.id)
     return [CommunityRef(id=c.id, name=c.name, url=community_url(session, c.id)) for c in session.exec(query)]
 
 
@@ -104,7 +104,7 @@ def create(*, session: Session, actor: policy.Actor, data: CommunityCreate) -> C
     community = Community(id=secrets.token_urlsafe(9), name=data.name, description=data.description, created_by_id=actor.id)
     session.add(community)
     session.flush()
-    session.add(CommunityMember(community_id=community.id, user_id=actor.id, role="manager"))
+    session.add(CommunityMember(community_id=community.id, user_id=pk(actor.id), role="manager"))
     session.flush()
     return read(session=session, actor=actor, community_id=community.id)
 
@@ -121,7 +121,7 @@ def set_member(*, session: Session, actor: policy.Actor, community_id: str, user
         raise Invalid(f"Unknown user: {username}.", field="username")
     member = session.get(CommunityMember, (community.id, user.id))
     if member is None:
-        session.add(CommunityMember(community_id=community.id, user_id=user.id, role=role))
+        session.add(CommunityMember(community_id=community.id, user_id=pk(user.id), role=role))
     else:
         if member.role == "manager" and role != "manager":
             _keep_a_manager(session, community.id)

@@ -144,22 +144,23 @@ def move(*, session: Session, actor: policy.Actor, carnet_id: str, note_id: str,
 
 
 def create_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -> NoteRead:
-    """Create a note; with `data.carnet`, "Créer une note dans le carnet": the writer must
+    """Create a note, its creator one of its authors: the one way a note is created (the API, the
+    form and the tests). With `data.carnet`, "Créer une note dans le carnet": the writer must
     contribute to the carnet, and the note is filed under `data.categories` there."""
+    carnet = None
     if data.carnet is None:
         if data.categories:
             raise Invalid("Categories belong to a carnet: name the carnet too.", field="categories")
-        return note_service.create_note(session=session, actor=actor, data=data)
-    policy.require_signed_in(actor, "Sign in to write a note.")
-    try:
-        carnet, _ = carnets.load_contributable(session, actor, data.carnet)
-    except NotFound:
-        raise Invalid(f"Unknown carnet: {data.carnet}.", field="carnet") from None
-    categories.resolve(session, carnet.id, data.categories or [])  # a wrong category refuses the note too
-    created = note_service.create_note(session=session, actor=actor, data=data)
-    note = session.get(Note, created.id)
-    assert note is not None
-    integrate(session, actor, carnet, note, data.categories or [])
+    else:
+        policy.require_signed_in(actor, "Sign in to write a note.")
+        try:
+            carnet, _ = carnets.load_contributable(session, actor, data.carnet)
+        except NotFound:
+            raise Invalid(f"Unknown carnet: {data.carnet}.", field="carnet") from None
+        categories.resolve(session, carnet.id, data.categories or [])  # a wrong category refuses the note too
+    note = note_service.write_new_note(session=session, actor=actor, data=data)
+    if carnet is not None:
+        integrate(session, actor, carnet, note, data.categories or [])
     return note_service.read_note(session=session, actor=actor, note=note)
 
 

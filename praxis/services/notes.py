@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
 
 from praxis import policy
-from praxis.db import begin_writes, insert_rows, row_of
+from praxis.db import begin_writes, end_writes, insert_rows, row_of
 from praxis.errors import Forbidden, Invalid, NotFound, NotSignedIn, StaleEdit
 from praxis.i18n import N_
 from praxis.markdown import Rendered, excerpt, fold, render, slugify
@@ -166,7 +166,8 @@ class NewNote:
 
 def insert_notes(*, session: Session, actor: policy.Actor, notes: Sequence[NewNote], link_later: bool = False) -> list[str]:
     """Write new notes with their first revisions, in a few statements however many there are
-    (the one way notes are created: the API, the forms and import), and return their ids.
+    (the one way notes are written: `write_new_note` for the API, the forms and the tests, and
+    import), and return their ids.
 
     `link_later`: their renderings, links and indexing wait for `links.link_new_notes` (import
     writes every note first, then links them all, batch by batch, each batch committed: one
@@ -213,16 +214,10 @@ def insert_notes(*, session: Session, actor: policy.Actor, notes: Sequence[NewNo
     return ids
 
 
-def insert_note(*, session: Session, actor: policy.Actor, state: NoteState, summary: str | None = None) -> Note:
-    """Write one new note with its first revision (see `insert_notes`)."""
-    [note_id] = insert_notes(session=session, actor=actor, notes=[NewNote(state=state, summary=summary)])
-    note = session.get(Note, note_id)
-    assert note is not None
-    return note
-
-
-def create_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -> NoteRead:
-    """Create a note; its creator is one of its authors."""
+def write_new_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -> Note:
+    """The note `data` describes, checked and written with its first revision, the people it
+    names as co-authors invited: the note's part of `filing.create_note`, the one door by which
+    a note is created (the API, the form and the tests alike)."""
     if not policy.can_create_note(actor):
         raise NotSignedIn("Sign in to write a note.")
     assert actor is not None
@@ -238,9 +233,11 @@ def create_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -> N
         community_id=data.community, readers=users_by_username(session, data.readers or [], "readers"),
         details=kind_details(data.kind, data.model_dump(include=set(DETAIL_FIELDS)), strict=True),
     )
-    note = insert_note(session=session, actor=actor, state=state, summary=data.summary)
-    invitations.invite(session, actor, note.id, invited, withdraw_others=False)
-    return read_note(session=session, actor=actor, note=note)
+    [note_id] = insert_notes(session=session, actor=actor, notes=[NewNote(state=state, summary=data.summary)])
+    invitations.invite(session, actor, note_id, invited, withdraw_others=False)
+    note = session.get(Note, note_id)
+    assert note is not None
+    return note
 
 
 def _readers(session: Session, note_id: str) -> list[User]:
@@ -295,10 +292,14 @@ def _by_note(rows: Any) -> dict[str, list[Any]]:
 def apply_state(
     *, session: Session, actor: policy.Actor, note: Note, base_revision: int, old: NoteState, new: NoteState,
     summary: str | None, updated_at: datetime | None = None, rendered: Rendered | None = None,
+    invite: invitations.Invite | None = None,
 ) -> Note:
     """Write `new` as revision base_revision+1, or raise StaleEdit if the note moved on meanwhile
-    (`rendered`: its body rendered beforehand in this write, or checked by `_still_rendered`)."""
+    (`rendered`: its body rendered beforehand in this write, or checked by `_still_rendered`),
+    then send `invite` (even when nothing else changed); the invitations that no longer stand
+    are withdrawn once, when the authors change or invitations are sent."""
     if old == new:
+        _invite(session, actor, note.id, invite)
         return note
     rendered = rendered or render(new.body, links.resolver(session))
     now = updated_at or utcnow()
@@ -330,8 +331,6 @@ def apply_state(
     search_queue.enqueue(session, [note.id],
                          dependents=(old.title, old.kind, old.visibility) != (new.title, new.kind, new.visibility))
     _write_people(session, note.id, new)
-    if old.authors != new.authors:
-        invitations.withdraw_stale(session, note.id)  # those who left no longer invite anyone
     links.write_links(session, note.id, new.links, rendered)
     session.add(
         Revision(
@@ -343,7 +342,17 @@ def apply_state(
     session.refresh(note)
     if fold(old.title) != fold(new.title):
         links.adopt_dangling_links(session, [note.id])
+    if invite is not None:
+        _invite(session, actor, note.id, invite)  # which withdraws the invitations that no longer stand
+    elif old.authors != new.authors:
+        invitations.withdraw_stale(session, note.id)  # those who left no longer invite anyone
     return note
+
+
+def _invite(session: Session, actor: policy.Actor, note_id: str, invite: invitations.Invite | None) -> None:
+    if invite is not None:
+        invitations.invite(session, actor, note_id, invite.people, withdraw_others=invite.withdraw_others,
+                           skip_declined=invite.skip_declined)
 
 
 def _still_rendered(session: Session, rendered: Rendered | None) -> Rendered | None:
@@ -366,14 +375,9 @@ def _merged_links(session: Session, actor: policy.Actor, sent: list[str] | None,
     return links.checked_links(session, actor, sent) + [i for i in old if i not in visible and i not in sent]
 
 
-def update_note(*, session: Session, actor: policy.Actor, note_id: str, data: NoteUpdate) -> NoteRead:
-    """`save_note`, answered with the note as it now reads."""
-    note = save_note(session=session, actor=actor, note_id=note_id, data=data)
-    return read_note(session=session, actor=actor, note=note)
-
-
-def save_note(*, session: Session, actor: policy.Actor, note_id: str, data: NoteUpdate) -> Note:
-    """Apply a change made from `data.base_revision`; 409 if the note has moved on."""
+def save_note(*, session: Session, actor: policy.Actor, note_id: str, data: NoteUpdate) -> NoteRead:
+    """Apply a change made from `data.base_revision` and answer with the note as it now reads;
+    409 if the note has moved on (the one way a note is saved: the API, the form, the tests)."""
     note, author_ids = load_editable(session, actor, note_id)
     if data.base_revision != note.revision:
         raise StaleEdit(
@@ -412,13 +416,15 @@ def save_note(*, session: Session, actor: policy.Actor, note_id: str, data: Note
     # Rendered before the write turn (on SQLite, the write lock) is taken; the revision is checked
     # again by the write itself, so a save that raced this one makes this one a conflict.
     rendered = render(new.body, links.resolver(session)) if new != old else None
-    if begin_writes(session):
+    took_turn = begin_writes(session)
+    if took_turn:
         rendered = _still_rendered(session, rendered)
     note = apply_state(session=session, actor=actor, note=note, base_revision=data.base_revision, old=old, new=new,
-                       summary=data.summary, rendered=rendered)
-    if invited is not None:
-        invitations.invite(session, actor, note.id, invited, withdraw_others=True)
-    return note
+                       summary=data.summary, rendered=rendered,
+                       invite=invitations.Invite(invited, withdraw_others=True) if invited is not None else None)
+    if took_turn:
+        end_writes(session)  # the answer is read without holding the write turn taken above
+    return read_note(session=session, actor=actor, note=note)
 
 
 def delete_note(*, session: Session, actor: policy.Actor, note_id: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.diff import word_diff
@@ -28,11 +28,11 @@ def preview(*, session: Session, actor: policy.Actor, data: PreviewRequest) -> P
         raise NotSignedIn("Sign in to preview a note.")
     if data.note_id is not None:
         note_service.load_readable(session, actor, data.note_id)
-    rendered = render(data.body, links.resolver(session))  # as insert_note and apply_state
+    rendered = render(data.body, links.resolver(session))  # as insert_notes and apply_state
     html = links.visible_html(session, actor, rendered.html)  # as read_note
     leads_to = {target: note_id for note_id, target in wikilinks_in(html)}
     chosen = list(dict.fromkeys(i for w in rendered.wikilinks if (i := leads_to.get(w.target)) and i != data.note_id))
-    notes = {n.id: n for n in session.exec(select(Note).where(Note.id.in_(chosen)))} if chosen else {}  # type: ignore[attr-defined]
+    notes = {n.id: n for n in session.exec(select(Note).where(col(Note.id).in_(chosen)))} if chosen else {}
     return PreviewRead(
         html=html,
         links=links.grouped([links.note_ref(session, notes[i]) for i in chosen if i in notes]),

@@ -24,7 +24,6 @@ from praxis.schemas import (
     NoteCreate,
 )
 from praxis.services import bases, carnets, filing
-from praxis.services import notes as note_service
 from tests.factories import browser_for, csrf_from, make_note, make_user
 
 THEMES = ("Thème", ["Logement", "Santé"])
@@ -263,7 +262,7 @@ def test_a_long_carnet_is_paginated(app, session):
     ids = []
     row = session.get(Carnet, carnet.id)
     for i in range(52):
-        note = note_service.create_note(session=session, actor=alice, data=NoteCreate(title=f"Note numéro {i:02d}"))
+        note = filing.create_note(session=session, actor=alice, data=NoteCreate(title=f"Note numéro {i:02d}"))
         filing.integrate(session, alice, row, session.get(Note, note.id), [])
         ids.append(note.id)
     session.commit()
@@ -630,13 +629,13 @@ def test_the_graph_of_200_notes_is_readable(app, session):
         targets = [ids[i - 1]] if i else []
         if i >= 10 and i % 3 == 0:
             targets.append(ids[i // 2])
-        note = note_service.create_note(session=session, actor=alice,
+        note = filing.create_note(session=session, actor=alice,
                                         data=NoteCreate(title=f"Nœud {i:03d}", links=targets or None))
         filing.integrate(session, alice, row, session.get(Note, note.id), [])
         ids.append(note.id)
         expected_edges.update((note.id, t) for t in targets)
     outsider = make_note(session, alice, title="Hors du carnet")
-    linked = note_service.create_note(session=session, actor=alice, data=NoteCreate(title="Vers dehors", links=[outsider.id]))
+    linked = filing.create_note(session=session, actor=alice, data=NoteCreate(title="Vers dehors", links=[outsider.id]))
     session.commit()
     assert linked.id not in ids
 

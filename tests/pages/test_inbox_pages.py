@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from praxis.schemas import NoteCreate
-from praxis.services import notes as note_service
+from praxis.services import filing
 from tests.factories import browser_for, csrf_from, make_note, make_user, page_text
 
 
@@ -105,7 +105,7 @@ def test_people_choose_what_reaches_them_by_email(app, session):
 def test_an_invitation_in_the_inbox_names_its_note_in_the_language_it_is_written_in(app, session):
     bob = make_user(session, "bob", name="Bob Tremblay")
     alice = make_user(session, "alice", name="Alice Rivard")
-    note = note_service.create_note(session=session, actor=bob,
+    note = filing.create_note(session=session, actor=bob,
                                     data=NoteCreate(title="Chantier", body="Texte.", authors=["bob", "alice"]))
     session.commit()
     inbox = browser_for(app, session, alice).get("/u/me/inbox?lang=en").text
