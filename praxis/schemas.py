@@ -294,6 +294,13 @@ class NoteRead(BaseModel):
     can_leave: bool = False  # the reader is an author and not the last one
 
 
+class NoteEditing(BaseModel):
+    """A note as its editor opens it: the note, and the notes it links to explicitly, in its order."""
+
+    note: NoteRead
+    links: list[str]
+
+
 class NoteSummary(BaseModel):
     id: str
     kind: str
@@ -950,6 +957,15 @@ class MessageRead(BaseModel):
     note: NoteRef | None  # what it is about, while the reader may still see it
     sender: SenderRead
     can_reply: bool = False
+
+
+class InboxRead(BaseModel):
+    """The inbox page: notifications and messages as they were before it opened (what is new is
+    shown as new), and the invitations to co-sign not answered yet."""
+
+    notifications: NotificationPage
+    messages: list[MessageRead]
+    invitations: list[InvitationRead]
 
 
 class AttachmentRead(BaseModel):

@@ -93,6 +93,10 @@ def _managers(session: Session, base_id: str, actor: policy.Actor, manager: bool
 def read(*, session: Session, actor: policy.Actor, base_id: str, query: NoteQuery | None = None) -> BaseRead:
     """A base, its carnets and a page of the notes across them that `query` selects."""
     base, manager = load_readable(session, actor, base_id)
+    return _read_loaded(session, actor, base, manager, query)
+
+
+def _read_loaded(session: Session, actor: policy.Actor, base: KnowledgeBase, manager: bool, query: NoteQuery | None) -> BaseRead:
     query = (query or NoteQuery()).model_copy(update={"base": base.id})
     if query.carnet and query.carnet not in {c.id for c in visible_carnets_of(session, actor, base.id)}:
         raise Invalid("This carnet is not in the base.", field="carnet")
@@ -106,6 +110,12 @@ def read(*, session: Session, actor: policy.Actor, base_id: str, query: NoteQuer
         created_at=base.created_at, updated_at=updated_for(session, actor, base.id),
         can_manage=policy.can_manage_base(actor, manager),
     )
+
+
+def get_for_editing(*, session: Session, actor: policy.Actor, base_id: str) -> BaseRead:
+    """A base as its settings page shows it, to its managers (NotSignedIn, Forbidden otherwise)."""
+    base = load_managed(session, actor, base_id)
+    return _read_loaded(session, actor, base, True, NoteQuery(per_page=1))
 
 
 def list_bases(*, session: Session, actor: policy.Actor) -> list[BaseSummary]:

@@ -158,6 +158,19 @@ def read(*, session: Session, actor: policy.Actor, carnet_id: str, query: Carnet
     return read_loaded(session=session, actor=actor, carnet=carnet, role=role, query=query or CarnetQuery())
 
 
+def get_for_editing(*, session: Session, actor: policy.Actor, carnet_id: str) -> CarnetRead:
+    """A carnet as its settings page shows it, to its managers (NotSignedIn, Forbidden otherwise)."""
+    carnet, role = load_managed(session, actor, carnet_id)
+    return read_loaded(session=session, actor=actor, carnet=carnet, role=role, query=CarnetQuery(per_page=1))
+
+
+def get_for_filing(*, session: Session, actor: policy.Actor, carnet_id: str) -> CarnetRead:
+    """A carnet as a page that files a note in it shows it (its guide, its categories), to its
+    managers and contributors (NotSignedIn, Forbidden otherwise)."""
+    carnet, role = load_contributable(session, actor, carnet_id)
+    return read_loaded(session=session, actor=actor, carnet=carnet, role=role, query=CarnetQuery(per_page=1))
+
+
 def read_loaded(*, session: Session, actor: policy.Actor, carnet: Carnet, role: str | None, query: CarnetQuery) -> CarnetRead:
     listing = entries.list_entries(session=session, actor=actor, carnet=carnet, role=role, query=query)
     return CarnetRead(

@@ -165,6 +165,13 @@ def get_comment(*, session: Session, actor: policy.Actor, comment_id: str) -> Co
     return _one(session, actor, note, author_ids, comment)
 
 
+def get_for_editing(*, session: Session, actor: policy.Actor, comment_id: str) -> CommentRead:
+    """A comment as its edit page shows it, to whoever may change it (refused as `update` refuses otherwise)."""
+    comment, note, author_ids = _load_comment(session, actor, comment_id)
+    policy.ensure_can_edit_comment(actor, comment, note)  # the rule `update` refuses by
+    return _one(session, actor, note, author_ids, comment)
+
+
 # --- writing ---------------------------------------------------------------------------------
 
 

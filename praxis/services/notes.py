@@ -13,7 +13,7 @@ from sqlmodel import Session, SQLModel, select
 
 from praxis import policy
 from praxis.db import begin_writes, end_writes, insert_rows, row_of
-from praxis.errors import Conflict, Invalid, NotFound
+from praxis.errors import Invalid, NotFound, StaleEdit
 from praxis.i18n import N_
 from praxis.markdown import Rendered, excerpt, fold, render, slugify
 from praxis.models import BaseCarnet, Carnet, CarnetEntry, Comment, KnowledgeBase, Note, NoteAuthor, NoteLink, NoteReader, Revision, User, utcnow
@@ -24,6 +24,7 @@ from praxis.schemas import (
     AuthorRead,
     LicenceRead,
     NoteCreate,
+    NoteEditing,
     NotePage,
     NoteQuery,
     NoteRead,
@@ -286,7 +287,7 @@ def apply_state(
     summary: str | None, updated_at: datetime | None = None, rendered: Rendered | None = None,
     invite: invitations.Invite | None = None,
 ) -> Note:
-    """Write `new` as revision base_revision+1, or raise Conflict if the note moved on meanwhile
+    """Write `new` as revision base_revision+1, or raise StaleEdit if the note moved on meanwhile
     (`rendered`: its body rendered beforehand in this write, or checked by `_still_rendered`),
     then send `invite` (even when nothing else changed); the invitations that no longer stand
     are withdrawn once, when the authors change or invitations are sent."""
@@ -313,7 +314,7 @@ def apply_state(
         session.refresh(note)
         if note.deleted_at is not None or not policy.can_read_note(session, actor, note):
             raise NotFound("No such note.")  # the winner may have hidden it from this writer
-        raise Conflict(
+        raise StaleEdit(
             f"This note is at revision {note.revision}; your change was made from revision {base_revision}.",
             current_revision=note.revision,
             current=read_note(session=session, actor=actor, note=note).model_dump(mode="json"),
@@ -372,7 +373,7 @@ def save_note(*, session: Session, actor: policy.Actor, note_id: str, data: Note
     409 if the note has moved on (the one way a note is saved: the API, the form, the tests)."""
     note, author_ids = load_editable(session, actor, note_id)
     if data.base_revision != note.revision:
-        raise Conflict(
+        raise StaleEdit(
             f"This note is at revision {note.revision}; your change was made from revision {data.base_revision}.",
             current_revision=note.revision,
             current=read_note(session=session, actor=actor, note=note).model_dump(mode="json"),
@@ -479,6 +480,14 @@ def read_note(*, session: Session, actor: policy.Actor, note: Note) -> NoteRead:
 def get_note(*, session: Session, actor: policy.Actor, note_id: str) -> NoteRead:
     note, _ = load_readable(session, actor, note_id)
     return read_note(session=session, actor=actor, note=note)
+
+
+def get_for_editing(*, session: Session, actor: policy.Actor, note_id: str) -> NoteEditing:
+    """A note as its editor opens it, to whoever may change it (NotFound, NotSignedIn, Forbidden
+    otherwise: the page offers nothing the save would refuse)."""
+    note, author_ids = load_editable(session, actor, note_id)
+    return NoteEditing(note=read_note(session=session, actor=actor, note=note),
+                       links=current_state(session, note, author_ids).links)
 
 
 _ORDER = {

@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
+from sqlmodel import Session
 from starlette.responses import Response
 
 from praxis import policy
@@ -13,7 +14,7 @@ from praxis.errors import NotFound
 from praxis.schemas import NoteQuery, ProfileUpdate
 from praxis.services import accounts, sharing
 from praxis.services import notes as note_service
-from praxis.web.forms import parse_form
+from praxis.web.forms import FormInvalid, form_page, parse
 from praxis.web.templating import page
 
 router = APIRouter()
@@ -48,10 +49,14 @@ async def edit(request: Request, username: str, session: SessionDep, actor: User
     form = await request.form()
     values: dict[str, Any] = {k: v for k in ("display_name", "family_name", "given_name") if isinstance(v := form.get(k), str)}
     values["is_organisation"] = form.get("is_organisation") == "on"
-    data, errors = parse_form(ProfileUpdate, values)
-    if data is None:
-        return page(request, "users/edit.html", {"person": person, "values": values, "errors": errors,
-                                                 "cited_as": accounts.cited_as(person)}, status_code=422)
+
+    def again(reading: Session, errors: dict[str, str], status: int) -> Response:
+        shown = accounts.load_editable_profile(reading, actor, username)  # the row read above ended with its transaction
+        return page(request, "users/edit.html", {"person": shown, "values": values, "errors": errors,
+                                                 "cited_as": accounts.cited_as(shown)}, status_code=status)
+
+    form_page(request, again, answers=(FormInvalid,))  # the service's refusals have the error page
+    data = parse(ProfileUpdate, values)
     accounts.update_profile(session=session, actor=actor, username=person.username, data=data)
     return RedirectResponse(f"/u/{quote(person.username)}/", status_code=303)
 

@@ -28,6 +28,33 @@ def test_the_header_counts_what_is_unread_and_the_inbox_shows_it_once(app, sessi
     assert browser_for(app, session, None).get("/u/me/inbox", follow_redirects=False).status_code == 303  # sign in first
 
 
+def test_the_inbox_reads_and_marks_what_it_shows_in_the_requests_one_session(app, session):
+    import sqlalchemy as sa
+
+    from praxis.db import PraxisSession
+
+    alice = make_user(session, "alice")
+    bob = make_user(session, "bob", name="Bob Tremblay")
+    note = make_note(session, alice, title="Chantier")
+    writer = browser_for(app, session, bob)
+    page = writer.get(f"/n/{note.id}/")
+    writer.post(f"/n/{note.id}/comments", data={"csrf_token": csrf_from(page.text, f"/n/{note.id}/comments"), "body": "Bravo."})
+    reader = browser_for(app, session, alice)
+    opened: set[int] = set()
+
+    def began(db_session, _transaction, _connection) -> None:  # type: ignore[no-untyped-def]
+        opened.add(id(db_session))
+
+    sa.event.listen(PraxisSession, "after_begin", began)
+    try:
+        inbox = reader.get("/u/me/inbox")
+    finally:
+        sa.event.remove(PraxisSession, "after_begin", began)
+    assert inbox.status_code == 200 and "Nouveau Bob Tremblay a commenté" in page_text(inbox.text)
+    assert len(opened) == 1  # the request's session, not a second one to mark what it showed
+    assert "Nouveau" not in page_text(reader.get("/u/me/inbox").text)  # and marked it read all the same
+
+
 def test_visitors_and_members_write_to_the_authors_from_the_note(app, session):
     alice = make_user(session, "alice", name="Alice Rivard")
     bob = make_user(session, "bob", name="Bob Tremblay")
