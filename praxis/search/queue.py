@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlalchemy.orm import SessionTransaction, UOWTransaction
+from sqlmodel import Session, col, select
 
 from praxis import storage
 from praxis.config import Settings
@@ -77,7 +78,7 @@ def _affected(session: Session) -> tuple[set[str], set[str]]:
 
 
 @event.listens_for(Session, "before_flush")
-def _queue_changes(session: Session, _context, _instances) -> None:  # type: ignore[no-untyped-def]
+def _queue_changes(session: Session, _context: UOWTransaction, _instances: object) -> None:
     with session.no_autoflush:
         ids, titles = _affected(session)
         if titles:
@@ -107,7 +108,7 @@ def _apply_after_commit(session: Session) -> None:
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _forget(session: Session, _previous) -> None:  # type: ignore[no-untyped-def]
+def _forget(session: Session, _previous: SessionTransaction) -> None:
     session.info.pop(PENDING, None)
     session.info.pop(UNWRITTEN, None)
 
@@ -229,7 +230,7 @@ class Indexer:
                     return False
                 self._drain(batches)
             return True
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - the rows stay queued; _failed says why (the disk, or a traceback)
             self._failed(exc, "could not be updated")
             return False
 
@@ -246,14 +247,14 @@ class Indexer:
         for _ in itertools.count() if batches is None else range(batches):
             with self._session() as session:
                 rows = list(session.exec(select(SearchQueue.id, SearchQueue.note_id, SearchQueue.dependents)
-                                         .order_by(SearchQueue.id).limit(BATCH)))
+                                         .order_by(col(SearchQueue.id)).limit(BATCH)))
                 if not rows:
                     return
                 ids = {n for _, n, _ in rows} | documents.with_dependents(session, {n for _, n, d in rows if d})
                 docs, gone = documents.load(session, ids)
             self._apply(docs, sorted(gone))
             with self._session() as session:
-                session.execute(sa.delete(SearchQueue).where(SearchQueue.id.in_([i for i, _, _ in rows])))  # type: ignore[union-attr]
+                session.execute(sa.delete(SearchQueue).where(col(SearchQueue.id).in_([i for i, _, _ in rows])))
                 session.commit()
 
     def _apply(self, docs: list[documents.SearchDoc], gone: list[str]) -> None:
@@ -291,7 +292,7 @@ class Indexer:
         count = self.index.rebuild(self._all_documents(progress))
         # Rows queued before the rebuild read the database are in it; later ones are applied now.
         with self._session() as session:
-            session.execute(sa.delete(SearchQueue).where(SearchQueue.id <= mark))  # type: ignore[operator]
+            session.execute(sa.delete(SearchQueue).where(col(SearchQueue.id) <= mark))
             session.commit()
         self._drain()
         return count
@@ -322,6 +323,6 @@ class Indexer:
             if warm:
                 self.index.warm()
             return True
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - the rows stay queued; _failed says why (the disk, or a traceback)
             self._failed(exc, "could not be brought up to date")
             return False
