@@ -302,3 +302,21 @@ def smtp() -> Iterator[SmtpServer]:
     """A real SMTP server for the test (tests/servers.py), empty at first."""
     with smtp_server() as server:
         yield server
+
+
+# Files whose tests take tens of seconds each besides those with a test marked `slow` (real
+# servers killed and restarted): the Nu checker's crawl, then the browser's.
+LONGEST_FILES = ("tests/pages/test_html_validity.py",)
+LONG_FILES = ("tests/browser/",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The files with the longest tests run first, each whole and in its order, the rest after
+    as collected: on two workers, a long test met last keeps one worker busy while the other idles."""
+    rank: dict[object, int] = {}
+    for item in items:
+        if item.get_closest_marker("slow") or any(item.nodeid.startswith(f) for f in LONGEST_FILES):
+            rank[item.path] = 0
+        elif any(item.nodeid.startswith(f) for f in LONG_FILES):
+            rank.setdefault(item.path, 1)
+    items.sort(key=lambda item: rank.get(item.path, 2))  # stable: each group keeps its order
