@@ -135,6 +135,7 @@ def test_the_site_language_is_the_default_for_visitors_without_a_preference(sett
     app.state.engine.dispose()
 
 
+@one_database
 def test_counts_and_dates_are_written_the_way_each_language_writes_them(client, session):
     alice = make_user(session, "alice", name="Alice Martin")
     headers = token_for(client, "alice")
@@ -150,6 +151,7 @@ def test_counts_and_dates_are_written_the_way_each_language_writes_them(client, 
     assert "May 1, 2025" in client.get(f"/n/{note.id}/?lang=en").text
 
 
+@one_database
 def test_notifications_read_in_the_readers_language(client, session, app):
     alice = make_user(session, "alice", name="Alice Martin")
     make_user(session, "bob", name="Bob Smith")
