@@ -282,6 +282,22 @@ def app(settings: Settings):  # type: ignore[no-untyped-def]
     application.state.engine.dispose()
 
 
+@pytest.fixture(scope="module")
+def shared_app(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[tuple]:  # type: ignore[type-arg]
+    """One app, its test client and a session, on the first backend, built once for a module's
+    tests that only read what a module fixture wrote in it (a test that writes takes `app`)."""
+    tmp = tmp_path_factory.mktemp("shared")
+    with fresh_database(BACKENDS[0], tmp / "data", request) as url:
+        shared = Settings(data_dir=tmp / "data", database_url=url, secret_key="test-secret-key", content_dir=tmp / "no-content",
+                          site_url="https://praxis.example.org", site_name="Praxis", **CHEAP_PASSWORDS)
+        application = create_app(shared)
+        with TestClient(application, base_url="https://testserver") as c, \
+                new_session(application.state.engine, shared, write=True) as s:
+            yield application, c, s
+        application.state.search.close()
+        application.state.engine.dispose()
+
+
 @pytest.fixture
 def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
     with TestClient(app, base_url="https://testserver") as c:
