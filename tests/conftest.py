@@ -170,7 +170,7 @@ class TemplateCopies:
     def give_back(self, name: str) -> None:
         try:
             self._empty(name)
-        except Exception:
+        except (sa.exc.SQLAlchemyError, RuntimeError):  # changed beyond its rows, or not emptied: a new copy next time
             self._drop(name)
         else:
             self.clean.append(name)
