@@ -23,6 +23,8 @@ from babel.support import Translations
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from praxis.config import site_settings
+
 LANGUAGES = ("fr", "en")
 LOCALES = {"fr": "fr_CA", "en": "en_CA"}
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
@@ -33,7 +35,7 @@ CATALOGUES = Path(__file__).resolve().parent / "locale"
 def site_language(session: Any) -> str:
     """The site's language (PRAXIS_LANGUAGE), which a request's session carries: what is written
     for no reader in particular (mails, feeds) speaks it."""
-    return str(session.info.get("language", "fr"))
+    return site_settings(session).language
 
 _current: ContextVar[str] = ContextVar("praxis_language", default="fr")
 

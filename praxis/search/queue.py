@@ -1,9 +1,12 @@
 """The single write path to the search index.
 
-Every flush that touches what a note's search document holds (the note, a revision, its
-authors or readers, a carnet it is in, a carnet's title or visibility, an author's name) adds
-a `search_queue` row in the same transaction, so the change and its indexing commit or roll
-back together. After the commit, the `Indexer` applies the queue under the index's
+Every write of the site's sessions that touches what a note's search document holds (the
+note, a revision, its authors, readers or links, a carnet it is in, a carnet's title or
+visibility, an author's name) adds a `search_queue` row in the same transaction, so the change
+and its indexing commit or roll back together. Flushes and bulk statements (INSERT, UPDATE,
+DELETE run by `session.execute`, which no flush sees) are read alike, by listeners that
+`install` puts on the site's session factory (`db.session_factory`); no service tells the queue
+by hand. After the commit, the `Indexer` applies the queue under the index's
 single-writer lock (shared by every worker process); rows are deleted only once the index
 holds them, so a crash at any point leaves them for the next start, and applying a row twice
 is harmless: it rewrites the note's document from what the database holds then. When the index
@@ -18,17 +21,19 @@ import itertools
 import logging
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import ORMExecuteState, sessionmaker
+from sqlalchemy.sql import operators
 from sqlmodel import Session, select
 
 from praxis import storage
 from praxis.config import Settings
-from praxis.db import insert_rows, row_of
 from praxis.errors import Conflict
 from praxis.models import Carnet, CarnetEntry, Note, NoteAuthor, NoteReader, Revision, SearchQueue, User
 from praxis.search import documents
@@ -37,6 +42,9 @@ from praxis.search.base import Index
 log = logging.getLogger("praxis.search")
 PENDING = "search_pending"  # queued in this transaction: note id -> dependents
 UNWRITTEN = "search_unwritten"  # of those, not written to the table yet
+# An execution option: the notes of these rows are queued by a later statement of their writer
+# (an import writes its notes first, and renders, links and so queues them after).
+INDEXED_LATER = "praxis_indexed_later"
 BATCH = 500
 _indexers: weakref.WeakKeyDictionary[Engine, weakref.ref[Indexer]] = weakref.WeakKeyDictionary()
 
@@ -65,7 +73,7 @@ def _affected(session: Session) -> tuple[set[str], set[str]]:
     for obj in itertools.chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, Note):
             ids.add(obj.id)
-            if obj in session.new or obj in session.deleted or _changed(obj, "title", "kind", "visibility", "deleted_at"):
+            if obj in session.new or obj in session.deleted or _changed(obj, *LINKED_COLUMNS):
                 titles.add(obj.id)
         elif isinstance(obj, Revision | NoteAuthor | NoteReader | CarnetEntry):
             ids.add(obj.note_id)
@@ -76,8 +84,7 @@ def _affected(session: Session) -> tuple[set[str], set[str]]:
     return ids - titles, titles
 
 
-@event.listens_for(Session, "before_flush")
-def _queue_changes(session: Session, _context, _instances) -> None:  # type: ignore[no-untyped-def]
+def _queue_flush(session: Session, _context, _instances) -> None:  # type: ignore[no-untyped-def]
     with session.no_autoflush:
         ids, titles = _affected(session)
         if titles:
@@ -86,30 +93,152 @@ def _queue_changes(session: Session, _context, _instances) -> None:  # type: ign
             enqueue(session, ids)
 
 
-@event.listens_for(Session, "before_commit")
+# --- bulk statements (INSERT / UPDATE / DELETE run by session.execute, which no flush sees) ---
+
+# What linking notes' documents hold of a note (see documents.with_dependents).
+LINKED_COLUMNS = ("title", "kind", "visibility", "deleted_at")
+LINKED_BEFORE = "search_linked_before"  # note id -> those columns before this transaction's statements
+# The column naming the note a row of each table belongs to. A revision's rows are written
+# (inserted) with their note, but an UPDATE of a revision (its rendering refreshed) changes no
+# document: documents are read from the note, its people, links and carnets.
+_NOTE_COLUMN = {"note": "id", "revision": "note_id", "note_author": "note_id", "note_reader": "note_id",
+                "carnet_entry": "note_id", "note_link": "source_id"}
+_REACHING = {  # tables whose rows reach notes through another table: how to find those notes
+    "carnet": lambda ids: select(CarnetEntry.note_id).where(CarnetEntry.carnet_id.in_(ids)),  # type: ignore[attr-defined]
+    "user": lambda ids: select(NoteAuthor.note_id).where(NoteAuthor.user_id.in_(ids)),  # type: ignore[attr-defined]
+}
+
+
+def _rows(state: ORMExecuteState) -> list[dict[str, Any]]:
+    params = state.parameters
+    return list(params) if isinstance(params, list | tuple) else [params] if params else []
+
+
+def _named(where: sa.ColumnElement[Any] | None, column: sa.Column[Any]) -> set[Any] | None:
+    """The values `where` restricts `column` to (`column = x` or `column IN (...)`, alone or
+    among ANDed conditions), or None when it does not say: then the database is asked."""
+    if where is None:
+        return None
+    clauses = where.clauses if isinstance(where, sa.BooleanClauseList) and where.operator is operators.and_ else [where]
+    for clause in clauses:
+        if isinstance(clause, sa.BinaryExpression) and isinstance(clause.right, sa.BindParameter) \
+                and isinstance(clause.left, sa.Column) and clause.left.compare(column):
+            if clause.operator is operators.eq:
+                return {clause.right.value}
+            if clause.operator is operators.in_op and clause.right.expanding:
+                return set(clause.right.value)
+    return None
+
+
+def _keys(state: ORMExecuteState, table: sa.Table, name: str) -> set[Any]:
+    """The values of `table.name` in the rows the statement writes, or will update or delete."""
+    statement = state.statement
+    rows = _rows(state)
+    if state.is_insert:
+        if not rows or any(name not in row for row in rows):
+            raise TypeError(f"A bulk INSERT into {table.name} must pass its rows as parameters (the search queue reads them).")
+        return {row[name] for row in rows}
+    if rows and all(name in row for row in rows):  # an UPDATE by primary key, one row each
+        return {row[name] for row in rows}
+    where = statement.whereclause  # type: ignore[attr-defined]
+    if rows:  # by primary key, without the column: asked for those rows
+        key = table.primary_key.columns.values()[0]
+        where = key.in_([row[key.key] for row in rows])
+    named = _named(where, table.c[name])
+    if named is not None:
+        return named
+    with state.session.no_autoflush:  # what it sees is what the statement will touch
+        return set(state.session.execute(select(table.c[name]).where(where) if where is not None else select(table.c[name])).scalars())
+
+
+def _sets(state: ORMExecuteState, columns: Iterable[str]) -> bool:
+    """Whether an UPDATE may set one of `columns` (unknown for `.values()`: assumed so)."""
+    rows = _rows(state)
+    return not rows or any(column in row for row in rows for column in columns)
+
+
+def _queue_statement(state: ORMExecuteState) -> None:
+    """Queue the notes a bulk statement changes, as a flush queues those it writes."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    statement = state.statement
+    table = getattr(statement, "table", None)
+    name = getattr(table, "name", None)
+    if name not in _NOTE_COLUMN and name not in _REACHING:
+        return
+    if state.execution_options.get(INDEXED_LATER) or (name == "revision" and state.is_update):
+        return
+    assert isinstance(table, sa.Table)
+    session = state.session
+    if name in _REACHING:
+        if state.is_insert or (state.is_update and not _sets(state, ("title", "visibility", "display_name", "username"))):
+            return  # a new carnet or person is in no document yet
+        owners = _keys(state, table, table.primary_key.columns.values()[0].key)
+        if owners:
+            with session.no_autoflush:
+                enqueue(session, session.execute(_REACHING[name](list(owners))).scalars())
+        return
+    ids = _keys(state, table, _NOTE_COLUMN[name])
+    if not ids:
+        return
+    if name != "note" or state.is_insert or state.is_delete:
+        enqueue(session, ids, dependents=name == "note")
+        return
+    enqueue(session, ids)
+    if _sets(state, LINKED_COLUMNS):
+        # Whether linking notes must follow is known once the transaction's statements are done:
+        # what the notes were is kept now, compared as it commits.
+        before: dict[str, tuple[Any, ...]] = session.info.setdefault(LINKED_BEFORE, {})
+        wanted = [i for i in ids if i not in before]
+        if wanted:
+            with session.no_autoflush:
+                before.update({row[0]: tuple(row[1:]) for row in session.execute(_linked(wanted))})
+
+
+def _linked(ids: Sequence[str]) -> sa.Select[Any]:
+    table = Note.__table__  # type: ignore[attr-defined]
+    return sa.select(table.c.id, *(table.c[c] for c in LINKED_COLUMNS)).where(table.c.id.in_(ids))
+
+
 def _write_queue(session: Session) -> None:
     session.flush()  # what it holds queues its notes first
+    before = session.info.pop(LINKED_BEFORE, None)
+    if before:
+        changed = [row[0] for row in session.execute(_linked(list(before))) if tuple(row[1:]) != before[row[0]]]
+        enqueue(session, changed, dependents=True)
     unwritten = session.info.pop(UNWRITTEN, None)
     if unwritten:
-        insert_rows(session, SearchQueue, [row_of(SearchQueue(note_id=note_id, dependents=dependents))
-                                           for note_id, dependents in unwritten.items()])
+        session.execute(sa.insert(SearchQueue.__table__), [  # type: ignore[attr-defined]
+            {"note_id": note_id, "dependents": dependents} for note_id, dependents in unwritten.items()])
 
 
-@event.listens_for(Session, "after_commit")
-def _apply_after_commit(session: Session) -> None:
-    if not session.info.pop(PENDING, None):
-        return
-    engine = session.info.get("engine")
-    ref = _indexers.get(engine) if engine is not None else None
-    indexer = ref() if ref else None
-    if indexer is not None:
-        indexer.poke()
-
-
-@event.listens_for(Session, "after_soft_rollback")
 def _forget(session: Session, _previous) -> None:  # type: ignore[no-untyped-def]
     session.info.pop(PENDING, None)
     session.info.pop(UNWRITTEN, None)
+    session.info.pop(LINKED_BEFORE, None)
+
+
+def install(sessions: sessionmaker[Any], engine: Engine) -> None:
+    """Make every session of `sessions` (the site's, see db.session_factory) queue the notes it
+    changes, by its flushes and its bulk statements alike, write the queue as it commits and
+    wake this process's indexer of `engine` after."""
+
+    engine_ref = weakref.ref(engine)  # the factory keeps no engine alive
+
+    def poke(session: Session) -> None:
+        if not session.info.pop(PENDING, None):
+            return
+        engine = engine_ref()
+        ref = _indexers.get(engine) if engine is not None else None
+        indexer = ref() if ref else None
+        if indexer is not None:
+            indexer.poke()
+
+    event.listen(sessions, "before_flush", _queue_flush)
+    event.listen(sessions, "do_orm_execute", _queue_statement)
+    event.listen(sessions, "before_commit", _write_queue)
+    event.listen(sessions, "after_commit", poke)
+    event.listen(sessions, "after_soft_rollback", _forget)
 
 
 @dataclass
@@ -211,9 +340,9 @@ class Indexer:
         self.ensure(timeout=self.wait)  # as at start: an index a failed rebuild left missing is built
 
     def _session(self) -> Session:
-        session = Session(self.engine, expire_on_commit=False)
-        session.info["engine"] = None  # its commits must not call back into sync()
-        return session
+        # Not one of the site's sessions (db.session_factory): what it deletes from the queue
+        # queues nothing, and its commits do not wake the indexer.
+        return Session(self.engine, expire_on_commit=False)
 
     def pending(self) -> int:
         with self._session() as session:
