@@ -35,7 +35,7 @@ from sqlmodel import Session, select
 from praxis import storage
 from praxis.config import Settings
 from praxis.errors import Conflict
-from praxis.models import Carnet, CarnetEntry, Note, NoteAuthor, NoteReader, Revision, SearchQueue, User
+from praxis.models import Carnet, CarnetEntry, Note, NoteAuthor, NoteLink, NoteReader, Revision, SearchQueue, User
 from praxis.search import documents
 from praxis.search.base import Index
 
@@ -101,11 +101,11 @@ LINKED_BEFORE = "search_linked_before"  # note id -> those columns before this t
 # The column naming the note a row of each table belongs to. A revision's rows are written
 # (inserted) with their note, but an UPDATE of a revision (its rendering refreshed) changes no
 # document: documents are read from the note, its people, links and carnets.
-_NOTE_COLUMN = {"note": "id", "revision": "note_id", "note_author": "note_id", "note_reader": "note_id",
-                "carnet_entry": "note_id", "note_link": "source_id"}
-_REACHING = {  # tables whose rows reach notes through another table: how to find those notes
-    "carnet": lambda ids: select(CarnetEntry.note_id).where(CarnetEntry.carnet_id.in_(ids)),  # type: ignore[attr-defined]
-    "user": lambda ids: select(NoteAuthor.note_id).where(NoteAuthor.user_id.in_(ids)),  # type: ignore[attr-defined]
+_NOTE_COLUMN = {Note.__tablename__: "id", Revision.__tablename__: "note_id", NoteAuthor.__tablename__: "note_id",
+                NoteReader.__tablename__: "note_id", CarnetEntry.__tablename__: "note_id", NoteLink.__tablename__: "source_id"}
+_REACHING: dict[str, Callable[[list[Any]], sa.Select[Any]]] = {  # rows reaching notes through another table
+    Carnet.__tablename__: lambda ids: select(CarnetEntry.note_id).where(CarnetEntry.carnet_id.in_(ids)),  # type: ignore[attr-defined]
+    User.__tablename__: lambda ids: select(NoteAuthor.note_id).where(NoteAuthor.user_id.in_(ids)),  # type: ignore[attr-defined]
 }
 
 
@@ -138,10 +138,10 @@ def _keys(state: ORMExecuteState, table: sa.Table, name: str) -> set[Any]:
         if not rows or any(name not in row for row in rows):
             raise TypeError(f"A bulk INSERT into {table.name} must pass its rows as parameters (the search queue reads them).")
         return {row[name] for row in rows}
-    if rows and all(name in row for row in rows):  # an UPDATE by primary key, one row each
-        return {row[name] for row in rows}
     where = statement.whereclause  # type: ignore[attr-defined]
-    if rows:  # by primary key, without the column: asked for those rows
+    if rows and where is None:  # an UPDATE or DELETE by primary key, one row each
+        if all(name in row for row in rows):
+            return {row[name] for row in rows}
         key = table.primary_key.columns.values()[0]
         where = key.in_([row[key.key] for row in rows])
     named = _named(where, table.c[name])
@@ -163,7 +163,7 @@ def _queue_statement(state: ORMExecuteState) -> None:
         return
     statement = state.statement
     table = getattr(statement, "table", None)
-    name = getattr(table, "name", None)
+    name = getattr(table, "name", "")
     if name not in _NOTE_COLUMN and name not in _REACHING:
         return
     if state.execution_options.get(INDEXED_LATER) or (name == "revision" and state.is_update):

@@ -98,9 +98,9 @@ def sign_in(*, session: Session, username: str, password: str, address: str) -> 
     raise NotSignedIn(BAD_CREDENTIALS, keep_writes=True)
 
 
-def register(*, session: Session, actor: User | None, data: RegisterRequest, registration: str) -> User:
+def register(*, session: Session, actor: User | None, data: RegisterRequest) -> User:
     """Open an account: anyone while registration is open, only admins once it is closed."""
-    if not policy.can_register(actor, registration):
+    if not policy.can_register(actor, site_settings(session).registration):
         raise Forbidden("Registration is closed; an administrator creates accounts.")
     return create_user(
         session=session,
@@ -199,9 +199,10 @@ class IssuedToken(NamedTuple):
 
 
 def issue_token(*, session: Session, user: User, kind: str, name: str | None = None, days: int | None = None) -> IssuedToken:
-    """Create a session or API token (expiring after `days`, if given); only its digest is stored."""
+    """Create a session or API token, expiring after `days` (by default its kind's lifetime on
+    the site: PRAXIS_SESSION_DAYS, PRAXIS_API_TOKEN_DAYS); only its digest is stored."""
     raw = secrets.token_urlsafe(32)
-    expires = utcnow() + timedelta(days=days) if days else None
+    expires = utcnow() + (timedelta(days=days) if days else lifetime(session, kind))
     session.add(AuthToken(user_id=user.id, kind=kind, token_hash=_digest(raw), name=name, expires_at=expires))
     session.flush()
     return IssuedToken(raw, expires)

@@ -23,7 +23,7 @@ PASSWORDS_DIFFER = N_("Les deux mots de passe diffèrent.")
 
 def _signed_in_response(request: Request, session, user, next_url: str) -> Response:  # type: ignore[no-untyped-def]
     settings = request.app.state.settings
-    raw = accounts.issue_token(session=session, user=user, kind="session", days=settings.session_days).token
+    raw = accounts.issue_token(session=session, user=user, kind="session").token
     response = RedirectResponse(safe_next(next_url), status_code=303)
     response.set_cookie(
         SESSION_COOKIE, sign_session(request, raw), max_age=settings.session_days * 86400,
@@ -85,7 +85,7 @@ async def register(request: Request, session: SessionDep, actor: ActorDep) -> Re
     if data is None:
         return page(request, "auth/register.html", {"values": shown, "errors": errors}, status_code=422)
     try:
-        user = accounts.register(session=session, actor=actor, data=data, registration=request.app.state.settings.registration)
+        user = accounts.register(session=session, actor=actor, data=data)
     except (Invalid, Conflict) as exc:
         settle_refusal(session, exc)
         field = getattr(exc, "field", None) or exc.extra.get("field") or "form"

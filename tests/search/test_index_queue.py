@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from praxis.app import create_app
 from praxis.cli import app as cli
 from praxis.db import make_engine, new_session
-from praxis.models import Note, NoteAuthor, SearchQueue
+from praxis.models import Note, NoteAuthor, SearchQueue, User
 from praxis.schemas import NoteCreate
 from praxis.search import make_index
 from praxis.search.whoosh_index import VERSION as WHOOSH_VERSION
@@ -161,9 +161,12 @@ def test_a_bulk_statement_written_by_no_service_reaches_the_index(client, sessio
     session.execute(sa.update(Note).where(Note.id == note.id).values(title="Relevé des bocages"))
     session.commit()
     assert _search_ids(client, "bocages") == [note.id]
+    session.execute(sa.update(User).where(User.id == alice.id).values(display_name="Alicia Ferrandière"))
+    session.commit()
+    assert _search_ids(client, "ferrandière") == [note.id]  # an author's name, reached through the note's authors
     session.execute(sa.delete(NoteAuthor).where(NoteAuthor.note_id == note.id))
     session.commit()
-    assert _search_ids(client, "alice") == []
+    assert _search_ids(client, "ferrandière") == []
 
 
 def test_a_term_renamed_by_a_bulk_statement_renames_it_in_the_notes_linking_to_it(client, session):
