@@ -15,7 +15,7 @@ from praxis.search.base import FACETS, Filters, SearchRequest
 from praxis.markdown import plain_text
 from praxis.search.highlight import snippet
 from praxis.search.query import Query, parse
-from praxis.search.queue import Indexer
+from praxis.search.indexer import Indexer
 from praxis.services.notes import _authors_of
 from praxis.services.urls import note_url
 
