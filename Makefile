@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install clean bench bench-search bench-load messages
+.PHONY: run test check install clean bench bench-search bench-load messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +24,15 @@ install: $(STAMP) $(NODE_STAMP)
 run: $(STAMP)
 	$(BIN)/praxis serve
 
-## Set up, then run the whole test suite on SQLite and on PostgreSQL (127.0.0.1:5432, user postgres).
-test: $(STAMP) $(NODE_STAMP)
+## Set up, check lint (ruff) and types (mypy), then run the whole test suite on SQLite and on PostgreSQL
+## (127.0.0.1:5432, user postgres). Their settings are in pyproject.toml.
+test: $(STAMP) $(NODE_STAMP) check
 	$(BIN)/python -m pytest -n 2
+
+## Lint and types alone (a few seconds; `make test` runs them first and stops on any finding).
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 ## Interface strings: gather them from the code and templates into the English catalogue
 ## (praxis/locale/en/LC_MESSAGES/messages.po), keeping what is translated; then fill the empty msgstr.
@@ -35,7 +41,7 @@ messages: $(STAMP)
 	$(BIN)/pybabel -q update -i $(VENV)/messages.pot -d praxis/locale -l en --ignore-obsolete --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
 
 ## Benchmarks (see bench/ and docs/benchmarks.md): suggestions, search and load at 10 000 and 100 000 notes on SQLite,
 ## and load at 1 000 000 notes on PostgreSQL (several hours, most of them loading the million notes).

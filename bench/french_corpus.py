@@ -29,18 +29,21 @@ import re
 import statistics
 import sys
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from html import escape
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench import french_vocab as V  # noqa: E402
-from praxis.markdown import Resolved, fold, render, slugify  # noqa: E402
-from praxis.models import (  # noqa: E402
+from bench import french_vocab as V
+from bench.corpus import inserted_id
+from praxis.markdown import Resolved, fold, render, slugify
+from praxis.models import (
     Carnet,
     CarnetEntry,
     CarnetMember,
@@ -52,10 +55,11 @@ from praxis.models import (  # noqa: E402
     NoteReader,
     Revision,
     User,
+    table_of,
 )
 
-NOW = datetime(2025, 9, 1, 12, 0, tzinfo=timezone.utc)  # fixed, so that a seed gives the same site
-FIRST_DAY = datetime(2016, 1, 1, tzinfo=timezone.utc)
+NOW = datetime(2025, 9, 1, 12, 0, tzinfo=UTC)  # fixed, so that a seed gives the same site
+FIRST_DAY = datetime(2016, 1, 1, tzinfo=UTC)
 LICENCES = ["CC-BY-SA-4.0"] * 6 + ["CC-BY-4.0"] * 2 + ["CC0-1.0", "CC-BY-NC-SA-4.0", "all-rights-reserved"]
 AUTHORS = 200
 CARNETS = 50
@@ -76,7 +80,7 @@ class Zipf:
             self.cum.append(total)
         self.total = total
 
-    def draw(self, rng: random.Random):  # type: ignore[no-untyped-def]
+    def draw(self, rng: random.Random) -> Any:
         return self.items[bisect.bisect(self.cum, rng.random() * self.total)]
 
 
@@ -131,7 +135,7 @@ def vocabulary_forms(lex: Lexicon | None = None) -> dict[str, float]:
             if len(word) > 2 and word.isalpha():
                 weights[word] = weights.get(word, 0.0) + w
 
-    def pool(z: Zipf):  # type: ignore[no-untyped-def]
+    def pool(z: Zipf) -> Iterator[tuple[Any, float]]:
         previous = 0.0
         for item, cum in zip(z.items, z.cum):
             yield item, (cum - previous) / z.total
@@ -635,7 +639,7 @@ class Summary:
 
 def _people(rng: random.Random) -> list[dict]:
     names: set[str] = set()
-    users = []
+    users: list[dict[str, Any]] = []
     while len(users) < AUTHORS:
         first, last = rng.choice(V.FIRST_NAMES), rng.choice(V.LAST_NAMES)
         name = f"{first} {last}"
@@ -678,7 +682,7 @@ def generate(engine: sa.Engine, count: int, *, seed: int = 2025, batch: int = 2_
     # People, communities and carnets first.
     users = _people(rng)
     with engine.begin() as conn:
-        user_ids = [conn.execute(sa.insert(User.__table__).values(**u)).inserted_primary_key[0] for u in users]
+        user_ids = [inserted_id(conn.execute(sa.insert(table_of(User)).values(**u))) for u in users]
     usernames = dict(zip(user_ids, (u["username"] for u in users)))
     reader_id = user_ids[0]
     summary.reader = usernames[reader_id]
@@ -710,10 +714,10 @@ def generate(engine: sa.Engine, count: int, *, seed: int = 2025, batch: int = 2_
         for j, uid in enumerate(people):
             carnet_members.append(dict(carnet_id=cid, user_id=uid, role="manager" if j == 0 else "contributor", added_at=when))
     with engine.begin() as conn:
-        conn.execute(sa.insert(Community.__table__), communities)
-        conn.execute(sa.insert(CommunityMember.__table__), members)
-        conn.execute(sa.insert(Carnet.__table__), carnets)
-        conn.execute(sa.insert(CarnetMember.__table__), carnet_members)
+        conn.execute(sa.insert(table_of(Community)), communities)
+        conn.execute(sa.insert(table_of(CommunityMember)), members)
+        conn.execute(sa.insert(table_of(Carnet)), carnets)
+        conn.execute(sa.insert(table_of(CarnetMember)), carnet_members)
     carnets_by_theme: dict[str, list[str]] = {}
     for cid, theme in carnet_theme.items():
         carnets_by_theme.setdefault(theme, []).append(cid)
@@ -727,7 +731,7 @@ def generate(engine: sa.Engine, count: int, *, seed: int = 2025, batch: int = 2_
     taken_keys: set[str] = set()
     earlier: list[str] = []  # ids of notes already written, for explicit links
 
-    def unique_title(make) -> str:  # type: ignore[no-untyped-def]
+    def unique_title(make: Callable[[], str]) -> str:
         for attempt in itertools.count():
             title = make() if attempt < 20 else f"{make()} ({attempt})"
             if fold(title) not in taken_keys:
@@ -809,11 +813,11 @@ def generate(engine: sa.Engine, count: int, *, seed: int = 2025, batch: int = 2_
             rows["link"].extend(dict(source_id=nid, target_id=link_ids[t], target_title=t, target_key=fold(t),
                                      origin="wikilink") for t in wikilinks)
             n_carnets = rng.choices([0, 1, 2, 3], [55, 30, 10, 5])[0]
-            chosen: set[str] = set()
+            filed_in: set[str] = set()
             for _ in range(n_carnets):
                 pool = carnets_by_theme.get(writer.theme) if rng.random() < 0.7 else None
-                chosen.add(rng.choice(pool or list(carnet_theme)))
-            for cid in sorted(chosen):
+                filed_in.add(rng.choice(pool or list(carnet_theme)))
+            for cid in sorted(filed_in):
                 positions[cid] += 1
                 rows["entry"].append(dict(carnet_id=cid, note_id=nid, added_by_id=rng.choice(carnet_people[cid]),
                                           added_at=min(NOW, updated + timedelta(days=rng.randint(0, 90))),
@@ -824,15 +828,15 @@ def generate(engine: sa.Engine, count: int, *, seed: int = 2025, batch: int = 2_
             summary.words.append(count_words(body))
             summary.body_bytes += len(body.encode("utf-8"))
         with engine.begin() as conn:
-            conn.execute(sa.insert(Note.__table__), rows["note"])
-            conn.execute(sa.insert(Revision.__table__), rows["revision"])
-            conn.execute(sa.insert(NoteAuthor.__table__), rows["author"])
+            conn.execute(sa.insert(table_of(Note)), rows["note"])
+            conn.execute(sa.insert(table_of(Revision)), rows["revision"])
+            conn.execute(sa.insert(table_of(NoteAuthor)), rows["author"])
             if rows["reader"]:
-                conn.execute(sa.insert(NoteReader.__table__), rows["reader"])
+                conn.execute(sa.insert(table_of(NoteReader)), rows["reader"])
             if rows["link"]:
-                conn.execute(sa.insert(NoteLink.__table__), rows["link"])
+                conn.execute(sa.insert(table_of(NoteLink)), rows["link"])
             if rows["entry"]:
-                conn.execute(sa.insert(CarnetEntry.__table__), rows["entry"])
+                conn.execute(sa.insert(table_of(CarnetEntry)), rows["entry"])
         summary.links += len(rows["link"])
         summary.entries += len(rows["entry"])
         summary.notes += len(rows["note"])

@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.queries import query_sets  # noqa: E402
+from bench.queries import query_sets
 
 _TAG = re.compile(r"<[^>]+>")
 

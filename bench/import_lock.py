@@ -25,9 +25,9 @@ from pathlib import Path
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.load import copy_people, corpus  # noqa: E402
-from praxis.config import Settings  # noqa: E402
-from praxis.db import make_engine, writer  # noqa: E402
+from bench.load import copy_people, corpus
+from praxis.config import Settings
+from praxis.db import make_engine, writer
 
 
 def probe(settings: Settings, stop: threading.Event, waits: list[float]) -> None:
@@ -54,7 +54,7 @@ def main() -> None:
     env = {**os.environ, "PRAXIS_DATA_DIR": str(data), "PRAXIS_SECRET_KEY": "bench-import"}
     subprocess.run([sys.executable, "-m", "praxis", "db", "upgrade"], env=env, check=True, stdout=subprocess.DEVNULL)
     copy_people(source, settings)
-    stop, waits = threading.Event(), []
+    stop, waits = threading.Event(), list[float]()
     prober = threading.Thread(target=probe, args=(settings, stop, waits))
     prober.start()
     started = time.perf_counter()

@@ -41,12 +41,12 @@ import httpx
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.french_corpus import generate  # noqa: E402
-from bench.queries import query_sets  # noqa: E402
-from bench.search import busy_cpu_seconds, ensure_database, free_port, process_tree, tree_rss_mb, wait_until_up  # noqa: E402
-from praxis.config import Settings  # noqa: E402
-from praxis.db import make_engine, session_scope, upgrade  # noqa: E402
-from praxis.models import Community, CommunityMember, User  # noqa: E402
+from bench.french_corpus import generate
+from bench.queries import query_sets
+from bench.search import busy_cpu_seconds, ensure_database, free_port, process_tree, tree_rss_mb, wait_until_up
+from praxis.config import Settings
+from praxis.db import make_engine, session_scope, upgrade
+from praxis.models import Community, CommunityMember, User, table_of
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -98,9 +98,9 @@ def copy_people(source: Path, settings: Settings) -> None:
     target = make_engine(settings)
     with scratch.connect() as src, target.begin() as dst:
         for model in (User, Community, CommunityMember):
-            rows = [dict(r._mapping) for r in src.execute(sa.select(model.__table__))]
+            rows = [dict(r._mapping) for r in src.execute(sa.select(table_of(model)))]
             if rows:
-                dst.execute(sa.insert(model.__table__), rows)
+                dst.execute(sa.insert(table_of(model)), rows)
         if target.dialect.name == "postgresql":
             dst.exec_driver_sql("SELECT setval('user_account_id_seq', (SELECT max(id) FROM user_account))")
     scratch.dispose()
@@ -256,12 +256,12 @@ def main() -> None:
                     per = len(saves) // len(CLIENTS)  # each run saves notes no other run saved: all at revision 1
                     batch = saves[run * per:(run + 1) * per]
                     with engine.connect() as conn:
-                        bodies = dict(conn.execute(sa.text("SELECT id, body FROM note WHERE id IN :ids").bindparams(
+                        bodies: dict[str, str] = dict(conn.execute(sa.text("SELECT id, body FROM note WHERE id IN :ids").bindparams(
                             sa.bindparam("ids", expanding=True)), {"ids": batch}).all())
                     lines = (f"{i}\t{json.dumps(bodies[i] + f' Relu lors du passage {run + 1}.', ensure_ascii=False)}\n"
                              for i in batch)
                     (work / "save.txt").write_text("".join(lines), encoding="utf-8")
-                    args_ = ("save", str(work / "save.txt"), token, "1")
+                    args_: tuple[str, ...] = ("save", str(work / "save.txt"), token, "1")
                 else:
                     file = work / f"{name}.txt"
                     if path is not None:

@@ -16,8 +16,8 @@ import unicodedata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench import french_vocab as V  # noqa: E402
-from bench.french_corpus import build_lexicon, vocabulary_forms  # noqa: E402
+from bench import french_vocab as V
+from bench.french_corpus import build_lexicon, vocabulary_forms
 
 _STOPWORDS = {"des", "aux", "les", "une", "sur", "par", "pour", "dans", "avec", "est", "qui", "que"}
 

@@ -43,10 +43,10 @@ import httpx
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.french_corpus import generate, reader_username  # noqa: E402
-from bench.queries import query_sets  # noqa: E402
-from praxis.config import Settings  # noqa: E402
-from praxis.db import make_engine, upgrade  # noqa: E402
+from bench.french_corpus import generate, reader_username
+from bench.queries import query_sets
+from praxis.config import Settings
+from praxis.db import make_engine, upgrade
 
 PASSWORD = "bench-search-password"
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -194,7 +194,8 @@ def wait_until_up(base: str, server: subprocess.Popen, log: Path, limit: float =
 def measure(client: httpx.Client, queries: list[str], warmup: int = 20) -> dict:
     for q in queries[:warmup]:
         client.get("/api/v1/search", params={"q": q})
-    timings, totals, errors = [], [], {}
+    timings, totals = [], []
+    errors: dict[str, int] = {}
     for q in queries:
         t0 = time.perf_counter()
         response = client.get("/api/v1/search", params={"q": q})
@@ -270,7 +271,7 @@ def main() -> None:
     db_mb_before = None
     if database == "postgresql":
         with engine.connect() as conn:
-            db_mb_before = round(conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar() / 1e6, 1)
+            db_mb_before = round(conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar_one() / 1e6, 1)
     engine.dispose()
 
     reindex = None
@@ -282,7 +283,7 @@ def main() -> None:
     if database == "postgresql":
         engine = make_engine(settings)
         with engine.connect() as conn:
-            index_size["database_mb"] = round(conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar() / 1e6, 1)
+            index_size["database_mb"] = round(conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar_one() / 1e6, 1)
         index_size["database_mb_before_reindex"] = db_mb_before
         engine.dispose()
 

@@ -25,9 +25,9 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.corpus import WORDS, generate  # noqa: E402
-from praxis.config import Settings  # noqa: E402
-from praxis.db import make_engine, upgrade  # noqa: E402
+from bench.corpus import WORDS, generate
+from praxis.config import Settings
+from praxis.db import make_engine, upgrade
 
 
 def free_port() -> int:
@@ -66,6 +66,8 @@ def main() -> None:
 
     with new_session(engine, settings, write=True) as session:
         reader = accounts.get_user(session, "auteur0")
+        if reader is None:
+            sys.exit("the generated corpus has no auteur0")
         token = accounts.issue_token(session=session, user=reader, kind="api").token
         session.commit()
     if engine.dialect.name == "postgresql":

@@ -161,7 +161,7 @@ def _consistent_snapshot(settings: Settings, work: Path, linker: _BlobLinker,
                          say: Progress) -> tuple[_Snapshot, set[str], int]:
     """A database snapshot and a hard link to every blob it names, retried while blobs vanish."""
     previous: set[str] | None = None
-    for attempt in range(1, SNAPSHOT_ATTEMPTS + 1):
+    for attempt in range(1, SNAPSHOT_ATTEMPTS + 1):  # noqa: B007 - returned after the loop
         take = _snapshot_sqlite if settings.is_sqlite else _snapshot_postgres
         snapshot, missing = take(settings, work, linker.link)
         if not missing:
@@ -243,8 +243,11 @@ def _read_site(conn: Any, exists: Callable[[str], bool]) -> tuple[str, dict[str,
     """Revision, counts and named blobs, read on a DB-API or SQLAlchemy connection."""
 
     def rows(sql: str) -> list[tuple[Any, ...]]:
-        result = conn.execute(sa.text(sql)) if isinstance(conn, sa.Connection) else conn.execute(sql)
-        return [tuple(row) for row in result]
+        # An if statement, not a conditional expression: mypy 2.4.1 crashes inferring the latter's
+        # type (Result[*tuple[Any, ...]] joined with Any).
+        if isinstance(conn, sa.Connection):
+            return [tuple(row) for row in conn.execute(sa.text(sql))]
+        return [tuple(row) for row in conn.execute(sql)]
 
     if not exists("alembic_version") or not exists("note"):
         raise BackupError("the database holds no Praxis site (no tables); nothing to back up")
@@ -326,7 +329,7 @@ def _write_archive(out: IO[bytes], settings: Settings, snapshot: _Snapshot, miss
     secret_bytes = secret.read_bytes() if secret.is_file() else None
     blobs = sorted(linker.linked.items())
     thumbs = sorted(linker.thumbs.items())
-    manifest = {
+    manifest: dict[str, Any] = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
@@ -511,7 +514,7 @@ def _archive(path: Path) -> Iterator[tuple[dict[str, Any], tarfile.TarFile]]:
 
 def _unreadable(path: Path, exc: BaseException) -> str:
     if isinstance(exc, EOFError) or "unexpected end" in str(exc):
-        return f"{path} is truncated ({exc or 'the file ends too soon'})"
+        return f"{path} is truncated ({str(exc) or 'the file ends too soon'})"
     return f"{path} is not a Praxis backup ({exc})"
 
 
@@ -543,12 +546,12 @@ def _extract(path: Path, manifest: dict[str, Any], tar: tarfile.TarFile, staging
                 raise BackupError(f"{path} is not a Praxis backup (unexpected entry {name})")
             target.parent.mkdir(parents=True, exist_ok=True)
             digest = _copy_member(tar, member, target)
-            if kind == "blob" and digest != blob.group(2):  # type: ignore[union-attr]
+            if kind == "blob" and blob is not None and digest != blob.group(2):
                 raise BackupError(f"{path} is damaged ({name} does not hold the bytes it is named after)")
             if kind in ("database", SECRET_KEY):
                 found[kind] = digest
     except _TAR_ERRORS as exc:
-        raise BackupError(f"{path} is truncated or damaged ({exc or type(exc).__name__})") from None
+        raise BackupError(f"{path} is truncated or damaged ({str(exc) or type(exc).__name__})") from None
     if "database" not in found or blobs != uploads.get("blobs") or thumbs != uploads.get("thumbnails") \
             or found.get(SECRET_KEY) != manifest.get("secret_key"):
         raise BackupError(f"{path} is truncated or damaged (it lacks entries its manifest lists)")

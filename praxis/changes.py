@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import ORMExecuteState, sessionmaker
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from praxis.models import SiteState, utcnow
 
@@ -58,7 +58,7 @@ def _before_commit(session: Session) -> None:
     session.flush()
     if session.info.pop(_CHANGED, False):
         session.execute(
-            sa.update(SiteState).where(SiteState.id == 1).values(version=SiteState.version + 1, changed_at=utcnow())
+            sa.update(SiteState).where(col(SiteState.id) == 1).values(version=col(SiteState.version) + 1, changed_at=utcnow())
         )
 
 
@@ -80,5 +80,5 @@ def track(sessions: sessionmaker[Any]) -> None:
 def current(engine: sa.Engine) -> Version:
     """The counter as committed now (one indexed read)."""
     with engine.connect() as conn:
-        row = conn.execute(sa.select(SiteState.version, SiteState.changed_at).where(SiteState.id == 1)).one()
+        row = conn.execute(sa.select(col(SiteState.version), col(SiteState.changed_at)).where(col(SiteState.id) == 1)).one()
     return Version(number=row[0], changed_at=row[1])

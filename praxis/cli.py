@@ -16,12 +16,19 @@ from typing import Annotated, Any
 import sqlalchemy as sa
 import typer
 
+from praxis import policy, storage
 from praxis.config import Settings
 from praxis.db import (
-    current_revision, head_revision, make_engine, refresh_statistics, session_scope, site_lock, upgrade, vacuum_after_bulk,
+    current_revision,
+    head_revision,
+    make_engine,
+    refresh_statistics,
+    session_scope,
+    site_lock,
+    upgrade,
+    vacuum_after_bulk,
 )
 from praxis.errors import DomainError
-from praxis import policy, storage
 from praxis.models import Carnet, KnowledgeBase, Note
 from praxis.schemas import UserCreate
 from praxis.services import accounts, transfer
@@ -82,7 +89,7 @@ def _storage_line(exc: BaseException) -> str | None:
     """One line for a write a full or read-only disk refused (praxis/storage.py), or None."""
     try:
         settings: Settings | None = Settings()
-    except Exception:
+    except Exception:  # noqa: BLE001 - settings that do not load leave the line without a folder
         settings = None
     folder = settings.data_dir.resolve() if settings else None
     kind = storage.problem(exc, folder)
@@ -105,7 +112,7 @@ def prepare_site(settings: Settings) -> transfer.ImportReport | None:
         report = None
         # Servers starting together on one PostgreSQL database seed it once: the others wait, then find it full.
         with site_lock(engine, "seed"), session_scope(engine, settings) as session:
-            empty = not session.exec(sa.select(sa.func.count()).select_from(Note)).one()[0]  # type: ignore[call-overload]
+            empty = not session.execute(sa.select(sa.func.count()).select_from(Note)).scalar_one()
             content = settings.resolved_content_dir
             if empty and content.is_dir():
                 report = transfer.import_path(session=session, path=content, at_once=True)  # before serving: all or nothing
@@ -168,7 +175,6 @@ def serve(
         warn(warning)
     typer.echo(f"Praxis on http://{host}:{port}/ (data in {settings.data_dir.resolve()})")
     from praxis.logs import logging_config
-
     from praxis.search import indexing
 
     # The workers answer a write once it is committed; one process beside them indexes it.

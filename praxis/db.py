@@ -236,9 +236,10 @@ def end_writes(session: Session) -> None:
 
 def settle_refusal(session: Session, exc: DomainError) -> None:
     """End the transaction of a write a service refused: what the refusal must keep (a failed
-    sign-in or password guess, counted) is committed, the rest rolled back. `session_scope` ends a
-    refusal that reaches it this way; a route that answers a refusal itself (a form shown again
-    with its errors) calls this, so both doors keep the same writes."""
+    sign-in or password guess, counted) is committed, the rest rolled back. Every refusal of a
+    request ends this way, in `session_scope`, whatever door it came through: routes never answer
+    a refusal inside their transaction (a refused form's page is shown by the error handler,
+    web/forms.form_page, once this is done)."""
     if exc.keep_writes:
         session.commit()
     else:

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -42,6 +43,14 @@ def get_session(request: Request) -> Iterator[Session]:
     write = request.method not in _READ_METHODS and not (
         getattr(endpoint, "reads_only", False) or getattr(endpoint, "writes_late", False))
     with session_scope(request.app.state.engine, request.app.state.settings, write=write) as session:
+        yield session
+
+
+@contextmanager
+def reading_session(request: Request) -> Iterator[Session]:
+    """A transaction that only reads, for a page shown once the request's own has ended (the page
+    of a refused form, shown by the error handler)."""
+    with session_scope(request.app.state.engine, request.app.state.settings, write=False) as session:
         yield session
 
 

@@ -6,12 +6,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from praxis import i18n
+from praxis.i18n import N_
 
 
 class DomainError(Exception):
     """Base of the errors a service raises; `status` is the HTTP status it maps to."""
 
     status = 400
+    # The error page's title and sentence (message ids) when the error says nothing of its own;
+    # None: those of its status. A kind of error sets them, so a page never guesses them.
+    title: str | None = None
+    explanation: str | None = None
 
     def __init__(self, message: str, *, keep_writes: bool = False, text: str | None = None,
                  params: Mapping[str, Any] | None = None, labels: tuple[str, ...] = (), **extra: Any) -> None:
@@ -24,8 +29,10 @@ class DomainError(Exception):
         self.params = dict(params or {})
         self.labels = labels
         self.extra = extra
-        # True when what the service wrote before refusing must still be committed
-        # (a failed sign-in is recorded, so that guessing can be rate-limited).
+        # True when what the service wrote before refusing must still be committed (a failed
+        # sign-in or password guess is recorded, so that guessing can be rate-limited): the
+        # request's transaction (db.session_scope) commits it and rolls back nothing else, whatever
+        # door the refusal came through and however its page is shown.
         self.keep_writes = keep_writes
 
     def shown(self) -> str:
@@ -64,7 +71,20 @@ class NotFound(DomainError):
 
 
 class Conflict(DomainError):
+    """A refusal because of how things stand (already in the carnet, already answered): no one's
+    edit conflicts with anyone's, so the page says the action is not possible, and why."""
+
     status = 409
+    title = N_("Action impossible")
+    explanation = N_("Cette action n'est pas possible dans l'état actuel des choses. Rien n'a été modifié.")
+
+
+class StaleEdit(Conflict):
+    """A change made from a version that someone else changed since: nothing was overwritten.
+    The only conflict whose page says that someone else changed the content meanwhile."""
+
+    title = N_("Conflit de modification")
+    explanation = N_("Quelqu'un d'autre a modifié ce contenu entre-temps. Rien n'a été écrasé.")
 
 
 class TooLarge(DomainError):

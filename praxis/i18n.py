@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -103,11 +103,11 @@ def current() -> str:
 class _French(_gettext.NullTranslations):
     """The source language: messages as written; French counts 0 and 1 in the singular."""
 
-    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:  # type: ignore[override]
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
         return msgid1 if abs(n) < 2 else msgid2
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(lang: str) -> _gettext.NullTranslations:
     """The catalogue of `lang`, compiled from its .po file once per process (no .mo to keep)."""
     if lang == "fr":

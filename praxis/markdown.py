@@ -19,7 +19,11 @@ import nh3
 from linkify_it import LinkifyIt
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
@@ -129,12 +133,12 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _table_align_to_class(state) -> None:  # type: ignore[no-untyped-def]
+def _table_align_to_class(state: StateCore) -> None:
     # Keep table alignment without allowing inline styles through the sanitiser.
     for token in state.tokens:
         if token.type in ("th_open", "td_open"):
             style = token.attrGet("style")
-            if style and style.startswith("text-align:"):
+            if isinstance(style, str) and style.startswith("text-align:"):
                 token.attrs.pop("style", None)
                 token.attrSet("class", "align-" + style.split(":", 1)[1].strip())
 
@@ -149,7 +153,7 @@ def _note_link(note_id: str, target: str, label_html: str) -> str:
     return f'<a class="wikilink" href="/n/{quote(note_id)}/" data-target="{escape(target)}">{label_html}</a>'
 
 
-def _render_wikilink(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+def _render_wikilink(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     meta = tokens[idx].meta
     found: Resolved | None = env.get("resolved", {}).get(meta["target"])
     label = escape(meta["label"])
@@ -171,13 +175,13 @@ def _player(src: str) -> str | None:
     return _PLAYERS.get(last.rsplit(".", 1)[-1].lower()) if "." in last else None
 
 
-def _render_image(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+def _render_image(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     token = tokens[idx]
     src = token.attrGet("src") or ""
     player = _player(str(src))
     if player is None:
         token.attrSet("loading", "lazy")
-        return self.image(tokens, idx, options, env)  # type: ignore[no-any-return]
+        return self.image(tokens, idx, options, env)
     # The alt text is the player's fallback: a link to the file.
     label = escapeHtml(self.renderInlineAsText(token.children or [], options, env))
     url = escapeHtml(str(src))
@@ -206,7 +210,8 @@ def _build(*, page: bool = True) -> MarkdownIt:
     md.use(tasklists_plugin)
     if page:
         md.use(footnote_plugin).use(anchors_plugin, min_level=1, max_level=4, slug_func=lambda s: slugify(s) or "section")
-    md.validateLink = _validate_link  # type: ignore[method-assign]
+    # markdown-it-py's way to choose the allowed link schemes: replace the instance's method.
+    md.validateLink = _validate_link  # type: ignore[method-assign]  # see the line above
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.core.ruler.push("table_align_class", _table_align_to_class)
     md.add_render_rule("wikilink", _render_wikilink)
@@ -279,7 +284,7 @@ def relink_wikilinks(html: str, choose: Callable[[str, str], str | None], *, com
     return _RESOLVED_LINK.sub(swap, html)
 
 
-def _targets(tokens) -> list[str]:  # type: ignore[no-untyped-def]
+def _targets(tokens: Sequence[Token]) -> list[str]:
     targets: dict[str, None] = {}  # ordered set
     for block in tokens:
         for child in block.children or ():

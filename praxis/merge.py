@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import cast
 
-from merge3 import Merge3
+from merge3 import ConflictRegion, Merge3
 
 START, MIDDLE, END = "<" * 7, "=" * 7, ">" * 7
 # A start line, a middle line and an end line, in this order: what is left of an unresolved merge.
@@ -47,7 +48,7 @@ def merge_texts(base: str, yours: str, theirs: str, *, yours_label: str, theirs_
         elif kind == "b":
             out.extend(other[region[1] : region[2]])
         else:  # "conflict"
-            _, _, _, a_lo, a_hi, b_lo, b_hi = region
+            _, _, _, a_lo, a_hi, b_lo, b_hi = cast(ConflictRegion, region)  # the kind says which tuple it is
             conflicts += 1
             out.append(f"{START} {yours_label}\n")
             out.extend(mine[a_lo:a_hi])

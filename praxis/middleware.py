@@ -74,8 +74,8 @@ class BodyLimitMiddleware:
         await self.app(scope, counted, send)
 
     def _message(self, upload: bool) -> str:
-        if upload:
-            return too_large_message(self.upload_bytes)  # type: ignore[arg-type]
+        if upload and self.upload_bytes is not None:
+            return too_large_message(self.upload_bytes)
         return f"The request body is larger than {self.max_bytes} bytes."
 
     async def _refuse(self, scope: Scope, send: Send, upload: bool = False) -> None:

@@ -22,7 +22,8 @@ def verify(hasher: PasswordHasher, password_hash: str | None, password: str) -> 
     """Whether `password` is the one hashed; None (no password, or no such account) is checked
     against a hash no password matches, so that every failure takes the same time."""
     try:
-        return hasher.verify(password_hash or _unmatchable(hasher), password) and password_hash is not None
+        hasher.verify(password_hash or _unmatchable(hasher), password)  # raises when it does not match
+        return password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
@@ -29,10 +29,10 @@ def _storable(value: str) -> str:
 def _plausible_time(value: datetime) -> datetime:
     # Far-off years overflow when moved between time zones; no note is dated outside this range.
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     if not 1000 <= value.year <= 9998:
         raise ValueError("must be a date between the years 1000 and 9998")
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def _one_line(value: str) -> str:
@@ -149,7 +149,7 @@ class NoteBase(Strict):
     body: Body = ""
     kind: Kind = "note"
     visibility: Visibility = "public"
-    licence: LicenceId = DEFAULT_LICENCE  # type: ignore[assignment]
+    licence: LicenceId = DEFAULT_LICENCE
 
 
 CategoryName = Annotated[
@@ -292,6 +292,13 @@ class NoteRead(BaseModel):
     pending_authors: list[AuthorRead] = []
     invitation: str | None = None  # the reader's own invitation to co-sign, not answered yet
     can_leave: bool = False  # the reader is an author and not the last one
+
+
+class NoteEditing(BaseModel):
+    """A note as its editor opens it: the note, and the notes it links to explicitly, in its order."""
+
+    note: NoteRead
+    links: list[str]
 
 
 class NoteSummary(BaseModel):
@@ -452,6 +459,7 @@ class MemberRead(BaseModel):
     display_name: str
     role: str
     url: str
+    can_remove: bool = False  # the reader may take them out (or leave, when it is the reader)
 
 
 class CommunityRead(BaseModel):
@@ -562,6 +570,7 @@ class CarnetMemberRead(BaseModel):
     display_name: str
     role: Literal["manager", "contributor"]
     url: str
+    can_remove: bool = False  # the reader may take them off (or leave, when it is the reader)
 
 
 class CarnetSummary(BaseModel):
@@ -948,6 +957,15 @@ class MessageRead(BaseModel):
     note: NoteRef | None  # what it is about, while the reader may still see it
     sender: SenderRead
     can_reply: bool = False
+
+
+class InboxRead(BaseModel):
+    """The inbox page: notifications and messages as they were before it opened (what is new is
+    shown as new), and the invitations to co-sign not answered yet."""
+
+    notifications: NotificationPage
+    messages: list[MessageRead]
+    invitations: list[InvitationRead]
 
 
 class AttachmentRead(BaseModel):

@@ -37,4 +37,4 @@ LicenceId = Literal[
     "CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-NC-4.0", "CC-BY-NC-SA-4.0", "CC-BY-ND-4.0", "CC-BY-NC-ND-4.0",
     "CC0-1.0", "all-rights-reserved",
 ]
-DEFAULT_LICENCE = "CC-BY-SA-4.0"
+DEFAULT_LICENCE: LicenceId = "CC-BY-SA-4.0"

@@ -16,9 +16,10 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from praxis import policy
 from praxis.models import User
 from praxis.schemas import NoteCreate, NoteRead, NoteUpdate, UserCreate
-from praxis.services import accounts, coauthors, invitations
+from praxis.services import accounts, coauthors, filing
 from praxis.services import notes as note_service
 
 PASSWORD = "mot-de-passe-test"
@@ -42,7 +43,7 @@ def make_note(session: Session, actor: User, **overrides: Any) -> NoteRead:
     authors are then put back in the order named), as people would on the site."""
     fields: dict[str, Any] = {"title": "Qu'est-ce qu'un chantier?", "body": "Un **chantier** réunit des agent·es."}
     fields.update(overrides)
-    note = note_service.create_note(session=session, actor=actor, data=NoteCreate(**fields))
+    note = filing.create_note(session=session, actor=actor, data=NoteCreate(**fields))
     session.commit()
     if note.pending_authors:
         accept_invitations(session, note.id)
@@ -52,7 +53,7 @@ def make_note(session: Session, actor: User, **overrides: Any) -> NoteRead:
         if actor.username not in named:
             named.insert(0, actor.username)
         if [a.username for a in note.authors] != named:
-            note = note_service.update_note(session=session, actor=actor, note_id=note.id,
+            note = note_service.save_note(session=session, actor=actor, note_id=note.id,
                                             data=NoteUpdate(base_revision=note.revision, authors=named))
             session.commit()
     return note
@@ -65,9 +66,13 @@ def accept_all(client: TestClient, headers: dict[str, str]) -> None:
 
 
 def accept_invitations(session: Session, note_id: str) -> None:
-    """Everyone invited to co-sign the note accepts, through the service people use."""
-    for invitation, person in invitations.pending(session, note_id):
-        coauthors.answer(session=session, actor=person, invitation_id=invitation.id, accept=True)
+    """Everyone invited to co-sign the note accepts, in the order they were invited, as people do:
+    from their own list of invitations, through the services the site uses."""
+    for invited in note_service.get_note(session=session, actor=policy.SYSTEM, note_id=note_id).pending_authors:
+        person = accounts.get_user(session, invited.username)
+        for invitation in coauthors.mine(session=session, actor=person):
+            if invitation.note_id == note_id:
+                coauthors.answer(session=session, actor=person, invitation_id=invitation.id, accept=True)
         session.commit()
 
 

@@ -53,7 +53,7 @@ def _make_secret(session, world, visibility):
         extra["readers"] = ["rita"]
     secret = make_note(session, alice, title=SECRET_TITLE, body=f"{SECRET_BODY} et [[Note publique P]].",
                        visibility=visibility, links=[world["public"].id], **extra)
-    note_service.update_note(session=session, actor=alice, note_id=secret.id,
+    note_service.save_note(session=session, actor=alice, note_id=secret.id,
                              data=NoteUpdate(base_revision=1, body=f"{SECRET_BODY}, revu, et [[Note publique P]]."))
     commenter = world["people"][COMMENTER[visibility]]
     comment = discussion.create(session=session, actor=commenter, note_id=secret.id, data=CommentCreate(body=COMMENT_BODY))

@@ -1,18 +1,17 @@
 """core: accounts, notes, links, revisions
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-22 16:45:20.496027
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import praxis.models
-
 
 revision = '0001'
 down_revision = None

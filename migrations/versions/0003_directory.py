@@ -8,11 +8,8 @@ Create Date: 2026-11-22 18:05:23.081595
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
-
-import praxis.models
-
 
 revision = '0003'
 down_revision = '0002'

@@ -8,11 +8,10 @@ Create Date: 2026-11-22 19:08:16.870390
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import praxis.models
-
 
 revision = '0004'
 down_revision = '0003'

@@ -8,11 +8,10 @@ Create Date: 2026-11-22 21:10:00
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import praxis.models
-
 
 revision = '0005'
 down_revision = '0004'

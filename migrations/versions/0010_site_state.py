@@ -8,7 +8,7 @@ Create Date: 2026-11-29 22:00:00
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -28,7 +28,7 @@ def upgrade() -> None:
     sa.Column('changed_at', praxis.models.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
-    op.bulk_insert(table, [{'id': 1, 'version': 1, 'changed_at': datetime.now(timezone.utc)}])
+    op.bulk_insert(table, [{'id': 1, 'version': 1, 'changed_at': datetime.now(UTC)}])
     with op.batch_alter_table('note') as batch_op:
         batch_op.drop_index('ix_note_live_updated')
     op.create_index('ix_note_live_updated', 'note', ['updated_at'], unique=False,

@@ -7,7 +7,7 @@ Create Date: 2026-12-07 01:30:00
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from alembic import op
@@ -26,7 +26,7 @@ def upgrade() -> None:
     # Tokens issued when they never expired get the default lifetime from today, so none stops at once.
     token = sa.table('auth_token', sa.column('kind', sa.String), sa.column('expires_at', praxis.models.UTCDateTime(timezone=True)))
     op.execute(token.update().where(token.c.kind == 'api', token.c.expires_at.is_(None))
-               .values(expires_at=datetime.now(timezone.utc) + timedelta(days=365)))
+               .values(expires_at=datetime.now(UTC) + timedelta(days=365)))
 
 
 def downgrade() -> None:

@@ -37,7 +37,8 @@ def _token_table() -> sa.TableClause:
 
 
 def _lifetime() -> timedelta:
-    settings = op.get_context().config.attributes.get("settings") if op.get_context().config else None
+    config = op.get_context().config
+    settings = config.attributes.get("settings") if config else None
     if settings is None:  # the command line: the site's settings are its environment
         from praxis.config import Settings
         settings = Settings()

@@ -3,7 +3,19 @@
 from fastapi import APIRouter
 
 from praxis.api import (
-    auth, bases, carnets, communities, discussion, docs, edit_requests, files, health, inbox, invitations, notes, search,
+    auth,
+    bases,
+    carnets,
+    communities,
+    discussion,
+    docs,
+    edit_requests,
+    files,
+    health,
+    inbox,
+    invitations,
+    notes,
+    search,
     users,
 )
 

@@ -6,7 +6,15 @@ from fastapi import APIRouter, Query, Response
 
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.schemas import (
-    BaseCarnetAdd, BaseCreate, BaseManagerAdd, BaseRead, BaseSummary, BaseUpdate, CitationQuery, CitationRead, NoteQuery,
+    BaseCarnetAdd,
+    BaseCreate,
+    BaseManagerAdd,
+    BaseRead,
+    BaseSummary,
+    BaseUpdate,
+    CitationQuery,
+    CitationRead,
+    NoteQuery,
 )
 from praxis.services import bases, citations
 

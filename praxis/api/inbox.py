@@ -6,7 +6,14 @@ from fastapi import APIRouter, Query, Request, Response
 
 from praxis.api.openapi import VISITORS_TOO, errors
 from praxis.deps import ActorDep, SessionDep, client_address
-from praxis.schemas import ContactCreate, MessageRead, MessageReply, NotificationPage, NotificationSettings, NotificationsRead
+from praxis.schemas import (
+    ContactCreate,
+    MessageRead,
+    MessageReply,
+    NotificationPage,
+    NotificationSettings,
+    NotificationsRead,
+)
 from praxis.services import messages, notifications
 
 router = APIRouter(tags=["inbox"])

@@ -5,7 +5,6 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from praxis.api.openapi import StaleSave, errors
-from praxis.db import end_writes
 from praxis.deps import ActorDep, SessionDep, UserDep, reads_only, writes_late
 from praxis.schemas import (
     CitationQuery,
@@ -25,10 +24,10 @@ from praxis.schemas import (
     RevisionSummary,
     Suggestion,
 )
-from praxis.vocab import Kind
 from praxis.services import citations, directory, filing, writing
 from praxis.services import notes as note_service
 from praxis.services import revisions as revision_service
+from praxis.vocab import Kind
 
 router = APIRouter(prefix="/notes", tags=["notes"])
 
@@ -74,9 +73,7 @@ def get_note(note_id: str, session: SessionDep, actor: ActorDep) -> NoteRead:
 @router.patch("/{note_id}", response_model=NoteRead, responses={409: {"description": STALE_SAVE, "model": StaleSave}, **errors(429)})
 @writes_late  # save_note takes the write lock once it has rendered the change
 def update_note(note_id: str, data: NoteUpdate, session: SessionDep, actor: ActorDep) -> NoteRead:
-    note = note_service.save_note(session=session, actor=actor, note_id=note_id, data=data)
-    end_writes(session)  # the answer is read without holding the write lock
-    return note_service.read_note(session=session, actor=actor, note=note)
+    return note_service.save_note(session=session, actor=actor, note_id=note_id, data=data)
 
 
 @router.delete("/{note_id}", status_code=204)

@@ -63,7 +63,7 @@ SECURITY_SCHEMES = {
                 "description": "The browser's session cookie, set by signing in on the site; writes made with it "
                                "must come from the site's own pages (Origin)."},
 }
-SIGNED_IN = [{"bearer": []}, {"session": []}]
+SIGNED_IN: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]
 OPTIONAL = [*SIGNED_IN, {}]  # `{}`: anonymous callers are answered too, with what is public
 # `openapi_extra=` of the few writes a visitor may make (open registration, writing to authors).
 VISITORS_TOO = {"security": OPTIONAL}
@@ -101,7 +101,7 @@ def _api_routes(app: FastAPI) -> Iterator[Any]:
     """Every API route with its full path, however this FastAPI keeps included routers."""
     try:
         # Newer FastAPI keeps an included router as one route; this iterates through them.
-        from fastapi.routing import iter_route_contexts  # type: ignore[attr-defined]
+        from fastapi.routing import iter_route_contexts
     except ImportError:  # older FastAPI copies every route into app.routes
         yield from (route for route in app.routes if isinstance(route, APIRoute))
         return
@@ -151,4 +151,5 @@ def install(app: FastAPI) -> None:
             app.openapi_schema = build(app)
         return app.openapi_schema
 
-    app.openapi = openapi  # type: ignore[method-assign]
+    # FastAPI's documented way to customise the document: replace the app's openapi method.
+    app.openapi = openapi  # type: ignore[method-assign]  # see the line above

@@ -90,7 +90,7 @@ def _thumbnail(img: Image.Image) -> ImageInfo:
     box = (THUMBNAIL_MAX_HEIGHT, THUMBNAIL_WIDTH) if rotated else (THUMBNAIL_WIDTH, THUMBNAIL_MAX_HEIGHT)
     img.seek(0)  # an animation is shown by its first frame
     img.thumbnail(box)  # decodes a JPEG at a reduced scale: the full image is never in memory
-    small = ImageOps.exif_transpose(img) or img
+    small = ImageOps.exif_transpose(img)
     has_alpha = small.mode in ("RGBA", "LA", "PA") or (small.mode == "P" and "transparency" in small.info)
     small = small.convert("RGBA" if has_alpha else "RGB")
     out = io.BytesIO()

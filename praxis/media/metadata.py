@@ -64,7 +64,8 @@ def _jpeg(path: Path, data: bytes) -> bytes | None:
     with Image.open(path, formats=["JPEG"]) as img:
         turned = _oriented(img)
         clean = (
-            turned is None and img.format == "JPEG"  # an MPO carries more images, each with its EXIF
+            turned is None and isinstance(img, JpegImagePlugin.JpegImageFile)
+            and img.format == "JPEG"  # an MPO carries more images, each with its EXIF
             and "comment" not in img.info
             and all(any(marker == m and body.startswith(p) for m, p in _JPEG_KEPT) for marker, body in img.applist)
             and data.rstrip(b"\x00").endswith(b"\xff\xd9")  # nothing appended after the image (Samsung's trailer)

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.markdown import plain_text
-from praxis.models import Carnet, CarnetEntry, Note, NoteAuthor, NoteLink, NoteReader, Revision, User
+from praxis.models import Carnet, CarnetEntry, Note, NoteAuthor, NoteLink, NoteReader, Revision, User, pk
 
 # Only what every reader of a note may see goes into its text: the titles of public linked
 # organisations and terms, the titles of public carnets it is in.
@@ -48,45 +48,46 @@ def with_dependents(session: Session, note_ids: set[str]) -> set[str]:
     revision, organisations or terms (their titles are part of the linking notes' documents)."""
     if not note_ids:
         return note_ids
-    notes = session.exec(select(Note.id, Note.kind, Note.revision).where(Note.id.in_(note_ids))).all()  # type: ignore[attr-defined]
+    notes = session.exec(select(Note.id, Note.kind, Note.revision).where(col(Note.id).in_(note_ids))).all()
     targets = {i for i, kind, _ in notes if kind in LINKED_KINDS}
     previous = sa.tuple_(Revision.note_id, Revision.number).in_([(i, r - 1) for i, kind, r in notes if kind not in LINKED_KINDS and r > 1])
     targets |= {i for i, meta in session.exec(select(Revision.note_id, Revision.meta).where(previous)) if (meta or {}).get("kind") in LINKED_KINDS}
     if not targets:
         return note_ids
-    sources = session.exec(select(NoteLink.source_id).where(NoteLink.target_id.in_(targets)).distinct()).all()  # type: ignore[union-attr]
+    sources = session.exec(select(NoteLink.source_id).where(col(NoteLink.target_id).in_(targets)).distinct()).all()
     return note_ids | set(sources)
 
 
 def load(session: Session, note_ids: Iterable[str]) -> tuple[list[SearchDoc], set[str]]:
     """The documents of the live notes among `note_ids`, and the ids that must leave the index."""
     wanted = set(note_ids)
-    notes = list(session.exec(select(Note).where(Note.id.in_(wanted), Note.deleted_at.is_(None))))  # type: ignore[attr-defined,union-attr]
+    notes = list(session.exec(select(Note).where(col(Note.id).in_(wanted), col(Note.deleted_at).is_(None))))
     ids = [n.id for n in notes]
     authors: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
     for note_id, uid, username, name in session.exec(
         select(NoteAuthor.note_id, User.id, User.username, User.display_name)
-        .join(User, User.id == NoteAuthor.user_id)  # type: ignore[arg-type]
-        .where(NoteAuthor.note_id.in_(ids))  # type: ignore[attr-defined]
-        .order_by(NoteAuthor.note_id, NoteAuthor.position)
+        .join(User, col(User.id) == NoteAuthor.user_id)
+        .where(col(NoteAuthor.note_id).in_(ids))
+        .order_by(col(NoteAuthor.note_id), col(NoteAuthor.position))
     ):
-        authors[note_id].append((uid, username, name))
+        authors[note_id].append((pk(uid), username, name))
     readers: dict[str, list[int]] = defaultdict(list)
-    for note_id, uid in session.exec(select(NoteReader.note_id, NoteReader.user_id).where(NoteReader.note_id.in_(ids))):  # type: ignore[attr-defined]
+    for note_id, uid in session.exec(select(NoteReader.note_id, NoteReader.user_id).where(col(NoteReader.note_id).in_(ids))):
         readers[note_id].append(uid)
     linked: dict[str, list[str]] = defaultdict(list)
     target = sa.orm.aliased(Note)
     for note_id, title in session.exec(
         select(NoteLink.source_id, target.title)
-        .join(target, target.id == NoteLink.target_id)  # type: ignore[arg-type]
-        .where(NoteLink.source_id.in_(ids), target.kind.in_(LINKED_KINDS), target.visibility == "public", target.deleted_at.is_(None))  # type: ignore[attr-defined,union-attr]
+        .join(target, col(target.id) == NoteLink.target_id)
+        .where(col(NoteLink.source_id).in_(ids), col(target.kind).in_(LINKED_KINDS), col(target.visibility) == "public",
+               col(target.deleted_at).is_(None))
     ):
         linked[note_id].append(title)
     carnets: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for note_id, carnet_id, title, visibility in session.exec(
         select(CarnetEntry.note_id, Carnet.id, Carnet.title, Carnet.visibility)
-        .join(Carnet, Carnet.id == CarnetEntry.carnet_id)  # type: ignore[arg-type]
-        .where(CarnetEntry.note_id.in_(ids))  # type: ignore[attr-defined]
+        .join(Carnet, col(Carnet.id) == CarnetEntry.carnet_id)
+        .where(col(CarnetEntry.note_id).in_(ids))
     ):
         carnets[note_id].append((carnet_id, title, visibility))
     docs = []
@@ -108,7 +109,7 @@ def live_ids(session: Session, batch: int = 500) -> Iterator[list[str]]:
     last = ""
     while True:
         ids = list(session.exec(
-            select(Note.id).where(Note.deleted_at.is_(None), Note.id > last).order_by(Note.id).limit(batch)  # type: ignore[union-attr]
+            select(Note.id).where(col(Note.deleted_at).is_(None), col(Note.id) > last).order_by(col(Note.id)).limit(batch)
         ))
         if not ids:
             return
@@ -117,4 +118,4 @@ def live_ids(session: Session, batch: int = 500) -> Iterator[list[str]]:
 
 
 def count_live(session: Session) -> int:
-    return session.exec(select(sa.func.count()).select_from(Note).where(Note.deleted_at.is_(None))).one()  # type: ignore[union-attr]
+    return session.exec(select(sa.func.count()).select_from(Note).where(col(Note.deleted_at).is_(None))).one()

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from praxis import storage
 from praxis.config import Settings
@@ -167,7 +167,7 @@ class Indexer:
         for _ in itertools.count() if batches is None else range(batches):
             with self._session() as session:
                 rows = list(session.exec(select(SearchQueue.id, SearchQueue.note_id, SearchQueue.dependents)
-                                         .order_by(SearchQueue.id).limit(BATCH)))
+                                         .order_by(col(SearchQueue.id)).limit(BATCH)))
                 if not rows:
                     return
                 ids = {n for _, n, _ in rows} | documents.with_dependents(session, {n for _, n, d in rows if d})
@@ -212,7 +212,7 @@ class Indexer:
         count = self.index.rebuild(self._all_documents(progress))
         # Rows queued before the rebuild read the database are in it; later ones are applied now.
         with self._session() as session:
-            session.execute(sa.delete(SearchQueue).where(SearchQueue.id <= mark))  # type: ignore[operator]
+            session.execute(sa.delete(SearchQueue).where(col(SearchQueue.id) <= mark))
             session.commit()
         self._drain()
         return count

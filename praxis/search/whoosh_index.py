@@ -9,11 +9,13 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import IO
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.searching import Searcher
+from whoosh.writing import IndexWriter
 
 from praxis.search.analysis import ACCENTS, distance, french_analyzer, spelling_words, stem
 from praxis.search.base import SearchHits, SearchRequest, acquire
@@ -55,7 +57,7 @@ def _fields(doc: SearchDoc, known: set[str] | None = None) -> dict[str, object]:
     )
 
 
-def _abandon(ix, writer) -> None:  # type: ignore[no-untyped-def]
+def _abandon(ix: whoosh_index.FileIndex, writer: IndexWriter) -> None:
     """Give up a writer whose work or commit failed (a full or read-only disk). The index keeps
     its last complete commit (its table of contents is written whole, then renamed into place);
     what the failure left is removed, whatever state it left the writer in: its temporary
@@ -78,7 +80,7 @@ def _abandon(ix, writer) -> None:  # type: ignore[no-untyped-def]
         whoosh_index.clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
 
 
-def _try_flock(handle) -> bool:  # type: ignore[no-untyped-def]
+def _try_flock(handle: IO[str]) -> bool:
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return True
@@ -99,10 +101,10 @@ class WhooshIndex:
         self.root = Path(data_dir) / "search"
         self.path = self.root / f"whoosh-v{VERSION}"
         self.procs = procs or min(2, os.cpu_count() or 1)
-        self._ix = None
-        self._ix_inode = None
+        self._ix: whoosh_index.FileIndex | None = None
+        self._ix_inode: int | None = None
         self._open_lock = threading.Lock()
-        self._idle: list[tuple[object, Searcher]] = []  # searchers not in use, with the index they read
+        self._idle: list[tuple[whoosh_index.Index, Searcher]] = []  # searchers not in use, with the index they read
         self._idle_lock = threading.Lock()
         self._vectors = Vectors()
         self._evaluating = threading.BoundedSemaphore(EVALUATIONS)
@@ -112,7 +114,7 @@ class WhooshIndex:
     def is_current(self) -> bool:
         return whoosh_index.exists_in(str(self.path))
 
-    def _index(self, *, writing: bool = False):  # type: ignore[no-untyped-def]
+    def _index(self, *, writing: bool = False) -> whoosh_index.Index:
         """The open index, reopened when a rebuild swapped the folder. A missing index reads as
         empty and refuses writes: only a rebuild creates one, so an index that exists is whole."""
         with self._open_lock:
@@ -156,7 +158,7 @@ class WhooshIndex:
         shutil.rmtree(building, ignore_errors=True)
         building.mkdir(parents=True)
         fresh = whoosh_index.create_in(str(building), schema())
-        count, writer, known = 0, None, set()
+        count, writer, known = 0, None, set[str]()
         try:
             for batch in batches:
                 if writer is None:

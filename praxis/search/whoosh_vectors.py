@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import math
 import threading
-from itertools import islice
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.matching import Matcher
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
@@ -47,6 +49,10 @@ class Segment:
     lengths: dict[str, np.ndarray] = field(default_factory=dict)
 
 
+# One segment as a search reads it: (cache key, reader, its first document number, segment, visible documents).
+Leaf = tuple[str, IndexReader, int, Segment, np.ndarray]
+
+
 class Vectors:
     """Per-segment data and postings caches shared by the threads of one index."""
 
@@ -61,7 +67,7 @@ class Vectors:
 
     # --- loading ---------------------------------------------------------------------------
 
-    def segment(self, key: str, reader) -> Segment:  # type: ignore[no-untyped-def]
+    def segment(self, key: str, reader: IndexReader) -> Segment:
         found = self._kept_segment(key)
         if found is not None:
             return found
@@ -76,7 +82,7 @@ class Vectors:
                 self._segments.move_to_end(key)
             return found
 
-    def _load_segment(self, key: str, reader) -> Segment:  # type: ignore[no-untyped-def]
+    def _load_segment(self, key: str, reader: IndexReader) -> Segment:
         size = reader.doc_count_all()
         ids: list[str | None] = [None] * size
         kinds: dict[str, int] = {}
@@ -109,7 +115,7 @@ class Vectors:
                 self._segments.popitem(last=False)
         return segment
 
-    def postings(self, key: str, reader, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+    def postings(self, key: str, reader: IndexReader, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Document numbers (in the segment) and frequencies of a term."""
         cache_key = (key, fieldname, term)
         with self._lock:
@@ -130,7 +136,7 @@ class Vectors:
         return found
 
 
-def _read_postings(matcher) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+def _read_postings(matcher: Matcher) -> tuple[np.ndarray, np.ndarray]:
     ids: list[np.ndarray] = []
     weights: list[np.ndarray] = []
     if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
@@ -159,7 +165,7 @@ class Evaluation:
     def __init__(self, vectors: Vectors, searcher: Searcher, index_key: str, grants: Sequence[str] | None):
         self.vectors = vectors
         self.searcher = searcher
-        self.leaves = []
+        self.leaves: list[Leaf] = []
         for reader, offset in searcher.reader().leaf_readers():
             seg = reader.segment()
             if seg is None:
@@ -179,7 +185,7 @@ class Evaluation:
         }
         self._idfs: dict[tuple[str, str], float] = {}
 
-    def _visible(self, key: str, reader, segment: Segment, live: np.ndarray, grants: Sequence[str] | None) -> np.ndarray:  # type: ignore[no-untyped-def]
+    def _visible(self, key: str, reader: IndexReader, segment: Segment, live: np.ndarray, grants: Sequence[str] | None) -> np.ndarray:
         if grants is None:
             return live
         mask = np.zeros(segment.size, dtype=bool)
@@ -200,7 +206,7 @@ class Evaluation:
             found = self._idfs[(fieldname, term)] = math.log(1 + (self.total_docs - df + 0.5) / (df + 0.5))
         return found
 
-    def _term(self, leaf, term: str, score: np.ndarray, mask: np.ndarray) -> None:  # type: ignore[no-untyped-def]
+    def _term(self, leaf: Leaf, term: str, score: np.ndarray, mask: np.ndarray) -> None:
         key, reader, _offset, segment, _visible = leaf
         for name, boost in BOOSTS.items():
             ids, tf = self.vectors.postings(key, reader, name, term)
@@ -210,7 +216,7 @@ class Evaluation:
             score[ids] += boost * self._idf(name, term) * tf * (K1 + 1) / (tf + norm)
             mask[ids] = True
 
-    def _clause(self, leaf, clause: Clause, phrase_docs: dict[int, set[int]]) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+    def _clause(self, leaf: Leaf, clause: Clause, phrase_docs: dict[int, set[int]]) -> tuple[np.ndarray, np.ndarray]:
         size = leaf[3].size
         score = np.zeros(size, dtype=np.float32)
         mask = np.zeros(size, dtype=bool)
@@ -243,16 +249,15 @@ class Evaluation:
     # --- filters ---------------------------------------------------------------------------
 
     @staticmethod
-    def _facet_mask(segment: Segment, facet: str, value: object) -> np.ndarray:
+    def _facet_mask(segment: Segment, facet: str, value: str | int) -> np.ndarray:
         if facet == "kind":
-            codes = [i for i, k in enumerate(segment.kinds) if k == value]
-            return np.isin(segment.kind, codes)
+            return np.isin(segment.kind, [i for i, k in enumerate(segment.kinds) if k == value])
         if facet == "year":
-            return segment.year == int(value)  # type: ignore[call-overload]
+            return segment.year == int(value)
         docs, codes, values = segment.multi[facet]
         mask = np.zeros(segment.size, dtype=bool)
         if value in values:
-            mask[docs[codes == values.index(value)]] = True  # type: ignore[arg-type]
+            mask[docs[codes == values.index(value)]] = True
         return mask
 
     def _filter_masks(self, segment: Segment, filters: Filters) -> dict[str, np.ndarray]:

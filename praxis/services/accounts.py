@@ -15,7 +15,7 @@ from praxis import passwords, policy, text
 from praxis.citation.names import Person, person
 from praxis.config import site_settings
 from praxis.db import engine_of, writer
-from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
+from praxis.errors import Conflict, Invalid, NotFound, NotSignedIn
 from praxis.i18n import N_
 from praxis.markdown import slugify
 from praxis.models import AuthToken, LoginFailure, User, utcnow
@@ -100,8 +100,7 @@ def sign_in(*, session: Session, username: str, password: str, address: str) -> 
 
 def register(*, session: Session, actor: User | None, data: RegisterRequest) -> User:
     """Open an account: anyone while registration is open, only admins once it is closed."""
-    if not policy.can_register(actor, site_settings(session).registration):
-        raise Forbidden("Registration is closed; an administrator creates accounts.")
+    policy.ensure_can_register(actor, site_settings(session).registration)
     return create_user(
         session=session,
         data=UserCreate(username=data.username, password=data.password, display_name=data.display_name, email=data.email),
@@ -133,13 +132,11 @@ def change_password(*, session: Session, actor: User | None, current: str, new: 
 
 def set_active(*, session: Session, actor: User | None, username: str, active: bool) -> User:
     """Deactivate an account (its sessions and tokens stop at once) or reactivate it; admins only."""
-    if not policy.can_manage_accounts(actor):
-        raise Forbidden("Only administrators can deactivate accounts.")
+    policy.ensure_can_manage_accounts(actor)
     user = get_user(session, username)
     if user is None:
         raise NotFound("No such person.")
-    if not active and actor is not None and user.id == actor.id:
-        raise Invalid("You cannot deactivate your own account.", field="username")
+    policy.ensure_can_set_active(actor, user, active)
     user.is_active = active
     session.add(user)
     if not active:
@@ -308,10 +305,7 @@ def load_editable_profile(session: Session, actor: User | None, username: str) -
     user = get_user(session, username) if len(username) <= 64 else None
     if user is None:
         raise NotFound("No such person.")
-    if not policy.can_edit_profile(actor, user):
-        if not policy.is_signed_in(actor):
-            raise NotSignedIn("Sign in first.")
-        raise Forbidden("Only this person and administrators can change this profile.")
+    policy.ensure_can_edit_profile(actor, user)
     return user
 
 
@@ -339,8 +333,7 @@ def update_profile(*, session: Session, actor: User | None, username: str, data:
 def suggest_people(*, session: Session, actor: User | None, q: str, limit: int = 10) -> list[UserSuggestion]:
     """Active people whose username, display name or a word of it starts with `q` (for the
     editor's authors and readers fields; signed-in people only)."""
-    if actor is None:
-        raise NotSignedIn("Sign in first.")
+    policy.require_signed_in(actor)
     text = " ".join(q.split()).lower()
     if not text or "\x00" in text:
         return []

@@ -22,7 +22,7 @@ from typing import BinaryIO
 from urllib.parse import quote
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from praxis import policy, text
 from praxis.db import engine_of, take_turn, writer
@@ -106,9 +106,9 @@ def list_attachments(*, session: Session, actor: policy.Actor, note_id: str) -> 
     note_service.load_readable(session, actor, note_id)
     rows = session.exec(
         select(Attachment, User.username)
-        .join(User, User.id == Attachment.uploaded_by_id, isouter=True)  # type: ignore[arg-type]
+        .join(User, col(User.id) == Attachment.uploaded_by_id, isouter=True)
         .where(Attachment.note_id == note_id)
-        .order_by(Attachment.created_at, Attachment.id)  # type: ignore[arg-type]
+        .order_by(col(Attachment.created_at), col(Attachment.id))
     ).all()
     return [_read(session, row, username) for row, username in rows]
 
@@ -153,7 +153,7 @@ def serve(*, session: Session, actor: policy.Actor, store: FileStore, note_id: s
 
 def _public(note: Note) -> bool:
     """Files any cache may keep: those of a live public note (a deleted one is for admins only)."""
-    return note.visibility == "public" and note.deleted_at is None
+    return policy.shared_caches_may_keep(note.visibility, note.deleted_at)
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -214,7 +214,7 @@ def delete(*, session: Session, actor: policy.Actor, store: FileStore, note_id: 
     session.flush()
     # The blob is removed only once the deletion is committed, and only if, by then, no other
     # attachment (of any note, deleted ones included) holds the same bytes.
-    engine = engine_of(session) or session.get_bind()
+    engine: sa.Engine = engine_of(session) or session.get_bind().engine
 
     def collect(_session: Session) -> None:
         try:
@@ -222,7 +222,7 @@ def delete(*, session: Session, actor: policy.Actor, store: FileStore, note_id: 
             # its attachment before (seen here) or keeps the blob after this (and writes it again).
             with Session(writer(engine)) as turn, turn.begin():
                 _blob_turn(turn, sha256)
-                used = turn.execute(sa.select(Attachment.id).where(Attachment.sha256 == sha256).limit(1)).first()
+                used = turn.execute(sa.select(col(Attachment.id)).where(col(Attachment.sha256) == sha256).limit(1)).first()
                 if used is None:
                     store.remove(sha256)
         except Exception:  # the deletion stands; an unused blob left behind harms no one

@@ -13,7 +13,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
 from praxis import policy
-from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
+from praxis.errors import Conflict, Invalid, NotFound
 from praxis.i18n import N_
 from praxis.models import BaseCarnet, BaseManager, Carnet, KnowledgeBase, User, utcnow
 from praxis.schemas import (
@@ -51,10 +51,7 @@ def load_readable(session: Session, actor: policy.Actor, base_id: str, *, for_up
 
 def load_managed(session: Session, actor: policy.Actor, base_id: str) -> KnowledgeBase:
     base, manager = load_readable(session, actor, base_id, for_update=True)
-    if not policy.can_manage_base(actor, manager):
-        if not policy.is_signed_in(actor):
-            raise NotSignedIn("Sign in first.")
-        raise Forbidden("Only the base's managers can do this.")
+    policy.ensure_can_manage_base(actor, manager)
     return base
 
 
@@ -72,14 +69,8 @@ def seen_updated_at(actor: policy.Actor) -> ColumnElement[datetime]:
     """When a base last changed as `actor` sees it, for any query on `KnowledgeBase`: the later of
     its own `updated_at` (changes every reader sees) and the gathering of the last carnet the actor
     may read in it."""
-    last_added = (
-        select(sa.func.max(BaseCarnet.added_at))
-        .join(Carnet, Carnet.id == BaseCarnet.carnet_id)  # type: ignore[arg-type]
-        .where(BaseCarnet.base_id == KnowledgeBase.id, policy.visible_carnets(actor))
-        .correlate(KnowledgeBase)
-        .scalar_subquery()
-    )
-    return carnets.later_of(KnowledgeBase.updated_at, last_added)
+    return carnets.seen_change(KnowledgeBase, BaseCarnet.base_id, BaseCarnet.added_at, Carnet, BaseCarnet.carnet_id,
+                               policy.visible_carnets(actor))
 
 
 def updated_for(session: Session, actor: policy.Actor, base_id: str) -> datetime:
@@ -87,19 +78,25 @@ def updated_for(session: Session, actor: policy.Actor, base_id: str) -> datetime
     return session.exec(select(seen_updated_at(actor)).where(KnowledgeBase.id == base_id)).one()
 
 
-def _managers(session: Session, base_id: str) -> list[MemberRead]:
+def _managers(session: Session, base_id: str, actor: policy.Actor, manager: bool) -> list[MemberRead]:
     rows = session.exec(
         select(User.username, User.display_name)
         .join(BaseManager, BaseManager.user_id == User.id)  # type: ignore[arg-type]
         .where(BaseManager.base_id == base_id)
         .order_by(User.display_name)
     ).all()
-    return [MemberRead(username=u, display_name=d, role="manager", url=user_url(session, u)) for u, d in rows]
+    last = len(rows) == 1
+    return [MemberRead(username=u, display_name=d, role="manager", url=user_url(session, u),
+                       can_remove=policy.can_remove_base_manager(actor, manager, last_manager=last)) for u, d in rows]
 
 
 def read(*, session: Session, actor: policy.Actor, base_id: str, query: NoteQuery | None = None) -> BaseRead:
     """A base, its carnets and a page of the notes across them that `query` selects."""
     base, manager = load_readable(session, actor, base_id)
+    return _read_loaded(session, actor, base, manager, query)
+
+
+def _read_loaded(session: Session, actor: policy.Actor, base: KnowledgeBase, manager: bool, query: NoteQuery | None) -> BaseRead:
     query = (query or NoteQuery()).model_copy(update={"base": base.id})
     if query.carnet and query.carnet not in {c.id for c in visible_carnets_of(session, actor, base.id)}:
         raise Invalid("This carnet is not in the base.", field="carnet")
@@ -107,12 +104,18 @@ def read(*, session: Session, actor: policy.Actor, base_id: str, query: NoteQuer
         id=base.id, title=base.title, url=base_url(session, base.id), description=base.description,
         description_html=carnets.rendered(session, actor, base.description), visibility=base.visibility,
         community=communities.ref(session, base.community_id) if base.community_id else None,
-        managers=_managers(session, base.id),
+        managers=_managers(session, base.id, actor, manager),
         carnets=carnets.summaries(session, actor, visible_carnets_of(session, actor, base.id)),
         notes=note_service.list_notes(session=session, actor=actor, query=query),
         created_at=base.created_at, updated_at=updated_for(session, actor, base.id),
         can_manage=policy.can_manage_base(actor, manager),
     )
+
+
+def get_for_editing(*, session: Session, actor: policy.Actor, base_id: str) -> BaseRead:
+    """A base as its settings page shows it, to its managers (NotSignedIn, Forbidden otherwise)."""
+    base = load_managed(session, actor, base_id)
+    return _read_loaded(session, actor, base, True, NoteQuery(per_page=1))
 
 
 def list_bases(*, session: Session, actor: policy.Actor) -> list[BaseSummary]:
@@ -132,8 +135,7 @@ def list_bases(*, session: Session, actor: policy.Actor) -> list[BaseSummary]:
 
 def create(*, session: Session, actor: policy.Actor, data: BaseCreate) -> BaseRead:
     """Create a base; its creator is its first manager."""
-    if not policy.can_create_base(actor):
-        raise NotSignedIn("Sign in to create a base.")
+    policy.ensure_can_create_base(actor)
     assert actor is not None
     communities.check_link(session, actor, data.visibility, data.community)
     base = KnowledgeBase(

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
 from praxis import policy
-from praxis.errors import Forbidden, Invalid, NotFound, NotSignedIn
+from praxis.errors import Invalid, NotFound
 from praxis.markdown import excerpt as html_excerpt
 from praxis.markdown import render
 from praxis.models import BaseCarnet, Carnet, CarnetEntry, CarnetMember, KnowledgeBase, Note, User, utcnow
@@ -65,19 +66,13 @@ def load_readable(session: Session, actor: policy.Actor, carnet_id: str, *, for_
 
 def load_managed(session: Session, actor: policy.Actor, carnet_id: str) -> tuple[Carnet, str | None]:
     carnet, role = load_readable(session, actor, carnet_id, for_update=True)
-    if not policy.can_manage_carnet(actor, role):
-        if not policy.is_signed_in(actor):
-            raise NotSignedIn("Sign in first.")
-        raise Forbidden("Only the carnet's managers can do this.")
+    policy.ensure_can_manage_carnet(actor, role)
     return carnet, role
 
 
 def load_contributable(session: Session, actor: policy.Actor, carnet_id: str) -> tuple[Carnet, str | None]:
     carnet, role = load_readable(session, actor, carnet_id, for_update=True)
-    if not policy.can_contribute_to_carnet(actor, role):
-        if not policy.is_signed_in(actor):
-            raise NotSignedIn("Sign in first.")
-        raise Forbidden("Only the carnet's managers and contributors can add notes to it.")
+    policy.ensure_can_contribute_to_carnet(actor, role)
     return carnet, role
 
 
@@ -92,21 +87,25 @@ def seen_updated_at(actor: policy.Actor) -> ColumnElement[datetime]:
     """When a carnet last changed as `actor` sees it, for any query on `Carnet`: the later of its
     own `updated_at` (changes every reader sees) and the integration of the last note the actor
     may read in it."""
+    return seen_change(Carnet, CarnetEntry.carnet_id, CarnetEntry.added_at, Note, CarnetEntry.note_id, policy.visible_notes(actor))
+
+
+def seen_change(
+    collection: type[Carnet] | type[KnowledgeBase], owner: Any, added_at: Any, item: type[Note] | type[Carnet], item_id: Any,
+    visible: ColumnElement[bool],
+) -> ColumnElement[datetime]:
+    """When a collection (a carnet, a base) last changed as a reader sees it, for any query on
+    `collection`: the later of its own `updated_at` and the last `added_at` of a membership (whose
+    collection is `owner` and whose item is `item_id`) of an item the reader sees (`visible`).
+    A CASE, since SQLite's max() and PostgreSQL's greatest() disagree on NULL (nothing seen)."""
     last_added = (
-        select(sa.func.max(CarnetEntry.added_at))
-        .join(Note, Note.id == CarnetEntry.note_id)  # type: ignore[arg-type]
-        .where(CarnetEntry.carnet_id == Carnet.id, policy.visible_notes(actor))
-        .correlate(Carnet)
+        select(sa.func.max(added_at))
+        .join(item, item.id == item_id)  # type: ignore[arg-type]
+        .where(owner == collection.id, visible)
+        .correlate(collection)
         .scalar_subquery()
     )
-    return later_of(Carnet.updated_at, last_added)
-
-
-def later_of(own: ColumnElement[datetime], last_seen: ColumnElement[datetime]) -> ColumnElement[datetime]:
-    """The later of a collection's own `updated_at` and the last date among what the reader sees in
-    it (NULL when they see nothing there); a CASE, since SQLite's max() and PostgreSQL's greatest()
-    disagree on NULL."""
-    return sa.case((last_seen > own, last_seen), else_=own)  # type: ignore[operator]
+    return sa.case((last_added > collection.updated_at, last_added), else_=collection.updated_at)  # type: ignore[operator]
 
 
 def updated_for(session: Session, actor: policy.Actor, carnet_ids: Sequence[str]) -> dict[str, datetime]:
@@ -130,14 +129,17 @@ def rendered(session: Session, actor: policy.Actor, text: str) -> str:
     return render(text, links.resolver(session, actor)).html if text else ""
 
 
-def members_of(session: Session, carnet_id: str) -> list[CarnetMemberRead]:
+def members_of(session: Session, carnet_id: str, actor: policy.Actor = None, role: str | None = None) -> list[CarnetMemberRead]:
     rows = session.exec(
-        select(User.username, User.display_name, CarnetMember.role)
+        select(User.id, User.username, User.display_name, CarnetMember.role)
         .join(CarnetMember, CarnetMember.user_id == User.id)  # type: ignore[arg-type]
         .where(CarnetMember.carnet_id == carnet_id)
         .order_by(CarnetMember.role.desc(), User.display_name)  # type: ignore[attr-defined]
     ).all()
-    return [CarnetMemberRead(username=u, display_name=d, role=r, url=user_url(session, u)) for u, d, r in rows]  # type: ignore[arg-type]
+    managers = sum(1 for *_, r in rows if r == "manager")
+    return [CarnetMemberRead(username=u, display_name=d, role=r, url=user_url(session, u),  # type: ignore[arg-type]  # role is one of the two in the table
+                             can_remove=policy.can_remove_carnet_member(actor, role, i, last_manager=r == "manager" and managers == 1))
+            for i, u, d, r in rows]
 
 
 def bases_of(session: Session, actor: policy.Actor, carnet_id: str) -> list[BaseRef]:
@@ -156,6 +158,19 @@ def read(*, session: Session, actor: policy.Actor, carnet_id: str, query: Carnet
     return read_loaded(session=session, actor=actor, carnet=carnet, role=role, query=query or CarnetQuery())
 
 
+def get_for_editing(*, session: Session, actor: policy.Actor, carnet_id: str) -> CarnetRead:
+    """A carnet as its settings page shows it, to its managers (NotSignedIn, Forbidden otherwise)."""
+    carnet, role = load_managed(session, actor, carnet_id)
+    return read_loaded(session=session, actor=actor, carnet=carnet, role=role, query=CarnetQuery(per_page=1))
+
+
+def get_for_filing(*, session: Session, actor: policy.Actor, carnet_id: str) -> CarnetRead:
+    """A carnet as a page that files a note in it shows it (its guide, its categories), to its
+    managers and contributors (NotSignedIn, Forbidden otherwise)."""
+    carnet, role = load_contributable(session, actor, carnet_id)
+    return read_loaded(session=session, actor=actor, carnet=carnet, role=role, query=CarnetQuery(per_page=1))
+
+
 def read_loaded(*, session: Session, actor: policy.Actor, carnet: Carnet, role: str | None, query: CarnetQuery) -> CarnetRead:
     listing = entries.list_entries(session=session, actor=actor, carnet=carnet, role=role, query=query)
     return CarnetRead(
@@ -164,7 +179,7 @@ def read_loaded(*, session: Session, actor: policy.Actor, carnet: Carnet, role: 
         guide=carnet.guide, guide_html=rendered(session, actor, carnet.guide),
         visibility=carnet.visibility,
         community=communities.ref(session, carnet.community_id) if carnet.community_id else None,
-        sort=carnet.sort, axes=listing.axes, members=members_of(session, carnet.id),
+        sort=carnet.sort, axes=listing.axes, members=members_of(session, carnet.id, actor, role),
         note_count=entries.count_visible(session, actor, [carnet.id])[carnet.id],
         entries=listing.page, bases=bases_of(session, actor, carnet.id),
         created_at=carnet.created_at, updated_at=updated_for(session, actor, [carnet.id])[carnet.id], my_role=role,
@@ -215,8 +230,7 @@ def contributable(*, session: Session, actor: policy.Actor) -> list[Carnet]:
 
 def create(*, session: Session, actor: policy.Actor, data: CarnetCreate) -> CarnetRead:
     """Create a carnet with its category axes; its creator is its first manager."""
-    if not policy.can_create_carnet(actor):
-        raise NotSignedIn("Sign in to create a carnet.")
+    policy.ensure_can_create_carnet(actor)
     assert actor is not None
     communities.check_link(session, actor, data.visibility, data.community)
     carnet = Carnet(
@@ -279,11 +293,7 @@ def remove_member(*, session: Session, actor: policy.Actor, carnet_id: str, user
     carnet, role = load_readable(session, actor, carnet_id, for_update=True)
     user = session.exec(select(User).where(User.username == username)).first()
     member = session.get(CarnetMember, (carnet.id, user.id)) if user else None
-    leaving = user is not None and actor is not None and user.id == actor.id
-    if not (leaving or policy.can_manage_carnet(actor, role)):
-        if not policy.is_signed_in(actor):
-            raise NotSignedIn("Sign in first.")
-        raise Forbidden("Only the carnet's managers can remove its members.")
+    policy.ensure_can_remove_carnet_member(actor, role, user.id if user else None)
     if member is None:
         raise NotFound("This person is not a member of the carnet.")
     if member.role == "manager":

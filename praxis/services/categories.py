@@ -5,7 +5,7 @@ Categories are filed by id, so renaming one renames it on every note of the carn
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -32,18 +32,32 @@ def key_of(name: str) -> str:
     return fold(name)[:100]
 
 
-def _check_free(session: Session, carnet_id: str, name: str, *, but: int | None = None) -> None:
-    clash = session.exec(
-        select(CarnetCategory.id).where(CarnetCategory.carnet_id == carnet_id, CarnetCategory.name_key == key_of(name))
-    ).first()
-    if clash is not None and clash != but:
+def check_axis_count(count: int) -> None:
+    """A carnet holds at most MAX_AXES category lists: `count` lists beyond that is a 422."""
+    if count > MAX_AXES:
+        raise Invalid(f"A carnet has at most {MAX_AXES} category lists.", field="axes")
+
+
+def check_free(taken: Container[str], name: str) -> str:
+    """The key (`key_of`) of a new category name; a 422 when it is `taken`, the keys of the
+    carnet's other categories: names are unique in a carnet, case and accents ignored."""
+    key = key_of(name)
+    if key in taken:
         raise Invalid(f"The carnet already has a category named '{name}'.", field="categories")
+    return key
+
+
+def _taken(session: Session, carnet_id: str, *, but: int | None = None) -> set[str]:
+    """The keys of the carnet's category names, but category `but`'s."""
+    query = select(CarnetCategory.name_key).where(CarnetCategory.carnet_id == carnet_id)
+    if but is not None:
+        query = query.where(CarnetCategory.id != but)
+    return set(session.exec(query))
 
 
 def add_axis(session: Session, carnet: Carnet, data: AxisCreate) -> CarnetAxis:
     count = session.exec(select(sa.func.count()).select_from(CarnetAxis).where(CarnetAxis.carnet_id == carnet.id)).one()
-    if count >= MAX_AXES:
-        raise Invalid(f"A carnet has at most {MAX_AXES} category lists.", field="axes")
+    check_axis_count(count + 1)
     axis = CarnetAxis(carnet_id=carnet.id, position=count, name=data.name)
     session.add(axis)
     session.flush()
@@ -82,8 +96,8 @@ def add_category(session: Session, carnet: Carnet, axis: CarnetAxis, name: str) 
     count = session.exec(select(sa.func.count()).select_from(CarnetCategory).where(CarnetCategory.axis_id == axis.id)).one()
     if count >= MAX_CATEGORIES:
         raise Invalid(f"A category list has at most {MAX_CATEGORIES} categories.", field="categories")
-    _check_free(session, carnet.id, name)
-    category = CarnetCategory(carnet_id=carnet.id, axis_id=axis.id, position=count, name=name, name_key=key_of(name))
+    key = check_free(_taken(session, carnet.id), name)
+    category = CarnetCategory(carnet_id=carnet.id, axis_id=axis.id, position=count, name=name, name_key=key)
     session.add(category)
     session.flush()
     return category
@@ -106,9 +120,8 @@ def load(session: Session, carnet: Carnet, name: str) -> CarnetCategory:
 def rename(session: Session, carnet: Carnet, name: str, new_name: str) -> CarnetCategory:
     """Rename a category: every note filed under it in this carnet now reads the new name."""
     category = load(session, carnet, name)
-    _check_free(session, carnet.id, new_name, but=category.id)
+    category.name_key = check_free(_taken(session, carnet.id, but=category.id), new_name)
     category.name = new_name
-    category.name_key = key_of(new_name)
     session.add(category)
     session.flush()
     return category

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from praxis import policy
-from praxis.errors import Conflict, Forbidden, NotFound
+from praxis.errors import Conflict, NotFound
 from praxis.i18n import N_
 from praxis.models import AuthorInvitation, Note, User
 from praxis.schemas import InvitationRead
@@ -23,7 +23,7 @@ def _read(session: Session, inv: AuthorInvitation, note: Note) -> InvitationRead
     return InvitationRead(
         id=inv.id, note_id=note.id, note_title=note.title, note_url=note_url(session, note.id),
         invited_by=inviter.username if inviter else None, invited_by_name=inviter.display_name if inviter else None,
-        status=inv.status, created_at=inv.created_at, decided_at=inv.decided_at,  # type: ignore[arg-type]
+        status=inv.status, created_at=inv.created_at, decided_at=inv.decided_at,
     )
 
 
@@ -41,9 +41,9 @@ def mine(*, session: Session, actor: policy.Actor) -> list[InvitationRead]:
     """The invitations to co-sign that the actor has not answered, on live notes, newest first."""
     actor = policy.require_signed_in(actor)
     rows = session.exec(
-        select(AuthorInvitation, Note).join(Note, Note.id == AuthorInvitation.note_id)  # type: ignore[arg-type]
-        .where(AuthorInvitation.user_id == actor.id, AuthorInvitation.status == "pending", Note.deleted_at.is_(None))  # type: ignore[union-attr]
-        .order_by(AuthorInvitation.created_at.desc(), AuthorInvitation.id)  # type: ignore[attr-defined]
+        select(AuthorInvitation, Note).join(Note, col(Note.id) == AuthorInvitation.note_id)
+        .where(AuthorInvitation.user_id == actor.id, AuthorInvitation.status == "pending", col(Note.deleted_at).is_(None))
+        .order_by(col(AuthorInvitation.created_at).desc(), AuthorInvitation.id)
     ).all()
     # Only those that still stand are offered (an older database may hold some that do not).
     notes = {note.id: note for _inv, note in rows}
@@ -84,11 +84,8 @@ def remove_author(*, session: Session, actor: policy.Actor, note_id: str, userna
     actor = policy.require_signed_in(actor)
     note, author_ids = note_service.load_readable(session, actor, note_id)
     if username.lower() in ("me", actor.username):
-        if actor.id not in author_ids:
-            raise NotFound("You are not an author of this note.")
-        if not policy.can_leave_note(actor, note, set(author_ids)):
-            raise Conflict("You are the note's last author: name another (who accepts) before leaving, or delete the note.",
-                           text=N_("Vous êtes la dernière personne autrice de cette note : une autre doit d'abord accepter d'en être, ou supprimez la note."))
+        if (refusal := policy.leave_note_refusal(actor, note, set(author_ids))) is not None:
+            raise refusal
         person = actor
     else:
         note, author_ids = note_service.load_editable(session, actor, note_id)
@@ -104,8 +101,6 @@ def remove_author(*, session: Session, actor: policy.Actor, note_id: str, userna
             return
         if len(author_ids) == 1:
             raise Conflict("A note keeps at least one author.", text=N_("Une note garde au moins une personne autrice."))
-    if note.deleted_at is not None:
-        raise Forbidden("This note is deleted.")
     old = note_service.current_state(session, note, author_ids)
     note_service.apply_state(
         session=session, actor=actor, note=note, base_revision=note.revision, old=old,

@@ -31,7 +31,7 @@ from praxis.models import (
     User,
     utcnow,
 )
-from praxis.schemas import MAX_AXES, AxisCreate, CarnetSort, Markdown, Title, is_note_id
+from praxis.schemas import AxisCreate, CarnetSort, Markdown, Title, is_note_id
 from praxis.services import categories, fields, links, memberships
 
 _title = TypeAdapter(Title)
@@ -96,16 +96,17 @@ def check_carnet(session: Session, meta: dict, body: str, where: str, coming: Co
     guide = fields.checked(where, "guide", lambda: _markdown.validate_python(meta.get("guide") or ""))
     sort = fields.checked(where, "sort", lambda: _sort.validate_python(meta.get("sort", "manual")))
     axes = fields.checked(where, "axes", lambda: _axes.validate_python(meta.get("axes") or []))
-    if len(axes) > MAX_AXES:
-        raise Invalid(f"{where}: a carnet has at most {MAX_AXES} category lists.", field="axes")
-    # The carnet's categories as `categories.choose` reads them, numbered by list, not yet written.
+    # The carnet's categories as `categories.choose` reads them, numbered by list, not yet written;
+    # checked by the rules the managers' forms meet (`categories.add_axis`, `add_category`).
     known: dict[str, CarnetCategory] = {}
-    for number, axis in enumerate(axes):
-        for name in axis.categories:
-            key = categories.key_of(name)
-            if key in known:
-                raise Invalid(f"{where}: the carnet already has a category named '{name}'.", field="categories")
-            known[key] = CarnetCategory(carnet_id=common.id, axis_id=number, position=0, name=name, name_key=key)
+    try:
+        categories.check_axis_count(len(axes))
+        for number, axis in enumerate(axes):
+            for name in axis.categories:
+                key = categories.check_free(known, name)
+                known[key] = CarnetCategory(carnet_id=common.id, axis_id=number, position=0, name=name, name_key=key)
+    except Invalid as exc:
+        raise Invalid(f"{where}: {exc.message[:1].lower()}{exc.message[1:]}", field=exc.field) from None
     contributors = fields.people(session, meta.get("contributors"), where, "contributors", required=False)
     rows = meta.get("entries") or []
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from praxis import policy
-from praxis.errors import Forbidden, Invalid, NotFound, NotSignedIn
-from praxis.models import Community, CommunityMember, User
+from praxis.errors import Invalid, NotFound
+from praxis.models import Community, CommunityMember, User, pk
 from praxis.schemas import CommunityCreate, CommunityRead, CommunityRef, MemberRead, is_note_id
 from praxis.services.urls import community_url, user_url
 
@@ -66,14 +66,17 @@ def read(*, session: Session, actor: policy.Actor, community_id: str) -> Communi
     community = _load(session, community_id)
     role = role_of(session, community.id, actor)
     members: list[MemberRead] = []
-    if role or policy.is_admin(actor):
+    if policy.can_see_community_members(actor, role):
         rows = session.exec(
-            select(User.username, User.display_name, CommunityMember.role)
-            .join(CommunityMember, CommunityMember.user_id == User.id)  # type: ignore[arg-type]
+            select(User.id, User.username, User.display_name, CommunityMember.role)
+            .join(CommunityMember, col(CommunityMember.user_id) == User.id)
             .where(CommunityMember.community_id == community.id)
-            .order_by(CommunityMember.role.desc(), User.display_name)  # type: ignore[attr-defined]
+            .order_by(col(CommunityMember.role).desc(), User.display_name)
         ).all()
-        members = [MemberRead(username=u, display_name=d, role=r, url=user_url(session, u)) for u, d, r in rows]
+        managers = sum(1 for *_, r in rows if r == "manager")
+        members = [MemberRead(username=u, display_name=d, role=r, url=user_url(session, u),
+                              can_remove=policy.can_remove_community_member(actor, role, i, last_manager=r == "manager" and managers == 1))
+                   for i, u, d, r in rows]
     return CommunityRead(
         id=community.id, name=community.name, description=community.description,
         url=community_url(session, community.id), members=members, my_role=role,
@@ -88,23 +91,22 @@ def list_all(*, session: Session, actor: policy.Actor) -> list[CommunityRef]:
 
 def mine(*, session: Session, actor: policy.Actor) -> list[CommunityRef]:
     """The communities the actor can link notes to."""
-    if not policy.is_signed_in(actor):
+    if actor is None or not policy.is_signed_in(actor):
         return []
     query = select(Community).order_by(Community.name)
     if not policy.is_admin(actor):
-        query = query.join(CommunityMember, CommunityMember.community_id == Community.id).where(CommunityMember.user_id == actor.id)  # type: ignore[arg-type,union-attr]
+        query = query.join(CommunityMember, col(CommunityMember.community_id) == Community.id).where(CommunityMember.user_id == actor.id)
     return [CommunityRef(id=c.id, name=c.name, url=community_url(session, c.id)) for c in session.exec(query)]
 
 
 def create(*, session: Session, actor: policy.Actor, data: CommunityCreate) -> CommunityRead:
     """Create a community; its creator is its first manager."""
-    if not policy.can_create_community(actor):
-        raise NotSignedIn("Sign in to create a community.")
+    policy.ensure_can_create_community(actor)
     assert actor is not None
     community = Community(id=secrets.token_urlsafe(9), name=data.name, description=data.description, created_by_id=actor.id)
     session.add(community)
     session.flush()
-    session.add(CommunityMember(community_id=community.id, user_id=actor.id, role="manager"))
+    session.add(CommunityMember(community_id=community.id, user_id=pk(actor.id), role="manager"))
     session.flush()
     return read(session=session, actor=actor, community_id=community.id)
 
@@ -112,16 +114,13 @@ def create(*, session: Session, actor: policy.Actor, data: CommunityCreate) -> C
 def set_member(*, session: Session, actor: policy.Actor, community_id: str, username: str, role: str) -> CommunityRead:
     """Add someone to a community, or change their role (managers and admins)."""
     community = _load(session, community_id, for_update=True)
-    if not policy.can_manage_community(actor, role_of(session, community.id, actor)):
-        if not policy.is_signed_in(actor):
-            raise NotSignedIn("Sign in first.")
-        raise Forbidden("Only the community's managers can add members.")
+    policy.ensure_can_manage_community(actor, role_of(session, community.id, actor))
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None:
         raise Invalid(f"Unknown user: {username}.", field="username")
     member = session.get(CommunityMember, (community.id, user.id))
     if member is None:
-        session.add(CommunityMember(community_id=community.id, user_id=user.id, role=role))
+        session.add(CommunityMember(community_id=community.id, user_id=pk(user.id), role=role))
     else:
         if member.role == "manager" and role != "manager":
             _keep_a_manager(session, community.id)
@@ -136,11 +135,7 @@ def remove_member(*, session: Session, actor: policy.Actor, community_id: str, u
     community = _load(session, community_id, for_update=True)
     user = session.exec(select(User).where(User.username == username)).first()
     member = session.get(CommunityMember, (community.id, user.id)) if user else None
-    leaving = user is not None and actor is not None and user.id == actor.id
-    if not (leaving or policy.can_manage_community(actor, role_of(session, community.id, actor))):
-        if not policy.is_signed_in(actor):
-            raise NotSignedIn("Sign in first.")
-        raise Forbidden("Only the community's managers can remove members.")
+    policy.ensure_can_remove_community_member(actor, role_of(session, community.id, actor), user.id if user else None)
     if member is None:
         raise NotFound("This person is not a member.")
     if member.role == "manager":

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.errors import NotFound
 from praxis.markdown import fold
 from praxis.models import Note
-from praxis.schemas import Facet, Graph, GraphEdge, GraphNode, NoteRead, Suggestion
+from praxis.schemas import Facet, Graph, GraphEdge, GraphNode, NoteRead, NoteRef, Suggestion
 from praxis.services import links
 from praxis.services import notes as note_service
 from praxis.services.urls import note_url
@@ -21,11 +22,11 @@ def regions(*, session: Session, actor: policy.Actor) -> list[Facet]:
     """The regions of the organisations the actor may see, with how many each."""
     rows = session.exec(
         select(Note.region, sa.func.count())
-        .where(policy.visible_notes(actor), Note.kind == "organisation", Note.region.is_not(None))  # type: ignore[union-attr]
-        .group_by(Note.region)
-        .order_by(Note.region)
+        .where(policy.visible_notes(actor), col(Note.kind) == "organisation", col(Note.region).is_not(None))
+        .group_by(col(Note.region))
+        .order_by(col(Note.region))
     ).all()
-    return [Facet(value=r, count=c) for r, c in rows]
+    return [Facet(value=r, count=c) for r, c in rows if r is not None]
 
 
 def letter_of(title_key: str) -> str:
@@ -52,7 +53,7 @@ def term_by_slug(*, session: Session, actor: policy.Actor, slug: str) -> NoteRea
     note = None
     if "\x00" not in slug:
         note = session.exec(
-            select(Note).where(policy.visible_notes(actor), Note.kind == "term", Note.slug == slug[:120]).order_by(Note.created_at, Note.id)
+            select(Note).where(policy.visible_notes(actor), col(Note.kind) == "term", col(Note.slug) == slug[:120]).order_by(col(Note.created_at), col(Note.id))
         ).first()
     if note is None:
         raise NotFound("No such term.")
@@ -71,17 +72,20 @@ def suggest(*, session: Session, actor: policy.Actor, q: str, kind: str | None =
     prefix = fold(q)
     if not prefix:
         return []
-    where = [policy.visible_notes(actor), note_service.title_prefix(prefix)]
+    where: list[ColumnElement[bool]] = [policy.visible_notes(actor), note_service.title_prefix(prefix)]
     if kind:
-        where.append(Note.kind == kind)
+        where.append(col(Note.kind) == kind)
     rows = session.exec(
         select(Note.id, Note.title, Note.kind, Note.title_key)
         .where(*where)
-        .order_by(Note.title_key, Note.id)
+        .order_by(col(Note.title_key), col(Note.id))
         .limit(max(limit, SUGGEST_WINDOW))
     ).all()
-    ranked = sorted(rows, key=lambda r: (r.title_key != prefix, len(r.title_key), r.title_key, r.id))[:limit]
-    return [Suggestion(id=r.id, title=r.title, kind=r.kind, url=note_url(session, r.id)) for r in ranked]
+    # Ids are unique: the order never reaches title and kind.
+    ranked = sorted((title_key != prefix, len(title_key), title_key, note_id, title, kind)
+                    for note_id, title, kind, title_key in rows)[:limit]
+    return [Suggestion(id=note_id, title=title, kind=kind, url=note_url(session, note_id))
+            for *_, note_id, title, kind in ranked]
 
 
 def graph(*, session: Session, actor: policy.Actor, note_id: str, depth: int) -> Graph:
@@ -110,7 +114,7 @@ def graph(*, session: Session, actor: policy.Actor, note_id: str, depth: int) ->
     )
 
 
-def _add(nodes: dict[str, GraphNode], following: list[str], ref) -> bool:  # type: ignore[no-untyped-def]
+def _add(nodes: dict[str, GraphNode], following: list[str], ref: NoteRef) -> bool:
     """Add a node unless the graph is full; True when it had to be left out."""
     if ref.id in nodes:
         return False

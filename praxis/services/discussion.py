@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from praxis import policy
-from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
+from praxis.errors import Conflict, Invalid, NotFound
 from praxis.i18n import N_
 from praxis.markdown import render
 from praxis.models import Comment, CommentEdit, Note, User, utcnow
@@ -127,9 +127,8 @@ def _reads(session: Session, actor: policy.Actor, note: Note, author_ids: list[i
     edits = _edits(session, [c.id for c, _ in ordered if c.edited_at and c.deleted_at is None])
     items = []
     for c, depth in ordered:
-        own = policy.is_comment_author(actor, c.author_id)
         state = "deleted" if c.deleted_at else "hidden" if c.hidden_at else "visible"
-        shown = state == "visible" or (state == "hidden" and (moderator or own))
+        shown = policy.can_read_comment(actor, c, moderator)
         items.append(CommentRead(
             id=c.id, note_id=c.note_id, parent_id=c.parent_id, depth=depth,
             author=people.get(c.author_id) if c.author_id and state != "deleted" else None,
@@ -138,10 +137,10 @@ def _reads(session: Session, actor: policy.Actor, note: Note, author_ids: list[i
             hidden_reason=c.hidden_reason if state == "hidden" else None,
             created_at=c.created_at, edited_at=c.edited_at if state != "deleted" else None,
             url=f"{note_url(session, c.note_id)}#c-{c.id}", edits=edits.get(c.id, []) if shown else [],
-            can_edit=own and state == "visible" and not note.discussion_closed,
-            can_delete=own and state == "visible",
-            can_hide=moderator and state == "visible",
-            can_restore=state == "hidden" and policy.can_restore_comment(actor),
+            can_edit=policy.can_edit_comment(actor, c, note),
+            can_delete=policy.can_delete_comment(actor, c),
+            can_hide=policy.can_hide_comment(actor, c, moderator),
+            can_restore=policy.can_restore_comment(actor, c),
         ))
     return items
 
@@ -166,6 +165,13 @@ def get_comment(*, session: Session, actor: policy.Actor, comment_id: str) -> Co
     return _one(session, actor, note, author_ids, comment)
 
 
+def get_for_editing(*, session: Session, actor: policy.Actor, comment_id: str) -> CommentRead:
+    """A comment as its edit page shows it, to whoever may change it (refused as `update` refuses otherwise)."""
+    comment, note, author_ids = _load_comment(session, actor, comment_id)
+    policy.ensure_can_edit_comment(actor, comment, note)  # the rule `update` refuses by
+    return _one(session, actor, note, author_ids, comment)
+
+
 # --- writing ---------------------------------------------------------------------------------
 
 
@@ -173,8 +179,7 @@ def create(*, session: Session, actor: policy.Actor, note_id: str, data: Comment
     """Write a comment, or a reply to `parent_id`, in the note's open discussion."""
     actor = policy.require_signed_in(actor, "Sign in to take part in the discussion.")
     note, author_ids = note_service.load_readable(session, actor, note_id)
-    if not policy.can_comment(actor, note):
-        raise Forbidden("This discussion is closed.")
+    policy.ensure_can_comment(actor, note)
     parent = None
     if data.parent_id is not None:
         parent = session.get(Comment, data.parent_id)
@@ -200,10 +205,7 @@ def create(*, session: Session, actor: policy.Actor, note_id: str, data: Comment
 def update(*, session: Session, actor: policy.Actor, comment_id: str, data: CommentUpdate) -> CommentRead:
     """Its author rewrites a comment: it is marked as edited, and what it said is kept."""
     comment, note, author_ids = _load_comment(session, actor, comment_id)
-    if not policy.is_comment_author(actor, comment.author_id):
-        raise Forbidden("Only its author can change a comment.")
-    if comment.hidden_at is not None or note.discussion_closed:
-        raise Forbidden("This comment can no longer be changed.")
+    policy.ensure_can_edit_comment(actor, comment, note)
     edited_by_actor = CommentEdit.comment_id.in_(select(Comment.id).where(Comment.author_id == comment.author_id))  # type: ignore[attr-defined]
     limits.check(session, CommentEdit.replaced_at, edited_by_actor, limit=EDIT_LIMIT, window=RATE_WINDOW, what="edits",
                  text=N_("Trop de modifications de commentaires en peu de temps : réessayez plus tard."))
@@ -220,10 +222,7 @@ def update(*, session: Session, actor: policy.Actor, comment_id: str, data: Comm
 def delete(*, session: Session, actor: policy.Actor, comment_id: str) -> None:
     """Its author deletes a comment: its words and earlier versions go; a reply keeps its place."""
     comment, _, _ = _load_comment(session, actor, comment_id)
-    if not policy.is_comment_author(actor, comment.author_id):
-        raise Forbidden("Only its author can delete a comment.")
-    if comment.hidden_at is not None:
-        raise Forbidden("A hidden comment stays as the moderators left it.")
+    policy.ensure_can_delete_comment(actor, comment)
     session.execute(sa.delete(CommentEdit).where(CommentEdit.comment_id == comment.id))  # type: ignore[arg-type]
     comment.deleted_at, comment.body, comment.html = utcnow(), "", ""
     session.add(comment)
@@ -233,8 +232,7 @@ def delete(*, session: Session, actor: policy.Actor, comment_id: str) -> None:
 def hide(*, session: Session, actor: policy.Actor, comment_id: str, data: CommentHide) -> CommentRead:
     """The note's authors or an admin hide a comment, saying why ("masqué" in the thread)."""
     comment, note, author_ids = _load_comment(session, actor, comment_id)
-    if not policy.can_moderate_discussion(actor, note, set(author_ids)):
-        raise Forbidden("Only the note's authors and administrators can hide a comment.")
+    policy.ensure_can_hide_comment(actor, note, set(author_ids))
     assert actor is not None
     comment.hidden_at, comment.hidden_by_id, comment.hidden_reason = utcnow(), actor.id, data.reason
     session.add(comment)
@@ -245,8 +243,7 @@ def hide(*, session: Session, actor: policy.Actor, comment_id: str, data: Commen
 def restore(*, session: Session, actor: policy.Actor, comment_id: str) -> CommentRead:
     """An admin brings a hidden comment back."""
     comment, note, author_ids = _load_comment(session, actor, comment_id)
-    if not policy.can_restore_comment(actor):
-        raise Forbidden("Only administrators can restore a hidden comment.")
+    policy.ensure_can_restore_comment(actor)
     comment.hidden_at, comment.hidden_by_id, comment.hidden_reason = None, None, None
     session.add(comment)
     session.flush()
@@ -256,10 +253,7 @@ def restore(*, session: Session, actor: policy.Actor, comment_id: str) -> Commen
 def set_closed(*, session: Session, actor: policy.Actor, note_id: str, data: DiscussionUpdate) -> DiscussionRead:
     """The note's authors (or an admin) close the discussion, or open it again."""
     note, author_ids = note_service.load_readable(session, actor, note_id)
-    if not policy.can_moderate_discussion(actor, note, set(author_ids)):
-        if not policy.is_signed_in(actor):
-            raise NotSignedIn("Sign in first.")
-        raise Forbidden("Only the note's authors and administrators can close its discussion.")
+    policy.ensure_can_moderate_discussion(actor, note, set(author_ids))
     # Its own statement: closing is no revision of the note and must not race its saves.
     session.execute(sa.update(Note).where(Note.id == note.id).values(discussion_closed=data.closed)
                     .execution_options(synchronize_session=False))

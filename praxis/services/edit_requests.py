@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import secrets
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from praxis import policy
-from praxis.errors import Conflict, Forbidden, NotFound
+from praxis.errors import Conflict, NotFound
 from praxis.i18n import N_
-from praxis.models import EditRequest, Note, User, utcnow
+from praxis.models import EditRequest, Note, User, pk, utcnow
 from praxis.schemas import EditRequestCreate, EditRequestRead
-from praxis.services import notes as note_service
 from praxis.services import coauthors, invitations, notifications
+from praxis.services import notes as note_service
 from praxis.services.urls import note_url, user_url
 
 
@@ -30,16 +30,15 @@ def request_edit(*, session: Session, actor: policy.Actor, note_id: str, data: E
     """Ask the authors of a note one can read to make one a co-author."""
     actor = policy.require_signed_in(actor, "Sign in to ask for editing rights.")
     note, author_ids = note_service.load_readable(session, actor, note_id)
-    invited = {u.id for _inv, u in invitations.standing(session, note, set(author_ids))}
-    if (refusal := policy.edit_request_refusal(actor, note, set(author_ids), invited)) is not None:  # type: ignore[arg-type]
+    invited = {pk(u.id) for _inv, u in invitations.standing(session, note, set(author_ids))}
+    if (refusal := policy.edit_request_refusal(actor, note, set(author_ids), invited)) is not None:
         raise refusal
     pending = session.exec(
-        select(EditRequest).where(EditRequest.note_id == note.id, EditRequest.requester_id == actor.id, EditRequest.status == "pending")
+        select(EditRequest.id).where(EditRequest.note_id == note.id, EditRequest.requester_id == actor.id, EditRequest.status == "pending")
     ).first()
-    if pending is not None:
-        raise Conflict("You already asked; the authors have not answered yet.", request_id=pending.id,
-                       text=N_("Vous avez déjà demandé ces droits ; les auteur·trices n'ont pas encore répondu."))
-    req = EditRequest(id=secrets.token_urlsafe(9), note_id=note.id, requester_id=actor.id, message=data.message)
+    if (refusal := policy.asked_again_refusal(pending)) is not None:
+        raise refusal
+    req = EditRequest(id=secrets.token_urlsafe(9), note_id=note.id, requester_id=pk(actor.id), message=data.message)
     session.add(req)
     session.flush()
     notifications.notify(session, author_ids, "edit_request", actor=actor, note_id=note.id, edit_request_id=req.id)
@@ -49,12 +48,12 @@ def request_edit(*, session: Session, actor: policy.Actor, note_id: str, data: E
 def list_for_note(*, session: Session, actor: policy.Actor, note_id: str) -> list[EditRequestRead]:
     """The note's requests for its authors and admins; one's own requests for anyone else."""
     note, author_ids = note_service.load_readable(session, actor, note_id)
-    query = select(EditRequest, User).join(User, User.id == EditRequest.requester_id).where(EditRequest.note_id == note.id)  # type: ignore[arg-type]
+    query = select(EditRequest, User).join(User, col(User.id) == EditRequest.requester_id).where(EditRequest.note_id == note.id)
     if not policy.can_manage_note(actor, note, set(author_ids)):
-        if not policy.is_signed_in(actor):
+        if actor is None or not policy.is_signed_in(actor):
             return []
-        query = query.where(EditRequest.requester_id == actor.id)  # type: ignore[union-attr]
-    rows = session.exec(query.order_by(EditRequest.created_at.desc())).all()  # type: ignore[attr-defined]
+        query = query.where(EditRequest.requester_id == actor.id)
+    rows = session.exec(query.order_by(col(EditRequest.created_at).desc())).all()
     return [_read(session, req, note, user) for req, user in rows]
 
 
@@ -63,9 +62,9 @@ def mine(*, session: Session, actor: policy.Actor) -> list[EditRequestRead]:
     actor = policy.require_signed_in(actor)
     rows = session.exec(
         select(EditRequest, Note)
-        .join(Note, Note.id == EditRequest.note_id)  # type: ignore[arg-type]
+        .join(Note, col(Note.id) == EditRequest.note_id)
         .where(EditRequest.requester_id == actor.id, policy.visible_notes(actor))
-        .order_by(EditRequest.created_at.desc())  # type: ignore[attr-defined]
+        .order_by(col(EditRequest.created_at).desc())
     ).all()
     return [_read(session, req, note, actor) for req, note in rows]
 
@@ -84,10 +83,7 @@ def decide(*, session: Session, actor: policy.Actor, request_id: str, approve: b
         note, author_ids = note_service.load_readable(session, actor, req.note_id)
     except NotFound:
         raise missing from None
-    if not policy.can_manage_note(actor, note, set(author_ids)):
-        if req.requester_id != actor.id:
-            raise missing
-        raise Forbidden("Only the note's authors answer edit requests.")
+    policy.ensure_can_answer_edit_request(actor, note, set(author_ids), req.requester_id)
     if req.status != "pending":
         raise Conflict(f"This request was already {req.status}.", text=N_("Cette demande a déjà reçu une réponse."))
     requester = session.get(User, req.requester_id)
@@ -95,7 +91,7 @@ def decide(*, session: Session, actor: policy.Actor, request_id: str, approve: b
     if approve:
         coauthors.add_author(session=session, actor=actor, note=note, author_ids=author_ids, person=requester,
                              summary=f"Ajout de {requester.display_name} comme co-auteur·trice")
-        invitations.close_for(session, note.id, requester.id, "accepted")  # they asked: that is consent
+        invitations.close_for(session, note.id, pk(requester.id), "accepted")  # they asked: that is consent
     req.status = "approved" if approve else "refused"
     req.decided_at = utcnow()
     req.decided_by_id = actor.id

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.errors import Invalid
 from praxis.markdown import fold
-from praxis.models import Carnet, CarnetCategory, CarnetEntry, EntryCategory, Note
+from praxis.models import Carnet, CarnetCategory, CarnetEntry, EntryCategory, Note, pk
 from praxis.schemas import AxisRead, CarnetQuery, CategoryRead, EntryItem, EntryPage
 from praxis.services import categories, memberships
 from praxis.services import notes as note_service
@@ -33,27 +34,27 @@ def count_visible(session: Session, actor: policy.Actor, carnet_ids: Sequence[st
     """How many notes of each carnet the actor sees."""
     rows = session.exec(
         select(CarnetEntry.carnet_id, sa.func.count())
-        .join(Note, Note.id == CarnetEntry.note_id)  # type: ignore[arg-type]
-        .where(CarnetEntry.carnet_id.in_(list(carnet_ids)), policy.visible_notes(actor))  # type: ignore[attr-defined]
+        .join(Note, col(Note.id) == CarnetEntry.note_id)
+        .where(col(CarnetEntry.carnet_id).in_(list(carnet_ids)), policy.visible_notes(actor))
         .group_by(CarnetEntry.carnet_id)
     ).all()
     counts = dict.fromkeys(carnet_ids, 0)
-    counts.update({carnet_id: n for carnet_id, n in rows})
+    counts.update(dict(rows))
     return counts
 
 
 def _filed_under(carnet_id: str, category_id: int) -> ColumnElement[bool]:
     filed = aliased(EntryCategory)  # its own name, as the counts join entry_category too
     return sa.exists().where(
-        filed.carnet_id == carnet_id, filed.note_id == CarnetEntry.note_id, filed.category_id == category_id
+        col(filed.carnet_id) == carnet_id, col(filed.note_id) == CarnetEntry.note_id, col(filed.category_id) == category_id
     )
 
 
 _ORDER = {
-    "manual": (CarnetEntry.position.asc(), CarnetEntry.added_at.asc()),  # type: ignore[attr-defined]
-    "added": (CarnetEntry.added_at.desc(),),  # type: ignore[attr-defined]
-    "updated": (Note.updated_at.desc(),),  # type: ignore[attr-defined]
-    "title": (Note.title_key.asc(),),  # type: ignore[attr-defined]
+    "manual": (col(CarnetEntry.position).asc(), col(CarnetEntry.added_at).asc()),
+    "added": (col(CarnetEntry.added_at).desc(),),
+    "updated": (col(Note.updated_at).desc(),),
+    "title": (col(Note.title_key).asc(),),
 }
 
 
@@ -70,38 +71,38 @@ def list_entries(*, session: Session, actor: policy.Actor, carnet: Carnet, role:
         if category is None:
             raise Invalid(f"'{name}' is not a category of this carnet.", field="category")
         chosen.append(category)
-    where = [CarnetEntry.carnet_id == carnet.id, policy.visible_notes(actor)]
+    where: list[ColumnElement[bool]] = [col(CarnetEntry.carnet_id) == carnet.id, policy.visible_notes(actor)]
     if query.kind:
-        where.append(Note.kind == query.kind)
+        where.append(col(Note.kind) == query.kind)
     if query.author:
         where.append(note_service.authored_by(session, query.author))
     if query.q:
         where.append(note_service.text_filter(query.q))
-    by_category = [_filed_under(carnet.id, c.id) for c in chosen]
+    by_category = [_filed_under(carnet.id, pk(c.id)) for c in chosen]
 
-    def joined(*columns):  # type: ignore[no-untyped-def]
-        return select(*columns).select_from(CarnetEntry).join(Note, Note.id == CarnetEntry.note_id)  # type: ignore[arg-type]
+    def joined(*columns: Any) -> Any:  # a select of these columns: its row type follows them
+        return select(*columns).select_from(CarnetEntry).join(Note, col(Note.id) == CarnetEntry.note_id)
 
     total = session.exec(joined(sa.func.count()).where(*where, *by_category)).one()
     order = _ORDER[query.sort or carnet.sort]
     rows = session.exec(
         joined(CarnetEntry, Note).where(*where, *by_category)
-        .order_by(CarnetEntry.pinned.desc(), *order, Note.id)  # type: ignore[attr-defined]
+        .order_by(col(CarnetEntry.pinned).desc(), *order, Note.id)
         .offset((query.page - 1) * query.per_page).limit(query.per_page)
     ).all()
 
     axis_reads: list[AxisRead] = []
     for axis, cats in axes:
-        others = [_filed_under(carnet.id, c.id) for c in chosen if c.axis_id != axis.id]
-        counts = dict(session.exec(
+        others = [_filed_under(carnet.id, pk(c.id)) for c in chosen if c.axis_id != axis.id]
+        counts: dict[int, int] = dict(session.exec(
             joined(EntryCategory.category_id, sa.func.count())
-            .join(EntryCategory, sa.and_(EntryCategory.carnet_id == CarnetEntry.carnet_id, EntryCategory.note_id == CarnetEntry.note_id))
-            .where(*where, *others, EntryCategory.category_id.in_([c.id for c in cats]))  # type: ignore[attr-defined]
+            .join(EntryCategory, sa.and_(col(EntryCategory.carnet_id) == CarnetEntry.carnet_id, col(EntryCategory.note_id) == CarnetEntry.note_id))
+            .where(*where, *others, col(EntryCategory.category_id).in_([c.id for c in cats]))
             .group_by(EntryCategory.category_id)
         ).all()) if cats else {}
         axis_reads.append(AxisRead(
-            id=axis.id, name=axis.name,  # type: ignore[arg-type]
-            categories=[CategoryRead(name=c.name, count=counts.get(c.id, 0)) for c in cats],
+            id=pk(axis.id), name=axis.name,
+            categories=[CategoryRead(name=c.name, count=counts.get(pk(c.id), 0)) for c in cats],
         ))
 
     items = entry_items(session, actor, carnet.id, role, [(entry, note) for entry, note in rows])

@@ -23,11 +23,11 @@ from praxis import i18n, policy
 from praxis.config import site_settings
 from praxis.errors import NotFound
 from praxis.models import SiteIdentity
-from praxis.text import xml_safe
 from praxis.schemas import NoteQuery, NoteSummary
 from praxis.services import accounts, bases, carnets, discussion
 from praxis.services import notes as note_service
 from praxis.services.urls import base_url, carnet_url, note_url, site_url, user_url
+from praxis.text import xml_safe
 
 FEED_SIZE = 50
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -65,9 +65,10 @@ def read_note(session: Session, path: Path, post: frontmatter.Post) -> tuple[str
     if len(readers) > MAX_READERS:
         raise Invalid(f"{where}: 'readers' names {len(readers)} people; a note names at most {MAX_READERS}.", field="readers")
     # A username must exist; {username, name} (what export writes) becomes a profile if it does not.
-    reader_users = [accounts.get_user(session, r) if isinstance(r, str) else fields.people(session, r, where, "readers")[0]
-                    for r in readers]
-    if None in reader_users:
+    found = [accounts.get_user(session, r) if isinstance(r, str) else fields.people(session, r, where, "readers")[0]
+             for r in readers]
+    reader_users = [user for user in found if user is not None]
+    if len(reader_users) < len(found):
         raise Invalid(f"{where}: unknown user in 'readers'.", field="readers")
     licence = meta.get("licence", DEFAULT_LICENCE)
     if not isinstance(licence, str) or licence not in LICENCES:
@@ -83,7 +84,7 @@ def read_note(session: Session, path: Path, post: frontmatter.Post) -> tuple[str
         title=title, body=body, kind=kind, visibility=visibility, licence=licence,
         published_at=fields.when(meta.get("published"), session, "published", where),
         authors=fields.people(session, meta.get("authors"), where, limit=MAX_AUTHORS), links=links,
-        community_id=community_id, readers=reader_users,  # type: ignore[arg-type]
+        community_id=community_id, readers=reader_users,
         details=note_service.kind_details(kind, details.model_dump(), strict=False),
     )
     dates = {
@@ -117,8 +118,8 @@ def check_files(session: Session, files: list[Path], step: Callable[[int], None]
                 reader.expunge_all()
                 reader.rollback()
         # Carnets name notes of the import and bases carnets of the import, which do not exist yet.
-        carnet_ids = {post.metadata["id"] for _file, post in checked.carnets
-                      if isinstance(post.metadata.get("id"), str)}  # a wrong id is its own file's problem, said below
+        carnet_ids = {carnet_id for _file, post in checked.carnets
+                      if isinstance(carnet_id := post.metadata.get("id"), str)}  # a wrong id is its own file's problem, said below
         for file, post in checked.carnets + checked.bases:
             try:
                 if post.metadata["kind"] == "carnet":

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -97,14 +98,28 @@ def declined(session: Session, note_id: str, people: Sequence[User]) -> list[Use
     return [u for u in people if u.id in standing]
 
 
+@dataclass
+class Invite:
+    """The invitations a write of a note sends along (see `invite`)."""
+
+    people: Sequence[User]
+    withdraw_others: bool = False
+    skip_declined: bool = False
+
+
 def invite(session: Session, actor: policy.Actor, note_id: str, people: Sequence[User], *, withdraw_others: bool,
            skip_declined: bool = False) -> None:
     """Invite these people to co-sign the note (once each; each is told in their inbox); with
     `withdraw_others`, the invitations of anyone else are withdrawn (the authors sent were the
     whole list). Someone whose refusal stands is not invited again: naming them is refused (422),
-    or, with `skip_declined` (a revision restored, whose list nobody typed), they are left out."""
-    withdraw_stale(session, note_id)  # someone whose invitation no longer stands is invited anew
-    current = {inv.user_id: inv for inv, _user in pending(session, note_id)}
+    or, with `skip_declined` (a revision restored, whose list nobody typed), they are left out.
+    The invitations that no longer stand are withdrawn first (`withdraw_stale`)."""
+    # The note and its authors as written, read once: inviting changes neither.
+    note, author_ids = _as_written(session, note_id)
+    stands, stale = _sorted(session, note, author_ids)
+    for inv in stale:  # someone whose invitation no longer stands is invited anew
+        close(session, inv, "withdrawn")
+    current = {inv.user_id: inv for inv, _user in stands}
     wanted = {u.id for u in people}
     if withdraw_others:
         for user_id, inv in current.items():
@@ -119,7 +134,7 @@ def invite(session: Session, actor: policy.Actor, note_id: str, people: Sequence
                           field="authors", text=DECLINED, params={"names": names})
         left_out = {u.id for u in refusing}
         new = [u for u in new if u.id not in left_out]
-    if new and not policy.invitation_stands(actor, *_as_written(session, note_id)):
+    if new and not policy.invitation_stands(actor, note, author_ids):
         # Whoever takes themselves off the authors in the same save would invite no one.
         raise Invalid("You are leaving this note's authors: the people you name would be invited by no one. "
                       "Invite them first, and leave once they accept.", field="authors", text=LEAVING)

@@ -5,16 +5,19 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 from ipaddress import ip_address, ip_network
+from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlalchemy.orm import Mapped
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col, select
 
 from praxis.db import take_turn
 from praxis.errors import TooManyRequests
 from praxis.models import LoginFailure, utcnow
 
 
-def check(session: Session, column: object, where: object, *, limit: int, window: timedelta, what: str,
+def check(session: Session, column: Mapped[datetime], where: ColumnElement[bool], *, limit: int, window: timedelta, what: str,
           adding: int = 1, text: str | None = None, field: str | None = None) -> None:
     """429 (with Retry-After) when `adding` more rows would make more than `limit` rows matching
     `where` with their `column` time within `window`; the wait is until enough of them leave it
@@ -26,21 +29,21 @@ def check(session: Session, column: object, where: object, *, limit: int, window
     """
     take_turn(session, _lock_key(session.get_bind().dialect, what, where))
     since = utcnow() - window
-    times: list[datetime] = list(session.exec(select(column).where(where, column >= since).order_by(column)))  # type: ignore[arg-type,operator,call-overload]
+    times: list[datetime] = list(session.exec(select(column).where(where, column >= since).order_by(column)))
     if len(times) + adding > limit:
         # The rows that must age out first, oldest first; a batch larger than the limit waits a whole window.
         leaving = times[len(times) + adding - limit - 1] if adding <= limit else utcnow()
         wait = int((leaving + window - utcnow()).total_seconds()) + 1
-        where_shown = {"field": field} if field else {}
+        where_shown: dict[str, Any] = {"field": field} if field else {}
         raise TooManyRequests(f"Too many {what} in a short time; try again later.", retry_after=max(wait, 1), text=text,
                               **where_shown)
 
 
-def _lock_key(dialect: sa.Dialect, what: str, where: object) -> str:
+def _lock_key(dialect: sa.Dialect, what: str, where: ColumnElement[bool]) -> str:
     """One key per counted set of rows ("message.sender_id = 5 …"); the kind alone when the
     condition cannot be written out (all its counts then wait for each other: slower, still right)."""
     try:
-        condition = str(where.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))  # type: ignore[attr-defined]
+        condition = str(where.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
     except Exception:  # noqa: BLE001 - a value with no literal form
         condition = ""
     return f"praxis-limit:{what}:{condition}"
@@ -89,7 +92,7 @@ def check_sign_in(session: Session, *, account: str, address: str, now: datetime
     if everywhere:
         take_turn(session, f"praxis-login:{address}")
     since = now - WINDOW
-    recent = (LoginFailure.account == account) & (LoginFailure.created_at > since)  # type: ignore[operator]
+    recent = (col(LoginFailure.account) == account) & (col(LoginFailure.created_at) > since)
     rows = session.exec(select(LoginFailure.address, LoginFailure.created_at).where(recent)).all()
     mine = sorted(at for where, at in rows if where == address)
     waits = []
@@ -98,7 +101,7 @@ def check_sign_in(session: Session, *, account: str, address: str, now: datetime
     if everywhere:
         times = session.exec(
             select(LoginFailure.created_at).where(LoginFailure.address == address, LoginFailure.created_at > since)
-            .order_by(LoginFailure.created_at.desc()).limit(ADDRESS_LIMIT)  # type: ignore[attr-defined]
+            .order_by(col(LoginFailure.created_at).desc()).limit(ADDRESS_LIMIT)
         ).all()
         if len(times) >= ADDRESS_LIMIT:
             waits.append(times[-1] + WINDOW - now)

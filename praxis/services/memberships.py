@@ -6,7 +6,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.models import Carnet, CarnetAxis, CarnetCategory, CarnetEntry, EntryCategory, Note, User
@@ -16,18 +16,19 @@ from praxis.services.urls import carnet_url, user_url
 
 def _people(session: Session, user_ids: Sequence[int | None]) -> dict[int, AuthorRead]:
     ids = [i for i in set(user_ids) if i is not None]
-    users = session.exec(select(User).where(User.id.in_(ids))).all() if ids else []  # type: ignore[union-attr]
-    return {u.id: AuthorRead(username=u.username, display_name=u.display_name, url=user_url(session, u.username)) for u in users}  # type: ignore[misc]
+    users = session.exec(select(User).where(col(User.id).in_(ids))).all() if ids else []
+    return {u.id: AuthorRead(username=u.username, display_name=u.display_name, url=user_url(session, u.username))
+            for u in users if u.id is not None}
 
 
 def categories_of(session: Session, carnet_ids: Sequence[str], note_ids: Sequence[str]) -> dict[tuple[str, str], list[str]]:
     """(carnet, note) -> category names, in the order of the carnet's lists."""
     rows = session.exec(
         select(EntryCategory.carnet_id, EntryCategory.note_id, CarnetCategory.name)
-        .join(CarnetCategory, CarnetCategory.id == EntryCategory.category_id)  # type: ignore[arg-type]
-        .join(CarnetAxis, CarnetAxis.id == CarnetCategory.axis_id)  # type: ignore[arg-type]
-        .where(EntryCategory.carnet_id.in_(list(carnet_ids)), EntryCategory.note_id.in_(list(note_ids)))  # type: ignore[attr-defined]
-        .order_by(CarnetAxis.position, CarnetAxis.id)
+        .join(CarnetCategory, col(CarnetCategory.id) == EntryCategory.category_id)
+        .join(CarnetAxis, col(CarnetAxis.id) == CarnetCategory.axis_id)
+        .where(col(EntryCategory.carnet_id).in_(list(carnet_ids)), col(EntryCategory.note_id).in_(list(note_ids)))
+        .order_by(col(CarnetAxis.position), col(CarnetAxis.id))
     ).all()
     out: dict[tuple[str, str], list[str]] = {}
     for carnet_id, note_id, name in rows:
@@ -38,9 +39,9 @@ def categories_of(session: Session, carnet_ids: Sequence[str], note_ids: Sequenc
 def visible_entries(session: Session, actor: policy.Actor, carnet_id: str) -> list[CarnetEntry]:
     """The memberships of the notes `actor` may see, in manual order."""
     return list(session.exec(
-        select(CarnetEntry).join(Note, Note.id == CarnetEntry.note_id)  # type: ignore[arg-type]
+        select(CarnetEntry).join(Note, col(Note.id) == CarnetEntry.note_id)
         .where(CarnetEntry.carnet_id == carnet_id, policy.visible_notes(actor))
-        .order_by(CarnetEntry.position, CarnetEntry.added_at, CarnetEntry.note_id)  # type: ignore[arg-type]
+        .order_by(col(CarnetEntry.position), col(CarnetEntry.added_at), col(CarnetEntry.note_id))
     ))
 
 
@@ -65,7 +66,7 @@ def carnets_of_note(session: Session, actor: policy.Actor, note_id: str) -> list
     it is filed there (the caller checked that the note may be read)."""
     rows = session.exec(
         select(CarnetEntry, Carnet.title)
-        .join(Carnet, Carnet.id == CarnetEntry.carnet_id)  # type: ignore[arg-type]
+        .join(Carnet, col(Carnet.id) == CarnetEntry.carnet_id)
         .where(CarnetEntry.note_id == note_id, policy.visible_carnets(actor))
         .order_by(Carnet.title, Carnet.id)
     ).all()
@@ -86,7 +87,7 @@ def ordered(session: Session, carnet_id: str) -> list[CarnetEntry]:
     """A carnet's memberships in manual order."""
     return list(session.exec(
         select(CarnetEntry).where(CarnetEntry.carnet_id == carnet_id)
-        .order_by(CarnetEntry.position, CarnetEntry.added_at, CarnetEntry.note_id)  # type: ignore[arg-type]
+        .order_by(col(CarnetEntry.position), col(CarnetEntry.added_at), col(CarnetEntry.note_id))
     ))
 
 

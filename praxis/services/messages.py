@@ -12,7 +12,8 @@ from datetime import timedelta
 from email.utils import formataddr
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.errors import Invalid, NotFound
@@ -29,15 +30,15 @@ LIMIT_REPLIES = 20  # answers an account sends per hour
 WINDOW = timedelta(hours=1)
 
 
-def _check_rate(session: Session, where: object, limit: int) -> None:
-    limits.check(session, Message.created_at, where, limit=limit, window=WINDOW, what="messages",
+def _check_rate(session: Session, where: ColumnElement[bool], limit: int) -> None:
+    limits.check(session, col(Message.created_at), where, limit=limit, window=WINDOW, what="messages",
                  text=N_("Trop de messages envoyés en peu de temps : réessayez plus tard."))
 
 
 def _recipients(session: Session, author_ids: list[int]) -> list[int]:
     """The note's authors who can read an inbox: active accounts (not profiles without login)."""
     rows = session.exec(
-        select(User.id).where(User.id.in_(author_ids), User.is_active, User.password_hash.is_not(None))  # type: ignore[union-attr,attr-defined,arg-type]
+        select(User.id).where(col(User.id).in_(author_ids), User.is_active, col(User.password_hash).is_not(None))
     ).all()
     return [i for i in author_ids if i in set(rows)]
 
@@ -54,11 +55,11 @@ def contact(*, session: Session, actor: policy.Actor, note_id: str, data: Contac
     key = limits.address_key(address)
     if signed_in:
         assert actor is not None
-        _check_rate(session, (Message.sender_id == actor.id) & Message.in_reply_to_id.is_(None), LIMIT_SIGNED_IN)  # type: ignore[union-attr]
+        _check_rate(session, (col(Message.sender_id) == actor.id) & col(Message.in_reply_to_id).is_(None), LIMIT_SIGNED_IN)
     else:
         if not data.name or not data.email:
             raise Invalid("Give your name and an address to be answered at.", field="email" if data.name else "name")
-        _check_rate(session, Message.sender_address == key, LIMIT_VISITOR)
+        _check_rate(session, col(Message.sender_address) == key, LIMIT_VISITOR)
     to = [i for i in _recipients(session, author_ids) if not (signed_in and actor and i == actor.id)]
     if not to:
         raise Invalid("No other author of this note has an account to receive messages.", field="message")
@@ -93,13 +94,13 @@ def received(*, session: Session, actor: policy.Actor) -> list[MessageRead]:
     actor = policy.require_signed_in(actor, "Sign in to read your messages.")
     rows = session.exec(
         select(Message, MessageRecipient.read_at)
-        .join(MessageRecipient, MessageRecipient.message_id == Message.id)  # type: ignore[arg-type]
+        .join(MessageRecipient, col(MessageRecipient.message_id) == Message.id)
         .where(MessageRecipient.user_id == actor.id)
-        .order_by(Message.created_at.desc())  # type: ignore[attr-defined]
+        .order_by(col(Message.created_at).desc())
     ).all()
-    visible = set(session.exec(select(Note.id).where(Note.id.in_({m.note_id for m, _ in rows if m.note_id}), policy.visible_notes(actor))))  # type: ignore[attr-defined]
-    notes = {n.id: n for n in session.exec(select(Note).where(Note.id.in_(visible)))}  # type: ignore[attr-defined]
-    senders = {u.id: u for u in session.exec(select(User).where(User.id.in_({m.sender_id for m, _ in rows if m.sender_id})))}  # type: ignore[union-attr]
+    visible = set(session.exec(select(Note.id).where(col(Note.id).in_({m.note_id for m, _ in rows if m.note_id}), policy.visible_notes(actor))))
+    notes = {n.id: n for n in session.exec(select(Note).where(col(Note.id).in_(visible)))}
+    senders = {u.id: u for u in session.exec(select(User).where(col(User.id).in_({m.sender_id for m, _ in rows if m.sender_id})))}
     return [_read(session, actor, m, notes.get(m.note_id or ""), senders.get(m.sender_id or -1), read_at is not None)
             for m, read_at in rows]
 
@@ -110,14 +111,14 @@ def reply(*, session: Session, actor: policy.Actor, message_id: str, data: Messa
     visitor (as the mail's Reply-To)."""
     actor = policy.require_signed_in(actor)
     found = session.exec(
-        select(Message).join(MessageRecipient, MessageRecipient.message_id == Message.id)  # type: ignore[arg-type]
+        select(Message).join(MessageRecipient, col(MessageRecipient.message_id) == Message.id)
         .where(Message.id == message_id, MessageRecipient.user_id == actor.id)
     ).first()
     if found is None:
         raise NotFound("No such message.")
     if found.sender_id is None and not found.sender_email:
         raise Invalid("This message left no way to be answered.", field="message")
-    _check_rate(session, (Message.sender_id == actor.id) & Message.in_reply_to_id.is_not(None), LIMIT_REPLIES)  # type: ignore[union-attr]
+    _check_rate(session, (col(Message.sender_id) == actor.id) & col(Message.in_reply_to_id).is_not(None), LIMIT_REPLIES)
     subject = found.subject if found.subject.lower().startswith("re:") else f"Re: {found.subject}"[:200]
     answer = Message(id=secrets.token_urlsafe(9), note_id=found.note_id, sender_id=actor.id, subject=subject,
                      body=data.message, in_reply_to_id=found.id)
@@ -141,7 +142,7 @@ def reply(*, session: Session, actor: policy.Actor, message_id: str, data: Messa
 def mark_read(*, session: Session, actor: policy.Actor, ids: list[str] | None = None) -> None:
     """Mark the actor's messages read (those named, or all)."""
     actor = policy.require_signed_in(actor)
-    query = sa.update(MessageRecipient).where(MessageRecipient.user_id == actor.id, MessageRecipient.read_at.is_(None))  # type: ignore[union-attr]
+    query = sa.update(MessageRecipient).where(col(MessageRecipient.user_id) == actor.id, col(MessageRecipient.read_at).is_(None))
     if ids is not None:
-        query = query.where(MessageRecipient.message_id.in_(ids))  # type: ignore[attr-defined]
+        query = query.where(col(MessageRecipient.message_id).in_(ids))
     session.execute(query.values(read_at=utcnow()).execution_options(synchronize_session=False))

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
 
 from praxis import policy
-from praxis.db import begin_writes, insert_rows, row_of
-from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
+from praxis.db import begin_writes, end_writes, insert_rows, row_of
+from praxis.errors import Invalid, NotFound, StaleEdit
 from praxis.i18n import N_
 from praxis.markdown import Rendered, excerpt, fold, render, slugify
 from praxis.models import BaseCarnet, Carnet, CarnetEntry, Comment, KnowledgeBase, Note, NoteAuthor, NoteLink, NoteReader, Revision, User, utcnow
@@ -23,6 +23,7 @@ from praxis.schemas import (
     AuthorRead,
     LicenceRead,
     NoteCreate,
+    NoteEditing,
     NotePage,
     NoteQuery,
     NoteRead,
@@ -62,12 +63,7 @@ def load_readable(session: Session, actor: policy.Actor, note_id: str) -> tuple[
 
 def load_editable(session: Session, actor: policy.Actor, note_id: str) -> tuple[Note, list[int]]:
     note, author_ids = load_readable(session, actor, note_id)
-    if note.deleted_at is not None:
-        raise NotFound("No such note.")
-    if not policy.can_edit_note(actor, note, set(author_ids)):
-        if not policy.is_signed_in(actor):
-            raise NotSignedIn("Sign in to edit this note.")
-        raise Forbidden("Only the note's authors and administrators can change it.")
+    policy.ensure_can_edit_note(actor, note, set(author_ids))
     return note, author_ids
 
 
@@ -164,7 +160,8 @@ class NewNote:
 
 def insert_notes(*, session: Session, actor: policy.Actor, notes: Sequence[NewNote], link_later: bool = False) -> list[str]:
     """Write new notes with their first revisions, in a few statements however many there are
-    (the one way notes are created: the API, the forms and import), and return their ids.
+    (the one way notes are written: `write_new_note` for the API, the forms and the tests, and
+    import), and return their ids.
 
     `link_later`: their renderings, links and indexing wait for `links.link_new_notes` (import
     writes every note first, then links them all, batch by batch, each batch committed: one
@@ -212,19 +209,11 @@ def insert_notes(*, session: Session, actor: policy.Actor, notes: Sequence[NewNo
     return ids
 
 
-def insert_note(*, session: Session, actor: policy.Actor, state: NoteState, summary: str | None = None) -> Note:
-    """Write one new note with its first revision (see `insert_notes`)."""
-    [note_id] = insert_notes(session=session, actor=actor, notes=[NewNote(state=state, summary=summary)])
-    note = session.get(Note, note_id)
-    assert note is not None
-    return note
-
-
-def create_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -> NoteRead:
-    """Create a note; its creator is one of its authors."""
-    if not policy.can_create_note(actor):
-        raise NotSignedIn("Sign in to write a note.")
-    assert actor is not None
+def write_new_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -> Note:
+    """The note `data` describes, checked and written with its first revision, the people it
+    names as co-authors invited: the note's part of `filing.create_note`, the one door by which
+    a note is created (the API, the form and the tests alike)."""
+    actor = policy.require_signed_in(actor, "Sign in to write a note.")
     check_access(session, actor, data.visibility, data.community)
     # People with an account other than the creator are invited, and become authors by accepting.
     authors, invited = invitations.split(actor, users_by_username(session, data.authors) if data.authors else [], set())
@@ -237,9 +226,11 @@ def create_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -> N
         community_id=data.community, readers=users_by_username(session, data.readers or [], "readers"),
         details=kind_details(data.kind, data.model_dump(include=set(DETAIL_FIELDS)), strict=True),
     )
-    note = insert_note(session=session, actor=actor, state=state, summary=data.summary)
-    invitations.invite(session, actor, note.id, invited, withdraw_others=False)
-    return read_note(session=session, actor=actor, note=note)
+    [note_id] = insert_notes(session=session, actor=actor, notes=[NewNote(state=state, summary=data.summary)])
+    invitations.invite(session, actor, note_id, invited, withdraw_others=False)
+    note = session.get(Note, note_id)
+    assert note is not None
+    return note
 
 
 def _readers(session: Session, note_id: str) -> list[User]:
@@ -294,10 +285,14 @@ def _by_note(rows: Any) -> dict[str, list[Any]]:
 def apply_state(
     *, session: Session, actor: policy.Actor, note: Note, base_revision: int, old: NoteState, new: NoteState,
     summary: str | None, updated_at: datetime | None = None, rendered: Rendered | None = None,
+    invite: invitations.Invite | None = None,
 ) -> Note:
-    """Write `new` as revision base_revision+1, or raise Conflict if the note moved on meanwhile
-    (`rendered`: its body rendered beforehand in this write, or checked by `_still_rendered`)."""
+    """Write `new` as revision base_revision+1, or raise StaleEdit if the note moved on meanwhile
+    (`rendered`: its body rendered beforehand in this write, or checked by `_still_rendered`),
+    then send `invite` (even when nothing else changed); the invitations that no longer stand
+    are withdrawn once, when the authors change or invitations are sent."""
     if old == new:
+        _invite(session, actor, note.id, invite)
         return note
     rendered = rendered or render(new.body, links.resolver(session))
     now = updated_at or utcnow()
@@ -319,14 +314,12 @@ def apply_state(
         session.refresh(note)
         if note.deleted_at is not None or not policy.can_read_note(session, actor, note):
             raise NotFound("No such note.")  # the winner may have hidden it from this writer
-        raise Conflict(
+        raise StaleEdit(
             f"This note is at revision {note.revision}; your change was made from revision {base_revision}.",
             current_revision=note.revision,
             current=read_note(session=session, actor=actor, note=note).model_dump(mode="json"),
         )
     _write_people(session, note.id, new)
-    if old.authors != new.authors:
-        invitations.withdraw_stale(session, note.id)  # those who left no longer invite anyone
     links.write_links(session, note.id, new.links, rendered)
     session.add(
         Revision(
@@ -338,7 +331,17 @@ def apply_state(
     session.refresh(note)
     if fold(old.title) != fold(new.title):
         links.adopt_dangling_links(session, [note.id])
+    if invite is not None:
+        _invite(session, actor, note.id, invite)  # which withdraws the invitations that no longer stand
+    elif old.authors != new.authors:
+        invitations.withdraw_stale(session, note.id)  # those who left no longer invite anyone
     return note
+
+
+def _invite(session: Session, actor: policy.Actor, note_id: str, invite: invitations.Invite | None) -> None:
+    if invite is not None:
+        invitations.invite(session, actor, note_id, invite.people, withdraw_others=invite.withdraw_others,
+                           skip_declined=invite.skip_declined)
 
 
 def _still_rendered(session: Session, rendered: Rendered | None) -> Rendered | None:
@@ -361,17 +364,12 @@ def _merged_links(session: Session, actor: policy.Actor, sent: list[str] | None,
     return links.checked_links(session, actor, sent) + [i for i in old if i not in visible and i not in sent]
 
 
-def update_note(*, session: Session, actor: policy.Actor, note_id: str, data: NoteUpdate) -> NoteRead:
-    """`save_note`, answered with the note as it now reads."""
-    note = save_note(session=session, actor=actor, note_id=note_id, data=data)
-    return read_note(session=session, actor=actor, note=note)
-
-
-def save_note(*, session: Session, actor: policy.Actor, note_id: str, data: NoteUpdate) -> Note:
-    """Apply a change made from `data.base_revision`; 409 if the note has moved on."""
+def save_note(*, session: Session, actor: policy.Actor, note_id: str, data: NoteUpdate) -> NoteRead:
+    """Apply a change made from `data.base_revision` and answer with the note as it now reads;
+    409 if the note has moved on (the one way a note is saved: the API, the form, the tests)."""
     note, author_ids = load_editable(session, actor, note_id)
     if data.base_revision != note.revision:
-        raise Conflict(
+        raise StaleEdit(
             f"This note is at revision {note.revision}; your change was made from revision {data.base_revision}.",
             current_revision=note.revision,
             current=read_note(session=session, actor=actor, note=note).model_dump(mode="json"),
@@ -407,13 +405,15 @@ def save_note(*, session: Session, actor: policy.Actor, note_id: str, data: Note
     # Rendered before the write turn (on SQLite, the write lock) is taken; the revision is checked
     # again by the write itself, so a save that raced this one makes this one a conflict.
     rendered = render(new.body, links.resolver(session)) if new != old else None
-    if begin_writes(session):
+    took_turn = begin_writes(session)
+    if took_turn:
         rendered = _still_rendered(session, rendered)
     note = apply_state(session=session, actor=actor, note=note, base_revision=data.base_revision, old=old, new=new,
-                       summary=data.summary, rendered=rendered)
-    if invited is not None:
-        invitations.invite(session, actor, note.id, invited, withdraw_others=True)
-    return note
+                       summary=data.summary, rendered=rendered,
+                       invite=invitations.Invite(invited, withdraw_others=True) if invited is not None else None)
+    if took_turn:
+        end_writes(session)  # the answer is read without holding the write turn taken above
+    return read_note(session=session, actor=actor, note=note)
 
 
 def delete_note(*, session: Session, actor: policy.Actor, note_id: str) -> None:
@@ -452,7 +452,7 @@ def read_note(*, session: Session, actor: policy.Actor, note: Note) -> NoteRead:
         html=links.visible_html(session, actor, note.html),
         visibility=note.visibility, licence=note.licence,
         community=communities.ref(session, note.community_id) if note.community_id else None,
-        readers=[u.username for u in _readers(session, note.id)] if can_edit else [],
+        readers=[u.username for u in _readers(session, note.id)] if policy.can_see_note_readers(actor, note, set(author_ids)) else [],
         licence_info=LicenceRead(id=lic.id, name=lic.name, url=lic.url),
         url=note_url(session, note.id),
         authors=_authors_of(session, [note.id])[note.id],
@@ -476,6 +476,14 @@ def read_note(*, session: Session, actor: policy.Actor, note: Note) -> NoteRead:
 def get_note(*, session: Session, actor: policy.Actor, note_id: str) -> NoteRead:
     note, _ = load_readable(session, actor, note_id)
     return read_note(session=session, actor=actor, note=note)
+
+
+def get_for_editing(*, session: Session, actor: policy.Actor, note_id: str) -> NoteEditing:
+    """A note as its editor opens it, to whoever may change it (NotFound, NotSignedIn, Forbidden
+    otherwise: the page offers nothing the save would refuse)."""
+    note, author_ids = load_editable(session, actor, note_id)
+    return NoteEditing(note=read_note(session=session, actor=actor, note=note),
+                       links=current_state(session, note, author_ids).links)
 
 
 _ORDER = {

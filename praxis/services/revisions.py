@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.diff import field_changes, word_diff
@@ -20,7 +20,7 @@ from praxis.vocab import DEFAULT_LICENCE, LICENCES
 def _readable_history(session: Session, actor: policy.Actor, note_id: str) -> bool:
     """Check the actor may read the note's history; True when they may also see who its readers are."""
     note, author_ids = note_service.load_readable(session, actor, note_id)
-    return policy.can_edit_note(actor, note, set(author_ids)) or policy.is_admin(actor)
+    return policy.can_see_note_readers(actor, note, set(author_ids))
 
 
 def _shown_meta(session: Session, actor: policy.Actor, meta: dict, sees_readers: bool) -> dict:
@@ -43,7 +43,7 @@ def _revision(session: Session, note_id: str, number: int) -> Revision:
 def _editors(session: Session, ids: set[int]) -> dict[int, User]:
     if not ids:
         return {}
-    return {u.id: u for u in session.exec(select(User).where(User.id.in_(ids)))}  # type: ignore[union-attr,misc]
+    return {u.id: u for u in session.exec(select(User).where(col(User.id).in_(ids))) if u.id is not None}
 
 
 def list_revisions(*, session: Session, actor: policy.Actor, note_id: str) -> list[RevisionSummary]:
@@ -52,18 +52,18 @@ def list_revisions(*, session: Session, actor: policy.Actor, note_id: str) -> li
     revs = session.exec(
         select(Revision.number, Revision.editor_id, Revision.created_at, Revision.summary)
         .where(Revision.note_id == note_id)
-        .order_by(Revision.number.desc())  # type: ignore[attr-defined]
+        .order_by(col(Revision.number).desc())
     ).all()
-    editors = _editors(session, {r.editor_id for r in revs if r.editor_id})
+    editors = _editors(session, {editor_id for _, editor_id, _, _ in revs if editor_id})
     return [
         RevisionSummary(
-            number=r.number,
-            editor=editors[r.editor_id].username if r.editor_id in editors else None,
-            editor_name=editors[r.editor_id].display_name if r.editor_id in editors else None,
-            created_at=r.created_at,
-            summary=r.summary,
+            number=number,
+            editor=editors[editor_id].username if editor_id in editors else None,
+            editor_name=editors[editor_id].display_name if editor_id in editors else None,
+            created_at=created_at,
+            summary=summary,
         )
-        for r in revs
+        for number, editor_id, created_at, summary in revs
     ]
 
 
@@ -73,7 +73,7 @@ def get_revision(*, session: Session, actor: policy.Actor, note_id: str, number:
     editor = _editors(session, {rev.editor_id} if rev.editor_id else set()).get(rev.editor_id or 0)
     meta = _shown_meta(session, actor, rev.meta, sees_readers)
     names = meta.get("authors", [])
-    people = {u.username: u for u in session.exec(select(User).where(User.username.in_(names)))}  # type: ignore[attr-defined]
+    people = {u.username: u for u in session.exec(select(User).where(col(User.username).in_(names)))}
     lic = LICENCES.get(meta.get("licence", ""), LICENCES[DEFAULT_LICENCE])
     published = meta.get("published_at")
     return RevisionRead(
@@ -100,8 +100,8 @@ def diff_revisions(*, session: Session, actor: policy.Actor, note_id: str, from_
     a, b = _revision(session, note_id, from_), _revision(session, note_id, to)
     return DiffRead(
         note_id=note_id, from_revision=from_, to_revision=to,
-        fields=field_changes(_fields(session, actor, a, sees_readers), _fields(session, actor, b, sees_readers)),  # type: ignore[arg-type]
-        body=word_diff(a.body, b.body),  # type: ignore[arg-type]
+        fields=field_changes(_fields(session, actor, a, sees_readers), _fields(session, actor, b, sees_readers)),
+        body=word_diff(a.body, b.body),
     )
 
 
@@ -114,7 +114,7 @@ def restore_revision(
     old = note_service.current_state(session, note, author_ids)
     meta = rev.meta
     named = meta.get("authors", []) + meta.get("readers", [])
-    users = {u.username: u for u in session.exec(select(User).where(User.username.in_(named)))}  # type: ignore[attr-defined]
+    users = {u.username: u for u in session.exec(select(User).where(col(User.username).in_(named)))}
     # Someone with an account who is no longer an author is invited again, not signed up again.
     authors, invited = invitations.split(actor, [users[name] for name in meta.get("authors", []) if name in users], set(author_ids))
     authors = authors or old.authors
@@ -123,7 +123,7 @@ def restore_revision(
     if community_id is not None and communities.get(session, community_id) is None:
         community_id = None
     live_links = set(
-        session.exec(select(Note.id).where(Note.id.in_(meta.get("links", [])), policy.visible_notes(actor)))  # type: ignore[attr-defined]
+        session.exec(select(Note.id).where(col(Note.id).in_(meta.get("links", [])), policy.visible_notes(actor)))
     )
     published = meta.get("published_at")
     new = note_service.NoteState(
@@ -140,7 +140,6 @@ def restore_revision(
     # Restoring a revision equal to the current state changes nothing and writes no revision.
     note = note_service.apply_state(
         session=session, actor=actor, note=note, base_revision=note.revision, old=old, new=new,
-        summary=summary or f"Restauration de la révision {number}",
+        summary=summary or f"Restauration de la révision {number}", invite=invitations.Invite(invited, skip_declined=True),
     )
-    invitations.invite(session, actor, note.id, invited, withdraw_others=False, skip_declined=True)
     return note_service.read_note(session=session, actor=actor, note=note)

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from praxis import policy
+from praxis.markdown import plain_text
 from praxis.models import Carnet, Note, User
 from praxis.schemas import FacetCount, SearchItem, SearchPage, SearchQuery
 from praxis.search.analysis import distance, stem
 from praxis.search.analysis import words as analysed_words
-from praxis.search.base import FACETS, Filters, SearchRequest
-from praxis.markdown import plain_text
+from praxis.search.base import FACETS, Filters, Hit, Index, SearchRequest
 from praxis.search.highlight import snippet
-from praxis.search.query import Query, parse
 from praxis.search.indexer import Indexer
+from praxis.search.query import Query, parse
 from praxis.services.notes import _authors_of
 from praxis.services.urls import note_url
 
@@ -49,17 +49,17 @@ def search(*, session: Session, actor: policy.Actor, indexer: Indexer, query: Se
         found, match = index.search(replace(request, match_all=False)), "any"
     return SearchPage(
         q=query.q, total=found.total, items=_items(session, actor, parsed, found.hits), page=query.page,
-        per_page=query.per_page, sort=request.sort, match=match,  # type: ignore[arg-type]
+        per_page=query.per_page, sort=request.sort, match=match,
         facets=_facets(session, actor, found.facets),
         # A note holding every word means each word was found: only other searches need a look.
         suggestion=None if match == "all" and found.total else _suggestion(session, actor, indexer, parsed, grants),
     )
 
 
-def _items(session: Session, actor: policy.Actor, parsed: Query, hits: list) -> list[SearchItem]:  # type: ignore[type-arg]
+def _items(session: Session, actor: policy.Actor, parsed: Query, hits: list[Hit]) -> list[SearchItem]:
     ids = [h.id for h in hits]
     # The index may trail the database by a moment: what the database no longer shows is dropped.
-    notes = {n.id: n for n in session.exec(select(Note).where(Note.id.in_(ids), policy.visible_notes(actor)))}  # type: ignore[attr-defined]
+    notes = {n.id: n for n in session.exec(select(Note).where(col(Note.id).in_(ids), policy.visible_notes(actor)))}
     authors = _authors_of(session, list(notes))
     exact, prefixes = parsed.highlight_terms()
     items = []
@@ -77,7 +77,7 @@ def _items(session: Session, actor: policy.Actor, parsed: Query, hits: list) -> 
 
 
 def _visible_carnets(session: Session, actor: policy.Actor, ids: list[str]) -> dict[str, str]:
-    return dict(session.exec(select(Carnet.id, Carnet.title).where(Carnet.id.in_(ids), policy.visible_carnets(actor))).all())  # type: ignore[attr-defined]
+    return dict(session.exec(select(Carnet.id, Carnet.title).where(col(Carnet.id).in_(ids), policy.visible_carnets(actor))).all())
 
 
 def _facets(session: Session, actor: policy.Actor, counts: dict[str, dict[str, int]]) -> dict[str, list[FacetCount]]:
@@ -86,7 +86,7 @@ def _facets(session: Session, actor: policy.Actor, counts: dict[str, dict[str, i
         "kind": {k: k for k in counts.get("kind", {})},
         "year": {y: y for y in counts.get("year", {})},
         "carnet": _visible_carnets(session, actor, list(counts.get("carnet", {}))),
-        "author": dict(session.exec(select(User.username, User.display_name).where(User.username.in_(list(counts.get("author", {}))))).all()),  # type: ignore[attr-defined]
+        "author": dict(session.exec(select(User.username, User.display_name).where(col(User.username).in_(list(counts.get("author", {}))))).all()),
     }
     facets: dict[str, list[FacetCount]] = {}
     for facet in FACETS:
@@ -118,12 +118,12 @@ def _suggestion(session: Session, actor: policy.Actor, indexer: Indexer, parsed:
     return parsed.corrected(corrections) if corrections else None
 
 
-def _as_written(session: Session, actor: policy.Actor, index, grants: list[str] | None, candidate: str, typed: str) -> str | None:  # type: ignore[no-untyped-def]
+def _as_written(session: Session, actor: policy.Actor, index: Index, grants: list[str] | None, candidate: str, typed: str) -> str | None:
     """The candidate as a note the reader may see writes it. The index's vocabulary spans every
     note, and a visible note may share only the stem ("zorglubiens") of a spelling found in a
     hidden one ("zorglubienne"): the word proposed must come from a visible note's text."""
     hits = index.search(SearchRequest(query=parse(candidate), grants=grants, limit=10)).hits
-    notes = session.exec(select(Note).where(Note.id.in_([h.id for h in hits]), policy.visible_notes(actor))).all()  # type: ignore[attr-defined]
+    notes = session.exec(select(Note).where(col(Note.id).in_([h.id for h in hits]), policy.visible_notes(actor))).all()
     target = stem(candidate)
     for note in notes:
         for word in analysed_words(f"{note.title} {plain_text(note.html)}"):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.citation import Work
@@ -118,7 +118,7 @@ def _creative_work(session: Session, work: Work, kind: str, authors: Sequence[Au
 def _people(session: Session, authors: Sequence[AuthorRead]) -> list[dict[str, str]]:
     names = [a.username for a in authors]
     organisations = set(session.exec(
-        select(User.username).where(User.username.in_(names), User.is_organisation)  # type: ignore[attr-defined, arg-type]
+        select(User.username).where(col(User.username).in_(names), User.is_organisation)
     ).all()) if names else set()
     return [{"@type": "Organization" if a.username in organisations else "Person", "name": a.display_name, "url": a.url}
             for a in authors]

@@ -11,6 +11,7 @@ the cache could not keep would be built again from every public row for each cra
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from xml.sax.saxutils import escape
 
 import sqlalchemy as sa
@@ -39,7 +40,7 @@ def robots_txt(session: Session) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _sources() -> list[tuple[sa.Select, str]]:  # type: ignore[type-arg]
+def _sources() -> list[tuple[sa.Select[Any, Any], str]]:
     """(query of (id, updated_at), kind) for each kind of public page, in the sitemap's order."""
     return [
         (select(Note.id, Note.updated_at).where(policy.visible_notes(None)), "n"),
@@ -50,8 +51,8 @@ def _sources() -> list[tuple[sa.Select, str]]:  # type: ignore[type-arg]
     ]
 
 
-def _count(session: Session, query: sa.Select) -> int:  # type: ignore[type-arg]
-    return int(session.exec(select(func.count()).select_from(query.subquery())).one())  # type: ignore[call-overload]
+def _count(session: Session, query: sa.Select[Any, Any]) -> int:
+    return int(session.exec(select(func.count()).select_from(query.subquery())).one())
 
 
 def sitemap_xml(session: Session, page: int | None = None, *, max_bytes: int) -> str:
@@ -66,13 +67,14 @@ def sitemap_xml(session: Session, page: int | None = None, *, max_bytes: int) ->
     page = page or 1
     if page > pages:
         raise NotFound("No such sitemap page.")
-    start, urls = (page - 1) * size, []
+    start = (page - 1) * size
+    urls: list[tuple[str, datetime]] = []
     for (query, kind), count in zip(_sources(), counts):
         if start >= count:
             start -= count
             continue
         ids = {"n": Note.id, "c": Carnet.id, "b": KnowledgeBase.id}[kind]
-        rows = session.exec(query.order_by(ids).offset(start).limit(size - len(urls))).all()  # type: ignore[call-overload]
+        rows = session.execute(query.order_by(ids).offset(start).limit(size - len(urls))).all()
         urls += [(_url(session, kind, row[0]), row[1]) for row in rows]
         start = 0
         if len(urls) >= size:

@@ -12,6 +12,7 @@ from typing import Literal
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from praxis.config import Settings
 from praxis.db import session_scope, take_turn
@@ -37,8 +38,8 @@ def strip_stored(*, engine: Engine, settings: Settings, store: FileStore,
     """Remove personal metadata from every stored image, one blob (one transaction) at a time."""
     with session_scope(engine, settings, write=False) as session:
         blobs = session.execute(
-            sa.select(Attachment.sha256, Attachment.media_type)
-            .where(Attachment.media_type.in_(list(_IMAGES)))  # type: ignore[attr-defined]
+            sa.select(col(Attachment.sha256), col(Attachment.media_type))
+            .where(col(Attachment.media_type).in_(list(_IMAGES)))
             .distinct().order_by(Attachment.sha256)
         ).all()
     report = StripReport()
@@ -56,8 +57,8 @@ def count_stored(*, engine: Engine, settings: Settings) -> int:
     """How many distinct stored images `strip_stored` reads."""
     with session_scope(engine, settings, write=False) as session:
         return session.execute(
-            sa.select(sa.func.count(sa.distinct(Attachment.sha256)))
-            .where(Attachment.media_type.in_(list(_IMAGES)))  # type: ignore[attr-defined]
+            sa.select(sa.func.count(sa.distinct(col(Attachment.sha256))))
+            .where(col(Attachment.media_type).in_(list(_IMAGES)))
         ).scalar_one()
 
 
@@ -87,10 +88,10 @@ def _strip_one(engine: Engine, settings: Settings, store: FileStore, sha256: str
         thumbnail = store.thumbnail_path(sha256)
         if thumbnail.is_file():  # the same picture, as shown: the thumbnail stays the same
             store.write_thumbnail(received.sha256, thumbnail.read_bytes())
-        session.execute(sa.update(Attachment).where(Attachment.sha256 == sha256)  # type: ignore[arg-type]
+        session.execute(sa.update(Attachment).where(col(Attachment.sha256) == sha256)
                         .values(sha256=received.sha256, size=received.size))
     with session_scope(engine, settings) as session:
         take_turn(session, f"praxis-blob:{sha256}")
-        if session.execute(sa.select(Attachment.id).where(Attachment.sha256 == sha256).limit(1)).first() is None:
+        if session.execute(sa.select(col(Attachment.id)).where(col(Attachment.sha256) == sha256).limit(1)).first() is None:
             store.remove(sha256)
     return "cleaned"

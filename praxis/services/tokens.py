@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import sqlalchemy as sa
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from praxis import policy
 from praxis.errors import NotFound
@@ -20,9 +22,9 @@ def issue_api_token(*, session: Session, user: User, name: str | None) -> TokenR
     return TokenRead(access_token=issued.token, expires_at=issued.expires_at)
 
 
-def _live(session: Session, actor: User):  # type: ignore[no-untyped-def]
+def _live(session: Session, actor: User) -> sa.ColumnElement[bool]:
     return (
-        (AuthToken.user_id == actor.id) & (AuthToken.kind == "api") & AuthToken.revoked_at.is_(None)  # type: ignore[union-attr]
+        (col(AuthToken.user_id) == actor.id) & (col(AuthToken.kind) == "api") & col(AuthToken.revoked_at).is_(None)
         & accounts.unexpired(session, "api", utcnow())
     )
 
@@ -31,7 +33,7 @@ def list_api_tokens(*, session: Session, actor: User | None) -> TokenList:
     """The signed-in person's live API tokens, the most recent first."""
     actor = policy.require_signed_in(actor)
     rows = session.exec(
-        select(AuthToken).where(_live(session, actor)).order_by(AuthToken.created_at.desc(), AuthToken.id.desc()).limit(SHOWN)  # type: ignore[union-attr,attr-defined]
+        select(AuthToken).where(_live(session, actor)).order_by(col(AuthToken.created_at).desc(), col(AuthToken.id).desc()).limit(SHOWN)
     ).all()
     total = session.exec(select(func.count()).select_from(AuthToken).where(_live(session, actor))).one()
     items = [TokenInfo(id=t.id, name=t.name, created_at=t.created_at, expires_at=accounts.expiry(session, t),
@@ -43,6 +45,8 @@ def list_api_tokens(*, session: Session, actor: User | None) -> TokenList:
 def revoke_api_token(*, session: Session, actor: User | None, token_id: int) -> None:
     """Revoke one of the signed-in person's API tokens (404 for anyone else's, or a dead one)."""
     actor = policy.require_signed_in(actor)
-    done = session.execute(sa.update(AuthToken).where(AuthToken.id == token_id, _live(session, actor)).values(revoked_at=utcnow()))  # type: ignore[arg-type]
+    # An UPDATE answers with a cursor result, which counts the rows it changed.
+    done = cast(sa.CursorResult[Any], session.execute(
+        sa.update(AuthToken).where(col(AuthToken.id) == token_id, _live(session, actor)).values(revoked_at=utcnow())))
     if not done.rowcount:
         raise NotFound("No such token.")

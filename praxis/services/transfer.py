@@ -10,20 +10,20 @@ from __future__ import annotations
 import io
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 import frontmatter
 import yaml
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from praxis import policy, text
 from praxis.db import analyze_own_writes, reader_of
 from praxis.errors import Invalid
 from praxis.markdown import slugify
-from praxis.models import Carnet, CarnetEntry, KnowledgeBase, Note, utcnow
+from praxis.models import Carnet, CarnetEntry, KnowledgeBase, Note, pk, utcnow
 from praxis.services import collection_files, fields, import_check, links
 from praxis.services import notes as note_service
 from praxis.services.urls import site_url
@@ -77,7 +77,10 @@ _BATCH = 500
 _UPDATE_BATCH = 100
 
 
-def _batches(items: list, size: int = _BATCH):  # type: ignore[no-untyped-def,type-arg]
+_T = TypeVar("_T")
+
+
+def _batches(items: list[_T], size: int = _BATCH) -> Iterator[list[_T]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
 
@@ -115,7 +118,7 @@ def _write_checked(session: Session, checked: import_check.Checked, actor: polic
 
     report = ImportReport()
     to_link: list[tuple[str, list[str]]] = []  # new notes: (id, explicit links), linked once all exist
-    to_update: list[tuple[str, note_service.NoteState, dict]] = []  # files of notes that exist
+    to_update: list[tuple[str, note_service.NoteState, dict[str, Any]]] = []  # files of notes that exist
     taken: set[str] = set()
     for batch in _batches(checked.notes):
         posts = [import_check.load(file) for file in batch]  # read before the batch's transaction begins
@@ -141,17 +144,17 @@ def _write_checked(session: Session, checked: import_check.Checked, actor: polic
     if report.created > _BATCH:
         analyze_own_writes(session, "note", "note_author", "revision")  # linking looks them up
     with reader_of(session) as reader:  # the rendering reads outside the batch's transaction (not when at once: it alone holds the notes)
-        for number, batch in enumerate(_batches(to_link), 1):
-            links.link_new_notes(session=session, notes=batch, reading=None if at_once else reader)
+        for number, linking in enumerate(_batches(to_link), 1):
+            links.link_new_notes(session=session, notes=linking, reading=None if at_once else reader)
             if number % 100 == 0:
                 analyze_own_writes(session, "note_link")  # which it also reads as it grows
             let_go()
-            step(len(batch))
-    for batch in _batches(to_update, _UPDATE_BATCH):
-        for note_id, state, dates in batch:
+            step(len(linking))
+    for updating in _batches(to_update, _UPDATE_BATCH):
+        for note_id, state, dates in updating:
             _update(session, actor, report, note_id, state, dates)
         let_go()
-        step(len(batch))
+        step(len(updating))
     # Carnets after the notes they hold, bases after their carnets; each in its own transaction.
     for file, post in checked.carnets:
         collection_files.import_carnet(session, post.metadata, post.content, str(file))
@@ -263,7 +266,7 @@ def _notes_meta(session: Session, actor: policy.Actor, notes: list[Note]) -> lis
             meta["links"] = seen
         if state.community_id:
             meta["community"] = state.community_id
-        if state.readers and policy.can_edit_note(actor, note, {u.id for u in state.authors}):
+        if state.readers and policy.can_edit_note(actor, note, {pk(u.id) for u in state.authors}):
             meta["readers"] = [fields.person(u) for u in state.readers]
         metas.append(meta)
     return metas
@@ -279,21 +282,21 @@ def export_path(
     line exports as `policy.SYSTEM`."""
     whole = carnet_ids is None and base_ids is None
     bases = list(session.exec(
-        select(KnowledgeBase).where(policy.visible_bases(actor), *([] if whole else [KnowledgeBase.id.in_(base_ids or [])]))  # type: ignore[attr-defined]
-        .order_by(KnowledgeBase.created_at, KnowledgeBase.id)
+        select(KnowledgeBase).where(policy.visible_bases(actor), *([] if whole else [col(KnowledgeBase.id).in_(base_ids or [])]))
+        .order_by(col(KnowledgeBase.created_at), col(KnowledgeBase.id))
     ))
     base_files = [collection_files.base_file(session, base, actor) for base in bases]
     wanted = set(carnet_ids or []) | {c for meta, _ in base_files for c in meta["carnets"]}
     carnets = list(session.exec(
-        select(Carnet).where(policy.visible_carnets(actor), *([] if whole else [Carnet.id.in_(wanted)]))  # type: ignore[attr-defined]
-        .order_by(Carnet.created_at, Carnet.id)
+        select(Carnet).where(policy.visible_carnets(actor), *([] if whole else [col(Carnet.id).in_(wanted)]))
+        .order_by(col(Carnet.created_at), col(Carnet.id))
     ))
-    note_filter = [] if whole else [Note.id.in_(select(CarnetEntry.note_id).where(CarnetEntry.carnet_id.in_([c.id for c in carnets])))]  # type: ignore[attr-defined]
-    note_ids = list(session.exec(select(Note.id).where(policy.visible_notes(actor), *note_filter).order_by(Note.created_at, Note.id)))
+    note_filter = [] if whole else [col(Note.id).in_(select(CarnetEntry.note_id).where(col(CarnetEntry.carnet_id).in_([c.id for c in carnets])))]
+    note_ids = list(session.exec(select(Note.id).where(policy.visible_notes(actor), *note_filter).order_by(col(Note.created_at), col(Note.id))))
     used: set[Path] = set()
     # 500 notes at a time, let go once written: a million notes export in a small memory.
     for batch in _batches(note_ids):
-        loaded = {note.id: note for note in session.exec(select(Note).where(Note.id.in_(batch)))}  # type: ignore[attr-defined]
+        loaded = {note.id: note for note in session.exec(select(Note).where(col(Note.id).in_(batch)))}
         notes = [loaded[note_id] for note_id in batch]
         for note, meta in zip(notes, _notes_meta(session, actor, notes), strict=True):
             _write(path, note.kind, note.slug, note.id, meta, note.body, used)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.models import CarnetEntry, Note, NoteLink
@@ -23,24 +23,24 @@ def carnet_graph(*, session: Session, actor: policy.Actor, carnet_id: str) -> Gr
     carnet, _ = carnets.load_readable(session, actor, carnet_id)
     notes = session.exec(
         select(Note.id, Note.title, Note.kind)
-        .join(CarnetEntry, CarnetEntry.note_id == Note.id)  # type: ignore[arg-type]
-        .where(CarnetEntry.carnet_id == carnet.id, policy.visible_notes(actor))
-        .order_by(CarnetEntry.pinned.desc(), CarnetEntry.position, Note.id)  # type: ignore[attr-defined]
+        .join(CarnetEntry, col(CarnetEntry.note_id) == Note.id)
+        .where(col(CarnetEntry.carnet_id) == carnet.id, policy.visible_notes(actor))
+        .order_by(col(CarnetEntry.pinned).desc(), col(CarnetEntry.position), col(Note.id))
         .limit(MAX_CARNET_GRAPH + 1)
     ).all()
     truncated = len(notes) > MAX_CARNET_GRAPH
     notes = notes[:MAX_CARNET_GRAPH]
-    members = {n.id for n in notes}
+    members = {note_id for note_id, _, _ in notes}
     rows = session.exec(
         select(NoteLink.source_id, NoteLink.target_id, NoteLink.target_title, NoteLink.origin)
-        .where(NoteLink.source_id.in_(list(members)), NoteLink.target_id.is_not(None))  # type: ignore[attr-defined,union-attr]
+        .where(col(NoteLink.source_id).in_(list(members)), col(NoteLink.target_id).is_not(None))
     ).all()
     edges: set[tuple[str, str]] = set()
-    for row, target in zip(rows, links.targets_as_seen(session, actor, rows)):
-        if target in members and target != row.source_id:
-            edges.add((row.source_id, target))
+    for (source_id, _, _, _), target in zip(rows, links.targets_as_seen(session, actor, rows)):
+        if target is not None and target in members and target != source_id:
+            edges.add((source_id, target))
     return Graph(
-        nodes=[GraphNode(id=n.id, title=n.title, kind=n.kind, url=note_url(session, n.id)) for n in notes],
+        nodes=[GraphNode(id=note_id, title=title, kind=kind, url=note_url(session, note_id)) for note_id, title, kind in notes],
         edges=[GraphEdge(source=a, target=b) for a, b in sorted(edges)],
         truncated=truncated,
     )

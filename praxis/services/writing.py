@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.diff import word_diff
-from praxis.errors import NotFound, NotSignedIn
+from praxis.errors import NotFound
 from praxis.markdown import render, wikilinks_in
 from praxis.merge import Merged, merge_line, merge_texts
 from praxis.models import Note
@@ -24,15 +24,14 @@ def preview(*, session: Session, actor: policy.Actor, data: PreviewRequest) -> P
     """`data.body` as its writer would see it once saved: rendered by the one renderer with the
     wikilinks resolved as saving resolves them, then shown as reading shows them to `actor` (a
     link to a note they may not see reads like a link to a note that does not exist)."""
-    if actor is None:
-        raise NotSignedIn("Sign in to preview a note.")
+    policy.require_signed_in(actor, "Sign in to preview a note.")
     if data.note_id is not None:
         note_service.load_readable(session, actor, data.note_id)
-    rendered = render(data.body, links.resolver(session))  # as insert_note and apply_state
+    rendered = render(data.body, links.resolver(session))  # as insert_notes and apply_state
     html = links.visible_html(session, actor, rendered.html)  # as read_note
     leads_to = {target: note_id for note_id, target in wikilinks_in(html)}
     chosen = list(dict.fromkeys(i for w in rendered.wikilinks if (i := leads_to.get(w.target)) and i != data.note_id))
-    notes = {n.id: n for n in session.exec(select(Note).where(Note.id.in_(chosen)))} if chosen else {}  # type: ignore[attr-defined]
+    notes = {n.id: n for n in session.exec(select(Note).where(col(Note.id).in_(chosen)))} if chosen else {}
     return PreviewRead(
         html=html,
         links=links.grouped([links.note_ref(session, notes[i]) for i in chosen if i in notes]),

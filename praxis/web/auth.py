@@ -6,14 +6,13 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from praxis.db import settle_refusal
 from praxis.deps import SESSION_COOKIE, ActorDep, SessionDep, UserDep, client_address, session_token, sign_session
 from praxis import policy
-from praxis.errors import Conflict, Forbidden, Invalid, NotSignedIn
+from praxis.errors import Conflict, Invalid, NotSignedIn
 from praxis.i18n import N_
 from praxis.schemas import PasswordChange, RegisterRequest
 from praxis.services import accounts, tokens
-from praxis.web.forms import parse_form, safe_next
+from praxis.web.forms import FormInvalid, form_page, parse, safe_next
 from praxis.web.templating import page
 
 router = APIRouter()
@@ -45,11 +44,11 @@ def login(
     password: Annotated[str, Form(max_length=1024)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    try:
-        user = accounts.sign_in(session=session, username=username, password=password, address=client_address(request))
-    except NotSignedIn:
-        # The failure was recorded; the page is an answer, not an error, so it is committed.
-        return page(request, "auth/login.html", {"next": safe_next(next), "username": username, "failed": True}, status_code=401)
+    # A failed sign-in is counted (the refusal keeps that write) and the form comes back.
+    form_page(request, lambda _s, _errors, status: page(
+        request, "auth/login.html", {"next": safe_next(next), "username": username, "failed": True}, status_code=status),
+        answers=(NotSignedIn,))
+    user = accounts.sign_in(session=session, username=username, password=password, address=client_address(request))
     return _signed_in_response(request, session, user, next)
 
 
@@ -63,14 +62,9 @@ def logout(request: Request, session: SessionDep) -> Response:
     return response
 
 
-def _registration_open(request: Request, actor) -> bool:  # type: ignore[no-untyped-def]
-    return policy.can_register(actor, request.app.state.settings.registration)
-
-
 @router.get("/register")
 def register_form(request: Request, actor: ActorDep) -> Response:
-    if not _registration_open(request, actor):
-        raise Forbidden("Registration is closed.")
+    policy.ensure_can_register(actor, request.app.state.settings.registration, "Registration is closed.")
     return page(request, "auth/register.html", {"values": {}, "errors": {}})
 
 
@@ -79,17 +73,12 @@ async def register(request: Request, session: SessionDep, actor: ActorDep) -> Re
     form = await request.form()
     values = {k: v for k in ("username", "display_name", "email", "password") if isinstance(v := form.get(k), str) and v.strip()}
     shown = {k: v for k, v in values.items() if k != "password"}
+    form_page(request, lambda _s, errors, status: page(
+        request, "auth/register.html", {"values": shown, "errors": errors}, status_code=status), answers=(Invalid, Conflict))
     if form.get("password") != form.get("password_again"):
-        return page(request, "auth/register.html", {"values": shown, "errors": {"password": PASSWORDS_DIFFER}}, status_code=422)
-    data, errors = parse_form(RegisterRequest, values)
-    if data is None:
-        return page(request, "auth/register.html", {"values": shown, "errors": errors}, status_code=422)
-    try:
-        user = accounts.register(session=session, actor=actor, data=data)
-    except (Invalid, Conflict) as exc:
-        settle_refusal(session, exc)
-        field = getattr(exc, "field", None) or exc.extra.get("field") or "form"
-        return page(request, "auth/register.html", {"values": shown, "errors": {field: exc.shown()}}, status_code=exc.status)
+        raise FormInvalid({"password": PASSWORDS_DIFFER})
+    data = parse(RegisterRequest, values)
+    user = accounts.register(session=session, actor=actor, data=data)
     if actor is not None:  # an admin opening an account for someone else
         return RedirectResponse(f"/u/{user.username}/", status_code=303)
     return _signed_in_response(request, session, user, "/")
@@ -103,18 +92,13 @@ def password_form(request: Request, actor: UserDep) -> Response:
 @router.post("/account/password")
 async def change_password(request: Request, session: SessionDep, actor: UserDep) -> Response:
     form = await request.form()
-    fields = {k: form.get(k) for k in ("current_password", "new_password")}
-    data, errors = parse_form(PasswordChange, fields)
-    if data is not None and form.get("new_password") != form.get("new_password_again"):
-        errors = {"new_password": PASSWORDS_DIFFER}
-    if data is None or errors:
-        return page(request, "auth/password.html", {"errors": errors}, status_code=422)
-    try:
-        accounts.change_password(session=session, actor=actor, current=data.current_password, new=data.new_password,
-                                 keep_token=session_token(request))
-    except Invalid as exc:
-        settle_refusal(session, exc)  # a wrong current password stays counted
-        return page(request, "auth/password.html", {"errors": {exc.field or "form": exc.shown()}}, status_code=422)
+    # A wrong current password is counted (the refusal keeps that write) and the form comes back.
+    form_page(request, lambda _s, errors, status: page(request, "auth/password.html", {"errors": errors}, status_code=status))
+    data = parse(PasswordChange, {k: form.get(k) for k in ("current_password", "new_password")})
+    if form.get("new_password") != form.get("new_password_again"):
+        raise FormInvalid({"new_password": PASSWORDS_DIFFER})
+    accounts.change_password(session=session, actor=actor, current=data.current_password, new=data.new_password,
+                             keep_token=session_token(request))
     return page(request, "auth/password.html", {"errors": {}, "changed": True})
 
 

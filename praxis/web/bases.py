@@ -10,14 +10,12 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
-from praxis.db import settle_refusal
 from praxis.deps import ActorDep, SessionDep, UserDep
-from praxis.errors import Invalid
 from praxis.schemas import BaseCarnetAdd, BaseCreate, BaseManagerAdd, BaseUpdate, NoteQuery
 from praxis.services import bases, carnets, citations, communities, sharing, transfer
 from praxis.web import citations as citation_pages
 from praxis.web.citations import StyleParam
-from praxis.web.forms import first_error, parse_form
+from praxis.web.forms import form_page, parse
 from praxis.web.templating import page
 
 router = APIRouter()
@@ -44,15 +42,9 @@ def _list(request: Request, session: Session, actor: Any, values: dict, errors: 
 @router.post("/b/")
 async def create(request: Request, session: SessionDep, actor: UserDep) -> Response:
     values = await _values(request)
-    data, errors = parse_form(BaseCreate, {k: v for k, v in values.items() if v})
-    if data is not None:
-        try:
-            created = bases.create(session=session, actor=actor, data=data)
-            return RedirectResponse(f"/b/{created.id}/", status_code=303)
-        except Invalid as exc:
-            settle_refusal(session, exc)
-            errors = {exc.field or "form": exc.shown()}
-    return _list(request, session, actor, values, errors, status=422)
+    form_page(request, lambda s, errors, status: _list(request, s, actor, values, errors, status=status))
+    created = bases.create(session=session, actor=actor, data=parse(BaseCreate, {k: v for k, v in values.items() if v}))
+    return RedirectResponse(f"/b/{created.id}/", status_code=303)
 
 
 @router.get("/b/{base_id}/")
@@ -61,9 +53,7 @@ def base_page(
     carnet: Annotated[str, Query(max_length=32)] = "", kind: str = "", author: Annotated[str, Query(max_length=64)] = "",
     q: Annotated[str, Query(max_length=200)] = "", p: Annotated[int, Query(ge=1, le=100_000)] = 1, style: StyleParam = "",
 ) -> Response:
-    query, errors = parse_form(NoteQuery, {"carnet": carnet, "kind": kind, "author": author, "q": q, "page": p})
-    if query is None:
-        raise first_error(errors)
+    query = parse(NoteQuery, {"carnet": carnet, "kind": kind, "author": author, "q": q, "page": p})
     base = bases.read(session=session, actor=actor, base_id=base_id, query=query)
     params = [(k, v) for k, v in (("carnet", query.carnet), ("kind", query.kind), ("author", query.author), ("q", query.q)) if v]
     work = citations.base_work(session, base)
@@ -79,8 +69,7 @@ def base_page(
 
 @router.get("/b/{base_id}/edit")
 def edit_page(request: Request, base_id: str, session: SessionDep, actor: UserDep) -> Response:
-    bases.load_managed(session, actor, base_id)
-    base = bases.read(session=session, actor=actor, base_id=base_id, query=NoteQuery(per_page=1))
+    base = bases.get_for_editing(session=session, actor=actor, base_id=base_id)
     values = {"title": base.title, "description": base.description, "visibility": base.visibility,
               "community": base.community.id if base.community else ""}
     return _editor(request, session, actor, base, values, {})
@@ -100,17 +89,11 @@ async def edit(request: Request, base_id: str, session: SessionDep, actor: UserD
     values = await _values(request)
     fields: dict[str, Any] = {k: v for k, v in values.items() if v or k == "description"}
     fields.setdefault("community", None)
-    data, errors = parse_form(BaseUpdate, fields)
-    if data is not None:
-        try:
-            bases.update(session=session, actor=actor, base_id=base_id, data=data)
-            return RedirectResponse(f"/b/{base_id}/", status_code=303)
-        except Invalid as exc:
-            settle_refusal(session, exc)
-            errors = {exc.field or "form": exc.shown()}
-    bases.load_managed(session, actor, base_id)
-    base = bases.read(session=session, actor=actor, base_id=base_id, query=NoteQuery(per_page=1))
-    return _editor(request, session, actor, base, values, errors, status=422)
+    # What was typed is shown back to managers only (get_for_editing refuses anyone else).
+    form_page(request, lambda s, errors, status: _editor(
+        request, s, actor, bases.get_for_editing(session=s, actor=actor, base_id=base_id), values, errors, status=status))
+    bases.update(session=session, actor=actor, base_id=base_id, data=parse(BaseUpdate, fields))
+    return RedirectResponse(f"/b/{base_id}/", status_code=303)
 
 
 @router.post("/b/{base_id}/delete")
@@ -121,9 +104,7 @@ def delete(base_id: str, session: SessionDep, actor: UserDep) -> Response:
 
 @router.post("/b/{base_id}/carnets")
 def add_carnet(base_id: str, session: SessionDep, actor: UserDep, carnet_id: Annotated[str, Form(max_length=32)] = "") -> Response:
-    data, errors = parse_form(BaseCarnetAdd, {"carnet_id": carnet_id})
-    if data is None:
-        raise first_error(errors)
+    data = parse(BaseCarnetAdd, {"carnet_id": carnet_id})
     bases.add_carnet(session=session, actor=actor, base_id=base_id, data=data)
     return RedirectResponse(f"/b/{base_id}/edit#carnets", status_code=303)
 
@@ -136,9 +117,7 @@ def remove_carnet(base_id: str, carnet_id: str, session: SessionDep, actor: User
 
 @router.post("/b/{base_id}/managers")
 def add_manager(base_id: str, session: SessionDep, actor: UserDep, username: Annotated[str, Form(max_length=64)] = "") -> Response:
-    data, errors = parse_form(BaseManagerAdd, {"username": username})
-    if data is None:
-        raise first_error(errors)
+    data = parse(BaseManagerAdd, {"username": username})
     bases.add_manager(session=session, actor=actor, base_id=base_id, username=data.username)
     return RedirectResponse(f"/b/{base_id}/edit#gestion", status_code=303)
 

@@ -11,9 +11,8 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from praxis.db import settle_refusal
 from praxis.deps import ActorDep, SessionDep, UserDep
-from praxis.errors import Invalid
+from praxis.errors import Conflict, Invalid
 from praxis.i18n import N_
 from praxis.schemas import (
     MAX_AXES,
@@ -31,7 +30,7 @@ from praxis.schemas import (
 from praxis.services import carnets, categories, citations, communities, filing, links, sharing, transfer, visualisation
 from praxis.web import citations as citation_pages
 from praxis.web.citations import StyleParam
-from praxis.web.forms import first_error, parse_form, split_list
+from praxis.web.forms import form_page, parse, split_list
 from praxis.web.templating import page
 
 router = APIRouter()
@@ -79,14 +78,8 @@ async def create(request: Request, session: SessionDep, actor: UserDep) -> Respo
         if name:
             axes.append({"name": name, "categories": split_list(cats)})
     fields: dict[str, Any] = {k: v for k, v in values.items() if v and not k.startswith("axis")}
-    data, errors = parse_form(CarnetCreate, {**fields, "axes": axes})
-    if data is None:
-        return _list(request, session, actor, 1, values=values, errors=errors, status=422)
-    try:
-        created = carnets.create(session=session, actor=actor, data=data)
-    except Invalid as exc:
-        settle_refusal(session, exc)
-        return _list(request, session, actor, 1, values=values, errors={exc.field or "form": exc.shown()}, status=422)
+    form_page(request, lambda s, errors, status: _list(request, s, actor, 1, values=values, errors=errors, status=status))
+    created = carnets.create(session=session, actor=actor, data=parse(CarnetCreate, {**fields, "axes": axes}))
     return _back(created.id)
 
 
@@ -100,9 +93,7 @@ def carnet_page(
     kind: str = "", author: Annotated[str, Query(max_length=64)] = "", q: Annotated[str, Query(max_length=200)] = "",
     sort: str = "", p: Annotated[int, Query(ge=1, le=100_000)] = 1, style: StyleParam = "",
 ) -> Response:
-    query, errors = parse_form(CarnetQuery, {"category": category, "kind": kind, "author": author, "q": q, "sort": sort, "page": p})
-    if query is None:
-        raise first_error(errors)
+    query = parse(CarnetQuery, {"category": category, "kind": kind, "author": author, "q": q, "sort": sort, "page": p})
     return _view(request, session, actor, carnet_id, query, errors={}, style=style)
 
 
@@ -138,8 +129,7 @@ def graph_page(request: Request, carnet_id: str, session: SessionDep, actor: Act
 
 @router.get("/c/{carnet_id}/edit")
 def edit_page(request: Request, carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
-    carnets.load_managed(session, actor, carnet_id)
-    carnet = carnets.read(session=session, actor=actor, carnet_id=carnet_id, query=CarnetQuery(per_page=1))
+    carnet = carnets.get_for_editing(session=session, actor=actor, carnet_id=carnet_id)
     values = {k: getattr(carnet, k) for k in ("title", "description", "guide", "visibility", "sort")}
     values["community"] = carnet.community.id if carnet.community else ""
     return _editor(request, session, actor, carnet, values, {})
@@ -158,17 +148,11 @@ async def edit(request: Request, carnet_id: str, session: SessionDep, actor: Use
     values = {k: _text(form, k) or "" for k in ("title", "description", "guide", "visibility", "community", "sort")}
     fields: dict[str, Any] = {k: v for k, v in values.items() if v or k in ("description", "guide")}
     fields.setdefault("community", None)
-    data, errors = parse_form(CarnetUpdate, fields)
-    if data is not None:
-        try:
-            carnets.update(session=session, actor=actor, carnet_id=carnet_id, data=data)
-            return _back(carnet_id)
-        except Invalid as exc:
-            settle_refusal(session, exc)
-            errors = {exc.field or "form": exc.shown()}
-    carnets.load_managed(session, actor, carnet_id)  # what was typed is shown back to managers only
-    carnet = carnets.read(session=session, actor=actor, carnet_id=carnet_id, query=CarnetQuery(per_page=1))
-    return _editor(request, session, actor, carnet, values, errors, status=422)
+    # What was typed is shown back to managers only (get_for_editing refuses anyone else).
+    form_page(request, lambda s, errors, status: _editor(
+        request, s, actor, carnets.get_for_editing(session=s, actor=actor, carnet_id=carnet_id), values, errors, status=status))
+    carnets.update(session=session, actor=actor, carnet_id=carnet_id, data=parse(CarnetUpdate, fields))
+    return _back(carnet_id)
 
 
 @router.post("/c/{carnet_id}/delete")
@@ -182,9 +166,7 @@ def add_member(
     carnet_id: str, session: SessionDep, actor: UserDep,
     username: Annotated[str, Form(max_length=64)] = "", role: Annotated[str, Form(max_length=16)] = "contributor",
 ) -> Response:
-    data, errors = parse_form(CarnetMemberAdd, {"username": username, "role": role})
-    if data is None:
-        raise first_error(errors)
+    data = parse(CarnetMemberAdd, {"username": username, "role": role})
     carnets.set_member(session=session, actor=actor, carnet_id=carnet_id, username=data.username, role=data.role)
     return RedirectResponse(f"/c/{carnet_id}/edit#membres", status_code=303)
 
@@ -200,17 +182,13 @@ def add_axis(
     carnet_id: str, session: SessionDep, actor: UserDep,
     name: Annotated[str, Form(max_length=100)] = "", categories_: Annotated[str, Form(alias="categories", max_length=2000)] = "",
 ) -> Response:
-    data, errors = parse_form(AxisCreate, {"name": name, "categories": split_list(categories_)})
-    if data is None:
-        raise first_error(errors)
+    data = parse(AxisCreate, {"name": name, "categories": split_list(categories_)})
     carnets.add_axis(session=session, actor=actor, carnet_id=carnet_id, data=data)
     return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
 
 
 def _name(value: str) -> str:
-    data, errors = parse_form(NameChange, {"name": value})
-    if data is None:
-        raise first_error(errors)
+    data = parse(NameChange, {"name": value})
     return data.name
 
 
@@ -260,9 +238,7 @@ def delete_category(
     notes: Annotated[Literal["uncategorise", "move", "remove"], Form()] = "uncategorise",
     to: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    removal, errors = parse_form(CategoryRemoval, {"notes": notes, "to": to or None})
-    if removal is None:
-        raise first_error(errors)
+    removal = parse(CategoryRemoval, {"notes": notes, "to": to or None})
     carnets.delete_category(session=session, actor=actor, carnet_id=carnet_id, name=_name(name), removal=removal)
     return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
 
@@ -275,27 +251,27 @@ async def integrate(request: Request, carnet_id: str, session: SessionDep, actor
     """ "Intégrer une note existante": a title (or "Titre [id]") the curator may read."""
     form = await request.form()
     typed = (_text(form, "note") or "").strip()
-    try:
-        picked = links.picked(session, actor, typed) if typed else []
-        if len(picked) != 1:
-            raise Invalid("Name one note, by its title or its id.", field="note_id",
-                          text=N_("Nommez une note, par son titre ou son identifiant."))
-        data, errors = parse_form(EntryCreate, {"note_id": picked[0], "categories": _chosen(form)})
-        if data is None:
-            raise first_error(errors)
-        filing.add(session=session, actor=actor, carnet_id=carnet_id, data=data)
-    except Invalid as exc:
-        settle_refusal(session, exc)
-        field = "note_id" if exc.field == "links" else (exc.field or "form")
-        return _view(request, session, actor, carnet_id, CarnetQuery(), errors={field: exc.shown(), "_typed": typed}, status=422)
+
+    def again(reading: Session, errors: dict[str, str], status: int) -> Response:
+        # The picker's refusals (an unknown title) are said at the note field, with what was typed.
+        said = {"note_id" if field == "links" else field: message for field, message in errors.items()}
+        return _view(request, reading, actor, carnet_id, CarnetQuery(), errors={**said, "_typed": typed}, status=status)
+
+    # "Already in this carnet" is the form's refusal too, said where the note was named.
+    form_page(request, again, answers=(Invalid, Conflict), field="note_id")
+    picked = links.picked(session, actor, typed) if typed else []
+    if len(picked) != 1:
+        raise Invalid("Name one note, by its title or its id.", field="note_id",
+                      text=N_("Nommez une note, par son titre ou son identifiant."))
+    data = parse(EntryCreate, {"note_id": picked[0], "categories": _chosen(form)})
+    filing.add(session=session, actor=actor, carnet_id=carnet_id, data=data)
     return _back(carnet_id, f"#n-{picked[0]}")
 
 
 @router.get("/c/{carnet_id}/n/{note_id}")
 def entry_page(request: Request, carnet_id: str, note_id: str, session: SessionDep, actor: UserDep) -> Response:
     """Filing one note in the carnet: its categories, and for managers its place and pin."""
-    carnets.load_contributable(session, actor, carnet_id)
-    carnet = carnets.read(session=session, actor=actor, carnet_id=carnet_id, query=CarnetQuery(per_page=1))
+    carnet = carnets.get_for_filing(session=session, actor=actor, carnet_id=carnet_id)
     entry = filing.entry_item(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id)
     return page(request, "carnets/entry.html", {"carnet": carnet, "entry": entry})
 
@@ -309,9 +285,7 @@ async def file_entry(request: Request, carnet_id: str, note_id: str, session: Se
         position = _text(form, "position")
         if position and position.strip():
             fields["position"] = position.strip()
-    data, errors = parse_form(EntryUpdate, fields)
-    if data is None:
-        raise first_error(errors)
+    data = parse(EntryUpdate, fields)
     filing.update(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, data=data)
     return _back(carnet_id, f"#n-{note_id}")
 

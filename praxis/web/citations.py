@@ -17,7 +17,7 @@ from praxis.deps import ActorDep, SessionDep
 from praxis.i18n import N_
 from praxis.schemas import CitationQuery, RevisionNumber
 from praxis.services import citations
-from praxis.web.forms import first_error, parse_form
+from praxis.web.forms import parse
 
 router = APIRouter()
 
@@ -32,10 +32,7 @@ StyleParam = Annotated[str, Query(max_length=16)]
 
 def style_query(style: str, rev: int | None = None) -> CitationQuery:
     """The citation a page shows (?style=…); a wrong style is a 422 naming the field."""
-    query, errors = parse_form(CitationQuery, {"style": style, "rev": rev})
-    if query is None:
-        raise first_error(errors)
-    return query
+    return parse(CitationQuery, {"style": style, "rev": rev})
 
 
 def block(session: Session, work: Work, query: CitationQuery, *, api: str, keep: Sequence[tuple[str, Any]] = ()) -> dict[str, Any]:

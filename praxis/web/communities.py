@@ -11,7 +11,7 @@ from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.schemas import CommunityCreate, MemberAdd, NoteQuery
 from praxis.services import communities, sharing
 from praxis.services import notes as note_service
-from praxis.web.forms import first_error, parse_form
+from praxis.web.forms import FormInvalid, form_page, parse
 from praxis.web.templating import page
 
 router = APIRouter(prefix="/communautes")
@@ -27,10 +27,10 @@ def list_page(request: Request, session: SessionDep, actor: ActorDep) -> Respons
 @router.post("/")
 async def create(request: Request, session: SessionDep, actor: UserDep) -> Response:
     form = await request.form()
-    data, errors = parse_form(CommunityCreate, {k: v for k in ("name", "description") if isinstance(v := form.get(k), str) and v})
-    if data is None:
-        return page(request, "communities/list.html",
-                    {"communities": communities.list_all(session=session, actor=actor), "errors": errors}, status_code=422)
+    form_page(request, lambda reading, errors, status: page(
+        request, "communities/list.html", {"communities": communities.list_all(session=reading, actor=actor), "errors": errors},
+        status_code=status), answers=(FormInvalid,))  # the service's refusals have the error page
+    data = parse(CommunityCreate, {k: v for k in ("name", "description") if isinstance(v := form.get(k), str) and v})
     created = communities.create(session=session, actor=actor, data=data)
     return RedirectResponse(f"/communautes/{created.id}/", status_code=303)
 
@@ -51,9 +51,7 @@ def add_member(
     community_id: str, session: SessionDep, actor: UserDep,
     username: Annotated[str, Form(max_length=64)] = "", role: Annotated[str, Form(max_length=16)] = "member",
 ) -> Response:
-    data, errors = parse_form(MemberAdd, {"username": username, "role": role})
-    if data is None:
-        raise first_error(errors)
+    data = parse(MemberAdd, {"username": username, "role": role})
     communities.set_member(session=session, actor=actor, community_id=community_id, username=data.username, role=data.role)
     return RedirectResponse(f"/communautes/{community_id}/", status_code=303)
 

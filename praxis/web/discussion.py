@@ -12,8 +12,8 @@ from praxis.deps import SessionDep, UserDep
 from praxis.errors import Conflict, Forbidden, Invalid, TooManyRequests
 from praxis.schemas import MAX_COMMENT_CHARS, CommentCreate, CommentHide, CommentUpdate, DiscussionUpdate
 from praxis.services import discussion
-from praxis.web.forms import first_error, parse_form
-from praxis.web.notes import note_page_again
+from praxis.web.forms import FormInvalid, form_page, parse
+from praxis.web.notes import note_form
 from praxis.web.templating import page
 
 router = APIRouter()
@@ -30,31 +30,26 @@ def _to_comment(note_id: str, comment_id: str) -> Response:
 def post_comment(request: Request, note_id: str, session: SessionDep, actor: UserDep,
                  body: Text = "", parent_id: Short = "") -> Response:
     """A comment or a reply; anything wrong sends the page back with the text as typed."""
-    typed = {"body": body, "parent_id": parent_id}
-    data, errors = parse_form(CommentCreate, {"body": body, "parent_id": parent_id or None})
-    if data is None:
-        return note_page_again(request, session, actor, note_id, form="comment_form", typed=typed, errors=errors)
-    try:
-        comment = discussion.create(session=session, actor=actor, note_id=note_id, data=data)
-    except (Invalid, TooManyRequests, Forbidden, Conflict) as exc:
-        return note_page_again(request, session, actor, note_id, form="comment_form", typed=typed, exc=exc)
+    note_form(request, actor, note_id, form="comment_form", typed={"body": body, "parent_id": parent_id},
+              answers=(Invalid, TooManyRequests, Forbidden, Conflict))
+    data = parse(CommentCreate, {"body": body, "parent_id": parent_id or None})
+    comment = discussion.create(session=session, actor=actor, note_id=note_id, data=data)
     return _to_comment(note_id, comment.id)
 
 
 @router.get("/comments/{comment_id}/edit")
 def edit_form(request: Request, comment_id: str, session: SessionDep, actor: UserDep) -> Response:
-    comment = discussion.get_comment(session=session, actor=actor, comment_id=comment_id)
-    if not comment.can_edit:
-        raise Forbidden("Only its author can change a comment.")
+    comment = discussion.get_for_editing(session=session, actor=actor, comment_id=comment_id)
     return page(request, "discussion/edit.html", {"comment": comment, "body": comment.body, "errors": {}})
 
 
 @router.post("/comments/{comment_id}/edit")
 def edit(request: Request, comment_id: str, session: SessionDep, actor: UserDep, body: Text = "") -> Response:
-    data, errors = parse_form(CommentUpdate, {"body": body})
-    if data is None:
-        comment = discussion.get_comment(session=session, actor=actor, comment_id=comment_id)
-        return page(request, "discussion/edit.html", {"comment": comment, "body": body, "errors": errors}, status_code=422)
+    form_page(request, lambda reading, errors, status: page(
+        request, "discussion/edit.html",
+        {"comment": discussion.get_comment(session=reading, actor=actor, comment_id=comment_id), "body": body, "errors": errors},
+        status_code=status), answers=(FormInvalid,))  # the service's refusals have the error page
+    data = parse(CommentUpdate, {"body": body})
     comment = discussion.update(session=session, actor=actor, comment_id=comment_id, data=data)
     return _to_comment(comment.note_id, comment.id)
 
@@ -68,9 +63,7 @@ def delete(comment_id: str, session: SessionDep, actor: UserDep) -> Response:
 
 @router.post("/comments/{comment_id}/hide")
 def hide(comment_id: str, session: SessionDep, actor: UserDep, reason: Short = "") -> Response:
-    data, errors = parse_form(CommentHide, {"reason": reason})
-    if data is None:
-        raise first_error(errors)
+    data = parse(CommentHide, {"reason": reason})
     comment = discussion.hide(session=session, actor=actor, comment_id=comment_id, data=data)
     return _to_comment(comment.note_id, comment.id)
 

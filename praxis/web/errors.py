@@ -10,14 +10,16 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from praxis import storage
+from praxis.deps import reading_session
 from praxis.errors import DomainError, Invalid, NotSignedIn
 from praxis.i18n import N_, gettext
 from praxis.middleware import is_api_path
-from praxis.web.forms import field_label
+from praxis.web.forms import FormPage, field_label, page_for
 from praxis.web.templating import page
 
 log = logging.getLogger("praxis.errors")
@@ -69,8 +71,6 @@ def error_page(request: Request, status: int, detail: str | None = None, *, titl
                explanation: str | None = None, said: str | None = None) -> Response:
     """The error page; `title` and `explanation` (message ids) replace the status's own, and
     `said` (already in the reader's language) its explanation."""
-    if title is None and status == 409 and said is not None:
-        title = N_("Action impossible")  # a refusal that says why (already an author, say): no one's edit conflicts
     title = title or TITLES.get(status, N_("Erreur"))
     explanation = explanation or EXPLANATIONS.get(status)
     shown = said or (gettext(explanation) if explanation else "")
@@ -115,12 +115,34 @@ def install_error_handlers(app: FastAPI) -> None:
         if isinstance(exc, NotSignedIn) and request.method == "GET":
             here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(here)}", status_code=303)
-        # A wrong value names its field, as the person knows it ("Style de citation").
-        field = field_label(exc.field) if isinstance(exc, Invalid) and exc.field else None
-        # A refusal that says why in the reader's words says it, rather than the status's sentence.
-        response = error_page(request, exc.status, field, said=exc.shown() if exc.text is not None else None)
+        # A form refused shows its page again, as typed, with why (web/forms.form_page).
+        response = await _form_again(request, exc)
+        if response is None:
+            # A wrong value names its field, as the person knows it ("Style de citation").
+            field = field_label(exc.field) if isinstance(exc, Invalid) and exc.field else None
+            # A refusal that says why in the reader's words says it, rather than the sentence of
+            # its kind (a stale edit, a conflict with how things stand) or of its status.
+            response = error_page(request, exc.status, field, title=exc.title, explanation=exc.explanation,
+                                  said=exc.shown() if exc.text is not None else None)
         response.headers.update(headers)
         return response
+
+    async def _form_again(request: Request, exc: DomainError) -> Response | None:
+        """The page of the form whose post was refused, when it named one for this refusal. The
+        request's transaction has ended as every refusal's does (db.session_scope: kept writes
+        committed, the rest rolled back); the page is then read like any page, without the
+        write lock. A refusal met while reading it (the note gone meanwhile) has its own page."""
+        form = None if is_api_path(request.url.path) else page_for(request, exc)
+        if form is None:
+            return None
+        try:
+            return await run_in_threadpool(_show, request, form, exc)
+        except DomainError as refused:
+            return await domain_error(request, refused)
+
+    def _show(request: Request, form: FormPage, exc: DomainError) -> Response:
+        with reading_session(request) as session:
+            return form.answer(session, exc)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:

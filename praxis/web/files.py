@@ -9,11 +9,11 @@ from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse
 from starlette.responses import Response
 
-from praxis.db import settle_refusal
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import Invalid, TooLarge, UnsupportedType
 from praxis.services import attachments
 from praxis.services.attachments import Served
+from praxis.web.forms import refused_page
 from praxis.web.templating import page
 
 router = APIRouter()
@@ -45,12 +45,10 @@ def upload(
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     chosen = file if file is not None and file.filename else None  # a form sent without a file has an empty one
-    try:
-        attachments.attach(session=session, actor=actor, store=request.app.state.files, note_id=note_id,
-                           source=chosen.file if chosen else None, filename=chosen.filename or "" if chosen else "")
-    except (Invalid, TooLarge, UnsupportedType) as exc:
-        settle_refusal(session, exc)
-        return _refused(request, note_id, exc.shown(), exc.status)
+    refused_page(request, lambda _reading, exc: _refused(request, note_id, exc.shown(), exc.status),
+                 answers=(Invalid, TooLarge, UnsupportedType))
+    attachments.attach(session=session, actor=actor, store=request.app.state.files, note_id=note_id,
+                       source=chosen.file if chosen else None, filename=chosen.filename or "" if chosen else "")
     return _back(note_id)
 
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import Response
 
 from praxis import text
-from praxis.errors import Invalid
+from praxis.errors import DomainError, Invalid
 from praxis.i18n import N_, gettext
 
 M = TypeVar("M", bound=BaseModel)
@@ -74,10 +79,67 @@ def parse_form(model: type[M], data: dict[str, Any]) -> tuple[M | None, dict[str
         return None, errors
 
 
-def first_error(errors: dict[str, str]) -> Invalid:
-    """The first wrong field of a form that has no page of its own to show it on, as a 422."""
-    field = next(iter(errors))
-    return Invalid(errors[field], field=field)
+class FormInvalid(Invalid):
+    """What a form's schema refused: a message (French, a message id) per wrong field. Shown on
+    the form's page when the route named one (`form_page`), else on the error page, which names
+    the first wrong field."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        field = next(iter(errors))
+        super().__init__(errors[field], field=field)
+        self.errors = dict(errors)
+
+
+def parse(model: type[M], data: dict[str, Any]) -> M:
+    """The schema built from form fields; FormInvalid, with a message per wrong field, if not."""
+    built, errors = parse_form(model, data)
+    if built is None:
+        raise FormInvalid(errors)
+    return built
+
+
+# How a form's page is shown again: from a reading session, the messages per field, the status.
+ShowForm = Callable[[Session, dict[str, str], int], Response]
+
+
+@dataclass(frozen=True)
+class FormPage:
+    answer: Callable[[Session, DomainError], Response]  # the page, from a reading session and the refusal
+    answers: tuple[type[DomainError], ...]  # the refusals it shows (others: the error page)
+
+
+def form_page(request: Request, show: ShowForm, *, answers: tuple[type[DomainError], ...] = (Invalid,),
+              field: str = "form") -> None:
+    """Name the page on which this form post is shown again if it is refused, by its schema
+    (`parse`, `FormInvalid`) or by a service raising one of `answers`; a refusal that names no
+    field is said at `field`. The route then only parses, calls the service and answers: the
+    error handler (web/errors.py) shows `show` with what was typed (which `show` holds) and why,
+    in the reader's language, at the refusal's status, once the request's transaction has ended
+    the way every refusal's does (`db.session_scope`: what the refusal keeps, such as a failed
+    sign-in, committed; the rest rolled back)."""
+    refused_page(request, lambda reading, exc: show(reading, errors_of(exc, field), exc.status), answers=answers)
+
+
+def refused_page(request: Request, answer: Callable[[Session, DomainError], Response], *,
+                 answers: tuple[type[DomainError], ...]) -> None:
+    """Like `form_page`, for a page built from the refusal itself (the editor's conflict screen,
+    from the version saved meanwhile). The page named last that shows a refusal shows it."""
+    request.state.form_pages = [*getattr(request.state, "form_pages", ()), FormPage(answer, answers)]
+
+
+def page_for(request: Request, exc: DomainError) -> FormPage | None:
+    """The page named for this refusal, if any; it is taken, so that a refusal met while
+    showing it goes to the error page."""
+    pages = getattr(request.state, "form_pages", ())
+    request.state.form_pages = []
+    return next((form for form in reversed(pages) if isinstance(exc, form.answers)), None)
+
+
+def errors_of(exc: DomainError, field: str = "form") -> dict[str, str]:
+    """A refusal as a form shows it: a message per field, in the reader's language (or a message id)."""
+    if isinstance(exc, FormInvalid):
+        return dict(exc.errors)
+    return {getattr(exc, "field", None) or exc.extra.get("field") or field: exc.shown()}
 
 
 def split_list(value: str) -> list[str]:

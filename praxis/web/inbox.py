@@ -8,14 +8,14 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from praxis.db import session_scope
 from praxis.deps import ActorDep, SessionDep, UserDep, client_address
 from praxis.errors import Invalid, TooManyRequests
 from praxis.i18n import N_
 from praxis.schemas import ContactCreate, MessageReply, NotificationSettings
-from praxis.services import coauthors, messages, notifications
-from praxis.web.forms import first_error, parse_form
-from praxis.web.notes import note_page_again
+from praxis.services import inbox as inbox_service
+from praxis.services import messages, notifications
+from praxis.web.forms import parse
+from praxis.web.notes import note_form
 from praxis.web.templating import page
 
 router = APIRouter()
@@ -25,16 +25,12 @@ Text = Annotated[str, Form(max_length=10_000)]
 
 @router.get("/u/me/inbox")
 def inbox(request: Request, session: SessionDep, actor: UserDep) -> Response:
-    """Notifications and messages; what is shown as new is then marked read (in a short write
-    transaction of its own: the page itself only reads)."""
-    found = notifications.inbox(session=session, actor=actor)
-    received = messages.received(session=session, actor=actor)
-    with session_scope(request.app.state.engine, request.app.state.settings) as writing:
-        notifications.mark_read(session=writing, actor=actor, ids=[n.id for n in found.items if not n.read])
-        messages.mark_read(session=writing, actor=actor, ids=[m.id for m in received if not m.read])
+    """Notifications and messages; what is shown as new is then marked read."""
+    shown = inbox_service.open_inbox(session=session, actor=actor)
+    found = shown.notifications
     request.state.unread = max(0, found.unread - sum(1 for n in found.items if not n.read))
-    return page(request, "inbox/inbox.html", {"notifications": found, "messages": received,
-                                              "invitations": coauthors.mine(session=session, actor=actor)},
+    return page(request, "inbox/inbox.html", {"notifications": found, "messages": shown.messages,
+                                              "invitations": shown.invitations},
                 alternate="/api/v1/me/notifications")
 
 
@@ -56,9 +52,7 @@ def settings_form(request: Request, session: SessionDep, actor: UserDep) -> Resp
 @router.post("/account/notifications")
 async def save_settings(request: Request, session: SessionDep, actor: UserDep) -> Response:
     form = await request.form()
-    data, errors = parse_form(NotificationSettings, {k: v for k in KIND_LABELS if isinstance(v := form.get(k), str)})
-    if data is None:
-        raise first_error(errors)
+    data = parse(NotificationSettings, {k: v for k in KIND_LABELS if isinstance(v := form.get(k), str)})
     chosen = notifications.set_settings(session=session, actor=actor, data=data)
     return page(request, "inbox/settings.html", {"chosen": chosen.model_dump(), "kinds": KIND_LABELS, "saved": True})
 
@@ -66,9 +60,7 @@ async def save_settings(request: Request, session: SessionDep, actor: UserDep) -
 @router.post("/u/me/messages/{message_id}/reply")
 def reply(message_id: str, session: SessionDep, actor: UserDep, message: Text = "",
           reveal_address: Annotated[str, Form(max_length=5)] = "") -> Response:
-    data, errors = parse_form(MessageReply, {"message": message, "reveal_address": reveal_address == "1"})
-    if data is None:
-        raise first_error(errors)
+    data = parse(MessageReply, {"message": message, "reveal_address": reveal_address == "1"})
     messages.reply(session=session, actor=actor, message_id=message_id, data=data)
     return RedirectResponse("/u/me/inbox?sent=1#messages", status_code=303)
 
@@ -79,11 +71,7 @@ def contact(request: Request, note_id: str, session: SessionDep, actor: ActorDep
     """The form under the note; anything wrong sends the page back with what was typed."""
     typed = {"subject": subject, "message": message, "name": name, "email": email}
     fields = {k: v for k, v in {**typed, "website": website}.items() if v or k in ("subject", "message")}
-    data, errors = parse_form(ContactCreate, fields)
-    if data is None:
-        return note_page_again(request, session, actor, note_id, form="contact_form", typed=typed, errors=errors)
-    try:
-        messages.contact(session=session, actor=actor, note_id=note_id, data=data, address=client_address(request))
-    except (Invalid, TooManyRequests) as exc:
-        return note_page_again(request, session, actor, note_id, form="contact_form", typed=typed, exc=exc)
+    note_form(request, actor, note_id, form="contact_form", typed=typed, answers=(Invalid, TooManyRequests))
+    data = parse(ContactCreate, fields)
+    messages.contact(session=session, actor=actor, note_id=note_id, data=data, address=client_address(request))
     return RedirectResponse(f"/n/{note_id}/?contact=sent#contact", status_code=303)

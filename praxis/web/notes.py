@@ -10,14 +10,13 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
-from praxis import i18n
-from praxis.db import settle_refusal
+from praxis import i18n, policy
 from praxis.deps import ActorDep, SessionDep, UserDep, writes_late
-from praxis.errors import Conflict, DomainError, Invalid, TooManyRequests
+from praxis.errors import DomainError, Invalid, StaleEdit, TooManyRequests
 from praxis.i18n import N_
 from praxis.merge import has_markers
 from praxis.schemas import (
-    KIND_DETAILS, CarnetQuery, EditRequestCreate, NoteCreate, NoteRead, NoteUpdate, PreviewRead, PreviewRequest, RevisionNumber,
+    KIND_DETAILS, EditRequestCreate, NoteCreate, NoteRead, NoteUpdate, PreviewRead, PreviewRequest, RevisionNumber,
 )
 from praxis.services import (
     attachments, carnets, citations, communities, discussion, edit_requests, filing, links, sharing, writing,
@@ -27,7 +26,7 @@ from praxis.services import revisions as revision_service
 from praxis.vocab import DEFAULT_LICENCE
 from praxis.web import citations as citation_pages
 from praxis.web.citations import StyleParam
-from praxis.web.forms import M, parse_form, split_list
+from praxis.web.forms import FormInvalid, M, form_page, parse, refused_page, split_list
 from praxis.web.templating import page
 
 router = APIRouter()
@@ -73,29 +72,22 @@ def _with_links(session: Session, actor: Any, values: dict[str, Any], fields: di
         fields["links"] = links.picked(session, actor, values.get("links", ""))
 
 
-async def _read_form(request: Request, session: Session, actor: Any, model: type[M]) -> tuple[dict[str, Any], M | None, dict[str, str]]:
-    """What was typed, the schema built from it (or None), and a French message per wrong field."""
+def _editor_again(request: Request, *, note: NoteRead | None, values: dict[str, Any]) -> None:
+    """A refused save shows the editor again, as typed: bad input (422), or too many invitations
+    sent (429, with its Retry-After)."""
+    form_page(request, lambda reading, errors, status: _editor(request, reading, note=note, values=values, errors=errors,
+                                                               status=status), answers=(Invalid, TooManyRequests))
+
+
+async def _read_form(request: Request, session: Session, actor: Any, model: type[M], *,
+                     note: NoteRead | None) -> tuple[dict[str, Any], M]:
+    """What was typed (with the editor's state), and the schema built from it; a wrong field
+    shows the editor again."""
     values, fields = await _form_fields(request)
-    try:
-        _with_links(session, actor, values, fields)
-    except Invalid as exc:
-        return values, None, _form_error(exc)
-    data, errors = parse_form(model, fields)
-    return values, data, errors
-
-
-def _form_error(exc: DomainError) -> dict[str, str]:
-    return {getattr(exc, "field", None) or exc.extra.get("field") or "form": exc.shown()}
-
-
-def _refused(request: Request, session: Session, *, note: Any, values: dict[str, Any], exc: DomainError) -> Response:
-    """The editor again, as typed, after the service refused the save (bad input, or too many
-    invitations sent: 429 with its Retry-After)."""
-    settle_refusal(session, exc)
-    response = _editor(request, session, note=note, values=values, errors=_form_error(exc), status=exc.status)
-    if exc.extra.get("retry_after"):
-        response.headers["Retry-After"] = str(exc.extra["retry_after"])
-    return response
+    await _editor_state(request, values)
+    _editor_again(request, note=note, values=values)
+    _with_links(session, actor, values, fields)
+    return values, parse(model, fields)
 
 
 # The editor's script names each browser draft "username:note id or new:base revision"; the
@@ -144,14 +136,10 @@ def _markers_left(values: dict[str, Any]) -> dict[str, str]:
 async def _preview(request: Request, session: Session, actor: Any, *, note: Any) -> Response:
     """The editor again with what was typed, and the text rendered below it (nothing is saved)."""
     values = await _editor_state(request, (await _form_fields(request))[0])
-    shown: PreviewRead | None = None
-    data, errors = parse_form(PreviewRequest, {"body": values.get("body", ""), "note_id": note.id if note else None})
-    if data is not None:
-        try:
-            shown = writing.preview(session=session, actor=actor, data=data)
-        except Invalid as exc:
-            errors = _form_error(exc)
-    return _editor(request, session, note=note, values=values, errors=errors, status=200 if shown else 422, preview=shown)
+    _editor_again(request, note=note, values=values)
+    data = parse(PreviewRequest, {"body": values.get("body", ""), "note_id": note.id if note else None})
+    shown = writing.preview(session=session, actor=actor, data=data)
+    return _editor(request, session, note=note, values=values, errors={}, preview=shown)
 
 
 def _editor(request: Request, session: Session, *, note: Any, values: dict[str, Any], errors: dict[str, str],
@@ -161,8 +149,7 @@ def _editor(request: Request, session: Session, *, note: Any, values: dict[str, 
     carnet = None
     if note is None and isinstance(values.get("carnet"), str) and values["carnet"]:
         # "Créer une note dans le carnet": its guide and its categories come with the form.
-        carnets.load_contributable(session, actor, values["carnet"])
-        carnet = carnets.read(session=session, actor=actor, carnet_id=values["carnet"], query=CarnetQuery(per_page=1))
+        carnet = carnets.get_for_filing(session=session, actor=actor, carnet_id=values["carnet"])
     return page(request, "notes/edit.html",
                 {"note": note, "values": values, "errors": errors, "conflict": conflict, "communities": choices, "carnet": carnet,
                  "preview": preview,
@@ -183,14 +170,8 @@ def new_note_form(
 async def create_note(request: Request, session: SessionDep, actor: UserDep) -> Response:
     if _wants_preview(await request.form()):
         return await _preview(request, session, actor, note=None)
-    values, data, errors = await _read_form(request, session, actor, NoteCreate)
-    await _editor_state(request, values)
-    if data is None:
-        return _editor(request, session, note=None, values=values, errors=errors, status=422)
-    try:
-        note = filing.create_note(session=session, actor=actor, data=data)
-    except (Invalid, TooManyRequests) as exc:
-        return _refused(request, session, note=None, values=values, exc=exc)
+    values, data = await _read_form(request, session, actor, NoteCreate, note=None)
+    note = filing.create_note(session=session, actor=actor, data=data)
     return _saved(request, note.id, values)
 
 
@@ -220,9 +201,10 @@ def note_page(request: Request, session: Session, actor: Any, note: NoteRead, re
         revision = revision_service.get_revision(session=session, actor=actor, note_id=note.id, number=rev)
     alternate = f"/api/v1/notes/{note.id}" + (f"/revisions/{rev}" if revision else "")
     requests = edit_requests.list_for_note(session=session, actor=actor, note_id=note.id)
-    # Offered by the rule that refuses (policy.edit_request_refusal: not to an invited person, who
-    # answers their invitation instead), while no request waits.
-    can_ask = note.can_request_edit and not any(r.status == "pending" for r in requests)
+    # Offered by the rules that refuse (policy.edit_request_refusal: not to an invited person, who
+    # answers their invitation instead; policy.asked_again_refusal: not while their request waits).
+    waiting = next((r.id for r in requests if r.status == "pending" and actor is not None and r.requester == actor.username), None)
+    can_ask = note.can_request_edit and policy.asked_again_refusal(waiting) is None
     # ?rev=N cites revision N by its permanent link, even when it is the current one.
     query = citation_pages.style_query(style, rev=rev)
     cited = None
@@ -243,29 +225,26 @@ def note_page(request: Request, session: Session, actor: Any, note: NoteRead, re
 
 
 def note_page_again(request: Request, session: Session, actor: Any, note_id: str, *, form: str, typed: dict[str, Any],
-                    exc: DomainError | None = None, errors: dict[str, str] | None = None) -> Response:
+                    errors: dict[str, str], status: int) -> Response:
     """The note's page once more, after a comment or a message was refused: what was typed in
     `form` ("comment_form" or "contact_form") comes back with what was wrong with it."""
-    if exc is not None:
-        settle_refusal(session, exc)
-        errors = {getattr(exc, "field", None) or "body": exc.shown()}
-    else:
-        session.rollback()  # a form the schema refused: nothing of it is kept
     note = note_service.get_note(session=session, actor=actor, note_id=note_id)
-    status = exc.status if exc is not None else 422
-    response = note_page(request, session, actor, note, status=status, **{form: {**typed, "errors": errors or {}}})
-    if exc is not None and exc.extra.get("retry_after"):
-        response.headers["Retry-After"] = str(exc.extra["retry_after"])
-    return response
+    return note_page(request, session, actor, note, status=status, **{form: {**typed, "errors": errors}})
+
+
+def note_form(request: Request, actor: Any, note_id: str, *, form: str, typed: dict[str, Any],
+              answers: tuple[type[DomainError], ...]) -> None:
+    """A comment or a message refused (by its schema, or by the service with one of `answers`)
+    shows the note's page again, with what was typed in `form` and what was wrong with it."""
+    form_page(request, lambda reading, errors, status: note_page_again(
+        request, reading, actor, note_id, form=form, typed=typed, errors=errors, status=status), answers=answers, field="body")
 
 
 @router.post("/n/{note_id}/edit-requests")
 async def request_edit(request: Request, note_id: str, session: SessionDep, actor: UserDep) -> Response:
     form = await request.form()
     message = form.get("message")
-    data, errors = parse_form(EditRequestCreate, {"message": message if isinstance(message, str) else ""})
-    if data is None:
-        raise Invalid(errors.get("message", "Invalid message."), field="message")
+    data = parse(EditRequestCreate, {"message": message if isinstance(message, str) else ""})
     edit_requests.request_edit(session=session, actor=actor, note_id=note_id, data=data)
     return RedirectResponse(f"/n/{note_id}/#demandes", status_code=303)
 
@@ -278,17 +257,16 @@ def decide(request_id: str, decision: Literal["approve", "refuse"], session: Ses
 
 @router.get("/n/{note_id}/edit")
 def edit_form(request: Request, note_id: str, session: SessionDep, actor: UserDep) -> Response:
-    loaded = note_service.load_editable(session, actor, note_id)
-    note = note_service.read_note(session=session, actor=actor, note=loaded[0])
+    editing = note_service.get_for_editing(session=session, actor=actor, note_id=note_id)
+    note = editing.note
     values = {k: getattr(note, k) for k in ("title", "body", "kind", "visibility", "licence")}
     values["base_revision"] = note.revision
     # Those invited stay in the field: a save without them withdraws their invitations.
     values["authors"] = ", ".join(a.username for a in [*note.authors, *note.pending_authors])
     values["readers"] = ", ".join(note.readers)
     values["community"] = note.community.id if note.community else ""
-    state = note_service.current_state(session, *loaded)
     titles = {r.id: r.title for group in (note.links.notes, note.links.organisations, note.links.terms) for r in group}
-    values["links"] = "\n".join(f"{titles[i]} [{i}]" for i in state.links if i in titles)  # those the editor sees
+    values["links"] = "\n".join(f"{titles[i]} [{i}]" for i in editing.links if i in titles)  # those the editor sees
     for name in ("website", "region", "description", "definition"):
         values[name] = getattr(note, name) or ""
     values["synonyms"] = ", ".join(note.synonyms or [])
@@ -301,18 +279,13 @@ async def edit(request: Request, note_id: str, session: SessionDep, actor: UserD
     note = note_service.get_note(session=session, actor=actor, note_id=note_id)
     if _wants_preview(await request.form()):
         return await _preview(request, session, actor, note=note)
-    values, data, errors = await _read_form(request, session, actor, NoteUpdate)
-    await _editor_state(request, values)
-    errors = errors or _markers_left(values)
-    if data is None or errors:
-        return _editor(request, session, note=note, values=values, errors=errors, status=422)
-    try:
-        note_service.save_note(session=session, actor=actor, note_id=note_id, data=data)
-    except Conflict as exc:
-        settle_refusal(session, exc)
-        return _conflict(request, session, actor, NoteRead.model_validate(exc.extra["current"]), data.base_revision, values)
-    except (Invalid, TooManyRequests) as exc:
-        return _refused(request, session, note=note, values=values, exc=exc)
+    values, data = await _read_form(request, session, actor, NoteUpdate, note=note)
+    if markers := _markers_left(values):
+        raise FormInvalid(markers)
+    # Saved meanwhile by someone else: the conflict screen, from the version saved.
+    refused_page(request, lambda reading, exc: _conflict(
+        request, reading, actor, NoteRead.model_validate(exc.extra["current"]), data.base_revision, values), answers=(StaleEdit,))
+    note_service.save_note(session=session, actor=actor, note_id=note_id, data=data)
     return _saved(request, note_id, values)
 
 

@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
+from sqlmodel import Session
 from starlette.responses import Response
 
 from praxis import policy
@@ -13,7 +14,7 @@ from praxis.errors import NotFound
 from praxis.schemas import NoteQuery, ProfileUpdate
 from praxis.services import accounts, sharing
 from praxis.services import notes as note_service
-from praxis.web.forms import parse_form
+from praxis.web.forms import FormInvalid, form_page, parse
 from praxis.web.templating import page
 
 router = APIRouter()
@@ -27,7 +28,7 @@ def profile(
     if person is None:
         raise NotFound("No such person.")
     notes = note_service.list_notes(session=session, actor=actor, query=NoteQuery(author=person.username, page=p))
-    return page(request, "users/profile.html", {"person": person, "notes": notes, "can_manage": policy.can_manage_accounts(actor),
+    return page(request, "users/profile.html", {"person": person, "notes": notes, "can_set_active": policy.can_set_active(actor, person, not person.is_active),
                                                 "can_edit": policy.can_edit_profile(actor, person), "cited_as": accounts.cited_as(person),
                                                 "share": sharing.listing_card(session, f"/u/{quote(person.username)}/")},
                 alternate=f"/api/v1/users/{quote(person.username)}")
@@ -48,10 +49,14 @@ async def edit(request: Request, username: str, session: SessionDep, actor: User
     form = await request.form()
     values: dict[str, Any] = {k: v for k in ("display_name", "family_name", "given_name") if isinstance(v := form.get(k), str)}
     values["is_organisation"] = form.get("is_organisation") == "on"
-    data, errors = parse_form(ProfileUpdate, values)
-    if data is None:
-        return page(request, "users/edit.html", {"person": person, "values": values, "errors": errors,
-                                                 "cited_as": accounts.cited_as(person)}, status_code=422)
+
+    def again(reading: Session, errors: dict[str, str], status: int) -> Response:
+        shown = accounts.load_editable_profile(reading, actor, username)  # the row read above ended with its transaction
+        return page(request, "users/edit.html", {"person": shown, "values": values, "errors": errors,
+                                                 "cited_as": accounts.cited_as(shown)}, status_code=status)
+
+    form_page(request, again, answers=(FormInvalid,))  # the service's refusals have the error page
+    data = parse(ProfileUpdate, values)
     accounts.update_profile(session=session, actor=actor, username=person.username, data=data)
     return RedirectResponse(f"/u/{quote(person.username)}/", status_code=303)
 

@@ -6,6 +6,7 @@ from sqlmodel import select
 from praxis.db import session_scope
 from praxis.models import User
 from praxis.schemas import NoteCreate, NoteUpdate
+from praxis.services import filing
 from praxis.services import notes as note_service
 from tests.factories import make_note, make_user, token_for
 
@@ -138,7 +139,7 @@ def test_a_save_landing_while_another_is_prepared_wins_and_the_other_is_409(clie
 def test_a_wikilink_to_a_note_created_while_the_save_was_prepared_links_to_it(client, app, alice, monkeypatch):
     source = client.post("/api/v1/notes", json={"title": "Source", "body": "Rien encore."}, headers=alice).json()
     created = []
-    _while_a_save_is_prepared(monkeypatch, app, lambda s, alice_: created.append(note_service.create_note(
+    _while_a_save_is_prepared(monkeypatch, app, lambda s, alice_: created.append(filing.create_note(
         session=s, actor=alice_, data=NoteCreate(title="Cible tardive", body="Arrivée pendant la sauvegarde."))))
     saved = client.patch(f"/api/v1/notes/{source['id']}", json={"body": "Voir [[Cible tardive]].", "base_revision": 1},
                          headers=alice)

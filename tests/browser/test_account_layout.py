@@ -7,7 +7,7 @@ from __future__ import annotations
 from playwright.sync_api import Browser
 
 from praxis.schemas import NoteCreate
-from praxis.services import notes as note_service
+from praxis.services import filing
 from tests.conftest import one_database
 from tests.factories import PASSWORD, make_note, make_user
 
@@ -24,7 +24,7 @@ def test_a_signed_in_author_reads_their_pages_on_a_phone_without_sideways_scroll
     for name in ("Script de sauvegarde nocturne du carnet régional", "zotero"):
         assert client.post("/api/v1/auth/token", json={"username": "alice", "password": PASSWORD, "name": name}).status_code == 200
     shared = make_note(session, bob, title="Cartographier les tiers-lieux", authors=["bob", "alice"])
-    invited = note_service.create_note(session=session, actor=bob,
+    invited = filing.create_note(session=session, actor=bob,
                                        data=NoteCreate(title="Chantier", body="Texte.", authors=["bob", "alice", "carol"]))
     session.commit()  # alice is invited: her header counts one unread notification
 

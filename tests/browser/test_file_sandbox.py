@@ -60,7 +60,7 @@ def _note_with_files(live_site, session):  # type: ignore[no-untyped-def]
                                          source=io.BytesIO(data), filename=name)
     session.commit()
     body = f"{files['site.png'].markdown}\n\n{files['silence.wav'].markdown}\n\n{files['plan.pdf'].markdown}"
-    notes.update_note(session=session, actor=alice, note_id=note.id, data=NoteUpdate(body=body, base_revision=1))
+    notes.save_note(session=session, actor=alice, note_id=note.id, data=NoteUpdate(body=body, base_revision=1))
     session.commit()
     return note, files
 

@@ -27,6 +27,21 @@ def test_guesses_of_the_current_password_count_the_same_through_the_form_and_the
     assert _change_password(browser, PASSWORD).status_code == 429
 
 
+def test_a_failed_sign_in_is_counted_the_same_through_the_form_and_the_api(app, client, session):
+    make_user(session, "alice")
+    visitor = browser_for(app, session, None)
+    token = csrf_from(visitor.get("/login").text)
+    for _ in range(3):  # the form comes back, as typed, and the failure is kept
+        failed = visitor.post("/login", data={"username": "alice", "password": "devine", "csrf_token": token})
+        assert failed.status_code == 401 and 'value="alice"' in failed.text and "<form" in failed.text
+    for _ in range(2):
+        assert client.post("/api/v1/auth/token", json={"username": "alice", "password": "devine"}).status_code == 401
+    # Five failures in all, whichever door they came through: the right password waits, at both doors.
+    assert client.post("/api/v1/auth/token", json={"username": "alice", "password": PASSWORD}).status_code == 429
+    limited = visitor.post("/login", data={"username": "alice", "password": PASSWORD, "csrf_token": token})
+    assert limited.status_code == 429 and limited.headers["retry-after"]
+
+
 def test_the_account_lists_api_tokens_and_revokes_them(app, client, session):
     alice = make_user(session, "alice")
     make_user(session, "bob")

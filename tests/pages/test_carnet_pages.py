@@ -24,7 +24,6 @@ from praxis.schemas import (
     NoteCreate,
 )
 from praxis.services import bases, carnets, filing
-from praxis.services import notes as note_service
 from tests.factories import browser_for, csrf_from, make_note, make_user
 
 THEMES = ("Thème", ["Logement", "Santé"])
@@ -263,7 +262,7 @@ def test_a_long_carnet_is_paginated(app, session):
     ids = []
     row = session.get(Carnet, carnet.id)
     for i in range(52):
-        note = note_service.create_note(session=session, actor=alice, data=NoteCreate(title=f"Note numéro {i:02d}"))
+        note = filing.create_note(session=session, actor=alice, data=NoteCreate(title=f"Note numéro {i:02d}"))
         filing.integrate(session, alice, row, session.get(Note, note.id), [])
         ids.append(note.id)
     session.commit()
@@ -630,13 +629,13 @@ def test_the_graph_of_200_notes_is_readable(app, session):
         targets = [ids[i - 1]] if i else []
         if i >= 10 and i % 3 == 0:
             targets.append(ids[i // 2])
-        note = note_service.create_note(session=session, actor=alice,
+        note = filing.create_note(session=session, actor=alice,
                                         data=NoteCreate(title=f"Nœud {i:03d}", links=targets or None))
         filing.integrate(session, alice, row, session.get(Note, note.id), [])
         ids.append(note.id)
         expected_edges.update((note.id, t) for t in targets)
     outsider = make_note(session, alice, title="Hors du carnet")
-    linked = note_service.create_note(session=session, actor=alice, data=NoteCreate(title="Vers dehors", links=[outsider.id]))
+    linked = filing.create_note(session=session, actor=alice, data=NoteCreate(title="Vers dehors", links=[outsider.id]))
     session.commit()
     assert linked.id not in ids
 
@@ -814,15 +813,16 @@ def test_a_visitor_exporting_a_public_carnet_or_base_gets_only_public_notes(app,
     assert "Note publique" in text and "Note réservée" not in text and "Carnet secret" not in text
 
 
-def test_filing_a_note_already_in_the_carnet_says_so_rather_than_an_edit_conflict(app, session):
+def test_filing_a_note_already_in_the_carnet_says_so_on_the_carnet_rather_than_an_edit_conflict(app, session):
     alice = person(session, "alice")
     carnet = make_carnet(session, alice)
     note = make_note(session, alice, title="Alpha")
     integrate(session, alice, carnet.id, note.id)
     browser = browser_for(app, session, alice)
-    for lang, said, title in (("fr", "Cette note est déjà dans ce carnet.", "Action impossible"),
-                              ("en", "This note is already in this notebook.", "Not possible")):
+    for lang, said in (("fr", "Cette note est déjà dans ce carnet."), ("en", "This note is already in this notebook.")):
         again = browser.post(f"/c/{carnet.id}/notes?lang={lang}", data={"note": "Alpha", "csrf_token": token_of(browser)})
         assert again.status_code == 409
-        assert said in unescape(again.text) and f"<title>{title}" in again.text
+        # The carnet's own page again, the refusal said at the field where the note was named, as typed.
+        assert said in unescape(again.text) and f"<title>{carnet.title}" in again.text
+        assert re.search(r'<input id="note" name="note"[^>]*value="Alpha"[^>]*aria-invalid="true"', again.text)
         assert "Quelqu" not in again.text and "Someone else" not in again.text  # no one changed anything meanwhile

@@ -94,7 +94,7 @@ def _two_authors(session):  # type: ignore[no-untyped-def]
 
 
 def _bob_saves(session, bob, note_id: str, **changes: str) -> None:  # type: ignore[no-untyped-def]
-    note_service.update_note(session=session, actor=bob, note_id=note_id, data=NoteUpdate(base_revision=2, summary="Relecture", **changes))  # once bob accepted to co-sign
+    note_service.save_note(session=session, actor=bob, note_id=note_id, data=NoteUpdate(base_revision=2, summary="Relecture", **changes))  # once bob accepted to co-sign
     session.commit()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from praxis.schemas import NoteCreate
-from praxis.services import notes as note_service
+from praxis.services import filing
 from tests.factories import browser_for, csrf_from, make_note, make_user, page_text
 
 
@@ -26,6 +26,33 @@ def test_the_header_counts_what_is_unread_and_the_inbox_shows_it_once(app, sessi
     again = page_text(reader.get("/u/me/inbox").text)
     assert "Nouveau" not in again and "Bob Tremblay a commenté votre note « Chantier »." in again
     assert browser_for(app, session, None).get("/u/me/inbox", follow_redirects=False).status_code == 303  # sign in first
+
+
+def test_the_inbox_reads_and_marks_what_it_shows_in_the_requests_one_session(app, session):
+    import sqlalchemy as sa
+
+    from praxis.db import PraxisSession
+
+    alice = make_user(session, "alice")
+    bob = make_user(session, "bob", name="Bob Tremblay")
+    note = make_note(session, alice, title="Chantier")
+    writer = browser_for(app, session, bob)
+    page = writer.get(f"/n/{note.id}/")
+    writer.post(f"/n/{note.id}/comments", data={"csrf_token": csrf_from(page.text, f"/n/{note.id}/comments"), "body": "Bravo."})
+    reader = browser_for(app, session, alice)
+    opened: set[int] = set()
+
+    def began(db_session, _transaction, _connection) -> None:  # type: ignore[no-untyped-def]
+        opened.add(id(db_session))
+
+    sa.event.listen(PraxisSession, "after_begin", began)
+    try:
+        inbox = reader.get("/u/me/inbox")
+    finally:
+        sa.event.remove(PraxisSession, "after_begin", began)
+    assert inbox.status_code == 200 and "Nouveau Bob Tremblay a commenté" in page_text(inbox.text)
+    assert len(opened) == 1  # the request's session, not a second one to mark what it showed
+    assert "Nouveau" not in page_text(reader.get("/u/me/inbox").text)  # and marked it read all the same
 
 
 def test_visitors_and_members_write_to_the_authors_from_the_note(app, session):
@@ -78,7 +105,7 @@ def test_people_choose_what_reaches_them_by_email(app, session):
 def test_an_invitation_in_the_inbox_names_its_note_in_the_language_it_is_written_in(app, session):
     bob = make_user(session, "bob", name="Bob Tremblay")
     alice = make_user(session, "alice", name="Alice Rivard")
-    note = note_service.create_note(session=session, actor=bob,
+    note = filing.create_note(session=session, actor=bob,
                                     data=NoteCreate(title="Chantier", body="Texte.", authors=["bob", "alice"]))
     session.commit()
     inbox = browser_for(app, session, alice).get("/u/me/inbox?lang=en").text

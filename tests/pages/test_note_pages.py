@@ -85,7 +85,7 @@ def test_old_revision_has_a_permanent_link(client, session):
     from praxis.schemas import NoteUpdate
     from praxis.services import notes as note_service
 
-    note_service.update_note(session=session, actor=alice, note_id=note.id,
+    note_service.save_note(session=session, actor=alice, note_id=note.id,
                              data=NoteUpdate(base_revision=1, title="Second", body="Nouveau", licence="CC0-1.0"))
     session.commit()
     old = client.get(f"/n/{note.id}/?rev=1")
@@ -103,7 +103,7 @@ def test_history_and_diff_pages(client, session):
     from praxis.schemas import NoteUpdate
     from praxis.services import notes as note_service
 
-    note_service.update_note(session=session, actor=alice, note_id=note.id,
+    note_service.save_note(session=session, actor=alice, note_id=note.id,
                              data=NoteUpdate(base_revision=1, body="Le chantier est fermé.", summary="Fermeture"))
     session.commit()
     history = client.get(f"/n/{note.id}/history")

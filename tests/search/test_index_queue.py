@@ -14,7 +14,7 @@ from praxis.models import Note, NoteAuthor, SearchQueue, User
 from praxis.schemas import NoteCreate
 from praxis.search import make_index
 from praxis.search.whoosh_index import VERSION as WHOOSH_VERSION
-from praxis.services import notes as note_service
+from praxis.services import filing
 from tests.factories import make_note, make_user, token_for
 
 
@@ -44,7 +44,7 @@ def _wipe_index(settings) -> None:
 
 def test_a_change_rolled_back_leaves_nothing_queued_and_nothing_found(client, session):
     alice = make_user(session, "alice")
-    note_service.create_note(session=session, actor=alice, data=NoteCreate(title="Brouillon abandonné", body="Jamais enregistré."))
+    filing.create_note(session=session, actor=alice, data=NoteCreate(title="Brouillon abandonné", body="Jamais enregistré."))
     session.rollback()
     assert _queued(session) == 0
     assert _found(client, "abandonné") == []

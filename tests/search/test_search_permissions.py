@@ -424,7 +424,7 @@ def test_search_and_the_notes_list_show_each_viewer_the_same_notes(client, app, 
     }
     # Once restricted to Rita, now kept among the Cercle: its old reader list opens nothing.
     notes["was_for_rita"] = note(alice, "naguère pour Rita", visibility="restricted", readers=["rita"])
-    note_service.update_note(session=session, actor=alice, note_id=notes["was_for_rita"],
+    note_service.save_note(session=session, actor=alice, note_id=notes["was_for_rita"],
                              data=NoteUpdate(base_revision=1, visibility="community", community=world["community"]))
     session.commit()
     deleted = note(olga, "effacée", visibility="restricted", readers=["rita"])

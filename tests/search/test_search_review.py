@@ -333,7 +333,7 @@ def test_newest_first_holds_for_notes_published_within_the_same_second(client, s
     first, second = sorted([a.id, b.id])
     # The smaller id is the older: an id tie-break puts it first.
     for note_id, micro in ((first, 100_000), (second, 900_000)):
-        note_service.update_note(session=session, actor=people["alice"], note_id=note_id,
+        note_service.save_note(session=session, actor=people["alice"], note_id=note_id,
                                  data=NoteUpdate(base_revision=1, published_at=at(2024, 3, 1, micro)))
         session.commit()
     by_date = search(client, "glanure", sort="date")

@@ -14,8 +14,7 @@ from praxis.db import make_engine, new_session
 from praxis.errors import Invalid
 from praxis.models import Carnet, Note, NoteLink, User
 from praxis.schemas import NoteCreate
-from praxis.services import links, transfer
-from praxis.services import notes as note_service
+from praxis.services import filing, links, transfer
 from tests.factories import make_user
 
 
@@ -62,7 +61,7 @@ def test_a_note_is_saved_on_the_site_while_a_large_import_runs(app, settings, se
         site = make_engine(settings.model_copy(update={"sqlite_busy_ms": 2_000}))
         try:
             with new_session(site, settings, write=True) as saving:
-                note_service.create_note(session=saving, actor=saving.get(User, alice.id),
+                filing.create_note(session=saving, actor=saving.get(User, alice.id),
                                          data=NoteCreate(title="Écrite pendant l'import", body="Le site répond."))
                 saving.commit()
             still_importing = importer.is_alive()

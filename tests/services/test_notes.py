@@ -80,7 +80,7 @@ def test_wikilink_by_id_with_label(session):
 def test_update_writes_the_next_revision_with_a_metadata_snapshot(session):
     alice, bob = make_user(session, "alice"), make_user(session, "bob", password=None)  # no login: named at once
     note = make_note(session, alice)
-    updated = note_service.update_note(
+    updated = note_service.save_note(
         session=session, actor=alice, note_id=note.id,
         data=NoteUpdate(base_revision=1, title="Nouveau titre", licence="CC0-1.0", authors=["alice", "bob"], summary="Titre"),
     )
@@ -95,17 +95,17 @@ def test_update_writes_the_next_revision_with_a_metadata_snapshot(session):
 def test_an_update_that_changes_nothing_writes_no_revision(session):
     alice = make_user(session)
     note = make_note(session, alice)
-    same = note_service.update_note(session=session, actor=alice, note_id=note.id, data=NoteUpdate(base_revision=1, title=note.title))
+    same = note_service.save_note(session=session, actor=alice, note_id=note.id, data=NoteUpdate(base_revision=1, title=note.title))
     assert same.revision == 1
 
 
 def test_stale_base_revision_is_a_conflict_and_overwrites_nothing(session):
     alice = make_user(session)
     note = make_note(session, alice)
-    note_service.update_note(session=session, actor=alice, note_id=note.id, data=NoteUpdate(base_revision=1, body="Deuxième"))
+    note_service.save_note(session=session, actor=alice, note_id=note.id, data=NoteUpdate(base_revision=1, body="Deuxième"))
     session.commit()
     with pytest.raises(Conflict) as err:
-        note_service.update_note(session=session, actor=alice, note_id=note.id, data=NoteUpdate(base_revision=1, body="Perdu?"))
+        note_service.save_note(session=session, actor=alice, note_id=note.id, data=NoteUpdate(base_revision=1, body="Perdu?"))
     session.rollback()
     assert err.value.extra["current_revision"] == 2
     assert note_service.get_note(session=session, actor=alice, note_id=note.id).body == "Deuxième"
@@ -122,7 +122,7 @@ def test_two_racing_saves_from_the_same_revision_one_wins_one_conflicts(app, ses
         with new_session(app.state.engine, app.state.settings, write=True) as s:
             barrier.wait()
             try:
-                note_service.update_note(session=s, actor=alice, note_id=note.id, data=NoteUpdate(base_revision=1, body=text))
+                note_service.save_note(session=s, actor=alice, note_id=note.id, data=NoteUpdate(base_revision=1, body=text))
                 s.commit()
                 outcomes.append(text)
             except Conflict as exc:
@@ -149,10 +149,10 @@ def test_only_authors_and_admins_edit(session):
     alice, bob, admin = make_user(session, "alice"), make_user(session, "bob"), make_user(session, "admin", admin=True)
     note = make_note(session, alice)
     with pytest.raises(Forbidden):
-        note_service.update_note(session=session, actor=bob, note_id=note.id, data=NoteUpdate(base_revision=1, body="x"))
+        note_service.save_note(session=session, actor=bob, note_id=note.id, data=NoteUpdate(base_revision=1, body="x"))
     with pytest.raises(NotSignedIn):
-        note_service.update_note(session=session, actor=None, note_id=note.id, data=NoteUpdate(base_revision=1, body="x"))
-    edited = note_service.update_note(session=session, actor=admin, note_id=note.id, data=NoteUpdate(base_revision=1, body="par l'admin"))
+        note_service.save_note(session=session, actor=None, note_id=note.id, data=NoteUpdate(base_revision=1, body="x"))
+    edited = note_service.save_note(session=session, actor=admin, note_id=note.id, data=NoteUpdate(base_revision=1, body="par l'admin"))
     assert edited.revision == 2
 
 
@@ -232,7 +232,7 @@ def test_renaming_a_note_to_a_wanted_title_adopts_the_waiting_links(session):
     alice = make_user(session)
     waiting = make_note(session, alice, title="En attente", body="Lien vers [[Cercle]].")
     other = make_note(session, alice, title="Brouillon")
-    note_service.update_note(session=session, actor=alice, note_id=other.id, data=NoteUpdate(base_revision=1, title="Cercle"))
+    note_service.save_note(session=session, actor=alice, note_id=other.id, data=NoteUpdate(base_revision=1, title="Cercle"))
     session.commit()
     assert [n.id for n in note_service.get_note(session=session, actor=None, note_id=waiting.id).links.notes] == [other.id]
 
@@ -290,7 +290,7 @@ def test_a_save_that_lost_a_race_to_a_note_it_can_no_longer_read_is_not_told_its
         old = note_service.current_state(s, *stale)
         s.commit()
     # Alice wins the race: she hides the note from Mallory.
-    note_service.update_note(session=session, actor=alice, note_id=note.id,
+    note_service.save_note(session=session, actor=alice, note_id=note.id,
                              data=NoteUpdate(base_revision=note.revision, body="Confidentiel", visibility="restricted", authors=["alice"]))
     session.commit()
     with new_session(app.state.engine, app.state.settings, write=True) as s:

@@ -10,7 +10,7 @@ from tests.factories import accept_invitations, make_note, make_user
 
 
 def _edit(session, actor, note_id, base, **fields):
-    note = note_service.update_note(session=session, actor=actor, note_id=note_id, data=NoteUpdate(base_revision=base, **fields))
+    note = note_service.save_note(session=session, actor=actor, note_id=note_id, data=NoteUpdate(base_revision=base, **fields))
     session.commit()
     return note
 

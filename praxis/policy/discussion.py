@@ -1,0 +1,85 @@
+"""A note's discussion: a comment is seen by whoever may read its note (the note's loader decides,
+and nothing else); these rules say who writes, changes, hides and reads what is hidden."""
+
+from __future__ import annotations
+
+from praxis.errors import Forbidden
+from praxis.models import Comment, Note
+from praxis.policy.core import Actor, ensure, is_admin, is_self, is_signed_in, refuse
+from praxis.policy.notes import can_edit_note
+
+
+def can_comment(actor: Actor, note: Note) -> bool:
+    """Signed-in readers write in an open discussion of a live note."""
+    return is_signed_in(actor) and note.deleted_at is None and not note.discussion_closed
+
+
+def ensure_can_comment(actor: Actor, note: Note) -> None:
+    ensure(can_comment(actor, note), actor, "This discussion is closed.", sign_in="Sign in to take part in the discussion.")
+
+
+def can_moderate_discussion(actor: Actor, note: Note, author_ids: set[int]) -> bool:
+    """The note's authors and admins hide comments and close the discussion."""
+    return can_edit_note(actor, note, author_ids)
+
+
+def ensure_can_moderate_discussion(actor: Actor, note: Note, author_ids: set[int],
+                                   message: str = "Only the note's authors and administrators can close its discussion.") -> None:
+    ensure(can_moderate_discussion(actor, note, author_ids), actor, message)
+
+
+def is_comment_author(actor: Actor, author_id: int | None) -> bool:
+    return is_self(actor, author_id)
+
+
+def can_read_comment(actor: Actor, comment: Comment, moderator: bool) -> bool:
+    """Whether `actor`, who reads the note, reads this comment's words: a visible comment, or a
+    hidden one for the note's moderators (`moderator`: `can_moderate_discussion`) and its author."""
+    if comment.deleted_at is not None:
+        return False
+    if comment.hidden_at is None:
+        return True
+    return moderator or is_comment_author(actor, comment.author_id)
+
+
+def can_edit_comment(actor: Actor, comment: Comment, note: Note) -> bool:
+    """Its author rewrites a visible comment while the discussion is open."""
+    return (is_comment_author(actor, comment.author_id) and comment.deleted_at is None and comment.hidden_at is None
+            and not note.discussion_closed)
+
+
+def ensure_can_edit_comment(actor: Actor, comment: Comment, note: Note) -> None:
+    if not is_comment_author(actor, comment.author_id):
+        refuse(actor, "Only its author can change a comment.")
+    if not can_edit_comment(actor, comment, note):
+        raise Forbidden("This comment can no longer be changed.")
+
+
+def can_delete_comment(actor: Actor, comment: Comment) -> bool:
+    """Its author deletes a visible comment; a hidden one stays as the moderators left it."""
+    return is_comment_author(actor, comment.author_id) and comment.deleted_at is None and comment.hidden_at is None
+
+
+def ensure_can_delete_comment(actor: Actor, comment: Comment) -> None:
+    if not is_comment_author(actor, comment.author_id):
+        refuse(actor, "Only its author can delete a comment.")
+    if not can_delete_comment(actor, comment):
+        raise Forbidden("A hidden comment stays as the moderators left it.")
+
+
+def can_hide_comment(actor: Actor, comment: Comment, moderator: bool) -> bool:
+    """The note's moderators hide a visible comment."""
+    return moderator and comment.deleted_at is None and comment.hidden_at is None
+
+
+def ensure_can_hide_comment(actor: Actor, note: Note, author_ids: set[int]) -> None:
+    ensure_can_moderate_discussion(actor, note, author_ids, "Only the note's authors and administrators can hide a comment.")
+
+
+def can_restore_comment(actor: Actor, comment: Comment | None = None) -> bool:
+    """Only admins bring back a hidden comment."""
+    return is_admin(actor) and (comment is None or (comment.hidden_at is not None and comment.deleted_at is None))
+
+
+def ensure_can_restore_comment(actor: Actor) -> None:
+    ensure(can_restore_comment(actor), actor, "Only administrators can restore a hidden comment.")
