@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from praxis import policy
-from praxis.search import queue as search_queue
 from praxis.errors import Invalid, NotFound
 from praxis.markdown import fold
 from praxis.models import Carnet, CarnetAxis, CarnetCategory, CarnetEntry, EntryCategory, Note
@@ -158,7 +157,6 @@ def delete(session: Session, actor: policy.Actor, carnet: Carnet, name: str, rem
             session.add(EntryCategory(carnet_id=carnet.id, note_id=note_id, category_id=target.id))
     elif choice.notes == "remove":  # the notes the manager sees leave; others only lose the category
         seen = filed_notes.where(EntryCategory.note_id.in_(select(Note.id).where(policy.visible_notes(actor))))  # type: ignore[attr-defined]
-        search_queue.enqueue(session, session.exec(seen).all())  # a bulk delete: no flush sees these entries leave
         session.execute(
             sa.delete(CarnetEntry).where(CarnetEntry.carnet_id == carnet.id, CarnetEntry.note_id.in_(seen))  # type: ignore[arg-type,attr-defined]
         )

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from praxis import i18n, policy
 from praxis.citation import Person, Work, cite
+from praxis.config import site_settings
 from praxis.errors import Invalid
 from praxis.models import User
 from praxis.schemas import BaseRead, CarnetQuery, CarnetRead, CitationQuery, CitationRead, NoteQuery, NoteRead, RevisionRead
@@ -38,7 +39,7 @@ def _people(session: Session, usernames: Sequence[str]) -> tuple[Person, ...]:
 
 
 def _site(session: Session) -> dict[str, str]:
-    return {"site_name": str(session.info.get("site_name", "Praxis")), "language": i18n.site_language(session)}
+    return {"site_name": site_settings(session).site_name, "language": i18n.site_language(session)}
 
 
 def note_work(session: Session, note: NoteRead) -> Work:
