@@ -277,8 +277,11 @@ def _snapshot_sqlite(settings: Settings, work: Path, link: Callable[[dict[str, b
             # time, while WAL writers go on committing.
             source.backup(target, pages=-1)
             target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-            exists = lambda name: bool(target.execute(  # noqa: E731
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone())
+
+            def exists(name: str) -> bool:
+                return bool(target.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone())
+
             revision, counts, blobs = _read_site(target, exists)
         finally:
             target.close()
@@ -302,8 +305,11 @@ def _snapshot_postgres(settings: Settings, work: Path, link: Callable[[dict[str,
                 # The snapshot is fixed by this first statement; pg_dump imports it below, so the
                 # dump and what is read here are one and the same state.
                 snapshot_id = conn.exec_driver_sql("SELECT pg_export_snapshot()").scalar()
-                exists = lambda name: bool(conn.execute(  # noqa: E731
-                    sa.text("SELECT to_regclass(:name) IS NOT NULL"), {"name": f"public.{name}"}).scalar())
+
+                def exists(name: str) -> bool:
+                    return bool(conn.execute(
+                        sa.text("SELECT to_regclass(:name) IS NOT NULL"), {"name": f"public.{name}"}).scalar())
+
                 revision, counts, blobs = _read_site(conn, exists)
                 missing = link(blobs)  # while the snapshot is held: the window is as short as can be
                 conninfo, env = _libpq(settings.resolved_database_url)

@@ -8,9 +8,10 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import ORMExecuteState, sessionmaker
 from sqlmodel import Session, col
 
 from praxis.models import SiteState, utcnow
@@ -65,14 +66,15 @@ def _forget(session: Session, *_args: object) -> None:
     session.info.pop(_CHANGED, None)
 
 
-def track(session_class: type[Session]) -> None:
-    """Make every session of `session_class` move the counter when it commits a visible change."""
-    if sa.event.contains(session_class, "before_commit", _before_commit):
+def track(sessions: sessionmaker[Any]) -> None:
+    """Make every session of `sessions` (the site's, see db.session_factory) move the counter
+    when it commits a visible change."""
+    if sa.event.contains(sessions, "before_commit", _before_commit):
         return
-    sa.event.listen(session_class, "after_flush", _after_flush)
-    sa.event.listen(session_class, "do_orm_execute", _on_execute)
-    sa.event.listen(session_class, "before_commit", _before_commit)
-    sa.event.listen(session_class, "after_rollback", _forget)
+    sa.event.listen(sessions, "after_flush", _after_flush)
+    sa.event.listen(sessions, "do_orm_execute", _on_execute)
+    sa.event.listen(sessions, "before_commit", _before_commit)
+    sa.event.listen(sessions, "after_rollback", _forget)
 
 
 def current(engine: sa.Engine) -> Version:

@@ -7,10 +7,13 @@ import os
 import secrets
 import tempfile
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 class Settings(BaseSettings):
@@ -135,6 +138,26 @@ class Settings(BaseSettings):
         if len(key) < 32:
             raise ValueError(f"{path} holds no usable secret key; delete it to generate a new one")
         return key
+
+
+_SESSION_KEY = "praxis_settings"
+
+
+def give_settings(info: dict[str, object], settings: Settings) -> None:
+    """Give a session (its `info`) the site's settings: done by the session factory alone
+    (`db.new_session`)."""
+    info[_SESSION_KEY] = settings
+
+
+def site_settings(session: Session) -> Settings:
+    """The site's settings, as the session factory gave them to `session`: the one way services
+    read them (their defaults are written once, above)."""
+    try:
+        settings = session.info[_SESSION_KEY]
+    except KeyError:
+        raise RuntimeError("This session carries no settings: make it with praxis.db.new_session.") from None
+    assert isinstance(settings, Settings)
+    return settings
 
 
 # The folder that holds the package: a checkout, or what an editable install points to (the

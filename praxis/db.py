@@ -7,6 +7,7 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,13 +19,15 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, SQLModel
 
-from praxis import changes, passwords
-from praxis.config import Settings
+from praxis import changes
+from praxis.config import Settings, give_settings, site_settings
 from praxis.errors import DomainError
 from praxis.models import table_of
+from praxis.search import queue as search_queue
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -161,9 +164,9 @@ def make_engine(settings: Settings) -> Engine:
 def reader_of(session: Session) -> Session:
     """A session that only reads, on the database and site of `session` (on SQLite it takes no
     write lock, where a writing session takes it at its first statement)."""
-    reader = PraxisSession(session.info.get("engine") or session.get_bind(), expire_on_commit=False)
-    reader.info.update({k: v for k, v in session.info.items() if k in _SITE_KEYS})
-    return reader
+    engine = engine_of(session)
+    assert engine is not None, "a session of new_session"
+    return new_session(engine, site_settings(session), write=False)
 
 
 def writer(engine: Engine) -> Engine:
@@ -172,25 +175,42 @@ def writer(engine: Engine) -> Engine:
 
 
 class PraxisSession(Session):
-    """The site's sessions: a commit that changes what readers see moves the change counter."""
+    """The site's sessions (made by `session_factory`)."""
 
 
-changes.track(PraxisSession)
+_ENGINE = "praxis_engine"
+_factories: weakref.WeakKeyDictionary[Engine, sessionmaker[PraxisSession]] = weakref.WeakKeyDictionary()
 
 
-_SITE_KEYS = ("site_url", "site_name", "timezone", "language", "api_token_days", "session_days", "engine",
-              "password_hasher")  # what new_session puts in `info`
+def session_factory(engine: Engine) -> sessionmaker[PraxisSession]:
+    """The maker of the site's sessions on `engine`, with what every one of them does as it
+    writes: queue the notes it changes for the search index (`search.queue.install`: flushes
+    and bulk statements alike) and move the change counter (`changes.track`). Made once per
+    engine, by the app factory as it builds the app and by `new_session` for any other caller
+    (the command line, the importer, the tests); nothing is registered at import."""
+    factory = _factories.get(engine)
+    if factory is None:
+        # Bound by each call (to the writing engine or not); holding no engine, it keeps none alive.
+        factory = sessionmaker(class_=PraxisSession, expire_on_commit=False)
+        search_queue.install(factory, engine)
+        changes.track(factory)
+        _factories[engine] = factory
+    return factory
+
+
+def engine_of(session: Session) -> Engine | None:
+    """The engine a session of `new_session` was made on (its bind may be the writing one)."""
+    engine = session.info.get(_ENGINE)
+    assert engine is None or isinstance(engine, Engine)
+    return engine
 
 
 def new_session(engine: Engine, settings: Settings, *, write: bool) -> Session:
-    """A session carrying what services need to build absolute URLs and dates."""
-    session = PraxisSession(writer(engine) if write else engine, expire_on_commit=False)
-    # `engine` lets the search queue find the indexer that applies this session's changes.
-    session.info.update(
-        site_url=settings.site_url, site_name=settings.site_name, timezone=settings.timezone, language=settings.language,
-        api_token_days=settings.api_token_days, session_days=settings.session_days, engine=engine,
-        password_hasher=passwords.hasher(settings),
-    )
+    """A session of the site: it carries the site's settings (`config.site_settings`) and its
+    engine, and fills the search queue and the change counter as it writes."""
+    session = session_factory(engine)(bind=writer(engine) if write else engine)
+    give_settings(session.info, settings)
+    session.info[_ENGINE] = engine
     return session
 
 
@@ -201,10 +221,9 @@ def begin_writes(session: Session) -> bool:
     so its writes must check what they rely on (a note's save: the revision, in the UPDATE itself).
     Nothing happens in a session that writes from the start. Whether a read was ended (and so
     whether what was prepared needs checking) is returned."""
-    engine = session.info.get("engine")
+    engine = engine_of(session)
     if engine is None or session.bind is not engine:
         return False
-    assert isinstance(engine, Engine)  # the site's engine, put in `info` by new_session
     session.commit()  # nothing written: it only ends the read
     session.bind = writer(engine)
     return True
@@ -214,7 +233,7 @@ def end_writes(session: Session) -> None:
     """A request has written all it will: commit now, so that other writers need not wait while
     it builds its answer, which it reads in a transaction that takes no write lock."""
     session.commit()
-    session.bind = session.info.get("engine", session.bind)
+    session.bind = engine_of(session) or session.bind
 
 
 def settle_refusal(session: Session, exc: DomainError) -> None:
@@ -251,12 +270,16 @@ def row_of(obj: SQLModel) -> dict[str, Any]:
     return {key: value for key, value in values.items() if not (value is None and table.c[key].primary_key)}
 
 
-def insert_rows(session: Session, model: type[SQLModel], rows: Sequence[dict[str, Any]]) -> None:
-    """Many rows (with the same columns) in one statement, after what the session holds. No flush
-    sees them: the caller tells the search queue what they change."""
+def insert_rows(session: Session, model: type[SQLModel], rows: Sequence[dict[str, Any]], *, indexed_later: bool = False) -> None:
+    """Many rows (with the same columns) in one statement, after what the session holds (the
+    search queue reads the statement as it reads a flush). `indexed_later`: their notes are
+    queued by a later statement of the caller (see search.queue.INDEXED_LATER)."""
     if rows:
         session.flush()  # a Core statement does not flush the session first
-        session.execute(sa.insert(table_of(model)), list(rows))
+        statement = sa.insert(table_of(model))
+        if indexed_later:
+            statement = statement.execution_options(**{search_queue.INDEXED_LATER: True})
+        session.execute(statement, list(rows))
 
 
 def alembic_config(engine: Engine) -> AlembicConfig:

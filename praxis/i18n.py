@@ -23,7 +23,12 @@ from babel.support import Translations
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from praxis.config import site_settings
+
 LANGUAGES = ("fr", "en")
+# The language the interface is written in (the catalogue's msgids): what is spoken where no
+# language was chosen, and no setting (the site's default is PRAXIS_LANGUAGE, in config.py).
+SOURCE_LANGUAGE = "fr"
 LOCALES = {"fr": "fr_CA", "en": "en_CA"}
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 LANGUAGE_COOKIE = "praxis_lang"
@@ -33,9 +38,9 @@ CATALOGUES = Path(__file__).resolve().parent / "locale"
 def site_language(session: Any) -> str:
     """The site's language (PRAXIS_LANGUAGE), which a request's session carries: what is written
     for no reader in particular (mails, feeds) speaks it."""
-    return str(session.info.get("language", "fr"))
+    return site_settings(session).language
 
-_current: ContextVar[str] = ContextVar("praxis_language", default="fr")
+_current: ContextVar[str] = ContextVar("praxis_language", default=SOURCE_LANGUAGE)
 
 
 def N_(message: str) -> str:
@@ -76,13 +81,13 @@ def from_accept_language(header: str | None) -> str | None:
 
 def choose(*, query: str | None, cookie: str | None, accept_language: str | None, default: str) -> str:
     """`?lang=` first, then the remembered choice, then the browser's languages, then the site's."""
-    return supported(query) or supported(cookie) or from_accept_language(accept_language) or supported(default) or "fr"
+    return supported(query) or supported(cookie) or from_accept_language(accept_language) or supported(default) or SOURCE_LANGUAGE
 
 
 @contextmanager
 def using(lang: str) -> Iterator[None]:
     """Speak `lang` in what is rendered inside the block (a page, a mail)."""
-    token = _current.set(supported(lang) or "fr")
+    token = _current.set(supported(lang) or SOURCE_LANGUAGE)
     try:
         yield
     finally:
@@ -182,7 +187,7 @@ def day_of_month(day: int, lang: str) -> str:
     return "1er" if lang == "fr" and day == 1 else str(day)
 
 
-def format_day(value: date, lang: str = "fr") -> str:
+def format_day(value: date, lang: str = SOURCE_LANGUAGE) -> str:
     """ "1er mai 2025", "21 avril 2025"; in English "May 1, 2025"."""
     if lang == "fr":
         return f"{day_of_month(value.day, lang)} {month_name(value.month, lang)} {value.year}"

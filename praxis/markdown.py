@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from html import escape, unescape
 from urllib.parse import quote
 
@@ -199,9 +200,10 @@ class _Linkify(LinkifyIt):
         return self._MAYBE.search(text) is not None and bool(super().pretest(text))
 
 
+@cache
 def _build(*, page: bool = True) -> MarkdownIt:
     """The renderer of notes; with `page` False, of comments: no heading anchors or footnotes,
-    whose ids would collide with the page's own."""
+    whose ids would collide with the page's own. Built at its first use, once."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False, "maxNesting": 40})
     md.enable(["table", "strikethrough", "linkify"])
     md.linkify = _Linkify()
@@ -216,9 +218,6 @@ def _build(*, page: bool = True) -> MarkdownIt:
     md.add_render_rule("image", _render_image)
     return md
 
-
-_MD = _build()
-_COMMENT_MD = _build(page=False)
 
 _TAGS = {
     "a", "abbr", "audio", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -303,7 +302,7 @@ def render(text: str, resolve: Resolver | None = None, *, comment: bool = False)
 def render_many(texts: Sequence[str], resolve: Resolver | None = None, *, comment: bool = False) -> list[Rendered]:
     """Render several texts, resolving the wikilinks of all of them in one call of `resolve`
     (a target resolves the same whichever text names it)."""
-    md = _COMMENT_MD if comment else _MD
+    md = _build(page=not comment)
     parsed = []
     for text in texts:
         env: dict = {}

@@ -93,17 +93,144 @@ def pg_database(template: str | None = None) -> Iterator[str]:
         admin.dispose()
 
 
+# Everything a test could change in a database besides its rows: when any of it differs from the
+# template's after a test, that copy is dropped instead of emptied for the next test.
+_USER_SCHEMAS = "nspname NOT IN ('pg_catalog', 'information_schema') AND nspname !~ '^pg_(toast|temp|toast_temp)'"
+_SHAPE = f"""
+SELECT md5(coalesce(string_agg(line, E'\\n' ORDER BY line), '')) FROM (
+  SELECT 'schema ' || nspname AS line FROM pg_namespace WHERE {_USER_SCHEMAS}
+  UNION ALL SELECT format('rel %s.%s %s %s', n.nspname, c.relname, c.relkind, c.relpersistence)
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {_USER_SCHEMAS}
+  UNION ALL SELECT format('col %s %s %s %s %s %s', a.attrelid::regclass, a.attname, format_type(a.atttypid, a.atttypmod),
+                          a.attnotnull, a.attgenerated, pg_get_expr(d.adbin, d.adrelid))
+    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+    WHERE a.attnum > 0 AND NOT a.attisdropped AND {_USER_SCHEMAS}
+  UNION ALL SELECT 'index ' || pg_get_indexdef(i.indexrelid)
+    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {_USER_SCHEMAS}
+  UNION ALL SELECT format('constraint %s %s %s', c.conrelid::regclass, c.conname, pg_get_constraintdef(c.oid))
+    FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE {_USER_SCHEMAS}
+  UNION ALL SELECT format('function %s %s', p.oid::regprocedure, md5(p.prosrc))
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE {_USER_SCHEMAS}
+  UNION ALL SELECT 'trigger ' || pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal
+  UNION ALL SELECT format('view %s %s', c.oid::regclass, pg_get_viewdef(c.oid))
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') AND {_USER_SCHEMAS}
+  UNION ALL SELECT format('enum %s %s %s', enumtypid::regtype, enumsortorder, enumlabel) FROM pg_enum
+  UNION ALL SELECT format('type %s %s', t.oid::regtype, t.typtype)
+    FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype IN ('e', 'd', 'c', 'r') AND {_USER_SCHEMAS}
+  UNION ALL SELECT 'extension ' || extname || ' ' || extversion FROM pg_extension
+  UNION ALL SELECT 'setting ' || array_to_string(setconfig, ',') FROM pg_db_role_setting
+    WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
+  UNION ALL SELECT 'large objects ' || count(*) FROM pg_largeobject_metadata
+) AS shape
+"""
+_TABLES = f"""
+SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p') AND {_USER_SCHEMAS} ORDER BY 1
+"""
+_SEQUENCES = f"""
+SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind = 'S' AND {_USER_SCHEMAS} ORDER BY 1
+"""
+
+
+class TemplateCopies:
+    """Per worker, copies of the migrated PostgreSQL template, each used by one test at a time and
+    put back in the template's exact state after it: its rows deleted, the template's rows
+    (migration seeds, alembic_version) written again, its sequences where the template's are.
+
+    Creating a database for every test and dropping it after was a second or more per test on
+    this machine's disk (DROP DATABASE checkpoints the whole server in PostgreSQL 15); emptying a
+    copy costs a few milliseconds. A test that changed anything but rows (a table, an index, a
+    function, a setting: `_SHAPE`), or whose copy cannot be emptied, has its copy dropped and the
+    next test gets a new one. Planner statistics and pg_stat counters are not reset."""
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+        self.clean: list[str] = []
+        self.admin = _admin_engine()
+        engine = sa.create_engine(f"{PG_SERVER}/{template}", poolclass=sa.pool.NullPool)
+        with engine.connect() as conn:
+            self.shape = conn.exec_driver_sql(_SHAPE).scalar()
+            self.tables = list(conn.exec_driver_sql(_TABLES).scalars())
+            self.rows = {table: list(conn.exec_driver_sql(f"SELECT row_to_json(t)::text FROM {table} AS t").scalars())
+                         for table in self.tables}
+            self.sequences = {seq: tuple(conn.exec_driver_sql(f"SELECT last_value, is_called FROM {seq}").one())
+                              for seq in conn.exec_driver_sql(_SEQUENCES).scalars()}
+        engine.dispose()
+
+    def take(self) -> str:
+        if self.clean:
+            return self.clean.pop()
+        name = f"praxis_t_{uuid.uuid4().hex[:12]}"
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        return name
+
+    def give_back(self, name: str) -> None:
+        try:
+            self._empty(name)
+        except (sa.exc.SQLAlchemyError, RuntimeError):  # changed beyond its rows, or not emptied: a new copy next time
+            self._drop(name)
+        else:
+            self.clean.append(name)
+
+    def close(self) -> None:
+        for name in self.clean:
+            self._drop(name)
+        self.admin.dispose()
+
+    def _drop(self, name: str) -> None:
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def _empty(self, name: str) -> None:
+        # Whatever the test left connected (a server it started, an engine it did not dispose)
+        # goes first, with its locks and sessions.
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                 "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
+        engine = sa.create_engine(f"{PG_SERVER}/{name}", poolclass=sa.pool.NullPool)
+        try:
+            with engine.begin() as conn:
+                conn.exec_driver_sql("SET LOCAL lock_timeout = '10s'")
+                if conn.exec_driver_sql(_SHAPE).scalar() != self.shape:
+                    raise RuntimeError(f"the test changed the shape of {name}")
+                conn.exec_driver_sql("SET LOCAL session_replication_role = replica")  # no foreign-key order to follow
+                for table in self.tables:
+                    conn.exec_driver_sql(f"DELETE FROM {table}")
+                for table, rows in self.rows.items():
+                    for row in rows:
+                        conn.exec_driver_sql(f"INSERT INTO {table} OVERRIDING SYSTEM VALUE "
+                                             f"SELECT * FROM json_populate_record(NULL::{table}, %s)", (row,))
+                for seq, (last_value, is_called) in self.sequences.items():
+                    conn.exec_driver_sql("SELECT setval(%s, %s, %s)", (seq, last_value, is_called))
+        finally:
+            engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_copies(pg_template: str) -> Iterator[TemplateCopies]:
+    copies = TemplateCopies(pg_template)
+    yield copies
+    copies.close()
+
+
 @contextmanager
 def fresh_database(backend: str, data: Path, request: pytest.FixtureRequest) -> Iterator[str | None]:
     """A migrated, empty database: a copy of the SQLite template in `data` (URL None), or a
-    PostgreSQL database cloned from the migrated template."""
+    PostgreSQL copy of the migrated template (TemplateCopies: in the template's state)."""
     if backend == "sqlite":
         data.mkdir(parents=True, exist_ok=True)
         shutil.copy(request.getfixturevalue("sqlite_template"), data / "praxis.db")
         yield None
         return
-    with pg_database(request.getfixturevalue("pg_template")) as url:
-        yield url
+    copies: TemplateCopies = request.getfixturevalue("pg_copies")
+    name = copies.take()
+    try:
+        yield f"{PG_SERVER}/{name}"
+    finally:
+        copies.give_back(name)
 
 
 @pytest.fixture
@@ -155,6 +282,22 @@ def app(settings: Settings):  # type: ignore[no-untyped-def]
     application.state.engine.dispose()
 
 
+@pytest.fixture(scope="module")
+def shared_app(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[tuple]:  # type: ignore[type-arg]
+    """One app, its test client and a session, on the first backend, built once for a module's
+    tests that only read what a module fixture wrote in it (a test that writes takes `app`)."""
+    tmp = tmp_path_factory.mktemp("shared")
+    with fresh_database(BACKENDS[0], tmp / "data", request) as url:
+        shared = Settings(data_dir=tmp / "data", database_url=url, secret_key="test-secret-key", content_dir=tmp / "no-content",
+                          site_url="https://praxis.example.org", site_name="Praxis", **CHEAP_PASSWORDS)
+        application = create_app(shared)
+        with TestClient(application, base_url="https://testserver") as c, \
+                new_session(application.state.engine, shared, write=True) as s:
+            yield application, c, s
+        application.state.search.close()
+        application.state.engine.dispose()
+
+
 @pytest.fixture
 def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
     with TestClient(app, base_url="https://testserver") as c:
@@ -175,3 +318,21 @@ def smtp() -> Iterator[SmtpServer]:
     """A real SMTP server for the test (tests/servers.py), empty at first."""
     with smtp_server() as server:
         yield server
+
+
+# Files whose tests take tens of seconds each besides those with a test marked `slow` (real
+# servers killed and restarted): the Nu checker's crawl, then the browser's.
+LONGEST_FILES = ("tests/pages/test_html_validity.py",)
+LONG_FILES = ("tests/browser/",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The files with the longest tests run first, each whole and in its order, the rest after
+    as collected: on two workers, a long test met last keeps one worker busy while the other idles."""
+    rank: dict[object, int] = {}
+    for item in items:
+        if item.get_closest_marker("slow") or any(item.nodeid.startswith(f) for f in LONGEST_FILES):
+            rank[item.path] = 0
+        elif any(item.nodeid.startswith(f) for f in LONG_FILES):
+            rank.setdefault(item.path, 1)
+    items.sort(key=lambda item: rank.get(item.path, 2))  # stable: each group keeps its order

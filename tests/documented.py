@@ -46,9 +46,31 @@ def operation_of(paths: dict[str, Any], method: str, path: str) -> str | None:
     return min(matches)[1] if matches else None
 
 
+# The document's paths, per set of routes: every test builds an app, and building its document
+# took longer than most API tests themselves; apps with the same routes have the same paths.
+_PATHS: dict[tuple[object, ...], dict[str, Any]] = {}
+
+
+def _routes_of(app: FastAPI) -> tuple[object, ...]:
+    return tuple(
+        (getattr(route, "path", None), tuple(sorted(getattr(route, "methods", None) or ())),
+         getattr(getattr(route, "endpoint", None), "__module__", None), getattr(getattr(route, "endpoint", None), "__qualname__", None),
+         getattr(route, "status_code", None), repr(sorted(map(str, (getattr(route, "responses", None) or {}).items()))))
+        for route in app.routes
+    )
+
+
+def documented_paths(app: FastAPI) -> dict[str, Any]:
+    """The paths of the app's OpenAPI document (built once per set of routes)."""
+    key = _routes_of(app)
+    if key not in _PATHS:
+        _PATHS[key] = app.openapi()["paths"]
+    return _PATHS[key]
+
+
 def undocumented(app: FastAPI, seen: list[tuple[str, str, int]]) -> list[str]:
     """`METHOD /template → status` for each answer the OpenAPI document does not list."""
-    paths = app.openapi()["paths"]
+    paths = documented_paths(app)
     found = []
     for method, path, status in seen:
         template = operation_of(paths, method, path)

@@ -83,6 +83,15 @@ def token_for(client: TestClient, username: str, password: str = PASSWORD) -> di
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
+def bearer_at(base: str, username: str, password: str = PASSWORD) -> dict[str, str]:
+    """Authorization headers with a fresh bearer token from a real server at `base` (tests/servers.py)."""
+    import httpx
+
+    answer = httpx.post(base + "/api/v1/auth/token", json={"username": username, "password": password}, timeout=30)
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
 def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> None:
     """Sign the test client's browser in through the login form."""
     page = client.get("/login")

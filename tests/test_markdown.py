@@ -23,7 +23,7 @@ _TEXTS_WITH_AND_WITHOUT_LINKS = [
 def test_text_links_are_found_as_linkify_it_finds_them(monkeypatch):
     # Praxis asks a cheaper question before linkify-it's own pretest; it must never skip a link.
     ours = [render(text).html for text in _TEXTS_WITH_AND_WITHOUT_LINKS]
-    monkeypatch.setattr(markdown._MD, "linkify", LinkifyIt())
+    monkeypatch.setattr(markdown._build(), "linkify", LinkifyIt())
     assert ours == [render(text).html for text in _TEXTS_WITH_AND_WITHOUT_LINKS]
     assert sum("<a href" in html for html in ours) == 14  # all but the four of prose and one in brackets
 

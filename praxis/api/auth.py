@@ -13,9 +13,9 @@ router = APIRouter(tags=["auth"])
 
 
 @router.post("/auth/register", response_model=UserRead, status_code=201, openapi_extra=VISITORS_TOO)
-def register(data: RegisterRequest, request: Request, session: SessionDep, actor: ActorDep) -> UserRead:
+def register(data: RegisterRequest, session: SessionDep, actor: ActorDep) -> UserRead:
     """Open an account (while PRAXIS_REGISTRATION=open; admins always)."""
-    user = accounts.register(session=session, actor=actor, data=data, registration=request.app.state.settings.registration)
+    user = accounts.register(session=session, actor=actor, data=data)
     return accounts.user_read(session, user)
 
 
@@ -24,7 +24,7 @@ def create_token(data: TokenRequest, request: Request, session: SessionDep) -> T
     """Exchange a username and password for a bearer token (stored hashed, revocable, expiring
     after PRAXIS_API_TOKEN_DAYS)."""
     user = accounts.sign_in(session=session, username=data.username, password=data.password, address=client_address(request))
-    return tokens.issue_api_token(session=session, user=user, name=data.name, days=request.app.state.settings.api_token_days)
+    return tokens.issue_api_token(session=session, user=user, name=data.name)
 
 
 @router.delete("/auth/token", status_code=204)

@@ -6,7 +6,7 @@ from sqlalchemy.engine import Engine
 
 from praxis.config import Settings
 from praxis.search.base import Index
-from praxis.search.queue import Indexer
+from praxis.search.indexer import Indexer
 
 
 def make_index(settings: Settings, engine: Engine) -> Index:

@@ -9,13 +9,12 @@ from typing import Any, NamedTuple, cast
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from praxis import passwords, policy, text
 from praxis.citation.names import Person, person
-from praxis.config import Settings
-from praxis.db import writer
+from praxis.config import site_settings
+from praxis.db import engine_of, writer
 from praxis.errors import Conflict, Invalid, NotFound, NotSignedIn
 from praxis.i18n import N_
 from praxis.markdown import slugify
@@ -26,9 +25,7 @@ from praxis.services.urls import user_url
 
 
 def _hasher(session: Session) -> PasswordHasher:
-    # Built from the site's settings with each session (db.new_session), like its other settings.
-    hasher: PasswordHasher = session.info["password_hasher"]
-    return hasher
+    return passwords.hasher(site_settings(session))  # at the site's cost; building it hashes nothing
 
 
 def get_user(session: Session, username: str) -> User | None:
@@ -102,9 +99,9 @@ def sign_in(*, session: Session, username: str, password: str, address: str) -> 
     raise NotSignedIn(BAD_CREDENTIALS, keep_writes=True)
 
 
-def register(*, session: Session, actor: User | None, data: RegisterRequest, registration: str) -> User:
+def register(*, session: Session, actor: User | None, data: RegisterRequest) -> User:
     """Open an account: anyone while registration is open, only admins once it is closed."""
-    policy.ensure_can_register(actor, registration)
+    policy.ensure_can_register(actor, site_settings(session).registration)
     return create_user(
         session=session,
         data=UserCreate(username=data.username, password=data.password, display_name=data.display_name, email=data.email),
@@ -200,9 +197,10 @@ class IssuedToken(NamedTuple):
 
 
 def issue_token(*, session: Session, user: User, kind: str, name: str | None = None, days: int | None = None) -> IssuedToken:
-    """Create a session or API token (expiring after `days`, if given); only its digest is stored."""
+    """Create a session or API token, expiring after `days` (by default its kind's lifetime on
+    the site: PRAXIS_SESSION_DAYS, PRAXIS_API_TOKEN_DAYS); only its digest is stored."""
     raw = secrets.token_urlsafe(32)
-    expires = utcnow() + timedelta(days=days) if days else None
+    expires = utcnow() + (timedelta(days=days) if days else lifetime(session, kind))
     session.add(AuthToken(user_id=pk(user.id), kind=kind, token_hash=_digest(raw), name=name, expires_at=expires))
     session.flush()
     return IssuedToken(raw, expires)
@@ -216,7 +214,9 @@ _LIFETIME = {"api": "api_token_days", "session": "session_days"}
 def lifetime(session: Session, kind: str) -> timedelta:
     """How long a token of `kind` lives when it carries no expiry (the site's setting)."""
     name = _LIFETIME[kind]
-    return timedelta(days=session.info.get(name) or Settings.model_fields[name].default)
+    days = getattr(site_settings(session), name)
+    assert isinstance(days, int)
+    return timedelta(days=days)
 
 
 def unexpired(session: Session, kind: str, now: datetime) -> sa.ColumnElement[bool]:
@@ -261,11 +261,10 @@ def user_for_token(*, session: Session, token: str, kind: str) -> User | None:
 
 def _stamp_used(session: Session, token_id: int, now: datetime) -> None:
     stamp = sa.update(AuthToken).where(col(AuthToken.id) == token_id).values(last_used_at=now)
-    engine = session.info.get("engine")
+    engine = engine_of(session)
     if engine is None or session.bind is not engine:
         session.execute(stamp)  # a writing request: the stamp commits with it
         return
-    assert isinstance(engine, Engine)  # the site's engine, put in `info` by db.new_session
     # A reading request takes no write lock: the stamp is written apart, in a short transaction.
     try:
         with writer(engine).begin() as conn:

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from praxis import policy, text
-from praxis.db import take_turn, writer
+from praxis.db import engine_of, take_turn, writer
 from praxis.errors import Invalid, NotFound
 from praxis.i18n import N_
 from praxis.media import images, metadata, sniff
@@ -214,7 +214,7 @@ def delete(*, session: Session, actor: policy.Actor, store: FileStore, note_id: 
     session.flush()
     # The blob is removed only once the deletion is committed, and only if, by then, no other
     # attachment (of any note, deleted ones included) holds the same bytes.
-    engine: sa.Engine = session.info.get("engine") or session.get_bind().engine
+    engine: sa.Engine = engine_of(session) or session.get_bind().engine
 
     def collect(_session: Session) -> None:
         try:

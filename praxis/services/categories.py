@@ -15,7 +15,6 @@ from praxis.errors import Invalid, NotFound
 from praxis.markdown import fold
 from praxis.models import Carnet, CarnetAxis, CarnetCategory, CarnetEntry, EntryCategory, Note, pk
 from praxis.schemas import MAX_AXES, MAX_CATEGORIES, AxisCreate, CategoryRemoval
-from praxis.search import queue as search_queue
 from praxis.services import memberships
 
 
@@ -158,7 +157,6 @@ def delete(session: Session, actor: policy.Actor, carnet: Carnet, name: str, rem
             session.add(EntryCategory(carnet_id=carnet.id, note_id=note_id, category_id=pk(target.id)))
     elif choice.notes == "remove":  # the notes the manager sees leave; others only lose the category
         seen = filed_notes.where(col(EntryCategory.note_id).in_(select(Note.id).where(policy.visible_notes(actor))))
-        search_queue.enqueue(session, session.exec(seen).all())  # a bulk delete: no flush sees these entries leave
         session.execute(
             sa.delete(CarnetEntry).where(col(CarnetEntry.carnet_id) == carnet.id, col(CarnetEntry.note_id).in_(seen))
         )

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from praxis import i18n, policy
 from praxis.citation import Person, Work, cite
+from praxis.config import site_settings
 from praxis.errors import Invalid
 from praxis.models import User
 from praxis.schemas import (
@@ -55,7 +56,7 @@ class _Site(TypedDict):
 
 
 def _site(session: Session) -> _Site:
-    return {"site_name": str(session.info.get("site_name", "Praxis")), "language": i18n.site_language(session)}
+    return {"site_name": site_settings(session).site_name, "language": i18n.site_language(session)}
 
 
 def note_work(session: Session, note: NoteRead) -> Work:

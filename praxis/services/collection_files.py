@@ -33,7 +33,6 @@ from praxis.models import (
     utcnow,
 )
 from praxis.schemas import AxisCreate, CarnetSort, Markdown, Title, is_note_id
-from praxis.search import queue as search_queue
 from praxis.services import categories, fields, links, memberships
 
 _title = TypeAdapter(Title)
@@ -128,8 +127,6 @@ def write_carnet(session: Session, checked: CarnetFile) -> bool:
     if carnet is None:
         carnet = Carnet(id=common.id, title=common.title)
     else:  # the file is the whole truth of the carnet: what it no longer lists goes
-        # A bulk delete: no flush sees these entries leave, so their notes are queued here.
-        search_queue.enqueue(session, session.exec(select(CarnetEntry.note_id).where(CarnetEntry.carnet_id == carnet.id)).all())
         for table in (CarnetEntry, CarnetAxis, CarnetMember):
             session.execute(sa.delete(table).where(col(table.carnet_id) == carnet.id))
     carnet.title, carnet.description, carnet.guide, carnet.sort = common.title, common.description, checked.guide, checked.sort
@@ -194,7 +191,6 @@ def _write_entries(session: Session, carnet: Carnet, checked: list[dict]) -> Non
              for e in checked for category in categories.choose(known, e["categories"])]
     insert_rows(session, CarnetEntry, entries)
     insert_rows(session, EntryCategory, filed)
-    search_queue.enqueue(session, [e["note"] for e in checked])  # statements, not a flush: the queue is told here
 
 
 def carnet_file(session: Session, carnet: Carnet, note_ids: set[str]) -> tuple[dict, str]:

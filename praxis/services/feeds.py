@@ -20,6 +20,7 @@ from feedgen.feed import FeedGenerator
 from sqlmodel import Session, select
 
 from praxis import i18n, policy
+from praxis.config import site_settings
 from praxis.errors import NotFound
 from praxis.models import SiteIdentity
 from praxis.schemas import NoteQuery, NoteSummary
@@ -44,39 +45,39 @@ class FeedSpec:
     query: NoteQuery
 
 
-def site_feed(session: Session, actor: policy.Actor, site_name: str) -> bytes:
+def site_feed(session: Session, actor: policy.Actor) -> bytes:
     """The newest notes of the whole site."""
     root = site_url(session)
-    spec = FeedSpec("feed", site_name, f"{root}/", f"{root}/feed.atom", EPOCH, _query())
-    return render(session, actor, spec, site_name)
+    spec = FeedSpec("feed", site_settings(session).site_name, f"{root}/", f"{root}/feed.atom", EPOCH, _query())
+    return render(session, actor, spec)
 
 
-def carnet_feed(session: Session, actor: policy.Actor, carnet_id: str, site_name: str) -> bytes:
+def carnet_feed(session: Session, actor: policy.Actor, carnet_id: str) -> bytes:
     """The newest notes of a carnet; NotFound when the reader may not see the carnet."""
     carnet, _role = carnets.load_readable(session, actor, carnet_id)
     page = carnet_url(session, carnet.id)
     since = carnets.updated_for(session, actor, [carnet.id])[carnet.id]  # as the reader sees it
     spec = FeedSpec(f"carnet/{carnet.id}/feed", carnet.title, page, f"{page}feed.atom", since, _query(carnet=carnet.id))
-    return render(session, actor, spec, site_name)
+    return render(session, actor, spec)
 
 
-def base_feed(session: Session, actor: policy.Actor, base_id: str, site_name: str) -> bytes:
+def base_feed(session: Session, actor: policy.Actor, base_id: str) -> bytes:
     """The newest notes across a base's carnets; NotFound when the reader may not see the base."""
     base, _manager = bases.load_readable(session, actor, base_id)
     page = base_url(session, base.id)
     since = bases.updated_for(session, actor, base.id)  # as the reader sees it
     spec = FeedSpec(f"base/{base.id}/feed", base.title, page, f"{page}feed.atom", since, _query(base=base.id))
-    return render(session, actor, spec, site_name)
+    return render(session, actor, spec)
 
 
-def author_feed(session: Session, actor: policy.Actor, username: str, site_name: str) -> bytes:
+def author_feed(session: Session, actor: policy.Actor, username: str) -> bytes:
     """The newest notes a person wrote; NotFound for an unknown username."""
     person = accounts.get_user(session, username)
     if person is None:
         raise NotFound("No such person.")
     page = user_url(session, person.username)
     spec = FeedSpec(f"user/{person.username}/feed", person.display_name, page, f"{page}feed.atom", person.created_at, _query(author=person.username))
-    return render(session, actor, spec, site_name)
+    return render(session, actor, spec)
 
 
 def atom_ids(session: Session) -> Callable[[str], str]:
@@ -89,7 +90,7 @@ def _query(**filters: str) -> NoteQuery:
     return NoteQuery(sort="-updated", per_page=FEED_SIZE, **filters)
 
 
-def render(session: Session, actor: policy.Actor, spec: FeedSpec, site_name: str) -> bytes:
+def render(session: Session, actor: policy.Actor, spec: FeedSpec) -> bytes:
     """The feed as Atom XML: the notes of `spec.query` the actor may read, newest update first."""
     items = note_service.list_notes(session=session, actor=actor, query=spec.query).items
     atom_id = atom_ids(session)
@@ -99,7 +100,7 @@ def render(session: Session, actor: policy.Actor, spec: FeedSpec, site_name: str
     feed.updated(max([spec.since, *(item.updated_at for item in items)]))
     feed.link(href=spec.feed_url, rel="self", type="application/atom+xml")
     feed.link(href=spec.page_url, rel="alternate", type="text/html")
-    feed.author(name=xml_safe(site_name), uri=site_url(session) + "/")
+    feed.author(name=xml_safe(site_settings(session).site_name), uri=site_url(session) + "/")
     feed.language(i18n.site_language(session))  # the feed is the same for every reader
     for item in items:
         _add_entry(feed, item, atom_id(f"note/{item.id}"))
@@ -120,7 +121,7 @@ def _add_entry(feed: FeedGenerator, item: NoteSummary, atom_id: str) -> None:
         entry.summary(xml_safe(item.excerpt), type="text")
 
 
-def discussion_feed(session: Session, note_id: str, site_name: str) -> bytes:
+def discussion_feed(session: Session, note_id: str) -> bytes:
     """The newest comments of a public note's discussion, as a visitor reads them (a note
     that is not public has no discussion feed: NotFound)."""
     thread = discussion.thread(session=session, actor=None, note_id=note_id)
@@ -136,7 +137,7 @@ def discussion_feed(session: Session, note_id: str, site_name: str) -> bytes:
     feed.updated(max([note.created_at, *(c.edited_at or c.created_at for c in comments)]))
     feed.link(href=f"{page}discussion.atom", rel="self", type="application/atom+xml")
     feed.link(href=f"{page}#discussion", rel="alternate", type="text/html")
-    feed.author(name=xml_safe(site_name), uri=site_url(session) + "/")
+    feed.author(name=xml_safe(site_settings(session).site_name), uri=site_url(session) + "/")
     feed.language(lang)
     for c in comments[:FEED_SIZE]:
         entry = feed.add_entry(order="append")

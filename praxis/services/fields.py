@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from pydantic import TypeAdapter, ValidationError
 from sqlmodel import Session
 
+from praxis.config import site_settings
 from praxis.errors import Invalid
 from praxis.models import User
 from praxis.schemas import DisplayName, PersonName, Timestamp, Username
@@ -28,7 +29,7 @@ _person_name = TypeAdapter(PersonName)
 
 
 def timezone(session: Session) -> ZoneInfo:
-    return ZoneInfo(str(session.info.get("timezone", "America/Toronto")))
+    return ZoneInfo(site_settings(session).timezone)
 
 
 def when(value: object, session: Session, name: str, where: str) -> datetime | None:

@@ -16,7 +16,6 @@ from praxis.i18n import N_
 from praxis.markdown import Rendered, Resolved, fold, relink_wikilinks, render, render_many, wikilinks_in
 from praxis.models import Note, NoteLink, Revision
 from praxis.schemas import NoteLinks, NoteRef, is_note_id
-from praxis.search import queue as search_queue
 from praxis.services.urls import note_url
 
 MAX_WIKILINKS = 1000
@@ -215,9 +214,6 @@ def link_new_notes(*, session: Session, notes: Sequence[tuple[str, Sequence[str]
     # nothing and so looked unlinked) keeps each link once.
     session.execute(sa.delete(NoteLink).where(col(NoteLink.source_id).in_(ids)))
     insert_rows(session, NoteLink, rows)
-    # Statements, not a flush: the queue is told here, once the notes are rendered (an import
-    # commits its notes before it links them: indexed before, they would be found by nothing).
-    search_queue.enqueue(session, ids, dependents=True)
     adopt_dangling_links(session, ids)  # notes already on the site that named them
 
 

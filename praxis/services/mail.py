@@ -27,6 +27,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, select
 
 from praxis import i18n
+from praxis.config import site_settings
 from praxis.i18n import format_date
 from praxis.models import OutgoingMail, ScheduledJob, utcnow
 
@@ -83,10 +84,10 @@ def _env() -> jinja2.Environment:
 
 def render(session: Session, template: str, **context: object) -> tuple[str, str]:
     """The plain text and the HTML of templates/mail/{name}.txt and .html."""
-    tz = str(session.info.get("timezone", "America/Toronto"))
+    settings = site_settings(session)
+    tz = settings.timezone
     lang = i18n.site_language(session)  # mails' readers chose no other
-    context = {"site_name": session.info.get("site_name", "Praxis"),
-               "site_url": str(session.info.get("site_url", "")).rstrip("/"),
+    context = {"site_name": settings.site_name, "site_url": settings.site_url.rstrip("/"),
                "date": lambda value: format_date(value, tz=tz, lang=lang, with_time=True), "lang": lang, **context}
     with i18n.using(lang):
         return _env().get_template(f"mail/{template}.txt").render(**context), _env().get_template(f"mail/{template}.html").render(**context)

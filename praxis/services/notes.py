@@ -46,7 +46,6 @@ from praxis.schemas import (
     NoteUpdate,
     is_note_id,
 )
-from praxis.search import queue as search_queue
 from praxis.services import accounts, communities, invitations, links, memberships
 from praxis.services.urls import note_url, user_url
 from praxis.vocab import LICENCES
@@ -216,10 +215,11 @@ def insert_notes(*, session: Session, actor: policy.Actor, notes: Sequence[NewNo
             summary=new.summary, title=note.title, body=note.body, html=note.html, meta=state.meta(),
         )))
     for model, values in rows.items():  # the note first, then what refers to it
-        insert_rows(session, model, values)
+        # Linked later, they are queued for the index as `link_new_notes` renders them (an import
+        # commits its notes before it links them: indexed before, they would be found by nothing).
+        insert_rows(session, model, values, indexed_later=link_later)
     ids = [row["id"] for row in rows[Note]]
-    if not link_later:  # else `link_new_notes`, which renders them, tells the queue
-        search_queue.enqueue(session, ids, dependents=True)  # statements, not a flush: the queue is told here
+    if not link_later:
         links.adopt_dangling_links(session, ids)
     return ids
 
@@ -335,10 +335,6 @@ def apply_state(
             current_revision=note.revision,
             current=read_note(session=session, actor=actor, note=note).model_dump(mode="json"),
         )
-    # A statement, not a flush: the search queue is told here, and whether the notes linking to
-    # this one hold something that changed (a title, a kind or a visibility).
-    search_queue.enqueue(session, [note.id],
-                         dependents=(old.title, old.kind, old.visibility) != (new.title, new.kind, new.visibility))
     _write_people(session, note.id, new)
     links.write_links(session, note.id, new.links, rendered)
     session.add(

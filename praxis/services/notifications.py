@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from praxis import i18n, policy
+from praxis.config import site_settings
 from praxis.i18n import N_
 from praxis.models import AuthorInvitation, Carnet, Note, Notification, NotificationSetting, User, pk, utcnow
 from praxis.schemas import AuthorRead, NoteRef, NotificationPage, NotificationRead, NotificationSettings
@@ -93,7 +94,7 @@ def notify(session: Session, recipients: Iterable[int | None], kind: str, *, act
             with i18n.using(i18n.site_language(session)):  # the site's language, not the language of who acted
                 item = describe(session, [notification])[0]
                 text, html = mail.render(session, "notification", person=person, item=item, extra=mail_extra)
-            mail.enqueue(session, to=person.email, subject=f"[{session.info.get('site_name', 'Praxis')}] {item.text}", text=text, html=html)
+            mail.enqueue(session, to=person.email, subject=f"[{site_settings(session).site_name}] {item.text}", text=text, html=html)
             notification.emailed_at = utcnow()
     session.flush()
 
@@ -122,7 +123,7 @@ def send_digests(session: Session, now: datetime | None = None, *, force: bool =
             items = describe(session, rows)
             text, html = mail.render(session, "digest", person=person, items=items)
             subject = i18n.gettext("Votre résumé ({count})").format(count=i18n.format_number(len(items)))
-        mail.enqueue(session, to=person.email or "", subject=f"[{session.info.get('site_name', 'Praxis')}] {subject}",
+        mail.enqueue(session, to=person.email or "", subject=f"[{site_settings(session).site_name}] {subject}",
                      text=text, html=html)
         for row in rows:
             row.emailed_at = moment

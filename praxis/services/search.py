@@ -14,8 +14,8 @@ from praxis.search.analysis import distance, stem
 from praxis.search.analysis import words as analysed_words
 from praxis.search.base import FACETS, Filters, Hit, Index, SearchRequest
 from praxis.search.highlight import snippet
+from praxis.search.indexer import Indexer
 from praxis.search.query import Query, parse
-from praxis.search.queue import Indexer
 from praxis.services.notes import _authors_of
 from praxis.services.urls import note_url
 

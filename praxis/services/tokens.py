@@ -16,9 +16,9 @@ from praxis.services import accounts
 SHOWN = 100  # the most recent tokens a list shows; the others are counted
 
 
-def issue_api_token(*, session: Session, user: User, name: str | None, days: int) -> TokenRead:
-    """A bearer token for `user` that expires after `days`."""
-    issued = accounts.issue_token(session=session, user=user, kind="api", name=name, days=days)
+def issue_api_token(*, session: Session, user: User, name: str | None) -> TokenRead:
+    """A bearer token for `user` that expires after the site's PRAXIS_API_TOKEN_DAYS."""
+    issued = accounts.issue_token(session=session, user=user, kind="api", name=name)
     return TokenRead(access_token=issued.token, expires_at=issued.expires_at)
 
 

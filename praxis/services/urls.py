@@ -6,9 +6,11 @@ from urllib.parse import quote
 
 from sqlmodel import Session
 
+from praxis.config import site_settings
+
 
 def site_url(session: Session) -> str:
-    return str(session.info.get("site_url", "http://127.0.0.1:8000")).rstrip("/")
+    return site_settings(session).site_url.rstrip("/")
 
 
 def note_url(session: Session, note_id: str) -> str:

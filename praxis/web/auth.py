@@ -24,7 +24,7 @@ PASSWORDS_DIFFER = N_("Les deux mots de passe diffèrent.")
 
 def _signed_in_response(request: Request, session: Session, user: User, next_url: str) -> Response:
     settings = request.app.state.settings
-    raw = accounts.issue_token(session=session, user=user, kind="session", days=settings.session_days).token
+    raw = accounts.issue_token(session=session, user=user, kind="session").token
     response = RedirectResponse(safe_next(next_url), status_code=303)
     response.set_cookie(
         SESSION_COOKIE, sign_session(request, raw), max_age=settings.session_days * 86400,
@@ -80,7 +80,7 @@ async def register(request: Request, session: SessionDep, actor: ActorDep) -> Re
     if form.get("password") != form.get("password_again"):
         raise FormInvalid({"password": PASSWORDS_DIFFER})
     data = parse(RegisterRequest, values)
-    user = accounts.register(session=session, actor=actor, data=data, registration=request.app.state.settings.registration)
+    user = accounts.register(session=session, actor=actor, data=data)
     if actor is not None:  # an admin opening an account for someone else
         return RedirectResponse(f"/u/{user.username}/", status_code=303)
     return _signed_in_response(request, session, user, "/")

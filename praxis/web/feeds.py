@@ -1,6 +1,6 @@
 """Atom feeds of the site, a carnet, a base and an author, for feed readers."""
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from starlette.responses import Response
 
 from praxis.deps import ActorDep, SessionDep
@@ -18,31 +18,27 @@ def _atom(body: bytes, actor: object) -> Response:
     return Response(body, media_type=ATOM, headers=headers)
 
 
-def _site_name(request: Request) -> str:
-    return request.app.state.settings.site_name
-
-
 @router.get("/feed.atom")
-def site_feed(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    return _atom(feeds.site_feed(session, actor, _site_name(request)), actor)
+def site_feed(session: SessionDep, actor: ActorDep) -> Response:
+    return _atom(feeds.site_feed(session, actor), actor)
 
 
 @router.get("/c/{carnet_id}/feed.atom")
-def carnet_feed(request: Request, carnet_id: str, session: SessionDep, actor: ActorDep) -> Response:
-    return _atom(feeds.carnet_feed(session, actor, carnet_id, _site_name(request)), actor)
+def carnet_feed(carnet_id: str, session: SessionDep, actor: ActorDep) -> Response:
+    return _atom(feeds.carnet_feed(session, actor, carnet_id), actor)
 
 
 @router.get("/b/{base_id}/feed.atom")
-def base_feed(request: Request, base_id: str, session: SessionDep, actor: ActorDep) -> Response:
-    return _atom(feeds.base_feed(session, actor, base_id, _site_name(request)), actor)
+def base_feed(base_id: str, session: SessionDep, actor: ActorDep) -> Response:
+    return _atom(feeds.base_feed(session, actor, base_id), actor)
 
 
 @router.get("/u/{username}/feed.atom")
-def author_feed(request: Request, username: str, session: SessionDep, actor: ActorDep) -> Response:
-    return _atom(feeds.author_feed(session, actor, username, _site_name(request)), actor)
+def author_feed(username: str, session: SessionDep, actor: ActorDep) -> Response:
+    return _atom(feeds.author_feed(session, actor, username), actor)
 
 
 @router.get("/n/{note_id}/discussion.atom")
-def discussion_feed(request: Request, note_id: str, session: SessionDep) -> Response:
+def discussion_feed(note_id: str, session: SessionDep) -> Response:
     """A public note's discussion; the same for everyone, so it may be cached."""
-    return _atom(feeds.discussion_feed(session, note_id, _site_name(request)), None)
+    return _atom(feeds.discussion_feed(session, note_id), None)

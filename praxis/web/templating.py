@@ -60,7 +60,7 @@ def make_templates(directory: Path, settings: Settings) -> Jinja2Templates:
     # Notes carry no language of their own: what people write is taken to be in the site's
     # language (PRAXIS_LANGUAGE), and marked so wherever a page shows it (an English page
     # reads French titles and bodies with French pronunciation).
-    env.globals["content_lang"] = i18n.supported(settings.language) or "fr"
+    env.globals["content_lang"] = settings.language
     env.globals.update(site_name=settings.site_name, registration_open=settings.registration == "open", LICENCES=LICENCES, KIND_LABELS=KIND_LABELS, VISIBILITY_LABELS=VISIBILITY_LABELS,
                        field_label=field_label, OG_LOCALES=OG_LOCALES)
     env.filters["json_ld"] = json_ld

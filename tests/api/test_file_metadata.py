@@ -14,6 +14,7 @@ from praxis import cli
 from praxis.media import images, sniff
 from praxis.models import Attachment
 from praxis.services import attachments
+from tests.conftest import one_database
 from tests.factories import make_note, make_user, page_text, sign_in, token_for
 
 SITE = "https://praxis.example.org"
@@ -88,6 +89,7 @@ def _no_personal_metadata(data: bytes) -> None:
         assert telling not in data
 
 
+@one_database
 def test_a_phone_photo_loses_its_position_and_is_turned_as_its_orientation_said(client, note, alice):
     sent = _photo("JPEG", orientation=6)  # "turn a quarter clockwise to show"
     assert Image.open(io.BytesIO(sent)).getexif().get_ifd(0x8825)[2] == WHERE
@@ -102,6 +104,7 @@ def test_a_phone_photo_loses_its_position_and_is_turned_as_its_orientation_said(
     assert body["size"] == len(data)
 
 
+@one_database
 @pytest.mark.parametrize(("fmt", "name"), [("PNG", "plan.png"), ("WEBP", "plan.webp"), ("JPEG", "plan.jpg")])
 def test_every_image_type_loses_its_exif_xmp_and_text(client, note, alice, fmt, name):
     body, data = _served(client, note, name, _photo(fmt))
@@ -110,6 +113,7 @@ def test_every_image_type_loses_its_exif_xmp_and_text(client, note, alice, fmt, 
     assert shown.size == (40, 20) and shown.getpixel((5, 10))[2] > 150  # not turned: nothing said to
 
 
+@one_database
 def test_a_png_turned_by_its_exif_is_turned_without_loss(client, note, alice):
     body, data = _served(client, note, "plan.png", _photo("PNG", orientation=8))  # a quarter anticlockwise
     _no_personal_metadata(data)
@@ -117,6 +121,7 @@ def test_a_png_turned_by_its_exif_is_turned_without_loss(client, note, alice):
     assert shown.size == (20, 40) and shown.tobytes() == _picture().transpose(Image.Transpose.ROTATE_90).tobytes()
 
 
+@one_database
 def test_a_gif_loses_its_comments_and_keeps_its_frames_and_loop(client, note, alice):
     frames = [Image.new("RGB", (30, 30), colour) for colour in ((200, 0, 0), (0, 200, 0), (0, 0, 200))]
     out = io.BytesIO()
@@ -127,6 +132,7 @@ def test_a_gif_loses_its_comments_and_keeps_its_frames_and_loop(client, note, al
     assert shown.n_frames == 3 and shown.info["loop"] == 0
 
 
+@one_database
 def test_an_image_without_personal_metadata_keeps_its_bytes(client, note, alice):
     out = io.BytesIO()
     _picture().save(out, "JPEG", quality=95)
@@ -134,6 +140,7 @@ def test_an_image_without_personal_metadata_keeps_its_bytes(client, note, alice)
     assert data == out.getvalue()
 
 
+@one_database
 def test_the_colour_profile_stays(client, note, alice):
     icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     out = io.BytesIO()
@@ -147,6 +154,7 @@ def test_the_colour_profile_stays(client, note, alice):
     ("fr", "Les métadonnées des images (lieu de la prise de vue, appareil, auteur) sont retirées à l'envoi"),
     ("en", "Image metadata (where the picture was taken, the device, the author) is removed on upload"),
 ])
+@one_database
 def test_the_upload_form_says_image_metadata_is_removed(client, note, alice, lang, said):
     sign_in(client, "alice")
     assert said in page_text(client.get(f"/n/{note.id}/edit?lang={lang}").text)

@@ -47,6 +47,19 @@ def live_site(settings: Settings) -> Iterator[LiveSite]:
         app.state.engine.dispose()
 
 
+@pytest.fixture(scope="module")
+def shared_live_site(shared_app) -> Iterator[LiveSite]:  # type: ignore[no-untyped-def]
+    """The module's shared site (`shared_app`) served by uvicorn, for tests that only read it."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    app = create_app(shared_app[0].state.settings.model_copy(update={"site_url": url}))
+    try:
+        with serving_app(app, port):
+            yield LiveSite(url=url, app=app)
+    finally:
+        app.state.engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.conftest import one_database
 from tests.factories import make_small_site
 
-pytestmark = one_database  # what axe and the keyboard find in the pages: no SQL in it
+# What axe and the keyboard find in the pages has no SQL in it, and the tests only read the pages:
+# one small site on one database, built and served once for the module (`shared_app`).
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -30,9 +30,20 @@ def axe_violations(page: Page) -> list[dict]:  # type: ignore[type-arg]
     ]
 
 
-@pytest.fixture
-def small_site(client, session):  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module")
+def small_site(shared_app):  # type: ignore[no-untyped-def]
+    _app, client, session = shared_app
     return make_small_site(client, session)
+
+
+@pytest.fixture(scope="module")
+def live_site(shared_live_site):  # type: ignore[no-untyped-def]
+    return shared_live_site
+
+
+@pytest.fixture(scope="module")
+def session(shared_app):  # type: ignore[no-untyped-def]
+    return shared_app[2]
 
 
 def _pages(site: dict) -> dict[str, str]:  # type: ignore[type-arg]

@@ -132,6 +132,7 @@ def test_visibility_shows_the_hint_of_the_chosen_value(live_site, browser, sessi
     context.close()
 
 
+@one_database  # drafts live in the browser's storage: no SQL in what is checked
 def test_a_draft_survives_a_closed_tab_and_is_forgotten_once_saved(live_site, browser, session):
     alice = make_user(session, "alice")
     note = make_note(session, alice, title="Carnet de route", body="Texte enregistré.")
@@ -160,6 +161,7 @@ def test_a_draft_survives_a_closed_tab_and_is_forgotten_once_saved(live_site, br
     context.close()
 
 
+@one_database  # drafts live in the browser's storage: no SQL in what is checked
 def test_ignoring_a_draft_forgets_it_and_drafts_are_per_person(live_site, browser, session):
     alice = make_user(session, "alice")
     make_user(session, "bob")

@@ -21,6 +21,7 @@ from praxis.config import Settings
 from praxis.db import make_engine
 from praxis.models import SearchQueue
 from praxis.search.postgres_index import DOCS
+from tests.factories import bearer_at
 from tests.servers import serve, wait_until
 
 PASSWORD = "mot-de-passe-operations"
@@ -36,8 +37,7 @@ def _env(tmp_path: Path, database_url: str | None, **extra: str) -> dict[str, st
 
 
 def _token(base: str) -> dict[str, str]:
-    answer = httpx.post(base + "/api/v1/auth/token", json={"username": "admin", "password": PASSWORD})
-    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+    return bearer_at(base, "admin", PASSWORD)
 
 
 def _create_admin(tmp_path: Path, env: dict[str, str]) -> None:

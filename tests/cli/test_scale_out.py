@@ -23,6 +23,7 @@ from praxis.config import Settings
 from praxis.db import make_engine
 from praxis.services import mail
 from tests.conftest import BACKENDS, pg_database
+from tests.factories import bearer_at, csrf_from
 from tests.servers import Inbox, PraxisServer, SmtpServer, smtp_server, wait_until
 
 pytestmark = [
@@ -70,15 +71,7 @@ def site(tmp_path: Path, smtp: SmtpServer) -> Iterator[tuple[PraxisServer, Praxi
 def _register(base: str, username: str, email: str) -> dict[str, str]:
     created = httpx.post(f"{base}/api/v1/auth/register", json={"username": username, "password": PASSWORD, "email": email})
     assert created.status_code == 201, created.text
-    token = httpx.post(f"{base}/api/v1/auth/token", json={"username": username, "password": PASSWORD})
-    assert token.status_code == 200, token.text
-    return {"Authorization": f"Bearer {token.json()['access_token']}"}
-
-
-def _csrf(html: str) -> str:
-    marker = 'name="csrf_token" value="'
-    start = html.index(marker) + len(marker)
-    return html[start : html.index('"', start)]
+    return bearer_at(base, username, PASSWORD)
 
 
 def test_two_servers_on_one_database_agree(site, smtp):  # type: ignore[no-untyped-def]
@@ -92,7 +85,7 @@ def test_two_servers_on_one_database_agree(site, smtp):  # type: ignore[no-untyp
     assert httpx.get(f"{a.base}/api/v1/me", headers=bob).json()["username"] == "bob"
     form = httpx.get(f"{a.base}/login")
     signed_in = httpx.post(f"{b.base}/login", cookies=form.cookies, follow_redirects=False,
-                           data={"username": "alice", "password": PASSWORD, "csrf_token": _csrf(form.text), "next": "/"})
+                           data={"username": "alice", "password": PASSWORD, "csrf_token": csrf_from(form.text), "next": "/"})
     assert signed_in.status_code == 303, signed_in.text
     me = httpx.get(f"{a.base}/api/v1/me", cookies={"praxis_session": signed_in.cookies["praxis_session"]})
     assert me.status_code == 200 and me.json()["username"] == "alice"

@@ -2,6 +2,7 @@
 
 from html.parser import HTMLParser
 
+from tests.conftest import one_database
 from tests.factories import browser_for, csrf_from, make_note, make_user, sign_in, token_for
 
 
@@ -111,6 +112,7 @@ class _Tags(HTMLParser):
             self.bad.append(tag)
 
 
+@one_database
 def test_hostile_names_and_messages_are_shown_as_text(app, session):
     payload = '<script>alert(1)</script><img src=x onerror=alert(1)>'
     evil = make_user(session, "evil", name=payload)

@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl, unquote
 
 from praxis.schemas import BaseCreate, CarnetCreate
 from praxis.services import bases, carnets
+from tests.conftest import one_database
 from tests.factories import browser_for, csrf_from, make_note, make_user, token_for
 
 
@@ -59,6 +60,7 @@ def _note(session):  # type: ignore[no-untyped-def]
                             published_at="2024-10-30T12:00:00Z", licence="CC-BY-4.0")
 
 
+@one_database
 def test_the_note_page_carries_meta_tags_for_reference_managers(client, session):
     _, note = _note(session)
     client.patch("/api/v1/users/reseau", headers=token_for(client, "reseau"), json={"is_organisation": True})
@@ -76,6 +78,7 @@ def test_the_note_page_carries_meta_tags_for_reference_managers(client, session)
     assert head.values("DC.publisher") == ["Praxis"] and head.values("DC.rights") == ["CC-BY-4.0"]
 
 
+@one_database
 def test_the_coins_span_reads_as_zotero_reads_it(client, session):
     _, note = _note(session)
     client.patch("/api/v1/users/reseau", headers=token_for(client, "reseau"), json={"is_organisation": True})
@@ -95,6 +98,7 @@ def test_the_coins_span_reads_as_zotero_reads_it(client, session):
     assert dict(parse_qsl(spans[0]))["rft.title"] == "L’économie « sociale » : un chantier?"
 
 
+@one_database
 def test_the_note_page_shows_the_citation_with_a_style_switcher_that_works_without_javascript(client, session):
     _, note = _note(session)
     page = client.get(f"/n/{note.id}/")
@@ -117,6 +121,7 @@ def test_the_note_page_shows_the_citation_with_a_style_switcher_that_works_witho
     assert wrong.status_code == 422 and "Style de citation" in wrong.text
 
 
+@one_database
 def test_a_revision_page_cites_that_revision(client, session):
     alice, note = _note(session)
     client.patch(f"/api/v1/notes/{note.id}", headers=token_for(client, "alice"), json={"base_revision": note.revision, "title": "Nouveau titre"})
@@ -153,6 +158,7 @@ def test_a_revision_page_gives_one_date_in_its_meta_tags_coins_and_citation(clie
     assert "  date         = {2024-10-30},\n" in bib
 
 
+@one_database
 def test_terms_carnets_and_bases_are_citable_on_their_pages(client, session):
     alice = make_user(session, "alice", name="Alice Rivard")
     term = make_note(session, alice, title="Chantier", kind="term", definition="Groupe de travail.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
+from tests.conftest import one_database
 from tests.factories import browser_for, csrf_from, make_note, make_user, page_text
 
 
@@ -96,6 +97,7 @@ def test_edit_delete_hide_restore_and_close_from_the_page(app, session):
     assert "Version revue." not in writer.get(f"/n/{note.id}/").text
 
 
+@one_database
 def test_hostile_comments_staypage_text(app, session):
     alice = make_user(session, "alice")
     note = make_note(session, alice)

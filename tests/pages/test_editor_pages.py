@@ -5,6 +5,7 @@ from html import unescape
 
 from praxis.schemas import NoteUpdate
 from praxis.services import notes as note_service
+from tests.conftest import one_database
 from tests.factories import csrf_from, make_note, make_user, page_text, sign_in
 
 BASE = "Premier paragraphe.\n\nDeuxième paragraphe.\n\nTroisième paragraphe."
@@ -43,6 +44,7 @@ def _body(client, note_id: str) -> str:
 # --- preview without JavaScript ------------------------------------------------------------
 
 
+@one_database
 def test_the_preview_button_shows_the_rendered_text_keeps_what_was_typed_and_saves_nothing(client, session):
     alice = make_user(session, "alice")
     org = make_note(session, alice, title="Culture Laval", kind="organisation")
@@ -74,6 +76,7 @@ def test_previewing_an_edit_writes_no_revision(client, session):
     assert client.get(f"/api/v1/notes/{note.id}").json()["revision"] == 1 and _body(client, note.id) == "Avant"
 
 
+@one_database
 def test_a_preview_with_an_empty_title_still_shows(client, session):
     make_user(session, "alice")
     sign_in(client, "alice")
@@ -165,6 +168,7 @@ def test_a_title_changed_on_both_sides_is_pointed_out_and_one_changed_on_theirs_
     assert "fusionnées automatiquement" in page_text(theirs_only.text)
 
 
+@one_database
 def test_markers_typed_outside_a_conflict_are_just_text(client, session):
     alice = make_user(session, "alice")
     note = make_note(session, alice, body="Avant")

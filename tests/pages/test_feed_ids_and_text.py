@@ -13,6 +13,7 @@ from lxml import etree
 from praxis.app import create_app
 from praxis.models import Carnet, Comment, KnowledgeBase, Note, User
 from praxis.services import transfer
+from tests.conftest import one_database
 from tests.atom_schema import A, assert_valid_atom, atom_problems
 from tests.factories import make_note, make_user, token_for
 
@@ -67,6 +68,7 @@ def _ids(client: TestClient, url: str) -> tuple[list[str], list[str]]:
     return ids, links
 
 
+@one_database
 def test_ids_stay_when_the_site_moves_to_another_address(app, client, session):
     site = _small_site(client, session)
     before = {url: _ids(client, url) for url in site["feeds"]}
@@ -86,6 +88,7 @@ def test_ids_stay_when_the_site_moves_to_another_address(app, client, session):
     assert len({ids[0] for ids, _ in before.values()}) == len(site["feeds"])
 
 
+@one_database
 def test_every_feed_of_the_sample_site_is_valid_atom(client, session):
     transfer.import_path(session=session, path=CONTENT)
     session.commit()
@@ -107,6 +110,7 @@ def test_every_feed_of_the_sample_site_is_valid_atom(client, session):
         assert_valid_atom(response.content)
 
 
+@one_database
 def test_the_schema_check_fails_on_an_invalid_feed(client, session):
     site = _small_site(client, session)
     valid = client.get("/feed.atom").content

@@ -9,6 +9,7 @@ import re
 import feedparser
 import pytest
 
+from tests.conftest import one_database
 from tests.atom_schema import assert_valid_atom
 from tests.factories import make_note, make_user, token_for
 
@@ -102,6 +103,7 @@ def test_site_feed_shows_an_author_their_restricted_and_community_notes(client, 
     assert titles(read_feed(client, "/feed.atom", people["bob_h"])) == ["Note publique"]
 
 
+@one_database
 def test_empty_site_feed_is_still_valid(client):
     root = read_feed(client, "/feed.atom")
     assert titles(root) == [] and root.findtext(f"{ATOM}updated").startswith("1970-01-01")
@@ -201,6 +203,7 @@ def test_discussion_feed_leaves_out_hidden_comments(client, session, people):
     assert root.findtext(f"{ATOM}title") == "Discussion : Chantier"
 
 
+@one_database
 def test_discussion_feed_speaks_the_sites_language(app, session, people):
     from fastapi.testclient import TestClient
 
@@ -220,6 +223,7 @@ def test_discussion_feed_speaks_the_sites_language(app, session, people):
     assert feedparser.parse(response.content).feed.language == "en"
 
 
+@one_database
 def test_note_feeds_speak_the_sites_language(app, session, people):
     from fastapi.testclient import TestClient
 
@@ -237,6 +241,7 @@ def test_note_feeds_speak_the_sites_language(app, session, people):
             assert ET.fromstring(response.content).get("{http://www.w3.org/XML/1998/namespace}lang") == language
 
 
+@one_database
 def test_feeds_can_be_discovered_from_their_pages(client, session, people):
     """Each page with a feed names it in its head (feed readers find it there), and the home
     page and a person's profile also link to theirs where a reader sees it."""

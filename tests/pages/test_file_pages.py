@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from praxis.services import attachments
+from tests.conftest import one_database
 from tests.factories import browser_for, csrf_from, make_note, make_user, page_text, sign_in, token_for
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -49,11 +50,13 @@ def test_the_note_page_lists_its_files_with_thumbnail_type_and_size(app, client,
     assert page.text.index("Fichiers joints") < page.text.index("Pour citer cette note")
 
 
+@one_database
 def test_a_note_without_files_shows_no_section(client, session, alice):
     note = make_note(session, alice)
     assert "Fichiers joints" not in client.get(f"/n/{note.id}/").text
 
 
+@one_database
 def test_files_pasted_in_the_text_show_as_image_player_and_link(app, client, session, alice):
     note = make_note(session, alice, title="Entretiens")
     picture = attach(app, session, note, alice, "site.png", png((300, 200)))
@@ -106,6 +109,7 @@ def test_the_edit_page_sends_a_file_without_javascript_and_comes_back(app, clien
     assert client.get(attached["url"].removeprefix("https://praxis.example.org")).status_code == 404
 
 
+@one_database
 def test_a_refused_file_is_explained_on_a_page_with_the_way_back(client, session, alice):
     note = make_note(session, alice)
     sign_in(client, "alice")
@@ -131,12 +135,14 @@ def test_the_upload_form_needs_the_csrf_token_and_the_right_to_edit(app, client,
     assert attachments.list_attachments(session=session, actor=alice, note_id=note.id) == []
 
 
+@one_database
 def test_a_new_note_says_files_come_after_the_first_save(client, session, alice):
     sign_in(client, "alice")
     text = page_text(client.get("/n/new").text)
     assert "Vous pourrez joindre des fichiers (images, documents, audio, vidéo) à la note après son premier enregistrement." in text
 
 
+@one_database
 def test_a_file_over_the_limit_gets_a_friendly_413_that_says_the_limit(settings, session):
     from fastapi.testclient import TestClient
 
@@ -156,6 +162,7 @@ def test_a_file_over_the_limit_gets_a_friendly_413_that_says_the_limit(settings,
         app.state.engine.dispose()
 
 
+@one_database
 def test_a_refused_file_is_explained_in_the_readers_language(app, session):
     alice = make_user(session, "alice", name="Alice Rivard")
     note = make_note(session, alice, title="Affiches")
@@ -168,6 +175,7 @@ def test_a_refused_file_is_explained_in_the_readers_language(app, session):
         assert response.status_code == 415 and words in page_text(response.text), page_text(response.text)
 
 
+@one_database
 def test_an_image_too_large_to_open_is_explained_in_english_without_stray_words(app, session):
     from tests.api.test_files_api import png_bomb
 

@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from praxis import changes
 from praxis.app import create_app
 from praxis.models import SiteState
+from tests.conftest import one_database
 from tests.factories import browser_for, csrf_from, make_note, make_user, token_for
 
 
@@ -176,6 +177,7 @@ def test_signed_in_reads_are_revalidated_too(app, client, session):
     assert again.status_code == 304 and again.content == b""
 
 
+@one_database
 def test_text_is_compressed_with_brotli_or_gzip(app, session):
     alice = make_user(session, "alice")
     note = make_note(session, alice, title="Chantier", body="Des mots. " * 300)

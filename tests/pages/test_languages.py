@@ -135,6 +135,7 @@ def test_the_site_language_is_the_default_for_visitors_without_a_preference(sett
     app.state.engine.dispose()
 
 
+@one_database
 def test_counts_and_dates_are_written_the_way_each_language_writes_them(client, session):
     alice = make_user(session, "alice", name="Alice Martin")
     headers = token_for(client, "alice")
@@ -150,6 +151,7 @@ def test_counts_and_dates_are_written_the_way_each_language_writes_them(client, 
     assert "May 1, 2025" in client.get(f"/n/{note.id}/?lang=en").text
 
 
+@one_database
 def test_notifications_read_in_the_readers_language(client, session, app):
     alice = make_user(session, "alice", name="Alice Martin")
     make_user(session, "bob", name="Bob Smith")
@@ -232,6 +234,13 @@ def site(client, session):  # type: ignore[no-untyped-def]
     return make_small_site(client, session)
 
 
+@pytest.fixture(scope="module")
+def read_site(shared_app):  # type: ignore[no-untyped-def]
+    """The small site built once for the tests that only read its pages (the walks)."""
+    app, client, session = shared_app
+    return app, session, make_small_site(client, session)
+
+
 def _urls(site: dict) -> dict[str, list[str]]:  # type: ignore[type-arg]
     n, c, b = site["note"], site["carnet"], site["base"]
     return {
@@ -253,8 +262,8 @@ def _urls(site: dict) -> dict[str, list[str]]:  # type: ignore[type-arg]
     }
 
 
-@one_database
-def test_every_page_is_fully_translated_into_english(app, session, site):
+def test_every_page_is_fully_translated_into_english(read_site):
+    app, session, site = read_site
     urls = _urls(site)
     unmapped = _page_routes() - NOT_PAGES - urls.keys()
     assert not unmapped, f"a page this test does not walk yet: {unmapped}"
@@ -276,9 +285,9 @@ def test_every_page_is_fully_translated_into_english(app, session, site):
             assert status != 422 or "Fields concerned: Citation style" in response.text
 
 
-@one_database
-def test_the_walk_finds_french_when_it_is_there(app, session, site):
+def test_the_walk_finds_french_when_it_is_there(read_site):
     """The detector is not blind: the same pages in French are caught."""
+    app, session, site = read_site
     reader = browser_for(app, session, site["alice"])
     for address in ("/", f"/n/{site['note']}/", "/lexique/", f"/c/{site['carnet']}/"):
         assert french_in(reader.get(address, params={"lang": "fr"}).text, lang="fr"), address

@@ -4,6 +4,7 @@ import re
 from html import unescape
 
 from praxis.services.accounts import get_user
+from tests.conftest import one_database
 from tests.factories import browser_for, csrf_from, make_note, make_user, sign_in, token_for
 
 
@@ -156,6 +157,7 @@ def test_edit_conflict_keeps_both_versions_and_overwrites_nothing(client, sessio
     assert get_user(session, "alice") and client.get(f"/api/v1/notes/{note.id}").json()["body"] == "Première modification"
 
 
+@one_database
 def test_forms_without_a_valid_csrf_token_are_refused(client, session):
     alice = make_user(session, "alice")
     note = make_note(session, alice)

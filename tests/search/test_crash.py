@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.factories import bearer_at
 from tests.servers import serve, wait_until
 
 PASSWORD = "mot-de-passe-crash"
@@ -33,9 +34,7 @@ def _env(tmp_path: Path, database_url: str | None) -> dict[str, str]:
 
 
 def _bearer(base: str, username: str) -> dict[str, str]:
-    answer = httpx.post(base + "/api/v1/auth/token", json={"username": username, "password": PASSWORD}, timeout=30)
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+    return bearer_at(base, username, PASSWORD)
 
 
 @dataclass

@@ -4,13 +4,13 @@ import shutil
 
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from sqlmodel import select
+from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from praxis.app import create_app
 from praxis.cli import app as cli
 from praxis.db import make_engine, new_session
-from praxis.models import SearchQueue
+from praxis.models import Note, NoteAuthor, SearchQueue, User
 from praxis.schemas import NoteCreate
 from praxis.search import make_index
 from praxis.search.whoosh_index import VERSION as WHOOSH_VERSION
@@ -142,3 +142,55 @@ def test_reindex_on_a_bad_database_url_is_one_line(monkeypatch, tmp_path):
     result = CliRunner().invoke(cli, ["reindex"])
     assert result.exit_code == 1
     assert result.output.startswith("Error: cannot reach the database")
+
+
+# --- one way to fill the queue: the site's sessions, flushes and bulk statements alike ---------
+
+
+def _search_ids(client: TestClient, q: str) -> list[str]:
+    response = client.get("/api/v1/search", params={"q": q})
+    assert response.status_code == 200, response.text
+    return sorted(item["id"] for item in response.json()["items"])
+
+
+def test_a_bulk_statement_written_by_no_service_reaches_the_index(client, session):
+    """No service tells the queue what its statements change: an UPDATE or DELETE run on the
+    site's session, whatever wrote it, is found by search once committed."""
+    alice = make_user(session, "alice")
+    note = make_note(session, alice, title="Relevé des haies", body="Un relevé.")
+    session.execute(sa.update(Note).where(Note.id == note.id).values(title="Relevé des bocages"))
+    session.commit()
+    assert _search_ids(client, "bocages") == [note.id]
+    session.execute(sa.update(User).where(User.id == alice.id).values(display_name="Alicia Ferrandière"))
+    session.commit()
+    assert _search_ids(client, "ferrandière") == [note.id]  # an author's name, reached through the note's authors
+    session.execute(sa.delete(NoteAuthor).where(NoteAuthor.note_id == note.id))
+    session.commit()
+    assert _search_ids(client, "ferrandière") == []
+
+
+def test_a_term_renamed_by_a_bulk_statement_renames_it_in_the_notes_linking_to_it(client, session):
+    alice = make_user(session, "alice")
+    term = make_note(session, alice, title="Grainothèque", kind="term", body="Des semences partagées.")
+    linking = make_note(session, alice, title="Visite", body="Passé par [[Grainothèque|la réserve]] du quartier.")
+    assert _search_ids(client, "grainothèque") == sorted([term.id, linking.id])
+    session.execute(sa.update(Note).where(Note.id == term.id).values(title="Semencier"))
+    session.commit()
+    assert _search_ids(client, "semencier") == sorted([term.id, linking.id])
+    assert _search_ids(client, "grainothèque") == []
+
+
+def test_only_the_site_s_sessions_fill_the_queue(app, client, session):
+    """The queue's listeners are put on the site's session factory by the app, not on every
+    SQLAlchemy session at import: a session of another maker (a migration's, the indexer's own)
+    queues nothing."""
+    alice = make_user(session, "alice")
+    note = make_note(session, alice, title="Haie champêtre", body="Une haie.")
+    assert _search_ids(client, "champêtre") == [note.id]  # its queue applied
+    with Session(app.state.engine) as other:
+        row = other.get(Note, note.id)
+        assert row is not None
+        row.title = "Haie vive"
+        other.add(row)
+        other.commit()
+    assert _queued(session) == 0
