@@ -22,11 +22,12 @@ import hashlib
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from email.utils import format_datetime, parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
 import anyio.to_thread
+from sqlalchemy.engine import Engine
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -68,7 +69,7 @@ def etag_for(body: bytes) -> str:
 
 
 def _http_date(moment: datetime) -> bytes:
-    return format_datetime(moment.astimezone(timezone.utc).replace(microsecond=0), usegmt=True).encode("ascii")
+    return format_datetime(moment.astimezone(UTC).replace(microsecond=0), usegmt=True).encode("ascii")
 
 
 def _matches(if_none_match: bytes, etag: str) -> bool:
@@ -84,7 +85,7 @@ def _not_modified_since(if_modified_since: bytes, last_modified: datetime) -> bo
     except (TypeError, ValueError, IndexError):
         return False
     if since.tzinfo is None:
-        since = since.replace(tzinfo=timezone.utc)
+        since = since.replace(tzinfo=UTC)
     return last_modified.replace(microsecond=0) <= since
 
 
@@ -100,7 +101,7 @@ class CounterReads:
     that began after it came, so a change committed before it is always seen (by every process),
     but 32 requests at once cost two or three trips to the database, not 32."""
 
-    def __init__(self, engine) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.loop: asyncio.AbstractEventLoop | None = None
         self.next: asyncio.Future[changes.Version] | None = None  # the read not begun yet, shared by those who wait
@@ -131,7 +132,7 @@ class CounterReads:
                 future.set_result(version)
 
 
-def _retrieved(future: asyncio.Future) -> None:  # type: ignore[type-arg]
+def _retrieved(future: asyncio.Future[changes.Version]) -> None:
     if not future.cancelled():
         future.exception()  # a failed read whose requests went away is not logged as unretrieved
 
@@ -140,7 +141,7 @@ class ConditionalGetMiddleware:
     """ETag (and Last-Modified for visitors' pages) on every complete GET answer, 304 when the
     browser already holds it; visitors' pages and API reads are kept, see the module's doc."""
 
-    def __init__(self, app: ASGIApp, *, engine, secret_key: str, timezone_name: str,  # type: ignore[no-untyped-def]
+    def __init__(self, app: ASGIApp, *, engine: Engine, secret_key: str, timezone_name: str,
                  secure_cookies: bool, max_bytes: int) -> None:
         self.app = app
         self.counter = CounterReads(engine)

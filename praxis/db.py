@@ -8,7 +8,7 @@ import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -18,20 +18,22 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, SQLModel
 
 from praxis import changes
 from praxis.config import Settings, give_settings, site_settings
 from praxis.errors import DomainError
+from praxis.models import table_of
 from praxis.search import queue as search_queue
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def _sqlite_pragmas(busy_ms: int):  # type: ignore[no-untyped-def]
-    def on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(busy_ms: int) -> Callable[[sqlite3.Connection, ConnectionPoolEntry], None]:
+    def on_connect(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
         dbapi_connection.isolation_level = None  # transactions are begun by _WriterTurns.begin
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -77,7 +79,7 @@ class _WriterTurns:
     def _locked(self, mode: str) -> sa.exc.OperationalError:
         return sa.exc.OperationalError(f"BEGIN {mode}", None, sqlite3.OperationalError("database is locked"))
 
-    def begin(self, conn) -> None:  # type: ignore[no-untyped-def]
+    def begin(self, conn: Connection) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         if mode == "IMMEDIATE":
             deadline = time.monotonic() + self.timeout
@@ -116,11 +118,11 @@ class _WriterTurns:
         self._ended = time.monotonic()
         self.lock.release()
 
-    def end(self, conn, *_args) -> None:  # type: ignore[no-untyped-def]
+    def end(self, conn: Connection, *_args: object) -> None:
         if conn.info.pop(self.KEY, False):
             self._release()
 
-    def returned(self, _dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+    def returned(self, _dbapi_connection: object, record: ConnectionPoolEntry) -> None:
         # A connection given back to the pool without a commit or a rollback (closed after an
         # error) still ends its writer's turn.
         if record.info.pop(self.KEY, False):
@@ -263,7 +265,7 @@ def session_scope(engine: Engine, settings: Settings, *, write: bool = True) -> 
 
 def row_of(obj: SQLModel) -> dict[str, Any]:
     """A model instance as the row an INSERT writes (an unset generated key left to the database)."""
-    table = obj.__table__  # type: ignore[attr-defined]
+    table = table_of(type(obj))
     values = {column.key: getattr(obj, column.key) for column in table.columns}
     return {key: value for key, value in values.items() if not (value is None and table.c[key].primary_key)}
 
@@ -274,7 +276,7 @@ def insert_rows(session: Session, model: type[SQLModel], rows: Sequence[dict[str
     queued by a later statement of the caller (see search.queue.INDEXED_LATER)."""
     if rows:
         session.flush()  # a Core statement does not flush the session first
-        statement = sa.insert(model.__table__)  # type: ignore[attr-defined]
+        statement = sa.insert(table_of(model))
         if indexed_later:
             statement = statement.execution_options(**{search_queue.INDEXED_LATER: True})
         session.execute(statement, list(rows))

@@ -26,14 +26,14 @@ _READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 def reads_only(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     """Mark a POST route that only computes (a preview): like a read, it takes no write lock."""
-    endpoint.reads_only = True  # type: ignore[attr-defined]
+    endpoint.reads_only = True  # type: ignore[attr-defined]  # a mark on the function, read back by getattr below
     return endpoint
 
 
 def writes_late(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     """Mark a write route that prepares its change reading, then calls `db.begin_writes`: it holds
     the write lock only while it writes, not while it checks, renders and resolves."""
-    endpoint.writes_late = True  # type: ignore[attr-defined]
+    endpoint.writes_late = True  # type: ignore[attr-defined]  # a mark on the function, read back by getattr below
     return endpoint
 
 

@@ -89,7 +89,7 @@ def can_remove_entry(actor: Actor, role: str | None, added_by_id: int | None) ->
     """Managers take any note out of a carnet; a contributor the notes they integrated."""
     if can_manage_carnet(actor, role):
         return True
-    return can_contribute_to_carnet(actor, role) and added_by_id is not None and added_by_id == actor.id  # type: ignore[union-attr]
+    return can_contribute_to_carnet(actor, role) and actor is not None and added_by_id is not None and added_by_id == actor.id
 
 
 def ensure_can_remove_entry(actor: Actor, role: str | None, added_by_id: int | None) -> None:

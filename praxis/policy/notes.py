@@ -60,7 +60,7 @@ def reader_grants(session: Session, actor: Actor) -> list[str] | None:
         return None
     if not is_signed_in(actor):
         return ["public"]
-    uid = actor.id  # type: ignore[union-attr]
+    uid = actor.id
     communities = session.exec(select(CommunityMember.community_id).where(col(CommunityMember.user_id) == uid)).all()
     return ["public", f"user:{uid}", *(f"community:{c}" for c in communities)]
 
@@ -114,7 +114,7 @@ def ensure_can_answer_edit_request(actor: Actor, note: Note, author_ids: set[int
         return
     if not is_signed_in(actor):
         raise NotSignedIn("Sign in first.")
-    if actor.id != requester_id:  # type: ignore[union-attr]
+    if actor.id != requester_id:
         raise NotFound("No such request.")
     raise Forbidden("Only the note's authors answer edit requests.")
 

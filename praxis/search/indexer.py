@@ -150,7 +150,7 @@ class Indexer:
                     return False
                 self._drain(batches)
             return True
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - the rows stay queued; _failed says why (the disk, or a traceback)
             self._failed(exc, "could not be updated")
             return False
 
@@ -174,7 +174,7 @@ class Indexer:
                 docs, gone = documents.load(session, ids)
             self._apply(docs, sorted(gone))
             with self._session() as session:
-                session.execute(sa.delete(SearchQueue).where(SearchQueue.id.in_([i for i, _, _ in rows])))  # type: ignore[union-attr]
+                session.execute(sa.delete(SearchQueue).where(col(SearchQueue.id).in_([i for i, _, _ in rows])))
                 session.commit()
 
     def _apply(self, docs: list[documents.SearchDoc], gone: list[str]) -> None:
@@ -243,6 +243,6 @@ class Indexer:
             if warm:
                 self.index.warm()
             return True
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - the rows stay queued; _failed says why (the disk, or a traceback)
             self._failed(exc, "could not be brought up to date")
             return False

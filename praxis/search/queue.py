@@ -13,17 +13,29 @@ from __future__ import annotations
 
 import itertools
 import weakref
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Protocol
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Protocol, cast
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import ORMExecuteState, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, SessionTransaction, UOWTransaction, sessionmaker
+from sqlalchemy.orm import Session as AnySession
 from sqlalchemy.sql import operators
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from praxis.models import Carnet, CarnetEntry, Note, NoteAuthor, NoteLink, NoteReader, Revision, SearchQueue, User
+from praxis.models import (
+    Carnet,
+    CarnetEntry,
+    Note,
+    NoteAuthor,
+    NoteLink,
+    NoteReader,
+    Revision,
+    SearchQueue,
+    User,
+    table_of,
+)
 
 PENDING = "search_pending"  # queued in this transaction: note id -> dependents
 UNWRITTEN = "search_unwritten"  # of those, not written to the table yet
@@ -48,7 +60,7 @@ def follow_commits(engine: Engine, indexer: _Poked | None) -> None:
         _indexers[engine] = weakref.ref(indexer)
 
 
-def enqueue(session: Session, note_ids: Iterable[str], *, dependents: bool = False) -> None:
+def enqueue(session: AnySession, note_ids: Iterable[str], *, dependents: bool = False) -> None:
     """Queue these notes for indexing in the session's transaction (once each; `dependents`:
     the notes linking to them too, see SearchQueue). The rows are written as the transaction
     commits, all in one statement."""
@@ -83,7 +95,7 @@ def _affected(session: Session) -> tuple[set[str], set[str]]:
     return ids - titles, titles
 
 
-def _queue_flush(session: Session, _context, _instances) -> None:  # type: ignore[no-untyped-def]
+def _queue_flush(session: Session, _context: UOWTransaction, _instances: object) -> None:
     with session.no_autoflush:
         ids, titles = _affected(session)
         if titles:
@@ -103,14 +115,16 @@ LINKED_BEFORE = "search_linked_before"  # note id -> those columns before this t
 _NOTE_COLUMN = {Note.__tablename__: "id", Revision.__tablename__: "note_id", NoteAuthor.__tablename__: "note_id",
                 NoteReader.__tablename__: "note_id", CarnetEntry.__tablename__: "note_id", NoteLink.__tablename__: "source_id"}
 _REACHING: dict[str, Callable[[list[Any]], sa.Select[Any]]] = {  # rows reaching notes through another table
-    Carnet.__tablename__: lambda ids: select(CarnetEntry.note_id).where(CarnetEntry.carnet_id.in_(ids)),  # type: ignore[attr-defined]
-    User.__tablename__: lambda ids: select(NoteAuthor.note_id).where(NoteAuthor.user_id.in_(ids)),  # type: ignore[attr-defined]
+    Carnet.__tablename__: lambda ids: select(CarnetEntry.note_id).where(col(CarnetEntry.carnet_id).in_(ids)),
+    User.__tablename__: lambda ids: select(NoteAuthor.note_id).where(col(NoteAuthor.user_id).in_(ids)),
 }
 
 
-def _rows(state: ORMExecuteState) -> list[dict[str, Any]]:
+def _rows(state: ORMExecuteState) -> list[Mapping[str, Any]]:
     params = state.parameters
-    return list(params) if isinstance(params, list | tuple) else [params] if params else []
+    if isinstance(params, list | tuple):
+        return list(params)
+    return [cast(Mapping[str, Any], params)] if params else []  # one row's parameters (or none)
 
 
 def _named(where: sa.ColumnElement[Any] | None, column: sa.Column[Any]) -> set[Any] | None:
@@ -125,7 +139,7 @@ def _named(where: sa.ColumnElement[Any] | None, column: sa.Column[Any]) -> set[A
             if clause.operator is operators.eq:
                 return {clause.right.value}
             if clause.operator is operators.in_op and clause.right.expanding:
-                return set(clause.right.value)
+                return set(cast(Iterable[Any], clause.right.value))  # an expanding IN binds its list
     return None
 
 
@@ -137,7 +151,7 @@ def _keys(state: ORMExecuteState, table: sa.Table, name: str) -> set[Any]:
         if not rows or any(name not in row for row in rows):
             raise TypeError(f"A bulk INSERT into {table.name} must pass its rows as parameters (the search queue reads them).")
         return {row[name] for row in rows}
-    where = statement.whereclause  # type: ignore[attr-defined]
+    where = statement.whereclause  # type: ignore[attr-defined]  # an UPDATE or a DELETE: an INSERT returned above
     if rows and where is None:  # an UPDATE or DELETE by primary key, one row each
         if all(name in row for row in rows):
             return {row[name] for row in rows}
@@ -195,7 +209,7 @@ def _queue_statement(state: ORMExecuteState) -> None:
 
 
 def _linked(ids: Sequence[str]) -> sa.Select[Any]:
-    table = Note.__table__  # type: ignore[attr-defined]
+    table = table_of(Note)
     return sa.select(table.c.id, *(table.c[c] for c in LINKED_COLUMNS)).where(table.c.id.in_(ids))
 
 
@@ -207,11 +221,11 @@ def _write_queue(session: Session) -> None:
         enqueue(session, changed, dependents=True)
     unwritten = session.info.pop(UNWRITTEN, None)
     if unwritten:
-        session.execute(sa.insert(SearchQueue.__table__), [  # type: ignore[attr-defined]
+        session.execute(sa.insert(table_of(SearchQueue)), [
             {"note_id": note_id, "dependents": dependents} for note_id, dependents in unwritten.items()])
 
 
-def _forget(session: Session, _previous) -> None:  # type: ignore[no-untyped-def]
+def _forget(session: Session, _previous: SessionTransaction) -> None:
     session.info.pop(PENDING, None)
     session.info.pop(UNWRITTEN, None)
     session.info.pop(LINKED_BEFORE, None)

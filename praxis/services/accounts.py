@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta, timezone
-from typing import NamedTuple
+from datetime import UTC, datetime, timedelta
+from typing import Any, NamedTuple, cast
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from praxis import passwords, policy, text
 from praxis.citation.names import Person, person
@@ -18,10 +18,11 @@ from praxis.db import engine_of, writer
 from praxis.errors import Conflict, Invalid, NotFound, NotSignedIn
 from praxis.i18n import N_
 from praxis.markdown import slugify
-from praxis.models import AuthToken, LoginFailure, User, utcnow
+from praxis.models import AuthToken, LoginFailure, User, pk, utcnow
 from praxis.schemas import ProfileUpdate, RegisterRequest, UserCreate, UserRead, UserSuggestion
 from praxis.services import limits
 from praxis.services.urls import user_url
+
 
 def _hasher(session: Session) -> PasswordHasher:
     return passwords.hasher(site_settings(session))  # at the site's cost; building it hashes nothing
@@ -90,9 +91,9 @@ def sign_in(*, session: Session, username: str, password: str, address: str) -> 
             user.password_hash = hasher.hash(password)
             session.add(user)
         # Only this address's own slips are forgotten: others' failures keep slowing them.
-        session.execute(sa.delete(LoginFailure).where(LoginFailure.account == account, LoginFailure.address == address))  # type: ignore[arg-type]
+        session.execute(sa.delete(LoginFailure).where(col(LoginFailure.account) == account, col(LoginFailure.address) == address))
         return user
-    session.execute(sa.delete(LoginFailure).where(LoginFailure.created_at < now - limits.WINDOW))  # type: ignore[arg-type]
+    session.execute(sa.delete(LoginFailure).where(col(LoginFailure.created_at) < now - limits.WINDOW))
     session.add(LoginFailure(account=account, address=address, created_at=now))
     session.flush()
     raise NotSignedIn(BAD_CREDENTIALS, keep_writes=True)
@@ -125,7 +126,7 @@ def change_password(*, session: Session, actor: User | None, current: str, new: 
     keep = _digest(keep_token) if keep_token else ""
     session.execute(
         sa.update(AuthToken)
-        .where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None), AuthToken.token_hash != keep)  # type: ignore[union-attr,arg-type]
+        .where(col(AuthToken.user_id) == user.id, col(AuthToken.revoked_at).is_(None), col(AuthToken.token_hash) != keep)
         .values(revoked_at=now)
     )
 
@@ -141,7 +142,7 @@ def set_active(*, session: Session, actor: User | None, username: str, active: b
     session.add(user)
     if not active:
         session.execute(
-            sa.update(AuthToken).where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None)).values(revoked_at=utcnow())  # type: ignore[union-attr,arg-type]
+            sa.update(AuthToken).where(col(AuthToken.user_id) == user.id, col(AuthToken.revoked_at).is_(None)).values(revoked_at=utcnow())
         )
     session.flush()
     return user
@@ -169,7 +170,7 @@ def profile_for(*, session: Session, name: str, create: bool = True) -> User:
     user = get_user(session, name)
     if user:
         return user
-    user = session.exec(select(User).where(User.display_name == name).order_by(User.id)).first()
+    user = session.exec(select(User).where(User.display_name == name).order_by(col(User.id))).first()
     if user:
         return user
     base = (slugify(name, max_length=56) or "auteur").replace("-", ".")
@@ -200,7 +201,7 @@ def issue_token(*, session: Session, user: User, kind: str, name: str | None = N
     the site: PRAXIS_SESSION_DAYS, PRAXIS_API_TOKEN_DAYS); only its digest is stored."""
     raw = secrets.token_urlsafe(32)
     expires = utcnow() + (timedelta(days=days) if days else lifetime(session, kind))
-    session.add(AuthToken(user_id=user.id, kind=kind, token_hash=_digest(raw), name=name, expires_at=expires))
+    session.add(AuthToken(user_id=pk(user.id), kind=kind, token_hash=_digest(raw), name=name, expires_at=expires))
     session.flush()
     return IssuedToken(raw, expires)
 
@@ -221,8 +222,8 @@ def lifetime(session: Session, kind: str) -> timedelta:
 def unexpired(session: Session, kind: str, now: datetime) -> sa.ColumnElement[bool]:
     """Tokens of `kind` still within their expiry, or within their kind's lifetime when they have none."""
     return sa.or_(
-        AuthToken.expires_at > now,  # type: ignore[operator]
-        sa.and_(AuthToken.expires_at.is_(None), AuthToken.created_at > now - lifetime(session, kind)),  # type: ignore[union-attr,operator]
+        col(AuthToken.expires_at) > now,
+        sa.and_(col(AuthToken.expires_at).is_(None), col(AuthToken.created_at) > now - lifetime(session, kind)),
     )
 
 
@@ -238,28 +239,28 @@ LAST_USED_STEP = timedelta(hours=1)
 
 def user_for_token(*, session: Session, token: str, kind: str) -> User | None:
     """The active user a live (unrevoked, unexpired) token belongs to, or None."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     row = session.exec(
         select(User, AuthToken.id, AuthToken.last_used_at)
-        .join(AuthToken, AuthToken.user_id == User.id)  # type: ignore[arg-type]
+        .join(AuthToken, col(AuthToken.user_id) == User.id)
         .where(
             AuthToken.token_hash == _digest(token),
             AuthToken.kind == kind,
-            AuthToken.revoked_at.is_(None),  # type: ignore[union-attr]
+            col(AuthToken.revoked_at).is_(None),
             unexpired(session, kind, now),
-            User.is_active.is_(True),  # type: ignore[attr-defined]
+            col(User.is_active).is_(True),
         )
     ).first()
     if row is None:
         return None
     user, token_id, last_used = row
     if kind == "api" and (last_used is None or last_used <= now - LAST_USED_STEP):
-        _stamp_used(session, token_id, now)
+        _stamp_used(session, pk(token_id), now)
     return user
 
 
 def _stamp_used(session: Session, token_id: int, now: datetime) -> None:
-    stamp = sa.update(AuthToken).where(AuthToken.id == token_id).values(last_used_at=now)  # type: ignore[arg-type]
+    stamp = sa.update(AuthToken).where(col(AuthToken.id) == token_id).values(last_used_at=now)
     engine = engine_of(session)
     if engine is None or session.bind is not engine:
         session.execute(stamp)  # a writing request: the stamp commits with it
@@ -274,11 +275,12 @@ def _stamp_used(session: Session, token_id: int, now: datetime) -> None:
 
 def revoke_token(*, session: Session, token: str) -> bool:
     """Revoke a token; True if it was live."""
-    result = session.execute(
+    # An UPDATE answers with a cursor result, which counts the rows it changed.
+    result = cast(sa.CursorResult[Any], session.execute(
         sa.update(AuthToken)
-        .where(AuthToken.token_hash == _digest(token), AuthToken.revoked_at.is_(None))  # type: ignore[union-attr]
+        .where(col(AuthToken.token_hash) == _digest(token), col(AuthToken.revoked_at).is_(None))
         .values(revoked_at=utcnow())
-    )
+    ))
     return bool(result.rowcount)
 
 
@@ -339,13 +341,13 @@ def suggest_people(*, session: Session, actor: User | None, q: str, limit: int =
         return []
     like = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     name = sa.func.lower(User.display_name)
-    by_username = User.username.like(f"{like}%", escape="\\")  # type: ignore[attr-defined]
+    by_username = col(User.username).like(f"{like}%", escape="\\")
     rows = session.exec(
         select(User.username, User.display_name)
-        .where(User.is_active.is_(True))  # type: ignore[attr-defined]
+        .where(col(User.is_active).is_(True))
         .where(sa.or_(by_username, name.like(f"{like}%", escape="\\"), name.like(f"% {like}%", escape="\\")))
         # The username itself, then usernames that start with it, then names that do.
-        .order_by(User.username != text, sa.case((by_username, 0), else_=1), User.username)
+        .order_by(col(User.username) != text, sa.case((by_username, 0), else_=1), User.username)
         .limit(limit)
     ).all()
     return [UserSuggestion(username=u, display_name=d) for u, d in rows]

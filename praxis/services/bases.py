@@ -10,12 +10,12 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.errors import Conflict, Invalid, NotFound
 from praxis.i18n import N_
-from praxis.models import BaseCarnet, BaseManager, Carnet, KnowledgeBase, User, utcnow
+from praxis.models import BaseCarnet, BaseManager, Carnet, KnowledgeBase, User, pk, utcnow
 from praxis.schemas import (
     BaseCarnetAdd,
     BaseCreate,
@@ -59,9 +59,9 @@ def visible_carnets_of(session: Session, actor: policy.Actor, base_id: str) -> l
     """The base's carnets the actor may see, in the base's order."""
     return list(session.exec(
         select(Carnet)
-        .join(BaseCarnet, BaseCarnet.carnet_id == Carnet.id)  # type: ignore[arg-type]
+        .join(BaseCarnet, col(BaseCarnet.carnet_id) == Carnet.id)
         .where(BaseCarnet.base_id == base_id, policy.visible_carnets(actor))
-        .order_by(BaseCarnet.position, BaseCarnet.added_at, Carnet.id)
+        .order_by(col(BaseCarnet.position), col(BaseCarnet.added_at), col(Carnet.id))
     ))
 
 
@@ -81,7 +81,7 @@ def updated_for(session: Session, actor: policy.Actor, base_id: str) -> datetime
 def _managers(session: Session, base_id: str, actor: policy.Actor, manager: bool) -> list[MemberRead]:
     rows = session.exec(
         select(User.username, User.display_name)
-        .join(BaseManager, BaseManager.user_id == User.id)  # type: ignore[arg-type]
+        .join(BaseManager, col(BaseManager.user_id) == User.id)
         .where(BaseManager.base_id == base_id)
         .order_by(User.display_name)
     ).all()
@@ -122,8 +122,8 @@ def list_bases(*, session: Session, actor: policy.Actor) -> list[BaseSummary]:
     rows = list(session.exec(select(KnowledgeBase).where(policy.visible_bases(actor)).order_by(KnowledgeBase.title, KnowledgeBase.id)))
     counts = dict(session.exec(
         select(BaseCarnet.base_id, sa.func.count())
-        .join(Carnet, Carnet.id == BaseCarnet.carnet_id)  # type: ignore[arg-type]
-        .where(BaseCarnet.base_id.in_([b.id for b in rows]), policy.visible_carnets(actor))  # type: ignore[attr-defined]
+        .join(Carnet, col(Carnet.id) == BaseCarnet.carnet_id)
+        .where(col(BaseCarnet.base_id).in_([b.id for b in rows]), policy.visible_carnets(actor))
         .group_by(BaseCarnet.base_id)
     ).all())
     return [
@@ -144,7 +144,7 @@ def create(*, session: Session, actor: policy.Actor, data: BaseCreate) -> BaseRe
     )
     session.add(base)
     session.flush()
-    session.add(BaseManager(base_id=base.id, user_id=actor.id))
+    session.add(BaseManager(base_id=base.id, user_id=pk(actor.id)))
     session.flush()
     return read(session=session, actor=actor, base_id=base.id)
 
@@ -194,7 +194,7 @@ def add_carnet(*, session: Session, actor: policy.Actor, base_id: str, data: Bas
         raise Invalid(f"Unknown carnet: {data.carnet_id}.", field="carnet_id")
     if session.get(BaseCarnet, (base.id, carnet.id)) is not None:
         raise Conflict("This carnet is already in the base.", text=N_("Ce carnet est déjà dans cette base."))
-    rows = list(session.exec(select(BaseCarnet).where(BaseCarnet.base_id == base.id).order_by(BaseCarnet.position, BaseCarnet.added_at)))
+    rows = list(session.exec(select(BaseCarnet).where(BaseCarnet.base_id == base.id).order_by(col(BaseCarnet.position), col(BaseCarnet.added_at))))
     link = BaseCarnet(base_id=base.id, carnet_id=carnet.id, added_by_id=actor.id if actor else None)
     rows.insert(len(rows) if data.position is None else min(data.position, len(rows)), link)
     for index, row in enumerate(rows):
@@ -207,7 +207,7 @@ def add_carnet(*, session: Session, actor: policy.Actor, base_id: str, data: Bas
 def remove_carnet(*, session: Session, actor: policy.Actor, base_id: str, carnet_id: str) -> None:
     base = load_managed(session, actor, base_id)
     found = session.exec(
-        select(BaseCarnet, Carnet).join(Carnet, Carnet.id == BaseCarnet.carnet_id)  # type: ignore[arg-type]
+        select(BaseCarnet, Carnet).join(Carnet, col(Carnet.id) == BaseCarnet.carnet_id)
         .where(BaseCarnet.base_id == base.id, BaseCarnet.carnet_id == carnet_id, policy.visible_carnets(actor))
     ).first() if is_note_id(carnet_id) else None
     if found is None:  # a carnet the manager may not see is not theirs to take out
@@ -224,7 +224,7 @@ def add_manager(*, session: Session, actor: policy.Actor, base_id: str, username
     if user is None:
         raise Invalid(f"Unknown user: {username}.", field="username")
     if session.get(BaseManager, (base.id, user.id)) is None:
-        session.add(BaseManager(base_id=base.id, user_id=user.id))
+        session.add(BaseManager(base_id=base.id, user_id=pk(user.id)))
     _touch(session, base)
     return read(session=session, actor=actor, base_id=base.id)
 

@@ -12,17 +12,16 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.errors import Invalid, NotFound
 from praxis.markdown import excerpt as html_excerpt
 from praxis.markdown import render
-from praxis.models import BaseCarnet, Carnet, CarnetEntry, CarnetMember, KnowledgeBase, Note, User, utcnow
+from praxis.models import BaseCarnet, Carnet, CarnetEntry, CarnetMember, KnowledgeBase, Note, User, pk, utcnow
 from praxis.schemas import (
     AxisCreate,
     BaseRef,
-    CategoryRemoval,
     CarnetCreate,
     CarnetMemberRead,
     CarnetPage,
@@ -30,13 +29,12 @@ from praxis.schemas import (
     CarnetRead,
     CarnetSummary,
     CarnetUpdate,
+    CategoryRemoval,
     is_note_id,
 )
 from praxis.services import categories, communities, entries, links
 from praxis.services.notes import new_id
 from praxis.services.urls import base_url, carnet_url, user_url
-
-
 
 # --- loading and rights ----------------------------------------------------------------------
 
@@ -100,20 +98,20 @@ def seen_change(
     A CASE, since SQLite's max() and PostgreSQL's greatest() disagree on NULL (nothing seen)."""
     last_added = (
         select(sa.func.max(added_at))
-        .join(item, item.id == item_id)  # type: ignore[arg-type]
+        .join(item, item.id == item_id)
         .where(owner == collection.id, visible)
         .correlate(collection)
         .scalar_subquery()
     )
-    return sa.case((last_added > collection.updated_at, last_added), else_=collection.updated_at)  # type: ignore[operator]
+    return sa.case((last_added > collection.updated_at, last_added), else_=collection.updated_at)
 
 
 def updated_for(session: Session, actor: policy.Actor, carnet_ids: Sequence[str]) -> dict[str, datetime]:
     """Each carnet's `seen_updated_at` for `actor`."""
     if not carnet_ids:
         return {}
-    rows = session.exec(select(Carnet.id, seen_updated_at(actor)).where(Carnet.id.in_(list(carnet_ids)))).all()  # type: ignore[attr-defined,call-overload]
-    return dict(rows)  # type: ignore[arg-type]
+    rows = session.exec(select(Carnet.id, seen_updated_at(actor)).where(col(Carnet.id).in_(list(carnet_ids)))).all()
+    return dict(rows)
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -132,12 +130,12 @@ def rendered(session: Session, actor: policy.Actor, text: str) -> str:
 def members_of(session: Session, carnet_id: str, actor: policy.Actor = None, role: str | None = None) -> list[CarnetMemberRead]:
     rows = session.exec(
         select(User.id, User.username, User.display_name, CarnetMember.role)
-        .join(CarnetMember, CarnetMember.user_id == User.id)  # type: ignore[arg-type]
+        .join(CarnetMember, col(CarnetMember.user_id) == User.id)
         .where(CarnetMember.carnet_id == carnet_id)
-        .order_by(CarnetMember.role.desc(), User.display_name)  # type: ignore[attr-defined]
+        .order_by(col(CarnetMember.role).desc(), User.display_name)
     ).all()
     managers = sum(1 for *_, r in rows if r == "manager")
-    return [CarnetMemberRead(username=u, display_name=d, role=r, url=user_url(session, u),  # type: ignore[arg-type]  # role is one of the two in the table
+    return [CarnetMemberRead(username=u, display_name=d, role=r, url=user_url(session, u),
                              can_remove=policy.can_remove_carnet_member(actor, role, i, last_manager=r == "manager" and managers == 1))
             for i, u, d, r in rows]
 
@@ -145,7 +143,7 @@ def members_of(session: Session, carnet_id: str, actor: policy.Actor = None, rol
 def bases_of(session: Session, actor: policy.Actor, carnet_id: str) -> list[BaseRef]:
     rows = session.exec(
         select(KnowledgeBase.id, KnowledgeBase.title)
-        .join(BaseCarnet, BaseCarnet.base_id == KnowledgeBase.id)  # type: ignore[arg-type]
+        .join(BaseCarnet, col(BaseCarnet.base_id) == KnowledgeBase.id)
         .where(BaseCarnet.carnet_id == carnet_id, policy.visible_bases(actor))
         .order_by(KnowledgeBase.title)
     ).all()
@@ -206,7 +204,7 @@ def list_carnets(
     (`member`: those someone curates)."""
     where = [policy.visible_carnets(actor)]
     if member is not None:
-        where.append(Carnet.id.in_(select(CarnetMember.carnet_id).where(CarnetMember.user_id == member.id)))  # type: ignore[attr-defined]
+        where.append(col(Carnet.id).in_(select(CarnetMember.carnet_id).where(CarnetMember.user_id == member.id)))
     total = session.exec(select(sa.func.count()).select_from(Carnet).where(*where)).one()
     rows = list(session.exec(
         select(Carnet).where(*where).order_by(seen_updated_at(actor).desc(), Carnet.id)
@@ -221,7 +219,7 @@ def contributable(*, session: Session, actor: policy.Actor) -> list[Carnet]:
         return []
     query = select(Carnet).order_by(Carnet.title)
     if not policy.is_admin(actor):
-        query = query.where(Carnet.id.in_(select(CarnetMember.carnet_id).where(CarnetMember.user_id == actor.id)))  # type: ignore[attr-defined,union-attr]
+        query = query.where(col(Carnet.id).in_(select(CarnetMember.carnet_id).where(CarnetMember.user_id == actor.id)))
     return list(session.exec(query))
 
 
@@ -239,7 +237,7 @@ def create(*, session: Session, actor: policy.Actor, data: CarnetCreate) -> Carn
     )
     session.add(carnet)
     session.flush()
-    session.add(CarnetMember(carnet_id=carnet.id, user_id=actor.id, role="manager"))
+    session.add(CarnetMember(carnet_id=carnet.id, user_id=pk(actor.id), role="manager"))
     for axis in data.axes:
         categories.add_axis(session, carnet, axis)
     session.flush()
@@ -277,7 +275,7 @@ def set_member(*, session: Session, actor: policy.Actor, carnet_id: str, usernam
         raise Invalid(f"Unknown user: {username}.", field="username")
     member = session.get(CarnetMember, (carnet.id, user.id))
     if member is None:
-        session.add(CarnetMember(carnet_id=carnet.id, user_id=user.id, role=role))
+        session.add(CarnetMember(carnet_id=carnet.id, user_id=pk(user.id), role=role))
     else:
         if member.role == "manager" and role != "manager":
             _keep_a_manager(session, carnet.id)

@@ -8,21 +8,21 @@ from __future__ import annotations
 from collections.abc import Container, Sequence
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.errors import Invalid, NotFound
 from praxis.markdown import fold
-from praxis.models import Carnet, CarnetAxis, CarnetCategory, CarnetEntry, EntryCategory, Note
+from praxis.models import Carnet, CarnetAxis, CarnetCategory, CarnetEntry, EntryCategory, Note, pk
 from praxis.schemas import MAX_AXES, MAX_CATEGORIES, AxisCreate, CategoryRemoval
 from praxis.services import memberships
 
 
 def axes_of(session: Session, carnet_id: str) -> list[tuple[CarnetAxis, list[CarnetCategory]]]:
     """The carnet's axes in order, each with its categories in order."""
-    axes = session.exec(select(CarnetAxis).where(CarnetAxis.carnet_id == carnet_id).order_by(CarnetAxis.position, CarnetAxis.id)).all()
+    axes = session.exec(select(CarnetAxis).where(CarnetAxis.carnet_id == carnet_id).order_by(col(CarnetAxis.position), col(CarnetAxis.id))).all()
     cats = session.exec(
-        select(CarnetCategory).where(CarnetCategory.carnet_id == carnet_id).order_by(CarnetCategory.position, CarnetCategory.id)
+        select(CarnetCategory).where(CarnetCategory.carnet_id == carnet_id).order_by(col(CarnetCategory.position), col(CarnetCategory.id))
     ).all()
     return [(axis, [c for c in cats if c.axis_id == axis.id]) for axis in axes]
 
@@ -83,7 +83,7 @@ def rename_axis(session: Session, carnet: Carnet, axis_id: int, name: str) -> No
 def delete_axis(session: Session, carnet: Carnet, axis_id: int) -> None:
     """Delete a category list and its categories; the notes filed under them stay in the carnet."""
     axis = load_axis(session, carnet, axis_id)
-    session.execute(sa.delete(CarnetCategory).where(CarnetCategory.axis_id == axis.id))  # type: ignore[arg-type]
+    session.execute(sa.delete(CarnetCategory).where(col(CarnetCategory.axis_id) == axis.id))
     session.delete(axis)
     session.flush()
     for position, (other, _) in enumerate(axes_of(session, carnet.id)):
@@ -97,7 +97,7 @@ def add_category(session: Session, carnet: Carnet, axis: CarnetAxis, name: str) 
     if count >= MAX_CATEGORIES:
         raise Invalid(f"A category list has at most {MAX_CATEGORIES} categories.", field="categories")
     key = check_free(_taken(session, carnet.id), name)
-    category = CarnetCategory(carnet_id=carnet.id, axis_id=axis.id, position=count, name=name, name_key=key)
+    category = CarnetCategory(carnet_id=carnet.id, axis_id=pk(axis.id), position=count, name=name, name_key=key)
     session.add(category)
     session.flush()
     return category
@@ -130,7 +130,7 @@ def rename(session: Session, carnet: Carnet, name: str, new_name: str) -> Carnet
 def filed_count(session: Session, actor: policy.Actor, category_id: int) -> int:
     """How many notes the actor may see are filed under a category."""
     return session.exec(
-        select(sa.func.count()).select_from(EntryCategory).join(Note, Note.id == EntryCategory.note_id)  # type: ignore[arg-type]
+        select(sa.func.count()).select_from(EntryCategory).join(Note, col(Note.id) == EntryCategory.note_id)
         .where(EntryCategory.category_id == category_id, policy.visible_notes(actor))
     ).one()
 
@@ -140,7 +140,7 @@ def delete(session: Session, actor: policy.Actor, carnet: Carnet, name: str, rem
     same list ("move"), or leave the carnet ("remove"); with notes filed under it, the choice
     must be made."""
     category = load(session, carnet, name)
-    filed = filed_count(session, actor, category.id)  # the notes the manager may see: others stay, uncategorised
+    filed = filed_count(session, actor, pk(category.id))  # the notes the manager may see: others stay, uncategorised
     if filed and removal is None:
         raise Invalid(
             f"{filed} note(s) are filed under '{category.name}': say what becomes of them "
@@ -154,13 +154,13 @@ def delete(session: Session, actor: policy.Actor, carnet: Carnet, name: str, rem
         if target is None or target.axis_id != category.axis_id or target.id == category.id:
             raise Invalid("Move the notes to another category of the same list.", field="to")
         for note_id in session.exec(filed_notes).all():
-            session.add(EntryCategory(carnet_id=carnet.id, note_id=note_id, category_id=target.id))
+            session.add(EntryCategory(carnet_id=carnet.id, note_id=note_id, category_id=pk(target.id)))
     elif choice.notes == "remove":  # the notes the manager sees leave; others only lose the category
-        seen = filed_notes.where(EntryCategory.note_id.in_(select(Note.id).where(policy.visible_notes(actor))))  # type: ignore[attr-defined]
+        seen = filed_notes.where(col(EntryCategory.note_id).in_(select(Note.id).where(policy.visible_notes(actor))))
         session.execute(
-            sa.delete(CarnetEntry).where(CarnetEntry.carnet_id == carnet.id, CarnetEntry.note_id.in_(seen))  # type: ignore[arg-type,attr-defined]
+            sa.delete(CarnetEntry).where(col(CarnetEntry.carnet_id) == carnet.id, col(CarnetEntry.note_id).in_(seen))
         )
-    session.execute(sa.delete(EntryCategory).where(EntryCategory.category_id == category.id))  # type: ignore[arg-type]
+    session.execute(sa.delete(EntryCategory).where(col(EntryCategory.category_id) == category.id))
     session.delete(category)
     session.flush()
     if choice.notes == "remove":
@@ -197,8 +197,8 @@ def choose(known: dict[str, CarnetCategory], names: Sequence[str]) -> list[Carne
 def file_entry(session: Session, carnet_id: str, note_id: str, chosen: Sequence[CarnetCategory]) -> None:
     """Set a note's categories in one carnet."""
     session.execute(
-        sa.delete(EntryCategory).where(EntryCategory.carnet_id == carnet_id, EntryCategory.note_id == note_id)  # type: ignore[arg-type]
+        sa.delete(EntryCategory).where(col(EntryCategory.carnet_id) == carnet_id, col(EntryCategory.note_id) == note_id)
     )
     for category in chosen:
-        session.add(EntryCategory(carnet_id=carnet_id, note_id=note_id, category_id=category.id))
+        session.add(EntryCategory(carnet_id=carnet_id, note_id=note_id, category_id=pk(category.id)))
     session.flush()

@@ -9,15 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import TypedDict
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from praxis import i18n, policy
 from praxis.citation import Person, Work, cite
 from praxis.config import site_settings
 from praxis.errors import Invalid
 from praxis.models import User
-from praxis.schemas import BaseRead, CarnetQuery, CarnetRead, CitationQuery, CitationRead, NoteQuery, NoteRead, RevisionRead
+from praxis.schemas import (
+    BaseRead,
+    CarnetQuery,
+    CarnetRead,
+    CitationQuery,
+    CitationRead,
+    NoteQuery,
+    NoteRead,
+    RevisionRead,
+)
 from praxis.services import accounts, bases, carnets, fields
 from praxis.services import notes as note_service
 from praxis.services import revisions as revision_service
@@ -34,11 +44,18 @@ def _day(session: Session, when: datetime | None) -> date | None:
 
 def _people(session: Session, usernames: Sequence[str]) -> tuple[Person, ...]:
     """The people named, in that order, as citations name them."""
-    found = {u.username: u for u in session.exec(select(User).where(User.username.in_(list(usernames))))}  # type: ignore[attr-defined]
+    found = {u.username: u for u in session.exec(select(User).where(col(User.username).in_(list(usernames))))}
     return tuple(accounts.cited_person(found[name]) for name in usernames if name in found)
 
 
-def _site(session: Session) -> dict[str, str]:
+class _Site(TypedDict):
+    """What every work says of the site that publishes it."""
+
+    site_name: str
+    language: str
+
+
+def _site(session: Session) -> _Site:
     return {"site_name": site_settings(session).site_name, "language": i18n.site_language(session)}
 
 

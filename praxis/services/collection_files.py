@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import TypeAdapter
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.db import insert_rows, row_of
@@ -29,6 +29,7 @@ from praxis.models import (
     EntryCategory,
     KnowledgeBase,
     User,
+    pk,
     utcnow,
 )
 from praxis.schemas import AxisCreate, CarnetSort, Markdown, Title, is_note_id
@@ -127,17 +128,17 @@ def write_carnet(session: Session, checked: CarnetFile) -> bool:
         carnet = Carnet(id=common.id, title=common.title)
     else:  # the file is the whole truth of the carnet: what it no longer lists goes
         for table in (CarnetEntry, CarnetAxis, CarnetMember):
-            session.execute(sa.delete(table).where(table.carnet_id == carnet.id))  # type: ignore[attr-defined]
+            session.execute(sa.delete(table).where(col(table.carnet_id) == carnet.id))
     carnet.title, carnet.description, carnet.guide, carnet.sort = common.title, common.description, checked.guide, checked.sort
     carnet.visibility, carnet.community_id = common.visibility, common.community_id
     carnet.created_at = common.created or carnet.created_at
     session.add(carnet)
     session.flush()
     for user in common.managers:
-        session.add(CarnetMember(carnet_id=carnet.id, user_id=user.id, role="manager"))
+        session.add(CarnetMember(carnet_id=carnet.id, user_id=pk(user.id), role="manager"))
     for user in checked.contributors:
         if user not in common.managers:
-            session.add(CarnetMember(carnet_id=carnet.id, user_id=user.id, role="contributor"))
+            session.add(CarnetMember(carnet_id=carnet.id, user_id=pk(user.id), role="contributor"))
     for axis in checked.axes:
         categories.add_axis(session, carnet, axis)
     _write_entries(session, carnet, checked.entries)
@@ -196,14 +197,14 @@ def carnet_file(session: Session, carnet: Carnet, note_ids: set[str]) -> tuple[d
     """The front matter and body of a carnet's file, listing the memberships of `note_ids`."""
     tz = fields.timezone(session)
     members = session.exec(
-        select(CarnetMember, User).join(User, User.id == CarnetMember.user_id)  # type: ignore[arg-type]
+        select(CarnetMember, User).join(User, col(User.id) == CarnetMember.user_id)
         .where(CarnetMember.carnet_id == carnet.id).order_by(User.username)
     ).all()
-    people = {u.id: u for u in session.exec(select(User).where(User.id.in_(  # type: ignore[union-attr]
+    people = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(
         select(CarnetEntry.added_by_id).where(CarnetEntry.carnet_id == carnet.id))))}
     entries = session.exec(
         select(CarnetEntry).where(CarnetEntry.carnet_id == carnet.id)
-        .order_by(CarnetEntry.position, CarnetEntry.added_at, CarnetEntry.note_id)  # type: ignore[arg-type]
+        .order_by(col(CarnetEntry.position), col(CarnetEntry.added_at), col(CarnetEntry.note_id))
     ).all()
     filed = memberships.categories_of(session, [carnet.id], [e.note_id for e in entries])
     meta: dict[str, Any] = {
@@ -249,14 +250,14 @@ def import_base(session: Session, meta: dict, body: str, where: str, coming: Col
         base = KnowledgeBase(id=common.id, title=common.title)
     else:
         for table in (BaseCarnet, BaseManager):
-            session.execute(sa.delete(table).where(table.base_id == base.id))  # type: ignore[attr-defined]
+            session.execute(sa.delete(table).where(col(table.base_id) == base.id))
     base.title, base.description, base.visibility, base.community_id = common.title, common.description, common.visibility, common.community_id
     base.created_at = common.created or base.created_at
     base.updated_at = common.updated or utcnow()
     session.add(base)
     session.flush()
     for user in common.managers:
-        session.add(BaseManager(base_id=base.id, user_id=user.id))
+        session.add(BaseManager(base_id=base.id, user_id=pk(user.id)))
     for position, carnet_id in enumerate(dict.fromkeys(carnet_ids)):
         # Gathered no later than the base's date, which the file gives (`bases.seen_updated_at`).
         session.add(BaseCarnet(base_id=base.id, carnet_id=carnet_id, position=position, added_at=base.updated_at))
@@ -267,11 +268,11 @@ def import_base(session: Session, meta: dict, body: str, where: str, coming: Col
 def base_file(session: Session, base: KnowledgeBase, actor: policy.Actor) -> tuple[dict, str]:
     tz = fields.timezone(session)
     managers = session.exec(
-        select(User).join(BaseManager, BaseManager.user_id == User.id).where(BaseManager.base_id == base.id).order_by(User.username)  # type: ignore[arg-type]
+        select(User).join(BaseManager, col(BaseManager.user_id) == User.id).where(BaseManager.base_id == base.id).order_by(User.username)
     ).all()
     carnet_ids = session.exec(
-        select(Carnet.id).join(BaseCarnet, BaseCarnet.carnet_id == Carnet.id)  # type: ignore[arg-type]
-        .where(BaseCarnet.base_id == base.id, policy.visible_carnets(actor)).order_by(BaseCarnet.position, BaseCarnet.added_at)
+        select(Carnet.id).join(BaseCarnet, col(BaseCarnet.carnet_id) == Carnet.id)
+        .where(BaseCarnet.base_id == base.id, policy.visible_carnets(actor)).order_by(col(BaseCarnet.position), col(BaseCarnet.added_at))
     ).all()
     meta: dict[str, Any] = {
         "id": base.id, "kind": "base", "title": base.title, "visibility": base.visibility,

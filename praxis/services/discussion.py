@@ -10,13 +10,13 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.errors import Conflict, Invalid, NotFound
 from praxis.i18n import N_
 from praxis.markdown import render
-from praxis.models import Comment, CommentEdit, Note, User, utcnow
+from praxis.models import Comment, CommentEdit, Note, User, pk, utcnow
 from praxis.schemas import (
     AuthorRead,
     CommentCreate,
@@ -104,8 +104,8 @@ def _with_live_descendants(ordered: list[tuple[Comment, int]]) -> set[str]:
 def _people(session: Session, ids: set[int]) -> dict[int, AuthorRead]:
     if not ids:
         return {}
-    rows = session.exec(select(User.id, User.username, User.display_name).where(User.id.in_(ids))).all()  # type: ignore[union-attr]
-    return {i: AuthorRead(username=u, display_name=d, url=user_url(session, u)) for i, u, d in rows}
+    rows = session.exec(select(User.id, User.username, User.display_name).where(col(User.id).in_(ids))).all()
+    return {pk(i): AuthorRead(username=u, display_name=d, url=user_url(session, u)) for i, u, d in rows}
 
 
 def _edits(session: Session, comment_ids: list[str]) -> dict[str, list[CommentEditRead]]:
@@ -113,7 +113,7 @@ def _edits(session: Session, comment_ids: list[str]) -> dict[str, list[CommentEd
     if not comment_ids:
         return out
     rows = session.exec(
-        select(CommentEdit).where(CommentEdit.comment_id.in_(comment_ids)).order_by(CommentEdit.replaced_at.desc())  # type: ignore[attr-defined]
+        select(CommentEdit).where(col(CommentEdit.comment_id).in_(comment_ids)).order_by(col(CommentEdit.replaced_at).desc())
     )
     for edit in rows:
         out.setdefault(edit.comment_id, []).append(CommentEditRead(body=edit.body, written_at=edit.written_at))
@@ -188,7 +188,7 @@ def create(*, session: Session, actor: policy.Actor, note_id: str, data: Comment
         if parent.hidden_at is not None:  # a moderator took it out of the discussion: no one answers it, no one is told
             raise Conflict("The comment answered is hidden: it can no longer be replied to.",
                            text=N_("Ce commentaire a été masqué : on ne peut plus y répondre."))
-    limits.check(session, Comment.created_at, Comment.author_id == actor.id, limit=RATE_LIMIT, window=RATE_WINDOW, what="comments",
+    limits.check(session, col(Comment.created_at), col(Comment.author_id) == actor.id, limit=RATE_LIMIT, window=RATE_WINDOW, what="comments",
                  text=N_("Trop de commentaires en peu de temps : réessayez plus tard."))
     comment = Comment(id=secrets.token_urlsafe(9), note_id=note.id, parent_id=data.parent_id, author_id=actor.id,
                       body=data.body, html=_rendered(session, data.body))
@@ -206,8 +206,8 @@ def update(*, session: Session, actor: policy.Actor, comment_id: str, data: Comm
     """Its author rewrites a comment: it is marked as edited, and what it said is kept."""
     comment, note, author_ids = _load_comment(session, actor, comment_id)
     policy.ensure_can_edit_comment(actor, comment, note)
-    edited_by_actor = CommentEdit.comment_id.in_(select(Comment.id).where(Comment.author_id == comment.author_id))  # type: ignore[attr-defined]
-    limits.check(session, CommentEdit.replaced_at, edited_by_actor, limit=EDIT_LIMIT, window=RATE_WINDOW, what="edits",
+    edited_by_actor = col(CommentEdit.comment_id).in_(select(Comment.id).where(Comment.author_id == comment.author_id))
+    limits.check(session, col(CommentEdit.replaced_at), edited_by_actor, limit=EDIT_LIMIT, window=RATE_WINDOW, what="edits",
                  text=N_("Trop de modifications de commentaires en peu de temps : réessayez plus tard."))
     if data.body != comment.body:
         now = utcnow()
@@ -223,7 +223,7 @@ def delete(*, session: Session, actor: policy.Actor, comment_id: str) -> None:
     """Its author deletes a comment: its words and earlier versions go; a reply keeps its place."""
     comment, _, _ = _load_comment(session, actor, comment_id)
     policy.ensure_can_delete_comment(actor, comment)
-    session.execute(sa.delete(CommentEdit).where(CommentEdit.comment_id == comment.id))  # type: ignore[arg-type]
+    session.execute(sa.delete(CommentEdit).where(col(CommentEdit.comment_id) == comment.id))
     comment.deleted_at, comment.body, comment.html = utcnow(), "", ""
     session.add(comment)
     session.flush()
@@ -255,7 +255,7 @@ def set_closed(*, session: Session, actor: policy.Actor, note_id: str, data: Dis
     note, author_ids = note_service.load_readable(session, actor, note_id)
     policy.ensure_can_moderate_discussion(actor, note, set(author_ids))
     # Its own statement: closing is no revision of the note and must not race its saves.
-    session.execute(sa.update(Note).where(Note.id == note.id).values(discussion_closed=data.closed)
+    session.execute(sa.update(Note).where(col(Note.id) == note.id).values(discussion_closed=data.closed)
                     .execution_options(synchronize_session=False))
     session.refresh(note)
     return thread(session=session, actor=actor, note_id=note.id)

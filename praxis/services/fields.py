@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
+from functools import partial
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -78,7 +79,7 @@ def checking_only(session: Session) -> Iterator[None]:
         session.info.pop(_CHECKING, None)
 
 
-def _person(session: Session, key: tuple[str, str], find: Callable[[], User | None]) -> User | None:
+def _person(session: Session, key: tuple[str, str], find: Callable[[], T]) -> T:
     seen = session.info.get(_PEOPLE)
     if seen is None:
         return find()
@@ -109,7 +110,7 @@ def people(session: Session, value: object, where: str, name: str = "authors", *
                 display = _display_name.validate_python(str(item.get("name") or username))
             except ValidationError:
                 raise Invalid(f"{where}: {name}: {item['username']!r} is not a valid username and name.", field=name) from None
-            user = _person(session, ("username", username), lambda: accounts.get_user(session, username))
+            user = _person(session, ("username", username), partial(accounts.get_user, session, username))
             if user is None:
                 user = User(username=username, display_name=display, **_citation_name(item, where, name))
                 if not session.info.get(_CHECKING):
@@ -119,8 +120,8 @@ def people(session: Session, value: object, where: str, name: str = "authors", *
                     session.info[_PEOPLE][("username", username)] = user
         elif isinstance(item, str):
             try:
-                user = _person(session, ("name", item), lambda: accounts.profile_for(
-                    session=session, name=item, create=not session.info.get(_CHECKING)))
+                user = _person(session, ("name", item), partial(
+                    accounts.profile_for, session=session, name=item, create=not session.info.get(_CHECKING)))
             except Invalid as exc:  # a name accounts.author_name refuses, said with the file and the field
                 raise Invalid(f"{where}: {name}: {exc.message}", field=name) from None
         else:

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.errors import Invalid
 from praxis.i18n import N_
-from praxis.models import AuthorInvitation, EditRequest, Note, NoteAuthor, Notification, User, utcnow
+from praxis.models import AuthorInvitation, EditRequest, Note, NoteAuthor, Notification, User, pk, utcnow
 from praxis.schemas import MAX_AUTHORS
 from praxis.services import limits, notifications
 
@@ -40,9 +40,9 @@ def split(actor: policy.Actor, named: Sequence[User], author_ids: set[int]) -> t
 def pending(session: Session, note_id: str) -> list[tuple[AuthorInvitation, User]]:
     """The note's invitations not answered yet, oldest first, with whom they invite."""
     return list(session.exec(
-        select(AuthorInvitation, User).join(User, User.id == AuthorInvitation.user_id)  # type: ignore[arg-type]
+        select(AuthorInvitation, User).join(User, col(User.id) == AuthorInvitation.user_id)
         .where(AuthorInvitation.note_id == note_id, AuthorInvitation.status == "pending")
-        .order_by(AuthorInvitation.created_at, AuthorInvitation.id)  # type: ignore[arg-type]
+        .order_by(col(AuthorInvitation.created_at), col(AuthorInvitation.id))
     ).all())
 
 
@@ -56,7 +56,7 @@ def _sorted(session: Session, note: Note, author_ids: set[int]) -> tuple[list[tu
     """The note's pending invitations: those that stand (with whom they invite), and the others."""
     rows = pending(session, note.id)
     sender_ids = {inv.invited_by_id for inv, _user in rows if inv.invited_by_id is not None}
-    senders = {u.id: u for u in session.exec(select(User).where(User.id.in_(sender_ids)))} if sender_ids else {}  # type: ignore[union-attr]
+    senders = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(sender_ids)))} if sender_ids else {}
     stands = [(inv, u) for inv, u in rows if policy.invitation_stands(senders.get(inv.invited_by_id), note, author_ids)]
     kept = {inv.id for inv, _u in stands}
     return stands, [inv for inv, _u in rows if inv.id not in kept]
@@ -67,7 +67,7 @@ def _as_written(session: Session, note_id: str) -> tuple[Note, set[int]]:
     session.flush()
     note = session.get(Note, note_id)
     assert note is not None
-    return note, set(session.exec(select(NoteAuthor.user_id).where(NoteAuthor.note_id == note_id)))  # type: ignore[arg-type]
+    return note, set(session.exec(select(NoteAuthor.user_id).where(NoteAuthor.note_id == note_id)))
 
 
 def withdraw_stale(session: Session, note_id: str) -> None:
@@ -86,15 +86,16 @@ def declined(session: Session, note_id: str, people: Sequence[User]) -> list[Use
         return []
     refused = session.exec(
         select(AuthorInvitation.user_id, sa.func.max(AuthorInvitation.decided_at))
-        .where(AuthorInvitation.note_id == note_id, AuthorInvitation.status == "refused", AuthorInvitation.user_id.in_(ids))  # type: ignore[attr-defined]
-        .group_by(AuthorInvitation.user_id)
+        .where(AuthorInvitation.note_id == note_id, AuthorInvitation.status == "refused", col(AuthorInvitation.user_id).in_(ids))
+        .group_by(col(AuthorInvitation.user_id))
     ).all()
     asked = dict(session.exec(
         select(EditRequest.requester_id, sa.func.max(EditRequest.created_at))
-        .where(EditRequest.note_id == note_id, EditRequest.requester_id.in_(ids))  # type: ignore[attr-defined]
-        .group_by(EditRequest.requester_id)
+        .where(EditRequest.note_id == note_id, col(EditRequest.requester_id).in_(ids))
+        .group_by(col(EditRequest.requester_id))
     ).all())
-    standing = {user_id for user_id, at in refused if asked.get(user_id) is None or asked[user_id] < at}
+    # A refusal always has its date (`close` sets it with the status): `at` is never None here.
+    standing = {user_id for user_id, at in refused if at is not None and (asked.get(user_id) is None or asked[user_id] < at)}
     return [u for u in people if u.id in standing]
 
 
@@ -139,9 +140,9 @@ def invite(session: Session, actor: policy.Actor, note_id: str, people: Sequence
         raise Invalid("You are leaving this note's authors: the people you name would be invited by no one. "
                       "Invite them first, and leave once they accept.", field="authors", text=LEAVING)
     if new and actor is not None and actor.id is not None:
-        limits.check(session, AuthorInvitation.created_at, AuthorInvitation.invited_by_id == actor.id, limit=LIMIT,
+        limits.check(session, col(AuthorInvitation.created_at), col(AuthorInvitation.invited_by_id) == actor.id, limit=LIMIT,
                      window=WINDOW, what="invitations", adding=len(new), text=TOO_MANY, field="authors")
-    session.add_all([AuthorInvitation(id=secrets.token_urlsafe(9), note_id=note_id, user_id=u.id,  # type: ignore[arg-type]
+    session.add_all([AuthorInvitation(id=secrets.token_urlsafe(9), note_id=note_id, user_id=pk(u.id),
                                       invited_by_id=actor.id if actor else None) for u in new])
     session.flush()
     notifications.notify(session, [u.id for u in new], "author_invitation", actor=actor, note_id=note_id)
@@ -155,8 +156,8 @@ def close(session: Session, invitation: AuthorInvitation, status: str) -> None:
     session.add(invitation)
     if status == "withdrawn":
         session.execute(sa.delete(Notification).where(
-            Notification.user_id == invitation.user_id, Notification.note_id == invitation.note_id,  # type: ignore[arg-type]
-            Notification.kind == "author_invitation"))
+            col(Notification.user_id) == invitation.user_id, col(Notification.note_id) == invitation.note_id,
+            col(Notification.kind) == "author_invitation"))
     session.flush()
 
 
@@ -164,7 +165,7 @@ def close_for(session: Session, note_id: str, user_id: int, status: str) -> None
     """Close this person's pending invitation to the note, if any (they became an author otherwise)."""
     session.execute(
         sa.update(AuthorInvitation)
-        .where(AuthorInvitation.note_id == note_id, AuthorInvitation.user_id == user_id, AuthorInvitation.status == "pending")  # type: ignore[arg-type]
+        .where(col(AuthorInvitation.note_id) == note_id, col(AuthorInvitation.user_id) == user_id, col(AuthorInvitation.status) == "pending")
         .values(status=status, decided_at=utcnow()).execution_options(synchronize_session=False)
     )
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from praxis import policy
 from praxis.db import insert_rows
@@ -21,7 +22,7 @@ MAX_WIKILINKS = 1000
 _KIND_GROUP = {"note": "notes", "organisation": "organisations", "term": "terms"}
 
 
-def resolver(session: Session, among: policy.Actor = policy.SYSTEM):  # type: ignore[no-untyped-def]
+def resolver(session: Session, among: policy.Actor = policy.SYSTEM) -> Callable[[Sequence[str]], Mapping[str, Resolved]]:
     """Resolve wikilink targets among the notes `among` may read (at writing: all live notes):
     an id first, else a title (case- and accent-insensitive), the oldest note winning a shared one.
     Each reader then sees the links as `visible_html` and `links_of` give them."""
@@ -36,17 +37,17 @@ def resolver(session: Session, among: policy.Actor = policy.SYSTEM):  # type: ig
         rows = session.exec(
             select(Note.id, Note.title, Note.title_key)
             .where(policy.visible_notes(among))
-            .where(sa.or_(Note.id.in_(ids), Note.title_key.in_(list(spellings))))  # type: ignore[attr-defined]
-            .order_by(Note.created_at, Note.id)
+            .where(sa.or_(col(Note.id).in_(ids), col(Note.title_key).in_(list(spellings))))
+            .order_by(col(Note.created_at), col(Note.id))
         ).all()
         found: dict[str, Resolved] = {}
-        by_id = {r.id: r for r in rows}
+        by_id = {note_id: title for note_id, title, _key in rows}
         for target in ids:
             if target in by_id:
-                found[target] = Resolved(by_id[target].id, by_id[target].title)
-        for row in rows:  # the oldest note with a title wins
-            for target in spellings.get(row.title_key, ()):
-                found.setdefault(target, Resolved(row.id, row.title))
+                found[target] = Resolved(target, by_id[target])
+        for note_id, title, title_key in rows:  # the oldest note with a title wins
+            for target in spellings.get(title_key, ()):
+                found.setdefault(target, Resolved(note_id, title))
         return found
 
     return resolve
@@ -75,7 +76,7 @@ def render_all(session: Session, bodies: Sequence[str]) -> list[Rendered]:
 
 
 def visible_ids(session: Session, actor: policy.Actor, ids: Sequence[str]) -> set[str]:
-    return set(session.exec(select(Note.id).where(Note.id.in_(list(ids)), policy.visible_notes(actor))))  # type: ignore[attr-defined]
+    return set(session.exec(select(Note.id).where(col(Note.id).in_(list(ids)), policy.visible_notes(actor))))
 
 
 def visible_html(session: Session, actor: policy.Actor, html: str, *, comment: bool = False) -> str:
@@ -133,17 +134,17 @@ def link_rows(note_id: str, explicit: Sequence[str], rendered: Rendered) -> list
 
 
 def write_links(session: Session, note_id: str, explicit: Sequence[str], rendered: Rendered) -> None:
-    session.execute(sa.delete(NoteLink).where(NoteLink.source_id == note_id))  # type: ignore[arg-type]
+    session.execute(sa.delete(NoteLink).where(col(NoteLink.source_id) == note_id))
     insert_rows(session, NoteLink, link_rows(note_id, explicit, rendered))
 
 
 def adopt_dangling_links(session: Session, note_ids: Sequence[str]) -> None:
     """Notes whose [[wikilinks]] named these notes' titles before they existed now link to them."""
-    titles = select(Note.title_key).where(Note.id.in_(list(note_ids)))  # type: ignore[attr-defined]
+    titles = select(Note.title_key).where(col(Note.id).in_(list(note_ids)))
     sources = session.exec(
         select(Note)
-        .where(Note.id.in_(select(NoteLink.source_id).where(NoteLink.target_id.is_(None), NoteLink.target_key.in_(titles))))  # type: ignore[attr-defined,union-attr]
-        .where(Note.deleted_at.is_(None), Note.id.not_in(list(note_ids)))  # type: ignore[union-attr]
+        .where(col(Note.id).in_(select(NoteLink.source_id).where(col(NoteLink.target_id).is_(None), col(NoteLink.target_key).in_(titles))))
+        .where(col(Note.deleted_at).is_(None), col(Note.id).not_in(list(note_ids)))
     ).all()
     for source in sources:
         refresh_links(session=session, note=source)
@@ -152,7 +153,7 @@ def adopt_dangling_links(session: Session, note_ids: Sequence[str]) -> None:
 def explicit_links(session: Session, note_id: str) -> list[str]:
     """The links a note's authors chose (not found in its body), in their order."""
     rows = session.exec(
-        select(NoteLink.target_id).where(NoteLink.source_id == note_id, NoteLink.origin == "explicit").order_by(NoteLink.id)  # type: ignore[arg-type]
+        select(NoteLink.target_id).where(NoteLink.source_id == note_id, NoteLink.origin == "explicit").order_by(col(NoteLink.id))
     ).all()
     return [t for t in rows if t]
 
@@ -191,9 +192,9 @@ def link_new_notes(*, session: Session, notes: Sequence[tuple[str, Sequence[str]
         return
     reads = reading or session
     ids = [note_id for note_id, _ in notes]
-    bodies = dict(reads.exec(select(Note.id, Note.body).where(Note.id.in_(ids))).all())  # type: ignore[attr-defined]
-    firsts = {row.note_id: row for row in reads.exec(
-        select(Revision.id, Revision.note_id, Revision.meta).where(Revision.note_id.in_(ids), Revision.number == 1)  # type: ignore[attr-defined]
+    bodies = dict(reads.exec(select(Note.id, Note.body).where(col(Note.id).in_(ids))).all())
+    firsts = {note_id: (revision_id, meta) for revision_id, note_id, meta in reads.exec(
+        select(Revision.id, Revision.note_id, Revision.meta).where(col(Revision.note_id).in_(ids), Revision.number == 1)
     )}
     known = set(known_ids(reads, [target for _, explicit in notes for target in explicit]))
     rendered = render_all(reads, [bodies[note_id] for note_id in ids])
@@ -205,13 +206,13 @@ def link_new_notes(*, session: Session, notes: Sequence[tuple[str, Sequence[str]
         chosen = [target for target in dict.fromkeys(explicit) if target in known]
         rows += link_rows(note_id, chosen, done)
         note_updates.append({"id": note_id, "html": done.html})
-        first = firsts[note_id]
-        revision_updates.append({"id": first.id, "html": done.html, "meta": {**first.meta, "links": chosen}})
+        first_id, first_meta = firsts[note_id]
+        revision_updates.append({"id": first_id, "html": done.html, "meta": {**first_meta, "links": chosen}})
     session.execute(sa.update(Note), note_updates)
     session.execute(sa.update(Revision), revision_updates)
     # A note linked again (an import completing one it stopped before, whose text renders to
     # nothing and so looked unlinked) keeps each link once.
-    session.execute(sa.delete(NoteLink).where(NoteLink.source_id.in_(ids)))  # type: ignore[attr-defined]
+    session.execute(sa.delete(NoteLink).where(col(NoteLink.source_id).in_(ids)))
     insert_rows(session, NoteLink, rows)
     adopt_dangling_links(session, ids)  # notes already on the site that named them
 
@@ -221,7 +222,7 @@ def known_ids(session: Session, ids: Sequence[str]) -> list[str]:
     wanted = list(dict.fromkeys(ids))
     found: set[str] = set()
     for start in range(0, len(wanted), 1000):
-        found.update(session.exec(select(Note.id).where(Note.id.in_(wanted[start:start + 1000]))))  # type: ignore[attr-defined]
+        found.update(session.exec(select(Note.id).where(col(Note.id).in_(wanted[start:start + 1000]))))
     return [i for i in wanted if i in found]
 
 
@@ -229,7 +230,7 @@ def note_ref(session: Session, note: Note) -> NoteRef:
     return NoteRef(id=note.id, title=note.title, kind=note.kind, url=note_url(session, note.id))
 
 
-def targets_as_seen(session: Session, actor: policy.Actor, rows: Sequence) -> list[str | None]:  # type: ignore[type-arg]
+def targets_as_seen(session: Session, actor: policy.Actor, rows: Sequence) -> list[str | None]:
     """The note each link row (`target_id`, `target_title`, `origin`) leads `actor` to: its
     target when they may see it, else for a wikilink the oldest visible note of that title, else
     nowhere (None) — as `visible_html` shows them."""
@@ -246,14 +247,14 @@ def links_of(session: Session, actor: policy.Actor, note_id: str) -> NoteLinks:
     """The notes a note links to, as `actor` may see them (wikilinks as `visible_html` shows them)."""
     rows = session.exec(
         select(NoteLink.id, NoteLink.target_id, NoteLink.target_title, NoteLink.origin)
-        .where(NoteLink.source_id == note_id, NoteLink.target_id.is_not(None))  # type: ignore[union-attr]
-        .order_by(NoteLink.id)
+        .where(NoteLink.source_id == note_id, col(NoteLink.target_id).is_not(None))
+        .order_by(col(NoteLink.id))
     ).all()
     chosen: list[str] = []
     for target in targets_as_seen(session, actor, rows):
         if target and target != note_id and target not in chosen:
             chosen.append(target)
-    notes = {n.id: n for n in session.exec(select(Note).where(Note.id.in_(chosen)))}  # type: ignore[attr-defined]
+    notes = {n.id: n for n in session.exec(select(Note).where(col(Note.id).in_(chosen)))}
     return grouped([note_ref(session, notes[target_id]) for target_id in chosen])
 
 
@@ -268,19 +269,20 @@ def grouped(refs: Sequence[NoteRef]) -> NoteLinks:
 def backlinks_of(session: Session, actor: policy.Actor, note_id: str) -> list[NoteRef]:
     """The visible notes that link to this one, as `actor` sees their links: including wikilinks
     whose stored target the reader may not see and that fall back to this note for them."""
-    linking = select(NoteLink.source_id).where(NoteLink.target_id == note_id)
+    linking: SelectOfScalar[str] | sa.CompoundSelect[str]
+    linking = direct = select(NoteLink.source_id).where(NoteLink.target_id == note_id)
     note = session.get(Note, note_id)
     if note is not None:
         best = resolver(session, actor)([note.title]).get(note.title)
         if best is not None and best.id == note_id:
-            visible_target = sa.exists().where(Note.id == NoteLink.target_id, policy.visible_notes(actor))
+            visible_target = sa.exists().where(col(Note.id) == NoteLink.target_id, policy.visible_notes(actor))
             hidden_elsewhere = select(NoteLink.source_id).where(
                 NoteLink.origin == "wikilink", NoteLink.target_key == note.title_key, NoteLink.target_id != note_id,
                 ~visible_target,
             )
-            linking = linking.union(hidden_elsewhere)  # type: ignore[assignment]
+            linking = direct.union(hidden_elsewhere)
     rows = session.exec(
-        select(Note).where(Note.id.in_(linking), Note.id != note_id, policy.visible_notes(actor)).order_by(Note.title)  # type: ignore[attr-defined]
+        select(Note).where(col(Note.id).in_(linking), Note.id != note_id, policy.visible_notes(actor)).order_by(Note.title)
     ).all()
     return [note_ref(session, n) for n in rows]
 

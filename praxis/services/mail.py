@@ -12,14 +12,16 @@ import logging
 import smtplib
 import ssl
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
 import jinja2
+import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, select
@@ -132,8 +134,8 @@ def _claim(engine: Engine, now: datetime) -> OutgoingMail | None:
     skipped on PostgreSQL, SQLite's write lock otherwise): no lock is held while SMTP talks."""
     with Session(engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False) as session:
         query = (select(OutgoingMail)
-                 .where(OutgoingMail.sent_at.is_(None), OutgoingMail.failed_at.is_(None), OutgoingMail.next_attempt_at <= now)  # type: ignore[union-attr]
-                 .order_by(OutgoingMail.next_attempt_at, OutgoingMail.id).limit(1))  # type: ignore[arg-type]
+                 .where(col(OutgoingMail.sent_at).is_(None), col(OutgoingMail.failed_at).is_(None), OutgoingMail.next_attempt_at <= now)
+                 .order_by(col(OutgoingMail.next_attempt_at), col(OutgoingMail.id)).limit(1))
         if engine.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
         mail = session.exec(query).first()
@@ -199,8 +201,9 @@ def purge_outbox(session: Session, now: datetime) -> int:
     a mail still waiting is never touched. How many were forgotten."""
     if not claim_job(session, "outbox-purge", timedelta(days=1), now):
         return 0
-    result = session.execute(delete(OutgoingMail).where(
-        (col(OutgoingMail.sent_at) < now - SENT_KEPT) | (col(OutgoingMail.failed_at) < now - FAILED_KEPT)))
+    # A DELETE answers with a cursor result, which counts the rows it removed.
+    result = cast(sa.CursorResult[Any], session.execute(delete(OutgoingMail).where(
+        (col(OutgoingMail.sent_at) < now - SENT_KEPT) | (col(OutgoingMail.failed_at) < now - FAILED_KEPT))))
     return result.rowcount
 
 
@@ -209,7 +212,7 @@ def claim_job(session: Session, name: str, every: timedelta, now: datetime) -> b
     if session.get_bind().dialect.name == "postgresql":
         # The row exists before it is locked, so the first run ever is claimed once too: a second
         # worker's insert waits for the first's commit and then does nothing.
-        session.execute(pg_insert(ScheduledJob).values(name=name, last_run_at=datetime(1970, 1, 1, tzinfo=timezone.utc))
+        session.execute(pg_insert(ScheduledJob).values(name=name, last_run_at=datetime(1970, 1, 1, tzinfo=UTC))
                         .on_conflict_do_nothing(index_elements=["name"]))
     job = session.get(ScheduledJob, name, with_for_update=True, populate_existing=True)  # workers take turns on PostgreSQL
     if job is not None and job.last_run_at + every > now:

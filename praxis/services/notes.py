@@ -6,17 +6,32 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlmodel import Session, SQLModel, select
+from sqlalchemy.orm import Mapped
+from sqlmodel import Session, SQLModel, col, select
 
 from praxis import policy
 from praxis.db import begin_writes, end_writes, insert_rows, row_of
 from praxis.errors import Invalid, NotFound, StaleEdit
 from praxis.i18n import N_
 from praxis.markdown import Rendered, excerpt, fold, render, slugify
-from praxis.models import BaseCarnet, Carnet, CarnetEntry, Comment, KnowledgeBase, Note, NoteAuthor, NoteLink, NoteReader, Revision, User, utcnow
+from praxis.models import (
+    BaseCarnet,
+    Carnet,
+    CarnetEntry,
+    Comment,
+    KnowledgeBase,
+    Note,
+    NoteAuthor,
+    NoteLink,
+    NoteReader,
+    Revision,
+    User,
+    pk,
+    utcnow,
+)
 from praxis.schemas import (
     DETAIL_FIELDS,
     KIND_DETAILS,
@@ -46,7 +61,7 @@ def new_id() -> str:
 
 def list_author_ids(session: Session, note_id: str) -> list[int]:
     rows = session.exec(
-        select(NoteAuthor.user_id).where(NoteAuthor.note_id == note_id).order_by(NoteAuthor.position)  # type: ignore[arg-type]
+        select(NoteAuthor.user_id).where(NoteAuthor.note_id == note_id).order_by(col(NoteAuthor.position))
     )
     return list(rows)
 
@@ -72,7 +87,7 @@ def load_editable(session: Session, actor: policy.Actor, note_id: str) -> tuple[
 
 def users_by_username(session: Session, usernames: Sequence[str], field: str = "authors") -> list[User]:
     """The users named, in order and without repeats; 422 on `field` for an unknown one."""
-    users = {u.username: u for u in session.exec(select(User).where(User.username.in_(list(usernames))))}  # type: ignore[attr-defined]
+    users = {u.username: u for u in session.exec(select(User).where(col(User.username).in_(list(usernames))))}
     missing = [u for u in usernames if u not in users]
     if missing:
         raise Invalid(f"Unknown user in {field}: {', '.join(missing)}.", field=field,
@@ -139,12 +154,12 @@ def _detail_columns(state: NoteState) -> dict[str, Any]:
 
 
 def _write_people(session: Session, note_id: str, state: NoteState) -> None:
-    session.execute(sa.delete(NoteAuthor).where(NoteAuthor.note_id == note_id))  # type: ignore[arg-type]
+    session.execute(sa.delete(NoteAuthor).where(col(NoteAuthor.note_id) == note_id))
     for position, user in enumerate(state.authors):
-        session.add(NoteAuthor(note_id=note_id, user_id=user.id, position=position))
-    session.execute(sa.delete(NoteReader).where(NoteReader.note_id == note_id))  # type: ignore[arg-type]
+        session.add(NoteAuthor(note_id=note_id, user_id=pk(user.id), position=position))
+    session.execute(sa.delete(NoteReader).where(col(NoteReader.note_id) == note_id))
     for user in state.readers:
-        session.add(NoteReader(note_id=note_id, user_id=user.id))
+        session.add(NoteReader(note_id=note_id, user_id=pk(user.id)))
 
 
 @dataclass
@@ -236,7 +251,7 @@ def write_new_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -
 def _readers(session: Session, note_id: str) -> list[User]:
     """The people chosen to read a restricted note, by username."""
     return list(session.exec(
-        select(User).join(NoteReader, NoteReader.user_id == User.id).where(NoteReader.note_id == note_id).order_by(User.username)  # type: ignore[arg-type]
+        select(User).join(NoteReader, col(NoteReader.user_id) == User.id).where(NoteReader.note_id == note_id).order_by(User.username)
     ))
 
 
@@ -250,18 +265,18 @@ def current_states(session: Session, notes: Sequence[Note], author_ids: dict[str
     ids = [note.id for note in notes]
     if author_ids is None:
         author_ids = _by_note(session.exec(
-            select(NoteAuthor.note_id, NoteAuthor.user_id).where(NoteAuthor.note_id.in_(ids)).order_by(NoteAuthor.position)  # type: ignore[attr-defined]
+            select(NoteAuthor.note_id, NoteAuthor.user_id).where(col(NoteAuthor.note_id).in_(ids)).order_by(col(NoteAuthor.position))
         ))
     wanted = [i for chosen in author_ids.values() for i in chosen]
-    users = {u.id: u for u in session.exec(select(User).where(User.id.in_(wanted)))}  # type: ignore[union-attr]
+    users = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(wanted)))}
     explicit = _by_note(session.exec(
         select(NoteLink.source_id, NoteLink.target_id)
-        .where(NoteLink.source_id.in_(ids), NoteLink.origin == "explicit", NoteLink.target_id.is_not(None))  # type: ignore[attr-defined,union-attr]
-        .order_by(NoteLink.id)
+        .where(col(NoteLink.source_id).in_(ids), NoteLink.origin == "explicit", col(NoteLink.target_id).is_not(None))
+        .order_by(col(NoteLink.id))
     ))
     readers = _by_note(session.exec(
-        select(NoteReader.note_id, User).join(User, User.id == NoteReader.user_id)  # type: ignore[arg-type]
-        .where(NoteReader.note_id.in_(ids)).order_by(User.username)  # type: ignore[attr-defined]
+        select(NoteReader.note_id, User).join(User, col(User.id) == NoteReader.user_id)
+        .where(col(NoteReader.note_id).in_(ids)).order_by(User.username)
     ))
     return [
         NoteState(
@@ -298,9 +313,10 @@ def apply_state(
     now = updated_at or utcnow()
     number = base_revision + 1
     # The revision check and the write are one statement, so two racing saves cannot both win.
-    result = session.execute(
+    # An UPDATE answers with a cursor result, which counts the rows it changed.
+    result = cast(sa.CursorResult[Any], session.execute(
         sa.update(Note)
-        .where(Note.id == note.id, Note.revision == base_revision, Note.deleted_at.is_(None))  # type: ignore[arg-type,union-attr]
+        .where(col(Note.id) == note.id, col(Note.revision) == base_revision, col(Note.deleted_at).is_(None))
         .values(
             kind=new.kind, title=new.title, title_key=fold(new.title)[:300], slug=slugify(new.title) or "note",
             body=new.body, html=rendered.html, visibility=new.visibility, community_id=new.community_id,
@@ -308,7 +324,7 @@ def apply_state(
             **_detail_columns(new),
         )
         .execution_options(synchronize_session=False)
-    )
+    ))
     if result.rowcount != 1:
         # Someone else saved (or deleted) the note since it was read: report what is there now.
         session.refresh(note)
@@ -431,9 +447,9 @@ def delete_note(*, session: Session, actor: policy.Actor, note_id: str) -> None:
 def _authors_of(session: Session, note_ids: Sequence[str]) -> dict[str, list[AuthorRead]]:
     rows = session.exec(
         select(NoteAuthor.note_id, User.username, User.display_name)
-        .join(User, User.id == NoteAuthor.user_id)  # type: ignore[arg-type]
-        .where(NoteAuthor.note_id.in_(list(note_ids)))  # type: ignore[attr-defined]
-        .order_by(NoteAuthor.note_id, NoteAuthor.position)
+        .join(User, col(User.id) == NoteAuthor.user_id)
+        .where(col(NoteAuthor.note_id).in_(list(note_ids)))
+        .order_by(NoteAuthor.note_id, col(NoteAuthor.position))
     ).all()
     out: dict[str, list[AuthorRead]] = {i: [] for i in note_ids}
     for note_id, username, display_name in rows:
@@ -465,7 +481,7 @@ def read_note(*, session: Session, actor: policy.Actor, note: Note) -> NoteRead:
         carnets=memberships.carnets_of_note(session, actor, note.id),
         deleted_at=note.deleted_at,
         can_edit=can_edit,
-        can_request_edit=policy.can_request_edit(actor, note, set(author_ids), {u.id for _inv, u in invited}),  # type: ignore[misc]
+        can_request_edit=policy.can_request_edit(actor, note, set(author_ids), {pk(u.id) for _inv, u in invited}),
         pending_authors=[AuthorRead(username=u.username, display_name=u.display_name, url=user_url(session, u.username))
                          for _inv, u in invited] if can_edit else [],
         invitation=next((inv.id for inv, u in invited if actor is not None and u.id == actor.id), None),
@@ -486,22 +502,23 @@ def get_for_editing(*, session: Session, actor: policy.Actor, note_id: str) -> N
                        links=current_state(session, note, author_ids).links)
 
 
-_ORDER = {
-    "updated": Note.updated_at, "published": Note.published_at, "created": Note.created_at, "title": Note.title_key,
+_ORDER: dict[str, Mapped[Any]] = {
+    "updated": col(Note.updated_at), "published": col(Note.published_at), "created": col(Note.created_at),
+    "title": col(Note.title_key),
 }
 
 
 
 
-def title_prefix(prefix: str):  # type: ignore[no-untyped-def]
+def title_prefix(prefix: str) -> sa.ColumnElement[bool]:
     """Notes whose folded title starts with `prefix`: a range of the title index (byte order)."""
-    return sa.and_(Note.title_key >= prefix, Note.title_key < prefix + "\U0010ffff")
+    return sa.and_(col(Note.title_key) >= prefix, col(Note.title_key) < prefix + "\U0010ffff")
 
 
 def text_filter(q: str) -> Any:
     """Notes whose title (case and accents ignored) or text (case ignored) contains `q`."""
     return sa.or_(
-        Note.title_key.contains(fold(q), autoescape=True),  # type: ignore[attr-defined]
+        col(Note.title_key).contains(fold(q), autoescape=True),
         sa.func.lower(Note.body).contains(q.lower(), autoescape=True),
     )
 
@@ -509,14 +526,14 @@ def text_filter(q: str) -> Any:
 def authored_by(session: Session, username: str) -> Any:
     """Notes that this person is an author of (none for an unknown username)."""
     author = accounts.get_user(session, username)
-    return Note.id.in_(select(NoteAuthor.note_id).where(NoteAuthor.user_id == (author.id if author else -1)))  # type: ignore[attr-defined]
+    return col(Note.id).in_(select(NoteAuthor.note_id).where(NoteAuthor.user_id == (author.id if author else -1)))
 
 
 def in_carnets(actor: policy.Actor, which: Any) -> Any:
     """The ids of the notes in the carnets `which` selects, among the carnets the actor may see."""
     return (
         select(CarnetEntry.note_id)
-        .join(Carnet, Carnet.id == CarnetEntry.carnet_id)  # type: ignore[arg-type]
+        .join(Carnet, col(Carnet.id) == CarnetEntry.carnet_id)
         .where(which, policy.visible_carnets(actor))
     )
 
@@ -525,31 +542,31 @@ def list_notes(*, session: Session, actor: policy.Actor, query: NoteQuery) -> No
     """A page of the notes the actor may see, filtered and sorted."""
     where = [policy.visible_notes(actor)]
     if query.kind:
-        where.append(Note.kind == query.kind)
+        where.append(col(Note.kind) == query.kind)
     if query.carnet:
-        where.append(Note.id.in_(in_carnets(actor, Carnet.id == query.carnet)))  # type: ignore[attr-defined]
+        where.append(col(Note.id).in_(in_carnets(actor, Carnet.id == query.carnet)))
     if query.base:
-        in_base = Carnet.id.in_(  # type: ignore[attr-defined]
+        in_base = col(Carnet.id).in_(
             select(BaseCarnet.carnet_id)
-            .join(KnowledgeBase, KnowledgeBase.id == BaseCarnet.base_id)  # type: ignore[arg-type]
+            .join(KnowledgeBase, col(KnowledgeBase.id) == BaseCarnet.base_id)
             .where(BaseCarnet.base_id == query.base, policy.visible_bases(actor))
         )
-        where.append(Note.id.in_(in_carnets(actor, in_base)))  # type: ignore[attr-defined]
+        where.append(col(Note.id).in_(in_carnets(actor, in_base)))
     if query.q:
         where.append(text_filter(query.q))
     if query.community:
-        where.append(Note.community_id == query.community)
+        where.append(col(Note.community_id) == query.community)
     if query.region:
-        where.append(Note.region == query.region)
+        where.append(col(Note.region) == query.region)
     if query.letter == "#":
-        where.append(sa.or_(Note.title_key < "a", Note.title_key >= "{"))  # not under a letter A–Z
+        where.append(sa.or_(col(Note.title_key) < "a", col(Note.title_key) >= "{"))  # not under a letter A–Z
     elif query.letter:
         where.append(title_prefix(fold(query.letter)))
     if query.author:
         where.append(authored_by(session, query.author))
     total = session.exec(select(sa.func.count()).select_from(Note).where(*where)).one()
     column = _ORDER[query.sort.lstrip("-")]
-    order = column.desc() if query.sort.startswith("-") else column.asc()  # type: ignore[attr-defined]
+    order = column.desc() if query.sort.startswith("-") else column.asc()
     notes = session.exec(
         select(Note).where(*where).order_by(order, Note.id).offset((query.page - 1) * query.per_page).limit(query.per_page)
     ).all()
@@ -562,10 +579,10 @@ def comment_counts(session: Session, note_ids: Sequence[str]) -> dict[str, int]:
         return {}
     rows = session.exec(
         select(Comment.note_id, sa.func.count())
-        .where(Comment.note_id.in_(list(note_ids)), Comment.deleted_at.is_(None), Comment.hidden_at.is_(None))  # type: ignore[attr-defined,union-attr]
+        .where(col(Comment.note_id).in_(list(note_ids)), col(Comment.deleted_at).is_(None), col(Comment.hidden_at).is_(None))
         .group_by(Comment.note_id)
     ).all()
-    return dict(rows)  # type: ignore[arg-type]
+    return dict(rows)
 
 
 def summaries(session: Session, notes: Sequence[Note]) -> list[NoteSummary]:

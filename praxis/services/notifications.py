@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from praxis import i18n, policy
 from praxis.config import site_settings
 from praxis.i18n import N_
-from praxis.models import AuthorInvitation, Carnet, Note, Notification, NotificationSetting, User, utcnow
+from praxis.models import AuthorInvitation, Carnet, Note, Notification, NotificationSetting, User, pk, utcnow
 from praxis.schemas import AuthorRead, NoteRef, NotificationPage, NotificationRead, NotificationSettings
 from praxis.services import mail
 from praxis.services.urls import carnet_url, note_url, site_url, user_url
@@ -48,19 +49,19 @@ def channels(session: Session, user_id: int) -> dict[str, str]:
 
 def get_settings(*, session: Session, actor: policy.Actor) -> NotificationSettings:
     actor = policy.require_signed_in(actor)
-    return NotificationSettings(**channels(session, actor.id))  # type: ignore[arg-type]
+    return NotificationSettings(**channels(session, pk(actor.id)))
 
 
 def set_settings(*, session: Session, actor: policy.Actor, data: NotificationSettings) -> NotificationSettings:
     """Choose, kind by kind, where notifications go (the kinds not sent stay as they were)."""
     actor = policy.require_signed_in(actor)
-    before = channels(session, actor.id)
+    before = channels(session, pk(actor.id))
     for kind, channel in data.model_dump(exclude_unset=True, exclude_none=True).items():
-        session.merge(NotificationSetting(user_id=actor.id, kind=kind, channel=channel))
+        session.merge(NotificationSetting(user_id=pk(actor.id), kind=kind, channel=channel))
         if channel != before[kind]:
             # A new choice counts from now: what came before is not mailed after the fact.
-            session.execute(sa.update(Notification).where(Notification.user_id == actor.id, Notification.kind == kind,
-                                                          Notification.emailed_at.is_(None))  # type: ignore[union-attr]
+            session.execute(sa.update(Notification).where(col(Notification.user_id) == actor.id, col(Notification.kind) == kind,
+                                                          col(Notification.emailed_at).is_(None))
                             .values(emailed_at=utcnow()).execution_options(synchronize_session=False))
     session.flush()
     return get_settings(session=session, actor=actor)
@@ -86,7 +87,7 @@ def notify(session: Session, recipients: Iterable[int | None], kind: str, *, act
     session.flush()
     for notification in made:
         person = session.get(User, notification.user_id)
-        if not (person and person.email and person.is_active and channels(session, person.id)[kind] == "email"):  # type: ignore[arg-type]
+        if not (person and person.email and person.is_active and channels(session, pk(person.id))[kind] == "email"):
             continue
         # Mailed only if its reader may see what it is about (a reply on a note restricted since).
         if session.exec(select(Notification.id).where(Notification.id == notification.id, _visible(person))).first():
@@ -105,16 +106,16 @@ def send_digests(session: Session, now: datetime | None = None, *, force: bool =
     if not mail.claim_job(session, "digest", timedelta(0) if force else timedelta(days=1), moment):
         return 0
     people = session.exec(
-        select(User).where(User.is_active, User.email.is_not(None),  # type: ignore[arg-type,union-attr]
-                           User.id.in_(select(Notification.user_id).where(Notification.emailed_at.is_(None))))  # type: ignore[union-attr,attr-defined]
+        select(User).where(User.is_active, col(User.email).is_not(None),
+                           col(User.id).in_(select(Notification.user_id).where(col(Notification.emailed_at).is_(None))))
     ).all()
     queued = 0
     for person in people:
-        digest_kinds = [k for k, channel in channels(session, person.id).items() if channel == "digest"]  # type: ignore[arg-type]
+        digest_kinds = [k for k, channel in channels(session, pk(person.id)).items() if channel == "digest"]
         rows = session.exec(
-            select(Notification).where(Notification.user_id == person.id, Notification.emailed_at.is_(None),  # type: ignore[union-attr]
-                                       Notification.kind.in_(digest_kinds), _visible(person))  # type: ignore[attr-defined]
-            .order_by(Notification.created_at)  # type: ignore[arg-type]
+            select(Notification).where(Notification.user_id == person.id, col(Notification.emailed_at).is_(None),
+                                       col(Notification.kind).in_(digest_kinds), _visible(person))
+            .order_by(col(Notification.created_at))
         ).all() if digest_kinds else []
         if not rows:
             continue
@@ -138,12 +139,12 @@ def send_digests(session: Session, now: datetime | None = None, *, force: bool =
 def _visible(actor: User) -> sa.ColumnElement[bool]:
     """Notifications about what the reader may still see; an invitation to co-sign a note also
     while it waits for an answer (the invitee may not read a restricted note before accepting)."""
-    invited_to = select(AuthorInvitation.note_id).join(Note, Note.id == AuthorInvitation.note_id).where(  # type: ignore[arg-type]
-        AuthorInvitation.user_id == actor.id, AuthorInvitation.status == "pending", Note.deleted_at.is_(None))  # type: ignore[union-attr]
+    invited_to = select(AuthorInvitation.note_id).join(Note, col(Note.id) == AuthorInvitation.note_id).where(
+        AuthorInvitation.user_id == actor.id, AuthorInvitation.status == "pending", col(Note.deleted_at).is_(None))
     return sa.and_(
-        sa.or_(Notification.note_id.is_(None), Notification.note_id.in_(select(Note.id).where(policy.visible_notes(actor))),  # type: ignore[union-attr,attr-defined]
-               sa.and_(Notification.kind == "author_invitation", Notification.note_id.in_(invited_to))),  # type: ignore[union-attr]
-        sa.or_(Notification.carnet_id.is_(None), Notification.carnet_id.in_(select(Carnet.id).where(policy.visible_carnets(actor)))),  # type: ignore[union-attr,attr-defined]
+        sa.or_(col(Notification.note_id).is_(None), col(Notification.note_id).in_(select(Note.id).where(policy.visible_notes(actor))),
+               sa.and_(col(Notification.kind) == "author_invitation", col(Notification.note_id).in_(invited_to))),
+        sa.or_(col(Notification.carnet_id).is_(None), col(Notification.carnet_id).in_(select(Carnet.id).where(policy.visible_carnets(actor)))),
     )
 
 
@@ -154,15 +155,15 @@ def unread_count(session: Session, actor: policy.Actor) -> int:
     assert actor is not None
     return session.exec(
         select(sa.func.count()).select_from(Notification)
-        .where(Notification.user_id == actor.id, Notification.read_at.is_(None), _visible(actor))  # type: ignore[union-attr]
+        .where(Notification.user_id == actor.id, col(Notification.read_at).is_(None), _visible(actor))
     ).one()
 
 
 def describe(session: Session, rows: Sequence[Notification]) -> list[NotificationRead]:
     """Notifications as their reader reads them (a fixed number of queries)."""
-    people = {u.id: u for u in session.exec(select(User).where(User.id.in_({n.actor_id for n in rows if n.actor_id})))}  # type: ignore[union-attr]
-    notes = {n.id: n for n in session.exec(select(Note).where(Note.id.in_({r.note_id for r in rows if r.note_id})))}  # type: ignore[attr-defined]
-    carnets = {c.id: c for c in session.exec(select(Carnet).where(Carnet.id.in_({r.carnet_id for r in rows if r.carnet_id})))}  # type: ignore[attr-defined]
+    people = {u.id: u for u in session.exec(select(User).where(col(User.id).in_({n.actor_id for n in rows if n.actor_id})))}
+    notes = {n.id: n for n in session.exec(select(Note).where(col(Note.id).in_({r.note_id for r in rows if r.note_id})))}
+    carnets = {c.id: c for c in session.exec(select(Carnet).where(col(Carnet.id).in_({r.carnet_id for r in rows if r.carnet_id})))}
     out = []
     for n in rows:
         who = people.get(n.actor_id) if n.actor_id else None
@@ -177,7 +178,7 @@ def describe(session: Session, rows: Sequence[Notification]) -> list[Notificatio
         else:
             url = note_url(session, note.id) + (f"#c-{n.comment_id}" if n.comment_id else "#demandes" if n.edit_request_id else "")
         out.append(NotificationRead(
-            id=n.id or 0, kind=n.kind, url=url, created_at=n.created_at, read=n.read_at is not None,  # type: ignore[arg-type]
+            id=n.id or 0, kind=n.kind, url=url, created_at=n.created_at, read=n.read_at is not None,
             text=i18n.gettext(_TEXT[n.kind]).format(who=who.display_name if who else i18n.gettext("Quelqu'un"), note=note.title if note else "",
                                       carnet=carnet.title if carnet else ""),
             actor=AuthorRead(username=who.username, display_name=who.display_name, url=user_url(session, who.username)) if who else None,
@@ -192,7 +193,7 @@ def inbox(*, session: Session, actor: policy.Actor, page: int = 1, per_page: int
     where = (Notification.user_id == actor.id, _visible(actor))
     total = session.exec(select(sa.func.count()).select_from(Notification).where(*where)).one()
     rows = session.exec(
-        select(Notification).where(*where).order_by(Notification.created_at.desc(), Notification.id.desc())  # type: ignore[union-attr,attr-defined]
+        select(Notification).where(*where).order_by(col(Notification.created_at).desc(), col(Notification.id).desc())
         .offset((page - 1) * per_page).limit(per_page)
     ).all()
     return NotificationPage(items=describe(session, rows), total=total, unread=unread_count(session, actor), page=page, per_page=per_page)
@@ -201,7 +202,9 @@ def inbox(*, session: Session, actor: policy.Actor, page: int = 1, per_page: int
 def mark_read(*, session: Session, actor: policy.Actor, ids: list[int] | None = None) -> int:
     """Mark the actor's notifications read (those named, or all); how many changed."""
     actor = policy.require_signed_in(actor)
-    query = sa.update(Notification).where(Notification.user_id == actor.id, Notification.read_at.is_(None))  # type: ignore[union-attr]
+    query = sa.update(Notification).where(col(Notification.user_id) == actor.id, col(Notification.read_at).is_(None))
     if ids is not None:
-        query = query.where(Notification.id.in_(ids))  # type: ignore[union-attr]
-    return session.execute(query.values(read_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+        query = query.where(col(Notification.id).in_(ids))
+    # An UPDATE answers with a cursor result, which counts the rows it changed.
+    done = cast(sa.CursorResult[Any], session.execute(query.values(read_at=utcnow()).execution_options(synchronize_session=False)))
+    return done.rowcount

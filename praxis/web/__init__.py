@@ -4,8 +4,22 @@ from fastapi import APIRouter, Depends
 
 from praxis.deps import require_csrf
 from praxis.web import (
-    auth, bases, carnets, citations, coauthors, communities, directory, discussion, feeds, files, home, inbox, notes, search,
-    sharing, users,
+    auth,
+    bases,
+    carnets,
+    citations,
+    coauthors,
+    communities,
+    directory,
+    discussion,
+    feeds,
+    files,
+    home,
+    inbox,
+    notes,
+    search,
+    sharing,
+    users,
 )
 
 router = APIRouter(dependencies=[Depends(require_csrf)], include_in_schema=False)

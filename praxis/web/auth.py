@@ -4,12 +4,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse
+from sqlmodel import Session
 from starlette.responses import Response
 
-from praxis.deps import SESSION_COOKIE, ActorDep, SessionDep, UserDep, client_address, session_token, sign_session
 from praxis import policy
+from praxis.deps import SESSION_COOKIE, ActorDep, SessionDep, UserDep, client_address, session_token, sign_session
 from praxis.errors import Conflict, Invalid, NotSignedIn
 from praxis.i18n import N_
+from praxis.models import User
 from praxis.schemas import PasswordChange, RegisterRequest
 from praxis.services import accounts, tokens
 from praxis.web.forms import FormInvalid, form_page, parse, safe_next
@@ -20,7 +22,7 @@ router = APIRouter()
 PASSWORDS_DIFFER = N_("Les deux mots de passe diffèrent.")
 
 
-def _signed_in_response(request: Request, session, user, next_url: str) -> Response:  # type: ignore[no-untyped-def]
+def _signed_in_response(request: Request, session: Session, user: User, next_url: str) -> Response:
     settings = request.app.state.settings
     raw = accounts.issue_token(session=session, user=user, kind="session").token
     response = RedirectResponse(safe_next(next_url), status_code=303)

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import Conflict, Invalid
 from praxis.i18n import N_
+from praxis.models import pk
 from praxis.schemas import (
     MAX_AXES,
     AxisCreate,
@@ -227,7 +228,7 @@ def delete_category_page(request: Request, carnet_id: str, session: SessionDep, 
     siblings = [c.name for axis, cats in categories.axes_of(session, carnet_row.id) if axis.id == category.axis_id
                 for c in cats if c.id != category.id]
     return page(request, "carnets/category_delete.html", {
-        "carnet": carnet_row, "category": category, "filed": categories.filed_count(session, actor, category.id), "siblings": siblings,
+        "carnet": carnet_row, "category": category, "filed": categories.filed_count(session, actor, pk(category.id)), "siblings": siblings,
     })
 
 

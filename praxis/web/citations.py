@@ -56,7 +56,7 @@ def _download_path(work: Work, ext: str, rev: int | None) -> str:
 
 
 def _download(session: Session, work: Work, ext: str, lang: str | None, rev: int | None) -> Response:
-    citation = citations.render(session=session, work=work, query=CitationQuery(style=DOWNLOADS[ext], lang=lang, rev=rev))  # type: ignore[arg-type]
+    citation = citations.render(session=session, work=work, query=CitationQuery(style=DOWNLOADS[ext], lang=lang, rev=rev))
     name = f"{work.id}-r{rev}" if rev else work.id
     return Response(
         citation.text, media_type=f"{citation.media_type}; charset=utf-8",

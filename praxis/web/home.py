@@ -6,8 +6,8 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from praxis.deps import ActorDep, SessionDep
-from praxis.schemas import NoteQuery, Sort
 from praxis.i18n import N_
+from praxis.schemas import NoteQuery, Sort
 from praxis.services import notes as note_service
 from praxis.services import sharing
 from praxis.web.templating import page

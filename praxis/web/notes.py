@@ -16,10 +16,26 @@ from praxis.errors import DomainError, Invalid, StaleEdit, TooManyRequests
 from praxis.i18n import N_
 from praxis.merge import has_markers
 from praxis.schemas import (
-    KIND_DETAILS, EditRequestCreate, NoteCreate, NoteRead, NoteUpdate, PreviewRead, PreviewRequest, RevisionNumber,
+    KIND_DETAILS,
+    EditRequestCreate,
+    NoteCreate,
+    NoteRead,
+    NoteUpdate,
+    PreviewRead,
+    PreviewRequest,
+    RevisionNumber,
 )
 from praxis.services import (
-    attachments, carnets, citations, communities, discussion, edit_requests, filing, links, sharing, writing,
+    attachments,
+    carnets,
+    citations,
+    communities,
+    discussion,
+    edit_requests,
+    filing,
+    links,
+    sharing,
+    writing,
 )
 from praxis.services import notes as note_service
 from praxis.services import revisions as revision_service
@@ -224,15 +240,21 @@ def note_page(request: Request, session: Session, actor: Any, note: NoteRead, re
                 alternate=alternate, status_code=status)
 
 
-def note_page_again(request: Request, session: Session, actor: Any, note_id: str, *, form: str, typed: dict[str, Any],
+NoteForm = Literal["comment_form", "contact_form"]  # the forms of a note's page that come back when refused
+
+
+def note_page_again(request: Request, session: Session, actor: Any, note_id: str, *, form: NoteForm, typed: dict[str, Any],
                     errors: dict[str, str], status: int) -> Response:
     """The note's page once more, after a comment or a message was refused: what was typed in
     `form` ("comment_form" or "contact_form") comes back with what was wrong with it."""
     note = note_service.get_note(session=session, actor=actor, note_id=note_id)
-    return note_page(request, session, actor, note, status=status, **{form: {**typed, "errors": errors}})
+    sent = {**typed, "errors": errors}
+    if form == "comment_form":
+        return note_page(request, session, actor, note, status=status, comment_form=sent)
+    return note_page(request, session, actor, note, status=status, contact_form=sent)
 
 
-def note_form(request: Request, actor: Any, note_id: str, *, form: str, typed: dict[str, Any],
+def note_form(request: Request, actor: Any, note_id: str, *, form: NoteForm, typed: dict[str, Any],
               answers: tuple[type[DomainError], ...]) -> None:
     """A comment or a message refused (by its schema, or by the service with one of `answers`)
     shows the note's page again, with what was typed in `form` and what was wrong with it."""

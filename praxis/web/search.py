@@ -43,4 +43,4 @@ def search_page(
         return "/recherche?" + urlencode({k: v for k, v in merged.items() if v not in (None, "")})
 
     return page(request, "search/results.html", {"found": found, "params": params, "link": link, "asked": asked},
-                alternate="/api/v1/search?" + urlencode({**{k: v for k, v in chosen.items()}, "page": p}))
+                alternate="/api/v1/search?" + urlencode({**chosen, "page": p}))

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import jinja2
-from markupsafe import Markup
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from starlette.responses import Response
 
+from praxis import i18n, markdown
 from praxis.config import Settings
 from praxis.deps import csrf_cookie, csrf_token
-from praxis import i18n, markdown
 from praxis.i18n import N_, format_date
 from praxis.vocab import LICENCES
 from praxis.web.forms import field_label
@@ -43,7 +43,7 @@ def datetime_attr(value: datetime | date) -> str:
     if not isinstance(value, datetime):
         return value.isoformat()
     if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
     return value.replace(tzinfo=None).isoformat(timespec="seconds") + ("Z" if value.tzinfo else "")
 
 
