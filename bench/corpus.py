@@ -46,8 +46,15 @@ def generate(engine: sa.Engine, count: int, *, seed: int = 42, batch: int = 5_00
     with engine.begin() as conn:
         user_ids = []
         for i in range(50):
-            result = conn.execute(sa.insert(table_of(User)).values(
-                username=f"auteur{i}", display_name=f"Auteur·trice {i}", is_admin=False, is_active=True, created_at=now))
+            result = conn.execute(
+                sa.insert(table_of(User)).values(
+                    username=f"auteur{i}",
+                    display_name=f"Auteur·trice {i}",
+                    is_admin=False,
+                    is_active=True,
+                    created_at=now,
+                )
+            )
             user_ids.append(inserted_id(result))
     kinds = ["note"] * 8 + ["organisation", "term"]
     done = 0
@@ -58,14 +65,27 @@ def generate(engine: sa.Engine, count: int, *, seed: int = 42, batch: int = 5_00
             t = title(rng)
             text = body(rng, rng.randint(30, 120))
             when = now - timedelta(days=rng.randint(0, 2000))
-            notes.append(dict(
-                id=nid, kind=rng.choice(kinds), title=t, title_key=fold(t), slug=slugify(t), body=text,
-                html=f"<p>{text}</p>\n", visibility="restricted" if rng.random() < hidden_share else "public",
-                licence="CC-BY-SA-4.0", revision=1,
-                created_at=when, published_at=when, updated_at=when,
-            ))
+            notes.append(
+                dict(
+                    id=nid,
+                    kind=rng.choice(kinds),
+                    title=t,
+                    title_key=fold(t),
+                    slug=slugify(t),
+                    body=text,
+                    html=f"<p>{text}</p>\n",
+                    visibility="restricted" if rng.random() < hidden_share else "public",
+                    licence="CC-BY-SA-4.0",
+                    revision=1,
+                    created_at=when,
+                    published_at=when,
+                    updated_at=when,
+                )
+            )
             authors.append(dict(note_id=nid, user_id=rng.choice(user_ids), position=0))
-            revisions.append(dict(note_id=nid, number=1, created_at=when, title=t, body=text, html=f"<p>{text}</p>\n", meta={}))
+            revisions.append(
+                dict(note_id=nid, number=1, created_at=when, title=t, body=text, html=f"<p>{text}</p>\n", meta={})
+            )
         with engine.begin() as conn:
             conn.execute(sa.insert(table_of(Note)), notes)
             conn.execute(sa.insert(table_of(NoteAuthor)), authors)

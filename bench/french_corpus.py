@@ -112,7 +112,10 @@ def build_lexicon() -> Lexicon:
     adjs = _dedupe(V.GENERAL_ADJS + [a for row in itertools.zip_longest(*theme_adjs.values()) for a in row if a])
     verbs = _dedupe(V.GENERAL_VERBS + [v for row in itertools.zip_longest(*theme_verbs.values()) for v in row if v])
     lex = Lexicon(
-        themes=themes, nouns=Zipf(nouns), adjs=Zipf(adjs), verbs=Zipf(verbs),
+        themes=themes,
+        nouns=Zipf(nouns),
+        adjs=Zipf(adjs),
+        verbs=Zipf(verbs),
         theme_nouns={t: Zipf(v, offset=2.5) for t, v in theme_nouns.items()},
         theme_adjs={t: Zipf(v, offset=2.5) for t, v in theme_adjs.items()},
         theme_verbs={t: Zipf(v, offset=2.5) for t, v in theme_verbs.items()},
@@ -182,17 +185,72 @@ def elide(word: str, nxt: str) -> str:
 
 
 _PRE_ADJS = ["grand", "petit", "nouveau", "premier", "dernier", "prochain", "meilleur", "vaste", "long", "bref"]
-_PREPS = ["dans", "pour", "avec", "sur", "par", "auprès de", "au sein de", "autour de", "grâce à", "à partir de",
-          "dans le cadre de", "à l'échelle de", "en lien avec", "face à", "malgré", "selon", "pendant", "vers",
-          "sans", "entre", "parmi", "depuis", "à travers", "en faveur de", "au service de"]
-_REFLEXIVES = ["s'inscrit dans", "s'appuie sur", "se concentre sur", "se poursuit avec", "se déroule dans",
-               "s'articule autour de", "se distingue par", "s'ajoute à", "se traduit par", "s'adresse à"]
-_REFLEXIVES_PL = ["s'inscrivent dans", "s'appuient sur", "se concentrent sur", "se poursuivent avec",
-                  "se déroulent dans", "s'articulent autour de", "se distinguent par", "s'ajoutent à",
-                  "se traduisent par", "s'adressent à"]
+_PREPS = [
+    "dans",
+    "pour",
+    "avec",
+    "sur",
+    "par",
+    "auprès de",
+    "au sein de",
+    "autour de",
+    "grâce à",
+    "à partir de",
+    "dans le cadre de",
+    "à l'échelle de",
+    "en lien avec",
+    "face à",
+    "malgré",
+    "selon",
+    "pendant",
+    "vers",
+    "sans",
+    "entre",
+    "parmi",
+    "depuis",
+    "à travers",
+    "en faveur de",
+    "au service de",
+]
+_REFLEXIVES = [
+    "s'inscrit dans",
+    "s'appuie sur",
+    "se concentre sur",
+    "se poursuit avec",
+    "se déroule dans",
+    "s'articule autour de",
+    "se distingue par",
+    "s'ajoute à",
+    "se traduit par",
+    "s'adresse à",
+]
+_REFLEXIVES_PL = [
+    "s'inscrivent dans",
+    "s'appuient sur",
+    "se concentrent sur",
+    "se poursuivent avec",
+    "se déroulent dans",
+    "s'articulent autour de",
+    "se distinguent par",
+    "s'ajoutent à",
+    "se traduisent par",
+    "s'adressent à",
+]
 _SUBORDINATORS = ["lorsque", "puisque", "parce que", "même si", "si", "quand", "alors que", "dès que", "tant que"]
-_OPENERS = ["Il faut", "On peut", "On doit", "Il reste à", "Il est possible de", "Il importe de", "Nous voulons",
-            "Il serait utile de", "Mieux vaut", "Nous proposons de", "Il s'agit maintenant de", "Il convient de"]
+_OPENERS = [
+    "Il faut",
+    "On peut",
+    "On doit",
+    "Il reste à",
+    "Il est possible de",
+    "Il importe de",
+    "Nous voulons",
+    "Il serait utile de",
+    "Mieux vaut",
+    "Nous proposons de",
+    "Il s'agit maintenant de",
+    "Il convient de",
+]
 _SAY = ["souligne", "rappelle", "explique", "note", "constate", "observe", "précise", "remarque", "affirme"]
 _SAY_PL = ["soulignent", "rappellent", "expliquent", "notent", "constatent", "observent", "précisent", "remarquent"]
 
@@ -283,9 +341,19 @@ class Writer:
                 return f"ces {head}"
             if det == "poss":
                 return f"{rng.choice(['leurs', 'nos', 'ses'])} {head}"
-            quant = rng.choice(["plusieurs", "quelques", "certains" if gender == "m" else "certaines",
-                                "de nombreux" if gender == "m" else "de nombreuses", "deux", "trois",
-                                "une dizaine de", "près de vingt", "tous les" if gender == "m" else "toutes les"])
+            quant = rng.choice(
+                [
+                    "plusieurs",
+                    "quelques",
+                    "certains" if gender == "m" else "certaines",
+                    "de nombreux" if gender == "m" else "de nombreuses",
+                    "deux",
+                    "trois",
+                    "une dizaine de",
+                    "près de vingt",
+                    "tous les" if gender == "m" else "toutes les",
+                ]
+            )
             return elide(quant, head)
         if det == "def":
             return elide("le" if gender == "m" else "la", head)
@@ -308,9 +376,16 @@ class Writer:
         rng = self.rng
         r = rng.random()
         if r < 0.08:
-            return rng.choice([f"à {rng.choice(V.PLACES)}", f"dans la région de {rng.choice(V.PLACES)}",
-                               f"en {rng.randint(2012, 2025)}", f"depuis {rng.randint(2010, 2024)}",
-                               f"avec {rng.choice(V.ACRONYMS)}", f"en {rng.choice(V.REGIONS)}"])
+            return rng.choice(
+                [
+                    f"à {rng.choice(V.PLACES)}",
+                    f"dans la région de {rng.choice(V.PLACES)}",
+                    f"en {rng.randint(2012, 2025)}",
+                    f"depuis {rng.randint(2010, 2024)}",
+                    f"avec {rng.choice(V.ACRONYMS)}",
+                    f"en {rng.choice(V.REGIONS)}",
+                ]
+            )
         if r < 0.15:
             noun, _g = self.noun()
             return f"en {noun}" if rng.random() < 0.5 else elide("en matière de", noun)
@@ -323,7 +398,9 @@ class Writer:
         rng = self.rng
         forms = self.verb()
         pl = number == "p"
-        tense = rng.choices(["present", "passe", "imperfect", "future", "conditional", "modal"], [55, 16, 8, 8, 5, 8])[0]
+        tense = rng.choices(["present", "passe", "imperfect", "future", "conditional", "modal"], [55, 16, 8, 8, 5, 8])[
+            0
+        ]
         obj, _g, _n = self.np()
         negate = rng.random() < 0.06
         if tense == "present":
@@ -332,7 +409,9 @@ class Writer:
             aux = "ont" if pl else "a"
             if negate:
                 return f"{elide('ne', aux)} pas {forms['participle']} {obj}"
-            return f"{aux} {rng.choice(['', '', 'déjà ', 'aussi ', 'beaucoup ', 'souvent '])}{forms['participle']} {obj}"
+            return (
+                f"{aux} {rng.choice(['', '', 'déjà ', 'aussi ', 'beaucoup ', 'souvent '])}{forms['participle']} {obj}"
+            )
         elif tense == "imperfect":
             verb = forms["imperfect_pl" if pl else "imperfect"]
         elif tense == "future":
@@ -391,8 +470,16 @@ class Writer:
             subj, _g, n = self.np()
             forms = self.verb()
             obj, _g2, _n2 = self.np()
-            lead = rng.choice([f"En {year}", f"Depuis {year}", f"Au printemps {year}", f"À l'automne {year}",
-                               f"À {rng.choice(V.PLACES)}", f"Dans la région de {rng.choice(V.PLACES)}"])
+            lead = rng.choice(
+                [
+                    f"En {year}",
+                    f"Depuis {year}",
+                    f"Au printemps {year}",
+                    f"À l'automne {year}",
+                    f"À {rng.choice(V.PLACES)}",
+                    f"Dans la région de {rng.choice(V.PLACES)}",
+                ]
+            )
             text = f"{lead}, {subj} {'ont' if n == 'p' else 'a'} {forms['participle']} {obj}{tail}"
         elif kind == 8:
             src, _g, n = self.np(det="def")
@@ -573,10 +660,14 @@ def to_html(blocks: list[tuple], ids: dict[str, str]) -> str:
                     parts.append(f"<strong>{escape(seg[1], quote=False)}</strong>")
                 elif seg[0] == "w":
                     target = seg[1]
-                    parts.append(f'<a class="wikilink" href="/n/{quote(ids[target])}/" data-target="{_attr(target)}" '
-                                 f'rel="noopener noreferrer">{escape(target, quote=False)}</a>')
+                    parts.append(
+                        f'<a class="wikilink" href="/n/{quote(ids[target])}/" data-target="{_attr(target)}" '
+                        f'rel="noopener noreferrer">{escape(target, quote=False)}</a>'
+                    )
                 else:
-                    parts.append(f'<a href="{_attr(seg[2])}" rel="noopener noreferrer">{escape(seg[1], quote=False)}</a>')
+                    parts.append(
+                        f'<a href="{_attr(seg[2])}" rel="noopener noreferrer">{escape(seg[1], quote=False)}</a>'
+                    )
             out.append(f"<p>{''.join(parts).strip()}</p>")
     return "\n".join(out) + "\n"
 
@@ -628,12 +719,25 @@ class Summary:
     def as_dict(self) -> dict:
         w = sorted(self.words)
         return {
-            "notes": self.notes, "kinds": self.kinds, "visibility": self.visibility,
-            "words": {"min": w[0], "p05": w[len(w) // 20], "median": int(statistics.median(w)),
-                      "mean": round(statistics.fmean(w)), "p95": w[len(w) * 19 // 20], "max": w[-1],
-                      "total": sum(w)} if w else {},
-            "body_mb": round(self.body_bytes / 1e6, 1), "links": self.links, "carnet_entries": self.entries,
-            "reader": self.reader, "seconds": round(self.seconds, 1),
+            "notes": self.notes,
+            "kinds": self.kinds,
+            "visibility": self.visibility,
+            "words": {
+                "min": w[0],
+                "p05": w[len(w) // 20],
+                "median": int(statistics.median(w)),
+                "mean": round(statistics.fmean(w)),
+                "p95": w[len(w) * 19 // 20],
+                "max": w[-1],
+                "total": sum(w),
+            }
+            if w
+            else {},
+            "body_mb": round(self.body_bytes / 1e6, 1),
+            "links": self.links,
+            "carnet_entries": self.entries,
+            "reader": self.reader,
+            "seconds": round(self.seconds, 1),
         }
 
 
@@ -647,8 +751,15 @@ def _people(rng: random.Random) -> list[dict]:
             continue
         names.add(name)
         username = f"{slugify(first).replace('-', '')}.{slugify(last).replace('-', '')}"[:64]
-        users.append(dict(username=username, display_name=name, is_admin=False, is_active=True,
-                          created_at=FIRST_DAY - timedelta(days=rng.randint(1, 400))))
+        users.append(
+            dict(
+                username=username,
+                display_name=name,
+                is_admin=False,
+                is_active=True,
+                created_at=FIRST_DAY - timedelta(days=rng.randint(1, 400)),
+            )
+        )
     return users
 
 
@@ -669,8 +780,9 @@ def check_html(blocks: list[tuple], ids: dict[str, str]) -> None:
         raise AssertionError("generated HTML differs from praxis.markdown.render (line count)")
 
 
-def generate(engine: sa.Engine, count: int, *, seed: int = 2025, batch: int = 2_000, check: int = 200,
-             progress: bool = False) -> Summary:
+def generate(
+    engine: sa.Engine, count: int, *, seed: int = 2025, batch: int = 2_000, check: int = 200, progress: bool = False
+) -> Summary:
     """Fill a migrated, empty database with `count` notes (organisations and terms included),
     their authors, links, readers, communities and carnets. Deterministic for (count, seed)."""
     started = time.perf_counter()
@@ -695,10 +807,19 @@ def generate(engine: sa.Engine, count: int, *, seed: int = 2025, batch: int = 2_
         if i < 2 and reader_id not in chosen:
             chosen.append(reader_id)
         community_members[cid] = chosen
-        communities.append(dict(id=cid, name=f"Cercle {writer.np(det='bare', number='s')[0]}"[:200],
-                                description=writer.sentence(), created_at=FIRST_DAY, created_by_id=chosen[0]))
+        communities.append(
+            dict(
+                id=cid,
+                name=f"Cercle {writer.np(det='bare', number='s')[0]}"[:200],
+                description=writer.sentence(),
+                created_at=FIRST_DAY,
+                created_by_id=chosen[0],
+            )
+        )
         for j, uid in enumerate(chosen):
-            members.append(dict(community_id=cid, user_id=uid, role="manager" if j == 0 else "member", added_at=FIRST_DAY))
+            members.append(
+                dict(community_id=cid, user_id=uid, role="manager" if j == 0 else "member", added_at=FIRST_DAY)
+            )
 
     carnets, carnet_members, carnet_people, carnet_theme = [], [], {}, {}
     for i in range(CARNETS):
@@ -708,11 +829,23 @@ def generate(engine: sa.Engine, count: int, *, seed: int = 2025, batch: int = 2_
         carnet_people[cid] = people
         carnet_theme[cid] = writer.theme
         when = _when(rng)
-        carnets.append(dict(id=cid, title=writer.title(), description=to_markdown(writer.body(rng.randint(40, 120))[0]),
-                            guide="", visibility="public", sort="manual", created_at=when, updated_at=when,
-                            created_by_id=people[0]))
+        carnets.append(
+            dict(
+                id=cid,
+                title=writer.title(),
+                description=to_markdown(writer.body(rng.randint(40, 120))[0]),
+                guide="",
+                visibility="public",
+                sort="manual",
+                created_at=when,
+                updated_at=when,
+                created_by_id=people[0],
+            )
+        )
         for j, uid in enumerate(people):
-            carnet_members.append(dict(carnet_id=cid, user_id=uid, role="manager" if j == 0 else "contributor", added_at=when))
+            carnet_members.append(
+                dict(carnet_id=cid, user_id=uid, role="manager" if j == 0 else "contributor", added_at=when)
+            )
     with engine.begin() as conn:
         conn.execute(sa.insert(table_of(Community)), communities)
         conn.execute(sa.insert(table_of(CommunityMember)), members)
@@ -749,8 +882,11 @@ def generate(engine: sa.Engine, count: int, *, seed: int = 2025, batch: int = 2_
             if kind == "organisation":
                 title = unique_title(lambda: _org_title(rng, writer))
                 target = _length(rng, 180, 0.7)
-                details = {"website": f"https://example.org/{slugify(title)[:60]}", "region": rng.choice(V.REGIONS),
-                           "description": " ".join(writer.sentence() for _ in range(rng.randint(1, 3)))[:1000]}
+                details = {
+                    "website": f"https://example.org/{slugify(title)[:60]}",
+                    "region": rng.choice(V.REGIONS),
+                    "description": " ".join(writer.sentence() for _ in range(rng.randint(1, 3)))[:1000],
+                }
             elif kind == "term":
                 title = unique_title(lambda: _term_title(rng, writer))
                 target = _length(rng, 150, 0.7)
@@ -793,25 +929,64 @@ def generate(engine: sa.Engine, count: int, *, seed: int = 2025, batch: int = 2_
             updated = min(NOW, created + timedelta(days=rng.expovariate(1 / 60)))
             explicit = rng.sample(earlier[-5000:], rng.randint(1, 2)) if earlier and rng.random() < 0.1 else []
             explicit = list(dict.fromkeys(explicit))
-            meta = {**details, "kind": kind, "visibility": visibility, "community": community_id,
-                    "readers": sorted(usernames[u] for u in readers), "licence": rng.choice(LICENCES),
-                    "published_at": created.isoformat(), "authors": [usernames[u] for u in authors], "links": explicit}
-            rows["note"].append(dict(
-                id=nid, kind=kind, title=title, title_key=fold(title), slug=slugify(title), body=body, html=html,
-                visibility=visibility, community_id=community_id, licence=meta["licence"],
-                website=details.get("website"), region=details.get("region"), description=details.get("description"),
-                definition=details.get("definition"), synonyms=details.get("synonyms"), revision=1,
-                created_at=created, published_at=created, updated_at=updated, created_by_id=authors[0],
-            ))
-            rows["revision"].append(dict(note_id=nid, number=1, editor_id=authors[0], created_at=created, title=title,
-                                         body=body, html=html, meta=meta))
+            meta = {
+                **details,
+                "kind": kind,
+                "visibility": visibility,
+                "community": community_id,
+                "readers": sorted(usernames[u] for u in readers),
+                "licence": rng.choice(LICENCES),
+                "published_at": created.isoformat(),
+                "authors": [usernames[u] for u in authors],
+                "links": explicit,
+            }
+            rows["note"].append(
+                dict(
+                    id=nid,
+                    kind=kind,
+                    title=title,
+                    title_key=fold(title),
+                    slug=slugify(title),
+                    body=body,
+                    html=html,
+                    visibility=visibility,
+                    community_id=community_id,
+                    licence=meta["licence"],
+                    website=details.get("website"),
+                    region=details.get("region"),
+                    description=details.get("description"),
+                    definition=details.get("definition"),
+                    synonyms=details.get("synonyms"),
+                    revision=1,
+                    created_at=created,
+                    published_at=created,
+                    updated_at=updated,
+                    created_by_id=authors[0],
+                )
+            )
+            rows["revision"].append(
+                dict(
+                    note_id=nid,
+                    number=1,
+                    editor_id=authors[0],
+                    created_at=created,
+                    title=title,
+                    body=body,
+                    html=html,
+                    meta=meta,
+                )
+            )
             rows["author"].extend(dict(note_id=nid, user_id=u, position=p) for p, u in enumerate(authors))
             rows["reader"].extend(dict(note_id=nid, user_id=u) for u in readers)
-            rows["link"].extend(dict(source_id=nid, target_id=t, target_title=None, target_key=None, origin="explicit")
-                                for t in explicit)
+            rows["link"].extend(
+                dict(source_id=nid, target_id=t, target_title=None, target_key=None, origin="explicit")
+                for t in explicit
+            )
             wikilinks = list(dict.fromkeys(seg[1] for b in blocks if b[0] == "p" for seg in b[1] if seg[0] == "w"))
-            rows["link"].extend(dict(source_id=nid, target_id=link_ids[t], target_title=t, target_key=fold(t),
-                                     origin="wikilink") for t in wikilinks)
+            rows["link"].extend(
+                dict(source_id=nid, target_id=link_ids[t], target_title=t, target_key=fold(t), origin="wikilink")
+                for t in wikilinks
+            )
             n_carnets = rng.choices([0, 1, 2, 3], [55, 30, 10, 5])[0]
             filed_in: set[str] = set()
             for _ in range(n_carnets):
@@ -819,9 +994,16 @@ def generate(engine: sa.Engine, count: int, *, seed: int = 2025, batch: int = 2_
                 filed_in.add(rng.choice(pool or list(carnet_theme)))
             for cid in sorted(filed_in):
                 positions[cid] += 1
-                rows["entry"].append(dict(carnet_id=cid, note_id=nid, added_by_id=rng.choice(carnet_people[cid]),
-                                          added_at=min(NOW, updated + timedelta(days=rng.randint(0, 90))),
-                                          pinned=rng.random() < 0.01, position=positions[cid]))
+                rows["entry"].append(
+                    dict(
+                        carnet_id=cid,
+                        note_id=nid,
+                        added_by_id=rng.choice(carnet_people[cid]),
+                        added_at=min(NOW, updated + timedelta(days=rng.randint(0, 90))),
+                        pinned=rng.random() < 0.01,
+                        position=positions[cid],
+                    )
+                )
             earlier.append(nid)
             summary.kinds[kind] = summary.kinds.get(kind, 0) + 1
             summary.visibility[visibility] = summary.visibility.get(visibility, 0) + 1
@@ -851,15 +1033,63 @@ def generate(engine: sa.Engine, count: int, *, seed: int = 2025, batch: int = 2_
     return summary
 
 
-_ORG_TYPES = ["Coopérative", "Réseau", "Association", "Conseil de la culture", "Centre", "Bibliothèque", "Musée",
-              "Société d'histoire", "Alliance culturelle", "Regroupement", "Table de concertation", "Maison de la culture",
-              "Festival", "Théâtre", "Fondation", "Corporation", "Collectif", "Laboratoire", "Chaire de recherche",
-              "Observatoire", "Agence", "Fédération", "Carrefour", "Atelier", "Éditions", "Diffusion", "Archives",
-              "Centre d'artistes", "Espace", "Productions"]
-_ORG_DOMAINS = ["des arts", "du patrimoine", "culturelle", "numérique", "des musées", "des bibliothèques",
-                "de la danse", "du livre", "de l'économie sociale", "des données culturelles", "de médiation",
-                "des métiers d'art", "du cinéma", "de la musique", "des aînés", "jeunesse", "citoyenne", "régionale",
-                "des savoirs", "de création", "", "", ""]
+_ORG_TYPES = [
+    "Coopérative",
+    "Réseau",
+    "Association",
+    "Conseil de la culture",
+    "Centre",
+    "Bibliothèque",
+    "Musée",
+    "Société d'histoire",
+    "Alliance culturelle",
+    "Regroupement",
+    "Table de concertation",
+    "Maison de la culture",
+    "Festival",
+    "Théâtre",
+    "Fondation",
+    "Corporation",
+    "Collectif",
+    "Laboratoire",
+    "Chaire de recherche",
+    "Observatoire",
+    "Agence",
+    "Fédération",
+    "Carrefour",
+    "Atelier",
+    "Éditions",
+    "Diffusion",
+    "Archives",
+    "Centre d'artistes",
+    "Espace",
+    "Productions",
+]
+_ORG_DOMAINS = [
+    "des arts",
+    "du patrimoine",
+    "culturelle",
+    "numérique",
+    "des musées",
+    "des bibliothèques",
+    "de la danse",
+    "du livre",
+    "de l'économie sociale",
+    "des données culturelles",
+    "de médiation",
+    "des métiers d'art",
+    "du cinéma",
+    "de la musique",
+    "des aînés",
+    "jeunesse",
+    "citoyenne",
+    "régionale",
+    "des savoirs",
+    "de création",
+    "",
+    "",
+    "",
+]
 
 
 def _org_title(rng: random.Random, writer: Writer) -> str:
@@ -901,21 +1131,29 @@ def main() -> None:
             parser.error(f"{args.data_dir} is not empty")
         settings = Settings(data_dir=args.data_dir, secret_key="bench")
     else:
-        settings = Settings(data_dir=Path("/tmp/praxis-bench-unused"), database_url=args.database_url, secret_key="bench")
+        settings = Settings(
+            data_dir=Path("/tmp/praxis-bench-unused"), database_url=args.database_url, secret_key="bench"
+        )
     engine = make_engine(settings)
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             # praxis_search: where the PostgreSQL search backend keeps its documents.
-            conn.exec_driver_sql("DROP SCHEMA IF EXISTS praxis_search CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+            conn.exec_driver_sql(
+                "DROP SCHEMA IF EXISTS praxis_search CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public"
+            )
     upgrade(engine)
     summary = generate(engine, args.notes, seed=args.seed, progress=True)
     engine.dispose()
     d = summary.as_dict()
     w = d["words"]
     print(f"{d['notes']} notes {d['kinds']} in {d['seconds']} s ({d['notes'] / max(d['seconds'], 1e-9):.0f} notes/s)")
-    print(f"words per note: min {w['min']}, p5 {w['p05']}, median {w['median']}, mean {w['mean']}, p95 {w['p95']}, max {w['max']}; "
-          f"{w['total']} words, {d['body_mb']} MB of Markdown")
-    print(f"visibility {d['visibility']}; {d['links']} links, {d['carnet_entries']} carnet entries; reader account: {d['reader']}")
+    print(
+        f"words per note: min {w['min']}, p5 {w['p05']}, median {w['median']}, mean {w['mean']}, p95 {w['p95']}, max {w['max']}; "
+        f"{w['total']} words, {d['body_mb']} MB of Markdown"
+    )
+    print(
+        f"visibility {d['visibility']}; {d['links']} links, {d['carnet_entries']} carnet entries; reader account: {d['reader']}"
+    )
 
 
 if __name__ == "__main__":

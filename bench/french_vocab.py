@@ -16,7 +16,9 @@ def _nouns(gender: str, text: str) -> list[tuple[str, str]]:
 
 
 # General nouns, shared by every theme (an underscore joins a compound noun).
-GENERAL_NOUNS = _nouns("m", """
+GENERAL_NOUNS = _nouns(
+    "m",
+    """
     projet travail temps milieu réseau outil besoin moyen exemple niveau rôle secteur domaine lien
     partenaire organisme processus changement résultat enjeu objectif contexte accès soutien suivi
     service usage développement accompagnement partage modèle cadre point ensemble nombre sens
@@ -26,7 +28,10 @@ GENERAL_NOUNS = _nouns("m", """
     calendrier budget échéancier plan programme appel dossier texte article exercice mécanisme
     savoir constat souci défi atout potentiel rythme seuil écart progrès retard regard discours
     vocabulaire langage terrain quotidien public territoire lieu espace village quartier pays monde
-""") + _nouns("f", """
+""",
+) + _nouns(
+    "f",
+    """
     culture communauté pratique démarche question action équipe ressource région organisation
     personne année semaine fois façon manière partie place idée situation société structure
     condition capacité compétence expertise responsabilité relation confiance vision priorité
@@ -36,21 +41,29 @@ GENERAL_NOUNS = _nouns("m", """
     dynamique cohérence visibilité reconnaissance autonomie durée échelle taille valeur qualité
     attention ambition intention volonté posture méthode règle entente charge vie voix histoire
     matière forme nature origine suite fin raison cause conséquence preuve trace manière_de_faire
-""")
+""",
+)
 
 THEMES: dict[str, dict] = {
     "culture numérique": {
-        "nouns": _nouns("m", """
+        "nouns": _nouns(
+            "m",
+            """
             numérique contenu site web logiciel algorithme format fichier internet code moteur
             navigateur usager utilisateur écran courriel balado référencement identifiant lien
             wiki dépôt hébergement serveur nuage tableur formulaire compte mot_de_passe réseau_social
             virage écosystème répertoire calendrier gabarit agenda robot tutoriel webinaire clavardage
-        """) + _nouns("f", """
+        """,
+        )
+        + _nouns(
+            "f",
+            """
             plateforme métadonnée interface découvrabilité application vidéo diffusion page version
             sauvegarde numérisation licence infolettre ontologie navigation recherche publication
             mise_à_jour fiche vitrine boutique billetterie_en_ligne présence visibilité_en_ligne
             littératie transition_numérique adresse migration infrastructure cybersécurité
-        """),
+        """,
+        ),
         "adjs": """numérique en_ligne ouvert libre interopérable accessible web informatique
             technologique virtuel automatisé collaboratif mobile connecté découvrable documenté
             structuré sémantique hybride sécurisé gratuit propriétaire""",
@@ -59,17 +72,24 @@ THEMES: dict[str, dict] = {
             tester prototyper""",
     },
     "économie sociale": {
-        "nouns": _nouns("m", """
+        "nouns": _nouns(
+            "m",
+            """
             financement revenu emploi travailleur membre conseil marché coût investissement fonds
             bénévole bénévolat entrepreneuriat partenariat impact modèle_d'affaires bailleur
             démarrage incubateur capital surplus salaire achat service_partagé regroupement
             mouvement chantier_d'économie_sociale loyer prêt
-        """) + _nouns("f", """
+        """,
+        )
+        + _nouns(
+            "f",
+            """
             coopérative entreprise subvention gouvernance assemblée mission économie solidarité
             mutuelle fondation retombée rentabilité viabilité croissance_inclusive travailleuse
             entreprise_collective cotisation dépense ristourne philanthropie relève pérennité
             économie_sociale main-d'œuvre gestion comptabilité campagne_de_financement
-        """),
+        """,
+        ),
         "adjs": """social solidaire collectif coopératif communautaire économique financier
             durable rentable viable local équitable responsable associatif démocratique
             autonome partagé mutualisé régional inclusif""",
@@ -78,17 +98,24 @@ THEMES: dict[str, dict] = {
             rembourser diversifier consolider""",
     },
     "mutualisation des données": {
-        "nouns": _nouns("m", """
+        "nouns": _nouns(
+            "m",
+            """
             entrepôt standard schéma partage protocole consentement indicateur jeu_de_données
             traitement profil registre inventaire tableau_de_bord référentiel vocabulaire_contrôlé
             identifiant_unique croisement appariement nettoyage modèle_de_données lac_de_données
             gisement flux échange_de_données
-        """) + _nouns("f", """
+        """,
+        )
+        + _nouns(
+            "f",
+            """
             mutualisation donnée norme interopérabilité agrégation confidentialité sécurité
             statistique collecte qualité_des_données source visualisation fiducie fréquentation
             audience base_de_données donnée_ouverte propriété anonymisation traçabilité
             gouvernance_des_données politique_de_confidentialité requête API carte
-        """),
+        """,
+        ),
         "adjs": """ouvert partagé agrégé anonyme anonymisé confidentiel structuré normalisé
             interopérable fiable complet brut commun sécurisé statistique quantitatif
             qualitatif croisé centralisé décentralisé""",
@@ -97,17 +124,24 @@ THEMES: dict[str, dict] = {
             consolider harmoniser""",
     },
     "chantiers et cercles": {
-        "nouns": _nouns("m", """
+        "nouns": _nouns(
+            "m",
+            """
             chantier cercle atelier animateur participant groupe comité échange savoir
             apprentissage codéveloppement retour récit témoignage livrable gabarit mentorat
             agent agent_de_développement_culturel_numérique legs mandat prototype cohorte_d'agents
             compte_rendu ordre_du_jour tour_de_table remue-méninges
-        """) + _nouns("f", """
+        """,
+        )
+        + _nouns(
+            "f",
+            """
             communauté_de_pratique rencontre animation facilitation animatrice participante
             réunion séance connaissance expérience leçon feuille_de_route trousse veille
             agente cohorte fiche_pratique rencontre_nationale documentation intelligence_collective
             co-construction coanimation démarche_collective mise_en_commun
-        """),
+        """,
+        ),
         "adjs": """collectif partagé concret pratique temporaire ouvert national régional
             transversal participatif collaboratif interrégional commun fructueux intense
             informel bimensuel mensuel structurant""",
@@ -116,16 +150,23 @@ THEMES: dict[str, dict] = {
             synthétiser faciliter présenter""",
     },
     "médiation culturelle": {
-        "nouns": _nouns("m", """
+        "nouns": _nouns(
+            "m",
+            """
             public citoyen élève jeune aîné quartier parcours artiste spectacle festival
             diffuseur loisir théâtre cinéma livre auteur éditeur milieu_scolaire médiateur
             atelier_de_création organisme_culturel musicien lecteur spectateur conte
-        """) + _nouns("f", """
+        """,
+        )
+        + _nouns(
+            "f",
+            """
             médiation médiatrice école famille jeunesse bibliothèque maison_de_la_culture
             activité visite exposition œuvre création résidence représentation salle scène
             programmation accessibilité inclusion participation sortie tournée musique danse
             lecture littérature poésie citoyenne autrice médiation_culturelle pratique_artistique
-        """),
+        """,
+        ),
         "adjs": """culturel artistique citoyen participatif accessible inclusif jeune
             familial scolaire littéraire musical théâtral vivant contemporain local
             intergénérationnel gratuit éducatif créatif populaire""",
@@ -134,17 +175,24 @@ THEMES: dict[str, dict] = {
             interpréter raconter""",
     },
     "patrimoine": {
-        "nouns": _nouns("m", """
+        "nouns": _nouns(
+            "m",
+            """
             patrimoine musée objet fonds document bâtiment paysage héritage savoir-faire conte
             site lieu monument artisan métier centre_d'archives historien chercheur classement
             inventaire_patrimonial patrimoine_immatériel patrimoine_bâti moulin presbytère phare
             manoir lieu_de_mémoire
-        """) + _nouns("f", """
+        """,
+        )
+        + _nouns(
+            "f",
+            """
             collection mémoire histoire archive photographie conservation restauration église
             tradition légende généalogie notice description numérisation chercheuse historienne
             société_d'histoire maison_historique institution_muséale pièce mise_en_valeur
             muséologie transmission commémoration
-        """),
+        """,
+        ),
         "adjs": """patrimonial historique ancien muséal archivistique traditionnel
             immatériel bâti religieux régional local précieux fragile rare inédit
             familial ancestral oral identitaire""",
@@ -153,16 +201,23 @@ THEMES: dict[str, dict] = {
             redécouvrir sauvegarder""",
     },
     "territoire et politiques publiques": {
-        "nouns": _nouns("m", """
+        "nouns": _nouns(
+            "m",
+            """
             ministère programme plan développement règlement partenaire acteur milieu élu
             tourisme environnement climat territoire_rural regroupement_régional conseil_municipal
             appel_de_projets pôle entente_de_développement_culturel cadre_financier levier_régional
-        """) + _nouns("f", """
+        """,
+        )
+        + _nouns(
+            "f",
+            """
             politique stratégie municipalité MRC région administration loi entente instance
             table_de_concertation concertation consultation élue population collectivité
             ruralité transition vitalité attractivité mobilité santé éducation formation
             politique_culturelle occupation décentralisation
-        """),
+        """,
+        ),
         "adjs": """public municipal régional provincial fédéral national politique
             territorial rural urbain gouvernemental intersectoriel durable concerté
             structurant local métropolitain prioritaire stratégique administratif""",
@@ -171,16 +226,23 @@ THEMES: dict[str, dict] = {
             arrimer prioriser""",
     },
     "recherche et intelligence artificielle": {
-        "nouns": _nouns("m", """
+        "nouns": _nouns(
+            "m",
+            """
             modèle corpus biais algorithme laboratoire résultat article colloque concept
             cadre_théorique entretien sondage échantillon partenariat_de_recherche questionnaire
             apprentissage_automatique robot_conversationnel agent_conversationnel enjeu_éthique
-        """) + _nouns("f", """
+        """,
+        )
+        + _nouns(
+            "f",
+            """
             intelligence_artificielle éthique transparence automatisation recommandation
             prédiction science recherche université chaire étude enquête entrevue méthode
             méthodologie hypothèse publication conférence thèse théorie problématique
             recherche-action revue_de_littérature grille_d'analyse
-        """),
+        """,
+        ),
         "adjs": """scientifique universitaire éthique automatique artificiel génératif
             prédictif empirique théorique méthodologique critique exploratoire
             quantitatif qualitatif responsable transparent fiable explicable""",
@@ -297,9 +359,21 @@ def starts_with_vowel(word: str) -> bool:
 
 # ---------------------------------------------------------------- nouns
 
-_NOUN_PLURALS = {"travail": "travaux", "œil": "yeux", "festival": "festivals", "carnaval": "carnavals",
-                 "récital": "récitals", "bal": "bals", "pneu": "pneus", "bleu": "bleus", "MRC": "MRC",
-                 "API": "API", "jeu": "jeux", "lieu": "lieux", "feu": "feux"}
+_NOUN_PLURALS = {
+    "travail": "travaux",
+    "œil": "yeux",
+    "festival": "festivals",
+    "carnaval": "carnavals",
+    "récital": "récitals",
+    "bal": "bals",
+    "pneu": "pneus",
+    "bleu": "bleus",
+    "MRC": "MRC",
+    "API": "API",
+    "jeu": "jeux",
+    "lieu": "lieux",
+    "feu": "feux",
+}
 
 
 def noun_plural(noun: str) -> str:
@@ -404,63 +478,572 @@ _VERB_IRREGULAR: dict[str, tuple[str, ...]] = {
     "être": ("est", "sont", "était", "étaient", "sera", "seront", "serait", "été", "étant", "sommes"),
     "avoir": ("a", "ont", "avait", "avaient", "aura", "auront", "aurait", "eu", "ayant", "avons"),
     "faire": ("fait", "font", "faisait", "faisaient", "fera", "feront", "ferait", "fait", "faisant", "faisons"),
-    "pouvoir": ("peut", "peuvent", "pouvait", "pouvaient", "pourra", "pourront", "pourrait", "pu", "pouvant", "pouvons"),
+    "pouvoir": (
+        "peut",
+        "peuvent",
+        "pouvait",
+        "pouvaient",
+        "pourra",
+        "pourront",
+        "pourrait",
+        "pu",
+        "pouvant",
+        "pouvons",
+    ),
     "devoir": ("doit", "doivent", "devait", "devaient", "devra", "devront", "devrait", "dû", "devant", "devons"),
-    "vouloir": ("veut", "veulent", "voulait", "voulaient", "voudra", "voudront", "voudrait", "voulu", "voulant", "voulons"),
+    "vouloir": (
+        "veut",
+        "veulent",
+        "voulait",
+        "voulaient",
+        "voudra",
+        "voudront",
+        "voudrait",
+        "voulu",
+        "voulant",
+        "voulons",
+    ),
     "savoir": ("sait", "savent", "savait", "savaient", "saura", "sauront", "saurait", "su", "sachant", "savons"),
     "aller": ("va", "vont", "allait", "allaient", "ira", "iront", "irait", "allé", "allant", "allons"),
-    "venir": ("vient", "viennent", "venait", "venaient", "viendra", "viendront", "viendrait", "venu", "venant", "venons"),
-    "devenir": ("devient", "deviennent", "devenait", "devenaient", "deviendra", "deviendront", "deviendrait", "devenu", "devenant", "devenons"),
-    "soutenir": ("soutient", "soutiennent", "soutenait", "soutenaient", "soutiendra", "soutiendront", "soutiendrait", "soutenu", "soutenant", "soutenons"),
-    "obtenir": ("obtient", "obtiennent", "obtenait", "obtenaient", "obtiendra", "obtiendront", "obtiendrait", "obtenu", "obtenant", "obtenons"),
-    "maintenir": ("maintient", "maintiennent", "maintenait", "maintenaient", "maintiendra", "maintiendront", "maintiendrait", "maintenu", "maintenant", "maintenons"),
-    "permettre": ("permet", "permettent", "permettait", "permettaient", "permettra", "permettront", "permettrait", "permis", "permettant", "permettons"),
+    "venir": (
+        "vient",
+        "viennent",
+        "venait",
+        "venaient",
+        "viendra",
+        "viendront",
+        "viendrait",
+        "venu",
+        "venant",
+        "venons",
+    ),
+    "devenir": (
+        "devient",
+        "deviennent",
+        "devenait",
+        "devenaient",
+        "deviendra",
+        "deviendront",
+        "deviendrait",
+        "devenu",
+        "devenant",
+        "devenons",
+    ),
+    "soutenir": (
+        "soutient",
+        "soutiennent",
+        "soutenait",
+        "soutenaient",
+        "soutiendra",
+        "soutiendront",
+        "soutiendrait",
+        "soutenu",
+        "soutenant",
+        "soutenons",
+    ),
+    "obtenir": (
+        "obtient",
+        "obtiennent",
+        "obtenait",
+        "obtenaient",
+        "obtiendra",
+        "obtiendront",
+        "obtiendrait",
+        "obtenu",
+        "obtenant",
+        "obtenons",
+    ),
+    "maintenir": (
+        "maintient",
+        "maintiennent",
+        "maintenait",
+        "maintenaient",
+        "maintiendra",
+        "maintiendront",
+        "maintiendrait",
+        "maintenu",
+        "maintenant",
+        "maintenons",
+    ),
+    "permettre": (
+        "permet",
+        "permettent",
+        "permettait",
+        "permettaient",
+        "permettra",
+        "permettront",
+        "permettrait",
+        "permis",
+        "permettant",
+        "permettons",
+    ),
     "mettre": ("met", "mettent", "mettait", "mettaient", "mettra", "mettront", "mettrait", "mis", "mettant", "mettons"),
-    "transmettre": ("transmet", "transmettent", "transmettait", "transmettaient", "transmettra", "transmettront", "transmettrait", "transmis", "transmettant", "transmettons"),
-    "prendre": ("prend", "prennent", "prenait", "prenaient", "prendra", "prendront", "prendrait", "pris", "prenant", "prenons"),
-    "apprendre": ("apprend", "apprennent", "apprenait", "apprenaient", "apprendra", "apprendront", "apprendrait", "appris", "apprenant", "apprenons"),
-    "comprendre": ("comprend", "comprennent", "comprenait", "comprenaient", "comprendra", "comprendront", "comprendrait", "compris", "comprenant", "comprenons"),
-    "entreprendre": ("entreprend", "entreprennent", "entreprenait", "entreprenaient", "entreprendra", "entreprendront", "entreprendrait", "entrepris", "entreprenant", "entreprenons"),
-    "produire": ("produit", "produisent", "produisait", "produisaient", "produira", "produiront", "produirait", "produit", "produisant", "produisons"),
-    "réduire": ("réduit", "réduisent", "réduisait", "réduisaient", "réduira", "réduiront", "réduirait", "réduit", "réduisant", "réduisons"),
-    "conduire": ("conduit", "conduisent", "conduisait", "conduisaient", "conduira", "conduiront", "conduirait", "conduit", "conduisant", "conduisons"),
-    "construire": ("construit", "construisent", "construisait", "construisaient", "construira", "construiront", "construirait", "construit", "construisant", "construisons"),
-    "traduire": ("traduit", "traduisent", "traduisait", "traduisaient", "traduira", "traduiront", "traduirait", "traduit", "traduisant", "traduisons"),
-    "décrire": ("décrit", "décrivent", "décrivait", "décrivaient", "décrira", "décriront", "décrirait", "décrit", "décrivant", "décrivons"),
-    "inscrire": ("inscrit", "inscrivent", "inscrivait", "inscrivaient", "inscrira", "inscriront", "inscrirait", "inscrit", "inscrivant", "inscrivons"),
-    "offrir": ("offre", "offrent", "offrait", "offraient", "offrira", "offriront", "offrirait", "offert", "offrant", "offrons"),
-    "ouvrir": ("ouvre", "ouvrent", "ouvrait", "ouvraient", "ouvrira", "ouvriront", "ouvrirait", "ouvert", "ouvrant", "ouvrons"),
-    "découvrir": ("découvre", "découvrent", "découvrait", "découvraient", "découvrira", "découvriront", "découvrirait", "découvert", "découvrant", "découvrons"),
+    "transmettre": (
+        "transmet",
+        "transmettent",
+        "transmettait",
+        "transmettaient",
+        "transmettra",
+        "transmettront",
+        "transmettrait",
+        "transmis",
+        "transmettant",
+        "transmettons",
+    ),
+    "prendre": (
+        "prend",
+        "prennent",
+        "prenait",
+        "prenaient",
+        "prendra",
+        "prendront",
+        "prendrait",
+        "pris",
+        "prenant",
+        "prenons",
+    ),
+    "apprendre": (
+        "apprend",
+        "apprennent",
+        "apprenait",
+        "apprenaient",
+        "apprendra",
+        "apprendront",
+        "apprendrait",
+        "appris",
+        "apprenant",
+        "apprenons",
+    ),
+    "comprendre": (
+        "comprend",
+        "comprennent",
+        "comprenait",
+        "comprenaient",
+        "comprendra",
+        "comprendront",
+        "comprendrait",
+        "compris",
+        "comprenant",
+        "comprenons",
+    ),
+    "entreprendre": (
+        "entreprend",
+        "entreprennent",
+        "entreprenait",
+        "entreprenaient",
+        "entreprendra",
+        "entreprendront",
+        "entreprendrait",
+        "entrepris",
+        "entreprenant",
+        "entreprenons",
+    ),
+    "produire": (
+        "produit",
+        "produisent",
+        "produisait",
+        "produisaient",
+        "produira",
+        "produiront",
+        "produirait",
+        "produit",
+        "produisant",
+        "produisons",
+    ),
+    "réduire": (
+        "réduit",
+        "réduisent",
+        "réduisait",
+        "réduisaient",
+        "réduira",
+        "réduiront",
+        "réduirait",
+        "réduit",
+        "réduisant",
+        "réduisons",
+    ),
+    "conduire": (
+        "conduit",
+        "conduisent",
+        "conduisait",
+        "conduisaient",
+        "conduira",
+        "conduiront",
+        "conduirait",
+        "conduit",
+        "conduisant",
+        "conduisons",
+    ),
+    "construire": (
+        "construit",
+        "construisent",
+        "construisait",
+        "construisaient",
+        "construira",
+        "construiront",
+        "construirait",
+        "construit",
+        "construisant",
+        "construisons",
+    ),
+    "traduire": (
+        "traduit",
+        "traduisent",
+        "traduisait",
+        "traduisaient",
+        "traduira",
+        "traduiront",
+        "traduirait",
+        "traduit",
+        "traduisant",
+        "traduisons",
+    ),
+    "décrire": (
+        "décrit",
+        "décrivent",
+        "décrivait",
+        "décrivaient",
+        "décrira",
+        "décriront",
+        "décrirait",
+        "décrit",
+        "décrivant",
+        "décrivons",
+    ),
+    "inscrire": (
+        "inscrit",
+        "inscrivent",
+        "inscrivait",
+        "inscrivaient",
+        "inscrira",
+        "inscriront",
+        "inscrirait",
+        "inscrit",
+        "inscrivant",
+        "inscrivons",
+    ),
+    "offrir": (
+        "offre",
+        "offrent",
+        "offrait",
+        "offraient",
+        "offrira",
+        "offriront",
+        "offrirait",
+        "offert",
+        "offrant",
+        "offrons",
+    ),
+    "ouvrir": (
+        "ouvre",
+        "ouvrent",
+        "ouvrait",
+        "ouvraient",
+        "ouvrira",
+        "ouvriront",
+        "ouvrirait",
+        "ouvert",
+        "ouvrant",
+        "ouvrons",
+    ),
+    "découvrir": (
+        "découvre",
+        "découvrent",
+        "découvrait",
+        "découvraient",
+        "découvrira",
+        "découvriront",
+        "découvrirait",
+        "découvert",
+        "découvrant",
+        "découvrons",
+    ),
     "voir": ("voit", "voient", "voyait", "voyaient", "verra", "verront", "verrait", "vu", "voyant", "voyons"),
-    "prévoir": ("prévoit", "prévoient", "prévoyait", "prévoyaient", "prévoira", "prévoiront", "prévoirait", "prévu", "prévoyant", "prévoyons"),
-    "recevoir": ("reçoit", "reçoivent", "recevait", "recevaient", "recevra", "recevront", "recevrait", "reçu", "recevant", "recevons"),
-    "concevoir": ("conçoit", "conçoivent", "concevait", "concevaient", "concevra", "concevront", "concevrait", "conçu", "concevant", "concevons"),
-    "connaître": ("connaît", "connaissent", "connaissait", "connaissaient", "connaîtra", "connaîtront", "connaîtrait", "connu", "connaissant", "connaissons"),
-    "reconnaître": ("reconnaît", "reconnaissent", "reconnaissait", "reconnaissaient", "reconnaîtra", "reconnaîtront", "reconnaîtrait", "reconnu", "reconnaissant", "reconnaissons"),
-    "rejoindre": ("rejoint", "rejoignent", "rejoignait", "rejoignaient", "rejoindra", "rejoindront", "rejoindrait", "rejoint", "rejoignant", "rejoignons"),
-    "promouvoir": ("promeut", "promeuvent", "promouvait", "promouvaient", "promouvra", "promouvront", "promouvrait", "promu", "promouvant", "promouvons"),
-    "suivre": ("suit", "suivent", "suivait", "suivaient", "suivra", "suivront", "suivrait", "suivi", "suivant", "suivons"),
-    "poursuivre": ("poursuit", "poursuivent", "poursuivait", "poursuivaient", "poursuivra", "poursuivront", "poursuivrait", "poursuivi", "poursuivant", "poursuivons"),
-    "servir": ("sert", "servent", "servait", "servaient", "servira", "serviront", "servirait", "servi", "servant", "servons"),
-    "accueillir": ("accueille", "accueillent", "accueillait", "accueillaient", "accueillera", "accueilleront", "accueillerait", "accueilli", "accueillant", "accueillons"),
+    "prévoir": (
+        "prévoit",
+        "prévoient",
+        "prévoyait",
+        "prévoyaient",
+        "prévoira",
+        "prévoiront",
+        "prévoirait",
+        "prévu",
+        "prévoyant",
+        "prévoyons",
+    ),
+    "recevoir": (
+        "reçoit",
+        "reçoivent",
+        "recevait",
+        "recevaient",
+        "recevra",
+        "recevront",
+        "recevrait",
+        "reçu",
+        "recevant",
+        "recevons",
+    ),
+    "concevoir": (
+        "conçoit",
+        "conçoivent",
+        "concevait",
+        "concevaient",
+        "concevra",
+        "concevront",
+        "concevrait",
+        "conçu",
+        "concevant",
+        "concevons",
+    ),
+    "connaître": (
+        "connaît",
+        "connaissent",
+        "connaissait",
+        "connaissaient",
+        "connaîtra",
+        "connaîtront",
+        "connaîtrait",
+        "connu",
+        "connaissant",
+        "connaissons",
+    ),
+    "reconnaître": (
+        "reconnaît",
+        "reconnaissent",
+        "reconnaissait",
+        "reconnaissaient",
+        "reconnaîtra",
+        "reconnaîtront",
+        "reconnaîtrait",
+        "reconnu",
+        "reconnaissant",
+        "reconnaissons",
+    ),
+    "rejoindre": (
+        "rejoint",
+        "rejoignent",
+        "rejoignait",
+        "rejoignaient",
+        "rejoindra",
+        "rejoindront",
+        "rejoindrait",
+        "rejoint",
+        "rejoignant",
+        "rejoignons",
+    ),
+    "promouvoir": (
+        "promeut",
+        "promeuvent",
+        "promouvait",
+        "promouvaient",
+        "promouvra",
+        "promouvront",
+        "promouvrait",
+        "promu",
+        "promouvant",
+        "promouvons",
+    ),
+    "suivre": (
+        "suit",
+        "suivent",
+        "suivait",
+        "suivaient",
+        "suivra",
+        "suivront",
+        "suivrait",
+        "suivi",
+        "suivant",
+        "suivons",
+    ),
+    "poursuivre": (
+        "poursuit",
+        "poursuivent",
+        "poursuivait",
+        "poursuivaient",
+        "poursuivra",
+        "poursuivront",
+        "poursuivrait",
+        "poursuivi",
+        "poursuivant",
+        "poursuivons",
+    ),
+    "servir": (
+        "sert",
+        "servent",
+        "servait",
+        "servaient",
+        "servira",
+        "serviront",
+        "servirait",
+        "servi",
+        "servant",
+        "servons",
+    ),
+    "accueillir": (
+        "accueille",
+        "accueillent",
+        "accueillait",
+        "accueillaient",
+        "accueillera",
+        "accueilleront",
+        "accueillerait",
+        "accueilli",
+        "accueillant",
+        "accueillons",
+    ),
     "dire": ("dit", "disent", "disait", "disaient", "dira", "diront", "dirait", "dit", "disant", "disons"),
-    "vendre": ("vend", "vendent", "vendait", "vendaient", "vendra", "vendront", "vendrait", "vendu", "vendant", "vendons"),
-    "rendre": ("rend", "rendent", "rendait", "rendaient", "rendra", "rendront", "rendrait", "rendu", "rendant", "rendons"),
-    "répondre": ("répond", "répondent", "répondait", "répondaient", "répondra", "répondront", "répondrait", "répondu", "répondant", "répondons"),
-    "attendre": ("attend", "attendent", "attendait", "attendaient", "attendra", "attendront", "attendrait", "attendu", "attendant", "attendons"),
-    "entendre": ("entend", "entendent", "entendait", "entendaient", "entendra", "entendront", "entendrait", "entendu", "entendant", "entendons"),
-    "défendre": ("défend", "défendent", "défendait", "défendaient", "défendra", "défendront", "défendrait", "défendu", "défendant", "défendons"),
-    "étendre": ("étend", "étendent", "étendait", "étendaient", "étendra", "étendront", "étendrait", "étendu", "étendant", "étendons"),
+    "vendre": (
+        "vend",
+        "vendent",
+        "vendait",
+        "vendaient",
+        "vendra",
+        "vendront",
+        "vendrait",
+        "vendu",
+        "vendant",
+        "vendons",
+    ),
+    "rendre": (
+        "rend",
+        "rendent",
+        "rendait",
+        "rendaient",
+        "rendra",
+        "rendront",
+        "rendrait",
+        "rendu",
+        "rendant",
+        "rendons",
+    ),
+    "répondre": (
+        "répond",
+        "répondent",
+        "répondait",
+        "répondaient",
+        "répondra",
+        "répondront",
+        "répondrait",
+        "répondu",
+        "répondant",
+        "répondons",
+    ),
+    "attendre": (
+        "attend",
+        "attendent",
+        "attendait",
+        "attendaient",
+        "attendra",
+        "attendront",
+        "attendrait",
+        "attendu",
+        "attendant",
+        "attendons",
+    ),
+    "entendre": (
+        "entend",
+        "entendent",
+        "entendait",
+        "entendaient",
+        "entendra",
+        "entendront",
+        "entendrait",
+        "entendu",
+        "entendant",
+        "entendons",
+    ),
+    "défendre": (
+        "défend",
+        "défendent",
+        "défendait",
+        "défendaient",
+        "défendra",
+        "défendront",
+        "défendrait",
+        "défendu",
+        "défendant",
+        "défendons",
+    ),
+    "étendre": (
+        "étend",
+        "étendent",
+        "étendait",
+        "étendaient",
+        "étendra",
+        "étendront",
+        "étendrait",
+        "étendu",
+        "étendant",
+        "étendons",
+    ),
     "mener": ("mène", "mènent", "menait", "menaient", "mènera", "mèneront", "mènerait", "mené", "menant", "menons"),
-    "amener": ("amène", "amènent", "amenait", "amenaient", "amènera", "amèneront", "amènerait", "amené", "amenant", "amenons"),
-    "acheter": ("achète", "achètent", "achetait", "achetaient", "achètera", "achèteront", "achèterait", "acheté", "achetant", "achetons"),
-    "redécouvrir": ("redécouvre", "redécouvrent", "redécouvrait", "redécouvraient", "redécouvrira", "redécouvriront", "redécouvrirait", "redécouvert", "redécouvrant", "redécouvrons"),
-    "reconduire": ("reconduit", "reconduisent", "reconduisait", "reconduisaient", "reconduira", "reconduiront", "reconduirait", "reconduit", "reconduisant", "reconduisons"),
+    "amener": (
+        "amène",
+        "amènent",
+        "amenait",
+        "amenaient",
+        "amènera",
+        "amèneront",
+        "amènerait",
+        "amené",
+        "amenant",
+        "amenons",
+    ),
+    "acheter": (
+        "achète",
+        "achètent",
+        "achetait",
+        "achetaient",
+        "achètera",
+        "achèteront",
+        "achèterait",
+        "acheté",
+        "achetant",
+        "achetons",
+    ),
+    "redécouvrir": (
+        "redécouvre",
+        "redécouvrent",
+        "redécouvrait",
+        "redécouvraient",
+        "redécouvrira",
+        "redécouvriront",
+        "redécouvrirait",
+        "redécouvert",
+        "redécouvrant",
+        "redécouvrons",
+    ),
+    "reconduire": (
+        "reconduit",
+        "reconduisent",
+        "reconduisait",
+        "reconduisaient",
+        "reconduira",
+        "reconduiront",
+        "reconduirait",
+        "reconduit",
+        "reconduisant",
+        "reconduisons",
+    ),
 }
 
 _SECOND_GROUP = {
-    "investir", "choisir", "réunir", "établir", "définir", "garantir", "élargir", "enrichir",
-    "agir", "réfléchir", "fournir", "bâtir", "aboutir", "approfondir", "nourrir", "accomplir",
+    "investir",
+    "choisir",
+    "réunir",
+    "établir",
+    "définir",
+    "garantir",
+    "élargir",
+    "enrichir",
+    "agir",
+    "réfléchir",
+    "fournir",
+    "bâtir",
+    "aboutir",
+    "approfondir",
+    "nourrir",
+    "accomplir",
 }
 
 
@@ -479,21 +1062,47 @@ def _er_forms(inf: str) -> tuple[str, ...]:
         if m:
             present = stem[: m.start()] + "è" + m.group(1)
     return (
-        present + "e", present + "ent", soft + "ait", soft + "aient", future + "a", future + "ont",
-        future + "ait", stem + "é", soft + "ant", soft + "ons",
+        present + "e",
+        present + "ent",
+        soft + "ait",
+        soft + "aient",
+        future + "a",
+        future + "ont",
+        future + "ait",
+        stem + "é",
+        soft + "ant",
+        soft + "ons",
     )
 
 
 def _ir_forms(inf: str) -> tuple[str, ...]:
     stem = inf[:-2]
     return (
-        stem + "it", stem + "issent", stem + "issait", stem + "issaient", inf + "a", inf + "ont",
-        inf + "ait", stem + "i", stem + "issant", stem + "issons",
+        stem + "it",
+        stem + "issent",
+        stem + "issait",
+        stem + "issaient",
+        inf + "a",
+        inf + "ont",
+        inf + "ait",
+        stem + "i",
+        stem + "issant",
+        stem + "issons",
     )
 
 
-VERB_FORM_NAMES = ("present", "present_pl", "imperfect", "imperfect_pl", "future", "future_pl",
-                   "conditional", "participle", "gerund", "nous")
+VERB_FORM_NAMES = (
+    "present",
+    "present_pl",
+    "imperfect",
+    "imperfect_pl",
+    "future",
+    "future_pl",
+    "conditional",
+    "participle",
+    "gerund",
+    "nous",
+)
 
 
 def verb_forms(inf: str) -> dict[str, str]:

@@ -59,8 +59,10 @@ def build(source: Path, target: Path) -> dict:
     db.execute("PRAGMA synchronous=NORMAL")
     # Visibility is an indexed column, so that "public only" is a posting-list intersection: an
     # UNINDEXED column would be read from the row (the whole body with it) for every match.
-    db.execute("CREATE VIRTUAL TABLE fts USING fts5(title, body, visibility, note_id UNINDEXED, "
-               "tokenize='unicode61 remove_diacritics 2')")
+    db.execute(
+        "CREATE VIRTUAL TABLE fts USING fts5(title, body, visibility, note_id UNINDEXED, "
+        "tokenize='unicode61 remove_diacritics 2')"
+    )
     started = time.perf_counter()
     notes = text_bytes = 0
     rows = src.execute("SELECT id, title, html, visibility FROM note WHERE deleted_at IS NULL")
@@ -80,17 +82,23 @@ def build(source: Path, target: Path) -> dict:
     src.close()
     seconds = insert_seconds + optimize_seconds
     return {
-        "notes": notes, "text_mb": round(text_bytes / 1e6, 1), "seconds": round(seconds, 1),
-        "insert_seconds": round(insert_seconds, 1), "optimize_seconds": round(optimize_seconds, 1),
-        "notes_per_s": round(notes / seconds), "mb_per_s": round(text_bytes / 1e6 / seconds, 2),
+        "notes": notes,
+        "text_mb": round(text_bytes / 1e6, 1),
+        "seconds": round(seconds, 1),
+        "insert_seconds": round(insert_seconds, 1),
+        "optimize_seconds": round(optimize_seconds, 1),
+        "notes_per_s": round(notes / seconds),
+        "mb_per_s": round(text_bytes / 1e6 / seconds, 2),
         "index_mb": round(target.stat().st_size / 1e6, 1),
     }
 
 
 # Title words weigh twice body words; the visibility column does not count.
 _TOP = "SELECT note_id, bm25(fts, 2.0, 1.0, 0.0) AS score FROM fts WHERE fts MATCH ? ORDER BY score LIMIT 20"
-_TOP_SNIPPETS = ("SELECT note_id, bm25(fts, 2.0, 1.0, 0.0) AS score, snippet(fts, 1, '<mark>', '</mark>', '…', 16) "
-                 "FROM fts WHERE fts MATCH ? ORDER BY score LIMIT 20")
+_TOP_SNIPPETS = (
+    "SELECT note_id, bm25(fts, 2.0, 1.0, 0.0) AS score, snippet(fts, 1, '<mark>', '</mark>', '…', 16) "
+    "FROM fts WHERE fts MATCH ? ORDER BY score LIMIT 20"
+)
 _COUNT = "SELECT count(*) FROM fts WHERE fts MATCH ?"
 
 
@@ -111,10 +119,14 @@ def run_queries(target: Path, sets: dict[str, list[str]]) -> dict:
                 hits.append(total)
                 empty += total == 0
             out.setdefault(variant, {})[size] = {
-                "queries": len(queries), "p50_ms": round(percentile(timings, 50), 2),
-                "p95_ms": round(percentile(timings, 95), 2), "p99_ms": round(percentile(timings, 99), 2),
-                "mean_ms": round(statistics.fmean(timings), 2), "max_ms": round(max(timings), 2),
-                "median_hits": int(statistics.median(hits)), "no_hits": empty,
+                "queries": len(queries),
+                "p50_ms": round(percentile(timings, 50), 2),
+                "p95_ms": round(percentile(timings, 95), 2),
+                "p99_ms": round(percentile(timings, 99), 2),
+                "mean_ms": round(statistics.fmean(timings), 2),
+                "max_ms": round(max(timings), 2),
+                "median_hits": int(statistics.median(hits)),
+                "no_hits": empty,
             }
     db.close()
     return out
@@ -157,26 +169,34 @@ def main() -> None:
 
     notes = built["notes"]
     result = {
-        "benchmark": "search", "backend": "sqlite-fts5", "notes": notes,
+        "benchmark": "search",
+        "backend": "sqlite-fts5",
+        "notes": notes,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-                   f"SQLite {sqlite3.sqlite_version}",
+        f"SQLite {sqlite3.sqlite_version}",
         "corpus": generated or {"source": str(args.data_dir)},
-        "build": built, "queries_per_set": args.queries, "query_seed": args.query_seed,
+        "build": built,
+        "queries_per_set": args.queries,
+        "query_seed": args.query_seed,
         "load_average": {"before": [round(x, 2) for x in load_before], "after": [round(x, 2) for x in os.getloadavg()]},
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "passes": passes,
     }
     out = Path(__file__).resolve().parent / "results" / f"fts5-{notes}.json"
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"FTS5 build: {notes} notes, {built['text_mb']} MB of text in {built['seconds']} s "
-          f"({built['notes_per_s']} notes/s, {built['mb_per_s']} MB/s; optimize {built['optimize_seconds']} s), "
-          f"index {built['index_mb']} MB")
+    print(
+        f"FTS5 build: {notes} notes, {built['text_mb']} MB of text in {built['seconds']} s "
+        f"({built['notes_per_s']} notes/s, {built['mb_per_s']} MB/s; optimize {built['optimize_seconds']} s), "
+        f"index {built['index_mb']} MB"
+    )
     print("| backend | notes | variant | words | p50 ms | p95 ms | p99 ms | median hits | no hits |")
     print("|---|---|---|---|---|---|---|---|---|")
     for variant, by_size in passes.items():
         for size, r in by_size.items():
-            print(f"| sqlite-fts5 | {notes} | {variant} | {size} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | "
-                  f"{r['median_hits']} | {r['no_hits']}/{r['queries']} |")
+            print(
+                f"| sqlite-fts5 | {notes} | {variant} | {size} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | "
+                f"{r['median_hits']} | {r['no_hits']}/{r['queries']} |"
+            )
     print(f"results: {out}")
 
 

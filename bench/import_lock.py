@@ -58,18 +58,31 @@ def main() -> None:
     prober = threading.Thread(target=probe, args=(settings, stop, waits))
     prober.start()
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "praxis", "import", str(source / "markdown")], env=env,
-                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "praxis", "import", str(source / "markdown")],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     seconds = time.perf_counter() - started
     stop.set()
     prober.join()
     if done.returncode != 0:
         sys.exit(f"praxis import failed:\n{done.stdout}")
-    print(json.dumps({
-        "files": sum(1 for _ in (source / "markdown").rglob("*.md")), "import_s": round(seconds, 1),
-        "summary": done.stdout.strip().splitlines()[-1], "site_writes": len(waits),
-        "longest_wait_s": round(max(waits), 2), "site_writes_waiting_over_1s": sum(1 for w in waits if w > 1),
-    }, indent=1))
+    print(
+        json.dumps(
+            {
+                "files": sum(1 for _ in (source / "markdown").rglob("*.md")),
+                "import_s": round(seconds, 1),
+                "summary": done.stdout.strip().splitlines()[-1],
+                "site_writes": len(waits),
+                "longest_wait_s": round(max(waits), 2),
+                "site_writes_waiting_over_1s": sum(1 for w in waits if w > 1),
+            },
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

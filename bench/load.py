@@ -86,7 +86,9 @@ def fresh_site(args: argparse.Namespace, data: Path, env: dict[str, str]) -> Set
         ensure_database(args.database_url)
         engine = make_engine(settings)
         with engine.begin() as conn:
-            conn.exec_driver_sql("DROP SCHEMA IF EXISTS praxis_search CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+            conn.exec_driver_sql(
+                "DROP SCHEMA IF EXISTS praxis_search CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public"
+            )
         engine.dispose()
     subprocess.run([sys.executable, "-m", "praxis", "db", "upgrade"], env=env, check=True, stdout=subprocess.DEVNULL)
     return settings
@@ -111,20 +113,36 @@ def run_import(folder: Path, env: dict[str, str], log: Path) -> dict:
     files = sum(1 for _ in (folder / "markdown").rglob("*.md"))
     started = time.perf_counter()
     # The progress bar goes to the terminal (stderr); the summary line is kept.
-    done = subprocess.run([sys.executable, "-m", "praxis", "import", str(folder / "markdown")], env=env,
-                          stdout=subprocess.PIPE, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "praxis", "import", str(folder / "markdown")], env=env, stdout=subprocess.PIPE, text=True
+    )
     seconds = time.perf_counter() - started
     log.write_text(done.stdout)
     if done.returncode != 0:
         sys.exit(f"praxis import failed:\n{done.stdout}")
-    return {"files": files, "seconds": round(seconds, 1), "notes_per_s": round(files / seconds, 1),
-            "summary": done.stdout.strip().splitlines()[-1]}
+    return {
+        "files": files,
+        "seconds": round(seconds, 1),
+        "notes_per_s": round(files / seconds, 1),
+        "summary": done.stdout.strip().splitlines()[-1],
+    }
 
 
 def wrk(base: str, clients: int, seconds: int, *args: str) -> dict:
     threads = min(clients, 2)
-    command = ["wrk", f"-t{threads}", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA), base, "--",
-               *args]
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{clients}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(LUA),
+        base,
+        "--",
+        *args,
+    ]
     if args[0] == "save":
         command.append(str(threads))
     done = subprocess.run(command, capture_output=True, text=True)
@@ -135,9 +153,12 @@ def wrk(base: str, clients: int, seconds: int, *args: str) -> dict:
     raw = json.loads(line)
     return {
         "requests_per_s": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
-        "p50_ms": round(raw["p50_us"] / 1000, 2), "p95_ms": round(raw["p95_us"] / 1000, 2),
-        "p99_ms": round(raw["p99_us"] / 1000, 2), "max_ms": round(raw["max_us"] / 1000, 1),
-        "requests": raw["requests"], "errors": {k: v for k, v in raw["errors"].items() if v},
+        "p50_ms": round(raw["p50_us"] / 1000, 2),
+        "p95_ms": round(raw["p95_us"] / 1000, 2),
+        "p99_ms": round(raw["p99_us"] / 1000, 2),
+        "max_ms": round(raw["max_us"] / 1000, 1),
+        "requests": raw["requests"],
+        "errors": {k: v for k, v in raw["errors"].items() if v},
     }
 
 
@@ -162,12 +183,27 @@ def wait_idle(pid: int, limit: float = 180) -> float:
 
 
 def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    memory_kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")))
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory_kb = int(
+        next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+    )
     wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("\n", 1)[0]
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(memory_kb / 2**20, 1), "kernel": platform.release(),
-            "python": platform.python_version(), "sqlite": sqlite3.sqlite_version, "wrk": wrk_version.strip()}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(memory_kb / 2**20, 1),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "wrk": wrk_version.strip(),
+    }
 
 
 def main() -> None:
@@ -179,16 +215,28 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds of each wrk run")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--skip-load", action="store_true", help="measure the site an earlier run loaded")
-    parser.add_argument("--only", action="append", default=None,
-                        help="measure only this page (repeatable), e.g. --only 'note save'; the results file gets a suffix")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=None,
+        help="measure only this page (repeatable), e.g. --only 'note save'; the results file gets a suffix",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         parser.error("wrk is not installed (Debian: apt-get install wrk; `make bench` installs it)")
 
     database = "postgresql" if args.database_url else "sqlite"
-    data = args.data_dir or Path(tempfile.gettempdir()) / f"praxis-bench-load-{args.notes}{'-pg' if args.database_url else ''}"
-    env = {**os.environ, "PRAXIS_DATA_DIR": str(data), "PRAXIS_CONTENT_DIR": str(data / "no-content"),
-           "PRAXIS_SECRET_KEY": "bench-load-secret-key-of-enough-length", "PRAXIS_PASSWORD": PASSWORD}
+    data = (
+        args.data_dir
+        or Path(tempfile.gettempdir()) / f"praxis-bench-load-{args.notes}{'-pg' if args.database_url else ''}"
+    )
+    env = {
+        **os.environ,
+        "PRAXIS_DATA_DIR": str(data),
+        "PRAXIS_CONTENT_DIR": str(data / "no-content"),
+        "PRAXIS_SECRET_KEY": "bench-load-secret-key-of-enough-length",
+        "PRAXIS_PASSWORD": PASSWORD,
+    }
     if args.database_url:
         env["PRAXIS_DATABASE_URL"] = args.database_url
     load_before = os.getloadavg()
@@ -201,25 +249,39 @@ def main() -> None:
         print(f"praxis import of {args.notes} notes …", file=sys.stderr)
         imported = run_import(source, env, data / "import.log")
         print(f"imported: {imported['summary']} ({imported['seconds']} s)", file=sys.stderr)
-        subprocess.run([sys.executable, "-m", "praxis", "user", "create", "banc", "--admin", "--name", "Banc d'essai"],
-                       env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "praxis", "user", "create", "banc", "--admin", "--name", "Banc d'essai"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
 
     settings = Settings(data_dir=data, database_url=args.database_url, secret_key="bench-load")
     engine = make_engine(settings)
     with engine.connect() as conn:
         notes = conn.exec_driver_sql("SELECT count(*) FROM note WHERE deleted_at IS NULL").scalar()
-        public = [r[0] for r in conn.exec_driver_sql(
-            "SELECT id FROM note WHERE deleted_at IS NULL AND visibility = 'public' ORDER BY id")]
+        public = [
+            r[0]
+            for r in conn.exec_driver_sql(
+                "SELECT id FROM note WHERE deleted_at IS NULL AND visibility = 'public' ORDER BY id"
+            )
+        ]
         # Saved once each, from revision 1: notes an earlier run (--skip-load) did not save.
-        unsaved = [r[0] for r in conn.exec_driver_sql(
-            "SELECT id FROM note WHERE deleted_at IS NULL AND visibility = 'public' AND revision = 1 ORDER BY id")]
+        unsaved = [
+            r[0]
+            for r in conn.exec_driver_sql(
+                "SELECT id FROM note WHERE deleted_at IS NULL AND visibility = 'public' AND revision = 1 ORDER BY id"
+            )
+        ]
         # The note page measured: a public note with links and backlinks, as a reader lands on.
         linked = conn.exec_driver_sql(
             "SELECT l.source_id FROM note_link l JOIN note n ON n.id = l.source_id WHERE n.visibility = 'public' "
-            "AND n.deleted_at IS NULL GROUP BY l.source_id ORDER BY count(*) DESC, l.source_id LIMIT 1").scalar()
+            "AND n.deleted_at IS NULL GROUP BY l.source_id ORDER BY count(*) DESC, l.source_id LIMIT 1"
+        ).scalar()
         carnet = conn.exec_driver_sql(
             "SELECT c.id FROM carnet c JOIN carnet_entry e ON e.carnet_id = c.id WHERE c.visibility = 'public' "
-            "GROUP BY c.id ORDER BY count(*) DESC, c.id LIMIT 1").scalar()
+            "GROUP BY c.id ORDER BY count(*) DESC, c.id LIMIT 1"
+        ).scalar()
     rng = random.Random(args.seed)
     work = Path(tempfile.mkdtemp(prefix="praxis-bench-load-"))
     (work / "random.txt").write_text("".join(f"/n/{i}/\n" for i in rng.sample(public, min(len(public), 20_000))))
@@ -232,20 +294,31 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     log = data / "serve.log"
     with log.open("wb") as out:
-        server = subprocess.Popen([sys.executable, "-m", "praxis", "serve", "--workers", str(args.workers), "--port", str(port)],
-                                  env=env, stdout=out, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "praxis", "serve", "--workers", str(args.workers), "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     static = ROOT / "praxis" / "static" / f"bench-note-{os.getpid()}.html"
     results: dict[str, dict] = {}
     memory: dict[str, float] = {}
     try:
         startup = wait_until_up(base, server, log)
         memory["idle_mb"] = round(tree_rss_mb(server.pid), 1)
-        token = httpx.post(base + "/api/v1/auth/token", json={"username": "banc", "password": PASSWORD},
-                           timeout=30).json()["access_token"]
+        token = httpx.post(
+            base + "/api/v1/auth/token", json={"username": "banc", "password": PASSWORD}, timeout=30
+        ).json()["access_token"]
         static.write_bytes(httpx.get(f"{base}/n/{linked}/").content)
         pages = {
-            "home": "/", "note page": f"/n/{linked}/", "note page (random)": None, "carnet": f"/c/{carnet}/",
-            "lexique": "/lexique/", "search": None, "note save": None, "note page as a static file": f"/static/{static.name}",
+            "home": "/",
+            "note page": f"/n/{linked}/",
+            "note page (random)": None,
+            "carnet": f"/c/{carnet}/",
+            "lexique": "/lexique/",
+            "search": None,
+            "note save": None,
+            "note page as a static file": f"/static/{static.name}",
         }
         for name, path in pages.items():
             if args.only and name not in args.only and name != "note page as a static file":
@@ -254,12 +327,20 @@ def main() -> None:
             for run, clients in enumerate(CLIENTS):
                 if name == "note save":
                     per = len(saves) // len(CLIENTS)  # each run saves notes no other run saved: all at revision 1
-                    batch = saves[run * per:(run + 1) * per]
+                    batch = saves[run * per : (run + 1) * per]
                     with engine.connect() as conn:
-                        bodies: dict[str, str] = dict(conn.execute(sa.text("SELECT id, body FROM note WHERE id IN :ids").bindparams(
-                            sa.bindparam("ids", expanding=True)), {"ids": batch}).all())
-                    lines = (f"{i}\t{json.dumps(bodies[i] + f' Relu lors du passage {run + 1}.', ensure_ascii=False)}\n"
-                             for i in batch)
+                        bodies: dict[str, str] = dict(
+                            conn.execute(
+                                sa.text("SELECT id, body FROM note WHERE id IN :ids").bindparams(
+                                    sa.bindparam("ids", expanding=True)
+                                ),
+                                {"ids": batch},
+                            ).all()
+                        )
+                    lines = (
+                        f"{i}\t{json.dumps(bodies[i] + f' Relu lors du passage {run + 1}.', ensure_ascii=False)}\n"
+                        for i in batch
+                    )
                     (work / "save.txt").write_text("".join(lines), encoding="utf-8")
                     args_: tuple[str, ...] = ("save", str(work / "save.txt"), token, "1")
                 else:
@@ -287,14 +368,22 @@ def main() -> None:
     ceiling = results["note page as a static file"]["32"]["requests_per_s"]
     note = results.get("note page", {}).get("32", {"requests_per_s": 0.0, "p99_ms": None})
     result = {
-        "benchmark": "load", "database": database, "notes": notes, "seed": args.seed, "workers": args.workers,
-        "duration_s": args.duration, "machine": machine(),
+        "benchmark": "load",
+        "database": database,
+        "notes": notes,
+        "seed": args.seed,
+        "workers": args.workers,
+        "duration_s": args.duration,
+        "machine": machine(),
         "load_average": {"before": [round(x, 2) for x in load_before], "after": [round(x, 2) for x in os.getloadavg()]},
-        "import": imported, "server": {"startup_s": round(startup, 1), "memory_mb": memory,
-                                       "peak_memory_mb": max(memory.values())},
-        "targets": {"note_page_32_requests_per_s": note["requests_per_s"], "note_page_32_p99_ms": note["p99_ms"],
-                    "note_save_32_p95_ms": results.get("note save", {}).get("32", {}).get("p95_ms"),
-                    "note_page_to_static_ratio": round(note["requests_per_s"] / ceiling, 2)},
+        "import": imported,
+        "server": {"startup_s": round(startup, 1), "memory_mb": memory, "peak_memory_mb": max(memory.values())},
+        "targets": {
+            "note_page_32_requests_per_s": note["requests_per_s"],
+            "note_page_32_p99_ms": note["p99_ms"],
+            "note_save_32_p95_ms": results.get("note save", {}).get("32", {}).get("p95_ms"),
+            "note_page_to_static_ratio": round(note["requests_per_s"] / ceiling, 2),
+        },
         "results": results,
     }
     RESULTS.mkdir(exist_ok=True)
@@ -302,16 +391,22 @@ def main() -> None:
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     m = result["machine"]
-    print(f"{database}, {notes} notes, serve --workers {args.workers}; {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB")
+    print(
+        f"{database}, {notes} notes, serve --workers {args.workers}; {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB"
+    )
     if imported:
         print(f"import: {imported['files']} files in {imported['seconds']} s ({imported['notes_per_s']} notes/s)")
-    print(f"server memory (all processes): {memory['idle_mb']} MB idle, {result['server']['peak_memory_mb']} MB at most")
+    print(
+        f"server memory (all processes): {memory['idle_mb']} MB idle, {result['server']['peak_memory_mb']} MB at most"
+    )
     print("| page | clients | req/s | p50 ms | p95 ms | p99 ms | errors |")
     print("|---|---|---|---|---|---|---|")
     for name, by_clients in results.items():
         for clients, r in by_clients.items():
-            print(f"| {name} | {clients} | {r['requests_per_s']:.0f} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | "
-                  f"{r['errors'] or '-'} |")
+            print(
+                f"| {name} | {clients} | {r['requests_per_s']:.0f} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | "
+                f"{r['errors'] or '-'} |"
+            )
     print(f"note page / static file at 32 clients: {result['targets']['note_page_to_static_ratio']}")
     print(f"results: {out}")
 

@@ -37,8 +37,9 @@ def query_sets(seed: int = 7, per_set: int = 200) -> dict[str, list[str]]:
     rng = random.Random(seed)
     lex = build_lexicon()
     weights = vocabulary_forms(lex)
-    ranked = sorted((w for w in weights if w.isalpha() and len(w) > 2 and w not in _STOPWORDS),
-                    key=lambda w: (-weights[w], w))
+    ranked = sorted(
+        (w for w in weights if w.isalpha() and len(w) > 2 and w not in _STOPWORDS), key=lambda w: (-weights[w], w)
+    )
     frequent, middling, rare = ranked[:150], ranked[150:1000], ranked[1000:]
 
     def word() -> str:

@@ -151,7 +151,9 @@ def run_reindex(env: dict, log: Path) -> dict:
     busy_before, self_before = busy_cpu_seconds(), own_cpu_seconds()
     with log.open("wb") as out:
         started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "praxis", "reindex"], env=env, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "praxis", "reindex"], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
         done = threading.Event()
 
         def sample() -> None:
@@ -167,21 +169,29 @@ def run_reindex(env: dict, log: Path) -> dict:
         sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
-        sys.exit(f"praxis reindex failed ({proc.returncode}); last lines of {log}:\n"
-                 + "\n".join(log.read_text(errors="replace").splitlines()[-20:]))
+        sys.exit(
+            f"praxis reindex failed ({proc.returncode}); last lines of {log}:\n"
+            + "\n".join(log.read_text(errors="replace").splitlines()[-20:])
+        )
     cpu = usage.ru_utime + usage.ru_stime
     others = busy_cpu_seconds() - busy_before - cpu - (own_cpu_seconds() - self_before)
-    return {"seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1),
-            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "peak_tree_rss_mb": round(peak_tree, 1),
-            "other_processes_cpu_seconds": round(max(others, 0.0), 1)}
+    return {
+        "seconds": round(seconds, 1),
+        "cpu_seconds": round(cpu, 1),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "peak_tree_rss_mb": round(peak_tree, 1),
+        "other_processes_cpu_seconds": round(max(others, 0.0), 1),
+    }
 
 
 def wait_until_up(base: str, server: subprocess.Popen, log: Path, limit: float = 600) -> float:
     started = time.perf_counter()
     while time.perf_counter() - started < limit:
         if server.poll() is not None:
-            sys.exit(f"praxis serve stopped ({server.returncode}); last lines of {log}:\n"
-                     + "\n".join(log.read_text(errors="replace").splitlines()[-20:]))
+            sys.exit(
+                f"praxis serve stopped ({server.returncode}); last lines of {log}:\n"
+                + "\n".join(log.read_text(errors="replace").splitlines()[-20:])
+            )
         try:
             if httpx.get(base + "/healthz", timeout=2).status_code == 200:
                 return time.perf_counter() - started
@@ -205,10 +215,15 @@ def measure(client: httpx.Client, queries: list[str], warmup: int = 20) -> dict:
             continue
         totals.append(response.json().get("total", 0))
     return {
-        "queries": len(queries), "p50_ms": round(percentile(timings, 50), 1), "p95_ms": round(percentile(timings, 95), 1),
-        "p99_ms": round(percentile(timings, 99), 1), "mean_ms": round(statistics.fmean(timings), 1),
-        "max_ms": round(max(timings), 1), "median_total": int(statistics.median(totals)) if totals else None,
-        "no_hits": sum(1 for t in totals if t == 0), "errors": errors,
+        "queries": len(queries),
+        "p50_ms": round(percentile(timings, 50), 1),
+        "p95_ms": round(percentile(timings, 95), 1),
+        "p99_ms": round(percentile(timings, 99), 1),
+        "mean_ms": round(statistics.fmean(timings), 1),
+        "max_ms": round(max(timings), 1),
+        "median_total": int(statistics.median(totals)) if totals else None,
+        "no_hits": sum(1 for t in totals if t == 0),
+        "errors": errors,
     }
 
 
@@ -219,25 +234,43 @@ def main() -> None:
     parser.add_argument("--query-seed", type=int, default=7)
     parser.add_argument("--queries", type=int, default=200, help="queries per set (one, two, three words)")
     parser.add_argument("--database-url", default=None, help="PostgreSQL database to use (emptied); default SQLite")
-    parser.add_argument("--data-dir", type=Path, default=None,
-                        help="site folder (SQLite database, Whoosh index); default /tmp/praxis-bench-search-<notes>")
-    parser.add_argument("--search-backend", choices=["whoosh", "postgres"], default=None,
-                        help="PRAXIS_SEARCH_BACKEND; default whoosh on SQLite, postgres on PostgreSQL")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="site folder (SQLite database, Whoosh index); default /tmp/praxis-bench-search-<notes>",
+    )
+    parser.add_argument(
+        "--search-backend",
+        choices=["whoosh", "postgres"],
+        default=None,
+        help="PRAXIS_SEARCH_BACKEND; default whoosh on SQLite, postgres on PostgreSQL",
+    )
     parser.add_argument("--skip-generate", action="store_true", help="reuse the site of an earlier run")
     parser.add_argument("--skip-reindex", action="store_true", help="query the index an earlier run built")
     args = parser.parse_args()
 
     backend = args.search_backend or ("postgres" if args.database_url else "whoosh")
     database = "postgresql" if args.database_url else "sqlite"
-    data = args.data_dir or Path(tempfile.gettempdir()) / f"praxis-bench-search-{args.notes}{'-pg' if args.database_url else ''}"
+    data = (
+        args.data_dir
+        or Path(tempfile.gettempdir()) / f"praxis-bench-search-{args.notes}{'-pg' if args.database_url else ''}"
+    )
     load_before = os.getloadavg()
     if load_before[0] > 1.0:
-        print(f"warning: load average {load_before[0]:.2f} on {os.cpu_count()} cores; the numbers will be noisy",
-              file=sys.stderr)
+        print(
+            f"warning: load average {load_before[0]:.2f} on {os.cpu_count()} cores; the numbers will be noisy",
+            file=sys.stderr,
+        )
 
     settings = Settings(data_dir=data, database_url=args.database_url, secret_key="bench", search_backend=backend)
-    env = {**os.environ, "PRAXIS_DATA_DIR": str(data), "PRAXIS_CONTENT_DIR": str(data / "no-content"),
-           "PRAXIS_SECRET_KEY": "bench", "PRAXIS_SEARCH_BACKEND": backend}
+    env = {
+        **os.environ,
+        "PRAXIS_DATA_DIR": str(data),
+        "PRAXIS_CONTENT_DIR": str(data / "no-content"),
+        "PRAXIS_SECRET_KEY": "bench",
+        "PRAXIS_SEARCH_BACKEND": backend,
+    }
     if args.database_url:
         env["PRAXIS_DATABASE_URL"] = args.database_url
 
@@ -254,7 +287,9 @@ def main() -> None:
         if args.database_url:
             with engine.begin() as conn:
                 # praxis_search: where the PostgreSQL search backend keeps its documents.
-                conn.exec_driver_sql("DROP SCHEMA IF EXISTS praxis_search CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+                conn.exec_driver_sql(
+                    "DROP SCHEMA IF EXISTS praxis_search CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public"
+                )
         upgrade(engine)
         print(f"generating {args.notes} notes into {args.database_url or data} …", file=sys.stderr)
         corpus = generate(engine, args.notes, seed=args.seed, progress=True).as_dict()
@@ -265,13 +300,17 @@ def main() -> None:
     from praxis import passwords
 
     with engine.begin() as conn:
-        conn.execute(sa.text("UPDATE user_account SET password_hash = :h WHERE username = :u"),
-                     {"h": passwords.hasher(settings).hash(PASSWORD), "u": reader})
+        conn.execute(
+            sa.text("UPDATE user_account SET password_hash = :h WHERE username = :u"),
+            {"h": passwords.hasher(settings).hash(PASSWORD), "u": reader},
+        )
         conn.exec_driver_sql("DELETE FROM login_failure")
     db_mb_before = None
     if database == "postgresql":
         with engine.connect() as conn:
-            db_mb_before = round(conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar_one() / 1e6, 1)
+            db_mb_before = round(
+                conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar_one() / 1e6, 1
+            )
     engine.dispose()
 
     reindex = None
@@ -279,11 +318,15 @@ def main() -> None:
         print("praxis reindex …", file=sys.stderr)
         reindex = run_reindex(env, data / "reindex.log")
         reindex.update(notes_per_s=round(notes / reindex["seconds"]), mb_per_s=round(text_mb / reindex["seconds"], 2))
-    index_size: dict[str, float | None] = {"data_dir_mb_without_sqlite": dir_mb(data, skip=("praxis.db", "reindex.log", "serve.log"))}
+    index_size: dict[str, float | None] = {
+        "data_dir_mb_without_sqlite": dir_mb(data, skip=("praxis.db", "reindex.log", "serve.log"))
+    }
     if database == "postgresql":
         engine = make_engine(settings)
         with engine.connect() as conn:
-            index_size["database_mb"] = round(conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar_one() / 1e6, 1)
+            index_size["database_mb"] = round(
+                conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar_one() / 1e6, 1
+            )
         index_size["database_mb_before_reindex"] = db_mb_before
         engine.dispose()
 
@@ -291,8 +334,12 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     log = data / "serve.log"
     with log.open("wb") as out:
-        server = subprocess.Popen([sys.executable, "-m", "praxis", "serve", "--port", str(port)], env=env,
-                                  stdout=out, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "praxis", "serve", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     sets = query_sets(seed=args.query_seed, per_set=args.queries)
     passes: dict[str, dict] = {}
     try:
@@ -310,7 +357,10 @@ def main() -> None:
         memory = proc_memory(server.pid)
         server_cpu = own_cpu_seconds(server.pid) - server_before
         others = busy_cpu_seconds() - busy_before - server_cpu - (own_cpu_seconds() - self_before)
-        query_cpu = {"server_cpu_seconds": round(server_cpu, 1), "other_processes_cpu_seconds": round(max(others, 0.0), 1)}
+        query_cpu = {
+            "server_cpu_seconds": round(server_cpu, 1),
+            "other_processes_cpu_seconds": round(max(others, 0.0), 1),
+        }
     finally:
         server.terminate()
         try:
@@ -319,12 +369,20 @@ def main() -> None:
             server.kill()
 
     result = {
-        "benchmark": "search", "backend": backend, "database": database, "notes": notes,
-        "text_mb": round(text_mb, 1), "seed": args.seed, "query_seed": args.query_seed,
-        "queries_per_set": args.queries, "corpus": corpus, "reader": reader,
+        "benchmark": "search",
+        "backend": backend,
+        "database": database,
+        "notes": notes,
+        "text_mb": round(text_mb, 1),
+        "seed": args.seed,
+        "query_seed": args.query_seed,
+        "queries_per_set": args.queries,
+        "corpus": corpus,
+        "reader": reader,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "load_average": {"before": [round(x, 2) for x in load_before], "after": [round(x, 2) for x in os.getloadavg()]},
-        "reindex": reindex, "index_size": index_size,
+        "reindex": reindex,
+        "index_size": index_size,
         "server": {"startup_s": round(startup, 1), "idle": memory_idle, "after_queries": memory, **query_cpu},
         "passes": passes,
     }
@@ -333,20 +391,28 @@ def main() -> None:
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     if reindex:
-        print(f"reindex: {notes} notes, {text_mb:.1f} MB of Markdown in {reindex['seconds']} s "
-              f"({reindex['notes_per_s']} notes/s, {reindex['mb_per_s']} MB/s), CPU {reindex['cpu_seconds']} s, "
-              f"peak RSS {reindex['peak_rss_mb']} MB (largest process), {reindex['peak_tree_rss_mb']} MB (all its processes)")
-    print(f"other processes used {reindex['other_processes_cpu_seconds'] if reindex else '-'} CPU s during the reindex, "
-          f"{query_cpu['other_processes_cpu_seconds']} during the queries (the server: {query_cpu['server_cpu_seconds']} s)"
-          + ("; on PostgreSQL these include the database server's own work" if database == "postgresql" else ""))
-    print(f"index: {index_size}; server RSS {memory['VmRSS']} MB after the queries (peak {memory['VmHWM']} MB, "
-          f"{memory_idle['VmRSS']} MB before)")
+        print(
+            f"reindex: {notes} notes, {text_mb:.1f} MB of Markdown in {reindex['seconds']} s "
+            f"({reindex['notes_per_s']} notes/s, {reindex['mb_per_s']} MB/s), CPU {reindex['cpu_seconds']} s, "
+            f"peak RSS {reindex['peak_rss_mb']} MB (largest process), {reindex['peak_tree_rss_mb']} MB (all its processes)"
+        )
+    print(
+        f"other processes used {reindex['other_processes_cpu_seconds'] if reindex else '-'} CPU s during the reindex, "
+        f"{query_cpu['other_processes_cpu_seconds']} during the queries (the server: {query_cpu['server_cpu_seconds']} s)"
+        + ("; on PostgreSQL these include the database server's own work" if database == "postgresql" else "")
+    )
+    print(
+        f"index: {index_size}; server RSS {memory['VmRSS']} MB after the queries (peak {memory['VmHWM']} MB, "
+        f"{memory_idle['VmRSS']} MB before)"
+    )
     print("| backend | notes | reader | words | p50 ms | p95 ms | p99 ms | median total | no hits | errors |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for who, by_size in passes.items():
         for size, r in by_size.items():
-            print(f"| {backend} ({database}) | {notes} | {who} | {size} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | "
-                  f"{r['median_total']} | {r['no_hits']}/{r['queries']} | {r['errors'] or '-'} |")
+            print(
+                f"| {backend} ({database}) | {notes} | {who} | {size} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | "
+                f"{r['median_total']} | {r['no_hits']}/{r['queries']} | {r['errors'] or '-'} |"
+            )
     print(f"results: {out}")
 
 

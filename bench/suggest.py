@@ -50,7 +50,12 @@ def main() -> None:
     args = parser.parse_args()
 
     data = Path(tempfile.mkdtemp(prefix="praxis-bench-"))
-    env = {**os.environ, "PRAXIS_DATA_DIR": str(data), "PRAXIS_CONTENT_DIR": str(data / "none"), "PRAXIS_SECRET_KEY": "bench"}
+    env = {
+        **os.environ,
+        "PRAXIS_DATA_DIR": str(data),
+        "PRAXIS_CONTENT_DIR": str(data / "none"),
+        "PRAXIS_SECRET_KEY": "bench",
+    }
     if args.database_url:
         env["PRAXIS_DATABASE_URL"] = args.database_url
     settings = Settings(data_dir=data, database_url=args.database_url, secret_key="bench")
@@ -77,8 +82,12 @@ def main() -> None:
     engine.dispose()
 
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "praxis", "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "praxis", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -106,12 +115,20 @@ def main() -> None:
 
     backend = "postgresql" if args.database_url else "sqlite"
     result = {
-        "benchmark": "suggest", "backend": backend, "notes": args.notes, "hidden_share": args.hidden_share,
-        "requests_per_pass": args.requests, "load_seconds": round(load_seconds, 1),
+        "benchmark": "suggest",
+        "backend": backend,
+        "notes": args.notes,
+        "hidden_share": args.hidden_share,
+        "requests_per_pass": args.requests,
+        "load_seconds": round(load_seconds, 1),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "passes": {
-            who: {"p50_ms": round(percentile(t, 50), 2), "p95_ms": round(percentile(t, 95), 2),
-                  "p99_ms": round(percentile(t, 99), 2), "mean_ms": round(statistics.mean(t), 2)}
+            who: {
+                "p50_ms": round(percentile(t, 50), 2),
+                "p95_ms": round(percentile(t, 95), 2),
+                "p99_ms": round(percentile(t, 99), 2),
+                "mean_ms": round(statistics.mean(t), 2),
+            }
             for who, t in passes.items()
         },
     }
@@ -120,7 +137,9 @@ def main() -> None:
     print("| backend | notes | hidden | reader | p50 ms | p95 ms | p99 ms |")
     print("|---|---|---|---|---|---|---|")
     for who, r in result["passes"].items():
-        print(f"| {backend} | {args.notes} | {args.hidden_share:.0%} | {who} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} |")
+        print(
+            f"| {backend} | {args.notes} | {args.hidden_share:.0%} | {who} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} |"
+        )
 
 
 if __name__ == "__main__":

@@ -64,9 +64,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # looked up in the cache; compression works on what the cache (or the app) answered.
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, upload_bytes=settings.max_upload_bytes)
-    app.add_middleware(ConditionalGetMiddleware, engine=app.state.engine, secret_key=app.state.secret_key,
-                       timezone_name=settings.timezone, secure_cookies=settings.secure_cookies,
-                       max_bytes=settings.page_cache_mb * 1024 * 1024)
+    app.add_middleware(
+        ConditionalGetMiddleware,
+        engine=app.state.engine,
+        secret_key=app.state.secret_key,
+        timezone_name=settings.timezone,
+        secure_cookies=settings.secure_cookies,
+        max_bytes=settings.page_cache_mb * 1024 * 1024,
+    )
     app.add_middleware(CompressMiddleware, minimum_size=1024, zstd=False, brotli_quality=4, gzip_level=6)
     app.add_middleware(LanguageMiddleware, default=settings.language, secure_cookies=settings.secure_cookies)
     app.add_middleware(RequestLogMiddleware)

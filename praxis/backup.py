@@ -125,7 +125,9 @@ def create_backup(settings: Settings, path: Path, progress: Progress | None = No
     try:
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # it holds the secret key
     except FileExistsError:
-        raise BackupError(f"{partial} exists: another backup is writing it, or one was interrupted (delete it)") from None
+        raise BackupError(
+            f"{partial} exists: another backup is writing it, or one was interrupted (delete it)"
+        ) from None
     except OSError as exc:
         raise BackupError(f"cannot write {partial}: {exc.strerror}") from None
     try:
@@ -145,8 +147,15 @@ def create_backup(settings: Settings, path: Path, progress: Progress | None = No
             raise BackupError(f"the backup failed: {_os_message(exc)}") from exc
         raise
     size = path.stat().st_size
-    summary = Summary(path=path, backend=_backend(settings), revision=snapshot.revision, counts=snapshot.counts,
-                      files=files, size=size, missing=sorted(missing))
+    summary = Summary(
+        path=path,
+        backend=_backend(settings),
+        revision=snapshot.revision,
+        counts=snapshot.counts,
+        files=files,
+        size=size,
+        missing=sorted(missing),
+    )
     if missing:
         summary.warnings.append(
             f"{len(missing)} attached file(s) listed by the database were already missing from "
@@ -157,8 +166,9 @@ def create_backup(settings: Settings, path: Path, progress: Progress | None = No
     return summary
 
 
-def _consistent_snapshot(settings: Settings, work: Path, linker: _BlobLinker,
-                         say: Progress) -> tuple[_Snapshot, set[str], int]:
+def _consistent_snapshot(
+    settings: Settings, work: Path, linker: _BlobLinker, say: Progress
+) -> tuple[_Snapshot, set[str], int]:
     """A database snapshot and a hard link to every blob it names, retried while blobs vanish."""
     previous: set[str] | None = None
     for attempt in range(1, SNAPSHOT_ATTEMPTS + 1):  # noqa: B007 - returned after the loop
@@ -170,11 +180,14 @@ def _consistent_snapshot(settings: Settings, work: Path, linker: _BlobLinker,
             break  # missing from two snapshots in a row: lost before the backup, not a race
         previous = missing
     else:
-        raise BackupError(f"attached files kept being deleted while the backup ran ({SNAPSHOT_ATTEMPTS} "
-                          "snapshots); try again")
+        raise BackupError(
+            f"attached files kept being deleted while the backup ran ({SNAPSHOT_ATTEMPTS} snapshots); try again"
+        )
     linker.keep_only(snapshot.blobs)
-    say(f"Database snapshot: {snapshot.counts['notes']} notes, {snapshot.counts['revisions']} revisions, "
-        f"{snapshot.counts['files']} attached files.")
+    say(
+        f"Database snapshot: {snapshot.counts['notes']} notes, {snapshot.counts['revisions']} revisions, "
+        f"{snapshot.counts['files']} attached files."
+    )
     return snapshot, missing, attempt
 
 
@@ -252,8 +265,11 @@ def _read_site(conn: Any, exists: Callable[[str], bool]) -> tuple[str, dict[str,
     if not exists("alembic_version") or not exists("note"):
         raise BackupError("the database holds no Praxis site (no tables); nothing to back up")
     revision = rows("SELECT version_num FROM alembic_version")[0][0]
-    counts = {"notes": rows("SELECT count(*) FROM note")[0][0], "revisions": rows("SELECT count(*) FROM revision")[0][0],
-              "files": 0}
+    counts = {
+        "notes": rows("SELECT count(*) FROM note")[0][0],
+        "revisions": rows("SELECT count(*) FROM revision")[0][0],
+        "files": 0,
+    }
     blobs: dict[str, bool] = {}
     if exists("attachment"):  # before migration 0009 a site has no attached files
         counts["files"] = rows("SELECT count(*) FROM attachment")[0][0]
@@ -262,7 +278,9 @@ def _read_site(conn: Any, exists: Callable[[str], bool]) -> tuple[str, dict[str,
     return revision, counts, blobs
 
 
-def _snapshot_sqlite(settings: Settings, work: Path, link: Callable[[dict[str, bool]], set[str]]) -> tuple[_Snapshot, set[str]]:
+def _snapshot_sqlite(
+    settings: Settings, work: Path, link: Callable[[dict[str, bool]], set[str]]
+) -> tuple[_Snapshot, set[str]]:
     source_path = _sqlite_path(settings)
     if not source_path.is_file():
         raise BackupError(f"no database at {source_path}; nothing to back up")
@@ -279,8 +297,9 @@ def _snapshot_sqlite(settings: Settings, work: Path, link: Callable[[dict[str, b
             target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
 
             def exists(name: str) -> bool:
-                return bool(target.execute(
-                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone())
+                return bool(
+                    target.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
+                )
 
             revision, counts, blobs = _read_site(target, exists)
         finally:
@@ -293,7 +312,9 @@ def _snapshot_sqlite(settings: Settings, work: Path, link: Callable[[dict[str, b
     return _Snapshot(copy, revision, counts, blobs), missing
 
 
-def _snapshot_postgres(settings: Settings, work: Path, link: Callable[[dict[str, bool]], set[str]]) -> tuple[_Snapshot, set[str]]:
+def _snapshot_postgres(
+    settings: Settings, work: Path, link: Callable[[dict[str, bool]], set[str]]
+) -> tuple[_Snapshot, set[str]]:
     pg_dump = _tool("pg_dump")
     dump = work / "praxis.pgdump"
     dump.unlink(missing_ok=True)
@@ -307,21 +328,41 @@ def _snapshot_postgres(settings: Settings, work: Path, link: Callable[[dict[str,
                 snapshot_id = conn.exec_driver_sql("SELECT pg_export_snapshot()").scalar()
 
                 def exists(name: str) -> bool:
-                    return bool(conn.execute(
-                        sa.text("SELECT to_regclass(:name) IS NOT NULL"), {"name": f"public.{name}"}).scalar())
+                    return bool(
+                        conn.execute(
+                            sa.text("SELECT to_regclass(:name) IS NOT NULL"), {"name": f"public.{name}"}
+                        ).scalar()
+                    )
 
                 revision, counts, blobs = _read_site(conn, exists)
                 missing = link(blobs)  # while the snapshot is held: the window is as short as can be
                 conninfo, env = _libpq(settings.resolved_database_url)
-                _run([pg_dump, "--format=custom", f"--snapshot={snapshot_id}", f"--exclude-schema={SEARCH_SCHEMA}",
-                      f"--file={dump}", f"--dbname={conninfo}"], env, "pg_dump")
+                _run(
+                    [
+                        pg_dump,
+                        "--format=custom",
+                        f"--snapshot={snapshot_id}",
+                        f"--exclude-schema={SEARCH_SCHEMA}",
+                        f"--file={dump}",
+                        f"--dbname={conninfo}",
+                    ],
+                    env,
+                    "pg_dump",
+                )
     finally:
         engine.dispose()
     return _Snapshot(dump, revision, counts, blobs), missing
 
 
-def _write_archive(out: IO[bytes], settings: Settings, snapshot: _Snapshot, missing: set[str],
-                   linker: _BlobLinker, work: Path, say: Progress) -> int:
+def _write_archive(
+    out: IO[bytes],
+    settings: Settings,
+    snapshot: _Snapshot,
+    missing: set[str],
+    linker: _BlobLinker,
+    work: Path,
+    say: Progress,
+) -> int:
     """The manifest first (what the archive holds, so that a cut file is told from a whole one),
     then the database, the secret key, the blobs and the thumbnails."""
     if settings.is_sqlite:
@@ -345,8 +386,11 @@ def _write_archive(out: IO[bytes], settings: Settings, snapshot: _Snapshot, miss
         "counts": snapshot.counts,
         "database": {"name": member, "size": database.stat().st_size, "sha256": _sha256_file(database)},
         "secret_key": None if secret_bytes is None else hashlib.sha256(secret_bytes).hexdigest(),
-        "uploads": {"blobs": len(blobs), "thumbnails": len(thumbs),
-                    "bytes": sum(p.stat().st_size for _, p in blobs + thumbs)},
+        "uploads": {
+            "blobs": len(blobs),
+            "thumbnails": len(thumbs),
+            "bytes": sum(p.stat().st_size for _, p in blobs + thumbs),
+        },
         "missing_files": sorted(missing),
     }
     with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
@@ -383,10 +427,14 @@ def _publish(partial: Path, path: Path) -> None:
     try:
         os.link(partial, path)
     except FileExistsError:
-        raise BackupError(f"{path} appeared while the backup ran (a backup never overwrites a file); nothing was written") from None
+        raise BackupError(
+            f"{path} appeared while the backup ran (a backup never overwrites a file); nothing was written"
+        ) from None
     except OSError:  # a file system without hard links
         if path.exists():
-            raise BackupError(f"{path} appeared while the backup ran (a backup never overwrites a file); nothing was written") from None
+            raise BackupError(
+                f"{path} appeared while the backup ran (a backup never overwrites a file); nothing was written"
+            ) from None
         os.rename(partial, path)
     else:
         partial.unlink()
@@ -432,11 +480,21 @@ def restore_backup(settings: Settings, path: Path, progress: Progress | None = N
             if isinstance(exc, OSError):
                 raise BackupError(f"the restore failed: {_os_message(exc)}") from exc
             raise
-    summary = Summary(path=path, backend=backend, revision=manifest["alembic_revision"], counts=counts, files=files,
-                      size=path.stat().st_size, missing=list(manifest.get("missing_files") or []), migrated_to=migrated)
+    summary = Summary(
+        path=path,
+        backend=backend,
+        revision=manifest["alembic_revision"],
+        counts=counts,
+        files=files,
+        size=path.stat().st_size,
+        missing=list(manifest.get("missing_files") or []),
+        migrated_to=migrated,
+    )
     if summary.missing:
-        summary.warnings.append(f"{len(summary.missing)} attached file(s) were already missing from the site "
-                                "when it was backed up; they are missing here too")
+        summary.warnings.append(
+            f"{len(summary.missing)} attached file(s) were already missing from the site "
+            "when it was backed up; they are missing here too"
+        )
     summary.indexed = _rebuild_search(settings, summary, say)
     return summary
 
@@ -445,25 +503,39 @@ def _check_manifest(path: Path, manifest: dict[str, Any], backend: str) -> None:
     if manifest.get("format") != FORMAT or not isinstance(manifest.get("version"), int):
         raise BackupError(f"{path} is not a Praxis backup")
     if manifest["version"] > FORMAT_VERSION:
-        raise BackupError(f"{path} was written by a newer Praxis (backup format {manifest['version']}); "
-                          "upgrade Praxis to restore it")
+        raise BackupError(
+            f"{path} was written by a newer Praxis (backup format {manifest['version']}); upgrade Praxis to restore it"
+        )
     if manifest.get("backend") not in ("sqlite", "postgresql"):
         raise BackupError(f"{path} is not a Praxis backup (its manifest is incomplete)")
     if manifest["backend"] != backend:
-        where = "PRAXIS_DATABASE_URL naming a PostgreSQL database" if manifest["backend"] == "postgresql" else \
-            "no PRAXIS_DATABASE_URL (SQLite in the data dir)"
-        raise BackupError(f"{path} is a backup of a {_backend_name(manifest['backend'])} site and this site uses "
-                          f"{_backend_name(backend)}; restore it with {where}")
+        where = (
+            "PRAXIS_DATABASE_URL naming a PostgreSQL database"
+            if manifest["backend"] == "postgresql"
+            else "no PRAXIS_DATABASE_URL (SQLite in the data dir)"
+        )
+        raise BackupError(
+            f"{path} is a backup of a {_backend_name(manifest['backend'])} site and this site uses "
+            f"{_backend_name(backend)}; restore it with {where}"
+        )
     counts, database = manifest.get("counts"), manifest.get("database")
     member = SQLITE_MEMBER if backend == "sqlite" else POSTGRES_MEMBER
-    if not (isinstance(counts, dict) and all(isinstance(counts.get(k), int) for k in COUNTED)
-            and isinstance(database, dict) and database.get("name") == member and isinstance(database.get("sha256"), str)
-            and isinstance(manifest.get("uploads"), dict) and isinstance(manifest.get("alembic_revision"), str)):
+    if not (
+        isinstance(counts, dict)
+        and all(isinstance(counts.get(k), int) for k in COUNTED)
+        and isinstance(database, dict)
+        and database.get("name") == member
+        and isinstance(database.get("sha256"), str)
+        and isinstance(manifest.get("uploads"), dict)
+        and isinstance(manifest.get("alembic_revision"), str)
+    ):
         raise BackupError(f"{path} is not a Praxis backup (its manifest is incomplete)")
     revision, known = manifest["alembic_revision"], _known_revisions()
     if revision not in known:
-        raise BackupError(f"{path} holds a database at migration {revision}, newer than this Praxis knows "
-                          f"(up to {known[-1]}); upgrade Praxis to restore it")
+        raise BackupError(
+            f"{path} holds a database at migration {revision}, newer than this Praxis knows "
+            f"(up to {known[-1]}); upgrade Praxis to restore it"
+        )
 
 
 def _check_target(settings: Settings) -> None:
@@ -558,8 +630,12 @@ def _extract(path: Path, manifest: dict[str, Any], tar: tarfile.TarFile, staging
                 found[kind] = digest
     except _TAR_ERRORS as exc:
         raise BackupError(f"{path} is truncated or damaged ({str(exc) or type(exc).__name__})") from None
-    if "database" not in found or blobs != uploads.get("blobs") or thumbs != uploads.get("thumbnails") \
-            or found.get(SECRET_KEY) != manifest.get("secret_key"):
+    if (
+        "database" not in found
+        or blobs != uploads.get("blobs")
+        or thumbs != uploads.get("thumbnails")
+        or found.get(SECRET_KEY) != manifest.get("secret_key")
+    ):
         raise BackupError(f"{path} is truncated or damaged (it lacks entries its manifest lists)")
     if found["database"] != database.get("sha256"):
         raise BackupError(f"{path} is damaged (its database does not match its manifest)")
@@ -606,8 +682,19 @@ def _load_postgres(settings: Settings, staging: Path, manifest: dict[str, Any]) 
     dump = staging / Path(POSTGRES_MEMBER).name
     conninfo, env = _libpq(settings.resolved_database_url)
     # One transaction: a restore that fails leaves the database as empty as it found it.
-    _run([pg_restore, "--no-owner", "--no-acl", "--single-transaction", "--exit-on-error", f"--dbname={conninfo}",
-          str(dump)], env, "pg_restore")
+    _run(
+        [
+            pg_restore,
+            "--no-owner",
+            "--no-acl",
+            "--single-transaction",
+            "--exit-on-error",
+            f"--dbname={conninfo}",
+            str(dump),
+        ],
+        env,
+        "pg_restore",
+    )
     dump.unlink()
     try:
         return _migrate(settings, manifest)
@@ -626,16 +713,20 @@ def _migrate(settings: Settings, manifest: dict[str, Any]) -> tuple[str | None, 
             upgrade(engine, settings=settings)
             migrated = head
         with engine.connect() as conn:
-            counts = {"notes": conn.exec_driver_sql("SELECT count(*) FROM note").scalar() or 0,
-                      "revisions": conn.exec_driver_sql("SELECT count(*) FROM revision").scalar() or 0,
-                      "files": conn.exec_driver_sql("SELECT count(*) FROM attachment").scalar() or 0}
+            counts = {
+                "notes": conn.exec_driver_sql("SELECT count(*) FROM note").scalar() or 0,
+                "revisions": conn.exec_driver_sql("SELECT count(*) FROM revision").scalar() or 0,
+                "files": conn.exec_driver_sql("SELECT count(*) FROM attachment").scalar() or 0,
+            }
         refresh_statistics(engine)
         vacuum_after_bulk(engine)
     finally:
         engine.dispose()
     if counts != {name: manifest["counts"][name] for name in COUNTED}:
-        raise BackupError(f"the restored database does not hold what the backup's manifest counts "
-                          f"({counts} instead of {manifest.get('counts')})")
+        raise BackupError(
+            f"the restored database does not hold what the backup's manifest counts "
+            f"({counts} instead of {manifest.get('counts')})"
+        )
     return migrated, counts
 
 

@@ -90,7 +90,11 @@ def _not_modified_since(if_modified_since: bytes, last_modified: datetime) -> bo
 
 
 async def _send_not_modified(send: Send, headers: list[tuple[bytes, bytes]]) -> None:
-    kept = [(k, v) for k, v in headers if k in (b"etag", b"last-modified", b"cache-control", b"vary", b"set-cookie", b"link")]
+    kept = [
+        (k, v)
+        for k, v in headers
+        if k in (b"etag", b"last-modified", b"cache-control", b"vary", b"set-cookie", b"link")
+    ]
     await send({"type": "http.response.start", "status": 304, "headers": kept})
     await send({"type": "http.response.body", "body": b""})
 
@@ -141,8 +145,9 @@ class ConditionalGetMiddleware:
     """ETag (and Last-Modified for visitors' pages) on every complete GET answer, 304 when the
     browser already holds it; visitors' pages and API reads are kept, see the module's doc."""
 
-    def __init__(self, app: ASGIApp, *, engine: Engine, secret_key: str, timezone_name: str,
-                 secure_cookies: bool, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, engine: Engine, secret_key: str, timezone_name: str, secure_cookies: bool, max_bytes: int
+    ) -> None:
         self.app = app
         self.counter = CounterReads(engine)
         self.secret_key = secret_key
@@ -167,8 +172,9 @@ class ConditionalGetMiddleware:
 
     # --- visitors: the page cache ------------------------------------------------------------
 
-    async def _cached(self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes],
-                      cookies: dict[str, str]) -> None:
+    async def _cached(
+        self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes], cookies: dict[str, str]
+    ) -> None:
         try:
             version = await self.counter.current()
         except Exception:  # noqa: BLE001 - a busy or absent database: the app answers, and says so
@@ -179,8 +185,13 @@ class ConditionalGetMiddleware:
             self.size = 0
             self.seen_version = version.number
         today = datetime.now(self.tz).date()
-        key = (scope.get("scheme", "http"), headers.get(b"host", b"").decode("latin-1"), scope["path"],
-               scope.get("query_string", b"").decode("latin-1"), i18n.current())
+        key = (
+            scope.get("scheme", "http"),
+            headers.get(b"host", b"").decode("latin-1"),
+            scope["path"],
+            scope.get("query_string", b"").decode("latin-1"),
+            i18n.current(),
+        )
         entry = self.entries.get(key)
         if entry is not None and entry.version == version.number and entry.day == today:
             self.entries.move_to_end(key)
@@ -199,7 +210,8 @@ class ConditionalGetMiddleware:
             body = body.replace(entry.csrf, token)
             etag = 'W/"' + entry.digest + token[:8].decode("ascii") + '"'
         response_headers = [
-            *entry.headers, *extra,
+            *entry.headers,
+            *extra,
             (b"etag", etag.encode("ascii")),
             (b"last-modified", _http_date(entry.last_modified)),
             (b"cache-control", b"no-cache"),
@@ -219,8 +231,17 @@ class ConditionalGetMiddleware:
             return _not_modified_since(headers[b"if-modified-since"], last_modified)
         return False
 
-    async def _render_and_keep(self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes],
-                               cookies: dict[str, str], key: tuple[str, ...], version: changes.Version, today: date) -> None:
+    async def _render_and_keep(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        headers: dict[bytes, bytes],
+        cookies: dict[str, str],
+        key: tuple[str, ...],
+        version: changes.Version,
+        today: date,
+    ) -> None:
         async def keep(start: Message, body: bytes) -> bool:
             if not self._storable(start):
                 return False
@@ -228,15 +249,24 @@ class ConditionalGetMiddleware:
             csrf = self._token_in(body, sent, cookies)
             midnight = datetime.combine(today, time.min, self.tz)
             entry = Entry(
-                status=start["status"], headers=[(k, v) for k, v in sent if k.lower() not in _DROPPED_HEADERS],
-                body=body, csrf=csrf, digest=_digest(body),
-                version=version.number, day=today, last_modified=max(version.changed_at, midnight),
+                status=start["status"],
+                headers=[(k, v) for k, v in sent if k.lower() not in _DROPPED_HEADERS],
+                body=body,
+                csrf=csrf,
+                digest=_digest(body),
+                version=version.number,
+                day=today,
+                last_modified=max(version.changed_at, midnight),
             )
             self._store(key, entry)
             # This first visitor gets the page as rendered for them, cookie included.
             kept_cookies = [(k, v) for k, v in sent if k.lower() == b"set-cookie"]
-            await self._replay(entry, headers, {CSRF_COOKIE: self._cookie_value(kept_cookies) or cookies.get(CSRF_COOKIE, "")},
-                               _with_cookies(send, kept_cookies))
+            await self._replay(
+                entry,
+                headers,
+                {CSRF_COOKIE: self._cookie_value(kept_cookies) or cookies.get(CSRF_COOKIE, "")},
+                _with_cookies(send, kept_cookies),
+            )
             return True
 
         await self.app(_with_only_kept_cookies(scope, cookies), receive, _whole_bodies(send, keep))
@@ -247,8 +277,12 @@ class ConditionalGetMiddleware:
         sent = dict(start.get("headers", []))
         content_type = sent.get(b"content-type", b"")
         cache_control = sent.get(b"cache-control", b"")
-        return (content_type.startswith(_STORED_TYPES) and b"private" not in cache_control
-                and b"no-store" not in cache_control and b"etag" not in sent)
+        return (
+            content_type.startswith(_STORED_TYPES)
+            and b"private" not in cache_control
+            and b"no-store" not in cache_control
+            and b"etag" not in sent
+        )
 
     def _token_in(self, body: bytes, sent: list[tuple[bytes, bytes]], cookies: dict[str, str]) -> bytes | None:
         value = self._cookie_value([(k, v) for k, v in sent if k.lower() == b"set-cookie"]) or cookies.get(CSRF_COOKIE)
@@ -262,7 +296,7 @@ class ConditionalGetMiddleware:
         prefix = f"{CSRF_COOKIE}=".encode("ascii")
         for _, value in set_cookies:
             if value.startswith(prefix):
-                return value[len(prefix):].split(b";", 1)[0].decode("latin-1")
+                return value[len(prefix) :].split(b";", 1)[0].decode("latin-1")
         return None
 
     def _store(self, key: tuple[str, ...], entry: Entry) -> None:
@@ -279,7 +313,9 @@ class ConditionalGetMiddleware:
 
     # --- everyone else: validators on what was rendered ----------------------------------------
 
-    async def _validated(self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes], *, private: bool) -> None:
+    async def _validated(
+        self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes], *, private: bool
+    ) -> None:
         async def validate(start: Message, body: bytes) -> bool:
             sent = list(start.get("headers", []))
             names = {k.lower() for k, _ in sent}
@@ -335,6 +371,7 @@ def _whole_bodies(send: Send, handle: Callable[[Message, bytes], Awaitable[bool]
 
 def _with_cookies(send: Send, set_cookies: list[tuple[bytes, bytes]]) -> Send:
     """`send`, adding the cookies the app set (the first visitor's new CSRF cookie, once)."""
+
     async def sending(message: Message) -> None:
         if message["type"] == "http.response.start" and set_cookies:
             kept = [(k, v) for k, v in message["headers"] if k != b"set-cookie"]

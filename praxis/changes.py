@@ -18,10 +18,20 @@ from praxis.models import SiteState, utcnow
 
 # Tables whose rows never show on a page or in an API read that a visitor (not signed in) gets:
 # writing them alone keeps every cached page valid.
-PRIVATE_TABLES = frozenset({
-    "site_state", "auth_token", "login_failure", "search_queue", "notification", "notification_setting",
-    "message", "message_recipient", "outgoing_mail", "scheduled_job",
-})
+PRIVATE_TABLES = frozenset(
+    {
+        "site_state",
+        "auth_token",
+        "login_failure",
+        "search_queue",
+        "notification",
+        "notification_setting",
+        "message",
+        "message_recipient",
+        "outgoing_mail",
+        "scheduled_job",
+    }
+)
 _CHANGED = "praxis_public_change"
 
 
@@ -39,7 +49,10 @@ def _after_flush(session: Session, _context: object) -> None:
     if session.info.get(_CHANGED):
         return
     # After a flush, new/dirty/deleted still list what was just written.
-    if any(_public(getattr(obj, "__tablename__", None)) for obj in itertools.chain(session.new, session.dirty, session.deleted)):
+    if any(
+        _public(getattr(obj, "__tablename__", None))
+        for obj in itertools.chain(session.new, session.dirty, session.deleted)
+    ):
         session.info[_CHANGED] = True
 
 
@@ -58,7 +71,9 @@ def _before_commit(session: Session) -> None:
     session.flush()
     if session.info.pop(_CHANGED, False):
         session.execute(
-            sa.update(SiteState).where(col(SiteState.id) == 1).values(version=col(SiteState.version) + 1, changed_at=utcnow())
+            sa.update(SiteState)
+            .where(col(SiteState.id) == 1)
+            .values(version=col(SiteState.version) + 1, changed_at=utcnow())
         )
 
 
@@ -80,5 +95,7 @@ def track(sessions: sessionmaker[Any]) -> None:
 def current(engine: sa.Engine) -> Version:
     """The counter as committed now (one indexed read)."""
     with engine.connect() as conn:
-        row = conn.execute(sa.select(col(SiteState.version), col(SiteState.changed_at)).where(col(SiteState.id) == 1)).one()
+        row = conn.execute(
+            sa.select(col(SiteState.version), col(SiteState.changed_at)).where(col(SiteState.id) == 1)
+        ).one()
     return Version(number=row[0], changed_at=row[1])

@@ -33,7 +33,9 @@ from praxis.models import Carnet, KnowledgeBase, Note
 from praxis.schemas import UserCreate
 from praxis.services import accounts, transfer
 
-app = typer.Typer(help="Praxis: a knowledge commons for communities of practice.", no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Praxis: a knowledge commons for communities of practice.", no_args_is_help=True, add_completion=False
+)
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 user_app = typer.Typer(help="Accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -60,11 +62,17 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except DomainError as exc:
             fail(exc.message)
         except sa.exc.OperationalError as exc:
-            fail(_storage_line(exc) or f"cannot reach the database: {str(exc.orig).strip().splitlines()[0] if exc.orig else exc}")
+            fail(
+                _storage_line(exc)
+                or f"cannot reach the database: {str(exc.orig).strip().splitlines()[0] if exc.orig else exc}"
+            )
         except sa.exc.ArgumentError as exc:
             fail(f"bad PRAXIS_DATABASE_URL: {exc}")
         except sa.exc.DBAPIError as exc:
-            fail(_storage_line(exc) or f"the database refused the change: {str(exc.orig).strip().splitlines()[0] if exc.orig else exc}")
+            fail(
+                _storage_line(exc)
+                or f"the database refused the change: {str(exc.orig).strip().splitlines()[0] if exc.orig else exc}"
+            )
         except ValueError as exc:  # pydantic's ValidationError is a ValueError
             fail(str(exc).splitlines()[0] if "validation error" not in str(exc) else _settings_error(exc))
         except OSError as exc:  # the data folder, the search index, attached files
@@ -115,10 +123,14 @@ def prepare_site(settings: Settings) -> transfer.ImportReport | None:
             empty = not session.execute(sa.select(sa.func.count()).select_from(Note)).scalar_one()
             content = settings.resolved_content_dir
             if empty and content.is_dir():
-                report = transfer.import_path(session=session, path=content, at_once=True)  # before serving: all or nothing
+                report = transfer.import_path(
+                    session=session, path=content, at_once=True
+                )  # before serving: all or nothing
             elif empty:
-                warn(f"the site is empty and {content.resolve()} does not exist: nothing was imported (PRAXIS_CONTENT_DIR "
-                     "names the folder an empty site is seeded from)")
+                warn(
+                    f"the site is empty and {content.resolve()} does not exist: nothing was imported (PRAXIS_CONTENT_DIR "
+                    "names the folder an empty site is seeded from)"
+                )
         refresh_statistics(engine)
         return report
     finally:
@@ -131,11 +143,15 @@ def shared_database_warnings(settings: Settings, workers: int) -> list[str]:
         return []
     warnings = []
     if not settings.secret_key:
-        warnings.append(f"the secret key is generated in {settings.data_dir.resolve()}: if other servers share this database, "
-                        "give every one the same PRAXIS_SECRET_KEY, or their sign-ins and forms will not work on each other")
+        warnings.append(
+            f"the secret key is generated in {settings.data_dir.resolve()}: if other servers share this database, "
+            "give every one the same PRAXIS_SECRET_KEY, or their sign-ins and forms will not work on each other"
+        )
     if settings.resolved_search_backend == "whoosh":
-        warnings.append(f"the Whoosh index lives in {settings.data_dir.resolve() / 'search'}: no other host may serve this "
-                        "database (its index would miss changes); several hosts need PRAXIS_SEARCH_BACKEND=postgres")
+        warnings.append(
+            f"the Whoosh index lives in {settings.data_dir.resolve() / 'search'}: no other host may serve this "
+            "database (its index would miss changes); several hosts need PRAXIS_SEARCH_BACKEND=postgres"
+        )
     if not settings.db_prepared_statements:
         return warnings  # behind pgbouncer, its own pool limits the server's connections
     engine = make_engine(settings)
@@ -149,8 +165,10 @@ def shared_database_warnings(settings: Settings, workers: int) -> list[str]:
         engine.dispose()
     most = workers * (settings.db_pool_size + settings.db_max_overflow)
     if most > allowed - reserved:
-        warnings.append(f"{workers} worker(s) may open {most} connections (PRAXIS_DB_POOL_SIZE + PRAXIS_DB_MAX_OVERFLOW each) "
-                        f"but PostgreSQL accepts {allowed - reserved}: lower them, raise max_connections, or put pgbouncer in between")
+        warnings.append(
+            f"{workers} worker(s) may open {most} connections (PRAXIS_DB_POOL_SIZE + PRAXIS_DB_MAX_OVERFLOW each) "
+            f"but PostgreSQL accepts {allowed - reserved}: lower them, raise max_connections, or put pgbouncer in between"
+        )
     return warnings
 
 
@@ -193,9 +211,17 @@ def serve(
     try:
         # On SIGTERM or Ctrl-C the server stops accepting, lets requests in flight finish (up to
         # 30 s), then runs the app's shutdown (the mail drain, the search index).
-        uvicorn.run("praxis.app:create_app", factory=True, host=host, port=port, workers=workers,
-                    log_config=logging_config(settings.log_format), access_log=False, proxy_headers=True,
-                    timeout_graceful_shutdown=30)
+        uvicorn.run(
+            "praxis.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_config=logging_config(settings.log_format),
+            access_log=False,
+            proxy_headers=True,
+            timeout_graceful_shutdown=30,
+        )
     finally:
         indexer.stop()  # it finishes the batch it is applying
 
@@ -307,8 +333,10 @@ def strip_metadata() -> None:
             report = stored_images.strip_stored(engine=engine, settings=settings, store=store, progress=bar.update)
     finally:
         engine.dispose()
-    typer.echo(f"{report.checked} image(s) read, {report.cleaned} cleaned, {report.skipped} left as they were "
-               "(missing or unreadable: see the log).")
+    typer.echo(
+        f"{report.checked} image(s) read, {report.cleaned} cleaned, {report.skipped} left as they were "
+        "(missing or unreadable: see the log)."
+    )
 
 
 @app.command("import")
@@ -320,8 +348,10 @@ def import_(path: Path) -> None:
     upgrade(engine, settings=settings)
     files = transfer.count_files(path)  # each is three steps (see transfer.import_path)
     started = time.perf_counter()
-    with typer.progressbar(length=3 * files, label="Importing", file=sys.stderr) as bar, \
-            session_scope(engine, settings) as session:
+    with (
+        typer.progressbar(length=3 * files, label="Importing", file=sys.stderr) as bar,
+        session_scope(engine, settings) as session,
+    ):
         report = transfer.import_path(session=session, path=path, progress=bar.update)
     seconds = time.perf_counter() - started
     refresh_statistics(engine)
@@ -351,7 +381,9 @@ def export(
             found = session.get(Carnet, carnet) if carnet else session.get(KnowledgeBase, base or "")
             if found is None:
                 fail(f"no {'carnet' if carnet else 'base'} {carnet or base}")
-            path.write_bytes(transfer.export_archive(session=session, actor=policy.SYSTEM, carnet_id=carnet, base_id=base))
+            path.write_bytes(
+                transfer.export_archive(session=session, actor=policy.SYSTEM, carnet_id=carnet, base_id=base)
+            )
         typer.echo(f"Exported {'carnet' if carnet else 'base'} {carnet or base} to {path}.")
         return
     if path.exists() and (not path.is_dir() or any(path.iterdir())):
@@ -370,8 +402,10 @@ def backup(file: Path) -> None:
     summary = backups.create_backup(Settings(), file, progress=typer.echo)
     for warning in summary.warnings:
         warn(warning)
-    typer.echo(f"Backed up {summary.counts['notes']} notes, {summary.counts['revisions']} revisions and "
-               f"{summary.files} files to {file} ({backups.human_size(summary.size)}).")
+    typer.echo(
+        f"Backed up {summary.counts['notes']} notes, {summary.counts['revisions']} revisions and "
+        f"{summary.files} files to {file} ({backups.human_size(summary.size)})."
+    )
 
 
 @app.command()
@@ -384,8 +418,10 @@ def restore(file: Path) -> None:
     for warning in summary.warnings:
         warn(warning)
     migrated = f", migrated from {summary.revision} to {summary.migrated_to}" if summary.migrated_to else ""
-    typer.echo(f"Restored {summary.counts['notes']} notes, {summary.counts['revisions']} revisions and "
-               f"{summary.files} files from {file}{migrated}; indexed {summary.indexed or 0} notes.")
+    typer.echo(
+        f"Restored {summary.counts['notes']} notes, {summary.counts['revisions']} revisions and "
+        f"{summary.files} files from {file}{migrated}; indexed {summary.indexed or 0} notes."
+    )
 
 
 def main() -> None:

@@ -26,36 +26,64 @@ class Settings(BaseSettings):
     search_backend: Literal["whoosh", "postgres"] | None = Field(
         None, description="Search backend; default whoosh on SQLite, postgres on PostgreSQL."
     )
-    secret_key: str | None = Field(None, description="Signs sessions and CSRF tokens; generated once into the data dir.")
-    site_url: str = Field("http://127.0.0.1:8000", description="Absolute base of every URL in citations, feeds, exports.")
+    secret_key: str | None = Field(
+        None, description="Signs sessions and CSRF tokens; generated once into the data dir."
+    )
+    site_url: str = Field(
+        "http://127.0.0.1:8000", description="Absolute base of every URL in citations, feeds, exports."
+    )
     site_name: str = Field("Praxis", description="The name used in pages and citations.")
     timezone: str = Field("America/Toronto", description="Time zone of dates shown and cited.")
     language: Literal["fr", "en"] = Field("fr", description="Default UI and citation language.")
-    registration: Literal["open", "closed"] = Field("open", description="open, or closed (only admins create accounts).")
-    smtp_url: str | None = Field(None, description="smtp://user:pass@host:port (smtps:// for TLS); unset: mail waits in the outbox.")
-    mail_from: str | None = Field(None, description="Sender of the site's mail; default: Site name <noreply@host of site_url>.")
+    registration: Literal["open", "closed"] = Field(
+        "open", description="open, or closed (only admins create accounts)."
+    )
+    smtp_url: str | None = Field(
+        None, description="smtp://user:pass@host:port (smtps:// for TLS); unset: mail waits in the outbox."
+    )
+    mail_from: str | None = Field(
+        None, description="Sender of the site's mail; default: Site name <noreply@host of site_url>."
+    )
     mail_interval: float = Field(15.0, gt=0, le=3600, description="Seconds between two runs of the outbox drain.")
     content_dir: Path | None = Field(
-        None, description="What an empty site is seeded with on first start; default: the sample site shipped with Praxis.")
+        None,
+        description="What an empty site is seeded with on first start; default: the sample site shipped with Praxis.",
+    )
     max_body_bytes: int = Field(1_000_000, description="Largest request body accepted, in bytes (413 beyond).")
-    max_upload_bytes: int = Field(25 * 1024 * 1024, gt=0, description="Largest file attached to a note, in bytes (413 beyond).")
+    max_upload_bytes: int = Field(
+        25 * 1024 * 1024, gt=0, description="Largest file attached to a note, in bytes (413 beyond)."
+    )
     sqlite_busy_ms: int = Field(10_000, description="How long a SQLite write waits for the lock before answering 503.")
     db_pool_size: int = Field(10, ge=1, le=1000, description="PostgreSQL connections each worker process keeps open.")
-    db_max_overflow: int = Field(20, ge=0, le=1000, description="PostgreSQL connections a worker may open beyond the pool when busy.")
-    db_pool_timeout: float = Field(10.0, gt=0, le=600, description="Seconds a request waits for a free connection before answering 503.")
-    db_prepared_statements: bool = Field(True, description="psycopg's server-side prepared statements; false behind pgbouncer in transaction mode.")
+    db_max_overflow: int = Field(
+        20, ge=0, le=1000, description="PostgreSQL connections a worker may open beyond the pool when busy."
+    )
+    db_pool_timeout: float = Field(
+        10.0, gt=0, le=600, description="Seconds a request waits for a free connection before answering 503."
+    )
+    db_prepared_statements: bool = Field(
+        True, description="psycopg's server-side prepared statements; false behind pgbouncer in transaction mode."
+    )
     # argon2-cffi's own defaults (RFC 9106's low-memory choice), above OWASP's minimums. Hashes
     # carry their cost: older ones still verify, and are hashed again at this cost at sign-in.
     password_time_cost: int = Field(3, ge=1, le=100, description="Argon2id passes over memory for each password hash.")
-    password_memory_cost: int = Field(65536, ge=8, le=4_194_304, description="Argon2id memory for each password hash, in KiB.")
+    password_memory_cost: int = Field(
+        65536, ge=8, le=4_194_304, description="Argon2id memory for each password hash, in KiB."
+    )
     password_parallelism: int = Field(4, ge=1, le=64, description="Argon2id lanes (threads) for each password hash.")
     session_days: int = Field(30, description="How long a browser session lasts, in days.")
     api_token_days: int = Field(365, ge=1, le=36500, description="How long an API token lasts, in days.")
-    page_cache_mb: int = Field(64, ge=0, le=65536, description="Memory per process for pages kept for visitors (0: none).")
+    page_cache_mb: int = Field(
+        64, ge=0, le=65536, description="Memory per process for pages kept for visitors (0: none)."
+    )
     search_indexer: Literal["workers", "process"] = Field(
-        "workers", description="Who applies the search queue after a write: the worker that wrote it (a thread), or one "
-                               "`praxis indexer` process (what `praxis serve` sets for its workers; it starts that process).")
-    log_format: Literal["text", "json"] = Field("text", description="Request and server logs: key=value text, or JSON lines.")
+        "workers",
+        description="Who applies the search queue after a write: the worker that wrote it (a thread), or one "
+        "`praxis indexer` process (what `praxis serve` sets for its workers; it starts that process).",
+    )
+    log_format: Literal["text", "json"] = Field(
+        "text", description="Request and server logs: key=value text, or JSON lines."
+    )
 
     @model_validator(mode="after")
     def _smtp_url_is_usable(self) -> Settings:
@@ -76,7 +104,9 @@ class Settings(BaseSettings):
     def _password_memory_fits_lanes(self) -> Settings:
         if self.password_memory_cost < 8 * self.password_parallelism:
             # Argon2 gives each lane at least 8 KiB; less fails at the first hash, not at start.
-            raise ValueError("PRAXIS_PASSWORD_MEMORY_COST must be at least 8 KiB per lane (PRAXIS_PASSWORD_PARALLELISM)")
+            raise ValueError(
+                "PRAXIS_PASSWORD_MEMORY_COST must be at least 8 KiB per lane (PRAXIS_PASSWORD_PARALLELISM)"
+            )
         return self
 
     @model_validator(mode="after")

@@ -156,8 +156,13 @@ def make_engine(settings: Settings) -> Engine:
     if not settings.db_prepared_statements and sa.engine.make_url(url).get_driver_name() == "psycopg":
         connect_args["prepare_threshold"] = None  # pgbouncer in transaction mode: nothing prepared server-side
     return sa.create_engine(
-        url, pool_pre_ping=True, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow,
-        pool_timeout=settings.db_pool_timeout, connect_args=connect_args, hide_parameters=True,
+        url,
+        pool_pre_ping=True,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout,
+        connect_args=connect_args,
+        hide_parameters=True,
     )
 
 
@@ -270,7 +275,9 @@ def row_of(obj: SQLModel) -> dict[str, Any]:
     return {key: value for key, value in values.items() if not (value is None and table.c[key].primary_key)}
 
 
-def insert_rows(session: Session, model: type[SQLModel], rows: Sequence[dict[str, Any]], *, indexed_later: bool = False) -> None:
+def insert_rows(
+    session: Session, model: type[SQLModel], rows: Sequence[dict[str, Any]], *, indexed_later: bool = False
+) -> None:
     """Many rows (with the same columns) in one statement, after what the session holds (the
     search queue reads the statement as it reads a flush). `indexed_later`: their notes are
     queued by a later statement of the caller (see search.queue.INDEXED_LATER)."""

@@ -41,7 +41,8 @@ def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request; reads do not take SQLite's write lock."""
     endpoint = getattr(request.scope.get("route"), "endpoint", None)
     write = request.method not in _READ_METHODS and not (
-        getattr(endpoint, "reads_only", False) or getattr(endpoint, "writes_late", False))
+        getattr(endpoint, "reads_only", False) or getattr(endpoint, "writes_late", False)
+    )
     with session_scope(request.app.state.engine, request.app.state.settings, write=write) as session:
         yield session
 

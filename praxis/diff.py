@@ -52,8 +52,4 @@ def word_diff(before: str, after: str) -> list[dict[str, str]]:
 def field_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
     """The fields whose values differ, in a stable order."""
     keys = list(before) + [k for k in after if k not in before]
-    return [
-        {"field": k, "before": before.get(k), "after": after.get(k)}
-        for k in keys
-        if before.get(k) != after.get(k)
-    ]
+    return [{"field": k, "before": before.get(k), "after": after.get(k)} for k in keys if before.get(k) != after.get(k)]

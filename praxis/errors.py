@@ -18,8 +18,16 @@ class DomainError(Exception):
     title: str | None = None
     explanation: str | None = None
 
-    def __init__(self, message: str, *, keep_writes: bool = False, text: str | None = None,
-                 params: Mapping[str, Any] | None = None, labels: tuple[str, ...] = (), **extra: Any) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        keep_writes: bool = False,
+        text: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        labels: tuple[str, ...] = (),
+        **extra: Any,
+    ) -> None:
         super().__init__(message)
         self.message = message  # what the API says (in English)
         # What a page says: a French sentence marked N_() with %(name)s placeholders, shown in the

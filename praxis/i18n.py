@@ -40,6 +40,7 @@ def site_language(session: Any) -> str:
     for no reader in particular (mails, feeds) speaks it."""
     return site_settings(session).language
 
+
 _current: ContextVar[str] = ContextVar("praxis_language", default=SOURCE_LANGUAGE)
 
 
@@ -49,6 +50,7 @@ def N_(message: str) -> str:
 
 
 # Which language a request gets -------------------------------------------------------------
+
 
 def supported(value: str | None) -> str | None:
     """ "en", "en-CA", "EN_us" -> "en"; None for a language Praxis does not speak."""
@@ -81,7 +83,13 @@ def from_accept_language(header: str | None) -> str | None:
 
 def choose(*, query: str | None, cookie: str | None, accept_language: str | None, default: str) -> str:
     """`?lang=` first, then the remembered choice, then the browser's languages, then the site's."""
-    return supported(query) or supported(cookie) or from_accept_language(accept_language) or supported(default) or SOURCE_LANGUAGE
+    return (
+        supported(query)
+        or supported(cookie)
+        or from_accept_language(accept_language)
+        or supported(default)
+        or SOURCE_LANGUAGE
+    )
 
 
 @contextmanager
@@ -99,6 +107,7 @@ def current() -> str:
 
 
 # Catalogues -------------------------------------------------------------------------------
+
 
 class _French(_gettext.NullTranslations):
     """The source language: messages as written; French counts 0 and 1 in the singular."""
@@ -155,6 +164,7 @@ def install(env: Any) -> None:
 
 # Dates and numbers ------------------------------------------------------------------------
 
+
 def format_number(value: int | float, lang: str | None = None) -> str:
     """ "1 234" in French, "1,234" in English."""
     return str(format_decimal(value, locale=LOCALES[lang or current()]))
@@ -205,4 +215,6 @@ def format_date(value: datetime | None, *, tz: str, lang: str = "fr", with_time:
     text = format_day(local.date(), lang)
     if not with_time:
         return text
-    return f"{text} {local:%H:%M}" if lang == "fr" else f"{text} {format_datetime(local, 'h:mm a', locale=LOCALES['en'])}"
+    return (
+        f"{text} {local:%H:%M}" if lang == "fr" else f"{text} {format_datetime(local, 'h:mm a', locale=LOCALES['en'])}"
+    )

@@ -29,8 +29,13 @@ class JSONFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message and the record's fields."""
 
     def format(self, record: logging.LogRecord) -> str:
-        line = {"time": _timestamp(record), "level": record.levelname.lower(), "logger": record.name,
-                "message": record.getMessage(), **_fields(record)}
+        line = {
+            "time": _timestamp(record),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+            **_fields(record),
+        }
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False, default=str)
@@ -40,8 +45,13 @@ class KeyValueFormatter(logging.Formatter):
     """logfmt: `time=… level=info logger=praxis.request message=request method=GET status=200 …`."""
 
     def format(self, record: logging.LogRecord) -> str:
-        pairs = {"time": _timestamp(record), "level": record.levelname.lower(), "logger": record.name,
-                 "message": record.getMessage(), **_fields(record)}
+        pairs = {
+            "time": _timestamp(record),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+            **_fields(record),
+        }
         line = " ".join(f"{k}={_quoted(v)}" for k, v in pairs.items())
         if record.exc_info:
             line += "\n" + self.formatException(record.exc_info)
@@ -63,7 +73,9 @@ def logging_config(fmt: str, level: str = "info") -> dict[str, Any]:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"structured": {"()": formatter}},
-        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "structured", "stream": "ext://sys.stderr"}},
+        "handlers": {
+            "stderr": {"class": "logging.StreamHandler", "formatter": "structured", "stream": "ext://sys.stderr"}
+        },
         "loggers": {
             "praxis": {"handlers": ["stderr"], "level": level.upper(), "propagate": False},
             "uvicorn": {"handlers": ["stderr"], "level": level.upper(), "propagate": False},
@@ -94,7 +106,10 @@ class RequestLogMiddleware:
             nonlocal status, size
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message = {**message, "headers": [*message.get("headers", []), (b"x-request-id", request_id.encode("latin-1"))]}
+                message = {
+                    **message,
+                    "headers": [*message.get("headers", []), (b"x-request-id", request_id.encode("latin-1"))],
+                }
             elif message["type"] == "http.response.body":
                 size += len(message.get("body", b""))
             await send(message)
@@ -103,8 +118,15 @@ class RequestLogMiddleware:
             await self.app(scope, receive, measured)
         finally:
             client = scope.get("client")
-            log.info("request", extra={
-                "method": scope["method"], "path": scope["path"], "status": status,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 2), "bytes": size,
-                "client": client[0] if client else None, "request_id": request_id,
-            })
+            log.info(
+                "request",
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "bytes": size,
+                    "client": client[0] if client else None,
+                    "request_id": request_id,
+                },
+            )

@@ -32,7 +32,9 @@ def run_round(engine: Engine, settings: Settings) -> int:
     except Exception:
         log.exception("old mails could not be purged from the outbox this round")
     server = mail.parse_smtp_url(settings.smtp_url)
-    return mail.deliver_due(engine, server, mail.sender_address(settings.site_name, settings.site_url, settings.mail_from))
+    return mail.deliver_due(
+        engine, server, mail.sender_address(settings.site_name, settings.site_url, settings.mail_from)
+    )
 
 
 async def drain_forever(engine: Engine, settings: Settings) -> None:

@@ -61,7 +61,9 @@ Resolver = Callable[[Sequence[str]], Mapping[str, Resolved]]
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 
 
-_BLOCK_TAG = re.compile(r"</?(?:p|div|li|ul|ol|h[1-6]|br|hr|tr|td|th|table|blockquote|pre|dt|dd|figure|figcaption)\b[^>]*>", re.I)
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|li|ul|ol|h[1-6]|br|hr|tr|td|th|table|blockquote|pre|dt|dd|figure|figcaption)\b[^>]*>", re.I
+)
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -144,9 +146,7 @@ def _table_align_to_class(state: StateCore) -> None:
 
 
 def _new_note_link(target: str, label_html: str) -> str:
-    return (
-        f'<a class="wikilink wikilink-new" href="/n/new?title={quote(target)}" data-target="{escape(target)}">{label_html}</a>'
-    )
+    return f'<a class="wikilink wikilink-new" href="/n/new?title={quote(target)}" data-target="{escape(target)}">{label_html}</a>'
 
 
 def _note_link(note_id: str, target: str, label_html: str) -> str:
@@ -209,7 +209,9 @@ def _build(*, page: bool = True) -> MarkdownIt:
     md.linkify = _Linkify()
     md.use(tasklists_plugin)
     if page:
-        md.use(footnote_plugin).use(anchors_plugin, min_level=1, max_level=4, slug_func=lambda s: slugify(s) or "section")
+        md.use(footnote_plugin).use(
+            anchors_plugin, min_level=1, max_level=4, slug_func=lambda s: slugify(s) or "section"
+        )
     # markdown-it-py's way to choose the allowed link schemes: replace the instance's method.
     md.validateLink = _validate_link  # type: ignore[method-assign]  # see the line above
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
@@ -220,9 +222,42 @@ def _build(*, page: bool = True) -> MarkdownIt:
 
 
 _TAGS = {
-    "a", "abbr", "audio", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6",
-    "hr", "i", "img", "input", "li", "ol", "p", "pre", "s", "section", "strong", "sub", "sup",
-    "table", "tbody", "td", "th", "thead", "tr", "ul", "video",
+    "a",
+    "abbr",
+    "audio",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "del",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "input",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "section",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+    "video",
 }
 _ATTRIBUTES = {
     "*": {"id", "class"},
@@ -252,7 +287,9 @@ def sanitize(html: str, *, comment: bool = False) -> str:
 
 
 # data-target is optional so that renderings stored before it existed are still filtered.
-_RESOLVED_LINK = re.compile(r'<a class="wikilink" href="/n/([^/"]+)/"(?: data-target="([^"]*)")?[^>]*>(.*?)</a>', re.DOTALL)
+_RESOLVED_LINK = re.compile(
+    r'<a class="wikilink" href="/n/([^/"]+)/"(?: data-target="([^"]*)")?[^>]*>(.*?)</a>', re.DOTALL
+)
 
 
 def _target_of(match: re.Match[str]) -> str:

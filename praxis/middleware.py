@@ -86,15 +86,25 @@ class BodyLimitMiddleware:
             # The same words as the error page's, in the reader's language (LanguageMiddleware is outside).
             more = f"<p>{html.escape(too_large_text(self.upload_bytes))}</p>" if upload and self.upload_bytes else ""
             body = _TOO_LARGE_HTML.format(
-                lang=i18n.current(), title=html.escape(i18n.gettext("Contenu trop volumineux")), more=more,
-                text=html.escape(i18n.gettext("Ce que vous avez envoyé dépasse la taille permise. Rien n'a été enregistré.")),
+                lang=i18n.current(),
+                title=html.escape(i18n.gettext("Contenu trop volumineux")),
+                more=more,
+                text=html.escape(
+                    i18n.gettext("Ce que vous avez envoyé dépasse la taille permise. Rien n'a été enregistré.")
+                ),
             ).encode("utf-8")
             content_type = b"text/html; charset=utf-8"
-        await send({
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [(b"content-type", content_type), (b"content-length", str(len(body)).encode()), (b"connection", b"close")],
-        })
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", content_type),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 
@@ -115,6 +125,7 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
@@ -161,7 +172,12 @@ class LanguageMiddleware:
                 extra = [(b"content-language", lang.encode()), (b"vary", b"Accept-Language, Cookie")]
                 if remember:
                     secure = "; Secure" if self.secure else ""
-                    extra.append((b"set-cookie", f"{i18n.LANGUAGE_COOKIE}={lang}; Max-Age=31536000; Path=/; SameSite=Lax{secure}".encode()))
+                    extra.append(
+                        (
+                            b"set-cookie",
+                            f"{i18n.LANGUAGE_COOKIE}={lang}; Max-Age=31536000; Path=/; SameSite=Lax{secure}".encode(),
+                        )
+                    )
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 

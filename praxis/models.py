@@ -91,8 +91,12 @@ class Note(SQLModel, table=True):
     __table_args__ = (
         # Live notes by date. Partial: an index led by deleted_at, true of nearly every row, would
         # tempt a planner without statistics into reading the whole table through it.
-        sa.Index("ix_note_live_updated", "updated_at", sqlite_where=sa.text("deleted_at IS NULL"),
-                 postgresql_where=sa.text("deleted_at IS NULL")),
+        sa.Index(
+            "ix_note_live_updated",
+            "updated_at",
+            sqlite_where=sa.text("deleted_at IS NULL"),
+            postgresql_where=sa.text("deleted_at IS NULL"),
+        ),
         # Equality, prefix ranges (suggestions, A–Z) and A–Z order, all from one index.
         sa.Index("ix_note_title_key_prefix", "title_key"),
     )
@@ -322,8 +326,10 @@ class EntryCategory(SQLModel, table=True):
     __tablename__ = "entry_category"
     __table_args__ = (
         sa.ForeignKeyConstraint(
-            ["carnet_id", "note_id"], ["carnet_entry.carnet_id", "carnet_entry.note_id"],
-            name="fk_entry_category_entry", ondelete="CASCADE",
+            ["carnet_id", "note_id"],
+            ["carnet_entry.carnet_id", "carnet_entry.note_id"],
+            name="fk_entry_category_entry",
+            ondelete="CASCADE",
         ),
     )
 

@@ -14,8 +14,12 @@ if TYPE_CHECKING:
 
 def hasher(settings: Settings) -> PasswordHasher:
     """An argon2id hasher at the site's cost."""
-    return PasswordHasher(time_cost=settings.password_time_cost, memory_cost=settings.password_memory_cost,
-                          parallelism=settings.password_parallelism, type=Type.ID)
+    return PasswordHasher(
+        time_cost=settings.password_time_cost,
+        memory_cost=settings.password_memory_cost,
+        parallelism=settings.password_parallelism,
+        type=Type.ID,
+    )
 
 
 def verify(hasher: PasswordHasher, password_hash: str | None, password: str) -> bool:

@@ -48,14 +48,21 @@ Title = Annotated[
     AfterValidator(_one_line),
 ]
 Body = Annotated[str, StringConstraints(max_length=900_000), AfterValidator(_storable)]
-Summary = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_storable), AfterValidator(_one_line)]
+Summary = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_storable), AfterValidator(_one_line)
+]
 DisplayName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_storable), AfterValidator(_one_line)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_storable),
+    AfterValidator(_one_line),
 ]
 Username = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=USERNAME_PATTERN)]
 # One mailbox, as mail servers read it: no display name, no list, no route (ASCII addresses).
-EMAIL_PATTERN = (r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                 r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+EMAIL_PATTERN = (
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
 EmailAddress = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254, pattern=EMAIL_PATTERN)]
 Timestamp = Annotated[datetime, AfterValidator(_plausible_time)]
 NOTE_ID_PATTERN = r"^[A-Za-z0-9_\-]{1,32}$"
@@ -102,7 +109,9 @@ class UserRead(BaseModel):
     url: str
 
 
-PersonName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_storable), AfterValidator(_one_line)]
+PersonName = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_storable), AfterValidator(_one_line)
+]
 
 
 class ProfileUpdate(Strict):
@@ -117,7 +126,9 @@ class ProfileUpdate(Strict):
 class TokenRequest(Strict):
     username: Annotated[str, StringConstraints(max_length=200)]
     password: Annotated[str, StringConstraints(max_length=1024)]
-    name: Annotated[str, StringConstraints(max_length=200), AfterValidator(_storable), AfterValidator(_one_line)] | None = None
+    name: (
+        Annotated[str, StringConstraints(max_length=200), AfterValidator(_storable), AfterValidator(_one_line)] | None
+    ) = None
 
 
 class TokenRead(BaseModel):
@@ -153,15 +164,32 @@ class NoteBase(Strict):
 
 
 CategoryName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(_storable), AfterValidator(_one_line)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(_storable),
+    AfterValidator(_one_line),
 ]
 MAX_AXES = 3
 MAX_CATEGORIES = 10
 
-Website = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https?://[^\s\x00-\x1f]+$"), AfterValidator(_storable)]
-Region = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(_storable), AfterValidator(_one_line)]
+Website = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https?://[^\s\x00-\x1f]+$"),
+    AfterValidator(_storable),
+]
+Region = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(_storable),
+    AfterValidator(_one_line),
+]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000), AfterValidator(_storable)]
-Synonym = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(_storable), AfterValidator(_one_line)]
+Synonym = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(_storable),
+    AfterValidator(_one_line),
+]
 
 # Which details belong to which kind of note.
 KIND_DETAILS = {"organisation": ("website", "region", "description"), "term": ("definition", "synonyms"), "note": ()}
@@ -400,7 +428,9 @@ class NoteQuery(QueryParams):
     community: str | None = None
     q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_storable)] | None = None
     region: Annotated[str, StringConstraints(max_length=100), AfterValidator(_storable)] | None = None
-    letter: Annotated[str, StringConstraints(min_length=1, max_length=1), AfterValidator(_storable)] | None = None  # A–Z, or "#"
+    letter: Annotated[str, StringConstraints(min_length=1, max_length=1), AfterValidator(_storable)] | None = (
+        None  # A–Z, or "#"
+    )
     sort: Sort = "-updated"
     page: int = Field(1, ge=1, le=100_000)
     per_page: int = Field(20, ge=1, le=100)
@@ -832,7 +862,12 @@ class CommentUpdate(Strict):
 
 
 class CommentHide(Strict):
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), AfterValidator(_storable), AfterValidator(_one_line)]
+    reason: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+        AfterValidator(_storable),
+        AfterValidator(_one_line),
+    ]
 
 
 class DiscussionUpdate(Strict):
@@ -877,7 +912,6 @@ class DiscussionRead(BaseModel):
     can_moderate: bool = False
 
 
-
 # --- inbox: notifications and messages ------------------------------------------------------
 
 
@@ -906,8 +940,15 @@ class NotificationsRead(Strict):
     ids: list[Annotated[int, Field(ge=1, le=2**62)]] | None = Field(None, max_length=500)
 
 
-OneLine = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_storable), AfterValidator(_one_line)]
-MessageText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), AfterValidator(_storable)]
+OneLine = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_storable),
+    AfterValidator(_one_line),
+]
+MessageText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), AfterValidator(_storable)
+]
 
 
 class ContactCreate(Strict):

@@ -46,7 +46,10 @@ def _one(error: BaseException, folder: Path | None) -> Problem | None:
             return "full"
         if name.startswith("SQLITE_READONLY") or "readonly database" in str(error):
             return "read-only"
-        if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) or str(error) in ("disk I/O error", "unable to open database file"):
+        if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) or str(error) in (
+            "disk I/O error",
+            "unable to open database file",
+        ):
             # A folder remounted read-only under an open database reads as an I/O error.
             return probe(folder) if folder is not None else None
         return None
@@ -55,7 +58,7 @@ def _one(error: BaseException, folder: Path | None) -> Problem | None:
 
 
 def problem(exc: BaseException, folder: Path | None = None) -> Problem | None:
-    """"full" or "read-only" when `exc` (or the driver error or cause it wraps) is a write the
+    """ "full" or "read-only" when `exc` (or the driver error or cause it wraps) is a write the
     storage refused; an I/O error that names no cause is told by writing to `folder`."""
     seen: list[BaseException] = []
     queue: list[object] = [exc]

@@ -39,16 +39,24 @@ def atom_problems(content: bytes) -> list[str]:
             problems.append(f"{where}: no atom:author, and the feed has none")
         # 4.1.2: an entry without content links to it.
         if entry.find(f"{A}content") is None and not any(
-                link.get("rel", "alternate") == "alternate" for link in entry.findall(f"{A}link")):
+            link.get("rel", "alternate") == "alternate" for link in entry.findall(f"{A}link")
+        ):
             problems.append(f"{where}: neither atom:content nor a link rel=alternate")
     return problems
 
 
 def _links(element: etree._Element, where: str) -> list[str]:
     # 4.1.1 and 4.1.2: at most one alternate link per type and hreflang.
-    alternates = [(link.get("type"), link.get("hreflang")) for link in element.findall(f"{A}link")
-                  if link.get("rel", "alternate") == "alternate"]
-    return [f"{where}: two links rel=alternate with the same type and hreflang"] if len(alternates) != len(set(alternates)) else []
+    alternates = [
+        (link.get("type"), link.get("hreflang"))
+        for link in element.findall(f"{A}link")
+        if link.get("rel", "alternate") == "alternate"
+    ]
+    return (
+        [f"{where}: two links rel=alternate with the same type and hreflang"]
+        if len(alternates) != len(set(alternates))
+        else []
+    )
 
 
 def _id(element: etree._Element, where: str) -> list[str]:

@@ -153,10 +153,14 @@ class TemplateCopies:
         with engine.connect() as conn:
             self.shape = conn.exec_driver_sql(_SHAPE).scalar()
             self.tables = list(conn.exec_driver_sql(_TABLES).scalars())
-            self.rows = {table: list(conn.exec_driver_sql(f"SELECT row_to_json(t)::text FROM {table} AS t").scalars())
-                         for table in self.tables}
-            self.sequences = {seq: tuple(conn.exec_driver_sql(f"SELECT last_value, is_called FROM {seq}").one())
-                              for seq in conn.exec_driver_sql(_SEQUENCES).scalars()}
+            self.rows = {
+                table: list(conn.exec_driver_sql(f"SELECT row_to_json(t)::text FROM {table} AS t").scalars())
+                for table in self.tables
+            }
+            self.sequences = {
+                seq: tuple(conn.exec_driver_sql(f"SELECT last_value, is_called FROM {seq}").one())
+                for seq in conn.exec_driver_sql(_SEQUENCES).scalars()
+            }
         engine.dispose()
 
     def take(self) -> str:
@@ -188,8 +192,10 @@ class TemplateCopies:
         # Whatever the test left connected (a server it started, an engine it did not dispose)
         # goes first, with its locks and sessions.
         with self.admin.connect() as conn:
-            conn.exec_driver_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                 "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
+            conn.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                (name,),
+            )
         engine = sa.create_engine(f"{PG_SERVER}/{name}", poolclass=sa.pool.NullPool)
         try:
             with engine.begin() as conn:
@@ -201,8 +207,11 @@ class TemplateCopies:
                     conn.exec_driver_sql(f"DELETE FROM {table}")
                 for table, rows in self.rows.items():
                     for row in rows:
-                        conn.exec_driver_sql(f"INSERT INTO {table} OVERRIDING SYSTEM VALUE "
-                                             f"SELECT * FROM json_populate_record(NULL::{table}, %s)", (row,))
+                        conn.exec_driver_sql(
+                            f"INSERT INTO {table} OVERRIDING SYSTEM VALUE "
+                            f"SELECT * FROM json_populate_record(NULL::{table}, %s)",
+                            (row,),
+                        )
                 for seq, (last_value, is_called) in self.sequences.items():
                     conn.exec_driver_sql("SELECT setval(%s, %s, %s)", (seq, last_value, is_called))
         finally:
@@ -288,11 +297,20 @@ def shared_app(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixture
     tests that only read what a module fixture wrote in it (a test that writes takes `app`)."""
     tmp = tmp_path_factory.mktemp("shared")
     with fresh_database(BACKENDS[0], tmp / "data", request) as url:
-        shared = Settings(data_dir=tmp / "data", database_url=url, secret_key="test-secret-key", content_dir=tmp / "no-content",
-                          site_url="https://praxis.example.org", site_name="Praxis", **CHEAP_PASSWORDS)
+        shared = Settings(
+            data_dir=tmp / "data",
+            database_url=url,
+            secret_key="test-secret-key",
+            content_dir=tmp / "no-content",
+            site_url="https://praxis.example.org",
+            site_name="Praxis",
+            **CHEAP_PASSWORDS,
+        )
         application = create_app(shared)
-        with TestClient(application, base_url="https://testserver") as c, \
-                new_session(application.state.engine, shared, write=True) as s:
+        with (
+            TestClient(application, base_url="https://testserver") as c,
+            new_session(application.state.engine, shared, write=True) as s,
+        ):
             yield application, c, s
         application.state.search.close()
         application.state.engine.dispose()

@@ -53,9 +53,14 @@ _PATHS: dict[tuple[object, ...], dict[str, Any]] = {}
 
 def _routes_of(app: FastAPI) -> tuple[object, ...]:
     return tuple(
-        (getattr(route, "path", None), tuple(sorted(getattr(route, "methods", None) or ())),
-         getattr(getattr(route, "endpoint", None), "__module__", None), getattr(getattr(route, "endpoint", None), "__qualname__", None),
-         getattr(route, "status_code", None), repr(sorted(map(str, (getattr(route, "responses", None) or {}).items()))))
+        (
+            getattr(route, "path", None),
+            tuple(sorted(getattr(route, "methods", None) or ())),
+            getattr(getattr(route, "endpoint", None), "__module__", None),
+            getattr(getattr(route, "endpoint", None), "__qualname__", None),
+            getattr(route, "status_code", None),
+            repr(sorted(map(str, (getattr(route, "responses", None) or {}).items()))),
+        )
         for route in app.routes
     )
 

@@ -28,11 +28,19 @@ PASSWORD = "mot-de-passe-test"
 CHEAP_PASSWORDS = {"password_time_cost": 1, "password_memory_cost": 8, "password_parallelism": 1}
 
 
-def make_user(session: Session, username: str = "alice", *, admin: bool = False, name: str | None = None,
-              password: str | None = PASSWORD) -> User:
+def make_user(
+    session: Session,
+    username: str = "alice",
+    *,
+    admin: bool = False,
+    name: str | None = None,
+    password: str | None = PASSWORD,
+) -> User:
     user = accounts.create_user(
         session=session,
-        data=UserCreate(username=username, password=password, display_name=name or username.capitalize(), is_admin=admin),
+        data=UserCreate(
+            username=username, password=password, display_name=name or username.capitalize(), is_admin=admin
+        ),
     )
     session.commit()
     return user
@@ -53,8 +61,12 @@ def make_note(session: Session, actor: User, **overrides: Any) -> NoteRead:
         if actor.username not in named:
             named.insert(0, actor.username)
         if [a.username for a in note.authors] != named:
-            note = note_service.save_note(session=session, actor=actor, note_id=note.id,
-                                            data=NoteUpdate(base_revision=note.revision, authors=named))
+            note = note_service.save_note(
+                session=session,
+                actor=actor,
+                note_id=note.id,
+                data=NoteUpdate(base_revision=note.revision, authors=named),
+            )
             session.commit()
     return note
 
@@ -96,15 +108,18 @@ def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> None
     """Sign the test client's browser in through the login form."""
     page = client.get("/login")
     token = csrf_from(page.text)
-    response = client.post("/login", data={"username": username, "password": password, "csrf_token": token, "next": "/"},
-                           follow_redirects=False)
+    response = client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": token, "next": "/"},
+        follow_redirects=False,
+    )
     assert response.status_code == 303, response.text
 
 
 def csrf_from(html: str, action: str | None = None) -> str:
     """The CSRF token of the page's form posting to `action` (else of the page's first form)."""
     if action is not None:
-        html = html[html.index(f'action="{action}"'):]
+        html = html[html.index(f'action="{action}"') :]
     marker = 'name="csrf_token" value="'
     start = html.index(marker) + len(marker)
     token = html[start : html.index('"', start)]
@@ -138,18 +153,38 @@ def make_small_site(client: TestClient, session: Session) -> dict[str, Any]:
     session.add(alice)
     session.commit()
     alice_h, bob_h = token_for(client, "alice"), token_for(client, "bob")
-    community = client.post("/api/v1/communities", headers=alice_h, json={"name": "Riverside", "description": "Neighbours."}).json()
+    community = client.post(
+        "/api/v1/communities", headers=alice_h, json={"name": "Riverside", "description": "Neighbours."}
+    ).json()
     org = make_note(session, alice, title="Riverside Library", body="A library.", kind="organisation")
     term = make_note(session, alice, title="Workshop", body="A meeting to make things.", kind="term")
-    note = make_note(session, alice, title="Field notes", body="# Start\n\nWe met at [[Riverside Library]] for a [[Workshop]].\n\n"
-                     "## Then\n\nMore words.", published_at="2025-05-01T12:00:00Z", authors=["alice", "bob"])
-    saved = client.patch(f"/api/v1/notes/{note.id}", headers=alice_h,
-                         json={"body": "We met again.", "base_revision": note.revision, "summary": "Shorter"})
+    note = make_note(
+        session,
+        alice,
+        title="Field notes",
+        body="# Start\n\nWe met at [[Riverside Library]] for a [[Workshop]].\n\n## Then\n\nMore words.",
+        published_at="2025-05-01T12:00:00Z",
+        authors=["alice", "bob"],
+    )
+    saved = client.patch(
+        f"/api/v1/notes/{note.id}",
+        headers=alice_h,
+        json={"body": "We met again.", "base_revision": note.revision, "summary": "Shorter"},
+    )
     assert saved.status_code == 200, saved.text
-    carnet = client.post("/api/v1/carnets", headers=alice_h, json={
-        "title": "Summer", "description": "Summer work.", "axes": [{"name": "Theme", "categories": ["Housing"]}]}).json()
-    assert client.post(f"/api/v1/carnets/{carnet['id']}/notes", headers=alice_h,
-                       json={"note_id": note.id, "categories": ["Housing"]}).status_code == 201
+    carnet = client.post(
+        "/api/v1/carnets",
+        headers=alice_h,
+        json={"title": "Summer", "description": "Summer work.", "axes": [{"name": "Theme", "categories": ["Housing"]}]},
+    ).json()
+    assert (
+        client.post(
+            f"/api/v1/carnets/{carnet['id']}/notes",
+            headers=alice_h,
+            json={"note_id": note.id, "categories": ["Housing"]},
+        ).status_code
+        == 201
+    )
     base = client.post("/api/v1/bases", headers=alice_h, json={"title": "Collection"}).json()
     client.post(f"/api/v1/bases/{base['id']}/carnets", headers=alice_h, json={"carnet_id": carnet["id"]})
     client.post(f"/api/v1/notes/{note.id}/comments", headers=bob_h, json={"body": "Nice work."})
@@ -157,13 +192,21 @@ def make_small_site(client: TestClient, session: Session) -> dict[str, Any]:
     client.post(f"/api/v1/notes/{note.id}/contact", headers=bob_h, json={"subject": "Hello", "message": "Can we talk?"})
     term_slug = client.get(f"/api/v1/notes/{term.id}").json().get("slug") or "workshop"
     return {
-        "alice": alice, "note": note.id, "carnet": carnet["id"], "base": base["id"], "community": community["id"],
-        "comment": comment["id"], "term": term_slug, "org": org.id,
+        "alice": alice,
+        "note": note.id,
+        "carnet": carnet["id"],
+        "base": base["id"],
+        "community": community["id"],
+        "comment": comment["id"],
+        "term": term_slug,
+        "org": org.id,
     }
 
 
 @contextmanager
-def sqlite_site_with_alice(tmp_path: Path, sqlite_template: Path) -> Iterator[tuple[TestClient, dict[str, str], sqlite3.Connection]]:
+def sqlite_site_with_alice(
+    tmp_path: Path, sqlite_template: Path
+) -> Iterator[tuple[TestClient, dict[str, str], sqlite3.Connection]]:
     """A site on its own SQLite file that waits 200 ms for the write lock, signed in as alice,
     and a second connection to the file with which a test can hold the lock."""
     from praxis.app import create_app
@@ -172,8 +215,9 @@ def sqlite_site_with_alice(tmp_path: Path, sqlite_template: Path) -> Iterator[tu
 
     (tmp_path / "data").mkdir()
     shutil.copy(sqlite_template, tmp_path / "data" / "praxis.db")
-    settings = Settings(data_dir=tmp_path / "data", secret_key="k", sqlite_busy_ms=200, content_dir=tmp_path / "none",
-                        **CHEAP_PASSWORDS)
+    settings = Settings(
+        data_dir=tmp_path / "data", secret_key="k", sqlite_busy_ms=200, content_dir=tmp_path / "none", **CHEAP_PASSWORDS
+    )
     app = create_app(settings)
     with new_session(app.state.engine, settings, write=True) as session:
         make_user(session, "alice")

@@ -28,8 +28,9 @@ from aiosmtpd.controller import Controller
 T = TypeVar("T")
 
 
-def wait_until(check: Callable[[], T], *, timeout: float = 30.0, interval: float = 0.05,
-               message: str | Callable[[], str] = "") -> T:
+def wait_until(
+    check: Callable[[], T], *, timeout: float = 30.0, interval: float = 0.05, message: str | Callable[[], str] = ""
+) -> T:
     """Call `check` until it returns something true, and return that; fail after `timeout` s."""
     # Deadlines are generous on purpose: a loaded CI machine is slow, never wrong.
     deadline = time.monotonic() + timeout
@@ -69,7 +70,10 @@ class PraxisServer:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "praxis", "serve", "--port", str(self.port)],
                 # Unbuffered, so that a failure shows what the server said up to then.
-                cwd=cwd, env={**env, "PYTHONUNBUFFERED": "1"}, stdout=out, stderr=subprocess.STDOUT,
+                cwd=cwd,
+                env={**env, "PYTHONUNBUFFERED": "1"},
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
 
     @property
@@ -116,7 +120,9 @@ class PraxisServer:
                 self.proc.kill()
                 self.proc.wait()
                 said = sig.name if sig else "its signal"
-                raise AssertionError(f"praxis serve did not stop within {timeout} s of {said}:\n{self.output()}") from None
+                raise AssertionError(
+                    f"praxis serve did not stop within {timeout} s of {said}:\n{self.output()}"
+                ) from None
         return self.output()
 
 

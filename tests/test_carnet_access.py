@@ -82,8 +82,12 @@ class World:
     def secrets(self) -> dict[str, list[str]]:
         """What betrays each hidden thing: its title, its words and its id."""
         return {
-            "S": [S_TITLE, S_BODY, self.S.id], "K": [K_TITLE, K_BODY, self.K.id],
-            "R": [R_TITLE, R_DESC, self.R], "Q": [Q_TITLE, self.Q], "RB": [RB_TITLE, self.RB], "QB": [QB_TITLE, self.QB],
+            "S": [S_TITLE, S_BODY, self.S.id],
+            "K": [K_TITLE, K_BODY, self.K.id],
+            "R": [R_TITLE, R_DESC, self.R],
+            "Q": [Q_TITLE, self.Q],
+            "RB": [RB_TITLE, self.RB],
+            "QB": [QB_TITLE, self.QB],
         }
 
     def ids(self) -> dict[str, list[str]]:
@@ -105,8 +109,14 @@ def world(app, session) -> World:  # type: ignore[no-untyped-def]
     cercle = communities.create(session=session, actor=mia, data=CommunityCreate(name="Cercle")).id
     communities.set_member(session=session, actor=mia, community_id=cercle, **MemberAdd(username="carl").model_dump())
     session.commit()
-    secret = make_note(session, olga, title=S_TITLE, body=f"{S_BODY} et [[Note publique P]].",
-                       visibility="restricted", readers=["cora", "rita"])
+    secret = make_note(
+        session,
+        olga,
+        title=S_TITLE,
+        body=f"{S_BODY} et [[Note publique P]].",
+        visibility="restricted",
+        readers=["cora", "rita"],
+    )
     public = make_note(session, olga, title="Note publique P", body=P_BODY, links=[secret.id])
     common = make_note(session, carl, title=K_TITLE, body=K_BODY, visibility="community", community=cercle)
     p2 = make_note(session, olga, title="Note publique dans R", body="Deux.")
@@ -116,10 +126,16 @@ def world(app, session) -> World:  # type: ignore[no-untyped-def]
         return carnets.create(session=session, actor=mia, data=CarnetCreate(title=title, **extra)).id
 
     def integrate(actor: Any, carnet_id: str, note: Any, *names: str) -> None:
-        filing.add(session=session, actor=actor, carnet_id=carnet_id, data=EntryCreate(note_id=note.id, categories=list(names)))
+        filing.add(
+            session=session, actor=actor, carnet_id=carnet_id, data=EntryCreate(note_id=note.id, categories=list(names))
+        )
 
-    c = carnet("Carnet public C", description="Un carnet ouvert.", guide="Écrivez court.",
-               axes=[AxisCreate(name="Thème", categories=["Habitat", "Travail"])])
+    c = carnet(
+        "Carnet public C",
+        description="Un carnet ouvert.",
+        guide="Écrivez court.",
+        axes=[AxisCreate(name="Thème", categories=["Habitat", "Travail"])],
+    )
     carnets.set_member(session=session, actor=mia, carnet_id=c, username="cora", role="contributor")
     integrate(mia, c, public, "Habitat")
     integrate(cora, c, secret, "Habitat")
@@ -164,7 +180,11 @@ def zip_files(content: bytes) -> dict[str, str]:
 
 def note_meta(files: dict[str, str], note_id: str) -> dict:
     """The front matter of one note's file in an export."""
-    metas = [frontmatter.loads(t).metadata for n, t in files.items() if n.startswith(("notes/", "organisations/", "lexique/"))]
+    metas = [
+        frontmatter.loads(t).metadata
+        for n, t in files.items()
+        if n.startswith(("notes/", "organisations/", "lexique/"))
+    ]
     return next(m for m in metas if m["id"] == note_id)
 
 
@@ -183,8 +203,13 @@ def assert_like_missing(send, hidden: str, label: str) -> None:  # type: ignore[
     or for a filtered list, the same empty list)."""
     hidden_answer = normalised(send(hidden), hidden)
     missing_answer = normalised(send(MISSING), MISSING)
-    assert hidden_answer[0] in (401, 403, 404, 422, 303) or "?carnet=" in label or "?base=" in label, (label, hidden_answer[:2])
-    assert hidden_answer == missing_answer, f"{label}: a hidden id answers {hidden_answer[:3]}, a missing one {missing_answer[:3]}"
+    assert hidden_answer[0] in (401, 403, 404, 422, 303) or "?carnet=" in label or "?base=" in label, (
+        label,
+        hidden_answer[:2],
+    )
+    assert hidden_answer == missing_answer, (
+        f"{label}: a hidden id answers {hidden_answer[:3]}, a missing one {missing_answer[:3]}"
+    )
 
 
 # --- every read path, every viewer -----------------------------------------------------------
@@ -219,9 +244,17 @@ def test_every_carnet_and_base_read_path_shows_only_what_the_viewer_may_see(app,
     # The carnet C, in JSON and as a page: counts, entries, categories, bases.
     c_json = get(f"/api/v1/carnets/{W.C}").json()
     check("C note_count", c_json["note_count"], 1 + s + k)
-    check("C entries", {e["note_id"] for e in c_json["entries"]["items"]}, {W.P.id} | ({W.S.id} if s else set()) | ({W.K.id} if k else set()))
+    check(
+        "C entries",
+        {e["note_id"] for e in c_json["entries"]["items"]},
+        {W.P.id} | ({W.S.id} if s else set()) | ({W.K.id} if k else set()),
+    )
     check("C entries total", c_json["entries"]["total"], 1 + s + k)
-    check("C category counts", {c["name"]: c["count"] for a in c_json["axes"] for c in a["categories"]}, {"Habitat": 1 + s, "Travail": k})
+    check(
+        "C category counts",
+        {c["name"]: c["count"] for a in c_json["axes"] for c in a["categories"]},
+        {"Habitat": 1 + s, "Travail": k},
+    )
     check("C bases", {b["id"] for b in c_json["bases"]}, {W.B} | ({W.RB} if rb else set()) | ({W.QB} if qb else set()))
     page = get(f"/c/{W.C}/").text
     check("C page count", re.search(r"— (\d+) notes?</span>", page).group(1), str(1 + s + k))  # type: ignore[union-attr]
@@ -229,8 +262,11 @@ def test_every_carnet_and_base_read_path_shows_only_what_the_viewer_may_see(app,
     for name, expected in (("Habitat", 1 + s), ("Travail", k)):
         filtered = get(f"/api/v1/carnets/{W.C}?category={name}").json()
         check(f"C ?category={name} total", filtered["entries"]["total"], expected)
-        check(f"C ?category={name} counts", {c["name"]: c["count"] for a in filtered["axes"] for c in a["categories"]},
-              {"Habitat": 1 + s, "Travail": k})
+        check(
+            f"C ?category={name} counts",
+            {c["name"]: c["count"] for a in filtered["axes"] for c in a["categories"]},
+            {"Habitat": 1 + s, "Travail": k},
+        )
         shown = get(f"/c/{W.C}/?category={name}").text
         check(f"C page ?category={name}", re.search(r"(\d+) notes? correspond", shown).group(1), str(expected))  # type: ignore[union-attr]
     check("C ?author=olga", get(f"/api/v1/carnets/{W.C}?author=olga").json()["entries"]["total"], 1 + s)
@@ -239,14 +275,28 @@ def test_every_carnet_and_base_read_path_shows_only_what_the_viewer_may_see(app,
     check("C ?q=Commun", get(f"/api/v1/carnets/{W.C}?q=Commun").json()["entries"]["total"], k)
     # The list of carnets.
     listing = get("/api/v1/carnets").json()
-    check("carnets list", {c["id"] for c in listing["items"]}, {W.C} | ({W.R} if r else set()) | ({W.Q} if q else set()))
+    check(
+        "carnets list", {c["id"] for c in listing["items"]}, {W.C} | ({W.R} if r else set()) | ({W.Q} if q else set())
+    )
     check("carnets total", listing["total"], 1 + r + q)
     check("C count in list", next(c["note_count"] for c in listing["items"] if c["id"] == W.C), 1 + s + k)
-    check("/c/ count", re.search(r"Carnet public C</a>\s*<span class=\"count\">— (\d+) notes?", get("/c/").text).group(1), str(1 + s + k))  # type: ignore[union-attr]
+    check(
+        "/c/ count",
+        re.search(r"Carnet public C</a>\s*<span class=\"count\">— (\d+) notes?", get("/c/").text).group(1),
+        str(1 + s + k),
+    )  # type: ignore[union-attr]
     # The graph: nodes, edges, truncation, and its page.
     graph = get(f"/api/v1/carnets/{W.C}/graph").json()
-    check("graph nodes", {n["id"] for n in graph["nodes"]}, {W.P.id} | ({W.S.id} if s else set()) | ({W.K.id} if k else set()))
-    check("graph edges", {(e["source"], e["target"]) for e in graph["edges"]}, {(W.P.id, W.S.id), (W.S.id, W.P.id)} if s else set())
+    check(
+        "graph nodes",
+        {n["id"] for n in graph["nodes"]},
+        {W.P.id} | ({W.S.id} if s else set()) | ({W.K.id} if k else set()),
+    )
+    check(
+        "graph edges",
+        {(e["source"], e["target"]) for e in graph["edges"]},
+        {(W.P.id, W.S.id), (W.S.id, W.P.id)} if s else set(),
+    )
     check("graph truncated", graph["truncated"], False)
     graph_page = get(f"/c/{W.C}/graphe").text
     check("graph page", re.search(r"(\d+) notes? · (\d+) liens?", graph_page).groups(), (str(1 + s + k), str(2 * s)))  # type: ignore[union-attr]
@@ -266,13 +316,27 @@ def test_every_carnet_and_base_read_path_shows_only_what_the_viewer_may_see(app,
     base_list = get("/api/v1/bases").json()
     check("bases list", {b["id"] for b in base_list}, {W.B} | ({W.RB} if rb else set()) | ({W.QB} if qb else set()))
     check("B carnet_count", next(b["carnet_count"] for b in base_list if b["id"] == W.B), 1 + r + q)
-    check("/b/ B count", re.search(r"Base publique B</a>\s*<span class=\"count\">— (\d+) carnets?", get("/b/").text).group(1), str(1 + r + q))  # type: ignore[union-attr]
+    check(
+        "/b/ B count",
+        re.search(r"Base publique B</a>\s*<span class=\"count\">— (\d+) carnets?", get("/b/").text).group(1),
+        str(1 + r + q),
+    )  # type: ignore[union-attr]
     b_json = get(f"/api/v1/bases/{W.B}").json()
     check("B carnets", [c["id"] for c in b_json["carnets"]], [W.C] + ([W.R] if r else []) + ([W.Q] if q else []))
-    check("B carnet note counts", {c["id"]: c["note_count"] for c in b_json["carnets"]},
-          {W.C: 1 + s + k, **({W.R: 2} if r else {}), **({W.Q: 2} if q else {})})
-    check("B notes", {n["id"] for n in b_json["notes"]["items"]},
-          {W.P.id} | ({W.S.id} if s else set()) | ({W.K.id} if k else set()) | ({W.P2.id} if r else set()) | ({W.P3.id} if q else set()))
+    check(
+        "B carnet note counts",
+        {c["id"]: c["note_count"] for c in b_json["carnets"]},
+        {W.C: 1 + s + k, **({W.R: 2} if r else {}), **({W.Q: 2} if q else {})},
+    )
+    check(
+        "B notes",
+        {n["id"] for n in b_json["notes"]["items"]},
+        {W.P.id}
+        | ({W.S.id} if s else set())
+        | ({W.K.id} if k else set())
+        | ({W.P2.id} if r else set())
+        | ({W.P3.id} if q else set()),
+    )
     check("B notes total", b_json["notes"]["total"], 1 + s + k + r + q)
     check("B ?author=olga", get(f"/api/v1/bases/{W.B}?author=olga").json()["notes"]["total"], 1 + s + r + q)
     check("B ?q=Corps-Secret", get(f"/api/v1/bases/{W.B}?q=Corps-Secret").json()["notes"]["total"], s)
@@ -304,18 +368,36 @@ def test_every_carnet_and_base_read_path_shows_only_what_the_viewer_may_see(app,
 # --- hidden carnets and bases are missing ones ---------------------------------------------
 
 
-@pytest.mark.parametrize(("viewer", "target"), [
-    ("anonymous", "R"), ("stranger", "R"), ("contributor", "R"), ("community_member", "R"), ("stranger", "Q"), ("contributor", "Q"),
-])
+@pytest.mark.parametrize(
+    ("viewer", "target"),
+    [
+        ("anonymous", "R"),
+        ("stranger", "R"),
+        ("contributor", "R"),
+        ("community_member", "R"),
+        ("stranger", "Q"),
+        ("contributor", "Q"),
+    ],
+)
 def test_a_hidden_carnet_answers_exactly_like_a_missing_one(app, session, world, viewer, target):
     hidden = getattr(world, target)
     client = browser(app, session, world, viewer)
     P = world.P.id
     reads = [
-        "/c/{}/", "/c/{}/?category=Habitat", "/c/{}/graphe", "/c/{}/edit", "/c/{}/feed.atom", "/c/{}/export.zip",
-        "/c/{}/n/" + P, "/c/{}/categories/delete?name=Habitat",
-        "/api/v1/carnets/{}", "/api/v1/carnets/{}/graph", "/api/v1/notes?carnet={}", "/n/new?carnet={}",
-        f"/b/{world.B}/?carnet={{}}", f"/api/v1/bases/{world.B}?carnet={{}}",
+        "/c/{}/",
+        "/c/{}/?category=Habitat",
+        "/c/{}/graphe",
+        "/c/{}/edit",
+        "/c/{}/feed.atom",
+        "/c/{}/export.zip",
+        "/c/{}/n/" + P,
+        "/c/{}/categories/delete?name=Habitat",
+        "/api/v1/carnets/{}",
+        "/api/v1/carnets/{}/graph",
+        "/api/v1/notes?carnet={}",
+        "/n/new?carnet={}",
+        f"/b/{world.B}/?carnet={{}}",
+        f"/api/v1/bases/{world.B}?carnet={{}}",
     ]
     for path in reads:
         assert_like_missing(lambda i, path=path: client.get(path.format(i), follow_redirects=False), hidden, path)
@@ -334,25 +416,38 @@ def test_a_hidden_carnet_answers_exactly_like_a_missing_one(app, session, world,
         ("POST", f"/api/v1/bases/{world.B}/carnets", {"carnet_id": "{}"}),
     ]
     for method, path, body in writes:
+
         def send(i, method=method, path=path, body=body):  # type: ignore[no-untyped-def]
             json = {k: (v.format(i) if isinstance(v, str) else v) for k, v in body.items()} if body else None
             return client.request(method, path.format(i), json=json, headers=SAME_ORIGIN, follow_redirects=False)
+
         assert_like_missing(send, hidden, f"{method} {path}")
     if viewer != "anonymous":
         csrf = token(client)
         forms = [
-            ("/c/{}/edit", {"title": "Pris"}), ("/c/{}/delete", {}), ("/c/{}/members", {"username": "mona", "role": "manager"}),
-            ("/c/{}/members/mia/remove", {}), ("/c/{}/axes", {"name": "Axe"}), ("/c/{}/notes", {"note": world.P2.id}),
+            ("/c/{}/edit", {"title": "Pris"}),
+            ("/c/{}/delete", {}),
+            ("/c/{}/members", {"username": "mona", "role": "manager"}),
+            ("/c/{}/members/mia/remove", {}),
+            ("/c/{}/axes", {"name": "Axe"}),
+            ("/c/{}/notes", {"note": world.P2.id}),
             ("/c/{}/categories/rename", {"name": "Habitat", "new_name": "Logement"}),
             ("/c/{}/categories/delete", {"name": "Habitat", "notes": "remove"}),
-            ("/c/{}/n/" + P, {"categories": "Habitat"}), ("/c/{}/n/" + P + "/pin", {"pinned": "1"}),
-            ("/c/{}/n/" + P + "/move", {"step": "1"}), ("/c/{}/n/" + P + "/remove", {}),
+            ("/c/{}/n/" + P, {"categories": "Habitat"}),
+            ("/c/{}/n/" + P + "/pin", {"pinned": "1"}),
+            ("/c/{}/n/" + P + "/move", {"step": "1"}),
+            ("/c/{}/n/" + P + "/remove", {}),
             ("/n/new", {"title": "Note glissée", "body": "x", "carnet": "{}"}),
         ]
         for path, data in forms:
+
             def post(i, path=path, data=data):  # type: ignore[no-untyped-def]
-                return client.post(path.format(i), data={**{k: v.format(i) for k, v in data.items()}, "csrf_token": csrf},
-                                   follow_redirects=False)
+                return client.post(
+                    path.format(i),
+                    data={**{k: v.format(i) for k, v in data.items()}, "csrf_token": csrf},
+                    follow_redirects=False,
+                )
+
             assert_like_missing(post, hidden, f"POST {path}")
     # And nothing of it changed.
     mia_view = carnets.read(session=session, actor=world.people["mia"], carnet_id=hidden)
@@ -361,28 +456,55 @@ def test_a_hidden_carnet_answers_exactly_like_a_missing_one(app, session, world,
     assert len(bases.read(session=session, actor=world.people["mia"], base_id=world.B).carnets) == 3
 
 
-@pytest.mark.parametrize(("viewer", "target"), [("anonymous", "RB"), ("stranger", "RB"), ("contributor", "RB"), ("stranger", "QB"),
-                                                 ("contributor", "QB")])
+@pytest.mark.parametrize(
+    ("viewer", "target"),
+    [("anonymous", "RB"), ("stranger", "RB"), ("contributor", "RB"), ("stranger", "QB"), ("contributor", "QB")],
+)
 def test_a_hidden_base_answers_exactly_like_a_missing_one(app, session, world, viewer, target):
     hidden = getattr(world, target)
     client = browser(app, session, world, viewer)
-    for path in ("/b/{}/", f"/b/{{}}/?carnet={world.C}", "/b/{}/edit", "/b/{}/feed.atom", "/b/{}/export.zip",
-                 "/api/v1/bases/{}", "/api/v1/notes?base={}"):
+    for path in (
+        "/b/{}/",
+        f"/b/{{}}/?carnet={world.C}",
+        "/b/{}/edit",
+        "/b/{}/feed.atom",
+        "/b/{}/export.zip",
+        "/api/v1/bases/{}",
+        "/api/v1/notes?base={}",
+    ):
         assert_like_missing(lambda i, path=path: client.get(path.format(i), follow_redirects=False), hidden, path)
     for method, path, body in (
-        ("PATCH", "/api/v1/bases/{}", {"title": "Prise"}), ("DELETE", "/api/v1/bases/{}", None),
-        ("POST", "/api/v1/bases/{}/carnets", {"carnet_id": world.C}), ("DELETE", f"/api/v1/bases/{{}}/carnets/{world.C}", None),
-        ("POST", "/api/v1/bases/{}/managers", {"username": "mona"}), ("DELETE", "/api/v1/bases/{}/managers/mia", None),
+        ("PATCH", "/api/v1/bases/{}", {"title": "Prise"}),
+        ("DELETE", "/api/v1/bases/{}", None),
+        ("POST", "/api/v1/bases/{}/carnets", {"carnet_id": world.C}),
+        ("DELETE", f"/api/v1/bases/{{}}/carnets/{world.C}", None),
+        ("POST", "/api/v1/bases/{}/managers", {"username": "mona"}),
+        ("DELETE", "/api/v1/bases/{}/managers/mia", None),
     ):
-        assert_like_missing(lambda i, method=method, path=path, body=body: client.request(
-            method, path.format(i), json=body, headers=SAME_ORIGIN, follow_redirects=False), hidden, f"{method} {path}")
+        assert_like_missing(
+            lambda i, method=method, path=path, body=body: client.request(
+                method, path.format(i), json=body, headers=SAME_ORIGIN, follow_redirects=False
+            ),
+            hidden,
+            f"{method} {path}",
+        )
     if viewer != "anonymous":
         csrf = token(client)
-        for path, data in (("/b/{}/edit", {"title": "Prise"}), ("/b/{}/delete", {}), ("/b/{}/carnets", {"carnet_id": world.C}),
-                           (f"/b/{{}}/carnets/{world.C}/remove", {}), ("/b/{}/managers", {"username": "mona"}),
-                           ("/b/{}/managers/mia/remove", {})):
-            assert_like_missing(lambda i, path=path, data=data: client.post(
-                path.format(i), data={**data, "csrf_token": csrf}, follow_redirects=False), hidden, f"POST {path}")
+        for path, data in (
+            ("/b/{}/edit", {"title": "Prise"}),
+            ("/b/{}/delete", {}),
+            ("/b/{}/carnets", {"carnet_id": world.C}),
+            (f"/b/{{}}/carnets/{world.C}/remove", {}),
+            ("/b/{}/managers", {"username": "mona"}),
+            ("/b/{}/managers/mia/remove", {}),
+        ):
+            assert_like_missing(
+                lambda i, path=path, data=data: client.post(
+                    path.format(i), data={**data, "csrf_token": csrf}, follow_redirects=False
+                ),
+                hidden,
+                f"POST {path}",
+            )
     kept = bases.read(session=session, actor=world.people["mia"], base_id=hidden)
     assert kept.title in (RB_TITLE, QB_TITLE) and [c.id for c in kept.carnets] == [world.C]
     assert [m.username for m in kept.managers] == ["mia"]
@@ -395,21 +517,32 @@ def test_integrating_a_hidden_note_reads_exactly_like_integrating_a_missing_one(
     """Mia manages C and R but may not read S (already in C, by Cora): 422 'unknown note', never 409."""
     client = browser(app, session, world, "manager")
     for carnet_id in (world.C, world.R):
+
         def send(i, carnet_id=carnet_id):  # type: ignore[no-untyped-def]
-            return client.post(f"/api/v1/carnets/{carnet_id}/notes", json={"note_id": i, "categories": []}, headers=SAME_ORIGIN)
+            return client.post(
+                f"/api/v1/carnets/{carnet_id}/notes", json={"note_id": i, "categories": []}, headers=SAME_ORIGIN
+            )
+
         assert_like_missing(send, world.S.id, f"integrate into {carnet_id}")
         assert send(world.S.id).status_code == 422
         csrf = token(client)
         for typed in ("{}", "Titre [{}]"):
-            assert_like_missing(lambda i, carnet_id=carnet_id, typed=typed, csrf=csrf: client.post(
-                f"/c/{carnet_id}/notes", data={"note": typed.format(i), "csrf_token": csrf}), world.S.id, f"form {typed}")
+            assert_like_missing(
+                lambda i, carnet_id=carnet_id, typed=typed, csrf=csrf: client.post(
+                    f"/c/{carnet_id}/notes", data={"note": typed.format(i), "csrf_token": csrf}
+                ),
+                world.S.id,
+                f"form {typed}",
+            )
     # By its title, the hidden note is a title nobody wrote.
     csrf = token(client)
     by_title = client.post(f"/c/{world.R}/notes", data={"note": S_TITLE, "csrf_token": csrf})
     no_title = client.post(f"/c/{world.R}/notes", data={"note": "Titre-Absent-X", "csrf_token": csrf})
     assert by_title.status_code == no_title.status_code == 422
     assert by_title.text.replace(S_TITLE, "<T>") == no_title.text.replace("Titre-Absent-X", "<T>")
-    assert world.S.id not in {e.note_id for e in carnets.read(session=session, actor=world.people["adam"], carnet_id=world.R).entries.items}
+    assert world.S.id not in {
+        e.note_id for e in carnets.read(session=session, actor=world.people["adam"], carnet_id=world.R).entries.items
+    }
 
 
 def test_a_hidden_note_of_a_carnet_is_missing_for_its_manager(app, session, world):
@@ -418,15 +551,33 @@ def test_a_hidden_note_of_a_carnet_is_missing_for_its_manager(app, session, worl
     C = world.C
     for path in (f"/c/{C}/n/{{}}",):
         assert_like_missing(lambda i, path=path: client.get(path.format(i)), world.S.id, path)
-    for method, body in (("PATCH", {"categories": ["Travail"]}), ("PATCH", {"pinned": True}), ("PATCH", {"position": 0}),
-                         ("DELETE", None)):
-        assert_like_missing(lambda i, method=method, body=body: client.request(
-            method, f"/api/v1/carnets/{C}/notes/{i}", json=body, headers=SAME_ORIGIN), world.S.id, f"{method} {body}")
+    for method, body in (
+        ("PATCH", {"categories": ["Travail"]}),
+        ("PATCH", {"pinned": True}),
+        ("PATCH", {"position": 0}),
+        ("DELETE", None),
+    ):
+        assert_like_missing(
+            lambda i, method=method, body=body: client.request(
+                method, f"/api/v1/carnets/{C}/notes/{i}", json=body, headers=SAME_ORIGIN
+            ),
+            world.S.id,
+            f"{method} {body}",
+        )
     csrf = token(client)
-    for suffix, data in (("", {"categories": "Travail", "pinned": "on"}), ("/pin", {"pinned": "1"}), ("/move", {"step": "-1"}),
-                         ("/remove", {})):
-        assert_like_missing(lambda i, suffix=suffix, data=data: client.post(
-            f"/c/{C}/n/{i}{suffix}", data={**data, "csrf_token": csrf}, follow_redirects=False), world.S.id, f"POST n/x{suffix}")
+    for suffix, data in (
+        ("", {"categories": "Travail", "pinned": "on"}),
+        ("/pin", {"pinned": "1"}),
+        ("/move", {"step": "-1"}),
+        ("/remove", {}),
+    ):
+        assert_like_missing(
+            lambda i, suffix=suffix, data=data: client.post(
+                f"/c/{C}/n/{i}{suffix}", data={**data, "csrf_token": csrf}, follow_redirects=False
+            ),
+            world.S.id,
+            f"POST n/x{suffix}",
+        )
     entry = filing.entry_item(session=session, actor=world.people["cora"], carnet_id=C, note_id=world.S.id)
     assert entry.categories == ["Habitat"] and not entry.pinned
 
@@ -436,7 +587,9 @@ def test_deleting_a_category_does_not_count_notes_the_manager_cannot_read(app, s
     client = browser(app, session, world, "manager")
     page = client.get(f"/c/{world.C}/categories/delete", params={"name": "Habitat"})
     assert page.status_code == 200
-    assert "1 note est classée dans cette catégorie" in page.text, re.findall(r"\d+ notes? (?:est|sont) classées?", page.text)
+    assert "1 note est classée dans cette catégorie" in page.text, re.findall(
+        r"\d+ notes? (?:est|sont) classées?", page.text
+    )
     refused = client.delete(f"/api/v1/carnets/{world.C}/categories/Habitat", headers=SAME_ORIGIN)
     assert refused.status_code == 422
     assert refused.json()["detail"][0]["msg"].startswith("1 note(s) are filed"), refused.json()
@@ -467,12 +620,21 @@ def test_an_anonymous_export_holds_only_what_a_visitor_sees(app, session, world)
     c_files = zip_files(visitor.get(f"/c/{world.C}/export.zip").content)
     notes = sorted(n for n in c_files if n.startswith("notes/"))
     assert [frontmatter.loads(c_files[n]).metadata["title"] for n in notes] == ["Note publique P"]
-    assert [e["note"] for e in frontmatter.loads(c_files[next(n for n in c_files if n.startswith("carnets/"))]).metadata["entries"]] == [world.P.id]
+    assert [
+        e["note"]
+        for e in frontmatter.loads(c_files[next(n for n in c_files if n.startswith("carnets/"))]).metadata["entries"]
+    ] == [world.P.id]
     b_files = zip_files(visitor.get(f"/b/{world.B}/export.zip").content)
-    carnet_titles = sorted(frontmatter.loads(t).metadata["title"] for n, t in b_files.items() if n.startswith("carnets/"))
+    carnet_titles = sorted(
+        frontmatter.loads(t).metadata["title"] for n, t in b_files.items() if n.startswith("carnets/")
+    )
     assert carnet_titles == ["Carnet public C"]
-    assert frontmatter.loads(b_files[next(n for n in b_files if n.startswith("bases/"))]).metadata["carnets"] == [world.C]
-    assert sorted(frontmatter.loads(t).metadata["title"] for n, t in b_files.items() if n.startswith("notes/")) == ["Note publique P"]
+    assert frontmatter.loads(b_files[next(n for n in b_files if n.startswith("bases/"))]).metadata["carnets"] == [
+        world.C
+    ]
+    assert sorted(frontmatter.loads(t).metadata["title"] for n, t in b_files.items() if n.startswith("notes/")) == [
+        "Note publique P"
+    ]
 
 
 def test_an_export_names_no_hidden_note_among_a_notes_links(app, session, world):
@@ -496,7 +658,12 @@ def test_an_export_names_a_restricted_notes_readers_only_to_its_authors(app, ses
 
 def test_a_hidden_carnets_feed_read_by_its_manager_is_kept_out_of_shared_caches(app, session, world):
     mia = browser(app, session, world, "manager")
-    for path in (f"/c/{world.R}/feed.atom", f"/b/{world.RB}/feed.atom", f"/c/{world.R}/export.zip", f"/b/{world.RB}/export.zip"):
+    for path in (
+        f"/c/{world.R}/feed.atom",
+        f"/b/{world.RB}/feed.atom",
+        f"/c/{world.R}/export.zip",
+        f"/b/{world.RB}/export.zip",
+    ):
         response = mia.get(path)
         assert response.status_code == 200, path
         assert "private" in response.headers.get("cache-control", ""), path
@@ -507,7 +674,9 @@ def test_wikilinks_to_hidden_notes_in_descriptions_and_guides_read_like_missing_
     text = f"Voir [[{S_TITLE}]] et [[{world.S.id}|la note]]."
     missing = render(text, lambda targets: {}).html
     mia = world.people["mia"]
-    carnet_id = carnets.create(session=session, actor=mia, data=CarnetCreate(title="Carnet guidé", description=text, guide=text)).id
+    carnet_id = carnets.create(
+        session=session, actor=mia, data=CarnetCreate(title="Carnet guidé", description=text, guide=text)
+    ).id
     carnets.set_member(session=session, actor=mia, carnet_id=carnet_id, username="cora", role="contributor")
     base_id = bases.create(session=session, actor=mia, data=BaseCreate(title="Base guidée", description=text)).id
     session.commit()
@@ -532,11 +701,30 @@ def test_the_graph_counts_only_visible_notes_when_it_is_cut(app, session, world)
     carnet_id = carnets.create(session=session, actor=world.people["mia"], data=CarnetCreate(title="Carnet immense")).id
     session.add(CarnetEntry(carnet_id=carnet_id, note_id=world.P.id, added_by_id=world.people["mia"].id, position=501))
     hidden = [f"cache{i:05d}" for i in range(501)]
-    session.add_all([Note(id=note_id, kind="note", title=f"Cachée {i}", title_key=f"cachee {i}", slug="cachee", body="x",
-                          html="<p>x</p>", visibility="restricted") for i, note_id in enumerate(hidden)])
+    session.add_all(
+        [
+            Note(
+                id=note_id,
+                kind="note",
+                title=f"Cachée {i}",
+                title_key=f"cachee {i}",
+                slug="cachee",
+                body="x",
+                html="<p>x</p>",
+                visibility="restricted",
+            )
+            for i, note_id in enumerate(hidden)
+        ]
+    )
     session.flush()
-    session.add_all([CarnetEntry(carnet_id=carnet_id, note_id=note_id, added_by_id=world.people["mia"].id, position=i,
-                                 added_at=utcnow()) for i, note_id in enumerate(hidden)])
+    session.add_all(
+        [
+            CarnetEntry(
+                carnet_id=carnet_id, note_id=note_id, added_by_id=world.people["mia"].id, position=i, added_at=utcnow()
+            )
+            for i, note_id in enumerate(hidden)
+        ]
+    )
     session.commit()
     stranger = browser(app, session, world, "stranger")
     graph = stranger.get(f"/api/v1/carnets/{carnet_id}/graph").json()
@@ -560,11 +748,21 @@ def test_the_new_note_form_shows_a_carnet_only_to_its_contributors(app, session,
     visible = stranger.get(f"/n/new?carnet={world.C}")
     assert visible.status_code == 403 and "Guide-Ouvert-C" not in visible.text
     csrf = token(stranger)
-    assert_like_missing(lambda i: stranger.post("/n/new", data={"title": "Glissée", "body": "x", "carnet": i, "csrf_token": csrf}),
-                        world.R, "POST /n/new")
-    refused = stranger.post("/api/v1/notes", json={"title": "Glissée", "body": "x", "carnet": world.R}, headers=SAME_ORIGIN)
+    assert_like_missing(
+        lambda i: stranger.post("/n/new", data={"title": "Glissée", "body": "x", "carnet": i, "csrf_token": csrf}),
+        world.R,
+        "POST /n/new",
+    )
+    refused = stranger.post(
+        "/api/v1/notes", json={"title": "Glissée", "body": "x", "carnet": world.R}, headers=SAME_ORIGIN
+    )
     assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["body", "carnet"]
-    assert stranger.post("/api/v1/notes", json={"title": "Glissée", "body": "x", "carnet": world.C}, headers=SAME_ORIGIN).status_code == 403
+    assert (
+        stranger.post(
+            "/api/v1/notes", json={"title": "Glissée", "body": "x", "carnet": world.C}, headers=SAME_ORIGIN
+        ).status_code
+        == 403
+    )
     assert stranger.get("/api/v1/notes?author=mona").json()["total"] == 0  # nothing of the refused notes was kept
     cora = browser(app, session, world, "contributor")
     assert "Guide-Ouvert-C" in cora.get(f"/n/new?carnet={world.C}").text
@@ -583,16 +781,26 @@ def test_a_contributor_neither_pins_nor_orders(app, session, world):
         added = cora.post(f"/api/v1/carnets/{C}/notes", json={"note_id": world.P2.id, **body}, headers=SAME_ORIGIN)
         assert added.status_code == 403, body
     csrf = token(cora)
-    for suffix, data in (("/pin", {"pinned": "1"}), ("/move", {"step": "1"}), ("", {"categories": "Habitat", "pinned": "on"}),
-                         ("", {"categories": "Habitat", "position": "2"})):
+    for suffix, data in (
+        ("/pin", {"pinned": "1"}),
+        ("/move", {"step": "1"}),
+        ("", {"categories": "Habitat", "pinned": "on"}),
+        ("", {"categories": "Habitat", "position": "2"}),
+    ):
         response = cora.post(f"/c/{C}/n/{P}{suffix}", data={**data, "csrf_token": csrf}, follow_redirects=False)
         assert response.status_code == 403, (suffix, data, response.status_code)
     # A note she may not read (K) is a missing note to her.
-    assert_like_missing(lambda i: cora.patch(f"/api/v1/carnets/{C}/notes/{i}", json={"categories": ["Travail"]}, headers=SAME_ORIGIN),
-                        world.K.id, "file K")
+    assert_like_missing(
+        lambda i: cora.patch(f"/api/v1/carnets/{C}/notes/{i}", json={"categories": ["Travail"]}, headers=SAME_ORIGIN),
+        world.K.id,
+        "file K",
+    )
     assert_like_missing(lambda i: cora.get(f"/c/{C}/n/{i}"), world.K.id, "entry page of K")
     # What she may do: file a note under a category.
-    assert cora.patch(f"/api/v1/carnets/{C}/notes/{P}", json={"categories": ["Travail"]}, headers=SAME_ORIGIN).status_code == 200
+    assert (
+        cora.patch(f"/api/v1/carnets/{C}/notes/{P}", json={"categories": ["Travail"]}, headers=SAME_ORIGIN).status_code
+        == 200
+    )
     view = carnets.read(session=session, actor=world.people["adam"], carnet_id=C)
     assert [(e.note_id, e.pinned) for e in view.entries.items] == [(P, False), (world.S.id, False), (world.K.id, False)]
     assert world.P2.id not in {e.note_id for e in view.entries.items}
@@ -605,8 +813,12 @@ def test_a_contributor_takes_out_only_the_notes_they_integrated(app, session, wo
     assert {e["note_id"]: e["can_remove"] for e in listed} == {world.P.id: False, world.S.id: True}
     assert cora.delete(f"/api/v1/carnets/{C}/notes/{world.P.id}", headers=SAME_ORIGIN).status_code == 403
     csrf = token(cora)
-    assert cora.post(f"/c/{C}/n/{world.P.id}/remove", data={"csrf_token": csrf}, follow_redirects=False).status_code == 403
-    assert world.P.id in {e.note_id for e in carnets.read(session=session, actor=world.people["mia"], carnet_id=C).entries.items}
+    assert (
+        cora.post(f"/c/{C}/n/{world.P.id}/remove", data={"csrf_token": csrf}, follow_redirects=False).status_code == 403
+    )
+    assert world.P.id in {
+        e.note_id for e in carnets.read(session=session, actor=world.people["mia"], carnet_id=C).entries.items
+    }
     session.rollback()  # the test's own session lets the site write again
     assert cora.delete(f"/api/v1/carnets/{C}/notes/{world.S.id}", headers=SAME_ORIGIN).status_code == 204
 
@@ -618,16 +830,34 @@ def test_nobody_makes_themselves_a_member_or_a_manager(app, session, world):
         for role in ("manager", "contributor"):
             if (who, role) == ("cora", "contributor"):
                 continue
-            response = client.post(f"/api/v1/carnets/{C}/members", json={"username": who, "role": role}, headers=SAME_ORIGIN)
+            response = client.post(
+                f"/api/v1/carnets/{C}/members", json={"username": who, "role": role}, headers=SAME_ORIGIN
+            )
             assert response.status_code == 403, (who, role, response.status_code)
         csrf = token(client)
-        assert client.post(f"/c/{C}/members", data={"username": who, "role": "manager", "csrf_token": csrf},
-                           follow_redirects=False).status_code == 403
-        assert client.post(f"/api/v1/bases/{B}/managers", json={"username": who}, headers=SAME_ORIGIN).status_code == 403
-        assert client.post(f"/b/{B}/managers", data={"username": who, "csrf_token": csrf}, follow_redirects=False).status_code == 403
+        assert (
+            client.post(
+                f"/c/{C}/members", data={"username": who, "role": "manager", "csrf_token": csrf}, follow_redirects=False
+            ).status_code
+            == 403
+        )
+        assert (
+            client.post(f"/api/v1/bases/{B}/managers", json={"username": who}, headers=SAME_ORIGIN).status_code == 403
+        )
+        assert (
+            client.post(
+                f"/b/{B}/managers", data={"username": who, "csrf_token": csrf}, follow_redirects=False
+            ).status_code
+            == 403
+        )
     # A contributor neither demotes nor removes a manager.
     assert cora.delete(f"/api/v1/carnets/{C}/members/mia", headers=SAME_ORIGIN).status_code == 403
-    assert cora.post(f"/api/v1/carnets/{C}/members", json={"username": "mia", "role": "contributor"}, headers=SAME_ORIGIN).status_code == 403
+    assert (
+        cora.post(
+            f"/api/v1/carnets/{C}/members", json={"username": "mia", "role": "contributor"}, headers=SAME_ORIGIN
+        ).status_code
+        == 403
+    )
     view = carnets.read(session=session, actor=world.people["adam"], carnet_id=C)
     assert {(m.username, m.role) for m in view.members} == {("mia", "manager"), ("cora", "contributor")}
     assert [m.username for m in bases.read(session=session, actor=world.people["adam"], base_id=B).managers] == ["mia"]
@@ -635,18 +865,24 @@ def test_nobody_makes_themselves_a_member_or_a_manager(app, session, world):
 
 def test_managing_one_carnet_or_base_gives_no_right_on_another(app, session, world):
     olga = world.people["olga"]
-    other = carnets.create(session=session, actor=olga, data=CarnetCreate(title="Carnet d'Olga", axes=[AxisCreate(name="Axe", categories=["Un"])])).id
+    other = carnets.create(
+        session=session,
+        actor=olga,
+        data=CarnetCreate(title="Carnet d'Olga", axes=[AxisCreate(name="Axe", categories=["Un"])]),
+    ).id
     other_base = bases.create(session=session, actor=olga, data=BaseCreate(title="Base d'Olga")).id
     session.commit()
     mia = browser(app, session, world, "manager")
     for method, path, body in (
-        ("PATCH", f"/api/v1/carnets/{other}", {"title": "Pris"}), ("DELETE", f"/api/v1/carnets/{other}", None),
+        ("PATCH", f"/api/v1/carnets/{other}", {"title": "Pris"}),
+        ("DELETE", f"/api/v1/carnets/{other}", None),
         ("POST", f"/api/v1/carnets/{other}/members", {"username": "mia", "role": "manager"}),
         ("POST", f"/api/v1/carnets/{other}/axes", {"name": "Autre"}),
         ("PATCH", f"/api/v1/carnets/{other}/categories/Un", {"name": "Deux"}),
         ("DELETE", f"/api/v1/carnets/{other}/categories/Un", None),
         ("POST", f"/api/v1/carnets/{other}/notes", {"note_id": world.P.id}),
-        ("PATCH", f"/api/v1/bases/{other_base}", {"title": "Prise"}), ("DELETE", f"/api/v1/bases/{other_base}", None),
+        ("PATCH", f"/api/v1/bases/{other_base}", {"title": "Prise"}),
+        ("DELETE", f"/api/v1/bases/{other_base}", None),
         ("POST", f"/api/v1/bases/{other_base}/carnets", {"carnet_id": world.C}),
         ("POST", f"/api/v1/bases/{other_base}/managers", {"username": "mia"}),
     ):
@@ -665,11 +901,19 @@ def test_a_base_manager_cannot_gather_a_carnet_they_cannot_see(app, session, wor
     session.commit()
     client = browser(app, session, world, "olga")
     for hidden in (world.R, world.Q):
-        assert_like_missing(lambda i: client.post(f"/api/v1/bases/{base_id}/carnets", json={"carnet_id": i}, headers=SAME_ORIGIN),
-                            hidden, "add a hidden carnet")
+        assert_like_missing(
+            lambda i: client.post(f"/api/v1/bases/{base_id}/carnets", json={"carnet_id": i}, headers=SAME_ORIGIN),
+            hidden,
+            "add a hidden carnet",
+        )
         csrf = token(client)
-        assert_like_missing(lambda i, csrf=csrf: client.post(f"/b/{base_id}/carnets", data={"carnet_id": i, "csrf_token": csrf},
-                                                             follow_redirects=False), hidden, "form: add a hidden carnet")
+        assert_like_missing(
+            lambda i, csrf=csrf: client.post(
+                f"/b/{base_id}/carnets", data={"carnet_id": i, "csrf_token": csrf}, follow_redirects=False
+            ),
+            hidden,
+            "form: add a hidden carnet",
+        )
     edit = client.get(f"/b/{base_id}/edit").text
     assert R_TITLE not in edit and Q_TITLE not in edit and world.R not in edit
     assert bases.read(session=session, actor=world.people["adam"], base_id=base_id).carnets == []
@@ -680,8 +924,14 @@ def test_a_base_manager_cannot_probe_or_drop_the_hidden_carnets_of_their_base(ap
     bases.add_manager(session=session, actor=world.people["mia"], base_id=world.B, username="olga")
     session.commit()
     olga = browser(app, session, world, "olga")
-    assert_like_missing(lambda i: olga.delete(f"/api/v1/bases/{world.B}/carnets/{i}", headers=SAME_ORIGIN), world.R, "drop R")
-    assert [c.id for c in bases.read(session=session, actor=world.people["mia"], base_id=world.B).carnets] == [world.C, world.R, world.Q]
+    assert_like_missing(
+        lambda i: olga.delete(f"/api/v1/bases/{world.B}/carnets/{i}", headers=SAME_ORIGIN), world.R, "drop R"
+    )
+    assert [c.id for c in bases.read(session=session, actor=world.people["mia"], base_id=world.B).carnets] == [
+        world.C,
+        world.R,
+        world.Q,
+    ]
 
 
 def test_linking_to_a_community_needs_its_membership(app, session, world):
@@ -689,26 +939,43 @@ def test_linking_to_a_community_needs_its_membership(app, session, world):
     cercle = world.cercle
     for path in ("/api/v1/carnets", "/api/v1/bases"):
         for visibility in ("community", "public", "restricted"):
-            refused = mona.post(path, json={"title": "Mon cercle", "visibility": visibility, "community": cercle}, headers=SAME_ORIGIN)
-            assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["body", "community"], (path, visibility)
+            refused = mona.post(
+                path, json={"title": "Mon cercle", "visibility": visibility, "community": cercle}, headers=SAME_ORIGIN
+            )
+            assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["body", "community"], (
+                path,
+                visibility,
+            )
     own_carnet = mona.post("/api/v1/carnets", json={"title": "Carnet de Mona"}, headers=SAME_ORIGIN).json()["id"]
     own_base = mona.post("/api/v1/bases", json={"title": "Base de Mona"}, headers=SAME_ORIGIN).json()["id"]
     for path in (f"/api/v1/carnets/{own_carnet}", f"/api/v1/bases/{own_base}"):
         for body in ({"visibility": "community", "community": cercle}, {"community": cercle}):
             refused = mona.patch(path, json=body, headers=SAME_ORIGIN)
-            assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["body", "community"], (path, body)
+            assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["body", "community"], (
+                path,
+                body,
+            )
     csrf = token(mona)
     for path in ("/c/", "/b/", f"/c/{own_carnet}/edit", f"/b/{own_base}/edit"):
-        refused = mona.post(path, data={"title": "Mon cercle", "visibility": "community", "community": cercle, "csrf_token": csrf},
-                            follow_redirects=False)
+        refused = mona.post(
+            path,
+            data={"title": "Mon cercle", "visibility": "community", "community": cercle, "csrf_token": csrf},
+            follow_redirects=False,
+        )
         assert refused.status_code == 422, (path, refused.status_code)
     assert mona.get(f"/api/v1/carnets/{own_carnet}").json()["community"] is None
     assert mona.get(f"/api/v1/bases/{own_base}").json()["community"] is None
     assert mona.get("/api/v1/carnets").json()["total"] == 2  # C and her own: none was made in the community
     # A member of the community may (so the refusals above are about membership).
     carl = browser(app, session, world, "community_member")
-    assert carl.post("/api/v1/carnets", json={"title": "Carnet de Carl", "visibility": "community", "community": cercle},
-                     headers=SAME_ORIGIN).status_code == 201
+    assert (
+        carl.post(
+            "/api/v1/carnets",
+            json={"title": "Carnet de Carl", "visibility": "community", "community": cercle},
+            headers=SAME_ORIGIN,
+        ).status_code
+        == 201
+    )
 
 
 def test_a_manager_outside_the_community_cannot_move_a_carnet_into_it(app, session, world):
@@ -716,7 +983,9 @@ def test_a_manager_outside_the_community_cannot_move_a_carnet_into_it(app, sessi
     carnets.set_member(session=session, actor=world.people["mia"], carnet_id=world.R, username="mona", role="manager")
     session.commit()
     mona = browser(app, session, world, "stranger")
-    refused = mona.patch(f"/api/v1/carnets/{world.R}", json={"visibility": "community", "community": world.cercle}, headers=SAME_ORIGIN)
+    refused = mona.patch(
+        f"/api/v1/carnets/{world.R}", json={"visibility": "community", "community": world.cercle}, headers=SAME_ORIGIN
+    )
     assert refused.status_code == 422
     assert carnets.read(session=session, actor=world.people["mia"], carnet_id=world.R).visibility == "restricted"
 
@@ -739,8 +1008,13 @@ def test_cookie_authenticated_api_writes_need_this_site_as_origin(app, session, 
         ("DELETE", f"/api/v1/bases/{B}/carnets/{C}", None),
         ("POST", f"/api/v1/bases/{B}/managers", {"username": "mona"}),
     ]
-    for headers in ({}, {"Origin": "https://evil.example"}, {"Origin": "null"}, {"Sec-Fetch-Site": "cross-site"},
-                    {"Sec-Fetch-Site": "same-site"}):
+    for headers in (
+        {},
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},
+    ):
         for method, path, body in writes:
             response = mia.request(method, path, json=body, headers=headers)
             assert response.status_code == 403, (headers, method, path, response.status_code)
@@ -758,22 +1032,52 @@ def test_every_new_form_is_covered_by_the_csrf_walk_and_refuses_a_forged_post(ap
     from tests.pages.test_csrf import _form_posts
 
     posts = _form_posts(app)
-    for path in ("/c/", "/c/x/edit", "/c/x/delete", "/c/x/members", "/c/x/members/x/remove", "/c/x/axes", "/c/x/axes/x/rename",
-                 "/c/x/axes/x/delete", "/c/x/axes/x/categories", "/c/x/categories/rename", "/c/x/categories/delete", "/c/x/notes",
-                 "/c/x/n/x", "/c/x/n/x/move", "/c/x/n/x/pin", "/c/x/n/x/remove",
-                 "/b/", "/b/x/edit", "/b/x/delete", "/b/x/carnets", "/b/x/carnets/x/remove", "/b/x/managers", "/b/x/managers/x/remove"):
+    for path in (
+        "/c/",
+        "/c/x/edit",
+        "/c/x/delete",
+        "/c/x/members",
+        "/c/x/members/x/remove",
+        "/c/x/axes",
+        "/c/x/axes/x/rename",
+        "/c/x/axes/x/delete",
+        "/c/x/axes/x/categories",
+        "/c/x/categories/rename",
+        "/c/x/categories/delete",
+        "/c/x/notes",
+        "/c/x/n/x",
+        "/c/x/n/x/move",
+        "/c/x/n/x/pin",
+        "/c/x/n/x/remove",
+        "/b/",
+        "/b/x/edit",
+        "/b/x/delete",
+        "/b/x/carnets",
+        "/b/x/carnets/x/remove",
+        "/b/x/managers",
+        "/b/x/managers/x/remove",
+    ):
         assert path in posts, path
     mia = browser(app, session, world, "manager")
     other = browser(app, session, world, "stranger")
     stolen = token(other)
     C, B, P = world.C, world.B, world.P.id
     forged = [
-        (f"/c/{C}/members", {"username": "mona", "role": "manager"}), (f"/c/{C}/delete", {}), (f"/c/{C}/edit", {"title": "Forgé"}),
-        (f"/c/{C}/notes", {"note": world.P2.id}), (f"/c/{C}/n/{P}/pin", {"pinned": "1"}), (f"/c/{C}/n/{P}/remove", {}),
-        (f"/c/{C}/categories/delete", {"name": "Habitat", "notes": "remove"}), (f"/c/{C}/members/cora/remove", {}),
-        ("/c/", {"title": "Forgé"}), ("/n/new", {"title": "Forgée", "body": "x", "carnet": C}),
-        (f"/b/{B}/carnets/{C}/remove", {}), (f"/b/{B}/managers", {"username": "mona"}), (f"/b/{B}/delete", {}),
-        (f"/b/{B}/edit", {"title": "Forgée"}), ("/b/", {"title": "Forgée"}),
+        (f"/c/{C}/members", {"username": "mona", "role": "manager"}),
+        (f"/c/{C}/delete", {}),
+        (f"/c/{C}/edit", {"title": "Forgé"}),
+        (f"/c/{C}/notes", {"note": world.P2.id}),
+        (f"/c/{C}/n/{P}/pin", {"pinned": "1"}),
+        (f"/c/{C}/n/{P}/remove", {}),
+        (f"/c/{C}/categories/delete", {"name": "Habitat", "notes": "remove"}),
+        (f"/c/{C}/members/cora/remove", {}),
+        ("/c/", {"title": "Forgé"}),
+        ("/n/new", {"title": "Forgée", "body": "x", "carnet": C}),
+        (f"/b/{B}/carnets/{C}/remove", {}),
+        (f"/b/{B}/managers", {"username": "mona"}),
+        (f"/b/{B}/delete", {}),
+        (f"/b/{B}/edit", {"title": "Forgée"}),
+        ("/b/", {"title": "Forgée"}),
     ]
     for path, data in forged:
         for sent in ({}, {"csrf_token": stolen}, {"csrf_token": "faux"}):
@@ -783,7 +1087,10 @@ def test_every_new_form_is_covered_by_the_csrf_walk_and_refuses_a_forged_post(ap
     view = carnets.read(session=session, actor=adam, carnet_id=C)
     assert (view.title, view.note_count, {m.username for m in view.members}) == ("Carnet public C", 3, {"mia", "cora"})
     assert [c.id for c in bases.read(session=session, actor=adam, base_id=B).carnets] == [C, world.R, world.Q]
-    assert len(carnets.list_carnets(session=session, actor=adam).items) == 3 and len(bases.list_bases(session=session, actor=adam)) == 3
+    assert (
+        len(carnets.list_carnets(session=session, actor=adam).items) == 3
+        and len(bases.list_bases(session=session, actor=adam)) == 3
+    )
     session.rollback()  # the test's own session lets the site write again
     # With this browser's own token, the same form works.
     done = mia.post(f"/c/{C}/n/{P}/pin", data={"pinned": "1", "csrf_token": token(mia)}, follow_redirects=False)
@@ -802,20 +1109,44 @@ RAW = ("<img src=x", "<svg onload", "<script>alert", "<iframe", 'href="javascrip
 
 def test_hostile_names_and_texts_are_shown_as_text_everywhere(app, session, world):
     mia = browser(app, session, world, "manager")
-    created = mia.post("/api/v1/carnets", headers=SAME_ORIGIN, json={
-        "title": EVIL_TITLE, "description": EVIL_MD, "guide": EVIL_MD, "axes": [{"name": EVIL_AXIS, "categories": [EVIL_CAT, "Sûr"]}]})
+    created = mia.post(
+        "/api/v1/carnets",
+        headers=SAME_ORIGIN,
+        json={
+            "title": EVIL_TITLE,
+            "description": EVIL_MD,
+            "guide": EVIL_MD,
+            "axes": [{"name": EVIL_AXIS, "categories": [EVIL_CAT, "Sûr"]}],
+        },
+    )
     assert created.status_code == 201, created.text
     carnet_id = created.json()["id"]
-    assert mia.post(f"/api/v1/carnets/{carnet_id}/notes", json={"note_id": world.P.id, "categories": [EVIL_CAT]},
-                    headers=SAME_ORIGIN).status_code == 201
+    assert (
+        mia.post(
+            f"/api/v1/carnets/{carnet_id}/notes",
+            json={"note_id": world.P.id, "categories": [EVIL_CAT]},
+            headers=SAME_ORIGIN,
+        ).status_code
+        == 201
+    )
     base = mia.post("/api/v1/bases", json={"title": EVIL_BASE, "description": EVIL_MD}, headers=SAME_ORIGIN)
     assert base.status_code == 201
     base_id = base.json()["id"]
-    assert mia.post(f"/api/v1/bases/{base_id}/carnets", json={"carnet_id": carnet_id}, headers=SAME_ORIGIN).status_code == 201
+    assert (
+        mia.post(f"/api/v1/bases/{base_id}/carnets", json={"carnet_id": carnet_id}, headers=SAME_ORIGIN).status_code
+        == 201
+    )
     pages = {
-        "/c/": None, f"/c/{carnet_id}/": EVIL_CAT, f"/c/{carnet_id}/edit": EVIL_CAT, f"/c/{carnet_id}/graphe": EVIL_TITLE,
-        f"/c/{carnet_id}/n/{world.P.id}": EVIL_CAT, f"/n/new?carnet={carnet_id}": EVIL_CAT, f"/n/{world.P.id}/": EVIL_CAT,
-        "/b/": EVIL_BASE, f"/b/{base_id}/": EVIL_TITLE, f"/b/{base_id}/edit": EVIL_BASE,
+        "/c/": None,
+        f"/c/{carnet_id}/": EVIL_CAT,
+        f"/c/{carnet_id}/edit": EVIL_CAT,
+        f"/c/{carnet_id}/graphe": EVIL_TITLE,
+        f"/c/{carnet_id}/n/{world.P.id}": EVIL_CAT,
+        f"/n/new?carnet={carnet_id}": EVIL_CAT,
+        f"/n/{world.P.id}/": EVIL_CAT,
+        "/b/": EVIL_BASE,
+        f"/b/{base_id}/": EVIL_TITLE,
+        f"/b/{base_id}/edit": EVIL_BASE,
     }
     for path, shown in pages.items():
         response = mia.get(path)
@@ -844,9 +1175,13 @@ def test_hostile_names_and_texts_are_shown_as_text_everywhere(app, session, worl
 
 def test_a_deactivated_manager_keeps_no_right_over_their_carnets_and_bases(app, session, world):
     dina = make_user(session, "dina", name="Dina", password=None)
-    hidden = carnets.create(session=session, actor=dina, data=CarnetCreate(title="Carnet-De-Dina", visibility="restricted")).id
+    hidden = carnets.create(
+        session=session, actor=dina, data=CarnetCreate(title="Carnet-De-Dina", visibility="restricted")
+    ).id
     public = carnets.create(session=session, actor=dina, data=CarnetCreate(title="Carnet ouvert de Dina")).id
-    base_id = bases.create(session=session, actor=dina, data=BaseCreate(title="Base-De-Dina", visibility="restricted")).id
+    base_id = bases.create(
+        session=session, actor=dina, data=BaseCreate(title="Base-De-Dina", visibility="restricted")
+    ).id
     session.commit()
     client = browser_for(app, session, dina)
     client.get("/")
@@ -857,11 +1192,20 @@ def test_a_deactivated_manager_keeps_no_right_over_their_carnets_and_bases(app, 
     session.expunge(dina)  # as the site last loaded it: inactive
     session.rollback()
     assert not dina.is_active
-    for path in (f"/c/{hidden}/", f"/api/v1/carnets/{hidden}", f"/b/{base_id}/", f"/api/v1/bases/{base_id}", f"/c/{hidden}/export.zip"):
+    for path in (
+        f"/c/{hidden}/",
+        f"/api/v1/carnets/{hidden}",
+        f"/b/{base_id}/",
+        f"/api/v1/bases/{base_id}",
+        f"/c/{hidden}/export.zip",
+    ):
         assert client.get(path).status_code == 404, path
     assert "Carnet-De-Dina" not in client.get("/c/").text and "Base-De-Dina" not in client.get("/b/").text
     assert client.patch(f"/api/v1/carnets/{public}", json={"title": "Repris"}, headers=SAME_ORIGIN).status_code == 401
-    assert client.post(f"/api/v1/carnets/{public}/notes", json={"note_id": world.P.id}, headers=SAME_ORIGIN).status_code == 401
+    assert (
+        client.post(f"/api/v1/carnets/{public}/notes", json={"note_id": world.P.id}, headers=SAME_ORIGIN).status_code
+        == 401
+    )
     assert client.post("/api/v1/carnets", json={"title": "Nouveau"}, headers=SAME_ORIGIN).status_code == 401
     # The policy itself refuses an inactive account, whatever its role says.
     assert not policy.can_manage_carnet(dina, "manager") and not policy.can_contribute_to_carnet(dina, "manager")

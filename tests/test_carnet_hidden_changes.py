@@ -52,8 +52,18 @@ def _watch(readers, paths):  # type: ignore[no-untyped-def]
 
 def _carnet_paths(w) -> list[str]:  # type: ignore[no-untyped-def]
     """Everything a reader may learn a carnet's news from."""
-    return ["/c/", "/api/v1/carnets", f"/c/{w['C']}/", f"/api/v1/carnets/{w['C']}", f"/c/{w['C']}/feed.atom",
-            f"/b/{w['B']}/", f"/api/v1/bases/{w['B']}", f"/b/{w['B']}/feed.atom", "/api/v1/bases", "/sitemap.xml"]
+    return [
+        "/c/",
+        "/api/v1/carnets",
+        f"/c/{w['C']}/",
+        f"/api/v1/carnets/{w['C']}",
+        f"/c/{w['C']}/feed.atom",
+        f"/b/{w['B']}/",
+        f"/api/v1/bases/{w['B']}",
+        f"/b/{w['B']}/feed.atom",
+        "/api/v1/bases",
+        "/sitemap.xml",
+    ]
 
 
 def test_only_hidden_notes_changing_in_a_public_carnet_moves_nothing_a_reader_sees(app, client, session):
@@ -63,12 +73,25 @@ def test_only_hidden_notes_changing_in_a_public_carnet_moves_nothing_a_reader_se
     m = token_for(client, "mona")
 
     axes = [{"name": "Thème", "categories": ["Logement", "Travail"]}]
-    w = {"P": ok(client.post("/api/v1/notes", headers=a, json={"title": "Note publique", "body": "Visible."}))["id"],
-         "H": ok(client.post("/api/v1/notes", headers=a, json={"title": "Note cachée", "body": "Secret.", "visibility": "restricted"}))["id"],
-         "C": ok(client.post("/api/v1/carnets", headers=a, json={"title": "Carnet du chantier", "description": "Le **chantier**.",
-                                                                 "axes": axes}))["id"]}
+    w = {
+        "P": ok(client.post("/api/v1/notes", headers=a, json={"title": "Note publique", "body": "Visible."}))["id"],
+        "H": ok(
+            client.post(
+                "/api/v1/notes", headers=a, json={"title": "Note cachée", "body": "Secret.", "visibility": "restricted"}
+            )
+        )["id"],
+        "C": ok(
+            client.post(
+                "/api/v1/carnets",
+                headers=a,
+                json={"title": "Carnet du chantier", "description": "Le **chantier**.", "axes": axes},
+            )
+        )["id"],
+    }
     ok(client.post(f"/api/v1/carnets/{w['C']}/notes", headers=a, json={"note_id": w["P"], "categories": ["Logement"]}))
-    w["N"] = ok(client.post("/api/v1/carnets", headers=a, json={"title": "Carnet récent", "description": "Plus récent."}))["id"]
+    w["N"] = ok(
+        client.post("/api/v1/carnets", headers=a, json={"title": "Carnet récent", "description": "Plus récent."})
+    )["id"]
     w["B"] = ok(client.post("/api/v1/bases", headers=a, json={"title": "Base commune"}))["id"]
     for carnet in (w["C"], w["N"]):
         ok(client.post(f"/api/v1/bases/{w['B']}/carnets", headers=a, json={"carnet_id": carnet}))
@@ -80,8 +103,13 @@ def test_only_hidden_notes_changing_in_a_public_carnet_moves_nothing_a_reader_se
     as_alice = ok(client.get(f"/api/v1/carnets/{w['C']}", headers=a))
 
     # Integrated, placed first and pinned: its author sees it, and the carnet moved for her.
-    ok(client.post(f"/api/v1/carnets/{w['C']}/notes", headers=a,
-                   json={"note_id": w["H"], "categories": ["Travail"], "pinned": True, "position": 0}))
+    ok(
+        client.post(
+            f"/api/v1/carnets/{w['C']}/notes",
+            headers=a,
+            json={"note_id": w["H"], "categories": ["Travail"], "pinned": True, "position": 0},
+        )
+    )
     unchanged("a hidden note is integrated")
     seen_by_alice = ok(client.get(f"/api/v1/carnets/{w['C']}", headers=a))
     assert [e["note_id"] for e in seen_by_alice["entries"]["items"]] == [w["H"], w["P"]]
@@ -90,7 +118,13 @@ def test_only_hidden_notes_changing_in_a_public_carnet_moves_nothing_a_reader_se
 
     ok(client.patch(f"/api/v1/notes/{w['H']}", headers=a, json={"base_revision": 1, "body": "Secret revu."}))
     unchanged("a hidden note is edited")
-    ok(client.patch(f"/api/v1/carnets/{w['C']}/notes/{w['H']}", headers=a, json={"categories": ["Logement"], "pinned": False, "position": 1}))
+    ok(
+        client.patch(
+            f"/api/v1/carnets/{w['C']}/notes/{w['H']}",
+            headers=a,
+            json={"categories": ["Logement"], "pinned": False, "position": 1},
+        )
+    )
     unchanged("a hidden note is refiled, unpinned and moved")
     ok(client.delete(f"/api/v1/carnets/{w['C']}/notes/{w['H']}", headers=a))
     unchanged("a hidden note is taken out")
@@ -111,7 +145,9 @@ def _base_dates(browser, headers, base_id: str) -> tuple[str, ...]:  # type: ign
     assert script is not None
     lastmod = re.search(rf"/b/{base_id}/\?lang=\w+</loc><lastmod>([^<]+)</lastmod>", browser.get("/sitemap.xml").text)
     assert lastmod is not None
-    feed = re.search(r"<updated>([^<]+)</updated>", browser.get(f"/b/{base_id}/feed.atom").text)  # the feed's own, first
+    feed = re.search(
+        r"<updated>([^<]+)</updated>", browser.get(f"/b/{base_id}/feed.atom").text
+    )  # the feed's own, first
     assert feed is not None
     archive = zipfile.ZipFile(io.BytesIO(browser.get(f"/b/{base_id}/export.zip", headers=headers).content))
     [name] = [n for n in archive.namelist() if n.startswith("bases/")]
@@ -136,10 +172,17 @@ def test_only_hidden_carnets_changing_in_a_public_base_moves_nothing_a_reader_se
     def carnet(title: str, visibility: str = "public") -> str:
         return ok(client.post("/api/v1/carnets", headers=a, json={"title": title, "visibility": visibility}))["id"]
 
-    w = {"P": note("Note publique"), "Q": note("Autre note publique"),
-         "C": carnet("Carnet du chantier"), "R": carnet("Carnet réservé", "restricted"), "N": carnet("Carnet nouveau")}
+    w = {
+        "P": note("Note publique"),
+        "Q": note("Autre note publique"),
+        "C": carnet("Carnet du chantier"),
+        "R": carnet("Carnet réservé", "restricted"),
+        "N": carnet("Carnet nouveau"),
+    }
     ok(client.post(f"/api/v1/carnets/{w['C']}/notes", headers=a, json={"note_id": w["P"]}))
-    w["B"] = ok(client.post("/api/v1/bases", headers=a, json={"title": "Base commune", "description": "La **base**."}))["id"]
+    w["B"] = ok(client.post("/api/v1/bases", headers=a, json={"title": "Base commune", "description": "La **base**."}))[
+        "id"
+    ]
     ok(client.post(f"/api/v1/bases/{w['B']}/carnets", headers=a, json={"carnet_id": w["C"]}))
     days_ago = utcnow() - timedelta(days=3)
     session.execute(sa.update(KnowledgeBase).values(created_at=days_ago, updated_at=days_ago))
@@ -147,7 +190,14 @@ def test_only_hidden_carnets_changing_in_a_public_base_moves_nothing_a_reader_se
     session.commit()
 
     readers = {"visitor": (browser_for(app, session, None), {}), "mona": (browser_for(app, session, mona), m)}
-    paths = ["/b/", "/api/v1/bases", f"/b/{w['B']}/", f"/api/v1/bases/{w['B']}", f"/b/{w['B']}/feed.atom", "/sitemap.xml"]
+    paths = [
+        "/b/",
+        "/api/v1/bases",
+        f"/b/{w['B']}/",
+        f"/api/v1/bases/{w['B']}",
+        f"/b/{w['B']}/feed.atom",
+        "/sitemap.xml",
+    ]
     unchanged = _watch(readers, paths)
     dates = {who: _base_dates(browser, headers, w["B"]) for who, (browser, headers) in readers.items()}
     as_alice = ok(client.get(f"/api/v1/bases/{w['B']}", headers=a))
@@ -165,7 +215,11 @@ def test_only_hidden_carnets_changing_in_a_public_base_moves_nothing_a_reader_se
     assert seen_by_alice["updated_at"] > as_alice["updated_at"]
     assert [b["carnet_count"] for b in ok(client.get("/api/v1/bases", headers=a))] == [2]
 
-    ok(client.patch(f"/api/v1/carnets/{w['R']}", headers=a, json={"title": "Carnet réservé revu", "description": "Autre."}))
+    ok(
+        client.patch(
+            f"/api/v1/carnets/{w['R']}", headers=a, json={"title": "Carnet réservé revu", "description": "Autre."}
+        )
+    )
     ok(client.post(f"/api/v1/carnets/{w['R']}/notes", headers=a, json={"note_id": w["Q"]}))
     nothing_moves("a hidden carnet of the base changes and gathers a public note")
     ok(client.delete(f"/api/v1/bases/{w['B']}/carnets/{w['R']}", headers=a))

@@ -29,7 +29,10 @@ def test_large_changed_blocks_stay_correct():
 
 
 def test_field_changes_lists_only_what_changed():
-    changes = field_changes({"title": "A", "licence": "CC0-1.0", "authors": ["a"]}, {"title": "B", "licence": "CC0-1.0", "authors": ["a", "b"]})
+    changes = field_changes(
+        {"title": "A", "licence": "CC0-1.0", "authors": ["a"]},
+        {"title": "B", "licence": "CC0-1.0", "authors": ["a", "b"]},
+    )
     assert changes == [
         {"field": "title", "before": "A", "after": "B"},
         {"field": "authors", "before": ["a"], "after": ["a", "b"]},
@@ -38,7 +41,11 @@ def test_field_changes_lists_only_what_changed():
 
 def test_adversarial_revisions_still_give_a_correct_diff():
     # Repetitive texts made SequenceMatcher quadratic; the bounded Myers diff stays correct.
-    cases = [("a b " * 3000, "a c " * 3000), ("x\n" * 8000, "y\n" * 8000), (" ".join(["le"] * 50_000), " ".join(["la"] * 50_000))]
+    cases = [
+        ("a b " * 3000, "a c " * 3000),
+        ("x\n" * 8000, "y\n" * 8000),
+        (" ".join(["le"] * 50_000), " ".join(["la"] * 50_000)),
+    ]
     for before, after in cases:
         segments = word_diff(before, after)
         assert "".join(s["text"] for s in segments if s["op"] != "insert") == before

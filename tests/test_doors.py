@@ -16,15 +16,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = "praxis.services"
 # Where people come in: the pages, the API, the command line, the importer.
-DOORS = [*(ROOT / "praxis" / "web").glob("*.py"), *(ROOT / "praxis" / "api").glob("*.py"),
-         ROOT / "praxis" / "cli.py", ROOT / "praxis" / "services" / "transfer.py"]
+DOORS = [
+    *(ROOT / "praxis" / "web").glob("*.py"),
+    *(ROOT / "praxis" / "api").glob("*.py"),
+    ROOT / "praxis" / "cli.py",
+    ROOT / "praxis" / "services" / "transfer.py",
+]
 
 
 def _reached(path: Path) -> set[str]:
     """The `module.name`s of praxis.services that a file names (a service module's own names too)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    modules = {alias.asname or alias.name: alias.name for node in ast.walk(tree)
-               if isinstance(node, ast.ImportFrom) and node.module == SERVICES for alias in node.names}
+    modules = {
+        alias.asname or alias.name: alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == SERVICES
+        for alias in node.names
+    }
     own = path.stem if path.parent == ROOT / "praxis" / "services" else None
     reached: set[str] = set()
     for node in ast.walk(tree):

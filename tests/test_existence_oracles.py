@@ -31,8 +31,15 @@ CSRF_VALUE = "valeur-csrf-de-test"
 
 # Path parameters that name something that may be hidden; the others take a fixed value.
 ID_PARAMS = ("note_id", "comment_id", "request_id", "file_id", "carnet_id", "base_id", "message_id", "slug")
-FIXED = {"number": "1", "ext": "bib", "decision": "approve", "username": "alice", "name": "Logement",
-         "axis_id": "1", "action": "deactivate"}
+FIXED = {
+    "number": "1",
+    "ext": "bib",
+    "decision": "approve",
+    "username": "alice",
+    "name": "Logement",
+    "axis_id": "1",
+    "action": "deactivate",
+}
 
 # A valid body for each route that takes one, so that the answer comes from the route and not
 # from the validation of what was sent.
@@ -41,8 +48,12 @@ JSON = {
     ("POST", "/api/v1/notes/{note_id}/comments"): {"body": "Bonjour."},
     ("PATCH", "/api/v1/notes/{note_id}/discussion"): {"closed": True},
     ("POST", "/api/v1/notes/{note_id}/edit-requests"): {"message": "Je peux aider."},
-    ("POST", "/api/v1/notes/{note_id}/contact"): {"subject": "Bonjour", "message": "Un mot.", "name": "Vi",
-                                                  "email": "vi@example.org"},
+    ("POST", "/api/v1/notes/{note_id}/contact"): {
+        "subject": "Bonjour",
+        "message": "Un mot.",
+        "name": "Vi",
+        "email": "vi@example.org",
+    },
     ("PATCH", "/api/v1/comments/{comment_id}"): {"body": "Autre commentaire."},
     ("POST", "/api/v1/comments/{comment_id}/hide"): {"reason": "Hors sujet"},
     ("PATCH", "/api/v1/carnets/{carnet_id}"): {"title": "Autre titre"},
@@ -59,13 +70,31 @@ JSON = {
     ("POST", "/api/v1/me/messages/{message_id}/reply"): {"message": "Merci."},
 }
 # What the pages' forms send (each form reads the fields it knows).
-FORM = {"body": "Bonjour.", "reason": "Hors sujet", "name": "Travail", "new_name": "Habitat", "title": "Autre titre",
-        "message": "Un mot.", "subject": "Bonjour", "email": "vi@example.org", "username": "mona", "role": "manager",
-        "closed": "1", "base_revision": "1", "kind": "note", "visibility": "public", "licence": "CC-BY-SA-4.0",
-        "carnet_id": "{Cp}", "note_id": "{P}"}
+FORM = {
+    "body": "Bonjour.",
+    "reason": "Hors sujet",
+    "name": "Travail",
+    "new_name": "Habitat",
+    "title": "Autre titre",
+    "message": "Un mot.",
+    "subject": "Bonjour",
+    "email": "vi@example.org",
+    "username": "mona",
+    "role": "manager",
+    "closed": "1",
+    "base_revision": "1",
+    "kind": "note",
+    "visibility": "public",
+    "licence": "CC-BY-SA-4.0",
+    "carnet_id": "{Cp}",
+    "note_id": "{P}",
+}
 # The query a route needs besides its path.
-QUERY = {"/api/v1/notes/{note_id}/diff": "?from=1&to=2", "/n/{note_id}/diff": "?from=1&to=2",
-         "/c/{carnet_id}/categories/delete": "?name=Logement"}
+QUERY = {
+    "/api/v1/notes/{note_id}/diff": "?from=1&to=2",
+    "/n/{note_id}/diff": "?from=1&to=2",
+    "/c/{carnet_id}/categories/delete": "?name=Logement",
+}
 UPLOADS = {"/api/v1/notes/{note_id}/files", "/api/v1/notes/{note_id}/attachments", "/n/{note_id}/files"}
 
 # Ids named elsewhere than in the path: in a query or in what is sent.
@@ -112,18 +141,29 @@ def world(app, client, session):
         return response.json() if response.content else None
 
     def note(title, **extra):  # type: ignore[no-untyped-def]
-        return ok(client.post("/api/v1/notes", headers=a, json={"title": title, "body": f"Texte de {title}.", **extra}))["id"]
+        return ok(
+            client.post("/api/v1/notes", headers=a, json={"title": title, "body": f"Texte de {title}.", **extra})
+        )["id"]
 
     def attach(note_id):  # type: ignore[no-untyped-def]
-        return ok(client.post(f"/api/v1/notes/{note_id}/files", headers=a, files={"file": ("doc.pdf", PDF, "application/pdf")}))["id"]
+        return ok(
+            client.post(
+                f"/api/v1/notes/{note_id}/files", headers=a, files={"file": ("doc.pdf", PDF, "application/pdf")}
+            )
+        )["id"]
 
-    w = {"P": note("Note publique P"), "H": note("Note cachée H", visibility="restricted", readers=["rita"]),
-         "D": note("Note supprimée D")}
+    w = {
+        "P": note("Note publique P"),
+        "H": note("Note cachée H", visibility="restricted", readers=["rita"]),
+        "D": note("Note supprimée D"),
+    }
     term = note("Terme caché", kind="term", visibility="restricted")
     w["term"] = ok(client.get(f"/api/v1/notes/{term}", headers=a))["slug"]
     for key in ("P", "H", "D"):
         ok(client.patch(f"/api/v1/notes/{w[key]}", headers=a, json={"base_revision": 1, "body": "Revu."}))
-        w[f"c{key}"] = ok(client.post(f"/api/v1/notes/{w[key]}/comments", headers=a, json={"body": f"Sur {key}."}))["id"]
+        w[f"c{key}"] = ok(client.post(f"/api/v1/notes/{w[key]}/comments", headers=a, json={"body": f"Sur {key}."}))[
+            "id"
+        ]
         w[f"f{key}"] = attach(w[key])
         w[f"r{key}"] = ok(client.post(f"/api/v1/notes/{w[key]}/edit-requests", headers=r, json={}))["id"]
     w["cDel"] = ok(client.post(f"/api/v1/notes/{w['P']}/comments", headers=a, json={"body": "Effacé."}))["id"]
@@ -132,13 +172,23 @@ def world(app, client, session):
     w["msg"] = ok(client.get("/api/v1/me/messages", headers=a))[0]["id"]
     axes = [{"name": "Thème", "categories": ["Logement"]}]
     w["Cp"] = ok(client.post("/api/v1/carnets", headers=a, json={"title": "Carnet public", "axes": axes}))["id"]
-    w["Ch"] = ok(client.post("/api/v1/carnets", headers=a, json={"title": "Carnet caché", "visibility": "restricted", "axes": axes}))["id"]
+    w["Ch"] = ok(
+        client.post(
+            "/api/v1/carnets", headers=a, json={"title": "Carnet caché", "visibility": "restricted", "axes": axes}
+        )
+    )["id"]
     for carnet, notes in ((w["Cp"], ("P", "H", "D")), (w["Ch"], ("P",))):
         for key in notes:
-            ok(client.post(f"/api/v1/carnets/{carnet}/notes", headers=a, json={"note_id": w[key], "categories": ["Logement"]}))
+            ok(
+                client.post(
+                    f"/api/v1/carnets/{carnet}/notes", headers=a, json={"note_id": w[key], "categories": ["Logement"]}
+                )
+            )
     ok(client.post(f"/api/v1/carnets/{w['Cp']}/members", headers=a, json={"username": "mona", "role": "contributor"}))
     w["Bp"] = ok(client.post("/api/v1/bases", headers=a, json={"title": "Base publique"}))["id"]
-    w["Bh"] = ok(client.post("/api/v1/bases", headers=a, json={"title": "Base cachée", "visibility": "restricted"}))["id"]
+    w["Bh"] = ok(client.post("/api/v1/bases", headers=a, json={"title": "Base cachée", "visibility": "restricted"}))[
+        "id"
+    ]
     w["Bm"] = ok(client.post("/api/v1/bases", headers=m, json={"title": "Base de Mona"}))["id"]
     for base, carnets in ((w["Bp"], ("Cp", "Ch")), (w["Bh"], ("Cp",))):
         for key in carnets:
@@ -151,15 +201,22 @@ def world(app, client, session):
 
 def _hidden_and_missing(w: dict, param: str) -> list[tuple[str, str, str]]:
     """(what, a hidden value, a missing value of the same shape) for a path parameter."""
+
     def missing() -> str:
         return secrets.token_urlsafe(9)
 
     return {
         "note_id": [("restricted note", w["H"], missing()), ("deleted note", w["D"], missing())],
-        "comment_id": [("comment on a restricted note", w["cH"], missing()), ("comment on a deleted note", w["cD"], missing()),
-                       ("deleted comment", w["cDel"], missing())],
-        "request_id": [("request on a restricted note", w["rH"], missing()), ("request on a deleted note", w["rD"], missing()),
-                       ("someone else's request", w["rP"], missing())],
+        "comment_id": [
+            ("comment on a restricted note", w["cH"], missing()),
+            ("comment on a deleted note", w["cD"], missing()),
+            ("deleted comment", w["cDel"], missing()),
+        ],
+        "request_id": [
+            ("request on a restricted note", w["rH"], missing()),
+            ("request on a deleted note", w["rD"], missing()),
+            ("someone else's request", w["rP"], missing()),
+        ],
         "file_id": [("file of a restricted note", w["fH"], missing()), ("file of a deleted note", w["fD"], missing())],
         "carnet_id": [("restricted carnet", w["Ch"], missing())],
         "base_id": [("restricted base", w["Bh"], missing())],
@@ -170,14 +227,24 @@ def _hidden_and_missing(w: dict, param: str) -> list[tuple[str, str, str]]:
 
 def _visible(w: dict) -> dict[str, str]:
     """The value a parameter takes while another one is the one compared."""
-    return {"note_id": w["P"], "comment_id": w["cP"], "request_id": w["rP"], "file_id": w["fP"], "carnet_id": w["Cp"],
-            "base_id": w["Bp"], "message_id": w["msg"], "slug": "note-publique-p", **FIXED}
+    return {
+        "note_id": w["P"],
+        "comment_id": w["cP"],
+        "request_id": w["rP"],
+        "file_id": w["fP"],
+        "carnet_id": w["Cp"],
+        "base_id": w["Bp"],
+        "message_id": w["msg"],
+        "slug": "note-publique-p",
+        **FIXED,
+    }
 
 
 def _fill(template: str, values: dict[str, str], w: dict) -> str:
     def one(match: re.Match) -> str:
         name = match.group(1)
         return values.get(name) or w[name]
+
     return re.sub(r"{(\w+)}", one, template)
 
 
@@ -208,11 +275,16 @@ def _answer(browser, headers, method: str, template: str, body, values: dict[str
         elif (method, template) in JSON:
             kwargs["json"] = _filled_json(JSON[(method, template)], values, w)
     elif method == "POST":
-        kwargs["data"] = {**_filled_json(FORM, values, w), "csrf_token": csrf_mac(browser.app.state.secret_key, CSRF_VALUE)}
+        kwargs["data"] = {
+            **_filled_json(FORM, values, w),
+            "csrf_token": csrf_mac(browser.app.state.secret_key, CSRF_VALUE),
+        }
         if template in UPLOADS:
             kwargs["files"] = {"file": ("doc.pdf", PDF, "application/pdf")}
     response = browser.request(method, url, **kwargs)
-    text = response.text if "zip" not in response.headers.get("content-type", "") else f"<{len(response.content)} bytes>"
+    text = (
+        response.text if "zip" not in response.headers.get("content-type", "") else f"<{len(response.content)} bytes>"
+    )
     kept = {k: v for k, v in response.headers.items() if k not in _VOLATILE_HEADERS}
     for name, value in values.items():
         if name in ID_PARAMS:
@@ -228,7 +300,7 @@ def _difference(seen: tuple, none: tuple) -> str:
     if seen[1] != none[1]:
         return f"headers {set(seen[1].items()) ^ set(none[1].items())}"
     at = next((i for i, (a, b) in enumerate(zip(seen[2], none[2])) if a != b), min(len(seen[2]), len(none[2])))
-    return f"body from {at}: {seen[2][max(0, at - 80):at + 120]!r} != {none[2][max(0, at - 80):at + 120]!r}"
+    return f"body from {at}: {seen[2][max(0, at - 80) : at + 120]!r} != {none[2][max(0, at - 80) : at + 120]!r}"
 
 
 @pytest.mark.parametrize("viewer", ["visitor", "mona"])
@@ -262,9 +334,15 @@ def test_a_hidden_thing_answers_exactly_like_a_missing_one(app, session, world, 
 
 def test_every_route_taking_an_id_is_compared():
     routes = _routes()
-    for needed in [("GET", "/api/v1/comments/{comment_id}"), ("PATCH", "/api/v1/comments/{comment_id}"),
-                   ("POST", "/api/v1/edit-requests/{request_id}/approve"), ("GET", "/n/{note_id}/files/{file_id}/{name}"),
-                   ("GET", "/c/{carnet_id}/n/{note_id}"), ("GET", "/def/{slug}/"), ("GET", "/b/{base_id}/feed.atom"),
-                   ("POST", "/api/v1/me/messages/{message_id}/reply")]:
+    for needed in [
+        ("GET", "/api/v1/comments/{comment_id}"),
+        ("PATCH", "/api/v1/comments/{comment_id}"),
+        ("POST", "/api/v1/edit-requests/{request_id}/approve"),
+        ("GET", "/n/{note_id}/files/{file_id}/{name}"),
+        ("GET", "/c/{carnet_id}/n/{note_id}"),
+        ("GET", "/def/{slug}/"),
+        ("GET", "/b/{base_id}/feed.atom"),
+        ("POST", "/api/v1/me/messages/{message_id}/reply"),
+    ]:
         assert needed in routes
     assert len(routes) > 100

@@ -31,5 +31,17 @@ _PROBE = textwrap.dedent("""
 def test_importing_every_module_hashes_nothing_and_puts_no_listener_on_sqlalchemy_s_sessions():
     done = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == str(dict.fromkeys(
-        ("before_flush", "after_flush", "do_orm_execute", "before_commit", "after_commit", "after_soft_rollback", "after_rollback"), 0))
+    assert done.stdout.strip() == str(
+        dict.fromkeys(
+            (
+                "before_flush",
+                "after_flush",
+                "do_orm_execute",
+                "before_commit",
+                "after_commit",
+                "after_soft_rollback",
+                "after_rollback",
+            ),
+            0,
+        )
+    )

@@ -12,11 +12,26 @@ from praxis.markdown import Resolved, fold, render, slugify
 
 # Every form of link linkify-it finds in text, and prose with dots that are not links.
 _TEXTS_WITH_AND_WITHOUT_LINKS = [
-    "Voir https://exemple.org/a?b=c.", "http://carrefour.qc.ca/agents", "ftp://ftp.exemple.org/f.txt",
-    "Écrire à mailto:alice@exemple.org", "Écrire à alice@exemple.org", "www.exemple.org", "WWW.EXEMPLE.ORG",
-    "exemple.org et EXEMPLE.QC.CA", "//localhost:8000/x", "http://localhost:8000", "пример.рф", "xn--e1afmkfd.xn--p1ai",
-    "192.168.0.1 et http://192.168.0.1/", "voir(https://exemple.org)", "<carrefour.quebec>", "fin.Début",
-    "Une phrase. Une autre, sans lien.", "M. Tremblay, p. ex. ici", "le 12.5.2026 à 9 h", "**gras** www.exemple.org/x *fin*",
+    "Voir https://exemple.org/a?b=c.",
+    "http://carrefour.qc.ca/agents",
+    "ftp://ftp.exemple.org/f.txt",
+    "Écrire à mailto:alice@exemple.org",
+    "Écrire à alice@exemple.org",
+    "www.exemple.org",
+    "WWW.EXEMPLE.ORG",
+    "exemple.org et EXEMPLE.QC.CA",
+    "//localhost:8000/x",
+    "http://localhost:8000",
+    "пример.рф",
+    "xn--e1afmkfd.xn--p1ai",
+    "192.168.0.1 et http://192.168.0.1/",
+    "voir(https://exemple.org)",
+    "<carrefour.quebec>",
+    "fin.Début",
+    "Une phrase. Une autre, sans lien.",
+    "M. Tremblay, p. ex. ici",
+    "le 12.5.2026 à 9 h",
+    "**gras** www.exemple.org/x *fin*",
 ]
 
 
@@ -36,7 +51,7 @@ def test_commonmark_tables_footnotes_tasks_and_anchors():
     assert '<h1 id="economie-sociale">Économie sociale</h1>' in html
     assert "<em>texte</em>" in html
     assert '<th class="align-left">a</th>' in html and '<td class="align-right">2</td>' in html
-    assert 'type="checkbox"' in html and 'checked' in html
+    assert 'type="checkbox"' in html and "checked" in html
     assert 'href="#fn1"' in html and "La note de bas de page." in html
 
 
@@ -108,7 +123,7 @@ HOSTILE = [
     "[ref]\n\n[ref]: javascript:alert(1)",
     "<<script>script>alert(1)<</script>/script>",
     "&lt;script&gt;alert(1)&lt;/script&gt;",
-    "[[x\" onmouseover=\"alert(1)]]",
+    '[[x" onmouseover="alert(1)]]',
     "[[<script>alert(1)</script>|label]]",
 ]
 
@@ -127,7 +142,15 @@ def test_hostile_input_never_becomes_markup(payload):
 
 
 def test_malformed_markdown_still_renders():
-    text = "**gras non fermé\n\n[lien](\n\n| a |\n|--\n\n" + "> " * 15 + "profond\n\n" + "[[" * 50 + "\n\n" + "> " * 5000 + "abîme"
+    text = (
+        "**gras non fermé\n\n[lien](\n\n| a |\n|--\n\n"
+        + "> " * 15
+        + "profond\n\n"
+        + "[[" * 50
+        + "\n\n"
+        + "> " * 5000
+        + "abîme"
+    )
     html = render(text).html
     assert "**gras non fermé" in html and "profond" in html and "[[[[" in html
 
@@ -152,7 +175,10 @@ def test_fold_spells_out_ligatures():
 
 def test_images_load_lazily_and_sounds_and_videos_get_a_player():
     html = render("![Relevé](/n/abc/files/f1/releve.png)").html
-    assert elements(html) == [("p", {}), ("img", {"src": "/n/abc/files/f1/releve.png", "alt": "Relevé", "loading": "lazy"})]
+    assert elements(html) == [
+        ("p", {}),
+        ("img", {"src": "/n/abc/files/f1/releve.png", "alt": "Relevé", "loading": "lazy"}),
+    ]
     audio = render("![Entretien avec *Léa*](/n/abc/files/f2/entretien.OPUS)").html
     assert elements(audio) == [
         ("p", {}),
@@ -169,18 +195,30 @@ def test_images_load_lazily_and_sounds_and_videos_get_a_player():
     assert "<img" not in render("[rapport](/n/abc/files/f4/rapport.pdf)").html
 
 
-@pytest.mark.parametrize("payload", [
-    "![x](javascript:alert(1)//.mp3)",
-    '![x" onerror="alert(1)](/a.mp3)',
-    '![x](/a.mp4 "t\\" onplay=\\"alert(1)")',
-    "<audio src=/a.mp3 onplay=alert(1)></audio>",
-    "<video><source src=javascript:alert(1)></video>",
-    "![x](data:audio/mpeg;base64,AAAA)",
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "![x](javascript:alert(1)//.mp3)",
+        '![x" onerror="alert(1)](/a.mp3)',
+        '![x](/a.mp4 "t\\" onplay=\\"alert(1)")',
+        "<audio src=/a.mp3 onplay=alert(1)></audio>",
+        "<video><source src=javascript:alert(1)></video>",
+        "![x](data:audio/mpeg;base64,AAAA)",
+    ],
+)
 def test_players_carry_no_hostile_attribute(payload):
     for tag, attrs in elements(render(payload, lambda t: {}).html):
         assert tag not in {"script", "source", "iframe", "object", "embed"}, tag
         for name, value in attrs.items():
-            assert not name.startswith("on") and name in {"src", "href", "alt", "controls", "preload", "loading", "rel", "title"}
+            assert not name.startswith("on") and name in {
+                "src",
+                "href",
+                "alt",
+                "controls",
+                "preload",
+                "loading",
+                "rel",
+                "title",
+            }
             if name in ("href", "src"):
                 assert not re.sub(r"[\x00-\x20]", "", value).lower().startswith(("javascript:", "data:")), value

@@ -21,7 +21,10 @@ def test_changes_to_the_same_lines_are_kept_both_between_markers():
 
 def test_the_same_change_on_both_sides_and_a_last_line_without_newline():
     assert merge_texts(BASE, BASE + " Fin.", BASE + " Fin.", **LABELS).text == BASE + " Fin."
-    assert merge_texts("", "a", "b", **LABELS).text == "<<<<<<< Votre version\na\n=======\nb\n>>>>>>> Version actuelle (révision 2)"
+    assert (
+        merge_texts("", "a", "b", **LABELS).text
+        == "<<<<<<< Votre version\na\n=======\nb\n>>>>>>> Version actuelle (révision 2)"
+    )
 
 
 def test_one_line_values_take_the_side_that_changed():

@@ -31,7 +31,15 @@ from praxis.config import Settings
 from praxis.db import new_session
 from praxis.deps import CSRF_COOKIE, csrf_mac
 from praxis.models import AuthorInvitation, Comment, User, utcnow
-from praxis.schemas import BaseCarnetAdd, BaseCreate, CarnetCreate, CommentCreate, CommentHide, CommunityCreate, DiscussionUpdate
+from praxis.schemas import (
+    BaseCarnetAdd,
+    BaseCreate,
+    CarnetCreate,
+    CommentCreate,
+    CommentHide,
+    CommunityCreate,
+    DiscussionUpdate,
+)
 from praxis.schemas import EditRequestCreate, EntryCreate, NoteUpdate
 from praxis.services import bases, carnets, communities, discussion, edit_requests, filing, invitations
 from praxis.services import notes as note_service
@@ -65,8 +73,14 @@ class Site:
 def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     root: Path = tmp_path_factory.mktemp("actions")
     with fresh_database(request.param, root / "data", request) as url:
-        settings = Settings(data_dir=root / "data", database_url=url, secret_key="k", content_dir=root / "none",
-                            site_url="https://praxis.example.org", **CHEAP_PASSWORDS)
+        settings = Settings(
+            data_dir=root / "data",
+            database_url=url,
+            secret_key="k",
+            content_dir=root / "none",
+            site_url="https://praxis.example.org",
+            **CHEAP_PASSWORDS,
+        )
         app = create_app(settings)
         with TestClient(app, base_url="https://testserver"):  # the lifespan builds the search index
             session = new_session(app.state.engine, settings, write=True)
@@ -141,25 +155,33 @@ def attempt(site: Site, viewer: str, action: Action, form: dict[str, str] | None
     if action.link:
         answer = client.get(action.target, follow_redirects=False)
         accepted = answer.status_code == 200
-        refused = answer.status_code in REFUSED or (answer.status_code == 303 and answer.headers["location"].startswith("/login"))
+        refused = answer.status_code in REFUSED or (
+            answer.status_code == 303 and answer.headers["location"].startswith("/login")
+        )
     else:
         sent = {**(form or {}), **action.fields, "csrf_token": site.csrf()}
         answer = client.post(action.target, data=sent, follow_redirects=False)
         accepted = answer.status_code == 303
         # A conflict that says its own reason (already asked, already answered) is honest; the
         # edit-conflict sentence for anything but an edit is not.
-        refused = (answer.status_code in REFUSED | action.also_refused
-                   or (answer.status_code == 409 and EDIT_CONFLICT not in answer.text))
+        refused = answer.status_code in REFUSED | action.also_refused or (
+            answer.status_code == 409 and EDIT_CONFLICT not in answer.text
+        )
     return answer.status_code, accepted, None if accepted or refused else _said(answer.text)
 
 
 def _said(text: str) -> str:
-    found = re.search(r'<main[^>]*>(.*?)</main>', text, re.S)
+    found = re.search(r"<main[^>]*>(.*?)</main>", text, re.S)
     return " ".join(re.sub(r"<[^>]+>", " ", found.group(1) if found else text[:500]).split())[:300]
 
 
-def check(site: Site, viewers: list[str], actions: Callable[[], list[Action]], build: Callable[[], None],
-          allowed_gaps: dict[tuple[str, str], str] | None = None) -> None:
+def check(
+    site: Site,
+    viewers: list[str],
+    actions: Callable[[], list[Action]],
+    build: Callable[[], None],
+    allowed_gaps: dict[tuple[str, str], str] | None = None,
+) -> None:
     """For each viewer and action: offered ⇔ accepted; `build` makes a fresh thing after an
     accepted action changed it. `allowed_gaps`: (viewer, action) the service accepts though no
     page offers it (an API-only path), each with why.
@@ -177,7 +199,9 @@ def check(site: Site, viewers: list[str], actions: Callable[[], list[Action]], b
             if accepted:
                 build()
             if bad is not None:
-                wrong.append(f"{viewer}: {action.name} {'offered' if offered else 'not offered'}, answered {status}: {bad}")
+                wrong.append(
+                    f"{viewer}: {action.name} {'offered' if offered else 'not offered'}, answered {status}: {bad}"
+                )
                 continue
             gap = (allowed_gaps or {}).get((viewer, action.name))
             if offered != accepted and not (gap and accepted and not offered):
@@ -207,15 +231,22 @@ class NoteWorld:
             s.execute(sa.update(table).values(created_at=utcnow() - timedelta(days=2)))
         extra: dict[str, Any] = {"visibility": "restricted", "readers": ["rita"]} if self.state == "restricted" else {}
         note = make_note(s, alice, title="Note de la matrice", body="Premier état.", authors=["alice", "cora"], **extra)
-        saved = note_service.save_note(session=s, actor=alice, note_id=note.id,
-                                       data=NoteUpdate(base_revision=note.revision, body="Second état."))
-        note_service.save_note(session=s, actor=alice, note_id=note.id,
-                               data=NoteUpdate(base_revision=saved.revision, authors=["alice", "cora", "ines"]))
+        saved = note_service.save_note(
+            session=s, actor=alice, note_id=note.id, data=NoteUpdate(base_revision=note.revision, body="Second état.")
+        )
+        note_service.save_note(
+            session=s,
+            actor=alice,
+            note_id=note.id,
+            data=NoteUpdate(base_revision=saved.revision, authors=["alice", "cora", "ines"]),
+        )
         invitation = next(inv.id for inv, person in invitations.pending(s, note.id) if person.username == "ines")
         comment = discussion.create(session=s, actor=rita, note_id=note.id, data=CommentCreate(body="Un avis."))
         hidden = discussion.create(session=s, actor=rita, note_id=note.id, data=CommentCreate(body="Un autre avis."))
         discussion.hide(session=s, actor=alice, comment_id=hidden.id, data=CommentHide(reason="Hors sujet"))
-        request = edit_requests.request_edit(session=s, actor=rita, note_id=note.id, data=EditRequestCreate(message="Puis-je ?"))
+        request = edit_requests.request_edit(
+            session=s, actor=rita, note_id=note.id, data=EditRequestCreate(message="Puis-je ?")
+        )
         if self.state == "closed":
             discussion.set_closed(session=s, actor=alice, note_id=note.id, data=DiscussionUpdate(closed=True))
         if self.state == "deleted":
@@ -270,7 +301,9 @@ class CarnetWorld:
     def build(self) -> None:
         s, p = self.site.session, self.site.people
         maud, theo = p["manager"], p["contributor"]
-        carnet = carnets.create(session=s, actor=maud, data=CarnetCreate(title="Carnet de la matrice", visibility=self.state))
+        carnet = carnets.create(
+            session=s, actor=maud, data=CarnetCreate(title="Carnet de la matrice", visibility=self.state)
+        )
         carnets.set_member(session=s, actor=maud, carnet_id=carnet.id, username="theo", role="contributor")
         filing.add(session=s, actor=theo, carnet_id=carnet.id, data=EntryCreate(note_id=self.notes[0]))
         filing.add(session=s, actor=maud, carnet_id=carnet.id, data=EntryCreate(note_id=self.notes[1]))
@@ -303,9 +336,18 @@ class CarnetWorld:
 @pytest.mark.parametrize("state", ["public", "restricted"])
 def test_carnet_and_base_pages_offer_what_their_services_accept(site, state):
     world = CarnetWorld(site, state)
-    check(site, CARNET_VIEWERS, world.actions, world.build, allowed_gaps={
-        ("contributor", "take a contributor off"): "a contributor leaves a carnet through the API only: no page offers it yet",
-    })
+    check(
+        site,
+        CARNET_VIEWERS,
+        world.actions,
+        world.build,
+        allowed_gaps={
+            (
+                "contributor",
+                "take a contributor off",
+            ): "a contributor leaves a carnet through the API only: no page offers it yet",
+        },
+    )
 
 
 # --- communities, memberships and accounts --------------------------------------------------
@@ -338,8 +380,18 @@ class PeopleWorld:
         return [
             Action("add a member", page, f"/communautes/{c}/members", {"username": "mona", "role": "member"}),
             Action("take a member out", page, f"/communautes/{c}/members/carl/remove"),
-            Action("leave the community as its only manager", page, f"/communautes/{c}/members/alice/remove", also_refused=KEEPS_ONE),
-            Action("leave a base as its only manager", f"/b/{b}/edit", f"/b/{b}/managers/maud/remove", also_refused=KEEPS_ONE),
+            Action(
+                "leave the community as its only manager",
+                page,
+                f"/communautes/{c}/members/alice/remove",
+                also_refused=KEEPS_ONE,
+            ),
+            Action(
+                "leave a base as its only manager",
+                f"/b/{b}/edit",
+                f"/b/{b}/managers/maud/remove",
+                also_refused=KEEPS_ONE,
+            ),
             Action("deactivate an account", "/u/bob/", "/u/bob/deactivate"),
         ]
 

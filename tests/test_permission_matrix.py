@@ -39,7 +39,9 @@ def world(app, session):
         "other": make_user(session, "olga", name="Olga", password=None),
     }
     cercle = communities.create(session=session, actor=people["author"], data=CommunityCreate(name="Cercle"))
-    communities.set_member(session=session, actor=people["author"], community_id=cercle.id, **MemberAdd(username="carl").model_dump())
+    communities.set_member(
+        session=session, actor=people["author"], community_id=cercle.id, **MemberAdd(username="carl").model_dump()
+    )
     session.commit()
     # Olga's own words name T only by a label, so any sight of the title is a leak.
     public = make_note(session, people["other"], title="Note publique P", body=f"Voir [[{SECRET_TITLE}|ce document]].")
@@ -51,12 +53,25 @@ def _make_secret(session, world, visibility):
     extra = {"community": world["community"]} if visibility == "community" else {}
     if visibility == "restricted":
         extra["readers"] = ["rita"]
-    secret = make_note(session, alice, title=SECRET_TITLE, body=f"{SECRET_BODY} et [[Note publique P]].",
-                       visibility=visibility, links=[world["public"].id], **extra)
-    note_service.save_note(session=session, actor=alice, note_id=secret.id,
-                             data=NoteUpdate(base_revision=1, body=f"{SECRET_BODY}, revu, et [[Note publique P]]."))
+    secret = make_note(
+        session,
+        alice,
+        title=SECRET_TITLE,
+        body=f"{SECRET_BODY} et [[Note publique P]].",
+        visibility=visibility,
+        links=[world["public"].id],
+        **extra,
+    )
+    note_service.save_note(
+        session=session,
+        actor=alice,
+        note_id=secret.id,
+        data=NoteUpdate(base_revision=1, body=f"{SECRET_BODY}, revu, et [[Note publique P]]."),
+    )
     commenter = world["people"][COMMENTER[visibility]]
-    comment = discussion.create(session=session, actor=commenter, note_id=secret.id, data=CommentCreate(body=COMMENT_BODY))
+    comment = discussion.create(
+        session=session, actor=commenter, note_id=secret.id, data=CommentCreate(body=COMMENT_BODY)
+    )
     session.commit()
     world["comment"] = comment.id
     return secret
@@ -90,9 +105,17 @@ def test_every_read_path_agrees_with_the_policy(app, session, world, visibility,
         return response
 
     # The note itself, its revisions, diffs and requests, as pages and as JSON.
-    for path in (f"/n/{sid}/", f"/n/{sid}/?rev=1", f"/n/{sid}/history", f"/n/{sid}/diff?from=1&to=2",
-                 f"/api/v1/notes/{sid}", f"/api/v1/notes/{sid}/revisions", f"/api/v1/notes/{sid}/revisions/1",
-                 f"/api/v1/notes/{sid}/diff?from=1&to=2", f"/api/v1/notes/{sid}/edit-requests"):
+    for path in (
+        f"/n/{sid}/",
+        f"/n/{sid}/?rev=1",
+        f"/n/{sid}/history",
+        f"/n/{sid}/diff?from=1&to=2",
+        f"/api/v1/notes/{sid}",
+        f"/api/v1/notes/{sid}/revisions",
+        f"/api/v1/notes/{sid}/revisions/1",
+        f"/api/v1/notes/{sid}/diff?from=1&to=2",
+        f"/api/v1/notes/{sid}/edit-requests",
+    ):
         response = page(path)
         if not allowed:
             assert response.status_code == 404, path  # never 403: hidden is missing
@@ -104,7 +127,9 @@ def test_every_read_path_agrees_with_the_policy(app, session, world, visibility,
     assert (re.search(r"\b2 notes\b", home.text) is not None) == allowed
     profile = page("/u/alice/")
     assert ("Notes (1)" in profile.text) == allowed and ("Notes (0)" in profile.text) == (not allowed)
-    assert page(f"/api/v1/notes?community={world['community']}").json()["total"] == (1 if allowed and visibility == "community" else 0)
+    assert page(f"/api/v1/notes?community={world['community']}").json()["total"] == (
+        1 if allowed and visibility == "community" else 0
+    )
     page(f"/communautes/{world['community']}/")
     assert ([x["id"] for x in page("/api/v1/notes/suggest?q=titre-secret").json()] == [sid]) == allowed
     graph = page(f"/api/v1/notes/{pid}/graph?depth=2", authored_elsewhere=True).json()
@@ -140,7 +165,17 @@ def test_every_read_path_agrees_with_the_policy(app, session, world, visibility,
     assert leaks == [], f"{viewer} sees a {visibility} note through {leaks}"
     if allowed:
         shown = {path for path, shows in seen if shows}
-        for path in (f"/n/{sid}/", f"/n/{sid}/?rev=1", f"/n/{sid}/history", f"/api/v1/notes/{sid}",
-                     f"/api/v1/notes/{sid}/revisions/1", "/api/v1/notes", "/", "/u/alice/", f"/n/{pid}/",
-                     f"/api/v1/notes/{sid}/comments", f"/api/v1/comments/{world['comment']}"):
+        for path in (
+            f"/n/{sid}/",
+            f"/n/{sid}/?rev=1",
+            f"/n/{sid}/history",
+            f"/api/v1/notes/{sid}",
+            f"/api/v1/notes/{sid}/revisions/1",
+            "/api/v1/notes",
+            "/",
+            "/u/alice/",
+            f"/n/{pid}/",
+            f"/api/v1/notes/{sid}/comments",
+            f"/api/v1/comments/{world['comment']}",
+        ):
             assert path in shown, f"{viewer} should see the {visibility} note through {path}"

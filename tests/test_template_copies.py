@@ -28,8 +28,10 @@ def test_a_copy_given_back_is_the_template_again_and_a_reshaped_one_is_dropped(p
         fresh = _state(name)
         engine = sa.create_engine(f"{PG_SERVER}/{name}", poolclass=sa.pool.NullPool)
         with engine.begin() as conn:
-            conn.exec_driver_sql("INSERT INTO user_account (username, display_name, password_hash, is_admin, is_active, created_at) "
-                                 "VALUES ('zoe', 'Zoé', 'x', false, true, now())")
+            conn.exec_driver_sql(
+                "INSERT INTO user_account (username, display_name, password_hash, is_admin, is_active, created_at) "
+                "VALUES ('zoe', 'Zoé', 'x', false, true, now())"
+            )
             conn.exec_driver_sql("UPDATE site_identity SET uuid = 'changed'")
             conn.exec_driver_sql("DELETE FROM alembic_version")
         held = engine.connect()  # a connection the test forgot: it does not stop the emptying

@@ -15,7 +15,13 @@ from praxis.services import transfer
 from tests.factories import browser_for, csrf_from, make_note, make_user, page_text, token_for
 
 # A noncharacter, a C0 control, an escape sequence, a C1 control, a noncharacter of another plane.
-BAD = {"a\uffffb": "U+FFFF", "a\x01b": "U+0001", "\x1b[31mrouge": "U+001B", "a\x85b": "U+0085", "a\U0001fffeb": "U+1FFFE"}
+BAD = {
+    "a\uffffb": "U+FFFF",
+    "a\x01b": "U+0001",
+    "\x1b[31mrouge": "U+001B",
+    "a\x85b": "U+0085",
+    "a\U0001fffeb": "U+1FFFE",
+}
 HIDDEN = "Ce texte contient un caractère invisible qui ne peut pas être enregistré"
 
 
@@ -37,12 +43,22 @@ def world(client, session):  # type: ignore[no-untyped-def]
     make_user(session, "bob", name="Bob Tremblay")
     alice_h, bob_h = token_for(client, "alice"), token_for(client, "bob")
     note = make_note(session, alice, title="Note")
-    carnet = client.post("/api/v1/carnets", json={"title": "Carnet", "axes": [{"name": "Thème", "categories": ["Santé"]}]},
-                         headers=alice_h).json()
+    carnet = client.post(
+        "/api/v1/carnets",
+        json={"title": "Carnet", "axes": [{"name": "Thème", "categories": ["Santé"]}]},
+        headers=alice_h,
+    ).json()
     base = client.post("/api/v1/bases", json={"title": "Base"}, headers=alice_h).json()["id"]
     comment = client.post(f"/api/v1/notes/{note.id}/comments", json={"body": "Bonjour"}, headers=bob_h).json()["id"]
-    return {"alice": alice_h, "bob": bob_h, "note": note.id, "carnet": carnet["id"], "axis": carnet["axes"][0]["id"],
-            "base": base, "comment": comment}
+    return {
+        "alice": alice_h,
+        "bob": bob_h,
+        "note": note.id,
+        "carnet": carnet["id"],
+        "axis": carnet["axes"][0]["id"],
+        "base": base,
+        "comment": comment,
+    }
 
 
 def _api_ways(w: dict) -> list[tuple[str, str, str, object]]:
@@ -83,7 +99,12 @@ def _api_ways(w: dict) -> list[tuple[str, str, str, object]]:
         ("alice", "post", "/api/v1/communities", {"name": "ok", "description": "S"}),
         ("alice", "patch", "/api/v1/users/alice", {"display_name": "S"}),
         ("alice", "patch", "/api/v1/users/alice", {"family_name": "S"}),
-        ("", "post", "/api/v1/auth/register", {"username": "zoe", "password": "mot-de-passe-long", "display_name": "S"}),
+        (
+            "",
+            "post",
+            "/api/v1/auth/register",
+            {"username": "zoe", "password": "mot-de-passe-long", "display_name": "S"},
+        ),
     ]
 
 
@@ -108,7 +129,12 @@ def test_every_text_field_of_the_api_refuses_what_xml_cannot_carry(client, world
                 wrong.append((method, path, body, ascii(bad), response.status_code, response.text[:200]))
     assert wrong == []
     # Nothing of it was kept: the feeds still read.
-    for feed in ("/feed.atom", "/u/alice/feed.atom", f"/n/{world['note']}/discussion.atom", f"/c/{world['carnet']}/feed.atom"):
+    for feed in (
+        "/feed.atom",
+        "/u/alice/feed.atom",
+        f"/n/{world['note']}/discussion.atom",
+        f"/c/{world['carnet']}/feed.atom",
+    ):
         assert client.get(feed).status_code == 200, feed
 
 
@@ -133,29 +159,42 @@ def test_every_form_refuses_it_in_french(app, session, client):
         ("/c/", {"title": "ok", "description": "S"}),
         ("/b/", {"title": "S"}),
         ("/communautes/", {"name": "S"}),
-        (f"/n/{note.id}/contact", {"subject": "S", "message": "Bonjour", "name": "Jeanne", "email": "jeanne@exemple.org"}),
+        (
+            f"/n/{note.id}/contact",
+            {"subject": "S", "message": "Bonjour", "name": "Jeanne", "email": "jeanne@exemple.org"},
+        ),
     ]
     wrong = []
     for path, fields in forms:
         for bad in ("a\uffffb", "a\x01b"):
-            response = browser.post(path, data={**{k: bad if v == "S" else v for k, v in fields.items()}, "csrf_token": token},
-                                    follow_redirects=False)
+            response = browser.post(
+                path,
+                data={**{k: bad if v == "S" else v for k, v in fields.items()}, "csrf_token": token},
+                follow_redirects=False,
+            )
             # Small forms without a page of their own answer the error page, which names the field.
-            shown = HIDDEN if not path.endswith(("/axes", "/edit-requests")) else "Certaines données envoyées ne sont pas valides"
+            shown = (
+                HIDDEN
+                if not path.endswith(("/axes", "/edit-requests"))
+                else "Certaines données envoyées ne sont pas valides"
+            )
             if response.status_code != 422 or shown not in page_text(response.text):
                 wrong.append((path, fields, ascii(bad), response.status_code))
     assert wrong == []
     assert client.get("/feed.atom").status_code == 200
 
 
-@pytest.mark.parametrize(("front", "body", "field"), [
-    ("title: \"a\\uFFFFb\"\nauthors: [Aline Poirier]\n", "corps", "title"),
-    ("title: T\nauthors: [Aline Poirier]\n", "corps\x01", "body"),
-    ("title: T\nauthors: [\"Aline\\x1B[31mPoirier\"]\n", "corps", "authors"),
-    ("title: T\nauthors: [\"Aline\\x85Poirier\"]\n", "corps", "authors"),  # U+0085 counts as a space to str.split
-    ("title: T\nauthors: [{username: aline, name: \"Aline\\uFFFEPoirier\"}]\n", "corps", "authors"),
-    ("title: T\nkind: term\nsynonyms: [\"a\\x85b\"]\nauthors: [A]\n", "corps", "synonyms"),
-])
+@pytest.mark.parametrize(
+    ("front", "body", "field"),
+    [
+        ('title: "a\\uFFFFb"\nauthors: [Aline Poirier]\n', "corps", "title"),
+        ("title: T\nauthors: [Aline Poirier]\n", "corps\x01", "body"),
+        ('title: T\nauthors: ["Aline\\x1B[31mPoirier"]\n', "corps", "authors"),
+        ('title: T\nauthors: ["Aline\\x85Poirier"]\n', "corps", "authors"),  # U+0085 counts as a space to str.split
+        ('title: T\nauthors: [{username: aline, name: "Aline\\uFFFEPoirier"}]\n', "corps", "authors"),
+        ('title: T\nkind: term\nsynonyms: ["a\\x85b"]\nauthors: [A]\n', "corps", "synonyms"),
+    ],
+)
 def test_import_refuses_it_naming_the_file_and_the_field(session, tmp_path: Path, front, body, field):
     note = tmp_path / "note.md"
     note.write_text(f"---\n{front}---\n{body}\n", encoding="utf-8")
@@ -167,7 +206,10 @@ def test_import_refuses_it_naming_the_file_and_the_field(session, tmp_path: Path
 def test_import_of_a_carnet_refuses_it_too(session, tmp_path: Path):
     carnet = tmp_path / "carnets" / "veille.md"
     carnet.parent.mkdir()
-    carnet.write_text("---\nid: veille01\nkind: carnet\ntitle: \"Veille\\uFFFF\"\nmanagers: [Aline Poirier]\n---\nDescription\n", encoding="utf-8")
+    carnet.write_text(
+        '---\nid: veille01\nkind: carnet\ntitle: "Veille\\uFFFF"\nmanagers: [Aline Poirier]\n---\nDescription\n',
+        encoding="utf-8",
+    )
     with pytest.raises(Invalid) as err:
         transfer.import_path(session=session, path=tmp_path)
     assert "veille.md" in err.value.message and "title" in err.value.message
@@ -181,7 +223,9 @@ def test_an_export_of_text_stored_before_the_rule_imports_again(session, setting
 
     alice = make_user(session, "alice", name="Alice Rivard", password=None)
     note = make_note(session, alice, title="Chantier", body="Un chantier.")
-    session.execute(sa.update(Note).where(Note.id == note.id).values(title="Chan\ufffftier", body="Un \x01chantier\x1b."))
+    session.execute(
+        sa.update(Note).where(Note.id == note.id).values(title="Chan\ufffftier", body="Un \x01chantier\x1b.")
+    )
     session.execute(sa.update(User).where(User.username == "alice").values(display_name="Alice\x0c Rivard"))
     session.commit()
     transfer.export_path(session=session, path=tmp_path / "export", actor=None)

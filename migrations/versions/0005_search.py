@@ -13,8 +13,8 @@ from alembic import op
 
 import praxis.models
 
-revision = '0005'
-down_revision = '0004'
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
@@ -38,11 +38,12 @@ POSTGRES_DOWN = [
 
 
 def upgrade() -> None:
-    op.create_table('search_queue',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('note_id', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
-    sa.Column('queued_at', praxis.models.UTCDateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id')
+    op.create_table(
+        "search_queue",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("note_id", sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
+        sa.Column("queued_at", praxis.models.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
     )
     if op.get_bind().dialect.name == "postgresql":
         for statement in POSTGRES_UP:
@@ -54,4 +55,4 @@ def downgrade() -> None:
         op.execute("DROP SCHEMA IF EXISTS praxis_search CASCADE")
         for statement in POSTGRES_DOWN:
             op.execute(statement)
-    op.drop_table('search_queue')
+    op.drop_table("search_queue")

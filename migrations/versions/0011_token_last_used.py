@@ -14,21 +14,26 @@ from alembic import op
 
 import praxis.models
 
-revision = '0011'
-down_revision = '0010'
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('auth_token') as batch_op:
-        batch_op.add_column(sa.Column('last_used_at', praxis.models.UTCDateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("auth_token") as batch_op:
+        batch_op.add_column(sa.Column("last_used_at", praxis.models.UTCDateTime(timezone=True), nullable=True))
     # Tokens issued when they never expired get the default lifetime from today, so none stops at once.
-    token = sa.table('auth_token', sa.column('kind', sa.String), sa.column('expires_at', praxis.models.UTCDateTime(timezone=True)))
-    op.execute(token.update().where(token.c.kind == 'api', token.c.expires_at.is_(None))
-               .values(expires_at=datetime.now(UTC) + timedelta(days=365)))
+    token = sa.table(
+        "auth_token", sa.column("kind", sa.String), sa.column("expires_at", praxis.models.UTCDateTime(timezone=True))
+    )
+    op.execute(
+        token.update()
+        .where(token.c.kind == "api", token.c.expires_at.is_(None))
+        .values(expires_at=datetime.now(UTC) + timedelta(days=365))
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('auth_token') as batch_op:
-        batch_op.drop_column('last_used_at')
+    with op.batch_alter_table("auth_token") as batch_op:
+        batch_op.drop_column("last_used_at")

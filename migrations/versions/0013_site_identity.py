@@ -13,21 +13,22 @@ import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-revision = '0013'
-down_revision = '0012'
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    table = op.create_table('site_identity',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('uuid', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
-    sa.PrimaryKeyConstraint('id')
+    table = op.create_table(
+        "site_identity",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("uuid", sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
     )
     # A site upgraded to this revision gets its identity here; its feed ids change this once.
-    op.bulk_insert(table, [{'id': 1, 'uuid': str(uuid.uuid4())}])
+    op.bulk_insert(table, [{"id": 1, "uuid": str(uuid.uuid4())}])
 
 
 def downgrade() -> None:
-    op.drop_table('site_identity')
+    op.drop_table("site_identity")

@@ -21,8 +21,8 @@ from alembic import op
 
 import praxis.models
 
-revision = '0014'
-down_revision = '0013'
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
@@ -31,9 +31,13 @@ SLACK = 60  # seconds between the expiry computed at issue and the row's creatio
 
 
 def _token_table() -> sa.TableClause:
-    return sa.table('auth_token', sa.column('id', sa.Integer), sa.column('kind', sa.String),
-                    sa.column('created_at', praxis.models.UTCDateTime(timezone=True)),
-                    sa.column('expires_at', praxis.models.UTCDateTime(timezone=True)))
+    return sa.table(
+        "auth_token",
+        sa.column("id", sa.Integer),
+        sa.column("kind", sa.String),
+        sa.column("created_at", praxis.models.UTCDateTime(timezone=True)),
+        sa.column("expires_at", praxis.models.UTCDateTime(timezone=True)),
+    )
 
 
 def _lifetime() -> timedelta:
@@ -41,6 +45,7 @@ def _lifetime() -> timedelta:
     settings = config.attributes.get("settings") if config else None
     if settings is None:  # the command line: the site's settings are its environment
         from praxis.config import Settings
+
         settings = Settings()
     return timedelta(days=settings.api_token_days)
 
@@ -48,17 +53,23 @@ def _lifetime() -> timedelta:
 def upgrade() -> None:
     token = _token_table()
     conn = op.get_bind()
-    rows = conn.execute(sa.select(token.c.id, token.c.created_at, token.c.expires_at)
-                        .where(token.c.kind == 'api', token.c.expires_at.is_not(None))).all()
-    stamped = [(token_id, expires) for token_id, created, expires in rows
-               if SLACK < (expires - created).total_seconds() % DAY < DAY - SLACK]  # 0011's: expiries began, plus a year
+    rows = conn.execute(
+        sa.select(token.c.id, token.c.created_at, token.c.expires_at).where(
+            token.c.kind == "api", token.c.expires_at.is_not(None)
+        )
+    ).all()
+    stamped = [
+        (token_id, expires)
+        for token_id, created, expires in rows
+        if SLACK < (expires - created).total_seconds() % DAY < DAY - SLACK
+    ]  # 0011's: expiries began, plus a year
     lifetime = _lifetime() if stamped else timedelta(0)
     moved: dict[datetime, list[int]] = {}
     for token_id, expires in stamped:
         moved.setdefault(expires - timedelta(days=365) + lifetime, []).append(token_id)
     for expires, ids in moved.items():
         for start in range(0, len(ids), 500):
-            conn.execute(token.update().where(token.c.id.in_(ids[start:start + 500])).values(expires_at=expires))
+            conn.execute(token.update().where(token.c.id.in_(ids[start : start + 500])).values(expires_at=expires))
 
 
 def downgrade() -> None:

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = '0015'
-down_revision = '0014'
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index('ix_author_invitation_sender_created', 'author_invitation', ['invited_by_id', 'created_at'], unique=False)
+    op.create_index(
+        "ix_author_invitation_sender_created", "author_invitation", ["invited_by_id", "created_at"], unique=False
+    )
 
 
 def downgrade() -> None:
-    op.drop_index('ix_author_invitation_sender_created', table_name='author_invitation')
+    op.drop_index("ix_author_invitation_sender_created", table_name="author_invitation")

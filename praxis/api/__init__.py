@@ -21,7 +21,20 @@ from praxis.api import (
 
 router = APIRouter()
 v1 = APIRouter(prefix="/api/v1")
-for module in (auth, users, notes, files, discussion, inbox, carnets, bases, edit_requests, invitations, communities, search):
+for module in (
+    auth,
+    users,
+    notes,
+    files,
+    discussion,
+    inbox,
+    carnets,
+    bases,
+    edit_requests,
+    invitations,
+    communities,
+    search,
+):
     v1.include_router(module.router)
 router.include_router(v1)
 router.include_router(health.router)

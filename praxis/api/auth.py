@@ -23,7 +23,9 @@ def register(data: RegisterRequest, session: SessionDep, actor: ActorDep) -> Use
 def create_token(data: TokenRequest, request: Request, session: SessionDep) -> TokenRead:
     """Exchange a username and password for a bearer token (stored hashed, revocable, expiring
     after PRAXIS_API_TOKEN_DAYS)."""
-    user = accounts.sign_in(session=session, username=data.username, password=data.password, address=client_address(request))
+    user = accounts.sign_in(
+        session=session, username=data.username, password=data.password, address=client_address(request)
+    )
     return tokens.issue_api_token(session=session, user=user, name=data.name)
 
 
@@ -43,7 +45,9 @@ def my_tokens(session: SessionDep, actor: UserDep) -> TokenList:
 
 
 @router.delete("/me/tokens/{token_id}", status_code=204)
-def revoke_my_token(token_id: Annotated[int, Path(ge=1, le=2**31 - 1)], session: SessionDep, actor: UserDep) -> Response:
+def revoke_my_token(
+    token_id: Annotated[int, Path(ge=1, le=2**31 - 1)], session: SessionDep, actor: UserDep
+) -> Response:
     """Revoke one of one's API tokens."""
     tokens.revoke_api_token(session=session, actor=actor, token_id=token_id)
     return Response(status_code=204)
@@ -58,7 +62,10 @@ def me(session: SessionDep, actor: UserDep) -> UserRead:
 def change_password(data: PasswordChange, request: Request, session: SessionDep, actor: UserDep) -> Response:
     """Change one's password; every other session and token is revoked."""
     accounts.change_password(
-        session=session, actor=actor, current=data.current_password, new=data.new_password,
+        session=session,
+        actor=actor,
+        current=data.current_password,
+        new=data.new_password,
         keep_token=bearer_token(request) or session_token(request),
     )
     return Response(status_code=204)

@@ -74,6 +74,8 @@ def remove_manager(base_id: str, username: str, session: SessionDep, actor: Acto
 
 
 @router.get("/{base_id}/citation", response_model=CitationRead)
-def citation(base_id: str, query: Annotated[CitationQuery, Query()], session: SessionDep, actor: ActorDep) -> CitationRead:
+def citation(
+    base_id: str, query: Annotated[CitationQuery, Query()], session: SessionDep, actor: ActorDep
+) -> CitationRead:
     """ "Pour citer cette base", with its managers as authors."""
     return citations.for_base(session=session, actor=actor, base_id=base_id, query=query)

@@ -38,8 +38,10 @@ def create(data: CarnetCreate, session: SessionDep, actor: UserDep, response: Re
 
 @router.get("", response_model=CarnetPage)
 def list_carnets(
-    session: SessionDep, actor: ActorDep,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1, per_page: Annotated[int, Query(ge=1, le=100)] = 50,
+    session: SessionDep,
+    actor: ActorDep,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> CarnetPage:
     return carnets.list_carnets(session=session, actor=actor, page=page, per_page=per_page)
 
@@ -108,15 +110,21 @@ def add_category(carnet_id: str, axis_id: AxisId, data: NameChange, session: Ses
 
 
 @router.patch("/{carnet_id}/categories/{name}", response_model=CarnetRead)
-def rename_category(carnet_id: str, name: CategoryName, data: NameChange, session: SessionDep, actor: ActorDep) -> CarnetRead:
+def rename_category(
+    carnet_id: str, name: CategoryName, data: NameChange, session: SessionDep, actor: ActorDep
+) -> CarnetRead:
     """Rename a category: every note filed under it reads the new name."""
     return carnets.rename_category(session=session, actor=actor, carnet_id=carnet_id, name=name, new_name=data.name)
 
 
 @router.delete("/{carnet_id}/categories/{name}", status_code=204)
 def delete_category(
-    carnet_id: str, name: CategoryName, session: SessionDep, actor: ActorDep,
-    notes: Literal["uncategorise", "move", "remove"] | None = None, to: Annotated[CategoryName | None, Query()] = None,
+    carnet_id: str,
+    name: CategoryName,
+    session: SessionDep,
+    actor: ActorDep,
+    notes: Literal["uncategorise", "move", "remove"] | None = None,
+    to: Annotated[CategoryName | None, Query()] = None,
 ) -> Response:
     """Delete a category. When notes are filed under it, `notes` says what becomes of them:
     `uncategorise`, `move` (to another category of the same list, `to`) or `remove` from the carnet."""
@@ -148,6 +156,8 @@ def remove_note(carnet_id: str, note_id: str, session: SessionDep, actor: ActorD
 
 
 @router.get("/{carnet_id}/citation", response_model=CitationRead)
-def citation(carnet_id: str, query: Annotated[CitationQuery, Query()], session: SessionDep, actor: ActorDep) -> CitationRead:
+def citation(
+    carnet_id: str, query: Annotated[CitationQuery, Query()], session: SessionDep, actor: ActorDep
+) -> CitationRead:
     """ "Pour citer ce carnet", with its managers as authors."""
     return citations.for_carnet(session=session, actor=actor, carnet_id=carnet_id, query=query)

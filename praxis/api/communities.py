@@ -26,7 +26,9 @@ def read(community_id: str, session: SessionDep, actor: ActorDep) -> CommunityRe
 
 @router.post("/{community_id}/members", response_model=CommunityRead, status_code=201)
 def add_member(community_id: str, data: MemberAdd, session: SessionDep, actor: ActorDep) -> CommunityRead:
-    return communities.set_member(session=session, actor=actor, community_id=community_id, username=data.username, role=data.role)
+    return communities.set_member(
+        session=session, actor=actor, community_id=community_id, username=data.username, role=data.role
+    )
 
 
 @router.delete("/{community_id}/members/{username}", status_code=204)

@@ -36,8 +36,10 @@ _PAGE = """<!doctype html>
 @router.get("/docs")
 def docs(request: Request) -> HTMLResponse:
     """Swagger UI over /openapi.json."""
-    return HTMLResponse(_PAGE.format(
-        title=html.escape(f"{request.app.title} — API"),  # the site name is put in the page as text
-        assets=ASSETS,
-        openapi=html.escape(request.app.openapi_url),
-    ))
+    return HTMLResponse(
+        _PAGE.format(
+            title=html.escape(f"{request.app.title} — API"),  # the site name is put in the page as text
+            assets=ASSETS,
+            openapi=html.escape(request.app.openapi_url),
+        )
+    )

@@ -10,7 +10,9 @@ router = APIRouter(tags=["edit requests"])
 
 
 @router.post("/notes/{note_id}/edit-requests", response_model=EditRequestRead, status_code=201)
-def request_edit(note_id: str, session: SessionDep, actor: UserDep, data: EditRequestCreate | None = None) -> EditRequestRead:
+def request_edit(
+    note_id: str, session: SessionDep, actor: UserDep, data: EditRequestCreate | None = None
+) -> EditRequestRead:
     return edit_requests.request_edit(session=session, actor=actor, note_id=note_id, data=data or EditRequestCreate())
 
 

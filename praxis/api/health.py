@@ -14,8 +14,15 @@ def healthz() -> dict:
     return {"status": "ok"}
 
 
-@router.get("/readyz", responses={503: {"description": "The database or the search index does not answer.",
-                                         "content": {"application/json": {"schema": {"type": "object"}}}}})
+@router.get(
+    "/readyz",
+    responses={
+        503: {
+            "description": "The database or the search index does not answer.",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    },
+)
 def readyz(request: Request) -> JSONResponse:
     """The database answers, and the search index exists, is current and answers."""
     try:

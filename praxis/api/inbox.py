@@ -20,8 +20,12 @@ router = APIRouter(tags=["inbox"])
 
 
 @router.get("/me/notifications", response_model=NotificationPage)
-def list_notifications(session: SessionDep, actor: ActorDep, page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-                       per_page: Annotated[int, Query(ge=1, le=100)] = 30) -> NotificationPage:
+def list_notifications(
+    session: SessionDep,
+    actor: ActorDep,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 30,
+) -> NotificationPage:
     """What happened that concerns me, newest first, with the number still unread."""
     return notifications.inbox(session=session, actor=actor, page=page, per_page=per_page)
 
@@ -60,7 +64,9 @@ def reply(message_id: str, data: MessageReply, session: SessionDep, actor: Actor
 
 
 @router.post("/notes/{note_id}/contact", status_code=202, responses=errors(429), openapi_extra=VISITORS_TOO)
-def contact(note_id: str, data: ContactCreate, request: Request, session: SessionDep, actor: ActorDep) -> dict[str, str]:
+def contact(
+    note_id: str, data: ContactCreate, request: Request, session: SessionDep, actor: ActorDep
+) -> dict[str, str]:
     """Write to the note's authors (202: accepted for their inboxes); visitors give `name` and `email`."""
     messages.contact(session=session, actor=actor, note_id=note_id, data=data, address=client_address(request))
     return {"status": "accepted"}

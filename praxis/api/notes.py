@@ -31,8 +31,10 @@ from praxis.vocab import Kind
 
 router = APIRouter(prefix="/notes", tags=["notes"])
 
-STALE_SAVE = ("`base_revision` is not the note's current revision: nothing was overwritten; the answer holds "
-              "the current revision and the note as it now reads, to merge with.")
+STALE_SAVE = (
+    "`base_revision` is not the note's current revision: nothing was overwritten; the answer holds "
+    "the current revision and the note as it now reads, to merge with."
+)
 
 
 @router.post("", response_model=NoteRead, status_code=201, responses=errors(429))
@@ -49,7 +51,8 @@ def list_notes(query: Annotated[NoteQuery, Query()], session: SessionDep, actor:
 
 @router.get("/suggest", response_model=list[Suggestion])
 def suggest(
-    session: SessionDep, actor: ActorDep,
+    session: SessionDep,
+    actor: ActorDep,
     q: Annotated[str, Query(max_length=300)] = "",
     kind: Kind | None = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
@@ -70,7 +73,11 @@ def get_note(note_id: str, session: SessionDep, actor: ActorDep) -> NoteRead:
     return note_service.get_note(session=session, actor=actor, note_id=note_id)
 
 
-@router.patch("/{note_id}", response_model=NoteRead, responses={409: {"description": STALE_SAVE, "model": StaleSave}, **errors(429)})
+@router.patch(
+    "/{note_id}",
+    response_model=NoteRead,
+    responses={409: {"description": STALE_SAVE, "model": StaleSave}, **errors(429)},
+)
 @writes_late  # save_note takes the write lock once it has rendered the change
 def update_note(note_id: str, data: NoteUpdate, session: SessionDep, actor: ActorDep) -> NoteRead:
     return note_service.save_note(session=session, actor=actor, note_id=note_id, data=data)
@@ -88,7 +95,9 @@ def list_revisions(note_id: str, session: SessionDep, actor: ActorDep) -> list[R
 
 
 @router.get("/{note_id}/revisions/{number}", response_model=RevisionRead)
-def get_revision(note_id: str, number: Annotated[RevisionNumber, Path()], session: SessionDep, actor: ActorDep) -> RevisionRead:
+def get_revision(
+    note_id: str, number: Annotated[RevisionNumber, Path()], session: SessionDep, actor: ActorDep
+) -> RevisionRead:
     return revision_service.get_revision(session=session, actor=actor, note_id=note_id, number=number)
 
 
@@ -104,7 +113,9 @@ def diff(
 
 
 @router.get("/{note_id}/citation", response_model=CitationRead)
-def citation(note_id: str, query: Annotated[CitationQuery, Query()], session: SessionDep, actor: ActorDep) -> CitationRead:
+def citation(
+    note_id: str, query: Annotated[CitationQuery, Query()], session: SessionDep, actor: ActorDep
+) -> CitationRead:
     """ "Pour citer cette note": the note (or revision `rev`) in a style, as read today or on `accessed`."""
     return citations.for_note(session=session, actor=actor, note_id=note_id, query=query)
 
@@ -117,7 +128,11 @@ def graph(note_id: str, session: SessionDep, actor: ActorDep, depth: Annotated[i
 
 @router.post("/{note_id}/revisions/{number}/restore", response_model=NoteRead, responses=errors(429))
 def restore(
-    note_id: str, number: Annotated[RevisionNumber, Path()], session: SessionDep, actor: ActorDep, data: RestoreRequest | None = None
+    note_id: str,
+    number: Annotated[RevisionNumber, Path()],
+    session: SessionDep,
+    actor: ActorDep,
+    data: RestoreRequest | None = None,
 ) -> NoteRead:
     return revision_service.restore_revision(
         session=session, actor=actor, note_id=note_id, number=number, summary=data.summary if data else None

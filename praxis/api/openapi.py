@@ -57,11 +57,18 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 SECURITY_SCHEMES = {
-    "bearer": {"type": "http", "scheme": "bearer",
-               "description": "A token from POST /api/v1/auth/token, as `Authorization: Bearer TOKEN`."},
-    "session": {"type": "apiKey", "in": "cookie", "name": SESSION_COOKIE,
-                "description": "The browser's session cookie, set by signing in on the site; writes made with it "
-                               "must come from the site's own pages (Origin)."},
+    "bearer": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A token from POST /api/v1/auth/token, as `Authorization: Bearer TOKEN`.",
+    },
+    "session": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": SESSION_COOKIE,
+        "description": "The browser's session cookie, set by signing in on the site; writes made with it "
+        "must come from the site's own pages (Origin).",
+    },
 }
 SIGNED_IN: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]
 OPTIONAL = [*SIGNED_IN, {}]  # `{}`: anonymous callers are answered too, with what is public

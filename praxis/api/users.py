@@ -14,8 +14,10 @@ router = APIRouter(prefix="/users", tags=["users"])
 
 @router.get("/suggest", response_model=list[UserSuggestion])
 def suggest(
-    session: SessionDep, actor: UserDep,
-    q: Annotated[str, Query(max_length=100)] = "", limit: Annotated[int, Query(ge=1, le=20)] = 10,
+    session: SessionDep,
+    actor: UserDep,
+    q: Annotated[str, Query(max_length=100)] = "",
+    limit: Annotated[int, Query(ge=1, le=20)] = 10,
 ) -> list[UserSuggestion]:
     """People whose username or name starts with `q`, for the editor's authors field (signed-in people)."""
     return accounts.suggest_people(session=session, actor=actor, q=q, limit=limit)
@@ -32,15 +34,21 @@ def profile(username: str, session: SessionDep, actor: ActorDep) -> UserRead:
 @router.patch("/{username}", response_model=UserRead)
 def update(username: str, data: ProfileUpdate, session: SessionDep, actor: ActorDep) -> UserRead:
     """Change a display name and how citations name the person (themselves, or an admin)."""
-    return accounts.user_read(session, accounts.update_profile(session=session, actor=actor, username=username, data=data))
+    return accounts.user_read(
+        session, accounts.update_profile(session=session, actor=actor, username=username, data=data)
+    )
 
 
 @router.post("/{username}/deactivate", response_model=UserRead)
 def deactivate(username: str, session: SessionDep, actor: ActorDep) -> UserRead:
     """Deactivate an account: its sessions and tokens stop working at once (admins)."""
-    return accounts.user_read(session, accounts.set_active(session=session, actor=actor, username=username, active=False))
+    return accounts.user_read(
+        session, accounts.set_active(session=session, actor=actor, username=username, active=False)
+    )
 
 
 @router.post("/{username}/activate", response_model=UserRead)
 def activate(username: str, session: SessionDep, actor: ActorDep) -> UserRead:
-    return accounts.user_read(session, accounts.set_active(session=session, actor=actor, username=username, active=True))
+    return accounts.user_read(
+        session, accounts.set_active(session=session, actor=actor, username=username, active=True)
+    )

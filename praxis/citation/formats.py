@@ -18,8 +18,16 @@ LANGUAGE_NAMES = {"fr": "french", "en": "english"}
 _BIBTEX_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # LaTeX's special characters, escaped so that any title or name compiles as written.
 _LATEX = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-    "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
 }
 _LATEX_RE = re.compile("|".join(re.escape(c) for c in _LATEX))
 
@@ -151,7 +159,13 @@ def csl_item(work: Work, accessed: date) -> dict[str, Any]:
 
 
 def csl_json(work: Work, lang: str, accessed: date) -> tuple[str, str]:
-    return json.dumps([csl_item(work, accessed)], ensure_ascii=False, indent=2) + "\n", "application/vnd.citationstyles.csl+json"
+    return json.dumps(
+        [csl_item(work, accessed)], ensure_ascii=False, indent=2
+    ) + "\n", "application/vnd.citationstyles.csl+json"
 
 
-RENDERERS: dict[str, Callable[[Work, str, date], tuple[str, str]]] = {"bibtex": bibtex, "ris": ris, "csl-json": csl_json}
+RENDERERS: dict[str, Callable[[Work, str, date], tuple[str, str]]] = {
+    "bibtex": bibtex,
+    "ris": ris,
+    "csl-json": csl_json,
+}

@@ -20,8 +20,11 @@ def meta_tags(work: Work) -> list[tuple[str, str]]:
     if work.published:
         tags.append(("DC.date", work.published.isoformat()))
     tags += [
-        ("DC.identifier", work.url), ("DC.language", work.language), ("DC.publisher", work.site_name),
-        ("DC.type", "Text"), ("DC.format", "text/html"),
+        ("DC.identifier", work.url),
+        ("DC.language", work.language),
+        ("DC.publisher", work.site_name),
+        ("DC.type", "Text"),
+        ("DC.format", "text/html"),
     ]
     if work.licence:
         tags.append(("DC.rights", work.licence))

@@ -94,7 +94,7 @@ def quoted(title: str, lang: str) -> str:
     body = inner.rstrip("’")
     if not _ends_sentence(body):
         body += "."
-    return f"“{body}{inner[len(inner.rstrip('’')):]}”"
+    return f"“{body}{inner[len(inner.rstrip('’')) :]}”"
 
 
 def series(items: Sequence[str], conjunction: str, *, serial_comma: bool) -> str:
@@ -118,7 +118,7 @@ def _accessed(lang: str, written: str) -> str:
 def _italic_title(rich: Rich, title: str) -> Rich:
     """The title in italics, then the period that closes it (in roman)."""
     title = title.rstrip()
-    return rich.add(title, "i").add(closed(title)[len(title):])
+    return rich.add(title, "i").add(closed(title)[len(title) :])
 
 
 def _site_is_author(work: Work) -> bool:

@@ -61,7 +61,9 @@ def unreadable(kind: FileType) -> Invalid:
     return Invalid(
         f"This file begins like a {kind.format} image but cannot be read: it may be incomplete or damaged.",
         field="file",
-        text=N_("Ce fichier commence comme une image %(format)s mais ne peut pas être lu : il est peut-être incomplet ou abîmé."),
+        text=N_(
+            "Ce fichier commence comme une image %(format)s mais ne peut pas être lu : il est peut-être incomplet ou abîmé."
+        ),
         params={"format": kind.format},
     )
 
@@ -78,7 +80,9 @@ def _too_many_pixels(width: int | None = None, height: int | None = None) -> Too
     return TooLarge(
         f"This image is too large{size}: an image may have at most {MAX_PIXELS // 1_000_000} million pixels.",
         field="file",
-        text=N_("Cette image est trop grande%(size)s : une image peut compter au plus %(millions)s millions de pixels."),
+        text=N_(
+            "Cette image est trop grande%(size)s : une image peut compter au plus %(millions)s millions de pixels."
+        ),
         params={"size": size, "millions": MAX_PIXELS // 1_000_000},
     )
 

@@ -64,7 +64,8 @@ def _jpeg(path: Path, data: bytes) -> bytes | None:
     with Image.open(path, formats=["JPEG"]) as img:
         turned = _oriented(img)
         clean = (
-            turned is None and isinstance(img, JpegImagePlugin.JpegImageFile)
+            turned is None
+            and isinstance(img, JpegImagePlugin.JpegImageFile)
             and img.format == "JPEG"  # an MPO carries more images, each with its EXIF
             and "comment" not in img.info
             and all(any(marker == m and body.startswith(p) for m, p in _JPEG_KEPT) for marker, body in img.applist)
@@ -97,8 +98,22 @@ def _jpeg(path: Path, data: bytes) -> bytes | None:
 # Ancillary chunks that change how the image looks (colour, transparency, density, animation);
 # text (tEXt, zTXt, iTXt: XMP among them), eXIf, tIME and any private chunk go. Critical chunks
 # (an upper-case first letter) all stay: without them the image is not the same image.
-_PNG_KEPT = {b"tRNS", b"cHRM", b"gAMA", b"iCCP", b"sBIT", b"sRGB", b"cICP", b"mDCV", b"cLLI", b"bKGD", b"pHYs",
-             b"acTL", b"fcTL", b"fdAT"}
+_PNG_KEPT = {
+    b"tRNS",
+    b"cHRM",
+    b"gAMA",
+    b"iCCP",
+    b"sBIT",
+    b"sRGB",
+    b"cICP",
+    b"mDCV",
+    b"cLLI",
+    b"bKGD",
+    b"pHYs",
+    b"acTL",
+    b"fcTL",
+    b"fdAT",
+}
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -117,8 +132,8 @@ def _png(path: Path, data: bytes) -> bytes:
     while at < len(data):
         if at + 12 > len(data):
             raise ValueError("truncated PNG chunk")
-        (length,) = struct.unpack(">I", data[at:at + 4])
-        kind, end = data[at + 4:at + 8], at + 12 + length
+        (length,) = struct.unpack(">I", data[at : at + 4])
+        kind, end = data[at + 4 : at + 8], at + 12 + length
         if end > len(data):
             raise ValueError("truncated PNG chunk")
         if kind[:1].isupper() or kind in _PNG_KEPT:
@@ -162,10 +177,10 @@ def _riff_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
     end = min(len(data), 8 + struct.unpack("<I", data[4:8])[0])
     chunks, at = [], 12
     while at + 8 <= end:
-        kind, (length,) = data[at:at + 4], struct.unpack("<I", data[at + 4:at + 8])
+        kind, (length,) = data[at : at + 4], struct.unpack("<I", data[at + 4 : at + 8])
         if at + 8 + length > end:
             raise ValueError("truncated WebP chunk")
-        chunks.append((kind, data[at + 8:at + 8 + length]))
+        chunks.append((kind, data[at + 8 : at + 8 + length]))
         at += 8 + length + (length % 2)
     return chunks
 
@@ -191,7 +206,7 @@ def _gif(data: bytes) -> bytes:
             return b"".join(kept)
         if block == 0x21:  # an extension: its label, then sub-blocks
             label, end = data[at + 1], _sub_blocks(data, at + 2)
-            keep = label not in (0xFE, 0xFF) or (label == 0xFF and data[at + 3:at + 14] in _GIF_APPLICATIONS)
+            keep = label not in (0xFE, 0xFF) or (label == 0xFF and data[at + 3 : at + 14] in _GIF_APPLICATIONS)
         elif block == 0x2C:  # an image: its descriptor, its local colour table, then the pixels
             if at + 10 > len(data):
                 raise ValueError("truncated GIF image")

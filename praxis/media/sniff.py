@@ -68,8 +68,31 @@ MP4 = _t("video/mp4", "video", "MP4", "mp4", "m4v")
 WEBM = _t("video/webm", "video", "WebM", "webm")
 OGV = _t("video/ogg", "video", "Ogg", "ogv")
 
-ACCEPTED = (PNG, JPEG, GIF, WEBP, PDF, ODT, ODS, ODP, DOCX, XLSX, PPTX, TEXT, MARKDOWN, CSV,
-            MP3, OGG_AUDIO, OPUS, WAV, FLAC, M4A, MP4, WEBM, OGV)
+ACCEPTED = (
+    PNG,
+    JPEG,
+    GIF,
+    WEBP,
+    PDF,
+    ODT,
+    ODS,
+    ODP,
+    DOCX,
+    XLSX,
+    PPTX,
+    TEXT,
+    MARKDOWN,
+    CSV,
+    MP3,
+    OGG_AUDIO,
+    OPUS,
+    WAV,
+    FLAC,
+    M4A,
+    MP4,
+    WEBM,
+    OGV,
+)
 IMAGES = (PNG, JPEG, GIF, WEBP)
 
 ACCEPTED_SUMMARY = N_(
@@ -83,7 +106,9 @@ _OOXML = {
     "spreadsheetml.sheet.main+xml": XLSX,
     "presentationml.presentation.main+xml": PPTX,
 }
-_OOXML_MAIN = re.compile(rb'ContentType="application/vnd\.openxmlformats-officedocument\.([a-z]+ml\.[a-z]+\.main\+xml)"')
+_OOXML_MAIN = re.compile(
+    rb'ContentType="application/vnd\.openxmlformats-officedocument\.([a-z]+ml\.[a-z]+\.main\+xml)"'
+)
 _SMALL_ENTRY = 1_000_000  # a zip's `mimetype` or `[Content_Types].xml` is a few kilobytes
 
 
@@ -102,7 +127,8 @@ def _refuse(label: str, media_type: str) -> UnsupportedType:
     return UnsupportedType(
         f"This type of file is not accepted ({media_type}).",
         text=N_("Ce type de fichier n'est pas accepté : %(label)s (%(type)s). Sont acceptés : %(accepted)s."),
-        params={"label": label, "type": media_type, "accepted": ACCEPTED_SUMMARY}, labels=("label", "accepted"),
+        params={"label": label, "type": media_type, "accepted": ACCEPTED_SUMMARY},
+        labels=("label", "accepted"),
         media_type=media_type,
     )
 
@@ -120,7 +146,11 @@ _REFUSED_MAGIC = (
     (b"\x1f\x8b", N_("archive gzip"), "application/gzip"),
     (b"BZh", N_("archive bzip2"), "application/x-bzip2"),
     (b"\xfd7zXZ\x00", N_("archive xz"), "application/x-xz"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", N_("document Office d'ancien format (doc, xls, ppt)"), "application/x-ole-storage"),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        N_("document Office d'ancien format (doc, xls, ppt)"),
+        "application/x-ole-storage",
+    ),
     (b"{\\rtf", N_("document RTF"), "application/rtf"),
     (b"%!PS", N_("document PostScript"), "application/postscript"),
     (b"SQLite format 3\x00", N_("base de données SQLite"), "application/vnd.sqlite3"),

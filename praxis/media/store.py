@@ -51,8 +51,13 @@ class FileStore:
                 while chunk := source.read(_CHUNK):
                     size += len(chunk)
                     if size > self.max_bytes:
-                        raise TooLarge(too_large_message(self.max_bytes), field="file", text=TOO_LARGE_TEXT,
-                                       params={"size": format_size(self.max_bytes)}, max_bytes=self.max_bytes)
+                        raise TooLarge(
+                            too_large_message(self.max_bytes),
+                            field="file",
+                            text=TOO_LARGE_TEXT,
+                            params={"size": format_size(self.max_bytes)},
+                            max_bytes=self.max_bytes,
+                        )
                     digest.update(chunk)
                     out.write(chunk)
                 out.flush()

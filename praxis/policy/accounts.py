@@ -12,8 +12,9 @@ def can_register(actor: Actor, registration: str) -> bool:
     return registration == "open" or is_admin(actor)
 
 
-def ensure_can_register(actor: Actor, registration: str,
-                        message: str = "Registration is closed; an administrator creates accounts.") -> None:
+def ensure_can_register(
+    actor: Actor, registration: str, message: str = "Registration is closed; an administrator creates accounts."
+) -> None:
     """Closed registration is refused to visitors too (403): signing in would not open it."""
     if not can_register(actor, registration):
         raise Forbidden(message)

@@ -27,7 +27,9 @@ def visible_carnets(actor: Actor) -> ColumnElement[bool]:
     member = sa.exists().where(col(CarnetMember.carnet_id) == Carnet.id, col(CarnetMember.user_id) == uid)
     community_member = sa.and_(
         col(Carnet.visibility) == "community",
-        sa.exists().where(col(CommunityMember.community_id) == Carnet.community_id, col(CommunityMember.user_id) == uid),
+        sa.exists().where(
+            col(CommunityMember.community_id) == Carnet.community_id, col(CommunityMember.user_id) == uid
+        ),
     )
     return sa.or_(public, member, community_member)
 
@@ -44,7 +46,9 @@ def visible_bases(actor: Actor) -> ColumnElement[bool]:
     manager = sa.exists().where(col(BaseManager.base_id) == KnowledgeBase.id, col(BaseManager.user_id) == uid)
     community_member = sa.and_(
         col(KnowledgeBase.visibility) == "community",
-        sa.exists().where(col(CommunityMember.community_id) == KnowledgeBase.community_id, col(CommunityMember.user_id) == uid),
+        sa.exists().where(
+            col(CommunityMember.community_id) == KnowledgeBase.community_id, col(CommunityMember.user_id) == uid
+        ),
     )
     return sa.or_(public, manager, community_member)
 
@@ -80,8 +84,9 @@ def can_contribute_to_carnet(actor: Actor, role: str | None) -> bool:
     return is_admin(actor) or (is_signed_in(actor) and role in ("manager", "contributor"))
 
 
-def ensure_can_contribute_to_carnet(actor: Actor, role: str | None,
-                                    message: str = "Only the carnet's managers and contributors can add notes to it.") -> None:
+def ensure_can_contribute_to_carnet(
+    actor: Actor, role: str | None, message: str = "Only the carnet's managers and contributors can add notes to it."
+) -> None:
     ensure(can_contribute_to_carnet(actor, role), actor, message)
 
 
@@ -89,23 +94,37 @@ def can_remove_entry(actor: Actor, role: str | None, added_by_id: int | None) ->
     """Managers take any note out of a carnet; a contributor the notes they integrated."""
     if can_manage_carnet(actor, role):
         return True
-    return can_contribute_to_carnet(actor, role) and actor is not None and added_by_id is not None and added_by_id == actor.id
+    return (
+        can_contribute_to_carnet(actor, role)
+        and actor is not None
+        and added_by_id is not None
+        and added_by_id == actor.id
+    )
 
 
 def ensure_can_remove_entry(actor: Actor, role: str | None, added_by_id: int | None) -> None:
-    ensure_can_contribute_to_carnet(actor, role, "Only the carnet's managers and contributors can take notes out of it.")
-    ensure(can_remove_entry(actor, role, added_by_id), actor,
-           "Only the carnet's managers, or whoever integrated the note, can take it out.")
+    ensure_can_contribute_to_carnet(
+        actor, role, "Only the carnet's managers and contributors can take notes out of it."
+    )
+    ensure(
+        can_remove_entry(actor, role, added_by_id),
+        actor,
+        "Only the carnet's managers, or whoever integrated the note, can take it out.",
+    )
 
 
-def can_remove_carnet_member(actor: Actor, role: str | None, member_id: int | None, *, last_manager: bool = False) -> bool:
+def can_remove_carnet_member(
+    actor: Actor, role: str | None, member_id: int | None, *, last_manager: bool = False
+) -> bool:
     """Managers take anyone off a carnet; anyone may leave it. Not its last manager
     (`last_manager`): a carnet keeps one, and refuses that change as bad input (422)."""
     return not last_manager and (is_self(actor, member_id) or can_manage_carnet(actor, role))
 
 
 def ensure_can_remove_carnet_member(actor: Actor, role: str | None, member_id: int | None) -> None:
-    ensure(can_remove_carnet_member(actor, role, member_id), actor, "Only the carnet's managers can remove its members.")
+    ensure(
+        can_remove_carnet_member(actor, role, member_id), actor, "Only the carnet's managers can remove its members."
+    )
 
 
 # --- bases ----------------------------------------------------------------------------------
@@ -162,15 +181,21 @@ def can_manage_community(actor: Actor, role: str | None) -> bool:
     return is_admin(actor) or role == "manager"
 
 
-def ensure_can_manage_community(actor: Actor, role: str | None, message: str = "Only the community's managers can add members.") -> None:
+def ensure_can_manage_community(
+    actor: Actor, role: str | None, message: str = "Only the community's managers can add members."
+) -> None:
     ensure(can_manage_community(actor, role), actor, message)
 
 
-def can_remove_community_member(actor: Actor, role: str | None, member_id: int | None, *, last_manager: bool = False) -> bool:
+def can_remove_community_member(
+    actor: Actor, role: str | None, member_id: int | None, *, last_manager: bool = False
+) -> bool:
     """Managers take anyone out of a community; anyone may leave it. Not its last manager
     (`last_manager`): a community keeps one, and refuses that change as bad input (422)."""
     return not last_manager and (is_self(actor, member_id) or can_manage_community(actor, role))
 
 
 def ensure_can_remove_community_member(actor: Actor, role: str | None, member_id: int | None) -> None:
-    ensure(can_remove_community_member(actor, role, member_id), actor, "Only the community's managers can remove members.")
+    ensure(
+        can_remove_community_member(actor, role, member_id), actor, "Only the community's managers can remove members."
+    )

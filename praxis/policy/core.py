@@ -44,7 +44,9 @@ def refuse(actor: Actor, message: str, *, sign_in: str = "Sign in first.", text:
     raise Forbidden(message, text=text)
 
 
-def ensure(allowed: bool, actor: Actor, message: str, *, sign_in: str = "Sign in first.", text: str | None = None) -> None:
+def ensure(
+    allowed: bool, actor: Actor, message: str, *, sign_in: str = "Sign in first.", text: str | None = None
+) -> None:
     """Nothing when `allowed`; otherwise `refuse`."""
     if not allowed:
         refuse(actor, message, sign_in=sign_in, text=text)

@@ -15,7 +15,9 @@ def can_comment(actor: Actor, note: Note) -> bool:
 
 
 def ensure_can_comment(actor: Actor, note: Note) -> None:
-    ensure(can_comment(actor, note), actor, "This discussion is closed.", sign_in="Sign in to take part in the discussion.")
+    ensure(
+        can_comment(actor, note), actor, "This discussion is closed.", sign_in="Sign in to take part in the discussion."
+    )
 
 
 def can_moderate_discussion(actor: Actor, note: Note, author_ids: set[int]) -> bool:
@@ -23,8 +25,12 @@ def can_moderate_discussion(actor: Actor, note: Note, author_ids: set[int]) -> b
     return can_edit_note(actor, note, author_ids)
 
 
-def ensure_can_moderate_discussion(actor: Actor, note: Note, author_ids: set[int],
-                                   message: str = "Only the note's authors and administrators can close its discussion.") -> None:
+def ensure_can_moderate_discussion(
+    actor: Actor,
+    note: Note,
+    author_ids: set[int],
+    message: str = "Only the note's authors and administrators can close its discussion.",
+) -> None:
     ensure(can_moderate_discussion(actor, note, author_ids), actor, message)
 
 
@@ -44,8 +50,12 @@ def can_read_comment(actor: Actor, comment: Comment, moderator: bool) -> bool:
 
 def can_edit_comment(actor: Actor, comment: Comment, note: Note) -> bool:
     """Its author rewrites a visible comment while the discussion is open."""
-    return (is_comment_author(actor, comment.author_id) and comment.deleted_at is None and comment.hidden_at is None
-            and not note.discussion_closed)
+    return (
+        is_comment_author(actor, comment.author_id)
+        and comment.deleted_at is None
+        and comment.hidden_at is None
+        and not note.discussion_closed
+    )
 
 
 def ensure_can_edit_comment(actor: Actor, comment: Comment, note: Note) -> None:
@@ -73,7 +83,9 @@ def can_hide_comment(actor: Actor, comment: Comment, moderator: bool) -> bool:
 
 
 def ensure_can_hide_comment(actor: Actor, note: Note, author_ids: set[int]) -> None:
-    ensure_can_moderate_discussion(actor, note, author_ids, "Only the note's authors and administrators can hide a comment.")
+    ensure_can_moderate_discussion(
+        actor, note, author_ids, "Only the note's authors and administrators can hide a comment."
+    )
 
 
 def can_restore_comment(actor: Actor, comment: Comment | None = None) -> bool:

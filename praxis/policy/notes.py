@@ -93,8 +93,12 @@ def ensure_can_edit_note(actor: Actor, note: Note, author_ids: set[int]) -> None
     changes it, a visitor is asked to sign in (401), anyone else is refused (403)."""
     if note.deleted_at is not None:
         raise NotFound("No such note.")
-    ensure(can_edit_note(actor, note, author_ids), actor, "Only the note's authors and administrators can change it.",
-           sign_in="Sign in to edit this note.")
+    ensure(
+        can_edit_note(actor, note, author_ids),
+        actor,
+        "Only the note's authors and administrators can change it.",
+        sign_in="Sign in to edit this note.",
+    )
 
 
 # Managing a note (co-authors, visibility, deletion, edit requests) is the authors' right too.
@@ -136,16 +140,24 @@ def edit_request_refusal(actor: Actor, note: Note, author_ids: set[int], invited
         return NotSignedIn("Sign in to ask for editing rights.")
     assert actor is not None
     if note.deleted_at is not None:
-        return Forbidden("This note is deleted: no one can ask to edit it.",
-                         text=N_("Cette note est supprimée : on ne peut plus demander à la modifier."))
+        return Forbidden(
+            "This note is deleted: no one can ask to edit it.",
+            text=N_("Cette note est supprimée : on ne peut plus demander à la modifier."),
+        )
     if pk(actor.id) in author_ids:
-        return Conflict("You are already an author of this note.", text=N_("Vous êtes déjà auteur·trice de cette note."))
+        return Conflict(
+            "You are already an author of this note.", text=N_("Vous êtes déjà auteur·trice de cette note.")
+        )
     if pk(actor.id) in invited_ids:
-        return Conflict("You are already invited to co-sign this note: accept the invitation.",
-                        text=N_("Vous êtes déjà invité·e à co-signer cette note : acceptez l'invitation."))
+        return Conflict(
+            "You are already invited to co-sign this note: accept the invitation.",
+            text=N_("Vous êtes déjà invité·e à co-signer cette note : acceptez l'invitation."),
+        )
     if is_admin(actor):
-        return Conflict("Administrators already edit every note.",
-                        text=N_("Les administrateur·trices modifient déjà toutes les notes."))
+        return Conflict(
+            "Administrators already edit every note.",
+            text=N_("Les administrateur·trices modifient déjà toutes les notes."),
+        )
     return None
 
 
@@ -158,8 +170,11 @@ def asked_again_refusal(waiting_id: str | None) -> Conflict | None:
     """Why one may not ask again: a request of theirs (`waiting_id`) still waits for an answer."""
     if waiting_id is None:
         return None
-    return Conflict("You already asked; the authors have not answered yet.", request_id=waiting_id,
-                    text=N_("Vous avez déjà demandé ces droits ; les auteur·trices n'ont pas encore répondu."))
+    return Conflict(
+        "You already asked; the authors have not answered yet.",
+        request_id=waiting_id,
+        text=N_("Vous avez déjà demandé ces droits ; les auteur·trices n'ont pas encore répondu."),
+    )
 
 
 def names_author_at_once(actor: Actor, person: User, author_ids: set[int]) -> bool:
@@ -186,12 +201,15 @@ def leave_note_refusal(actor: Actor, note: Note, author_ids: set[int]) -> Domain
     if note.deleted_at is not None:
         return Forbidden("This note is deleted.")
     if len(author_ids) <= 1:
-        return Conflict("You are the note's last author: name another (who accepts) before leaving, or delete the note.",
-                        text=N_("Vous êtes la dernière personne autrice de cette note : une autre doit d'abord accepter d'en être, ou supprimez la note."))
+        return Conflict(
+            "You are the note's last author: name another (who accepts) before leaving, or delete the note.",
+            text=N_(
+                "Vous êtes la dernière personne autrice de cette note : une autre doit d'abord accepter d'en être, ou supprimez la note."
+            ),
+        )
     return None
 
 
 def can_leave_note(actor: Actor, note: Note, author_ids: set[int]) -> bool:
     """Whether `actor` may take themselves off the note's authors (`leave_note_refusal`)."""
     return leave_note_refusal(actor, note, author_ids) is None
-

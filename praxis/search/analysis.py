@@ -43,7 +43,7 @@ def stem(word: str) -> str:
 
 
 def strip_elision(word: str) -> str:
-    """"l'économie" -> "économie", "qu'il" -> "il"; the rest of an apostrophe word is kept."""
+    """ "l'économie" -> "économie", "qu'il" -> "il"; the rest of an apostrophe word is kept."""
     return ELISION.sub("", word)
 
 
@@ -52,9 +52,19 @@ class FrenchTokenizer(Tokenizer):
     words, stem then fold. Positions count kept words only, as a query's terms do, so a phrase
     with a stop word inside ("mutualisation des données") still matches."""
 
-    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
-                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
-                 mode: str = "", **kwargs: Any) -> Iterator[Token]:
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
         for match in WORD_RE.finditer(value):

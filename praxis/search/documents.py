@@ -50,8 +50,14 @@ def with_dependents(session: Session, note_ids: set[str]) -> set[str]:
         return note_ids
     notes = session.exec(select(Note.id, Note.kind, Note.revision).where(col(Note.id).in_(note_ids))).all()
     targets = {i for i, kind, _ in notes if kind in LINKED_KINDS}
-    previous = sa.tuple_(Revision.note_id, Revision.number).in_([(i, r - 1) for i, kind, r in notes if kind not in LINKED_KINDS and r > 1])
-    targets |= {i for i, meta in session.exec(select(Revision.note_id, Revision.meta).where(previous)) if (meta or {}).get("kind") in LINKED_KINDS}
+    previous = sa.tuple_(Revision.note_id, Revision.number).in_(
+        [(i, r - 1) for i, kind, r in notes if kind not in LINKED_KINDS and r > 1]
+    )
+    targets |= {
+        i
+        for i, meta in session.exec(select(Revision.note_id, Revision.meta).where(previous))
+        if (meta or {}).get("kind") in LINKED_KINDS
+    }
     if not targets:
         return note_ids
     sources = session.exec(select(NoteLink.source_id).where(col(NoteLink.target_id).in_(targets)).distinct()).all()
@@ -72,15 +78,21 @@ def load(session: Session, note_ids: Iterable[str]) -> tuple[list[SearchDoc], se
     ):
         authors[note_id].append((pk(uid), username, name))
     readers: dict[str, list[int]] = defaultdict(list)
-    for note_id, uid in session.exec(select(NoteReader.note_id, NoteReader.user_id).where(col(NoteReader.note_id).in_(ids))):
+    for note_id, uid in session.exec(
+        select(NoteReader.note_id, NoteReader.user_id).where(col(NoteReader.note_id).in_(ids))
+    ):
         readers[note_id].append(uid)
     linked: dict[str, list[str]] = defaultdict(list)
     target = sa.orm.aliased(Note)
     for note_id, title in session.exec(
         select(NoteLink.source_id, target.title)
         .join(target, col(target.id) == NoteLink.target_id)
-        .where(col(NoteLink.source_id).in_(ids), col(target.kind).in_(LINKED_KINDS), col(target.visibility) == "public",
-               col(target.deleted_at).is_(None))
+        .where(
+            col(NoteLink.source_id).in_(ids),
+            col(target.kind).in_(LINKED_KINDS),
+            col(target.visibility) == "public",
+            col(target.deleted_at).is_(None),
+        )
     ):
         linked[note_id].append(title)
     carnets: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
@@ -95,12 +107,23 @@ def load(session: Session, note_ids: Iterable[str]) -> tuple[list[SearchDoc], se
         people = authors[note.id]
         extra = [name for _, _, name in people] + [u for _, u, _ in people] + sorted(set(linked[note.id]))
         extra += [title for _, title, visibility in carnets[note.id] if visibility == "public"]
-        docs.append(SearchDoc(
-            id=note.id, kind=note.kind, title=note.title, body=_body(note), extra=" · ".join(extra),
-            authors=tuple(u for _, u, _ in people), carnets=tuple(sorted(c for c, _, _ in carnets[note.id])),
-            grants=tuple(policy.note_grants(note.visibility, note.community_id, [uid for uid, _, _ in people], readers[note.id])),
-            date=note.published_at or note.created_at,
-        ))
+        docs.append(
+            SearchDoc(
+                id=note.id,
+                kind=note.kind,
+                title=note.title,
+                body=_body(note),
+                extra=" · ".join(extra),
+                authors=tuple(u for _, u, _ in people),
+                carnets=tuple(sorted(c for c, _, _ in carnets[note.id])),
+                grants=tuple(
+                    policy.note_grants(
+                        note.visibility, note.community_id, [uid for uid, _, _ in people], readers[note.id]
+                    )
+                ),
+                date=note.published_at or note.created_at,
+            )
+        )
     return docs, wanted - set(ids)
 
 
@@ -108,9 +131,14 @@ def live_ids(session: Session, batch: int = 500) -> Iterator[list[str]]:
     """Every live note id, in batches, for a full rebuild."""
     last = ""
     while True:
-        ids = list(session.exec(
-            select(Note.id).where(col(Note.deleted_at).is_(None), col(Note.id) > last).order_by(col(Note.id)).limit(batch)
-        ))
+        ids = list(
+            session.exec(
+                select(Note.id)
+                .where(col(Note.deleted_at).is_(None), col(Note.id) > last)
+                .order_by(col(Note.id))
+                .limit(batch)
+            )
+        )
         if not ids:
             return
         yield ids

@@ -60,7 +60,7 @@ def snippet(text: str, exact: set[str], prefixes: tuple[str, ...] = (), *, width
     pos = begin
     count = 0
     for m in WORD_RE.finditer(text, begin):
-        out.append(escape(text[pos:m.start()]))
+        out.append(escape(text[pos : m.start()]))
         word = escape(m.group())
         out.append(f"<mark>{word}</mark>" if hit(m.group()) else word)
         pos = m.end()

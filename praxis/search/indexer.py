@@ -157,8 +157,12 @@ class Indexer:
     def _failed(self, exc: Exception, what: str) -> None:
         kind = storage.problem(exc, self.settings.data_dir)
         if kind is not None:  # no traceback: the disk, not the code
-            log.error("The search index %s: the storage is %s (%s); the changes stay queued and are tried again.",
-                      what, kind, exc)
+            log.error(
+                "The search index %s: the storage is %s (%s); the changes stay queued and are tried again.",
+                what,
+                kind,
+                exc,
+            )
         else:
             log.exception("The search index %s; the changes stay queued and are tried again.", what)
         self._retry_later()
@@ -166,8 +170,13 @@ class Indexer:
     def _drain(self, batches: int | None = None) -> None:
         for _ in itertools.count() if batches is None else range(batches):
             with self._session() as session:
-                rows = list(session.exec(select(SearchQueue.id, SearchQueue.note_id, SearchQueue.dependents)
-                                         .order_by(col(SearchQueue.id)).limit(BATCH)))
+                rows = list(
+                    session.exec(
+                        select(SearchQueue.id, SearchQueue.note_id, SearchQueue.dependents)
+                        .order_by(col(SearchQueue.id))
+                        .limit(BATCH)
+                    )
+                )
                 if not rows:
                     return
                 ids = {n for _, n, _ in rows} | documents.with_dependents(session, {n for _, n, d in rows if d})

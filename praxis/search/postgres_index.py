@@ -56,8 +56,11 @@ def _create(conn: Connection, suffix: str = "", *, indexes: bool = True) -> None
 def _index(conn: Connection, suffix: str = "") -> None:
     docs, vocab = DOCS + suffix, WORDS + suffix
     short = suffix.replace("_", "")
-    for name, target in ((f"doc_tsv{short}", f"{docs} USING gin (tsv)"), (f"doc_grants{short}", f"{docs} USING gin (grants)"),
-                         (f"word_trgm{short}", f"{vocab} USING gin (folded gin_trgm_ops)")):
+    for name, target in (
+        (f"doc_tsv{short}", f"{docs} USING gin (tsv)"),
+        (f"doc_grants{short}", f"{docs} USING gin (grants)"),
+        (f"word_trgm{short}", f"{vocab} USING gin (folded gin_trgm_ops)"),
+    ):
         conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name}_v{VERSION} ON {target}")
 
 
@@ -77,8 +80,16 @@ def _text(value: str) -> str:
 
 def _params(doc: SearchDoc) -> dict[str, object]:
     return dict(
-        note_id=doc.id, kind=doc.kind, authors=list(doc.authors), carnets=list(doc.carnets), grants=list(doc.grants),
-        year=doc.year, date=doc.date, title=_text(doc.title), extra=_text(doc.extra), body=_text(doc.body.encode()[:MAX_BODY_BYTES].decode(errors="ignore")),
+        note_id=doc.id,
+        kind=doc.kind,
+        authors=list(doc.authors),
+        carnets=list(doc.carnets),
+        grants=list(doc.grants),
+        year=doc.year,
+        date=doc.date,
+        title=_text(doc.title),
+        extra=_text(doc.extra),
+        body=_text(doc.body.encode()[:MAX_BODY_BYTES].decode(errors="ignore")),
     )
 
 
@@ -158,19 +169,25 @@ class PostgresIndex:
             if removals:
                 conn.execute(sa.text(f"DELETE FROM {DOCS} WHERE note_id = ANY(:ids)"), {"ids": list(removals)})
             if upserts:
-                conn.execute(sa.text(
-                    f"INSERT INTO {DOCS} (note_id, kind, authors, carnets, grants, year, date, tsv) "
-                    f"VALUES (:note_id, :kind, :authors, :carnets, :grants, :year, :date, {VECTOR}) "
-                    "ON CONFLICT (note_id) DO UPDATE SET kind = EXCLUDED.kind, authors = EXCLUDED.authors, "
-                    "carnets = EXCLUDED.carnets, grants = EXCLUDED.grants, year = EXCLUDED.year, "
-                    "date = EXCLUDED.date, tsv = EXCLUDED.tsv"
-                ), [_params(d) for d in upserts])
+                conn.execute(
+                    sa.text(
+                        f"INSERT INTO {DOCS} (note_id, kind, authors, carnets, grants, year, date, tsv) "
+                        f"VALUES (:note_id, :kind, :authors, :carnets, :grants, :year, :date, {VECTOR}) "
+                        "ON CONFLICT (note_id) DO UPDATE SET kind = EXCLUDED.kind, authors = EXCLUDED.authors, "
+                        "carnets = EXCLUDED.carnets, grants = EXCLUDED.grants, year = EXCLUDED.year, "
+                        "date = EXCLUDED.date, tsv = EXCLUDED.tsv"
+                    ),
+                    [_params(d) for d in upserts],
+                )
                 vocabulary = sorted(set().union(*(_vocabulary(d) for d in upserts)))
                 if vocabulary:
-                    conn.execute(sa.text(
-                        f"INSERT INTO {WORDS} (word, folded) SELECT w, praxis_unaccent(w) FROM unnest(CAST(:words AS text[])) AS w "
-                        "ON CONFLICT (word) DO NOTHING"
-                    ), {"words": vocabulary})
+                    conn.execute(
+                        sa.text(
+                            f"INSERT INTO {WORDS} (word, folded) SELECT w, praxis_unaccent(w) FROM unnest(CAST(:words AS text[])) AS w "
+                            "ON CONFLICT (word) DO NOTHING"
+                        ),
+                        {"words": vocabulary},
+                    )
 
     def rebuild(self, batches: Iterator[Sequence[SearchDoc]]) -> int:
         suffix = "_build"
@@ -184,18 +201,24 @@ class PostgresIndex:
             if not batch:
                 continue
             with self.engine.begin() as conn:
-                conn.execute(sa.text(
-                    f"INSERT INTO {DOCS}{suffix} (note_id, kind, authors, carnets, grants, year, date, tsv) "
-                    f"VALUES (:note_id, :kind, :authors, :carnets, :grants, :year, :date, {VECTOR})"
-                ), [_params(d) for d in batch])
+                conn.execute(
+                    sa.text(
+                        f"INSERT INTO {DOCS}{suffix} (note_id, kind, authors, carnets, grants, year, date, tsv) "
+                        f"VALUES (:note_id, :kind, :authors, :carnets, :grants, :year, :date, {VECTOR})"
+                    ),
+                    [_params(d) for d in batch],
+                )
             for doc in batch:
                 vocabulary |= _vocabulary(doc)
             count += len(batch)
         with self.engine.begin() as conn:
             if vocabulary:
-                conn.execute(sa.text(
-                    f"INSERT INTO {WORDS}{suffix} (word, folded) SELECT w, praxis_unaccent(w) FROM unnest(CAST(:words AS text[])) AS w"
-                ), {"words": sorted(vocabulary)})
+                conn.execute(
+                    sa.text(
+                        f"INSERT INTO {WORDS}{suffix} (word, folded) SELECT w, praxis_unaccent(w) FROM unnest(CAST(:words AS text[])) AS w"
+                    ),
+                    {"words": sorted(vocabulary)},
+                )
         with self.engine.begin() as conn:
             _index(conn, suffix)
         with self.engine.begin() as conn:
@@ -209,10 +232,17 @@ class PostgresIndex:
                 f"INSERT INTO {SCHEMA}.state (name, version) VALUES ('documents', {VERSION}) "
                 "ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version"
             )
-            stale = conn.execute(sa.text(
-                "SELECT tablename FROM pg_tables WHERE schemaname = :schema "
-                "AND tablename ~ '^(document|word)_v[0-9]+$' AND tablename !~ :current"
-            ), {"schema": SCHEMA, "current": f"_v{VERSION}$"}).scalars().all()
+            stale = (
+                conn.execute(
+                    sa.text(
+                        "SELECT tablename FROM pg_tables WHERE schemaname = :schema "
+                        "AND tablename ~ '^(document|word)_v[0-9]+$' AND tablename !~ :current"
+                    ),
+                    {"schema": SCHEMA, "current": f"_v{VERSION}$"},
+                )
+                .scalars()
+                .all()
+            )
             for table in stale:
                 conn.exec_driver_sql(f"DROP TABLE {SCHEMA}.{table}")
         with self.engine.connect() as conn:
@@ -271,7 +301,9 @@ class PostgresIndex:
         newest = f"SELECT {{}} FROM matched WHERE {chosen} ORDER BY date DESC, note_id"
         if by_date:
             ranked = ""
-            parts = [f"(SELECT 'hit' AS part, note_id, 0 FROM ({newest.format('note_id')} LIMIT :limit OFFSET :offset) AS hit)"]
+            parts = [
+                f"(SELECT 'hit' AS part, note_id, 0 FROM ({newest.format('note_id')} LIMIT :limit OFFSET :offset) AS hit)"
+            ]
         else:
             # The window's rows are fetched again by their addresses (ctid: the statement's one
             # snapshot sees the same row versions throughout), their tsvectors read for these only.
@@ -279,11 +311,15 @@ class PostgresIndex:
                 f", scored AS (SELECT note_id, date, ts_rank_cd(tsv, {tsquery}) AS rank FROM {DOCS} "
                 f"WHERE ctid = ANY(ARRAY({newest.format('tid')} LIMIT :window)))"
             )
-            parts = ["(SELECT 'hit', note_id, rank FROM scored ORDER BY rank DESC, date DESC, note_id LIMIT :limit OFFSET :offset)"]
+            parts = [
+                "(SELECT 'hit', note_id, rank FROM scored ORDER BY rank DESC, date DESC, note_id LIMIT :limit OFFSET :offset)"
+            ]
             if request.offset + request.limit > RANK_WINDOW:
                 # The matches past the window, newest first: the page's rows the window lacks.
                 params["tail_offset"] = RANK_WINDOW + max(request.offset - RANK_WINDOW, 0)
-                parts.append(f"(SELECT 'tail', note_id, 0 FROM ({newest.format('note_id')} LIMIT :limit OFFSET :tail_offset) AS tail)")
+                parts.append(
+                    f"(SELECT 'tail', note_id, 0 FROM ({newest.format('note_id')} LIMIT :limit OFFSET :tail_offset) AS tail)"
+                )
         parts.append(f"SELECT 'total', NULL, count(*) FROM matched WHERE {chosen}")
         expressions = {"kind": "kind", "year": "year::text", "author": "unnest(authors)", "carnet": "unnest(carnets)"}
         for facet in FACETS:
@@ -309,7 +345,7 @@ class PostgresIndex:
                     total = int(number)
                 else:
                     facets[part][str(value)] = int(number)
-        return SearchHits(total=total, hits=hits + tail[:request.limit - len(hits)], facets=facets)
+        return SearchHits(total=total, hits=hits + tail[: request.limit - len(hits)], facets=facets)
 
     def finds(self, word: str, grants: Sequence[str] | None) -> bool:
         params: dict[str, object] = {"w": word}
@@ -318,18 +354,31 @@ class PostgresIndex:
             params["grants"] = list(grants)
             condition = " AND grants && CAST(:grants AS text[])"
         with self._connect() as conn:
-            return conn.execute(sa.text(
-                f"SELECT EXISTS (SELECT 1 FROM {DOCS} WHERE tsv @@ plainto_tsquery('{CONFIG}', :w){condition})"
-            ), params).scalar() is True
+            return (
+                conn.execute(
+                    sa.text(
+                        f"SELECT EXISTS (SELECT 1 FROM {DOCS} WHERE tsv @@ plainto_tsquery('{CONFIG}', :w){condition})"
+                    ),
+                    params,
+                ).scalar()
+                is True
+            )
 
     def spelling(self, word: str, limit: int) -> list[str]:
         with self._connect() as conn, conn.begin():
             # Below pg_trgm's default 0.3, so that short words with two letters swapped qualify.
             conn.exec_driver_sql("SET LOCAL pg_trgm.similarity_threshold = 0.15")
-            rows = conn.execute(sa.text(
-                f"SELECT word FROM {WORDS} WHERE folded % praxis_unaccent(lower(:w)) AND word <> lower(:w) "
-                "ORDER BY similarity(folded, praxis_unaccent(lower(:w))) DESC, word LIMIT :n"
-            ), {"w": word, "n": limit}).scalars().all()
+            rows = (
+                conn.execute(
+                    sa.text(
+                        f"SELECT word FROM {WORDS} WHERE folded % praxis_unaccent(lower(:w)) AND word <> lower(:w) "
+                        "ORDER BY similarity(folded, praxis_unaccent(lower(:w))) DESC, word LIMIT :n"
+                    ),
+                    {"w": word, "n": limit},
+                )
+                .scalars()
+                .all()
+            )
         return list(rows)
 
     def document_ids(self) -> set[str]:

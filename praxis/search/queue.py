@@ -112,8 +112,14 @@ LINKED_BEFORE = "search_linked_before"  # note id -> those columns before this t
 # The column naming the note a row of each table belongs to. A revision's rows are written
 # (inserted) with their note, but an UPDATE of a revision (its rendering refreshed) changes no
 # document: documents are read from the note, its people, links and carnets.
-_NOTE_COLUMN = {Note.__tablename__: "id", Revision.__tablename__: "note_id", NoteAuthor.__tablename__: "note_id",
-                NoteReader.__tablename__: "note_id", CarnetEntry.__tablename__: "note_id", NoteLink.__tablename__: "source_id"}
+_NOTE_COLUMN = {
+    Note.__tablename__: "id",
+    Revision.__tablename__: "note_id",
+    NoteAuthor.__tablename__: "note_id",
+    NoteReader.__tablename__: "note_id",
+    CarnetEntry.__tablename__: "note_id",
+    NoteLink.__tablename__: "source_id",
+}
 _REACHING: dict[str, Callable[[list[Any]], sa.Select[Any]]] = {  # rows reaching notes through another table
     Carnet.__tablename__: lambda ids: select(CarnetEntry.note_id).where(col(CarnetEntry.carnet_id).in_(ids)),
     User.__tablename__: lambda ids: select(NoteAuthor.note_id).where(col(NoteAuthor.user_id).in_(ids)),
@@ -134,8 +140,12 @@ def _named(where: sa.ColumnElement[Any] | None, column: sa.Column[Any]) -> set[A
         return None
     clauses = where.clauses if isinstance(where, sa.BooleanClauseList) and where.operator is operators.and_ else [where]
     for clause in clauses:
-        if isinstance(clause, sa.BinaryExpression) and isinstance(clause.right, sa.BindParameter) \
-                and isinstance(clause.left, sa.Column) and clause.left.compare(column):
+        if (
+            isinstance(clause, sa.BinaryExpression)
+            and isinstance(clause.right, sa.BindParameter)
+            and isinstance(clause.left, sa.Column)
+            and clause.left.compare(column)
+        ):
             if clause.operator is operators.eq:
                 return {clause.right.value}
             if clause.operator is operators.in_op and clause.right.expanding:
@@ -149,7 +159,9 @@ def _keys(state: ORMExecuteState, table: sa.Table, name: str) -> set[Any]:
     rows = _rows(state)
     if state.is_insert:
         if not rows or any(name not in row for row in rows):
-            raise TypeError(f"A bulk INSERT into {table.name} must pass its rows as parameters (the search queue reads them).")
+            raise TypeError(
+                f"A bulk INSERT into {table.name} must pass its rows as parameters (the search queue reads them)."
+            )
         return {row[name] for row in rows}
     where = statement.whereclause  # type: ignore[attr-defined]  # an UPDATE or a DELETE: an INSERT returned above
     if rows and where is None:  # an UPDATE or DELETE by primary key, one row each
@@ -161,7 +173,11 @@ def _keys(state: ORMExecuteState, table: sa.Table, name: str) -> set[Any]:
     if named is not None:
         return named
     with state.session.no_autoflush:  # what it sees is what the statement will touch
-        return set(state.session.execute(select(table.c[name]).where(where) if where is not None else select(table.c[name])).scalars())
+        return set(
+            state.session.execute(
+                select(table.c[name]).where(where) if where is not None else select(table.c[name])
+            ).scalars()
+        )
 
 
 def _sets(state: ORMExecuteState, columns: Iterable[str]) -> bool:
@@ -184,7 +200,9 @@ def _queue_statement(state: ORMExecuteState) -> None:
     assert isinstance(table, sa.Table)
     session = state.session
     if name in _REACHING:
-        if state.is_insert or (state.is_update and not _sets(state, ("title", "visibility", "display_name", "username"))):
+        if state.is_insert or (
+            state.is_update and not _sets(state, ("title", "visibility", "display_name", "username"))
+        ):
             return  # a new carnet or person is in no document yet
         owners = _keys(state, table, table.primary_key.columns.values()[0].key)
         if owners:
@@ -221,8 +239,10 @@ def _write_queue(session: Session) -> None:
         enqueue(session, changed, dependents=True)
     unwritten = session.info.pop(UNWRITTEN, None)
     if unwritten:
-        session.execute(sa.insert(table_of(SearchQueue)), [
-            {"note_id": note_id, "dependents": dependents} for note_id, dependents in unwritten.items()])
+        session.execute(
+            sa.insert(table_of(SearchQueue)),
+            [{"note_id": note_id, "dependents": dependents} for note_id, dependents in unwritten.items()],
+        )
 
 
 def _forget(session: Session, _previous: SessionTransaction) -> None:

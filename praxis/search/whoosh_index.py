@@ -51,9 +51,17 @@ def _fields(doc: SearchDoc, known: set[str] | None = None) -> dict[str, object]:
         vocabulary -= known
         known |= vocabulary
     return dict(
-        id=doc.id, kind=doc.kind, title=doc.title, body=doc.body, extra=doc.extra, words=" ".join(sorted(vocabulary)),
-        authors=" ".join(doc.authors), carnets=" ".join(doc.carnets), grants=" ".join(doc.grants),
-        year=str(doc.year), date=int(doc.date.timestamp() * 1_000_000),  # microseconds, as the database
+        id=doc.id,
+        kind=doc.kind,
+        title=doc.title,
+        body=doc.body,
+        extra=doc.extra,
+        words=" ".join(sorted(vocabulary)),
+        authors=" ".join(doc.authors),
+        carnets=" ".join(doc.carnets),
+        grants=" ".join(doc.grants),
+        year=str(doc.year),
+        date=int(doc.date.timestamp() * 1_000_000),  # microseconds, as the database
     )
 
 
@@ -68,7 +76,10 @@ def _abandon(ix: whoosh_index.FileIndex, writer: IndexWriter) -> None:
         writer.cancel()
     with suppress(Exception):
         writer._tempstorage.destroy()
-    for part in ("perdocwriter", "fieldwriter"):  # close the unfinished segment's files, so deleting them frees their room
+    for part in (
+        "perdocwriter",
+        "fieldwriter",
+    ):  # close the unfinished segment's files, so deleting them frees their room
         with suppress(Exception):
             getattr(writer, part).close()
     lock = getattr(writer, "writelock", None)
@@ -122,7 +133,9 @@ class WhooshIndex:
             if self._ix is None or inode != self._ix_inode:
                 if not whoosh_index.exists_in(str(self.path)):
                     if writing:
-                        raise RuntimeError(f"no search index at {self.path}; it is built at start or by `praxis reindex`")
+                        raise RuntimeError(
+                            f"no search index at {self.path}; it is built at start or by `praxis reindex`"
+                        )
                     return RamStorage().create_index(schema())
                 self._ix = whoosh_index.open_dir(str(self.path))
                 self._ix_inode = inode

@@ -45,7 +45,9 @@ class Segment:
     kinds: list[str]
     year: np.ndarray  # the year itself
     date: np.ndarray  # microseconds
-    multi: dict[str, tuple[np.ndarray, np.ndarray, list[str]]]  # facet -> (doc of each entry, code of each entry, values)
+    multi: dict[
+        str, tuple[np.ndarray, np.ndarray, list[str]]
+    ]  # facet -> (doc of each entry, code of each entry, values)
     lengths: dict[str, np.ndarray] = field(default_factory=dict)
 
 
@@ -89,7 +91,10 @@ class Vectors:
         kind = np.zeros(size, dtype=np.int16)
         year = np.zeros(size, dtype=np.int32)
         date = np.zeros(size, dtype=np.int64)
-        entries: dict[str, tuple[list[int], list[int], dict[str, int]]] = {"author": ([], [], {}), "carnet": ([], [], {})}
+        entries: dict[str, tuple[list[int], list[int], dict[str, int]]] = {
+            "author": ([], [], {}),
+            "carnet": ([], [], {}),
+        }
         for docnum, stored in reader.iter_docs():
             ids[docnum] = stored.get("id")
             kind[docnum] = kinds.setdefault(stored.get("kind", ""), len(kinds))
@@ -107,7 +112,11 @@ class Vectors:
         segment = Segment(size=size, ids=ids, kind=kind, kinds=list(kinds), year=year, date=date, multi=multi)
         for name in BOOSTS:
             column = reader._perdoc._cached_reader(_lenfield(name), LENGTHS_COLUMN)
-            raw = np.frombuffer(bytes(column[i] for i in range(size)), dtype=np.uint8) if column is not None and size else np.zeros(size, np.uint8)
+            raw = (
+                np.frombuffer(bytes(column[i] for i in range(size)), dtype=np.uint8)
+                if column is not None and size
+                else np.zeros(size, np.uint8)
+            )
             segment.lengths[name] = LENGTH_OF_BYTE[raw]
         with self._lock:
             self._segments[key] = segment
@@ -185,7 +194,9 @@ class Evaluation:
         }
         self._idfs: dict[tuple[str, str], float] = {}
 
-    def _visible(self, key: str, reader: IndexReader, segment: Segment, live: np.ndarray, grants: Sequence[str] | None) -> np.ndarray:
+    def _visible(
+        self, key: str, reader: IndexReader, segment: Segment, live: np.ndarray, grants: Sequence[str] | None
+    ) -> np.ndarray:
         if grants is None:
             return live
         mask = np.zeros(segment.size, dtype=bool)
@@ -262,8 +273,11 @@ class Evaluation:
 
     def _filter_masks(self, segment: Segment, filters: Filters) -> dict[str, np.ndarray]:
         """The documents each chosen facet value keeps."""
-        return {facet: self._facet_mask(segment, facet, getattr(filters, facet))
-                for facet in FACETS if getattr(filters, facet) is not None}
+        return {
+            facet: self._facet_mask(segment, facet, getattr(filters, facet))
+            for facet in FACETS
+            if getattr(filters, facet) is not None
+        }
 
     # --- the search ------------------------------------------------------------------------
 
@@ -308,11 +322,16 @@ class Evaluation:
             candidates.sort(key=lambda c: (-c[1], c[2]))
         else:
             candidates.sort(key=lambda c: (-c[0], -c[1], c[2]))
-        page = candidates[request.offset:wanted]
-        return SearchHits(total=total, hits=[Hit(id=i, score=s) for s, _, i in page],
-                          facets={facet: dict(counter) for facet, counter in counts.items()})
+        page = candidates[request.offset : wanted]
+        return SearchHits(
+            total=total,
+            hits=[Hit(id=i, score=s) for s, _, i in page],
+            facets={facet: dict(counter) for facet, counter in counts.items()},
+        )
 
-    def _count(self, segment: Segment, visible: np.ndarray, masks: dict[str, np.ndarray], counts: dict[str, Counter[str]]) -> None:
+    def _count(
+        self, segment: Segment, visible: np.ndarray, masks: dict[str, np.ndarray], counts: dict[str, Counter[str]]
+    ) -> None:
         """Facet counts; each facet is narrowed by the other facets' choices, not its own."""
         for facet in FACETS:
             narrowed = visible
@@ -344,5 +363,3 @@ class Evaluation:
                 if len(ids) and visible[ids].any():
                     return True
         return False
-
-

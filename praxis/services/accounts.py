@@ -39,8 +39,12 @@ def get_user(session: Session, username: str) -> User | None:
 def create_user(*, session: Session, data: UserCreate) -> User:
     """Create an account (with a password) or a profile without login (without)."""
     if get_user(session, data.username):
-        raise Conflict(f"The username '{data.username}' is taken.", field="username",
-                       text=N_("Le nom d'utilisateur « %(username)s » est déjà pris."), params={"username": data.username})
+        raise Conflict(
+            f"The username '{data.username}' is taken.",
+            field="username",
+            text=N_("Le nom d'utilisateur « %(username)s » est déjà pris."),
+            params={"username": data.username},
+        )
     user = User(
         username=data.username,
         display_name=data.display_name or data.username,
@@ -55,8 +59,11 @@ def create_user(*, session: Session, data: UserCreate) -> User:
 
 def set_password(*, session: Session, user: User, password: str) -> None:
     if len(password) < 8:
-        raise Invalid("The password must have at least 8 characters.", field="password",
-                      text=N_("Le mot de passe doit compter au moins 8 caractères."))
+        raise Invalid(
+            "The password must have at least 8 characters.",
+            field="password",
+            text=N_("Le mot de passe doit compter au moins 8 caractères."),
+        )
     user.password_hash = _hasher(session).hash(password)
     session.add(user)
 
@@ -91,7 +98,9 @@ def sign_in(*, session: Session, username: str, password: str, address: str) -> 
             user.password_hash = hasher.hash(password)
             session.add(user)
         # Only this address's own slips are forgotten: others' failures keep slowing them.
-        session.execute(sa.delete(LoginFailure).where(col(LoginFailure.account) == account, col(LoginFailure.address) == address))
+        session.execute(
+            sa.delete(LoginFailure).where(col(LoginFailure.account) == account, col(LoginFailure.address) == address)
+        )
         return user
     session.execute(sa.delete(LoginFailure).where(col(LoginFailure.created_at) < now - limits.WINDOW))
     session.add(LoginFailure(account=account, address=address, created_at=now))
@@ -104,7 +113,9 @@ def register(*, session: Session, actor: User | None, data: RegisterRequest) -> 
     policy.ensure_can_register(actor, site_settings(session).registration)
     return create_user(
         session=session,
-        data=UserCreate(username=data.username, password=data.password, display_name=data.display_name, email=data.email),
+        data=UserCreate(
+            username=data.username, password=data.password, display_name=data.display_name, email=data.email
+        ),
     )
 
 
@@ -120,13 +131,19 @@ def change_password(*, session: Session, actor: User | None, current: str, new: 
     if not passwords.verify(_hasher(session), user.password_hash, current):
         session.add(LoginFailure(account=account, address=PASSWORD_CHANGE, created_at=now))
         session.flush()
-        raise Invalid("The current password is not correct.", field="current_password", keep_writes=True,
-                      text=N_("Le mot de passe actuel n'est pas le bon."))
+        raise Invalid(
+            "The current password is not correct.",
+            field="current_password",
+            keep_writes=True,
+            text=N_("Le mot de passe actuel n'est pas le bon."),
+        )
     set_password(session=session, user=user, password=new)
     keep = _digest(keep_token) if keep_token else ""
     session.execute(
         sa.update(AuthToken)
-        .where(col(AuthToken.user_id) == user.id, col(AuthToken.revoked_at).is_(None), col(AuthToken.token_hash) != keep)
+        .where(
+            col(AuthToken.user_id) == user.id, col(AuthToken.revoked_at).is_(None), col(AuthToken.token_hash) != keep
+        )
         .values(revoked_at=now)
     )
 
@@ -142,7 +159,9 @@ def set_active(*, session: Session, actor: User | None, username: str, active: b
     session.add(user)
     if not active:
         session.execute(
-            sa.update(AuthToken).where(col(AuthToken.user_id) == user.id, col(AuthToken.revoked_at).is_(None)).values(revoked_at=utcnow())
+            sa.update(AuthToken)
+            .where(col(AuthToken.user_id) == user.id, col(AuthToken.revoked_at).is_(None))
+            .values(revoked_at=utcnow())
         )
     session.flush()
     return user
@@ -153,13 +172,18 @@ def author_name(name: str) -> str:
     when it is empty, too long, or holds a character text cannot hold (looked for before spaces
     are joined: some of those characters count as spaces)."""
     if (found := text.first_forbidden(name)) is not None:
-        raise Invalid(f"An author name holds a character text cannot hold ({text.describe(*found)}).", field="authors",
-                      text=N_("Un nom d'auteur·trice n'est pas valide."))
+        raise Invalid(
+            f"An author name holds a character text cannot hold ({text.describe(*found)}).",
+            field="authors",
+            text=N_("Un nom d'auteur·trice n'est pas valide."),
+        )
     name = " ".join(name.split())
     if not name:
         raise Invalid("An author name is empty.", field="authors", text=N_("Un nom d'auteur·trice est vide."))
     if len(name) > 200:
-        raise Invalid("An author name is not valid.", field="authors", text=N_("Un nom d'auteur·trice n'est pas valide."))
+        raise Invalid(
+            "An author name is not valid.", field="authors", text=N_("Un nom d'auteur·trice n'est pas valide.")
+        )
     return name
 
 
@@ -196,7 +220,9 @@ class IssuedToken(NamedTuple):
     expires_at: datetime | None
 
 
-def issue_token(*, session: Session, user: User, kind: str, name: str | None = None, days: int | None = None) -> IssuedToken:
+def issue_token(
+    *, session: Session, user: User, kind: str, name: str | None = None, days: int | None = None
+) -> IssuedToken:
     """Create a session or API token, expiring after `days` (by default its kind's lifetime on
     the site: PRAXIS_SESSION_DAYS, PRAXIS_API_TOKEN_DAYS); only its digest is stored."""
     raw = secrets.token_urlsafe(32)
@@ -276,11 +302,14 @@ def _stamp_used(session: Session, token_id: int, now: datetime) -> None:
 def revoke_token(*, session: Session, token: str) -> bool:
     """Revoke a token; True if it was live."""
     # An UPDATE answers with a cursor result, which counts the rows it changed.
-    result = cast(sa.CursorResult[Any], session.execute(
-        sa.update(AuthToken)
-        .where(col(AuthToken.token_hash) == _digest(token), col(AuthToken.revoked_at).is_(None))
-        .values(revoked_at=utcnow())
-    ))
+    result = cast(
+        sa.CursorResult[Any],
+        session.execute(
+            sa.update(AuthToken)
+            .where(col(AuthToken.token_hash) == _digest(token), col(AuthToken.revoked_at).is_(None))
+            .values(revoked_at=utcnow())
+        ),
+    )
     return bool(result.rowcount)
 
 
@@ -296,8 +325,14 @@ def cited_as(user: User) -> str:
 
 def user_read(session: Session, user: User) -> UserRead:
     return UserRead(
-        username=user.username, display_name=user.display_name, family_name=user.family_name, given_name=user.given_name,
-        is_organisation=user.is_organisation, cited_as=cited_as(user), is_admin=user.is_admin, is_active=user.is_active,
+        username=user.username,
+        display_name=user.display_name,
+        family_name=user.family_name,
+        given_name=user.given_name,
+        is_organisation=user.is_organisation,
+        cited_as=cited_as(user),
+        is_admin=user.is_admin,
+        is_active=user.is_active,
         url=user_url(session, user.username),
     )
 
@@ -322,8 +357,11 @@ def update_profile(*, session: Session, actor: User | None, username: str, data:
             setattr(user, name, sent[name] or None)  # an emptied field clears it
     if user.given_name and not user.family_name:
         if sent.get("given_name"):
-            raise Invalid("Given names are cited with a family name: give one too.", field="given_name",
-                          text=N_("Les prénoms se citent avec un nom de famille : donnez-en un aussi."))
+            raise Invalid(
+                "Given names are cited with a family name: give one too.",
+                field="given_name",
+                text=N_("Les prénoms se citent avec un nom de famille : donnez-en un aussi."),
+            )
         user.given_name = None  # the family name was cleared: the split goes with it
     if sent.get("is_organisation") is not None:
         user.is_organisation = sent["is_organisation"]

@@ -64,9 +64,54 @@ def clean_name(original: str, kind: sniff.FileType) -> str:
 
 # Extensions that name a type: a file sent with one of them that is of another type loses it.
 _KNOWN_EXTENSIONS = {e for t in sniff.ACCEPTED for e in t.extensions} | {
-    "svg", "svgz", "html", "htm", "xhtml", "xml", "js", "mjs", "exe", "dll", "bat", "cmd", "sh", "ps1", "msi", "apk",
-    "jar", "zip", "gz", "tgz", "7z", "rar", "bz2", "xz", "doc", "xls", "ppt", "rtf", "ps", "bmp", "tif", "tiff", "ico",
-    "heic", "heif", "avif", "mov", "mkv", "avi", "wmv", "mid", "midi", "epub", "php", "py", "docm", "xlsm", "pptm",
+    "svg",
+    "svgz",
+    "html",
+    "htm",
+    "xhtml",
+    "xml",
+    "js",
+    "mjs",
+    "exe",
+    "dll",
+    "bat",
+    "cmd",
+    "sh",
+    "ps1",
+    "msi",
+    "apk",
+    "jar",
+    "zip",
+    "gz",
+    "tgz",
+    "7z",
+    "rar",
+    "bz2",
+    "xz",
+    "doc",
+    "xls",
+    "ppt",
+    "rtf",
+    "ps",
+    "bmp",
+    "tif",
+    "tiff",
+    "ico",
+    "heic",
+    "heif",
+    "avif",
+    "mov",
+    "mkv",
+    "avi",
+    "wmv",
+    "mid",
+    "midi",
+    "epub",
+    "php",
+    "py",
+    "docm",
+    "xlsm",
+    "pptm",
 }
 
 
@@ -94,10 +139,23 @@ def _read(session: Session, row: Attachment, uploader: str | None) -> Attachment
     thumb = thumbnail_path(row.note_id, row.id) if row.has_thumbnail else None
     base = site_url(session)
     return AttachmentRead(
-        id=row.id, note_id=row.note_id, name=row.name, media_type=row.media_type, content_type=row.media_type,
-        kind=kind.kind, format=kind.format, size=row.size, width=row.width, height=row.height,
-        url=base + path, thumbnail_url=base + thumb if thumb else None, markdown=_markdown(row.name, path, kind),
-        uploaded_by=uploader, created_at=row.created_at, path=path, thumbnail_path=thumb,
+        id=row.id,
+        note_id=row.note_id,
+        name=row.name,
+        media_type=row.media_type,
+        content_type=row.media_type,
+        kind=kind.kind,
+        format=kind.format,
+        size=row.size,
+        width=row.width,
+        height=row.height,
+        url=base + path,
+        thumbnail_url=base + thumb if thumb else None,
+        markdown=_markdown(row.name, path, kind),
+        uploaded_by=uploader,
+        created_at=row.created_at,
+        path=path,
+        thumbnail_path=thumb,
     )
 
 
@@ -132,8 +190,15 @@ class Served:
     public: bool  # the note is public: anyone, and any cache, may keep it
 
 
-def serve(*, session: Session, actor: policy.Actor, store: FileStore, note_id: str, attachment_id: str,
-          thumbnail: bool = False) -> Served:
+def serve(
+    *,
+    session: Session,
+    actor: policy.Actor,
+    store: FileStore,
+    note_id: str,
+    attachment_id: str,
+    thumbnail: bool = False,
+) -> Served:
     """The file (or its thumbnail) of a note the actor may read; NotFound otherwise."""
     note, _ = note_service.load_readable(session, actor, note_id)
     row = _load(session, note, attachment_id)
@@ -159,8 +224,9 @@ def _public(note: Note) -> bool:
 # --- writing ---------------------------------------------------------------------------------
 
 
-def attach(*, session: Session, actor: policy.Actor, store: FileStore, note_id: str, source: BinaryIO | None,
-           filename: str) -> AttachmentRead:
+def attach(
+    *, session: Session, actor: policy.Actor, store: FileStore, note_id: str, source: BinaryIO | None, filename: str
+) -> AttachmentRead:
     """Attach the file read from `source` (None: no file was sent) to a note the actor may edit.
 
     Its type comes from its bytes (`UnsupportedType` otherwise); it is kept once per content.
@@ -182,10 +248,16 @@ def attach(*, session: Session, actor: policy.Actor, store: FileStore, note_id: 
     if picture is not None:
         store.write_thumbnail(received.sha256, picture.thumbnail)
     row = Attachment(
-        id=secrets.token_urlsafe(9), note_id=note.id, sha256=received.sha256, name=clean_name(filename, kind),
-        media_type=kind.media_type, size=received.size,
-        width=picture.width if picture else None, height=picture.height if picture else None,
-        has_thumbnail=picture is not None, uploaded_by_id=actor.id if actor else None,
+        id=secrets.token_urlsafe(9),
+        note_id=note.id,
+        sha256=received.sha256,
+        name=clean_name(filename, kind),
+        media_type=kind.media_type,
+        size=received.size,
+        width=picture.width if picture else None,
+        height=picture.height if picture else None,
+        has_thumbnail=picture is not None,
+        uploaded_by_id=actor.id if actor else None,
     )
     session.add(row)
     session.flush()
@@ -222,7 +294,9 @@ def delete(*, session: Session, actor: policy.Actor, store: FileStore, note_id: 
             # its attachment before (seen here) or keeps the blob after this (and writes it again).
             with Session(writer(engine)) as turn, turn.begin():
                 _blob_turn(turn, sha256)
-                used = turn.execute(sa.select(col(Attachment.id)).where(col(Attachment.sha256) == sha256).limit(1)).first()
+                used = turn.execute(
+                    sa.select(col(Attachment.id)).where(col(Attachment.sha256) == sha256).limit(1)
+                ).first()
                 if used is None:
                     store.remove(sha256)
         except Exception:  # the deletion stands; an unused blob left behind harms no one

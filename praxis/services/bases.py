@@ -38,7 +38,9 @@ def _is_manager(session: Session, base_id: str, actor: policy.Actor) -> bool:
     return session.get(BaseManager, (base_id, actor.id)) is not None
 
 
-def load_readable(session: Session, actor: policy.Actor, base_id: str, *, for_update: bool = False) -> tuple[KnowledgeBase, bool]:
+def load_readable(
+    session: Session, actor: policy.Actor, base_id: str, *, for_update: bool = False
+) -> tuple[KnowledgeBase, bool]:
     """The base and whether the actor manages it; NotFound when it does not exist or may not be seen."""
     if not is_note_id(base_id):
         raise NotFound("No such base.")
@@ -57,20 +59,28 @@ def load_managed(session: Session, actor: policy.Actor, base_id: str) -> Knowled
 
 def visible_carnets_of(session: Session, actor: policy.Actor, base_id: str) -> list[Carnet]:
     """The base's carnets the actor may see, in the base's order."""
-    return list(session.exec(
-        select(Carnet)
-        .join(BaseCarnet, col(BaseCarnet.carnet_id) == Carnet.id)
-        .where(BaseCarnet.base_id == base_id, policy.visible_carnets(actor))
-        .order_by(col(BaseCarnet.position), col(BaseCarnet.added_at), col(Carnet.id))
-    ))
+    return list(
+        session.exec(
+            select(Carnet)
+            .join(BaseCarnet, col(BaseCarnet.carnet_id) == Carnet.id)
+            .where(BaseCarnet.base_id == base_id, policy.visible_carnets(actor))
+            .order_by(col(BaseCarnet.position), col(BaseCarnet.added_at), col(Carnet.id))
+        )
+    )
 
 
 def seen_updated_at(actor: policy.Actor) -> ColumnElement[datetime]:
     """When a base last changed as `actor` sees it, for any query on `KnowledgeBase`: the later of
     its own `updated_at` (changes every reader sees) and the gathering of the last carnet the actor
     may read in it."""
-    return carnets.seen_change(KnowledgeBase, BaseCarnet.base_id, BaseCarnet.added_at, Carnet, BaseCarnet.carnet_id,
-                               policy.visible_carnets(actor))
+    return carnets.seen_change(
+        KnowledgeBase,
+        BaseCarnet.base_id,
+        BaseCarnet.added_at,
+        Carnet,
+        BaseCarnet.carnet_id,
+        policy.visible_carnets(actor),
+    )
 
 
 def updated_for(session: Session, actor: policy.Actor, base_id: str) -> datetime:
@@ -86,8 +96,16 @@ def _managers(session: Session, base_id: str, actor: policy.Actor, manager: bool
         .order_by(User.display_name)
     ).all()
     last = len(rows) == 1
-    return [MemberRead(username=u, display_name=d, role="manager", url=user_url(session, u),
-                       can_remove=policy.can_remove_base_manager(actor, manager, last_manager=last)) for u, d in rows]
+    return [
+        MemberRead(
+            username=u,
+            display_name=d,
+            role="manager",
+            url=user_url(session, u),
+            can_remove=policy.can_remove_base_manager(actor, manager, last_manager=last),
+        )
+        for u, d in rows
+    ]
 
 
 def read(*, session: Session, actor: policy.Actor, base_id: str, query: NoteQuery | None = None) -> BaseRead:
@@ -96,18 +114,25 @@ def read(*, session: Session, actor: policy.Actor, base_id: str, query: NoteQuer
     return _read_loaded(session, actor, base, manager, query)
 
 
-def _read_loaded(session: Session, actor: policy.Actor, base: KnowledgeBase, manager: bool, query: NoteQuery | None) -> BaseRead:
+def _read_loaded(
+    session: Session, actor: policy.Actor, base: KnowledgeBase, manager: bool, query: NoteQuery | None
+) -> BaseRead:
     query = (query or NoteQuery()).model_copy(update={"base": base.id})
     if query.carnet and query.carnet not in {c.id for c in visible_carnets_of(session, actor, base.id)}:
         raise Invalid("This carnet is not in the base.", field="carnet")
     return BaseRead(
-        id=base.id, title=base.title, url=base_url(session, base.id), description=base.description,
-        description_html=carnets.rendered(session, actor, base.description), visibility=base.visibility,
+        id=base.id,
+        title=base.title,
+        url=base_url(session, base.id),
+        description=base.description,
+        description_html=carnets.rendered(session, actor, base.description),
+        visibility=base.visibility,
         community=communities.ref(session, base.community_id) if base.community_id else None,
         managers=_managers(session, base.id, actor, manager),
         carnets=carnets.summaries(session, actor, visible_carnets_of(session, actor, base.id)),
         notes=note_service.list_notes(session=session, actor=actor, query=query),
-        created_at=base.created_at, updated_at=updated_for(session, actor, base.id),
+        created_at=base.created_at,
+        updated_at=updated_for(session, actor, base.id),
         can_manage=policy.can_manage_base(actor, manager),
     )
 
@@ -119,16 +144,28 @@ def get_for_editing(*, session: Session, actor: policy.Actor, base_id: str) -> B
 
 
 def list_bases(*, session: Session, actor: policy.Actor) -> list[BaseSummary]:
-    rows = list(session.exec(select(KnowledgeBase).where(policy.visible_bases(actor)).order_by(KnowledgeBase.title, KnowledgeBase.id)))
-    counts = dict(session.exec(
-        select(BaseCarnet.base_id, sa.func.count())
-        .join(Carnet, col(Carnet.id) == BaseCarnet.carnet_id)
-        .where(col(BaseCarnet.base_id).in_([b.id for b in rows]), policy.visible_carnets(actor))
-        .group_by(BaseCarnet.base_id)
-    ).all())
+    rows = list(
+        session.exec(
+            select(KnowledgeBase).where(policy.visible_bases(actor)).order_by(KnowledgeBase.title, KnowledgeBase.id)
+        )
+    )
+    counts = dict(
+        session.exec(
+            select(BaseCarnet.base_id, sa.func.count())
+            .join(Carnet, col(Carnet.id) == BaseCarnet.carnet_id)
+            .where(col(BaseCarnet.base_id).in_([b.id for b in rows]), policy.visible_carnets(actor))
+            .group_by(BaseCarnet.base_id)
+        ).all()
+    )
     return [
-        BaseSummary(id=b.id, title=b.title, url=base_url(session, b.id), visibility=b.visibility,
-                    excerpt=carnets.excerpt(b.description), carnet_count=counts.get(b.id, 0))
+        BaseSummary(
+            id=b.id,
+            title=b.title,
+            url=base_url(session, b.id),
+            visibility=b.visibility,
+            excerpt=carnets.excerpt(b.description),
+            carnet_count=counts.get(b.id, 0),
+        )
         for b in rows
     ]
 
@@ -139,8 +176,12 @@ def create(*, session: Session, actor: policy.Actor, data: BaseCreate) -> BaseRe
     assert actor is not None
     communities.check_link(session, actor, data.visibility, data.community)
     base = KnowledgeBase(
-        id=new_id(), title=data.title, description=data.description, visibility=data.visibility,
-        community_id=data.community, created_by_id=actor.id,
+        id=new_id(),
+        title=data.title,
+        description=data.description,
+        visibility=data.visibility,
+        community_id=data.community,
+        created_by_id=actor.id,
     )
     session.add(base)
     session.flush()
@@ -194,7 +235,13 @@ def add_carnet(*, session: Session, actor: policy.Actor, base_id: str, data: Bas
         raise Invalid(f"Unknown carnet: {data.carnet_id}.", field="carnet_id")
     if session.get(BaseCarnet, (base.id, carnet.id)) is not None:
         raise Conflict("This carnet is already in the base.", text=N_("Ce carnet est déjà dans cette base."))
-    rows = list(session.exec(select(BaseCarnet).where(BaseCarnet.base_id == base.id).order_by(col(BaseCarnet.position), col(BaseCarnet.added_at))))
+    rows = list(
+        session.exec(
+            select(BaseCarnet)
+            .where(BaseCarnet.base_id == base.id)
+            .order_by(col(BaseCarnet.position), col(BaseCarnet.added_at))
+        )
+    )
     link = BaseCarnet(base_id=base.id, carnet_id=carnet.id, added_by_id=actor.id if actor else None)
     rows.insert(len(rows) if data.position is None else min(data.position, len(rows)), link)
     for index, row in enumerate(rows):
@@ -206,10 +253,15 @@ def add_carnet(*, session: Session, actor: policy.Actor, base_id: str, data: Bas
 
 def remove_carnet(*, session: Session, actor: policy.Actor, base_id: str, carnet_id: str) -> None:
     base = load_managed(session, actor, base_id)
-    found = session.exec(
-        select(BaseCarnet, Carnet).join(Carnet, col(Carnet.id) == BaseCarnet.carnet_id)
-        .where(BaseCarnet.base_id == base.id, BaseCarnet.carnet_id == carnet_id, policy.visible_carnets(actor))
-    ).first() if is_note_id(carnet_id) else None
+    found = (
+        session.exec(
+            select(BaseCarnet, Carnet)
+            .join(Carnet, col(Carnet.id) == BaseCarnet.carnet_id)
+            .where(BaseCarnet.base_id == base.id, BaseCarnet.carnet_id == carnet_id, policy.visible_carnets(actor))
+        ).first()
+        if is_note_id(carnet_id)
+        else None
+    )
     if found is None:  # a carnet the manager may not see is not theirs to take out
         raise NotFound("This carnet is not in the base.")
     link, carnet = found

@@ -48,7 +48,9 @@ def role_of(session: Session, carnet_id: str, actor: policy.Actor) -> str | None
     ).first()
 
 
-def load_readable(session: Session, actor: policy.Actor, carnet_id: str, *, for_update: bool = False) -> tuple[Carnet, str | None]:
+def load_readable(
+    session: Session, actor: policy.Actor, carnet_id: str, *, for_update: bool = False
+) -> tuple[Carnet, str | None]:
     """The carnet and the actor's role in it, or NotFound when it does not exist or may not be seen.
 
     `for_update` locks the carnet's row, so that changes to its members, categories and order
@@ -85,11 +87,17 @@ def seen_updated_at(actor: policy.Actor) -> ColumnElement[datetime]:
     """When a carnet last changed as `actor` sees it, for any query on `Carnet`: the later of its
     own `updated_at` (changes every reader sees) and the integration of the last note the actor
     may read in it."""
-    return seen_change(Carnet, CarnetEntry.carnet_id, CarnetEntry.added_at, Note, CarnetEntry.note_id, policy.visible_notes(actor))
+    return seen_change(
+        Carnet, CarnetEntry.carnet_id, CarnetEntry.added_at, Note, CarnetEntry.note_id, policy.visible_notes(actor)
+    )
 
 
 def seen_change(
-    collection: type[Carnet] | type[KnowledgeBase], owner: Any, added_at: Any, item: type[Note] | type[Carnet], item_id: Any,
+    collection: type[Carnet] | type[KnowledgeBase],
+    owner: Any,
+    added_at: Any,
+    item: type[Note] | type[Carnet],
+    item_id: Any,
     visible: ColumnElement[bool],
 ) -> ColumnElement[datetime]:
     """When a collection (a carnet, a base) last changed as a reader sees it, for any query on
@@ -127,7 +135,9 @@ def rendered(session: Session, actor: policy.Actor, text: str) -> str:
     return render(text, links.resolver(session, actor)).html if text else ""
 
 
-def members_of(session: Session, carnet_id: str, actor: policy.Actor = None, role: str | None = None) -> list[CarnetMemberRead]:
+def members_of(
+    session: Session, carnet_id: str, actor: policy.Actor = None, role: str | None = None
+) -> list[CarnetMemberRead]:
     rows = session.exec(
         select(User.id, User.username, User.display_name, CarnetMember.role)
         .join(CarnetMember, col(CarnetMember.user_id) == User.id)
@@ -135,9 +145,16 @@ def members_of(session: Session, carnet_id: str, actor: policy.Actor = None, rol
         .order_by(col(CarnetMember.role).desc(), User.display_name)
     ).all()
     managers = sum(1 for *_, r in rows if r == "manager")
-    return [CarnetMemberRead(username=u, display_name=d, role=r, url=user_url(session, u),
-                             can_remove=policy.can_remove_carnet_member(actor, role, i, last_manager=r == "manager" and managers == 1))
-            for i, u, d, r in rows]
+    return [
+        CarnetMemberRead(
+            username=u,
+            display_name=d,
+            role=r,
+            url=user_url(session, u),
+            can_remove=policy.can_remove_carnet_member(actor, role, i, last_manager=r == "manager" and managers == 1),
+        )
+        for i, u, d, r in rows
+    ]
 
 
 def bases_of(session: Session, actor: policy.Actor, carnet_id: str) -> list[BaseRef]:
@@ -169,19 +186,31 @@ def get_for_filing(*, session: Session, actor: policy.Actor, carnet_id: str) -> 
     return read_loaded(session=session, actor=actor, carnet=carnet, role=role, query=CarnetQuery(per_page=1))
 
 
-def read_loaded(*, session: Session, actor: policy.Actor, carnet: Carnet, role: str | None, query: CarnetQuery) -> CarnetRead:
+def read_loaded(
+    *, session: Session, actor: policy.Actor, carnet: Carnet, role: str | None, query: CarnetQuery
+) -> CarnetRead:
     listing = entries.list_entries(session=session, actor=actor, carnet=carnet, role=role, query=query)
     return CarnetRead(
-        id=carnet.id, title=carnet.title, url=carnet_url(session, carnet.id),
-        description=carnet.description, description_html=rendered(session, actor, carnet.description),
-        guide=carnet.guide, guide_html=rendered(session, actor, carnet.guide),
+        id=carnet.id,
+        title=carnet.title,
+        url=carnet_url(session, carnet.id),
+        description=carnet.description,
+        description_html=rendered(session, actor, carnet.description),
+        guide=carnet.guide,
+        guide_html=rendered(session, actor, carnet.guide),
         visibility=carnet.visibility,
         community=communities.ref(session, carnet.community_id) if carnet.community_id else None,
-        sort=carnet.sort, axes=listing.axes, members=members_of(session, carnet.id, actor, role),
+        sort=carnet.sort,
+        axes=listing.axes,
+        members=members_of(session, carnet.id, actor, role),
         note_count=entries.count_visible(session, actor, [carnet.id])[carnet.id],
-        entries=listing.page, bases=bases_of(session, actor, carnet.id),
-        created_at=carnet.created_at, updated_at=updated_for(session, actor, [carnet.id])[carnet.id], my_role=role,
-        can_manage=policy.can_manage_carnet(actor, role), can_contribute=policy.can_contribute_to_carnet(actor, role),
+        entries=listing.page,
+        bases=bases_of(session, actor, carnet.id),
+        created_at=carnet.created_at,
+        updated_at=updated_for(session, actor, [carnet.id])[carnet.id],
+        my_role=role,
+        can_manage=policy.can_manage_carnet(actor, role),
+        can_contribute=policy.can_contribute_to_carnet(actor, role),
     )
 
 
@@ -190,8 +219,13 @@ def summaries(session: Session, actor: policy.Actor, carnets: list[Carnet]) -> l
     updated = updated_for(session, actor, [c.id for c in carnets])
     return [
         CarnetSummary(
-            id=c.id, title=c.title, url=carnet_url(session, c.id), visibility=c.visibility,
-            excerpt=excerpt(c.description), note_count=counts[c.id], updated_at=updated[c.id],
+            id=c.id,
+            title=c.title,
+            url=carnet_url(session, c.id),
+            visibility=c.visibility,
+            excerpt=excerpt(c.description),
+            note_count=counts[c.id],
+            updated_at=updated[c.id],
         )
         for c in carnets
     ]
@@ -206,10 +240,15 @@ def list_carnets(
     if member is not None:
         where.append(col(Carnet.id).in_(select(CarnetMember.carnet_id).where(CarnetMember.user_id == member.id)))
     total = session.exec(select(sa.func.count()).select_from(Carnet).where(*where)).one()
-    rows = list(session.exec(
-        select(Carnet).where(*where).order_by(seen_updated_at(actor).desc(), Carnet.id)
-        .offset((page - 1) * per_page).limit(per_page)
-    ))
+    rows = list(
+        session.exec(
+            select(Carnet)
+            .where(*where)
+            .order_by(seen_updated_at(actor).desc(), Carnet.id)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+    )
     return CarnetPage(items=summaries(session, actor, rows), total=total, page=page, per_page=per_page)
 
 
@@ -232,8 +271,14 @@ def create(*, session: Session, actor: policy.Actor, data: CarnetCreate) -> Carn
     assert actor is not None
     communities.check_link(session, actor, data.visibility, data.community)
     carnet = Carnet(
-        id=new_id(), title=data.title, description=data.description, guide=data.guide, visibility=data.visibility,
-        community_id=data.community, sort=data.sort, created_by_id=actor.id,
+        id=new_id(),
+        title=data.title,
+        description=data.description,
+        guide=data.guide,
+        visibility=data.visibility,
+        community_id=data.community,
+        sort=data.sort,
+        created_by_id=actor.id,
     )
     session.add(carnet)
     session.flush()
@@ -302,11 +347,12 @@ def remove_member(*, session: Session, actor: policy.Actor, carnet_id: str, user
 
 def _keep_a_manager(session: Session, carnet_id: str) -> None:
     managers = session.exec(
-        select(sa.func.count()).select_from(CarnetMember).where(CarnetMember.carnet_id == carnet_id, CarnetMember.role == "manager")
+        select(sa.func.count())
+        .select_from(CarnetMember)
+        .where(CarnetMember.carnet_id == carnet_id, CarnetMember.role == "manager")
     ).one()
     if managers <= 1:
         raise Invalid("A carnet keeps at least one manager.", field="role")
-
 
 
 # --- category lists (managers) ----------------------------------------------------------------

@@ -20,9 +20,15 @@ from praxis.services import memberships
 
 def axes_of(session: Session, carnet_id: str) -> list[tuple[CarnetAxis, list[CarnetCategory]]]:
     """The carnet's axes in order, each with its categories in order."""
-    axes = session.exec(select(CarnetAxis).where(CarnetAxis.carnet_id == carnet_id).order_by(col(CarnetAxis.position), col(CarnetAxis.id))).all()
+    axes = session.exec(
+        select(CarnetAxis)
+        .where(CarnetAxis.carnet_id == carnet_id)
+        .order_by(col(CarnetAxis.position), col(CarnetAxis.id))
+    ).all()
     cats = session.exec(
-        select(CarnetCategory).where(CarnetCategory.carnet_id == carnet_id).order_by(col(CarnetCategory.position), col(CarnetCategory.id))
+        select(CarnetCategory)
+        .where(CarnetCategory.carnet_id == carnet_id)
+        .order_by(col(CarnetCategory.position), col(CarnetCategory.id))
     ).all()
     return [(axis, [c for c in cats if c.axis_id == axis.id]) for axis in axes]
 
@@ -93,7 +99,9 @@ def delete_axis(session: Session, carnet: Carnet, axis_id: int) -> None:
 
 
 def add_category(session: Session, carnet: Carnet, axis: CarnetAxis, name: str) -> CarnetCategory:
-    count = session.exec(select(sa.func.count()).select_from(CarnetCategory).where(CarnetCategory.axis_id == axis.id)).one()
+    count = session.exec(
+        select(sa.func.count()).select_from(CarnetCategory).where(CarnetCategory.axis_id == axis.id)
+    ).one()
     if count >= MAX_CATEGORIES:
         raise Invalid(f"A category list has at most {MAX_CATEGORIES} categories.", field="categories")
     key = check_free(_taken(session, carnet.id), name)
@@ -130,7 +138,9 @@ def rename(session: Session, carnet: Carnet, name: str, new_name: str) -> Carnet
 def filed_count(session: Session, actor: policy.Actor, category_id: int) -> int:
     """How many notes the actor may see are filed under a category."""
     return session.exec(
-        select(sa.func.count()).select_from(EntryCategory).join(Note, col(Note.id) == EntryCategory.note_id)
+        select(sa.func.count())
+        .select_from(EntryCategory)
+        .join(Note, col(Note.id) == EntryCategory.note_id)
         .where(EntryCategory.category_id == category_id, policy.visible_notes(actor))
     ).one()
 

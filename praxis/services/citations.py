@@ -62,8 +62,14 @@ def _site(session: Session) -> _Site:
 def note_work(session: Session, note: NoteRead) -> Work:
     """A note as its page shows it today: its address changes with every revision."""
     return Work(
-        id=note.id, kind=note.kind, title=note.title, authors=_people(session, [a.username for a in note.authors]),
-        published=_day(session, note.published_at), url=note.url, licence=note.licence, revision=note.revision,
+        id=note.id,
+        kind=note.kind,
+        title=note.title,
+        authors=_people(session, [a.username for a in note.authors]),
+        published=_day(session, note.published_at),
+        url=note.url,
+        licence=note.licence,
+        revision=note.revision,
         **_site(session),
     )
 
@@ -71,34 +77,59 @@ def note_work(session: Session, note: NoteRead) -> Work:
 def revision_work(session: Session, revision: RevisionRead) -> Work:
     """One revision, by its permanent link, with the title, authors and publication date it had then."""
     return Work(
-        id=revision.note_id, kind=revision.kind, title=revision.title,
-        authors=_people(session, [a.username for a in revision.authors]), published=_day(session, revision.published_at),
-        url=revision.url, licence=revision.licence_info.id, revision=revision.number, archived=True, **_site(session),
+        id=revision.note_id,
+        kind=revision.kind,
+        title=revision.title,
+        authors=_people(session, [a.username for a in revision.authors]),
+        published=_day(session, revision.published_at),
+        url=revision.url,
+        licence=revision.licence_info.id,
+        revision=revision.number,
+        archived=True,
+        **_site(session),
     )
 
 
 def carnet_work(session: Session, carnet: CarnetRead) -> Work:
     """A carnet, cited with its managers (gestionnaires), in the page's order, as its authors."""
     managers = [m.username for m in carnet.members if m.role == "manager"]
-    return Work(id=carnet.id, kind="carnet", title=carnet.title, authors=_people(session, managers),
-                published=_day(session, carnet.created_at), url=carnet.url, **_site(session))
+    return Work(
+        id=carnet.id,
+        kind="carnet",
+        title=carnet.title,
+        authors=_people(session, managers),
+        published=_day(session, carnet.created_at),
+        url=carnet.url,
+        **_site(session),
+    )
 
 
 def base_work(session: Session, base: BaseRead) -> Work:
     """A base de connaissances, cited with its managers, in the page's order, as its authors."""
-    return Work(id=base.id, kind="base", title=base.title, authors=_people(session, [m.username for m in base.managers]),
-                published=_day(session, base.created_at), url=base.url, **_site(session))
+    return Work(
+        id=base.id,
+        kind="base",
+        title=base.title,
+        authors=_people(session, [m.username for m in base.managers]),
+        published=_day(session, base.created_at),
+        url=base.url,
+        **_site(session),
+    )
 
 
 def load_note_work(*, session: Session, actor: policy.Actor, note_id: str, rev: int | None = None) -> Work:
     """The note the actor may read, or its revision `rev` (as `/n/{id}/?rev=N` shows it)."""
     if rev is not None:
-        return revision_work(session, revision_service.get_revision(session=session, actor=actor, note_id=note_id, number=rev))
+        return revision_work(
+            session, revision_service.get_revision(session=session, actor=actor, note_id=note_id, number=rev)
+        )
     return note_work(session, note_service.get_note(session=session, actor=actor, note_id=note_id))
 
 
 def load_carnet_work(*, session: Session, actor: policy.Actor, carnet_id: str) -> Work:
-    return carnet_work(session, carnets.read(session=session, actor=actor, carnet_id=carnet_id, query=CarnetQuery(per_page=1)))
+    return carnet_work(
+        session, carnets.read(session=session, actor=actor, carnet_id=carnet_id, query=CarnetQuery(per_page=1))
+    )
 
 
 def load_base_work(*, session: Session, actor: policy.Actor, base_id: str) -> Work:
@@ -112,7 +143,9 @@ def for_note(*, session: Session, actor: policy.Actor, note_id: str, query: Cita
 
 def for_carnet(*, session: Session, actor: policy.Actor, carnet_id: str, query: CitationQuery) -> CitationRead:
     _no_revision(query)
-    return render(session=session, work=load_carnet_work(session=session, actor=actor, carnet_id=carnet_id), query=query)
+    return render(
+        session=session, work=load_carnet_work(session=session, actor=actor, carnet_id=carnet_id), query=query
+    )
 
 
 def for_base(*, session: Session, actor: policy.Actor, base_id: str, query: CitationQuery) -> CitationRead:
@@ -137,6 +170,11 @@ def render(*, session: Session, work: Work, query: CitationQuery) -> CitationRea
         raise Invalid("The day of access cannot come before the publication.", field="accessed", part="query")
     citation = cite(work, query.style, query.lang or _site(session)["language"], accessed)
     return CitationRead(
-        style=citation.style, lang=citation.lang, text=citation.text, html=citation.html,
-        media_type=citation.media_type, url=work.url, accessed=accessed,
+        style=citation.style,
+        lang=citation.lang,
+        text=citation.text,
+        html=citation.html,
+        media_type=citation.media_type,
+        url=work.url,
+        accessed=accessed,
     )

@@ -21,34 +21,55 @@ from praxis.services.urls import note_url
 def _read(session: Session, inv: AuthorInvitation, note: Note) -> InvitationRead:
     inviter = session.get(User, inv.invited_by_id) if inv.invited_by_id else None
     return InvitationRead(
-        id=inv.id, note_id=note.id, note_title=note.title, note_url=note_url(session, note.id),
-        invited_by=inviter.username if inviter else None, invited_by_name=inviter.display_name if inviter else None,
-        status=inv.status, created_at=inv.created_at, decided_at=inv.decided_at,
+        id=inv.id,
+        note_id=note.id,
+        note_title=note.title,
+        note_url=note_url(session, note.id),
+        invited_by=inviter.username if inviter else None,
+        invited_by_name=inviter.display_name if inviter else None,
+        status=inv.status,
+        created_at=inv.created_at,
+        decided_at=inv.decided_at,
     )
 
 
-def add_author(*, session: Session, actor: policy.Actor, note: Note, author_ids: list[int], person: User, summary: str) -> None:
+def add_author(
+    *, session: Session, actor: policy.Actor, note: Note, author_ids: list[int], person: User, summary: str
+) -> None:
     """Make `person` the note's last author, in a new revision (nothing when they already are
     one): the one way an author is added, for an invitation accepted and an edit request approved."""
     if person.id in author_ids:
         return
     old = note_service.current_state(session, note, author_ids)
-    note_service.apply_state(session=session, actor=actor, note=note, base_revision=note.revision, old=old,
-                             new=replace(old, authors=[*old.authors, person]), summary=summary)
+    note_service.apply_state(
+        session=session,
+        actor=actor,
+        note=note,
+        base_revision=note.revision,
+        old=old,
+        new=replace(old, authors=[*old.authors, person]),
+        summary=summary,
+    )
 
 
 def mine(*, session: Session, actor: policy.Actor) -> list[InvitationRead]:
     """The invitations to co-sign that the actor has not answered, on live notes, newest first."""
     actor = policy.require_signed_in(actor)
     rows = session.exec(
-        select(AuthorInvitation, Note).join(Note, col(Note.id) == AuthorInvitation.note_id)
-        .where(AuthorInvitation.user_id == actor.id, AuthorInvitation.status == "pending", col(Note.deleted_at).is_(None))
+        select(AuthorInvitation, Note)
+        .join(Note, col(Note.id) == AuthorInvitation.note_id)
+        .where(
+            AuthorInvitation.user_id == actor.id, AuthorInvitation.status == "pending", col(Note.deleted_at).is_(None)
+        )
         .order_by(col(AuthorInvitation.created_at).desc(), AuthorInvitation.id)
     ).all()
     # Only those that still stand are offered (an older database may hold some that do not).
     notes = {note.id: note for _inv, note in rows}
-    stands = {inv.id for note in notes.values()
-              for inv, _u in invitations.standing(session, note, set(note_service.list_author_ids(session, note.id)))}
+    stands = {
+        inv.id
+        for note in notes.values()
+        for inv, _u in invitations.standing(session, note, set(note_service.list_author_ids(session, note.id)))
+    }
     return [_read(session, inv, note) for inv, note in rows if inv.id in stands]
 
 
@@ -63,15 +84,25 @@ def answer(*, session: Session, actor: policy.Actor, invitation_id: str, accept:
     if inv.status == "withdrawn":  # by the authors, or because whoever sent it left the note
         raise Conflict("This invitation was withdrawn.", text=N_("Cette invitation a été retirée."))
     if inv.status != "pending":
-        raise Conflict(f"This invitation was already {inv.status}.", text=N_("Cette invitation a déjà reçu une réponse."))
+        raise Conflict(
+            f"This invitation was already {inv.status}.", text=N_("Cette invitation a déjà reçu une réponse.")
+        )
     author_ids = note_service.list_author_ids(session, note.id)
     inviter = session.get(User, inv.invited_by_id) if inv.invited_by_id else None
     if accept and not policy.invitation_stands(inviter, note, set(author_ids)):
-        raise Conflict("This invitation no longer stands: whoever sent it no longer edits the note.",
-                       text=N_("Cette invitation ne tient plus : la personne qui l'a envoyée ne modifie plus cette note."))
+        raise Conflict(
+            "This invitation no longer stands: whoever sent it no longer edits the note.",
+            text=N_("Cette invitation ne tient plus : la personne qui l'a envoyée ne modifie plus cette note."),
+        )
     if accept:
-        add_author(session=session, actor=actor, note=note, author_ids=author_ids, person=actor,
-                   summary=f"{actor.display_name} accepte de co-signer")
+        add_author(
+            session=session,
+            actor=actor,
+            note=note,
+            author_ids=author_ids,
+            person=actor,
+            summary=f"{actor.display_name} accepte de co-signer",
+        )
     invitations.close(session, inv, "accepted" if accept else "refused")
     invitations.close_for(session, note.id, actor.id, inv.status)  # another invitation to the same note, if any
     return _read(session, inv, note)
@@ -100,11 +131,18 @@ def remove_author(*, session: Session, actor: policy.Actor, note_id: str, userna
             invitations.close(session, pending[0], "withdrawn")
             return
         if len(author_ids) == 1:
-            raise Conflict("A note keeps at least one author.", text=N_("Une note garde au moins une personne autrice."))
+            raise Conflict(
+                "A note keeps at least one author.", text=N_("Une note garde au moins une personne autrice.")
+            )
     old = note_service.current_state(session, note, author_ids)
     note_service.apply_state(
-        session=session, actor=actor, note=note, base_revision=note.revision, old=old,
+        session=session,
+        actor=actor,
+        note=note,
+        base_revision=note.revision,
+        old=old,
         new=replace(old, authors=[u for u in old.authors if u.id != person.id]),
-        summary=f"{person.display_name} se retire des auteur·trices" if person.id == actor.id
+        summary=f"{person.display_name} se retire des auteur·trices"
+        if person.id == actor.id
         else f"Retrait de {person.display_name} des auteur·trices",
     )

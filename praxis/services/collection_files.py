@@ -62,7 +62,8 @@ def _common(session: Session, meta: dict, body: str, where: str) -> Common:
         id=object_id,
         title=fields.checked(where, "title", lambda: _title.validate_python(meta.get("title"))),
         description=fields.checked(where, "description", lambda: _markdown.validate_python(body)),
-        visibility=visibility, community_id=community_id,
+        visibility=visibility,
+        community_id=community_id,
         created=fields.when(meta.get("created"), session, "created", where),
         updated=fields.when(meta.get("updated"), session, "updated", where),
         managers=fields.people(session, meta.get("managers"), where, "managers", required=False),
@@ -129,7 +130,12 @@ def write_carnet(session: Session, checked: CarnetFile) -> bool:
     else:  # the file is the whole truth of the carnet: what it no longer lists goes
         for table in (CarnetEntry, CarnetAxis, CarnetMember):
             session.execute(sa.delete(table).where(col(table.carnet_id) == carnet.id))
-    carnet.title, carnet.description, carnet.guide, carnet.sort = common.title, common.description, checked.guide, checked.sort
+    carnet.title, carnet.description, carnet.guide, carnet.sort = (
+        common.title,
+        common.description,
+        checked.guide,
+        checked.sort,
+    )
     carnet.visibility, carnet.community_id = common.visibility, common.community_id
     carnet.created_at = common.created or carnet.created_at
     session.add(carnet)
@@ -148,10 +154,14 @@ def write_carnet(session: Session, checked: CarnetFile) -> bool:
     return new
 
 
-def _checked_entries(session: Session, rows: list[dict], known: dict[str, CarnetCategory], coming: Collection[str]) -> list[dict]:
+def _checked_entries(
+    session: Session, rows: list[dict], known: dict[str, CarnetCategory], coming: Collection[str]
+) -> list[dict]:
     """A carnet file's entries, every one checked (a carnet of a large import can hold tens of
     thousands: the notes are looked up in a few queries)."""
-    existing = set(links.known_ids(session, [r["note"] for r in rows if isinstance(r.get("note"), str) and is_note_id(r["note"])]))
+    existing = set(
+        links.known_ids(session, [r["note"] for r in rows if isinstance(r.get("note"), str) and is_note_id(r["note"])])
+    )
     entries: list[dict] = []
     listed: set[str] = set()
     for index, row in enumerate(rows):
@@ -172,23 +182,40 @@ def _checked_entries(session: Session, rows: list[dict], known: dict[str, Carnet
         position = row.get("position", index)
         if not isinstance(position, int) or not 0 <= position <= 1_000_000:
             raise Invalid(f"{at}: 'position' must be a whole number from 0.", field="position")
-        entries.append({
-            "note": note_id, "categories": names, "pinned": bool(row.get("pinned", False)), "position": position,
-            "added_by": added_by[0] if added_by else None,
-            "added_at": fields.when(row.get("added_at"), session, "added_at", at) or utcnow(),
-        })
+        entries.append(
+            {
+                "note": note_id,
+                "categories": names,
+                "pinned": bool(row.get("pinned", False)),
+                "position": position,
+                "added_by": added_by[0] if added_by else None,
+                "added_at": fields.when(row.get("added_at"), session, "added_at", at) or utcnow(),
+            }
+        )
     return entries
 
 
 def _write_entries(session: Session, carnet: Carnet, checked: list[dict]) -> None:
     """Checked entries written in a few statements."""
     known = categories.by_key(session, carnet.id)
-    entries = [row_of(CarnetEntry(
-        carnet_id=carnet.id, note_id=e["note"], added_by_id=e["added_by"].id if e["added_by"] else None,
-        added_at=e["added_at"], pinned=e["pinned"], position=e["position"],
-    )) for e in checked]
-    filed = [{"carnet_id": carnet.id, "note_id": e["note"], "category_id": category.id}
-             for e in checked for category in categories.choose(known, e["categories"])]
+    entries = [
+        row_of(
+            CarnetEntry(
+                carnet_id=carnet.id,
+                note_id=e["note"],
+                added_by_id=e["added_by"].id if e["added_by"] else None,
+                added_at=e["added_at"],
+                pinned=e["pinned"],
+                position=e["position"],
+            )
+        )
+        for e in checked
+    ]
+    filed = [
+        {"carnet_id": carnet.id, "note_id": e["note"], "category_id": category.id}
+        for e in checked
+        for category in categories.choose(known, e["categories"])
+    ]
     insert_rows(session, CarnetEntry, entries)
     insert_rows(session, EntryCategory, filed)
 
@@ -197,26 +224,46 @@ def carnet_file(session: Session, carnet: Carnet, note_ids: set[str]) -> tuple[d
     """The front matter and body of a carnet's file, listing the memberships of `note_ids`."""
     tz = fields.timezone(session)
     members = session.exec(
-        select(CarnetMember, User).join(User, col(User.id) == CarnetMember.user_id)
-        .where(CarnetMember.carnet_id == carnet.id).order_by(User.username)
+        select(CarnetMember, User)
+        .join(User, col(User.id) == CarnetMember.user_id)
+        .where(CarnetMember.carnet_id == carnet.id)
+        .order_by(User.username)
     ).all()
-    people = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(
-        select(CarnetEntry.added_by_id).where(CarnetEntry.carnet_id == carnet.id))))}
+    people = {
+        u.id: u
+        for u in session.exec(
+            select(User).where(
+                col(User.id).in_(select(CarnetEntry.added_by_id).where(CarnetEntry.carnet_id == carnet.id))
+            )
+        )
+    }
     entries = session.exec(
-        select(CarnetEntry).where(CarnetEntry.carnet_id == carnet.id)
+        select(CarnetEntry)
+        .where(CarnetEntry.carnet_id == carnet.id)
         .order_by(col(CarnetEntry.position), col(CarnetEntry.added_at), col(CarnetEntry.note_id))
     ).all()
     filed = memberships.categories_of(session, [carnet.id], [e.note_id for e in entries])
     meta: dict[str, Any] = {
-        "id": carnet.id, "kind": "carnet", "title": carnet.title, "visibility": carnet.visibility,
-        "sort": carnet.sort, "created": fields.iso(carnet.created_at, tz), "updated": fields.iso(carnet.updated_at, tz),
+        "id": carnet.id,
+        "kind": "carnet",
+        "title": carnet.title,
+        "visibility": carnet.visibility,
+        "sort": carnet.sort,
+        "created": fields.iso(carnet.created_at, tz),
+        "updated": fields.iso(carnet.updated_at, tz),
         "managers": [fields.person(u) for m, u in members if m.role == "manager"],
         "contributors": [fields.person(u) for m, u in members if m.role == "contributor"],
         "guide": carnet.guide,
-        "axes": [{"name": axis.name, "categories": [c.name for c in cats]} for axis, cats in categories.axes_of(session, carnet.id)],
+        "axes": [
+            {"name": axis.name, "categories": [c.name for c in cats]}
+            for axis, cats in categories.axes_of(session, carnet.id)
+        ],
         "entries": [
             {
-                "note": e.note_id, "categories": filed.get((carnet.id, e.note_id), []), "pinned": e.pinned, "position": position,
+                "note": e.note_id,
+                "categories": filed.get((carnet.id, e.note_id), []),
+                "pinned": e.pinned,
+                "position": position,
                 "added_by": fields.person(people[e.added_by_id]) if e.added_by_id in people else None,
                 "added_at": fields.iso(e.added_at, tz),
             }
@@ -232,8 +279,9 @@ def carnet_file(session: Session, carnet: Carnet, note_ids: set[str]) -> tuple[d
 # --- bases -----------------------------------------------------------------------------------
 
 
-def import_base(session: Session, meta: dict, body: str, where: str, coming: Collection[str] = (), *,
-                write: bool = True) -> bool:
+def import_base(
+    session: Session, meta: dict, body: str, where: str, coming: Collection[str] = (), *, write: bool = True
+) -> bool:
     """Create or replace the base the file describes; its carnets must exist (`coming`: ids of
     carnets the same import writes before it). `write` false only checks the file."""
     common = _common(session, meta, body, where)
@@ -251,7 +299,12 @@ def import_base(session: Session, meta: dict, body: str, where: str, coming: Col
     else:
         for table in (BaseCarnet, BaseManager):
             session.execute(sa.delete(table).where(col(table.base_id) == base.id))
-    base.title, base.description, base.visibility, base.community_id = common.title, common.description, common.visibility, common.community_id
+    base.title, base.description, base.visibility, base.community_id = (
+        common.title,
+        common.description,
+        common.visibility,
+        common.community_id,
+    )
     base.created_at = common.created or base.created_at
     base.updated_at = common.updated or utcnow()
     session.add(base)
@@ -268,16 +321,26 @@ def import_base(session: Session, meta: dict, body: str, where: str, coming: Col
 def base_file(session: Session, base: KnowledgeBase, actor: policy.Actor) -> tuple[dict, str]:
     tz = fields.timezone(session)
     managers = session.exec(
-        select(User).join(BaseManager, col(BaseManager.user_id) == User.id).where(BaseManager.base_id == base.id).order_by(User.username)
+        select(User)
+        .join(BaseManager, col(BaseManager.user_id) == User.id)
+        .where(BaseManager.base_id == base.id)
+        .order_by(User.username)
     ).all()
     carnet_ids = session.exec(
-        select(Carnet.id).join(BaseCarnet, col(BaseCarnet.carnet_id) == Carnet.id)
-        .where(BaseCarnet.base_id == base.id, policy.visible_carnets(actor)).order_by(col(BaseCarnet.position), col(BaseCarnet.added_at))
+        select(Carnet.id)
+        .join(BaseCarnet, col(BaseCarnet.carnet_id) == Carnet.id)
+        .where(BaseCarnet.base_id == base.id, policy.visible_carnets(actor))
+        .order_by(col(BaseCarnet.position), col(BaseCarnet.added_at))
     ).all()
     meta: dict[str, Any] = {
-        "id": base.id, "kind": "base", "title": base.title, "visibility": base.visibility,
-        "created": fields.iso(base.created_at, tz), "updated": fields.iso(base.updated_at, tz),
-        "managers": [fields.person(u) for u in managers], "carnets": list(carnet_ids),
+        "id": base.id,
+        "kind": "base",
+        "title": base.title,
+        "visibility": base.visibility,
+        "created": fields.iso(base.created_at, tz),
+        "updated": fields.iso(base.updated_at, tz),
+        "managers": [fields.person(u) for u in managers],
+        "carnets": list(carnet_ids),
     }
     if base.community_id:
         meta["community"] = base.community_id

@@ -23,7 +23,9 @@ def role_of(session: Session, community_id: str, actor: policy.Actor) -> str | N
     if actor is None or actor.id is None:
         return None
     return session.exec(
-        select(CommunityMember.role).where(CommunityMember.community_id == community_id, CommunityMember.user_id == actor.id)
+        select(CommunityMember.role).where(
+            CommunityMember.community_id == community_id, CommunityMember.user_id == actor.id
+        )
     ).first()
 
 
@@ -35,7 +37,11 @@ def ref(session: Session, community_id: str) -> CommunityRef | None:
 
 
 def check_link(
-    session: Session, actor: policy.Actor, visibility: str, community_id: str | None, old: tuple[str, str | None] | None = None
+    session: Session,
+    actor: policy.Actor,
+    visibility: str,
+    community_id: str | None,
+    old: tuple[str, str | None] | None = None,
 ) -> None:
     """Visibility `community` needs a community, and only its members link a note, a carnet or a
     base to it or open one to it (a change of community, or a change to community visibility,
@@ -74,12 +80,25 @@ def read(*, session: Session, actor: policy.Actor, community_id: str) -> Communi
             .order_by(col(CommunityMember.role).desc(), User.display_name)
         ).all()
         managers = sum(1 for *_, r in rows if r == "manager")
-        members = [MemberRead(username=u, display_name=d, role=r, url=user_url(session, u),
-                              can_remove=policy.can_remove_community_member(actor, role, i, last_manager=r == "manager" and managers == 1))
-                   for i, u, d, r in rows]
+        members = [
+            MemberRead(
+                username=u,
+                display_name=d,
+                role=r,
+                url=user_url(session, u),
+                can_remove=policy.can_remove_community_member(
+                    actor, role, i, last_manager=r == "manager" and managers == 1
+                ),
+            )
+            for i, u, d, r in rows
+        ]
     return CommunityRead(
-        id=community.id, name=community.name, description=community.description,
-        url=community_url(session, community.id), members=members, my_role=role,
+        id=community.id,
+        name=community.name,
+        description=community.description,
+        url=community_url(session, community.id),
+        members=members,
+        my_role=role,
         can_manage=policy.can_manage_community(actor, role),
     )
 
@@ -95,7 +114,9 @@ def mine(*, session: Session, actor: policy.Actor) -> list[CommunityRef]:
         return []
     query = select(Community).order_by(Community.name)
     if not policy.is_admin(actor):
-        query = query.join(CommunityMember, col(CommunityMember.community_id) == Community.id).where(CommunityMember.user_id == actor.id)
+        query = query.join(CommunityMember, col(CommunityMember.community_id) == Community.id).where(
+            CommunityMember.user_id == actor.id
+        )
     return [CommunityRef(id=c.id, name=c.name, url=community_url(session, c.id)) for c in session.exec(query)]
 
 
@@ -103,7 +124,9 @@ def create(*, session: Session, actor: policy.Actor, data: CommunityCreate) -> C
     """Create a community; its creator is its first manager."""
     policy.ensure_can_create_community(actor)
     assert actor is not None
-    community = Community(id=secrets.token_urlsafe(9), name=data.name, description=data.description, created_by_id=actor.id)
+    community = Community(
+        id=secrets.token_urlsafe(9), name=data.name, description=data.description, created_by_id=actor.id
+    )
     session.add(community)
     session.flush()
     session.add(CommunityMember(community_id=community.id, user_id=pk(actor.id), role="manager"))
@@ -146,7 +169,9 @@ def remove_member(*, session: Session, actor: policy.Actor, community_id: str, u
 
 def _keep_a_manager(session: Session, community_id: str) -> None:
     managers = session.exec(
-        select(sa.func.count()).select_from(CommunityMember).where(CommunityMember.community_id == community_id, CommunityMember.role == "manager")
+        select(sa.func.count())
+        .select_from(CommunityMember)
+        .where(CommunityMember.community_id == community_id, CommunityMember.role == "manager")
     ).one()
     if managers <= 1:
         raise Invalid("A community keeps at least one manager.", field="role")

@@ -53,7 +53,9 @@ def term_by_slug(*, session: Session, actor: policy.Actor, slug: str) -> NoteRea
     note = None
     if "\x00" not in slug:
         note = session.exec(
-            select(Note).where(policy.visible_notes(actor), col(Note.kind) == "term", col(Note.slug) == slug[:120]).order_by(col(Note.created_at), col(Note.id))
+            select(Note)
+            .where(policy.visible_notes(actor), col(Note.kind) == "term", col(Note.slug) == slug[:120])
+            .order_by(col(Note.created_at), col(Note.id))
         ).first()
     if note is None:
         raise NotFound("No such term.")
@@ -63,7 +65,9 @@ def term_by_slug(*, session: Session, actor: policy.Actor, slug: str) -> NoteRea
 SUGGEST_WINDOW = 50
 
 
-def suggest(*, session: Session, actor: policy.Actor, q: str, kind: str | None = None, limit: int = 10) -> list[Suggestion]:
+def suggest(
+    *, session: Session, actor: policy.Actor, q: str, kind: str | None = None, limit: int = 10
+) -> list[Suggestion]:
     """The visible notes whose title starts with `q` (case and accents ignored).
 
     The first titles in A–Z order come straight from the title index (an exact match sorts
@@ -82,10 +86,14 @@ def suggest(*, session: Session, actor: policy.Actor, q: str, kind: str | None =
         .limit(max(limit, SUGGEST_WINDOW))
     ).all()
     # Ids are unique: the order never reaches title and kind.
-    ranked = sorted((title_key != prefix, len(title_key), title_key, note_id, title, kind)
-                    for note_id, title, kind, title_key in rows)[:limit]
-    return [Suggestion(id=note_id, title=title, kind=kind, url=note_url(session, note_id))
-            for *_, note_id, title, kind in ranked]
+    ranked = sorted(
+        (title_key != prefix, len(title_key), title_key, note_id, title, kind)
+        for note_id, title, kind, title_key in rows
+    )[:limit]
+    return [
+        Suggestion(id=note_id, title=title, kind=kind, url=note_url(session, note_id))
+        for *_, note_id, title, kind in ranked
+    ]
 
 
 def graph(*, session: Session, actor: policy.Actor, note_id: str, depth: int) -> Graph:

@@ -68,8 +68,6 @@ def _rendered(session: Session, body: str) -> str:
     return render(body, links.resolver(session), comment=True).html
 
 
-
-
 # --- reading ---------------------------------------------------------------------------------
 
 
@@ -113,15 +111,18 @@ def _edits(session: Session, comment_ids: list[str]) -> dict[str, list[CommentEd
     if not comment_ids:
         return out
     rows = session.exec(
-        select(CommentEdit).where(col(CommentEdit.comment_id).in_(comment_ids)).order_by(col(CommentEdit.replaced_at).desc())
+        select(CommentEdit)
+        .where(col(CommentEdit.comment_id).in_(comment_ids))
+        .order_by(col(CommentEdit.replaced_at).desc())
     )
     for edit in rows:
         out.setdefault(edit.comment_id, []).append(CommentEditRead(body=edit.body, written_at=edit.written_at))
     return out
 
 
-def _reads(session: Session, actor: policy.Actor, note: Note, author_ids: list[int],
-           ordered: list[tuple[Comment, int]]) -> list[CommentRead]:
+def _reads(
+    session: Session, actor: policy.Actor, note: Note, author_ids: list[int], ordered: list[tuple[Comment, int]]
+) -> list[CommentRead]:
     moderator = policy.can_moderate_discussion(actor, note, set(author_ids))
     people = _people(session, {c.author_id for c, _ in ordered if c.author_id})
     edits = _edits(session, [c.id for c, _ in ordered if c.edited_at and c.deleted_at is None])
@@ -129,19 +130,27 @@ def _reads(session: Session, actor: policy.Actor, note: Note, author_ids: list[i
     for c, depth in ordered:
         state = "deleted" if c.deleted_at else "hidden" if c.hidden_at else "visible"
         shown = policy.can_read_comment(actor, c, moderator)
-        items.append(CommentRead(
-            id=c.id, note_id=c.note_id, parent_id=c.parent_id, depth=depth,
-            author=people.get(c.author_id) if c.author_id and state != "deleted" else None,
-            state=state, body=c.body if shown else None,
-            html=links.visible_html(session, actor, c.html, comment=True) if shown else None,
-            hidden_reason=c.hidden_reason if state == "hidden" else None,
-            created_at=c.created_at, edited_at=c.edited_at if state != "deleted" else None,
-            url=f"{note_url(session, c.note_id)}#c-{c.id}", edits=edits.get(c.id, []) if shown else [],
-            can_edit=policy.can_edit_comment(actor, c, note),
-            can_delete=policy.can_delete_comment(actor, c),
-            can_hide=policy.can_hide_comment(actor, c, moderator),
-            can_restore=policy.can_restore_comment(actor, c),
-        ))
+        items.append(
+            CommentRead(
+                id=c.id,
+                note_id=c.note_id,
+                parent_id=c.parent_id,
+                depth=depth,
+                author=people.get(c.author_id) if c.author_id and state != "deleted" else None,
+                state=state,
+                body=c.body if shown else None,
+                html=links.visible_html(session, actor, c.html, comment=True) if shown else None,
+                hidden_reason=c.hidden_reason if state == "hidden" else None,
+                created_at=c.created_at,
+                edited_at=c.edited_at if state != "deleted" else None,
+                url=f"{note_url(session, c.note_id)}#c-{c.id}",
+                edits=edits.get(c.id, []) if shown else [],
+                can_edit=policy.can_edit_comment(actor, c, note),
+                can_delete=policy.can_delete_comment(actor, c),
+                can_hide=policy.can_hide_comment(actor, c, moderator),
+                can_restore=policy.can_restore_comment(actor, c),
+            )
+        )
     return items
 
 
@@ -154,7 +163,10 @@ def thread(*, session: Session, actor: policy.Actor, note_id: str) -> Discussion
     ordered = [(c, d) for c, d in ordered if c.deleted_at is None or c.id in keep]
     items = _reads(session, actor, note, author_ids, ordered)
     return DiscussionRead(
-        note_id=note.id, closed=note.discussion_closed, total=sum(1 for i in items if i.state == "visible"), items=items,
+        note_id=note.id,
+        closed=note.discussion_closed,
+        total=sum(1 for i in items if i.state == "visible"),
+        items=items,
         can_comment=policy.can_comment(actor, note),
         can_moderate=policy.can_moderate_discussion(actor, note, set(author_ids)),
     )
@@ -186,19 +198,40 @@ def create(*, session: Session, actor: policy.Actor, note_id: str, data: Comment
         if parent is None or parent.note_id != note.id or parent.deleted_at is not None:
             raise Invalid("The comment answered is not in this discussion.", field="parent_id")
         if parent.hidden_at is not None:  # a moderator took it out of the discussion: no one answers it, no one is told
-            raise Conflict("The comment answered is hidden: it can no longer be replied to.",
-                           text=N_("Ce commentaire a été masqué : on ne peut plus y répondre."))
-    limits.check(session, col(Comment.created_at), col(Comment.author_id) == actor.id, limit=RATE_LIMIT, window=RATE_WINDOW, what="comments",
-                 text=N_("Trop de commentaires en peu de temps : réessayez plus tard."))
-    comment = Comment(id=secrets.token_urlsafe(9), note_id=note.id, parent_id=data.parent_id, author_id=actor.id,
-                      body=data.body, html=_rendered(session, data.body))
+            raise Conflict(
+                "The comment answered is hidden: it can no longer be replied to.",
+                text=N_("Ce commentaire a été masqué : on ne peut plus y répondre."),
+            )
+    limits.check(
+        session,
+        col(Comment.created_at),
+        col(Comment.author_id) == actor.id,
+        limit=RATE_LIMIT,
+        window=RATE_WINDOW,
+        what="comments",
+        text=N_("Trop de commentaires en peu de temps : réessayez plus tard."),
+    )
+    comment = Comment(
+        id=secrets.token_urlsafe(9),
+        note_id=note.id,
+        parent_id=data.parent_id,
+        author_id=actor.id,
+        body=data.body,
+        html=_rendered(session, data.body),
+    )
     session.add(comment)
     session.flush()
     # The one answered hears of a reply; the note's authors of every other comment.
     replied = [parent.author_id] if parent is not None and parent.author_id else []
     notifications.notify(session, replied, "reply", actor=actor, note_id=note.id, comment_id=comment.id)
-    notifications.notify(session, [i for i in author_ids if i not in replied], "comment", actor=actor, note_id=note.id,
-                         comment_id=comment.id)
+    notifications.notify(
+        session,
+        [i for i in author_ids if i not in replied],
+        "comment",
+        actor=actor,
+        note_id=note.id,
+        comment_id=comment.id,
+    )
     return _one(session, actor, note, author_ids, comment)
 
 
@@ -207,12 +240,25 @@ def update(*, session: Session, actor: policy.Actor, comment_id: str, data: Comm
     comment, note, author_ids = _load_comment(session, actor, comment_id)
     policy.ensure_can_edit_comment(actor, comment, note)
     edited_by_actor = col(CommentEdit.comment_id).in_(select(Comment.id).where(Comment.author_id == comment.author_id))
-    limits.check(session, col(CommentEdit.replaced_at), edited_by_actor, limit=EDIT_LIMIT, window=RATE_WINDOW, what="edits",
-                 text=N_("Trop de modifications de commentaires en peu de temps : réessayez plus tard."))
+    limits.check(
+        session,
+        col(CommentEdit.replaced_at),
+        edited_by_actor,
+        limit=EDIT_LIMIT,
+        window=RATE_WINDOW,
+        what="edits",
+        text=N_("Trop de modifications de commentaires en peu de temps : réessayez plus tard."),
+    )
     if data.body != comment.body:
         now = utcnow()
-        session.add(CommentEdit(comment_id=comment.id, body=comment.body, written_at=comment.edited_at or comment.created_at,
-                                replaced_at=now))
+        session.add(
+            CommentEdit(
+                comment_id=comment.id,
+                body=comment.body,
+                written_at=comment.edited_at or comment.created_at,
+                replaced_at=now,
+            )
+        )
         comment.body, comment.html, comment.edited_at = data.body, _rendered(session, data.body), now
         session.add(comment)
         session.flush()
@@ -255,7 +301,11 @@ def set_closed(*, session: Session, actor: policy.Actor, note_id: str, data: Dis
     note, author_ids = note_service.load_readable(session, actor, note_id)
     policy.ensure_can_moderate_discussion(actor, note, set(author_ids))
     # Its own statement: closing is no revision of the note and must not race its saves.
-    session.execute(sa.update(Note).where(col(Note.id) == note.id).values(discussion_closed=data.closed)
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        sa.update(Note)
+        .where(col(Note.id) == note.id)
+        .values(discussion_closed=data.closed)
+        .execution_options(synchronize_session=False)
+    )
     session.refresh(note)
     return thread(session=session, actor=actor, note_id=note.id)

@@ -19,10 +19,17 @@ from praxis.services.urls import note_url, user_url
 def _read(session: Session, req: EditRequest, note: Note, requester: User) -> EditRequestRead:
     # Who decided is never said: a refusal stays impersonal.
     return EditRequestRead(
-        id=req.id, note_id=note.id, note_title=note.title, note_url=note_url(session, note.id),
-        requester=requester.username, requester_name=requester.display_name,
-        requester_url=user_url(session, requester.username), message=req.message, status=req.status,
-        created_at=req.created_at, decided_at=req.decided_at,
+        id=req.id,
+        note_id=note.id,
+        note_title=note.title,
+        note_url=note_url(session, note.id),
+        requester=requester.username,
+        requester_name=requester.display_name,
+        requester_url=user_url(session, requester.username),
+        message=req.message,
+        status=req.status,
+        created_at=req.created_at,
+        decided_at=req.decided_at,
     )
 
 
@@ -34,7 +41,9 @@ def request_edit(*, session: Session, actor: policy.Actor, note_id: str, data: E
     if (refusal := policy.edit_request_refusal(actor, note, set(author_ids), invited)) is not None:
         raise refusal
     pending = session.exec(
-        select(EditRequest.id).where(EditRequest.note_id == note.id, EditRequest.requester_id == actor.id, EditRequest.status == "pending")
+        select(EditRequest.id).where(
+            EditRequest.note_id == note.id, EditRequest.requester_id == actor.id, EditRequest.status == "pending"
+        )
     ).first()
     if (refusal := policy.asked_again_refusal(pending)) is not None:
         raise refusal
@@ -48,7 +57,11 @@ def request_edit(*, session: Session, actor: policy.Actor, note_id: str, data: E
 def list_for_note(*, session: Session, actor: policy.Actor, note_id: str) -> list[EditRequestRead]:
     """The note's requests for its authors and admins; one's own requests for anyone else."""
     note, author_ids = note_service.load_readable(session, actor, note_id)
-    query = select(EditRequest, User).join(User, col(User.id) == EditRequest.requester_id).where(EditRequest.note_id == note.id)
+    query = (
+        select(EditRequest, User)
+        .join(User, col(User.id) == EditRequest.requester_id)
+        .where(EditRequest.note_id == note.id)
+    )
     if not policy.can_manage_note(actor, note, set(author_ids)):
         if actor is None or not policy.is_signed_in(actor):
             return []
@@ -89,8 +102,14 @@ def decide(*, session: Session, actor: policy.Actor, request_id: str, approve: b
     requester = session.get(User, req.requester_id)
     assert requester is not None
     if approve:
-        coauthors.add_author(session=session, actor=actor, note=note, author_ids=author_ids, person=requester,
-                             summary=f"Ajout de {requester.display_name} comme co-auteur·trice")
+        coauthors.add_author(
+            session=session,
+            actor=actor,
+            note=note,
+            author_ids=author_ids,
+            person=requester,
+            summary=f"Ajout de {requester.display_name} comme co-auteur·trice",
+        )
         invitations.close_for(session, note.id, pk(requester.id), "accepted")  # they asked: that is consent
     req.status = "approved" if approve else "refused"
     req.decided_at = utcnow()

@@ -46,7 +46,9 @@ def count_visible(session: Session, actor: policy.Actor, carnet_ids: Sequence[st
 def _filed_under(carnet_id: str, category_id: int) -> ColumnElement[bool]:
     filed = aliased(EntryCategory)  # its own name, as the counts join entry_category too
     return sa.exists().where(
-        col(filed.carnet_id) == carnet_id, col(filed.note_id) == CarnetEntry.note_id, col(filed.category_id) == category_id
+        col(filed.carnet_id) == carnet_id,
+        col(filed.note_id) == CarnetEntry.note_id,
+        col(filed.category_id) == category_id,
     )
 
 
@@ -58,7 +60,9 @@ _ORDER = {
 }
 
 
-def list_entries(*, session: Session, actor: policy.Actor, carnet: Carnet, role: str | None, query: CarnetQuery) -> Listing:
+def list_entries(
+    *, session: Session, actor: policy.Actor, carnet: Carnet, role: str | None, query: CarnetQuery
+) -> Listing:
     """A page of the carnet's notes the actor sees, and its category lists with their counts.
 
     A category's count applies every filter but the categories of its own list, so each count
@@ -86,24 +90,41 @@ def list_entries(*, session: Session, actor: policy.Actor, carnet: Carnet, role:
     total = session.exec(joined(sa.func.count()).where(*where, *by_category)).one()
     order = _ORDER[query.sort or carnet.sort]
     rows = session.exec(
-        joined(CarnetEntry, Note).where(*where, *by_category)
+        joined(CarnetEntry, Note)
+        .where(*where, *by_category)
         .order_by(col(CarnetEntry.pinned).desc(), *order, Note.id)
-        .offset((query.page - 1) * query.per_page).limit(query.per_page)
+        .offset((query.page - 1) * query.per_page)
+        .limit(query.per_page)
     ).all()
 
     axis_reads: list[AxisRead] = []
     for axis, cats in axes:
         others = [_filed_under(carnet.id, pk(c.id)) for c in chosen if c.axis_id != axis.id]
-        counts: dict[int, int] = dict(session.exec(
-            joined(EntryCategory.category_id, sa.func.count())
-            .join(EntryCategory, sa.and_(col(EntryCategory.carnet_id) == CarnetEntry.carnet_id, col(EntryCategory.note_id) == CarnetEntry.note_id))
-            .where(*where, *others, col(EntryCategory.category_id).in_([c.id for c in cats]))
-            .group_by(EntryCategory.category_id)
-        ).all()) if cats else {}
-        axis_reads.append(AxisRead(
-            id=pk(axis.id), name=axis.name,
-            categories=[CategoryRead(name=c.name, count=counts.get(pk(c.id), 0)) for c in cats],
-        ))
+        counts: dict[int, int] = (
+            dict(
+                session.exec(
+                    joined(EntryCategory.category_id, sa.func.count())
+                    .join(
+                        EntryCategory,
+                        sa.and_(
+                            col(EntryCategory.carnet_id) == CarnetEntry.carnet_id,
+                            col(EntryCategory.note_id) == CarnetEntry.note_id,
+                        ),
+                    )
+                    .where(*where, *others, col(EntryCategory.category_id).in_([c.id for c in cats]))
+                    .group_by(EntryCategory.category_id)
+                ).all()
+            )
+            if cats
+            else {}
+        )
+        axis_reads.append(
+            AxisRead(
+                id=pk(axis.id),
+                name=axis.name,
+                categories=[CategoryRead(name=c.name, count=counts.get(pk(c.id), 0)) for c in cats],
+            )
+        )
 
     items = entry_items(session, actor, carnet.id, role, [(entry, note) for entry, note in rows])
     return Listing(page=EntryPage(items=items, total=total, page=query.page, per_page=query.per_page), axes=axis_reads)

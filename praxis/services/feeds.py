@@ -76,7 +76,14 @@ def author_feed(session: Session, actor: policy.Actor, username: str) -> bytes:
     if person is None:
         raise NotFound("No such person.")
     page = user_url(session, person.username)
-    spec = FeedSpec(f"user/{person.username}/feed", person.display_name, page, f"{page}feed.atom", person.created_at, _query(author=person.username))
+    spec = FeedSpec(
+        f"user/{person.username}/feed",
+        person.display_name,
+        page,
+        f"{page}feed.atom",
+        person.created_at,
+        _query(author=person.username),
+    )
     return render(session, actor, spec)
 
 
@@ -126,7 +133,9 @@ def discussion_feed(session: Session, note_id: str) -> bytes:
     that is not public has no discussion feed: NotFound)."""
     thread = discussion.thread(session=session, actor=None, note_id=note_id)
     note, _ = note_service.load_readable(session, None, note_id)
-    comments = sorted((c for c in thread.items if c.state == "visible"), key=lambda c: c.edited_at or c.created_at, reverse=True)
+    comments = sorted(
+        (c for c in thread.items if c.state == "visible"), key=lambda c: c.edited_at or c.created_at, reverse=True
+    )
     page = note_url(session, note.id)
     lang = i18n.site_language(session)  # the feed is the same for every reader
     atom_id = atom_ids(session)

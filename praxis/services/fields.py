@@ -88,8 +88,15 @@ def _person(session: Session, key: tuple[str, str], find: Callable[[], T]) -> T:
     return seen[key]
 
 
-def people(session: Session, value: object, where: str, name: str = "authors", *, required: bool = True,
-           limit: int | None = None) -> list[User]:
+def people(
+    session: Session,
+    value: object,
+    where: str,
+    name: str = "authors",
+    *,
+    required: bool = True,
+    limit: int | None = None,
+) -> list[User]:
     """People named in front matter: usernames with names ({username, name}) or display names
     (which become profiles without login); `name` is the field, for errors; at most `limit`
     (checked before anyone is looked up or created)."""
@@ -109,7 +116,9 @@ def people(session: Session, value: object, where: str, name: str = "authors", *
                 username = _username.validate_python(str(item["username"]))
                 display = _display_name.validate_python(str(item.get("name") or username))
             except ValidationError:
-                raise Invalid(f"{where}: {name}: {item['username']!r} is not a valid username and name.", field=name) from None
+                raise Invalid(
+                    f"{where}: {name}: {item['username']!r} is not a valid username and name.", field=name
+                ) from None
             user = _person(session, ("username", username), partial(accounts.get_user, session, username))
             if user is None:
                 user = User(username=username, display_name=display, **_citation_name(item, where, name))
@@ -120,8 +129,11 @@ def people(session: Session, value: object, where: str, name: str = "authors", *
                     session.info[_PEOPLE][("username", username)] = user
         elif isinstance(item, str):
             try:
-                user = _person(session, ("name", item), partial(
-                    accounts.profile_for, session=session, name=item, create=not session.info.get(_CHECKING)))
+                user = _person(
+                    session,
+                    ("name", item),
+                    partial(accounts.profile_for, session=session, name=item, create=not session.info.get(_CHECKING)),
+                )
             except Invalid as exc:  # a name accounts.author_name refuses, said with the file and the field
                 raise Invalid(f"{where}: {name}: {exc.message}", field=name) from None
         else:
@@ -158,8 +170,6 @@ def checked(where: str, name: str, validate: Callable[[], T]) -> T:
 
 def iso(value: datetime | None, tz: ZoneInfo) -> str | None:
     return value.astimezone(tz).isoformat() if value else None
-
-
 
 
 def person(user: User) -> dict[str, Any]:

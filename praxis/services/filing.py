@@ -17,7 +17,11 @@ from praxis.services import notes as note_service
 
 def _readable_note(session: Session, actor: policy.Actor, note_id: str) -> Note:
     """A note the curator may read; any other id is bad input, named on `note_id`."""
-    note = session.exec(select(Note).where(Note.id == note_id, policy.visible_notes(actor))).first() if is_note_id(note_id) else None
+    note = (
+        session.exec(select(Note).where(Note.id == note_id, policy.visible_notes(actor))).first()
+        if is_note_id(note_id)
+        else None
+    )
     if note is None:
         raise Invalid(f"Unknown note: {note_id}.", field="note_id")
     return note
@@ -54,8 +58,16 @@ def _check_ordering(actor: policy.Actor, role: str | None, reorders: bool) -> No
 
 
 def integrate(
-    session: Session, actor: policy.Actor, carnet: Carnet, note: Note, names: list[str], *,
-    pinned: bool = False, position: int | None = None, added_by: User | None = None, added_at: datetime | None = None,
+    session: Session,
+    actor: policy.Actor,
+    carnet: Carnet,
+    note: Note,
+    names: list[str],
+    *,
+    pinned: bool = False,
+    position: int | None = None,
+    added_by: User | None = None,
+    added_at: datetime | None = None,
 ) -> EntryRead:
     """Put a note in a carnet, filed under `names` (shared by the API, the forms and import)."""
     chosen = categories.resolve(session, carnet.id, names)
@@ -63,8 +75,12 @@ def integrate(
         raise Conflict("This note is already in the carnet.", text=N_("Cette note est déjà dans ce carnet."))
     who = added_by if added_by is not None else actor
     entry = CarnetEntry(
-        carnet_id=carnet.id, note_id=note.id, added_by_id=who.id if who is not None else None,
-        added_at=added_at or utcnow(), pinned=pinned, position=0,
+        carnet_id=carnet.id,
+        note_id=note.id,
+        added_by_id=who.id if who is not None else None,
+        added_at=added_at or utcnow(),
+        pinned=pinned,
+        position=0,
     )
     session.add(entry)
     session.flush()
@@ -81,8 +97,14 @@ def add(*, session: Session, actor: policy.Actor, carnet_id: str, data: EntryCre
     _check_ordering(actor, role, bool(data.pinned) or data.position is not None)
     note = _readable_note(session, actor, data.note_id)
     entry = integrate(session, actor, carnet, note, data.categories, pinned=bool(data.pinned), position=data.position)
-    notifications.notify(session, note_service.list_author_ids(session, note.id), "carnet_entry", actor=actor,
-                         note_id=note.id, carnet_id=carnet.id)
+    notifications.notify(
+        session,
+        note_service.list_author_ids(session, note.id),
+        "carnet_entry",
+        actor=actor,
+        note_id=note.id,
+        carnet_id=carnet.id,
+    )
     return entry
 
 
@@ -100,7 +122,9 @@ def update(*, session: Session, actor: policy.Actor, carnet_id: str, note_id: st
     entry = _entry(session, actor, carnet, note_id)
     _check_ordering(actor, role, (data.pinned is not None and data.pinned != entry.pinned) or data.position is not None)
     if data.categories is not None:
-        categories.file_entry(session, carnet.id, entry.note_id, categories.resolve(session, carnet.id, data.categories))
+        categories.file_entry(
+            session, carnet.id, entry.note_id, categories.resolve(session, carnet.id, data.categories)
+        )
     if data.pinned is not None:
         entry.pinned = data.pinned
         session.add(entry)
@@ -114,7 +138,9 @@ def update(*, session: Session, actor: policy.Actor, carnet_id: str, note_id: st
 def remove(*, session: Session, actor: policy.Actor, carnet_id: str, note_id: str) -> None:
     """Take a note out of a carnet (the note itself stays)."""
     carnet, role = carnets.load_readable(session, actor, carnet_id, for_update=True)
-    policy.ensure_can_contribute_to_carnet(actor, role, "Only the carnet's managers and contributors can take notes out of it.")
+    policy.ensure_can_contribute_to_carnet(
+        actor, role, "Only the carnet's managers and contributors can take notes out of it."
+    )
     entry = _entry(session, actor, carnet, note_id)
     policy.ensure_can_remove_entry(actor, role, entry.added_by_id)
     session.delete(entry)

@@ -63,10 +63,14 @@ def read_note(session: Session, path: Path, post: frontmatter.Post) -> tuple[str
     if not isinstance(readers, list) or not all(isinstance(r, (str, dict)) for r in readers):
         raise Invalid(f"{where}: 'readers' must be a list of usernames or {{username, name}}.", field="readers")
     if len(readers) > MAX_READERS:
-        raise Invalid(f"{where}: 'readers' names {len(readers)} people; a note names at most {MAX_READERS}.", field="readers")
+        raise Invalid(
+            f"{where}: 'readers' names {len(readers)} people; a note names at most {MAX_READERS}.", field="readers"
+        )
     # A username must exist; {username, name} (what export writes) becomes a profile if it does not.
-    found = [accounts.get_user(session, r) if isinstance(r, str) else fields.people(session, r, where, "readers")[0]
-             for r in readers]
+    found = [
+        accounts.get_user(session, r) if isinstance(r, str) else fields.people(session, r, where, "readers")[0]
+        for r in readers
+    ]
     reader_users = [user for user in found if user is not None]
     if len(reader_users) < len(found):
         raise Invalid(f"{where}: unknown user in 'readers'.", field="readers")
@@ -79,12 +83,20 @@ def read_note(session: Session, path: Path, post: frontmatter.Post) -> tuple[str
     note_id = meta.get("id")
     if note_id is not None and not (isinstance(note_id, str) and is_note_id(note_id)):
         raise Invalid(f"{where}: 'id' must be 1 to 32 letters, digits, '-' or '_'.", field="id")
-    details = fields.checked(where, "details", lambda: NoteDetails.model_validate({k: meta[k] for k in DETAIL_FIELDS if k in meta}))
+    details = fields.checked(
+        where, "details", lambda: NoteDetails.model_validate({k: meta[k] for k in DETAIL_FIELDS if k in meta})
+    )
     state = note_service.NoteState(
-        title=title, body=body, kind=kind, visibility=visibility, licence=licence,
+        title=title,
+        body=body,
+        kind=kind,
+        visibility=visibility,
+        licence=licence,
         published_at=fields.when(meta.get("published"), session, "published", where),
-        authors=fields.people(session, meta.get("authors"), where, limit=MAX_AUTHORS), links=links,
-        community_id=community_id, readers=reader_users,
+        authors=fields.people(session, meta.get("authors"), where, limit=MAX_AUTHORS),
+        links=links,
+        community_id=community_id,
+        readers=reader_users,
         details=note_service.kind_details(kind, details.model_dump(), strict=False),
     )
     dates = {
@@ -118,20 +130,25 @@ def check_files(session: Session, files: list[Path], step: Callable[[int], None]
                 reader.expunge_all()
                 reader.rollback()
         # Carnets name notes of the import and bases carnets of the import, which do not exist yet.
-        carnet_ids = {carnet_id for _file, post in checked.carnets
-                      if isinstance(carnet_id := post.metadata.get("id"), str)}  # a wrong id is its own file's problem, said below
+        carnet_ids = {
+            carnet_id for _file, post in checked.carnets if isinstance(carnet_id := post.metadata.get("id"), str)
+        }  # a wrong id is its own file's problem, said below
         for file, post in checked.carnets + checked.bases:
             try:
                 if post.metadata["kind"] == "carnet":
                     collection_files.check_carnet(reader, post.metadata, post.content, str(file), note_ids)
                 else:
-                    collection_files.import_base(reader, post.metadata, post.content, str(file), carnet_ids, write=False)
+                    collection_files.import_base(
+                        reader, post.metadata, post.content, str(file), carnet_ids, write=False
+                    )
             except Invalid as exc:
                 problems.append(exc)
     if len(problems) == 1:
         raise problems[0]
     if problems:
-        raise Invalid(f"{len(problems)} files cannot be imported; nothing was written:\n" + "\n".join(p.message for p in problems),
-                      field=problems[0].field)
+        raise Invalid(
+            f"{len(problems)} files cannot be imported; nothing was written:\n"
+            + "\n".join(p.message for p in problems),
+            field=problems[0].field,
+        )
     return checked
-

@@ -14,9 +14,11 @@ def open_inbox(*, session: Session, actor: policy.Actor) -> InboxRead:
     """The actor's inbox; the notifications and messages it shows unread are marked read. It is
     read without the write lock, which is taken (in the request's own session) only to mark them,
     and only when there is something to mark."""
-    shown = InboxRead(notifications=notifications.inbox(session=session, actor=actor),
-                      messages=messages.received(session=session, actor=actor),
-                      invitations=coauthors.mine(session=session, actor=actor))
+    shown = InboxRead(
+        notifications=notifications.inbox(session=session, actor=actor),
+        messages=messages.received(session=session, actor=actor),
+        invitations=coauthors.mine(session=session, actor=actor),
+    )
     unread_notifications = [n.id for n in shown.notifications.items if not n.read]
     unread_messages = [m.id for m in shown.messages if not m.read]
     if unread_notifications or unread_messages:

@@ -24,10 +24,14 @@ from praxis.services import limits, notifications
 LIMIT = MAX_AUTHORS
 WINDOW = timedelta(days=1)
 TOO_MANY = N_("Trop d'invitations à co-signer envoyées en peu de temps : réessayez plus tard.")
-LEAVING = N_("Vous quittez les auteur·trices de cette note : les personnes que vous y nommez ne seraient invitées par "
-             "personne. Invitez-les d'abord, et retirez-vous une fois l'invitation acceptée.")
-DECLINED = N_("Invitation à co-signer cette note déjà refusée par : %(names)s. Une personne qui a refusé n'est "
-              "invitée de nouveau que si elle demande elle-même les droits d'édition ; retirez son nom de la liste.")
+LEAVING = N_(
+    "Vous quittez les auteur·trices de cette note : les personnes que vous y nommez ne seraient invitées par "
+    "personne. Invitez-les d'abord, et retirez-vous une fois l'invitation acceptée."
+)
+DECLINED = N_(
+    "Invitation à co-signer cette note déjà refusée par : %(names)s. Une personne qui a refusé n'est "
+    "invitée de nouveau que si elle demande elle-même les droits d'édition ; retirez son nom de la liste."
+)
 
 
 def split(actor: policy.Actor, named: Sequence[User], author_ids: set[int]) -> tuple[list[User], list[User]]:
@@ -39,11 +43,14 @@ def split(actor: policy.Actor, named: Sequence[User], author_ids: set[int]) -> t
 
 def pending(session: Session, note_id: str) -> list[tuple[AuthorInvitation, User]]:
     """The note's invitations not answered yet, oldest first, with whom they invite."""
-    return list(session.exec(
-        select(AuthorInvitation, User).join(User, col(User.id) == AuthorInvitation.user_id)
-        .where(AuthorInvitation.note_id == note_id, AuthorInvitation.status == "pending")
-        .order_by(col(AuthorInvitation.created_at), col(AuthorInvitation.id))
-    ).all())
+    return list(
+        session.exec(
+            select(AuthorInvitation, User)
+            .join(User, col(User.id) == AuthorInvitation.user_id)
+            .where(AuthorInvitation.note_id == note_id, AuthorInvitation.status == "pending")
+            .order_by(col(AuthorInvitation.created_at), col(AuthorInvitation.id))
+        ).all()
+    )
 
 
 def standing(session: Session, note: Note, author_ids: set[int]) -> list[tuple[AuthorInvitation, User]]:
@@ -52,7 +59,9 @@ def standing(session: Session, note: Note, author_ids: set[int]) -> list[tuple[A
     return _sorted(session, note, author_ids)[0]
 
 
-def _sorted(session: Session, note: Note, author_ids: set[int]) -> tuple[list[tuple[AuthorInvitation, User]], list[AuthorInvitation]]:
+def _sorted(
+    session: Session, note: Note, author_ids: set[int]
+) -> tuple[list[tuple[AuthorInvitation, User]], list[AuthorInvitation]]:
     """The note's pending invitations: those that stand (with whom they invite), and the others."""
     rows = pending(session, note.id)
     sender_ids = {inv.invited_by_id for inv, _user in rows if inv.invited_by_id is not None}
@@ -86,16 +95,24 @@ def declined(session: Session, note_id: str, people: Sequence[User]) -> list[Use
         return []
     refused = session.exec(
         select(AuthorInvitation.user_id, sa.func.max(AuthorInvitation.decided_at))
-        .where(AuthorInvitation.note_id == note_id, AuthorInvitation.status == "refused", col(AuthorInvitation.user_id).in_(ids))
+        .where(
+            AuthorInvitation.note_id == note_id,
+            AuthorInvitation.status == "refused",
+            col(AuthorInvitation.user_id).in_(ids),
+        )
         .group_by(col(AuthorInvitation.user_id))
     ).all()
-    asked = dict(session.exec(
-        select(EditRequest.requester_id, sa.func.max(EditRequest.created_at))
-        .where(EditRequest.note_id == note_id, col(EditRequest.requester_id).in_(ids))
-        .group_by(col(EditRequest.requester_id))
-    ).all())
+    asked = dict(
+        session.exec(
+            select(EditRequest.requester_id, sa.func.max(EditRequest.created_at))
+            .where(EditRequest.note_id == note_id, col(EditRequest.requester_id).in_(ids))
+            .group_by(col(EditRequest.requester_id))
+        ).all()
+    )
     # A refusal always has its date (`close` sets it with the status): `at` is never None here.
-    standing = {user_id for user_id, at in refused if at is not None and (asked.get(user_id) is None or asked[user_id] < at)}
+    standing = {
+        user_id for user_id, at in refused if at is not None and (asked.get(user_id) is None or asked[user_id] < at)
+    }
     return [u for u in people if u.id in standing]
 
 
@@ -108,8 +125,15 @@ class Invite:
     skip_declined: bool = False
 
 
-def invite(session: Session, actor: policy.Actor, note_id: str, people: Sequence[User], *, withdraw_others: bool,
-           skip_declined: bool = False) -> None:
+def invite(
+    session: Session,
+    actor: policy.Actor,
+    note_id: str,
+    people: Sequence[User],
+    *,
+    withdraw_others: bool,
+    skip_declined: bool = False,
+) -> None:
     """Invite these people to co-sign the note (once each; each is told in their inbox); with
     `withdraw_others`, the invitations of anyone else are withdrawn (the authors sent were the
     whole list). Someone whose refusal stands is not invited again: naming them is refused (422),
@@ -130,20 +154,46 @@ def invite(session: Session, actor: policy.Actor, note_id: str, people: Sequence
     if refusing := declined(session, note_id, new):
         if not skip_declined:
             names = ", ".join(u.display_name for u in refusing)
-            raise Invalid(f"The invitation to co-sign this note was already declined by: {names}. Someone who declined is "
-                          "invited again only if they ask for editing rights themselves; take their name off the list.",
-                          field="authors", text=DECLINED, params={"names": names})
+            raise Invalid(
+                f"The invitation to co-sign this note was already declined by: {names}. Someone who declined is "
+                "invited again only if they ask for editing rights themselves; take their name off the list.",
+                field="authors",
+                text=DECLINED,
+                params={"names": names},
+            )
         left_out = {u.id for u in refusing}
         new = [u for u in new if u.id not in left_out]
     if new and not policy.invitation_stands(actor, note, author_ids):
         # Whoever takes themselves off the authors in the same save would invite no one.
-        raise Invalid("You are leaving this note's authors: the people you name would be invited by no one. "
-                      "Invite them first, and leave once they accept.", field="authors", text=LEAVING)
+        raise Invalid(
+            "You are leaving this note's authors: the people you name would be invited by no one. "
+            "Invite them first, and leave once they accept.",
+            field="authors",
+            text=LEAVING,
+        )
     if new and actor is not None and actor.id is not None:
-        limits.check(session, col(AuthorInvitation.created_at), col(AuthorInvitation.invited_by_id) == actor.id, limit=LIMIT,
-                     window=WINDOW, what="invitations", adding=len(new), text=TOO_MANY, field="authors")
-    session.add_all([AuthorInvitation(id=secrets.token_urlsafe(9), note_id=note_id, user_id=pk(u.id),
-                                      invited_by_id=actor.id if actor else None) for u in new])
+        limits.check(
+            session,
+            col(AuthorInvitation.created_at),
+            col(AuthorInvitation.invited_by_id) == actor.id,
+            limit=LIMIT,
+            window=WINDOW,
+            what="invitations",
+            adding=len(new),
+            text=TOO_MANY,
+            field="authors",
+        )
+    session.add_all(
+        [
+            AuthorInvitation(
+                id=secrets.token_urlsafe(9),
+                note_id=note_id,
+                user_id=pk(u.id),
+                invited_by_id=actor.id if actor else None,
+            )
+            for u in new
+        ]
+    )
     session.flush()
     notifications.notify(session, [u.id for u in new], "author_invitation", actor=actor, note_id=note_id)
 
@@ -155,9 +205,13 @@ def close(session: Session, invitation: AuthorInvitation, status: str) -> None:
     invitation.decided_at = utcnow()
     session.add(invitation)
     if status == "withdrawn":
-        session.execute(sa.delete(Notification).where(
-            col(Notification.user_id) == invitation.user_id, col(Notification.note_id) == invitation.note_id,
-            col(Notification.kind) == "author_invitation"))
+        session.execute(
+            sa.delete(Notification).where(
+                col(Notification.user_id) == invitation.user_id,
+                col(Notification.note_id) == invitation.note_id,
+                col(Notification.kind) == "author_invitation",
+            )
+        )
     session.flush()
 
 
@@ -165,7 +219,11 @@ def close_for(session: Session, note_id: str, user_id: int, status: str) -> None
     """Close this person's pending invitation to the note, if any (they became an author otherwise)."""
     session.execute(
         sa.update(AuthorInvitation)
-        .where(col(AuthorInvitation.note_id) == note_id, col(AuthorInvitation.user_id) == user_id, col(AuthorInvitation.status) == "pending")
-        .values(status=status, decided_at=utcnow()).execution_options(synchronize_session=False)
+        .where(
+            col(AuthorInvitation.note_id) == note_id,
+            col(AuthorInvitation.user_id) == user_id,
+            col(AuthorInvitation.status) == "pending",
+        )
+        .values(status=status, decided_at=utcnow())
+        .execution_options(synchronize_session=False)
     )
-

@@ -17,8 +17,18 @@ from praxis.errors import TooManyRequests
 from praxis.models import LoginFailure, utcnow
 
 
-def check(session: Session, column: Mapped[datetime], where: ColumnElement[bool], *, limit: int, window: timedelta, what: str,
-          adding: int = 1, text: str | None = None, field: str | None = None) -> None:
+def check(
+    session: Session,
+    column: Mapped[datetime],
+    where: ColumnElement[bool],
+    *,
+    limit: int,
+    window: timedelta,
+    what: str,
+    adding: int = 1,
+    text: str | None = None,
+    field: str | None = None,
+) -> None:
     """429 (with Retry-After) when `adding` more rows would make more than `limit` rows matching
     `where` with their `column` time within `window`; the wait is until enough of them leave it
     (`text`: what a page says, as `DomainError.text`; `field`: the form field it is shown at).
@@ -35,8 +45,9 @@ def check(session: Session, column: Mapped[datetime], where: ColumnElement[bool]
         leaving = times[len(times) + adding - limit - 1] if adding <= limit else utcnow()
         wait = int((leaving + window - utcnow()).total_seconds()) + 1
         where_shown: dict[str, Any] = {"field": field} if field else {}
-        raise TooManyRequests(f"Too many {what} in a short time; try again later.", retry_after=max(wait, 1), text=text,
-                              **where_shown)
+        raise TooManyRequests(
+            f"Too many {what} in a short time; try again later.", retry_after=max(wait, 1), text=text, **where_shown
+        )
 
 
 def _lock_key(dialect: sa.Dialect, what: str, where: ColumnElement[bool]) -> str:
@@ -100,8 +111,10 @@ def check_sign_in(session: Session, *, account: str, address: str, now: datetime
         waits.append(mine[-PAIR_LIMIT] + WINDOW - now)
     if everywhere:
         times = session.exec(
-            select(LoginFailure.created_at).where(LoginFailure.address == address, LoginFailure.created_at > since)
-            .order_by(col(LoginFailure.created_at).desc()).limit(ADDRESS_LIMIT)
+            select(LoginFailure.created_at)
+            .where(LoginFailure.address == address, LoginFailure.created_at > since)
+            .order_by(col(LoginFailure.created_at).desc())
+            .limit(ADDRESS_LIMIT)
         ).all()
         if len(times) >= ADDRESS_LIMIT:
             waits.append(times[-1] + WINDOW - now)
@@ -116,4 +129,6 @@ def check_sign_in(session: Session, *, account: str, address: str, now: datetime
         waits.append(last + timedelta(seconds=min(FIRST_DELAY * 2 ** (count - ACCOUNT_FREE), MAX_DELAY)) - now)
     wait = max(waits, default=timedelta(0))
     if wait > timedelta(0):
-        raise TooManyRequests("Too many failed sign-ins; try again later.", retry_after=max(1, math.ceil(wait.total_seconds())))
+        raise TooManyRequests(
+            "Too many failed sign-ins; try again later.", retry_after=max(1, math.ceil(wait.total_seconds()))
+        )

@@ -22,7 +22,9 @@ MAX_WIKILINKS = 1000
 _KIND_GROUP = {"note": "notes", "organisation": "organisations", "term": "terms"}
 
 
-def resolver(session: Session, among: policy.Actor = policy.SYSTEM) -> Callable[[Sequence[str]], Mapping[str, Resolved]]:
+def resolver(
+    session: Session, among: policy.Actor = policy.SYSTEM
+) -> Callable[[Sequence[str]], Mapping[str, Resolved]]:
     """Resolve wikilink targets among the notes `among` may read (at writing: all live notes):
     an id first, else a title (case- and accent-insensitive), the oldest note winning a shared one.
     Each reader then sees the links as `visible_html` and `links_of` give them."""
@@ -54,8 +56,12 @@ def resolver(session: Session, among: policy.Actor = policy.SYSTEM) -> Callable[
 
 
 def _too_many_wikilinks() -> Invalid:
-    return Invalid(f"A note can link to at most {MAX_WIKILINKS} different notes with [[wikilinks]].", field="body",
-                   text=N_("Une note peut lier au plus %(max)s notes différentes avec des [[liens]]."), params={"max": MAX_WIKILINKS})
+    return Invalid(
+        f"A note can link to at most {MAX_WIKILINKS} different notes with [[wikilinks]].",
+        field="body",
+        text=N_("Une note peut lier au plus %(max)s notes différentes avec des [[liens]]."),
+        params={"max": MAX_WIKILINKS},
+    )
 
 
 def render_all(session: Session, bodies: Sequence[str]) -> list[Rendered]:
@@ -66,7 +72,7 @@ def render_all(session: Session, bodies: Sequence[str]) -> list[Rendered]:
     def in_chunks(targets: Sequence[str]) -> Mapping[str, Resolved]:
         found: dict[str, Resolved] = {}
         for start in range(0, len(targets), MAX_WIKILINKS):
-            found.update(resolve(targets[start:start + MAX_WIKILINKS]))
+            found.update(resolve(targets[start : start + MAX_WIKILINKS]))
         return found
 
     rendered = render_many(bodies, in_chunks)
@@ -110,8 +116,12 @@ def checked_links(session: Session, actor: policy.Actor, ids: Sequence[str]) -> 
     found = visible_ids(session, actor, wanted)
     missing = [i for i in wanted if i not in found]
     if missing:
-        raise Invalid(f"Unknown note in links: {', '.join(missing)}.", field="links",
-                      text=N_("Aucune note ne correspond à ces liens : %(names)s."), params={"names": ", ".join(missing)})
+        raise Invalid(
+            f"Unknown note in links: {', '.join(missing)}.",
+            field="links",
+            text=N_("Aucune note ne correspond à ces liens : %(names)s."),
+            params={"names": ", ".join(missing)},
+        )
     return wanted
 
 
@@ -123,13 +133,15 @@ def link_rows(note_id: str, explicit: Sequence[str], rendered: Rendered) -> list
     ]
     for wikilink in rendered.wikilinks:
         hit = rendered.resolved.get(wikilink.target)
-        rows.append({
-            "source_id": note_id,
-            "target_id": hit.id if hit else None,
-            "target_title": wikilink.target[:300],  # kept, so a reader who may not see the target gets another
-            "target_key": fold(wikilink.target)[:300],
-            "origin": "wikilink",
-        })
+        rows.append(
+            {
+                "source_id": note_id,
+                "target_id": hit.id if hit else None,
+                "target_title": wikilink.target[:300],  # kept, so a reader who may not see the target gets another
+                "target_key": fold(wikilink.target)[:300],
+                "origin": "wikilink",
+            }
+        )
     return rows
 
 
@@ -143,7 +155,13 @@ def adopt_dangling_links(session: Session, note_ids: Sequence[str]) -> None:
     titles = select(Note.title_key).where(col(Note.id).in_(list(note_ids)))
     sources = session.exec(
         select(Note)
-        .where(col(Note.id).in_(select(NoteLink.source_id).where(col(NoteLink.target_id).is_(None), col(NoteLink.target_key).in_(titles))))
+        .where(
+            col(Note.id).in_(
+                select(NoteLink.source_id).where(
+                    col(NoteLink.target_id).is_(None), col(NoteLink.target_key).in_(titles)
+                )
+            )
+        )
         .where(col(Note.deleted_at).is_(None), col(Note.id).not_in(list(note_ids)))
     ).all()
     for source in sources:
@@ -153,7 +171,9 @@ def adopt_dangling_links(session: Session, note_ids: Sequence[str]) -> None:
 def explicit_links(session: Session, note_id: str) -> list[str]:
     """The links a note's authors chose (not found in its body), in their order."""
     rows = session.exec(
-        select(NoteLink.target_id).where(NoteLink.source_id == note_id, NoteLink.origin == "explicit").order_by(col(NoteLink.id))
+        select(NoteLink.target_id)
+        .where(NoteLink.source_id == note_id, NoteLink.origin == "explicit")
+        .order_by(col(NoteLink.id))
     ).all()
     return [t for t in rows if t]
 
@@ -179,7 +199,9 @@ def refresh_links(*, session: Session, note: Note, explicit: list[str] | None = 
     session.flush()
 
 
-def link_new_notes(*, session: Session, notes: Sequence[tuple[str, Sequence[str]]], reading: Session | None = None) -> None:
+def link_new_notes(
+    *, session: Session, notes: Sequence[tuple[str, Sequence[str]]], reading: Session | None = None
+) -> None:
     """Render notes written by `insert_notes(link_later=True)` and give them their links: (note
     id, its explicit links, those that exist being kept) each.
 
@@ -193,9 +215,14 @@ def link_new_notes(*, session: Session, notes: Sequence[tuple[str, Sequence[str]
     reads = reading or session
     ids = [note_id for note_id, _ in notes]
     bodies = dict(reads.exec(select(Note.id, Note.body).where(col(Note.id).in_(ids))).all())
-    firsts = {note_id: (revision_id, meta) for revision_id, note_id, meta in reads.exec(
-        select(Revision.id, Revision.note_id, Revision.meta).where(col(Revision.note_id).in_(ids), Revision.number == 1)
-    )}
+    firsts = {
+        note_id: (revision_id, meta)
+        for revision_id, note_id, meta in reads.exec(
+            select(Revision.id, Revision.note_id, Revision.meta).where(
+                col(Revision.note_id).in_(ids), Revision.number == 1
+            )
+        )
+    }
     known = set(known_ids(reads, [target for _, explicit in notes for target in explicit]))
     rendered = render_all(reads, [bodies[note_id] for note_id in ids])
     if reading is not None:
@@ -222,7 +249,7 @@ def known_ids(session: Session, ids: Sequence[str]) -> list[str]:
     wanted = list(dict.fromkeys(ids))
     found: set[str] = set()
     for start in range(0, len(wanted), 1000):
-        found.update(session.exec(select(Note.id).where(col(Note.id).in_(wanted[start:start + 1000]))))
+        found.update(session.exec(select(Note.id).where(col(Note.id).in_(wanted[start : start + 1000]))))
     return [i for i in wanted if i in found]
 
 
@@ -235,11 +262,12 @@ def targets_as_seen(session: Session, actor: policy.Actor, rows: Sequence) -> li
     target when they may see it, else for a wikilink the oldest visible note of that title, else
     nowhere (None) — as `visible_html` shows them."""
     visible = visible_ids(session, actor, [r.target_id for r in rows])
-    hidden_targets = [r.target_title for r in rows if r.target_id not in visible and r.origin == "wikilink" and r.target_title]
+    hidden_targets = [
+        r.target_title for r in rows if r.target_id not in visible and r.origin == "wikilink" and r.target_title
+    ]
     fallback = resolver(session, actor)(list(dict.fromkeys(hidden_targets))) if hidden_targets else {}
     return [
-        r.target_id if r.target_id in visible else getattr(fallback.get(r.target_title or ""), "id", None)
-        for r in rows
+        r.target_id if r.target_id in visible else getattr(fallback.get(r.target_title or ""), "id", None) for r in rows
     ]
 
 
@@ -277,16 +305,18 @@ def backlinks_of(session: Session, actor: policy.Actor, note_id: str) -> list[No
         if best is not None and best.id == note_id:
             visible_target = sa.exists().where(col(Note.id) == NoteLink.target_id, policy.visible_notes(actor))
             hidden_elsewhere = select(NoteLink.source_id).where(
-                NoteLink.origin == "wikilink", NoteLink.target_key == note.title_key, NoteLink.target_id != note_id,
+                NoteLink.origin == "wikilink",
+                NoteLink.target_key == note.title_key,
+                NoteLink.target_id != note_id,
                 ~visible_target,
             )
             linking = direct.union(hidden_elsewhere)
     rows = session.exec(
-        select(Note).where(col(Note.id).in_(linking), Note.id != note_id, policy.visible_notes(actor)).order_by(Note.title)
+        select(Note)
+        .where(col(Note.id).in_(linking), Note.id != note_id, policy.visible_notes(actor))
+        .order_by(Note.title)
     ).all()
     return [note_ref(session, n) for n in rows]
-
-
 
 
 def picked(session: Session, actor: policy.Actor, text: str) -> list[str]:
@@ -307,8 +337,12 @@ def picked(session: Session, actor: policy.Actor, text: str) -> list[str]:
     found = resolver(session, actor)(by_title) if by_title else {}
     missing = [t for t in by_title if t not in found]
     if missing:
-        raise Invalid(f"No note found for: {', '.join(missing)}.", field="links",
-                      text=N_("Aucune note ne correspond à ces liens : %(names)s."), params={"names": ", ".join(missing)})
+        raise Invalid(
+            f"No note found for: {', '.join(missing)}.",
+            field="links",
+            text=N_("Aucune note ne correspond à ces liens : %(names)s."),
+            params={"names": ", ".join(missing)},
+        )
     malformed = [i for i in ids if not is_note_id(i)]
     if malformed:
         raise Invalid(f"Not a note id: {malformed[0][:40]!r}.", field="links")

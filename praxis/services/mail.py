@@ -60,9 +60,11 @@ def parse_smtp_url(url: str) -> SmtpServer:
         raise ValueError("PRAXIS_SMTP_URL must look like smtp://user:password@host:port")
     tls = "implicit" if parts.scheme == "smtps" else ("none" if "tls=none" in parts.query else "starttls")
     return SmtpServer(
-        host=parts.hostname, port=parts.port or (465 if tls == "implicit" else 25),
+        host=parts.hostname,
+        port=parts.port or (465 if tls == "implicit" else 25),
         username=unquote(parts.username) if parts.username else None,
-        password=unquote(parts.password) if parts.password else None, tls=tls,
+        password=unquote(parts.password) if parts.password else None,
+        tls=tls,
     )
 
 
@@ -75,9 +77,13 @@ def sender_address(site_name: str, site_url: str, configured: str | None) -> str
 
 @lru_cache(maxsize=1)
 def _env() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), extensions=["jinja2.ext.i18n"],
-                             autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
-                             trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        extensions=["jinja2.ext.i18n"],
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     i18n.install(env)
     return env
 
@@ -87,10 +93,17 @@ def render(session: Session, template: str, **context: object) -> tuple[str, str
     settings = site_settings(session)
     tz = settings.timezone
     lang = i18n.site_language(session)  # mails' readers chose no other
-    context = {"site_name": settings.site_name, "site_url": settings.site_url.rstrip("/"),
-               "date": lambda value: format_date(value, tz=tz, lang=lang, with_time=True), "lang": lang, **context}
+    context = {
+        "site_name": settings.site_name,
+        "site_url": settings.site_url.rstrip("/"),
+        "date": lambda value: format_date(value, tz=tz, lang=lang, with_time=True),
+        "lang": lang,
+        **context,
+    }
     with i18n.using(lang):
-        return _env().get_template(f"mail/{template}.txt").render(**context), _env().get_template(f"mail/{template}.html").render(**context)
+        return _env().get_template(f"mail/{template}.txt").render(**context), _env().get_template(
+            f"mail/{template}.html"
+        ).render(**context)
 
 
 def enqueue(session: Session, *, to: str, subject: str, text: str, html: str, reply_to: str | None = None) -> None:
@@ -133,9 +146,16 @@ def _claim(engine: Engine, now: datetime) -> OutgoingMail | None:
     others' reach until LEASE has passed, in a short transaction of its own (rows locked and
     skipped on PostgreSQL, SQLite's write lock otherwise): no lock is held while SMTP talks."""
     with Session(engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False) as session:
-        query = (select(OutgoingMail)
-                 .where(col(OutgoingMail.sent_at).is_(None), col(OutgoingMail.failed_at).is_(None), OutgoingMail.next_attempt_at <= now)
-                 .order_by(col(OutgoingMail.next_attempt_at), col(OutgoingMail.id)).limit(1))
+        query = (
+            select(OutgoingMail)
+            .where(
+                col(OutgoingMail.sent_at).is_(None),
+                col(OutgoingMail.failed_at).is_(None),
+                OutgoingMail.next_attempt_at <= now,
+            )
+            .order_by(col(OutgoingMail.next_attempt_at), col(OutgoingMail.id))
+            .limit(1)
+        )
         if engine.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
         mail = session.exec(query).first()
@@ -202,8 +222,14 @@ def purge_outbox(session: Session, now: datetime) -> int:
     if not claim_job(session, "outbox-purge", timedelta(days=1), now):
         return 0
     # A DELETE answers with a cursor result, which counts the rows it removed.
-    result = cast(sa.CursorResult[Any], session.execute(delete(OutgoingMail).where(
-        (col(OutgoingMail.sent_at) < now - SENT_KEPT) | (col(OutgoingMail.failed_at) < now - FAILED_KEPT))))
+    result = cast(
+        sa.CursorResult[Any],
+        session.execute(
+            delete(OutgoingMail).where(
+                (col(OutgoingMail.sent_at) < now - SENT_KEPT) | (col(OutgoingMail.failed_at) < now - FAILED_KEPT)
+            )
+        ),
+    )
     return result.rowcount
 
 
@@ -212,9 +238,14 @@ def claim_job(session: Session, name: str, every: timedelta, now: datetime) -> b
     if session.get_bind().dialect.name == "postgresql":
         # The row exists before it is locked, so the first run ever is claimed once too: a second
         # worker's insert waits for the first's commit and then does nothing.
-        session.execute(pg_insert(ScheduledJob).values(name=name, last_run_at=datetime(1970, 1, 1, tzinfo=UTC))
-                        .on_conflict_do_nothing(index_elements=["name"]))
-    job = session.get(ScheduledJob, name, with_for_update=True, populate_existing=True)  # workers take turns on PostgreSQL
+        session.execute(
+            pg_insert(ScheduledJob)
+            .values(name=name, last_run_at=datetime(1970, 1, 1, tzinfo=UTC))
+            .on_conflict_do_nothing(index_elements=["name"])
+        )
+    job = session.get(
+        ScheduledJob, name, with_for_update=True, populate_existing=True
+    )  # workers take turns on PostgreSQL
     if job is not None and job.last_run_at + every > now:
         return False
     session.merge(ScheduledJob(name=name, last_run_at=now))

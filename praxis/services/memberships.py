@@ -17,11 +17,16 @@ from praxis.services.urls import carnet_url, user_url
 def _people(session: Session, user_ids: Sequence[int | None]) -> dict[int, AuthorRead]:
     ids = [i for i in set(user_ids) if i is not None]
     users = session.exec(select(User).where(col(User.id).in_(ids))).all() if ids else []
-    return {u.id: AuthorRead(username=u.username, display_name=u.display_name, url=user_url(session, u.username))
-            for u in users if u.id is not None}
+    return {
+        u.id: AuthorRead(username=u.username, display_name=u.display_name, url=user_url(session, u.username))
+        for u in users
+        if u.id is not None
+    }
 
 
-def categories_of(session: Session, carnet_ids: Sequence[str], note_ids: Sequence[str]) -> dict[tuple[str, str], list[str]]:
+def categories_of(
+    session: Session, carnet_ids: Sequence[str], note_ids: Sequence[str]
+) -> dict[tuple[str, str], list[str]]:
     """(carnet, note) -> category names, in the order of the carnet's lists."""
     rows = session.exec(
         select(EntryCategory.carnet_id, EntryCategory.note_id, CarnetCategory.name)
@@ -38,14 +43,19 @@ def categories_of(session: Session, carnet_ids: Sequence[str], note_ids: Sequenc
 
 def visible_entries(session: Session, actor: policy.Actor, carnet_id: str) -> list[CarnetEntry]:
     """The memberships of the notes `actor` may see, in manual order."""
-    return list(session.exec(
-        select(CarnetEntry).join(Note, col(Note.id) == CarnetEntry.note_id)
-        .where(CarnetEntry.carnet_id == carnet_id, policy.visible_notes(actor))
-        .order_by(col(CarnetEntry.position), col(CarnetEntry.added_at), col(CarnetEntry.note_id))
-    ))
+    return list(
+        session.exec(
+            select(CarnetEntry)
+            .join(Note, col(Note.id) == CarnetEntry.note_id)
+            .where(CarnetEntry.carnet_id == carnet_id, policy.visible_notes(actor))
+            .order_by(col(CarnetEntry.position), col(CarnetEntry.added_at), col(CarnetEntry.note_id))
+        )
+    )
 
 
-def entry_reads(session: Session, actor: policy.Actor, carnet_id: str, entries: Sequence[CarnetEntry]) -> list[EntryRead]:
+def entry_reads(
+    session: Session, actor: policy.Actor, carnet_id: str, entries: Sequence[CarnetEntry]
+) -> list[EntryRead]:
     """Memberships as `actor` reads them. A position is a rank among the notes the reader sees,
     so that it never tells how many hidden notes come before."""
     shown = [e.position for e in visible_entries(session, actor, carnet_id)]
@@ -53,9 +63,12 @@ def entry_reads(session: Session, actor: policy.Actor, carnet_id: str, entries: 
     filed = categories_of(session, [carnet_id], [e.note_id for e in entries])
     return [
         EntryRead(
-            note_id=e.note_id, categories=filed.get((carnet_id, e.note_id), []), pinned=e.pinned,
+            note_id=e.note_id,
+            categories=filed.get((carnet_id, e.note_id), []),
+            pinned=e.pinned,
             position=bisect_left(shown, e.position),
-            added_by=people.get(e.added_by_id) if e.added_by_id is not None else None, added_at=e.added_at,
+            added_by=people.get(e.added_by_id) if e.added_by_id is not None else None,
+            added_at=e.added_at,
         )
         for e in entries
     ]
@@ -75,20 +88,29 @@ def carnets_of_note(session: Session, actor: policy.Actor, note_id: str) -> list
     refs = []
     for entry, title in rows:
         names = filed.get((entry.carnet_id, note_id), [])
-        refs.append(CarnetRef(
-            id=entry.carnet_id, title=title, url=carnet_url(session, entry.carnet_id),
-            category=", ".join(names) or None, categories=names,
-            added_by=people.get(entry.added_by_id) if entry.added_by_id is not None else None, added_at=entry.added_at,
-        ))
+        refs.append(
+            CarnetRef(
+                id=entry.carnet_id,
+                title=title,
+                url=carnet_url(session, entry.carnet_id),
+                category=", ".join(names) or None,
+                categories=names,
+                added_by=people.get(entry.added_by_id) if entry.added_by_id is not None else None,
+                added_at=entry.added_at,
+            )
+        )
     return refs
 
 
 def ordered(session: Session, carnet_id: str) -> list[CarnetEntry]:
     """A carnet's memberships in manual order."""
-    return list(session.exec(
-        select(CarnetEntry).where(CarnetEntry.carnet_id == carnet_id)
-        .order_by(col(CarnetEntry.position), col(CarnetEntry.added_at), col(CarnetEntry.note_id))
-    ))
+    return list(
+        session.exec(
+            select(CarnetEntry)
+            .where(CarnetEntry.carnet_id == carnet_id)
+            .order_by(col(CarnetEntry.position), col(CarnetEntry.added_at), col(CarnetEntry.note_id))
+        )
+    )
 
 
 def renumber(session: Session, carnet_id: str, rows: list[CarnetEntry] | None = None) -> None:

@@ -31,8 +31,15 @@ WINDOW = timedelta(hours=1)
 
 
 def _check_rate(session: Session, where: ColumnElement[bool], limit: int) -> None:
-    limits.check(session, col(Message.created_at), where, limit=limit, window=WINDOW, what="messages",
-                 text=N_("Trop de messages envoyés en peu de temps : réessayez plus tard."))
+    limits.check(
+        session,
+        col(Message.created_at),
+        where,
+        limit=limit,
+        window=WINDOW,
+        what="messages",
+        text=N_("Trop de messages envoyés en peu de temps : réessayez plus tard."),
+    )
 
 
 def _recipients(session: Session, author_ids: list[int]) -> list[int]:
@@ -55,7 +62,9 @@ def contact(*, session: Session, actor: policy.Actor, note_id: str, data: Contac
     key = limits.address_key(address)
     if signed_in:
         assert actor is not None
-        _check_rate(session, (col(Message.sender_id) == actor.id) & col(Message.in_reply_to_id).is_(None), LIMIT_SIGNED_IN)
+        _check_rate(
+            session, (col(Message.sender_id) == actor.id) & col(Message.in_reply_to_id).is_(None), LIMIT_SIGNED_IN
+        )
     else:
         if not data.name or not data.email:
             raise Invalid("Give your name and an address to be answered at.", field="email" if data.name else "name")
@@ -64,27 +73,48 @@ def contact(*, session: Session, actor: policy.Actor, note_id: str, data: Contac
     if not to:
         raise Invalid("No other author of this note has an account to receive messages.", field="message")
     message = Message(
-        id=secrets.token_urlsafe(9), note_id=note.id, sender_id=actor.id if signed_in and actor else None,
-        sender_name=None if signed_in else data.name, sender_email=None if signed_in else data.email,
-        sender_address=None if signed_in else key, subject=data.subject, body=data.message,
+        id=secrets.token_urlsafe(9),
+        note_id=note.id,
+        sender_id=actor.id if signed_in and actor else None,
+        sender_name=None if signed_in else data.name,
+        sender_email=None if signed_in else data.email,
+        sender_address=None if signed_in else key,
+        subject=data.subject,
+        body=data.message,
     )
     session.add(message)
     session.flush()
     for user_id in to:
         session.add(MessageRecipient(message_id=message.id, user_id=user_id))
-    notifications.notify(session, to, "message", actor=actor if signed_in else None, note_id=note.id, message_id=message.id,
-                         mail_extra=f"{data.subject}\n\n{data.message}")
+    notifications.notify(
+        session,
+        to,
+        "message",
+        actor=actor if signed_in else None,
+        note_id=note.id,
+        message_id=message.id,
+        mail_extra=f"{data.subject}\n\n{data.message}",
+    )
     return message.id
 
 
-def _read(session: Session, actor: User, message: Message, note: Note | None, sender: User | None, read: bool) -> MessageRead:
+def _read(
+    session: Session, actor: User, message: Message, note: Note | None, sender: User | None, read: bool
+) -> MessageRead:
     return MessageRead(
-        id=message.id, subject=message.subject, body=message.body, created_at=message.created_at, read=read,
+        id=message.id,
+        subject=message.subject,
+        body=message.body,
+        created_at=message.created_at,
+        read=read,
         note=NoteRef(id=note.id, title=note.title, kind=note.kind, url=note_url(session, note.id)) if note else None,
         # A visitor's address is never shown: answers to it go through the site.
-        sender=SenderRead(username=sender.username if sender else None,
-                          display_name=sender.display_name if sender else (message.sender_name or "?"),
-                          url=user_url(session, sender.username) if sender else None, has_account=sender is not None),
+        sender=SenderRead(
+            username=sender.username if sender else None,
+            display_name=sender.display_name if sender else (message.sender_name or "?"),
+            url=user_url(session, sender.username) if sender else None,
+            has_account=sender is not None,
+        ),
         can_reply=(sender is not None and sender.id != actor.id) or (sender is None and bool(message.sender_email)),
     )
 
@@ -98,11 +128,22 @@ def received(*, session: Session, actor: policy.Actor) -> list[MessageRead]:
         .where(MessageRecipient.user_id == actor.id)
         .order_by(col(Message.created_at).desc())
     ).all()
-    visible = set(session.exec(select(Note.id).where(col(Note.id).in_({m.note_id for m, _ in rows if m.note_id}), policy.visible_notes(actor))))
+    visible = set(
+        session.exec(
+            select(Note.id).where(
+                col(Note.id).in_({m.note_id for m, _ in rows if m.note_id}), policy.visible_notes(actor)
+            )
+        )
+    )
     notes = {n.id: n for n in session.exec(select(Note).where(col(Note.id).in_(visible)))}
-    senders = {u.id: u for u in session.exec(select(User).where(col(User.id).in_({m.sender_id for m, _ in rows if m.sender_id})))}
-    return [_read(session, actor, m, notes.get(m.note_id or ""), senders.get(m.sender_id or -1), read_at is not None)
-            for m, read_at in rows]
+    senders = {
+        u.id: u
+        for u in session.exec(select(User).where(col(User.id).in_({m.sender_id for m, _ in rows if m.sender_id})))
+    }
+    return [
+        _read(session, actor, m, notes.get(m.note_id or ""), senders.get(m.sender_id or -1), read_at is not None)
+        for m, read_at in rows
+    ]
 
 
 def reply(*, session: Session, actor: policy.Actor, message_id: str, data: MessageReply) -> str:
@@ -111,7 +152,8 @@ def reply(*, session: Session, actor: policy.Actor, message_id: str, data: Messa
     visitor (as the mail's Reply-To)."""
     actor = policy.require_signed_in(actor)
     found = session.exec(
-        select(Message).join(MessageRecipient, col(MessageRecipient.message_id) == Message.id)
+        select(Message)
+        .join(MessageRecipient, col(MessageRecipient.message_id) == Message.id)
         .where(Message.id == message_id, MessageRecipient.user_id == actor.id)
     ).first()
     if found is None:
@@ -120,21 +162,41 @@ def reply(*, session: Session, actor: policy.Actor, message_id: str, data: Messa
         raise Invalid("This message left no way to be answered.", field="message")
     _check_rate(session, (col(Message.sender_id) == actor.id) & col(Message.in_reply_to_id).is_not(None), LIMIT_REPLIES)
     subject = found.subject if found.subject.lower().startswith("re:") else f"Re: {found.subject}"[:200]
-    answer = Message(id=secrets.token_urlsafe(9), note_id=found.note_id, sender_id=actor.id, subject=subject,
-                     body=data.message, in_reply_to_id=found.id)
+    answer = Message(
+        id=secrets.token_urlsafe(9),
+        note_id=found.note_id,
+        sender_id=actor.id,
+        subject=subject,
+        body=data.message,
+        in_reply_to_id=found.id,
+    )
     session.add(answer)
     session.flush()
     if found.sender_id is not None:
         session.add(MessageRecipient(message_id=answer.id, user_id=found.sender_id))
-        notifications.notify(session, [found.sender_id], "message", actor=actor, note_id=found.note_id, message_id=answer.id,
-                             mail_extra=f"{subject}\n\n{data.message}")
+        notifications.notify(
+            session,
+            [found.sender_id],
+            "message",
+            actor=actor,
+            note_id=found.note_id,
+            message_id=answer.id,
+            mail_extra=f"{subject}\n\n{data.message}",
+        )
         return answer.id
     if data.reveal_address and not actor.email:
         raise Invalid("Your account has no email address to give.", field="reveal_address")
     note = session.get(Note, found.note_id) if found.note_id else None
     reply_to = formataddr((actor.display_name, actor.email)) if data.reveal_address and actor.email else None
-    text, html = mail.render(session, "reply", name=found.sender_name, author=actor.display_name, body=data.message,
-                             note_title=note.title if note else None, reply_to=reply_to)
+    text, html = mail.render(
+        session,
+        "reply",
+        name=found.sender_name,
+        author=actor.display_name,
+        body=data.message,
+        note_title=note.title if note else None,
+        reply_to=reply_to,
+    )
     mail.enqueue(session, to=found.sender_email or "", subject=subject, text=text, html=html, reply_to=reply_to)
     return answer.id
 
@@ -142,7 +204,9 @@ def reply(*, session: Session, actor: policy.Actor, message_id: str, data: Messa
 def mark_read(*, session: Session, actor: policy.Actor, ids: list[str] | None = None) -> None:
     """Mark the actor's messages read (those named, or all)."""
     actor = policy.require_signed_in(actor)
-    query = sa.update(MessageRecipient).where(col(MessageRecipient.user_id) == actor.id, col(MessageRecipient.read_at).is_(None))
+    query = sa.update(MessageRecipient).where(
+        col(MessageRecipient.user_id) == actor.id, col(MessageRecipient.read_at).is_(None)
+    )
     if ids is not None:
         query = query.where(col(MessageRecipient.message_id).in_(ids))
     session.execute(query.values(read_at=utcnow()).execution_options(synchronize_session=False))

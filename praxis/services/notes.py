@@ -90,8 +90,12 @@ def users_by_username(session: Session, usernames: Sequence[str], field: str = "
     users = {u.username: u for u in session.exec(select(User).where(col(User.username).in_(list(usernames))))}
     missing = [u for u in usernames if u not in users]
     if missing:
-        raise Invalid(f"Unknown user in {field}: {', '.join(missing)}.", field=field,
-                      text=N_("Personne ne porte ce nom d'utilisateur : %(names)s."), params={"names": ", ".join(missing)})
+        raise Invalid(
+            f"Unknown user in {field}: {', '.join(missing)}.",
+            field=field,
+            text=N_("Personne ne porte ce nom d'utilisateur : %(names)s."),
+            params={"names": ", ".join(missing)},
+        )
     seen: list[User] = []
     for name in usernames:
         if users[name] not in seen:
@@ -104,7 +108,10 @@ def check_access(
 ) -> None:
     """A community note needs a community that the writer may link it to (see `communities.check_link`)."""
     communities.check_link(
-        session, actor, visibility, community_id,
+        session,
+        actor,
+        visibility,
+        community_id,
         old=(old.visibility, old.community_id) if old is not None else None,
     )
 
@@ -173,7 +180,9 @@ class NewNote:
     summary: str | None = None
 
 
-def insert_notes(*, session: Session, actor: policy.Actor, notes: Sequence[NewNote], link_later: bool = False) -> list[str]:
+def insert_notes(
+    *, session: Session, actor: policy.Actor, notes: Sequence[NewNote], link_later: bool = False
+) -> list[str]:
     """Write new notes with their first revisions, in a few statements however many there are
     (the one way notes are written: `write_new_note` for the API, the forms and the tests, and
     import), and return their ids.
@@ -184,7 +193,13 @@ def insert_notes(*, session: Session, actor: policy.Actor, notes: Sequence[NewNo
     now = utcnow()
     blank = render("")
     rendered = [blank] * len(notes) if link_later else links.render_all(session, [new.state.body for new in notes])
-    rows: dict[type[SQLModel], list[dict[str, Any]]] = {Note: [], NoteAuthor: [], NoteReader: [], NoteLink: [], Revision: []}
+    rows: dict[type[SQLModel], list[dict[str, Any]]] = {
+        Note: [],
+        NoteAuthor: [],
+        NoteReader: [],
+        NoteLink: [],
+        Revision: [],
+    }
     for new, done in zip(notes, rendered, strict=True):
         state = new.state
         updated_at = new.updated_at or new.created_at or now
@@ -210,10 +225,21 @@ def insert_notes(*, session: Session, actor: policy.Actor, notes: Sequence[NewNo
         rows[NoteAuthor] += [{"note_id": note.id, "user_id": u.id, "position": i} for i, u in enumerate(state.authors)]
         rows[NoteReader] += [{"note_id": note.id, "user_id": u.id} for u in state.readers]
         rows[NoteLink] += links.link_rows(note.id, state.links, done)
-        rows[Revision].append(row_of(Revision(
-            note_id=note.id, number=1, editor_id=actor.id if actor else None, created_at=updated_at,
-            summary=new.summary, title=note.title, body=note.body, html=note.html, meta=state.meta(),
-        )))
+        rows[Revision].append(
+            row_of(
+                Revision(
+                    note_id=note.id,
+                    number=1,
+                    editor_id=actor.id if actor else None,
+                    created_at=updated_at,
+                    summary=new.summary,
+                    title=note.title,
+                    body=note.body,
+                    html=note.html,
+                    meta=state.meta(),
+                )
+            )
+        )
     for model, values in rows.items():  # the note first, then what refers to it
         # Linked later, they are queued for the index as `link_new_notes` renders them (an import
         # commits its notes before it links them: indexed before, they would be found by nothing).
@@ -235,10 +261,16 @@ def write_new_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -
     if actor.id not in {u.id for u in authors}:
         authors.insert(0, actor)
     state = NoteState(
-        title=data.title, body=data.body, kind=data.kind, visibility=data.visibility, licence=data.licence,
-        published_at=data.published_at or utcnow(), authors=authors,
+        title=data.title,
+        body=data.body,
+        kind=data.kind,
+        visibility=data.visibility,
+        licence=data.licence,
+        published_at=data.published_at or utcnow(),
+        authors=authors,
         links=links.checked_links(session, actor, data.links or []),
-        community_id=data.community, readers=users_by_username(session, data.readers or [], "readers"),
+        community_id=data.community,
+        readers=users_by_username(session, data.readers or [], "readers"),
         details=kind_details(data.kind, data.model_dump(include=set(DETAIL_FIELDS)), strict=True),
     )
     [note_id] = insert_notes(session=session, actor=actor, notes=[NewNote(state=state, summary=data.summary)])
@@ -250,39 +282,65 @@ def write_new_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -
 
 def _readers(session: Session, note_id: str) -> list[User]:
     """The people chosen to read a restricted note, by username."""
-    return list(session.exec(
-        select(User).join(NoteReader, col(NoteReader.user_id) == User.id).where(NoteReader.note_id == note_id).order_by(User.username)
-    ))
+    return list(
+        session.exec(
+            select(User)
+            .join(NoteReader, col(NoteReader.user_id) == User.id)
+            .where(NoteReader.note_id == note_id)
+            .order_by(User.username)
+        )
+    )
 
 
 def current_state(session: Session, note: Note, author_ids: list[int]) -> NoteState:
     return current_states(session, [note], {note.id: author_ids})[0]
 
 
-def current_states(session: Session, notes: Sequence[Note], author_ids: dict[str, list[int]] | None = None) -> list[NoteState]:
+def current_states(
+    session: Session, notes: Sequence[Note], author_ids: dict[str, list[int]] | None = None
+) -> list[NoteState]:
     """Each note's current state, in a few queries however many notes (`author_ids`: each
     note's authors in order, when the caller has them)."""
     ids = [note.id for note in notes]
     if author_ids is None:
-        author_ids = _by_note(session.exec(
-            select(NoteAuthor.note_id, NoteAuthor.user_id).where(col(NoteAuthor.note_id).in_(ids)).order_by(col(NoteAuthor.position))
-        ))
+        author_ids = _by_note(
+            session.exec(
+                select(NoteAuthor.note_id, NoteAuthor.user_id)
+                .where(col(NoteAuthor.note_id).in_(ids))
+                .order_by(col(NoteAuthor.position))
+            )
+        )
     wanted = [i for chosen in author_ids.values() for i in chosen]
     users = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(wanted)))}
-    explicit = _by_note(session.exec(
-        select(NoteLink.source_id, NoteLink.target_id)
-        .where(col(NoteLink.source_id).in_(ids), NoteLink.origin == "explicit", col(NoteLink.target_id).is_not(None))
-        .order_by(col(NoteLink.id))
-    ))
-    readers = _by_note(session.exec(
-        select(NoteReader.note_id, User).join(User, col(User.id) == NoteReader.user_id)
-        .where(col(NoteReader.note_id).in_(ids)).order_by(User.username)
-    ))
+    explicit = _by_note(
+        session.exec(
+            select(NoteLink.source_id, NoteLink.target_id)
+            .where(
+                col(NoteLink.source_id).in_(ids), NoteLink.origin == "explicit", col(NoteLink.target_id).is_not(None)
+            )
+            .order_by(col(NoteLink.id))
+        )
+    )
+    readers = _by_note(
+        session.exec(
+            select(NoteReader.note_id, User)
+            .join(User, col(User.id) == NoteReader.user_id)
+            .where(col(NoteReader.note_id).in_(ids))
+            .order_by(User.username)
+        )
+    )
     return [
         NoteState(
-            title=note.title, body=note.body, kind=note.kind, visibility=note.visibility, licence=note.licence,
-            published_at=note.published_at, authors=[users[i] for i in author_ids.get(note.id, [])],
-            links=explicit.get(note.id, []), community_id=note.community_id, readers=readers.get(note.id, []),
+            title=note.title,
+            body=note.body,
+            kind=note.kind,
+            visibility=note.visibility,
+            licence=note.licence,
+            published_at=note.published_at,
+            authors=[users[i] for i in author_ids.get(note.id, [])],
+            links=explicit.get(note.id, []),
+            community_id=note.community_id,
+            readers=readers.get(note.id, []),
             details=kind_details(note.kind, {name: getattr(note, name) for name in DETAIL_FIELDS}, strict=False),
         )
         for note in notes
@@ -298,8 +356,16 @@ def _by_note(rows: Any) -> dict[str, list[Any]]:
 
 
 def apply_state(
-    *, session: Session, actor: policy.Actor, note: Note, base_revision: int, old: NoteState, new: NoteState,
-    summary: str | None, updated_at: datetime | None = None, rendered: Rendered | None = None,
+    *,
+    session: Session,
+    actor: policy.Actor,
+    note: Note,
+    base_revision: int,
+    old: NoteState,
+    new: NoteState,
+    summary: str | None,
+    updated_at: datetime | None = None,
+    rendered: Rendered | None = None,
     invite: invitations.Invite | None = None,
 ) -> Note:
     """Write `new` as revision base_revision+1, or raise StaleEdit if the note moved on meanwhile
@@ -314,17 +380,29 @@ def apply_state(
     number = base_revision + 1
     # The revision check and the write are one statement, so two racing saves cannot both win.
     # An UPDATE answers with a cursor result, which counts the rows it changed.
-    result = cast(sa.CursorResult[Any], session.execute(
-        sa.update(Note)
-        .where(col(Note.id) == note.id, col(Note.revision) == base_revision, col(Note.deleted_at).is_(None))
-        .values(
-            kind=new.kind, title=new.title, title_key=fold(new.title)[:300], slug=slugify(new.title) or "note",
-            body=new.body, html=rendered.html, visibility=new.visibility, community_id=new.community_id,
-            licence=new.licence, published_at=new.published_at, updated_at=now, revision=number,
-            **_detail_columns(new),
-        )
-        .execution_options(synchronize_session=False)
-    ))
+    result = cast(
+        sa.CursorResult[Any],
+        session.execute(
+            sa.update(Note)
+            .where(col(Note.id) == note.id, col(Note.revision) == base_revision, col(Note.deleted_at).is_(None))
+            .values(
+                kind=new.kind,
+                title=new.title,
+                title_key=fold(new.title)[:300],
+                slug=slugify(new.title) or "note",
+                body=new.body,
+                html=rendered.html,
+                visibility=new.visibility,
+                community_id=new.community_id,
+                licence=new.licence,
+                published_at=new.published_at,
+                updated_at=now,
+                revision=number,
+                **_detail_columns(new),
+            )
+            .execution_options(synchronize_session=False)
+        ),
+    )
     if result.rowcount != 1:
         # Someone else saved (or deleted) the note since it was read: report what is there now.
         session.refresh(note)
@@ -339,8 +417,15 @@ def apply_state(
     links.write_links(session, note.id, new.links, rendered)
     session.add(
         Revision(
-            note_id=note.id, number=number, editor_id=actor.id if actor else None, created_at=now,
-            summary=summary, title=new.title, body=new.body, html=rendered.html, meta=new.meta(),
+            note_id=note.id,
+            number=number,
+            editor_id=actor.id if actor else None,
+            created_at=now,
+            summary=summary,
+            title=new.title,
+            body=new.body,
+            html=rendered.html,
+            meta=new.meta(),
         )
     )
     session.flush()
@@ -356,8 +441,14 @@ def apply_state(
 
 def _invite(session: Session, actor: policy.Actor, note_id: str, invite: invitations.Invite | None) -> None:
     if invite is not None:
-        invitations.invite(session, actor, note_id, invite.people, withdraw_others=invite.withdraw_others,
-                           skip_declined=invite.skip_declined)
+        invitations.invite(
+            session,
+            actor,
+            note_id,
+            invite.people,
+            withdraw_others=invite.withdraw_others,
+            skip_declined=invite.skip_declined,
+        )
 
 
 def _still_rendered(session: Session, rendered: Rendered | None) -> Rendered | None:
@@ -402,8 +493,13 @@ def save_note(*, session: Session, actor: policy.Actor, note_id: str, data: Note
         # invitations left out are withdrawn); only those who are authors count as authors.
         authors, invited = invitations.split(actor, users_by_username(session, data.authors), set(author_ids))
         if not authors:
-            raise Invalid("A note keeps at least one author; people invited count once they accept.", field="authors",
-                          text=N_("Une note garde au moins une personne autrice ; les personnes invitées ne comptent qu'une fois l'invitation acceptée."))
+            raise Invalid(
+                "A note keeps at least one author; people invited count once they accept.",
+                field="authors",
+                text=N_(
+                    "Une note garde au moins une personne autrice ; les personnes invitées ne comptent qu'une fois l'invitation acceptée."
+                ),
+            )
     new = NoteState(
         title=data.title if data.title is not None else old.title,
         body=data.body if data.body is not None else old.body,
@@ -424,9 +520,17 @@ def save_note(*, session: Session, actor: policy.Actor, note_id: str, data: Note
     took_turn = begin_writes(session)
     if took_turn:
         rendered = _still_rendered(session, rendered)
-    note = apply_state(session=session, actor=actor, note=note, base_revision=data.base_revision, old=old, new=new,
-                       summary=data.summary, rendered=rendered,
-                       invite=invitations.Invite(invited, withdraw_others=True) if invited is not None else None)
+    note = apply_state(
+        session=session,
+        actor=actor,
+        note=note,
+        base_revision=data.base_revision,
+        old=old,
+        new=new,
+        summary=data.summary,
+        rendered=rendered,
+        invite=invitations.Invite(invited, withdraw_others=True) if invited is not None else None,
+    )
     if took_turn:
         end_writes(session)  # the answer is read without holding the write turn taken above
     return read_note(session=session, actor=actor, note=note)
@@ -464,16 +568,25 @@ def read_note(*, session: Session, actor: policy.Actor, note: Note) -> NoteRead:
     can_edit = policy.can_edit_note(actor, note, set(author_ids))
     invited = invitations.standing(session, note, set(author_ids))
     return NoteRead(
-        id=note.id, kind=note.kind, title=note.title, slug=note.slug, body=note.body,
+        id=note.id,
+        kind=note.kind,
+        title=note.title,
+        slug=note.slug,
+        body=note.body,
         html=links.visible_html(session, actor, note.html),
-        visibility=note.visibility, licence=note.licence,
+        visibility=note.visibility,
+        licence=note.licence,
         community=communities.ref(session, note.community_id) if note.community_id else None,
-        readers=[u.username for u in _readers(session, note.id)] if policy.can_see_note_readers(actor, note, set(author_ids)) else [],
+        readers=[u.username for u in _readers(session, note.id)]
+        if policy.can_see_note_readers(actor, note, set(author_ids))
+        else [],
         licence_info=LicenceRead(id=lic.id, name=lic.name, url=lic.url),
         url=note_url(session, note.id),
         authors=_authors_of(session, [note.id])[note.id],
         **{name: getattr(note, name) for name in KIND_DETAILS[note.kind]},
-        created_at=note.created_at, published_at=note.published_at, updated_at=note.updated_at,
+        created_at=note.created_at,
+        published_at=note.published_at,
+        updated_at=note.updated_at,
         revision=note.revision,
         links=links.links_of(session, actor, note.id),
         backlinks=(backlinks := links.backlinks_of(session, actor, note.id)),
@@ -482,8 +595,12 @@ def read_note(*, session: Session, actor: policy.Actor, note: Note) -> NoteRead:
         deleted_at=note.deleted_at,
         can_edit=can_edit,
         can_request_edit=policy.can_request_edit(actor, note, set(author_ids), {pk(u.id) for _inv, u in invited}),
-        pending_authors=[AuthorRead(username=u.username, display_name=u.display_name, url=user_url(session, u.username))
-                         for _inv, u in invited] if can_edit else [],
+        pending_authors=[
+            AuthorRead(username=u.username, display_name=u.display_name, url=user_url(session, u.username))
+            for _inv, u in invited
+        ]
+        if can_edit
+        else [],
         invitation=next((inv.id for inv, u in invited if actor is not None and u.id == actor.id), None),
         can_leave=policy.can_leave_note(actor, note, set(author_ids)),
     )
@@ -498,16 +615,17 @@ def get_for_editing(*, session: Session, actor: policy.Actor, note_id: str) -> N
     """A note as its editor opens it, to whoever may change it (NotFound, NotSignedIn, Forbidden
     otherwise: the page offers nothing the save would refuse)."""
     note, author_ids = load_editable(session, actor, note_id)
-    return NoteEditing(note=read_note(session=session, actor=actor, note=note),
-                       links=current_state(session, note, author_ids).links)
+    return NoteEditing(
+        note=read_note(session=session, actor=actor, note=note), links=current_state(session, note, author_ids).links
+    )
 
 
 _ORDER: dict[str, Mapped[Any]] = {
-    "updated": col(Note.updated_at), "published": col(Note.published_at), "created": col(Note.created_at),
+    "updated": col(Note.updated_at),
+    "published": col(Note.published_at),
+    "created": col(Note.created_at),
     "title": col(Note.title_key),
 }
-
-
 
 
 def title_prefix(prefix: str) -> sa.ColumnElement[bool]:
@@ -568,7 +686,11 @@ def list_notes(*, session: Session, actor: policy.Actor, query: NoteQuery) -> No
     column = _ORDER[query.sort.lstrip("-")]
     order = column.desc() if query.sort.startswith("-") else column.asc()
     notes = session.exec(
-        select(Note).where(*where).order_by(order, Note.id).offset((query.page - 1) * query.per_page).limit(query.per_page)
+        select(Note)
+        .where(*where)
+        .order_by(order, Note.id)
+        .offset((query.page - 1) * query.per_page)
+        .limit(query.per_page)
     ).all()
     return NotePage(items=summaries(session, notes), total=total, page=query.page, per_page=query.per_page)
 
@@ -579,7 +701,11 @@ def comment_counts(session: Session, note_ids: Sequence[str]) -> dict[str, int]:
         return {}
     rows = session.exec(
         select(Comment.note_id, sa.func.count())
-        .where(col(Comment.note_id).in_(list(note_ids)), col(Comment.deleted_at).is_(None), col(Comment.hidden_at).is_(None))
+        .where(
+            col(Comment.note_id).in_(list(note_ids)),
+            col(Comment.deleted_at).is_(None),
+            col(Comment.hidden_at).is_(None),
+        )
         .group_by(Comment.note_id)
     ).all()
     return dict(rows)
@@ -591,10 +717,20 @@ def summaries(session: Session, notes: Sequence[Note]) -> list[NoteSummary]:
     comments = comment_counts(session, [n.id for n in notes])
     return [
         NoteSummary(
-            id=n.id, kind=n.kind, title=n.title, url=note_url(session, n.id), visibility=n.visibility,
-            authors=authors[n.id], excerpt=excerpt(n.html, 220), published_at=n.published_at,
-            region=n.region, description=n.description, definition=n.definition,
-            updated_at=n.updated_at, revision=n.revision, comment_count=comments.get(n.id, 0),
+            id=n.id,
+            kind=n.kind,
+            title=n.title,
+            url=note_url(session, n.id),
+            visibility=n.visibility,
+            authors=authors[n.id],
+            excerpt=excerpt(n.html, 220),
+            published_at=n.published_at,
+            region=n.region,
+            description=n.description,
+            definition=n.definition,
+            updated_at=n.updated_at,
+            revision=n.revision,
+            comment_count=comments.get(n.id, 0),
         )
         for n in notes
     ]

@@ -43,7 +43,10 @@ _TEXT = {
 
 def channels(session: Session, user_id: int) -> dict[str, str]:
     """Where each kind of notification goes for this person: "app", "email" or "digest"."""
-    chosen = {s.kind: s.channel for s in session.exec(select(NotificationSetting).where(NotificationSetting.user_id == user_id))}
+    chosen = {
+        s.kind: s.channel
+        for s in session.exec(select(NotificationSetting).where(NotificationSetting.user_id == user_id))
+    }
     return {kind: chosen.get(kind, DEFAULT_CHANNEL.get(kind, "app")) for kind in KINDS}
 
 
@@ -60,9 +63,16 @@ def set_settings(*, session: Session, actor: policy.Actor, data: NotificationSet
         session.merge(NotificationSetting(user_id=pk(actor.id), kind=kind, channel=channel))
         if channel != before[kind]:
             # A new choice counts from now: what came before is not mailed after the fact.
-            session.execute(sa.update(Notification).where(col(Notification.user_id) == actor.id, col(Notification.kind) == kind,
-                                                          col(Notification.emailed_at).is_(None))
-                            .values(emailed_at=utcnow()).execution_options(synchronize_session=False))
+            session.execute(
+                sa.update(Notification)
+                .where(
+                    col(Notification.user_id) == actor.id,
+                    col(Notification.kind) == kind,
+                    col(Notification.emailed_at).is_(None),
+                )
+                .values(emailed_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
     session.flush()
     return get_settings(session=session, actor=actor)
 
@@ -70,9 +80,19 @@ def set_settings(*, session: Session, actor: policy.Actor, data: NotificationSet
 # --- telling ---------------------------------------------------------------------------------
 
 
-def notify(session: Session, recipients: Iterable[int | None], kind: str, *, actor: policy.Actor, note_id: str | None = None,
-           comment_id: str | None = None, carnet_id: str | None = None, message_id: str | None = None,
-           edit_request_id: str | None = None, mail_extra: str = "") -> None:
+def notify(
+    session: Session,
+    recipients: Iterable[int | None],
+    kind: str,
+    *,
+    actor: policy.Actor,
+    note_id: str | None = None,
+    comment_id: str | None = None,
+    carnet_id: str | None = None,
+    message_id: str | None = None,
+    edit_request_id: str | None = None,
+    mail_extra: str = "",
+) -> None:
     """Tell each recipient (once, and never the person who did it) that `kind` happened; by
     email at once to those who chose so (`mail_extra`: the words a mail adds, a message's text)."""
     assert kind in KINDS
@@ -81,8 +101,18 @@ def notify(session: Session, recipients: Iterable[int | None], kind: str, *, act
     for user_id in dict.fromkeys(recipients):  # in order, without repeats
         if user_id is None or user_id == actor_id:
             continue
-        made.append(Notification(user_id=user_id, kind=kind, actor_id=actor_id, note_id=note_id, comment_id=comment_id,
-                                 carnet_id=carnet_id, message_id=message_id, edit_request_id=edit_request_id))
+        made.append(
+            Notification(
+                user_id=user_id,
+                kind=kind,
+                actor_id=actor_id,
+                note_id=note_id,
+                comment_id=comment_id,
+                carnet_id=carnet_id,
+                message_id=message_id,
+                edit_request_id=edit_request_id,
+            )
+        )
     session.add_all(made)
     session.flush()
     for notification in made:
@@ -94,7 +124,13 @@ def notify(session: Session, recipients: Iterable[int | None], kind: str, *, act
             with i18n.using(i18n.site_language(session)):  # the site's language, not the language of who acted
                 item = describe(session, [notification])[0]
                 text, html = mail.render(session, "notification", person=person, item=item, extra=mail_extra)
-            mail.enqueue(session, to=person.email, subject=f"[{site_settings(session).site_name}] {item.text}", text=text, html=html)
+            mail.enqueue(
+                session,
+                to=person.email,
+                subject=f"[{site_settings(session).site_name}] {item.text}",
+                text=text,
+                html=html,
+            )
             notification.emailed_at = utcnow()
     session.flush()
 
@@ -106,25 +142,42 @@ def send_digests(session: Session, now: datetime | None = None, *, force: bool =
     if not mail.claim_job(session, "digest", timedelta(0) if force else timedelta(days=1), moment):
         return 0
     people = session.exec(
-        select(User).where(User.is_active, col(User.email).is_not(None),
-                           col(User.id).in_(select(Notification.user_id).where(col(Notification.emailed_at).is_(None))))
+        select(User).where(
+            User.is_active,
+            col(User.email).is_not(None),
+            col(User.id).in_(select(Notification.user_id).where(col(Notification.emailed_at).is_(None))),
+        )
     ).all()
     queued = 0
     for person in people:
         digest_kinds = [k for k, channel in channels(session, pk(person.id)).items() if channel == "digest"]
-        rows = session.exec(
-            select(Notification).where(Notification.user_id == person.id, col(Notification.emailed_at).is_(None),
-                                       col(Notification.kind).in_(digest_kinds), _visible(person))
-            .order_by(col(Notification.created_at))
-        ).all() if digest_kinds else []
+        rows = (
+            session.exec(
+                select(Notification)
+                .where(
+                    Notification.user_id == person.id,
+                    col(Notification.emailed_at).is_(None),
+                    col(Notification.kind).in_(digest_kinds),
+                    _visible(person),
+                )
+                .order_by(col(Notification.created_at))
+            ).all()
+            if digest_kinds
+            else []
+        )
         if not rows:
             continue
         with i18n.using(i18n.site_language(session)):
             items = describe(session, rows)
             text, html = mail.render(session, "digest", person=person, items=items)
             subject = i18n.gettext("Votre résumé ({count})").format(count=i18n.format_number(len(items)))
-        mail.enqueue(session, to=person.email or "", subject=f"[{site_settings(session).site_name}] {subject}",
-                     text=text, html=html)
+        mail.enqueue(
+            session,
+            to=person.email or "",
+            subject=f"[{site_settings(session).site_name}] {subject}",
+            text=text,
+            html=html,
+        )
         for row in rows:
             row.emailed_at = moment
         session.add_all(rows)
@@ -139,12 +192,23 @@ def send_digests(session: Session, now: datetime | None = None, *, force: bool =
 def _visible(actor: User) -> sa.ColumnElement[bool]:
     """Notifications about what the reader may still see; an invitation to co-sign a note also
     while it waits for an answer (the invitee may not read a restricted note before accepting)."""
-    invited_to = select(AuthorInvitation.note_id).join(Note, col(Note.id) == AuthorInvitation.note_id).where(
-        AuthorInvitation.user_id == actor.id, AuthorInvitation.status == "pending", col(Note.deleted_at).is_(None))
+    invited_to = (
+        select(AuthorInvitation.note_id)
+        .join(Note, col(Note.id) == AuthorInvitation.note_id)
+        .where(
+            AuthorInvitation.user_id == actor.id, AuthorInvitation.status == "pending", col(Note.deleted_at).is_(None)
+        )
+    )
     return sa.and_(
-        sa.or_(col(Notification.note_id).is_(None), col(Notification.note_id).in_(select(Note.id).where(policy.visible_notes(actor))),
-               sa.and_(col(Notification.kind) == "author_invitation", col(Notification.note_id).in_(invited_to))),
-        sa.or_(col(Notification.carnet_id).is_(None), col(Notification.carnet_id).in_(select(Carnet.id).where(policy.visible_carnets(actor)))),
+        sa.or_(
+            col(Notification.note_id).is_(None),
+            col(Notification.note_id).in_(select(Note.id).where(policy.visible_notes(actor))),
+            sa.and_(col(Notification.kind) == "author_invitation", col(Notification.note_id).in_(invited_to)),
+        ),
+        sa.or_(
+            col(Notification.carnet_id).is_(None),
+            col(Notification.carnet_id).in_(select(Carnet.id).where(policy.visible_carnets(actor))),
+        ),
     )
 
 
@@ -154,16 +218,24 @@ def unread_count(session: Session, actor: policy.Actor) -> int:
         return 0
     assert actor is not None
     return session.exec(
-        select(sa.func.count()).select_from(Notification)
+        select(sa.func.count())
+        .select_from(Notification)
         .where(Notification.user_id == actor.id, col(Notification.read_at).is_(None), _visible(actor))
     ).one()
 
 
 def describe(session: Session, rows: Sequence[Notification]) -> list[NotificationRead]:
     """Notifications as their reader reads them (a fixed number of queries)."""
-    people = {u.id: u for u in session.exec(select(User).where(col(User.id).in_({n.actor_id for n in rows if n.actor_id})))}
-    notes = {n.id: n for n in session.exec(select(Note).where(col(Note.id).in_({r.note_id for r in rows if r.note_id})))}
-    carnets = {c.id: c for c in session.exec(select(Carnet).where(col(Carnet.id).in_({r.carnet_id for r in rows if r.carnet_id})))}
+    people = {
+        u.id: u for u in session.exec(select(User).where(col(User.id).in_({n.actor_id for n in rows if n.actor_id})))
+    }
+    notes = {
+        n.id: n for n in session.exec(select(Note).where(col(Note.id).in_({r.note_id for r in rows if r.note_id})))
+    }
+    carnets = {
+        c.id: c
+        for c in session.exec(select(Carnet).where(col(Carnet.id).in_({r.carnet_id for r in rows if r.carnet_id})))
+    }
     out = []
     for n in rows:
         who = people.get(n.actor_id) if n.actor_id else None
@@ -176,14 +248,31 @@ def describe(session: Session, rows: Sequence[Notification]) -> list[Notificatio
         elif n.kind == "message" or not note:
             url = f"{site_url(session)}/u/me/inbox" + ("#messages" if n.kind == "message" else "")
         else:
-            url = note_url(session, note.id) + (f"#c-{n.comment_id}" if n.comment_id else "#demandes" if n.edit_request_id else "")
-        out.append(NotificationRead(
-            id=n.id or 0, kind=n.kind, url=url, created_at=n.created_at, read=n.read_at is not None,
-            text=i18n.gettext(_TEXT[n.kind]).format(who=who.display_name if who else i18n.gettext("Quelqu'un"), note=note.title if note else "",
-                                      carnet=carnet.title if carnet else ""),
-            actor=AuthorRead(username=who.username, display_name=who.display_name, url=user_url(session, who.username)) if who else None,
-            note=NoteRef(id=note.id, title=note.title, kind=note.kind, url=note_url(session, note.id)) if note else None,
-        ))
+            url = note_url(session, note.id) + (
+                f"#c-{n.comment_id}" if n.comment_id else "#demandes" if n.edit_request_id else ""
+            )
+        out.append(
+            NotificationRead(
+                id=n.id or 0,
+                kind=n.kind,
+                url=url,
+                created_at=n.created_at,
+                read=n.read_at is not None,
+                text=i18n.gettext(_TEXT[n.kind]).format(
+                    who=who.display_name if who else i18n.gettext("Quelqu'un"),
+                    note=note.title if note else "",
+                    carnet=carnet.title if carnet else "",
+                ),
+                actor=AuthorRead(
+                    username=who.username, display_name=who.display_name, url=user_url(session, who.username)
+                )
+                if who
+                else None,
+                note=NoteRef(id=note.id, title=note.title, kind=note.kind, url=note_url(session, note.id))
+                if note
+                else None,
+            )
+        )
     return out
 
 
@@ -193,10 +282,15 @@ def inbox(*, session: Session, actor: policy.Actor, page: int = 1, per_page: int
     where = (Notification.user_id == actor.id, _visible(actor))
     total = session.exec(select(sa.func.count()).select_from(Notification).where(*where)).one()
     rows = session.exec(
-        select(Notification).where(*where).order_by(col(Notification.created_at).desc(), col(Notification.id).desc())
-        .offset((page - 1) * per_page).limit(per_page)
+        select(Notification)
+        .where(*where)
+        .order_by(col(Notification.created_at).desc(), col(Notification.id).desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
     ).all()
-    return NotificationPage(items=describe(session, rows), total=total, unread=unread_count(session, actor), page=page, per_page=per_page)
+    return NotificationPage(
+        items=describe(session, rows), total=total, unread=unread_count(session, actor), page=page, per_page=per_page
+    )
 
 
 def mark_read(*, session: Session, actor: policy.Actor, ids: list[int] | None = None) -> int:
@@ -206,5 +300,8 @@ def mark_read(*, session: Session, actor: policy.Actor, ids: list[int] | None = 
     if ids is not None:
         query = query.where(col(Notification.id).in_(ids))
     # An UPDATE answers with a cursor result, which counts the rows it changed.
-    done = cast(sa.CursorResult[Any], session.execute(query.values(read_at=utcnow()).execution_options(synchronize_session=False)))
+    done = cast(
+        sa.CursorResult[Any],
+        session.execute(query.values(read_at=utcnow()).execution_options(synchronize_session=False)),
+    )
     return done.rowcount

@@ -77,15 +77,25 @@ def get_revision(*, session: Session, actor: policy.Actor, note_id: str, number:
     lic = LICENCES.get(meta.get("licence", ""), LICENCES[DEFAULT_LICENCE])
     published = meta.get("published_at")
     return RevisionRead(
-        number=rev.number, editor=editor.username if editor else None,
-        editor_name=editor.display_name if editor else None, created_at=rev.created_at, summary=rev.summary,
-        note_id=note_id, title=rev.title, body=rev.body, html=links.visible_html(session, actor, rev.html),
-        meta=meta, url=f"{note_url(session, note_id)}?rev={rev.number}",
-        kind=meta.get("kind", "note"), visibility=meta.get("visibility", "public"),
+        number=rev.number,
+        editor=editor.username if editor else None,
+        editor_name=editor.display_name if editor else None,
+        created_at=rev.created_at,
+        summary=rev.summary,
+        note_id=note_id,
+        title=rev.title,
+        body=rev.body,
+        html=links.visible_html(session, actor, rev.html),
+        meta=meta,
+        url=f"{note_url(session, note_id)}?rev={rev.number}",
+        kind=meta.get("kind", "note"),
+        visibility=meta.get("visibility", "public"),
         licence_info=LicenceRead(id=lic.id, name=lic.name, url=lic.url),
         published_at=datetime.fromisoformat(published) if published else None,
         authors=[
-            AuthorRead(username=n, display_name=people[n].display_name, url=user_url(session, n)) for n in names if n in people
+            AuthorRead(username=n, display_name=people[n].display_name, url=user_url(session, n))
+            for n in names
+            if n in people
         ],
     )
 
@@ -99,7 +109,9 @@ def diff_revisions(*, session: Session, actor: policy.Actor, note_id: str, from_
     sees_readers = _readable_history(session, actor, note_id)
     a, b = _revision(session, note_id, from_), _revision(session, note_id, to)
     return DiffRead(
-        note_id=note_id, from_revision=from_, to_revision=to,
+        note_id=note_id,
+        from_revision=from_,
+        to_revision=to,
         fields=field_changes(_fields(session, actor, a, sees_readers), _fields(session, actor, b, sees_readers)),
         body=word_diff(a.body, b.body),
     )
@@ -116,7 +128,9 @@ def restore_revision(
     named = meta.get("authors", []) + meta.get("readers", [])
     users = {u.username: u for u in session.exec(select(User).where(col(User.username).in_(named)))}
     # Someone with an account who is no longer an author is invited again, not signed up again.
-    authors, invited = invitations.split(actor, [users[name] for name in meta.get("authors", []) if name in users], set(author_ids))
+    authors, invited = invitations.split(
+        actor, [users[name] for name in meta.get("authors", []) if name in users], set(author_ids)
+    )
     authors = authors or old.authors
     readers = [users[name] for name in meta.get("readers", []) if name in users]
     community_id = meta.get("community")
@@ -127,11 +141,16 @@ def restore_revision(
     )
     published = meta.get("published_at")
     new = note_service.NoteState(
-        title=rev.title, body=rev.body, kind=meta.get("kind", old.kind),
-        visibility=meta.get("visibility", old.visibility), licence=meta.get("licence", old.licence),
+        title=rev.title,
+        body=rev.body,
+        kind=meta.get("kind", old.kind),
+        visibility=meta.get("visibility", old.visibility),
+        licence=meta.get("licence", old.licence),
         published_at=datetime.fromisoformat(published) if published else None,
-        authors=authors, links=[i for i in meta.get("links", []) if i in live_links],
-        community_id=community_id, readers=readers,
+        authors=authors,
+        links=[i for i in meta.get("links", []) if i in live_links],
+        community_id=community_id,
+        readers=readers,
         details=note_service.kind_details(meta.get("kind", old.kind), meta, strict=False),
     )
     if new.visibility == "community" and new.community_id is None:
@@ -139,7 +158,13 @@ def restore_revision(
     note_service.check_access(session, actor, new.visibility, new.community_id, old=old)
     # Restoring a revision equal to the current state changes nothing and writes no revision.
     note = note_service.apply_state(
-        session=session, actor=actor, note=note, base_revision=note.revision, old=old, new=new,
-        summary=summary or f"Restauration de la révision {number}", invite=invitations.Invite(invited, skip_declined=True),
+        session=session,
+        actor=actor,
+        note=note,
+        base_revision=note.revision,
+        old=old,
+        new=new,
+        summary=summary or f"Restauration de la révision {number}",
+        invite=invitations.Invite(invited, skip_declined=True),
     )
     return note_service.read_note(session=session, actor=actor, note=note)

@@ -31,8 +31,15 @@ def search(*, session: Session, actor: policy.Actor, indexer: Indexer, query: Se
     """The notes `actor` may read that match `query`, best first (or newest first)."""
     parsed = parse(query.q)
     filters = Filters(kind=query.kind, carnet=query.carnet, author=query.author, year=query.year)
-    empty = SearchPage(q=query.q, total=0, items=[], facets={f: [] for f in FACETS}, page=query.page,
-                       per_page=query.per_page, sort=query.sort)
+    empty = SearchPage(
+        q=query.q,
+        total=0,
+        items=[],
+        facets={f: [] for f in FACETS},
+        page=query.page,
+        per_page=query.per_page,
+        sort=query.sort,
+    )
     if filters.carnet and not _visible_carnets(session, actor, [filters.carnet]):
         return empty  # a carnet the reader may not see filters to nothing, like an unknown one
     if parsed.is_empty and parsed.negative == [] and query.q and filters == Filters():
@@ -40,16 +47,25 @@ def search(*, session: Session, actor: policy.Actor, indexer: Indexer, query: Se
     grants = policy.reader_grants(session, actor)
     indexer.catch_up()
     request = SearchRequest(
-        query=parsed, grants=grants, filters=filters, sort=query.sort if not parsed.is_empty else "date",
-        offset=(query.page - 1) * query.per_page, limit=query.per_page,
+        query=parsed,
+        grants=grants,
+        filters=filters,
+        sort=query.sort if not parsed.is_empty else "date",
+        offset=(query.page - 1) * query.per_page,
+        limit=query.per_page,
     )
     index = indexer.index
     found, match = index.search(request), "all"
     if found.total == 0 and len(parsed.positive) > 1:
         found, match = index.search(replace(request, match_all=False)), "any"
     return SearchPage(
-        q=query.q, total=found.total, items=_items(session, actor, parsed, found.hits), page=query.page,
-        per_page=query.per_page, sort=request.sort, match=match,
+        q=query.q,
+        total=found.total,
+        items=_items(session, actor, parsed, found.hits),
+        page=query.page,
+        per_page=query.per_page,
+        sort=request.sort,
+        match=match,
         facets=_facets(session, actor, found.facets),
         # A note holding every word means each word was found: only other searches need a look.
         suggestion=None if match == "all" and found.total else _suggestion(session, actor, indexer, parsed, grants),
@@ -68,16 +84,28 @@ def _items(session: Session, actor: policy.Actor, parsed: Query, hits: list[Hit]
         if note is None:
             continue
         text = plain_text(note.html) or note.description or note.definition or ""
-        items.append(SearchItem(
-            id=note.id, kind=note.kind, title=note.title, url=note_url(session, note.id),
-            snippet=snippet(text, exact, prefixes), score=round(hit.score, 4), authors=authors[note.id],
-            date=note.published_at or note.created_at, visibility=note.visibility,
-        ))
+        items.append(
+            SearchItem(
+                id=note.id,
+                kind=note.kind,
+                title=note.title,
+                url=note_url(session, note.id),
+                snippet=snippet(text, exact, prefixes),
+                score=round(hit.score, 4),
+                authors=authors[note.id],
+                date=note.published_at or note.created_at,
+                visibility=note.visibility,
+            )
+        )
     return items
 
 
 def _visible_carnets(session: Session, actor: policy.Actor, ids: list[str]) -> dict[str, str]:
-    return dict(session.exec(select(Carnet.id, Carnet.title).where(col(Carnet.id).in_(ids), policy.visible_carnets(actor))).all())
+    return dict(
+        session.exec(
+            select(Carnet.id, Carnet.title).where(col(Carnet.id).in_(ids), policy.visible_carnets(actor))
+        ).all()
+    )
 
 
 def _facets(session: Session, actor: policy.Actor, counts: dict[str, dict[str, int]]) -> dict[str, list[FacetCount]]:
@@ -86,12 +114,18 @@ def _facets(session: Session, actor: policy.Actor, counts: dict[str, dict[str, i
         "kind": {k: k for k in counts.get("kind", {})},
         "year": {y: y for y in counts.get("year", {})},
         "carnet": _visible_carnets(session, actor, list(counts.get("carnet", {}))),
-        "author": dict(session.exec(select(User.username, User.display_name).where(col(User.username).in_(list(counts.get("author", {}))))).all()),
+        "author": dict(
+            session.exec(
+                select(User.username, User.display_name).where(col(User.username).in_(list(counts.get("author", {}))))
+            ).all()
+        ),
     }
     facets: dict[str, list[FacetCount]] = {}
     for facet in FACETS:
         known = labels[facet]
-        values = [FacetCount(value=v, label=known[v], count=n) for v, n in counts.get(facet, {}).items() if v in known and n]
+        values = [
+            FacetCount(value=v, label=known[v], count=n) for v, n in counts.get(facet, {}).items() if v in known and n
+        ]
         if facet == "year":
             values.sort(key=lambda f: f.value, reverse=True)
         else:
@@ -100,7 +134,9 @@ def _facets(session: Session, actor: policy.Actor, counts: dict[str, dict[str, i
     return facets
 
 
-def _suggestion(session: Session, actor: policy.Actor, indexer: Indexer, parsed: Query, grants: list[str] | None) -> str | None:
+def _suggestion(
+    session: Session, actor: policy.Actor, indexer: Indexer, parsed: Query, grants: list[str] | None
+) -> str | None:
     """The query with each word that no visible note holds replaced by the closest word that
     one does; None when every word is found or nothing close is."""
     index = indexer.index
@@ -118,7 +154,9 @@ def _suggestion(session: Session, actor: policy.Actor, indexer: Indexer, parsed:
     return parsed.corrected(corrections) if corrections else None
 
 
-def _as_written(session: Session, actor: policy.Actor, index: Index, grants: list[str] | None, candidate: str, typed: str) -> str | None:
+def _as_written(
+    session: Session, actor: policy.Actor, index: Index, grants: list[str] | None, candidate: str, typed: str
+) -> str | None:
     """The candidate as a note the reader may see writes it. The index's vocabulary spans every
     note, and a visible note may share only the stem ("zorglubiens") of a spelling found in a
     hidden one ("zorglubienne"): the word proposed must come from a visible note's text."""

@@ -36,7 +36,12 @@ _DISALLOWED = ("/api/", "/recherche", "/login", "/register", "/account/", "/u/me
 
 
 def robots_txt(session: Session) -> str:
-    lines = ["User-agent: *", *(f"Disallow: {path}" for path in _DISALLOWED), "", f"Sitemap: {site_url(session)}/sitemap.xml"]
+    lines = [
+        "User-agent: *",
+        *(f"Disallow: {path}" for path in _DISALLOWED),
+        "",
+        f"Sitemap: {site_url(session)}/sitemap.xml",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -93,15 +98,21 @@ def _entry(url: str, when: datetime, language: str) -> str:
     """One page: its canonical address (in the site's language, as the page itself names it:
     the address without `?lang=` serves whichever language a reader asks for), when it last
     changed, and its address in each language (hreflang alternates, as the page lists them)."""
-    alternates = "".join(f'<xhtml:link rel="alternate" hreflang="{lang}" href="{escape(f"{url}?lang={lang}")}"/>'
-                         for lang in i18n.LANGUAGES)
-    return (f"<url><loc>{escape(f'{url}?lang={language}')}</loc><lastmod>{_day(when)}</lastmod>{alternates}"
-            f'<xhtml:link rel="alternate" hreflang="x-default" href="{escape(url)}"/></url>\n')
+    alternates = "".join(
+        f'<xhtml:link rel="alternate" hreflang="{lang}" href="{escape(f"{url}?lang={lang}")}"/>'
+        for lang in i18n.LANGUAGES
+    )
+    return (
+        f"<url><loc>{escape(f'{url}?lang={language}')}</loc><lastmod>{_day(when)}</lastmod>{alternates}"
+        f'<xhtml:link rel="alternate" hreflang="x-default" href="{escape(url)}"/></url>\n'
+    )
 
 
 def _index(session: Session, pages: int) -> str:
     root = site_url(session)
-    body = "".join(f"<sitemap><loc>{escape(f'{root}/sitemap.xml?page={n}')}</loc></sitemap>\n" for n in range(1, pages + 1))
+    body = "".join(
+        f"<sitemap><loc>{escape(f'{root}/sitemap.xml?page={n}')}</loc></sitemap>\n" for n in range(1, pages + 1)
+    )
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{_NS}">\n{body}</sitemapindex>\n'
 
 

@@ -33,14 +33,16 @@ class StripReport:
     skipped: int = 0  # missing, unreadable, or too large once cleaned: left as they were
 
 
-def strip_stored(*, engine: Engine, settings: Settings, store: FileStore,
-                 progress: Callable[[int], None] | None = None) -> StripReport:
+def strip_stored(
+    *, engine: Engine, settings: Settings, store: FileStore, progress: Callable[[int], None] | None = None
+) -> StripReport:
     """Remove personal metadata from every stored image, one blob (one transaction) at a time."""
     with session_scope(engine, settings, write=False) as session:
         blobs = session.execute(
             sa.select(col(Attachment.sha256), col(Attachment.media_type))
             .where(col(Attachment.media_type).in_(list(_IMAGES)))
-            .distinct().order_by(Attachment.sha256)
+            .distinct()
+            .order_by(Attachment.sha256)
         ).all()
     report = StripReport()
     for sha256, media_type in blobs:
@@ -57,13 +59,15 @@ def count_stored(*, engine: Engine, settings: Settings) -> int:
     """How many distinct stored images `strip_stored` reads."""
     with session_scope(engine, settings, write=False) as session:
         return session.execute(
-            sa.select(sa.func.count(sa.distinct(col(Attachment.sha256))))
-            .where(col(Attachment.media_type).in_(list(_IMAGES)))
+            sa.select(sa.func.count(sa.distinct(col(Attachment.sha256)))).where(
+                col(Attachment.media_type).in_(list(_IMAGES))
+            )
         ).scalar_one()
 
 
-def _strip_one(engine: Engine, settings: Settings, store: FileStore, sha256: str,
-               kind: sniff.FileType) -> Literal["cleaned", "clean", "skipped"]:
+def _strip_one(
+    engine: Engine, settings: Settings, store: FileStore, sha256: str, kind: sniff.FileType
+) -> Literal["cleaned", "clean", "skipped"]:
     """Replace one blob by its clean version."""
     path = store.blob_path(sha256)
     if not path.is_file():
@@ -88,10 +92,16 @@ def _strip_one(engine: Engine, settings: Settings, store: FileStore, sha256: str
         thumbnail = store.thumbnail_path(sha256)
         if thumbnail.is_file():  # the same picture, as shown: the thumbnail stays the same
             store.write_thumbnail(received.sha256, thumbnail.read_bytes())
-        session.execute(sa.update(Attachment).where(col(Attachment.sha256) == sha256)
-                        .values(sha256=received.sha256, size=received.size))
+        session.execute(
+            sa.update(Attachment)
+            .where(col(Attachment.sha256) == sha256)
+            .values(sha256=received.sha256, size=received.size)
+        )
     with session_scope(engine, settings) as session:
         take_turn(session, f"praxis-blob:{sha256}")
-        if session.execute(sa.select(col(Attachment.id)).where(col(Attachment.sha256) == sha256).limit(1)).first() is None:
+        if (
+            session.execute(sa.select(col(Attachment.id)).where(col(Attachment.sha256) == sha256).limit(1)).first()
+            is None
+        ):
             store.remove(sha256)
     return "cleaned"

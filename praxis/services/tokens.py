@@ -24,7 +24,9 @@ def issue_api_token(*, session: Session, user: User, name: str | None) -> TokenR
 
 def _live(session: Session, actor: User) -> sa.ColumnElement[bool]:
     return (
-        (col(AuthToken.user_id) == actor.id) & (col(AuthToken.kind) == "api") & col(AuthToken.revoked_at).is_(None)
+        (col(AuthToken.user_id) == actor.id)
+        & (col(AuthToken.kind) == "api")
+        & col(AuthToken.revoked_at).is_(None)
         & accounts.unexpired(session, "api", utcnow())
     )
 
@@ -33,12 +35,23 @@ def list_api_tokens(*, session: Session, actor: User | None) -> TokenList:
     """The signed-in person's live API tokens, the most recent first."""
     actor = policy.require_signed_in(actor)
     rows = session.exec(
-        select(AuthToken).where(_live(session, actor)).order_by(col(AuthToken.created_at).desc(), col(AuthToken.id).desc()).limit(SHOWN)
+        select(AuthToken)
+        .where(_live(session, actor))
+        .order_by(col(AuthToken.created_at).desc(), col(AuthToken.id).desc())
+        .limit(SHOWN)
     ).all()
     total = session.exec(select(func.count()).select_from(AuthToken).where(_live(session, actor))).one()
-    items = [TokenInfo(id=t.id, name=t.name, created_at=t.created_at, expires_at=accounts.expiry(session, t),
-                       last_used_at=t.last_used_at)
-             for t in rows if t.id is not None]
+    items = [
+        TokenInfo(
+            id=t.id,
+            name=t.name,
+            created_at=t.created_at,
+            expires_at=accounts.expiry(session, t),
+            last_used_at=t.last_used_at,
+        )
+        for t in rows
+        if t.id is not None
+    ]
     return TokenList(items=items, total=total)
 
 
@@ -46,7 +59,11 @@ def revoke_api_token(*, session: Session, actor: User | None, token_id: int) -> 
     """Revoke one of the signed-in person's API tokens (404 for anyone else's, or a dead one)."""
     actor = policy.require_signed_in(actor)
     # An UPDATE answers with a cursor result, which counts the rows it changed.
-    done = cast(sa.CursorResult[Any], session.execute(
-        sa.update(AuthToken).where(col(AuthToken.id) == token_id, _live(session, actor)).values(revoked_at=utcnow())))
+    done = cast(
+        sa.CursorResult[Any],
+        session.execute(
+            sa.update(AuthToken).where(col(AuthToken.id) == token_id, _live(session, actor)).values(revoked_at=utcnow())
+        ),
+    )
     if not done.rowcount:
         raise NotFound("No such token.")

@@ -82,11 +82,17 @@ _T = TypeVar("_T")
 
 def _batches(items: list[_T], size: int = _BATCH) -> Iterator[list[_T]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
-def import_path(*, session: Session, path: Path, actor: policy.Actor = None,
-                progress: Callable[[int], None] | None = None, at_once: bool = False) -> ImportReport:
+def import_path(
+    *,
+    session: Session,
+    path: Path,
+    actor: policy.Actor = None,
+    progress: Callable[[int], None] | None = None,
+    at_once: bool = False,
+) -> ImportReport:
     """Import one .md file or a folder of them; a note whose id exists is updated, not duplicated.
 
     Every file is read and checked first, writing nothing: a bad file stops the import, naming
@@ -111,8 +117,9 @@ def import_path(*, session: Session, path: Path, actor: policy.Actor = None,
         return _write_checked(session, checked, actor or policy.SYSTEM, step, at_once)
 
 
-def _write_checked(session: Session, checked: import_check.Checked, actor: policy.Actor, step: Callable[[int], None],
-                   at_once: bool) -> ImportReport:
+def _write_checked(
+    session: Session, checked: import_check.Checked, actor: policy.Actor, step: Callable[[int], None], at_once: bool
+) -> ImportReport:
     def let_go() -> None:  # a batch done: committed, or only flushed when all is one transaction
         _let_go(session, commit=not at_once)
 
@@ -125,17 +132,31 @@ def _write_checked(session: Session, checked: import_check.Checked, actor: polic
         notes = [import_check.read_note(session, file, post) for file, post in zip(batch, posts, strict=True)]
         wanted = [note_id for note_id, _state, _dates in notes if note_id]
         existing = set(links.known_ids(session, wanted))
-        new = [(note_id, state, dates) for note_id, state, dates in notes
-               if not note_id or (note_id not in existing and note_id not in taken)]
-        to_update += [(note_id, state, dates) for note_id, state, dates in notes
-                      if note_id and (note_id in existing or note_id in taken)]  # a second file of an id updates it
-        ids = note_service.insert_notes(session=session, actor=actor, link_later=True, notes=[
-            note_service.NewNote(
-                state=replace(state, links=[]), id=note_id, summary="Import",
-                created_at=dates["created"] or state.published_at or dates["updated"], updated_at=dates["updated"],
-            )
-            for note_id, state, dates in new
-        ])
+        new = [
+            (note_id, state, dates)
+            for note_id, state, dates in notes
+            if not note_id or (note_id not in existing and note_id not in taken)
+        ]
+        to_update += [
+            (note_id, state, dates)
+            for note_id, state, dates in notes
+            if note_id and (note_id in existing or note_id in taken)
+        ]  # a second file of an id updates it
+        ids = note_service.insert_notes(
+            session=session,
+            actor=actor,
+            link_later=True,
+            notes=[
+                note_service.NewNote(
+                    state=replace(state, links=[]),
+                    id=note_id,
+                    summary="Import",
+                    created_at=dates["created"] or state.published_at or dates["updated"],
+                    updated_at=dates["updated"],
+                )
+                for note_id, state, dates in new
+            ],
+        )
         taken.update(ids)
         to_link += [(note_id, state.links) for note_id, (_id, state, _dates) in zip(ids, new, strict=True)]
         report.created += len(new)
@@ -143,7 +164,9 @@ def _write_checked(session: Session, checked: import_check.Checked, actor: polic
         step(len(batch))
     if report.created > _BATCH:
         analyze_own_writes(session, "note", "note_author", "revision")  # linking looks them up
-    with reader_of(session) as reader:  # the rendering reads outside the batch's transaction (not when at once: it alone holds the notes)
+    with reader_of(
+        session
+    ) as reader:  # the rendering reads outside the batch's transaction (not when at once: it alone holds the notes)
         for number, linking in enumerate(_batches(to_link), 1):
             links.link_new_notes(session=session, notes=linking, reading=None if at_once else reader)
             if number % 100 == 0:
@@ -177,7 +200,14 @@ def _let_go(session: Session, *, commit: bool = True) -> None:
         session.commit()
 
 
-def _update(session: Session, actor: policy.Actor, report: ImportReport, note_id: str, state: note_service.NoteState, dates: dict) -> None:
+def _update(
+    session: Session,
+    actor: policy.Actor,
+    report: ImportReport,
+    note_id: str,
+    state: note_service.NoteState,
+    dates: dict,
+) -> None:
     """An imported file whose note exists: a new revision if it says something else."""
     note = session.get(Note, note_id)
     assert note is not None
@@ -192,8 +222,14 @@ def _update(session: Session, actor: policy.Actor, report: ImportReport, note_id
         report.unchanged += 1
         return
     note_service.apply_state(
-        session=session, actor=actor, note=note, base_revision=note.revision, old=old, new=new,
-        summary="Import", updated_at=dates["updated"] or utcnow(),
+        session=session,
+        actor=actor,
+        note=note,
+        base_revision=note.revision,
+        old=old,
+        new=new,
+        summary="Import",
+        updated_at=dates["updated"] or utcnow(),
     )
     report.updated += 1
 
@@ -273,26 +309,48 @@ def _notes_meta(session: Session, actor: policy.Actor, notes: list[Note]) -> lis
 
 
 def export_path(
-    *, session: Session, path: Path, actor: policy.Actor,
-    carnet_ids: list[str] | None = None, base_ids: list[str] | None = None,
+    *,
+    session: Session,
+    path: Path,
+    actor: policy.Actor,
+    carnet_ids: list[str] | None = None,
+    base_ids: list[str] | None = None,
 ) -> int:
     """Write what the actor may see under `path` and return how many notes: every live note,
     carnet and base, or only the carnets named (and the bases named, with their carnets) and
     the notes in them. `actor` None is a visitor, who exports public things only; the command
     line exports as `policy.SYSTEM`."""
     whole = carnet_ids is None and base_ids is None
-    bases = list(session.exec(
-        select(KnowledgeBase).where(policy.visible_bases(actor), *([] if whole else [col(KnowledgeBase.id).in_(base_ids or [])]))
-        .order_by(col(KnowledgeBase.created_at), col(KnowledgeBase.id))
-    ))
+    bases = list(
+        session.exec(
+            select(KnowledgeBase)
+            .where(policy.visible_bases(actor), *([] if whole else [col(KnowledgeBase.id).in_(base_ids or [])]))
+            .order_by(col(KnowledgeBase.created_at), col(KnowledgeBase.id))
+        )
+    )
     base_files = [collection_files.base_file(session, base, actor) for base in bases]
     wanted = set(carnet_ids or []) | {c for meta, _ in base_files for c in meta["carnets"]}
-    carnets = list(session.exec(
-        select(Carnet).where(policy.visible_carnets(actor), *([] if whole else [col(Carnet.id).in_(wanted)]))
-        .order_by(col(Carnet.created_at), col(Carnet.id))
-    ))
-    note_filter = [] if whole else [col(Note.id).in_(select(CarnetEntry.note_id).where(col(CarnetEntry.carnet_id).in_([c.id for c in carnets])))]
-    note_ids = list(session.exec(select(Note.id).where(policy.visible_notes(actor), *note_filter).order_by(col(Note.created_at), col(Note.id))))
+    carnets = list(
+        session.exec(
+            select(Carnet)
+            .where(policy.visible_carnets(actor), *([] if whole else [col(Carnet.id).in_(wanted)]))
+            .order_by(col(Carnet.created_at), col(Carnet.id))
+        )
+    )
+    note_filter = (
+        []
+        if whole
+        else [
+            col(Note.id).in_(select(CarnetEntry.note_id).where(col(CarnetEntry.carnet_id).in_([c.id for c in carnets])))
+        ]
+    )
+    note_ids = list(
+        session.exec(
+            select(Note.id)
+            .where(policy.visible_notes(actor), *note_filter)
+            .order_by(col(Note.created_at), col(Note.id))
+        )
+    )
     used: set[Path] = set()
     # 500 notes at a time, let go once written: a million notes export in a small memory.
     for batch in _batches(note_ids):
@@ -310,18 +368,28 @@ def export_path(
     return len(note_ids)
 
 
-def export_archive(*, session: Session, actor: policy.Actor, carnet_id: str | None = None, base_id: str | None = None) -> bytes:
+def export_archive(
+    *, session: Session, actor: policy.Actor, carnet_id: str | None = None, base_id: str | None = None
+) -> bytes:
     """A carnet or a base as a ZIP: its notes, its manifest(s) and `manifest.yaml`, which says
     what the archive holds. Importing it into an empty site restores the carnet exactly."""
     with tempfile.TemporaryDirectory(prefix="praxis-export-") as folder:
         root = Path(folder)
-        count = export_path(session=session, path=root, actor=actor,
-                            carnet_ids=[carnet_id] if carnet_id else [], base_ids=[base_id] if base_id else [])
+        count = export_path(
+            session=session,
+            path=root,
+            actor=actor,
+            carnet_ids=[carnet_id] if carnet_id else [],
+            base_ids=[base_id] if base_id else [],
+        )
         files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.md"))
         manifest = {
-            "format": ARCHIVE_FORMAT, "site": site_url(session),
+            "format": ARCHIVE_FORMAT,
+            "site": site_url(session),
             "exported_at": fields.iso(utcnow(), fields.timezone(session)),
-            "carnet" if carnet_id else "base": carnet_id or base_id, "notes": count, "files": files,
+            "carnet" if carnet_id else "base": carnet_id or base_id,
+            "notes": count,
+            "files": files,
         }
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:

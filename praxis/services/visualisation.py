@@ -32,15 +32,19 @@ def carnet_graph(*, session: Session, actor: policy.Actor, carnet_id: str) -> Gr
     notes = notes[:MAX_CARNET_GRAPH]
     members = {note_id for note_id, _, _ in notes}
     rows = session.exec(
-        select(NoteLink.source_id, NoteLink.target_id, NoteLink.target_title, NoteLink.origin)
-        .where(col(NoteLink.source_id).in_(list(members)), col(NoteLink.target_id).is_not(None))
+        select(NoteLink.source_id, NoteLink.target_id, NoteLink.target_title, NoteLink.origin).where(
+            col(NoteLink.source_id).in_(list(members)), col(NoteLink.target_id).is_not(None)
+        )
     ).all()
     edges: set[tuple[str, str]] = set()
     for (source_id, _, _, _), target in zip(rows, links.targets_as_seen(session, actor, rows)):
         if target is not None and target in members and target != source_id:
             edges.add((source_id, target))
     return Graph(
-        nodes=[GraphNode(id=note_id, title=title, kind=kind, url=note_url(session, note_id)) for note_id, title, kind in notes],
+        nodes=[
+            GraphNode(id=note_id, title=title, kind=kind, url=note_url(session, note_id))
+            for note_id, title, kind in notes
+        ],
         edges=[GraphEdge(source=a, target=b) for a, b in sorted(edges)],
         truncated=truncated,
     )

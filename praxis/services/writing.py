@@ -62,8 +62,15 @@ class ConflictView:
 
 
 def reconcile(
-    *, session: Session, actor: policy.Actor, current: NoteRead, base_revision: int, title: str, body: str,
-    yours_label: str, theirs_label: str,
+    *,
+    session: Session,
+    actor: policy.Actor,
+    current: NoteRead,
+    base_revision: int,
+    title: str,
+    body: str,
+    yours_label: str,
+    theirs_label: str,
 ) -> ConflictView:
     """Merge what the author wrote from `base_revision` with the `current` note, saved meanwhile."""
     try:
@@ -71,13 +78,24 @@ def reconcile(
         base_title, base_body, base_found = base.title, base.body, True
     except NotFound:  # a base that never was: nothing is common, every difference is a conflict
         base_title, base_body, base_found = "", "", False
-    since = [r for r in revision_service.list_revisions(session=session, actor=actor, note_id=current.id) if r.number > base_revision]
-    merged_title = merge_line(base_title, title, current.title) if base_found else (title if title == current.title else None)
+    since = [
+        r
+        for r in revision_service.list_revisions(session=session, actor=actor, note_id=current.id)
+        if r.number > base_revision
+    ]
+    merged_title = (
+        merge_line(base_title, title, current.title) if base_found else (title if title == current.title else None)
+    )
     return ConflictView(
-        base_revision=base_revision, current=current,
-        revisions=since[:SHOWN_REVISIONS], more_revisions=max(0, len(since) - SHOWN_REVISIONS), base_found=base_found,
-        your_title=title, your_body=body,
-        title=merged_title if merged_title is not None else title, title_conflict=merged_title is None,
+        base_revision=base_revision,
+        current=current,
+        revisions=since[:SHOWN_REVISIONS],
+        more_revisions=max(0, len(since) - SHOWN_REVISIONS),
+        base_found=base_found,
+        your_title=title,
+        your_body=body,
+        title=merged_title if merged_title is not None else title,
+        title_conflict=merged_title is None,
         merged=merge_texts(base_body, body, current.body, yours_label=yours_label, theirs_label=theirs_label),
         body_diff=word_diff(current.body, body),
     )

@@ -27,8 +27,12 @@ def _signed_in_response(request: Request, session: Session, user: User, next_url
     raw = accounts.issue_token(session=session, user=user, kind="session").token
     response = RedirectResponse(safe_next(next_url), status_code=303)
     response.set_cookie(
-        SESSION_COOKIE, sign_session(request, raw), max_age=settings.session_days * 86400,
-        httponly=True, samesite="lax", secure=settings.secure_cookies,
+        SESSION_COOKIE,
+        sign_session(request, raw),
+        max_age=settings.session_days * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
     )
     return response
 
@@ -47,9 +51,16 @@ def login(
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     # A failed sign-in is counted (the refusal keeps that write) and the form comes back.
-    form_page(request, lambda _s, _errors, status: page(
-        request, "auth/login.html", {"next": safe_next(next), "username": username, "failed": True}, status_code=status),
-        answers=(NotSignedIn,))
+    form_page(
+        request,
+        lambda _s, _errors, status: page(
+            request,
+            "auth/login.html",
+            {"next": safe_next(next), "username": username, "failed": True},
+            status_code=status,
+        ),
+        answers=(NotSignedIn,),
+    )
     user = accounts.sign_in(session=session, username=username, password=password, address=client_address(request))
     return _signed_in_response(request, session, user, next)
 
@@ -73,10 +84,19 @@ def register_form(request: Request, actor: ActorDep) -> Response:
 @router.post("/register")
 async def register(request: Request, session: SessionDep, actor: ActorDep) -> Response:
     form = await request.form()
-    values = {k: v for k in ("username", "display_name", "email", "password") if isinstance(v := form.get(k), str) and v.strip()}
+    values = {
+        k: v
+        for k in ("username", "display_name", "email", "password")
+        if isinstance(v := form.get(k), str) and v.strip()
+    }
     shown = {k: v for k, v in values.items() if k != "password"}
-    form_page(request, lambda _s, errors, status: page(
-        request, "auth/register.html", {"values": shown, "errors": errors}, status_code=status), answers=(Invalid, Conflict))
+    form_page(
+        request,
+        lambda _s, errors, status: page(
+            request, "auth/register.html", {"values": shown, "errors": errors}, status_code=status
+        ),
+        answers=(Invalid, Conflict),
+    )
     if form.get("password") != form.get("password_again"):
         raise FormInvalid({"password": PASSWORDS_DIFFER})
     data = parse(RegisterRequest, values)
@@ -95,12 +115,19 @@ def password_form(request: Request, actor: UserDep) -> Response:
 async def change_password(request: Request, session: SessionDep, actor: UserDep) -> Response:
     form = await request.form()
     # A wrong current password is counted (the refusal keeps that write) and the form comes back.
-    form_page(request, lambda _s, errors, status: page(request, "auth/password.html", {"errors": errors}, status_code=status))
+    form_page(
+        request, lambda _s, errors, status: page(request, "auth/password.html", {"errors": errors}, status_code=status)
+    )
     data = parse(PasswordChange, {k: form.get(k) for k in ("current_password", "new_password")})
     if form.get("new_password") != form.get("new_password_again"):
         raise FormInvalid({"new_password": PASSWORDS_DIFFER})
-    accounts.change_password(session=session, actor=actor, current=data.current_password, new=data.new_password,
-                             keep_token=session_token(request))
+    accounts.change_password(
+        session=session,
+        actor=actor,
+        current=data.current_password,
+        new=data.new_password,
+        keep_token=session_token(request),
+    )
     return page(request, "auth/password.html", {"errors": {}, "changed": True})
 
 
@@ -108,8 +135,12 @@ async def change_password(request: Request, session: SessionDep, actor: UserDep)
 def tokens_page(request: Request, session: SessionDep, actor: UserDep) -> Response:
     """One's API tokens: name, created, expires, last used, and a button to revoke each."""
     listed = tokens.list_api_tokens(session=session, actor=actor)
-    return page(request, "auth/tokens.html", {"tokens": listed, "revoked": request.query_params.get("revoked") == "1"},
-                alternate="/api/v1/me/tokens")
+    return page(
+        request,
+        "auth/tokens.html",
+        {"tokens": listed, "revoked": request.query_params.get("revoked") == "1"},
+        alternate="/api/v1/me/tokens",
+    )
 
 
 @router.post("/account/tokens/{token_id}/revoke")

@@ -33,10 +33,19 @@ def list_page(request: Request, session: SessionDep, actor: ActorDep) -> Respons
 
 
 def _list(request: Request, session: Session, actor: Any, values: dict, errors: dict, status: int = 200) -> Response:
-    return page(request, "bases/list.html", {
-        "bases": bases.list_bases(session=session, actor=actor), "values": values, "errors": errors,
-        "communities": communities.mine(session=session, actor=actor), "share": sharing.listing_card(session, "/b/"),
-    }, status_code=status, alternate="/api/v1/bases")
+    return page(
+        request,
+        "bases/list.html",
+        {
+            "bases": bases.list_bases(session=session, actor=actor),
+            "values": values,
+            "errors": errors,
+            "communities": communities.mine(session=session, actor=actor),
+            "share": sharing.listing_card(session, "/b/"),
+        },
+        status_code=status,
+        alternate="/api/v1/bases",
+    )
 
 
 @router.post("/b/")
@@ -49,39 +58,72 @@ async def create(request: Request, session: SessionDep, actor: UserDep) -> Respo
 
 @router.get("/b/{base_id}/")
 def base_page(
-    request: Request, base_id: str, session: SessionDep, actor: ActorDep,
-    carnet: Annotated[str, Query(max_length=32)] = "", kind: str = "", author: Annotated[str, Query(max_length=64)] = "",
-    q: Annotated[str, Query(max_length=200)] = "", p: Annotated[int, Query(ge=1, le=100_000)] = 1, style: StyleParam = "",
+    request: Request,
+    base_id: str,
+    session: SessionDep,
+    actor: ActorDep,
+    carnet: Annotated[str, Query(max_length=32)] = "",
+    kind: str = "",
+    author: Annotated[str, Query(max_length=64)] = "",
+    q: Annotated[str, Query(max_length=200)] = "",
+    p: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    style: StyleParam = "",
 ) -> Response:
     query = parse(NoteQuery, {"carnet": carnet, "kind": kind, "author": author, "q": q, "page": p})
     base = bases.read(session=session, actor=actor, base_id=base_id, query=query)
-    params = [(k, v) for k, v in (("carnet", query.carnet), ("kind", query.kind), ("author", query.author), ("q", query.q)) if v]
+    params = [
+        (k, v)
+        for k, v in (("carnet", query.carnet), ("kind", query.kind), ("author", query.author), ("q", query.q))
+        if v
+    ]
     work = citations.base_work(session, base)
-    cite = citation_pages.block(session, work, citation_pages.style_query(style),
-                                api=f"/api/v1/bases/{base.id}/citation", keep=params + ([("p", query.page)] if query.page > 1 else []))
+    cite = citation_pages.block(
+        session,
+        work,
+        citation_pages.style_query(style),
+        api=f"/api/v1/bases/{base.id}/citation",
+        keep=params + ([("p", query.page)] if query.page > 1 else []),
+    )
     share = sharing.base_card(session, base, work)
     if params:  # a filtered view repeats the base: only the base itself is indexed
         share = replace(share, indexable=False)
-    return page(request, "bases/view.html",
-                {"base": base, "query": query, "params": params, "filtered": bool(params), "cite": cite, "share": share},
-                alternate=f"/api/v1/bases/{base.id}")
+    return page(
+        request,
+        "bases/view.html",
+        {"base": base, "query": query, "params": params, "filtered": bool(params), "cite": cite, "share": share},
+        alternate=f"/api/v1/bases/{base.id}",
+    )
 
 
 @router.get("/b/{base_id}/edit")
 def edit_page(request: Request, base_id: str, session: SessionDep, actor: UserDep) -> Response:
     base = bases.get_for_editing(session=session, actor=actor, base_id=base_id)
-    values = {"title": base.title, "description": base.description, "visibility": base.visibility,
-              "community": base.community.id if base.community else ""}
+    values = {
+        "title": base.title,
+        "description": base.description,
+        "visibility": base.visibility,
+        "community": base.community.id if base.community else "",
+    }
     return _editor(request, session, actor, base, values, {})
 
 
-def _editor(request: Request, session: Session, actor: Any, base: Any, values: dict, errors: dict, status: int = 200) -> Response:
+def _editor(
+    request: Request, session: Session, actor: Any, base: Any, values: dict, errors: dict, status: int = 200
+) -> Response:
     inside = {c.id for c in base.carnets}
     choices = [c for c in carnets.list_carnets(session=session, actor=actor, per_page=100).items if c.id not in inside]
-    return page(request, "bases/edit.html", {
-        "base": base, "values": values, "errors": errors, "choices": choices,
-        "communities": communities.mine(session=session, actor=actor),
-    }, status_code=status)
+    return page(
+        request,
+        "bases/edit.html",
+        {
+            "base": base,
+            "values": values,
+            "errors": errors,
+            "choices": choices,
+            "communities": communities.mine(session=session, actor=actor),
+        },
+        status_code=status,
+    )
 
 
 @router.post("/b/{base_id}/edit")
@@ -90,8 +132,18 @@ async def edit(request: Request, base_id: str, session: SessionDep, actor: UserD
     fields: dict[str, Any] = {k: v for k, v in values.items() if v or k == "description"}
     fields.setdefault("community", None)
     # What was typed is shown back to managers only (get_for_editing refuses anyone else).
-    form_page(request, lambda s, errors, status: _editor(
-        request, s, actor, bases.get_for_editing(session=s, actor=actor, base_id=base_id), values, errors, status=status))
+    form_page(
+        request,
+        lambda s, errors, status: _editor(
+            request,
+            s,
+            actor,
+            bases.get_for_editing(session=s, actor=actor, base_id=base_id),
+            values,
+            errors,
+            status=status,
+        ),
+    )
     bases.update(session=session, actor=actor, base_id=base_id, data=parse(BaseUpdate, fields))
     return RedirectResponse(f"/b/{base_id}/", status_code=303)
 
@@ -103,7 +155,9 @@ def delete(base_id: str, session: SessionDep, actor: UserDep) -> Response:
 
 
 @router.post("/b/{base_id}/carnets")
-def add_carnet(base_id: str, session: SessionDep, actor: UserDep, carnet_id: Annotated[str, Form(max_length=32)] = "") -> Response:
+def add_carnet(
+    base_id: str, session: SessionDep, actor: UserDep, carnet_id: Annotated[str, Form(max_length=32)] = ""
+) -> Response:
     data = parse(BaseCarnetAdd, {"carnet_id": carnet_id})
     bases.add_carnet(session=session, actor=actor, base_id=base_id, data=data)
     return RedirectResponse(f"/b/{base_id}/edit#carnets", status_code=303)
@@ -116,7 +170,9 @@ def remove_carnet(base_id: str, carnet_id: str, session: SessionDep, actor: User
 
 
 @router.post("/b/{base_id}/managers")
-def add_manager(base_id: str, session: SessionDep, actor: UserDep, username: Annotated[str, Form(max_length=64)] = "") -> Response:
+def add_manager(
+    base_id: str, session: SessionDep, actor: UserDep, username: Annotated[str, Form(max_length=64)] = ""
+) -> Response:
     data = parse(BaseManagerAdd, {"username": username})
     bases.add_manager(session=session, actor=actor, base_id=base_id, username=data.username)
     return RedirectResponse(f"/b/{base_id}/edit#gestion", status_code=303)
@@ -133,5 +189,8 @@ def export(base_id: str, session: SessionDep, actor: ActorDep) -> Response:
     """The base, its carnets and their notes as a ZIP (what the reader may see of them)."""
     base, _ = bases.load_readable(session, actor, base_id)
     body = transfer.export_archive(session=session, actor=actor, base_id=base.id)
-    return Response(body, media_type="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="base-{base.id}.zip"', "Cache-Control": "private"})
+    return Response(
+        body,
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="base-{base.id}.zip"', "Cache-Control": "private"},
+    )

@@ -56,16 +56,29 @@ def _chosen(form: FormData) -> list[str]:
 
 
 @router.get("/c/")
-def list_page(request: Request, session: SessionDep, actor: ActorDep, p: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
+def list_page(
+    request: Request, session: SessionDep, actor: ActorDep, p: Annotated[int, Query(ge=1, le=100_000)] = 1
+) -> Response:
     return _list(request, session, actor, p, values={}, errors={})
 
 
-def _list(request: Request, session: Session, actor: Any, p: int, *, values: dict, errors: dict, status: int = 200) -> Response:
+def _list(
+    request: Request, session: Session, actor: Any, p: int, *, values: dict, errors: dict, status: int = 200
+) -> Response:
     listing = carnets.list_carnets(session=session, actor=actor, page=p, per_page=50)
-    return page(request, "carnets/list.html",
-                {"carnets": listing, "values": values, "errors": errors, "communities": communities.mine(session=session, actor=actor),
-                 "share": sharing.listing_card(session, "/c/")},
-                status_code=status, alternate="/api/v1/carnets")
+    return page(
+        request,
+        "carnets/list.html",
+        {
+            "carnets": listing,
+            "values": values,
+            "errors": errors,
+            "communities": communities.mine(session=session, actor=actor),
+            "share": sharing.listing_card(session, "/c/"),
+        },
+        status_code=status,
+        alternate="/api/v1/carnets",
+    )
 
 
 @router.post("/c/")
@@ -79,7 +92,9 @@ async def create(request: Request, session: SessionDep, actor: UserDep) -> Respo
         if name:
             axes.append({"name": name, "categories": split_list(cats)})
     fields: dict[str, Any] = {k: v for k, v in values.items() if v and not k.startswith("axis")}
-    form_page(request, lambda s, errors, status: _list(request, s, actor, 1, values=values, errors=errors, status=status))
+    form_page(
+        request, lambda s, errors, status: _list(request, s, actor, 1, values=values, errors=errors, status=status)
+    )
     created = carnets.create(session=session, actor=actor, data=parse(CarnetCreate, {**fields, "axes": axes}))
     return _back(created.id)
 
@@ -89,40 +104,77 @@ async def create(request: Request, session: SessionDep, actor: UserDep) -> Respo
 
 @router.get("/c/{carnet_id}/")
 def carnet_page(
-    request: Request, carnet_id: str, session: SessionDep, actor: ActorDep,
+    request: Request,
+    carnet_id: str,
+    session: SessionDep,
+    actor: ActorDep,
     category: Annotated[list[str], Query(max_length=30)] = [],  # noqa: B006 (FastAPI copies defaults)
-    kind: str = "", author: Annotated[str, Query(max_length=64)] = "", q: Annotated[str, Query(max_length=200)] = "",
-    sort: str = "", p: Annotated[int, Query(ge=1, le=100_000)] = 1, style: StyleParam = "",
+    kind: str = "",
+    author: Annotated[str, Query(max_length=64)] = "",
+    q: Annotated[str, Query(max_length=200)] = "",
+    sort: str = "",
+    p: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    style: StyleParam = "",
 ) -> Response:
     query = parse(CarnetQuery, {"category": category, "kind": kind, "author": author, "q": q, "sort": sort, "page": p})
     return _view(request, session, actor, carnet_id, query, errors={}, style=style)
 
 
-def _view(request: Request, session: Session, actor: Any, carnet_id: str, query: CarnetQuery, *, errors: dict,
-          status: int = 200, style: str = "") -> Response:
+def _view(
+    request: Request,
+    session: Session,
+    actor: Any,
+    carnet_id: str,
+    query: CarnetQuery,
+    *,
+    errors: dict,
+    status: int = 200,
+    style: str = "",
+) -> Response:
     carnet = carnets.read(session=session, actor=actor, carnet_id=carnet_id, query=query)
     filtered = bool(query.category or query.kind or query.author or query.q)
     params = [("category", c) for c in query.category] + [
         (k, v) for k, v in (("kind", query.kind), ("author", query.author), ("q", query.q), ("sort", query.sort)) if v
     ]
     work = citations.carnet_work(session, carnet)
-    cite = citation_pages.block(session, work, citation_pages.style_query(style),
-                                api=f"/api/v1/carnets/{carnet.id}/citation", keep=params + ([("p", query.page)] if query.page > 1 else []))
+    cite = citation_pages.block(
+        session,
+        work,
+        citation_pages.style_query(style),
+        api=f"/api/v1/carnets/{carnet.id}/citation",
+        keep=params + ([("p", query.page)] if query.page > 1 else []),
+    )
     share = sharing.carnet_card(session, carnet, work)
     if filtered:  # a filtered view repeats the carnet: only the carnet itself is indexed
         share = replace(share, indexable=False)
-    return page(request, "carnets/view.html", {
-        "carnet": carnet, "query": query, "filtered": filtered, "params": params, "errors": errors, "cite": cite, "share": share,
-        "reorderable": carnet.can_manage and (query.sort or carnet.sort) == "manual" and not filtered,
-    }, status_code=status, alternate=f"/api/v1/carnets/{carnet.id}")
+    return page(
+        request,
+        "carnets/view.html",
+        {
+            "carnet": carnet,
+            "query": query,
+            "filtered": filtered,
+            "params": params,
+            "errors": errors,
+            "cite": cite,
+            "share": share,
+            "reorderable": carnet.can_manage and (query.sort or carnet.sort) == "manual" and not filtered,
+        },
+        status_code=status,
+        alternate=f"/api/v1/carnets/{carnet.id}",
+    )
 
 
 @router.get("/c/{carnet_id}/graphe")
 def graph_page(request: Request, carnet_id: str, session: SessionDep, actor: ActorDep) -> Response:
     carnet, _ = carnets.load_readable(session, actor, carnet_id)
     graph = visualisation.carnet_graph(session=session, actor=actor, carnet_id=carnet.id)
-    return page(request, "carnets/graph.html", {"carnet": carnet, "graph": graph, "drawing": visualisation.layout(graph)},
-                alternate=f"/api/v1/carnets/{carnet.id}/graph")
+    return page(
+        request,
+        "carnets/graph.html",
+        {"carnet": carnet, "graph": graph, "drawing": visualisation.layout(graph)},
+        alternate=f"/api/v1/carnets/{carnet.id}/graph",
+    )
 
 
 # --- settings, members, categories (managers) -------------------------------------------------
@@ -136,11 +188,21 @@ def edit_page(request: Request, carnet_id: str, session: SessionDep, actor: User
     return _editor(request, session, actor, carnet, values, {})
 
 
-def _editor(request: Request, session: Session, actor: Any, carnet: Any, values: dict, errors: dict, status: int = 200) -> Response:
-    return page(request, "carnets/edit.html", {
-        "carnet": carnet, "values": values, "errors": errors, "communities": communities.mine(session=session, actor=actor),
-        "filed": {c.name: c.count for axis in carnet.axes for c in axis.categories},
-    }, status_code=status)
+def _editor(
+    request: Request, session: Session, actor: Any, carnet: Any, values: dict, errors: dict, status: int = 200
+) -> Response:
+    return page(
+        request,
+        "carnets/edit.html",
+        {
+            "carnet": carnet,
+            "values": values,
+            "errors": errors,
+            "communities": communities.mine(session=session, actor=actor),
+            "filed": {c.name: c.count for axis in carnet.axes for c in axis.categories},
+        },
+        status_code=status,
+    )
 
 
 @router.post("/c/{carnet_id}/edit")
@@ -150,8 +212,18 @@ async def edit(request: Request, carnet_id: str, session: SessionDep, actor: Use
     fields: dict[str, Any] = {k: v for k, v in values.items() if v or k in ("description", "guide")}
     fields.setdefault("community", None)
     # What was typed is shown back to managers only (get_for_editing refuses anyone else).
-    form_page(request, lambda s, errors, status: _editor(
-        request, s, actor, carnets.get_for_editing(session=s, actor=actor, carnet_id=carnet_id), values, errors, status=status))
+    form_page(
+        request,
+        lambda s, errors, status: _editor(
+            request,
+            s,
+            actor,
+            carnets.get_for_editing(session=s, actor=actor, carnet_id=carnet_id),
+            values,
+            errors,
+            status=status,
+        ),
+    )
     carnets.update(session=session, actor=actor, carnet_id=carnet_id, data=parse(CarnetUpdate, fields))
     return _back(carnet_id)
 
@@ -164,8 +236,11 @@ def delete(carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
 
 @router.post("/c/{carnet_id}/members")
 def add_member(
-    carnet_id: str, session: SessionDep, actor: UserDep,
-    username: Annotated[str, Form(max_length=64)] = "", role: Annotated[str, Form(max_length=16)] = "contributor",
+    carnet_id: str,
+    session: SessionDep,
+    actor: UserDep,
+    username: Annotated[str, Form(max_length=64)] = "",
+    role: Annotated[str, Form(max_length=16)] = "contributor",
 ) -> Response:
     data = parse(CarnetMemberAdd, {"username": username, "role": role})
     carnets.set_member(session=session, actor=actor, carnet_id=carnet_id, username=data.username, role=data.role)
@@ -180,8 +255,11 @@ def remove_member(carnet_id: str, username: str, session: SessionDep, actor: Use
 
 @router.post("/c/{carnet_id}/axes")
 def add_axis(
-    carnet_id: str, session: SessionDep, actor: UserDep,
-    name: Annotated[str, Form(max_length=100)] = "", categories_: Annotated[str, Form(alias="categories", max_length=2000)] = "",
+    carnet_id: str,
+    session: SessionDep,
+    actor: UserDep,
+    name: Annotated[str, Form(max_length=100)] = "",
+    categories_: Annotated[str, Form(alias="categories", max_length=2000)] = "",
 ) -> Response:
     data = parse(AxisCreate, {"name": name, "categories": split_list(categories_)})
     carnets.add_axis(session=session, actor=actor, carnet_id=carnet_id, data=data)
@@ -194,7 +272,9 @@ def _name(value: str) -> str:
 
 
 @router.post("/c/{carnet_id}/axes/{axis_id}/rename")
-def rename_axis(carnet_id: str, axis_id: int, session: SessionDep, actor: UserDep, name: Annotated[str, Form(max_length=100)] = "") -> Response:
+def rename_axis(
+    carnet_id: str, axis_id: int, session: SessionDep, actor: UserDep, name: Annotated[str, Form(max_length=100)] = ""
+) -> Response:
     carnets.rename_axis(session=session, actor=actor, carnet_id=carnet_id, axis_id=axis_id, name=_name(name))
     return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
 
@@ -206,35 +286,58 @@ def delete_axis(carnet_id: str, axis_id: int, session: SessionDep, actor: UserDe
 
 
 @router.post("/c/{carnet_id}/axes/{axis_id}/categories")
-def add_category(carnet_id: str, axis_id: int, session: SessionDep, actor: UserDep, name: Annotated[str, Form(max_length=100)] = "") -> Response:
+def add_category(
+    carnet_id: str, axis_id: int, session: SessionDep, actor: UserDep, name: Annotated[str, Form(max_length=100)] = ""
+) -> Response:
     carnets.add_category(session=session, actor=actor, carnet_id=carnet_id, axis_id=axis_id, name=_name(name))
     return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
 
 
 @router.post("/c/{carnet_id}/categories/rename")
 def rename_category(
-    carnet_id: str, session: SessionDep, actor: UserDep,
-    name: Annotated[str, Form(max_length=100)] = "", new_name: Annotated[str, Form(max_length=100)] = "",
+    carnet_id: str,
+    session: SessionDep,
+    actor: UserDep,
+    name: Annotated[str, Form(max_length=100)] = "",
+    new_name: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    carnets.rename_category(session=session, actor=actor, carnet_id=carnet_id, name=_name(name), new_name=_name(new_name))
+    carnets.rename_category(
+        session=session, actor=actor, carnet_id=carnet_id, name=_name(name), new_name=_name(new_name)
+    )
     return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
 
 
 @router.get("/c/{carnet_id}/categories/delete")
-def delete_category_page(request: Request, carnet_id: str, session: SessionDep, actor: UserDep, name: CategoryName) -> Response:
+def delete_category_page(
+    request: Request, carnet_id: str, session: SessionDep, actor: UserDep, name: CategoryName
+) -> Response:
     """Deleting a category asks first what becomes of the notes filed under it."""
     carnet_row, _ = carnets.load_managed(session, actor, carnet_id)
     category = categories.load(session, carnet_row, name)
-    siblings = [c.name for axis, cats in categories.axes_of(session, carnet_row.id) if axis.id == category.axis_id
-                for c in cats if c.id != category.id]
-    return page(request, "carnets/category_delete.html", {
-        "carnet": carnet_row, "category": category, "filed": categories.filed_count(session, actor, pk(category.id)), "siblings": siblings,
-    })
+    siblings = [
+        c.name
+        for axis, cats in categories.axes_of(session, carnet_row.id)
+        if axis.id == category.axis_id
+        for c in cats
+        if c.id != category.id
+    ]
+    return page(
+        request,
+        "carnets/category_delete.html",
+        {
+            "carnet": carnet_row,
+            "category": category,
+            "filed": categories.filed_count(session, actor, pk(category.id)),
+            "siblings": siblings,
+        },
+    )
 
 
 @router.post("/c/{carnet_id}/categories/delete")
 def delete_category(
-    carnet_id: str, session: SessionDep, actor: UserDep,
+    carnet_id: str,
+    session: SessionDep,
+    actor: UserDep,
     name: Annotated[str, Form(max_length=100)] = "",
     notes: Annotated[Literal["uncategorise", "move", "remove"], Form()] = "uncategorise",
     to: Annotated[str, Form(max_length=100)] = "",
@@ -262,8 +365,11 @@ async def integrate(request: Request, carnet_id: str, session: SessionDep, actor
     form_page(request, again, answers=(Invalid, Conflict), field="note_id")
     picked = links.picked(session, actor, typed) if typed else []
     if len(picked) != 1:
-        raise Invalid("Name one note, by its title or its id.", field="note_id",
-                      text=N_("Nommez une note, par son titre ou son identifiant."))
+        raise Invalid(
+            "Name one note, by its title or its id.",
+            field="note_id",
+            text=N_("Nommez une note, par son titre ou son identifiant."),
+        )
     data = parse(EntryCreate, {"note_id": picked[0], "categories": _chosen(form)})
     filing.add(session=session, actor=actor, carnet_id=carnet_id, data=data)
     return _back(carnet_id, f"#n-{picked[0]}")
@@ -292,15 +398,25 @@ async def file_entry(request: Request, carnet_id: str, note_id: str, session: Se
 
 
 @router.post("/c/{carnet_id}/n/{note_id}/move")
-def move(carnet_id: str, note_id: str, session: SessionDep, actor: UserDep, step: Annotated[Literal["-1", "1"], Form()] = "1") -> Response:
+def move(
+    carnet_id: str, note_id: str, session: SessionDep, actor: UserDep, step: Annotated[Literal["-1", "1"], Form()] = "1"
+) -> Response:
     """Up or down one place: the keyboard's way to order (the browser's drag-and-drop uses the API)."""
     filing.move(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, step=int(step))
     return _back(carnet_id, f"#n-{note_id}")
 
 
 @router.post("/c/{carnet_id}/n/{note_id}/pin")
-def pin(carnet_id: str, note_id: str, session: SessionDep, actor: UserDep, pinned: Annotated[Literal["0", "1"], Form()] = "1") -> Response:
-    filing.update(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, data=EntryUpdate(pinned=pinned == "1"))
+def pin(
+    carnet_id: str,
+    note_id: str,
+    session: SessionDep,
+    actor: UserDep,
+    pinned: Annotated[Literal["0", "1"], Form()] = "1",
+) -> Response:
+    filing.update(
+        session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, data=EntryUpdate(pinned=pinned == "1")
+    )
     return _back(carnet_id, f"#n-{note_id}")
 
 
@@ -315,5 +431,8 @@ def export(carnet_id: str, session: SessionDep, actor: ActorDep) -> Response:
     """The carnet as a ZIP of Markdown notes and its manifest (what the reader may see of it)."""
     carnet, _ = carnets.load_readable(session, actor, carnet_id)
     body = transfer.export_archive(session=session, actor=actor, carnet_id=carnet.id)
-    return Response(body, media_type="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="carnet-{carnet.id}.zip"', "Cache-Control": "private"})
+    return Response(
+        body,
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="carnet-{carnet.id}.zip"', "Cache-Control": "private"},
+    )

@@ -22,8 +22,13 @@ from praxis.web.forms import parse
 router = APIRouter()
 
 STYLE_LABELS = {
-    "praxis": N_("Praxis"), "apa": N_("APA (7e éd.)"), "mla": N_("MLA (9e éd.)"), "chicago": N_("Chicago (auteur-date)"),
-    "bibtex": N_("BibTeX"), "ris": N_("RIS"), "csl-json": N_("CSL-JSON"),
+    "praxis": N_("Praxis"),
+    "apa": N_("APA (7e éd.)"),
+    "mla": N_("MLA (9e éd.)"),
+    "chicago": N_("Chicago (auteur-date)"),
+    "bibtex": N_("BibTeX"),
+    "ris": N_("RIS"),
+    "csl-json": N_("CSL-JSON"),
 }
 DOWNLOADS = {"bib": "bibtex", "ris": "ris", "json": "csl-json"}
 Extension = Literal["bib", "ris", "json"]
@@ -35,7 +40,9 @@ def style_query(style: str, rev: int | None = None) -> CitationQuery:
     return parse(CitationQuery, {"style": style, "rev": rev})
 
 
-def block(session: Session, work: Work, query: CitationQuery, *, api: str, keep: Sequence[tuple[str, Any]] = ()) -> dict[str, Any]:
+def block(
+    session: Session, work: Work, query: CitationQuery, *, api: str, keep: Sequence[tuple[str, Any]] = ()
+) -> dict[str, Any]:
     """What a page needs to show "Pour citer": the citation, the style switcher (whose script
     asks `api`, the citation endpoint; without script, its form keeps the page's other
     parameters `keep`), the downloads, and the meta tags and COinS that reference managers read."""
@@ -44,9 +51,13 @@ def block(session: Session, work: Work, query: CitationQuery, *, api: str, keep:
         query = query.model_copy(update={"lang": i18n.current()})
     return {
         "citation": citations.render(session=session, work=work, query=query),
-        "styles": STYLE_LABELS, "rev": query.rev, "api": api, "keep": keep,
+        "styles": STYLE_LABELS,
+        "rev": query.rev,
+        "api": api,
+        "keep": keep,
         "downloads": {ext: _download_path(work, ext, query.rev) for ext in DOWNLOADS},
-        "meta": meta_tags(work), "coins": coins(work),
+        "meta": meta_tags(work),
+        "coins": coins(work),
     }
 
 
@@ -56,10 +67,13 @@ def _download_path(work: Work, ext: str, rev: int | None) -> str:
 
 
 def _download(session: Session, work: Work, ext: str, lang: str | None, rev: int | None) -> Response:
-    citation = citations.render(session=session, work=work, query=CitationQuery(style=DOWNLOADS[ext], lang=lang, rev=rev))
+    citation = citations.render(
+        session=session, work=work, query=CitationQuery(style=DOWNLOADS[ext], lang=lang, rev=rev)
+    )
     name = f"{work.id}-r{rev}" if rev else work.id
     return Response(
-        citation.text, media_type=f"{citation.media_type}; charset=utf-8",
+        citation.text,
+        media_type=f"{citation.media_type}; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}.{ext}"'},
     )
 
@@ -68,15 +82,25 @@ Lang = Annotated[Literal["fr", "en"] | None, Query()]
 
 
 @router.get("/n/{note_id}/citation.{ext}")
-def note_download(note_id: str, ext: Extension, session: SessionDep, actor: ActorDep, lang: Lang = None,
-                  rev: Annotated[RevisionNumber | None, Query()] = None) -> Response:
+def note_download(
+    note_id: str,
+    ext: Extension,
+    session: SessionDep,
+    actor: ActorDep,
+    lang: Lang = None,
+    rev: Annotated[RevisionNumber | None, Query()] = None,
+) -> Response:
     work = citations.load_note_work(session=session, actor=actor, note_id=note_id, rev=rev)
     return _download(session, work, ext, lang, rev)
 
 
 @router.get("/c/{carnet_id}/citation.{ext}")
-def carnet_download(carnet_id: str, ext: Extension, session: SessionDep, actor: ActorDep, lang: Lang = None) -> Response:
-    return _download(session, citations.load_carnet_work(session=session, actor=actor, carnet_id=carnet_id), ext, lang, None)
+def carnet_download(
+    carnet_id: str, ext: Extension, session: SessionDep, actor: ActorDep, lang: Lang = None
+) -> Response:
+    return _download(
+        session, citations.load_carnet_work(session=session, actor=actor, carnet_id=carnet_id), ext, lang, None
+    )
 
 
 @router.get("/b/{base_id}/citation.{ext}")

@@ -19,17 +19,31 @@ router = APIRouter(prefix="/communautes")
 
 @router.get("/")
 def list_page(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    return page(request, "communities/list.html", {"communities": communities.list_all(session=session, actor=actor), "errors": {},
-                                                   "share": sharing.listing_card(session, "/communautes/")},
-                alternate="/api/v1/communities")
+    return page(
+        request,
+        "communities/list.html",
+        {
+            "communities": communities.list_all(session=session, actor=actor),
+            "errors": {},
+            "share": sharing.listing_card(session, "/communautes/"),
+        },
+        alternate="/api/v1/communities",
+    )
 
 
 @router.post("/")
 async def create(request: Request, session: SessionDep, actor: UserDep) -> Response:
     form = await request.form()
-    form_page(request, lambda reading, errors, status: page(
-        request, "communities/list.html", {"communities": communities.list_all(session=reading, actor=actor), "errors": errors},
-        status_code=status), answers=(FormInvalid,))  # the service's refusals have the error page
+    form_page(
+        request,
+        lambda reading, errors, status: page(
+            request,
+            "communities/list.html",
+            {"communities": communities.list_all(session=reading, actor=actor), "errors": errors},
+            status_code=status,
+        ),
+        answers=(FormInvalid,),
+    )  # the service's refusals have the error page
     data = parse(CommunityCreate, {k: v for k in ("name", "description") if isinstance(v := form.get(k), str) and v})
     created = communities.create(session=session, actor=actor, data=data)
     return RedirectResponse(f"/communautes/{created.id}/", status_code=303)
@@ -37,22 +51,38 @@ async def create(request: Request, session: SessionDep, actor: UserDep) -> Respo
 
 @router.get("/{community_id}/")
 def community_page(
-    request: Request, community_id: str, session: SessionDep, actor: ActorDep, p: Annotated[int, Query(ge=1, le=100_000)] = 1
+    request: Request,
+    community_id: str,
+    session: SessionDep,
+    actor: ActorDep,
+    p: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     community = communities.read(session=session, actor=actor, community_id=community_id)
     notes = note_service.list_notes(session=session, actor=actor, query=NoteQuery(community=community.id, page=p))
-    return page(request, "communities/view.html", {"community": community, "notes": notes,
-                                                   "share": sharing.listing_card(session, f"/communautes/{quote(community.id)}/")},
-                alternate=f"/api/v1/communities/{community.id}")
+    return page(
+        request,
+        "communities/view.html",
+        {
+            "community": community,
+            "notes": notes,
+            "share": sharing.listing_card(session, f"/communautes/{quote(community.id)}/"),
+        },
+        alternate=f"/api/v1/communities/{community.id}",
+    )
 
 
 @router.post("/{community_id}/members")
 def add_member(
-    community_id: str, session: SessionDep, actor: UserDep,
-    username: Annotated[str, Form(max_length=64)] = "", role: Annotated[str, Form(max_length=16)] = "member",
+    community_id: str,
+    session: SessionDep,
+    actor: UserDep,
+    username: Annotated[str, Form(max_length=64)] = "",
+    role: Annotated[str, Form(max_length=16)] = "member",
 ) -> Response:
     data = parse(MemberAdd, {"username": username, "role": role})
-    communities.set_member(session=session, actor=actor, community_id=community_id, username=data.username, role=data.role)
+    communities.set_member(
+        session=session, actor=actor, community_id=community_id, username=data.username, role=data.role
+    )
     return RedirectResponse(f"/communautes/{community_id}/", status_code=303)
 
 

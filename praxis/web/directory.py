@@ -21,20 +21,34 @@ Page = Annotated[int, Query(ge=1, le=100_000)]
 
 @router.get("/organisations/")
 def organisations(
-    request: Request, session: SessionDep, actor: ActorDep, p: Page = 1,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    p: Page = 1,
     region: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Response:
     query = NoteQuery(kind="organisation", region=region or None, sort="title", page=p, per_page=30)
     found = note_service.list_notes(session=session, actor=actor, query=query)
-    return page(request, "directory/organisations.html",
-                {"notes": found, "regions": directory.regions(session=session, actor=actor), "region": region or "",
-                 "share": sharing.listing_card(session, "/organisations/")},
-                alternate=f"/api/v1/notes?kind=organisation&sort=title&page={p}" + (f"&region={quote(region)}" if region else ""))
+    return page(
+        request,
+        "directory/organisations.html",
+        {
+            "notes": found,
+            "regions": directory.regions(session=session, actor=actor),
+            "region": region or "",
+            "share": sharing.listing_card(session, "/organisations/"),
+        },
+        alternate=f"/api/v1/notes?kind=organisation&sort=title&page={p}"
+        + (f"&region={quote(region)}" if region else ""),
+    )
 
 
 @router.get("/lexique/")
 def lexique(
-    request: Request, session: SessionDep, actor: ActorDep, p: Page = 1,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    p: Page = 1,
     lettre: Annotated[str | None, Query(min_length=1, max_length=1)] = None,
 ) -> Response:
     query = NoteQuery(kind="term", letter=lettre or None, sort="title", page=p, per_page=100)
@@ -42,10 +56,18 @@ def lexique(
     groups: dict[str, list] = {}
     for item in found.items:
         groups.setdefault(directory.letter_of(fold(item.title)), []).append(item)
-    return page(request, "directory/lexique.html",
-                {"notes": found, "groups": groups, "letters": directory.letters(session=session, actor=actor), "letter": lettre or "",
-                 "share": sharing.listing_card(session, "/lexique/")},
-                alternate=f"/api/v1/notes?kind=term&sort=title&page={p}")
+    return page(
+        request,
+        "directory/lexique.html",
+        {
+            "notes": found,
+            "groups": groups,
+            "letters": directory.letters(session=session, actor=actor),
+            "letter": lettre or "",
+            "share": sharing.listing_card(session, "/lexique/"),
+        },
+        alternate=f"/api/v1/notes?kind=term&sort=title&page={p}",
+    )
 
 
 @router.get("/def/{slug}/")

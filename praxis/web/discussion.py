@@ -27,11 +27,18 @@ def _to_comment(note_id: str, comment_id: str) -> Response:
 
 
 @router.post("/n/{note_id}/comments")
-def post_comment(request: Request, note_id: str, session: SessionDep, actor: UserDep,
-                 body: Text = "", parent_id: Short = "") -> Response:
+def post_comment(
+    request: Request, note_id: str, session: SessionDep, actor: UserDep, body: Text = "", parent_id: Short = ""
+) -> Response:
     """A comment or a reply; anything wrong sends the page back with the text as typed."""
-    note_form(request, actor, note_id, form="comment_form", typed={"body": body, "parent_id": parent_id},
-              answers=(Invalid, TooManyRequests, Forbidden, Conflict))
+    note_form(
+        request,
+        actor,
+        note_id,
+        form="comment_form",
+        typed={"body": body, "parent_id": parent_id},
+        answers=(Invalid, TooManyRequests, Forbidden, Conflict),
+    )
     data = parse(CommentCreate, {"body": body, "parent_id": parent_id or None})
     comment = discussion.create(session=session, actor=actor, note_id=note_id, data=data)
     return _to_comment(note_id, comment.id)
@@ -45,10 +52,20 @@ def edit_form(request: Request, comment_id: str, session: SessionDep, actor: Use
 
 @router.post("/comments/{comment_id}/edit")
 def edit(request: Request, comment_id: str, session: SessionDep, actor: UserDep, body: Text = "") -> Response:
-    form_page(request, lambda reading, errors, status: page(
-        request, "discussion/edit.html",
-        {"comment": discussion.get_comment(session=reading, actor=actor, comment_id=comment_id), "body": body, "errors": errors},
-        status_code=status), answers=(FormInvalid,))  # the service's refusals have the error page
+    form_page(
+        request,
+        lambda reading, errors, status: page(
+            request,
+            "discussion/edit.html",
+            {
+                "comment": discussion.get_comment(session=reading, actor=actor, comment_id=comment_id),
+                "body": body,
+                "errors": errors,
+            },
+            status_code=status,
+        ),
+        answers=(FormInvalid,),
+    )  # the service's refusals have the error page
     data = parse(CommentUpdate, {"body": body})
     comment = discussion.update(session=session, actor=actor, comment_id=comment_id, data=data)
     return _to_comment(comment.note_id, comment.id)
@@ -75,6 +92,8 @@ def restore(comment_id: str, session: SessionDep, actor: UserDep) -> Response:
 
 
 @router.post("/n/{note_id}/discussion")
-def close(note_id: str, session: SessionDep, actor: UserDep, closed: Annotated[str, Form(max_length=5)] = "") -> Response:
+def close(
+    note_id: str, session: SessionDep, actor: UserDep, closed: Annotated[str, Form(max_length=5)] = ""
+) -> Response:
     discussion.set_closed(session=session, actor=actor, note_id=note_id, data=DiscussionUpdate(closed=closed == "1"))
     return RedirectResponse(f"/n/{note_id}/#discussion", status_code=303)

@@ -51,24 +51,39 @@ EXPLANATIONS = {
     422: N_("Certaines données envoyées ne sont pas valides."),
     429: N_("Veuillez patienter un moment avant de réessayer."),
     503: N_("Le site est très occupé. Rien n'a été enregistré ; réessayez dans un instant."),
-    507: N_("Le disque du serveur est plein : rien n'a été enregistré. La lecture fonctionne toujours ; réessayez plus tard."),
+    507: N_(
+        "Le disque du serveur est plein : rien n'a été enregistré. La lecture fonctionne toujours ; réessayez plus tard."
+    ),
     500: N_("Un problème inattendu est survenu. Rien de ce que vous avez envoyé n'est perdu de notre côté."),
 }
 
 
 # A write the storage refused (praxis/storage.py): its status, page title and text, and API detail.
 STORAGE = {
-    "full": (507, TITLES[507], EXPLANATIONS[507], "The server's disk is full: nothing was saved. Reading still works; try again later."),
+    "full": (
+        507,
+        TITLES[507],
+        EXPLANATIONS[507],
+        "The server's disk is full: nothing was saved. Reading still works; try again later.",
+    ),
     "read-only": (
-        503, N_("Site en lecture seule"),
+        503,
+        N_("Site en lecture seule"),
         N_("Le site est en lecture seule pour le moment : rien n'a été enregistré. La lecture fonctionne toujours."),
         "The site is read-only at the moment: nothing was saved. Reading still works.",
     ),
 }
 
 
-def error_page(request: Request, status: int, detail: str | None = None, *, title: str | None = None,
-               explanation: str | None = None, said: str | None = None) -> Response:
+def error_page(
+    request: Request,
+    status: int,
+    detail: str | None = None,
+    *,
+    title: str | None = None,
+    explanation: str | None = None,
+    said: str | None = None,
+) -> Response:
     """The error page; `title` and `explanation` (message ids) replace the status's own, and
     `said` (already in the reader's language) its explanation."""
     title = title or TITLES.get(status, N_("Erreur"))
@@ -88,8 +103,14 @@ def storage_error(request: Request, exc: BaseException) -> Response | None:
     kind = storage.problem(exc, request.app.state.settings.data_dir)
     if kind is None:
         return None
-    log.error("Nothing saved on %s %s: the storage is %s (%s: %s)", request.method, request.url.path, kind,
-              type(exc).__name__, getattr(exc, "orig", None) or exc)
+    log.error(
+        "Nothing saved on %s %s: the storage is %s (%s: %s)",
+        request.method,
+        request.url.path,
+        kind,
+        type(exc).__name__,
+        getattr(exc, "orig", None) or exc,
+    )
     status, title, explanation, detail = STORAGE[kind]
     if is_api_path(request.url.path):
         return _json(status, {"detail": detail})
@@ -122,8 +143,14 @@ def install_error_handlers(app: FastAPI) -> None:
             field = field_label(exc.field) if isinstance(exc, Invalid) and exc.field else None
             # A refusal that says why in the reader's words says it, rather than the sentence of
             # its kind (a stale edit, a conflict with how things stand) or of its status.
-            response = error_page(request, exc.status, field, title=exc.title, explanation=exc.explanation,
-                                  said=exc.shown() if exc.text is not None else None)
+            response = error_page(
+                request,
+                exc.status,
+                field,
+                title=exc.title,
+                explanation=exc.explanation,
+                said=exc.shown() if exc.text is not None else None,
+            )
         response.headers.update(headers)
         return response
 
@@ -172,7 +199,9 @@ def install_error_handlers(app: FastAPI) -> None:
         # A value the database refuses (out of range, bad encoding) is the client's input: a 422.
         log.warning("Database refused a value on %s %s: %s", request.method, request.url.path, exc.orig)
         if is_api_path(request.url.path):
-            return _json(422, {"detail": [{"loc": ["body"], "msg": "A value cannot be stored.", "type": "value_error"}]})
+            return _json(
+                422, {"detail": [{"loc": ["body"], "msg": "A value cannot be stored.", "type": "value_error"}]}
+            )
         return error_page(request, 422)
 
     @app.exception_handler(sa.exc.IntegrityError)

@@ -41,40 +41,62 @@ def _back(note_id: str) -> RedirectResponse:
 
 @router.post("/n/{note_id}/files")
 def upload(
-    request: Request, note_id: str, session: SessionDep, actor: UserDep,
+    request: Request,
+    note_id: str,
+    session: SessionDep,
+    actor: UserDep,
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     chosen = file if file is not None and file.filename else None  # a form sent without a file has an empty one
-    refused_page(request, lambda _reading, exc: _refused(request, note_id, exc.shown(), exc.status),
-                 answers=(Invalid, TooLarge, UnsupportedType))
-    attachments.attach(session=session, actor=actor, store=request.app.state.files, note_id=note_id,
-                       source=chosen.file if chosen else None, filename=chosen.filename or "" if chosen else "")
+    refused_page(
+        request,
+        lambda _reading, exc: _refused(request, note_id, exc.shown(), exc.status),
+        answers=(Invalid, TooLarge, UnsupportedType),
+    )
+    attachments.attach(
+        session=session,
+        actor=actor,
+        store=request.app.state.files,
+        note_id=note_id,
+        source=chosen.file if chosen else None,
+        filename=chosen.filename or "" if chosen else "",
+    )
     return _back(note_id)
 
 
 def _refused(request: Request, note_id: str, message: str, status: int) -> Response:
     """What was wrong with the file, and the way back to the note's edit page."""
-    return page(request, "files/refused.html", {"note_id": note_id, "message": message, "status": status},
-                status_code=status)
+    return page(
+        request, "files/refused.html", {"note_id": note_id, "message": message, "status": status}, status_code=status
+    )
 
 
 @router.post("/n/{note_id}/files/{file_id}/delete")
 def delete(request: Request, note_id: str, file_id: str, session: SessionDep, actor: UserDep) -> Response:
-    attachments.delete(session=session, actor=actor, store=request.app.state.files, note_id=note_id, attachment_id=file_id)
+    attachments.delete(
+        session=session, actor=actor, store=request.app.state.files, note_id=note_id, attachment_id=file_id
+    )
     return _back(note_id)
 
 
 @router.api_route("/n/{note_id}/files/{file_id}/thumb", methods=["GET", "HEAD"])
 def thumbnail(request: Request, note_id: str, file_id: str, session: SessionDep, actor: ActorDep) -> Response:
-    served = attachments.serve(session=session, actor=actor, store=request.app.state.files, note_id=note_id,
-                               attachment_id=file_id, thumbnail=True)
+    served = attachments.serve(
+        session=session,
+        actor=actor,
+        store=request.app.state.files,
+        note_id=note_id,
+        attachment_id=file_id,
+        thumbnail=True,
+    )
     return _send(request, served)
 
 
 @router.api_route("/n/{note_id}/files/{file_id}/{name}", methods=["GET", "HEAD"])
 def download(request: Request, note_id: str, file_id: str, name: str, session: SessionDep, actor: ActorDep) -> Response:
-    served = attachments.serve(session=session, actor=actor, store=request.app.state.files, note_id=note_id,
-                               attachment_id=file_id)
+    served = attachments.serve(
+        session=session, actor=actor, store=request.app.state.files, note_id=note_id, attachment_id=file_id
+    )
     if name != served.name:  # any name finds the file; the link shows its own
         return RedirectResponse(attachments.file_path(note_id, file_id, served.name), status_code=301)
     return _send(request, served)
@@ -82,14 +104,23 @@ def download(request: Request, note_id: str, file_id: str, name: str, session: S
 
 def _send(request: Request, served: Served) -> Response:
     policy = MEDIA_CSP if served.media_type.startswith(("audio/", "video/")) else FILE_CSP
-    headers = {"ETag": served.etag, "Cache-Control": _PUBLIC if served.public else _PRIVATE, "Content-Security-Policy": policy}
+    headers = {
+        "ETag": served.etag,
+        "Cache-Control": _PUBLIC if served.public else _PRIVATE,
+        "Content-Security-Policy": policy,
+    }
     if _matches(request.headers.get("if-none-match"), served.etag):
         return Response(status_code=304, headers=headers)
     # Images, PDF, audio and video show in the browser; documents and text are downloaded.
     # X-Content-Type-Options: nosniff comes with every response (SecurityHeadersMiddleware), which
     # keeps the policy set here in place of the pages' own.
-    return FileResponse(served.path, media_type=served.media_type, filename=served.name, headers=headers,
-                        content_disposition_type="inline" if served.inline else "attachment")
+    return FileResponse(
+        served.path,
+        media_type=served.media_type,
+        filename=served.name,
+        headers=headers,
+        content_disposition_type="inline" if served.inline else "attachment",
+    )
 
 
 def _matches(if_none_match: str | None, etag: str) -> bool:

@@ -34,27 +34,73 @@ _MESSAGES = {
     "datetime_parsing": N_("Une date est attendue (AAAA-MM-JJ)."),
     "extra_forbidden": N_("Ce champ n'est pas reconnu."),
     "value_error": N_("Valeur invalide."),
-    text.ERROR_TYPE: N_("Ce texte contient un caractère invisible qui ne peut pas être enregistré (un caractère de contrôle ou un non-caractère) : retirez-le."),
+    text.ERROR_TYPE: N_(
+        "Ce texte contient un caractère invisible qui ne peut pas être enregistré (un caractère de contrôle ou un non-caractère) : retirez-le."
+    ),
 }
 FIELD_LABELS = {
-    "title": N_("Titre"), "body": N_("Texte"), "kind": N_("Type"), "visibility": N_("Visibilité"), "licence": N_("Licence"),
-    "authors": N_("Auteur·trices"), "links": N_("Liens"), "summary": N_("Résumé"), "base_revision": N_("Révision de départ"),
-    "published_at": N_("Publication"), "form": N_("Formulaire"), "community": N_("Communauté"), "readers": N_("Lecteur·trices"),
-    "username": N_("Nom d'utilisateur"), "display_name": N_("Nom affiché"), "email": N_("Courriel"), "password": N_("Mot de passe"),
-    "current_password": N_("Mot de passe actuel"), "new_password": N_("Nouveau mot de passe"),
-    "website": N_("Site web"), "region": N_("Région"), "description": N_("Description"), "definition": N_("Définition"),
-    "synonyms": N_("Synonymes"), "family_name": N_("Nom de famille"), "given_name": N_("Prénom(s)"),
-    "is_organisation": N_("Organisation"), "style": N_("Style de citation"), "accessed": N_("Date de consultation"), "rev": N_("Révision"),
-    "parent_id": N_("Réponse à"), "reason": N_("Raison"), "subject": N_("Objet"), "message": N_("Message"),
-    "name": N_("Nom"), "new_name": N_("Nouveau nom"), "role": N_("Rôle"), "axes": N_("Listes de catégories"),
-    "categories": N_("Catégories"), "category": N_("Catégorie"), "to": N_("Catégorie d'arrivée"), "notes": N_("Notes"),
-    "note_id": N_("Note"), "carnet": N_("Carnet"), "carnet_id": N_("Carnet"), "carnets": N_("Carnets"),
-    "entries": N_("Notes du carnet"), "position": N_("Position"), "pinned": N_("Épinglée"), "step": N_("Déplacement"),
-    "file": N_("Fichier"), "reveal_address": N_("Montrer mon adresse"), "number": N_("Révision"), "id": N_("Identifiant"),
+    "title": N_("Titre"),
+    "body": N_("Texte"),
+    "kind": N_("Type"),
+    "visibility": N_("Visibilité"),
+    "licence": N_("Licence"),
+    "authors": N_("Auteur·trices"),
+    "links": N_("Liens"),
+    "summary": N_("Résumé"),
+    "base_revision": N_("Révision de départ"),
+    "published_at": N_("Publication"),
+    "form": N_("Formulaire"),
+    "community": N_("Communauté"),
+    "readers": N_("Lecteur·trices"),
+    "username": N_("Nom d'utilisateur"),
+    "display_name": N_("Nom affiché"),
+    "email": N_("Courriel"),
+    "password": N_("Mot de passe"),
+    "current_password": N_("Mot de passe actuel"),
+    "new_password": N_("Nouveau mot de passe"),
+    "website": N_("Site web"),
+    "region": N_("Région"),
+    "description": N_("Description"),
+    "definition": N_("Définition"),
+    "synonyms": N_("Synonymes"),
+    "family_name": N_("Nom de famille"),
+    "given_name": N_("Prénom(s)"),
+    "is_organisation": N_("Organisation"),
+    "style": N_("Style de citation"),
+    "accessed": N_("Date de consultation"),
+    "rev": N_("Révision"),
+    "parent_id": N_("Réponse à"),
+    "reason": N_("Raison"),
+    "subject": N_("Objet"),
+    "message": N_("Message"),
+    "name": N_("Nom"),
+    "new_name": N_("Nouveau nom"),
+    "role": N_("Rôle"),
+    "axes": N_("Listes de catégories"),
+    "categories": N_("Catégories"),
+    "category": N_("Catégorie"),
+    "to": N_("Catégorie d'arrivée"),
+    "notes": N_("Notes"),
+    "note_id": N_("Note"),
+    "carnet": N_("Carnet"),
+    "carnet_id": N_("Carnet"),
+    "carnets": N_("Carnets"),
+    "entries": N_("Notes du carnet"),
+    "position": N_("Position"),
+    "pinned": N_("Épinglée"),
+    "step": N_("Déplacement"),
+    "file": N_("Fichier"),
+    "reveal_address": N_("Montrer mon adresse"),
+    "number": N_("Révision"),
+    "id": N_("Identifiant"),
     # The notifications form names its fields by kind of notification.
-    "comment": N_("Commentaires"), "reply": N_("Réponses"), "edit_request": N_("Demandes de droits d'édition"),
-    "edit_decision": N_("Réponses à mes demandes"), "carnet_entry": N_("Notes intégrées à un carnet"),
-    "author_invitation": N_("Invitations à co-signer"), "decision": N_("Réponse"),
+    "comment": N_("Commentaires"),
+    "reply": N_("Réponses"),
+    "edit_request": N_("Demandes de droits d'édition"),
+    "edit_decision": N_("Réponses à mes demandes"),
+    "carnet_entry": N_("Notes intégrées à un carnet"),
+    "author_invitation": N_("Invitations à co-signer"),
+    "decision": N_("Réponse"),
 }
 
 
@@ -108,8 +154,9 @@ class FormPage:
     answers: tuple[type[DomainError], ...]  # the refusals it shows (others: the error page)
 
 
-def form_page(request: Request, show: ShowForm, *, answers: tuple[type[DomainError], ...] = (Invalid,),
-              field: str = "form") -> None:
+def form_page(
+    request: Request, show: ShowForm, *, answers: tuple[type[DomainError], ...] = (Invalid,), field: str = "form"
+) -> None:
     """Name the page on which this form post is shown again if it is refused, by its schema
     (`parse`, `FormInvalid`) or by a service raising one of `answers`; a refusal that names no
     field is said at `field`. The route then only parses, calls the service and answers: the
@@ -120,8 +167,9 @@ def form_page(request: Request, show: ShowForm, *, answers: tuple[type[DomainErr
     refused_page(request, lambda reading, exc: show(reading, errors_of(exc, field), exc.status), answers=answers)
 
 
-def refused_page(request: Request, answer: Callable[[Session, DomainError], Response], *,
-                 answers: tuple[type[DomainError], ...]) -> None:
+def refused_page(
+    request: Request, answer: Callable[[Session, DomainError], Response], *, answers: tuple[type[DomainError], ...]
+) -> None:
     """Like `form_page`, for a page built from the refusal itself (the editor's conflict screen,
     from the version saved meanwhile). The page named last that shows a refusal shows it."""
     request.state.form_pages = [*getattr(request.state, "form_pages", ()), FormPage(answer, answers)]

@@ -24,9 +24,16 @@ SORT_LABELS = {
 
 @router.get("/")
 def home(
-    request: Request, session: SessionDep, actor: ActorDep,
-    p: Annotated[int, Query(ge=1, le=100_000)] = 1, sort: Sort = "-updated",
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    p: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    sort: Sort = "-updated",
 ) -> Response:
     notes = note_service.list_notes(session=session, actor=actor, query=NoteQuery(page=p, per_page=20, sort=sort))
-    return page(request, "home.html", {"notes": notes, "sort": sort, "sorts": SORT_LABELS, "share": sharing.listing_card(session, "/")},
-                alternate=f"/api/v1/notes?page={p}&sort={sort}")
+    return page(
+        request,
+        "home.html",
+        {"notes": notes, "sort": sort, "sorts": SORT_LABELS, "share": sharing.listing_card(session, "/")},
+        alternate=f"/api/v1/notes?page={p}&sort={sort}",
+    )

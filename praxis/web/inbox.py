@@ -29,15 +29,21 @@ def inbox(request: Request, session: SessionDep, actor: UserDep) -> Response:
     shown = inbox_service.open_inbox(session=session, actor=actor)
     found = shown.notifications
     request.state.unread = max(0, found.unread - sum(1 for n in found.items if not n.read))
-    return page(request, "inbox/inbox.html", {"notifications": found, "messages": shown.messages,
-                                              "invitations": shown.invitations},
-                alternate="/api/v1/me/notifications")
+    return page(
+        request,
+        "inbox/inbox.html",
+        {"notifications": found, "messages": shown.messages, "invitations": shown.invitations},
+        alternate="/api/v1/me/notifications",
+    )
 
 
 KIND_LABELS = {
-    "comment": N_("Un commentaire sur une de mes notes"), "reply": N_("Une réponse à un de mes commentaires"),
-    "message": N_("Un message qui m'est écrit"), "edit_request": N_("Une demande de droits d'édition sur une de mes notes"),
-    "edit_decision": N_("La réponse à une de mes demandes de droits d'édition"), "carnet_entry": N_("Une de mes notes intégrée à un carnet"),
+    "comment": N_("Un commentaire sur une de mes notes"),
+    "reply": N_("Une réponse à un de mes commentaires"),
+    "message": N_("Un message qui m'est écrit"),
+    "edit_request": N_("Une demande de droits d'édition sur une de mes notes"),
+    "edit_decision": N_("La réponse à une de mes demandes de droits d'édition"),
+    "carnet_entry": N_("Une de mes notes intégrée à un carnet"),
     "author_invitation": N_("Une invitation à co-signer une note"),
 }
 
@@ -45,8 +51,12 @@ KIND_LABELS = {
 @router.get("/account/notifications")
 def settings_form(request: Request, session: SessionDep, actor: UserDep) -> Response:
     chosen = notifications.get_settings(session=session, actor=actor)
-    return page(request, "inbox/settings.html", {"chosen": chosen.model_dump(), "kinds": KIND_LABELS, "saved": False},
-                alternate="/api/v1/me/notification-settings")
+    return page(
+        request,
+        "inbox/settings.html",
+        {"chosen": chosen.model_dump(), "kinds": KIND_LABELS, "saved": False},
+        alternate="/api/v1/me/notification-settings",
+    )
 
 
 @router.post("/account/notifications")
@@ -58,16 +68,30 @@ async def save_settings(request: Request, session: SessionDep, actor: UserDep) -
 
 
 @router.post("/u/me/messages/{message_id}/reply")
-def reply(message_id: str, session: SessionDep, actor: UserDep, message: Text = "",
-          reveal_address: Annotated[str, Form(max_length=5)] = "") -> Response:
+def reply(
+    message_id: str,
+    session: SessionDep,
+    actor: UserDep,
+    message: Text = "",
+    reveal_address: Annotated[str, Form(max_length=5)] = "",
+) -> Response:
     data = parse(MessageReply, {"message": message, "reveal_address": reveal_address == "1"})
     messages.reply(session=session, actor=actor, message_id=message_id, data=data)
     return RedirectResponse("/u/me/inbox?sent=1#messages", status_code=303)
 
 
 @router.post("/n/{note_id}/contact")
-def contact(request: Request, note_id: str, session: SessionDep, actor: ActorDep, subject: Line = "", message: Text = "",
-            name: Line = "", email: Line = "", website: Line = "") -> Response:
+def contact(
+    request: Request,
+    note_id: str,
+    session: SessionDep,
+    actor: ActorDep,
+    subject: Line = "",
+    message: Text = "",
+    name: Line = "",
+    email: Line = "",
+    website: Line = "",
+) -> Response:
     """The form under the note; anything wrong sends the page back with what was typed."""
     typed = {"subject": subject, "message": message, "name": name, "email": email}
     fields = {k: v for k, v in {**typed, "website": website}.items() if v or k in ("subject", "message")}

@@ -48,8 +48,23 @@ from praxis.web.templating import page
 router = APIRouter()
 
 _FORM_FIELDS = (
-    "title", "body", "kind", "visibility", "community", "licence", "summary", "base_revision", "authors", "readers",
-    "links", "website", "region", "description", "definition", "synonyms", "carnet",
+    "title",
+    "body",
+    "kind",
+    "visibility",
+    "community",
+    "licence",
+    "summary",
+    "base_revision",
+    "authors",
+    "readers",
+    "links",
+    "website",
+    "region",
+    "description",
+    "definition",
+    "synonyms",
+    "carnet",
 )
 
 
@@ -91,12 +106,18 @@ def _with_links(session: Session, actor: Any, values: dict[str, Any], fields: di
 def _editor_again(request: Request, *, note: NoteRead | None, values: dict[str, Any]) -> None:
     """A refused save shows the editor again, as typed: bad input (422), or too many invitations
     sent (429, with its Retry-After)."""
-    form_page(request, lambda reading, errors, status: _editor(request, reading, note=note, values=values, errors=errors,
-                                                               status=status), answers=(Invalid, TooManyRequests))
+    form_page(
+        request,
+        lambda reading, errors, status: _editor(
+            request, reading, note=note, values=values, errors=errors, status=status
+        ),
+        answers=(Invalid, TooManyRequests),
+    )
 
 
-async def _read_form(request: Request, session: Session, actor: Any, model: type[M], *,
-                     note: NoteRead | None) -> tuple[dict[str, Any], M]:
+async def _read_form(
+    request: Request, session: Session, actor: Any, model: type[M], *, note: NoteRead | None
+) -> tuple[dict[str, Any], M]:
     """What was typed (with the editor's state), and the schema built from it; a wrong field
     shows the editor again."""
     values, fields = await _form_fields(request)
@@ -113,8 +134,10 @@ _DRAFT_KEY = re.compile(r"^[a-z0-9][a-z0-9_.\-]{0,63}:[A-Za-z0-9_\-]{1,32}:[0-9]
 # The conflict markers' labels, in the writer's language.
 YOUR_VERSION = N_("Votre version")
 CURRENT_VERSION = N_("Version actuelle (révision %(number)s)")
-MARKERS_LEFT = N_("Le texte contient encore des marques de conflit : gardez ce qui doit rester de chaque version, "
-                  "supprimez les lignes de marques, puis enregistrez.")
+MARKERS_LEFT = N_(
+    "Le texte contient encore des marques de conflit : gardez ce qui doit rester de chaque version, "
+    "supprimez les lignes de marques, puis enregistrez."
+)
 
 
 async def _editor_state(request: Request, values: dict[str, Any]) -> dict[str, Any]:
@@ -137,8 +160,15 @@ def _saved(request: Request, note_id: str, values: dict[str, Any]) -> Response:
     """Off to the saved note, telling its page which browser draft is now saved."""
     response = RedirectResponse(f"/n/{note_id}/", status_code=303)
     if values.get("draft_key"):
-        response.set_cookie(DRAFT_SAVED_COOKIE, values["draft_key"], max_age=300, path=f"/n/{note_id}/", httponly=True,
-                            samesite="lax", secure=request.app.state.settings.secure_cookies)
+        response.set_cookie(
+            DRAFT_SAVED_COOKIE,
+            values["draft_key"],
+            max_age=300,
+            path=f"/n/{note_id}/",
+            httponly=True,
+            samesite="lax",
+            secure=request.app.state.settings.secure_cookies,
+        )
     return response
 
 
@@ -158,27 +188,56 @@ async def _preview(request: Request, session: Session, actor: Any, *, note: Any)
     return _editor(request, session, note=note, values=values, errors={}, preview=shown)
 
 
-def _editor(request: Request, session: Session, *, note: Any, values: dict[str, Any], errors: dict[str, str],
-            status: int = 200, conflict: writing.ConflictView | None = None, preview: PreviewRead | None = None) -> Response:
+def _editor(
+    request: Request,
+    session: Session,
+    *,
+    note: Any,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status: int = 200,
+    conflict: writing.ConflictView | None = None,
+    preview: PreviewRead | None = None,
+) -> Response:
     actor = getattr(request.state, "actor", None)
     choices = communities.mine(session=session, actor=actor)
     carnet = None
     if note is None and isinstance(values.get("carnet"), str) and values["carnet"]:
         # "Créer une note dans le carnet": its guide and its categories come with the form.
         carnet = carnets.get_for_filing(session=session, actor=actor, carnet_id=values["carnet"])
-    return page(request, "notes/edit.html",
-                {"note": note, "values": values, "errors": errors, "conflict": conflict, "communities": choices, "carnet": carnet,
-                 "preview": preview,
-                 "files": attachments.list_attachments(session=session, actor=actor, note_id=note.id) if note else []},
-                status_code=status)
+    return page(
+        request,
+        "notes/edit.html",
+        {
+            "note": note,
+            "values": values,
+            "errors": errors,
+            "conflict": conflict,
+            "communities": choices,
+            "carnet": carnet,
+            "preview": preview,
+            "files": attachments.list_attachments(session=session, actor=actor, note_id=note.id) if note else [],
+        },
+        status_code=status,
+    )
 
 
 @router.get("/n/new")
 def new_note_form(
-    request: Request, session: SessionDep, actor: UserDep,
-    title: Annotated[str, Query(max_length=300)] = "", carnet: Annotated[str, Query(max_length=32)] = "",
+    request: Request,
+    session: SessionDep,
+    actor: UserDep,
+    title: Annotated[str, Query(max_length=300)] = "",
+    carnet: Annotated[str, Query(max_length=32)] = "",
 ) -> Response:
-    values = {"title": title, "body": "", "kind": "note", "visibility": "public", "licence": DEFAULT_LICENCE, "carnet": carnet}
+    values = {
+        "title": title,
+        "body": "",
+        "kind": "note",
+        "visibility": "public",
+        "licence": DEFAULT_LICENCE,
+        "carnet": carnet,
+    }
     return _editor(request, session, note=None, values=values, errors={})
 
 
@@ -193,8 +252,12 @@ async def create_note(request: Request, session: SessionDep, actor: UserDep) -> 
 
 @router.get("/n/{note_id}/")
 def view_note(
-    request: Request, note_id: str, session: SessionDep, actor: ActorDep,
-    rev: Annotated[RevisionNumber | None, Query()] = None, style: StyleParam = "",
+    request: Request,
+    note_id: str,
+    session: SessionDep,
+    actor: ActorDep,
+    rev: Annotated[RevisionNumber | None, Query()] = None,
+    style: StyleParam = "",
 ) -> Response:
     note = note_service.get_note(session=session, actor=actor, note_id=note_id)
     saved_draft = request.cookies.get(DRAFT_SAVED_COOKIE)
@@ -205,9 +268,19 @@ def view_note(
     return response
 
 
-def note_page(request: Request, session: Session, actor: Any, note: NoteRead, rev: int | None = None, style: str = "",
-              *, comment_form: dict[str, Any] | None = None, contact_form: dict[str, Any] | None = None,
-              status: int = 200, saved_draft: str | None = None) -> Response:
+def note_page(
+    request: Request,
+    session: Session,
+    actor: Any,
+    note: NoteRead,
+    rev: int | None = None,
+    style: str = "",
+    *,
+    comment_form: dict[str, Any] | None = None,
+    contact_form: dict[str, Any] | None = None,
+    status: int = 200,
+    saved_draft: str | None = None,
+) -> Response:
     """A note's page (at /n/{id}/, or /def/{slug}/ for a term), or one of its revisions, with
     its citation in `style` ("Pour citer cette note": of the revision shown, when one is) and
     its discussion and its contact form (`comment_form`, `contact_form`: what was typed, sent
@@ -219,7 +292,9 @@ def note_page(request: Request, session: Session, actor: Any, note: NoteRead, re
     requests = edit_requests.list_for_note(session=session, actor=actor, note_id=note.id)
     # Offered by the rules that refuse (policy.edit_request_refusal: not to an invited person, who
     # answers their invitation instead; policy.asked_again_refusal: not while their request waits).
-    waiting = next((r.id for r in requests if r.status == "pending" and actor is not None and r.requester == actor.username), None)
+    waiting = next(
+        (r.id for r in requests if r.status == "pending" and actor is not None and r.requester == actor.username), None
+    )
     can_ask = note.can_request_edit and policy.asked_again_refusal(waiting) is None
     # ?rev=N cites revision N by its permanent link, even when it is the current one.
     query = citation_pages.style_query(style, rev=rev)
@@ -231,20 +306,42 @@ def note_page(request: Request, session: Session, actor: Any, note: NoteRead, re
         work = citations.revision_work(session, cited)
     cite = citation_pages.block(session, work, query, api=f"/api/v1/notes/{note.id}/citation")
     thread = discussion.thread(session=session, actor=actor, note_id=note.id)
-    return page(request, "notes/view.html",
-                {"note": note, "revision": revision, "requests": requests, "can_ask": can_ask, "cite": cite,
-                 "discussion": thread, "comment_form": comment_form or {}, "contact_form": contact_form or {},
-                 "contact_sent": request.query_params.get("contact") == "sent", "saved_draft": saved_draft,
-                 "files": attachments.list_attachments(session=session, actor=actor, note_id=note.id),
-                 "share": sharing.note_card(session, note, work, cited)},
-                alternate=alternate, status_code=status)
+    return page(
+        request,
+        "notes/view.html",
+        {
+            "note": note,
+            "revision": revision,
+            "requests": requests,
+            "can_ask": can_ask,
+            "cite": cite,
+            "discussion": thread,
+            "comment_form": comment_form or {},
+            "contact_form": contact_form or {},
+            "contact_sent": request.query_params.get("contact") == "sent",
+            "saved_draft": saved_draft,
+            "files": attachments.list_attachments(session=session, actor=actor, note_id=note.id),
+            "share": sharing.note_card(session, note, work, cited),
+        },
+        alternate=alternate,
+        status_code=status,
+    )
 
 
 NoteForm = Literal["comment_form", "contact_form"]  # the forms of a note's page that come back when refused
 
 
-def note_page_again(request: Request, session: Session, actor: Any, note_id: str, *, form: NoteForm, typed: dict[str, Any],
-                    errors: dict[str, str], status: int) -> Response:
+def note_page_again(
+    request: Request,
+    session: Session,
+    actor: Any,
+    note_id: str,
+    *,
+    form: NoteForm,
+    typed: dict[str, Any],
+    errors: dict[str, str],
+    status: int,
+) -> Response:
     """The note's page once more, after a comment or a message was refused: what was typed in
     `form` ("comment_form" or "contact_form") comes back with what was wrong with it."""
     note = note_service.get_note(session=session, actor=actor, note_id=note_id)
@@ -254,12 +351,25 @@ def note_page_again(request: Request, session: Session, actor: Any, note_id: str
     return note_page(request, session, actor, note, status=status, contact_form=sent)
 
 
-def note_form(request: Request, actor: Any, note_id: str, *, form: NoteForm, typed: dict[str, Any],
-              answers: tuple[type[DomainError], ...]) -> None:
+def note_form(
+    request: Request,
+    actor: Any,
+    note_id: str,
+    *,
+    form: NoteForm,
+    typed: dict[str, Any],
+    answers: tuple[type[DomainError], ...],
+) -> None:
     """A comment or a message refused (by its schema, or by the service with one of `answers`)
     shows the note's page again, with what was typed in `form` and what was wrong with it."""
-    form_page(request, lambda reading, errors, status: note_page_again(
-        request, reading, actor, note_id, form=form, typed=typed, errors=errors, status=status), answers=answers, field="body")
+    form_page(
+        request,
+        lambda reading, errors, status: note_page_again(
+            request, reading, actor, note_id, form=form, typed=typed, errors=errors, status=status
+        ),
+        answers=answers,
+        field="body",
+    )
 
 
 @router.post("/n/{note_id}/edit-requests")
@@ -305,20 +415,31 @@ async def edit(request: Request, note_id: str, session: SessionDep, actor: UserD
     if markers := _markers_left(values):
         raise FormInvalid(markers)
     # Saved meanwhile by someone else: the conflict screen, from the version saved.
-    refused_page(request, lambda reading, exc: _conflict(
-        request, reading, actor, NoteRead.model_validate(exc.extra["current"]), data.base_revision, values), answers=(StaleEdit,))
+    refused_page(
+        request,
+        lambda reading, exc: _conflict(
+            request, reading, actor, NoteRead.model_validate(exc.extra["current"]), data.base_revision, values
+        ),
+        answers=(StaleEdit,),
+    )
     note_service.save_note(session=session, actor=actor, note_id=note_id, data=data)
     return _saved(request, note_id, values)
 
 
-def _conflict(request: Request, session: Session, actor: Any, current: NoteRead, base_revision: int,
-              values: dict[str, Any]) -> Response:
+def _conflict(
+    request: Request, session: Session, actor: Any, current: NoteRead, base_revision: int, values: dict[str, Any]
+) -> Response:
     """The conflict screen: nothing was overwritten; the author's title and text merged with the
     version saved meanwhile are offered in the form, whose next save is made from that version."""
     view = writing.reconcile(
-        session=session, actor=actor, current=current, base_revision=base_revision,
-        title=values.get("title", ""), body=values.get("body", ""),
-        yours_label=i18n.gettext(YOUR_VERSION), theirs_label=i18n.gettext(CURRENT_VERSION) % {"number": current.revision},
+        session=session,
+        actor=actor,
+        current=current,
+        base_revision=base_revision,
+        title=values.get("title", ""),
+        body=values.get("body", ""),
+        yours_label=i18n.gettext(YOUR_VERSION),
+        theirs_label=i18n.gettext(CURRENT_VERSION) % {"number": current.revision},
     )
     values.update(title=view.title, body=view.merged.text, base_revision=current.revision, conflict="1")
     return _editor(request, session, note=current, values=values, errors={}, status=409, conflict=view)
@@ -334,19 +455,31 @@ def delete(note_id: str, session: SessionDep, actor: UserDep) -> Response:
 def history(request: Request, note_id: str, session: SessionDep, actor: ActorDep) -> Response:
     note = note_service.get_note(session=session, actor=actor, note_id=note_id)
     revisions = revision_service.list_revisions(session=session, actor=actor, note_id=note_id)
-    return page(request, "notes/history.html", {"note": note, "revisions": revisions},
-                alternate=f"/api/v1/notes/{note_id}/revisions")
+    return page(
+        request,
+        "notes/history.html",
+        {"note": note, "revisions": revisions},
+        alternate=f"/api/v1/notes/{note_id}/revisions",
+    )
 
 
 @router.get("/n/{note_id}/diff")
 def diff(
-    request: Request, note_id: str, session: SessionDep, actor: ActorDep,
-    from_: Annotated[RevisionNumber, Query(alias="from")], to: Annotated[RevisionNumber, Query()],
+    request: Request,
+    note_id: str,
+    session: SessionDep,
+    actor: ActorDep,
+    from_: Annotated[RevisionNumber, Query(alias="from")],
+    to: Annotated[RevisionNumber, Query()],
 ) -> Response:
     note = note_service.get_note(session=session, actor=actor, note_id=note_id)
     change = revision_service.diff_revisions(session=session, actor=actor, note_id=note_id, from_=from_, to=to)
-    return page(request, "notes/diff.html", {"note": note, "diff": change},
-                alternate=f"/api/v1/notes/{note_id}/diff?from={from_}&to={to}")
+    return page(
+        request,
+        "notes/diff.html",
+        {"note": note, "diff": change},
+        alternate=f"/api/v1/notes/{note_id}/diff?from={from_}&to={to}",
+    )
 
 
 @router.post("/n/{note_id}/revisions/{number}/restore")

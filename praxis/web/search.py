@@ -19,7 +19,9 @@ router = APIRouter()
 
 @router.get("/recherche")
 def search_page(
-    request: Request, session: SessionDep, actor: ActorDep,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
     q: Annotated[str, Query(max_length=500)] = "",
     kind: Kind | Literal[""] = "",
     carnet: Annotated[str, Query(max_length=32)] = "",
@@ -34,7 +36,11 @@ def search_page(
     except ValidationError as exc:
         raise Invalid(exc.errors()[0]["msg"], field=str(exc.errors()[0]["loc"][0])) from None
     asked = bool(q.strip() or kind or carnet or author or year)
-    found = search_service.search(session=session, actor=actor, indexer=request.app.state.search, query=query) if asked else None
+    found = (
+        search_service.search(session=session, actor=actor, indexer=request.app.state.search, query=query)
+        if asked
+        else None
+    )
     chosen = {k: v for k, v in params.items() if v and k != "sort" or (k == "sort" and v != "relevance")}
 
     def link(**change: object) -> str:
@@ -42,5 +48,9 @@ def search_page(
         merged = {**chosen, **change}
         return "/recherche?" + urlencode({k: v for k, v in merged.items() if v not in (None, "")})
 
-    return page(request, "search/results.html", {"found": found, "params": params, "link": link, "asked": asked},
-                alternate="/api/v1/search?" + urlencode({**chosen, "page": p}))
+    return page(
+        request,
+        "search/results.html",
+        {"found": found, "params": params, "link": link, "asked": asked},
+        alternate="/api/v1/search?" + urlencode({**chosen, "page": p}),
+    )

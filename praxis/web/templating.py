@@ -26,7 +26,9 @@ OG_LOCALES = {"fr": "fr_CA", "en": "en_CA"}
 # Inside <script>, "</script>" or "<!--" in a title would end or change the element: JSON-LD
 # writes <, > and & (and the line separators JavaScript refuses) as \u escapes, which JSON reads
 # back as the same characters.
-_JSON_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_JSON_IN_HTML = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
 
 
 def json_ld(value: object) -> Markup:
@@ -36,6 +38,7 @@ def json_ld(value: object) -> Markup:
 
 KIND_LABELS = {"note": N_("Note"), "organisation": N_("Organisation"), "term": N_("Terme")}
 VISIBILITY_LABELS = {"public": N_("public"), "community": N_("communauté"), "restricted": N_("restreint")}
+
 
 def datetime_attr(value: datetime | date) -> str:
     """A <time datetime=""> value HTML accepts: to the second, in UTC (a stored date-time carries
@@ -61,12 +64,21 @@ def make_templates(directory: Path, settings: Settings) -> Jinja2Templates:
     # language (PRAXIS_LANGUAGE), and marked so wherever a page shows it (an English page
     # reads French titles and bodies with French pronunciation).
     env.globals["content_lang"] = settings.language
-    env.globals.update(site_name=settings.site_name, registration_open=settings.registration == "open", LICENCES=LICENCES, KIND_LABELS=KIND_LABELS, VISIBILITY_LABELS=VISIBILITY_LABELS,
-                       field_label=field_label, OG_LOCALES=OG_LOCALES)
+    env.globals.update(
+        site_name=settings.site_name,
+        registration_open=settings.registration == "open",
+        LICENCES=LICENCES,
+        KIND_LABELS=KIND_LABELS,
+        VISIBILITY_LABELS=VISIBILITY_LABELS,
+        field_label=field_label,
+        OG_LOCALES=OG_LOCALES,
+    )
     env.filters["json_ld"] = json_ld
     env.filters["listing"] = lambda value: ", ".join(map(str, value)) if isinstance(value, list) else value
     env.filters["dict_without"] = lambda value, *keys: {k: v for k, v in value.items() if k not in keys}
-    env.filters["date"] = lambda value, with_time=False: format_date(value, tz=settings.timezone, lang=i18n.current(), with_time=with_time)
+    env.filters["date"] = lambda value, with_time=False: format_date(
+        value, tz=settings.timezone, lang=i18n.current(), with_time=with_time
+    )
     env.filters["datetime_attr"] = datetime_attr
     env.filters["in_language"] = in_language
     env.filters["number"] = lambda value: i18n.format_number(value)
@@ -82,8 +94,9 @@ def _language_links(request: Request) -> list[tuple[str, str, str]]:
     """(code, name, this page's address in that language) for the language switcher."""
     others = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
     path = "/" + request.url.path.lstrip("/")  # "//host/x" asked for would otherwise link off-site
-    return [(code, name, f"{path}?{urlencode([*others, ('lang', code)])}")
-            for code, name in i18n.LANGUAGE_NAMES.items()]
+    return [
+        (code, name, f"{path}?{urlencode([*others, ('lang', code)])}") for code, name in i18n.LANGUAGE_NAMES.items()
+    ]
 
 
 def _alternates(request: Request, languages: list[tuple[str, str, str]]) -> list[tuple[str, str]]:

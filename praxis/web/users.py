@@ -22,38 +22,66 @@ router = APIRouter()
 
 @router.get("/u/{username}/")
 def profile(
-    request: Request, username: str, session: SessionDep, actor: ActorDep, p: Annotated[int, Query(ge=1, le=100_000)] = 1
+    request: Request,
+    username: str,
+    session: SessionDep,
+    actor: ActorDep,
+    p: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     person = accounts.get_user(session, username) if len(username) <= 64 else None
     if person is None:
         raise NotFound("No such person.")
     notes = note_service.list_notes(session=session, actor=actor, query=NoteQuery(author=person.username, page=p))
-    return page(request, "users/profile.html", {"person": person, "notes": notes, "can_set_active": policy.can_set_active(actor, person, not person.is_active),
-                                                "can_edit": policy.can_edit_profile(actor, person), "cited_as": accounts.cited_as(person),
-                                                "share": sharing.listing_card(session, f"/u/{quote(person.username)}/")},
-                alternate=f"/api/v1/users/{quote(person.username)}")
+    return page(
+        request,
+        "users/profile.html",
+        {
+            "person": person,
+            "notes": notes,
+            "can_set_active": policy.can_set_active(actor, person, not person.is_active),
+            "can_edit": policy.can_edit_profile(actor, person),
+            "cited_as": accounts.cited_as(person),
+            "share": sharing.listing_card(session, f"/u/{quote(person.username)}/"),
+        },
+        alternate=f"/api/v1/users/{quote(person.username)}",
+    )
 
 
 @router.get("/u/{username}/edit")
 def edit_form(request: Request, username: str, session: SessionDep, actor: UserDep) -> Response:
     person = accounts.load_editable_profile(session, actor, username)
-    values = {"display_name": person.display_name, "family_name": person.family_name or "",
-              "given_name": person.given_name or "", "is_organisation": person.is_organisation}
-    return page(request, "users/edit.html", {"person": person, "values": values, "errors": {},
-                                             "cited_as": accounts.cited_as(person)})
+    values = {
+        "display_name": person.display_name,
+        "family_name": person.family_name or "",
+        "given_name": person.given_name or "",
+        "is_organisation": person.is_organisation,
+    }
+    return page(
+        request,
+        "users/edit.html",
+        {"person": person, "values": values, "errors": {}, "cited_as": accounts.cited_as(person)},
+    )
 
 
 @router.post("/u/{username}/edit")
 async def edit(request: Request, username: str, session: SessionDep, actor: UserDep) -> Response:
     person = accounts.load_editable_profile(session, actor, username)
     form = await request.form()
-    values: dict[str, Any] = {k: v for k in ("display_name", "family_name", "given_name") if isinstance(v := form.get(k), str)}
+    values: dict[str, Any] = {
+        k: v for k in ("display_name", "family_name", "given_name") if isinstance(v := form.get(k), str)
+    }
     values["is_organisation"] = form.get("is_organisation") == "on"
 
     def again(reading: Session, errors: dict[str, str], status: int) -> Response:
-        shown = accounts.load_editable_profile(reading, actor, username)  # the row read above ended with its transaction
-        return page(request, "users/edit.html", {"person": shown, "values": values, "errors": errors,
-                                                 "cited_as": accounts.cited_as(shown)}, status_code=status)
+        shown = accounts.load_editable_profile(
+            reading, actor, username
+        )  # the row read above ended with its transaction
+        return page(
+            request,
+            "users/edit.html",
+            {"person": shown, "values": values, "errors": errors, "cited_as": accounts.cited_as(shown)},
+            status_code=status,
+        )
 
     form_page(request, again, answers=(FormInvalid,))  # the service's refusals have the error page
     data = parse(ProfileUpdate, values)
@@ -62,7 +90,9 @@ async def edit(request: Request, username: str, session: SessionDep, actor: User
 
 
 @router.post("/u/{username}/{action}")
-def set_active(username: str, action: Literal["deactivate", "activate"], session: SessionDep, actor: UserDep) -> Response:
+def set_active(
+    username: str, action: Literal["deactivate", "activate"], session: SessionDep, actor: UserDep
+) -> Response:
     """Admins deactivate an account (its sessions and tokens stop at once) or reactivate it."""
     person = accounts.set_active(session=session, actor=actor, username=username, active=action == "activate")
     return RedirectResponse(f"/u/{quote(person.username)}/", status_code=303)

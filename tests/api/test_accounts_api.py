@@ -12,7 +12,10 @@ from tests.factories import PASSWORD, browser_for, csrf_from, make_user, token_f
 
 
 def test_open_registration_creates_an_account_that_can_sign_in(client):
-    created = client.post("/api/v1/auth/register", json={"username": "nadia", "password": "un-bon-mot-de-passe", "display_name": "Nadia Roy"})
+    created = client.post(
+        "/api/v1/auth/register",
+        json={"username": "nadia", "password": "un-bon-mot-de-passe", "display_name": "Nadia Roy"},
+    )
     assert created.status_code == 201 and created.json()["display_name"] == "Nadia Roy"
     assert token_for(client, "nadia", "un-bon-mot-de-passe")
     taken = client.post("/api/v1/auth/register", json={"username": "nadia", "password": "un-autre-mot-de-passe"})
@@ -29,7 +32,9 @@ def test_closed_registration_leaves_account_creation_to_admins(settings, session
         assert refused.status_code == 403
         assert client.get("/register").status_code == 403
         admin = token_for(client, "adam")
-        created = client.post("/api/v1/auth/register", json={"username": "nadia", "password": "un-bon-mot-de-passe"}, headers=admin)
+        created = client.post(
+            "/api/v1/auth/register", json={"username": "nadia", "password": "un-bon-mot-de-passe"}, headers=admin
+        )
         assert created.status_code == 201
     app.state.engine.dispose()
 
@@ -39,9 +44,13 @@ def test_password_change_needs_the_current_password_and_signs_out_other_sessions
     other_browser = browser_for(app, session, alice)
     other_token = token_for(client, "alice")
     headers = token_for(client, "alice")
-    wrong = client.post("/api/v1/me/password", json={"current_password": "faux", "new_password": "nouveau-secret"}, headers=headers)
+    wrong = client.post(
+        "/api/v1/me/password", json={"current_password": "faux", "new_password": "nouveau-secret"}, headers=headers
+    )
     assert wrong.status_code == 422 and wrong.json()["detail"][0]["loc"][-1] == "current_password"
-    ok = client.post("/api/v1/me/password", json={"current_password": PASSWORD, "new_password": "nouveau-secret"}, headers=headers)
+    ok = client.post(
+        "/api/v1/me/password", json={"current_password": PASSWORD, "new_password": "nouveau-secret"}, headers=headers
+    )
     assert ok.status_code == 204
     assert other_browser.get("/api/v1/me").status_code == 401
     assert client.get("/api/v1/me", headers=other_token).status_code == 401
@@ -82,9 +91,15 @@ def test_guessing_the_current_password_counts_towards_the_limit(client, session)
     make_user(session, "alice")
     headers = token_for(client, "alice")
     for _ in range(5):
-        wrong = client.post("/api/v1/me/password", json={"current_password": "devine", "new_password": "nouveau-secret"}, headers=headers)
+        wrong = client.post(
+            "/api/v1/me/password",
+            json={"current_password": "devine", "new_password": "nouveau-secret"},
+            headers=headers,
+        )
         assert wrong.status_code == 422
-    limited = client.post("/api/v1/me/password", json={"current_password": PASSWORD, "new_password": "nouveau-secret"}, headers=headers)
+    limited = client.post(
+        "/api/v1/me/password", json={"current_password": PASSWORD, "new_password": "nouveau-secret"}, headers=headers
+    )
     assert limited.status_code == 429
 
 
@@ -132,7 +147,9 @@ def test_passwords_and_tokens_never_reach_the_logs(client, session, caplog):
     client.post("/api/v1/auth/token", json={"username": "alice", "password": "secret-faux-99"})
     headers = token_for(client, "alice")
     token = headers["Authorization"].split()[1]
-    client.post("/api/v1/me/password", json={"current_password": PASSWORD, "new_password": "secret-nouveau-77"}, headers=headers)
+    client.post(
+        "/api/v1/me/password", json={"current_password": PASSWORD, "new_password": "secret-nouveau-77"}, headers=headers
+    )
     client.get("/api/v1/me", headers={"Authorization": "Bearer secret-jeton-invalide"})
     logged = caplog.text + "".join(str(r.args) for r in caplog.records)
     for secret in ("secret-nadia-42", "secret-faux-99", PASSWORD, "secret-nouveau-77", token, "secret-jeton-invalide"):
@@ -152,8 +169,9 @@ def _token(client: TestClient, password: str) -> int:
 
 def _form(client: TestClient, password: str) -> int:
     token = csrf_from(client.get("/login").text)
-    return client.post("/login", data={"username": "alice", "password": password, "csrf_token": token},
-                       follow_redirects=False).status_code
+    return client.post(
+        "/login", data={"username": "alice", "password": password, "csrf_token": token}, follow_redirects=False
+    ).status_code
 
 
 def _later(session, seconds: int) -> None:  # type: ignore[no-untyped-def]

@@ -69,7 +69,9 @@ def test_tokens_expire_after_a_year_and_an_expired_one_is_refused(client, sessio
 def test_tokens_are_listed_with_their_last_use_and_revoked_one_by_one(client, session):
     make_user(session, "alice")
     make_user(session, "bob")
-    first = client.post("/api/v1/auth/token", json={"username": "alice", "password": PASSWORD, "name": "sauvegarde"}).json()
+    first = client.post(
+        "/api/v1/auth/token", json={"username": "alice", "password": PASSWORD, "name": "sauvegarde"}
+    ).json()
     headers = token_for(client, "alice")
     listed = client.get("/api/v1/me/tokens", headers=headers).json()
     assert listed["total"] == 2
@@ -80,10 +82,14 @@ def test_tokens_are_listed_with_their_last_use_and_revoked_one_by_one(client, se
     # Used: stamped once, not at each request.
     used = {"Authorization": f"Bearer {first['access_token']}"}
     client.get("/api/v1/me", headers=used)
-    stamped = {t["name"]: t for t in client.get("/api/v1/me/tokens", headers=headers).json()["items"]}["sauvegarde"]["last_used_at"]
+    stamped = {t["name"]: t for t in client.get("/api/v1/me/tokens", headers=headers).json()["items"]}["sauvegarde"][
+        "last_used_at"
+    ]
     assert stamped is not None
     client.get("/api/v1/me", headers=used)
-    assert {t["name"]: t for t in client.get("/api/v1/me/tokens", headers=headers).json()["items"]}["sauvegarde"]["last_used_at"] == stamped
+    assert {t["name"]: t for t in client.get("/api/v1/me/tokens", headers=headers).json()["items"]}["sauvegarde"][
+        "last_used_at"
+    ] == stamped
     # Revoked one by one; nobody else's.
     other = token_for(client, "bob")
     assert client.delete(f"/api/v1/me/tokens/{mine['sauvegarde']['id']}", headers=other).status_code == 404

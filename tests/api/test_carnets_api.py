@@ -92,8 +92,11 @@ def axis_id(carnet: dict, name: str) -> int:
 def carnet(client, people) -> dict:
     """A public carnet managed by alice, with bob as contributor and two category lists."""
     created = new_carnet(client, people["alice"], description="Des **initiatives** locales.", axes=[THEMES, STATUS])
-    added = client.post(f"{API}/carnets/{created['id']}/members", json={"username": "bob", "role": "contributor"},
-                        headers=people["alice"])
+    added = client.post(
+        f"{API}/carnets/{created['id']}/members",
+        json={"username": "bob", "role": "contributor"},
+        headers=people["alice"],
+    )
     assert added.status_code == 201, added.text
     return added.json()
 
@@ -123,7 +126,9 @@ def test_only_managers_and_admins_change_the_carnet(client, people, carnet):
     assert client.patch(url, json={"title": "Par Mona"}, headers=people["mona"]).status_code == 403
     assert client.patch(url, json={"title": "Par personne"}).status_code == 401
     assert read(client, carnet["id"], people["anon"])["title"] == "Économie sociale"
-    changed = client.patch(url, json={"title": "Économie solidaire", "guide": "Une note par initiative."}, headers=people["alice"])
+    changed = client.patch(
+        url, json={"title": "Économie solidaire", "guide": "Une note par initiative."}, headers=people["alice"]
+    )
     assert changed.status_code == 200 and changed.json()["title"] == "Économie solidaire"
     assert changed.json()["guide"] == "Une note par initiative."
     by_admin = client.patch(url, json={"description": "Revu par l'administration."}, headers=people["admin"])
@@ -157,10 +162,14 @@ def test_a_carnet_keeps_at_least_one_manager(client, people, carnet):
     assert left_alone.status_code == 422
     demoted = client.post(url, json={"username": "alice", "role": "contributor"}, headers=people["alice"])
     assert demoted.status_code == 422
-    assert ("alice", "manager") in {(m["username"], m["role"]) for m in read(client, carnet["id"], people["alice"])["members"]}
+    assert ("alice", "manager") in {
+        (m["username"], m["role"]) for m in read(client, carnet["id"], people["alice"])["members"]
+    }
     assert client.post(url, json={"username": "bob", "role": "manager"}, headers=people["alice"]).status_code == 201
     assert client.delete(f"{url}/alice", headers=people["alice"]).status_code == 204
-    assert {(m["username"], m["role"]) for m in read(client, carnet["id"], people["bob"])["members"]} == {("bob", "manager")}
+    assert {(m["username"], m["role"]) for m in read(client, carnet["id"], people["bob"])["members"]} == {
+        ("bob", "manager")
+    }
     assert client.delete(f"{url}/bob", headers=people["bob"]).status_code == 422
 
 
@@ -182,14 +191,23 @@ def test_only_managers_and_admins_edit_the_category_lists(client, people, carnet
             assert response.status_code == status, (method, path, who, response.text)
     assert read(client, cid, people["alice"])["axes"] == carnet["axes"]
 
-    added = client.post(f"{API}/carnets/{cid}/axes", json={"name": "Territoire", "categories": ["Ville"]}, headers=people["alice"])
+    added = client.post(
+        f"{API}/carnets/{cid}/axes", json={"name": "Territoire", "categories": ["Ville"]}, headers=people["alice"]
+    )
     assert added.status_code == 201 and [a["name"] for a in added.json()["axes"]] == ["Thème", "Statut", "Territoire"]
     territory = axis_id(added.json(), "Territoire")
     renamed = client.patch(f"{API}/carnets/{cid}/axes/{territory}", json={"name": "Lieu"}, headers=people["admin"])
     assert renamed.status_code == 200 and "Lieu" in [a["name"] for a in renamed.json()["axes"]]
-    category = client.post(f"{API}/carnets/{cid}/axes/{theme}/categories", json={"name": "Fiscalité"}, headers=people["admin"])
+    category = client.post(
+        f"{API}/carnets/{cid}/axes/{theme}/categories", json={"name": "Fiscalité"}, headers=people["admin"]
+    )
     assert category.status_code == 201 and "Fiscalité" in counts(category.json())
-    assert client.patch(f"{API}/carnets/{cid}/categories/fiscalite", json={"name": "Impôts"}, headers=people["alice"]).status_code == 200
+    assert (
+        client.patch(
+            f"{API}/carnets/{cid}/categories/fiscalite", json={"name": "Impôts"}, headers=people["alice"]
+        ).status_code
+        == 200
+    )
     assert client.delete(f"{API}/carnets/{cid}/categories/Impôts", headers=people["alice"]).status_code == 204
     assert client.delete(f"{API}/carnets/{cid}/axes/{territory}", headers=people["alice"]).status_code == 204
     after = read(client, cid, people["anon"])
@@ -210,8 +228,18 @@ def test_contributors_integrate_and_file_notes_but_only_managers_order_and_pin(c
     other = new_note(client, people["alice"], "Tiers-lieu")
     assert client.post(f"{API}/carnets/{cid}/notes", json={"note_id": other}, headers=people["mona"]).status_code == 403
     assert client.post(f"{API}/carnets/{cid}/notes", json={"note_id": other}).status_code == 401
-    assert client.post(f"{API}/carnets/{cid}/notes", json={"note_id": other, "pinned": True}, headers=people["bob"]).status_code == 403
-    assert client.post(f"{API}/carnets/{cid}/notes", json={"note_id": other, "position": 0}, headers=people["bob"]).status_code == 403
+    assert (
+        client.post(
+            f"{API}/carnets/{cid}/notes", json={"note_id": other, "pinned": True}, headers=people["bob"]
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            f"{API}/carnets/{cid}/notes", json={"note_id": other, "position": 0}, headers=people["bob"]
+        ).status_code
+        == 403
+    )
     assert titles(client, cid, people["alice"]) == ["Monnaie locale"]
     assert client.post(f"{API}/carnets/{cid}/notes", json={"note_id": mine}, headers=people["alice"]).status_code == 409
 
@@ -279,7 +307,9 @@ def test_a_restricted_carnet_is_404_to_a_stranger_whatever_they_try(client, peop
         assert client.post(f"{API}/carnets/{cid}/members", json={"username": "mona"}, headers=heads).status_code == 404
         assert client.post(f"{API}/carnets/{cid}/notes", json={"note_id": note_id}, headers=heads).status_code == 404
         assert client.post(f"{API}/carnets/{cid}/axes", json={"name": "Lieu"}, headers=heads).status_code == 404
-        assert client.patch(f"{API}/carnets/{cid}/categories/Budget", json={"name": "X"}, headers=heads).status_code == 404
+        assert (
+            client.patch(f"{API}/carnets/{cid}/categories/Budget", json={"name": "X"}, headers=heads).status_code == 404
+        )
     assert read(client, cid, people["alice"])["title"] == "Dossier confidentiel"
     assert read(client, cid, people["admin"])["title"] == "Dossier confidentiel"
 
@@ -314,7 +344,12 @@ def test_a_community_carnet_is_seen_by_the_communitys_members(client, people):
     community = client.post(f"{API}/communities", json={"name": "Cercle ESS"}, headers=people["alice"])
     assert community.status_code == 201
     community_id = community.json()["id"]
-    assert client.post(f"{API}/communities/{community_id}/members", json={"username": "bob"}, headers=people["alice"]).status_code == 201
+    assert (
+        client.post(
+            f"{API}/communities/{community_id}/members", json={"username": "bob"}, headers=people["alice"]
+        ).status_code
+        == 201
+    )
     shared = new_carnet(client, people["alice"], "Carnet du cercle", visibility="community", community=community_id)
     assert shared["community"]["id"] == community_id
     note_id = new_note(client, people["alice"], "Compte rendu")
@@ -333,12 +368,23 @@ def test_a_community_carnet_is_seen_by_the_communitys_members(client, people):
     client.post(f"{API}/communities/{community_id}/members", json={"username": "mona"}, headers=people["alice"])
     assert read(client, shared["id"], people["mona"])["entries"]["total"] == 1
     own = new_note(client, people["mona"], "Note de Mona")
-    assert client.post(f"{API}/carnets/{shared['id']}/notes", json={"note_id": own}, headers=people["mona"]).status_code == 403
+    assert (
+        client.post(f"{API}/carnets/{shared['id']}/notes", json={"note_id": own}, headers=people["mona"]).status_code
+        == 403
+    )
     # A community carnet needs a community, one its creator belongs to.
-    assert client.post(f"{API}/carnets", json={"title": "Sans cercle", "visibility": "community"}, headers=people["bob"]).status_code == 422
+    assert (
+        client.post(
+            f"{API}/carnets", json={"title": "Sans cercle", "visibility": "community"}, headers=people["bob"]
+        ).status_code
+        == 422
+    )
     client.delete(f"{API}/communities/{community_id}/members/mona", headers=people["mona"])
-    intruder = client.post(f"{API}/carnets", json={"title": "Intrus", "visibility": "community", "community": community_id},
-                           headers=people["mona"])
+    intruder = client.post(
+        f"{API}/carnets",
+        json={"title": "Intrus", "visibility": "community", "community": community_id},
+        headers=people["mona"],
+    )
     assert intruder.status_code == 422 and error_field(intruder) == [["body", "community"]]
     assert client.get(f"{API}/carnets/{shared['id']}", headers=people["mona"]).status_code == 404
 
@@ -351,7 +397,10 @@ def test_creating_a_carnet_with_bad_category_lists_is_422_and_creates_nothing(cl
         "four lists": [{"name": f"Liste {i}", "categories": []} for i in range(4)],
         "eleven categories": [{"name": "Thème", "categories": [f"Catégorie {i}" for i in range(11)]}],
         "same name, case and accents aside": [{"name": "Thème", "categories": ["Récit", "recit"]}],
-        "same name in two lists": [{"name": "Thème", "categories": ["Récit"]}, {"name": "Forme", "categories": ["RÉCIT"]}],
+        "same name in two lists": [
+            {"name": "Thème", "categories": ["Récit"]},
+            {"name": "Forme", "categories": ["RÉCIT"]},
+        ],
         "an empty name": [{"name": "Thème", "categories": [" "]}],
     }
     for case, axes in bad_lists.items():
@@ -368,18 +417,27 @@ def test_creating_a_carnet_with_bad_category_lists_is_422_and_creates_nothing(cl
 def test_integrating_takes_only_the_carnets_categories_one_per_list(client, people, carnet):
     cid = carnet["id"]
     note_id = new_note(client, people["bob"], "Régie de quartier")
-    unknown = client.post(f"{API}/carnets/{cid}/notes", json={"note_id": note_id, "categories": ["Inconnue"]}, headers=people["bob"])
+    unknown = client.post(
+        f"{API}/carnets/{cid}/notes", json={"note_id": note_id, "categories": ["Inconnue"]}, headers=people["bob"]
+    )
     assert unknown.status_code == 422 and error_field(unknown) == [["body", "categories"]]
-    same_list = client.post(f"{API}/carnets/{cid}/notes", json={"note_id": note_id, "categories": ["Budget", "Subvention"]},
-                            headers=people["bob"])
+    same_list = client.post(
+        f"{API}/carnets/{cid}/notes",
+        json={"note_id": note_id, "categories": ["Budget", "Subvention"]},
+        headers=people["bob"],
+    )
     assert same_list.status_code == 422 and error_field(same_list) == [["body", "categories"]]
     assert read(client, cid, people["alice"])["entries"]["total"] == 0
     # Names are matched ignoring case and accents, and read back as the carnet spells them.
     fine = integrate(client, cid, people["bob"], note_id, categories=["budget", "a LIRE"])
     assert fine["categories"] == ["Budget", "À lire"]
-    refile = client.patch(f"{API}/carnets/{cid}/notes/{note_id}", json={"categories": ["Budget", "Fiscalité"]}, headers=people["bob"])
+    refile = client.patch(
+        f"{API}/carnets/{cid}/notes/{note_id}", json={"categories": ["Budget", "Fiscalité"]}, headers=people["bob"]
+    )
     assert refile.status_code == 422 and error_field(refile) == [["body", "categories"]]
-    both = client.patch(f"{API}/carnets/{cid}/notes/{note_id}", json={"categories": ["Lu", "À lire"]}, headers=people["bob"])
+    both = client.patch(
+        f"{API}/carnets/{cid}/notes/{note_id}", json={"categories": ["Lu", "À lire"]}, headers=people["bob"]
+    )
     assert both.status_code == 422
     assert filed(client, cid, people["anon"]) == {"Régie de quartier": ["Budget", "À lire"]}
 
@@ -387,17 +445,32 @@ def test_integrating_takes_only_the_carnets_categories_one_per_list(client, peop
 def test_creating_a_note_in_a_carnet_with_a_bad_category_creates_no_note(client, people, carnet):
     cid = carnet["id"]
     before = client.get(f"{API}/notes", headers=people["admin"]).json()["total"]
-    bad = client.post(f"{API}/notes", json={"title": "Fantôme", "carnet": cid, "categories": ["Inconnue"]}, headers=people["bob"])
+    bad = client.post(
+        f"{API}/notes", json={"title": "Fantôme", "carnet": cid, "categories": ["Inconnue"]}, headers=people["bob"]
+    )
     assert bad.status_code == 422 and error_field(bad) == [["body", "categories"]]
-    two = client.post(f"{API}/notes", json={"title": "Fantôme", "carnet": cid, "categories": ["Budget", "Récit"]}, headers=people["bob"])
+    two = client.post(
+        f"{API}/notes",
+        json={"title": "Fantôme", "carnet": cid, "categories": ["Budget", "Récit"]},
+        headers=people["bob"],
+    )
     assert two.status_code == 422
     loose = client.post(f"{API}/notes", json={"title": "Fantôme", "categories": ["Budget"]}, headers=people["bob"])
     assert loose.status_code == 422
-    assert client.post(f"{API}/notes", json={"title": "Fantôme", "carnet": cid}, headers=people["mona"]).status_code == 403
-    assert client.post(f"{API}/notes", json={"title": "Fantôme", "carnet": "inconnu"}, headers=people["bob"]).status_code == 422
+    assert (
+        client.post(f"{API}/notes", json={"title": "Fantôme", "carnet": cid}, headers=people["mona"]).status_code == 403
+    )
+    assert (
+        client.post(f"{API}/notes", json={"title": "Fantôme", "carnet": "inconnu"}, headers=people["bob"]).status_code
+        == 422
+    )
     assert client.get(f"{API}/notes", headers=people["admin"]).json()["total"] == before
     assert client.get(f"{API}/notes", params={"q": "Fantôme"}, headers=people["admin"]).json()["total"] == 0
-    made = client.post(f"{API}/notes", json={"title": "Bien rangée", "carnet": cid, "categories": ["subvention", "Lu"]}, headers=people["bob"])
+    made = client.post(
+        f"{API}/notes",
+        json={"title": "Bien rangée", "carnet": cid, "categories": ["subvention", "Lu"]},
+        headers=people["bob"],
+    )
     assert made.status_code == 201
     assert {ref["id"]: ref["categories"] for ref in made.json()["carnets"]} == {cid: ["Subvention", "Lu"]}
     assert filed(client, cid, people["anon"]) == {"Bien rangée": ["Subvention", "Lu"]}
@@ -405,13 +478,22 @@ def test_creating_a_note_in_a_carnet_with_a_bad_category_creates_no_note(client,
 
 def test_each_carnet_files_a_note_under_its_own_categories(client, people, carnet):
     first = carnet["id"]
-    second = new_carnet(client, people["alice"], "Financements", axes=[{"name": "Source", "categories": ["Subvention", "Mécénat"]}])["id"]
+    second = new_carnet(
+        client, people["alice"], "Financements", axes=[{"name": "Source", "categories": ["Subvention", "Mécénat"]}]
+    )["id"]
     note_id = new_note(client, people["alice"], "Fonds régional")
-    wrong = client.post(f"{API}/carnets/{second}/notes", json={"note_id": note_id, "categories": ["Budget"]}, headers=people["alice"])
+    wrong = client.post(
+        f"{API}/carnets/{second}/notes", json={"note_id": note_id, "categories": ["Budget"]}, headers=people["alice"]
+    )
     assert wrong.status_code == 422 and error_field(wrong) == [["body", "categories"]]
     integrate(client, first, people["alice"], note_id, categories=["Budget"])
     integrate(client, second, people["alice"], note_id, categories=["Subvention"])
-    assert client.patch(f"{API}/carnets/{second}/notes/{note_id}", json={"categories": ["Récit"]}, headers=people["alice"]).status_code == 422
+    assert (
+        client.patch(
+            f"{API}/carnets/{second}/notes/{note_id}", json={"categories": ["Récit"]}, headers=people["alice"]
+        ).status_code
+        == 422
+    )
     assert note_carnets(client, note_id, people["anon"]) == {first: ["Budget"], second: ["Subvention"]}
     refs = client.get(f"{API}/notes/{note_id}").json()["carnets"]
     assert {r["title"]: r["category"] for r in refs} == {"Économie sociale": "Budget", "Financements": "Subvention"}
@@ -425,7 +507,11 @@ def test_each_carnet_files_a_note_under_its_own_categories(client, people, carne
 def filed_notes(client, people, carnet) -> dict[str, str]:
     """Three notes in the carnet: two under Budget (one also Lu), one under Subvention."""
     ids = {}
-    for title, cats in (("Budget participatif", ["Budget", "Lu"]), ("Budget de la mairie", ["Budget"]), ("Aide à l'emploi", ["Subvention"])):
+    for title, cats in (
+        ("Budget participatif", ["Budget", "Lu"]),
+        ("Budget de la mairie", ["Budget"]),
+        ("Aide à l'emploi", ["Subvention"]),
+    ):
         ids[title] = new_note(client, people["alice"], title)
         integrate(client, carnet["id"], people["alice"], ids[title], categories=cats)
     return ids
@@ -437,16 +523,32 @@ def test_renaming_a_category_renames_it_on_every_note(client, people, carnet, fi
     assert renamed.status_code == 200
     assert counts(renamed.json()) == {"Finances": 2, "Subvention": 1, "Récit": 0, "À lire": 0, "Lu": 1}
     assert filed(client, cid, people["anon"]) == {
-        "Budget participatif": ["Finances", "Lu"], "Budget de la mairie": ["Finances"], "Aide à l'emploi": ["Subvention"],
+        "Budget participatif": ["Finances", "Lu"],
+        "Budget de la mairie": ["Finances"],
+        "Aide à l'emploi": ["Subvention"],
     }
     assert note_carnets(client, filed_notes["Budget de la mairie"], people["anon"]) == {cid: ["Finances"]}
     assert titles(client, cid, people["anon"], category="finances") == ["Budget participatif", "Budget de la mairie"]
-    clash = client.patch(f"{API}/carnets/{cid}/categories/Finances", json={"name": "subvention"}, headers=people["alice"])
+    clash = client.patch(
+        f"{API}/carnets/{cid}/categories/Finances", json={"name": "subvention"}, headers=people["alice"]
+    )
     assert clash.status_code == 422
-    assert client.patch(f"{API}/carnets/{cid}/categories/Finances", json={"name": "Lû"}, headers=people["alice"]).status_code == 422
-    assert client.patch(f"{API}/carnets/{cid}/categories/Inconnue", json={"name": "X"}, headers=people["alice"]).status_code == 404
+    assert (
+        client.patch(
+            f"{API}/carnets/{cid}/categories/Finances", json={"name": "Lû"}, headers=people["alice"]
+        ).status_code
+        == 422
+    )
+    assert (
+        client.patch(
+            f"{API}/carnets/{cid}/categories/Inconnue", json={"name": "X"}, headers=people["alice"]
+        ).status_code
+        == 404
+    )
     # A new spelling of the same name is no clash.
-    respelled = client.patch(f"{API}/carnets/{cid}/categories/finances", json={"name": "FINANCES"}, headers=people["alice"])
+    respelled = client.patch(
+        f"{API}/carnets/{cid}/categories/finances", json={"name": "FINANCES"}, headers=people["alice"]
+    )
     assert respelled.status_code == 200 and "FINANCES" in counts(respelled.json())
     client.patch(f"{API}/carnets/{cid}/categories/finances", json={"name": "Finances"}, headers=people["alice"])
     assert filed(client, cid, people["anon"])["Budget de la mairie"] == ["Finances"]
@@ -465,18 +567,24 @@ def test_deleting_a_category_with_notes_needs_a_choice(client, people, carnet, f
     status = axis_id(carnet, "Statut")
     assert client.delete(f"{API}/carnets/{cid}/axes/{status}", headers=people["alice"]).status_code == 204
     assert filed(client, cid, people["anon"]) == {
-        "Budget participatif": ["Budget"], "Budget de la mairie": ["Budget"], "Aide à l'emploi": ["Subvention"],
+        "Budget participatif": ["Budget"],
+        "Budget de la mairie": ["Budget"],
+        "Aide à l'emploi": ["Subvention"],
     }
     assert note_carnets(client, filed_notes["Budget participatif"], people["anon"]) == {cid: ["Budget"]}
 
 
 def test_deleting_a_category_can_leave_its_notes_uncategorised(client, people, carnet, filed_notes):
     cid = carnet["id"]
-    response = client.delete(f"{API}/carnets/{cid}/categories/Budget", params={"notes": "uncategorise"}, headers=people["alice"])
+    response = client.delete(
+        f"{API}/carnets/{cid}/categories/Budget", params={"notes": "uncategorise"}, headers=people["alice"]
+    )
     assert response.status_code == 204
     assert "Budget" not in counts(read(client, cid, people["anon"]))
     assert filed(client, cid, people["anon"]) == {
-        "Budget participatif": ["Lu"], "Budget de la mairie": [], "Aide à l'emploi": ["Subvention"],
+        "Budget participatif": ["Lu"],
+        "Budget de la mairie": [],
+        "Aide à l'emploi": ["Subvention"],
     }
 
 
@@ -492,14 +600,18 @@ def test_deleting_a_category_can_move_its_notes_within_the_same_list(client, peo
     moved = client.delete(url, params={"notes": "move", "to": "subvention"}, headers=people["alice"])
     assert moved.status_code == 204
     assert filed(client, cid, people["anon"]) == {
-        "Budget participatif": ["Subvention", "Lu"], "Budget de la mairie": ["Subvention"], "Aide à l'emploi": ["Subvention"],
+        "Budget participatif": ["Subvention", "Lu"],
+        "Budget de la mairie": ["Subvention"],
+        "Aide à l'emploi": ["Subvention"],
     }
     assert counts(read(client, cid, people["anon"]))["Subvention"] == 3
 
 
 def test_deleting_a_category_can_remove_its_notes_from_the_carnet(client, people, carnet, filed_notes):
     cid = carnet["id"]
-    response = client.delete(f"{API}/carnets/{cid}/categories/Budget", params={"notes": "remove"}, headers=people["alice"])
+    response = client.delete(
+        f"{API}/carnets/{cid}/categories/Budget", params={"notes": "remove"}, headers=people["alice"]
+    )
     assert response.status_code == 204
     after = read(client, cid, people["anon"])
     assert [i["note"]["title"] for i in after["entries"]["items"]] == ["Aide à l'emploi"]
@@ -551,11 +663,18 @@ def test_sorts_and_pins(client, people, carnet):
     assert titles(client, cid, people["anon"], sort="title") == ["Ateliers", "Budget", "Crèche", "Écoles"]
     assert titles(client, cid, people["anon"], sort="added") == ["Budget", "Crèche", "Écoles", "Ateliers"]
     assert titles(client, cid, people["anon"], sort="updated") == ["Crèche", "Ateliers", "Budget", "Écoles"]
-    edited = client.patch(f"{API}/notes/{ids['Budget']}", json={"base_revision": 1, "body": "Révisé."}, headers=people["alice"])
+    edited = client.patch(
+        f"{API}/notes/{ids['Budget']}", json={"base_revision": 1, "body": "Révisé."}, headers=people["alice"]
+    )
     assert edited.status_code == 200
     assert titles(client, cid, people["anon"], sort="updated") == ["Budget", "Crèche", "Ateliers", "Écoles"]
 
-    assert client.patch(f"{API}/carnets/{cid}/notes/{ids['Crèche']}", json={"pinned": True}, headers=people["alice"]).status_code == 200
+    assert (
+        client.patch(
+            f"{API}/carnets/{cid}/notes/{ids['Crèche']}", json={"pinned": True}, headers=people["alice"]
+        ).status_code
+        == 200
+    )
     assert titles(client, cid, people["anon"]) == ["Crèche", "Ateliers", "Écoles", "Budget"]
     assert titles(client, cid, people["anon"], sort="title") == ["Crèche", "Ateliers", "Budget", "Écoles"]
     assert titles(client, cid, people["anon"], sort="added") == ["Crèche", "Budget", "Écoles", "Ateliers"]
@@ -566,7 +685,9 @@ def test_sorts_and_pins(client, people, carnet):
     assert titles(client, cid, people["anon"], sort="added")[:2] == ["Annonce", "Crèche"]
 
     # The carnet's own order is used when the reader asks for none.
-    assert client.patch(f"{API}/carnets/{cid}", json={"sort": "title"}, headers=people["alice"]).json()["sort"] == "title"
+    assert (
+        client.patch(f"{API}/carnets/{cid}", json={"sort": "title"}, headers=people["alice"]).json()["sort"] == "title"
+    )
     assert titles(client, cid, people["anon"]) == ["Annonce", "Crèche", "Ateliers", "Budget", "Écoles"]
     assert titles(client, cid, people["anon"], sort="manual") == ["Crèche", "Annonce", "Ateliers", "Écoles", "Budget"]
     assert client.patch(f"{API}/carnets/{cid}", json={"sort": "hasard"}, headers=people["alice"]).status_code == 422
@@ -582,7 +703,12 @@ def shelf(client, people, carnet) -> dict[str, str]:
     rows = [
         ("Économie sociale", people["alice"], {}, ["Budget", "À lire"]),
         ("Budget participatif", people["bob"], {}, ["Budget", "Lu"]),
-        ("Fonds de soutien", people["alice"], {"kind": "organisation", "website": "https://fonds.example.org"}, ["Subvention", "Lu"]),
+        (
+            "Fonds de soutien",
+            people["alice"],
+            {"kind": "organisation", "website": "https://fonds.example.org"},
+            ["Subvention", "Lu"],
+        ),
         ("Récit d'un chantier", people["bob"], {}, ["Récit"]),
         ("Mutualisation", people["alice"], {"kind": "term", "definition": "Mise en commun."}, []),
     ]
@@ -632,17 +758,39 @@ def test_each_category_count_ignores_its_own_list_and_applies_the_others(client,
     assert counts(read(client, cid, people["anon"])) == {"Budget": 2, "Subvention": 1, "Récit": 1, "À lire": 1, "Lu": 2}
     # Choosing Budget: the other themes keep their counts; the statuses count among Budget notes.
     assert counts(read(client, cid, people["anon"], category="Budget")) == {
-        "Budget": 2, "Subvention": 1, "Récit": 1, "À lire": 1, "Lu": 1,
+        "Budget": 2,
+        "Subvention": 1,
+        "Récit": 1,
+        "À lire": 1,
+        "Lu": 1,
     }
     assert counts(read(client, cid, people["anon"], category="Lu")) == {
-        "Budget": 1, "Subvention": 1, "Récit": 0, "À lire": 1, "Lu": 2,
+        "Budget": 1,
+        "Subvention": 1,
+        "Récit": 0,
+        "À lire": 1,
+        "Lu": 2,
     }
     assert counts(read(client, cid, people["anon"], category=["Budget", "Lu"])) == {
-        "Budget": 1, "Subvention": 1, "Récit": 0, "À lire": 1, "Lu": 1,
+        "Budget": 1,
+        "Subvention": 1,
+        "Récit": 0,
+        "À lire": 1,
+        "Lu": 1,
     }
-    assert counts(read(client, cid, people["anon"], author="bob")) == {"Budget": 1, "Subvention": 0, "Récit": 1, "À lire": 0, "Lu": 1}
+    assert counts(read(client, cid, people["anon"], author="bob")) == {
+        "Budget": 1,
+        "Subvention": 0,
+        "Récit": 1,
+        "À lire": 0,
+        "Lu": 1,
+    }
     assert counts(read(client, cid, people["anon"], kind="organisation")) == {
-        "Budget": 0, "Subvention": 1, "Récit": 0, "À lire": 0, "Lu": 1,
+        "Budget": 0,
+        "Subvention": 1,
+        "Récit": 0,
+        "À lire": 0,
+        "Lu": 1,
     }
 
 
@@ -664,7 +812,10 @@ def test_a_restricted_note_in_a_public_carnet_shows_only_to_its_readers(client, 
     assert counts(mine)["Budget"] == 3 and counts(mine)["Lu"] == 3
     assert read(client, cid, people["admin"])["note_count"] == 6
     # Nobody but its readers can act on it through the carnet either.
-    assert client.patch(f"{API}/carnets/{cid}/notes/{hidden}", json={"categories": []}, headers=people["bob"]).status_code == 404
+    assert (
+        client.patch(f"{API}/carnets/{cid}/notes/{hidden}", json={"categories": []}, headers=people["bob"]).status_code
+        == 404
+    )
     assert client.post(f"{API}/carnets/{cid}/notes", json={"note_id": hidden}, headers=people["bob"]).status_code == 422
 
 
@@ -705,14 +856,20 @@ def test_a_base_gathers_carnets_and_counts_each_note_once(client, people, carnet
     assert [m["username"] for m in base["managers"]] == ["alice"] and base["can_manage"] is True
     assert add_to_base(client, base["id"], people["alice"], first).status_code == 201
     added = add_to_base(client, base["id"], people["alice"], second, position=0)
-    assert added.status_code == 201 and [c["title"] for c in added.json()["carnets"]] == ["Financements", "Économie sociale"]
+    assert added.status_code == 201 and [c["title"] for c in added.json()["carnets"]] == [
+        "Financements",
+        "Économie sociale",
+    ]
     assert add_to_base(client, base["id"], people["alice"], first).status_code == 409
 
     carnets_seen, notes_seen, total = base_titles(client, base["id"], people["anon"])
     assert carnets_seen == ["Financements", "Économie sociale"]
     assert notes_seen == ["Atelier cuisine", "Fonds régional", "Mécénat de proximité"] and total == 3
     assert outside not in notes_seen
-    assert base_titles(client, base["id"], people["anon"], carnet=first)[1:] == (["Atelier cuisine", "Fonds régional"], 2)
+    assert base_titles(client, base["id"], people["anon"], carnet=first)[1:] == (
+        ["Atelier cuisine", "Fonds régional"],
+        2,
+    )
     assert base_titles(client, base["id"], people["anon"], kind="organisation")[1:] == (["Fonds régional"], 1)
     assert base_titles(client, base["id"], people["anon"], q="MECENAT")[1:] == (["Mécénat de proximité"], 1)
     assert base_titles(client, base["id"], people["anon"], author="bob")[1:] == (["Atelier cuisine"], 1)
@@ -724,7 +881,10 @@ def test_a_base_gathers_carnets_and_counts_each_note_once(client, people, carnet
     other = new_base(client, people["bob"], "Base de Bob")
     assert add_to_base(client, other["id"], people["bob"], first).status_code == 201
     assert {b["title"] for b in read(client, first, people["anon"])["bases"]} == {"Base ESS", "Base de Bob"}
-    assert {(b["title"], b["carnet_count"]) for b in client.get(f"{API}/bases").json()} == {("Base ESS", 2), ("Base de Bob", 1)}
+    assert {(b["title"], b["carnet_count"]) for b in client.get(f"{API}/bases").json()} == {
+        ("Base ESS", 2),
+        ("Base de Bob", 1),
+    }
     # Taking a carnet out of a base, or deleting the base, leaves the carnet.
     assert client.delete(f"{API}/bases/{other['id']}/carnets/{first}", headers=people["bob"]).status_code == 204
     assert client.delete(f"{API}/bases/{base['id']}", headers=people["alice"]).status_code == 204
@@ -745,11 +905,16 @@ def test_a_base_shows_a_reader_only_the_carnets_and_notes_they_may_see(client, p
     add_to_base(client, base, people["alice"], secret)
 
     assert base_titles(client, base, people["alice"]) == (
-        ["Économie sociale", "Dossier confidentiel"], ["Note du dossier", "Note ouverte", "Note restreinte"], 3,
+        ["Économie sociale", "Dossier confidentiel"],
+        ["Note du dossier", "Note ouverte", "Note restreinte"],
+        3,
     )
     for who in ("mona", "anon"):
         assert base_titles(client, base, people[who]) == (["Économie sociale"], ["Note ouverte"], 1)
-        assert client.get(f"{API}/bases/{base}", params={"carnet": secret}, headers=people[who]).status_code in (404, 422)
+        assert client.get(f"{API}/bases/{base}", params={"carnet": secret}, headers=people[who]).status_code in (
+            404,
+            422,
+        )
         assert client.get(f"{API}/notes", params={"base": base}, headers=people[who]).json()["total"] == 1
         assert client.get(f"{API}/notes", params={"carnet": secret}, headers=people[who]).json()["total"] == 0
         assert client.get(f"{API}/notes", params={"carnet": carnet["id"]}, headers=people[who]).json()["total"] == 1
@@ -762,7 +927,10 @@ def test_a_base_shows_a_reader_only_the_carnets_and_notes_they_may_see(client, p
     assert client.get(f"{API}/bases/{private}", headers=people["bob"]).status_code == 404
     assert client.get(f"{API}/notes", params={"base": private}, headers=people["bob"]).json()["total"] == 0
     assert {b["title"] for b in client.get(f"{API}/bases", headers=people["bob"]).json()} == {"Base ESS"}
-    assert {b["title"] for b in client.get(f"{API}/bases", headers=people["admin"]).json()} == {"Base ESS", "Base privée"}
+    assert {b["title"] for b in client.get(f"{API}/bases", headers=people["admin"]).json()} == {
+        "Base ESS",
+        "Base privée",
+    }
     assert [b["title"] for b in read(client, carnet["id"], people["bob"])["bases"]] == ["Base ESS"]
 
 
@@ -776,7 +944,9 @@ def test_only_a_bases_managers_choose_its_carnets(client, people, carnet):
     assert add_to_base(client, base, people["anon"], carnet["id"]).status_code == 401
     assert client.patch(f"{API}/bases/{base}", json={"title": "Prise"}, headers=people["bob"]).status_code == 403
     assert client.delete(f"{API}/bases/{base}", headers=people["bob"]).status_code == 403
-    assert client.post(f"{API}/bases/{base}/managers", json={"username": "bob"}, headers=people["bob"]).status_code == 403
+    assert (
+        client.post(f"{API}/bases/{base}/managers", json={"username": "bob"}, headers=people["bob"]).status_code == 403
+    )
     assert base_titles(client, base, people["anon"])[0] == []
     assert add_to_base(client, base, people["mona"], carnet["id"]).status_code == 201
     assert add_to_base(client, base, people["mona"], carnet["id"]).status_code == 409
@@ -799,7 +969,9 @@ def test_the_graph_shows_the_carnets_visible_notes_and_the_links_among_them(clie
     outside = new_note(client, people["alice"], "Hors carnet")
     money = new_note(client, people["alice"], "Monnaie locale", body="Voir [[Hors carnet]].")
     shops = new_note(client, people["alice"], "Circuits courts", body="Lié à la [[Monnaie locale]].")
-    hidden = new_note(client, people["alice"], "Note interne", visibility="restricted", body="Sur la [[Monnaie locale]].")
+    hidden = new_note(
+        client, people["alice"], "Note interne", visibility="restricted", body="Sur la [[Monnaie locale]]."
+    )
     alone = new_note(client, people["alice"], "Sans lien")
     for note_id in (money, shops, hidden, alone):
         integrate(client, cid, people["alice"], note_id)
@@ -921,4 +1093,6 @@ def test_bad_values_are_refused_without_a_server_error(client, people, carnet):
     assert after["title"] == "Économie sociale" and after["visibility"] == "public" and after["community"] is None
     assert counts(after) == {"Budget": 1, "Subvention": 0, "Récit": 0, "À lire": 0, "Lu": 0}
     assert {(m["username"], m["role"]) for m in after["members"]} == {("alice", "manager"), ("bob", "contributor")}
-    assert [(i["note"]["title"], i["position"], i["pinned"]) for i in after["entries"]["items"]] == [("Cible", 0, False)]
+    assert [(i["note"]["title"], i["position"], i["pinned"]) for i in after["entries"]["items"]] == [
+        ("Cible", 0, False)
+    ]

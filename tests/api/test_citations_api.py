@@ -44,7 +44,9 @@ def test_the_seed_line_is_reproduced_from_a_note_moved_from_the_first_platform(c
     assert body["text"] == SEED_LINE
     assert body["style"] == "praxis" and body["lang"] == "fr" and body["accessed"] == "2025-04-21"
     assert body["url"] == "https://praxis.encommun.io/n/bifarlnUnQizrb_ijVAjhkJOII4/"
-    english = client.get("/api/v1/notes/bifarlnUnQizrb_ijVAjhkJOII4/citation", params={"accessed": "2025-04-21", "lang": "en"})
+    english = client.get(
+        "/api/v1/notes/bifarlnUnQizrb_ijVAjhkJOII4/citation", params={"accessed": "2025-04-21", "lang": "en"}
+    )
     assert english.json()["text"] == SEED_LINE.replace("(consulté le 21 avril 2025)", "(accessed April 21, 2025)")
 
 
@@ -105,14 +107,26 @@ def test_the_site_name_setting_names_the_publisher_everywhere(app, session):
                 self.coins = found.get("title") or ""
 
     with TestClient(site, base_url="https://testserver") as c:
+
         def cited(style: str, lang: str = "fr") -> str:
             params = {"style": style, "lang": lang, "accessed": "2025-04-21"}
             return c.get(f"/api/v1/notes/{note.id}/citation", params=params).json()["text"]
 
-        assert cited("praxis") == f"Alice Rivard. (2024). Chantier. Réseau ADN Savoirs (consulté le 21 avril 2025), {url}."
-        assert cited("praxis", "en") == f"Alice Rivard. (2024). Chantier. Réseau ADN Savoirs (accessed April 21, 2025), {url}."
-        assert cited("apa") == f"Rivard, A. (2024, 30 octobre). Chantier. Réseau ADN Savoirs. Consulté le 21 avril 2025 à l'adresse {url}"
-        assert cited("apa", "en") == f"Rivard, A. (2024, October 30). Chantier. Réseau ADN Savoirs. Retrieved April 21, 2025, from {url}"
+        assert (
+            cited("praxis") == f"Alice Rivard. (2024). Chantier. Réseau ADN Savoirs (consulté le 21 avril 2025), {url}."
+        )
+        assert (
+            cited("praxis", "en")
+            == f"Alice Rivard. (2024). Chantier. Réseau ADN Savoirs (accessed April 21, 2025), {url}."
+        )
+        assert (
+            cited("apa")
+            == f"Rivard, A. (2024, 30 octobre). Chantier. Réseau ADN Savoirs. Consulté le 21 avril 2025 à l'adresse {url}"
+        )
+        assert (
+            cited("apa", "en")
+            == f"Rivard, A. (2024, October 30). Chantier. Réseau ADN Savoirs. Retrieved April 21, 2025, from {url}"
+        )
         assert cited("mla", "en") == (
             f"Rivard, Alice. “Chantier.” Réseau ADN Savoirs, 30 Oct. 2024, praxis.encommun.io/n/{note.id}/. Accessed 21 Apr. 2025."
         )
@@ -135,7 +149,9 @@ def test_every_style_and_both_languages_answer(client, session):
     note = make_note(session, alice, title="Économie « sociale »", published_at="2024-05-01T12:00:00Z")
     for style in ("praxis", "apa", "mla", "chicago", "bibtex", "ris", "csl-json"):
         for lang in ("fr", "en"):
-            response = client.get(f"/api/v1/notes/{note.id}/citation", params={"style": style, "lang": lang, "accessed": "2025-04-21"})
+            response = client.get(
+                f"/api/v1/notes/{note.id}/citation", params={"style": style, "lang": lang, "accessed": "2025-04-21"}
+            )
             assert response.status_code == 200, (style, lang, response.text)
             assert response.json()["style"] == style and response.json()["lang"] == lang
     apa_fr = client.get(f"/api/v1/notes/{note.id}/citation", params={"style": "apa", "accessed": "2025-04-21"}).json()
@@ -150,28 +166,51 @@ def test_a_revision_is_cited_by_its_permanent_link_with_what_it_was(client, sess
     make_user(session, "maryse", name="Maryse Gervais", password=None)  # a profile without login: named at once
     note = make_note(session, alice, title="Premier titre", published_at="2024-10-30T12:00:00Z")
     headers = token_for(client, "alice")
-    changed = client.patch(f"/api/v1/notes/{note.id}", headers=headers,
-                           json={"base_revision": 1, "title": "Second titre", "authors": ["maryse", "alice"]})
+    changed = client.patch(
+        f"/api/v1/notes/{note.id}",
+        headers=headers,
+        json={"base_revision": 1, "title": "Second titre", "authors": ["maryse", "alice"]},
+    )
     assert changed.status_code == 200
-    old = client.get(f"/api/v1/notes/{note.id}/citation", params={"rev": 1, "style": "apa", "accessed": "2025-04-21"}).json()
+    old = client.get(
+        f"/api/v1/notes/{note.id}/citation", params={"rev": 1, "style": "apa", "accessed": "2025-04-21"}
+    ).json()
     assert old["url"] == f"https://praxis.encommun.io/n/{note.id}/?rev=1"
     # Dated by its publication, as every address of the note is; archived, so no retrieval date.
-    assert old["text"] == f"Rivard, A. (2024, 30 octobre). Premier titre. Praxis. https://praxis.encommun.io/n/{note.id}/?rev=1"
-    praxis_style = client.get(f"/api/v1/notes/{note.id}/citation", params={"rev": 1, "accessed": "2025-04-21"}).json()["text"]
+    assert (
+        old["text"]
+        == f"Rivard, A. (2024, 30 octobre). Premier titre. Praxis. https://praxis.encommun.io/n/{note.id}/?rev=1"
+    )
+    praxis_style = client.get(f"/api/v1/notes/{note.id}/citation", params={"rev": 1, "accessed": "2025-04-21"}).json()[
+        "text"
+    ]
     assert praxis_style.startswith("Alice Rivard. (2024). Premier titre. Praxis (consulté le 21 avril 2025), ")
     now = client.get(f"/api/v1/notes/{note.id}/citation", params={"style": "apa", "accessed": "2025-04-21"}).json()
-    assert now["text"].startswith("Gervais, M. et Rivard, A. (2024, 30 octobre). Second titre. Praxis. Consulté le 21 avril 2025")
-    csl = json.loads(client.get(f"/api/v1/notes/{note.id}/citation", params={"rev": 1, "style": "csl-json"}).json()["text"])
+    assert now["text"].startswith(
+        "Gervais, M. et Rivard, A. (2024, 30 octobre). Second titre. Praxis. Consulté le 21 avril 2025"
+    )
+    csl = json.loads(
+        client.get(f"/api/v1/notes/{note.id}/citation", params={"rev": 1, "style": "csl-json"}).json()["text"]
+    )
     assert csl[0]["version"] == "1" and csl[0]["URL"].endswith("?rev=1")
     assert client.get(f"/api/v1/notes/{note.id}/citation", params={"rev": 9}).status_code == 404
 
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"style": "harvard"}, "style"), ({"lang": "de"}, "lang"), ({"rev": 0}, "rev"), ({"rev": "deux"}, "rev"),
-     ({"accessed": "2025-02-30"}, "accessed"), ({"accessed": "2999-01-01"}, "accessed"),
-     ({"accessed": "2020-01-01"}, "accessed"), ({"accessed": "0"}, "accessed"), ({"accessed": "0999-12-31"}, "accessed"),
-     ({"accessed": "2025-01-01T00:00:00"}, "accessed"), ({"unknown": "1"}, "unknown")],
+    [
+        ({"style": "harvard"}, "style"),
+        ({"lang": "de"}, "lang"),
+        ({"rev": 0}, "rev"),
+        ({"rev": "deux"}, "rev"),
+        ({"accessed": "2025-02-30"}, "accessed"),
+        ({"accessed": "2999-01-01"}, "accessed"),
+        ({"accessed": "2020-01-01"}, "accessed"),
+        ({"accessed": "0"}, "accessed"),
+        ({"accessed": "0999-12-31"}, "accessed"),
+        ({"accessed": "2025-01-01T00:00:00"}, "accessed"),
+        ({"unknown": "1"}, "unknown"),
+    ],
 )
 def test_wrong_parameters_are_422_naming_the_field(client, session, params, field):
     alice = make_user(session, "alice")
@@ -185,8 +224,12 @@ def test_what_may_not_be_seen_cannot_be_cited(client, session):
     alice = make_user(session, "alice")
     make_user(session, "bob")
     secret = make_note(session, alice, title="Secret", visibility="restricted")
-    for path in (f"/api/v1/notes/{secret.id}/citation", f"/n/{secret.id}/citation.bib", "/api/v1/notes/nope/citation",
-                 "/api/v1/notes/" + "x" * 40 + "/citation"):
+    for path in (
+        f"/api/v1/notes/{secret.id}/citation",
+        f"/n/{secret.id}/citation.bib",
+        "/api/v1/notes/nope/citation",
+        "/api/v1/notes/" + "x" * 40 + "/citation",
+    ):
         response = client.get(path)
         assert response.status_code == 404, path
         assert "Secret" not in response.text
@@ -208,7 +251,11 @@ def test_downloads_have_their_media_types_and_name_the_note(client, session):
     assert ris.headers["content-type"] == "application/x-research-info-systems; charset=utf-8"
     lines = ris.text.split("\r\n")
     assert lines[:3] == ["TY  - ELEC", "AU  - Rivard, Alice", "TI  - Qu'est-ce qu'un chantier?"]
-    assert f"UR  - https://praxis.encommun.io/n/{note.id}/" in lines and "DA  - 2024/10/30" in lines and lines[-2] == "ER  - "
+    assert (
+        f"UR  - https://praxis.encommun.io/n/{note.id}/" in lines
+        and "DA  - 2024/10/30" in lines
+        and lines[-2] == "ER  - "
+    )
     csl = client.get(f"/n/{note.id}/citation.json")
     assert csl.headers["content-type"] == "application/vnd.citationstyles.csl+json; charset=utf-8"
     assert csl.headers["content-disposition"] == f'attachment; filename="{note.id}.json"'
@@ -216,7 +263,9 @@ def test_downloads_have_their_media_types_and_name_the_note(client, session):
     assert revision.headers["content-disposition"] == f'attachment; filename="{note.id}-r1.json"'
     assert revision.json()[0]["URL"].endswith("/?rev=1") and revision.json()[0]["version"] == "1"
     item = csl.json()[0]
-    assert item["author"] == [{"family": "Rivard", "given": "Alice"}] and item["issued"] == {"date-parts": [[2024, 10, 30]]}
+    assert item["author"] == [{"family": "Rivard", "given": "Alice"}] and item["issued"] == {
+        "date-parts": [[2024, 10, 30]]
+    }
     assert client.get(f"/n/{note.id}/citation.doc").status_code in (404, 422)
 
 
@@ -241,17 +290,30 @@ def test_the_csl_json_reads_in_a_csl_processor_as_the_same_apa_citation(client, 
     alice = make_user(session, "alice", name="Marie-Hélène Laurence")
     make_user(session, "org", name="Réseau des ADN")
     client.patch("/api/v1/users/org", headers=token_for(client, "org"), json={"is_organisation": True})
-    dated = make_note(session, alice, title="Les communs numériques", authors=["alice", "org"], published_at="2024-10-30T12:00:00Z")
+    dated = make_note(
+        session, alice, title="Les communs numériques", authors=["alice", "org"], published_at="2024-10-30T12:00:00Z"
+    )
     undated = make_note(session, alice, title="Glossaire des chantiers")
-    client.patch(f"/api/v1/notes/{undated.id}", headers=token_for(client, "alice"), json={"base_revision": 1, "published_at": None})
+    client.patch(
+        f"/api/v1/notes/{undated.id}",
+        headers=token_for(client, "alice"),
+        json={"base_revision": 1, "published_at": None},
+    )
     cases = [(dated.id, {"rev": dated.revision}), (undated.id, {})]  # once org accepted to co-sign
     for note_id, extra in cases:
         params = {"lang": "en", "accessed": str(date.today() - timedelta(days=1)), **extra}
         ours = client.get(f"/api/v1/notes/{note_id}/citation", params={"style": "apa", **params}).json()["text"]
-        item = json.loads(client.get(f"/api/v1/notes/{note_id}/citation", params={"style": "csl-json", **params}).json()["text"])[0]
+        item = json.loads(
+            client.get(f"/api/v1/notes/{note_id}/citation", params={"style": "csl-json", **params}).json()["text"]
+        )[0]
         assert _citeproc_apa(item) == ours
-    first = client.get(f"/api/v1/notes/{dated.id}/citation", params={"style": "apa", "lang": "en", "rev": dated.revision}).json()["text"]
-    assert first.startswith("Laurence, M.-H., & Réseau des ADN. (") and "). Les communs numériques. Praxis. https://" in first
+    first = client.get(
+        f"/api/v1/notes/{dated.id}/citation", params={"style": "apa", "lang": "en", "rev": dated.revision}
+    ).json()["text"]
+    assert (
+        first.startswith("Laurence, M.-H., & Réseau des ADN. (")
+        and "). Les communs numériques. Praxis. https://" in first
+    )
 
 
 def test_carnets_and_bases_are_cited_with_their_managers(client, session):
@@ -271,7 +333,9 @@ def test_carnets_and_bases_are_cited_with_their_managers(client, session):
     ris = client.get(f"/c/{carnet.id}/citation.ris")
     assert ris.status_code == 200 and "TI  - Récits de pratique" in ris.text
     assert client.get(f"/b/{base.id}/citation.bib").text.startswith("@misc{rivard")
-    hidden = carnets.create(session=session, actor=alice, data=CarnetCreate(title="Carnet caché", visibility="restricted"))
+    hidden = carnets.create(
+        session=session, actor=alice, data=CarnetCreate(title="Carnet caché", visibility="restricted")
+    )
     session.commit()
     assert client.get(f"/api/v1/carnets/{hidden.id}/citation").status_code == 404
     assert client.get(f"/c/{hidden.id}/citation.json").status_code == 404
@@ -282,17 +346,29 @@ def test_people_say_how_citations_name_them(client, session):
     make_user(session, "root", admin=True)
     make_user(session, "bob")
     assert client.get("/api/v1/users/gabriel").json()["cited_as"] == "Márquez, Gabriel García"
-    own = client.patch("/api/v1/users/gabriel", headers=token_for(client, "gabriel"),
-                       json={"family_name": "García Márquez", "given_name": "Gabriel"})
+    own = client.patch(
+        "/api/v1/users/gabriel",
+        headers=token_for(client, "gabriel"),
+        json={"family_name": "García Márquez", "given_name": "Gabriel"},
+    )
     assert own.status_code == 200 and own.json()["cited_as"] == "García Márquez, Gabriel"
     session.expire_all()
-    note = make_note(session, accounts.get_user(session, "gabriel"), title="Cien años", published_at="2024-10-30T12:00:00Z")
+    note = make_note(
+        session, accounts.get_user(session, "gabriel"), title="Cien años", published_at="2024-10-30T12:00:00Z"
+    )
     apa = client.get(f"/api/v1/notes/{note.id}/citation", params={"style": "apa"}).json()["text"]
     assert apa.startswith("García Márquez, G. (2024, 30 octobre). Cien años. Praxis. Consulté le ")
     # Someone else cannot; an admin can (profiles without login have no one else).
-    assert client.patch("/api/v1/users/gabriel", headers=token_for(client, "bob"), json={"is_organisation": True}).status_code == 403
+    assert (
+        client.patch(
+            "/api/v1/users/gabriel", headers=token_for(client, "bob"), json={"is_organisation": True}
+        ).status_code
+        == 403
+    )
     assert client.patch("/api/v1/users/gabriel", json={"is_organisation": True}).status_code == 401
-    made = client.patch("/api/v1/users/gabriel", headers=token_for(client, "root"), json={"is_organisation": True, "family_name": ""})
+    made = client.patch(
+        "/api/v1/users/gabriel", headers=token_for(client, "root"), json={"is_organisation": True, "family_name": ""}
+    )
     assert made.json()["cited_as"] == "Gabriel García Márquez" and made.json()["family_name"] is None
     assert client.patch("/api/v1/users/nobody", headers=token_for(client, "root"), json={}).status_code == 404
     alone = client.patch("/api/v1/users/gabriel", headers=token_for(client, "root"), json={"given_name": "Gabriel"})

@@ -29,7 +29,9 @@ def test_no_one_publishes_a_note_in_someone_elses_name(client, people):
     note = made.json()
     assert [a["username"] for a in note["authors"]] == ["bob"]
     assert [a["username"] for a in note["pending_authors"]] == ["alice"]
-    alone = client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": 1, "authors": ["alice"]}, headers=people["bob"])
+    alone = client.patch(
+        f"/api/v1/notes/{note['id']}", json={"base_revision": 1, "authors": ["alice"]}, headers=people["bob"]
+    )
     assert alone.status_code == 422 and alone.json()["detail"][0]["loc"] == ["body", "authors"]
     assert _authors(client, note["id"]) == ["bob"]
     # Not on alice's profile, her feed, the author filter, nor cited as hers.
@@ -43,7 +45,9 @@ def test_no_one_publishes_a_note_in_someone_elses_name(client, people):
 
 
 def test_the_invited_person_is_told_and_accepts(client, people):
-    note = client.post("/api/v1/notes", json={"title": "À deux", "authors": ["bob", "alice"]}, headers=people["bob"]).json()
+    note = client.post(
+        "/api/v1/notes", json={"title": "À deux", "authors": ["bob", "alice"]}, headers=people["bob"]
+    ).json()
     got = client.get("/api/v1/me/notifications", headers=people["alice"])
     assert got.status_code == 200, got.text
     told = got.json()["items"]
@@ -69,12 +73,19 @@ def test_a_refusal_leaves_the_authors_as_they_were(client, people):
     refused = client.post(f"/api/v1/invitations/{iid}/refuse", headers=people["alice"])
     assert refused.status_code == 200 and refused.json()["status"] == "refused"
     after = client.get(f"/api/v1/notes/{note['id']}", headers=people["bob"]).json()
-    assert [a["username"] for a in after["authors"]] == ["bob"] and after["pending_authors"] == [] and after["revision"] == 1
+    assert (
+        [a["username"] for a in after["authors"]] == ["bob"]
+        and after["pending_authors"] == []
+        and after["revision"] == 1
+    )
 
 
 def test_a_restricted_note_invites_without_opening_it_before_acceptance(client, people):
-    note = client.post("/api/v1/notes", json={"title": "Secrète", "visibility": "restricted", "authors": ["carl"]},
-                       headers=people["bob"]).json()
+    note = client.post(
+        "/api/v1/notes",
+        json={"title": "Secrète", "visibility": "restricted", "authors": ["carl"]},
+        headers=people["bob"],
+    ).json()
     assert client.get(f"/api/v1/notes/{note['id']}", headers=people["carl"]).status_code == 404
     told = client.get("/api/v1/me/notifications", headers=people["carl"]).json()["items"]
     assert [n["kind"] for n in told] == ["author_invitation"]  # told, though the note is not readable yet
@@ -84,8 +95,12 @@ def test_a_restricted_note_invites_without_opening_it_before_acceptance(client, 
 
 
 def test_saving_without_an_invited_person_withdraws_the_invitation(client, people):
-    note = client.post("/api/v1/notes", json={"title": "Retirée", "authors": ["alice", "carl"]}, headers=people["bob"]).json()
-    kept = client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": 1, "authors": ["bob", "carl"]}, headers=people["bob"])
+    note = client.post(
+        "/api/v1/notes", json={"title": "Retirée", "authors": ["alice", "carl"]}, headers=people["bob"]
+    ).json()
+    kept = client.patch(
+        f"/api/v1/notes/{note['id']}", json={"base_revision": 1, "authors": ["bob", "carl"]}, headers=people["bob"]
+    )
     assert kept.status_code == 200
     assert [a["username"] for a in kept.json()["pending_authors"]] == ["carl"] and kept.json()["revision"] == 1
     assert client.get("/api/v1/me/invitations", headers=people["alice"]).json() == []
@@ -104,7 +119,9 @@ def test_a_profile_without_login_is_named_at_once(client, session, people, tmp_p
     transfer.import_path(session=session, path=tmp_path, actor=policy.SYSTEM)
     maryse = session.exec(select(User).where(User.display_name == "Maryse Gervais")).one()
     session.commit()
-    made = client.post("/api/v1/notes", json={"title": "Avec Maryse", "authors": ["bob", maryse.username]}, headers=people["bob"])
+    made = client.post(
+        "/api/v1/notes", json={"title": "Avec Maryse", "authors": ["bob", maryse.username]}, headers=people["bob"]
+    )
     assert made.status_code == 201, made.text
     note = made.json()
     assert [a["username"] for a in note["authors"]] == ["bob", maryse.username] and note["pending_authors"] == []
@@ -141,12 +158,18 @@ def test_restoring_a_revision_invites_again_who_left(client, people):
 def test_an_invitation_stands_only_while_its_sender_edits_the_note(client, people):
     """bob invites carl, then alice (who invited bob) takes bob off: carl cannot become an
     author of a note whose remaining authors never invited him."""
-    note = client.post("/api/v1/notes", json={"title": "Carnet de terrain", "visibility": "restricted", "authors": ["bob"]},
-                       headers=people["alice"]).json()
+    note = client.post(
+        "/api/v1/notes",
+        json={"title": "Carnet de terrain", "visibility": "restricted", "authors": ["bob"]},
+        headers=people["alice"],
+    ).json()
     bob_inv = client.get("/api/v1/me/invitations", headers=people["bob"]).json()[0]["id"]
     assert client.post(f"/api/v1/invitations/{bob_inv}/accept", headers=people["bob"]).status_code == 200
-    saved = client.patch(f"/api/v1/notes/{note['id']}", headers=people["bob"],
-                         json={"base_revision": 2, "authors": ["alice", "bob", "carl"]})
+    saved = client.patch(
+        f"/api/v1/notes/{note['id']}",
+        headers=people["bob"],
+        json={"base_revision": 2, "authors": ["alice", "bob", "carl"]},
+    )
     assert saved.status_code == 200, saved.text
     carl_inv = client.get("/api/v1/me/invitations", headers=people["carl"]).json()[0]["id"]
     assert client.delete(f"/api/v1/notes/{note['id']}/authors/bob", headers=people["alice"]).status_code in (200, 204)
@@ -159,12 +182,19 @@ def test_an_invitation_stands_only_while_its_sender_edits_the_note(client, peopl
 def test_an_author_who_leaves_withdraws_the_invitations_they_sent(client, people):
     """The reviewer's report: bob invites carl, then leaves; carl was offered an invitation
     nobody could accept, and refused an edit request because of it. He now asks instead."""
-    note = client.post("/api/v1/notes", json={"title": "Relais", "authors": ["alice", "bob"]}, headers=people["alice"]).json()
+    note = client.post(
+        "/api/v1/notes", json={"title": "Relais", "authors": ["alice", "bob"]}, headers=people["alice"]
+    ).json()
     accept_all(client, people["bob"])
-    saved = client.patch(f"/api/v1/notes/{note['id']}", headers=people["bob"],
-                         json={"base_revision": 2, "authors": ["alice", "bob", "carl"]})
+    saved = client.patch(
+        f"/api/v1/notes/{note['id']}",
+        headers=people["bob"],
+        json={"base_revision": 2, "authors": ["alice", "bob", "carl"]},
+    )
     assert saved.status_code == 200, saved.text
-    assert [n["kind"] for n in client.get("/api/v1/me/notifications", headers=people["carl"]).json()["items"]] == ["author_invitation"]
+    assert [n["kind"] for n in client.get("/api/v1/me/notifications", headers=people["carl"]).json()["items"]] == [
+        "author_invitation"
+    ]
     carl_inv = client.get("/api/v1/me/invitations", headers=people["carl"]).json()[0]["id"]
     assert client.delete(f"/api/v1/notes/{note['id']}/authors/me", headers=people["bob"]).status_code == 204
     # Nothing offers carl to accept any more: not his invitations, his inbox, nor the note.
@@ -175,30 +205,44 @@ def test_an_author_who_leaves_withdraws_the_invitations_they_sent(client, people
     assert client.get(f"/api/v1/notes/{note['id']}", headers=people["alice"]).json()["pending_authors"] == []
     gone = client.post(f"/api/v1/invitations/{carl_inv}/accept", headers=people["carl"])
     assert gone.status_code == 409 and gone.json()["detail"] == "This invitation was withdrawn."
-    asked = client.post(f"/api/v1/notes/{note['id']}/edit-requests", json={"message": "Je reprends ?"}, headers=people["carl"])
+    asked = client.post(
+        f"/api/v1/notes/{note['id']}/edit-requests", json={"message": "Je reprends ?"}, headers=people["carl"]
+    )
     assert asked.status_code == 201, asked.text
     assert _authors(client, note["id"]) == ["alice"]
 
 
 def test_an_author_cannot_invite_someone_in_the_save_that_takes_them_off(client, people):
     """Such an invitation would be sent by no author: the save is refused, and nothing changes."""
-    note = client.post("/api/v1/notes", json={"title": "Relais", "authors": ["alice", "bob"]}, headers=people["alice"]).json()
+    note = client.post(
+        "/api/v1/notes", json={"title": "Relais", "authors": ["alice", "bob"]}, headers=people["alice"]
+    ).json()
     accept_all(client, people["bob"])
-    left = client.patch(f"/api/v1/notes/{note['id']}", headers=people["bob"], json={"base_revision": 2, "authors": ["alice", "carl"]})
+    left = client.patch(
+        f"/api/v1/notes/{note['id']}", headers=people["bob"], json={"base_revision": 2, "authors": ["alice", "carl"]}
+    )
     assert left.status_code == 422 and left.json()["detail"][0]["loc"] == ["body", "authors"]
     assert "leaving this note's authors" in left.json()["detail"][0]["msg"]
     assert _authors(client, note["id"]) == ["alice", "bob"]
     assert client.get("/api/v1/me/invitations", headers=people["carl"]).json() == []
     assert client.get("/api/v1/me/notifications", headers=people["carl"]).json()["items"] == []
     # Leaving without naming anyone new is still a save like any other.
-    alone = client.patch(f"/api/v1/notes/{note['id']}", headers=people["bob"], json={"base_revision": 2, "authors": ["alice"]})
+    alone = client.patch(
+        f"/api/v1/notes/{note['id']}", headers=people["bob"], json={"base_revision": 2, "authors": ["alice"]}
+    )
     assert alone.status_code == 200 and _authors(client, note["id"]) == ["alice"]
 
 
 def test_an_invitation_whose_sender_still_edits_survives_another_author_leaving(client, people):
-    note = client.post("/api/v1/notes", json={"title": "Relais", "authors": ["alice", "bob"]}, headers=people["alice"]).json()
+    note = client.post(
+        "/api/v1/notes", json={"title": "Relais", "authors": ["alice", "bob"]}, headers=people["alice"]
+    ).json()
     accept_all(client, people["bob"])
-    client.patch(f"/api/v1/notes/{note['id']}", headers=people["alice"], json={"base_revision": 2, "authors": ["alice", "bob", "carl"]})
+    client.patch(
+        f"/api/v1/notes/{note['id']}",
+        headers=people["alice"],
+        json={"base_revision": 2, "authors": ["alice", "bob", "carl"]},
+    )
     assert client.delete(f"/api/v1/notes/{note['id']}/authors/me", headers=people["bob"]).status_code == 204
     read = client.get(f"/api/v1/notes/{note['id']}", headers=people["carl"]).json()
     assert read["invitation"] and read["can_request_edit"] is False
@@ -209,7 +253,9 @@ def test_an_invitation_whose_sender_still_edits_survives_another_author_leaving(
 def test_an_invitation_left_standing_by_an_older_database_counts_for_nothing(client, session, people):
     """Saved before authors who left withdrew their invitations: a pending invitation whose
     sender no longer edits the note neither blocks an edit request nor is offered to accept."""
-    note = client.post("/api/v1/notes", json={"title": "Ancienne", "authors": ["alice"]}, headers=people["alice"]).json()
+    note = client.post(
+        "/api/v1/notes", json={"title": "Ancienne", "authors": ["alice"]}, headers=people["alice"]
+    ).json()
     bob = session.exec(select(User).where(User.username == "bob")).one()
     carl = session.exec(select(User).where(User.username == "carl")).one()
     session.add(AuthorInvitation(id="stale-invitation", note_id=note["id"], user_id=carl.id, invited_by_id=bob.id))
@@ -220,7 +266,9 @@ def test_an_invitation_left_standing_by_an_older_database_counts_for_nothing(cli
     asked = client.post(f"/api/v1/notes/{note['id']}/edit-requests", json={}, headers=people["carl"])
     assert asked.status_code == 201, asked.text
     # Named again by an author, carl is invited anew, by someone whose invitation stands.
-    again = client.patch(f"/api/v1/notes/{note['id']}", headers=people["alice"], json={"base_revision": 1, "authors": ["alice", "carl"]})
+    again = client.patch(
+        f"/api/v1/notes/{note['id']}", headers=people["alice"], json={"base_revision": 1, "authors": ["alice", "carl"]}
+    )
     assert again.status_code == 200, again.text
     assert [i["invited_by"] for i in client.get("/api/v1/me/invitations", headers=people["carl"]).json()] == ["alice"]
 
@@ -240,17 +288,27 @@ def test_invitations_sent_again_and_again_are_rate_limited(client, people, monke
     """Naming someone, leaving them out, naming them again… each time an invitation and an inbox
     notice: an account sends at most `invitations.LIMIT` a day, then the save is refused (429)."""
     monkeypatch.setattr(invitations, "LIMIT", 4)
-    note = client.post("/api/v1/notes", json={"title": "Insistante", "authors": ["alice"]}, headers=people["bob"]).json()
+    note = client.post(
+        "/api/v1/notes", json={"title": "Insistante", "authors": ["alice"]}, headers=people["bob"]
+    ).json()
     revision = note["revision"]
     for authors in (["bob"], ["bob", "alice"], ["bob"], ["bob", "alice", "carl"]):
-        saved = client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": revision, "authors": authors}, headers=people["bob"])
+        saved = client.patch(
+            f"/api/v1/notes/{note['id']}", json={"base_revision": revision, "authors": authors}, headers=people["bob"]
+        )
         assert saved.status_code == 200, saved.text
         revision = saved.json()["revision"]
-    again = client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": revision, "authors": ["bob", "carl"]},
-                         headers=people["bob"])
+    again = client.patch(
+        f"/api/v1/notes/{note['id']}",
+        json={"base_revision": revision, "authors": ["bob", "carl"]},
+        headers=people["bob"],
+    )
     assert again.status_code == 200  # leaving alice out invites no one
-    refused = client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": revision, "authors": ["bob", "carl", "alice"]},
-                           headers=people["bob"])
+    refused = client.patch(
+        f"/api/v1/notes/{note['id']}",
+        json={"base_revision": revision, "authors": ["bob", "carl", "alice"]},
+        headers=people["bob"],
+    )
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
     assert "Too many invitations" in refused.json()["detail"]
     assert client.get("/api/v1/me/invitations", headers=people["alice"]).json() == []
@@ -260,16 +318,24 @@ def test_invitations_sent_again_and_again_are_rate_limited(client, people, monke
     assert made.status_code == 429
     assert client.get("/api/v1/notes?author=bob").json()["total"] == 1
     # Others still invite.
-    assert client.post("/api/v1/notes", json={"title": "Autre", "authors": ["alice"]}, headers=people["carl"]).status_code == 201
+    assert (
+        client.post("/api/v1/notes", json={"title": "Autre", "authors": ["alice"]}, headers=people["carl"]).status_code
+        == 201
+    )
 
 
 def test_a_refusal_stands_until_the_person_asks(client, people):
     """Saving the same list again does not invite again who refused: the save says why (422)."""
-    note = client.post("/api/v1/notes", json={"title": "Refusée une fois", "authors": ["alice"]}, headers=people["bob"]).json()
+    note = client.post(
+        "/api/v1/notes", json={"title": "Refusée une fois", "authors": ["alice"]}, headers=people["bob"]
+    ).json()
     iid = client.get("/api/v1/me/invitations", headers=people["alice"]).json()[0]["id"]
     assert client.post(f"/api/v1/invitations/{iid}/refuse", headers=people["alice"]).status_code == 200
-    again = client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": 1, "authors": ["bob", "alice", "carl"]},
-                         headers=people["bob"])
+    again = client.patch(
+        f"/api/v1/notes/{note['id']}",
+        json={"base_revision": 1, "authors": ["bob", "alice", "carl"]},
+        headers=people["bob"],
+    )
     assert again.status_code == 422
     [problem] = again.json()["detail"]
     assert problem["loc"] == ["body", "authors"] and "already declined by: Alice" in problem["msg"]
@@ -278,15 +344,21 @@ def test_a_refusal_stands_until_the_person_asks(client, people):
     # Once she asks herself, she may be invited again.
     asked = client.post(f"/api/v1/notes/{note['id']}/edit-requests", json={}, headers=people["alice"])
     assert asked.status_code == 201
-    saved = client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": 1, "authors": ["bob", "alice"]}, headers=people["bob"])
+    saved = client.patch(
+        f"/api/v1/notes/{note['id']}", json={"base_revision": 1, "authors": ["bob", "alice"]}, headers=people["bob"]
+    )
     assert saved.status_code == 200 and [a["username"] for a in saved.json()["pending_authors"]] == ["alice"]
 
 
 def test_restoring_a_revision_does_not_invite_again_who_refused(client, people):
-    note = client.post("/api/v1/notes", json={"title": "Histoire refusée", "authors": ["alice"]}, headers=people["bob"]).json()
+    note = client.post(
+        "/api/v1/notes", json={"title": "Histoire refusée", "authors": ["alice"]}, headers=people["bob"]
+    ).json()
     accept_all(client, people["alice"])  # revision 2: bob, alice
     client.delete(f"/api/v1/notes/{note['id']}/authors/me", headers=people["alice"])  # revision 3: bob
-    client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": 3, "authors": ["bob", "alice"]}, headers=people["bob"])
+    client.patch(
+        f"/api/v1/notes/{note['id']}", json={"base_revision": 3, "authors": ["bob", "alice"]}, headers=people["bob"]
+    )
     iid = client.get("/api/v1/me/invitations", headers=people["alice"]).json()[0]["id"]
     assert client.post(f"/api/v1/invitations/{iid}/refuse", headers=people["alice"]).status_code == 200
     restored = client.post(f"/api/v1/notes/{note['id']}/revisions/2/restore", headers=people["bob"])

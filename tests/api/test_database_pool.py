@@ -18,8 +18,13 @@ from tests.factories import CHEAP_PASSWORDS, make_user, token_for
 def pg_settings(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Settings]:
     """A migrated PostgreSQL site (a pool of connections is PostgreSQL's: SQLite opens its file)."""
     with pg_database(request.getfixturevalue("pg_template")) as url:
-        yield Settings(data_dir=tmp_path / "data", database_url=url, secret_key="pool-test", content_dir=tmp_path / "none",
-                       **CHEAP_PASSWORDS)
+        yield Settings(
+            data_dir=tmp_path / "data",
+            database_url=url,
+            secret_key="pool-test",
+            content_dir=tmp_path / "none",
+            **CHEAP_PASSWORDS,
+        )
 
 
 def test_a_request_that_finds_no_free_connection_is_503_with_retry_after(pg_settings):
@@ -53,9 +58,16 @@ def test_a_request_that_finds_no_free_connection_is_503_with_retry_after(pg_sett
 
 def test_the_pool_and_prepared_statements_follow_the_settings(pg_settings):
     settings = pg_settings
-    engine = make_engine(settings.model_copy(update={
-        "db_pool_size": 3, "db_max_overflow": 4, "db_pool_timeout": 2.5, "db_prepared_statements": False,
-    }))
+    engine = make_engine(
+        settings.model_copy(
+            update={
+                "db_pool_size": 3,
+                "db_max_overflow": 4,
+                "db_pool_timeout": 2.5,
+                "db_prepared_statements": False,
+            }
+        )
+    )
     try:
         assert (engine.pool.size(), engine.pool._max_overflow, engine.pool._timeout) == (3, 4, 2.5)  # type: ignore[attr-defined]
         with engine.connect() as conn:  # behind pgbouncer in transaction mode, nothing is prepared server-side

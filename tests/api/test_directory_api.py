@@ -12,15 +12,37 @@ def alice(client, session):
 
 
 def test_organisations_and_terms_carry_their_own_fields(client, alice):
-    org = client.post("/api/v1/notes", json={"kind": "organisation", "title": "Culture Laval", "website": "https://example.org/cl",
-                                             "region": "Laval", "description": "Conseil régional"}, headers=alice)
+    org = client.post(
+        "/api/v1/notes",
+        json={
+            "kind": "organisation",
+            "title": "Culture Laval",
+            "website": "https://example.org/cl",
+            "region": "Laval",
+            "description": "Conseil régional",
+        },
+        headers=alice,
+    )
     assert org.status_code == 201
     assert {k: org.json()[k] for k in ("website", "region", "description")} == {
-        "website": "https://example.org/cl", "region": "Laval", "description": "Conseil régional"}
-    term = client.post("/api/v1/notes", json={"kind": "term", "title": "Mutualisation", "definition": "Mise en commun.",
-                                              "synonyms": ["mise en commun", "partage"]}, headers=alice).json()
+        "website": "https://example.org/cl",
+        "region": "Laval",
+        "description": "Conseil régional",
+    }
+    term = client.post(
+        "/api/v1/notes",
+        json={
+            "kind": "term",
+            "title": "Mutualisation",
+            "definition": "Mise en commun.",
+            "synonyms": ["mise en commun", "partage"],
+        },
+        headers=alice,
+    ).json()
     assert term["definition"] == "Mise en commun." and term["synonyms"] == ["mise en commun", "partage"]
-    changed = client.patch(f"/api/v1/notes/{org.json()['id']}", json={"base_revision": 1, "region": "Montréal"}, headers=alice).json()
+    changed = client.patch(
+        f"/api/v1/notes/{org.json()['id']}", json={"base_revision": 1, "region": "Montréal"}, headers=alice
+    ).json()
     assert changed["region"] == "Montréal" and changed["revision"] == 2
     revisions = client.get(f"/api/v1/notes/{org.json()['id']}/diff", params={"from": 1, "to": 2}).json()["fields"]
     assert revisions == [{"field": "region", "before": "Laval", "after": "Montréal"}]
@@ -51,7 +73,9 @@ def test_suggestions_match_title_prefixes_whatever_the_accents_and_case(client, 
     found = client.get("/api/v1/notes/suggest", params={"q": "ECONOMIE"}).json()
     assert [s["title"] for s in found] == ["Économie", "Économie sociale", "économies d'échelle"]
     assert set(found[0]) >= {"id", "title", "kind", "url"}
-    assert [s["title"] for s in client.get("/api/v1/notes/suggest", params={"q": "éco", "kind": "term"}).json()] == ["Écosystème numérique"]
+    assert [s["title"] for s in client.get("/api/v1/notes/suggest", params={"q": "éco", "kind": "term"}).json()] == [
+        "Écosystème numérique"
+    ]
     mine = client.get("/api/v1/notes/suggest", params={"q": "economie s"}, headers=alice).json()
     assert [s["title"] for s in mine] == ["Économie secrète", "Économie sociale"]  # same length: A to Z
     assert len(client.get("/api/v1/notes/suggest", params={"q": "e", "limit": 2}).json()) == 2
@@ -94,4 +118,6 @@ def test_backlinks_are_also_grouped_by_kind(client, session, alice):
     make_note(session, author, title="Une note", links=[target.id])
     make_note(session, author, title="Un terme", kind="term", links=[target.id])
     grouped = client.get(f"/api/v1/notes/{target.id}").json()["backlinks_by_kind"]
-    assert [n["title"] for n in grouped["notes"]] == ["Une note"] and [n["title"] for n in grouped["terms"]] == ["Un terme"]
+    assert [n["title"] for n in grouped["notes"]] == ["Une note"] and [n["title"] for n in grouped["terms"]] == [
+        "Un terme"
+    ]

@@ -31,7 +31,10 @@ def test_a_thread_is_read_depth_first_with_replies_under_what_they_answer(client
     assert deeper["depth"] == 2
     thread = client.get(f"/api/v1/notes/{note.id}/comments").json()
     assert [(c["body"], c["depth"]) for c in thread["items"]] == [
-        ("Premier **commentaire**.", 0), ("Réponse au premier.", 1), ("Réponse à la réponse.", 2), ("Deuxième.", 0),
+        ("Premier **commentaire**.", 0),
+        ("Réponse au premier.", 1),
+        ("Réponse à la réponse.", 2),
+        ("Deuxième.", 0),
     ]
     assert thread["total"] == 4 and thread["closed"] is False and thread["can_comment"] is False  # a visitor
     assert thread["items"][0]["author"]["display_name"] == "Bob Tremblay"
@@ -66,7 +69,12 @@ def test_editing_marks_the_comment_and_keeps_what_it_said(client, session):
     again = client.patch(f"/api/v1/comments/{made['id']}", headers=bob, json={"body": "Troisième version."}).json()
     assert [e["body"] for e in again["edits"]] == ["Seconde version.", "Première version."]
     assert client.get(f"/api/v1/comments/{made['id']}").json()["edits"][1]["body"] == "Première version."
-    assert client.patch(f"/api/v1/comments/{made['id']}", headers=token_for(client, "alice"), json={"body": "x"}).status_code == 403
+    assert (
+        client.patch(
+            f"/api/v1/comments/{made['id']}", headers=token_for(client, "alice"), json={"body": "x"}
+        ).status_code
+        == 403
+    )
     # Not signed in: 401, as everywhere (signing in may be all that is missing).
     assert client.patch(f"/api/v1/comments/{made['id']}", json={"body": "x"}).status_code == 401
 
@@ -99,12 +107,26 @@ def test_authors_hide_with_a_reason_and_admins_restore(client, session):
     make_user(session, "root", admin=True)
     note = make_note(session, alice)
     spam = _post(client, note.id, token_for(client, "bob"), "Achetez maintenant!").json()
-    assert client.post(f"/api/v1/comments/{spam['id']}/hide", headers=token_for(client, "carole"), json={"reason": "x"}).status_code == 403
-    assert client.post(f"/api/v1/comments/{spam['id']}/hide", headers=token_for(client, "alice"), json={"reason": ""}).status_code == 422
-    hidden = client.post(f"/api/v1/comments/{spam['id']}/hide", headers=token_for(client, "alice"), json={"reason": "Publicité"})
+    assert (
+        client.post(
+            f"/api/v1/comments/{spam['id']}/hide", headers=token_for(client, "carole"), json={"reason": "x"}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            f"/api/v1/comments/{spam['id']}/hide", headers=token_for(client, "alice"), json={"reason": ""}
+        ).status_code
+        == 422
+    )
+    hidden = client.post(
+        f"/api/v1/comments/{spam['id']}/hide", headers=token_for(client, "alice"), json={"reason": "Publicité"}
+    )
     assert hidden.status_code == 200 and hidden.json()["state"] == "hidden"
-    seen = {who: client.get(f"/api/v1/notes/{note.id}/comments", headers=token_for(client, who) if who else {}).json()
-            for who in ("carole", "bob", "alice", None)}
+    seen = {
+        who: client.get(f"/api/v1/notes/{note.id}/comments", headers=token_for(client, who) if who else {}).json()
+        for who in ("carole", "bob", "alice", None)
+    }
     assert (seen["carole"]["items"][0]["body"], seen["carole"]["items"][0]["hidden_reason"]) == (None, "Publicité")
     assert seen[None]["items"][0]["html"] is None and seen[None]["total"] == 0
     assert seen["bob"]["items"][0]["body"] == "Achetez maintenant!"  # its author still sees it
@@ -122,7 +144,9 @@ def test_authors_close_the_discussion_and_open_it_again(client, session):
     bob = token_for(client, "bob")
     made = _post(client, note.id, bob, "Avant.").json()
     assert client.patch(f"/api/v1/notes/{note.id}/discussion", headers=bob, json={"closed": True}).status_code == 403
-    closed = client.patch(f"/api/v1/notes/{note.id}/discussion", headers=token_for(client, "alice"), json={"closed": True})
+    closed = client.patch(
+        f"/api/v1/notes/{note.id}/discussion", headers=token_for(client, "alice"), json={"closed": True}
+    )
     assert closed.status_code == 200 and closed.json()["closed"] is True
     assert _post(client, note.id, bob, "Après.").status_code == 403
     assert client.patch(f"/api/v1/comments/{made['id']}", headers=bob, json={"body": "Changé."}).status_code == 403
@@ -155,7 +179,11 @@ def test_comments_follow_their_notes_visibility_everywhere(client, session):
     _post(client, inner.id, token_for(client, "alice"), "Pour le cercle.")
     carole = token_for(client, "carole")
     for who in ({}, carole):
-        for path in (f"/api/v1/notes/{secret.id}/comments", f"/api/v1/comments/{made['id']}", f"/api/v1/notes/{inner.id}/comments"):
+        for path in (
+            f"/api/v1/notes/{secret.id}/comments",
+            f"/api/v1/comments/{made['id']}",
+            f"/api/v1/notes/{inner.id}/comments",
+        ):
             response = client.get(path, headers=who)
             assert response.status_code == 404 and "Entre nous" not in response.text, path
         assert _post(client, secret.id, who, "Intrus.").status_code in (401, 404)
@@ -197,7 +225,12 @@ def test_a_hidden_comment_leaves_the_counts_on_lists(client, session):
         return next(i for i in client.get("/api/v1/notes").json()["items"] if i["id"] == note.id)["comment_count"]
 
     assert count() == 2
-    assert client.post(f"/api/v1/comments/{spam['id']}/hide", headers=token_for(client, "alice"), json={"reason": "Publicité"}).status_code == 200
+    assert (
+        client.post(
+            f"/api/v1/comments/{spam['id']}/hide", headers=token_for(client, "alice"), json={"reason": "Publicité"}
+        ).status_code
+        == 200
+    )
     assert count() == 1
     client.post(f"/api/v1/comments/{spam['id']}/restore", headers=token_for(client, "root"))
     assert count() == 2
@@ -214,7 +247,11 @@ def test_a_hidden_comment_cannot_be_answered_and_its_author_hears_nothing(client
     refused = _post(client, note.id, carole, "Je réponds quand même.", spam["id"])
     assert refused.status_code == 409
     assert refused.json()["detail"] == "The comment answered is hidden: it can no longer be replied to."
-    assert [i["body"] for i in client.get(f"/api/v1/notes/{note.id}/comments", headers=carole).json()["items"]] == [None]
+    assert [i["body"] for i in client.get(f"/api/v1/notes/{note.id}/comments", headers=carole).json()["items"]] == [
+        None
+    ]
     box = client.get("/api/v1/me/notifications", headers=token_for(client, "bob")).json()
     assert box["items"] == [] and box["unread"] == 0
-    assert _post(client, note.id, carole, "Un commentaire à part.").status_code == 201  # the discussion itself stays open
+    assert (
+        _post(client, note.id, carole, "Un commentaire à part.").status_code == 201
+    )  # the discussion itself stays open

@@ -14,7 +14,9 @@ def people(client, session):
 
 def test_a_reader_asks_and_an_author_approves(client, people):
     note = client.post("/api/v1/notes", json={"title": "Ouverte"}, headers=people["alice"]).json()
-    asked = client.post(f"/api/v1/notes/{note['id']}/edit-requests", json={"message": "Je peux aider."}, headers=people["bob"])
+    asked = client.post(
+        f"/api/v1/notes/{note['id']}/edit-requests", json={"message": "Je peux aider."}, headers=people["bob"]
+    )
     assert asked.status_code == 201 and asked.json()["status"] == "pending"
     again = client.post(f"/api/v1/notes/{note['id']}/edit-requests", json={}, headers=people["bob"])
     assert again.status_code == 409
@@ -32,7 +34,9 @@ def test_a_reader_asks_and_an_author_approves(client, people):
     after = client.get(f"/api/v1/notes/{note['id']}").json()
     assert [a["username"] for a in after["authors"]] == ["alice", "bob"] and after["revision"] == 2
     assert client.post(f"/api/v1/edit-requests/{rid}/refuse", headers=people["alice"]).status_code == 409
-    edit = client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": 2, "body": "Par Bob"}, headers=people["bob"])
+    edit = client.patch(
+        f"/api/v1/notes/{note['id']}", json={"base_revision": 2, "body": "Par Bob"}, headers=people["bob"]
+    )
     assert edit.status_code == 200
 
 
@@ -47,7 +51,9 @@ def test_refusal_is_told_without_naming_who_refused(client, people):
 
 
 def test_only_readers_can_ask(client, people):
-    hidden = client.post("/api/v1/notes", json={"title": "Cachée", "visibility": "restricted"}, headers=people["alice"]).json()
+    hidden = client.post(
+        "/api/v1/notes", json={"title": "Cachée", "visibility": "restricted"}, headers=people["alice"]
+    ).json()
     assert client.post(f"/api/v1/notes/{hidden['id']}/edit-requests", headers=people["bob"]).status_code == 404
     public = client.post("/api/v1/notes", json={"title": "Publique"}, headers=people["alice"]).json()
     assert client.post(f"/api/v1/notes/{public['id']}/edit-requests").status_code == 401
@@ -55,8 +61,12 @@ def test_only_readers_can_ask(client, people):
 
 
 def test_revision_metadata_never_names_notes_the_reader_cannot_see(client, people):
-    secret = client.post("/api/v1/notes", json={"title": "Secrète", "visibility": "restricted"}, headers=people["alice"]).json()
-    note = client.post("/api/v1/notes", json={"title": "Publique", "links": [secret["id"]]}, headers=people["alice"]).json()
+    secret = client.post(
+        "/api/v1/notes", json={"title": "Secrète", "visibility": "restricted"}, headers=people["alice"]
+    ).json()
+    note = client.post(
+        "/api/v1/notes", json={"title": "Publique", "links": [secret["id"]]}, headers=people["alice"]
+    ).json()
     client.patch(f"/api/v1/notes/{note['id']}", json={"base_revision": 1, "links": []}, headers=people["alice"])
     for headers in (None, people["bob"]):
         rev = client.get(f"/api/v1/notes/{note['id']}/revisions/1", headers=headers).json()
@@ -64,7 +74,9 @@ def test_revision_metadata_never_names_notes_the_reader_cannot_see(client, peopl
         diff = client.get(f"/api/v1/notes/{note['id']}/diff", params={"from": 1, "to": 2}, headers=headers).json()
         assert secret["id"] not in str(diff)
         assert secret["id"] not in client.get(f"/n/{note['id']}/diff?from=1&to=2", headers=headers).text
-    assert client.get(f"/api/v1/notes/{note['id']}/revisions/1", headers=people["alice"]).json()["meta"]["links"] == [secret["id"]]
+    assert client.get(f"/api/v1/notes/{note['id']}/revisions/1", headers=people["alice"]).json()["meta"]["links"] == [
+        secret["id"]
+    ]
 
 
 def test_a_deleted_note_takes_no_edit_request_and_says_why(client, session, people):

@@ -150,10 +150,13 @@ def test_the_colour_profile_stays(client, note, alice):
     assert Image.open(io.BytesIO(data)).info["icc_profile"] == icc
 
 
-@pytest.mark.parametrize(("lang", "said"), [
-    ("fr", "Les métadonnées des images (lieu de la prise de vue, appareil, auteur) sont retirées à l'envoi"),
-    ("en", "Image metadata (where the picture was taken, the device, the author) is removed on upload"),
-])
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("fr", "Les métadonnées des images (lieu de la prise de vue, appareil, auteur) sont retirées à l'envoi"),
+        ("en", "Image metadata (where the picture was taken, the device, the author) is removed on upload"),
+    ],
+)
 @one_database
 def test_the_upload_form_says_image_metadata_is_removed(client, note, alice, lang, said):
     sign_in(client, "alice")
@@ -167,9 +170,18 @@ def _attached_before(app, session, note, alice, data: bytes):  # type: ignore[no
     store.keep(received)
     picture = images.read_image(store.blob_path(received.sha256), sniff.JPEG)
     store.write_thumbnail(received.sha256, picture.thumbnail)
-    row = Attachment(id=secrets.token_urlsafe(9), note_id=note.id, sha256=received.sha256, name="photo.jpg",
-                     media_type="image/jpeg", size=received.size, width=picture.width, height=picture.height,
-                     has_thumbnail=True, uploaded_by_id=alice.id)
+    row = Attachment(
+        id=secrets.token_urlsafe(9),
+        note_id=note.id,
+        sha256=received.sha256,
+        name="photo.jpg",
+        media_type="image/jpeg",
+        size=received.size,
+        width=picture.width,
+        height=picture.height,
+        has_thumbnail=True,
+        uploaded_by_id=alice.id,
+    )
     session.add(row)
     session.commit()
     return attachments.file_path(note.id, row.id, row.name), received.sha256
@@ -181,8 +193,12 @@ def test_images_stored_before_lose_their_metadata_with_one_command(app, client, 
     first, old = _attached_before(app, session, note, alice, sent)
     second, _ = _attached_before(app, session, other, alice, sent)  # the same bytes: one blob
     assert b"Alice Rivard" in client.get(first).content
-    env = {"PRAXIS_DATA_DIR": str(settings.data_dir), "PRAXIS_DATABASE_URL": settings.database_url,
-           "PRAXIS_SECRET_KEY": "x", "PRAXIS_CONTENT_DIR": str(settings.data_dir / "none")}
+    env = {
+        "PRAXIS_DATA_DIR": str(settings.data_dir),
+        "PRAXIS_DATABASE_URL": settings.database_url,
+        "PRAXIS_SECRET_KEY": "x",
+        "PRAXIS_CONTENT_DIR": str(settings.data_dir / "none"),
+    }
     done = CliRunner().invoke(cli.app, ["strip-metadata"], env=env, catch_exceptions=False)
     assert done.exit_code == 0 and "1 image(s) read, 1 cleaned, 0 left as they were" in done.stdout, done.output
     for path in (first, second):

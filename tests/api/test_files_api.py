@@ -50,14 +50,21 @@ def png_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 def zipped(entries: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         for name, data in entries.items():
-            archive.writestr(name, data, compress_type=zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED)
+            archive.writestr(
+                name, data, compress_type=zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            )
     return out.getvalue()
 
 
@@ -122,18 +129,35 @@ def test_a_jpeg_is_measured_as_shown_and_named_by_what_it_is(client, auth, note)
     [
         ("rapport", PDF, "application/pdf", "pdf", "rapport.pdf", "inline"),
         ("entretien.MP3", MP3, "audio/mpeg", "audio", "entretien.mp3", "inline"),
-        ("compte-rendu.odt", zipped({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office/>"}),
-         "application/vnd.oasis.opendocument.text", "document", "compte-rendu.odt", "attachment"),
-        ("budget.zip", zipped({"[Content_Types].xml": b'<Types><Override PartName="/xl/workbook.xml" ContentType="application/'
-                                                       b'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>',
-                               "xl/workbook.xml": b"<workbook/>"}),
-         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "document", "budget.xlsx", "attachment"),
+        (
+            "compte-rendu.odt",
+            zipped({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office/>"}),
+            "application/vnd.oasis.opendocument.text",
+            "document",
+            "compte-rendu.odt",
+            "attachment",
+        ),
+        (
+            "budget.zip",
+            zipped(
+                {
+                    "[Content_Types].xml": b'<Types><Override PartName="/xl/workbook.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>',
+                    "xl/workbook.xml": b"<workbook/>",
+                }
+            ),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "document",
+            "budget.xlsx",
+            "attachment",
+        ),
         ("notes.md", "# Résumé\n\nDes *notes*.\n".encode(), "text/markdown", "text", "notes.md", "attachment"),
         ("photo.png", "Pas une image, du texte.".encode(), "text/plain", "text", "photo.txt", "attachment"),
     ],
 )
-def test_documents_audio_and_text_are_recognised_by_their_bytes(client, auth, note, name, data, media_type, kind, saved_as,
-                                                                disposition):
+def test_documents_audio_and_text_are_recognised_by_their_bytes(
+    client, auth, note, name, data, media_type, kind, saved_as, disposition
+):
     response = upload(client, note.id, auth, name, data)
     assert response.status_code == 201, response.text
     body = response.json()
@@ -149,10 +173,18 @@ def test_documents_audio_and_text_are_recognised_by_their_bytes(client, auth, no
     ("name", "data", "named"),
     [
         ("photo.png", b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>", "text/html"),
-        ("logo.svg", b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "image/svg+xml"),
+        (
+            "logo.svg",
+            b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+            "image/svg+xml",
+        ),
         ("logo.png", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "image/svg+xml"),
         ("archive.docx", zipped({"word/document.xml": b"<w/>"}), "application/zip"),
-        ("outil.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" * 8, "application/vnd.microsoft.portable-executable"),
+        (
+            "outil.pdf",
+            b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" * 8,
+            "application/vnd.microsoft.portable-executable",
+        ),
         ("image.jpg", b"BM" + bytes(200), "image/bmp"),
         ("data.bin", bytes(range(256)) * 4, "application/octet-stream"),
     ],
@@ -160,7 +192,10 @@ def test_documents_audio_and_text_are_recognised_by_their_bytes(client, auth, no
 def test_content_that_is_not_an_accepted_type_is_415_and_named(client, app, auth, note, name, data, named):
     response = upload(client, note.id, auth, name, data)
     assert response.status_code == 415, response.text
-    assert response.json()["detail"] == f"This type of file is not accepted ({named})." and response.json()["media_type"] == named
+    assert (
+        response.json()["detail"] == f"This type of file is not accepted ({named})."
+        and response.json()["media_type"] == named
+    )
     assert client.get(f"/api/v1/notes/{note.id}/files").json() == [] and blobs(app) == []
     assert list((app.state.settings.data_dir / "uploads" / "tmp").iterdir()) == []  # nothing left behind
 
@@ -170,11 +205,14 @@ def test_an_image_pillow_cannot_read_is_422(client, auth, note):
     assert response.status_code == 422 and "cannot be read" in response.text
 
 
-@pytest.mark.parametrize(("width", "height", "said"), [
-    (100_000, 100_000, ""),  # refused by Pillow itself
-    (10_000, 10_000, " (10000 × 10000 pixels)"),  # Pillow only warns
-    (9_000, 8_000, " (9000 × 8000 pixels)"),  # under Pillow's limit, over ours
-])
+@pytest.mark.parametrize(
+    ("width", "height", "said"),
+    [
+        (100_000, 100_000, ""),  # refused by Pillow itself
+        (10_000, 10_000, " (10000 × 10000 pixels)"),  # Pillow only warns
+        (9_000, 8_000, " (9000 × 8000 pixels)"),  # under Pillow's limit, over ours
+    ],
+)
 @pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
 def test_a_decompression_bomb_is_refused_before_it_is_decoded(client, app, auth, note, width, height, said):
     response = upload(client, note.id, auth, "bombe.png", png_bomb(width, height))
@@ -224,8 +262,11 @@ def test_a_chunked_upload_is_counted_as_it_streams(small_site, session):
             yield b"y" * 10_000
         yield f"\r\n--{boundary}--\r\n".encode()
 
-    response = client.post(f"/api/v1/notes/{note.id}/files", content=body(),
-                           headers={**headers, "content-type": f"multipart/form-data; boundary={boundary}"})
+    response = client.post(
+        f"/api/v1/notes/{note.id}/files",
+        content=body(),
+        headers={**headers, "content-type": f"multipart/form-data; boundary={boundary}"},
+    )
     assert response.status_code == 413 and "2\u00a0KB" in response.json()["detail"]
     assert blobs(app) == []
 
@@ -257,7 +298,9 @@ def test_the_same_content_is_one_blob_until_no_attachment_uses_it(client, app, s
     assert client.get(f"/api/v1/notes/{other.id}/files").json() == []
 
 
-def test_a_file_uploaded_while_the_last_other_copy_is_deleted_keeps_its_bytes(client, app, session, alice, auth, note, monkeypatch):
+def test_a_file_uploaded_while_the_last_other_copy_is_deleted_keeps_its_bytes(
+    client, app, session, alice, auth, note, monkeypatch
+):
     # The only attachment holding some bytes is deleted; before the deletion collects the blob,
     # an upload of the same bytes finds the blob there and keeps it. The collection must not
     # then take away the bytes the upload relies on.
@@ -271,7 +314,9 @@ def test_a_file_uploaded_while_the_last_other_copy_is_deleted_keeps_its_bytes(cl
             # Runs after the deletion's commit, before its collection of the blob.
             sa.event.listen(s, "after_commit", lambda _s: (committed.set(), kept.wait(30)), once=True)
             actor = s.exec(select(User).where(User.username == "alice")).one()
-            attachments.delete(session=s, actor=actor, store=app.state.files, note_id=note.id, attachment_id=first["id"])
+            attachments.delete(
+                session=s, actor=actor, store=app.state.files, note_id=note.id, attachment_id=first["id"]
+            )
 
     deletion = threading.Thread(target=delete_elsewhere)
     real_keep = FileStore.keep
@@ -314,8 +359,12 @@ def test_only_those_who_may_edit_the_note_attach_and_delete(client, session, aut
     assert client.delete(f"/api/v1/notes/{note.id}/files/{attached['id']}", headers=bruno).status_code == 403
     assert client.delete(f"/api/v1/notes/{note.id}/files/{attached['id']}").status_code == 401
     assert client.delete(f"/api/v1/notes/{note.id}/files/autre", headers=auth).status_code == 404
-    assert client.post(f"/api/v1/notes/{note.id}/files", headers=auth, data={"autre": "x"},
-                       files={"rien": ("x", b"")}).status_code == 422
+    assert (
+        client.post(
+            f"/api/v1/notes/{note.id}/files", headers=auth, data={"autre": "x"}, files={"rien": ("x", b"")}
+        ).status_code
+        == 422
+    )
 
 
 def test_a_restricted_note_s_files_are_for_its_readers_only(app, client, session, alice, auth):
@@ -376,15 +425,22 @@ def test_the_content_security_policy_lets_the_site_s_own_media_play(client):
     assert "img-src 'self'" in csp and "media-src 'self'" in csp
 
 
-@pytest.mark.parametrize(("name", "data", "sandbox"), [
-    ("plan.pdf", PDF, "sandbox;"),
-    ("relevé.png", png((40, 30)), "sandbox;"),
-    # Text that holds markup further on, as a page would: served as text, downloaded, and sandboxed.
-    ("page.txt", "Bonjour\n<html><script>alert(document.cookie)</script><svg onload=alert(1)>".encode(), "sandbox;"),
-    # A browser's own player fetches the file again from the page it makes for it: that page keeps
-    # the file's origin, and no script (docs/security.md, "Attached files").
-    ("entretien.mp3", MP3, "sandbox allow-same-origin;"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "sandbox"),
+    [
+        ("plan.pdf", PDF, "sandbox;"),
+        ("relevé.png", png((40, 30)), "sandbox;"),
+        # Text that holds markup further on, as a page would: served as text, downloaded, and sandboxed.
+        (
+            "page.txt",
+            "Bonjour\n<html><script>alert(document.cookie)</script><svg onload=alert(1)>".encode(),
+            "sandbox;",
+        ),
+        # A browser's own player fetches the file again from the page it makes for it: that page keeps
+        # the file's origin, and no script (docs/security.md, "Attached files").
+        ("entretien.mp3", MP3, "sandbox allow-same-origin;"),
+    ],
+)
 def test_a_file_is_served_in_a_sandbox_where_no_script_runs(client, auth, note, name, data, sandbox):
     attached = upload(client, note.id, auth, name, data).json()
     paths = [attached["url"].removeprefix("https://praxis.example.org")]

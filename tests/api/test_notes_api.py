@@ -18,15 +18,37 @@ def alice(client, session):
 
 
 def test_create_then_read_matches_the_contract(client, alice):
-    created = client.post("/api/v1/notes", json={"title": "Merci de nous aider", "body": "Un *récit*.", "licence": "CC-BY-4.0"}, headers=alice)
+    created = client.post(
+        "/api/v1/notes",
+        json={"title": "Merci de nous aider", "body": "Un *récit*.", "licence": "CC-BY-4.0"},
+        headers=alice,
+    )
     assert created.status_code == 201
     note = created.json()
     assert created.headers["location"] == note["url"] == f"https://praxis.example.org/n/{note['id']}/"
     read = client.get(f"/api/v1/notes/{note['id']}").json()
-    for key in ("id", "kind", "title", "body", "html", "visibility", "licence", "url", "authors", "created_at",
-                "published_at", "updated_at", "revision", "links", "backlinks", "carnets"):
+    for key in (
+        "id",
+        "kind",
+        "title",
+        "body",
+        "html",
+        "visibility",
+        "licence",
+        "url",
+        "authors",
+        "created_at",
+        "published_at",
+        "updated_at",
+        "revision",
+        "links",
+        "backlinks",
+        "carnets",
+    ):
         assert key in read
-    assert read["authors"] == [{"username": "alice", "display_name": "Alice Rivard", "url": "https://praxis.example.org/u/alice/"}]
+    assert read["authors"] == [
+        {"username": "alice", "display_name": "Alice Rivard", "url": "https://praxis.example.org/u/alice/"}
+    ]
     assert read["links"] == {"notes": [], "organisations": [], "terms": []}
     assert read["html"] == "<p>Un <em>récit</em>.</p>\n" and read["revision"] == 1
 
@@ -69,7 +91,9 @@ def test_domain_validation_errors_name_the_field_too(client, alice):
 def test_malformed_json_and_lone_surrogates_are_422_not_500(client, alice):
     bad = client.post("/api/v1/notes", content=b'{"title": "x",', headers={**alice, "content-type": "application/json"})
     assert bad.status_code == 422
-    surrogate = client.post("/api/v1/notes", content=b'{"title": "\\ud800"}', headers={**alice, "content-type": "application/json"})
+    surrogate = client.post(
+        "/api/v1/notes", content=b'{"title": "\\ud800"}', headers={**alice, "content-type": "application/json"}
+    )
     assert surrogate.status_code == 422
 
 
@@ -82,7 +106,10 @@ def test_bodies_over_one_megabyte_are_413_and_nothing_is_stored(client, alice):
 def test_unknown_ids_are_404(client, alice):
     assert client.get("/api/v1/notes/inexistant").status_code == 404
     assert client.get("/api/v1/notes/" + "x" * 500).status_code == 404
-    assert client.patch("/api/v1/notes/inexistant", json={"base_revision": 1, "title": "x"}, headers=alice).status_code == 404
+    assert (
+        client.patch("/api/v1/notes/inexistant", json={"base_revision": 1, "title": "x"}, headers=alice).status_code
+        == 404
+    )
     assert client.delete("/api/v1/notes/inexistant", headers=alice).status_code == 404
     assert client.get("/api/v1/notes/inexistant/revisions").status_code == 404
     assert client.get("/api/v1/nulle-part").json() == {"detail": "Not Found"}
@@ -126,8 +153,13 @@ def test_a_save_landing_while_another_is_prepared_wins_and_the_other_is_409(clie
     # The first save holds no write lock while it renders, so the second is not kept waiting;
     # the first then finds the note moved on, and changes nothing.
     note = client.post("/api/v1/notes", json={"title": "Titre", "body": "v1"}, headers=alice).json()
-    _while_a_save_is_prepared(monkeypatch, app, lambda s, alice_: note_service.save_note(
-        session=s, actor=alice_, note_id=note["id"], data=NoteUpdate(body="v2 d'ailleurs", base_revision=1)))
+    _while_a_save_is_prepared(
+        monkeypatch,
+        app,
+        lambda s, alice_: note_service.save_note(
+            session=s, actor=alice_, note_id=note["id"], data=NoteUpdate(body="v2 d'ailleurs", base_revision=1)
+        ),
+    )
     late = client.patch(f"/api/v1/notes/{note['id']}", json={"body": "v2 d'ici", "base_revision": 1}, headers=alice)
     assert late.status_code == 409, late.text
     assert late.json()["current_revision"] == 2 and late.json()["current"]["body"] == "v2 d'ailleurs"
@@ -139,14 +171,22 @@ def test_a_save_landing_while_another_is_prepared_wins_and_the_other_is_409(clie
 def test_a_wikilink_to_a_note_created_while_the_save_was_prepared_links_to_it(client, app, alice, monkeypatch):
     source = client.post("/api/v1/notes", json={"title": "Source", "body": "Rien encore."}, headers=alice).json()
     created = []
-    _while_a_save_is_prepared(monkeypatch, app, lambda s, alice_: created.append(filing.create_note(
-        session=s, actor=alice_, data=NoteCreate(title="Cible tardive", body="Arrivée pendant la sauvegarde."))))
-    saved = client.patch(f"/api/v1/notes/{source['id']}", json={"body": "Voir [[Cible tardive]].", "base_revision": 1},
-                         headers=alice)
+    _while_a_save_is_prepared(
+        monkeypatch,
+        app,
+        lambda s, alice_: created.append(
+            filing.create_note(
+                session=s, actor=alice_, data=NoteCreate(title="Cible tardive", body="Arrivée pendant la sauvegarde.")
+            )
+        ),
+    )
+    saved = client.patch(
+        f"/api/v1/notes/{source['id']}", json={"body": "Voir [[Cible tardive]].", "base_revision": 1}, headers=alice
+    )
     assert saved.status_code == 200, saved.text
     target = created[0]
     assert [n["id"] for n in saved.json()["links"]["notes"]] == [target.id]
-    assert f'/n/{target.id}/' in saved.json()["html"]
+    assert f"/n/{target.id}/" in saved.json()["html"]
     backlinks = client.get(f"/api/v1/notes/{target.id}").json()["backlinks"]
     assert [n["id"] for n in backlinks] == [source["id"]]
 
@@ -155,7 +195,12 @@ def test_other_people_cannot_patch_or_delete(client, session, alice):
     note = client.post("/api/v1/notes", json={"title": "À moi"}, headers=alice).json()
     make_user(session, "bob")
     bob = token_for(client, "bob")
-    assert client.patch(f"/api/v1/notes/{note['id']}", json={"title": "À toi", "base_revision": 1}, headers=bob).status_code == 403
+    assert (
+        client.patch(
+            f"/api/v1/notes/{note['id']}", json={"title": "À toi", "base_revision": 1}, headers=bob
+        ).status_code
+        == 403
+    )
     assert client.delete(f"/api/v1/notes/{note['id']}", headers=bob).status_code == 403
     assert client.delete(f"/api/v1/notes/{note['id']}").status_code == 401
 
@@ -174,7 +219,9 @@ def test_delete_is_204_then_the_note_is_gone_but_admins_keep_its_history(client,
 
 def test_revisions_diff_and_restore(client, alice):
     note = client.post("/api/v1/notes", json={"title": "T", "body": "un deux trois"}, headers=alice).json()
-    client.patch(f"/api/v1/notes/{note['id']}", json={"body": "un trois", "base_revision": 1, "summary": "Coupe"}, headers=alice)
+    client.patch(
+        f"/api/v1/notes/{note['id']}", json={"body": "un trois", "base_revision": 1, "summary": "Coupe"}, headers=alice
+    )
     revisions = client.get(f"/api/v1/notes/{note['id']}/revisions").json()
     assert [(r["number"], r["editor"], r["summary"]) for r in revisions] == [(2, "alice", "Coupe"), (1, "alice", None)]
     first = client.get(f"/api/v1/notes/{note['id']}/revisions/1").json()
@@ -182,7 +229,9 @@ def test_revisions_diff_and_restore(client, alice):
     diff = client.get(f"/api/v1/notes/{note['id']}/diff", params={"from": 1, "to": 2}).json()
     assert {"op": "delete", "text": "deux "} in diff["body"] or {"op": "delete", "text": " deux"} in diff["body"]
     restored = client.post(f"/api/v1/notes/{note['id']}/revisions/1/restore", headers=alice)
-    assert restored.status_code == 200 and restored.json()["revision"] == 3 and restored.json()["body"] == "un deux trois"
+    assert (
+        restored.status_code == 200 and restored.json()["revision"] == 3 and restored.json()["body"] == "un deux trois"
+    )
     assert client.get(f"/api/v1/notes/{note['id']}/revisions/99").status_code == 404
     assert client.get(f"/api/v1/notes/{note['id']}/revisions/99999999999999999999").status_code == 422
     assert client.get(f"/api/v1/notes/{note['id']}/diff", params={"from": "a", "to": 2}).status_code == 422
@@ -231,7 +280,9 @@ def test_nul_bytes_in_credentials_and_links_are_refused(client, alice):
     assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "links", 0]
 
 
-@pytest.mark.parametrize("when", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00Z", "0999-12-31"])
+@pytest.mark.parametrize(
+    "when", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00Z", "0999-12-31"]
+)
 def test_publication_dates_outside_the_calendar_are_422(client, alice, when):
     response = client.post("/api/v1/notes", json={"title": "Hors du temps", "published_at": when}, headers=alice)
     assert response.status_code == 422 and response.json()["detail"][0]["loc"][-1] == "published_at"
@@ -241,7 +292,9 @@ def test_too_many_wikilinks_is_422_on_the_body(client, alice):
     body = " ".join(f"[[lien {i}]]" for i in range(1001))
     response = client.post("/api/v1/notes", json={"title": "Trop de liens", "body": body}, headers=alice)
     assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "body"]
-    fine = client.post("/api/v1/notes", json={"title": "Assez de liens", "body": body.rsplit(" [[", 1)[0]}, headers=alice)
+    fine = client.post(
+        "/api/v1/notes", json={"title": "Assez de liens", "body": body.rsplit(" [[", 1)[0]}, headers=alice
+    )
     assert fine.status_code == 201
 
 

@@ -34,7 +34,11 @@ def test_every_operation_says_how_to_sign_in(client) -> None:
     spec = client.get("/openapi.json").json()
     schemes = spec["components"]["securitySchemes"]
     assert schemes["bearer"] == {"type": "http", "scheme": "bearer", "description": schemes["bearer"]["description"]}
-    assert (schemes["session"]["type"], schemes["session"]["in"], schemes["session"]["name"]) == ("apiKey", "cookie", "praxis_session")
+    assert (schemes["session"]["type"], schemes["session"]["in"], schemes["session"]["name"]) == (
+        "apiKey",
+        "cookie",
+        "praxis_session",
+    )
     signed_in, optional = [{"bearer": []}, {"session": []}], [{"bearer": []}, {"session": []}, {}]
     for method, path, op in _operations(spec):
         if (method, path) in ANONYMOUS:
@@ -74,11 +78,16 @@ def test_a_stale_save_answers_the_409_the_document_describes(client, session) ->
     alice = make_user(session, "alice")
     note = make_note(session, alice)
     headers = token_for(client, "alice")
-    assert client.patch(f"/api/v1/notes/{note.id}", headers=headers, json={"body": "Un.", "base_revision": 1}).status_code == 200
+    assert (
+        client.patch(f"/api/v1/notes/{note.id}", headers=headers, json={"body": "Un.", "base_revision": 1}).status_code
+        == 200
+    )
     stale = client.patch(f"/api/v1/notes/{note.id}", headers=headers, json={"body": "Deux.", "base_revision": 1})
     assert stale.status_code == 409
     spec = client.get("/openapi.json").json()
-    described = spec["paths"]["/api/v1/notes/{note_id}"]["patch"]["responses"]["409"]["content"]["application/json"]["schema"]
+    described = spec["paths"]["/api/v1/notes/{note_id}"]["patch"]["responses"]["409"]["content"]["application/json"][
+        "schema"
+    ]
     assert described == {"$ref": "#/components/schemas/StaleSave"}
     schema = {**spec, "$ref": described["$ref"]}
     jsonschema.Draft202012Validator(schema).validate(stale.json())
@@ -105,7 +114,11 @@ def test_the_api_docs_load_nothing_from_outside(client) -> None:
     for url in assets:
         asset = client.get(url)
         assert asset.status_code == 200 and len(asset.content) > 100, url
-    assert client.get("/static/swagger-ui/swagger-ui-bundle.js").headers["content-type"].startswith(("text/javascript", "application/javascript"))
+    assert (
+        client.get("/static/swagger-ui/swagger-ui-bundle.js")
+        .headers["content-type"]
+        .startswith(("text/javascript", "application/javascript"))
+    )
     assert client.get("/redoc").status_code == 404  # ReDoc would load from a CDN: not offered
 
 

@@ -22,7 +22,9 @@ def test_the_preview_is_what_the_saved_note_shows(client, session, alice):
     assert f'<a class="wikilink" href="/n/{org.id}/"' in shown["html"] and "<strong>gras</strong>" in shown["html"]
     assert [o["title"] for o in shown["links"]["organisations"]] == ["Culture Laval"] and shown["links"]["notes"] == []
     assert shown["missing"] == ["Une note à venir"]
-    created = client.post("/api/v1/notes", json={"title": "Aperçu puis enregistrement", "body": BODY}, headers=alice).json()
+    created = client.post(
+        "/api/v1/notes", json={"title": "Aperçu puis enregistrement", "body": BODY}, headers=alice
+    ).json()
     saved = client.get(f"/api/v1/notes/{created['id']}", headers=alice).json()
     assert saved["html"] == shown["html"]
     assert [o["id"] for o in saved["links"]["organisations"]] == [o["id"] for o in shown["links"]["organisations"]]
@@ -41,17 +43,25 @@ def test_a_wikilink_to_a_note_the_writer_may_not_see_reads_like_one_to_a_missing
     by_id = client.post("/api/v1/notes/preview", json={"body": f"[[{secret.id}]]"}, headers=alice).json()
     assert "Projet secret" not in by_id["html"] and by_id["missing"] == [secret.id]
     # Its author sees the link.
-    own = client.post("/api/v1/notes/preview", json={"body": "Voir [[Projet secret]]."}, headers=token_for(client, "bob")).json()
+    own = client.post(
+        "/api/v1/notes/preview", json={"body": "Voir [[Projet secret]]."}, headers=token_for(client, "bob")
+    ).json()
     assert f'href="/n/{secret.id}/"' in own["html"] and [n["title"] for n in own["links"]["notes"]] == ["Projet secret"]
 
 
 def test_the_note_being_edited_must_be_one_the_writer_may_see(client, session, alice):
     secret = make_note(session, make_user(session, "bob"), title="Projet secret", visibility="restricted")
     mine = make_note(session, make_user(session, "carole"), title="Ouverte")
-    assert client.post("/api/v1/notes/preview", json={"body": "x", "note_id": secret.id}, headers=alice).status_code == 404
-    assert client.post("/api/v1/notes/preview", json={"body": "x", "note_id": mine.id}, headers=alice).status_code == 200
+    assert (
+        client.post("/api/v1/notes/preview", json={"body": "x", "note_id": secret.id}, headers=alice).status_code == 404
+    )
+    assert (
+        client.post("/api/v1/notes/preview", json={"body": "x", "note_id": mine.id}, headers=alice).status_code == 200
+    )
     # A link to the note itself is not one of its links, as on the saved note.
-    itself = client.post("/api/v1/notes/preview", json={"body": "[[Ouverte]]", "note_id": mine.id}, headers=alice).json()
+    itself = client.post(
+        "/api/v1/notes/preview", json={"body": "[[Ouverte]]", "note_id": mine.id}, headers=alice
+    ).json()
     assert itself["links"]["notes"] == [] and f'href="/n/{mine.id}/"' in itself["html"]
 
 
@@ -74,7 +84,12 @@ def test_a_body_larger_than_a_note_may_be_is_refused(client, alice):
 def test_with_the_browser_cookie_only_the_site_itself_may_ask(app, session):
     user = make_user(session, "alice")
     browser = browser_for(app, session, user)
-    assert browser.post("/api/v1/notes/preview", json={"body": "x"}, headers={"Origin": "https://evil.example"}).status_code == 403
+    assert (
+        browser.post(
+            "/api/v1/notes/preview", json={"body": "x"}, headers={"Origin": "https://evil.example"}
+        ).status_code
+        == 403
+    )
     own = browser.post("/api/v1/notes/preview", json={"body": "*x*"}, headers={"Origin": "https://testserver"})
     assert own.status_code == 200 and own.json()["html"] == "<p><em>x</em></p>\n"
 
@@ -90,7 +105,9 @@ def test_people_are_suggested_to_signed_in_writers_only(client, session, alice):
         {"username": "maryse", "display_name": "Maryse Gervais"},
         {"username": "zoe", "display_name": "Zoé Marchand"},
     ]
-    assert client.get("/api/v1/users/suggest?q=gerv", headers=alice).json() == [{"username": "maryse", "display_name": "Maryse Gervais"}]
+    assert client.get("/api/v1/users/suggest?q=gerv", headers=alice).json() == [
+        {"username": "maryse", "display_name": "Maryse Gervais"}
+    ]
     assert client.get("/api/v1/users/suggest?q=%25", headers=alice).json() == []
     assert client.get("/api/v1/users/suggest?q=", headers=alice).json() == []
 
@@ -102,6 +119,8 @@ def test_a_preview_takes_no_write_lock(tmp_path, sqlite_template):
         try:
             shown = client.post("/api/v1/notes/preview", json={"body": "**oui**"}, headers=headers)
             assert shown.status_code == 200 and shown.json()["html"] == "<p><strong>oui</strong></p>\n"
-            assert client.post("/api/v1/notes", json={"title": "Écriture"}, headers=headers).status_code == 503  # writes still wait
+            assert (
+                client.post("/api/v1/notes", json={"title": "Écriture"}, headers=headers).status_code == 503
+            )  # writes still wait
         finally:
             holder.execute("ROLLBACK")

@@ -49,15 +49,22 @@ def test_a_key_never_changes_when_another_note_appears_and_every_page_has_its_ow
     writer = accounts.get_user(session, "coop")
     make_note(session, writer, title="Rapport annuel", published_at="2024-03-01T12:00:00Z")
     assert _key(client.get(f"/n/{first.id}/citation.bib").text) == before
-    client.patch(f"/api/v1/notes/{first.id}", headers=token_for(client, "coop"), json={"base_revision": 1, "body": "Révisé."})
+    client.patch(
+        f"/api/v1/notes/{first.id}", headers=token_for(client, "coop"), json={"base_revision": 1, "body": "Révisé."}
+    )
     # A revision's permanent link: dated by its own day, and the same suffix with its number.
     revision = _key(client.get(f"/n/{first.id}/citation.bib?rev=1").text)
     assert revision.endswith(before.rsplit("-", 1)[1] + "-r1")
     carnet = carnets.create(session=session, actor=writer, data=CarnetCreate(title="Rapport"))
     base = bases.create(session=session, actor=writer, data=BaseCreate(title="Rapport"))
     session.commit()
-    keys = {before, revision, _key(client.get(f"/n/{second.id}/citation.bib").text),
-            _key(client.get(f"/c/{carnet.id}/citation.bib").text), _key(client.get(f"/b/{base.id}/citation.bib").text)}
+    keys = {
+        before,
+        revision,
+        _key(client.get(f"/n/{second.id}/citation.bib").text),
+        _key(client.get(f"/c/{carnet.id}/citation.bib").text),
+        _key(client.get(f"/b/{base.id}/citation.bib").text),
+    }
     assert len(keys) == 5
 
 
@@ -73,7 +80,9 @@ def _csl_validator() -> jsonschema.Draft7Validator:
 def test_csl_json_is_valid_against_the_csl_schema_and_keeps_the_licence_in_its_note(client, session, licence):
     alice = make_user(session, "alice", name="Alice Rivard")
     note = make_note(session, alice, title="Chantier", licence=licence, published_at="2024-10-30T12:00:00Z")
-    client.patch(f"/api/v1/notes/{note.id}", headers=token_for(client, "alice"), json={"base_revision": 1, "body": "Révisé."})
+    client.patch(
+        f"/api/v1/notes/{note.id}", headers=token_for(client, "alice"), json={"base_revision": 1, "body": "Révisé."}
+    )
     validator = _csl_validator()
     for path in (f"/n/{note.id}/citation.json", f"/n/{note.id}/citation.json?rev=1"):
         items = client.get(path).json()

@@ -22,11 +22,14 @@ SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 360, "hei
 def axe_violations(page: Page) -> list[dict]:  # type: ignore[type-arg]
     """What axe-core finds serious or critical on the page as it is now."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE.read_text(encoding="utf-8"))  # evaluated by the browser's devtools: the page's CSP stays as it is
+        page.evaluate(
+            AXE.read_text(encoding="utf-8")
+        )  # evaluated by the browser's devtools: the page's CSP stays as it is
     result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
     return [
         {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"] if v["impact"] in ("serious", "critical")
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
     ]
 
 
@@ -49,15 +52,24 @@ def session(shared_app):  # type: ignore[no-untyped-def]
 def _pages(site: dict) -> dict[str, str]:  # type: ignore[type-arg]
     n = site["note"]
     return {
-        "home": "/", "note": f"/n/{n}/", "carnet": f"/c/{site['carnet']}/", "search": "/recherche?q=workshop",
-        "lexique": "/lexique/", "directory": "/organisations/", "history": f"/n/{n}/history",
-        "diff": f"/n/{n}/diff?from=1&to=2", "editor": f"/n/{n}/edit", "login": "/login",
+        "home": "/",
+        "note": f"/n/{n}/",
+        "carnet": f"/c/{site['carnet']}/",
+        "search": "/recherche?q=workshop",
+        "lexique": "/lexique/",
+        "directory": "/organisations/",
+        "history": f"/n/{n}/history",
+        "diff": f"/n/{n}/diff?from=1&to=2",
+        "editor": f"/n/{n}/edit",
+        "login": "/login",
     }
 
 
 # Each colour scheme (contrast) and each size (layout, target sizes) is checked once.
 @pytest.mark.parametrize(("scheme", "size"), [("light", "desktop"), ("dark", "phone")])
-def test_the_main_pages_have_no_serious_accessibility_violation(live_site, browser: Browser, session, small_site, size, scheme):
+def test_the_main_pages_have_no_serious_accessibility_violation(
+    live_site, browser: Browser, session, small_site, size, scheme
+):
     assert AXE.exists(), "axe-core is installed by `make test` (npm ci)"
     signed_in = live_site.signed_in(browser, session, small_site["alice"])
     visitor = browser.new_context(locale="fr-CA")
@@ -93,7 +105,9 @@ def test_axe_does_see_a_violation_when_there_is_one(live_site, browser: Browser)
     context.close()
 
 
-def test_every_control_of_a_note_page_is_reached_with_the_keyboard_and_shows_its_focus(live_site, browser: Browser, session, small_site):
+def test_every_control_of_a_note_page_is_reached_with_the_keyboard_and_shows_its_focus(
+    live_site, browser: Browser, session, small_site
+):
     context = live_site.signed_in(browser, session, small_site["alice"])
     page = context.new_page()
     page.goto(f"{live_site.url}/n/{small_site['note']}/")

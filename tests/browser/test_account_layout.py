@@ -17,21 +17,36 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-def test_a_signed_in_author_reads_their_pages_on_a_phone_without_sideways_scrolling(live_site, browser: Browser, session, client):
+def test_a_signed_in_author_reads_their_pages_on_a_phone_without_sideways_scrolling(
+    live_site, browser: Browser, session, client
+):
     alice = make_user(session, "alice", name="Alice Martin-Dubois")
     bob = make_user(session, "bob", name="Bob Tremblay")
     make_user(session, "carol", name="Carol Gagnon")
     for name in ("Script de sauvegarde nocturne du carnet régional", "zotero"):
-        assert client.post("/api/v1/auth/token", json={"username": "alice", "password": PASSWORD, "name": name}).status_code == 200
+        assert (
+            client.post(
+                "/api/v1/auth/token", json={"username": "alice", "password": PASSWORD, "name": name}
+            ).status_code
+            == 200
+        )
     shared = make_note(session, bob, title="Cartographier les tiers-lieux", authors=["bob", "alice"])
-    invited = filing.create_note(session=session, actor=bob,
-                                       data=NoteCreate(title="Chantier", body="Texte.", authors=["bob", "alice", "carol"]))
+    invited = filing.create_note(
+        session=session, actor=bob, data=NoteCreate(title="Chantier", body="Texte.", authors=["bob", "alice", "carol"])
+    )
     session.commit()  # alice is invited: her header counts one unread notification
 
     context = live_site.signed_in(browser, session, alice)
     page = context.new_page()
     page.set_viewport_size(PHONE)
-    for path in ("/", "/account/tokens", "/u/me/inbox", f"/n/{invited.id}/", f"/n/{shared.id}/", f"/n/{shared.id}/edit"):
+    for path in (
+        "/",
+        "/account/tokens",
+        "/u/me/inbox",
+        f"/n/{invited.id}/",
+        f"/n/{shared.id}/",
+        f"/n/{shared.id}/edit",
+    ):
         page.goto(live_site.url + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
 

@@ -42,4 +42,6 @@ def test_the_api_docs_work_under_a_strict_content_policy(live_site, browser):
     refused = page.evaluate("window.__refused")
     context.close()
     assert refused == [], refused
-    assert not [line for line in console if "Content Security Policy" in line or line.startswith(("error", "pageerror"))], console
+    assert not [
+        line for line in console if "Content Security Policy" in line or line.startswith(("error", "pageerror"))
+    ], console

@@ -1,4 +1,4 @@
-""""Pour citer" in a real browser: the copy button, the style switcher, and without JavaScript."""
+""" "Pour citer" in a real browser: the copy button, the style switcher, and without JavaScript."""
 
 from __future__ import annotations
 
@@ -13,8 +13,13 @@ pytestmark = one_database  # what the browser copies and shows: no SQL in it
 def _note(session):  # type: ignore[no-untyped-def]
     alice = make_user(session, "alice", name="Marie-Hélène Laurence")
     make_user(session, "alice2", name="Alice Rivard")
-    return make_note(session, alice, title="L’économie « sociale » : un chantier?", authors=["alice", "alice2"],
-                     published_at="2024-10-30T12:00:00Z")
+    return make_note(
+        session,
+        alice,
+        title="L’économie « sociale » : un chantier?",
+        authors=["alice", "alice2"],
+        published_at="2024-10-30T12:00:00Z",
+    )
 
 
 def _api(live_site, note_id: str, **params: str) -> dict:  # type: ignore[no-untyped-def]
@@ -41,7 +46,9 @@ def test_the_copy_button_copies_the_citation_and_says_so(live_site, browser, ses
     status.filter(has_text="Citation copiée dans le presse-papiers.").wait_for()
     expected = _api(live_site, note.id)["text"]
     assert page.evaluate("navigator.clipboard.readText()") == expected
-    assert expected.startswith("Marie-Hélène Laurence, Alice Rivard. (2024). L’économie « sociale » : un chantier? Praxis (consulté le ")
+    assert expected.startswith(
+        "Marie-Hélène Laurence, Alice Rivard. (2024). L’économie « sociale » : un chantier? Praxis (consulté le "
+    )
     context.close()
 
 

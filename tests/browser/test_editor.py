@@ -146,7 +146,9 @@ def test_a_draft_survives_a_closed_tab_and_is_forgotten_once_saved(live_site, br
     banner = page.get_by_role("status").filter(has_text="Un brouillon non enregistré de cette note a été retrouvé")
     expect(banner).to_be_visible()
     # When the draft was saved, in words and as a machine-readable date HTML accepts.
-    expect(banner.locator("time")).to_have_attribute("datetime", re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$"))
+    expect(banner.locator("time")).to_have_attribute(
+        "datetime", re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$")
+    )
     expect(banner.locator("time")).to_contain_text(str(date.today().year))
     expect(page.locator("#body")).to_have_value("Texte enregistré.")
     banner.get_by_role("button", name="Restaurer").click()
@@ -188,7 +190,9 @@ def test_two_people_saving_at_once_meet_the_conflict_screen_and_merge(live_site,
 
     alice_page.locator("#body").fill("Début.\n\nMilieu.\n\nFin, par Alice.")
     alice_page.get_by_role("button", name="Enregistrer").click()
-    expect(alice_page.get_by_role("heading", name="Quelqu'un a modifié cette note pendant que vous écriviez")).to_be_visible()
+    expect(
+        alice_page.get_by_role("heading", name="Quelqu'un a modifié cette note pendant que vous écriviez")
+    ).to_be_visible()
     expect(alice_page.get_by_text("révision 3, enregistrée par Bob Gagnon")).to_be_visible()
     expect(alice_page.get_by_role("alert")).to_contain_text("fusionnées automatiquement")
     expect(alice_page.get_by_label("Version actuelle (révision 3)")).to_have_value("Début, par Bob.\n\nMilieu.\n\nFin.")

@@ -56,8 +56,14 @@ def _note_with_files(live_site, session):  # type: ignore[no-untyped-def]
     note = make_note(session, alice, title="Relevés", visibility="public")
     files = {}
     for name, data in (("site.png", _png()), ("silence.wav", _wav()), ("plan.pdf", _pdf())):
-        files[name] = attachments.attach(session=session, actor=alice, store=live_site.app.state.files, note_id=note.id,
-                                         source=io.BytesIO(data), filename=name)
+        files[name] = attachments.attach(
+            session=session,
+            actor=alice,
+            store=live_site.app.state.files,
+            note_id=note.id,
+            source=io.BytesIO(data),
+            filename=name,
+        )
     session.commit()
     body = f"{files['site.png'].markdown}\n\n{files['silence.wav'].markdown}\n\n{files['plan.pdf'].markdown}"
     notes.save_note(session=session, actor=alice, note_id=note.id, data=NoteUpdate(body=body, base_revision=1))

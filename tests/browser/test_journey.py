@@ -39,16 +39,29 @@ def _shot(page: Page, name: str, size: str, backend: str) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_a_writer_goes_from_a_blank_page_to_a_cited_discussed_note(live_site, browser: Browser, session, client, tmp_path,
-                                                                   size, request):
+def test_a_writer_goes_from_a_blank_page_to_a_cited_discussed_note(
+    live_site, browser: Browser, session, client, tmp_path, size, request
+):
     backend = "postgres" if "postgres" in request.node.name else "sqlite"
     alice = make_user(session, "alice", name="Marie-Hélène Laurence")
     make_user(session, "bob", name="Bob Tremblay")
-    make_note(session, alice, title="Agent·e de développement culturel numérique", kind="term",
-              body="Personne qui accompagne un milieu dans ses projets numériques.", definition="Accompagne les milieux.")
-    carnet = client.post("/api/v1/carnets", headers=token_for(client, "alice"), json={
-        "title": "Chantier médiation", "description": "Ce que le réseau apprend de la médiation numérique.",
-        "axes": [{"name": "Thème", "categories": ["Médiation", "Outils"]}]}).json()
+    make_note(
+        session,
+        alice,
+        title="Agent·e de développement culturel numérique",
+        kind="term",
+        body="Personne qui accompagne un milieu dans ses projets numériques.",
+        definition="Accompagne les milieux.",
+    )
+    carnet = client.post(
+        "/api/v1/carnets",
+        headers=token_for(client, "alice"),
+        json={
+            "title": "Chantier médiation",
+            "description": "Ce que le réseau apprend de la médiation numérique.",
+            "axes": [{"name": "Thème", "categories": ["Médiation", "Outils"]}],
+        },
+    ).json()
 
     context = browser.new_context(locale="fr-CA", viewport=SIZES[size])
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_site.url)
@@ -65,7 +78,9 @@ def test_a_writer_goes_from_a_blank_page_to_a_cited_discussed_note(live_site, br
     # Write a note with a wikilink to a term.
     page.get_by_role("link", name="Écrire une note").click()
     page.locator("#title").fill("Atelier de médiation au quartier")
-    page.locator("#body").fill("Un atelier animé par un [[Agent·e de développement culturel numérique]].\n\n## Déroulement\n\nTrois temps.")
+    page.locator("#body").fill(
+        "Un atelier animé par un [[Agent·e de développement culturel numérique]].\n\n## Déroulement\n\nTrois temps."
+    )
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("heading", level=1, name="Atelier de médiation au quartier")).to_be_visible()
     note_id = re.search(r"/n/([^/]+)/", page.url).group(1)  # type: ignore[union-attr]
@@ -90,7 +105,9 @@ def test_a_writer_goes_from_a_blank_page_to_a_cited_discussed_note(live_site, br
 
     # Edit it, then compare the two revisions.
     page.goto(f"{live_site.url}/n/{note_id}/edit")
-    page.locator("#body").fill(page.locator("#body").input_value().replace("Trois temps.", "Trois temps, puis un goûter."))
+    page.locator("#body").fill(
+        page.locator("#body").input_value().replace("Trois temps.", "Trois temps, puis un goûter.")
+    )
     page.get_by_label("Résumé de la modification (facultatif)").fill("Le goûter")
     page.get_by_role("button", name="Enregistrer").click()
     page.get_by_role("link", name=re.compile(r"3 révisions")).click()
@@ -121,7 +138,10 @@ def test_a_writer_goes_from_a_blank_page_to_a_cited_discussed_note(live_site, br
     page.get_by_role("button", name="Copier").click()
     expect(page.get_by_role("status").filter(has_text="Citation copiée dans le presse-papiers.")).to_be_attached()
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied.startswith("Marie-Hélène Laurence. (") and "Atelier de médiation au quartier. Praxis (consulté le " in copied
+    assert (
+        copied.startswith("Marie-Hélène Laurence. (")
+        and "Atelier de médiation au quartier. Praxis (consulté le " in copied
+    )
     assert copied.endswith(f"/n/{note_id}/.")
 
     # Comment on it.

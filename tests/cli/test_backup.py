@@ -81,7 +81,8 @@ def tables_in(url: str) -> int:
     try:
         with engine.connect() as conn:
             return conn.exec_driver_sql(
-                "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')").scalar()
+                "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"
+            ).scalar()
     finally:
         engine.dispose()
 
@@ -89,11 +90,13 @@ def tables_in(url: str) -> int:
 def consistency_problems(engine: sa.Engine) -> list[tuple]:
     """Notes whose current revision has no row, or a row that says something else, or a gap."""
     with engine.connect() as conn:
-        return list(conn.exec_driver_sql(
-            "SELECT n.id, n.revision FROM note n LEFT JOIN revision r ON r.note_id = n.id AND r.number = n.revision "
-            "WHERE r.id IS NULL OR r.title <> n.title OR r.body <> n.body "
-            "OR (SELECT count(*) FROM revision x WHERE x.note_id = n.id) <> n.revision"
-        ))
+        return list(
+            conn.exec_driver_sql(
+                "SELECT n.id, n.revision FROM note n LEFT JOIN revision r ON r.note_id = n.id AND r.number = n.revision "
+                "WHERE r.id IS NULL OR r.title <> n.title OR r.body <> n.body "
+                "OR (SELECT count(*) FROM revision x WHERE x.note_id = n.id) <> n.revision"
+            )
+        )
 
 
 def path_of(url: str) -> str:
@@ -115,8 +118,11 @@ class Ledger:
     errors: list[str] = field(default_factory=list)
 
     def acks(self) -> list[float]:
-        return [t for revs in self.note_acks.values() for t in revs.values()] + [f[2] for f in self.files.values()] \
+        return (
+            [t for revs in self.note_acks.values() for t in revs.values()]
+            + [f[2] for f in self.files.values()]
             + list(self.deleted.values())
+        )
 
 
 def _write(base: str, headers: dict[str, str], stop: threading.Event, ledger: Ledger) -> None:
@@ -127,8 +133,10 @@ def _write(base: str, headers: dict[str, str], stop: threading.Event, ledger: Le
         while not stop.is_set():
             n += 1
             try:
-                created = http.post("/api/v1/notes", json={"title": f"Relevé {n}",
-                                                           "body": f"Chantier numéro {n} : mot{n} et notes de terrain."})
+                created = http.post(
+                    "/api/v1/notes",
+                    json={"title": f"Relevé {n}", "body": f"Chantier numéro {n} : mot{n} et notes de terrain."},
+                )
                 if created.status_code != 201:
                     ledger.errors.append(f"create {created.status_code}")
                     continue
@@ -174,7 +182,9 @@ def test_backup_while_the_server_writes_then_restore(tmp_path, unmigrated_databa
     site = tmp_path / "site"
     site.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PRAXIS_")}
-    env.update(PRAXIS_DATA_DIR=str(site / "data"), PRAXIS_CONTENT_DIR=str(site / "no-content"), PRAXIS_PASSWORD=PASSWORD)
+    env.update(
+        PRAXIS_DATA_DIR=str(site / "data"), PRAXIS_CONTENT_DIR=str(site / "no-content"), PRAXIS_PASSWORD=PASSWORD
+    )
     if unmigrated_database_url:
         env["PRAXIS_DATABASE_URL"] = unmigrated_database_url
     use_site(monkeypatch, site / "data", unmigrated_database_url)
@@ -184,22 +194,31 @@ def test_backup_while_the_server_writes_then_restore(tmp_path, unmigrated_databa
     server = serve(site, env)
     base = server.base
     try:
-        token = httpx.post(base + "/api/v1/auth/token", json={"username": "admin", "password": PASSWORD}).json()["access_token"]
+        token = httpx.post(base + "/api/v1/auth/token", json={"username": "admin", "password": PASSWORD}).json()[
+            "access_token"
+        ]
         headers = {"Authorization": f"Bearer {token}"}
         stop, ledger = threading.Event(), Ledger()
         writer = threading.Thread(target=_write, args=(base, headers, stop, ledger))
         writer.start()
-        wait_until(lambda: (len(ledger.contents) >= 8 and len(ledger.deleted) >= 1) or ledger.errors, timeout=60,
-                   message="the writer made too little before the backup")
+        wait_until(
+            lambda: (len(ledger.contents) >= 8 and len(ledger.deleted) >= 1) or ledger.errors,
+            timeout=60,
+            message="the writer made too little before the backup",
+        )
         archive = tmp_path / "site.tar"
         began = time.monotonic()  # every write acknowledged before this must be in the backup
-        backed_up = subprocess.run([sys.executable, "-m", "praxis", "backup", str(archive)],
-                                   cwd=site, env=env, capture_output=True, text=True)
+        backed_up = subprocess.run(
+            [sys.executable, "-m", "praxis", "backup", str(archive)], cwd=site, env=env, capture_output=True, text=True
+        )
         ended = time.monotonic()
         made = len(ledger.note_acks)
         # The writer goes on past the backup's end: a note acknowledged after it (or a failure).
-        wait_until(lambda: len(ledger.note_acks) > made or ledger.errors, timeout=60,
-                   message="the writer stopped writing during the backup")
+        wait_until(
+            lambda: len(ledger.note_acks) > made or ledger.errors,
+            timeout=60,
+            message="the writer stopped writing during the backup",
+        )
         stop.set()
         writer.join(timeout=30)
     finally:
@@ -228,8 +247,13 @@ def test_backup_while_the_server_writes_then_restore(tmp_path, unmigrated_databa
         assert current_revision(engine) == head_revision(engine)
         assert consistency_problems(engine) == []
         with engine.connect() as conn:
-            notes = {row[0]: (row[1], row[2], row[3]) for row in conn.exec_driver_sql("SELECT id, revision, title, body FROM note")}
-            attachments = {row[0]: (row[1], row[2]) for row in conn.exec_driver_sql("SELECT id, note_id, sha256 FROM attachment")}
+            notes = {
+                row[0]: (row[1], row[2], row[3])
+                for row in conn.exec_driver_sql("SELECT id, revision, title, body FROM note")
+            }
+            attachments = {
+                row[0]: (row[1], row[2]) for row in conn.exec_driver_sql("SELECT id, note_id, sha256 FROM attachment")
+            }
         index = make_index(settings, engine)
         try:  # the restore built the search index itself, before any server started
             assert index.is_current() and index.document_ids() == set(notes)
@@ -296,9 +320,18 @@ def small_site(client, session, settings, monkeypatch) -> Site:
     alice = make_user(session, "alice", name="Alice Rivard")
     headers = token_for(client, "alice")
     notes = [make_note(session, alice, title=f"Relevé {i}", body=f"Chantier numéro {i}, mot{i}.").id for i in range(3)]
-    assert client.patch(f"/api/v1/notes/{notes[0]}", json={"base_revision": 1, "body": "Révisé."}, headers=headers).status_code == 200
+    assert (
+        client.patch(
+            f"/api/v1/notes/{notes[0]}", json={"base_revision": 1, "body": "Révisé."}, headers=headers
+        ).status_code
+        == 200
+    )
     files = {}
-    for note_id, name, data in ((notes[0], "photo.png", png()), (notes[1], "commun.txt", SHARED), (notes[2], "commun.txt", SHARED)):
+    for note_id, name, data in (
+        (notes[0], "photo.png", png()),
+        (notes[1], "commun.txt", SHARED),
+        (notes[2], "commun.txt", SHARED),
+    ):
         sent = client.post(f"/api/v1/notes/{note_id}/files", files={"file": (name, data)}, headers=headers)
         assert sent.status_code == 201, sent.text
         files[sent.json()["id"]] = data
@@ -311,8 +344,14 @@ def members(archive: Path) -> dict[str, bytes]:
         return {m.name: tar.extractfile(m).read() for m in tar.getmembers()}  # type: ignore[union-attr]
 
 
-def rewrite(source: Path, dest: Path, *, manifest: dict | None = None, drop: str | None = None,
-            replace: dict[str, bytes] | None = None) -> Path:
+def rewrite(
+    source: Path,
+    dest: Path,
+    *,
+    manifest: dict | None = None,
+    drop: str | None = None,
+    replace: dict[str, bytes] | None = None,
+) -> Path:
     """A copy of an archive with its manifest changed, a member left out or replaced."""
     with tarfile.open(dest, "w") as out:
         for name, data in members(source).items():
@@ -410,10 +449,18 @@ def test_restore_refuses_a_database_that_is_not_empty(small_site, tmp_path, targ
 
 
 DAMAGES = {  # how an archive is spoilt -> what the one line says
-    "text": "is not a Praxis backup", "empty": "is not a Praxis backup", "zip": "is not a Praxis backup",
-    "no-manifest": "is not a Praxis backup", "cut-in-half": "truncated", "cut-between-members": "truncated",
-    "wrong-blob": "damaged", "stray-member": "unexpected entry", "incomplete-manifest": "manifest is incomplete",
-    "newer-format": "newer Praxis", "newer-schema": "newer than this Praxis knows", "other-backend": "is a backup of a",
+    "text": "is not a Praxis backup",
+    "empty": "is not a Praxis backup",
+    "zip": "is not a Praxis backup",
+    "no-manifest": "is not a Praxis backup",
+    "cut-in-half": "truncated",
+    "cut-between-members": "truncated",
+    "wrong-blob": "damaged",
+    "stray-member": "unexpected entry",
+    "incomplete-manifest": "manifest is incomplete",
+    "newer-format": "newer Praxis",
+    "newer-schema": "newer than this Praxis knows",
+    "other-backend": "is a backup of a",
 }
 
 
@@ -470,8 +517,9 @@ def test_restore_refuses_what_is_not_a_whole_backup(small_site, tmp_path, target
     assert run("restore", str(archive)).exit_code == 0  # the same target takes the whole archive
 
 
-def test_a_file_deleted_while_the_backup_runs_is_neither_lost_nor_half_there(small_site, client, tmp_path, target,
-                                                                             monkeypatch):
+def test_a_file_deleted_while_the_backup_runs_is_neither_lost_nor_half_there(
+    small_site, client, tmp_path, target, monkeypatch
+):
     """The site removes a blob right after the snapshot that names it: the backup takes a new
     snapshot, in which the attachment is gone too."""
     image = next(file_id for file_id, data in small_site.files.items() if data != SHARED)

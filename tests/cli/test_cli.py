@@ -81,7 +81,9 @@ def test_user_create_refuses_bad_input_in_one_line(site, monkeypatch):
 def test_import_then_export_round_trip(site):
     shutil.copytree(CONTENT, site / "content")
     first = run("import", str(site / "content"))
-    assert first.exit_code == 0 and first.stdout.startswith(f"{len([p for p in CONTENT.rglob('*.md') if p.parent.name not in ('carnets', 'bases')])} created")
+    assert first.exit_code == 0 and first.stdout.startswith(
+        f"{len([p for p in CONTENT.rglob('*.md') if p.parent.name not in ('carnets', 'bases')])} created"
+    )
     second = run("import", str(site / "content"))
     assert second.exit_code == 0 and second.stdout.startswith("0 created, 0 updated")
     out = site / "export"
@@ -103,9 +105,13 @@ def test_an_import_leaves_the_planner_statistics_of_what_it_wrote(site, unmigrat
     engine = make_engine(Settings())
     with engine.connect() as conn:
         if unmigrated_database_url:
-            rows = dict(conn.exec_driver_sql(
-                "SELECT relname, last_vacuum IS NOT NULL AND last_analyze IS NOT NULL FROM pg_stat_user_tables "
-                "WHERE relname IN ('note', 'note_link', 'revision', %s)", (DOCS.split(".")[1],)).all())
+            rows = dict(
+                conn.exec_driver_sql(
+                    "SELECT relname, last_vacuum IS NOT NULL AND last_analyze IS NOT NULL FROM pg_stat_user_tables "
+                    "WHERE relname IN ('note', 'note_link', 'revision', %s)",
+                    (DOCS.split(".")[1],),
+                ).all()
+            )
             assert rows == {"note": True, "note_link": True, "revision": True, DOCS.split(".")[1]: True}
         else:
             analysed = {r[0] for r in conn.exec_driver_sql("SELECT tbl FROM sqlite_stat1")}

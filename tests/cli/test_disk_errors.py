@@ -40,8 +40,10 @@ def _require_mounting(tmp_path: Path) -> None:
     probe.mkdir()
     done = _run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(probe))
     if done.returncode != 0:
-        pytest.fail(f"the disk tests mount a small file system as the data folder and need root: mount said "
-                    f"{done.stderr.strip() or done.returncode}")
+        pytest.fail(
+            f"the disk tests mount a small file system as the data folder and need root: mount said "
+            f"{done.stderr.strip() or done.returncode}"
+        )
     _run("umount", str(probe))
 
 
@@ -98,34 +100,56 @@ def _fill(folder: Path, leave: int = 0) -> Path:
 
 def _env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PRAXIS_")}
-    env.update(PRAXIS_DATA_DIR=str(tmp_path / "data"), PRAXIS_CONTENT_DIR=str(tmp_path / "no-content"),
-               PRAXIS_PASSWORD=PASSWORD, PRAXIS_SECRET_KEY="disk-test")
+    env.update(
+        PRAXIS_DATA_DIR=str(tmp_path / "data"),
+        PRAXIS_CONTENT_DIR=str(tmp_path / "no-content"),
+        PRAXIS_PASSWORD=PASSWORD,
+        PRAXIS_SECRET_KEY="disk-test",
+    )
     return env
 
 
 def _create_admin(tmp_path: Path, env: dict[str, str]) -> None:
-    created = subprocess.run([sys.executable, "-m", "praxis", "user", "create", "admin", "--admin"],
-                             cwd=tmp_path, env=env, capture_output=True, text=True)
+    created = subprocess.run(
+        [sys.executable, "-m", "praxis", "user", "create", "admin", "--admin"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert created.returncode == 0, created.stderr
 
 
 def _clients(base: str) -> tuple[httpx.Client, httpx.Client]:
     """The API with a bearer token, and a browser signed in through the login form."""
-    token = httpx.post(base + "/api/v1/auth/token", json={"username": "admin", "password": PASSWORD}).json()["access_token"]
+    token = httpx.post(base + "/api/v1/auth/token", json={"username": "admin", "password": PASSWORD}).json()[
+        "access_token"
+    ]
     api = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30)
     browser = httpx.Client(base_url=base, timeout=30)
     form = browser.get("/login")
-    signed_in = browser.post("/login", data={"username": "admin", "password": PASSWORD, "csrf_token": csrf_from(form.text),
-                                             "next": "/"})
+    signed_in = browser.post(
+        "/login", data={"username": "admin", "password": PASSWORD, "csrf_token": csrf_from(form.text), "next": "/"}
+    )
     assert signed_in.status_code in (200, 303), signed_in.text
     return api, browser
 
 
-def _post_form(browser: httpx.Client, title: str, body: str = "Écrit depuis le formulaire.", lang: str = "fr") -> httpx.Response:
+def _post_form(
+    browser: httpx.Client, title: str, body: str = "Écrit depuis le formulaire.", lang: str = "fr"
+) -> httpx.Response:
     form = browser.get("/n/new", params={"lang": lang})
     assert form.status_code == 200
-    return browser.post(f"/n/new?lang={lang}", data={"title": title, "body": body, "kind": "note",
-                                                     "visibility": "public", "csrf_token": csrf_from(form.text, "/n/new")})
+    return browser.post(
+        f"/n/new?lang={lang}",
+        data={
+            "title": title,
+            "body": body,
+            "kind": "note",
+            "visibility": "public",
+            "csrf_token": csrf_from(form.text, "/n/new"),
+        },
+    )
 
 
 def _found(api: httpx.Client, words: str) -> set[str]:
@@ -177,7 +201,9 @@ def test_a_full_disk_refuses_writes_clearly_loses_nothing_and_recovers(tmp_path)
             fillers = [_fill(data / "search"), _fill(data, leave=1024 * 1024)]
             refused = None
             for i in range(60):
-                answer = write(f"Relevé disque plein {i}", f"Relevé {i} du compteur d'eau, consommation mesurée. " * 1000)
+                answer = write(
+                    f"Relevé disque plein {i}", f"Relevé {i} du compteur d'eau, consommation mesurée. " * 1000
+                )
                 if answer.status_code != 201:
                     refused = answer
                     break
@@ -189,10 +215,14 @@ def test_a_full_disk_refuses_writes_clearly_loses_nothing_and_recovers(tmp_path)
             # larger ones cannot.
             big = "Correction du relevé, consommation corrigée. " * 4000
             first = next(iter(saved))
-            revised = api.patch(f"/api/v1/notes/{first}", json={"base_revision": 1, "title": "Relevé disque corrigé", "body": big})
+            revised = api.patch(
+                f"/api/v1/notes/{first}", json={"base_revision": 1, "title": "Relevé disque corrigé", "body": big}
+            )
             assert revised.status_code == 507, revised.text
-            upload = api.post(f"/api/v1/notes/{first}/files",
-                              files={"file": ("releve.txt", ("Relevé du compteur.\n" * 40000).encode(), "text/plain")})
+            upload = api.post(
+                f"/api/v1/notes/{first}/files",
+                files={"file": ("releve.txt", ("Relevé du compteur.\n" * 40000).encode(), "text/plain")},
+            )
             assert upload.status_code == 507, upload.text
             assert not list((data / "uploads").rglob("upload-*")), "a refused upload left its temporary file"
             page = _post_form(browser, "Relevé disque par formulaire", big)
@@ -211,7 +241,12 @@ def test_a_full_disk_refuses_writes_clearly_loses_nothing_and_recovers(tmp_path)
             for filler in fillers:
                 filler.unlink()
             assert write("Relevé disque final", "La place est revenue.").status_code == 201
-            assert api.patch(f"/api/v1/notes/{first}", json={"base_revision": 1, "title": "Relevé disque corrigé"}).status_code == 200
+            assert (
+                api.patch(
+                    f"/api/v1/notes/{first}", json={"base_revision": 1, "title": "Relevé disque corrigé"}
+                ).status_code
+                == 200
+            )
             saved[first] = ("Relevé disque corrigé", saved[first][1])
             for note_id, (title, body) in saved.items():
                 note = api.get(f"/api/v1/notes/{note_id}").json()
@@ -248,7 +283,9 @@ def test_a_data_folder_turned_read_only_while_serving_refuses_writes_and_keeps_r
         base = server.base
         api, browser = _clients(base)
         try:
-            made = api.post("/api/v1/notes", json={"title": "Relevé avant la panne", "body": "Écrit sur un disque sain."})
+            made = api.post(
+                "/api/v1/notes", json={"title": "Relevé avant la panne", "body": "Écrit sur un disque sain."}
+            )
             assert made.status_code == 201
             note_id = made.json()["id"]
             assert _found(api, "panne") == {note_id}  # indexed (a search applies what is still queued)
@@ -285,10 +322,19 @@ def test_a_data_folder_turned_read_only_while_serving_refuses_writes_and_keeps_r
         assert "Traceback" not in out, out
 
         # Started on it, the server says why in one line and stops.
-        again = subprocess.run([sys.executable, "-m", "praxis", "serve", "--port", "1"], cwd=tmp_path, env=env,
-                               capture_output=True, text=True, timeout=60)
+        again = subprocess.run(
+            [sys.executable, "-m", "praxis", "serve", "--port", "1"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert again.returncode == 1
-        assert again.stderr.strip() == f"Error: the data folder {data} is read-only: Praxis writes its database, search index and attached files there"
+        assert (
+            again.stderr.strip()
+            == f"Error: the data folder {data} is read-only: Praxis writes its database, search index and attached files there"
+        )
         assert "Traceback" not in again.stdout + again.stderr
 
 
@@ -299,8 +345,14 @@ def test_serve_on_a_read_only_data_folder_exits_with_one_line(tmp_path):
     with _tmpfs(data, "4m"):
         _create_admin(tmp_path, env)
         assert _run("mount", "-o", "remount,ro", str(data)).returncode == 0
-        done = subprocess.run([sys.executable, "-m", "praxis", "serve", "--port", "1"], cwd=tmp_path, env=env,
-                              capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "praxis", "serve", "--port", "1"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert done.returncode == 1, done
         assert done.stderr.strip().splitlines() == [
             f"Error: the data folder {data} is read-only: Praxis writes its database, search index and attached files there"
@@ -324,12 +376,18 @@ def test_an_index_that_cannot_be_written_keeps_every_change_and_applies_it_later
 
     monkeypatch.setattr(index, "apply", apply_when_there_is_room)
     app.state.search.retry_after = 0.2
-    ids = [client.post("/api/v1/notes", json={"title": f"Registre foncier {i}", "body": "Des parcelles."}, headers=headers)
-           .json()["id"] for i in range(2)]
+    ids = [
+        client.post(
+            "/api/v1/notes", json={"title": f"Registre foncier {i}", "body": "Des parcelles."}, headers=headers
+        ).json()["id"]
+        for i in range(2)
+    ]
     assert client.get("/api/v1/search", params={"q": "foncier"}).json()["total"] == 0
     full = False
-    wait_until(lambda: client.get("/api/v1/search", params={"q": "foncier"}).json()["total"] >= 2,
-               message="the queue was not applied again")
+    wait_until(
+        lambda: client.get("/api/v1/search", params={"q": "foncier"}).json()["total"] >= 2,
+        message="the queue was not applied again",
+    )
     found = client.get("/api/v1/search", params={"q": "foncier"}).json()
     assert {item["id"] for item in found["items"]} == set(ids)
 
@@ -344,8 +402,17 @@ def test_a_search_index_write_refused_by_a_full_disk_leaves_nothing_behind(tmp_p
     from praxis.search.whoosh_index import WhooshIndex
 
     def doc(i: int, words: int) -> SearchDoc:
-        return SearchDoc(id=f"note{i:08d}", kind="note", title=f"Relevé {i}", body=" ".join(f"mot{i}x{k}" for k in range(words)),
-                         extra="", authors=("alice",), carnets=(), grants=("public",), date=datetime.now(timezone.utc))
+        return SearchDoc(
+            id=f"note{i:08d}",
+            kind="note",
+            title=f"Relevé {i}",
+            body=" ".join(f"mot{i}x{k}" for k in range(words)),
+            extra="",
+            authors=("alice",),
+            carnets=(),
+            grants=("public",),
+            date=datetime.now(timezone.utc),
+        )
 
     with _tmpfs(tmp_path / "data", "1m") as data:
         index = WhooshIndex(data, procs=1)

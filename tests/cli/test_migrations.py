@@ -37,19 +37,41 @@ def test_api_tokens_from_before_expiries_follow_the_setting(tmp_path, unmigrated
     from praxis.models import AuthToken, User
     from praxis.services.accounts import _digest
 
-    settings = Settings(data_dir=tmp_path, database_url=unmigrated_database_url, secret_key="x", api_token_days=30,
-                        content_dir=tmp_path / "no-content")
+    settings = Settings(
+        data_dir=tmp_path,
+        database_url=unmigrated_database_url,
+        secret_key="x",
+        api_token_days=30,
+        content_dir=tmp_path / "no-content",
+    )
     engine = make_engine(settings)
     now = datetime.now(timezone.utc)
     try:
         upgrade(engine, "0010")  # tokens never expired then
         users, tokens = User.__table__, AuthToken.__table__
         with engine.begin() as conn:
-            conn.execute(sa.insert(users).values(id=1, username="alice", display_name="Alice", password_hash="x", is_admin=False,
-                                                 is_active=True, created_at=now))
+            conn.execute(
+                sa.insert(users).values(
+                    id=1,
+                    username="alice",
+                    display_name="Alice",
+                    password_hash="x",
+                    is_admin=False,
+                    is_active=True,
+                    created_at=now,
+                )
+            )
             for name, age in (("old", 90), ("recent", 3)):
-                conn.execute(sa.insert(tokens).values(user_id=1, kind="api", token_hash=_digest(name), name=name,
-                                                      created_at=now - timedelta(days=age, hours=5), expires_at=None))
+                conn.execute(
+                    sa.insert(tokens).values(
+                        user_id=1,
+                        kind="api",
+                        token_hash=_digest(name),
+                        name=name,
+                        created_at=now - timedelta(days=age, hours=5),
+                        expires_at=None,
+                    )
+                )
         upgrade(engine, "0013")
         with engine.connect() as conn:
             stamped = conn.execute(sa.select(tokens.c.expires_at).where(tokens.c.name == "old")).scalar_one()
@@ -64,7 +86,11 @@ def test_api_tokens_from_before_expiries_follow_the_setting(tmp_path, unmigrated
                 assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {name}"}).status_code == 200, name
             listed = client.get("/api/v1/me/tokens", headers={"Authorization": "Bearer old"}).json()["items"]
             for item in listed:  # 30 days (the setting, not 0011's year) from the upgrade that began expiries
-                assert timedelta(days=29, hours=23) < datetime.fromisoformat(item["expires_at"]) - now < timedelta(days=30, hours=1)
+                assert (
+                    timedelta(days=29, hours=23)
+                    < datetime.fromisoformat(item["expires_at"]) - now
+                    < timedelta(days=30, hours=1)
+                )
             assert len(listed) == 2
     finally:
         app.state.search.close()

@@ -29,8 +29,13 @@ PASSWORD = "mot-de-passe-operations"
 
 def _env(tmp_path: Path, database_url: str | None, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PRAXIS_")}
-    env.update(PRAXIS_DATA_DIR=str(tmp_path / "data"), PRAXIS_CONTENT_DIR=str(tmp_path / "no-content"),
-               PRAXIS_PASSWORD=PASSWORD, PRAXIS_SECRET_KEY="operations-test-secret", **extra)
+    env.update(
+        PRAXIS_DATA_DIR=str(tmp_path / "data"),
+        PRAXIS_CONTENT_DIR=str(tmp_path / "no-content"),
+        PRAXIS_PASSWORD=PASSWORD,
+        PRAXIS_SECRET_KEY="operations-test-secret",
+        **extra,
+    )
     if database_url:
         env["PRAXIS_DATABASE_URL"] = database_url
     return env
@@ -41,8 +46,13 @@ def _token(base: str) -> dict[str, str]:
 
 
 def _create_admin(tmp_path: Path, env: dict[str, str]) -> None:
-    made = subprocess.run([sys.executable, "-m", "praxis", "user", "create", "admin", "--admin"],
-                          cwd=tmp_path, env=env, capture_output=True, text=True)
+    made = subprocess.run(
+        [sys.executable, "-m", "praxis", "user", "create", "admin", "--admin"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert made.returncode == 0, made.stderr
 
 
@@ -95,11 +105,20 @@ def test_a_stop_lets_the_request_in_flight_finish_and_refuses_new_ones(tmp_path,
             if i == 512:
                 halfway.set()  # the request is in flight
                 refusing.wait(30)  # the rest is sent once the stopping server refuses new connections
-            yield payload[i:i + 256]
+            yield payload[i : i + 256]
 
     result: dict[str, httpx.Response] = {}
-    sender = threading.Thread(target=lambda: result.setdefault("saved", httpx.post(
-        base + "/api/v1/notes", headers={**headers, "Content-Type": "application/json"}, content=slowly(), timeout=30)))
+    sender = threading.Thread(
+        target=lambda: result.setdefault(
+            "saved",
+            httpx.post(
+                base + "/api/v1/notes",
+                headers={**headers, "Content-Type": "application/json"},
+                content=slowly(),
+                timeout=30,
+            ),
+        )
+    )
     sender.start()
     assert halfway.wait(30), "the slow request never started"
     server.proc.send_signal(signal.SIGTERM)
@@ -145,7 +164,9 @@ def test_readiness_fails_when_the_database_is_unreachable(tmp_path):
         engine = make_engine(Settings(database_url=url, secret_key="x"))
         upgrade(engine)
         engine.dispose()
-        app = create_app(Settings(data_dir=tmp_path / "data", database_url=url, secret_key="x", content_dir=tmp_path / "none"))
+        app = create_app(
+            Settings(data_dir=tmp_path / "data", database_url=url, secret_key="x", content_dir=tmp_path / "none")
+        )
         with TestClient(app) as client:
             assert client.get("/readyz").status_code == 200
             admin = _admin_engine()
@@ -153,7 +174,10 @@ def test_readiness_fails_when_the_database_is_unreachable(tmp_path):
                 conn.exec_driver_sql(f'DROP DATABASE "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
             admin.dispose()
             ready = client.get("/readyz")
-            assert ready.status_code == 503 and ready.json() == {"status": "unavailable", "database": "OperationalError"}
+            assert ready.status_code == 503 and ready.json() == {
+                "status": "unavailable",
+                "database": "OperationalError",
+            }
             assert client.get("/healthz").status_code == 200
         app.state.engine.dispose()
 
@@ -190,14 +214,20 @@ def test_a_process_beside_the_workers_indexes_writes_and_is_started_again_if_it_
     try:
         headers = _token(base)
         [first] = wait_until(lambda: _indexing_processes(server.pid))
-        made = httpx.post(base + "/api/v1/notes", headers=headers,
-                          json={"title": "Semis de printemps", "body": "Les semis du jardin partagé commencent en mars."})
+        made = httpx.post(
+            base + "/api/v1/notes",
+            headers=headers,
+            json={"title": "Semis de printemps", "body": "Les semis du jardin partagé commencent en mars."},
+        )
         assert made.status_code == 201
         wait_until(lambda: queued() == 0)  # indexed with no search asking for it
         os.kill(first, signal.SIGKILL)
         [second] = wait_until(lambda: [p for p in _indexing_processes(server.pid) if p != first])
-        again = httpx.post(base + "/api/v1/notes", headers=headers,
-                           json={"title": "Récolte d'automne", "body": "La récolte du jardin partagé se fait en octobre."})
+        again = httpx.post(
+            base + "/api/v1/notes",
+            headers=headers,
+            json={"title": "Récolte d'automne", "body": "La récolte du jardin partagé se fait en octobre."},
+        )
         assert again.status_code == 201
         wait_until(lambda: queued() == 0)
         found = httpx.get(base + "/api/v1/search", params={"q": "jardin partagé"}).json()

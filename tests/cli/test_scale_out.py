@@ -49,16 +49,23 @@ def site(tmp_path: Path, smtp: SmtpServer) -> Iterator[tuple[PraxisServer, Praxi
     env = {k: v for k, v in os.environ.items() if not k.startswith("PRAXIS_")}
     with pg_database() as url:
         env.update(
-            PRAXIS_DATABASE_URL=url, PRAXIS_SECRET_KEY=SECRET, PRAXIS_SITE_URL="http://praxis.example.org",
-            PRAXIS_SMTP_URL=f"smtp://127.0.0.1:{smtp.port}?tls=none", PRAXIS_MAIL_INTERVAL="0.2",
+            PRAXIS_DATABASE_URL=url,
+            PRAXIS_SECRET_KEY=SECRET,
+            PRAXIS_SITE_URL="http://praxis.example.org",
+            PRAXIS_SMTP_URL=f"smtp://127.0.0.1:{smtp.port}?tls=none",
+            PRAXIS_MAIL_INTERVAL="0.2",
             # An empty site stays empty (the sample site would be found wherever the servers start).
             PRAXIS_CONTENT_DIR=str(tmp_path / "empty-content"),
         )
         for folder in ("empty-content", "a", "b"):
             (tmp_path / folder).mkdir()
         with ExitStack() as running:  # both stopped at the end, even when one fails to
-            a, b = (running.enter_context(PraxisServer(tmp_path / name, {**env, "PRAXIS_DATA_DIR": str(tmp_path / name / "data")}))
-                    for name in ("a", "b"))  # each its own data folder, as on its own host
+            a, b = (
+                running.enter_context(
+                    PraxisServer(tmp_path / name, {**env, "PRAXIS_DATA_DIR": str(tmp_path / name / "data")})
+                )
+                for name in ("a", "b")
+            )  # each its own data folder, as on its own host
             a.wait_ready("/readyz")
             b.wait_ready("/readyz")
             yield a, b, url
@@ -69,7 +76,9 @@ def site(tmp_path: Path, smtp: SmtpServer) -> Iterator[tuple[PraxisServer, Praxi
 
 
 def _register(base: str, username: str, email: str) -> dict[str, str]:
-    created = httpx.post(f"{base}/api/v1/auth/register", json={"username": username, "password": PASSWORD, "email": email})
+    created = httpx.post(
+        f"{base}/api/v1/auth/register", json={"username": username, "password": PASSWORD, "email": email}
+    )
     assert created.status_code == 201, created.text
     return bearer_at(base, username, PASSWORD)
 
@@ -84,15 +93,22 @@ def test_two_servers_on_one_database_agree(site, smtp):  # type: ignore[no-untyp
     bob = _register(b.base, "bob", "bob@exemple.org")
     assert httpx.get(f"{a.base}/api/v1/me", headers=bob).json()["username"] == "bob"
     form = httpx.get(f"{a.base}/login")
-    signed_in = httpx.post(f"{b.base}/login", cookies=form.cookies, follow_redirects=False,
-                           data={"username": "alice", "password": PASSWORD, "csrf_token": csrf_from(form.text), "next": "/"})
+    signed_in = httpx.post(
+        f"{b.base}/login",
+        cookies=form.cookies,
+        follow_redirects=False,
+        data={"username": "alice", "password": PASSWORD, "csrf_token": csrf_from(form.text), "next": "/"},
+    )
     assert signed_in.status_code == 303, signed_in.text
     me = httpx.get(f"{a.base}/api/v1/me", cookies={"praxis_session": signed_in.cookies["praxis_session"]})
     assert me.status_code == 200 and me.json()["username"] == "alice"
 
     # Written on A: read and found on B at once.
-    created = httpx.post(f"{a.base}/api/v1/notes", headers=alice,
-                         json={"title": "Mutualisation des cuisines collectives", "body": "Un inventaire partagé."})
+    created = httpx.post(
+        f"{a.base}/api/v1/notes",
+        headers=alice,
+        json={"title": "Mutualisation des cuisines collectives", "body": "Un inventaire partagé."},
+    )
     assert created.status_code == 201, created.text
     note = created.json()["id"]
     assert httpx.get(f"{b.base}/api/v1/notes/{note}").json()["title"] == "Mutualisation des cuisines collectives"
@@ -100,9 +116,14 @@ def test_two_servers_on_one_database_agree(site, smtp):  # type: ignore[no-untyp
     assert [item["id"] for item in found["items"]] == [note]
 
     # A change from a revision the other server has moved past is a 409 on either.
-    assert httpx.patch(f"{b.base}/api/v1/notes/{note}", headers=alice, json={"base_revision": 1, "body": "B."}).status_code == 200
+    assert (
+        httpx.patch(f"{b.base}/api/v1/notes/{note}", headers=alice, json={"base_revision": 1, "body": "B."}).status_code
+        == 200
+    )
     for server in (a, b):
-        stale = httpx.patch(f"{server.base}/api/v1/notes/{note}", headers=alice, json={"base_revision": 1, "body": "Périmé."})
+        stale = httpx.patch(
+            f"{server.base}/api/v1/notes/{note}", headers=alice, json={"base_revision": 1, "body": "Périmé."}
+        )
         assert stale.status_code == 409 and stale.json()["current_revision"] == 2
 
     # Saves racing from both servers: every acknowledged one is a revision, numbered without gap.
@@ -137,21 +158,30 @@ def test_two_servers_on_one_database_agree(site, smtp):  # type: ignore[no-untyp
         history = httpx.get(f"{server.base}/api/v1/notes/{note}/revisions", headers=alice).json()
         assert sorted(r["number"] for r in history) == list(range(1, 3 + writers * saves))
     for number, body in acknowledged.items():
-        assert httpx.get(f"{(a, b)[number % 2].base}/api/v1/notes/{note}/revisions/{number}", headers=alice).json()["body"] == body
+        assert (
+            httpx.get(f"{(a, b)[number % 2].base}/api/v1/notes/{note}/revisions/{number}", headers=alice).json()["body"]
+            == body
+        )
 
     # A rate limit counts what both servers let through, even at the same instant (5 messages an hour).
     go = threading.Barrier(12)
 
     def contact(i: int) -> int:
         go.wait()
-        return httpx.post(f"{(a, b)[i % 2].base}/api/v1/notes/{note}/contact", headers=bob, timeout=30,
-                          json={"subject": f"Question {i}", "message": "Bonjour !"}).status_code
+        return httpx.post(
+            f"{(a, b)[i % 2].base}/api/v1/notes/{note}/contact",
+            headers=bob,
+            timeout=30,
+            json={"subject": f"Question {i}", "message": "Bonjour !"},
+        ).status_code
 
     with ThreadPoolExecutor(12) as pool:
         answers = Counter(pool.map(contact, range(12)))
     assert answers == {202: 5, 429: 7}
     for server in (a, b):
-        later = httpx.post(f"{server.base}/api/v1/notes/{note}/contact", headers=bob, json={"subject": "Encore", "message": "?"})
+        later = httpx.post(
+            f"{server.base}/api/v1/notes/{note}/contact", headers=bob, json={"subject": "Encore", "message": "?"}
+        )
         assert later.status_code == 429 and int(later.headers["Retry-After"]) > 0
 
     # Both servers drain the outbox every 0.2 s: each mail leaves exactly once.
@@ -159,8 +189,15 @@ def test_two_servers_on_one_database_agree(site, smtp):  # type: ignore[no-untyp
     try:
         with Session(engine) as session:
             for i in range(40):
-                mail.enqueue(session, to=f"membre{i}@exemple.org", subject=f"Courrier {i}", text="Bonjour.", html="<p>Bonjour.</p>")
+                mail.enqueue(
+                    session,
+                    to=f"membre{i}@exemple.org",
+                    subject=f"Courrier {i}",
+                    text="Bonjour.",
+                    html="<p>Bonjour.</p>",
+                )
             session.commit()
+
         def waiting() -> int:
             with engine.connect() as conn:
                 return conn.exec_driver_sql("SELECT count(*) FROM outgoing_mail WHERE sent_at IS NULL").scalar_one()

@@ -46,7 +46,8 @@ def test_a_site_started_outside_the_checkout_is_seeded_with_the_sample_site(else
 
 
 def test_a_seeding_stopped_halfway_leaves_an_empty_site_that_the_next_start_seeds(
-        elsewhere, unmigrated_database_url, monkeypatch):
+    elsewhere, unmigrated_database_url, monkeypatch
+):
     from praxis.services import links
 
     settings = Settings(data_dir=elsewhere / "data", database_url=unmigrated_database_url, secret_key="seed")
@@ -75,7 +76,9 @@ def test_a_folder_to_seed_from_that_does_not_exist_is_said(elsewhere, unmigrated
     (elsewhere / "contenu").mkdir()
     (elsewhere / "contenu" / "note.md").write_text(
         "---\ntitle: Une note\nkind: note\nauthors: [Alice Rivard]\npublished: 2024-01-01\nupdated: 2024-01-01\n"
-        "visibility: public\nlicence: CC0-1.0\n---\nDu texte.\n", encoding="utf-8")
+        "visibility: public\nlicence: CC0-1.0\n---\nDu texte.\n",
+        encoding="utf-8",
+    )
     assert prepare_site(settings).created == 1  # type: ignore[union-attr]
     (elsewhere / "contenu" / "note.md").unlink()
     (elsewhere / "contenu").rmdir()
@@ -85,10 +88,14 @@ def test_a_folder_to_seed_from_that_does_not_exist_is_said(elsewhere, unmigrated
 def test_a_wheel_carries_every_folder_of_the_sample_site():
     """pyproject's data-files name each folder of content/: a wheel installs the whole sample site
     under share/praxis/content, where `sample_content_dir` finds it."""
-    declared = tomllib.loads((CHECKOUT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["data-files"]
+    declared = tomllib.loads((CHECKOUT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "data-files"
+    ]
     shipped = {
         CHECKOUT / source: target
-        for target, sources in declared.items() for pattern in sources for source in CHECKOUT.glob(pattern)
+        for target, sources in declared.items()
+        for pattern in sources
+        for source in CHECKOUT.glob(pattern)
     }
     for file in CONTENT.rglob("*"):
         if file.is_file():

@@ -9,14 +9,37 @@ from tests.factories import browser_for, csrf_from, make_note, make_user, sign_i
 def test_register_through_the_form_signs_the_person_in(client):
     page = client.get("/register")
     token = csrf_from(page.text, "/register")
-    mismatch = client.post("/register", data={"username": "nadia", "password": "un-bon-mot", "password_again": "autre-chose", "csrf_token": token})
-    assert mismatch.status_code == 422 and "Les deux mots de passe diffèrent." in mismatch.text and 'value="nadia"' in mismatch.text
-    created = client.post("/register", data={"username": "nadia", "display_name": "Nadia Roy", "password": "un-bon-mot",
-                                             "password_again": "un-bon-mot", "csrf_token": token}, follow_redirects=False)
+    mismatch = client.post(
+        "/register",
+        data={"username": "nadia", "password": "un-bon-mot", "password_again": "autre-chose", "csrf_token": token},
+    )
+    assert (
+        mismatch.status_code == 422
+        and "Les deux mots de passe diffèrent." in mismatch.text
+        and 'value="nadia"' in mismatch.text
+    )
+    created = client.post(
+        "/register",
+        data={
+            "username": "nadia",
+            "display_name": "Nadia Roy",
+            "password": "un-bon-mot",
+            "password_again": "un-bon-mot",
+            "csrf_token": token,
+        },
+        follow_redirects=False,
+    )
     assert created.status_code == 303
     assert "Nadia Roy" in client.get("/").text
-    again = client.post("/register", data={"username": "nadia", "password": "un-bon-mot", "password_again": "un-bon-mot",
-                                           "csrf_token": csrf_from(client.get("/register").text, "/register")})
+    again = client.post(
+        "/register",
+        data={
+            "username": "nadia",
+            "password": "un-bon-mot",
+            "password_again": "un-bon-mot",
+            "csrf_token": csrf_from(client.get("/register").text, "/register"),
+        },
+    )
     assert again.status_code == 409 and "déjà pris" in again.text
 
 
@@ -24,10 +47,25 @@ def test_change_password_through_the_form(client, session):
     make_user(session, "alice")
     sign_in(client, "alice")
     token = csrf_from(client.get("/account/password").text, "/account/password")
-    wrong = client.post("/account/password", data={"current_password": "faux", "new_password": "nouveau-mdp", "new_password_again": "nouveau-mdp", "csrf_token": token})
+    wrong = client.post(
+        "/account/password",
+        data={
+            "current_password": "faux",
+            "new_password": "nouveau-mdp",
+            "new_password_again": "nouveau-mdp",
+            "csrf_token": token,
+        },
+    )
     assert wrong.status_code == 422 and "Mot de passe actuel" in wrong.text
-    done = client.post("/account/password", data={"current_password": "mot-de-passe-test", "new_password": "nouveau-mdp",
-                                                  "new_password_again": "nouveau-mdp", "csrf_token": token})
+    done = client.post(
+        "/account/password",
+        data={
+            "current_password": "mot-de-passe-test",
+            "new_password": "nouveau-mdp",
+            "new_password_again": "nouveau-mdp",
+            "csrf_token": token,
+        },
+    )
     assert done.status_code == 200 and "a été changé" in done.text
     assert "Alice" in client.get("/").text  # this browser stays signed in
 
@@ -40,7 +78,11 @@ def test_a_community_page_lets_managers_add_members_and_lists_member_notes(app, 
     created = client.post("/communautes/", data={"name": "Cercle données", "csrf_token": token}, follow_redirects=False)
     url = created.headers["location"]
     cid = url.split("/")[2]
-    added = client.post(f"/communautes/{cid}/members", data={"username": "bob", "role": "member", "csrf_token": token}, follow_redirects=False)
+    added = client.post(
+        f"/communautes/{cid}/members",
+        data={"username": "bob", "role": "member", "csrf_token": token},
+        follow_redirects=False,
+    )
     assert added.status_code == 303
     make_note(session, alice, title="Notes du cercle", visibility="community", community=cid)
     page = client.get(url)
@@ -62,7 +104,9 @@ def test_edit_request_flow_on_the_note_page(app, session):
     author_view = as_alice.get(f"/n/{note.id}/")
     assert "Bob" in author_view.text and "Je connais le sujet." in author_view.text
     approve = author_view.text.split('action="/edit-requests/')[1].split('"')[0]
-    as_alice.post(f"/edit-requests/{approve}", data={"csrf_token": csrf_from(author_view.text, f"/edit-requests/{approve}")})
+    as_alice.post(
+        f"/edit-requests/{approve}", data={"csrf_token": csrf_from(author_view.text, f"/edit-requests/{approve}")}
+    )
     after = as_bob.get(f"/n/{note.id}/")
     assert "Demande acceptée" in after.text and f'href="/n/{note.id}/edit"' in after.text
 
@@ -78,10 +122,15 @@ def test_nobody_is_offered_to_ask_for_editing_rights_on_a_deleted_note(app, clie
     for shown in (note, gone):  # an admin edits a live note without asking; a deleted one no one asks for
         page = as_admin.get(f"/n/{shown.id}/")
         assert page.status_code == 200 and shown.title in page.text
-        assert "Demander les droits d'édition" not in page.text and f'action="/n/{shown.id}/edit-requests"' not in page.text
+        assert (
+            "Demander les droits d'édition" not in page.text
+            and f'action="/n/{shown.id}/edit-requests"' not in page.text
+        )
     # Sent anyway (from a page opened before the deletion): a refusal that says why, not a conflict.
     token = csrf_from(as_admin.get(f"/n/{note.id}/").text)
-    refused = as_admin.post(f"/n/{gone.id}/edit-requests", data={"message": "", "csrf_token": token}, follow_redirects=False)
+    refused = as_admin.post(
+        f"/n/{gone.id}/edit-requests", data={"message": "", "csrf_token": token}, follow_redirects=False
+    )
     assert refused.status_code == 403
     assert "Cette note est supprimée" in refused.text and "entre-temps" not in refused.text
 
@@ -92,7 +141,10 @@ def test_admins_deactivate_accounts_from_the_profile(app, session):
     as_admin = browser_for(app, session, admin)
     profile = as_admin.get("/u/alice/")
     action = "/u/alice/deactivate"
-    assert as_admin.post(action, data={"csrf_token": csrf_from(profile.text, action)}, follow_redirects=False).status_code == 303
+    assert (
+        as_admin.post(action, data={"csrf_token": csrf_from(profile.text, action)}, follow_redirects=False).status_code
+        == 303
+    )
     assert "compte désactivé" in as_admin.get("/u/alice/").text
     assert "Se connecter" in alice_browser.get("/").text
     assert "Désactiver" not in alice_browser.get("/u/adam/").text
@@ -108,25 +160,36 @@ class _Tags(HTMLParser):
         own_script = tag == "script" and dict(attrs).get("src", "").startswith("/static/")  # and its own scripts
         # and the JSON-LD data block, never run (test_sharing: a title cannot end it early)
         own_script = own_script or (tag == "script" and dict(attrs).get("type") == "application/ld+json")
-        if (tag in ("script", "svg", "iframe", "img") and not (own_icon or own_script)) or any(k.startswith("on") for k, _ in attrs):
+        if (tag in ("script", "svg", "iframe", "img") and not (own_icon or own_script)) or any(
+            k.startswith("on") for k, _ in attrs
+        ):
             self.bad.append(tag)
 
 
 @one_database
 def test_hostile_names_and_messages_are_shown_as_text(app, session):
-    payload = '<script>alert(1)</script><img src=x onerror=alert(1)>'
+    payload = "<script>alert(1)</script><img src=x onerror=alert(1)>"
     evil = make_user(session, "evil", name=payload)
     alice = make_user(session, "alice")
     note = make_note(session, evil, title=payload[:100], body=payload)
     from praxis.schemas import CommunityCreate, EditRequestCreate
     from praxis.services import communities, edit_requests
 
-    community = communities.create(session=session, actor=evil, data=CommunityCreate(name=payload[:100], description=payload))
+    community = communities.create(
+        session=session, actor=evil, data=CommunityCreate(name=payload[:100], description=payload)
+    )
     mine = make_note(session, alice, title="À moi")
     edit_requests.request_edit(session=session, actor=evil, note_id=mine.id, data=EditRequestCreate(message=payload))
     session.commit()
     viewer = browser_for(app, session, alice)
-    for path in (f"/n/{note.id}/", "/", "/u/evil/", f"/communautes/{community.id}/", f"/n/{mine.id}/", f"/n/{note.id}/history"):
+    for path in (
+        f"/n/{note.id}/",
+        "/",
+        "/u/evil/",
+        f"/communautes/{community.id}/",
+        f"/n/{mine.id}/",
+        f"/n/{note.id}/history",
+    ):
         parser = _Tags()
         parser.feed(viewer.get(path).text)
         assert parser.bad == [], path

@@ -7,9 +7,15 @@ from tests.factories import PASSWORD, browser_for, csrf_from, make_user, page_te
 
 def _change_password(browser, current: str):  # type: ignore[no-untyped-def]
     form = browser.get("/account/password")
-    return browser.post("/account/password", data={
-        "csrf_token": csrf_from(form.text, "/account/password"), "current_password": current,
-        "new_password": "nouveau-secret", "new_password_again": "nouveau-secret"})
+    return browser.post(
+        "/account/password",
+        data={
+            "csrf_token": csrf_from(form.text, "/account/password"),
+            "current_password": current,
+            "new_password": "nouveau-secret",
+            "new_password_again": "nouveau-secret",
+        },
+    )
 
 
 def test_guesses_of_the_current_password_count_the_same_through_the_form_and_the_api(app, client, session):
@@ -20,8 +26,14 @@ def test_guesses_of_the_current_password_count_the_same_through_the_form_and_the
     # The same eight through the API, for another account: the two doors count alike.
     make_user(session, "bob")
     headers = token_for(client, "bob")
-    api = [client.post("/api/v1/me/password", headers=headers,
-                       json={"current_password": "devine", "new_password": "nouveau-secret"}).status_code for _ in range(8)]
+    api = [
+        client.post(
+            "/api/v1/me/password",
+            headers=headers,
+            json={"current_password": "devine", "new_password": "nouveau-secret"},
+        ).status_code
+        for _ in range(8)
+    ]
     assert api == codes
     # The right password is refused too while the limit holds, so guessing gains nothing.
     assert _change_password(browser, PASSWORD).status_code == 429
@@ -45,7 +57,9 @@ def test_a_failed_sign_in_is_counted_the_same_through_the_form_and_the_api(app, 
 def test_the_account_lists_api_tokens_and_revokes_them(app, client, session):
     alice = make_user(session, "alice")
     make_user(session, "bob")
-    issued = client.post("/api/v1/auth/token", json={"username": "alice", "password": PASSWORD, "name": "Sauvegarde nocturne"}).json()
+    issued = client.post(
+        "/api/v1/auth/token", json={"username": "alice", "password": PASSWORD, "name": "Sauvegarde nocturne"}
+    ).json()
     used = {"Authorization": f"Bearer {issued['access_token']}"}
     client.get("/api/v1/me", headers=used)
     token_for(client, "bob")  # somebody else's is not shown

@@ -51,8 +51,12 @@ def add_member(session, manager, carnet_id, username, role="contributor"):  # ty
 
 
 def integrate(session, actor, carnet_id, note_id, categories=(), pinned=None):  # type: ignore[no-untyped-def]
-    filing.add(session=session, actor=actor, carnet_id=carnet_id,
-               data=EntryCreate(note_id=note_id, categories=list(categories), pinned=pinned))
+    filing.add(
+        session=session,
+        actor=actor,
+        carnet_id=carnet_id,
+        data=EntryCreate(note_id=note_id, categories=list(categories), pinned=pinned),
+    )
     session.commit()
 
 
@@ -60,7 +64,9 @@ def post(browser, page_url, action, data, **kwargs):  # type: ignore[no-untyped-
     """Post `data` to the form at `action` found on `page_url`, with that form's CSRF token."""
     page = browser.get(page_url)
     assert page.status_code == 200, page.text
-    return browser.post(action, data={**data, "csrf_token": csrf_from(page.text, action)}, follow_redirects=False, **kwargs)
+    return browser.post(
+        action, data={**data, "csrf_token": csrf_from(page.text, action)}, follow_redirects=False, **kwargs
+    )
 
 
 def token_of(browser, url="/c/", action="/c/"):  # type: ignore[no-untyped-def]
@@ -114,12 +120,24 @@ def test_the_create_form_makes_a_carnet_with_two_category_lists(app, session):
     bob = person(session, "bob", name="Bob Tremblay")
     browser = browser_for(app, session, bob)
     assert "Créer un carnet" not in browser_for(app, session, None).get("/c/").text
-    created = post(browser, "/c/", "/c/", {
-        "title": "Veille logement", "description": "Un carnet de **veille**.", "guide": "Citez vos sources.",
-        "visibility": "public", "sort": "manual",
-        "axis1": "Thème", "axis1_categories": "Logement, Santé",
-        "axis2": "Région", "axis2_categories": "Montréal; Québec", "axis3": "", "axis3_categories": "",
-    })
+    created = post(
+        browser,
+        "/c/",
+        "/c/",
+        {
+            "title": "Veille logement",
+            "description": "Un carnet de **veille**.",
+            "guide": "Citez vos sources.",
+            "visibility": "public",
+            "sort": "manual",
+            "axis1": "Thème",
+            "axis1_categories": "Logement, Santé",
+            "axis2": "Région",
+            "axis2_categories": "Montréal; Québec",
+            "axis3": "",
+            "axis3_categories": "",
+        },
+    )
     assert created.status_code == 303, created.text
     location = created.headers["location"]
     assert re.fullmatch(r"/c/[^/]+/", location)
@@ -140,22 +158,31 @@ def test_a_bad_create_form_is_shown_again_with_what_was_typed(app, session):
     bob = person(session, "bob")
     browser = browser_for(app, session, bob)
     token = token_of(browser)
-    untitled = browser.post("/c/", data={
-        "title": "", "description": "Ma description", "axis1": "Thème", "axis1_categories": "Logement, Santé", "csrf_token": token,
-    })
+    untitled = browser.post(
+        "/c/",
+        data={
+            "title": "",
+            "description": "Ma description",
+            "axis1": "Thème",
+            "axis1_categories": "Logement, Santé",
+            "csrf_token": token,
+        },
+    )
     assert untitled.status_code == 422
     assert "Certains champs sont à corriger" in untitled.text
     assert 'value="Thème"' in untitled.text and 'value="Logement, Santé"' in untitled.text
     assert ">Ma description</textarea>" in untitled.text
 
     eleven = ", ".join(f"Catégorie {i}" for i in range(1, 12))
-    too_many = browser.post("/c/", data={"title": "Trop de catégories", "axis1": "Thème", "axis1_categories": eleven,
-                                         "csrf_token": token})
+    too_many = browser.post(
+        "/c/", data={"title": "Trop de catégories", "axis1": "Thème", "axis1_categories": eleven, "csrf_token": token}
+    )
     assert too_many.status_code == 422
     assert 'value="Trop de catégories"' in too_many.text and f'value="{eleven}"' in too_many.text
 
-    twice = browser.post("/c/", data={"title": "Doublons", "axis1": "Thème", "axis1_categories": "Santé, sante",
-                                      "csrf_token": token})
+    twice = browser.post(
+        "/c/", data={"title": "Doublons", "axis1": "Thème", "axis1_categories": "Santé, sante", "csrf_token": token}
+    )
     assert twice.status_code == 422 and 'value="Doublons"' in twice.text
 
     listing = browser.get("/c/").text
@@ -171,8 +198,14 @@ def test_the_carnet_page_shows_its_notes_and_who_integrated_them_when(app, sessi
     carnet = make_carnet(session, alice, description="Des notes sur les **chantiers** ouverts.")
     row = session.get(Carnet, carnet.id)
     winter = make_note(session, alice, title="Chantier hivernal")
-    filing.integrate(session, alice, row, session.get(Note, winter.id), ["Logement", "Québec"],
-                     added_at=datetime(2025, 11, 22, 19, 28, tzinfo=UTC))
+    filing.integrate(
+        session,
+        alice,
+        row,
+        session.get(Note, winter.id),
+        ["Logement", "Québec"],
+        added_at=datetime(2025, 11, 22, 19, 28, tzinfo=UTC),
+    )
     session.commit()
     visitor = browser_for(app, session, None)
     page = visitor.get(f"/c/{carnet.id}/")
@@ -188,8 +221,9 @@ def test_the_carnet_page_shows_its_notes_and_who_integrated_them_when(app, sessi
     assert '<span class="category">Logement</span>' in item and '<span class="category">Québec</span>' in item
 
     summer = make_note(session, alice, title="Chantier estival")
-    filing.integrate(session, alice, row, session.get(Note, summer.id), [],
-                     added_at=datetime(2025, 7, 1, 18, 5, tzinfo=UTC))
+    filing.integrate(
+        session, alice, row, session.get(Note, summer.id), [], added_at=datetime(2025, 7, 1, 18, 5, tzinfo=UTC)
+    )
     session.commit()
     page = visitor.get(f"/c/{carnet.id}/")
     assert count_of(page.text) == "2 notes"
@@ -242,7 +276,9 @@ def test_the_filters_of_a_carnet_page_work_through_the_query(app, session):
     both = visitor.get(url, params=[("category", "Logement"), ("category", "Québec")]).text
     assert entry_ids(both) == [coop.id] and "1 note correspond" in both
     assert entry_ids(visitor.get(url, params={"category": "Santé", "kind": "organisation"}).text) == []
-    assert "Aucune note ne correspond." in unescape(visitor.get(url, params={"category": "Santé", "kind": "organisation"}).text)
+    assert "Aucune note ne correspond." in unescape(
+        visitor.get(url, params={"category": "Santé", "kind": "organisation"}).text
+    )
 
     assert entry_ids(visitor.get(url, params={"kind": "organisation"}).text) == [coop.id]
     assert entry_ids(visitor.get(url, params={"author": "bob"}).text) == [coop.id]
@@ -300,11 +336,17 @@ def test_contributors_see_the_guide_and_integrate_notes_by_title_or_id(app, sess
     assert "Intégrer une note existante" in page
     action = f"/c/{carnet.id}/notes"
     token = csrf_from(page, action)
-    done = browser.post(action, data={"note": "Chantier du parc", "categories": ["Logement", ""], "csrf_token": token},
-                        follow_redirects=False)
+    done = browser.post(
+        action,
+        data={"note": "Chantier du parc", "categories": ["Logement", ""], "csrf_token": token},
+        follow_redirects=False,
+    )
     assert done.status_code == 303 and done.headers["location"] == f"{url}#n-{by_title.id}"
-    done = browser.post(action, data={"note": f"Chantier du port [{by_id.id}]", "categories": ["", "Québec"], "csrf_token": token},
-                        follow_redirects=False)
+    done = browser.post(
+        action,
+        data={"note": f"Chantier du port [{by_id.id}]", "categories": ["", "Québec"], "csrf_token": token},
+        follow_redirects=False,
+    )
     assert done.status_code == 303
 
     after = browser.get(url).text
@@ -354,12 +396,21 @@ def test_creating_a_note_in_the_carnet_files_it_there(app, session):
     assert "<option>Logement</option>" in form.text and "<option>Québec</option>" in form.text
 
     token = csrf_from(form.text, "/n/new")
-    created = browser.post("/n/new", data={"title": "Chantier de la gare", "body": "Ouvert en **mai**.", "carnet": carnet.id,
-                                           "categories": ["Santé", "Québec"], "csrf_token": token}, follow_redirects=False)
+    created = browser.post(
+        "/n/new",
+        data={
+            "title": "Chantier de la gare",
+            "body": "Ouvert en **mai**.",
+            "carnet": carnet.id,
+            "categories": ["Santé", "Québec"],
+            "csrf_token": token,
+        },
+        follow_redirects=False,
+    )
     assert created.status_code == 303, created.text
     note_url = created.headers["location"]
     note_page = browser.get(note_url).text
-    section = note_page[note_page.index("Dans les carnets"):]
+    section = note_page[note_page.index("Dans les carnets") :]
     section = section[: section.index("</section>")]
     assert f'href="/c/{carnet.id}/">Carnet des chantiers</a>' in section
     assert '<span class="category">Santé</span>' in section and '<span class="category">Québec</span>' in section
@@ -368,8 +419,16 @@ def test_creating_a_note_in_the_carnet_files_it_there(app, session):
     carnet_page = browser.get(f"/c/{carnet.id}/").text
     assert entry_ids(carnet_page) == [note_id] and count_of(carnet_page) == "1 note"
 
-    wrong = browser.post("/n/new", data={"title": "Chantier refusé", "body": "Rien.", "carnet": carnet.id,
-                                         "categories": ["Roman"], "csrf_token": token})
+    wrong = browser.post(
+        "/n/new",
+        data={
+            "title": "Chantier refusé",
+            "body": "Rien.",
+            "carnet": carnet.id,
+            "categories": ["Roman"],
+            "csrf_token": token,
+        },
+    )
     assert wrong.status_code == 422
     assert 'value="Chantier refusé"' in wrong.text
     assert session.exec(select(Note).where(Note.title == "Chantier refusé")).first() is None
@@ -464,8 +523,11 @@ def test_the_entry_page_files_pins_and_places_a_note(app, session):
     page = browser.get(entry_url)
     assert page.status_code == 200
     assert page.text.count('name="categories"') == 2 and 'name="pinned"' in page.text and 'name="position"' in page.text
-    saved = browser.post(entry_url, data={"categories": ["Santé", "Montréal"], "position": "0", "csrf_token": csrf_from(page.text, entry_url)},
-                         follow_redirects=False)
+    saved = browser.post(
+        entry_url,
+        data={"categories": ["Santé", "Montréal"], "position": "0", "csrf_token": csrf_from(page.text, entry_url)},
+        follow_redirects=False,
+    )
     assert saved.status_code == 303
     url = f"/c/{carnet.id}/"
     after = browser.get(url).text
@@ -477,7 +539,9 @@ def test_the_entry_page_files_pins_and_places_a_note(app, session):
     assert "<option selected>Santé</option>" in again and "<option selected>Montréal</option>" in again
     post(browser, entry_url, entry_url, {"categories": ["Santé", ""], "pinned": "on", "position": "1"})
     after = browser.get(url).text
-    assert "Épinglée" in entry_html(after, b.id) and '<span class="category">Montréal</span>' not in entry_html(after, b.id)
+    assert "Épinglée" in entry_html(after, b.id) and '<span class="category">Montréal</span>' not in entry_html(
+        after, b.id
+    )
     wrong = post(browser, entry_url, entry_url, {"categories": ["Roman"]})
     assert wrong.status_code == 422
     assert '<span class="category">Santé</span>' in entry_html(browser.get(url).text, b.id)
@@ -501,8 +565,11 @@ def test_renaming_a_category_renames_it_on_every_note(app, session):
     assert edit.status_code == 200 and "Gérer le carnet" in edit.text and 'value="Logement"' in edit.text
     assert "(2 notes)" in edit.text
     action = f"/c/{carnet.id}/categories/rename"
-    renamed = browser.post(action, data={"name": "Logement", "new_name": "Habitation", "csrf_token": csrf_from(edit.text, action)},
-                           follow_redirects=False)
+    renamed = browser.post(
+        action,
+        data={"name": "Logement", "new_name": "Habitation", "csrf_token": csrf_from(edit.text, action)},
+        follow_redirects=False,
+    )
     assert renamed.status_code == 303
     page = browser.get(f"/c/{carnet.id}/").text
     for note in notes:
@@ -527,8 +594,11 @@ def test_deleting_a_filed_category_asks_what_becomes_of_its_notes(app, session):
         assert f'name="notes" value="{choice}"' in confirm.text
     assert "<option>Santé</option>" in confirm.text and "<option>Montréal</option>" not in confirm.text
     action = f"/c/{carnet.id}/categories/delete"
-    moved = browser.post(action, data={"name": "Logement", "notes": "move", "to": "Santé", "csrf_token": csrf_from(confirm.text, action)},
-                         follow_redirects=False)
+    moved = browser.post(
+        action,
+        data={"name": "Logement", "notes": "move", "to": "Santé", "csrf_token": csrf_from(confirm.text, action)},
+        follow_redirects=False,
+    )
     assert moved.status_code == 303
     page = browser.get(f"/c/{carnet.id}/").text
     assert count_of(page) == "2 notes"
@@ -539,7 +609,9 @@ def test_deleting_a_filed_category_asks_what_becomes_of_its_notes(app, session):
 
     empty = browser.get(f"/c/{carnet.id}/categories/delete", params={"name": "Montréal"})
     assert "Aucune note n'est classée dans cette catégorie." in unescape(empty.text)
-    removed = post(browser, f"/c/{carnet.id}/categories/delete?name=Qu%C3%A9bec", action, {"name": "Québec", "notes": "remove"})
+    removed = post(
+        browser, f"/c/{carnet.id}/categories/delete?name=Qu%C3%A9bec", action, {"name": "Québec", "notes": "remove"}
+    )
     assert removed.status_code == 303
     page = browser.get(f"/c/{carnet.id}/").text
     assert count_of(page) == "0 note" and "Québec" not in page
@@ -574,7 +646,9 @@ def test_strangers_and_visitors_cannot_manage_a_carnet(app, session):
     contributor = browser_for(app, session, bob)
     ctoken = token_of(contributor)
     for action, data in attempts[:2] + attempts[5:7]:
-        assert contributor.post(action, data={**data, "csrf_token": ctoken}, follow_redirects=False).status_code == 403, action
+        assert (
+            contributor.post(action, data={**data, "csrf_token": ctoken}, follow_redirects=False).status_code == 403
+        ), action
     assert contributor.get(f"/c/{cid}/edit").status_code == 403
 
     visitor = browser_for(app, session, None)
@@ -605,7 +679,10 @@ def test_the_note_page_lists_only_the_carnets_the_reader_may_see(app, session):
 
     for someone in (carol, None):
         seen = carnets_section(browser_for(app, session, someone))
-        assert f'href="/c/{open_carnet.id}/">Carnet ouvert</a>' in seen and '<span class="category">Logement</span>' in seen
+        assert (
+            f'href="/c/{open_carnet.id}/">Carnet ouvert</a>' in seen
+            and '<span class="category">Logement</span>' in seen
+        )
         assert "Carnet fermé" not in seen and closed.id not in seen and "Santé" not in seen
     mine = carnets_section(browser_for(app, session, alice))
     assert "Carnet ouvert" in mine and f'href="/c/{closed.id}/">Carnet fermé</a>' in mine
@@ -629,8 +706,9 @@ def test_the_graph_of_200_notes_is_readable(app, session):
         targets = [ids[i - 1]] if i else []
         if i >= 10 and i % 3 == 0:
             targets.append(ids[i // 2])
-        note = filing.create_note(session=session, actor=alice,
-                                        data=NoteCreate(title=f"Nœud {i:03d}", links=targets or None))
+        note = filing.create_note(
+            session=session, actor=alice, data=NoteCreate(title=f"Nœud {i:03d}", links=targets or None)
+        )
         filing.integrate(session, alice, row, session.get(Note, note.id), [])
         ids.append(note.id)
         expected_edges.update((note.id, t) for t in targets)
@@ -677,7 +755,12 @@ def test_bases_gather_carnets_and_their_notes(app, session):
     integrate(session, alice, secret.id, hidden.id)
 
     browser = browser_for(app, session, alice)
-    created = post(browser, "/b/", "/b/", {"title": "Base de l'habitat", "description": "Tout sur **l'habitat**.", "visibility": "public"})
+    created = post(
+        browser,
+        "/b/",
+        "/b/",
+        {"title": "Base de l'habitat", "description": "Tout sur **l'habitat**.", "visibility": "public"},
+    )
     assert created.status_code == 303
     url = created.headers["location"]
     base_id = url.split("/")[2]
@@ -689,7 +772,10 @@ def test_bases_gather_carnets_and_their_notes(app, session):
     assert f"/b/{base_id}/carnets/{secret.id}/remove" in edit
 
     listing = browser_for(app, session, None).get("/b/").text
-    assert f'href="/b/{base_id}/">Base de l&#39;habitat</a>' in listing or f'href="/b/{base_id}/">Base de l\'habitat</a>' in listing
+    assert (
+        f'href="/b/{base_id}/">Base de l&#39;habitat</a>' in listing
+        or f'href="/b/{base_id}/">Base de l\'habitat</a>' in listing
+    )
 
     visitor = browser_for(app, session, carol)
     page = visitor.get(url)
@@ -737,7 +823,9 @@ def test_strangers_cannot_manage_a_base_nor_see_a_restricted_one(app, session):
     assert "Base fermée" not in stranger.get("/b/").text and "Base ouverte" in stranger.get("/b/").text
     assert stranger.get(f"/b/{closed.id}/").status_code == 404
     assert stranger.get(f"/b/{closed.id}/edit").status_code == 404
-    assert stranger.post(f"/b/{closed.id}/carnets", data={"carnet_id": carnet.id, "csrf_token": token}).status_code == 404
+    assert (
+        stranger.post(f"/b/{closed.id}/carnets", data={"carnet_id": carnet.id, "csrf_token": token}).status_code == 404
+    )
     to_login = browser_for(app, session, None).get(f"/b/{base.id}/edit", follow_redirects=False)
     assert to_login.status_code == 303 and to_login.headers["location"].startswith("/login?next=")
     assert "Base fermée" in browser_for(app, session, alice).get("/b/").text
@@ -770,7 +858,9 @@ def test_the_carnet_export_holds_what_the_reader_may_see(app, session):
     assert len(carnet_files) == 1 and "Carnet exporté" in theirs[carnet_files[0]]
     assert any("Note publique" in text for name, text in theirs.items() if name.startswith("notes/"))
     everything = "\n".join(theirs.values())
-    assert "Note réservée" not in everything and private.id not in everything and "Un secret bien gardé." not in everything
+    assert (
+        "Note réservée" not in everything and private.id not in everything and "Un secret bien gardé." not in everything
+    )
 
     hers = archive(alice)
     assert yaml.safe_load(hers["manifest.yaml"])["notes"] == 2
@@ -820,7 +910,9 @@ def test_filing_a_note_already_in_the_carnet_says_so_on_the_carnet_rather_than_a
     integrate(session, alice, carnet.id, note.id)
     browser = browser_for(app, session, alice)
     for lang, said in (("fr", "Cette note est déjà dans ce carnet."), ("en", "This note is already in this notebook.")):
-        again = browser.post(f"/c/{carnet.id}/notes?lang={lang}", data={"note": "Alpha", "csrf_token": token_of(browser)})
+        again = browser.post(
+            f"/c/{carnet.id}/notes?lang={lang}", data={"note": "Alpha", "csrf_token": token_of(browser)}
+        )
         assert again.status_code == 409
         # The carnet's own page again, the refusal said at the field where the note was named, as typed.
         assert said in unescape(again.text) and f"<title>{carnet.title}" in again.text

@@ -1,4 +1,4 @@
-""""Pour citer" on the pages, and what reference managers read there (meta tags, COinS)."""
+""" "Pour citer" on the pages, and what reference managers read there (meta tags, COinS)."""
 
 from __future__ import annotations
 
@@ -56,8 +56,14 @@ def parsed(html: str) -> _Head:
 def _note(session):  # type: ignore[no-untyped-def]
     alice = make_user(session, "alice", name="Marie-Hélène Laurence")
     make_user(session, "reseau", name="Réseau des ADN")
-    return alice, make_note(session, alice, title="L’économie « sociale » : un chantier?", authors=["alice", "reseau"],
-                            published_at="2024-10-30T12:00:00Z", licence="CC-BY-4.0")
+    return alice, make_note(
+        session,
+        alice,
+        title="L’économie « sociale » : un chantier?",
+        authors=["alice", "reseau"],
+        published_at="2024-10-30T12:00:00Z",
+        licence="CC-BY-4.0",
+    )
 
 
 @one_database
@@ -93,7 +99,9 @@ def test_the_coins_span_reads_as_zotero_reads_it(client, session):
     # place (it would move an rft.aucorp before everyone else).
     people = [(k, v) for k, v in fields if k in ("rft.creator", "rft.aucorp", "rft.aulast", "rft.au")]
     assert people == [("rft.creator", "Laurence, Marie-Hélène"), ("rft.aulast", "Réseau des ADN")]
-    assert ("rft.date", "2024-10-30") in fields and ("rft.source", "Praxis") in fields and ("rft.language", "fr") in fields
+    assert (
+        ("rft.date", "2024-10-30") in fields and ("rft.source", "Praxis") in fields and ("rft.language", "fr") in fields
+    )
     assert ("rft.identifier", f"https://praxis.example.org/n/{note.id}/") in fields
     assert dict(parse_qsl(spans[0]))["rft.title"] == "L’économie « sociale » : un chantier?"
 
@@ -106,16 +114,23 @@ def test_the_note_page_shows_the_citation_with_a_style_switcher_that_works_witho
     head = parsed(page.text)
     today_cited = client.get(f"/api/v1/notes/{note.id}/citation").json()
     assert head.citation == today_cited["text"]
-    assert head.citation.startswith("Marie-Hélène Laurence, Réseau des ADN. (2024). L’économie « sociale » : un chantier? Praxis (consulté le ")
+    assert head.citation.startswith(
+        "Marie-Hélène Laurence, Réseau des ADN. (2024). L’économie « sociale » : un chantier? Praxis (consulté le "
+    )
     for value in ("praxis", "apa", "mla", "chicago", "bibtex", "ris", "csl-json"):
         assert f'<option value="{value}"' in page.text
     assert '<button type="button" class="citation-copy" hidden' in page.text  # shown by the script only
     assert '<div id="citation-text" tabindex="0"' in page.text  # reachable from the keyboard
     apa = client.get(f"/n/{note.id}/?style=apa")
-    assert parsed(apa.text).citation == client.get(f"/api/v1/notes/{note.id}/citation", params={"style": "apa"}).json()["text"]
+    assert (
+        parsed(apa.text).citation
+        == client.get(f"/api/v1/notes/{note.id}/citation", params={"style": "apa"}).json()["text"]
+    )
     assert '<option value="apa" selected>' in apa.text
     bib = client.get(f"/n/{note.id}/?style=bibtex")
-    assert 'class="citation-text preformatted"' in bib.text and parsed(bib.text).citation.startswith("@misc{laurence2024")
+    assert 'class="citation-text preformatted"' in bib.text and parsed(bib.text).citation.startswith(
+        "@misc{laurence2024"
+    )
     assert f'href="/n/{note.id}/citation.ris"' in page.text and f'href="/n/{note.id}/citation.json"' in page.text
     wrong = client.get(f"/n/{note.id}/?style=harvard")
     assert wrong.status_code == 422 and "Style de citation" in wrong.text
@@ -124,7 +139,11 @@ def test_the_note_page_shows_the_citation_with_a_style_switcher_that_works_witho
 @one_database
 def test_a_revision_page_cites_that_revision(client, session):
     alice, note = _note(session)
-    client.patch(f"/api/v1/notes/{note.id}", headers=token_for(client, "alice"), json={"base_revision": note.revision, "title": "Nouveau titre"})
+    client.patch(
+        f"/api/v1/notes/{note.id}",
+        headers=token_for(client, "alice"),
+        json={"base_revision": note.revision, "title": "Nouveau titre"},
+    )
     now = note.revision + 1  # revision 1 is alice's alone: reseau accepted to co-sign in revision 2
     page = client.get(f"/n/{note.id}/?rev=1&style=apa")
     assert "Pour citer cette révision" in page.text
@@ -140,14 +159,18 @@ def test_a_revision_page_cites_that_revision(client, session):
     # Asking for the current revision by number cites its permanent link too, as the API does.
     asked = client.get(f"/n/{note.id}/?rev={now}")
     assert "Vous consultez la révision" not in asked.text and "Pour citer cette révision" in asked.text
-    assert parsed(asked.text).citation == client.get(f"/api/v1/notes/{note.id}/citation", params={"rev": now}).json()["text"]
+    assert (
+        parsed(asked.text).citation
+        == client.get(f"/api/v1/notes/{note.id}/citation", params={"rev": now}).json()["text"]
+    )
     assert parsed(asked.text).citation.endswith(f"https://praxis.example.org/n/{note.id}/?rev={now}.")
 
 
 def test_a_revision_page_gives_one_date_in_its_meta_tags_coins_and_citation(client, session):
     _, note = _note(session)  # published 2024-10-30; its revisions are made today
-    client.patch(f"/api/v1/notes/{note.id}", headers=token_for(client, "alice"),
-                 json={"base_revision": 1, "body": "Révisé."})
+    client.patch(
+        f"/api/v1/notes/{note.id}", headers=token_for(client, "alice"), json={"base_revision": 1, "body": "Révisé."}
+    )
     for style, cited in (("praxis", "(2024)."), ("apa", "(2024, 30 octobre).")):
         page = parsed(client.get(f"/n/{note.id}/?rev=1&style={style}").text)
         assert page.values("citation_publication_date") == ["2024/10/30"]
@@ -166,7 +189,9 @@ def test_terms_carnets_and_bases_are_citable_on_their_pages(client, session):
     base = bases.create(session=session, actor=alice, data=BaseCreate(title="Savoirs du réseau"))
     session.commit()
     definition = client.get("/def/chantier/?style=mla")
-    assert definition.status_code == 200 and parsed(definition.text).citation.startswith("Rivard, Alice. «\u00a0Chantier\u00a0». Praxis, ")
+    assert definition.status_code == 200 and parsed(definition.text).citation.startswith(
+        "Rivard, Alice. «\u00a0Chantier\u00a0». Praxis, "
+    )
     assert term.id in parsed(definition.text).citation
     carnet_page = client.get(f"/c/{carnet.id}/")
     assert "Pour citer ce carnet" in carnet_page.text
@@ -175,7 +200,9 @@ def test_terms_carnets_and_bases_are_citable_on_their_pages(client, session):
     assert f'href="/c/{carnet.id}/citation.bib"' in carnet_page.text
     filtered = client.get(f"/c/{carnet.id}/?kind=note&q=atelier&style=apa")
     assert '<input type="hidden" name="kind" value="note">' in filtered.text  # the style form keeps the filters
-    assert '<input type="hidden" name="q" value="atelier">' in filtered.text and 'name="style" value=' not in filtered.text
+    assert (
+        '<input type="hidden" name="q" value="atelier">' in filtered.text and 'name="style" value=' not in filtered.text
+    )
     base_page = client.get(f"/b/{base.id}/?style=chicago")
     assert "Pour citer cette base de connaissances" in base_page.text
     assert parsed(base_page.text).citation.startswith("Rivard, Alice. ")
@@ -188,11 +215,21 @@ def test_a_person_edits_how_they_are_cited_from_their_profile(app, session):
     assert "cité·e comme « Márquez, Gabriel García »" in profile.text and 'href="/u/alice/edit"' in profile.text
     form = browser.get("/u/alice/edit")
     assert form.status_code == 200
-    saved = browser.post("/u/alice/edit", data={"csrf_token": csrf_from(form.text, "/u/alice/edit"), "display_name": "Gabriel García Márquez",
-                                                 "family_name": "García Márquez", "given_name": "Gabriel"}, follow_redirects=False)
+    saved = browser.post(
+        "/u/alice/edit",
+        data={
+            "csrf_token": csrf_from(form.text, "/u/alice/edit"),
+            "display_name": "Gabriel García Márquez",
+            "family_name": "García Márquez",
+            "given_name": "Gabriel",
+        },
+        follow_redirects=False,
+    )
     assert saved.status_code == 303
     assert "cité·e comme « García Márquez, Gabriel »" in browser.get("/u/alice/").text
-    wrong = browser.post("/u/alice/edit", data={"csrf_token": csrf_from(form.text, "/u/alice/edit"), "display_name": ""})
+    wrong = browser.post(
+        "/u/alice/edit", data={"csrf_token": csrf_from(form.text, "/u/alice/edit"), "display_name": ""}
+    )
     assert wrong.status_code == 422 and "Nom affiché" in wrong.text
     other = browser_for(app, session, make_user(session, "bob"))
     assert other.get("/u/alice/edit").status_code == 403

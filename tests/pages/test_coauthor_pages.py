@@ -7,8 +7,14 @@ from tests.factories import browser_for, csrf_from, make_note, make_user, page_t
 
 def _edit(browser, note_id, **changes):
     form = browser.get(f"/n/{note_id}/edit").text
-    fields = {"csrf_token": csrf_from(form, f"/n/{note_id}/edit"), "title": "Chantier", "body": "Texte.", "kind": "note",
-              "visibility": "public", "licence": "CC-BY-SA-4.0"}
+    fields = {
+        "csrf_token": csrf_from(form, f"/n/{note_id}/edit"),
+        "title": "Chantier",
+        "body": "Texte.",
+        "kind": "note",
+        "visibility": "public",
+        "licence": "CC-BY-SA-4.0",
+    }
     base = form.split('name="base_revision" value="')[1].split('"')[0]
     return browser.post(f"/n/{note_id}/edit", data={**fields, "base_revision": base, **changes}, follow_redirects=False)
 
@@ -30,13 +36,19 @@ def test_the_editor_invites_and_the_invited_person_accepts_from_the_inbox(app, s
     asked = invited.post(f"/n/{note.id}/edit-requests", data={"csrf_token": csrf_from(note_page), "message": "Moi ?"})
     assert asked.status_code == 409
     assert "Vous êtes déjà invité·e à co-signer cette note : acceptez l'invitation." in page_text(asked.text)
-    assert "<title>Action impossible" in asked.text and "Conflit de modification" not in asked.text  # no one edited anything
+    assert (
+        "<title>Action impossible" in asked.text and "Conflit de modification" not in asked.text
+    )  # no one edited anything
     assert "Alice Rivard" not in note_page.split('class="byline"')[1].split("</p>")[0]  # not an author yet
     inbox = invited.get("/u/me/inbox").text
     assert "Bob Tremblay vous invite à co-signer « Chantier »." in page_text(inbox)
     action = inbox.split('action="/invitations/')[1].split('"')[0]
     assert action.endswith("/accept")
-    done = invited.post(f"/invitations/{action}", data={"csrf_token": csrf_from(inbox, f"/invitations/{action}")}, follow_redirects=False)
+    done = invited.post(
+        f"/invitations/{action}",
+        data={"csrf_token": csrf_from(inbox, f"/invitations/{action}")},
+        follow_redirects=False,
+    )
     assert done.status_code == 303 and done.headers["location"] == f"/n/{note.id}/"
     byline = invited.get(f"/n/{note.id}/").text.split('class="byline"')[1].split("</p>")[0]
     assert "Bob Tremblay" in byline and "Alice Rivard" in byline
@@ -50,7 +62,9 @@ def test_an_author_leaves_from_the_note_page_unless_last(app, session):
     author = browser_for(app, session, alice)
     page = author.get(f"/n/{note.id}/").text
     assert "Me retirer des auteur·trices" in page
-    left = author.post(f"/n/{note.id}/leave", data={"csrf_token": csrf_from(page, f"/n/{note.id}/leave")}, follow_redirects=False)
+    left = author.post(
+        f"/n/{note.id}/leave", data={"csrf_token": csrf_from(page, f"/n/{note.id}/leave")}, follow_redirects=False
+    )
     assert left.status_code == 303 and left.headers["location"] == "/u/alice/"
     assert "Chantier" not in author.get("/u/alice/").text
     last = browser_for(app, session, bob).get(f"/n/{note.id}/").text
@@ -67,19 +81,31 @@ def test_someone_invited_by_an_author_who_left_is_offered_to_ask_not_to_accept(a
     leaver = browser_for(app, session, bob)
     both = _edit(leaver, note.id, authors="alice, carol")  # leaving and inviting in one save: said why
     assert both.status_code == 422
-    assert "Vous quittez les auteur·trices de cette note : les personnes que vous y nommez ne seraient invitées par personne." in page_text(both.text)
+    assert (
+        "Vous quittez les auteur·trices de cette note : les personnes que vous y nommez ne seraient invitées par personne."
+        in page_text(both.text)
+    )
     assert _edit(leaver, note.id, authors="alice, bob, carol").status_code == 303
     invited = browser_for(app, session, carol)
     assert 'action="/invitations/' in invited.get(f"/n/{note.id}/").text  # while bob edits, she may accept
     page = leaver.get(f"/n/{note.id}/").text
-    assert leaver.post(f"/n/{note.id}/leave", data={"csrf_token": csrf_from(page, f"/n/{note.id}/leave")},
-                       follow_redirects=False).status_code == 303
+    assert (
+        leaver.post(
+            f"/n/{note.id}/leave", data={"csrf_token": csrf_from(page, f"/n/{note.id}/leave")}, follow_redirects=False
+        ).status_code
+        == 303
+    )
     note_page = invited.get(f"/n/{note.id}/").text
     assert "Demander les droits d'édition" in note_page
-    assert 'action="/invitations/' not in note_page and "Vous êtes invité·e à co-signer cette note." not in page_text(note_page)
+    assert 'action="/invitations/' not in note_page and "Vous êtes invité·e à co-signer cette note." not in page_text(
+        note_page
+    )
     assert 'action="/invitations/' not in invited.get("/u/me/inbox").text
-    asked = invited.post(f"/n/{note.id}/edit-requests", data={"csrf_token": csrf_from(note_page), "message": "Je reprends ?"},
-                         follow_redirects=False)
+    asked = invited.post(
+        f"/n/{note.id}/edit-requests",
+        data={"csrf_token": csrf_from(note_page), "message": "Je reprends ?"},
+        follow_redirects=False,
+    )
     assert asked.status_code == 303, page_text(asked.text)
 
 
@@ -90,7 +116,9 @@ def test_two_people_invited_are_named_under_a_plural(app, session):
     note = make_note(session, alice, title="Chantier")
     writer = browser_for(app, session, alice)
     assert _edit(writer, note.id, authors="alice, bob, carol").status_code == 303
-    assert "Invitations à co-signer en attente : Bob Tremblay , Carol Gagnon" in page_text(writer.get(f"/n/{note.id}/").text)
+    assert "Invitations à co-signer en attente : Bob Tremblay , Carol Gagnon" in page_text(
+        writer.get(f"/n/{note.id}/").text
+    )
     english = page_text(writer.get(f"/n/{note.id}/?lang=en").text)
     assert "Invitations to co-sign awaiting an answer: Bob Tremblay , Carol Gagnon" in english
 

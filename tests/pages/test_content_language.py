@@ -51,15 +51,26 @@ BODY = "Les organismes partagent leurs fiches d'événements"
 @one_database
 def test_french_notes_are_marked_french_in_every_english_listing(client, session) -> None:
     camille = make_user(session, "camille")
-    note = make_note(session, camille, title=TITLE, body=f"## Pourquoi\n\n{BODY}.\n\n## Comment\n\nEnsemble.\n\n## Après\n\nPlus.")
+    note = make_note(
+        session, camille, title=TITLE, body=f"## Pourquoi\n\n{BODY}.\n\n## Comment\n\nEnsemble.\n\n## Après\n\nPlus."
+    )
     other = make_note(session, camille, title="Une autre note", body=f"Voir [[{TITLE}]].")
     headers = token_for(client, "camille")
-    carnet = client.post("/api/v1/carnets", headers=headers, json={"title": "Carnet des données", "description": "Le carnet."}).json()
-    assert client.post(f"/api/v1/carnets/{carnet['id']}/notes", headers=headers, json={"note_id": note.id}).status_code == 201
+    carnet = client.post(
+        "/api/v1/carnets", headers=headers, json={"title": "Carnet des données", "description": "Le carnet."}
+    ).json()
+    assert (
+        client.post(f"/api/v1/carnets/{carnet['id']}/notes", headers=headers, json={"note_id": note.id}).status_code
+        == 201
+    )
 
     pages = {
-        "note": f"/n/{note.id}/", "home": "/", "search": "/recherche?q=mutualiser", "carnet": f"/c/{carnet['id']}/",
-        "history": f"/n/{note.id}/history", "profile": "/u/camille/",
+        "note": f"/n/{note.id}/",
+        "home": "/",
+        "search": "/recherche?q=mutualiser",
+        "carnet": f"/c/{carnet['id']}/",
+        "history": f"/n/{note.id}/history",
+        "profile": "/u/camille/",
     }
     for name, path in pages.items():
         html = client.get(path, headers=ENGLISH).text

@@ -31,7 +31,16 @@ def _form_posts(app) -> list[str]:
 
 def test_the_site_has_the_forms_we_expect(app):
     posts = _form_posts(app)
-    for path in ("/login", "/logout", "/register", "/n/new", "/n/x/edit", "/n/x/delete", "/account/password", "/communautes/"):
+    for path in (
+        "/login",
+        "/logout",
+        "/register",
+        "/n/new",
+        "/n/x/edit",
+        "/n/x/delete",
+        "/account/password",
+        "/communautes/",
+    ):
         assert path in posts
     assert len(posts) >= 14
 

@@ -13,8 +13,10 @@ def _text(html: str) -> str:
 
 def test_the_directory_is_alphabetical_filterable_by_region_and_paginated(client, session):
     alice = make_user(session)
-    for i, (title, region) in enumerate([("Zeta Culture", "Laval"), ("Alpha Musées", "Montréal"), ("Éditions Beta", "Laval")] +
-                                        [(f"Org {n:02d}", "Outaouais") for n in range(30)]):
+    for i, (title, region) in enumerate(
+        [("Zeta Culture", "Laval"), ("Alpha Musées", "Montréal"), ("Éditions Beta", "Laval")]
+        + [(f"Org {n:02d}", "Outaouais") for n in range(30)]
+    ):
         make_note(session, alice, title=title, kind="organisation", region=region, description=f"Description {i}")
     make_note(session, alice, title="Pas une organisation")
     page = _text(client.get("/organisations/").text)
@@ -42,8 +44,14 @@ def test_the_lexique_files_accented_terms_under_their_letter(client, session):
 
 def test_terms_answer_at_def_slug(client, session):
     alice = make_user(session)
-    term = make_note(session, alice, kind="term", title="Communauté de pratique", definition="Un groupe qui apprend ensemble.",
-                     synonyms=["CoP"])
+    term = make_note(
+        session,
+        alice,
+        kind="term",
+        title="Communauté de pratique",
+        definition="Un groupe qui apprend ensemble.",
+        synonyms=["CoP"],
+    )
     page = client.get("/def/communaute-de-pratique/")
     assert page.status_code == 200 and "Un groupe qui apprend ensemble." in page.text and "CoP" in page.text
     assert f'<link rel="canonical" href="https://praxis.example.org/n/{term.id}/?lang=fr">' in page.text
@@ -54,7 +62,9 @@ def test_terms_answer_at_def_slug(client, session):
 
 def test_organisation_and_term_pages_list_the_notes_that_mention_them(client, session):
     alice = make_user(session)
-    org = make_note(session, alice, kind="organisation", title="Culture Laval", website="https://example.org", region="Laval")
+    org = make_note(
+        session, alice, kind="organisation", title="Culture Laval", website="https://example.org", region="Laval"
+    )
     term = make_note(session, alice, kind="term", title="Mutualisation")
     make_note(session, alice, title="Récit", body="Avec [[Culture Laval]] sur la [[mutualisation]].")
     org_page = _text(client.get(f"/n/{org.id}/").text)
@@ -69,8 +79,11 @@ def test_the_link_picker_takes_titles_or_ids_and_keeps_them(client, session):
     term = make_note(session, alice, kind="term", title="Chantier")
     sign_in(client, "alice")
     token = csrf_from(client.get("/n/new").text, "/n/new")
-    created = client.post("/n/new", data={"title": "Avec liens", "links": f"culture laval\n{term.id}", "csrf_token": token},
-                          follow_redirects=False)
+    created = client.post(
+        "/n/new",
+        data={"title": "Avec liens", "links": f"culture laval\n{term.id}", "csrf_token": token},
+        follow_redirects=False,
+    )
     note_url = created.headers["location"]
     page = _text(client.get(note_url).text)
     assert "Organisation(s) reliée(s) (1) Culture Laval" in page and "Terme(s) relié(s) (1) Chantier" in page
@@ -106,10 +119,22 @@ def test_the_hash_letter_lists_titles_that_start_with_no_letter(client, session)
 
 def test_emptied_details_are_cleared_by_the_form(client, session):
     alice = make_user(session, "alice")
-    org = make_note(session, alice, kind="organisation", title="Org", website="https://e.org", region="Laval", description="Desc")
+    org = make_note(
+        session, alice, kind="organisation", title="Org", website="https://e.org", region="Laval", description="Desc"
+    )
     sign_in(client, "alice")
     token = csrf_from(client.get(f"/n/{org.id}/edit").text, f"/n/{org.id}/edit")
-    client.post(f"/n/{org.id}/edit", data={"title": "Org", "kind": "organisation", "base_revision": "1", "website": "",
-                                           "region": "", "description": "", "csrf_token": token})
+    client.post(
+        f"/n/{org.id}/edit",
+        data={
+            "title": "Org",
+            "kind": "organisation",
+            "base_revision": "1",
+            "website": "",
+            "region": "",
+            "description": "",
+            "csrf_token": token,
+        },
+    )
     after = client.get(f"/api/v1/notes/{org.id}").json()
     assert (after["website"], after["region"], after["description"], after["revision"]) == (None, None, None, 2)

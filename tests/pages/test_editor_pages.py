@@ -16,7 +16,9 @@ def _field(html: str, name: str) -> str:
     textarea = re.search(rf'<textarea id="{name}" name="{name}"[^>]*>(.*?)</textarea>', html, re.DOTALL)
     if textarea:
         return unescape(textarea.group(1))
-    found = re.search(rf'<input id="{name}" name="{name}"[^>]*value="([^"]*)"', html) or re.search(rf'<input type="hidden" name="{name}" value="([^"]*)"', html)
+    found = re.search(rf'<input id="{name}" name="{name}"[^>]*value="([^"]*)"', html) or re.search(
+        rf'<input type="hidden" name="{name}" value="([^"]*)"', html
+    )
     assert found, f"no field {name}"
     return unescape(found.group(1))
 
@@ -51,15 +53,23 @@ def test_the_preview_button_shows_the_rendered_text_keeps_what_was_typed_and_sav
     sign_in(client, "alice")
     form = client.get("/n/new").text
     assert 'name="action" value="preview"' in form and 'id="preview"' in form
-    response = client.post("/n/new", data={
-        "title": "Un brouillon", "body": "Du **gras** avec [[Culture Laval]] et [[Pas encore écrite]].", "visibility": "restricted",
-        "links": "Culture Laval", "summary": "Premier jet", "action": "preview", "csrf_token": csrf_from(form, "/n/new"),
-    })
+    response = client.post(
+        "/n/new",
+        data={
+            "title": "Un brouillon",
+            "body": "Du **gras** avec [[Culture Laval]] et [[Pas encore écrite]].",
+            "visibility": "restricted",
+            "links": "Culture Laval",
+            "summary": "Premier jet",
+            "action": "preview",
+            "csrf_token": csrf_from(form, "/n/new"),
+        },
+    )
     assert response.status_code == 200
     html = response.text
-    preview = html[html.index('id="preview"'):]
+    preview = html[html.index('id="preview"') :]
     assert "<strong>gras</strong>" in preview and f'href="/n/{org.id}/"' in preview
-    assert "Pas encore écrite" in page_text(preview[preview.index('id="preview-missing"'):])
+    assert "Pas encore écrite" in page_text(preview[preview.index('id="preview-missing"') :])
     assert _field(html, "title") == "Un brouillon" and _field(html, "body").startswith("Du **gras**")
     assert _field(html, "links") == "Culture Laval" and _field(html, "summary") == "Premier jet"
     assert '<option value="restricted" selected>' in html
@@ -81,8 +91,10 @@ def test_a_preview_with_an_empty_title_still_shows(client, session):
     make_user(session, "alice")
     sign_in(client, "alice")
     form = client.get("/n/new").text
-    response = client.post("/n/new", data={"title": "", "body": "# Titre de section", "action": "preview",
-                                           "csrf_token": csrf_from(form, "/n/new")})
+    response = client.post(
+        "/n/new",
+        data={"title": "", "body": "# Titre de section", "action": "preview", "csrf_token": csrf_from(form, "/n/new")},
+    )
     assert response.status_code == 200 and '<h1 id="titre-de-section">' in response.text
 
 
@@ -97,7 +109,9 @@ def _two_authors(session):  # type: ignore[no-untyped-def]
 
 
 def _bob_saves(session, bob, note_id: str, **changes: str) -> None:  # type: ignore[no-untyped-def]
-    note_service.save_note(session=session, actor=bob, note_id=note_id, data=NoteUpdate(base_revision=2, summary="Relecture", **changes))  # once bob accepted to co-sign
+    note_service.save_note(
+        session=session, actor=bob, note_id=note_id, data=NoteUpdate(base_revision=2, summary="Relecture", **changes)
+    )  # once bob accepted to co-sign
     session.commit()
 
 
@@ -114,10 +128,15 @@ def test_changes_to_different_paragraphs_are_merged_for_the_author_to_check(clie
     assert "révision 3, enregistrée par Bob Gagnon le" in text and "« Relecture »" in text
     assert "Vos modifications et les leurs ont été fusionnées automatiquement : relisez puis enregistrez." in text
     assert _textarea(html, "your-body") == mine and _textarea(html, "current-body") == _body(client, note.id)
-    assert "<del>" in html[html.index('id="conflict-diff"'):] and "<ins>" in html[html.index('id="conflict-diff"'):]
+    assert "<del>" in html[html.index('id="conflict-diff"') :] and "<ins>" in html[html.index('id="conflict-diff"') :]
     merged = _field(html, "body")
-    assert merged == "Premier paragraphe, relu par Bob.\n\nDeuxième paragraphe.\n\nTroisième paragraphe, complété par Alice."
-    assert _field(html, "base_revision") == "3" and 'aria-invalid="true"' not in html.split('id="title"')[1].split(">")[0]
+    assert (
+        merged
+        == "Premier paragraphe, relu par Bob.\n\nDeuxième paragraphe.\n\nTroisième paragraphe, complété par Alice."
+    )
+    assert (
+        _field(html, "base_revision") == "3" and 'aria-invalid="true"' not in html.split('id="title"')[1].split(">")[0]
+    )
     saved = _save(client, note.id, html)
     assert saved.status_code == 303
     assert _body(client, note.id) == merged and client.get(f"/api/v1/notes/{note.id}").json()["revision"] == 4
@@ -128,7 +147,9 @@ def test_changes_to_the_same_lines_are_marked_refused_until_resolved_and_nothing
     sign_in(client, "alice")
     opened = client.get(f"/n/{note.id}/edit").text
     _bob_saves(session, bob, note.id, body=BASE.replace("Deuxième paragraphe.", "Deuxième paragraphe, version de Bob."))
-    conflict = _save(client, note.id, opened, body=BASE.replace("Deuxième paragraphe.", "Deuxième paragraphe, version d'Alice."))
+    conflict = _save(
+        client, note.id, opened, body=BASE.replace("Deuxième paragraphe.", "Deuxième paragraphe, version d'Alice.")
+    )
     assert conflict.status_code == 409
     text = page_text(conflict.text)
     assert "Un passage a été modifié des deux côtés." in text and "supprimez les lignes de marques" in text
@@ -145,7 +166,11 @@ def test_changes_to_the_same_lines_are_marked_refused_until_resolved_and_nothing
     assert "Le texte contient encore des marques de conflit" in page_text(refused.text)
     assert _field(refused.text, "body") == marked and _body(client, note.id).count("version de Bob") == 1
     # Resolved by keeping both sentences: saved, and neither side lost a word.
-    resolved = marked.replace("<<<<<<< Votre version\n", "").replace("=======\n", "").replace(">>>>>>> Version actuelle (révision 3)\n", "")
+    resolved = (
+        marked.replace("<<<<<<< Votre version\n", "")
+        .replace("=======\n", "")
+        .replace(">>>>>>> Version actuelle (révision 3)\n", "")
+    )
     assert _save(client, note.id, refused.text, body=resolved).status_code == 303
     final = _body(client, note.id)
     assert "version d'Alice" in final and "version de Bob" in final and "<<<<<<<" not in final
@@ -159,12 +184,19 @@ def test_a_title_changed_on_both_sides_is_pointed_out_and_one_changed_on_theirs_
     both = _save(client, note.id, opened, title="Chantier d'Alice")
     assert both.status_code == 409
     text = page_text(both.text)
-    assert "Le titre a aussi été changé des deux côtés." in text and "« Chantier d'Alice »" in text and "« Chantier de Bob »" in text
+    assert (
+        "Le titre a aussi été changé des deux côtés." in text
+        and "« Chantier d'Alice »" in text
+        and "« Chantier de Bob »" in text
+    )
     assert _field(both.text, "title") == "Chantier d'Alice"
     # Only bob changed the title; alice changed the text: both changes are kept.
     theirs_only = _save(client, note.id, opened, body=BASE + "\n\nQuatrième.")
     assert theirs_only.status_code == 409
-    assert _field(theirs_only.text, "title") == "Chantier de Bob" and _field(theirs_only.text, "body") == BASE + "\n\nQuatrième."
+    assert (
+        _field(theirs_only.text, "title") == "Chantier de Bob"
+        and _field(theirs_only.text, "body") == BASE + "\n\nQuatrième."
+    )
     assert "fusionnées automatiquement" in page_text(theirs_only.text)
 
 

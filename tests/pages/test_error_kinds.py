@@ -28,9 +28,17 @@ def test_a_conflict_is_an_edit_conflict_only_when_it_is_one(app):
     _raising(app, "/_test/stale", StaleEdit("This note is at revision 3; your change was made from revision 2."))
     client = TestClient(app, base_url="https://testserver")
     for path, title, said in (
-        ("/_test/busy", "Action impossible", "Cette action n'est pas possible dans l'état actuel des choses. Rien n'a été modifié."),
+        (
+            "/_test/busy",
+            "Action impossible",
+            "Cette action n'est pas possible dans l'état actuel des choses. Rien n'a été modifié.",
+        ),
         ("/_test/said", "Action impossible", "Cette note est déjà dans ce carnet."),
-        ("/_test/stale", "Conflit de modification", "Quelqu'un d'autre a modifié ce contenu entre-temps. Rien n'a été écrasé."),
+        (
+            "/_test/stale",
+            "Conflit de modification",
+            "Quelqu'un d'autre a modifié ce contenu entre-temps. Rien n'a été écrasé.",
+        ),
     ):
         answer = client.get(path)
         assert answer.status_code == 409, path

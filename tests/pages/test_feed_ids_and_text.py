@@ -31,8 +31,14 @@ def _small_site(client, session):  # type: ignore[no-untyped-def]
     base = client.post("/api/v1/bases", json={"title": "Base"}, headers=alice_h).json()["id"]
     assert client.post(f"/api/v1/bases/{base}/carnets", json={"carnet_id": carnet}, headers=alice_h).status_code == 201
     comment = client.post(f"/api/v1/notes/{note.id}/comments", json={"body": "Un avis."}, headers=bob_h).json()["id"]
-    feeds = ["/feed.atom", f"/c/{carnet}/feed.atom", f"/b/{base}/feed.atom", "/u/alice/feed.atom", "/u/bob/feed.atom",
-             f"/n/{note.id}/discussion.atom"]
+    feeds = [
+        "/feed.atom",
+        f"/c/{carnet}/feed.atom",
+        f"/b/{base}/feed.atom",
+        "/u/alice/feed.atom",
+        "/u/bob/feed.atom",
+        f"/n/{note.id}/discussion.atom",
+    ]
     return {"note": note.id, "carnet": carnet, "base": base, "comment": comment, "feeds": feeds}
 
 
@@ -40,7 +46,9 @@ def test_every_feed_reads_text_stored_before_the_rule(client, session):
     site = _small_site(client, session)
     # Rows as an older Praxis could write them, before such characters were refused.
     for statement in (
-        sa.update(Note).where(Note.id == site["note"]).values(title="Chan\ufffftier\x01", html="<p>Un \x1b[31mchantier\ufffe.</p>"),
+        sa.update(Note)
+        .where(Note.id == site["note"])
+        .values(title="Chan\ufffftier\x01", html="<p>Un \x1b[31mchantier\ufffe.</p>"),
         sa.update(User).where(User.username == "alice").values(display_name="Alice\x0c Rivard\x85"),
         sa.update(User).where(User.username == "bob").values(display_name="Bob\uffff Tremblay"),
         sa.update(Carnet).where(Carnet.id == site["carnet"]).values(title="Car\x02net"),
@@ -96,13 +104,20 @@ def test_every_feed_of_the_sample_site_is_valid_atom(client, session):
     bob = token_for(client, "bob")
     notes = client.get("/api/v1/notes", params={"per_page": 100}).json()["items"]
     for note in notes[:3]:
-        made = client.post(f"/api/v1/notes/{note['id']}/comments", json={"body": f"Un avis sur « {note['title']} »."}, headers=bob)
+        made = client.post(
+            f"/api/v1/notes/{note['id']}/comments", json={"body": f"Un avis sur « {note['title']} »."}, headers=bob
+        )
         assert made.status_code == 201, made.text
     carnets = [c["id"] for c in client.get("/api/v1/carnets").json()["items"]]
     bases = [b["id"] for b in client.get("/api/v1/bases").json()]
     people = {a["username"] for note in notes for a in note["authors"]}
-    feeds = (["/feed.atom"] + [f"/c/{c}/feed.atom" for c in carnets] + [f"/b/{b}/feed.atom" for b in bases]
-             + [f"/u/{p}/feed.atom" for p in sorted(people)] + [f"/n/{n['id']}/discussion.atom" for n in notes])
+    feeds = (
+        ["/feed.atom"]
+        + [f"/c/{c}/feed.atom" for c in carnets]
+        + [f"/b/{b}/feed.atom" for b in bases]
+        + [f"/u/{p}/feed.atom" for p in sorted(people)]
+        + [f"/n/{n['id']}/discussion.atom" for n in notes]
+    )
     assert carnets and bases and len(people) > 1 and len(feeds) > 20
     for url in feeds:
         response = client.get(url)

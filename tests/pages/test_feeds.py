@@ -55,7 +55,9 @@ def read_feed(client, url: str, headers: dict[str, str] | None = None) -> ET.Ele
 
 def alternate(element: ET.Element) -> str:
     """The one link to the page the feed or entry stands for (no rel is rel="alternate", 4.2.7.2)."""
-    (href,) = [link.get("href") for link in element.findall(f"{ATOM}link") if link.get("rel", "alternate") == "alternate"]
+    (href,) = [
+        link.get("href") for link in element.findall(f"{ATOM}link") if link.get("rel", "alternate") == "alternate"
+    ]
     return href or ""
 
 
@@ -75,8 +77,13 @@ def new_carnet(client, headers, title: str, visibility: str = "public", notes=()
 def test_site_feed_shows_visitors_public_notes_only(client, session, people):
     alice = people["alice"]
     community = client.post("/api/v1/communities", json={"name": "Cercle"}, headers=people["alice_h"]).json()["id"]
-    public = make_note(session, alice, title="Note publique", body="Un **chantier** réunit des agent·es.",
-                       published_at="2025-05-01T16:00:00Z")
+    public = make_note(
+        session,
+        alice,
+        title="Note publique",
+        body="Un **chantier** réunit des agent·es.",
+        published_at="2025-05-01T16:00:00Z",
+    )
     make_note(session, alice, title="Note réservée", visibility="restricted")
     make_note(session, alice, title="Note du cercle", visibility="community", community=community)
     root = read_feed(client, "/feed.atom")
@@ -99,7 +106,11 @@ def test_site_feed_shows_an_author_their_restricted_and_community_notes(client, 
     make_note(session, alice, title="Note publique")
     make_note(session, alice, title="Note réservée", visibility="restricted")
     make_note(session, alice, title="Note du cercle", visibility="community", community=community)
-    assert set(titles(read_feed(client, "/feed.atom", people["alice_h"]))) == {"Note publique", "Note réservée", "Note du cercle"}
+    assert set(titles(read_feed(client, "/feed.atom", people["alice_h"]))) == {
+        "Note publique",
+        "Note réservée",
+        "Note du cercle",
+    }
     assert titles(read_feed(client, "/feed.atom", people["bob_h"])) == ["Note publique"]
 
 
@@ -115,7 +126,9 @@ def test_entries_come_newest_update_first(client, session, people):
     make_note(session, alice, title="Deuxième")
     make_note(session, alice, title="Troisième")
     assert titles(read_feed(client, "/feed.atom")) == ["Troisième", "Deuxième", "Première"]
-    edited = client.patch(f"/api/v1/notes/{first.id}", json={"body": "Revue", "base_revision": 1}, headers=people["alice_h"])
+    edited = client.patch(
+        f"/api/v1/notes/{first.id}", json={"body": "Revue", "base_revision": 1}, headers=people["alice_h"]
+    )
     assert edited.status_code == 200, edited.text
     root = read_feed(client, "/feed.atom")
     assert titles(root) == ["Première", "Troisième", "Deuxième"]
@@ -131,7 +144,10 @@ def test_carnet_feed_lists_its_visible_notes_only(client, session, people):
     root = read_feed(client, f"/c/{carnet}/feed.atom")
     assert titles(root) == ["Dans le carnet"]
     assert root.findtext(f"{ATOM}title") == "Carnet de veille" and alternate(root) == f"{SITE}/c/{carnet}/"
-    assert titles(read_feed(client, f"/c/{carnet}/feed.atom", people["alice_h"])) == ["Réservée dans le carnet", "Dans le carnet"]
+    assert titles(read_feed(client, f"/c/{carnet}/feed.atom", people["alice_h"])) == [
+        "Réservée dans le carnet",
+        "Dans le carnet",
+    ]
 
 
 def test_restricted_carnet_feed_is_for_its_managers(client, session, people):
@@ -154,10 +170,14 @@ def test_base_feed_gathers_its_carnets_notes(client, session, people):
     one = new_carnet(client, headers, "Premier carnet", notes=[make_note(session, alice, title="Note A")])
     two = new_carnet(client, headers, "Second carnet", notes=[make_note(session, alice, title="Note B")])
     new_carnet(client, headers, "Carnet à part", notes=[make_note(session, alice, title="Note C")])
-    private = new_carnet(client, headers, "Carnet privé", visibility="restricted", notes=[make_note(session, alice, title="Note D")])
+    private = new_carnet(
+        client, headers, "Carnet privé", visibility="restricted", notes=[make_note(session, alice, title="Note D")]
+    )
     base = client.post("/api/v1/bases", json={"title": "Base commune"}, headers=headers).json()["id"]
     for carnet in (one, two, private):
-        assert client.post(f"/api/v1/bases/{base}/carnets", json={"carnet_id": carnet}, headers=headers).status_code == 201
+        assert (
+            client.post(f"/api/v1/bases/{base}/carnets", json={"carnet_id": carnet}, headers=headers).status_code == 201
+        )
     root = read_feed(client, f"/b/{base}/feed.atom")
     assert titles(root) == ["Note B", "Note A"]
     assert root.findtext(f"{ATOM}title") == "Base commune" and alternate(root) == f"{SITE}/b/{base}/"
@@ -176,7 +196,11 @@ def test_author_feed_lists_what_the_person_wrote(client, session, people):
     assert root.findtext(f"{ATOM}title") == "Alice Rivard" and alternate(root) == f"{SITE}/u/alice/"
     together = root.find(f"{ATOM}entry")
     assert [a.findtext(f"{ATOM}name") for a in together.findall(f"{ATOM}author")] == ["Bob Tremblay", "Alice Rivard"]
-    assert titles(read_feed(client, "/u/alice/feed.atom", people["alice_h"])) == ["Réservée d'Alice", "Ensemble", "Par Alice"]
+    assert titles(read_feed(client, "/u/alice/feed.atom", people["alice_h"])) == [
+        "Réservée d'Alice",
+        "Ensemble",
+        "Par Alice",
+    ]
 
 
 def test_unknown_carnet_and_person_are_404(client, people):
@@ -233,8 +257,10 @@ def test_note_feeds_speak_the_sites_language(app, session, people):
     for language in ("en", "fr"):
         site = create_app(app.state.settings.model_copy(update={"language": language}))
         with TestClient(site, base_url="https://testserver") as client:
-            feeds = [client.get("/feed.atom", headers={"Accept-Language": "fr-CA" if language == "en" else "en"}),
-                     client.get("/u/alice/feed.atom")]
+            feeds = [
+                client.get("/feed.atom", headers={"Accept-Language": "fr-CA" if language == "en" else "en"}),
+                client.get("/u/alice/feed.atom"),
+            ]
         site.state.engine.dispose()
         for response in feeds:
             assert response.status_code == 200
@@ -256,7 +282,7 @@ def test_feeds_can_be_discovered_from_their_pages(client, session, people):
         return re.findall(r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="([^"]+)">', head)
 
     home = client.get("/").text
-    assert feeds_named(home) == ["/feed.atom"] and 'href="/feed.atom"' in home[home.index("<body"):]
+    assert feeds_named(home) == ["/feed.atom"] and 'href="/feed.atom"' in home[home.index("<body") :]
     profile = client.get("/u/alice/").text
     assert feeds_named(profile) == ["/u/alice/feed.atom"]
     assert '<a href="/u/alice/feed.atom">Fil Atom</a>' in profile
@@ -266,5 +292,11 @@ def test_feeds_can_be_discovered_from_their_pages(client, session, people):
     # A note that is not public has no discussion feed (it would be a 404): none is named.
     seen_by_author = client.get(f"/n/{private.id}/", headers=people["alice_h"])
     assert seen_by_author.status_code == 200 and feeds_named(seen_by_author.text) == []
-    for url in ("/feed.atom", "/u/alice/feed.atom", f"/c/{carnet}/feed.atom", f"/b/{base}/feed.atom", f"/n/{public.id}/discussion.atom"):
+    for url in (
+        "/feed.atom",
+        "/u/alice/feed.atom",
+        f"/c/{carnet}/feed.atom",
+        f"/b/{base}/feed.atom",
+        f"/n/{public.id}/discussion.atom",
+    ):
         read_feed(client, url)

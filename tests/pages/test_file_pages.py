@@ -24,8 +24,9 @@ def png(size: tuple[int, int] = (640, 480)) -> bytes:
 
 
 def attach(app, session, note, actor, name: str, data: bytes):  # type: ignore[no-untyped-def]
-    attached = attachments.attach(session=session, actor=actor, store=app.state.files, note_id=note.id,
-                                  source=io.BytesIO(data), filename=name)
+    attached = attachments.attach(
+        session=session, actor=actor, store=app.state.files, note_id=note.id, source=io.BytesIO(data), filename=name
+    )
     session.commit()
     return attached
 
@@ -66,10 +67,20 @@ def test_files_pasted_in_the_text_show_as_image_player_and_link(app, client, ses
     sign_in(client, "alice")
     form = client.get(f"/n/{note.id}/edit").text
     body = f"Voici le site.\n\n{picture.markdown}\n\n{sound.markdown}\n\nLe {report.markdown}."
-    saved = client.post(f"/n/{note.id}/edit", data={"title": "Entretiens", "body": body, "kind": "note",
-                                                    "visibility": "public", "licence": "CC-BY-SA-4.0", "base_revision": "1",
-                                                    "authors": "alice", "csrf_token": csrf_from(form, f"/n/{note.id}/edit")},
-                        follow_redirects=False)
+    saved = client.post(
+        f"/n/{note.id}/edit",
+        data={
+            "title": "Entretiens",
+            "body": body,
+            "kind": "note",
+            "visibility": "public",
+            "licence": "CC-BY-SA-4.0",
+            "base_revision": "1",
+            "authors": "alice",
+            "csrf_token": csrf_from(form, f"/n/{note.id}/edit"),
+        },
+        follow_redirects=False,
+    )
     assert saved.status_code == 303, saved.text
     html = client.get(f"/n/{note.id}/").text
     assert f'<img src="{picture.path}" alt="site.png" loading="lazy">' in html
@@ -84,7 +95,7 @@ def test_the_edit_page_sends_a_file_without_javascript_and_comes_back(app, clien
     note = make_note(session, alice)
     sign_in(client, "alice")
     edit = client.get(f"/n/{note.id}/edit").text
-    form = edit[edit.index(f'action="/n/{note.id}/files"') - 30:]
+    form = edit[edit.index(f'action="/n/{note.id}/files"') - 30 :]
     form = form[: form.index("</form>")]
     assert 'enctype="multipart/form-data"' in form and 'type="file"' in form and 'name="file"' in form
     # The upload form is its own, after the editor's form: forms cannot nest.
@@ -92,8 +103,9 @@ def test_the_edit_page_sends_a_file_without_javascript_and_comes_back(app, clien
     assert "de 25 Mo au plus" in page_text(edit)  # (a no-break space, which page_text makes a space)
 
     token = csrf_from(edit, f"/n/{note.id}/files")
-    sent = client.post(f"/n/{note.id}/files", data={"csrf_token": token}, files={"file": ("plan.pdf", PDF)},
-                       follow_redirects=False)
+    sent = client.post(
+        f"/n/{note.id}/files", data={"csrf_token": token}, files={"file": ("plan.pdf", PDF)}, follow_redirects=False
+    )
     assert sent.status_code == 303 and sent.headers["location"] == f"/n/{note.id}/edit#fichiers"
 
     again = client.get(f"/n/{note.id}/edit").text
@@ -139,7 +151,10 @@ def test_the_upload_form_needs_the_csrf_token_and_the_right_to_edit(app, client,
 def test_a_new_note_says_files_come_after_the_first_save(client, session, alice):
     sign_in(client, "alice")
     text = page_text(client.get("/n/new").text)
-    assert "Vous pourrez joindre des fichiers (images, documents, audio, vidéo) à la note après son premier enregistrement." in text
+    assert (
+        "Vous pourrez joindre des fichiers (images, documents, audio, vidéo) à la note après son premier enregistrement."
+        in text
+    )
 
 
 @one_database
@@ -155,7 +170,9 @@ def test_a_file_over_the_limit_gets_a_friendly_413_that_says_the_limit(settings,
             sign_in(client, "alice")
             token = csrf_from(client.get(f"/n/{note.id}/edit").text, f"/n/{note.id}/files")
             for size in (2_001, 200_000):  # read and refused by the store; refused from its length alone
-                response = client.post(f"/n/{note.id}/files", data={"csrf_token": token}, files={"file": ("long.txt", b"x" * size)})
+                response = client.post(
+                    f"/n/{note.id}/files", data={"csrf_token": token}, files={"file": ("long.txt", b"x" * size)}
+                )
                 assert response.status_code == 413
                 assert "un fichier joint peut peser au plus 2 ko." in page_text(response.text), size
     finally:
@@ -167,11 +184,16 @@ def test_a_refused_file_is_explained_in_the_readers_language(app, session):
     alice = make_user(session, "alice", name="Alice Rivard")
     note = make_note(session, alice, title="Affiches")
     browser = browser_for(app, session, alice)
-    for lang, words in (("fr", "Ce type de fichier n'est pas accepté : image SVG (image/svg+xml)."),
-                        ("en", "This type of file is not accepted: SVG image (image/svg+xml).")):
+    for lang, words in (
+        ("fr", "Ce type de fichier n'est pas accepté : image SVG (image/svg+xml)."),
+        ("en", "This type of file is not accepted: SVG image (image/svg+xml)."),
+    ):
         edit = browser.get(f"/n/{note.id}/edit?lang={lang}")
-        response = browser.post(f"/n/{note.id}/files?lang={lang}", data={"csrf_token": csrf_from(edit.text, f"/n/{note.id}/files")},
-                                files={"file": ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>', "image/svg+xml")})
+        response = browser.post(
+            f"/n/{note.id}/files?lang={lang}",
+            data={"csrf_token": csrf_from(edit.text, f"/n/{note.id}/files")},
+            files={"file": ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>', "image/svg+xml")},
+        )
         assert response.status_code == 415 and words in page_text(response.text), page_text(response.text)
 
 
@@ -183,8 +205,11 @@ def test_an_image_too_large_to_open_is_explained_in_english_without_stray_words(
     note = make_note(session, alice, title="Affiches")
     browser = browser_for(app, session, alice)
     edit = browser.get(f"/n/{note.id}/edit?lang=en")
-    response = browser.post(f"/n/{note.id}/files?lang=en", data={"csrf_token": csrf_from(edit.text, f"/n/{note.id}/files")},
-                            files={"file": ("bombe.png", png_bomb(), "image/png")})
+    response = browser.post(
+        f"/n/{note.id}/files?lang=en",
+        data={"csrf_token": csrf_from(edit.text, f"/n/{note.id}/files")},
+        files={"file": ("bombe.png", png_bomb(), "image/png")},
+    )
     text = page_text(response.text)
     assert response.status_code == 413 and "This image is too large" in text and "million pixels" in text
     assert "Project-Id-Version" not in text and "Last-Translator" not in text
@@ -196,7 +221,9 @@ def test_a_deleted_public_notes_files_are_kept_by_no_shared_cache(client, app, s
     headers = token_for(client, "alice")
     image = io.BytesIO()
     Image.new("RGB", (40, 30), (200, 30, 30)).save(image, "PNG")
-    made = client.post(f"/api/v1/notes/{note.id}/files", headers=headers, files={"file": ("rouge.png", image.getvalue())}).json()
+    made = client.post(
+        f"/api/v1/notes/{note.id}/files", headers=headers, files={"file": ("rouge.png", image.getvalue())}
+    ).json()
     assert client.get(made["url"]).headers["cache-control"] == "public, no-cache"  # kept, but asked again each time
     assert client.delete(f"/api/v1/notes/{note.id}", headers=headers).status_code in (200, 204)
     assert client.get(made["url"]).status_code == 404  # for visitors

@@ -76,11 +76,18 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path)
     data = tmp_path_factory.mktemp("nu-site") / "data"
     data.mkdir()
     shutil.copy(sqlite_template, data / "praxis.db")
-    settings = Settings(data_dir=data, secret_key="k", content_dir=data / "none", site_url="https://praxis.example.org",
-                        **CHEAP_PASSWORDS)
+    settings = Settings(
+        data_dir=data,
+        secret_key="k",
+        content_dir=data / "none",
+        site_url="https://praxis.example.org",
+        **CHEAP_PASSWORDS,
+    )
     app = create_app(settings)
-    with TestClient(app, base_url="https://testserver") as api, \
-            new_session(app.state.engine, settings, write=True) as session:
+    with (
+        TestClient(app, base_url="https://testserver") as api,
+        new_session(app.state.engine, settings, write=True) as session,
+    ):
         transfer.import_path(session=session, path=ROOT / "content")
         session.commit()
         admin = make_user(session, "camille", admin=True, name="Camille Roy")
@@ -100,36 +107,68 @@ def _activity(api: TestClient) -> tuple[list[str], str]:
     camille, malik = token_for(api, "camille"), token_for(api, "malik")
     notes = api.get("/api/v1/notes?per_page=5", headers=camille).json()["items"]
     first = notes[0]
-    saved = api.patch(f"/api/v1/notes/{first['id']}", headers=camille,
-                      json={"body": "Une **précision** ajoutée dans l'application.", "base_revision": first["revision"]})
+    saved = api.patch(
+        f"/api/v1/notes/{first['id']}",
+        headers=camille,
+        json={"body": "Une **précision** ajoutée dans l'application.", "base_revision": first["revision"]},
+    )
     assert saved.status_code == 200, saved.text
-    new = api.post("/api/v1/notes", headers=camille, json={"title": "Note écrite en ligne", "body": "Voir [[Chantier]]."})
+    new = api.post(
+        "/api/v1/notes", headers=camille, json={"title": "Note écrite en ligne", "body": "Voir [[Chantier]]."}
+    )
     assert new.status_code == 201, new.text
     carnet = api.get("/api/v1/carnets", headers=camille).json()["items"][0]
     added = api.post(f"/api/v1/carnets/{carnet['id']}/notes", headers=camille, json={"note_id": new.json()["id"]})
     assert added.status_code == 201, added.text
     api.post(f"/api/v1/notes/{first['id']}/comments", headers=malik, json={"body": "Merci pour cette note."})
     api.post(f"/api/v1/notes/{first['id']}/edit-requests", headers=malik, json={"message": "Je voudrais aider."})
-    api.post(f"/api/v1/notes/{first['id']}/contact", headers=malik, json={"subject": "Bonjour", "message": "Une question."})
+    api.post(
+        f"/api/v1/notes/{first['id']}/contact", headers=malik, json={"subject": "Bonjour", "message": "Une question."}
+    )
     comment = api.post(f"/api/v1/notes/{first['id']}/comments", headers=camille, json={"body": "Merci!"}).json()
     community = api.post("/api/v1/communities", headers=camille, json={"name": "Cercle des bibliothèques"}).json()
-    return [f"/n/{first['id']}/diff?from=1&to=2", f"/comments/{comment['id']}/edit", f"/communautes/{community['id']}/",
-            "/def/chantier/", "/n/inexistante/"], first["id"]
+    return [
+        f"/n/{first['id']}/diff?from=1&to=2",
+        f"/comments/{comment['id']}/edit",
+        f"/communautes/{community['id']}/",
+        "/def/chantier/",
+        "/n/inexistante/",
+    ], first["id"]
 
 
 def _posted(client: TestClient, note_id: str) -> dict[str, str]:
     """Pages that answer a form: the editor showing an error, and the conflict screen of a stale save."""
     form = client.get(f"/n/{note_id}/edit").text
     fields = {"csrf_token": csrf_from(form, f"/n/{note_id}/edit"), "title": "", "body": "Texte", "base_revision": "1"}
-    pages = {"POST /n/new": client.post("/n/new", data={**fields, "csrf_token": csrf_from(client.get("/n/new").text, "/n/new")})}
-    pages[f"POST /n/{note_id}/edit (stale)"] = client.post(f"/n/{note_id}/edit", data={**fields, "title": "Autre titre"})
+    pages = {
+        "POST /n/new": client.post(
+            "/n/new", data={**fields, "csrf_token": csrf_from(client.get("/n/new").text, "/n/new")}
+        )
+    }
+    pages[f"POST /n/{note_id}/edit (stale)"] = client.post(
+        f"/n/{note_id}/edit", data={**fields, "title": "Autre titre"}
+    )
     for name, response in pages.items():
         assert response.status_code in (409, 422), f"{name}: {response.status_code}"
     return {name: response.text for name, response in pages.items()}
 
 
-START = ["/", "/c/", "/b/", "/organisations/", "/lexique/", "/communautes/", "/recherche?q=chantier", "/login",
-         "/register", "/u/camille/", "/u/me/inbox", "/n/new", "/account/password", "/account/notifications"]
+START = [
+    "/",
+    "/c/",
+    "/b/",
+    "/organisations/",
+    "/lexique/",
+    "/communautes/",
+    "/recherche?q=chantier",
+    "/login",
+    "/register",
+    "/u/camille/",
+    "/u/me/inbox",
+    "/n/new",
+    "/account/password",
+    "/account/notifications",
+]
 
 
 @pytest.fixture(scope="module")
@@ -149,14 +188,20 @@ def nu_errors(sample_site: dict, tmp_path_factory: pytest.TempPathFactory) -> tu
                 name = f"{who}-{lang}-{i:04d}.html"
                 (folder / name).write_text(html, encoding="utf-8")
                 where[name] = f"{url} ({who}, {lang})"
-    run = subprocess.run(["java", "-Xss8m", "-jar", str(VNU), "--errors-only", "--format", "json", str(folder)],
-                         capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        ["java", "-Xss8m", "-jar", str(VNU), "--errors-only", "--format", "json", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     report = json.loads(run.stderr or run.stdout)
     errors = []
     for message in report["messages"]:
         name = Path(urlsplit(message.get("url", "")).path).name
-        errors.append(f"{where.get(name, name)} line {message.get('lastLine')}: {message['message']}"
-                      f" [{message.get('extract', '').strip()[:120]}]")
+        errors.append(
+            f"{where.get(name, name)} line {message.get('lastLine')}: {message['message']}"
+            f" [{message.get('extract', '').strip()[:120]}]"
+        )
     return len(where), errors
 
 

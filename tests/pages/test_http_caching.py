@@ -41,10 +41,17 @@ def test_a_visitor_revalidates_a_note_page_and_gets_304_until_it_changes(app, cl
     assert visitor.get(f"/n/{note.id}/", headers={"If-Modified-Since": modified}).status_code == 304
     earlier = parsedate_to_datetime(modified).timestamp() - 3600
     from email.utils import formatdate
-    assert visitor.get(f"/n/{note.id}/", headers={"If-Modified-Since": formatdate(earlier, usegmt=True)}).status_code == 200
 
-    saved = client.patch(f"/api/v1/notes/{note.id}", headers=token_for(client, "alice"),
-                         json={"base_revision": 1, "body": "Deuxième état."})
+    assert (
+        visitor.get(f"/n/{note.id}/", headers={"If-Modified-Since": formatdate(earlier, usegmt=True)}).status_code
+        == 200
+    )
+
+    saved = client.patch(
+        f"/api/v1/notes/{note.id}",
+        headers=token_for(client, "alice"),
+        json={"base_revision": 1, "body": "Deuxième état."},
+    )
     assert saved.status_code == 200
     changed = visitor.get(f"/n/{note.id}/", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and "Deuxième état." in changed.text and "Premier état." not in changed.text
@@ -75,8 +82,12 @@ def test_a_kept_page_never_shows_what_a_visitor_may_not_read(app, client, sessio
     visitor = _visitor(app)
     for path in (f"/n/{note.id}/", f"/api/v1/notes/{note.id}", "/", "/feed.atom"):
         assert "Carnet de bord" in visitor.get(path).text, path
-    assert client.patch(f"/api/v1/notes/{note.id}", headers=headers,
-                        json={"base_revision": 1, "visibility": "restricted"}).status_code == 200
+    assert (
+        client.patch(
+            f"/api/v1/notes/{note.id}", headers=headers, json={"base_revision": 1, "visibility": "restricted"}
+        ).status_code
+        == 200
+    )
     assert visitor.get(f"/n/{note.id}/").status_code == 404
     assert visitor.get(f"/api/v1/notes/{note.id}").status_code == 404
     for path in ("/", "/feed.atom"):
@@ -95,18 +106,28 @@ def test_another_process_on_the_same_database_never_serves_a_stale_page(app, cli
         visitor = _visitor(other)
         assert "Version une" in visitor.get(f"/n/{note.id}/").text
         assert "Version une" in visitor.get("/").text
-        assert client.patch(f"/api/v1/notes/{note.id}", headers=token_for(client, "alice"),
-                            json={"base_revision": 1, "title": "Version deux"}).status_code == 200
+        assert (
+            client.patch(
+                f"/api/v1/notes/{note.id}",
+                headers=token_for(client, "alice"),
+                json={"base_revision": 1, "title": "Version deux"},
+            ).status_code
+            == 200
+        )
         assert "Version deux" in visitor.get(f"/n/{note.id}/").text
         assert "Version deux" in visitor.get("/").text
         api = visitor.get(f"/api/v1/notes/{note.id}")
         assert api.json()["title"] == "Version deux"
-        assert visitor.get(f"/api/v1/notes/{note.id}", headers={"If-None-Match": api.headers["etag"]}).status_code == 304
+        assert (
+            visitor.get(f"/api/v1/notes/{note.id}", headers={"If-None-Match": api.headers["etag"]}).status_code == 304
+        )
     finally:
         other.state.engine.dispose()
 
 
-def test_visitors_arriving_together_share_reads_of_the_counter_and_each_sees_every_change(app, client, session, settings):
+def test_visitors_arriving_together_share_reads_of_the_counter_and_each_sees_every_change(
+    app, client, session, settings
+):
     alice = make_user(session, "alice", name="Alice Rivard")
     note = make_note(session, alice, title="Version une")
     reads: list[str] = []
@@ -133,8 +154,14 @@ def test_visitors_arriving_together_share_reads_of_the_counter_and_each_sees_eve
     other = create_app(settings)  # another server process changes the note
     try:
         with TestClient(other, base_url="https://testserver") as elsewhere:  # its indexer stops with it
-            assert elsewhere.patch(f"/api/v1/notes/{note.id}", headers=token_for(client, "alice"),
-                                   json={"base_revision": 1, "title": "Version deux"}).status_code == 200
+            assert (
+                elsewhere.patch(
+                    f"/api/v1/notes/{note.id}",
+                    headers=token_for(client, "alice"),
+                    json={"base_revision": 1, "title": "Version deux"},
+                ).status_code
+                == 200
+            )
     finally:
         other.state.engine.dispose()
     second = together(32)
@@ -160,7 +187,9 @@ def test_only_changes_readers_can_see_move_the_site_counter(app, client, session
     headers = token_for(client, "alice")  # a sign-in writes a token: nothing a reader sees
     client.get("/api/v1/me/notifications", headers=headers)
     assert changes.current(app.state.engine).number == before
-    assert client.post(f"/api/v1/notes/{note.id}/comments", headers=headers, json={"body": "Un ajout."}).status_code == 201
+    assert (
+        client.post(f"/api/v1/notes/{note.id}/comments", headers=headers, json={"body": "Un ajout."}).status_code == 201
+    )
     after = changes.current(app.state.engine)
     assert after.number == before + 1
     with app.state.engine.connect() as conn:

@@ -15,7 +15,9 @@ def test_the_header_counts_what_is_unread_and_the_inbox_shows_it_once(app, sessi
     note = make_note(session, alice, title="Chantier")
     writer = browser_for(app, session, bob)
     page = writer.get(f"/n/{note.id}/")
-    writer.post(f"/n/{note.id}/comments", data={"csrf_token": csrf_from(page.text, f"/n/{note.id}/comments"), "body": "Bravo."})
+    writer.post(
+        f"/n/{note.id}/comments", data={"csrf_token": csrf_from(page.text, f"/n/{note.id}/comments"), "body": "Bravo."}
+    )
     reader = browser_for(app, session, alice)
     home = reader.get("/")
     assert "Boîte de réception 1 non lue" in page_text(home.text) and "1 non lues" not in page_text(home.text)
@@ -25,7 +27,9 @@ def test_the_header_counts_what_is_unread_and_the_inbox_shows_it_once(app, sessi
     assert "non lue" not in page_text(inbox.text)  # read as soon as shown
     again = page_text(reader.get("/u/me/inbox").text)
     assert "Nouveau" not in again and "Bob Tremblay a commenté votre note « Chantier »." in again
-    assert browser_for(app, session, None).get("/u/me/inbox", follow_redirects=False).status_code == 303  # sign in first
+    assert (
+        browser_for(app, session, None).get("/u/me/inbox", follow_redirects=False).status_code == 303
+    )  # sign in first
 
 
 def test_the_inbox_reads_and_marks_what_it_shows_in_the_requests_one_session(app, session):
@@ -38,7 +42,9 @@ def test_the_inbox_reads_and_marks_what_it_shows_in_the_requests_one_session(app
     note = make_note(session, alice, title="Chantier")
     writer = browser_for(app, session, bob)
     page = writer.get(f"/n/{note.id}/")
-    writer.post(f"/n/{note.id}/comments", data={"csrf_token": csrf_from(page.text, f"/n/{note.id}/comments"), "body": "Bravo."})
+    writer.post(
+        f"/n/{note.id}/comments", data={"csrf_token": csrf_from(page.text, f"/n/{note.id}/comments"), "body": "Bravo."}
+    )
     reader = browser_for(app, session, alice)
     opened: set[int] = set()
 
@@ -63,18 +69,41 @@ def test_visitors_and_members_write_to_the_authors_from_the_note(app, session):
     page = visitor.get(f"/n/{note.id}/")
     assert "Contacter les auteur·trices" in page.text and 'name="email"' in page.text and 'name="website"' in page.text
     token = csrf_from(page.text, f"/n/{note.id}/contact")
-    wrong = visitor.post(f"/n/{note.id}/contact", data={"csrf_token": token, "name": "Jeanne", "email": "pas-une-adresse",
-                                                       "subject": "Bonjour", "message": "Un long message à garder."})
+    wrong = visitor.post(
+        f"/n/{note.id}/contact",
+        data={
+            "csrf_token": token,
+            "name": "Jeanne",
+            "email": "pas-une-adresse",
+            "subject": "Bonjour",
+            "message": "Un long message à garder.",
+        },
+    )
     assert wrong.status_code == 422 and "Un long message à garder." in wrong.text and "Courriel" in wrong.text
-    sent = visitor.post(f"/n/{note.id}/contact", data={"csrf_token": token, "name": "Jeanne Roy", "email": "jeanne@exemple.org",
-                                                      "subject": "Bonjour", "message": "Merci."}, follow_redirects=False)
+    sent = visitor.post(
+        f"/n/{note.id}/contact",
+        data={
+            "csrf_token": token,
+            "name": "Jeanne Roy",
+            "email": "jeanne@exemple.org",
+            "subject": "Bonjour",
+            "message": "Merci.",
+        },
+        follow_redirects=False,
+    )
     assert sent.status_code == 303 and sent.headers["location"] == f"/n/{note.id}/?contact=sent#contact"
     assert "Votre message a été transmis aux auteur·trices." in visitor.get(sent.headers["location"]).text
     member = browser_for(app, session, bob)
     page = member.get(f"/n/{note.id}/")
-    assert 'name="email"' not in page.text[page.text.index('id="contact"'):]  # a member writes as themself
-    member.post(f"/n/{note.id}/contact", data={"csrf_token": csrf_from(page.text, f"/n/{note.id}/contact"),
-                                               "subject": "Collaboration", "message": "On en parle?"})
+    assert 'name="email"' not in page.text[page.text.index('id="contact"') :]  # a member writes as themself
+    member.post(
+        f"/n/{note.id}/contact",
+        data={
+            "csrf_token": csrf_from(page.text, f"/n/{note.id}/contact"),
+            "subject": "Collaboration",
+            "message": "On en parle?",
+        },
+    )
     author = browser_for(app, session, alice)
     inbox = author.get("/u/me/inbox")
     text = page_text(inbox.text)
@@ -83,7 +112,9 @@ def test_visitors_and_members_write_to_the_authors_from_the_note(app, session):
     assert inbox.text.count('action="/u/me/messages/') == 2 and inbox.text.count('name="reveal_address"') == 1
     # The first form answers the newest message: the member's (the visitor is answered by email).
     action = re.search(r'action="(/u/me/messages/[^"]+/reply)"', inbox.text).group(1)
-    answered = author.post(action, data={"csrf_token": csrf_from(inbox.text, action), "message": "Oui!"}, follow_redirects=False)
+    answered = author.post(
+        action, data={"csrf_token": csrf_from(inbox.text, action), "message": "Oui!"}, follow_redirects=False
+    )
     assert answered.status_code == 303
     assert "Re: Collaboration De Alice Rivard" in page_text(member.get("/u/me/inbox").text)
 
@@ -93,10 +124,18 @@ def test_people_choose_what_reaches_them_by_email(app, session):
     browser = browser_for(app, session, alice)
     form = browser.get("/account/notifications")
     assert form.status_code == 200 and '<option value="email" selected>' in form.text  # messages, by default
-    saved = browser.post("/account/notifications", data={"csrf_token": csrf_from(form.text), "comment": "digest", "reply": "email"})
+    saved = browser.post(
+        "/account/notifications", data={"csrf_token": csrf_from(form.text), "comment": "digest", "reply": "email"}
+    )
     assert saved.status_code == 200 and "Vos choix sont enregistrés." in saved.text
     assert browser.get("/api/v1/me/notification-settings").json() == {
-        "comment": "digest", "reply": "email", "message": "email", "edit_request": "app", "edit_decision": "app", "carnet_entry": "app", "author_invitation": "app",
+        "comment": "digest",
+        "reply": "email",
+        "message": "email",
+        "edit_request": "app",
+        "edit_decision": "app",
+        "carnet_entry": "app",
+        "author_invitation": "app",
     }
     wrong = browser.post("/account/notifications", data={"csrf_token": csrf_from(form.text), "comment": "pigeon"})
     assert wrong.status_code == 422
@@ -105,8 +144,9 @@ def test_people_choose_what_reaches_them_by_email(app, session):
 def test_an_invitation_in_the_inbox_names_its_note_in_the_language_it_is_written_in(app, session):
     bob = make_user(session, "bob", name="Bob Tremblay")
     alice = make_user(session, "alice", name="Alice Rivard")
-    note = filing.create_note(session=session, actor=bob,
-                                    data=NoteCreate(title="Chantier", body="Texte.", authors=["bob", "alice"]))
+    note = filing.create_note(
+        session=session, actor=bob, data=NoteCreate(title="Chantier", body="Texte.", authors=["bob", "alice"])
+    )
     session.commit()
     inbox = browser_for(app, session, alice).get("/u/me/inbox?lang=en").text
     assert "Bob Tremblay invites you to co-sign “Chantier”." in page_text(inbox)

@@ -31,9 +31,14 @@ def test_alternates_are_absolute_and_the_canonical_names_the_language(client, se
         for lang, ask in (("en", {"Accept-Language": "en"}), ("fr", {})):
             html = client.get(path, headers=ask).text
             assert f'<html lang="{lang}">' in html
-            assert _links(html, "alternate").items() >= {
-                "fr": f"{SITE}{path}?lang=fr", "en": f"{SITE}{path}?lang=en", "x-default": f"{SITE}{path}",
-            }.items(), (path, lang)
+            assert (
+                _links(html, "alternate").items()
+                >= {
+                    "fr": f"{SITE}{path}?lang=fr",
+                    "en": f"{SITE}{path}?lang=en",
+                    "x-default": f"{SITE}{path}",
+                }.items()
+            ), (path, lang)
             assert _links(html, "canonical") == {"rel": f"{SITE}{path}?lang={lang}"}, (path, lang)
     # A page's other parameters are kept, its `lang` replaced.
     html = client.get("/recherche?q=chantier&lang=en").text

@@ -16,7 +16,16 @@ from praxis.app import create_app
 from praxis.i18n import CATALOGUES, choose, from_accept_language
 from praxis.web import router as web_router
 from tests.conftest import one_database
-from tests.factories import PASSWORD, browser_for, csrf_from, make_note, make_small_site, make_user, page_text, token_for
+from tests.factories import (
+    PASSWORD,
+    browser_for,
+    csrf_from,
+    make_note,
+    make_small_site,
+    make_user,
+    page_text,
+    token_for,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -98,7 +107,9 @@ def test_the_interface_is_french_by_default_and_english_on_request(client):
     assert '<html lang="fr">' in french.text and "Notes récentes" in french.text
     assert french.headers["content-language"] == "fr" and "Accept-Language" in french.headers["vary"]
     english = client.get("/", headers={"Accept-Language": "en-CA,en;q=0.9"})
-    assert '<html lang="en">' in english.text and "Recent notes" in english.text and "Notes récentes" not in english.text
+    assert (
+        '<html lang="en">' in english.text and "Recent notes" in english.text and "Notes récentes" not in english.text
+    )
     assert "set-cookie" not in english.headers  # the browser's language is not a choice to remember
     assert client.get("/", headers={"Accept-Language": "de-DE"}).headers["content-language"] == "fr"
 
@@ -167,8 +178,10 @@ def test_notifications_read_in_the_readers_language(client, session, app):
 
 def _source_messages() -> set[str | tuple[str, ...]]:
     method_map = [("praxis/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
-    options = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"},
-               "templates/**.txt": {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}}
+    options = {
+        "templates/**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"},
+        "templates/**.txt": {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"},
+    }
     found: set[str | tuple[str, ...]] = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(str(ROOT), method_map, options):
         if message and message != ("",):
@@ -192,6 +205,7 @@ def test_every_interface_string_has_an_english_translation():
     assert len(sources) > 300  # the extraction did find the interface
     missing = sorted(map(str, sources - translated.keys()))
     assert not missing, f"untranslated (run `make messages`, then translate): {missing[:20]}"
+
     # Placeholders survive translation: the same %(name)s and {name} on both sides (a plural's
     # singular may say "one" instead of its count).
     def placeholders(*texts: str) -> set[str]:
@@ -221,11 +235,21 @@ def _page_routes() -> set[str]:
 
 # Not pages: feeds, downloads and files speak their own formats; a slug only redirects.
 NOT_PAGES = {
-    "/feed.atom", "/c/{carnet_id}/feed.atom", "/b/{base_id}/feed.atom", "/u/{username}/feed.atom",
-    "/n/{note_id}/discussion.atom", "/n/{note_id}/citation.{ext}", "/c/{carnet_id}/citation.{ext}",
-    "/b/{base_id}/citation.{ext}", "/c/{carnet_id}/export.zip", "/b/{base_id}/export.zip",
-    "/n/{note_id}/files/{file_id}/thumb", "/n/{note_id}/files/{file_id}/{name}", "/n/{note_id}/{slug}",
-    "/robots.txt", "/sitemap.xml",
+    "/feed.atom",
+    "/c/{carnet_id}/feed.atom",
+    "/b/{base_id}/feed.atom",
+    "/u/{username}/feed.atom",
+    "/n/{note_id}/discussion.atom",
+    "/n/{note_id}/citation.{ext}",
+    "/c/{carnet_id}/citation.{ext}",
+    "/b/{base_id}/citation.{ext}",
+    "/c/{carnet_id}/export.zip",
+    "/b/{base_id}/export.zip",
+    "/n/{note_id}/files/{file_id}/thumb",
+    "/n/{note_id}/files/{file_id}/{name}",
+    "/n/{note_id}/{slug}",
+    "/robots.txt",
+    "/sitemap.xml",
 }
 
 
@@ -244,20 +268,35 @@ def read_site(shared_app):  # type: ignore[no-untyped-def]
 def _urls(site: dict) -> dict[str, list[str]]:  # type: ignore[type-arg]
     n, c, b = site["note"], site["carnet"], site["base"]
     return {
-        "/": ["/", "/?sort=title"], "/login": ["/login"], "/register": ["/register"], "/account/password": ["/account/password"],
-        "/u/{username}/": ["/u/alice/", "/u/bob/"], "/u/{username}/edit": ["/u/alice/edit"],
-        "/communautes/": ["/communautes/"], "/communautes/{community_id}/": [f"/communautes/{site['community']}/"],
-        "/organisations/": ["/organisations/"], "/lexique/": ["/lexique/"], "/def/{slug}/": [f"/def/{site['term']}/"],
+        "/": ["/", "/?sort=title"],
+        "/login": ["/login"],
+        "/register": ["/register"],
+        "/account/password": ["/account/password"],
+        "/u/{username}/": ["/u/alice/", "/u/bob/"],
+        "/u/{username}/edit": ["/u/alice/edit"],
+        "/communautes/": ["/communautes/"],
+        "/communautes/{community_id}/": [f"/communautes/{site['community']}/"],
+        "/organisations/": ["/organisations/"],
+        "/lexique/": ["/lexique/"],
+        "/def/{slug}/": [f"/def/{site['term']}/"],
         "/recherche": ["/recherche", "/recherche?q=workshop", "/recherche?q=zzzz", "/recherche?q=workshop+zzzz"],
         "/comments/{comment_id}/edit": [f"/comments/{site['comment']}/edit"],
-        "/u/me/inbox": ["/u/me/inbox"], "/account/notifications": ["/account/notifications"], "/account/tokens": ["/account/tokens"],
-        "/c/": ["/c/"], "/c/{carnet_id}/": [f"/c/{c}/", f"/c/{c}/?category=Housing&sort=title"],
-        "/c/{carnet_id}/graphe": [f"/c/{c}/graphe"], "/c/{carnet_id}/edit": [f"/c/{c}/edit"],
+        "/u/me/inbox": ["/u/me/inbox"],
+        "/account/notifications": ["/account/notifications"],
+        "/account/tokens": ["/account/tokens"],
+        "/c/": ["/c/"],
+        "/c/{carnet_id}/": [f"/c/{c}/", f"/c/{c}/?category=Housing&sort=title"],
+        "/c/{carnet_id}/graphe": [f"/c/{c}/graphe"],
+        "/c/{carnet_id}/edit": [f"/c/{c}/edit"],
         "/c/{carnet_id}/categories/delete": [f"/c/{c}/categories/delete?name=Housing"],
         "/c/{carnet_id}/n/{note_id}": [f"/c/{c}/n/{n}"],
-        "/b/": ["/b/"], "/b/{base_id}/": [f"/b/{b}/"], "/b/{base_id}/edit": [f"/b/{b}/edit"],
-        "/n/new": ["/n/new", f"/n/new?carnet={c}"], "/n/{note_id}/": [f"/n/{n}/", f"/n/{n}/?rev=1", f"/n/{site['org']}/"],
-        "/n/{note_id}/edit": [f"/n/{n}/edit"], "/n/{note_id}/history": [f"/n/{n}/history"],
+        "/b/": ["/b/"],
+        "/b/{base_id}/": [f"/b/{b}/"],
+        "/b/{base_id}/edit": [f"/b/{b}/edit"],
+        "/n/new": ["/n/new", f"/n/new?carnet={c}"],
+        "/n/{note_id}/": [f"/n/{n}/", f"/n/{n}/?rev=1", f"/n/{site['org']}/"],
+        "/n/{note_id}/edit": [f"/n/{n}/edit"],
+        "/n/{note_id}/history": [f"/n/{n}/history"],
         "/n/{note_id}/diff": [f"/n/{n}/diff?from=1&to=2"],
     }
 
@@ -299,9 +338,18 @@ def test_a_refused_form_shows_what_was_typed_as_text_in_both_languages(app, sess
     reader = browser_for(app, session, alice)
     for lang in ("fr", "en"):
         form = reader.get(f"/n/new?lang={lang}")
-        response = reader.post(f"/n/new?lang={lang}", data={
-            "csrf_token": csrf_from(form.text, "/n/new"), "title": "Garden", "body": "Words.",
-            "links": "<img src=x onerror=alert(1)>", "kind": "note", "visibility": "public", "licence": "CC-BY-SA-4.0"})
+        response = reader.post(
+            f"/n/new?lang={lang}",
+            data={
+                "csrf_token": csrf_from(form.text, "/n/new"),
+                "title": "Garden",
+                "body": "Words.",
+                "links": "<img src=x onerror=alert(1)>",
+                "kind": "note",
+                "visibility": "public",
+                "licence": "CC-BY-SA-4.0",
+            },
+        )
         assert response.status_code == 422
         assert "<img src=x" not in response.text and "&lt;img src=x onerror=alert(1)&gt;" in response.text
 
@@ -310,14 +358,28 @@ def test_a_refused_form_shows_what_was_typed_as_text_in_both_languages(app, sess
 def test_what_the_services_refuse_is_said_in_the_readers_language(app, session, client):
     alice = make_user(session, "alice", name="Alice Martin")
     reader = browser_for(app, session, alice)
-    for lang, words in (("fr", "Aucune note ne correspond à ces liens : Nowhere."), ("en", "No note matches these links: Nowhere.")):
+    for lang, words in (
+        ("fr", "Aucune note ne correspond à ces liens : Nowhere."),
+        ("en", "No note matches these links: Nowhere."),
+    ):
         form = reader.get(f"/n/new?lang={lang}")
-        response = reader.post(f"/n/new?lang={lang}", data={
-            "csrf_token": csrf_from(form.text, "/n/new"), "title": "Garden", "body": "Words.", "links": "Nowhere",
-            "kind": "note", "visibility": "public", "licence": "CC-BY-SA-4.0"})
+        response = reader.post(
+            f"/n/new?lang={lang}",
+            data={
+                "csrf_token": csrf_from(form.text, "/n/new"),
+                "title": "Garden",
+                "body": "Words.",
+                "links": "Nowhere",
+                "kind": "note",
+                "visibility": "public",
+                "licence": "CC-BY-SA-4.0",
+            },
+        )
         assert response.status_code == 422 and words in page_text(response.text)
     # The API keeps its English messages.
-    response = client.post("/api/v1/notes", headers=token_for(client, "alice"), json={"title": "Garden", "body": "x", "links": ["Nowhere"]})
+    response = client.post(
+        "/api/v1/notes", headers=token_for(client, "alice"), json={"title": "Garden", "body": "x", "links": ["Nowhere"]}
+    )
     assert response.status_code == 422 and "Nowhere" in response.text and "Aucune" not in response.text
 
 
@@ -362,13 +424,33 @@ def _refusals(site: dict, ids: dict) -> dict[str, list[tuple[str, str, dict]]]: 
             ("visitor", "/register", {"username": "dora", "password": "long enough", "password_again": "not the same"}),
             ("visitor", "/register", {"username": "bob", "password": "long enough", "password_again": "long enough"}),
             ("visitor", "/register", {"username": "dora", "password": "short", "password_again": "short"}),
-            ("visitor", "/register", {"username": "Not a name!", "password": "long enough", "password_again": "long enough"}),
-            ("visitor", "/register", {"username": "dora", "password": "long enough", "password_again": "long enough", "email": "nope"}),
+            (
+                "visitor",
+                "/register",
+                {"username": "Not a name!", "password": "long enough", "password_again": "long enough"},
+            ),
+            (
+                "visitor",
+                "/register",
+                {"username": "dora", "password": "long enough", "password_again": "long enough", "email": "nope"},
+            ),
         ],
         "/account/password": [
-            ("carol", "/account/password", {"current_password": PASSWORD, "new_password": "long enough", "new_password_again": "not the same"}),
-            ("carol", "/account/password", {"current_password": "not it", "new_password": "long enough", "new_password_again": "long enough"}),
-            ("carol", "/account/password", {"current_password": PASSWORD, "new_password": "short", "new_password_again": "short"}),
+            (
+                "carol",
+                "/account/password",
+                {"current_password": PASSWORD, "new_password": "long enough", "new_password_again": "not the same"},
+            ),
+            (
+                "carol",
+                "/account/password",
+                {"current_password": "not it", "new_password": "long enough", "new_password_again": "long enough"},
+            ),
+            (
+                "carol",
+                "/account/password",
+                {"current_password": PASSWORD, "new_password": "short", "new_password_again": "short"},
+            ),
         ],
         "/account/tokens/{token_id}/revoke": [("carol", f"/account/tokens/{ids['alice_token']}/revoke", {})],
         "/account/notifications": [("alice", "/account/notifications", {"comment": "carrier pigeon"})],
@@ -385,80 +467,203 @@ def _refusals(site: dict, ids: dict) -> dict[str, list[tuple[str, str, dict]]]: 
             ("carol", f"/communautes/{co}/members", {"username": "carol", "role": "manager"}),
         ],
         "/communautes/{community_id}/members/{username}/remove": [
-            ("alice", f"/communautes/{co}/members/alice/remove", {}), ("carol", f"/communautes/{co}/members/alice/remove", {})],
+            ("alice", f"/communautes/{co}/members/alice/remove", {}),
+            ("carol", f"/communautes/{co}/members/alice/remove", {}),
+        ],
         "/n/{note_id}/comments": [
-            ("carol", f"/n/{n}/comments", {"body": ""}), ("carol", f"/n/{n}/comments", {"body": "Reply.", "parent_id": "nope"}),
-            ("carol", f"/n/{n}/comments", {"body": long * 10})],
-        "/comments/{comment_id}/edit": [("alice", f"/comments/{cm}/edit", {"body": ""}), ("carol", f"/comments/{cm}/edit", {"body": "Mine now."})],
+            ("carol", f"/n/{n}/comments", {"body": ""}),
+            ("carol", f"/n/{n}/comments", {"body": "Reply.", "parent_id": "nope"}),
+            ("carol", f"/n/{n}/comments", {"body": long * 10}),
+        ],
+        "/comments/{comment_id}/edit": [
+            ("alice", f"/comments/{cm}/edit", {"body": ""}),
+            ("carol", f"/comments/{cm}/edit", {"body": "Mine now."}),
+        ],
         "/comments/{comment_id}/delete": [("carol", f"/comments/{cm}/delete", {})],
-        "/comments/{comment_id}/hide": [("alice", f"/comments/{cm}/hide", {"reason": long}), ("carol", f"/comments/{cm}/hide", {})],
-        "/comments/{comment_id}/restore": [("alice", "/comments/nope/restore", {}), ("carol", f"/comments/{cm}/restore", {})],
-        "/invitations/{invitation_id}/{decision}": [("carol", "/invitations/nope/accept", {}), ("carol", "/invitations/nope/maybe", {})],
+        "/comments/{comment_id}/hide": [
+            ("alice", f"/comments/{cm}/hide", {"reason": long}),
+            ("carol", f"/comments/{cm}/hide", {}),
+        ],
+        "/comments/{comment_id}/restore": [
+            ("alice", "/comments/nope/restore", {}),
+            ("carol", f"/comments/{cm}/restore", {}),
+        ],
+        "/invitations/{invitation_id}/{decision}": [
+            ("carol", "/invitations/nope/accept", {}),
+            ("carol", "/invitations/nope/maybe", {}),
+        ],
         # The organisation's sole author may not leave it; carol is no author of the note.
         "/n/{note_id}/leave": [("alice", f"/n/{site['org']}/leave", {}), ("carol", f"/n/{n}/leave", {})],
         "/n/{note_id}/discussion": [("carol", f"/n/{n}/discussion", {"closed": "1"})],
-        "/n/{note_id}/files": [("alice", f"/n/{n}/files", {}), ("alice", f"/n/{n}/files", {"file": ("a.exe", b"MZ\x90\x00binary")})],
+        "/n/{note_id}/files": [
+            ("alice", f"/n/{n}/files", {}),
+            ("alice", f"/n/{n}/files", {"file": ("a.exe", b"MZ\x90\x00binary")}),
+        ],
         "/n/{note_id}/files/{file_id}/delete": [("alice", f"/n/{n}/files/nope/delete", {})],
         "/u/me/messages/{message_id}/reply": [
-            ("alice", f"/u/me/messages/{ids['message']}/reply", {"message": ""}), ("alice", "/u/me/messages/nope/reply", {"message": "Hello."})],
+            ("alice", f"/u/me/messages/{ids['message']}/reply", {"message": ""}),
+            ("alice", "/u/me/messages/nope/reply", {"message": "Hello."}),
+        ],
         "/n/{note_id}/contact": [
             ("carol", f"/n/{n}/contact", {"subject": "", "message": ""}),
-            ("visitor", f"/n/{n}/contact", {"subject": "Hello", "message": "Words.", "name": "Dora", "email": "not an address"}),
+            (
+                "visitor",
+                f"/n/{n}/contact",
+                {"subject": "Hello", "message": "Words.", "name": "Dora", "email": "not an address"},
+            ),
         ],
-        "/c/": [("alice", "/c/", {"title": ""}), ("alice", "/c/", {"title": "Winter", "axis1": "Theme", "axis1_categories": ",".join(f"c{i}" for i in range(12))})],
-        "/c/{carnet_id}/edit": [("alice", f"/c/{c}/edit", {"title": "x" * 400}), ("alice", f"/c/{c}/edit", {"title": "Summer", "community": "nope"})],
+        "/c/": [
+            ("alice", "/c/", {"title": ""}),
+            (
+                "alice",
+                "/c/",
+                {"title": "Winter", "axis1": "Theme", "axis1_categories": ",".join(f"c{i}" for i in range(12))},
+            ),
+        ],
+        "/c/{carnet_id}/edit": [
+            ("alice", f"/c/{c}/edit", {"title": "x" * 400}),
+            ("alice", f"/c/{c}/edit", {"title": "Summer", "community": "nope"}),
+        ],
         "/c/{carnet_id}/delete": [("carol", f"/c/{c}/delete", {})],
         "/c/{carnet_id}/members": [
             ("alice", f"/c/{c}/members", {"username": "nobody", "role": "contributor"}),
-            ("alice", f"/c/{c}/members", {"username": "bob", "role": "boss"})],
-        "/c/{carnet_id}/members/{username}/remove": [("alice", f"/c/{c}/members/alice/remove", {}), ("alice", f"/c/{c}/members/nobody/remove", {})],
+            ("alice", f"/c/{c}/members", {"username": "bob", "role": "boss"}),
+        ],
+        "/c/{carnet_id}/members/{username}/remove": [
+            ("alice", f"/c/{c}/members/alice/remove", {}),
+            ("alice", f"/c/{c}/members/nobody/remove", {}),
+        ],
         "/c/{carnet_id}/axes": [
-            ("alice", f"/c/{c}/axes", {"name": ""}), ("alice", f"/c/{c}/axes", {"name": "Place", "categories": ",".join(f"c{i}" for i in range(12))})],
-        "/c/{carnet_id}/axes/{axis_id}/rename": [("alice", f"/c/{c}/axes/{ids['axis']}/rename", {"name": ""}),
-                                                  ("alice", f"/c/{c}/axes/999999/rename", {"name": "New"})],
+            ("alice", f"/c/{c}/axes", {"name": ""}),
+            ("alice", f"/c/{c}/axes", {"name": "Place", "categories": ",".join(f"c{i}" for i in range(12))}),
+        ],
+        "/c/{carnet_id}/axes/{axis_id}/rename": [
+            ("alice", f"/c/{c}/axes/{ids['axis']}/rename", {"name": ""}),
+            ("alice", f"/c/{c}/axes/999999/rename", {"name": "New"}),
+        ],
         "/c/{carnet_id}/axes/{axis_id}/delete": [("alice", f"/c/{c}/axes/999999/delete", {})],
         "/c/{carnet_id}/axes/{axis_id}/categories": [
             ("alice", f"/c/{c}/axes/{ids['axis']}/categories", {"name": "Housing"}),
-            ("alice", f"/c/{c}/axes/{ids['axis']}/categories", {"name": ""})],
+            ("alice", f"/c/{c}/axes/{ids['axis']}/categories", {"name": ""}),
+        ],
         "/c/{carnet_id}/categories/rename": [
             ("alice", f"/c/{c}/categories/rename", {"name": "Nothing", "new_name": "New"}),
-            ("alice", f"/c/{c}/categories/rename", {"name": "Housing", "new_name": ""})],
+            ("alice", f"/c/{c}/categories/rename", {"name": "Housing", "new_name": ""}),
+        ],
         "/c/{carnet_id}/categories/delete": [
             ("alice", f"/c/{c}/categories/delete", {"name": "Housing", "notes": "move"}),
-            ("alice", f"/c/{c}/categories/delete", {"name": "Nothing"})],
+            ("alice", f"/c/{c}/categories/delete", {"name": "Nothing"}),
+        ],
         "/c/{carnet_id}/notes": [
-            ("alice", f"/c/{c}/notes", {"note": ""}), ("alice", f"/c/{c}/notes", {"note": "Nowhere"}),
-            ("alice", f"/c/{c}/notes", {"note": f"Riverside Library [{site['org']}]", "categories": "Nothing"})],
+            ("alice", f"/c/{c}/notes", {"note": ""}),
+            ("alice", f"/c/{c}/notes", {"note": "Nowhere"}),
+            ("alice", f"/c/{c}/notes", {"note": f"Riverside Library [{site['org']}]", "categories": "Nothing"}),
+        ],
         "/c/{carnet_id}/n/{note_id}": [
-            ("alice", f"/c/{c}/n/{n}", {"categories": "Nothing"}), ("alice", f"/c/{c}/n/{n}", {"position": "first"})],
+            ("alice", f"/c/{c}/n/{n}", {"categories": "Nothing"}),
+            ("alice", f"/c/{c}/n/{n}", {"position": "first"}),
+        ],
         "/c/{carnet_id}/n/{note_id}/move": [("alice", f"/c/{c}/n/{n}/move", {"step": "7"})],
         "/c/{carnet_id}/n/{note_id}/pin": [("alice", f"/c/{c}/n/{n}/pin", {"pinned": "maybe"})],
         "/c/{carnet_id}/n/{note_id}/remove": [("alice", f"/c/{c}/n/{site['org']}/remove", {})],
         "/b/": [("alice", "/b/", {"title": ""}), ("alice", "/b/", {"title": "Other", "community": "nope"})],
-        "/b/{base_id}/edit": [("alice", f"/b/{b}/edit", {"title": "x" * 400}), ("alice", f"/b/{b}/edit", {"title": "Collection", "visibility": "everyone"})],
-        "/b/{base_id}/delete": [("carol", f"/b/{b}/delete", {})],
-        "/b/{base_id}/carnets": [("alice", f"/b/{b}/carnets", {"carnet_id": ""}), ("alice", f"/b/{b}/carnets", {"carnet_id": "nope"})],
-        "/b/{base_id}/carnets/{carnet_id}/remove": [("alice", f"/b/{b}/carnets/nope/remove", {})],
-        "/b/{base_id}/managers": [("alice", f"/b/{b}/managers", {"username": ""}), ("alice", f"/b/{b}/managers", {"username": "nobody"})],
-        "/b/{base_id}/managers/{username}/remove": [("alice", f"/b/{b}/managers/alice/remove", {}), ("carol", f"/b/{b}/managers/alice/remove", {})],
-        "/n/new": [
-            ("alice", "/n/new", {"title": "", "body": "Words.", "kind": "note", "visibility": "public", "licence": "CC-BY-SA-4.0"}),
-            ("alice", "/n/new", {"title": "New", "body": "Words.", "kind": "note", "visibility": "public", "licence": "mine"}),
-            ("alice", "/n/new", {"title": "New", "body": "Words.", "kind": "note", "visibility": "public", "licence": "CC-BY-SA-4.0",
-                                 "authors": "nobody"}),
-            ("alice", "/n/new", {"title": "New", "body": "Words.", "kind": "note", "visibility": "restricted",
-                                 "licence": "CC-BY-SA-4.0", "readers": "nobody"}),
-            ("alice", "/n/new", {"title": "New", "body": "Words.", "kind": "note", "visibility": "community",
-                                 "licence": "CC-BY-SA-4.0", "community": "nope"}),
+        "/b/{base_id}/edit": [
+            ("alice", f"/b/{b}/edit", {"title": "x" * 400}),
+            ("alice", f"/b/{b}/edit", {"title": "Collection", "visibility": "everyone"}),
         ],
-        "/n/{note_id}/edit-requests": [("alice", f"/n/{n}/edit-requests", {"message": "Let me in."}),
-                                       ("carol", f"/n/{n}/edit-requests", {"message": long})],
+        "/b/{base_id}/delete": [("carol", f"/b/{b}/delete", {})],
+        "/b/{base_id}/carnets": [
+            ("alice", f"/b/{b}/carnets", {"carnet_id": ""}),
+            ("alice", f"/b/{b}/carnets", {"carnet_id": "nope"}),
+        ],
+        "/b/{base_id}/carnets/{carnet_id}/remove": [("alice", f"/b/{b}/carnets/nope/remove", {})],
+        "/b/{base_id}/managers": [
+            ("alice", f"/b/{b}/managers", {"username": ""}),
+            ("alice", f"/b/{b}/managers", {"username": "nobody"}),
+        ],
+        "/b/{base_id}/managers/{username}/remove": [
+            ("alice", f"/b/{b}/managers/alice/remove", {}),
+            ("carol", f"/b/{b}/managers/alice/remove", {}),
+        ],
+        "/n/new": [
+            (
+                "alice",
+                "/n/new",
+                {"title": "", "body": "Words.", "kind": "note", "visibility": "public", "licence": "CC-BY-SA-4.0"},
+            ),
+            (
+                "alice",
+                "/n/new",
+                {"title": "New", "body": "Words.", "kind": "note", "visibility": "public", "licence": "mine"},
+            ),
+            (
+                "alice",
+                "/n/new",
+                {
+                    "title": "New",
+                    "body": "Words.",
+                    "kind": "note",
+                    "visibility": "public",
+                    "licence": "CC-BY-SA-4.0",
+                    "authors": "nobody",
+                },
+            ),
+            (
+                "alice",
+                "/n/new",
+                {
+                    "title": "New",
+                    "body": "Words.",
+                    "kind": "note",
+                    "visibility": "restricted",
+                    "licence": "CC-BY-SA-4.0",
+                    "readers": "nobody",
+                },
+            ),
+            (
+                "alice",
+                "/n/new",
+                {
+                    "title": "New",
+                    "body": "Words.",
+                    "kind": "note",
+                    "visibility": "community",
+                    "licence": "CC-BY-SA-4.0",
+                    "community": "nope",
+                },
+            ),
+        ],
+        "/n/{note_id}/edit-requests": [
+            ("alice", f"/n/{n}/edit-requests", {"message": "Let me in."}),
+            ("carol", f"/n/{n}/edit-requests", {"message": long}),
+        ],
         "/edit-requests/{request_id}/{decision}": [("alice", "/edit-requests/nope/approve", {})],
         "/n/{note_id}/edit": [
-            ("alice", f"/n/{n}/edit", {"title": "x" * 400, "body": "Words.", "kind": "note", "visibility": "public",
-                                       "licence": "CC-BY-SA-4.0", "base_revision": "2"}),
-            ("alice", f"/n/{n}/edit", {"title": "Field notes", "body": "Other words.", "kind": "note", "visibility": "public",
-                                       "licence": "CC-BY-SA-4.0", "base_revision": "1", "authors": "alice, bob"}),
+            (
+                "alice",
+                f"/n/{n}/edit",
+                {
+                    "title": "x" * 400,
+                    "body": "Words.",
+                    "kind": "note",
+                    "visibility": "public",
+                    "licence": "CC-BY-SA-4.0",
+                    "base_revision": "2",
+                },
+            ),
+            (
+                "alice",
+                f"/n/{n}/edit",
+                {
+                    "title": "Field notes",
+                    "body": "Other words.",
+                    "kind": "note",
+                    "visibility": "public",
+                    "licence": "CC-BY-SA-4.0",
+                    "base_revision": "1",
+                    "authors": "alice, bob",
+                },
+            ),
             ("carol", f"/n/{n}/edit", {"title": "Mine", "body": "Words.", "base_revision": "2"}),
         ],
         "/n/{note_id}/delete": [("carol", f"/n/{n}/delete", {})],
@@ -471,13 +676,19 @@ def test_every_refused_form_answers_in_english(app, client, session, site):
     carol = make_user(session, "carol", name="Carol Jones")
     alice_h = token_for(client, "alice")
     carnet = client.get(f"/api/v1/carnets/{site['carnet']}", headers=alice_h).json()
-    ids = {"axis": carnet["axes"][0]["id"], "message": client.get("/api/v1/me/messages", headers=alice_h).json()[0]["id"],
-           "alice_token": client.get("/api/v1/me/tokens", headers=alice_h).json()["items"][0]["id"]}
+    ids = {
+        "axis": carnet["axes"][0]["id"],
+        "message": client.get("/api/v1/me/messages", headers=alice_h).json()[0]["id"],
+        "alice_token": client.get("/api/v1/me/tokens", headers=alice_h).json()["items"][0]["id"],
+    }
     refusals = _refusals(site, ids)
     unmapped = _form_routes() - refusals.keys()
     assert not unmapped, f"a form this test does not refuse yet: {unmapped}"
-    browsers = {"alice": browser_for(app, session, site["alice"]), "carol": browser_for(app, session, carol),
-                "visitor": browser_for(app, session, None)}
+    browsers = {
+        "alice": browser_for(app, session, site["alice"]),
+        "carol": browser_for(app, session, carol),
+        "visitor": browser_for(app, session, None),
+    }
     tokens = {}
     for who, browser in browsers.items():
         browser.cookies.set("praxis_lang", "en")

@@ -20,8 +20,14 @@ def test_note_page_shows_what_the_contract_lists(client, session):
     alice = make_user(session, "alice", name="Alice Rivard")
     make_user(session, "maryse", name="Maryse Gervais", password=None)  # a profile without login: named at once
     org = make_note(session, alice, title="Culture Laval", kind="organisation")
-    note = make_note(session, alice, title="Merci de nous aider", body="Avec [[Culture Laval]].", authors=["maryse", "alice"],
-                     licence="CC-BY-NC-4.0")
+    note = make_note(
+        session,
+        alice,
+        title="Merci de nous aider",
+        body="Avec [[Culture Laval]].",
+        authors=["maryse", "alice"],
+        licence="CC-BY-NC-4.0",
+    )
     page = client.get(f"/n/{note.id}/")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     text = _text(page.text)
@@ -47,14 +53,29 @@ def test_the_note_page_reads_in_the_order_of_a_note(client, session):
     carnet = client.post("/api/v1/carnets", headers=token_for(client, "alice"), json={"title": "Carnet d'été"}).json()
     client.post(f"/api/v1/carnets/{carnet['id']}/notes", headers=token_for(client, "alice"), json={"note_id": note.id})
     text = _text(client.get(f"/n/{note.id}/").text)
-    order = ["Long chantier", "Alice Rivard", "Publication", "Modification", "Visibilité", "Licence", "Sommaire",
-             "Contexte", "Organisation(s) reliée(s)", "Dans les carnets", "Pour citer cette note", "Historique",
-             "Discuter de la note", "Contacter les auteur·trices"]
+    order = [
+        "Long chantier",
+        "Alice Rivard",
+        "Publication",
+        "Modification",
+        "Visibilité",
+        "Licence",
+        "Sommaire",
+        "Contexte",
+        "Organisation(s) reliée(s)",
+        "Dans les carnets",
+        "Pour citer cette note",
+        "Historique",
+        "Discuter de la note",
+        "Contacter les auteur·trices",
+    ]
     positions = [text.index(marker) for marker in order]
     assert positions == sorted(positions), list(zip(order, positions))
     # The contents lead to the headings of the body.
     page = client.get(f"/n/{note.id}/").text
-    assert '<a href="#contexte">Contexte</a>' in page and '<a href="#etapes">Étapes</a>' in page and 'id="etapes"' in page
+    assert (
+        '<a href="#contexte">Contexte</a>' in page and '<a href="#etapes">Étapes</a>' in page and 'id="etapes"' in page
+    )
     short = make_note(session, alice, title="Court", body="## Un\n\nSeul titre.")
     assert "Sommaire" not in _text(client.get(f"/n/{short.id}/").text)
 
@@ -75,7 +96,11 @@ def test_slug_suffix_and_missing_slash_redirect_to_the_canonical_address(client,
 
 def test_unknown_pages_are_friendly_french_404s(client):
     page = client.get("/n/inexistant/")
-    assert page.status_code == 404 and "Page introuvable" in page.text and page.headers["content-type"].startswith("text/html")
+    assert (
+        page.status_code == 404
+        and "Page introuvable" in page.text
+        and page.headers["content-type"].startswith("text/html")
+    )
     assert client.get("/pas-une-page").status_code == 404
     assert "Page introuvable" in client.get("/u/personne/").text
 
@@ -86,8 +111,12 @@ def test_old_revision_has_a_permanent_link(client, session):
     from praxis.schemas import NoteUpdate
     from praxis.services import notes as note_service
 
-    note_service.save_note(session=session, actor=alice, note_id=note.id,
-                             data=NoteUpdate(base_revision=1, title="Second", body="Nouveau", licence="CC0-1.0"))
+    note_service.save_note(
+        session=session,
+        actor=alice,
+        note_id=note.id,
+        data=NoteUpdate(base_revision=1, title="Second", body="Nouveau", licence="CC0-1.0"),
+    )
     session.commit()
     old = client.get(f"/n/{note.id}/?rev=1")
     assert old.status_code == 200 and "Premier titre" in old.text and "Ancien texte" in old.text
@@ -104,8 +133,12 @@ def test_history_and_diff_pages(client, session):
     from praxis.schemas import NoteUpdate
     from praxis.services import notes as note_service
 
-    note_service.save_note(session=session, actor=alice, note_id=note.id,
-                             data=NoteUpdate(base_revision=1, body="Le chantier est fermé.", summary="Fermeture"))
+    note_service.save_note(
+        session=session,
+        actor=alice,
+        note_id=note.id,
+        data=NoteUpdate(base_revision=1, body="Le chantier est fermé.", summary="Fermeture"),
+    )
     session.commit()
     history = client.get(f"/n/{note.id}/history")
     assert history.status_code == 200
@@ -120,9 +153,18 @@ def test_write_a_note_through_the_form(client, session):
     sign_in(client, "alice")
     form = client.get("/n/new")
     assert form.status_code == 200
-    response = client.post("/n/new", data={"title": "Écrit au clavier", "body": "Du **texte**", "kind": "note",
-                                           "visibility": "public", "licence": "CC0-1.0", "csrf_token": csrf_from(form.text)},
-                           follow_redirects=False)
+    response = client.post(
+        "/n/new",
+        data={
+            "title": "Écrit au clavier",
+            "body": "Du **texte**",
+            "kind": "note",
+            "visibility": "public",
+            "licence": "CC0-1.0",
+            "csrf_token": csrf_from(form.text),
+        },
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     page = client.get(response.headers["location"])
     assert "Écrit au clavier" in page.text and "<strong>texte</strong>" in page.text
@@ -146,15 +188,23 @@ def test_edit_conflict_keeps_both_versions_and_overwrites_nothing(client, sessio
     form = client.get(f"/n/{note.id}/edit")
     token = csrf_from(form.text)
     assert 'name="base_revision" value="1"' in form.text
-    first = client.post(f"/n/{note.id}/edit", data={"title": note.title, "body": "Première modification", "base_revision": "1", "csrf_token": token},
-                        follow_redirects=False)
+    first = client.post(
+        f"/n/{note.id}/edit",
+        data={"title": note.title, "body": "Première modification", "base_revision": "1", "csrf_token": token},
+        follow_redirects=False,
+    )
     assert 'id="current-body"' not in form.text
     assert first.status_code == 303
-    second = client.post(f"/n/{note.id}/edit", data={"title": note.title, "body": "Ma version concurrente", "base_revision": "1", "csrf_token": token})
+    second = client.post(
+        f"/n/{note.id}/edit",
+        data={"title": note.title, "body": "Ma version concurrente", "base_revision": "1", "csrf_token": token},
+    )
     assert second.status_code == 409
     assert "Ma version concurrente" in second.text and "Première modification" in second.text
     assert 'name="base_revision" value="2"' in second.text
-    assert get_user(session, "alice") and client.get(f"/api/v1/notes/{note.id}").json()["body"] == "Première modification"
+    assert (
+        get_user(session, "alice") and client.get(f"/api/v1/notes/{note.id}").json()["body"] == "Première modification"
+    )
 
 
 @one_database
@@ -184,7 +234,9 @@ def test_authors_are_chosen_in_the_form_in_order(client, session):
     make_user(session, "maryse", name="Maryse Gervais", password=None)  # a profile without login: named at once
     sign_in(client, "alice")
     token = csrf_from(client.get("/n/new").text, "/n/new")
-    created = client.post("/n/new", data={"title": "À deux", "authors": "maryse, alice", "csrf_token": token}, follow_redirects=False)
+    created = client.post(
+        "/n/new", data={"title": "À deux", "authors": "maryse, alice", "csrf_token": token}, follow_redirects=False
+    )
     assert "Maryse Gervais, Alice Rivard" in _text(client.get(created.headers["location"]).text)
     edit = client.get(created.headers["location"] + "edit")
     assert 'value="maryse, alice"' in edit.text
@@ -204,15 +256,26 @@ def test_delete_and_restore_through_the_pages_own_forms(client, session):
     note = make_note(session, alice, body="Original")
     sign_in(client, "alice")
     edit = client.get(f"/n/{note.id}/edit").text
-    client.post(f"/n/{note.id}/edit", data={"title": note.title, "body": "Modifié", "base_revision": "1",
-                                           "csrf_token": csrf_from(edit, f"/n/{note.id}/edit")})
+    client.post(
+        f"/n/{note.id}/edit",
+        data={
+            "title": note.title,
+            "body": "Modifié",
+            "base_revision": "1",
+            "csrf_token": csrf_from(edit, f"/n/{note.id}/edit"),
+        },
+    )
     history = client.get(f"/n/{note.id}/history").text
     restore_action = f"/n/{note.id}/revisions/1/restore"
-    restored = client.post(restore_action, data={"csrf_token": csrf_from(history, restore_action)}, follow_redirects=False)
+    restored = client.post(
+        restore_action, data={"csrf_token": csrf_from(history, restore_action)}, follow_redirects=False
+    )
     assert restored.status_code == 303
     assert client.get(f"/api/v1/notes/{note.id}").json()["body"] == "Original"
     view = client.get(f"/n/{note.id}/").text
-    deleted = client.post(f"/n/{note.id}/delete", data={"csrf_token": csrf_from(view, f"/n/{note.id}/delete")}, follow_redirects=False)
+    deleted = client.post(
+        f"/n/{note.id}/delete", data={"csrf_token": csrf_from(view, f"/n/{note.id}/delete")}, follow_redirects=False
+    )
     assert deleted.status_code == 303
     assert client.get(f"/n/{note.id}/").status_code == 404
 

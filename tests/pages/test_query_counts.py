@@ -14,8 +14,6 @@ from praxis.app import create_app
 from tests.factories import INDEXER, accept_all, counted, make_note, make_user, token_for
 
 
-
-
 @pytest.fixture
 def uncached(settings):  # type: ignore[no-untyped-def]
     """The site without its page cache, so that every request renders (and queries)."""
@@ -28,27 +26,43 @@ def uncached(settings):  # type: ignore[no-untyped-def]
 def _grow(client: TestClient, headers: dict[str, str], people: list[str], size: int, tag: str) -> dict[str, str]:
     """A note with `size` linked notes, organisations and terms, authors, carnets (each with
     `size` notes), comments and backlinks; returns the ids to visit."""
-    linked = [client.post("/api/v1/notes", headers=headers, json={"title": f"{tag} lien {i}", "body": "Texte."}).json()["id"]
-              for i in range(size)]
+    linked = [
+        client.post("/api/v1/notes", headers=headers, json={"title": f"{tag} lien {i}", "body": "Texte."}).json()["id"]
+        for i in range(size)
+    ]
     for kind in ("organisation", "term"):
         for i in range(size):
-            client.post("/api/v1/notes", headers=headers, json={"title": f"{tag} {kind} {i}", "body": "Texte.", "kind": kind})
+            client.post(
+                "/api/v1/notes", headers=headers, json={"title": f"{tag} {kind} {i}", "body": "Texte.", "kind": kind}
+            )
     body = "Voir " + ", ".join(f"[[{tag} organisation {i}]] et [[{tag} term {i}]]" for i in range(size)) + "."
-    note = client.post("/api/v1/notes", headers=headers, json={
-        "title": f"{tag} principale", "body": body, "links": linked, "authors": people[:size]}).json()["id"]
+    note = client.post(
+        "/api/v1/notes",
+        headers=headers,
+        json={"title": f"{tag} principale", "body": body, "links": linked, "authors": people[:size]},
+    ).json()["id"]
     for person in people[1:size]:
         accept_all(client, token_for(client, person))  # co-authors accept the invitation
     for i in range(size):
-        client.post("/api/v1/notes", headers=headers, json={"title": f"{tag} renvoi {i}", "body": f"Voir [[{tag} principale]]."})
+        client.post(
+            "/api/v1/notes", headers=headers, json={"title": f"{tag} renvoi {i}", "body": f"Voir [[{tag} principale]]."}
+        )
         client.post(f"/api/v1/notes/{note}/comments", headers=headers, json={"body": f"Commentaire {i}."})
     carnets = []
     for i in range(size):
-        carnet = client.post("/api/v1/carnets", headers=headers, json={
-            "title": f"{tag} carnet {i}", "axes": [{"name": "Thème", "categories": ["Un", "Deux"]}]}).json()["id"]
+        carnet = client.post(
+            "/api/v1/carnets",
+            headers=headers,
+            json={"title": f"{tag} carnet {i}", "axes": [{"name": "Thème", "categories": ["Un", "Deux"]}]},
+        ).json()["id"]
         carnets.append(carnet)
         for target in [note, *linked]:
-            assert client.post(f"/api/v1/carnets/{carnet}/notes", headers=headers,
-                               json={"note_id": target, "categories": ["Un"]}).status_code == 201
+            assert (
+                client.post(
+                    f"/api/v1/carnets/{carnet}/notes", headers=headers, json={"note_id": target, "categories": ["Un"]}
+                ).status_code
+                == 201
+            )
     base = client.post("/api/v1/bases", headers=headers, json={"title": f"{tag} base"}).json()["id"]
     for carnet in carnets:
         client.post(f"/api/v1/bases/{base}/carnets", headers=headers, json={"carnet_id": carnet})
@@ -79,8 +93,15 @@ def test_page_queries_do_not_grow_with_what_the_page_shows(uncached, session):
         "base page": lambda ids: f"/b/{ids['base']}/",
     }
     shown = client.get(f"/n/{large['note']}/").text
-    for words in ("Autrice 4", "Grand lien 4", "Grand organisation 4", "Grand term 4", "Grand renvoi 4", "Grand carnet 4",
-                  "Commentaire 4"):
+    for words in (
+        "Autrice 4",
+        "Grand lien 4",
+        "Grand organisation 4",
+        "Grand term 4",
+        "Grand renvoi 4",
+        "Grand carnet 4",
+        "Commentaire 4",
+    ):
         assert words in shown, words  # the larger note does show five of each
     for who, sent in (("visitor", None), ("author", headers)):
         for name, path in pages.items():
@@ -94,8 +115,17 @@ def test_listing_queries_do_not_grow_with_the_number_of_notes(uncached, session)
     headers = token_for(client, people[0])
     alone = make_note(session, make_user(session, "solo"), title="Seule", kind="term", body="Une définition.")
     assert alone.id
-    paths = ["/", "/lexique/", "/organisations/", "/c/", "/b/", "/api/v1/notes", "/api/v1/carnets",
-             f"/u/{people[0]}/", "/feed.atom"]
+    paths = [
+        "/",
+        "/lexique/",
+        "/organisations/",
+        "/c/",
+        "/b/",
+        "/api/v1/notes",
+        "/api/v1/carnets",
+        f"/u/{people[0]}/",
+        "/feed.atom",
+    ]
     _grow(client, headers, people, 1, "Petit")
     before = {path: _count(app, client, path) for path in paths}
     _grow(client, headers, people, 5, "Grand")
@@ -104,8 +134,20 @@ def test_listing_queries_do_not_grow_with_the_number_of_notes(uncached, session)
 
 
 # Tables that grow with the site: a page may never read one of them whole.
-LARGE_TABLES = ("note", "revision", "note_link", "note_author", "note_reader", "carnet_entry", "entry_category",
-                "comment", "attachment", "user_account", "notification", "community_member")
+LARGE_TABLES = (
+    "note",
+    "revision",
+    "note_link",
+    "note_author",
+    "note_reader",
+    "carnet_entry",
+    "entry_category",
+    "comment",
+    "attachment",
+    "user_account",
+    "notification",
+    "community_member",
+)
 
 
 def _scans(engine: sa.Engine, statements: list[tuple[str, object]]) -> set[str]:
@@ -123,8 +165,12 @@ def _scans(engine: sa.Engine, statements: list[tuple[str, object]]) -> set[str]:
             if engine.dialect.name == "sqlite":
                 cursor.execute("EXPLAIN QUERY PLAN " + statement, params)
                 lines = [row[-1] for row in cursor.fetchall()]
-                found |= {t for line in lines for t in LARGE_TABLES
-                          if line.startswith(f"SCAN {t}") and "USING" not in line and line.split()[1] == t}
+                found |= {
+                    t
+                    for line in lines
+                    for t in LARGE_TABLES
+                    if line.startswith(f"SCAN {t}") and "USING" not in line and line.split()[1] == t
+                }
             else:
                 cursor.execute("EXPLAIN " + statement, params)
                 lines = [row[0] for row in cursor.fetchall()]
@@ -139,10 +185,24 @@ def test_main_pages_read_large_tables_through_indexes(uncached, session):
     people = [make_user(session, f"auteur{i}", name=f"Autrice {i}").username for i in range(3)]
     headers = token_for(client, people[0])
     ids = _grow(client, headers, people, 2, "Index")
-    paths = [f"/n/{ids['note']}/", f"/api/v1/notes/{ids['note']}", f"/c/{ids['carnet']}/", f"/b/{ids['base']}/",
-             "/", "/lexique/", "/organisations/", "/c/", "/api/v1/notes", "/api/v1/notes?sort=title",
-             "/api/v1/notes?kind=term", f"/api/v1/notes?author={people[1]}", f"/u/{people[1]}/", "/feed.atom",
-             f"/n/{ids['note']}/history", f"/api/v1/carnets/{ids['carnet']}"]
+    paths = [
+        f"/n/{ids['note']}/",
+        f"/api/v1/notes/{ids['note']}",
+        f"/c/{ids['carnet']}/",
+        f"/b/{ids['base']}/",
+        "/",
+        "/lexique/",
+        "/organisations/",
+        "/c/",
+        "/api/v1/notes",
+        "/api/v1/notes?sort=title",
+        "/api/v1/notes?kind=term",
+        f"/api/v1/notes?author={people[1]}",
+        f"/u/{people[1]}/",
+        "/feed.atom",
+        f"/n/{ids['note']}/history",
+        f"/api/v1/carnets/{ids['carnet']}",
+    ]
     executed: list[tuple[str, object]] = []
 
     def record(_conn, _cursor, statement, params, *_args) -> None:  # type: ignore[no-untyped-def]

@@ -6,8 +6,16 @@ from tests.factories import csrf_from, make_user, sign_in
 def test_login_sets_a_signed_httponly_lax_cookie_and_logout_revokes_it(client, session):
     make_user(session, "alice", name="Alice Rivard")
     form = client.get("/login")
-    response = client.post("/login", data={"username": "alice", "password": "mot-de-passe-test", "csrf_token": csrf_from(form.text), "next": "/n/new"},
-                           follow_redirects=False)
+    response = client.post(
+        "/login",
+        data={
+            "username": "alice",
+            "password": "mot-de-passe-test",
+            "csrf_token": csrf_from(form.text),
+            "next": "/n/new",
+        },
+        follow_redirects=False,
+    )
     assert response.status_code == 303 and response.headers["location"] == "/n/new"
     cookie = [h for h in response.headers.get_list("set-cookie") if h.startswith("praxis_session=")][0]
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" in cookie  # site URL is https
@@ -36,15 +44,21 @@ def test_failed_login_does_not_say_which_part_was_wrong(client, session):
     wrong = client.post("/login", data={"username": "alice", "password": "mauvais", "csrf_token": token})
     unknown = client.post("/login", data={"username": "inconnu", "password": "mauvais", "csrf_token": token})
     assert wrong.status_code == unknown.status_code == 401
-    assert "Nom d'utilisateur ou mot de passe incorrect." in wrong.text and "Nom d'utilisateur ou mot de passe incorrect." in unknown.text
+    assert (
+        "Nom d'utilisateur ou mot de passe incorrect." in wrong.text
+        and "Nom d'utilisateur ou mot de passe incorrect." in unknown.text
+    )
 
 
 def test_login_never_redirects_to_another_site(client, session):
     make_user(session, "alice")
     token = csrf_from(client.get("/login").text)
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
-        response = client.post("/login", data={"username": "alice", "password": "mot-de-passe-test", "csrf_token": token, "next": target},
-                               follow_redirects=False)
+        response = client.post(
+            "/login",
+            data={"username": "alice", "password": "mot-de-passe-test", "csrf_token": token, "next": target},
+            follow_redirects=False,
+        )
         assert response.headers["location"] == "/"
 
 

@@ -30,7 +30,9 @@ class _Head(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
         if tag == "meta" and (found.get("name") or found.get("property")):
-            self.meta.setdefault(found.get("name") or found.get("property") or "", []).append(found.get("content") or "")
+            self.meta.setdefault(found.get("name") or found.get("property") or "", []).append(
+                found.get("content") or ""
+            )
         if tag == "script":
             self.scripts += 1
             self._in_ld = found.get("type") == "application/ld+json"
@@ -74,28 +76,65 @@ def world(client, session):  # type: ignore[no-untyped-def]
     client.patch("/api/v1/users/coop", headers=token_for(client, "coop"), json={"is_organisation": True})
     alice_h = token_for(client, "alice")
     community = client.post("/api/v1/communities", headers=alice_h, json={"name": "Voisins"}).json()
-    client.post(f"/api/v1/communities/{community['id']}/members", headers=alice_h, json={"username": "bob", "role": "member"})
-    public = make_note(session, alice, title="Qu'est-ce qu'un chantier?", authors=["alice", "coop"], licence="CC-BY-4.0",
-                       body="Un **chantier** réunit des agent·es autour d'un projet commun.", published_at="2024-10-30T12:00:00Z")
+    client.post(
+        f"/api/v1/communities/{community['id']}/members", headers=alice_h, json={"username": "bob", "role": "member"}
+    )
+    public = make_note(
+        session,
+        alice,
+        title="Qu'est-ce qu'un chantier?",
+        authors=["alice", "coop"],
+        licence="CC-BY-4.0",
+        body="Un **chantier** réunit des agent·es autour d'un projet commun.",
+        published_at="2024-10-30T12:00:00Z",
+    )
     hostile = make_note(session, alice, title=HOSTILE, body="Texte.")
     restricted = make_note(session, alice, title="Note secrète", visibility="restricted", readers=["bob"])
-    member_only = make_note(session, alice, title="Note de la communauté", visibility="community", community=community["id"])
+    member_only = make_note(
+        session, alice, title="Note de la communauté", visibility="community", community=community["id"]
+    )
     gone = make_note(session, alice, title="Note supprimée")
     client.delete(f"/api/v1/notes/{gone.id}", headers=alice_h)
     carnets = {}
     for name, visibility in (("public", "public"), ("hidden", "restricted"), ("members", "community")):
         extra = {"community": community["id"]} if visibility == "community" else {}
-        carnets[name] = client.post("/api/v1/carnets", headers=alice_h, json={
-            "title": f"Carnet {name}", "description": f"Le carnet *{name}* des chantiers.", "visibility": visibility, **extra}).json()["id"]
-        client.post(f"/api/v1/carnets/{carnets[name]}/members", headers=alice_h, json={"username": "bob", "role": "contributor"})
-        assert client.post(f"/api/v1/carnets/{carnets[name]}/notes", headers=alice_h, json={"note_id": public.id}).status_code == 201
+        carnets[name] = client.post(
+            "/api/v1/carnets",
+            headers=alice_h,
+            json={
+                "title": f"Carnet {name}",
+                "description": f"Le carnet *{name}* des chantiers.",
+                "visibility": visibility,
+                **extra,
+            },
+        ).json()["id"]
+        client.post(
+            f"/api/v1/carnets/{carnets[name]}/members", headers=alice_h, json={"username": "bob", "role": "contributor"}
+        )
+        assert (
+            client.post(
+                f"/api/v1/carnets/{carnets[name]}/notes", headers=alice_h, json={"note_id": public.id}
+            ).status_code
+            == 201
+        )
     bases = {}
     for name, visibility in (("public", "public"), ("hidden", "restricted")):
-        bases[name] = client.post("/api/v1/bases", headers=alice_h, json={
-            "title": f"Base {name}", "description": "Les savoirs du réseau.", "visibility": visibility}).json()["id"]
+        bases[name] = client.post(
+            "/api/v1/bases",
+            headers=alice_h,
+            json={"title": f"Base {name}", "description": "Les savoirs du réseau.", "visibility": visibility},
+        ).json()["id"]
         client.post(f"/api/v1/bases/{bases[name]}/carnets", headers=alice_h, json={"carnet_id": carnets["public"]})
-    return {"public": public.id, "hostile": hostile.id, "restricted": restricted.id, "member_only": member_only.id,
-            "gone": gone.id, "carnets": carnets, "bases": bases, "community": community["id"]}
+    return {
+        "public": public.id,
+        "hostile": hostile.id,
+        "restricted": restricted.id,
+        "member_only": member_only.id,
+        "gone": gone.id,
+        "carnets": carnets,
+        "bases": bases,
+        "community": community["id"],
+    }
 
 
 def _locs(xml: str) -> set[str]:
@@ -115,8 +154,12 @@ def _locs(xml: str) -> set[str]:
 
 
 def test_the_sitemap_lists_public_notes_carnets_and_bases_only_whoever_asks(app, client, session, world):
-    expected = {f"{SITE}/n/{world['public']}/", f"{SITE}/n/{world['hostile']}/", f"{SITE}/c/{world['carnets']['public']}/",
-                f"{SITE}/b/{world['bases']['public']}/"}
+    expected = {
+        f"{SITE}/n/{world['public']}/",
+        f"{SITE}/n/{world['hostile']}/",
+        f"{SITE}/c/{world['carnets']['public']}/",
+        f"{SITE}/b/{world['bases']['public']}/",
+    }
     anonymous = client.get("/sitemap.xml")
     assert anonymous.status_code == 200 and anonymous.headers["content-type"].startswith("application/xml")
     assert _locs(anonymous.text) == expected
@@ -126,9 +169,13 @@ def test_the_sitemap_lists_public_notes_carnets_and_bases_only_whoever_asks(app,
     assert "<lastmod>" in anonymous.text
     # Kept between changes like any page a visitor reads, and told of each change.
     alice_h = token_for(client, "alice")
-    client.patch(f"/api/v1/notes/{world['hostile']}", headers=alice_h, json={"base_revision": 1, "visibility": "restricted"})
+    client.patch(
+        f"/api/v1/notes/{world['hostile']}", headers=alice_h, json={"base_revision": 1, "visibility": "restricted"}
+    )
     newer = make_note(session, accounts.get_user(session, "alice"), title="Nouvelle note")
-    assert _locs(client.get("/sitemap.xml").text) == expected - {f"{SITE}/n/{world['hostile']}/"} | {f"{SITE}/n/{newer.id}/"}
+    assert _locs(client.get("/sitemap.xml").text) == expected - {f"{SITE}/n/{world['hostile']}/"} | {
+        f"{SITE}/n/{newer.id}/"
+    }
 
 
 def test_a_large_sitemap_is_an_index_of_pages(client, session, world, monkeypatch):
@@ -187,13 +234,17 @@ def test_a_public_note_is_described_to_link_previews_and_search_engines(app, cli
         data = head.ld()
         assert data["@context"] == "https://schema.org" and data["@type"] == "ScholarlyArticle"
         assert data["name"] == "Qu'est-ce qu'un chantier?" and data["url"] == f"{SITE}/n/{world['public']}/"
-        assert data["author"] == [{"@type": "Person", "name": "Alice Rivard", "url": f"{SITE}/u/alice/"},
-                                  {"@type": "Organization", "name": "Coopérative du Faubourg", "url": f"{SITE}/u/coop/"}]
+        assert data["author"] == [
+            {"@type": "Person", "name": "Alice Rivard", "url": f"{SITE}/u/alice/"},
+            {"@type": "Organization", "name": "Coopérative du Faubourg", "url": f"{SITE}/u/coop/"},
+        ]
         assert data["datePublished"] == "2024-10-30" and data["dateModified"].startswith("20")
         assert data["license"] == "https://creativecommons.org/licenses/by/4.0/deed.fr"
         assert data["description"] == description and data["inLanguage"] == "fr"
         # Only the public carnet: bob's membership of the others never shows in what is shared.
-        assert data["isPartOf"] == [{"@type": "Collection", "name": "Carnet public", "url": f"{SITE}/c/{world['carnets']['public']}/"}]
+        assert data["isPartOf"] == [
+            {"@type": "Collection", "name": "Carnet public", "url": f"{SITE}/c/{world['carnets']['public']}/"}
+        ]
 
 
 def test_json_ld_survives_a_hostile_title(client, session, world):
@@ -208,8 +259,12 @@ def test_carnets_and_bases_are_described_with_their_public_bases_only(client, se
     head = head_of(client.get(f"/c/{world['carnets']['public']}/").text)
     assert not head.noindex and head.one("description") == "Le carnet public des chantiers."
     data = head.ld()
-    assert data["@type"] == "Collection" and data["author"] == [{"@type": "Person", "name": "Alice Rivard", "url": f"{SITE}/u/alice/"}]
-    assert data["isPartOf"] == [{"@type": "Collection", "name": "Base public", "url": f"{SITE}/b/{world['bases']['public']}/"}]
+    assert data["@type"] == "Collection" and data["author"] == [
+        {"@type": "Person", "name": "Alice Rivard", "url": f"{SITE}/u/alice/"}
+    ]
+    assert data["isPartOf"] == [
+        {"@type": "Collection", "name": "Base public", "url": f"{SITE}/b/{world['bases']['public']}/"}
+    ]
     base = head_of(client.get(f"/b/{world['bases']['public']}/").text)
     assert not base.noindex and base.one("og:url") == f"{SITE}/b/{world['bases']['public']}/?lang=fr"
     assert base.ld()["description"] == "Les savoirs du réseau."
@@ -219,8 +274,14 @@ def test_carnets_and_bases_are_described_with_their_public_bases_only(client, se
 
 def test_what_is_not_public_is_noindex_and_describes_nothing(app, session, world):
     alice = browser_for(app, session, accounts.get_user(session, "alice"))
-    hidden = [f"/n/{world['restricted']}/", f"/n/{world['member_only']}/", f"/n/{world['gone']}/",
-              f"/c/{world['carnets']['hidden']}/", f"/c/{world['carnets']['members']}/", f"/b/{world['bases']['hidden']}/"]
+    hidden = [
+        f"/n/{world['restricted']}/",
+        f"/n/{world['member_only']}/",
+        f"/n/{world['gone']}/",
+        f"/c/{world['carnets']['hidden']}/",
+        f"/c/{world['carnets']['members']}/",
+        f"/b/{world['bases']['hidden']}/",
+    ]
     for path in hidden:
         page = alice.get(path)  # alice wrote them all (and, as the deleted note's author, sees none of it: 404)
         head = head_of(page.text)
@@ -228,10 +289,20 @@ def test_what_is_not_public_is_noindex_and_describes_nothing(app, session, world
         assert head.json_ld == [] and head.one("og:title") is None and head.one("description") is None, path
 
 
-@pytest.mark.parametrize("path", [
-    "/login", "/register", "/n/new", "/u/me/inbox", "/recherche?q=chantier", "/account/password",
-    "/n/{public}/history", "/n/{public}/diff?from=1&to=1", "/n/{public}/?rev=1",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/login",
+        "/register",
+        "/n/new",
+        "/u/me/inbox",
+        "/recherche?q=chantier",
+        "/account/password",
+        "/n/{public}/history",
+        "/n/{public}/diff?from=1&to=1",
+        "/n/{public}/?rev=1",
+    ],
+)
 def test_account_pages_editor_inbox_search_history_and_revisions_are_noindex(app, session, world, path):
     alice = browser_for(app, session, accounts.get_user(session, "alice"))
     page = alice.get(path.format(public=world["public"]))

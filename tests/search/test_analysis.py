@@ -23,11 +23,20 @@ def test_folding_removes_accents_case_and_ligatures():
     assert fold("cœur ex æquo") == "coeur ex aequo"
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("économie", "economie"), ("ÉCONOMIE", "économie"), ("chantier", "chantiers"),
-    ("mutualiser", "mutualisation"), ("mutualiser", "mutualisé"), ("l'économie", "économie"),
-    ("d’entreprise", "entreprise"), ("qu'innover", "innover"), ("garden", "gardens"),
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("économie", "economie"),
+        ("ÉCONOMIE", "économie"),
+        ("chantier", "chantiers"),
+        ("mutualiser", "mutualisation"),
+        ("mutualiser", "mutualisé"),
+        ("l'économie", "économie"),
+        ("d’entreprise", "entreprise"),
+        ("qu'innover", "innover"),
+        ("garden", "gardens"),
+    ],
+)
 def test_related_forms_share_their_index_terms(a, b):
     assert terms(a) == terms(b) != []
 
@@ -60,7 +69,11 @@ def test_distance_counts_typos_ignoring_accents():
 def test_words_phrases_exclusions_and_prefixes_become_clauses_in_order():
     query = parse('jardin "économie sociale" -toit mutu*')
     assert [(c.kind, c.negated) for c in query.clauses] == [
-        ("word", False), ("phrase", False), ("word", True), ("prefix", False)]
+        ("word", False),
+        ("phrase", False),
+        ("word", True),
+        ("prefix", False),
+    ]
     assert [c.text for c in query.positive] == ["jardin", "économie sociale", "mutu"]
     assert [c.text for c in query.negative] == ["toit"]
 
@@ -108,14 +121,17 @@ def test_a_snippet_marks_prefix_matches():
     assert "<mark>mouton</mark>" not in html
 
 
-@pytest.mark.parametrize("text", [
-    "chantier <script>alert(1)</script>",
-    "chantier <b onmouseover=x>gras</b>",
-    '<img src=x onerror="alert(1)"> chantier',
-    "chantier </mark><script>x</script><mark>",
-    "chantier &lt;b&gt; & AT&T",
-    "<script>" * 50,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "chantier <script>alert(1)</script>",
+        "chantier <b onmouseover=x>gras</b>",
+        '<img src=x onerror="alert(1)"> chantier',
+        "chantier </mark><script>x</script><mark>",
+        "chantier &lt;b&gt; & AT&T",
+        "<script>" * 50,
+    ],
+)
 def test_a_snippet_escapes_everything_but_its_marks(text):
     exact, prefixes = parse("chantier").highlight_terms()
     html = snippet(text, exact, prefixes)

@@ -26,8 +26,12 @@ ANSWERS = (40, 100)  # before each round's kill: about what 1.5 s and 2.5 s of w
 
 def _env(tmp_path: Path, database_url: str | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PRAXIS_")}
-    env.update(PRAXIS_DATA_DIR=str(tmp_path / "data"), PRAXIS_CONTENT_DIR=str(tmp_path / "no-content"),
-               PRAXIS_PASSWORD=PASSWORD, PRAXIS_SECRET_KEY="crash-test")
+    env.update(
+        PRAXIS_DATA_DIR=str(tmp_path / "data"),
+        PRAXIS_CONTENT_DIR=str(tmp_path / "no-content"),
+        PRAXIS_PASSWORD=PASSWORD,
+        PRAXIS_SECRET_KEY="crash-test",
+    )
     if database_url:
         env["PRAXIS_DATABASE_URL"] = database_url
     return env
@@ -95,11 +99,17 @@ class Writer:
         # A revision of this note or of an earlier one.
         target = note_id if n % 3 else self.rng.choice(sorted(self.notes))
         before = self.notes[target]
-        after = {"revision": before["revision"] + 1, "title": f"Compte rendu révisé {self.tag}-{n}",
-                 "body": f"Version {before['revision'] + 1}, rencontre {n} de {self.tag}."}
-        revised = self.send("PATCH", f"/api/v1/notes/{target}",
-                            {"base_revision": before["revision"], "title": after["title"], "body": after["body"]},
-                            ("revision", target, after))
+        after = {
+            "revision": before["revision"] + 1,
+            "title": f"Compte rendu révisé {self.tag}-{n}",
+            "body": f"Version {before['revision'] + 1}, rencontre {n} de {self.tag}.",
+        }
+        revised = self.send(
+            "PATCH",
+            f"/api/v1/notes/{target}",
+            {"base_revision": before["revision"], "title": after["title"], "body": after["body"]},
+            ("revision", target, after),
+        )
         if revised.status_code == 200:
             assert revised.json()["revision"] == after["revision"]
             self.notes[target] = after
@@ -119,8 +129,12 @@ class Writer:
         if len(order) < 4 or n % 3 == 1:
             rank = self.rng.choice([None, 0, len(order) // 2])
             order.insert(len(order) if rank is None else min(rank, len(order)), note_id)
-            answer = self.send("POST", url, {"note_id": note_id, "position": rank} if rank is not None else {"note_id": note_id},
-                               ("carnet", order))
+            answer = self.send(
+                "POST",
+                url,
+                {"note_id": note_id, "position": rank} if rank is not None else {"note_id": note_id},
+                ("carnet", order),
+            )
             expected = 201
         elif n % 3 == 2:
             gone = order.pop(self.rng.randrange(len(order)))
@@ -136,8 +150,9 @@ class Writer:
             self.order = order
 
 
-def _kill_while_writing(tmp_path: Path, env: dict[str, str], answers: int, round_: int,
-                        tokens: dict[str, dict[str, str]]) -> list[Writer]:
+def _kill_while_writing(
+    tmp_path: Path, env: dict[str, str], answers: int, round_: int, tokens: dict[str, dict[str, str]]
+) -> list[Writer]:
     """Start the server, write from WRITERS threads until they had `answers` answers, SIGKILL it. `tokens` keeps the
     writers' bearer tokens (in the database, they outlive the kill) from one round to the next."""
     server = serve(tmp_path, env)
@@ -147,8 +162,12 @@ def _kill_while_writing(tmp_path: Path, env: dict[str, str], answers: int, round
         username = f"redac{i}"
         if username not in tokens:
             tokens.setdefault("admin", _bearer(base, "admin"))
-            made = httpx.post(base + "/api/v1/auth/register", headers=tokens["admin"], timeout=30,
-                              json={"username": username, "password": PASSWORD, "display_name": f"Rédaction {i}"})
+            made = httpx.post(
+                base + "/api/v1/auth/register",
+                headers=tokens["admin"],
+                timeout=30,
+                json={"username": username, "password": PASSWORD, "display_name": f"Rédaction {i}"},
+            )
             assert made.status_code == 201, made.text
             tokens[username] = _bearer(base, username)
         http = httpx.Client(base_url=base, headers=tokens[username], timeout=30)
@@ -160,8 +179,11 @@ def _kill_while_writing(tmp_path: Path, env: dict[str, str], answers: int, round
     # Killed after so many writes rather than so many seconds: the kill lands in the middle of as
     # much writing on a loaded machine as on an idle one.
     try:
-        wait_until(lambda: sum(w.answered for w in writers) >= answers or not all(t.is_alive() for t in threads),
-                   timeout=120, message=lambda: f"{sum(w.answered for w in writers)} answers of {answers}:\n{server.output()}")
+        wait_until(
+            lambda: sum(w.answered for w in writers) >= answers or not all(t.is_alive() for t in threads),
+            timeout=120,
+            message=lambda: f"{sum(w.answered for w in writers)} answers of {answers}:\n{server.output()}",
+        )
     finally:
         server.stop(signal.SIGKILL, timeout=10)  # no shutdown, no cleanup: a power cut
         stop.set()
@@ -173,7 +195,9 @@ def _kill_while_writing(tmp_path: Path, env: dict[str, str], answers: int, round
         assert w.failure is None, repr(w.failure)
         # Every refusal is one the test expects: the comment limit, never a server error.
         assert set(w.statuses) <= {200, 201, 204, 429}, w.statuses
-    assert sum(len(w.notes) + len(w.deleted) for w in writers) > 5, "the server wrote too little before the kill to test anything"
+    assert sum(len(w.notes) + len(w.deleted) for w in writers) > 5, (
+        "the server wrote too little before the kill to test anything"
+    )
     return writers
 
 
@@ -222,14 +246,23 @@ def _check_acknowledged(http: httpx.Client, writers: list[Writer], notes: dict[s
         for comment_id, (note_id, text) in w.comments.items():
             comment = http.get(f"/api/v1/comments/{comment_id}")
             assert comment.status_code == 200, f"acknowledged comment {comment_id} is lost"
-            assert (comment.json()["note_id"], comment.json()["body"], comment.json()["state"]) == (note_id, text, "visible")
+            assert (comment.json()["note_id"], comment.json()["body"], comment.json()["state"]) == (
+                note_id,
+                text,
+                "visible",
+            )
 
 
 @pytest.mark.slow
 def test_every_acknowledged_write_survives_a_kill_and_database_and_index_agree(tmp_path, unmigrated_database_url):
     env = _env(tmp_path, unmigrated_database_url)
-    created = subprocess.run([sys.executable, "-m", "praxis", "user", "create", "admin", "--admin"],
-                             cwd=tmp_path, env=env, capture_output=True, text=True)
+    created = subprocess.run(
+        [sys.executable, "-m", "praxis", "user", "create", "admin", "--admin"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert created.returncode == 0, created.stderr
     writers: list[Writer] = []
     tokens: dict[str, dict[str, str]] = {}

@@ -44,7 +44,9 @@ def _wipe_index(settings) -> None:
 
 def test_a_change_rolled_back_leaves_nothing_queued_and_nothing_found(client, session):
     alice = make_user(session, "alice")
-    filing.create_note(session=session, actor=alice, data=NoteCreate(title="Brouillon abandonné", body="Jamais enregistré."))
+    filing.create_note(
+        session=session, actor=alice, data=NoteCreate(title="Brouillon abandonné", body="Jamais enregistré.")
+    )
     session.rollback()
     assert _queued(session) == 0
     assert _found(client, "abandonné") == []
@@ -64,7 +66,9 @@ def test_a_busy_index_keeps_the_change_queued_until_the_next_writer(app, client,
     other_writer = make_index(app.state.settings, app.state.engine)  # as another worker process would
     with other_writer.writer_lock(5) as held:
         assert held
-        created = client.post("/api/v1/notes", json={"title": "Inventaire patrimonial", "body": "Des fiches."}, headers=headers)
+        created = client.post(
+            "/api/v1/notes", json={"title": "Inventaire patrimonial", "body": "Des fiches."}, headers=headers
+        )
         assert created.status_code == 201  # the writer is never made to fail by the index
         assert _found(client, "patrimonial") == []
         assert _queued(session) == 1

@@ -38,7 +38,9 @@ def people(session):
     fred = make_user(session, "fred", name="Frédérique Lavoie", password=None)
     headers = {}
     for user in (alice, fred):
-        headers[user.username] = {"Authorization": f"Bearer {accounts.issue_token(session=session, user=user, kind='api').token}"}
+        headers[user.username] = {
+            "Authorization": f"Bearer {accounts.issue_token(session=session, user=user, kind='api').token}"
+        }
     session.commit()
     return {"alice": alice, "fred": fred, "headers": headers}
 
@@ -78,8 +80,9 @@ def integrate(client, headers: dict[str, str], carnet_id: str, note_id: str) -> 
 def patch_note(client, headers: dict[str, str], note_id: str, **fields: Any) -> dict:
     current = client.get(f"{API}/notes/{note_id}", headers=headers)
     assert current.status_code == 200, current.text
-    response = client.patch(f"{API}/notes/{note_id}", json={"base_revision": current.json()["revision"], **fields},
-                            headers=headers)
+    response = client.patch(
+        f"{API}/notes/{note_id}", json={"base_revision": current.json()["revision"], **fields}, headers=headers
+    )
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -103,7 +106,9 @@ def test_an_accented_query_finds_the_word_written_without_accents(client, sessio
 
 def test_elided_articles_and_pronouns_are_ignored_on_both_sides(client, session, people):
     economie = make_note(session, people["alice"], title="Texte un", body="Tout commence par l'économie du don.")
-    entreprise = make_note(session, people["alice"], title="Texte deux", body="Le plan d’entreprise, avec une apostrophe typographique.")
+    entreprise = make_note(
+        session, people["alice"], title="Texte deux", body="Le plan d’entreprise, avec une apostrophe typographique."
+    )
     innover = make_note(session, people["alice"], title="Texte trois", body="Elle dit qu'innover prend du temps.")
     assert ids(search(client, "économie")) == [economie.id]
     assert ids(search(client, "l'économie")) == [economie.id]
@@ -158,8 +163,9 @@ def test_ligatures_are_folded(client, session, people):
 
 
 def test_english_content_stays_searchable(client, session, people):
-    english = make_note(session, people["alice"], title="Urban farming",
-                        body="Community gardens grow food and neighbourhood ties.")
+    english = make_note(
+        session, people["alice"], title="Urban farming", body="Community gardens grow food and neighbourhood ties."
+    )
     make_note(session, people["alice"], title="Jardins", body="Des jardins communautaires en ville.")
     result = search(client, "community gardens")
     assert ids(result) == [english.id]
@@ -172,10 +178,20 @@ def test_english_content_stays_searchable(client, session, people):
 
 def test_a_note_with_the_word_in_its_title_ranks_above_one_with_it_only_in_its_body(client, session, people):
     # The body-only note is newer, so a ranking by date alone would put it first.
-    in_title = make_note(session, people["alice"], title="Coopérative d'habitation",
-                         body="Un immeuble géré par ses locataires.", published_at=when(2020))
-    in_body = make_note(session, people["alice"], title="Logement abordable",
-                        body="Parmi les modèles, la coopérative tient une place à part.", published_at=when(2024))
+    in_title = make_note(
+        session,
+        people["alice"],
+        title="Coopérative d'habitation",
+        body="Un immeuble géré par ses locataires.",
+        published_at=when(2020),
+    )
+    in_body = make_note(
+        session,
+        people["alice"],
+        title="Logement abordable",
+        body="Parmi les modèles, la coopérative tient une place à part.",
+        published_at=when(2024),
+    )
     result = search(client, "coopérative")
     assert ids(result) == [in_title.id, in_body.id]
     assert result["items"][0]["score"] >= result["items"][1]["score"]
@@ -189,7 +205,9 @@ def test_words_of_the_body_find_the_note(client, session, people):
 
 def test_an_authors_display_name_finds_their_notes(client, session, people):
     hers = make_note(session, people["fred"], title="Récit de terrain", body="Trois semaines en Gaspésie.")
-    co_written = make_note(session, people["alice"], title="Synthèse", body="Deux ans de travail.", authors=["alice", "fred"])
+    co_written = make_note(
+        session, people["alice"], title="Synthèse", body="Deux ans de travail.", authors=["alice", "fred"]
+    )
     make_note(session, people["alice"], title="Ailleurs", body="Aucun lien.")
     assert sorted(ids(search(client, "Lavoie"))) == sorted([hers.id, co_written.id])
     assert sorted(ids(search(client, "frederique lavoie"))) == sorted([hers.id, co_written.id])
@@ -197,8 +215,12 @@ def test_an_authors_display_name_finds_their_notes(client, session, people):
 
 
 def test_the_title_of_a_linked_organisation_finds_the_linking_note(client, session, people):
-    org = make_note(session, people["alice"], title="Coopérative Radisson", kind="organisation", body="Une coopérative.")
-    linking = make_note(session, people["fred"], title="Visite", body="Rencontre avec [[Coopérative Radisson|nos partenaires]].")
+    org = make_note(
+        session, people["alice"], title="Coopérative Radisson", kind="organisation", body="Une coopérative."
+    )
+    linking = make_note(
+        session, people["fred"], title="Visite", body="Rencontre avec [[Coopérative Radisson|nos partenaires]]."
+    )
     make_note(session, people["fred"], title="Autre visite", body="Rencontre avec personne.")
     assert "Radisson" not in linking.body.split("|")[1]
     assert sorted(ids(search(client, "Radisson"))) == sorted([org.id, linking.id])
@@ -235,9 +257,15 @@ def test_the_title_of_a_restricted_carnet_does_not_find_its_notes(client, sessio
 def gardens(session, people):
     alice = people["alice"]
     return {
-        "potager": make_note(session, alice, title="Jardin potager", body="Des légumes en ville.", published_at=when(2021)),
-        "toit": make_note(session, alice, title="Jardin sur le toit", body="Des fleurs et des ruches.", published_at=when(2022)),
-        "piscine": make_note(session, alice, title="Piscine municipale", body="Ouverte l'été.", published_at=when(2023)),
+        "potager": make_note(
+            session, alice, title="Jardin potager", body="Des légumes en ville.", published_at=when(2021)
+        ),
+        "toit": make_note(
+            session, alice, title="Jardin sur le toit", body="Des fleurs et des ruches.", published_at=when(2022)
+        ),
+        "piscine": make_note(
+            session, alice, title="Piscine municipale", body="Ouverte l'été.", published_at=when(2023)
+        ),
     }
 
 
@@ -296,8 +324,16 @@ def test_a_query_of_500_characters_is_accepted_and_501_refused(client, gardens):
 
 
 def test_malformed_parameters_are_refused_with_a_422_naming_them(client, gardens):
-    for name, value in [("page", "0"), ("page", "abc"), ("page", "1001"), ("per_page", "1000"), ("per_page", "0"),
-                        ("sort", "bogus"), ("year", "abc"), ("kind", "bogus")]:
+    for name, value in [
+        ("page", "0"),
+        ("page", "abc"),
+        ("page", "1001"),
+        ("per_page", "1000"),
+        ("per_page", "0"),
+        ("sort", "bogus"),
+        ("year", "abc"),
+        ("kind", "bogus"),
+    ]:
         response = client.get(f"{API}/search", params={"q": "jardin", name: value})
         assert response.status_code == 422, (name, value, response.text)
         detail = response.json()["detail"]
@@ -340,8 +376,7 @@ def test_a_query_whose_words_are_all_found_gets_no_suggestion(client, session, p
 
 
 def test_a_suggestion_never_comes_from_a_note_the_reader_may_not_see(client, session, people):
-    make_note(session, people["alice"], title="Chantier collectif", body="Un chantier secret.",
-              visibility="restricted")
+    make_note(session, people["alice"], title="Chantier collectif", body="Un chantier secret.", visibility="restricted")
     anonymous = search(client, "chantirs")
     assert anonymous["suggestion"] is None
     assert anonymous["total"] == 0
@@ -390,15 +425,23 @@ def test_snippets_show_hostile_text_escaped_with_only_mark_as_markup(client, ses
 
 def test_words_written_between_angle_brackets_are_searchable_like_any_text(client, session, people):
     # Raw HTML in a note is shown as text, so its words are the note's words.
-    note = make_note(session, people["alice"], title="Accessibilité",
-                     body='Écrire <abbr title="Organisation des Nations unies">ONU</abbr> aide les lecteurs.')
+    note = make_note(
+        session,
+        people["alice"],
+        title="Accessibilité",
+        body='Écrire <abbr title="Organisation des Nations unies">ONU</abbr> aide les lecteurs.',
+    )
     assert ids(search(client, "ONU")) == [note.id]
     assert ids(search(client, "Nations unies")) == [note.id]
 
 
 def test_words_of_web_and_mail_addresses_are_searchable(client, session, people):
-    note = make_note(session, people["alice"], title="Adhésion",
-                     body="Inscriptions sur https://coop-radisson.org/adhesion ou par info@radisson.coop.")
+    note = make_note(
+        session,
+        people["alice"],
+        title="Adhésion",
+        body="Inscriptions sur https://coop-radisson.org/adhesion ou par info@radisson.coop.",
+    )
     assert ids(search(client, "radisson")) == [note.id]
     assert ids(search(client, "inscriptions adhesion")) == [note.id]
 
@@ -414,10 +457,12 @@ def test_snippets_escape_what_the_markdown_source_spelt_as_entities(client, sess
 
 
 def test_relevance_and_date_sort_order_the_same_notes_differently(client, session, people):
-    relevant_old = make_note(session, people["alice"], title="Coopérative", body="Coopérative, coopérative.",
-                             published_at=when(2019))
-    newer = make_note(session, people["alice"], title="Nouvelles", body="Une coopérative parmi d'autres.",
-                      published_at=when(2024))
+    relevant_old = make_note(
+        session, people["alice"], title="Coopérative", body="Coopérative, coopérative.", published_at=when(2019)
+    )
+    newer = make_note(
+        session, people["alice"], title="Nouvelles", body="Une coopérative parmi d'autres.", published_at=when(2024)
+    )
     by_relevance = search(client, "coopérative")
     assert by_relevance["sort"] == "relevance"
     assert ids(by_relevance) == [relevant_old.id, newer.id]
@@ -429,8 +474,16 @@ def test_relevance_and_date_sort_order_the_same_notes_differently(client, sessio
 
 @pytest.mark.parametrize("sort", ["relevance", "date"])
 def test_pages_share_the_total_and_together_hold_every_match_once(client, session, people, sort):
-    made = {make_note(session, people["alice"], title=f"Atelier {i}", body="atelier " * (i + 1),
-                      published_at=when(2015 + i % 3, 1 + i)).id for i in range(5)}
+    made = {
+        make_note(
+            session,
+            people["alice"],
+            title=f"Atelier {i}",
+            body="atelier " * (i + 1),
+            published_at=when(2015 + i % 3, 1 + i),
+        ).id
+        for i in range(5)
+    }
     make_note(session, people["alice"], title="Autre", body="Rien.")
     pages = [search(client, "atelier", sort=sort, per_page=2, page=p) for p in (1, 2, 3, 4)]
     assert [p["total"] for p in pages] == [5, 5, 5, 5]
@@ -444,13 +497,16 @@ def test_pages_share_the_total_and_together_hold_every_match_once(client, sessio
 
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 def test_past_the_ranking_window_the_most_recent_matches_are_ranked_and_the_rest_follow_newest_first(
-        client, session, people, monkeypatch):
+    client, session, people, monkeypatch
+):
     """PostgreSQL scores a query's most recent matches only (RANK_WINDOW, tens of thousands),
     as scoring reads each note's whole text: a window of 2 here stands for it."""
     monkeypatch.setattr(postgres_index, "RANK_WINDOW", 2)
     # The older a note, the more it says "atelier": by relevance alone, oldest first.
-    notes = [make_note(session, people["alice"], title=f"Note {i}", body="atelier " * (6 - i), published_at=when(2015 + i))
-             for i in range(5)]
+    notes = [
+        make_note(session, people["alice"], title=f"Note {i}", body="atelier " * (6 - i), published_at=when(2015 + i))
+        for i in range(5)
+    ]
     make_note(session, people["alice"], title="Autre", body="Rien.", published_at=when(2024))
     ranked = search(client, "atelier")
     assert ids(ranked) == [notes[3].id, notes[4].id, notes[2].id, notes[1].id, notes[0].id]
@@ -470,12 +526,22 @@ def faceted(client, session, people):
     notes = {
         "a1": make_note(session, alice, title="Semences paysannes", body="Grainothèque.", published_at=when(2022)),
         "a2": make_note(session, alice, title="Banque de semences", body="Conserver.", published_at=when(2023)),
-        "a3": make_note(session, alice, title="Semences", kind="term", definition="Graines à semer.", published_at=when(2023)),
+        "a3": make_note(
+            session, alice, title="Semences", kind="term", definition="Graines à semer.", published_at=when(2023)
+        ),
         "f1": make_note(session, fred, title="Troc de semences", body="Au printemps.", published_at=when(2023)),
         "f2": make_note(session, fred, title="Semences anciennes", body="Variétés.", published_at=when(2024)),
-        "f3": make_note(session, fred, title="Semences", body="Lexique.", kind="term", definition="Idem.", published_at=when(2024)),
-        "both": make_note(session, alice, title="Atlas des semences", body="Ensemble.", authors=["alice", "fred"],
-                          published_at=when(2024)),
+        "f3": make_note(
+            session, fred, title="Semences", body="Lexique.", kind="term", definition="Idem.", published_at=when(2024)
+        ),
+        "both": make_note(
+            session,
+            alice,
+            title="Atlas des semences",
+            body="Ensemble.",
+            authors=["alice", "fred"],
+            published_at=when(2024),
+        ),
         "other": make_note(session, alice, title="Compost", body="Pas de graines ici.", published_at=when(2024)),
     }
     carnet = new_carnet(client, people["headers"]["alice"], "Carnet du vivant")
@@ -513,9 +579,11 @@ def test_filters_narrow_the_results_and_combine(client, faceted):
     notes = faceted["notes"]
     assert sorted(ids(search(client, "semences", kind="term"))) == sorted([notes["a3"].id, notes["f3"].id])
     assert sorted(ids(search(client, "semences", author="fred", year=2024))) == sorted(
-        [notes["f2"].id, notes["f3"].id, notes["both"].id])
+        [notes["f2"].id, notes["f3"].id, notes["both"].id]
+    )
     assert sorted(ids(search(client, "semences", carnet=faceted["carnet"]["id"]))) == sorted(
-        [notes["a1"].id, notes["f1"].id, notes["both"].id])
+        [notes["a1"].id, notes["f1"].id, notes["both"].id]
+    )
     assert search(client, "semences", kind="organisation")["total"] == 0
     assert search(client, "semences", author="personne")["total"] == 0
     assert search(client, "semences", year=1999)["total"] == 0
@@ -658,7 +726,9 @@ def test_a_carnet_made_restricted_no_longer_lends_its_title(client, session, peo
 
 def test_the_notes_linking_a_renamed_organisation_are_found_by_its_new_title(client, session, people):
     org = make_note(session, people["alice"], title="Coopérative Radisson", kind="organisation")
-    linking = make_note(session, people["fred"], title="Visite", body="Rencontre avec [[Coopérative Radisson|nos partenaires]].")
+    linking = make_note(
+        session, people["fred"], title="Visite", body="Rencontre avec [[Coopérative Radisson|nos partenaires]]."
+    )
     patch_note(client, people["headers"]["alice"], org.id, title="Coopérative Laurentides")
     assert sorted(ids(search(client, "laurentides"))) == sorted([org.id, linking.id])
     assert search(client, "radisson")["total"] == 0
@@ -683,7 +753,9 @@ def test_the_search_page_lists_the_results_with_their_count_in_french(client, se
 
 def test_the_search_page_offers_links_to_narrow_by_facet(client, session, people):
     make_note(session, people["alice"], title="Chantier collectif", body="Un chantier ouvert.", published_at=when(2023))
-    make_note(session, people["fred"], title="Chantier", kind="term", definition="Groupe de travail.", published_at=when(2024))
+    make_note(
+        session, people["fred"], title="Chantier", kind="term", definition="Groupe de travail.", published_at=when(2024)
+    )
     html = client.get("/recherche", params={"q": "chantier"}).text
     links = set(re.findall(r'href="(/recherche\?[^"]*)"', html))
     links = {link.replace("&amp;", "&") for link in links}
@@ -742,8 +814,14 @@ def test_the_search_page_without_a_query_shows_the_form_and_no_results(client, s
 
 
 def test_the_search_page_answers_bad_parameters_with_a_422_page(client, session, people):
-    for params in ({"year": "abc"}, {"q": "chantier", "year": "abc"}, {"q": "chantier", "kind": "bogus"},
-                   {"q": "chantier", "sort": "bogus"}, {"q": "chantier", "p": "0"}, {"q": "x" * 501}):
+    for params in (
+        {"year": "abc"},
+        {"q": "chantier", "year": "abc"},
+        {"q": "chantier", "kind": "bogus"},
+        {"q": "chantier", "sort": "bogus"},
+        {"q": "chantier", "p": "0"},
+        {"q": "x" * 501},
+    ):
         response = client.get("/recherche", params=params)
         assert response.status_code == 422, (params, response.status_code, response.text[:300])
         assert "text/html" in response.headers["content-type"], params

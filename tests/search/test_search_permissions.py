@@ -88,11 +88,20 @@ def world(client, app, session):
         "other": make_user(session, "olga", name="Olga", password=None),
     }
     cercle = communities.create(session=session, actor=people["author"], data=CommunityCreate(name="Cercle"))
-    communities.set_member(session=session, actor=people["author"], community_id=cercle.id, **MemberAdd(username="carl").model_dump())
-    cahier = carnets.create(session=session, actor=people["author"], data=CarnetCreate(title="Cahier ouvert", visibility="public"))
+    communities.set_member(
+        session=session, actor=people["author"], community_id=cercle.id, **MemberAdd(username="carl").model_dump()
+    )
+    cahier = carnets.create(
+        session=session, actor=people["author"], data=CarnetCreate(title="Cahier ouvert", visibility="public")
+    )
     session.commit()
-    public = make_note(session, people["other"], title="Note publique P", published_at=_at(PUBLIC_YEAR),
-                       body=f"Un {COMMON} ouvert à tous. Voir [[{SECRET_TITLE}|ce document]].")
+    public = make_note(
+        session,
+        people["other"],
+        title="Note publique P",
+        published_at=_at(PUBLIC_YEAR),
+        body=f"Un {COMMON} ouvert à tous. Voir [[{SECRET_TITLE}|ce document]].",
+    )
     return {"people": people, "community": cercle.id, "carnet": cahier.id, "public": public}
 
 
@@ -101,8 +110,15 @@ def _make_secret(session, world, visibility, readers=("rita",)):  # type: ignore
     extra = {"community": world["community"]} if visibility == "community" else {}
     if visibility == "restricted":
         extra["readers"] = list(readers)
-    secret = make_note(session, alice, title=SECRET_TITLE, visibility=visibility, published_at=_at(SECRET_YEAR),
-                       body=f"La {SECRET_WORD} du {COMMON}, que l'on nomme aussi {OTHER_SECRET}.", **extra)
+    secret = make_note(
+        session,
+        alice,
+        title=SECRET_TITLE,
+        visibility=visibility,
+        published_at=_at(SECRET_YEAR),
+        body=f"La {SECRET_WORD} du {COMMON}, que l'on nomme aussi {OTHER_SECRET}.",
+        **extra,
+    )
     filing.add(session=session, actor=alice, carnet_id=world["carnet"], data=EntryCreate(note_id=secret.id))
     session.commit()
     return secret
@@ -206,7 +222,9 @@ def test_search_shows_and_counts_the_note_only_for_whoever_may_read_it(app, sess
 
 def test_a_carnet_hidden_from_the_reader_never_shows_in_facets_filters_or_words(client, app, session, world):
     alice = world["people"]["author"]
-    hidden = carnets.create(session=session, actor=alice, data=CarnetCreate(title="Archives vermiculaires", visibility="restricted"))
+    hidden = carnets.create(
+        session=session, actor=alice, data=CarnetCreate(title="Archives vermiculaires", visibility="restricted")
+    )
     session.commit()
     note = make_note(session, alice, title="Note sur la pervanche", body="La pervanche fleurit au printemps.")
     filing.add(session=session, actor=alice, carnet_id=hidden.id, data=EntryCreate(note_id=note.id))
@@ -219,12 +237,16 @@ def test_a_carnet_hidden_from_the_reader_never_shows_in_facets_filters_or_words(
         assert _facet(found, "carnet") == {}, viewer
         assert hidden.id not in str(found) and "vermiculaires" not in str(found).lower(), viewer
         page = browser.get("/recherche", params={"q": "pervanche"})
-        assert "Note sur la pervanche" in page.text and "vermiculaires" not in page.text and hidden.id not in page.text, viewer
+        assert (
+            "Note sur la pervanche" in page.text and "vermiculaires" not in page.text and hidden.id not in page.text
+        ), viewer
         # Filtering by the hidden carnet is filtering by a carnet that does not exist.
         by_hidden = _search(browser, q="pervanche", carnet=hidden.id)
         by_unknown = _search(browser, q="pervanche", carnet="inconnu0000")
         assert by_hidden["total"] == 0 and by_hidden["items"] == [], viewer
-        assert {k: v for k, v in by_hidden.items() if k != "q"} == {k: v for k, v in by_unknown.items() if k != "q"}, viewer
+        assert {k: v for k, v in by_hidden.items() if k != "q"} == {k: v for k, v in by_unknown.items() if k != "q"}, (
+            viewer
+        )
         assert _search(browser, carnet=hidden.id)["total"] == 0, viewer
         # Only public carnets' titles are searchable.
         assert _search(browser, q="vermiculaires")["total"] == 0, viewer
@@ -250,9 +272,15 @@ def test_a_carnet_hidden_from_the_reader_never_shows_in_facets_filters_or_words(
 
 def test_a_public_note_is_not_found_by_the_title_of_a_restricted_organisation_it_links_to(client, app, session, world):
     alice = world["people"]["author"]
-    org = make_note(session, alice, title="Fondation Ornithaxe", kind="organisation", visibility="restricted", body="Une fondation.")
-    linking = make_note(session, alice, title="Rencontre d'automne",
-                        body="Nous avons rencontré [[Fondation Ornithaxe|nos partenaires]] au marché.")
+    org = make_note(
+        session, alice, title="Fondation Ornithaxe", kind="organisation", visibility="restricted", body="Une fondation."
+    )
+    linking = make_note(
+        session,
+        alice,
+        title="Rencontre d'automne",
+        body="Nous avons rencontré [[Fondation Ornithaxe|nos partenaires]] au marché.",
+    )
     author = _viewer(app, session, world, "author")
     assert [n["id"] for n in author.get(f"/api/v1/notes/{linking.id}").json()["links"]["organisations"]] == [org.id]
 
@@ -272,7 +300,12 @@ def test_a_public_note_is_not_found_by_the_title_of_a_restricted_organisation_it
     assert _ids(_search(anonymous, q="ornithaxe")) == {org.id, linking.id}
     # Restricted again: the linking note stops answering to that title.
     revision = author.get(f"/api/v1/notes/{org.id}").json()["revision"]
-    _write(author, "PATCH", f"/api/v1/notes/{org.id}", json={"base_revision": revision, "visibility": "restricted", "readers": []})
+    _write(
+        author,
+        "PATCH",
+        f"/api/v1/notes/{org.id}",
+        json={"base_revision": revision, "visibility": "restricted", "readers": []},
+    )
     assert _search(anonymous, q="ornithaxe")["total"] == 0
     # Public once more, then deleted: its title leaves the linking note with it.
     revision = author.get(f"/api/v1/notes/{org.id}").json()["revision"]
@@ -337,11 +370,22 @@ def test_a_reader_made_co_author_through_an_edit_request_finds_the_restricted_no
 
 def test_a_deactivated_account_finds_only_public_notes(client, app, session, world):
     dora = make_user(session, "dora", name="Dora")  # with a password, for a bearer token
-    communities.set_member(session=session, actor=world["people"]["author"], community_id=world["community"],
-                           username="dora", role="member")
+    communities.set_member(
+        session=session,
+        actor=world["people"]["author"],
+        community_id=world["community"],
+        username="dora",
+        role="member",
+    )
     session.commit()
-    kept = make_note(session, world["people"]["author"], title="Note du cercle", visibility="community",
-                     community=world["community"], body=f"Un {COMMON} du cercle.")
+    kept = make_note(
+        session,
+        world["people"]["author"],
+        title="Note du cercle",
+        visibility="community",
+        community=world["community"],
+        body=f"Un {COMMON} du cercle.",
+    )
     secret = _make_secret(session, world, "restricted", readers=("dora",))
     token = token_for(client, "dora")
     cookie = browser_for(app, session, dora)
@@ -403,7 +447,9 @@ def test_search_and_the_notes_list_show_each_viewer_the_same_notes(client, app, 
     dora = make_user(session, "dora", name="Dora", password=None)
     atelier = communities.create(session=session, actor=mona, data=CommunityCreate(name="Atelier"))
     communities.set_member(session=session, actor=mona, community_id=atelier.id, username="olga", role="member")
-    communities.set_member(session=session, actor=alice, community_id=world["community"], username="dora", role="member")
+    communities.set_member(
+        session=session, actor=alice, community_id=world["community"], username="dora", role="member"
+    )
     session.commit()
 
     def note(actor, name, **fields):  # type: ignore[no-untyped-def]
@@ -424,8 +470,12 @@ def test_search_and_the_notes_list_show_each_viewer_the_same_notes(client, app, 
     }
     # Once restricted to Rita, now kept among the Cercle: its old reader list opens nothing.
     notes["was_for_rita"] = note(alice, "naguère pour Rita", visibility="restricted", readers=["rita"])
-    note_service.save_note(session=session, actor=alice, note_id=notes["was_for_rita"],
-                             data=NoteUpdate(base_revision=1, visibility="community", community=world["community"]))
+    note_service.save_note(
+        session=session,
+        actor=alice,
+        note_id=notes["was_for_rita"],
+        data=NoteUpdate(base_revision=1, visibility="community", community=world["community"]),
+    )
     session.commit()
     deleted = note(olga, "effacée", visibility="restricted", readers=["rita"])
     deleted_public = note(olga, "effacée publique")
@@ -445,7 +495,15 @@ def test_search_and_the_notes_list_show_each_viewer_the_same_notes(client, app, 
         "adam": set(notes),
         "dora": public,  # deactivated: her session signs no one in
     }
-    users = {"mona": mona, "carl": carl, "rita": p["reader"], "alice": alice, "olga": olga, "adam": p["admin"], "dora": dora}
+    users = {
+        "mona": mona,
+        "carl": carl,
+        "rita": p["reader"],
+        "alice": alice,
+        "olga": olga,
+        "adam": p["admin"],
+        "dora": dora,
+    }
     for name, wanted in expected.items():
         browser = browser_for(app, session, users.get(name))
         ids = {notes[k] for k in wanted}

@@ -65,7 +65,9 @@ def _second(value: datetime | None) -> datetime | None:
 
 def _carnet_view(session, carnet_id: str) -> dict:
     """A carnet as an administrator reads it (in manual order), its database ids aside."""
-    read = carnets.read(session=session, actor=policy.SYSTEM, carnet_id=carnet_id, query=CarnetQuery(sort="manual", per_page=200))
+    read = carnets.read(
+        session=session, actor=policy.SYSTEM, carnet_id=carnet_id, query=CarnetQuery(sort="manual", per_page=200)
+    )
     return {
         "title": read.title,
         "description": read.description,
@@ -78,8 +80,12 @@ def _carnet_view(session, carnet_id: str) -> dict:
         "members": sorted((m.username, m.display_name, m.role) for m in read.members),
         "entries": [
             (
-                e.note_id, e.categories, e.pinned, e.position,
-                (e.added_by.username, e.added_by.display_name) if e.added_by else None, _second(e.added_at),
+                e.note_id,
+                e.categories,
+                e.pinned,
+                e.position,
+                (e.added_by.username, e.added_by.display_name) if e.added_by else None,
+                _second(e.added_at),
             )
             for e in read.entries.items
         ],
@@ -91,9 +97,16 @@ def _note_view(session, note_id: str) -> tuple:
     assert note is not None, f"note {note_id} is missing"
     read = note_service.read_note(session=session, actor=policy.SYSTEM, note=note)
     return (
-        read.title, read.kind, read.body, read.visibility, read.licence, sorted(read.readers),
+        read.title,
+        read.kind,
+        read.body,
+        read.visibility,
+        read.licence,
+        sorted(read.readers),
         [(a.username, a.display_name) for a in read.authors],
-        _second(read.published_at), _second(read.created_at), _second(read.updated_at),
+        _second(read.published_at),
+        _second(read.created_at),
+        _second(read.updated_at),
     )
 
 
@@ -112,8 +125,20 @@ def _base_view(session, base_id: str) -> dict:
 
 def _counts(session) -> dict[str, int]:
     """How many rows of each kind the site holds: a re-import must add none."""
-    tables = (Note, Revision, User, Carnet, CarnetMember, CarnetAxis, CarnetCategory, CarnetEntry, EntryCategory,
-              KnowledgeBase, BaseManager, BaseCarnet)
+    tables = (
+        Note,
+        Revision,
+        User,
+        Carnet,
+        CarnetMember,
+        CarnetAxis,
+        CarnetCategory,
+        CarnetEntry,
+        EntryCategory,
+        KnowledgeBase,
+        BaseManager,
+        BaseCarnet,
+    )
     return {t.__name__: session.exec(select(sa.func.count()).select_from(t)).one() for t in tables}
 
 
@@ -153,29 +178,61 @@ def _build_carnet(session, people: dict[str, User], *, title: str = "Récits de 
     bruno), a contributor (chloe) and five notes integrated by three people at five times, one
     pinned, the manual order not the order of integration. Returns its id and its notes' ids."""
     alice, bruno, chloe, dora = people["alice"], people["bruno"], people["chloe"], people["dora"]
-    made = carnets.create(session=session, actor=alice, data=CarnetCreate(
-        title=title,
-        description="Des **récits** écrits après une rencontre ou un atelier.\n\nChaque récit est classé selon son format.",
-        guide="Racontez une expérience vécue : **où**, **avec qui**, **ce qui a surpris**.\n\n- Un titre clair.\n- Une région.",
-        visibility="restricted", sort="added",
-        axes=[
-            AxisCreate(name="Format", categories=["Récit", "Prototypage", "Bilan"]),
-            AxisCreate(name="Région", categories=["Bas-Saint-Laurent", "Capitale-Nationale", "Tout le Québec"]),
-        ],
-    ))
+    made = carnets.create(
+        session=session,
+        actor=alice,
+        data=CarnetCreate(
+            title=title,
+            description="Des **récits** écrits après une rencontre ou un atelier.\n\nChaque récit est classé selon son format.",
+            guide="Racontez une expérience vécue : **où**, **avec qui**, **ce qui a surpris**.\n\n- Un titre clair.\n- Une région.",
+            visibility="restricted",
+            sort="added",
+            axes=[
+                AxisCreate(name="Format", categories=["Récit", "Prototypage", "Bilan"]),
+                AxisCreate(name="Région", categories=["Bas-Saint-Laurent", "Capitale-Nationale", "Tout le Québec"]),
+            ],
+        ),
+    )
     carnets.set_member(session=session, actor=alice, carnet_id=made.id, username="bruno", role="manager")
     carnets.set_member(session=session, actor=alice, carnet_id=made.id, username="chloe", role="contributor")
     session.commit()
     notes = [
-        make_note(session, alice, title=f"{title} : trois jours à Rimouski", body="Nous sommes arrivés un mardi.\n\n## Ce qui a surpris\n\nLa neige.",
-                  authors=["alice", "dora"], published_at=datetime(2025, 2, 10, 9, 0, tzinfo=EST)),
-        make_note(session, chloe, title=f"{title} : un calendrier culturel partagé", body="Une séance de prototypage à Québec.",
-                  published_at=datetime(2025, 2, 20, 13, 30, tzinfo=EST)),
-        make_note(session, dora, title=f"{title} : l'inventaire de l'estuaire", body="Les leçons d'un projet régional.",
-                  licence="CC-BY-SA-4.0"),
-        make_note(session, bruno, title=f"{title} : ouvrir un chantier", body="Un chantier s'ouvre avec un mandat clair.", kind="note"),
-        make_note(session, chloe, title=f"{title} : la rencontre nationale", body="Trois jours, quarante organismes.",
-                  authors=["chloe", "bruno"]),
+        make_note(
+            session,
+            alice,
+            title=f"{title} : trois jours à Rimouski",
+            body="Nous sommes arrivés un mardi.\n\n## Ce qui a surpris\n\nLa neige.",
+            authors=["alice", "dora"],
+            published_at=datetime(2025, 2, 10, 9, 0, tzinfo=EST),
+        ),
+        make_note(
+            session,
+            chloe,
+            title=f"{title} : un calendrier culturel partagé",
+            body="Une séance de prototypage à Québec.",
+            published_at=datetime(2025, 2, 20, 13, 30, tzinfo=EST),
+        ),
+        make_note(
+            session,
+            dora,
+            title=f"{title} : l'inventaire de l'estuaire",
+            body="Les leçons d'un projet régional.",
+            licence="CC-BY-SA-4.0",
+        ),
+        make_note(
+            session,
+            bruno,
+            title=f"{title} : ouvrir un chantier",
+            body="Un chantier s'ouvre avec un mandat clair.",
+            kind="note",
+        ),
+        make_note(
+            session,
+            chloe,
+            title=f"{title} : la rencontre nationale",
+            body="Trois jours, quarante organismes.",
+            authors=["chloe", "bruno"],
+        ),
     ]
     carnet = session.get(Carnet, made.id)
     plan = [  # who integrates which note, under which categories, when
@@ -208,7 +265,9 @@ def test_the_sample_content_gives_carnets_and_a_base_that_share_notes(client, se
 
     listing = client.get("/api/v1/carnets").json()
     assert listing["total"] >= 3
-    read = {c["id"]: client.get(f"/api/v1/carnets/{c['id']}", params={"per_page": 100}).json() for c in listing["items"]}
+    read = {
+        c["id"]: client.get(f"/api/v1/carnets/{c['id']}", params={"per_page": 100}).json() for c in listing["items"]
+    }
     assert any(len(c["axes"]) == 2 for c in read.values())
 
     recits = read["rEc1tsPr4tiq"]
@@ -217,14 +276,18 @@ def test_the_sample_content_gives_carnets_and_a_base_that_share_notes(client, se
         ("Région", ["Bas-Saint-Laurent", "Capitale-Nationale", "Laurentides", "Tout le Québec"]),
     ]
     assert sorted((m["display_name"], m["role"]) for m in recits["members"]) == [
-        ("Alice Tremblay", "manager"), ("Maryse Gagnon", "contributor"), ("Samuel Nguyen", "contributor"),
+        ("Alice Tremblay", "manager"),
+        ("Maryse Gagnon", "contributor"),
+        ("Samuel Nguyen", "contributor"),
     ]
     first = recits["entries"]["items"][0]
     assert first["note_id"] == "G61Vj4hhovbG" and first["pinned"] is True
     assert first["categories"] == ["Récit", "Bas-Saint-Laurent"]
     assert first["added_by"]["display_name"] == "Alice Tremblay" and first["added_by"]["username"] == "alice.tremblay"
     assert datetime.fromisoformat(first["added_at"]) == datetime(2025, 2, 25, 14, 28, tzinfo=EST)
-    assert recits["created_at"] and datetime.fromisoformat(recits["created_at"]) == datetime(2025, 2, 20, 9, 0, tzinfo=EST)
+    assert recits["created_at"] and datetime.fromisoformat(recits["created_at"]) == datetime(
+        2025, 2, 20, 9, 0, tzinfo=EST
+    )
 
     donnees = {e["note_id"]: e for e in read["d0nneesComm5"]["entries"]["items"]}
     outils = donnees["QnFMcibor4OF"]  # integrated in March, after the change to daylight time: -04:00
@@ -235,14 +298,18 @@ def test_the_sample_content_gives_carnets_and_a_base_that_share_notes(client, se
     chantiers = read["ch4ntierCerc"]
     assert chantiers["sort"] == "title" and "**lancer, animer et clore**" in chantiers["guide"]
     assert sorted((m["display_name"], m["role"]) for m in chantiers["members"]) == [
-        ("Frédérique Lavoie", "manager"), ("Marie-Hélène Bouchard", "contributor"),
+        ("Frédérique Lavoie", "manager"),
+        ("Marie-Hélène Bouchard", "contributor"),
     ]
 
     # A note in two carnets, filed and dated differently in each.
     shared = client.get("/api/v1/notes/2XYf0pNr8FA1").json()
     where = {c["id"]: c for c in shared["carnets"]}
     assert set(where) == {"d0nneesComm5", "rEc1tsPr4tiq"}
-    assert where["d0nneesComm5"]["categories"] == ["Données"] and where["rEc1tsPr4tiq"]["categories"] == ["Bilan", "Bas-Saint-Laurent"]
+    assert where["d0nneesComm5"]["categories"] == ["Données"] and where["rEc1tsPr4tiq"]["categories"] == [
+        "Bilan",
+        "Bas-Saint-Laurent",
+    ]
     assert datetime.fromisoformat(where["d0nneesComm5"]["added_at"]) == datetime(2025, 4, 2, 17, 20, tzinfo=EDT)
     assert datetime.fromisoformat(where["rEc1tsPr4tiq"]["added_at"]) == datetime(2025, 3, 1, 16, 40, tzinfo=EST)
     assert {c["added_by"]["display_name"] for c in shared["carnets"]} == {"Maryse Gagnon"}
@@ -252,8 +319,14 @@ def test_the_sample_content_gives_carnets_and_a_base_that_share_notes(client, se
     base = client.get("/api/v1/bases/bAseReseau01", params={"per_page": 100}).json()
     assert [c["id"] for c in base["carnets"]] == ["ch4ntierCerc", "rEc1tsPr4tiq", "d0nneesComm5"]
     assert sorted(m["display_name"] for m in base["managers"]) == ["Alice Tremblay", "Frédérique Lavoie"]
-    distinct = {e["note_id"] for c in ("ch4ntierCerc", "rEc1tsPr4tiq", "d0nneesComm5") for e in read[c]["entries"]["items"]}
-    assert base["notes"]["total"] == len(distinct) < sum(len(read[c]["entries"]["items"]) for c in ("ch4ntierCerc", "rEc1tsPr4tiq", "d0nneesComm5"))
+    distinct = {
+        e["note_id"] for c in ("ch4ntierCerc", "rEc1tsPr4tiq", "d0nneesComm5") for e in read[c]["entries"]["items"]
+    }
+    assert (
+        base["notes"]["total"]
+        == len(distinct)
+        < sum(len(read[c]["entries"]["items"]) for c in ("ch4ntierCerc", "rEc1tsPr4tiq", "d0nneesComm5"))
+    )
 
 
 # --- 2. a carnet and a base as ZIP, into an empty site -----------------------------------------------
@@ -266,7 +339,11 @@ def test_a_carnet_zip_restores_the_carnet_exactly_in_an_empty_site(session, sett
     # What was built: pinned first, then the manual order, which is not the order of integration.
     assert [e[0] for e in before["entries"]] == [note_ids[2], note_ids[4], note_ids[0], note_ids[1], note_ids[3]]
     assert {e[0]: e[4][0] for e in before["entries"]} == {
-        note_ids[0]: "alice", note_ids[1]: "chloe", note_ids[2]: "bruno", note_ids[3]: "chloe", note_ids[4]: "bruno",
+        note_ids[0]: "alice",
+        note_ids[1]: "chloe",
+        note_ids[2]: "bruno",
+        note_ids[3]: "chloe",
+        note_ids[4]: "bruno",
     }
     notes_before = {n: _note_view(session, n) for n in note_ids}
 
@@ -288,12 +365,22 @@ def test_a_base_zip_restores_the_base_and_its_carnets_in_an_empty_site(app, sess
     people = _people(session)
     first, first_notes = _build_carnet(session, people)
     second, second_notes = _build_carnet(session, people, title="Chantiers et cercles")
-    carnets.update(session=session, actor=people["alice"], carnet_id=second, data=CarnetUpdate(visibility="public", sort="title"))
-    made = bases.create(session=session, actor=people["alice"], data=BaseCreate(
-        title="Le savoir du Réseau", description="Tout ce que le Réseau a appris, **en deux carnets**.", visibility="restricted",
-    ))
+    carnets.update(
+        session=session, actor=people["alice"], carnet_id=second, data=CarnetUpdate(visibility="public", sort="title")
+    )
+    made = bases.create(
+        session=session,
+        actor=people["alice"],
+        data=BaseCreate(
+            title="Le savoir du Réseau",
+            description="Tout ce que le Réseau a appris, **en deux carnets**.",
+            visibility="restricted",
+        ),
+    )
     bases.add_carnet(session=session, actor=people["alice"], base_id=made.id, data=BaseCarnetAdd(carnet_id=first))
-    bases.add_carnet(session=session, actor=people["alice"], base_id=made.id, data=BaseCarnetAdd(carnet_id=second, position=0))
+    bases.add_carnet(
+        session=session, actor=people["alice"], base_id=made.id, data=BaseCarnetAdd(carnet_id=second, position=0)
+    )
     bases.add_manager(session=session, actor=people["alice"], base_id=made.id, username="bruno")
     session.commit()
     base_before = _base_view(session, made.id)
@@ -350,7 +437,11 @@ def test_reimporting_the_same_zip_changes_nothing_and_duplicates_nothing(session
     people = _people(session)
     cid, note_ids = _build_carnet(session, people)
     archive = _export_carnet(session, people["alice"], cid, tmp_path / "carnet.zip")
-    before, notes_before, counts_before = _carnet_view(session, cid), {n: _note_view(session, n) for n in note_ids}, _counts(session)
+    before, notes_before, counts_before = (
+        _carnet_view(session, cid),
+        {n: _note_view(session, n) for n in note_ids},
+        _counts(session),
+    )
     revisions_before = {n: session.get(Note, n).revision for n in note_ids}
 
     for _ in range(2):
@@ -369,7 +460,9 @@ def test_an_edited_carnet_file_is_the_whole_truth_of_the_carnet(session, tmp_pat
     data = transfer.export_archive(session=session, actor=people["alice"], carnet_id=cid)
     # After the export, someone integrates a sixth note on the site: the file does not list it.
     late = make_note(session, people["chloe"], title="Une note arrivée après l'export")
-    filing.add(session=session, actor=people["chloe"], carnet_id=cid, data=EntryCreate(note_id=late.id, categories=["Récit"]))
+    filing.add(
+        session=session, actor=people["chloe"], carnet_id=cid, data=EntryCreate(note_id=late.id, categories=["Récit"])
+    )
     session.commit()
 
     post = _carnet_file(data)
@@ -418,25 +511,41 @@ def _carnet_text(*, entries: str = DEFAULT_ENTRIES, extra: str = "", cid: str = 
 
 
 BAD_FILES = {
-    "unknown category": ({"carnets/mauvais.md": _carnet_text(entries="  - note: noteOk01\n    categories: [Poésie]\n")},
-                         "'Poésie' is not a category"),
-    "a category of another carnet": ({
-        "carnets/autre.md": _carnet_text(cid="carnetY2").replace("[Récit, Bilan]", "[Récit, Bilan, Manifeste]"),
-        "carnets/mauvais.md": _carnet_text(entries="  - note: noteOk01\n    categories: [Manifeste]\n"),
-    }, "'Manifeste' is not a category"),
-    "two categories of one list": ({"carnets/mauvais.md": _carnet_text(entries="  - note: noteOk01\n    categories: [Récit, Bilan]\n")},
-                                   "at most one category"),
-    "unknown note": ({"carnets/mauvais.md": _carnet_text(entries="  - note: inconnue42\n    categories: [Récit]\n")},
-                     "unknown note 'inconnue42'"),
-    "bad visibility": ({"carnets/mauvais.md": _carnet_text().replace("visibility: public", "visibility: secrète")},
-                       "unknown visibility"),
-    "bad YAML": ({"carnets/mauvais.md": "---\nid: carnetX1\nkind: carnet\ntitle: [non fermé\n---\nDescription.\n"},
-                 "not valid YAML"),
-    "base naming an unknown carnet": ({
-        "carnets/bon.md": _carnet_text(),
-        "bases/mauvais.md": "---\nid: baseX1\nkind: base\ntitle: Base à vérifier\nmanagers: [Alice Rivard]\n"
-                            "carnets: [carnetX1, absent99]\n---\nDescription.\n",
-    }, "'carnets' must list"),
+    "unknown category": (
+        {"carnets/mauvais.md": _carnet_text(entries="  - note: noteOk01\n    categories: [Poésie]\n")},
+        "'Poésie' is not a category",
+    ),
+    "a category of another carnet": (
+        {
+            "carnets/autre.md": _carnet_text(cid="carnetY2").replace("[Récit, Bilan]", "[Récit, Bilan, Manifeste]"),
+            "carnets/mauvais.md": _carnet_text(entries="  - note: noteOk01\n    categories: [Manifeste]\n"),
+        },
+        "'Manifeste' is not a category",
+    ),
+    "two categories of one list": (
+        {"carnets/mauvais.md": _carnet_text(entries="  - note: noteOk01\n    categories: [Récit, Bilan]\n")},
+        "at most one category",
+    ),
+    "unknown note": (
+        {"carnets/mauvais.md": _carnet_text(entries="  - note: inconnue42\n    categories: [Récit]\n")},
+        "unknown note 'inconnue42'",
+    ),
+    "bad visibility": (
+        {"carnets/mauvais.md": _carnet_text().replace("visibility: public", "visibility: secrète")},
+        "unknown visibility",
+    ),
+    "bad YAML": (
+        {"carnets/mauvais.md": "---\nid: carnetX1\nkind: carnet\ntitle: [non fermé\n---\nDescription.\n"},
+        "not valid YAML",
+    ),
+    "base naming an unknown carnet": (
+        {
+            "carnets/bon.md": _carnet_text(),
+            "bases/mauvais.md": "---\nid: baseX1\nkind: base\ntitle: Base à vérifier\nmanagers: [Alice Rivard]\n"
+            "carnets: [carnetX1, absent99]\n---\nDescription.\n",
+        },
+        "'carnets' must list",
+    ),
 }
 
 
@@ -512,7 +621,9 @@ def _use_site(monkeypatch, data_dir: Path, url: str | None) -> None:
         monkeypatch.delenv("PRAXIS_DATABASE_URL", raising=False)
 
 
-def test_the_command_line_moves_a_carnet_as_a_zip_to_another_site(tmp_path, monkeypatch, unmigrated_database_url, second_site):
+def test_the_command_line_moves_a_carnet_as_a_zip_to_another_site(
+    tmp_path, monkeypatch, unmigrated_database_url, second_site
+):
     monkeypatch.setenv("PRAXIS_SECRET_KEY", "cli-test-secret")
     monkeypatch.setenv("PRAXIS_CONTENT_DIR", str(tmp_path / "no-content"))
     monkeypatch.delenv("PRAXIS_PASSWORD", raising=False)
@@ -532,14 +643,20 @@ def test_the_command_line_moves_a_carnet_as_a_zip_to_another_site(tmp_path, monk
 
     unknown = _run("export", "--carnet", "inconnu", str(tmp_path / "inconnu.zip"))
     assert unknown.exit_code != 0 and not (tmp_path / "inconnu.zip").exists()
-    assert len(unknown.stderr.strip().splitlines()) == 1 and "inconnu" in unknown.stderr and "Traceback" not in unknown.output
+    assert (
+        len(unknown.stderr.strip().splitlines()) == 1
+        and "inconnu" in unknown.stderr
+        and "Traceback" not in unknown.output
+    )
 
     base_out = tmp_path / "base.zip"
     assert _run("export", "--base", "bAseReseau01", str(base_out)).exit_code == 0
     base_names = _zip_names(base_out.read_bytes())
     assert len([n for n in base_names if n.startswith("bases/")]) == 1
     assert sorted(n for n in base_names if n.startswith("carnets/")) == [
-        "carnets/chantiers-et-cercles.md", "carnets/donnees-et-communs-numeriques.md", "carnets/recits-de-pratique.md",
+        "carnets/chantiers-et-cercles.md",
+        "carnets/donnees-et-communs-numeriques.md",
+        "carnets/recits-de-pratique.md",
     ]
 
     # Into another site: another data dir (and database).
@@ -562,11 +679,17 @@ def test_the_command_line_moves_a_carnet_as_a_zip_to_another_site(tmp_path, monk
 def _carnet_with_a_restricted_note(session):
     people = _people(session)
     alice, dora = people["alice"], people["dora"]
-    made = carnets.create(session=session, actor=alice, data=CarnetCreate(title="Veille partagée", axes=[AxisCreate(name="Thème", categories=["IA"])]))
+    made = carnets.create(
+        session=session,
+        actor=alice,
+        data=CarnetCreate(title="Veille partagée", axes=[AxisCreate(name="Thème", categories=["IA"])]),
+    )
     carnets.set_member(session=session, actor=alice, carnet_id=made.id, username="dora", role="contributor")
     session.commit()
     public = make_note(session, alice, title="Une veille ouverte", body="Tout le monde lit ceci.")
-    secret = make_note(session, dora, title="Notes de Dora", body="Un brouillon que personne d'autre ne lit.", visibility="restricted")
+    secret = make_note(
+        session, dora, title="Notes de Dora", body="Un brouillon que personne d'autre ne lit.", visibility="restricted"
+    )
     filing.add(session=session, actor=alice, carnet_id=made.id, data=EntryCreate(note_id=public.id, categories=["IA"]))
     filing.add(session=session, actor=dora, carnet_id=made.id, data=EntryCreate(note_id=secret.id, categories=["IA"]))
     session.commit()
@@ -600,7 +723,9 @@ def test_a_base_export_leaves_out_the_carnets_the_reader_may_not_see(app, sessio
     people = _people(session)
     alice = people["alice"]
     open_carnet = carnets.create(session=session, actor=alice, data=CarnetCreate(title="Carnet ouvert"))
-    closed_carnet = carnets.create(session=session, actor=alice, data=CarnetCreate(title="Carnet fermé", visibility="restricted"))
+    closed_carnet = carnets.create(
+        session=session, actor=alice, data=CarnetCreate(title="Carnet fermé", visibility="restricted")
+    )
     made = bases.create(session=session, actor=alice, data=BaseCreate(title="Base publique"))
     for carnet in (open_carnet, closed_carnet):
         bases.add_carnet(session=session, actor=alice, base_id=made.id, data=BaseCarnetAdd(carnet_id=carnet.id))
@@ -617,14 +742,18 @@ def test_a_base_export_leaves_out_the_carnets_the_reader_may_not_see(app, sessio
     assert carnet_files(as_stranger) == {open_carnet.id} and base_file(as_stranger)["carnets"] == [open_carnet.id]
     visitor = browser_for(app, session, None).get(f"/b/{made.id}/export.zip")
     assert visitor.status_code == 200
-    assert carnet_files(visitor.content) == {open_carnet.id} and base_file(visitor.content)["carnets"] == [open_carnet.id]
+    assert carnet_files(visitor.content) == {open_carnet.id} and base_file(visitor.content)["carnets"] == [
+        open_carnet.id
+    ]
     manager = browser_for(app, session, alice).get(f"/b/{made.id}/export.zip")
     assert carnet_files(manager.content) == {open_carnet.id, closed_carnet.id}
 
 
 def test_a_restricted_carnet_cannot_be_downloaded_by_a_stranger(app, session):
     people = _people(session)
-    made = carnets.create(session=session, actor=people["alice"], data=CarnetCreate(title="Carnet privé", visibility="restricted"))
+    made = carnets.create(
+        session=session, actor=people["alice"], data=CarnetCreate(title="Carnet privé", visibility="restricted")
+    )
     session.commit()
     stranger = make_user(session, "etienne")
     assert browser_for(app, session, stranger).get(f"/c/{made.id}/export.zip").status_code == 404
@@ -639,7 +768,14 @@ def test_a_restricted_note_and_its_readers_survive_a_carnet_zip(session, setting
     made = carnets.create(session=session, actor=people["alice"], data=CarnetCreate(title="Veille partagée"))
     carnets.set_member(session=session, actor=people["alice"], carnet_id=made.id, username="dora", role="contributor")
     session.commit()
-    secret = make_note(session, people["dora"], title="Notes de Dora", body="Pour Fanny seulement.", visibility="restricted", readers=["fanny"])
+    secret = make_note(
+        session,
+        people["dora"],
+        title="Notes de Dora",
+        body="Pour Fanny seulement.",
+        visibility="restricted",
+        readers=["fanny"],
+    )
     filing.add(session=session, actor=people["dora"], carnet_id=made.id, data=EntryCreate(note_id=secret.id))
     session.commit()
     before, note_before = _carnet_view(session, made.id), _note_view(session, secret.id)

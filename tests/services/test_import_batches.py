@@ -22,8 +22,9 @@ def _notes(folder: Path, count: int) -> Path:
     """`count` notes, each naming the next by [[title]]."""
     (folder / "notes").mkdir(parents=True, exist_ok=True)
     for n in range(count):
-        post = frontmatter.Post(f"La note {n} mène à [[Note {n + 1}]].", id=f"lot{n:05d}", title=f"Note {n}",
-                                authors=["Aline Poirier"])
+        post = frontmatter.Post(
+            f"La note {n} mène à [[Note {n + 1}]].", id=f"lot{n:05d}", title=f"Note {n}", authors=["Aline Poirier"]
+        )
         (folder / "notes" / f"lot{n:05d}.md").write_text(frontmatter.dumps(post), encoding="utf-8")
     return folder
 
@@ -61,8 +62,11 @@ def test_a_note_is_saved_on_the_site_while_a_large_import_runs(app, settings, se
         site = make_engine(settings.model_copy(update={"sqlite_busy_ms": 2_000}))
         try:
             with new_session(site, settings, write=True) as saving:
-                filing.create_note(session=saving, actor=saving.get(User, alice.id),
-                                         data=NoteCreate(title="Écrite pendant l'import", body="Le site répond."))
+                filing.create_note(
+                    session=saving,
+                    actor=saving.get(User, alice.id),
+                    data=NoteCreate(title="Écrite pendant l'import", body="Le site répond."),
+                )
                 saving.commit()
             still_importing = importer.is_alive()
         finally:
@@ -126,7 +130,9 @@ def test_an_import_stopped_before_linking_is_completed_by_running_it_again(sessi
 def test_a_carnet_file_whose_id_is_a_list_is_named_not_a_crash(session, tmp_path):
     folder = _notes(tmp_path / "lot", 1)
     (folder / "carnets").mkdir()
-    (folder / "carnets" / "carnet.md").write_text("---\nid: [a, b]\nkind: carnet\ntitle: Carnet\n---\n", encoding="utf-8")
+    (folder / "carnets" / "carnet.md").write_text(
+        "---\nid: [a, b]\nkind: carnet\ntitle: Carnet\n---\n", encoding="utf-8"
+    )
     with pytest.raises(Invalid) as err:
         transfer.import_path(session=session, path=folder)
     session.rollback()
@@ -136,8 +142,13 @@ def test_a_carnet_file_whose_id_is_a_list_is_named_not_a_crash(session, tmp_path
 
 def test_importing_again_a_note_whose_text_renders_to_nothing_keeps_its_links_once(session, tmp_path):
     folder = _notes(tmp_path / "lot", 1)
-    post = frontmatter.Post("[a]: https://example.org", id="vide0001", title="Définitions seules",
-                            authors=["Aline Poirier"], links=["lot00000"])
+    post = frontmatter.Post(
+        "[a]: https://example.org",
+        id="vide0001",
+        title="Définitions seules",
+        authors=["Aline Poirier"],
+        links=["lot00000"],
+    )
     (folder / "notes" / "vide0001.md").write_text(frontmatter.dumps(post), encoding="utf-8")
     for _ in range(3):
         transfer.import_path(session=session, path=folder)

@@ -14,14 +14,23 @@ from tests.services.test_mail import _deliver, _set, _with_email, settings  # no
 
 def test_names_and_titles_are_text_in_the_inbox_and_in_mails(client, session, app, smtp):
     alice = _with_email(session, "alice", "Alice Rivard")
-    make_user(session, "evil", name='<img src=x onerror=alert(1)> 100 %')
+    make_user(session, "evil", name="<img src=x onerror=alert(1)> 100 %")
     note = make_note(session, alice, title="Réussite à 80 % des élèves <b>")
     _set(client, "alice", comment="email")
     evil = token_for(client, "evil")
     assert client.post(f"/api/v1/notes/{note.id}/comments", headers=evil, json={"body": "Salut."}).status_code == 201
-    assert client.post(f"/api/v1/notes/{note.id}/contact", headers=evil, json={"subject": "50 %", "message": "x"}).status_code == 202
+    assert (
+        client.post(
+            f"/api/v1/notes/{note.id}/contact", headers=evil, json={"subject": "50 %", "message": "x"}
+        ).status_code
+        == 202
+    )
     page = browser_for(app, session, alice).get("/u/me/inbox")
-    assert page.status_code == 200 and "<img src=x" not in page.text and "&lt;img src=x onerror=alert(1)&gt; 100 %" in page.text
+    assert (
+        page.status_code == 200
+        and "<img src=x" not in page.text
+        and "&lt;img src=x onerror=alert(1)&gt; 100 %" in page.text
+    )
     assert _deliver(app, smtp) == 2
     for received in smtp.inbox.messages:
         html = received.get_body(("html",)).get_content()
@@ -47,10 +56,17 @@ def test_a_mail_no_server_will_take_is_set_aside_and_the_others_leave(session, a
 
 def test_addresses_are_single_mailboxes(client):
     for address in ("a,b@exemple.org", "a;@b.org", "a:b@c.org", "m@[x", "Jeanne <j@exemple.org>", "j@exemple"):
-        response = client.post("/api/v1/auth/register", json={"username": "jeanne", "password": "mot-de-passe", "email": address})
+        response = client.post(
+            "/api/v1/auth/register", json={"username": "jeanne", "password": "mot-de-passe", "email": address}
+        )
         assert response.status_code == 422, address
-    assert client.post("/api/v1/auth/register", json={"username": "jeanne", "password": "mot-de-passe",
-                                                      "email": "jeanne.roy+praxis@exemple.qc.ca"}).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/auth/register",
+            json={"username": "jeanne", "password": "mot-de-passe", "email": "jeanne.roy+praxis@exemple.qc.ca"},
+        ).status_code
+        == 201
+    )
 
 
 def test_a_mail_is_sent_only_about_what_its_reader_may_still_see(client, session, app, smtp):
@@ -58,7 +74,9 @@ def test_a_mail_is_sent_only_about_what_its_reader_may_still_see(client, session
     _with_email(session, "bob", "Bob Tremblay")
     note = make_note(session, alice, title="Projet confidentiel")
     _set(client, "bob", reply="email")
-    asked = client.post(f"/api/v1/notes/{note.id}/comments", headers=token_for(client, "bob"), json={"body": "Question."}).json()
+    asked = client.post(
+        f"/api/v1/notes/{note.id}/comments", headers=token_for(client, "bob"), json={"body": "Question."}
+    ).json()
     a = token_for(client, "alice")
     client.patch(f"/api/v1/notes/{note.id}", headers=a, json={"base_revision": 1, "visibility": "restricted"})
     client.post(f"/api/v1/notes/{note.id}/comments", headers=a, json={"body": "Réponse.", "parent_id": asked["id"]})
@@ -71,8 +89,12 @@ def test_a_wikilink_in_a_comment_reads_the_same_for_a_hidden_note_and_a_missing_
     make_note(session, alice, title="Dossier secret", visibility="restricted")
     note = make_note(session, alice, title="Publique")
     bob = token_for(client, "bob")
-    hidden = client.post(f"/api/v1/notes/{note.id}/comments", headers=bob, json={"body": "[[Dossier secret]]"}).json()["html"]
-    missing = client.post(f"/api/v1/notes/{note.id}/comments", headers=bob, json={"body": "[[Dossier absent]]"}).json()["html"]
+    hidden = client.post(f"/api/v1/notes/{note.id}/comments", headers=bob, json={"body": "[[Dossier secret]]"}).json()[
+        "html"
+    ]
+    missing = client.post(f"/api/v1/notes/{note.id}/comments", headers=bob, json={"body": "[[Dossier absent]]"}).json()[
+        "html"
+    ]
     assert hidden.replace("secret", "X") == missing.replace("absent", "X")
     assert 'rel="nofollow ugc noopener noreferrer"' in hidden
 
@@ -83,19 +105,29 @@ def test_answers_edits_and_settings_have_their_limits_and_sense(client, session)
     note = make_note(session, alice, title="Chantier")
     a, bob = token_for(client, "alice"), token_for(client, "bob")
     # Answers to visitors are limited (each one is a mail the site sends to an address).
-    client.post(f"/api/v1/notes/{note.id}/contact", json={"subject": "Q", "message": "?", "name": "J", "email": "j@exemple.org"})
+    client.post(
+        f"/api/v1/notes/{note.id}/contact", json={"subject": "Q", "message": "?", "name": "J", "email": "j@exemple.org"}
+    )
     message = client.get("/api/v1/me/messages", headers=a).json()[0]["id"]
-    codes = [client.post(f"/api/v1/me/messages/{message}/reply", headers=a, json={"message": f"R{i}"}).status_code for i in range(21)]
+    codes = [
+        client.post(f"/api/v1/me/messages/{message}/reply", headers=a, json={"message": f"R{i}"}).status_code
+        for i in range(21)
+    ]
     assert codes[:20] == [201] * 20 and codes[20] == 429
     # Edits are limited too: each keeps the text it replaces.
     comment = client.post(f"/api/v1/notes/{note.id}/comments", headers=bob, json={"body": "v0"}).json()["id"]
-    codes = [client.patch(f"/api/v1/comments/{comment}", headers=bob, json={"body": f"v{i + 1}"}).status_code for i in range(31)]
+    codes = [
+        client.patch(f"/api/v1/comments/{comment}", headers=bob, json={"body": f"v{i + 1}"}).status_code
+        for i in range(31)
+    ]
     assert codes[:30] == [200] * 30 and codes[30] == 429
     # A hidden comment stays as the moderators left it.
     client.post(f"/api/v1/comments/{comment}/hide", headers=a, json={"reason": "Hors sujet"})
     assert client.delete(f"/api/v1/comments/{comment}", headers=bob).status_code == 403
     # null means "unchanged", and writing to one's own note reaches no one else.
-    assert client.patch("/api/v1/me/notification-settings", headers=a, json={"comment": None}).json()["comment"] == "app"
+    assert (
+        client.patch("/api/v1/me/notification-settings", headers=a, json={"comment": None}).json()["comment"] == "app"
+    )
     alone = client.post(f"/api/v1/notes/{note.id}/contact", headers=a, json={"subject": "Moi", "message": "?"})
     assert alone.status_code == 422
 
@@ -105,7 +137,9 @@ def test_a_deleted_note_takes_no_messages_even_from_an_admin(client, session):
     make_user(session, "root", admin=True)
     note = make_note(session, alice)
     client.delete(f"/api/v1/notes/{note.id}", headers=token_for(client, "alice"))
-    sent = client.post(f"/api/v1/notes/{note.id}/contact", headers=token_for(client, "root"), json={"subject": "x", "message": "y"})
+    sent = client.post(
+        f"/api/v1/notes/{note.id}/contact", headers=token_for(client, "root"), json={"subject": "x", "message": "y"}
+    )
     assert sent.status_code == 404
 
 

@@ -53,7 +53,10 @@ def test_a_notification_chosen_by_email_is_delivered_in_text_and_html(client, se
     assert received["Subject"] == "[Praxis] Bob Tremblay a commenté votre note « Chantier »."
     text = received.get_body(("plain",)).get_content()
     html = received.get_body(("html",)).get_content()
-    assert "Bob Tremblay a commenté votre note « Chantier »." in text and f"https://praxis.example.org/n/{note.id}/#c-" in text
+    assert (
+        "Bob Tremblay a commenté votre note « Chantier »." in text
+        and f"https://praxis.example.org/n/{note.id}/#c-" in text
+    )
     assert f'href="https://praxis.example.org/n/{note.id}/#c-' in html and "&laquo;" not in html  # UTF-8, not entities
     assert _deliver(app, smtp) == 0  # sent once
 
@@ -66,8 +69,11 @@ def test_an_english_site_mails_its_notifications_in_english(session, settings, s
         note = make_note(session, alice, title="Garden")
         _set(client, "alice", comment="email")
         # Bob reads the site in French: the mail still speaks the site's language, its reader's.
-        made = client.post(f"/api/v1/notes/{note.id}/comments", headers=token_for(client, "bob") | {"Accept-Language": "fr"},
-                           json={"body": "Nice work!"})
+        made = client.post(
+            f"/api/v1/notes/{note.id}/comments",
+            headers=token_for(client, "bob") | {"Accept-Language": "fr"},
+            json={"body": "Nice work!"},
+        )
         assert made.status_code == 201
         assert _deliver(english_site, smtp) == 1
     english_site.state.engine.dispose()
@@ -80,7 +86,9 @@ def test_an_english_site_mails_its_notifications_in_english(session, settings, s
     assert "Choose what is sent to you by email: https://praxis.example.org/account/notifications" in text
     html = received.get_body(("html",)).get_content()
     assert '<html lang="en">' in html and "<p>Hello Alice Martin,</p>" in html
-    assert "Bob Smith commented on your note “Garden”.</a>" in html and ">Choose what is sent to you by email</a>" in html
+    assert (
+        "Bob Smith commented on your note “Garden”.</a>" in html and ">Choose what is sent to you by email</a>" in html
+    )
     for french in ("Bonjour", "a commenté", "Voir", "Choisir", "«"):
         assert french not in text and french not in html and french not in received["Subject"]
 
@@ -90,8 +98,11 @@ def test_a_mail_server_outage_loses_nothing_and_the_mail_leaves_when_it_is_back(
     make_user(session, "bob", name="Bob Tremblay")
     note = make_note(session, alice, title="Chantier")
     smtp.stop()
-    sent = client.post(f"/api/v1/notes/{note.id}/contact", headers=token_for(client, "bob"),
-                       json={"subject": "Une idée", "message": "Parlons-en."})
+    sent = client.post(
+        f"/api/v1/notes/{note.id}/contact",
+        headers=token_for(client, "bob"),
+        json={"subject": "Une idée", "message": "Parlons-en."},
+    )
     assert sent.status_code == 202  # the request never waits for the mail server
     assert _deliver(app, smtp) == 0
     session.expire_all()
@@ -135,19 +146,29 @@ def test_a_visitor_is_answered_by_email_with_the_authors_address_only_if_they_ch
     alice = _with_email(session, "alice", "Alice Rivard")
     note = make_note(session, alice, title="Chantier")
     for subject in ("Question 1", "Question 2"):
-        client.post(f"/api/v1/notes/{note.id}/contact",
-                    json={"subject": subject, "message": "Bonjour.", "name": "Jeanne Roy", "email": "jeanne@exemple.org"})
+        client.post(
+            f"/api/v1/notes/{note.id}/contact",
+            json={"subject": subject, "message": "Bonjour.", "name": "Jeanne Roy", "email": "jeanne@exemple.org"},
+        )
     a = token_for(client, "alice")
     received = {m["subject"]: m for m in client.get("/api/v1/me/messages", headers=a).json()}
     assert received["Question 1"]["can_reply"] and not received["Question 1"]["sender"]["has_account"]
-    hidden = client.post(f"/api/v1/me/messages/{received['Question 1']['id']}/reply", headers=a, json={"message": "Voici."})
-    shown = client.post(f"/api/v1/me/messages/{received['Question 2']['id']}/reply", headers=a,
-                        json={"message": "Écrivez-moi.", "reveal_address": True})
+    hidden = client.post(
+        f"/api/v1/me/messages/{received['Question 1']['id']}/reply", headers=a, json={"message": "Voici."}
+    )
+    shown = client.post(
+        f"/api/v1/me/messages/{received['Question 2']['id']}/reply",
+        headers=a,
+        json={"message": "Écrivez-moi.", "reveal_address": True},
+    )
     assert hidden.status_code == shown.status_code == 201
     _deliver(app, smtp)
     answers = {m["Subject"]: m for m in smtp.inbox.messages if m["To"] == "jeanne@exemple.org"}
     assert set(answers) == {"Re: Question 1", "Re: Question 2"}
-    assert answers["Re: Question 1"]["Reply-To"] is None and "alice@exemple.org" not in answers["Re: Question 1"].as_string()
+    assert (
+        answers["Re: Question 1"]["Reply-To"] is None
+        and "alice@exemple.org" not in answers["Re: Question 1"].as_string()
+    )
     assert answers["Re: Question 2"]["Reply-To"] == "Alice Rivard <alice@exemple.org>"
     assert all(m["From"] == "Praxis <noreply@praxis.example.org>" for m in answers.values())
     assert "Voici." in answers["Re: Question 1"].get_body(("plain",)).get_content()
@@ -157,16 +178,24 @@ def test_a_drain_round_forgets_old_sent_and_given_up_mails_once_a_day_and_keeps_
     now = utcnow()
 
     def mail_(subject: str, **values: object) -> OutgoingMail:
-        return OutgoingMail(to_address="alice@exemple.org", subject=subject, text="t", html="<p>t</p>",
-                            created_at=now - timedelta(days=200), **values)
+        return OutgoingMail(
+            to_address="alice@exemple.org",
+            subject=subject,
+            text="t",
+            html="<p>t</p>",
+            created_at=now - timedelta(days=200),
+            **values,
+        )
 
-    session.add_all([
-        mail_("envoyé il y a longtemps", sent_at=now - timedelta(days=31)),
-        mail_("envoyé ce mois-ci", sent_at=now - timedelta(days=29)),
-        mail_("abandonné il y a longtemps", failed_at=now - timedelta(days=91), last_error="550 inconnu"),
-        mail_("abandonné récemment", failed_at=now - timedelta(days=60), last_error="550 inconnu"),
-        mail_("en attente", next_attempt_at=now + timedelta(hours=1), attempts=40, last_error="hors ligne"),
-    ])
+    session.add_all(
+        [
+            mail_("envoyé il y a longtemps", sent_at=now - timedelta(days=31)),
+            mail_("envoyé ce mois-ci", sent_at=now - timedelta(days=29)),
+            mail_("abandonné il y a longtemps", failed_at=now - timedelta(days=91), last_error="550 inconnu"),
+            mail_("abandonné récemment", failed_at=now - timedelta(days=60), last_error="550 inconnu"),
+            mail_("en attente", next_attempt_at=now + timedelta(hours=1), attempts=40, last_error="hors ligne"),
+        ]
+    )
     session.commit()
     assert run_round(app.state.engine, app.state.settings) == 0  # nothing due to send
     session.expire_all()
@@ -186,7 +215,11 @@ def test_the_background_task_sends_without_anyone_asking(session, settings, smtp
         alice = _with_email(session, "alice", "Alice Rivard")
         make_user(session, "bob", name="Bob Tremblay")
         note = make_note(session, alice, title="Chantier")
-        client.post(f"/api/v1/notes/{note.id}/contact", headers=token_for(client, "bob"), json={"subject": "Bonjour", "message": "Salut."})
+        client.post(
+            f"/api/v1/notes/{note.id}/contact",
+            headers=token_for(client, "bob"),
+            json={"subject": "Bonjour", "message": "Salut."},
+        )
         wait_until(lambda: smtp.inbox.messages, timeout=30, message="no mail reached the SMTP server")
     app.state.engine.dispose()
     assert [m["To"] for m in smtp.inbox.messages] == ["alice@exemple.org"]
@@ -196,4 +229,10 @@ def test_a_wrong_smtp_url_is_refused_with_a_clear_message():
     with pytest.raises(ValueError, match="smtp://user:password@host:port"):
         mail.parse_smtp_url("http://mail.example.org")
     server = mail.parse_smtp_url("smtps://ana%40site:s%3Acret@mail.example.org")
-    assert (server.host, server.port, server.username, server.password, server.tls) == ("mail.example.org", 465, "ana@site", "s:cret", "implicit")
+    assert (server.host, server.port, server.username, server.password, server.tls) == (
+        "mail.example.org",
+        465,
+        "ana@site",
+        "s:cret",
+        "implicit",
+    )

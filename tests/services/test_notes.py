@@ -26,7 +26,9 @@ def test_new_note_has_revision_one_and_defaults(session):
     alice = make_user(session)
     note = make_note(session, alice)
     assert note.revision == 1 and note.kind == "note" and note.visibility == "public"
-    assert note.licence == "CC-BY-SA-4.0" and note.licence_info.url.startswith("https://creativecommons.org/licenses/by-sa/4.0")
+    assert note.licence == "CC-BY-SA-4.0" and note.licence_info.url.startswith(
+        "https://creativecommons.org/licenses/by-sa/4.0"
+    )
     assert note.published_at is not None and note.created_at == note.updated_at
     assert len(note.id) >= 10 and note.url == f"https://praxis.example.org/n/{note.id}/"
     assert "<strong>chantier</strong>" in note.html
@@ -58,7 +60,13 @@ def test_links_and_wikilinks_are_grouped_by_kind_with_backlinks(session):
     org = make_note(session, alice, title="Culture Laval", kind="organisation")
     term = make_note(session, alice, title="Mutualisation", kind="term")
     other = make_note(session, alice, title="Cercles du réseau")
-    note = make_note(session, alice, title="Récit", body="Avec [[culture laval]] et [[MUTUALISATION]] et [[Inconnue]].", links=[other.id])
+    note = make_note(
+        session,
+        alice,
+        title="Récit",
+        body="Avec [[culture laval]] et [[MUTUALISATION]] et [[Inconnue]].",
+        links=[other.id],
+    )
     assert [n.id for n in note.links.notes] == [other.id]
     assert [n.id for n in note.links.organisations] == [org.id]
     assert [n.id for n in note.links.terms] == [term.id]
@@ -81,8 +89,12 @@ def test_update_writes_the_next_revision_with_a_metadata_snapshot(session):
     alice, bob = make_user(session, "alice"), make_user(session, "bob", password=None)  # no login: named at once
     note = make_note(session, alice)
     updated = note_service.save_note(
-        session=session, actor=alice, note_id=note.id,
-        data=NoteUpdate(base_revision=1, title="Nouveau titre", licence="CC0-1.0", authors=["alice", "bob"], summary="Titre"),
+        session=session,
+        actor=alice,
+        note_id=note.id,
+        data=NoteUpdate(
+            base_revision=1, title="Nouveau titre", licence="CC0-1.0", authors=["alice", "bob"], summary="Titre"
+        ),
     )
     session.commit()
     assert updated.revision == 2 and updated.title == "Nouveau titre" and updated.slug == "nouveau-titre"
@@ -95,17 +107,23 @@ def test_update_writes_the_next_revision_with_a_metadata_snapshot(session):
 def test_an_update_that_changes_nothing_writes_no_revision(session):
     alice = make_user(session)
     note = make_note(session, alice)
-    same = note_service.save_note(session=session, actor=alice, note_id=note.id, data=NoteUpdate(base_revision=1, title=note.title))
+    same = note_service.save_note(
+        session=session, actor=alice, note_id=note.id, data=NoteUpdate(base_revision=1, title=note.title)
+    )
     assert same.revision == 1
 
 
 def test_stale_base_revision_is_a_conflict_and_overwrites_nothing(session):
     alice = make_user(session)
     note = make_note(session, alice)
-    note_service.save_note(session=session, actor=alice, note_id=note.id, data=NoteUpdate(base_revision=1, body="Deuxième"))
+    note_service.save_note(
+        session=session, actor=alice, note_id=note.id, data=NoteUpdate(base_revision=1, body="Deuxième")
+    )
     session.commit()
     with pytest.raises(Conflict) as err:
-        note_service.save_note(session=session, actor=alice, note_id=note.id, data=NoteUpdate(base_revision=1, body="Perdu?"))
+        note_service.save_note(
+            session=session, actor=alice, note_id=note.id, data=NoteUpdate(base_revision=1, body="Perdu?")
+        )
     session.rollback()
     assert err.value.extra["current_revision"] == 2
     assert note_service.get_note(session=session, actor=alice, note_id=note.id).body == "Deuxième"
@@ -122,7 +140,9 @@ def test_two_racing_saves_from_the_same_revision_one_wins_one_conflicts(app, ses
         with new_session(app.state.engine, app.state.settings, write=True) as s:
             barrier.wait()
             try:
-                note_service.save_note(session=s, actor=alice, note_id=note.id, data=NoteUpdate(base_revision=1, body=text))
+                note_service.save_note(
+                    session=s, actor=alice, note_id=note.id, data=NoteUpdate(base_revision=1, body=text)
+                )
                 s.commit()
                 outcomes.append(text)
             except Conflict as exc:
@@ -152,7 +172,9 @@ def test_only_authors_and_admins_edit(session):
         note_service.save_note(session=session, actor=bob, note_id=note.id, data=NoteUpdate(base_revision=1, body="x"))
     with pytest.raises(NotSignedIn):
         note_service.save_note(session=session, actor=None, note_id=note.id, data=NoteUpdate(base_revision=1, body="x"))
-    edited = note_service.save_note(session=session, actor=admin, note_id=note.id, data=NoteUpdate(base_revision=1, body="par l'admin"))
+    edited = note_service.save_note(
+        session=session, actor=admin, note_id=note.id, data=NoteUpdate(base_revision=1, body="par l'admin")
+    )
     assert edited.revision == 2
 
 
@@ -179,7 +201,9 @@ def test_a_restricted_note_is_not_linked_for_those_who_cannot_see_it(session):
     alice, bob = make_user(session, "alice"), make_user(session, "bob")
     secret = make_note(session, alice, title="Secret", visibility="restricted")
     public = make_note(session, alice, title="Public", links=[secret.id])
-    assert [n.id for n in note_service.get_note(session=session, actor=alice, note_id=public.id).links.notes] == [secret.id]
+    assert [n.id for n in note_service.get_note(session=session, actor=alice, note_id=public.id).links.notes] == [
+        secret.id
+    ]
     assert note_service.get_note(session=session, actor=bob, note_id=public.id).links.notes == []
     with pytest.raises(Invalid):
         make_note(session, bob, links=[secret.id])
@@ -210,7 +234,9 @@ def test_list_is_paginated_filtered_and_sorted(session):
     assert page.total == 4 and [n.title for n in page.items] == ["alpha", "Bêta"]
     page2 = note_service.list_notes(session=session, actor=None, query=NoteQuery(sort="title", per_page=2, page=2))
     assert [n.title for n in page2.items] == ["Delta", "Gamma"]
-    assert [n.title for n in note_service.list_notes(session=session, actor=None, query=NoteQuery(kind="term")).items] == ["Delta"]
+    assert [
+        n.title for n in note_service.list_notes(session=session, actor=None, query=NoteQuery(kind="term")).items
+    ] == ["Delta"]
     assert note_service.list_notes(session=session, actor=None, query=NoteQuery(author="bob")).total == 1
     newest = note_service.list_notes(session=session, actor=None, query=NoteQuery(sort="-created")).items[0]
     assert newest.title == "Delta"
@@ -232,9 +258,13 @@ def test_renaming_a_note_to_a_wanted_title_adopts_the_waiting_links(session):
     alice = make_user(session)
     waiting = make_note(session, alice, title="En attente", body="Lien vers [[Cercle]].")
     other = make_note(session, alice, title="Brouillon")
-    note_service.save_note(session=session, actor=alice, note_id=other.id, data=NoteUpdate(base_revision=1, title="Cercle"))
+    note_service.save_note(
+        session=session, actor=alice, note_id=other.id, data=NoteUpdate(base_revision=1, title="Cercle")
+    )
     session.commit()
-    assert [n.id for n in note_service.get_note(session=session, actor=None, note_id=waiting.id).links.notes] == [other.id]
+    assert [n.id for n in note_service.get_note(session=session, actor=None, note_id=waiting.id).links.notes] == [
+        other.id
+    ]
 
 
 def test_two_spellings_of_one_title_both_resolve(session):
@@ -290,8 +320,12 @@ def test_a_save_that_lost_a_race_to_a_note_it_can_no_longer_read_is_not_told_its
         old = note_service.current_state(s, *stale)
         s.commit()
     # Alice wins the race: she hides the note from Mallory.
-    note_service.save_note(session=session, actor=alice, note_id=note.id,
-                             data=NoteUpdate(base_revision=note.revision, body="Confidentiel", visibility="restricted", authors=["alice"]))
+    note_service.save_note(
+        session=session,
+        actor=alice,
+        note_id=note.id,
+        data=NoteUpdate(base_revision=note.revision, body="Confidentiel", visibility="restricted", authors=["alice"]),
+    )
     session.commit()
     with new_session(app.state.engine, app.state.settings, write=True) as s:
         from dataclasses import replace
@@ -299,8 +333,15 @@ def test_a_save_that_lost_a_race_to_a_note_it_can_no_longer_read_is_not_told_its
         loaded = s.get(type(stale[0]), note.id)
         # Mallory's save, made from the revision both read, reaches the database after Alice's.
         with pytest.raises(NotFound):
-            note_service.apply_state(session=s, actor=mallory, note=loaded, base_revision=note.revision, old=old,
-                                     new=replace(old, body="Ma version"), summary=None)
+            note_service.apply_state(
+                session=s,
+                actor=mallory,
+                note=loaded,
+                base_revision=note.revision,
+                old=old,
+                new=replace(old, body="Ma version"),
+                summary=None,
+            )
 
 
 def test_each_wikilink_falls_back_by_its_own_target(session):

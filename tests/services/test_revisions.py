@@ -10,7 +10,9 @@ from tests.factories import accept_invitations, make_note, make_user
 
 
 def _edit(session, actor, note_id, base, **fields):
-    note = note_service.save_note(session=session, actor=actor, note_id=note_id, data=NoteUpdate(base_revision=base, **fields))
+    note = note_service.save_note(
+        session=session, actor=actor, note_id=note_id, data=NoteUpdate(base_revision=base, **fields)
+    )
     session.commit()
     return note
 
@@ -23,7 +25,11 @@ def test_history_lists_every_revision_newest_first_with_editor_and_summary(sessi
     _edit(session, bob, note.id, 3, body="Trois", summary="Correction")
     history = revision_service.list_revisions(session=session, actor=None, note_id=note.id)
     assert [(r.number, r.editor, r.summary) for r in history] == [
-        (4, "bob", "Correction"), (3, "bob", "Bob accepte de co-signer"), (2, "alice", None), (1, "alice", "Première version")]
+        (4, "bob", "Correction"),
+        (3, "bob", "Bob accepte de co-signer"),
+        (2, "alice", None),
+        (1, "alice", "Première version"),
+    ]
     assert history[3].editor_name == "Alice Rivard"
 
 
@@ -50,7 +56,16 @@ def test_history_follows_the_note_permissions(session):
 def test_diff_is_word_level_for_the_body_and_field_level_for_metadata(session):
     alice, _bob = make_user(session, "alice"), make_user(session, "bob", password=None)  # no login: named at once
     note = make_note(session, alice, title="Chantier", body="Le chantier est ouvert à tous.")
-    _edit(session, alice, note.id, 1, title="Chantiers", body="Le chantier est fermé à tous.", licence="CC-BY-4.0", authors=["alice", "bob"])
+    _edit(
+        session,
+        alice,
+        note.id,
+        1,
+        title="Chantiers",
+        body="Le chantier est fermé à tous.",
+        licence="CC-BY-4.0",
+        authors=["alice", "bob"],
+    )
     change = revision_service.diff_revisions(session=session, actor=None, note_id=note.id, from_=1, to=2)
     fields = {f.field: (f.before, f.after) for f in change.fields}
     assert fields == {

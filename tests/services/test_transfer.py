@@ -21,15 +21,29 @@ CONTENT = Path(__file__).resolve().parents[2] / "content"
 def _snapshot(session):
     """Everything a round trip must keep: notes, ordered authors (and how citations name
     them), links and dates."""
-    out: dict = {"people": sorted((u.username, u.display_name, u.family_name, u.given_name, u.is_organisation)
-                                  for u in session.exec(select(User)).all())}
+    out: dict = {
+        "people": sorted(
+            (u.username, u.display_name, u.family_name, u.given_name, u.is_organisation)
+            for u in session.exec(select(User)).all()
+        )
+    }
     for note in session.exec(select(Note).where(Note.deleted_at.is_(None))).all():
         read = note_service.read_note(session=session, actor=None, note=note)
-        links = sorted((l.target_id or "", l.target_title or "", l.origin) for l in session.exec(select(NoteLink).where(NoteLink.source_id == note.id)))
+        links = sorted(
+            (l.target_id or "", l.target_title or "", l.origin)
+            for l in session.exec(select(NoteLink).where(NoteLink.source_id == note.id))
+        )
         out[note.id] = (
-            read.title, read.kind, read.body, read.visibility, read.licence,
+            read.title,
+            read.kind,
+            read.body,
+            read.visibility,
+            read.licence,
             [(a.username, a.display_name) for a in read.authors],
-            read.published_at, read.created_at, read.updated_at, links,
+            read.published_at,
+            read.created_at,
+            read.updated_at,
+            links,
         )
     return out
 
@@ -116,8 +130,10 @@ def test_the_sample_organisation_is_an_author_cited_whole(session):
 
 @pytest.mark.parametrize(
     ("person", "message"),
-    [("{username: org, name: Org, organisation: oui}", "'organisation' must be true or false"),
-     ("{username: ana, name: Ana, family: [a, b]}", "'family' and 'given' must be names on one line")],
+    [
+        ("{username: org, name: Org, organisation: oui}", "'organisation' must be true or false"),
+        ("{username: ana, name: Ana, family: [a, b]}", "'family' and 'given' must be names on one line"),
+    ],
 )
 def test_how_people_are_cited_is_checked_on_import(session, tmp_path, person, message):
     (tmp_path / "x.md").write_text(f"---\ntitle: X\nauthors: [{person}]\n---\nTexte\n", encoding="utf-8")
@@ -146,7 +162,9 @@ def test_a_changed_links_list_makes_a_new_revision_and_keeps_history(session, tm
         (tmp_path / "a.md").write_text(
             f"---\nid: noteA\ntitle: A\nauthors: [Alice]\npublished: 2024-01-01\n{links}---\nTexte\n", encoding="utf-8"
         )
-        (tmp_path / "b.md").write_text("---\nid: noteB\ntitle: B\nauthors: [Alice]\npublished: 2024-01-01\n---\nB\n", encoding="utf-8")
+        (tmp_path / "b.md").write_text(
+            "---\nid: noteB\ntitle: B\nauthors: [Alice]\npublished: 2024-01-01\n---\nB\n", encoding="utf-8"
+        )
         return tmp_path
 
     transfer.import_path(session=session, path=write("links: [noteB]\n"))
@@ -193,15 +211,24 @@ def _a_linked_site(folder: Path, notes: int) -> Path:
         following = f"[[Note d'essai {n + 1}]]" if n + 1 < notes else ""
         post = frontmatter.Post(
             f"La note {n} mène à {following}.",
-            id=note_id, title=f"Note d'essai {n}", authors=["Aline Poirier", {"username": "bruno", "name": "Bruno Roy"}],
+            id=note_id,
+            title=f"Note d'essai {n}",
+            authors=["Aline Poirier", {"username": "bruno", "name": "Bruno Roy"}],
             links=[ids[n - 1]] if n else [],
         )
         (folder / "notes").mkdir(parents=True, exist_ok=True)
         (folder / "notes" / f"{note_id}.md").write_text(frontmatter.dumps(post), encoding="utf-8")
     carnet = frontmatter.Post(
-        "", id="impCarnet", kind="carnet", title="Carnet importé", managers=["Aline Poirier"],
+        "",
+        id="impCarnet",
+        kind="carnet",
+        title="Carnet importé",
+        managers=["Aline Poirier"],
         axes=[{"name": "Étape", "categories": ["Lancer", "Clore"]}],
-        entries=[{"note": i, "categories": ["Lancer" if n % 2 else "Clore"], "added_by": "Bruno Roy"} for n, i in enumerate(ids)],
+        entries=[
+            {"note": i, "categories": ["Lancer" if n % 2 else "Clore"], "added_by": "Bruno Roy"}
+            for n, i in enumerate(ids)
+        ],
     )
     (folder / "carnets").mkdir(exist_ok=True)
     (folder / "carnets" / "impCarnet.md").write_text(frontmatter.dumps(carnet), encoding="utf-8")
@@ -224,7 +251,9 @@ def test_an_import_costs_a_few_statements_a_batch_not_some_per_note(app, setting
     with new_session(second_site, settings, write=False) as site:
         note = site.get(Note, "imp00007")
         assert note is not None and 'href="/n/imp00008/' in note.html  # the next note, named by title
-        targets = sorted((l.origin, l.target_id) for l in site.exec(select(NoteLink).where(NoteLink.source_id == "imp00007")))
+        targets = sorted(
+            (l.origin, l.target_id) for l in site.exec(select(NoteLink).where(NoteLink.source_id == "imp00007"))
+        )
         assert targets == [("explicit", "imp00006"), ("wikilink", "imp00008")]
         first = site.exec(select(Revision).where(Revision.note_id == "imp00007")).one()
         assert first.meta["links"] == ["imp00006"] and first.html == note.html
@@ -260,7 +289,10 @@ def test_an_export_costs_a_few_statements_a_batch_not_some_per_note(app, setting
         counts.append(len(statements))
     assert counts[1] <= counts[0] + 3, counts
     exported = frontmatter.load(tmp_path / "out-150" / "notes" / "note-d-essai-7.md")
-    assert exported["links"] == ["imp00006"] and [a["name"] for a in exported["authors"]] == ["Aline Poirier", "Bruno Roy"]
+    assert exported["links"] == ["imp00006"] and [a["name"] for a in exported["authors"]] == [
+        "Aline Poirier",
+        "Bruno Roy",
+    ]
     assert "[[Note d'essai 8]]" in exported.content
 
 
@@ -277,8 +309,11 @@ def test_a_file_naming_more_authors_than_a_note_may_have_is_refused_by_name(sess
 def test_a_file_naming_as_many_authors_as_a_note_may_have_keeps_them_all_in_order(session, tmp_path):
     names_list = [f"Personne {i}" for i in range(100)]
     (tmp_path / "liste.md").write_text(
-        "---\ntitle: Liste\nauthors:\n" + "".join(f"  - {n}\n" for n in names_list[:99]) + "  - Personne 0\n---\nTexte\n",  # a repeat counts once
-        encoding="utf-8")
+        "---\ntitle: Liste\nauthors:\n"
+        + "".join(f"  - {n}\n" for n in names_list[:99])
+        + "  - Personne 0\n---\nTexte\n",  # a repeat counts once
+        encoding="utf-8",
+    )
     transfer.import_path(session=session, path=tmp_path)
     session.commit()
     note = session.exec(select(Note)).one()
