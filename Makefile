@@ -29,9 +29,10 @@ run: $(STAMP)
 test: $(STAMP) $(NODE_STAMP) check
 	$(BIN)/python -m pytest -n 2
 
-## Lint and types alone (a few seconds; `make test` runs them first and stops on any finding).
+## Lint, format and types alone (a few seconds; `make test` runs them first and stops on any finding).
 check: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 ## Interface strings: gather them from the code and templates into the English catalogue
