@@ -27,7 +27,7 @@ run: $(STAMP)
 ## Set up, check lint (ruff) and types (mypy), then run the whole test suite on SQLite and on PostgreSQL
 ## (127.0.0.1:5432, user postgres). Their settings are in pyproject.toml.
 test: $(STAMP) $(NODE_STAMP) check
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 --durations=25
 
 ## Lint, format and types alone (a few seconds; `make test` runs them first and stops on any finding).
 check: $(STAMP)
