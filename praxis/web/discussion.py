@@ -58,7 +58,8 @@ def edit(request: Request, comment_id: str, session: SessionDep, actor: UserDep,
             request,
             "discussion/edit.html",
             {
-                "comment": discussion.get_comment(session=reading, actor=actor, comment_id=comment_id),
+                # Read for editing: whoever may not change it is refused, not offered the form.
+                "comment": discussion.get_for_editing(session=reading, actor=actor, comment_id=comment_id),
                 "body": body,
                 "errors": errors,
             },

@@ -408,7 +408,9 @@ def edit_form(request: Request, note_id: str, session: SessionDep, actor: UserDe
 @router.post("/n/{note_id}/edit")
 @writes_late  # save_note takes the write lock once it has rendered the change
 async def edit(request: Request, note_id: str, session: SessionDep, actor: UserDep) -> Response:
-    note = note_service.get_note(session=session, actor=actor, note_id=note_id)
+    # Read for editing, as the editor's page is: a refused form (or a preview) shows the editor
+    # again only to whoever may save it; anyone else is refused as that page refuses them.
+    note = note_service.get_for_editing(session=session, actor=actor, note_id=note_id).note
     if _wants_preview(await request.form()):
         return await _preview(request, session, actor, note=note)
     values, data = await _read_form(request, session, actor, NoteUpdate, note=note)

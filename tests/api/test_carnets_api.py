@@ -644,10 +644,12 @@ def test_manual_order_is_the_order_of_integration_and_positions_stay_contiguous(
     assert titles(client, cid, people["anon"]) == ["En tête", "Quatrième", "Premier", "Deuxième", "Troisième"]
     assert positions() == [0, 1, 2, 3, 4]
     # Past the end is the end.
-    client.patch(f"{API}/carnets/{cid}/notes/{head}", json={"position": 99}, headers=people["alice"])
+    last = client.patch(f"{API}/carnets/{cid}/notes/{head}", json={"position": 99}, headers=people["alice"])
+    assert last.status_code == 200, last.text
     assert titles(client, cid, people["anon"]) == ["Quatrième", "Premier", "Deuxième", "Troisième", "En tête"]
     assert positions() == [0, 1, 2, 3, 4]
-    client.delete(f"{API}/carnets/{cid}/notes/{ids['Premier']}", headers=people["alice"])
+    taken_out = client.delete(f"{API}/carnets/{cid}/notes/{ids['Premier']}", headers=people["alice"])
+    assert taken_out.status_code == 204, taken_out.text
     assert positions() == [0, 1, 2, 3]
     assert titles(client, cid, people["anon"]) == ["Quatrième", "Deuxième", "Troisième", "En tête"]
 

@@ -232,7 +232,8 @@ def test_a_hidden_comment_leaves_the_counts_on_lists(client, session):
         == 200
     )
     assert count() == 1
-    client.post(f"/api/v1/comments/{spam['id']}/restore", headers=token_for(client, "root"))
+    restored = client.post(f"/api/v1/comments/{spam['id']}/restore", headers=token_for(client, "root"))
+    assert restored.status_code == 200, restored.text
     assert count() == 2
 
 

@@ -138,6 +138,31 @@ def test_edit_delete_hide_restore_and_close_from_the_page(app, session):
     assert "Version revue." not in writer.get(f"/n/{note.id}/").text
 
 
+def test_an_empty_edit_of_someone_elses_comment_is_refused_not_offered(app, session):
+    """A refused edit shows the edit form again only to whoever may change the comment: anyone
+    else is refused as the edit page refuses them, not offered a form its service refuses."""
+    alice = make_user(session, "alice")
+    bob = make_user(session, "bob")
+    carole = make_user(session, "carole")
+    note = make_note(session, alice)
+    writer = browser_for(app, session, bob)
+    page = writer.get(f"/n/{note.id}/")
+    location = writer.post(
+        f"/n/{note.id}/comments",
+        data={"csrf_token": csrf_from(page.text, f"/n/{note.id}/comments"), "body": "Premier jet."},
+        follow_redirects=False,
+    ).headers["location"]
+    comment_id = location.rsplit("#c-", 1)[1]
+    other = browser_for(app, session, carole)
+    page = other.get(f"/n/{note.id}/")
+    empty = other.post(f"/comments/{comment_id}/edit", data={"csrf_token": csrf_from(page.text), "body": ""})
+    assert empty.status_code == 403 and f'action="/comments/{comment_id}/edit"' not in empty.text
+    # Its author still gets the form back, with what was wrong.
+    form = writer.get(f"/comments/{comment_id}/edit")
+    again = writer.post(f"/comments/{comment_id}/edit", data={"csrf_token": csrf_from(form.text), "body": ""})
+    assert again.status_code == 422 and f'action="/comments/{comment_id}/edit"' in again.text
+
+
 @one_database
 def test_hostile_comments_staypage_text(app, session):
     alice = make_user(session, "alice")

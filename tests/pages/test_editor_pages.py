@@ -98,6 +98,24 @@ def test_a_preview_with_an_empty_title_still_shows(client, session):
     assert response.status_code == 200 and '<h1 id="titre-de-section">' in response.text
 
 
+def test_a_refused_edit_shows_the_editor_again_only_to_an_editor(client, session):
+    """Someone who reads a note but may not change it is refused its editor when they post a
+    wrong form (or ask for a preview), as when they open it: never offered the form its save refuses."""
+    alice = make_user(session, "alice")
+    make_user(session, "bob")
+    note = make_note(session, alice, title="Chantier", body=BASE)
+    sign_in(client, "bob")
+    token = csrf_from(client.get(f"/n/{note.id}/").text)
+    assert client.get(f"/n/{note.id}/edit").status_code == 403
+    for action in ("save", "preview"):
+        refused = client.post(
+            f"/n/{note.id}/edit",
+            data={"kind": "inconnu", "body": "Réécrit.", "base_revision": "1", "action": action, "csrf_token": token},
+        )
+        assert refused.status_code == 403, action
+        assert f'action="/n/{note.id}/edit"' not in refused.text and "Réécrit." not in refused.text
+
+
 # --- the conflict screen --------------------------------------------------------------------
 
 
