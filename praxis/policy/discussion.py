@@ -3,7 +3,8 @@ and nothing else); these rules say who writes, changes, hides and reads what is 
 
 from __future__ import annotations
 
-from praxis.errors import Forbidden
+from praxis.errors import Conflict, Forbidden
+from praxis.i18n import N_
 from praxis.models import Comment, Note
 from praxis.policy.core import Actor, ensure, is_admin, is_self, is_signed_in, refuse
 from praxis.policy.notes import can_edit_note
@@ -82,10 +83,14 @@ def can_hide_comment(actor: Actor, comment: Comment, moderator: bool) -> bool:
     return moderator and comment.deleted_at is None and comment.hidden_at is None
 
 
-def ensure_can_hide_comment(actor: Actor, note: Note, author_ids: set[int]) -> None:
+def ensure_can_hide_comment(actor: Actor, comment: Comment, note: Note, author_ids: set[int]) -> None:
     ensure_can_moderate_discussion(
         actor, note, author_ids, "Only the note's authors and administrators can hide a comment."
     )
+    if not can_hide_comment(actor, comment, moderator=True):  # hiding it again would lose who hid it, and why
+        raise Conflict(
+            "This comment is already hidden or deleted.", text=N_("Ce commentaire est déjà masqué ou supprimé.")
+        )
 
 
 def can_restore_comment(actor: Actor, comment: Comment | None = None) -> bool:
@@ -93,5 +98,7 @@ def can_restore_comment(actor: Actor, comment: Comment | None = None) -> bool:
     return is_admin(actor) and (comment is None or (comment.hidden_at is not None and comment.deleted_at is None))
 
 
-def ensure_can_restore_comment(actor: Actor) -> None:
+def ensure_can_restore_comment(actor: Actor, comment: Comment) -> None:
     ensure(can_restore_comment(actor), actor, "Only administrators can restore a hidden comment.")
+    if not can_restore_comment(actor, comment):
+        raise Conflict("This comment is not hidden.", text=N_("Ce commentaire n'est pas masqué."))

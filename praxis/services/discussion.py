@@ -278,7 +278,7 @@ def delete(*, session: Session, actor: policy.Actor, comment_id: str) -> None:
 def hide(*, session: Session, actor: policy.Actor, comment_id: str, data: CommentHide) -> CommentRead:
     """The note's authors or an admin hide a comment, saying why ("masqué" in the thread)."""
     comment, note, author_ids = _load_comment(session, actor, comment_id)
-    policy.ensure_can_hide_comment(actor, note, set(author_ids))
+    policy.ensure_can_hide_comment(actor, comment, note, set(author_ids))
     assert actor is not None
     comment.hidden_at, comment.hidden_by_id, comment.hidden_reason = utcnow(), actor.id, data.reason
     session.add(comment)
@@ -289,7 +289,7 @@ def hide(*, session: Session, actor: policy.Actor, comment_id: str, data: Commen
 def restore(*, session: Session, actor: policy.Actor, comment_id: str) -> CommentRead:
     """An admin brings a hidden comment back."""
     comment, note, author_ids = _load_comment(session, actor, comment_id)
-    policy.ensure_can_restore_comment(actor)
+    policy.ensure_can_restore_comment(actor, comment)
     comment.hidden_at, comment.hidden_by_id, comment.hidden_reason = None, None, None
     session.add(comment)
     session.flush()

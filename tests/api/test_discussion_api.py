@@ -132,9 +132,18 @@ def test_authors_hide_with_a_reason_and_admins_restore(client, session):
     assert seen["bob"]["items"][0]["body"] == "Achetez maintenant!"  # its author still sees it
     assert seen["alice"]["items"][0]["body"] == "Achetez maintenant!"  # and the note's authors
     assert client.post(f"/api/v1/comments/{spam['id']}/restore", headers=token_for(client, "alice")).status_code == 403
+    again = client.post(
+        f"/api/v1/comments/{spam['id']}/hide", headers=token_for(client, "root"), json={"reason": "Autre raison"}
+    )
+    assert again.status_code == 409 and "already hidden" in again.json()["detail"]  # who hid it, and why, are kept
+    assert client.get(f"/api/v1/comments/{spam['id']}", headers=token_for(client, "alice")).json()["hidden_reason"] == (
+        "Publicité"
+    )
     back = client.post(f"/api/v1/comments/{spam['id']}/restore", headers=token_for(client, "root"))
     assert back.json()["state"] == "visible" and back.json()["hidden_reason"] is None
     assert client.get(f"/api/v1/notes/{note.id}/comments").json()["total"] == 1
+    twice = client.post(f"/api/v1/comments/{spam['id']}/restore", headers=token_for(client, "root"))
+    assert twice.status_code == 409  # not hidden: nothing to restore, as the page offers nothing
 
 
 def test_authors_close_the_discussion_and_open_it_again(client, session):
