@@ -1,69 +1,65 @@
-"""Notes: create, read, list, update, delete. Every change writes a numbered revision."""
+"""Notes: create, read, list, update, delete. Every change writes a numbered revision.
+
+The doors are here; what a note is made of as written is in `note_state`, a note as it reads
+and lists of notes in `note_reading` (re-exported below, where callers reach them).
+"""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from praxis import policy
-from praxis.db import begin_writes, end_writes, insert_rows, row_of
+from praxis.db import begin_writes, end_writes
 from praxis.errors import Invalid, NotFound, StaleEdit
 from praxis.i18n import N_
-from praxis.markdown import Rendered, excerpt, fold, render, slugify
+from praxis.markdown import Rendered, fold, render
 from praxis.models import (
     BaseCarnet,
     Carnet,
-    CarnetEntry,
-    Comment,
     KnowledgeBase,
     Note,
-    NoteAuthor,
-    NoteLink,
-    NoteReader,
-    Revision,
     User,
-    pk,
     utcnow,
 )
 from praxis.schemas import (
     DETAIL_FIELDS,
-    KIND_DETAILS,
-    AuthorRead,
-    LicenceRead,
     NoteCreate,
     NoteEditing,
     NotePage,
     NoteQuery,
     NoteRead,
-    NoteSummary,
     NoteUpdate,
     is_note_id,
 )
-from praxis.services import accounts, communities, invitations, links, memberships
-from praxis.services.urls import note_url, user_url
-from praxis.vocab import LICENCES
-
-
-def new_id() -> str:
-    """A short, random, URL-safe id (72 bits)."""
-    return secrets.token_urlsafe(9)
-
+from praxis.services import communities, invitations, links
+from praxis.services.note_reading import (  # noqa: F401  (re-exported: callers reach them as notes.*)
+    _authors_of,
+    authored_by,
+    comment_counts,
+    in_carnets,
+    list_author_ids,
+    read_note,
+    summaries,
+    text_filter,
+    title_prefix,
+)
+from praxis.services.note_state import (  # noqa: F401  (re-exported: callers reach them as notes.*)
+    NewNote,
+    NoteState,
+    apply_state,
+    current_state,
+    current_states,
+    insert_notes,
+    kind_details,
+    new_id,
+)
 
 # --- loading and permissions -----------------------------------------------------------------
-
-
-def list_author_ids(session: Session, note_id: str) -> list[int]:
-    rows = session.exec(
-        select(NoteAuthor.user_id).where(NoteAuthor.note_id == note_id).order_by(col(NoteAuthor.position))
-    )
-    return list(rows)
 
 
 def load_readable(session: Session, actor: policy.Actor, note_id: str) -> tuple[Note, list[int]]:
@@ -116,140 +112,6 @@ def check_access(
     )
 
 
-def kind_details(kind: str, values: dict[str, Any], *, strict: bool) -> dict[str, Any]:
-    """The details that belong to `kind`; with `strict`, a detail of another kind is a 422."""
-    own = KIND_DETAILS[kind]
-    if strict:
-        for name in DETAIL_FIELDS:
-            if values.get(name) not in (None, [], "") and name not in own:
-                raise Invalid(f"'{name}' belongs to another kind of note than '{kind}'.", field=name)
-    return {name: values[name] for name in own if values.get(name) not in (None, [], "")}
-
-
-@dataclass
-class NoteState:
-    """Everything a revision records about a note."""
-
-    title: str
-    body: str
-    kind: str
-    visibility: str
-    licence: str
-    published_at: datetime | None
-    authors: list[User]
-    links: list[str]  # explicit links, by id
-    community_id: str | None = None
-    readers: list[User] = field(default_factory=list)
-    details: dict[str, Any] = field(default_factory=dict)  # the kind's own fields, unset ones left out
-
-    def meta(self) -> dict:
-        return {
-            **self.details,
-            "kind": self.kind,
-            "visibility": self.visibility,
-            "community": self.community_id,
-            "readers": [u.username for u in self.readers],
-            "licence": self.licence,
-            "published_at": self.published_at.isoformat() if self.published_at else None,
-            "authors": [u.username for u in self.authors],
-            "links": list(self.links),
-        }
-
-
-def _detail_columns(state: NoteState) -> dict[str, Any]:
-    return {name: state.details.get(name) for name in DETAIL_FIELDS}
-
-
-def _write_people(session: Session, note_id: str, state: NoteState) -> None:
-    session.execute(sa.delete(NoteAuthor).where(col(NoteAuthor.note_id) == note_id))
-    for position, user in enumerate(state.authors):
-        session.add(NoteAuthor(note_id=note_id, user_id=pk(user.id), position=position))
-    session.execute(sa.delete(NoteReader).where(col(NoteReader.note_id) == note_id))
-    for user in state.readers:
-        session.add(NoteReader(note_id=note_id, user_id=pk(user.id)))
-
-
-@dataclass
-class NewNote:
-    """A note to write with its first revision (see `insert_notes`)."""
-
-    state: NoteState
-    id: str | None = None
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-    summary: str | None = None
-
-
-def insert_notes(
-    *, session: Session, actor: policy.Actor, notes: Sequence[NewNote], link_later: bool = False
-) -> list[str]:
-    """Write new notes with their first revisions, in a few statements however many there are
-    (the one way notes are written: `write_new_note` for the API, the forms and the tests, and
-    import), and return their ids.
-
-    `link_later`: their renderings, links and indexing wait for `links.link_new_notes` (import
-    writes every note first, then links them all, batch by batch, each batch committed: one
-    rendering each). Notes written together do not resolve each other's [[titles]] otherwise."""
-    now = utcnow()
-    blank = render("")
-    rendered = [blank] * len(notes) if link_later else links.render_all(session, [new.state.body for new in notes])
-    rows: dict[type[SQLModel], list[dict[str, Any]]] = {
-        Note: [],
-        NoteAuthor: [],
-        NoteReader: [],
-        NoteLink: [],
-        Revision: [],
-    }
-    for new, done in zip(notes, rendered, strict=True):
-        state = new.state
-        updated_at = new.updated_at or new.created_at or now
-        note = Note(
-            id=new.id or new_id(),
-            kind=state.kind,
-            title=state.title,
-            title_key=fold(state.title)[:300],
-            slug=slugify(state.title) or "note",
-            body=state.body,
-            html=done.html,
-            visibility=state.visibility,
-            community_id=state.community_id,
-            licence=state.licence,
-            **_detail_columns(state),
-            revision=1,
-            created_at=new.created_at or now,
-            published_at=state.published_at,
-            updated_at=updated_at,
-            created_by_id=actor.id if actor else None,
-        )
-        rows[Note].append(row_of(note))
-        rows[NoteAuthor] += [{"note_id": note.id, "user_id": u.id, "position": i} for i, u in enumerate(state.authors)]
-        rows[NoteReader] += [{"note_id": note.id, "user_id": u.id} for u in state.readers]
-        rows[NoteLink] += links.link_rows(note.id, state.links, done)
-        rows[Revision].append(
-            row_of(
-                Revision(
-                    note_id=note.id,
-                    number=1,
-                    editor_id=actor.id if actor else None,
-                    created_at=updated_at,
-                    summary=new.summary,
-                    title=note.title,
-                    body=note.body,
-                    html=note.html,
-                    meta=state.meta(),
-                )
-            )
-        )
-    for model, values in rows.items():  # the note first, then what refers to it
-        # Linked later, they are queued for the index as `link_new_notes` renders them (an import
-        # commits its notes before it links them: indexed before, they would be found by nothing).
-        insert_rows(session, model, values, indexed_later=link_later)
-    ids = [row["id"] for row in rows[Note]]
-    if not link_later:
-        links.adopt_dangling_links(session, ids)
-    return ids
-
-
 def write_new_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -> Note:
     """The note `data` describes, checked and written with its first revision, the people it
     names as co-authors invited: the note's part of `filing.create_note`, the one door by which
@@ -278,177 +140,6 @@ def write_new_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -
     note = session.get(Note, note_id)
     assert note is not None
     return note
-
-
-def _readers(session: Session, note_id: str) -> list[User]:
-    """The people chosen to read a restricted note, by username."""
-    return list(
-        session.exec(
-            select(User)
-            .join(NoteReader, col(NoteReader.user_id) == User.id)
-            .where(NoteReader.note_id == note_id)
-            .order_by(User.username)
-        )
-    )
-
-
-def current_state(session: Session, note: Note, author_ids: list[int]) -> NoteState:
-    return current_states(session, [note], {note.id: author_ids})[0]
-
-
-def current_states(
-    session: Session, notes: Sequence[Note], author_ids: dict[str, list[int]] | None = None
-) -> list[NoteState]:
-    """Each note's current state, in a few queries however many notes (`author_ids`: each
-    note's authors in order, when the caller has them)."""
-    ids = [note.id for note in notes]
-    if author_ids is None:
-        author_ids = _by_note(
-            session.exec(
-                select(NoteAuthor.note_id, NoteAuthor.user_id)
-                .where(col(NoteAuthor.note_id).in_(ids))
-                .order_by(col(NoteAuthor.position))
-            )
-        )
-    wanted = [i for chosen in author_ids.values() for i in chosen]
-    users = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(wanted)))}
-    explicit = _by_note(
-        session.exec(
-            select(NoteLink.source_id, NoteLink.target_id)
-            .where(
-                col(NoteLink.source_id).in_(ids), NoteLink.origin == "explicit", col(NoteLink.target_id).is_not(None)
-            )
-            .order_by(col(NoteLink.id))
-        )
-    )
-    readers = _by_note(
-        session.exec(
-            select(NoteReader.note_id, User)
-            .join(User, col(User.id) == NoteReader.user_id)
-            .where(col(NoteReader.note_id).in_(ids))
-            .order_by(User.username)
-        )
-    )
-    return [
-        NoteState(
-            title=note.title,
-            body=note.body,
-            kind=note.kind,
-            visibility=note.visibility,
-            licence=note.licence,
-            published_at=note.published_at,
-            authors=[users[i] for i in author_ids.get(note.id, [])],
-            links=explicit.get(note.id, []),
-            community_id=note.community_id,
-            readers=readers.get(note.id, []),
-            details=kind_details(note.kind, {name: getattr(note, name) for name in DETAIL_FIELDS}, strict=False),
-        )
-        for note in notes
-    ]
-
-
-def _by_note(rows: Any) -> dict[str, list[Any]]:
-    """(note id, value) rows as each note's values, in the rows' order."""
-    grouped: dict[str, list[Any]] = {}
-    for note_id, value in rows:
-        grouped.setdefault(note_id, []).append(value)
-    return grouped
-
-
-def apply_state(
-    *,
-    session: Session,
-    actor: policy.Actor,
-    note: Note,
-    base_revision: int,
-    old: NoteState,
-    new: NoteState,
-    summary: str | None,
-    updated_at: datetime | None = None,
-    rendered: Rendered | None = None,
-    invite: invitations.Invite | None = None,
-) -> Note:
-    """Write `new` as revision base_revision+1, or raise StaleEdit if the note moved on meanwhile
-    (`rendered`: its body rendered beforehand in this write, or checked by `_still_rendered`),
-    then send `invite` (even when nothing else changed); the invitations that no longer stand
-    are withdrawn once, when the authors change or invitations are sent."""
-    if old == new:
-        _invite(session, actor, note.id, invite)
-        return note
-    rendered = rendered or render(new.body, links.resolver(session))
-    now = updated_at or utcnow()
-    number = base_revision + 1
-    # The revision check and the write are one statement, so two racing saves cannot both win.
-    # An UPDATE answers with a cursor result, which counts the rows it changed.
-    result = cast(
-        sa.CursorResult[Any],
-        session.execute(
-            sa.update(Note)
-            .where(col(Note.id) == note.id, col(Note.revision) == base_revision, col(Note.deleted_at).is_(None))
-            .values(
-                kind=new.kind,
-                title=new.title,
-                title_key=fold(new.title)[:300],
-                slug=slugify(new.title) or "note",
-                body=new.body,
-                html=rendered.html,
-                visibility=new.visibility,
-                community_id=new.community_id,
-                licence=new.licence,
-                published_at=new.published_at,
-                updated_at=now,
-                revision=number,
-                **_detail_columns(new),
-            )
-            .execution_options(synchronize_session=False)
-        ),
-    )
-    if result.rowcount != 1:
-        # Someone else saved (or deleted) the note since it was read: report what is there now.
-        session.refresh(note)
-        if note.deleted_at is not None or not policy.can_read_note(session, actor, note):
-            raise NotFound("No such note.")  # the winner may have hidden it from this writer
-        raise StaleEdit(
-            f"This note is at revision {note.revision}; your change was made from revision {base_revision}.",
-            current_revision=note.revision,
-            current=read_note(session=session, actor=actor, note=note).model_dump(mode="json"),
-        )
-    _write_people(session, note.id, new)
-    links.write_links(session, note.id, new.links, rendered)
-    session.add(
-        Revision(
-            note_id=note.id,
-            number=number,
-            editor_id=actor.id if actor else None,
-            created_at=now,
-            summary=summary,
-            title=new.title,
-            body=new.body,
-            html=rendered.html,
-            meta=new.meta(),
-        )
-    )
-    session.flush()
-    session.refresh(note)
-    if fold(old.title) != fold(new.title):
-        links.adopt_dangling_links(session, [note.id])
-    if invite is not None:
-        _invite(session, actor, note.id, invite)  # which withdraws the invitations that no longer stand
-    elif old.authors != new.authors:
-        invitations.withdraw_stale(session, note.id)  # those who left no longer invite anyone
-    return note
-
-
-def _invite(session: Session, actor: policy.Actor, note_id: str, invite: invitations.Invite | None) -> None:
-    if invite is not None:
-        invitations.invite(
-            session,
-            actor,
-            note_id,
-            invite.people,
-            withdraw_others=invite.withdraw_others,
-            skip_declined=invite.skip_declined,
-        )
 
 
 def _still_rendered(session: Session, rendered: Rendered | None) -> Rendered | None:
@@ -548,64 +239,6 @@ def delete_note(*, session: Session, actor: policy.Actor, note_id: str) -> None:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def _authors_of(session: Session, note_ids: Sequence[str]) -> dict[str, list[AuthorRead]]:
-    rows = session.exec(
-        select(NoteAuthor.note_id, User.username, User.display_name)
-        .join(User, col(User.id) == NoteAuthor.user_id)
-        .where(col(NoteAuthor.note_id).in_(list(note_ids)))
-        .order_by(NoteAuthor.note_id, col(NoteAuthor.position))
-    ).all()
-    out: dict[str, list[AuthorRead]] = {i: [] for i in note_ids}
-    for note_id, username, display_name in rows:
-        out[note_id].append(AuthorRead(username=username, display_name=display_name, url=user_url(session, username)))
-    return out
-
-
-def read_note(*, session: Session, actor: policy.Actor, note: Note) -> NoteRead:
-    """The full reading of a note the actor may see (a fixed number of queries)."""
-    author_ids = list_author_ids(session, note.id)
-    lic = LICENCES[note.licence]
-    can_edit = policy.can_edit_note(actor, note, set(author_ids))
-    invited = invitations.standing(session, note, set(author_ids))
-    return NoteRead(
-        id=note.id,
-        kind=note.kind,
-        title=note.title,
-        slug=note.slug,
-        body=note.body,
-        html=links.visible_html(session, actor, note.html),
-        visibility=note.visibility,
-        licence=note.licence,
-        community=communities.ref(session, note.community_id) if note.community_id else None,
-        readers=[u.username for u in _readers(session, note.id)]
-        if policy.can_see_note_readers(actor, note, set(author_ids))
-        else [],
-        licence_info=LicenceRead(id=lic.id, name=lic.name, url=lic.url),
-        url=note_url(session, note.id),
-        authors=_authors_of(session, [note.id])[note.id],
-        **{name: getattr(note, name) for name in KIND_DETAILS[note.kind]},
-        created_at=note.created_at,
-        published_at=note.published_at,
-        updated_at=note.updated_at,
-        revision=note.revision,
-        links=links.links_of(session, actor, note.id),
-        backlinks=(backlinks := links.backlinks_of(session, actor, note.id)),
-        backlinks_by_kind=links.grouped(backlinks),
-        carnets=memberships.carnets_of_note(session, actor, note.id),
-        deleted_at=note.deleted_at,
-        can_edit=can_edit,
-        can_request_edit=policy.can_request_edit(actor, note, set(author_ids), {pk(u.id) for _inv, u in invited}),
-        pending_authors=[
-            AuthorRead(username=u.username, display_name=u.display_name, url=user_url(session, u.username))
-            for _inv, u in invited
-        ]
-        if can_edit
-        else [],
-        invitation=next((inv.id for inv, u in invited if actor is not None and u.id == actor.id), None),
-        can_leave=policy.can_leave_note(actor, note, set(author_ids)),
-    )
-
-
 def get_note(*, session: Session, actor: policy.Actor, note_id: str) -> NoteRead:
     note, _ = load_readable(session, actor, note_id)
     return read_note(session=session, actor=actor, note=note)
@@ -626,34 +259,6 @@ _ORDER: dict[str, Mapped[Any]] = {
     "created": col(Note.created_at),
     "title": col(Note.title_key),
 }
-
-
-def title_prefix(prefix: str) -> sa.ColumnElement[bool]:
-    """Notes whose folded title starts with `prefix`: a range of the title index (byte order)."""
-    return sa.and_(col(Note.title_key) >= prefix, col(Note.title_key) < prefix + "\U0010ffff")
-
-
-def text_filter(q: str) -> Any:
-    """Notes whose title (case and accents ignored) or text (case ignored) contains `q`."""
-    return sa.or_(
-        col(Note.title_key).contains(fold(q), autoescape=True),
-        sa.func.lower(Note.body).contains(q.lower(), autoescape=True),
-    )
-
-
-def authored_by(session: Session, username: str) -> Any:
-    """Notes that this person is an author of (none for an unknown username)."""
-    author = accounts.get_user(session, username)
-    return col(Note.id).in_(select(NoteAuthor.note_id).where(NoteAuthor.user_id == (author.id if author else -1)))
-
-
-def in_carnets(actor: policy.Actor, which: Any) -> Any:
-    """The ids of the notes in the carnets `which` selects, among the carnets the actor may see."""
-    return (
-        select(CarnetEntry.note_id)
-        .join(Carnet, col(Carnet.id) == CarnetEntry.carnet_id)
-        .where(which, policy.visible_carnets(actor))
-    )
 
 
 def list_notes(*, session: Session, actor: policy.Actor, query: NoteQuery) -> NotePage:
@@ -693,44 +298,3 @@ def list_notes(*, session: Session, actor: policy.Actor, query: NoteQuery) -> No
         .limit(query.per_page)
     ).all()
     return NotePage(items=summaries(session, notes), total=total, page=query.page, per_page=query.per_page)
-
-
-def comment_counts(session: Session, note_ids: Sequence[str]) -> dict[str, int]:
-    """How many comments each note's discussion shows with their text (not hidden, not deleted)."""
-    if not note_ids:
-        return {}
-    rows = session.exec(
-        select(Comment.note_id, sa.func.count())
-        .where(
-            col(Comment.note_id).in_(list(note_ids)),
-            col(Comment.deleted_at).is_(None),
-            col(Comment.hidden_at).is_(None),
-        )
-        .group_by(Comment.note_id)
-    ).all()
-    return dict(rows)
-
-
-def summaries(session: Session, notes: Sequence[Note]) -> list[NoteSummary]:
-    """Notes as lists show them (a fixed number of queries); the caller checked they may be seen."""
-    authors = _authors_of(session, [n.id for n in notes])
-    comments = comment_counts(session, [n.id for n in notes])
-    return [
-        NoteSummary(
-            id=n.id,
-            kind=n.kind,
-            title=n.title,
-            url=note_url(session, n.id),
-            visibility=n.visibility,
-            authors=authors[n.id],
-            excerpt=excerpt(n.html, 220),
-            published_at=n.published_at,
-            region=n.region,
-            description=n.description,
-            definition=n.definition,
-            updated_at=n.updated_at,
-            revision=n.revision,
-            comment_count=comments.get(n.id, 0),
-        )
-        for n in notes
-    ]
