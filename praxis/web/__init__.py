@@ -12,6 +12,7 @@ from praxis.web import (
     communities,
     directory,
     discussion,
+    editor,
     feeds,
     files,
     home,
@@ -38,4 +39,6 @@ router.include_router(inbox.router)
 router.include_router(coauthors.router)
 router.include_router(carnets.router)
 router.include_router(bases.router)
+# The editor before notes: /n/{id}/{slug}, last in notes, would take /n/{id}/edit.
+router.include_router(editor.router)
 router.include_router(notes.router)
