@@ -20,6 +20,7 @@ DOORS = [
     *(ROOT / "praxis" / "web").glob("*.py"),
     *(ROOT / "praxis" / "api").glob("*.py"),
     ROOT / "praxis" / "cli.py",
+    ROOT / "praxis" / "cli_data.py",
     ROOT / "praxis" / "services" / "transfer.py",
 ]
 

@@ -6,12 +6,14 @@ from praxis.deps import require_csrf
 from praxis.web import (
     auth,
     bases,
+    carnet_settings,
     carnets,
     citations,
     coauthors,
     communities,
     directory,
     discussion,
+    editor,
     feeds,
     files,
     home,
@@ -37,5 +39,8 @@ router.include_router(files.router)
 router.include_router(inbox.router)
 router.include_router(coauthors.router)
 router.include_router(carnets.router)
+router.include_router(carnet_settings.router)
 router.include_router(bases.router)
+# The editor before notes: /n/{id}/{slug}, last in notes, would take /n/{id}/edit.
+router.include_router(editor.router)
 router.include_router(notes.router)

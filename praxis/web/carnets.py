@@ -1,4 +1,5 @@
-"""Carnet pages: the list, one carnet with its notes, its settings, categories and members."""
+"""Carnet pages: the list, one carnet with its notes, its graph, filing notes in it, its export.
+Its settings, members and categories (for its managers) are in praxis/web/carnet_settings.py."""
 
 from __future__ import annotations
 
@@ -14,21 +15,14 @@ from starlette.responses import Response
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import Conflict, Invalid
 from praxis.i18n import N_
-from praxis.models import pk
 from praxis.schemas import (
     MAX_AXES,
-    AxisCreate,
     CarnetCreate,
-    CarnetMemberAdd,
     CarnetQuery,
-    CarnetUpdate,
-    CategoryName,
-    CategoryRemoval,
     EntryCreate,
     EntryUpdate,
-    NameChange,
 )
-from praxis.services import carnets, categories, citations, communities, filing, links, sharing, transfer, visualisation
+from praxis.services import carnets, citations, communities, filing, links, sharing, transfer, visualisation
 from praxis.web import citations as citation_pages
 from praxis.web.citations import StyleParam
 from praxis.web.forms import form_page, parse, split_list
@@ -38,11 +32,11 @@ router = APIRouter()
 AxisId = Annotated[int, Query(ge=1, le=2_147_483_647)]
 
 
-def _back(carnet_id: str, anchor: str = "") -> Response:
+def back(carnet_id: str, anchor: str = "") -> Response:
     return RedirectResponse(f"/c/{carnet_id}/{anchor}", status_code=303)
 
 
-def _text(form: FormData, name: str) -> str | None:
+def form_text(form: FormData, name: str) -> str | None:
     value = form.get(name)
     return value.replace("\r\n", "\n") if isinstance(value, str) else None
 
@@ -84,10 +78,10 @@ def _list(
 @router.post("/c/")
 async def create(request: Request, session: SessionDep, actor: UserDep) -> Response:
     form = await request.form()
-    values = {k: _text(form, k) or "" for k in ("title", "description", "guide", "visibility", "community", "sort")}
+    values = {k: form_text(form, k) or "" for k in ("title", "description", "guide", "visibility", "community", "sort")}
     axes = []
     for i in range(1, MAX_AXES + 1):
-        name, cats = (_text(form, f"axis{i}") or "").strip(), _text(form, f"axis{i}_categories") or ""
+        name, cats = (form_text(form, f"axis{i}") or "").strip(), form_text(form, f"axis{i}_categories") or ""
         values[f"axis{i}"], values[f"axis{i}_categories"] = name, cats
         if name:
             axes.append({"name": name, "categories": split_list(cats)})
@@ -96,7 +90,7 @@ async def create(request: Request, session: SessionDep, actor: UserDep) -> Respo
         request, lambda s, errors, status: _list(request, s, actor, 1, values=values, errors=errors, status=status)
     )
     created = carnets.create(session=session, actor=actor, data=parse(CarnetCreate, {**fields, "axes": axes}))
-    return _back(created.id)
+    return back(created.id)
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -177,176 +171,6 @@ def graph_page(request: Request, carnet_id: str, session: SessionDep, actor: Act
     )
 
 
-# --- settings, members, categories (managers) -------------------------------------------------
-
-
-@router.get("/c/{carnet_id}/edit")
-def edit_page(request: Request, carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
-    carnet = carnets.get_for_editing(session=session, actor=actor, carnet_id=carnet_id)
-    values = {k: getattr(carnet, k) for k in ("title", "description", "guide", "visibility", "sort")}
-    values["community"] = carnet.community.id if carnet.community else ""
-    return _editor(request, session, actor, carnet, values, {})
-
-
-def _editor(
-    request: Request, session: Session, actor: Any, carnet: Any, values: dict, errors: dict, status: int = 200
-) -> Response:
-    return page(
-        request,
-        "carnets/edit.html",
-        {
-            "carnet": carnet,
-            "values": values,
-            "errors": errors,
-            "communities": communities.mine(session=session, actor=actor),
-            "filed": {c.name: c.count for axis in carnet.axes for c in axis.categories},
-        },
-        status_code=status,
-    )
-
-
-@router.post("/c/{carnet_id}/edit")
-async def edit(request: Request, carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
-    form = await request.form()
-    values = {k: _text(form, k) or "" for k in ("title", "description", "guide", "visibility", "community", "sort")}
-    fields: dict[str, Any] = {k: v for k, v in values.items() if v or k in ("description", "guide")}
-    fields.setdefault("community", None)
-    # What was typed is shown back to managers only (get_for_editing refuses anyone else).
-    form_page(
-        request,
-        lambda s, errors, status: _editor(
-            request,
-            s,
-            actor,
-            carnets.get_for_editing(session=s, actor=actor, carnet_id=carnet_id),
-            values,
-            errors,
-            status=status,
-        ),
-    )
-    carnets.update(session=session, actor=actor, carnet_id=carnet_id, data=parse(CarnetUpdate, fields))
-    return _back(carnet_id)
-
-
-@router.post("/c/{carnet_id}/delete")
-def delete(carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
-    carnets.delete(session=session, actor=actor, carnet_id=carnet_id)
-    return RedirectResponse("/c/", status_code=303)
-
-
-@router.post("/c/{carnet_id}/members")
-def add_member(
-    carnet_id: str,
-    session: SessionDep,
-    actor: UserDep,
-    username: Annotated[str, Form(max_length=64)] = "",
-    role: Annotated[str, Form(max_length=16)] = "contributor",
-) -> Response:
-    data = parse(CarnetMemberAdd, {"username": username, "role": role})
-    carnets.set_member(session=session, actor=actor, carnet_id=carnet_id, username=data.username, role=data.role)
-    return RedirectResponse(f"/c/{carnet_id}/edit#membres", status_code=303)
-
-
-@router.post("/c/{carnet_id}/members/{username}/remove")
-def remove_member(carnet_id: str, username: str, session: SessionDep, actor: UserDep) -> Response:
-    carnets.remove_member(session=session, actor=actor, carnet_id=carnet_id, username=username)
-    return _back(carnet_id)
-
-
-@router.post("/c/{carnet_id}/axes")
-def add_axis(
-    carnet_id: str,
-    session: SessionDep,
-    actor: UserDep,
-    name: Annotated[str, Form(max_length=100)] = "",
-    categories_: Annotated[str, Form(alias="categories", max_length=2000)] = "",
-) -> Response:
-    data = parse(AxisCreate, {"name": name, "categories": split_list(categories_)})
-    carnets.add_axis(session=session, actor=actor, carnet_id=carnet_id, data=data)
-    return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
-
-
-def _name(value: str) -> str:
-    data = parse(NameChange, {"name": value})
-    return data.name
-
-
-@router.post("/c/{carnet_id}/axes/{axis_id}/rename")
-def rename_axis(
-    carnet_id: str, axis_id: int, session: SessionDep, actor: UserDep, name: Annotated[str, Form(max_length=100)] = ""
-) -> Response:
-    carnets.rename_axis(session=session, actor=actor, carnet_id=carnet_id, axis_id=axis_id, name=_name(name))
-    return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
-
-
-@router.post("/c/{carnet_id}/axes/{axis_id}/delete")
-def delete_axis(carnet_id: str, axis_id: int, session: SessionDep, actor: UserDep) -> Response:
-    carnets.delete_axis(session=session, actor=actor, carnet_id=carnet_id, axis_id=axis_id)
-    return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
-
-
-@router.post("/c/{carnet_id}/axes/{axis_id}/categories")
-def add_category(
-    carnet_id: str, axis_id: int, session: SessionDep, actor: UserDep, name: Annotated[str, Form(max_length=100)] = ""
-) -> Response:
-    carnets.add_category(session=session, actor=actor, carnet_id=carnet_id, axis_id=axis_id, name=_name(name))
-    return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
-
-
-@router.post("/c/{carnet_id}/categories/rename")
-def rename_category(
-    carnet_id: str,
-    session: SessionDep,
-    actor: UserDep,
-    name: Annotated[str, Form(max_length=100)] = "",
-    new_name: Annotated[str, Form(max_length=100)] = "",
-) -> Response:
-    carnets.rename_category(
-        session=session, actor=actor, carnet_id=carnet_id, name=_name(name), new_name=_name(new_name)
-    )
-    return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
-
-
-@router.get("/c/{carnet_id}/categories/delete")
-def delete_category_page(
-    request: Request, carnet_id: str, session: SessionDep, actor: UserDep, name: CategoryName
-) -> Response:
-    """Deleting a category asks first what becomes of the notes filed under it."""
-    carnet_row, _ = carnets.load_managed(session, actor, carnet_id)
-    category = categories.load(session, carnet_row, name)
-    siblings = [
-        c.name
-        for axis, cats in categories.axes_of(session, carnet_row.id)
-        if axis.id == category.axis_id
-        for c in cats
-        if c.id != category.id
-    ]
-    return page(
-        request,
-        "carnets/category_delete.html",
-        {
-            "carnet": carnet_row,
-            "category": category,
-            "filed": categories.filed_count(session, actor, pk(category.id)),
-            "siblings": siblings,
-        },
-    )
-
-
-@router.post("/c/{carnet_id}/categories/delete")
-def delete_category(
-    carnet_id: str,
-    session: SessionDep,
-    actor: UserDep,
-    name: Annotated[str, Form(max_length=100)] = "",
-    notes: Annotated[Literal["uncategorise", "move", "remove"], Form()] = "uncategorise",
-    to: Annotated[str, Form(max_length=100)] = "",
-) -> Response:
-    removal = parse(CategoryRemoval, {"notes": notes, "to": to or None})
-    carnets.delete_category(session=session, actor=actor, carnet_id=carnet_id, name=_name(name), removal=removal)
-    return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
-
-
 # --- notes in the carnet ---------------------------------------------------------------------
 
 
@@ -354,7 +178,7 @@ def delete_category(
 async def integrate(request: Request, carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
     """ "Intégrer une note existante": a title (or "Titre [id]") the curator may read."""
     form = await request.form()
-    typed = (_text(form, "note") or "").strip()
+    typed = (form_text(form, "note") or "").strip()
 
     def again(reading: Session, errors: dict[str, str], status: int) -> Response:
         # The picker's refusals (an unknown title) are said at the note field, with what was typed.
@@ -372,7 +196,7 @@ async def integrate(request: Request, carnet_id: str, session: SessionDep, actor
         )
     data = parse(EntryCreate, {"note_id": picked[0], "categories": _chosen(form)})
     filing.add(session=session, actor=actor, carnet_id=carnet_id, data=data)
-    return _back(carnet_id, f"#n-{picked[0]}")
+    return back(carnet_id, f"#n-{picked[0]}")
 
 
 @router.get("/c/{carnet_id}/n/{note_id}")
@@ -389,12 +213,12 @@ async def file_entry(request: Request, carnet_id: str, note_id: str, session: Se
     fields: dict[str, Any] = {"categories": _chosen(form)}
     if "pinned" in form or "position" in form:  # the managers' part of the form
         fields["pinned"] = form.get("pinned") == "on"
-        position = _text(form, "position")
+        position = form_text(form, "position")
         if position and position.strip():
             fields["position"] = position.strip()
     data = parse(EntryUpdate, fields)
     filing.update(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, data=data)
-    return _back(carnet_id, f"#n-{note_id}")
+    return back(carnet_id, f"#n-{note_id}")
 
 
 @router.post("/c/{carnet_id}/n/{note_id}/move")
@@ -403,7 +227,7 @@ def move(
 ) -> Response:
     """Up or down one place: the keyboard's way to order (the browser's drag-and-drop uses the API)."""
     filing.move(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, step=int(step))
-    return _back(carnet_id, f"#n-{note_id}")
+    return back(carnet_id, f"#n-{note_id}")
 
 
 @router.post("/c/{carnet_id}/n/{note_id}/pin")
@@ -417,13 +241,13 @@ def pin(
     filing.update(
         session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, data=EntryUpdate(pinned=pinned == "1")
     )
-    return _back(carnet_id, f"#n-{note_id}")
+    return back(carnet_id, f"#n-{note_id}")
 
 
 @router.post("/c/{carnet_id}/n/{note_id}/remove")
 def remove(carnet_id: str, note_id: str, session: SessionDep, actor: UserDep) -> Response:
     filing.remove(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id)
-    return _back(carnet_id)
+    return back(carnet_id)
 
 
 @router.get("/c/{carnet_id}/export.zip")

@@ -1,0 +1,195 @@
+"""Managing a carnet (for its managers): its settings, members, axes and categories, and
+deleting it. The carnet's other pages are in praxis/web/carnets.py."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse
+from sqlmodel import Session
+from starlette.responses import Response
+
+from praxis.deps import SessionDep, UserDep
+from praxis.models import pk
+from praxis.schemas import (
+    AxisCreate,
+    CarnetMemberAdd,
+    CarnetUpdate,
+    CategoryName,
+    CategoryRemoval,
+    NameChange,
+)
+from praxis.services import carnets, categories, communities
+from praxis.web.carnets import back, form_text
+from praxis.web.forms import form_page, parse, split_list
+from praxis.web.templating import page
+
+router = APIRouter()
+
+
+@router.get("/c/{carnet_id}/edit")
+def edit_page(request: Request, carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
+    carnet = carnets.get_for_editing(session=session, actor=actor, carnet_id=carnet_id)
+    values = {k: getattr(carnet, k) for k in ("title", "description", "guide", "visibility", "sort")}
+    values["community"] = carnet.community.id if carnet.community else ""
+    return _editor(request, session, actor, carnet, values, {})
+
+
+def _editor(
+    request: Request, session: Session, actor: Any, carnet: Any, values: dict, errors: dict, status: int = 200
+) -> Response:
+    return page(
+        request,
+        "carnets/edit.html",
+        {
+            "carnet": carnet,
+            "values": values,
+            "errors": errors,
+            "communities": communities.mine(session=session, actor=actor),
+            "filed": {c.name: c.count for axis in carnet.axes for c in axis.categories},
+        },
+        status_code=status,
+    )
+
+
+@router.post("/c/{carnet_id}/edit")
+async def edit(request: Request, carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
+    form = await request.form()
+    values = {k: form_text(form, k) or "" for k in ("title", "description", "guide", "visibility", "community", "sort")}
+    fields: dict[str, Any] = {k: v for k, v in values.items() if v or k in ("description", "guide")}
+    fields.setdefault("community", None)
+    # What was typed is shown back to managers only (get_for_editing refuses anyone else).
+    form_page(
+        request,
+        lambda s, errors, status: _editor(
+            request,
+            s,
+            actor,
+            carnets.get_for_editing(session=s, actor=actor, carnet_id=carnet_id),
+            values,
+            errors,
+            status=status,
+        ),
+    )
+    carnets.update(session=session, actor=actor, carnet_id=carnet_id, data=parse(CarnetUpdate, fields))
+    return back(carnet_id)
+
+
+@router.post("/c/{carnet_id}/delete")
+def delete(carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
+    carnets.delete(session=session, actor=actor, carnet_id=carnet_id)
+    return RedirectResponse("/c/", status_code=303)
+
+
+@router.post("/c/{carnet_id}/members")
+def add_member(
+    carnet_id: str,
+    session: SessionDep,
+    actor: UserDep,
+    username: Annotated[str, Form(max_length=64)] = "",
+    role: Annotated[str, Form(max_length=16)] = "contributor",
+) -> Response:
+    data = parse(CarnetMemberAdd, {"username": username, "role": role})
+    carnets.set_member(session=session, actor=actor, carnet_id=carnet_id, username=data.username, role=data.role)
+    return RedirectResponse(f"/c/{carnet_id}/edit#membres", status_code=303)
+
+
+@router.post("/c/{carnet_id}/members/{username}/remove")
+def remove_member(carnet_id: str, username: str, session: SessionDep, actor: UserDep) -> Response:
+    carnets.remove_member(session=session, actor=actor, carnet_id=carnet_id, username=username)
+    return back(carnet_id)
+
+
+@router.post("/c/{carnet_id}/axes")
+def add_axis(
+    carnet_id: str,
+    session: SessionDep,
+    actor: UserDep,
+    name: Annotated[str, Form(max_length=100)] = "",
+    categories_: Annotated[str, Form(alias="categories", max_length=2000)] = "",
+) -> Response:
+    data = parse(AxisCreate, {"name": name, "categories": split_list(categories_)})
+    carnets.add_axis(session=session, actor=actor, carnet_id=carnet_id, data=data)
+    return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
+
+
+def _name(value: str) -> str:
+    data = parse(NameChange, {"name": value})
+    return data.name
+
+
+@router.post("/c/{carnet_id}/axes/{axis_id}/rename")
+def rename_axis(
+    carnet_id: str, axis_id: int, session: SessionDep, actor: UserDep, name: Annotated[str, Form(max_length=100)] = ""
+) -> Response:
+    carnets.rename_axis(session=session, actor=actor, carnet_id=carnet_id, axis_id=axis_id, name=_name(name))
+    return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
+
+
+@router.post("/c/{carnet_id}/axes/{axis_id}/delete")
+def delete_axis(carnet_id: str, axis_id: int, session: SessionDep, actor: UserDep) -> Response:
+    carnets.delete_axis(session=session, actor=actor, carnet_id=carnet_id, axis_id=axis_id)
+    return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
+
+
+@router.post("/c/{carnet_id}/axes/{axis_id}/categories")
+def add_category(
+    carnet_id: str, axis_id: int, session: SessionDep, actor: UserDep, name: Annotated[str, Form(max_length=100)] = ""
+) -> Response:
+    carnets.add_category(session=session, actor=actor, carnet_id=carnet_id, axis_id=axis_id, name=_name(name))
+    return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
+
+
+@router.post("/c/{carnet_id}/categories/rename")
+def rename_category(
+    carnet_id: str,
+    session: SessionDep,
+    actor: UserDep,
+    name: Annotated[str, Form(max_length=100)] = "",
+    new_name: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    carnets.rename_category(
+        session=session, actor=actor, carnet_id=carnet_id, name=_name(name), new_name=_name(new_name)
+    )
+    return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
+
+
+@router.get("/c/{carnet_id}/categories/delete")
+def delete_category_page(
+    request: Request, carnet_id: str, session: SessionDep, actor: UserDep, name: CategoryName
+) -> Response:
+    """Deleting a category asks first what becomes of the notes filed under it."""
+    carnet_row, _ = carnets.load_managed(session, actor, carnet_id)
+    category = categories.load(session, carnet_row, name)
+    siblings = [
+        c.name
+        for axis, cats in categories.axes_of(session, carnet_row.id)
+        if axis.id == category.axis_id
+        for c in cats
+        if c.id != category.id
+    ]
+    return page(
+        request,
+        "carnets/category_delete.html",
+        {
+            "carnet": carnet_row,
+            "category": category,
+            "filed": categories.filed_count(session, actor, pk(category.id)),
+            "siblings": siblings,
+        },
+    )
+
+
+@router.post("/c/{carnet_id}/categories/delete")
+def delete_category(
+    carnet_id: str,
+    session: SessionDep,
+    actor: UserDep,
+    name: Annotated[str, Form(max_length=100)] = "",
+    notes: Annotated[Literal["uncategorise", "move", "remove"], Form()] = "uncategorise",
+    to: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    removal = parse(CategoryRemoval, {"notes": notes, "to": to or None})
+    carnets.delete_category(session=session, actor=actor, carnet_id=carnet_id, name=_name(name), removal=removal)
+    return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
