@@ -67,11 +67,11 @@ def corpus(notes: int, seed: int) -> Path:
     print(f"generating {notes} notes …", file=sys.stderr)
     generate(engine, notes, seed=seed, progress=True)
     from praxis import policy
-    from praxis.services import transfer
+    from praxis.transfer import folders
 
     print("exporting them as Markdown …", file=sys.stderr)
     with session_scope(engine, settings, write=False) as session:
-        transfer.export_path(session=session, path=folder / "markdown", actor=policy.SYSTEM)
+        folders.export_path(session=session, path=folder / "markdown", actor=policy.SYSTEM)
     engine.dispose()
     (folder / "done").touch()
     return folder

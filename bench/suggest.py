@@ -67,7 +67,7 @@ def main() -> None:
     started = time.perf_counter()
     generate(engine, args.notes, hidden_share=args.hidden_share)
     from praxis.db import new_session
-    from praxis.services import accounts
+    from praxis.people import accounts
 
     with new_session(engine, settings, write=True) as session:
         reader = accounts.get_user(session, "auteur0")

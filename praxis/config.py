@@ -6,14 +6,41 @@ import importlib.metadata
 import os
 import secrets
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
+from urllib.parse import unquote, urlsplit
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    host: str
+    port: int
+    username: str | None
+    password: str | None
+    tls: str  # "implicit" (smtps://), "starttls" (when the server offers it), or "none" (?tls=none)
+
+
+def parse_smtp_url(url: str) -> SmtpServer:
+    """ "smtp://user:pass@host:587" (STARTTLS when offered), "smtps://…:465",
+    "smtp://host:25?tls=none"; a ValueError says what is wrong."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ValueError("PRAXIS_SMTP_URL must look like smtp://user:password@host:port")
+    tls = "implicit" if parts.scheme == "smtps" else ("none" if "tls=none" in parts.query else "starttls")
+    return SmtpServer(
+        host=parts.hostname,
+        port=parts.port or (465 if tls == "implicit" else 25),
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+        tls=tls,
+    )
 
 
 class Settings(BaseSettings):
@@ -88,8 +115,6 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _smtp_url_is_usable(self) -> Settings:
         if self.smtp_url:
-            from praxis.services.mail import parse_smtp_url
-
             parse_smtp_url(self.smtp_url)  # a ValueError says what is wrong, at start
         return self
 

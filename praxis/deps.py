@@ -13,11 +13,12 @@ from fastapi import Depends, Request
 from itsdangerous import BadSignature, Signer
 from sqlmodel import Session
 
+from praxis.conversation import service as conversation_service
 from praxis.db import session_scope
 from praxis.errors import Forbidden, NotSignedIn
 from praxis.middleware import is_api_path
 from praxis.models import User
-from praxis.services import accounts, notifications
+from praxis.people import service as people_service
 
 SESSION_COOKIE = "praxis_session"
 CSRF_COOKIE = "praxis_csrf"
@@ -94,18 +95,18 @@ def get_actor(request: Request, session: Annotated[Session, Depends(get_session,
     actor = None
     token = bearer_token(request)
     if token:
-        actor = accounts.user_for_token(session=session, token=token, kind="api")
+        actor = people_service.user_for_token(session=session, token=token, kind="api")
         if actor is None:
             raise NotSignedIn("Invalid or revoked token.")
     else:
         raw = session_token(request)
         if raw:
-            actor = accounts.user_for_token(session=session, token=raw, kind="session")
+            actor = people_service.user_for_token(session=session, token=raw, kind="session")
             if actor is not None and request.method not in _READ_METHODS and is_api_path(request.url.path):
                 _require_same_origin(request)
     if actor is not None:
         if not is_api_path(request.url.path):
-            request.state.unread = notifications.unread_count(session, actor)  # the header's count
+            request.state.unread = conversation_service.unread_count(session, actor)  # the header's count
         # Detached with its columns loaded: a rollback cannot expire it before an error page shows it.
         session.expunge(actor)
     request.state.actor = actor

@@ -9,10 +9,10 @@ import logging
 
 from sqlalchemy.engine import Engine
 
-from praxis.config import Settings
+from praxis.config import Settings, parse_smtp_url
+from praxis.conversation import service as conversation_service
 from praxis.db import session_scope
 from praxis.models import utcnow
-from praxis.services import mail, notifications
 
 log = logging.getLogger("praxis.mail")
 
@@ -23,17 +23,17 @@ def run_round(engine: Engine, settings: Settings) -> int:
     assert settings.smtp_url
     try:
         with session_scope(engine, settings) as session:
-            notifications.send_digests(session)
+            conversation_service.send_digests(session)
     except Exception:
         log.exception("the daily digests could not be prepared this round")
     try:
         with session_scope(engine, settings) as session:
-            mail.purge_outbox(session, utcnow())
+            conversation_service.purge_outbox(session, utcnow())
     except Exception:
         log.exception("old mails could not be purged from the outbox this round")
-    server = mail.parse_smtp_url(settings.smtp_url)
-    return mail.deliver_due(
-        engine, server, mail.sender_address(settings.site_name, settings.site_url, settings.mail_from)
+    server = parse_smtp_url(settings.smtp_url)
+    return conversation_service.deliver_due(
+        engine, server, conversation_service.sender_address(settings.site_name, settings.site_url, settings.mail_from)
     )
 
 

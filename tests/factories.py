@@ -19,8 +19,9 @@ from sqlmodel import Session
 from praxis import policy
 from praxis.models import User
 from praxis.schemas import NoteCreate, NoteRead, NoteUpdate, UserCreate
-from praxis.services import accounts, coauthors, filing
-from praxis.services import notes as note_service
+from praxis.carnets import service as carnet_service
+from praxis.notes import service as note_service
+from praxis.people import service as people_service
 
 PASSWORD = "mot-de-passe-test"
 # Argon2id at its cheapest valid cost for test sites: hashing is slow by design, and tests hash
@@ -36,7 +37,7 @@ def make_user(
     name: str | None = None,
     password: str | None = PASSWORD,
 ) -> User:
-    user = accounts.create_user(
+    user = people_service.create_user(
         session=session,
         data=UserCreate(
             username=username, password=password, display_name=name or username.capitalize(), is_admin=admin
@@ -51,7 +52,7 @@ def make_note(session: Session, actor: User, **overrides: Any) -> NoteRead:
     authors are then put back in the order named), as people would on the site."""
     fields: dict[str, Any] = {"title": "Qu'est-ce qu'un chantier?", "body": "Un **chantier** réunit des agent·es."}
     fields.update(overrides)
-    note = filing.create_note(session=session, actor=actor, data=NoteCreate(**fields))
+    note = carnet_service.create_note(session=session, actor=actor, data=NoteCreate(**fields))
     session.commit()
     if note.pending_authors:
         accept_invitations(session, note.id)
@@ -81,10 +82,12 @@ def accept_invitations(session: Session, note_id: str) -> None:
     """Everyone invited to co-sign the note accepts, in the order they were invited, as people do:
     from their own list of invitations, through the services the site uses."""
     for invited in note_service.get_note(session=session, actor=policy.SYSTEM, note_id=note_id).pending_authors:
-        person = accounts.get_user(session, invited.username)
-        for invitation in coauthors.mine(session=session, actor=person):
+        person = people_service.get_user(session, invited.username)
+        for invitation in people_service.my_invitations(session=session, actor=person):
             if invitation.note_id == note_id:
-                coauthors.answer(session=session, actor=person, invitation_id=invitation.id, accept=True)
+                people_service.answer_invitation(
+                    session=session, actor=person, invitation_id=invitation.id, accept=True
+                )
         session.commit()
 
 
@@ -133,7 +136,7 @@ def browser_for(app, session: Session, user: User | None) -> TestClient:  # type
 
     client = TestClient(app, base_url="https://testserver")
     if user is not None:
-        raw = accounts.issue_token(session=session, user=user, kind="session", days=1).token
+        raw = people_service.issue_token(session=session, user=user, kind="session", days=1).token
         session.commit()
         cookie = Signer(app.state.secret_key, salt="praxis.session").sign(raw).decode()
         client.cookies.set("praxis_session", cookie)

@@ -38,7 +38,11 @@ from praxis.schemas import (
     EntryCreate,
     MemberAdd,
 )
-from praxis.services import accounts, bases, carnets, communities, filing
+from praxis.people import accounts
+from praxis.carnets import bases
+from praxis.carnets import carnets
+from praxis.people import communities
+from praxis.carnets import filing
 from tests.factories import browser_for, csrf_from, make_note, make_user
 
 S_TITLE, S_BODY = "Titre-Secret-S", "Corps-Secret-S"

@@ -1,10 +1,12 @@
-"""One door per action: tests go in through the service functions people reach.
+"""One door per action: the pages, the API, the command line and the tests go in through the
+service module of each domain package, and through the functions people reach.
 
 A user action (create, save or delete a note, file it in a carnet, comment…) is one service
 function that the HTML route, the API route, the command line, the importer and the test
-factories all call. These read the code (nothing runs): a test factory calling a function no
-route calls, or a test calling a function nothing of the site calls, is a second door, which
-people never use, and which a change to the real one would leave behind.
+factories all call. These read the code (nothing runs): a page reaching past a domain's
+`service` module, a test factory calling a function no route calls, or a test calling a function
+nothing of the site calls, is a second door, which people never use, and which a change to the
+real one would leave behind.
 """
 
 from __future__ import annotations
@@ -14,49 +16,96 @@ from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVICES = "praxis.services"
+PRAXIS = ROOT / "praxis"
+# The domain packages: each has one public `service` module.
+DOMAINS = sorted(path.parent.name for path in PRAXIS.glob("*/service.py"))
 # Where people come in: the pages, the API, the command line, the importer.
-DOORS = [
-    *(ROOT / "praxis" / "web").glob("*.py"),
-    *(ROOT / "praxis" / "api").glob("*.py"),
-    ROOT / "praxis" / "cli.py",
-    ROOT / "praxis" / "cli_data.py",
-    ROOT / "praxis" / "services" / "transfer.py",
-]
+OUTER = [*(PRAXIS / "web").glob("*.py"), *(PRAXIS / "api").glob("*.py"), *(PRAXIS / "cli").glob("*.py")]
+DOORS = [*OUTER, PRAXIS / "transfer" / "folders.py"]
+
+
+def _facade() -> dict[str, str]:
+    """`pkg.service.name` -> `pkg.module.name` it hands on, for every domain's service module."""
+    handed: dict[str, str] = {}
+    for domain in DOMAINS:
+        tree = ast.parse((PRAXIS / domain / "service.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(f"praxis.{domain}."):
+                module = node.module.removeprefix("praxis.")  # type: ignore[union-attr]
+                for alias in node.names:
+                    handed[f"{domain}.service.{alias.asname or alias.name}"] = f"{module}.{alias.name}"
+    return handed
+
+
+FACADE = _facade()
+
+
+def _domain_module(module: str | None) -> str | None:
+    """`pkg.module` for a module of a domain package, else None."""
+    parts = (module or "").split(".")
+    return ".".join(parts[1:]) if len(parts) == 3 and parts[0] == "praxis" and parts[1] in DOMAINS else None
+
+
+def _imports(tree: ast.AST) -> tuple[dict[str, str], set[str]]:
+    """The domain modules a file names (alias -> `pkg.module`) and the names it imports from them."""
+    modules: dict[str, str] = {}
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        if (node.module or "").removeprefix("praxis.") in DOMAINS:
+            for alias in node.names:
+                modules[alias.asname or alias.name] = f"{node.module.removeprefix('praxis.')}.{alias.name}"  # type: ignore[union-attr]
+        elif module := _domain_module(node.module):
+            names |= {f"{module}.{alias.name}" for alias in node.names}
+    return modules, names
 
 
 def _reached(path: Path) -> set[str]:
-    """The `module.name`s of praxis.services that a file names (a service module's own names too)."""
+    """The `pkg.module.name`s of the domain packages that a file names (a domain module's own names
+    too), a service module's names followed to the module that holds them."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    modules = {
-        alias.asname or alias.name: alias.name
-        for node in ast.walk(tree)
-        if isinstance(node, ast.ImportFrom) and node.module == SERVICES
-        for alias in node.names
-    }
-    own = path.stem if path.parent == ROOT / "praxis" / "services" else None
-    reached: set[str] = set()
+    modules, reached = _imports(tree)
+    own = _domain_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules:
             reached.add(f"{modules[node.value.id]}.{node.attr}")
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(SERVICES + "."):
-            reached |= {f"{node.module.rsplit('.', 1)[1]}.{alias.name}" for alias in node.names}  # type: ignore[union-attr]
         elif own and isinstance(node, ast.Name):
             reached.add(f"{own}.{node.id}")
-    return reached
+    return {FACADE.get(name, name) for name in reached}
 
 
 def _all_reached(paths: Iterable[Path]) -> set[str]:
     return set().union(*(_reached(path) for path in paths))
 
 
+def _internal_imports(path: Path) -> list[str]:
+    """The modules of domain packages other than `service` that a file imports. The search
+    package's face and its indexing process are the app's and the command line's machinery,
+    not a domain's service: they are left out."""
+    modules, names = _imports(ast.parse(path.read_text(encoding="utf-8")))
+    imported = set(modules.values()) | {name.rsplit(".", 1)[0] for name in names}
+    return sorted(module for module in imported if not module.endswith(".service") and not module.startswith("search."))
+
+
+def test_every_domain_package_has_its_service_module():
+    assert {"notes", "carnets", "people", "conversation", "transfer", "publishing", "media"} <= set(DOMAINS)
+
+
+def test_pages_api_and_command_line_call_only_the_service_modules():
+    reaching = {str(path.relative_to(ROOT)): _internal_imports(path) for path in OUTER}
+    assert {path: modules for path, modules in reaching.items() if modules} == {}
+
+
 def test_the_test_factories_go_through_the_doors_people_use():
-    factories = _reached(ROOT / "tests" / "factories.py")
-    assert factories, "the factories call no service: this test reads the wrong file"
-    assert sorted(factories - _all_reached(DOORS)) == []
+    factories = ROOT / "tests" / "factories.py"
+    reached = _reached(factories)
+    assert reached, "the factories call no service: this test reads the wrong file"
+    assert _internal_imports(factories) == []
+    assert sorted(reached - _all_reached(DOORS)) == []
 
 
 def test_no_service_function_is_there_for_the_tests_alone():
-    site = _all_reached((ROOT / "praxis").rglob("*.py"))
-    tests = _all_reached(path for path in (ROOT / "tests").rglob("*.py"))
+    site = _all_reached(PRAXIS.rglob("*.py"))
+    tests = _all_reached((ROOT / "tests").rglob("*.py"))
     assert sorted(tests - site) == []

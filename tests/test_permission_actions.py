@@ -41,8 +41,14 @@ from praxis.schemas import (
     DiscussionUpdate,
 )
 from praxis.schemas import EditRequestCreate, EntryCreate, NoteUpdate
-from praxis.services import bases, carnets, communities, discussion, edit_requests, filing, invitations
-from praxis.services import notes as note_service
+from praxis.carnets import bases
+from praxis.carnets import carnets
+from praxis.people import communities
+from praxis.conversation import discussion
+from praxis.people import edit_requests
+from praxis.carnets import filing
+from praxis.people import invitations
+from praxis.notes import notes as note_service
 from tests.conftest import BACKENDS, fresh_database
 from tests.factories import CHEAP_PASSWORDS, browser_for, make_note, make_user
 

@@ -12,8 +12,9 @@ import re
 import pytest
 
 from praxis.schemas import CommentCreate, CommunityCreate, MemberAdd, NoteUpdate
-from praxis.services import communities, discussion
-from praxis.services import notes as note_service
+from praxis.people import communities
+from praxis.conversation import discussion
+from praxis.notes import notes as note_service
 from tests.factories import browser_for, make_note, make_user
 
 SECRET_TITLE = "Titre-Secret-T"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from praxis.errors import Invalid
-from praxis.services import transfer
+from praxis.transfer import folders
 from tests.factories import browser_for, csrf_from, make_note, make_user, page_text, token_for
 
 # A noncharacter, a C0 control, an escape sequence, a C1 control, a noncharacter of another plane.
@@ -199,7 +199,7 @@ def test_import_refuses_it_naming_the_file_and_the_field(session, tmp_path: Path
     note = tmp_path / "note.md"
     note.write_text(f"---\n{front}---\n{body}\n", encoding="utf-8")
     with pytest.raises(Invalid) as err:
-        transfer.import_path(session=session, path=note)
+        folders.import_path(session=session, path=note)
     assert "note.md" in err.value.message and field in err.value.message
 
 
@@ -211,7 +211,7 @@ def test_import_of_a_carnet_refuses_it_too(session, tmp_path: Path):
         encoding="utf-8",
     )
     with pytest.raises(Invalid) as err:
-        transfer.import_path(session=session, path=tmp_path)
+        folders.import_path(session=session, path=tmp_path)
     assert "veille.md" in err.value.message and "title" in err.value.message
 
 
@@ -228,9 +228,9 @@ def test_an_export_of_text_stored_before_the_rule_imports_again(session, setting
     )
     session.execute(sa.update(User).where(User.username == "alice").values(display_name="Alice\x0c Rivard"))
     session.commit()
-    transfer.export_path(session=session, path=tmp_path / "export", actor=None)
+    folders.export_path(session=session, path=tmp_path / "export", actor=None)
     with session_scope(second_site, settings) as empty_site:
-        report = transfer.import_path(session=empty_site, path=tmp_path / "export")
+        report = folders.import_path(session=empty_site, path=tmp_path / "export")
         assert report.created == 1
         again = empty_site.get(Note, note.id)
         assert (again.title, again.body.strip()) == ("Chantier", "Un chantier.")

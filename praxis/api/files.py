@@ -6,8 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, File, Request, Response, UploadFile
 
 from praxis.deps import ActorDep, SessionDep, UserDep
+from praxis.media import service as media_service
 from praxis.schemas import AttachmentRead
-from praxis.services import attachments
 
 router = APIRouter(prefix="/notes", tags=["files"])
 
@@ -23,7 +23,7 @@ def upload(
     """Attach a file to a note (its authors and admins): 415 for a type that is not accepted,
     413 beyond PRAXIS_MAX_UPLOAD_BYTES. An image is kept without its personal metadata (EXIF with
     its GPS position, XMP, IPTC, comments), its orientation applied to the pixels."""
-    attached = attachments.attach(
+    attached = media_service.attach(
         session=session,
         actor=actor,
         store=request.app.state.files,
@@ -37,12 +37,12 @@ def upload(
 
 def list_files(note_id: str, session: SessionDep, actor: ActorDep) -> list[AttachmentRead]:
     """The files of a note, oldest first."""
-    return attachments.list_attachments(session=session, actor=actor, note_id=note_id)
+    return media_service.list_attachments(session=session, actor=actor, note_id=note_id)
 
 
 def delete_file(note_id: str, file_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
     """Remove a file from a note; its bytes go once no other note holds the same file."""
-    attachments.delete(
+    media_service.delete_attachment(
         session=session, actor=actor, store=request.app.state.files, note_id=note_id, attachment_id=file_id
     )
     return Response(status_code=204)

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from praxis.api.openapi import VISITORS_TOO, errors
+from praxis.conversation import service as conversation_service
 from praxis.deps import ActorDep, SessionDep, client_address
 from praxis.schemas import (
     ContactCreate,
@@ -14,7 +15,6 @@ from praxis.schemas import (
     NotificationSettings,
     NotificationsRead,
 )
-from praxis.services import messages, notifications
 
 router = APIRouter(tags=["inbox"])
 
@@ -27,40 +27,44 @@ def list_notifications(
     per_page: Annotated[int, Query(ge=1, le=100)] = 30,
 ) -> NotificationPage:
     """What happened that concerns me, newest first, with the number still unread."""
-    return notifications.inbox(session=session, actor=actor, page=page, per_page=per_page)
+    return conversation_service.inbox(session=session, actor=actor, page=page, per_page=per_page)
 
 
 @router.post("/me/notifications/read")
 def read_notifications(session: SessionDep, actor: ActorDep, data: NotificationsRead | None = None) -> dict[str, int]:
-    return {"marked": notifications.mark_read(session=session, actor=actor, ids=data.ids if data else None)}
+    return {
+        "marked": conversation_service.mark_notifications_read(
+            session=session, actor=actor, ids=data.ids if data else None
+        )
+    }
 
 
 @router.get("/me/notification-settings", response_model=NotificationSettings)
 def get_settings(session: SessionDep, actor: ActorDep) -> NotificationSettings:
     """Where each kind of notification goes: "app", "email" (at once) or "digest" (daily)."""
-    return notifications.get_settings(session=session, actor=actor)
+    return conversation_service.notification_settings(session=session, actor=actor)
 
 
 @router.patch("/me/notification-settings", response_model=NotificationSettings)
 def set_settings(data: NotificationSettings, session: SessionDep, actor: ActorDep) -> NotificationSettings:
-    return notifications.set_settings(session=session, actor=actor, data=data)
+    return conversation_service.set_notification_settings(session=session, actor=actor, data=data)
 
 
 @router.get("/me/messages", response_model=list[MessageRead])
 def list_messages(session: SessionDep, actor: ActorDep) -> list[MessageRead]:
     """The messages written to me through my notes, newest first; no sender sees my address."""
-    return messages.received(session=session, actor=actor)
+    return conversation_service.received_messages(session=session, actor=actor)
 
 
 @router.post("/me/messages/read", status_code=204)
 def read_messages(session: SessionDep, actor: ActorDep) -> Response:
-    messages.mark_read(session=session, actor=actor)
+    conversation_service.mark_message_read(session=session, actor=actor)
     return Response(status_code=204)
 
 
 @router.post("/me/messages/{message_id}/reply", status_code=201, responses=errors(429))
 def reply(message_id: str, data: MessageReply, session: SessionDep, actor: ActorDep) -> dict[str, str]:
-    return {"id": messages.reply(session=session, actor=actor, message_id=message_id, data=data)}
+    return {"id": conversation_service.reply(session=session, actor=actor, message_id=message_id, data=data)}
 
 
 @router.post("/notes/{note_id}/contact", status_code=202, responses=errors(429), openapi_extra=VISITORS_TOO)
@@ -68,5 +72,7 @@ def contact(
     note_id: str, data: ContactCreate, request: Request, session: SessionDep, actor: ActorDep
 ) -> dict[str, str]:
     """Write to the note's authors (202: accepted for their inboxes); visitors give `name` and `email`."""
-    messages.contact(session=session, actor=actor, note_id=note_id, data=data, address=client_address(request))
+    conversation_service.contact(
+        session=session, actor=actor, note_id=note_id, data=data, address=client_address(request)
+    )
     return {"status": "accepted"}

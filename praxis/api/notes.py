@@ -5,7 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from praxis.api.openapi import StaleSave, errors
+from praxis.carnets import service as carnet_service
 from praxis.deps import ActorDep, SessionDep, UserDep, reads_only, writes_late
+from praxis.notes import service as note_service
+from praxis.publishing import service as publishing_service
 from praxis.schemas import (
     CitationQuery,
     CitationRead,
@@ -24,9 +27,6 @@ from praxis.schemas import (
     RevisionSummary,
     Suggestion,
 )
-from praxis.services import citations, directory, filing, writing
-from praxis.services import notes as note_service
-from praxis.services import revisions as revision_service
 from praxis.vocab import Kind
 
 router = APIRouter(prefix="/notes", tags=["notes"])
@@ -39,7 +39,7 @@ STALE_SAVE = (
 
 @router.post("", response_model=NoteRead, status_code=201, responses=errors(429))
 def create_note(data: NoteCreate, session: SessionDep, actor: UserDep, response: Response) -> NoteRead:
-    note = filing.create_note(session=session, actor=actor, data=data)
+    note = carnet_service.create_note(session=session, actor=actor, data=data)
     response.headers["Location"] = note.url
     return note
 
@@ -58,14 +58,14 @@ def suggest(
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> list[Suggestion]:
     """The best visible matches by title prefix, accents and case ignored (for [[ and the link picker)."""
-    return directory.suggest(session=session, actor=actor, q=q, kind=kind, limit=limit)
+    return note_service.suggest(session=session, actor=actor, q=q, kind=kind, limit=limit)
 
 
 @router.post("/preview", response_model=PreviewRead, responses=errors(404))
 @reads_only
 def preview(data: PreviewRequest, session: SessionDep, actor: UserDep) -> PreviewRead:
     """A body rendered as saving it would, as the writer would then see it (nothing is saved)."""
-    return writing.preview(session=session, actor=actor, data=data)
+    return note_service.preview(session=session, actor=actor, data=data)
 
 
 @router.get("/{note_id}", response_model=NoteRead)
@@ -91,14 +91,14 @@ def delete_note(note_id: str, session: SessionDep, actor: ActorDep) -> Response:
 
 @router.get("/{note_id}/revisions", response_model=list[RevisionSummary])
 def list_revisions(note_id: str, session: SessionDep, actor: ActorDep) -> list[RevisionSummary]:
-    return revision_service.list_revisions(session=session, actor=actor, note_id=note_id)
+    return note_service.list_revisions(session=session, actor=actor, note_id=note_id)
 
 
 @router.get("/{note_id}/revisions/{number}", response_model=RevisionRead)
 def get_revision(
     note_id: str, number: Annotated[RevisionNumber, Path()], session: SessionDep, actor: ActorDep
 ) -> RevisionRead:
-    return revision_service.get_revision(session=session, actor=actor, note_id=note_id, number=number)
+    return note_service.get_revision(session=session, actor=actor, note_id=note_id, number=number)
 
 
 @router.get("/{note_id}/diff", response_model=DiffRead)
@@ -109,7 +109,7 @@ def diff(
     from_: Annotated[RevisionNumber, Query(alias="from")],
     to: Annotated[RevisionNumber, Query()],
 ) -> DiffRead:
-    return revision_service.diff_revisions(session=session, actor=actor, note_id=note_id, from_=from_, to=to)
+    return note_service.diff_revisions(session=session, actor=actor, note_id=note_id, from_=from_, to=to)
 
 
 @router.get("/{note_id}/citation", response_model=CitationRead)
@@ -117,13 +117,13 @@ def citation(
     note_id: str, query: Annotated[CitationQuery, Query()], session: SessionDep, actor: ActorDep
 ) -> CitationRead:
     """ "Pour citer cette note": the note (or revision `rev`) in a style, as read today or on `accessed`."""
-    return citations.for_note(session=session, actor=actor, note_id=note_id, query=query)
+    return publishing_service.for_note(session=session, actor=actor, note_id=note_id, query=query)
 
 
 @router.get("/{note_id}/graph", response_model=Graph)
 def graph(note_id: str, session: SessionDep, actor: ActorDep, depth: Annotated[int, Query(ge=1, le=2)] = 1) -> Graph:
     """The visible neighbourhood of a note, as nodes and edges."""
-    return directory.graph(session=session, actor=actor, note_id=note_id, depth=depth)
+    return note_service.link_graph(session=session, actor=actor, note_id=note_id, depth=depth)
 
 
 @router.post("/{note_id}/revisions/{number}/restore", response_model=NoteRead, responses=errors(429))
@@ -134,6 +134,6 @@ def restore(
     actor: ActorDep,
     data: RestoreRequest | None = None,
 ) -> NoteRead:
-    return revision_service.restore_revision(
+    return note_service.restore_revision(
         session=session, actor=actor, note_id=note_id, number=number, summary=data.summary if data else None
     )

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 
 from praxis.deps import ActorDep, SessionDep
 from praxis.schemas import SearchPage, SearchQuery
-from praxis.services import search as search_service
+from praxis.search import service as search_service
 
 router = APIRouter(prefix="/search", tags=["search"])
 

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Query
 
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import NotFound
+from praxis.people import service as people_service
 from praxis.schemas import ProfileUpdate, UserRead, UserSuggestion
-from praxis.services import accounts
 
 router = APIRouter(prefix="/users", tags=["users"])
 
@@ -20,35 +20,35 @@ def suggest(
     limit: Annotated[int, Query(ge=1, le=20)] = 10,
 ) -> list[UserSuggestion]:
     """People whose username or name starts with `q`, for the editor's authors field (signed-in people)."""
-    return accounts.suggest_people(session=session, actor=actor, q=q, limit=limit)
+    return people_service.suggest_people(session=session, actor=actor, q=q, limit=limit)
 
 
 @router.get("/{username}", response_model=UserRead)
 def profile(username: str, session: SessionDep, actor: ActorDep) -> UserRead:
-    user = accounts.get_user(session, username)
+    user = people_service.get_user(session, username)
     if user is None:
         raise NotFound("No such person.")
-    return accounts.user_read(session, user)
+    return people_service.user_read(session, user)
 
 
 @router.patch("/{username}", response_model=UserRead)
 def update(username: str, data: ProfileUpdate, session: SessionDep, actor: ActorDep) -> UserRead:
     """Change a display name and how citations name the person (themselves, or an admin)."""
-    return accounts.user_read(
-        session, accounts.update_profile(session=session, actor=actor, username=username, data=data)
+    return people_service.user_read(
+        session, people_service.update_profile(session=session, actor=actor, username=username, data=data)
     )
 
 
 @router.post("/{username}/deactivate", response_model=UserRead)
 def deactivate(username: str, session: SessionDep, actor: ActorDep) -> UserRead:
     """Deactivate an account: its sessions and tokens stop working at once (admins)."""
-    return accounts.user_read(
-        session, accounts.set_active(session=session, actor=actor, username=username, active=False)
+    return people_service.user_read(
+        session, people_service.set_active(session=session, actor=actor, username=username, active=False)
     )
 
 
 @router.post("/{username}/activate", response_model=UserRead)
 def activate(username: str, session: SessionDep, actor: ActorDep) -> UserRead:
-    return accounts.user_read(
-        session, accounts.set_active(session=session, actor=actor, username=username, active=True)
+    return people_service.user_read(
+        session, people_service.set_active(session=session, actor=actor, username=username, active=True)
     )

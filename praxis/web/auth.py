@@ -12,8 +12,8 @@ from praxis.deps import SESSION_COOKIE, ActorDep, SessionDep, UserDep, client_ad
 from praxis.errors import Conflict, Invalid, NotSignedIn
 from praxis.i18n import N_
 from praxis.models import User
+from praxis.people import service as people_service
 from praxis.schemas import PasswordChange, RegisterRequest
-from praxis.services import accounts, tokens
 from praxis.web.forms import FormInvalid, form_page, parse, safe_next
 from praxis.web.templating import page
 
@@ -24,7 +24,7 @@ PASSWORDS_DIFFER = N_("Les deux mots de passe diffèrent.")
 
 def _signed_in_response(request: Request, session: Session, user: User, next_url: str) -> Response:
     settings = request.app.state.settings
-    raw = accounts.issue_token(session=session, user=user, kind="session").token
+    raw = people_service.issue_token(session=session, user=user, kind="session").token
     response = RedirectResponse(safe_next(next_url), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -61,7 +61,9 @@ def login(
         ),
         answers=(NotSignedIn,),
     )
-    user = accounts.sign_in(session=session, username=username, password=password, address=client_address(request))
+    user = people_service.sign_in(
+        session=session, username=username, password=password, address=client_address(request)
+    )
     return _signed_in_response(request, session, user, next)
 
 
@@ -69,7 +71,7 @@ def login(
 def logout(request: Request, session: SessionDep) -> Response:
     raw = session_token(request)
     if raw:
-        accounts.revoke_token(session=session, token=raw)
+        people_service.revoke_token(session=session, token=raw)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -100,7 +102,7 @@ async def register(request: Request, session: SessionDep, actor: ActorDep) -> Re
     if form.get("password") != form.get("password_again"):
         raise FormInvalid({"password": PASSWORDS_DIFFER})
     data = parse(RegisterRequest, values)
-    user = accounts.register(session=session, actor=actor, data=data)
+    user = people_service.register(session=session, actor=actor, data=data)
     if actor is not None:  # an admin opening an account for someone else
         return RedirectResponse(f"/u/{user.username}/", status_code=303)
     return _signed_in_response(request, session, user, "/")
@@ -121,7 +123,7 @@ async def change_password(request: Request, session: SessionDep, actor: UserDep)
     data = parse(PasswordChange, {k: form.get(k) for k in ("current_password", "new_password")})
     if form.get("new_password") != form.get("new_password_again"):
         raise FormInvalid({"new_password": PASSWORDS_DIFFER})
-    accounts.change_password(
+    people_service.change_password(
         session=session,
         actor=actor,
         current=data.current_password,
@@ -134,7 +136,7 @@ async def change_password(request: Request, session: SessionDep, actor: UserDep)
 @router.get("/account/tokens")
 def tokens_page(request: Request, session: SessionDep, actor: UserDep) -> Response:
     """One's API tokens: name, created, expires, last used, and a button to revoke each."""
-    listed = tokens.list_api_tokens(session=session, actor=actor)
+    listed = people_service.list_api_tokens(session=session, actor=actor)
     return page(
         request,
         "auth/tokens.html",
@@ -145,5 +147,5 @@ def tokens_page(request: Request, session: SessionDep, actor: UserDep) -> Respon
 
 @router.post("/account/tokens/{token_id}/revoke")
 def revoke_token(token_id: Annotated[int, Path(ge=1, le=2**31 - 1)], session: SessionDep, actor: UserDep) -> Response:
-    tokens.revoke_api_token(session=session, actor=actor, token_id=token_id)
+    people_service.revoke_api_token(session=session, actor=actor, token_id=token_id)
     return RedirectResponse("/account/tokens?revoked=1", status_code=303)

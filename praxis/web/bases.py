@@ -10,9 +10,12 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
+from praxis.carnets import service as carnet_service
 from praxis.deps import ActorDep, SessionDep, UserDep
+from praxis.people import service as people_service
+from praxis.publishing import service as publishing_service
 from praxis.schemas import BaseCarnetAdd, BaseCreate, BaseManagerAdd, BaseUpdate, NoteQuery
-from praxis.services import bases, carnets, citations, communities, sharing, transfer
+from praxis.transfer import service as transfer_service
 from praxis.web import citations as citation_pages
 from praxis.web.citations import StyleParam
 from praxis.web.forms import form_page, parse
@@ -37,11 +40,11 @@ def _list(request: Request, session: Session, actor: Any, values: dict, errors: 
         request,
         "bases/list.html",
         {
-            "bases": bases.list_bases(session=session, actor=actor),
+            "bases": carnet_service.list_bases(session=session, actor=actor),
             "values": values,
             "errors": errors,
-            "communities": communities.mine(session=session, actor=actor),
-            "share": sharing.listing_card(session, "/b/"),
+            "communities": people_service.my_communities(session=session, actor=actor),
+            "share": publishing_service.listing_card(session, "/b/"),
         },
         status_code=status,
         alternate="/api/v1/bases",
@@ -52,7 +55,9 @@ def _list(request: Request, session: Session, actor: Any, values: dict, errors: 
 async def create(request: Request, session: SessionDep, actor: UserDep) -> Response:
     values = await _values(request)
     form_page(request, lambda s, errors, status: _list(request, s, actor, values, errors, status=status))
-    created = bases.create(session=session, actor=actor, data=parse(BaseCreate, {k: v for k, v in values.items() if v}))
+    created = carnet_service.create_base(
+        session=session, actor=actor, data=parse(BaseCreate, {k: v for k, v in values.items() if v})
+    )
     return RedirectResponse(f"/b/{created.id}/", status_code=303)
 
 
@@ -70,13 +75,13 @@ def base_page(
     style: StyleParam = "",
 ) -> Response:
     query = parse(NoteQuery, {"carnet": carnet, "kind": kind, "author": author, "q": q, "page": p})
-    base = bases.read(session=session, actor=actor, base_id=base_id, query=query)
+    base = carnet_service.read_base(session=session, actor=actor, base_id=base_id, query=query)
     params = [
         (k, v)
         for k, v in (("carnet", query.carnet), ("kind", query.kind), ("author", query.author), ("q", query.q))
         if v
     ]
-    work = citations.base_work(session, base)
+    work = publishing_service.base_work(session, base)
     cite = citation_pages.block(
         session,
         work,
@@ -84,7 +89,7 @@ def base_page(
         api=f"/api/v1/bases/{base.id}/citation",
         keep=params + ([("p", query.page)] if query.page > 1 else []),
     )
-    share = sharing.base_card(session, base, work)
+    share = publishing_service.base_card(session, base, work)
     if params:  # a filtered view repeats the base: only the base itself is indexed
         share = replace(share, indexable=False)
     return page(
@@ -97,7 +102,7 @@ def base_page(
 
 @router.get("/b/{base_id}/edit")
 def edit_page(request: Request, base_id: str, session: SessionDep, actor: UserDep) -> Response:
-    base = bases.get_for_editing(session=session, actor=actor, base_id=base_id)
+    base = carnet_service.base_for_editing(session=session, actor=actor, base_id=base_id)
     values = {
         "title": base.title,
         "description": base.description,
@@ -111,7 +116,9 @@ def _editor(
     request: Request, session: Session, actor: Any, base: Any, values: dict, errors: dict, status: int = 200
 ) -> Response:
     inside = {c.id for c in base.carnets}
-    choices = [c for c in carnets.list_carnets(session=session, actor=actor, per_page=100).items if c.id not in inside]
+    choices = [
+        c for c in carnet_service.list_carnets(session=session, actor=actor, per_page=100).items if c.id not in inside
+    ]
     return page(
         request,
         "bases/edit.html",
@@ -120,7 +127,7 @@ def _editor(
             "values": values,
             "errors": errors,
             "choices": choices,
-            "communities": communities.mine(session=session, actor=actor),
+            "communities": people_service.my_communities(session=session, actor=actor),
         },
         status_code=status,
     )
@@ -138,19 +145,19 @@ async def edit(request: Request, base_id: str, session: SessionDep, actor: UserD
             request,
             s,
             actor,
-            bases.get_for_editing(session=s, actor=actor, base_id=base_id),
+            carnet_service.base_for_editing(session=s, actor=actor, base_id=base_id),
             values,
             errors,
             status=status,
         ),
     )
-    bases.update(session=session, actor=actor, base_id=base_id, data=parse(BaseUpdate, fields))
+    carnet_service.update_base(session=session, actor=actor, base_id=base_id, data=parse(BaseUpdate, fields))
     return RedirectResponse(f"/b/{base_id}/", status_code=303)
 
 
 @router.post("/b/{base_id}/delete")
 def delete(base_id: str, session: SessionDep, actor: UserDep) -> Response:
-    bases.delete(session=session, actor=actor, base_id=base_id)
+    carnet_service.delete_base(session=session, actor=actor, base_id=base_id)
     return RedirectResponse("/b/", status_code=303)
 
 
@@ -159,13 +166,13 @@ def add_carnet(
     base_id: str, session: SessionDep, actor: UserDep, carnet_id: Annotated[str, Form(max_length=32)] = ""
 ) -> Response:
     data = parse(BaseCarnetAdd, {"carnet_id": carnet_id})
-    bases.add_carnet(session=session, actor=actor, base_id=base_id, data=data)
+    carnet_service.add_carnet(session=session, actor=actor, base_id=base_id, data=data)
     return RedirectResponse(f"/b/{base_id}/edit#carnets", status_code=303)
 
 
 @router.post("/b/{base_id}/carnets/{carnet_id}/remove")
 def remove_carnet(base_id: str, carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
-    bases.remove_carnet(session=session, actor=actor, base_id=base_id, carnet_id=carnet_id)
+    carnet_service.remove_carnet(session=session, actor=actor, base_id=base_id, carnet_id=carnet_id)
     return RedirectResponse(f"/b/{base_id}/edit#carnets", status_code=303)
 
 
@@ -174,21 +181,21 @@ def add_manager(
     base_id: str, session: SessionDep, actor: UserDep, username: Annotated[str, Form(max_length=64)] = ""
 ) -> Response:
     data = parse(BaseManagerAdd, {"username": username})
-    bases.add_manager(session=session, actor=actor, base_id=base_id, username=data.username)
+    carnet_service.add_base_manager(session=session, actor=actor, base_id=base_id, username=data.username)
     return RedirectResponse(f"/b/{base_id}/edit#gestion", status_code=303)
 
 
 @router.post("/b/{base_id}/managers/{username}/remove")
 def remove_manager(base_id: str, username: str, session: SessionDep, actor: UserDep) -> Response:
-    bases.remove_manager(session=session, actor=actor, base_id=base_id, username=username)
+    carnet_service.remove_base_manager(session=session, actor=actor, base_id=base_id, username=username)
     return RedirectResponse(f"/b/{base_id}/edit#gestion", status_code=303)
 
 
 @router.get("/b/{base_id}/export.zip")
 def export(base_id: str, session: SessionDep, actor: ActorDep) -> Response:
     """The base, its carnets and their notes as a ZIP (what the reader may see of them)."""
-    base, _ = bases.load_readable(session, actor, base_id)
-    body = transfer.export_archive(session=session, actor=actor, base_id=base.id)
+    base, _ = carnet_service.load_readable_base(session, actor, base_id)
+    body = transfer_service.export_archive(session=session, actor=actor, base_id=base.id)
     return Response(
         body,
         media_type="application/zip",

@@ -10,8 +10,10 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
+from praxis.carnets import service as carnet_service
 from praxis.deps import SessionDep, UserDep
 from praxis.models import pk
+from praxis.people import service as people_service
 from praxis.schemas import (
     AxisCreate,
     CarnetMemberAdd,
@@ -20,7 +22,6 @@ from praxis.schemas import (
     CategoryRemoval,
     NameChange,
 )
-from praxis.services import carnets, categories, communities
 from praxis.web.carnets import back, form_text
 from praxis.web.forms import form_page, parse, split_list
 from praxis.web.templating import page
@@ -30,7 +31,7 @@ router = APIRouter()
 
 @router.get("/c/{carnet_id}/edit")
 def edit_page(request: Request, carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
-    carnet = carnets.get_for_editing(session=session, actor=actor, carnet_id=carnet_id)
+    carnet = carnet_service.carnet_for_editing(session=session, actor=actor, carnet_id=carnet_id)
     values = {k: getattr(carnet, k) for k in ("title", "description", "guide", "visibility", "sort")}
     values["community"] = carnet.community.id if carnet.community else ""
     return _editor(request, session, actor, carnet, values, {})
@@ -46,7 +47,7 @@ def _editor(
             "carnet": carnet,
             "values": values,
             "errors": errors,
-            "communities": communities.mine(session=session, actor=actor),
+            "communities": people_service.my_communities(session=session, actor=actor),
             "filed": {c.name: c.count for axis in carnet.axes for c in axis.categories},
         },
         status_code=status,
@@ -66,19 +67,19 @@ async def edit(request: Request, carnet_id: str, session: SessionDep, actor: Use
             request,
             s,
             actor,
-            carnets.get_for_editing(session=s, actor=actor, carnet_id=carnet_id),
+            carnet_service.carnet_for_editing(session=s, actor=actor, carnet_id=carnet_id),
             values,
             errors,
             status=status,
         ),
     )
-    carnets.update(session=session, actor=actor, carnet_id=carnet_id, data=parse(CarnetUpdate, fields))
+    carnet_service.update_carnet(session=session, actor=actor, carnet_id=carnet_id, data=parse(CarnetUpdate, fields))
     return back(carnet_id)
 
 
 @router.post("/c/{carnet_id}/delete")
 def delete(carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
-    carnets.delete(session=session, actor=actor, carnet_id=carnet_id)
+    carnet_service.delete_carnet(session=session, actor=actor, carnet_id=carnet_id)
     return RedirectResponse("/c/", status_code=303)
 
 
@@ -91,13 +92,15 @@ def add_member(
     role: Annotated[str, Form(max_length=16)] = "contributor",
 ) -> Response:
     data = parse(CarnetMemberAdd, {"username": username, "role": role})
-    carnets.set_member(session=session, actor=actor, carnet_id=carnet_id, username=data.username, role=data.role)
+    carnet_service.set_carnet_member(
+        session=session, actor=actor, carnet_id=carnet_id, username=data.username, role=data.role
+    )
     return RedirectResponse(f"/c/{carnet_id}/edit#membres", status_code=303)
 
 
 @router.post("/c/{carnet_id}/members/{username}/remove")
 def remove_member(carnet_id: str, username: str, session: SessionDep, actor: UserDep) -> Response:
-    carnets.remove_member(session=session, actor=actor, carnet_id=carnet_id, username=username)
+    carnet_service.remove_carnet_member(session=session, actor=actor, carnet_id=carnet_id, username=username)
     return back(carnet_id)
 
 
@@ -110,7 +113,7 @@ def add_axis(
     categories_: Annotated[str, Form(alias="categories", max_length=2000)] = "",
 ) -> Response:
     data = parse(AxisCreate, {"name": name, "categories": split_list(categories_)})
-    carnets.add_axis(session=session, actor=actor, carnet_id=carnet_id, data=data)
+    carnet_service.add_axis(session=session, actor=actor, carnet_id=carnet_id, data=data)
     return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
 
 
@@ -123,13 +126,13 @@ def _name(value: str) -> str:
 def rename_axis(
     carnet_id: str, axis_id: int, session: SessionDep, actor: UserDep, name: Annotated[str, Form(max_length=100)] = ""
 ) -> Response:
-    carnets.rename_axis(session=session, actor=actor, carnet_id=carnet_id, axis_id=axis_id, name=_name(name))
+    carnet_service.rename_axis(session=session, actor=actor, carnet_id=carnet_id, axis_id=axis_id, name=_name(name))
     return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
 
 
 @router.post("/c/{carnet_id}/axes/{axis_id}/delete")
 def delete_axis(carnet_id: str, axis_id: int, session: SessionDep, actor: UserDep) -> Response:
-    carnets.delete_axis(session=session, actor=actor, carnet_id=carnet_id, axis_id=axis_id)
+    carnet_service.delete_axis(session=session, actor=actor, carnet_id=carnet_id, axis_id=axis_id)
     return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
 
 
@@ -137,7 +140,7 @@ def delete_axis(carnet_id: str, axis_id: int, session: SessionDep, actor: UserDe
 def add_category(
     carnet_id: str, axis_id: int, session: SessionDep, actor: UserDep, name: Annotated[str, Form(max_length=100)] = ""
 ) -> Response:
-    carnets.add_category(session=session, actor=actor, carnet_id=carnet_id, axis_id=axis_id, name=_name(name))
+    carnet_service.add_category(session=session, actor=actor, carnet_id=carnet_id, axis_id=axis_id, name=_name(name))
     return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
 
 
@@ -149,7 +152,7 @@ def rename_category(
     name: Annotated[str, Form(max_length=100)] = "",
     new_name: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    carnets.rename_category(
+    carnet_service.rename_category(
         session=session, actor=actor, carnet_id=carnet_id, name=_name(name), new_name=_name(new_name)
     )
     return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
@@ -160,11 +163,11 @@ def delete_category_page(
     request: Request, carnet_id: str, session: SessionDep, actor: UserDep, name: CategoryName
 ) -> Response:
     """Deleting a category asks first what becomes of the notes filed under it."""
-    carnet_row, _ = carnets.load_managed(session, actor, carnet_id)
-    category = categories.load(session, carnet_row, name)
+    carnet_row, _ = carnet_service.load_managed_carnet(session, actor, carnet_id)
+    category = carnet_service.load_category(session, carnet_row, name)
     siblings = [
         c.name
-        for axis, cats in categories.axes_of(session, carnet_row.id)
+        for axis, cats in carnet_service.axes_of(session, carnet_row.id)
         if axis.id == category.axis_id
         for c in cats
         if c.id != category.id
@@ -175,7 +178,7 @@ def delete_category_page(
         {
             "carnet": carnet_row,
             "category": category,
-            "filed": categories.filed_count(session, actor, pk(category.id)),
+            "filed": carnet_service.filed_count(session, actor, pk(category.id)),
             "siblings": siblings,
         },
     )
@@ -191,5 +194,5 @@ def delete_category(
     to: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     removal = parse(CategoryRemoval, {"notes": notes, "to": to or None})
-    carnets.delete_category(session=session, actor=actor, carnet_id=carnet_id, name=_name(name), removal=removal)
+    carnet_service.delete_category(session=session, actor=actor, carnet_id=carnet_id, name=_name(name), removal=removal)
     return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)

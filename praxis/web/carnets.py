@@ -12,9 +12,13 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
+from praxis.carnets import service as carnet_service
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import Conflict, Invalid
 from praxis.i18n import N_
+from praxis.notes import service as note_service
+from praxis.people import service as people_service
+from praxis.publishing import service as publishing_service
 from praxis.schemas import (
     MAX_AXES,
     CarnetCreate,
@@ -22,7 +26,7 @@ from praxis.schemas import (
     EntryCreate,
     EntryUpdate,
 )
-from praxis.services import carnets, citations, communities, filing, links, sharing, transfer, visualisation
+from praxis.transfer import service as transfer_service
 from praxis.web import citations as citation_pages
 from praxis.web.citations import StyleParam
 from praxis.web.forms import form_page, parse, split_list
@@ -59,7 +63,7 @@ def list_page(
 def _list(
     request: Request, session: Session, actor: Any, p: int, *, values: dict, errors: dict, status: int = 200
 ) -> Response:
-    listing = carnets.list_carnets(session=session, actor=actor, page=p, per_page=50)
+    listing = carnet_service.list_carnets(session=session, actor=actor, page=p, per_page=50)
     return page(
         request,
         "carnets/list.html",
@@ -67,8 +71,8 @@ def _list(
             "carnets": listing,
             "values": values,
             "errors": errors,
-            "communities": communities.mine(session=session, actor=actor),
-            "share": sharing.listing_card(session, "/c/"),
+            "communities": people_service.my_communities(session=session, actor=actor),
+            "share": publishing_service.listing_card(session, "/c/"),
         },
         status_code=status,
         alternate="/api/v1/carnets",
@@ -89,7 +93,9 @@ async def create(request: Request, session: SessionDep, actor: UserDep) -> Respo
     form_page(
         request, lambda s, errors, status: _list(request, s, actor, 1, values=values, errors=errors, status=status)
     )
-    created = carnets.create(session=session, actor=actor, data=parse(CarnetCreate, {**fields, "axes": axes}))
+    created = carnet_service.create_carnet(
+        session=session, actor=actor, data=parse(CarnetCreate, {**fields, "axes": axes})
+    )
     return back(created.id)
 
 
@@ -125,12 +131,12 @@ def _view(
     status: int = 200,
     style: str = "",
 ) -> Response:
-    carnet = carnets.read(session=session, actor=actor, carnet_id=carnet_id, query=query)
+    carnet = carnet_service.read_carnet(session=session, actor=actor, carnet_id=carnet_id, query=query)
     filtered = bool(query.category or query.kind or query.author or query.q)
     params = [("category", c) for c in query.category] + [
         (k, v) for k, v in (("kind", query.kind), ("author", query.author), ("q", query.q), ("sort", query.sort)) if v
     ]
-    work = citations.carnet_work(session, carnet)
+    work = publishing_service.carnet_work(session, carnet)
     cite = citation_pages.block(
         session,
         work,
@@ -138,7 +144,7 @@ def _view(
         api=f"/api/v1/carnets/{carnet.id}/citation",
         keep=params + ([("p", query.page)] if query.page > 1 else []),
     )
-    share = sharing.carnet_card(session, carnet, work)
+    share = publishing_service.carnet_card(session, carnet, work)
     if filtered:  # a filtered view repeats the carnet: only the carnet itself is indexed
         share = replace(share, indexable=False)
     return page(
@@ -161,12 +167,12 @@ def _view(
 
 @router.get("/c/{carnet_id}/graphe")
 def graph_page(request: Request, carnet_id: str, session: SessionDep, actor: ActorDep) -> Response:
-    carnet, _ = carnets.load_readable(session, actor, carnet_id)
-    graph = visualisation.carnet_graph(session=session, actor=actor, carnet_id=carnet.id)
+    carnet, _ = carnet_service.load_readable_carnet(session, actor, carnet_id)
+    graph = carnet_service.carnet_graph(session=session, actor=actor, carnet_id=carnet.id)
     return page(
         request,
         "carnets/graph.html",
-        {"carnet": carnet, "graph": graph, "drawing": visualisation.layout(graph)},
+        {"carnet": carnet, "graph": graph, "drawing": carnet_service.graph_layout(graph)},
         alternate=f"/api/v1/carnets/{carnet.id}/graph",
     )
 
@@ -187,7 +193,7 @@ async def integrate(request: Request, carnet_id: str, session: SessionDep, actor
 
     # "Already in this carnet" is the form's refusal too, said where the note was named.
     form_page(request, again, answers=(Invalid, Conflict), field="note_id")
-    picked = links.picked(session, actor, typed) if typed else []
+    picked = note_service.picked(session, actor, typed) if typed else []
     if len(picked) != 1:
         raise Invalid(
             "Name one note, by its title or its id.",
@@ -195,15 +201,15 @@ async def integrate(request: Request, carnet_id: str, session: SessionDep, actor
             text=N_("Nommez une note, par son titre ou son identifiant."),
         )
     data = parse(EntryCreate, {"note_id": picked[0], "categories": _chosen(form)})
-    filing.add(session=session, actor=actor, carnet_id=carnet_id, data=data)
+    carnet_service.add_entry(session=session, actor=actor, carnet_id=carnet_id, data=data)
     return back(carnet_id, f"#n-{picked[0]}")
 
 
 @router.get("/c/{carnet_id}/n/{note_id}")
 def entry_page(request: Request, carnet_id: str, note_id: str, session: SessionDep, actor: UserDep) -> Response:
     """Filing one note in the carnet: its categories, and for managers its place and pin."""
-    carnet = carnets.get_for_filing(session=session, actor=actor, carnet_id=carnet_id)
-    entry = filing.entry_item(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id)
+    carnet = carnet_service.get_for_filing(session=session, actor=actor, carnet_id=carnet_id)
+    entry = carnet_service.entry_item(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id)
     return page(request, "carnets/entry.html", {"carnet": carnet, "entry": entry})
 
 
@@ -217,7 +223,7 @@ async def file_entry(request: Request, carnet_id: str, note_id: str, session: Se
         if position and position.strip():
             fields["position"] = position.strip()
     data = parse(EntryUpdate, fields)
-    filing.update(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, data=data)
+    carnet_service.update_entry(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, data=data)
     return back(carnet_id, f"#n-{note_id}")
 
 
@@ -226,7 +232,7 @@ def move(
     carnet_id: str, note_id: str, session: SessionDep, actor: UserDep, step: Annotated[Literal["-1", "1"], Form()] = "1"
 ) -> Response:
     """Up or down one place: the keyboard's way to order (the browser's drag-and-drop uses the API)."""
-    filing.move(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, step=int(step))
+    carnet_service.move_entry(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, step=int(step))
     return back(carnet_id, f"#n-{note_id}")
 
 
@@ -238,7 +244,7 @@ def pin(
     actor: UserDep,
     pinned: Annotated[Literal["0", "1"], Form()] = "1",
 ) -> Response:
-    filing.update(
+    carnet_service.update_entry(
         session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, data=EntryUpdate(pinned=pinned == "1")
     )
     return back(carnet_id, f"#n-{note_id}")
@@ -246,15 +252,15 @@ def pin(
 
 @router.post("/c/{carnet_id}/n/{note_id}/remove")
 def remove(carnet_id: str, note_id: str, session: SessionDep, actor: UserDep) -> Response:
-    filing.remove(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id)
+    carnet_service.remove_entry(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id)
     return back(carnet_id)
 
 
 @router.get("/c/{carnet_id}/export.zip")
 def export(carnet_id: str, session: SessionDep, actor: ActorDep) -> Response:
     """The carnet as a ZIP of Markdown notes and its manifest (what the reader may see of it)."""
-    carnet, _ = carnets.load_readable(session, actor, carnet_id)
-    body = transfer.export_archive(session=session, actor=actor, carnet_id=carnet.id)
+    carnet, _ = carnet_service.load_readable_carnet(session, actor, carnet_id)
+    body = transfer_service.export_archive(session=session, actor=actor, carnet_id=carnet.id)
     return Response(
         body,
         media_type="application/zip",

@@ -15,8 +15,8 @@ from praxis.citation import Work
 from praxis.citation.meta import coins, meta_tags
 from praxis.deps import ActorDep, SessionDep
 from praxis.i18n import N_
+from praxis.publishing import service as publishing_service
 from praxis.schemas import CitationQuery, RevisionNumber
-from praxis.services import citations
 from praxis.web.forms import parse
 
 router = APIRouter()
@@ -50,7 +50,7 @@ def block(
     if query.lang is None:  # the page's citation speaks the page's language
         query = query.model_copy(update={"lang": i18n.current()})
     return {
-        "citation": citations.render(session=session, work=work, query=query),
+        "citation": publishing_service.render_citation(session=session, work=work, query=query),
         "styles": STYLE_LABELS,
         "rev": query.rev,
         "api": api,
@@ -67,7 +67,7 @@ def _download_path(work: Work, ext: str, rev: int | None) -> str:
 
 
 def _download(session: Session, work: Work, ext: str, lang: str | None, rev: int | None) -> Response:
-    citation = citations.render(
+    citation = publishing_service.render_citation(
         session=session, work=work, query=CitationQuery(style=DOWNLOADS[ext], lang=lang, rev=rev)
     )
     name = f"{work.id}-r{rev}" if rev else work.id
@@ -90,7 +90,7 @@ def note_download(
     lang: Lang = None,
     rev: Annotated[RevisionNumber | None, Query()] = None,
 ) -> Response:
-    work = citations.load_note_work(session=session, actor=actor, note_id=note_id, rev=rev)
+    work = publishing_service.load_note_work(session=session, actor=actor, note_id=note_id, rev=rev)
     return _download(session, work, ext, lang, rev)
 
 
@@ -99,10 +99,12 @@ def carnet_download(
     carnet_id: str, ext: Extension, session: SessionDep, actor: ActorDep, lang: Lang = None
 ) -> Response:
     return _download(
-        session, citations.load_carnet_work(session=session, actor=actor, carnet_id=carnet_id), ext, lang, None
+        session, publishing_service.load_carnet_work(session=session, actor=actor, carnet_id=carnet_id), ext, lang, None
     )
 
 
 @router.get("/b/{base_id}/citation.{ext}")
 def base_download(base_id: str, ext: Extension, session: SessionDep, actor: ActorDep, lang: Lang = None) -> Response:
-    return _download(session, citations.load_base_work(session=session, actor=actor, base_id=base_id), ext, lang, None)
+    return _download(
+        session, publishing_service.load_base_work(session=session, actor=actor, base_id=base_id), ext, lang, None
+    )

@@ -9,14 +9,16 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from praxis.deps import SessionDep, UserDep
-from praxis.services import coauthors
+from praxis.people import service as people_service
 
 router = APIRouter()
 
 
 @router.post("/invitations/{invitation_id}/{decision}")
 def answer(invitation_id: str, decision: Literal["accept", "refuse"], session: SessionDep, actor: UserDep) -> Response:
-    answered = coauthors.answer(session=session, actor=actor, invitation_id=invitation_id, accept=decision == "accept")
+    answered = people_service.answer_invitation(
+        session=session, actor=actor, invitation_id=invitation_id, accept=decision == "accept"
+    )
     target = f"/n/{answered.note_id}/" if answered.status == "accepted" else "/u/me/inbox#invitations"
     return RedirectResponse(target, status_code=303)
 
@@ -24,5 +26,5 @@ def answer(invitation_id: str, decision: Literal["accept", "refuse"], session: S
 @router.post("/n/{note_id}/leave")
 def leave(note_id: str, session: SessionDep, actor: UserDep) -> Response:
     """The author leaves; their profile, where the note no longer is, says it is done."""
-    coauthors.remove_author(session=session, actor=actor, note_id=note_id, username="me")
+    people_service.remove_author(session=session, actor=actor, note_id=note_id, username="me")
     return RedirectResponse(f"/u/{actor.username}/", status_code=303)

@@ -8,9 +8,10 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from praxis.deps import ActorDep, SessionDep, UserDep
+from praxis.notes import service as note_service
+from praxis.people import service as people_service
+from praxis.publishing import service as publishing_service
 from praxis.schemas import CommunityCreate, MemberAdd, NoteQuery
-from praxis.services import communities, sharing
-from praxis.services import notes as note_service
 from praxis.web.forms import FormInvalid, form_page, parse
 from praxis.web.templating import page
 
@@ -23,9 +24,9 @@ def list_page(request: Request, session: SessionDep, actor: ActorDep) -> Respons
         request,
         "communities/list.html",
         {
-            "communities": communities.list_all(session=session, actor=actor),
+            "communities": people_service.list_communities(session=session, actor=actor),
             "errors": {},
-            "share": sharing.listing_card(session, "/communautes/"),
+            "share": publishing_service.listing_card(session, "/communautes/"),
         },
         alternate="/api/v1/communities",
     )
@@ -39,13 +40,13 @@ async def create(request: Request, session: SessionDep, actor: UserDep) -> Respo
         lambda reading, errors, status: page(
             request,
             "communities/list.html",
-            {"communities": communities.list_all(session=reading, actor=actor), "errors": errors},
+            {"communities": people_service.list_communities(session=reading, actor=actor), "errors": errors},
             status_code=status,
         ),
         answers=(FormInvalid,),
     )  # the service's refusals have the error page
     data = parse(CommunityCreate, {k: v for k in ("name", "description") if isinstance(v := form.get(k), str) and v})
-    created = communities.create(session=session, actor=actor, data=data)
+    created = people_service.create_community(session=session, actor=actor, data=data)
     return RedirectResponse(f"/communautes/{created.id}/", status_code=303)
 
 
@@ -57,7 +58,7 @@ def community_page(
     actor: ActorDep,
     p: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    community = communities.read(session=session, actor=actor, community_id=community_id)
+    community = people_service.read_community(session=session, actor=actor, community_id=community_id)
     notes = note_service.list_notes(session=session, actor=actor, query=NoteQuery(community=community.id, page=p))
     return page(
         request,
@@ -65,7 +66,7 @@ def community_page(
         {
             "community": community,
             "notes": notes,
-            "share": sharing.listing_card(session, f"/communautes/{quote(community.id)}/"),
+            "share": publishing_service.listing_card(session, f"/communautes/{quote(community.id)}/"),
         },
         alternate=f"/api/v1/communities/{community.id}",
     )
@@ -80,7 +81,7 @@ def add_member(
     role: Annotated[str, Form(max_length=16)] = "member",
 ) -> Response:
     data = parse(MemberAdd, {"username": username, "role": role})
-    communities.set_member(
+    people_service.set_community_member(
         session=session, actor=actor, community_id=community_id, username=data.username, role=data.role
     )
     return RedirectResponse(f"/communautes/{community_id}/", status_code=303)
@@ -88,5 +89,5 @@ def add_member(
 
 @router.post("/{community_id}/members/{username}/remove")
 def remove_member(community_id: str, username: str, session: SessionDep, actor: UserDep) -> Response:
-    communities.remove_member(session=session, actor=actor, community_id=community_id, username=username)
+    people_service.remove_community_member(session=session, actor=actor, community_id=community_id, username=username)
     return RedirectResponse(f"/communautes/{community_id}/", status_code=303)

@@ -8,9 +8,9 @@ from starlette.responses import Response
 
 from praxis.deps import ActorDep, SessionDep
 from praxis.markdown import fold
+from praxis.notes import service as note_service
+from praxis.publishing import service as publishing_service
 from praxis.schemas import NoteQuery
-from praxis.services import directory, sharing
-from praxis.services import notes as note_service
 from praxis.web.citations import StyleParam
 from praxis.web.notes import note_page
 from praxis.web.templating import page
@@ -34,9 +34,9 @@ def organisations(
         "directory/organisations.html",
         {
             "notes": found,
-            "regions": directory.regions(session=session, actor=actor),
+            "regions": note_service.regions(session=session, actor=actor),
             "region": region or "",
-            "share": sharing.listing_card(session, "/organisations/"),
+            "share": publishing_service.listing_card(session, "/organisations/"),
         },
         alternate=f"/api/v1/notes?kind=organisation&sort=title&page={p}"
         + (f"&region={quote(region)}" if region else ""),
@@ -55,16 +55,16 @@ def lexique(
     found = note_service.list_notes(session=session, actor=actor, query=query)
     groups: dict[str, list] = {}
     for item in found.items:
-        groups.setdefault(directory.letter_of(fold(item.title)), []).append(item)
+        groups.setdefault(note_service.letter_of(fold(item.title)), []).append(item)
     return page(
         request,
         "directory/lexique.html",
         {
             "notes": found,
             "groups": groups,
-            "letters": directory.letters(session=session, actor=actor),
+            "letters": note_service.letters(session=session, actor=actor),
             "letter": lettre or "",
-            "share": sharing.listing_card(session, "/lexique/"),
+            "share": publishing_service.listing_card(session, "/lexique/"),
         },
         alternate=f"/api/v1/notes?kind=term&sort=title&page={p}",
     )
@@ -72,5 +72,5 @@ def lexique(
 
 @router.get("/def/{slug}/")
 def definition(request: Request, slug: str, session: SessionDep, actor: ActorDep, style: StyleParam = "") -> Response:
-    term = directory.term_by_slug(session=session, actor=actor, slug=slug)
+    term = note_service.term_by_slug(session=session, actor=actor, slug=slug)
     return note_page(request, session, actor, term, style=style)

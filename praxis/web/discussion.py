@@ -8,10 +8,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from praxis.conversation import service as conversation_service
 from praxis.deps import SessionDep, UserDep
 from praxis.errors import Conflict, Forbidden, Invalid, TooManyRequests
 from praxis.schemas import MAX_COMMENT_CHARS, CommentCreate, CommentHide, CommentUpdate, DiscussionUpdate
-from praxis.services import discussion
 from praxis.web.forms import FormInvalid, form_page, parse
 from praxis.web.notes import note_form
 from praxis.web.templating import page
@@ -40,13 +40,13 @@ def post_comment(
         answers=(Invalid, TooManyRequests, Forbidden, Conflict),
     )
     data = parse(CommentCreate, {"body": body, "parent_id": parent_id or None})
-    comment = discussion.create(session=session, actor=actor, note_id=note_id, data=data)
+    comment = conversation_service.create_comment(session=session, actor=actor, note_id=note_id, data=data)
     return _to_comment(note_id, comment.id)
 
 
 @router.get("/comments/{comment_id}/edit")
 def edit_form(request: Request, comment_id: str, session: SessionDep, actor: UserDep) -> Response:
-    comment = discussion.get_for_editing(session=session, actor=actor, comment_id=comment_id)
+    comment = conversation_service.comment_for_editing(session=session, actor=actor, comment_id=comment_id)
     return page(request, "discussion/edit.html", {"comment": comment, "body": comment.body, "errors": {}})
 
 
@@ -59,7 +59,9 @@ def edit(request: Request, comment_id: str, session: SessionDep, actor: UserDep,
             "discussion/edit.html",
             {
                 # Read for editing: whoever may not change it is refused, not offered the form.
-                "comment": discussion.get_for_editing(session=reading, actor=actor, comment_id=comment_id),
+                "comment": conversation_service.comment_for_editing(
+                    session=reading, actor=actor, comment_id=comment_id
+                ),
                 "body": body,
                 "errors": errors,
             },
@@ -68,27 +70,27 @@ def edit(request: Request, comment_id: str, session: SessionDep, actor: UserDep,
         answers=(FormInvalid,),
     )  # the service's refusals have the error page
     data = parse(CommentUpdate, {"body": body})
-    comment = discussion.update(session=session, actor=actor, comment_id=comment_id, data=data)
+    comment = conversation_service.update_comment(session=session, actor=actor, comment_id=comment_id, data=data)
     return _to_comment(comment.note_id, comment.id)
 
 
 @router.post("/comments/{comment_id}/delete")
 def delete(comment_id: str, session: SessionDep, actor: UserDep) -> Response:
-    note_id = discussion.get_comment(session=session, actor=actor, comment_id=comment_id).note_id
-    discussion.delete(session=session, actor=actor, comment_id=comment_id)
+    note_id = conversation_service.get_comment(session=session, actor=actor, comment_id=comment_id).note_id
+    conversation_service.delete_comment(session=session, actor=actor, comment_id=comment_id)
     return RedirectResponse(f"/n/{note_id}/#discussion", status_code=303)
 
 
 @router.post("/comments/{comment_id}/hide")
 def hide(comment_id: str, session: SessionDep, actor: UserDep, reason: Short = "") -> Response:
     data = parse(CommentHide, {"reason": reason})
-    comment = discussion.hide(session=session, actor=actor, comment_id=comment_id, data=data)
+    comment = conversation_service.hide_comment(session=session, actor=actor, comment_id=comment_id, data=data)
     return _to_comment(comment.note_id, comment.id)
 
 
 @router.post("/comments/{comment_id}/restore")
 def restore(comment_id: str, session: SessionDep, actor: UserDep) -> Response:
-    comment = discussion.restore(session=session, actor=actor, comment_id=comment_id)
+    comment = conversation_service.restore_comment(session=session, actor=actor, comment_id=comment_id)
     return _to_comment(comment.note_id, comment.id)
 
 
@@ -96,5 +98,7 @@ def restore(comment_id: str, session: SessionDep, actor: UserDep) -> Response:
 def close(
     note_id: str, session: SessionDep, actor: UserDep, closed: Annotated[str, Form(max_length=5)] = ""
 ) -> Response:
-    discussion.set_closed(session=session, actor=actor, note_id=note_id, data=DiscussionUpdate(closed=closed == "1"))
+    conversation_service.set_discussion_closed(
+        session=session, actor=actor, note_id=note_id, data=DiscussionUpdate(closed=closed == "1")
+    )
     return RedirectResponse(f"/n/{note_id}/#discussion", status_code=303)

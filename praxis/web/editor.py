@@ -12,10 +12,14 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from praxis import i18n
+from praxis.carnets import service as carnet_service
 from praxis.deps import SessionDep, UserDep, writes_late
 from praxis.errors import Invalid, StaleEdit, TooManyRequests
 from praxis.i18n import N_
+from praxis.media import service as media_service
 from praxis.merge import has_markers
+from praxis.notes import service as note_service
+from praxis.people import service as people_service
 from praxis.schemas import (
     KIND_DETAILS,
     NoteCreate,
@@ -24,15 +28,6 @@ from praxis.schemas import (
     PreviewRead,
     PreviewRequest,
 )
-from praxis.services import (
-    attachments,
-    carnets,
-    communities,
-    filing,
-    links,
-    writing,
-)
-from praxis.services import notes as note_service
 from praxis.vocab import DEFAULT_LICENCE
 from praxis.web.forms import FormInvalid, M, form_page, parse, refused_page, split_list
 from praxis.web.templating import page
@@ -92,7 +87,7 @@ async def _form_fields(request: Request) -> tuple[dict[str, Any], dict[str, Any]
 def _with_links(session: Session, actor: Any, values: dict[str, Any], fields: dict[str, Any]) -> None:
     """Turn the link picker's lines into note ids (an emptied picker removes every link)."""
     if "links" in values or "base_revision" in values:
-        fields["links"] = links.picked(session, actor, values.get("links", ""))
+        fields["links"] = note_service.picked(session, actor, values.get("links", ""))
 
 
 def _editor_again(request: Request, *, note: NoteRead | None, values: dict[str, Any]) -> None:
@@ -176,7 +171,7 @@ async def _preview(request: Request, session: Session, actor: Any, *, note: Any)
     values = await _editor_state(request, (await _form_fields(request))[0])
     _editor_again(request, note=note, values=values)
     data = parse(PreviewRequest, {"body": values.get("body", ""), "note_id": note.id if note else None})
-    shown = writing.preview(session=session, actor=actor, data=data)
+    shown = note_service.preview(session=session, actor=actor, data=data)
     return _editor(request, session, note=note, values=values, errors={}, preview=shown)
 
 
@@ -188,15 +183,15 @@ def _editor(
     values: dict[str, Any],
     errors: dict[str, str],
     status: int = 200,
-    conflict: writing.ConflictView | None = None,
+    conflict: note_service.ConflictView | None = None,
     preview: PreviewRead | None = None,
 ) -> Response:
     actor = getattr(request.state, "actor", None)
-    choices = communities.mine(session=session, actor=actor)
+    choices = people_service.my_communities(session=session, actor=actor)
     carnet = None
     if note is None and isinstance(values.get("carnet"), str) and values["carnet"]:
         # "Créer une note dans le carnet": its guide and its categories come with the form.
-        carnet = carnets.get_for_filing(session=session, actor=actor, carnet_id=values["carnet"])
+        carnet = carnet_service.get_for_filing(session=session, actor=actor, carnet_id=values["carnet"])
     return page(
         request,
         "notes/edit.html",
@@ -208,7 +203,7 @@ def _editor(
             "communities": choices,
             "carnet": carnet,
             "preview": preview,
-            "files": attachments.list_attachments(session=session, actor=actor, note_id=note.id) if note else [],
+            "files": media_service.list_attachments(session=session, actor=actor, note_id=note.id) if note else [],
         },
         status_code=status,
     )
@@ -238,7 +233,7 @@ async def create_note(request: Request, session: SessionDep, actor: UserDep) -> 
     if _wants_preview(await request.form()):
         return await _preview(request, session, actor, note=None)
     values, data = await _read_form(request, session, actor, NoteCreate, note=None)
-    note = filing.create_note(session=session, actor=actor, data=data)
+    note = carnet_service.create_note(session=session, actor=actor, data=data)
     return _saved(request, note.id, values)
 
 
@@ -288,7 +283,7 @@ def _conflict(
 ) -> Response:
     """The conflict screen: nothing was overwritten; the author's title and text merged with the
     version saved meanwhile are offered in the form, whose next save is made from that version."""
-    view = writing.reconcile(
+    view = note_service.reconcile(
         session=session,
         actor=actor,
         current=current,

@@ -11,8 +11,8 @@ from starlette.responses import Response
 
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import Invalid, TooLarge, UnsupportedType
-from praxis.services import attachments
-from praxis.services.attachments import Served
+from praxis.media import service as media_service
+from praxis.media.service import Served
 from praxis.web.forms import refused_page
 from praxis.web.templating import page
 
@@ -53,7 +53,7 @@ def upload(
         lambda _reading, exc: _refused(request, note_id, exc.shown(), exc.status),
         answers=(Invalid, TooLarge, UnsupportedType),
     )
-    attachments.attach(
+    media_service.attach(
         session=session,
         actor=actor,
         store=request.app.state.files,
@@ -73,7 +73,7 @@ def _refused(request: Request, note_id: str, message: str, status: int) -> Respo
 
 @router.post("/n/{note_id}/files/{file_id}/delete")
 def delete(request: Request, note_id: str, file_id: str, session: SessionDep, actor: UserDep) -> Response:
-    attachments.delete(
+    media_service.delete_attachment(
         session=session, actor=actor, store=request.app.state.files, note_id=note_id, attachment_id=file_id
     )
     return _back(note_id)
@@ -81,7 +81,7 @@ def delete(request: Request, note_id: str, file_id: str, session: SessionDep, ac
 
 @router.api_route("/n/{note_id}/files/{file_id}/thumb", methods=["GET", "HEAD"])
 def thumbnail(request: Request, note_id: str, file_id: str, session: SessionDep, actor: ActorDep) -> Response:
-    served = attachments.serve(
+    served = media_service.serve(
         session=session,
         actor=actor,
         store=request.app.state.files,
@@ -94,11 +94,11 @@ def thumbnail(request: Request, note_id: str, file_id: str, session: SessionDep,
 
 @router.api_route("/n/{note_id}/files/{file_id}/{name}", methods=["GET", "HEAD"])
 def download(request: Request, note_id: str, file_id: str, name: str, session: SessionDep, actor: ActorDep) -> Response:
-    served = attachments.serve(
+    served = media_service.serve(
         session=session, actor=actor, store=request.app.state.files, note_id=note_id, attachment_id=file_id
     )
     if name != served.name:  # any name finds the file; the link shows its own
-        return RedirectResponse(attachments.file_path(note_id, file_id, served.name), status_code=301)
+        return RedirectResponse(media_service.file_path(note_id, file_id, served.name), status_code=301)
     return _send(request, served)
 
 

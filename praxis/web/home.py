@@ -7,9 +7,9 @@ from starlette.responses import Response
 
 from praxis.deps import ActorDep, SessionDep
 from praxis.i18n import N_
+from praxis.notes import service as note_service
+from praxis.publishing import service as publishing_service
 from praxis.schemas import NoteQuery, Sort
-from praxis.services import notes as note_service
-from praxis.services import sharing
 from praxis.web.templating import page
 
 router = APIRouter()
@@ -34,6 +34,6 @@ def home(
     return page(
         request,
         "home.html",
-        {"notes": notes, "sort": sort, "sorts": SORT_LABELS, "share": sharing.listing_card(session, "/")},
+        {"notes": notes, "sort": sort, "sorts": SORT_LABELS, "share": publishing_service.listing_card(session, "/")},
         alternate=f"/api/v1/notes?page={p}&sort={sort}",
     )

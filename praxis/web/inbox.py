@@ -8,12 +8,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from praxis.conversation import service as conversation_service
 from praxis.deps import ActorDep, SessionDep, UserDep, client_address
 from praxis.errors import Invalid, TooManyRequests
 from praxis.i18n import N_
 from praxis.schemas import ContactCreate, MessageReply, NotificationSettings
-from praxis.services import inbox as inbox_service
-from praxis.services import messages, notifications
 from praxis.web.forms import parse
 from praxis.web.notes import note_form
 from praxis.web.templating import page
@@ -26,7 +25,7 @@ Text = Annotated[str, Form(max_length=10_000)]
 @router.get("/u/me/inbox")
 def inbox(request: Request, session: SessionDep, actor: UserDep) -> Response:
     """Notifications and messages; what is shown as new is then marked read."""
-    shown = inbox_service.open_inbox(session=session, actor=actor)
+    shown = conversation_service.open_inbox(session=session, actor=actor)
     found = shown.notifications
     request.state.unread = max(0, found.unread - sum(1 for n in found.items if not n.read))
     return page(
@@ -50,7 +49,7 @@ KIND_LABELS = {
 
 @router.get("/account/notifications")
 def settings_form(request: Request, session: SessionDep, actor: UserDep) -> Response:
-    chosen = notifications.get_settings(session=session, actor=actor)
+    chosen = conversation_service.notification_settings(session=session, actor=actor)
     return page(
         request,
         "inbox/settings.html",
@@ -63,7 +62,7 @@ def settings_form(request: Request, session: SessionDep, actor: UserDep) -> Resp
 async def save_settings(request: Request, session: SessionDep, actor: UserDep) -> Response:
     form = await request.form()
     data = parse(NotificationSettings, {k: v for k in KIND_LABELS if isinstance(v := form.get(k), str)})
-    chosen = notifications.set_settings(session=session, actor=actor, data=data)
+    chosen = conversation_service.set_notification_settings(session=session, actor=actor, data=data)
     return page(request, "inbox/settings.html", {"chosen": chosen.model_dump(), "kinds": KIND_LABELS, "saved": True})
 
 
@@ -76,7 +75,7 @@ def reply(
     reveal_address: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:
     data = parse(MessageReply, {"message": message, "reveal_address": reveal_address == "1"})
-    messages.reply(session=session, actor=actor, message_id=message_id, data=data)
+    conversation_service.reply(session=session, actor=actor, message_id=message_id, data=data)
     return RedirectResponse("/u/me/inbox?sent=1#messages", status_code=303)
 
 
@@ -97,5 +96,7 @@ def contact(
     fields = {k: v for k, v in {**typed, "website": website}.items() if v or k in ("subject", "message")}
     note_form(request, actor, note_id, form="contact_form", typed=typed, answers=(Invalid, TooManyRequests))
     data = parse(ContactCreate, fields)
-    messages.contact(session=session, actor=actor, note_id=note_id, data=data, address=client_address(request))
+    conversation_service.contact(
+        session=session, actor=actor, note_id=note_id, data=data, address=client_address(request)
+    )
     return RedirectResponse(f"/n/{note_id}/?contact=sent#contact", status_code=303)

@@ -11,22 +11,18 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from praxis import policy
+from praxis.conversation import service as conversation_service
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import DomainError
+from praxis.media import service as media_service
+from praxis.notes import service as note_service
+from praxis.people import service as people_service
+from praxis.publishing import service as publishing_service
 from praxis.schemas import (
     EditRequestCreate,
     NoteRead,
     RevisionNumber,
 )
-from praxis.services import (
-    attachments,
-    citations,
-    discussion,
-    edit_requests,
-    sharing,
-)
-from praxis.services import notes as note_service
-from praxis.services import revisions as revision_service
 from praxis.web import citations as citation_pages
 from praxis.web.citations import StyleParam
 from praxis.web.editor import DRAFT_KEY, DRAFT_SAVED_COOKIE
@@ -73,9 +69,9 @@ def note_page(
     back with what was wrong with it); `saved_draft`: the browser draft just saved, to forget."""
     revision = None
     if rev is not None and rev != note.revision:
-        revision = revision_service.get_revision(session=session, actor=actor, note_id=note.id, number=rev)
+        revision = note_service.get_revision(session=session, actor=actor, note_id=note.id, number=rev)
     alternate = f"/api/v1/notes/{note.id}" + (f"/revisions/{rev}" if revision else "")
-    requests = edit_requests.list_for_note(session=session, actor=actor, note_id=note.id)
+    requests = people_service.edit_requests_for_note(session=session, actor=actor, note_id=note.id)
     # Offered by the rules that refuse (policy.edit_request_refusal: not to an invited person, who
     # answers their invitation instead; policy.asked_again_refusal: not while their request waits).
     waiting = next(
@@ -86,12 +82,12 @@ def note_page(
     query = citation_pages.style_query(style, rev=rev)
     cited = None
     if rev is None:
-        work = citations.note_work(session, note)
+        work = publishing_service.note_work(session, note)
     else:
-        cited = revision or revision_service.get_revision(session=session, actor=actor, note_id=note.id, number=rev)
-        work = citations.revision_work(session, cited)
+        cited = revision or note_service.get_revision(session=session, actor=actor, note_id=note.id, number=rev)
+        work = publishing_service.revision_work(session, cited)
     cite = citation_pages.block(session, work, query, api=f"/api/v1/notes/{note.id}/citation")
-    thread = discussion.thread(session=session, actor=actor, note_id=note.id)
+    thread = conversation_service.thread(session=session, actor=actor, note_id=note.id)
     return page(
         request,
         "notes/view.html",
@@ -106,8 +102,8 @@ def note_page(
             "contact_form": contact_form or {},
             "contact_sent": request.query_params.get("contact") == "sent",
             "saved_draft": saved_draft,
-            "files": attachments.list_attachments(session=session, actor=actor, note_id=note.id),
-            "share": sharing.note_card(session, note, work, cited),
+            "files": media_service.list_attachments(session=session, actor=actor, note_id=note.id),
+            "share": publishing_service.note_card(session, note, work, cited),
         },
         alternate=alternate,
         status_code=status,
@@ -163,13 +159,15 @@ async def request_edit(request: Request, note_id: str, session: SessionDep, acto
     form = await request.form()
     message = form.get("message")
     data = parse(EditRequestCreate, {"message": message if isinstance(message, str) else ""})
-    edit_requests.request_edit(session=session, actor=actor, note_id=note_id, data=data)
+    people_service.request_edit(session=session, actor=actor, note_id=note_id, data=data)
     return RedirectResponse(f"/n/{note_id}/#demandes", status_code=303)
 
 
 @router.post("/edit-requests/{request_id}/{decision}")
 def decide(request_id: str, decision: Literal["approve", "refuse"], session: SessionDep, actor: UserDep) -> Response:
-    answered = edit_requests.decide(session=session, actor=actor, request_id=request_id, approve=decision == "approve")
+    answered = people_service.decide_edit_request(
+        session=session, actor=actor, request_id=request_id, approve=decision == "approve"
+    )
     return RedirectResponse(f"/n/{answered.note_id}/#demandes", status_code=303)
 
 
@@ -182,7 +180,7 @@ def delete(note_id: str, session: SessionDep, actor: UserDep) -> Response:
 @router.get("/n/{note_id}/history")
 def history(request: Request, note_id: str, session: SessionDep, actor: ActorDep) -> Response:
     note = note_service.get_note(session=session, actor=actor, note_id=note_id)
-    revisions = revision_service.list_revisions(session=session, actor=actor, note_id=note_id)
+    revisions = note_service.list_revisions(session=session, actor=actor, note_id=note_id)
     return page(
         request,
         "notes/history.html",
@@ -201,7 +199,7 @@ def diff(
     to: Annotated[RevisionNumber, Query()],
 ) -> Response:
     note = note_service.get_note(session=session, actor=actor, note_id=note_id)
-    change = revision_service.diff_revisions(session=session, actor=actor, note_id=note_id, from_=from_, to=to)
+    change = note_service.diff_revisions(session=session, actor=actor, note_id=note_id, from_=from_, to=to)
     return page(
         request,
         "notes/diff.html",
@@ -212,7 +210,7 @@ def diff(
 
 @router.post("/n/{note_id}/revisions/{number}/restore")
 def restore(note_id: str, number: RevisionNumber, session: SessionDep, actor: UserDep) -> Response:
-    revision_service.restore_revision(session=session, actor=actor, note_id=note_id, number=number)
+    note_service.restore_revision(session=session, actor=actor, note_id=note_id, number=number)
     return RedirectResponse(f"/n/{note_id}/history", status_code=303)
 
 

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from praxis.deps import ActorDep, SessionDep
 from praxis.errors import Invalid
 from praxis.schemas import SearchQuery
-from praxis.services import search as search_service
+from praxis.search import service as search_service
 from praxis.vocab import Kind
 from praxis.web.templating import page
 

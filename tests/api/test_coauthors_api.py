@@ -6,7 +6,8 @@ from sqlmodel import select
 
 from praxis import policy
 from praxis.models import AuthorInvitation, User
-from praxis.services import invitations, transfer
+from praxis.people import invitations
+from praxis.transfer import folders
 from tests.factories import accept_all, make_user, token_for
 
 
@@ -116,7 +117,7 @@ def test_admins_invite_people_with_an_account_too(client, people):
 def test_a_profile_without_login_is_named_at_once(client, session, people, tmp_path):
     """People named in imported files cannot consent: naming them needs none."""
     (tmp_path / "n.md").write_text("---\ntitle: Importée\nauthors: [Maryse Gervais]\n---\nTexte\n", encoding="utf-8")
-    transfer.import_path(session=session, path=tmp_path, actor=policy.SYSTEM)
+    folders.import_path(session=session, path=tmp_path, actor=policy.SYSTEM)
     maryse = session.exec(select(User).where(User.display_name == "Maryse Gervais")).one()
     session.commit()
     made = client.post(

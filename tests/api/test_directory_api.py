@@ -64,7 +64,7 @@ def test_fields_of_another_kind_or_bad_values_are_422(client, alice, payload, fi
 
 
 def test_suggestions_match_title_prefixes_whatever_the_accents_and_case(client, session, alice):
-    from praxis.services.accounts import get_user
+    from praxis.people.accounts import get_user
 
     author = get_user(session, "alice")
     for title in ("Économie sociale", "Écosystème numérique", "Économie", "économies d'échelle", "Chantier"):
@@ -85,7 +85,7 @@ def test_suggestions_match_title_prefixes_whatever_the_accents_and_case(client, 
 
 
 def test_graph_returns_the_visible_neighbourhood(client, session, alice):
-    from praxis.services.accounts import get_user
+    from praxis.people.accounts import get_user
 
     author = get_user(session, "alice")
     far = make_note(session, author, title="Lointaine")
@@ -111,7 +111,7 @@ def test_empty_details_of_another_kind_are_not_an_error(client, alice):
 
 
 def test_backlinks_are_also_grouped_by_kind(client, session, alice):
-    from praxis.services.accounts import get_user
+    from praxis.people.accounts import get_user
 
     author = get_user(session, "alice")
     target = make_note(session, author, title="Cible")

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from praxis.models import Comment
 from praxis.schemas import CommunityCreate
-from praxis.services import communities
+from praxis.people import communities
 from tests.factories import make_note, make_user, token_for
 
 

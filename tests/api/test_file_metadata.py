@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from praxis import cli
 from praxis.media import images, sniff
 from praxis.models import Attachment
-from praxis.services import attachments
+from praxis.media import attachments
 from tests.conftest import one_database
 from tests.factories import make_note, make_user, page_text, sign_in, token_for
 

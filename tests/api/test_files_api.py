@@ -20,7 +20,7 @@ from praxis.app import create_app
 from praxis.db import session_scope
 from praxis.media.store import FileStore
 from praxis.models import User
-from praxis.services import attachments
+from praxis.media import attachments
 from tests.factories import browser_for, make_note, make_user, token_for
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from praxis.models import Message
 from praxis.schemas import CarnetCreate
-from praxis.services import carnets
+from praxis.carnets import carnets
 from tests.factories import browser_for, csrf_from, make_note, make_user, page_text, token_for
 
 

@@ -6,8 +6,8 @@ from sqlmodel import select
 from praxis.db import session_scope
 from praxis.models import User
 from praxis.schemas import NoteCreate, NoteUpdate
-from praxis.services import filing
-from praxis.services import notes as note_service
+from praxis.carnets import filing
+from praxis.notes import notes as note_service
 from tests.factories import make_note, make_user, token_for
 
 
@@ -238,7 +238,7 @@ def test_revisions_diff_and_restore(client, alice):
 
 
 def test_list_pagination_sorting_and_filters(client, session, alice):
-    from praxis.services.accounts import get_user
+    from praxis.people.accounts import get_user
 
     actor = get_user(session, "alice")
     for i in range(5):
@@ -314,7 +314,7 @@ def test_api_writes_with_the_browser_cookie_must_come_from_the_site(client, sess
 
 
 def test_empty_filters_mean_no_filter_and_carnet_filters_find_nothing_yet(client, alice, session):
-    from praxis.services.accounts import get_user
+    from praxis.people.accounts import get_user
 
     make_note(session, get_user(session, "alice"))
     assert client.get("/api/v1/notes?kind=&author=&sort=").json()["total"] == 1

@@ -12,7 +12,9 @@ import pybtex.database
 import pytest
 
 from praxis.schemas import BaseCreate, CarnetCreate
-from praxis.services import accounts, bases, carnets
+from praxis.people import accounts
+from praxis.carnets import bases
+from praxis.carnets import carnets
 from tests.factories import make_note, make_user, token_for
 
 

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, BrowserContext, sync_playwright
 from praxis.app import create_app
 from praxis.config import Settings
 from praxis.models import User
-from praxis.services import accounts
+from praxis.people import accounts
 from tests.servers import free_port, serving_app
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from playwright.sync_api import Browser
 
 from praxis.schemas import NoteCreate
-from praxis.services import filing
+from praxis.carnets import filing
 from tests.conftest import one_database
 from tests.factories import PASSWORD, make_note, make_user
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from praxis.models import Carnet, Note
 from praxis.schemas import CarnetCreate
-from praxis.services import carnets, filing
+from praxis.carnets import carnets
+from praxis.carnets import filing
 from tests.factories import make_note, make_user
 
 

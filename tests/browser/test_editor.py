@@ -9,7 +9,7 @@ from datetime import date
 from itsdangerous import Signer
 from playwright.sync_api import expect
 
-from praxis.services import accounts
+from praxis.people import accounts
 from tests.conftest import one_database
 from tests.factories import make_note, make_user
 

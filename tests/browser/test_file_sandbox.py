@@ -10,7 +10,8 @@ import wave
 from PIL import Image
 
 from praxis.schemas import NoteUpdate
-from praxis.services import attachments, notes
+from praxis.media import attachments
+from praxis.notes import notes
 from tests.conftest import one_database
 from tests.factories import make_note, make_user
 

@@ -35,7 +35,7 @@ def test_api_tokens_from_before_expiries_follow_the_setting(tmp_path, unmigrated
 
     from praxis.app import create_app
     from praxis.models import AuthToken, User
-    from praxis.services.accounts import _digest
+    from praxis.people.accounts import _digest
 
     settings = Settings(
         data_dir=tmp_path,

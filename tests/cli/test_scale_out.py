@@ -21,7 +21,7 @@ from sqlmodel import Session
 from praxis.cli import shared_database_warnings
 from praxis.config import Settings
 from praxis.db import make_engine
-from praxis.services import mail
+from praxis.conversation import mail
 from tests.conftest import BACKENDS, pg_database
 from tests.factories import bearer_at, csrf_from
 from tests.servers import Inbox, PraxisServer, SmtpServer, smtp_server, wait_until

@@ -48,7 +48,7 @@ def test_a_site_started_outside_the_checkout_is_seeded_with_the_sample_site(else
 def test_a_seeding_stopped_halfway_leaves_an_empty_site_that_the_next_start_seeds(
     elsewhere, unmigrated_database_url, monkeypatch
 ):
-    from praxis.services import links
+    from praxis.notes import links
 
     settings = Settings(data_dir=elsewhere / "data", database_url=unmigrated_database_url, secret_key="seed")
 

@@ -173,7 +173,8 @@ def test_hostile_names_and_messages_are_shown_as_text(app, session):
     alice = make_user(session, "alice")
     note = make_note(session, evil, title=payload[:100], body=payload)
     from praxis.schemas import CommunityCreate, EditRequestCreate
-    from praxis.services import communities, edit_requests
+    from praxis.people import communities
+    from praxis.people import edit_requests
 
     community = communities.create(
         session=session, actor=evil, data=CommunityCreate(name=payload[:100], description=payload)

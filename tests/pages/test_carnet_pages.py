@@ -23,7 +23,9 @@ from praxis.schemas import (
     EntryCreate,
     NoteCreate,
 )
-from praxis.services import bases, carnets, filing
+from praxis.carnets import bases
+from praxis.carnets import carnets
+from praxis.carnets import filing
 from tests.factories import browser_for, csrf_from, make_note, make_user
 
 THEMES = ("Thème", ["Logement", "Santé"])

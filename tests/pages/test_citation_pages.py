@@ -6,7 +6,8 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, unquote
 
 from praxis.schemas import BaseCreate, CarnetCreate
-from praxis.services import bases, carnets
+from praxis.carnets import bases
+from praxis.carnets import carnets
 from tests.conftest import one_database
 from tests.factories import browser_for, csrf_from, make_note, make_user, token_for
 

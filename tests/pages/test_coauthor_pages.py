@@ -124,7 +124,8 @@ def test_two_people_invited_are_named_under_a_plural(app, session):
 
 
 def test_the_editor_says_why_someone_is_not_invited_and_keeps_what_was_typed(app, session, monkeypatch):
-    from praxis.services import coauthors, invitations
+    from praxis.people import coauthors
+    from praxis.people import invitations
 
     alice = make_user(session, "alice", name="Alice Rivard")
     bob = make_user(session, "bob", name="Bob Tremblay")

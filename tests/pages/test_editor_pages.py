@@ -4,7 +4,7 @@ import re
 from html import unescape
 
 from praxis.schemas import NoteUpdate
-from praxis.services import notes as note_service
+from praxis.notes import notes as note_service
 from tests.conftest import one_database
 from tests.factories import csrf_from, make_note, make_user, page_text, sign_in
 

@@ -12,7 +12,7 @@ from lxml import etree
 
 from praxis.app import create_app
 from praxis.models import Carnet, Comment, KnowledgeBase, Note, User
-from praxis.services import transfer
+from praxis.transfer import folders
 from tests.conftest import one_database
 from tests.atom_schema import A, assert_valid_atom, atom_problems
 from tests.factories import make_note, make_user, token_for
@@ -98,7 +98,7 @@ def test_ids_stay_when_the_site_moves_to_another_address(app, client, session):
 
 @one_database
 def test_every_feed_of_the_sample_site_is_valid_atom(client, session):
-    transfer.import_path(session=session, path=CONTENT)
+    folders.import_path(session=session, path=CONTENT)
     session.commit()
     make_user(session, "bob", name="Bob Tremblay")
     bob = token_for(client, "bob")

@@ -10,7 +10,7 @@ from html import unescape
 import pytest
 from PIL import Image
 
-from praxis.services import attachments
+from praxis.media import attachments
 from tests.conftest import one_database
 from tests.factories import browser_for, csrf_from, make_note, make_user, page_text, sign_in, token_for
 

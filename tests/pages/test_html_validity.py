@@ -24,7 +24,7 @@ from fastapi.testclient import TestClient
 from praxis.app import create_app
 from praxis.config import Settings
 from praxis.db import new_session
-from praxis.services import transfer
+from praxis.transfer import folders
 from tests.factories import CHEAP_PASSWORDS, browser_for, csrf_from, make_user, token_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,7 +88,7 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path)
         TestClient(app, base_url="https://testserver") as api,
         new_session(app.state.engine, settings, write=True) as session,
     ):
-        transfer.import_path(session=session, path=ROOT / "content")
+        folders.import_path(session=session, path=ROOT / "content")
         session.commit()
         admin = make_user(session, "camille", admin=True, name="Camille Roy")
         make_user(session, "malik", name="Malik Diallo")

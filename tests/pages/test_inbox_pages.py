@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from praxis.schemas import NoteCreate
-from praxis.services import filing
+from praxis.carnets import filing
 from tests.factories import browser_for, csrf_from, make_note, make_user, page_text
 
 

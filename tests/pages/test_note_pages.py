@@ -3,7 +3,7 @@
 import re
 from html import unescape
 
-from praxis.services.accounts import get_user
+from praxis.people.accounts import get_user
 from tests.conftest import one_database
 from tests.factories import browser_for, csrf_from, make_note, make_user, sign_in, token_for
 
@@ -109,7 +109,7 @@ def test_old_revision_has_a_permanent_link(client, session):
     alice = make_user(session)
     note = make_note(session, alice, title="Premier titre", body="Ancien texte")
     from praxis.schemas import NoteUpdate
-    from praxis.services import notes as note_service
+    from praxis.notes import notes as note_service
 
     note_service.save_note(
         session=session,
@@ -131,7 +131,7 @@ def test_history_and_diff_pages(client, session):
     alice = make_user(session, "alice", name="Alice Rivard")
     note = make_note(session, alice, body="Le chantier est ouvert.")
     from praxis.schemas import NoteUpdate
-    from praxis.services import notes as note_service
+    from praxis.notes import notes as note_service
 
     note_service.save_note(
         session=session,

@@ -10,7 +10,8 @@ from html.parser import HTMLParser
 import pytest
 
 from praxis import caching
-from praxis.services import accounts, sitemap
+from praxis.people import accounts
+from praxis.publishing import sitemap
 from tests.factories import browser_for, counted, make_note, make_user, token_for
 
 SITE = "https://praxis.example.org"

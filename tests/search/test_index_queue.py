@@ -14,7 +14,7 @@ from praxis.models import Note, NoteAuthor, SearchQueue, User
 from praxis.schemas import NoteCreate
 from praxis.search import make_index
 from praxis.search.whoosh_index import VERSION as WHOOSH_VERSION
-from praxis.services import filing
+from praxis.carnets import filing
 from tests.factories import make_note, make_user, token_for
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from praxis.search import postgres_index
-from praxis.services import accounts
+from praxis.people import accounts
 from tests.factories import make_note, make_user
 
 API = "/api/v1"

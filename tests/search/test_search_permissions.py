@@ -18,8 +18,11 @@ from praxis.schemas import (
     MemberAdd,
     NoteUpdate,
 )
-from praxis.services import accounts, carnets, communities, filing
-from praxis.services import notes as note_service
+from praxis.people import accounts
+from praxis.carnets import carnets
+from praxis.people import communities
+from praxis.carnets import filing
+from praxis.notes import notes as note_service
 from tests.factories import browser_for, make_note, make_user, token_for
 
 SECRET_TITLE = "Quintessence hydrofrangible"

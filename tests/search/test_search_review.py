@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 
 from praxis.schemas import NoteUpdate
-from praxis.services import accounts, transfer
-from praxis.services import notes as note_service
+from praxis.people import accounts
+from praxis.transfer import folders
+from praxis.notes import notes as note_service
 from tests.factories import make_note, make_user
 
 API = "/api/v1"
@@ -185,14 +186,14 @@ def test_reimporting_a_carnet_file_that_drops_a_note_takes_the_carnet_out_of_tha
     dropped = make_note(session, people["alice"], title="Semis d'automne", body="D'autres graines.")
     folder = tmp_path / "import"
     folder.mkdir()
-    transfer.import_path(
+    folders.import_path(
         session=session, path=_carnet_file(folder, "herbier01", "Herbier vermeil", "public", [kept.id, dropped.id])
     )
     session.commit()
     assert sorted(ids(search(client, "vermeil"))) == sorted([kept.id, dropped.id])
 
     # The file now keeps the carnet among its managers, and lists only one note.
-    transfer.import_path(
+    folders.import_path(
         session=session, path=_carnet_file(folder, "herbier01", "Herbier vermeil", "restricted", [kept.id])
     )
     session.commit()
@@ -274,7 +275,7 @@ def test_importing_a_note_file_over_an_existing_note_is_found_by_its_new_words(c
         "visibility: public\n---\nDes poissons et des salades.\n",
         encoding="utf-8",
     )
-    report = transfer.import_path(session=session, path=path)
+    report = folders.import_path(session=session, path=path)
     session.commit()
     assert report.updated == 1
     assert ids(search(client, "salades")) == [note.id]
@@ -284,7 +285,7 @@ def test_importing_a_note_file_over_an_existing_note_is_found_by_its_new_words(c
         "---\nid: importee01\ntitle: Compostage\nauthors: [Alice Tremblay]\n---\nUn lombricomposteur.\n",
         encoding="utf-8",
     )
-    transfer.import_path(session=session, path=new)
+    folders.import_path(session=session, path=new)
     session.commit()
     assert ids(search(client, "lombricomposteur")) == ["importee01"]
 

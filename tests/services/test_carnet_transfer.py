@@ -46,8 +46,11 @@ from praxis.schemas import (
     EntryCreate,
     EntryUpdate,
 )
-from praxis.services import bases, carnets, filing, transfer
-from praxis.services import notes as note_service
+from praxis.carnets import bases
+from praxis.carnets import carnets
+from praxis.carnets import filing
+from praxis.transfer import folders
+from praxis.notes import notes as note_service
 from tests.factories import browser_for, make_note, make_user
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -251,7 +254,7 @@ def _build_carnet(session, people: dict[str, User], *, title: str = "Récits de 
 
 
 def _export_carnet(session, actor, carnet_id: str, path: Path) -> Path:
-    path.write_bytes(transfer.export_archive(session=session, actor=actor, carnet_id=carnet_id))
+    path.write_bytes(folders.export_archive(session=session, actor=actor, carnet_id=carnet_id))
     return path
 
 
@@ -259,7 +262,7 @@ def _export_carnet(session, actor, carnet_id: str, path: Path) -> Path:
 
 
 def test_the_sample_content_gives_carnets_and_a_base_that_share_notes(client, session):
-    report = transfer.import_path(session=session, path=CONTENT)
+    report = folders.import_path(session=session, path=CONTENT)
     session.commit()
     assert report.carnets == 3 and report.bases == 1
 
@@ -352,7 +355,7 @@ def test_a_carnet_zip_restores_the_carnet_exactly_in_an_empty_site(session, sett
     assert manifest["carnet"] == cid and manifest["notes"] == 5
 
     with session_scope(second_site, settings) as empty_site:
-        report = transfer.import_path(session=empty_site, path=archive)
+        report = folders.import_path(session=empty_site, path=archive)
     assert report.created == 5 and report.carnets == 1 and report.bases == 0
     with new_session(second_site, settings, write=False) as empty_site:
         after = _carnet_view(empty_site, cid)
@@ -395,7 +398,7 @@ def test_a_base_zip_restores_the_base_and_its_carnets_in_an_empty_site(app, sess
     assert yaml.safe_load(_zip_text(download.content, "manifest.yaml"))["base"] == made.id
 
     with session_scope(second_site, settings) as empty_site:
-        report = transfer.import_path(session=empty_site, path=archive)
+        report = folders.import_path(session=empty_site, path=archive)
     assert report.created == 10 and report.carnets == 2 and report.bases == 1
     with new_session(second_site, settings, write=False) as empty_site:
         assert _base_view(empty_site, made.id) == base_before
@@ -407,7 +410,7 @@ def test_a_base_zip_restores_the_base_and_its_carnets_in_an_empty_site(app, sess
 
 
 def test_a_whole_site_export_keeps_carnets_and_bases_identical(session, settings, second_site, tmp_path):
-    transfer.import_path(session=session, path=CONTENT)
+    folders.import_path(session=session, path=CONTENT)
     session.commit()
     people = _people(session)
     mine, _ = _build_carnet(session, people)
@@ -418,11 +421,11 @@ def test_a_whole_site_export_keeps_carnets_and_bases_identical(session, settings
     bases_before = {b: _base_view(session, b) for b in base_ids}
 
     out = tmp_path / "export"
-    transfer.export_path(session=session, path=out, actor=policy.SYSTEM)
+    folders.export_path(session=session, path=out, actor=policy.SYSTEM)
     assert len(list((out / "carnets").glob("*.md"))) == 4 and len(list((out / "bases").glob("*.md"))) == 1
 
     with session_scope(second_site, settings) as empty_site:
-        report = transfer.import_path(session=empty_site, path=out)
+        report = folders.import_path(session=empty_site, path=out)
     assert report.carnets == 4 and report.bases == 1
     with new_session(second_site, settings, write=False) as empty_site:
         assert sorted(empty_site.exec(select(Carnet.id)).all()) == carnet_ids
@@ -445,7 +448,7 @@ def test_reimporting_the_same_zip_changes_nothing_and_duplicates_nothing(session
     revisions_before = {n: session.get(Note, n).revision for n in note_ids}
 
     for _ in range(2):
-        report = transfer.import_path(session=session, path=archive)
+        report = folders.import_path(session=session, path=archive)
         session.commit()
         assert (report.created, report.updated, report.unchanged, report.carnets) == (0, 0, 5, 1)
         assert _carnet_view(session, cid) == before
@@ -457,7 +460,7 @@ def test_reimporting_the_same_zip_changes_nothing_and_duplicates_nothing(session
 def test_an_edited_carnet_file_is_the_whole_truth_of_the_carnet(session, tmp_path):
     people = _people(session)
     cid, note_ids = _build_carnet(session, people)
-    data = transfer.export_archive(session=session, actor=people["alice"], carnet_id=cid)
+    data = folders.export_archive(session=session, actor=people["alice"], carnet_id=cid)
     # After the export, someone integrates a sixth note on the site: the file does not list it.
     late = make_note(session, people["chloe"], title="Une note arrivée après l'export")
     filing.add(
@@ -477,7 +480,7 @@ def test_an_edited_carnet_file_is_the_whole_truth_of_the_carnet(session, tmp_pat
     edited = tmp_path / "recits.md"
     edited.write_text(frontmatter.dumps(post, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
-    report = transfer.import_path(session=session, path=edited)
+    report = folders.import_path(session=session, path=edited)
     session.commit()
     assert report.carnets == 1 and report.created == 0
     view = _carnet_view(session, cid)
@@ -565,7 +568,7 @@ def test_a_bad_carnet_or_base_file_refuses_the_whole_import(app, settings, tmp_p
                 zf.writestr(name, text)
 
     with pytest.raises(Invalid) as err, session_scope(app.state.engine, settings) as session:
-        transfer.import_path(session=session, path=path)
+        folders.import_path(session=session, path=path)
     assert message in err.value.message and "mauvais.md" in err.value.message, err.value.message
     with new_session(app.state.engine, settings, write=False) as session:
         assert session.exec(select(Note)).all() == []
@@ -587,7 +590,7 @@ def test_a_zip_with_an_unexpected_member_is_refused_and_writes_nothing(app, sett
     assert name in zipfile.ZipFile(archive).namelist()  # the name is stored as given
 
     with pytest.raises(Invalid) as err, session_scope(app.state.engine, settings) as session:
-        transfer.import_path(session=session, path=archive)
+        folders.import_path(session=session, path=archive)
     assert "dangereux.zip" in err.value.message and "unexpected file" in err.value.message
     for place in (Path(tempfile.gettempdir()), Path("/"), tmp_path, Path.cwd()):
         assert not (place / f"{tag}.md").exists()
@@ -600,7 +603,7 @@ def test_a_file_named_zip_that_is_not_an_archive_is_refused(app, settings, tmp_p
     fake = tmp_path / "carnet.zip"
     fake.write_text("---\ntitle: Pas une archive\n---\n", encoding="utf-8")
     with pytest.raises(Invalid) as err, session_scope(app.state.engine, settings) as session:
-        transfer.import_path(session=session, path=fake)
+        folders.import_path(session=session, path=fake)
     assert "carnet.zip" in err.value.message and "not a ZIP archive" in err.value.message
     with new_session(app.state.engine, settings, write=False) as session:
         assert session.exec(select(Note)).all() == []
@@ -700,14 +703,14 @@ def test_an_export_leaves_out_the_notes_the_exporter_may_not_read(app, session):
     people, cid, public, secret = _carnet_with_a_restricted_note(session)
     stranger = make_user(session, "etienne", name="Étienne Roy")
 
-    as_stranger = transfer.export_archive(session=session, actor=stranger, carnet_id=cid)
+    as_stranger = folders.export_archive(session=session, actor=stranger, carnet_id=cid)
     assert _note_ids_in(as_stranger) == {public}
     assert [e["note"] for e in _carnet_file(as_stranger)["entries"]] == [public]
     manifest = yaml.safe_load(_zip_text(as_stranger, "manifest.yaml"))
     assert manifest["notes"] == 1 and len([f for f in manifest["files"] if f.startswith("notes/")]) == 1
     assert not any("brouillon" in _zip_text(as_stranger, n) for n in _zip_names(as_stranger))
 
-    as_author = transfer.export_archive(session=session, actor=people["dora"], carnet_id=cid)
+    as_author = folders.export_archive(session=session, actor=people["dora"], carnet_id=cid)
     assert _note_ids_in(as_author) == {public, secret}
     assert [e["note"] for e in _carnet_file(as_author)["entries"]] == [public, secret]
     assert yaml.safe_load(_zip_text(as_author, "manifest.yaml"))["notes"] == 2
@@ -738,7 +741,7 @@ def test_a_base_export_leaves_out_the_carnets_the_reader_may_not_see(app, sessio
         return frontmatter.loads(_zip_text(data, next(n for n in _zip_names(data) if n.startswith("bases/"))))
 
     stranger = make_user(session, "etienne")
-    as_stranger = transfer.export_archive(session=session, actor=stranger, base_id=made.id)
+    as_stranger = folders.export_archive(session=session, actor=stranger, base_id=made.id)
     assert carnet_files(as_stranger) == {open_carnet.id} and base_file(as_stranger)["carnets"] == [open_carnet.id]
     visitor = browser_for(app, session, None).get(f"/b/{made.id}/export.zip")
     assert visitor.status_code == 200
@@ -783,7 +786,7 @@ def test_a_restricted_note_and_its_readers_survive_a_carnet_zip(session, setting
 
     archive = _export_carnet(session, people["dora"], made.id, tmp_path / "veille.zip")
     with session_scope(second_site, settings) as empty_site:
-        transfer.import_path(session=empty_site, path=archive)
+        folders.import_path(session=empty_site, path=archive)
     with new_session(second_site, settings, write=False) as empty_site:
         assert _carnet_view(empty_site, made.id) == before
         assert _note_view(empty_site, secret.id) == note_before

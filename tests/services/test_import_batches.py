@@ -14,7 +14,9 @@ from praxis.db import make_engine, new_session
 from praxis.errors import Invalid
 from praxis.models import Carnet, Note, NoteLink, User
 from praxis.schemas import NoteCreate
-from praxis.services import filing, links, transfer
+from praxis.carnets import filing
+from praxis.notes import links
+from praxis.transfer import folders
 from tests.factories import make_user
 
 
@@ -46,7 +48,7 @@ def test_a_note_is_saved_on_the_site_while_a_large_import_runs(app, settings, se
         sa.event.listen(engine, "before_cursor_execute", first_write)
         try:
             with new_session(engine, settings, write=True) as importing:
-                done.append(transfer.import_path(session=importing, path=folder))
+                done.append(folders.import_path(session=importing, path=folder))
                 importing.commit()
         except BaseException as exc:
             done.append(exc)
@@ -74,7 +76,7 @@ def test_a_note_is_saved_on_the_site_while_a_large_import_runs(app, settings, se
     finally:
         importer.join(600)
     assert still_importing  # the note was saved before the import ended
-    assert done and isinstance(done[0], transfer.ImportReport) and done[0].created == 3_000
+    assert done and isinstance(done[0], folders.ImportReport) and done[0].created == 3_000
     session.rollback()
     titles = set(session.exec(select(Note.title)).all())
     assert "Écrite pendant l'import" in titles and "Note 2999" in titles
@@ -93,7 +95,7 @@ def test_several_bad_files_are_all_named_and_nothing_is_written(session, tmp_pat
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(text, encoding="utf-8")
     with pytest.raises(Invalid) as err:
-        transfer.import_path(session=session, path=folder)
+        folders.import_path(session=session, path=folder)
     session.rollback()
     lines = err.value.message.splitlines()
     assert lines[0] == "5 files cannot be imported; nothing was written:"
@@ -115,15 +117,15 @@ def test_an_import_stopped_before_linking_is_completed_by_running_it_again(sessi
     with monkeypatch.context() as patched:
         patched.setattr(links, "link_new_notes", killed)
         with pytest.raises(KeyboardInterrupt):
-            transfer.import_path(session=session, path=folder)
+            folders.import_path(session=session, path=folder)
     session.rollback()
     assert session.exec(select(sa.func.count()).select_from(Note)).one() == 3  # the batch written is kept
-    report = transfer.import_path(session=session, path=folder)
+    report = folders.import_path(session=session, path=folder)
     assert (report.created, report.updated, report.unchanged) == (0, 3, 0)
     note = session.get(Note, "lot00001")
     assert note is not None and 'href="/n/lot00002/' in note.html
     assert session.exec(select(NoteLink.target_id).where(NoteLink.source_id == "lot00001")).all() == ["lot00002"]
-    again = transfer.import_path(session=session, path=folder)
+    again = folders.import_path(session=session, path=folder)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
 
 
@@ -134,7 +136,7 @@ def test_a_carnet_file_whose_id_is_a_list_is_named_not_a_crash(session, tmp_path
         "---\nid: [a, b]\nkind: carnet\ntitle: Carnet\n---\n", encoding="utf-8"
     )
     with pytest.raises(Invalid) as err:
-        transfer.import_path(session=session, path=folder)
+        folders.import_path(session=session, path=folder)
     session.rollback()
     assert err.value.message.startswith(f"{folder / 'carnets/carnet.md'}: ")
     assert session.exec(select(sa.func.count()).select_from(Note)).one() == 0
@@ -151,5 +153,5 @@ def test_importing_again_a_note_whose_text_renders_to_nothing_keeps_its_links_on
     )
     (folder / "notes" / "vide0001.md").write_text(frontmatter.dumps(post), encoding="utf-8")
     for _ in range(3):
-        transfer.import_path(session=session, path=folder)
+        folders.import_path(session=session, path=folder)
         assert session.exec(select(NoteLink.target_id).where(NoteLink.source_id == "vide0001")).all() == ["lot00000"]

@@ -7,7 +7,8 @@ from datetime import timedelta
 from sqlmodel import select
 
 from praxis.models import Notification, OutgoingMail, utcnow
-from praxis.services import mail, notifications
+from praxis.conversation import mail
+from praxis.conversation import notifications
 from tests.factories import browser_for, make_note, make_user, token_for
 from tests.services.test_mail import _deliver, _set, _with_email, settings  # noqa: F401  (a fixture)
 

@@ -10,9 +10,11 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from praxis.app import create_app
+from praxis.config import parse_smtp_url
 from praxis.mailer import run_round
 from praxis.models import OutgoingMail, utcnow
-from praxis.services import mail, notifications
+from praxis.conversation import mail
+from praxis.conversation import notifications
 from tests.factories import make_note, make_user, token_for
 from tests.servers import wait_until
 
@@ -24,7 +26,7 @@ def settings(settings, smtp):  # type: ignore[no-untyped-def]
 
 
 def _deliver(app, smtp, now=None) -> int:  # type: ignore[no-untyped-def]
-    server = mail.parse_smtp_url(app.state.settings.smtp_url)
+    server = parse_smtp_url(app.state.settings.smtp_url)
     return mail.deliver_due(app.state.engine, server, "Praxis <noreply@praxis.example.org>", now)
 
 
@@ -227,8 +229,8 @@ def test_the_background_task_sends_without_anyone_asking(session, settings, smtp
 
 def test_a_wrong_smtp_url_is_refused_with_a_clear_message():
     with pytest.raises(ValueError, match="smtp://user:password@host:port"):
-        mail.parse_smtp_url("http://mail.example.org")
-    server = mail.parse_smtp_url("smtps://ana%40site:s%3Acret@mail.example.org")
+        parse_smtp_url("http://mail.example.org")
+    server = parse_smtp_url("smtps://ana%40site:s%3Acret@mail.example.org")
     assert (server.host, server.port, server.username, server.password, server.tls) == (
         "mail.example.org",
         465,

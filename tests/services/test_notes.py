@@ -9,7 +9,7 @@ from praxis.db import new_session
 from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
 from praxis.models import NoteLink, Revision
 from praxis.schemas import NoteQuery, NoteUpdate
-from praxis.services import notes as note_service
+from praxis.notes import notes as note_service
 from tests.factories import make_note, make_user
 
 
@@ -353,7 +353,7 @@ def test_each_wikilink_falls_back_by_its_own_target(session):
     assert f'<a class="wikilink" href="/n/{shown.id}/" data-target="Foo"' in html  # by title: the visible Foo
     assert 'href="/n/new?title=' + hidden.id + '"' in html  # by id: a note that does not exist, for this reader
     assert [b.id for b in note_service.get_note(session=session, actor=None, note_id=shown.id).backlinks] == [source.id]
-    from praxis.services import directory
+    from praxis.notes import directory
 
     graph = directory.graph(session=session, actor=None, note_id=shown.id, depth=1)
     assert {(e.source, e.target) for e in graph.edges} == {(source.id, shown.id)}

@@ -4,8 +4,8 @@ import pytest
 
 from praxis.errors import NotFound
 from praxis.schemas import NoteUpdate
-from praxis.services import notes as note_service
-from praxis.services import revisions as revision_service
+from praxis.notes import notes as note_service
+from praxis.notes import revisions as revision_service
 from tests.factories import accept_invitations, make_note, make_user
 
 

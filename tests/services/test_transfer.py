@@ -11,8 +11,8 @@ from praxis.db import new_session
 from praxis.errors import Invalid
 from praxis.models import CarnetCategory, EntryCategory, Note, NoteLink, Revision, User
 from praxis.schemas import NoteQuery
-from praxis.services import notes as note_service
-from praxis.services import transfer
+from praxis.notes import notes as note_service
+from praxis.transfer import folders
 from tests.factories import counted
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -49,7 +49,7 @@ def _snapshot(session):
 
 
 def test_the_sample_content_imports_with_its_links(session):
-    report = transfer.import_path(session=session, path=CONTENT)
+    report = folders.import_path(session=session, path=CONTENT)
     session.commit()
     assert report.created >= 15 and report.updated == 0
     kinds = {n.kind for n in session.exec(select(Note)).all()}
@@ -64,34 +64,34 @@ def test_the_sample_content_imports_with_its_links(session):
 
 
 def test_importing_twice_creates_nothing_twice(session):
-    transfer.import_path(session=session, path=CONTENT)
+    folders.import_path(session=session, path=CONTENT)
     session.commit()
-    again = transfer.import_path(session=session, path=CONTENT)
+    again = folders.import_path(session=session, path=CONTENT)
     session.commit()
     assert again.created == 0 and again.updated == 0 and again.unchanged == again.total
 
 
 def test_export_then_import_into_an_empty_site_gives_the_same_site(session, tmp_path, settings, second_site):
-    transfer.import_path(session=session, path=CONTENT)
+    folders.import_path(session=session, path=CONTENT)
     session.commit()
     before = _snapshot(session)
     out = tmp_path / "export"
-    assert transfer.export_path(session=session, path=out, actor=policy.SYSTEM) == len(before) - 1  # notes, not people
+    assert folders.export_path(session=session, path=out, actor=policy.SYSTEM) == len(before) - 1  # notes, not people
     with new_session(second_site, settings, write=True) as empty_site:
-        transfer.import_path(session=empty_site, path=out)
+        folders.import_path(session=empty_site, path=out)
         empty_site.commit()
         assert _snapshot(empty_site) == before
 
 
 def test_a_changed_file_makes_a_new_revision(session, tmp_path):
-    transfer.import_path(session=session, path=CONTENT / "lexique")
+    folders.import_path(session=session, path=CONTENT / "lexique")
     session.commit()
     src = next((CONTENT / "lexique").glob("*.md"))
     post = frontmatter.load(src)
     post.content += "\n\nUn paragraphe ajouté."
     changed = tmp_path / "changed.md"
     changed.write_text(frontmatter.dumps(post), encoding="utf-8")
-    report = transfer.import_path(session=session, path=changed)
+    report = folders.import_path(session=session, path=changed)
     session.commit()
     assert report.updated == 1
     note = session.get(Note, post["id"])
@@ -113,14 +113,14 @@ def test_bad_files_are_refused_with_a_clear_message_and_nothing_is_written(sessi
     bad = tmp_path / "mauvais.md"
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(Invalid) as err:
-        transfer.import_path(session=session, path=bad)
+        folders.import_path(session=session, path=bad)
     session.rollback()
     assert message in err.value.message and "mauvais.md" in err.value.message
     assert session.exec(select(Note)).all() == []
 
 
 def test_the_sample_organisation_is_an_author_cited_whole(session):
-    transfer.import_path(session=session, path=CONTENT / "notes")
+    folders.import_path(session=session, path=CONTENT / "notes")
     session.commit()
     reseau = session.exec(select(User).where(User.username == "reseau.acn")).one()
     assert reseau.display_name == "Réseau des agents culturels numériques" and reseau.is_organisation
@@ -138,7 +138,7 @@ def test_the_sample_organisation_is_an_author_cited_whole(session):
 def test_how_people_are_cited_is_checked_on_import(session, tmp_path, person, message):
     (tmp_path / "x.md").write_text(f"---\ntitle: X\nauthors: [{person}]\n---\nTexte\n", encoding="utf-8")
     with pytest.raises(Invalid) as err:
-        transfer.import_path(session=session, path=tmp_path / "x.md")
+        folders.import_path(session=session, path=tmp_path / "x.md")
     assert message in err.value.message
 
 
@@ -149,7 +149,7 @@ def test_authors_given_as_display_names_become_profiles_once(session, tmp_path):
             "visibility: public\nlicence: CC-BY-SA-4.0\n---\nTexte\n",
             encoding="utf-8",
         )
-    transfer.import_path(session=session, path=tmp_path)
+    folders.import_path(session=session, path=tmp_path)
     session.commit()
     users = session.exec(select(User)).all()
     assert [(u.username, u.display_name) for u in users] == [("marie.helene.laurence", "Marie-Hélène Laurence")]
@@ -167,9 +167,9 @@ def test_a_changed_links_list_makes_a_new_revision_and_keeps_history(session, tm
         )
         return tmp_path
 
-    transfer.import_path(session=session, path=write("links: [noteB]\n"))
+    folders.import_path(session=session, path=write("links: [noteB]\n"))
     session.commit()
-    report = transfer.import_path(session=session, path=write(""))
+    report = folders.import_path(session=session, path=write(""))
     session.commit()
     assert report.updated == 1 and report.unchanged == 1
     note = session.get(Note, "noteA")
@@ -191,7 +191,7 @@ def test_odd_front_matter_values_are_clear_errors(session, tmp_path, front, mess
     base = "title: T\n" + ("" if "authors" in front else "authors: [A]\n")
     (tmp_path / "x.md").write_text(f"---\n{base}{front}---\ncorps\n", encoding="utf-8")
     with pytest.raises(Invalid) as err:
-        transfer.import_path(session=session, path=tmp_path / "x.md")
+        folders.import_path(session=session, path=tmp_path / "x.md")
     assert message in err.value.message
 
 
@@ -199,7 +199,7 @@ def test_a_bad_body_is_named_as_the_body(session, tmp_path):
     bad = tmp_path / "nul.md"
     bad.write_text("---\ntitle: T\nauthors: [A]\n---\ncorps\x00", encoding="utf-8")
     with pytest.raises(Invalid) as err:
-        transfer.import_path(session=session, path=bad)
+        folders.import_path(session=session, path=bad)
     assert "nul.md: body:" in err.value.message
 
 
@@ -237,7 +237,7 @@ def _a_linked_site(folder: Path, notes: int) -> Path:
 
 def _statements_of_import(engine, settings, folder: Path) -> int:
     with counted(engine) as statements, new_session(engine, settings, write=True) as site:
-        transfer.import_path(session=site, path=folder)
+        folders.import_path(session=site, path=folder)
         site.commit()
     return len(statements)
 
@@ -285,7 +285,7 @@ def test_an_export_costs_a_few_statements_a_batch_not_some_per_note(app, setting
         folder = _a_linked_site(tmp_path / f"in-{size}", size)
         _statements_of_import(engine, settings, folder)
         with counted(engine) as statements, new_session(engine, settings, write=False) as site:
-            assert transfer.export_path(session=site, path=tmp_path / f"out-{size}", actor=policy.SYSTEM) == size
+            assert folders.export_path(session=site, path=tmp_path / f"out-{size}", actor=policy.SYSTEM) == size
         counts.append(len(statements))
     assert counts[1] <= counts[0] + 3, counts
     exported = frontmatter.load(tmp_path / "out-150" / "notes" / "note-d-essai-7.md")
@@ -300,7 +300,7 @@ def test_a_file_naming_more_authors_than_a_note_may_have_is_refused_by_name(sess
     names = "".join(f"\n  - Personne {i}" for i in range(101))
     (tmp_path / "foule.md").write_text(f"---\ntitle: Foule\nauthors:{names}\n---\nTexte\n", encoding="utf-8")
     with pytest.raises(Invalid) as err:
-        transfer.import_path(session=session, path=tmp_path)
+        folders.import_path(session=session, path=tmp_path)
     session.rollback()
     assert "foule.md" in err.value.message and "authors" in err.value.message and "at most 100" in err.value.message
     assert session.exec(select(User)).all() == []  # refused before anyone was created
@@ -314,7 +314,7 @@ def test_a_file_naming_as_many_authors_as_a_note_may_have_keeps_them_all_in_orde
         + "  - Personne 0\n---\nTexte\n",  # a repeat counts once
         encoding="utf-8",
     )
-    transfer.import_path(session=session, path=tmp_path)
+    folders.import_path(session=session, path=tmp_path)
     session.commit()
     note = session.exec(select(Note)).one()
     read = note_service.read_note(session=session, actor=None, note=note)

@@ -1,0 +1,160 @@
+"""The `praxis` commands that move the site's data: reindex, strip-metadata, import, export,
+backup, restore. They are registered on the app of `praxis.cli.common` when
+`praxis.cli` imports this module."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import sqlalchemy as sa
+import typer
+
+from praxis import policy
+from praxis.cli.common import app, fail, user_errors, warn
+from praxis.config import Settings
+from praxis.db import make_engine, refresh_statistics, session_scope, upgrade, vacuum_after_bulk
+from praxis.models import Carnet, KnowledgeBase
+from praxis.transfer import service as transfer_service
+
+
+def _apply_search_queue(settings: Settings, engine: sa.Engine) -> None:
+    """Index what a command wrote, so a running site finds it without waiting for its next write."""
+    from praxis.search import make_indexer
+
+    indexer = make_indexer(settings, engine)
+    try:
+        indexer.ensure(timeout=30)  # builds a missing index whole, else applies the queue
+    finally:
+        indexer.close()
+
+
+@app.command()
+@user_errors
+def reindex() -> None:
+    """Rebuild the search index from the database (the source of truth), with a progress bar."""
+    from praxis.search import documents, make_indexer
+
+    settings = Settings()
+    engine = make_engine(settings)
+    upgrade(engine, settings=settings)
+    indexer = make_indexer(settings, engine)
+    try:
+        with session_scope(engine, settings, write=False) as session:
+            total = documents.count_live(session)
+        with typer.progressbar(length=total, label=f"Indexing ({indexer.index.name})", file=None) as bar:
+            count = indexer.rebuild(progress=bar.update)
+    finally:
+        indexer.close()
+        engine.dispose()
+    typer.echo(f"Indexed {count} notes ({indexer.index.name}).")
+
+
+@app.command("strip-metadata")
+@user_errors
+def strip_metadata() -> None:
+    """Remove personal metadata (GPS position, device, author) from the images attached before
+    uploads did it themselves; run it once after upgrading. Running it again changes nothing."""
+    from praxis.media import service as media_service
+
+    settings = Settings()
+    engine = make_engine(settings)
+    upgrade(engine, settings=settings)
+    store = media_service.FileStore(settings.data_dir / "uploads", max_bytes=settings.max_upload_bytes)
+    try:
+        total = media_service.count_stored(engine=engine, settings=settings)
+        with typer.progressbar(length=total, label="Images", file=sys.stderr) as bar:
+            report = media_service.strip_stored(engine=engine, settings=settings, store=store, progress=bar.update)
+    finally:
+        engine.dispose()
+    typer.echo(
+        f"{report.checked} image(s) read, {report.cleaned} cleaned, {report.skipped} left as they were "
+        "(missing or unreadable: see the log)."
+    )
+
+
+@app.command("import")
+@user_errors
+def import_(path: Path) -> None:
+    """Import one .md file, a folder of them, or a carnet's or base's ZIP export."""
+    settings = Settings()
+    engine = make_engine(settings)
+    upgrade(engine, settings=settings)
+    files = transfer_service.count_files(path)  # each is three steps (see transfer_service.import_path)
+    started = time.perf_counter()
+    with (
+        typer.progressbar(length=3 * files, label="Importing", file=sys.stderr) as bar,
+        session_scope(engine, settings) as session,
+    ):
+        report = transfer_service.import_path(session=session, path=path, progress=bar.update)
+    seconds = time.perf_counter() - started
+    refresh_statistics(engine)
+    _apply_search_queue(settings, engine)
+    vacuum_after_bulk(engine)
+    typer.echo(
+        f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged; "
+        f"{report.carnets} carnet(s), {report.bases} base(s); "
+        f"{(report.created + report.updated + report.unchanged) / max(seconds, 1e-6):.0f} notes/s."
+    )
+
+
+@app.command("export")
+@user_errors
+def export(
+    path: Path,
+    carnet: Annotated[str | None, typer.Option(help="Export only this carnet, as a ZIP file at PATH.")] = None,
+    base: Annotated[str | None, typer.Option(help="Export only this base, as a ZIP file at PATH.")] = None,
+) -> None:
+    """Export every note, carnet and base as Markdown files with front matter under PATH."""
+    settings = Settings()
+    engine = make_engine(settings)
+    if carnet or base:
+        if path.exists():
+            fail(f"{path} exists (an export never overwrites a file)")
+        with session_scope(engine, settings, write=False) as session:
+            found = session.get(Carnet, carnet) if carnet else session.get(KnowledgeBase, base or "")
+            if found is None:
+                fail(f"no {'carnet' if carnet else 'base'} {carnet or base}")
+            path.write_bytes(
+                transfer_service.export_archive(session=session, actor=policy.SYSTEM, carnet_id=carnet, base_id=base)
+            )
+        typer.echo(f"Exported {'carnet' if carnet else 'base'} {carnet or base} to {path}.")
+        return
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        fail(f"{path} exists and is not an empty folder (an export never mixes with older files)")
+    with session_scope(engine, settings, write=False) as session:
+        count = transfer_service.export_path(session=session, path=path, actor=policy.SYSTEM)
+    typer.echo(f"Exported {count} notes to {path}.")
+
+
+@app.command()
+@user_errors
+def backup(file: Path) -> None:
+    """Write a consistent snapshot of the site (database, attached files) to FILE, while it serves."""
+    from praxis import backup as backups
+
+    summary = backups.create_backup(Settings(), file, progress=typer.echo)
+    for warning in summary.warnings:
+        warn(warning)
+    typer.echo(
+        f"Backed up {summary.counts['notes']} notes, {summary.counts['revisions']} revisions and "
+        f"{summary.files} files to {file} ({backups.human_size(summary.size)})."
+    )
+
+
+@app.command()
+@user_errors
+def restore(file: Path) -> None:
+    """Bring a backup back into an empty data dir (and an empty PostgreSQL database)."""
+    from praxis import backup as backups
+
+    summary = backups.restore_backup(Settings(), file, progress=typer.echo)
+    for warning in summary.warnings:
+        warn(warning)
+    migrated = f", migrated from {summary.revision} to {summary.migrated_to}" if summary.migrated_to else ""
+    typer.echo(
+        f"Restored {summary.counts['notes']} notes, {summary.counts['revisions']} revisions and "
+        f"{summary.files} files from {file}{migrated}; indexed {summary.indexed or 0} notes."
+    )

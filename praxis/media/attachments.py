@@ -1,0 +1,313 @@
+"""Files attached to notes ("Fichiers joints"): upload, list, delete, and what to serve.
+
+Who may do what is the note's rule and nothing else: whoever may edit a note attaches files to
+it and deletes them (`notes.load_editable`); whoever may read it reads its files
+(`notes.load_readable`), so a file of a note the reader may not see is a 404, like the note.
+Uploading writes no revision, but records who uploaded. Blobs are shared by content: deleting
+an attachment removes its blob only when no other attachment holds the same bytes. An upload
+keeping a blob and a deletion removing it take turns (`_blob_turn`), so a file uploaded while
+the last other holder of the same bytes is deleted never loses them.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import quote
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from praxis import policy, text
+from praxis.db import engine_of, take_turn, writer
+from praxis.errors import Invalid, NotFound
+from praxis.i18n import N_
+from praxis.media import images, metadata, sniff
+from praxis.media.store import FileStore, Received
+from praxis.models import Attachment, Note, User
+from praxis.notes import notes as note_service
+from praxis.schemas import AttachmentRead, is_note_id
+from praxis.urls import site_url
+
+log = logging.getLogger("praxis.attachments")
+
+MAX_NAME = 120  # characters of a file's name, extension included
+
+
+# --- names -----------------------------------------------------------------------------------
+
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\u200b-\u200f\u2028-\u202e\u2066-\u2069]')
+_EXTENSION = re.compile(r"^(.+)\.([A-Za-z0-9]{1,8})$")
+
+
+def clean_name(original: str, kind: sniff.FileType) -> str:
+    """A name safe to show and to serve: the last part of what was sent, without control,
+    bidirectional or path characters, with the extension of the type the bytes were found to be."""
+    name = unicodedata.normalize("NFC", original or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = " ".join(_UNSAFE.sub("_", text.FORBIDDEN.sub("_", name)).split()).strip(" .")
+    stem, extension = name, ""
+    if match := _EXTENSION.match(name):
+        stem, extension = match.group(1).rstrip(" ."), match.group(2).lower()
+    if extension not in kind.extensions:
+        if extension and extension not in _KNOWN_EXTENSIONS:
+            stem = f"{stem}.{extension}"  # "rapport.v2" keeps its ".v2"
+        extension = kind.extension
+    stem = stem[: MAX_NAME - len(extension) - 1].rstrip(" .") or "fichier"
+    return f"{stem}.{extension}"
+
+
+# Extensions that name a type: a file sent with one of them that is of another type loses it.
+_KNOWN_EXTENSIONS = {e for t in sniff.ACCEPTED for e in t.extensions} | {
+    "svg",
+    "svgz",
+    "html",
+    "htm",
+    "xhtml",
+    "xml",
+    "js",
+    "mjs",
+    "exe",
+    "dll",
+    "bat",
+    "cmd",
+    "sh",
+    "ps1",
+    "msi",
+    "apk",
+    "jar",
+    "zip",
+    "gz",
+    "tgz",
+    "7z",
+    "rar",
+    "bz2",
+    "xz",
+    "doc",
+    "xls",
+    "ppt",
+    "rtf",
+    "ps",
+    "bmp",
+    "tif",
+    "tiff",
+    "ico",
+    "heic",
+    "heif",
+    "avif",
+    "mov",
+    "mkv",
+    "avi",
+    "wmv",
+    "mid",
+    "midi",
+    "epub",
+    "php",
+    "py",
+    "docm",
+    "xlsm",
+    "pptm",
+}
+
+
+def _markdown(name: str, path: str, kind: sniff.FileType) -> str:
+    label = re.sub(r"([\\\[\]*_`<>])", r"\\\1", name)
+    # Images are shown, audio and video get a player; everything else is a link.
+    embed = "!" if kind.kind in ("image", "audio", "video") else ""
+    return f"{embed}[{label}]({path})"
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def file_path(note_id: str, attachment_id: str, name: str) -> str:
+    return f"/n/{quote(note_id, safe='')}/files/{quote(attachment_id, safe='')}/{quote(name, safe='')}"
+
+
+def thumbnail_path(note_id: str, attachment_id: str) -> str:
+    return f"/n/{quote(note_id, safe='')}/files/{quote(attachment_id, safe='')}/thumb"
+
+
+def _read(session: Session, row: Attachment, uploader: str | None) -> AttachmentRead:
+    kind = sniff.stored_type(row.media_type, row.name)
+    path = file_path(row.note_id, row.id, row.name)
+    thumb = thumbnail_path(row.note_id, row.id) if row.has_thumbnail else None
+    base = site_url(session)
+    return AttachmentRead(
+        id=row.id,
+        note_id=row.note_id,
+        name=row.name,
+        media_type=row.media_type,
+        content_type=row.media_type,
+        kind=kind.kind,
+        format=kind.format,
+        size=row.size,
+        width=row.width,
+        height=row.height,
+        url=base + path,
+        thumbnail_url=base + thumb if thumb else None,
+        markdown=_markdown(row.name, path, kind),
+        uploaded_by=uploader,
+        created_at=row.created_at,
+        path=path,
+        thumbnail_path=thumb,
+    )
+
+
+def list_attachments(*, session: Session, actor: policy.Actor, note_id: str) -> list[AttachmentRead]:
+    """The files of a note the actor may read, oldest first."""
+    note_service.load_readable(session, actor, note_id)
+    rows = session.exec(
+        select(Attachment, User.username)
+        .join(User, col(User.id) == Attachment.uploaded_by_id, isouter=True)
+        .where(Attachment.note_id == note_id)
+        .order_by(col(Attachment.created_at), col(Attachment.id))
+    ).all()
+    return [_read(session, row, username) for row, username in rows]
+
+
+def _load(session: Session, note: Note, attachment_id: str) -> Attachment:
+    row = session.get(Attachment, attachment_id) if is_note_id(attachment_id) else None
+    if row is None or row.note_id != note.id:
+        raise NotFound("No such file.")
+    return row
+
+
+@dataclass(frozen=True)
+class Served:
+    """What the file route sends: the bytes at `path`, and how."""
+
+    path: Path
+    media_type: str
+    name: str
+    inline: bool
+    etag: str
+    public: bool  # the note is public: anyone, and any cache, may keep it
+
+
+def serve(
+    *,
+    session: Session,
+    actor: policy.Actor,
+    store: FileStore,
+    note_id: str,
+    attachment_id: str,
+    thumbnail: bool = False,
+) -> Served:
+    """The file (or its thumbnail) of a note the actor may read; NotFound otherwise."""
+    note, _ = note_service.load_readable(session, actor, note_id)
+    row = _load(session, note, attachment_id)
+    if thumbnail and not row.has_thumbnail:
+        raise NotFound("This file has no thumbnail.")
+    path = store.thumbnail_path(row.sha256) if thumbnail else store.blob_path(row.sha256)
+    if not path.is_file():
+        log.warning("The blob of attachment %s is missing from the store", row.id)
+        raise NotFound("No such file.")
+    if thumbnail:
+        name = row.name.rsplit(".", 1)[0] + ".webp"
+        return Served(path, images.THUMBNAIL_MEDIA_TYPE, name, True, f'"{row.sha256}-thumb"', _public(note))
+    kind = sniff.stored_type(row.media_type, row.name)
+    media_type = f"{row.media_type}; charset=utf-8" if kind.kind == "text" else row.media_type
+    return Served(path, media_type, row.name, kind.inline, f'"{row.sha256}"', _public(note))
+
+
+def _public(note: Note) -> bool:
+    """Files any cache may keep: those of a live public note (a deleted one is for admins only)."""
+    return policy.shared_caches_may_keep(note.visibility, note.deleted_at)
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def attach(
+    *, session: Session, actor: policy.Actor, store: FileStore, note_id: str, source: BinaryIO | None, filename: str
+) -> AttachmentRead:
+    """Attach the file read from `source` (None: no file was sent) to a note the actor may edit.
+
+    Its type comes from its bytes (`UnsupportedType` otherwise); it is kept once per content.
+    """
+    note, _ = note_service.load_editable(session, actor, note_id)
+    if source is None:
+        raise Invalid("No file was sent.", field="file", text=N_("Aucun fichier n'a été envoyé : choisissez-en un."))
+    received = store.receive(source)
+    try:
+        kind = sniff.detect(received.path, filename)
+        picture = images.read_image(received.path, kind) if kind in sniff.IMAGES else None
+        if picture is not None:
+            received = _without_metadata(store, received, kind)
+    except BaseException:
+        store.discard(received)
+        raise
+    _blob_turn(session, received.sha256)  # until this upload commits, the blob is not collected
+    store.keep(received)
+    if picture is not None:
+        store.write_thumbnail(received.sha256, picture.thumbnail)
+    row = Attachment(
+        id=secrets.token_urlsafe(9),
+        note_id=note.id,
+        sha256=received.sha256,
+        name=clean_name(filename, kind),
+        media_type=kind.media_type,
+        size=received.size,
+        width=picture.width if picture else None,
+        height=picture.height if picture else None,
+        has_thumbnail=picture is not None,
+        uploaded_by_id=actor.id if actor else None,
+    )
+    session.add(row)
+    session.flush()
+    return _read(session, row, actor.username if actor else None)
+
+
+def _without_metadata(store: FileStore, received: Received, kind: sniff.FileType) -> Received:
+    """The received image without its personal metadata (where it was taken, by whom, with
+    what), kept in place of what was sent; the same one when it carries none."""
+    try:
+        cleaned = metadata.without_metadata(received.path, kind)
+    except images.UNREADABLE:
+        raise images.unreadable(kind) from None
+    if cleaned is None:
+        return received
+    store.discard(received)
+    return store.receive(io.BytesIO(cleaned))
+
+
+def delete(*, session: Session, actor: policy.Actor, store: FileStore, note_id: str, attachment_id: str) -> None:
+    """Remove a file from a note the actor may edit; its blob goes once no attachment uses it."""
+    note, _ = note_service.load_editable(session, actor, note_id)
+    row = _load(session, note, attachment_id)
+    sha256 = row.sha256
+    session.delete(row)
+    session.flush()
+    # The blob is removed only once the deletion is committed, and only if, by then, no other
+    # attachment (of any note, deleted ones included) holds the same bytes.
+    engine: sa.Engine = engine_of(session) or session.get_bind().engine
+
+    def collect(_session: Session) -> None:
+        try:
+            # A writing transaction, after its turn: an upload of the same bytes either committed
+            # its attachment before (seen here) or keeps the blob after this (and writes it again).
+            with Session(writer(engine)) as turn, turn.begin():
+                _blob_turn(turn, sha256)
+                used = turn.execute(
+                    sa.select(col(Attachment.id)).where(col(Attachment.sha256) == sha256).limit(1)
+                ).first()
+                if used is None:
+                    store.remove(sha256)
+        except Exception:  # the deletion stands; an unused blob left behind harms no one
+            log.exception("Could not remove the unused blob %s", sha256)
+
+    sa.event.listen(session, "after_commit", collect, once=True)
+
+
+def _blob_turn(session: Session, sha256: str) -> None:
+    """Wait for, then hold until commit, the turn on one blob: uploads keeping it and deletions
+    collecting it go one at a time. On SQLite their transactions already do (both write from
+    their first statement, holding the write lock); on PostgreSQL they take a
+    transaction-scoped advisory lock on the blob."""
+    take_turn(session, f"praxis-blob:{sha256}")

@@ -1,0 +1,349 @@
+"""Links between notes: wikilink resolution, link rows, what each reader sees of them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from praxis import policy
+from praxis.db import insert_rows
+from praxis.errors import Invalid
+from praxis.i18n import N_
+from praxis.markdown import Rendered, Resolved, fold, relink_wikilinks, render, render_many, wikilinks_in
+from praxis.models import Note, NoteLink, Revision
+from praxis.schemas import NoteLinks, NoteRef, is_note_id
+from praxis.urls import note_url
+
+MAX_WIKILINKS = 1000
+_KIND_GROUP = {"note": "notes", "organisation": "organisations", "term": "terms"}
+
+
+def resolver(
+    session: Session, among: policy.Actor = policy.SYSTEM
+) -> Callable[[Sequence[str]], Mapping[str, Resolved]]:
+    """Resolve wikilink targets among the notes `among` may read (at writing: all live notes):
+    an id first, else a title (case- and accent-insensitive), the oldest note winning a shared one.
+    Each reader then sees the links as `visible_html` and `links_of` give them."""
+
+    def resolve(targets: Sequence[str]) -> Mapping[str, Resolved]:
+        if len(targets) > MAX_WIKILINKS:
+            raise _too_many_wikilinks()
+        spellings: dict[str, list[str]] = {}
+        for target in targets:
+            spellings.setdefault(fold(target), []).append(target)
+        ids = [t for t in targets if is_note_id(t)]
+        rows = session.exec(
+            select(Note.id, Note.title, Note.title_key)
+            .where(policy.visible_notes(among))
+            .where(sa.or_(col(Note.id).in_(ids), col(Note.title_key).in_(list(spellings))))
+            .order_by(col(Note.created_at), col(Note.id))
+        ).all()
+        found: dict[str, Resolved] = {}
+        by_id = {note_id: title for note_id, title, _key in rows}
+        for target in ids:
+            if target in by_id:
+                found[target] = Resolved(target, by_id[target])
+        for note_id, title, title_key in rows:  # the oldest note with a title wins
+            for target in spellings.get(title_key, ()):
+                found.setdefault(target, Resolved(note_id, title))
+        return found
+
+    return resolve
+
+
+def _too_many_wikilinks() -> Invalid:
+    return Invalid(
+        f"A note can link to at most {MAX_WIKILINKS} different notes with [[wikilinks]].",
+        field="body",
+        text=N_("Une note peut lier au plus %(max)s notes différentes avec des [[liens]]."),
+        params={"max": MAX_WIKILINKS},
+    )
+
+
+def render_all(session: Session, bodies: Sequence[str]) -> list[Rendered]:
+    """Several notes' bodies rendered as `render(body, resolver(session))` renders each, their
+    wikilinks resolved together, a thousand targets a query (import links notes by the batch)."""
+    resolve = resolver(session)
+
+    def in_chunks(targets: Sequence[str]) -> Mapping[str, Resolved]:
+        found: dict[str, Resolved] = {}
+        for start in range(0, len(targets), MAX_WIKILINKS):
+            found.update(resolve(targets[start : start + MAX_WIKILINKS]))
+        return found
+
+    rendered = render_many(bodies, in_chunks)
+    if any(len(r.wikilinks) > MAX_WIKILINKS for r in rendered):
+        raise _too_many_wikilinks()
+    return rendered
+
+
+def visible_ids(session: Session, actor: policy.Actor, ids: Sequence[str]) -> set[str]:
+    return set(session.exec(select(Note.id).where(col(Note.id).in_(list(ids)), policy.visible_notes(actor))))
+
+
+def visible_html(session: Session, actor: policy.Actor, html: str, *, comment: bool = False) -> str:
+    """A stored rendering (of a note, or of a comment) as `actor` may see it.
+
+    A wikilink whose note the reader may not see points instead to the oldest note of that title
+    they may see, or reads exactly like a wikilink to a note that does not exist: a hidden note
+    can neither be seen nor be told apart from a missing one.
+    """
+    linked = wikilinks_in(html)
+    if not linked:
+        return html
+    visible = visible_ids(session, actor, list(dict.fromkeys(i for i, _ in linked)))
+    hidden_targets = [target for note_id, target in linked if note_id not in visible]
+    if not hidden_targets:
+        return html
+    fallback = resolver(session, actor)(list(dict.fromkeys(hidden_targets)))
+
+    def choose(note_id: str, target: str) -> str | None:
+        if note_id in visible:
+            return note_id
+        hit = fallback.get(target)
+        return hit.id if hit else None
+
+    return relink_wikilinks(html, choose, comment=comment)
+
+
+def checked_links(session: Session, actor: policy.Actor, ids: Sequence[str]) -> list[str]:
+    """The ids, once each; 422 on `links` for one the actor may not see (or that does not exist)."""
+    wanted = list(dict.fromkeys(ids))
+    found = visible_ids(session, actor, wanted)
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise Invalid(
+            f"Unknown note in links: {', '.join(missing)}.",
+            field="links",
+            text=N_("Aucune note ne correspond à ces liens : %(names)s."),
+            params={"names": ", ".join(missing)},
+        )
+    return wanted
+
+
+def link_rows(note_id: str, explicit: Sequence[str], rendered: Rendered) -> list[dict[str, Any]]:
+    """The `note_link` rows of a note: its explicit links, then the wikilinks of its rendering."""
+    rows: list[dict[str, Any]] = [
+        {"source_id": note_id, "target_id": target, "target_title": None, "target_key": None, "origin": "explicit"}
+        for target in explicit
+    ]
+    for wikilink in rendered.wikilinks:
+        hit = rendered.resolved.get(wikilink.target)
+        rows.append(
+            {
+                "source_id": note_id,
+                "target_id": hit.id if hit else None,
+                "target_title": wikilink.target[:300],  # kept, so a reader who may not see the target gets another
+                "target_key": fold(wikilink.target)[:300],
+                "origin": "wikilink",
+            }
+        )
+    return rows
+
+
+def write_links(session: Session, note_id: str, explicit: Sequence[str], rendered: Rendered) -> None:
+    session.execute(sa.delete(NoteLink).where(col(NoteLink.source_id) == note_id))
+    insert_rows(session, NoteLink, link_rows(note_id, explicit, rendered))
+
+
+def adopt_dangling_links(session: Session, note_ids: Sequence[str]) -> None:
+    """Notes whose [[wikilinks]] named these notes' titles before they existed now link to them."""
+    titles = select(Note.title_key).where(col(Note.id).in_(list(note_ids)))
+    sources = session.exec(
+        select(Note)
+        .where(
+            col(Note.id).in_(
+                select(NoteLink.source_id).where(
+                    col(NoteLink.target_id).is_(None), col(NoteLink.target_key).in_(titles)
+                )
+            )
+        )
+        .where(col(Note.deleted_at).is_(None), col(Note.id).not_in(list(note_ids)))
+    ).all()
+    for source in sources:
+        refresh_links(session=session, note=source)
+
+
+def explicit_links(session: Session, note_id: str) -> list[str]:
+    """The links a note's authors chose (not found in its body), in their order."""
+    rows = session.exec(
+        select(NoteLink.target_id)
+        .where(NoteLink.source_id == note_id, NoteLink.origin == "explicit")
+        .order_by(col(NoteLink.id))
+    ).all()
+    return [t for t in rows if t]
+
+
+def _current_revision(session: Session, note: Note) -> Revision:
+    return session.exec(select(Revision).where(Revision.note_id == note.id, Revision.number == note.revision)).one()
+
+
+def refresh_links(*, session: Session, note: Note, explicit: list[str] | None = None) -> None:
+    """Re-render a note's current revision and its wikilinks in place, writing no new revision.
+
+    The rendering is derived data: this runs when a note its wikilinks named comes to exist.
+    """
+    if explicit is None:
+        explicit = explicit_links(session, note.id)
+    rendered = render(note.body, resolver(session))
+    note.html = rendered.html
+    session.add(note)
+    write_links(session, note.id, explicit, rendered)
+    rev = _current_revision(session, note)
+    rev.html = rendered.html
+    session.add(rev)
+    session.flush()
+
+
+def link_new_notes(
+    *, session: Session, notes: Sequence[tuple[str, Sequence[str]]], reading: Session | None = None
+) -> None:
+    """Render notes written by `insert_notes(link_later=True)` and give them their links: (note
+    id, its explicit links, those that exist being kept) each.
+
+    Import writes all its notes first and links them after, so the order of files does not
+    matter, and links them by the batch: a few statements for hundreds of notes. `reading`: a
+    session that only reads, for what the rendering reads (the notes committed before): on
+    SQLite the write lock is then held for the writes alone, not the rendering.
+    """
+    if not notes:
+        return
+    reads = reading or session
+    ids = [note_id for note_id, _ in notes]
+    bodies = dict(reads.exec(select(Note.id, Note.body).where(col(Note.id).in_(ids))).all())
+    firsts = {
+        note_id: (revision_id, meta)
+        for revision_id, note_id, meta in reads.exec(
+            select(Revision.id, Revision.note_id, Revision.meta).where(
+                col(Revision.note_id).in_(ids), Revision.number == 1
+            )
+        )
+    }
+    known = set(known_ids(reads, [target for _, explicit in notes for target in explicit]))
+    rendered = render_all(reads, [bodies[note_id] for note_id in ids])
+    if reading is not None:
+        reading.rollback()  # a short read: SQLite's log can be emptied behind it
+    rows: list[dict[str, Any]] = []
+    note_updates, revision_updates = [], []
+    for (note_id, explicit), done in zip(notes, rendered, strict=True):
+        chosen = [target for target in dict.fromkeys(explicit) if target in known]
+        rows += link_rows(note_id, chosen, done)
+        note_updates.append({"id": note_id, "html": done.html})
+        first_id, first_meta = firsts[note_id]
+        revision_updates.append({"id": first_id, "html": done.html, "meta": {**first_meta, "links": chosen}})
+    session.execute(sa.update(Note), note_updates)
+    session.execute(sa.update(Revision), revision_updates)
+    # A note linked again (an import completing one it stopped before, whose text renders to
+    # nothing and so looked unlinked) keeps each link once.
+    session.execute(sa.delete(NoteLink).where(col(NoteLink.source_id).in_(ids)))
+    insert_rows(session, NoteLink, rows)
+    adopt_dangling_links(session, ids)  # notes already on the site that named them
+
+
+def known_ids(session: Session, ids: Sequence[str]) -> list[str]:
+    """The ids of notes that exist (deleted ones too), once each, in order; asked a thousand at a time."""
+    wanted = list(dict.fromkeys(ids))
+    found: set[str] = set()
+    for start in range(0, len(wanted), 1000):
+        found.update(session.exec(select(Note.id).where(col(Note.id).in_(wanted[start : start + 1000]))))
+    return [i for i in wanted if i in found]
+
+
+def note_ref(session: Session, note: Note) -> NoteRef:
+    return NoteRef(id=note.id, title=note.title, kind=note.kind, url=note_url(session, note.id))
+
+
+def targets_as_seen(session: Session, actor: policy.Actor, rows: Sequence) -> list[str | None]:
+    """The note each link row (`target_id`, `target_title`, `origin`) leads `actor` to: its
+    target when they may see it, else for a wikilink the oldest visible note of that title, else
+    nowhere (None) — as `visible_html` shows them."""
+    visible = visible_ids(session, actor, [r.target_id for r in rows])
+    hidden_targets = [
+        r.target_title for r in rows if r.target_id not in visible and r.origin == "wikilink" and r.target_title
+    ]
+    fallback = resolver(session, actor)(list(dict.fromkeys(hidden_targets))) if hidden_targets else {}
+    return [
+        r.target_id if r.target_id in visible else getattr(fallback.get(r.target_title or ""), "id", None) for r in rows
+    ]
+
+
+def links_of(session: Session, actor: policy.Actor, note_id: str) -> NoteLinks:
+    """The notes a note links to, as `actor` may see them (wikilinks as `visible_html` shows them)."""
+    rows = session.exec(
+        select(NoteLink.id, NoteLink.target_id, NoteLink.target_title, NoteLink.origin)
+        .where(NoteLink.source_id == note_id, col(NoteLink.target_id).is_not(None))
+        .order_by(col(NoteLink.id))
+    ).all()
+    chosen: list[str] = []
+    for target in targets_as_seen(session, actor, rows):
+        if target and target != note_id and target not in chosen:
+            chosen.append(target)
+    notes = {n.id: n for n in session.exec(select(Note).where(col(Note.id).in_(chosen)))}
+    return grouped([note_ref(session, notes[target_id]) for target_id in chosen])
+
+
+def grouped(refs: Sequence[NoteRef]) -> NoteLinks:
+    """Notes, organisations and terms apart, in their order."""
+    groups = NoteLinks()
+    for ref in refs:
+        getattr(groups, _KIND_GROUP[ref.kind]).append(ref)
+    return groups
+
+
+def backlinks_of(session: Session, actor: policy.Actor, note_id: str) -> list[NoteRef]:
+    """The visible notes that link to this one, as `actor` sees their links: including wikilinks
+    whose stored target the reader may not see and that fall back to this note for them."""
+    linking: SelectOfScalar[str] | sa.CompoundSelect[str]
+    linking = direct = select(NoteLink.source_id).where(NoteLink.target_id == note_id)
+    note = session.get(Note, note_id)
+    if note is not None:
+        best = resolver(session, actor)([note.title]).get(note.title)
+        if best is not None and best.id == note_id:
+            visible_target = sa.exists().where(col(Note.id) == NoteLink.target_id, policy.visible_notes(actor))
+            hidden_elsewhere = select(NoteLink.source_id).where(
+                NoteLink.origin == "wikilink",
+                NoteLink.target_key == note.title_key,
+                NoteLink.target_id != note_id,
+                ~visible_target,
+            )
+            linking = direct.union(hidden_elsewhere)
+    rows = session.exec(
+        select(Note)
+        .where(col(Note.id).in_(linking), Note.id != note_id, policy.visible_notes(actor))
+        .order_by(Note.title)
+    ).all()
+    return [note_ref(session, n) for n in rows]
+
+
+def picked(session: Session, actor: policy.Actor, text: str) -> list[str]:
+    """Note ids from the edit form's link picker: one note a line, as "Titre [id]", an id, or a
+    title (case and accents ignored; the oldest note the writer may see wins)."""
+    entries = [line.strip() for line in text.splitlines() if line.strip()]
+    ids: list[str] = []
+    by_title: list[str] = []
+    for entry in entries:
+        if entry.endswith("]") and "[" in entry:
+            ids.append(entry.rsplit("[", 1)[1][:-1].strip())
+        elif "\x00" in entry:
+            raise Invalid("A link contains a NUL character.", field="links")
+        elif is_note_id(entry) and visible_ids(session, actor, [entry]):
+            ids.append(entry)
+        else:
+            by_title.append(entry)
+    found = resolver(session, actor)(by_title) if by_title else {}
+    missing = [t for t in by_title if t not in found]
+    if missing:
+        raise Invalid(
+            f"No note found for: {', '.join(missing)}.",
+            field="links",
+            text=N_("Aucune note ne correspond à ces liens : %(names)s."),
+            params={"names": ", ".join(missing)},
+        )
+    malformed = [i for i in ids if not is_note_id(i)]
+    if malformed:
+        raise Invalid(f"Not a note id: {malformed[0][:40]!r}.", field="links")
+    return checked_links(session, actor, ids + [found[t].id for t in by_title])

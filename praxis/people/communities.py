@@ -1,0 +1,177 @@
+"""Communities: groups of members and managers that notes can be kept among."""
+
+from __future__ import annotations
+
+import secrets
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from praxis import policy
+from praxis.errors import Invalid, NotFound
+from praxis.models import Community, CommunityMember, User, pk
+from praxis.schemas import CommunityCreate, CommunityRead, CommunityRef, MemberRead, is_note_id
+from praxis.urls import community_url, user_url
+
+
+def get(session: Session, community_id: str) -> Community | None:
+    return session.get(Community, community_id) if is_note_id(community_id) else None
+
+
+def role_of(session: Session, community_id: str, actor: policy.Actor) -> str | None:
+    """ "manager", "member", or None."""
+    if actor is None or actor.id is None:
+        return None
+    return session.exec(
+        select(CommunityMember.role).where(
+            CommunityMember.community_id == community_id, CommunityMember.user_id == actor.id
+        )
+    ).first()
+
+
+def ref(session: Session, community_id: str) -> CommunityRef | None:
+    community = get(session, community_id)
+    if community is None:
+        return None
+    return CommunityRef(id=community.id, name=community.name, url=community_url(session, community.id))
+
+
+def check_link(
+    session: Session,
+    actor: policy.Actor,
+    visibility: str,
+    community_id: str | None,
+    old: tuple[str, str | None] | None = None,
+) -> None:
+    """Visibility `community` needs a community, and only its members link a note, a carnet or a
+    base to it or open one to it (a change of community, or a change to community visibility,
+    whatever the path). `old` is the (visibility, community) before the change."""
+    if visibility == "community" and community_id is None:
+        raise Invalid("Visibility 'community' needs a community.", field="community")
+    opening = old is None or community_id != old[1] or (visibility == "community" and old[0] != "community")
+    if community_id is not None and opening:
+        if get(session, community_id) is None:
+            raise Invalid(f"Unknown community: {community_id}.", field="community")
+        if not policy.can_link_community(actor, role_of(session, community_id, actor)):
+            raise Invalid("Only the community's members can link something to it.", field="community")
+
+
+def _load(session: Session, community_id: str, *, for_update: bool = False) -> Community:
+    """The community; `for_update` locks it, so membership changes on it happen one at a time."""
+    if not is_note_id(community_id):
+        raise NotFound("No such community.")
+    query = select(Community).where(Community.id == community_id)
+    community = session.exec(query.with_for_update() if for_update else query).first()
+    if community is None:
+        raise NotFound("No such community.")
+    return community
+
+
+def read(*, session: Session, actor: policy.Actor, community_id: str) -> CommunityRead:
+    """A community: its name and description for everyone; its members for members and admins."""
+    community = _load(session, community_id)
+    role = role_of(session, community.id, actor)
+    members: list[MemberRead] = []
+    if policy.can_see_community_members(actor, role):
+        rows = session.exec(
+            select(User.id, User.username, User.display_name, CommunityMember.role)
+            .join(CommunityMember, col(CommunityMember.user_id) == User.id)
+            .where(CommunityMember.community_id == community.id)
+            .order_by(col(CommunityMember.role).desc(), User.display_name)
+        ).all()
+        managers = sum(1 for *_, r in rows if r == "manager")
+        members = [
+            MemberRead(
+                username=u,
+                display_name=d,
+                role=r,
+                url=user_url(session, u),
+                can_remove=policy.can_remove_community_member(
+                    actor, role, i, last_manager=r == "manager" and managers == 1
+                ),
+            )
+            for i, u, d, r in rows
+        ]
+    return CommunityRead(
+        id=community.id,
+        name=community.name,
+        description=community.description,
+        url=community_url(session, community.id),
+        members=members,
+        my_role=role,
+        can_manage=policy.can_manage_community(actor, role),
+    )
+
+
+def list_all(*, session: Session, actor: policy.Actor) -> list[CommunityRef]:
+    rows = session.exec(select(Community).order_by(Community.name)).all()
+    return [CommunityRef(id=c.id, name=c.name, url=community_url(session, c.id)) for c in rows]
+
+
+def mine(*, session: Session, actor: policy.Actor) -> list[CommunityRef]:
+    """The communities the actor can link notes to."""
+    if actor is None or not policy.is_signed_in(actor):
+        return []
+    query = select(Community).order_by(Community.name)
+    if not policy.is_admin(actor):
+        query = query.join(CommunityMember, col(CommunityMember.community_id) == Community.id).where(
+            CommunityMember.user_id == actor.id
+        )
+    return [CommunityRef(id=c.id, name=c.name, url=community_url(session, c.id)) for c in session.exec(query)]
+
+
+def create(*, session: Session, actor: policy.Actor, data: CommunityCreate) -> CommunityRead:
+    """Create a community; its creator is its first manager."""
+    policy.ensure_can_create_community(actor)
+    assert actor is not None
+    community = Community(
+        id=secrets.token_urlsafe(9), name=data.name, description=data.description, created_by_id=actor.id
+    )
+    session.add(community)
+    session.flush()
+    session.add(CommunityMember(community_id=community.id, user_id=pk(actor.id), role="manager"))
+    session.flush()
+    return read(session=session, actor=actor, community_id=community.id)
+
+
+def set_member(*, session: Session, actor: policy.Actor, community_id: str, username: str, role: str) -> CommunityRead:
+    """Add someone to a community, or change their role (managers and admins)."""
+    community = _load(session, community_id, for_update=True)
+    policy.ensure_can_manage_community(actor, role_of(session, community.id, actor))
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        raise Invalid(f"Unknown user: {username}.", field="username")
+    member = session.get(CommunityMember, (community.id, user.id))
+    if member is None:
+        session.add(CommunityMember(community_id=community.id, user_id=pk(user.id), role=role))
+    else:
+        if member.role == "manager" and role != "manager":
+            _keep_a_manager(session, community.id)
+        member.role = role
+        session.add(member)
+    session.flush()
+    return read(session=session, actor=actor, community_id=community.id)
+
+
+def remove_member(*, session: Session, actor: policy.Actor, community_id: str, username: str) -> None:
+    """Take someone out of a community (managers and admins; anyone may leave)."""
+    community = _load(session, community_id, for_update=True)
+    user = session.exec(select(User).where(User.username == username)).first()
+    member = session.get(CommunityMember, (community.id, user.id)) if user else None
+    policy.ensure_can_remove_community_member(actor, role_of(session, community.id, actor), user.id if user else None)
+    if member is None:
+        raise NotFound("This person is not a member.")
+    if member.role == "manager":
+        _keep_a_manager(session, community.id)
+    session.delete(member)
+    session.flush()
+
+
+def _keep_a_manager(session: Session, community_id: str) -> None:
+    managers = session.exec(
+        select(sa.func.count())
+        .select_from(CommunityMember)
+        .where(CommunityMember.community_id == community_id, CommunityMember.role == "manager")
+    ).one()
+    if managers <= 1:
+        raise Invalid("A community keeps at least one manager.", field="role")

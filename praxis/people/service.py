@@ -1,0 +1,67 @@
+"""People: the functions the pages, the API and the command line call."""
+
+from __future__ import annotations
+
+from praxis.people.accounts import (
+    change_password,
+    cited_as,
+    create_user,
+    get_user,
+    issue_token,
+    load_editable_profile,
+    register,
+    revoke_token,
+    set_active,
+    sign_in,
+    suggest_people,
+    update_profile,
+    user_for_token,
+    user_read,
+)
+from praxis.people.coauthors import answer as answer_invitation
+from praxis.people.coauthors import mine as my_invitations
+from praxis.people.coauthors import remove_author
+from praxis.people.communities import create as create_community
+from praxis.people.communities import list_all as list_communities
+from praxis.people.communities import mine as my_communities
+from praxis.people.communities import read as read_community
+from praxis.people.communities import remove_member as remove_community_member
+from praxis.people.communities import set_member as set_community_member
+from praxis.people.edit_requests import decide as decide_edit_request
+from praxis.people.edit_requests import list_for_note as edit_requests_for_note
+from praxis.people.edit_requests import mine as my_edit_requests
+from praxis.people.edit_requests import request_edit
+from praxis.people.tokens import issue_api_token, list_api_tokens, revoke_api_token
+
+__all__ = [
+    "answer_invitation",
+    "change_password",
+    "cited_as",
+    "create_community",
+    "create_user",
+    "decide_edit_request",
+    "edit_requests_for_note",
+    "get_user",
+    "issue_api_token",
+    "issue_token",
+    "list_api_tokens",
+    "list_communities",
+    "load_editable_profile",
+    "my_communities",
+    "my_edit_requests",
+    "my_invitations",
+    "read_community",
+    "register",
+    "remove_author",
+    "remove_community_member",
+    "request_edit",
+    "revoke_api_token",
+    "revoke_token",
+    "set_active",
+    "set_community_member",
+    "sign_in",
+    "suggest_people",
+    "update_profile",
+    "user_for_token",
+    "user_read",
+]
