@@ -5,7 +5,7 @@ raises: SQLite's "database or disk is full" and "attempt to write a readonly dat
 "disk I/O error" and "unable to open database file" when the folder turned read-only under it,
 PostgreSQL's disk_full and read_only_sql_transaction, and OSError ENOSPC, EDQUOT or EROFS from
 the search index, attached files or the secret key. The web answers them 507 or 503
-(`praxis/web/errors.py`), the command line in one line (`praxis/cli.py`), and the search
+(`praxis/web/errors.py`), the command line in one line (`praxis/cli/common.py`), and the search
 queue keeps its rows for later (`praxis/search/queue.py`).
 """
 

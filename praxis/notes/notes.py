@@ -1,7 +1,7 @@
 """Notes: create, read, list, update, delete. Every change writes a numbered revision.
 
-The doors are here; what a note is made of as written is in `note_state`, a note as it reads
-and lists of notes in `note_reading` (re-exported below, where callers reach them).
+The doors are here; what a note is made of as written is in `state`, a note as it reads
+and lists of notes in `reading` (re-exported below, where callers reach them).
 """
 
 from __future__ import annotations
