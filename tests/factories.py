@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from praxis import policy
 from praxis.models import User
@@ -37,14 +37,21 @@ def make_user(
     name: str | None = None,
     password: str | None = PASSWORD,
 ) -> User:
-    user = people_service.create_user(
+    made = people_service.create_user(
         session=session,
         data=UserCreate(
             username=username, password=password, display_name=name or username.capitalize(), is_admin=admin
         ),
     )
-    session.commit()
+    user = as_actor(session, made.username)
+    session.commit()  # after the read: a test's session reading opens a writing transaction
     return user
+
+
+def as_actor(session: Session, username: str) -> User:
+    """The person as the services take them when they act: the `User` row that signing in gives
+    a request (the services hand out schemas, never rows)."""
+    return session.exec(select(User).where(User.username == username)).one()
 
 
 def make_note(session: Session, actor: User, **overrides: Any) -> NoteRead:
@@ -82,7 +89,7 @@ def accept_invitations(session: Session, note_id: str) -> None:
     """Everyone invited to co-sign the note accepts, in the order they were invited, as people do:
     from their own list of invitations, through the services the site uses."""
     for invited in note_service.get_note(session=session, actor=policy.SYSTEM, note_id=note_id).pending_authors:
-        person = people_service.get_user(session, invited.username)
+        person = as_actor(session, invited.username)
         for invitation in people_service.my_invitations(session=session, actor=person):
             if invitation.note_id == note_id:
                 people_service.answer_invitation(

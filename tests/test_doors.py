@@ -109,3 +109,76 @@ def test_no_service_function_is_there_for_the_tests_alone():
     site = _all_reached(PRAXIS.rglob("*.py"))
     tests = _all_reached((ROOT / "tests").rglob("*.py"))
     assert sorted(tests - site) == []
+
+
+# The functions of a service module that may hand back a table row, and why. The signed-in
+# person (the actor) is the `User` row that praxis/policy takes everywhere: what produces the
+# actor of a request or of a new session keeps returning it.
+ROW_RETURNING = {
+    "people.service.sign_in": "the actor of the session or token it opens",
+    "people.service.user_for_token": "the actor of the request the token comes with",
+    "people.service.register": "the actor of the session the page opens for the new account",
+}
+
+
+def _tables() -> set[str]:
+    """The names of praxis.models' table classes (`class X(SQLModel, table=True)`)."""
+    return {
+        node.name
+        for path in (PRAXIS / "models").glob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ClassDef)
+        and any(k.arg == "table" and isinstance(k.value, ast.Constant) and k.value.value for k in node.keywords)
+    }
+
+
+def _names_in(annotation: ast.expr | None) -> set[str]:
+    """Every name an annotation mentions: `tuple[Carnet, str | None]` -> {tuple, Carnet, str}."""
+    names: set[str] = set()
+    for node in ast.walk(annotation) if annotation is not None else ():
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            names.add(node.attr)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):  # a quoted annotation
+            names |= _names_in(ast.parse(node.value, mode="eval").body)
+    return names
+
+
+def _definition(target: str) -> tuple[ast.stmt, dict[str, ast.expr]]:
+    """The statement that defines `pkg.module.name` in its module (a function, a class, a
+    constant), and the module's own aliases (`Loaded = tuple[Carnet, str]`) by name."""
+    module, name = target.rsplit(".", 1)
+    tree = ast.parse((PRAXIS / (module.replace(".", "/") + ".py")).read_text(encoding="utf-8"))
+    aliases = {
+        t.id: node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for t in node.targets
+        if isinstance(t, ast.Name)
+    }
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and node.name == name:
+            return node, aliases
+        if name in aliases and isinstance(node, ast.Assign) and node.value is aliases[name]:
+            return node, aliases
+    raise AssertionError(f"{target} is handed on by a service module but not defined in its module")
+
+
+def test_service_functions_hand_back_schemas_not_table_rows():
+    """What the pages, the API and the command line get from a service is a schema: a table row
+    handed out would let them read (and change) what the service did not mean to show."""
+    tables = _tables()
+    assert {"User", "Carnet", "CarnetCategory"} <= tables, "the table classes are found in the wrong place"
+    rows = {}
+    for facade, target in FACADE.items():
+        function, aliases = _definition(target)
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue  # a class or a constant handed on
+        assert function.returns is not None, f"{target} says nothing of what it returns"
+        names = _names_in(function.returns)
+        names |= set().union(*(_names_in(aliases[n]) for n in names & set(aliases)))
+        if found := names & tables:
+            rows[facade] = sorted(found)
+    assert {name: found for name, found in rows.items() if name not in ROW_RETURNING} == {}
+    assert sorted(set(ROW_RETURNING) - set(rows)) == [], "an allowed exception no longer returns a row"

@@ -5,7 +5,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from praxis.deps import ActorDep, SessionDep, UserDep
-from praxis.errors import NotFound
 from praxis.people import service as people_service
 from praxis.schemas import ProfileUpdate, UserRead, UserSuggestion
 
@@ -25,30 +24,22 @@ def suggest(
 
 @router.get("/{username}", response_model=UserRead)
 def profile(username: str, session: SessionDep, actor: ActorDep) -> UserRead:
-    user = people_service.get_user(session, username)
-    if user is None:
-        raise NotFound("No such person.")
-    return people_service.user_read(session, user)
+    # A ProfileRead: the response model keeps its UserRead fields.
+    return people_service.read_profile(session=session, actor=actor, username=username)
 
 
 @router.patch("/{username}", response_model=UserRead)
 def update(username: str, data: ProfileUpdate, session: SessionDep, actor: ActorDep) -> UserRead:
     """Change a display name and how citations name the person (themselves, or an admin)."""
-    return people_service.user_read(
-        session, people_service.update_profile(session=session, actor=actor, username=username, data=data)
-    )
+    return people_service.update_profile(session=session, actor=actor, username=username, data=data)
 
 
 @router.post("/{username}/deactivate", response_model=UserRead)
 def deactivate(username: str, session: SessionDep, actor: ActorDep) -> UserRead:
     """Deactivate an account: its sessions and tokens stop working at once (admins)."""
-    return people_service.user_read(
-        session, people_service.set_active(session=session, actor=actor, username=username, active=False)
-    )
+    return people_service.set_active(session=session, actor=actor, username=username, active=False)
 
 
 @router.post("/{username}/activate", response_model=UserRead)
 def activate(username: str, session: SessionDep, actor: ActorDep) -> UserRead:
-    return people_service.user_read(
-        session, people_service.set_active(session=session, actor=actor, username=username, active=True)
-    )
+    return people_service.set_active(session=session, actor=actor, username=username, active=True)

@@ -7,7 +7,6 @@ from praxis.carnets.bases import add_manager as add_base_manager
 from praxis.carnets.bases import create as create_base
 from praxis.carnets.bases import delete as delete_base
 from praxis.carnets.bases import get_for_editing as base_for_editing
-from praxis.carnets.bases import load_readable as load_readable_base
 from praxis.carnets.bases import read as read_base
 from praxis.carnets.bases import remove_manager as remove_base_manager
 from praxis.carnets.bases import update as update_base
@@ -24,14 +23,10 @@ from praxis.carnets.carnets import (
 from praxis.carnets.carnets import create as create_carnet
 from praxis.carnets.carnets import delete as delete_carnet
 from praxis.carnets.carnets import get_for_editing as carnet_for_editing
-from praxis.carnets.carnets import load_managed as load_managed_carnet
-from praxis.carnets.carnets import load_readable as load_readable_carnet
 from praxis.carnets.carnets import read as read_carnet
 from praxis.carnets.carnets import remove_member as remove_carnet_member
 from praxis.carnets.carnets import set_member as set_carnet_member
 from praxis.carnets.carnets import update as update_carnet
-from praxis.carnets.categories import axes_of, filed_count
-from praxis.carnets.categories import load as load_category
 from praxis.carnets.filing import add as add_entry
 from praxis.carnets.filing import create_note, entry_item
 from praxis.carnets.filing import move as move_entry
@@ -39,6 +34,7 @@ from praxis.carnets.filing import remove as remove_entry
 from praxis.carnets.filing import update as update_entry
 from praxis.carnets.graph import carnet_graph
 from praxis.carnets.graph import layout as graph_layout
+from praxis.carnets.headings import base_ref, carnet_ref, category_deletion
 
 __all__ = [
     "add_axis",
@@ -46,10 +42,12 @@ __all__ = [
     "add_carnet",
     "add_category",
     "add_entry",
-    "axes_of",
     "base_for_editing",
+    "base_ref",
     "carnet_for_editing",
     "carnet_graph",
+    "carnet_ref",
+    "category_deletion",
     "create_base",
     "create_carnet",
     "create_note",
@@ -58,15 +56,10 @@ __all__ = [
     "delete_carnet",
     "delete_category",
     "entry_item",
-    "filed_count",
     "get_for_filing",
     "graph_layout",
     "list_bases",
     "list_carnets",
-    "load_category",
-    "load_managed_carnet",
-    "load_readable_base",
-    "load_readable_carnet",
     "move_entry",
     "read_base",
     "read_carnet",

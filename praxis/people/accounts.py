@@ -19,7 +19,7 @@ from praxis.errors import Conflict, Invalid, NotFound, NotSignedIn
 from praxis.i18n import N_
 from praxis.markdown import slugify
 from praxis.models import AuthToken, LoginFailure, User, pk, utcnow
-from praxis.schemas import ProfileUpdate, RegisterRequest, UserCreate, UserRead, UserSuggestion
+from praxis.schemas import RegisterRequest, UserCreate, UserRead, UserSuggestion
 from praxis.urls import user_url
 
 
@@ -35,8 +35,12 @@ def get_user(session: Session, username: str) -> User | None:
     return session.exec(select(User).where(User.username == username)).first()
 
 
-def create_user(*, session: Session, data: UserCreate) -> User:
+def create_user(*, session: Session, data: UserCreate) -> UserRead:
     """Create an account (with a password) or a profile without login (without)."""
+    return user_read(session, _new_user(session, data))
+
+
+def _new_user(session: Session, data: UserCreate) -> User:
     if get_user(session, data.username):
         raise Conflict(
             f"The username '{data.username}' is taken.",
@@ -76,6 +80,7 @@ def _account_key(username: str) -> str:
     return username.strip().lower().replace("\x00", "\ufffd")[:200]
 
 
+# Returns the row: it is the actor of the session or token the caller opens.
 def sign_in(*, session: Session, username: str, password: str, address: str) -> User:
     """The active account with these credentials.
 
@@ -107,14 +112,13 @@ def sign_in(*, session: Session, username: str, password: str, address: str) -> 
     raise NotSignedIn(BAD_CREDENTIALS, keep_writes=True)
 
 
+# Returns the row: the new account is the actor of the session the page opens for it.
 def register(*, session: Session, actor: User | None, data: RegisterRequest) -> User:
     """Open an account: anyone while registration is open, only admins once it is closed."""
     policy.ensure_can_register(actor, site_settings(session).registration)
-    return create_user(
-        session=session,
-        data=UserCreate(
-            username=data.username, password=data.password, display_name=data.display_name, email=data.email
-        ),
+    return _new_user(
+        session,
+        UserCreate(username=data.username, password=data.password, display_name=data.display_name, email=data.email),
     )
 
 
@@ -147,7 +151,7 @@ def change_password(*, session: Session, actor: User | None, current: str, new: 
     )
 
 
-def set_active(*, session: Session, actor: User | None, username: str, active: bool) -> User:
+def set_active(*, session: Session, actor: User | None, username: str, active: bool) -> UserRead:
     """Deactivate an account (its sessions and tokens stop at once) or reactivate it; admins only."""
     policy.ensure_can_manage_accounts(actor)
     user = get_user(session, username)
@@ -163,7 +167,7 @@ def set_active(*, session: Session, actor: User | None, username: str, active: b
             .values(revoked_at=utcnow())
         )
     session.flush()
-    return user
+    return user_read(session, user)
 
 
 def author_name(name: str) -> str:
@@ -262,6 +266,7 @@ def expiry(session: Session, token: AuthToken) -> datetime:
 LAST_USED_STEP = timedelta(hours=1)
 
 
+# Returns the row: it is the actor of the request the token comes with.
 def user_for_token(*, session: Session, token: str, kind: str) -> User | None:
     """The active user a live (unrevoked, unexpired) token belongs to, or None."""
     now = datetime.now(UTC)
@@ -334,39 +339,6 @@ def user_read(session: Session, user: User) -> UserRead:
         is_active=user.is_active,
         url=user_url(session, user.username),
     )
-
-
-def load_editable_profile(session: Session, actor: User | None, username: str) -> User:
-    """The person whose profile `actor` may change (themselves; anyone, for an admin)."""
-    user = get_user(session, username) if len(username) <= 64 else None
-    if user is None:
-        raise NotFound("No such person.")
-    policy.ensure_can_edit_profile(actor, user)
-    return user
-
-
-def update_profile(*, session: Session, actor: User | None, username: str, data: ProfileUpdate) -> User:
-    """Change a display name and how citations name the person (themselves, or an admin)."""
-    user = load_editable_profile(session, actor, username)
-    sent = data.model_dump(exclude_unset=True)
-    if sent.get("display_name"):
-        user.display_name = sent["display_name"]
-    for name in ("family_name", "given_name"):
-        if name in sent:
-            setattr(user, name, sent[name] or None)  # an emptied field clears it
-    if user.given_name and not user.family_name:
-        if sent.get("given_name"):
-            raise Invalid(
-                "Given names are cited with a family name: give one too.",
-                field="given_name",
-                text=N_("Les prénoms se citent avec un nom de famille : donnez-en un aussi."),
-            )
-        user.given_name = None  # the family name was cleared: the split goes with it
-    if sent.get("is_organisation") is not None:
-        user.is_organisation = sent["is_organisation"]
-    session.add(user)
-    session.flush()
-    return user
 
 
 def suggest_people(*, session: Session, actor: User | None, q: str, limit: int = 10) -> list[UserSuggestion]:

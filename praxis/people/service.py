@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from praxis.people.accounts import (
     change_password,
-    cited_as,
     create_user,
-    get_user,
     issue_token,
-    load_editable_profile,
     register,
     revoke_token,
     set_active,
     sign_in,
     suggest_people,
-    update_profile,
     user_for_token,
     user_read,
 )
@@ -31,17 +27,16 @@ from praxis.people.edit_requests import decide as decide_edit_request
 from praxis.people.edit_requests import list_for_note as edit_requests_for_note
 from praxis.people.edit_requests import mine as my_edit_requests
 from praxis.people.edit_requests import request_edit
+from praxis.people.profiles import load_editable_profile, read_profile, update_profile
 from praxis.people.tokens import issue_api_token, list_api_tokens, revoke_api_token
 
 __all__ = [
     "answer_invitation",
     "change_password",
-    "cited_as",
     "create_community",
     "create_user",
     "decide_edit_request",
     "edit_requests_for_note",
-    "get_user",
     "issue_api_token",
     "issue_token",
     "list_api_tokens",
@@ -51,6 +46,7 @@ __all__ = [
     "my_edit_requests",
     "my_invitations",
     "read_community",
+    "read_profile",
     "register",
     "remove_author",
     "remove_community_member",

@@ -42,6 +42,13 @@ class UserRead(BaseModel):
     url: str
 
 
+class ProfileRead(UserRead):
+    """A person's profile page: who they are, and what the reader may do with the account."""
+
+    can_edit: bool = False  # change the display name and how citations name them
+    can_set_active: bool = False  # deactivate the account (or reactivate it)
+
+
 PersonName = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_storable), AfterValidator(_one_line)
 ]

@@ -9,7 +9,16 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_
 
 from praxis.schemas.common import NoteId, Strict, Title, Username, _storable
 from praxis.schemas.communities import MemberRead
-from praxis.schemas.notes import MAX_AXES, MAX_CATEGORIES, AuthorRead, CategoryName, CommunityRef, NotePage, NoteSummary
+from praxis.schemas.notes import (
+    MAX_AXES,
+    MAX_CATEGORIES,
+    AuthorRead,
+    CarnetRef,
+    CategoryName,
+    CommunityRef,
+    NotePage,
+    NoteSummary,
+)
 from praxis.vocab import Kind, Visibility
 
 Markdown = Annotated[str, StringConstraints(max_length=100_000), AfterValidator(_storable)]
@@ -101,6 +110,15 @@ class EntryPage(BaseModel):
     total: int
     page: int
     per_page: int
+
+
+class CategoryDeletion(BaseModel):
+    """What deleting a category asks first: the notes filed under it (`category.count`, those the
+    manager sees) and the other categories of its list they could move to."""
+
+    carnet: CarnetRef
+    category: CategoryRead
+    siblings: list[str]
 
 
 class CarnetMemberRead(BaseModel):

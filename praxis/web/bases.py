@@ -194,7 +194,7 @@ def remove_manager(base_id: str, username: str, session: SessionDep, actor: User
 @router.get("/b/{base_id}/export.zip")
 def export(base_id: str, session: SessionDep, actor: ActorDep) -> Response:
     """The base, its carnets and their notes as a ZIP (what the reader may see of them)."""
-    base, _ = carnet_service.load_readable_base(session, actor, base_id)
+    base = carnet_service.base_ref(session=session, actor=actor, base_id=base_id)
     body = transfer_service.export_archive(session=session, actor=actor, base_id=base.id)
     return Response(
         body,

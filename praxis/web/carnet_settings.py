@@ -12,7 +12,6 @@ from starlette.responses import Response
 
 from praxis.carnets import service as carnet_service
 from praxis.deps import SessionDep, UserDep
-from praxis.models import pk
 from praxis.people import service as people_service
 from praxis.schemas import (
     AxisCreate,
@@ -163,23 +162,15 @@ def delete_category_page(
     request: Request, carnet_id: str, session: SessionDep, actor: UserDep, name: CategoryName
 ) -> Response:
     """Deleting a category asks first what becomes of the notes filed under it."""
-    carnet_row, _ = carnet_service.load_managed_carnet(session, actor, carnet_id)
-    category = carnet_service.load_category(session, carnet_row, name)
-    siblings = [
-        c.name
-        for axis, cats in carnet_service.axes_of(session, carnet_row.id)
-        if axis.id == category.axis_id
-        for c in cats
-        if c.id != category.id
-    ]
+    deletion = carnet_service.category_deletion(session=session, actor=actor, carnet_id=carnet_id, name=name)
     return page(
         request,
         "carnets/category_delete.html",
         {
-            "carnet": carnet_row,
-            "category": category,
-            "filed": carnet_service.filed_count(session, actor, pk(category.id)),
-            "siblings": siblings,
+            "carnet": deletion.carnet,
+            "category": deletion.category,
+            "filed": deletion.category.count,
+            "siblings": deletion.siblings,
         },
     )
 

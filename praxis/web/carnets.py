@@ -167,7 +167,7 @@ def _view(
 
 @router.get("/c/{carnet_id}/graphe")
 def graph_page(request: Request, carnet_id: str, session: SessionDep, actor: ActorDep) -> Response:
-    carnet, _ = carnet_service.load_readable_carnet(session, actor, carnet_id)
+    carnet = carnet_service.carnet_ref(session=session, actor=actor, carnet_id=carnet_id)
     graph = carnet_service.carnet_graph(session=session, actor=actor, carnet_id=carnet.id)
     return page(
         request,
@@ -259,7 +259,7 @@ def remove(carnet_id: str, note_id: str, session: SessionDep, actor: UserDep) ->
 @router.get("/c/{carnet_id}/export.zip")
 def export(carnet_id: str, session: SessionDep, actor: ActorDep) -> Response:
     """The carnet as a ZIP of Markdown notes and its manifest (what the reader may see of it)."""
-    carnet, _ = carnet_service.load_readable_carnet(session, actor, carnet_id)
+    carnet = carnet_service.carnet_ref(session=session, actor=actor, carnet_id=carnet_id)
     body = transfer_service.export_archive(session=session, actor=actor, carnet_id=carnet.id)
     return Response(
         body,

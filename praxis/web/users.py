@@ -8,7 +8,6 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
-from praxis import policy
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import NotFound
 from praxis.notes import service as note_service
@@ -29,9 +28,9 @@ def profile(
     actor: ActorDep,
     p: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    person = people_service.get_user(session, username) if len(username) <= 64 else None
-    if person is None:
+    if len(username) > 64:
         raise NotFound("No such person.")
+    person = people_service.read_profile(session=session, actor=actor, username=username)
     notes = note_service.list_notes(session=session, actor=actor, query=NoteQuery(author=person.username, page=p))
     return page(
         request,
@@ -39,9 +38,9 @@ def profile(
         {
             "person": person,
             "notes": notes,
-            "can_set_active": policy.can_set_active(actor, person, not person.is_active),
-            "can_edit": policy.can_edit_profile(actor, person),
-            "cited_as": people_service.cited_as(person),
+            "can_set_active": person.can_set_active,
+            "can_edit": person.can_edit,
+            "cited_as": person.cited_as,
             "share": publishing_service.listing_card(session, f"/u/{quote(person.username)}/"),
         },
         alternate=f"/api/v1/users/{quote(person.username)}",
@@ -60,7 +59,7 @@ def edit_form(request: Request, username: str, session: SessionDep, actor: UserD
     return page(
         request,
         "users/edit.html",
-        {"person": person, "values": values, "errors": {}, "cited_as": people_service.cited_as(person)},
+        {"person": person, "values": values, "errors": {}, "cited_as": person.cited_as},
     )
 
 
@@ -74,13 +73,11 @@ async def edit(request: Request, username: str, session: SessionDep, actor: User
     values["is_organisation"] = form.get("is_organisation") == "on"
 
     def again(reading: Session, errors: dict[str, str], status: int) -> Response:
-        shown = people_service.load_editable_profile(
-            reading, actor, username
-        )  # the row read above ended with its transaction
+        # Only the form's own refusals come back here, before anything was changed.
         return page(
             request,
             "users/edit.html",
-            {"person": shown, "values": values, "errors": errors, "cited_as": people_service.cited_as(shown)},
+            {"person": person, "values": values, "errors": errors, "cited_as": person.cited_as},
             status_code=status,
         )
 
