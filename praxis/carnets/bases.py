@@ -16,7 +16,7 @@ from praxis import policy
 from praxis.carnets import carnets
 from praxis.errors import Conflict, Invalid, NotFound
 from praxis.i18n import N_
-from praxis.models import BaseCarnet, BaseManager, Carnet, KnowledgeBase, pk, utcnow
+from praxis.models import BaseCarnet, BaseManager, Carnet, KnowledgeBase, utcnow
 from praxis.notes import notes as note_service
 from praxis.notes.notes import new_id
 from praxis.people import communities, members
@@ -35,12 +35,10 @@ from praxis.urls import base_url
 # A base's managers (a base has no other role: its rows carry none).
 ROSTER = members.Roster(
     table=BaseManager,
-    owner=BaseManager.base_id,
-    user_id=BaseManager.user_id,
-    role=None,
+    owner="base_id",
     last_manager="A base keeps at least one manager.",
-    last_manager_field="username",
     absent="This person does not manage the base.",
+    last_manager_field="username",
 )
 
 
@@ -187,8 +185,7 @@ def create(*, session: Session, actor: policy.Actor, data: BaseCreate) -> BaseRe
     )
     session.add(base)
     session.flush()
-    session.add(BaseManager(base_id=base.id, user_id=pk(actor.id)))
-    session.flush()
+    members.enrol_creator(session, ROSTER, base.id, actor.id)
     return read(session=session, actor=actor, base_id=base.id)
 
 

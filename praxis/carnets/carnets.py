@@ -19,7 +19,7 @@ from praxis.carnets import browsing, categories
 from praxis.errors import NotFound
 from praxis.markdown import excerpt as html_excerpt
 from praxis.markdown import render
-from praxis.models import BaseCarnet, Carnet, CarnetEntry, CarnetMember, KnowledgeBase, Note, User, pk, utcnow
+from praxis.models import BaseCarnet, Carnet, CarnetEntry, CarnetMember, KnowledgeBase, Note, User, utcnow
 from praxis.notes import links
 from praxis.notes.notes import new_id
 from praxis.people import communities, members
@@ -41,11 +41,8 @@ from praxis.urls import base_url, carnet_url
 # A carnet's managers and contributors.
 ROSTER = members.Roster(
     table=CarnetMember,
-    owner=CarnetMember.carnet_id,
-    user_id=CarnetMember.user_id,
-    role=CarnetMember.role,
+    owner="carnet_id",
     last_manager="A carnet keeps at least one manager.",
-    last_manager_field="role",
     absent="This person is not a member of the carnet.",
 )
 
@@ -285,7 +282,7 @@ def create(*, session: Session, actor: policy.Actor, data: CarnetCreate) -> Carn
     )
     session.add(carnet)
     session.flush()
-    session.add(CarnetMember(carnet_id=carnet.id, user_id=pk(actor.id), role="manager"))
+    members.enrol_creator(session, ROSTER, carnet.id, actor.id)
     for axis in data.axes:
         categories.add_axis(session, carnet, axis)
     session.flush()

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.errors import Invalid, NotFound
-from praxis.models import Community, CommunityMember, pk
+from praxis.models import Community, CommunityMember
 from praxis.people import members
 from praxis.schemas import CommunityCreate, CommunityRead, CommunityRef, MemberRead, is_note_id
 from praxis.urls import community_url
@@ -16,11 +16,8 @@ from praxis.urls import community_url
 # A community's members and managers.
 ROSTER = members.Roster(
     table=CommunityMember,
-    owner=CommunityMember.community_id,
-    user_id=CommunityMember.user_id,
-    role=CommunityMember.role,
+    owner="community_id",
     last_manager="A community keeps at least one manager.",
-    last_manager_field="role",
     absent="This person is not a member.",
 )
 
@@ -128,8 +125,7 @@ def create(*, session: Session, actor: policy.Actor, data: CommunityCreate) -> C
     )
     session.add(community)
     session.flush()
-    session.add(CommunityMember(community_id=community.id, user_id=pk(actor.id), role="manager"))
-    session.flush()
+    members.enrol_creator(session, ROSTER, community.id, actor.id)
     return read(session=session, actor=actor, community_id=community.id)
 
 

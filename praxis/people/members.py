@@ -1,11 +1,11 @@
-"""Membership rows shared by carnets, bases and communities: who is in, with which role.
+"""Membership shared by carnets, bases and communities: who is in a collection, with which role.
 
 Each collection keeps one row per person in its own table (`CarnetMember`, `BaseManager`,
-`CommunityMember`), keyed by (collection, user). Adding someone, changing their role, taking them
-off, keeping at least one manager and listing the members with whether the reader may take each
-off work the same way for the three; a `Roster` says which table, and what to answer when
-something is refused. Who may do it stays with each collection's policy and loading: the
-callers lock and check the collection first (or pass `ensure` to `take_off`), then call these."""
+`CommunityMember`), keyed by (collection, user). Enrolling its creator, adding someone, changing
+their role, taking them off, keeping at least one manager and listing the members with whether
+the reader may take each off work the same way for the three; a `Roster` names the table and the
+refusals' messages. Who may do it stays with each collection's policy and loading: the callers
+lock and check the collection first (or pass `ensure` to `take_off`), then call these."""
 
 from __future__ import annotations
 
@@ -28,15 +28,31 @@ MANAGER = "manager"
 
 @dataclass(frozen=True)
 class Roster:
-    """One collection's membership table, and its refusals' messages (English, as the API says them)."""
+    """One collection's membership table (its primary key: `owner`, then `user_id`; a `role`
+    column, unless every row is a manager, as a base's are) and its refusals, in English as the
+    API says them."""
 
     table: type[SQLModel]
-    owner: Any  # the column naming the collection, the first part of the table's primary key
-    user_id: Any  # the column naming the member, the second part
-    role: Any | None  # the role column; None where every row is a manager (a base's)
+    owner: str  # the column naming the collection ("carnet_id")
     last_manager: str  # the refusal when the last manager would lose that role or go
-    last_manager_field: str  # the field that refusal names
     absent: str  # the refusal when the person taken off is not in the collection
+    last_manager_field: str = "role"  # the field that refusal names
+
+    def column(self, name: str) -> Any:
+        return getattr(self.table, name)
+
+    @property
+    def role(self) -> Any | None:
+        return getattr(self.table, "role", None)
+
+    def role_of(self, row: Any) -> str:
+        return row.role if self.role is not None else MANAGER
+
+    def row(self, owner_id: str, user_id: int, role: str) -> SQLModel:
+        fields: dict[str, Any] = {self.owner: owner_id, "user_id": user_id}
+        if self.role is not None:
+            fields["role"] = role
+        return self.table(**fields)
 
 
 def find_user(session: Session, username: str) -> User | None:
@@ -51,13 +67,15 @@ def known_user(session: Session, username: str) -> User:
     return user
 
 
-def _role(roster: Roster, row: Any) -> str:
-    return row.role if roster.role is not None else MANAGER
+def enrol_creator(session: Session, roster: Roster, owner_id: str, user_id: int | None) -> None:
+    """A collection's creator is its first manager."""
+    session.add(roster.row(owner_id, pk(user_id), MANAGER))
+    session.flush()
 
 
 def _keep_a_manager(session: Session, roster: Roster, owner_id: str) -> None:
     """Refuse (422) when the collection has one manager left: a collection keeps one."""
-    where = [roster.owner == owner_id]
+    where = [roster.column(roster.owner) == owner_id]
     if roster.role is not None:
         where.append(roster.role == MANAGER)
     managers = session.exec(select(sa.func.count()).select_from(roster.table).where(*where)).one()
@@ -70,12 +88,9 @@ def put(session: Session, roster: Roster, owner_id: str, username: str, role: st
     user = known_user(session, username)
     row = session.get(roster.table, (owner_id, user.id))
     if row is None:
-        fields = {roster.owner.key: owner_id, "user_id": pk(user.id)}
-        if roster.role is not None:
-            fields["role"] = role
-        session.add(roster.table(**fields))
-    elif _role(roster, row) != role:
-        if _role(roster, row) == MANAGER:
+        session.add(roster.row(owner_id, pk(user.id), role))
+    elif roster.role_of(row) != role:
+        if roster.role_of(row) == MANAGER:
             _keep_a_manager(session, roster, owner_id)
         row.role = role
         session.add(row)
@@ -97,7 +112,7 @@ def take_off(
         ensure(user.id if user else None)
     if row is None:
         raise NotFound(roster.absent)
-    if _role(roster, row) == MANAGER:
+    if roster.role_of(row) == MANAGER:
         _keep_a_manager(session, roster, owner_id)
     session.delete(row)
     session.flush()
@@ -110,16 +125,16 @@ def listing(
     schema: type[R],
     can_remove: Callable[[int | None, bool], bool],
 ) -> list[R]:
-    """The members, managers first, then by name; `can_remove(user_id, last_manager)` says whether
-    the reader may take each off (`last_manager`: they are its only manager)."""
+    """The members by role, descending (a carnet's managers first, a community's members), then by
+    name; `can_remove(user_id, last_manager)` says whether the reader may take each off
+    (`last_manager`: they are its only manager)."""
     roles = [] if roster.role is None else [roster.role]
     query = (
         select(User.id, User.username, User.display_name, *roles)
-        .join(roster.table, col(roster.user_id) == User.id)
-        .where(roster.owner == owner_id)
+        .join(roster.table, col(roster.column("user_id")) == User.id)
+        .where(roster.column(roster.owner) == owner_id)
         .order_by(*[col(r).desc() for r in roles], User.display_name)
     )
-    # A base's rows carry no role: each of them is a manager.
     rows = [(i, u, d, role[0] if role else MANAGER) for i, u, d, *role in session.exec(query).all()]
     managers = sum(1 for *_, r in rows if r == MANAGER)
     return [
