@@ -16,10 +16,10 @@ from praxis import policy
 from praxis.carnets import carnets
 from praxis.errors import Conflict, Invalid, NotFound
 from praxis.i18n import N_
-from praxis.models import BaseCarnet, BaseManager, Carnet, KnowledgeBase, User, pk, utcnow
+from praxis.models import BaseCarnet, BaseManager, Carnet, KnowledgeBase, utcnow
 from praxis.notes import notes as note_service
 from praxis.notes.notes import new_id
-from praxis.people import communities
+from praxis.people import communities, members
 from praxis.schemas import (
     BaseCarnetAdd,
     BaseCreate,
@@ -30,7 +30,16 @@ from praxis.schemas import (
     NoteQuery,
     is_note_id,
 )
-from praxis.urls import base_url, user_url
+from praxis.urls import base_url
+
+# A base's managers (a base has no other role: its rows carry none).
+ROSTER = members.Roster(
+    table=BaseManager,
+    owner="base_id",
+    last_manager="A base keeps at least one manager.",
+    absent="This person does not manage the base.",
+    last_manager_field="username",
+)
 
 
 def _is_manager(session: Session, base_id: str, actor: policy.Actor) -> bool:
@@ -90,23 +99,13 @@ def updated_for(session: Session, actor: policy.Actor, base_id: str) -> datetime
 
 
 def _managers(session: Session, base_id: str, actor: policy.Actor, manager: bool) -> list[MemberRead]:
-    rows = session.exec(
-        select(User.username, User.display_name)
-        .join(BaseManager, col(BaseManager.user_id) == User.id)
-        .where(BaseManager.base_id == base_id)
-        .order_by(User.display_name)
-    ).all()
-    last = len(rows) == 1
-    return [
-        MemberRead(
-            username=u,
-            display_name=d,
-            role="manager",
-            url=user_url(session, u),
-            can_remove=policy.can_remove_base_manager(actor, manager, last_manager=last),
-        )
-        for u, d in rows
-    ]
+    return members.listing(
+        session,
+        ROSTER,
+        base_id,
+        MemberRead,
+        lambda _, last: policy.can_remove_base_manager(actor, manager, last_manager=last),
+    )
 
 
 def read(*, session: Session, actor: policy.Actor, base_id: str, query: NoteQuery | None = None) -> BaseRead:
@@ -186,8 +185,7 @@ def create(*, session: Session, actor: policy.Actor, data: BaseCreate) -> BaseRe
     )
     session.add(base)
     session.flush()
-    session.add(BaseManager(base_id=base.id, user_id=pk(actor.id)))
-    session.flush()
+    members.enrol_creator(session, ROSTER, base.id, actor.id)
     return read(session=session, actor=actor, base_id=base.id)
 
 
@@ -273,23 +271,13 @@ def remove_carnet(*, session: Session, actor: policy.Actor, base_id: str, carnet
 
 def add_manager(*, session: Session, actor: policy.Actor, base_id: str, username: str) -> BaseRead:
     base = load_managed(session, actor, base_id)
-    user = session.exec(select(User).where(User.username == username)).first()
-    if user is None:
-        raise Invalid(f"Unknown user: {username}.", field="username")
-    if session.get(BaseManager, (base.id, user.id)) is None:
-        session.add(BaseManager(base_id=base.id, user_id=pk(user.id)))
+    members.put(session, ROSTER, base.id, username)
     _touch(session, base)
     return read(session=session, actor=actor, base_id=base.id)
 
 
 def remove_manager(*, session: Session, actor: policy.Actor, base_id: str, username: str) -> None:
+    """Take a manager off the base (its managers and admins: `load_managed` refuses the others)."""
     base = load_managed(session, actor, base_id)
-    user = session.exec(select(User).where(User.username == username)).first()
-    manager = session.get(BaseManager, (base.id, user.id)) if user else None
-    if manager is None:
-        raise NotFound("This person does not manage the base.")
-    count = session.exec(select(sa.func.count()).select_from(BaseManager).where(BaseManager.base_id == base.id)).one()
-    if count <= 1:
-        raise Invalid("A base keeps at least one manager.", field="username")
-    session.delete(manager)
+    members.take_off(session, ROSTER, base.id, username)
     _touch(session, base)

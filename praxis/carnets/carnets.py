@@ -16,13 +16,13 @@ from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.carnets import browsing, categories
-from praxis.errors import Invalid, NotFound
+from praxis.errors import NotFound
 from praxis.markdown import excerpt as html_excerpt
 from praxis.markdown import render
-from praxis.models import BaseCarnet, Carnet, CarnetEntry, CarnetMember, KnowledgeBase, Note, User, pk, utcnow
+from praxis.models import BaseCarnet, Carnet, CarnetEntry, CarnetMember, KnowledgeBase, Note, User, utcnow
 from praxis.notes import links
 from praxis.notes.notes import new_id
-from praxis.people import communities
+from praxis.people import communities, members
 from praxis.schemas import (
     AxisCreate,
     BaseRef,
@@ -36,7 +36,15 @@ from praxis.schemas import (
     CategoryRemoval,
     is_note_id,
 )
-from praxis.urls import base_url, carnet_url, user_url
+from praxis.urls import base_url, carnet_url
+
+# A carnet's managers and contributors.
+ROSTER = members.Roster(
+    table=CarnetMember,
+    owner="carnet_id",
+    last_manager="A carnet keeps at least one manager.",
+    absent="This person is not a member of the carnet.",
+)
 
 # --- loading and rights ----------------------------------------------------------------------
 
@@ -140,23 +148,13 @@ def rendered(session: Session, actor: policy.Actor, text: str) -> str:
 def members_of(
     session: Session, carnet_id: str, actor: policy.Actor = None, role: str | None = None
 ) -> list[CarnetMemberRead]:
-    rows = session.exec(
-        select(User.id, User.username, User.display_name, CarnetMember.role)
-        .join(CarnetMember, col(CarnetMember.user_id) == User.id)
-        .where(CarnetMember.carnet_id == carnet_id)
-        .order_by(col(CarnetMember.role).desc(), User.display_name)
-    ).all()
-    managers = sum(1 for *_, r in rows if r == "manager")
-    return [
-        CarnetMemberRead(
-            username=u,
-            display_name=d,
-            role=r,
-            url=user_url(session, u),
-            can_remove=policy.can_remove_carnet_member(actor, role, i, last_manager=r == "manager" and managers == 1),
-        )
-        for i, u, d, r in rows
-    ]
+    return members.listing(
+        session,
+        ROSTER,
+        carnet_id,
+        CarnetMemberRead,
+        lambda member_id, last: policy.can_remove_carnet_member(actor, role, member_id, last_manager=last),
+    )
 
 
 def bases_of(session: Session, actor: policy.Actor, carnet_id: str) -> list[BaseRef]:
@@ -284,7 +282,7 @@ def create(*, session: Session, actor: policy.Actor, data: CarnetCreate) -> Carn
     )
     session.add(carnet)
     session.flush()
-    session.add(CarnetMember(carnet_id=carnet.id, user_id=pk(actor.id), role="manager"))
+    members.enrol_creator(session, ROSTER, carnet.id, actor.id)
     for axis in data.axes:
         categories.add_axis(session, carnet, axis)
     session.flush()
@@ -317,17 +315,7 @@ def delete(*, session: Session, actor: policy.Actor, carnet_id: str) -> None:
 def set_member(*, session: Session, actor: policy.Actor, carnet_id: str, username: str, role: str) -> CarnetRead:
     """Add a manager or contributor, or change someone's role (managers and admins)."""
     carnet, _ = load_managed(session, actor, carnet_id)
-    user = session.exec(select(User).where(User.username == username)).first()
-    if user is None:
-        raise Invalid(f"Unknown user: {username}.", field="username")
-    member = session.get(CarnetMember, (carnet.id, user.id))
-    if member is None:
-        session.add(CarnetMember(carnet_id=carnet.id, user_id=pk(user.id), role=role))
-    else:
-        if member.role == "manager" and role != "manager":
-            _keep_a_manager(session, carnet.id)
-        member.role = role
-        session.add(member)
+    members.put(session, ROSTER, carnet.id, username, role)
     touch(session, carnet)
     session.flush()
     return read(session=session, actor=actor, carnet_id=carnet.id)
@@ -336,25 +324,13 @@ def set_member(*, session: Session, actor: policy.Actor, carnet_id: str, usernam
 def remove_member(*, session: Session, actor: policy.Actor, carnet_id: str, username: str) -> None:
     """Take someone off a carnet (managers and admins; anyone may leave)."""
     carnet, role = load_readable(session, actor, carnet_id, for_update=True)
-    user = session.exec(select(User).where(User.username == username)).first()
-    member = session.get(CarnetMember, (carnet.id, user.id)) if user else None
-    policy.ensure_can_remove_carnet_member(actor, role, user.id if user else None)
-    if member is None:
-        raise NotFound("This person is not a member of the carnet.")
-    if member.role == "manager":
-        _keep_a_manager(session, carnet.id)
-    session.delete(member)
-    session.flush()
-
-
-def _keep_a_manager(session: Session, carnet_id: str) -> None:
-    managers = session.exec(
-        select(sa.func.count())
-        .select_from(CarnetMember)
-        .where(CarnetMember.carnet_id == carnet_id, CarnetMember.role == "manager")
-    ).one()
-    if managers <= 1:
-        raise Invalid("A carnet keeps at least one manager.", field="role")
+    members.take_off(
+        session,
+        ROSTER,
+        carnet.id,
+        username,
+        ensure=lambda member_id: policy.ensure_can_remove_carnet_member(actor, role, member_id),
+    )
 
 
 # --- category lists (managers) ----------------------------------------------------------------

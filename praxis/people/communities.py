@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import secrets
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.errors import Invalid, NotFound
-from praxis.models import Community, CommunityMember, User, pk
+from praxis.models import Community, CommunityMember
+from praxis.people import members
 from praxis.schemas import CommunityCreate, CommunityRead, CommunityRef, MemberRead, is_note_id
-from praxis.urls import community_url, user_url
+from praxis.urls import community_url
+
+# A community's members and managers.
+ROSTER = members.Roster(
+    table=CommunityMember,
+    owner="community_id",
+    last_manager="A community keeps at least one manager.",
+    absent="This person is not a member.",
+)
 
 
 def get(session: Session, community_id: str) -> Community | None:
@@ -71,33 +79,21 @@ def read(*, session: Session, actor: policy.Actor, community_id: str) -> Communi
     """A community: its name and description for everyone; its members for members and admins."""
     community = _load(session, community_id)
     role = role_of(session, community.id, actor)
-    members: list[MemberRead] = []
+    shown: list[MemberRead] = []
     if policy.can_see_community_members(actor, role):
-        rows = session.exec(
-            select(User.id, User.username, User.display_name, CommunityMember.role)
-            .join(CommunityMember, col(CommunityMember.user_id) == User.id)
-            .where(CommunityMember.community_id == community.id)
-            .order_by(col(CommunityMember.role).desc(), User.display_name)
-        ).all()
-        managers = sum(1 for *_, r in rows if r == "manager")
-        members = [
-            MemberRead(
-                username=u,
-                display_name=d,
-                role=r,
-                url=user_url(session, u),
-                can_remove=policy.can_remove_community_member(
-                    actor, role, i, last_manager=r == "manager" and managers == 1
-                ),
-            )
-            for i, u, d, r in rows
-        ]
+        shown = members.listing(
+            session,
+            ROSTER,
+            community.id,
+            MemberRead,
+            lambda member_id, last: policy.can_remove_community_member(actor, role, member_id, last_manager=last),
+        )
     return CommunityRead(
         id=community.id,
         name=community.name,
         description=community.description,
         url=community_url(session, community.id),
-        members=members,
+        members=shown,
         my_role=role,
         can_manage=policy.can_manage_community(actor, role),
     )
@@ -129,8 +125,7 @@ def create(*, session: Session, actor: policy.Actor, data: CommunityCreate) -> C
     )
     session.add(community)
     session.flush()
-    session.add(CommunityMember(community_id=community.id, user_id=pk(actor.id), role="manager"))
-    session.flush()
+    members.enrol_creator(session, ROSTER, community.id, actor.id)
     return read(session=session, actor=actor, community_id=community.id)
 
 
@@ -138,40 +133,18 @@ def set_member(*, session: Session, actor: policy.Actor, community_id: str, user
     """Add someone to a community, or change their role (managers and admins)."""
     community = _load(session, community_id, for_update=True)
     policy.ensure_can_manage_community(actor, role_of(session, community.id, actor))
-    user = session.exec(select(User).where(User.username == username)).first()
-    if user is None:
-        raise Invalid(f"Unknown user: {username}.", field="username")
-    member = session.get(CommunityMember, (community.id, user.id))
-    if member is None:
-        session.add(CommunityMember(community_id=community.id, user_id=pk(user.id), role=role))
-    else:
-        if member.role == "manager" and role != "manager":
-            _keep_a_manager(session, community.id)
-        member.role = role
-        session.add(member)
-    session.flush()
+    members.put(session, ROSTER, community.id, username, role)
     return read(session=session, actor=actor, community_id=community.id)
 
 
 def remove_member(*, session: Session, actor: policy.Actor, community_id: str, username: str) -> None:
     """Take someone out of a community (managers and admins; anyone may leave)."""
     community = _load(session, community_id, for_update=True)
-    user = session.exec(select(User).where(User.username == username)).first()
-    member = session.get(CommunityMember, (community.id, user.id)) if user else None
-    policy.ensure_can_remove_community_member(actor, role_of(session, community.id, actor), user.id if user else None)
-    if member is None:
-        raise NotFound("This person is not a member.")
-    if member.role == "manager":
-        _keep_a_manager(session, community.id)
-    session.delete(member)
-    session.flush()
-
-
-def _keep_a_manager(session: Session, community_id: str) -> None:
-    managers = session.exec(
-        select(sa.func.count())
-        .select_from(CommunityMember)
-        .where(CommunityMember.community_id == community_id, CommunityMember.role == "manager")
-    ).one()
-    if managers <= 1:
-        raise Invalid("A community keeps at least one manager.", field="role")
+    role = role_of(session, community.id, actor)
+    members.take_off(
+        session,
+        ROSTER,
+        community.id,
+        username,
+        ensure=lambda member_id: policy.ensure_can_remove_community_member(actor, role, member_id),
+    )

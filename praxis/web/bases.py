@@ -18,7 +18,7 @@ from praxis.schemas import BaseCarnetAdd, BaseCreate, BaseManagerAdd, BaseUpdate
 from praxis.transfer import service as transfer_service
 from praxis.web import citations as citation_pages
 from praxis.web.citations import StyleParam
-from praxis.web.forms import form_page, parse
+from praxis.web.forms import MemberName, form_page, member_form, parse
 from praxis.web.templating import page
 
 router = APIRouter()
@@ -177,10 +177,8 @@ def remove_carnet(base_id: str, carnet_id: str, session: SessionDep, actor: User
 
 
 @router.post("/b/{base_id}/managers")
-def add_manager(
-    base_id: str, session: SessionDep, actor: UserDep, username: Annotated[str, Form(max_length=64)] = ""
-) -> Response:
-    data = parse(BaseManagerAdd, {"username": username})
+def add_manager(base_id: str, session: SessionDep, actor: UserDep, username: MemberName = "") -> Response:
+    data = member_form(BaseManagerAdd, username)
     carnet_service.add_base_manager(session=session, actor=actor, base_id=base_id, username=data.username)
     return RedirectResponse(f"/b/{base_id}/edit#gestion", status_code=303)
 

@@ -22,7 +22,7 @@ from praxis.schemas import (
     NameChange,
 )
 from praxis.web.carnets import back, form_text
-from praxis.web.forms import form_page, parse, split_list
+from praxis.web.forms import MemberName, MemberRole, form_page, member_form, parse, split_list
 from praxis.web.templating import page
 
 router = APIRouter()
@@ -84,13 +84,9 @@ def delete(carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
 
 @router.post("/c/{carnet_id}/members")
 def add_member(
-    carnet_id: str,
-    session: SessionDep,
-    actor: UserDep,
-    username: Annotated[str, Form(max_length=64)] = "",
-    role: Annotated[str, Form(max_length=16)] = "contributor",
+    carnet_id: str, session: SessionDep, actor: UserDep, username: MemberName = "", role: MemberRole = "contributor"
 ) -> Response:
-    data = parse(CarnetMemberAdd, {"username": username, "role": role})
+    data = member_form(CarnetMemberAdd, username, role)
     carnet_service.set_carnet_member(
         session=session, actor=actor, carnet_id=carnet_id, username=data.username, role=data.role
     )

@@ -3,7 +3,7 @@
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
@@ -12,7 +12,7 @@ from praxis.notes import service as note_service
 from praxis.people import service as people_service
 from praxis.publishing import service as publishing_service
 from praxis.schemas import CommunityCreate, MemberAdd, NoteQuery
-from praxis.web.forms import FormInvalid, form_page, parse
+from praxis.web.forms import FormInvalid, MemberName, MemberRole, form_page, member_form, parse
 from praxis.web.templating import page
 
 router = APIRouter(prefix="/communautes")
@@ -74,13 +74,9 @@ def community_page(
 
 @router.post("/{community_id}/members")
 def add_member(
-    community_id: str,
-    session: SessionDep,
-    actor: UserDep,
-    username: Annotated[str, Form(max_length=64)] = "",
-    role: Annotated[str, Form(max_length=16)] = "member",
+    community_id: str, session: SessionDep, actor: UserDep, username: MemberName = "", role: MemberRole = "member"
 ) -> Response:
-    data = parse(MemberAdd, {"username": username, "role": role})
+    data = member_form(MemberAdd, username, role)
     people_service.set_community_member(
         session=session, actor=actor, community_id=community_id, username=data.username, role=data.role
     )

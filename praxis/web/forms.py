@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 
+from fastapi import Form
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 from starlette.requests import Request
@@ -142,6 +143,17 @@ def parse(model: type[M], data: dict[str, Any]) -> M:
     if built is None:
         raise FormInvalid(errors)
     return built
+
+
+# The member forms of carnets, bases and communities post whom to add (a username) and, but for
+# a base's managers, with which role; each collection's schema (`member_form`) says which roles.
+MemberName = Annotated[str, Form(max_length=64)]
+MemberRole = Annotated[str, Form(max_length=16)]
+
+
+def member_form(model: type[M], username: str, role: str | None = None) -> M:
+    """A member form's fields as the collection's schema; FormInvalid, field by field, if wrong."""
+    return parse(model, {"username": username} if role is None else {"username": username, "role": role})
 
 
 # How a form's page is shown again: from a reading session, the messages per field, the status.
