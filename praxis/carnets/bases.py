@@ -38,6 +38,8 @@ ROSTER = members.Roster(
     owner="base_id",
     last_manager="A base keeps at least one manager.",
     absent="This person does not manage the base.",
+    last_manager_text=N_("Une base garde au moins un·e gestionnaire."),
+    absent_text=N_("Cette personne ne gère pas la base."),
     last_manager_field="username",
 )
 

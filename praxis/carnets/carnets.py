@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from praxis import policy
 from praxis.carnets import browsing, categories
 from praxis.errors import NotFound
+from praxis.i18n import N_
 from praxis.markdown import excerpt as html_excerpt
 from praxis.markdown import render
 from praxis.models import BaseCarnet, Carnet, CarnetEntry, CarnetMember, KnowledgeBase, Note, User, utcnow
@@ -44,6 +45,8 @@ ROSTER = members.Roster(
     owner="carnet_id",
     last_manager="A carnet keeps at least one manager.",
     absent="This person is not a member of the carnet.",
+    last_manager_text=N_("Un carnet garde au moins un·e gestionnaire."),
+    absent_text=N_("Cette personne n'est pas membre du carnet."),
 )
 
 # --- loading and rights ----------------------------------------------------------------------

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.errors import Invalid, NotFound
+from praxis.i18n import N_
 from praxis.models import Community, CommunityMember
 from praxis.people import members
 from praxis.schemas import CommunityCreate, CommunityRead, CommunityRef, MemberRead, is_note_id
@@ -19,6 +20,8 @@ ROSTER = members.Roster(
     owner="community_id",
     last_manager="A community keeps at least one manager.",
     absent="This person is not a member.",
+    last_manager_text=N_("Une communauté garde au moins un·e gestionnaire."),
+    absent_text=N_("Cette personne n'est pas membre de la communauté."),
 )
 
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, SQLModel, col, select
 
 from praxis.errors import Invalid, NotFound
+from praxis.i18n import N_
 from praxis.models import User, pk
 from praxis.urls import user_url
 
@@ -36,6 +37,8 @@ class Roster:
     owner: str  # the column naming the collection ("carnet_id")
     last_manager: str  # the refusal when the last manager would lose that role or go
     absent: str  # the refusal when the person taken off is not in the collection
+    last_manager_text: str  # the same two refusals as pages say them (French message ids)
+    absent_text: str
     last_manager_field: str = "role"  # the field that refusal names
 
     def column(self, name: str) -> Any:
@@ -63,7 +66,12 @@ def known_user(session: Session, username: str) -> User:
     """The account named `username`; Invalid (field `username`) when there is none."""
     user = find_user(session, username)
     if user is None:
-        raise Invalid(f"Unknown user: {username}.", field="username")
+        raise Invalid(
+            f"Unknown user: {username}.",
+            field="username",
+            text=N_("Aucun compte ne porte le nom d'utilisateur « %(username)s »."),
+            params={"username": username},
+        )
     return user
 
 
@@ -80,7 +88,7 @@ def _keep_a_manager(session: Session, roster: Roster, owner_id: str) -> None:
         where.append(roster.role == MANAGER)
     managers = session.exec(select(sa.func.count()).select_from(roster.table).where(*where)).one()
     if managers <= 1:
-        raise Invalid(roster.last_manager, field=roster.last_manager_field)
+        raise Invalid(roster.last_manager, field=roster.last_manager_field, text=roster.last_manager_text)
 
 
 def put(session: Session, roster: Roster, owner_id: str, username: str, role: str = MANAGER) -> None:
@@ -111,7 +119,7 @@ def take_off(
     if ensure is not None:
         ensure(user.id if user else None)
     if row is None:
-        raise NotFound(roster.absent)
+        raise NotFound(roster.absent, text=roster.absent_text)
     if roster.role_of(row) == MANAGER:
         _keep_a_manager(session, roster, owner_id)
     session.delete(row)

@@ -102,6 +102,13 @@ def base_page(
 
 @router.get("/b/{base_id}/edit")
 def edit_page(request: Request, base_id: str, session: SessionDep, actor: UserDep) -> Response:
+    return _saved_editor(request, session, actor, base_id, {}, 200)
+
+
+def _saved_editor(
+    request: Request, session: Session, actor: Any, base_id: str, errors: dict, status: int, member: dict | None = None
+) -> Response:
+    """The settings page with the base's saved settings (the manager form's refusals show here)."""
     base = carnet_service.base_for_editing(session=session, actor=actor, base_id=base_id)
     values = {
         "title": base.title,
@@ -109,11 +116,18 @@ def edit_page(request: Request, base_id: str, session: SessionDep, actor: UserDe
         "visibility": base.visibility,
         "community": base.community.id if base.community else "",
     }
-    return _editor(request, session, actor, base, values, {})
+    return _editor(request, session, actor, base, values, errors, status=status, member=member)
 
 
 def _editor(
-    request: Request, session: Session, actor: Any, base: Any, values: dict, errors: dict, status: int = 200
+    request: Request,
+    session: Session,
+    actor: Any,
+    base: Any,
+    values: dict,
+    errors: dict,
+    status: int = 200,
+    member: dict | None = None,
 ) -> Response:
     inside = {c.id for c in base.carnets}
     choices = [
@@ -126,6 +140,7 @@ def _editor(
             "base": base,
             "values": values,
             "errors": errors,
+            "member": member or {},
             "choices": choices,
             "communities": people_service.my_communities(session=session, actor=actor),
         },
@@ -177,7 +192,11 @@ def remove_carnet(base_id: str, carnet_id: str, session: SessionDep, actor: User
 
 
 @router.post("/b/{base_id}/managers")
-def add_manager(base_id: str, session: SessionDep, actor: UserDep, username: MemberName = "") -> Response:
+def add_manager(
+    request: Request, base_id: str, session: SessionDep, actor: UserDep, username: MemberName = ""
+) -> Response:
+    typed = {"username": username}
+    form_page(request, lambda s, errors, status: _saved_editor(request, s, actor, base_id, errors, status, typed))
     data = member_form(BaseManagerAdd, username)
     carnet_service.add_base_manager(session=session, actor=actor, base_id=base_id, username=data.username)
     return RedirectResponse(f"/b/{base_id}/edit#gestion", status_code=303)

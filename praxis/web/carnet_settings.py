@@ -30,14 +30,34 @@ router = APIRouter()
 
 @router.get("/c/{carnet_id}/edit")
 def edit_page(request: Request, carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
+    return _saved_editor(request, session, actor, carnet_id, {}, 200)
+
+
+def _saved_editor(
+    request: Request,
+    session: Session,
+    actor: Any,
+    carnet_id: str,
+    errors: dict,
+    status: int,
+    member: dict | None = None,
+) -> Response:
+    """The settings page with the carnet's saved settings (the member form's refusals show here)."""
     carnet = carnet_service.carnet_for_editing(session=session, actor=actor, carnet_id=carnet_id)
     values = {k: getattr(carnet, k) for k in ("title", "description", "guide", "visibility", "sort")}
     values["community"] = carnet.community.id if carnet.community else ""
-    return _editor(request, session, actor, carnet, values, {})
+    return _editor(request, session, actor, carnet, values, errors, status=status, member=member)
 
 
 def _editor(
-    request: Request, session: Session, actor: Any, carnet: Any, values: dict, errors: dict, status: int = 200
+    request: Request,
+    session: Session,
+    actor: Any,
+    carnet: Any,
+    values: dict,
+    errors: dict,
+    status: int = 200,
+    member: dict | None = None,
 ) -> Response:
     return page(
         request,
@@ -46,6 +66,7 @@ def _editor(
             "carnet": carnet,
             "values": values,
             "errors": errors,
+            "member": member or {},
             "communities": people_service.my_communities(session=session, actor=actor),
             "filed": {c.name: c.count for axis in carnet.axes for c in axis.categories},
         },
@@ -84,8 +105,15 @@ def delete(carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
 
 @router.post("/c/{carnet_id}/members")
 def add_member(
-    carnet_id: str, session: SessionDep, actor: UserDep, username: MemberName = "", role: MemberRole = "contributor"
+    request: Request,
+    carnet_id: str,
+    session: SessionDep,
+    actor: UserDep,
+    username: MemberName = "",
+    role: MemberRole = "contributor",
 ) -> Response:
+    typed = {"username": username, "role": role}
+    form_page(request, lambda s, errors, status: _saved_editor(request, s, actor, carnet_id, errors, status, typed))
     data = member_form(CarnetMemberAdd, username, role)
     carnet_service.set_carnet_member(
         session=session, actor=actor, carnet_id=carnet_id, username=data.username, role=data.role

@@ -1,10 +1,11 @@
 """Community pages: the list, one community with its members and notes, membership forms."""
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
+from sqlmodel import Session
 from starlette.responses import Response
 
 from praxis.deps import ActorDep, SessionDep, UserDep
@@ -58,6 +59,20 @@ def community_page(
     actor: ActorDep,
     p: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
+    return _community(request, session, actor, community_id, p)
+
+
+def _community(
+    request: Request,
+    session: Session,
+    actor: Any,
+    community_id: str,
+    p: int = 1,
+    errors: dict | None = None,
+    status: int = 200,
+    member: dict | None = None,
+) -> Response:
+    """A community's page; the member form's refusals show on it, with what was typed."""
     community = people_service.read_community(session=session, actor=actor, community_id=community_id)
     notes = note_service.list_notes(session=session, actor=actor, query=NoteQuery(community=community.id, page=p))
     return page(
@@ -66,16 +81,31 @@ def community_page(
         {
             "community": community,
             "notes": notes,
+            "errors": errors or {},
+            "member": member or {},
             "share": publishing_service.listing_card(session, f"/communautes/{quote(community.id)}/"),
         },
+        status_code=status,
         alternate=f"/api/v1/communities/{community.id}",
     )
 
 
 @router.post("/{community_id}/members")
 def add_member(
-    community_id: str, session: SessionDep, actor: UserDep, username: MemberName = "", role: MemberRole = "member"
+    request: Request,
+    community_id: str,
+    session: SessionDep,
+    actor: UserDep,
+    username: MemberName = "",
+    role: MemberRole = "member",
 ) -> Response:
+    typed = {"username": username, "role": role}
+    form_page(
+        request,
+        lambda s, errors, status: _community(
+            request, s, actor, community_id, errors=errors, status=status, member=typed
+        ),
+    )
     data = member_form(MemberAdd, username, role)
     people_service.set_community_member(
         session=session, actor=actor, community_id=community_id, username=data.username, role=data.role

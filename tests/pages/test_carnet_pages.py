@@ -20,12 +20,14 @@ from praxis.schemas import (
     BaseCarnetAdd,
     BaseCreate,
     CarnetCreate,
+    CommunityCreate,
     EntryCreate,
     NoteCreate,
 )
 from praxis.carnets import bases
 from praxis.carnets import carnets
 from praxis.carnets import filing
+from praxis.people import communities
 from tests.factories import browser_for, csrf_from, make_note, make_user
 
 THEMES = ("Thème", ["Logement", "Santé"])
@@ -920,3 +922,37 @@ def test_filing_a_note_already_in_the_carnet_says_so_on_the_carnet_rather_than_a
         assert said in unescape(again.text) and f"<title>{carnet.title}" in again.text
         assert re.search(r'<input id="note" name="note"[^>]*value="Alpha"[^>]*aria-invalid="true"', again.text)
         assert "Quelqu" not in again.text and "Someone else" not in again.text  # no one changed anything meanwhile
+
+
+def test_a_member_form_naming_nobody_is_shown_again_with_what_was_typed(app, session):
+    """An unknown username in the member forms of a carnet, a base and a community: the form's own
+    page says so in the reader's language, keeps what was typed, and adds no one."""
+    alice = person(session, "alice")
+    carnet = make_carnet(session, alice)
+    base = bases.create(session=session, actor=alice, data=BaseCreate(title="Base ouverte"))
+    community = communities.create(session=session, actor=alice, data=CommunityCreate(name="Cercle du Bas"))
+    session.commit()
+    forms = [
+        (f"/c/{carnet.id}/edit", f"/c/{carnet.id}/members", {"username": "nobdy", "role": "manager"}),
+        (f"/b/{base.id}/edit", f"/b/{base.id}/managers", {"username": "nobdy"}),
+        (
+            f"/communautes/{community.id}/",
+            f"/communautes/{community.id}/members",
+            {"username": "nobdy", "role": "manager"},
+        ),
+    ]
+    browser = browser_for(app, session, alice)
+    for language, said in (
+        ("fr", "Aucun compte ne porte le nom d&#39;utilisateur « nobdy »."),
+        ("en", "No account has the username “nobdy”."),
+    ):
+        browser.headers["Accept-Language"] = language
+        for page_url, action, data in forms:
+            before = browser.get(page_url).text
+            refused = post(browser, page_url, action, data)
+            assert refused.status_code == 422, (action, refused.text)
+            assert said in refused.text, action
+            assert 'name="username" required maxlength="64" value="nobdy"' in refused.text, action
+            if "role" in data:
+                assert '<option value="manager" selected>' in refused.text, action
+            assert browser.get(page_url).text.count("/u/") == before.count("/u/"), action
