@@ -54,12 +54,12 @@ def delete(base_id: str, session: SessionDep, actor: ActorDep) -> Response:
 
 @router.post("/{base_id}/carnets", response_model=BaseRead, status_code=201)
 def add_carnet(base_id: str, data: BaseCarnetAdd, session: SessionDep, actor: ActorDep) -> BaseRead:
-    return carnet_service.add_carnet(session=session, actor=actor, base_id=base_id, data=data)
+    return carnet_service.add_carnet_to_base(session=session, actor=actor, base_id=base_id, data=data)
 
 
 @router.delete("/{base_id}/carnets/{carnet_id}", status_code=204)
 def remove_carnet(base_id: str, carnet_id: str, session: SessionDep, actor: ActorDep) -> Response:
-    carnet_service.remove_carnet(session=session, actor=actor, base_id=base_id, carnet_id=carnet_id)
+    carnet_service.remove_carnet_from_base(session=session, actor=actor, base_id=base_id, carnet_id=carnet_id)
     return Response(status_code=204)
 
 
@@ -79,4 +79,4 @@ def citation(
     base_id: str, query: Annotated[CitationQuery, Query()], session: SessionDep, actor: ActorDep
 ) -> CitationRead:
     """ "Pour citer cette base", with its managers as authors."""
-    return publishing_service.for_base(session=session, actor=actor, base_id=base_id, query=query)
+    return publishing_service.base_citation(session=session, actor=actor, base_id=base_id, query=query)

@@ -169,4 +169,4 @@ def citation(
     carnet_id: str, query: Annotated[CitationQuery, Query()], session: SessionDep, actor: ActorDep
 ) -> CitationRead:
     """ "Pour citer ce carnet", with its managers as authors."""
-    return publishing_service.for_carnet(session=session, actor=actor, carnet_id=carnet_id, query=query)
+    return publishing_service.carnet_citation(session=session, actor=actor, carnet_id=carnet_id, query=query)

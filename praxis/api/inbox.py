@@ -58,7 +58,7 @@ def list_messages(session: SessionDep, actor: ActorDep) -> list[MessageRead]:
 
 @router.post("/me/messages/read", status_code=204)
 def read_messages(session: SessionDep, actor: ActorDep) -> Response:
-    conversation_service.mark_message_read(session=session, actor=actor)
+    conversation_service.mark_messages_read(session=session, actor=actor)
     return Response(status_code=204)
 
 

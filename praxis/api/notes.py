@@ -117,7 +117,7 @@ def citation(
     note_id: str, query: Annotated[CitationQuery, Query()], session: SessionDep, actor: ActorDep
 ) -> CitationRead:
     """ "Pour citer cette note": the note (or revision `rev`) in a style, as read today or on `accessed`."""
-    return publishing_service.for_note(session=session, actor=actor, note_id=note_id, query=query)
+    return publishing_service.note_citation(session=session, actor=actor, note_id=note_id, query=query)
 
 
 @router.get("/{note_id}/graph", response_model=Graph)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from praxis.carnets.bases import add_carnet, list_bases, remove_carnet
+from praxis.carnets.bases import add_carnet as add_carnet_to_base
 from praxis.carnets.bases import add_manager as add_base_manager
 from praxis.carnets.bases import create as create_base
 from praxis.carnets.bases import delete as delete_base
 from praxis.carnets.bases import get_for_editing as base_for_editing
+from praxis.carnets.bases import list_bases
 from praxis.carnets.bases import read as read_base
+from praxis.carnets.bases import remove_carnet as remove_carnet_from_base
 from praxis.carnets.bases import remove_manager as remove_base_manager
 from praxis.carnets.bases import update as update_base
 from praxis.carnets.carnets import (
@@ -39,7 +41,7 @@ from praxis.carnets.headings import base_ref, carnet_ref, category_deletion
 __all__ = [
     "add_axis",
     "add_base_manager",
-    "add_carnet",
+    "add_carnet_to_base",
     "add_category",
     "add_entry",
     "base_for_editing",
@@ -64,7 +66,7 @@ __all__ = [
     "read_base",
     "read_carnet",
     "remove_base_manager",
-    "remove_carnet",
+    "remove_carnet_from_base",
     "remove_carnet_member",
     "remove_entry",
     "rename_axis",

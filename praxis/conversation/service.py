@@ -13,7 +13,7 @@ from praxis.conversation.discussion import update as update_comment
 from praxis.conversation.inbox import open_inbox
 from praxis.conversation.mail import deliver_due, purge_outbox, sender_address
 from praxis.conversation.messages import contact, reply
-from praxis.conversation.messages import mark_read as mark_message_read
+from praxis.conversation.messages import mark_read as mark_messages_read
 from praxis.conversation.messages import received as received_messages
 from praxis.conversation.notifications import get_settings as notification_settings
 from praxis.conversation.notifications import inbox, send_digests, unread_count
@@ -29,7 +29,7 @@ __all__ = [
     "get_comment",
     "hide_comment",
     "inbox",
-    "mark_message_read",
+    "mark_messages_read",
     "mark_notifications_read",
     "notification_settings",
     "open_inbox",

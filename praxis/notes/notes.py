@@ -28,7 +28,6 @@ from praxis.models import (
 )
 from praxis.notes import links
 from praxis.notes.reading import (  # noqa: F401  (re-exported: callers reach them as notes.*)
-    _authors_of,
     authored_by,
     comment_counts,
     in_carnets,

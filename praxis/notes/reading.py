@@ -54,7 +54,8 @@ def _readers(session: Session, note_id: str) -> list[User]:
     )
 
 
-def _authors_of(session: Session, note_ids: Sequence[str]) -> dict[str, list[AuthorRead]]:
+def authors_of(session: Session, note_ids: Sequence[str]) -> dict[str, list[AuthorRead]]:
+    """Each note's authors, as its pages and search results name them."""
     rows = session.exec(
         select(NoteAuthor.note_id, User.username, User.display_name)
         .join(User, col(User.id) == NoteAuthor.user_id)
@@ -88,7 +89,7 @@ def read_note(*, session: Session, actor: policy.Actor, note: Note) -> NoteRead:
         else [],
         licence_info=LicenceRead(id=lic.id, name=lic.name, url=lic.url),
         url=note_url(session, note.id),
-        authors=_authors_of(session, [note.id])[note.id],
+        authors=authors_of(session, [note.id])[note.id],
         **{name: getattr(note, name) for name in KIND_DETAILS[note.kind]},
         created_at=note.created_at,
         published_at=note.published_at,
@@ -158,7 +159,7 @@ def comment_counts(session: Session, note_ids: Sequence[str]) -> dict[str, int]:
 
 def summaries(session: Session, notes: Sequence[Note]) -> list[NoteSummary]:
     """Notes as lists show them (a fixed number of queries); the caller checked they may be seen."""
-    authors = _authors_of(session, [n.id for n in notes])
+    authors = authors_of(session, [n.id for n in notes])
     comments = comment_counts(session, [n.id for n in notes])
     return [
         NoteSummary(

@@ -20,6 +20,7 @@ from sqlmodel import Session, SQLModel, col, select
 from praxis.errors import Invalid, NotFound
 from praxis.i18n import N_
 from praxis.models import User, pk
+from praxis.people.accounts import get_user
 from praxis.urls import user_url
 
 R = TypeVar("R", bound=BaseModel)
@@ -58,13 +59,9 @@ class Roster:
         return self.table(**fields)
 
 
-def find_user(session: Session, username: str) -> User | None:
-    return session.exec(select(User).where(User.username == username)).first()
-
-
 def known_user(session: Session, username: str) -> User:
     """The account named `username`; Invalid (field `username`) when there is none."""
-    user = find_user(session, username)
+    user = get_user(session, username)
     if user is None:
         raise Invalid(
             f"Unknown user: {username}.",
@@ -114,7 +111,7 @@ def take_off(
 ) -> None:
     """Take `username` off the collection; not its last manager. `ensure(user_id)` refuses those
     who may not take that person off: it runs before anything says whether they are a member."""
-    user = find_user(session, username)
+    user = get_user(session, username)
     row = session.get(roster.table, (owner_id, user.id)) if user else None
     if ensure is not None:
         ensure(user.id if user else None)

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from praxis import policy
 from praxis.markdown import plain_text
 from praxis.models import Carnet, Note, User
-from praxis.notes.notes import _authors_of
+from praxis.notes.reading import authors_of
 from praxis.schemas import FacetCount, SearchItem, SearchPage, SearchQuery
 from praxis.search.analysis import distance, stem
 from praxis.search.analysis import words as analysed_words
@@ -76,7 +76,7 @@ def _items(session: Session, actor: policy.Actor, parsed: Query, hits: list[Hit]
     ids = [h.id for h in hits]
     # The index may trail the database by a moment: what the database no longer shows is dropped.
     notes = {n.id: n for n in session.exec(select(Note).where(col(Note.id).in_(ids), policy.visible_notes(actor)))}
-    authors = _authors_of(session, list(notes))
+    authors = authors_of(session, list(notes))
     exact, prefixes = parsed.highlight_terms()
     items = []
     for hit in hits:

@@ -181,13 +181,13 @@ def add_carnet(
     base_id: str, session: SessionDep, actor: UserDep, carnet_id: Annotated[str, Form(max_length=32)] = ""
 ) -> Response:
     data = parse(BaseCarnetAdd, {"carnet_id": carnet_id})
-    carnet_service.add_carnet(session=session, actor=actor, base_id=base_id, data=data)
+    carnet_service.add_carnet_to_base(session=session, actor=actor, base_id=base_id, data=data)
     return RedirectResponse(f"/b/{base_id}/edit#carnets", status_code=303)
 
 
 @router.post("/b/{base_id}/carnets/{carnet_id}/remove")
 def remove_carnet(base_id: str, carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
-    carnet_service.remove_carnet(session=session, actor=actor, base_id=base_id, carnet_id=carnet_id)
+    carnet_service.remove_carnet_from_base(session=session, actor=actor, base_id=base_id, carnet_id=carnet_id)
     return RedirectResponse(f"/b/{base_id}/edit#carnets", status_code=303)
 
 

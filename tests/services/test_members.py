@@ -95,3 +95,20 @@ def test_each_collection_refuses_in_its_own_words_and_lists_alike(session, kind)
     ]
     c["off"]("alice")
     assert [(m.username, m.can_remove) for m in c["list"](bob)] == [("bob", False)]
+
+
+@pytest.mark.parametrize("kind", ["carnet", "base", "community"])
+@pytest.mark.parametrize("name", ["nul\x00", "x" * 300, "Bob"])
+def test_taking_off_any_spelling_of_a_name_never_fails_the_server(session, kind, name):
+    """A name from an address (`DELETE …/members/{username}`) is not checked by a schema: one no
+    username can be is nobody (404), as it is for a note's authors, and a username's case does not
+    count (PostgreSQL refuses a NUL in a query: it must not reach one)."""
+    alice = make_user(session, "alice", name="Alice")
+    make_user(session, "bob", name="Bob")
+    c = _collections(session, alice)[kind]
+    c["put"]("bob")
+    if name == "Bob":
+        c["off"](name)
+        assert [m.username for m in c["list"]()] == ["alice"]
+    else:
+        assert _refusal(lambda: c["off"](name), NotFound).message == c["absent"]
