@@ -45,3 +45,37 @@ def test_importing_every_module_hashes_nothing_and_puts_no_listener_on_sqlalchem
             0,
         )
     )
+
+
+_FIRST = textwrap.dedent("""
+    import importlib, pkgutil, sys
+    import praxis
+
+    DOMAINS = ("notes", "carnets", "people", "conversation", "transfer", "publishing", "media", "search")
+
+    def in_domain(name):
+        parts = name.split(".")
+        return parts[0] == "praxis" and len(parts) > 1 and parts[1] in DOMAINS
+
+    importlib.import_module("praxis.app")  # the rest of Praxis (tables, schemas, routes), loaded once
+    failed = []
+    for module in pkgutil.walk_packages(praxis.__path__, "praxis."):
+        if not in_domain(module.name):
+            continue
+        for loaded in [name for name in sys.modules if in_domain(name)]:
+            del sys.modules[loaded]
+        try:
+            importlib.import_module(module.name)
+        except ImportError as exc:
+            failed.append(f"{module.name}: {exc}")
+    print(failed)
+""")
+
+
+def test_every_module_of_the_domain_packages_can_be_imported_first():
+    """The domain packages call each other (a save withdraws invitations of `people`, co-authoring
+    saves a note of `notes`): an import cycle that works in one order only would break the day a
+    command or a test imports another module first."""
+    done = subprocess.run([sys.executable, "-c", _FIRST], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -13,7 +13,7 @@ router = APIRouter(tags=["discussion"])
 @router.get("/notes/{note_id}/comments", response_model=DiscussionRead)
 def thread(note_id: str, session: SessionDep, actor: ActorDep) -> DiscussionRead:
     """The note's discussion, depth first: hidden comments keep their place and their reason."""
-    return conversation_service.thread(session=session, actor=actor, note_id=note_id)
+    return conversation_service.comment_thread(session=session, actor=actor, note_id=note_id)
 
 
 @router.post("/notes/{note_id}/comments", response_model=CommentRead, status_code=201, responses=errors(429))

@@ -27,7 +27,7 @@ def list_notifications(
     per_page: Annotated[int, Query(ge=1, le=100)] = 30,
 ) -> NotificationPage:
     """What happened that concerns me, newest first, with the number still unread."""
-    return conversation_service.inbox(session=session, actor=actor, page=page, per_page=per_page)
+    return conversation_service.list_notifications(session=session, actor=actor, page=page, per_page=per_page)
 
 
 @router.post("/me/notifications/read")
@@ -64,7 +64,7 @@ def read_messages(session: SessionDep, actor: ActorDep) -> Response:
 
 @router.post("/me/messages/{message_id}/reply", status_code=201, responses=errors(429))
 def reply(message_id: str, data: MessageReply, session: SessionDep, actor: ActorDep) -> dict[str, str]:
-    return {"id": conversation_service.reply(session=session, actor=actor, message_id=message_id, data=data)}
+    return {"id": conversation_service.reply_to_message(session=session, actor=actor, message_id=message_id, data=data)}
 
 
 @router.post("/notes/{note_id}/contact", status_code=202, responses=errors(429), openapi_extra=VISITORS_TOO)
@@ -72,7 +72,7 @@ def contact(
     note_id: str, data: ContactCreate, request: Request, session: SessionDep, actor: ActorDep
 ) -> dict[str, str]:
     """Write to the note's authors (202: accepted for their inboxes); visitors give `name` and `email`."""
-    conversation_service.contact(
+    conversation_service.contact_authors(
         session=session, actor=actor, note_id=note_id, data=data, address=client_address(request)
     )
     return {"status": "accepted"}

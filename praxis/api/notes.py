@@ -58,14 +58,14 @@ def suggest(
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> list[Suggestion]:
     """The best visible matches by title prefix, accents and case ignored (for [[ and the link picker)."""
-    return note_service.suggest(session=session, actor=actor, q=q, kind=kind, limit=limit)
+    return note_service.suggest_notes(session=session, actor=actor, q=q, kind=kind, limit=limit)
 
 
 @router.post("/preview", response_model=PreviewRead, responses=errors(404))
 @reads_only
 def preview(data: PreviewRequest, session: SessionDep, actor: UserDep) -> PreviewRead:
     """A body rendered as saving it would, as the writer would then see it (nothing is saved)."""
-    return note_service.preview(session=session, actor=actor, data=data)
+    return note_service.preview_note(session=session, actor=actor, data=data)
 
 
 @router.get("/{note_id}", response_model=NoteRead)

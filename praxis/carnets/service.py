@@ -17,7 +17,6 @@ from praxis.carnets.carnets import (
     add_category,
     delete_axis,
     delete_category,
-    get_for_filing,
     list_carnets,
     rename_axis,
     rename_category,
@@ -25,6 +24,9 @@ from praxis.carnets.carnets import (
 from praxis.carnets.carnets import create as create_carnet
 from praxis.carnets.carnets import delete as delete_carnet
 from praxis.carnets.carnets import get_for_editing as carnet_for_editing
+from praxis.carnets.carnets import (
+    get_for_filing as carnet_for_filing,
+)
 from praxis.carnets.carnets import read as read_carnet
 from praxis.carnets.carnets import remove_member as remove_carnet_member
 from praxis.carnets.carnets import set_member as set_carnet_member
@@ -58,7 +60,7 @@ __all__ = [
     "delete_carnet",
     "delete_category",
     "entry_item",
-    "get_for_filing",
+    "carnet_for_filing",
     "graph_layout",
     "list_bases",
     "list_carnets",

@@ -1,19 +1,23 @@
-"""Notes: the functions the pages, the API and the command line call."""
+"""Notes: the functions the pages, the API and the command line call. A new note is created by
+`carnets.service.create_note`, which files it in a carnet when one is named: one door for both."""
 
 from __future__ import annotations
 
 from praxis.notes.directory import graph as link_graph
-from praxis.notes.directory import letter_of, letters, regions, suggest, term_by_slug
-from praxis.notes.links import picked
-from praxis.notes.notes import delete_note, get_for_editing, get_note, list_notes, save_note
+from praxis.notes.directory import letter_of, letters, regions, term_by_slug
+from praxis.notes.directory import suggest as suggest_notes
+from praxis.notes.links import picked as picked_notes
+from praxis.notes.notes import delete_note, get_note, list_notes, save_note
+from praxis.notes.notes import get_for_editing as note_for_editing
 from praxis.notes.revisions import diff_revisions, get_revision, list_revisions, restore_revision
-from praxis.notes.writing import ConflictView, preview, reconcile
+from praxis.notes.writing import ConflictView, reconcile
+from praxis.notes.writing import preview as preview_note
 
 __all__ = [
     "ConflictView",
     "delete_note",
     "diff_revisions",
-    "get_for_editing",
+    "note_for_editing",
     "get_note",
     "get_revision",
     "letter_of",
@@ -21,12 +25,12 @@ __all__ = [
     "link_graph",
     "list_notes",
     "list_revisions",
-    "picked",
-    "preview",
+    "picked_notes",
+    "preview_note",
     "reconcile",
     "regions",
     "restore_revision",
     "save_note",
-    "suggest",
+    "suggest_notes",
     "term_by_slug",
 ]

@@ -193,7 +193,7 @@ async def integrate(request: Request, carnet_id: str, session: SessionDep, actor
 
     # "Already in this carnet" is the form's refusal too, said where the note was named.
     form_page(request, again, answers=(Invalid, Conflict), field="note_id")
-    picked = note_service.picked(session, actor, typed) if typed else []
+    picked = note_service.picked_notes(session, actor, typed) if typed else []
     if len(picked) != 1:
         raise Invalid(
             "Name one note, by its title or its id.",
@@ -208,7 +208,7 @@ async def integrate(request: Request, carnet_id: str, session: SessionDep, actor
 @router.get("/c/{carnet_id}/n/{note_id}")
 def entry_page(request: Request, carnet_id: str, note_id: str, session: SessionDep, actor: UserDep) -> Response:
     """Filing one note in the carnet: its categories, and for managers its place and pin."""
-    carnet = carnet_service.get_for_filing(session=session, actor=actor, carnet_id=carnet_id)
+    carnet = carnet_service.carnet_for_filing(session=session, actor=actor, carnet_id=carnet_id)
     entry = carnet_service.entry_item(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id)
     return page(request, "carnets/entry.html", {"carnet": carnet, "entry": entry})
 

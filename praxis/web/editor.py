@@ -87,7 +87,7 @@ async def _form_fields(request: Request) -> tuple[dict[str, Any], dict[str, Any]
 def _with_links(session: Session, actor: Any, values: dict[str, Any], fields: dict[str, Any]) -> None:
     """Turn the link picker's lines into note ids (an emptied picker removes every link)."""
     if "links" in values or "base_revision" in values:
-        fields["links"] = note_service.picked(session, actor, values.get("links", ""))
+        fields["links"] = note_service.picked_notes(session, actor, values.get("links", ""))
 
 
 def _editor_again(request: Request, *, note: NoteRead | None, values: dict[str, Any]) -> None:
@@ -171,7 +171,7 @@ async def _preview(request: Request, session: Session, actor: Any, *, note: Any)
     values = await _editor_state(request, (await _form_fields(request))[0])
     _editor_again(request, note=note, values=values)
     data = parse(PreviewRequest, {"body": values.get("body", ""), "note_id": note.id if note else None})
-    shown = note_service.preview(session=session, actor=actor, data=data)
+    shown = note_service.preview_note(session=session, actor=actor, data=data)
     return _editor(request, session, note=note, values=values, errors={}, preview=shown)
 
 
@@ -191,7 +191,7 @@ def _editor(
     carnet = None
     if note is None and isinstance(values.get("carnet"), str) and values["carnet"]:
         # "Créer une note dans le carnet": its guide and its categories come with the form.
-        carnet = carnet_service.get_for_filing(session=session, actor=actor, carnet_id=values["carnet"])
+        carnet = carnet_service.carnet_for_filing(session=session, actor=actor, carnet_id=values["carnet"])
     return page(
         request,
         "notes/edit.html",
@@ -239,7 +239,7 @@ async def create_note(request: Request, session: SessionDep, actor: UserDep) -> 
 
 @router.get("/n/{note_id}/edit")
 def edit_form(request: Request, note_id: str, session: SessionDep, actor: UserDep) -> Response:
-    editing = note_service.get_for_editing(session=session, actor=actor, note_id=note_id)
+    editing = note_service.note_for_editing(session=session, actor=actor, note_id=note_id)
     note = editing.note
     values = {k: getattr(note, k) for k in ("title", "body", "kind", "visibility", "licence")}
     values["base_revision"] = note.revision
@@ -260,7 +260,7 @@ def edit_form(request: Request, note_id: str, session: SessionDep, actor: UserDe
 async def edit(request: Request, note_id: str, session: SessionDep, actor: UserDep) -> Response:
     # Read for editing, as the editor's page is: a refused form (or a preview) shows the editor
     # again only to whoever may save it; anyone else is refused as that page refuses them.
-    note = note_service.get_for_editing(session=session, actor=actor, note_id=note_id).note
+    note = note_service.note_for_editing(session=session, actor=actor, note_id=note_id).note
     if _wants_preview(await request.form()):
         return await _preview(request, session, actor, note=note)
     values, data = await _read_form(request, session, actor, NoteUpdate, note=note)

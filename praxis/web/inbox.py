@@ -75,7 +75,7 @@ def reply(
     reveal_address: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:
     data = parse(MessageReply, {"message": message, "reveal_address": reveal_address == "1"})
-    conversation_service.reply(session=session, actor=actor, message_id=message_id, data=data)
+    conversation_service.reply_to_message(session=session, actor=actor, message_id=message_id, data=data)
     return RedirectResponse("/u/me/inbox?sent=1#messages", status_code=303)
 
 
@@ -96,7 +96,7 @@ def contact(
     fields = {k: v for k, v in {**typed, "website": website}.items() if v or k in ("subject", "message")}
     note_form(request, actor, note_id, form="contact_form", typed=typed, answers=(Invalid, TooManyRequests))
     data = parse(ContactCreate, fields)
-    conversation_service.contact(
+    conversation_service.contact_authors(
         session=session, actor=actor, note_id=note_id, data=data, address=client_address(request)
     )
     return RedirectResponse(f"/n/{note_id}/?contact=sent#contact", status_code=303)

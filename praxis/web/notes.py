@@ -87,7 +87,7 @@ def note_page(
         cited = revision or note_service.get_revision(session=session, actor=actor, note_id=note.id, number=rev)
         work = publishing_service.revision_work(session, cited)
     cite = citation_pages.block(session, work, query, api=f"/api/v1/notes/{note.id}/citation")
-    thread = conversation_service.thread(session=session, actor=actor, note_id=note.id)
+    thread = conversation_service.comment_thread(session=session, actor=actor, note_id=note.id)
     return page(
         request,
         "notes/view.html",
