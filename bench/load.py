@@ -67,11 +67,11 @@ def corpus(notes: int, seed: int) -> Path:
     print(f"generating {notes} notes …", file=sys.stderr)
     generate(engine, notes, seed=seed, progress=True)
     from praxis import policy
-    from praxis.transfer import folders
+    from praxis.transfer import service as transfer_service
 
     print("exporting them as Markdown …", file=sys.stderr)
     with session_scope(engine, settings, write=False) as session:
-        folders.export_path(session=session, path=folder / "markdown", actor=policy.SYSTEM)
+        transfer_service.export_path(session=session, path=folder / "markdown", actor=policy.SYSTEM)
     engine.dispose()
     (folder / "done").touch()
     return folder
