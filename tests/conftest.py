@@ -6,6 +6,7 @@ template database); each test gets a fresh copy of it.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import uuid
@@ -421,6 +422,15 @@ def smtp() -> Iterator[SmtpServer]:
     """A real SMTP server for the test (tests/servers.py), empty at first."""
     with smtp_server() as server:
         yield server
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Each test's app (engine, templates, routes' state) is garbage in reference cycles, freed by
+    # the collector's oldest generation, whose every pass goes through the whole heap of a worker
+    # (400 000 objects and more). Collecting after 10 000 allocations rather than 700 makes those
+    # passes rarer: in the page and API tests, 14 full passes became 4, and the collector's time
+    # went from about 3.8 s to 2 s in 117 tests (7 % of their CPU). What is collected is the same.
+    gc.set_threshold(10_000, 10, 10)
 
 
 # Files whose tests take tens of seconds each besides those with a test marked `slow` (real
