@@ -33,7 +33,7 @@ from praxis.cli import app as cli
 from praxis.config import Settings
 from praxis.db import current_revision, head_revision, make_engine, upgrade
 from praxis.search import make_index
-from tests.conftest import pg_database
+from tests.conftest import empty_pg_database
 from tests.factories import make_note, make_user, token_for
 from tests.servers import serve, wait_until
 
@@ -56,12 +56,12 @@ def use_site(monkeypatch: pytest.MonkeyPatch, data_dir: Path, url: str | None) -
 
 
 @pytest.fixture
-def target(backend: str, tmp_path: Path) -> Iterator[tuple[Path, str | None]]:
+def target(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Path, str | None]]:
     """Where a restore goes: a data dir that does not exist yet, and an empty PostgreSQL database."""
     if backend == "sqlite":
         yield tmp_path / "restored", None
         return
-    with pg_database() as url:
+    with empty_pg_database(request) as url:
         yield tmp_path / "restored", url
 
 
