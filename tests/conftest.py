@@ -377,12 +377,12 @@ def app(settings: Settings):  # type: ignore[no-untyped-def]
     application.state.engine.dispose()
 
 
-@pytest.fixture(scope="module")
-def shared_app(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[tuple]:  # type: ignore[type-arg]
-    """One app, its test client and a session, on the first backend, built once for a module's
-    tests that only read what a module fixture wrote in it (a test that writes takes `app`)."""
+@contextmanager
+def _shared_site(
+    backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[tuple]:  # type: ignore[type-arg]
     tmp = tmp_path_factory.mktemp("shared")
-    with fresh_database(BACKENDS[0], tmp / "data", request) as url:
+    with fresh_database(backend, tmp / "data", request) as url:
         shared = Settings(
             data_dir=tmp / "data",
             database_url=url,
@@ -400,6 +400,24 @@ def shared_app(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixture
             yield application, c, s
         application.state.search.close()
         application.state.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def shared_app(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[tuple]:  # type: ignore[type-arg]
+    """One app, its test client and a session, on the first backend, built once for a module's
+    tests that only read what a module fixture wrote in it (a test that writes takes `app`)."""
+    with _shared_site(BACKENDS[0], tmp_path_factory, request) as shared:
+        yield shared
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def shared_app_each_backend(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[tuple]:  # type: ignore[type-arg]
+    """`shared_app` on each backend, for a module's read-only tests where SQL can differ (who
+    sees what): built once per module and backend rather than once per test."""
+    with _shared_site(request.param, tmp_path_factory, request) as shared:
+        yield shared
 
 
 @pytest.fixture

@@ -100,6 +100,25 @@ class World:
 
 @pytest.fixture
 def world(app, session) -> World:  # type: ignore[no-untyped-def]
+    return build_world(session)
+
+
+@pytest.fixture(scope="module")
+def built_world(shared_app_each_backend):  # type: ignore[no-untyped-def]
+    app, _client, session = shared_app_each_backend
+    return app, session, build_world(session)
+
+
+@pytest.fixture
+def read_world(built_world):  # type: ignore[no-untyped-def]
+    """The world built once per module and backend, for the tests that only read it (and send
+    requests it refuses): the app, a session and the world. The session's transaction ends
+    with each test, so that on SQLite it holds no lock the next test's requests would wait on."""
+    yield built_world
+    built_world[1].rollback()
+
+
+def build_world(session) -> World:  # type: ignore[no-untyped-def]
     people = {
         "mia": make_user(session, "mia", name="Mia", password=None),
         "cora": make_user(session, "cora", name="Cora", password=None),
@@ -220,7 +239,8 @@ def assert_like_missing(send, hidden: str, label: str) -> None:  # type: ignore[
 
 
 @pytest.mark.parametrize("viewer", VIEWERS)
-def test_every_carnet_and_base_read_path_shows_only_what_the_viewer_may_see(app, session, world, viewer):
+def test_every_carnet_and_base_read_path_shows_only_what_the_viewer_may_see(read_world, viewer):
+    app, session, world = read_world
     client = browser(app, session, world, viewer)
     may = {name: viewer in who for name, who in SEES.items()}
     s, k, r, q, rb, qb = (int(may[x]) for x in ("S", "K", "R", "Q", "RB", "QB"))
@@ -383,7 +403,8 @@ def test_every_carnet_and_base_read_path_shows_only_what_the_viewer_may_see(app,
         ("contributor", "Q"),
     ],
 )
-def test_a_hidden_carnet_answers_exactly_like_a_missing_one(app, session, world, viewer, target):
+def test_a_hidden_carnet_answers_exactly_like_a_missing_one(read_world, viewer, target):
+    app, session, world = read_world
     hidden = getattr(world, target)
     client = browser(app, session, world, viewer)
     P = world.P.id
@@ -464,7 +485,8 @@ def test_a_hidden_carnet_answers_exactly_like_a_missing_one(app, session, world,
     ("viewer", "target"),
     [("anonymous", "RB"), ("stranger", "RB"), ("contributor", "RB"), ("stranger", "QB"), ("contributor", "QB")],
 )
-def test_a_hidden_base_answers_exactly_like_a_missing_one(app, session, world, viewer, target):
+def test_a_hidden_base_answers_exactly_like_a_missing_one(read_world, viewer, target):
+    app, session, world = read_world
     hidden = getattr(world, target)
     client = browser(app, session, world, viewer)
     for path in (

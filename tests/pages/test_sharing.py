@@ -70,6 +70,25 @@ def head_of(html: str) -> _Head:
 
 @pytest.fixture
 def world(client, session):  # type: ignore[no-untyped-def]
+    return make_world(client, session)
+
+
+@pytest.fixture(scope="module")
+def built_world(shared_app_each_backend):  # type: ignore[no-untyped-def]
+    app, client, session = shared_app_each_backend
+    return app, client, session, make_world(client, session)
+
+
+@pytest.fixture
+def shared(built_world):  # type: ignore[no-untyped-def]
+    """The world built once per module and backend, for the tests that only read it: the app,
+    an anonymous client, a session and the world. The session's transaction ends with each
+    test, so that on SQLite it holds no lock the next test's requests would wait on."""
+    yield built_world
+    built_world[2].rollback()
+
+
+def make_world(client, session):  # type: ignore[no-untyped-def]
     """Public and hidden notes, carnets and bases; bob belongs to everything hidden."""
     alice = make_user(session, "alice", name="Alice Rivard")
     make_user(session, "bob", name="Bob Tremblay")
@@ -179,7 +198,8 @@ def test_the_sitemap_lists_public_notes_carnets_and_bases_only_whoever_asks(app,
     }
 
 
-def test_a_large_sitemap_is_an_index_of_pages(client, session, world, monkeypatch):
+def test_a_large_sitemap_is_an_index_of_pages(shared, monkeypatch):
+    app, client, session, world = shared
     monkeypatch.setattr(sitemap, "PAGE_SIZE", 3)  # four public things: two pages
     index = ET.fromstring(client.get("/sitemap.xml").text)
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -223,7 +243,8 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_api_and_
     assert "Disallow: /api/" in lines and "Disallow: /recherche" in lines and "Disallow: /" not in lines
 
 
-def test_a_public_note_is_described_to_link_previews_and_search_engines(app, client, session, world):
+def test_a_public_note_is_described_to_link_previews_and_search_engines(shared):
+    app, client, session, world = shared
     for reader in (client, browser_for(app, session, accounts.get_user(session, "bob"))):
         head = head_of(reader.get(f"/n/{world['public']}/").text)
         assert not head.noindex
@@ -248,7 +269,8 @@ def test_a_public_note_is_described_to_link_previews_and_search_engines(app, cli
         ]
 
 
-def test_json_ld_survives_a_hostile_title(client, session, world):
+def test_json_ld_survives_a_hostile_title(shared):
+    app, client, session, world = shared
     html = client.get(f"/n/{world['hostile']}/").text
     head = head_of(html)
     assert head.ld()["name"] == HOSTILE and head.one("og:title") == HOSTILE
@@ -256,7 +278,8 @@ def test_json_ld_survives_a_hostile_title(client, session, world):
     assert head.scripts == 2  # the JSON-LD and the citation's script: the title opened none
 
 
-def test_carnets_and_bases_are_described_with_their_public_bases_only(client, session, world):
+def test_carnets_and_bases_are_described_with_their_public_bases_only(shared):
+    app, client, session, world = shared
     head = head_of(client.get(f"/c/{world['carnets']['public']}/").text)
     assert not head.noindex and head.one("description") == "Le carnet public des chantiers."
     data = head.ld()
@@ -273,7 +296,8 @@ def test_carnets_and_bases_are_described_with_their_public_bases_only(client, se
     assert head_of(client.get(f"/c/{world['carnets']['public']}/?q=chantier").text).noindex
 
 
-def test_what_is_not_public_is_noindex_and_describes_nothing(app, session, world):
+def test_what_is_not_public_is_noindex_and_describes_nothing(shared):
+    app, client, session, world = shared
     alice = browser_for(app, session, accounts.get_user(session, "alice"))
     hidden = [
         f"/n/{world['restricted']}/",
@@ -304,7 +328,8 @@ def test_what_is_not_public_is_noindex_and_describes_nothing(app, session, world
         "/n/{public}/?rev=1",
     ],
 )
-def test_account_pages_editor_inbox_search_history_and_revisions_are_noindex(app, session, world, path):
+def test_account_pages_editor_inbox_search_history_and_revisions_are_noindex(shared, path):
+    app, client, session, world = shared
     alice = browser_for(app, session, accounts.get_user(session, "alice"))
     page = alice.get(path.format(public=world["public"]))
     assert page.status_code == 200, page.text[:300]
@@ -312,7 +337,8 @@ def test_account_pages_editor_inbox_search_history_and_revisions_are_noindex(app
 
 
 @pytest.mark.parametrize("path", ["/", "/c/", "/b/", "/organisations/", "/lexique/", "/u/alice/", "/communautes/"])
-def test_public_listings_are_indexed_and_described(client, session, world, path):
+def test_public_listings_are_indexed_and_described(shared, path):
+    app, client, session, world = shared
     head = head_of(client.get(path).text)
     assert not head.noindex
     assert head.one("og:url") == f"{SITE}{path}?lang=fr" and head.one("description") and head.one("og:title")
