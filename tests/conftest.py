@@ -135,47 +135,29 @@ WHERE c.relkind = 'S' AND {_USER_SCHEMAS} ORDER BY 1
 """
 
 
-class TemplateCopies:
-    """Per worker, copies of the migrated PostgreSQL template, each used by one test at a time and
-    put back in the template's exact state after it: its rows deleted, the template's rows
-    (migration seeds, alembic_version) written again, its sequences where the template's are.
+class _ReusedDatabases:
+    """Per worker, PostgreSQL databases each used by one test at a time and put back after it
+    (`_reset`, in a subclass), so that no test pays the checkpoint of the whole server that a
+    DROP DATABASE costs (PostgreSQL 15). One that cannot be put back is dropped, and the next
+    test gets a new one (`_create`)."""
 
-    Creating a database for every test and dropping it after was a second or more per test on
-    this machine's disk (DROP DATABASE checkpoints the whole server in PostgreSQL 15); emptying a
-    copy costs a few milliseconds. A test that changed anything but rows (a table, an index, a
-    function, a setting: `_SHAPE`), or whose copy cannot be emptied, has its copy dropped and the
-    next test gets a new one. Planner statistics and pg_stat counters are not reset."""
+    prefix = "praxis_"
 
-    def __init__(self, template: str) -> None:
-        self.template = template
+    def __init__(self) -> None:
         self.clean: list[str] = []
         self.admin = _admin_engine()
-        engine = sa.create_engine(f"{PG_SERVER}/{template}", poolclass=sa.pool.NullPool)
-        with engine.connect() as conn:
-            self.shape = conn.exec_driver_sql(_SHAPE).scalar()
-            self.tables = list(conn.exec_driver_sql(_TABLES).scalars())
-            self.rows = {
-                table: list(conn.exec_driver_sql(f"SELECT row_to_json(t)::text FROM {table} AS t").scalars())
-                for table in self.tables
-            }
-            self.sequences = {
-                seq: tuple(conn.exec_driver_sql(f"SELECT last_value, is_called FROM {seq}").one())
-                for seq in conn.exec_driver_sql(_SEQUENCES).scalars()
-            }
-        engine.dispose()
 
     def take(self) -> str:
         if self.clean:
             return self.clean.pop()
-        name = f"praxis_t_{uuid.uuid4().hex[:12]}"
-        with self.admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        name = f"{self.prefix}{uuid.uuid4().hex[:12]}"
+        self._create(name)
         return name
 
     def give_back(self, name: str) -> None:
         try:
             self._empty(name)
-        except (sa.exc.SQLAlchemyError, RuntimeError):  # changed beyond its rows, or not emptied: a new copy next time
+        except (sa.exc.SQLAlchemyError, RuntimeError):  # not as it was after the emptying: a new one next time
             self._drop(name)
         else:
             self.clean.append(name)
@@ -201,22 +183,65 @@ class TemplateCopies:
         try:
             with engine.begin() as conn:
                 conn.exec_driver_sql("SET LOCAL lock_timeout = '10s'")
-                if conn.exec_driver_sql(_SHAPE).scalar() != self.shape:
-                    raise RuntimeError(f"the test changed the shape of {name}")
-                conn.exec_driver_sql("SET LOCAL session_replication_role = replica")  # no foreign-key order to follow
-                for table in self.tables:
-                    conn.exec_driver_sql(f"DELETE FROM {table}")
-                for table, rows in self.rows.items():
-                    for row in rows:
-                        conn.exec_driver_sql(
-                            f"INSERT INTO {table} OVERRIDING SYSTEM VALUE "
-                            f"SELECT * FROM json_populate_record(NULL::{table}, %s)",
-                            (row,),
-                        )
-                for seq, (last_value, is_called) in self.sequences.items():
-                    conn.exec_driver_sql("SELECT setval(%s, %s, %s)", (seq, last_value, is_called))
+                self._reset(conn, name)
         finally:
             engine.dispose()
+
+    def _create(self, name: str) -> None:
+        raise NotImplementedError
+
+    def _reset(self, conn: sa.Connection, name: str) -> None:
+        raise NotImplementedError
+
+
+class TemplateCopies(_ReusedDatabases):
+    """Per worker, copies of the migrated PostgreSQL template, each used by one test at a time and
+    put back in the template's exact state after it: its rows deleted, the template's rows
+    (migration seeds, alembic_version) written again, its sequences where the template's are.
+
+    Creating a database for every test and dropping it after was a second or more per test on
+    this machine's disk (DROP DATABASE checkpoints the whole server in PostgreSQL 15); emptying a
+    copy costs a few milliseconds. A test that changed anything but rows (a table, an index, a
+    function, a setting: `_SHAPE`), or whose copy cannot be emptied, has its copy dropped and the
+    next test gets a new one. Planner statistics and pg_stat counters are not reset."""
+
+    prefix = "praxis_t_"
+
+    def __init__(self, template: str) -> None:
+        super().__init__()
+        self.template = template
+        engine = sa.create_engine(f"{PG_SERVER}/{template}", poolclass=sa.pool.NullPool)
+        with engine.connect() as conn:
+            self.shape = conn.exec_driver_sql(_SHAPE).scalar()
+            self.tables = list(conn.exec_driver_sql(_TABLES).scalars())
+            self.rows = {
+                table: list(conn.exec_driver_sql(f"SELECT row_to_json(t)::text FROM {table} AS t").scalars())
+                for table in self.tables
+            }
+            self.sequences = {
+                seq: tuple(conn.exec_driver_sql(f"SELECT last_value, is_called FROM {seq}").one())
+                for seq in conn.exec_driver_sql(_SEQUENCES).scalars()
+            }
+        engine.dispose()
+
+    def _create(self, name: str) -> None:
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+
+    def _reset(self, conn: sa.Connection, name: str) -> None:
+        if conn.exec_driver_sql(_SHAPE).scalar() != self.shape:
+            raise RuntimeError(f"the test changed the shape of {name}")
+        conn.exec_driver_sql("SET LOCAL session_replication_role = replica")  # no foreign-key order to follow
+        for table in self.tables:
+            conn.exec_driver_sql(f"DELETE FROM {table}")
+        for table, rows in self.rows.items():
+            for row in rows:
+                conn.exec_driver_sql(
+                    f"INSERT INTO {table} OVERRIDING SYSTEM VALUE SELECT * FROM json_populate_record(NULL::{table}, %s)",
+                    (row,),
+                )
+        for seq, (last_value, is_called) in self.sequences.items():
+            conn.exec_driver_sql("SELECT setval(%s, %s, %s)", (seq, last_value, is_called))
 
 
 @pytest.fixture(scope="session")
@@ -226,7 +251,7 @@ def pg_copies(pg_template: str) -> Iterator[TemplateCopies]:
     copies.close()
 
 
-class EmptyDatabases:
+class EmptyDatabases(_ReusedDatabases):
     """Per worker, empty PostgreSQL databases (as CREATE DATABASE makes them), each used by one
     test at a time and emptied after it: its schemas dropped and `public` made again as it was.
 
@@ -235,15 +260,13 @@ class EmptyDatabases:
     differs from a new one after the emptying (`_SHAPE`: an extension, a setting, a large object
     left), or that cannot be emptied, is dropped and the next test gets a new one."""
 
-    def __init__(self) -> None:
-        self.clean: list[str] = []
-        self.shape: str | None = None
-        self.admin = _admin_engine()
+    prefix = "praxis_e_"
 
-    def take(self) -> str:
-        if self.clean:
-            return self.clean.pop()
-        name = f"praxis_e_{uuid.uuid4().hex[:12]}"
+    def __init__(self) -> None:
+        super().__init__()
+        self.shape: str | None = None
+
+    def _create(self, name: str) -> None:
         with self.admin.connect() as conn:
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
         if self.shape is None:
@@ -251,46 +274,17 @@ class EmptyDatabases:
             with engine.connect() as conn:
                 self.shape = conn.exec_driver_sql(_SHAPE).scalar()
             engine.dispose()
-        return name
 
-    def give_back(self, name: str) -> None:
-        try:
-            self._empty(name)
-        except (sa.exc.SQLAlchemyError, RuntimeError):  # not as new after the emptying: a new one next time
-            self._drop(name)
-        else:
-            self.clean.append(name)
-
-    def close(self) -> None:
-        for name in self.clean:
-            self._drop(name)
-        self.admin.dispose()
-
-    def _drop(self, name: str) -> None:
-        with self.admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    def _empty(self, name: str) -> None:
-        with self.admin.connect() as conn:
-            conn.exec_driver_sql(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                (name,),
-            )
-        engine = sa.create_engine(f"{PG_SERVER}/{name}", poolclass=sa.pool.NullPool)
-        try:
-            with engine.begin() as conn:
-                conn.exec_driver_sql("SET LOCAL lock_timeout = '10s'")
-                schemas = conn.exec_driver_sql(f"SELECT quote_ident(nspname) FROM pg_namespace WHERE {_USER_SCHEMAS}")
-                for schema in list(schemas.scalars()):
-                    conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-                # `public` as CREATE DATABASE makes it (PostgreSQL 15).
-                conn.exec_driver_sql("CREATE SCHEMA public AUTHORIZATION pg_database_owner")
-                conn.exec_driver_sql("GRANT USAGE ON SCHEMA public TO PUBLIC")
-                conn.exec_driver_sql("COMMENT ON SCHEMA public IS 'standard public schema'")
-                if conn.exec_driver_sql(_SHAPE).scalar() != self.shape:
-                    raise RuntimeError(f"{name} is not as new after the emptying")
-        finally:
-            engine.dispose()
+    def _reset(self, conn: sa.Connection, name: str) -> None:
+        schemas = conn.exec_driver_sql(f"SELECT quote_ident(nspname) FROM pg_namespace WHERE {_USER_SCHEMAS}")
+        for schema in list(schemas.scalars()):
+            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        # `public` as CREATE DATABASE makes it (PostgreSQL 15).
+        conn.exec_driver_sql("CREATE SCHEMA public AUTHORIZATION pg_database_owner")
+        conn.exec_driver_sql("GRANT USAGE ON SCHEMA public TO PUBLIC")
+        conn.exec_driver_sql("COMMENT ON SCHEMA public IS 'standard public schema'")
+        if conn.exec_driver_sql(_SHAPE).scalar() != self.shape:
+            raise RuntimeError(f"{name} is not as new after the emptying")
 
 
 @pytest.fixture(scope="session")
