@@ -21,6 +21,7 @@ from praxis.web import (
     notes,
     search,
     sharing,
+    site_files,
     users,
 )
 
@@ -33,6 +34,7 @@ router.include_router(directory.router)
 router.include_router(search.router)
 router.include_router(feeds.router)
 router.include_router(sharing.router)
+router.include_router(site_files.router)
 router.include_router(citations.router)  # before notes: /n/{id}/{slug} would take their paths
 router.include_router(discussion.router)
 router.include_router(files.router)

@@ -156,6 +156,7 @@ def page(
         "csrf_token": csrf_token(request),
         "unread": getattr(request.state, "unread", 0),
         "lang": i18n.current(),
+        "request_path": request.url.path,  # which destination of the navigation is current
         "languages": languages,
         # An error page is no page in any language: it names no other address of itself.
         "alternates": _alternates(request, languages) if status_code < 400 else [],

@@ -157,6 +157,7 @@ class _Tags(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         own_icon = tag == "svg" and ("class", "icon") in attrs  # Praxis's own inline icons
+        own_icon = own_icon or (tag == "img" and dict(attrs).get("src", "").startswith("/static/icons/"))  # and logo
         own_script = tag == "script" and dict(attrs).get("src", "").startswith("/static/")  # and its own scripts
         # and the JSON-LD data block, never run (test_sharing: a title cannot end it early)
         own_script = own_script or (tag == "script" and dict(attrs).get("type") == "application/ld+json")

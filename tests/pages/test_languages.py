@@ -235,6 +235,8 @@ def _page_routes() -> set[str]:
 
 # Not pages: feeds, downloads and files speak their own formats; a slug only redirects.
 NOT_PAGES = {
+    "/favicon.ico",
+    "/manifest.webmanifest",
     "/feed.atom",
     "/c/{carnet_id}/feed.atom",
     "/b/{base_id}/feed.atom",
