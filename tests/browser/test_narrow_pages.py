@@ -1,0 +1,84 @@
+"""No page scrolls sideways on the narrowest phone (360 px), in French and in English, signed in:
+home, note, history, diff, carnet, base, search, lexique, répertoire, editor; and the French
+content of the English interface says it is French (`lang="fr"`), for screen readers and
+translators."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser
+
+from tests.factories import make_note, make_small_site
+
+NARROWEST = {"width": 360, "height": 740}
+
+
+@pytest.fixture(scope="module")
+def small_site(shared_app):  # type: ignore[no-untyped-def]
+    _app, client, session = shared_app
+    site = make_small_site(client, session)
+    # A title and a body with long words and a wide table, as imported documents have.
+    site["long"] = make_note(
+        session,
+        site["alice"],
+        title="Anticonstitutionnellement-interrégionalisation-des-données-culturelles-numériques",
+        body="Un lien https://example.org/un/chemin/tres/long/sans/espace/aucun/vraiment/aucun/2026 "
+        "et un tableau :\n\n| a | b | c | d | e | f |\n|---|---|---|---|---|---|\n"
+        "| une cellule | une autre | encore une | et une | toujours | enfin |\n",
+    ).id
+    session.commit()
+    return site
+
+
+@pytest.fixture(scope="module")
+def live_site(shared_live_site):  # type: ignore[no-untyped-def]
+    return shared_live_site
+
+
+@pytest.fixture(scope="module")
+def session(shared_app):  # type: ignore[no-untyped-def]
+    return shared_app[2]
+
+
+def _pages(site: dict) -> dict[str, str]:  # type: ignore[type-arg]
+    n = site["note"]
+    return {
+        "home": "/",
+        "note": f"/n/{n}/",
+        "long note": f"/n/{site['long']}/",
+        "history": f"/n/{n}/history",
+        "diff": f"/n/{n}/diff?from=1&to=2",
+        "carnet": f"/c/{site['carnet']}/",
+        "base": f"/b/{site['base']}/",
+        "search": "/recherche?q=workshop",
+        "lexique": "/lexique/",
+        "répertoire": "/organisations/",
+        "editor": f"/n/{n}/edit",
+    }
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_no_page_scrolls_sideways_at_360_px(live_site, browser: Browser, session, small_site, lang):
+    context = live_site.signed_in(browser, session, small_site["alice"])
+    page = context.new_page()
+    page.set_viewport_size(NARROWEST)
+    wide = {}
+    for name, path in _pages(small_site).items():
+        page.goto(f"{live_site.url}{path}{'&' if '?' in path else '?'}lang={lang}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > NARROWEST["width"]:
+            wide[name] = width
+    context.close()
+    assert wide == {}
+
+
+def test_french_content_in_the_english_interface_is_marked_french(live_site, browser: Browser, session, small_site):
+    context = live_site.signed_in(browser, session, small_site["alice"])
+    page = context.new_page()
+    page.goto(f"{live_site.url}/n/{small_site['long']}/?lang=en")
+    assert page.locator("html").get_attribute("lang") == "en"
+    title = page.get_by_role("heading", level=1)
+    assert title.evaluate("(el) => el.closest('[lang]').lang") == "fr"
+    body = page.get_by_text("et un tableau")
+    assert body.evaluate("(el) => el.closest('[lang]').lang") == "fr"
+    context.close()
