@@ -104,3 +104,11 @@ def test_on_a_desktop_the_header_is_one_line_even_with_a_long_name_and_many_unre
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
     page.keyboard.press("Escape")
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_hidden()
+
+    # Narrower desktops, in the longer language: the same line, nothing beyond the window.
+    for width in (1024, 1152):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(live_site.url + "/b/?lang=en")
+        expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+        expect(page.get_by_role("link", name="Write a note")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
