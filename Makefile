@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check install clean bench bench-search bench-load messages
+.PHONY: run test check install clean bench bench-search bench-load messages screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ check: $(STAMP)
 messages: $(STAMP)
 	$(BIN)/pybabel -q extract -F praxis/locale/babel.cfg --no-location --sort-output -o $(VENV)/messages.pot .
 	$(BIN)/pybabel -q update -i $(VENV)/messages.pot -d praxis/locale -l en --ignore-obsolete --no-fuzzy-matching
+
+## The README's screenshots: every page of the sample site at 390 and 1280 px (light, and dark for two),
+## in French, then in English, into docs/screenshots/ (about a minute; needs Debian's chromium).
+screenshots: $(STAMP)
+	$(BIN)/python tools/screenshots.py
+	$(BIN)/python tools/screenshots.py --lang en
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
