@@ -18,6 +18,19 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 
+def N_(message: str) -> str:
+    """Mark a French default the interface translates (praxis.i18n.N_, which imports this module)."""
+    return message
+
+
+# What the home page says the site is, until a site says it in its own words (shown as written).
+# This default is in the catalogue: English readers read its translation.
+DEFAULT_SITE_DESCRIPTION = N_(
+    "Un commun de connaissances : des communautés de pratique y écrivent des notes, les relient entre elles "
+    "et les rassemblent en carnets et en bases, avec un lexique et un répertoire d'organisations."
+)
+
+
 @dataclass(frozen=True)
 class SmtpServer:
     host: str
@@ -60,6 +73,12 @@ class Settings(BaseSettings):
         "http://127.0.0.1:8000", description="Absolute base of every URL in citations, feeds, exports."
     )
     site_name: str = Field("Praxis", description="The name used in pages and citations.")
+    site_description: str = Field(
+        DEFAULT_SITE_DESCRIPTION,
+        max_length=500,
+        description="One sentence on what the site is, atop the home page; the default is translated, "
+        "a site's own is shown as written.",
+    )
     timezone: str = Field("America/Toronto", description="Time zone of dates shown and cited.")
     language: Literal["fr", "en"] = Field("fr", description="Default UI and citation language.")
     registration: Literal["open", "closed"] = Field(

@@ -29,6 +29,14 @@ def regions(*, session: Session, actor: policy.Actor) -> list[Facet]:
     return [Facet(value=r, count=c) for r, c in rows if r is not None]
 
 
+def kind_counts(*, session: Session, actor: policy.Actor) -> dict[str, int]:
+    """How many notes, terms and organisations the actor may see (one query)."""
+    rows = session.exec(select(Note.kind, sa.func.count()).where(policy.visible_notes(actor)).group_by(Note.kind)).all()
+    counts = dict.fromkeys(("note", "term", "organisation"), 0)
+    counts.update({kind: count for kind, count in rows if kind in counts})
+    return counts
+
+
 def letter_of(title_key: str) -> str:
     """Where a folded title files in an A–Z index: "ecosysteme" under E, anything else under #."""
     first = title_key[:1]

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from praxis.notes.directory import graph as link_graph
-from praxis.notes.directory import letter_of, letters, regions, term_by_slug
+from praxis.notes.directory import kind_counts, letter_of, letters, regions, term_by_slug
 from praxis.notes.directory import suggest as suggest_notes
 from praxis.notes.links import picked as picked_notes
 from praxis.notes.notes import delete_note, get_note, list_notes, save_note
@@ -20,6 +20,7 @@ __all__ = [
     "note_for_editing",
     "get_note",
     "get_revision",
+    "kind_counts",
     "letter_of",
     "letters",
     "link_graph",

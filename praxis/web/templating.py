@@ -15,7 +15,7 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from praxis import i18n, markdown
-from praxis.config import Settings
+from praxis.config import DEFAULT_SITE_DESCRIPTION, Settings
 from praxis.deps import csrf_cookie, csrf_token
 from praxis.i18n import N_, format_date
 from praxis.vocab import LICENCES
@@ -38,6 +38,13 @@ def json_ld(value: object) -> Markup:
 
 KIND_LABELS = {"note": N_("Note"), "organisation": N_("Organisation"), "term": N_("Terme")}
 VISIBILITY_LABELS = {"public": N_("public"), "community": N_("communauté"), "restricted": N_("restreint")}
+
+
+def site_description(settings: Settings) -> str:
+    """What the site is, in one sentence: the default in the reader's language, a site's own as written."""
+    if settings.site_description == DEFAULT_SITE_DESCRIPTION:
+        return i18n.gettext(DEFAULT_SITE_DESCRIPTION)
+    return settings.site_description
 
 
 def datetime_attr(value: datetime | date) -> str:
@@ -94,6 +101,8 @@ def make_templates(directory: Path, settings: Settings) -> Jinja2Templates:
         VISIBILITY_LABELS=VISIBILITY_LABELS,
         field_label=field_label,
         OG_LOCALES=OG_LOCALES,
+        site_description=lambda: site_description(settings),
+        site_description_custom=settings.site_description != DEFAULT_SITE_DESCRIPTION,  # in the content's language
     )
     env.filters["json_ld"] = json_ld
     env.filters["listing"] = lambda value: ", ".join(map(str, value)) if isinstance(value, list) else value

@@ -53,6 +53,7 @@ def _pages(site: dict) -> dict[str, str]:  # type: ignore[type-arg]
     n = site["note"]
     return {
         "home": "/",
+        "notes": "/notes/",
         "note": f"/n/{n}/",
         "carnet": f"/c/{site['carnet']}/",
         "search": "/recherche?q=workshop",

@@ -25,7 +25,7 @@ def test_first_start_imports_content_and_second_start_reuses_it(tmp_path, unmigr
     try:
         home = httpx.get(base + "/")
         notes = httpx.get(base + "/api/v1/notes").json()
-        assert home.status_code == 200 and "Notes récentes" in home.text
+        assert home.status_code == 200 and "Activité récente" in home.text and "Carnets" in home.text
         assert notes["total"] == expected
         assert httpx.get(base + "/api/v1/carnets").json()["total"] == len(list((CONTENT / "carnets").glob("*.md")))
         first = notes["items"][0]

@@ -67,6 +67,7 @@ def test_french_notes_are_marked_french_in_every_english_listing(client, session
     pages = {
         "note": f"/n/{note.id}/",
         "home": "/",
+        "all notes": "/notes/",
         "search": "/recherche?q=mutualiser",
         "carnet": f"/c/{carnet['id']}/",
         "history": f"/n/{note.id}/history",
@@ -76,7 +77,7 @@ def test_french_notes_are_marked_french_in_every_english_listing(client, session
         html = client.get(path, headers=ENGLISH).text
         assert languages_of(html, TITLE) == {"fr"}, name
         assert languages_of(html, "Carnet des données") <= {"fr"}, name
-        if name in ("note", "home", "carnet"):
+        if name in ("note", "all notes", "carnet"):
             assert languages_of(html, BODY) == {"fr"}, name  # the body, or its excerpt
     # The note's headings in its table of contents, and the links to it from another note.
     page = client.get(f"/n/{note.id}/", headers=ENGLISH).text

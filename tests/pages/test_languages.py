@@ -104,11 +104,13 @@ def test_accept_language_is_read_by_quality_and_falls_back_to_the_site():
 @one_database
 def test_the_interface_is_french_by_default_and_english_on_request(client):
     french = client.get("/")
-    assert '<html lang="fr">' in french.text and "Notes récentes" in french.text
+    assert '<html lang="fr">' in french.text and "Un commun de connaissances" in french.text
     assert french.headers["content-language"] == "fr" and "Accept-Language" in french.headers["vary"]
     english = client.get("/", headers={"Accept-Language": "en-CA,en;q=0.9"})
     assert (
-        '<html lang="en">' in english.text and "Recent notes" in english.text and "Notes récentes" not in english.text
+        '<html lang="en">' in english.text
+        and "A knowledge commons" in english.text
+        and "Un commun de connaissances" not in english.text
     )
     assert "set-cookie" not in english.headers  # the browser's language is not a choice to remember
     assert client.get("/", headers={"Accept-Language": "de-DE"}).headers["content-language"] == "fr"
@@ -270,7 +272,8 @@ def read_site(shared_app):  # type: ignore[no-untyped-def]
 def _urls(site: dict) -> dict[str, list[str]]:  # type: ignore[type-arg]
     n, c, b = site["note"], site["carnet"], site["base"]
     return {
-        "/": ["/", "/?sort=title"],
+        "/": ["/"],
+        "/notes/": ["/notes/", "/notes/?sort=title"],
         "/login": ["/login"],
         "/register": ["/register"],
         "/account/password": ["/account/password"],

@@ -280,17 +280,18 @@ def test_delete_and_restore_through_the_pages_own_forms(client, session):
     assert client.get(f"/n/{note.id}/").status_code == 404
 
 
-def test_home_lists_recent_notes_and_pages(client, session):
+def test_every_note_is_listed_and_paged_at_notes(client, session):
     alice = make_user(session)
     for i in range(23):
         make_note(session, alice, title=f"Note numéro {i}")
-    home = client.get("/")
-    assert home.status_code == 200 and "Note numéro 22" in home.text and "23 notes" in _text(home.text)
-    assert "Note numéro 0" in client.get("/?p=2").text
-    by_title = _text(client.get("/?sort=title").text)
+    listing = client.get("/notes/")
+    assert listing.status_code == 200 and "Note numéro 22" in listing.text and "23 notes" in _text(listing.text)
+    assert "Note numéro 0" in client.get("/notes/?p=2").text
+    by_title = _text(client.get("/notes/?sort=title").text)
     assert by_title.index("Note numéro 0") < by_title.index("Note numéro 1") < by_title.index("Note numéro 10")
-    assert 'href="/?sort=title&amp;p=2"' in client.get("/?sort=title").text
-    assert client.get("/?sort=hasard").status_code == 422
+    assert 'href="/notes/?sort=title&amp;p=2"' in client.get("/notes/?sort=title").text
+    assert client.get("/notes/?sort=hasard").status_code == 422
+    assert "Note numéro 22" in client.get("/").text  # the home page shows the latest
 
 
 def test_an_admin_reads_a_deleted_note_without_a_dead_feed_link_or_a_doubled_full_stop(app, client, session):

@@ -117,6 +117,7 @@ def test_listing_queries_do_not_grow_with_the_number_of_notes(uncached, session)
     assert alone.id
     paths = [
         "/",
+        "/notes/",
         "/lexique/",
         "/organisations/",
         "/c/",
@@ -191,6 +192,7 @@ def test_main_pages_read_large_tables_through_indexes(uncached, session):
         f"/c/{ids['carnet']}/",
         f"/b/{ids['base']}/",
         "/",
+        "/notes/",
         "/lexique/",
         "/organisations/",
         "/c/",
