@@ -394,14 +394,14 @@ def site_settings(data: Path, url: str | None) -> Settings:
 
 
 class WorldSnapshots:
-    """One world per backend built once for a module by `build` (given a session on a site of
-    its own, it returns what the tests need to know of it) and kept as a `SiteSnapshot`, each
+    """One world per backend built once for a module by `build` (given the app of a site of its
+    own and a session on it, it returns what the tests need to know of the world) and kept as a `SiteSnapshot`, each
     test that asks for it getting a fresh site holding a copy (`restore`): for tests that write
     to a world, which could not share one. The world is built as a test's `app` and `session`
     would build it (an app whose lifespan has not run: on SQLite, its search index is built by
     the first lifespan from what the database holds and queues)."""
 
-    def __init__(self, request: pytest.FixtureRequest, tmp: Path, build: Callable[[Session], Any]) -> None:
+    def __init__(self, request: pytest.FixtureRequest, tmp: Path, build: Callable[[Any, Session], Any]) -> None:
         self.request, self.tmp, self.build = request, tmp, build
         self.built: dict[str, tuple[Any, SiteSnapshot]] = {}
 
@@ -419,7 +419,7 @@ class WorldSnapshots:
             application = create_app(site_settings(site / "data", url))
             try:
                 with new_session(application.state.engine, application.state.settings, write=True) as s:
-                    made = self.build(s)
+                    made = self.build(application, s)
                     s.commit()
             finally:
                 application.state.search.close()
@@ -431,10 +431,13 @@ class WorldSnapshots:
 def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str | None]:
     """None for SQLite (the data dir's file), or the URL of a fresh PostgreSQL database. A test
     module with a `world_snapshots` fixture (`WorldSnapshots`) gives its world, restored into
-    this database, to those of its tests that ask for `snapshot_world`."""
+    this database, to those of its tests that ask for `snapshot_world`; when it gives several
+    worlds by fixture name, a test gets the first one whose fixture it uses."""
     with fresh_database(backend, tmp_path / "data", request) as url:
         if "snapshot_world" in request.fixturenames:
-            snapshots: WorldSnapshots = request.getfixturevalue("world_snapshots")
+            snapshots: WorldSnapshots | dict[str, WorldSnapshots] = request.getfixturevalue("world_snapshots")
+            if isinstance(snapshots, dict):
+                snapshots = next(snapshots[name] for name in snapshots if name in request.fixturenames)
             request.node.stash[_RESTORED] = snapshots.restore(backend, tmp_path / "data", url)
         yield url
 

@@ -104,7 +104,7 @@ class World:
 def world_snapshots(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> WorldSnapshots:
     """The world built once per backend for the tests that write to it, each of which gets a
     site of its own holding a copy (`WorldSnapshots`)."""
-    return WorldSnapshots(request, tmp_path_factory.mktemp("carnet-access"), build_world)
+    return WorldSnapshots(request, tmp_path_factory.mktemp("carnet-access"), lambda _app, session: build_world(session))
 
 
 @pytest.fixture

@@ -84,7 +84,7 @@ def _at(year: int) -> datetime:
 @pytest.fixture(scope="module")
 def world_snapshots(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> WorldSnapshots:
     """The world built once per backend; each test that changes it gets a site holding a copy."""
-    return WorldSnapshots(request, tmp_path_factory.mktemp("search-world"), _build_world)
+    return WorldSnapshots(request, tmp_path_factory.mktemp("search-world"), lambda _app, session: _build_world(session))
 
 
 @pytest.fixture
