@@ -10,9 +10,11 @@ import gc
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -322,11 +324,132 @@ def fresh_database(backend: str, data: Path, request: pytest.FixtureRequest) -> 
         copies.give_back(name)
 
 
+@dataclass
+class SiteSnapshot:
+    """A site's data as a builder left it, to give each test of a module a copy of one world
+    built once per backend (`snapshot_site`, `restore_site`) rather than built again: its data
+    directory (on SQLite, the database and its search index) and, on PostgreSQL, each table's
+    rows (the search index's among them) and each sequence's place."""
+
+    data: Path
+    rows: dict[str, str]
+    sequences: dict[str, tuple[int, bool]]
+
+
+def snapshot_site(data: Path, url: str | None, into: Path) -> SiteSnapshot:
+    """The data of a closed site (its indexer closed and its engine disposed): `data` copied
+    into `into`, and the rows of its PostgreSQL database (`url`) when it has one."""
+    data.mkdir(parents=True, exist_ok=True)  # on PostgreSQL, a site may have written no file
+    shutil.copytree(data, into)
+    rows: dict[str, str] = {}
+    sequences: dict[str, tuple[int, bool]] = {}
+    if url is not None:
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        with engine.connect() as conn:
+            for table in list(conn.exec_driver_sql(_TABLES).scalars()):
+                rows[table] = conn.exec_driver_sql(
+                    f"SELECT coalesce(json_agg(t), '[]')::text FROM {table} AS t"
+                ).scalar()
+            for seq in list(conn.exec_driver_sql(_SEQUENCES).scalars()):
+                last_value, is_called = conn.exec_driver_sql(f"SELECT last_value, is_called FROM {seq}").one()
+                sequences[seq] = (last_value, is_called)
+        engine.dispose()
+    return SiteSnapshot(into, rows, sequences)
+
+
+def restore_site(snapshot: SiteSnapshot, data: Path, url: str | None) -> None:
+    """Make a fresh site (`fresh_database`: its data directory `data`, its database `url`)
+    hold exactly what `snapshot` holds, before any app opens it."""
+    shutil.copytree(snapshot.data, data, dirs_exist_ok=True)
+    if url is None:
+        return
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("SET LOCAL session_replication_role = replica")  # no foreign-key order to follow
+            for table in snapshot.rows:
+                conn.exec_driver_sql(f"DELETE FROM {table}")
+            for table, rows in snapshot.rows.items():
+                conn.exec_driver_sql(
+                    f"INSERT INTO {table} OVERRIDING SYSTEM VALUE SELECT * FROM json_populate_recordset(NULL::{table}, %s)",
+                    (rows,),
+                )
+            for seq, (last_value, is_called) in snapshot.sequences.items():
+                conn.exec_driver_sql("SELECT setval(%s, %s, %s)", (seq, last_value, is_called))
+    finally:
+        engine.dispose()
+
+
+def site_settings(data: Path, url: str | None) -> Settings:
+    """A test site's settings: its data directory and database, cheap passwords."""
+    return Settings(
+        data_dir=data,
+        database_url=url,
+        secret_key="test-secret-key",
+        content_dir=data.parent / "no-content",
+        site_url="https://praxis.example.org",
+        site_name="Praxis",
+        **CHEAP_PASSWORDS,
+    )
+
+
+class WorldSnapshots:
+    """One world per backend built once for a module by `build` (given the app of a site of its
+    own and a session on it, it returns what the tests need to know of the world) and kept as a `SiteSnapshot`, each
+    test that asks for it getting a fresh site holding a copy (`restore`): for tests that write
+    to a world, which could not share one. The world is built as a test's `app` and `session`
+    would build it (an app whose lifespan has not run: on SQLite, its search index is built by
+    the first lifespan from what the database holds and queues)."""
+
+    def __init__(self, request: pytest.FixtureRequest, tmp: Path, build: Callable[[Any, Session], Any]) -> None:
+        self.request, self.tmp, self.build = request, tmp, build
+        self.built: dict[str, tuple[Any, SiteSnapshot]] = {}
+
+    def restore(self, backend: str, data: Path, url: str | None) -> Any:
+        """What `build` returned, once `data` and `url` hold a copy of its world."""
+        if backend not in self.built:
+            self.built[backend] = self._build(backend)
+        made, snapshot = self.built[backend]
+        restore_site(snapshot, data, url)
+        return made
+
+    def _build(self, backend: str) -> tuple[Any, SiteSnapshot]:
+        site = self.tmp / f"built-{backend}"
+        with fresh_database(backend, site / "data", self.request) as url:
+            application = create_app(site_settings(site / "data", url))
+            try:
+                with new_session(application.state.engine, application.state.settings, write=True) as s:
+                    made = self.build(application, s)
+                    s.commit()
+            finally:
+                application.state.search.close()
+                application.state.engine.dispose()
+            return made, snapshot_site(site / "data", url, self.tmp / f"snapshot-{backend}")
+
+
 @pytest.fixture
 def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str | None]:
-    """None for SQLite (the data dir's file), or the URL of a fresh PostgreSQL database."""
+    """None for SQLite (the data dir's file), or the URL of a fresh PostgreSQL database. A test
+    module with a `world_snapshots` fixture (`WorldSnapshots`) gives its world, restored into
+    this database, to those of its tests that ask for `snapshot_world`; when it gives several
+    worlds by fixture name, a test gets the first one whose fixture it uses."""
     with fresh_database(backend, tmp_path / "data", request) as url:
+        if "snapshot_world" in request.fixturenames:
+            snapshots: WorldSnapshots | dict[str, WorldSnapshots] = request.getfixturevalue("world_snapshots")
+            if isinstance(snapshots, dict):
+                snapshots = next(snapshots[name] for name in snapshots if name in request.fixturenames)
+            request.node.stash[_RESTORED] = snapshots.restore(backend, tmp_path / "data", url)
         yield url
+
+
+_RESTORED = pytest.StashKey[Any]()
+
+
+@pytest.fixture
+def snapshot_world(app: Any, request: pytest.FixtureRequest) -> Any:
+    """What the module's `world_snapshots` builder returned, its world restored into this
+    test's site (`database_url`)."""
+    return request.node.stash[_RESTORED]
 
 
 @pytest.fixture
@@ -350,15 +473,7 @@ def second_site(backend: str, tmp_path: Path, request: pytest.FixtureRequest) ->
 
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str | None) -> Settings:
-    return Settings(
-        data_dir=tmp_path / "data",
-        database_url=database_url,
-        secret_key="test-secret-key",
-        content_dir=tmp_path / "no-content",
-        site_url="https://praxis.example.org",
-        site_name="Praxis",
-        **CHEAP_PASSWORDS,
-    )
+    return site_settings(tmp_path / "data", database_url)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ import io
 import re
 import xml.etree.ElementTree as ET
 import zipfile
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,7 +44,8 @@ from praxis.carnets import bases
 from praxis.carnets import carnets
 from praxis.people import communities
 from praxis.carnets import filing
-from tests.factories import browser_for, csrf_from, make_note, make_user
+from tests.conftest import WorldSnapshots
+from tests.factories import as_actor, browser_for, csrf_from, make_note, make_user
 
 S_TITLE, S_BODY = "Titre-Secret-S", "Corps-Secret-S"
 K_TITLE, K_BODY = "Titre-Commun-K", "Corps-Commun-K"
@@ -98,9 +100,19 @@ class World:
         return {"S": [self.S.id], "K": [self.K.id], "R": [self.R], "Q": [self.Q], "RB": [self.RB], "QB": [self.QB]}
 
 
+@pytest.fixture(scope="module")
+def world_snapshots(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> WorldSnapshots:
+    """The world built once per backend for the tests that write to it, each of which gets a
+    site of its own holding a copy (`WorldSnapshots`)."""
+    return WorldSnapshots(request, tmp_path_factory.mktemp("carnet-access"), lambda _app, session: build_world(session))
+
+
 @pytest.fixture
-def world(app, session) -> World:  # type: ignore[no-untyped-def]
-    return build_world(session)
+def world(snapshot_world, session) -> World:  # type: ignore[no-untyped-def]
+    """The world, on a site of this test's own: its people as this test's session reads them."""
+    people = {username: as_actor(session, username) for username in snapshot_world.people}
+    session.commit()  # after the read: a test's session reading opens a writing transaction
+    return dataclasses.replace(snapshot_world, people=people)
 
 
 @pytest.fixture(scope="module")

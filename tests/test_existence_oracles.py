@@ -19,11 +19,13 @@ import secrets
 from types import ModuleType
 
 import pytest
+from fastapi.testclient import TestClient
 from starlette.routing import Route
 
 import praxis.api
 import praxis.web
 from praxis.deps import CSRF_COOKIE, csrf_mac
+from tests.conftest import WorldSnapshots
 from tests.factories import browser_for, make_user, token_for
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -129,8 +131,24 @@ def _routes() -> list[tuple[str, str]]:
     return sorted(found)
 
 
+@pytest.fixture(scope="module")
+def world_snapshots(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> WorldSnapshots:
+    """The world built once per backend; each viewer's test gets a site of its own holding a copy
+    (its writes, wrongly accepted, would spoil the other's)."""
+    return WorldSnapshots(request, tmp_path_factory.mktemp("oracles"), _build_world)
+
+
 @pytest.fixture
-def world(app, client, session):
+def world(client, snapshot_world):  # type: ignore[no-untyped-def]
+    return snapshot_world
+
+
+def _build_world(app, session):  # type: ignore[no-untyped-def]
+    with TestClient(app, base_url="https://testserver") as client:
+        return _world(client, session)
+
+
+def _world(client, session):  # type: ignore[no-untyped-def]
     alice = make_user(session, "alice", name="Alice")
     make_user(session, "rita", name="Rita")
     make_user(session, "mona", name="Mona")

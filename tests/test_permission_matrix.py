@@ -15,6 +15,7 @@ from praxis.schemas import CommentCreate, CommunityCreate, MemberAdd, NoteUpdate
 from praxis.people import communities
 from praxis.conversation import discussion
 from praxis.notes import notes as note_service
+from tests.conftest import BACKENDS, _shared_site
 from tests.factories import browser_for, make_note, make_user
 
 SECRET_TITLE = "Titre-Secret-T"
@@ -29,8 +30,29 @@ ALLOWED = {
 }
 
 
+@pytest.fixture(
+    scope="module",
+    params=[(b, v) for b in BACKENDS for v in ("public", "community", "restricted")],
+    ids=lambda p: "-".join(p),
+)
+def secret_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The world and T with one visibility, on one backend, built once for the viewers, who only
+    read it: (app, session, world, visibility, T)."""
+    backend, visibility = request.param
+    with _shared_site(backend, tmp_path_factory, request) as (app, _client, session):
+        world = _build_world(session)
+        yield app, session, world, visibility, _make_secret(session, world, visibility)
+
+
 @pytest.fixture
-def world(app, session):
+def read_secret_site(secret_site):  # type: ignore[no-untyped-def]
+    """`secret_site`, the session's transaction ended after each test (on SQLite it would hold a
+    lock that the next test's requests wait on)."""
+    yield secret_site
+    secret_site[1].rollback()
+
+
+def _build_world(session):  # type: ignore[no-untyped-def]
     people = {
         "author": make_user(session, "alice", name="Alice", password=None),
         "reader": make_user(session, "rita", name="Rita", password=None),
@@ -79,9 +101,8 @@ def _make_secret(session, world, visibility):
 
 
 @pytest.mark.parametrize("viewer", VIEWERS)
-@pytest.mark.parametrize("visibility", ["public", "community", "restricted"])
-def test_every_read_path_agrees_with_the_policy(app, session, world, visibility, viewer):
-    secret = _make_secret(session, world, visibility)
+def test_every_read_path_agrees_with_the_policy(read_secret_site, viewer):
+    app, session, world, visibility, secret = read_secret_site
     allowed = viewer in ALLOWED[visibility]
     client = browser_for(app, session, None if viewer == "anonymous" else world["people"][viewer])
     sid, pid = secret.id, world["public"].id

@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
+from tests.conftest import WorldSnapshots
 from tests.factories import make_user, token_for
 
 API = "/api/v1"
@@ -30,14 +32,41 @@ class People(dict):
         return self[name]
 
 
-@pytest.fixture
-def people(client, session) -> People:
-    """alice (the carnet's manager), bob (its contributor), mona (a signed-in stranger) and an
-    admin."""
+def _people(app, session) -> dict:  # type: ignore[no-untyped-def]
+    """alice, bob, mona and an admin, each signed in once (their bearer headers by name)."""
     for name in ("alice", "bob", "mona"):
         make_user(session, name)
     make_user(session, "admin", admin=True, name="Administratrice")
-    return People(client)
+    with TestClient(app, base_url="https://testserver") as client:
+        return {"people": {name: token_for(client, name) for name in ("alice", "bob", "mona", "admin")}}
+
+
+def _people_and_carnet(app, session) -> dict:  # type: ignore[no-untyped-def]
+    made = _people(app, session)
+    with TestClient(app, base_url="https://testserver") as client:
+        made["carnet"] = _new_managed_carnet(client, made["people"])
+    return made
+
+
+@pytest.fixture(scope="module")
+def world_snapshots(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The people, and the people with alice's carnet, each built once per backend; each test
+    gets a site of its own holding a copy (WorldSnapshots): the first for the tests that ask for
+    `carnet`, the second for the others."""
+    tmp = tmp_path_factory.mktemp("carnets-api")
+    return {
+        "carnet": WorldSnapshots(request, tmp / "carnet", _people_and_carnet),
+        "people": WorldSnapshots(request, tmp / "people", _people),
+    }
+
+
+@pytest.fixture
+def people(client, snapshot_world) -> People:
+    """alice (the carnet's manager), bob (its contributor), mona (a signed-in stranger) and an
+    admin, signed in; "anon" is no one."""
+    signed_in = People(client)
+    signed_in.update(snapshot_world["people"])
+    return signed_in
 
 
 def new_carnet(client, who: dict[str, str], title: str = "Économie sociale", **fields: Any) -> dict:
@@ -89,8 +118,13 @@ def axis_id(carnet: dict, name: str) -> int:
 
 
 @pytest.fixture
-def carnet(client, people) -> dict:
+def carnet(people, snapshot_world) -> dict:
     """A public carnet managed by alice, with bob as contributor and two category lists."""
+    made: dict = snapshot_world["carnet"]
+    return made
+
+
+def _new_managed_carnet(client, people) -> dict:  # type: ignore[no-untyped-def]
     created = new_carnet(client, people["alice"], description="Des **initiatives** locales.", axes=[THEMES, STATUS])
     added = client.post(
         f"{API}/carnets/{created['id']}/members",

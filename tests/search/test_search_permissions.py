@@ -23,7 +23,8 @@ from praxis.carnets import carnets
 from praxis.people import communities
 from praxis.carnets import filing
 from praxis.notes import notes as note_service
-from tests.factories import browser_for, make_note, make_user, token_for
+from tests.conftest import BACKENDS, WorldSnapshots, _shared_site
+from tests.factories import as_actor, browser_for, make_note, make_user, token_for
 
 SECRET_TITLE = "Quintessence hydrofrangible"
 SECRET_WORD = "zorglubienne"  # only in T's body
@@ -80,8 +81,21 @@ def _at(year: int) -> datetime:
     return datetime(year, 6, 15, 12, tzinfo=UTC)
 
 
+@pytest.fixture(scope="module")
+def world_snapshots(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> WorldSnapshots:
+    """The world built once per backend; each test that changes it gets a site holding a copy."""
+    return WorldSnapshots(request, tmp_path_factory.mktemp("search-world"), lambda _app, session: _build_world(session))
+
+
 @pytest.fixture
-def world(client, app, session):
+def world(client, snapshot_world, session):  # type: ignore[no-untyped-def]
+    """The world on this test's own site, its people as this test's session reads them."""
+    people = {role: as_actor(session, user.username) for role, user in snapshot_world["people"].items()}
+    session.commit()  # after the read: a test's session reading opens a writing transaction
+    return {**snapshot_world, "people": people}
+
+
+def _build_world(session):  # type: ignore[no-untyped-def]
     people = {
         "author": make_user(session, "alice", name="Alice", password=None),
         "reader": make_user(session, "rita", name="Rita", password=None),
@@ -139,10 +153,31 @@ def _leaks(text: str, secret_id: str, *, except_words: tuple[str, ...] = ()) -> 
 # --- the matrix ----------------------------------------------------------------------------------
 
 
+@pytest.fixture(
+    scope="module",
+    params=[(b, v) for b in BACKENDS for v in ("public", "community", "restricted")],
+    ids=lambda p: "-".join(p),
+)
+def secret_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The world and T with one visibility, on one backend, built once for the matrix's viewers,
+    who only read it: (app, session, world, visibility, T)."""
+    backend, visibility = request.param
+    with _shared_site(backend, tmp_path_factory, request) as (app, _client, session):
+        world = _build_world(session)
+        yield app, session, world, visibility, _make_secret(session, world, visibility)
+
+
+@pytest.fixture
+def read_secret_site(secret_site):  # type: ignore[no-untyped-def]
+    """`secret_site`, the session's transaction ended after each test (on SQLite it would hold a
+    lock that the next test's requests wait on)."""
+    yield secret_site
+    secret_site[1].rollback()
+
+
 @pytest.mark.parametrize("viewer", VIEWERS)
-@pytest.mark.parametrize("visibility", ["public", "community", "restricted"])
-def test_search_shows_and_counts_the_note_only_for_whoever_may_read_it(app, session, world, visibility, viewer):
-    secret = _make_secret(session, world, visibility)
+def test_search_shows_and_counts_the_note_only_for_whoever_may_read_it(read_secret_site, viewer):
+    app, session, world, visibility, secret = read_secret_site
     allowed = viewer in ALLOWED[visibility]
     client = _viewer(app, session, world, viewer)
     sid, pid = secret.id, world["public"].id
