@@ -1,6 +1,6 @@
 """Word-level body diffs and field-level metadata diffs."""
 
-from praxis.diff import field_changes, word_diff
+from praxis.diff import changed_blocks, field_changes, readable_text, without_note_ids, word_diff
 
 
 def test_word_diff_marks_only_the_changed_words():
@@ -50,3 +50,28 @@ def test_adversarial_revisions_still_give_a_correct_diff():
         segments = word_diff(before, after)
         assert "".join(s["text"] for s in segments if s["op"] != "insert") == before
         assert "".join(s["text"] for s in segments if s["op"] != "delete") == after
+
+
+def test_readable_text_is_the_rendering_as_read_one_block_per_paragraph():
+    html = '<h2 id="t">Titre</h2>\n<p>Un <strong>mot</strong>\n&amp; <a href="/n/x/">lien</a>.<br>Ligne</p>\n<ul>\n<li>un</li>\n<li>deux</li>\n</ul>'
+    assert readable_text(html) == "Titre\n\nUn mot & lien.\nLigne\n\n• un\n• deux"
+
+
+def test_links_to_notes_by_id_show_their_label_alone():
+    assert without_note_ids("Voir [[7vEf4-oLpUl5|ce document]] et [[Titre]].") == "Voir [[ce document]] et [[Titre]]."
+
+
+def test_changed_blocks_keep_the_paragraphs_that_changed_and_count_the_others():
+    before, after = "Un\n\nDeux trois\n\nQuatre\n\nCinq", "Un\n\nDeux quatre\n\nQuatre\n\nCinq\n\nSix"
+    assert changed_blocks(word_diff(before, after)) == [
+        {"unchanged": 1},
+        {
+            "segments": [
+                {"op": "equal", "text": "Deux "},
+                {"op": "delete", "text": "trois"},
+                {"op": "insert", "text": "quatre"},
+            ]
+        },
+        {"unchanged": 2},
+        {"segments": [{"op": "insert", "text": "Six"}]},
+    ]

@@ -282,6 +282,8 @@ class NoteWorld:
             Action("restore a hidden comment", page, f"/comments/{self.hidden}/restore"),
             Action("close or open the discussion", page, f"/n/{n}/discussion"),
             Action("restore a revision", f"/n/{n}/history", f"/n/{n}/revisions/1/restore"),
+            Action("restore a revision from a diff", f"/n/{n}/diff?from=1&to=2", f"/n/{n}/revisions/1/restore"),
+            Action("restore a revision from its page", f"/n/{n}/?rev=1", f"/n/{n}/revisions/1/restore"),
             Action("leave the authors", page, f"/n/{n}/leave"),
             # The inbox lists them all, including those of notes the invited may not read yet.
             Action("accept an invitation to co-sign", "/u/me/inbox", f"/invitations/{self.invitation}/accept"),

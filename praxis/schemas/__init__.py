@@ -136,7 +136,7 @@ from praxis.schemas.notes import (
     Website,
 )
 from praxis.schemas.revisions import DiffRead, DiffSegment, FieldChange, RestoreRequest, RevisionRead, RevisionSummary
-from praxis.schemas.search import FacetCount, SearchItem, SearchPage, SearchQuery
+from praxis.schemas.search import FacetCount, MatchReason, SearchItem, SearchPage, SearchQuery
 
 __all__ = [
     "AttachmentRead",
@@ -250,6 +250,7 @@ __all__ = [
     "RevisionRead",
     "RevisionSummary",
     "SORTS",
+    "MatchReason",
     "SearchItem",
     "SearchPage",
     "SearchQuery",

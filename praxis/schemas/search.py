@@ -29,6 +29,15 @@ class FacetCount(BaseModel):
     count: int
 
 
+class MatchReason(BaseModel):
+    """Something a result was found through besides its own text: a linked term or
+    organisation, a carnet it is in, or one of its authors."""
+
+    kind: Literal["term", "organisation", "carnet", "author"]
+    label: str
+    url: str
+
+
 class SearchItem(BaseModel):
     id: str
     kind: str
@@ -39,6 +48,8 @@ class SearchItem(BaseModel):
     authors: list[AuthorRead]
     date: datetime
     visibility: str
+    # The words its title and text lack were found here (empty when its own text holds them all).
+    matched_by: list[MatchReason] = []
 
 
 class SearchPage(BaseModel):

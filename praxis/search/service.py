@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import replace
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.markdown import plain_text
-from praxis.models import Carnet, Note, User
+from praxis.models import Carnet, CarnetEntry, Note, NoteLink, User
 from praxis.notes.reading import authors_of
-from praxis.schemas import FacetCount, SearchItem, SearchPage, SearchQuery
-from praxis.search.analysis import distance, stem
+from praxis.schemas import AuthorRead, FacetCount, MatchReason, SearchItem, SearchPage, SearchQuery
+from praxis.search.analysis import distance, stem, terms
 from praxis.search.analysis import words as analysed_words
 from praxis.search.base import FACETS, Filters, Hit, Index, SearchRequest
+from praxis.search.documents import LINKED_KINDS
 from praxis.search.highlight import snippet
 from praxis.search.indexer import Indexer
-from praxis.search.query import Query, parse
-from praxis.urls import note_url
+from praxis.search.query import Clause, Query, parse
+from praxis.urls import carnet_url, note_url
 
 MAX_FACET_VALUES = 30
 MAX_CORRECTED_WORDS = 3
@@ -78,12 +81,14 @@ def _items(session: Session, actor: policy.Actor, parsed: Query, hits: list[Hit]
     notes = {n.id: n for n in session.exec(select(Note).where(col(Note.id).in_(ids), policy.visible_notes(actor)))}
     authors = authors_of(session, list(notes))
     exact, prefixes = parsed.highlight_terms()
+    sources = _other_sources(session, actor, list(notes), authors) if parsed.positive else {}
     items = []
     for hit in hits:
         note = notes.get(hit.id)
         if note is None:
             continue
         text = plain_text(note.html) or note.description or note.definition or ""
+        own = " ".join([note.title, text, note.description or "", note.definition or "", *(note.synonyms or [])])
         items.append(
             SearchItem(
                 id=note.id,
@@ -95,9 +100,62 @@ def _items(session: Session, actor: policy.Actor, parsed: Query, hits: list[Hit]
                 authors=authors[note.id],
                 date=note.published_at or note.created_at,
                 visibility=note.visibility,
+                matched_by=_matched_by(parsed, own, sources.get(note.id, [])),
             )
         )
     return items
+
+
+def _holds(found: set[str], clause: Clause) -> bool:
+    """Whether a text of these index terms answers a clause (a phrase: all its words)."""
+    if clause.kind == "prefix":
+        return any(t.startswith(clause.terms[0]) for t in found)
+    return all(t in found for t in clause.terms)
+
+
+def _matched_by(parsed: Query, own: str, sources: list[MatchReason]) -> list[MatchReason]:
+    """Where the words a note's own title and text lack were found: among the same texts the
+    index adds to the note's document (documents.load), so nothing the reader may not see."""
+    found = set(terms(own))
+    missing = [c for c in parsed.positive if not _holds(found, c)]
+    if not missing:
+        return []
+    return [s for s in sources if any(_holds(set(terms(s.label)), c) for c in missing)]
+
+
+def _other_sources(
+    session: Session, actor: policy.Actor, ids: list[str], authors: dict[str, list[AuthorRead]]
+) -> dict[str, list[MatchReason]]:
+    """What each note's document holds besides its own text, as the reader may see it: its
+    public linked terms and organisations, its public carnets, its authors."""
+    found: dict[str, list[MatchReason]] = defaultdict(list)
+    target = sa.orm.aliased(Note)
+    for note_id, linked_id, kind, title in session.exec(
+        select(NoteLink.source_id, target.id, target.kind, target.title)
+        .join(target, col(target.id) == NoteLink.target_id)
+        .where(
+            col(NoteLink.source_id).in_(ids),
+            col(target.kind).in_(LINKED_KINDS),
+            col(target.visibility) == "public",
+            col(target.deleted_at).is_(None),  # public and live: every reader sees it
+        )
+        .order_by(col(target.title))
+    ):
+        found[note_id].append(MatchReason(kind=kind, label=title, url=note_url(session, linked_id)))
+    for note_id, carnet_id, title in session.exec(
+        select(CarnetEntry.note_id, Carnet.id, Carnet.title)
+        .join(Carnet, col(Carnet.id) == CarnetEntry.carnet_id)
+        .where(col(CarnetEntry.note_id).in_(ids), col(Carnet.visibility) == "public", policy.visible_carnets(actor))
+        .order_by(col(Carnet.title))
+    ):
+        found[note_id].append(MatchReason(kind="carnet", label=title, url=carnet_url(session, carnet_id)))
+    for note_id, people in authors.items():
+        for person in people:
+            label = person.display_name
+            if person.username.casefold() not in label.casefold():
+                label = f"{label} ({person.username})"  # the index holds both
+            found[note_id].append(MatchReason(kind="author", label=label, url=person.url))
+    return found
 
 
 def _visible_carnets(session: Session, actor: policy.Actor, ids: list[str]) -> dict[str, str]:

@@ -13,6 +13,7 @@ from starlette.responses import Response
 from praxis import policy
 from praxis.conversation import service as conversation_service
 from praxis.deps import ActorDep, SessionDep, UserDep
+from praxis.diff import changed_blocks, readable_text, without_note_ids, word_diff
 from praxis.errors import DomainError
 from praxis.media import service as media_service
 from praxis.notes import service as note_service
@@ -200,10 +201,20 @@ def diff(
 ) -> Response:
     note = note_service.get_note(session=session, actor=actor, note_id=note_id)
     change = note_service.diff_revisions(session=session, actor=actor, note_id=note_id, from_=from_, to=to)
+    # Beside the diff of the Markdown: one of the text as it reads (the revisions' renderings,
+    # their links to hidden notes as the reader sees them); the source shows links by label.
+    before, after = (
+        note_service.get_revision(session=session, actor=actor, note_id=note_id, number=n) for n in (from_, to)
+    )
     return page(
         request,
         "notes/diff.html",
-        {"note": note, "diff": change},
+        {
+            "note": note,
+            "diff": change,
+            "text_diff": changed_blocks(word_diff(readable_text(before.html), readable_text(after.html))),
+            "source_diff": word_diff(without_note_ids(before.body), without_note_ids(after.body)),
+        },
         alternate=f"/api/v1/notes/{note_id}/diff?from={from_}&to={to}",
     )
 
@@ -211,7 +222,7 @@ def diff(
 @router.post("/n/{note_id}/revisions/{number}/restore")
 def restore(note_id: str, number: RevisionNumber, session: SessionDep, actor: UserDep) -> Response:
     note_service.restore_revision(session=session, actor=actor, note_id=note_id, number=number)
-    return RedirectResponse(f"/n/{note_id}/history", status_code=303)
+    return RedirectResponse(f"/n/{note_id}/?restored={number}", status_code=303)  # says "Version N restaurée"
 
 
 @router.get("/n/{note_id}/{slug}")

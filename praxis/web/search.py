@@ -11,6 +11,7 @@ from praxis.deps import ActorDep, SessionDep
 from praxis.errors import Invalid
 from praxis.schemas import SearchQuery
 from praxis.search import service as search_service
+from praxis.search.base import FACETS
 from praxis.vocab import Kind
 from praxis.web.templating import page
 
@@ -51,6 +52,14 @@ def search_page(
     return page(
         request,
         "search/results.html",
-        {"found": found, "params": params, "link": link, "asked": asked},
+        {
+            "found": found,
+            "params": params,
+            "link": link,
+            "asked": asked,
+            # The facets offered (a chosen one stays, to be undone) and how many are chosen.
+            "shown_facets": [f for f in FACETS if found and (found.facets[f] or params[f])],
+            "chosen_count": sum(1 for f in FACETS if params[f]),
+        },
         alternate="/api/v1/search?" + urlencode({**chosen, "page": p}),
     )

@@ -114,8 +114,8 @@ def test_a_writer_goes_from_a_blank_page_to_a_cited_discussed_note(
     page.get_by_role("button", name="Enregistrer").click()
     page.get_by_role("link", name=re.compile(r"3 révisions")).click()
     _shot(page, "history", size, backend)
-    page.get_by_role("button", name="Comparer les révisions choisies").click()
-    expect(page.locator("ins", has_text="puis un goûter")).to_be_visible()
+    page.get_by_role("button", name="Comparer les versions choisies").click()
+    expect(page.locator(".diff-text ins", has_text="puis un goûter")).to_be_visible()  # the text as it reads
     _shot(page, "diff", size, backend)
 
     # Put it in a carnet, with a category.

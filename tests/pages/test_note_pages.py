@@ -144,8 +144,39 @@ def test_history_and_diff_pages(client, session):
     assert history.status_code == 200
     text = _text(history.text)
     assert "Fermeture" in text and "Alice Rivard" in text and f'href="/n/{note.id}/?rev=1"' in history.text
+    assert "Version 1" in text and "Création" in text  # revision 1, saved without a summary
+    assert f'href="/n/{note.id}/diff?from=1&amp;to=2"' in history.text  # "Voir les changements"
     diff = client.get(f"/n/{note.id}/diff?from=1&to=2")
     assert diff.status_code == 200 and "<del>ouvert</del>" in diff.text and "<ins>fermé</ins>" in diff.text
+    assert "Le texte tel qu'il se lit" in _text(diff.text) and "Le texte source (Markdown)" in _text(diff.text)
+
+
+def test_a_diff_reads_as_text_and_shows_links_to_notes_by_their_label(client, session):
+    alice = make_user(session, "alice", name="Alice Rivard")
+    target = make_note(session, alice, title="Cible", body="La cible.")
+    note = make_note(session, alice, body="# Titre\n\nLe chantier est **ouvert**.\n\nUn paragraphe tranquille.")
+    from praxis.schemas import NoteUpdate
+    from praxis.notes import notes as note_service
+
+    note_service.save_note(
+        session=session,
+        actor=alice,
+        note_id=note.id,
+        data=NoteUpdate(
+            base_revision=1,
+            body=f"# Titre\n\nLe chantier est **fermé** [[{target.id}|voir la cible]].\n\nUn paragraphe tranquille.",
+        ),
+    )
+    session.commit()
+    page = client.get(f"/n/{note.id}/diff?from=1&to=2").text
+    read = page.split('class="diff-text"')[1].split("</div>")[0]
+    # The rendered text: no Markdown, the changed paragraph only, the others counted.
+    assert "<del>ouvert</del>" in read and "<ins>fermé voir la cible</ins>" in read and "**" not in read
+    assert _text(read.split(">", 1)[1]) == (
+        "1 paragraphe inchangé Le chantier est ouvertfermé voir la cible. 1 paragraphe inchangé"
+    )
+    source = page.split('<pre class="diff"')[1].split("</pre>")[0]
+    assert "**" in source and "[[voir la cible]]" in source and target.id not in source
 
 
 def test_write_a_note_through_the_form(client, session):
@@ -270,8 +301,9 @@ def test_delete_and_restore_through_the_pages_own_forms(client, session):
     restored = client.post(
         restore_action, data={"csrf_token": csrf_from(history, restore_action)}, follow_redirects=False
     )
-    assert restored.status_code == 303
+    assert restored.status_code == 303 and restored.headers["location"] == f"/n/{note.id}/?restored=1"
     assert client.get(f"/api/v1/notes/{note.id}").json()["body"] == "Original"
+    assert "Version 1 restaurée." in _text(client.get(restored.headers["location"]).text)
     view = client.get(f"/n/{note.id}/").text
     deleted = client.post(
         f"/n/{note.id}/delete", data={"csrf_token": csrf_from(view, f"/n/{note.id}/delete")}, follow_redirects=False
