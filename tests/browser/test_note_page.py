@@ -16,9 +16,8 @@ pytestmark = one_database  # how the browser lays the page out and what its scri
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 DEFINITION = "Groupe de travail thématique, de durée ouverte."
-BODY = (
-    "Le [[Cercle]] de [[Culture Laval]] se réunit ; voir aussi [[Secret]].\n\n"
-    + "\n\n".join(f"## Étape {i}\n\n" + ("Un long paragraphe de récit. " * 40) for i in range(1, 5))
+BODY = "Le [[Cercle]] de [[Culture Laval]] se réunit ; voir aussi [[Secret]].\n\n" + "\n\n".join(
+    f"## Étape {i}\n\n" + ("Un long paragraphe de récit. " * 40) for i in range(1, 5)
 )
 
 
@@ -114,7 +113,8 @@ def test_a_card_never_shows_a_note_the_reader_may_not_see(live_site, browser: Br
     def stale(route: Route) -> None:
         response = route.fetch()
         html = response.text().replace(
-            'class="wikilink wikilink-new" href="/n/new?title=Secret"', f'class="wikilink kind-note" href="/n/{secret.id}/"'
+            'class="wikilink wikilink-new" href="/n/new?title=Secret"',
+            f'class="wikilink kind-note" href="/n/{secret.id}/"',
         )
         route.fulfill(response=response, body=html)
 
