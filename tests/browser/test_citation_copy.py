@@ -79,7 +79,9 @@ def test_without_javascript_one_click_selects_the_whole_citation(live_site, brow
     context = browser.new_context(locale="fr-CA", java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_site.url}/n/{note.id}/")
-    assert not page.get_by_role("button", name="Copier", exact=True).is_visible()  # a button that could do nothing is not shown
+    assert not page.get_by_role(
+        "button", name="Copier", exact=True
+    ).is_visible()  # a button that could do nothing is not shown
     assert page.get_by_text("Cliquez sur la citation pour la sélectionner en entier").is_visible()
     page.locator("#citation-text").click()
     assert page.evaluate("window.getSelection().toString()") == _api(live_site, note.id)["text"]
