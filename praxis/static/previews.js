@@ -43,7 +43,7 @@
     if (label) {
       var b = document.createElement("span");
       b.className = "preview-label";
-      b.textContent = label + " : ";
+      b.textContent = label;
       p.appendChild(b);
     }
     var span = document.createElement("span");

@@ -99,7 +99,7 @@ def test_a_term_link_shows_its_definition_on_hover_and_on_keyboard_focus(live_si
     expect(card).to_be_hidden()
     # The organisation's card gives its region.
     page.locator("#note-body a.kind-organisation").hover()
-    expect(card).to_contain_text("Région : Laval")
+    expect(card.locator(".preview-region")).to_have_text("RégionLaval")
     page.close()
 
 
