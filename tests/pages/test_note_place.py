@@ -9,7 +9,7 @@ from tests.factories import make_note, make_user, page_text, token_for
 
 def _world(client, session):  # type: ignore[no-untyped-def]
     """Alice's public carnet "Carnet des cercles" holds A, B and C in that order (B restricted to
-    its authors); her restricted carnet "Carnet privé" holds B; the public base "Base des
+    its authors); her restricted carnet "Carnet privé" holds C; the public base "Base des
     savoirs" gathers the public carnet, the restricted base "Base privée" too."""
     alice = make_user(session, "alice", name="Alice Rivard")
     headers = token_for(client, "alice")
