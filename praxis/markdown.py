@@ -288,7 +288,7 @@ def sanitize(html: str, *, comment: bool = False) -> str:
 
 # data-target is optional so that renderings stored before it existed are still filtered.
 _RESOLVED_LINK = re.compile(
-    r'<a class="wikilink" href="/n/([^/"]+)/"(?: data-target="([^"]*)")?[^>]*>(.*?)</a>', re.DOTALL
+    r'<a class="wikilink(?: kind-[a-z]+)?" href="/n/([^/"]+)/"(?: data-target="([^"]*)")?[^>]*>(.*?)</a>', re.DOTALL
 )
 
 
@@ -319,6 +319,20 @@ def relink_wikilinks(html: str, choose: Callable[[str, str], str | None], *, com
         return sanitize(link, comment=comment)  # a comment's links stay rel="nofollow ugc", whatever they point to
 
     return _RESOLVED_LINK.sub(swap, html)
+
+
+_UNMARKED_LINK = re.compile(r'<a class="wikilink" href="/n/([^/"]+)/"')
+
+
+def mark_kinds(html: str, kinds: Mapping[str, str]) -> str:
+    """Mark each resolved wikilink with the kind of the note it leads to (`kinds`: id -> kind;
+    a link to a note not in it stays unmarked)."""
+
+    def mark(match: re.Match[str]) -> str:
+        kind = kinds.get(match.group(1))
+        return f'<a class="wikilink kind-{kind}" href="/n/{match.group(1)}/"' if kind else match.group(0)
+
+    return _UNMARKED_LINK.sub(mark, html)
 
 
 def _targets(tokens: Sequence[Token]) -> list[str]:

@@ -112,6 +112,9 @@ EXTRA = [
     ("POST", "/api/v1/notes/{P}/comments", {"body": "Réponse.", "parent_id": "{comment_id}"}),
     ("GET", "/b/{Bp}/?carnet={carnet_id}", None),
     ("GET", "/n/new?carnet={carnet_id}", None),
+    # Where a reader came from: a hidden carnet or base is ignored exactly as a missing one.
+    ("GET", "/n/{P}/?carnet={carnet_id}", None),
+    ("GET", "/n/{P}/?carnet={Cp}&base={base_id}", None),
 ]
 
 

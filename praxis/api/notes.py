@@ -14,6 +14,7 @@ from praxis.schemas import (
     CitationRead,
     DiffRead,
     Graph,
+    LinkPreview,
     NoteCreate,
     NotePage,
     NoteQuery,
@@ -87,6 +88,13 @@ def update_note(note_id: str, data: NoteUpdate, session: SessionDep, actor: Acto
 def delete_note(note_id: str, session: SessionDep, actor: ActorDep) -> Response:
     note_service.delete_note(session=session, actor=actor, note_id=note_id)
     return Response(status_code=204)
+
+
+@router.get("/{note_id}/preview", response_model=LinkPreview, responses=errors(404))
+def link_preview(note_id: str, session: SessionDep, actor: ActorDep) -> LinkPreview:
+    """What a link preview card shows: a note's kind, title and first words, a term's
+    definition, an organisation's region and description; 404 for what the reader may not see."""
+    return note_service.link_preview(session=session, actor=actor, note_id=note_id)
 
 
 @router.get("/{note_id}/revisions", response_model=list[RevisionSummary])

@@ -39,8 +39,10 @@ from praxis.carnets.filing import update as update_entry
 from praxis.carnets.graph import carnet_graph
 from praxis.carnets.graph import layout as graph_layout
 from praxis.carnets.headings import base_ref, carnet_ref, category_deletion
+from praxis.carnets.place import place_of as note_place
 
 __all__ = [
+    "note_place",
     "add_axis",
     "add_base_manager",
     "add_carnet_to_base",

@@ -8,11 +8,11 @@ from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.errors import NotFound
-from praxis.markdown import fold
+from praxis.markdown import excerpt, fold
 from praxis.models import Note
 from praxis.notes import links
 from praxis.notes import notes as note_service
-from praxis.schemas import Facet, Graph, GraphEdge, GraphNode, NoteRead, NoteRef, Suggestion
+from praxis.schemas import Facet, Graph, GraphEdge, GraphNode, LinkPreview, NoteRead, NoteRef, Suggestion
 from praxis.urls import note_url
 
 MAX_GRAPH_NODES = 300
@@ -139,3 +139,22 @@ def _add(nodes: dict[str, GraphNode], following: list[str], ref: NoteRef) -> boo
     nodes[ref.id] = GraphNode(id=ref.id, title=ref.title, kind=ref.kind, url=ref.url)
     following.append(ref.id)
     return False
+
+
+PREVIEW_EXCERPT = 220
+
+
+def preview(*, session: Session, actor: policy.Actor, note_id: str) -> LinkPreview:
+    """What a link preview card shows of a note: NotFound, exactly as for a missing note, when
+    the reader may not see it."""
+    note, _ = note_service.load_readable(session, actor, note_id)
+    return LinkPreview(
+        id=note.id,
+        kind=note.kind,
+        title=note.title,
+        url=note_url(session, note.id),
+        excerpt=excerpt(note.html, PREVIEW_EXCERPT),
+        definition=note.definition if note.kind == "term" else None,
+        region=note.region if note.kind == "organisation" else None,
+        description=note.description if note.kind == "organisation" else None,
+    )

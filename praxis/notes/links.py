@@ -13,7 +13,16 @@ from praxis import policy
 from praxis.db import insert_rows
 from praxis.errors import Invalid
 from praxis.i18n import N_
-from praxis.markdown import Rendered, Resolved, fold, relink_wikilinks, render, render_many, wikilinks_in
+from praxis.markdown import (
+    Rendered,
+    Resolved,
+    fold,
+    mark_kinds,
+    relink_wikilinks,
+    render,
+    render_many,
+    wikilinks_in,
+)
 from praxis.models import Note, NoteLink, Revision
 from praxis.schemas import NoteLinks, NoteRef, is_note_id
 from praxis.urls import note_url
@@ -85,29 +94,40 @@ def visible_ids(session: Session, actor: policy.Actor, ids: Sequence[str]) -> se
     return set(session.exec(select(Note.id).where(col(Note.id).in_(list(ids)), policy.visible_notes(actor))))
 
 
+def visible_kinds(session: Session, actor: policy.Actor, ids: Sequence[str]) -> dict[str, str]:
+    """The kind of each of these notes that the actor may see."""
+    rows = session.exec(select(Note.id, Note.kind).where(col(Note.id).in_(list(ids)), policy.visible_notes(actor)))
+    return dict(rows.all())
+
+
 def visible_html(session: Session, actor: policy.Actor, html: str, *, comment: bool = False) -> str:
-    """A stored rendering (of a note, or of a comment) as `actor` may see it.
+    """A stored rendering (of a note, or of a comment) as `actor` may see it, each wikilink
+    marked with the kind of the note it leads to (`kind-note`, `kind-term`, `kind-organisation`).
 
     A wikilink whose note the reader may not see points instead to the oldest note of that title
     they may see, or reads exactly like a wikilink to a note that does not exist: a hidden note
-    can neither be seen nor be told apart from a missing one.
+    can neither be seen nor be told apart from a missing one. The stored rendering holds no
+    kind: it is shared by every reader, and only links that lead somewhere visible get one.
     """
     linked = wikilinks_in(html)
     if not linked:
         return html
-    visible = visible_ids(session, actor, list(dict.fromkeys(i for i, _ in linked)))
-    hidden_targets = [target for note_id, target in linked if note_id not in visible]
-    if not hidden_targets:
-        return html
-    fallback = resolver(session, actor)(list(dict.fromkeys(hidden_targets)))
+    kinds = visible_kinds(session, actor, list(dict.fromkeys(i for i, _ in linked)))
+    hidden_targets = [target for note_id, target in linked if note_id not in kinds]
+    if hidden_targets:
+        fallback = resolver(session, actor)(list(dict.fromkeys(hidden_targets)))
 
-    def choose(note_id: str, target: str) -> str | None:
-        if note_id in visible:
-            return note_id
-        hit = fallback.get(target)
-        return hit.id if hit else None
+        def choose(note_id: str, target: str) -> str | None:
+            if note_id in kinds:
+                return note_id
+            hit = fallback.get(target)
+            return hit.id if hit else None
 
-    return relink_wikilinks(html, choose, comment=comment)
+        html = relink_wikilinks(html, choose, comment=comment)
+        others = [hit.id for hit in fallback.values() if hit.id not in kinds]
+        if others:
+            kinds.update(visible_kinds(session, actor, others))
+    return mark_kinds(html, kinds)
 
 
 def checked_links(session: Session, actor: policy.Actor, ids: Sequence[str]) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from praxis.notes.directory import graph as link_graph
 from praxis.notes.directory import kind_counts, letter_of, letters, regions, term_by_slug
+from praxis.notes.directory import preview as link_preview
 from praxis.notes.directory import suggest as suggest_notes
 from praxis.notes.links import picked as picked_notes
 from praxis.notes.notes import delete_note, get_note, list_notes, save_note
@@ -14,6 +15,7 @@ from praxis.notes.writing import ConflictView, reconcile
 from praxis.notes.writing import preview as preview_note
 
 __all__ = [
+    "link_preview",
     "ConflictView",
     "delete_note",
     "diff_revisions",

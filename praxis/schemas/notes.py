@@ -249,6 +249,41 @@ class PreviewRead(BaseModel):
     missing: list[str]
 
 
+class LinkPreview(BaseModel):
+    """What a link preview card shows of a note the reader may see: its kind, title and first
+    words, a term's definition, an organisation's region and description."""
+
+    id: str
+    kind: str
+    title: str
+    url: str
+    excerpt: str
+    definition: str | None = None
+    region: str | None = None
+    description: str | None = None
+
+
+class NoteNeighbour(BaseModel):
+    """The note before or after another in a carnet, as the reader sees the carnet."""
+
+    id: str
+    title: str
+    url: str
+
+
+class NotePlace(BaseModel):
+    """Where a note stands for its page: the carnet it is read from (the one the reader came
+    from, else its first visible carnet) and the base above it when the reader came that way,
+    the note counts of its carnets, and its neighbours in the carnet the reader came from."""
+
+    carnet: CarnetRef | None = None
+    base: NoteNeighbour | None = None
+    came_from_carnet: bool = False
+    counts: dict[str, int] = {}
+    previous: NoteNeighbour | None = None
+    next: NoteNeighbour | None = None
+
+
 class UserSuggestion(BaseModel):
     username: str
     display_name: str

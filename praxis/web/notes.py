@@ -11,6 +11,7 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from praxis import policy
+from praxis.carnets import service as carnet_service
 from praxis.conversation import service as conversation_service
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.diff import changed_blocks, readable_text, without_note_ids, word_diff
@@ -89,11 +90,21 @@ def note_page(
         work = publishing_service.revision_work(session, cited)
     cite = citation_pages.block(session, work, query, api=f"/api/v1/notes/{note.id}/citation")
     thread = conversation_service.comment_thread(session=session, actor=actor, note_id=note.id)
+    # Where the reader came from (?carnet=, &base=, as the carnet and base pages link notes):
+    # checked by the service, which ignores what the reader may not see exactly as if absent.
+    place = carnet_service.note_place(
+        session=session,
+        actor=actor,
+        note=note,
+        carnet_id=request.query_params.get("carnet"),
+        base_id=request.query_params.get("base"),
+    )
     return page(
         request,
         "notes/view.html",
         {
             "note": note,
+            "place": place,
             "revision": revision,
             "requests": requests,
             "can_ask": can_ask,

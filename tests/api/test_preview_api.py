@@ -19,7 +19,10 @@ def test_the_preview_is_what_the_saved_note_shows(client, session, alice):
     preview = client.post("/api/v1/notes/preview", json={"body": BODY}, headers=alice)
     assert preview.status_code == 200, preview.text
     shown = preview.json()
-    assert f'<a class="wikilink" href="/n/{org.id}/"' in shown["html"] and "<strong>gras</strong>" in shown["html"]
+    assert (
+        f'<a class="wikilink kind-organisation" href="/n/{org.id}/"' in shown["html"]
+        and "<strong>gras</strong>" in shown["html"]
+    )
     assert [o["title"] for o in shown["links"]["organisations"]] == ["Culture Laval"] and shown["links"]["notes"] == []
     assert shown["missing"] == ["Une note à venir"]
     created = client.post(

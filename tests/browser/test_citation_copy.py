@@ -38,7 +38,7 @@ def _note_page(live_site, browser, note_id: str):  # type: ignore[no-untyped-def
 def test_the_copy_button_copies_the_citation_and_says_so(live_site, browser, session):
     note = _note(session)
     context, page = _note_page(live_site, browser, note.id)
-    copy = page.get_by_role("button", name="Copier")
+    copy = page.get_by_role("button", name="Copier", exact=True)
     assert copy.is_visible()
     assert not page.get_by_text("Cliquez sur la citation pour la sélectionner").is_visible()
     copy.click()
@@ -62,12 +62,12 @@ def test_the_style_switcher_changes_the_citation_in_place_and_copies_plain_text(
     assert page.locator("#citation-text").inner_text() == apa
     assert page.url.endswith("?style=apa")
     page.get_by_role("status").filter(has_text="Citation affichée au style APA (7e éd.).").wait_for()
-    page.get_by_role("button", name="Copier").click()
+    page.get_by_role("button", name="Copier", exact=True).click()
     page.get_by_role("status").filter(has_text="Citation copiée").wait_for()
     assert page.evaluate("navigator.clipboard.readText()") == apa  # the italics are not copied as markup
     page.select_option("#citation-style", "bibtex")
     page.locator("#citation-text.preformatted").wait_for()
-    page.get_by_role("button", name="Copier").click()
+    page.get_by_role("button", name="Copier", exact=True).click()
     assert page.evaluate("navigator.clipboard.readText()") == _api(live_site, note.id, style="bibtex")["text"]
     page.reload()  # the address remembers the style chosen
     assert page.locator("#citation-style").input_value() == "bibtex"
@@ -79,7 +79,9 @@ def test_without_javascript_one_click_selects_the_whole_citation(live_site, brow
     context = browser.new_context(locale="fr-CA", java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_site.url}/n/{note.id}/")
-    assert not page.get_by_role("button", name="Copier").is_visible()  # a button that could do nothing is not shown
+    assert not page.get_by_role(
+        "button", name="Copier", exact=True
+    ).is_visible()  # a button that could do nothing is not shown
     assert page.get_by_text("Cliquez sur la citation pour la sélectionner en entier").is_visible()
     page.locator("#citation-text").click()
     assert page.evaluate("window.getSelection().toString()") == _api(live_site, note.id)["text"]

@@ -140,7 +140,7 @@ def test_a_writer_goes_from_a_blank_page_to_a_cited_discussed_note(
     page.get_by_role("link", name="Atelier de médiation au quartier").click()
 
     # Copy its citation.
-    page.get_by_role("button", name="Copier").click()
+    page.get_by_role("button", name="Copier", exact=True).click()
     expect(page.get_by_role("status").filter(has_text="Citation copiée dans le presse-papiers.")).to_be_attached()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert (

@@ -86,7 +86,7 @@ def test_the_link_picker_takes_titles_or_ids_and_keeps_them(client, session):
     )
     note_url = created.headers["location"]
     page = _text(client.get(note_url).text)
-    assert "Organisation(s) reliée(s) (1) Culture Laval" in page and "Terme(s) relié(s) (1) Chantier" in page
+    assert "Organisations (1) Culture Laval" in page and "Termes (1) Chantier" in page
     edit = client.get(note_url + "edit").text
     assert f"Culture Laval [{org.id}]" in edit and f"Chantier [{term.id}]" in edit
     bad = client.post("/n/new", data={"title": "Lien brisé", "links": "Rien de tel", "csrf_token": token})

@@ -35,7 +35,7 @@ def test_note_page_shows_what_the_contract_lists(client, session):
     assert "Publication" in text and "Modification" in text and "Visibilité public" in text
     assert "Creative Commons Attribution - Pas d'utilisation commerciale 4.0 International" in text
     assert 'rel="license" href="https://creativecommons.org/licenses/by-nc/4.0/deed.fr"' in page.text
-    assert "Organisation(s) reliée(s) (1)" in text and f'href="/n/{org.id}/"' in page.text
+    assert "Cette note renvoie à (1) Organisations (1) Culture Laval" in text and f'href="/n/{org.id}/"' in page.text
     assert "1 révision : voir l'historique des modifications" in text and f'href="/n/{note.id}/history"' in page.text
     assert page.headers["link"] == f'</api/v1/notes/{note.id}>; rel="alternate"; type="application/json"'
     assert '<html lang="fr">' in page.text
@@ -44,8 +44,9 @@ def test_note_page_shows_what_the_contract_lists(client, session):
 
 
 def test_the_note_page_reads_in_the_order_of_a_note(client, session):
-    """Title, authors, dates, visibility and licence, the body with its contents when long, the
-    links, the carnets, the citation, the history, then the discussion."""
+    """Title, authors and date, the carnet it is in, then the body, its contents when long and
+    its links, the carnets, the facts (dates, visibility, licence, history), the citation, then
+    the discussion and the contact form."""
     alice = make_user(session, "alice", name="Alice Rivard")
     make_note(session, alice, title="Culture Laval", kind="organisation")
     body = "Avec [[Culture Laval]].\n\n## Contexte\n\nUn.\n\n## Démarche\n\nDeux.\n\n### Étapes\n\nTrois."
@@ -56,18 +57,19 @@ def test_the_note_page_reads_in_the_order_of_a_note(client, session):
     order = [
         "Long chantier",
         "Alice Rivard",
+        "Cette note fait partie du carnet Carnet d'été (1 note)",
+        "Contexte",
+        "Sommaire",
+        "Cette note renvoie à (1) Organisations (1) Culture Laval",
+        "Dans les carnets",
         "Publication",
         "Modification",
         "Visibilité",
         "Licence",
-        "Sommaire",
-        "Contexte",
-        "Organisation(s) reliée(s)",
-        "Dans les carnets",
-        "Pour citer cette note",
         "Historique",
-        "Discuter de la note",
-        "Contacter les auteur·trices",
+        "Pour citer cette note",
+        "Discuter de la note (0)",
+        "Écrire aux auteur·trices de cette note",
     ]
     positions = [text.index(marker) for marker in order]
     assert positions == sorted(positions), list(zip(order, positions))

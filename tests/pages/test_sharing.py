@@ -275,7 +275,9 @@ def test_json_ld_survives_a_hostile_title(shared):
     head = head_of(html)
     assert head.ld()["name"] == HOSTILE and head.one("og:title") == HOSTILE
     assert 'alert("x")</script>' not in html and "<script>alert" not in html
-    assert head.scripts == 3  # the JSON-LD, the site's script and the citation's: the title opened none
+    assert (
+        head.scripts == 5
+    )  # the JSON-LD, the site's script, the citation's and the note page's two: the title opened none
 
 
 def test_carnets_and_bases_are_described_with_their_public_bases_only(shared):

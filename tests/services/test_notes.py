@@ -81,7 +81,7 @@ def test_wikilink_by_id_with_label(session):
     alice = make_user(session)
     target = make_note(session, alice, title="Cible")
     note = make_note(session, alice, body=f"Voir [[{target.id}|cette note-là]].")
-    assert f'<a class="wikilink" href="/n/{target.id}/"' in note.html and "cette note-là</a>" in note.html
+    assert f'<a class="wikilink kind-note" href="/n/{target.id}/"' in note.html and "cette note-là</a>" in note.html
     assert [n.id for n in note.links.notes] == [target.id]
 
 
@@ -248,7 +248,7 @@ def test_a_wikilink_written_before_its_target_links_once_the_target_exists(sessi
     assert "wikilink-new" in early.html
     target = make_note(session, alice, title="note À VENIR")
     early = note_service.get_note(session=session, actor=None, note_id=early.id)
-    assert f'<a class="wikilink" href="/n/{target.id}/"' in early.html and "wikilink-new" not in early.html
+    assert f'<a class="wikilink kind-note" href="/n/{target.id}/"' in early.html and "wikilink-new" not in early.html
     assert [n.id for n in early.links.notes] == [target.id]
     assert [b.id for b in note_service.get_note(session=session, actor=None, note_id=target.id).backlinks] == [early.id]
     assert early.revision == 1  # derived rendering, not a new revision
@@ -350,7 +350,7 @@ def test_each_wikilink_falls_back_by_its_own_target(session):
     shown = make_note(session, bob, title="Foo")
     source = make_note(session, bob, title="Source", body=f"[[Foo]] et [[{hidden.id}|par identifiant]]")
     html = note_service.get_note(session=session, actor=None, note_id=source.id).html
-    assert f'<a class="wikilink" href="/n/{shown.id}/" data-target="Foo"' in html  # by title: the visible Foo
+    assert f'<a class="wikilink kind-note" href="/n/{shown.id}/" data-target="Foo"' in html  # by title: the visible Foo
     assert 'href="/n/new?title=' + hidden.id + '"' in html  # by id: a note that does not exist, for this reader
     assert [b.id for b in note_service.get_note(session=session, actor=None, note_id=shown.id).backlinks] == [source.id]
     from praxis.notes import directory

@@ -1,0 +1,70 @@
+// A note's page: "Copier le lien", a copy-link anchor after each heading of the body, and a
+// table of contents that marks the section being read. Without JavaScript the page reads the
+// same, without these three helps (the button stays hidden).
+(function () {
+  "use strict";
+  var body = document.getElementById("note-body");
+  var status = document.querySelector(".note-actions .copy-status");
+
+  function say(message) {
+    if (!status) return;
+    status.textContent = "";  // emptied first, so that the same message said twice is announced twice
+    window.setTimeout(function () { status.textContent = message; }, 50);
+  }
+
+  function copy(text, done) {
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(function () { say(done); }, function () {});
+    }
+  }
+
+  var button = document.querySelector(".note-actions .copy-link");
+  if (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      copy(button.getAttribute("data-url"), button.getAttribute("data-done"));
+    });
+  }
+
+  if (!body) return;
+  var label = body.getAttribute("data-anchor-label");
+  var done = body.getAttribute("data-anchor-done");
+  var headings = body.querySelectorAll("h2[id], h3[id], h4[id]");
+  Array.prototype.forEach.call(headings, function (h) {
+    var a = document.createElement("a");
+    a.className = "heading-anchor";
+    a.href = "#" + h.id;
+    a.textContent = "¶";
+    a.setAttribute("aria-label", label + " : " + h.textContent);
+    a.addEventListener("click", function () {
+      copy(location.href.split("#")[0] + "#" + h.id, done);
+    });
+    h.appendChild(a);
+  });
+
+  // The table of contents follows the reading: the last heading above the middle of the
+  // screen is the current one.
+  var toc = document.querySelector(".note-side .toc");
+  if (!toc || !("IntersectionObserver" in window)) return;
+  var links = {};
+  Array.prototype.forEach.call(toc.querySelectorAll("a[href^='#']"), function (a) {
+    links[decodeURIComponent(a.getAttribute("href").slice(1))] = a;
+  });
+  var current = null;
+  function mark(id) {
+    var link = links[id];
+    if (!link || link === current) return;
+    if (current) current.removeAttribute("aria-current");
+    link.setAttribute("aria-current", "location");
+    current = link;
+  }
+  var observer = new IntersectionObserver(function () {
+    var last = null;
+    Array.prototype.forEach.call(headings, function (h) {
+      if (h.getBoundingClientRect().top < window.innerHeight / 2) last = h;
+    });
+    if (last) mark(last.id);
+    else if (current) { current.removeAttribute("aria-current"); current = null; }
+  }, { rootMargin: "0px 0px -50% 0px", threshold: [0, 1] });
+  Array.prototype.forEach.call(headings, function (h) { if (links[h.id]) observer.observe(h); });
+})();

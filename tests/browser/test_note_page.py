@@ -1,0 +1,157 @@
+"""The note page in a browser: on a 390 px phone the carnet line stands above the body, whose
+first line is on the first screen; at 1280 px a side column holds the contents, which follow
+the reading, and the links; a link to a term shows its definition in a card on hover and on
+keyboard focus (on touch screens, by its kind icon), and a card never shows a hidden note."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, Page, Route, expect
+
+from tests.conftest import one_database
+from tests.factories import make_note, make_user, token_for
+
+pytestmark = one_database  # how the browser lays the page out and what its scripts do
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+DEFINITION = "Groupe de travail thématique, de durée ouverte."
+BODY = "Le [[Cercle]] de [[Culture Laval]] se réunit ; voir aussi [[Secret]].\n\n" + "\n\n".join(
+    f"## Étape {i}\n\n" + ("Un long paragraphe de récit. " * 40) for i in range(1, 5)
+)
+
+
+@pytest.fixture
+def world(live_site, client, session):  # type: ignore[no-untyped-def]
+    alice = make_user(session, "alice", name="Alice Rivard")
+    make_note(session, alice, title="Cercle", kind="term", definition=DEFINITION)
+    make_note(session, alice, title="Culture Laval", kind="organisation", region="Laval", description="Un conseil.")
+    secret = make_note(session, alice, title="Secret", body="Ce que seuls ses auteurs lisent.", visibility="restricted")
+    note = make_note(session, alice, title="Récit d'une rencontre", body=BODY)
+    headers = token_for(client, "alice")
+    carnet = client.post("/api/v1/carnets", headers=headers, json={"title": "Carnet des récits"}).json()["id"]
+    client.post(f"/api/v1/carnets/{carnet}/notes", headers=headers, json={"note_id": note.id})
+    return {"note": note, "secret": secret, "carnet": carnet, "alice": alice}
+
+
+def _card(page: Page):  # type: ignore[no-untyped-def]
+    return page.get_by_role("tooltip")
+
+
+def test_on_a_phone_the_carnet_line_and_the_body_start_on_the_first_screen(live_site, browser: Browser, world):
+    page = browser.new_page(viewport=PHONE, locale="fr-CA")
+    page.goto(f"{live_site.url}/n/{world['note'].id}/?carnet={world['carnet']}")
+    line = page.locator(".in-carnet")
+    expect(line).to_contain_text("Cette note fait partie du carnet Carnet des récits (1 note)")
+    first = page.locator("#note-body > :first-child")
+    expect(first).to_be_visible()
+    line_box, body_box = line.bounding_box(), first.bounding_box()
+    assert line_box and body_box
+    assert line_box["y"] + line_box["height"] <= body_box["y"]
+    assert body_box["y"] + 30 <= PHONE["height"], body_box  # its first line, at least, on the first screen
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.close()
+
+
+def test_at_1280_px_a_side_column_holds_the_contents_that_follow_the_reading(live_site, browser: Browser, world):
+    page = browser.new_page(viewport=DESKTOP, locale="fr-CA")
+    page.goto(f"{live_site.url}/n/{world['note'].id}/")
+    side, body = page.locator(".note-side"), page.locator("#note-body")
+    expect(side.get_by_role("heading", name="Sommaire")).to_be_visible()
+    expect(side.get_by_role("heading", name="Cette note renvoie à (2)")).to_be_visible()
+    side_box, body_box = side.bounding_box(), body.bounding_box()
+    assert side_box and body_box and side_box["x"] >= body_box["x"] + body_box["width"]
+    # Each heading has a copy-link anchor with a name.
+    expect(page.get_by_role("link", name="Copier le lien vers cette section : Étape 3")).to_have_attribute(
+        "href", "#etape-3"
+    )
+    expect(page.get_by_role("button", name="Copier le lien")).to_be_visible()
+    # Reading on: the contents mark the section being read, and stay in view.
+    page.locator("#etape-3").scroll_into_view_if_needed()
+    page.evaluate("document.getElementById('etape-3').scrollIntoView()")
+    current = side.locator(".toc a[aria-current]")
+    expect(current).to_have_text("Étape 3")
+    expect(side.get_by_role("heading", name="Sommaire")).to_be_in_viewport()
+    page.close()
+
+
+def test_a_term_link_shows_its_definition_on_hover_and_on_keyboard_focus(live_site, browser: Browser, world):
+    page = browser.new_page(viewport=DESKTOP, locale="fr-CA")
+    page.goto(f"{live_site.url}/n/{world['note'].id}/")
+    link = page.locator("#note-body a.kind-term", has_text="Cercle")
+    expect(page.locator("#note-body a.kind-organisation", has_text="Culture Laval")).to_be_visible()
+    link.hover()
+    card = _card(page)
+    expect(card).to_be_visible()
+    expect(card).to_contain_text("Terme")
+    expect(card).to_contain_text(DEFINITION)
+    expect(link).to_have_attribute("aria-describedby", "preview-card")
+    page.keyboard.press("Escape")
+    expect(card).to_be_hidden()
+    page.mouse.move(0, 0)
+    # By keyboard: Tab from the element just before the link.
+    page.locator("#note-body").evaluate("b => { b.tabIndex = -1; b.focus(); }")
+    page.keyboard.press("Tab")
+    expect(link).to_be_focused()
+    expect(card).to_be_visible()
+    expect(card).to_contain_text(DEFINITION)
+    page.keyboard.press("Escape")
+    expect(card).to_be_hidden()
+    # The organisation's card gives its region.
+    page.locator("#note-body a.kind-organisation").hover()
+    expect(card.locator(".preview-region")).to_have_text("RégionLaval")
+    page.close()
+
+
+def test_a_card_never_shows_a_note_the_reader_may_not_see(live_site, browser: Browser, world):
+    secret = world["secret"]
+    page = browser.new_page(viewport=DESKTOP, locale="fr-CA")
+    # Even a page that named the hidden note as a link of its kind (as a rendering shared with
+    # someone who may read it would) gets nothing: the card asks the API as this reader.
+    requests: list[int] = []
+
+    def stale(route: Route) -> None:
+        response = route.fetch()
+        html = response.text().replace(
+            'class="wikilink wikilink-new" href="/n/new?title=Secret"',
+            f'class="wikilink kind-note" href="/n/{secret.id}/"',
+        )
+        route.fulfill(response=response, body=html)
+
+    page.route(f"{live_site.url}/n/{world['note'].id}/", stale)
+    page.on("response", lambda r: requests.append(r.status) if "/preview" in r.url else None)
+    page.goto(f"{live_site.url}/n/{world['note'].id}/")
+    link = page.locator("#note-body a", has_text="Secret")
+    expect(link).to_have_attribute("href", f"/n/{secret.id}/")
+    with page.expect_response(lambda r: "/preview" in r.url) as answer:
+        link.hover()
+    assert answer.value.status == 404
+    link.focus()
+    expect(_card(page)).to_be_hidden()
+    expect(page.get_by_text("Ce que seuls ses auteurs lisent.")).to_have_count(0)
+    page.close()
+
+
+def test_its_author_sees_the_card_of_the_restricted_note(live_site, browser: Browser, world, session):
+    context = live_site.signed_in(browser, session, world["alice"])
+    page = context.new_page()
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{live_site.url}/n/{world['note'].id}/")
+    page.locator("#note-body a.kind-note", has_text="Secret").hover()
+    expect(_card(page)).to_contain_text("Ce que seuls ses auteurs lisent.")
+    context.close()
+
+
+def test_on_a_touch_screen_the_kind_icon_opens_the_card(live_site, browser: Browser, world):
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, locale="fr-CA")
+    page = context.new_page()
+    page.goto(f"{live_site.url}/n/{world['note'].id}/")
+    toggle = page.get_by_role("button", name="Afficher l’aperçu : Cercle")
+    toggle.tap()
+    card = _card(page)
+    expect(card).to_contain_text(DEFINITION)
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    page.get_by_role("button", name="Fermer l’aperçu").tap()
+    expect(card).to_be_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    context.close()
