@@ -313,6 +313,64 @@ def test_the_filters_of_a_carnet_page_work_through_the_query(app, session):
     assert visitor.get(url, params={"kind": "roman"}).status_code == 422
 
 
+def test_the_browsing_links_combine_one_category_per_list_and_each_filter_comes_off(app, session):
+    alice = person(session, "alice")
+    carnet = make_carnet(session, alice)
+    note = make_note(session, alice, title="Coopérative Zeta")
+    integrate(session, alice, carnet.id, note.id, ["Logement", "Montréal"])
+    clinic = make_note(session, alice, title="Clinique Zeta")
+    integrate(session, alice, carnet.id, clinic.id, ["Santé"])
+    visitor = browser_for(app, session, None)
+    url = f"/c/{carnet.id}/"
+
+    def link(html: str, name: str) -> str:
+        return unescape(re.search(rf'class="facet-link" href="([^"]+)"[^>]*><span lang="fr">{name}<', html).group(1))  # type: ignore[union-attr]
+
+    page = visitor.get(url).text
+    assert link(page, "Logement") == f"{url}?category=Logement"
+    # The chip on the entry filters as the list's link does.
+    assert (
+        unescape(re.search(r'<a class="category" href="([^"]+)">Logement</a>', page).group(1))
+        == f"{url}?category=Logement"
+    )  # type: ignore[union-attr]
+    chosen_one = visitor.get(url, params={"category": "Logement", "q": "zeta"}).text
+    # Another list adds to the choice; another category of the same list takes its place; the
+    # chosen one takes itself off; the text stays throughout.
+    assert link(chosen_one, "Montréal") == f"{url}?category=Logement&category=Montr%C3%A9al&q=zeta"
+    assert link(chosen_one, "Santé") == f"{url}?category=Sant%C3%A9&q=zeta"
+    assert link(chosen_one, "Logement") == f"{url}?q=zeta"
+    # The filters in force, each with a link without it, and one without any.
+    removals = {
+        " ".join(unescape(re.sub(r"<[^>]+>", "", label)).split()): unescape(href)
+        for href, label in re.findall(r'<a class="chip" href="([^"]+)">(.*?)</a>', chosen_one)
+    }
+    assert removals == {
+        "Retirer le filtre Thème : Logement ✕": f"{url}?q=zeta",
+        "Retirer le filtre Texte : « zeta » ✕": f"{url}?category=Logement",
+    }
+    assert f'<a href="{url}">Tout afficher</a>' in chosen_one
+    # The text form sends the chosen categories along.
+    assert '<input type="hidden" name="category" value="Logement">' in chosen_one
+
+
+def test_the_counts_of_a_carnet_never_count_what_the_reader_may_not_see(app, session):
+    alice, carol = person(session, "alice"), person(session, "carol")
+    carnet = make_carnet(session, alice)
+    shown = make_note(session, alice, title="Note publique")
+    hidden = make_note(session, alice, title="Note réservée", kind="term", visibility="restricted")
+    integrate(session, alice, carnet.id, shown.id, ["Logement", "Montréal"])
+    integrate(session, alice, carnet.id, hidden.id, ["Logement", "Québec"])
+    url = f"/c/{carnet.id}/"
+    for someone in (None, carol):
+        page = browser_for(app, session, someone).get(url).text
+        assert facets(page) == {"Logement": 1, "Santé": 0, "Montréal": 1, "Québec": 0}  # one kind: no kind list
+        assert "Note réservée" not in page
+        logement = browser_for(app, session, someone).get(url, params={"category": "Logement"}).text
+        assert facets(logement)["Québec"] == 0 and "1 note correspond" in logement
+    page = browser_for(app, session, alice).get(url).text
+    assert facets(page) == {"Logement": 2, "Santé": 0, "Montréal": 1, "Québec": 1, "Note": 1, "Terme": 1}
+
+
 def test_a_long_carnet_is_paginated(app, session):
     alice = person(session, "alice")
     carnet = make_carnet(session, alice, axes=())
@@ -866,6 +924,49 @@ def test_strangers_cannot_manage_a_base_nor_see_a_restricted_one(app, session):
     assert to_login.status_code == 303 and to_login.headers["location"].startswith("/login?next=")
     assert "Base fermée" in browser_for(app, session, alice).get("/b/").text
     assert f'href="/c/{carnet.id}/?base={base.id}"' in browser_for(app, session, alice).get(f"/b/{base.id}/").text
+
+
+def test_the_carnet_page_names_the_base_it_was_reached_from_only_when_the_reader_sees_it_holding_it(app, session):
+    alice, carol = person(session, "alice"), person(session, "carol")
+    carnet = make_carnet(session, alice)
+    note = make_note(session, alice, title="Coopérative Zeta")
+    integrate(session, alice, carnet.id, note.id, ["Logement"])
+    base = bases.create(session=session, actor=alice, data=BaseCreate(title="Base ouverte"))
+    closed = bases.create(session=session, actor=alice, data=BaseCreate(title="Base fermée", visibility="restricted"))
+    elsewhere = bases.create(session=session, actor=alice, data=BaseCreate(title="Base d'ailleurs"))
+    for holder in (base, closed):
+        bases.add_carnet(session=session, actor=alice, base_id=holder.id, data=BaseCarnetAdd(carnet_id=carnet.id))
+    session.commit()
+    url = f"/c/{carnet.id}/"
+
+    def crumbs(html: str) -> list[str]:
+        nav = html[html.index('<nav class="breadcrumb"') : html.index("</nav>", html.index('<nav class="breadcrumb"'))]
+        return [" ".join(unescape(re.sub(r"<[^>]+>", "", item)).split()) for item in re.findall(r"<li>(.*?)</li>", nav)]
+
+    for someone in (None, carol):
+        reader = browser_for(app, session, someone)
+        plain = reader.get(url).text
+        assert crumbs(plain) == ["Carnets", "Carnet des chantiers"]
+        assert f'href="/n/{note.id}/?carnet={carnet.id}"' in plain
+        came = reader.get(url, params={"base": base.id}).text
+        assert crumbs(came) == ["Bases", "Base ouverte", "Carnet des chantiers"]
+        assert f'<a href="/b/{base.id}/"><span lang="fr">Base ouverte</span></a>' in came
+        # The reader stays in the base as they browse and open the notes.
+        assert f'href="/n/{note.id}/?carnet={carnet.id}&amp;base={base.id}"' in came
+        assert f'href="{url}?category=Logement&amp;base={base.id}"' in came
+        assert re.search(rf'<link rel="canonical" href="[^"?]*{url}(\?lang=\w+)?">', came)  # the plain address
+        # A base the reader may not see, one not holding the carnet, one that does not exist:
+        # ignored exactly as if absent.
+        for ignored in (closed.id, elsewhere.id, "nexistepas"):
+            page = reader.get(url, params={"base": ignored})
+            assert page.status_code == 200
+            main = page.text[page.text.index("<main") : page.text.index("</main>")]
+            assert crumbs(page.text) == crumbs(plain) and ignored not in main
+            assert "Base fermée" not in page.text
+    # Alice sees her restricted base: it is named.
+    mine = browser_for(app, session, alice).get(url, params={"base": closed.id}).text
+    assert crumbs(mine) == ["Bases", "Base fermée", "Carnet des chantiers"]
+    assert crumbs(browser_for(app, session, None).get(f"/b/{base.id}/").text) == ["Bases", "Base ouverte"]
 
 
 # --- 8. exports ------------------------------------------------------------------------------------------
