@@ -60,7 +60,7 @@ class Placed:
 
     @property
     def radius(self) -> float:
-        return min(5.0 + self.degree, 12.0)
+        return _radius(self.degree)
 
     @property
     def label(self) -> str:
@@ -70,9 +70,7 @@ class Placed:
 
     @property
     def reach(self) -> float:
-        """How far the mark reaches from its centre (a diamond or a hexagon a little more than a
-        circle, to look as large)."""
-        return self.radius if self.node.kind == "note" else self.radius * 1.3
+        return _reach(self.node.kind, self.degree)
 
     @property
     def label_x(self) -> float:
@@ -107,6 +105,16 @@ class Drawing:
 LABEL_CHARS = 28
 # Labels are drawn at 12 px (sans-serif): about 7 px a character, on lines of 22 px.
 _CHAR_PX, _LINE_PX, _GAP_PX, _MARGIN = 7.0, 22.0, 5.0, 16.0
+
+
+def _radius(degree: int) -> float:
+    return min(5.0 + degree, 12.0)
+
+
+def _reach(kind: str, degree: int) -> float:
+    """How far a mark reaches from its centre (a diamond or a hexagon a little more than a
+    circle, to look as large)."""
+    return _radius(degree) * (1.0 if kind == "note" else 1.3)
 
 
 def label_width(title: str) -> float:
@@ -160,19 +168,35 @@ def layout(graph: Graph) -> Drawing:
 def _component(g: nx.Graph, nodes: list[GraphNode]) -> tuple[dict[str, tuple[float, float]], float, float]:
     """One group of linked notes laid out on its own: their places (the top left of what they
     cover at 0, 0), its width and its height."""
-    boxes = np.array([[label_width(node.title), _LINE_PX] for node in nodes])
+    degree = dict(g.degree())
+    boxes = np.array([[label_width(n.title), max(_LINE_PX, 2 * _reach(n.kind, degree[n.id]))] for n in nodes])
     # Tight at first (about half a label's width and two lines a node): spreading the labels
     # apart then makes room where it is needed, and a phone shows a compact drawing.
     side = np.sqrt(len(nodes) * boxes[:, 0].mean() / 2 * _LINE_PX * 2.5)
-    raw = nx.spring_layout(g.subgraph(node.id for node in nodes), seed=7, iterations=80, k=2.0 / np.sqrt(len(nodes)))
-    pos = np.array([raw[node.id] for node in nodes], dtype=float)
+    pos = _forces(g.subgraph(node.id for node in nodes), [node.id for node in nodes])
     span = np.ptp(pos, axis=0)
     span[span == 0] = 1.0
     pos = _spread((pos - pos.min(axis=0)) / span * side, boxes)
-    pos -= pos.min(axis=0) - np.array([0.0, _LINE_PX / 2])
+    pos -= np.array([pos[:, 0].min(), (pos[:, 1] - boxes[:, 1] / 2).min()])
     width = float((pos[:, 0] + boxes[:, 0]).max())
-    height = float(pos[:, 1].max()) + _LINE_PX / 2
+    height = float((pos[:, 1] + boxes[:, 1] / 2).max())
     return {node.id: (float(x), float(y)) for node, (x, y) in zip(nodes, pos)}, width, height
+
+
+def _forces(sub: nx.Graph, order: list[str]) -> np.ndarray:
+    """A force layout of a group of linked notes (networkx's spring layout, the same for the same
+    group), as an array in `order`. From 500 nodes networkx needs scipy, which Praxis does not
+    install: there the same algorithm runs on a dense matrix."""
+    k = 2.0 / np.sqrt(len(order))
+    if len(order) < 500:
+        raw = nx.spring_layout(sub, seed=7, iterations=80, k=k)
+        return np.array([raw[node_id] for node_id in order], dtype=float)
+    from networkx.drawing.layout import _fruchterman_reingold
+
+    nodes = list(sub.nodes)
+    placed = _fruchterman_reingold(nx.to_numpy_array(sub, nodelist=nodes), k, None, None, 80, 1e-4, 2, 7)
+    index = {node_id: i for i, node_id in enumerate(nodes)}
+    return np.array([placed[index[node_id]] for node_id in order], dtype=float)
 
 
 def _pack(parts: list[tuple[dict[str, tuple[float, float]], float, float]]) -> tuple[dict, float, float]:
@@ -200,11 +224,11 @@ def _spread(pos: np.ndarray, boxes: np.ndarray) -> np.ndarray:
         if settled:
             break
         centre = pos.mean(axis=0)
-        pos = centre + (pos - centre) * 1.15
+        pos = centre + (pos - centre) * 1.2
     return pos
 
 
-def _push(pos: np.ndarray, boxes: np.ndarray, rounds: int = 150) -> tuple[np.ndarray, bool]:
+def _push(pos: np.ndarray, boxes: np.ndarray, rounds: int = 40) -> tuple[np.ndarray, bool]:
     """Push overlapping labels apart. Each node's box starts at its mark and runs right over
     its label; overlapping pairs are pushed apart along the axis where they overlap least
     (vertically, mostly, as labels are wide). Also says whether none overlaps any more."""
