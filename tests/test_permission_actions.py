@@ -329,16 +329,17 @@ class CarnetWorld:
 
     def actions(self) -> list[Action]:
         c, b, page = self.carnet, self.base, f"/c/{self.carnet}/"
+        organising = f"/c/{c}/?organiser=1"  # where the tools for the carnet's notes are
         by_theo, by_maud, outside = self.notes
         return [
             Action("manage the carnet", page, f"/c/{c}/edit", link=True),
             Action("write a note in the carnet", page, f"/n/new?carnet={c}", link=True),
             Action("file a note", page, f"/c/{c}/notes", {"note": outside}),
-            Action("classify a note", page, f"/c/{c}/n/{by_theo}", link=True),
-            Action("move a note", page, f"/c/{c}/n/{by_maud}/move", {"step": "-1"}),
-            Action("pin a note", page, f"/c/{c}/n/{by_theo}/pin", {"pinned": "1"}),
-            Action("take out a note one integrated", page, f"/c/{c}/n/{by_theo}/remove"),
-            Action("take out a note a manager integrated", page, f"/c/{c}/n/{by_maud}/remove"),
+            Action("classify a note", organising, f"/c/{c}/n/{by_theo}", link=True),
+            Action("move a note", organising, f"/c/{c}/n/{by_maud}/move", {"step": "-1"}),
+            Action("pin a note", organising, f"/c/{c}/n/{by_theo}/pin", {"pinned": "1"}),
+            Action("take out a note one integrated", organising, f"/c/{c}/n/{by_theo}/remove"),
+            Action("take out a note a manager integrated", organising, f"/c/{c}/n/{by_maud}/remove"),
             Action("take a contributor off", f"/c/{c}/edit", f"/c/{c}/members/theo/remove"),
             Action("take the only manager off", f"/c/{c}/edit", f"/c/{c}/members/maud/remove", also_refused=KEEPS_ONE),
             Action("delete the carnet", f"/c/{c}/edit", f"/c/{c}/delete"),

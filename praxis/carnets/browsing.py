@@ -29,6 +29,7 @@ from praxis.schemas import AxisRead, CarnetQuery, CategoryRead, EntryItem, Entry
 class Listing:
     page: EntryPage
     axes: list[AxisRead]
+    kinds: dict[str, int]  # how many notes of each kind, every filter but the kind applied
 
 
 def count_visible(session: Session, actor: policy.Actor, carnet_ids: Sequence[str]) -> dict[str, int]:
@@ -67,7 +68,7 @@ def list_entries(
     """A page of the carnet's notes the actor sees, and its category lists with their counts.
 
     A category's count applies every filter but the categories of its own list, so each count
-    tells how many notes choosing that category would show."""
+    tells how many notes choosing that category would show; so does each kind's count."""
     axes = categories.axes_of(session, carnet.id)
     by_key = {c.name_key: c for _, cats in axes for c in cats}
     chosen: list[CarnetCategory] = []
@@ -77,8 +78,6 @@ def list_entries(
             raise Invalid(f"'{name}' is not a category of this carnet.", field="category")
         chosen.append(category)
     where: list[ColumnElement[bool]] = [col(CarnetEntry.carnet_id) == carnet.id, policy.visible_notes(actor)]
-    if query.kind:
-        where.append(col(Note.kind) == query.kind)
     if query.author:
         where.append(note_service.authored_by(session, query.author))
     if query.q:
@@ -87,6 +86,12 @@ def list_entries(
 
     def joined(*columns: Any) -> Any:  # a select of these columns: its row type follows them
         return select(*columns).select_from(CarnetEntry).join(Note, col(Note.id) == CarnetEntry.note_id)
+
+    kinds: dict[str, int] = dict(
+        session.exec(joined(Note.kind, sa.func.count()).where(*where, *by_category).group_by(Note.kind)).all()
+    )
+    if query.kind:
+        where.append(col(Note.kind) == query.kind)
 
     total = session.exec(joined(sa.func.count()).where(*where, *by_category)).one()
     order = _ORDER[query.sort or carnet.sort]
@@ -128,7 +133,9 @@ def list_entries(
         )
 
     items = entry_items(session, actor, carnet.id, role, [(entry, note) for entry, note in rows])
-    return Listing(page=EntryPage(items=items, total=total, page=query.page, per_page=query.per_page), axes=axis_reads)
+    return Listing(
+        page=EntryPage(items=items, total=total, page=query.page, per_page=query.per_page), axes=axis_reads, kinds=kinds
+    )
 
 
 def entry_items(

@@ -205,6 +205,7 @@ def read_loaded(
         community=communities.ref(session, carnet.community_id) if carnet.community_id else None,
         sort=carnet.sort,
         axes=listing.axes,
+        kinds=listing.kinds,
         members=members_of(session, carnet.id, actor, role),
         note_count=browsing.count_visible(session, actor, [carnet.id])[carnet.id],
         entries=listing.page,

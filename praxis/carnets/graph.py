@@ -58,6 +58,41 @@ class Placed:
     y: float
     degree: int
 
+    @property
+    def radius(self) -> float:
+        return _radius(self.degree)
+
+    @property
+    def label(self) -> str:
+        """The title as drawn: cut after LABEL_CHARS characters (the full title is its tooltip)."""
+        title = self.node.title
+        return title if len(title) <= LABEL_CHARS else title[:LABEL_CHARS].rstrip() + "…"
+
+    @property
+    def reach(self) -> float:
+        return _reach(self.node.kind, self.degree)
+
+    @property
+    def label_x(self) -> float:
+        return self.x + self.reach + _GAP_PX
+
+    @property
+    def points(self) -> str:
+        """The outline of a term (a diamond) or an organisation (a hexagon); notes are circles."""
+        r = self.reach
+        if self.node.kind == "term":
+            corners = [(0.0, -r), (r, 0.0), (0.0, r), (-r, 0.0)]
+        else:
+            corners = [(r * np.cos(a), r * np.sin(a)) for a in np.linspace(0, 2 * np.pi, 6, endpoint=False)]
+        return " ".join(f"{self.x + dx:.1f},{self.y + dy:.1f}" for dx, dy in corners)
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        """What the node covers, its label included: left, top, width, height."""
+        r = self.reach
+        width = r + _GAP_PX + _CHAR_PX * len(self.label)
+        return (self.x - r, self.y - max(r, _LINE_PX / 2), r + width, max(2 * r, _LINE_PX))
+
 
 @dataclass
 class Drawing:
@@ -68,61 +103,135 @@ class Drawing:
 
 
 LABEL_CHARS = 28
-_CHAR_PX, _LINE_PX, _DOT_PX = 6.4, 22.0, 14.0
+# Labels are drawn at 12 px (sans-serif): about 7 px a character, on lines of 22 px.
+_CHAR_PX, _LINE_PX, _GAP_PX, _MARGIN = 7.0, 22.0, 5.0, 16.0
+
+
+def _radius(degree: int) -> float:
+    return min(5.0 + degree, 12.0)
+
+
+def _reach(kind: str, degree: int) -> float:
+    """How far a mark reaches from its centre (a diamond or a hexagon a little more than a
+    circle, to look as large)."""
+    return _radius(degree) * (1.0 if kind == "note" else 1.3)
 
 
 def label_width(title: str) -> float:
-    """About how wide a node's dot and label are drawn (11 px sans-serif), for spacing."""
-    return _DOT_PX + _CHAR_PX * min(len(title), LABEL_CHARS + 1)
+    """About how wide a node's mark and label are drawn, for spacing."""
+    return 2 * 12.0 * 1.3 + _GAP_PX + _CHAR_PX * min(len(title), LABEL_CHARS + 1)
 
 
 def layout(graph: Graph) -> Drawing:
-    """Place the nodes for an SVG that stays readable with hundreds of notes.
+    """Place the nodes for an SVG that stays readable, from four notes to hundreds.
 
     Linked notes get a force layout (networkx's spring layout, the same for the same graph),
-    scaled to a canvas that grows with their number, then spread until no two labels overlap;
-    notes linked to nothing are set out below them in a grid, A to Z."""
+    scaled to an area that grows with their number and their labels, then spread until no two
+    labels overlap; notes linked to nothing are set out below them in a grid, A to Z. The
+    drawing is then fitted to what it holds, labels included, with a margin: no node outside
+    the frame, no empty band."""
     g = nx.Graph()
     g.add_nodes_from(node.id for node in graph.nodes)
     g.add_edges_from((e.source, e.target) for e in graph.edges)
     degree = dict(g.degree())
     linked = [node for node in graph.nodes if degree[node.id] > 0]
     alone = sorted((node for node in graph.nodes if degree[node.id] == 0), key=lambda node: node.title.casefold())
-    margin = 20.0
     placed: dict[str, tuple[float, float]] = {}
-    width = 960.0
-    height = margin
+    bottom, width = 0.0, 0.0
     if linked:
-        side = max(420.0, 160.0 * np.sqrt(len(linked)))
-        width = max(width, side * 1.5)
-        sub = g.subgraph(node.id for node in linked)
-        raw = nx.spring_layout(sub, seed=7, iterations=80, k=2.0 / np.sqrt(len(linked)))
-        pos = np.array([raw[node.id] for node in linked], dtype=float)
-        span = np.ptp(pos, axis=0)
-        span[span == 0] = 1.0
-        pos = (pos - pos.min(axis=0)) / span * np.array([width - 2 * margin - 200, side]) + margin
-        boxes = np.array([[label_width(node.title), _LINE_PX] for node in linked])
-        pos = _spread(pos, boxes)
-        pos -= pos.min(axis=0) - margin
-        width = max(width, float((pos[:, 0] + boxes[:, 0]).max()) + margin)
-        height = float(pos[:, 1].max()) + 2 * margin
-        placed.update({node.id: (float(x), float(y)) for node, (x, y) in zip(linked, pos)})
+        parts = [
+            _component(g, [node for node in linked if node.id in part])
+            for part in nx.connected_components(g.subgraph(n.id for n in linked))
+        ]
+        placed, width, bottom = _pack(parts)
     if alone:
-        column = label_width("x" * (LABEL_CHARS + 1)) + 16
-        columns = max(1, int((width - 2 * margin) // column))
-        top = height + (2 * margin if linked else 0)
+        column = max(label_width(node.title) for node in alone) + 12
+        row = _LINE_PX + 8
+        square = int(np.ceil(np.sqrt(len(alone) * row / column)))  # about as wide as tall
+        columns = max(1, min(len(alone), max(int(width // column), square)))
         for index, node in enumerate(alone):
-            placed[node.id] = (margin + 6 + (index % columns) * column, top + (index // columns) * (_LINE_PX + 8))
-        height = top + ((len(alone) - 1) // columns + 1) * (_LINE_PX + 8)
+            placed[node.id] = ((index % columns) * column, bottom + (index // columns) * row)
     nodes = [Placed(node, *placed[node.id], degree[node.id]) for node in graph.nodes]
+    if nodes:  # fit the drawing to its nodes and their labels
+        boxes_ = np.array([p.box for p in nodes])
+        left, top = boxes_[:, 0].min(), boxes_[:, 1].min()
+        right, low = (boxes_[:, 0] + boxes_[:, 2]).max(), (boxes_[:, 1] + boxes_[:, 3]).max()
+        for p in nodes:
+            p.x, p.y = p.x - left + _MARGIN, p.y - top + _MARGIN
+        size = (int(np.ceil(right - left + 2 * _MARGIN)), int(np.ceil(low - top + 2 * _MARGIN)))
+    else:
+        size = (0, 0)
     by_id = {p.node.id: p for p in nodes}
-    return Drawing(int(width), int(height + margin), nodes, [(by_id[e.source], by_id[e.target]) for e in graph.edges])
+    return Drawing(*size, nodes, [(by_id[e.source], by_id[e.target]) for e in graph.edges])
 
 
-def _spread(pos: np.ndarray, boxes: np.ndarray, rounds: int = 400) -> np.ndarray:
-    """Move labels apart until none overlaps another. Each node's box starts at its dot and
-    runs right over its label; overlapping pairs are pushed apart along the axis where they
-    overlap least (vertically, mostly, as labels are wide)."""
+def _component(g: nx.Graph, nodes: list[GraphNode]) -> tuple[dict[str, tuple[float, float]], float, float]:
+    """One group of linked notes laid out on its own: their places (the top left of what they
+    cover at 0, 0), its width and its height."""
+    degree = dict(g.degree())
+    boxes = np.array([[label_width(n.title), max(_LINE_PX, 2 * _reach(n.kind, degree[n.id]))] for n in nodes])
+    # Tight at first (about half a label's width and two lines a node): spreading the labels
+    # apart then makes room where it is needed, and a phone shows a compact drawing.
+    side = np.sqrt(len(nodes) * boxes[:, 0].mean() / 2 * _LINE_PX * 2.5)
+    pos = _forces(g.subgraph(node.id for node in nodes), [node.id for node in nodes])
+    span = np.ptp(pos, axis=0)
+    span[span == 0] = 1.0
+    pos = _spread((pos - pos.min(axis=0)) / span * side, boxes)
+    pos -= np.array([pos[:, 0].min(), (pos[:, 1] - boxes[:, 1] / 2).min()])
+    width = float((pos[:, 0] + boxes[:, 0]).max())
+    height = float((pos[:, 1] + boxes[:, 1] / 2).max())
+    return {node.id: (float(x), float(y)) for node, (x, y) in zip(nodes, pos)}, width, height
+
+
+def _forces(sub: nx.Graph, order: list[str]) -> np.ndarray:
+    """A force layout of a group of linked notes (networkx's spring layout, the same for the same
+    group), as an array in `order`. From 500 nodes networkx needs scipy, which Praxis does not
+    install: there the same algorithm runs on a dense matrix."""
+    k = 2.0 / np.sqrt(len(order))
+    if len(order) < 500:
+        raw = nx.spring_layout(sub, seed=7, iterations=80, k=k)
+        return np.array([raw[node_id] for node_id in order], dtype=float)
+    from networkx.drawing.layout import _fruchterman_reingold
+
+    nodes = list(sub.nodes)
+    placed = _fruchterman_reingold(nx.to_numpy_array(sub, nodelist=nodes), k, None, None, 80, 1e-4, 2, 7)
+    index = {node_id: i for i, node_id in enumerate(nodes)}
+    return np.array([placed[index[node_id]] for node_id in order], dtype=float)
+
+
+def _pack(parts: list[tuple[dict[str, tuple[float, float]], float, float]]) -> tuple[dict, float, float]:
+    """Groups of linked notes side by side in rows (the largest first), the rows about as wide as
+    the whole is tall: no wide empty band between two groups. Returns the places, the width and
+    the bottom of the rows."""
+    parts = sorted(parts, key=lambda part: (-len(part[0]), -part[2]))
+    gap = 2 * _LINE_PX
+    room = max(max(w for _, w, _ in parts), np.sqrt(sum(w * h for _, w, h in parts)) * 1.3)
+    placed: dict[str, tuple[float, float]] = {}
+    x = y = row = width = 0.0
+    for places, w, h in parts:
+        if x > 0 and x + w > room:
+            x, y, row = 0.0, y + row + gap, 0.0
+        placed.update({node_id: (x + px, y + py) for node_id, (px, py) in places.items()})
+        x, row, width = x + w + gap, max(row, h), max(width, x + w)
+    return placed, width, y + row + gap
+
+
+def _spread(pos: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """Move labels apart until none overlaps another; when pushing them apart does not settle
+    (a crowded start), give the whole more room and push again."""
+    for _ in range(12):
+        pos, settled = _push(pos, boxes)
+        if settled:
+            break
+        centre = pos.mean(axis=0)
+        pos = centre + (pos - centre) * 1.2
+    return pos
+
+
+def _push(pos: np.ndarray, boxes: np.ndarray, rounds: int = 40) -> tuple[np.ndarray, bool]:
+    """Push overlapping labels apart. Each node's box starts at its mark and runs right over
+    its label; overlapping pairs are pushed apart along the axis where they overlap least
+    (vertically, mostly, as labels are wide). Also says whether none overlaps any more."""
     rng = np.random.default_rng(7)
     pos = pos.copy()
     w, h = boxes[:, 0], boxes[:, 1]
@@ -135,7 +244,7 @@ def _spread(pos: np.ndarray, boxes: np.ndarray, rounds: int = 400) -> np.ndarray
         hit = (ox > 0) & (oy > 0)
         np.fill_diagonal(hit, False)
         if not hit.any():
-            break
+            return pos, True
         vertical = oy <= ox
         sy = np.where(dy == 0, rng.choice([-1.0, 1.0], size=dy.shape), np.sign(dy))
         sx = np.where(dx == 0, rng.choice([-1.0, 1.0], size=dx.shape), np.sign(dx))
@@ -143,4 +252,4 @@ def _spread(pos: np.ndarray, boxes: np.ndarray, rounds: int = 400) -> np.ndarray
         move_x = np.where(hit & ~vertical, sx * (ox / 2 + 0.5), 0.0).sum(axis=1)
         pos[:, 0] += move_x * 0.9
         pos[:, 1] += move_y * 0.9
-    return pos
+    return pos, False

@@ -164,6 +164,7 @@ class CarnetRead(BaseModel):
     community: CommunityRef | None = None
     sort: str
     axes: list[AxisRead]
+    kinds: dict[str, int] = {}  # the notes the reader sees of each kind, the other filters applied
     members: list[CarnetMemberRead]
     note_count: int
     entries: EntryPage

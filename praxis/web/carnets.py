@@ -3,8 +3,9 @@ Its settings, members and categories (for its managers) are in praxis/web/carnet
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse
@@ -16,11 +17,13 @@ from praxis.carnets import service as carnet_service
 from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import Conflict, Invalid
 from praxis.i18n import N_
+from praxis.markdown import fold
 from praxis.notes import service as note_service
 from praxis.people import service as people_service
 from praxis.publishing import service as publishing_service
 from praxis.schemas import (
     MAX_AXES,
+    AxisRead,
     CarnetCreate,
     CarnetQuery,
     EntryCreate,
@@ -36,8 +39,9 @@ router = APIRouter()
 AxisId = Annotated[int, Query(ge=1, le=2_147_483_647)]
 
 
-def back(carnet_id: str, anchor: str = "") -> Response:
-    return RedirectResponse(f"/c/{carnet_id}/{anchor}", status_code=303)
+def back(carnet_id: str, anchor: str = "", *, organising: bool = False) -> Response:
+    """To the carnet page (in its "Organiser" mode after a tool of that mode)."""
+    return RedirectResponse(f"/c/{carnet_id}/{'?organiser=1' if organising else ''}{anchor}", status_code=303)
 
 
 def form_text(form: FormData, name: str) -> str | None:
@@ -102,6 +106,69 @@ async def create(request: Request, session: SessionDep, actor: UserDep) -> Respo
 # --- reading ---------------------------------------------------------------------------------
 
 
+def _key(name: str) -> str:
+    return fold(name)[:100]  # how categories are matched (browsing.list_entries)
+
+
+@dataclass
+class Browse:
+    """The links of a carnet page: each changes one filter and keeps the others (one category per
+    list, the kind, the author, the text, the order), and where the reader came from (`base`) and
+    the "Organiser" mode. Choosing what is chosen already takes it off."""
+
+    path: str
+    axes: list[AxisRead]
+    categories: list[str]
+    fields: dict[str, str]  # kind, author, q, sort: what is set
+    keep: list[tuple[str, str]] = field(default_factory=list)  # base, organiser
+    axis_of: dict[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.axis_of = {_key(c.name): axis.id for axis in self.axes for c in axis.categories}
+
+    def url(self, categories: list[str] | None = None, **changes: str) -> str:
+        fields = {**self.fields, **changes}
+        params = [("category", c) for c in (self.categories if categories is None else categories)]
+        params += [(k, fields[k]) for k in ("kind", "author", "q", "sort") if fields.get(k)]
+        params += self.keep
+        return self.path + ("?" + urlencode(params) if params else "")
+
+    def chosen(self, name: str) -> bool:
+        return _key(name) in {_key(c) for c in self.categories}
+
+    def category(self, name: str) -> str:
+        """This category, instead of any other of its list (or without it, when chosen)."""
+        axis = self.axis_of.get(_key(name))
+        others = [c for c in self.categories if self.axis_of.get(_key(c)) != axis]
+        return self.url(others if self.chosen(name) else [*others, name])
+
+    def without_category(self, name: str) -> str:
+        return self.url([c for c in self.categories if _key(c) != _key(name)])
+
+    def kind(self, kind: str) -> str:
+        return self.url(kind="" if self.fields.get("kind") == kind else kind)
+
+    def without(self, name: str) -> str:
+        return replace(self, fields={**self.fields, name: ""}).url()
+
+    def cleared(self) -> str:
+        return self.url([], kind="", author="", q="", sort=self.fields.get("sort", ""))
+
+    def organising(self, on: bool) -> str:
+        keep = [(k, v) for k, v in self.keep if k != "organiser"] + ([("organiser", "1")] if on else [])
+        return replace(self, keep=keep).url()
+
+    def hidden(self, *but: str) -> list[tuple[str, str]]:
+        """The fields a form of the page sends along, but those it asks for."""
+        params = [("category", c) for c in self.categories] + list(self.fields.items()) + self.keep
+        return [(k, v) for k, v in params if v and k not in but]
+
+    def pages(self) -> str:
+        """The pager's prefix: this view, then `p=`."""
+        url = self.url()
+        return url + ("&" if "?" in url else "?")
+
+
 @router.get("/c/{carnet_id}/")
 def carnet_page(
     request: Request,
@@ -115,9 +182,14 @@ def carnet_page(
     sort: str = "",
     p: Annotated[int, Query(ge=1, le=100_000)] = 1,
     style: StyleParam = "",
+    base: Annotated[str, Query(max_length=32)] = "",
+    organiser: bool = False,
 ) -> Response:
+    """One carnet and its notes. `base` is the base the reader came from (for the breadcrumb and
+    the notes' links; ignored unless the reader sees it and it holds the carnet); `organiser`
+    shows the tools of those who file, order, pin and take out notes."""
     query = parse(CarnetQuery, {"category": category, "kind": kind, "author": author, "q": q, "sort": sort, "page": p})
-    return _view(request, session, actor, carnet_id, query, errors={}, style=style)
+    return _view(request, session, actor, carnet_id, query, errors={}, style=style, base=base, organising=organiser)
 
 
 def _view(
@@ -130,12 +202,17 @@ def _view(
     errors: dict,
     status: int = 200,
     style: str = "",
+    base: str = "",
+    organising: bool = False,
 ) -> Response:
     carnet = carnet_service.read_carnet(session=session, actor=actor, carnet_id=carnet_id, query=query)
     filtered = bool(query.category or query.kind or query.author or query.q)
-    params = [("category", c) for c in query.category] + [
-        (k, v) for k, v in (("kind", query.kind), ("author", query.author), ("q", query.q), ("sort", query.sort)) if v
-    ]
+    fields = {"kind": query.kind or "", "author": query.author or "", "q": query.q or "", "sort": query.sort or ""}
+    params = [("category", c) for c in query.category] + [(k, v) for k, v in fields.items() if v]
+    came_from = next((b for b in carnet.bases if b.id == base), None)  # a base the reader sees, holding it
+    organising = organising and carnet.can_contribute
+    keep = ([("base", came_from.id)] if came_from else []) + ([("organiser", "1")] if organising else [])
+    browse = Browse(f"/c/{carnet.id}/", carnet.axes, list(query.category), fields, keep)
     work = publishing_service.carnet_work(session, carnet)
     cite = citation_pages.block(
         session,
@@ -155,10 +232,17 @@ def _view(
             "query": query,
             "filtered": filtered,
             "params": params,
+            "browse": browse,
+            "came_from": came_from,
+            "organising": organising,
+            "note_query": urlencode([("carnet", carnet.id)] + ([("base", came_from.id)] if came_from else [])),
             "errors": errors,
             "cite": cite,
             "share": share,
-            "reorderable": carnet.can_manage and (query.sort or carnet.sort) == "manual" and not filtered,
+            "reorderable": organising
+            and carnet.can_manage
+            and (query.sort or carnet.sort) == "manual"
+            and not filtered,
         },
         status_code=status,
         alternate=f"/api/v1/carnets/{carnet.id}",
@@ -224,7 +308,7 @@ async def file_entry(request: Request, carnet_id: str, note_id: str, session: Se
             fields["position"] = position.strip()
     data = parse(EntryUpdate, fields)
     carnet_service.update_entry(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, data=data)
-    return back(carnet_id, f"#n-{note_id}")
+    return back(carnet_id, f"#n-{note_id}", organising=True)
 
 
 @router.post("/c/{carnet_id}/n/{note_id}/move")
@@ -233,7 +317,7 @@ def move(
 ) -> Response:
     """Up or down one place: the keyboard's way to order (the browser's drag-and-drop uses the API)."""
     carnet_service.move_entry(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, step=int(step))
-    return back(carnet_id, f"#n-{note_id}")
+    return back(carnet_id, f"#n-{note_id}", organising=True)
 
 
 @router.post("/c/{carnet_id}/n/{note_id}/pin")
@@ -247,13 +331,13 @@ def pin(
     carnet_service.update_entry(
         session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, data=EntryUpdate(pinned=pinned == "1")
     )
-    return back(carnet_id, f"#n-{note_id}")
+    return back(carnet_id, f"#n-{note_id}", organising=True)
 
 
 @router.post("/c/{carnet_id}/n/{note_id}/remove")
 def remove(carnet_id: str, note_id: str, session: SessionDep, actor: UserDep) -> Response:
     carnet_service.remove_entry(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id)
-    return back(carnet_id)
+    return back(carnet_id, organising=True)
 
 
 @router.get("/c/{carnet_id}/export.zip")

@@ -1,4 +1,5 @@
-"""Managers order a carnet's notes by drag-and-drop, or from the keyboard without a mouse."""
+"""Managers order a carnet's notes by drag-and-drop, or from the keyboard without a mouse, in the
+carnet's "Organiser" mode."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ def test_a_manager_drags_a_note_to_the_top(live_site, browser, session):
     context = live_site.signed_in(browser, session, alice)
     page = context.new_page()
     page.goto(f"{live_site.url}/c/{carnet_id}/")
+    assert page.locator("ol.entries[data-reorder]").count() == 0  # reading: no tools
+    page.get_by_role("link", name="Organiser").click()
     assert _titles(page) == ["Atelier", "Bilan", "Chantier"]
 
     with page.expect_navigation():
@@ -43,13 +46,14 @@ def test_the_keyboard_moves_a_note_down_without_dragging(live_site, browser, ses
     alice, carnet_id = _carnet_of_three(session)
     context = live_site.signed_in(browser, session, alice)
     page = context.new_page()
-    page.goto(f"{live_site.url}/c/{carnet_id}/")
+    page.goto(f"{live_site.url}/c/{carnet_id}/?organiser=1")
 
     button = page.get_by_role("button", name="Descendre : Atelier")
     button.focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert _titles(page) == ["Bilan", "Atelier", "Chantier"]
+    assert page.get_by_role("button", name="Descendre : Atelier").is_visible()  # still organising
     context.close()
 
 
@@ -57,8 +61,9 @@ def test_a_reader_gets_no_reordering(live_site, browser, session):
     _, carnet_id = _carnet_of_three(session)
     context = browser.new_context()
     page = context.new_page()
-    page.goto(f"{live_site.url}/c/{carnet_id}/")
+    page.goto(f"{live_site.url}/c/{carnet_id}/?organiser=1")
     assert _titles(page) == ["Atelier", "Bilan", "Chantier"]
+    assert page.get_by_role("link", name="Organiser").count() == 0
     assert page.locator("ol.entries[data-reorder]").count() == 0
     assert page.get_by_role("button", name="Descendre : Atelier").count() == 0
     context.close()

@@ -120,6 +120,7 @@ def test_a_writer_goes_from_a_blank_page_to_a_cited_discussed_note(
 
     # Put it in a carnet, with a category.
     page.goto(f"{live_site.url}/c/{carnet['id']}/")
+    page.locator("summary", has_text="Intégrer une note existante").click()  # beside "Créer une note"
     page.get_by_label("Intégrer une note existante (titre ou identifiant)").fill(note_id)
     page.locator("select[name=categories]").first.select_option("Médiation")
     page.get_by_role("button", name="Intégrer une note existante").click()

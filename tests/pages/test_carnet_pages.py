@@ -89,6 +89,24 @@ def entry_html(html: str, note_id: str) -> str:
     return html[start : html.index("</li>", start)]
 
 
+def chips(html: str) -> list[str]:
+    """The category chips of an entry (each a link filtering the carnet by it)."""
+    return re.findall(r'<a class="category" href="[^"]+"(?: aria-current="true")?>([^<]+)</a>', html)
+
+
+def facets(html: str) -> dict[str, int]:
+    """The categories and kinds the carnet page offers to browse by, with their counts."""
+    found = re.findall(
+        r'class="facet-link[^"]*"[^>]*>(?:<span lang="\w+">)?([^<]+?)(?:</span>)? <span class="n">(\d+)</span>', html
+    )
+    return {name: int(count) for name, count in found}
+
+
+def chosen(html: str) -> list[str]:
+    """The browsing links of a carnet page shown as chosen."""
+    return re.findall(r'class="facet-link" href="[^"]+" aria-current="true">(?:<span lang="\w+">)?([^<]+)', html)
+
+
 def count_of(html: str) -> str:
     """The "— N notes" of a carnet page's heading."""
     return re.search(r'<span class="count">— ([^<]+)</span>', html).group(1)  # type: ignore[union-attr]
@@ -152,7 +170,7 @@ def test_the_create_form_makes_a_carnet_with_two_category_lists(app, session):
     for label in ("Thème", "Région"):
         assert f">{label}</label>" in page.text
     for name in ("Logement", "Santé", "Montréal", "Québec"):
-        assert f">{name} (0)</option>" in page.text
+        assert facets(page.text)[name] == 0
     assert "Bob Tremblay" in page.text  # its creator manages it
     assert "Gérer le carnet" in page.text
     assert "Veille logement" in browser_for(app, session, None).get("/c/").text
@@ -218,11 +236,11 @@ def test_the_carnet_page_shows_its_notes_and_who_integrated_them_when(app, sessi
     assert "Des notes sur les <strong>chantiers</strong> ouverts." in page.text
     assert count_of(page.text) == "1 note"
     item = entry_html(page.text, winter.id)
-    assert f'href="/n/{winter.id}/">Chantier hivernal</a>' in item
+    assert f'href="/n/{winter.id}/?carnet={carnet.id}">Chantier hivernal</a>' in item
     # Winter in Toronto is UTC-5.
     text = " ".join(unescape(re.sub(r"<[^>]+>", "", item)).split())
     assert "Intégré par Alice Martin, le 22 novembre 2025 14:28" in text
-    assert '<span class="category">Logement</span>' in item and '<span class="category">Québec</span>' in item
+    assert chips(item) == ["Logement", "Québec"]
 
     summer = make_note(session, alice, title="Chantier estival")
     filing.integrate(
@@ -235,7 +253,7 @@ def test_the_carnet_page_shows_its_notes_and_who_integrated_them_when(app, sessi
     # Summer in Toronto is UTC-4, and the first of the month is "1er".
     assert "Intégré par Alice Martin, le 1er juillet 2025 14:05" in text
     assert re.search(r"Intégré par Alice Martin, le \d{1,2}(er)? [a-zéû]+ \d{4} \d{2}:\d{2}", text)
-    assert 'class="category"' not in entry_html(page.text, summer.id)
+    assert chips(entry_html(page.text, summer.id)) == []
 
 
 def test_pinned_notes_come_first(app, session):
@@ -267,16 +285,15 @@ def test_the_filters_of_a_carnet_page_work_through_the_query(app, session):
 
     everything = visitor.get(url).text
     assert entry_ids(everything) == [housing.id, health.id, coop.id]
-    assert ">Logement (2)</option>" in everything and ">Santé (1)</option>" in everything
-    assert ">Montréal (2)</option>" in everything and ">Québec (1)</option>" in everything
+    assert facets(everything) == {"Logement": 2, "Santé": 1, "Montréal": 2, "Québec": 1, "Note": 2, "Organisation": 1}
     assert "Tout afficher" not in everything
 
     logement = visitor.get(url, params={"category": "Logement"}).text
     assert entry_ids(logement) == [housing.id, coop.id]
     assert "2 notes correspondent" in logement and "Tout afficher" in logement
-    assert '<option value="Logement" selected>' in logement
+    assert chosen(logement) == ["Logement"]
     # The counts of the other list follow the chosen category.
-    assert ">Montréal (1)</option>" in logement and ">Québec (1)</option>" in logement
+    assert facets(logement) == {"Logement": 2, "Santé": 1, "Montréal": 1, "Québec": 1, "Note": 1, "Organisation": 1}
     both = visitor.get(url, params=[("category", "Logement"), ("category", "Québec")]).text
     assert entry_ids(both) == [coop.id] and "1 note correspond" in both
     assert entry_ids(visitor.get(url, params={"category": "Santé", "kind": "organisation"}).text) == []
@@ -290,10 +307,68 @@ def test_the_filters_of_a_carnet_page_work_through_the_query(app, session):
     assert entry_ids(visitor.get(url, params={"q": "clinique"}).text) == [health.id]
     by_title = visitor.get(url, params={"sort": "title"}).text
     assert entry_ids(by_title) == [coop.id, health.id, housing.id]
-    assert '<option value="title" selected>' in by_title
+    assert '<a href="/c/' in by_title and 'aria-current="true">titre</a>' in by_title
 
     assert visitor.get(url, params={"category": "Inconnue"}).status_code == 422
     assert visitor.get(url, params={"kind": "roman"}).status_code == 422
+
+
+def test_the_browsing_links_combine_one_category_per_list_and_each_filter_comes_off(app, session):
+    alice = person(session, "alice")
+    carnet = make_carnet(session, alice)
+    note = make_note(session, alice, title="Coopérative Zeta")
+    integrate(session, alice, carnet.id, note.id, ["Logement", "Montréal"])
+    clinic = make_note(session, alice, title="Clinique Zeta")
+    integrate(session, alice, carnet.id, clinic.id, ["Santé"])
+    visitor = browser_for(app, session, None)
+    url = f"/c/{carnet.id}/"
+
+    def link(html: str, name: str) -> str:
+        return unescape(re.search(rf'class="facet-link" href="([^"]+)"[^>]*><span lang="fr">{name}<', html).group(1))  # type: ignore[union-attr]
+
+    page = visitor.get(url).text
+    assert link(page, "Logement") == f"{url}?category=Logement"
+    # The chip on the entry filters as the list's link does.
+    assert (
+        unescape(re.search(r'<a class="category" href="([^"]+)">Logement</a>', page).group(1))
+        == f"{url}?category=Logement"
+    )  # type: ignore[union-attr]
+    chosen_one = visitor.get(url, params={"category": "Logement", "q": "zeta"}).text
+    # Another list adds to the choice; another category of the same list takes its place; the
+    # chosen one takes itself off; the text stays throughout.
+    assert link(chosen_one, "Montréal") == f"{url}?category=Logement&category=Montr%C3%A9al&q=zeta"
+    assert link(chosen_one, "Santé") == f"{url}?category=Sant%C3%A9&q=zeta"
+    assert link(chosen_one, "Logement") == f"{url}?q=zeta"
+    # The filters in force, each with a link without it, and one without any.
+    removals = {
+        " ".join(unescape(re.sub(r"<[^>]+>", "", label)).split()): unescape(href)
+        for href, label in re.findall(r'<a class="chip" href="([^"]+)">(.*?)</a>', chosen_one)
+    }
+    assert removals == {
+        "Retirer le filtre Thème : Logement ✕": f"{url}?q=zeta",
+        "Retirer le filtre Texte : « zeta » ✕": f"{url}?category=Logement",
+    }
+    assert f'<a href="{url}">Tout afficher</a>' in chosen_one
+    # The text form sends the chosen categories along.
+    assert '<input type="hidden" name="category" value="Logement">' in chosen_one
+
+
+def test_the_counts_of_a_carnet_never_count_what_the_reader_may_not_see(app, session):
+    alice, carol = person(session, "alice"), person(session, "carol")
+    carnet = make_carnet(session, alice)
+    shown = make_note(session, alice, title="Note publique")
+    hidden = make_note(session, alice, title="Note réservée", kind="term", visibility="restricted")
+    integrate(session, alice, carnet.id, shown.id, ["Logement", "Montréal"])
+    integrate(session, alice, carnet.id, hidden.id, ["Logement", "Québec"])
+    url = f"/c/{carnet.id}/"
+    for someone in (None, carol):
+        page = browser_for(app, session, someone).get(url).text
+        assert facets(page) == {"Logement": 1, "Santé": 0, "Montréal": 1, "Québec": 0}  # one kind: no kind list
+        assert "Note réservée" not in page
+        logement = browser_for(app, session, someone).get(url, params={"category": "Logement"}).text
+        assert facets(logement)["Québec"] == 0 and "1 note correspond" in logement
+    page = browser_for(app, session, alice).get(url).text
+    assert facets(page) == {"Logement": 2, "Santé": 0, "Montréal": 1, "Québec": 1, "Note": 1, "Terme": 1}
 
 
 def test_a_long_carnet_is_paginated(app, session):
@@ -355,9 +430,11 @@ def test_contributors_see_the_guide_and_integrate_notes_by_title_or_id(app, sess
 
     after = browser.get(url).text
     assert count_of(after) == "2 notes"
+    assert "Retirer du carnet" not in after  # the tools wait for the "Organiser" mode
+    after = browser.get(url, params={"organiser": "1"}).text
     first = entry_html(after, by_title.id)
-    assert '<span class="category">Logement</span>' in first and "Intégré par" in first and "Bob Tremblay" in first
-    assert '<span class="category">Québec</span>' in entry_html(after, by_id.id)
+    assert chips(first) == ["Logement"] and "Intégré par" in first and "Bob Tremblay" in first
+    assert chips(entry_html(after, by_id.id)) == ["Québec"]
     # A contributor takes out what they integrated, but does not order or pin.
     assert "Retirer du carnet" in first
     assert "Monter" not in after and "Épingler" not in after and "data-reorder" not in after
@@ -390,7 +467,7 @@ def test_creating_a_note_in_the_carnet_files_it_there(app, session):
     add_member(session, alice, carnet.id, "bob")
     browser = browser_for(app, session, bob)
     page = browser.get(f"/c/{carnet.id}/").text
-    assert f'href="/n/new?carnet={carnet.id}">Créer une note dans le carnet</a>' in page
+    assert re.search(rf'href="/n/new\?carnet={carnet.id}">.*Créer une note dans le carnet</a>', page)
 
     form = browser.get(f"/n/new?carnet={carnet.id}")
     assert form.status_code == 200
@@ -460,14 +537,19 @@ def test_managers_move_pin_and_remove_notes_with_buttons(app, session):
     for note in (a, b, c):
         integrate(session, alice, carnet.id, note.id)
     browser = browser_for(app, session, alice)
-    url = f"/c/{carnet.id}/"
+    url = f"/c/{carnet.id}/?organiser=1"  # the managers' tools are in the "Organiser" mode
+    plain = browser.get(f"/c/{carnet.id}/").text
+    assert "data-reorder" not in plain and "carnet.js" not in plain and "Monter" not in plain
+    assert "Épingler" not in plain and "Retirer du carnet" not in plain
+    assert f'href="/c/{carnet.id}/?organiser=1">Organiser</a>' in plain
     page = browser.get(url).text
     assert "data-reorder" in page and '<script src="/static/carnet.js" defer></script>' in page
     assert "Monter" in page and "Descendre" in page and "Épingler" in page
+    assert f'href="/c/{carnet.id}/">Terminer l’organisation</a>' in page
 
     move = f"/c/{carnet.id}/n/{c.id}/move"
     up = browser.post(move, data={"step": "-1", "csrf_token": csrf_from(page, move)}, follow_redirects=False)
-    assert up.status_code == 303 and up.headers["location"] == f"{url}#n-{c.id}"
+    assert up.status_code == 303 and up.headers["location"] == f"{url}#n-{c.id}"  # back in that mode
     assert entry_ids(browser.get(url).text) == [a.id, c.id, b.id]
     down = post(browser, url, f"/c/{carnet.id}/n/{a.id}/move", {"step": "1"})
     assert down.status_code == 303
@@ -497,14 +579,16 @@ def test_drag_and_drop_is_offered_only_to_managers_on_the_manual_unfiltered_orde
     note = make_note(session, alice, title="Alpha")
     integrate(session, alice, carnet.id, note.id, ["Logement"])
     url = f"/c/{carnet.id}/"
+    organise = {"organiser": "1"}
     manager = browser_for(app, session, alice)
-    assert "data-reorder" in manager.get(url).text
+    assert "data-reorder" in manager.get(url, params=organise).text
+    assert "data-reorder" not in manager.get(url).text
     for params in ({"q": "alpha"}, {"category": "Logement"}, {"sort": "title"}, {"kind": "note"}):
-        page = manager.get(url, params=params).text
+        page = manager.get(url, params={**params, **organise}).text
         assert "data-reorder" not in page and "/static/carnet.js" not in page and "Monter" not in page
         assert "Épingler" in page  # pinning needs no order
     for someone in (bob, None, person(session, "carol")):
-        page = browser_for(app, session, someone).get(url).text
+        page = browser_for(app, session, someone).get(url, params=organise).text
         assert entry_ids(page) == [note.id]
         assert "data-reorder" not in page and "/static/carnet.js" not in page
         assert "Monter" not in page and "Descendre" not in page and "Épingler" not in page
@@ -512,7 +596,7 @@ def test_drag_and_drop_is_offered_only_to_managers_on_the_manual_unfiltered_orde
     make_carnet(session, alice, "Par titre", sort="title")
     by_title = session.exec(select(Carnet).where(Carnet.title == "Par titre")).one()
     integrate(session, alice, by_title.id, note.id)
-    assert "data-reorder" not in manager.get(f"/c/{by_title.id}/").text
+    assert "data-reorder" not in manager.get(f"/c/{by_title.id}/", params=organise).text
 
 
 def test_the_entry_page_files_pins_and_places_a_note(app, session):
@@ -537,25 +621,23 @@ def test_the_entry_page_files_pins_and_places_a_note(app, session):
     after = browser.get(url).text
     assert entry_ids(after) == [b.id, a.id]
     item = entry_html(after, b.id)
-    assert '<span class="category">Santé</span>' in item and '<span class="category">Montréal</span>' in item
+    assert chips(item) == ["Santé", "Montréal"]
     assert "Épinglée" not in item
     again = browser.get(entry_url).text
     assert "<option selected>Santé</option>" in again and "<option selected>Montréal</option>" in again
     post(browser, entry_url, entry_url, {"categories": ["Santé", ""], "pinned": "on", "position": "1"})
     after = browser.get(url).text
-    assert "Épinglée" in entry_html(after, b.id) and '<span class="category">Montréal</span>' not in entry_html(
-        after, b.id
-    )
+    assert "Épinglée" in entry_html(after, b.id) and "Montréal" not in chips(entry_html(after, b.id))
     wrong = post(browser, entry_url, entry_url, {"categories": ["Roman"]})
     assert wrong.status_code == 422
-    assert '<span class="category">Santé</span>' in entry_html(browser.get(url).text, b.id)
+    assert chips(entry_html(browser.get(url).text, b.id)) == ["Santé"]
 
     # A contributor files (categories) but gets no pin or position.
     contributor = browser_for(app, session, bob)
     theirs = contributor.get(entry_url).text
     assert 'name="categories"' in theirs and 'name="pinned"' not in theirs and 'name="position"' not in theirs
     assert post(contributor, entry_url, entry_url, {"categories": ["Logement", ""]}).status_code == 303
-    assert '<span class="category">Logement</span>' in entry_html(browser.get(url).text, b.id)
+    assert chips(entry_html(browser.get(url).text, b.id)) == ["Logement"]
 
 
 def test_renaming_a_category_renames_it_on_every_note(app, session):
@@ -578,8 +660,8 @@ def test_renaming_a_category_renames_it_on_every_note(app, session):
     page = browser.get(f"/c/{carnet.id}/").text
     for note in notes:
         item = entry_html(page, note.id)
-        assert '<span class="category">Habitation</span>' in item and "Logement" not in item
-    assert ">Habitation (2)</option>" in page and "Logement" not in page
+        assert "Habitation" in chips(item) and "Logement" not in item
+    assert facets(page)["Habitation"] == 2 and "Logement" not in page
 
 
 def test_deleting_a_filed_category_asks_what_becomes_of_its_notes(app, session):
@@ -608,8 +690,8 @@ def test_deleting_a_filed_category_asks_what_becomes_of_its_notes(app, session):
     assert count_of(page) == "2 notes"
     for note in notes:
         item = entry_html(page, note.id)
-        assert '<span class="category">Santé</span>' in item and '<span class="category">Québec</span>' in item
-    assert "Logement" not in page and ">Santé (2)</option>" in page
+        assert chips(item) == ["Santé", "Québec"]
+    assert "Logement" not in page and facets(page)["Santé"] == 2
 
     empty = browser.get(f"/c/{carnet.id}/categories/delete", params={"name": "Montréal"})
     assert "Aucune note n'est classée dans cette catégorie." in unescape(empty.text)
@@ -661,7 +743,7 @@ def test_strangers_and_visitors_cannot_manage_a_carnet(app, session):
     assert f"/c/{cid}/edit" in to_login.headers["location"].replace("%2F", "/")
 
     page = browser_for(app, session, alice).get(f"/c/{cid}/").text
-    assert entry_ids(page) == [note.id] and '<span class="category">Logement</span>' in page
+    assert entry_ids(page) == [note.id] and chips(page) == ["Logement"]
     assert '<h1><span lang="fr">Carnet des chantiers' in page
 
 
@@ -723,25 +805,32 @@ def test_the_graph_of_200_notes_is_readable(app, session):
 
     page = browser_for(app, session, None).get(f"/c/{carnet.id}/graphe")
     assert page.status_code == 200
-    start = page.text.index('<svg viewBox="0 0 ')  # the drawing, not an icon of the header
+    start = page.text.index('<svg id="graph-drawing" viewBox="0 0 ')  # the drawing, not an icon
     svg = page.text[start : page.text.index("</svg>", start)]
-    circles = re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)"', svg)
-    assert len(circles) == 200 and svg.count("<circle") == 200
+    circles = re.findall(r'<circle class="mark" cx="([\d.]+)" cy="([\d.]+)"', svg)
+    assert len(circles) == 200 and svg.count("<circle") == 200 and svg.count('class="node ') == 200
     assert svg.count("<line") == len(expected_edges)
     centres = [(float(x), float(y)) for x, y in circles]
     closest = min(dist(p, q) for p, q in combinations(centres, 2))
     assert closest >= 20, f"two nodes are {closest:.1f} px apart"
     width, height = (float(v) for v in re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg).groups())  # type: ignore[union-attr]
     assert all(0 <= x <= width and 0 <= y <= height for x, y in centres)
+    # Each label too, as far as its width can be told from its characters (about 7 px at 12 px).
+    labels = re.findall(r'<text x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]+)</text>', svg)
+    assert len(labels) == 200
+    assert all(
+        float(x) + 7 * len(text) <= width and 0 <= float(y) - 12 and float(y) + 4 <= height for x, y, text in labels
+    )
     for note_id in ids:
-        assert f'<a href="/n/{note_id}/" class="node' in svg
+        assert f'<a href="/n/{note_id}/?carnet={carnet.id}" class="node' in svg
     assert outsider.id not in svg
     assert "200 notes" in page.text and f"{len(expected_edges)} liens" in page.text
 
     listing = page.text[page.text.index('<ul class="graph-list">') :]
     listing = listing[: listing.index("</ul>")]
     assert listing.count("<li>") == 200
-    assert f'<a href="/n/{ids[1]}/">Nœud 001</a> → <a href="/n/{ids[0]}/">Nœud 000</a>' in listing
+    here = f"?carnet={carnet.id}"
+    assert f'<a href="/n/{ids[1]}/{here}">Nœud 001</a> → <a href="/n/{ids[0]}/{here}">Nœud 000</a>' in listing
 
 
 # --- 7. bases ------------------------------------------------------------------------------------------
@@ -834,7 +923,50 @@ def test_strangers_cannot_manage_a_base_nor_see_a_restricted_one(app, session):
     to_login = browser_for(app, session, None).get(f"/b/{base.id}/edit", follow_redirects=False)
     assert to_login.status_code == 303 and to_login.headers["location"].startswith("/login?next=")
     assert "Base fermée" in browser_for(app, session, alice).get("/b/").text
-    assert f'href="/c/{carnet.id}/"' in browser_for(app, session, alice).get(f"/b/{base.id}/").text
+    assert f'href="/c/{carnet.id}/?base={base.id}"' in browser_for(app, session, alice).get(f"/b/{base.id}/").text
+
+
+def test_the_carnet_page_names_the_base_it_was_reached_from_only_when_the_reader_sees_it_holding_it(app, session):
+    alice, carol = person(session, "alice"), person(session, "carol")
+    carnet = make_carnet(session, alice)
+    note = make_note(session, alice, title="Coopérative Zeta")
+    integrate(session, alice, carnet.id, note.id, ["Logement"])
+    base = bases.create(session=session, actor=alice, data=BaseCreate(title="Base ouverte"))
+    closed = bases.create(session=session, actor=alice, data=BaseCreate(title="Base fermée", visibility="restricted"))
+    elsewhere = bases.create(session=session, actor=alice, data=BaseCreate(title="Base d'ailleurs"))
+    for holder in (base, closed):
+        bases.add_carnet(session=session, actor=alice, base_id=holder.id, data=BaseCarnetAdd(carnet_id=carnet.id))
+    session.commit()
+    url = f"/c/{carnet.id}/"
+
+    def crumbs(html: str) -> list[str]:
+        nav = html[html.index('<nav class="breadcrumb"') : html.index("</nav>", html.index('<nav class="breadcrumb"'))]
+        return [" ".join(unescape(re.sub(r"<[^>]+>", "", item)).split()) for item in re.findall(r"<li>(.*?)</li>", nav)]
+
+    for someone in (None, carol):
+        reader = browser_for(app, session, someone)
+        plain = reader.get(url).text
+        assert crumbs(plain) == ["Carnets", "Carnet des chantiers"]
+        assert f'href="/n/{note.id}/?carnet={carnet.id}"' in plain
+        came = reader.get(url, params={"base": base.id}).text
+        assert crumbs(came) == ["Bases", "Base ouverte", "Carnet des chantiers"]
+        assert f'<a href="/b/{base.id}/"><span lang="fr">Base ouverte</span></a>' in came
+        # The reader stays in the base as they browse and open the notes.
+        assert f'href="/n/{note.id}/?carnet={carnet.id}&amp;base={base.id}"' in came
+        assert f'href="{url}?category=Logement&amp;base={base.id}"' in came
+        assert re.search(rf'<link rel="canonical" href="[^"?]*{url}(\?lang=\w+)?">', came)  # the plain address
+        # A base the reader may not see, one not holding the carnet, one that does not exist:
+        # ignored exactly as if absent.
+        for ignored in (closed.id, elsewhere.id, "nexistepas"):
+            page = reader.get(url, params={"base": ignored})
+            assert page.status_code == 200
+            main = page.text[page.text.index("<main") : page.text.index("</main>")]
+            assert crumbs(page.text) == crumbs(plain) and ignored not in main
+            assert "Base fermée" not in page.text
+    # Alice sees her restricted base: it is named.
+    mine = browser_for(app, session, alice).get(url, params={"base": closed.id}).text
+    assert crumbs(mine) == ["Bases", "Base fermée", "Carnet des chantiers"]
+    assert crumbs(browser_for(app, session, None).get(f"/b/{base.id}/").text) == ["Bases", "Base ouverte"]
 
 
 # --- 8. exports ------------------------------------------------------------------------------------------
