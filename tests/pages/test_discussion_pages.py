@@ -56,7 +56,7 @@ def test_readers_comment_and_reply_from_the_page(app, session):
         visitor.text
     )
     assert f'href="/n/{note.id}/discussion.atom"' in visitor.text
-    listing = browser_for(app, session, None).get("/")
+    listing = browser_for(app, session, None).get("/notes/")
     assert f'href="/n/{note.id}/#discussion">2 commentaires</a>' in listing.text
 
 
@@ -196,7 +196,7 @@ def _hide(browser, comment_id: str, note_id: str) -> None:  # type: ignore[no-un
     assert hidden.status_code == 303
 
 
-def test_a_hidden_comment_is_not_counted_on_the_home_page(app, session):
+def test_a_hidden_comment_is_not_counted_in_the_list_of_notes(app, session):
     alice = make_user(session, "alice")
     bob = make_user(session, "bob")
     note = make_note(session, alice, title="Chantier")
@@ -204,9 +204,9 @@ def test_a_hidden_comment_is_not_counted_on_the_home_page(app, session):
     _comment(writer, note.id, "Un avis.")
     spam = _comment(writer, note.id, "Achetez maintenant!").headers["location"].rsplit("#c-", 1)[1]
     visitor = browser_for(app, session, None)
-    assert f'href="/n/{note.id}/#discussion">2 commentaires</a>' in visitor.get("/").text
+    assert f'href="/n/{note.id}/#discussion">2 commentaires</a>' in visitor.get("/notes/").text
     _hide(browser_for(app, session, alice), spam, note.id)
-    home = visitor.get("/").text
+    home = visitor.get("/notes/").text
     assert f'href="/n/{note.id}/#discussion">1 commentaire</a>' in home and "2 commentaires" not in home
 
 
