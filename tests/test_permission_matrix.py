@@ -145,8 +145,10 @@ def test_every_read_path_agrees_with_the_policy(read_secret_site, viewer):
     listing = page("/api/v1/notes").json()
     assert listing["total"] == (2 if allowed else 1)
     assert page("/api/v1/notes?author=alice").json()["total"] == (1 if allowed else 0)
-    home = page("/")
-    assert (re.search(r"\b2 notes\b", home.text) is not None) == allowed
+    assert (re.search(r"\b2 notes\b", page("/notes/").text) is not None) == allowed
+    assert ("Toutes les notes (2)" in page("/").text) == allowed and (
+        "Toutes les notes (1)" in page("/").text
+    ) != allowed
     profile = page("/u/alice/")
     assert ("Notes (1)" in profile.text) == allowed and ("Notes (0)" in profile.text) == (not allowed)
     assert page(f"/api/v1/notes?community={world['community']}").json()["total"] == (
@@ -195,6 +197,7 @@ def test_every_read_path_agrees_with_the_policy(read_secret_site, viewer):
             f"/api/v1/notes/{sid}/revisions/1",
             "/api/v1/notes",
             "/",
+            "/notes/",
             "/u/alice/",
             f"/n/{pid}/",
             f"/api/v1/notes/{sid}/comments",

@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PRAXIS = Path(sys.executable).with_name("praxis")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PASSWORD = "une-phrase-de-passe-pour-les-captures"
+PUBLIC = "https://savoirs.exemple.org"
 SIZES: dict[str, ViewportSize] = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 
 
@@ -117,7 +118,8 @@ def main() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as data:
-        env = {**os.environ, "PRAXIS_DATA_DIR": data, "PRAXIS_SITE_URL": base, "PRAXIS_PASSWORD": PASSWORD}
+        # The public address the citations show: a site's own, not the port this one runs on.
+        env = {**os.environ, "PRAXIS_DATA_DIR": data, "PRAXIS_SITE_URL": PUBLIC, "PRAXIS_PASSWORD": PASSWORD}
         subprocess.run([PRAXIS, "db", "upgrade"], env=env, check=True, capture_output=True)
         subprocess.run([PRAXIS, "user", "create", "admin", "--admin", "--name", "Adèle Tremblay"], env=env, check=True)
         server = subprocess.Popen([PRAXIS, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL)

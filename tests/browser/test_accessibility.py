@@ -62,6 +62,7 @@ def _pages(site: dict) -> dict[str, str]:  # type: ignore[type-arg]
         "search": "/recherche?q=workshop",
         "lexique": "/lexique/",
         "directory": "/organisations/",
+        "communities": "/communautes/",
         "history": f"/n/{n}/history",
         "diff": f"/n/{n}/diff?from=1&to=2",
         "editor": f"/n/{n}/edit",

@@ -1,5 +1,5 @@
 """No page scrolls sideways on the narrowest phone (360 px), in French and in English, signed in:
-home, note, history, diff, carnet, base, search, lexique, répertoire, editor; and the French
+home, note, history, diff, carnet, base, search, lexique, répertoire, editor and more; and the French
 content of the English interface says it is French (`lang="fr"`), for screen readers and
 translators."""
 
@@ -53,6 +53,9 @@ def _pages(site: dict) -> dict[str, str]:  # type: ignore[type-arg]
         "search": "/recherche?q=workshop",
         "lexique": "/lexique/",
         "répertoire": "/organisations/",
+        "communities": "/communautes/",
+        "notes": "/notes/",
+        "graph": f"/c/{site['carnet']}/graphe",
         "editor": f"/n/{n}/edit",
     }
 

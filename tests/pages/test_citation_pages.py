@@ -159,7 +159,7 @@ def test_a_revision_page_cites_that_revision(client, session):
     assert current.values("citation_title") == ["Nouveau titre"]
     # Asking for the current revision by number cites its permanent link too, as the API does.
     asked = client.get(f"/n/{note.id}/?rev={now}")
-    assert "Vous consultez la révision" not in asked.text and "Pour citer cette révision" in asked.text
+    assert "Vous consultez la version" not in asked.text and "Pour citer cette révision" in asked.text
     assert (
         parsed(asked.text).citation
         == client.get(f"/api/v1/notes/{note.id}/citation", params={"rev": now}).json()["text"]

@@ -122,7 +122,7 @@ def test_old_revision_has_a_permanent_link(client, session):
     session.commit()
     old = client.get(f"/n/{note.id}/?rev=1")
     assert old.status_code == 200 and "Premier titre" in old.text and "Ancien texte" in old.text
-    assert "Vous consultez la révision 1" in _text(old.text)
+    assert "Vous consultez la version 1" in _text(old.text)
     assert "(CC-BY-SA-4.0)" in _text(old.text) and "(CC0-1.0)" not in _text(old.text)
     assert "(CC0-1.0)" in _text(client.get(f"/n/{note.id}/").text)
     assert client.get(f"/n/{note.id}/?rev=7").status_code == 404
