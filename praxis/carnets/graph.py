@@ -191,7 +191,11 @@ def _forces(sub: nx.Graph, order: list[str]) -> np.ndarray:
     if len(order) < 500:
         raw = nx.spring_layout(sub, seed=7, iterations=80, k=k)
         return np.array([raw[node_id] for node_id in order], dtype=float)
-    from networkx.drawing.layout import _fruchterman_reingold
+    try:  # networkx's own dense routine: private, so a later networkx may move it
+        from networkx.drawing.layout import _fruchterman_reingold
+    except ImportError:  # a networkx that dropped it: a plainer drawing rather than an error
+        raw = nx.circular_layout(sub)
+        return np.array([raw[node_id] for node_id in order], dtype=float)
 
     nodes = list(sub.nodes)
     placed = _fruchterman_reingold(nx.to_numpy_array(sub, nodelist=nodes), k, None, None, 80, 1e-4, 2, 7)
