@@ -19,7 +19,9 @@
   }
 
   var button = document.querySelector(".note-actions .copy-link");
-  if (button) {
+  // Shown only where the browser lets a page copy (https, or the machine itself); elsewhere the
+  // address bar is the way.
+  if (button && navigator.clipboard && window.isSecureContext) {
     button.hidden = false;
     button.addEventListener("click", function () {
       copy(button.getAttribute("data-url"), button.getAttribute("data-done"));
@@ -35,7 +37,7 @@
     a.className = "heading-anchor";
     a.href = "#" + h.id;
     a.textContent = "¶";
-    a.setAttribute("aria-label", label + " : " + h.textContent);
+    a.setAttribute("aria-label", label + " " + h.textContent);
     a.addEventListener("click", function () {
       copy(location.href.split("#")[0] + "#" + h.id, done);
     });

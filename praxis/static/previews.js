@@ -135,7 +135,7 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "preview-toggle kind-" + kind;
-      button.setAttribute("aria-label", (labels.show || "") + " : " + link.textContent);
+      button.setAttribute("aria-label", (labels.show || "") + " " + link.textContent);
       button.setAttribute("aria-expanded", "false");
       button.setAttribute("aria-controls", card.id);
       button.addEventListener("click", function (e) {

@@ -112,3 +112,17 @@ def test_on_a_desktop_the_header_is_one_line_even_with_a_long_name_and_many_unre
         expect(page.get_by_role("button", name="Menu")).to_be_hidden()
         expect(page.get_by_role("link", name="Write a note")).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_a_visitor_s_header_holds_on_one_line_from_1024_px(live_site, browser: Browser):
+    context = browser.new_context(locale="fr-CA")
+    page = context.new_page()
+    for width in (1024, 1040, 1100):
+        for lang in ("fr", "en"):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.goto(f"{live_site.url}/lexique/?lang={lang}")
+            expect(page.locator("header.site .account").get_by_role("link").first).to_be_visible()
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, (width, lang)
+            header = page.locator("header.site").bounding_box()
+            assert header is not None and header["height"] < 80, (width, lang)  # one line
+    context.close()

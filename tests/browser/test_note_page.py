@@ -62,7 +62,7 @@ def test_at_1280_px_a_side_column_holds_the_contents_that_follow_the_reading(liv
     side_box, body_box = side.bounding_box(), body.bounding_box()
     assert side_box and body_box and side_box["x"] >= body_box["x"] + body_box["width"]
     # Each heading has a copy-link anchor with a name.
-    expect(page.get_by_role("link", name="Copier le lien vers cette section : Étape 3")).to_have_attribute(
+    expect(page.get_by_role("link", name="Copier le lien vers la section Étape 3")).to_have_attribute(
         "href", "#etape-3"
     )
     expect(page.get_by_role("button", name="Copier le lien")).to_be_visible()
@@ -146,7 +146,7 @@ def test_on_a_touch_screen_the_kind_icon_opens_the_card(live_site, browser: Brow
     context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, locale="fr-CA")
     page = context.new_page()
     page.goto(f"{live_site.url}/n/{world['note'].id}/")
-    toggle = page.get_by_role("button", name="Afficher l’aperçu : Cercle")
+    toggle = page.get_by_role("button", name="Afficher l’aperçu de Cercle")
     toggle.tap()
     card = _card(page)
     expect(card).to_contain_text(DEFINITION)

@@ -3,6 +3,8 @@
 import re
 from html import unescape
 
+from fastapi.testclient import TestClient
+
 from praxis.people.accounts import get_user
 from tests.conftest import one_database
 from tests.factories import browser_for, csrf_from, make_note, make_user, sign_in, token_for
@@ -306,6 +308,9 @@ def test_delete_and_restore_through_the_pages_own_forms(client, session):
     assert restored.status_code == 303 and restored.headers["location"] == f"/n/{note.id}/?restored=1"
     assert client.get(f"/api/v1/notes/{note.id}").json()["body"] == "Original"
     assert "Version 1 restaurée." in _text(client.get(restored.headers["location"]).text)
+    # The address says nothing to a visitor, who restored nothing and may restore nothing.
+    visitor = TestClient(client.app, base_url="https://testserver")
+    assert "restaurée" not in _text(visitor.get(restored.headers["location"]).text)
     view = client.get(f"/n/{note.id}/").text
     deleted = client.post(
         f"/n/{note.id}/delete", data={"csrf_token": csrf_from(view, f"/n/{note.id}/delete")}, follow_redirects=False
