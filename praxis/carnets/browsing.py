@@ -54,7 +54,9 @@ def _filed_under(carnet_id: str, category_id: int) -> ColumnElement[bool]:
     )
 
 
-_ORDER = {
+# A carnet's orders of its entries (pinned ones first, then this, then the id): its page and
+# the previous/next of a note read from it (`place.py`) follow the same one.
+ENTRY_ORDER = {
     "manual": (col(CarnetEntry.position).asc(), col(CarnetEntry.added_at).asc()),
     "added": (col(CarnetEntry.added_at).desc(),),
     "updated": (col(Note.updated_at).desc(),),
@@ -94,7 +96,7 @@ def list_entries(
         where.append(col(Note.kind) == query.kind)
 
     total = session.exec(joined(sa.func.count()).where(*where, *by_category)).one()
-    order = _ORDER[query.sort or carnet.sort]
+    order = ENTRY_ORDER[query.sort or carnet.sort]
     rows = session.exec(
         joined(CarnetEntry, Note)
         .where(*where, *by_category)

@@ -6,18 +6,10 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from praxis import policy
-from praxis.carnets.browsing import count_visible
+from praxis.carnets.browsing import ENTRY_ORDER, count_visible
 from praxis.models import BaseCarnet, Carnet, CarnetEntry, KnowledgeBase, Note
 from praxis.schemas import NoteNeighbour, NotePlace, NoteRead, is_note_id
 from praxis.urls import base_url, note_url
-
-# The order a carnet's page lists its notes in by default (see browsing._ORDER).
-_ORDER = {
-    "manual": (col(CarnetEntry.position).asc(), col(CarnetEntry.added_at).asc()),
-    "added": (col(CarnetEntry.added_at).desc(),),
-    "updated": (col(Note.updated_at).desc(),),
-    "title": (col(Note.title_key).asc(),),
-}
 
 
 def place_of(
@@ -52,7 +44,7 @@ def _neighbours(
         select(Note.id, Note.title)
         .join(CarnetEntry, col(CarnetEntry.note_id) == Note.id)
         .where(CarnetEntry.carnet_id == carnet_id, policy.visible_notes(actor))
-        .order_by(col(CarnetEntry.pinned).desc(), *_ORDER.get(sort, _ORDER["manual"]), Note.id)
+        .order_by(col(CarnetEntry.pinned).desc(), *ENTRY_ORDER.get(sort, ENTRY_ORDER["manual"]), Note.id)
     ).all()
     ids = [r[0] for r in rows]
     if note_id not in ids:
