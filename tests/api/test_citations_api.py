@@ -19,6 +19,7 @@ from praxis.carnets import bases
 from praxis.carnets import carnets
 from praxis.transfer import folders
 from tests.factories import make_note, make_user, token_for
+from tests.conftest import one_database
 
 SEED_LINE = (
     "Maryse Gervais, Marie-Hélène Laurence, Alice Rivard. (2024). Merci de nous aider à vous aider à nous aider à vous "
@@ -31,6 +32,7 @@ def settings(settings):  # type: ignore[no-untyped-def]
     return settings.model_copy(update={"site_url": "https://praxis.encommun.io"})
 
 
+@one_database  # the citation's text and format: no SQL that could differ
 def test_the_seed_line_is_reproduced_from_a_note_moved_from_the_first_platform(client, session, tmp_path):
     # A note exported from the first Praxis platform keeps its 27-character id, so its address.
     (tmp_path / "merci.md").write_text(
@@ -53,6 +55,7 @@ def test_the_seed_line_is_reproduced_from_a_note_moved_from_the_first_platform(c
     assert english.json()["text"] == SEED_LINE.replace("(consulté le 21 avril 2025)", "(accessed April 21, 2025)")
 
 
+@one_database  # the citation's text and format: no SQL that could differ
 def test_the_day_of_access_is_today_where_the_site_is(client, session, app):
     alice = make_user(session, "alice", name="Alice Rivard")
     note = make_note(session, alice, title="Chantier")
@@ -65,6 +68,7 @@ def test_the_day_of_access_is_today_where_the_site_is(client, session, app):
     assert f"(accessed {day:%B} {day.day}, {day.year})" in body["text"]
 
 
+@one_database  # the citation's text and format: no SQL that could differ
 @pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
 def test_the_time_zone_setting_decides_which_day_today_is(app, session, zone):
     from fastapi.testclient import TestClient
@@ -82,6 +86,7 @@ def test_the_time_zone_setting_decides_which_day_today_is(app, session, zone):
     assert date.fromisoformat(body["accessed"]) in expected
 
 
+@one_database  # the citation's text and format: no SQL that could differ
 def test_the_site_name_setting_names_the_publisher_everywhere(app, session):
     """PRAXIS_SITE_NAME, not the "Praxis" fallback, is the site in every style, download and tag."""
     from html.parser import HTMLParser
@@ -147,6 +152,7 @@ def test_the_site_name_setting_names_the_publisher_everywhere(app, session):
     assert "Praxis" not in page.coins
 
 
+@one_database  # the citation's text and format: no SQL that could differ
 def test_every_style_and_both_languages_answer(client, session):
     alice = make_user(session, "alice", name="Alice Rivard")
     note = make_note(session, alice, title="Économie « sociale »", published_at="2024-05-01T12:00:00Z")
@@ -199,6 +205,7 @@ def test_a_revision_is_cited_by_its_permanent_link_with_what_it_was(client, sess
     assert client.get(f"/api/v1/notes/{note.id}/citation", params={"rev": 9}).status_code == 404
 
 
+@one_database  # the citation's text and format: no SQL that could differ
 @pytest.mark.parametrize(
     ("params", "field"),
     [
@@ -241,6 +248,7 @@ def test_what_may_not_be_seen_cannot_be_cited(client, session):
     assert mine.status_code == 200 and "Secret" in mine.json()["text"]
 
 
+@one_database  # the citation's text and format: no SQL that could differ
 def test_downloads_have_their_media_types_and_name_the_note(client, session):
     alice = make_user(session, "alice", name="Alice Rivard")
     note = make_note(session, alice, title="Qu'est-ce qu'un chantier?", published_at="2024-10-30T12:00:00Z")
@@ -272,6 +280,7 @@ def test_downloads_have_their_media_types_and_name_the_note(client, session):
     assert client.get(f"/n/{note.id}/citation.doc").status_code in (404, 422)
 
 
+@one_database  # the citation's text and format: no SQL that could differ
 def test_bibtex_escapes_what_latex_would_read_as_commands(client, session):
     alice = make_user(session, "alice", name="Alice Rivard")
     note = make_note(session, alice, title="100 % des {chantiers} & le #commun_1 à ~5 $")
@@ -286,6 +295,7 @@ def _citeproc_apa(item: dict) -> str:
     return str(bibliography.bibliography()[0])
 
 
+@one_database  # the citation's text and format: no SQL that could differ
 @pytest.mark.filterwarnings("ignore:The following arguments for Reference are unsupported")
 def test_the_csl_json_reads_in_a_csl_processor_as_the_same_apa_citation(client, session):
     """citeproc-py with the APA 7 CSL style is right in English for a revision's permanent
@@ -344,6 +354,7 @@ def test_carnets_and_bases_are_cited_with_their_managers(client, session):
     assert client.get(f"/c/{hidden.id}/citation.json").status_code == 404
 
 
+@one_database  # the citation's text and format: no SQL that could differ
 def test_people_say_how_citations_name_them(client, session):
     make_user(session, "gabriel", name="Gabriel García Márquez")
     make_user(session, "root", admin=True)

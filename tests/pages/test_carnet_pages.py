@@ -29,6 +29,7 @@ from praxis.carnets import carnets
 from praxis.carnets import filing
 from praxis.people import communities
 from tests.factories import browser_for, csrf_from, make_note, make_user
+from tests.conftest import one_database
 
 THEMES = ("Thème", ["Logement", "Santé"])
 REGIONS = ("Région", ["Montréal", "Québec"])
@@ -782,6 +783,7 @@ def test_the_note_page_lists_only_the_carnets_the_reader_may_see(app, session):
 # --- 6. the graph --------------------------------------------------------------------------------------
 
 
+@one_database  # the drawing's layout: no SQL that could differ
 def test_the_graph_of_200_notes_is_readable(app, session):
     alice = person(session, "alice")
     carnet = make_carnet(session, alice, "Grand carnet", axes=())
