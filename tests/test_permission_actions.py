@@ -244,14 +244,11 @@ class NoteWorld:
             s.execute(sa.update(table).values(created_at=utcnow() - timedelta(days=2)))
         extra: dict[str, Any] = {"visibility": "restricted", "readers": ["rita"]} if self.state == "restricted" else {}
         note = make_note(s, alice, title="Note de la matrice", body="Premier état.", authors=["alice", "cora"], **extra)
-        saved = note_service.save_note(
-            session=s, actor=alice, note_id=note.id, data=NoteUpdate(base_revision=note.revision, body="Second état.")
-        )
-        note_service.save_note(
+        note_service.save_note(  # the second revision, which invites Inès
             session=s,
             actor=alice,
             note_id=note.id,
-            data=NoteUpdate(base_revision=saved.revision, authors=["alice", "cora", "ines"]),
+            data=NoteUpdate(base_revision=note.revision, body="Second état.", authors=["alice", "cora", "ines"]),
         )
         invitation = next(inv.id for inv, person in invitations.pending(s, note.id) if person.username == "ines")
         comment = discussion.create(session=s, actor=rita, note_id=note.id, data=CommentCreate(body="Un avis."))
