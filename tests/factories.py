@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from praxis import policy
 from praxis.models import User
-from praxis.schemas import NoteCreate, NoteRead, NoteUpdate, UserCreate
+from praxis.schemas import CommunityCreate, NoteCreate, NoteRead, NoteUpdate, UserCreate
 from praxis.carnets import service as carnet_service
 from praxis.notes import service as note_service
 from praxis.people import service as people_service
@@ -46,6 +46,27 @@ def make_user(
     user = as_actor(session, made.username)
     session.commit()  # after the read: a test's session reading opens a writing transaction
     return user
+
+
+def make_cast(session: Session) -> tuple[dict[str, User], Any]:
+    """The people of the permission matrices by their role, without passwords, and the
+    community "Cercle" that Alice manages and Carl belongs to."""
+    people = {
+        "author": make_user(session, "alice", name="Alice", password=None),
+        "reader": make_user(session, "rita", name="Rita", password=None),
+        "community_member": make_user(session, "carl", name="Carl", password=None),
+        "member": make_user(session, "mona", name="Mona", password=None),
+        "admin": make_user(session, "adam", name="Adam", admin=True, password=None),
+        "other": make_user(session, "olga", name="Olga", password=None),
+    }
+    cercle = people_service.create_community(
+        session=session, actor=people["author"], data=CommunityCreate(name="Cercle")
+    )
+    people_service.set_community_member(
+        session=session, actor=people["author"], community_id=cercle.id, username="carl", role="member"
+    )
+    session.commit()
+    return people, cercle
 
 
 def as_actor(session: Session, username: str) -> User:

@@ -11,12 +11,11 @@ import re
 
 import pytest
 
-from praxis.schemas import CommentCreate, CommunityCreate, MemberAdd, NoteUpdate
-from praxis.people import communities
+from praxis.schemas import CommentCreate, NoteUpdate
 from praxis.conversation import discussion
 from praxis.notes import notes as note_service
 from tests.conftest import BACKENDS, _shared_site
-from tests.factories import browser_for, make_note, make_user
+from tests.factories import make_cast, browser_for, make_note
 
 SECRET_TITLE = "Titre-Secret-T"
 SECRET_BODY = "Corps-Secret-T"
@@ -53,19 +52,7 @@ def read_secret_site(secret_site):  # type: ignore[no-untyped-def]
 
 
 def _build_world(session):  # type: ignore[no-untyped-def]
-    people = {
-        "author": make_user(session, "alice", name="Alice", password=None),
-        "reader": make_user(session, "rita", name="Rita", password=None),
-        "community_member": make_user(session, "carl", name="Carl", password=None),
-        "member": make_user(session, "mona", name="Mona", password=None),
-        "admin": make_user(session, "adam", name="Adam", admin=True, password=None),
-        "other": make_user(session, "olga", name="Olga", password=None),
-    }
-    cercle = communities.create(session=session, actor=people["author"], data=CommunityCreate(name="Cercle"))
-    communities.set_member(
-        session=session, actor=people["author"], community_id=cercle.id, **MemberAdd(username="carl").model_dump()
-    )
-    session.commit()
+    people, cercle = make_cast(session)
     # Olga's own words name T only by a label, so any sight of the title is a leak.
     public = make_note(session, people["other"], title="Note publique P", body=f"Voir [[{SECRET_TITLE}|ce document]].")
     return {"people": people, "community": cercle.id, "public": public}

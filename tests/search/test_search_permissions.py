@@ -15,7 +15,6 @@ from praxis.schemas import (
     CarnetCreate,
     CommunityCreate,
     EntryCreate,
-    MemberAdd,
     NoteUpdate,
 )
 from praxis.people import accounts
@@ -24,7 +23,7 @@ from praxis.people import communities
 from praxis.carnets import filing
 from praxis.notes import notes as note_service
 from tests.conftest import BACKENDS, WorldSnapshots, _shared_site
-from tests.factories import as_actor, browser_for, make_note, make_user, token_for
+from tests.factories import make_cast, as_actor, browser_for, make_note, make_user, token_for
 
 SECRET_TITLE = "Quintessence hydrofrangible"
 SECRET_WORD = "zorglubienne"  # only in T's body
@@ -96,18 +95,7 @@ def world(client, snapshot_world, session):  # type: ignore[no-untyped-def]
 
 
 def _build_world(session):  # type: ignore[no-untyped-def]
-    people = {
-        "author": make_user(session, "alice", name="Alice", password=None),
-        "reader": make_user(session, "rita", name="Rita", password=None),
-        "community_member": make_user(session, "carl", name="Carl", password=None),
-        "member": make_user(session, "mona", name="Mona", password=None),
-        "admin": make_user(session, "adam", name="Adam", admin=True, password=None),
-        "other": make_user(session, "olga", name="Olga", password=None),
-    }
-    cercle = communities.create(session=session, actor=people["author"], data=CommunityCreate(name="Cercle"))
-    communities.set_member(
-        session=session, actor=people["author"], community_id=cercle.id, **MemberAdd(username="carl").model_dump()
-    )
+    people, cercle = make_cast(session)
     cahier = carnets.create(
         session=session, actor=people["author"], data=CarnetCreate(title="Cahier ouvert", visibility="public")
     )
