@@ -184,6 +184,7 @@ class PraxisSession(Session):
 
 
 _ENGINE = "praxis_engine"
+_MEMO, _MEMO_KEPT = "praxis_memo", "praxis_memo_kept"
 _factories: weakref.WeakKeyDictionary[Engine, sessionmaker[PraxisSession]] = weakref.WeakKeyDictionary()
 
 
@@ -196,11 +197,37 @@ def session_factory(engine: Engine) -> sessionmaker[PraxisSession]:
     factory = _factories.get(engine)
     if factory is None:
         # Bound by each call (to the writing engine or not); holding no engine, it keeps none alive.
-        factory = sessionmaker(class_=PraxisSession, expire_on_commit=False)
+        factory = sessionmaker(class_=PraxisSession, expire_on_commit=False, info={_MEMO_KEPT: True})
         search_queue.install(factory, engine)
         changes.track(factory)
+        for moment in ("after_flush", "after_commit", "after_rollback", "after_soft_rollback"):
+            sa.event.listen(factory, moment, _forget_memo)
+        sa.event.listen(factory, "do_orm_execute", _forget_memo_on_write)
         _factories[engine] = factory
     return factory
+
+
+def memo(session: Session) -> dict[Any, Any]:
+    """What the session read in its transaction and will be asked again before it writes (who
+    may read a note: each part of a page checks it), forgotten at its next flush, commit or
+    rollback, and at any statement that is not a SELECT. A session not made by `session_factory`,
+    which would never forget, keeps nothing."""
+    if not session.info.get(_MEMO_KEPT):
+        return {}
+    if session.new or session.dirty or session.deleted:  # a write not flushed yet: ask the database
+        _forget_memo(session)
+        return {}
+    found: dict[Any, Any] = session.info.setdefault(_MEMO, {})
+    return found
+
+
+def _forget_memo(session: sa.orm.Session, *_args: object) -> None:
+    session.info.pop(_MEMO, None)
+
+
+def _forget_memo_on_write(state: sa.orm.ORMExecuteState) -> None:
+    if not state.is_select:  # a bulk statement, or text: it may have changed anything
+        _forget_memo(state.session)
 
 
 def engine_of(session: Session) -> Engine | None:

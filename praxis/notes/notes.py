@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, select
 
 from praxis import policy
-from praxis.db import begin_writes, end_writes
+from praxis.db import begin_writes, end_writes, memo
 from praxis.errors import Invalid, NotFound, StaleEdit
 from praxis.i18n import N_
 from praxis.markdown import Rendered, fold, render
@@ -63,13 +63,23 @@ from praxis.schemas import (
 
 
 def load_readable(session: Session, actor: policy.Actor, note_id: str) -> tuple[Note, list[int]]:
-    """The note and its author ids, or NotFound when it does not exist or may not be seen."""
+    """The note and its author ids, or NotFound when it does not exist or may not be seen.
+
+    The answer is kept until the session writes (`db.memo`): a note's page asks it again for the
+    discussion, the edit requests and the files it shows."""
+    kept = memo(session)
+    key = ("readable note", note_id, actor.id if actor else None, policy.is_admin(actor), policy.is_signed_in(actor))
+    if key in kept:
+        note, author_ids = kept[key]
+        return note, list(author_ids)
     note = session.get(Note, note_id) if is_note_id(note_id) else None
     if note is None:
         raise NotFound("No such note.")
     if not policy.can_read_note(session, actor, note):
         raise NotFound("No such note.")
-    return note, list_author_ids(session, note_id)
+    author_ids = list_author_ids(session, note_id)
+    kept[key] = (note, tuple(author_ids))
+    return note, author_ids
 
 
 def load_editable(session: Session, actor: policy.Actor, note_id: str) -> tuple[Note, list[int]]:

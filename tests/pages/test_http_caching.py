@@ -114,8 +114,9 @@ def test_another_process_on_the_same_database_never_serves_a_stale_page(app, cli
             ).status_code
             == 200
         )
-        assert "Version deux" in visitor.get(f"/n/{note.id}/").text
-        assert "Version deux" in visitor.get("/").text
+        for path in (f"/n/{note.id}/", "/"):
+            shown = visitor.get(path)
+            assert shown.status_code == 200 and "Version deux" in shown.text, (path, shown.status_code, shown.headers)
         api = visitor.get(f"/api/v1/notes/{note.id}")
         assert api.json()["title"] == "Version deux"
         assert (

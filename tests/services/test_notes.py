@@ -3,11 +3,12 @@
 import threading
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import select
 
 from praxis.db import new_session
 from praxis.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
-from praxis.models import NoteLink, Revision
+from praxis.models import Note, NoteLink, Revision
 from praxis.schemas import NoteQuery, NoteUpdate
 from praxis.notes import notes as note_service
 from tests.factories import make_note, make_user
@@ -358,3 +359,24 @@ def test_each_wikilink_falls_back_by_its_own_target(session):
     graph = directory.graph(session=session, actor=None, note_id=shown.id, depth=1)
     assert {(e.source, e.target) for e in graph.edges} == {(source.id, shown.id)}
     assert hidden.id not in {n.id for n in graph.nodes}
+
+
+def test_who_may_read_a_note_is_asked_again_once_the_session_writes(session):
+    """A page's parts ask the same question (may this person read the note?) and get the answer
+    of the first; any write of the session, flushed or not, ORM or bulk, makes it asked anew."""
+    alice, bob = make_user(session, "alice"), make_user(session, "bob")
+    note = make_note(session, alice)
+    row, _ = note_service.load_readable(session, bob, note.id)
+    assert note_service.load_readable(session, bob, note.id)[0] is row  # the same answer, kept
+    row.visibility = "restricted"  # not flushed yet
+    with pytest.raises(NotFound):
+        note_service.load_readable(session, bob, note.id)
+    session.rollback()
+    note_service.load_readable(session, bob, note.id)
+    session.execute(sa.update(Note).where(Note.id == note.id).values(visibility="restricted"))  # bulk
+    with pytest.raises(NotFound):
+        note_service.load_readable(session, bob, note.id)
+    assert note_service.load_readable(session, alice, note.id)[1] == [alice.id]
+    session.commit()
+    with pytest.raises(NotFound):
+        note_service.load_readable(session, None, note.id)
