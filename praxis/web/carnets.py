@@ -4,11 +4,12 @@ Its settings, members and categories (for its managers) are in praxis/web/carnet
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse
+from pydantic import TypeAdapter, ValidationError
 from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
@@ -26,10 +27,13 @@ from praxis.schemas import (
     AxisRead,
     CarnetCreate,
     CarnetQuery,
+    CarnetSort,
+    CategoryName,
     EntryCreate,
     EntryUpdate,
 )
 from praxis.transfer import service as transfer_service
+from praxis.vocab import KINDS
 from praxis.web import citations as citation_pages
 from praxis.web.citations import StyleParam
 from praxis.web.forms import form_page, parse, split_list
@@ -37,6 +41,15 @@ from praxis.web.templating import page
 
 router = APIRouter()
 AxisId = Annotated[int, Query(ge=1, le=2_147_483_647)]
+_CATEGORY_NAME = TypeAdapter(CategoryName)
+
+
+def _is_category_name(value: str) -> bool:
+    try:
+        _CATEGORY_NAME.validate_python(value)
+    except ValidationError:
+        return False
+    return True
 
 
 def back(carnet_id: str, anchor: str = "", *, organising: bool = False) -> Response:
@@ -187,8 +200,18 @@ def carnet_page(
 ) -> Response:
     """One carnet and its notes. `base` is the base the reader came from (for the breadcrumb and
     the notes' links; ignored unless the reader sees it and it holds the carnet); `organiser`
-    shows the tools of those who file, order, pin and take out notes."""
-    query = parse(CarnetQuery, {"category": category, "kind": kind, "author": author, "q": q, "sort": sort, "page": p})
+    shows the tools of those who file, order, pin and take out notes. A category, a kind or an
+    order the carnet does not have (an old link, an edited address) is left out: the carnet shows
+    as if it had not been asked, with the other filters kept."""
+    fields = {
+        "category": [c for c in category if _is_category_name(c)],
+        "kind": kind if kind in KINDS else "",
+        "author": author,
+        "q": q,
+        "sort": sort if sort in get_args(CarnetSort) else "",
+        "page": p,
+    }
+    query = parse(CarnetQuery, fields)
     return _view(request, session, actor, carnet_id, query, errors={}, style=style, base=base, organising=organiser)
 
 
@@ -205,7 +228,9 @@ def _view(
     base: str = "",
     organising: bool = False,
 ) -> Response:
-    carnet = carnet_service.read_carnet(session=session, actor=actor, carnet_id=carnet_id, query=query)
+    carnet = carnet_service.read_carnet(session=session, actor=actor, carnet_id=carnet_id, query=query, lenient=True)
+    known = {_key(c.name) for axis in carnet.axes for c in axis.categories}
+    query = query.model_copy(update={"category": [c for c in query.category if _key(c) in known]})
     filtered = bool(query.category or query.kind or query.author or query.q)
     fields = {"kind": query.kind or "", "author": query.author or "", "q": query.q or "", "sort": query.sort or ""}
     params = [("category", c) for c in query.category] + [(k, v) for k, v in fields.items() if v]

@@ -309,8 +309,18 @@ def test_the_filters_of_a_carnet_page_work_through_the_query(app, session):
     assert entry_ids(by_title) == [coop.id, health.id, housing.id]
     assert '<a href="/c/' in by_title and 'aria-current="true">titre</a>' in by_title
 
-    assert visitor.get(url, params={"category": "Inconnue"}).status_code == 422
-    assert visitor.get(url, params={"kind": "roman"}).status_code == 422
+    # What the carnet does not have (an old link, an edited address) is left out, the rest kept.
+    unknown = visitor.get(url, params=[("category", "Inconnue"), ("kind", "roman"), ("sort", "hasard")])
+    assert unknown.status_code == 200 and entry_ids(unknown.text) == [housing.id, health.id, coop.id]
+    assert "Tout afficher" not in unknown.text and chosen(unknown.text) == []
+    kept = visitor.get(
+        url, params=[("category", "Inconnue"), ("category", "Santé"), ("kind", "roman"), ("q", "clinique")]
+    )
+    assert kept.status_code == 200 and entry_ids(kept.text) == [health.id] and chosen(kept.text) == ["Santé"]
+    main = kept.text[kept.text.index("<main") : kept.text.index("</main>")]
+    assert "Inconnue" not in main and "roman" not in main  # nor carried on by its links
+    long_name = visitor.get(url, params=[("category", "x" * 300), ("category", "\x00")])
+    assert long_name.status_code == 200 and entry_ids(long_name.text) == [housing.id, health.id, coop.id]
 
 
 def test_the_browsing_links_combine_one_category_per_list_and_each_filter_comes_off(app, session):
