@@ -3,9 +3,10 @@ Its settings, members and categories (for its managers) are in praxis/web/carnet
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Literal, get_args
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse
@@ -52,9 +53,22 @@ def _is_category_name(value: str) -> bool:
     return True
 
 
-def back(carnet_id: str, anchor: str = "", *, organising: bool = False) -> Response:
-    """To the carnet page (in its "Organiser" mode after a tool of that mode)."""
-    return RedirectResponse(f"/c/{carnet_id}/{'?organiser=1' if organising else ''}{anchor}", status_code=303)
+# What makes a view of a carnet page (its filters, order and page, and the base the reader came
+# from): a tool of the "Organiser" mode returns to the view it was used from.
+_VIEW = ("category", "kind", "author", "q", "sort", "base", "p")
+
+
+def view_of(pairs: Iterable[tuple[str, str]]) -> str:
+    """The carnet view named by these query parameters, as a query string; anything else dropped
+    (the page itself leaves out a filter the carnet does not have)."""
+    return urlencode([(k, v) for k, v in pairs if k in _VIEW and v][:60])
+
+
+def back(carnet_id: str, anchor: str = "", *, organising: bool = False, view: str = "") -> Response:
+    """To the carnet page (in its "Organiser" mode after a tool of that mode, in the view it was
+    used from)."""
+    query = "&".join(q for q in (view_of(parse_qsl(view)), "organiser=1" if organising else "") if q)
+    return RedirectResponse(f"/c/{carnet_id}/{'?' + query if query else ''}{anchor}", status_code=303)
 
 
 def form_text(form: FormData, name: str) -> str | None:
@@ -176,6 +190,10 @@ class Browse:
         params = [("category", c) for c in self.categories] + list(self.fields.items()) + self.keep
         return [(k, v) for k, v in params if v and k not in but]
 
+    def view(self, page: int = 1) -> str:
+        """This view for the tools of the "Organiser" mode to return to (`view_of`)."""
+        return view_of([*self.hidden("organiser"), *([("p", str(page))] if page > 1 else [])])
+
     def pages(self) -> str:
         """The pager's prefix: this view, then `p=`."""
         url = self.url()
@@ -260,6 +278,7 @@ def _view(
             "browse": browse,
             "came_from": came_from,
             "organising": organising,
+            "view": browse.view(query.page),
             "note_query": urlencode([("carnet", carnet.id)] + ([("base", came_from.id)] if came_from else [])),
             "errors": errors,
             "cite": cite,
@@ -316,10 +335,12 @@ async def integrate(request: Request, carnet_id: str, session: SessionDep, actor
 
 @router.get("/c/{carnet_id}/n/{note_id}")
 def entry_page(request: Request, carnet_id: str, note_id: str, session: SessionDep, actor: UserDep) -> Response:
-    """Filing one note in the carnet: its categories, and for managers its place and pin."""
+    """Filing one note in the carnet: its categories, and for managers its place and pin. Its
+    query is the carnet view it was opened from, to return to."""
     carnet = carnet_service.carnet_for_filing(session=session, actor=actor, carnet_id=carnet_id)
     entry = carnet_service.entry_item(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id)
-    return page(request, "carnets/entry.html", {"carnet": carnet, "entry": entry})
+    view = view_of(request.query_params.multi_items())
+    return page(request, "carnets/entry.html", {"carnet": carnet, "entry": entry, "view": view})
 
 
 @router.post("/c/{carnet_id}/n/{note_id}")
@@ -333,16 +354,24 @@ async def file_entry(request: Request, carnet_id: str, note_id: str, session: Se
             fields["position"] = position.strip()
     data = parse(EntryUpdate, fields)
     carnet_service.update_entry(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, data=data)
-    return back(carnet_id, f"#n-{note_id}", organising=True)
+    return back(carnet_id, f"#n-{note_id}", organising=True, view=form_text(form, "view") or "")
+
+
+ViewField = Annotated[str, Form(max_length=2000)]
 
 
 @router.post("/c/{carnet_id}/n/{note_id}/move")
 def move(
-    carnet_id: str, note_id: str, session: SessionDep, actor: UserDep, step: Annotated[Literal["-1", "1"], Form()] = "1"
+    carnet_id: str,
+    note_id: str,
+    session: SessionDep,
+    actor: UserDep,
+    step: Annotated[Literal["-1", "1"], Form()] = "1",
+    view: ViewField = "",
 ) -> Response:
     """Up or down one place: the keyboard's way to order (the browser's drag-and-drop uses the API)."""
     carnet_service.move_entry(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, step=int(step))
-    return back(carnet_id, f"#n-{note_id}", organising=True)
+    return back(carnet_id, f"#n-{note_id}", organising=True, view=view)
 
 
 @router.post("/c/{carnet_id}/n/{note_id}/pin")
@@ -352,17 +381,18 @@ def pin(
     session: SessionDep,
     actor: UserDep,
     pinned: Annotated[Literal["0", "1"], Form()] = "1",
+    view: ViewField = "",
 ) -> Response:
     carnet_service.update_entry(
         session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, data=EntryUpdate(pinned=pinned == "1")
     )
-    return back(carnet_id, f"#n-{note_id}", organising=True)
+    return back(carnet_id, f"#n-{note_id}", organising=True, view=view)
 
 
 @router.post("/c/{carnet_id}/n/{note_id}/remove")
-def remove(carnet_id: str, note_id: str, session: SessionDep, actor: UserDep) -> Response:
+def remove(carnet_id: str, note_id: str, session: SessionDep, actor: UserDep, view: ViewField = "") -> Response:
     carnet_service.remove_entry(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id)
-    return back(carnet_id, organising=True)
+    return back(carnet_id, organising=True, view=view)
 
 
 @router.get("/c/{carnet_id}/export.zip")

@@ -7,7 +7,7 @@ import io
 import re
 import zipfile
 from datetime import UTC, datetime
-from html import unescape
+from html import escape, unescape
 from itertools import combinations
 from math import dist
 
@@ -580,6 +580,42 @@ def test_managers_move_pin_and_remove_notes_with_buttons(app, session):
     page = browser.get(url).text
     assert a.id not in entry_ids(page) and count_of(page) == "2 notes"
     assert browser.get(f"/n/{a.id}/").status_code == 200  # the note itself stays
+
+
+def test_the_organiser_tools_return_to_the_view_they_were_used_from(app, session):
+    alice = person(session, "alice")
+    carnet = make_carnet(session, alice)
+    a, b = make_note(session, alice, title="Alpha"), make_note(session, alice, title="Bêta")
+    integrate(session, alice, carnet.id, a.id, ["Logement"])
+    integrate(session, alice, carnet.id, b.id)
+    base = bases.create(session=session, actor=alice, data=BaseCreate(title="Base du réseau"))
+    bases.add_carnet(session=session, actor=alice, base_id=base.id, data=BaseCarnetAdd(carnet_id=carnet.id))
+    session.commit()
+    browser = browser_for(app, session, alice)
+    view = f"/c/{carnet.id}/?sort=title&base={base.id}"
+    organising = f"{view}&organiser=1"
+    assert f'href="{escape(organising)}">Organiser</a>' in browser.get(view).text
+    page = browser.get(organising).text
+
+    def view_field(html: str) -> str:
+        return unescape(re.search(r'name="view" value="([^"]*)"', html).group(1))  # type: ignore[union-attr]
+
+    # Pinning, then filing a note, come back to the same order, in the same base.
+    pin = f"/c/{carnet.id}/n/{b.id}/pin"
+    pinned = post(browser, organising, pin, {"pinned": "1", "view": view_field(page)})
+    assert pinned.headers["location"] == f"{organising}#n-{b.id}"
+    back = browser.get(pinned.headers["location"]).text
+    assert "Épinglée" in entry_html(back, b.id) and "Base du réseau" in back  # the breadcrumb's base
+    classer = unescape(re.search(rf'href="(/c/{carnet.id}/n/{a.id}[^"]*)">Classer', back).group(1))  # type: ignore[union-attr]
+    assert classer == f"/c/{carnet.id}/n/{a.id}?sort=title&base={base.id}"
+    entry = browser.get(classer).text
+    assert f'href="{escape(organising)}#n-{a.id}"' in entry
+    filed = post(browser, classer, f"/c/{carnet.id}/n/{a.id}", {"categories": ["Santé"], "view": view_field(entry)})
+    assert filed.headers["location"] == f"{organising}#n-{a.id}"
+    # Only a carnet view is returned to, whatever the field holds.
+    odd = post(browser, organising, pin, {"pinned": "0", "view": "next=https://ailleurs.example&organiser=0&sort=x"})
+    assert odd.headers["location"] == f"/c/{carnet.id}/?sort=x&organiser=1#n-{b.id}"
+    assert browser.get(odd.headers["location"]).status_code == 200  # an order it does not have is left out
 
 
 def test_drag_and_drop_is_offered_only_to_managers_on_the_manual_unfiltered_order(app, session):
