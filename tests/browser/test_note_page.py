@@ -24,14 +24,14 @@ BODY = "Le [[Cercle]] de [[Culture Laval]] se réunit ; voir aussi [[Secret]].\n
 @pytest.fixture
 def world(live_site, client, session):  # type: ignore[no-untyped-def]
     alice = make_user(session, "alice", name="Alice Rivard")
-    make_note(session, alice, title="Cercle", kind="term", definition=DEFINITION)
+    term = make_note(session, alice, title="Cercle", kind="term", definition=DEFINITION)
     make_note(session, alice, title="Culture Laval", kind="organisation", region="Laval", description="Un conseil.")
     secret = make_note(session, alice, title="Secret", body="Ce que seuls ses auteurs lisent.", visibility="restricted")
     note = make_note(session, alice, title="Récit d'une rencontre", body=BODY)
     headers = token_for(client, "alice")
     carnet = client.post("/api/v1/carnets", headers=headers, json={"title": "Carnet des récits"}).json()["id"]
     client.post(f"/api/v1/carnets/{carnet}/notes", headers=headers, json={"note_id": note.id})
-    return {"note": note, "secret": secret, "carnet": carnet, "alice": alice}
+    return {"note": note, "secret": secret, "carnet": carnet, "alice": alice, "term": term}
 
 
 def _card(page: Page):  # type: ignore[no-untyped-def]
@@ -72,6 +72,15 @@ def test_at_1280_px_a_side_column_holds_the_contents_that_follow_the_reading(liv
     current = side.locator(".toc a[aria-current]")
     expect(current).to_have_text("Étape 3")
     expect(side.get_by_role("heading", name="Sommaire")).to_be_in_viewport()
+    # The notes using a term are a list like the links beside them: each kind's icon stands in
+    # the margin as its marker, the title beside it.
+    page.goto(f"{live_site.url}/n/{world['term'].id}/")
+    backlinks = page.locator(".note-side .backlinks")
+    expect(backlinks.get_by_role("heading", name="Notes qui utilisent ce terme (1)")).to_be_visible()
+    item = backlinks.locator("li").first
+    icon, link = item.locator(".icon").bounding_box(), item.get_by_role("link").bounding_box()
+    box = item.bounding_box()
+    assert icon and link and box and icon["x"] + icon["width"] <= box["x"] <= link["x"]
     page.close()
 
 

@@ -105,7 +105,13 @@ def test_no_empty_section_and_no_title_listed_twice(client, session):
     links = text[text.index("Cette note renvoie à") :]
     assert links.count("Aller") == 1 and "Renvoie aussi ici" in links
     assert "Notes qui renvoient ici (1) Tiers" in text
-    del one, three
+    # The marker is explained: a tooltip, words for screen readers, a legend line under the list.
+    html = client.get(f"/n/{other.id}/").text
+    assert '<span class="mutual" title="Renvoie aussi ici">' in html and "⇄ renvoie aussi ici" in links
+    english = page_text(client.get(f"/n/{other.id}/?lang=en").text)
+    assert "(Also links here)" in english and "⇄ also links here" in english
+    assert "⇄" not in client.get(f"/n/{three.id}/").text  # no note linking both ways: no marker, no legend
+    del one
 
 
 def test_links_in_the_text_wear_the_kind_of_what_they_lead_to_and_never_of_a_hidden_note(client, session):
