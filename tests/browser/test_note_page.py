@@ -61,10 +61,12 @@ def test_at_1280_px_a_side_column_holds_the_contents_that_follow_the_reading(liv
     expect(side.get_by_role("heading", name="Cette note renvoie à (2)")).to_be_visible()
     side_box, body_box = side.bounding_box(), body.bounding_box()
     assert side_box and body_box and side_box["x"] >= body_box["x"] + body_box["width"]
-    # Each heading has a copy-link anchor with a name.
+    # Each heading has a copy-link anchor with a name, which is no part of the heading's name.
     expect(page.get_by_role("link", name="Copier le lien vers la section Étape 3")).to_have_attribute(
         "href", "#etape-3"
     )
+    expect(page.get_by_role("heading", name="Étape 3", exact=True)).to_have_attribute("id", "etape-3")
+    assert "- heading \"Étape 3\" [level=2]" in body.aria_snapshot()
     expect(page.get_by_role("button", name="Copier le lien")).to_be_visible()
     # Reading on: the contents mark the section being read, and stay in view.
     page.locator("#etape-3").scroll_into_view_if_needed()
