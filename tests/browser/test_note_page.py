@@ -1,5 +1,5 @@
-"""The note page in a browser: on a 390 px phone the carnet line stands above the body, whose
-first line is on the first screen; at 1280 px a side column holds the contents, which follow
+"""The note page in a browser: on a 390 px phone the carnet line and the contents, folded, stand
+above the body, whose first line is on the first screen; at 1280 px a side column holds the contents, which follow
 the reading, and the links; a link to a term shows its definition in a card on hover and on
 keyboard focus (on touch screens, by its kind icon), and a card never shows a hidden note."""
 
@@ -50,6 +50,17 @@ def test_on_a_phone_the_carnet_line_and_the_body_start_on_the_first_screen(live_
     assert line_box["y"] + line_box["height"] <= body_box["y"]
     assert body_box["y"] + 30 <= PHONE["height"], body_box  # its first line, at least, on the first screen
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # The contents come before the body, folded; the side column's copy is not shown.
+    fold = page.locator("details.toc-fold")
+    fold_box = fold.bounding_box()
+    assert fold_box and line_box["y"] < fold_box["y"] and fold_box["y"] + fold_box["height"] <= body_box["y"]
+    section = page.get_by_role("link", name="Étape 3", exact=True)
+    expect(section).to_be_hidden()
+    expect(page.get_by_role("heading", name="Sommaire")).to_be_hidden()
+    fold.get_by_text("Sur cette page").click()
+    expect(section).to_be_visible()
+    section.click()
+    expect(page.get_by_role("heading", name="Étape 3", exact=True)).to_be_in_viewport()
     page.close()
 
 
@@ -58,6 +69,7 @@ def test_at_1280_px_a_side_column_holds_the_contents_that_follow_the_reading(liv
     page.goto(f"{live_site.url}/n/{world['note'].id}/")
     side, body = page.locator(".note-side"), page.locator("#note-body")
     expect(side.get_by_role("heading", name="Sommaire")).to_be_visible()
+    expect(page.locator("details.toc-fold")).to_be_hidden()  # the phone's fold: the side column has them
     expect(side.get_by_role("heading", name="Cette note renvoie à (2)")).to_be_visible()
     side_box, body_box = side.bounding_box(), body.bounding_box()
     assert side_box and body_box and side_box["x"] >= body_box["x"] + body_box["width"]
@@ -66,7 +78,7 @@ def test_at_1280_px_a_side_column_holds_the_contents_that_follow_the_reading(liv
         "href", "#etape-3"
     )
     expect(page.get_by_role("heading", name="Étape 3", exact=True)).to_have_attribute("id", "etape-3")
-    assert "- heading \"Étape 3\" [level=2]" in body.aria_snapshot()
+    assert '- heading "Étape 3" [level=2]' in body.aria_snapshot()
     expect(page.get_by_role("button", name="Copier le lien")).to_be_visible()
     # Reading on: the contents mark the section being read, and stay in view.
     page.locator("#etape-3").scroll_into_view_if_needed()
