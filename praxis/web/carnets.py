@@ -279,7 +279,13 @@ def _view(
             "came_from": came_from,
             "organising": organising,
             "view": browse.view(query.page),
-            "note_query": urlencode([("carnet", carnet.id)] + ([("base", came_from.id)] if came_from else [])),
+            # Notes are linked with the carnet, the base and an order other than the carnet's own:
+            # their previous and next follow the order the reader browsed in.
+            "note_query": urlencode(
+                [("carnet", carnet.id)]
+                + ([("base", came_from.id)] if came_from else [])
+                + ([("sort", query.sort)] if query.sort and query.sort != carnet.sort else [])
+            ),
             "errors": errors,
             "cite": cite,
             "share": share,
