@@ -20,7 +20,7 @@ from praxis.db import make_engine
 from praxis.logs import RequestLogMiddleware
 from praxis.mailer import drain_forever
 from praxis.media.store import FileStore
-from praxis.middleware import BodyLimitMiddleware, LanguageMiddleware, SecurityHeadersMiddleware
+from praxis.middleware import BodyLimitMiddleware, HeadMiddleware, LanguageMiddleware, SecurityHeadersMiddleware
 from praxis.search import make_indexer
 from praxis.web.errors import install_error_handlers
 from praxis.web.templating import make_templates
@@ -76,6 +76,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(CompressMiddleware, minimum_size=1024, zstd=False, brotli_quality=4, gzip_level=6)
     app.add_middleware(LanguageMiddleware, default=settings.language, secure_cookies=settings.secure_cookies)
+    # HEAD answered as GET without its body, inside the log (which records the HEAD as asked).
+    app.add_middleware(HeadMiddleware)
     app.add_middleware(RequestLogMiddleware)
     install_error_handlers(app)
 

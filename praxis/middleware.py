@@ -1,4 +1,4 @@
-"""ASGI middleware: request body limit, security headers and the reader's language."""
+"""ASGI middleware: request body limit, security headers, the reader's language and HEAD."""
 
 from __future__ import annotations
 
@@ -183,3 +183,24 @@ class LanguageMiddleware:
 
         with i18n.using(lang):
             await self.app(scope, receive, send_in_language)
+
+
+class HeadMiddleware:
+    """Answer HEAD wherever GET is answered: the same status and headers, no body. Every HEAD
+    runs as a GET whose body is dropped (compression and the page cache included), so a link
+    checker or `curl -I` sees exactly the headers a browser gets."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)

@@ -65,18 +65,27 @@ ENTRY_ORDER = {
 
 
 def list_entries(
-    *, session: Session, actor: policy.Actor, carnet: Carnet, role: str | None, query: CarnetQuery
+    *,
+    session: Session,
+    actor: policy.Actor,
+    carnet: Carnet,
+    role: str | None,
+    query: CarnetQuery,
+    lenient: bool = False,
 ) -> Listing:
     """A page of the carnet's notes the actor sees, and its category lists with their counts.
 
     A category's count applies every filter but the categories of its own list, so each count
-    tells how many notes choosing that category would show; so does each kind's count."""
+    tells how many notes choosing that category would show; so does each kind's count. A
+    category that is not the carnet's is refused (Invalid), or left out when `lenient`."""
     axes = categories.axes_of(session, carnet.id)
     by_key = {c.name_key: c for _, cats in axes for c in cats}
     chosen: list[CarnetCategory] = []
     for name in query.category:
         category = by_key.get(fold(name)[:100])
         if category is None:
+            if lenient:
+                continue
             raise Invalid(f"'{name}' is not a category of this carnet.", field="category")
         chosen.append(category)
     where: list[ColumnElement[bool]] = [col(CarnetEntry.carnet_id) == carnet.id, policy.visible_notes(actor)]

@@ -170,10 +170,16 @@ def bases_of(session: Session, actor: policy.Actor, carnet_id: str) -> list[Base
     return [BaseRef(id=i, title=t, url=base_url(session, i)) for i, t in rows]
 
 
-def read(*, session: Session, actor: policy.Actor, carnet_id: str, query: CarnetQuery | None = None) -> CarnetRead:
-    """A carnet with the page of its notes that `query` selects, as `actor` may see them."""
+def read(
+    *, session: Session, actor: policy.Actor, carnet_id: str, query: CarnetQuery | None = None, lenient: bool = False
+) -> CarnetRead:
+    """A carnet with the page of its notes that `query` selects, as `actor` may see them.
+    `lenient`: a category that is not the carnet's is left out of the filters instead of refused
+    (the page, reached by an old or edited link; the API refuses it)."""
     carnet, role = load_readable(session, actor, carnet_id)
-    return read_loaded(session=session, actor=actor, carnet=carnet, role=role, query=query or CarnetQuery())
+    return read_loaded(
+        session=session, actor=actor, carnet=carnet, role=role, query=query or CarnetQuery(), lenient=lenient
+    )
 
 
 def get_for_editing(*, session: Session, actor: policy.Actor, carnet_id: str) -> CarnetRead:
@@ -190,9 +196,17 @@ def get_for_filing(*, session: Session, actor: policy.Actor, carnet_id: str) -> 
 
 
 def read_loaded(
-    *, session: Session, actor: policy.Actor, carnet: Carnet, role: str | None, query: CarnetQuery
+    *,
+    session: Session,
+    actor: policy.Actor,
+    carnet: Carnet,
+    role: str | None,
+    query: CarnetQuery,
+    lenient: bool = False,
 ) -> CarnetRead:
-    listing = browsing.list_entries(session=session, actor=actor, carnet=carnet, role=role, query=query)
+    listing = browsing.list_entries(
+        session=session, actor=actor, carnet=carnet, role=role, query=query, lenient=lenient
+    )
     return CarnetRead(
         id=carnet.id,
         title=carnet.title,

@@ -63,10 +63,18 @@ class Placed:
         return _radius(self.degree)
 
     @property
+    def lines(self) -> list[str]:
+        """The title as drawn, on lines of at most LINE_CHARS characters (`label_lines`)."""
+        return label_lines(self.node.title)
+
+    @property
     def label(self) -> str:
-        """The title as drawn: cut after LABEL_CHARS characters (the full title is its tooltip)."""
-        title = self.node.title
-        return title if len(title) <= LABEL_CHARS else title[:LABEL_CHARS].rstrip() + "…"
+        return " ".join(self.lines)
+
+    @property
+    def label_top(self) -> float:
+        """The baseline of the label's first line: the lines stand centred on the mark."""
+        return self.y + 4 - (len(self.lines) - 1) * _LEADING_PX / 2
 
     @property
     def reach(self) -> float:
@@ -89,9 +97,8 @@ class Placed:
     @property
     def box(self) -> tuple[float, float, float, float]:
         """What the node covers, its label included: left, top, width, height."""
-        r = self.reach
-        width = r + _GAP_PX + _CHAR_PX * len(self.label)
-        return (self.x - r, self.y - max(r, _LINE_PX / 2), r + width, max(2 * r, _LINE_PX))
+        width, height = _extent(self.lines, self.reach)
+        return (self.x - self.reach, self.y - height / 2, width, height)
 
 
 @dataclass
@@ -102,9 +109,45 @@ class Drawing:
     edges: list[tuple[Placed, Placed]]
 
 
-LABEL_CHARS = 28
-# Labels are drawn at 12 px (sans-serif): about 7 px a character, on lines of 22 px.
-_CHAR_PX, _LINE_PX, _GAP_PX, _MARGIN = 7.0, 22.0, 5.0, 16.0
+# Labels are drawn at 12 px (sans-serif): about 7 px a character, lines 14 px apart, a row of
+# 22 px for a label of one line. They wrap on lines of 20 characters, three at most: narrow
+# labels make a narrow drawing, which a phone shows at about its own size, labels readable.
+LINE_CHARS, MAX_LINES = 20, 3
+_CHAR_PX, _LINE_PX, _LEADING_PX, _GAP_PX, _MARGIN = 7.0, 22.0, 14.0, 5.0, 16.0
+
+
+def label_lines(title: str) -> list[str]:
+    """A title on lines of at most LINE_CHARS characters, cut between words (a longer word is
+    cut too); past MAX_LINES lines the last one ends with "…" (the full title is the node's
+    tooltip, and the list of links beside the graph gives it whole)."""
+    words: list[str] = []
+    for word in title.split():  # French punctuation stays with the word before it: "régional :"
+        if words and word in (":", ";", "!", "?", "»"):
+            words[-1] += " " + word
+        else:
+            words.append(word)
+    lines: list[str] = []
+    for word in words:
+        while len(word) > LINE_CHARS:  # a word longer than a line fills lines of its own
+            lines.append(word[: LINE_CHARS - 1] + "-")
+            word = word[LINE_CHARS - 1 :]
+        if lines and len(lines[-1]) + 1 + len(word) <= LINE_CHARS and not lines[-1].endswith("-"):
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > MAX_LINES:
+        last = lines[MAX_LINES - 1]
+        lines = lines[: MAX_LINES - 1] + [
+            (last if len(last) < LINE_CHARS else last[: LINE_CHARS - 1]).rstrip("- ") + "…"
+        ]
+    return lines or [""]
+
+
+def _extent(lines: list[str], reach: float) -> tuple[float, float]:
+    """How wide and tall a node's mark and label are drawn: from the mark's left edge to the
+    end of the longest line, and the mark's or the lines' height (the larger)."""
+    width = 2 * reach + _GAP_PX + _CHAR_PX * max(len(line) for line in lines)
+    return width, max(2 * reach, _LINE_PX + (len(lines) - 1) * _LEADING_PX)
 
 
 def _radius(degree: int) -> float:
@@ -118,8 +161,8 @@ def _reach(kind: str, degree: int) -> float:
 
 
 def label_width(title: str) -> float:
-    """About how wide a node's mark and label are drawn, for spacing."""
-    return 2 * 12.0 * 1.3 + _GAP_PX + _CHAR_PX * min(len(title), LABEL_CHARS + 1)
+    """About how wide a node's mark and label are drawn at most (the largest mark), for spacing."""
+    return _extent(label_lines(title), 12.0 * 1.3)[0]
 
 
 def layout(graph: Graph) -> Drawing:
@@ -146,7 +189,7 @@ def layout(graph: Graph) -> Drawing:
         placed, width, bottom = _pack(parts)
     if alone:
         column = max(label_width(node.title) for node in alone) + 12
-        row = _LINE_PX + 8
+        row = max(_extent(label_lines(node.title), 12.0 * 1.3)[1] for node in alone) + 8
         square = int(np.ceil(np.sqrt(len(alone) * row / column)))  # about as wide as tall
         columns = max(1, min(len(alone), max(int(width // column), square)))
         for index, node in enumerate(alone):
@@ -169,7 +212,10 @@ def _component(g: nx.Graph, nodes: list[GraphNode]) -> tuple[dict[str, tuple[flo
     """One group of linked notes laid out on its own: their places (the top left of what they
     cover at 0, 0), its width and its height."""
     degree = dict(g.degree())
-    boxes = np.array([[label_width(n.title), max(_LINE_PX, 2 * _reach(n.kind, degree[n.id]))] for n in nodes])
+    boxes = np.array([_extent(label_lines(n.title), _reach(n.kind, degree[n.id])) for n in nodes])
+    # Spread as boxes starting at their marks' centres: each as wide as the largest mark more,
+    # so that boxes apart there are apart as drawn, whatever their marks' sizes.
+    boxes[:, 0] += 12.0 * 1.3
     # Tight at first (about half a label's width and two lines a node): spreading the labels
     # apart then makes room where it is needed, and a phone shows a compact drawing.
     side = np.sqrt(len(nodes) * boxes[:, 0].mean() / 2 * _LINE_PX * 2.5)

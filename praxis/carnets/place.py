@@ -13,11 +13,19 @@ from praxis.urls import base_url, note_url
 
 
 def place_of(
-    *, session: Session, actor: policy.Actor, note: NoteRead, carnet_id: str | None, base_id: str | None
+    *,
+    session: Session,
+    actor: policy.Actor,
+    note: NoteRead,
+    carnet_id: str | None,
+    base_id: str | None,
+    sort: str | None = None,
 ) -> NotePlace:
     """The place of a note the actor reads. `carnet_id` and `base_id` say where the reader came
     from: a carnet they may not see, or that does not hold the note, is ignored exactly as if
-    none were given, and so is a base they may not see or that does not hold that carnet."""
+    none were given, and so is a base they may not see or that does not hold that carnet. `sort`
+    is the order the reader browsed the carnet in: one of `ENTRY_ORDER` other than the carnet's
+    own, else ignored (the carnet's own order)."""
     counts = count_visible(session, actor, [c.id for c in note.carnets]) if note.carnets else {}
     chosen = next((c for c in note.carnets if c.id == carnet_id), None) if carnet_id else None
     if chosen is None:
@@ -31,15 +39,24 @@ def place_of(
         ).first()
         if found is not None:
             base = NoteNeighbour(id=found[0], title=found[1], url=base_url(session, found[0]))
-    previous, following = _neighbours(session, actor, chosen.id, note.id)
-    return NotePlace(carnet=chosen, base=base, came_from_carnet=True, counts=counts, previous=previous, next=following)
+    own = session.exec(select(Carnet.sort).where(Carnet.id == chosen.id)).one()
+    chosen_sort = sort if sort in ENTRY_ORDER and sort != own else None
+    previous, following = _neighbours(session, actor, chosen.id, note.id, chosen_sort or own)
+    return NotePlace(
+        carnet=chosen,
+        base=base,
+        came_from_carnet=True,
+        sort=chosen_sort,
+        counts=counts,
+        previous=previous,
+        next=following,
+    )
 
 
 def _neighbours(
-    session: Session, actor: policy.Actor, carnet_id: str, note_id: str
+    session: Session, actor: policy.Actor, carnet_id: str, note_id: str, sort: str
 ) -> tuple[NoteNeighbour | None, NoteNeighbour | None]:
-    """The visible notes just before and after `note_id` in the carnet's own order."""
-    sort = session.exec(select(Carnet.sort).where(Carnet.id == carnet_id)).one()
+    """The visible notes just before and after `note_id` in the carnet, in the order `sort`."""
     rows = session.exec(
         select(Note.id, Note.title)
         .join(CarnetEntry, col(CarnetEntry.note_id) == Note.id)

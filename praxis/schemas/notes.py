@@ -274,11 +274,13 @@ class NoteNeighbour(BaseModel):
 class NotePlace(BaseModel):
     """Where a note stands for its page: the carnet it is read from (the one the reader came
     from, else its first visible carnet) and the base above it when the reader came that way,
-    the note counts of its carnets, and its neighbours in the carnet the reader came from."""
+    the note counts of its carnets, and its neighbours in the carnet the reader came from, in the
+    order the reader browsed it (`sort`, when not the carnet's own)."""
 
     carnet: CarnetRef | None = None
     base: NoteNeighbour | None = None
     came_from_carnet: bool = False
+    sort: str | None = None
     counts: dict[str, int] = {}
     previous: NoteNeighbour | None = None
     next: NoteNeighbour | None = None

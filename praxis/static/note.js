@@ -33,11 +33,18 @@
   var done = body.getAttribute("data-anchor-done");
   var headings = body.querySelectorAll("h2[id], h3[id], h4[id]");
   Array.prototype.forEach.call(headings, function (h) {
+    // The heading is named by its own words only (a screen reader's list of headings reads
+    // "Étape 3", not "Étape 3 ¶" nor the anchor's name): its text goes into a span that names it.
+    var text = document.createElement("span");
+    text.id = h.id + "--texte";
+    while (h.firstChild) text.appendChild(h.firstChild);
+    h.appendChild(text);
+    h.setAttribute("aria-labelledby", text.id);
     var a = document.createElement("a");
     a.className = "heading-anchor";
     a.href = "#" + h.id;
     a.textContent = "¶";
-    a.setAttribute("aria-label", label + " " + h.textContent);
+    a.setAttribute("aria-label", label + " " + text.textContent);
     a.addEventListener("click", function () {
       copy(location.href.split("#")[0] + "#" + h.id, done);
     });

@@ -3,12 +3,14 @@ Its settings, members and categories (for its managers) are in praxis/web/carnet
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Annotated, Any, Literal
-from urllib.parse import urlencode
+from typing import Annotated, Any, Literal, get_args
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse
+from pydantic import TypeAdapter, ValidationError
 from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
@@ -26,10 +28,13 @@ from praxis.schemas import (
     AxisRead,
     CarnetCreate,
     CarnetQuery,
+    CarnetSort,
+    CategoryName,
     EntryCreate,
     EntryUpdate,
 )
 from praxis.transfer import service as transfer_service
+from praxis.vocab import KINDS
 from praxis.web import citations as citation_pages
 from praxis.web.citations import StyleParam
 from praxis.web.forms import form_page, parse, split_list
@@ -37,11 +42,33 @@ from praxis.web.templating import page
 
 router = APIRouter()
 AxisId = Annotated[int, Query(ge=1, le=2_147_483_647)]
+_CATEGORY_NAME = TypeAdapter(CategoryName)
 
 
-def back(carnet_id: str, anchor: str = "", *, organising: bool = False) -> Response:
-    """To the carnet page (in its "Organiser" mode after a tool of that mode)."""
-    return RedirectResponse(f"/c/{carnet_id}/{'?organiser=1' if organising else ''}{anchor}", status_code=303)
+def _is_category_name(value: str) -> bool:
+    try:
+        _CATEGORY_NAME.validate_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+# What makes a view of a carnet page (its filters, order and page, and the base the reader came
+# from): a tool of the "Organiser" mode returns to the view it was used from.
+_VIEW = ("category", "kind", "author", "q", "sort", "base", "p")
+
+
+def view_of(pairs: Iterable[tuple[str, str]]) -> str:
+    """The carnet view named by these query parameters, as a query string; anything else dropped
+    (the page itself leaves out a filter the carnet does not have)."""
+    return urlencode([(k, v) for k, v in pairs if k in _VIEW and v][:60])
+
+
+def back(carnet_id: str, anchor: str = "", *, organising: bool = False, view: str = "") -> Response:
+    """To the carnet page (in its "Organiser" mode after a tool of that mode, in the view it was
+    used from)."""
+    query = "&".join(q for q in (view_of(parse_qsl(view)), "organiser=1" if organising else "") if q)
+    return RedirectResponse(f"/c/{carnet_id}/{'?' + query if query else ''}{anchor}", status_code=303)
 
 
 def form_text(form: FormData, name: str) -> str | None:
@@ -163,6 +190,10 @@ class Browse:
         params = [("category", c) for c in self.categories] + list(self.fields.items()) + self.keep
         return [(k, v) for k, v in params if v and k not in but]
 
+    def view(self, page: int = 1) -> str:
+        """This view for the tools of the "Organiser" mode to return to (`view_of`)."""
+        return view_of([*self.hidden("organiser"), *([("p", str(page))] if page > 1 else [])])
+
     def pages(self) -> str:
         """The pager's prefix: this view, then `p=`."""
         url = self.url()
@@ -187,8 +218,18 @@ def carnet_page(
 ) -> Response:
     """One carnet and its notes. `base` is the base the reader came from (for the breadcrumb and
     the notes' links; ignored unless the reader sees it and it holds the carnet); `organiser`
-    shows the tools of those who file, order, pin and take out notes."""
-    query = parse(CarnetQuery, {"category": category, "kind": kind, "author": author, "q": q, "sort": sort, "page": p})
+    shows the tools of those who file, order, pin and take out notes. A category, a kind or an
+    order the carnet does not have (an old link, an edited address) is left out: the carnet shows
+    as if it had not been asked, with the other filters kept."""
+    fields = {
+        "category": [c for c in category if _is_category_name(c)],
+        "kind": kind if kind in KINDS else "",
+        "author": author,
+        "q": q,
+        "sort": sort if sort in get_args(CarnetSort) else "",
+        "page": p,
+    }
+    query = parse(CarnetQuery, fields)
     return _view(request, session, actor, carnet_id, query, errors={}, style=style, base=base, organising=organiser)
 
 
@@ -205,7 +246,9 @@ def _view(
     base: str = "",
     organising: bool = False,
 ) -> Response:
-    carnet = carnet_service.read_carnet(session=session, actor=actor, carnet_id=carnet_id, query=query)
+    carnet = carnet_service.read_carnet(session=session, actor=actor, carnet_id=carnet_id, query=query, lenient=True)
+    known = {_key(c.name) for axis in carnet.axes for c in axis.categories}
+    query = query.model_copy(update={"category": [c for c in query.category if _key(c) in known]})
     filtered = bool(query.category or query.kind or query.author or query.q)
     fields = {"kind": query.kind or "", "author": query.author or "", "q": query.q or "", "sort": query.sort or ""}
     params = [("category", c) for c in query.category] + [(k, v) for k, v in fields.items() if v]
@@ -235,7 +278,14 @@ def _view(
             "browse": browse,
             "came_from": came_from,
             "organising": organising,
-            "note_query": urlencode([("carnet", carnet.id)] + ([("base", came_from.id)] if came_from else [])),
+            "view": browse.view(query.page),
+            # Notes are linked with the carnet, the base and an order other than the carnet's own:
+            # their previous and next follow the order the reader browsed in.
+            "note_query": urlencode(
+                [("carnet", carnet.id)]
+                + ([("base", came_from.id)] if came_from else [])
+                + ([("sort", query.sort)] if query.sort and query.sort != carnet.sort else [])
+            ),
             "errors": errors,
             "cite": cite,
             "share": share,
@@ -291,10 +341,12 @@ async def integrate(request: Request, carnet_id: str, session: SessionDep, actor
 
 @router.get("/c/{carnet_id}/n/{note_id}")
 def entry_page(request: Request, carnet_id: str, note_id: str, session: SessionDep, actor: UserDep) -> Response:
-    """Filing one note in the carnet: its categories, and for managers its place and pin."""
+    """Filing one note in the carnet: its categories, and for managers its place and pin. Its
+    query is the carnet view it was opened from, to return to."""
     carnet = carnet_service.carnet_for_filing(session=session, actor=actor, carnet_id=carnet_id)
     entry = carnet_service.entry_item(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id)
-    return page(request, "carnets/entry.html", {"carnet": carnet, "entry": entry})
+    view = view_of(request.query_params.multi_items())
+    return page(request, "carnets/entry.html", {"carnet": carnet, "entry": entry, "view": view})
 
 
 @router.post("/c/{carnet_id}/n/{note_id}")
@@ -308,16 +360,24 @@ async def file_entry(request: Request, carnet_id: str, note_id: str, session: Se
             fields["position"] = position.strip()
     data = parse(EntryUpdate, fields)
     carnet_service.update_entry(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, data=data)
-    return back(carnet_id, f"#n-{note_id}", organising=True)
+    return back(carnet_id, f"#n-{note_id}", organising=True, view=form_text(form, "view") or "")
+
+
+ViewField = Annotated[str, Form(max_length=2000)]
 
 
 @router.post("/c/{carnet_id}/n/{note_id}/move")
 def move(
-    carnet_id: str, note_id: str, session: SessionDep, actor: UserDep, step: Annotated[Literal["-1", "1"], Form()] = "1"
+    carnet_id: str,
+    note_id: str,
+    session: SessionDep,
+    actor: UserDep,
+    step: Annotated[Literal["-1", "1"], Form()] = "1",
+    view: ViewField = "",
 ) -> Response:
     """Up or down one place: the keyboard's way to order (the browser's drag-and-drop uses the API)."""
     carnet_service.move_entry(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, step=int(step))
-    return back(carnet_id, f"#n-{note_id}", organising=True)
+    return back(carnet_id, f"#n-{note_id}", organising=True, view=view)
 
 
 @router.post("/c/{carnet_id}/n/{note_id}/pin")
@@ -327,17 +387,18 @@ def pin(
     session: SessionDep,
     actor: UserDep,
     pinned: Annotated[Literal["0", "1"], Form()] = "1",
+    view: ViewField = "",
 ) -> Response:
     carnet_service.update_entry(
         session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, data=EntryUpdate(pinned=pinned == "1")
     )
-    return back(carnet_id, f"#n-{note_id}", organising=True)
+    return back(carnet_id, f"#n-{note_id}", organising=True, view=view)
 
 
 @router.post("/c/{carnet_id}/n/{note_id}/remove")
-def remove(carnet_id: str, note_id: str, session: SessionDep, actor: UserDep) -> Response:
+def remove(carnet_id: str, note_id: str, session: SessionDep, actor: UserDep, view: ViewField = "") -> Response:
     carnet_service.remove_entry(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id)
-    return back(carnet_id, organising=True)
+    return back(carnet_id, organising=True, view=view)
 
 
 @router.get("/c/{carnet_id}/export.zip")

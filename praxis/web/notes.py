@@ -90,14 +90,16 @@ def note_page(
         work = publishing_service.revision_work(session, cited)
     cite = citation_pages.block(session, work, query, api=f"/api/v1/notes/{note.id}/citation")
     thread = conversation_service.comment_thread(session=session, actor=actor, note_id=note.id)
-    # Where the reader came from (?carnet=, &base=, as the carnet and base pages link notes):
-    # checked by the service, which ignores what the reader may not see exactly as if absent.
+    # Where the reader came from (?carnet=, &base=, and &sort= when the carnet was browsed in
+    # another order than its own, as the carnet and base pages link notes): checked by the
+    # service, which ignores what the reader may not see, or an unknown order, as if absent.
     place = carnet_service.note_place(
         session=session,
         actor=actor,
         note=note,
         carnet_id=request.query_params.get("carnet"),
         base_id=request.query_params.get("base"),
+        sort=request.query_params.get("sort"),
     )
     return page(
         request,

@@ -1,5 +1,5 @@
-"""The note page in a browser: on a 390 px phone the carnet line stands above the body, whose
-first line is on the first screen; at 1280 px a side column holds the contents, which follow
+"""The note page in a browser: on a 390 px phone the carnet line and the contents, folded, stand
+above the body, whose first line is on the first screen; at 1280 px a side column holds the contents, which follow
 the reading, and the links; a link to a term shows its definition in a card on hover and on
 keyboard focus (on touch screens, by its kind icon), and a card never shows a hidden note."""
 
@@ -24,14 +24,14 @@ BODY = "Le [[Cercle]] de [[Culture Laval]] se réunit ; voir aussi [[Secret]].\n
 @pytest.fixture
 def world(live_site, client, session):  # type: ignore[no-untyped-def]
     alice = make_user(session, "alice", name="Alice Rivard")
-    make_note(session, alice, title="Cercle", kind="term", definition=DEFINITION)
+    term = make_note(session, alice, title="Cercle", kind="term", definition=DEFINITION)
     make_note(session, alice, title="Culture Laval", kind="organisation", region="Laval", description="Un conseil.")
     secret = make_note(session, alice, title="Secret", body="Ce que seuls ses auteurs lisent.", visibility="restricted")
     note = make_note(session, alice, title="Récit d'une rencontre", body=BODY)
     headers = token_for(client, "alice")
     carnet = client.post("/api/v1/carnets", headers=headers, json={"title": "Carnet des récits"}).json()["id"]
     client.post(f"/api/v1/carnets/{carnet}/notes", headers=headers, json={"note_id": note.id})
-    return {"note": note, "secret": secret, "carnet": carnet, "alice": alice}
+    return {"note": note, "secret": secret, "carnet": carnet, "alice": alice, "term": term}
 
 
 def _card(page: Page):  # type: ignore[no-untyped-def]
@@ -50,6 +50,17 @@ def test_on_a_phone_the_carnet_line_and_the_body_start_on_the_first_screen(live_
     assert line_box["y"] + line_box["height"] <= body_box["y"]
     assert body_box["y"] + 30 <= PHONE["height"], body_box  # its first line, at least, on the first screen
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # The contents come before the body, folded; the side column's copy is not shown.
+    fold = page.locator("details.toc-fold")
+    fold_box = fold.bounding_box()
+    assert fold_box and line_box["y"] < fold_box["y"] and fold_box["y"] + fold_box["height"] <= body_box["y"]
+    section = page.get_by_role("link", name="Étape 3", exact=True)
+    expect(section).to_be_hidden()
+    expect(page.get_by_role("heading", name="Sommaire")).to_be_hidden()
+    fold.get_by_text("Sur cette page").click()
+    expect(section).to_be_visible()
+    section.click()
+    expect(page.get_by_role("heading", name="Étape 3", exact=True)).to_be_in_viewport()
     page.close()
 
 
@@ -58,13 +69,16 @@ def test_at_1280_px_a_side_column_holds_the_contents_that_follow_the_reading(liv
     page.goto(f"{live_site.url}/n/{world['note'].id}/")
     side, body = page.locator(".note-side"), page.locator("#note-body")
     expect(side.get_by_role("heading", name="Sommaire")).to_be_visible()
+    expect(page.locator("details.toc-fold")).to_be_hidden()  # the phone's fold: the side column has them
     expect(side.get_by_role("heading", name="Cette note renvoie à (2)")).to_be_visible()
     side_box, body_box = side.bounding_box(), body.bounding_box()
     assert side_box and body_box and side_box["x"] >= body_box["x"] + body_box["width"]
-    # Each heading has a copy-link anchor with a name.
+    # Each heading has a copy-link anchor with a name, which is no part of the heading's name.
     expect(page.get_by_role("link", name="Copier le lien vers la section Étape 3")).to_have_attribute(
         "href", "#etape-3"
     )
+    expect(page.get_by_role("heading", name="Étape 3", exact=True)).to_have_attribute("id", "etape-3")
+    assert '- heading "Étape 3" [level=2]' in body.aria_snapshot()
     expect(page.get_by_role("button", name="Copier le lien")).to_be_visible()
     # Reading on: the contents mark the section being read, and stay in view.
     page.locator("#etape-3").scroll_into_view_if_needed()
@@ -72,6 +86,15 @@ def test_at_1280_px_a_side_column_holds_the_contents_that_follow_the_reading(liv
     current = side.locator(".toc a[aria-current]")
     expect(current).to_have_text("Étape 3")
     expect(side.get_by_role("heading", name="Sommaire")).to_be_in_viewport()
+    # The notes using a term are a list like the links beside them: each kind's icon stands in
+    # the margin as its marker, the title beside it.
+    page.goto(f"{live_site.url}/n/{world['term'].id}/")
+    backlinks = page.locator(".note-side .backlinks")
+    expect(backlinks.get_by_role("heading", name="Notes qui utilisent ce terme (1)")).to_be_visible()
+    item = backlinks.locator("li").first
+    icon, link = item.locator(".icon").bounding_box(), item.get_by_role("link").bounding_box()
+    box = item.bounding_box()
+    assert icon and link and box and icon["x"] + icon["width"] <= box["x"] <= link["x"]
     page.close()
 
 

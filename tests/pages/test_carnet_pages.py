@@ -7,7 +7,7 @@ import io
 import re
 import zipfile
 from datetime import UTC, datetime
-from html import unescape
+from html import escape, unescape
 from itertools import combinations
 from math import dist
 
@@ -310,8 +310,18 @@ def test_the_filters_of_a_carnet_page_work_through_the_query(app, session):
     assert entry_ids(by_title) == [coop.id, health.id, housing.id]
     assert '<a href="/c/' in by_title and 'aria-current="true">titre</a>' in by_title
 
-    assert visitor.get(url, params={"category": "Inconnue"}).status_code == 422
-    assert visitor.get(url, params={"kind": "roman"}).status_code == 422
+    # What the carnet does not have (an old link, an edited address) is left out, the rest kept.
+    unknown = visitor.get(url, params=[("category", "Inconnue"), ("kind", "roman"), ("sort", "hasard")])
+    assert unknown.status_code == 200 and entry_ids(unknown.text) == [housing.id, health.id, coop.id]
+    assert "Tout afficher" not in unknown.text and chosen(unknown.text) == []
+    kept = visitor.get(
+        url, params=[("category", "Inconnue"), ("category", "Santé"), ("kind", "roman"), ("q", "clinique")]
+    )
+    assert kept.status_code == 200 and entry_ids(kept.text) == [health.id] and chosen(kept.text) == ["Santé"]
+    main = kept.text[kept.text.index("<main") : kept.text.index("</main>")]
+    assert "Inconnue" not in main and "roman" not in main  # nor carried on by its links
+    long_name = visitor.get(url, params=[("category", "x" * 300), ("category", "\x00")])
+    assert long_name.status_code == 200 and entry_ids(long_name.text) == [housing.id, health.id, coop.id]
 
 
 def test_the_browsing_links_combine_one_category_per_list_and_each_filter_comes_off(app, session):
@@ -571,6 +581,42 @@ def test_managers_move_pin_and_remove_notes_with_buttons(app, session):
     page = browser.get(url).text
     assert a.id not in entry_ids(page) and count_of(page) == "2 notes"
     assert browser.get(f"/n/{a.id}/").status_code == 200  # the note itself stays
+
+
+def test_the_organiser_tools_return_to_the_view_they_were_used_from(app, session):
+    alice = person(session, "alice")
+    carnet = make_carnet(session, alice)
+    a, b = make_note(session, alice, title="Alpha"), make_note(session, alice, title="Bêta")
+    integrate(session, alice, carnet.id, a.id, ["Logement"])
+    integrate(session, alice, carnet.id, b.id)
+    base = bases.create(session=session, actor=alice, data=BaseCreate(title="Base du réseau"))
+    bases.add_carnet(session=session, actor=alice, base_id=base.id, data=BaseCarnetAdd(carnet_id=carnet.id))
+    session.commit()
+    browser = browser_for(app, session, alice)
+    view = f"/c/{carnet.id}/?sort=title&base={base.id}"
+    organising = f"{view}&organiser=1"
+    assert f'href="{escape(organising)}">Organiser</a>' in browser.get(view).text
+    page = browser.get(organising).text
+
+    def view_field(html: str) -> str:
+        return unescape(re.search(r'name="view" value="([^"]*)"', html).group(1))  # type: ignore[union-attr]
+
+    # Pinning, then filing a note, come back to the same order, in the same base.
+    pin = f"/c/{carnet.id}/n/{b.id}/pin"
+    pinned = post(browser, organising, pin, {"pinned": "1", "view": view_field(page)})
+    assert pinned.headers["location"] == f"{organising}#n-{b.id}"
+    back = browser.get(pinned.headers["location"]).text
+    assert "Épinglée" in entry_html(back, b.id) and "Base du réseau" in back  # the breadcrumb's base
+    classer = unescape(re.search(rf'href="(/c/{carnet.id}/n/{a.id}[^"]*)">Classer', back).group(1))  # type: ignore[union-attr]
+    assert classer == f"/c/{carnet.id}/n/{a.id}?sort=title&base={base.id}"
+    entry = browser.get(classer).text
+    assert f'href="{escape(organising)}#n-{a.id}"' in entry
+    filed = post(browser, classer, f"/c/{carnet.id}/n/{a.id}", {"categories": ["Santé"], "view": view_field(entry)})
+    assert filed.headers["location"] == f"{organising}#n-{a.id}"
+    # Only a carnet view is returned to, whatever the field holds.
+    odd = post(browser, organising, pin, {"pinned": "0", "view": "next=https://ailleurs.example&organiser=0&sort=x"})
+    assert odd.headers["location"] == f"/c/{carnet.id}/?sort=x&organiser=1#n-{b.id}"
+    assert browser.get(odd.headers["location"]).status_code == 200  # an order it does not have is left out
 
 
 def test_drag_and_drop_is_offered_only_to_managers_on_the_manual_unfiltered_order(app, session):

@@ -152,7 +152,8 @@ def test_history_and_diff_pages(client, session):
     assert f'href="/n/{note.id}/diff?from=1&amp;to=2"' in history.text  # "Voir les changements"
     diff = client.get(f"/n/{note.id}/diff?from=1&to=2")
     assert diff.status_code == 200 and "<del>ouvert</del>" in diff.text and "<ins>fermé</ins>" in diff.text
-    assert "Le texte tel qu'il se lit" in _text(diff.text) and "Le texte source (Markdown)" in _text(diff.text)
+    assert "Le texte tel qu'il se lit" in _text(diff.text) and "Voir le source Markdown" in _text(diff.text)
+    assert '<details class="diff-source">' in diff.text  # folded: the text as it reads comes first
 
 
 def test_a_diff_reads_as_text_and_shows_links_to_notes_by_their_label(client, session):

@@ -83,6 +83,30 @@ def test_the_breadcrumb_and_neighbours_follow_the_way_the_reader_came(client, se
     assert 'class="breadcrumb"' not in page and "Cette note fait partie" not in page
 
 
+def test_the_neighbours_follow_the_order_the_reader_browsed_the_carnet_in(client, session):
+    alice = make_user(session, "alice", name="Alice Rivard")
+    headers = token_for(client, "alice")
+    carnet = client.post("/api/v1/carnets", headers=headers, json={"title": "Carnet des bêtes"}).json()["id"]
+    zebra, bee, cat = (make_note(session, alice, title=t) for t in ("Zèbre", "Abeille", "Chat"))
+    for note in (zebra, bee, cat):  # its own order (manual): Zèbre, Abeille, Chat
+        client.post(f"/api/v1/carnets/{carnet}/notes", headers=headers, json={"note_id": note.id})
+    own = client.get(f"/n/{bee.id}/?carnet={carnet}").text
+    assert f'rel="prev" href="/n/{zebra.id}/?carnet={carnet}"' in own
+    assert f'rel="next" href="/n/{cat.id}/?carnet={carnet}"' in own
+    # Browsed by title, the carnet links its notes with that order, and they follow it.
+    listing = client.get(f"/c/{carnet}/", params={"sort": "title"}).text
+    assert f'href="/n/{bee.id}/?carnet={carnet}&amp;sort=title"' in listing
+    by_title = client.get(f"/n/{bee.id}/?carnet={carnet}&sort=title").text
+    assert 'rel="prev"' not in by_title  # Abeille comes first by title
+    assert f'rel="next" href="/n/{cat.id}/?carnet={carnet}&amp;sort=title"' in by_title
+    assert f'href="/c/{carnet}/?sort=title"' in by_title  # the breadcrumb goes back to that view
+    # The carnet's own order is not written out; an unknown one is the carnet's own.
+    assert f'href="/n/{bee.id}/?carnet={carnet}"' in client.get(f"/c/{carnet}/", params={"sort": "manual"}).text
+    for odd in ("manual", "hasard", "title%00", ""):
+        page = client.get(f"/n/{bee.id}/?carnet={carnet}&sort={odd}")
+        assert page.status_code == 200 and f'rel="prev" href="/n/{zebra.id}/?carnet={carnet}"' in page.text, odd
+
+
 def test_the_carnet_line_stands_at_the_top_with_the_counts(client, session):
     notes, carnet, hidden, base, hidden_base = _world(client, session)
     html = client.get(f"/n/{notes['A'].id}/").text
@@ -105,7 +129,13 @@ def test_no_empty_section_and_no_title_listed_twice(client, session):
     links = text[text.index("Cette note renvoie à") :]
     assert links.count("Aller") == 1 and "Renvoie aussi ici" in links
     assert "Notes qui renvoient ici (1) Tiers" in text
-    del one, three
+    # The marker is explained: a tooltip, words for screen readers, a legend line under the list.
+    html = client.get(f"/n/{other.id}/").text
+    assert '<span class="mutual" title="Renvoie aussi ici">' in html and "⇄ renvoie aussi ici" in links
+    english = page_text(client.get(f"/n/{other.id}/?lang=en").text)
+    assert "(Also links here)" in english and "⇄ also links here" in english
+    assert "⇄" not in client.get(f"/n/{three.id}/").text  # no note linking both ways: no marker, no legend
+    del one
 
 
 def test_links_in_the_text_wear_the_kind_of_what_they_lead_to_and_never_of_a_hidden_note(client, session):

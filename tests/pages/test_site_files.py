@@ -23,3 +23,19 @@ def test_every_page_names_the_icons_and_each_is_served(client):
     assert manifest.json()["name"] == "Praxis" and manifest.json()["start_url"] == "/"
     for icon in manifest.json()["icons"]:
         assert client.get(icon["src"]).status_code == 200, icon["src"]
+
+
+def test_head_answers_like_get_without_a_body(client, session):
+    from tests.factories import make_note, make_user
+
+    note = make_note(session, make_user(session, "alice"), title="Une note à vérifier")
+    for url in ("/", f"/n/{note.id}/", "/robots.txt", "/favicon.ico", "/static/praxis.css", f"/api/v1/notes/{note.id}"):
+        got, head = client.get(url), client.head(url)
+        assert (head.status_code, head.content) == (200, b""), url
+        assert head.headers["content-type"] == got.headers["content-type"], url
+        assert head.headers.get("content-length") == got.headers.get("content-length"), url
+    missing = client.head("/n/inconnue0000/")
+    assert (missing.status_code, missing.content) == (404, b"")
+    assert client.head("/api/v1/notes/inconnue0000").status_code == 404
+    # A route without GET still refuses HEAD.
+    assert client.head("/logout").status_code == 405

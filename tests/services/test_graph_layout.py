@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from praxis.carnets.graph import MAX_CARNET_GRAPH, layout
+from praxis.carnets.graph import LINE_CHARS, MAX_CARNET_GRAPH, MAX_LINES, label_lines, layout
 from praxis.schemas import Graph, GraphEdge, GraphNode
 
 
@@ -38,3 +38,17 @@ def test_a_whole_graph_of_linked_notes_is_laid_out_inside_its_frame_without_over
             left, top, width, height = p.box
             assert left >= 0 and top >= 0 and left + width <= drawing.width and top + height <= drawing.height
         assert _overlapping(drawing) == 0, (size, linked)
+
+
+def test_labels_wrap_on_short_lines_and_a_small_graph_fits_a_phone_at_its_own_size():
+    assert label_lines("Clinique communautaire de Pointe-Saint-Charles") == [
+        "Clinique",
+        "communautaire de",
+        "Pointe-Saint-Charles",
+    ]
+    assert label_lines("Un projet régional : l'inventaire") == ["Un projet régional :", "l'inventaire"]
+    long = label_lines("Leçons d'un projet régional : l'inventaire numérique de l'Estuaire et de ses villages")
+    assert len(long) == MAX_LINES and long[-1].endswith("…")
+    assert all(len(line) <= LINE_CHARS for line in long + label_lines("Anticonstitutionnellement" * 3))
+    # A phone's frame is about 350 px wide: a few notes are drawn there at their size, 12 px labels.
+    assert layout(_graph(5, 4)).width <= 350
