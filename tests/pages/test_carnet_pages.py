@@ -863,12 +863,15 @@ def test_the_graph_of_200_notes_is_readable(app, session):
     assert closest >= 20, f"two nodes are {closest:.1f} px apart"
     width, height = (float(v) for v in re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg).groups())  # type: ignore[union-attr]
     assert all(0 <= x <= width and 0 <= y <= height for x, y in centres)
-    # Each label too, as far as its width can be told from its characters (about 7 px at 12 px).
-    labels = re.findall(r'<text x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]+)</text>', svg)
+    # Each label too, line by line, as far as its width can be told from its characters (about
+    # 7 px at 12 px; the lines 14 px apart).
+    labels = re.findall(r'<text x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg)
     assert len(labels) == 200
-    assert all(
-        float(x) + 7 * len(text) <= width and 0 <= float(y) - 12 and float(y) + 4 <= height for x, y, text in labels
-    )
+    for x, y, drawn in labels:
+        lines = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", drawn)
+        assert lines and " ".join(lines).startswith("Nœud"), drawn
+        assert all(float(x) + 7 * len(line) <= width for line in lines), drawn
+        assert 0 <= float(y) - 12 and float(y) + 14 * (len(lines) - 1) + 4 <= height, drawn
     for note_id in ids:
         assert f'<a href="/n/{note_id}/?carnet={carnet.id}" class="node' in svg
     assert outsider.id not in svg
