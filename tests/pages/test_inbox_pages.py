@@ -145,7 +145,7 @@ def test_the_contact_form_is_offered_only_where_a_message_reaches_another_author
         "Contacter les auteur·trices Aucun·e autre auteur·trice de cette note ne peut recevoir de message sur ce site."
         " Écrivez plutôt dans la discussion."
     )
-    assert '<a href="#discussion">' in contact
+    assert 'sur ce site. <a href="#discussion">Écrivez plutôt dans la discussion.</a>' in contact
     refused = author.post(
         f"/n/{own.id}/contact",
         data={"csrf_token": csrf_from(page.text), "subject": "Moi", "message": "À moi-même."},
