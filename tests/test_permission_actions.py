@@ -31,7 +31,7 @@ from praxis.app import create_app
 from praxis.config import Settings
 from praxis.db import new_session
 from praxis.deps import CSRF_COOKIE, csrf_mac
-from praxis.models import AuthorInvitation, Comment, User, utcnow
+from praxis.models import AuthorInvitation, Comment, Message, User, utcnow
 from praxis.schemas import (
     BaseCarnetAdd,
     BaseCreate,
@@ -93,7 +93,8 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
             session = new_session(app.state.engine, settings, write=True)
             people = {
                 "author": make_user(session, "alice", name="Alice", password=None),
-                "coauthor": make_user(session, "cora", name="Cora", password=None),
+                # The one author with an account (and an inbox): a message to the note's authors reaches her.
+                "coauthor": make_user(session, "cora", name="Cora"),
                 "reader": make_user(session, "rita", name="Rita", password=None),
                 "stranger": make_user(session, "mona", name="Mona", password=None),
                 "admin": make_user(session, "adam", name="Adam", admin=True, password=None),
@@ -136,6 +137,9 @@ class Action:
     # Also an honest refusal of this action, beside 401/403/404: a rule of the data rather than
     # of rights (a carnet keeps a manager: 422), for those who hold the right.
     also_refused: frozenset[int] = frozenset()
+    # Accepted, it leaves the thing as every other action needs it (a message to its authors):
+    # no fresh thing is built after it.
+    keeps_thing: bool = False
 
 
 def offers(site: Site, viewer: str, actions: list[Action]) -> dict[str, dict[str, str] | None]:
@@ -209,7 +213,7 @@ def check(
                 # counter, moved by every visible write, says so), no need for a fresh one.
                 if changes.current(site.app.state.engine).number != before:
                     wrong.append(f"{viewer}: {action.name} is a link, and following it changed the site")
-            elif accepted:
+            elif accepted and not action.keeps_thing:
                 build()
             if bad is not None:
                 wrong.append(
@@ -239,8 +243,8 @@ class NoteWorld:
         s, p = self.site.session, self.site.people
         alice, rita = p["author"], p["reader"]
         # What the module wrote before, written long ago: its many notes never reach the limits
-        # on comments and invitations a day.
-        for table in (Comment, AuthorInvitation):
+        # on comments and invitations a day, nor its viewers those on messages an hour.
+        for table in (Comment, AuthorInvitation, Message):
             s.execute(sa.update(table).values(created_at=utcnow() - timedelta(days=2)))
         extra: dict[str, Any] = {"visibility": "restricted", "readers": ["rita"]} if self.state == "restricted" else {}
         note = make_note(s, alice, title="Note de la matrice", body="Premier état.", authors=["alice", "cora"], **extra)
@@ -286,6 +290,16 @@ class NoteWorld:
             Action("accept an invitation to co-sign", "/u/me/inbox", f"/invitations/{self.invitation}/accept"),
             Action("refuse an invitation to co-sign", "/u/me/inbox", f"/invitations/{self.invitation}/refuse"),
             Action("delete the note", page, f"/n/{n}/delete"),
+            # Offered when the message reaches an author other than the sender (Cora is the only
+            # one with an account): refused to Cora as a rule of the data, not of rights.
+            Action(
+                "write to the authors",
+                page,
+                f"/n/{n}/contact",
+                {"subject": "Bonjour", "message": "Une question.", "name": "Vi", "email": "vi@example.org"},
+                also_refused=frozenset({422}),
+                keeps_thing=True,
+            ),
         ]
 
 

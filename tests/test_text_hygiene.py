@@ -141,6 +141,8 @@ def test_every_text_field_of_the_api_refuses_what_xml_cannot_carry(client, world
 def test_every_form_refuses_it_in_french(app, session, client):
     alice = make_user(session, "alice", name="Alice Rivard", password=None)
     note = make_note(session, alice, title="Note")
+    # A note whose author has an inbox: its contact form is offered to Alice.
+    reachable = make_note(session, make_user(session, "bob", name="Bob Tremblay"), title="Note de Bob")
     browser = browser_for(app, session, alice)
     token = csrf_from(browser.get("/n/new").text, "/n/new")
     made = browser.post("/c/", data={"title": "Carnet", "csrf_token": token}, follow_redirects=False)
@@ -160,7 +162,7 @@ def test_every_form_refuses_it_in_french(app, session, client):
         ("/b/", {"title": "S"}),
         ("/communautes/", {"name": "S"}),
         (
-            f"/n/{note.id}/contact",
+            f"/n/{reachable.id}/contact",
             {"subject": "S", "message": "Bonjour", "name": "Jeanne", "email": "jeanne@exemple.org"},
         ),
     ]

@@ -21,6 +21,7 @@ from praxis.errors import Invalid, NotFound
 from praxis.i18n import N_
 from praxis.models import Message, MessageRecipient, Note, User, utcnow
 from praxis.notes import notes as note_service
+from praxis.people import accounts
 from praxis.schemas import ContactCreate, MessageRead, MessageReply, NoteRef, SenderRead
 from praxis.urls import note_url, user_url
 
@@ -42,20 +43,15 @@ def _check_rate(session: Session, where: ColumnElement[bool], limit: int) -> Non
     )
 
 
-def _recipients(session: Session, author_ids: list[int]) -> list[int]:
-    """The note's authors who can read an inbox: active accounts (not profiles without login)."""
-    rows = session.exec(
-        select(User.id).where(col(User.id).in_(author_ids), User.is_active, col(User.password_hash).is_not(None))
-    ).all()
-    return [i for i in author_ids if i in set(rows)]
-
-
 def contact(*, session: Session, actor: policy.Actor, note_id: str, data: ContactCreate, address: str) -> str | None:
     """Send a message to the note's authors; its id (None when the honeypot caught a robot,
     which is told nothing different)."""
     note, author_ids = note_service.load_readable(session, actor, note_id)
-    if note.deleted_at is not None:  # only admins still read it: no one is written to about it
-        raise NotFound("No such note.")
+    # The rule the note's page offers the form by (NoteRead.can_contact): a deleted note (only
+    # admins still read it) is written to about by no one, and a message must reach someone.
+    inbox_ids = accounts.with_inbox(session, author_ids)
+    if (refusal := policy.contact_refusal(actor, note, author_ids, inbox_ids)) is not None:
+        raise refusal
     if data.website:  # a field people never see: only robots fill it
         return None
     signed_in = policy.is_signed_in(actor)
@@ -67,11 +63,13 @@ def contact(*, session: Session, actor: policy.Actor, note_id: str, data: Contac
         )
     else:
         if not data.name or not data.email:
-            raise Invalid("Give your name and an address to be answered at.", field="email" if data.name else "name")
+            raise Invalid(
+                "Give your name and an address to be answered at.",
+                field="email" if data.name else "name",
+                text=N_("Donnez votre nom et une adresse où recevoir la réponse."),
+            )
         _check_rate(session, col(Message.sender_address) == key, LIMIT_VISITOR)
-    to = [i for i in _recipients(session, author_ids) if not (signed_in and actor and i == actor.id)]
-    if not to:
-        raise Invalid("No other author of this note has an account to receive messages.", field="message")
+    to = policy.contact_recipients(actor, author_ids, inbox_ids)
     message = Message(
         id=secrets.token_urlsafe(9),
         note_id=note.id,
@@ -159,7 +157,11 @@ def reply(*, session: Session, actor: policy.Actor, message_id: str, data: Messa
     if found is None:
         raise NotFound("No such message.")
     if found.sender_id is None and not found.sender_email:
-        raise Invalid("This message left no way to be answered.", field="message")
+        raise Invalid(
+            "This message left no way to be answered.",
+            field="message",
+            text=N_("Ce message n'a laissé aucun moyen d'y répondre."),
+        )
     _check_rate(session, (col(Message.sender_id) == actor.id) & col(Message.in_reply_to_id).is_not(None), LIMIT_REPLIES)
     subject = found.subject if found.subject.lower().startswith("re:") else f"Re: {found.subject}"[:200]
     answer = Message(
@@ -185,7 +187,11 @@ def reply(*, session: Session, actor: policy.Actor, message_id: str, data: Messa
         )
         return answer.id
     if data.reveal_address and not actor.email:
-        raise Invalid("Your account has no email address to give.", field="reveal_address")
+        raise Invalid(
+            "Your account has no email address to give.",
+            field="reveal_address",
+            text=N_("Votre compte n'a pas d'adresse courriel à donner."),
+        )
     note = session.get(Note, found.note_id) if found.note_id else None
     reply_to = formataddr((actor.display_name, actor.email)) if data.reveal_address and actor.email else None
     text, html = mail.render(

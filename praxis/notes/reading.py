@@ -110,6 +110,7 @@ def read_note(*, session: Session, actor: policy.Actor, note: Note) -> NoteRead:
         else [],
         invitation=next((inv.id for inv, u in invited if actor is not None and u.id == actor.id), None),
         can_leave=policy.can_leave_note(actor, note, set(author_ids)),
+        can_contact=policy.can_contact_authors(actor, note, author_ids, accounts.with_inbox(session, author_ids)),
     )
 
 

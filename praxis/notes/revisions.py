@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -10,7 +11,7 @@ from praxis import policy
 from praxis.diff import field_changes, word_diff
 from praxis.errors import Invalid, NotFound
 from praxis.models import Note, Revision, User
-from praxis.notes import links
+from praxis.notes import links, summaries
 from praxis.notes import notes as note_service
 from praxis.people import communities, invitations
 from praxis.schemas import AuthorRead, DiffRead, LicenceRead, NoteRead, RevisionRead, RevisionSummary
@@ -47,6 +48,12 @@ def _editors(session: Session, ids: set[int]) -> dict[int, User]:
     return {u.id: u for u in session.exec(select(User).where(col(User.id).in_(ids))) if u.id is not None}
 
 
+def _summary(stored: str | None) -> dict[str, Any]:
+    """A revision's summary as shown: one Praxis wrote, in the reader's language (summaries)."""
+    summary, generated = summaries.shown(stored)
+    return {"summary": summary, "generated_summary": generated}
+
+
 def list_revisions(*, session: Session, actor: policy.Actor, note_id: str) -> list[RevisionSummary]:
     """Every revision of a note, newest first."""
     _readable_history(session, actor, note_id)
@@ -62,7 +69,7 @@ def list_revisions(*, session: Session, actor: policy.Actor, note_id: str) -> li
             editor=editors[editor_id].username if editor_id in editors else None,
             editor_name=editors[editor_id].display_name if editor_id in editors else None,
             created_at=created_at,
-            summary=summary,
+            **_summary(summary),
         )
         for number, editor_id, created_at, summary in revs
     ]
@@ -82,7 +89,7 @@ def get_revision(*, session: Session, actor: policy.Actor, note_id: str, number:
         editor=editor.username if editor else None,
         editor_name=editor.display_name if editor else None,
         created_at=rev.created_at,
-        summary=rev.summary,
+        **_summary(rev.summary),
         note_id=note_id,
         title=rev.title,
         body=rev.body,
@@ -165,7 +172,7 @@ def restore_revision(
         base_revision=note.revision,
         old=old,
         new=new,
-        summary=summary or f"Restauration de la révision {number}",
+        summary=summary or summaries.written(summaries.RESTORED, number=number),
         invite=invitations.Invite(invited, skip_declined=True),
     )
     return note_service.read_note(session=session, actor=actor, note=note)

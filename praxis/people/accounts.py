@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple, cast
 
@@ -33,6 +34,16 @@ def get_user(session: Session, username: str) -> User | None:
     if not username or len(username) > 64 or "\x00" in username:
         return None
     return session.exec(select(User).where(User.username == username)).first()
+
+
+def with_inbox(session: Session, user_ids: Sequence[int]) -> set[int]:
+    """Those of these people who read an inbox: active accounts (not profiles without login)."""
+    if not user_ids:
+        return set()
+    rows = session.exec(
+        select(User.id).where(col(User.id).in_(list(user_ids)), User.is_active, col(User.password_hash).is_not(None))
+    )
+    return {pk(i) for i in rows}
 
 
 def create_user(*, session: Session, data: UserCreate) -> UserRead:

@@ -13,6 +13,7 @@ from praxis.errors import Conflict, NotFound
 from praxis.i18n import N_
 from praxis.models import AuthorInvitation, Note, User
 from praxis.notes import notes as note_service
+from praxis.notes import summaries
 from praxis.people import accounts, invitations
 from praxis.schemas import InvitationRead
 from praxis.urls import note_url
@@ -101,7 +102,7 @@ def answer(*, session: Session, actor: policy.Actor, invitation_id: str, accept:
             note=note,
             author_ids=author_ids,
             person=actor,
-            summary=f"{actor.display_name} accepte de co-signer",
+            summary=summaries.written(summaries.COAUTHOR_ACCEPTED, name=actor.display_name),
         )
     invitations.close(session, inv, "accepted" if accept else "refused")
     invitations.close_for(session, note.id, actor.id, inv.status)  # another invitation to the same note, if any
@@ -142,7 +143,7 @@ def remove_author(*, session: Session, actor: policy.Actor, note_id: str, userna
         base_revision=note.revision,
         old=old,
         new=replace(old, authors=[u for u in old.authors if u.id != person.id]),
-        summary=f"{person.display_name} se retire des auteur·trices"
-        if person.id == actor.id
-        else f"Retrait de {person.display_name} des auteur·trices",
+        summary=summaries.written(
+            summaries.AUTHOR_LEFT if person.id == actor.id else summaries.AUTHOR_REMOVED, name=person.display_name
+        ),
     )

@@ -12,6 +12,7 @@ from praxis.errors import Conflict, NotFound
 from praxis.i18n import N_
 from praxis.models import EditRequest, Note, User, pk, utcnow
 from praxis.notes import notes as note_service
+from praxis.notes import summaries
 from praxis.people import coauthors, invitations
 from praxis.schemas import EditRequestCreate, EditRequestRead
 from praxis.urls import note_url, user_url
@@ -109,7 +110,7 @@ def decide(*, session: Session, actor: policy.Actor, request_id: str, approve: b
             note=note,
             author_ids=author_ids,
             person=requester,
-            summary=f"Ajout de {requester.display_name} comme co-auteur·trice",
+            summary=summaries.written(summaries.COAUTHOR_ADDED, name=requester.display_name),
         )
         invitations.close_for(session, note.id, pk(requester.id), "accepted")  # they asked: that is consent
     req.status = "approved" if approve else "refused"

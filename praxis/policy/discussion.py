@@ -3,7 +3,7 @@ and nothing else); these rules say who writes, changes, hides and reads what is 
 
 from __future__ import annotations
 
-from praxis.errors import Conflict, Forbidden
+from praxis.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from praxis.i18n import N_
 from praxis.models import Comment, Note
 from praxis.policy.core import Actor, ensure, is_admin, is_self, is_signed_in, refuse
@@ -19,6 +19,38 @@ def ensure_can_comment(actor: Actor, note: Note) -> None:
     ensure(
         can_comment(actor, note), actor, "This discussion is closed.", sign_in="Sign in to take part in the discussion."
     )
+
+
+def contact_recipients(actor: Actor, author_ids: list[int], inbox_ids: set[int]) -> list[int]:
+    """Whom a message to a note's authors reaches: its authors whose account reads an inbox
+    (`inbox_ids`, people.accounts.with_inbox), in their order, but the sender."""
+    return [i for i in author_ids if i in inbox_ids and not is_self(actor, i)]
+
+
+def contact_refusal(actor: Actor, note: Note, author_ids: list[int], inbox_ids: set[int]) -> DomainError | None:
+    """Why `actor`, who reads the note, may not write to its authors (None: they may): a deleted
+    note is written to about by no one; a message that would reach no one is not sent (its
+    authors are profiles without an account, or the sender is the only one with an account)."""
+    if note.deleted_at is not None:
+        return NotFound("No such note.")
+    if not contact_recipients(actor, author_ids, inbox_ids):
+        if is_signed_in(actor) and actor.id in author_ids:
+            return Invalid(
+                "No other author of this note has an account to receive messages.",
+                field="message",
+                text=N_("Aucun·e autre auteur·trice de cette note ne peut recevoir de message sur ce site."),
+            )
+        return Invalid(
+            "No author of this note has an account to receive messages.",
+            field="message",
+            text=N_("Les auteur·trices de cette note ne peuvent pas recevoir de message sur ce site."),
+        )
+    return None
+
+
+def can_contact_authors(actor: Actor, note: Note, author_ids: list[int], inbox_ids: set[int]) -> bool:
+    """Whether the note's page offers its contact form: the service would send the message."""
+    return contact_refusal(actor, note, author_ids, inbox_ids) is None
 
 
 def can_moderate_discussion(actor: Actor, note: Note, author_ids: set[int]) -> bool:

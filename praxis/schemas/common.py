@@ -6,12 +6,20 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, model_validator
+from pydantic_core import PydanticCustomError
 
 from praxis import text
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A username, once trimmed and lowercased: 2 to 64 characters, a-z, 0-9, "." "_" "-", not
+# starting with a sign. USERNAME_HTML_PATTERN and USERNAME_MAX_LENGTH say the same to a form
+# field (its `pattern` is matched against the whole value as typed, before the server trims and
+# lowercases it); USERNAME_ERROR is the type of the error that says what is allowed.
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9_.\-]{1,63}$"
+USERNAME_HTML_PATTERN = r"\s*[A-Za-z0-9][A-Za-z0-9_.\-]{1,63}\s*"
+USERNAME_MAX_LENGTH = 64
+USERNAME_ERROR = "username_format"
 
 
 def is_note_id(value: str) -> bool:
@@ -23,6 +31,16 @@ def _storable(value: str) -> str:
     # Only what XML and HTML can carry: the rule is praxis.text's (NUL, lone surrogates, other
     # controls, noncharacters are refused).
     return text.check(value)
+
+
+def _username(value: str) -> str:
+    if re.fullmatch(USERNAME_PATTERN, value) is None:
+        raise PydanticCustomError(
+            USERNAME_ERROR,
+            "A username is 2 to 64 characters: letters a to z without accents, digits, and . _ -,"
+            " starting with a letter or a digit",
+        )
+    return value
 
 
 def _plausible_time(value: datetime) -> datetime:
@@ -56,7 +74,12 @@ DisplayName = Annotated[
     AfterValidator(_storable),
     AfterValidator(_one_line),
 ]
-Username = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=USERNAME_PATTERN)]
+Username = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True),
+    AfterValidator(_username),
+    WithJsonSchema({"pattern": USERNAME_PATTERN, "type": "string"}),
+]
 # One mailbox, as mail servers read it: no display name, no list, no route (ASCII addresses).
 EMAIL_PATTERN = (
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"

@@ -188,6 +188,8 @@ class NoteRead(BaseModel):
     pending_authors: list[AuthorRead] = []
     invitation: str | None = None  # the reader's own invitation to co-sign, not answered yet
     can_leave: bool = False  # the reader is an author and not the last one
+    # A message to its authors would reach one of them (policy.contact_refusal): the contact form is offered.
+    can_contact: bool = False
 
 
 class NoteEditing(BaseModel):

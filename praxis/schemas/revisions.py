@@ -17,6 +17,9 @@ class RevisionSummary(BaseModel):
     editor_name: str | None = None
     created_at: datetime
     summary: str | None
+    # The summary is one Praxis wrote ("Restauration de la révision 2"), given in the reader's
+    # language; otherwise it is what the editor wrote, as written.
+    generated_summary: bool = False
 
 
 class RevisionRead(RevisionSummary):

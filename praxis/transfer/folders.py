@@ -24,7 +24,7 @@ from praxis.db import analyze_own_writes, reader_of
 from praxis.errors import Invalid
 from praxis.markdown import slugify
 from praxis.models import Carnet, CarnetEntry, KnowledgeBase, Note, pk, utcnow
-from praxis.notes import fields, links
+from praxis.notes import fields, links, summaries
 from praxis.notes import notes as note_service
 from praxis.transfer import collection_files, import_check
 from praxis.urls import site_url
@@ -151,7 +151,7 @@ def _write_checked(
                 note_service.NewNote(
                     state=replace(state, links=[]),
                     id=note_id,
-                    summary="Import",
+                    summary=summaries.written(summaries.IMPORTED),
                     created_at=dates["created"] or state.published_at or dates["updated"],
                     updated_at=dates["updated"],
                 )
@@ -229,7 +229,7 @@ def _update(
         base_revision=note.revision,
         old=old,
         new=new,
-        summary="Import",
+        summary=summaries.written(summaries.IMPORTED),
         updated_at=dates["updated"] or utcnow(),
     )
     report.updated += 1

@@ -14,7 +14,7 @@ from praxis.i18n import N_
 from praxis.models import User
 from praxis.people import service as people_service
 from praxis.schemas import PasswordChange, RegisterRequest
-from praxis.web.forms import FormInvalid, form_page, parse, safe_next
+from praxis.web.forms import FormInvalid, form_page, parse, parse_form, safe_next
 from praxis.web.templating import page
 
 router = APIRouter()
@@ -99,9 +99,12 @@ async def register(request: Request, session: SessionDep, actor: ActorDep) -> Re
         ),
         answers=(Invalid, Conflict),
     )
+    # Everything wrong is said at once: the fields the schema refuses, and the passwords that differ.
+    data, errors = parse_form(RegisterRequest, values)
     if form.get("password") != form.get("password_again"):
-        raise FormInvalid({"password": PASSWORDS_DIFFER})
-    data = parse(RegisterRequest, values)
+        errors.setdefault("password", PASSWORDS_DIFFER)
+    if data is None or errors:
+        raise FormInvalid(errors)
     user = people_service.register(session=session, actor=actor, data=data)
     if actor is not None:  # an admin opening an account for someone else
         return RedirectResponse(f"/u/{user.username}/", status_code=303)

@@ -16,6 +16,7 @@ from starlette.responses import Response
 from praxis import text
 from praxis.errors import DomainError, Invalid
 from praxis.i18n import N_, gettext
+from praxis.schemas.common import USERNAME_ERROR
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -25,6 +26,10 @@ _MESSAGES = {
     "string_too_short": N_("Ce champ ne peut pas être vide."),
     "string_too_long": N_("Ce texte est trop long."),
     "string_pattern_mismatch": N_("Ce format n'est pas accepté."),
+    USERNAME_ERROR: N_(
+        "Un nom d'utilisateur a de 2 à 64 caractères : lettres de a à z sans accent, chiffres, point, tiret et"
+        " tiret bas (_), sans espace ; il commence par une lettre ou un chiffre."
+    ),
     "literal_error": N_("Choisissez une des valeurs proposées."),
     "int_parsing": N_("Un nombre entier est attendu."),
     "greater_than_equal": N_("Ce nombre est trop petit."),

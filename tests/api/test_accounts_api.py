@@ -24,6 +24,23 @@ def test_open_registration_creates_an_account_that_can_sign_in(client):
     assert short.status_code == 422 and short.json()["detail"][0]["loc"][-1] == "password"
 
 
+def test_registration_says_what_a_username_may_hold_and_takes_any_letters_in_a_name(client):
+    refused = client.post("/api/v1/auth/register", json={"username": "Élise", "password": "un-bon-mot-de-passe"})
+    assert refused.status_code == 422
+    [error] = refused.json()["detail"]
+    assert error["loc"] == ["body", "username"] and error["type"] == "username_format"
+    assert error["msg"] == (
+        "A username is 2 to 64 characters: letters a to z without accents, digits, and . _ -,"
+        " starting with a letter or a digit"
+    )
+    for username, name in (("elise", "Élise Côté-Ñúñez"), ("xiaolong", "李小龙")):
+        created = client.post(
+            "/api/v1/auth/register",
+            json={"username": username, "password": "un-bon-mot-de-passe", "display_name": name},
+        )
+        assert created.status_code == 201 and created.json()["display_name"] == name
+
+
 def test_closed_registration_leaves_account_creation_to_admins(settings, session):
     app = create_app(settings.model_copy(update={"registration": "closed"}))
     make_user(session, "adam", admin=True)

@@ -213,8 +213,10 @@ def test_what_may_not_be_seen_cannot_be_written_to_and_profiles_without_login_re
         headers=token_for(client, "alice"),
         json={"base_revision": 1, "authors": ["ghost"]},
     )
+    assert client.get(f"/api/v1/notes/{orphan.id}", headers=bob).json()["can_contact"] is False
     refused = client.post(f"/api/v1/notes/{orphan.id}/contact", headers=bob, json={"subject": "x", "message": "y"})
-    assert refused.status_code == 422 and "No other author of this note has an account" in refused.text
+    assert refused.status_code == 422 and "No author of this note has an account" in refused.text
+    assert refused.json()["detail"][0]["loc"] == ["body", "message"]
     for _ in range(5):
         client.post(
             f"/api/v1/notes/{make_note(session, alice).id}/contact", headers=bob, json={"subject": "x", "message": "y"}

@@ -55,7 +55,30 @@ def test_the_toolbar_and_shortcuts_mark_the_selection(live_site, browser, sessio
     page.get_by_role("button", name="Gras").focus()
     page.keyboard.press("ArrowRight")
     expect(page.get_by_role("button", name="Italique")).to_be_focused()
+
+    # In English: B for bold, and the preview says what it lacks in English.
+    page.goto(f"{live_site.url}/n/new?lang=en")
+    toolbar = page.get_by_role("toolbar", name="Formatting")
+    expect(toolbar.get_by_role("button", name="Bold")).to_have_text(re.compile(r"^B"))
+    expect(toolbar.get_by_role("button", name="Bold")).to_have_attribute("title", "Bold (Ctrl+B)")
+    expect(toolbar.get_by_role("button", name="Italic")).to_have_attribute("title", "Italic (Ctrl+I)")
+    page.locator("#body").fill("Un mot")
+    page.locator("#body").evaluate("el => el.setSelectionRange(3, 6)")
+    toolbar.get_by_role("button", name="Bold").click()
+    page.locator("#body").press("End")
+    page.locator("#body").press_sequentially(" [[Nulle part]]", delay=5)
+    expect(page.locator("#preview-body strong")).to_have_text("mot")
+    expect(page.locator("#preview-missing")).to_have_text("Links to notes that do not exist yet: Nulle part")
     context.close()
+
+    # The username field holds the server's rule, and the browser applies it before anything is sent.
+    visitor = browser.new_page(locale="fr-CA")
+    visitor.goto(f"{live_site.url}/register")
+    username = visitor.get_by_role("textbox", name="Nom d'utilisateur")
+    for typed, refused in (("Élise", True), ("élise.côté", True), ("a", True), ("Elise.Cote-2", False)):
+        username.fill(typed)
+        assert username.evaluate("el => el.validity.patternMismatch") is refused, typed
+    visitor.close()
 
 
 @one_database

@@ -113,6 +113,9 @@ def test_restoring_from_a_comparison_asks_first_then_says_it_was_done(live_site,
     page.goto(f"{live_site.url}/n/{note.id}/?rev=2")
     page.locator("summary", has_text="Restaurer la version 2").click()
     expect(page.get_by_role("button", name="Oui, restaurer la version 2")).to_be_visible()
+    # The summary Praxis wrote speaks the reader's language.
+    page.goto(f"{live_site.url}/n/{note.id}/history?lang=en")
+    expect(page.locator("li.revision").first.locator("p.summary")).to_have_text("Revision 1 restored")
 
 
 def test_a_reader_who_may_not_edit_is_offered_no_restore(live_site, browser: Browser, history):

@@ -1,9 +1,17 @@
 """Registration, passwords, communities, edit requests and account deactivation, as pages."""
 
+import html
+import re
 from html.parser import HTMLParser
 
+import pytest
+from pydantic import TypeAdapter, ValidationError
+
+from praxis.schemas import Username
+from praxis.schemas.common import USERNAME_HTML_PATTERN, USERNAME_MAX_LENGTH
+
 from tests.conftest import one_database
-from tests.factories import browser_for, csrf_from, make_note, make_user, sign_in, token_for
+from tests.factories import browser_for, csrf_from, make_note, make_user, page_text, sign_in, token_for
 
 
 def test_register_through_the_form_signs_the_person_in(client):
@@ -41,6 +49,110 @@ def test_register_through_the_form_signs_the_person_in(client):
         },
     )
     assert again.status_code == 409 and "déjà pris" in again.text
+
+
+def _input(page: str, name: str) -> str:
+    return re.search(rf'<input id="{name}"[^>]*>', page).group(0)
+
+
+def test_registration_says_what_a_username_may_hold_and_keeps_what_was_typed(client):
+    page = client.get("/register")
+    field = _input(page.text, "username")
+    # The browser holds the server's rule before anything is sent.
+    assert f'pattern="{html.escape(USERNAME_HTML_PATTERN)}"' in field and 'maxlength="64"' in field
+    assert 'aria-describedby="username-hint"' in field
+    hint = "De 2 à 64 caractères : lettres de a à z sans accent, chiffres, point, tiret et tiret bas (_), sans espace"
+    assert hint in page_text(page.text)
+    refused = client.post(
+        "/register",
+        data={
+            "username": "Élise",
+            "display_name": "Élise Côté-Ñúñez",
+            "email": "elise@exemple.org",
+            "password": "un-bon-mot",
+            "password_again": "un-autre-mot",
+            "csrf_token": csrf_from(page.text, "/register"),
+        },
+    )
+    text = page_text(refused.text)
+    assert refused.status_code == 422 and "Ce format n'est pas accepté." not in text
+    assert (
+        "Nom d'utilisateur : Un nom d'utilisateur a de 2 à 64 caractères : lettres de a à z sans accent, chiffres,"
+        " point, tiret et tiret bas (_), sans espace ; il commence par une lettre ou un chiffre." in text
+    )
+    assert "Mot de passe : Les deux mots de passe diffèrent." in text  # everything wrong, at once
+    assert 'value="Élise"' in _input(refused.text, "username") and 'aria-invalid="true"' in _input(
+        refused.text, "username"
+    )
+    assert 'value="Élise Côté-Ñúñez"' in _input(refused.text, "display_name")
+    assert 'value="elise@exemple.org"' in _input(refused.text, "email")
+    assert "value=" not in _input(refused.text, "password") and "value=" not in _input(refused.text, "password_again")
+    english = client.post(
+        "/register?lang=en",
+        data={
+            "username": "a b",
+            "password": "un-bon-mot",
+            "password_again": "un-bon-mot",
+            "csrf_token": csrf_from(page.text),
+        },
+    )
+    assert english.status_code == 422 and (
+        "Username: A username is 2 to 64 characters: letters a to z without accents, digits, full stop, hyphen"
+        " and underscore (_), no spaces; it begins with a letter or a digit."
+        in page_text(english.text).replace(" :", ":")
+    )
+    for username, name in (("elise", "Élise Côté-Ñúñez"), ("xiaolong", "李小龙")):
+        created = client.post(
+            "/register",
+            data={
+                "username": username,
+                "display_name": name,
+                "password": "un-bon-mot",
+                "password_again": "un-bon-mot",
+                "csrf_token": csrf_from(client.get("/register").text),
+            },
+            follow_redirects=False,
+        )
+        assert created.status_code == 303
+        assert f"<h1>{name}" in client.get(f"/u/{username}/").text
+        client.cookies.clear()
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "alice",
+        "Alice",
+        "  alice ",
+        "a",
+        "ab",
+        "a" * 64,
+        "a" * 65,
+        "-ab",
+        ".ab",
+        "_ab",
+        "9lives",
+        "a-b.c_d",
+        "élise",
+        "ÉLISE",
+        "a b",
+        "a!b",
+        "al\u00efce",
+        "",
+        "  ",
+        "ab\t",
+        "a" * 63 + "é",
+    ],
+)
+def test_the_username_field_pattern_is_the_server_rule(typed):
+    # A browser matches `pattern` against the whole value, and lets no more than `maxlength` be typed.
+    in_browser = len(typed) <= USERNAME_MAX_LENGTH and re.fullmatch(USERNAME_HTML_PATTERN, typed) is not None
+    try:
+        TypeAdapter(Username).validate_python(typed)
+        on_server = True
+    except ValidationError:
+        on_server = False
+    assert in_browser == on_server
 
 
 def test_change_password_through_the_form(client, session):

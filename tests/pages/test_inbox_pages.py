@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from praxis.schemas import NoteCreate
+from praxis.notes import service as note_service
+from praxis.schemas import NoteCreate, NoteUpdate
 from praxis.carnets import filing
 from tests.factories import browser_for, csrf_from, make_note, make_user, page_text
 
@@ -117,6 +118,72 @@ def test_visitors_and_members_write_to_the_authors_from_the_note(app, session):
     )
     assert answered.status_code == 303
     assert "Re: Collaboration De Alice Rivard" in page_text(member.get("/u/me/inbox").text)
+
+
+def _contact_section(html: str) -> str:
+    section = html[html.index('<section id="contact"') :]
+    return section[: section.index("</section>")]
+
+
+def test_the_contact_form_is_offered_only_where_a_message_reaches_another_author(app, session):
+    alice = make_user(session, "alice", name="Alice Rivard")
+    bob = make_user(session, "bob", name="Bob Tremblay")
+    make_user(session, "ghost", name="Gaëlle Fantôme", password=None)  # a profile made from an imported name
+    own = make_note(session, alice, title="Chantier")
+    orphan = make_note(session, alice, title="Orpheline")
+    note_service.save_note(
+        session=session, actor=alice, note_id=orphan.id, data=NoteUpdate(base_revision=1, authors=["ghost"])
+    )
+    session.commit()
+    visitor, author, member = (browser_for(app, session, who) for who in (None, alice, bob))
+
+    # A sole author on her own note: nobody else to write to.
+    page = author.get(f"/n/{own.id}/")
+    contact = _contact_section(page.text)
+    assert f'action="/n/{own.id}/contact"' not in page.text and 'href="#contact"' not in page.text
+    assert page_text(contact) == (
+        "Contacter les auteur·trices Aucun·e autre auteur·trice de cette note ne peut recevoir de message sur ce site."
+        " Écrivez plutôt dans la discussion."
+    )
+    assert 'sur ce site. <a href="#discussion">Écrivez plutôt dans la discussion.</a>' in contact
+    refused = author.post(
+        f"/n/{own.id}/contact",
+        data={"csrf_token": csrf_from(page.text), "subject": "Moi", "message": "À moi-même."},
+    )
+    # Sent all the same (from a page older than the rule): refused, told in the page's words.
+    assert refused.status_code == 422 and page_text(_contact_section(refused.text)) == page_text(contact)
+    # Another signed-in reader reaches her.
+    assert f'action="/n/{own.id}/contact"' in member.get(f"/n/{own.id}/").text
+
+    # A note whose only author has no account: no form, for anyone, in either language.
+    for browser in (visitor, member, author):
+        page = browser.get(f"/n/{orphan.id}/")
+        assert f'action="/n/{orphan.id}/contact"' not in page.text and 'href="#contact"' not in page.text
+        assert "Les auteur·trices de cette note ne peuvent pas recevoir de message sur ce site." in page_text(page.text)
+    english = page_text(_contact_section(visitor.get(f"/n/{orphan.id}/?lang=en").text))
+    assert english == (
+        "Contact the authors The authors of this note cannot receive messages on this site."
+        " Write in the discussion instead."
+    )
+    page = member.get(f"/n/{orphan.id}/?lang=en")
+    refused = member.post(
+        f"/n/{orphan.id}/contact",
+        data={"csrf_token": csrf_from(page.text), "subject": "Hello", "message": "Anyone?"},
+    )
+    assert refused.status_code == 422 and page_text(_contact_section(refused.text)) == english
+
+
+def test_a_refused_message_is_told_in_the_page_language(app, session):
+    alice = make_user(session, "alice", name="Alice Rivard")
+    note = make_note(session, alice, title="Chantier")
+    visitor = browser_for(app, session, None)
+    page = visitor.get(f"/n/{note.id}/")
+    refused = visitor.post(
+        f"/n/{note.id}/contact",
+        data={"csrf_token": csrf_from(page.text, f"/n/{note.id}/contact"), "subject": "Bonjour", "message": "Un mot."},
+    )
+    assert refused.status_code == 422 and "Give your name" not in refused.text
+    assert "Nom : Donnez votre nom et une adresse où recevoir la réponse." in page_text(refused.text)
 
 
 def test_people_choose_what_reaches_them_by_email(app, session):

@@ -218,6 +218,29 @@ def test_every_interface_string_has_an_english_translation():
         assert placeholders(*strings) == placeholders(*sources), (key, strings)
 
 
+def test_the_english_catalogue_is_complete_and_punctuated_the_english_way():
+    """Every entry translated (nothing empty, nothing fuzzy, which would fall back to French), and
+    no French typography in English: no space (plain, non-breaking or thin) before ? ! : ;, and
+    no « » quotation marks."""
+    with open(CATALOGUES / "en" / "LC_MESSAGES" / "messages.po", "rb") as po:
+        catalog = read_po(po)
+    wrong = []
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        if message.fuzzy:
+            wrong.append(("fuzzy", message.id))
+        for text in strings:
+            if not text:
+                wrong.append(("empty", message.id))
+            elif re.search("[ \u00a0\u202f][?!:;]", text):
+                wrong.append(("French spacing", text))
+            elif "«" in text or "»" in text:
+                wrong.append(("French quotation marks", text))
+    assert len(catalog) > 300 and wrong == []
+
+
 # --- every page, in English ----------------------------------------------------------------
 
 

@@ -770,9 +770,16 @@ def test_the_search_page_offers_links_to_narrow_by_facet(client, session, people
 def test_the_search_page_proposes_a_correction(client, session, people):
     make_note(session, people["alice"], title="Chantier collectif", body="Un chantier ouvert.")
     html = client.get("/recherche", params={"q": "chantirs"}).text
-    assert "Vouliez-vous dire" in html
-    assert re.search(r'<a href="/recherche\?q=chantiers?"', html), html
+    assert re.search(
+        r'<p class="suggestion">Vouliez-vous dire : <a href="/recherche\?q=chantiers?">chantiers?</a> \?</p>', html
+    )
     assert "0 résultat" in html
+    # French spacing only in French.
+    english = client.get("/recherche", params={"q": "chantirs", "lang": "en"}).text
+    assert re.search(
+        r'<p class="suggestion">Did you mean <a href="/recherche\?q=chantiers?">chantiers?</a>\?</p>',
+        english,
+    ), english
 
 
 def test_the_search_page_says_when_it_shows_notes_holding_only_some_words(client, session, people):

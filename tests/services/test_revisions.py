@@ -1,6 +1,10 @@
 """Revision history: listing, reading, comparing and restoring."""
 
 import pytest
+from sqlmodel import select
+
+from praxis import i18n
+from praxis.models import Revision
 
 from praxis.errors import NotFound
 from praxis.schemas import NoteUpdate
@@ -31,6 +35,33 @@ def test_history_lists_every_revision_newest_first_with_editor_and_summary(sessi
         (1, "alice", "Première version"),
     ]
     assert history[3].editor_name == "Alice Rivard"
+
+
+def test_the_summaries_praxis_writes_are_stored_in_french_and_read_in_the_readers_language(session):
+    alice, bob = make_user(session, "alice", name="Alice Rivard"), make_user(session, "bob", name="Bob Roy")
+    note = make_note(session, alice, summary="Restauration de la révision 2 (à la main)")
+    _edit(session, alice, note.id, 1, body="Deux", authors=["alice", "bob"])
+    accept_invitations(session, note.id)  # "Bob Roy accepte de co-signer", as every revision written so far
+    revision_service.restore_revision(session=session, actor=alice, note_id=note.id, number=2)
+    session.commit()
+    stored = session.exec(select(Revision.summary).where(Revision.note_id == note.id).order_by(Revision.number)).all()
+    assert stored[2:] == ["Bob Roy accepte de co-signer", "Restauration de la révision 2"]
+
+    def shown() -> list[tuple[str | None, bool]]:
+        history = revision_service.list_revisions(session=session, actor=alice, note_id=note.id)
+        return [(r.summary, r.generated_summary) for r in history]
+
+    assert shown() == [
+        ("Restauration de la révision 2", True),
+        ("Bob Roy accepte de co-signer", True),
+        (None, False),
+        ("Restauration de la révision 2 (à la main)", False),  # what someone wrote, as written
+    ]
+    with i18n.using("en"):
+        assert shown()[:2] == [("Revision 2 restored", True), ("Bob Roy agrees to co-sign", True)]
+        assert shown()[3] == ("Restauration de la révision 2 (à la main)", False)
+        one = revision_service.get_revision(session=session, actor=alice, note_id=note.id, number=4)
+        assert (one.summary, one.generated_summary) == ("Revision 2 restored", True)
 
 
 def test_each_revision_is_readable_on_its_own(session):
