@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import networkx as nx
-import numpy as np
 from sqlmodel import Session, col, select
 
 from praxis import policy
@@ -14,6 +14,12 @@ from praxis.models import CarnetEntry, Note, NoteLink
 from praxis.notes import links
 from praxis.schemas import Graph, GraphEdge, GraphNode
 from praxis.urls import note_url
+
+# networkx and numpy (a fifth of a second to import) only when a graph is laid out: imported by
+# the functions below, not by every process that serves pages or runs a command.
+if TYPE_CHECKING:
+    import networkx as nx
+    import numpy as np
 
 MAX_CARNET_GRAPH = 500
 
@@ -91,7 +97,7 @@ class Placed:
         if self.node.kind == "term":
             corners = [(0.0, -r), (r, 0.0), (0.0, r), (-r, 0.0)]
         else:
-            corners = [(r * np.cos(a), r * np.sin(a)) for a in np.linspace(0, 2 * np.pi, 6, endpoint=False)]
+            corners = [(r * math.cos(a), r * math.sin(a)) for a in (i * math.pi / 3 for i in range(6))]
         return " ".join(f"{self.x + dx:.1f},{self.y + dy:.1f}" for dx, dy in corners)
 
     @property
@@ -173,6 +179,9 @@ def layout(graph: Graph) -> Drawing:
     labels overlap; notes linked to nothing are set out below them in a grid, A to Z. The
     drawing is then fitted to what it holds, labels included, with a margin: no node outside
     the frame, no empty band."""
+    import networkx as nx
+    import numpy as np
+
     g = nx.Graph()
     g.add_nodes_from(node.id for node in graph.nodes)
     g.add_edges_from((e.source, e.target) for e in graph.edges)
@@ -211,6 +220,8 @@ def layout(graph: Graph) -> Drawing:
 def _component(g: nx.Graph, nodes: list[GraphNode]) -> tuple[dict[str, tuple[float, float]], float, float]:
     """One group of linked notes laid out on its own: their places (the top left of what they
     cover at 0, 0), its width and its height."""
+    import numpy as np
+
     degree = dict(g.degree())
     boxes = np.array([_extent(label_lines(n.title), _reach(n.kind, degree[n.id])) for n in nodes])
     # Spread as boxes starting at their marks' centres: each as wide as the largest mark more,
@@ -233,6 +244,9 @@ def _forces(sub: nx.Graph, order: list[str]) -> np.ndarray:
     """A force layout of a group of linked notes (networkx's spring layout, the same for the same
     group), as an array in `order`. From 500 nodes networkx needs scipy, which Praxis does not
     install: there the same algorithm runs on a dense matrix."""
+    import networkx as nx
+    import numpy as np
+
     k = 2.0 / np.sqrt(len(order))
     if len(order) < 500:
         raw = nx.spring_layout(sub, seed=7, iterations=80, k=k)
@@ -253,6 +267,8 @@ def _pack(parts: list[tuple[dict[str, tuple[float, float]], float, float]]) -> t
     """Groups of linked notes side by side in rows (the largest first), the rows about as wide as
     the whole is tall: no wide empty band between two groups. Returns the places, the width and
     the bottom of the rows."""
+    import numpy as np
+
     parts = sorted(parts, key=lambda part: (-len(part[0]), -part[2]))
     gap = 2 * _LINE_PX
     room = max(max(w for _, w, _ in parts), np.sqrt(sum(w * h for _, w, h in parts)) * 1.3)
@@ -269,6 +285,7 @@ def _pack(parts: list[tuple[dict[str, tuple[float, float]], float, float]]) -> t
 def _spread(pos: np.ndarray, boxes: np.ndarray) -> np.ndarray:
     """Move labels apart until none overlaps another; when pushing them apart does not settle
     (a crowded start), give the whole more room and push again."""
+
     for _ in range(12):
         pos, settled = _push(pos, boxes)
         if settled:
@@ -282,6 +299,8 @@ def _push(pos: np.ndarray, boxes: np.ndarray, rounds: int = 40) -> tuple[np.ndar
     """Push overlapping labels apart. Each node's box starts at its mark and runs right over
     its label; overlapping pairs are pushed apart along the axis where they overlap least
     (vertically, mostly, as labels are wide). Also says whether none overlaps any more."""
+    import numpy as np
+
     rng = np.random.default_rng(7)
     pos = pos.copy()
     w, h = boxes[:, 0], boxes[:, 1]
