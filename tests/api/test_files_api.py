@@ -21,6 +21,7 @@ from praxis.db import session_scope
 from praxis.media.store import FileStore
 from praxis.models import User
 from praxis.media import attachments
+from tests.conftest import one_database
 from tests.factories import browser_for, make_note, make_user, token_for
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -93,6 +94,7 @@ def note(session, alice):  # type: ignore[no-untyped-def]
     return make_note(session, alice, title="Carnet de terrain")
 
 
+@one_database  # what the bytes are, how they are served: no SQL that could differ
 def test_an_image_is_attached_with_its_size_a_thumbnail_and_its_markdown(client, app, auth, note):
     data = png((1000, 750))
     response = upload(client, note.id, auth, "Relevé du site.png", data)
@@ -116,6 +118,7 @@ def test_an_image_is_attached_with_its_size_a_thumbnail_and_its_markdown(client,
     assert client.get(f"/api/v1/notes/{note.id}/files").json() == [body]
 
 
+@one_database  # what the bytes are, how they are served: no SQL that could differ
 def test_a_jpeg_is_measured_as_shown_and_named_by_what_it_is(client, auth, note):
     body = upload(client, note.id, auth, "photo.png", jpeg((800, 600), orientation=6)).json()
     assert body["media_type"] == "image/jpeg" and body["name"] == "photo.jpg"
@@ -155,6 +158,7 @@ def test_a_jpeg_is_measured_as_shown_and_named_by_what_it_is(client, auth, note)
         ("photo.png", "Pas une image, du texte.".encode(), "text/plain", "text", "photo.txt", "attachment"),
     ],
 )
+@one_database  # what the bytes are, how they are served: no SQL that could differ
 def test_documents_audio_and_text_are_recognised_by_their_bytes(
     client, auth, note, name, data, media_type, kind, saved_as, disposition
 ):
@@ -169,6 +173,7 @@ def test_documents_audio_and_text_are_recognised_by_their_bytes(
     assert body["markdown"].startswith(f"{link}[{saved_as}](/n/{note.id}/files/")
 
 
+@one_database  # what the bytes are, how they are served: no SQL that could differ
 @pytest.mark.parametrize(
     ("name", "data", "named"),
     [
@@ -200,11 +205,13 @@ def test_content_that_is_not_an_accepted_type_is_415_and_named(client, app, auth
     assert list((app.state.settings.data_dir / "uploads" / "tmp").iterdir()) == []  # nothing left behind
 
 
+@one_database  # what the bytes are, how they are served: no SQL that could differ
 def test_an_image_pillow_cannot_read_is_422(client, auth, note):
     response = upload(client, note.id, auth, "abime.png", b"\x89PNG\r\n\x1a\n" + b"pas vraiment une image" * 10)
     assert response.status_code == 422 and "cannot be read" in response.text
 
 
+@one_database  # what the bytes are, how they are served: no SQL that could differ
 @pytest.mark.parametrize(
     ("width", "height", "said"),
     [
@@ -221,6 +228,7 @@ def test_a_decompression_bomb_is_refused_before_it_is_decoded(client, app, auth,
     assert blobs(app) == []
 
 
+@one_database  # what the bytes are, how they are served: no SQL that could differ
 def test_an_empty_file_is_422(client, auth, note):
     response = upload(client, note.id, auth, "vide.txt", b"")
     assert response.status_code == 422 and "The file is empty." in response.text
@@ -234,6 +242,7 @@ def small_site(settings):  # type: ignore[no-untyped-def]
     application.state.engine.dispose()
 
 
+@one_database  # what the bytes are, how they are served: no SQL that could differ
 def test_a_file_over_the_upload_limit_is_413_with_the_limit(small_site, session):
     app, client = small_site
     alice = make_user(session, "alice")
@@ -249,6 +258,7 @@ def test_a_file_over_the_upload_limit_is_413_with_the_limit(small_site, session)
     assert len(blobs(app)) == 1
 
 
+@one_database  # what the bytes are, how they are served: no SQL that could differ
 def test_a_chunked_upload_is_counted_as_it_streams(small_site, session):
     app, client = small_site
     make_note(session, make_user(session, "alice"))
@@ -271,6 +281,7 @@ def test_a_chunked_upload_is_counted_as_it_streams(small_site, session):
     assert blobs(app) == []
 
 
+@one_database  # what the bytes are, how they are served: no SQL that could differ
 def test_the_upload_limit_does_not_widen_other_routes(client, auth):
     response = client.post("/api/v1/notes", json={"title": "Énorme", "body": "x" * 1_100_000}, headers=auth)
     assert response.status_code == 413
@@ -400,6 +411,7 @@ def test_a_deleted_note_s_files_are_no_longer_served(client, auth, note):
     assert client.get(path, headers=auth).status_code == 404  # its author too: the note is gone
 
 
+@one_database  # what the bytes are, how they are served: no SQL that could differ
 def test_files_carry_etag_caching_nosniff_and_answer_ranges(client, auth, note):
     attached = upload(client, note.id, auth, "entretien.mp3", MP3).json()
     path = attached["url"].removeprefix("https://praxis.example.org")
@@ -420,11 +432,13 @@ def test_files_carry_etag_caching_nosniff_and_answer_ranges(client, auth, note):
     assert renamed.status_code == 301 and renamed.headers["location"] == path
 
 
+@one_database  # what the bytes are, how they are served: no SQL that could differ
 def test_the_content_security_policy_lets_the_site_s_own_media_play(client):
     csp = client.get("/").headers["content-security-policy"]
     assert "img-src 'self'" in csp and "media-src 'self'" in csp
 
 
+@one_database  # what the bytes are, how they are served: no SQL that could differ
 @pytest.mark.parametrize(
     ("name", "data", "sandbox"),
     [
@@ -459,6 +473,7 @@ def test_a_file_is_served_in_a_sandbox_where_no_script_runs(client, auth, note, 
     assert "sandbox" not in client.get(f"/n/{note.id}/").headers["content-security-policy"]
 
 
+@one_database  # what the bytes are, how they are served: no SQL that could differ
 def test_a_non_ascii_name_is_given_the_rfc_5987_way_and_dangerous_names_are_cleaned(client, auth, note):
     body = upload(client, note.id, auth, "../../etc/Ça <va>|\u202e.txt", "du texte".encode()).json()
     assert body["name"] == "Ça _va___.txt"
