@@ -70,3 +70,23 @@ LicenceId = Literal[
     "all-rights-reserved",
 ]
 DEFAULT_LICENCE: LicenceId = "CC-BY-SA-4.0"
+
+
+class LicenceLabel(NamedTuple):
+    short: str  # the name people know it by
+    gist: str  # what it lets others do, in a few words
+
+
+# How the editor offers each licence: by name, with what it allows (the SPDX id is only the value).
+LICENCE_LABELS: dict[str, LicenceLabel] = {
+    "CC-BY-4.0": LicenceLabel("CC BY 4.0", N_("réutilisation permise, en citant")),
+    "CC-BY-SA-4.0": LicenceLabel("CC BY-SA 4.0", N_("réutilisation permise, même licence, en citant")),
+    "CC-BY-NC-4.0": LicenceLabel("CC BY-NC 4.0", N_("réutilisation non commerciale, en citant")),
+    "CC-BY-NC-SA-4.0": LicenceLabel("CC BY-NC-SA 4.0", N_("réutilisation non commerciale, même licence, en citant")),
+    "CC-BY-ND-4.0": LicenceLabel("CC BY-ND 4.0", N_("partage sans modification, en citant")),
+    "CC-BY-NC-ND-4.0": LicenceLabel("CC BY-NC-ND 4.0", N_("partage non commercial, sans modification, en citant")),
+    "CC0-1.0": LicenceLabel("CC0 1.0", N_("domaine public : toute réutilisation, sans condition")),
+    "all-rights-reserved": LicenceLabel(
+        N_("Tous droits réservés"), N_("aucune réutilisation sans l'accord des auteur·trices")
+    ),
+}

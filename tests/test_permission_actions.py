@@ -261,6 +261,10 @@ class NoteWorld:
         request = edit_requests.request_edit(
             session=s, actor=rita, note_id=note.id, data=EditRequestCreate(message="Puis-je ?")
         )
+        if not hasattr(self, "carnet"):  # one carnet for every fresh note: Cora manages it, Rita contributes
+            carnet = carnets.create(session=s, actor=p["coauthor"], data=CarnetCreate(title="Carnet des contributions"))
+            carnets.set_member(session=s, actor=p["coauthor"], carnet_id=carnet.id, username="rita", role="contributor")
+            self.carnet = carnet.id
         if self.state == "closed":
             discussion.set_closed(session=s, actor=alice, note_id=note.id, data=DiscussionUpdate(closed=True))
         if self.state == "deleted":
@@ -290,6 +294,10 @@ class NoteWorld:
             Action("accept an invitation to co-sign", "/u/me/inbox", f"/invitations/{self.invitation}/accept"),
             Action("refuse an invitation to co-sign", "/u/me/inbox", f"/invitations/{self.invitation}/refuse"),
             Action("delete the note", page, f"/n/{n}/delete"),
+            # "Ajouter à un carnet": the note page's choice of carnet leads to this form.
+            Action(
+                "add to a carnet", f"/n/{n}/ajouter?carnet={self.carnet}", f"/n/{n}/ajouter", {"carnet": self.carnet}
+            ),
             # Offered when the message reaches an author other than the sender (Cora is the only
             # one with an account): refused to Cora as a rule of the data, not of rights.
             Action(

@@ -35,6 +35,7 @@ from praxis.schemas import (
     CarnetSummary,
     CarnetUpdate,
     CategoryRemoval,
+    FilingChoice,
     is_note_id,
 )
 from praxis.urls import base_url, carnet_url
@@ -270,14 +271,17 @@ def list_carnets(
     return CarnetPage(items=summaries(session, actor, rows), total=total, page=page, per_page=per_page)
 
 
-def contributable(*, session: Session, actor: policy.Actor) -> list[Carnet]:
-    """The carnets the actor may add notes to (for the "add to a carnet" choices)."""
-    if not policy.is_signed_in(actor):
-        return []
-    query = select(Carnet).order_by(Carnet.title)
-    if not policy.is_admin(actor):
-        query = query.where(col(Carnet.id).in_(select(CarnetMember.carnet_id).where(CarnetMember.user_id == actor.id)))
-    return list(session.exec(query))
+def filing_choices(*, session: Session, actor: policy.Actor, note_id: str) -> list[FilingChoice]:
+    """The carnets the actor may add notes to, by title, each saying whether it holds the note
+    `note_id` already (one the actor reads: the caller has loaded it)."""
+    holding = set(session.exec(select(CarnetEntry.carnet_id).where(CarnetEntry.note_id == note_id)))
+    rows = session.exec(
+        select(Carnet.id, Carnet.title).where(policy.contributable_carnets(actor)).order_by(Carnet.title, Carnet.id)
+    )
+    return [
+        FilingChoice(id=cid, title=title, url=carnet_url(session, cid), holds_note=cid in holding)
+        for cid, title in rows
+    ]
 
 
 # --- writing ---------------------------------------------------------------------------------

@@ -84,6 +84,21 @@ def can_contribute_to_carnet(actor: Actor, role: str | None) -> bool:
     return is_admin(actor) or (is_signed_in(actor) and role in ("manager", "contributor"))
 
 
+def contributable_carnets(actor: Actor) -> ColumnElement[bool]:
+    """A WHERE clause selecting the carnets `actor` may add notes to (`can_contribute_to_carnet`
+    as SQL), for any query on `Carnet`: the "Ajouter à un carnet" choices."""
+    if is_admin(actor):
+        return sa.true()
+    if not is_signed_in(actor):
+        return sa.false()
+    assert actor is not None
+    return sa.exists().where(
+        col(CarnetMember.carnet_id) == Carnet.id,
+        col(CarnetMember.user_id) == actor.id,
+        col(CarnetMember.role).in_(("manager", "contributor")),
+    )
+
+
 def ensure_can_contribute_to_carnet(
     actor: Actor, role: str | None, message: str = "Only the carnet's managers and contributors can add notes to it."
 ) -> None:

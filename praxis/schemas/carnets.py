@@ -129,6 +129,15 @@ class CarnetMemberRead(BaseModel):
     can_remove: bool = False  # the reader may take them off (or leave, when it is the reader)
 
 
+class FilingChoice(BaseModel):
+    """A carnet the reader may add a note to ("Ajouter à un carnet"), and whether it holds it already."""
+
+    id: str
+    title: str
+    url: str
+    holds_note: bool
+
+
 class CarnetSummary(BaseModel):
     id: str
     title: str

@@ -392,6 +392,19 @@
   visibility.addEventListener("change", showHint);
   showHint();
 
+  // --- only the fields of the chosen kind (without JavaScript all show, each named by its kind) ---
+
+  var kindSelect = document.getElementById("kind");
+  var kindFields = Array.prototype.slice.call(form.querySelectorAll("fieldset[data-kind]"));
+  function showKindFields() {
+    kindFields.forEach(function (set) { set.hidden = set.getAttribute("data-kind") !== kindSelect.value; });
+  }
+  kindSelect.addEventListener("change", showKindFields);
+  showKindFields();
+  // A community or chosen readers are set in the folded options: choosing such a visibility opens them.
+  var options = document.getElementById("editor-options");
+  visibility.addEventListener("change", function () { if (visibility.value !== "public") options.open = true; });
+
   // --- live preview, rendered by the server as saving would --------------------------------
 
   var preview = document.getElementById("preview");
@@ -510,6 +523,7 @@
       field.value = fields[key];
     });
     showHint();
+    showKindFields();
     refreshPreview(false);
   }
 

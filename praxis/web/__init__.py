@@ -18,6 +18,7 @@ from praxis.web import (
     files,
     home,
     inbox,
+    note_filing,
     notes,
     search,
     sharing,
@@ -45,4 +46,5 @@ router.include_router(carnet_settings.router)
 router.include_router(bases.router)
 # The editor before notes: /n/{id}/{slug}, last in notes, would take /n/{id}/edit.
 router.include_router(editor.router)
+router.include_router(note_filing.router)
 router.include_router(notes.router)

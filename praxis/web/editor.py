@@ -4,7 +4,9 @@ after someone else's; the browser draft's key and the cookie that tells a note's
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, time
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
@@ -13,6 +15,7 @@ from starlette.responses import Response
 
 from praxis import i18n
 from praxis.carnets import service as carnet_service
+from praxis.config import site_settings
 from praxis.deps import SessionDep, UserDep, writes_late
 from praxis.errors import Invalid, StaleEdit, TooManyRequests
 from praxis.i18n import N_
@@ -52,6 +55,7 @@ _FORM_FIELDS = (
     "definition",
     "synonyms",
     "carnet",
+    "published_at",
 )
 
 
@@ -111,7 +115,38 @@ async def _read_form(
     await _editor_state(request, values)
     _editor_again(request, note=note, values=values)
     _with_links(session, actor, values, fields)
+    _publication_date(session, fields, note)
     return values, parse(model, fields)
+
+
+PUBLISHED_FORMAT = N_("Indiquez une date (AAAA-MM-JJ).")
+PUBLISHED_FUTURE = N_("La date de publication ne peut pas être après aujourd'hui.")
+
+
+def _publication_date(session: Session, fields: dict[str, Any], note: NoteRead | None) -> None:
+    """The form's publication day (in the site's time zone) as the schema's `published_at`: the
+    start of that day; the note's own time kept when the day is unchanged; no day after today.
+    Left empty: the save's time for a new note, the date it had for a saved one."""
+    typed = fields.pop("published_at", None)
+    if not typed:
+        return
+    try:
+        day = date.fromisoformat(typed.strip())
+    except ValueError:
+        raise FormInvalid({"published_at": PUBLISHED_FORMAT}) from None
+    zone = ZoneInfo(site_settings(session).timezone)
+    if note is not None and note.published_at is not None and note.published_at.astimezone(zone).date() == day:
+        return
+    if day > datetime.now(zone).date():
+        raise FormInvalid({"published_at": PUBLISHED_FUTURE})
+    fields["published_at"] = datetime.combine(day, time.min, zone)
+
+
+def published_day(session: Session, note: NoteRead) -> str:
+    """A note's publication day in the site's time zone, as the editor's date field shows it."""
+    if note.published_at is None:
+        return ""
+    return note.published_at.astimezone(ZoneInfo(site_settings(session).timezone)).date().isoformat()
 
 
 # The editor's script names each browser draft "username:note id or new:base revision"; the
@@ -203,6 +238,7 @@ def _editor(
             "communities": choices,
             "carnet": carnet,
             "preview": preview,
+            "today": datetime.now(ZoneInfo(site_settings(session).timezone)).date().isoformat(),
             "files": media_service.list_attachments(session=session, actor=actor, note_id=note.id) if note else [],
         },
         status_code=status,
@@ -252,6 +288,7 @@ def edit_form(request: Request, note_id: str, session: SessionDep, actor: UserDe
     for name in ("website", "region", "description", "definition"):
         values[name] = getattr(note, name) or ""
     values["synonyms"] = ", ".join(note.synonyms or [])
+    values["published_at"] = published_day(session, note)
     return _editor(request, session, note=note, values=values, errors={})
 
 

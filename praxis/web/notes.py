@@ -101,12 +101,19 @@ def note_page(
         base_id=request.query_params.get("base"),
         sort=request.query_params.get("sort"),
     )
+    # "Ajouter à un carnet": the carnets the reader contributes to that do not hold the note yet.
+    filing = (
+        [c for c in carnet_service.filing_choices(session=session, actor=actor, note_id=note.id) if not c.holds_note]
+        if policy.is_signed_in(actor) and revision is None and note.deleted_at is None
+        else []
+    )
     return page(
         request,
         "notes/view.html",
         {
             "note": note,
             "place": place,
+            "filing": filing,
             "revision": revision,
             "requests": requests,
             "can_ask": can_ask,

@@ -19,7 +19,7 @@ from praxis.config import DEFAULT_SITE_DESCRIPTION, Settings
 from praxis.deps import csrf_cookie, csrf_token
 from praxis.i18n import N_, format_date
 from praxis.schemas.common import USERNAME_HTML_PATTERN, USERNAME_MAX_LENGTH
-from praxis.vocab import LICENCES
+from praxis.vocab import LICENCE_LABELS, LICENCES
 from praxis.web.forms import field_label
 
 # Open Graph names a locale with its territory: Praxis's French is Québec's.
@@ -98,6 +98,7 @@ def make_templates(directory: Path, settings: Settings) -> Jinja2Templates:
         site_name=settings.site_name,
         registration_open=settings.registration == "open",
         LICENCES=LICENCES,
+        LICENCE_LABELS=LICENCE_LABELS,
         KIND_LABELS=KIND_LABELS,
         VISIBILITY_LABELS=VISIBILITY_LABELS,
         field_label=field_label,

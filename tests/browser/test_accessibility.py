@@ -69,6 +69,7 @@ def _pages(site: dict) -> dict[str, str]:  # type: ignore[type-arg]
         "history": f"/n/{n}/history",
         "diff": f"/n/{n}/diff?from=1&to=2",
         "editor": f"/n/{n}/edit",
+        "add to a carnet": f"/n/{n}/ajouter?carnet={site['carnet']}",
         "login": "/login",
     }
 

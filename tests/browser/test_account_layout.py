@@ -58,6 +58,7 @@ def test_a_signed_in_author_reads_their_pages_on_a_phone_without_sideways_scroll
 
     # The editor's authors field, invited people kept in it, is as wide as the fields around it.
     page.goto(f"{live_site.url}/n/{shared.id}/edit")
+    page.locator("#editor-options > summary").click()  # the readers are among the folded options
     authors, readers = page.locator("#authors").bounding_box(), page.locator("#readers").bounding_box()
     assert authors is not None and readers is not None and authors["width"] == readers["width"]
 

@@ -92,6 +92,15 @@ def test_the_preview_follows_the_typing_rendered_by_the_server(live_site, browse
     expect(preview.locator("em")).to_have_text("texte")
     expect(preview.get_by_role("link", name="Culture Laval")).to_have_attribute("href", f"/n/{org.id}/")
     assert preview.get_attribute("aria-live") == "off"  # typing is not read aloud
+    # A section heading looks in the preview as it will on the note's page.
+    page.locator("#body").press("Enter")
+    page.locator("#body").press_sequentially("\n## Une section\n\nSuite.", delay=5)
+    expect(preview.locator("h2")).to_have_text(re.compile("Une section"))
+    size = "el => getComputedStyle(el).fontSize"
+    in_preview = preview.locator("h2").evaluate(size)
+    sectioned = make_note(session, alice, title="Avec section", body="## Une section\n\nSuite.")
+    page.goto(f"{live_site.url}/n/{sectioned.id}/")
+    assert page.locator("#note-body h2").evaluate(size) == in_preview
     context.close()
 
 
@@ -144,14 +153,27 @@ def test_the_link_picker_adds_organisations_and_terms_to_the_links(live_site, br
 
 
 @one_database
-def test_visibility_shows_the_hint_of_the_chosen_value(live_site, browser, session):
+def test_visibility_kind_and_options_show_what_the_choice_needs(live_site, browser, session):
     alice = make_user(session, "alice")
     context, page = _editor(live_site, browser, session, alice)
     expect(page.get_by_text("Public : tout le monde.")).to_be_visible()
     expect(page.get_by_text("Restreint : les auteur·trices")).to_be_hidden()
+    readers = page.locator("#readers")
+    expect(readers).to_be_hidden()  # folded under "Options"
     page.get_by_label("Visibilité").select_option("restricted")
     expect(page.get_by_text("Restreint : les auteur·trices")).to_be_visible()
     expect(page.get_by_text("Public : tout le monde.")).to_be_hidden()
+    expect(readers).to_be_visible()  # choosing whom it is restricted to opens the options
+    # Only the chosen kind's fields: none for a note, then the organisation's, then the term's.
+    website, definition = page.locator("#website"), page.locator("#definition")
+    expect(website).to_be_hidden()
+    expect(definition).to_be_hidden()
+    page.get_by_label("Type").select_option("organisation")
+    expect(website).to_be_visible()
+    expect(definition).to_be_hidden()
+    page.get_by_label("Type").select_option("term")
+    expect(definition).to_be_visible()
+    expect(website).to_be_hidden()
     context.close()
 
 

@@ -100,6 +100,7 @@ def test_a_writer_goes_from_a_blank_page_to_a_cited_discussed_note(
     page.locator("#body").fill(
         page.locator("#body").input_value().replace("Trois temps.", "Trois temps, puis un goûter.")
     )
+    page.locator("#editor-options > summary").click()  # the change's summary is among the folded options
     page.get_by_label("Résumé de la modification (facultatif)").fill("Le goûter")
     page.get_by_role("button", name="Enregistrer").click()
     page.get_by_role("link", name=re.compile(r"3 révisions")).click()

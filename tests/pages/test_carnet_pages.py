@@ -452,6 +452,50 @@ def test_contributors_see_the_guide_and_integrate_notes_by_title_or_id(app, sess
     assert "/static/carnet.js" not in after
 
 
+def test_the_note_page_adds_the_note_to_a_carnet_the_reader_contributes_to(app, session):
+    alice, carol, eve = person(session, "alice"), person(session, "carol"), person(session, "eve")
+    chantiers = make_carnet(session, alice, guide="Citez **vos sources**.")
+    full = make_carnet(session, alice, title="Carnet déjà fourni")
+    theirs = make_carnet(session, carol, title="Carnet de Carol")
+    note = make_note(session, carol, title="Chantier du parc")
+    integrate(session, alice, full.id, note.id)
+    url, adding = f"/n/{note.id}/", f"/n/{note.id}/ajouter"
+
+    # Offered only to who contributes somewhere the note is not yet.
+    assert "Ajouter à un carnet" not in browser_for(app, session, None).get(url).text
+    assert "Ajouter à un carnet" not in browser_for(app, session, eve).get(url).text
+    assert "Vous ne contribuez à aucun carnet" in browser_for(app, session, eve).get(adding).text
+    browser = browser_for(app, session, alice)
+    page = browser.get(url).text
+    offered = re.search(r'<select id="add-carnet" name="carnet">(.*?)</select>', page, re.S).group(1)  # type: ignore[union-attr]
+    assert re.findall(r'<option value="([^"]+)"', offered) == [chantiers.id]
+    assert f'action="{adding}"' in page
+
+    # Without JavaScript: the carnets, the one holding the note marked, then the chosen one's guide and categories.
+    listing = browser.get(adding).text
+    assert 'Carnet déjà fourni</span> <span class="meta">(contient déjà cette note)' in listing
+    assert f'href="{adding}?carnet={chantiers.id}"' in listing and theirs.id not in listing
+    chosen = browser.get(adding, params={"carnet": chantiers.id}).text
+    assert "Citez <strong>vos sources</strong>." in chosen and "<option>Logement</option>" in chosen
+    token = csrf_from(chosen, adding)
+    done = browser.post(
+        adding,
+        data={"carnet": chantiers.id, "categories": ["Logement", ""], "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and done.headers["location"] == f"{url}#carnets-titre"
+    after = browser.get(url).text
+    assert 'id="add-carnet"' not in after  # both of Alice's carnets hold it now
+    assert '<span class="category">Logement</span>' in after
+    assert chips(entry_html(browser.get(f"/c/{chantiers.id}/").text, note.id)) == ["Logement"]
+
+    # Refused: a carnet Alice does not contribute to; one holding the note says so on the same page.
+    assert browser.post(adding, data={"carnet": theirs.id, "csrf_token": token}).status_code == 403
+    again = browser.post(adding, data={"carnet": full.id, "csrf_token": token})
+    assert again.status_code == 409 and "Cette note est déjà dans ce carnet." in unescape(again.text)
+    assert "Ajouter « Chantier du parc » à un carnet" in unescape(again.text)
+
+
 def test_integrating_with_a_category_of_another_carnet_integrates_nothing(app, session):
     alice, bob = person(session, "alice"), person(session, "bob")
     carnet = make_carnet(session, alice)

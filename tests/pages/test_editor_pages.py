@@ -225,3 +225,84 @@ def test_markers_typed_outside_a_conflict_are_just_text(client, session):
     sign_in(client, "alice")
     git = "```\n<<<<<<< HEAD\na\n=======\nb\n>>>>>>> branche\n```"
     assert _save(client, note.id, body=git).status_code == 303 and _body(client, note.id) == git
+
+
+# --- an editor that fits what is written ---------------------------------------------------------
+
+
+def _options_fold(html: str) -> str:
+    found = re.search(r'<details class="editor-options" id="editor-options"( open)?>(.*?)</details>', html, re.S)
+    assert found, "no options fold"
+    return found.group(0)
+
+
+@one_database
+def test_the_editor_names_each_kinds_fields_licences_by_name_and_folds_the_rare_options(client, session):
+    make_user(session, "alice")
+    make_user(session, "bob")
+    sign_in(client, "alice")
+    form = client.get("/n/new").text
+    # Without JavaScript every kind's fields show, each set named by its kind (editor.js keeps the chosen one's).
+    organisation = re.search(r'<fieldset data-kind="organisation">(.*?)</fieldset>', form, re.S)
+    term = re.search(r'<fieldset data-kind="term">(.*?)</fieldset>', form, re.S)
+    assert (
+        organisation and "Pour une organisation" in organisation.group(1) and 'name="website"' in organisation.group(1)
+    )
+    assert term and "Pour un terme du lexique" in term.group(1) and 'name="synonyms"' in term.group(1)
+    licences = re.search(r'<select id="licence" name="licence">(.*?)</select>', form, re.S)
+    assert licences
+    shown = [unescape(t) for t in re.findall(r"<option [^>]*>([^<]+)</option>", licences.group(1))]
+    assert "CC BY-SA 4.0 — réutilisation permise, même licence, en citant" in shown
+    assert "Tous droits réservés — aucune réutilisation sans l'accord des auteur·trices" in shown
+    assert not [t for t in shown if "—" not in t or t.startswith(("CC-", "all-"))]  # never an SPDX id alone
+    english = unescape(client.get("/n/new?lang=en").text)
+    assert "CC BY-SA 4.0 — reuse allowed, same licence, with credit" in english
+    assert "All rights reserved — no reuse without the authors' permission" in english
+    # Readers, community and the change's summary: folded, with their fields, unless one holds a value.
+    fold = _options_fold(form)
+    assert " open" not in fold.split(">")[0]
+    assert all(f'name="{n}"' in fold for n in ("readers", "community", "summary"))
+    note = client.post(
+        "/n/new",
+        data={
+            "title": "Pour Bob",
+            "body": "Secret.",
+            "visibility": "restricted",
+            "readers": "bob",
+            "csrf_token": csrf_from(form, "/n/new"),
+        },
+        follow_redirects=False,
+    )
+    assert note.status_code == 303
+    edited = client.get(note.headers["location"] + "edit").text
+    assert _options_fold(edited).startswith('<details class="editor-options" id="editor-options" open>')
+    assert _field(edited, "readers") == "bob"
+
+
+def test_the_publication_date_is_saved_and_shown_and_never_after_today(client, session):
+    alice = make_user(session, "alice")
+    note = make_note(session, alice, title="Datée", body="Texte.")
+    sign_in(client, "alice")
+    api = f"/api/v1/notes/{note.id}"
+    first = client.get(api).json()["published_at"]
+    editor = client.get(f"/n/{note.id}/edit").text
+    shown = _field(editor, "published_at")
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", shown)
+    # Unchanged, the day keeps the note's own time.
+    assert _save(client, note.id, body="Texte revu.", published_at=shown).status_code == 303
+    assert client.get(api).json()["published_at"] == first
+
+    assert _save(client, note.id, published_at="2020-03-14").status_code == 303
+    assert client.get(api).json()["published_at"] == "2020-03-14T04:00:00Z"  # midnight in Montréal (the site's zone)
+    page = client.get(f"/n/{note.id}/").text
+    assert "14 mars 2020" in page and _field(client.get(f"/n/{note.id}/edit").text, "published_at") == "2020-03-14"
+
+    for typed, said in (
+        ("2999-01-01", "La date de publication ne peut pas être après aujourd'hui."),
+        ("14/03/2020", "Indiquez une date (AAAA-MM-JJ)."),
+    ):
+        refused = _save(client, note.id, published_at=typed)
+        assert refused.status_code == 422 and said in unescape(refused.text)
+        assert re.search(r'<input id="published_at" name="published_at"[^>]*aria-invalid="true"', refused.text)
+        assert _field(refused.text, "published_at") == typed
+    assert client.get(api).json()["published_at"] == "2020-03-14T04:00:00Z"

@@ -324,6 +324,7 @@ def _urls(site: dict) -> dict[str, list[str]]:  # type: ignore[type-arg]
         "/n/new": ["/n/new", f"/n/new?carnet={c}"],
         "/n/{note_id}/": [f"/n/{n}/", f"/n/{n}/?rev=1", f"/n/{site['org']}/"],
         "/n/{note_id}/edit": [f"/n/{n}/edit"],
+        "/n/{note_id}/ajouter": [f"/n/{n}/ajouter", f"/n/{site['org']}/ajouter?carnet={c}"],
         "/n/{note_id}/history": [f"/n/{n}/history"],
         "/n/{note_id}/diff": [f"/n/{n}/diff?from=1&to=2"],
     }
@@ -590,6 +591,11 @@ def _refusals(site: dict, ids: dict) -> dict[str, list[tuple[str, str, dict]]]: 
         "/c/{carnet_id}/n/{note_id}": [
             ("alice", f"/c/{c}/n/{n}", {"categories": "Nothing"}),
             ("alice", f"/c/{c}/n/{n}", {"position": "first"}),
+        ],
+        "/n/{note_id}/ajouter": [
+            ("alice", f"/n/{n}/ajouter", {"carnet": c}),  # already there
+            ("alice", f"/n/{site['org']}/ajouter", {"carnet": c, "categories": "Nothing"}),
+            ("carol", f"/n/{site['org']}/ajouter", {"carnet": c}),
         ],
         "/c/{carnet_id}/n/{note_id}/move": [("alice", f"/c/{c}/n/{n}/move", {"step": "7"})],
         "/c/{carnet_id}/n/{note_id}/pin": [("alice", f"/c/{c}/n/{n}/pin", {"pinned": "maybe"})],
