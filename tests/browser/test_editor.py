@@ -9,7 +9,9 @@ from datetime import date
 from itsdangerous import Signer
 from playwright.sync_api import expect
 
+from praxis.carnets import carnets
 from praxis.people import accounts
+from praxis.schemas import CarnetCreate
 from tests.conftest import one_database
 from tests.factories import make_note, make_user
 
@@ -95,6 +97,7 @@ def test_the_preview_follows_the_typing_rendered_by_the_server(live_site, browse
     context.close()
 
 
+@one_database
 def test_double_bracket_suggests_notes_and_the_keyboard_picks_one(live_site, browser, session):
     alice = make_user(session, "alice")
     make_note(session, alice, title="Chantier naval")
@@ -130,6 +133,21 @@ def test_double_bracket_suggests_notes_and_the_keyboard_picks_one(live_site, bro
     page.wait_for_url(re.compile(r"/n/[^/]+/$"))
     link = page.locator("article .body").get_by_role("link", name=veille.title)
     expect(link).to_have_attribute("href", f"/n/{veille.id}/")
+
+    # The same picker files a note in a carnet from part of its title: Enter chooses, Enter sends.
+    carnet = carnets.create(session=session, actor=alice, data=CarnetCreate(title="Carnet de veille"))
+    session.commit()
+    page.goto(f"{live_site.url}/c/{carnet.id}/")
+    page.locator("details.integrate summary").click()
+    field = page.get_by_role("combobox", name="Intégrer une note existante (titre ou identifiant)")
+    field.press_sequentially("partage", delay=20)
+    expect(field).to_have_attribute("aria-expanded", "true")
+    expect(page.locator("#note-options").get_by_role("option", selected=True)).to_contain_text(veille.title)
+    field.press("Enter")
+    expect(field).to_have_value(f"{veille.title} [{veille.id}]")
+    field.press("Enter")
+    page.wait_for_url(re.compile(rf"/c/{carnet.id}/#n-{veille.id}$"))
+    expect(page.locator(f"#n-{veille.id}")).to_contain_text(veille.title)
     context.close()
 
 

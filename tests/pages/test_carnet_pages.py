@@ -452,6 +452,36 @@ def test_contributors_see_the_guide_and_integrate_notes_by_title_or_id(app, sess
     assert "/static/carnet.js" not in after
 
 
+def test_a_note_is_filed_from_part_of_its_title_and_several_matches_are_offered_to_choose(app, session):
+    alice, bob = person(session, "alice"), person(session, "bob")
+    carnet = make_carnet(session, alice)
+    add_member(session, alice, carnet.id, "bob")
+    veille = make_note(session, alice, title="Intelligence artificielle et partage de veille")
+    shared = make_note(session, alice, title="Veille partagée des bibliothèques")
+    parc = make_note(session, alice, title="Chantier du parc")
+    make_note(session, alice, title="Veille partagée secrète", visibility="restricted")
+    browser = browser_for(app, session, bob)
+    url, action = f"/c/{carnet.id}/", f"/c/{carnet.id}/notes"
+    # One note has words starting with those typed: it is filed.
+    done = post(browser, url, action, {"note": "chantier PARC"})
+    assert done.status_code == 303 and done.headers["location"] == f"{url}#n-{parc.id}"
+    # Several: the form comes back listing them (never a note the curator may not see).
+    several = post(browser, url, action, {"note": "Veille part"})
+    assert several.status_code == 422
+    assert "Plusieurs notes correspondent : choisissez-en une." in unescape(several.text)
+    offered = re.findall(r'<input type="radio" name="note" value="([^"]*)"', several.text)
+    assert [unescape(v) for v in offered] == [f"{shared.title} [{shared.id}]", f"{veille.title} [{veille.id}]"]
+    assert "secrète" not in several.text
+    chosen = post(browser, url, action, {"note": unescape(offered[1])})
+    assert chosen.status_code == 303 and chosen.headers["location"] == f"{url}#n-{veille.id}"
+    # None: said with what was typed, in the reader's language.
+    none = post(browser, url, action, {"note": "zzz introuvable"})
+    assert none.status_code == 422 and "Aucune note ne correspond à « zzz introuvable »." in unescape(none.text)
+    english = browser.post(f"{action}?lang=en", data={"note": "Veille part", "csrf_token": token_of(browser)})
+    assert "Several notes match: choose one." in english.text and "Which note?" in english.text
+    assert entry_ids(browser.get(url).text) == [parc.id, veille.id]
+
+
 def test_integrating_with_a_category_of_another_carnet_integrates_nothing(app, session):
     alice, bob = person(session, "alice"), person(session, "bob")
     carnet = make_carnet(session, alice)
