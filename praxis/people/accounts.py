@@ -361,20 +361,27 @@ def suggest_people(*, session: Session, actor: User | None, q: str, limit: int =
     readers fields; signed-in people only): the username itself first, then names that start with
     the query, then the others, by username."""
     policy.require_signed_in(actor)
+    return [UserSuggestion(username=u, display_name=d) for _id, u, d in matching_people(session, q)[:limit]]
+
+
+def matching_people(session: Session, q: str) -> list[tuple[int, str, str]]:
+    """(id, username, display name) of the active people whose username or display name has
+    words starting with each word of `q` (case, accents and apostrophes ignored): the username
+    itself first, then names that start with the query, then the others, by username."""
     query = match_words(q)
     if not query or "\x00" in q:
         return []
     # Display names are not stored folded: the matching is done here, over the active accounts.
     rows = session.exec(
-        select(User.username, User.display_name)
+        select(User.id, User.username, User.display_name)
         .where(col(User.is_active).is_(True))
         .order_by(User.username)
         .limit(SUGGEST_PEOPLE_WINDOW)
     ).all()
     asked = " ".join(query)
     ranked = []
-    for username, display_name in rows:
+    for user_id, username, display_name in rows:
         scores = [s for s in (words_match(query, username), words_match(query, display_name)) if s is not None]
-        if scores:
-            ranked.append((fold(username) != asked, min(scores), username, display_name))
-    return [UserSuggestion(username=u, display_name=d) for *_, u, d in sorted(ranked)[:limit]]
+        if scores and user_id is not None:
+            ranked.append((fold(username) != asked, min(scores), username, display_name, user_id))
+    return [(user_id, u, d) for *_, u, d, user_id in sorted(ranked)]

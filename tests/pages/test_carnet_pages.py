@@ -305,6 +305,10 @@ def test_the_filters_of_a_carnet_page_work_through_the_query(app, session):
     assert entry_ids(visitor.get(url, params={"kind": "organisation"}).text) == [coop.id]
     assert entry_ids(visitor.get(url, params={"author": "bob"}).text) == [coop.id]
     assert entry_ids(visitor.get(url, params={"author": "alice"}).text) == [housing.id, health.id]
+    # A display name, or part of one, accents and case ignored, finds the same notes.
+    for name in ("Bob Tremblay", "TREMBLÂY", "bob t"):
+        assert entry_ids(visitor.get(url, params={"author": name}).text) == [coop.id], name
+    assert entry_ids(visitor.get(url, params={"author": "Martin Nobody"}).text) == []
     assert entry_ids(visitor.get(url, params={"q": "clinique"}).text) == [health.id]
     by_title = visitor.get(url, params={"sort": "title"}).text
     assert entry_ids(by_title) == [coop.id, health.id, housing.id]
