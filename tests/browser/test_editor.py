@@ -148,6 +148,14 @@ def test_double_bracket_suggests_notes_and_the_keyboard_picks_one(live_site, bro
     field.press("Enter")
     page.wait_for_url(re.compile(rf"/c/{carnet.id}/#n-{veille.id}$"))
     expect(page.locator(f"#n-{veille.id}")).to_contain_text(veille.title)
+    # Members too are named from part of a display name.
+    make_user(session, "mgagnon", name="Maryse Gagnon")
+    page.goto(f"{live_site.url}/c/{carnet.id}/edit")
+    member = page.get_by_role("combobox", name="Nom d'utilisateur")
+    member.press_sequentially("GAGN", delay=20)
+    expect(page.locator("#username-options").get_by_role("option", selected=True)).to_contain_text("Maryse Gagnon")
+    member.press("Enter")
+    expect(member).to_have_value("mgagnon")
     context.close()
 
 
