@@ -364,6 +364,26 @@ def suggest_people(*, session: Session, actor: User | None, q: str, limit: int =
     return [UserSuggestion(username=u, display_name=d) for _id, u, d in matching_people(session, q)[:limit]]
 
 
+def named_person(session: Session, typed: str) -> str:
+    """The username a member form's field names: a username as it is, else the one active person
+    whose username or display name has words starting with those typed; Invalid listing them
+    when several do; what was typed when nobody does (refused then as an unknown username)."""
+    if "\x00" in typed or get_user(session, typed) is not None:
+        return typed
+    found = matching_people(session, typed)
+    if len(found) == 1:
+        return found[0][1]
+    if len(found) > 1:
+        names = ", ".join(f"{name} ({username})" for _id, username, name in found[:10])
+        raise Invalid(
+            f"Several people match: {names}.",
+            field="username",
+            text=N_("Plusieurs personnes correspondent : %(names)s. Indiquez un nom d'utilisateur."),
+            params={"names": names},
+        )
+    return typed
+
+
 def matching_people(session: Session, q: str) -> list[tuple[int, str, str]]:
     """(id, username, display name) of the active people whose username or display name has
     words starting with each word of `q` (case, accents and apostrophes ignored): the username

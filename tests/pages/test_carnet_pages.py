@@ -1142,6 +1142,29 @@ def test_filing_a_note_already_in_the_carnet_says_so_on_the_carnet_rather_than_a
         assert "Quelqu" not in again.text and "Someone else" not in again.text  # no one changed anything meanwhile
 
 
+def test_a_member_is_named_by_part_of_a_display_name_and_several_matches_are_listed(app, session):
+    alice = person(session, "alice")
+    person(session, "mgagnon", name="Maryse Gagnon")
+    person(session, "mgervais", name="Maryse Gervais")
+    carnet = make_carnet(session, alice)
+    base = bases.create(session=session, actor=alice, data=BaseCreate(title="Base ouverte"))
+    session.commit()
+    browser = browser_for(app, session, alice)
+    for page_url, action, data in (
+        (f"/c/{carnet.id}/edit", f"/c/{carnet.id}/members", {"role": "contributor"}),
+        (f"/b/{base.id}/edit", f"/b/{base.id}/managers", {}),
+    ):
+        several = post(browser, page_url, action, {**data, "username": "maryse"})
+        assert several.status_code == 422
+        assert "Plusieurs personnes correspondent : Maryse Gagnon (mgagnon), Maryse Gervais (mgervais)." in unescape(
+            several.text
+        )
+        assert "/u/mgagnon/" not in browser.get(page_url).text
+        done = post(browser, page_url, action, {**data, "username": "GAGNON"})
+        assert done.status_code == 303, done.text
+        assert "/u/mgagnon/" in browser.get(page_url).text
+
+
 def test_a_member_form_naming_nobody_is_shown_again_with_what_was_typed(app, session):
     """An unknown username in the member forms of a carnet, a base and a community: the form's own
     page says so in the reader's language, keeps what was typed, and adds no one."""
