@@ -456,6 +456,26 @@ def test_contributors_see_the_guide_and_integrate_notes_by_title_or_id(app, sess
     assert "/static/carnet.js" not in after
 
 
+def test_integrating_with_a_category_of_another_carnet_integrates_nothing(app, session):
+    alice, bob = person(session, "alice"), person(session, "bob")
+    carnet = make_carnet(session, alice)
+    make_carnet(session, alice, "Autre carnet", axes=(("Genre", ["Roman"]),))
+    add_member(session, alice, carnet.id, "bob")
+    note = make_note(session, alice, title="Chantier du parc")
+    browser = browser_for(app, session, bob)
+    action = f"/c/{carnet.id}/notes"
+    refused = post(browser, f"/c/{carnet.id}/", action, {"note": "Chantier du parc", "categories": ["Roman"]})
+    assert refused.status_code == 422
+    assert "Certains champs sont à corriger" in refused.text
+    assert 'value="Chantier du parc"' in refused.text  # what was typed stays in the field
+    assert entry_ids(refused.text) == []
+    unknown = post(browser, f"/c/{carnet.id}/", action, {"note": "Une note qui n'existe pas"})
+    assert unknown.status_code == 422
+    page = browser.get(f"/c/{carnet.id}/").text
+    assert count_of(page) == "0 note" and note.id not in entry_ids(page)
+    assert browser.get(f"/n/{note.id}/").text.count("Dans les carnets") == 0
+
+
 def test_a_note_is_filed_from_part_of_its_title_and_several_matches_are_offered_to_choose(app, session):
     alice, bob = person(session, "alice"), person(session, "bob")
     carnet = make_carnet(session, alice)
@@ -484,26 +504,6 @@ def test_a_note_is_filed_from_part_of_its_title_and_several_matches_are_offered_
     english = browser.post(f"{action}?lang=en", data={"note": "Veille part", "csrf_token": token_of(browser)})
     assert "Several notes match: choose one." in english.text and "Which note?" in english.text
     assert entry_ids(browser.get(url).text) == [parc.id, veille.id]
-
-
-def test_integrating_with_a_category_of_another_carnet_integrates_nothing(app, session):
-    alice, bob = person(session, "alice"), person(session, "bob")
-    carnet = make_carnet(session, alice)
-    make_carnet(session, alice, "Autre carnet", axes=(("Genre", ["Roman"]),))
-    add_member(session, alice, carnet.id, "bob")
-    note = make_note(session, alice, title="Chantier du parc")
-    browser = browser_for(app, session, bob)
-    action = f"/c/{carnet.id}/notes"
-    refused = post(browser, f"/c/{carnet.id}/", action, {"note": "Chantier du parc", "categories": ["Roman"]})
-    assert refused.status_code == 422
-    assert "Certains champs sont à corriger" in refused.text
-    assert 'value="Chantier du parc"' in refused.text  # what was typed stays in the field
-    assert entry_ids(refused.text) == []
-    unknown = post(browser, f"/c/{carnet.id}/", action, {"note": "Une note qui n'existe pas"})
-    assert unknown.status_code == 422
-    page = browser.get(f"/c/{carnet.id}/").text
-    assert count_of(page) == "0 note" and note.id not in entry_ids(page)
-    assert browser.get(f"/n/{note.id}/").text.count("Dans les carnets") == 0
 
 
 def test_creating_a_note_in_the_carnet_files_it_there(app, session):
