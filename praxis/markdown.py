@@ -100,6 +100,25 @@ def fold(text: str) -> str:
     return " ".join(stripped.split())
 
 
+_SEPARATORS = str.maketrans({"'": " ", "\u2019": " ", "-": " "})
+
+
+def match_words(text: str) -> list[str]:
+    """The words a suggestion query or a name is matched by: folded (case and accents ignored),
+    apostrophes (' ’) and hyphens separating words, as in "l’économie" -> ["l", "economie"]."""
+    return fold(text).translate(_SEPARATORS).split()
+
+
+def words_match(query: list[str], text: str) -> int | None:
+    """How well a text matches query words, each of which must start one of its words: 0 for the
+    same text, 1 when it starts with the query, 2 for words anywhere; None when it does not match."""
+    words = match_words(text)
+    if not query or not all(any(word.startswith(q) for word in words) for q in query):
+        return None
+    whole, asked = " ".join(words), " ".join(query)
+    return 0 if whole == asked else 1 if whole.startswith(asked) else 2
+
+
 def slugify(text: str, max_length: int = 80) -> str:
     """A lowercase ASCII slug: "Économie sociale" -> "economie-sociale"."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")

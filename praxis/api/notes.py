@@ -58,7 +58,7 @@ def suggest(
     kind: Kind | None = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> list[Suggestion]:
-    """The best visible matches by title prefix, accents and case ignored (for [[ and the link picker)."""
+    """The best visible matches: words anywhere in titles and synonyms, prefixes first (for [[ and pickers)."""
     return note_service.suggest_notes(session=session, actor=actor, q=q, kind=kind, limit=limit)
 
 

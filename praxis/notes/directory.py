@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.errors import NotFound
-from praxis.markdown import excerpt, fold
+from praxis.markdown import excerpt, fold, match_words, words_match
 from praxis.models import Note
 from praxis.notes import links
 from praxis.notes import notes as note_service
@@ -73,34 +73,82 @@ def term_by_slug(*, session: Session, actor: policy.Actor, slug: str) -> NoteRea
 SUGGEST_WINDOW = 50
 
 
+def _like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def suggest(
     *, session: Session, actor: policy.Actor, q: str, kind: str | None = None, limit: int = 10
 ) -> list[Suggestion]:
-    """The visible notes whose title starts with `q` (case and accents ignored).
+    """The visible notes whose title (or a term's synonym) has words starting with each word of
+    `q`, case, accents and apostrophes ignored: the same title first, then titles that start with
+    the query, then the others; the shortest first, then A to Z.
 
-    The first titles in A–Z order come straight from the title index (an exact match sorts
-    first by construction); among them the shortest are offered first, then A to Z.
+    `shared`: another visible note has the same title, so a wikilink to it must name its id.
     """
-    prefix = fold(q)
-    if not prefix:
+    query = match_words(q)
+    if not query or "\x00" in q:
         return []
-    where: list[ColumnElement[bool]] = [policy.visible_notes(actor), note_service.title_prefix(prefix)]
+    # The folded title with apostrophes and hyphens as spaces, after a space: a word starts
+    # wherever " word" is found.
+    spaced = sa.literal(" ") + sa.func.replace(
+        sa.func.replace(sa.func.replace(Note.title_key, "'", " "), "\u2019", " "), "-", " "
+    )
+    where: list[ColumnElement[bool]] = [policy.visible_notes(actor)]
     if kind:
         where.append(col(Note.kind) == kind)
-    rows = session.exec(
-        select(Note.id, Note.title, Note.kind, Note.title_key)
-        .where(*where)
-        .order_by(col(Note.title_key), col(Note.id))
-        .limit(max(limit, SUGGEST_WINDOW))
-    ).all()
-    # Ids are unique: the order never reaches title and kind.
-    ranked = sorted(
-        (title_key != prefix, len(title_key), title_key, note_id, title, kind)
-        for note_id, title, kind, title_key in rows
-    )[:limit]
+    columns = select(Note.id, Note.title, Note.kind, Note.synonyms)
+    window = max(limit, SUGGEST_WINDOW)
+    # Titles that start with the query: a range of the title index, enough on its own most often.
+    rows = list(
+        session.exec(
+            columns.where(*where, note_service.title_prefix(fold(q)))
+            .order_by(col(Note.title_key), col(Note.id))
+            .limit(window)
+        ).all()
+    )
+    if len(rows) < limit:  # then words anywhere (a scan of the titles)
+        rows += session.exec(
+            columns.where(
+                *where,
+                col(Note.id).not_in([row[0] for row in rows]),
+                *(spaced.like(f"% {_like(word)}%", escape="\\") for word in query),
+            )
+            .order_by(sa.func.length(Note.title_key), col(Note.title_key), col(Note.id))
+            .limit(window)
+        ).all()
+    # Terms found by a synonym: few notes have synonyms, matched here rather than in SQL (JSON).
+    if kind in (None, "term"):
+        seen = {row[0] for row in rows}
+        rows += [
+            row
+            for row in session.exec(
+                columns.where(*where, col(Note.kind) == "term", col(Note.synonyms).is_not(None))
+            ).all()
+            if row[0] not in seen
+        ]
+    ranked = []
+    for note_id, title, note_kind, synonyms in rows:
+        scores = [words_match(query, title)] + [words_match(query, syn) for syn in synonyms or []]
+        found = [s for s in scores if s is not None]
+        if found:
+            ranked.append((min(found), scores[0] is None, len(fold(title)), fold(title), note_id, title, note_kind))
+    chosen = sorted(ranked)[:limit]
+    keys = {key for *_, key, _id, _title, _kind in chosen}
+    counts: dict[str, int] = {}
+    if keys:
+        counts = dict(
+            session.exec(
+                select(Note.title_key, sa.func.count())
+                .where(policy.visible_notes(actor), col(Note.title_key).in_(list(keys)))
+                .group_by(col(Note.title_key))
+            ).all()
+        )
     return [
-        Suggestion(id=note_id, title=title, kind=kind, url=note_url(session, note_id))
-        for *_, note_id, title, kind in ranked
+        Suggestion(
+            id=note_id, title=title, kind=note_kind, url=note_url(session, note_id), shared=counts.get(key, 0) > 1
+        )
+        for *_, key, note_id, title, note_kind in chosen
     ]
 
 

@@ -32,11 +32,15 @@ _KIND_GROUP = {"note": "notes", "organisation": "organisations", "term": "terms"
 
 
 def resolver(
-    session: Session, among: policy.Actor = policy.SYSTEM
+    session: Session, among: policy.Actor = policy.SYSTEM, *, source: str | None = None
 ) -> Callable[[Sequence[str]], Mapping[str, Resolved]]:
     """Resolve wikilink targets among the notes `among` may read (at writing: all live notes):
     an id first, else a title (case- and accent-insensitive), the oldest note winning a shared one.
-    Each reader then sees the links as `visible_html` and `links_of` give them."""
+    Each reader then sees the links as `visible_html` and `links_of` give them.
+
+    `source`: the note whose text is rendered again. A wikilink it already had keeps the note it
+    led to, while that note exists, whatever its title is now: renaming a note never breaks the
+    links written with its old title, nor moves them to another note that takes that title."""
 
     def resolve(targets: Sequence[str]) -> Mapping[str, Resolved]:
         if len(targets) > MAX_WIKILINKS:
@@ -45,10 +49,24 @@ def resolver(
         for target in targets:
             spellings.setdefault(fold(target), []).append(target)
         ids = [t for t in targets if is_note_id(t)]
+        kept: dict[str, str] = {}
+        if source is not None:
+            kept = {
+                key: target_id
+                for key, target_id in session.exec(
+                    select(NoteLink.target_key, NoteLink.target_id).where(
+                        NoteLink.source_id == source,
+                        NoteLink.origin == "wikilink",
+                        col(NoteLink.target_id).is_not(None),
+                        col(NoteLink.target_key).in_([key[:300] for key in spellings]),
+                    )
+                ).all()
+                if key is not None and target_id is not None
+            }
         rows = session.exec(
             select(Note.id, Note.title, Note.title_key)
             .where(policy.visible_notes(among))
-            .where(sa.or_(col(Note.id).in_(ids), col(Note.title_key).in_(list(spellings))))
+            .where(sa.or_(col(Note.id).in_(ids + list(kept.values())), col(Note.title_key).in_(list(spellings))))
             .order_by(col(Note.created_at), col(Note.id))
         ).all()
         found: dict[str, Resolved] = {}
@@ -56,6 +74,10 @@ def resolver(
         for target in ids:
             if target in by_id:
                 found[target] = Resolved(target, by_id[target])
+        for key, target_id in kept.items():  # the note a link already led to
+            if target_id in by_id:
+                for target in spellings.get(key, ()):
+                    found.setdefault(target, Resolved(target_id, by_id[target_id]))
         for note_id, title, title_key in rows:  # the oldest note with a title wins
             for target in spellings.get(title_key, ()):
                 found.setdefault(target, Resolved(note_id, title))
@@ -209,7 +231,7 @@ def refresh_links(*, session: Session, note: Note, explicit: list[str] | None = 
     """
     if explicit is None:
         explicit = explicit_links(session, note.id)
-    rendered = render(note.body, resolver(session))
+    rendered = render(note.body, resolver(session, source=note.id))
     note.html = rendered.html
     session.add(note)
     write_links(session, note.id, explicit, rendered)

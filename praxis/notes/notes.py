@@ -152,13 +152,13 @@ def write_new_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -
     return note
 
 
-def _still_rendered(session: Session, rendered: Rendered | None) -> Rendered | None:
+def _still_rendered(session: Session, rendered: Rendered | None, note_id: str) -> Rendered | None:
     """A rendering made before the write lock was taken, if its wikilinks still name the notes
     they named then (a note of that title may have been created, renamed or deleted since)."""
     if rendered is None:
         return None
     targets = [w.target for w in rendered.wikilinks]
-    if targets and dict(links.resolver(session)(targets)) != rendered.resolved:
+    if targets and dict(links.resolver(session, source=note_id)(targets)) != rendered.resolved:
         return None
     return rendered
 
@@ -217,10 +217,10 @@ def save_note(*, session: Session, actor: policy.Actor, note_id: str, data: Note
     )
     # Rendered before the write turn (on SQLite, the write lock) is taken; the revision is checked
     # again by the write itself, so a save that raced this one makes this one a conflict.
-    rendered = render(new.body, links.resolver(session)) if new != old else None
+    rendered = render(new.body, links.resolver(session, source=note.id)) if new != old else None
     took_turn = begin_writes(session)
     if took_turn:
-        rendered = _still_rendered(session, rendered)
+        rendered = _still_rendered(session, rendered, note.id)
     note = apply_state(
         session=session,
         actor=actor,

@@ -128,9 +128,16 @@ def text_filter(q: str) -> Any:
 
 
 def authored_by(session: Session, username: str) -> Any:
-    """Notes that this person is an author of (none for an unknown username)."""
-    author = accounts.get_user(session, username)
-    return col(Note.id).in_(select(NoteAuthor.note_id).where(NoteAuthor.user_id == (author.id if author else -1)))
+    """Notes that this person is an author of: a username, else the people whose username or
+    display name has words starting with those given ("Maryse Gagnon", "gagnon"); none when
+    nobody matches."""
+    author = accounts.get_user(session, username) if "\x00" not in username else None
+    ids = (
+        [author.id]
+        if author and author.id is not None
+        else [i for i, *_ in accounts.matching_people(session, username)]
+    )
+    return col(Note.id).in_(select(NoteAuthor.note_id).where(col(NoteAuthor.user_id).in_(ids or [-1])))
 
 
 def in_carnets(actor: policy.Actor, which: Any) -> Any:

@@ -256,7 +256,7 @@ def apply_state(
     if old == new:
         _invite(session, actor, note.id, invite)
         return note
-    rendered = rendered or render(new.body, links.resolver(session))
+    rendered = rendered or render(new.body, links.resolver(session, source=note.id))
     now = updated_at or utcnow()
     number = base_revision + 1
     # The revision check and the write are one statement, so two racing saves cannot both win.

@@ -27,7 +27,7 @@ def preview(*, session: Session, actor: policy.Actor, data: PreviewRequest) -> P
     policy.require_signed_in(actor, "Sign in to preview a note.")
     if data.note_id is not None:
         note_service.load_readable(session, actor, data.note_id)
-    rendered = render(data.body, links.resolver(session))  # as insert_notes and apply_state
+    rendered = render(data.body, links.resolver(session, source=data.note_id))  # as insert_notes and apply_state
     html = links.visible_html(session, actor, rendered.html)  # as read_note
     leads_to = {target: note_id for note_id, target in wikilinks_in(html)}
     chosen = list(dict.fromkeys(i for w in rendered.wikilinks if (i := leads_to.get(w.target)) and i != data.note_id))

@@ -233,6 +233,8 @@ class Suggestion(BaseModel):
     title: str
     kind: str
     url: str
+    # Another note the reader may see has the same title: a wikilink to this one names its id.
+    shared: bool = False
 
 
 class PreviewRequest(Strict):

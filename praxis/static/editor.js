@@ -158,13 +158,13 @@
       if (!isOpen) { active = -1; field.removeAttribute("aria-activedescendant"); }
     }
     function close() { asked += 1; window.clearTimeout(timer); items = []; list.textContent = ""; open(false); }
-    function move(to) {
+    function move(to, opening) {
       var options = list.children;
       if (active >= 0 && options[active]) options[active].setAttribute("aria-selected", "false");
       active = to;
       options[active].setAttribute("aria-selected", "true");
       field.setAttribute("aria-activedescendant", options[active].id);
-      options[active].scrollIntoView({ block: "nearest" });
+      if (!opening) options[active].scrollIntoView({ block: "nearest" });  // opening never scrolls the page
     }
     function pick(i) {
       var item = items[i];
@@ -197,6 +197,7 @@
       });
       open(found.length > 0);
       if (o.place && found.length) o.place();
+      if (found.length) move(0, true);  // the first option is pre-selected: Enter chooses it
       var count = found.length;
       say(count === 0 ? text("suggestions-none") : fill(text(count === 1 ? "suggestions-one" : "suggestions-many"), { n: count }));
     }
@@ -245,9 +246,12 @@
   }
   function kindLabel(item) { return text("kind-" + item.kind); }
 
-  // A wikilink by id names one note, whatever other notes share its title; the title is its label.
+  // A wikilink says the note's title, readable in the text: [[Titre]]. Only when another note the
+  // writer may see has the same title (or the title holds what a wikilink cannot) does it name
+  // the note's id, the title as its label: [[id|Titre]].
   function wikilink(item) {
-    var label = item.title.replace(/[\[\]\n]/g, " ").replace(/\s+/g, " ").trim().slice(0, 299 - item.id.length);
+    if (!item.shared && !/[\[\]|\n]/.test(item.title) && item.title.trim() === item.title) return "[[" + item.title + "]]";
+    var label = item.title.replace(/[\[\]|\n]/g, " ").replace(/\s+/g, " ").trim().slice(0, 299 - item.id.length);
     return "[[" + item.id + "|" + label + "]]";
   }
 
@@ -276,7 +280,7 @@
     return point;
   }
 
-  // [[ then letters in the text: the visible notes whose title starts with them.
+  // [[ then letters in the text: the visible notes whose titles have words starting with them.
   var OPEN_WIKILINK = /\[\[([^\[\]|\n]*)$/;
   function wikiQuery() {
     if (body.selectionStart !== body.selectionEnd) return null;

@@ -197,7 +197,7 @@ def add_manager(
 ) -> Response:
     typed = {"username": username}
     form_page(request, lambda s, errors, status: _saved_editor(request, s, actor, base_id, errors, status, typed))
-    data = member_form(BaseManagerAdd, username)
+    data = member_form(BaseManagerAdd, people_service.named_person(session, username.strip()))
     carnet_service.add_base_manager(session=session, actor=actor, base_id=base_id, username=data.username)
     return RedirectResponse(f"/b/{base_id}/edit#gestion", status_code=303)
 

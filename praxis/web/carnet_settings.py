@@ -114,7 +114,7 @@ def add_member(
 ) -> Response:
     typed = {"username": username, "role": role}
     form_page(request, lambda s, errors, status: _saved_editor(request, s, actor, carnet_id, errors, status, typed))
-    data = member_form(CarnetMemberAdd, username, role)
+    data = member_form(CarnetMemberAdd, people_service.named_person(session, username.strip()), role)
     carnet_service.set_carnet_member(
         session=session, actor=actor, carnet_id=carnet_id, username=data.username, role=data.role
     )

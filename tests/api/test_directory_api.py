@@ -84,6 +84,42 @@ def test_suggestions_match_title_prefixes_whatever_the_accents_and_case(client, 
     assert client.get("/api/v1/notes/suggest", params={"limit": 500, "q": "a"}).status_code == 422
 
 
+def test_suggestions_match_words_anywhere_prefixes_first_apostrophes_ignored(client, session, alice):
+    from praxis.people.accounts import get_user
+
+    author = get_user(session, "alice")
+    veille = make_note(session, author, title="Intelligence artificielle et partage de veille")
+    partage = make_note(session, author, title="Partage des savoirs")
+    make_note(session, author, title="L’économie du partage")
+    make_note(session, author, title="Mutualisation", kind="term", synonyms=["Partage de ressources"])
+    make_note(session, author, title="Partage secret", visibility="restricted")
+
+    def titles(q, **params):
+        return [s["title"] for s in client.get("/api/v1/notes/suggest", params={"q": q, **params}).json()]
+
+    # A title (then a synonym) that starts with the query first, then words anywhere, shortest first.
+    assert titles("partage") == [
+        "Partage des savoirs",
+        "Mutualisation",
+        "L’économie du partage",
+        "Intelligence artificielle et partage de veille",
+    ]
+    assert titles("PARTAGE veil") == ["Intelligence artificielle et partage de veille"]
+    assert titles("l'economie") == titles("l’ÉCONOMIE") == titles("economie part") == ["L’économie du partage"]
+    assert titles("artage") == []  # words start where the query's words do
+    assert titles("ressources", kind="term") == ["Mutualisation"]
+    assert titles("ressources", kind="note") == []
+    # A hidden note is never offered, nor counted as sharing a title.
+    assert "Partage secret" not in titles("partage secret")
+    found = client.get("/api/v1/notes/suggest", params={"q": "partage des"}).json()
+    assert [(s["id"], s["shared"]) for s in found] == [(partage.id, False)]
+    make_note(session, author, title="Partage des savoirs", visibility="restricted")
+    shared = client.get("/api/v1/notes/suggest", params={"q": "partage des"}, headers=alice).json()
+    assert [s["shared"] for s in shared] == [True, True]
+    assert [s["shared"] for s in client.get("/api/v1/notes/suggest", params={"q": "partage des"}).json()] == [False]
+    assert veille.id in {s["id"] for s in client.get("/api/v1/notes/suggest", params={"q": "veille"}).json()}
+
+
 def test_graph_returns_the_visible_neighbourhood(client, session, alice):
     from praxis.people.accounts import get_user
 

@@ -191,6 +191,47 @@ def test_a_wikilink_to_a_note_created_while_the_save_was_prepared_links_to_it(cl
     assert [n["id"] for n in backlinks] == [source["id"]]
 
 
+def test_a_renamed_note_keeps_its_incoming_links_written_with_its_old_title(client, alice):
+    def post(title, body="Texte."):
+        answer = client.post("/api/v1/notes", json={"title": title, "body": body}, headers=alice)
+        assert answer.status_code == 201, answer.text
+        return answer.json()
+
+    def linked(note_id):
+        return [n["id"] for n in client.get(f"/api/v1/notes/{note_id}", headers=alice).json()["links"]["notes"]]
+
+    target = post("Ancien titre")
+    source = post("Source", "Voir [[Ancien titre]] et [[Pas encore]].")
+    renamed = client.patch(
+        f"/api/v1/notes/{target['id']}", json={"title": "Nouveau titre", "base_revision": 1}, headers=alice
+    )
+    assert renamed.status_code == 200, renamed.text
+    assert linked(source["id"]) == [target["id"]]
+    # The linking note saved again, its text unchanged: the old title still leads to the note.
+    saved = client.patch(
+        f"/api/v1/notes/{source['id']}",
+        json={"body": "Voir [[Ancien titre]] et [[Pas encore]]. Suite.", "base_revision": 1},
+        headers=alice,
+    )
+    assert saved.status_code == 200, saved.text
+    assert f'href="/n/{target["id"]}/"' in saved.json()["html"]
+    assert "/n/new?title=Ancien" not in saved.json()["html"]
+    preview = client.post(
+        "/api/v1/notes/preview", json={"body": "[[Ancien titre]]", "note_id": source["id"]}, headers=alice
+    ).json()
+    assert preview["missing"] == [] and f"/n/{target['id']}/" in preview["html"]
+    # Rendered again when a note it named comes to exist; a new note taking the old title does
+    # not take the link either.
+    later = post("Pas encore")
+    post("Ancien titre")
+    assert linked(source["id"]) == [target["id"], later["id"]]
+    backlinks = client.get(f"/api/v1/notes/{target['id']}", headers=alice).json()["backlinks"]
+    assert [n["id"] for n in backlinks] == [source["id"]]
+    # A new text naming the old title, in another note, finds nothing the old title no longer names.
+    other = post("Autre", "Voir [[Nouveau titre]].")
+    assert linked(other["id"]) == [target["id"]]
+
+
 def test_other_people_cannot_patch_or_delete(client, session, alice):
     note = client.post("/api/v1/notes", json={"title": "À moi"}, headers=alice).json()
     make_user(session, "bob")

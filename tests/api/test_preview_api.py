@@ -111,6 +111,14 @@ def test_people_are_suggested_to_signed_in_writers_only(client, session, alice):
     assert client.get("/api/v1/users/suggest?q=gerv", headers=alice).json() == [
         {"username": "maryse", "display_name": "Maryse Gervais"}
     ]
+    # Words anywhere in a display name, accents, case and apostrophes ignored.
+    assert client.get("/api/v1/users/suggest?q=MARCHÁND", headers=alice).json() == [
+        {"username": "zoe", "display_name": "Zoé Marchand"}
+    ]
+    make_user(session, "dora", name="Dora d’Aubigné")
+    assert client.get("/api/v1/users/suggest?q=d'aubigne", headers=alice).json() == [
+        {"username": "dora", "display_name": "Dora d’Aubigné"}
+    ]
     assert client.get("/api/v1/users/suggest?q=%25", headers=alice).json() == []
     assert client.get("/api/v1/users/suggest?q=", headers=alice).json() == []
 

@@ -9,7 +9,9 @@ from datetime import date
 from itsdangerous import Signer
 from playwright.sync_api import expect
 
+from praxis.carnets import carnets
 from praxis.people import accounts
+from praxis.schemas import CarnetCreate
 from tests.conftest import one_database
 from tests.factories import make_note, make_user
 
@@ -104,32 +106,65 @@ def test_the_preview_follows_the_typing_rendered_by_the_server(live_site, browse
     context.close()
 
 
+@one_database
 def test_double_bracket_suggests_notes_and_the_keyboard_picks_one(live_site, browser, session):
     alice = make_user(session, "alice")
     make_note(session, alice, title="Chantier naval")
-    target = make_note(session, alice, title="Chantier collectif")
+    veille = make_note(session, alice, title="Intelligence artificielle et partage de veille")
+    twins = {make_note(session, alice, title="Chantier collectif", visibility=v).id for v in ("public", "restricted")}
     context, page = _editor(live_site, browser, session, alice)
     page.locator("#title").fill("Une note qui renvoie")
     body = page.locator("#body")
-    body.press_sequentially("Voir [[chan", delay=20)
+    # A word in the middle of a title finds it; the first option is chosen, so Enter takes it,
+    # and the text says the note's title.
+    body.press_sequentially("Voir [[partage", delay=20)
     listbox = page.get_by_role("listbox", name="Notes à lier")
-    expect(listbox.get_by_role("option")).to_have_count(2)
-    page.keyboard.press("ArrowDown")
+    expect(listbox.get_by_role("option")).to_have_count(1)
+    expect(listbox.get_by_role("option", selected=True)).to_contain_text(veille.title)
+    assert body.get_attribute("aria-activedescendant") == "wikilink-options-0"
+    page.keyboard.press("Enter")
+    expect(listbox).to_be_hidden()
+    expect(body).to_have_value("Voir [[Intelligence artificielle et partage de veille]]")
+    # Two notes she may see share a title: the one chosen is named by its id.
+    page.keyboard.type(" et [[chan")
+    expect(listbox.get_by_role("option")).to_have_count(3)
     expect(listbox.get_by_role("option", selected=True)).to_contain_text("Chantier naval")  # the shortest first
     page.keyboard.press("ArrowDown")
     expect(listbox.get_by_role("option", selected=True)).to_contain_text("Chantier collectif")
     assert body.get_attribute("aria-activedescendant") == "wikilink-options-1"
     page.keyboard.press("Enter")
-    expect(listbox).to_be_hidden()
-    expect(body).to_have_value(f"Voir [[{target.id}|Chantier collectif]]")
-    page.keyboard.type(" et [[xyz")
+    expect(body).to_have_value(re.compile(r" et \[\[(" + "|".join(twins) + r")\|Chantier collectif\]\]$"))
+    page.keyboard.type(" puis [[xyz")
     page.keyboard.press("Escape")
     expect(listbox).to_be_hidden()
-    body.fill(f"Voir [[{target.id}|Chantier collectif]].")
+    body.fill("Voir [[Intelligence artificielle et partage de veille]].")
     page.get_by_role("button", name="Enregistrer").click()
     page.wait_for_url(re.compile(r"/n/[^/]+/$"))
-    link = page.locator("article .body").get_by_role("link", name="Chantier collectif")
-    expect(link).to_have_attribute("href", f"/n/{target.id}/")
+    link = page.locator("article .body").get_by_role("link", name=veille.title)
+    expect(link).to_have_attribute("href", f"/n/{veille.id}/")
+
+    # The same picker files a note in a carnet from part of its title: Enter chooses, Enter sends.
+    carnet = carnets.create(session=session, actor=alice, data=CarnetCreate(title="Carnet de veille"))
+    session.commit()
+    page.goto(f"{live_site.url}/c/{carnet.id}/")
+    page.locator("details.integrate summary").click()
+    field = page.get_by_role("combobox", name="Intégrer une note existante (titre ou identifiant)")
+    field.press_sequentially("partage", delay=20)
+    expect(field).to_have_attribute("aria-expanded", "true")
+    expect(page.locator("#note-options").get_by_role("option", selected=True)).to_contain_text(veille.title)
+    field.press("Enter")
+    expect(field).to_have_value(f"{veille.title} [{veille.id}]")
+    field.press("Enter")
+    page.wait_for_url(re.compile(rf"/c/{carnet.id}/#n-{veille.id}$"))
+    expect(page.locator(f"#n-{veille.id}")).to_contain_text(veille.title)
+    # Members too are named from part of a display name.
+    make_user(session, "mgagnon", name="Maryse Gagnon")
+    page.goto(f"{live_site.url}/c/{carnet.id}/edit")
+    member = page.get_by_role("combobox", name="Nom d'utilisateur")
+    member.press_sequentially("GAGN", delay=20)
+    expect(page.locator("#username-options").get_by_role("option", selected=True)).to_contain_text("Maryse Gagnon")
+    member.press("Enter")
+    expect(member).to_have_value("mgagnon")
     context.close()
 
 

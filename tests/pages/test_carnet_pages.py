@@ -305,6 +305,10 @@ def test_the_filters_of_a_carnet_page_work_through_the_query(app, session):
     assert entry_ids(visitor.get(url, params={"kind": "organisation"}).text) == [coop.id]
     assert entry_ids(visitor.get(url, params={"author": "bob"}).text) == [coop.id]
     assert entry_ids(visitor.get(url, params={"author": "alice"}).text) == [housing.id, health.id]
+    # A display name, or part of one, accents and case ignored, finds the same notes.
+    for name in ("Bob Tremblay", "TREMBLÂY", "bob t"):
+        assert entry_ids(visitor.get(url, params={"author": name}).text) == [coop.id], name
+    assert entry_ids(visitor.get(url, params={"author": "Martin Nobody"}).text) == []
     assert entry_ids(visitor.get(url, params={"q": "clinique"}).text) == [health.id]
     by_title = visitor.get(url, params={"sort": "title"}).text
     assert entry_ids(by_title) == [coop.id, health.id, housing.id]
@@ -514,6 +518,36 @@ def test_integrating_with_a_category_of_another_carnet_integrates_nothing(app, s
     page = browser.get(f"/c/{carnet.id}/").text
     assert count_of(page) == "0 note" and note.id not in entry_ids(page)
     assert browser.get(f"/n/{note.id}/").text.count("Dans les carnets") == 0
+
+
+def test_a_note_is_filed_from_part_of_its_title_and_several_matches_are_offered_to_choose(app, session):
+    alice, bob = person(session, "alice"), person(session, "bob")
+    carnet = make_carnet(session, alice)
+    add_member(session, alice, carnet.id, "bob")
+    veille = make_note(session, alice, title="Intelligence artificielle et partage de veille")
+    shared = make_note(session, alice, title="Veille partagée des bibliothèques")
+    parc = make_note(session, alice, title="Chantier du parc")
+    make_note(session, alice, title="Veille partagée secrète", visibility="restricted")
+    browser = browser_for(app, session, bob)
+    url, action = f"/c/{carnet.id}/", f"/c/{carnet.id}/notes"
+    # One note has words starting with those typed: it is filed.
+    done = post(browser, url, action, {"note": "chantier PARC"})
+    assert done.status_code == 303 and done.headers["location"] == f"{url}#n-{parc.id}"
+    # Several: the form comes back listing them (never a note the curator may not see).
+    several = post(browser, url, action, {"note": "Veille part"})
+    assert several.status_code == 422
+    assert "Plusieurs notes correspondent : choisissez-en une." in unescape(several.text)
+    offered = re.findall(r'<input type="radio" name="note" value="([^"]*)"', several.text)
+    assert [unescape(v) for v in offered] == [f"{shared.title} [{shared.id}]", f"{veille.title} [{veille.id}]"]
+    assert "secrète" not in several.text
+    chosen = post(browser, url, action, {"note": unescape(offered[1])})
+    assert chosen.status_code == 303 and chosen.headers["location"] == f"{url}#n-{veille.id}"
+    # None: said with what was typed, in the reader's language.
+    none = post(browser, url, action, {"note": "zzz introuvable"})
+    assert none.status_code == 422 and "Aucune note ne correspond à « zzz introuvable »." in unescape(none.text)
+    english = browser.post(f"{action}?lang=en", data={"note": "Veille part", "csrf_token": token_of(browser)})
+    assert "Several notes match: choose one." in english.text and "Which note?" in english.text
+    assert entry_ids(browser.get(url).text) == [parc.id, veille.id]
 
 
 def test_creating_a_note_in_the_carnet_files_it_there(app, session):
@@ -1150,6 +1184,29 @@ def test_filing_a_note_already_in_the_carnet_says_so_on_the_carnet_rather_than_a
         assert said in unescape(again.text) and f"<title>{carnet.title}" in again.text
         assert re.search(r'<input id="note" name="note"[^>]*value="Alpha"[^>]*aria-invalid="true"', again.text)
         assert "Quelqu" not in again.text and "Someone else" not in again.text  # no one changed anything meanwhile
+
+
+def test_a_member_is_named_by_part_of_a_display_name_and_several_matches_are_listed(app, session):
+    alice = person(session, "alice")
+    person(session, "mgagnon", name="Maryse Gagnon")
+    person(session, "mgervais", name="Maryse Gervais")
+    carnet = make_carnet(session, alice)
+    base = bases.create(session=session, actor=alice, data=BaseCreate(title="Base ouverte"))
+    session.commit()
+    browser = browser_for(app, session, alice)
+    for page_url, action, data in (
+        (f"/c/{carnet.id}/edit", f"/c/{carnet.id}/members", {"role": "contributor"}),
+        (f"/b/{base.id}/edit", f"/b/{base.id}/managers", {}),
+    ):
+        several = post(browser, page_url, action, {**data, "username": "maryse"})
+        assert several.status_code == 422
+        assert "Plusieurs personnes correspondent : Maryse Gagnon (mgagnon), Maryse Gervais (mgervais)." in unescape(
+            several.text
+        )
+        assert "/u/mgagnon/" not in browser.get(page_url).text
+        done = post(browser, page_url, action, {**data, "username": "GAGNON"})
+        assert done.status_code == 303, done.text
+        assert "/u/mgagnon/" in browser.get(page_url).text
 
 
 def test_a_member_form_naming_nobody_is_shown_again_with_what_was_typed(app, session):
