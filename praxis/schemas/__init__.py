@@ -135,6 +135,8 @@ from praxis.schemas.notes import (
     Sort,
     Suggestion,
     Synonym,
+    TrashItem,
+    TrashPage,
     UserSuggestion,
     Website,
 )
@@ -228,6 +230,8 @@ __all__ = [
     "NoteId",
     "NoteLinks",
     "NotePage",
+    "TrashItem",
+    "TrashPage",
     "NoteQuery",
     "NoteRead",
     "NoteRef",
