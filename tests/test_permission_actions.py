@@ -289,7 +289,11 @@ class NoteWorld:
             # The inbox lists them all, including those of notes the invited may not read yet.
             Action("accept an invitation to co-sign", "/u/me/inbox", f"/invitations/{self.invitation}/accept"),
             Action("refuse an invitation to co-sign", "/u/me/inbox", f"/invitations/{self.invitation}/refuse"),
-            Action("delete the note", page, f"/n/{n}/delete"),
+            # Deleting asks first: the note's page links to a confirmation page holding the form.
+            Action("ask to delete the note", page, f"/n/{n}/delete", link=True),
+            Action("delete the note", f"/n/{n}/delete", f"/n/{n}/delete"),
+            # A deleted note is brought back from the trash, by its authors and admins.
+            *([Action("bring the note back", "/corbeille/", f"/n/{n}/undelete")] if self.state == "deleted" else []),
             # Offered when the message reaches an author other than the sender (Cora is the only
             # one with an account): refused to Cora as a rule of the data, not of rights.
             Action(

@@ -185,10 +185,43 @@ def decide(request_id: str, decision: Literal["approve", "refuse"], session: Ses
     return RedirectResponse(f"/n/{answered.note_id}/#demandes", status_code=303)
 
 
+@router.get("/n/{note_id}/delete")
+def confirm_delete(request: Request, note_id: str, session: SessionDep, actor: UserDep) -> Response:
+    """Deleting a note asks first: what happens, then the button (or Cancel)."""
+    note = note_service.note_for_editing(session=session, actor=actor, note_id=note_id).note
+    return page(request, "notes/delete.html", {"note": note, "days": policy.TRASH_DAYS})
+
+
 @router.post("/n/{note_id}/delete")
 def delete(note_id: str, session: SessionDep, actor: UserDep) -> Response:
     note_service.delete_note(session=session, actor=actor, note_id=note_id)
-    return RedirectResponse("/", status_code=303)
+    return RedirectResponse(f"/corbeille/?deleted={note_id}", status_code=303)  # says so, with Annuler
+
+
+@router.post("/n/{note_id}/undelete")
+def undelete(note_id: str, session: SessionDep, actor: UserDep) -> Response:
+    note_service.undelete_note(session=session, actor=actor, note_id=note_id)
+    return RedirectResponse(f"/n/{note_id}/?done=undeleted", status_code=303)  # says "Note restaurée"
+
+
+@router.get("/corbeille/")
+def trash(
+    request: Request,
+    session: SessionDep,
+    actor: UserDep,
+    deleted: Annotated[str, Query(max_length=40)] = "",
+    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+) -> Response:
+    """The deleted notes the reader may bring back; `deleted`: the one just deleted, acknowledged
+    only when it is one of them (nothing from the address is shown but what the trash holds)."""
+    listing = note_service.list_trash(session=session, actor=actor, page=page_number)
+    just_deleted = next((item for item in listing.items if item.id == deleted), None)
+    return page(
+        request,
+        "notes/trash.html",
+        {"trash": listing, "just_deleted": just_deleted, "days": policy.TRASH_DAYS},
+        alternate="/api/v1/trash",
+    )
 
 
 @router.get("/n/{note_id}/history")

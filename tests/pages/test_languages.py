@@ -325,6 +325,8 @@ def _urls(site: dict) -> dict[str, list[str]]:  # type: ignore[type-arg]
         "/n/{note_id}/": [f"/n/{n}/", f"/n/{n}/?rev=1", f"/n/{site['org']}/"],
         "/n/{note_id}/edit": [f"/n/{n}/edit"],
         "/n/{note_id}/history": [f"/n/{n}/history"],
+        "/n/{note_id}/delete": [f"/n/{n}/delete"],
+        "/corbeille/": ["/corbeille/"],
         "/n/{note_id}/diff": [f"/n/{n}/diff?from=1&to=2"],
     }
 
@@ -695,6 +697,7 @@ def _refusals(site: dict, ids: dict) -> dict[str, list[tuple[str, str, dict]]]: 
             ("carol", f"/n/{n}/edit", {"title": "Mine", "body": "Words.", "base_revision": "2"}),
         ],
         "/n/{note_id}/delete": [("carol", f"/n/{n}/delete", {})],
+        "/n/{note_id}/undelete": [("carol", f"/n/{n}/undelete", {}), ("alice", f"/n/{n}/undelete", {})],
         "/n/{note_id}/revisions/{number}/restore": [("alice", f"/n/{n}/revisions/99/restore", {})],
     }
 
