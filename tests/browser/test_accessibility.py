@@ -69,6 +69,8 @@ def _pages(site: dict) -> dict[str, str]:  # type: ignore[type-arg]
         "history": f"/n/{n}/history",
         "diff": f"/n/{n}/diff?from=1&to=2",
         "editor": f"/n/{n}/edit",
+        "delete": f"/n/{n}/delete",
+        "trash": "/corbeille/",
         "login": "/login",
     }
 
