@@ -357,10 +357,12 @@ class CarnetWorld:
             Action("take out a note a manager integrated", organising, f"/c/{c}/n/{by_maud}/remove"),
             Action("take a contributor off", f"/c/{c}/edit", f"/c/{c}/members/theo/remove"),
             Action("take the only manager off", f"/c/{c}/edit", f"/c/{c}/members/maud/remove", also_refused=KEEPS_ONE),
-            Action("delete the carnet", f"/c/{c}/edit", f"/c/{c}/delete"),
+            Action("ask to delete the carnet", f"/c/{c}/edit", f"/c/{c}/delete", link=True),
+            Action("delete the carnet", f"/c/{c}/delete", f"/c/{c}/delete"),
             Action("manage the base", f"/b/{b}/", f"/b/{b}/edit", link=True),
             Action("take the carnet out of the base", f"/b/{b}/edit", f"/b/{b}/carnets/{c}/remove"),
-            Action("delete the base", f"/b/{b}/edit", f"/b/{b}/delete"),
+            Action("ask to delete the base", f"/b/{b}/edit", f"/b/{b}/delete", link=True),
+            Action("delete the base", f"/b/{b}/delete", f"/b/{b}/delete"),
         ]
 
 
