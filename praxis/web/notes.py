@@ -27,7 +27,7 @@ from praxis.schemas import (
 )
 from praxis.web import citations as citation_pages
 from praxis.web.citations import StyleParam
-from praxis.web.editor import DRAFT_KEY, DRAFT_SAVED_COOKIE
+from praxis.web.editor import DRAFT_KEY, DRAFT_SAVED_COOKIE, SAVED_COOKIE
 from praxis.web.forms import form_page, parse
 from praxis.web.templating import page
 
@@ -45,10 +45,13 @@ def view_note(
 ) -> Response:
     note = note_service.get_note(session=session, actor=actor, note_id=note_id)
     saved_draft = request.cookies.get(DRAFT_SAVED_COOKIE)
-    if saved_draft is None or not DRAFT_KEY.match(saved_draft):
-        return note_page(request, session, actor, note, rev, style)
-    response = note_page(request, session, actor, note, rev, style, saved_draft=saved_draft)
-    response.delete_cookie(DRAFT_SAVED_COOKIE, path=f"/n/{note_id}/")  # told once
+    if saved_draft is not None and not DRAFT_KEY.match(saved_draft):
+        saved_draft = None
+    just_saved = request.cookies.get(SAVED_COOKIE) == "saved"
+    response = note_page(request, session, actor, note, rev, style, saved_draft=saved_draft, just_saved=just_saved)
+    for told in (DRAFT_SAVED_COOKIE, SAVED_COOKIE):
+        if told in request.cookies:
+            response.delete_cookie(told, path=f"/n/{note_id}/")  # told once
     return response
 
 
@@ -64,11 +67,13 @@ def note_page(
     contact_form: dict[str, Any] | None = None,
     status: int = 200,
     saved_draft: str | None = None,
+    just_saved: bool = False,
 ) -> Response:
     """A note's page (at /n/{id}/, or /def/{slug}/ for a term), or one of its revisions, with
     its citation in `style` ("Pour citer cette note": of the revision shown, when one is) and
     its discussion and its contact form (`comment_form`, `contact_form`: what was typed, sent
-    back with what was wrong with it); `saved_draft`: the browser draft just saved, to forget."""
+    back with what was wrong with it); `saved_draft`: the browser draft just saved, to forget;
+    `just_saved`: the page says the save was done."""
     revision = None
     if rev is not None and rev != note.revision:
         revision = note_service.get_revision(session=session, actor=actor, note_id=note.id, number=rev)
@@ -116,6 +121,7 @@ def note_page(
             "contact_form": contact_form or {},
             "contact_sent": request.query_params.get("contact") == "sent",
             "saved_draft": saved_draft,
+            "just_saved": just_saved,
             "files": media_service.list_attachments(session=session, actor=actor, note_id=note.id),
             "share": publishing_service.note_card(session, note, work, cited),
         },

@@ -292,7 +292,7 @@ def test_delete_and_restore_through_the_pages_own_forms(client, session):
     note = make_note(session, alice, body="Original")
     sign_in(client, "alice")
     edit = client.get(f"/n/{note.id}/edit").text
-    client.post(
+    saved = client.post(
         f"/n/{note.id}/edit",
         data={
             "title": note.title,
@@ -301,6 +301,8 @@ def test_delete_and_restore_through_the_pages_own_forms(client, session):
             "csrf_token": csrf_from(edit, f"/n/{note.id}/edit"),
         },
     )
+    assert re.search(r'role="status">Note enregistrée — révision 2\.<', saved.text)  # what the save did
+    assert "Note enregistrée" not in client.get(f"/n/{note.id}/").text  # once
     history = client.get(f"/n/{note.id}/history").text
     restore_action = f"/n/{note.id}/revisions/1/restore"
     restored = client.post(
