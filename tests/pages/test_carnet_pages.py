@@ -577,8 +577,11 @@ def test_managers_move_pin_and_remove_notes_with_buttons(app, session):
     assert "Épinglée" not in browser.get(url).text
 
     removed = post(browser, url, f"/c/{carnet.id}/n/{a.id}/remove", {})
-    assert removed.status_code == 303
+    assert removed.status_code == 303 and removed.headers["location"] == f"{url}&done=removed"
+    said = browser.get(removed.headers["location"]).text
+    assert 'role="status">Note retirée du carnet : elle reste sur le site' in said  # what was done, once
     page = browser.get(url).text
+    assert "Note retirée du carnet" not in page
     assert a.id not in entry_ids(page) and count_of(page) == "2 notes"
     assert browser.get(f"/n/{a.id}/").status_code == 200  # the note itself stays
 
