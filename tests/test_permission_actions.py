@@ -293,7 +293,11 @@ class NoteWorld:
             # The inbox lists them all, including those of notes the invited may not read yet.
             Action("accept an invitation to co-sign", "/u/me/inbox", f"/invitations/{self.invitation}/accept"),
             Action("refuse an invitation to co-sign", "/u/me/inbox", f"/invitations/{self.invitation}/refuse"),
-            Action("delete the note", page, f"/n/{n}/delete"),
+            # Deleting asks first: the note's page links to a confirmation page holding the form.
+            Action("ask to delete the note", page, f"/n/{n}/delete", link=True),
+            Action("delete the note", f"/n/{n}/delete", f"/n/{n}/delete"),
+            # A deleted note is brought back from the trash, by its authors and admins.
+            *([Action("bring the note back", "/corbeille/", f"/n/{n}/undelete")] if self.state == "deleted" else []),
             # "Ajouter à un carnet": the note page's choice of carnet leads to this form.
             Action(
                 "add to a carnet", f"/n/{n}/ajouter?carnet={self.carnet}", f"/n/{n}/ajouter", {"carnet": self.carnet}
@@ -361,10 +365,12 @@ class CarnetWorld:
             Action("take out a note a manager integrated", organising, f"/c/{c}/n/{by_maud}/remove"),
             Action("take a contributor off", f"/c/{c}/edit", f"/c/{c}/members/theo/remove"),
             Action("take the only manager off", f"/c/{c}/edit", f"/c/{c}/members/maud/remove", also_refused=KEEPS_ONE),
-            Action("delete the carnet", f"/c/{c}/edit", f"/c/{c}/delete"),
+            Action("ask to delete the carnet", f"/c/{c}/edit", f"/c/{c}/delete", link=True),
+            Action("delete the carnet", f"/c/{c}/delete", f"/c/{c}/delete"),
             Action("manage the base", f"/b/{b}/", f"/b/{b}/edit", link=True),
             Action("take the carnet out of the base", f"/b/{b}/edit", f"/b/{b}/carnets/{c}/remove"),
-            Action("delete the base", f"/b/{b}/edit", f"/b/{b}/delete"),
+            Action("ask to delete the base", f"/b/{b}/edit", f"/b/{b}/delete", link=True),
+            Action("delete the base", f"/b/{b}/delete", f"/b/{b}/delete"),
         ]
 
 

@@ -36,6 +36,7 @@ for module in (
     search,
 ):
     v1.include_router(module.router)
+v1.include_router(notes.trash_router)
 router.include_router(v1)
 router.include_router(health.router)
 router.include_router(docs.router)

@@ -27,10 +27,12 @@ from praxis.schemas import (
     RevisionRead,
     RevisionSummary,
     Suggestion,
+    TrashPage,
 )
 from praxis.vocab import Kind
 
 router = APIRouter(prefix="/notes", tags=["notes"])
+trash_router = APIRouter(tags=["notes"])
 
 STALE_SAVE = (
     "`base_revision` is not the note's current revision: nothing was overwritten; the answer holds "
@@ -88,6 +90,25 @@ def update_note(note_id: str, data: NoteUpdate, session: SessionDep, actor: Acto
 def delete_note(note_id: str, session: SessionDep, actor: ActorDep) -> Response:
     note_service.delete_note(session=session, actor=actor, note_id=note_id)
     return Response(status_code=204)
+
+
+@router.post("/{note_id}/undelete", response_model=NoteRead)
+def undelete_note(note_id: str, session: SessionDep, actor: UserDep) -> NoteRead:
+    """Bring a deleted note back as it was: its authors and admins, within 30 days of its
+    deletion (409 past them, or for a note not deleted); 404 for anyone else."""
+    return note_service.undelete_note(session=session, actor=actor, note_id=note_id)
+
+
+@trash_router.get("/trash", response_model=TrashPage)
+def trash(
+    session: SessionDep,
+    actor: UserDep,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> TrashPage:
+    """The deleted notes the caller may bring back (their authors', every one for admins), the
+    most recently deleted first."""
+    return note_service.list_trash(session=session, actor=actor, page=page, per_page=per_page)
 
 
 @router.get("/{note_id}/preview", response_model=LinkPreview, responses=errors(404))

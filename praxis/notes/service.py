@@ -11,6 +11,7 @@ from praxis.notes.links import picked as picked_notes
 from praxis.notes.notes import delete_note, get_note, list_notes, save_note
 from praxis.notes.notes import get_for_editing as note_for_editing
 from praxis.notes.revisions import diff_revisions, get_revision, list_revisions, restore_revision
+from praxis.notes.trash import list_trash, undelete_note
 from praxis.notes.writing import ConflictView, reconcile
 from praxis.notes.writing import preview as preview_note
 
@@ -28,6 +29,7 @@ __all__ = [
     "link_graph",
     "list_notes",
     "list_revisions",
+    "list_trash",
     "picked_notes",
     "preview_note",
     "reconcile",
@@ -36,4 +38,5 @@ __all__ = [
     "save_note",
     "suggest_notes",
     "term_by_slug",
+    "undelete_note",
 ]

@@ -89,6 +89,7 @@ from praxis.policy.discussion import (
     is_comment_author,
 )
 from praxis.policy.notes import (
+    TRASH_DAYS,
     asked_again_refusal,
     can_create_note,
     can_edit_note,
@@ -100,11 +101,14 @@ from praxis.policy.notes import (
     edit_request_refusal,
     ensure_can_answer_edit_request,
     ensure_can_edit_note,
+    ensure_can_undelete_note,
+    in_trash,
     invitation_stands,
     leave_note_refusal,
     names_author_at_once,
     note_grants,
     reader_grants,
+    undelete_refusal,
     visible_notes,
 )
 
@@ -188,4 +192,8 @@ __all__ = [
     "visible_bases",
     "visible_carnets",
     "visible_notes",
+    "TRASH_DAYS",
+    "ensure_can_undelete_note",
+    "in_trash",
+    "undelete_refusal",
 ]

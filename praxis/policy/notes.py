@@ -3,6 +3,8 @@ asks to, who leaves them."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
@@ -213,3 +215,45 @@ def leave_note_refusal(actor: Actor, note: Note, author_ids: set[int]) -> Domain
 def can_leave_note(actor: Actor, note: Note, author_ids: set[int]) -> bool:
     """Whether `actor` may take themselves off the note's authors (`leave_note_refusal`)."""
     return leave_note_refusal(actor, note, author_ids) is None
+
+
+# --- the trash ------------------------------------------------------------------------------
+
+# How long a deleted note can be brought back by its authors and admins (it is never erased here).
+TRASH_DAYS = 30
+
+
+def in_trash(actor: Actor, since: datetime) -> ColumnElement[bool]:
+    """A WHERE clause selecting the deleted notes `actor` may bring back: deleted at or after
+    `since` (now less TRASH_DAYS), authored by `actor` (any, for admins); none for visitors."""
+    deleted = sa.and_(col(Note.deleted_at).is_not(None), col(Note.deleted_at) >= since)
+    if is_admin(actor):
+        return deleted
+    if not is_signed_in(actor):
+        return sa.false()
+    authored = sa.exists().where(col(NoteAuthor.note_id) == Note.id, col(NoteAuthor.user_id) == actor.id)
+    return sa.and_(deleted, authored)
+
+
+def undelete_refusal(actor: Actor, note: Note, author_ids: set[int], now: datetime) -> DomainError | None:
+    """Why `actor` may not bring `note` back (None: they may): it is missing (404) to whoever may
+    not read it nor is its author or an admin; a live note is not in the trash (409), nor is one
+    deleted more than TRASH_DAYS ago (409)."""
+    mine = is_admin(actor) or (is_signed_in(actor) and pk(actor.id) in author_ids)
+    if not mine:
+        return NotFound("No such note.")
+    if note.deleted_at is None:
+        return Conflict("This note is not deleted.", text=N_("Cette note n'est pas supprimée."))
+    if note.deleted_at < now - timedelta(days=TRASH_DAYS):
+        return Conflict(
+            f"This note was deleted more than {TRASH_DAYS} days ago: it can no longer be restored.",
+            text=N_("Cette note a été supprimée il y a plus de %(days)s jours : elle ne peut plus être restaurée."),
+            params={"days": TRASH_DAYS},
+        )
+    return None
+
+
+def ensure_can_undelete_note(actor: Actor, note: Note, author_ids: set[int], now: datetime) -> None:
+    refusal = undelete_refusal(actor, note, author_ids, now)
+    if refusal is not None:
+        raise refusal

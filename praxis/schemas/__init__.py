@@ -136,6 +136,8 @@ from praxis.schemas.notes import (
     Sort,
     Suggestion,
     Synonym,
+    TrashItem,
+    TrashPage,
     UserSuggestion,
     Website,
 )
@@ -230,6 +232,8 @@ __all__ = [
     "NoteId",
     "NoteLinks",
     "NotePage",
+    "TrashItem",
+    "TrashPage",
     "NoteQuery",
     "NoteRead",
     "NoteRef",

@@ -331,3 +331,21 @@ class NoteQuery(QueryParams):
     sort: Sort = "-updated"
     page: int = Field(1, ge=1, le=100_000)
     per_page: int = Field(20, ge=1, le=100)
+
+
+class TrashItem(BaseModel):
+    """A deleted note its reader may bring back, until `restorable_until`."""
+
+    id: str
+    kind: str
+    title: str
+    url: str
+    deleted_at: datetime
+    restorable_until: datetime
+
+
+class TrashPage(BaseModel):
+    items: list[TrashItem]
+    total: int
+    page: int
+    per_page: int

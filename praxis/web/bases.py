@@ -170,6 +170,22 @@ async def edit(request: Request, base_id: str, session: SessionDep, actor: UserD
     return RedirectResponse(f"/b/{base_id}/", status_code=303)
 
 
+@router.get("/b/{base_id}/delete")
+def confirm_delete(request: Request, base_id: str, session: SessionDep, actor: UserDep) -> Response:
+    """Deleting a base asks first (its managers)."""
+    base = carnet_service.base_for_editing(session=session, actor=actor, base_id=base_id)
+    return page(
+        request,
+        "confirm.html",
+        {
+            "what": "base",
+            "title": base.title,
+            "action": f"/b/{base_id}/delete",
+            "cancel": f"/b/{base_id}/edit",
+        },
+    )
+
+
 @router.post("/b/{base_id}/delete")
 def delete(base_id: str, session: SessionDep, actor: UserDep) -> Response:
     carnet_service.delete_base(session=session, actor=actor, base_id=base_id)

@@ -97,6 +97,22 @@ async def edit(request: Request, carnet_id: str, session: SessionDep, actor: Use
     return back(carnet_id)
 
 
+@router.get("/c/{carnet_id}/delete")
+def confirm_delete(request: Request, carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
+    """Deleting a carnet asks first (its managers)."""
+    carnet = carnet_service.carnet_for_editing(session=session, actor=actor, carnet_id=carnet_id)
+    return page(
+        request,
+        "confirm.html",
+        {
+            "what": "carnet",
+            "title": carnet.title,
+            "action": f"/c/{carnet_id}/delete",
+            "cancel": f"/c/{carnet_id}/edit",
+        },
+    )
+
+
 @router.post("/c/{carnet_id}/delete")
 def delete(carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
     carnet_service.delete_carnet(session=session, actor=actor, carnet_id=carnet_id)

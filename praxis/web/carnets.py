@@ -66,10 +66,13 @@ def view_of(pairs: Iterable[tuple[str, str]]) -> str:
     return urlencode([(k, v) for k, v in pairs if k in _VIEW and v][:60])
 
 
-def back(carnet_id: str, anchor: str = "", *, organising: bool = False, view: str = "") -> Response:
+def back(
+    carnet_id: str, anchor: str = "", *, organising: bool = False, view: str = "", done: Literal["removed", ""] = ""
+) -> Response:
     """To the carnet page (in its "Organiser" mode after a tool of that mode, in the view it was
-    used from)."""
-    query = "&".join(q for q in (view_of(parse_qsl(view)), "organiser=1" if organising else "") if q)
+    used from); `done`: what the page says was just done (a word of a fixed list, never shown as is)."""
+    said = f"done={done}" if done else ""
+    query = "&".join(q for q in (view_of(parse_qsl(view)), "organiser=1" if organising else "", said) if q)
     return RedirectResponse(f"/c/{carnet_id}/{'?' + query if query else ''}{anchor}", status_code=303)
 
 
@@ -434,7 +437,7 @@ def pin(
 @router.post("/c/{carnet_id}/n/{note_id}/remove")
 def remove(carnet_id: str, note_id: str, session: SessionDep, actor: UserDep, view: ViewField = "") -> Response:
     carnet_service.remove_entry(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id)
-    return back(carnet_id, organising=True, view=view)
+    return back(carnet_id, organising=True, view=view, done="removed")  # says "Note retirée du carnet"
 
 
 @router.get("/c/{carnet_id}/export.zip")

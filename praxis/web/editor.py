@@ -153,6 +153,9 @@ def published_day(session: Session, note: NoteRead) -> str:
 # page shown after a save tells it which draft to forget, through this short-lived cookie.
 DRAFT_SAVED_COOKIE = "praxis_draft_saved"
 DRAFT_KEY = re.compile(r"^[a-z0-9][a-z0-9_.\-]{0,63}:[A-Za-z0-9_\-]{1,32}:[0-9]{1,10}$")
+# The note's page says "Note enregistrée — révision N" once after a save, told by this cookie
+# (its one value, "saved": nothing it carries is shown).
+SAVED_COOKIE = "praxis_saved"
 # The conflict markers' labels, in the writer's language.
 YOUR_VERSION = N_("Votre version")
 CURRENT_VERSION = N_("Version actuelle (révision %(number)s)")
@@ -181,6 +184,15 @@ def _wants_preview(form: Any) -> bool:
 def _saved(request: Request, note_id: str, values: dict[str, Any]) -> Response:
     """Off to the saved note, telling its page which browser draft is now saved."""
     response = RedirectResponse(f"/n/{note_id}/", status_code=303)
+    response.set_cookie(
+        SAVED_COOKIE,
+        "saved",
+        max_age=60,
+        path=f"/n/{note_id}/",
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.settings.secure_cookies,
+    )
     if values.get("draft_key"):
         response.set_cookie(
             DRAFT_SAVED_COOKIE,

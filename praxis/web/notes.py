@@ -27,7 +27,7 @@ from praxis.schemas import (
 )
 from praxis.web import citations as citation_pages
 from praxis.web.citations import StyleParam
-from praxis.web.editor import DRAFT_KEY, DRAFT_SAVED_COOKIE
+from praxis.web.editor import DRAFT_KEY, DRAFT_SAVED_COOKIE, SAVED_COOKIE
 from praxis.web.forms import form_page, parse
 from praxis.web.templating import page
 
@@ -45,10 +45,13 @@ def view_note(
 ) -> Response:
     note = note_service.get_note(session=session, actor=actor, note_id=note_id)
     saved_draft = request.cookies.get(DRAFT_SAVED_COOKIE)
-    if saved_draft is None or not DRAFT_KEY.match(saved_draft):
-        return note_page(request, session, actor, note, rev, style)
-    response = note_page(request, session, actor, note, rev, style, saved_draft=saved_draft)
-    response.delete_cookie(DRAFT_SAVED_COOKIE, path=f"/n/{note_id}/")  # told once
+    if saved_draft is not None and not DRAFT_KEY.match(saved_draft):
+        saved_draft = None
+    just_saved = request.cookies.get(SAVED_COOKIE) == "saved"
+    response = note_page(request, session, actor, note, rev, style, saved_draft=saved_draft, just_saved=just_saved)
+    for told in (DRAFT_SAVED_COOKIE, SAVED_COOKIE):
+        if told in request.cookies:
+            response.delete_cookie(told, path=f"/n/{note_id}/")  # told once
     return response
 
 
@@ -64,11 +67,13 @@ def note_page(
     contact_form: dict[str, Any] | None = None,
     status: int = 200,
     saved_draft: str | None = None,
+    just_saved: bool = False,
 ) -> Response:
     """A note's page (at /n/{id}/, or /def/{slug}/ for a term), or one of its revisions, with
     its citation in `style` ("Pour citer cette note": of the revision shown, when one is) and
     its discussion and its contact form (`comment_form`, `contact_form`: what was typed, sent
-    back with what was wrong with it); `saved_draft`: the browser draft just saved, to forget."""
+    back with what was wrong with it); `saved_draft`: the browser draft just saved, to forget;
+    `just_saved`: the page says the save was done."""
     revision = None
     if rev is not None and rev != note.revision:
         revision = note_service.get_revision(session=session, actor=actor, note_id=note.id, number=rev)
@@ -123,6 +128,7 @@ def note_page(
             "contact_form": contact_form or {},
             "contact_sent": request.query_params.get("contact") == "sent",
             "saved_draft": saved_draft,
+            "just_saved": just_saved,
             "files": media_service.list_attachments(session=session, actor=actor, note_id=note.id),
             "share": publishing_service.note_card(session, note, work, cited),
         },
@@ -192,10 +198,43 @@ def decide(request_id: str, decision: Literal["approve", "refuse"], session: Ses
     return RedirectResponse(f"/n/{answered.note_id}/#demandes", status_code=303)
 
 
+@router.get("/n/{note_id}/delete")
+def confirm_delete(request: Request, note_id: str, session: SessionDep, actor: UserDep) -> Response:
+    """Deleting a note asks first: what happens, then the button (or Cancel)."""
+    note = note_service.note_for_editing(session=session, actor=actor, note_id=note_id).note
+    return page(request, "notes/delete.html", {"note": note, "days": policy.TRASH_DAYS})
+
+
 @router.post("/n/{note_id}/delete")
 def delete(note_id: str, session: SessionDep, actor: UserDep) -> Response:
     note_service.delete_note(session=session, actor=actor, note_id=note_id)
-    return RedirectResponse("/", status_code=303)
+    return RedirectResponse(f"/corbeille/?deleted={note_id}", status_code=303)  # says so, with Annuler
+
+
+@router.post("/n/{note_id}/undelete")
+def undelete(note_id: str, session: SessionDep, actor: UserDep) -> Response:
+    note_service.undelete_note(session=session, actor=actor, note_id=note_id)
+    return RedirectResponse(f"/n/{note_id}/?done=undeleted", status_code=303)  # says "Note restaurée"
+
+
+@router.get("/corbeille/")
+def trash(
+    request: Request,
+    session: SessionDep,
+    actor: UserDep,
+    deleted: Annotated[str, Query(max_length=40)] = "",
+    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+) -> Response:
+    """The deleted notes the reader may bring back; `deleted`: the one just deleted, acknowledged
+    only when it is one of them (nothing from the address is shown but what the trash holds)."""
+    listing = note_service.list_trash(session=session, actor=actor, page=page_number)
+    just_deleted = next((item for item in listing.items if item.id == deleted), None)
+    return page(
+        request,
+        "notes/trash.html",
+        {"trash": listing, "just_deleted": just_deleted, "days": policy.TRASH_DAYS},
+        alternate="/api/v1/trash",
+    )
 
 
 @router.get("/n/{note_id}/history")

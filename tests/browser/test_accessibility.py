@@ -70,6 +70,8 @@ def _pages(site: dict) -> dict[str, str]:  # type: ignore[type-arg]
         "diff": f"/n/{n}/diff?from=1&to=2",
         "editor": f"/n/{n}/edit",
         "add to a carnet": f"/n/{n}/ajouter?carnet={site['carnet']}",
+        "delete": f"/n/{n}/delete",
+        "trash": "/corbeille/",
         "login": "/login",
     }
 

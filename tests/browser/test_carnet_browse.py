@@ -123,7 +123,7 @@ def test_the_managers_tools_wait_in_the_organiser_mode(live_site, browser: Brows
     page = context.new_page()
     page.set_viewport_size(PHONE)
     page.goto(f"{live_site.url}/c/{carnet_id}/")
-    assert page.get_by_role("button", name="Retirer du carnet").count() == 0
+    assert page.locator("summary", has_text="Retirer du carnet").count() == 0
     assert page.get_by_role("link", name="Classer").count() == 0
     assert page.get_by_role("button", name="Épingler").count() == 0
     # The writing guide and the ways to add stand where contributors add.
@@ -131,7 +131,14 @@ def test_the_managers_tools_wait_in_the_organiser_mode(live_site, browser: Brows
 
     page.get_by_role("link", name="Organiser").click()
     expect(page).to_have_url(f"{live_site.url}/c/{carnet_id}/?organiser=1")
-    expect(page.get_by_role("button", name="Retirer du carnet")).to_have_count(5)
+    removals = page.locator("summary", has_text="Retirer du carnet")
+    expect(removals).to_have_count(5)
+    # Taking a note out asks once more: the button shows when asked for, with what happens.
+    expect(page.get_by_role("button", name="Oui, retirer du carnet")).to_have_count(0)
+    removals.first.click()
+    expect(page.get_by_role("button", name="Oui, retirer du carnet")).to_have_count(1)
+    expect(page.get_by_text("elle reste sur le site et dans ses autres carnets").first).to_be_visible()
+    removals.first.click()
     expect(page.get_by_role("button", name="Épingler")).to_have_count(5)
     expect(page.get_by_role("link", name="Classer Mutualisation")).to_be_visible()
     page.get_by_role("button", name="Descendre : Coopérative d'habitation du quartier Saint-Roch").click()
@@ -140,12 +147,12 @@ def test_the_managers_tools_wait_in_the_organiser_mode(live_site, browser: Brows
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     page.get_by_role("link", name="Terminer l’organisation").click()
-    expect(page.get_by_role("button", name="Retirer du carnet")).to_have_count(0)
+    expect(page.locator("summary", has_text="Retirer du carnet")).to_have_count(0)
     # A reader never gets the mode.
     reader = browser.new_context(locale="fr-CA").new_page()
     reader.goto(f"{live_site.url}/c/{carnet_id}/?organiser=1")
     assert reader.get_by_role("link", name="Organiser").count() == 0
-    assert reader.get_by_role("button", name="Retirer du carnet").count() == 0
+    assert reader.locator("summary", has_text="Retirer du carnet").count() == 0
     reader.context.close()
     context.close()
 

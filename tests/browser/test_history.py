@@ -2,7 +2,7 @@
 
 A note's history is one card per revision that fits a 390 px phone; a comparison shows the words
 added and removed in the text as it reads, above the Markdown source (folded); restoring a version from a comparison asks once more, then the note's page
-says it was done. On a phone the search facets fold under a "Filtrer" control above the results."""
+says it was done; deleting a note asks first, and the trash brings it back. On a phone the search facets fold under a "Filtrer" control above the results."""
 
 from __future__ import annotations
 
@@ -116,6 +116,31 @@ def test_restoring_from_a_comparison_asks_first_then_says_it_was_done(live_site,
     # The summary Praxis wrote speaks the reader's language.
     page.goto(f"{live_site.url}/n/{note.id}/history?lang=en")
     expect(page.locator("li.revision").first.locator("p.summary")).to_have_text("Revision 1 restored")
+
+
+def test_deleting_a_note_asks_first_and_the_trash_brings_it_back(live_site, browser: Browser, session, history):
+    note = history["note"]
+    page = live_site.signed_in(browser, session, history["alice"]).new_page()
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_site.url}/n/{note.id}/")
+    page.get_by_role("link", name="Supprimer la note").click()
+    expect(page.locator("h1")).to_have_text("Supprimer la note « Fermer un chantier » ?")
+    page.get_by_role("link", name="Annuler").click()  # Cancel goes back, nothing deleted
+    expect(page).to_have_url(f"{live_site.url}/n/{note.id}/")
+    page.get_by_role("link", name="Supprimer la note").click()
+    page.get_by_role("button", name="Oui, supprimer la note").click()
+    expect(page.get_by_role("status")).to_contain_text("Note « Fermer un chantier » supprimée.")
+    assert page.request.get(f"{live_site.url}/n/{note.id}/").status == 404
+    _no_sideways_scroll(page)
+
+    # Found in the trash, and brought back as it was.
+    page.goto(f"{live_site.url}/corbeille/")
+    expect(page.get_by_role("status")).to_have_count(0)  # said once, just after the deletion
+    page.locator("li", has_text="Fermer un chantier").get_by_role("button", name="Restaurer").click()
+    expect(page).to_have_url(f"{live_site.url}/n/{note.id}/?done=undeleted")
+    expect(page.get_by_role("status").filter(has_text="Note restaurée")).to_be_visible()
+    expect(page.locator("h1")).to_have_text("Fermer un chantier")
+    expect(page.get_by_text("Le chantier est fermé à toutes les personnes du réseau.")).to_be_visible()
 
 
 def test_a_reader_who_may_not_edit_is_offered_no_restore(live_site, browser: Browser, history):

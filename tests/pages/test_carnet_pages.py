@@ -655,8 +655,11 @@ def test_managers_move_pin_and_remove_notes_with_buttons(app, session):
     assert "Épinglée" not in browser.get(url).text
 
     removed = post(browser, url, f"/c/{carnet.id}/n/{a.id}/remove", {})
-    assert removed.status_code == 303
+    assert removed.status_code == 303 and removed.headers["location"] == f"{url}&done=removed"
+    said = browser.get(removed.headers["location"]).text
+    assert 'role="status">Note retirée du carnet : elle reste sur le site' in said  # what was done, once
     page = browser.get(url).text
+    assert "Note retirée du carnet" not in page
     assert a.id not in entry_ids(page) and count_of(page) == "2 notes"
     assert browser.get(f"/n/{a.id}/").status_code == 200  # the note itself stays
 
@@ -1241,3 +1244,25 @@ def test_a_member_form_naming_nobody_is_shown_again_with_what_was_typed(app, ses
             if "role" in data:
                 assert '<option value="manager" selected>' in refused.text, action
             assert browser.get(page_url).text.count("/u/") == before.count("/u/"), action
+
+
+@one_database  # pages and forms; the permission matrix runs the rules on both databases
+def test_deleting_a_carnet_or_a_base_asks_first_on_a_page_of_its_own(app, session):
+    alice, carol = person(session, "alice"), person(session, "carol")
+    carnet = make_carnet(session, alice, title="Carnet à jeter")
+    base = bases.create(session=session, actor=alice, data=BaseCreate(title="Base à jeter"))
+    session.commit()
+    browser, stranger = browser_for(app, session, alice), browser_for(app, session, carol)
+    for edit, asking, question, gone, listing in (
+        (f"/c/{carnet.id}/edit", f"/c/{carnet.id}/delete", "Supprimer le carnet « Carnet à jeter » ?", "/c/", "/c/"),
+        (f"/b/{base.id}/edit", f"/b/{base.id}/delete", "Supprimer la base « Base à jeter » ?", "/b/", "/b/"),
+    ):
+        settings = browser.get(edit).text
+        assert f'href="{asking}"' in settings and f'action="{asking}"' not in settings  # one click deletes nothing
+        page = browser.get(asking)
+        assert question in unescape(page.text) and "Cette action est définitive." in unescape(page.text)
+        assert f'<a href="{edit}">Annuler</a>' in page.text
+        assert stranger.get(asking).status_code == 403
+        deleted = browser.post(asking, data={"csrf_token": csrf_from(page.text, asking)}, follow_redirects=False)
+        assert deleted.status_code == 303 and deleted.headers["location"] == gone
+        assert question.split("« ")[1].split(" »")[0] not in browser.get(listing).text

@@ -115,6 +115,12 @@ def test_the_edit_page_sends_a_file_without_javascript_and_comes_back(app, clien
     assert field and unescape(field.group(1)) == f"[plan.pdf](/n/{note.id}/files/{attached['id']}/plan.pdf)"
 
     delete_action = f"/n/{note.id}/files/{attached['id']}/delete"
+    # Deleting asks once more: the button is inside a disclosure that says what happens.
+    asking = re.search(r"<details class=\"restore file-delete\">(.*?)</details>", again, re.S)
+    assert asking and f'action="{delete_action}"' in asking.group(1)
+    assert "Oui, supprimer le fichier" in page_text(asking.group(1)) and "il ne s'affichera plus" in page_text(
+        asking.group(1)
+    )
     removed = client.post(delete_action, data={"csrf_token": csrf_from(again, delete_action)}, follow_redirects=False)
     assert removed.status_code == 303 and removed.headers["location"] == f"/n/{note.id}/edit#fichiers"
     assert "Aucun fichier n'est joint à cette note." in page_text(client.get(f"/n/{note.id}/edit").text)

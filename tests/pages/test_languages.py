@@ -316,16 +316,20 @@ def _urls(site: dict) -> dict[str, list[str]]:  # type: ignore[type-arg]
         "/c/{carnet_id}/": [f"/c/{c}/", f"/c/{c}/?category=Housing&sort=title"],
         "/c/{carnet_id}/graphe": [f"/c/{c}/graphe"],
         "/c/{carnet_id}/edit": [f"/c/{c}/edit"],
+        "/c/{carnet_id}/delete": [f"/c/{c}/delete"],
         "/c/{carnet_id}/categories/delete": [f"/c/{c}/categories/delete?name=Housing"],
         "/c/{carnet_id}/n/{note_id}": [f"/c/{c}/n/{n}"],
         "/b/": ["/b/"],
         "/b/{base_id}/": [f"/b/{b}/"],
         "/b/{base_id}/edit": [f"/b/{b}/edit"],
+        "/b/{base_id}/delete": [f"/b/{b}/delete"],
         "/n/new": ["/n/new", f"/n/new?carnet={c}"],
         "/n/{note_id}/": [f"/n/{n}/", f"/n/{n}/?rev=1", f"/n/{site['org']}/"],
         "/n/{note_id}/edit": [f"/n/{n}/edit"],
         "/n/{note_id}/ajouter": [f"/n/{n}/ajouter", f"/n/{site['org']}/ajouter?carnet={c}"],
         "/n/{note_id}/history": [f"/n/{n}/history"],
+        "/n/{note_id}/delete": [f"/n/{n}/delete"],
+        "/corbeille/": ["/corbeille/"],
         "/n/{note_id}/diff": [f"/n/{n}/diff?from=1&to=2"],
     }
 
@@ -701,6 +705,7 @@ def _refusals(site: dict, ids: dict) -> dict[str, list[tuple[str, str, dict]]]: 
             ("carol", f"/n/{n}/edit", {"title": "Mine", "body": "Words.", "base_revision": "2"}),
         ],
         "/n/{note_id}/delete": [("carol", f"/n/{n}/delete", {})],
+        "/n/{note_id}/undelete": [("carol", f"/n/{n}/undelete", {}), ("alice", f"/n/{n}/undelete", {})],
         "/n/{note_id}/revisions/{number}/restore": [("alice", f"/n/{n}/revisions/99/restore", {})],
     }
 

@@ -292,7 +292,7 @@ def test_delete_and_restore_through_the_pages_own_forms(client, session):
     note = make_note(session, alice, body="Original")
     sign_in(client, "alice")
     edit = client.get(f"/n/{note.id}/edit").text
-    client.post(
+    saved = client.post(
         f"/n/{note.id}/edit",
         data={
             "title": note.title,
@@ -301,6 +301,8 @@ def test_delete_and_restore_through_the_pages_own_forms(client, session):
             "csrf_token": csrf_from(edit, f"/n/{note.id}/edit"),
         },
     )
+    assert re.search(r'role="status">Note enregistrée — révision 2\.<', saved.text)  # what the save did
+    assert "Note enregistrée" not in client.get(f"/n/{note.id}/").text  # once
     history = client.get(f"/n/{note.id}/history").text
     restore_action = f"/n/{note.id}/revisions/1/restore"
     restored = client.post(
@@ -312,12 +314,37 @@ def test_delete_and_restore_through_the_pages_own_forms(client, session):
     # The address says nothing to a visitor, who restored nothing and may restore nothing.
     visitor = TestClient(client.app, base_url="https://testserver")
     assert "restaurée" not in _text(visitor.get(restored.headers["location"]).text)
+    # Deleting asks first, on a page of its own (no script needed), then says so with a way back.
     view = client.get(f"/n/{note.id}/").text
+    assert f'href="/n/{note.id}/delete"' in view and f'action="/n/{note.id}/delete"' not in view
+    asking = client.get(f"/n/{note.id}/delete")
+    assert f"Supprimer la note « {note.title} » ?" in _text(asking.text) and "pendant 30 jours" in _text(asking.text)
+    assert f'<a href="/n/{note.id}/">Annuler</a>' in asking.text
+    assert client.get(f"/n/{note.id}/").status_code == 200  # asking deleted nothing
     deleted = client.post(
-        f"/n/{note.id}/delete", data={"csrf_token": csrf_from(view, f"/n/{note.id}/delete")}, follow_redirects=False
+        f"/n/{note.id}/delete",
+        data={"csrf_token": csrf_from(asking.text, f"/n/{note.id}/delete")},
+        follow_redirects=False,
     )
-    assert deleted.status_code == 303
+    assert deleted.status_code == 303 and deleted.headers["location"] == f"/corbeille/?deleted={note.id}"
     assert client.get(f"/n/{note.id}/").status_code == 404
+    trash = client.get(deleted.headers["location"]).text
+    assert re.search(
+        r'role="status"[^>]*>.*Note « [^»]+ » supprimée\.\s*·\s*<button[^>]*>Annuler</button>', trash, re.S
+    )
+    assert "Restaurer" in _text(trash) and note.title in _text(trash)
+    again = client.get("/corbeille/").text  # the message was for that moment only
+    assert "supprimée." not in _text(again) and note.title in _text(again)
+    assert "supprimée." not in _text(client.get("/corbeille/?deleted=inexistant").text)
+    undo = client.post(
+        f"/n/{note.id}/undelete",
+        data={"csrf_token": csrf_from(trash, f"/n/{note.id}/undelete")},
+        follow_redirects=False,
+    )
+    assert undo.status_code == 303 and undo.headers["location"] == f"/n/{note.id}/?done=undeleted"
+    assert "Note restaurée" in _text(client.get(undo.headers["location"]).text)
+    assert "Note restaurée" not in _text(visitor.get(undo.headers["location"]).text)
+    assert "La corbeille est vide." in _text(client.get("/corbeille/").text)
 
 
 def test_every_note_is_listed_and_paged_at_notes(client, session):
