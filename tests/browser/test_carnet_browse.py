@@ -59,6 +59,8 @@ def carnet(session):  # type: ignore[no-untyped-def]
 
 
 def _titles(page: Page) -> list[str]:
+    # A click on a link returns once the next page is committed, not parsed: read it once loaded.
+    page.wait_for_load_state()
     return page.locator("ol.entries li.entry a.title").all_inner_texts()
 
 

@@ -22,6 +22,8 @@ def _carnet_of_three(session):  # type: ignore[no-untyped-def]
 
 
 def _titles(page) -> list[str]:  # type: ignore[no-untyped-def]
+    # A click on a link returns once the next page is committed, not parsed: read it once loaded.
+    page.wait_for_load_state()
     return page.locator("ol.entries li.entry a.title").all_inner_texts()
 
 
