@@ -6,8 +6,9 @@ sent as that viewer — the form as the page wrote it when it is offered, the sa
 is not — and the two must agree: offered ⇔ accepted. A refusal is a 401 (or, for a page, the
 sign-in redirect), 403 or 404: never a 409 (no edit conflicted), a 422 or a 500.
 
-The people and collections are made once per module (and backend: the policy's SQL runs on
-both); each action gets a fresh thing to act on whenever the last one was changed by an action
+The people and collections are made once per module and backend; each state of a thing is tried
+on one backend, the states shared between the two (the policy's SQL runs on both, and its rules
+are tried on each backend, viewer by viewer, in tests/test_permission_matrix.py). Each action gets a fresh thing to act on whenever the last one was changed by an action
 that was accepted, so that one action's effect never decides another's.
 """
 
@@ -315,7 +316,13 @@ class NoteWorld:
         ]
 
 
-@pytest.mark.parametrize("state", ["public", "restricted", "closed", "deleted"])
+def on_each_backend(*states: str) -> pytest.MarkDecorator:
+    """Each state on one backend, in turn: the first on the first backend, the next on the last…"""
+    pairs = [(BACKENDS[i % len(BACKENDS)], state) for i, state in enumerate(states)]
+    return pytest.mark.parametrize(("site", "state"), pairs, indirect=["site"])
+
+
+@on_each_backend("public", "restricted", "closed", "deleted")
 def test_a_note_page_offers_what_its_services_accept(site, state):
     world = NoteWorld(site, state)
     check(site, NOTE_VIEWERS, world.actions, world.build)
@@ -374,7 +381,7 @@ class CarnetWorld:
         ]
 
 
-@pytest.mark.parametrize("state", ["public", "restricted"])
+@on_each_backend("public", "restricted")
 def test_carnet_and_base_pages_offer_what_their_services_accept(site, state):
     world = CarnetWorld(site, state)
     check(

@@ -6,11 +6,15 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import one_database
 from tests.servers import serve
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 
 
+# The README's first command, on its embedded default; seeding a PostgreSQL database at first
+# start is tried in tests/cli/test_seeding.py, and a real server on each backend in test_operations.py.
+@one_database
 @pytest.mark.slow
 def test_first_start_imports_content_and_second_start_reuses_it(tmp_path, unmigrated_database_url):
     # Started in a folder outside the checkout, with no content/ of its own: the sample site
