@@ -81,6 +81,15 @@ def backend(request: pytest.FixtureRequest) -> str:
 one_database = pytest.mark.parametrize("backend", BACKENDS[:1], indirect=True)
 
 
+def on_backends_in_turn(argnames: str, cases: list[Any], *, fixture: str = "backend") -> pytest.MarkDecorator:
+    """Each case of a long matrix on one backend, the backends taking turns (the first case on
+    the first, the next on the other…): for cases that all try the same rule in SQL, which each
+    backend then runs for half of them. `fixture` is the backend-parametrised fixture to set."""
+    names = [name.strip() for name in argnames.split(",")]
+    rows = [(BACKENDS[i % len(BACKENDS)], *(c if isinstance(c, tuple) else (c,))) for i, c in enumerate(cases)]
+    return pytest.mark.parametrize([fixture, *names], rows, indirect=[fixture])
+
+
 @contextmanager
 def pg_database(template: str | None = None) -> Iterator[str]:
     """A new PostgreSQL database (a copy of `template` when given), dropped afterwards."""

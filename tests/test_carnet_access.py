@@ -44,7 +44,7 @@ from praxis.carnets import bases
 from praxis.carnets import carnets
 from praxis.people import communities
 from praxis.carnets import filing
-from tests.conftest import WorldSnapshots
+from tests.conftest import WorldSnapshots, on_backends_in_turn
 from tests.factories import as_actor, browser_for, csrf_from, make_note, make_user
 
 S_TITLE, S_BODY = "Titre-Secret-S", "Corps-Secret-S"
@@ -404,8 +404,8 @@ def test_every_carnet_and_base_read_path_shows_only_what_the_viewer_may_see(read
 # --- hidden carnets and bases are missing ones ---------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("viewer", "target"),
+@on_backends_in_turn(
+    "viewer, target",
     [
         ("anonymous", "R"),
         ("stranger", "R"),
@@ -414,6 +414,7 @@ def test_every_carnet_and_base_read_path_shows_only_what_the_viewer_may_see(read
         ("stranger", "Q"),
         ("contributor", "Q"),
     ],
+    fixture="shared_app_each_backend",
 )
 def test_a_hidden_carnet_answers_exactly_like_a_missing_one(read_world, viewer, target):
     app, session, world = read_world
@@ -493,9 +494,10 @@ def test_a_hidden_carnet_answers_exactly_like_a_missing_one(read_world, viewer, 
     assert len(bases.read(session=session, actor=world.people["mia"], base_id=world.B).carnets) == 3
 
 
-@pytest.mark.parametrize(
-    ("viewer", "target"),
+@on_backends_in_turn(
+    "viewer, target",
     [("anonymous", "RB"), ("stranger", "RB"), ("contributor", "RB"), ("stranger", "QB"), ("contributor", "QB")],
+    fixture="shared_app_each_backend",
 )
 def test_a_hidden_base_answers_exactly_like_a_missing_one(read_world, viewer, target):
     app, session, world = read_world

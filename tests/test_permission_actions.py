@@ -51,7 +51,7 @@ from praxis.people import edit_requests
 from praxis.carnets import filing
 from praxis.people import invitations
 from praxis.notes import notes as note_service
-from tests.conftest import BACKENDS, fresh_database
+from tests.conftest import BACKENDS, fresh_database, on_backends_in_turn
 from tests.factories import CHEAP_PASSWORDS, browser_for, make_note, make_user
 
 REFUSED = {401, 403, 404}
@@ -316,13 +316,7 @@ class NoteWorld:
         ]
 
 
-def on_each_backend(*states: str) -> pytest.MarkDecorator:
-    """Each state on one backend, in turn: the first on the first backend, the next on the last…"""
-    pairs = [(BACKENDS[i % len(BACKENDS)], state) for i, state in enumerate(states)]
-    return pytest.mark.parametrize(("site", "state"), pairs, indirect=["site"])
-
-
-@on_each_backend("public", "restricted", "closed", "deleted")
+@on_backends_in_turn("state", ["public", "restricted", "closed", "deleted"], fixture="site")
 def test_a_note_page_offers_what_its_services_accept(site, state):
     world = NoteWorld(site, state)
     check(site, NOTE_VIEWERS, world.actions, world.build)
@@ -381,7 +375,7 @@ class CarnetWorld:
         ]
 
 
-@on_each_backend("public", "restricted")
+@on_backends_in_turn("state", ["public", "restricted"], fixture="site")
 def test_carnet_and_base_pages_offer_what_their_services_accept(site, state):
     world = CarnetWorld(site, state)
     check(
