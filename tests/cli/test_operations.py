@@ -21,6 +21,7 @@ from praxis.config import Settings
 from praxis.db import make_engine
 from praxis.models import SearchQueue
 from praxis.search.postgres_index import DOCS
+from tests.conftest import one_database
 from tests.factories import bearer_at
 from tests.servers import serve, wait_until
 
@@ -56,6 +57,7 @@ def _create_admin(tmp_path: Path, env: dict[str, str]) -> None:
     assert made.returncode == 0, made.stderr
 
 
+@one_database  # the server's log lines: no SQL in what is checked
 @pytest.mark.slow
 def test_each_request_is_logged_as_one_json_line_with_its_timing(tmp_path, unmigrated_database_url):
     env = _env(tmp_path, unmigrated_database_url, PRAXIS_LOG_FORMAT="json")
@@ -89,6 +91,9 @@ def _takes_requests(base: str) -> bool:
     return True
 
 
+# The server's shutdown; what a kill leaves of acknowledged writes on each backend is tried in
+# tests/search/test_crash.py.
+@one_database
 @pytest.mark.slow
 def test_a_stop_lets_the_request_in_flight_finish_and_refuses_new_ones(tmp_path, unmigrated_database_url):
     env = _env(tmp_path, unmigrated_database_url)
