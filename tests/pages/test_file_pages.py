@@ -111,9 +111,15 @@ def test_the_edit_page_sends_a_file_without_javascript_and_comes_back(app, clien
 
     again = client.get(f"/n/{note.id}/edit").text
     (attached,) = client.get(f"/api/v1/notes/{note.id}/files").json()
-    assert "plan.pdf" in page_text(again) and "Copier le code Markdown" in page_text(again)
+    assert "plan.pdf" in page_text(again) and "Code Markdown" in page_text(again)
     field = re.search(rf'<input id="markdown-{attached["id"]}"[^>]*value="([^"]*)"', again)
     assert field and unescape(field.group(1)) == f"[plan.pdf](/n/{note.id}/files/{attached['id']}/plan.pdf)"
+    assert "readonly" in field.group(0)  # without JavaScript, the field is there to select and copy
+    # The copy button waits for the script that makes it work (hidden until then).
+    button = re.search(
+        rf'<button type="button" class="secondary" hidden data-copy="markdown-{attached["id"]}"[^>]*>', again
+    )
+    assert button and 'aria-label="Copier le code Markdown de plan.pdf"' in button.group(0)
 
     delete_action = f"/n/{note.id}/files/{attached['id']}/delete"
     # Deleting asks once more: the button is inside a disclosure that says what happens.
