@@ -28,7 +28,7 @@ from praxis import policy, text
 from praxis.db import engine_of, take_turn, writer
 from praxis.errors import Invalid, NotFound
 from praxis.i18n import N_
-from praxis.media import images, metadata, sniff
+from praxis.media import images, metadata, sniff, svg
 from praxis.media.store import FileStore, Received
 from praxis.models import Attachment, Note, User
 from praxis.notes import notes as note_service
@@ -137,6 +137,8 @@ def _read(session: Session, row: Attachment, uploader: str | None) -> Attachment
     kind = sniff.stored_type(row.media_type, row.name)
     path = file_path(row.note_id, row.id, row.name)
     thumb = thumbnail_path(row.note_id, row.id) if row.has_thumbnail else None
+    if kind == sniff.SVG:
+        thumb = path  # a drawing is its own thumbnail: it scales (Pillow cannot draw one)
     base = site_url(session)
     return AttachmentRead(
         id=row.id,
@@ -240,6 +242,11 @@ def attach(
         picture = images.read_image(received.path, kind) if kind in sniff.IMAGES else None
         if picture is not None:
             received = _without_metadata(store, received, kind)
+        drawing = None
+        if kind == sniff.SVG:  # what is kept (and hashed) is the drawing without what runs or fetches
+            drawing = svg.sanitise(received.path.read_bytes())
+            store.discard(received)
+            received = store.receive(io.BytesIO(drawing.data))
     except BaseException:
         store.discard(received)
         raise
@@ -254,8 +261,8 @@ def attach(
         name=clean_name(filename, kind),
         media_type=kind.media_type,
         size=received.size,
-        width=picture.width if picture else None,
-        height=picture.height if picture else None,
+        width=picture.width if picture else drawing.width if drawing else None,
+        height=picture.height if picture else drawing.height if drawing else None,
         has_thumbnail=picture is not None,
         uploaded_by_id=actor.id if actor else None,
     )

@@ -33,6 +33,9 @@ _PRIVATE = "private, no-store"
 _FILE_POLICY = "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'"
 FILE_CSP = f"sandbox; {_FILE_POLICY}"
 MEDIA_CSP = f"sandbox allow-same-origin; {_FILE_POLICY}"
+# An SVG drawing is sanitised at upload (praxis.media.svg); opened alone, it is a document of its
+# own all the same, where no script would run and nothing would load but its embedded images.
+SVG_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 
 def _back(note_id: str) -> RedirectResponse:
@@ -103,7 +106,12 @@ def download(request: Request, note_id: str, file_id: str, name: str, session: S
 
 
 def _send(request: Request, served: Served) -> Response:
-    policy = MEDIA_CSP if served.media_type.startswith(("audio/", "video/")) else FILE_CSP
+    if served.media_type == "image/svg+xml":
+        policy = SVG_CSP
+    elif served.media_type.startswith(("audio/", "video/")):
+        policy = MEDIA_CSP
+    else:
+        policy = FILE_CSP
     headers = {
         "ETag": served.etag,
         "Cache-Control": _PUBLIC if served.public else _PRIVATE,
