@@ -6,10 +6,12 @@ from praxis.media.attachments import Served, attach, list_attachments, serve, se
 from praxis.media.attachments import delete as delete_attachment
 from praxis.media.drafts import sweep_all as sweep_drafts
 from praxis.media.paths import draft_path, file_path
+from praxis.media.sniff import ACCEPTED_EXTENSIONS
 from praxis.media.store import FileStore
 from praxis.media.stored_images import count_stored, strip_stored
 
 __all__ = [
+    "ACCEPTED_EXTENSIONS",
     "FileStore",
     "Served",
     "attach",
