@@ -97,6 +97,8 @@ ACCEPTED = (
     OGV,
 )
 IMAGES = (PNG, JPEG, GIF, WEBP)  # the images Pillow reads (an SVG is drawn by the browser)
+# What a file field offers to choose: the extensions of the accepted types, each once.
+ACCEPTED_EXTENSIONS = tuple(dict.fromkeys(f".{extension}" for kind in ACCEPTED for extension in kind.extensions))
 
 ACCEPTED_SUMMARY = N_(
     "images PNG, JPEG, GIF, WebP et SVG ; PDF ; documents OpenDocument (ODT, ODS, ODP) et Office (DOCX, XLSX, PPTX) ; "

@@ -1,5 +1,5 @@
 """Files attached to notes: the upload and delete forms of the edit page, and the files
-themselves, served to whoever may read their note."""
+themselves, served to whoever may read their note; draft uploads, to their uploader alone."""
 
 from __future__ import annotations
 
@@ -102,6 +102,29 @@ def download(request: Request, note_id: str, file_id: str, name: str, session: S
     )
     if name != served.name:  # any name finds the file; the link shows its own
         return RedirectResponse(media_service.file_path(note_id, file_id, served.name), status_code=301)
+    return _send(request, served)
+
+
+@router.api_route("/envois/{file_id}/thumb", methods=["GET", "HEAD"])
+def upload_thumbnail(request: Request, file_id: str, session: SessionDep, actor: ActorDep) -> Response:
+    served = media_service.serve_upload(
+        session=session, actor=actor, store=request.app.state.files, attachment_id=file_id, thumbnail=True
+    )
+    if isinstance(served, str):
+        return RedirectResponse(served, status_code=302, headers={"Cache-Control": _PRIVATE})
+    return _send(request, served)
+
+
+@router.api_route("/envois/{file_id}/{name}", methods=["GET", "HEAD"])
+def uploaded(request: Request, file_id: str, name: str, session: SessionDep, actor: ActorDep) -> Response:
+    """A draft upload, to its uploader; once a save has claimed it, the note's file (302)."""
+    served = media_service.serve_upload(
+        session=session, actor=actor, store=request.app.state.files, attachment_id=file_id
+    )
+    if isinstance(served, str):
+        return RedirectResponse(served, status_code=302, headers={"Cache-Control": _PRIVATE})
+    if name != served.name:
+        return RedirectResponse(media_service.draft_path(file_id, served.name), status_code=301)
     return _send(request, served)
 
 

@@ -18,6 +18,7 @@ from praxis import i18n, markdown
 from praxis.config import DEFAULT_SITE_DESCRIPTION, Settings
 from praxis.deps import csrf_cookie, csrf_token
 from praxis.i18n import N_, format_date
+from praxis.media import service as media_service
 from praxis.schemas.common import USERNAME_HTML_PATTERN, USERNAME_MAX_LENGTH
 from praxis.vocab import LICENCE_LABELS, LICENCES
 from praxis.web.forms import field_label
@@ -104,6 +105,7 @@ def make_templates(directory: Path, settings: Settings) -> Jinja2Templates:
         field_label=field_label,
         # A username field says the server's rule (schemas.common) before anything is sent.
         USERNAME_FIELD={"pattern": USERNAME_HTML_PATTERN, "maxlength": USERNAME_MAX_LENGTH},
+        ACCEPTED_FILES=",".join(media_service.ACCEPTED_EXTENSIONS),  # what a file field offers to choose
         OG_LOCALES=OG_LOCALES,
         site_description=lambda: site_description(settings),
         site_description_custom=settings.site_description != DEFAULT_SITE_DESCRIPTION,  # in the content's language

@@ -274,6 +274,8 @@ NOT_PAGES = {
     "/b/{base_id}/export.zip",
     "/n/{note_id}/files/{file_id}/thumb",
     "/n/{note_id}/files/{file_id}/{name}",
+    "/envois/{file_id}/thumb",
+    "/envois/{file_id}/{name}",
     "/n/{note_id}/{slug}",
     "/robots.txt",
     "/sitemap.xml",
