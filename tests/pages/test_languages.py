@@ -601,9 +601,16 @@ def _refusals(site: dict, ids: dict) -> dict[str, list[tuple[str, str, dict]]]: 
             ("alice", f"/n/{site['org']}/ajouter", {"carnet": c, "categories": "Nothing"}),
             ("carol", f"/n/{site['org']}/ajouter", {"carnet": c}),
         ],
-        "/c/{carnet_id}/n/{note_id}/move": [("alice", f"/c/{c}/n/{n}/move", {"step": "7"})],
+        "/c/{carnet_id}/n/{note_id}/move": [
+            ("alice", f"/c/{c}/n/{n}/move", {"step": "7"}),
+            ("alice", f"/c/{c}/n/{n}/move", {"position": "first"}),
+        ],
         "/c/{carnet_id}/n/{note_id}/pin": [("alice", f"/c/{c}/n/{n}/pin", {"pinned": "maybe"})],
         "/c/{carnet_id}/n/{note_id}/remove": [("alice", f"/c/{c}/n/{site['org']}/remove", {})],
+        "/c/{carnet_id}/n/{note_id}/unremove": [
+            ("alice", f"/c/{c}/n/{n}/unremove", {"undo": "forged"}),  # not what the site signed
+            ("carol", f"/c/{c}/n/{n}/unremove", {}),  # not hers to file
+        ],
         "/b/": [("alice", "/b/", {"title": ""}), ("alice", "/b/", {"title": "Other", "community": "nope"})],
         "/b/{base_id}/edit": [
             ("alice", f"/b/{b}/edit", {"title": "x" * 400}),
