@@ -420,4 +420,4 @@ def test_every_message_has_its_words_in_both_languages(app):
                 worded[kind] = " ".join(said(html))
             assert all(worded.values()) and not any("%(" in w for w in worded.values()), worded
             assert len(set(worded.values())) == len(KINDS)  # each its own words
-    assert worded["entry_removed"] == "Note “Titre” removed from the notebook: it stays on the site. · Cancel"
+    assert worded["entry_removed"] == "Note “Titre” removed from the notebook: it stays on the site. · Undo"

@@ -185,9 +185,11 @@ def _source_messages() -> set[str | tuple[str, ...]]:
         "templates/**.txt": {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"},
     }
     found: set[str | tuple[str, ...]] = set()
-    for _filename, _lineno, message, _comments, _context in extract_from_dir(str(ROOT), method_map, options):
+    for _filename, _lineno, message, _comments, context in extract_from_dir(str(ROOT), method_map, options):
         if message and message != ("",):
-            found.add(message if isinstance(message, str) else tuple(message[:2]))
+            key = message if isinstance(message, str) else tuple(message[:2])
+            # A word in one sense ("Annuler" meaning undo) is its own entry: gettext's context\x04message.
+            found.add(f"{context}\x04{key}" if context and isinstance(key, str) else key)
     return found
 
 
@@ -199,6 +201,8 @@ def test_every_interface_string_has_an_english_translation():
         if not message.id:
             continue
         key = message.id if isinstance(message.id, str) else tuple(message.id)
+        if message.context and isinstance(key, str):
+            key = f"{message.context}\x04{key}"
         strings = [message.string] if isinstance(message.string, str) else list(message.string)
         if message.fuzzy or not all(strings):
             continue
