@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from praxis.carnets import carnets
 from praxis.schemas import AxisCreate, CarnetCreate
+from tests.browser.test_accessibility import axe_violations
 from tests.conftest import one_database
 from tests.factories import make_note, make_user
 
@@ -34,6 +35,7 @@ def test_a_note_filed_from_its_page_then_taken_out_comes_back_with_annuler(live_
     expect(message).to_have_text("Note ajoutée au carnet « Carnet du réseau ».")
     expect(message.get_by_role("link", name="Carnet du réseau")).to_have_attribute("href", f"/c/{carnet.id}/")
     expect(page.locator("section.in-carnets")).to_contain_text("Santé")
+    assert axe_violations(page) == []
 
     # Taken out of the carnet (it asks once more), the carnet says so, with "Annuler".
     message.get_by_role("link", name="Carnet du réseau").click()
@@ -44,6 +46,8 @@ def test_a_note_filed_from_its_page_then_taken_out_comes_back_with_annuler(live_
     removed = page.get_by_role("status").filter(has_text="retirée du carnet")
     expect(removed).to_contain_text("Note « Jardins partagés » retirée du carnet : elle reste sur le site.")
     expect(page.locator(f"#n-{note.id}")).to_have_count(0)
+    page.emulate_media(color_scheme="dark")  # the message and its button, legible in both schemes
+    assert axe_violations(page) == []
 
     removed.get_by_role("button", name="Annuler").click()
     back = page.locator(f"#n-{note.id}")
