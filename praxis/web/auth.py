@@ -108,7 +108,7 @@ async def register(request: Request, session: SessionDep, actor: ActorDep) -> Re
         raise FormInvalid(errors)
     user = people_service.register(session=session, actor=actor, data=data)
     if actor is not None:  # an admin opening an account for someone else
-        return RedirectResponse(f"/u/{user.username}/", status_code=303)
+        return said(request, f"/u/{user.username}/", "account_created")
     return _signed_in_response(request, session, user, "/")
 
 

@@ -79,6 +79,7 @@ Kind = Literal[
     "community_left",
     # people and accounts
     "profile_saved",
+    "account_created",
     "account_deactivated",
     "account_activated",
     "password_changed",

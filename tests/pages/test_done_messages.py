@@ -215,6 +215,9 @@ def test_the_forms_about_people_say_what_they_did(app, client, session):
     to = act(bobs, f"/n/{note_id}/", f"/n/{note_id}/leave")
     assert to == "/u/bob/" and said_once(bobs, to)[0] == "Vous n'êtes plus auteur·trice de la note."
 
+    opened = {"username": "carole", "password": "phrase de passe", "password_again": "phrase de passe"}
+    to = act(adams, "/register", "/register", opened)
+    assert to == "/u/carole/" and said_once(adams, to)[0] == "Compte créé : la personne peut maintenant se connecter."
     to = act(adams, "/u/bob/", "/u/bob/deactivate")
     assert said_once(adams, to)[0] == "Compte désactivé : ses sessions et ses jetons ne fonctionnent plus."
     assert said_once(adams, act(adams, "/u/bob/", "/u/bob/activate"))[0] == "Compte réactivé."
