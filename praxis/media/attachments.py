@@ -332,12 +332,15 @@ def _without_metadata(store: FileStore, received: Received, kind: sniff.FileType
     return store.receive(io.BytesIO(cleaned))
 
 
-def delete(*, session: Session, actor: policy.Actor, store: FileStore, note_id: str, attachment_id: str) -> None:
-    """Remove a file from a note the actor may edit; its blob goes once no attachment uses it."""
+def delete(*, session: Session, actor: policy.Actor, store: FileStore, note_id: str, attachment_id: str) -> str:
+    """Remove a file from a note the actor may edit; its blob goes once no attachment uses it.
+    Answers with the file's name, for the page that says it is gone."""
     note, _ = note_service.load_editable(session, actor, note_id)
     row = _load(session, note, attachment_id)
+    name = row.name
     session.delete(row)
     session.flush()
     # The blob is removed only once the deletion is committed, and only if, by then, no other
     # attachment (of any note, deleted ones included) holds the same bytes.
     collect_after_commit(session, store, [row.sha256])
+    return name

@@ -56,9 +56,11 @@ from praxis.schemas import (
     NotePage,
     NoteQuery,
     NoteRead,
+    NoteRef,
     NoteUpdate,
     is_note_id,
 )
+from praxis.urls import note_url
 
 # --- loading and permissions -----------------------------------------------------------------
 
@@ -245,13 +247,15 @@ def save_note(*, session: Session, actor: policy.Actor, note_id: str, data: Note
     return read_note(session=session, actor=actor, note=note)
 
 
-def delete_note(*, session: Session, actor: policy.Actor, note_id: str) -> None:
-    """Soft-delete: the note disappears everywhere; its history stays for admins."""
+def delete_note(*, session: Session, actor: policy.Actor, note_id: str) -> NoteRef:
+    """Soft-delete: the note disappears everywhere; its history stays for admins. Answers with
+    the note as it was, for the page that says so."""
     note, _ = load_editable(session, actor, note_id)
     note.deleted_at = utcnow()
     note.deleted_by_id = actor.id if actor else None
     session.add(note)
     session.flush()
+    return NoteRef(id=note.id, title=note.title, kind=note.kind, url=note_url(session, note.id))
 
 
 # --- reading ---------------------------------------------------------------------------------

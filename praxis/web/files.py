@@ -13,6 +13,7 @@ from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import Invalid, TooLarge, UnsupportedType
 from praxis.media import service as media_service
 from praxis.media.service import Served
+from praxis.web.done import said
 from praxis.web.forms import refused_page
 from praxis.web.templating import page
 
@@ -38,8 +39,8 @@ MEDIA_CSP = f"sandbox allow-same-origin; {_FILE_POLICY}"
 SVG_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 
-def _back(note_id: str) -> RedirectResponse:
-    return RedirectResponse(f"/n/{note_id}/edit#fichiers", status_code=303)
+def _back(note_id: str) -> str:
+    return f"/n/{note_id}/edit#fichiers"
 
 
 @router.post("/n/{note_id}/files")
@@ -56,7 +57,7 @@ def upload(
         lambda _reading, exc: _refused(request, note_id, exc.shown(), exc.status),
         answers=(Invalid, TooLarge, UnsupportedType),
     )
-    media_service.attach(
+    attached = media_service.attach(
         session=session,
         actor=actor,
         store=request.app.state.files,
@@ -64,7 +65,7 @@ def upload(
         source=chosen.file if chosen else None,
         filename=chosen.filename or "" if chosen else "",
     )
-    return _back(note_id)
+    return said(request, _back(note_id), "file_attached", name=attached.name)
 
 
 def _refused(request: Request, note_id: str, message: str, status: int) -> Response:
@@ -76,10 +77,10 @@ def _refused(request: Request, note_id: str, message: str, status: int) -> Respo
 
 @router.post("/n/{note_id}/files/{file_id}/delete")
 def delete(request: Request, note_id: str, file_id: str, session: SessionDep, actor: UserDep) -> Response:
-    media_service.delete_attachment(
+    name = media_service.delete_attachment(
         session=session, actor=actor, store=request.app.state.files, note_id=note_id, attachment_id=file_id
     )
-    return _back(note_id)
+    return said(request, _back(note_id), "file_deleted", name=name)
 
 
 @router.api_route("/n/{note_id}/files/{file_id}/thumb", methods=["GET", "HEAD"])

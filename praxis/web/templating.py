@@ -21,6 +21,7 @@ from praxis.i18n import N_, format_date
 from praxis.media import service as media_service
 from praxis.schemas.common import USERNAME_HTML_PATTERN, USERNAME_MAX_LENGTH
 from praxis.vocab import LICENCE_LABELS, LICENCES
+from praxis.web import done
 from praxis.web.forms import field_label
 
 # Open Graph names a locale with its territory: Praxis's French is Québec's.
@@ -175,9 +176,12 @@ def page(
         "languages": languages,
         # An error page is no page in any language: it names no other address of itself.
         "alternates": _alternates(request, languages) if status_code < 400 else [],
+        # What the form just sent did ("Note enregistrée — révision 3"): said once (praxis/web/done.py).
+        "done": done.current(request) if status_code < 400 else None,
         **(context or {}),
     }
     response = templates.TemplateResponse(request, template, ctx, status_code=status_code)
+    done.forget(request, response)
     new_csrf = getattr(request.state, "new_csrf", None)
     if new_csrf:
         settings: Settings = request.app.state.settings
