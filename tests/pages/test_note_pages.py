@@ -332,7 +332,7 @@ def test_delete_and_restore_through_the_pages_own_forms(client, session):
     assert client.get(f"/n/{note.id}/").status_code == 404
     trash = client.get(deleted.headers["location"]).text
     assert re.search(
-        r'role="status"[^>]*>.*Note « [^»]+ » supprimée\.\s*·\s*<button[^>]*>Annuler</button>', trash, re.S
+        r'role="status"[^>]*>.*Note « [^»]+ » supprimée\.\s*·(?:\s|&nbsp;)*<button[^>]*>Annuler</button>', trash, re.S
     )
     assert "Restaurer" in _text(trash) and note.title in _text(trash)
     again = client.get("/corbeille/").text  # the message was for that moment only
