@@ -43,7 +43,9 @@ def notes_named(
     columns = select(Note.id, Note.title, Note.kind, Note.title_key).where(policy.visible_notes(actor))
     ids = {name: bracketed_id(name) or name for name in wanted}
     ids = {name: note_id for name, note_id in ids.items() if is_note_id(note_id)}
-    by_id = {row[0]: row for row in session.exec(columns.where(col(Note.id).in_(list(set(ids.values()))))).all()}
+    by_id = {}
+    if ids:
+        by_id = {row[0]: row for row in session.exec(columns.where(col(Note.id).in_(list(set(ids.values()))))).all()}
     for name, note_id in ids.items():
         if note_id in by_id:
             named[name] = [_ref(session, by_id[note_id])]
@@ -105,7 +107,8 @@ def link_lines(*, session: Session, actor: policy.Actor, notes: Sequence[NoteRef
     [id]" only where the title would not (another note the writer may see has that title, as a
     wikilink then names the id; or the title reads as an id, or as "Titre [id]")."""
     shared = shared_titles(session, actor, [fold(n.title)[:300] for n in notes])
-    id_like = visible_ids(session, actor, [n.title for n in notes if is_note_id(n.title)])
+    titles_like_ids = [n.title for n in notes if is_note_id(n.title)]
+    id_like = visible_ids(session, actor, titles_like_ids) if titles_like_ids else set()
     return [
         link_line(
             n,

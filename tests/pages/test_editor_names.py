@@ -36,18 +36,20 @@ def test_authors_and_readers_are_named_by_username_or_display_name(client, sessi
     make_user(session, "mgagnon", name="Maryse Gagnon")
     make_user(session, "ecote", name="Élise Côté")
     make_user(session, "adamour", name="Anne D’Amour")
+    make_user(session, "mtremblay", name="Marie Tremblay")
+    make_user(session, "mtroy", name="Marie Tremblay-Roy")
     sign_in(client, "alice")
     saved = _post(
         client,
         "/n/new",
         title="Nommés à la main",
         visibility="restricted",
-        authors="alice, maryse gagnon",  # a display name, case ignored
+        authors="alice, maryse gagnon; Marie Tremblay",  # display names, case ignored; the same name wins
         readers="ELISE COTE; d'amour",  # accents and apostrophes (' for ’) ignored, part of a name
     )
     assert saved.status_code == 303, page_text(saved.text)
     edit = client.get(saved.headers["location"] + "edit").text
-    assert _value(edit, "authors") == "alice, mgagnon"  # invited under her username
+    assert _value(edit, "authors") == "alice, mgagnon, mtremblay"  # invited under their usernames
     assert sorted(_value(edit, "readers").split(", ")) == ["adamour", "ecote"]
 
 
