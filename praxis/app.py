@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.search = make_indexer(settings, app.state.engine)
     app.state.secret_key = settings.resolved_secret_key()
     app.state.templates = make_templates(ROOT / "templates", settings)
-    app.state.files = FileStore(settings.data_dir / "uploads", max_bytes=settings.max_upload_bytes)
+    app.state.files = FileStore.for_settings(settings)
 
     # Outermost last: the request log times everything; the language is chosen before a page is
     # looked up in the cache; compression works on what the cache (or the app) answered.

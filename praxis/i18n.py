@@ -137,8 +137,14 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current()).ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """`message` in the sense `context` names: one French word, two English ones ("Annuler" is
+    "Cancel" on a confirmation, "Undo" after an action)."""
+    return translations(current()).pgettext(context, message)
+
+
 def install(env: Any) -> None:
-    """Give a Jinja environment `_`, `gettext` and `ngettext` in the current language, as
+    """Give a Jinja environment `_`, `gettext`, `ngettext` and `pgettext` in the current language, as
     Jinja's "newstyle" gettext does (`%(name)s` placeholders, escaped when autoescaping),
     except that a message given no values is shown as written,
     with the count of `ngettext` written as the language writes numbers ("1 234 notes")."""
@@ -159,7 +165,11 @@ def install(env: Any) -> None:
         variables.setdefault("num", format_number(num))
         return filled(context, ngettext(singular, plural, num), variables)
 
-    env.globals.update(_=_gettext_, gettext=_gettext_, ngettext=_ngettext_)
+    @pass_context
+    def _pgettext_(context: Any, msgctxt: str, message: str, /, **variables: Any) -> str:
+        return filled(context, pgettext(msgctxt, message), variables)
+
+    env.globals.update(_=_gettext_, gettext=_gettext_, ngettext=_ngettext_, pgettext=_pgettext_)
 
 
 # Dates and numbers ------------------------------------------------------------------------

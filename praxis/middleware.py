@@ -21,8 +21,8 @@ def is_api_path(path: str) -> bool:
     return path.startswith("/api/") or path in ("/healthz", "/readyz", "/openapi.json")
 
 
-# The routes that receive a file attached to a note: their bodies may reach the upload limit.
-_UPLOAD_PATH = re.compile(r"^/(?:api/v1/notes/[^/]+/(?:files|attachments)|n/[^/]+/files)/?$")
+# The routes that receive a file attached to a note, or a draft upload: their bodies may reach the upload limit.
+_UPLOAD_PATH = re.compile(r"^/(?:api/v1/notes/[^/]+/(?:files|attachments)|api/v1/uploads|n/[^/]+/files)/?$")
 _MULTIPART_OVERHEAD = 64 * 1024  # the form's other fields and part headers, around the file
 
 
@@ -80,7 +80,11 @@ class BodyLimitMiddleware:
 
     async def _refuse(self, scope: Scope, send: Send, upload: bool = False) -> None:
         if is_api_path(scope["path"]):
-            body = json.dumps({"detail": self._message(upload)}).encode()
+            refusal = {"detail": self._message(upload)}
+            asked = i18n.supported(parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [None])[-1])
+            if upload and self.upload_bytes and asked:  # in the language asked too, as every refusal (web/errors.py)
+                refusal["message"] = too_large_text(self.upload_bytes)
+            body = json.dumps(refusal).encode()
             content_type = b"application/json"
         else:
             # The same words as the error page's, in the reader's language (LanguageMiddleware is outside).
@@ -145,8 +149,8 @@ class SecurityHeadersMiddleware:
 
 class LanguageMiddleware:
     """Each page speaks the reader's language: `?lang=` (remembered in a cookie for a year),
-    then the remembered choice, then Accept-Language, then PRAXIS_LANGUAGE. The API keeps
-    its own `lang` parameters and speaks the site's language by default."""
+    then the remembered choice, then Accept-Language, then PRAXIS_LANGUAGE. The API speaks the
+    site's language, or the one its `?lang=` names (an error's `message`, web/errors.py)."""
 
     def __init__(self, app: ASGIApp, default: str, secure_cookies: bool = False) -> None:
         self.app = app
@@ -154,12 +158,15 @@ class LanguageMiddleware:
         self.secure = secure_cookies
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        asked = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [None])[-1]
         if scope["type"] != "http" or is_api_path(scope["path"]) or scope["path"].startswith("/static/"):
-            with i18n.using(self.default):  # what the API composes (a notification's text) speaks the site's language
+            # What the API composes for others (a notification's text) speaks the site's language
+            # whatever is asked (conversation/notifications.py); its answers, the one asked.
+            spoken = i18n.supported(asked) if is_api_path(scope.get("path", "")) else None
+            with i18n.using(spoken or self.default):
                 await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
-        asked = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [None])[-1]
         # Starlette's lenient parser, as Request.cookies: another app's odd cookie spoils nothing.
         remembered = cookie_parser(headers.get(b"cookie", b"").decode("latin-1")).get(i18n.LANGUAGE_COOKIE)
         accept = headers.get(b"accept-language", b"").decode("latin-1")

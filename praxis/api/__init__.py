@@ -16,6 +16,7 @@ from praxis.api import (
     invitations,
     notes,
     search,
+    uploads,
     users,
 )
 
@@ -26,6 +27,7 @@ for module in (
     users,
     notes,
     files,
+    uploads,
     discussion,
     inbox,
     carnets,

@@ -22,7 +22,9 @@ def upload(
 ) -> AttachmentRead:
     """Attach a file to a note (its authors and admins): 415 for a type that is not accepted,
     413 beyond PRAXIS_MAX_UPLOAD_BYTES. An image is kept without its personal metadata (EXIF with
-    its GPS position, XMP, IPTC, comments), its orientation applied to the pixels."""
+    its GPS position, XMP, IPTC, comments), its orientation applied to the pixels; an SVG drawing
+    without what could run or fetch (scripts, event attributes, outside links), 422 when it has a
+    DTD or is malformed."""
     attached = media_service.attach(
         session=session,
         actor=actor,

@@ -23,10 +23,13 @@ from praxis.schemas import NoteRead
 
 
 class Error(BaseModel):
-    """An error: `detail` says what went wrong (some errors add fields of their own)."""
+    """An error: `detail` says what went wrong, in English (some errors add fields of their
+    own); asked with `?lang=fr|en`, `message` says it in that language, where the site words
+    it for people."""
 
     model_config = ConfigDict(extra="allow")
     detail: str
+    message: str | None = None
 
 
 class StaleSave(BaseModel):

@@ -222,10 +222,14 @@ def update(*, session: Session, actor: policy.Actor, base_id: str, data: BaseUpd
     return read(session=session, actor=actor, base_id=base.id)
 
 
-def delete(*, session: Session, actor: policy.Actor, base_id: str) -> None:
-    """Delete a base; its carnets and their notes stay as they are."""
-    session.delete(load_managed(session, actor, base_id))
+def delete(*, session: Session, actor: policy.Actor, base_id: str) -> str:
+    """Delete a base; its carnets and their notes stay as they are. Answers with its title, for
+    the page that says it is gone."""
+    base = load_managed(session, actor, base_id)
+    title = base.title
+    session.delete(base)
     session.flush()
+    return title
 
 
 def add_carnet(*, session: Session, actor: policy.Actor, base_id: str, data: BaseCarnetAdd) -> BaseRead:
@@ -252,7 +256,8 @@ def add_carnet(*, session: Session, actor: policy.Actor, base_id: str, data: Bas
     return read(session=session, actor=actor, base_id=base.id)
 
 
-def remove_carnet(*, session: Session, actor: policy.Actor, base_id: str, carnet_id: str) -> None:
+def remove_carnet(*, session: Session, actor: policy.Actor, base_id: str, carnet_id: str) -> str:
+    """Take a carnet out of the base (it stays as it is); answers with its title."""
     base = load_managed(session, actor, base_id)
     found = (
         session.exec(
@@ -269,6 +274,7 @@ def remove_carnet(*, session: Session, actor: policy.Actor, base_id: str, carnet
     session.delete(link)
     session.flush()
     _touch_for_all(session, base, carnet)
+    return carnet.title
 
 
 def add_manager(*, session: Session, actor: policy.Actor, base_id: str, username: str) -> BaseRead:
@@ -278,8 +284,10 @@ def add_manager(*, session: Session, actor: policy.Actor, base_id: str, username
     return read(session=session, actor=actor, base_id=base.id)
 
 
-def remove_manager(*, session: Session, actor: policy.Actor, base_id: str, username: str) -> None:
-    """Take a manager off the base (its managers and admins: `load_managed` refuses the others)."""
+def remove_manager(*, session: Session, actor: policy.Actor, base_id: str, username: str) -> str:
+    """Take a manager off the base (its managers and admins: `load_managed` refuses the others);
+    answers with their name."""
     base = load_managed(session, actor, base_id)
-    members.take_off(session, ROSTER, base.id, username)
+    taken_off = members.take_off(session, ROSTER, base.id, username)
     _touch(session, base)
+    return taken_off.display_name

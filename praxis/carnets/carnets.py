@@ -327,11 +327,14 @@ def update(*, session: Session, actor: policy.Actor, carnet_id: str, data: Carne
     return read(session=session, actor=actor, carnet_id=carnet.id)
 
 
-def delete(*, session: Session, actor: policy.Actor, carnet_id: str) -> None:
-    """Delete a carnet, its categories and memberships; its notes stay as they are."""
+def delete(*, session: Session, actor: policy.Actor, carnet_id: str) -> str:
+    """Delete a carnet, its categories and memberships; its notes stay as they are. Answers
+    with its title, for the page that says it is gone."""
     carnet, _ = load_managed(session, actor, carnet_id)
+    title = carnet.title
     session.delete(carnet)
     session.flush()
+    return title
 
 
 def set_member(*, session: Session, actor: policy.Actor, carnet_id: str, username: str, role: str) -> CarnetRead:
@@ -343,16 +346,17 @@ def set_member(*, session: Session, actor: policy.Actor, carnet_id: str, usernam
     return read(session=session, actor=actor, carnet_id=carnet.id)
 
 
-def remove_member(*, session: Session, actor: policy.Actor, carnet_id: str, username: str) -> None:
-    """Take someone off a carnet (managers and admins; anyone may leave)."""
+def remove_member(*, session: Session, actor: policy.Actor, carnet_id: str, username: str) -> str:
+    """Take someone off a carnet (managers and admins; anyone may leave); answers with their name."""
     carnet, role = load_readable(session, actor, carnet_id, for_update=True)
-    members.take_off(
+    taken_off = members.take_off(
         session,
         ROSTER,
         carnet.id,
         username,
         ensure=lambda member_id: policy.ensure_can_remove_carnet_member(actor, role, member_id),
     )
+    return taken_off.display_name
 
 
 # --- category lists (managers) ----------------------------------------------------------------

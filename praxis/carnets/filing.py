@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.carnets import browsing, carnets, categories, entries
 from praxis.conversation import notifications
 from praxis.errors import Conflict, Invalid, NotFound
 from praxis.i18n import N_
-from praxis.models import Carnet, CarnetEntry, Note, User, utcnow
+from praxis.models import Carnet, CarnetCategory, CarnetEntry, EntryCategory, Note, User, utcnow
 from praxis.notes import links
 from praxis.notes import notes as note_service
-from praxis.schemas import EntryCreate, EntryItem, EntryRead, EntryUpdate, NoteCreate, NoteRead, is_note_id
+from praxis.schemas import (
+    EntryCreate,
+    EntryItem,
+    EntryRead,
+    EntryUpdate,
+    NoteCreate,
+    NoteRead,
+    RemovedEntry,
+    is_note_id,
+)
 
 
 def _readable_note(session: Session, actor: policy.Actor, note_id: str) -> Note:
@@ -137,19 +146,77 @@ def update(*, session: Session, actor: policy.Actor, carnet_id: str, note_id: st
     return entries.entry_reads(session, actor, carnet.id, [entry])[0]
 
 
-def remove(*, session: Session, actor: policy.Actor, carnet_id: str, note_id: str) -> None:
-    """Take a note out of a carnet (the note itself stays)."""
+def remove(*, session: Session, actor: policy.Actor, carnet_id: str, note_id: str) -> RemovedEntry:
+    """Take a note out of a carnet (the note itself stays). Answers with the membership as it
+    was, which `put_back` restores."""
     carnet, role = carnets.load_readable(session, actor, carnet_id, for_update=True)
     policy.ensure_can_contribute_to_carnet(
         actor, role, "Only the carnet's managers and contributors can take notes out of it."
     )
     entry = _entry(session, actor, carnet, note_id)
     policy.ensure_can_remove_entry(actor, role, entry.added_by_id)
+    note = session.get(Note, entry.note_id)
+    removed = RemovedEntry(
+        note_id=entry.note_id,
+        title=note.title if note is not None else "",
+        category_ids=list(
+            session.exec(
+                select(EntryCategory.category_id).where(
+                    EntryCategory.carnet_id == carnet.id, EntryCategory.note_id == entry.note_id
+                )
+            )
+        ),
+        index=[e.note_id for e in entries.ordered(session, carnet.id)].index(entry.note_id),
+        pinned=entry.pinned,
+        added_by_id=entry.added_by_id,
+        added_at=entry.added_at,
+    )
     session.delete(entry)
     session.flush()
     entries.renumber(session, carnet.id)
     _touch_for_all(session, carnet, note_id)
     session.flush()
+    return removed
+
+
+def put_back(*, session: Session, actor: policy.Actor, carnet_id: str, removed: RemovedEntry | None) -> EntryRead:
+    """ "Annuler" after `remove`: the note back in the carnet exactly as it was (its categories
+    that still exist, its place, its pin, who integrated it and when), by whoever may take it
+    out, which is who may put it back as it was. `removed` is what `remove` answered to this
+    person, or None when what was sent is not that (too old, forged, another's): refused, after
+    the carnet's own refusals (404 to those who may not see it, 403 to those who may not file)."""
+    carnet, role = carnets.load_contributable(session, actor, carnet_id)
+    if removed is None:
+        raise Invalid(
+            "This removal can no longer be undone: add the note to the carnet again.",
+            text=N_("Il est trop tard pour annuler : ajoutez de nouveau la note au carnet."),
+        )
+    policy.ensure_can_remove_entry(actor, role, removed.added_by_id)
+    note = _readable_note(session, actor, removed.note_id)
+    kept = session.exec(
+        select(CarnetCategory).where(
+            CarnetCategory.carnet_id == carnet.id, col(CarnetCategory.id).in_(removed.category_ids)
+        )
+    ).all()
+    added_by = session.get(User, removed.added_by_id) if removed.added_by_id is not None else None
+    integrate(
+        session,
+        actor,
+        carnet,
+        note,
+        [c.name for c in kept],
+        pinned=removed.pinned,
+        added_by=added_by,
+        added_at=removed.added_at,
+    )
+    entry = session.get(CarnetEntry, (carnet.id, note.id))
+    assert entry is not None
+    entry.added_by_id = added_by.id if added_by is not None else None  # as it was, even nobody
+    rows = entries.ordered(session, carnet.id)
+    rows.remove(entry)
+    rows.insert(min(removed.index, len(rows)), entry)
+    entries.renumber(session, carnet.id, rows)
+    return entries.entry_reads(session, actor, carnet.id, [entry])[0]
 
 
 def move(*, session: Session, actor: policy.Actor, carnet_id: str, note_id: str, step: int) -> None:

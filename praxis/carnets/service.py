@@ -35,6 +35,7 @@ from praxis.carnets.carnets import update as update_carnet
 from praxis.carnets.filing import add as add_entry
 from praxis.carnets.filing import create_note, entry_item
 from praxis.carnets.filing import move as move_entry
+from praxis.carnets.filing import put_back as put_back_entry
 from praxis.carnets.filing import remove as remove_entry
 from praxis.carnets.filing import update as update_entry
 from praxis.carnets.graph import carnet_graph
@@ -69,6 +70,7 @@ __all__ = [
     "list_bases",
     "list_carnets",
     "move_entry",
+    "put_back_entry",
     "read_base",
     "read_carnet",
     "remove_base_manager",

@@ -62,7 +62,7 @@ def strip_metadata() -> None:
     settings = Settings()
     engine = make_engine(settings)
     upgrade(engine, settings=settings)
-    store = media_service.FileStore(settings.data_dir / "uploads", max_bytes=settings.max_upload_bytes)
+    store = media_service.FileStore.for_settings(settings)
     try:
         total = media_service.count_stored(engine=engine, settings=settings)
         with typer.progressbar(length=total, label="Images", file=sys.stderr) as bar:

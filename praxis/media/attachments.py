@@ -7,6 +7,9 @@ Uploading writes no revision, but records who uploaded. Blobs are shared by cont
 an attachment removes its blob only when no other attachment holds the same bytes. An upload
 keeping a blob and a deletion removing it take turns (`_blob_turn`), so a file uploaded while
 the last other holder of the same bytes is deleted never loses them.
+
+A file sent from the editor before its note is saved is a draft upload (`upload_draft`), kept
+by the same steps, without a note until a save claims it (`drafts`).
 """
 
 from __future__ import annotations
@@ -16,19 +19,19 @@ import logging
 import re
 import secrets
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import quote
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from praxis import policy, text
-from praxis.db import engine_of, take_turn, writer
 from praxis.errors import Invalid, NotFound
 from praxis.i18n import N_
-from praxis.media import images, metadata, sniff
+from praxis.media import drafts, images, metadata, sniff, svg
+from praxis.media.blobs import blob_turn, collect_after_commit
+from praxis.media.paths import draft_path, draft_thumbnail_path, file_path, thumbnail_path
 from praxis.media.store import FileStore, Received
 from praxis.models import Attachment, Note, User
 from praxis.notes import notes as note_service
@@ -125,18 +128,15 @@ def _markdown(name: str, path: str, kind: sniff.FileType) -> str:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def file_path(note_id: str, attachment_id: str, name: str) -> str:
-    return f"/n/{quote(note_id, safe='')}/files/{quote(attachment_id, safe='')}/{quote(name, safe='')}"
-
-
-def thumbnail_path(note_id: str, attachment_id: str) -> str:
-    return f"/n/{quote(note_id, safe='')}/files/{quote(attachment_id, safe='')}/thumb"
-
-
 def _read(session: Session, row: Attachment, uploader: str | None) -> AttachmentRead:
     kind = sniff.stored_type(row.media_type, row.name)
-    path = file_path(row.note_id, row.id, row.name)
-    thumb = thumbnail_path(row.note_id, row.id) if row.has_thumbnail else None
+    if row.note_id is None:  # a draft upload
+        path, thumbnail = draft_path(row.id, row.name), draft_thumbnail_path(row.id)
+    else:
+        path, thumbnail = file_path(row.note_id, row.id, row.name), thumbnail_path(row.note_id, row.id)
+    thumb = thumbnail if row.has_thumbnail else None
+    if kind == sniff.SVG:
+        thumb = path  # a drawing is its own thumbnail: it scales (Pillow cannot draw one)
     base = site_url(session)
     return AttachmentRead(
         id=row.id,
@@ -201,7 +201,26 @@ def serve(
 ) -> Served:
     """The file (or its thumbnail) of a note the actor may read; NotFound otherwise."""
     note, _ = note_service.load_readable(session, actor, note_id)
-    row = _load(session, note, attachment_id)
+    return _served(store, _load(session, note, attachment_id), thumbnail, public=_public(note))
+
+
+def serve_upload(
+    *, session: Session, actor: policy.Actor, store: FileStore, attachment_id: str, thumbnail: bool = False
+) -> Served | str:
+    """A draft upload (or its thumbnail), to its uploader alone; NotFound for anyone else.
+    Once a save has claimed it, the path of the note's file instead, for that note's readers."""
+    row = session.get(Attachment, attachment_id) if is_note_id(attachment_id) else None
+    if row is None:
+        raise NotFound("No such file.")
+    if row.note_id is not None:
+        note, _ = note_service.load_readable(session, actor, row.note_id)
+        return thumbnail_path(note.id, row.id) if thumbnail else file_path(note.id, row.id, row.name)
+    if actor is None or row.uploaded_by_id != actor.id:
+        raise NotFound("No such file.")
+    return _served(store, row, thumbnail, public=False)
+
+
+def _served(store: FileStore, row: Attachment, thumbnail: bool, *, public: bool) -> Served:
     if thumbnail and not row.has_thumbnail:
         raise NotFound("This file has no thumbnail.")
     path = store.thumbnail_path(row.sha256) if thumbnail else store.blob_path(row.sha256)
@@ -210,10 +229,10 @@ def serve(
         raise NotFound("No such file.")
     if thumbnail:
         name = row.name.rsplit(".", 1)[0] + ".webp"
-        return Served(path, images.THUMBNAIL_MEDIA_TYPE, name, True, f'"{row.sha256}-thumb"', _public(note))
+        return Served(path, images.THUMBNAIL_MEDIA_TYPE, name, True, f'"{row.sha256}-thumb"', public)
     kind = sniff.stored_type(row.media_type, row.name)
     media_type = f"{row.media_type}; charset=utf-8" if kind.kind == "text" else row.media_type
-    return Served(path, media_type, row.name, kind.inline, f'"{row.sha256}"', _public(note))
+    return Served(path, media_type, row.name, kind.inline, f'"{row.sha256}"', public)
 
 
 def _public(note: Note) -> bool:
@@ -232,6 +251,35 @@ def attach(
     Its type comes from its bytes (`UnsupportedType` otherwise); it is kept once per content.
     """
     note, _ = note_service.load_editable(session, actor, note_id)
+    return _keep(session, actor, store, source, filename, note_id=note.id)
+
+
+def upload_draft(
+    *, session: Session, actor: policy.Actor, store: FileStore, source: BinaryIO | None, filename: str
+) -> AttachmentRead:
+    """Keep the file read from `source` as a draft upload of the actor, for a note they are
+    writing: `attach` without a note, within what one person may keep waiting (`drafts`)."""
+    actor = policy.require_signed_in(actor, "Sign in to upload a file.")
+    drafts.sweep(session, store)  # the expired drafts of anyone go first: a site only uploaded to sheds them too
+
+    def room(size: int) -> None:
+        drafts.check_room(session, actor, adding=size, max_upload_bytes=store.max_bytes)
+
+    return _keep(session, actor, store, source, filename, note_id=None, check=room)
+
+
+def _keep(
+    session: Session,
+    actor: policy.Actor,
+    store: FileStore,
+    source: BinaryIO | None,
+    filename: str,
+    *,
+    note_id: str | None,
+    check: Callable[[int], None] | None = None,
+) -> AttachmentRead:
+    """Receive, recognise, clean and keep a file (`check` may refuse it by its size once it is
+    received), and record it as a file of `note_id` (None: a draft upload)."""
     if source is None:
         raise Invalid("No file was sent.", field="file", text=N_("Aucun fichier n'a été envoyé : choisissez-en un."))
     received = store.receive(source)
@@ -240,22 +288,29 @@ def attach(
         picture = images.read_image(received.path, kind) if kind in sniff.IMAGES else None
         if picture is not None:
             received = _without_metadata(store, received, kind)
+        drawing = None
+        if kind == sniff.SVG:  # what is kept (and hashed) is the drawing without what runs or fetches
+            drawing = svg.sanitise(received.path.read_bytes())
+            store.discard(received)
+            received = store.receive(io.BytesIO(drawing.data))
+        if check is not None:
+            check(received.size)
     except BaseException:
         store.discard(received)
         raise
-    _blob_turn(session, received.sha256)  # until this upload commits, the blob is not collected
+    blob_turn(session, received.sha256)  # until this upload commits, the blob is not collected
     store.keep(received)
     if picture is not None:
         store.write_thumbnail(received.sha256, picture.thumbnail)
     row = Attachment(
         id=secrets.token_urlsafe(9),
-        note_id=note.id,
+        note_id=note_id,
         sha256=received.sha256,
         name=clean_name(filename, kind),
         media_type=kind.media_type,
         size=received.size,
-        width=picture.width if picture else None,
-        height=picture.height if picture else None,
+        width=picture.width if picture else drawing.width if drawing else None,
+        height=picture.height if picture else drawing.height if drawing else None,
         has_thumbnail=picture is not None,
         uploaded_by_id=actor.id if actor else None,
     )
@@ -277,37 +332,15 @@ def _without_metadata(store: FileStore, received: Received, kind: sniff.FileType
     return store.receive(io.BytesIO(cleaned))
 
 
-def delete(*, session: Session, actor: policy.Actor, store: FileStore, note_id: str, attachment_id: str) -> None:
-    """Remove a file from a note the actor may edit; its blob goes once no attachment uses it."""
+def delete(*, session: Session, actor: policy.Actor, store: FileStore, note_id: str, attachment_id: str) -> str:
+    """Remove a file from a note the actor may edit; its blob goes once no attachment uses it.
+    Answers with the file's name, for the page that says it is gone."""
     note, _ = note_service.load_editable(session, actor, note_id)
     row = _load(session, note, attachment_id)
-    sha256 = row.sha256
+    name = row.name
     session.delete(row)
     session.flush()
     # The blob is removed only once the deletion is committed, and only if, by then, no other
     # attachment (of any note, deleted ones included) holds the same bytes.
-    engine: sa.Engine = engine_of(session) or session.get_bind().engine
-
-    def collect(_session: Session) -> None:
-        try:
-            # A writing transaction, after its turn: an upload of the same bytes either committed
-            # its attachment before (seen here) or keeps the blob after this (and writes it again).
-            with Session(writer(engine)) as turn, turn.begin():
-                _blob_turn(turn, sha256)
-                used = turn.execute(
-                    sa.select(col(Attachment.id)).where(col(Attachment.sha256) == sha256).limit(1)
-                ).first()
-                if used is None:
-                    store.remove(sha256)
-        except Exception:  # the deletion stands; an unused blob left behind harms no one
-            log.exception("Could not remove the unused blob %s", sha256)
-
-    sa.event.listen(session, "after_commit", collect, once=True)
-
-
-def _blob_turn(session: Session, sha256: str) -> None:
-    """Wait for, then hold until commit, the turn on one blob: uploads keeping it and deletions
-    collecting it go one at a time. On SQLite their transactions already do (both write from
-    their first statement, holding the write lock); on PostgreSQL they take a
-    transaction-scoped advisory lock on the blob."""
-    take_turn(session, f"praxis-blob:{sha256}")
+    collect_after_commit(session, store, [row.sha256])
+    return name

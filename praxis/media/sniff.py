@@ -3,8 +3,8 @@
 `detect(path)` answers with one of the accepted `FileType`s or raises `UnsupportedType` naming
 what the bytes look like. Images are only taken for images once Pillow has read them (see
 `praxis.media.images`); zip containers are OpenDocument or Office files only when their inner
-`mimetype` or `[Content_Types].xml` says so; text must be valid UTF-8 and not markup (HTML and
-SVG carry scripts).
+`mimetype` or `[Content_Types].xml` says so; text must be valid UTF-8 and not markup (HTML
+carries scripts), except an SVG drawing, which is accepted to be sanitised (`praxis.media.svg`).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +49,7 @@ PNG = _t("image/png", "image", "PNG", "png")
 JPEG = _t("image/jpeg", "image", "JPEG", "jpg", "jpeg", "jpe")
 GIF = _t("image/gif", "image", "GIF", "gif")
 WEBP = _t("image/webp", "image", "WebP", "webp")
+SVG = _t("image/svg+xml", "image", "SVG", "svg")  # kept once sanitised (praxis.media.svg)
 PDF = _t("application/pdf", "pdf", "PDF", "pdf")
 ODT = _t("application/vnd.oasis.opendocument.text", "document", "ODT", "odt")
 ODS = _t("application/vnd.oasis.opendocument.spreadsheet", "document", "ODS", "ods")
@@ -73,6 +75,7 @@ ACCEPTED = (
     JPEG,
     GIF,
     WEBP,
+    SVG,
     PDF,
     ODT,
     ODS,
@@ -93,10 +96,12 @@ ACCEPTED = (
     WEBM,
     OGV,
 )
-IMAGES = (PNG, JPEG, GIF, WEBP)
+IMAGES = (PNG, JPEG, GIF, WEBP)  # the images Pillow reads (an SVG is drawn by the browser)
+# What a file field offers to choose: the extensions of the accepted types, each once.
+ACCEPTED_EXTENSIONS = tuple(dict.fromkeys(f".{extension}" for kind in ACCEPTED for extension in kind.extensions))
 
 ACCEPTED_SUMMARY = N_(
-    "images PNG, JPEG, GIF et WebP ; PDF ; documents OpenDocument (ODT, ODS, ODP) et Office (DOCX, XLSX, PPTX) ; "
+    "images PNG, JPEG, GIF, WebP et SVG ; PDF ; documents OpenDocument (ODT, ODS, ODP) et Office (DOCX, XLSX, PPTX) ; "
     "texte, Markdown et CSV en UTF-8 ; audio MP3, Ogg, Opus, WAV, FLAC et M4A ; vidéo MP4, WebM et Ogg"
 )
 
@@ -123,7 +128,7 @@ def stored_type(media_type: str, name: str) -> FileType:
     return candidates[0] if candidates else FileType(media_type, "document", "?", (extension,))
 
 
-def _refuse(label: str, media_type: str) -> UnsupportedType:
+def refuse(label: str, media_type: str) -> UnsupportedType:
     return UnsupportedType(
         f"This type of file is not accepted ({media_type}).",
         text=N_("Ce type de fichier n'est pas accepté : %(label)s (%(type)s). Sont acceptés : %(accepted)s."),
@@ -177,10 +182,19 @@ def detect(path: Path, name: str = "") -> FileType:
     if found is not None:
         return found
     # Not text: name what it is, when it is something well known.
+    if head.startswith(b"\x1f\x8b") and _gzipped_svg(head):
+        raise UnsupportedType(
+            "This type of file is not accepted (compressed SVG, svgz): save the drawing as plain SVG, uncompressed.",
+            text=N_(
+                "Les dessins SVG compressés (svgz) ne sont pas acceptés : enregistrez le dessin en SVG simple, "
+                "non compressé, puis envoyez-le."
+            ),
+            media_type="application/gzip",
+        )
     for magic, label, media_type in _REFUSED_MAGIC:
         if head.startswith(magic):
-            raise _refuse(label, media_type)
-    raise _refuse(N_("données binaires d'un type inconnu"), "application/octet-stream")
+            raise refuse(label, media_type)
+    raise refuse(N_("données binaires d'un type inconnu"), "application/octet-stream")
 
 
 def _binary(head: bytes, path: Path) -> FileType | None:
@@ -195,7 +209,7 @@ def _binary(head: bytes, path: Path) -> FileType | None:
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
         return WAV
     if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
-        raise _refuse(N_("vidéo AVI"), "video/x-msvideo")
+        raise refuse(N_("vidéo AVI"), "video/x-msvideo")
     if head.startswith(b"%PDF-"):
         return PDF
     if head.startswith(b"PK\x03\x04"):
@@ -211,8 +225,17 @@ def _binary(head: bytes, path: Path) -> FileType | None:
     if head.startswith(b"\x1a\x45\xdf\xa3"):  # EBML: WebM, or Matroska
         if b"webm" in head[:64]:
             return WEBM
-        raise _refuse(N_("vidéo Matroska"), "video/x-matroska")
+        raise refuse(N_("vidéo Matroska"), "video/x-matroska")
     return None
+
+
+def _gzipped_svg(head: bytes) -> bool:
+    """Whether the gzip stream that begins with `head` holds an SVG drawing (an .svgz)."""
+    try:
+        inner = zlib.decompressobj(wbits=31).decompress(head, HEAD)
+    except zlib.error:
+        return False
+    return b"<svg" in inner.lower()
 
 
 def _mp3_frame(head: bytes) -> bool:
@@ -234,11 +257,11 @@ def _iso_media(brand: bytes) -> FileType:
     if brand in (b"M4A ", b"M4B ", b"M4P "):
         return M4A
     if brand == b"qt  ":
-        raise _refuse(N_("vidéo QuickTime"), "video/quicktime")
+        raise refuse(N_("vidéo QuickTime"), "video/quicktime")
     if brand.startswith(b"3g"):
-        raise _refuse(N_("vidéo 3GPP"), "video/3gpp")
+        raise refuse(N_("vidéo 3GPP"), "video/3gpp")
     if brand in (b"heic", b"heix", b"hevc", b"mif1", b"msf1", b"avif", b"avis"):
-        raise _refuse(N_("image HEIF ou AVIF"), "image/heif")
+        raise refuse(N_("image HEIF ou AVIF"), "image/heif")
     return MP4
 
 
@@ -252,17 +275,17 @@ def _zip(path: Path) -> FileType:
                 if declared in _ODF and "content.xml" in names:
                     return _ODF[declared]
                 if declared == "application/epub+zip":
-                    raise _refuse(N_("livre numérique EPUB"), declared)
+                    raise refuse(N_("livre numérique EPUB"), declared)
             if "[Content_Types].xml" in names:
                 types = _small_entry(archive, "[Content_Types].xml")
                 if b"macroEnabled" in types:
-                    raise _refuse(N_("document Office avec macros"), "application/vnd.ms-office.macroEnabled")
+                    raise refuse(N_("document Office avec macros"), "application/vnd.ms-office.macroEnabled")
                 found = _OOXML_MAIN.search(types)
                 if found and found.group(1).decode() in _OOXML:
                     return _OOXML[found.group(1).decode()]
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, KeyError, RuntimeError, NotImplementedError):
         pass  # an unreadable container is an archive like any other
-    raise _refuse(N_("archive ZIP"), "application/zip")
+    raise refuse(N_("archive ZIP"), "application/zip")
 
 
 def _small_entry(archive: zipfile.ZipFile, name: str) -> bytes:
@@ -273,6 +296,11 @@ def _small_entry(archive: zipfile.ZipFile, name: str) -> bytes:
 
 
 _MARKUP = re.compile(r"<\s*([!?]|[a-z])", re.IGNORECASE)
+# What may come before a document's root element: the XML declaration, comments, a DOCTYPE (with
+# its internal subset), processing instructions.
+_PROLOG = re.compile(r"(?:\s|<\?.*?\?>|<!--.*?-->|<!doctype(?:[^\[>]|\[.*?\])*>)*", re.IGNORECASE | re.DOTALL)
+_SVG_ROOT = re.compile(r"<(?:[\w.-]+:)?svg[\s/>]")
+_SVG_DOCTYPE = re.compile(r"<!doctype\s+(?:[\w.-]+:)?svg[\s\[>]", re.IGNORECASE)
 _HTML_START = re.compile(r"<\s*(!doctype\s+html|html|head|body|script|iframe|meta|title|div|p|a)\b", re.IGNORECASE)
 # C0 controls other than tab, line feed, form feed and carriage return; DEL.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -292,12 +320,15 @@ def _text(path: Path, head: bytes, name: str) -> FileType | None:
         return None
     start = head.decode("utf-8", "ignore").lstrip("\ufeff \t\r\n\f")
     if _MARKUP.match(start):
+        prolog = _PROLOG.match(start)
+        if _SVG_ROOT.match(start, prolog.end() if prolog else 0) or _SVG_DOCTYPE.search(start):
+            return SVG  # (a DTD is refused by the sanitiser, which says why)
         lowered = start.lower()
-        if "<svg" in lowered:
-            raise _refuse(N_("image SVG"), "image/svg+xml")
         if _HTML_START.match(start) or "<html" in lowered:
-            raise _refuse(N_("page HTML"), "text/html")
-        raise _refuse(N_("document XML ou HTML"), "application/xml")
+            raise refuse(N_("page HTML"), "text/html")
+        if "<svg" in lowered:  # behind a prolog longer than the head read: the sanitiser will say what it is
+            return SVG
+        raise refuse(N_("document XML ou HTML"), "application/xml")
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension in MARKDOWN.extensions:
         return MARKDOWN

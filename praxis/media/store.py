@@ -10,10 +10,13 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from praxis.errors import TooLarge
 from praxis.i18n import N_, format_size, gettext
+
+if TYPE_CHECKING:
+    from praxis.config import Settings
 
 _CHUNK = 1 << 20
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -34,6 +37,11 @@ class FileStore:
     def __init__(self, root: Path, *, max_bytes: int) -> None:
         self.root = root
         self.max_bytes = max_bytes
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> FileStore:
+        """The site's store: `DATA_DIR/uploads`, files up to PRAXIS_MAX_UPLOAD_BYTES."""
+        return cls(settings.data_dir / "uploads", max_bytes=settings.max_upload_bytes)
 
     def blob_path(self, sha256: str) -> Path:
         return self.root / _checked(sha256)[:2] / sha256

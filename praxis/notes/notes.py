@@ -18,6 +18,7 @@ from praxis.db import begin_writes, end_writes, memo
 from praxis.errors import Invalid, NotFound, StaleEdit
 from praxis.i18n import N_
 from praxis.markdown import Rendered, fold, render
+from praxis.media import drafts
 from praxis.models import (
     BaseCarnet,
     Carnet,
@@ -55,9 +56,11 @@ from praxis.schemas import (
     NotePage,
     NoteQuery,
     NoteRead,
+    NoteRef,
     NoteUpdate,
     is_note_id,
 )
+from praxis.urls import note_url
 
 # --- loading and permissions -----------------------------------------------------------------
 
@@ -124,17 +127,20 @@ def check_access(
 
 def write_new_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -> Note:
     """The note `data` describes, checked and written with its first revision, the people it
-    names as co-authors invited: the note's part of `filing.create_note`, the one door by which
-    a note is created (the API, the form and the tests alike)."""
+    names as co-authors invited, the writer's draft uploads it shows made its files: the note's
+    part of `filing.create_note`, the one door by which a note is created (the API, the form
+    and the tests alike)."""
     actor = policy.require_signed_in(actor, "Sign in to write a note.")
     check_access(session, actor, data.visibility, data.community)
+    note_id = new_id()
+    body, uploads = drafts.adopt(session, actor, data.body, note_id)
     # People with an account other than the creator are invited, and become authors by accepting.
     authors, invited = invitations.split(actor, users_by_username(session, data.authors) if data.authors else [], set())
     if actor.id not in {u.id for u in authors}:
         authors.insert(0, actor)
     state = NoteState(
         title=data.title,
-        body=data.body,
+        body=body,
         kind=data.kind,
         visibility=data.visibility,
         licence=data.licence,
@@ -145,7 +151,8 @@ def write_new_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -
         readers=users_by_username(session, data.readers or [], "readers"),
         details=kind_details(data.kind, data.model_dump(include=set(DETAIL_FIELDS)), strict=True),
     )
-    [note_id] = insert_notes(session=session, actor=actor, notes=[NewNote(state=state, summary=data.summary)])
+    insert_notes(session=session, actor=actor, notes=[NewNote(state=state, summary=data.summary, id=note_id)])
+    drafts.claim(session, actor, note_id, uploads)
     invitations.invite(session, actor, note_id, invited, withdraw_others=False)
     note = session.get(Note, note_id)
     assert note is not None
@@ -174,7 +181,8 @@ def _merged_links(session: Session, actor: policy.Actor, sent: list[str] | None,
 
 def save_note(*, session: Session, actor: policy.Actor, note_id: str, data: NoteUpdate) -> NoteRead:
     """Apply a change made from `data.base_revision` and answer with the note as it now reads;
-    409 if the note has moved on (the one way a note is saved: the API, the form, the tests)."""
+    409 if the note has moved on (the one way a note is saved: the API, the form, the tests).
+    The editor's draft uploads the new text shows become files of the note."""
     note, author_ids = load_editable(session, actor, note_id)
     if data.base_revision != note.revision:
         raise StaleEdit(
@@ -201,9 +209,10 @@ def save_note(*, session: Session, actor: policy.Actor, note_id: str, data: Note
                     "Une note garde au moins une personne autrice ; les personnes invitées ne comptent qu'une fois l'invitation acceptée."
                 ),
             )
+    body, uploads = drafts.adopt(session, actor, data.body, note.id) if data.body is not None else (old.body, [])
     new = NoteState(
         title=data.title if data.title is not None else old.title,
-        body=data.body if data.body is not None else old.body,
+        body=body,
         kind=data.kind or old.kind,
         visibility=data.visibility or old.visibility,
         licence=data.licence or old.licence,
@@ -232,18 +241,21 @@ def save_note(*, session: Session, actor: policy.Actor, note_id: str, data: Note
         rendered=rendered,
         invite=invitations.Invite(invited, withdraw_others=True) if invited is not None else None,
     )
+    drafts.claim(session, actor, note.id, uploads)
     if took_turn:
         end_writes(session)  # the answer is read without holding the write turn taken above
     return read_note(session=session, actor=actor, note=note)
 
 
-def delete_note(*, session: Session, actor: policy.Actor, note_id: str) -> None:
-    """Soft-delete: the note disappears everywhere; its history stays for admins."""
+def delete_note(*, session: Session, actor: policy.Actor, note_id: str) -> NoteRef:
+    """Soft-delete: the note disappears everywhere; its history stays for admins. Answers with
+    the note as it was, for the page that says so."""
     note, _ = load_editable(session, actor, note_id)
     note.deleted_at = utcnow()
     note.deleted_by_id = actor.id if actor else None
     session.add(note)
     session.flush()
+    return NoteRef(id=note.id, title=note.title, kind=note.kind, url=note_url(session, note.id))
 
 
 # --- reading ---------------------------------------------------------------------------------

@@ -140,14 +140,16 @@ def set_member(*, session: Session, actor: policy.Actor, community_id: str, user
     return read(session=session, actor=actor, community_id=community.id)
 
 
-def remove_member(*, session: Session, actor: policy.Actor, community_id: str, username: str) -> None:
-    """Take someone out of a community (managers and admins; anyone may leave)."""
+def remove_member(*, session: Session, actor: policy.Actor, community_id: str, username: str) -> str:
+    """Take someone out of a community (managers and admins; anyone may leave); answers with
+    their name."""
     community = _load(session, community_id, for_update=True)
     role = role_of(session, community.id, actor)
-    members.take_off(
+    taken_off = members.take_off(
         session,
         ROSTER,
         community.id,
         username,
         ensure=lambda member_id: policy.ensure_can_remove_community_member(actor, role, member_id),
     )
+    return taken_off.display_name

@@ -108,19 +108,21 @@ def take_off(
     owner_id: str,
     username: str,
     ensure: Callable[[int | None], None] | None = None,
-) -> None:
-    """Take `username` off the collection; not its last manager. `ensure(user_id)` refuses those
-    who may not take that person off: it runs before anything says whether they are a member."""
+) -> User:
+    """Take `username` off the collection (answered: that person); not its last manager.
+    `ensure(user_id)` refuses those who may not take that person off: it runs before anything
+    says whether they are a member."""
     user = get_user(session, username)
     row = session.get(roster.table, (owner_id, user.id)) if user else None
     if ensure is not None:
         ensure(user.id if user else None)
-    if row is None:
+    if row is None or user is None:
         raise NotFound(roster.absent, text=roster.absent_text)
     if roster.role_of(row) == MANAGER:
         _keep_a_manager(session, roster, owner_id)
     session.delete(row)
     session.flush()
+    return user
 
 
 def listing(

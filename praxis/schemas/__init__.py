@@ -52,6 +52,7 @@ from praxis.schemas.carnets import (
     Markdown,
     NameChange,
     Position,
+    RemovedEntry,
 )
 from praxis.schemas.citations import CitationQuery, CitationRead, CitationStyle
 from praxis.schemas.common import (
@@ -259,6 +260,7 @@ __all__ = [
     "QueryParams",
     "Region",
     "RegisterRequest",
+    "RemovedEntry",
     "RestoreRequest",
     "RevisionNumber",
     "RevisionRead",

@@ -10,10 +10,11 @@ from pydantic import BaseModel, Field
 
 class AttachmentRead(BaseModel):
     """A file attached to a note, as its readers see it; `markdown` is the snippet that embeds
-    it in a note (an image, a player for audio and video, a link for the rest)."""
+    it in a note (an image, a player for audio and video, a link for the rest). A draft upload
+    (`note_id` null) is its uploader's until a save of a note showing it claims it."""
 
     id: str
-    note_id: str
+    note_id: str | None  # None: a draft upload, served at /envois/… to its uploader alone
     name: str
     media_type: str  # as detected from the bytes
     content_type: str  # the same, under the contract's name

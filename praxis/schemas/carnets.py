@@ -100,6 +100,20 @@ class EntryRead(BaseModel):
     added_at: datetime
 
 
+class RemovedEntry(BaseModel):
+    """A note's membership as it was when it was taken out of a carnet: enough to put it back
+    exactly (its categories, its place among all the carnet's notes, its pin, who integrated it
+    and when). `title` is the note's, for the message that says it was taken out."""
+
+    note_id: NoteId
+    title: str = ""
+    category_ids: list[int] = Field(default_factory=list, max_length=MAX_AXES)
+    index: Position = 0
+    pinned: bool = False
+    added_by_id: int | None = None
+    added_at: datetime
+
+
 class EntryItem(EntryRead):
     note: NoteSummary
     can_remove: bool = False

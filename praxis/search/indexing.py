@@ -6,7 +6,9 @@ of several seconds on a large site) never takes a worker's CPU or interpreter lo
 requests. A search still applies first whatever is queued, so it never misses a write.
 
 `serve` restarts the process if it dies, and stops it when it stops; the process also stops by
-itself once its parent is gone (a server killed outright leaves no indexer behind).
+itself once its parent is gone (a server killed outright leaves no indexer behind). Being the
+one process of a site that runs all along, it also deletes, hourly, the draft uploads no save
+claimed (`media.drafts`), so that a site left alone sheds them too.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ ENV = "PRAXIS_SEARCH_INDEXER"
 def run(settings: Settings) -> None:
     """The process's life: follow the queue until SIGTERM, SIGINT or the parent's end."""
     from praxis.db import make_engine
+    from praxis.media import drafts
     from praxis.search import make_indexer
 
     stop = threading.Event()
@@ -41,11 +44,16 @@ def run(settings: Settings) -> None:
 
     threading.Thread(target=orphaned, name="praxis-parent-watch", daemon=True).start()
     engine = make_engine(settings)
+    sweeper = threading.Thread(
+        target=drafts.sweep_every, args=(engine, settings, stop), name="praxis-draft-sweep", daemon=True
+    )
+    sweeper.start()
     indexer = make_indexer(settings, engine, follower=False)  # this process is the one that applies the queue
     try:
         indexer.follow(stop)
     finally:
         indexer.close()  # the batch being applied is finished first
+        sweeper.join(timeout=30)
         engine.dispose()
 
 

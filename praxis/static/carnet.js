@@ -1,10 +1,10 @@
-// Drag-and-drop ordering of a carnet's notes, for its managers. Without JavaScript (or with a
-// keyboard), the "Monter" and "Descendre" buttons of each note do the same through forms.
+// Drag-and-drop ordering of a carnet's notes, for its managers: the drop sends the note's
+// "Monter" form with the place it was dropped at. Without JavaScript (or with a keyboard), the
+// "Monter" and "Descendre" buttons of each note move it one place.
 (function () {
   "use strict";
   var list = document.querySelector("ol.entries[data-reorder]");
   if (!list) return;
-  var carnet = list.getAttribute("data-carnet");
   var dragged = null;
 
   function items() { return Array.prototype.slice.call(list.querySelectorAll("li.entry")); }
@@ -31,25 +31,20 @@
       event.preventDefault();
       item.classList.remove("drop-target");
       if (!dragged || dragged === item) return;
-      var note = dragged.getAttribute("data-note");
-      var position = parseInt(item.getAttribute("data-position"), 10);
+      // The note's own "Monter" form, sent with the place it was dropped at: the page comes
+      // back in the same view and says "Note déplacée", as after the buttons.
+      var source = dragged.querySelector('form[action$="/move"]');
+      if (!source) return;
+      var form = source.cloneNode(true);
+      var position = document.createElement("input");
+      position.type = "hidden";
+      position.name = "position";
+      position.value = item.getAttribute("data-position");
+      form.appendChild(position);
+      form.hidden = true;
+      document.body.appendChild(form);
       list.setAttribute("aria-busy", "true");
-      fetch("/api/v1/carnets/" + encodeURIComponent(carnet) + "/notes/" + encodeURIComponent(note), {
-        method: "PATCH",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "Accept": "application/json" },
-        body: JSON.stringify({ position: position })
-      }).then(function (response) {
-        if (!response.ok) throw new Error(String(response.status));
-        window.location.reload();
-      }).catch(function () {
-        list.removeAttribute("aria-busy");
-        var message = document.createElement("p");
-        message.className = "error";
-        message.setAttribute("role", "alert");
-        message.textContent = list.getAttribute("data-error") || "";
-        list.parentNode.insertBefore(message, list);
-      });
+      form.submit();
     });
   });
 })();

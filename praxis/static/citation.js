@@ -13,9 +13,7 @@
   var FORMATS = ["bibtex", "ris", "csl-json"];
 
   function say(message) {
-    // Emptied first, so that the same message said twice is announced twice.
-    status.textContent = "";
-    window.setTimeout(function () { status.textContent = message; }, 50);
+    window.Praxis.say(status, message);
   }
 
   function selectText() {
@@ -26,25 +24,17 @@
     selection.addRange(range);
   }
 
-  function copyByCommand() {
-    selectText();
-    var done = false;
-    try { done = document.execCommand("copy"); } catch (e) { done = false; }
-    say(done ? copy.getAttribute("data-done") : copy.getAttribute("data-manual"));
-  }
-
   copy.hidden = false;
   section.querySelector(".citation-hint").hidden = true;  // the button does it now
   copy.addEventListener("click", function () {
-    var plain = text.textContent;
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(plain).then(
-        function () { say(copy.getAttribute("data-done")); },
-        copyByCommand
-      );
-    } else {
-      copyByCommand();
-    }
+    window.Praxis.copy(text.textContent).then(function (copied) {
+      if (copied) {
+        say(copy.getAttribute("data-done"));
+      } else {  // the browser would not: the citation is selected, for the reader to copy
+        selectText();
+        say(copy.getAttribute("data-manual"));
+      }
+    });
   });
 
   show.hidden = true;  // the list changes the citation at once

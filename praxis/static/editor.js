@@ -310,7 +310,7 @@
 
   function refreshPreview(announce) {
     var ticket = ++sent;
-    var request = { body: body.value };
+    var request = { body: previewText(body.value) };
     if (note !== "new") request.note_id = note;
     preview.setAttribute("aria-busy", "true");
     fetch("/api/v1/notes/preview", {
@@ -353,6 +353,175 @@
     });
   });
   refreshPreview(false);
+
+  // --- files: pasted, dropped or chosen, uploaded, and their Markdown put at the caret ---------
+  // Each file is sent at once as a draft upload (POST /api/v1/uploads), its placeholder in the
+  // text meanwhile; the save of the note makes the drafts its text shows files of the note.
+
+  var fileInput = document.getElementById("body-files");
+  var uploadStatus = document.getElementById("upload-status");
+  var dropField = body.parentNode;
+  var language = document.documentElement.lang || "fr";
+  var uploading = {};  // placeholder -> true, while its file is being sent
+  var pending = 0;
+  var bodyTouched = false;  // never focused: a chosen file goes at the end of the text
+  body.addEventListener("focus", function () { bodyTouched = true; });
+  Array.prototype.forEach.call(document.querySelectorAll("[data-with-script]"), function (hint) { hint.hidden = false; });
+  Array.prototype.forEach.call(document.querySelectorAll("[data-without-script]"), function (hint) { hint.hidden = true; });
+
+  // The preview says a file is on its way rather than show a broken image.
+  function previewText(value) {
+    Object.keys(uploading || {}).forEach(function (mark) { value = value.split(mark).join("*" + mark.slice(2, -3) + "*"); });
+    return value;
+  }
+  function statusLine(className) {
+    var line = document.createElement("p");
+    if (className) line.className = className;
+    uploadStatus.appendChild(line);
+    return line;
+  }
+  function placeholderFor(name) {
+    var label = fill(text("upload-placeholder"), { name: name.replace(/[\[\]\\\n]/g, " ") });
+    var mark = "![" + label + "]()", n = 1;
+    while (uploading[mark] || body.value.indexOf(mark) !== -1) {
+      n += 1;
+      mark = "![" + label + " (" + n + ")]()";
+    }
+    uploading[mark] = true;
+    return mark;
+  }
+  // Put `insert` where a placeholder is, wherever the writer has moved since (nothing if they
+  // removed it), without taking the focus from another field.
+  function replacePlaceholder(mark, insert) {
+    delete uploading[mark];
+    var at = body.value.indexOf(mark);
+    if (at === -1) return;
+    var end = at + mark.length;
+    if (document.activeElement !== body) {
+      body.setRangeText(insert, at, end, "preserve");
+      changed(body);
+      return;
+    }
+    function moved(point) { return point >= end ? point + insert.length - mark.length : Math.min(point, at); }
+    replaceRange(body, at, end, insert, moved(body.selectionStart), moved(body.selectionEnd));
+  }
+  function reason(status, answer) {
+    if (answer && typeof answer.message === "string" && answer.message) return answer.message;  // the server's, in this page's language
+    if (status === 0) return text("upload-offline");
+    if (status === 413) return text("upload-too-large");
+    if (status === 401) return text("upload-signed-out");
+    return fill(text("upload-failed"), { status: status });
+  }
+  function send(file, mark) {
+    var name = file.name || "fichier";
+    var line = statusLine();
+    var shown = 0;
+    line.textContent = fill(text("upload-progress"), { name: name, percent: 0 });
+    pending += 1;
+    var request = new XMLHttpRequest();
+    request.open("POST", "/api/v1/uploads?lang=" + encodeURIComponent(language));
+    request.setRequestHeader("Accept", "application/json");
+    request.responseType = "json";
+    request.upload.addEventListener("progress", function (event) {
+      if (!event.lengthComputable) return;
+      var percent = Math.floor(event.loaded * 100 / event.total);
+      if (percent - shown < 10) return;  // said every tenth, not at every packet
+      shown = percent;
+      line.textContent = fill(text("upload-progress"), { name: name, percent: percent });
+    });
+    function finish(status, answer) {
+      pending -= 1;
+      var waiting = uploadStatus.querySelector(".wait");
+      if (waiting && pending === 0) waiting.remove();
+      if (status === 201 && answer && answer.markdown) {
+        replacePlaceholder(mark, answer.markdown);
+        line.textContent = fill(text("upload-done"), { name: answer.name || name });
+        window.setTimeout(function () { line.remove(); }, 6000);
+      } else {
+        replacePlaceholder(mark, "");
+        line.className = "error";
+        line.textContent = fill(text("upload-refused"), { name: name, reason: reason(status, answer) }) + " ";
+        // It stays until another file is sent, or until it is put away (it is kept in sight, over the text).
+        var dismiss = document.createElement("button");
+        dismiss.type = "button";
+        dismiss.className = "link";
+        dismiss.textContent = text("upload-dismiss");
+        dismiss.addEventListener("click", function () { line.remove(); body.focus(); });
+        line.appendChild(dismiss);
+      }
+    }
+    request.addEventListener("load", function () { finish(request.status, request.response); });
+    request.addEventListener("error", function () { finish(0, null); });
+    request.addEventListener("abort", function () { finish(0, null); });
+    var data = new FormData();
+    data.append("file", file, name);
+    request.send(data);
+  }
+  function sendAll(files) {
+    var list = Array.prototype.slice.call(files || []);
+    if (!list.length) return;
+    Array.prototype.forEach.call(uploadStatus.querySelectorAll(".error"), function (old) { old.remove(); });
+    var marks = list.map(function (file) { return placeholderFor(file.name || "fichier"); });
+    var inserted = marks.join("\n");
+    var start = bodyTouched ? body.selectionStart : body.value.length;
+    var end = bodyTouched ? body.selectionEnd : body.value.length;
+    replaceRange(body, start, end, inserted, start + inserted.length, start + inserted.length);
+    list.forEach(function (file, i) { send(file, marks[i]); });
+  }
+
+  body.addEventListener("paste", function (event) {
+    var data = event.clipboardData;
+    if (!data || !data.files || !data.files.length) return;  // text is pasted as text
+    // Text copied from an office suite comes with a picture of itself: it is pasted as text.
+    var types = Array.prototype.slice.call(data.types || []);
+    if (data.getData("text/plain") && (types.indexOf("text/html") !== -1 || types.indexOf("text/rtf") !== -1)) return;
+    event.preventDefault();
+    sendAll(data.files);
+  });
+  function carriesFiles(event) {
+    return !!event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types || [], "Files") !== -1;
+  }
+  ["dragenter", "dragover"].forEach(function (kind) {
+    body.addEventListener(kind, function (event) {
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = "copy";
+      dropField.classList.add("drop-target");
+    });
+  });
+  ["dragleave", "dragend"].forEach(function (kind) {
+    body.addEventListener(kind, function () { dropField.classList.remove("drop-target"); });
+  });
+  body.addEventListener("drop", function (event) {
+    dropField.classList.remove("drop-target");
+    if (!carriesFiles(event) || !event.dataTransfer.files.length) return;  // dropped text goes in as text
+    event.preventDefault();
+    body.focus();
+    sendAll(event.dataTransfer.files);
+  });
+  // A file dropped beside the text is not opened in place of the page, and of what it holds.
+  document.addEventListener("dragover", function (event) {
+    if (event.target === body || !carriesFiles(event)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "none";
+  });
+  document.addEventListener("drop", function (event) {
+    if (event.target !== body && carriesFiles(event)) event.preventDefault();
+  });
+  MARKS.attach = function () { fileInput.click(); };
+  fileInput.addEventListener("change", function () {
+    var files = Array.prototype.slice.call(fileInput.files);
+    fileInput.value = "";  // the same file chosen again is sent again
+    sendAll(files);
+  });
+  // A note saved while a file is on its way would keep its placeholder.
+  form.addEventListener("submit", function (event) {
+    if (pending === 0) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    var line = uploadStatus.querySelector(".wait") || statusLine("error wait");
+    line.textContent = text("upload-wait");
+  });
 
   // --- drafts: in this browser only, per person, note and base revision ----------------------
 

@@ -1,30 +1,24 @@
 // A note's page: "Copier le lien", a copy-link anchor after each heading of the body, and a
 // table of contents that marks the section being read. Without JavaScript the page reads the
-// same, without these three helps (the button stays hidden).
+// same, without these three helps (the button stays hidden). Copying is Praxis.copy (praxis.js).
 (function () {
   "use strict";
   var body = document.getElementById("note-body");
   var status = document.querySelector(".note-actions .copy-status");
 
-  function say(message) {
-    if (!status) return;
-    status.textContent = "";  // emptied first, so that the same message said twice is announced twice
-    window.setTimeout(function () { status.textContent = message; }, 50);
-  }
-
-  function copy(text, done) {
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(text).then(function () { say(done); }, function () {});
-    }
+  // `manual`: what to say when the browser would not copy (nothing, for a heading's anchor: the
+  // address bar shows the section's link once it is clicked).
+  function copy(text, done, manual) {
+    window.Praxis.copy(text).then(function (copied) {
+      if (copied || manual) window.Praxis.say(status, copied ? done : manual);
+    });
   }
 
   var button = document.querySelector(".note-actions .copy-link");
-  // Shown only where the browser lets a page copy (https, or the machine itself); elsewhere the
-  // address bar is the way.
-  if (button && navigator.clipboard && window.isSecureContext) {
+  if (button) {
     button.hidden = false;
     button.addEventListener("click", function () {
-      copy(button.getAttribute("data-url"), button.getAttribute("data-done"));
+      copy(button.getAttribute("data-url"), button.getAttribute("data-done"), button.getAttribute("data-manual"));
     });
   }
 

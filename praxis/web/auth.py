@@ -14,6 +14,7 @@ from praxis.i18n import N_
 from praxis.models import User
 from praxis.people import service as people_service
 from praxis.schemas import PasswordChange, RegisterRequest
+from praxis.web.done import said
 from praxis.web.forms import FormInvalid, form_page, parse, parse_form, safe_next
 from praxis.web.templating import page
 
@@ -107,7 +108,7 @@ async def register(request: Request, session: SessionDep, actor: ActorDep) -> Re
         raise FormInvalid(errors)
     user = people_service.register(session=session, actor=actor, data=data)
     if actor is not None:  # an admin opening an account for someone else
-        return RedirectResponse(f"/u/{user.username}/", status_code=303)
+        return said(request, f"/u/{user.username}/", "account_created")
     return _signed_in_response(request, session, user, "/")
 
 
@@ -133,7 +134,7 @@ async def change_password(request: Request, session: SessionDep, actor: UserDep)
         new=data.new_password,
         keep_token=session_token(request),
     )
-    return page(request, "auth/password.html", {"errors": {}, "changed": True})
+    return said(request, "/account/password", "password_changed")
 
 
 @router.get("/account/tokens")
@@ -143,12 +144,14 @@ def tokens_page(request: Request, session: SessionDep, actor: UserDep) -> Respon
     return page(
         request,
         "auth/tokens.html",
-        {"tokens": listed, "revoked": request.query_params.get("revoked") == "1"},
+        {"tokens": listed},
         alternate="/api/v1/me/tokens",
     )
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def revoke_token(token_id: Annotated[int, Path(ge=1, le=2**31 - 1)], session: SessionDep, actor: UserDep) -> Response:
+def revoke_token(
+    request: Request, token_id: Annotated[int, Path(ge=1, le=2**31 - 1)], session: SessionDep, actor: UserDep
+) -> Response:
     people_service.revoke_api_token(session=session, actor=actor, token_id=token_id)
-    return RedirectResponse("/account/tokens?revoked=1", status_code=303)
+    return said(request, "/account/tokens", "token_revoked")

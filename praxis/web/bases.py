@@ -6,7 +6,6 @@ from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
@@ -18,6 +17,7 @@ from praxis.schemas import BaseCarnetAdd, BaseCreate, BaseManagerAdd, BaseUpdate
 from praxis.transfer import service as transfer_service
 from praxis.web import citations as citation_pages
 from praxis.web.citations import StyleParam
+from praxis.web.done import said
 from praxis.web.forms import MemberName, form_page, member_form, parse
 from praxis.web.templating import page
 
@@ -58,7 +58,7 @@ async def create(request: Request, session: SessionDep, actor: UserDep) -> Respo
     created = carnet_service.create_base(
         session=session, actor=actor, data=parse(BaseCreate, {k: v for k, v in values.items() if v})
     )
-    return RedirectResponse(f"/b/{created.id}/", status_code=303)
+    return said(request, f"/b/{created.id}/", "base_created")
 
 
 @router.get("/b/{base_id}/")
@@ -167,7 +167,7 @@ async def edit(request: Request, base_id: str, session: SessionDep, actor: UserD
         ),
     )
     carnet_service.update_base(session=session, actor=actor, base_id=base_id, data=parse(BaseUpdate, fields))
-    return RedirectResponse(f"/b/{base_id}/", status_code=303)
+    return said(request, f"/b/{base_id}/", "base_saved")
 
 
 @router.get("/b/{base_id}/delete")
@@ -187,24 +187,29 @@ def confirm_delete(request: Request, base_id: str, session: SessionDep, actor: U
 
 
 @router.post("/b/{base_id}/delete")
-def delete(base_id: str, session: SessionDep, actor: UserDep) -> Response:
-    carnet_service.delete_base(session=session, actor=actor, base_id=base_id)
-    return RedirectResponse("/b/", status_code=303)
+def delete(request: Request, base_id: str, session: SessionDep, actor: UserDep) -> Response:
+    title = carnet_service.delete_base(session=session, actor=actor, base_id=base_id)
+    return said(request, "/b/", "base_deleted", title=title)
 
 
 @router.post("/b/{base_id}/carnets")
 def add_carnet(
-    base_id: str, session: SessionDep, actor: UserDep, carnet_id: Annotated[str, Form(max_length=32)] = ""
+    request: Request,
+    base_id: str,
+    session: SessionDep,
+    actor: UserDep,
+    carnet_id: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
     data = parse(BaseCarnetAdd, {"carnet_id": carnet_id})
-    carnet_service.add_carnet_to_base(session=session, actor=actor, base_id=base_id, data=data)
-    return RedirectResponse(f"/b/{base_id}/edit#carnets", status_code=303)
+    base = carnet_service.add_carnet_to_base(session=session, actor=actor, base_id=base_id, data=data)
+    title = next(c.title for c in base.carnets if c.id == data.carnet_id)
+    return said(request, f"/b/{base_id}/edit#carnets", "base_carnet_added", title=title)
 
 
 @router.post("/b/{base_id}/carnets/{carnet_id}/remove")
-def remove_carnet(base_id: str, carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
-    carnet_service.remove_carnet_from_base(session=session, actor=actor, base_id=base_id, carnet_id=carnet_id)
-    return RedirectResponse(f"/b/{base_id}/edit#carnets", status_code=303)
+def remove_carnet(request: Request, base_id: str, carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
+    title = carnet_service.remove_carnet_from_base(session=session, actor=actor, base_id=base_id, carnet_id=carnet_id)
+    return said(request, f"/b/{base_id}/edit#carnets", "base_carnet_removed", title=title)
 
 
 @router.post("/b/{base_id}/managers")
@@ -214,14 +219,21 @@ def add_manager(
     typed = {"username": username}
     form_page(request, lambda s, errors, status: _saved_editor(request, s, actor, base_id, errors, status, typed))
     data = member_form(BaseManagerAdd, people_service.named_person(session, username.strip()))
-    carnet_service.add_base_manager(session=session, actor=actor, base_id=base_id, username=data.username)
-    return RedirectResponse(f"/b/{base_id}/edit#gestion", status_code=303)
+    base = carnet_service.add_base_manager(session=session, actor=actor, base_id=base_id, username=data.username)
+    name = next(m.display_name for m in base.managers if m.username == data.username)
+    return said(request, f"/b/{base_id}/edit#gestion", "base_manager_added", name=name)
 
 
 @router.post("/b/{base_id}/managers/{username}/remove")
-def remove_manager(base_id: str, username: str, session: SessionDep, actor: UserDep) -> Response:
-    carnet_service.remove_base_manager(session=session, actor=actor, base_id=base_id, username=username)
-    return RedirectResponse(f"/b/{base_id}/edit#gestion", status_code=303)
+def remove_manager(request: Request, base_id: str, username: str, session: SessionDep, actor: UserDep) -> Response:
+    """A manager takes another off (back to the managers), or leaves (to the bases: they may not
+    manage, or even see, this one now)."""
+    if username == actor.username:
+        title = carnet_service.base_ref(session=session, actor=actor, base_id=base_id).title
+        carnet_service.remove_base_manager(session=session, actor=actor, base_id=base_id, username=username)
+        return said(request, "/b/", "base_left", title=title)
+    name = carnet_service.remove_base_manager(session=session, actor=actor, base_id=base_id, username=username)
+    return said(request, f"/b/{base_id}/edit#gestion", "base_manager_removed", name=name)
 
 
 @router.get("/b/{base_id}/export.zip")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
@@ -22,6 +21,7 @@ from praxis.schemas import (
     NameChange,
 )
 from praxis.web.carnets import back, form_text
+from praxis.web.done import Kind, said
 from praxis.web.forms import MemberName, MemberRole, form_page, member_form, parse, split_list
 from praxis.web.templating import page
 
@@ -94,7 +94,7 @@ async def edit(request: Request, carnet_id: str, session: SessionDep, actor: Use
         ),
     )
     carnet_service.update_carnet(session=session, actor=actor, carnet_id=carnet_id, data=parse(CarnetUpdate, fields))
-    return back(carnet_id)
+    return said(request, back(carnet_id), "carnet_saved")
 
 
 @router.get("/c/{carnet_id}/delete")
@@ -114,9 +114,9 @@ def confirm_delete(request: Request, carnet_id: str, session: SessionDep, actor:
 
 
 @router.post("/c/{carnet_id}/delete")
-def delete(carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
-    carnet_service.delete_carnet(session=session, actor=actor, carnet_id=carnet_id)
-    return RedirectResponse("/c/", status_code=303)
+def delete(request: Request, carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
+    title = carnet_service.delete_carnet(session=session, actor=actor, carnet_id=carnet_id)
+    return said(request, "/c/", "carnet_deleted", title=title)
 
 
 @router.post("/c/{carnet_id}/members")
@@ -131,20 +131,29 @@ def add_member(
     typed = {"username": username, "role": role}
     form_page(request, lambda s, errors, status: _saved_editor(request, s, actor, carnet_id, errors, status, typed))
     data = member_form(CarnetMemberAdd, people_service.named_person(session, username.strip()), role)
-    carnet_service.set_carnet_member(
+    carnet = carnet_service.set_carnet_member(
         session=session, actor=actor, carnet_id=carnet_id, username=data.username, role=data.role
     )
-    return RedirectResponse(f"/c/{carnet_id}/edit#membres", status_code=303)
+    name = next(m.display_name for m in carnet.members if m.username == data.username)
+    kind: Kind = "member_manager" if data.role == "manager" else "member_contributor"
+    return said(request, f"/c/{carnet_id}/edit#membres", kind, name=name)
 
 
 @router.post("/c/{carnet_id}/members/{username}/remove")
-def remove_member(carnet_id: str, username: str, session: SessionDep, actor: UserDep) -> Response:
-    carnet_service.remove_carnet_member(session=session, actor=actor, carnet_id=carnet_id, username=username)
-    return back(carnet_id)
+def remove_member(request: Request, carnet_id: str, username: str, session: SessionDep, actor: UserDep) -> Response:
+    """A manager takes someone off (back to the members), or someone leaves (to the carnets:
+    this one may be closed to them now)."""
+    if username == actor.username:
+        title = carnet_service.carnet_ref(session=session, actor=actor, carnet_id=carnet_id).title
+        carnet_service.remove_carnet_member(session=session, actor=actor, carnet_id=carnet_id, username=username)
+        return said(request, "/c/", "carnet_left", title=title)
+    name = carnet_service.remove_carnet_member(session=session, actor=actor, carnet_id=carnet_id, username=username)
+    return said(request, f"/c/{carnet_id}/edit#membres", "member_removed", name=name)
 
 
 @router.post("/c/{carnet_id}/axes")
 def add_axis(
+    request: Request,
     carnet_id: str,
     session: SessionDep,
     actor: UserDep,
@@ -153,7 +162,7 @@ def add_axis(
 ) -> Response:
     data = parse(AxisCreate, {"name": name, "categories": split_list(categories_)})
     carnet_service.add_axis(session=session, actor=actor, carnet_id=carnet_id, data=data)
-    return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
+    return said(request, f"/c/{carnet_id}/edit#categories", "axis_added")
 
 
 def _name(value: str) -> str:
@@ -163,28 +172,39 @@ def _name(value: str) -> str:
 
 @router.post("/c/{carnet_id}/axes/{axis_id}/rename")
 def rename_axis(
-    carnet_id: str, axis_id: int, session: SessionDep, actor: UserDep, name: Annotated[str, Form(max_length=100)] = ""
+    request: Request,
+    carnet_id: str,
+    axis_id: int,
+    session: SessionDep,
+    actor: UserDep,
+    name: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     carnet_service.rename_axis(session=session, actor=actor, carnet_id=carnet_id, axis_id=axis_id, name=_name(name))
-    return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
+    return said(request, f"/c/{carnet_id}/edit#categories", "axis_renamed")
 
 
 @router.post("/c/{carnet_id}/axes/{axis_id}/delete")
-def delete_axis(carnet_id: str, axis_id: int, session: SessionDep, actor: UserDep) -> Response:
+def delete_axis(request: Request, carnet_id: str, axis_id: int, session: SessionDep, actor: UserDep) -> Response:
     carnet_service.delete_axis(session=session, actor=actor, carnet_id=carnet_id, axis_id=axis_id)
-    return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
+    return said(request, f"/c/{carnet_id}/edit#categories", "axis_deleted")
 
 
 @router.post("/c/{carnet_id}/axes/{axis_id}/categories")
 def add_category(
-    carnet_id: str, axis_id: int, session: SessionDep, actor: UserDep, name: Annotated[str, Form(max_length=100)] = ""
+    request: Request,
+    carnet_id: str,
+    axis_id: int,
+    session: SessionDep,
+    actor: UserDep,
+    name: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     carnet_service.add_category(session=session, actor=actor, carnet_id=carnet_id, axis_id=axis_id, name=_name(name))
-    return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
+    return said(request, f"/c/{carnet_id}/edit#categories", "category_added")
 
 
 @router.post("/c/{carnet_id}/categories/rename")
 def rename_category(
+    request: Request,
     carnet_id: str,
     session: SessionDep,
     actor: UserDep,
@@ -194,7 +214,7 @@ def rename_category(
     carnet_service.rename_category(
         session=session, actor=actor, carnet_id=carnet_id, name=_name(name), new_name=_name(new_name)
     )
-    return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
+    return said(request, f"/c/{carnet_id}/edit#categories", "category_renamed")
 
 
 @router.get("/c/{carnet_id}/categories/delete")
@@ -217,6 +237,7 @@ def delete_category_page(
 
 @router.post("/c/{carnet_id}/categories/delete")
 def delete_category(
+    request: Request,
     carnet_id: str,
     session: SessionDep,
     actor: UserDep,
@@ -226,4 +247,4 @@ def delete_category(
 ) -> Response:
     removal = parse(CategoryRemoval, {"notes": notes, "to": to or None})
     carnet_service.delete_category(session=session, actor=actor, carnet_id=carnet_id, name=_name(name), removal=removal)
-    return RedirectResponse(f"/c/{carnet_id}/edit#categories", status_code=303)
+    return said(request, f"/c/{carnet_id}/edit#categories", "category_deleted")

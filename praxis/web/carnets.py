@@ -9,7 +9,6 @@ from typing import Annotated, Any, Literal, get_args
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import RedirectResponse
 from pydantic import TypeAdapter, ValidationError
 from sqlmodel import Session
 from starlette.datastructures import FormData
@@ -33,11 +32,14 @@ from praxis.schemas import (
     EntryCreate,
     EntryUpdate,
     NoteRef,
+    RemovedEntry,
 )
 from praxis.transfer import service as transfer_service
 from praxis.vocab import KINDS
 from praxis.web import citations as citation_pages
+from praxis.web import done
 from praxis.web.citations import StyleParam
+from praxis.web.done import said, seal, unseal
 from praxis.web.forms import form_page, parse, split_list
 from praxis.web.templating import page
 
@@ -65,14 +67,11 @@ def view_of(pairs: Iterable[tuple[str, str]]) -> str:
     return urlencode([(k, v) for k, v in pairs if k in _VIEW and v][:60])
 
 
-def back(
-    carnet_id: str, anchor: str = "", *, organising: bool = False, view: str = "", done: Literal["removed", ""] = ""
-) -> Response:
-    """To the carnet page (in its "Organiser" mode after a tool of that mode, in the view it was
-    used from); `done`: what the page says was just done (a word of a fixed list, never shown as is)."""
-    said = f"done={done}" if done else ""
-    query = "&".join(q for q in (view_of(parse_qsl(view)), "organiser=1" if organising else "", said) if q)
-    return RedirectResponse(f"/c/{carnet_id}/{'?' + query if query else ''}{anchor}", status_code=303)
+def back(carnet_id: str, anchor: str = "", *, organising: bool = False, view: str = "") -> str:
+    """The carnet page's address (in its "Organiser" mode after a tool of that mode, in the view
+    it was used from), for a form's answer to return to."""
+    query = "&".join(q for q in (view_of(parse_qsl(view)), "organiser=1" if organising else "") if q)
+    return f"/c/{carnet_id}/{'?' + query if query else ''}{anchor}"
 
 
 def form_text(form: FormData, name: str) -> str | None:
@@ -131,7 +130,7 @@ async def create(request: Request, session: SessionDep, actor: UserDep) -> Respo
     created = carnet_service.create_carnet(
         session=session, actor=actor, data=parse(CarnetCreate, {**fields, "axes": axes})
     )
-    return back(created.id)
+    return said(request, back(created.id), "carnet_created")
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -251,6 +250,13 @@ def _view(
     organising: bool = False,
 ) -> Response:
     carnet = carnet_service.read_carnet(session=session, actor=actor, carnet_id=carnet_id, query=query, lenient=True)
+    just_done = done.current(request)
+    if (
+        just_done
+        and just_done.at.startswith("n-")
+        and all(f"n-{e.note_id}" != just_done.at for e in carnet.entries.items)
+    ):
+        just_done.at = ""  # a note this view does not list (another page, a filter): said at the top
     known = {_key(c.name) for axis in carnet.axes for c in axis.categories}
     query = query.model_copy(update={"category": [c for c in query.category if _key(c) in known]})
     filtered = bool(query.category or query.kind or query.author or query.q)
@@ -342,7 +348,8 @@ async def integrate(request: Request, carnet_id: str, session: SessionDep, actor
     note_id = note_service.one_note(session=session, actor=actor, typed=typed, choices=choices)
     data = parse(EntryCreate, {"note_id": note_id, "categories": _chosen(form)})
     carnet_service.add_entry(session=session, actor=actor, carnet_id=carnet_id, data=data)
-    return back(carnet_id, f"#n-{note_id}")
+    added = carnet_service.entry_item(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id)
+    return said(request, back(carnet_id, f"#n-{note_id}"), "entry_added", title=added.note.title)
 
 
 @router.get("/c/{carnet_id}/n/{note_id}")
@@ -366,7 +373,8 @@ async def file_entry(request: Request, carnet_id: str, note_id: str, session: Se
             fields["position"] = position.strip()
     data = parse(EntryUpdate, fields)
     carnet_service.update_entry(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, data=data)
-    return back(carnet_id, f"#n-{note_id}", organising=True, view=form_text(form, "view") or "")
+    view = form_text(form, "view") or ""
+    return said(request, back(carnet_id, f"#n-{note_id}", organising=True, view=view), "entry_filed")
 
 
 ViewField = Annotated[str, Form(max_length=2000)]
@@ -374,20 +382,29 @@ ViewField = Annotated[str, Form(max_length=2000)]
 
 @router.post("/c/{carnet_id}/n/{note_id}/move")
 def move(
+    request: Request,
     carnet_id: str,
     note_id: str,
     session: SessionDep,
     actor: UserDep,
     step: Annotated[Literal["-1", "1"], Form()] = "1",
+    position: Annotated[int | None, Form(ge=0, le=1_000_000)] = None,
     view: ViewField = "",
 ) -> Response:
-    """Up or down one place: the keyboard's way to order (the browser's drag-and-drop uses the API)."""
-    carnet_service.move_entry(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, step=int(step))
-    return back(carnet_id, f"#n-{note_id}", organising=True, view=view)
+    """Up or down one place (the "Monter" and "Descendre" buttons), or to `position` among the
+    notes the manager sees (where the drag-and-drop of static/carnet.js dropped it)."""
+    if position is None:
+        carnet_service.move_entry(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, step=int(step))
+    else:
+        carnet_service.update_entry(
+            session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, data=EntryUpdate(position=position)
+        )
+    return said(request, back(carnet_id, f"#n-{note_id}", organising=True, view=view), "entry_moved")
 
 
 @router.post("/c/{carnet_id}/n/{note_id}/pin")
 def pin(
+    request: Request,
     carnet_id: str,
     note_id: str,
     session: SessionDep,
@@ -398,13 +415,57 @@ def pin(
     carnet_service.update_entry(
         session=session, actor=actor, carnet_id=carnet_id, note_id=note_id, data=EntryUpdate(pinned=pinned == "1")
     )
-    return back(carnet_id, f"#n-{note_id}", organising=True, view=view)
+    to = back(carnet_id, f"#n-{note_id}", organising=True, view=view)
+    if pinned == "1":
+        return said(request, to, "entry_pinned")
+    # "Annuler" pins it again: unpinning moved nothing else.
+    return said(request, to, "entry_unpinned", carnet=carnet_id, note=note_id, view=view_of(parse_qsl(view)))
+
+
+# How long "Annuler" may put back a note taken out of a carnet (the message itself is said once).
+UNDO_SECONDS = 15 * 60
+UndoField = Annotated[str, Form(max_length=4000)]
 
 
 @router.post("/c/{carnet_id}/n/{note_id}/remove")
-def remove(carnet_id: str, note_id: str, session: SessionDep, actor: UserDep, view: ViewField = "") -> Response:
-    carnet_service.remove_entry(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id)
-    return back(carnet_id, organising=True, view=view, done="removed")  # says "Note retirée du carnet"
+def remove(
+    request: Request, carnet_id: str, note_id: str, session: SessionDep, actor: UserDep, view: ViewField = ""
+) -> Response:
+    """Take a note out; the carnet then says so, with "Annuler": a form carrying the membership as
+    it was, signed by the site for this person and this carnet (`put_back` trusts nothing else)."""
+    removed = carnet_service.remove_entry(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id)
+    undo = seal(request, "unremove", {"c": carnet_id, "u": actor.id, "e": removed.model_dump(mode="json")})
+    view = view_of(parse_qsl(view))
+    to = back(carnet_id, organising=True, view=view)
+    return said(
+        request, to, "entry_removed", carnet=carnet_id, note=removed.note_id, title=removed.title, undo=undo, view=view
+    )
+
+
+@router.post("/c/{carnet_id}/n/{note_id}/unremove")
+def unremove(
+    request: Request,
+    carnet_id: str,
+    note_id: str,
+    session: SessionDep,
+    actor: UserDep,
+    undo: UndoField = "",
+    view: ViewField = "",
+) -> Response:
+    """ "Annuler" after taking a note out: the note back where it was, if what the form carries
+    is what the site signed for this person, this carnet and this note, less than
+    UNDO_SECONDS ago."""
+    sealed = unseal(request, "unremove", undo, UNDO_SECONDS)
+    removed = None
+    if isinstance(sealed, dict) and sealed.get("c") == carnet_id and sealed.get("u") == actor.id:
+        try:
+            removed = RemovedEntry.model_validate(sealed.get("e"))
+        except ValidationError:
+            removed = None
+        if removed is not None and removed.note_id != note_id:
+            removed = None
+    carnet_service.put_back_entry(session=session, actor=actor, carnet_id=carnet_id, removed=removed)
+    return said(request, back(carnet_id, f"#n-{note_id}", organising=True, view=view), "entry_back")
 
 
 @router.get("/c/{carnet_id}/export.zip")

@@ -4,7 +4,6 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
@@ -13,6 +12,7 @@ from praxis.notes import service as note_service
 from praxis.people import service as people_service
 from praxis.publishing import service as publishing_service
 from praxis.schemas import CommunityCreate, MemberAdd, NoteQuery
+from praxis.web.done import Kind, said
 from praxis.web.forms import FormInvalid, MemberName, MemberRole, form_page, member_form, parse
 from praxis.web.templating import page
 
@@ -48,7 +48,7 @@ async def create(request: Request, session: SessionDep, actor: UserDep) -> Respo
     )  # the service's refusals have the error page
     data = parse(CommunityCreate, {k: v for k in ("name", "description") if isinstance(v := form.get(k), str) and v})
     created = people_service.create_community(session=session, actor=actor, data=data)
-    return RedirectResponse(f"/communautes/{created.id}/", status_code=303)
+    return said(request, f"/communautes/{quote(created.id)}/", "community_created")
 
 
 @router.get("/{community_id}/")
@@ -107,13 +107,20 @@ def add_member(
         ),
     )
     data = member_form(MemberAdd, username, role)
-    people_service.set_community_member(
+    community = people_service.set_community_member(
         session=session, actor=actor, community_id=community_id, username=data.username, role=data.role
     )
-    return RedirectResponse(f"/communautes/{community_id}/", status_code=303)
+    name = next(m.display_name for m in community.members if m.username == data.username)
+    kind: Kind = "community_manager" if data.role == "manager" else "community_member"
+    return said(request, f"/communautes/{quote(community.id)}/", kind, name=name)
 
 
 @router.post("/{community_id}/members/{username}/remove")
-def remove_member(community_id: str, username: str, session: SessionDep, actor: UserDep) -> Response:
-    people_service.remove_community_member(session=session, actor=actor, community_id=community_id, username=username)
-    return RedirectResponse(f"/communautes/{community_id}/", status_code=303)
+def remove_member(request: Request, community_id: str, username: str, session: SessionDep, actor: UserDep) -> Response:
+    name = people_service.remove_community_member(
+        session=session, actor=actor, community_id=community_id, username=username
+    )
+    to = f"/communautes/{quote(community_id)}/"
+    if username == actor.username:
+        return said(request, to, "community_left")
+    return said(request, to, "community_member_removed", name=name)

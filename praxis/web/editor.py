@@ -9,7 +9,6 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
@@ -33,6 +32,7 @@ from praxis.schemas import (
 )
 from praxis.vocab import DEFAULT_LICENCE
 from praxis.web import naming
+from praxis.web.done import said
 from praxis.web.forms import FormInvalid, M, errors_of, parse, parse_form, refused_page, split_list
 from praxis.web.templating import page
 
@@ -163,9 +163,6 @@ def published_day(session: Session, note: NoteRead) -> str:
 # page shown after a save tells it which draft to forget, through this short-lived cookie.
 DRAFT_SAVED_COOKIE = "praxis_draft_saved"
 DRAFT_KEY = re.compile(r"^[a-z0-9][a-z0-9_.\-]{0,63}:[A-Za-z0-9_\-]{1,32}:[0-9]{1,10}$")
-# The note's page says "Note enregistrée — révision N" once after a save, told by this cookie
-# (its one value, "saved": nothing it carries is shown).
-SAVED_COOKIE = "praxis_saved"
 # The conflict markers' labels, in the writer's language.
 YOUR_VERSION = N_("Votre version")
 CURRENT_VERSION = N_("Version actuelle (révision %(number)s)")
@@ -191,18 +188,11 @@ def _wants_preview(form: Any) -> bool:
     return form.get("action") == "preview"
 
 
-def _saved(request: Request, note_id: str, values: dict[str, Any]) -> Response:
-    """Off to the saved note, telling its page which browser draft is now saved."""
-    response = RedirectResponse(f"/n/{note_id}/", status_code=303)
-    response.set_cookie(
-        SAVED_COOKIE,
-        "saved",
-        max_age=60,
-        path=f"/n/{note_id}/",
-        httponly=True,
-        samesite="lax",
-        secure=request.app.state.settings.secure_cookies,
-    )
+def _saved(request: Request, note: NoteRead, values: dict[str, Any]) -> Response:
+    """Off to the saved note, whose page says "Note enregistrée — révision N" and tells the
+    editor's script which browser draft is now saved."""
+    note_id = note.id
+    response = said(request, f"/n/{note_id}/", "saved", number=note.revision)
     if values.get("draft_key"):
         response.set_cookie(
             DRAFT_SAVED_COOKIE,
@@ -294,7 +284,7 @@ async def create_note(request: Request, session: SessionDep, actor: UserDep) -> 
         return await _preview(request, session, actor, note=None)
     values, data = await _read_form(request, session, actor, NoteCreate, note=None)
     note = carnet_service.create_note(session=session, actor=actor, data=data)
-    return _saved(request, note.id, values)
+    return _saved(request, note, values)
 
 
 @router.get("/n/{note_id}/edit")
@@ -336,8 +326,8 @@ async def edit(request: Request, note_id: str, session: SessionDep, actor: UserD
         ),
         answers=(StaleEdit,),
     )
-    note_service.save_note(session=session, actor=actor, note_id=note_id, data=data)
-    return _saved(request, note_id, values)
+    saved = note_service.save_note(session=session, actor=actor, note_id=note_id, data=data)
+    return _saved(request, saved, values)
 
 
 def _conflict(

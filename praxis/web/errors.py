@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from praxis import storage
+from praxis import i18n, storage
 from praxis.deps import reading_session
 from praxis.errors import DomainError, Invalid, NotSignedIn
 from praxis.i18n import N_, gettext
@@ -128,11 +128,15 @@ def install_error_handlers(app: FastAPI) -> None:
         if is_api_path(request.url.path):
             if isinstance(exc, NotSignedIn):
                 headers["WWW-Authenticate"] = "Bearer"
+            # The API speaks English; asked for a language (`?lang=`), a refusal the site words for
+            # people says it too, in that language: what the editor shows when a file is refused.
+            asked = i18n.supported(request.query_params.get("lang"))
+            said = {"message": exc.shown()} if asked and exc.text is not None else {}
             if isinstance(exc, Invalid):
                 loc = [exc.part, exc.field] if exc.field else [exc.part]
-                return _json(exc.status, {"detail": [{"loc": loc, "msg": exc.message, "type": "value_error"}]})
+                return _json(exc.status, {"detail": [{"loc": loc, "msg": exc.message, "type": "value_error"}], **said})
             extra = {k: v for k, v in exc.extra.items() if k != "field"}
-            return _json(exc.status, {"detail": exc.message, **extra}, headers or None)
+            return _json(exc.status, {"detail": exc.message, **extra, **said}, headers or None)
         if isinstance(exc, NotSignedIn) and request.method == "GET":
             here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(here)}", status_code=303)

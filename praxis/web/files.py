@@ -1,5 +1,5 @@
 """Files attached to notes: the upload and delete forms of the edit page, and the files
-themselves, served to whoever may read their note."""
+themselves, served to whoever may read their note; draft uploads, to their uploader alone."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from praxis.deps import ActorDep, SessionDep, UserDep
 from praxis.errors import Invalid, TooLarge, UnsupportedType
 from praxis.media import service as media_service
 from praxis.media.service import Served
+from praxis.web.done import said
 from praxis.web.forms import refused_page
 from praxis.web.templating import page
 
@@ -33,10 +34,13 @@ _PRIVATE = "private, no-store"
 _FILE_POLICY = "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'"
 FILE_CSP = f"sandbox; {_FILE_POLICY}"
 MEDIA_CSP = f"sandbox allow-same-origin; {_FILE_POLICY}"
+# An SVG drawing is sanitised at upload (praxis.media.svg); opened alone, it is a document of its
+# own all the same, where no script would run and nothing would load but its embedded images.
+SVG_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 
-def _back(note_id: str) -> RedirectResponse:
-    return RedirectResponse(f"/n/{note_id}/edit#fichiers", status_code=303)
+def _back(note_id: str) -> str:
+    return f"/n/{note_id}/edit#fichiers"
 
 
 @router.post("/n/{note_id}/files")
@@ -53,7 +57,7 @@ def upload(
         lambda _reading, exc: _refused(request, note_id, exc.shown(), exc.status),
         answers=(Invalid, TooLarge, UnsupportedType),
     )
-    media_service.attach(
+    attached = media_service.attach(
         session=session,
         actor=actor,
         store=request.app.state.files,
@@ -61,7 +65,7 @@ def upload(
         source=chosen.file if chosen else None,
         filename=chosen.filename or "" if chosen else "",
     )
-    return _back(note_id)
+    return said(request, _back(note_id), "file_attached", name=attached.name)
 
 
 def _refused(request: Request, note_id: str, message: str, status: int) -> Response:
@@ -73,10 +77,10 @@ def _refused(request: Request, note_id: str, message: str, status: int) -> Respo
 
 @router.post("/n/{note_id}/files/{file_id}/delete")
 def delete(request: Request, note_id: str, file_id: str, session: SessionDep, actor: UserDep) -> Response:
-    media_service.delete_attachment(
+    name = media_service.delete_attachment(
         session=session, actor=actor, store=request.app.state.files, note_id=note_id, attachment_id=file_id
     )
-    return _back(note_id)
+    return said(request, _back(note_id), "file_deleted", name=name)
 
 
 @router.api_route("/n/{note_id}/files/{file_id}/thumb", methods=["GET", "HEAD"])
@@ -102,8 +106,36 @@ def download(request: Request, note_id: str, file_id: str, name: str, session: S
     return _send(request, served)
 
 
+@router.api_route("/envois/{file_id}/thumb", methods=["GET", "HEAD"])
+def upload_thumbnail(request: Request, file_id: str, session: SessionDep, actor: ActorDep) -> Response:
+    served = media_service.serve_upload(
+        session=session, actor=actor, store=request.app.state.files, attachment_id=file_id, thumbnail=True
+    )
+    if isinstance(served, str):
+        return RedirectResponse(served, status_code=302, headers={"Cache-Control": _PRIVATE})
+    return _send(request, served)
+
+
+@router.api_route("/envois/{file_id}/{name}", methods=["GET", "HEAD"])
+def uploaded(request: Request, file_id: str, name: str, session: SessionDep, actor: ActorDep) -> Response:
+    """A draft upload, to its uploader; once a save has claimed it, the note's file (302)."""
+    served = media_service.serve_upload(
+        session=session, actor=actor, store=request.app.state.files, attachment_id=file_id
+    )
+    if isinstance(served, str):
+        return RedirectResponse(served, status_code=302, headers={"Cache-Control": _PRIVATE})
+    if name != served.name:
+        return RedirectResponse(media_service.draft_path(file_id, served.name), status_code=301)
+    return _send(request, served)
+
+
 def _send(request: Request, served: Served) -> Response:
-    policy = MEDIA_CSP if served.media_type.startswith(("audio/", "video/")) else FILE_CSP
+    if served.media_type == "image/svg+xml":
+        policy = SVG_CSP
+    elif served.media_type.startswith(("audio/", "video/")):
+        policy = MEDIA_CSP
+    else:
+        policy = FILE_CSP
     headers = {
         "ETag": served.etag,
         "Cache-Control": _PUBLIC if served.public else _PRIVATE,

@@ -13,6 +13,7 @@ from praxis.deps import ActorDep, SessionDep, UserDep, client_address
 from praxis.errors import Invalid, TooManyRequests
 from praxis.i18n import N_
 from praxis.schemas import ContactCreate, MessageReply, NotificationSettings
+from praxis.web.done import said
 from praxis.web.forms import parse
 from praxis.web.notes import note_form
 from praxis.web.templating import page
@@ -53,7 +54,7 @@ def settings_form(request: Request, session: SessionDep, actor: UserDep) -> Resp
     return page(
         request,
         "inbox/settings.html",
-        {"chosen": chosen.model_dump(), "kinds": KIND_LABELS, "saved": False},
+        {"chosen": chosen.model_dump(), "kinds": KIND_LABELS},
         alternate="/api/v1/me/notification-settings",
     )
 
@@ -62,12 +63,13 @@ def settings_form(request: Request, session: SessionDep, actor: UserDep) -> Resp
 async def save_settings(request: Request, session: SessionDep, actor: UserDep) -> Response:
     form = await request.form()
     data = parse(NotificationSettings, {k: v for k in KIND_LABELS if isinstance(v := form.get(k), str)})
-    chosen = conversation_service.set_notification_settings(session=session, actor=actor, data=data)
-    return page(request, "inbox/settings.html", {"chosen": chosen.model_dump(), "kinds": KIND_LABELS, "saved": True})
+    conversation_service.set_notification_settings(session=session, actor=actor, data=data)
+    return said(request, "/account/notifications", "notifications_saved")
 
 
 @router.post("/u/me/messages/{message_id}/reply")
 def reply(
+    request: Request,
     message_id: str,
     session: SessionDep,
     actor: UserDep,
@@ -76,7 +78,7 @@ def reply(
 ) -> Response:
     data = parse(MessageReply, {"message": message, "reveal_address": reveal_address == "1"})
     conversation_service.reply_to_message(session=session, actor=actor, message_id=message_id, data=data)
-    return RedirectResponse("/u/me/inbox?sent=1#messages", status_code=303)
+    return said(request, "/u/me/inbox#messages", "reply_sent")
 
 
 @router.post("/n/{note_id}/contact")

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
@@ -18,6 +17,7 @@ from praxis.errors import Conflict, Invalid, NotFound
 from praxis.notes import service as note_service
 from praxis.schemas import EntryCreate, NoteRead
 from praxis.web.carnets import form_text
+from praxis.web.done import said
 from praxis.web.forms import form_page, parse
 from praxis.web.templating import page
 
@@ -81,4 +81,6 @@ async def add_to_carnet(request: Request, note_id: str, session: SessionDep, act
     note = _live_note(session, actor, note_id)
     data = parse(EntryCreate, {"note_id": note.id, "categories": chosen})
     carnet_service.add_entry(session=session, actor=actor, carnet_id=carnet_id, data=data)
-    return RedirectResponse(f"/n/{note.id}/#carnets-titre", status_code=303)
+    carnet = carnet_service.carnet_ref(session=session, actor=actor, carnet_id=carnet_id)
+    # Said in the list of the note's carnets, where it now is: "Note ajoutée au carnet « X »".
+    return said(request, f"/n/{note.id}/#carnets-titre", "filed", carnet=carnet.id, title=carnet.title)

@@ -27,7 +27,8 @@ from praxis.schemas import (
 )
 from praxis.web import citations as citation_pages
 from praxis.web.citations import StyleParam
-from praxis.web.editor import DRAFT_KEY, DRAFT_SAVED_COOKIE, SAVED_COOKIE
+from praxis.web.done import said
+from praxis.web.editor import DRAFT_KEY, DRAFT_SAVED_COOKIE
 from praxis.web.forms import form_page, parse
 from praxis.web.templating import page
 
@@ -47,11 +48,9 @@ def view_note(
     saved_draft = request.cookies.get(DRAFT_SAVED_COOKIE)
     if saved_draft is not None and not DRAFT_KEY.match(saved_draft):
         saved_draft = None
-    just_saved = request.cookies.get(SAVED_COOKIE) == "saved"
-    response = note_page(request, session, actor, note, rev, style, saved_draft=saved_draft, just_saved=just_saved)
-    for told in (DRAFT_SAVED_COOKIE, SAVED_COOKIE):
-        if told in request.cookies:
-            response.delete_cookie(told, path=f"/n/{note_id}/")  # told once
+    response = note_page(request, session, actor, note, rev, style, saved_draft=saved_draft)
+    if DRAFT_SAVED_COOKIE in request.cookies:
+        response.delete_cookie(DRAFT_SAVED_COOKIE, path=f"/n/{note_id}/")  # told once
     return response
 
 
@@ -67,13 +66,11 @@ def note_page(
     contact_form: dict[str, Any] | None = None,
     status: int = 200,
     saved_draft: str | None = None,
-    just_saved: bool = False,
 ) -> Response:
     """A note's page (at /n/{id}/, or /def/{slug}/ for a term), or one of its revisions, with
     its citation in `style` ("Pour citer cette note": of the revision shown, when one is) and
     its discussion and its contact form (`comment_form`, `contact_form`: what was typed, sent
-    back with what was wrong with it); `saved_draft`: the browser draft just saved, to forget;
-    `just_saved`: the page says the save was done."""
+    back with what was wrong with it); `saved_draft`: the browser draft just saved, to forget."""
     revision = None
     if rev is not None and rev != note.revision:
         revision = note_service.get_revision(session=session, actor=actor, note_id=note.id, number=rev)
@@ -128,7 +125,6 @@ def note_page(
             "contact_form": contact_form or {},
             "contact_sent": request.query_params.get("contact") == "sent",
             "saved_draft": saved_draft,
-            "just_saved": just_saved,
             "files": media_service.list_attachments(session=session, actor=actor, note_id=note.id),
             "share": publishing_service.note_card(session, note, work, cited),
         },
@@ -206,15 +202,15 @@ def confirm_delete(request: Request, note_id: str, session: SessionDep, actor: U
 
 
 @router.post("/n/{note_id}/delete")
-def delete(note_id: str, session: SessionDep, actor: UserDep) -> Response:
-    note_service.delete_note(session=session, actor=actor, note_id=note_id)
-    return RedirectResponse(f"/corbeille/?deleted={note_id}", status_code=303)  # says so, with Annuler
+def delete(request: Request, note_id: str, session: SessionDep, actor: UserDep) -> Response:
+    deleted = note_service.delete_note(session=session, actor=actor, note_id=note_id)
+    return said(request, "/corbeille/", "deleted", note=deleted.id, title=deleted.title)  # with Annuler
 
 
 @router.post("/n/{note_id}/undelete")
-def undelete(note_id: str, session: SessionDep, actor: UserDep) -> Response:
+def undelete(request: Request, note_id: str, session: SessionDep, actor: UserDep) -> Response:
     note_service.undelete_note(session=session, actor=actor, note_id=note_id)
-    return RedirectResponse(f"/n/{note_id}/?done=undeleted", status_code=303)  # says "Note restaurée"
+    return said(request, f"/n/{note_id}/", "undeleted")
 
 
 @router.get("/corbeille/")
@@ -222,19 +218,11 @@ def trash(
     request: Request,
     session: SessionDep,
     actor: UserDep,
-    deleted: Annotated[str, Query(max_length=40)] = "",
-    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+    p: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    """The deleted notes the reader may bring back; `deleted`: the one just deleted, acknowledged
-    only when it is one of them (nothing from the address is shown but what the trash holds)."""
-    listing = note_service.list_trash(session=session, actor=actor, page=page_number)
-    just_deleted = next((item for item in listing.items if item.id == deleted), None)
-    return page(
-        request,
-        "notes/trash.html",
-        {"trash": listing, "just_deleted": just_deleted, "days": policy.TRASH_DAYS},
-        alternate="/api/v1/trash",
-    )
+    """The deleted notes the reader may bring back, the last deleted first, a page at a time."""
+    listing = note_service.list_trash(session=session, actor=actor, page=p)
+    return page(request, "notes/trash.html", {"trash": listing, "days": policy.TRASH_DAYS}, alternate="/api/v1/trash")
 
 
 @router.get("/n/{note_id}/history")
@@ -279,9 +267,9 @@ def diff(
 
 
 @router.post("/n/{note_id}/revisions/{number}/restore")
-def restore(note_id: str, number: RevisionNumber, session: SessionDep, actor: UserDep) -> Response:
+def restore(request: Request, note_id: str, number: RevisionNumber, session: SessionDep, actor: UserDep) -> Response:
     note_service.restore_revision(session=session, actor=actor, note_id=note_id, number=number)
-    return RedirectResponse(f"/n/{note_id}/?restored={number}", status_code=303)  # says "Version N restaurée"
+    return said(request, f"/n/{note_id}/", "restored", note=note_id, number=number)
 
 
 @router.get("/n/{note_id}/{slug}")

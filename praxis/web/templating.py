@@ -18,8 +18,10 @@ from praxis import i18n, markdown
 from praxis.config import DEFAULT_SITE_DESCRIPTION, Settings
 from praxis.deps import csrf_cookie, csrf_token
 from praxis.i18n import N_, format_date
+from praxis.media import service as media_service
 from praxis.schemas.common import USERNAME_HTML_PATTERN, USERNAME_MAX_LENGTH
 from praxis.vocab import LICENCE_LABELS, LICENCES
+from praxis.web import done
 from praxis.web.forms import field_label
 
 # Open Graph names a locale with its territory: Praxis's French is Québec's.
@@ -104,6 +106,7 @@ def make_templates(directory: Path, settings: Settings) -> Jinja2Templates:
         field_label=field_label,
         # A username field says the server's rule (schemas.common) before anything is sent.
         USERNAME_FIELD={"pattern": USERNAME_HTML_PATTERN, "maxlength": USERNAME_MAX_LENGTH},
+        ACCEPTED_FILES=",".join(media_service.ACCEPTED_EXTENSIONS),  # what a file field offers to choose
         OG_LOCALES=OG_LOCALES,
         site_description=lambda: site_description(settings),
         site_description_custom=settings.site_description != DEFAULT_SITE_DESCRIPTION,  # in the content's language
@@ -173,9 +176,12 @@ def page(
         "languages": languages,
         # An error page is no page in any language: it names no other address of itself.
         "alternates": _alternates(request, languages) if status_code < 400 else [],
+        # What the form just sent did ("Note enregistrée — révision 3"): said once (praxis/web/done.py).
+        "done": done.current(request) if status_code < 400 else None,
         **(context or {}),
     }
     response = templates.TemplateResponse(request, template, ctx, status_code=status_code)
+    done.forget(request, response)
     new_csrf = getattr(request.state, "new_csrf", None)
     if new_csrf:
         settings: Settings = request.app.state.settings

@@ -4,7 +4,6 @@ from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
@@ -14,6 +13,7 @@ from praxis.notes import service as note_service
 from praxis.people import service as people_service
 from praxis.publishing import service as publishing_service
 from praxis.schemas import NoteQuery, ProfileUpdate
+from praxis.web.done import Kind, said
 from praxis.web.forms import FormInvalid, form_page, parse
 from praxis.web.templating import page
 
@@ -84,13 +84,14 @@ async def edit(request: Request, username: str, session: SessionDep, actor: User
     form_page(request, again, answers=(FormInvalid,))  # the service's refusals have the error page
     data = parse(ProfileUpdate, values)
     people_service.update_profile(session=session, actor=actor, username=person.username, data=data)
-    return RedirectResponse(f"/u/{quote(person.username)}/", status_code=303)
+    return said(request, f"/u/{quote(person.username)}/", "profile_saved")
 
 
 @router.post("/u/{username}/{action}")
 def set_active(
-    username: str, action: Literal["deactivate", "activate"], session: SessionDep, actor: UserDep
+    request: Request, username: str, action: Literal["deactivate", "activate"], session: SessionDep, actor: UserDep
 ) -> Response:
     """Admins deactivate an account (its sessions and tokens stop at once) or reactivate it."""
     person = people_service.set_active(session=session, actor=actor, username=username, active=action == "activate")
-    return RedirectResponse(f"/u/{quote(person.username)}/", status_code=303)
+    kind: Kind = "account_activated" if action == "activate" else "account_deactivated"
+    return said(request, f"/u/{quote(person.username)}/", kind)

@@ -39,6 +39,8 @@ def test_a_manager_drags_a_note_to_the_top(live_site, browser, session):
     with page.expect_navigation():
         page.drag_and_drop("li.entry:has-text('Chantier')", "li.entry:has-text('Atelier')")
     assert _titles(page) == ["Chantier", "Atelier", "Bilan"]
+    # The page says so at the note dropped, as after its "Monter" button.
+    assert page.locator("li.entry:has-text('Chantier') [role=status]").inner_text() == "Note déplacée."
     page.reload()  # the order is saved, not only shown
     assert _titles(page) == ["Chantier", "Atelier", "Bilan"]
     context.close()

@@ -122,3 +122,43 @@ def test_a_pdf_still_opens_in_chromium_s_viewer(live_site, browser, session):
     else:
         raise AssertionError("the PDF's red page was never drawn")
     context.close()
+
+
+def test_an_svg_drawing_shows_in_the_note_page_and_alone_without_running_anything(live_site, browser, session):
+    from tests.svg_corpus import HOSTILE, INKSCAPE
+
+    alice = make_user(session, "alice", name="Alice Rivard")
+    note = make_note(session, alice, title="Logos", visibility="public")
+    drawings = [
+        attachments.attach(
+            session=session,
+            actor=alice,
+            store=live_site.app.state.files,
+            note_id=note.id,
+            source=io.BytesIO(data),
+            filename=name,
+        )
+        for name, data in (("logo.svg", INKSCAPE), ("piege.svg", HOSTILE["onload and onclick"]))
+    ]
+    session.commit()
+    body = "\n\n".join(d.markdown for d in drawings)
+    notes.save_note(session=session, actor=alice, note_id=note.id, data=NoteUpdate(body=body, base_revision=1))
+    session.commit()
+    context = browser.new_context()
+    page = context.new_page()
+    alerts: list[str] = []
+    page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{live_site.url}/n/{note.id}/")
+    _until(page, "[...document.images].filter(i => i.src.includes('/files/')).every(i => i.complete)")
+    shown = page.evaluate(
+        "[...document.images].filter(i => i.src.includes('/files/')).map(i => [i.closest('.body') ? 'text' : 'list', i.naturalWidth])"
+    )
+    # Each drawing in the text and as its own thumbnail in the list of files.
+    assert sorted(shown) == [["list", 120], ["list", 794], ["text", 120], ["text", 794]], shown
+    # Opened alone: drawn, in an origin of its own, and what it held that would run is gone.
+    page.goto(live_site.url + drawings[1].path)
+    assert page.evaluate("document.documentElement.localName") == "svg"
+    assert page.evaluate("window.origin") == "null"
+    assert page.evaluate("document.getElementById('garde').getBoundingClientRect().width") == 50
+    assert page.evaluate("document.documentElement.getAttribute('onload')") is None and alerts == []
+    context.close()

@@ -102,7 +102,7 @@ def test_restoring_from_a_comparison_asks_first_then_says_it_was_done(live_site,
     page.locator("summary", has_text="Restaurer la version 1").click()
     expect(page.get_by_text("de la version 1. Cela ajoute une nouvelle révision")).to_be_visible()
     confirm.click()
-    expect(page).to_have_url(f"{live_site.url}/n/{note.id}/?restored=1")
+    expect(page).to_have_url(f"{live_site.url}/n/{note.id}/")
     expect(page.get_by_role("status").filter(has_text="Version 1 restaurée.")).to_be_visible()
     expect(page.locator("h1")).to_have_text("Ouvrir et fermer un chantier partagé entre plusieurs régions")
     expect(page.get_by_text("Le chantier est ouvert à toutes les personnes du réseau.")).to_be_visible()
@@ -137,7 +137,7 @@ def test_deleting_a_note_asks_first_and_the_trash_brings_it_back(live_site, brow
     page.goto(f"{live_site.url}/corbeille/")
     expect(page.get_by_role("status")).to_have_count(0)  # said once, just after the deletion
     page.locator("li", has_text="Fermer un chantier").get_by_role("button", name="Restaurer").click()
-    expect(page).to_have_url(f"{live_site.url}/n/{note.id}/?done=undeleted")
+    expect(page).to_have_url(f"{live_site.url}/n/{note.id}/")
     expect(page.get_by_role("status").filter(has_text="Note restaurée")).to_be_visible()
     expect(page.locator("h1")).to_have_text("Fermer un chantier")
     expect(page.get_by_text("Le chantier est fermé à toutes les personnes du réseau.")).to_be_visible()

@@ -95,3 +95,49 @@ def test_api_tokens_from_before_expiries_follow_the_setting(tmp_path, unmigrated
     finally:
         app.state.search.close()
         app.state.engine.dispose()
+
+
+def test_0016_lets_a_file_wait_without_a_note_and_undoing_it_deletes_those_files(tmp_path, unmigrated_database_url):
+    """Draft uploads are files without a note: possible from 0016 on; going back to 0015
+    deletes them and keeps every note's files."""
+    from datetime import datetime, timezone
+
+    import pytest
+    import sqlalchemy as sa
+
+    from praxis.db import new_session
+    from praxis.models import Attachment
+    from tests.factories import make_note, make_user
+
+    settings = Settings(data_dir=tmp_path, database_url=unmigrated_database_url, secret_key="x")
+    engine = make_engine(settings)
+    files = Attachment.__table__
+
+    def row(file_id: str, note_id: str | None) -> dict:  # type: ignore[type-arg]
+        return {
+            "id": file_id,
+            "note_id": note_id,
+            "sha256": "0" * 64,
+            "name": f"{file_id}.pdf",
+            "media_type": "application/pdf",
+            "size": 10,
+            "has_thumbnail": False,
+            "created_at": datetime.now(timezone.utc),
+        }
+
+    try:
+        upgrade(engine)
+        with new_session(engine, settings, write=True) as session:
+            note = make_note(session, make_user(session, "alice"))
+        with engine.begin() as conn:
+            conn.execute(sa.insert(files), [row("joint", note.id), row("envoi", None)])
+        command.downgrade(alembic_config(engine), "0015")
+        with engine.connect() as conn:
+            assert conn.execute(sa.select(files.c.id)).scalars().all() == ["joint"]
+        with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+            conn.execute(sa.insert(files), [row("envoi", None)])  # a file belongs to a note, before 0016
+        upgrade(engine)
+        with engine.begin() as conn:
+            conn.execute(sa.insert(files), [row("envoi", None)])
+    finally:
+        engine.dispose()

@@ -28,7 +28,7 @@ from praxis.carnets import bases
 from praxis.carnets import carnets
 from praxis.carnets import filing
 from praxis.people import communities
-from tests.factories import browser_for, csrf_from, make_note, make_user
+from tests.factories import browser_for, csrf_from, make_note, make_user, page_text
 from tests.conftest import one_database
 
 THEMES = ("Thème", ["Logement", "Santé"])
@@ -639,7 +639,9 @@ def test_managers_move_pin_and_remove_notes_with_buttons(app, session):
     move = f"/c/{carnet.id}/n/{c.id}/move"
     up = browser.post(move, data={"step": "-1", "csrf_token": csrf_from(page, move)}, follow_redirects=False)
     assert up.status_code == 303 and up.headers["location"] == f"{url}#n-{c.id}"  # back in that mode
-    assert entry_ids(browser.get(url).text) == [a.id, c.id, b.id]
+    moved = browser.get(url).text
+    assert entry_ids(moved) == [a.id, c.id, b.id]
+    assert 'role="status">Note déplacée.</p>' in entry_html(moved, c.id)  # said at the note it moved
     down = post(browser, url, f"/c/{carnet.id}/n/{a.id}/move", {"step": "1"})
     assert down.status_code == 303
     assert entry_ids(browser.get(url).text) == [c.id, a.id, b.id]
@@ -655,11 +657,11 @@ def test_managers_move_pin_and_remove_notes_with_buttons(app, session):
     assert "Épinglée" not in browser.get(url).text
 
     removed = post(browser, url, f"/c/{carnet.id}/n/{a.id}/remove", {})
-    assert removed.status_code == 303 and removed.headers["location"] == f"{url}&done=removed"
+    assert removed.status_code == 303 and removed.headers["location"] == url
     said = browser.get(removed.headers["location"]).text
-    assert 'role="status">Note retirée du carnet : elle reste sur le site' in said  # what was done, once
+    assert "Note « Alpha » retirée du carnet : elle reste sur le site. · Annuler" in page_text(said)  # once
     page = browser.get(url).text
-    assert "Note retirée du carnet" not in page
+    assert "retirée du carnet" not in page
     assert a.id not in entry_ids(page) and count_of(page) == "2 notes"
     assert browser.get(f"/n/{a.id}/").status_code == 200  # the note itself stays
 
@@ -1265,4 +1267,7 @@ def test_deleting_a_carnet_or_a_base_asks_first_on_a_page_of_its_own(app, sessio
         assert stranger.get(asking).status_code == 403
         deleted = browser.post(asking, data={"csrf_token": csrf_from(page.text, asking)}, follow_redirects=False)
         assert deleted.status_code == 303 and deleted.headers["location"] == gone
-        assert question.split("« ")[1].split(" »")[0] not in browser.get(listing).text
+        title = question.split("« ")[1].split(" »")[0]
+        said = re.search(r'<p class="banner done" id="fait" role="status">(.*?)</p>', browser.get(listing).text, re.S)
+        assert said and f"« {title} » supprimé" in re.sub(r"<[^>]+>", "", said.group(1))  # said once, where one lands
+        assert title not in browser.get(listing).text  # and gone from the list

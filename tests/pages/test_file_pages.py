@@ -3,6 +3,7 @@ copied and removed from the edit page with plain forms (no JavaScript)."""
 
 from __future__ import annotations
 
+import gzip
 import io
 import re
 from html import unescape
@@ -110,9 +111,15 @@ def test_the_edit_page_sends_a_file_without_javascript_and_comes_back(app, clien
 
     again = client.get(f"/n/{note.id}/edit").text
     (attached,) = client.get(f"/api/v1/notes/{note.id}/files").json()
-    assert "plan.pdf" in page_text(again) and "Copier le code Markdown" in page_text(again)
+    assert "plan.pdf" in page_text(again) and "Code Markdown" in page_text(again)
     field = re.search(rf'<input id="markdown-{attached["id"]}"[^>]*value="([^"]*)"', again)
     assert field and unescape(field.group(1)) == f"[plan.pdf](/n/{note.id}/files/{attached['id']}/plan.pdf)"
+    assert "readonly" in field.group(0)  # without JavaScript, the field is there to select and copy
+    # The copy button waits for the script that makes it work (hidden until then).
+    button = re.search(
+        rf'<button type="button" class="secondary" hidden data-copy="markdown-{attached["id"]}"[^>]*>', again
+    )
+    assert button and 'aria-label="Copier le code Markdown de plan.pdf"' in button.group(0)
 
     delete_action = f"/n/{note.id}/files/{attached['id']}/delete"
     # Deleting asks once more: the button is inside a disclosure that says what happens.
@@ -132,11 +139,11 @@ def test_a_refused_file_is_explained_on_a_page_with_the_way_back(client, session
     note = make_note(session, alice)
     sign_in(client, "alice")
     token = csrf_from(client.get(f"/n/{note.id}/edit").text, f"/n/{note.id}/files")
-    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
-    refused = client.post(f"/n/{note.id}/files", data={"csrf_token": token}, files={"file": ("logo.png", svg)})
+    html = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
+    refused = client.post(f"/n/{note.id}/files", data={"csrf_token": token}, files={"file": ("logo.png", html)})
     assert refused.status_code == 415
     text = page_text(refused.text)
-    assert "Fichier refusé" in text and "Ce type de fichier n'est pas accepté : image SVG (image/svg+xml)." in text
+    assert "Fichier refusé" in text and "Ce type de fichier n'est pas accepté : page HTML (text/html)." in text
     assert f'href="/n/{note.id}/edit#fichiers"' in refused.text
     nothing = client.post(f"/n/{note.id}/files", data={"csrf_token": token}, files={"file": ("", b"")})
     assert nothing.status_code == 422 and "Aucun fichier n'a été envoyé" in page_text(nothing.text)
@@ -187,20 +194,52 @@ def test_a_file_over_the_limit_gets_a_friendly_413_that_says_the_limit(settings,
 
 @one_database
 def test_a_refused_file_is_explained_in_the_readers_language(app, session):
+    from tests.svg_corpus import INKSCAPE, REFUSED
+
     alice = make_user(session, "alice", name="Alice Rivard")
     note = make_note(session, alice, title="Affiches")
     browser = browser_for(app, session, alice)
-    for lang, words in (
-        ("fr", "Ce type de fichier n'est pas accepté : image SVG (image/svg+xml)."),
-        ("en", "This type of file is not accepted: SVG image (image/svg+xml)."),
+    for lang, sent, status, words in (
+        ("fr", REFUSED["DOCTYPE"][0], 422, REFUSED["DOCTYPE"][2]),
+        ("en", REFUSED["DOCTYPE"][0], 422, "This SVG file contains a DTD declaration (<!DOCTYPE …>), refused because"),
+        ("fr", REFUSED["malformed"][0], 422, REFUSED["malformed"][2]),
+        ("en", REFUSED["malformed"][0], 422, "This SVG file is malformed (line 4): it cannot be read."),
+        ("fr", gzip.compress(INKSCAPE), 415, "Les dessins SVG compressés (svgz) ne sont pas acceptés"),
+        ("en", gzip.compress(INKSCAPE), 415, "Compressed SVG drawings (svgz) are not accepted"),
+        ("en", b"\x7fELF" + bytes(64), 415, "This type of file is not accepted: executable program"),
     ):
         edit = browser.get(f"/n/{note.id}/edit?lang={lang}")
         response = browser.post(
             f"/n/{note.id}/files?lang={lang}",
             data={"csrf_token": csrf_from(edit.text, f"/n/{note.id}/files")},
-            files={"file": ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>', "image/svg+xml")},
+            files={"file": ("logo.svg", sent, "image/svg+xml")},
         )
-        assert response.status_code == 415 and words in page_text(response.text), page_text(response.text)
+        assert response.status_code == status and words in page_text(response.text), page_text(response.text)
+    assert attachments.list_attachments(session=session, actor=alice, note_id=note.id) == []
+
+
+@one_database
+def test_a_drawing_sent_from_the_edit_page_is_kept_clean_and_shown_as_its_own_thumbnail(app, client, session, alice):
+    from tests.svg_corpus import HOSTILE, assert_safe
+
+    note = make_note(session, alice)
+    sign_in(client, "alice")
+    edit = client.get(f"/n/{note.id}/edit").text
+    assert ".svg," in edit and "Images PNG, JPEG, GIF, WebP ou SVG" in page_text(edit)
+    assert "Un dessin SVG est nettoyé à l'envoi" in page_text(edit)
+    sent = client.post(
+        f"/n/{note.id}/files",
+        data={"csrf_token": csrf_from(edit, f"/n/{note.id}/files")},
+        files={"file": ("schéma.svg", HOSTILE["foreignObject with HTML"], "image/svg+xml")},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303
+    (drawing,) = attachments.list_attachments(session=session, actor=alice, note_id=note.id)
+    assert (drawing.name, drawing.format, drawing.width, drawing.height) == ("schéma.svg", "SVG", 120, 80)
+    again = client.get(f"/n/{note.id}/edit").text
+    assert f'<img class="file-thumb" src="{drawing.path}" alt="" loading="lazy">' in again
+    assert "Image (SVG)" in page_text(again)
+    assert_safe(client.get(drawing.path).content)
 
 
 @one_database

@@ -152,7 +152,25 @@ def _posted(client: TestClient, note_id: str) -> dict[str, str]:
     )
     for name, response in pages.items():
         assert response.status_code in (409, 422), f"{name}: {response.status_code}"
-    return {name: response.text for name, response in pages.items()}
+    return {**{name: response.text for name, response in pages.items()}, **_acknowledged(client)}
+
+
+def _acknowledged(client: TestClient) -> dict[str, str]:
+    """Pages that say what a form did (templates/done.html): a carnet after a note was taken out,
+    with its "Annuler" form, and after "Annuler" put it back (which leaves the site as it was)."""
+    carnet = client.get("/api/v1/carnets").json()["items"][0]["id"]
+    note = client.get(f"/api/v1/carnets/{carnet}").json()["entries"]["items"][0]["note_id"]
+    action = f"/c/{carnet}/n/{note}/remove"
+    removed = client.post(action, data={"csrf_token": csrf_from(client.get(f"/c/{carnet}/?organiser=1").text, action)})
+    undo = re.search(
+        r'<form id="annuler" method="post" action="([^"]+)" hidden>.*?name="undo" value="([^"]+)"', removed.text, re.S
+    )
+    assert removed.status_code == 200 and undo, removed.status_code
+    back = client.post(
+        undo.group(1), data={"csrf_token": csrf_from(removed.text, undo.group(1)), "undo": unescape(undo.group(2))}
+    )
+    assert back.status_code == 200 and 'id="fait"' in back.text, back.status_code
+    return {f"POST {action}": removed.text, f"POST {undo.group(1)}": back.text}
 
 
 START = [

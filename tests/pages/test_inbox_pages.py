@@ -116,7 +116,11 @@ def test_visitors_and_members_write_to_the_authors_from_the_note(app, session):
     answered = author.post(
         action, data={"csrf_token": csrf_from(inbox.text, action), "message": "Oui!"}, follow_redirects=False
     )
-    assert answered.status_code == 303
+    assert answered.status_code == 303 and answered.headers["location"] == "/u/me/inbox#messages"
+    said = author.get(answered.headers["location"]).text
+    messages = said[said.index('id="messages"') :]
+    assert 'role="status">Votre réponse a été envoyée.</p>' in messages  # said in the messages, once
+    assert "Votre réponse a été envoyée." not in author.get("/u/me/inbox").text
     assert "Re: Collaboration De Alice Rivard" in page_text(member.get("/u/me/inbox").text)
 
 

@@ -185,9 +185,11 @@ def _source_messages() -> set[str | tuple[str, ...]]:
         "templates/**.txt": {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"},
     }
     found: set[str | tuple[str, ...]] = set()
-    for _filename, _lineno, message, _comments, _context in extract_from_dir(str(ROOT), method_map, options):
+    for _filename, _lineno, message, _comments, context in extract_from_dir(str(ROOT), method_map, options):
         if message and message != ("",):
-            found.add(message if isinstance(message, str) else tuple(message[:2]))
+            key = message if isinstance(message, str) else tuple(message[:2])
+            # A word in one sense ("Annuler" meaning undo) is its own entry: gettext's context\x04message.
+            found.add(f"{context}\x04{key}" if context and isinstance(key, str) else key)
     return found
 
 
@@ -199,6 +201,8 @@ def test_every_interface_string_has_an_english_translation():
         if not message.id:
             continue
         key = message.id if isinstance(message.id, str) else tuple(message.id)
+        if message.context and isinstance(key, str):
+            key = f"{message.context}\x04{key}"
         strings = [message.string] if isinstance(message.string, str) else list(message.string)
         if message.fuzzy or not all(strings):
             continue
@@ -274,6 +278,8 @@ NOT_PAGES = {
     "/b/{base_id}/export.zip",
     "/n/{note_id}/files/{file_id}/thumb",
     "/n/{note_id}/files/{file_id}/{name}",
+    "/envois/{file_id}/thumb",
+    "/envois/{file_id}/{name}",
     "/n/{note_id}/{slug}",
     "/robots.txt",
     "/sitemap.xml",
@@ -601,9 +607,16 @@ def _refusals(site: dict, ids: dict) -> dict[str, list[tuple[str, str, dict]]]: 
             ("alice", f"/n/{site['org']}/ajouter", {"carnet": c, "categories": "Nothing"}),
             ("carol", f"/n/{site['org']}/ajouter", {"carnet": c}),
         ],
-        "/c/{carnet_id}/n/{note_id}/move": [("alice", f"/c/{c}/n/{n}/move", {"step": "7"})],
+        "/c/{carnet_id}/n/{note_id}/move": [
+            ("alice", f"/c/{c}/n/{n}/move", {"step": "7"}),
+            ("alice", f"/c/{c}/n/{n}/move", {"position": "first"}),
+        ],
         "/c/{carnet_id}/n/{note_id}/pin": [("alice", f"/c/{c}/n/{n}/pin", {"pinned": "maybe"})],
         "/c/{carnet_id}/n/{note_id}/remove": [("alice", f"/c/{c}/n/{site['org']}/remove", {})],
+        "/c/{carnet_id}/n/{note_id}/unremove": [
+            ("alice", f"/c/{c}/n/{n}/unremove", {"undo": "forged"}),  # not what the site signed
+            ("carol", f"/c/{c}/n/{n}/unremove", {}),  # not hers to file
+        ],
         "/b/": [("alice", "/b/", {"title": ""}), ("alice", "/b/", {"title": "Other", "community": "nope"})],
         "/b/{base_id}/edit": [
             ("alice", f"/b/{b}/edit", {"title": "x" * 400}),

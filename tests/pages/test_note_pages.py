@@ -5,6 +5,7 @@ from html import unescape
 
 from fastapi.testclient import TestClient
 
+from praxis.notes import service as note_service
 from praxis.people.accounts import get_user
 from tests.conftest import one_database
 from tests.factories import browser_for, csrf_from, make_note, make_user, sign_in, token_for
@@ -308,9 +309,10 @@ def test_delete_and_restore_through_the_pages_own_forms(client, session):
     restored = client.post(
         restore_action, data={"csrf_token": csrf_from(history, restore_action)}, follow_redirects=False
     )
-    assert restored.status_code == 303 and restored.headers["location"] == f"/n/{note.id}/?restored=1"
+    assert restored.status_code == 303 and restored.headers["location"] == f"/n/{note.id}/"
     assert client.get(f"/api/v1/notes/{note.id}").json()["body"] == "Original"
     assert "Version 1 restaurée." in _text(client.get(restored.headers["location"]).text)
+    assert "restaurée" not in _text(client.get(restored.headers["location"]).text)  # said once
     # The address says nothing to a visitor, who restored nothing and may restore nothing.
     visitor = TestClient(client.app, base_url="https://testserver")
     assert "restaurée" not in _text(visitor.get(restored.headers["location"]).text)
@@ -326,25 +328,47 @@ def test_delete_and_restore_through_the_pages_own_forms(client, session):
         data={"csrf_token": csrf_from(asking.text, f"/n/{note.id}/delete")},
         follow_redirects=False,
     )
-    assert deleted.status_code == 303 and deleted.headers["location"] == f"/corbeille/?deleted={note.id}"
+    assert deleted.status_code == 303 and deleted.headers["location"] == "/corbeille/"
     assert client.get(f"/n/{note.id}/").status_code == 404
     trash = client.get(deleted.headers["location"]).text
     assert re.search(
-        r'role="status"[^>]*>.*Note « [^»]+ » supprimée\.\s*·\s*<button[^>]*>Annuler</button>', trash, re.S
+        r'role="status"[^>]*>.*Note « [^»]+ » supprimée\.\s*·(?:\s|&nbsp;)*<button[^>]*>Annuler</button>', trash, re.S
     )
     assert "Restaurer" in _text(trash) and note.title in _text(trash)
     again = client.get("/corbeille/").text  # the message was for that moment only
     assert "supprimée." not in _text(again) and note.title in _text(again)
-    assert "supprimée." not in _text(client.get("/corbeille/?deleted=inexistant").text)
     undo = client.post(
         f"/n/{note.id}/undelete",
         data={"csrf_token": csrf_from(trash, f"/n/{note.id}/undelete")},
         follow_redirects=False,
     )
-    assert undo.status_code == 303 and undo.headers["location"] == f"/n/{note.id}/?done=undeleted"
+    assert undo.status_code == 303 and undo.headers["location"] == f"/n/{note.id}/"
     assert "Note restaurée" in _text(client.get(undo.headers["location"]).text)
+    assert "Note restaurée" not in _text(client.get(undo.headers["location"]).text)
     assert "Note restaurée" not in _text(visitor.get(undo.headers["location"]).text)
     assert "La corbeille est vide." in _text(client.get("/corbeille/").text)
+
+
+@one_database  # the trash's paging SQL is tests/api/test_trash_api.py's; here, the page's pager
+def test_the_trash_is_paged_when_it_holds_more_than_a_page(app, client, session):
+    alice = make_user(session, "alice", password=None)
+    for i in range(51):  # a page holds 50
+        note = make_note(session, alice, title=f"Note jetée {i:02}")
+        note_service.delete_note(session=session, actor=alice, note_id=note.id)
+    session.commit()
+    browser = browser_for(app, session, alice)
+    first = browser.get("/corbeille/").text
+    assert first.count('action="/n/') == 50 and "Note jetée 50" in first and "Note jetée 00" not in first
+    pager = re.search(r'<nav class="pager" aria-label="Pagination">(.*?)</nav>', first, re.S)
+    assert pager and "Page 1 / 2" in _text(pager.group(1)) and 'rel="prev"' not in pager.group(1)
+    assert '<a rel="next" href="/corbeille/?p=2">Suivante</a>' in pager.group(1)
+    second = browser.get("/corbeille/?p=2").text
+    assert second.count('action="/n/') == 1 and "Note jetée 00" in second and "Note jetée 01" not in second
+    assert '<a rel="prev" href="/corbeille/?p=1">Précédente</a>' in second and 'rel="next"' not in second
+    beyond = _text(browser.get("/corbeille/?p=3").text)
+    assert "Cette page de la corbeille est vide. Retour à la première page" in beyond
+    assert browser.get("/corbeille/?p=0").status_code == 422
+    assert "Next" in browser.get("/corbeille/?lang=en").text
 
 
 def test_every_note_is_listed_and_paged_at_notes(client, session):
