@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
@@ -134,22 +136,26 @@ def suggest(
         if found:
             ranked.append((min(found), scores[0] is None, len(fold(title)), fold(title), note_id, title, note_kind))
     chosen = sorted(ranked)[:limit]
-    keys = {key for *_, key, _id, _title, _kind in chosen}
-    counts: dict[str, int] = {}
-    if keys:
-        counts = dict(
-            session.exec(
-                select(Note.title_key, sa.func.count())
-                .where(policy.visible_notes(actor), col(Note.title_key).in_(list(keys)))
-                .group_by(col(Note.title_key))
-            ).all()
-        )
+    shared = shared_titles(session, actor, [key for *_, key, _id, _title, _kind in chosen])
     return [
-        Suggestion(
-            id=note_id, title=title, kind=note_kind, url=note_url(session, note_id), shared=counts.get(key, 0) > 1
-        )
+        Suggestion(id=note_id, title=title, kind=note_kind, url=note_url(session, note_id), shared=key in shared)
         for *_, key, note_id, title, note_kind in chosen
     ]
+
+
+def shared_titles(session: Session, actor: policy.Actor, keys: Sequence[str]) -> set[str]:
+    """Those of these folded titles that more than one note the actor may see has: a link
+    written by title to one of them ([[Titre]], a line of the editor's "Liens") names its id."""
+    if not keys:
+        return set()
+    return set(
+        session.exec(
+            select(Note.title_key)
+            .where(policy.visible_notes(actor), col(Note.title_key).in_(list(set(keys))))
+            .group_by(col(Note.title_key))
+            .having(sa.func.count() > 1)
+        ).all()
+    )
 
 
 def graph(*, session: Session, actor: policy.Actor, note_id: str, depth: int) -> Graph:

@@ -359,33 +359,3 @@ def backlinks_of(session: Session, actor: policy.Actor, note_id: str) -> list[No
         .order_by(Note.title)
     ).all()
     return [note_ref(session, n) for n in rows]
-
-
-def picked(session: Session, actor: policy.Actor, text: str) -> list[str]:
-    """Note ids from the edit form's link picker: one note a line, as "Titre [id]", an id, or a
-    title (case and accents ignored; the oldest note the writer may see wins)."""
-    entries = [line.strip() for line in text.splitlines() if line.strip()]
-    ids: list[str] = []
-    by_title: list[str] = []
-    for entry in entries:
-        if entry.endswith("]") and "[" in entry:
-            ids.append(entry.rsplit("[", 1)[1][:-1].strip())
-        elif "\x00" in entry:
-            raise Invalid("A link contains a NUL character.", field="links")
-        elif is_note_id(entry) and visible_ids(session, actor, [entry]):
-            ids.append(entry)
-        else:
-            by_title.append(entry)
-    found = resolver(session, actor)(by_title) if by_title else {}
-    missing = [t for t in by_title if t not in found]
-    if missing:
-        raise Invalid(
-            f"No note found for: {', '.join(missing)}.",
-            field="links",
-            text=N_("Aucune note ne correspond à ces liens : %(names)s."),
-            params={"names": ", ".join(missing)},
-        )
-    malformed = [i for i in ids if not is_note_id(i)]
-    if malformed:
-        raise Invalid(f"Not a note id: {malformed[0][:40]!r}.", field="links")
-    return checked_links(session, actor, ids + [found[t].id for t in by_title])

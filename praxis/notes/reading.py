@@ -23,7 +23,7 @@ from praxis.models import (
     pk,
 )
 from praxis.notes import links
-from praxis.people import accounts, communities, invitations
+from praxis.people import accounts, communities, invitations, naming
 from praxis.schemas import (
     KIND_DETAILS,
     AuthorRead,
@@ -133,9 +133,7 @@ def authored_by(session: Session, username: str) -> Any:
     nobody matches."""
     author = accounts.get_user(session, username) if "\x00" not in username else None
     ids = (
-        [author.id]
-        if author and author.id is not None
-        else [i for i, *_ in accounts.matching_people(session, username)]
+        [author.id] if author and author.id is not None else [i for i, *_ in naming.matching_people(session, username)]
     )
     return col(Note.id).in_(select(NoteAuthor.note_id).where(col(NoteAuthor.user_id).in_(ids or [-1])))
 

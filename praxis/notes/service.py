@@ -7,7 +7,7 @@ from praxis.notes.directory import graph as link_graph
 from praxis.notes.directory import kind_counts, letter_of, letters, regions, term_by_slug
 from praxis.notes.directory import preview as link_preview
 from praxis.notes.directory import suggest as suggest_notes
-from praxis.notes.links import picked as picked_notes
+from praxis.notes.naming import link_line, link_lines, notes_named, one_note
 from praxis.notes.notes import delete_note, get_note, list_notes, save_note
 from praxis.notes.notes import get_for_editing as note_for_editing
 from praxis.notes.revisions import diff_revisions, get_revision, list_revisions, restore_revision
@@ -21,6 +21,8 @@ __all__ = [
     "delete_note",
     "diff_revisions",
     "note_for_editing",
+    "notes_named",
+    "one_note",
     "get_note",
     "get_revision",
     "kind_counts",
@@ -29,8 +31,9 @@ __all__ = [
     "link_graph",
     "list_notes",
     "list_revisions",
+    "link_line",
+    "link_lines",
     "list_trash",
-    "picked_notes",
     "preview_note",
     "reconcile",
     "regions",

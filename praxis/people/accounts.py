@@ -18,9 +18,9 @@ from praxis.config import site_settings
 from praxis.db import engine_of, writer
 from praxis.errors import Conflict, Invalid, NotFound, NotSignedIn
 from praxis.i18n import N_
-from praxis.markdown import fold, match_words, slugify, words_match
+from praxis.markdown import slugify
 from praxis.models import AuthToken, LoginFailure, User, pk, utcnow
-from praxis.schemas import RegisterRequest, UserCreate, UserRead, UserSuggestion
+from praxis.schemas import RegisterRequest, UserCreate, UserRead
 from praxis.urls import user_url
 
 
@@ -350,58 +350,3 @@ def user_read(session: Session, user: User) -> UserRead:
         is_active=user.is_active,
         url=user_url(session, user.username),
     )
-
-
-SUGGEST_PEOPLE_WINDOW = 5000
-
-
-def suggest_people(*, session: Session, actor: User | None, q: str, limit: int = 10) -> list[UserSuggestion]:
-    """Active people whose username or display name has words starting with each word of `q`,
-    case, accents and apostrophes ignored, as notes are suggested (for the editor's authors and
-    readers fields; signed-in people only): the username itself first, then names that start with
-    the query, then the others, by username."""
-    policy.require_signed_in(actor)
-    return [UserSuggestion(username=u, display_name=d) for _id, u, d in matching_people(session, q)[:limit]]
-
-
-def named_person(session: Session, typed: str) -> str:
-    """The username a member form's field names: a username as it is, else the one active person
-    whose username or display name has words starting with those typed; Invalid listing them
-    when several do; what was typed when nobody does (refused then as an unknown username)."""
-    if "\x00" in typed or get_user(session, typed) is not None:
-        return typed
-    found = matching_people(session, typed)
-    if len(found) == 1:
-        return found[0][1]
-    if len(found) > 1:
-        names = ", ".join(f"{name} ({username})" for _id, username, name in found[:10])
-        raise Invalid(
-            f"Several people match: {names}.",
-            field="username",
-            text=N_("Plusieurs personnes correspondent : %(names)s. Indiquez un nom d'utilisateur."),
-            params={"names": names},
-        )
-    return typed
-
-
-def matching_people(session: Session, q: str) -> list[tuple[int, str, str]]:
-    """(id, username, display name) of the active people whose username or display name has
-    words starting with each word of `q` (case, accents and apostrophes ignored): the username
-    itself first, then names that start with the query, then the others, by username."""
-    query = match_words(q)
-    if not query or "\x00" in q:
-        return []
-    # Display names are not stored folded: the matching is done here, over the active accounts.
-    rows = session.exec(
-        select(User.id, User.username, User.display_name)
-        .where(col(User.is_active).is_(True))
-        .order_by(User.username)
-        .limit(SUGGEST_PEOPLE_WINDOW)
-    ).all()
-    asked = " ".join(query)
-    ranked = []
-    for user_id, username, display_name in rows:
-        scores = [s for s in (words_match(query, username), words_match(query, display_name)) if s is not None]
-        if scores and user_id is not None:
-            ranked.append((fold(username) != asked, min(scores), username, display_name, user_id))
-    return [(user_id, u, d) for *_, u, d, user_id in sorted(ranked)]

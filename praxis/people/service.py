@@ -6,12 +6,10 @@ from praxis.people.accounts import (
     change_password,
     create_user,
     issue_token,
-    named_person,
     register,
     revoke_token,
     set_active,
     sign_in,
-    suggest_people,
     user_for_token,
     user_read,
 )
@@ -28,6 +26,7 @@ from praxis.people.edit_requests import decide as decide_edit_request
 from praxis.people.edit_requests import list_for_note as edit_requests_for_note
 from praxis.people.edit_requests import mine as my_edit_requests
 from praxis.people.edit_requests import request_edit
+from praxis.people.naming import named_person, people_named, suggest_people
 from praxis.people.profiles import load_editable_profile, read_profile, update_profile
 from praxis.people.tokens import issue_api_token, list_api_tokens, revoke_api_token
 
@@ -58,6 +57,7 @@ __all__ = [
     "set_community_member",
     "sign_in",
     "named_person",
+    "people_named",
     "suggest_people",
     "update_profile",
     "user_for_token",

@@ -74,16 +74,17 @@ class NoteDetails(Strict):
     synonyms: list[Synonym] | None = Field(None, max_length=30)
 
 
-# How many authors (and readers) one note may name: the API, the forms and import all check these.
+# How many authors (and readers, and links) one note may name: the API, the forms and import all check these.
 MAX_AUTHORS = 100
 MAX_READERS = 500
+MAX_LINKS = 500
 
 
 class NoteCreate(NoteBase, NoteDetails):
     community: NoteId | None = None
     readers: list[Username] | None = Field(None, max_length=MAX_READERS)
     authors: list[Username] | None = Field(None, max_length=MAX_AUTHORS)
-    links: list[NoteId] | None = Field(None, max_length=500)
+    links: list[NoteId] | None = Field(None, max_length=MAX_LINKS)
     published_at: Timestamp | None = None
     summary: Summary | None = None
     # Create the note in a carnet (contributors), filed under these categories of it.
@@ -103,7 +104,7 @@ class NoteUpdate(NoteDetails):
     community: NoteId | None = None
     readers: list[Username] | None = Field(None, max_length=MAX_READERS)
     authors: list[Username] | None = Field(None, min_length=1, max_length=MAX_AUTHORS)
-    links: list[NoteId] | None = Field(None, max_length=500)
+    links: list[NoteId] | None = Field(None, max_length=MAX_LINKS)
     published_at: Timestamp | None = None
     summary: Summary | None = None
 

@@ -148,102 +148,13 @@
     }
   });
 
-  // --- suggestions: a listbox under a field (the ARIA 1.2 combobox pattern) -----------------
+  // --- suggestions: the site's one picker (picker.js) for [[, the link picker, authors, readers, links
 
-  function suggester(field, list, o) {
-    var items = [], active = -1, asked = 0, timer = null;
-    function open(isOpen) {
-      list.hidden = !isOpen;
-      if (field.getAttribute("role") === "combobox") field.setAttribute("aria-expanded", isOpen ? "true" : "false");
-      if (!isOpen) { active = -1; field.removeAttribute("aria-activedescendant"); }
-    }
-    function close() { asked += 1; window.clearTimeout(timer); items = []; list.textContent = ""; open(false); }
-    function move(to, opening) {
-      var options = list.children;
-      if (active >= 0 && options[active]) options[active].setAttribute("aria-selected", "false");
-      active = to;
-      options[active].setAttribute("aria-selected", "true");
-      field.setAttribute("aria-activedescendant", options[active].id);
-      if (!opening) options[active].scrollIntoView({ block: "nearest" });  // opening never scrolls the page
-    }
-    function pick(i) {
-      var item = items[i];
-      close();
-      o.choose(item);
-    }
-    function show(found) {
-      items = found;
-      list.textContent = "";
-      active = -1;
-      field.removeAttribute("aria-activedescendant");
-      found.forEach(function (item, i) {
-        var option = document.createElement("li");
-        option.id = list.id + "-" + i;
-        option.setAttribute("role", "option");
-        option.setAttribute("aria-selected", "false");
-        var main = document.createElement("span");
-        main.textContent = o.label(item);
-        option.appendChild(main);
-        var detail = o.detail ? o.detail(item) : "";
-        if (detail) {
-          var small = document.createElement("span");
-          small.className = "detail";
-          small.textContent = detail;
-          option.appendChild(small);
-        }
-        option.addEventListener("mousedown", function (event) { event.preventDefault(); });  // the focus stays in the field
-        option.addEventListener("click", function () { pick(i); });
-        list.appendChild(option);
-      });
-      open(found.length > 0);
-      if (o.place && found.length) o.place();
-      if (found.length) move(0, true);  // the first option is pre-selected: Enter chooses it
-      var count = found.length;
-      say(count === 0 ? text("suggestions-none") : fill(text(count === 1 ? "suggestions-one" : "suggestions-many"), { n: count }));
-    }
-    function update() {
-      var query = o.query();
-      window.clearTimeout(timer);
-      if (query === null) { if (!list.hidden || items.length) close(); return; }
-      var ticket = ++asked;
-      timer = window.setTimeout(function () {
-        o.fetch(query).then(function (found) {
-          if (ticket === asked) show(found);  // an answer overtaken by later typing is dropped
-        }).catch(function () { if (ticket === asked) close(); });
-      }, 150);
-    }
-    field.addEventListener("input", update);
-    field.addEventListener("keydown", function (event) {
-      if (list.hidden) return;
-      if (event.key === "ArrowDown") {
-        event.preventDefault();
-        move(active + 1 >= items.length ? 0 : active + 1);
-      } else if (event.key === "ArrowUp") {
-        event.preventDefault();
-        move(active <= 0 ? items.length - 1 : active - 1);
-      } else if ((event.key === "Enter" || event.key === "Tab") && active >= 0) {
-        event.preventDefault();
-        pick(active);
-      } else if (event.key === "Escape") {
-        event.preventDefault();
-        close();
-      }
-    });
-    field.addEventListener("blur", close);
-    return { update: update, close: close };
+  var Picker = window.PraxisPicker;
+  function announce(count) {
+    say(count === 0 ? text("suggestions-none") : fill(text(count === 1 ? "suggestions-one" : "suggestions-many"), { n: count }));
   }
-
-  function getJSON(url) {
-    return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" }).then(function (response) {
-      if (!response.ok) throw new Error(String(response.status));
-      return response.json();
-    });
-  }
-  function suggestNotes(query, kind) {
-    var params = new URLSearchParams({ q: query, limit: "8" });
-    if (kind) params.set("kind", kind);
-    return getJSON("/api/v1/notes/suggest?" + params.toString());
-  }
+  function keepUndo(field, start, end, insert, caret) { replaceRange(field, start, end, insert, caret, caret); }
   function kindLabel(item) { return text("kind-" + item.kind); }
 
   // A wikilink says the note's title, readable in the text: [[Titre]]. Only when another note the
@@ -253,6 +164,12 @@
     if (!item.shared && !/[\[\]|\n]/.test(item.title) && item.title.trim() === item.title) return "[[" + item.title + "]]";
     var label = item.title.replace(/[\[\]|\n]/g, " ").replace(/\s+/g, " ").trim().slice(0, 299 - item.id.length);
     return "[[" + item.id + "|" + label + "]]";
+  }
+  // A line of "Liens" says the note's title, as the server writes it back: "Titre [id]" only when
+  // another note the writer may see has that title, or the title would read as "Titre [id]".
+  function linkLine(item) {
+    var bracketed = /\]$/.test(item.title) && item.title.indexOf("[") !== -1;
+    return item.shared || bracketed ? item.title + " [" + item.id + "]" : item.title;
   }
 
   // Where the caret of a textarea is, measured on a hidden copy of its text and styles.
@@ -282,38 +199,25 @@
 
   // [[ then letters in the text: the visible notes whose titles have words starting with them.
   var OPEN_WIKILINK = /\[\[([^\[\]|\n]*)$/;
-  function wikiQuery() {
-    if (body.selectionStart !== body.selectionEnd) return null;
-    var match = OPEN_WIKILINK.exec(body.value.slice(Math.max(0, body.selectionStart - 300), body.selectionStart));
-    return match && match[1].trim() ? match[1] : null;
+  function wikiPart(field) {
+    if (field.selectionStart !== field.selectionEnd) return null;
+    var caret = field.selectionStart;
+    var match = OPEN_WIKILINK.exec(field.value.slice(Math.max(0, caret - 300), caret));
+    if (!match || !match[1].trim()) return null;
+    var end = field.value.slice(caret, caret + 2) === "]]" ? caret + 2 : caret;  // an already closed link is replaced whole
+    return { start: caret - match[0].length, end: end, query: match[1] };
   }
-  body.setAttribute("aria-autocomplete", "list");
-  body.setAttribute("aria-controls", "wikilink-options");
   var wikiOptions = document.getElementById("wikilink-options");
-  var wikiSuggester = suggester(body, wikiOptions, {
-    query: wikiQuery,
+  Picker.attach(body, {
+    source: "notes", part: wikiPart, list: wikiOptions, detail: kindLabel, value: wikilink,
+    replace: keepUndo, announce: announce, follow: true,
     place: function () {  // under the line being typed
       var point = caretPoint(body);
       var top = Math.max(0, Math.min(point.top, body.clientHeight));
       wikiOptions.style.top = (body.offsetTop + top + 4) + "px";
       wikiOptions.style.left = Math.max(0, Math.min(point.left, body.clientWidth - wikiOptions.offsetWidth)) + "px";
-    },
-    fetch: function (query) { return suggestNotes(query); },
-    label: function (item) { return item.title; },
-    detail: kindLabel,
-    choose: function (item) {
-      var caret = body.selectionStart;
-      var match = OPEN_WIKILINK.exec(body.value.slice(0, caret));
-      var start = match ? caret - match[0].length : caret;
-      var end = body.value.slice(caret, caret + 2) === "]]" ? caret + 2 : caret;
-      var inserted = wikilink(item);
-      replaceRange(body, start, end, inserted, start + inserted.length, start + inserted.length);
     }
   });
-  body.addEventListener("keyup", function (event) {
-    if (["ArrowLeft", "ArrowRight", "Home", "End", "PageUp", "PageDown"].indexOf(event.key) !== -1) wikiSuggester.update();
-  });
-  body.addEventListener("click", function () { wikiSuggester.update(); });
 
   // --- the link picker: organisations, terms and notes, into "Liens" or the text --------------
 
@@ -324,11 +228,8 @@
   var bodySelection = null;  // where the text's caret was when the picker took the focus
   body.addEventListener("blur", function () { bodySelection = [body.selectionStart, body.selectionEnd]; });
   picker.hidden = false;
-  var linkSuggester = suggester(search, document.getElementById("link-options"), {
-    query: function () { return search.value.trim() ? search.value.trim() : null; },
-    fetch: function (query) { return suggestNotes(query, pickKind.value); },
-    label: function (item) { return item.title; },
-    detail: kindLabel,
+  var linkSuggester = Picker.attach(search, {
+    source: "notes", kind: function () { return pickKind.value; }, detail: kindLabel, announce: announce,
     choose: function (item) {
       var place = picker.querySelector("input[name=link_place]:checked");
       if (place && place.value === "body") {
@@ -337,12 +238,14 @@
         replaceRange(body, at[0], at[1], inserted, at[0] + inserted.length, at[0] + inserted.length);
         say(fill(text("link-inserted"), { title: item.title }));
       } else {
-        var lines = linksField.value.split("\n").filter(function (line) { return line.trim(); });
-        var known = lines.some(function (line) {
-          return line.trim() === item.id || line.trim().slice(-(item.id.length + 2)) === "[" + item.id + "]";
+        var line = linkLine(item);
+        var lines = linksField.value.split("\n").filter(function (l) { return l.trim(); });
+        var known = lines.some(function (l) {
+          l = l.trim();
+          return l === line || l === item.id || l.slice(-(item.id.length + 2)) === "[" + item.id + "]";
         });
         if (!known) {
-          lines.push(item.title + " [" + item.id + "]");
+          lines.push(line);
           linksField.value = lines.join("\n");
           changed(linksField);
         }
@@ -357,33 +260,17 @@
   });
   pickKind.addEventListener("change", function () { linkSuggester.update(); });
 
-  // --- authors: usernames of the site's people ----------------------------------------------
+  // --- the fields that name notes and people: one note a line, names separated by commas -------
 
-  var authors = document.getElementById("authors");
-  var authorOptions = document.getElementById("author-options");
-  authors.setAttribute("role", "combobox");
-  authors.setAttribute("aria-autocomplete", "list");
-  authors.setAttribute("aria-expanded", "false");
-  authors.setAttribute("aria-controls", authorOptions.id);
-  function authorSegment() {
-    var before = authors.value.slice(0, authors.selectionStart);
-    var start = Math.max(before.lastIndexOf(","), before.lastIndexOf(";")) + 1;
-    return { start: start, text: before.slice(start).trim() };
-  }
-  suggester(authors, authorOptions, {
-    query: function () { var part = authorSegment().text; return part ? part : null; },
-    fetch: function (query) { return getJSON("/api/v1/users/suggest?" + new URLSearchParams({ q: query }).toString()); },
-    label: function (person) { return person.display_name; },
-    detail: function (person) { return person.username; },
-    choose: function (person) {
-      var part = authorSegment();
-      var end = authors.value.indexOf(",", authors.selectionStart);
-      var rest = end < 0 ? "" : authors.value.slice(end);
-      var head = authors.value.slice(0, part.start) + (part.start ? " " : "") + person.username;
-      authors.value = head + (rest || ", ");
-      authors.setSelectionRange(head.length + 2, head.length + 2);
-      changed(authors);
-    }
+  Picker.attach(linksField, {
+    source: "notes", part: "line", list: document.getElementById("links-options"), detail: kindLabel, value: linkLine,
+    replace: keepUndo, announce: announce
+  });
+  ["authors", "readers"].forEach(function (name) {
+    Picker.attach(document.getElementById(name), {
+      source: "people", part: "list", list: document.getElementById(name === "authors" ? "author-options" : "readers-options"),
+      announce: announce
+    });
   });
 
   // --- the hint of the chosen visibility ----------------------------------------------------

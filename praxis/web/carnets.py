@@ -31,9 +31,8 @@ from praxis.schemas import (
     CategoryName,
     EntryCreate,
     EntryUpdate,
+    NoteRef,
     RemovedEntry,
-    Suggestion,
-    is_note_id,
 )
 from praxis.transfer import service as transfer_service
 from praxis.vocab import KINDS
@@ -325,22 +324,18 @@ def graph_page(request: Request, carnet_id: str, session: SessionDep, actor: Act
 # --- notes in the carnet ---------------------------------------------------------------------
 
 
-FILING_CHOICES = 10
-
-
 @router.post("/c/{carnet_id}/notes")
 async def integrate(request: Request, carnet_id: str, session: SessionDep, actor: UserDep) -> Response:
     """ "Intégrer une note existante": a title, part of one, an id or "Titre [id]" naming a note
     the curator may read. Several notes match: the form comes back listing them to choose from."""
     form = await request.form()
     typed = (form_text(form, "note") or "").strip()
-    choices: list[Suggestion] = []
+    choices: list[NoteRef] = []
 
     def again(reading: Session, errors: dict[str, str], status: int) -> Response:
-        # The picker's refusals (an unknown title) are said at the note field, with what was typed.
-        said = {"note_id" if field == "links" else field: message for field, message in errors.items()}
+        # Said at the note field, with what was typed (and the notes it may name, to choose from).
         extra = {"_typed": typed, "_choices": choices}
-        return _view(request, reading, actor, carnet_id, CarnetQuery(), errors={**said, **extra}, status=status)
+        return _view(request, reading, actor, carnet_id, CarnetQuery(), errors={**errors, **extra}, status=status)
 
     # "Already in this carnet" is the form's refusal too, said where the note was named.
     form_page(request, again, answers=(Invalid, Conflict), field="note_id")
@@ -350,39 +345,11 @@ async def integrate(request: Request, carnet_id: str, session: SessionDep, actor
             field="note_id",
             text=N_("Nommez une note, par son titre ou son identifiant."),
         )
-    note_id = _one_note(session, actor, typed, choices)
+    note_id = note_service.one_note(session=session, actor=actor, typed=typed, choices=choices)
     data = parse(EntryCreate, {"note_id": note_id, "categories": _chosen(form)})
     carnet_service.add_entry(session=session, actor=actor, carnet_id=carnet_id, data=data)
     added = carnet_service.entry_item(session=session, actor=actor, carnet_id=carnet_id, note_id=note_id)
     return said(request, back(carnet_id, f"#n-{note_id}"), "entry_added", title=added.note.title)
-
-
-def _one_note(session: Session, actor: Any, typed: str, choices: list[Suggestion]) -> str:
-    """The note `typed` names: "Titre [id]" or an id, else the one visible note whose title is
-    `typed` or has words starting with its words. Several: Invalid, `choices` filled with them."""
-    if typed.endswith("]") and "[" in typed or is_note_id(typed):
-        try:
-            return note_service.picked_notes(session, actor, typed)[0]
-        except Invalid:
-            if not is_note_id(typed):
-                raise
-    found = note_service.suggest_notes(session=session, actor=actor, q=typed, limit=FILING_CHOICES)
-    same = [s for s in found if fold(s.title) == fold(typed)]
-    if len(same) == 1 or len(found) == 1:
-        return (same or found)[0].id
-    if not found:
-        raise Invalid(
-            f"No note found for: {typed}.",
-            field="note_id",
-            text=N_("Aucune note ne correspond à « %(typed)s »."),
-            params={"typed": typed},
-        )
-    choices.extend(same or found)
-    raise Invalid(
-        "Several notes match: choose one.",
-        field="note_id",
-        text=N_("Plusieurs notes correspondent : choisissez-en une."),
-    )
 
 
 @router.get("/c/{carnet_id}/n/{note_id}")

@@ -31,8 +31,9 @@ from praxis.schemas import (
     PreviewRequest,
 )
 from praxis.vocab import DEFAULT_LICENCE
+from praxis.web import naming
 from praxis.web.done import said
-from praxis.web.forms import FormInvalid, M, form_page, parse, refused_page, split_list
+from praxis.web.forms import FormInvalid, M, errors_of, parse, parse_form, refused_page, split_list
 from praxis.web.templating import page
 
 router = APIRouter()
@@ -67,6 +68,7 @@ async def _form_fields(request: Request) -> tuple[dict[str, Any], dict[str, Any]
         value = form.get(name)
         if isinstance(value, str) and (value.strip() or name == "body"):
             values[name] = value.replace("\r\n", "\n")
+    naming.apply_picks(form, values)
     data = dict(values)
     chosen = [v for v in form.getlist("categories") if isinstance(v, str) and v.strip()]
     if chosen:
@@ -88,19 +90,20 @@ async def _form_fields(request: Request) -> tuple[dict[str, Any], dict[str, Any]
     return values, data
 
 
-def _with_links(session: Session, actor: Any, values: dict[str, Any], fields: dict[str, Any]) -> None:
-    """Turn the link picker's lines into note ids (an emptied picker removes every link)."""
-    if "links" in values or "base_revision" in values:
-        fields["links"] = note_service.picked_notes(session, actor, values.get("links", ""))
-
-
 def _editor_again(request: Request, *, note: NoteRead | None, values: dict[str, Any]) -> None:
-    """A refused save shows the editor again, as typed: bad input (422), or too many invitations
-    sent (429, with its Retry-After)."""
-    form_page(
+    """A refused save shows the editor again, as typed: bad input (422, with the choices offered
+    for the names several people or notes match), or too many invitations sent (429, with its
+    Retry-After)."""
+    refused_page(
         request,
-        lambda reading, errors, status: _editor(
-            request, reading, note=note, values=values, errors=errors, status=status
+        lambda reading, exc: _editor(
+            request,
+            reading,
+            note=note,
+            values=values,
+            errors=errors_of(exc),
+            status=exc.status,
+            unclear=getattr(exc, "unclear", {}),
         ),
         answers=(Invalid, TooManyRequests),
     )
@@ -114,32 +117,39 @@ async def _read_form(
     values, fields = await _form_fields(request)
     await _editor_state(request, values)
     _editor_again(request, note=note, values=values)
-    _with_links(session, actor, values, fields)
-    _publication_date(session, fields, note)
-    return values, parse(model, fields)
+    # Every field's refusal at once: the names, the date, then the schema for the rest.
+    errors, unclear = naming.read_names(session, actor, values, fields)
+    if refused_day := _publication_date(session, fields, note):
+        errors["published_at"] = refused_day
+    built, refused = parse_form(model, {name: value for name, value in fields.items() if name not in errors})
+    if built is None or errors:
+        raise naming.InvalidWithChoices({**refused, **errors}, unclear)
+    return values, built
 
 
 PUBLISHED_FORMAT = N_("Indiquez une date (AAAA-MM-JJ).")
 PUBLISHED_FUTURE = N_("La date de publication ne peut pas être après aujourd'hui.")
 
 
-def _publication_date(session: Session, fields: dict[str, Any], note: NoteRead | None) -> None:
+def _publication_date(session: Session, fields: dict[str, Any], note: NoteRead | None) -> str | None:
     """The form's publication day (in the site's time zone) as the schema's `published_at`: the
-    start of that day; the note's own time kept when the day is unchanged; no day after today.
-    Left empty: the save's time for a new note, the date it had for a saved one."""
+    start of that day; the note's own time kept when the day is unchanged; no day after today
+    (the message saying why, when refused). Left empty: the save's time for a new note, the date
+    it had for a saved one."""
     typed = fields.pop("published_at", None)
     if not typed:
-        return
+        return None
     try:
         day = date.fromisoformat(typed.strip())
     except ValueError:
-        raise FormInvalid({"published_at": PUBLISHED_FORMAT}) from None
+        return PUBLISHED_FORMAT
     zone = ZoneInfo(site_settings(session).timezone)
     if note is not None and note.published_at is not None and note.published_at.astimezone(zone).date() == day:
-        return
+        return None
     if day > datetime.now(zone).date():
-        raise FormInvalid({"published_at": PUBLISHED_FUTURE})
+        return PUBLISHED_FUTURE
     fields["published_at"] = datetime.combine(day, time.min, zone)
+    return None
 
 
 def published_day(session: Session, note: NoteRead) -> str:
@@ -222,6 +232,7 @@ def _editor(
     status: int = 200,
     conflict: note_service.ConflictView | None = None,
     preview: PreviewRead | None = None,
+    unclear: dict[str, list[naming.Unclear]] | None = None,
 ) -> Response:
     actor = getattr(request.state, "actor", None)
     choices = people_service.my_communities(session=session, actor=actor)
@@ -240,6 +251,7 @@ def _editor(
             "communities": choices,
             "carnet": carnet,
             "preview": preview,
+            "unclear": unclear or {},
             "today": datetime.now(ZoneInfo(site_settings(session).timezone)).date().isoformat(),
             "files": media_service.list_attachments(session=session, actor=actor, note_id=note.id) if note else [],
         },
@@ -285,8 +297,9 @@ def edit_form(request: Request, note_id: str, session: SessionDep, actor: UserDe
     values["authors"] = ", ".join(a.username for a in [*note.authors, *note.pending_authors])
     values["readers"] = ", ".join(note.readers)
     values["community"] = note.community.id if note.community else ""
-    titles = {r.id: r.title for group in (note.links.notes, note.links.organisations, note.links.terms) for r in group}
-    values["links"] = "\n".join(f"{titles[i]} [{i}]" for i in editing.links if i in titles)  # those the editor sees
+    seen = {r.id: r for group in (note.links.notes, note.links.organisations, note.links.terms) for r in group}
+    linked = [seen[i] for i in editing.links if i in seen]  # those the editor sees, by title
+    values["links"] = "\n".join(note_service.link_lines(session=session, actor=actor, notes=linked))
     for name in ("website", "region", "description", "definition"):
         values[name] = getattr(note, name) or ""
     values["synonyms"] = ", ".join(note.synonyms or [])

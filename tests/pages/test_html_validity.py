@@ -137,14 +137,16 @@ def _activity(api: TestClient) -> tuple[list[str], str]:
 
 
 def _posted(client: TestClient, note_id: str) -> dict[str, str]:
-    """Pages that answer a form: the editor showing an error, and the conflict screen of a stale save."""
+    """Pages that answer a form: the editor showing an error (and the notes a line of its links
+    may mean, to choose from), and the conflict screen of a stale save."""
     form = client.get(f"/n/{note_id}/edit").text
     fields = {"csrf_token": csrf_from(form, f"/n/{note_id}/edit"), "title": "", "body": "Texte", "base_revision": "1"}
     pages = {
         "POST /n/new": client.post(
-            "/n/new", data={**fields, "csrf_token": csrf_from(client.get("/n/new").text, "/n/new")}
+            "/n/new", data={**fields, "links": "mutualis", "csrf_token": csrf_from(client.get("/n/new").text, "/n/new")}
         )
     }
+    assert 'name="pick-links-0"' in pages["POST /n/new"].text  # the notes "mutualis" may mean
     pages[f"POST /n/{note_id}/edit (stale)"] = client.post(
         f"/n/{note_id}/edit", data={**fields, "title": "Autre titre"}
     )
