@@ -90,12 +90,17 @@ def main() -> None:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
+        # A first start on a large site builds its search index before it answers: wait for it.
+        deadline = time.monotonic() + 1800
+        while True:
             try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                if httpx.get(base + "/readyz", timeout=5).status_code == 200:
                     break
             except httpx.TransportError:
-                time.sleep(0.2)
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                sys.exit("the server did not become ready")
+            time.sleep(0.5)
         rng = random.Random(7)
         queries = [rng.choice(WORDS)[: rng.randint(1, 6)] for _ in range(args.requests)]
         passes: dict[str, list[float]] = {}

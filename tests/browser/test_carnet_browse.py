@@ -119,6 +119,24 @@ def test_the_chip_on_a_note_filters_the_carnet_by_its_category(live_site, browse
     context.close()
 
 
+def test_the_author_filter_suggests_people_by_their_name(live_site, browser: Browser, session, carnet):
+    alice, carnet_id, _ = carnet
+    context = live_site.signed_in(browser, session, alice)
+    page = context.new_page()
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_site.url}/c/{carnet_id}/")
+    page.get_by_text("Plus de filtres").click()
+    field = page.get_by_role("combobox", name="Auteur·trice")
+    field.press_sequentially("rivard", delay=20)
+    expect(page.get_by_role("option").first).to_contain_text("Alice Rivard")
+    field.press("Enter")  # the first suggestion: her username
+    expect(field).to_have_value("alice")
+    page.get_by_role("button", name="Appliquer").click()
+    assert len(_titles(page)) == 5
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    context.close()
+
+
 def test_the_managers_tools_wait_in_the_organiser_mode(live_site, browser: Browser, session, carnet):
     alice, carnet_id, _ = carnet
     context = live_site.signed_in(browser, session, alice)
