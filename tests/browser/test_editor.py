@@ -227,7 +227,7 @@ def test_the_link_picker_adds_organisations_and_terms_to_the_links(live_site, br
     org = make_note(session, alice, title="Culture Laval", kind="organisation")
     term = make_note(session, alice, title="Chantier", kind="term")
     context, page = _editor(live_site, browser, session, alice)
-    search = page.get_by_role("combobox", name="Titre")
+    search = page.get_by_role("combobox", name="Titre à chercher")
     search.press_sequentially("cult", delay=20)
     page.get_by_role("option", name=re.compile("Culture Laval")).click()
     expect(page.locator("#links")).to_have_value("Culture Laval")  # a title no other note has
