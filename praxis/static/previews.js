@@ -1,17 +1,23 @@
-// Link previews: hovering or focusing a link of a note's text to a note, a term or an
-// organisation shows a card (a term's definition, an organisation's region and description,
-// a note's first words) from GET /api/v1/notes/{id}/preview, asked as the reader: what they may
-// not see answers 404 and shows nothing. One card for the page, described by the link it
-// belongs to (aria-describedby, role=tooltip); Escape closes it. On touch screens the link's
-// kind icon is a button that opens the card.
+// Link previews: hovering or focusing a link to a note, a term or an organisation — in the note's
+// text, in the side column's lists of links, in the comments — shows a card (a term's definition,
+// an organisation's region and description, a note's first words) from
+// GET /api/v1/notes/{id}/preview, asked as the reader: what they may not see answers 404 and shows
+// nothing. One card for the page, described by the link it belongs to (aria-describedby,
+// role=tooltip); Escape closes it. On touch screens the link's kind icon is a button that opens
+// the card. The card's labels and the language of the notes' text come from the page's
+// [data-preview-labels] element.
 (function () {
   "use strict";
-  var body = document.getElementById("note-body");
-  if (!body || !window.fetch) return;
-  var links = body.querySelectorAll("a.wikilink[class*='kind-']");
+  var root = document.querySelector("[data-preview-labels]");
+  if (!root || !window.fetch) return;
+  // Only links the page marked with a kind: the server marks a wikilink only when it leads to a
+  // note this reader may see.
+  var links = root.querySelectorAll(
+    "#note-body a.wikilink[class*='kind-'], .note-side .links a[class*='kind-'], .comment .body a.wikilink[class*='kind-']"
+  );
   if (!links.length) return;
-  var labels = JSON.parse(body.getAttribute("data-preview-labels") || "{}");
-  var lang = body.getAttribute("lang");
+  var labels = JSON.parse(root.getAttribute("data-preview-labels") || "{}");
+  var lang = root.getAttribute("data-preview-lang");
   var cache = {};
   var card = document.createElement("div");
   card.id = "preview-card";
