@@ -1,7 +1,8 @@
 """The note page in a browser: on a 390 px phone the carnet line and the contents, folded, stand
 above the body, whose first line is on the first screen; at 1280 px a side column holds the contents, which follow
 the reading, and the links; a link to a term shows its definition in a card on hover and on
-keyboard focus (on touch screens, by its kind icon), and a card never shows a hidden note."""
+keyboard focus (on touch screens, by its kind icon), in the text, in the side column and in the
+comments alike, and a card never shows a hidden note."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ DEFINITION = "Groupe de travail thématique, de durée ouverte."
 BODY = "Le [[Cercle]] de [[Culture Laval]] se réunit ; voir aussi [[Secret]].\n\n" + "\n\n".join(
     f"## Étape {i}\n\n" + ("Un long paragraphe de récit. " * 40) for i in range(1, 5)
 )
+COMMENT = "Merci ! Le mot [[Cercle]] est juste ; et [[Secret]] ?"
 
 
 @pytest.fixture
@@ -31,6 +33,7 @@ def world(live_site, client, session):  # type: ignore[no-untyped-def]
     headers = token_for(client, "alice")
     carnet = client.post("/api/v1/carnets", headers=headers, json={"title": "Carnet des récits"}).json()["id"]
     client.post(f"/api/v1/carnets/{carnet}/notes", headers=headers, json={"note_id": note.id})
+    client.post(f"/api/v1/notes/{note.id}/comments", headers=headers, json={"body": COMMENT})
     return {"note": note, "secret": secret, "carnet": carnet, "alice": alice, "term": term}
 
 
@@ -126,6 +129,52 @@ def test_a_term_link_shows_its_definition_on_hover_and_on_keyboard_focus(live_si
     page.close()
 
 
+def test_links_beside_the_text_and_in_comments_show_their_card_too(live_site, browser: Browser, world):
+    page = browser.new_page(viewport=DESKTOP, locale="fr-CA")
+    page.goto(f"{live_site.url}/n/{world['note'].id}/")
+    card = _card(page)
+    # The side column's links: by the pointer, then by the keyboard.
+    side = page.locator(".note-side .links")
+    organisation = side.get_by_role("link", name="Culture Laval")
+    organisation.hover()
+    expect(card.locator(".preview-region")).to_have_text("RégionLaval")
+    expect(organisation).to_have_attribute("aria-describedby", "preview-card")
+    page.keyboard.press("Escape")
+    expect(card).to_be_hidden()
+    expect(organisation).not_to_have_attribute("aria-describedby", "preview-card")
+    page.mouse.move(0, 0)
+    organisation.focus()
+    page.keyboard.press("Escape")
+    expect(card).to_be_hidden()
+    page.keyboard.press("Tab")
+    term = side.get_by_role("link", name="Cercle")
+    expect(term).to_be_focused()
+    expect(card).to_contain_text(DEFINITION)
+    expect(card).to_be_in_viewport()
+    page.keyboard.press("Escape")
+    expect(card).to_be_hidden()
+    # A comment's link: the same card, by the pointer and by the keyboard.
+    comment = page.locator(".comment .body")
+    link = comment.get_by_role("link", name="Cercle")
+    expect(link).to_have_class("wikilink kind-term")
+    link.hover()
+    expect(card).to_contain_text(DEFINITION)
+    expect(card).to_be_in_viewport()
+    page.mouse.move(0, 0)
+    expect(card).to_be_hidden()
+    link.focus()
+    expect(card).to_contain_text(DEFINITION)
+    page.keyboard.press("Escape")
+    expect(card).to_be_hidden()
+    # The hidden note a comment names reads as a note to write, with nothing to preview.
+    expect(comment.get_by_role("link", name="Secret")).to_have_attribute("href", "/n/new?title=Secret")
+    # The backlinks of a term: each note using it previews its first words.
+    page.goto(f"{live_site.url}/n/{world['term'].id}/")
+    page.locator(".note-side .backlinks").get_by_role("link", name="Récit d'une rencontre").hover()
+    expect(card).to_contain_text("Le Cercle de Culture Laval se réunit")
+    page.close()
+
+
 def test_a_card_never_shows_a_note_the_reader_may_not_see(live_site, browser: Browser, world):
     secret = world["secret"]
     page = browser.new_page(viewport=DESKTOP, locale="fr-CA")
@@ -151,6 +200,16 @@ def test_a_card_never_shows_a_note_the_reader_may_not_see(live_site, browser: Br
     assert answer.value.status == 404
     link.focus()
     expect(_card(page)).to_be_hidden()
+    # The same link in a comment (the page loaded again, nothing cached): the same 404, the same nothing.
+    page.goto(f"{live_site.url}/n/{world['note'].id}/")
+    in_comment = page.locator(".comment .body a", has_text="Secret")
+    expect(in_comment).to_have_class("wikilink kind-note")
+    with page.expect_response(lambda r: "/preview" in r.url) as answer:
+        in_comment.hover()
+    assert answer.value.status == 404 and secret.id in answer.value.url
+    in_comment.focus()
+    expect(_card(page)).to_be_hidden()
+    expect(in_comment).not_to_have_attribute("aria-describedby", "preview-card")
     expect(page.get_by_text("Ce que seuls ses auteurs lisent.")).to_have_count(0)
     page.close()
 
@@ -169,12 +228,24 @@ def test_on_a_touch_screen_the_kind_icon_opens_the_card(live_site, browser: Brow
     context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, locale="fr-CA")
     page = context.new_page()
     page.goto(f"{live_site.url}/n/{world['note'].id}/")
-    toggle = page.get_by_role("button", name="Afficher l’aperçu de Cercle")
+    toggle = page.locator("#note-body").get_by_role("button", name="Afficher l’aperçu de Cercle")
     toggle.tap()
     card = _card(page)
     expect(card).to_contain_text(DEFINITION)
     expect(toggle).to_have_attribute("aria-expanded", "true")
     page.get_by_role("button", name="Fermer l’aperçu").tap()
+    expect(card).to_be_hidden()
+    # The same in a comment and in the side column, whose icons stand where the list's markers were.
+    page.locator(".comment").get_by_role("button", name="Afficher l’aperçu de Cercle").tap()
+    expect(card).to_contain_text(DEFINITION)
+    expect(card).to_be_in_viewport()
+    side = page.locator(".note-side .links")
+    side.get_by_role("button", name="Afficher l’aperçu de Culture Laval").tap()
+    expect(card.locator(".preview-region")).to_have_text("RégionLaval")
+    button_box = side.get_by_role("button", name="Afficher l’aperçu de Cercle").bounding_box()
+    link_box = side.get_by_role("link", name="Cercle").bounding_box()
+    assert button_box and link_box and button_box["x"] + button_box["width"] <= link_box["x"]
+    page.keyboard.press("Escape")
     expect(card).to_be_hidden()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     context.close()

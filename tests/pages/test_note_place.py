@@ -1,6 +1,6 @@
 """A note's page tells where it stands (the carnet it is read from, with the base above it when
 the reader came that way, and its neighbours there), shows no empty section, marks each link
-of its text with the kind of what it leads to; link previews are in tests/api/test_link_preview_api.py."""
+of its text and of its comments with the kind of what it leads to; link previews are in tests/api/test_link_preview_api.py."""
 
 import re
 
@@ -148,3 +148,11 @@ def test_links_in_the_text_wear_the_kind_of_what_they_lead_to_and_never_of_a_hid
     assert f'<a class="wikilink kind-term" href="/n/{term.id}/"' in page
     assert f'<a class="wikilink kind-organisation" href="/n/{org.id}/"' in page
     assert secret.id not in page and "wikilink-new" in page  # as a note that does not exist
+    # A comment's links too, per reader: its author's rendering is shared, the kinds are not.
+    alice_h = token_for(client, "alice")
+    said = client.post(f"/api/v1/notes/{note.id}/comments", headers=alice_h, json={"body": "[[Cercle]] et [[Secret]]."})
+    assert said.status_code == 201 and f'class="wikilink kind-note" href="/n/{secret.id}/"' in said.json()["html"]
+    page = client.get(f"/n/{note.id}/").text
+    thread = page[page.index('id="discussion"') :]
+    assert f'<a class="wikilink kind-term" href="/n/{term.id}/"' in thread
+    assert secret.id not in page and '<a class="wikilink wikilink-new" href="/n/new?title=Secret"' in thread
