@@ -6,11 +6,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test check install clean bench bench-search bench-load messages screenshots
 
-# A current pip installs the project about 15 s sooner in a clean clone than the one the venv ships with.
+# uv (Astral's installer, itself installed by the venv's pip) resolves and installs the project in a
+# fraction of pip's time: in a clean clone, 33 s instead of 108 s on a loaded machine (issue 22).
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check 'uv>=0.5'
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test]'
 	touch $(STAMP)
 
 # The browser tests load axe-core (the accessibility engine) from npm into the pages they check.
