@@ -496,9 +496,11 @@ def app(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 @contextmanager
-def _shared_site(
-    backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+def shared_site(
+    backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest, **overrides: Any
 ) -> Iterator[tuple]:  # type: ignore[type-arg]
+    """One app on `backend`, its test client and a writing session, for a module's fixture
+    (`overrides`: settings of its own, such as no page cache)."""
     tmp = tmp_path_factory.mktemp("shared")
     with fresh_database(backend, tmp / "data", request) as url:
         shared = Settings(
@@ -509,6 +511,7 @@ def _shared_site(
             site_url="https://praxis.example.org",
             site_name="Praxis",
             **CHEAP_PASSWORDS,
+            **overrides,
         )
         application = create_app(shared)
         with (
@@ -524,7 +527,7 @@ def _shared_site(
 def shared_app(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[tuple]:  # type: ignore[type-arg]
     """One app, its test client and a session, on the first backend, built once for a module's
     tests that only read what a module fixture wrote in it (a test that writes takes `app`)."""
-    with _shared_site(BACKENDS[0], tmp_path_factory, request) as shared:
+    with shared_site(BACKENDS[0], tmp_path_factory, request) as shared:
         yield shared
 
 
@@ -534,7 +537,7 @@ def shared_app_each_backend(
 ) -> Iterator[tuple]:  # type: ignore[type-arg]
     """`shared_app` on each backend, for a module's read-only tests where SQL can differ (who
     sees what): built once per module and backend rather than once per test."""
-    with _shared_site(request.param, tmp_path_factory, request) as shared:
+    with shared_site(request.param, tmp_path_factory, request) as shared:
         yield shared
 
 

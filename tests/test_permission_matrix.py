@@ -14,7 +14,7 @@ import pytest
 from praxis.schemas import CommentCreate, NoteUpdate
 from praxis.conversation import discussion
 from praxis.notes import notes as note_service
-from tests.conftest import BACKENDS, _shared_site
+from tests.conftest import BACKENDS, shared_site
 from tests.factories import make_cast, browser_for, make_note
 
 SECRET_TITLE = "Titre-Secret-T"
@@ -38,7 +38,7 @@ def secret_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
     """The world and T with one visibility, on one backend, built once for the viewers, who only
     read it: (app, session, world, visibility, T)."""
     backend, visibility = request.param
-    with _shared_site(backend, tmp_path_factory, request) as (app, _client, session):
+    with shared_site(backend, tmp_path_factory, request) as (app, _client, session):
         world = _build_world(session)
         yield app, session, world, visibility, _make_secret(session, world, visibility)
 

@@ -4,23 +4,56 @@ comments or notes it shows (counted on the database connection, every statement)
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from praxis.app import create_app
+from tests.conftest import BACKENDS, shared_site
 from tests.factories import INDEXER, accept_all, counted, make_note, make_user, token_for
 
 
-@pytest.fixture
-def uncached(settings):  # type: ignore[no-untyped-def]
-    """The site without its page cache, so that every request renders (and queries)."""
-    app = create_app(settings.model_copy(update={"page_cache_mb": 0}))
-    with TestClient(app, base_url="https://testserver") as client:
-        yield app, client
-    app.state.engine.dispose()
+@dataclass
+class Grown:
+    """A site without its page cache (every request renders and queries), grown once per
+    module and backend: one note, then five, of each thing a page shows."""
+
+    app: Any
+    client: TestClient
+    headers: dict[str, str]
+    people: list[str]
+    small: dict[str, str]
+    large: dict[str, str]
+    listings_small: dict[str, int]  # the listings' queries when the site held one of each
+
+
+LISTINGS = [
+    "/",
+    "/notes/",
+    "/lexique/",
+    "/organisations/",
+    "/c/",
+    "/b/",
+    "/api/v1/notes",
+    "/api/v1/carnets",
+    "/u/auteur0/",
+    "/feed.atom",
+]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def grown(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Grown]:
+    with shared_site(request.param, tmp_path_factory, request, page_cache_mb=0) as (app, client, session):
+        people = [make_user(session, f"auteur{i}", name=f"Autrice {i}").username for i in range(6)]
+        headers = token_for(client, people[0])
+        assert make_note(session, make_user(session, "solo"), title="Seule", kind="term", body="Une définition.").id
+        small = _grow(client, headers, people, 1, "Petit")
+        listings_small = {path: _count(app, client, path) for path in LISTINGS}
+        large = _grow(client, headers, people, 5, "Grand")
+        yield Grown(app, client, headers, people, small, large, listings_small)
 
 
 def _grow(client: TestClient, headers: dict[str, str], people: list[str], size: int, tag: str) -> dict[str, str]:
@@ -77,12 +110,8 @@ def _count(app, client: TestClient, path: str, headers: dict[str, str] | None = 
     return len(statements)
 
 
-def test_page_queries_do_not_grow_with_what_the_page_shows(uncached, session):
-    app, client = uncached
-    people = [make_user(session, f"auteur{i}", name=f"Autrice {i}").username for i in range(6)]
-    headers = token_for(client, people[0])
-    small = _grow(client, headers, people, 1, "Petit")
-    large = _grow(client, headers, people, 5, "Grand")
+def test_page_queries_do_not_grow_with_what_the_page_shows(grown: Grown) -> None:
+    app, client, headers, small, large = grown.app, grown.client, grown.headers, grown.small, grown.large
     pages: dict[str, Callable[[dict[str, str]], str]] = {
         "note page": lambda ids: f"/n/{ids['note']}/",
         "note API": lambda ids: f"/api/v1/notes/{ids['note']}",
@@ -109,29 +138,8 @@ def test_page_queries_do_not_grow_with_what_the_page_shows(uncached, session):
             assert many == few, f"{name} ({who}): {few} queries with one of each, {many} with five"
 
 
-def test_listing_queries_do_not_grow_with_the_number_of_notes(uncached, session):
-    app, client = uncached
-    people = [make_user(session, f"auteur{i}", name=f"Autrice {i}").username for i in range(6)]
-    headers = token_for(client, people[0])
-    alone = make_note(session, make_user(session, "solo"), title="Seule", kind="term", body="Une définition.")
-    assert alone.id
-    paths = [
-        "/",
-        "/notes/",
-        "/lexique/",
-        "/organisations/",
-        "/c/",
-        "/b/",
-        "/api/v1/notes",
-        "/api/v1/carnets",
-        f"/u/{people[0]}/",
-        "/feed.atom",
-    ]
-    _grow(client, headers, people, 1, "Petit")
-    before = {path: _count(app, client, path) for path in paths}
-    _grow(client, headers, people, 5, "Grand")
-    after = {path: _count(app, client, path) for path in paths}
-    assert after == before
+def test_listing_queries_do_not_grow_with_the_number_of_notes(grown: Grown) -> None:
+    assert {path: _count(grown.app, grown.client, path) for path in LISTINGS} == grown.listings_small
 
 
 # Tables that grow with the site: a page may never read one of them whole.
@@ -181,11 +189,8 @@ def _scans(engine: sa.Engine, statements: list[tuple[str, object]]) -> set[str]:
     return found
 
 
-def test_main_pages_read_large_tables_through_indexes(uncached, session):
-    app, client = uncached
-    people = [make_user(session, f"auteur{i}", name=f"Autrice {i}").username for i in range(3)]
-    headers = token_for(client, people[0])
-    ids = _grow(client, headers, people, 2, "Index")
+def test_main_pages_read_large_tables_through_indexes(grown: Grown) -> None:
+    app, client, headers, people, ids = grown.app, grown.client, grown.headers, grown.people, grown.large
     paths = [
         f"/n/{ids['note']}/",
         f"/api/v1/notes/{ids['note']}",

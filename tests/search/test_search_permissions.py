@@ -22,7 +22,7 @@ from praxis.carnets import carnets
 from praxis.people import communities
 from praxis.carnets import filing
 from praxis.notes import notes as note_service
-from tests.conftest import BACKENDS, WorldSnapshots, _shared_site
+from tests.conftest import BACKENDS, WorldSnapshots, shared_site
 from tests.factories import make_cast, as_actor, browser_for, make_note, make_user, token_for
 
 SECRET_TITLE = "Quintessence hydrofrangible"
@@ -150,7 +150,7 @@ def secret_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
     """The world and T with one visibility, on one backend, built once for the matrix's viewers,
     who only read it: (app, session, world, visibility, T)."""
     backend, visibility = request.param
-    with _shared_site(backend, tmp_path_factory, request) as (app, _client, session):
+    with shared_site(backend, tmp_path_factory, request) as (app, _client, session):
         world = _build_world(session)
         yield app, session, world, visibility, _make_secret(session, world, visibility)
 
