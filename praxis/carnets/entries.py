@@ -6,6 +6,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from praxis import policy
@@ -58,7 +59,14 @@ def entry_reads(
 ) -> list[EntryRead]:
     """Memberships as `actor` reads them. A position is a rank among the notes the reader sees,
     so that it never tells how many hidden notes come before."""
-    shown = [e.position for e in visible_entries(session, actor, carnet_id)]
+    shown = list(
+        session.exec(
+            select(CarnetEntry.position)
+            .join(Note, col(Note.id) == CarnetEntry.note_id)
+            .where(CarnetEntry.carnet_id == carnet_id, policy.visible_notes(actor))
+            .order_by(col(CarnetEntry.position))
+        )
+    )  # positions alone: a carnet of thousands of notes is not loaded as rows for one entry
     people = _people(session, [e.added_by_id for e in entries])
     filed = categories_of(session, [carnet_id], [e.note_id for e in entries])
     return [
@@ -111,6 +119,21 @@ def ordered(session: Session, carnet_id: str) -> list[CarnetEntry]:
             .order_by(col(CarnetEntry.position), col(CarnetEntry.added_at), col(CarnetEntry.note_id))
         )
     )
+
+
+def append_last(session: Session, carnet_id: str, note_id: str) -> None:
+    """Give a membership just written the place after every other (one query, however large the
+    carnet: the others keep their numbers, so an import filing thousands of notes stays linear)."""
+    after = session.exec(
+        select(sa.func.coalesce(sa.func.max(CarnetEntry.position), -1) + 1).where(
+            CarnetEntry.carnet_id == carnet_id, CarnetEntry.note_id != note_id
+        )
+    ).one()
+    entry = session.get(CarnetEntry, (carnet_id, note_id))
+    assert entry is not None
+    entry.position = after
+    session.add(entry)
+    session.flush()
 
 
 def renumber(session: Session, carnet_id: str, rows: list[CarnetEntry] | None = None) -> None:

@@ -41,6 +41,9 @@ def _readable_note(session: Session, actor: policy.Actor, note_id: str) -> Note:
 def _place(session: Session, actor: policy.Actor, carnet_id: str, note_id: str, rank: int | None) -> None:
     """Put a note at `rank` among the notes the actor sees (the end when None); the carnet's
     memberships are then numbered 0, 1, 2… without gaps."""
+    if rank is None:
+        entries.append_last(session, carnet_id, note_id)
+        return
     rows = entries.ordered(session, carnet_id)
     moving = next(e for e in rows if e.note_id == note_id)
     rows.remove(moving)

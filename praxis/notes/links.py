@@ -113,6 +113,8 @@ def render_all(session: Session, bodies: Sequence[str]) -> list[Rendered]:
 
 
 def visible_ids(session: Session, actor: policy.Actor, ids: Sequence[str]) -> set[str]:
+    if not ids:
+        return set()  # a note without links asks nothing
     return set(session.exec(select(Note.id).where(col(Note.id).in_(list(ids)), policy.visible_notes(actor))))
 
 

@@ -6,24 +6,29 @@ the note and the carnet (the base): `visible_entries` joins the two clauses."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
 from praxis.errors import NotSignedIn
 from praxis.models import BaseManager, Carnet, CarnetMember, CommunityMember, KnowledgeBase
-from praxis.policy.core import Actor, ensure, is_admin, is_self, is_signed_in
+from praxis.policy.core import Actor, ensure, is_admin, is_self, is_signed_in, reader_key
 
 
 def visible_carnets(actor: Actor) -> ColumnElement[bool]:
     """A WHERE clause selecting the carnets `actor` may read, for any query on `Carnet`."""
-    if is_admin(actor):
+    return _visible_carnets(*reader_key(actor))
+
+
+@lru_cache(maxsize=4096)
+def _visible_carnets(uid: int | None, admin: bool) -> ColumnElement[bool]:
+    if admin:
         return sa.true()
     public = col(Carnet.visibility) == "public"
-    if not is_signed_in(actor):
+    if uid is None:
         return public
-    assert actor is not None
-    uid = actor.id
     member = sa.exists().where(col(CarnetMember.carnet_id) == Carnet.id, col(CarnetMember.user_id) == uid)
     community_member = sa.and_(
         col(Carnet.visibility) == "community",
@@ -36,13 +41,16 @@ def visible_carnets(actor: Actor) -> ColumnElement[bool]:
 
 def visible_bases(actor: Actor) -> ColumnElement[bool]:
     """A WHERE clause selecting the bases `actor` may read, for any query on `KnowledgeBase`."""
-    if is_admin(actor):
+    return _visible_bases(*reader_key(actor))
+
+
+@lru_cache(maxsize=4096)
+def _visible_bases(uid: int | None, admin: bool) -> ColumnElement[bool]:
+    if admin:
         return sa.true()
     public = col(KnowledgeBase.visibility) == "public"
-    if not is_signed_in(actor):
+    if uid is None:
         return public
-    assert actor is not None
-    uid = actor.id
     manager = sa.exists().where(col(BaseManager.base_id) == KnowledgeBase.id, col(BaseManager.user_id) == uid)
     community_member = sa.and_(
         col(KnowledgeBase.visibility) == "community",
