@@ -322,6 +322,8 @@ def links_of(session: Session, actor: policy.Actor, note_id: str) -> NoteLinks:
         .where(NoteLink.source_id == note_id, col(NoteLink.target_id).is_not(None))
         .order_by(col(NoteLink.id))
     ).all()
+    if not rows:
+        return NoteLinks()  # a note without links asks nothing more
     chosen: list[str] = []
     for target in targets_as_seen(session, actor, rows):
         if target and target != note_id and target not in chosen:
