@@ -116,3 +116,15 @@ def test_a_links_kind_icon_never_ends_a_line_without_the_links_first_word(live_s
     page.close()
     assert cut > 0  # some widths did cut a link
     assert icon_alone == {}
+
+
+def test_the_sort_label_stays_beside_its_list_on_every_width(live_site, browser: Browser, small_site):
+    page = browser.new_page(locale="fr-CA")
+    for width in (360, 390, 1280):
+        page.set_viewport_size({"width": width, "height": 740})
+        page.goto(f"{live_site.url}/notes/?lang=fr")
+        label = page.locator("label[for=sort]").bounding_box()
+        sort = page.get_by_label("Trier par").bounding_box()
+        assert label and sort
+        assert label["x"] < sort["x"] and sort["y"] <= label["y"] + label["height"] / 2 <= sort["y"] + sort["height"]
+    page.close()
