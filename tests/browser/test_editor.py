@@ -247,6 +247,7 @@ def test_visibility_kind_and_options_show_what_the_choice_needs(live_site, brows
     context, page = _editor(live_site, browser, session, alice)
     expect(page.get_by_text("Public : tout le monde.")).to_be_visible()
     expect(page.get_by_text("Restreint : les auteur·trices")).to_be_hidden()
+    expect(page.locator("#visibility-hints")).to_have_css("list-style-type", "none")  # one sentence, no bullet
     readers = page.locator("#readers")
     expect(readers).to_be_hidden()  # folded under "Options"
     page.get_by_label("Visibilité").select_option("restricted")
@@ -350,6 +351,7 @@ def test_without_javascript_the_form_still_previews_and_saves(live_site, browser
     page = context.new_page()
     page.goto(f"{live_site.url}/n/new")
     expect(page.get_by_role("toolbar")).to_be_hidden()
+    expect(page.locator("#visibility-hints")).to_have_css("list-style-type", "disc")  # the three hints, listed
     page.locator("#title").fill("Sans script")
     page.locator("#body").fill("Un **aperçu** sans script.")
     page.get_by_role("button", name="Aperçu", exact=True).click()

@@ -26,6 +26,14 @@ def small_site(shared_app):  # type: ignore[no-untyped-def]
         "et un tableau :\n\n| a | b | c | d | e | f |\n|---|---|---|---|---|---|\n"
         "| une cellule | une autre | encore une | et une | toujours | enfin |\n",
     ).id
+    # Links to a term and an organisation all along a paragraph, so that at some width each of
+    # them is cut by the end of a line.
+    site["linked"] = make_note(
+        session,
+        site["alice"],
+        title="Links all along",
+        body=" ".join(["We met at the [[Riverside Library]] for a [[Workshop]], then walked."] * 8),
+    ).id
     session.commit()
     return site
 
@@ -85,3 +93,38 @@ def test_french_content_in_the_english_interface_is_marked_french(live_site, bro
     body = page.get_by_text("et un tableau")
     assert body.evaluate("(el) => el.closest('[lang]').lang") == "fr"
     context.close()
+
+
+# For each link to a note, a term or an organisation cut by the end of a line: the width of its
+# first piece, which holds its kind icon, and the font size.
+CUT_LINKS = """() => [...document.querySelectorAll('#note-body a[class*="kind-"]')]
+  .map((a) => [[...a.getClientRects()].filter((r) => r.width > 0), parseFloat(getComputedStyle(a).fontSize)])
+  .filter(([rects]) => rects.length > 1).map(([rects, size]) => rects[0].width / size)"""
+
+
+def test_a_links_kind_icon_never_ends_a_line_without_the_links_first_word(live_site, browser: Browser, small_site):
+    page = browser.new_page(locale="fr-CA")
+    page.goto(f"{live_site.url}/n/{small_site['linked']}/")
+    cut, icon_alone = 0, {}
+    for width in range(320, 480, 4):
+        page.set_viewport_size({"width": width, "height": 740})
+        firsts = page.evaluate(CUT_LINKS)
+        cut += len(firsts)
+        # The icon and its gap are about 1 em; "Riverside" or "Workshop" with them, well over 2.
+        if any(first < 2 for first in firsts):
+            icon_alone[width] = firsts
+    page.close()
+    assert cut > 0  # some widths did cut a link
+    assert icon_alone == {}
+
+
+def test_the_sort_label_stays_beside_its_list_on_every_width(live_site, browser: Browser, small_site):
+    page = browser.new_page(locale="fr-CA")
+    for width in (360, 390, 1280):
+        page.set_viewport_size({"width": width, "height": 740})
+        page.goto(f"{live_site.url}/notes/?lang=fr")
+        label = page.locator("label[for=sort]").bounding_box()
+        sort = page.get_by_label("Trier par").bounding_box()
+        assert label and sort
+        assert label["x"] < sort["x"] and sort["y"] <= label["y"] + label["height"] / 2 <= sort["y"] + sort["height"]
+    page.close()

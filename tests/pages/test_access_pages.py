@@ -5,8 +5,10 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from fastapi.testclient import TestClient
 from pydantic import TypeAdapter, ValidationError
 
+from praxis.app import create_app
 from praxis.schemas import Username
 from praxis.schemas.common import USERNAME_HTML_PATTERN, USERNAME_MAX_LENGTH
 
@@ -53,6 +55,26 @@ def test_register_through_the_form_signs_the_person_in(client):
 
 def _input(page: str, name: str) -> str:
     return re.search(rf'<input id="{name}"[^>]*>', page).group(0)
+
+
+@one_database
+def test_the_sign_in_and_registration_pages_lead_to_each_other(client, settings):
+    """A visitor sent to sign in without an account finds where to make one, beside the form."""
+
+    def main(path: str, app_client=client) -> str:  # type: ignore[no-untyped-def]
+        return page_text(app_client.get(path).text.split("<main", 1)[1])
+
+    assert "Se connecter Pas encore de compte ? Créer un compte" in main("/login")
+    assert 'href="/register"' in client.get("/login").text.split("<main", 1)[1]
+    assert "Créer le compte Déjà un compte ? Se connecter" in main("/register")
+    assert 'href="/login"' in client.get("/register").text.split("<main", 1)[1]
+    assert "Sign in No account yet? Create an account" in main("/login?lang=en")
+    assert "Create the account Already have an account? Sign in" in main("/register?lang=en")
+    # Where only admins make accounts, the sign-in page offers none.
+    closed = create_app(settings.model_copy(update={"registration": "closed"}))
+    with TestClient(closed) as visitor:
+        assert "compte ?" not in main("/login", visitor) and "Se connecter" in main("/login", visitor)
+    closed.state.engine.dispose()
 
 
 def test_registration_says_what_a_username_may_hold_and_keeps_what_was_typed(client):

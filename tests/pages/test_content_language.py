@@ -6,7 +6,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 from tests.conftest import one_database
-from tests.factories import make_note, make_user, token_for
+from tests.factories import browser_for, make_note, make_user, token_for
 
 
 class TextLanguages(HTMLParser):
@@ -86,3 +86,24 @@ def test_french_notes_are_marked_french_in_every_english_listing(client, session
     # The interface around them stays English.
     assert languages_of(page, "Published") == {"en"}
     assert 'lang="en"' in page.split(">", 2)[1]
+
+
+@one_database
+def test_the_titles_and_text_of_the_editing_pages_are_marked_french(app, client, session) -> None:
+    camille = make_user(session, "camille")
+    note = make_note(session, camille, title=TITLE, body=f"{BODY}.")
+    term = make_note(session, camille, title="Mutualisation", kind="term", definition="Mettre en commun des moyens.")
+    headers = token_for(client, "camille")
+    carnet = client.post("/api/v1/carnets", headers=headers, json={"title": "Carnet des données"}).json()
+    client.post(f"/api/v1/carnets/{carnet['id']}/notes", headers=headers, json={"note_id": note.id})
+    camilles = browser_for(app, session, camille)
+    editor = camilles.get(f"/n/{note.id}/edit", headers=ENGLISH).text
+    assert languages_of(editor, TITLE) == {"fr"}  # "Edit: …"
+    assert languages_of(editor, BODY) == {"fr"}  # the text, and its preview
+    assert languages_of(editor, "Edit:") == {"en"}
+    assert languages_of(camilles.get(f"/n/{term.id}/edit", headers=ENGLISH).text, "Mettre en commun") == {"fr"}
+    graph = client.get(f"/c/{carnet['id']}/graphe", headers=ENGLISH).text
+    assert languages_of(graph, "Carnet des données") == {"fr"}  # "Link graph: …" and the way back
+    other = client.post("/api/v1/carnets", headers=headers, json={"title": "Autre carnet"}).json()
+    adding = camilles.get(f"/n/{note.id}/ajouter?carnet={other['id']}", headers=ENGLISH).text
+    assert languages_of(adding, TITLE) == {"fr"}  # "Add “…” to a notebook"
