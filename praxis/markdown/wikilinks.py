@@ -52,7 +52,8 @@ def split_target(written: str) -> tuple[str, str]:
     if not section:
         return note, ""
     if section.startswith("^"):
-        return note, "^" + re.sub(r"[^A-Za-z0-9-]", "", section[1:])
+        block = re.sub(r"[^A-Za-z0-9-]", "", section[1:])
+        return note, "^" + block if block else ""
     return note, heading_slug(section)
 
 
