@@ -283,3 +283,8 @@ def test_image_sizes_as_obsidian_writes_them():
         {"src": "c.png", "alt": "a|b", "loading": "lazy"},
         {"src": "d.png", "alt": "", "width": "40", "loading": "lazy"},
     ]
+
+
+def test_a_wikilink_naming_neither_note_nor_anchor_stays_text():
+    assert html_of("[[#]] et [[#^]]") == "<p>[[#]] et [[#^]]</p>\n"
+    assert elements(html_of("[[Méthode#^]]", **{"Méthode": "abc"}))[1][1]["href"] == "/n/abc/"
