@@ -42,7 +42,7 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import french_vocab as V
 from bench.corpus import inserted_id
-from praxis.markdown import Resolved, fold, render, slugify
+from praxis.markdown import Resolved, fold, heading_slug, render, slugify
 from praxis.models import (
     Carnet,
     CarnetEntry,
@@ -638,16 +638,32 @@ def _attr(value: str) -> str:
 def to_html(blocks: list[tuple], ids: dict[str, str]) -> str:
     """The HTML praxis.markdown.render gives for these blocks (checked by `check_html`)."""
     out = []
-    slugs: set[str] = set()
+    # Heading anchors as GitHub makes them, and beside each the one made before accents were
+    # kept, where it differs and names no other heading (praxis.markdown.anchors).
+    counts: dict[str, int] = {}
+    old_slugs: set[str] = set()
+    anchors: list[tuple[str, str]] = []
     for block in blocks:
         if block[0] == "h2":
-            slug = base = slugify(block[1]) or "section"
+            slug = base = heading_slug(block[1])
+            while slug in counts:
+                counts[base] += 1
+                slug = f"{base}-{counts[base]}"
+            counts[slug] = 0
+            old = old_base = slugify(block[1]) or "section"
             n = 0
-            while slug in slugs:
+            while old in old_slugs:
                 n += 1
-                slug = f"{base}-{n}"
-            slugs.add(slug)
-            out.append(f'<h2 id="{slug}">{escape(block[1], quote=False)}</h2>')
+                old = f"{old_base}-{n}"
+            old_slugs.add(old)
+            anchors.append((slug, old))
+    new_ids = {slug for slug, _old in anchors}
+    headings = iter(anchors)
+    for block in blocks:
+        if block[0] == "h2":
+            slug, old = next(headings)
+            legacy = f'<span id="{_attr(old)}"></span>' if old not in new_ids else ""
+            out.append(f'<h2 id="{_attr(slug)}">{legacy}{escape(block[1], quote=False)}</h2>')
         elif block[0] in ("ul", "ol"):
             items = "\n".join(f"<li>{escape(i, quote=False)}</li>" for i in block[1])
             out.append(f"<{block[0]}>\n{items}\n</{block[0]}>")

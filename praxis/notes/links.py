@@ -16,6 +16,7 @@ from praxis.i18n import N_
 from praxis.markdown import (
     Rendered,
     Resolved,
+    apostrophe_forms,
     fold,
     mark_kinds,
     relink_wikilinks,
@@ -35,7 +36,8 @@ def resolver(
     session: Session, among: policy.Actor = policy.SYSTEM, *, source: str | None = None
 ) -> Callable[[Sequence[str]], Mapping[str, Resolved]]:
     """Resolve wikilink targets among the notes `among` may read (at writing: all live notes):
-    an id first, else a title (case- and accent-insensitive), the oldest note winning a shared one.
+    an id first, else a title (case- and accent-insensitive, straight and typographic apostrophes
+    alike: [[Grille d'analyse]] finds "Grille d’analyse"), the oldest note winning a shared one.
     Each reader then sees the links as `visible_html` and `links_of` give them.
 
     `source`: the note whose text is rendered again. A wikilink it already had keeps the note it
@@ -48,6 +50,10 @@ def resolver(
         spellings: dict[str, list[str]] = {}
         for target in targets:
             spellings.setdefault(fold(target), []).append(target)
+        forms: dict[str, list[str]] = {}  # a title key -> the keys of the targets it answers
+        for key in spellings:
+            for form in apostrophe_forms(key[:300]):
+                forms.setdefault(form, []).append(key)
         ids = [t for t in targets if is_note_id(t)]
         kept: dict[str, str] = {}
         if source is not None:
@@ -66,7 +72,7 @@ def resolver(
         rows = session.exec(
             select(Note.id, Note.title, Note.title_key)
             .where(policy.visible_notes(among))
-            .where(sa.or_(col(Note.id).in_(ids + list(kept.values())), col(Note.title_key).in_(list(spellings))))
+            .where(sa.or_(col(Note.id).in_(ids + list(kept.values())), col(Note.title_key).in_(list(forms))))
             .order_by(col(Note.created_at), col(Note.id))
         ).all()
         found: dict[str, Resolved] = {}
@@ -79,8 +85,9 @@ def resolver(
                 for target in spellings.get(key, ()):
                     found.setdefault(target, Resolved(target_id, by_id[target_id]))
         for note_id, title, title_key in rows:  # the oldest note with a title wins
-            for target in spellings.get(title_key, ()):
-                found.setdefault(target, Resolved(note_id, title))
+            for key in forms.get(title_key, ()):
+                for target in spellings[key]:
+                    found.setdefault(target, Resolved(note_id, title))
         return found
 
     return resolve
@@ -195,8 +202,14 @@ def write_links(session: Session, note_id: str, explicit: Sequence[str], rendere
 
 
 def adopt_dangling_links(session: Session, note_ids: Sequence[str]) -> None:
-    """Notes whose [[wikilinks]] named these notes' titles before they existed now link to them."""
-    titles = select(Note.title_key).where(col(Note.id).in_(list(note_ids)))
+    """Notes whose [[wikilinks]] named these notes' titles before they existed now link to them
+    (with straight or typographic apostrophes, as the resolver finds them)."""
+    these = col(Note.id).in_(list(note_ids))
+    titles = sa.union(
+        select(Note.title_key).where(these),
+        select(sa.func.replace(Note.title_key, "\u2019", "'")).where(these),
+        select(sa.func.replace(Note.title_key, "'", "\u2019")).where(these),
+    )
     sources = session.exec(
         select(Note)
         .where(
@@ -352,7 +365,7 @@ def backlinks_of(session: Session, actor: policy.Actor, note_id: str) -> list[No
             visible_target = sa.exists().where(col(Note.id) == NoteLink.target_id, policy.visible_notes(actor))
             hidden_elsewhere = select(NoteLink.source_id).where(
                 NoteLink.origin == "wikilink",
-                NoteLink.target_key == note.title_key,
+                col(NoteLink.target_key).in_(apostrophe_forms(note.title_key)),
                 NoteLink.target_id != note_id,
                 ~visible_target,
             )

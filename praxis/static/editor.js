@@ -158,10 +158,10 @@
   function kindLabel(item) { return text("kind-" + item.kind); }
 
   // A wikilink says the note's title, readable in the text: [[Titre]]. Only when another note the
-  // writer may see has the same title (or the title holds what a wikilink cannot) does it name
-  // the note's id, the title as its label: [[id|Titre]].
+  // writer may see has the same title (or the title holds what a wikilink cannot: brackets, "|",
+  // or "#", which starts a section) does it name the note's id, the title as its label: [[id|Titre]].
   function wikilink(item) {
-    if (!item.shared && !/[\[\]|\n]/.test(item.title) && item.title.trim() === item.title) return "[[" + item.title + "]]";
+    if (!item.shared && !/[\[\]|#\n]/.test(item.title) && item.title.trim() === item.title) return "[[" + item.title + "]]";
     var label = item.title.replace(/[\[\]|\n]/g, " ").replace(/\s+/g, " ").trim().slice(0, 299 - item.id.length);
     return "[[" + item.id + "|" + label + "]]";
   }

@@ -23,6 +23,21 @@
   }
 
   if (!body) return;
+
+  // A printed note shows what its folded parts (<details>: callouts, raw HTML) hold, and the
+  // page folds them back after.
+  var unfolded = [];
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.forEach.call(body.querySelectorAll("details:not([open])"), function (d) {
+      d.open = true;
+      unfolded.push(d);
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    unfolded.forEach(function (d) { d.open = false; });
+    unfolded = [];
+  });
+
   var label = body.getAttribute("data-anchor-label");
   var done = body.getAttribute("data-anchor-done");
   var headings = body.querySelectorAll("h2[id], h3[id], h4[id]");

@@ -30,7 +30,7 @@
   var touch = window.matchMedia && window.matchMedia("(hover: none)").matches;
 
   function idOf(link) {
-    var m = /^\/n\/([^/]+)\/$/.exec(link.getAttribute("href"));
+    var m = /^\/n\/([^/#]+)\/(?:#.*)?$/.exec(link.getAttribute("href"));
     return m ? m[1] : null;
   }
 

@@ -112,6 +112,7 @@ def test_double_bracket_suggests_notes_and_the_keyboard_picks_one(live_site, bro
     make_note(session, alice, title="Chantier naval")
     veille = make_note(session, alice, title="Intelligence artificielle et partage de veille")
     twins = {make_note(session, alice, title="Chantier collectif", visibility=v).id for v in ("public", "restricted")}
+    sharp = make_note(session, alice, title="Langage C# en atelier")
     context, page = _editor(live_site, browser, session, alice)
     page.locator("#title").fill("Une note qui renvoie")
     body = page.locator("#body")
@@ -134,6 +135,11 @@ def test_double_bracket_suggests_notes_and_the_keyboard_picks_one(live_site, bro
     assert body.get_attribute("aria-activedescendant") == "wikilink-options-1"
     page.keyboard.press("Enter")
     expect(body).to_have_value(re.compile(r" et \[\[(" + "|".join(twins) + r")\|Chantier collectif\]\]$"))
+    # A "#" in a title would start a section ([[Titre#Section]]): that note is named by its id.
+    page.keyboard.type(" et [[langage")
+    expect(listbox.get_by_role("option", selected=True)).to_contain_text("Langage C# en atelier")
+    page.keyboard.press("Enter")
+    expect(body).to_have_value(re.compile(rf" et \[\[{sharp.id}\|Langage C# en atelier\]\]$"))
     page.keyboard.type(" puis [[xyz")
     page.keyboard.press("Escape")
     expect(listbox).to_be_hidden()

@@ -78,17 +78,22 @@ def test_at_1280_px_a_side_column_holds_the_contents_that_follow_the_reading(liv
     assert side_box and body_box and side_box["x"] >= body_box["x"] + body_box["width"]
     # Each heading has a copy-link anchor with a name, which is no part of the heading's name.
     expect(page.get_by_role("link", name="Copier le lien vers la section Étape 3")).to_have_attribute(
-        "href", "#etape-3"
+        "href", "#étape-3"
     )
-    expect(page.get_by_role("heading", name="Étape 3", exact=True)).to_have_attribute("id", "etape-3")
+    expect(page.get_by_role("heading", name="Étape 3", exact=True)).to_have_attribute("id", "étape-3")
     assert '- heading "Étape 3" [level=2]' in body.aria_snapshot()
     expect(page.get_by_role("button", name="Copier le lien")).to_be_visible()
     # Reading on: the contents mark the section being read, and stay in view.
-    page.locator("#etape-3").scroll_into_view_if_needed()
-    page.evaluate("document.getElementById('etape-3').scrollIntoView()")
+    page.locator("#étape-3").scroll_into_view_if_needed()
+    page.evaluate("document.getElementById('étape-3').scrollIntoView()")
     current = side.locator(".toc a[aria-current]")
     expect(current).to_have_text("Étape 3")
     expect(side.get_by_role("heading", name="Sommaire")).to_be_in_viewport()
+    # A link made when anchors were folded to ASCII still leads to the heading.
+    page.goto(f"{live_site.url}/n/{world['note'].id}/#etape-1")
+    expect(page.get_by_role("heading", name="Étape 1", exact=True)).to_be_in_viewport()
+    page.goto(f"{live_site.url}/n/{world['note'].id}/#etape-3")
+    expect(page.get_by_role("heading", name="Étape 3", exact=True)).to_be_in_viewport()
     # The notes using a term are a list like the links beside them: each kind's icon stands in
     # the margin as its marker, the title beside it.
     page.goto(f"{live_site.url}/n/{world['term'].id}/")
@@ -249,3 +254,57 @@ def test_on_a_touch_screen_the_kind_icon_opens_the_card(live_site, browser: Brow
     expect(card).to_be_hidden()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     context.close()
+
+
+MARKUP = (
+    "Voir [[Récit d'une rencontre#Étape 3]] et [[#Apprentissage supervisé]].\n\n"
+    "> [!tip] Un conseil\n> Le corps du conseil.\n\n"
+    "> [!warning]\n> Attention au ==passage surligné==.\n\n"
+    "> [!faq]- Une question repliée\n> La réponse cachée.\n\n"
+    "::: danger Danger\nNe pas toucher.\n:::\n\n"
+    "Touche <kbd>Ctrl</kbd>.\n\n"
+    + "\n\n".join("Un long paragraphe de remplissage. " * 30 for _ in range(4))
+    + "\n\n## Apprentissage supervisé\n\nLe paragraphe nommé. ^clef\n\n"
+    + "\n\n".join("Encore du texte. " * 30 for _ in range(4))
+)
+
+
+def test_callouts_folds_and_section_links_read_in_the_page(live_site, browser: Browser, world, session):
+    from tests.browser.test_accessibility import axe_violations
+
+    note = make_note(session, world["alice"], title="Balisage", body=MARKUP + "\n\n[[#^clef|au paragraphe]]")
+    page = browser.new_page(viewport=DESKTOP, locale="fr-CA")
+    page.goto(f"{live_site.url}/n/{note.id}/")
+    body = page.locator("#note-body")
+    tip, warning = body.locator(".callout-tip"), body.locator(".callout-warning")
+    expect(tip.locator(".callout-title")).to_have_text("Un conseil")
+    expect(warning.locator(".callout-title")).to_have_text("Warning")
+    expect(warning.locator("mark")).to_have_text("passage surligné")
+    colour = "e => getComputedStyle(e).borderLeftColor"
+    assert tip.evaluate(colour) != warning.evaluate(colour)
+    # A folded callout opens by its title; a printed page shows it, and folds it back after.
+    answer = body.get_by_text("La réponse cachée.")
+    expect(answer).to_be_hidden()
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    expect(answer).to_be_visible()
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    expect(answer).to_be_hidden()
+    body.get_by_text("Une question repliée").click()
+    expect(answer).to_be_visible()
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        assert axe_violations(page) == [], scheme
+    # A link within the page, and one to a block, which is shown as the one meant.
+    body.get_by_role("link", name="Apprentissage supervisé", exact=True).click()
+    expect(page.get_by_role("heading", name="Apprentissage supervisé")).to_be_in_viewport()
+    body.get_by_role("link", name="au paragraphe").click()
+    block = body.get_by_text("Le paragraphe nommé.")
+    expect(block).to_be_in_viewport()
+    assert block.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
+    # A link to another note's section has that note's card, and leads to the section.
+    link = body.get_by_role("link", name="Récit d'une rencontre > Étape 3")
+    link.hover()
+    expect(_card(page)).to_contain_text("Un long paragraphe de récit.")
+    link.click()
+    expect(page.get_by_role("heading", name="Étape 3", exact=True)).to_be_in_viewport()
+    page.close()

@@ -291,11 +291,11 @@ class _Tags(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         own_icon = tag == "svg" and ("class", "icon") in attrs  # Praxis's own inline icons
-        own_icon = own_icon or (tag == "img" and dict(attrs).get("src", "").startswith("/static/icons/"))  # and logo
         own_script = tag == "script" and dict(attrs).get("src", "").startswith("/static/")  # and its own scripts
         # and the JSON-LD data block, never run (test_sharing: a title cannot end it early)
         own_script = own_script or (tag == "script" and dict(attrs).get("type") == "application/ld+json")
-        if (tag in ("script", "svg", "iframe", "img") and not (own_icon or own_script)) or any(
+        # An image is allowed in a note's text (its raw HTML keeps <img>), never with a handler.
+        if (tag in ("script", "svg", "iframe") and not (own_icon or own_script)) or any(
             k.startswith("on") for k, _ in attrs
         ):
             self.bad.append(tag)

@@ -78,9 +78,9 @@ def test_the_note_page_reads_in_the_order_of_a_note(client, session):
     assert positions == sorted(positions), list(zip(order, positions))
     # The contents lead to the headings of the body.
     page = client.get(f"/n/{note.id}/").text
-    assert (
-        '<a href="#contexte">Contexte</a>' in page and '<a href="#etapes">Étapes</a>' in page and 'id="etapes"' in page
-    )
+    assert '<a href="#contexte">Contexte</a>' in page and '<a href="#étapes">Étapes</a>' in page
+    # The heading's anchor keeps its accents, and the one it had before still leads to it.
+    assert '<h3 id="étapes"><span id="etapes"></span>Étapes</h3>' in page
     short = make_note(session, alice, title="Court", body="## Un\n\nSeul titre.")
     assert "Sommaire" not in _text(client.get(f"/n/{short.id}/").text)
 
@@ -398,3 +398,22 @@ def test_an_admin_reads_a_deleted_note_without_a_dead_feed_link_or_a_doubled_ful
     assert "discussion.atom" not in page.text  # no link to a feed that answers 404
     english = _text(reader.get(f"/n/{note.id}/?lang=en").text)
     assert "this note was deleted. Only administrators see it." in english and ".." not in english
+
+
+def test_comments_in_a_note_are_read_nowhere(client, session):
+    # %%Obsidian's comments%% stay in the text its authors edit, and nowhere a reader looks.
+    alice = make_user(session, "alice")
+    body = "Un chantier public. %%zanzibar%%\n\n%%\nbrouillon quetzalcoatl\n%%\n\nFin du texte."
+    note = make_note(session, alice, title="Chantier commenté", body=body)
+    page = client.get(f"/n/{note.id}/").text
+    assert "Un chantier public." in _text(page) and "Fin du texte." in _text(page)
+    feed = client.get("/feed.atom").text
+    listed = client.get("/api/v1/notes").json()["items"]
+    found = [client.get("/api/v1/search", params={"q": word}).json()["items"] for word in ("zanzibar", "quetzalcoatl")]
+    assert "Un chantier public." in feed and [item["excerpt"] for item in listed] == [
+        "Un chantier public. Fin du texte."
+    ]
+    for seen in (page, feed, str(listed)):
+        assert "zanzibar" not in seen and "quetzalcoatl" not in seen and "%%" not in seen
+    assert found == [[], []]
+    assert client.get("/api/v1/search", params={"q": "chantier public"}).json()["items"][0]["id"] == note.id

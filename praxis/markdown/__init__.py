@@ -1,0 +1,51 @@
+"""The one Markdown renderer: CommonMark plus tables, footnotes, task lists, heading anchors,
+wikilinks, and the markup Obsidian vaults and documentation sites bring (callouts, `:::`
+containers, highlights, block ids, comments, image sizes, raw HTML through an allow-list).
+
+    renderer   build the two renderers, `render`, `render_many`
+    wikilinks  `[[…]]` parsing, and reading and re-pointing them in stored HTML
+    anchors    heading anchors (and the ones made before), block ids, `headings`
+    callouts   `> [!type]` callouts and `:::` containers
+    obsidian   `==highlight==` and `%%comments%%`
+    images     image sizes, lazy loading, sound and video players
+    sanitize   allowed links, raw HTML, the final allow-list (nh3)
+    text       folded forms, slugs, plain text and excerpts of HTML
+"""
+
+from praxis.markdown.anchors import Heading, heading_slug, headings
+from praxis.markdown.renderer import Rendered, Resolver, build, render, render_many
+from praxis.markdown.sanitize import sanitize
+from praxis.markdown.text import apostrophe_forms, excerpt, fold, match_words, plain_text, slugify, words_match
+from praxis.markdown.wikilinks import (
+    Resolved,
+    WikiTarget,
+    mark_kinds,
+    relink_wikilinks,
+    split_target,
+    wikilinks_in,
+)
+
+__all__ = [
+    "Heading",
+    "Rendered",
+    "Resolved",
+    "Resolver",
+    "WikiTarget",
+    "apostrophe_forms",
+    "build",
+    "excerpt",
+    "fold",
+    "heading_slug",
+    "headings",
+    "mark_kinds",
+    "match_words",
+    "plain_text",
+    "relink_wikilinks",
+    "render",
+    "render_many",
+    "sanitize",
+    "slugify",
+    "split_target",
+    "wikilinks_in",
+    "words_match",
+]
