@@ -1,12 +1,16 @@
-"""MediaWiki exports read into plain Python objects.
+"""MediaWiki exports read into plain Python objects, and their wikitext converted to Markdown.
 
 Pure: no database, no Praxis service; the importer builds notes from what this gives.
 
 - `read_export(path_or_binary_file) -> WikiExport`: `.siteinfo` (SiteInfo: sitename, base URL,
   namespaces {number: local name}) and `.pages`, an iterator of WikiPage read one at a time
   (title, namespace, id, redirect, revisions oldest first, uploads, problems). Raises ExportError.
+- `to_markdown(wikitext, namespaces=siteinfo.namespaces) -> Converted` and `to_markdown_many(texts,
+  namespaces=…) -> list[Converted]` (many texts, one pandoc process: use it for a history):
+  `.markdown`, `.categories`, `.files`, `.links`, `.templates`, `.problems`.
 """
 
+from praxis.transfer.mediawiki.convert import Converted, PandocError, to_markdown, to_markdown_many
 from praxis.transfer.mediawiki.export import (
     ExportError,
     SiteInfo,
@@ -20,7 +24,9 @@ from praxis.transfer.mediawiki.export import (
 from praxis.transfer.mediawiki.titles import normalize_title
 
 __all__ = [
+    "Converted",
     "ExportError",
+    "PandocError",
     "SiteInfo",
     "WikiContributor",
     "WikiExport",
@@ -29,4 +35,6 @@ __all__ = [
     "WikiUpload",
     "normalize_title",
     "read_export",
+    "to_markdown",
+    "to_markdown_many",
 ]
