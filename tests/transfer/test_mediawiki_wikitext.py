@@ -176,6 +176,28 @@ def test_a_table_a_pipe_table_cannot_hold_is_flattened_and_reported() -> None:
     assert "<code>{{Note|x}}</code>" in render(converted.markdown).html
 
 
+def test_line_breaks_in_cells_and_layout_templates() -> None:
+    converted = to_markdown(
+        "{{Ancre|haut}}{| class=wikitable\n! Lieu !! Date\n|-\n| Maison du développement<br />Montréal || 2024\n|}"
+        "\n[[:Accueil]] {{Clr}}"
+    )
+
+    assert converted.markdown == (
+        "| Lieu                             | Date |\n|----------------------------------|------|\n"
+        "| Maison du développement Montréal | 2024 |\n\n[[Accueil]]\n"
+    )
+    assert converted.problems == [] and converted.links == ["Accueil"]
+
+
+def test_stray_tags_are_text_as_on_the_wiki() -> None:
+    converted = to_markdown("Une note</ref> perdue et <ref>une autre jamais fermée, si a < b.")
+
+    assert converted.markdown == r"Une note\</ref\> perdue et \<ref\>une autre jamais fermée, si a \< b." + "\n"
+    assert render(converted.markdown).html == (
+        "<p>Une note&lt;/ref&gt; perdue et &lt;ref&gt;une autre jamais fermée, si a &lt; b.</p>\n"
+    )
+
+
 def test_images_inline_sizes_and_media_links() -> None:
     converted = to_markdown(
         "Un logo [[File:logo_adn.png|left|Texte de remplacement]] en ligne, "
@@ -241,7 +263,7 @@ def test_many_at_once_is_one_at_a_time_and_a_broken_text_breaks_no_other() -> No
     assert [c.markdown for c in together] == [
         "Premier [[A]].\n",
         "|     |     |\n|-----|-----|\n| a   | b   |\n| c   |     |\n",
-        "```\njamais fermé\n```\n",
+        "\\<pre\\>jamais fermé\n",  # as MediaWiki shows a tag it cannot pair
         "Premier [[A]].\n",
         "",
         "Dernier[^1].\n\n[^1]: note\n",

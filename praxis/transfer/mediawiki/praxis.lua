@@ -140,6 +140,10 @@ local function table_filter(tbl)
     Link = function(link)
       return wikilink(link, "\\|")
     end,
+    -- A line break (<br>) in a cell would make the writer give up the table.
+    LineBreak = function()
+      return pandoc.Space()
+    end,
   })
   local simple = true
   for _, row in ipairs(all_rows(tbl)) do

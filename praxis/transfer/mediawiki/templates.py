@@ -14,6 +14,8 @@ written, as code, and reported (see wikitext.KeptTemplate).
 | Langue, Lang, Nobr, Nowrap, Abréviation, Abbr               | their text                           |
 | S, Siècle                                                   | "XVIIIe siècle"                      |
 | formatnum:, lc:, uc:, lcfirst:, ucfirst:                    | their value                          |
+| Ancre, Anchor, Clr, Clear, -, Sommaire, TOC                 | nothing                              |
+| !                                                           | "|"                                  |
 """
 
 from __future__ import annotations
@@ -116,6 +118,15 @@ _KNOWN = {
     "abbr": lambda node: _first(node, "1"),
     "s": _century,
     "siècle": _century,
+    # Layout that means nothing in a note: an anchor, a float's end, a table of contents.
+    "ancre": lambda node: "",
+    "anchor": lambda node: "",
+    "clr": lambda node: "",
+    "clear": lambda node: "",
+    "-": lambda node: "",
+    "sommaire": lambda node: "",
+    "toc": lambda node: "",
+    "!": lambda node: "|",  # {{!}}: a "|" where the wikitext would read it as markup
 }
 
 _MAGIC = {
@@ -125,6 +136,13 @@ _MAGIC = {
     "lcfirst": lambda value: value[:1].lower() + value[1:],
     "ucfirst": lambda value: value[:1].upper() + value[1:],
 }
+
+
+def known(name: str, node: Template, *, magic: bool = False) -> bool:
+    """Whether `readable` can show this template (its parameters are made ready only then)."""
+    if magic:
+        return " ".join(str(node.name).split()).partition(":")[0].strip().lower() in _MAGIC
+    return name.casefold() in _KNOWN
 
 
 def readable(name: str, node: Template, *, magic: bool = False) -> str | None:

@@ -207,8 +207,11 @@ class _Preparer:
     def node(self, node: Node) -> str | None:
         """The text a node is replaced by, or None to keep it (with what it holds walked)."""
         if isinstance(node, Text):
-            text = str(node)
-            return _BEHAVIOUR_SWITCH.sub("", text) if "__" in text else None
+            # A "<" in text is not a tag that mwparserfromhell could pair (it reads every pair of
+            # tags, known or not): a stray </ref> or an unclosed <ref>, which pandoc fails on and
+            # MediaWiki shows as text.
+            text = str(node).replace("<", "&lt;")
+            return _BEHAVIOUR_SWITCH.sub("", text) if "__" in text or "<" in str(node) else None
         if isinstance(node, Comment):
             return ""
         if isinstance(node, Wikilink):
@@ -242,6 +245,8 @@ class _Preparer:
         prefix = page.partition(":")[0].strip().lower() if ":" in page else ""
         if number == MAIN and prefix not in _INTERWIKI:
             self.add(self.out.links, name)
+            if colon:
+                node.title = title  # [[:Page]] is [[Page]]
             return None
         # Another namespace or another wiki: the link's text, as a reader saw it.
         return label if label is not None else title
@@ -294,11 +299,12 @@ class _Preparer:
             name = normalize_title(written)
         wikitext = str(node)
         self.add(self.out.templates, name)
-        for parameter in node.params:
-            self.walk(parameter.value)
-        readable = templates.readable(name, node, magic=magic)
-        if readable is not None:
-            return readable
+        if templates.known(name, node, magic=magic):
+            for parameter in node.params:
+                self.walk(parameter.value)
+            readable = templates.readable(name, node, magic=magic)
+            if readable is not None:
+                return readable
         self.problem(f"template {{{{{name}}}}} kept as written")
         return self.token(KeptTemplate(wikitext))
 
