@@ -188,7 +188,7 @@ class _Reader:
         self.events = SafeET.iterparse(
             stream, events=("start", "end"), forbid_dtd=True, forbid_entities=True, forbid_external=True
         )
-        self.namespaces = Namespaces({})
+        self.namespaces = Namespaces()  # until <siteinfo> names them: French and English names
         self.pushed: list[tuple[str, Element]] = []
 
     def _next(self) -> tuple[str, Element] | None:
