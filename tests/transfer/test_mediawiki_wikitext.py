@@ -234,6 +234,13 @@ def test_poems_and_talk_page_indentation() -> None:
     )
 
 
+def test_titles_keep_their_first_letter_on_a_case_sensitive_wiki() -> None:
+    assert to_markdown("[[iPhone]] [[Catégorie:eBook]]").links == ["IPhone"]
+    converted = to_markdown("[[iPhone]] [[Catégorie:eBook]]", case="case-sensitive")
+
+    assert (converted.markdown, converted.links, converted.categories) == ("[[iPhone]]\n", ["iPhone"], ["eBook"])
+
+
 def test_a_reference_never_given_is_reported() -> None:
     converted = to_markdown('Voir<ref name="absente" /> et<ref>Présente.</ref>.')
 

@@ -5,9 +5,11 @@ Pure: no database, no Praxis service; the importer builds notes from what this g
 - `read_export(path_or_binary_file) -> WikiExport`: `.siteinfo` (SiteInfo: sitename, base URL,
   namespaces {number: local name}) and `.pages`, an iterator of WikiPage read one at a time
   (title, namespace, id, redirect, revisions oldest first, uploads, problems). Raises ExportError.
-- `to_markdown(wikitext, namespaces=siteinfo.namespaces) -> Converted` and `to_markdown_many(texts,
-  namespaces=…) -> list[Converted]` (many texts, one pandoc process: use it for a history):
-  `.markdown`, `.categories`, `.files`, `.links`, `.templates`, `.problems`.
+- `to_markdown(wikitext, namespaces=siteinfo.namespaces, case=siteinfo.case) -> Converted` and
+  `to_markdown_many(texts, namespaces=…, case=…, workers=None) -> list[Converted]` (many texts in
+  one pandoc process, one process a processor: give it many pages' revisions at once):
+  `.markdown`, `.categories`, `.files`, `.links`, `.templates`, `.problems`. Raises PandocError
+  only when pandoc cannot be started; a text pandoc fails on is kept as wikitext and reported.
 """
 
 from praxis.transfer.mediawiki.convert import Converted, PandocError, to_markdown, to_markdown_many

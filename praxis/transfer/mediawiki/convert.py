@@ -224,15 +224,22 @@ def _converted(item: Prepared, source: str, outputs: list[str | None], marker: s
 
 
 def to_markdown_many(
-    texts: Iterable[str], *, namespaces: Mapping[int, str] | None = None, workers: int | None = None
+    texts: Iterable[str],
+    *,
+    namespaces: Mapping[int, str] | None = None,
+    case: str = "first-letter",
+    workers: int | None = None,
 ) -> list[Converted]:
     """Each wikitext as Praxis Markdown, in as few pandoc processes as their size allows, run
     `workers` at a time (by default one a processor, at most four).
 
     `namespaces`: the wiki's local namespace names by number (`SiteInfo.namespaces`); without
     them, French MediaWiki's ("Fichier", "Catégorie"…). English names are always understood.
+    `case`: `SiteInfo.case`; on a "case-sensitive" wiki, titles keep their first letter as written.
+    Give it many pages' revisions at once: one call per page costs twice as much, one per
+    revision three times.
     """
-    spaces = Namespaces(namespaces)
+    spaces = Namespaces(namespaces, case=case)
     marker = f"PRX{secrets.token_hex(5).upper()}"
     sources = [unicodedata.normalize("NFC", text) for text in texts]
     distinct = list(dict.fromkeys(sources))
@@ -269,6 +276,6 @@ def _copy(converted: Converted) -> Converted:
     )
 
 
-def to_markdown(wikitext: str, *, namespaces: Mapping[int, str] | None = None) -> Converted:
+def to_markdown(wikitext: str, *, namespaces: Mapping[int, str] | None = None, case: str = "first-letter") -> Converted:
     """One wikitext as Praxis Markdown (see `to_markdown_many`, to convert many at a time)."""
-    return to_markdown_many([wikitext], namespaces=namespaces)[0]
+    return to_markdown_many([wikitext], namespaces=namespaces, case=case)[0]
