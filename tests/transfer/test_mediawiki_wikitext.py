@@ -6,6 +6,7 @@ import unicodedata
 
 import pytest
 
+from praxis.transfer.mediawiki import convert
 from praxis.markdown import render
 from praxis.transfer.mediawiki import to_markdown, to_markdown_many
 
@@ -277,3 +278,31 @@ def test_many_at_once_is_one_at_a_time_and_a_broken_text_breaks_no_other() -> No
     ]
     together[0].links.append("changed")
     assert together[3].links == ["A"]  # the same text twice: two results of their own
+
+
+def test_a_history_converts_each_section_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    sent: list[str] = []
+    run = convert._pandoc
+
+    def recording(wikitext: str, marker: str) -> str:
+        sent.append(wikitext)
+        return run(wikitext, marker)
+
+    monkeypatch.setattr(convert, "_pandoc", recording)
+    intro = "Les chantiers du réseau.<ref>Source commune.</ref>\n"
+    history = [
+        intro + "== Histoire ==\nCréés en 2019.\n== Bilan ==\nÀ venir.",
+        intro + "== Histoire ==\nCréés en mai 2019.\n== Bilan ==\nÀ venir.",
+        intro + "== Histoire ==\nCréés en mai 2019.\n== Bilan ==\nDouze chantiers.",
+    ]
+    converted = to_markdown_many(history, workers=1)
+
+    assert [c.markdown.split("\n\n")[2] for c in converted] == [
+        "Créés en 2019.",
+        "Créés en mai 2019.",
+        "Créés en mai 2019.",
+    ]
+    assert converted[2].markdown.endswith("## Bilan\n\nDouze chantiers.\n\n[^1]: Source commune.\n")
+    [batch] = sent
+    for shared in ("Les chantiers du réseau.", "Source commune.", "== Histoire ==\nCréés en mai 2019.", "À venir."):
+        assert batch.count(shared) == 1

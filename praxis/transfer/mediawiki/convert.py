@@ -115,24 +115,19 @@ def _convert(texts: Sequence[str], marker: str) -> list[str | None]:
     return _convert(texts[:middle], marker) + _convert(texts[middle:], marker)
 
 
-def _weight(item: Prepared) -> int:
-    return len(item.text) + sum(len(f) for f in item.fragments)
-
-
-def _batches(prepared: Sequence[Prepared], workers: int) -> list[list[Prepared]]:
+def _batches(pieces: Sequence[str], workers: int) -> list[list[str]]:
     """The texts in batches: each process gets its share, within the limits."""
-    total = sum(_weight(item) for item in prepared)
+    total = sum(len(piece) for piece in pieces)
     limit = max(_MIN_BATCH, min(_BATCH_CHARACTERS, total // workers + 1))
-    batches: list[list[Prepared]] = []
-    batch: list[Prepared] = []
+    batches: list[list[str]] = []
+    batch: list[str] = []
     size = 0
-    for item in prepared:
-        weight = _weight(item)
-        if batch and size + weight > limit:
+    for piece in pieces:
+        if batch and size + len(piece) > limit:
             batches.append(batch)
             batch, size = [], 0
-        batch.append(item)
-        size += weight
+        batch.append(piece)
+        size += len(piece)
     if batch:
         batches.append(batch)
     return batches
@@ -156,17 +151,17 @@ def _fenced(text: str) -> str:
 class _Writer:
     """Writes one text's Markdown from pandoc's output: tokens replaced, footnotes appended."""
 
-    def __init__(self, item: Prepared, source: str, outputs: list[str | None], marker: str) -> None:
+    def __init__(self, item: Prepared, outputs: Mapping[str, str | None], marker: str) -> None:
         self.item, self.outputs, self.marker = item, outputs, marker
-        self.source = source
         self.tokens = token_pattern(marker)
         self.problem_line = re.compile(rf"^.*{marker}PROBLEM(\w+).*$\n?", re.MULTILINE)
 
     def fragment(self, index: int, depth: int = 1) -> str:
-        output = self.outputs[1 + index]
+        wikitext = self.item.fragments[index]
+        output = self.outputs[wikitext]
         if output is None:
             self.item.problems.append("a footnote or caption could not be converted: kept as wikitext")
-            output = self.item.fragments[index]
+            output = wikitext
         return self.substitute(output, depth)
 
     def substitute(self, markdown: str, depth: int = 0) -> str:
@@ -192,12 +187,16 @@ class _Writer:
 
         return "\n".join(write(line) if "9" + self.marker in line else line for line in markdown.split("\n"))
 
+    def section(self, wikitext: str, source: str) -> str:
+        output = self.outputs[wikitext]
+        if output is None:
+            self.item.problems.append("pandoc could not convert a section: it is kept as wikitext, in a code block")
+            return _fenced(source.strip())
+        return self.substitute(output).strip()
+
     def markdown(self) -> str:
-        main = self.outputs[0]
-        if main is None:
-            self.item.problems.append("pandoc could not convert this text: it is kept as wikitext, in a code block")
-            return _fenced(self.source.strip())
-        body = self.substitute(main).strip()
+        sections = (self.section(text, source) for text, source in zip(self.item.sections, self.item.sources))
+        body = "\n\n".join(section for section in sections if section)
         notes = []
         for number, fragment in enumerate(self.item.footnotes, start=1):
             label = self.item.labels.get(number)
@@ -209,18 +208,6 @@ class _Writer:
             body = f"{body}\n\n" + "\n\n".join(notes)
         body = re.sub(r"\n{3,}", "\n\n", body).strip()
         return unicodedata.normalize("NFC", body) + "\n" if body else ""
-
-
-def _converted(item: Prepared, source: str, outputs: list[str | None], marker: str) -> Converted:
-    markdown = _Writer(item, source, outputs, marker).markdown()
-    return Converted(
-        markdown=markdown,
-        categories=item.categories,
-        files=item.files,
-        links=item.links,
-        templates=item.templates,
-        problems=list(dict.fromkeys(item.problems)),
-    )
 
 
 def to_markdown_many(
@@ -236,32 +223,38 @@ def to_markdown_many(
     `namespaces`: the wiki's local namespace names by number (`SiteInfo.namespaces`); without
     them, French MediaWiki's ("Fichier", "Catégorie"…). English names are always understood.
     `case`: `SiteInfo.case`; on a "case-sensitive" wiki, titles keep their first letter as written.
-    Give it many pages' revisions at once: one call per page costs twice as much, one per
-    revision three times.
+    Give it a page's whole history, or many pages' at once: a section, a footnote or a caption
+    that several revisions share is converted once.
     """
     spaces = Namespaces(namespaces, case=case)
     marker = f"PRX{secrets.token_hex(5).upper()}"
     sources = [unicodedata.normalize("NFC", text) for text in texts]
-    distinct = list(dict.fromkeys(sources))
-    prepared = {text: prepare(text, namespaces=spaces, marker=marker) for text in distinct}
+    prepared = {text: prepare(text, namespaces=spaces, marker=marker) for text in dict.fromkeys(sources)}
+    pieces = list(dict.fromkeys(p for item in prepared.values() for p in (*item.sections, *item.fragments) if p))
     workers = workers or _workers()
-    batches = _batches(list(prepared.values()), workers)
+    batches = _batches(pieces, workers)
 
-    def convert(batch: list[Prepared]) -> list[str | None]:
-        return _convert([piece for item in batch for piece in (item.text, *item.fragments)], marker)
+    def convert(batch: list[str]) -> list[str | None]:
+        return _convert(batch, marker)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        outputs = list(pool.map(convert, batches))
-    done: dict[str, Converted] = {}
-    texts_in_order = iter(distinct)  # the batches hold the distinct texts in their order
-    for batch, batch_outputs in zip(batches, outputs):
-        offset = 0
-        for item in batch:
-            mine = batch_outputs[offset : offset + 1 + len(item.fragments)]
-            offset += len(mine)
-            text = next(texts_in_order)
-            done[text] = _converted(item, text, mine, marker)
+        converted = list(pool.map(convert, batches))
+    outputs: dict[str, str | None] = {"": ""}
+    for batch, batch_outputs in zip(batches, converted):
+        outputs.update(zip(batch, batch_outputs))
+    done = {text: _converted(item, outputs, marker) for text, item in prepared.items()}
     return [_copy(done[text]) for text in sources]
+
+
+def _converted(item: Prepared, outputs: Mapping[str, str | None], marker: str) -> Converted:
+    return Converted(
+        markdown=_Writer(item, outputs, marker).markdown(),
+        categories=item.categories,
+        files=item.files,
+        links=item.links,
+        templates=item.templates,
+        problems=item.problems,
+    )
 
 
 def _copy(converted: Converted) -> Converted:
@@ -272,7 +265,7 @@ def _copy(converted: Converted) -> Converted:
         files=list(converted.files),
         links=list(converted.links),
         templates=list(converted.templates),
-        problems=list(converted.problems),
+        problems=list(dict.fromkeys(converted.problems)),
     )
 
 

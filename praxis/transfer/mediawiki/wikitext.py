@@ -8,11 +8,18 @@ of letters and digits that pandoc passes through untouched, and written in Markd
 (`Token.inline` / `Token.block`); the wikitext inside them (footnotes, captions) becomes a
 *fragment*, converted by pandoc in the same call. Categories are dropped from the text and
 collected; links to the main namespace are left for pandoc and the Lua filter.
+
+The text is cut into *sections*, each starting at a heading of the page (nothing in wikitext goes
+on across a heading), converted one by one: the revisions of a page share most of their
+sections, which are converted once. For that a token is named after what it stands for, not after
+its place in the text.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -124,10 +131,11 @@ class KeptTemplate(Token):
 
 @dataclass
 class Prepared:
-    """One wikitext made ready: the text for pandoc, the fragments and tokens taken out of it, and
-    what was found on the way."""
+    """One wikitext made ready: its sections for pandoc (and as they were written), the fragments
+    and tokens taken out of it, and what was found on the way."""
 
-    text: str = ""
+    sections: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
     fragments: list[str] = field(default_factory=list)
     tokens: dict[str, Token] = field(default_factory=dict)
     footnotes: list[int | None] = field(default_factory=list)  # footnote number - 1 -> its fragment
@@ -142,7 +150,7 @@ class Prepared:
 def token_pattern(marker: str) -> re.Pattern[str]:
     """Finds the tokens of a conversion: they start and end with a digit, so that neither a link's
     trail ([[chat]]s) nor a word around them is read as part of them."""
-    return re.compile(rf"9{marker}T(\d+)Z9")
+    return re.compile(rf"9{marker}T[0-9A-F]+Z9")
 
 
 class _Preparer:
@@ -151,11 +159,16 @@ class _Preparer:
         self.marker = marker
         self.out = prepared
         self.named: dict[str, int] = {}
+        self.identities: Counter[str] = Counter()
 
     # -- what is collected
 
-    def token(self, token: Token) -> str:
-        key = f"9{self.marker}T{len(self.out.tokens)}Z9"
+    def token(self, token: Token, identity: str) -> str:
+        """The token of a construct, the same in every revision that holds it (`identity`: what it
+        is, in words; its n-th copy in the text gets a token of its own)."""
+        self.identities[identity] += 1
+        named = f"{identity}\0{self.identities[identity]}".encode()
+        key = f"9{self.marker}T{hashlib.blake2b(named, digest_size=8).hexdigest().upper()}Z9"
         self.out.tokens[key] = token
         return key
 
@@ -269,7 +282,7 @@ class _Preparer:
         # As MediaWiki does, a caption is shown under a thumbnail or a framed image only; an
         # inline image's is its alternative text.
         fragment = self.fragment(str(self.walk(mwparserfromhell.parse(caption)))) if caption and thumb else None
-        return self.token(Embeds([(name, size, fragment)]))
+        return self.token(Embeds([(name, size, fragment)]), f"file {name} {size} {caption if thumb else ''}")
 
     def gallery(self, node: Tag) -> str:
         files: list[tuple[str, str | None, int | None]] = []
@@ -285,7 +298,7 @@ class _Preparer:
             text = options[-1].strip() if options else ""
             fragment = self.fragment(str(self.walk(mwparserfromhell.parse(text)))) if text else None
             files.append((name, None, fragment))
-        return self.token(Embeds(files)) if files else ""
+        return self.token(Embeds(files), f"gallery {node}") if files else ""
 
     def template(self, node: Template) -> str:
         written = " ".join(str(node.name).split())
@@ -306,7 +319,7 @@ class _Preparer:
             if readable is not None:
                 return readable
         self.problem(f"template {{{{{name}}}}} kept as written")
-        return self.token(KeptTemplate(wikitext))
+        return self.token(KeptTemplate(wikitext), f"template {wikitext}")
 
     def tag(self, node: Tag) -> str | None:
         name = str(node.tag).strip().lower()
@@ -348,9 +361,10 @@ class _Preparer:
             self.out.footnotes[number - 1] = self.fragment(str(self.walk(node.contents)).strip())
 
     def ref(self, node: Tag) -> str:
+        written = str(node)
         number = self._footnote(self._ref_name(node))
         self._define(number, node)
-        return self.token(FootnoteRef(number, self.out.labels))
+        return self.token(FootnoteRef(number, self.out.labels), f"ref {written}")
 
     def references(self, node: Tag) -> None:
         """<references>…</references> may define the text of named references used above it."""
@@ -381,7 +395,13 @@ def prepare(wikitext: str, *, namespaces: Namespaces, marker: str) -> Prepared:
     """`wikitext` made ready for pandoc, with the tokens and fragments taken out of it."""
     prepared = Prepared()
     preparer = _Preparer(namespaces, marker, prepared)
-    prepared.text = str(preparer.walk(mwparserfromhell.parse(wikitext), top=True))
+    code = mwparserfromhell.parse(wikitext)
+    nodes = code.nodes
+    starts = [0, *(i for i, node in enumerate(nodes) if i and isinstance(node, Heading)), len(nodes)]
+    sections = list(zip(starts, starts[1:]))
+    prepared.sources = ["".join(str(node) for node in nodes[start:end]) for start, end in sections]
+    preparer.walk(code, top=True)  # node for node: the sections' bounds stay where they were
+    prepared.sections = ["".join(str(node) for node in nodes[start:end]) for start, end in sections]
     for number, fragment in enumerate(prepared.footnotes, start=1):
         if fragment is None:
             prepared.problems.append(f"footnote {number} is used but its text is never given")
