@@ -1,13 +1,14 @@
 """Wikitext to Praxis Markdown: mwparserfromhell first (wikitext.py), then pandoc with a Lua filter
 (praxis.lua), many texts in one pandoc process.
 
-Pandoc is a separate program (the one pypandoc-binary ships). Starting it is cheap (10 ms with the
-filter); reading wikitext is not: about 2 s of processor time a megabyte, whatever the markup (the
-same as its Markdown reader). So `to_markdown_many` sends many texts to one process, each followed
-by a separator line that the conversion keeps as a paragraph of its own, and runs one process a
-processor at once (pandoc takes about 150 MB for a batch of 500 KB); identical texts, as a history
-holds after a revert, are converted once. Should a text swallow its separator (an unclosed table
-or <pre>), the batch is halved until the culprit is converted alone.
+Pandoc is a separate program (the one pypandoc-binary ships). Starting it costs 10 to 30 ms;
+reading wikitext costs more: about 2 s of processor time a megabyte, whatever the markup (as much
+as its Markdown reader). So `to_markdown_many` converts each distinct section, footnote and caption
+of all its texts once (a page's revisions share most of theirs), sends many to one process, each
+followed by a separator line that the conversion keeps as a paragraph of its own, and runs one
+process a processor at once (pandoc takes about 150 MB for a batch of 500 KB). Should a text
+swallow its separator (an unclosed table), the batch is halved until the culprit is converted
+alone.
 """
 
 from __future__ import annotations
