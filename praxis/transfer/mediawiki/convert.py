@@ -26,7 +26,8 @@ from pathlib import Path
 import pypandoc
 
 from praxis.transfer.mediawiki.titles import Namespaces
-from praxis.transfer.mediawiki.wikitext import Prepared, prepare, token_pattern
+from praxis.transfer.mediawiki.tokens import Prepared, token_pattern
+from praxis.transfer.mediawiki.wikitext import prepare
 
 _FILTER = Path(__file__).with_name("praxis.lua")
 _BATCH_CHARACTERS = 500_000  # the most wikitext sent to one pandoc process
