@@ -314,8 +314,8 @@ def test_an_embed_is_a_block_holding_a_link_and_a_missing_note_a_create_link():
         '<p><a class="wikilink wikilink-new" href="/n/new?title=Absente" data-target="Absente" '
         'rel="noopener noreferrer">Plus tard</a></p>'
         "<ul><li>point"
-        '<div class="embed-slot"><a class="wikilink" href="/n/abc/" data-target="Méthode" '
-        'rel="noopener noreferrer">Méthode</a></div></li></ul>'
+        '<div class="embed-slot"><p><a class="wikilink" href="/n/abc/" data-target="Méthode" '
+        'rel="noopener noreferrer">Méthode</a></p></div></li></ul>'
     )
     assert [w.target for w in render("![[A]] [[B]] ![[A#x]]").wikilinks] == ["A", "B"]
     assert embedded_ids(html) == ["abc"] and has_embeds(html)

@@ -96,7 +96,7 @@ def _cut(opening: Token, inline: Token, closing: Token) -> list[Token]:
             if kept:
                 out += _paragraph(opening, kept, closing, first=not out)
             embed = Token("embed", "", 0, map=opening.map, level=opening.level, block=True)
-            embed.meta = {**child.meta, "tight": opening.hidden}
+            embed.meta = child.meta
             embed.content = child.content
             out.append(embed)
             piece = []
@@ -149,8 +149,9 @@ def render_embed(self: RendererHTML, tokens: Sequence[Token], idx: int, options:
         if found
         else new_note_link(meta["target"], label)
     )
-    shown = link if meta["tight"] else f"<p>{link}</p>"
-    return f'<div class="embed-slot">{shown}</div>\n' if found else shown + "\n"
+    # In a paragraph of its own even in a tight list, where the text before it has none: the
+    # link alone (a missing note, or one the reader may not read) is not glued to that text.
+    return f'<div class="embed-slot"><p>{link}</p></div>\n' if found else f"<p>{link}</p>\n"
 
 
 # Each reader's view ----------------------------------------------------------------------------
