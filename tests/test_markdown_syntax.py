@@ -5,7 +5,18 @@ import re
 
 import pytest
 
-from praxis.markdown import Resolved, headings, mark_kinds, relink_wikilinks, render, wikilinks_in
+from praxis.markdown import (
+    Embedded,
+    Resolved,
+    embedded_ids,
+    expand_embeds,
+    has_embeds,
+    headings,
+    mark_kinds,
+    relink_wikilinks,
+    render,
+    wikilinks_in,
+)
 from tests.test_markdown import elements
 
 
@@ -288,3 +299,91 @@ def test_image_sizes_as_obsidian_writes_them():
 def test_a_wikilink_naming_neither_note_nor_anchor_stays_text():
     assert html_of("[[#]] et [[#^]]") == "<p>[[#]] et [[#^]]</p>\n"
     assert elements(html_of("[[Méthode#^]]", **{"Méthode": "abc"}))[1][1]["href"] == "/n/abc/"
+
+
+# Embeds
+
+
+def test_an_embed_is_a_block_holding_a_link_and_a_missing_note_a_create_link():
+    html = html_of("Avant ![[Méthode#Étape 2]] après\n![[Absente|Plus tard]]\n\n- point ![[Méthode]]", Méthode="abc")
+    assert squeeze(html) == (
+        "<p>Avant</p>"
+        '<div class="embed-slot"><p><a class="wikilink" href="/n/abc/#%C3%A9tape-2" data-target="Méthode" '
+        'rel="noopener noreferrer">Méthode &gt; Étape 2</a></p></div>'
+        "<p>après</p>"
+        '<p><a class="wikilink wikilink-new" href="/n/new?title=Absente" data-target="Absente" '
+        'rel="noopener noreferrer">Plus tard</a></p>'
+        "<ul><li>point"
+        '<div class="embed-slot"><p><a class="wikilink" href="/n/abc/" data-target="Méthode" '
+        'rel="noopener noreferrer">Méthode</a></p></div></li></ul>'
+    )
+    assert [w.target for w in render("![[A]] [[B]] ![[A#x]]").wikilinks] == ["A", "B"]
+    assert embedded_ids(html) == ["abc"] and has_embeds(html)
+
+
+def test_embeds_of_files_of_this_page_and_in_comments_stay_as_written():
+    assert html_of("![[photo.png]] ![[#Section]]") == (
+        '<p>!<a class="wikilink wikilink-new" href="/n/new?title=photo.png" data-target="photo.png" '
+        'rel="noopener noreferrer">photo.png</a> !<a class="wikilink" href="#section" '
+        'rel="noopener noreferrer">Section</a></p>\n'
+    )
+    assert not has_embeds(render("![[Méthode]]", comment=True).html)
+    # Within a heading, emphasis or a link, an embed is a link.
+    html = html_of("# Voir ![[Méthode]]\n\n*à ![[Méthode]]*", Méthode="abc")
+    assert not has_embeds(html) and html.count('href="/n/abc/"') == 2 and "<em>à <a" in html
+
+
+def test_raw_html_cannot_forge_an_embed():
+    html = html_of('<div class="embed-slot"><p><a class="wikilink" href="/n/secret/">x</a></p></div>')
+    assert not has_embeds(html) and embedded_ids(html) == []
+    assert expand_embeds(html, {"secret": Embedded("secret", "Secret", "<p>caché</p>")}) == html
+
+
+GUIDE = html_of(
+    "Intro [[#Étape 2]] [^1] ^debut\n\n## Étape 1\n\nUn.\n\n### Détail\n\nDeux.\n\n"
+    "> ## Cité\n> Dans la citation.\n\n- a ^item\n- b\n\n![[Autre]]\n\n## Étape 2\n\nFin.\n\n[^1]: Bas de page.",
+    Autre="xyz",
+)
+
+
+def embedded(written: str) -> str:
+    return squeeze(expand_embeds(html_of(written, Guide="gid"), {"gid": Embedded("gid", "Le <guide>", GUIDE)}))
+
+
+def test_an_embed_shows_the_whole_note_framed_by_its_title_without_ids():
+    shown = embedded("![[Guide]]")
+    assert shown.startswith(
+        '<blockquote class="embed"><p class="embed-source"><a class="wikilink" href="/n/gid/" '
+        'data-target="Guide">Le &lt;guide&gt;</a></p><p>Intro <a class="wikilink" href="/n/gid/#%C3%A9tape-2"'
+    )
+    assert shown.endswith("</section></blockquote>") and "Bas de page." in shown
+    assert ' id="' not in shown and 'href="#' not in shown and 'href="/n/gid/#fn1"' in shown
+    # The guide's own embed is a link: nothing is embedded twice, nothing loops.
+    assert shown.count("<blockquote class=") == 1 and '<p><a class="wikilink" href="/n/xyz/"' in shown
+
+
+def test_an_embed_shows_a_section_or_a_block():
+    section = embedded("![[Guide#Étape 1]]")
+    assert section == (
+        '<blockquote class="embed"><p class="embed-source"><a class="wikilink" href="/n/gid/#%C3%A9tape-1" '
+        'data-target="Guide">Le &lt;guide&gt;</a></p>'
+        "<h2>Étape 1</h2><p>Un.</p><h3>Détail</h3><p>Deux.</p>"
+        "<blockquote><h2>Cité</h2><p>Dans la citation.</p></blockquote>"
+        '<ul><li>a</li><li>b</li></ul><p><a class="wikilink" href="/n/xyz/" data-target="Autre" '
+        'rel="noopener noreferrer">Autre</a></p></blockquote>'
+    )
+    assert "<h2>Cité</h2><p>Dans la citation.</p></blockquote>" in embedded("![[Guide#Cité]]")
+    assert embedded("![[Guide#Étape 2]]").endswith("<h2>Étape 2</h2><p>Fin.</p></blockquote>")  # no footnotes
+    assert embedded("![[Guide#^item]]").endswith("</p><ul><li>a</li></ul></blockquote>")
+    assert embedded("![[Guide#^debut]]").endswith(
+        '</p><p>Intro <a class="wikilink" href="/n/gid/#%C3%A9tape-2" rel="noopener noreferrer">Étape 2</a>'
+        '<sup class="footnote-ref"><a href="/n/gid/#fn1" rel="noopener noreferrer">[1]</a></sup></p></blockquote>'
+    )
+    # A section or block it does not have: the link alone.
+    assert embedded("![[Guide#Ailleurs]]") == (
+        '<p><a class="wikilink" href="/n/gid/#ailleurs" data-target="Guide" rel="noopener noreferrer">'
+        "Guide &gt; Ailleurs</a></p>"
+    )
+    # A note the reader may not read: the link alone (which their view has made a "create" link).
+    assert embedded("![[Guide]]").startswith("<blockquote")
+    assert squeeze(expand_embeds(html_of("![[Guide]]", Guide="gid"), {})).startswith('<p><a class="wikilink"')

@@ -4,6 +4,7 @@ containers, highlights, block ids, comments, image sizes, raw HTML through an al
 
     renderer   build the two renderers, `render`, `render_many`
     wikilinks  `[[…]]` parsing, and reading and re-pointing them in stored HTML
+    embeds     `![[Note]]`: a slot in stored HTML, the note's text in each reader's view
     anchors    heading anchors (and the ones made before), block ids, `headings`
     callouts   `> [!type]` callouts and `:::` containers
     obsidian   `==highlight==` and `%%comments%%`
@@ -13,6 +14,7 @@ containers, highlights, block ids, comments, image sizes, raw HTML through an al
 """
 
 from praxis.markdown.anchors import Heading, heading_slug, headings
+from praxis.markdown.embeds import Embedded, embedded_ids, expand_embeds, has_embeds, outside_embeds
 from praxis.markdown.renderer import Rendered, Resolver, build, render, render_many
 from praxis.markdown.sanitize import sanitize
 from praxis.markdown.text import apostrophe_forms, excerpt, fold, match_words, plain_text, slugify, words_match
@@ -26,6 +28,7 @@ from praxis.markdown.wikilinks import (
 )
 
 __all__ = [
+    "Embedded",
     "Heading",
     "Rendered",
     "Resolved",
@@ -33,12 +36,16 @@ __all__ = [
     "WikiTarget",
     "apostrophe_forms",
     "build",
+    "embedded_ids",
     "excerpt",
+    "expand_embeds",
     "fold",
     "heading_slug",
+    "has_embeds",
     "headings",
     "mark_kinds",
     "match_words",
+    "outside_embeds",
     "plain_text",
     "relink_wikilinks",
     "render",

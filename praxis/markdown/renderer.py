@@ -21,6 +21,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 
 from praxis.markdown.anchors import block_ids, heading_anchors
 from praxis.markdown.callouts import callouts_plugin
+from praxis.markdown.embeds import embed_blocks, embed_rule, render_embed
 from praxis.markdown.images import image_sizes, render_image
 from praxis.markdown.obsidian import obsidian_plugin
 from praxis.markdown.sanitize import raw_html_plugin, sanitize, validate_link
@@ -71,6 +72,9 @@ def build(*, page: bool = True) -> MarkdownIt:
         md.use(footnote_plugin)
         md.core.ruler.push("heading_anchors", heading_anchors)
         md.use(raw_html_plugin)
+        md.inline.ruler.before("link", "embed", embed_rule)
+        md.core.ruler.after("text_join", "embeds", embed_blocks)
+        md.add_render_rule("embed", render_embed)
     # markdown-it-py's way to choose the allowed link schemes: replace the instance's method.
     md.validateLink = validate_link  # type: ignore[method-assign]  # see the line above
     md.inline.ruler.before("link", "wikilink", wikilink_rule)

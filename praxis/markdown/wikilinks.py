@@ -57,32 +57,42 @@ def split_target(written: str) -> tuple[str, str]:
     return note, heading_slug(section)
 
 
-def wikilink_rule(state: StateInline, silent: bool) -> bool:
-    src, pos = state.src, state.pos
+def parse_wikilink(state: StateInline, pos: int) -> tuple[int, dict[str, str], str] | None:
+    """The wikilink that starts at `pos` (its `[[`): where it ends, its meta (target, fragment,
+    label) and its inner text; None when there is none."""
+    src = state.src
     if not src.startswith("[[", pos):
-        return False
+        return None
     # Look no further than the longest possible wikilink: scanning to the end of the text at
     # every "[[" would make rendering quadratic.
     end = src.find("]]", pos + 2, pos + 4 + _WIKILINK_MAX)
     if end < 0:
-        return False
+        return None
     inner = src[pos + 2 : end]
     if not inner.strip() or "\n" in inner or "[" in inner or len(inner) > _WIKILINK_MAX:
-        return False
+        return None
     written, _, label = inner.partition("|")
     target, fragment = split_target(written)
     if not target and not fragment:
+        return None
+    shown = written.strip().lstrip("#") if not target else written.strip().replace("#", " > ")
+    return end + 2, {"target": target, "fragment": fragment, "label": (label.strip() or shown)}, inner
+
+
+def wikilink_rule(state: StateInline, silent: bool) -> bool:
+    found = parse_wikilink(state, state.pos)
+    if found is None:
         return False
+    end, meta, inner = found
     if not silent:
-        shown = written.strip().lstrip("#") if not target else written.strip().replace("#", " > ")
         token = state.push("wikilink", "", 0)
-        token.meta = {"target": target, "fragment": fragment, "label": (label.strip() or shown)}
+        token.meta = meta
         token.content = inner
-    state.pos = end + 2
+    state.pos = end
     return True
 
 
-def _href_fragment(fragment: str) -> str:
+def href_fragment(fragment: str) -> str:
     return "#" + quote(fragment, safe="^-_~.!*'()") if fragment else ""
 
 
@@ -98,10 +108,10 @@ def render_wikilink(self: RendererHTML, tokens: Sequence[Token], idx: int, optio
     meta = tokens[idx].meta
     label = escape(meta["label"])
     if not meta["target"]:  # [[#Section]]: within the page
-        return f'<a class="wikilink" href="{escape(_href_fragment(meta["fragment"]))}">{label}</a>'
+        return f'<a class="wikilink" href="{escape(href_fragment(meta["fragment"]))}">{label}</a>'
     found: Resolved | None = env.get("resolved", {}).get(meta["target"])
     if found:
-        return note_link(found.id, meta["target"], label, _href_fragment(meta["fragment"]))
+        return note_link(found.id, meta["target"], label, href_fragment(meta["fragment"]))
     return new_note_link(meta["target"], label)
 
 
@@ -109,6 +119,8 @@ def targets(tokens: Sequence[Token]) -> list[str]:
     """The notes the wikilinks of parsed Markdown name, once each, in order."""
     found: dict[str, None] = {}  # ordered set
     for block in tokens:
+        if block.type == "embed":  # ![[Note]], made a block of its own (embeds.py)
+            found[block.meta["target"]] = None
         for child in block.children or ():
             if child.type == "wikilink" and child.meta["target"]:
                 found[child.meta["target"]] = None

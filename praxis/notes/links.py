@@ -14,10 +14,14 @@ from praxis.db import insert_rows
 from praxis.errors import Invalid
 from praxis.i18n import N_
 from praxis.markdown import (
+    Embedded,
     Rendered,
     Resolved,
     apostrophe_forms,
+    embedded_ids,
+    expand_embeds,
     fold,
+    has_embeds,
     mark_kinds,
     relink_wikilinks,
     render,
@@ -133,13 +137,32 @@ def visible_kinds(session: Session, actor: policy.Actor, ids: Sequence[str]) -> 
 
 def visible_html(session: Session, actor: policy.Actor, html: str, *, comment: bool = False) -> str:
     """A stored rendering (of a note, or of a comment) as `actor` may see it, each wikilink
-    marked with the kind of the note it leads to (`kind-note`, `kind-term`, `kind-organisation`).
+    marked with the kind of the note it leads to (`kind-note`, `kind-term`, `kind-organisation`),
+    and each `![[embed]]` showing the text of the note it leads to.
 
     A wikilink whose note the reader may not see points instead to the oldest note of that title
     they may see, or reads exactly like a wikilink to a note that does not exist: a hidden note
     can neither be seen nor be told apart from a missing one. The stored rendering holds no
     kind: it is shared by every reader, and only links that lead somewhere visible get one.
+    An embed follows its link: a note's text is shown only where its link leads to it.
     """
+    html = _links_as_seen(session, actor, html, comment=comment)
+    if comment or not has_embeds(html):
+        return html
+    wanted = embedded_ids(html)  # the notes the embeds lead this reader to
+    rows = (
+        session.exec(
+            select(Note.id, Note.title, Note.html).where(col(Note.id).in_(wanted), policy.visible_notes(actor))
+        ).all()
+        if wanted
+        else []
+    )
+    shown = expand_embeds(html, {note_id: Embedded(note_id, title, text) for note_id, title, text in rows})
+    # The embedded texts' own links, as this reader sees them (those of the page are already).
+    return _links_as_seen(session, actor, shown) if rows else shown
+
+
+def _links_as_seen(session: Session, actor: policy.Actor, html: str, *, comment: bool = False) -> str:
     linked = wikilinks_in(html)
     if not linked:
         return html

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from praxis import policy
 from praxis.diff import word_diff
 from praxis.errors import NotFound
-from praxis.markdown import render, wikilinks_in
+from praxis.markdown import outside_embeds, render, wikilinks_in
 from praxis.merge import Merged, merge_line, merge_texts
 from praxis.models import Note
 from praxis.notes import links
@@ -29,7 +29,7 @@ def preview(*, session: Session, actor: policy.Actor, data: PreviewRequest) -> P
         note_service.load_readable(session, actor, data.note_id)
     rendered = render(data.body, links.resolver(session, source=data.note_id))  # as insert_notes and apply_state
     html = links.visible_html(session, actor, rendered.html)  # as read_note
-    leads_to = {target: note_id for note_id, target in wikilinks_in(html)}
+    leads_to = {target: note_id for note_id, target in wikilinks_in(outside_embeds(html))}
     chosen = list(dict.fromkeys(i for w in rendered.wikilinks if (i := leads_to.get(w.target)) and i != data.note_id))
     notes = {n.id: n for n in session.exec(select(Note).where(col(Note.id).in_(chosen)))} if chosen else {}
     return PreviewRead(

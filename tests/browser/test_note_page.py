@@ -2,7 +2,8 @@
 above the body, whose first line is on the first screen; at 1280 px a side column holds the contents, which follow
 the reading, and the links; a link to a term shows its definition in a card on hover and on
 keyboard focus (on touch screens, by its kind icon), in the text, in the side column and in the
-comments alike, and a card never shows a hidden note."""
+comments alike, and a card never shows a hidden note; an embedded section reads framed, out of
+the page's contents."""
 
 from __future__ import annotations
 
@@ -307,4 +308,36 @@ def test_callouts_folds_and_section_links_read_in_the_page(live_site, browser: B
     expect(_card(page)).to_contain_text("Un long paragraphe de récit.")
     link.click()
     expect(page.get_by_role("heading", name="Étape 3", exact=True)).to_be_in_viewport()
+    page.close()
+
+
+def test_an_embed_reads_in_the_page_framed_and_out_of_its_contents(live_site, browser: Browser, world, session):
+    from tests.browser.test_accessibility import axe_violations
+
+    body = (
+        "## Mon bilan\n\nCe que nous retenons.\n\n![[Récit d'une rencontre#Étape 2]]\n\n"
+        "## Suite\n\n![[Secret]]\n\n## Fin\n\nMerci."
+    )
+    note = make_note(session, world["alice"], title="Bilan", body=body)
+    page = browser.new_page(viewport=DESKTOP, locale="fr-CA")
+    page.goto(f"{live_site.url}/n/{note.id}/")
+    embed = page.locator("#note-body blockquote.embed")
+    expect(embed).to_have_count(1)  # "Secret" is a link alone: a visitor may not read it
+    expect(embed.get_by_role("heading", name="Étape 2")).to_be_visible()
+    expect(embed).to_contain_text("Un long paragraphe de récit.")
+    expect(embed).not_to_contain_text("Étape 3")
+    expect(page.locator("#note-body")).not_to_contain_text("Ce que seuls ses auteurs lisent.")
+    expect(page.locator("#note-body").get_by_role("link", name="Secret", exact=True)).to_be_visible()
+    # The page's contents are its own sections, not the embedded one's.
+    contents = page.locator(".note-side .toc")
+    expect(contents.get_by_role("link")).to_have_text(["Mon bilan", "Suite", "Fin"])
+    # The frame's title is a link to the note, with its card.
+    source = embed.get_by_role("link", name="Récit d'une rencontre")
+    source.hover()
+    expect(_card(page)).to_contain_text("Un long paragraphe de récit.")
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        assert axe_violations(page) == [], scheme
+    source.click()
+    expect(page.get_by_role("heading", name="Étape 2", exact=True)).to_be_in_viewport()
     page.close()

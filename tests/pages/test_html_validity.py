@@ -114,7 +114,9 @@ def _activity(api: TestClient) -> tuple[list[str], str]:
     )
     assert saved.status_code == 200, saved.text
     new = api.post(
-        "/api/v1/notes", headers=camille, json={"title": "Note écrite en ligne", "body": "Voir [[Chantier]]."}
+        "/api/v1/notes",
+        headers=camille,
+        json={"title": "Note écrite en ligne", "body": "Voir [[Chantier]] : ![[Chantier]]"},
     )
     assert new.status_code == 201, new.text
     carnet = api.get("/api/v1/carnets", headers=camille).json()["items"][0]

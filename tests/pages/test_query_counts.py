@@ -58,9 +58,11 @@ def grown(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReque
 
 def _grow(client: TestClient, headers: dict[str, str], people: list[str], size: int, tag: str) -> dict[str, str]:
     """A note with `size` linked notes, organisations and terms, authors, carnets (each with
-    `size` notes), comments and backlinks; returns the ids to visit."""
+    `size` notes), comments and backlinks, the linked notes embedded; returns the ids to visit."""
     linked = [
-        client.post("/api/v1/notes", headers=headers, json={"title": f"{tag} lien {i}", "body": "Texte."}).json()["id"]
+        client.post(
+            "/api/v1/notes", headers=headers, json={"title": f"{tag} lien {i}", "body": f"Texte embarqué {i}."}
+        ).json()["id"]
         for i in range(size)
     ]
     for kind in ("organisation", "term"):
@@ -69,6 +71,7 @@ def _grow(client: TestClient, headers: dict[str, str], people: list[str], size: 
                 "/api/v1/notes", headers=headers, json={"title": f"{tag} {kind} {i}", "body": "Texte.", "kind": kind}
             )
     body = "Voir " + ", ".join(f"[[{tag} organisation {i}]] et [[{tag} term {i}]]" for i in range(size)) + "."
+    body += "".join(f"\n\n![[{tag} lien {i}]]" for i in range(size))  # each linked note's text, in place
     note = client.post(
         "/api/v1/notes",
         headers=headers,
@@ -123,6 +126,7 @@ def test_page_queries_do_not_grow_with_what_the_page_shows(grown: Grown) -> None
     }
     shown = client.get(f"/n/{large['note']}/").text
     for words in (
+        "Texte embarqué 4",
         "Autrice 4",
         "Grand lien 4",
         "Grand organisation 4",
