@@ -23,7 +23,7 @@ from praxis.markdown import (
     render_many,
     wikilinks_in,
 )
-from praxis.models import Note, NoteLink, Revision
+from praxis.models import Note, NoteLabel, NoteLink, Revision
 from praxis.schemas import NoteLinks, NoteRef, is_note_id
 from praxis.urls import note_url
 
@@ -35,7 +35,8 @@ def resolver(
     session: Session, among: policy.Actor = policy.SYSTEM, *, source: str | None = None
 ) -> Callable[[Sequence[str]], Mapping[str, Resolved]]:
     """Resolve wikilink targets among the notes `among` may read (at writing: all live notes):
-    an id first, else a title (case- and accent-insensitive), the oldest note winning a shared one.
+    an id first, else a title (case- and accent-insensitive), the oldest note winning a shared one,
+    else an alias (the oldest note with it winning).
     Each reader then sees the links as `visible_html` and `links_of` give them.
 
     `source`: the note whose text is rendered again. A wikilink it already had keeps the note it
@@ -81,6 +82,17 @@ def resolver(
         for note_id, title, title_key in rows:  # the oldest note with a title wins
             for target in spellings.get(title_key, ()):
                 found.setdefault(target, Resolved(note_id, title))
+        unnamed = [key for key, written in spellings.items() if any(t not in found for t in written)]
+        if unnamed:  # then another name of a note
+            for note_id, title, key in session.exec(
+                select(Note.id, Note.title, NoteLabel.key)
+                .join(NoteLabel, col(NoteLabel.note_id) == Note.id)
+                .where(policy.visible_notes(among), NoteLabel.kind == "alias")
+                .where(col(NoteLabel.key).in_([key[:300] for key in unnamed]))
+                .order_by(col(Note.created_at), col(Note.id))
+            ).all():
+                for target in spellings.get(key, ()):
+                    found.setdefault(target, Resolved(note_id, title))
         return found
 
     return resolve
@@ -195,14 +207,16 @@ def write_links(session: Session, note_id: str, explicit: Sequence[str], rendere
 
 
 def adopt_dangling_links(session: Session, note_ids: Sequence[str]) -> None:
-    """Notes whose [[wikilinks]] named these notes' titles before they existed now link to them."""
+    """Notes whose [[wikilinks]] named these notes' titles (or aliases) before they existed now link to them."""
     titles = select(Note.title_key).where(col(Note.id).in_(list(note_ids)))
+    aliases = select(NoteLabel.key).where(col(NoteLabel.note_id).in_(list(note_ids)), NoteLabel.kind == "alias")
     sources = session.exec(
         select(Note)
         .where(
             col(Note.id).in_(
                 select(NoteLink.source_id).where(
-                    col(NoteLink.target_id).is_(None), col(NoteLink.target_key).in_(titles)
+                    col(NoteLink.target_id).is_(None),
+                    sa.or_(col(NoteLink.target_key).in_(titles), col(NoteLink.target_key).in_(aliases)),
                 )
             )
         )

@@ -298,6 +298,12 @@ def _notes_meta(session: Session, actor: policy.Actor, notes: list[Note]) -> lis
             "licence": note.licence,
         }
         meta.update(state.details)
+        if state.aliases:
+            meta["aliases"] = state.aliases
+        if state.keywords:
+            meta["tags"] = state.keywords
+        # The keys an import kept, after Praxis's own (which they never replace).
+        meta.update({k: v for k, v in state.properties.items() if k not in meta})
         seen = [target for target in state.links if target in visible]
         if seen:
             meta["links"] = seen

@@ -22,7 +22,7 @@ from praxis.notes import fields
 from praxis.notes import notes as note_service
 from praxis.people import accounts
 from praxis.schemas import DETAIL_FIELDS, MAX_AUTHORS, MAX_READERS, Body, NoteDetails, Title, is_note_id
-from praxis.transfer import collection_files
+from praxis.transfer import collection_files, front_matter
 from praxis.vocab import DEFAULT_LICENCE, KINDS, LICENCES
 
 _title = TypeAdapter(Title)
@@ -100,6 +100,9 @@ def read_note(session: Session, path: Path, post: frontmatter.Post) -> tuple[str
         community_id=community_id,
         readers=reader_users,
         details=note_service.kind_details(kind, details.model_dump(), strict=False),
+        aliases=front_matter.aliases(meta, where),
+        keywords=front_matter.keywords(meta, where),
+        properties=front_matter.properties(meta, where),
     )
     dates = {
         "created": fields.when(meta.get("created"), session, "created", where),
