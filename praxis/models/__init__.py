@@ -35,6 +35,7 @@ from praxis.models.files import Attachment
 from praxis.models.notes import (
     AuthorInvitation,
     EditRequest,
+    ImportSource,
     Note,
     NoteAuthor,
     NoteLabel,
@@ -60,6 +61,7 @@ __all__ = [
     "Community",
     "CommunityMember",
     "EditRequest",
+    "ImportSource",
     "EntryCategory",
     "KnowledgeBase",
     "LoginFailure",

@@ -87,6 +87,17 @@ class NoteLabel(SQLModel, table=True):
     )  # fold(alias or keyword)
 
 
+class ImportSource(SQLModel, table=True):
+    """The file a note was imported from, by the name of the folder imported and its path in it:
+    importing that folder again updates the note instead of making another."""
+
+    __tablename__ = "import_source"
+
+    root: str = Field(primary_key=True, max_length=255)
+    path: str = Field(primary_key=True, max_length=1000)
+    note_id: str = Field(foreign_key="note.id", index=True, ondelete="CASCADE")
+
+
 class NoteLink(SQLModel, table=True):
     """A link from a note: chosen explicitly, or found in its body as a [[wikilink]].
 

@@ -20,10 +20,10 @@ import yaml
 from sqlmodel import Session, col, select
 
 from praxis import policy, text
-from praxis.db import analyze_own_writes, reader_of
+from praxis.db import analyze_own_writes, insert_rows, reader_of
 from praxis.errors import Invalid
 from praxis.markdown import slugify
-from praxis.models import Carnet, CarnetEntry, KnowledgeBase, Note, pk, utcnow
+from praxis.models import Carnet, CarnetEntry, ImportSource, KnowledgeBase, Note, pk, utcnow
 from praxis.notes import fields, links, summaries
 from praxis.notes import notes as note_service
 from praxis.transfer import collection_files, sources
@@ -203,6 +203,7 @@ def _write_checked(
             ],
         )
         taken.update(ids)
+        insert_rows(session, ImportSource, plans.source_rows(plan, new))  # imported again, they are found
         to_link += [(note_id, p.state.links) for note_id, p in zip(ids, new, strict=True)]
         report.created += len(new)
         let_go()
@@ -258,6 +259,8 @@ def _update(
     assert note is not None
     old = note_service.current_state(session, note, note_service.list_author_ids(session, note.id))
     new = replace(state, links=links.known_ids(session, state.links))
+    if not dates.get("published_said", True):
+        new = replace(new, published_at=old.published_at)  # a file changed is not published again
     if note.deleted_at is None and old == new and note.revision == 1 and note.body and not note.html:
         # Written by an import that stopped before linking it: this one finishes it.
         links.link_new_notes(session=session, notes=[(note.id, new.links)])

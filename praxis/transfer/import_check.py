@@ -159,5 +159,6 @@ def read_note(
     dates = {
         "created": fields.when(created, session, "created", where) or given.modified,
         "updated": fields.when(updated, session, "updated", where) or given.modified,
+        "published_said": has_published,  # else the file's date, which an update does not move
     }
     return note_id, state, dates

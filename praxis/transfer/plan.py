@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 
 import frontmatter
 import yaml
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from praxis.db import reader_of
 from praxis.errors import Invalid
+from praxis.models import ImportSource
 from praxis.notes import fields
 from praxis.notes import links as note_links
 from praxis.notes import notes as note_service
@@ -43,6 +44,8 @@ class Prepared:
     state: note_service.NoteState
     dates: dict
     rewritten: vault_links.Rewritten
+    file: SourceFile
+    own_id: bool
 
 
 @dataclass
@@ -54,6 +57,12 @@ class Plan:
     bases: list[tuple[SourceFile, frontmatter.Post]] = field(default_factory=list)
     problems: list[tuple[SourceFile, Invalid]] = field(default_factory=list)  # files that could not be read
     index: vault_links.Index = field(default_factory=lambda: vault_links.Index([]))
+    imported_before: set[str] = field(default_factory=set)  # paths of files imported before (no id of their own)
+
+    @property
+    def root(self) -> str:
+        """The name the source's files are known by, from one import to the next: its folder's."""
+        return sources.nfc(self.source.root.name)[:255] or "-"
 
     @property
     def rewrites_links(self) -> bool:
@@ -95,7 +104,7 @@ class Plan:
                 tags=vault_links.hashtags(rewritten.body) if self.rewrites_links else [],
             ),
         )
-        return Prepared(planned.note_id, state, dates, rewritten)
+        return Prepared(planned.note_id, state, dates, rewritten, planned.file, planned.own_id)
 
 
 def load(file: SourceFile) -> frontmatter.Post:
@@ -117,10 +126,11 @@ def load(file: SourceFile) -> frontmatter.Post:
 
 
 def make_plan(session: Session, source: Source, options: Options) -> Plan:
-    """Read every Markdown file once: carnets and bases apart, each note's id (its own, or one
-    chosen now), title and other names, for its links to be found."""
+    """Read every Markdown file once: carnets and bases apart, each note's id (its own, the one
+    the same file was imported as before, or one chosen now), title and other names, for its
+    links to be found."""
     plan = Plan(source=source, options=options)
-    entries: list[vault_links.Entry] = []
+    found: list[tuple[SourceFile, str | None, str, list[str]]] = []  # file, its own id, title, aliases
     for file in source.notes:
         try:
             post = load(file)
@@ -139,19 +149,45 @@ def make_plan(session: Session, source: Source, options: Options) -> Plan:
         except Invalid as exc:
             plan.problems.append((file, exc))
             own = None
-        note_id = own or note_service.new_id()
-        plan.notes.append(Planned(file, note_id, own is not None))
         title, _body = plan.defaults(file, post)
         try:
             aliases = front_matter.aliases(post.metadata, file.where)
         except Invalid:
             aliases = []  # said when the file is checked
         written = post.metadata.get("title")
-        entries.append(
-            vault_links.Entry(file, note_id, str(written) if written not in (None, "") else title or "", aliases)
-        )
+        found.append((file, own, str(written) if written not in (None, "") else title or "", aliases))
+    before = imported_before(session, plan.root, [file.rel for file, own, _t, _a in found if own is None])
+    plan.imported_before = set(before)
+    entries: list[vault_links.Entry] = []
+    for file, own, title, aliases in found:
+        note_id = own or before.get(file.rel) or note_service.new_id()
+        plan.notes.append(Planned(file, note_id, own is not None))
+        entries.append(vault_links.Entry(file, note_id, title, aliases))
     plan.index = vault_links.Index(entries, source.files)
     return plan
+
+
+def imported_before(session: Session, root: str, paths: list[str]) -> dict[str, str]:
+    """The notes these files of the folder `root` were imported as, by path."""
+    found: dict[str, str] = {}
+    for start in range(0, len(paths), 1000):
+        found.update(
+            session.exec(
+                select(ImportSource.path, ImportSource.note_id).where(
+                    ImportSource.root == root, col(ImportSource.path).in_(paths[start : start + 1000])
+                )
+            ).all()
+        )
+    return found
+
+
+def source_rows(plan: Plan, created: list[Prepared]) -> list[dict]:
+    """The `import_source` rows of new notes made from files without an id of their own."""
+    return [
+        {"root": plan.root, "path": p.file.rel, "note_id": p.note_id}
+        for p in created
+        if not p.own_id and p.file.rel not in plan.imported_before
+    ]
 
 
 def unresolved_on_site(session: Session, written: list[str]) -> list[str]:

@@ -173,3 +173,26 @@ def test_a_zip_of_a_vault_imports_like_the_folder(session, tmp_path):
     report = folders.import_path(session=session, path=Path(archive), options=Options(author="Aline Poirier"))
     session.commit()
     assert report.kind == "obsidian" and report.created == 11 and ".obsidian/" in report.skipped
+
+
+def test_a_vault_imported_again_is_recognised_file_by_file(session, tmp_path):
+    vault = _vault(tmp_path / "Coffre")
+    options = Options(author="Aline Poirier")
+    folders.import_path(session=session, path=vault, options=options)
+    session.commit()
+    before = {n.id: (n.title, n.revision, n.published_at) for n in session.exec(select(Note))}
+    again = folders.import_path(session=session, path=vault, options=options)
+    session.commit()
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 11)
+    (vault / "Projets" / "Note.md").write_text("La note des projets, complétée.\n", encoding="utf-8")
+    os.utime(vault / "Note.md", (LONG_AGO.timestamp() + 10**8, LONG_AGO.timestamp() + 10**8))  # touched, not changed
+    (vault / "Nouvelle.md").write_text("Une nouvelle note vers [[Accueil]].\n", encoding="utf-8")
+    third = folders.import_path(session=session, path=vault, options=options)
+    session.commit()
+    assert (third.created, third.updated, third.unchanged) == (1, 1, 10)
+    after = {n.id: (n.title, n.revision, n.published_at) for n in session.exec(select(Note))}
+    changed = [note_id for note_id in before if after[note_id] != before[note_id]]
+    assert len(after) == 12 and len(changed) == 1
+    note = session.get(Note, changed[0])
+    assert note.revision == 2 and note.body.startswith("La note des projets, complétée.")
+    assert after[changed[0]][2] == before[changed[0]][2]  # still published when it first was
