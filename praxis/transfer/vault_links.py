@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from urllib.parse import unquote
@@ -53,7 +53,7 @@ class Found:
 class Index:
     """The notes (and other files) of an import, by name, path, title and alias."""
 
-    def __init__(self, entries: list[Entry], files: list[SourceFile] = ()) -> None:  # type: ignore[assignment]  # a tuple, never changed
+    def __init__(self, entries: list[Entry], files: Sequence[SourceFile] = ()) -> None:
         self.entries = entries
         self.by_name: dict[str, list[Entry]] = {}
         self.by_path: dict[str, Entry] = {}
