@@ -77,19 +77,54 @@ def strip_metadata() -> None:
 
 @app.command("import")
 @user_errors
-def import_(path: Path) -> None:
-    """Import one .md file, a folder of them, or a carnet's or base's ZIP export."""
+def import_(
+    path: Path,
+    author: Annotated[
+        str | None, typer.Option(help="Who wrote the notes whose files name nobody (a display name or a username).")
+    ] = None,
+    visibility: Annotated[
+        str | None,
+        typer.Option(help="The visibility of notes whose files do not say: public, community or restricted."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Read and check every file, list every problem, write nothing.")
+    ] = False,
+) -> None:
+    """Import a Praxis export (a folder, a .md file, a carnet's or base's ZIP), an Obsidian vault,
+    a folder of Markdown files (a documentation site), or a ZIP of one."""
+    from praxis.transfer.plan import Options
+    from praxis.vocab import VISIBILITIES
+
+    if visibility is not None and visibility not in VISIBILITIES:
+        fail(f"--visibility must be one of {', '.join(VISIBILITIES)}")
     settings = Settings()
     engine = make_engine(settings)
     upgrade(engine, settings=settings)
     files = transfer_service.count_files(path)  # each is three steps (see transfer_service.import_path)
+    options = Options(author=author.strip() if author and author.strip() else None, visibility=visibility)
     started = time.perf_counter()
     with (
-        typer.progressbar(length=3 * files, label="Importing", file=sys.stderr) as bar,
+        typer.progressbar(length=(1 if dry_run else 3) * files, label="Importing", file=sys.stderr) as bar,
         session_scope(engine, settings) as session,
     ):
-        report = transfer_service.import_path(session=session, path=path, progress=bar.update)
+        report = transfer_service.import_path(
+            session=session, path=path, progress=bar.update, options=options, dry_run=dry_run
+        )
     seconds = time.perf_counter() - started
+    if report.skipped:
+        typer.echo(
+            f"Skipped {len(report.skipped)} hidden file(s) or folder(s): {', '.join(report.skipped[:10])}"
+            + (" …" if len(report.skipped) > 10 else "")
+        )
+    for warning in report.warnings:
+        warn(warning)
+    if dry_run:
+        for problem in report.problems:
+            typer.secho(problem, err=True, fg=typer.colors.RED)
+        if report.problems:
+            fail(f"{len(report.problems)} file(s) cannot be imported (dry run: nothing was written)")
+        typer.echo(f"Dry run ({report.kind}): {files} file(s) can be imported; nothing was written.")
+        return
     refresh_statistics(engine)
     _apply_search_queue(settings, engine)
     vacuum_after_bulk(engine)

@@ -47,6 +47,12 @@ class Note(SQLModel, table=True):
     description: str | None = Field(default=None, max_length=1000)
     definition: str | None = Field(default=None, max_length=1000)
     synonyms: list[str] | None = Field(default=None, sa_type=sa.JSON)
+    # Every kind: other names it answers to in wikilinks and suggestions ("Autres noms"), its
+    # keywords ("Mots-clés", an Obsidian vault's tags), and the other front-matter keys an import
+    # found (kept as they were, exported again). Their folded forms are in `note_label`.
+    aliases: list[str] | None = Field(default=None, sa_type=sa.JSON)
+    keywords: list[str] | None = Field(default=None, sa_type=sa.JSON)
+    properties: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
     revision: int = Field(default=1)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
@@ -66,6 +72,30 @@ class NoteAuthor(SQLModel, table=True):
     note_id: str = Field(foreign_key="note.id", primary_key=True, ondelete="CASCADE")
     user_id: int = Field(foreign_key="user_account.id", primary_key=True, index=True, ondelete="CASCADE")
     position: int = Field(default=0)
+
+
+class NoteLabel(SQLModel, table=True):
+    """A note's alias or keyword, folded: what wikilinks, suggestions and the keyword filter look up."""
+
+    __tablename__ = "note_label"
+    __table_args__ = (sa.Index("ix_note_label_kind_key", "kind", "key"),)
+
+    note_id: str = Field(foreign_key="note.id", primary_key=True, ondelete="CASCADE")
+    kind: str = Field(primary_key=True, max_length=16)  # "alias" or "keyword"
+    key: str = Field(
+        primary_key=True, sa_type=sa.String(300).with_variant(sa.String(300, collation="C"), "postgresql")
+    )  # fold(alias or keyword)
+
+
+class ImportSource(SQLModel, table=True):
+    """The file a note was imported from, by the name of the folder imported and its path in it:
+    importing that folder again updates the note instead of making another."""
+
+    __tablename__ = "import_source"
+
+    root: str = Field(primary_key=True, max_length=255)
+    path: str = Field(primary_key=True, max_length=1000)
+    note_id: str = Field(foreign_key="note.id", index=True, ondelete="CASCADE")
 
 
 class NoteLink(SQLModel, table=True):

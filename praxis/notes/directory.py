@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from praxis import policy
 from praxis.errors import NotFound
 from praxis.markdown import excerpt, fold, match_words, words_match
-from praxis.models import Note
+from praxis.models import Note, NoteLabel
 from praxis.notes import links
 from praxis.notes import notes as note_service
 from praxis.schemas import Facet, Graph, GraphEdge, GraphNode, LinkPreview, NoteRead, NoteRef, Suggestion
@@ -82,7 +82,7 @@ def _like(word: str) -> str:
 def suggest(
     *, session: Session, actor: policy.Actor, q: str, kind: str | None = None, limit: int = 10
 ) -> list[Suggestion]:
-    """The visible notes whose title (or a term's synonym) has words starting with each word of
+    """The visible notes whose title (or a term's synonym, or a note's alias) has words starting with each word of
     `q`, case, accents and apostrophes ignored: the same title first, then titles that start with
     the query, then the others; the shortest first, then A to Z.
 
@@ -129,9 +129,28 @@ def suggest(
             ).all()
             if row[0] not in seen
         ]
+    # Notes found by an alias: their folded aliases have words starting with each word of the query.
+    seen = {row[0] for row in rows}
+    spaced_alias = sa.literal(" ") + sa.func.replace(
+        sa.func.replace(sa.func.replace(NoteLabel.key, "'", " "), "\u2019", " "), "-", " "
+    )
+    by_alias = select(NoteLabel.note_id).where(
+        NoteLabel.kind == "alias", *(spaced_alias.like(f"% {_like(word)}%", escape="\\") for word in query)
+    )
+    aliased = {
+        row[0]: row
+        for row in session.exec(
+            select(Note.id, Note.title, Note.kind, Note.aliases)
+            .where(*where, col(Note.id).in_(by_alias.limit(window)))
+            .limit(window)
+        ).all()
+        if row[0] not in seen
+    }
+    rows += [(note_id, title, note_kind, None) for note_id, title, note_kind, _aliases in aliased.values()]
     ranked = []
     for note_id, title, note_kind, synonyms in rows:
-        scores = [words_match(query, title)] + [words_match(query, syn) for syn in synonyms or []]
+        others = list(synonyms or []) + list(aliased[note_id][3] or [] if note_id in aliased else [])
+        scores = [words_match(query, title)] + [words_match(query, other) for other in others]
         found = [s for s in scores if s is not None]
         if found:
             ranked.append((min(found), scores[0] is None, len(fold(title)), fold(title), note_id, title, note_kind))

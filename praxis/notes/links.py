@@ -28,7 +28,7 @@ from praxis.markdown import (
     render_many,
     wikilinks_in,
 )
-from praxis.models import Note, NoteLink, Revision
+from praxis.models import Note, NoteLabel, NoteLink, Revision
 from praxis.schemas import NoteLinks, NoteRef, is_note_id
 from praxis.urls import note_url
 
@@ -41,7 +41,8 @@ def resolver(
 ) -> Callable[[Sequence[str]], Mapping[str, Resolved]]:
     """Resolve wikilink targets among the notes `among` may read (at writing: all live notes):
     an id first, else a title (case- and accent-insensitive, straight and typographic apostrophes
-    alike: [[Grille d'analyse]] finds "Grille d’analyse"), the oldest note winning a shared one.
+    alike: [[Grille d'analyse]] finds "Grille d’analyse"), the oldest note winning a shared one,
+    else an alias (likewise, the oldest note with it winning).
     Each reader then sees the links as `visible_html` and `links_of` give them.
 
     `source`: the note whose text is rendered again. A wikilink it already had keeps the note it
@@ -92,6 +93,18 @@ def resolver(
             for key in forms.get(title_key, ()):
                 for target in spellings[key]:
                     found.setdefault(target, Resolved(note_id, title))
+        unnamed = [form for form, keys in forms.items() if any(t not in found for k in keys for t in spellings[k])]
+        if unnamed:  # then another name of a note
+            for note_id, title, label_key in session.exec(
+                select(Note.id, Note.title, NoteLabel.key)
+                .join(NoteLabel, col(NoteLabel.note_id) == Note.id)
+                .where(policy.visible_notes(among), NoteLabel.kind == "alias")
+                .where(col(NoteLabel.key).in_(unnamed))
+                .order_by(col(Note.created_at), col(Note.id))
+            ).all():
+                for key in forms.get(label_key, ()):
+                    for target in spellings[key]:
+                        found.setdefault(target, Resolved(note_id, title))
         return found
 
     return resolve
@@ -225,20 +238,28 @@ def write_links(session: Session, note_id: str, explicit: Sequence[str], rendere
 
 
 def adopt_dangling_links(session: Session, note_ids: Sequence[str]) -> None:
-    """Notes whose [[wikilinks]] named these notes' titles before they existed now link to them
-    (with straight or typographic apostrophes, as the resolver finds them)."""
+    """Notes whose [[wikilinks]] named these notes' titles (or aliases) before they existed now
+    link to them (with straight or typographic apostrophes, as the resolver finds them)."""
     these = col(Note.id).in_(list(note_ids))
+    named = col(NoteLabel.note_id).in_(list(note_ids))
+    alias = NoteLabel.kind == "alias"
     titles = sa.union(
         select(Note.title_key).where(these),
         select(sa.func.replace(Note.title_key, "\u2019", "'")).where(these),
         select(sa.func.replace(Note.title_key, "'", "\u2019")).where(these),
+    )
+    aliases = sa.union(
+        select(NoteLabel.key).where(named, alias),
+        select(sa.func.replace(NoteLabel.key, "\u2019", "'")).where(named, alias),
+        select(sa.func.replace(NoteLabel.key, "'", "\u2019")).where(named, alias),
     )
     sources = session.exec(
         select(Note)
         .where(
             col(Note.id).in_(
                 select(NoteLink.source_id).where(
-                    col(NoteLink.target_id).is_(None), col(NoteLink.target_key).in_(titles)
+                    col(NoteLink.target_id).is_(None),
+                    sa.or_(col(NoteLink.target_key).in_(titles), col(NoteLink.target_key).in_(aliases)),
                 )
             )
         )

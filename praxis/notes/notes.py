@@ -6,6 +6,7 @@ and lists of notes in `reading` (re-exported below, where callers reach them).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -37,6 +38,7 @@ from praxis.notes.reading import (  # noqa: F401  (re-exported: callers reach th
     summaries,
     text_filter,
     title_prefix,
+    with_keyword,
 )
 from praxis.notes.state import (  # noqa: F401  (re-exported: callers reach them as notes.*)
     NewNote,
@@ -112,6 +114,15 @@ def users_by_username(session: Session, usernames: Sequence[str], field: str = "
     return seen
 
 
+def labels(values: Sequence[str]) -> list[str]:
+    """Aliases or keywords as written, in their order, once each (case and accents ignored)."""
+    kept: dict[str, str] = {}
+    for value in values:
+        value = unicodedata.normalize("NFC", value)
+        kept.setdefault(fold(value), value)
+    return [value for key, value in kept.items() if key]
+
+
 def check_access(
     session: Session, actor: policy.Actor, visibility: str, community_id: str | None, old: NoteState | None = None
 ) -> None:
@@ -150,6 +161,8 @@ def write_new_note(*, session: Session, actor: policy.Actor, data: NoteCreate) -
         community_id=data.community,
         readers=users_by_username(session, data.readers or [], "readers"),
         details=kind_details(data.kind, data.model_dump(include=set(DETAIL_FIELDS)), strict=True),
+        aliases=labels(data.aliases or []),
+        keywords=labels(data.keywords or []),
     )
     insert_notes(session=session, actor=actor, notes=[NewNote(state=state, summary=data.summary, id=note_id)])
     drafts.claim(session, actor, note_id, uploads)
@@ -223,6 +236,9 @@ def save_note(*, session: Session, actor: policy.Actor, note_id: str, data: Note
         readers=users_by_username(session, data.readers, "readers") if data.readers is not None else old.readers,
         # Details sent replace the old ones; a change of kind keeps only the new kind's.
         details=kind_details(data.kind or old.kind, {**old.details, **sent_details}, strict=False),
+        aliases=labels(data.aliases) if data.aliases is not None else old.aliases,
+        keywords=labels(data.keywords) if data.keywords is not None else old.keywords,
+        properties=old.properties,
     )
     # Rendered before the write turn (on SQLite, the write lock) is taken; the revision is checked
     # again by the write itself, so a save that raced this one makes this one a conflict.
@@ -303,6 +319,8 @@ def list_notes(*, session: Session, actor: policy.Actor, query: NoteQuery) -> No
         where.append(col(Note.community_id) == query.community)
     if query.region:
         where.append(col(Note.region) == query.region)
+    if query.keyword:
+        where.append(with_keyword(query.keyword))
     if query.letter == "#":
         where.append(sa.or_(col(Note.title_key) < "a", col(Note.title_key) >= "{"))  # not under a letter A–Z
     elif query.letter:

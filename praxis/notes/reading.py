@@ -18,6 +18,7 @@ from praxis.models import (
     Comment,
     Note,
     NoteAuthor,
+    NoteLabel,
     NoteReader,
     User,
     pk,
@@ -91,6 +92,9 @@ def read_note(*, session: Session, actor: policy.Actor, note: Note) -> NoteRead:
         url=note_url(session, note.id),
         authors=authors_of(session, [note.id])[note.id],
         **{name: getattr(note, name) for name in KIND_DETAILS[note.kind]},
+        aliases=note.aliases or [],
+        keywords=note.keywords or [],
+        properties=note.properties or {},
         created_at=note.created_at,
         published_at=note.published_at,
         updated_at=note.updated_at,
@@ -124,6 +128,13 @@ def text_filter(q: str) -> Any:
     return sa.or_(
         col(Note.title_key).contains(fold(q), autoescape=True),
         sa.func.lower(Note.body).contains(q.lower(), autoescape=True),
+    )
+
+
+def with_keyword(keyword: str) -> Any:
+    """Notes that have this keyword (case and accents ignored)."""
+    return col(Note.id).in_(
+        select(NoteLabel.note_id).where(NoteLabel.kind == "keyword", NoteLabel.key == fold(keyword)[:300])
     )
 
 

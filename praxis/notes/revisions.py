@@ -160,6 +160,9 @@ def restore_revision(
         community_id=community_id,
         readers=readers,
         details=note_service.kind_details(meta.get("kind", old.kind), meta, strict=False),
+        aliases=list(meta.get("aliases", [])),
+        keywords=list(meta.get("keywords", [])),
+        properties=dict(meta.get("properties", {})),
     )
     if new.visibility == "community" and new.community_id is None:
         raise Invalid(f"Revision {number} was kept among a community that no longer exists.", field="number")

@@ -18,6 +18,7 @@ from praxis.markdown import Rendered, fold, render, slugify
 from praxis.models import (
     Note,
     NoteAuthor,
+    NoteLabel,
     NoteLink,
     NoteReader,
     Revision,
@@ -64,10 +65,24 @@ class NoteState:
     community_id: str | None = None
     readers: list[User] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)  # the kind's own fields, unset ones left out
+    aliases: list[str] = field(default_factory=list)  # other names it answers to
+    keywords: list[str] = field(default_factory=list)
+    properties: dict[str, Any] = field(default_factory=dict)  # other front-matter keys an import kept
 
     def meta(self) -> dict:
+        # Aliases, keywords and properties only when set: revisions written before them compare equal.
+        labels = {
+            name: value
+            for name, value in (
+                ("aliases", self.aliases),
+                ("keywords", self.keywords),
+                ("properties", self.properties),
+            )
+            if value
+        }
         return {
             **self.details,
+            **labels,
             "kind": self.kind,
             "visibility": self.visibility,
             "community": self.community_id,
@@ -80,7 +95,26 @@ class NoteState:
 
 
 def _detail_columns(state: NoteState) -> dict[str, Any]:
-    return {name: state.details.get(name) for name in DETAIL_FIELDS}
+    return {
+        **{name: state.details.get(name) for name in DETAIL_FIELDS},
+        "aliases": state.aliases or None,
+        "keywords": state.keywords or None,
+        "properties": state.properties or None,
+    }
+
+
+def label_rows(note_id: str, state: NoteState) -> list[dict[str, Any]]:
+    """The `note_label` rows of a note: its aliases and keywords, folded, once each."""
+    rows: list[dict[str, Any]] = []
+    for kind, values in (("alias", state.aliases), ("keyword", state.keywords)):
+        keys = dict.fromkeys(fold(value)[:300] for value in values)
+        rows += [{"note_id": note_id, "kind": kind, "key": key} for key in keys if key]
+    return rows
+
+
+def _write_labels(session: Session, note_id: str, state: NoteState) -> None:
+    session.execute(sa.delete(NoteLabel).where(col(NoteLabel.note_id) == note_id))
+    insert_rows(session, NoteLabel, label_rows(note_id, state))
 
 
 def _write_people(session: Session, note_id: str, state: NoteState) -> None:
@@ -120,6 +154,7 @@ def insert_notes(
         Note: [],
         NoteAuthor: [],
         NoteReader: [],
+        NoteLabel: [],
         NoteLink: [],
         Revision: [],
     }
@@ -147,6 +182,7 @@ def insert_notes(
         rows[Note].append(row_of(note))
         rows[NoteAuthor] += [{"note_id": note.id, "user_id": u.id, "position": i} for i, u in enumerate(state.authors)]
         rows[NoteReader] += [{"note_id": note.id, "user_id": u.id} for u in state.readers]
+        rows[NoteLabel] += label_rows(note.id, state)
         rows[NoteLink] += links.link_rows(note.id, state.links, done)
         rows[Revision].append(
             row_of(
@@ -223,6 +259,9 @@ def current_states(
             community_id=note.community_id,
             readers=readers.get(note.id, []),
             details=kind_details(note.kind, {name: getattr(note, name) for name in DETAIL_FIELDS}, strict=False),
+            aliases=list(note.aliases or []),
+            keywords=list(note.keywords or []),
+            properties=dict(note.properties or {}),
         )
         for note in notes
     ]
@@ -295,6 +334,8 @@ def apply_state(
             current=read_note(session=session, actor=actor, note=note).model_dump(mode="json"),
         )
     _write_people(session, note.id, new)
+    if (old.aliases, old.keywords) != (new.aliases, new.keywords):
+        _write_labels(session, note.id, new)
     links.write_links(session, note.id, new.links, rendered)
     session.add(
         Revision(
@@ -311,7 +352,7 @@ def apply_state(
     )
     session.flush()
     session.refresh(note)
-    if fold(old.title) != fold(new.title):
+    if fold(old.title) != fold(new.title) or old.aliases != new.aliases:
         links.adopt_dangling_links(session, [note.id])
     if invite is not None:
         _invite(session, actor, note.id, invite)  # which withdraws the invitations that no longer stand

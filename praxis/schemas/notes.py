@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
@@ -59,6 +59,30 @@ Synonym = Annotated[
     AfterValidator(_one_line),
 ]
 
+# Another name a note answers to (an alias), and a keyword (a tag): a short line each.
+Alias = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+    AfterValidator(_storable),
+    AfterValidator(_one_line),
+]
+Keyword = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(_storable),
+    AfterValidator(_one_line),
+]
+MAX_ALIASES = 30
+MAX_KEYWORDS = 50
+
+
+class NoteLabels(Strict):
+    """What every kind of note may carry: other names and keywords."""
+
+    aliases: list[Alias] | None = Field(None, max_length=MAX_ALIASES)
+    keywords: list[Keyword] | None = Field(None, max_length=MAX_KEYWORDS)
+
+
 # Which details belong to which kind of note.
 KIND_DETAILS = {"organisation": ("website", "region", "description"), "term": ("definition", "synonyms"), "note": ()}
 DETAIL_FIELDS = ("website", "region", "description", "definition", "synonyms")
@@ -80,7 +104,7 @@ MAX_READERS = 500
 MAX_LINKS = 500
 
 
-class NoteCreate(NoteBase, NoteDetails):
+class NoteCreate(NoteBase, NoteDetails, NoteLabels):
     community: NoteId | None = None
     readers: list[Username] | None = Field(None, max_length=MAX_READERS)
     authors: list[Username] | None = Field(None, max_length=MAX_AUTHORS)
@@ -92,7 +116,7 @@ class NoteCreate(NoteBase, NoteDetails):
     categories: list[CategoryName] | None = Field(None, max_length=MAX_AXES)
 
 
-class NoteUpdate(NoteDetails):
+class NoteUpdate(NoteDetails, NoteLabels):
     """A change to a note; `base_revision` is the revision the change was made from."""
 
     base_revision: RevisionNumber
@@ -173,6 +197,9 @@ class NoteRead(BaseModel):
     description: str | None = None
     definition: str | None = None
     synonyms: list[str] | None = None
+    aliases: list[str] = []
+    keywords: list[str] = []
+    properties: dict[str, Any] = {}  # other front-matter keys an import kept, exported again
     created_at: datetime
     published_at: datetime | None
     updated_at: datetime
@@ -324,6 +351,9 @@ class NoteQuery(QueryParams):
     carnet: str | None = None
     base: str | None = None
     community: str | None = None
+    keyword: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=100), AfterValidator(_storable)] | None
+    ) = None
     q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_storable)] | None = None
     region: Annotated[str, StringConstraints(max_length=100), AfterValidator(_storable)] | None = None
     letter: Annotated[str, StringConstraints(min_length=1, max_length=1), AfterValidator(_storable)] | None = (

@@ -37,9 +37,16 @@ class SearchDoc:
 
 
 def _body(note: Note) -> str:
-    """The words a reader sees on the note's page: its text, and a term's definition and
-    synonyms or an organisation's description."""
-    parts = [plain_text(note.html), note.definition or "", note.description or "", " ".join(note.synonyms or [])]
+    """The words a reader sees on the note's page: its text, a term's definition and synonyms or
+    an organisation's description, and its other names and keywords."""
+    parts = [
+        plain_text(note.html),
+        note.definition or "",
+        note.description or "",
+        " ".join(note.synonyms or []),
+        " ".join(note.aliases or []),
+        " ".join(note.keywords or []),
+    ]
     return " ".join(p for p in parts if p)
 
 

@@ -88,7 +88,17 @@ def _items(session: Session, actor: policy.Actor, parsed: Query, hits: list[Hit]
         if note is None:
             continue
         text = plain_text(note.html) or note.description or note.definition or ""
-        own = " ".join([note.title, text, note.description or "", note.definition or "", *(note.synonyms or [])])
+        own = " ".join(
+            [
+                note.title,
+                text,
+                note.description or "",
+                note.definition or "",
+                *(note.synonyms or []),
+                *(note.aliases or []),
+                *(note.keywords or []),
+            ]
+        )
         items.append(
             SearchItem(
                 id=note.id,

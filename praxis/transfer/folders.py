@@ -11,7 +11,7 @@ import io
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
@@ -20,13 +20,14 @@ import yaml
 from sqlmodel import Session, col, select
 
 from praxis import policy, text
-from praxis.db import analyze_own_writes, reader_of
+from praxis.db import analyze_own_writes, insert_rows, reader_of
 from praxis.errors import Invalid
 from praxis.markdown import slugify
-from praxis.models import Carnet, CarnetEntry, KnowledgeBase, Note, pk, utcnow
+from praxis.models import Carnet, CarnetEntry, ImportSource, KnowledgeBase, Note, pk, utcnow
 from praxis.notes import fields, links, summaries
 from praxis.notes import notes as note_service
-from praxis.transfer import collection_files, import_check
+from praxis.transfer import collection_files, sources
+from praxis.transfer import plan as plans
 from praxis.urls import site_url
 
 KIND_DIRS = {"note": "notes", "organisation": "organisations", "term": "lexique", "carnet": "carnets", "base": "bases"}
@@ -41,6 +42,10 @@ class ImportReport:
     unchanged: int = 0
     carnets: int = 0
     bases: int = 0
+    kind: str = ""  # what the source was read as: sources.OBSIDIAN, DOCS or PRAXIS
+    skipped: list[str] = field(default_factory=list)  # hidden files and folders, not read
+    warnings: list[str] = field(default_factory=list)  # links that lead nowhere, names shared by files
+    problems: list[str] = field(default_factory=list)  # a dry run's: each would stop the import
 
     @property
     def total(self) -> int:
@@ -49,22 +54,24 @@ class ImportReport:
 
 def count_files(path: Path) -> int:
     """How many files an import of `path` reads (for its progress: three times this many steps)."""
-    if path.is_file() and path.suffix == ".zip":
+    if path.is_file() and path.suffix.lower() == ".zip":
         try:
             with zipfile.ZipFile(path) as zf:
-                return sum(1 for name in zf.namelist() if name.endswith(".md"))
+                return sum(1 for name in zf.namelist() if name.lower().endswith(".md") and not _hidden_member(name))
         except zipfile.BadZipFile:
             return 1  # the import says what is wrong
-    return len(_files(path))
+    if not path.exists():
+        return 0
+    return len(sources.scan(path).notes)
 
 
-def _files(path: Path) -> list[Path]:
+def _source(path: Path) -> sources.Source:
     if path.is_file():
-        if path.suffix != ".md":
-            raise Invalid(f"{path}: not a Markdown (.md) file or a ZIP export.")
-        return [path]
+        if path.suffix.lower() != ".md":
+            raise Invalid(f"{path}: not a Markdown (.md) file, a folder or a ZIP archive.")
+        return sources.scan(path)
     if path.is_dir():
-        return sorted(p for p in path.rglob("*.md") if p.is_file() and not p.name.startswith("."))
+        return sources.scan(path)
     raise Invalid(f"{path}: no such file or folder.")
 
 
@@ -93,55 +100,92 @@ def import_path(
     actor: policy.Actor = None,
     progress: Callable[[int], None] | None = None,
     at_once: bool = False,
+    options: plans.Options | None = None,
+    dry_run: bool = False,
 ) -> ImportReport:
-    """Import one .md file or a folder of them; a note whose id exists is updated, not duplicated.
+    """Import one .md file, a folder (a Praxis export, an Obsidian vault, a documentation
+    site) or a ZIP of one; a note already imported is updated, not duplicated.
 
     Every file is read and checked first, writing nothing: a bad file stops the import, naming
-    every bad file, and nothing is kept. Then new notes are written, then linked, so links and
-    wikilinks between imported notes resolve whatever the order of the files; notes that exist
-    are updated next, carnets and bases last; each batch of notes, each carnet and each base in
+    every bad file, and nothing is kept (`dry_run`: the report lists them, and nothing is
+    written either way). Then new notes are written, then linked, so links and wikilinks
+    between imported notes resolve whatever the order of the files; notes that exist are
+    updated next, carnets and bases last; each batch of notes, each carnet and each base in
     its own transaction (what `session` held before is committed first). `progress` is called
     with how many steps are done, three times the files in all (each file once checked; a note
     once written, once linked or updated; a carnet or base file twice once imported).
     `at_once`: one transaction instead (a site seeded before it serves: a seeding stopped
     halfway leaves the site empty, to be seeded again at the next start).
     """
-    if path.is_file() and path.suffix == ".zip":
+    if path.is_file() and path.suffix.lower() == ".zip":
         with tempfile.TemporaryDirectory(prefix="praxis-import-") as folder:
-            _unpack(path, Path(folder))
-            return import_path(session=session, path=Path(folder), actor=actor, progress=progress, at_once=at_once)
+            root = Path(folder) / (sources.nfc(path.stem) or "archive")
+            _unpack(path, root)
+            return _import(
+                session=session,
+                source=sources.scan(root, shown=str(path)),
+                actor=actor,
+                progress=progress,
+                at_once=at_once,
+                options=options,
+                dry_run=dry_run,
+            )
+    return _import(
+        session=session,
+        source=_source(path),
+        actor=actor,
+        progress=progress,
+        at_once=at_once,
+        options=options,
+        dry_run=dry_run,
+    )
+
+
+def _import(
+    *,
+    session: Session,
+    source: sources.Source,
+    actor: policy.Actor,
+    progress: Callable[[int], None] | None,
+    at_once: bool,
+    options: plans.Options | None,
+    dry_run: bool,
+) -> ImportReport:
     step = progress or (lambda _n: None)
-    files = _files(path)
     session.commit()  # a writing session holds SQLite's write lock from its first statement
-    checked = import_check.check_files(session, files, step)
+    plan = plans.make_plan(session, source, options or plans.Options())
+    checked = plans.check(session, plan, step)
+    report = ImportReport(kind=source.kind, skipped=source.skipped, warnings=checked.warnings)
+    if dry_run:
+        report.problems = [problem.message for problem in checked.problems]
+        return report
+    if checked.problems:
+        raise plans.refusal(checked.problems)
     with fields.remembering_people(session):
-        return _write_checked(session, checked, actor or policy.SYSTEM, step, at_once)
+        return _write_checked(session, plan, actor or policy.SYSTEM, step, at_once, report)
 
 
 def _write_checked(
-    session: Session, checked: import_check.Checked, actor: policy.Actor, step: Callable[[int], None], at_once: bool
+    session: Session,
+    plan: plans.Plan,
+    actor: policy.Actor,
+    step: Callable[[int], None],
+    at_once: bool,
+    report: ImportReport,
 ) -> ImportReport:
     def let_go() -> None:  # a batch done: committed, or only flushed when all is one transaction
         _let_go(session, commit=not at_once)
 
-    report = ImportReport()
     to_link: list[tuple[str, list[str]]] = []  # new notes: (id, explicit links), linked once all exist
     to_update: list[tuple[str, note_service.NoteState, dict[str, Any]]] = []  # files of notes that exist
     taken: set[str] = set()
-    for batch in _batches(checked.notes):
-        posts = [import_check.load(file) for file in batch]  # read before the batch's transaction begins
-        notes = [import_check.read_note(session, file, post) for file, post in zip(batch, posts, strict=True)]
-        wanted = [note_id for note_id, _state, _dates in notes if note_id]
-        existing = set(links.known_ids(session, wanted))
-        new = [
-            (note_id, state, dates)
-            for note_id, state, dates in notes
-            if not note_id or (note_id not in existing and note_id not in taken)
-        ]
+    for batch in _batches(plan.notes):
+        posts = [plan.load(planned.file) for planned in batch]  # read before the batch's transaction begins
+        notes = [plan.prepare(session, planned, post) for planned, post in zip(batch, posts, strict=True)]
+        existing = set(links.known_ids(session, [prepared.note_id for prepared in notes]))
+        new = [p for p in notes if p.note_id not in existing and p.note_id not in taken]
         to_update += [
-            (note_id, state, dates)
-            for note_id, state, dates in notes
-            if note_id and (note_id in existing or note_id in taken)
+            (p.note_id, p.state, p.dates) for p in notes if p.note_id in existing or p.note_id in taken
         ]  # a second file of an id updates it
         ids = note_service.insert_notes(
             session=session,
@@ -149,17 +193,18 @@ def _write_checked(
             link_later=True,
             notes=[
                 note_service.NewNote(
-                    state=replace(state, links=[]),
-                    id=note_id,
+                    state=replace(p.state, links=[]),
+                    id=p.note_id,
                     summary=summaries.written(summaries.IMPORTED),
-                    created_at=dates["created"] or state.published_at or dates["updated"],
-                    updated_at=dates["updated"],
+                    created_at=p.dates["created"] or p.state.published_at or p.dates["updated"],
+                    updated_at=p.dates["updated"],
                 )
-                for note_id, state, dates in new
+                for p in new
             ],
         )
         taken.update(ids)
-        to_link += [(note_id, state.links) for note_id, (_id, state, _dates) in zip(ids, new, strict=True)]
+        insert_rows(session, ImportSource, plans.source_rows(plan, new))  # imported again, they are found
+        to_link += [(note_id, p.state.links) for note_id, p in zip(ids, new, strict=True)]
         report.created += len(new)
         let_go()
         step(len(batch))
@@ -180,13 +225,13 @@ def _write_checked(
         let_go()
         step(len(updating))
     # Carnets after the notes they hold, bases after their carnets; each in its own transaction.
-    for file, post in checked.carnets:
-        collection_files.import_carnet(session, post.metadata, post.content, str(file))
+    for file, post in plan.carnets:
+        collection_files.import_carnet(session, post.metadata, post.content, file.where)
         report.carnets += 1
         let_go()
         step(2)
-    for file, post in checked.bases:
-        collection_files.import_base(session, post.metadata, post.content, str(file))
+    for file, post in plan.bases:
+        collection_files.import_base(session, post.metadata, post.content, file.where)
         report.bases += 1
         let_go()
         step(2)
@@ -214,6 +259,8 @@ def _update(
     assert note is not None
     old = note_service.current_state(session, note, note_service.list_author_ids(session, note.id))
     new = replace(state, links=links.known_ids(session, state.links))
+    if not dates.get("published_said", True):
+        new = replace(new, published_at=old.published_at)  # a file changed is not published again
     if note.deleted_at is None and old == new and note.revision == 1 and note.body and not note.html:
         # Written by an import that stopped before linking it: this one finishes it.
         links.link_new_notes(session=session, notes=[(note.id, new.links)])
@@ -235,16 +282,23 @@ def _update(
     report.updated += 1
 
 
+def _hidden_member(name: str) -> bool:
+    return any(part.startswith(".") or part in sources.SKIPPED_FOLDERS for part in PurePosixPath(name).parts[:-1]) or (
+        PurePosixPath(name).name.startswith(".")
+    )
+
+
 def _unpack(archive: Path, folder: Path) -> None:
-    """Unpack a ZIP export: only Markdown and the manifest, only inside `folder`, within a size."""
+    """Unpack a ZIP (an export, a vault, a documentation site): only inside `folder`, within a
+    size; hidden files and folders are unpacked too, for the import to count them as skipped."""
     try:
         with zipfile.ZipFile(archive) as zf:
             members = [m for m in zf.infolist() if not m.is_dir()]
             if sum(m.file_size for m in members) > MAX_ARCHIVE_BYTES:
                 raise Invalid(f"{archive}: the archive unpacks to more than {MAX_ARCHIVE_BYTES // 2**20} MB.")
             for member in members:
-                name = PurePosixPath(member.filename)
-                if name.is_absolute() or ".." in name.parts or name.suffix not in (".md", ".yaml"):
+                name = PurePosixPath(member.filename.replace("\\", "/"))
+                if name.is_absolute() or ".." in name.parts or ":" in member.filename:
                     raise Invalid(f"{archive}: unexpected file {member.filename!r} in the archive.")
                 target = folder.joinpath(*name.parts)
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -298,6 +352,12 @@ def _notes_meta(session: Session, actor: policy.Actor, notes: list[Note]) -> lis
             "licence": note.licence,
         }
         meta.update(state.details)
+        if state.aliases:
+            meta["aliases"] = state.aliases
+        if state.keywords:
+            meta["tags"] = state.keywords
+        # The keys an import kept, after Praxis's own (which they never replace).
+        meta.update({k: v for k, v in state.properties.items() if k not in meta})
         seen = [target for target in state.links if target in visible]
         if seen:
             meta["links"] = seen

@@ -1,14 +1,10 @@
-"""The first step of an import: every file read and checked, nothing written.
-
-An import writes in short transactions (see transfer.import_path), so it can no longer undo what
-a bad file found late would leave half done: it checks every file first, on a session that only
-reads (on SQLite it takes no write lock), and refuses the whole import naming every bad file.
-"""
+"""A note file read and checked as its note: its id, its state, its dates (see `plan.check`,
+which checks every file of an import before anything is written)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import frontmatter
@@ -16,27 +12,16 @@ import yaml
 from pydantic import TypeAdapter
 from sqlmodel import Session
 
-from praxis.db import reader_of
 from praxis.errors import Invalid
 from praxis.notes import fields
 from praxis.notes import notes as note_service
 from praxis.people import accounts
 from praxis.schemas import DETAIL_FIELDS, MAX_AUTHORS, MAX_READERS, Body, NoteDetails, Title, is_note_id
-from praxis.transfer import collection_files
+from praxis.transfer import front_matter
 from praxis.vocab import DEFAULT_LICENCE, KINDS, LICENCES
 
 _title = TypeAdapter(Title)
 _body = TypeAdapter(Body)
-_CHECKED_AT_ONCE = 500  # files checked in one read transaction: a long one keeps SQLite's WAL from being emptied
-
-
-@dataclass
-class Checked:
-    """An import's files, every one checked: the notes' paths, and the carnets and bases as read."""
-
-    notes: list[Path] = field(default_factory=list)
-    carnets: list[tuple[Path, frontmatter.Post]] = field(default_factory=list)
-    bases: list[tuple[Path, frontmatter.Post]] = field(default_factory=list)
 
 
 def load(path: Path) -> frontmatter.Post:
@@ -50,16 +35,76 @@ def load(path: Path) -> frontmatter.Post:
     return post
 
 
-def read_note(session: Session, path: Path, post: frontmatter.Post) -> tuple[str | None, note_service.NoteState, dict]:
+@dataclass
+class Defaults:
+    """What a file that says nothing of it is taken to say: the title its source gives it, its
+    body with its links written again, who wrote it (`--author`), when it was last changed."""
+
+    title: str | None = None
+    body: str | None = None
+    author: str | None = None
+    modified: datetime | None = None
+    visibility: str | None = None
+    tags: list[str] = field(default_factory=list)  # the #tags of its text
+
+
+_NO_AUTHOR = "no author: add 'authors:' to its front matter, or name who wrote what names nobody with --author NAME."
+_NO_TITLE = "no title: add 'title:' to its front matter, or name the file."
+
+
+def _first(meta: dict, *names: str) -> tuple[bool, object]:
+    """Whether the front matter has one of these keys, and the value of the first it has."""
+    for name in names:
+        if name in meta:
+            return True, meta[name]
+    return False, None
+
+
+def note_id_of(meta: dict, where: str) -> str | None:
+    """A file's `id`: letters, digits, '-' and '_' (a number, as YAML reads 202401011200, too)."""
+    note_id = meta.get("id")
+    if isinstance(note_id, int) and not isinstance(note_id, bool) and note_id >= 0:
+        note_id = str(note_id)
+    if note_id is not None and not (isinstance(note_id, str) and is_note_id(note_id)):
+        raise Invalid(
+            f"{where}: 'id' must be 1 to 32 letters without accents, digits, '-' or '_' (found {note_id!r}); "
+            "correct it, or remove it and Praxis chooses one.",
+            field="id",
+        )
+    return note_id
+
+
+def read_note(
+    session: Session, path: Path | str, post: frontmatter.Post, defaults: Defaults | None = None
+) -> tuple[str | None, note_service.NoteState, dict]:
     """A note's file as its id, its state and its dates, every value checked (people it names
-    and the site lacks are made, and written unless `fields.checking_only`)."""
+    and the site lacks are made, and written unless `fields.checking_only`); `defaults`: what
+    the file does not say."""
     where = str(path)
     meta = post.metadata
-    title = fields.checked(where, "title", lambda: _title.validate_python(meta.get("title")))
-    body = fields.checked(where, "body", lambda: _body.validate_python(post.content))
+    given = defaults or Defaults()
+    raw_title = meta.get("title")
+    if isinstance(raw_title, int | float) and not isinstance(raw_title, bool):
+        raw_title = str(raw_title)
+    if "title" not in meta:
+        raw_title = (given.title or "")[:300].strip()
+        if not raw_title:
+            raise Invalid(f"{where}: {_NO_TITLE}", field="title")
+    elif not isinstance(raw_title, str):
+        raise Invalid(f"{where}: title: must be text on one line.", field="title")
+    elif not raw_title.strip():
+        raise Invalid(
+            f"{where}: title: empty; write one, or remove the line to name the note after its file.", field="title"
+        )
+    title = fields.checked(where, "title", lambda: _title.validate_python(raw_title))
+    body = fields.checked(
+        where, "body", lambda: _body.validate_python(given.body if given.body is not None else post.content)
+    )
     kind = meta.get("kind", "note")
     if not isinstance(kind, str) or kind not in KINDS:
         raise Invalid(f"{where}: unknown kind {kind!r}.", field="kind")
+    if "visibility" not in meta and given.visibility:
+        meta = {**meta, "visibility": given.visibility}
     visibility, community_id = fields.visibility_and_community(session, meta, where)
     readers = meta.get("readers") or []
     if not isinstance(readers, list) or not all(isinstance(r, (str, dict)) for r in readers):
@@ -82,75 +127,38 @@ def read_note(session: Session, path: Path, post: frontmatter.Post) -> tuple[str
     links = meta.get("links") or []
     if not isinstance(links, list) or not all(isinstance(x, str) and is_note_id(x) for x in links):
         raise Invalid(f"{where}: 'links' must be a list of note ids.", field="links")
-    note_id = meta.get("id")
-    if note_id is not None and not (isinstance(note_id, str) and is_note_id(note_id)):
-        raise Invalid(f"{where}: 'id' must be 1 to 32 letters, digits, '-' or '_'.", field="id")
+    note_id = note_id_of(meta, where)
     details = fields.checked(
         where, "details", lambda: NoteDetails.model_validate({k: meta[k] for k in DETAIL_FIELDS if k in meta})
     )
+    has_authors, named = _first(meta, "authors", "author")
+    if not has_authors or named is None:
+        if not given.author:
+            raise Invalid(f"{where}: {_NO_AUTHOR}", field="authors")
+        named = [given.author]
+    # Dates: as the front matter says them (Praxis, Obsidian, Hugo, Jekyll…), else the file's.
+    has_published, published = _first(meta, "published", "date", "created")
+    _, created = _first(meta, "created", "date", "published")
+    _, updated = _first(meta, "updated", "modified", "lastmod")
     state = note_service.NoteState(
         title=title,
         body=body,
         kind=kind,
         visibility=visibility,
         licence=licence,
-        published_at=fields.when(meta.get("published"), session, "published", where),
-        authors=fields.people(session, meta.get("authors"), where, limit=MAX_AUTHORS),
+        published_at=fields.when(published, session, "published", where) if has_published else given.modified,
+        authors=fields.people(session, named, where, limit=MAX_AUTHORS),
         links=links,
         community_id=community_id,
         readers=reader_users,
         details=note_service.kind_details(kind, details.model_dump(), strict=False),
+        aliases=front_matter.aliases(meta, where),
+        keywords=front_matter.keywords(meta, where, given.tags),
+        properties=front_matter.properties(meta, where),
     )
     dates = {
-        "created": fields.when(meta.get("created"), session, "created", where),
-        "updated": fields.when(meta.get("updated"), session, "updated", where),
+        "created": fields.when(created, session, "created", where) or given.modified,
+        "updated": fields.when(updated, session, "updated", where) or given.modified,
+        "published_said": has_published,  # else the file's date, which an update does not move
     }
     return note_id, state, dates
-
-
-def check_files(session: Session, files: list[Path], step: Callable[[int], None]) -> Checked:
-    """Read and check every file, writing nothing; raise one error naming every bad file."""
-    checked = Checked()
-    problems: list[Invalid] = []
-    note_ids: set[str] = set()
-    with reader_of(session) as reader, fields.checking_only(reader), fields.remembering_people(reader):
-        for number, file in enumerate(files, 1):
-            try:
-                post = load(file)
-                kind = post.metadata.get("kind")
-                if kind in ("carnet", "base"):
-                    (checked.carnets if kind == "carnet" else checked.bases).append((file, post))
-                else:
-                    note_id, _state, _dates = read_note(reader, file, post)
-                    if note_id:
-                        note_ids.add(note_id)
-                    checked.notes.append(file)
-            except Invalid as exc:
-                problems.append(exc)
-            step(1)
-            if number % _CHECKED_AT_ONCE == 0:
-                reader.expunge_all()
-                reader.rollback()
-        # Carnets name notes of the import and bases carnets of the import, which do not exist yet.
-        carnet_ids = {
-            carnet_id for _file, post in checked.carnets if isinstance(carnet_id := post.metadata.get("id"), str)
-        }  # a wrong id is its own file's problem, said below
-        for file, post in checked.carnets + checked.bases:
-            try:
-                if post.metadata["kind"] == "carnet":
-                    collection_files.check_carnet(reader, post.metadata, post.content, str(file), note_ids)
-                else:
-                    collection_files.import_base(
-                        reader, post.metadata, post.content, str(file), carnet_ids, write=False
-                    )
-            except Invalid as exc:
-                problems.append(exc)
-    if len(problems) == 1:
-        raise problems[0]
-    if problems:
-        raise Invalid(
-            f"{len(problems)} files cannot be imported; nothing was written:\n"
-            + "\n".join(p.message for p in problems),
-            field=problems[0].field,
-        )
-    return checked

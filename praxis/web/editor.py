@@ -55,6 +55,8 @@ _FORM_FIELDS = (
     "description",
     "definition",
     "synonyms",
+    "aliases",
+    "keywords",
     "carnet",
     "published_at",
 )
@@ -73,7 +75,7 @@ async def _form_fields(request: Request) -> tuple[dict[str, Any], dict[str, Any]
     chosen = [v for v in form.getlist("categories") if isinstance(v, str) and v.strip()]
     if chosen:
         values["categories"] = data["categories"] = chosen
-    for name in ("authors", "readers", "synonyms"):
+    for name in ("authors", "readers", "synonyms", "aliases", "keywords"):
         if name in data:
             data[name] = split_list(data[name])
     # Details of other kinds than the chosen one are left behind, as the form hides them.
@@ -84,6 +86,9 @@ async def _form_fields(request: Request) -> tuple[dict[str, Any], dict[str, Any]
         data["readers"] = []  # an emptied field removes every reader
     if "community" not in data and "base_revision" in data:
         data["community"] = None
+    if "base_revision" in data:  # an emptied field removes every alias, every keyword
+        data.setdefault("aliases", [])
+        data.setdefault("keywords", [])
     if "base_revision" in data:  # an emptied detail of the chosen kind is cleared
         for name in KIND_DETAILS.get(data.get("kind", "note"), ()):
             data.setdefault(name, [] if name == "synonyms" else None)
@@ -303,6 +308,8 @@ def edit_form(request: Request, note_id: str, session: SessionDep, actor: UserDe
     for name in ("website", "region", "description", "definition"):
         values[name] = getattr(note, name) or ""
     values["synonyms"] = ", ".join(note.synonyms or [])
+    values["aliases"] = ", ".join(note.aliases)
+    values["keywords"] = ", ".join(note.keywords)
     values["published_at"] = published_day(session, note)
     return _editor(request, session, note=note, values=values, errors={})
 

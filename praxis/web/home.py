@@ -3,6 +3,7 @@ répertoire, recent activity), and /notes/, every note in the order the reader c
 
 from dataclasses import replace
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from starlette.responses import RedirectResponse, Response
@@ -14,6 +15,7 @@ from praxis.i18n import N_
 from praxis.notes import service as note_service
 from praxis.publishing import service as publishing_service
 from praxis.schemas import NoteQuery, Sort
+from praxis.web.forms import parse
 from praxis.web.templating import page, site_description
 
 router = APIRouter()
@@ -66,8 +68,11 @@ def all_notes(
     actor: ActorDep,
     p: Annotated[int, Query(ge=1, le=100_000)] = 1,
     sort: Sort = "-updated",
+    keyword: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Response:
-    notes = note_service.list_notes(session=session, actor=actor, query=NoteQuery(page=p, per_page=20, sort=sort))
+    query = parse(NoteQuery, {"page": p, "per_page": 20, "sort": sort, "keyword": keyword})
+    notes = note_service.list_notes(session=session, actor=actor, query=query)
+    chosen = f"&keyword={quote(query.keyword)}" if query.keyword else ""
     return page(
         request,
         "notes/list.html",
@@ -75,7 +80,8 @@ def all_notes(
             "notes": notes,
             "sort": sort,
             "sorts": SORT_LABELS,
+            "keyword": query.keyword,
             "share": publishing_service.listing_card(session, "/notes/"),
         },
-        alternate=f"/api/v1/notes?page={p}&sort={sort}",
+        alternate=f"/api/v1/notes?page={p}&sort={sort}{chosen}",
     )

@@ -147,3 +147,21 @@ def test_export_refuses_a_folder_that_already_holds_files(site):
     (out / "stale.md").write_text("---\ntitle: Vieille\n---\n", encoding="utf-8")
     result = run("export", str(out))
     assert result.exit_code == 1 and "not an empty folder" in result.stderr
+
+
+def test_a_dry_run_of_a_vault_lists_every_problem_and_a_real_run_with_an_author_imports_it(site, tmp_path):
+    vault = tmp_path / "Coffre"
+    (vault / ".obsidian").mkdir(parents=True)
+    (vault / "Accueil.md").write_text("Voir [[Suite]] et [[Nulle part]].\n", encoding="utf-8")
+    (vault / "Suite.md").write_text("La suite.\n", encoding="utf-8")
+    dry = run("import", str(vault), "--dry-run")
+    assert dry.exit_code == 1 and "Traceback" not in dry.output
+    assert f"{vault}/Accueil.md: no author" in dry.stderr and f"{vault}/Suite.md: no author" in dry.stderr
+    assert "nothing was written" in dry.stderr
+    assert run("export", str(tmp_path / "vide")).stdout.startswith("Exported 0 notes")
+    ok = run("import", str(vault), "--author", "Aline Poirier", "--dry-run")
+    assert ok.exit_code == 0 and "Dry run (obsidian): 2 file(s) can be imported" in ok.stdout
+    real = run("import", str(vault), "--author", "Aline Poirier")
+    assert real.exit_code == 0 and real.stdout.splitlines()[-1].startswith("2 created")
+    assert "Skipped 1 hidden file(s) or folder(s): .obsidian/" in real.stdout
+    assert "[[Nulle part]] leads to no note or file of the import" in real.stderr

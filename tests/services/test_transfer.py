@@ -102,7 +102,7 @@ def test_a_changed_file_makes_a_new_revision(session, tmp_path):
     ("text", "message"),
     [
         ("---\ntitle: [non fermé\n---\ncorps", "not valid YAML"),
-        ("---\nkind: note\nauthors: [A]\n---\ncorps", "title"),
+        ("---\ntitle: [A, B]\nkind: note\nauthors: [A]\n---\ncorps", "title: must be text on one line"),
         ("---\ntitle: T\nkind: roman\nauthors: [A]\n---\n", "unknown kind"),
         ("---\ntitle: T\nauthors: []\n---\n", "authors"),
         ("---\ntitle: T\nauthors: [A]\npublished: hier\n---\n", "published"),
