@@ -54,6 +54,7 @@ from praxis.policy.collections import (
     ensure_can_remove_carnet_member,
     ensure_can_remove_community_member,
     ensure_can_remove_entry,
+    offers_communities,
     visible_bases,
     visible_carnets,
 )
@@ -184,6 +185,7 @@ __all__ = [
     "is_signed_in",
     "leave_note_refusal",
     "names_author_at_once",
+    "offers_communities",
     "note_grants",
     "reader_grants",
     "refuse",

@@ -225,6 +225,32 @@ def test_a_community_page_lets_managers_add_members_and_lists_member_notes(app, 
     assert "Notes du cercle" not in visitor.text and "Notes (0)" in visitor.text and "Bob" not in visitor.text
 
 
+def _main_nav(page: str) -> str:
+    return re.search(r'<nav class="main-nav".*?</nav>', page, re.S).group(0)  # type: ignore[union-attr]
+
+
+def test_the_navigation_offers_communities_once_there_is_one_or_to_whoever_may_create_one(app, session):
+    alice = make_user(session, "alice", name="Alice")
+    visitor, member = browser_for(app, session, None), browser_for(app, session, alice)
+    assert "Communautés" not in _main_nav(visitor.get("/").text)  # nothing to see, nothing to create
+    assert "Communautés" in _main_nav(member.get("/").text)
+    empty = page_text(member.get("/communautes/").text)
+    assert "Aucune communauté pour l’instant" in empty and "vous en devenez gestionnaire" in empty
+    assert "Créer la communauté" in empty
+    told = visitor.get("/communautes/").text
+    assert "Connectez-vous" in page_text(told) and 'href="/login?next=/communautes/"' in told
+    assert "Créer la communauté" not in told
+
+    token = csrf_from(member.get("/communautes/").text, "/communautes/")
+    made = {"name": "Cercle des jardins", "description": "Les jardins partagés du quartier.", "csrf_token": token}
+    assert member.post("/communautes/", data=made, follow_redirects=False).status_code == 303
+    listed = visitor.get("/").text  # the visitors' cached pages follow the change
+    assert "Communautés" in _main_nav(listed)
+    shown = page_text(visitor.get("/communautes/").text)
+    assert "Cercle des jardins" in shown and "Les jardins partagés du quartier." in shown
+    assert "Aucune communauté" not in shown
+
+
 def test_edit_request_flow_on_the_note_page(app, session):
     alice, bob = make_user(session, "alice", name="Alice"), make_user(session, "bob", name="Bob")
     note = make_note(session, alice, title="Ouverte à l'aide")
