@@ -91,6 +91,30 @@ def test_dates_are_written_the_french_way_in_the_site_time_zone(client, session)
     assert "1er mai 2025" in _text(client.get(f"/n/{note.id}/").text)
 
 
+def test_a_date_imported_without_a_time_is_shown_without_one(client, session, tmp_path):
+    """An imported `updated: 2025-06-03` is midnight in the site's time zone: the history, the
+    revision's banner and the term page's "Modification" say the date, not "00:00" or "12:00 a.m."."""
+    from praxis.schemas import NoteQuery
+    from praxis.transfer import folders
+
+    (tmp_path / "terme.md").write_text(
+        "---\ntitle: Cercle\nkind: term\nauthors: [Maryse Gagnon]\npublished: 2025-06-03\n"
+        "updated: 2025-06-03\nvisibility: public\nlicence: CC0-1.0\n---\nUn groupe de travail.\n",
+        encoding="utf-8",
+    )
+    folders.import_path(session=session, path=tmp_path)
+    session.commit()
+    note = note_service.list_notes(session=session, actor=None, query=NoteQuery()).items[0]
+    for lang, day, hour in (("fr", "3 juin 2025", "00:00"), ("en", "June 3, 2025", "12:00")):
+        for path in (f"/n/{note.id}/history", f"/n/{note.id}/?rev=1", f"/n/{note.id}/"):
+            text = _text(client.get(f"{path}?lang={lang}" if "?" not in path else f"{path}&lang={lang}").text)
+            assert day in text and hour not in text, (path, lang)
+    alice = make_user(session)
+    timed = make_note(session, alice, title="À l'heure")
+    edited = _text(client.get(f"/n/{timed.id}/history?lang=fr").text)
+    assert re.search(r"\d{4} \d\d:\d\d", edited)  # a time of day still shows
+
+
 def test_slug_suffix_and_missing_slash_redirect_to_the_canonical_address(client, session):
     note = make_note(session, make_user(session))
     slugged = client.get(f"/n/{note.id}/quest-ce-quun-chantier", follow_redirects=False)
