@@ -85,6 +85,61 @@ def test_the_note_page_reads_in_the_order_of_a_note(client, session):
     assert "Sommaire" not in _text(client.get(f"/n/{short.id}/").text)
 
 
+@one_database
+def test_a_term_and_an_organisation_are_named_as_such_not_as_a_note(app, client, session):
+    alice = make_user(session, "alice", name="Alice Rivard")
+    term = make_note(session, alice, title="Cercle", kind="term", definition="Un groupe.")
+    entry = make_note(session, alice, title="Culture Laval", kind="organisation")
+    headers = token_for(client, "alice")
+    carnet = client.post("/api/v1/carnets", headers=headers, json={"title": "Carnet d'été"}).json()["id"]
+    for item in (term, entry):
+        client.post(f"/api/v1/carnets/{carnet}/notes", headers=headers, json={"note_id": item.id})
+    author = browser_for(app, session, alice)
+    said = {
+        (term.id, "fr"): [
+            "Ce terme fait partie du carnet",
+            "À propos de ce terme",
+            "Discuter du terme (0)",
+            "Supprimer le terme",
+            "Pour citer ce terme",
+            "Personne n’a encore commenté ce terme.",
+        ],
+        (entry.id, "fr"): [
+            "Cette fiche fait partie du carnet",
+            "À propos de cette fiche",
+            "Discuter de la fiche (0)",
+            "Supprimer la fiche",
+            "Pour citer cette fiche",
+            "Personne n’a encore commenté cette fiche.",
+        ],
+        (term.id, "en"): [
+            "This term is part of the notebook",
+            "About this term",
+            "Discuss the term (0)",
+            "Delete the term",
+            "Cite this term",
+            "No one has commented on this term yet.",
+        ],
+        (entry.id, "en"): [
+            "This entry is part of the notebook",
+            "About this entry",
+            "Discuss the entry (0)",
+            "Delete the entry",
+            "Cite this entry",
+            "No one has commented on this entry yet.",
+        ],
+    }
+    for (note_id, lang), expected in said.items():
+        text = _text(author.get(f"/n/{note_id}/?lang={lang}").text)
+        assert [words for words in expected if words not in text] == [], (note_id, lang)
+        assert not re.search(r"\b(cette note|de la note|this note|the note)\b", text, re.IGNORECASE), (note_id, lang)
+    asking = _text(author.get(f"/n/{term.id}/delete?lang=fr").text)
+    assert "Supprimer le terme « Cercle » ?" in asking and "pourront le restaurer" in asking
+    assert "Oui, supprimer le terme" in asking
+    reader = _text(client.get(f"/n/{entry.id}/?lang=fr").text)  # a visitor writes to its authors
+    assert "Écrire aux auteur·trices de cette fiche" in reader
+
+
 def test_dates_are_written_the_french_way_in_the_site_time_zone(client, session):
     alice = make_user(session)
     note = make_note(session, alice, published_at="2025-05-01T16:00:00Z")
