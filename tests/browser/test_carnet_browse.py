@@ -254,6 +254,29 @@ def test_the_graph_holds_every_note_in_its_frame_and_zooms(live_site, browser: B
     context.close()
 
 
+def test_the_graph_stands_under_its_tools_and_its_labels_hide_the_edges_behind_them(
+    live_site, browser: Browser, carnet
+):
+    _, carnet_id, _ = carnet
+    context = browser.new_context(locale="fr-CA", viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(f"{live_site.url}/c/{carnet_id}/graphe")
+    tools = page.get_by_role("toolbar", name="Zoom du graphe").bounding_box()
+    drawing = page.locator("svg#graph-drawing").bounding_box()
+    assert tools and drawing and abs(drawing["x"] - tools["x"]) <= 1  # one left edge, not centred apart
+    # Every label's words lie on its own opaque ground, drawn over the edges.
+    uncovered = page.evaluate(
+        """() => [...document.querySelectorAll('svg#graph-drawing a.node')].filter((a) => {
+            const t = a.querySelector('text').getBoundingClientRect(), g = a.querySelector('.ground');
+            if (!g || parseFloat(getComputedStyle(g).fillOpacity) < 0.9) return true;
+            const r = g.getBoundingClientRect();
+            return t.left < r.left - 0.5 || t.right > r.right + 0.5 || t.top < r.top - 0.5 || t.bottom > r.bottom + 0.5;
+          }).map((a) => a.querySelector('title').textContent)"""
+    )
+    assert uncovered == []
+    context.close()
+
+
 def test_nothing_scrolls_sideways_at_360_px(live_site, browser: Browser, session, carnet):
     alice, carnet_id, _ = carnet
     base = bases.create(session=session, actor=alice, data=BaseCreate(title="Le savoir du Réseau des agent·es"))
