@@ -754,7 +754,9 @@ def test_the_entry_page_files_pins_and_places_a_note(app, session):
     assert chips(item) == ["Santé", "Montréal"]
     assert "Épinglée" not in item
     again = browser.get(entry_url).text
-    assert '<option lang="fr" selected>Santé</option>' in again and '<option lang="fr" selected>Montréal</option>' in again
+    assert (
+        '<option lang="fr" selected>Santé</option>' in again and '<option lang="fr" selected>Montréal</option>' in again
+    )
     post(browser, entry_url, entry_url, {"categories": ["Santé", ""], "pinned": "on", "position": "1"})
     after = browser.get(url).text
     assert "Épinglée" in entry_html(after, b.id) and "Montréal" not in chips(entry_html(after, b.id))
@@ -808,7 +810,9 @@ def test_deleting_a_filed_category_asks_what_becomes_of_its_notes(app, session):
     assert "2 notes sont classées dans cette catégorie" in confirm.text
     for choice in ("uncategorise", "move", "remove"):
         assert f'name="notes" value="{choice}"' in confirm.text
-    assert '<option lang="fr">Santé</option>' in confirm.text and '<option lang="fr">Montréal</option>' not in confirm.text
+    assert (
+        '<option lang="fr">Santé</option>' in confirm.text and '<option lang="fr">Montréal</option>' not in confirm.text
+    )
     action = f"/c/{carnet.id}/categories/delete"
     moved = browser.post(
         action,
