@@ -108,6 +108,8 @@ def test_the_chip_on_a_note_filters_the_carnet_by_its_category(live_site, browse
     assert sorted(_titles(page)) == ["Coopérative d'habitation du quartier Saint-Roch", "Mutualisation"]
     expect(page.locator("aside.browse").get_by_role("link", name="Québec 2")).to_have_attribute("aria-current", "true")
     # Every filter of today is still reachable: the text, and the author under "Plus de filtres".
+    box = page.get_by_label("Chercher dans ce carnet").bounding_box()
+    assert box and box["width"] >= 180  # the side column's search box leaves room for the words
     page.get_by_label("Chercher dans ce carnet").fill("coopérative")
     page.get_by_role("button", name="Chercher", exact=True).click()
     assert _titles(page) == ["Coopérative d'habitation du quartier Saint-Roch"]  # the category kept
