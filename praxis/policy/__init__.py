@@ -21,6 +21,7 @@ communities), `discussion`, `accounts`; everything is reached as `policy.name`.
 from praxis.policy.accounts import (
     can_edit_profile,
     can_manage_accounts,
+    can_open_account_for_others,
     can_register,
     can_set_active,
     ensure_can_edit_profile,
@@ -133,6 +134,7 @@ __all__ = [
     "can_leave_note",
     "can_link_community",
     "can_manage_accounts",
+    "can_open_account_for_others",
     "can_manage_base",
     "can_manage_carnet",
     "can_manage_community",
