@@ -205,6 +205,10 @@ def test_old_revision_has_a_permanent_link(client, session):
     old = client.get(f"/n/{note.id}/?rev=1")
     assert old.status_code == 200 and "Premier titre" in old.text and "Ancien texte" in old.text
     assert "Vous consultez la version 1" in _text(old.text)
+    # Where it stands: the note, its history, this version.
+    trail = re.search(r'<nav class="breadcrumb".*?</nav>', old.text, re.DOTALL)
+    assert trail and _text(trail.group(0)) == "Second Historique Version 1"
+    assert f'href="/n/{note.id}/history"' in trail.group(0) and 'aria-current="page">Version 1<' in trail.group(0)
     assert "(CC-BY-SA-4.0)" in _text(old.text) and "(CC0-1.0)" not in _text(old.text)
     assert "(CC0-1.0)" in _text(client.get(f"/n/{note.id}/").text)
     assert client.get(f"/n/{note.id}/?rev=7").status_code == 404
