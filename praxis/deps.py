@@ -104,6 +104,9 @@ def get_actor(request: Request, session: Annotated[Session, Depends(get_session,
             actor = people_service.user_for_token(session=session, token=raw, kind="session")
             if actor is not None and request.method not in _READ_METHODS and is_api_path(request.url.path):
                 _require_same_origin(request)
+    if not is_api_path(request.url.path):
+        # The header's navigation: "Communautés" when there is one to see or one to create.
+        request.state.communities_offered = people_service.communities_offered(session=session, actor=actor)
     if actor is not None:
         if not is_api_path(request.url.path):
             request.state.unread = conversation_service.unread_count(session, actor)  # the header's count

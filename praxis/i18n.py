@@ -8,7 +8,7 @@ import gettext as _gettext
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -215,7 +215,9 @@ def format_day(value: date, lang: str = SOURCE_LANGUAGE) -> str:
 
 
 def format_date(value: datetime | None, *, tz: str, lang: str = "fr", with_time: bool = False) -> str:
-    """ "1er mai 2025", "21 avril 2025 14:28"; in English "May 1, 2025"."""
+    """ "1er mai 2025", "21 avril 2025 14:28"; in English "May 1, 2025". A time of exactly
+    midnight in `tz` is a date given without one (an imported `published: 2025-06-03`, which
+    docs/import-export.md reads as midnight there): it is shown as the date alone."""
     if value is None:
         return ""
     try:
@@ -223,7 +225,7 @@ def format_date(value: datetime | None, *, tz: str, lang: str = "fr", with_time:
     except OverflowError:  # at the very ends of the calendar: show it as stored
         local = value
     text = format_day(local.date(), lang)
-    if not with_time:
+    if not with_time or local.time() == time(0):
         return text
     return (
         f"{text} {local:%H:%M}" if lang == "fr" else f"{text} {format_datetime(local, 'h:mm a', locale=LOCALES['en'])}"

@@ -266,3 +266,18 @@ def test_players_carry_no_hostile_attribute(payload):
             }
             if name in ("href", "src"):
                 assert not re.sub(r"[\x00-\x20]", "", value).lower().startswith(("javascript:", "data:")), value
+
+
+@pytest.mark.parametrize(
+    ("source", "text"),
+    [
+        ("## Partie\n\nSuite.", "Partie. Suite."),
+        ("# Qu'est-ce?\n\nOui.", "Qu'est-ce? Oui."),
+        ("### Trois choses :\n\n- une", "Trois choses : une"),
+        ("## Le rôle des « cercles »\n\nFin", "Le rôle des « cercles ». Fin"),
+        ("## *Mis* en **avant**\n\nTexte", "Mis en avant. Texte"),
+        ("Un paragraphe.\n\nUn autre", "Un paragraphe. Un autre"),
+    ],
+)
+def test_an_excerpt_ends_a_heading_before_the_next_paragraph(source, text):
+    assert markdown.excerpt(render(source).html, 200) == text

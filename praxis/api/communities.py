@@ -16,7 +16,7 @@ def create(data: CommunityCreate, session: SessionDep, actor: UserDep) -> Commun
 
 @router.get("", response_model=list[CommunityRef])
 def list_all(session: SessionDep, actor: ActorDep) -> list[CommunityRef]:
-    return people_service.list_communities(session=session, actor=actor)
+    return [*people_service.list_communities(session=session, actor=actor)]
 
 
 @router.get("/{community_id}", response_model=CommunityRead)

@@ -101,6 +101,13 @@ class Placed:
         return " ".join(f"{self.x + dx:.1f},{self.y + dy:.1f}" for dx, dy in corners)
 
     @property
+    def label_box(self) -> tuple[float, float, float, float]:
+        """The label's own ground (left, top, width, height), drawn under it so that no edge
+        crosses its words: from above its first line's capitals to below its last line."""
+        width = _CHAR_PX * max(len(line) for line in self.lines) + 4
+        return (self.label_x - 2, self.label_top - 11, width, (len(self.lines) - 1) * _LEADING_PX + 15)
+
+    @property
     def box(self) -> tuple[float, float, float, float]:
         """What the node covers, its label included: left, top, width, height."""
         width, height = _extent(self.lines, self.reach)

@@ -58,8 +58,20 @@ _BLOCK_TAG = re.compile(
 _TAG = re.compile(r"<[^>]*>")
 
 
+_HEADING_ELEMENT = re.compile(r"(<h([1-6])\b[^>]*>)(.*?)(</h\2\s*>)", re.IGNORECASE | re.DOTALL)
+
+
+def _end_heading(match: re.Match[str]) -> str:
+    opening, _level, inner, closing = match.groups()
+    words = unescape(_TAG.sub("", inner)).rstrip()
+    return opening + inner + ("" if not words or words[-1] in ".!?:;…" else ".") + closing
+
+
 def plain_text(html: str) -> str:
-    """The words of rendered HTML without markup: blocks apart, inline elements in their text."""
+    """The words of rendered HTML without markup: blocks apart, inline elements in their text, and
+    a heading that does not end a sentence ended by a full stop, so that an excerpt or a search
+    snippet does not run it into the next paragraph ("Partie. Suite." rather than "Partie Suite.")."""
+    html = _HEADING_ELEMENT.sub(_end_heading, html)
     return " ".join(unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", html))).split())
 
 

@@ -11,7 +11,7 @@ from praxis.errors import Invalid, NotFound
 from praxis.i18n import N_
 from praxis.models import Community, CommunityMember
 from praxis.people import members
-from praxis.schemas import CommunityCreate, CommunityRead, CommunityRef, MemberRead, is_note_id
+from praxis.schemas import CommunityCreate, CommunityRead, CommunityRef, CommunitySummary, MemberRead, is_note_id
 from praxis.urls import community_url
 
 # A community's members and managers.
@@ -102,9 +102,21 @@ def read(*, session: Session, actor: policy.Actor, community_id: str) -> Communi
     )
 
 
-def list_all(*, session: Session, actor: policy.Actor) -> list[CommunityRef]:
+def list_all(*, session: Session, actor: policy.Actor) -> list[CommunitySummary]:
     rows = session.exec(select(Community).order_by(Community.name)).all()
-    return [CommunityRef(id=c.id, name=c.name, url=community_url(session, c.id)) for c in rows]
+    return [
+        CommunitySummary(id=c.id, name=c.name, url=community_url(session, c.id), description=c.description)
+        for c in rows
+    ]
+
+
+def offered(*, session: Session, actor: policy.Actor) -> bool:
+    """Whether the navigation offers the communities to this reader (asks the database only for
+    those who may not create one)."""
+    if policy.offers_communities(actor, any_exist=False):
+        return True
+    exists = session.exec(select(Community.id).limit(1)).first() is not None
+    return policy.offers_communities(actor, any_exist=exists)
 
 
 def mine(*, session: Session, actor: policy.Actor) -> list[CommunityRef]:

@@ -19,6 +19,7 @@ from praxis.people.coauthors import remove_author
 from praxis.people.communities import create as create_community
 from praxis.people.communities import list_all as list_communities
 from praxis.people.communities import mine as my_communities
+from praxis.people.communities import offered as communities_offered
 from praxis.people.communities import read as read_community
 from praxis.people.communities import remove_member as remove_community_member
 from praxis.people.communities import set_member as set_community_member
@@ -33,6 +34,7 @@ from praxis.people.tokens import issue_api_token, list_api_tokens, revoke_api_to
 __all__ = [
     "answer_invitation",
     "change_password",
+    "communities_offered",
     "create_community",
     "create_user",
     "decide_edit_request",

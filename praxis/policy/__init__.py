@@ -21,6 +21,7 @@ communities), `discussion`, `accounts`; everything is reached as `policy.name`.
 from praxis.policy.accounts import (
     can_edit_profile,
     can_manage_accounts,
+    can_open_account_for_others,
     can_register,
     can_set_active,
     ensure_can_edit_profile,
@@ -54,6 +55,7 @@ from praxis.policy.collections import (
     ensure_can_remove_carnet_member,
     ensure_can_remove_community_member,
     ensure_can_remove_entry,
+    offers_communities,
     visible_bases,
     visible_carnets,
 )
@@ -132,6 +134,7 @@ __all__ = [
     "can_leave_note",
     "can_link_community",
     "can_manage_accounts",
+    "can_open_account_for_others",
     "can_manage_base",
     "can_manage_carnet",
     "can_manage_community",
@@ -184,6 +187,7 @@ __all__ = [
     "is_signed_in",
     "leave_note_refusal",
     "names_author_at_once",
+    "offers_communities",
     "note_grants",
     "reader_grants",
     "refuse",

@@ -20,6 +20,11 @@ def ensure_can_register(
         raise Forbidden(message)
 
 
+def can_open_account_for_others(actor: Actor) -> bool:
+    """Admins open accounts for other people while signed in; anyone else signs out first."""
+    return is_admin(actor)
+
+
 def can_manage_accounts(actor: Actor) -> bool:
     """Admins deactivate and reactivate accounts."""
     return is_admin(actor)

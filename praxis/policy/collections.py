@@ -184,6 +184,12 @@ def can_create_community(actor: Actor) -> bool:
     return is_signed_in(actor)
 
 
+def offers_communities(actor: Actor, *, any_exist: bool) -> bool:
+    """Whether the navigation offers "Communautés": there is one to see (a community's name and
+    description are for everyone), or the reader may create the first."""
+    return any_exist or can_create_community(actor)
+
+
 def ensure_can_create_community(actor: Actor) -> None:
     if not can_create_community(actor):
         raise NotSignedIn("Sign in to create a community.")

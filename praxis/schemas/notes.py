@@ -172,6 +172,12 @@ class CommunityRef(BaseModel):
     url: str
 
 
+class CommunitySummary(CommunityRef):
+    """A community as the list of communities shows it."""
+
+    description: str = ""
+
+
 class LicenceRead(BaseModel):
     id: str
     name: str

@@ -148,7 +148,18 @@
         e.preventDefault();
         if (shownFor === link && !card.hidden) hide(); else show(link);
       });
-      link.parentNode.insertBefore(button, link);
+      if (link.closest(".body")) {
+        // In running text the button and the link stand in one span that does not wrap between
+        // them (the link itself still wraps between its words): the button never ends a line
+        // apart from the link's first word.
+        var pair = document.createElement("span");
+        pair.className = "preview-pair";
+        link.parentNode.insertBefore(pair, link);
+        pair.appendChild(button);
+        pair.appendChild(link);
+      } else {
+        link.parentNode.insertBefore(button, link);
+      }
       link.classList.add("has-toggle");
     }
   });

@@ -81,7 +81,9 @@ def logout(request: Request, session: SessionDep) -> Response:
 @router.get("/register")
 def register_form(request: Request, actor: ActorDep) -> Response:
     policy.ensure_can_register(actor, request.app.state.settings.registration, "Registration is closed.")
-    return page(request, "auth/register.html", {"values": {}, "errors": {}})
+    # Signed in, only an admin opening an account for someone else is given the form.
+    signed_in = actor is not None and not policy.can_open_account_for_others(actor)
+    return page(request, "auth/register.html", {"values": {}, "errors": {}, "signed_in": signed_in})
 
 
 @router.post("/register")

@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from starlette.responses import Response
 
-from praxis import i18n, markdown
+from praxis import i18n, markdown, policy
 from praxis.config import DEFAULT_SITE_DESCRIPTION, Settings
 from praxis.deps import csrf_cookie, csrf_token
 from praxis.i18n import N_, format_date
@@ -167,8 +167,13 @@ def page(
     """Render a page for the current visitor; `alternate` is the URL of its JSON twin."""
     templates: Jinja2Templates = request.app.state.templates
     languages = _language_links(request)
+    actor = getattr(request.state, "actor", None)
     ctx = {
-        "actor": getattr(request.state, "actor", None),
+        "actor": actor,
+        # Pages that never asked who reads (an unknown address) offer what needs no query.
+        "communities_offered": getattr(
+            request.state, "communities_offered", policy.offers_communities(actor, any_exist=False)
+        ),
         "csrf_token": csrf_token(request),
         "unread": getattr(request.state, "unread", 0),
         "lang": i18n.current(),

@@ -27,7 +27,7 @@ def test_the_preview_api_shows_what_a_card_shows_and_nothing_hidden(client, sess
     card = client.get(f"/api/v1/notes/{org.id}/preview").json()
     assert card["region"] == "Laval" and card["description"] == "Un conseil régional." and card["definition"] is None
     card = client.get(f"/api/v1/notes/{note.id}/preview").json()
-    assert card["kind"] == "note" and card["excerpt"] == "Jour 1 Nous arrivons à Rimouski."
+    assert card["kind"] == "note" and card["excerpt"] == "Jour 1. Nous arrivons à Rimouski."
     hidden = client.get(f"/api/v1/notes/{secret.id}/preview")
     missing = client.get("/api/v1/notes/AAAAAAAAAAAA/preview")
     assert hidden.status_code == missing.status_code == 404 and hidden.json() == missing.json()

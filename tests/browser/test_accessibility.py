@@ -73,6 +73,7 @@ def _pages(site: dict) -> dict[str, str]:  # type: ignore[type-arg]
         "delete": f"/n/{n}/delete",
         "trash": "/corbeille/",
         "login": "/login",
+        "login, signed in": "/login",  # who one is, and the way out
     }
 
 

@@ -108,6 +108,8 @@ def test_the_chip_on_a_note_filters_the_carnet_by_its_category(live_site, browse
     assert sorted(_titles(page)) == ["Coopérative d'habitation du quartier Saint-Roch", "Mutualisation"]
     expect(page.locator("aside.browse").get_by_role("link", name="Québec 2")).to_have_attribute("aria-current", "true")
     # Every filter of today is still reachable: the text, and the author under "Plus de filtres".
+    box = page.get_by_label("Chercher dans ce carnet").bounding_box()
+    assert box and box["width"] >= 180  # the side column's search box leaves room for the words
     page.get_by_label("Chercher dans ce carnet").fill("coopérative")
     page.get_by_role("button", name="Chercher", exact=True).click()
     assert _titles(page) == ["Coopérative d'habitation du quartier Saint-Roch"]  # the category kept
@@ -251,6 +253,29 @@ def test_the_graph_holds_every_note_in_its_frame_and_zooms(live_site, browser: B
     page.get_by_role("button", name="Tout voir").click()
     drawing.locator(f'a.node[href^="/n/{ids["term"]}/"] .mark').click()
     expect(page).to_have_url(f"{live_site.url}/n/{ids['term']}/?carnet={carnet_id}")
+    context.close()
+
+
+def test_the_graph_stands_under_its_tools_and_its_labels_hide_the_edges_behind_them(
+    live_site, browser: Browser, carnet
+):
+    _, carnet_id, _ = carnet
+    context = browser.new_context(locale="fr-CA", viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(f"{live_site.url}/c/{carnet_id}/graphe")
+    tools = page.get_by_role("toolbar", name="Zoom du graphe").bounding_box()
+    drawing = page.locator("svg#graph-drawing").bounding_box()
+    assert tools and drawing and abs(drawing["x"] - tools["x"]) <= 1  # one left edge, not centred apart
+    # Every label's words lie on its own opaque ground, drawn over the edges.
+    uncovered = page.evaluate(
+        """() => [...document.querySelectorAll('svg#graph-drawing a.node')].filter((a) => {
+            const t = a.querySelector('text').getBoundingClientRect(), g = a.querySelector('.ground');
+            if (!g || parseFloat(getComputedStyle(g).fillOpacity) < 0.9) return true;
+            const r = g.getBoundingClientRect();
+            return t.left < r.left - 0.5 || t.right > r.right + 0.5 || t.top < r.top - 0.5 || t.bottom > r.bottom + 0.5;
+          }).map((a) => a.querySelector('title').textContent)"""
+    )
+    assert uncovered == []
     context.close()
 
 

@@ -273,6 +273,28 @@ def test_visibility_kind_and_options_show_what_the_choice_needs(live_site, brows
     context.close()
 
 
+@one_database
+def test_the_visibility_hint_stands_under_its_own_field(live_site, browser, session):
+    alice = make_user(session, "alice")
+    context, page = _editor(live_site, browser, session, alice)
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        for choice, words in (("public", "Public : tout le monde."), ("restricted", "Restreint : les auteur·trices")):
+            page.get_by_label("Visibilité").select_option(choice)
+            field = page.get_by_label("Visibilité").bounding_box()
+            label = page.locator("label[for=visibility]").bounding_box()
+            hint = page.get_by_text(words).bounding_box()
+            assert field and label and hint
+            # Just below the field, from its label's edge to its own (no other field between them).
+            assert 0 <= hint["y"] - (field["y"] + field["height"]) < 16, (width, choice)
+            assert label["x"] <= hint["x"] <= field["x"] + field["width"], (width, choice)
+    # Where fields stand side by side, the hint of a longer choice does not move the ones beside it.
+    licence = page.get_by_label("Licence").bounding_box()
+    page.get_by_label("Visibilité").select_option("public")
+    assert page.get_by_label("Licence").bounding_box() == licence
+    context.close()
+
+
 @one_database  # drafts live in the browser's storage: no SQL in what is checked
 def test_a_draft_survives_a_closed_tab_and_is_forgotten_once_saved(live_site, browser, session):
     alice = make_user(session, "alice")

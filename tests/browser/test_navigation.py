@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from praxis.schemas import NoteCreate
+from praxis.schemas import CommunityCreate, NoteCreate
 from praxis.carnets import filing
+from praxis.people import communities
 from tests.conftest import one_database
 from tests.factories import make_user
 
@@ -77,8 +78,10 @@ def test_without_javascript_the_menu_opens_by_its_anchor(live_site, browser: Bro
     page.goto(live_site.url + "/lexique/")
     expect(page.locator("#site-menu")).to_be_hidden()
     page.get_by_role("link", name="Menu").click()
-    for name in [*DESTINATIONS, "Se connecter"]:
+    # A visitor of a site without communities is not offered an empty page of them.
+    for name in [*DESTINATIONS[:-1], "Se connecter"]:
         expect(page.locator("#site-menu").get_by_role("link", name=name, exact=True)).to_be_visible()
+    expect(page.locator("#site-menu").get_by_role("link", name="Communautés")).to_have_count(0)
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROWEST["width"]
     page.get_by_role("link", name="Fermer le menu").click()
     expect(page.locator("#site-menu")).to_be_hidden()
@@ -114,10 +117,13 @@ def test_on_a_desktop_the_header_is_one_line_even_with_a_long_name_and_many_unre
         assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
-def test_a_visitor_s_header_holds_on_one_line_from_1024_px(live_site, browser: Browser):
+def test_a_visitor_s_header_holds_on_one_line_from_1024_px(live_site, browser: Browser, session):
+    # A community to see: the longest navigation a visitor gets.
+    communities.create(session=session, actor=make_user(session, "alice"), data=CommunityCreate(name="Cercle"))
+    session.commit()
     context = browser.new_context(locale="fr-CA")
     page = context.new_page()
-    for width in (1024, 1040, 1100):
+    for width in (1024, 1040, 1100, 1152, 1200, 1279):
         for lang in ("fr", "en"):
             page.set_viewport_size({"width": width, "height": 800})
             page.goto(f"{live_site.url}/lexique/?lang={lang}")
@@ -125,4 +131,21 @@ def test_a_visitor_s_header_holds_on_one_line_from_1024_px(live_site, browser: B
             assert page.evaluate("document.documentElement.scrollWidth") <= width, (width, lang)
             header = page.locator("header.site").bounding_box()
             assert header is not None and header["height"] < 80, (width, lang)  # one line
+            # The search box shows its whole placeholder, or stands as its button alone.
+            expect(
+                page.locator(".main-nav").get_by_role("link", name=DESTINATIONS[-1] if lang == "fr" else "Communities")
+            ).to_be_visible()
+            expect(page.locator(".site-search button")).to_be_visible()
+            clipped = page.locator("#site-q").evaluate(
+                """(input) => {
+                  if (!input.offsetWidth) return false;
+                  const style = getComputedStyle(input), ink = document.createElement('canvas').getContext('2d');
+                  ink.font = style.font;
+                  return ink.measureText(input.placeholder).width > input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+                }"""
+            )
+            assert not clipped, (width, lang)
+            # "Créer un compte" keeps its button's colour.
+            register = page.locator("header.site .account a.button")
+            assert register.evaluate("a => getComputedStyle(a).backgroundColor") != "rgba(0, 0, 0, 0)", (width, lang)
     context.close()

@@ -341,3 +341,29 @@ def test_an_embed_reads_in_the_page_framed_and_out_of_its_contents(live_site, br
     source.click()
     expect(page.get_by_role("heading", name="Étape 2", exact=True)).to_be_in_viewport()
     page.close()
+
+
+def test_on_a_touch_screen_the_kind_icon_never_ends_a_line_apart_from_its_link(
+    live_site, browser: Browser, world, session
+):
+    words = " ".join(f"le mot{'s' * (i % 5)} [[Cercle]] puis [[Culture Laval]]" for i in range(12))
+    note = make_note(session, world["alice"], title="Des liens partout", body=f"Voici {words}.")
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, locale="fr-CA")
+    page = context.new_page()
+    page.goto(f"{live_site.url}/n/{note.id}/")
+    expect(page.locator("#note-body .preview-toggle")).to_have_count(24)
+    apart = []
+    for width in range(320, 480, 4):
+        page.set_viewport_size({"width": width, "height": 844})
+        # Each button against the first line box of the link it opens: the two overlap vertically.
+        apart += page.evaluate(
+            """(width) => Array.from(document.querySelectorAll('#note-body .preview-toggle')).flatMap((b) => {
+                const link = b.nextElementSibling, box = b.getBoundingClientRect();
+                const first = link.getClientRects()[0];
+                return box.bottom > first.top + 2 && box.top < first.bottom - 2 ? [] : [[width, link.textContent]];
+            })""",
+            width,
+        )
+        assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing pushed out
+    assert apart == []
+    context.close()

@@ -47,7 +47,7 @@ def test_register_through_the_form_signs_the_person_in(client):
             "username": "nadia",
             "password": "un-bon-mot",
             "password_again": "un-bon-mot",
-            "csrf_token": csrf_from(client.get("/register").text, "/register"),
+            "csrf_token": csrf_from(client.get("/register").text),  # signed in: no form, the same token
         },
     )
     assert again.status_code == 409 and "déjà pris" in again.text
@@ -223,6 +223,54 @@ def test_a_community_page_lets_managers_add_members_and_lists_member_notes(app, 
     assert "Bob" in page.text and "Notes du cercle" in page.text and "Notes (1)" in page.text
     visitor = browser_for(app, session, None).get(url)
     assert "Notes du cercle" not in visitor.text and "Notes (0)" in visitor.text and "Bob" not in visitor.text
+
+
+@one_database
+def test_someone_signed_in_is_told_so_instead_of_the_sign_in_and_registration_forms(app, session):
+    bob = make_user(session, "bob", name="Bob Lavoie")
+    admin = make_user(session, "root", name="Admin", admin=True)
+    bobs = browser_for(app, session, bob)
+    for path, advice in (
+        ("/login", "Pour vous connecter avec un autre compte, déconnectez-vous d’abord."),
+        ("/register", "Pour créer un autre compte, déconnectez-vous d’abord."),
+    ):
+        page = bobs.get(path)
+        text = page_text(page.text)
+        assert "Vous êtes connecté·e en tant que Bob Lavoie" in text and advice in text, path
+        assert 'type="password"' not in page.text and 'action="/logout"' in page.text, path
+    assert "You are signed in as Bob Lavoie" in page_text(bobs.get("/login?lang=en").text)
+    # Signing out from there works, and the form is back.
+    token = csrf_from(bobs.get("/login").text, "/logout")
+    assert bobs.post("/logout", data={"csrf_token": token}, follow_redirects=False).status_code == 303
+    assert 'type="password"' in bobs.get("/login").text
+    # An administrator opens accounts for other people: the form stays.
+    assert 'name="password_again"' in browser_for(app, session, admin).get("/register").text
+
+
+def _main_nav(page: str) -> str:
+    return re.search(r'<nav class="main-nav".*?</nav>', page, re.S).group(0)  # type: ignore[union-attr]
+
+
+def test_the_navigation_offers_communities_once_there_is_one_or_to_whoever_may_create_one(app, session):
+    alice = make_user(session, "alice", name="Alice")
+    visitor, member = browser_for(app, session, None), browser_for(app, session, alice)
+    assert "Communautés" not in _main_nav(visitor.get("/").text)  # nothing to see, nothing to create
+    assert "Communautés" in _main_nav(member.get("/").text)
+    empty = page_text(member.get("/communautes/").text)
+    assert "Aucune communauté pour l’instant" in empty and "vous en devenez gestionnaire" in empty
+    assert "Créer la communauté" in empty
+    told = visitor.get("/communautes/").text
+    assert "Connectez-vous" in page_text(told) and 'href="/login?next=/communautes/"' in told
+    assert "Créer la communauté" not in told
+
+    token = csrf_from(member.get("/communautes/").text, "/communautes/")
+    made = {"name": "Cercle des jardins", "description": "Les jardins partagés du quartier.", "csrf_token": token}
+    assert member.post("/communautes/", data=made, follow_redirects=False).status_code == 303
+    listed = visitor.get("/").text  # the visitors' cached pages follow the change
+    assert "Communautés" in _main_nav(listed)
+    shown = page_text(visitor.get("/communautes/").text)
+    assert "Cercle des jardins" in shown and "Les jardins partagés du quartier." in shown
+    assert "Aucune communauté" not in shown
 
 
 def test_edit_request_flow_on_the_note_page(app, session):

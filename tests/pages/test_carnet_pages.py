@@ -480,7 +480,7 @@ def test_the_note_page_adds_the_note_to_a_carnet_the_reader_contributes_to(app, 
     assert 'Carnet déjà fourni</span> <span class="meta">(contient déjà cette note)' in listing
     assert f'href="{adding}?carnet={chantiers.id}"' in listing and theirs.id not in listing
     chosen = browser.get(adding, params={"carnet": chantiers.id}).text
-    assert "Citez <strong>vos sources</strong>." in chosen and "<option>Logement</option>" in chosen
+    assert "Citez <strong>vos sources</strong>." in chosen and '<option lang="fr">Logement</option>' in chosen
     token = csrf_from(chosen, adding)
     done = browser.post(
         adding,
@@ -563,7 +563,7 @@ def test_creating_a_note_in_the_carnet_files_it_there(app, session):
     assert "Une note <strong>par chantier</strong>." in form.text
     assert f'name="carnet" value="{carnet.id}"' in form.text
     assert form.text.count('name="categories"') == 2
-    assert "<option>Logement</option>" in form.text and "<option>Québec</option>" in form.text
+    assert '<option lang="fr">Logement</option>' in form.text and '<option lang="fr">Québec</option>' in form.text
 
     token = csrf_from(form.text, "/n/new")
     created = browser.post(
@@ -754,7 +754,9 @@ def test_the_entry_page_files_pins_and_places_a_note(app, session):
     assert chips(item) == ["Santé", "Montréal"]
     assert "Épinglée" not in item
     again = browser.get(entry_url).text
-    assert "<option selected>Santé</option>" in again and "<option selected>Montréal</option>" in again
+    assert (
+        '<option lang="fr" selected>Santé</option>' in again and '<option lang="fr" selected>Montréal</option>' in again
+    )
     post(browser, entry_url, entry_url, {"categories": ["Santé", ""], "pinned": "on", "position": "1"})
     after = browser.get(url).text
     assert "Épinglée" in entry_html(after, b.id) and "Montréal" not in chips(entry_html(after, b.id))
@@ -808,7 +810,9 @@ def test_deleting_a_filed_category_asks_what_becomes_of_its_notes(app, session):
     assert "2 notes sont classées dans cette catégorie" in confirm.text
     for choice in ("uncategorise", "move", "remove"):
         assert f'name="notes" value="{choice}"' in confirm.text
-    assert "<option>Santé</option>" in confirm.text and "<option>Montréal</option>" not in confirm.text
+    assert (
+        '<option lang="fr">Santé</option>' in confirm.text and '<option lang="fr">Montréal</option>' not in confirm.text
+    )
     action = f"/c/{carnet.id}/categories/delete"
     moved = browser.post(
         action,
@@ -1020,7 +1024,7 @@ def test_bases_gather_carnets_and_their_notes(app, session):
 
     only_health = visitor.get(url, params={"carnet": health.id}).text
     assert f'href="/n/{clinic.id}/"' in only_health and f'href="/n/{coop.id}/"' not in only_health
-    assert f'<option value="{health.id}" selected>' in only_health
+    assert f'<option value="{health.id}" lang="fr" selected>' in only_health
     organisations = visitor.get(url, params={"kind": "organisation"}).text
     assert f'href="/n/{clinic.id}/"' in organisations and f'href="/n/{coop.id}/"' not in organisations
     by_text = visitor.get(url, params={"q": "coopérative"}).text
@@ -1031,7 +1035,7 @@ def test_bases_gather_carnets_and_their_notes(app, session):
     assert removed.status_code == 303
     after = visitor.get(url).text
     assert "Carnets (1)" in after and "Carnet santé" not in after and f'href="/n/{clinic.id}/"' not in after
-    assert f'<option value="{health.id}">Carnet santé</option>' in browser.get(edit_url).text
+    assert f'<option value="{health.id}" lang="fr">Carnet santé</option>' in browser.get(edit_url).text
 
 
 def test_strangers_cannot_manage_a_base_nor_see_a_restricted_one(app, session):

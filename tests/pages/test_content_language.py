@@ -107,3 +107,25 @@ def test_the_titles_and_text_of_the_editing_pages_are_marked_french(app, client,
     other = client.post("/api/v1/carnets", headers=headers, json={"title": "Autre carnet"}).json()
     adding = camilles.get(f"/n/{note.id}/ajouter?carnet={other['id']}", headers=ENGLISH).text
     assert languages_of(adding, TITLE) == {"fr"}  # "Add “…” to a notebook"
+
+
+@one_database
+def test_the_graph_s_titles_and_the_filters_choices_are_marked_french(app, client, session) -> None:
+    camille = make_user(session, "camille")
+    note = make_note(session, camille, title=TITLE, body=f"{BODY}.")
+    make_note(session, camille, title="Culture Laval", kind="organisation", region="Bas-Saint-Laurent")
+    headers = token_for(client, "camille")
+    carnet = client.post("/api/v1/carnets", headers=headers, json={"title": "Carnet des données"}).json()
+    client.post(f"/api/v1/carnets/{carnet['id']}/notes", headers=headers, json={"note_id": note.id})
+    base = client.post("/api/v1/bases", headers=headers, json={"title": "Savoirs"}).json()
+    client.post(f"/api/v1/bases/{base['id']}/carnets", headers=headers, json={"carnet_id": carnet["id"]})
+    client.post("/api/v1/communities", headers=headers, json={"name": "Cercle des jardins"})
+
+    graph = client.get(f"/c/{carnet['id']}/graphe", headers=ENGLISH).text
+    assert languages_of(graph, TITLE) == {"fr"}  # a node's label and its <title>, the link's name
+    assert languages_of(graph, "Note") == {"en"}  # its kind (<desc>) and the legend, the reader's
+    assert f'<title lang="fr">{TITLE}</title><desc>Note</desc>' in graph
+    assert languages_of(client.get(f"/b/{base['id']}/", headers=ENGLISH).text, "Carnet des données") == {"fr"}
+    assert languages_of(client.get("/organisations/", headers=ENGLISH).text, "Bas-Saint-Laurent") == {"fr"}
+    editor = browser_for(app, session, camille).get(f"/n/{note.id}/edit", headers=ENGLISH).text
+    assert languages_of(editor, "Cercle des jardins") == {"fr"}

@@ -85,10 +85,90 @@ def test_the_note_page_reads_in_the_order_of_a_note(client, session):
     assert "Sommaire" not in _text(client.get(f"/n/{short.id}/").text)
 
 
+@one_database
+def test_a_term_and_an_organisation_are_named_as_such_not_as_a_note(app, client, session):
+    alice = make_user(session, "alice", name="Alice Rivard")
+    term = make_note(session, alice, title="Cercle", kind="term", definition="Un groupe.")
+    entry = make_note(session, alice, title="Culture Laval", kind="organisation")
+    headers = token_for(client, "alice")
+    carnet = client.post("/api/v1/carnets", headers=headers, json={"title": "Carnet d'été"}).json()["id"]
+    for item in (term, entry):
+        client.post(f"/api/v1/carnets/{carnet}/notes", headers=headers, json={"note_id": item.id})
+    author = browser_for(app, session, alice)
+    said = {
+        (term.id, "fr"): [
+            "Ce terme fait partie du carnet",
+            "À propos de ce terme",
+            "Discuter du terme (0)",
+            "Supprimer le terme",
+            "Pour citer cette note",  # the contract's name of the citation, on every kind of note
+            "Personne n’a encore commenté ce terme.",
+        ],
+        (entry.id, "fr"): [
+            "Cette fiche fait partie du carnet",
+            "À propos de cette fiche",
+            "Discuter de la fiche (0)",
+            "Supprimer la fiche",
+            "Pour citer cette note",
+            "Personne n’a encore commenté cette fiche.",
+        ],
+        (term.id, "en"): [
+            "This term is part of the notebook",
+            "About this term",
+            "Discuss the term (0)",
+            "Delete the term",
+            "Cite this note",
+            "No one has commented on this term yet.",
+        ],
+        (entry.id, "en"): [
+            "This entry is part of the notebook",
+            "About this entry",
+            "Discuss the entry (0)",
+            "Delete the entry",
+            "Cite this note",
+            "No one has commented on this entry yet.",
+        ],
+    }
+    for (note_id, lang), expected in said.items():
+        text = _text(author.get(f"/n/{note_id}/?lang={lang}").text)
+        assert [words for words in expected if words not in text] == [], (note_id, lang)
+        rest = text.replace("Pour citer cette note", "").replace("Cite this note", "")
+        assert not re.search(r"\b(cette note|de la note|this note|the note)\b", rest, re.IGNORECASE), (note_id, lang)
+    asking = _text(author.get(f"/n/{term.id}/delete?lang=fr").text)
+    assert "Supprimer le terme « Cercle » ?" in asking and "pourront le restaurer" in asking
+    assert "Oui, supprimer le terme" in asking
+    reader = _text(client.get(f"/n/{entry.id}/?lang=fr").text)  # a visitor writes to its authors
+    assert "Écrire aux auteur·trices de cette fiche" in reader
+
+
 def test_dates_are_written_the_french_way_in_the_site_time_zone(client, session):
     alice = make_user(session)
     note = make_note(session, alice, published_at="2025-05-01T16:00:00Z")
     assert "1er mai 2025" in _text(client.get(f"/n/{note.id}/").text)
+
+
+def test_a_date_imported_without_a_time_is_shown_without_one(client, session, tmp_path):
+    """An imported `updated: 2025-06-03` is midnight in the site's time zone: the history, the
+    revision's banner and the term page's "Modification" say the date, not "00:00" or "12:00 a.m."."""
+    from praxis.schemas import NoteQuery
+    from praxis.transfer import folders
+
+    (tmp_path / "terme.md").write_text(
+        "---\ntitle: Cercle\nkind: term\nauthors: [Maryse Gagnon]\npublished: 2025-06-03\n"
+        "updated: 2025-06-03\nvisibility: public\nlicence: CC0-1.0\n---\nUn groupe de travail.\n",
+        encoding="utf-8",
+    )
+    folders.import_path(session=session, path=tmp_path)
+    session.commit()
+    note = note_service.list_notes(session=session, actor=None, query=NoteQuery()).items[0]
+    for lang, day, hour in (("fr", "3 juin 2025", "00:00"), ("en", "June 3, 2025", "12:00")):
+        for path in (f"/n/{note.id}/history", f"/n/{note.id}/?rev=1", f"/n/{note.id}/"):
+            text = _text(client.get(f"{path}?lang={lang}" if "?" not in path else f"{path}&lang={lang}").text)
+            assert day in text and hour not in text, (path, lang)
+    alice = make_user(session)
+    timed = make_note(session, alice, title="À l'heure")
+    edited = _text(client.get(f"/n/{timed.id}/history?lang=fr").text)
+    assert re.search(r"\d{4} \d\d:\d\d", edited)  # a time of day still shows
 
 
 def test_slug_suffix_and_missing_slash_redirect_to_the_canonical_address(client, session):
@@ -126,6 +206,10 @@ def test_old_revision_has_a_permanent_link(client, session):
     old = client.get(f"/n/{note.id}/?rev=1")
     assert old.status_code == 200 and "Premier titre" in old.text and "Ancien texte" in old.text
     assert "Vous consultez la version 1" in _text(old.text)
+    # Where it stands: the note, its history, this version.
+    trail = re.search(r'<nav class="breadcrumb".*?</nav>', old.text, re.DOTALL)
+    assert trail and _text(trail.group(0)) == "Second Historique Version 1"
+    assert f'href="/n/{note.id}/history"' in trail.group(0) and 'aria-current="page">Version 1<' in trail.group(0)
     assert "(CC-BY-SA-4.0)" in _text(old.text) and "(CC0-1.0)" not in _text(old.text)
     assert "(CC0-1.0)" in _text(client.get(f"/n/{note.id}/").text)
     assert client.get(f"/n/{note.id}/?rev=7").status_code == 404

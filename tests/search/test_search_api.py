@@ -401,6 +401,15 @@ def test_snippets_mark_accented_words_found_by_a_query_without_accents(client, s
     assert re.search(r"<mark>(?:l&#x27;|l&#39;|l')?économie</mark>", item["snippet"]), item["snippet"]
 
 
+def test_a_snippet_does_not_run_a_heading_into_the_next_paragraph(client, session, people):
+    body = "## Une affaire de personnes\n\nDans presque tous les chantiers.\n\n## Pourquoi?\n\nParce que."
+    note = make_note(session, people["alice"], title="Titre", body=body)
+    [item] = search(client, "chantiers")["items"]
+    assert "de personnes. Dans presque tous les <mark>chantiers</mark>. Pourquoi? Parce que" in item["snippet"]
+    listed = client.get(f"{API}/notes/{note.id}/preview").json()["excerpt"]  # and so does an excerpt
+    assert listed.startswith("Une affaire de personnes. Dans presque tous")
+
+
 HOSTILE = (
     "Attention chantier : <script>alert(1)</script> puis <b onmouseover=x>gras</b> "
     "et `<img src=x onerror=alert(2)>` ; Recherche & développement, AT&T, 3 < 4 > 2."
