@@ -22,6 +22,8 @@ whole history. See docs/import-export.md for what becomes what, and why.
 
 from __future__ import annotations
 
+import io
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -34,8 +36,11 @@ from pydantic import TypeAdapter, ValidationError
 from sqlmodel import Session, col, select
 
 from praxis import policy
+from praxis.config import site_settings
 from praxis.db import insert_rows, reader_of
-from praxis.errors import Invalid
+from praxis.errors import DomainError, Invalid
+from praxis.media import attachments
+from praxis.media.store import FileStore
 from praxis.models import ImportSource, Note, Revision, User
 from praxis.notes import fields, links, summaries
 from praxis.notes import notes as note_service
@@ -43,14 +48,16 @@ from praxis.notes.state import EarlierRevision
 from praxis.schemas import MAX_ALIASES, MAX_AUTHORS, MAX_KEYWORDS, Body, Title
 from praxis.transfer import plan as plans
 from praxis.transfer.mediawiki import (
+    Converted,
     SiteInfo,
     WikiContributor,
     WikiPage,
     WikiRevision,
+    WikiUpload,
     read_export,
     to_markdown_many,
 )
-from praxis.transfer.mediawiki.titles import MAIN
+from praxis.transfer.mediawiki.titles import FILE, MAIN
 from praxis.vocab import DEFAULT_LICENCE
 
 MEDIAWIKI = "mediawiki"  # the report's kind
@@ -100,6 +107,7 @@ class _Page:
     since: datetime | None = None  # the date of the note's last revision, imported before
     revisions: list[WikiRevision] = field(default_factory=list)  # those to write
     aliases: list[str] = field(default_factory=list)
+    files: dict[str, None] = field(default_factory=dict)  # the files its revisions show, in order
 
     @property
     def where(self) -> str:
@@ -112,6 +120,8 @@ class _Read:
     pages: list[_Page] = field(default_factory=list)
     redirects: dict[str, list[str]] = field(default_factory=dict)  # target title -> titles leading to it
     other: Counter[int] = field(default_factory=Counter)  # pages of other namespaces, by namespace
+    uploads: dict[str, WikiUpload] = field(default_factory=dict)  # file name -> its last upload
+    used: set[str] = field(default_factory=set)  # the files attached to a note
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -121,6 +131,8 @@ def _read(path: Path) -> _Read:
         read = _Read(export.siteinfo)
         for page in export.pages:
             read.warnings += page.problems
+            if page.namespace == FILE and page.uploads:
+                read.uploads[page.name] = page.uploads[-1]
             if page.namespace != MAIN:
                 read.other[page.namespace] += 1
             elif page.redirect is not None:
@@ -203,32 +215,33 @@ class _Written:
     summary: str | None
 
 
-def _convert(read: _Read, pages: list[_Page]) -> dict[int, tuple[str, list[str]]]:
-    """Markdown and categories of every revision to write, by revision id (many at once)."""
+def _convert(read: _Read, pages: list[_Page]) -> dict[int, Converted]:
+    """Every revision to write converted, by revision id (many at once)."""
     texts: dict[str, list[int]] = {}
     for planned in pages:
         for revision in planned.revisions:
             if revision.text is not None:
                 texts.setdefault(revision.text, []).append(revision.id)
-    converted: dict[int, tuple[str, list[str]]] = {}
+    converted: dict[int, Converted] = {}
     unique = list(texts)
     for start in range(0, len(unique), _CONVERTED_AT_ONCE):
         chunk = unique[start : start + _CONVERTED_AT_ONCE]
         done = to_markdown_many(chunk, namespaces=read.siteinfo.namespaces, case=read.siteinfo.case)
         for text, result in zip(chunk, done, strict=True):
             for revision_id in texts[text]:
-                converted[revision_id] = (result.markdown, result.categories)
+                converted[revision_id] = result
     return converted
 
 
-def _written(planned: _Page, converted: dict[int, tuple[str, list[str]]], previous: str) -> Iterator[_Written]:
+def _written(planned: _Page, converted: dict[int, Converted], previous: str) -> Iterator[_Written]:
     body = previous
     keywords: list[str] = []
     for revision in planned.revisions:
         if revision.id in converted:
-            markdown, categories = converted[revision.id]
-            body = markdown.strip("\n")
-            keywords = list(dict.fromkeys(c.strip()[:100] for c in categories if c.strip()))[:MAX_KEYWORDS]
+            done = converted[revision.id]
+            body = done.markdown.strip("\n")
+            keywords = list(dict.fromkeys(c.strip()[:100] for c in done.categories if c.strip()))[:MAX_KEYWORDS]
+            planned.files.update(dict.fromkeys(done.files))
         yield _Written(revision, planned.page.title, body, _who(revision.contributor), keywords, _summary(revision))
 
 
@@ -321,6 +334,7 @@ def _write(
     step: Callable[[int], None],
 ) -> None:
     visibility = options.visibility or "public"
+    store = FileStore.for_settings(site_settings(session))
     new_pages = [p for p in read.pages if not p.existing]
     for start in range(0, len(new_pages), _BATCH):
         batch = new_pages[start : start + _BATCH]
@@ -358,6 +372,8 @@ def _write(
             ImportSource,
             [{"root": root, "path": f"page/{p.page.id}", "note_id": p.note_id} for p in batch],
         )
+        for planned in batch:
+            _attach(session, store, actor, read, planned, report)
         _let_go(session, at_once)
         report.created += len(batch)
         step(len(batch))
@@ -376,6 +392,54 @@ def _write(
         _update(session, actor, planned, written[planned.note_id], report)
         _let_go(session, at_once)
         step(2)
+    unused = sorted(name for name, upload in read.uploads.items() if upload.data is not None and name not in read.used)
+    if unused and new_pages:
+        report.warnings.append(
+            f"{len(unused)} file(s) of the export shown by no page, not imported: {', '.join(unused)}"
+        )
+
+
+def _attach(
+    session: Session, store: FileStore, actor: policy.Actor, read: _Read, planned: _Page, report: ImportReport
+) -> None:
+    """The files a new note's revisions show, from the export, attached to it; its revisions'
+    `![[name.png|300]]` written again as `![name.png|300](address)`. A file the export does not
+    hold, or that cannot be kept, is said, and its reference left as written."""
+    addresses: dict[str, str] = {}
+    for name in planned.files:
+        upload = read.uploads.get(name)
+        if upload is None or upload.data is None:
+            report.warnings.append(f"{planned.where}: file « {name} » is not in the export (left as written).")
+            continue
+        try:
+            kept = attachments.attach(
+                session=session,
+                actor=actor,
+                store=store,
+                note_id=planned.note_id,
+                source=io.BytesIO(upload.data),
+                filename=name,
+            )
+        except DomainError as exc:  # not a type of file a note holds, too large…
+            report.warnings.append(f"{planned.where}: file « {name} » cannot be kept ({exc.message}).")
+            continue
+        read.used.add(name)
+        addresses[name] = kept.path
+    if not addresses:
+        return
+    pattern = re.compile(r"!\[\[(" + "|".join(map(re.escape, addresses)) + r")(\|[^\]]*)?\]\]")
+
+    def embedded(found: re.Match[str]) -> str:
+        return f"![{found.group(1)}{found.group(2) or ''}]({addresses[found.group(1)]})"
+
+    for revision_id, body in session.execute(
+        sa.select(col(Revision.id), col(Revision.body)).where(col(Revision.note_id) == planned.note_id)
+    ).all():
+        if (changed := pattern.sub(embedded, body)) != body:
+            session.execute(sa.update(Revision).where(col(Revision.id) == revision_id).values(body=changed))
+    note = session.get(Note, planned.note_id)
+    assert note is not None
+    session.execute(sa.update(Note).where(col(Note.id) == note.id).values(body=pattern.sub(embedded, note.body)))
 
 
 def _let_go(session: Session, at_once: bool) -> None:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from sqlmodel import col, select
 
 from praxis.errors import Invalid
-from praxis.models import ImportSource, Note, Revision, User
+from praxis.models import Attachment, ImportSource, Note, Revision, User
 from praxis.transfer import folders
-from tests.transfer.mediawiki_exports import DELETED_USER, export, ip, page, revision, user
+from tests.transfer.mediawiki_exports import DELETED_USER, export, ip, page, revision, upload, user
 
 ACCUEIL = page(
     "Accueil",
@@ -41,7 +43,8 @@ ACCUEIL = page(
     revision(
         103,
         "2020-04-01T09:00:00Z",
-        "Bienvenue. Voir [[chantier]] et [[Chantier naval|le chantier]].\n\n[[Catégorie:Projets]]\n[[Catégorie:Accueil]]",
+        "Bienvenue. Voir [[chantier]] et [[Chantier naval|le chantier]].\n\n[[Fichier:Logo_ADN.png|300px]]"
+        " [[Fichier:Absent.png]]\n\n[[Catégorie:Projets]]\n[[Catégorie:Accueil]]",
         contributor=user("Alice", 2),
         comment="Mise à jour",
     ),
@@ -59,6 +62,30 @@ REDIRECT = page(
     revision(300, "2021-05-02T10:00:00Z", "#REDIRECTION [[Chantier naval]]", contributor=user("Bob", 3)),
     redirect="Chantier naval",
 )
+
+
+def _png(color: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3), color).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+FILES = [
+    page(
+        "Fichier:Logo ADN.png",
+        6,
+        11,
+        revision(1100, "2020-01-01T08:00:00Z", "Le logo."),
+        extra=upload("Logo ADN.png", _png("red")),
+    ),
+    page(
+        "Fichier:Orphelin.png",
+        6,
+        12,
+        revision(1200, "2020-01-01T08:00:00Z", ""),
+        extra=upload("Orphelin.png", _png("blue")),
+    ),
+]
 OTHERS = [
     page("Discussion:Accueil", 1, 4, revision(400, "2020-01-02T09:00:00Z", "Une question ? ~~~~")),
     page("Modèle:Infobox", 10, 5, revision(500, "2020-01-02T09:00:00Z", "{{{1}}}")),
@@ -82,10 +109,12 @@ def _text(html: str) -> str:
 
 
 def test_every_page_becomes_a_note_with_its_whole_history(client, session, tmp_path):
-    path = _write(tmp_path, ACCUEIL, CHANTIER, REDIRECT, *OTHERS)
+    path = _write(tmp_path, ACCUEIL, CHANTIER, REDIRECT, *FILES, *OTHERS)
     report = folders.import_path(session=session, path=path)
     session.commit()
     assert (report.kind, report.created, report.updated) == ("mediawiki", 2, 0)
+    assert "1 file(s) of the export shown by no page, not imported: Orphelin.png" in report.warnings
+    assert "page « Accueil » (id 1): file « Absent.png » is not in the export (left as written)." in report.warnings
     assert "1 page(s) of namespace 1 (Discussion) not imported" in report.warnings
     assert "2 page(s) of namespace 2 (Utilisateur) not imported" in report.warnings
     assert "1 page(s) of namespace 10 (Modèle) not imported" in report.warnings
@@ -116,8 +145,14 @@ def test_every_page_becomes_a_note_with_its_whole_history(client, session, tmp_p
     # [[chantier]] finds the note through its other name, [[Chantier naval|…]] by its title.
     assert accueil.html.count(f'href="/n/{chantier.id}/') == 2
 
+    logo = session.exec(select(Attachment).where(Attachment.note_id == accueil.id)).one()
+    assert logo.name == "Logo ADN.png" and (logo.width, logo.height) == (4, 3)
+    assert re.search(r"!\[Logo ADN\.png\|300\]\(/n/[^)]*" + logo.id, accueil.body)  # shown from where it is kept
+    assert "![[Absent.png]]" in accueil.body
     page_html = client.get(f"/n/{accueil.id}/").text
     assert "Projets" in _text(page_html)
+    shown = re.search(r'<img[^>]*src="([^"]*' + re.escape(logo.id) + r'[^"]*)"', page_html)  # in place
+    assert shown is not None and client.get(shown.group(1)).status_code == 200
     history = client.get(f"/n/{accueil.id}/history")
     assert history.status_code == 200
     text = _text(history.text)
