@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import io
 import re
+import secrets
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -39,9 +40,10 @@ from praxis import policy
 from praxis.config import site_settings
 from praxis.db import insert_rows, reader_of
 from praxis.errors import DomainError, Invalid
+from praxis.markdown import render
 from praxis.media import attachments
 from praxis.media.store import FileStore
-from praxis.models import ImportSource, Note, Revision, User
+from praxis.models import Comment, ImportSource, Note, Revision, User
 from praxis.notes import fields, links, summaries
 from praxis.notes import notes as note_service
 from praxis.notes.state import EarlierRevision
@@ -57,7 +59,7 @@ from praxis.transfer.mediawiki import (
     read_export,
     to_markdown_many,
 )
-from praxis.transfer.mediawiki.titles import FILE, MAIN
+from praxis.transfer.mediawiki.titles import FILE, MAIN, TALK
 from praxis.vocab import DEFAULT_LICENCE
 
 MEDIAWIKI = "mediawiki"  # the report's kind
@@ -122,6 +124,7 @@ class _Read:
     other: Counter[int] = field(default_factory=Counter)  # pages of other namespaces, by namespace
     uploads: dict[str, WikiUpload] = field(default_factory=dict)  # file name -> its last upload
     used: set[str] = field(default_factory=set)  # the files attached to a note
+    talks: dict[str, WikiPage] = field(default_factory=dict)  # a main page's title -> its talk page
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -133,7 +136,9 @@ def _read(path: Path) -> _Read:
             read.warnings += page.problems
             if page.namespace == FILE and page.uploads:
                 read.uploads[page.name] = page.uploads[-1]
-            if page.namespace != MAIN:
+            if page.namespace == TALK and page.redirect is None and page.revisions:
+                read.talks[page.name] = page
+            elif page.namespace != MAIN:
                 read.other[page.namespace] += 1
             elif page.redirect is not None:
                 read.redirects.setdefault(page.redirect, []).append(page.title)
@@ -233,6 +238,53 @@ def _convert(read: _Read, pages: list[_Page]) -> dict[int, Converted]:
     return converted
 
 
+_SECTION = re.compile(r"^==(?!=)\s*(.+?)\s*(?<!=)==\s*$", re.MULTILINE)
+
+
+@dataclass
+class _Said:
+    """A section of a talk page, as one comment of the note's discussion."""
+
+    who: str
+    when: datetime
+    wikitext: str
+    markdown: str = ""
+
+
+def _talk(talk: WikiPage) -> list[_Said]:
+    """A talk page's sections as it reads now (its last text), each said by whoever added its
+    heading (the earliest revision that has it), what comes before the first by its first writer."""
+    texts = [r for r in talk.revisions if r.text is not None]
+    if not texts:
+        return []
+    last = texts[-1].text or ""
+    starts = [m.start() for m in _SECTION.finditer(last)]
+    said = []
+    for start, end in zip([0, *starts], [*starts, len(last)], strict=True):
+        part = last[start:end].strip()
+        if not part:
+            continue
+        heading = _SECTION.match(part)
+        line = heading.group(0).strip() if heading else None
+        first = next((r for r in texts if line is None or line in (r.text or "")), texts[0])
+        said.append(_Said(_who(first.contributor), first.timestamp, part))
+    return said
+
+
+def _discussions(read: _Read, pages: list[_Page]) -> dict[str, list[_Said]]:
+    """The talk pages of new notes, section by section, converted together."""
+    found = {p.note_id: _talk(read.talks[p.page.title]) for p in pages if p.page.title in read.talks}
+    said = [one for sections in found.values() for one in sections]
+    if said:
+        for one, done in zip(
+            said,
+            to_markdown_many([s.wikitext for s in said], namespaces=read.siteinfo.namespaces, case=read.siteinfo.case),
+            strict=True,
+        ):
+            one.markdown = done.markdown.strip("\n")
+    return found
+
+
 def _written(planned: _Page, converted: dict[int, Converted], previous: str) -> Iterator[_Written]:
     body = previous
     keywords: list[str] = []
@@ -288,6 +340,10 @@ def import_export(
     _plan(session, read, root)
     previous = _current_bodies(session, [p.note_id for p in read.pages if p.existing])
     converted = _convert(read, read.pages)
+    discussions = _discussions(read, [p for p in read.pages if not p.existing])
+    imported = {p.page.title for p in read.pages}
+    if orphans := sum(1 for title in read.talks if title not in imported):  # the talk of no page imported
+        read.other[TALK] += orphans
     problems = list(read.problems)
     written: dict[str, list[_Written]] = {}
     for planned in read.pages:
@@ -305,7 +361,7 @@ def import_export(
     if problems:
         raise plans.refusal([Invalid(problem) for problem in problems])
     with fields.remembering_people(session):
-        _write(session, read, root, written, actor or policy.SYSTEM, options, report, at_once, step)
+        _write(session, read, root, written, discussions, actor or policy.SYSTEM, options, report, at_once, step)
     return report
 
 
@@ -327,6 +383,7 @@ def _write(
     read: _Read,
     root: str,
     written: dict[str, list[_Written]],
+    discussions: dict[str, list[_Said]],
     actor: policy.Actor,
     options: plans.Options,
     report: ImportReport,
@@ -338,7 +395,13 @@ def _write(
     new_pages = [p for p in read.pages if not p.existing]
     for start in range(0, len(new_pages), _BATCH):
         batch = new_pages[start : start + _BATCH]
-        people = _people(session, sorted({w.who for p in batch for w in written[p.note_id]}))
+        people = _people(
+            session,
+            sorted(
+                {w.who for p in batch for w in written[p.note_id]}
+                | {s.who for p in batch for s in discussions.get(p.note_id, [])}
+            ),
+        )
         notes = []
         for planned in batch:
             revisions = written[planned.note_id]
@@ -386,6 +449,7 @@ def _write(
                 notes=[(p.note_id, []) for p in batch],
                 reading=None if at_once else reader,
             )
+            _discuss(session, batch, discussions)
             _let_go(session, at_once)
             step(len(batch))
     for planned in (p for p in read.pages if p.existing):
@@ -397,6 +461,31 @@ def _write(
         report.warnings.append(
             f"{len(unused)} file(s) of the export shown by no page, not imported: {', '.join(unused)}"
         )
+
+
+def _discuss(session: Session, batch: list[_Page], discussions: dict[str, list[_Said]]) -> None:
+    """Talk pages as the notes' discussions: a comment a section (written directly, as what
+    was said long ago: no one is notified, no rate applies)."""
+    said = [(p.note_id, one) for p in batch for one in discussions.get(p.note_id, [])]
+    if not said:
+        return
+    people = _people(session, sorted({one.who for _, one in said}))
+    resolve = links.resolver(session)
+    insert_rows(
+        session,
+        Comment,
+        [
+            {
+                "id": secrets.token_urlsafe(9),
+                "note_id": note_id,
+                "author_id": people[one.who].id,
+                "body": one.markdown,
+                "html": render(one.markdown, resolve, comment=True).html,
+                "created_at": one.when,
+            }
+            for note_id, one in said
+        ],
+    )
 
 
 def _attach(

@@ -11,7 +11,7 @@ from PIL import Image
 from sqlmodel import col, select
 
 from praxis.errors import Invalid
-from praxis.models import Attachment, ImportSource, Note, Revision, User
+from praxis.models import Attachment, Comment, ImportSource, Note, Revision, User
 from praxis.transfer import folders
 from tests.transfer.mediawiki_exports import DELETED_USER, export, ip, page, revision, upload, user
 
@@ -87,7 +87,24 @@ FILES = [
     ),
 ]
 OTHERS = [
-    page("Discussion:Accueil", 1, 4, revision(400, "2020-01-02T09:00:00Z", "Une question ? ~~~~")),
+    page(
+        "Discussion:Accueil",
+        1,
+        4,
+        revision(
+            400,
+            "2020-01-02T09:00:00Z",
+            "Page lancée.\n\n== Une question ==\nFaut-il un logo ? -- Bob",
+            contributor=user("Bob", 3),
+        ),
+        revision(
+            401,
+            "2020-01-03T09:00:00Z",
+            "Page lancée.\n\n== Une question ==\nFaut-il un logo ? -- Bob\n: Oui. -- Alice\n\n== Le plan ==\nVoir [[Chantier naval]].",
+            contributor=user("Alice", 2),
+        ),
+    ),
+    page("Discussion:Inconnue", 1, 13, revision(1300, "2020-01-02T09:00:00Z", "Sans page.")),
     page("Modèle:Infobox", 10, 5, revision(500, "2020-01-02T09:00:00Z", "{{{1}}}")),
     page("Utilisateur:Alice", 2, 6, revision(600, "2020-01-02T09:00:00Z", "Moi.")),
     page("Utilisateur:Bob", 2, 7, revision(700, "2020-01-02T09:00:00Z", "Lui.")),
@@ -162,6 +179,20 @@ def test_every_page_becomes_a_note_with_its_whole_history(client, session, tmp_p
     assert "1er janvier 2020" in text and "1er avril 2020" in text
     authors = client.get(f"/n/{accueil.id}/").text
     assert authors.index("Alice") < authors.index("Anonyme")  # most edits first
+
+    # The talk page is the note's discussion, a comment a section, each by who opened it.
+    comments = session.exec(
+        select(Comment).where(Comment.note_id == accueil.id).order_by(col(Comment.created_at))
+    ).all()
+    assert [(session.get(User, c.author_id).display_name, c.created_at.isoformat()[:10]) for c in comments] == [
+        ("Bob", "2020-01-02"),
+        ("Bob", "2020-01-02"),
+        ("Alice", "2020-01-03"),
+    ]
+    assert comments[0].body == "Page lancée." and "Oui. -- Alice" in comments[1].body
+    assert f'href="/n/{chantier.id}/' in comments[2].html
+    discussion = _text(client.get(f"/n/{accueil.id}/").text)
+    assert "Faut-il un logo ?" in discussion and "Une question" in discussion
 
 
 def test_importing_the_same_export_again_adds_new_revisions_only(client, session, tmp_path):
