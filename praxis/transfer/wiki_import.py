@@ -345,13 +345,17 @@ def import_export(
     if orphans := sum(1 for title in read.talks if title not in imported):  # the talk of no page imported
         read.other[TALK] += orphans
     problems = list(read.problems)
+    conversions: list[str] = []
     written: dict[str, list[_Written]] = {}
     for planned in read.pages:
         written[planned.note_id] = list(_written(planned, converted, previous.get(planned.note_id, "")))
         if not planned.existing:
             problems += _check(planned, written[planned.note_id])
+        last = next((converted[r.id] for r in reversed(planned.revisions) if r.id in converted), None)
+        if last is not None:  # what its text as it is now lost on the way, or kept as written
+            conversions += [f"{planned.where}: {problem}" for problem in last.problems]
         step(1)
-    report.warnings = read.warnings + [
+    report.warnings = read.warnings + conversions + [
         f"{count} page(s) of namespace {number} ({read.siteinfo.namespaces.get(number, '?')}) not imported"
         for number, count in sorted(read.other.items())
     ]
