@@ -355,10 +355,14 @@ def import_export(
         if last is not None:  # what its text as it is now lost on the way, or kept as written
             conversions += [f"{planned.where}: {problem}" for problem in last.problems]
         step(1)
-    report.warnings = read.warnings + conversions + [
-        f"{count} page(s) of namespace {number} ({read.siteinfo.namespaces.get(number, '?')}) not imported"
-        for number, count in sorted(read.other.items())
-    ]
+    report.warnings = (
+        read.warnings
+        + conversions
+        + [
+            f"{count} page(s) of namespace {number} ({read.siteinfo.namespaces.get(number, '?')}) not imported"
+            for number, count in sorted(read.other.items())
+        ]
+    )
     if dry_run:
         report.problems = problems
         return report
