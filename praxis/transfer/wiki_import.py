@@ -28,7 +28,7 @@ import secrets
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -241,6 +241,9 @@ def _convert(read: _Read, pages: list[_Page]) -> dict[int, Converted]:
 _SECTION = re.compile(r"^==(?!=)\s*(.+?)\s*(?<!=)==\s*$", re.MULTILINE)
 
 
+_HEADING = re.compile(r"\A#{1,6} +(.+?)(?: +#+)? *$", re.MULTILINE)
+
+
 @dataclass
 class _Said:
     """A section of a talk page, as one comment of the note's discussion."""
@@ -267,7 +270,8 @@ def _talk(talk: WikiPage) -> list[_Said]:
         heading = _SECTION.match(part)
         line = heading.group(0).strip() if heading else None
         first = next((r for r in texts if line is None or line in (r.text or "")), texts[0])
-        said.append(_Said(_who(first.contributor), first.timestamp, part))
+        # Sections opened by one revision keep their order (a microsecond apart).
+        said.append(_Said(_who(first.contributor), first.timestamp + timedelta(microseconds=len(said)), part))
     return said
 
 
@@ -281,7 +285,8 @@ def _discussions(read: _Read, pages: list[_Page]) -> dict[str, list[_Said]]:
             to_markdown_many([s.wikitext for s in said], namespaces=read.siteinfo.namespaces, case=read.siteinfo.case),
             strict=True,
         ):
-            one.markdown = done.markdown.strip("\n")
+            # The section's title as the comment's first line, not a heading among the discussion's own.
+            one.markdown = _HEADING.sub(r"**\1**", done.markdown.strip("\n"), count=1)
     return found
 
 

@@ -189,7 +189,8 @@ def test_every_page_becomes_a_note_with_its_whole_history(client, session, tmp_p
         ("Bob", "2020-01-02"),
         ("Alice", "2020-01-03"),
     ]
-    assert comments[0].body == "Page lancée." and "Oui. -- Alice" in comments[1].body
+    assert comments[0].body == "Page lancée." and comments[1].body.startswith("**Une question**\n\nFaut-il")
+    assert "Oui. -- Alice" in comments[1].body and comments[2].body.startswith("**Le plan**")
     assert f'href="/n/{chantier.id}/' in comments[2].html
     discussion = _text(client.get(f"/n/{accueil.id}/").text)
     assert "Faut-il un logo ?" in discussion and "Une question" in discussion
