@@ -262,7 +262,7 @@ def _talk(talk: WikiPage) -> list[_Said]:
         return []
     last = texts[-1].text or ""
     starts = [m.start() for m in _SECTION.finditer(last)]
-    said = []
+    said: list[_Said] = []
     for start, end in zip([0, *starts], [*starts, len(last)], strict=True):
         part = last[start:end].strip()
         if not part:
