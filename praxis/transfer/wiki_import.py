@@ -583,9 +583,13 @@ def _update(
     if note is None or note.deleted_at is not None:
         report.unchanged += 1
         return
+    changed = False
+    if note.body and not note.html:  # written by an import that stopped before linking it: finished now
+        links.link_new_notes(session=session, notes=[(note.id, [])])
+        session.refresh(note)
+        changed = True
     old = note_service.current_state(session, note, note_service.list_author_ids(session, note.id))
     people = _people(session, sorted({w.who for w in revisions}))
-    changed = False
     for w in revisions:
         authors = list(old.authors)
         if people[w.who].id not in {u.id for u in authors} and len(authors) < MAX_AUTHORS:

@@ -242,3 +242,26 @@ def test_a_dry_run_lists_every_problem_and_a_real_run_writes_nothing(client, ses
         folders.import_path(session=session, path=path)
     session.rollback()
     assert session.exec(select(Note)).all() == [] and session.exec(select(User)).all() == []
+
+
+def test_an_import_stopped_before_linking_is_finished_by_the_next(client, session, tmp_path, monkeypatch):
+    from praxis.notes import links
+
+    path = _write(tmp_path, ACCUEIL, CHANTIER, REDIRECT)
+
+    def stopped(**_kwargs):
+        raise RuntimeError("stopped")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(links, "link_new_notes", stopped)
+        with pytest.raises(RuntimeError):
+            folders.import_path(session=session, path=path)
+    session.rollback()
+    assert _note(session, "Accueil").html == ""  # written, not rendered
+    again = folders.import_path(session=session, path=path)
+    session.commit()
+    assert (again.created, again.updated) == (0, 2)
+    accueil = _note(session, "Accueil")
+    assert accueil.revision == 4 and f'href="/n/{_note(session, "Chantier naval").id}/' in accueil.html
+    first = session.exec(select(Revision).where(Revision.note_id == accueil.id, Revision.number == 1)).one()
+    assert "<strong>wiki</strong>" in first.html
