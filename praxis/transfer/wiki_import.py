@@ -47,6 +47,7 @@ from praxis.models import Comment, ImportSource, Note, Revision, User
 from praxis.notes import fields, links, summaries
 from praxis.notes import notes as note_service
 from praxis.notes.state import EarlierRevision
+from praxis.people import accounts
 from praxis.schemas import MAX_ALIASES, MAX_AUTHORS, MAX_KEYWORDS, Body, Title
 from praxis.transfer import plan as plans
 from praxis.transfer.mediawiki import (
@@ -310,6 +311,11 @@ def _check(planned: _Page, written: list[_Written]) -> list[str]:
         _title.validate_python(planned.page.title)
     except ValidationError:
         problems.append(f"{planned.where}: the title is longer than 300 characters.")
+    for who in dict.fromkeys(one.who for one in written):
+        try:
+            accounts.author_name(who)
+        except Invalid as exc:  # the profile could not be made: said now, before anything is written
+            problems.append(f"{planned.where}: contributor « {who[:80]} »: {exc.message}")
     for one in written:
         try:
             _body.validate_python(one.body)
@@ -359,6 +365,11 @@ def import_export(
         last = next((converted[r.id] for r in reversed(planned.revisions) if r.id in converted), None)
         if last is not None:  # what its text as it is now lost on the way, or kept as written
             conversions += [f"{planned.where}: {problem}" for problem in last.problems]
+        for who in dict.fromkeys(said.who for said in discussions.get(planned.note_id, [])):
+            try:
+                accounts.author_name(who)
+            except Invalid as exc:
+                problems.append(f"{planned.where}, talk page: contributor « {who[:80]} »: {exc.message}")
         step(1)
     report.warnings = (
         read.warnings

@@ -231,11 +231,13 @@ def test_a_dry_run_lists_every_problem_and_a_real_run_writes_nothing(client, ses
     bad = page(long_title, 0, 9, revision(900, "2020-01-01T00:00:00Z", "Trop long."))
     undated = page("Sans date", 0, 10, revision(1000, "pas une date", "Rien."))
     boxed = page("Boîte", 0, 14, revision(1400, "2020-01-01T00:00:00Z", "{{Boîte|a=1}} Texte."))
-    path = _write(tmp_path, ACCUEIL, bad, undated, boxed)
+    named = page("Nommé", 0, 15, revision(1500, "2020-01-01T00:00:00Z", "Texte.", contributor=user("N" * 201, 7)))
+    path = _write(tmp_path, ACCUEIL, bad, undated, boxed, named)
     report = folders.import_path(session=session, path=path, dry_run=True)
     assert "page « Boîte » (id 14): template {{Boîte}} kept as written" in report.warnings
-    assert len(report.problems) == 2
+    assert len(report.problems) == 3
     assert any("longer than 300 characters" in p for p in report.problems)
+    assert any(p.startswith("page « Nommé » (id 15): contributor « NNN") for p in report.problems)
     assert any("Sans date" in p and "no revision with a date" in p for p in report.problems)
     assert session.exec(select(Note)).all() == []
     with pytest.raises(Invalid, match="nothing was written"):
