@@ -42,8 +42,9 @@ from praxis.db import insert_rows, reader_of
 from praxis.errors import DomainError, Invalid
 from praxis.markdown import render
 from praxis.media import attachments
+from praxis.media.paths import file_path
 from praxis.media.store import FileStore
-from praxis.models import Comment, ImportSource, Note, Revision, User
+from praxis.models import Attachment, Comment, ImportSource, Note, Revision, User
 from praxis.notes import fields, links, summaries
 from praxis.notes import notes as note_service
 from praxis.notes.state import EarlierRevision
@@ -477,7 +478,7 @@ def _write(
             _let_go(session, at_once)
             step(len(batch))
     for planned in (p for p in read.pages if p.existing):
-        _update(session, actor, planned, written[planned.note_id], report)
+        _update(session, store, actor, read, planned, written[planned.note_id], report)
         _let_go(session, at_once)
         step(2)
     unused = sorted(name for name, upload in read.uploads.items() if upload.data is not None and name not in read.used)
@@ -512,15 +513,27 @@ def _discuss(session: Session, batch: list[_Page], discussions: dict[str, list[_
     )
 
 
-def _attach(
+def _files(
     session: Session, store: FileStore, actor: policy.Actor, read: _Read, planned: _Page, report: ImportReport
-) -> None:
-    """The files a new note's revisions show, from the export, attached to it; its revisions'
-    `![[name.png|300]]` written again as `![name.png|300](address)`. A file the export does not
-    hold, or that cannot be kept, is said, and its reference left as written."""
+) -> Callable[[str], str]:
+    """The files a note's revisions show, from the export, attached to it (a file it holds by
+    that name already is kept as it is), and what writes `![[name.png|300]]` in a text again as
+    `![name.png|300](address)`. A file the export does not hold, or that cannot be kept, is said,
+    and its references left as written."""
     addresses: dict[str, str] = {}
+    held = dict(
+        session.exec(
+            select(Attachment.name, Attachment.id).where(
+                Attachment.note_id == planned.note_id, col(Attachment.name).in_(list(planned.files))
+            )
+        ).all()
+    )
     for name in planned.files:
         upload = read.uploads.get(name)
+        if name in held:
+            addresses[name] = file_path(planned.note_id, held[name], name)
+            read.used.add(name)
+            continue
         if upload is None or upload.data is None:
             report.warnings.append(f"{planned.where}: file « {name} » is not in the export (left as written).")
             continue
@@ -539,20 +552,29 @@ def _attach(
         read.used.add(name)
         addresses[name] = kept.path
     if not addresses:
-        return
+        return lambda body: body
     pattern = re.compile(r"!\[\[(" + "|".join(map(re.escape, addresses)) + r")(\|[^\]]*)?\]\]")
 
     def embedded(found: re.Match[str]) -> str:
         return f"![{found.group(1)}{found.group(2) or ''}]({addresses[found.group(1)]})"
 
+    return lambda body: pattern.sub(embedded, body)
+
+
+def _attach(
+    session: Session, store: FileStore, actor: policy.Actor, read: _Read, planned: _Page, report: ImportReport
+) -> None:
+    """A new note's files attached, and every revision showing them written again (see `_files`)."""
+    rewrite = _files(session, store, actor, read, planned, report)
     for revision_id, body in session.execute(
         sa.select(col(Revision.id), col(Revision.body)).where(col(Revision.note_id) == planned.note_id)
     ).all():
-        if (changed := pattern.sub(embedded, body)) != body:
+        if (changed := rewrite(body)) != body:
             session.execute(sa.update(Revision).where(col(Revision.id) == revision_id).values(body=changed))
     note = session.get(Note, planned.note_id)
     assert note is not None
-    session.execute(sa.update(Note).where(col(Note.id) == note.id).values(body=pattern.sub(embedded, note.body)))
+    if (body := rewrite(note.body)) != note.body:
+        session.execute(sa.update(Note).where(col(Note.id) == note.id).values(body=body))
 
 
 def _let_go(session: Session, at_once: bool) -> None:
@@ -587,7 +609,13 @@ def _states(
 
 
 def _update(
-    session: Session, actor: policy.Actor, planned: _Page, revisions: list[_Written], report: ImportReport
+    session: Session,
+    store: FileStore,
+    actor: policy.Actor,
+    read: _Read,
+    planned: _Page,
+    revisions: list[_Written],
+    report: ImportReport,
 ) -> None:
     """A page imported before: its new revisions, each a revision of the note."""
     note = session.get(Note, planned.note_id)
@@ -601,11 +629,14 @@ def _update(
         changed = True
     old = note_service.current_state(session, note, note_service.list_author_ids(session, note.id))
     people = _people(session, sorted({w.who for w in revisions}))
+    rewrite = _files(session, store, actor, read, planned, report) if revisions else (lambda body: body)
     for w in revisions:
         authors = list(old.authors)
         if people[w.who].id not in {u.id for u in authors} and len(authors) < MAX_AUTHORS:
             authors.append(people[w.who])
-        new = replace(old, title=w.title, body=w.body, keywords=w.keywords, authors=authors, aliases=planned.aliases)
+        new = replace(
+            old, title=w.title, body=rewrite(w.body), keywords=w.keywords, authors=authors, aliases=planned.aliases
+        )
         note = note_service.apply_state(
             session=session,
             actor=people[w.who],

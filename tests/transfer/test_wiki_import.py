@@ -204,8 +204,21 @@ def test_importing_the_same_export_again_adds_new_revisions_only(client, session
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
     longer = ACCUEIL.replace(
         "</page>",
-        revision(104, "2022-01-01T09:00:00Z", "Bienvenue à toutes.", contributor=user("Carole", 9), comment="Ajout")
+        revision(
+            104,
+            "2022-01-01T09:00:00Z",
+            "Bienvenue à toutes.\n\n[[Fichier:Nouveau.png]]",
+            contributor=user("Carole", 9),
+            comment="Ajout",
+        )
         + "</page>",
+    )
+    new_file = page(
+        "Fichier:Nouveau.png",
+        6,
+        16,
+        revision(1600, "2021-12-01T08:00:00Z", ""),
+        extra=upload("Nouveau.png", _png("green")),
     )
     renamed = page(
         "Chantier du port",
@@ -214,12 +227,14 @@ def test_importing_the_same_export_again_adds_new_revisions_only(client, session
         revision(800, "2022-01-02T10:00:00Z", "#REDIRECTION [[Chantier naval]]"),
         redirect="Chantier naval",
     )
-    third = folders.import_path(session=session, path=_write(tmp_path, longer, CHANTIER, REDIRECT, renamed))
+    third = folders.import_path(session=session, path=_write(tmp_path, longer, CHANTIER, REDIRECT, renamed, new_file))
     session.commit()
     assert (third.created, third.updated, third.unchanged) == (0, 2, 0)
     assert len(session.exec(select(Note)).all()) == 2 and len(session.exec(select(ImportSource)).all()) == 2
     accueil = _note(session, "Accueil")
-    assert accueil.revision == 5 and accueil.body == "Bienvenue à toutes."
+    added = session.exec(select(Attachment).where(Attachment.note_id == accueil.id)).one()  # the file it now shows
+    assert accueil.revision == 5 and added.name == "Nouveau.png"
+    assert accueil.body.startswith("Bienvenue à toutes.\n\n![Nouveau.png](/n/") and added.id in accueil.body
     last = session.exec(select(Revision).where(Revision.note_id == accueil.id, Revision.number == 5)).one()
     assert session.get(User, last.editor_id).display_name == "Carole" and last.summary == "Ajout"
     assert accueil.keywords is None  # the categories the page no longer has
