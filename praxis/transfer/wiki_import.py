@@ -17,7 +17,8 @@ whole history. See docs/import-export.md for what becomes what, and why.
   searchable and a filter of /notes/.
 - Pages of other namespaces are counted per namespace, not imported.
 - Importing the same export again: a page is recognised by its page id (import_source, root
-  "mediawiki:<site name>"); its revisions later than the note's last one are added.
+  "mediawiki:<site name>"), each revision by its id (kept there too, "revision/<id>"): those not
+  imported before are added, after whatever the note became meanwhile.
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ import secrets
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from pydantic import TypeAdapter, ValidationError
@@ -108,7 +109,6 @@ class _Page:
     page: WikiPage
     note_id: str
     existing: bool = False
-    since: datetime | None = None  # the date of the note's last revision, imported before
     revisions: list[WikiRevision] = field(default_factory=list)  # those to write
     aliases: list[str] = field(default_factory=list)
     files: dict[str, None] = field(default_factory=dict)  # the files its revisions show, in order
@@ -160,25 +160,23 @@ def _plan(session: Session, read: _Read, root: str) -> None:
     """Each page's note (the one it was imported as before, or a new one) and revisions to write."""
     paths = [f"page/{p.page.id}" for p in read.pages]
     before = plans.imported_before(session, root, paths)
-    since: dict[str, datetime] = {}
-    ids = list(before.values())
-    for start in range(0, len(ids), 1000):
-        since.update(
-            session.execute(
-                sa.select(col(Revision.note_id), sa.func.max(col(Revision.created_at)))
-                .where(col(Revision.note_id).in_(ids[start : start + 1000]))
-                .group_by(col(Revision.note_id))
-            ).all()
-        )
+    # Each revision imported is remembered too ("revision/<id>"): imported again, it is not added.
+    known = plans.imported_before(
+        session,
+        root,
+        [
+            f"revision/{r.id}"
+            for p, path in zip(read.pages, paths, strict=True)
+            if path in before
+            for r in p.page.revisions
+        ],
+    )
     titles = {p.page.title: p for p in read.pages}
     for planned, path in zip(read.pages, paths, strict=True):
         note_id = before.get(path)
         planned.note_id = note_id or note_service.new_id()
         planned.existing = note_id is not None
-        planned.since = since.get(note_id) if note_id else None
-        planned.revisions = [
-            r for r in planned.page.revisions if planned.since is None or _aware(r.timestamp) > _aware(planned.since)
-        ]
+        planned.revisions = [r for r in planned.page.revisions if f"revision/{r.id}" not in known]
     for target, names in read.redirects.items():
         found = titles.get(target)
         if found is None:
@@ -191,10 +189,6 @@ def _plan(session: Session, read: _Read, root: str) -> None:
             read.warnings.append(
                 f"{found.where}: {len(names)} redirects; a note has at most {MAX_ALIASES} other names."
             )
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _who(contributor: WikiContributor) -> str:
@@ -458,7 +452,8 @@ def _write(
         insert_rows(
             session,
             ImportSource,
-            [{"root": root, "path": f"page/{p.page.id}", "note_id": p.note_id} for p in batch],
+            [{"root": root, "path": f"page/{p.page.id}", "note_id": p.note_id} for p in batch]
+            + [_remembered(root, p, w) for p in batch for w in written[p.note_id]],
         )
         for planned in batch:
             _attach(session, store, actor, read, planned, report)
@@ -479,6 +474,7 @@ def _write(
             step(len(batch))
     for planned in (p for p in read.pages if p.existing):
         _update(session, store, actor, read, planned, written[planned.note_id], report)
+        insert_rows(session, ImportSource, [_remembered(root, planned, w) for w in written[planned.note_id]])
         _let_go(session, at_once)
         step(2)
     unused = sorted(name for name, upload in read.uploads.items() if upload.data is not None and name not in read.used)
@@ -575,6 +571,10 @@ def _attach(
     assert note is not None
     if (body := rewrite(note.body)) != note.body:
         session.execute(sa.update(Note).where(col(Note.id) == note.id).values(body=body))
+
+
+def _remembered(root: str, planned: _Page, written: _Written) -> dict[str, Any]:
+    return {"root": root, "path": f"revision/{written.revision.id}", "note_id": planned.note_id}
 
 
 def _let_go(session: Session, at_once: bool) -> None:

@@ -202,6 +202,20 @@ def test_importing_the_same_export_again_adds_new_revisions_only(client, session
     again = folders.import_path(session=session, path=_write(tmp_path, ACCUEIL, CHANTIER, REDIRECT))
     session.commit()
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    # Someone edits the note on Praxis, now: the wiki's revisions made since the export (dated
+    # before this edit) are still added, after it.
+    from praxis import policy
+    from praxis.notes import notes as note_service
+    from praxis.schemas import NoteUpdate
+
+    edited = _note(session, "Accueil")
+    note_service.save_note(
+        session=session,
+        actor=policy.SYSTEM,
+        note_id=edited.id,
+        data=NoteUpdate(base_revision=4, body="Retouché sur Praxis.", summary="Retouche"),
+    )
+    session.commit()
     longer = ACCUEIL.replace(
         "</page>",
         revision(
@@ -230,12 +244,14 @@ def test_importing_the_same_export_again_adds_new_revisions_only(client, session
     third = folders.import_path(session=session, path=_write(tmp_path, longer, CHANTIER, REDIRECT, renamed, new_file))
     session.commit()
     assert (third.created, third.updated, third.unchanged) == (0, 2, 0)
-    assert len(session.exec(select(Note)).all()) == 2 and len(session.exec(select(ImportSource)).all()) == 2
+    assert len(session.exec(select(Note)).all()) == 2
+    pages = session.exec(select(ImportSource.path).where(col(ImportSource.path).startswith("page/"))).all()
+    assert sorted(pages) == ["page/1", "page/2"]
     accueil = _note(session, "Accueil")
     added = session.exec(select(Attachment).where(Attachment.note_id == accueil.id)).one()  # the file it now shows
-    assert accueil.revision == 5 and added.name == "Nouveau.png"
+    assert accueil.revision == 6 and added.name == "Nouveau.png"
     assert accueil.body.startswith("Bienvenue à toutes.\n\n![Nouveau.png](/n/") and added.id in accueil.body
-    last = session.exec(select(Revision).where(Revision.note_id == accueil.id, Revision.number == 5)).one()
+    last = session.exec(select(Revision).where(Revision.note_id == accueil.id, Revision.number == 6)).one()
     assert session.get(User, last.editor_id).display_name == "Carole" and last.summary == "Ajout"
     assert accueil.keywords is None  # the categories the page no longer has
     assert _note(session, "Chantier naval").aliases == ["Chantier", "Chantier du port"]
