@@ -6,7 +6,9 @@ Writes a deterministic export (French wikitext with headings, lists, links, file
 tables, footnotes and templates; about 4 KB a revision) to a temp file, then times
 `read_export` alone, and `read_export` with every revision converted by `to_markdown_many`: one
 call for the whole export (pandoc processes run one a processor, then one at a time), one call per
-page (a page's history); and, on a sample, one call per revision for comparison. Both the elapsed
+page (a page's history); and, on a sample, one call per revision for comparison; then the whole
+import (`praxis import export.xml` into a new SQLite site, in its own process: notes with every
+revision, rendered, linked and indexed). Both the elapsed
 time and the processor time (this process and its pandoc children: what the conversion costs on
 an idle machine, a core) are kept. Results go to bench/results/mediawiki-<pages>.json.
 """
@@ -19,6 +21,7 @@ import os
 import platform
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -119,6 +122,9 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=500)
     parser.add_argument("--revisions", type=int, default=2000)
     parser.add_argument("--sample", type=int, default=50, help="revisions converted one pandoc process each")
+    parser.add_argument(
+        "--modes", default="read,whole,whole_1_process,per_page,one_by_one,import", help="which to time, by name"
+    )
     args = parser.parse_args()
     path = Path(tempfile.mkdtemp(prefix="praxis-bench-mw-")) / "export.xml"
     write_export(path, args.pages, args.revisions)
@@ -146,6 +152,16 @@ def main() -> None:
                 to_markdown(text, namespaces=wiki.siteinfo.namespaces)
         return len(texts)
 
+    def imported() -> int:
+        data = Path(tempfile.mkdtemp(prefix="praxis-bench-mw-site-"))
+        env = {**os.environ, "PRAXIS_DATA_DIR": str(data), "PRAXIS_SECRET_KEY": "bench-mediawiki"}
+        env.pop("PRAXIS_DATABASE_URL", None)
+        subprocess.run(
+            [sys.executable, "-m", "praxis", "db", "upgrade"], env=env, check=True, stdout=subprocess.DEVNULL
+        )
+        subprocess.run([sys.executable, "-m", "praxis", "import", str(path)], env=env, check=True)
+        return args.pages
+
     size = path.stat().st_size
     results: dict[str, object] = {"pages": args.pages, "revisions": args.revisions, "export_bytes": size}
     results["load_average_before"] = os.getloadavg()[0]
@@ -155,8 +171,10 @@ def main() -> None:
         ("whole_1_process", lambda: whole(workers=1)),
         ("per_page", per_page),
         ("one_by_one", one_by_one),
+        ("import", imported),
     ]
-    for name, run in modes:
+    wanted = set(args.modes.split(","))
+    for name, run in [(name, run) for name, run in modes if name in wanted]:
         seconds, processor, count = timed(run)
         results[name] = {
             "seconds": round(seconds, 2),
@@ -172,6 +190,8 @@ def main() -> None:
         )
     results["machine"] = f"{platform.machine()}, {os.cpu_count()} processors, Python {platform.python_version()}"
     out = Path(__file__).parent / "results" / f"mediawiki-{args.pages}.json"
+    if out.exists():  # a run of some modes keeps the others' figures
+        results = {**json.loads(out.read_text()), **results}
     out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"export: {size / 1e6:.1f} MB; results in {out}")
 

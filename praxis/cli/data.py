@@ -91,7 +91,8 @@ def import_(
     ] = False,
 ) -> None:
     """Import a Praxis export (a folder, a .md file, a carnet's or base's ZIP), an Obsidian vault,
-    a folder of Markdown files (a documentation site), or a ZIP of one."""
+    a folder of Markdown files (a documentation site), a ZIP of one, or a MediaWiki XML export
+    (.xml, with its history)."""
     from praxis.transfer.plan import Options
     from praxis.vocab import VISIBILITIES
 
@@ -121,9 +122,11 @@ def import_(
     if dry_run:
         for problem in report.problems:
             typer.secho(problem, err=True, fg=typer.colors.RED)
+        unit = "page(s)" if report.kind == "mediawiki" else "file(s)"  # a MediaWiki export is one file of pages
         if report.problems:
-            fail(f"{len(report.problems)} file(s) cannot be imported (dry run: nothing was written)")
-        typer.echo(f"Dry run ({report.kind}): {files} file(s) can be imported; nothing was written.")
+            fail(f"{len(report.problems)} {unit} cannot be imported (dry run: nothing was written)")
+        done = "read (those of other namespaces are counted above)" if report.kind == "mediawiki" else "can be imported"
+        typer.echo(f"Dry run ({report.kind}): {files} {unit} {done}; nothing was written.")
         return
     refresh_statistics(engine)
     _apply_search_queue(settings, engine)

@@ -28,7 +28,7 @@ from praxis.markdown import (
     render_many,
     wikilinks_in,
 )
-from praxis.models import Note, NoteLabel, NoteLink, Revision
+from praxis.models import Note, NoteLabel, NoteLink, Revision, pk
 from praxis.schemas import NoteLinks, NoteRef, is_note_id
 from praxis.urls import note_url
 
@@ -316,16 +316,29 @@ def link_new_notes(
     reads = reading or session
     ids = [note_id for note_id, _ in notes]
     bodies = dict(reads.exec(select(Note.id, Note.body).where(col(Note.id).in_(ids))).all())
-    firsts = {
-        note_id: (revision_id, meta)
-        for revision_id, note_id, meta in reads.exec(
-            select(Revision.id, Revision.note_id, Revision.meta).where(
-                col(Revision.note_id).in_(ids), Revision.number == 1
-            )
+    # The current revision (the first, unless an import brought the note's earlier ones) and the
+    # earlier ones, rendered too.
+    currents: dict[str, tuple[int, dict]] = {}
+    earlier: list[tuple[int, str]] = []
+    for revision_id, note_id, number, latest, meta, body in reads.execute(
+        sa.select(
+            col(Revision.id),
+            col(Revision.note_id),
+            col(Revision.number),
+            col(Note.revision),
+            col(Revision.meta),
+            col(Revision.body),
         )
-    }
+        .join(Note, col(Note.id) == Revision.note_id)
+        .where(col(Revision.note_id).in_(ids))
+    ):
+        if number == latest:
+            currents[note_id] = (pk(revision_id), meta)
+        else:
+            earlier.append((pk(revision_id), body))
     known = set(known_ids(reads, [target for _, explicit in notes for target in explicit]))
     rendered = render_all(reads, [bodies[note_id] for note_id in ids])
+    earlier_rendered = render_all(reads, [body for _, body in earlier]) if earlier else []
     if reading is not None:
         reading.rollback()  # a short read: SQLite's log can be emptied behind it
     rows: list[dict[str, Any]] = []
@@ -334,10 +347,18 @@ def link_new_notes(
         chosen = [target for target in dict.fromkeys(explicit) if target in known]
         rows += link_rows(note_id, chosen, done)
         note_updates.append({"id": note_id, "html": done.html})
-        first_id, first_meta = firsts[note_id]
-        revision_updates.append({"id": first_id, "html": done.html, "meta": {**first_meta, "links": chosen}})
+        current_id, current_meta = currents[note_id]
+        revision_updates.append({"id": current_id, "html": done.html, "meta": {**current_meta, "links": chosen}})
     session.execute(sa.update(Note), note_updates)
     session.execute(sa.update(Revision), revision_updates)
+    if earlier:
+        session.execute(
+            sa.update(Revision),
+            [
+                {"id": revision_id, "html": done.html}
+                for (revision_id, _), done in zip(earlier, earlier_rendered, strict=True)
+            ],
+        )
     # A note linked again (an import completing one it stopped before, whose text renders to
     # nothing and so looked unlinked) keeps each link once.
     session.execute(sa.delete(NoteLink).where(col(NoteLink.source_id).in_(ids)))

@@ -127,22 +127,38 @@ def _write_people(session: Session, note_id: str, state: NoteState) -> None:
 
 
 @dataclass
+class EarlierRevision:
+    """A revision a new note had before its current state, elsewhere (an import bringing a
+    wiki page's history): numbered from 1, oldest first, before the current state's."""
+
+    title: str
+    body: str
+    created_at: datetime
+    meta: dict[str, Any]  # the NoteState.meta() of the note as it was then
+    editor: User | None = None
+    summary: str | None = None
+
+
+@dataclass
 class NewNote:
-    """A note to write with its first revision (see `insert_notes`)."""
+    """A note to write with its revisions (see `insert_notes`): its `earlier` ones, if any, then
+    its current `state`, written by `editor` (else the actor)."""
 
     state: NoteState
     id: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
     summary: str | None = None
+    earlier: list[EarlierRevision] = field(default_factory=list)
+    editor: User | None = None
 
 
 def insert_notes(
     *, session: Session, actor: policy.Actor, notes: Sequence[NewNote], link_later: bool = False
 ) -> list[str]:
-    """Write new notes with their first revisions, in a few statements however many there are
-    (the one way notes are written: `write_new_note` for the API, the forms and the tests, and
-    import), and return their ids.
+    """Write new notes with their revisions (their current state, after the `earlier` ones an
+    import brings), in a few statements however many there are (the one way notes are written:
+    `write_new_note` for the API, the forms and the tests, and import), and return their ids.
 
     `link_later`: their renderings, links and indexing wait for `links.link_new_notes` (import
     writes every note first, then links them all, batch by batch, each batch committed: one
@@ -150,6 +166,14 @@ def insert_notes(
     now = utcnow()
     blank = render("")
     rendered = [blank] * len(notes) if link_later else links.render_all(session, [new.state.body for new in notes])
+    earlier_bodies = [old.body for new in notes for old in new.earlier]
+    earlier_html = iter(
+        [blank.html] * len(earlier_bodies)
+        if link_later
+        else [done.html for done in links.render_all(session, earlier_bodies)]
+        if earlier_bodies
+        else []
+    )
     rows: dict[type[SQLModel], list[dict[str, Any]]] = {
         Note: [],
         NoteAuthor: [],
@@ -173,7 +197,7 @@ def insert_notes(
             community_id=state.community_id,
             licence=state.licence,
             **_detail_columns(state),
-            revision=1,
+            revision=len(new.earlier) + 1,
             created_at=new.created_at or now,
             published_at=state.published_at,
             updated_at=updated_at,
@@ -184,12 +208,29 @@ def insert_notes(
         rows[NoteReader] += [{"note_id": note.id, "user_id": u.id} for u in state.readers]
         rows[NoteLabel] += label_rows(note.id, state)
         rows[NoteLink] += links.link_rows(note.id, state.links, done)
+        rows[Revision] += [
+            row_of(
+                Revision(
+                    note_id=note.id,
+                    number=number,
+                    editor_id=old.editor.id if old.editor else actor.id if actor else None,
+                    created_at=old.created_at,
+                    summary=old.summary,
+                    title=old.title,
+                    body=old.body,
+                    html=next(earlier_html),
+                    meta=old.meta,
+                )
+            )
+            for number, old in enumerate(new.earlier, 1)
+        ]
+        editor = new.editor or actor
         rows[Revision].append(
             row_of(
                 Revision(
                     note_id=note.id,
-                    number=1,
-                    editor_id=actor.id if actor else None,
+                    number=note.revision,
+                    editor_id=editor.id if editor else None,
                     created_at=updated_at,
                     summary=new.summary,
                     title=note.title,

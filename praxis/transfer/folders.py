@@ -26,7 +26,7 @@ from praxis.markdown import slugify
 from praxis.models import Carnet, CarnetEntry, ImportSource, KnowledgeBase, Note, pk, utcnow
 from praxis.notes import fields, links, summaries
 from praxis.notes import notes as note_service
-from praxis.transfer import collection_files, sources
+from praxis.transfer import collection_files, sources, wiki_import
 from praxis.transfer import plan as plans
 from praxis.urls import site_url
 
@@ -62,6 +62,8 @@ def count_files(path: Path) -> int:
             return 1  # the import says what is wrong
     if not path.exists():
         return 0
+    if wiki_import.is_export(path):
+        return wiki_import.count_pages(path)
     return len(sources.scan(path).notes)
 
 
@@ -117,6 +119,16 @@ def import_path(
     `at_once`: one transaction instead (a site seeded before it serves: a seeding stopped
     halfway leaves the site empty, to be seeded again at the next start).
     """
+    if wiki_import.is_export(path):  # a MediaWiki export: its own importer
+        return wiki_import.import_export(
+            session=session,
+            path=path,
+            actor=actor,
+            progress=progress,
+            at_once=at_once,
+            options=options or plans.Options(),
+            dry_run=dry_run,
+        )
     if path.is_file() and path.suffix.lower() == ".zip":
         with tempfile.TemporaryDirectory(prefix="praxis-import-") as folder:
             root = Path(folder) / (sources.nfc(path.stem) or "archive")

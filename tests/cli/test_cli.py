@@ -165,3 +165,34 @@ def test_a_dry_run_of_a_vault_lists_every_problem_and_a_real_run_with_an_author_
     assert real.exit_code == 0 and real.stdout.splitlines()[-1].startswith("2 created")
     assert "Skipped 1 hidden file(s) or folder(s): .obsidian/" in real.stdout
     assert "[[Nulle part]] leads to no note or file of the import" in real.stderr
+
+
+def test_a_mediawiki_export_imports_with_its_history_once(site, tmp_path):
+    from tests.transfer.mediawiki_exports import export, page, revision, user
+
+    wiki = tmp_path / "wiki.xml"
+    wiki.write_text(
+        export(
+            page(
+                "Accueil",
+                0,
+                1,
+                revision(1, "2020-01-01T09:00:00Z", "Premier jet.", contributor=user("Alice", 2)),
+                revision(2, "2020-02-01T09:00:00Z", "Voir [[Modèle:Boîte]] {{Boîte}}.", contributor=user("Bob", 3)),
+            ),
+            page("Modèle:Boîte", 10, 2, revision(3, "2020-01-01T09:00:00Z", "Boîte.")),
+        ),
+        encoding="utf-8",
+    )
+    dry = run("import", str(wiki), "--dry-run")
+    assert dry.exit_code == 0 and "Dry run (mediawiki): 2 page(s) read" in dry.stdout
+    assert "template {{Boîte}} kept as written" in dry.stderr and "1 page(s) of namespace 10" in dry.stderr
+    assert run("export", str(tmp_path / "vide")).stdout.startswith("Exported 0 notes")
+    real = run("import", str(wiki))
+    assert real.exit_code == 0 and real.stdout.splitlines()[-1].startswith("1 created, 0 updated")
+    again = run("import", str(wiki))
+    assert again.exit_code == 0 and again.stdout.splitlines()[-1].startswith("0 created, 0 updated, 1 unchanged")
+    broken = tmp_path / "cassé.xml"
+    broken.write_text('<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/"><page><title>A</title>', "utf-8")
+    result = run("import", str(broken))
+    assert result.exit_code == 1 and "not well-formed XML" in result.stderr and "Traceback" not in result.output
