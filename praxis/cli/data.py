@@ -118,6 +118,11 @@ def import_(
         )
     for warning in report.warnings:
         warn(warning)
+    if report.unreferenced:
+        typer.echo(
+            f"{len(report.unreferenced)} file(s) no note refers to, not imported: {', '.join(report.unreferenced[:10])}"
+            + (" …" if len(report.unreferenced) > 10 else "")
+        )
     if dry_run:
         for problem in report.problems:
             typer.secho(problem, err=True, fg=typer.colors.RED)
@@ -130,7 +135,7 @@ def import_(
     vacuum_after_bulk(engine)
     typer.echo(
         f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged; "
-        f"{report.carnets} carnet(s), {report.bases} base(s); "
+        f"{report.files} file(s) attached; {report.carnets} carnet(s), {report.bases} base(s); "
         f"{(report.created + report.updated + report.unchanged) / max(seconds, 1e-6):.0f} notes/s."
     )
 

@@ -45,6 +45,8 @@ class ImportReport:
     kind: str = ""  # what the source was read as: sources.OBSIDIAN, DOCS or PRAXIS
     skipped: list[str] = field(default_factory=list)  # hidden files and folders, not read
     warnings: list[str] = field(default_factory=list)  # links that lead nowhere, names shared by files
+    files: int = 0  # files kept as notes' attachments (those the notes had already not counted)
+    unreferenced: list[str] = field(default_factory=list)  # files no note refers to: not imported
     problems: list[str] = field(default_factory=list)  # a dry run's: each would stop the import
 
     @property
@@ -154,15 +156,21 @@ def _import(
     step = progress or (lambda _n: None)
     session.commit()  # a writing session holds SQLite's write lock from its first statement
     plan = plans.make_plan(session, source, options or plans.Options())
-    checked = plans.check(session, plan, step)
-    report = ImportReport(kind=source.kind, skipped=source.skipped, warnings=checked.warnings)
-    if dry_run:
-        report.problems = [problem.message for problem in checked.problems]
-        return report
-    if checked.problems:
-        raise plans.refusal(checked.problems)
-    with fields.remembering_people(session):
-        return _write_checked(session, plan, actor or policy.SYSTEM, step, at_once, report)
+    try:
+        checked = plans.check(session, plan, step)
+        report = ImportReport(
+            kind=source.kind, skipped=source.skipped, warnings=checked.warnings, unreferenced=checked.unreferenced
+        )
+        if dry_run:
+            report.problems = [problem.message for problem in checked.problems]
+            return report
+        if checked.problems:
+            raise plans.refusal(checked.problems)
+        with fields.remembering_people(session):
+            return _write_checked(session, plan, actor or policy.SYSTEM, step, at_once, report)
+    finally:
+        if plan.files is not None:
+            plan.files.discard()
 
 
 def _write_checked(
@@ -177,7 +185,7 @@ def _write_checked(
         _let_go(session, commit=not at_once)
 
     to_link: list[tuple[str, list[str]]] = []  # new notes: (id, explicit links), linked once all exist
-    to_update: list[tuple[str, note_service.NoteState, dict[str, Any]]] = []  # files of notes that exist
+    to_update: list[plans.Prepared] = []  # files of notes that exist
     taken: set[str] = set()
     for batch in _batches(plan.notes):
         posts = [plan.load(planned.file) for planned in batch]  # read before the batch's transaction begins
@@ -185,7 +193,7 @@ def _write_checked(
         existing = set(links.known_ids(session, [prepared.note_id for prepared in notes]))
         new = [p for p in notes if p.note_id not in existing and p.note_id not in taken]
         to_update += [
-            (p.note_id, p.state, p.dates) for p in notes if p.note_id in existing or p.note_id in taken
+            p for p in notes if p.note_id in existing or p.note_id in taken
         ]  # a second file of an id updates it
         ids = note_service.insert_notes(
             session=session,
@@ -203,6 +211,9 @@ def _write_checked(
             ],
         )
         taken.update(ids)
+        if plan.files is not None:
+            for p in new:
+                report.files += plan.files.keep(session, actor, p.note_id, p.attachments)
         insert_rows(session, ImportSource, plans.source_rows(plan, new))  # imported again, they are found
         to_link += [(note_id, p.state.links) for note_id, p in zip(ids, new, strict=True)]
         report.created += len(new)
@@ -220,8 +231,9 @@ def _write_checked(
             let_go()
             step(len(linking))
     for updating in _batches(to_update, _UPDATE_BATCH):
-        for note_id, state, dates in updating:
-            _update(session, actor, report, note_id, state, dates)
+        for prepared in updating:
+            if _update(session, actor, report, prepared.note_id, prepared.state, prepared.dates) and plan.files:
+                report.files += plan.files.keep(session, actor, prepared.note_id, prepared.attachments)
         let_go()
         step(len(updating))
     # Carnets after the notes they hold, bases after their carnets; each in its own transaction.
@@ -253,8 +265,9 @@ def _update(
     note_id: str,
     state: note_service.NoteState,
     dates: dict,
-) -> None:
-    """An imported file whose note exists: a new revision if it says something else."""
+) -> bool:
+    """An imported file whose note exists: a new revision if it says something else. Whether
+    the note is live (its files are kept)."""
     note = session.get(Note, note_id)
     assert note is not None
     old = note_service.current_state(session, note, note_service.list_author_ids(session, note.id))
@@ -265,10 +278,10 @@ def _update(
         # Written by an import that stopped before linking it: this one finishes it.
         links.link_new_notes(session=session, notes=[(note.id, new.links)])
         report.updated += 1
-        return
+        return True
     if old == new or note.deleted_at is not None:
         report.unchanged += 1
-        return
+        return note.deleted_at is None
     note_service.apply_state(
         session=session,
         actor=actor,
@@ -280,6 +293,7 @@ def _update(
         updated_at=dates["updated"] or utcnow(),
     )
     report.updated += 1
+    return True
 
 
 def _hidden_member(name: str) -> bool:

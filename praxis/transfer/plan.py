@@ -17,7 +17,7 @@ from praxis.models import ImportSource
 from praxis.notes import fields
 from praxis.notes import links as note_links
 from praxis.notes import notes as note_service
-from praxis.transfer import collection_files, front_matter, import_check, sources, vault_links
+from praxis.transfer import attached, collection_files, front_matter, import_check, sources, vault_links
 from praxis.transfer.sources import Source, SourceFile
 
 
@@ -46,6 +46,7 @@ class Prepared:
     rewritten: vault_links.Rewritten
     file: SourceFile
     own_id: bool
+    attachments: list[attached.Planned] = field(default_factory=list)  # the files it refers to
 
 
 @dataclass
@@ -58,6 +59,7 @@ class Plan:
     problems: list[tuple[SourceFile, Invalid]] = field(default_factory=list)  # files that could not be read
     index: vault_links.Index = field(default_factory=lambda: vault_links.Index([]))
     imported_before: set[str] = field(default_factory=set)  # paths of files imported before (no id of their own)
+    files: attached.Files | None = None  # the other files its notes refer to
 
     @property
     def root(self) -> str:
@@ -84,11 +86,23 @@ class Plan:
         `import_check.read_note` for the people it names)."""
         post = post or self.load(planned.file)
         title, body = self.defaults(planned.file, post)
+        kept: list[attached.Planned] = []
+        files = self.files
+
+        def file_link(file: SourceFile, label: str, extra: str | None, in_place: bool) -> str:
+            assert files is not None
+            found = files.plan(planned.note_id, file)
+            if found is None:
+                return label  # refused: a problem of the import, which writes nothing
+            kept.append(found)
+            return attached.markdown(planned.note_id, found, label, extra, in_place)
+
         rewritten = vault_links.rewrite(
             body,
             planned.file,
             self.index,
             known_id=lambda target: target in self.index.ids,
+            file_link=file_link if files is not None else None,
             notes=self.rewrites_links,
         )
         _id, state, dates = import_check.read_note(
@@ -104,7 +118,7 @@ class Plan:
                 tags=vault_links.hashtags(rewritten.body) if self.rewrites_links else [],
             ),
         )
-        return Prepared(planned.note_id, state, dates, rewritten, planned.file, planned.own_id)
+        return Prepared(planned.note_id, state, dates, rewritten, planned.file, planned.own_id, kept)
 
 
 def load(file: SourceFile) -> frontmatter.Post:
@@ -125,7 +139,7 @@ def load(file: SourceFile) -> frontmatter.Post:
     return post
 
 
-def make_plan(session: Session, source: Source, options: Options) -> Plan:
+def make_plan(session: Session, source: Source, options: Options, *, with_files: bool = True) -> Plan:
     """Read every Markdown file once: carnets and bases apart, each note's id (its own, the one
     the same file was imported as before, or one chosen now), title and other names, for its
     links to be found."""
@@ -164,6 +178,9 @@ def make_plan(session: Session, source: Source, options: Options) -> Plan:
         plan.notes.append(Planned(file, note_id, own is not None))
         entries.append(vault_links.Entry(file, note_id, title, aliases))
     plan.index = vault_links.Index(entries, source.files)
+    if with_files:
+        plan.files = attached.Files.for_session(session)
+        plan.files.load_existing(session, [planned.note_id for planned in plan.notes])
     return plan
 
 
@@ -212,6 +229,7 @@ class Checked:
 
     problems: list[Invalid] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    unreferenced: list[str] = field(default_factory=list)  # files no note refers to: not imported
 
 
 def check(session: Session, plan: Plan, step: Callable[[int], None]) -> Checked:
@@ -234,7 +252,10 @@ def check(session: Session, plan: Plan, step: Callable[[int], None]) -> Checked:
             if number % _CHECKED_AT_ONCE == 0:
                 reader.expunge_all()
                 reader.rollback()
-        order = {file.rel: number for number, file in enumerate(plan.source.notes)}
+        if plan.files is not None:
+            found += list(plan.files.problems.values())
+            checked.unreferenced = plan.files.unreferenced(plan.source.files)
+        order = {file.rel: number for number, file in enumerate(plan.source.notes + plan.source.files)}
         checked.problems = [exc for _file, exc in sorted(found, key=lambda pair: order.get(pair[0].rel, 0))]
         # Carnets name notes of the import and bases carnets of the import, which do not exist yet.
         note_ids = {planned.note_id for planned in plan.notes if planned.own_id}
