@@ -27,6 +27,7 @@ class Options:
 
     author: str | None = None
     visibility: str | None = None
+    carnet: str | None = None  # the title of the carnet every note of the import is filed in
 
 
 @dataclass
@@ -105,6 +106,17 @@ class Plan:
             file_link=file_link if files is not None else None,
             notes=self.rewrites_links,
         )
+        listed = post.metadata.get("attachments")
+        if files is not None and isinstance(listed, list):  # files the body may not show (an export's)
+            for written in listed:
+                found = self.index.file(str(written), planned.file)
+                planned_file = files.plan(planned.note_id, found.file) if found and found.file else None
+                if planned_file is None:
+                    if not (found and found.file):
+                        rewritten.unresolved.append(f"attachments: {written}")
+                    continue
+                if all(k.attachment_id != planned_file.attachment_id for k in kept):
+                    kept.append(planned_file)
         _id, state, dates = import_check.read_note(
             session,
             planned.file.where,

@@ -9,11 +9,15 @@ import re
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from PIL import Image
 from sqlmodel import select
 
+from praxis import policy
+from praxis.db import new_session
 from praxis.errors import Invalid
-from praxis.models import Attachment, Note
+from praxis.models import Attachment, Carnet, CarnetEntry, ImportSource, Note, NoteAuthor, NoteLink, Revision
+from praxis.notes import notes as note_service
 from praxis.transfer import folders
 from praxis.transfer.plan import Options
 
@@ -139,3 +143,79 @@ def test_a_refused_file_is_a_problem_of_the_dry_run_and_nothing_is_written(sessi
     session.rollback()
     assert session.exec(select(Note)).all() == [] and session.exec(select(Attachment)).all() == []
     assert not [p for p in (settings.data_dir / "uploads").rglob("*") if p.is_file()]  # nothing left waiting
+
+
+def _site(session) -> dict:
+    """What a reader finds: each note with its text (files named by name), authors, dates,
+    keywords, aliases and files, and the carnets with their notes."""
+    notes = {}
+    for note in session.exec(select(Note)):
+        read = note_service.get_note(session=session, actor=None, note_id=note.id)
+        files = sorted(
+            (a.name, a.sha256) for a in session.exec(select(Attachment).where(Attachment.note_id == note.id))
+        )
+        notes[note.id] = (
+            note.title,
+            re.sub(r"/files/[^/]+/", "/files/…/", note.body),
+            [a.display_name for a in read.authors],
+            note.published_at,
+            note.created_at,
+            read.keywords,
+            read.aliases,
+            files,
+        )
+    carnets = {
+        c.title: sorted(session.exec(select(CarnetEntry.note_id).where(CarnetEntry.carnet_id == c.id)))
+        for c in session.exec(select(Carnet))
+    }
+    return {"notes": notes, "carnets": carnets}
+
+
+def test_carnet_files_every_note_imported_and_export_then_import_gives_the_same_site(
+    session, settings, second_site, tmp_path
+):
+    vault = _vault(tmp_path / "Coffre")
+    (vault / "Accueil.md").write_text(
+        "---\ntags: [atelier]\naliases: [Maison]\n---\n" + (vault / "Accueil.md").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    report = folders.import_path(
+        session=session, path=vault, options=Options(author="Aline Poirier", carnet="Coffre partagé")
+    )
+    session.commit()
+    assert report.filed == 2
+    again = folders.import_path(
+        session=session, path=vault, options=Options(author="Aline Poirier", carnet="Coffre partagé")
+    )
+    session.commit()
+    assert again.filed == 0 and len(session.exec(select(Carnet)).all()) == 1
+    before = _site(session)
+    assert before["carnets"] == {"Coffre partagé": sorted(before["notes"])}
+    out = tmp_path / "export"
+    folders.export_path(session=session, path=out, actor=policy.SYSTEM)
+    home = next(p for p in (out / "notes").glob("*.md") if "Un schéma" in p.read_text(encoding="utf-8"))
+    text = home.read_text(encoding="utf-8")
+    assert f"![schema.png|300]({home.stem}.files/schema.png)" in text
+    assert f"[compte rendu.pdf]({home.stem}.files/compte%20rendu.pdf)" in text
+    assert (out / "notes" / f"{home.stem}.files" / "schema.png").read_bytes() == (
+        vault / "Pièces/schema.png"
+    ).read_bytes()
+    carnet_id = session.exec(select(Carnet.id)).one()
+    archive = folders.export_archive(session=session, actor=policy.SYSTEM, carnet_id=carnet_id)
+    session.commit()
+    (tmp_path / "carnet.zip").write_bytes(archive)
+    for source in (out, tmp_path / "carnet.zip"):
+        elsewhere = settings.model_copy(update={"data_dir": tmp_path / f"site-{source.name}"})
+        with new_session(second_site, elsewhere, write=True) as empty_site:
+            folders.import_path(session=empty_site, path=source)
+            empty_site.commit()
+            assert _site(empty_site) == before
+            for table in (CarnetEntry, Carnet, Attachment, ImportSource, NoteLink, NoteAuthor, Revision, Note):
+                empty_site.execute(sa.delete(table))
+            empty_site.commit()
+        blobs = [
+            p
+            for p in (tmp_path / f"site-{source.name}" / "uploads").rglob("*")
+            if p.is_file() and "thumbs" not in p.parts
+        ]
+        assert len(blobs) == 5
