@@ -48,10 +48,11 @@ class Files:
     ids: dict[tuple[str, str], str] = field(default_factory=dict)  # (note id, file path) -> attachment id
     existing: dict[str, dict[str, str]] = field(default_factory=dict)  # note id -> {sha256/name: attachment id}
     referenced: set[str] = field(default_factory=set)
+    unsynced: bool = False  # files kept since the last `sync`
 
     @classmethod
     def for_session(cls, session: Session) -> Files:
-        return cls(FileStore.for_settings(site_settings(session)))
+        return cls(FileStore.for_settings(site_settings(session)).unsynced())
 
     def load_existing(self, session: Session, note_ids: list[str]) -> None:
         """The files the notes of the import have already (an import again finds them)."""
@@ -114,7 +115,15 @@ class Files:
             )
             self.existing.setdefault(note_id, {})[f"{item.ready.sha256}/{item.ready.name}"] = item.attachment_id
             kept += 1
+        self.unsynced = self.unsynced or kept > 0
         return kept
+
+    def sync(self) -> None:
+        """Make the files kept durable, before the rows that name them are committed: once a
+        batch rather than once a file."""
+        if self.unsynced:
+            self.store.sync_all()
+            self.unsynced = False
 
     def discard(self) -> None:
         """Let go of what waits in the store (a dry run, a refused import, the files kept)."""

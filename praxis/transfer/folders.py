@@ -189,6 +189,8 @@ def _write_checked(
     report: ImportReport,
 ) -> ImportReport:
     def let_go() -> None:  # a batch done: committed, or only flushed when all is one transaction
+        if plan.files is not None:
+            plan.files.sync()  # its files durable before the rows that name them
         _let_go(session, commit=not at_once)
 
     to_link: list[tuple[str, list[str]]] = []  # new notes: (id, explicit links), linked once all exist

@@ -20,6 +20,10 @@ from praxis.notes import notes as note_service
 from praxis.transfer import attached, collection_files, front_matter, import_check, sources, vault_links
 from praxis.transfer.sources import Source, SourceFile
 
+# Characters of what files say kept between the passes of an import (the posts read, the
+# bodies rewritten): about 100 MB at most; past it, files are read again.
+_KEPT_CHARS = 25_000_000
+
 
 @dataclass
 class Options:
@@ -61,6 +65,11 @@ class Plan:
     index: vault_links.Index = field(default_factory=lambda: vault_links.Index([]))
     imported_before: set[str] = field(default_factory=set)  # paths of files imported before (no id of their own)
     files: attached.Files | None = None  # the other files its notes refer to
+    # What reading a file gives, kept from one pass to the next (the plan, the check, the
+    # writing) within a memory budget, so that a file is read and rewritten once.
+    posts: dict[str, frontmatter.Post] = field(default_factory=dict)
+    rewrites: dict[str, tuple[vault_links.Rewritten, list[attached.Planned]]] = field(default_factory=dict)
+    kept_chars: int = 0
 
     @property
     def root(self) -> str:
@@ -73,7 +82,14 @@ class Plan:
         return self.source.kind != sources.PRAXIS
 
     def load(self, file: SourceFile) -> frontmatter.Post:
-        return load(file)
+        return self.posts.get(file.rel) or load(file)
+
+    def keep(self, chars: int) -> bool:
+        """Whether what is read may be kept for the next pass (`chars` more of it)."""
+        if self.kept_chars + chars > _KEPT_CHARS:
+            return False
+        self.kept_chars += chars
+        return True
 
     def defaults(self, file: SourceFile, post: frontmatter.Post) -> tuple[str | None, str]:
         """The title a file without one gets from its source, and its body (without the heading
@@ -87,6 +103,29 @@ class Plan:
         `import_check.read_note` for the people it names)."""
         post = post or self.load(planned.file)
         title, body = self.defaults(planned.file, post)
+        if cached := self.rewrites.get(planned.file.rel):
+            rewritten, kept = cached
+        else:
+            rewritten, kept = self._rewrite(planned, post, body)
+        _id, state, dates = import_check.read_note(
+            session,
+            planned.file.where,
+            post,
+            import_check.Defaults(
+                title=title,
+                body=rewritten.body,
+                author=self.options.author,
+                modified=sources.modified(planned.file.path),
+                visibility=self.options.visibility,
+                tags=vault_links.hashtags(rewritten.body) if self.rewrites_links else [],
+            ),
+        )
+        return Prepared(planned.note_id, state, dates, rewritten, planned.file, planned.own_id, kept)
+
+    def _rewrite(
+        self, planned: Planned, post: frontmatter.Post, body: str
+    ) -> tuple[vault_links.Rewritten, list[attached.Planned]]:
+        """A note's body with its links and files written again (kept for the next pass)."""
         kept: list[attached.Planned] = []
         files = self.files
 
@@ -117,20 +156,9 @@ class Plan:
                     continue
                 if all(k.attachment_id != planned_file.attachment_id for k in kept):
                     kept.append(planned_file)
-        _id, state, dates = import_check.read_note(
-            session,
-            planned.file.where,
-            post,
-            import_check.Defaults(
-                title=title,
-                body=rewritten.body,
-                author=self.options.author,
-                modified=sources.modified(planned.file.path),
-                visibility=self.options.visibility,
-                tags=vault_links.hashtags(rewritten.body) if self.rewrites_links else [],
-            ),
-        )
-        return Prepared(planned.note_id, state, dates, rewritten, planned.file, planned.own_id, kept)
+        if self.keep(len(rewritten.body)):
+            self.rewrites[planned.file.rel] = (rewritten, kept)
+        return rewritten, kept
 
 
 def load(file: SourceFile) -> frontmatter.Post:
@@ -163,6 +191,8 @@ def make_plan(session: Session, source: Source, options: Options, *, with_files:
         except Invalid as exc:
             plan.problems.append((file, exc))
             continue
+        if plan.keep(len(post.content)):
+            plan.posts[file.rel] = post
         kind = post.metadata.get("kind")
         if kind == "carnet":
             plan.carnets.append((file, post))
