@@ -33,7 +33,7 @@ from praxis.media import drafts, images, metadata, sniff, svg
 from praxis.media.blobs import blob_turn, collect_after_commit
 from praxis.media.paths import draft_path, draft_thumbnail_path, file_path, thumbnail_path
 from praxis.media.store import FileStore, Received
-from praxis.models import Attachment, Note, User
+from praxis.models import Attachment, Note, User, utcnow
 from praxis.notes import notes as note_service
 from praxis.schemas import AttachmentRead, is_note_id
 from praxis.urls import site_url
@@ -344,25 +344,37 @@ def record(
 ) -> Attachment:
     """Keep a received file's blob (once per content) and record it as a file of `note_id`
     (None: a draft upload). The same `ready` may be recorded for several notes."""
-    blob_turn(session, ready.sha256)  # until this upload commits, the blob is not collected
-    store.keep(ready.received)
-    if ready.thumbnail is not None:
-        store.write_thumbnail(ready.sha256, ready.thumbnail)
-    row = Attachment(
-        id=attachment_id or new_attachment_id(),
-        note_id=note_id,
-        sha256=ready.sha256,
-        name=ready.name,
-        media_type=ready.kind.media_type,
-        size=ready.received.size,
-        width=ready.width,
-        height=ready.height,
-        has_thumbnail=ready.thumbnail is not None,
-        uploaded_by_id=actor.id if actor else None,
-    )
+    keep_blob(session, store, ready)
+    row = Attachment(**row_values(actor, ready, note_id=note_id, attachment_id=attachment_id or new_attachment_id()))
     session.add(row)
     session.flush()
     return row
+
+
+def keep_blob(session: Session, store: FileStore, ready: Ready) -> None:
+    """Keep a received file's bytes (and its thumbnail), once per content, for a row that names
+    them to be written in the same transaction."""
+    blob_turn(session, ready.sha256)  # until this upload commits, the blob is not collected
+    store.keep(ready.received)
+    if ready.thumbnail is not None and not store.thumbnail_path(ready.sha256).exists():
+        store.write_thumbnail(ready.sha256, ready.thumbnail)
+
+
+def row_values(actor: policy.Actor, ready: Ready, *, note_id: str | None, attachment_id: str) -> dict:
+    """The attachment row of a received file."""
+    return {
+        "id": attachment_id,
+        "note_id": note_id,
+        "sha256": ready.sha256,
+        "name": ready.name,
+        "media_type": ready.kind.media_type,
+        "size": ready.received.size,
+        "width": ready.width,
+        "height": ready.height,
+        "has_thumbnail": ready.thumbnail is not None,
+        "uploaded_by_id": actor.id if actor else None,
+        "created_at": utcnow(),
+    }
 
 
 def new_attachment_id() -> str:

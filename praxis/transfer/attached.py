@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.config import site_settings
+from praxis.db import insert_rows
 from praxis.errors import DomainError, Invalid
 from praxis.media import attachments
 from praxis.media.paths import file_path
@@ -48,7 +49,8 @@ class Files:
     ids: dict[tuple[str, str], str] = field(default_factory=dict)  # (note id, file path) -> attachment id
     existing: dict[str, dict[str, str]] = field(default_factory=dict)  # note id -> {sha256/name: attachment id}
     referenced: set[str] = field(default_factory=set)
-    unsynced: bool = False  # files kept since the last `sync`
+    recorded: set[str] = field(default_factory=set)  # attachment ids kept by this import
+    rows: list[dict] = field(default_factory=list)  # the rows of files kept, written at the batch's end
 
     @classmethod
     def for_session(cls, session: Session) -> Files:
@@ -103,27 +105,28 @@ class Files:
         return [f.rel for f in files if f.rel not in self.referenced and f.rel not in own]
 
     def keep(self, session: Session, actor: policy.Actor, note_id: str, planned: list[Planned]) -> int:
-        """Keep a note's new files (its note written): how many."""
+        """Keep a note's new files (its note written): their bytes now, their rows with the
+        batch's (`sync`). How many."""
         kept = 0
-        done: set[str] = set()
         for item in planned:
-            if item.exists or item.attachment_id in done:
+            if item.exists or item.attachment_id in self.recorded:
                 continue
-            done.add(item.attachment_id)
-            attachments.record(
-                session, actor, self.store, item.ready, note_id=note_id, attachment_id=item.attachment_id
+            self.recorded.add(item.attachment_id)
+            attachments.keep_blob(session, self.store, item.ready)
+            self.rows.append(
+                attachments.row_values(actor, item.ready, note_id=note_id, attachment_id=item.attachment_id)
             )
             self.existing.setdefault(note_id, {})[f"{item.ready.sha256}/{item.ready.name}"] = item.attachment_id
             kept += 1
-        self.unsynced = self.unsynced or kept > 0
         return kept
 
-    def sync(self) -> None:
-        """Make the files kept durable, before the rows that name them are committed: once a
-        batch rather than once a file."""
-        if self.unsynced:
+    def sync(self, session: Session) -> None:
+        """Write the rows of the files kept, their bytes made durable first: once a batch rather
+        than once a file (a file-by-file fsync costs a journal commit each)."""
+        if self.rows:
             self.store.sync_all()
-            self.unsynced = False
+            insert_rows(session, Attachment, self.rows)
+            self.rows = []
 
     def discard(self) -> None:
         """Let go of what waits in the store (a dry run, a refused import, the files kept)."""

@@ -190,7 +190,7 @@ def _write_checked(
 ) -> ImportReport:
     def let_go() -> None:  # a batch done: committed, or only flushed when all is one transaction
         if plan.files is not None:
-            plan.files.sync()  # its files durable before the rows that name them
+            plan.files.sync(session)  # its files' rows, the files durable first
         _let_go(session, commit=not at_once)
 
     to_link: list[tuple[str, list[str]]] = []  # new notes: (id, explicit links), linked once all exist
