@@ -3,7 +3,7 @@ wikilinks of every kind, imported into a new SQLite site; prints notes/s (goal: 
 
     .venv/bin/python bench/import.py [--notes 1000] [--profile]
 
-`--profile` runs the import under cProfile and prints the 30 costliest functions (cumulative).
+`--no-images`: the same notes without their images (what the files cost). `--profile` runs the import under cProfile and prints the 30 costliest functions (cumulative).
 The vault is made under a temporary folder; the site too (both removed afterwards).
 """
 
@@ -40,7 +40,7 @@ def png(rng: random.Random) -> bytes:
     return out.getvalue()
 
 
-def make_vault(root: Path, count: int, *, seed: int = 25) -> None:
+def make_vault(root: Path, count: int, *, seed: int = 25, images: bool = True) -> None:
     """`count` notes in a few folders (some names shared by two folders), each with front
     matter or not, headings, tags, and links of every kind: [[Note]], [[Dossier/Note]],
     [[Note#Titre|libellé]], [[#Titre]], an alias, ![[Note]], a relative Markdown link, and one
@@ -55,7 +55,7 @@ def make_vault(root: Path, count: int, *, seed: int = 25) -> None:
     for n, path in enumerate(paths):
         other, third = rng.randrange(count), rng.randrange(count)
         image = f"image-{n:04d}.png"
-        embeds = [f"![[{image}]]", f"![[{image}|300]]", f"![schéma](../Pièces/{image})"]
+        embeds = [f"![[{image}]]", f"![[{image}|300]]", f"![schéma](../Pièces/{image})"] if images else ["", "", ""]
         relative = "../" * paths[n].count("/") + paths[other] + ".md"
         body = (
             f"{' '.join(rng.choices(WORDS, k=40)).capitalize()}.\n\n"
@@ -75,12 +75,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--notes", type=int, default=1_000)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--no-images", action="store_true", help="the same vault, its notes showing no image")
     parser.add_argument("--sort", default="cumulative", help="how the profile is ordered: cumulative, tottime…")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="praxis-bench-vault-"))
     try:
         vault = work / "Coffre"
-        make_vault(vault, args.notes)
+        make_vault(vault, args.notes, images=not args.no_images)
         settings = Settings(data_dir=work / "data", secret_key="bench-import-vault", content_dir=work / "none")
         engine = make_engine(settings)
         upgrade(engine, settings=settings)
