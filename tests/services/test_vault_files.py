@@ -219,3 +219,16 @@ def test_carnet_files_every_note_imported_and_export_then_import_gives_the_same_
             if p.is_file() and "thumbs" not in p.parts
         ]
         assert len(blobs) == 5
+
+
+def test_a_zip_of_a_vault_brings_its_files_too(session, client, tmp_path):
+    import shutil
+
+    archive = Path(shutil.make_archive(str(tmp_path / "coffre"), "zip", _vault(tmp_path / "Coffre")))
+    report = folders.import_path(session=session, path=archive, options=AUTHOR)
+    session.commit()
+    assert report.created == 2 and report.files == 8 and len(report.unreferenced) == 2
+    home = _by_title(session)["Accueil"]
+    address = _addresses(home.body)[0]
+    session.commit()
+    assert client.get(address).content == (tmp_path / "Coffre/Pièces/schema.png").read_bytes()
