@@ -146,6 +146,7 @@ class Plan:
             notes=self.rewrites_links,
         )
         listed = post.metadata.get("attachments")
+        listed = [listed] if isinstance(listed, str) else listed
         if files is not None and isinstance(listed, list):  # files the body may not show (an export's)
             for written in listed:
                 found = self.index.file(str(written), planned.file)
@@ -179,7 +180,7 @@ def load(file: SourceFile) -> frontmatter.Post:
     return post
 
 
-def make_plan(session: Session, source: Source, options: Options, *, with_files: bool = True) -> Plan:
+def make_plan(session: Session, source: Source, options: Options) -> Plan:
     """Read every Markdown file once: carnets and bases apart, each note's id (its own, the one
     the same file was imported as before, or one chosen now), title and other names, for its
     links to be found."""
@@ -220,9 +221,8 @@ def make_plan(session: Session, source: Source, options: Options, *, with_files:
         plan.notes.append(Planned(file, note_id, own is not None))
         entries.append(vault_links.Entry(file, note_id, title, aliases))
     plan.index = vault_links.Index(entries, source.files)
-    if with_files:
-        plan.files = attached.Files.for_session(session)
-        plan.files.load_existing(session, [planned.note_id for planned in plan.notes])
+    plan.files = attached.Files.for_session(session)
+    plan.files.load_existing(session, [planned.note_id for planned in plan.notes])
     return plan
 
 
