@@ -68,8 +68,9 @@ class Files:
                 if note_id is not None:
                     self.existing.setdefault(note_id, {})[f"{sha256}/{name}"] = attachment_id
 
-    def check(self, file: SourceFile) -> attachments.Ready | None:
-        """The file read and checked as an upload is (once); None when it is refused."""
+    def check(self, file: SourceFile, by: str = "") -> attachments.Ready | None:
+        """The file read and checked as an upload is (once); None when it is refused (`by`: the
+        file that refers to it, which the problem names)."""
         self.referenced.add(file.rel)
         if file.rel in self.ready:
             return self.ready[file.rel]
@@ -79,17 +80,17 @@ class Files:
             with file.path.open("rb") as source:
                 ready = attachments.receive(self.store, source, file.rel)
         except DomainError as exc:
-            self.problems[file.rel] = (file, Invalid(f"{file.where}: {_reason(exc)}"))
+            self.problems[file.rel] = (file, Invalid(f"{file.where}{_by(by)}: {_reason(exc)}"))
             return None
         except OSError as exc:
-            self.problems[file.rel] = (file, Invalid(f"{file.where}: cannot be read ({exc.strerror or exc})."))
+            self.problems[file.rel] = (file, Invalid(f"{file.where}{_by(by)}: cannot be read ({exc.strerror or exc})."))
             return None
         self.ready[file.rel] = ready
         return ready
 
-    def plan(self, note_id: str, file: SourceFile) -> Planned | None:
+    def plan(self, note_id: str, file: SourceFile, by: str = "") -> Planned | None:
         """The attachment `note_id` keeps of `file`: the same one it has of that content, else a new id."""
-        ready = self.check(file)
+        ready = self.check(file, by)
         if ready is None:
             return None
         had = self.existing.get(note_id, {}).get(f"{ready.sha256}/{ready.name}")
@@ -142,6 +143,10 @@ def markdown(note_id: str, planned: Planned, label: str, extra: str | None, in_p
     shown = re.sub(r"([\\\[\]])", r"\\\1", shown)
     bang = "!" if in_place and planned.ready.kind.kind in _IN_PLACE else ""
     return f"{bang}[{shown}]({address})"
+
+
+def _by(rel: str) -> str:
+    return f" (shown by {rel})" if rel else ""
 
 
 def _reason(exc: DomainError) -> str:

@@ -131,7 +131,7 @@ class Plan:
 
         def file_link(file: SourceFile, label: str, extra: str | None, in_place: bool) -> str:
             assert files is not None
-            found = files.plan(planned.note_id, file)
+            found = files.plan(planned.note_id, file, planned.file.rel)
             if found is None:
                 return label  # refused: a problem of the import, which writes nothing
             kept.append(found)
@@ -150,7 +150,9 @@ class Plan:
         if files is not None and isinstance(listed, list):  # files the body may not show (an export's)
             for written in listed:
                 found = self.index.file(str(written), planned.file)
-                planned_file = files.plan(planned.note_id, found.file) if found and found.file else None
+                planned_file = (
+                    files.plan(planned.note_id, found.file, planned.file.rel) if found and found.file else None
+                )
                 if planned_file is None:
                     if not (found and found.file):
                         rewritten.unresolved.append(f"attachments: {written}")

@@ -136,8 +136,11 @@ def test_a_refused_file_is_a_problem_of_the_dry_run_and_nothing_is_written(sessi
     report = folders.import_path(session=session, path=vault, options=AUTHOR, dry_run=True)
     session.rollback()
     assert len(report.problems) == 2, report.problems
-    assert any(p.startswith(f"{vault}/programme.exe: This type of file is not accepted") for p in report.problems)
-    assert f"{vault}/vide.png: The file is empty." in report.problems
+    assert any(
+        p.startswith(f"{vault}/programme.exe (shown by Accueil.md): This type of file is not accepted")
+        for p in report.problems
+    )
+    assert f"{vault}/vide.png (shown by Accueil.md): The file is empty." in report.problems
     with pytest.raises(Invalid):
         folders.import_path(session=session, path=vault, options=AUTHOR)
     session.rollback()
