@@ -86,6 +86,10 @@ def import_(
         str | None,
         typer.Option(help="The visibility of notes whose files do not say: public, community or restricted."),
     ] = None,
+    carnet: Annotated[
+        str | None,
+        typer.Option(help="File every imported note in the carnet of this title (made if there is none)."),
+    ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Read and check every file, list every problem, write nothing.")
     ] = False,
@@ -102,7 +106,12 @@ def import_(
     engine = make_engine(settings)
     upgrade(engine, settings=settings)
     files = transfer_service.count_files(path)  # each is three steps (see transfer_service.import_path)
-    options = Options(author=author.strip() if author and author.strip() else None, visibility=visibility)
+    carnet = " ".join(carnet.split()) if carnet else None
+    if carnet is not None and not 1 <= len(carnet) <= 300:
+        fail("--carnet: a carnet's title is 1 to 300 characters")
+    options = Options(
+        author=author.strip() if author and author.strip() else None, visibility=visibility, carnet=carnet or None
+    )
     started = time.perf_counter()
     with (
         typer.progressbar(length=(1 if dry_run else 3) * files, label="Importing", file=sys.stderr) as bar,
@@ -119,6 +128,11 @@ def import_(
         )
     for warning in report.warnings:
         warn(warning)
+    if report.unreferenced:
+        typer.echo(
+            f"{len(report.unreferenced)} file(s) no note refers to, not imported: {', '.join(report.unreferenced[:10])}"
+            + (" …" if len(report.unreferenced) > 10 else "")
+        )
     if dry_run:
         for problem in report.problems:
             typer.secho(problem, err=True, fg=typer.colors.RED)
@@ -133,8 +147,9 @@ def import_(
     vacuum_after_bulk(engine)
     typer.echo(
         f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged; "
-        f"{report.carnets} carnet(s), {report.bases} base(s); "
-        f"{(report.created + report.updated + report.unchanged) / max(seconds, 1e-6):.0f} notes/s."
+        f"{report.files} file(s) attached; {report.carnets} carnet(s), {report.bases} base(s); "
+        + (f"{report.filed} note(s) filed in the carnet {carnet!r}; " if carnet else "")
+        + f"{(report.created + report.updated + report.unchanged) / max(seconds, 1e-6):.0f} notes/s."
     )
 
 

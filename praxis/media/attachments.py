@@ -33,7 +33,7 @@ from praxis.media import drafts, images, metadata, sniff, svg
 from praxis.media.blobs import blob_turn, collect_after_commit
 from praxis.media.paths import draft_path, draft_thumbnail_path, file_path, thumbnail_path
 from praxis.media.store import FileStore, Received
-from praxis.models import Attachment, Note, User
+from praxis.models import Attachment, Note, User, utcnow
 from praxis.notes import notes as note_service
 from praxis.schemas import AttachmentRead, is_note_id
 from praxis.urls import site_url
@@ -282,6 +282,31 @@ def _keep(
     received), and record it as a file of `note_id` (None: a draft upload)."""
     if source is None:
         raise Invalid("No file was sent.", field="file", text=N_("Aucun fichier n'a été envoyé : choisissez-en un."))
+    ready = receive(store, source, filename, check=check)
+    row = record(session, actor, store, ready, note_id=note_id)
+    return _read(session, row, actor.username if actor else None)
+
+
+@dataclass
+class Ready:
+    """A file received, recognised and cleaned, waiting in the store to be kept."""
+
+    received: Received
+    kind: sniff.FileType
+    name: str  # as it will be served
+    width: int | None = None
+    height: int | None = None
+    thumbnail: bytes | None = None
+
+    @property
+    def sha256(self) -> str:
+        return self.received.sha256
+
+
+def receive(store: FileStore, source: BinaryIO, filename: str, *, check: Callable[[int], None] | None = None) -> Ready:
+    """Receive, recognise and clean a file (`check` may refuse it by its size once it is
+    received): the checks every file kept passes, uploaded or imported. Nothing is kept yet
+    (`record` keeps it; `store.discard(ready.received)` lets it go)."""
     received = store.receive(source)
     try:
         kind = sniff.detect(received.path, filename)
@@ -298,25 +323,62 @@ def _keep(
     except BaseException:
         store.discard(received)
         raise
-    blob_turn(session, received.sha256)  # until this upload commits, the blob is not collected
-    store.keep(received)
-    if picture is not None:
-        store.write_thumbnail(received.sha256, picture.thumbnail)
-    row = Attachment(
-        id=secrets.token_urlsafe(9),
-        note_id=note_id,
-        sha256=received.sha256,
+    return Ready(
+        received=received,
+        kind=kind,
         name=clean_name(filename, kind),
-        media_type=kind.media_type,
-        size=received.size,
         width=picture.width if picture else drawing.width if drawing else None,
         height=picture.height if picture else drawing.height if drawing else None,
-        has_thumbnail=picture is not None,
-        uploaded_by_id=actor.id if actor else None,
+        thumbnail=picture.thumbnail if picture else None,
     )
+
+
+def record(
+    session: Session,
+    actor: policy.Actor,
+    store: FileStore,
+    ready: Ready,
+    *,
+    note_id: str | None,
+    attachment_id: str | None = None,
+) -> Attachment:
+    """Keep a received file's blob (once per content) and record it as a file of `note_id`
+    (None: a draft upload). The same `ready` may be recorded for several notes."""
+    keep_blob(session, store, ready)
+    row = Attachment(**row_values(actor, ready, note_id=note_id, attachment_id=attachment_id or new_attachment_id()))
     session.add(row)
     session.flush()
-    return _read(session, row, actor.username if actor else None)
+    return row
+
+
+def keep_blob(session: Session, store: FileStore, ready: Ready) -> None:
+    """Keep a received file's bytes (and its thumbnail), once per content, for a row that names
+    them to be written in the same transaction."""
+    blob_turn(session, ready.sha256)  # until this upload commits, the blob is not collected
+    store.keep(ready.received)
+    if ready.thumbnail is not None and not store.thumbnail_path(ready.sha256).exists():
+        store.write_thumbnail(ready.sha256, ready.thumbnail)
+
+
+def row_values(actor: policy.Actor, ready: Ready, *, note_id: str | None, attachment_id: str) -> dict:
+    """The attachment row of a received file."""
+    return {
+        "id": attachment_id,
+        "note_id": note_id,
+        "sha256": ready.sha256,
+        "name": ready.name,
+        "media_type": ready.kind.media_type,
+        "size": ready.received.size,
+        "width": ready.width,
+        "height": ready.height,
+        "has_thumbnail": ready.thumbnail is not None,
+        "uploaded_by_id": actor.id if actor else None,
+        "created_at": utcnow(),
+    }
+
+
+def new_attachment_id() -> str:
+    return secrets.token_urlsafe(9)
 
 
 def _without_metadata(store: FileStore, received: Received, kind: sniff.FileType) -> Received:

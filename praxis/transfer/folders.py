@@ -8,22 +8,28 @@ the same files plus `manifest.yaml`, and `import` takes that ZIP as it is.
 from __future__ import annotations
 
 import io
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import frontmatter
+import sqlalchemy as sa
 import yaml
 from sqlmodel import Session, col, select
 
 from praxis import policy, text
+from praxis.config import site_settings
 from praxis.db import analyze_own_writes, insert_rows, reader_of
 from praxis.errors import Invalid
 from praxis.markdown import slugify
-from praxis.models import Carnet, CarnetEntry, ImportSource, KnowledgeBase, Note, pk, utcnow
+from praxis.media.paths import file_path, file_prefix
+from praxis.media.store import FileStore
+from praxis.models import Attachment, Carnet, CarnetEntry, ImportSource, KnowledgeBase, Note, pk, utcnow
 from praxis.notes import fields, links, summaries
 from praxis.notes import notes as note_service
 from praxis.transfer import collection_files, sources, wiki_import
@@ -45,6 +51,9 @@ class ImportReport:
     kind: str = ""  # what the source was read as: sources.OBSIDIAN, DOCS or PRAXIS
     skipped: list[str] = field(default_factory=list)  # hidden files and folders, not read
     warnings: list[str] = field(default_factory=list)  # links that lead nowhere, names shared by files
+    filed: int = 0  # notes newly filed in the carnet named by `--carnet`
+    files: int = 0  # files kept as notes' attachments (those the notes had already not counted)
+    unreferenced: list[str] = field(default_factory=list)  # files no note refers to: not imported
     problems: list[str] = field(default_factory=list)  # a dry run's: each would stop the import
 
     @property
@@ -166,15 +175,21 @@ def _import(
     step = progress or (lambda _n: None)
     session.commit()  # a writing session holds SQLite's write lock from its first statement
     plan = plans.make_plan(session, source, options or plans.Options())
-    checked = plans.check(session, plan, step)
-    report = ImportReport(kind=source.kind, skipped=source.skipped, warnings=checked.warnings)
-    if dry_run:
-        report.problems = [problem.message for problem in checked.problems]
-        return report
-    if checked.problems:
-        raise plans.refusal(checked.problems)
-    with fields.remembering_people(session):
-        return _write_checked(session, plan, actor or policy.SYSTEM, step, at_once, report)
+    try:
+        checked = plans.check(session, plan, step)
+        report = ImportReport(
+            kind=source.kind, skipped=source.skipped, warnings=checked.warnings, unreferenced=checked.unreferenced
+        )
+        if dry_run:
+            report.problems = [problem.message for problem in checked.problems]
+            return report
+        if checked.problems:
+            raise plans.refusal(checked.problems)
+        with fields.remembering_people(session):
+            return _write_checked(session, plan, actor or policy.SYSTEM, step, at_once, report)
+    finally:
+        if plan.files is not None:
+            plan.files.discard()
 
 
 def _write_checked(
@@ -186,10 +201,12 @@ def _write_checked(
     report: ImportReport,
 ) -> ImportReport:
     def let_go() -> None:  # a batch done: committed, or only flushed when all is one transaction
+        if plan.files is not None:
+            plan.files.sync(session)  # its files' rows, the files durable first
         _let_go(session, commit=not at_once)
 
     to_link: list[tuple[str, list[str]]] = []  # new notes: (id, explicit links), linked once all exist
-    to_update: list[tuple[str, note_service.NoteState, dict[str, Any]]] = []  # files of notes that exist
+    to_update: list[plans.Prepared] = []  # files of notes that exist
     taken: set[str] = set()
     for batch in _batches(plan.notes):
         posts = [plan.load(planned.file) for planned in batch]  # read before the batch's transaction begins
@@ -197,7 +214,7 @@ def _write_checked(
         existing = set(links.known_ids(session, [prepared.note_id for prepared in notes]))
         new = [p for p in notes if p.note_id not in existing and p.note_id not in taken]
         to_update += [
-            (p.note_id, p.state, p.dates) for p in notes if p.note_id in existing or p.note_id in taken
+            p for p in notes if p.note_id in existing or p.note_id in taken
         ]  # a second file of an id updates it
         ids = note_service.insert_notes(
             session=session,
@@ -215,6 +232,9 @@ def _write_checked(
             ],
         )
         taken.update(ids)
+        if plan.files is not None:
+            for p in new:
+                report.files += plan.files.keep(session, actor, p.note_id, p.attachments)
         insert_rows(session, ImportSource, plans.source_rows(plan, new))  # imported again, they are found
         to_link += [(note_id, p.state.links) for note_id, p in zip(ids, new, strict=True)]
         report.created += len(new)
@@ -232,10 +252,14 @@ def _write_checked(
             let_go()
             step(len(linking))
     for updating in _batches(to_update, _UPDATE_BATCH):
-        for note_id, state, dates in updating:
-            _update(session, actor, report, note_id, state, dates)
+        for prepared in updating:
+            if _update(session, actor, report, prepared.note_id, prepared.state, prepared.dates) and plan.files:
+                report.files += plan.files.keep(session, actor, prepared.note_id, prepared.attachments)
         let_go()
         step(len(updating))
+    if plan.options.carnet:
+        report.filed = _file_in_carnet(session, plan.options.carnet, [planned.note_id for planned in plan.notes])
+        let_go()
     # Carnets after the notes they hold, bases after their carnets; each in its own transaction.
     for file, post in plan.carnets:
         collection_files.import_carnet(session, post.metadata, post.content, file.where)
@@ -248,6 +272,49 @@ def _write_checked(
         let_go()
         step(2)
     return report
+
+
+def _file_in_carnet(session: Session, title: str, note_ids: list[str]) -> int:
+    """File the live notes of the import in the carnet of that title (the oldest of that title;
+    made if there is none: public, with no member, so the site's admins manage it, as every
+    carnet), after what it holds; answers how many were not in it yet."""
+    carnet = session.exec(
+        select(Carnet).where(Carnet.title == title).order_by(col(Carnet.created_at), col(Carnet.id)).limit(1)
+    ).first()
+    if carnet is None:
+        carnet = Carnet(id=note_service.new_id(), title=title)
+        session.add(carnet)
+        session.flush()
+    carnet_id = carnet.id
+    held = set(session.exec(select(CarnetEntry.note_id).where(CarnetEntry.carnet_id == carnet_id)))
+    last = session.exec(select(sa.func.max(CarnetEntry.position)).where(CarnetEntry.carnet_id == carnet_id)).one()
+    position = (last or 0) + 1
+    rows = []
+    for start in range(0, len(note_ids), 1000):
+        live = set(
+            session.exec(
+                select(Note.id).where(col(Note.id).in_(note_ids[start : start + 1000]), col(Note.deleted_at).is_(None))
+            )
+        )
+        for note_id in note_ids[start : start + 1000]:
+            if note_id in live and note_id not in held:
+                held.add(note_id)
+                rows.append(
+                    {
+                        "carnet_id": carnet_id,
+                        "note_id": note_id,
+                        "added_by_id": None,
+                        "added_at": utcnow(),
+                        "pinned": False,
+                        "position": position,
+                    }
+                )
+                position += 1
+    insert_rows(session, CarnetEntry, rows)
+    if rows:
+        carnet.updated_at = utcnow()
+        session.add(carnet)
+    return len(rows)
 
 
 def _let_go(session: Session, *, commit: bool = True) -> None:
@@ -265,8 +332,9 @@ def _update(
     note_id: str,
     state: note_service.NoteState,
     dates: dict,
-) -> None:
-    """An imported file whose note exists: a new revision if it says something else."""
+) -> bool:
+    """An imported file whose note exists: a new revision if it says something else. Whether
+    the note is live (its files are kept)."""
     note = session.get(Note, note_id)
     assert note is not None
     old = note_service.current_state(session, note, note_service.list_author_ids(session, note.id))
@@ -277,10 +345,10 @@ def _update(
         # Written by an import that stopped before linking it: this one finishes it.
         links.link_new_notes(session=session, notes=[(note.id, new.links)])
         report.updated += 1
-        return
+        return True
     if old == new or note.deleted_at is not None:
         report.unchanged += 1
-        return
+        return note.deleted_at is None
     note_service.apply_state(
         session=session,
         actor=actor,
@@ -292,6 +360,7 @@ def _update(
         updated_at=dates["updated"] or utcnow(),
     )
     report.updated += 1
+    return True
 
 
 def _hidden_member(name: str) -> bool:
@@ -320,16 +389,56 @@ def _unpack(archive: Path, folder: Path) -> None:
 
 
 def _write(path: Path, kind: str, slug: str, object_id: str, meta: dict[str, Any], body: str, used: set[Path]) -> None:
+    _write_at(_target(path, kind, slug, object_id, used), meta, body)
+
+
+def _target(path: Path, kind: str, slug: str, object_id: str, used: set[Path]) -> Path:
+    """Where an object's file goes: `<kind folder>/<slug>.md`, made unique."""
     folder = path / KIND_DIRS[kind]
     target = folder / f"{slug or kind}.md"
     if target in used:
         target = folder / f"{slug or kind}-{slugify(object_id, 40) or 'x'}-{len(used)}.md"
     used.add(target)
-    folder.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def _write_at(target: Path, meta: dict[str, Any], body: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
     # Text stored before the text rule may hold what an import now refuses: the file leaves it out,
     # so that what is exported can be imported again.
     post = frontmatter.Post(text.xml_safe(body), **_xml_safe(meta))
     target.write_text(frontmatter.dumps(post, sort_keys=False, allow_unicode=True) + "\n", encoding="utf-8")
+
+
+def _with_files(
+    store: FileStore, target: Path, note_id: str, rows: list[Attachment], meta: dict[str, Any], body: str, site: str
+) -> str:
+    """Write a note's files beside its file, in `<slug>.files/`, and its body referring to them
+    there (relatively, as `<slug>.files/<name>`), listing them all in `attachments` (a file the
+    body does not show comes back too). Answers with the body."""
+    folder = target.with_suffix(".files")
+    names: set[str] = set()
+    listed = []
+    for row in rows:
+        source = store.blob_path(row.sha256)
+        if not source.is_file():
+            continue  # a blob lost from the store: the note keeps its address, which answers 404 already
+        name = row.name
+        if name.casefold() in names:
+            stem, dot, extension = name.rpartition(".")
+            name = f"{stem}-{row.id}{dot}{extension}" if dot else f"{name}-{row.id}"
+        names.add(name.casefold())
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, folder / name)
+        relative = f"{folder.name}/{name}"
+        listed.append(relative)
+        address = file_path(note_id, row.id, row.name)
+        shown = quote(relative, safe="/")
+        for written in (site + address, address, file_prefix(note_id, row.id) + "thumb"):
+            body = body.replace(f"({written})", f"({shown})").replace(f"(<{written}>)", f"({shown})")
+    if listed:
+        meta["attachments"] = listed
+    return body
 
 
 def _xml_safe(value: Any) -> Any:
@@ -425,12 +534,22 @@ def export_path(
         )
     )
     used: set[Path] = set()
+    store, site = FileStore.for_settings(site_settings(session)), site_url(session)
     # 500 notes at a time, let go once written: a million notes export in a small memory.
     for batch in _batches(note_ids):
         loaded = {note.id: note for note in session.exec(select(Note).where(col(Note.id).in_(batch)))}
         notes = [loaded[note_id] for note_id in batch]
+        files: dict[str, list[Attachment]] = {}
+        for row in session.exec(
+            select(Attachment)
+            .where(col(Attachment.note_id).in_(batch))
+            .order_by(col(Attachment.created_at), col(Attachment.id))
+        ):
+            files.setdefault(row.note_id or "", []).append(row)
         for note, meta in zip(notes, _notes_meta(session, actor, notes), strict=True):
-            _write(path, note.kind, note.slug, note.id, meta, note.body, used)
+            target = _target(path, note.kind, note.slug, note.id, used)
+            body = _with_files(store, target, note.id, files.get(note.id, []), meta, note.body, site)
+            _write_at(target, meta, body)
             session.expunge(note)
     exported = set(note_ids)
     for carnet in carnets:
@@ -456,6 +575,7 @@ def export_archive(
             base_ids=[base_id] if base_id else [],
         )
         files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.md"))
+        attached = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and p.suffix != ".md")
         manifest = {
             "format": ARCHIVE_FORMAT,
             "site": site_url(session),
@@ -464,9 +584,11 @@ def export_archive(
             "notes": count,
             "files": files,
         }
+        if attached:
+            manifest["attachments"] = attached  # the notes' files, beside them
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
             zf.writestr("manifest.yaml", yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True))
-            for name in files:
+            for name in files + attached:
                 zf.write(root / name, name)
     return buffer.getvalue()

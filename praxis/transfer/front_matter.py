@@ -21,6 +21,7 @@ from praxis.schemas.notes import Alias, Keyword
 OWN_KEYS = frozenset(
     {
         "id",
+        "attachments",  # a note's files, by their paths from its file (what export writes)
         "title",
         "kind",
         "authors",

@@ -17,8 +17,12 @@ from praxis.models import ImportSource
 from praxis.notes import fields
 from praxis.notes import links as note_links
 from praxis.notes import notes as note_service
-from praxis.transfer import collection_files, front_matter, import_check, sources, vault_links
+from praxis.transfer import attached, collection_files, front_matter, import_check, sources, vault_links
 from praxis.transfer.sources import Source, SourceFile
+
+# Characters of what files say kept between the passes of an import (the posts read, the
+# bodies rewritten): about 100 MB at most; past it, files are read again.
+_KEPT_CHARS = 25_000_000
 
 
 @dataclass
@@ -27,6 +31,7 @@ class Options:
 
     author: str | None = None
     visibility: str | None = None
+    carnet: str | None = None  # the title of the carnet every note of the import is filed in
 
 
 @dataclass
@@ -46,6 +51,7 @@ class Prepared:
     rewritten: vault_links.Rewritten
     file: SourceFile
     own_id: bool
+    attachments: list[attached.Planned] = field(default_factory=list)  # the files it refers to
 
 
 @dataclass
@@ -58,6 +64,12 @@ class Plan:
     problems: list[tuple[SourceFile, Invalid]] = field(default_factory=list)  # files that could not be read
     index: vault_links.Index = field(default_factory=lambda: vault_links.Index([]))
     imported_before: set[str] = field(default_factory=set)  # paths of files imported before (no id of their own)
+    files: attached.Files | None = None  # the other files its notes refer to
+    # What reading a file gives, kept from one pass to the next (the plan, the check, the
+    # writing) within a memory budget, so that a file is read and rewritten once.
+    posts: dict[str, frontmatter.Post] = field(default_factory=dict)
+    rewrites: dict[str, tuple[vault_links.Rewritten, list[attached.Planned]]] = field(default_factory=dict)
+    kept_chars: int = 0
 
     @property
     def root(self) -> str:
@@ -70,7 +82,14 @@ class Plan:
         return self.source.kind != sources.PRAXIS
 
     def load(self, file: SourceFile) -> frontmatter.Post:
-        return load(file)
+        return self.posts.get(file.rel) or load(file)
+
+    def keep(self, chars: int) -> bool:
+        """Whether what is read may be kept for the next pass (`chars` more of it)."""
+        if self.kept_chars + chars > _KEPT_CHARS:
+            return False
+        self.kept_chars += chars
+        return True
 
     def defaults(self, file: SourceFile, post: frontmatter.Post) -> tuple[str | None, str]:
         """The title a file without one gets from its source, and its body (without the heading
@@ -84,13 +103,10 @@ class Plan:
         `import_check.read_note` for the people it names)."""
         post = post or self.load(planned.file)
         title, body = self.defaults(planned.file, post)
-        rewritten = vault_links.rewrite(
-            body,
-            planned.file,
-            self.index,
-            known_id=lambda target: target in self.index.ids,
-            notes=self.rewrites_links,
-        )
+        if cached := self.rewrites.get(planned.file.rel):
+            rewritten, kept = cached
+        else:
+            rewritten, kept = self._rewrite(planned, post, body)
         _id, state, dates = import_check.read_note(
             session,
             planned.file.where,
@@ -104,7 +120,48 @@ class Plan:
                 tags=vault_links.hashtags(rewritten.body) if self.rewrites_links else [],
             ),
         )
-        return Prepared(planned.note_id, state, dates, rewritten, planned.file, planned.own_id)
+        return Prepared(planned.note_id, state, dates, rewritten, planned.file, planned.own_id, kept)
+
+    def _rewrite(
+        self, planned: Planned, post: frontmatter.Post, body: str
+    ) -> tuple[vault_links.Rewritten, list[attached.Planned]]:
+        """A note's body with its links and files written again (kept for the next pass)."""
+        kept: list[attached.Planned] = []
+        files = self.files
+
+        def file_link(file: SourceFile, label: str, extra: str | None, in_place: bool) -> str:
+            assert files is not None
+            found = files.plan(planned.note_id, file, planned.file.rel)
+            if found is None:
+                return label  # refused: a problem of the import, which writes nothing
+            kept.append(found)
+            return attached.markdown(planned.note_id, found, label, extra, in_place)
+
+        rewritten = vault_links.rewrite(
+            body,
+            planned.file,
+            self.index,
+            known_id=lambda target: target in self.index.ids,
+            file_link=file_link if files is not None else None,
+            notes=self.rewrites_links,
+        )
+        listed = post.metadata.get("attachments")
+        listed = [listed] if isinstance(listed, str) else listed
+        if files is not None and isinstance(listed, list):  # files the body may not show (an export's)
+            for written in listed:
+                found = self.index.file(str(written), planned.file)
+                planned_file = (
+                    files.plan(planned.note_id, found.file, planned.file.rel) if found and found.file else None
+                )
+                if planned_file is None:
+                    if not (found and found.file):
+                        rewritten.unresolved.append(f"attachments: {written}")
+                    continue
+                if all(k.attachment_id != planned_file.attachment_id for k in kept):
+                    kept.append(planned_file)
+        if self.keep(len(rewritten.body)):
+            self.rewrites[planned.file.rel] = (rewritten, kept)
+        return rewritten, kept
 
 
 def load(file: SourceFile) -> frontmatter.Post:
@@ -137,6 +194,8 @@ def make_plan(session: Session, source: Source, options: Options) -> Plan:
         except Invalid as exc:
             plan.problems.append((file, exc))
             continue
+        if plan.keep(len(post.content)):
+            plan.posts[file.rel] = post
         kind = post.metadata.get("kind")
         if kind == "carnet":
             plan.carnets.append((file, post))
@@ -164,6 +223,8 @@ def make_plan(session: Session, source: Source, options: Options) -> Plan:
         plan.notes.append(Planned(file, note_id, own is not None))
         entries.append(vault_links.Entry(file, note_id, title, aliases))
     plan.index = vault_links.Index(entries, source.files)
+    plan.files = attached.Files.for_session(session)
+    plan.files.load_existing(session, [planned.note_id for planned in plan.notes])
     return plan
 
 
@@ -212,6 +273,7 @@ class Checked:
 
     problems: list[Invalid] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    unreferenced: list[str] = field(default_factory=list)  # files no note refers to: not imported
 
 
 def check(session: Session, plan: Plan, step: Callable[[int], None]) -> Checked:
@@ -234,7 +296,10 @@ def check(session: Session, plan: Plan, step: Callable[[int], None]) -> Checked:
             if number % _CHECKED_AT_ONCE == 0:
                 reader.expunge_all()
                 reader.rollback()
-        order = {file.rel: number for number, file in enumerate(plan.source.notes)}
+        if plan.files is not None:
+            found += list(plan.files.problems.values())
+            checked.unreferenced = plan.files.unreferenced(plan.source.files)
+        order = {file.rel: number for number, file in enumerate(plan.source.notes + plan.source.files)}
         checked.problems = [exc for _file, exc in sorted(found, key=lambda pair: order.get(pair[0].rel, 0))]
         # Carnets name notes of the import and bases carnets of the import, which do not exist yet.
         note_ids = {planned.note_id for planned in plan.notes if planned.own_id}

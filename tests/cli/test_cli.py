@@ -196,3 +196,19 @@ def test_a_mediawiki_export_imports_with_its_history_once(site, tmp_path):
     broken.write_text('<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/"><page><title>A</title>', "utf-8")
     result = run("import", str(broken))
     assert result.exit_code == 1 and "not well-formed XML" in result.stderr and "Traceback" not in result.output
+
+
+def test_import_of_a_vault_files_its_notes_in_a_carnet_and_says_what_came_along(site, tmp_path):
+    vault = tmp_path / "Coffre"
+    (vault / ".obsidian").mkdir(parents=True)
+    (vault / "Accueil.md").write_text("Voir ![[notes.txt]] et [[Suite]].\n", encoding="utf-8")
+    (vault / "Suite.md").write_text("La suite.\n", encoding="utf-8")
+    (vault / "notes.txt").write_text("Des notes.\n", encoding="utf-8")
+    (vault / "seul.txt").write_text("Personne n'y renvoie.\n", encoding="utf-8")
+    result = run("import", str(vault), "--author", "Aline Poirier", "--carnet", "  Le   coffre ")
+    assert result.exit_code == 0, result.output
+    assert "1 file(s) no note refers to, not imported: seul.txt" in result.stdout
+    assert "2 created, 0 updated, 0 unchanged; 1 file(s) attached;" in result.stdout
+    assert "2 note(s) filed in the carnet 'Le coffre'" in result.stdout
+    long = run("import", str(vault), "--author", "A", "--carnet", "x" * 301)
+    assert long.exit_code == 1 and "1 to 300 characters" in long.stderr
