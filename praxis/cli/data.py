@@ -84,7 +84,7 @@ def rerender(
     typer.echo(
         f"Rendered {report.rendered} notes, revisions and comments again with renderer version {VERSION} "
         f"in {report.seconds:.1f} s: {report.notes} notes, {report.revisions} revisions and "
-        f"{report.comments} comments changed."
+        f"{report.comments} comments changed; {report.reindexed} notes indexed again (their text changed)."
     )
 
 

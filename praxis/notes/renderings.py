@@ -27,9 +27,10 @@ from sqlmodel import Session, col, select
 
 from praxis.config import Settings
 from praxis.db import insert_rows, new_session, session_scope, site_lock
-from praxis.markdown import VERSION, render
+from praxis.markdown import VERSION, plain_text, render
 from praxis.models import Comment, Note, NoteLink, Revision, SiteState
 from praxis.notes import links
+from praxis.search import queue as search_queue
 
 log = logging.getLogger("praxis.notes")
 BATCH = 200
@@ -43,6 +44,7 @@ class Report:
 
     rendered: int = 0
     notes: int = 0
+    reindexed: int = 0  # of those notes, the ones whose search document changed (their text, their links)
     revisions: int = 0
     comments: int = 0
     seconds: float = 0.0
@@ -113,13 +115,14 @@ def keep_current(engine: Engine, settings: Settings, stop: threading.Event) -> N
     if report is not None:
         log.info(
             "Rendered %d notes, revisions and comments again with renderer version %s in %.1f s "
-            "(%d notes, %d revisions and %d comments changed)",
+            "(%d notes, %d revisions and %d comments changed; %d notes to index again)",
             report.rendered,
             VERSION,
             report.seconds,
             report.notes,
             report.revisions,
             report.comments,
+            report.reindexed,
         )
 
 
@@ -180,27 +183,42 @@ def _notes(
             .order_by(col(NoteLink.id))
         ):
             old_links[row[0]].append(tuple(row[1:]))
-        changed: dict[str, tuple[int, str | None, list[dict[str, Any]] | None]] = {}
+        changed: dict[str, _Change] = {}
         for row in rows:
             done = render(row.body, links.resolver(reading, source=row.id))
             new_links = links.link_rows(row.id, [], done)
             relinked = [(r["target_id"], r["target_title"]) for r in new_links] != old_links[row.id]
             if done.html != row.html or relinked:
-                changed[row.id] = (
-                    row.revision,
-                    done.html if done.html != row.html else None,
-                    new_links if relinked else None,
+                changed[row.id] = _Change(
+                    revision=row.revision,
+                    html=done.html if done.html != row.html else None,
+                    links=new_links if relinked else None,
+                    # Most renderings change in their markup alone (a heading's anchor): the
+                    # search document, their text, stays as it is, and is not written again.
+                    reads_otherwise=plain_text(done.html) != plain_text(row.html),
                 )
         report.rendered += len(rows)
         reading.rollback()
         if changed:
-            report.notes += _write_notes(engine, settings, changed)
+            written = _write_notes(engine, settings, changed)
+            report.notes += len(written)
+            report.reindexed += sum(1 for i in written if changed[i].reads_otherwise or changed[i].links is not None)
     return _finished(stop)
 
 
-def _write_notes(
-    engine: Engine, settings: Settings, changed: dict[str, tuple[int, str | None, list[dict[str, Any]] | None]]
-) -> int:
+@dataclass
+class _Change:
+    """A note's rendering made again: at which revision, its new HTML (None: the same), its new
+    wikilinks' rows (None: the same), and whether its text reads otherwise (its search document)."""
+
+    revision: int
+    html: str | None
+    links: list[dict[str, Any]] | None
+    reads_otherwise: bool
+
+
+def _write_notes(engine: Engine, settings: Settings, changed: dict[str, _Change]) -> list[str]:
+    """Write the changes of the notes not saved since they were read; their ids."""
     with session_scope(engine, settings) as session:
         # Locked until the commit (PostgreSQL): a save of one of them waits, then writes its own.
         now = dict(
@@ -208,17 +226,25 @@ def _write_notes(
                 sa.select(col(Note.id), col(Note.revision)).where(col(Note.id).in_(list(changed))).with_for_update()
             ).all()
         )
-        same = {i: change for i, change in changed.items() if now.get(i) == change[0]}  # not saved meanwhile
-        htmls = {i: html for i, (_rev, html, _links) in same.items() if html is not None}
+        same = {i: change for i, change in changed.items() if now.get(i) == change.revision}  # not saved meanwhile
+        htmls = {i: change.html for i, change in same.items() if change.html is not None}
+        for reindexed in (True, False):
+            updates = [
+                {"id": i, "html": html}
+                for i, html in htmls.items()
+                if (same[i].reads_otherwise or same[i].links is not None) == reindexed
+            ]
+            if updates:
+                options = {} if reindexed else {search_queue.DOCUMENTS_UNCHANGED: True}
+                session.execute(sa.update(Note).execution_options(**options), updates)
         if htmls:
-            session.execute(sa.update(Note), [{"id": i, "html": html} for i, html in htmls.items()])
             current = session.execute(
                 sa.select(col(Revision.id), col(Revision.note_id)).where(
-                    sa.tuple_(col(Revision.note_id), col(Revision.number)).in_([(i, same[i][0]) for i in htmls])
+                    sa.tuple_(col(Revision.note_id), col(Revision.number)).in_([(i, same[i].revision) for i in htmls])
                 )
             ).all()
             session.execute(sa.update(Revision), [{"id": rid, "html": htmls[nid]} for rid, nid in current])
-        relinked = {i: rows for i, (_rev, _html, rows) in same.items() if rows is not None}
+        relinked = {i: change.links for i, change in same.items() if change.links is not None}
         if relinked:
             session.execute(
                 sa.delete(NoteLink).where(
@@ -226,7 +252,7 @@ def _write_notes(
                 )
             )
             insert_rows(session, NoteLink, [row for rows in relinked.values() for row in rows])
-        return len(same)
+        return list(same)
 
 
 def _revisions(

@@ -137,15 +137,32 @@ def test_the_command_renders_again_what_an_older_renderer_made_then_has_nothing_
     assert done.exit_code == 0, done.output
     assert "Rendered 4 notes, revisions and comments again" in done.stdout  # two notes, an older revision, a comment
     assert "2 notes, 1 revisions and 1 comments changed" in done.stdout
+    assert "; 1 notes indexed again" in done.stdout  # the target's text reads the same: its document stays
     _assert_rendered_again(session, aged)
     assert changes.current(engine).number > before  # visitors' cached pages are no longer current
     assert _queued(engine) == 0  # the command indexed what it wrote
     assert _found(client, "ventilateur") == set() and _found(client, "blé") == {aged.source}
+    assert _found(client, "texte") == {aged.target}  # its document, not written again, is still found
 
     moved = changes.current(engine).number
     again = runner.invoke(cli, ["rerender"], catch_exceptions=False)
     assert again.exit_code == 0 and "nothing to do" in again.stdout
     assert changes.current(engine).number == moved
+
+
+def test_only_notes_whose_text_reads_otherwise_are_indexed_again(app, session):  # type: ignore[no-untyped-def]
+    from praxis.search import queue
+
+    engine = app.state.engine
+    aged = _aged_site(session, engine)
+    queue.follow_commits(engine, None)  # the queue stays as the run leaves it
+    with engine.begin() as conn:
+        conn.execute(sa.delete(table_of(SearchQueue)))  # what writing the notes queued
+    report = renderings.rerender(engine, app.state.settings)
+    assert report is not None and (report.notes, report.reindexed) == (2, 1)
+    with engine.connect() as conn:
+        queued = set(conn.execute(sa.select(table_of(SearchQueue).c.note_id)).scalars())
+    assert queued == {aged.source}  # the target's new rendering differs by its heading's anchor alone
 
 
 def test_a_note_saved_while_it_is_rendered_again_keeps_what_its_save_wrote(app, session, monkeypatch):  # type: ignore[no-untyped-def]
