@@ -108,6 +108,9 @@ def rerender(
 def keep_current(engine: Engine, settings: Settings, stop: threading.Event) -> None:
     """At the start of `praxis indexer`: render again what another renderer version made."""
     try:
+        if not stale(engine, settings):
+            return
+        log.info("Rendering the notes, revisions and comments again with renderer version %s", VERSION)
         report = rerender(engine, settings, stop=stop)
     except Exception:  # the next start tries again; meanwhile the old renderings are shown
         log.exception("The stored renderings could not be made again with renderer version %s", VERSION)
