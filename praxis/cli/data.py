@@ -1,5 +1,5 @@
-"""The `praxis` commands that move the site's data: reindex, strip-metadata, import, export,
-backup, restore. They are registered on the app of `praxis.cli.common` when
+"""The `praxis` commands that move the site's data: reindex, rerender, strip-metadata, import,
+export, backup, restore. They are registered on the app of `praxis.cli.common` when
 `praxis.cli` imports this module."""
 
 from __future__ import annotations
@@ -50,6 +50,42 @@ def reindex() -> None:
         indexer.close()
         engine.dispose()
     typer.echo(f"Indexed {count} notes ({indexer.index.name}).")
+
+
+@app.command()
+@user_errors
+def rerender(
+    force: Annotated[
+        bool, typer.Option("--force", help="Render them again even when this renderer version made them.")
+    ] = False,
+) -> None:
+    """Render every note, revision and comment again when another version of the renderer made
+    them (after an upgrade; `praxis indexer` does it as it starts), with a progress bar."""
+    from praxis.markdown import VERSION
+    from praxis.notes import renderings
+
+    settings = Settings()
+    engine = make_engine(settings)
+    upgrade(engine, settings=settings)
+    try:
+        if not force and not renderings.stale(engine, settings):
+            typer.echo(f"The renderings are already those of renderer version {VERSION}: nothing to do.")
+            return
+        with session_scope(engine, settings, write=False) as session:
+            total = renderings.count(session)
+        with typer.progressbar(length=total, label="Rendering", file=sys.stderr) as bar:
+            report = renderings.rerender(engine, settings, force=force, progress=bar.update)
+        if report is None:  # another process made them meanwhile
+            typer.echo(f"The renderings are already those of renderer version {VERSION}: nothing to do.")
+            return
+        _apply_search_queue(settings, engine)
+    finally:
+        engine.dispose()
+    typer.echo(
+        f"Rendered {report.rendered} notes, revisions and comments again with renderer version {VERSION} "
+        f"in {report.seconds:.1f} s: {report.notes} notes, {report.revisions} revisions and "
+        f"{report.comments} comments changed; {report.reindexed} notes indexed again (their text changed)."
+    )
 
 
 @app.command("strip-metadata")

@@ -16,7 +16,7 @@ from praxis import limits, policy
 from praxis.conversation import notifications
 from praxis.errors import Conflict, Invalid, NotFound
 from praxis.i18n import N_
-from praxis.markdown import render
+from praxis.markdown import render, strip_comments
 from praxis.models import Comment, CommentEdit, Note, User, pk, utcnow
 from praxis.notes import links
 from praxis.notes import notes as note_service
@@ -107,7 +107,8 @@ def _people(session: Session, ids: set[int]) -> dict[int, AuthorRead]:
     return {pk(i): AuthorRead(username=u, display_name=d, url=user_url(session, u)) for i, u, d in rows}
 
 
-def _edits(session: Session, comment_ids: list[str]) -> dict[str, list[CommentEditRead]]:
+def _edits(session: Session, comment_ids: list[str], whole: set[str]) -> dict[str, list[CommentEditRead]]:
+    """The earlier versions of these comments, with their `%%comments%%` for those in `whole`."""
     out: dict[str, list[CommentEditRead]] = {}
     if not comment_ids:
         return out
@@ -117,7 +118,8 @@ def _edits(session: Session, comment_ids: list[str]) -> dict[str, list[CommentEd
         .order_by(col(CommentEdit.replaced_at).desc())
     )
     for edit in rows:
-        out.setdefault(edit.comment_id, []).append(CommentEditRead(body=edit.body, written_at=edit.written_at))
+        body = edit.body if edit.comment_id in whole else strip_comments(edit.body)
+        out.setdefault(edit.comment_id, []).append(CommentEditRead(body=body, written_at=edit.written_at))
     return out
 
 
@@ -126,7 +128,8 @@ def _reads(
 ) -> list[CommentRead]:
     moderator = policy.can_moderate_discussion(actor, note, set(author_ids))
     people = _people(session, {c.author_id for c, _ in ordered if c.author_id})
-    edits = _edits(session, [c.id for c, _ in ordered if c.edited_at and c.deleted_at is None])
+    whole = {c.id for c, _ in ordered if policy.can_read_comment_source(actor, c)}
+    edits = _edits(session, [c.id for c, _ in ordered if c.edited_at and c.deleted_at is None], whole)
     items = []
     for c, depth in ordered:
         state = "deleted" if c.deleted_at else "hidden" if c.hidden_at else "visible"
@@ -139,7 +142,7 @@ def _reads(
                 depth=depth,
                 author=people.get(c.author_id) if c.author_id and state != "deleted" else None,
                 state=state,
-                body=c.body if shown else None,
+                body=(c.body if c.id in whole else strip_comments(c.body)) if shown else None,
                 html=links.visible_html(session, actor, c.html, comment=True) if shown else None,
                 hidden_reason=c.hidden_reason if state == "hidden" else None,
                 created_at=c.created_at,

@@ -2,7 +2,7 @@
 wikilinks, and the markup Obsidian vaults and documentation sites bring (callouts, `:::`
 containers, highlights, block ids, comments, image sizes, raw HTML through an allow-list).
 
-    renderer   build the two renderers, `render`, `render_many`
+    renderer   build the two renderers, `render`, `render_many`, and the `VERSION` of their output
     wikilinks  `[[…]]` parsing, and reading and re-pointing them in stored HTML
     embeds     `![[Note]]`: a slot in stored HTML, the note's text in each reader's view
     anchors    heading anchors (and the ones made before), block ids, `headings`
@@ -15,7 +15,8 @@ containers, highlights, block ids, comments, image sizes, raw HTML through an al
 
 from praxis.markdown.anchors import Heading, heading_slug, headings
 from praxis.markdown.embeds import Embedded, embedded_ids, expand_embeds, has_embeds, outside_embeds
-from praxis.markdown.renderer import Rendered, Resolver, build, render, render_many
+from praxis.markdown.obsidian import strip_comments
+from praxis.markdown.renderer import VERSION, Rendered, Resolver, build, render, render_many
 from praxis.markdown.sanitize import sanitize
 from praxis.markdown.text import apostrophe_forms, excerpt, fold, match_words, plain_text, slugify, words_match
 from praxis.markdown.wikilinks import (
@@ -29,6 +30,7 @@ from praxis.markdown.wikilinks import (
 
 __all__ = [
     "Embedded",
+    "VERSION",
     "Heading",
     "Rendered",
     "Resolved",
@@ -52,6 +54,7 @@ __all__ = [
     "render_many",
     "sanitize",
     "slugify",
+    "strip_comments",
     "split_target",
     "wikilinks_in",
     "words_match",

@@ -27,6 +27,14 @@ from praxis.markdown.obsidian import obsidian_plugin
 from praxis.markdown.sanitize import raw_html_plugin, sanitize, validate_link
 from praxis.markdown.wikilinks import Resolved, WikiTarget, render_wikilink, targets, wikilink_rule
 
+# The version of what this renderer writes. Bump it in the same change as anything that makes
+# the same text render to other HTML (a plugin, a sanitizer rule, an anchor, a link's form):
+# renderings are stored (notes, their revisions, comments), and a site whose renderings were made
+# by another version renders them all again (`praxis rerender`, and `praxis indexer` as it starts).
+# 1: the package praxis/markdown (callouts, highlights, block ids, %%comments%%, raw HTML,
+#    accented heading anchors, wikilinks with #fragments).
+VERSION = 1
+
 
 @dataclass
 class Rendered:

@@ -12,13 +12,17 @@ from praxis.models.common import UTCDateTime, utcnow
 
 class SiteState(SQLModel, table=True):
     """One row: a counter that every committed change readers can see moves forward, and when it
-    last moved. Pages cached for visitors, and their ETag and Last-Modified, are keyed on it."""
+    last moved. Pages cached for visitors, and their ETag and Last-Modified, are keyed on it.
+    Also the version of the renderer (`praxis.markdown.VERSION`) the stored renderings were made by."""
 
     __tablename__ = "site_state"
 
     id: int = Field(default=1, primary_key=True)
     version: int = Field(default=1, sa_type=sa.BigInteger)
     changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # 0: made before renderers had versions. Another version than the code's: every stored
+    # rendering is made again (notes.renderings), then this says the code's.
+    rendered_with: int = Field(default=0)
 
 
 class SiteIdentity(SQLModel, table=True):

@@ -119,9 +119,10 @@ def _too_many_wikilinks() -> Invalid:
     )
 
 
-def render_all(session: Session, bodies: Sequence[str]) -> list[Rendered]:
+def render_all(session: Session, bodies: Sequence[str], *, comment: bool = False) -> list[Rendered]:
     """Several notes' bodies rendered as `render(body, resolver(session))` renders each, their
-    wikilinks resolved together, a thousand targets a query (import links notes by the batch)."""
+    wikilinks resolved together, a thousand targets a query (import links notes by the batch;
+    `comment`: comments' bodies, with the comments' renderer)."""
     resolve = resolver(session)
 
     def in_chunks(targets: Sequence[str]) -> Mapping[str, Resolved]:
@@ -130,7 +131,7 @@ def render_all(session: Session, bodies: Sequence[str]) -> list[Rendered]:
             found.update(resolve(targets[start : start + MAX_WIKILINKS]))
         return found
 
-    rendered = render_many(bodies, in_chunks)
+    rendered = render_many(bodies, in_chunks, comment=comment)
     if any(len(r.wikilinks) > MAX_WIKILINKS for r in rendered):
         raise _too_many_wikilinks()
     return rendered

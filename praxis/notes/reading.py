@@ -4,6 +4,7 @@ with their authors and comment counts)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from praxis import policy
 from praxis.carnets import entries
-from praxis.markdown import excerpt, fold
+from praxis.markdown import excerpt, fold, strip_comments
 from praxis.models import (
     Carnet,
     CarnetEntry,
@@ -80,7 +81,7 @@ def read_note(*, session: Session, actor: policy.Actor, note: Note) -> NoteRead:
         kind=note.kind,
         title=note.title,
         slug=note.slug,
-        body=note.body,
+        body=note.body if policy.can_read_note_source(actor, note, set(author_ids)) else strip_comments(note.body),
         html=links.visible_html(session, actor, note.html),
         visibility=note.visibility,
         licence=note.licence,
@@ -124,10 +125,23 @@ def title_prefix(prefix: str) -> sa.ColumnElement[bool]:
 
 
 def text_filter(q: str) -> Any:
-    """Notes whose title (case and accents ignored) or text (case ignored) contains `q`."""
+    """Notes whose title (case and accents ignored) or text (case ignored) contains `q`.
+
+    The text is matched without its `%%comments%%`, which only its writers see: in a text that
+    holds no `%%` (nearly every one) its Markdown; in one that does, its Markdown and its
+    rendering (which leaves the comments out, and writes `&`, `<` and `>` as entities) both.
+    Either is read whole, as the filter read the Markdown alone: a copy of every text without
+    its comments would cost a column as large and the same reading (docs/benchmarks.md)."""
+    needle = q.lower()
     return sa.or_(
         col(Note.title_key).contains(fold(q), autoescape=True),
-        sa.func.lower(Note.body).contains(q.lower(), autoescape=True),
+        sa.and_(
+            sa.func.lower(Note.body).contains(needle, autoescape=True),
+            sa.or_(
+                col(Note.body).not_like("%\\%\\%%", escape="\\"),
+                sa.func.lower(Note.html).contains(escape(needle, quote=False), autoescape=True),
+            ),
+        ),
     )
 
 

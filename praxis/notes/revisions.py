@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from praxis import policy
 from praxis.diff import field_changes, word_diff
 from praxis.errors import Invalid, NotFound
+from praxis.markdown import strip_comments
 from praxis.models import Note, Revision, User
 from praxis.notes import links, summaries
 from praxis.notes import notes as note_service
@@ -19,10 +20,18 @@ from praxis.urls import note_url, user_url
 from praxis.vocab import DEFAULT_LICENCE, LICENCES
 
 
-def _readable_history(session: Session, actor: policy.Actor, note_id: str) -> bool:
-    """Check the actor may read the note's history; True when they may also see who its readers are."""
+def _readable_history(session: Session, actor: policy.Actor, note_id: str) -> tuple[bool, bool]:
+    """Check the actor may read the note's history; whether they may also see who its readers
+    are, and its sources with their `%%comments%%` (as on the note itself)."""
     note, author_ids = note_service.load_readable(session, actor, note_id)
-    return policy.can_see_note_readers(actor, note, set(author_ids))
+    return (
+        policy.can_see_note_readers(actor, note, set(author_ids)),
+        policy.can_read_note_source(actor, note, set(author_ids)),
+    )
+
+
+def _source(rev: Revision, whole: bool) -> str:
+    return rev.body if whole else strip_comments(rev.body)
 
 
 def _shown_meta(session: Session, actor: policy.Actor, meta: dict, sees_readers: bool) -> dict:
@@ -76,7 +85,7 @@ def list_revisions(*, session: Session, actor: policy.Actor, note_id: str) -> li
 
 
 def get_revision(*, session: Session, actor: policy.Actor, note_id: str, number: int) -> RevisionRead:
-    sees_readers = _readable_history(session, actor, note_id)
+    sees_readers, sees_source = _readable_history(session, actor, note_id)
     rev = _revision(session, note_id, number)
     editor = _editors(session, {rev.editor_id} if rev.editor_id else set()).get(rev.editor_id or 0)
     meta = _shown_meta(session, actor, rev.meta, sees_readers)
@@ -92,7 +101,7 @@ def get_revision(*, session: Session, actor: policy.Actor, note_id: str, number:
         **_summary(rev.summary),
         note_id=note_id,
         title=rev.title,
-        body=rev.body,
+        body=_source(rev, sees_source),
         html=links.visible_html(session, actor, rev.html),
         meta=meta,
         url=f"{note_url(session, note_id)}?rev={rev.number}",
@@ -114,14 +123,14 @@ def _fields(session: Session, actor: policy.Actor, rev: Revision, sees_readers: 
 
 def diff_revisions(*, session: Session, actor: policy.Actor, note_id: str, from_: int, to: int) -> DiffRead:
     """What changed from revision `from_` to revision `to`."""
-    sees_readers = _readable_history(session, actor, note_id)
+    sees_readers, sees_source = _readable_history(session, actor, note_id)
     a, b = _revision(session, note_id, from_), _revision(session, note_id, to)
     return DiffRead(
         note_id=note_id,
         from_revision=from_,
         to_revision=to,
         fields=field_changes(_fields(session, actor, a, sees_readers), _fields(session, actor, b, sees_readers)),
-        body=word_diff(a.body, b.body),
+        body=word_diff(_source(a, sees_source), _source(b, sees_source)),
     )
 
 

@@ -81,6 +81,13 @@ def can_read_comment(actor: Actor, comment: Comment, moderator: bool) -> bool:
     return moderator or is_comment_author(actor, comment.author_id)
 
 
+def can_read_comment_source(actor: Actor, comment: Comment) -> bool:
+    """Whether `actor` gets a comment's Markdown (and its earlier versions) with the `%%comments%%`
+    its writer kept for themselves: its author, and admins; every other reader gets it without
+    them, as its rendering leaves them out."""
+    return is_comment_author(actor, comment.author_id) or is_admin(actor)
+
+
 def can_edit_comment(actor: Actor, comment: Comment, note: Note) -> bool:
     """Its author rewrites a visible comment while the discussion is open."""
     return (

@@ -107,6 +107,15 @@ def ensure_can_edit_note(actor: Actor, note: Note, author_ids: set[int]) -> None
     )
 
 
+def can_read_note_source(actor: Actor, note: Note, author_ids: set[int]) -> bool:
+    """Whether `actor` gets a note's Markdown with its `%%comments%%`, which its writers keep for
+    themselves (Obsidian's comments: never published): its authors and admins, those who may
+    change it (`can_edit_note`), and while it is in the trash those who may bring it back (the
+    command line, as the system, too). Every other reader gets the text without them
+    (`markdown.strip_comments`, as its rendering leaves them out)."""
+    return is_admin(actor) or (actor is not None and is_signed_in(actor) and pk(actor.id) in author_ids)
+
+
 # Managing a note (co-authors, visibility, deletion, edit requests) is the authors' right too.
 can_manage_note = can_edit_note
 

@@ -8,7 +8,9 @@ requests. A search still applies first whatever is queued, so it never misses a 
 `serve` restarts the process if it dies, and stops it when it stops; the process also stops by
 itself once its parent is gone (a server killed outright leaves no indexer behind). Being the
 one process of a site that runs all along, it also deletes, hourly, the draft uploads no save
-claimed (`media.drafts`), so that a site left alone sheds them too.
+claimed (`media.drafts`), so that a site left alone sheds them too; and, as it starts, renders
+again the notes, revisions and comments another version of the renderer made
+(`notes.renderings`), indexing them as they are written.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ def run(settings: Settings) -> None:
     """The process's life: follow the queue until SIGTERM, SIGINT or the parent's end."""
     from praxis.db import make_engine
     from praxis.media import drafts
+    from praxis.notes import renderings
     from praxis.search import make_indexer
 
     stop = threading.Event()
@@ -49,9 +52,15 @@ def run(settings: Settings) -> None:
     )
     sweeper.start()
     indexer = make_indexer(settings, engine, follower=False)  # this process is the one that applies the queue
+    # Beside the queue's follower, which indexes each batch as it is written.
+    renderer = threading.Thread(
+        target=renderings.keep_current, args=(engine, settings, stop), name="praxis-rerender", daemon=True
+    )
+    renderer.start()
     try:
         indexer.follow(stop)
     finally:
+        renderer.join(timeout=30)  # it stops after the batch it is writing
         indexer.close()  # the batch being applied is finished first
         sweeper.join(timeout=30)
         engine.dispose()

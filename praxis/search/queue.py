@@ -42,6 +42,9 @@ UNWRITTEN = "search_unwritten"  # of those, not written to the table yet
 # An execution option: the notes of these rows are queued by a later statement of their writer
 # (an import writes its notes first, and renders, links and so queues them after).
 INDEXED_LATER = "praxis_indexed_later"
+# An execution option: the statement changes nothing the notes' search documents hold (their
+# renderings made again by a new renderer version, whose text reads the same: notes.renderings).
+DOCUMENTS_UNCHANGED = "praxis_documents_unchanged"
 
 
 class _Poked(Protocol):
@@ -195,7 +198,11 @@ def _queue_statement(state: ORMExecuteState) -> None:
     name = getattr(table, "name", "")
     if name not in _NOTE_COLUMN and name not in _REACHING:
         return
-    if state.execution_options.get(INDEXED_LATER) or (name == "revision" and state.is_update):
+    if (
+        state.execution_options.get(INDEXED_LATER)
+        or state.execution_options.get(DOCUMENTS_UNCHANGED)
+        or (name == "revision" and state.is_update)
+    ):
         return
     assert isinstance(table, sa.Table)
     session = state.session

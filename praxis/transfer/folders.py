@@ -26,7 +26,7 @@ from praxis import policy, text
 from praxis.config import site_settings
 from praxis.db import analyze_own_writes, insert_rows, reader_of
 from praxis.errors import Invalid
-from praxis.markdown import slugify
+from praxis.markdown import slugify, strip_comments
 from praxis.media.paths import file_path, file_prefix
 from praxis.media.store import FileStore
 from praxis.models import Attachment, Carnet, CarnetEntry, ImportSource, KnowledgeBase, Note, pk, utcnow
@@ -451,15 +451,15 @@ def _xml_safe(value: Any) -> Any:
     return value
 
 
-def _notes_meta(session: Session, actor: policy.Actor, notes: list[Note]) -> list[dict[str, Any]]:
-    """These notes' front matter as `actor` may know it, in a few queries for all of them: links
-    to notes they may not see are left out, and the readers are named only to those who may
-    change the note."""
+def _note_files(session: Session, actor: policy.Actor, notes: list[Note]) -> list[tuple[dict[str, Any], str]]:
+    """These notes' front matter and text as `actor` may know them, in a few queries for all of
+    them: links to notes they may not see are left out, the readers are named only to those who
+    may change the note, and its `%%comments%%` are kept only for them (and the command line)."""
     tz = fields.timezone(session)
     states = note_service.current_states(session, notes)
     targets = [target for state in states for target in state.links]
     visible = links.visible_ids(session, actor, targets) if targets else set()
-    metas = []
+    files = []
     for note, state in zip(notes, states, strict=True):
         meta: dict[str, Any] = {
             "id": note.id,
@@ -484,10 +484,12 @@ def _notes_meta(session: Session, actor: policy.Actor, notes: list[Note]) -> lis
             meta["links"] = seen
         if state.community_id:
             meta["community"] = state.community_id
-        if state.readers and policy.can_edit_note(actor, note, {pk(u.id) for u in state.authors}):
+        author_ids = {pk(u.id) for u in state.authors}
+        if state.readers and policy.can_edit_note(actor, note, author_ids):
             meta["readers"] = [fields.person(u) for u in state.readers]
-        metas.append(meta)
-    return metas
+        whole = policy.can_read_note_source(actor, note, author_ids)
+        files.append((meta, note.body if whole else strip_comments(note.body)))
+    return files
 
 
 def export_path(
@@ -546,9 +548,9 @@ def export_path(
             .order_by(col(Attachment.created_at), col(Attachment.id))
         ):
             files.setdefault(row.note_id or "", []).append(row)
-        for note, meta in zip(notes, _notes_meta(session, actor, notes), strict=True):
+        for note, (meta, body) in zip(notes, _note_files(session, actor, notes), strict=True):
             target = _target(path, note.kind, note.slug, note.id, used)
-            body = _with_files(store, target, note.id, files.get(note.id, []), meta, note.body, site)
+            body = _with_files(store, target, note.id, files.get(note.id, []), meta, body, site)
             _write_at(target, meta, body)
             session.expunge(note)
     exported = set(note_ids)
