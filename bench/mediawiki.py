@@ -32,7 +32,7 @@ from xml.sax.saxutils import escape
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.corpus import WORDS, body, title
-from praxis.transfer.mediawiki import read_export, to_markdown, to_markdown_many
+from praxis.transfer.mediawiki import read_export, to_markdown_many
 
 SITEINFO = """<siteinfo><sitename>Banc</sitename><base>https://wiki.exemple.org/wiki/Accueil</base>
 <generator>MediaWiki 1.39.1</generator><case>first-letter</case><namespaces>
@@ -149,7 +149,7 @@ def main() -> None:
         with read_export(path) as wiki:
             texts = [r.text or "" for page in wiki.pages for r in page.revisions][: args.sample]
             for text in texts:
-                to_markdown(text, namespaces=wiki.siteinfo.namespaces)
+                to_markdown_many([text], namespaces=wiki.siteinfo.namespaces)[0]
         return len(texts)
 
     def imported() -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from praxis.errors import Invalid
-from praxis.transfer import folders
+from praxis.transfer import exporting, folders
 from tests.factories import browser_for, csrf_from, make_note, make_user, page_text, token_for
 
 # A noncharacter, a C0 control, an escape sequence, a C1 control, a noncharacter of another plane.
@@ -230,7 +230,7 @@ def test_an_export_of_text_stored_before_the_rule_imports_again(session, setting
     )
     session.execute(sa.update(User).where(User.username == "alice").values(display_name="Alice\x0c Rivard"))
     session.commit()
-    folders.export_path(session=session, path=tmp_path / "export", actor=None)
+    exporting.export_path(session=session, path=tmp_path / "export", actor=None)
     with session_scope(second_site, settings) as empty_site:
         report = folders.import_path(session=empty_site, path=tmp_path / "export")
         assert report.created == 1

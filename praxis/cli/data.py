@@ -62,19 +62,19 @@ def rerender(
     """Render every note, revision and comment again when another version of the renderer made
     them (after an upgrade; `praxis indexer` does it as it starts), with a progress bar."""
     from praxis.markdown import VERSION
-    from praxis.notes import renderings
+    from praxis.notes import service as note_service
 
     settings = Settings()
     engine = make_engine(settings)
     upgrade(engine, settings=settings)
     try:
-        if not force and not renderings.stale(engine, settings):
+        if not force and not note_service.renderings_stale(engine, settings):
             typer.echo(f"The renderings are already those of renderer version {VERSION}: nothing to do.")
             return
         with session_scope(engine, settings, write=False) as session:
-            total = renderings.count(session)
+            total = note_service.count_renderings(session)
         with typer.progressbar(length=total, label="Rendering", file=sys.stderr) as bar:
-            report = renderings.rerender(engine, settings, force=force, progress=bar.update)
+            report = note_service.rerender(engine, settings, force=force, progress=bar.update)
         if report is None:  # another process made them meanwhile
             typer.echo(f"The renderings are already those of renderer version {VERSION}: nothing to do.")
             return
@@ -133,7 +133,6 @@ def import_(
     """Import a Praxis export (a folder, a .md file, a carnet's or base's ZIP), an Obsidian vault,
     a folder of Markdown files (a documentation site), a ZIP of one, or a MediaWiki XML export
     (.xml, with its history)."""
-    from praxis.transfer.plan import Options
     from praxis.vocab import VISIBILITIES
 
     if visibility is not None and visibility not in VISIBILITIES:
@@ -145,7 +144,7 @@ def import_(
     carnet = " ".join(carnet.split()) if carnet else None
     if carnet is not None and not 1 <= len(carnet) <= 300:
         fail("--carnet: a carnet's title is 1 to 300 characters")
-    options = Options(
+    options = transfer_service.ImportOptions(
         author=author.strip() if author and author.strip() else None, visibility=visibility, carnet=carnet or None
     )
     started = time.perf_counter()

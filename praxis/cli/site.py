@@ -23,7 +23,7 @@ from praxis.db import (
     upgrade,
 )
 from praxis.models import Note
-from praxis.notes import renderings
+from praxis.notes import service as note_service
 from praxis.people import service as people_service
 from praxis.schemas import UserCreate
 from praxis.transfer import service as transfer_service
@@ -39,7 +39,7 @@ def prepare_site(settings: Settings) -> transfer_service.ImportReport | None:
         with site_lock(engine, "seed"), session_scope(engine, settings) as session:
             empty = not session.execute(sa.select(sa.func.count()).select_from(Note)).scalar_one()
             if empty:
-                renderings.stamp(session)  # whatever it gets is rendered by this renderer
+                note_service.stamp_renderings(session)  # whatever it gets is rendered by this renderer
             content = settings.resolved_content_dir
             if empty and content.is_dir():
                 report = transfer_service.import_path(

@@ -10,6 +10,10 @@ from praxis.notes.directory import suggest as suggest_notes
 from praxis.notes.naming import link_line, link_lines, notes_named, one_note
 from praxis.notes.notes import delete_note, get_note, list_notes, save_note
 from praxis.notes.notes import get_for_editing as note_for_editing
+from praxis.notes.renderings import count as count_renderings
+from praxis.notes.renderings import rerender
+from praxis.notes.renderings import stale as renderings_stale
+from praxis.notes.renderings import stamp as stamp_renderings
 from praxis.notes.revisions import diff_revisions, get_revision, list_revisions, restore_revision
 from praxis.notes.trash import list_trash, undelete_note
 from praxis.notes.writing import ConflictView, reconcile
@@ -36,6 +40,10 @@ __all__ = [
     "list_trash",
     "preview_note",
     "reconcile",
+    "count_renderings",
+    "renderings_stale",
+    "rerender",
+    "stamp_renderings",
     "regions",
     "restore_revision",
     "save_note",

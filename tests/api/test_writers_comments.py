@@ -18,7 +18,7 @@ from praxis.carnets import carnets, filing
 from praxis.conversation import service as conversation
 from praxis.notes import notes as note_service
 from praxis.schemas import CarnetCreate, CommentCreate, CommentUpdate, EntryCreate, NoteUpdate
-from praxis.transfer import folders
+from praxis.transfer import exporting
 from praxis.models import User
 from tests.factories import browser_for, make_note, make_user, page_text
 
@@ -133,6 +133,6 @@ def test_a_carnet_exported_by_a_reader_leaves_the_comments_out(app, session, who
 
 def test_the_command_line_export_keeps_the_comments(app, session, tmp_path):  # type: ignore[no-untyped-def]
     world = _world(session)
-    folders.export_path(session=session, path=tmp_path / "export", actor=policy.SYSTEM)
+    exporting.export_path(session=session, path=tmp_path / "export", actor=policy.SYSTEM)
     [path] = list((tmp_path / "export" / "notes").glob("*.md"))
     assert frontmatter.loads(path.read_text()).content == SECOND and world.note in path.read_text()

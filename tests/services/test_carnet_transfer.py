@@ -49,7 +49,7 @@ from praxis.schemas import (
 from praxis.carnets import bases
 from praxis.carnets import carnets
 from praxis.carnets import filing
-from praxis.transfer import folders
+from praxis.transfer import exporting, folders
 from praxis.notes import notes as note_service
 from tests.factories import browser_for, make_note, make_user
 
@@ -254,7 +254,7 @@ def _build_carnet(session, people: dict[str, User], *, title: str = "Récits de 
 
 
 def _export_carnet(session, actor, carnet_id: str, path: Path) -> Path:
-    path.write_bytes(folders.export_archive(session=session, actor=actor, carnet_id=carnet_id))
+    path.write_bytes(exporting.export_archive(session=session, actor=actor, carnet_id=carnet_id))
     return path
 
 
@@ -421,7 +421,7 @@ def test_a_whole_site_export_keeps_carnets_and_bases_identical(session, settings
     bases_before = {b: _base_view(session, b) for b in base_ids}
 
     out = tmp_path / "export"
-    folders.export_path(session=session, path=out, actor=policy.SYSTEM)
+    exporting.export_path(session=session, path=out, actor=policy.SYSTEM)
     assert len(list((out / "carnets").glob("*.md"))) == 4 and len(list((out / "bases").glob("*.md"))) == 1
 
     with session_scope(second_site, settings) as empty_site:
@@ -460,7 +460,7 @@ def test_reimporting_the_same_zip_changes_nothing_and_duplicates_nothing(session
 def test_an_edited_carnet_file_is_the_whole_truth_of_the_carnet(session, tmp_path):
     people = _people(session)
     cid, note_ids = _build_carnet(session, people)
-    data = folders.export_archive(session=session, actor=people["alice"], carnet_id=cid)
+    data = exporting.export_archive(session=session, actor=people["alice"], carnet_id=cid)
     # After the export, someone integrates a sixth note on the site: the file does not list it.
     late = make_note(session, people["chloe"], title="Une note arrivée après l'export")
     filing.add(
@@ -704,14 +704,14 @@ def test_an_export_leaves_out_the_notes_the_exporter_may_not_read(app, session):
     people, cid, public, secret = _carnet_with_a_restricted_note(session)
     stranger = make_user(session, "etienne", name="Étienne Roy")
 
-    as_stranger = folders.export_archive(session=session, actor=stranger, carnet_id=cid)
+    as_stranger = exporting.export_archive(session=session, actor=stranger, carnet_id=cid)
     assert _note_ids_in(as_stranger) == {public}
     assert [e["note"] for e in _carnet_file(as_stranger)["entries"]] == [public]
     manifest = yaml.safe_load(_zip_text(as_stranger, "manifest.yaml"))
     assert manifest["notes"] == 1 and len([f for f in manifest["files"] if f.startswith("notes/")]) == 1
     assert not any("brouillon" in _zip_text(as_stranger, n) for n in _zip_names(as_stranger))
 
-    as_author = folders.export_archive(session=session, actor=people["dora"], carnet_id=cid)
+    as_author = exporting.export_archive(session=session, actor=people["dora"], carnet_id=cid)
     assert _note_ids_in(as_author) == {public, secret}
     assert [e["note"] for e in _carnet_file(as_author)["entries"]] == [public, secret]
     assert yaml.safe_load(_zip_text(as_author, "manifest.yaml"))["notes"] == 2
@@ -742,7 +742,7 @@ def test_a_base_export_leaves_out_the_carnets_the_reader_may_not_see(app, sessio
         return frontmatter.loads(_zip_text(data, next(n for n in _zip_names(data) if n.startswith("bases/"))))
 
     stranger = make_user(session, "etienne")
-    as_stranger = folders.export_archive(session=session, actor=stranger, base_id=made.id)
+    as_stranger = exporting.export_archive(session=session, actor=stranger, base_id=made.id)
     assert carnet_files(as_stranger) == {open_carnet.id} and base_file(as_stranger)["carnets"] == [open_carnet.id]
     visitor = browser_for(app, session, None).get(f"/b/{made.id}/export.zip")
     assert visitor.status_code == 200

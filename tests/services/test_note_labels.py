@@ -13,7 +13,7 @@ from praxis.notes import notes as note_service
 from praxis.notes.directory import suggest
 from praxis.people import accounts
 from praxis.schemas import NoteQuery, NoteUpdate
-from praxis.transfer import folders
+from praxis.transfer import exporting, folders
 from sqlmodel import select
 from tests.factories import make_note, make_user
 
@@ -183,7 +183,7 @@ def test_export_writes_aliases_tags_and_kept_keys_and_import_reads_them(session,
     assert read.aliases == ["Workshop"] and read.keywords == ["formation", "atelier"]
     assert read.properties == {"permalink": "/ateliers/", "cssclasses": ["large"], "rating": 4, "seen": "2024-05-01"}
     out = tmp_path / "out"
-    folders.export_path(session=session, path=out, actor=policy.SYSTEM)
+    exporting.export_path(session=session, path=out, actor=policy.SYSTEM)
     meta = frontmatter.loads((out / "notes" / "atelier.md").read_text(encoding="utf-8")).metadata
     assert meta["aliases"] == ["Workshop"] and meta["tags"] == ["formation", "atelier"]
     assert meta["permalink"] == "/ateliers/" and meta["rating"] == 4 and meta["cssclasses"] == ["large"]

@@ -12,7 +12,7 @@ from praxis.errors import Invalid
 from praxis.models import CarnetCategory, EntryCategory, Note, NoteLink, Revision, User
 from praxis.schemas import NoteQuery
 from praxis.notes import notes as note_service
-from praxis.transfer import folders
+from praxis.transfer import exporting, folders
 from tests.factories import counted
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -76,7 +76,7 @@ def test_export_then_import_into_an_empty_site_gives_the_same_site(session, tmp_
     session.commit()
     before = _snapshot(session)
     out = tmp_path / "export"
-    assert folders.export_path(session=session, path=out, actor=policy.SYSTEM) == len(before) - 1  # notes, not people
+    assert exporting.export_path(session=session, path=out, actor=policy.SYSTEM) == len(before) - 1  # notes, not people
     with new_session(second_site, settings, write=True) as empty_site:
         folders.import_path(session=empty_site, path=out)
         empty_site.commit()
@@ -285,7 +285,7 @@ def test_an_export_costs_a_few_statements_a_batch_not_some_per_note(app, setting
         folder = _a_linked_site(tmp_path / f"in-{size}", size)
         _statements_of_import(engine, settings, folder)
         with counted(engine) as statements, new_session(engine, settings, write=False) as site:
-            assert folders.export_path(session=site, path=tmp_path / f"out-{size}", actor=policy.SYSTEM) == size
+            assert exporting.export_path(session=site, path=tmp_path / f"out-{size}", actor=policy.SYSTEM) == size
         counts.append(len(statements))
     assert counts[1] <= counts[0] + 3, counts
     exported = frontmatter.load(tmp_path / "out-150" / "notes" / "note-d-essai-7.md")

@@ -18,7 +18,7 @@ from praxis.db import new_session
 from praxis.errors import Invalid
 from praxis.models import Attachment, Carnet, CarnetEntry, ImportSource, Note, NoteAuthor, NoteLink, Revision
 from praxis.notes import notes as note_service
-from praxis.transfer import folders
+from praxis.transfer import exporting, folders
 from praxis.transfer.plan import Options
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -195,7 +195,7 @@ def test_carnet_files_every_note_imported_and_export_then_import_gives_the_same_
     before = _site(session)
     assert before["carnets"] == {"Coffre partagé": sorted(before["notes"])}
     out = tmp_path / "export"
-    folders.export_path(session=session, path=out, actor=policy.SYSTEM)
+    exporting.export_path(session=session, path=out, actor=policy.SYSTEM)
     home = next(p for p in (out / "notes").glob("*.md") if "Un schéma" in p.read_text(encoding="utf-8"))
     text = home.read_text(encoding="utf-8")
     assert f"![schema.png|300]({home.stem}.files/schema.png)" in text
@@ -204,7 +204,7 @@ def test_carnet_files_every_note_imported_and_export_then_import_gives_the_same_
         vault / "Pièces/schema.png"
     ).read_bytes()
     carnet_id = session.exec(select(Carnet.id)).one()
-    archive = folders.export_archive(session=session, actor=policy.SYSTEM, carnet_id=carnet_id)
+    archive = exporting.export_archive(session=session, actor=policy.SYSTEM, carnet_id=carnet_id)
     session.commit()
     (tmp_path / "carnet.zip").write_bytes(archive)
     for source in (out, tmp_path / "carnet.zip"):

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from praxis.errors import Invalid
-from praxis.transfer.mediawiki import ExportError, WikiContributor, read_export
+from praxis.transfer.mediawiki import WikiContributor, read_export
+from praxis.transfer.mediawiki.export import ExportError
 from tests.transfer.mediawiki_exports import (
     DELETED_USER,
     FRENCH_SITEINFO,

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 import pytest
 
-from praxis.transfer.mediawiki import convert
+import praxis.transfer.mediawiki.convert as convert
 from praxis.markdown import render
-from praxis.transfer.mediawiki import to_markdown, to_markdown_many
+from praxis.transfer.mediawiki import Converted, to_markdown_many
+
+
+def to_markdown(wikitext: str, **options: Any) -> Converted:
+    """One text through the converter the importer calls with many."""
+    return to_markdown_many([wikitext], **options)[0]
+
 
 FRENCH = {
     -2: "Média",

@@ -5,14 +5,14 @@ Pure: no database, no Praxis service; the importer builds notes from what this g
 - `read_export(path_or_binary_file) -> WikiExport`: `.siteinfo` (SiteInfo: sitename, base URL,
   namespaces {number: local name}) and `.pages`, an iterator of WikiPage read one at a time
   (title, namespace, id, redirect, revisions oldest first, uploads, problems). Raises ExportError.
-- `to_markdown(wikitext, namespaces=siteinfo.namespaces, case=siteinfo.case) -> Converted` and
-  `to_markdown_many(texts, namespaces=…, case=…, workers=None) -> list[Converted]` (many texts in
+- `to_markdown_many(texts, namespaces=siteinfo.namespaces, case=siteinfo.case, workers=None) ->
+  list[Converted]` (many texts in
   one pandoc process, one process a processor: give it many pages' revisions at once):
   `.markdown`, `.categories`, `.files`, `.links`, `.templates`, `.problems`. Raises PandocError
   only when pandoc cannot be started; a text pandoc fails on is kept as wikitext and reported.
 """
 
-from praxis.transfer.mediawiki.convert import Converted, PandocError, to_markdown, to_markdown_many
+from praxis.transfer.mediawiki.convert import Converted, PandocError, to_markdown_many
 from praxis.transfer.mediawiki.export import (
     ExportError,
     SiteInfo,
@@ -37,6 +37,5 @@ __all__ = [
     "WikiUpload",
     "normalize_title",
     "read_export",
-    "to_markdown",
     "to_markdown_many",
 ]

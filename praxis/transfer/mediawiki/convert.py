@@ -269,8 +269,3 @@ def _copy(converted: Converted) -> Converted:
         templates=list(converted.templates),
         problems=list(dict.fromkeys(converted.problems)),
     )
-
-
-def to_markdown(wikitext: str, *, namespaces: Mapping[int, str] | None = None, case: str = "first-letter") -> Converted:
-    """One wikitext as Praxis Markdown (see `to_markdown_many`, to convert many at a time)."""
-    return to_markdown_many([wikitext], namespaces=namespaces, case=case)[0]
